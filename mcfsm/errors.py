@@ -1,0 +1,66 @@
+"""Errors a user can act on: each names what is wrong, where, and how to fix it."""
+
+from __future__ import annotations
+
+
+class McfsmError(Exception):
+    """Base class: the CLI prints these without a traceback and exits with status 2."""
+
+
+class ModelError(McfsmError):
+    """A model declaration or model code is wrong.
+
+    The message names the role, transition and clause involved (where known) and ends with
+    a fix-it sentence, in the manner of hypothesis's InvalidDefinition errors.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        fix: str = "",
+        role: str | None = None,
+        transition: str | None = None,
+        clause: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.fix = fix
+        self.role = role
+        self.transition = transition
+        self.clause = clause
+        self.where = where
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        context = []
+        if self.where:
+            context.append(self.where)
+        if self.role:
+            context.append(f"role {self.role!r}")
+        if self.transition:
+            context.append(f"transition {self.transition!r}")
+        if self.clause:
+            context.append(f"clause {self.clause}")
+        head = f"{', '.join(context)}: " if context else ""
+        text = head + self.problem
+        if self.fix:
+            text += f"\n  how to fix: {self.fix}"
+        return text
+
+    def located(self, where: str) -> ModelError:
+        """The same error with the file (or variant) it came from prepended."""
+        if self.where:
+            where = f"{where}, {self.where}"
+        return ModelError(
+            self.problem,
+            fix=self.fix,
+            role=self.role,
+            transition=self.transition,
+            clause=self.clause,
+            where=where,
+        )
+
+
+class UsageError(McfsmError):
+    """A command-line option or path is wrong."""

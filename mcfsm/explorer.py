@@ -1,0 +1,283 @@
+"""Exhaustive breadth-first explorer with TLC's counting, shortest counterexamples and
+budgets. It consumes only the system's successor function.
+
+Counting follows TLC: distinct states include the initial states; total states = initial
+states + every successor generated (also those already seen, and those a state constraint
+then drops); depth = BFS levels with the initial states at depth 1.
+
+Memory: every component of a global state (each local, each inbox, ...) is interned in a
+per-slot table, so a state is stored as one `bytes` of slot indices (4 bytes a slot). The
+states live in one list in discovery order; a BFS level is a range of that list, so there
+is no separate queue. Parents and the step taken are two `array` columns. A trace is read
+back by following parents and decoding the packed states.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+import time
+from array import array
+from collections.abc import Callable
+from typing import Any, Literal
+
+from .properties import Property
+from .system import State, StepKey, System, Unhandled, View
+
+Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    max_states: int | None = None
+    max_depth: int | None = None
+    time_limit: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Trace:
+    """states[0] is initial; steps[i] leads from states[i] to states[i + 1]."""
+
+    states: tuple[State, ...]
+    steps: tuple[StepKey, ...]
+    note: str = ""  # what the last state shows: the unhandled message, the deadlock, ...
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    property: Property
+    status: Status
+    trace: Trace | None = None  # counterexample (violated) or witness (witnessed)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("violated", "never")
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    distinct: int
+    total: int
+    depth: int
+    queued: int
+    elapsed_s: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    system: System
+    distinct_states: int
+    total_states: int
+    depth: int
+    complete: bool
+    stopped_by: str | None  # "max-states", "max-depth" or "time-limit" when not complete
+    elapsed_s: float
+    verdicts: tuple[Verdict, ...]
+    coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
+    pruned: int  # successors dropped by the state constraint / bounds
+    peak_table_entries: int
+
+    @property
+    def ok(self) -> bool:
+        return self.complete and all(v.status in ("holds", "witnessed") for v in self.verdicts)
+
+    @property
+    def failed(self) -> bool:
+        return any(v.failed for v in self.verdicts)
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | None = None,
+            progress_every: int = 1 << 14) -> Result:
+    """Breadth-first search of every state reachable within the budget and bounds."""
+    started = time.perf_counter()
+    slots = system.slot_count
+    packer = struct.Struct(f"<{slots}I")
+    pack, unpack = packer.pack, packer.unpack
+    tables: list[dict[Any, int]] = [{} for _ in range(slots)]
+    values: list[list[Any]] = [[] for _ in range(slots)]
+
+    def intern(slot: int, value: Any) -> int:
+        table = tables[slot]
+        idx = table.get(value)
+        if idx is None:
+            idx = table[value] = len(values[slot])
+            values[slot].append(value)
+        return idx
+
+    states: list[bytes] = []
+    seen: set[bytes] = set()
+    parent = array("q")
+    step_of = array("I")
+    step_ids: dict[StepKey, int] = {}
+    step_list: list[StepKey] = [StepKey("", "", "init")]
+
+    props = system.properties
+    always = [p for p in props if p.kind == "always"]
+    somet = [p for p in props if p.kind == "sometimes"]
+    stepp = [p for p in props if p.kind == "step"]
+    check_deadlock = any(p.kind == "deadlock" for p in props)
+    check_unhandled = any(p.kind == "unhandled" for p in props)
+    found: dict[str, tuple[int, tuple[StepKey, State] | None, str]] = {}
+    coverage: dict[tuple[str, str], list[int]] = {}
+
+    def decode(packed: bytes) -> State:
+        return tuple([vals[i] for vals, i in zip(values, unpack(packed))])
+
+    def check_state(index: int, state: State) -> None:
+        if not (always or somet):
+            return
+        view = View(system, state)
+        for p in always:
+            if p.name not in found and not p.predicate(view):  # type: ignore[misc]
+                found[p.name] = (index, None, "")
+        for p in somet:
+            if p.name not in found and p.predicate(view):  # type: ignore[misc]
+                found[p.name] = (index, None, "")
+
+    total = 0
+    pruned = 0
+    for init in system.initial_states():
+        total += 1
+        if not system.within_bounds(init):
+            pruned += 1
+            continue
+        packed = pack(*[intern(k, init[k]) for k in range(slots)])
+        if packed in seen:
+            continue
+        seen.add(packed)
+        states.append(packed)
+        parent.append(-1)
+        step_of.append(0)
+        check_state(len(states) - 1, init)
+
+    stopped_by: str | None = None
+    depth = 1 if states else 0
+    level_start, level_end = 0, len(states)
+    expanded = 0
+    max_states = budget.max_states
+    deadline = None if budget.time_limit is None else started + budget.time_limit
+    while level_start < level_end and stopped_by is None:
+        if budget.max_depth is not None and depth >= budget.max_depth:
+            stopped_by = "max-depth"
+            break
+        for i in range(level_start, level_end):
+            packed = states[i]
+            idxs = unpack(packed)
+            state = tuple([vals[j] for vals, j in zip(values, idxs)])
+            succs, unhandled = system.expand(state)
+            expanded += 1
+            if unhandled and check_unhandled and "no-unhandled-message" not in found:
+                found["no-unhandled-message"] = (i, None, _unhandled_note(system, unhandled[0]))
+            if not succs and check_deadlock and "no-deadlock" not in found \
+                    and not system.is_final(state):
+                found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
+            total += len(succs)
+            before_view = View(system, state) if stepp else None
+            for key, nxt in succs:
+                cov = coverage.get(key[:2])
+                if cov is None:
+                    cov = coverage[key[:2]] = [0, 0]
+                cov[0] += 1
+                if not system.within_bounds(nxt):
+                    pruned += 1
+                    continue
+                if stepp:
+                    after_view = View(system, nxt)
+                    for p in stepp:
+                        if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
+                            found[p.name] = (i, (key, nxt), "")
+                new = pack(*[idxs[k] if nxt[k] is state[k] else intern(k, nxt[k])
+                             for k in range(slots)])
+                if new in seen:
+                    continue
+                seen.add(new)
+                states.append(new)
+                parent.append(i)
+                sid = step_ids.get(key)
+                if sid is None:
+                    sid = step_ids[key] = len(step_list)
+                    step_list.append(key)
+                step_of.append(sid)
+                cov[1] += 1
+                check_state(len(states) - 1, nxt)
+                if max_states is not None and len(states) >= max_states:
+                    stopped_by = "max-states"
+                    break
+            if stopped_by:
+                break
+            if expanded & 255 == 0:
+                if deadline is not None and time.perf_counter() > deadline:
+                    stopped_by = "time-limit"
+                    break
+                if progress is not None and expanded % progress_every == 0:
+                    progress(Progress(len(states), total, depth, len(states) - i - 1,
+                                      time.perf_counter() - started))
+        reached_next_level = len(states) > level_end
+        level_start, level_end = level_end, len(states)
+        if reached_next_level:
+            depth += 1
+
+    complete = stopped_by is None
+
+    def trace_to(index: int, tail: tuple[StepKey, State] | None, note: str) -> Trace:
+        path = []
+        while index >= 0:
+            path.append(index)
+            index = parent[index]
+        path.reverse()
+        trace_states = [decode(states[j]) for j in path]
+        trace_steps = [step_list[step_of[j]] for j in path[1:]]
+        if tail is not None:
+            trace_steps.append(tail[0])
+            trace_states.append(tail[1])
+        return Trace(tuple(trace_states), tuple(trace_steps), note)
+
+    verdicts = []
+    for p in props:
+        hit = found.get(p.name)
+        if p.kind == "sometimes":
+            if hit is not None:
+                verdicts.append(Verdict(p, "witnessed", trace_to(*hit)))
+            else:
+                verdicts.append(Verdict(p, "never" if complete else "unknown"))
+        elif hit is not None:
+            verdicts.append(Verdict(p, "violated", trace_to(*hit)))
+        else:
+            verdicts.append(Verdict(p, "holds" if complete else "unknown"))
+
+    role_of = {inst.name: inst.role.name for inst in system.instances}
+    by_role: dict[tuple[str, str], tuple[int, int]] = {}
+    for role, transitions in system.transitions_by_role().items():
+        for t in transitions:
+            by_role[(role, t.name)] = (0, 0)
+    for (actor, transition), (gen, new) in coverage.items():
+        key = (role_of.get(actor, actor), transition)
+        g, n = by_role.get(key, (0, 0))
+        by_role[key] = (g + gen, n + new)
+
+    return Result(
+        system=system,
+        distinct_states=len(states),
+        total_states=total,
+        depth=depth,
+        complete=complete,
+        stopped_by=stopped_by,
+        elapsed_s=time.perf_counter() - started,
+        verdicts=tuple(verdicts),
+        coverage=by_role,
+        pruned=pruned,
+        peak_table_entries=sum(len(v) for v in values),
+    )
+
+
+def _unhandled_note(system: System, u: Unhandled) -> str:
+    receiver = system.instance(u.receiver).words
+    sender = system.instance(u.sender).words
+    return (f"{receiver} in state {u.state!r} has no transition for "
+            f"{type(u.message).title} from {sender}: {u.message!r}")

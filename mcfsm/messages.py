@@ -1,0 +1,114 @@
+"""Messages: frozen, hashable records whose elements mirror a spec's information-flow table.
+
+    class PrivateCallRedirection(Message, clause="Table 10.16.5.2-1"):
+        calling_id: str = M("MC service ID of the calling party")
+        kms_uri: str | None = O("KMS URI of the migrated user")
+
+`M(...)` marks a mandatory element, `O(...)` an optional one (default None). Building a
+message without a mandatory element raises ModelError naming the message and element.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+from .errors import ModelError
+
+
+class _Missing:
+    """Sentinel default of a mandatory element, so omission is detected after __init__."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
+
+
+def M(description: str = "") -> Any:  # noqa: N802 - the spec's own "M" status letter
+    """A mandatory information element."""
+    return dataclasses.field(default=_MISSING, metadata={"status": "M", "description": description})
+
+
+def O(description: str = "", default: Any = None) -> Any:  # noqa: N802,E743 - spec's "O"
+    """An optional information element (absent = `default`, normally None)."""
+    return dataclasses.field(default=default, metadata={"status": "O", "description": description})
+
+
+@dataclasses.dataclass(frozen=True)
+class Element:
+    """One information element of a message, for listings and charts."""
+
+    name: str
+    status: str  # "M" or "O"
+    description: str
+
+
+class Message:
+    """Base class of every message. Subclasses become frozen keyword-only dataclasses."""
+
+    clause: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    elements: ClassVar[tuple[Element, ...]] = ()
+
+    def __init_subclass__(cls, clause: str = "", title: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(frozen=True, kw_only=True, eq=True, repr=False)(cls)
+        cls.clause = clause or cls.clause
+        cls.title = title or _words(cls.__name__)
+        elements = []
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            status = f.metadata.get("status")
+            if status is None:
+                raise ModelError(
+                    f"element {f.name!r} of message {cls.__name__} has no M/O status",
+                    fix=f"declare it as `{f.name}: ... = M('description')` (mandatory) "
+                    f"or `= O('description')` (optional)",
+                    clause=clause or None,
+                )
+            elements.append(Element(f.name, status, f.metadata.get("description", "")))
+        cls.elements = tuple(elements)
+
+    def __post_init__(self) -> None:
+        for element in self.elements:
+            value = getattr(self, element.name)
+            if value is _MISSING:
+                raise ModelError(
+                    f"message {type(self).__name__} is missing mandatory element "
+                    f"{element.name!r}",
+                    fix=f"pass {type(self).__name__}({element.name}=...) where it is built"
+                    + (f" (see {self.clause})" if self.clause else ""),
+                )
+        try:
+            hash(self)
+        except TypeError as exc:
+            raise ModelError(
+                f"message {type(self).__name__} has an unhashable element ({exc})",
+                fix="use tuples, frozensets, str, int, bool or None as element values",
+            ) from None
+
+    def present(self) -> dict[str, Any]:
+        """The elements that are present (optional ones that are None are left out)."""
+        return {
+            e.name: getattr(self, e.name)
+            for e in self.elements
+            if not (e.status == "O" and getattr(self, e.name) is None)
+        }
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.present().items())
+        return f"{type(self).__name__}({inner})"
+
+
+def _words(name: str) -> str:
+    """'PrivateCallRedirection' -> 'Private call redirection' (the spec's way of naming)."""
+    out: list[str] = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and not name[i - 1].isupper():
+            out.append(" ")
+            out.append(ch.lower())
+        else:
+            out.append(ch)
+    text = "".join(out)
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,259 @@
+"""Role declarations in the `transitions` library's vocabulary.
+
+A role is a state machine: states, an initial state, typed local variables, and
+transitions (trigger, source, dest, conditions, after) each citing the clause and step it
+realises. A trigger is either a Message subclass (the transition receives that message) or
+a string naming an internal or environment event (the role takes the step on its own).
+
+Declarations are validated when built (python-statemachine's habit): unknown states,
+unreachable states, duplicate names and missing clauses raise ModelError with a fix-it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
+
+from .errors import ModelError
+from .messages import Message
+
+Guard = Callable[[Any], bool]
+Action = Callable[[Any], None]
+Choices = Callable[[Any], Iterable[Any]]
+
+ANY_STATE = "*"
+
+
+@dataclasses.dataclass(frozen=True)
+class Var:
+    """A typed local variable with its initial value."""
+
+    type: type | tuple[type, ...]
+    initial: Any
+    doc: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    """One transition, in `transitions` terms plus the clause it realises.
+
+    `sends` lists the message types the `after` callbacks may send: it makes the arrows of
+    the protocol visible without running it (validation, diagrams). `choices` returns the
+    values a nondeterministic step may pick (TLA+'s \\E); each value is a separate step and
+    is available to guards and actions as `ctx.arg`.
+    """
+
+    trigger: str | type[Message]
+    source: str | Sequence[str]
+    dest: str | None
+    clause: str
+    conditions: Sequence[Guard] = ()
+    after: Sequence[Action] = ()
+    sends: Sequence[type[Message]] = ()
+    choices: Choices | None = None
+    name: str = ""
+    label: str = ""
+    environment: bool = False
+
+    @property
+    def trigger_name(self) -> str:
+        return self.trigger if isinstance(self.trigger, str) else self.trigger.__name__
+
+    @property
+    def receives(self) -> type[Message] | None:
+        return None if isinstance(self.trigger, str) else self.trigger
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else tuple(self.source)
+
+    @property
+    def words(self) -> str:
+        """How a trace narrates this transition."""
+        if self.label:
+            return self.label
+        if self.receives is not None:
+            return f"receives {self.receives.title}"
+        return self.trigger_name.replace("_", " ")
+
+
+class Role:
+    """A declared state machine, shared by every instance of the role."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        states: Sequence[str],
+        initial: str,
+        transitions: Sequence[Transition],
+        variables: dict[str, Var] | None = None,
+        final: Sequence[str] = (),
+        ignores: dict[type[Message], Sequence[str]] | Sequence[type[Message]] = (),
+        doc: str = "",
+    ) -> None:
+        self.name = name
+        self.doc = doc
+        self.states: tuple[str, ...] = tuple(states)
+        self.initial = initial
+        self.variables: dict[str, Var] = dict(variables or {})
+        self.final: frozenset[str] = frozenset(final)
+        self.ignores: dict[type[Message], frozenset[str]] = _normalise_ignores(ignores, self.states)
+        self.transitions: tuple[Transition, ...] = tuple(
+            _named(t, i, transitions) for i, t in enumerate(transitions)
+        )
+        self._validate()
+        # The local state of an instance: a named tuple (state, *variables), compact and
+        # hashable, read by properties as `view["client1"].state`.
+        self.Local: type[tuple] = NamedTuple(  # type: ignore[misc]
+            _identifier(name) + "Local",
+            [("state", str)] + [(v, Any) for v in self.variables],
+        )
+
+    # -- validation ----------------------------------------------------------------------
+    def _validate(self) -> None:
+        known = set(self.states)
+        if len(known) != len(self.states):
+            dup = sorted({s for s in self.states if self.states.count(s) > 1})
+            raise ModelError(f"states {dup} are declared twice", role=self.name,
+                             fix="list each state once in states=[...]")
+        if self.initial not in known:
+            raise ModelError(
+                f"initial state {self.initial!r} is not among the declared states",
+                role=self.name, fix=f"declare it in states=[...] or pick one of {list(self.states)}",
+            )
+        for state in self.final:
+            if state not in known:
+                raise ModelError(f"final state {state!r} is not a declared state", role=self.name,
+                                 fix=f"pick final states among {list(self.states)}")
+        for var, decl in self.variables.items():
+            if not var.isidentifier() or var == "state":
+                raise ModelError(f"variable name {var!r} is not allowed", role=self.name,
+                                 fix="use a Python identifier other than 'state'")
+            if not isinstance(decl, Var):
+                raise ModelError(f"variable {var!r} is declared as {decl!r}", role=self.name,
+                                 fix=f"declare it as Var(type, initial), e.g. Var(int, 0)")
+            if not isinstance(decl.initial, decl.type):
+                raise ModelError(
+                    f"variable {var!r} has initial value {decl.initial!r}, not of type "
+                    f"{_type_name(decl.type)}", role=self.name,
+                    fix="make the initial value match the declared type")
+        names: dict[str, Transition] = {}
+        for t in self.transitions:
+            where = dict(role=self.name, transition=t.name, clause=t.clause or None)
+            if t.name in names:
+                raise ModelError(
+                    f"two transitions are named {t.name!r}", **where,
+                    fix="give each transition with the same trigger its own name=... "
+                        "(names appear in coverage and traces)")
+            names[t.name] = t
+            if not t.clause.strip():
+                raise ModelError("transition cites no clause", **where,
+                                 fix='pass clause="10.16.5.3 step 3" (the clause and step it realises)')
+            if not isinstance(t.trigger, str) and not (
+                isinstance(t.trigger, type) and issubclass(t.trigger, Message)
+            ):
+                raise ModelError(f"trigger {t.trigger!r} is neither an event name nor a Message "
+                                 "subclass", **where,
+                                 fix="use a string for an internal event or a Message subclass")
+            for src in t.sources:
+                if src != ANY_STATE and src not in known:
+                    raise ModelError(
+                        f"source state {src!r} is not declared", **where,
+                        fix=f"declare it in states=[...] or use one of {list(self.states)}")
+            if t.dest is not None and t.dest not in known:
+                raise ModelError(f"destination state {t.dest!r} is not declared", **where,
+                                 fix=f"declare it in states=[...] or use one of {list(self.states)}")
+            for sent in t.sends:
+                if not (isinstance(sent, type) and issubclass(sent, Message)):
+                    raise ModelError(f"sends lists {sent!r}, which is not a Message subclass",
+                                     **where, fix="list the Message classes the actions send")
+            for cb in list(t.conditions) + list(t.after):
+                if not callable(cb):
+                    raise ModelError(f"{cb!r} in conditions/after is not callable", **where,
+                                     fix="pass functions taking one argument, the step context")
+        unreachable = [s for s in self.states if s not in self._reachable_states()]
+        if unreachable:
+            raise ModelError(
+                f"states {unreachable} cannot be reached from initial state {self.initial!r} "
+                "by any transition", role=self.name,
+                fix="add the transition that leads there, or remove the state")
+
+    def _reachable_states(self) -> set[str]:
+        seen = {self.initial}
+        todo = [self.initial]
+        while todo:
+            here = todo.pop()
+            for t in self.transitions:
+                if (ANY_STATE in t.sources or here in t.sources):
+                    dest = here if t.dest is None else t.dest
+                    if dest not in seen:
+                        seen.add(dest)
+                        todo.append(dest)
+        return seen
+
+    # -- queries used by systems, explorers and renderers -----------------------------------
+    @property
+    def accepted(self) -> set[type[Message]]:
+        return {t.receives for t in self.transitions if t.receives is not None}
+
+    @property
+    def sent(self) -> set[type[Message]]:
+        return {m for t in self.transitions for m in t.sends}
+
+    def initial_local(self, overrides: dict[str, Any] | None = None) -> tuple:
+        values = {v: d.initial for v, d in self.variables.items()}
+        for var, value in (overrides or {}).items():
+            if var not in self.variables:
+                raise ModelError(f"instance sets unknown variable {var!r}", role=self.name,
+                                 fix=f"declare it in variables= or use one of {list(self.variables)}")
+            if not isinstance(value, self.variables[var].type):
+                raise ModelError(
+                    f"instance sets variable {var!r} to {value!r}, not of type "
+                    f"{_type_name(self.variables[var].type)}", role=self.name,
+                    fix="pass a value of the declared type")
+            values[var] = value
+        return self.Local(self.initial, *values.values())
+
+    def transitions_spec(self) -> list[dict[str, Any]]:
+        """The declaration as `transitions.Machine(transitions=...)` takes it (diagrams, runtime)."""
+        out = []
+        for t in self.transitions:
+            out.append({
+                "trigger": t.name,
+                "source": "*" if ANY_STATE in t.sources else list(t.sources),
+                "dest": t.dest,
+                "conditions": list(t.conditions),
+                "after": list(t.after),
+            })
+        return out
+
+    def __repr__(self) -> str:
+        return f"Role({self.name!r}, {len(self.states)} states, {len(self.transitions)} transitions)"
+
+
+def _named(t: Transition, index: int, all_transitions: Sequence[Transition]) -> Transition:
+    if not isinstance(t, Transition):
+        raise ModelError(f"transitions[{index}] is {t!r}, not a Transition",
+                         fix="declare each transition as Transition(trigger, source, dest, clause=...)")
+    return t if t.name else dataclasses.replace(t, name=t.trigger_name)
+
+
+def _normalise_ignores(
+    ignores: dict[type[Message], Sequence[str]] | Sequence[type[Message]], states: Sequence[str]
+) -> dict[type[Message], frozenset[str]]:
+    if isinstance(ignores, dict):
+        return {m: frozenset(s) for m, s in ignores.items()}
+    return {m: frozenset(states) for m in ignores}
+
+
+def _identifier(name: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() else "_" for ch in name.title())
+    return cleaned if cleaned[:1].isalpha() else "R" + cleaned
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    if isinstance(t, tuple):
+        return " | ".join(x.__name__ for x in t)
+    return t.__name__

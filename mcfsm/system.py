@@ -1,0 +1,629 @@
+"""A system (product model): role instances, their inboxes under a network semantics,
+parameters, shared variables, properties and bounds. Its one job: given an immutable,
+hashable global state, list the enabled steps and their successor states.
+
+A global state is a tuple of components, in a fixed slot order:
+    (params, shared, local of instance 0..n-1, inbox of instance 0..n-1)
+Locals are the roles' named tuples (state, *variables). An inbox holds what is in flight
+towards one instance; its shape depends on the network:
+    FIFO        tuple of (sender index, tuple of messages), one queue per sender, sorted
+    BAG         frozenset of ((sender index, message), count)
+    PERSISTENT  frozenset of (sender index, message): sent messages stay and may be read
+                again (TLA+'s `msgs` set), so nothing is consumed
+Keeping components separate lets the explorer intern each one and store a state as a few
+small integers (see explorer.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from .errors import ModelError
+from .messages import Message
+from .properties import Property, deadlock_property, unhandled_property
+from .roles import ANY_STATE, Role, Transition, Var
+
+State = tuple  # a global state: see the module docstring
+
+
+class Network(enum.Enum):
+    FIFO = "fifo"  # ordered per sender-receiver pair
+    BAG = "bag"  # unordered
+    PERSISTENT = "persistent"  # TLA+-style message set; messages are never consumed
+
+
+@dataclasses.dataclass(frozen=True)
+class Instance:
+    """One instance of a role: `name` is used in code and JSON, `label` in charts."""
+
+    name: str
+    role: Role
+    label: str = ""
+    init: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def words(self) -> str:
+        return self.label or self.name
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """A model parameter. Every choice is explored: each is a separate initial state, so a
+    counterexample shows which choice it needs. A variant pins a parameter by giving one."""
+
+    choices: tuple[Any, ...]
+    doc: str = ""
+    clause: str = ""
+
+
+class StepKey(NamedTuple):
+    """What happened in one step, compact enough to store per state.
+
+    kind is "internal", "receive", "ignore" (a message the role declares it ignores was
+    consumed), "lose" or "duplicate" (network faults)."""
+
+    actor: str
+    transition: str
+    kind: str
+    sender: str | None = None
+    message: Message | None = None
+    arg: Any = None
+
+
+class Unhandled(NamedTuple):
+    """A deliverable message for which the receiver has no transition in its state."""
+
+    receiver: str
+    state: str
+    sender: str
+    message: Message
+
+
+NETWORK_ACTOR = "network"
+
+
+class View:
+    """Read-only access to a global state, for properties, guards and reports."""
+
+    __slots__ = ("_system", "state")
+
+    def __init__(self, system: System, state: State) -> None:
+        self._system = system
+        self.state = state
+
+    def __getitem__(self, instance: str) -> Any:
+        try:
+            return self.state[self._system._local_slot[instance]]
+        except KeyError:
+            raise ModelError(f"no instance named {instance!r}",
+                             fix=f"use one of {self._system.instance_names}") from None
+
+    @property
+    def params(self) -> Any:
+        return self.state[0]
+
+    @property
+    def shared(self) -> Any:
+        return self.state[1]
+
+    def instances_of(self, role: Role | str) -> list[str]:
+        name = role if isinstance(role, str) else role.name
+        return [i.name for i in self._system.instances if i.role.name == name]
+
+    def in_flight(
+        self, message_type: type[Message] | None = None, *, to: str | None = None,
+        sender: str | None = None,
+    ) -> list[tuple[str, str, Message]]:
+        """(sender, receiver, message) for every message in flight, optionally filtered."""
+        return [
+            env for env in self._system.envelopes(self.state)
+            if (message_type is None or isinstance(env[2], message_type))
+            and (to is None or env[1] == to) and (sender is None or env[0] == sender)
+        ]
+
+
+class _Vars:
+    """Mutable variables handed to `after` callbacks; type-checked on assignment."""
+
+    __slots__ = ("_types", "_values", "_owner")
+
+    def __init__(self, types: Mapping[str, Any], values: dict[str, Any], owner: str) -> None:
+        object.__setattr__(self, "_types", types)
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "_owner", owner)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._owner} has no variable {name!r}; declared: "
+                                 f"{list(self._types)}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        declared = self._types.get(name)
+        if declared is None:
+            raise ModelError(f"assigns undeclared variable {name!r}",
+                             fix=f"declare it with Var(type, initial) in {self._owner}, "
+                                 f"or use one of {list(self._types)}")
+        if not isinstance(value, declared):
+            raise ModelError(f"assigns {value!r} to variable {name!r} declared as {declared}",
+                             fix="assign a value of the declared type")
+        self._values[name] = value
+
+
+class Context:
+    """What guards and actions see. Guards get read-only variables; actions mutable ones."""
+
+    __slots__ = ("_system", "_state", "me", "local", "v", "shared", "msg", "sender", "arg",
+                 "_sends", "_transition")
+
+    def __init__(self, system: System, state: State, me: str, local: Any, msg: Message | None,
+                 sender: str | None, transition: Transition) -> None:
+        self._system = system
+        self._state = state
+        self.me = me
+        self.local = local
+        self.v: Any = local
+        self.shared: Any = state[1]
+        self.msg = msg
+        self.sender = sender
+        self.arg: Any = None
+        self._sends: list[tuple[str, Message]] = []
+        self._transition = transition
+
+    @property
+    def state(self) -> str:
+        return self.local.state
+
+    @property
+    def params(self) -> Any:
+        return self._state[0]
+
+    @property
+    def world(self) -> View:
+        """The whole pre-state, read-only (shared-memory specs such as TLA+ examples)."""
+        return View(self._system, self._state)
+
+    def peers(self) -> list[Any]:
+        """Locals of every instance of this role, this one included (pre-state)."""
+        system = self._system
+        role = system.instance(self.me).role
+        return [self._state[system._local_slot[i.name]] for i in system.instances if i.role is role]
+
+    def send(self, to: str, message: Message) -> None:
+        t = self._transition
+        if type(message) not in t.sends:
+            raise ModelError(
+                f"sends {type(message).__name__}, which is not in its sends=[...]",
+                fix=f"add {type(message).__name__} to sends= of this transition")
+        if to not in self._system._local_slot:
+            raise ModelError(f"sends to unknown instance {to!r}",
+                             fix=f"send to one of {self._system.instance_names}")
+        self._sends.append((to, message))
+
+
+Constraint = Callable[[View], bool]
+
+
+class System:
+    """Role instances composed under one network semantics, with properties and bounds."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        instances: Sequence[Instance],
+        network: Network = Network.FIFO,
+        loss: bool = False,
+        duplication: bool = False,
+        params: Mapping[str, Param] | None = None,
+        shared: Mapping[str, Var] | None = None,
+        properties: Sequence[Property] = (),
+        constraint: Constraint | None = None,
+        max_in_flight: int | None = None,
+        final: Callable[[View], bool] | None = None,
+        check_deadlock: bool = True,
+        doc: str = "",
+    ) -> None:
+        self.name = name
+        self.doc = doc
+        self.instances: tuple[Instance, ...] = tuple(instances)
+        self.network = network
+        self.loss = loss
+        self.duplication = duplication
+        self.params: dict[str, Param] = dict(params or {})
+        self.shared: dict[str, Var] = dict(shared or {})
+        self.constraint = constraint
+        self.max_in_flight = max_in_flight
+        self._final = final
+        self.check_deadlock = check_deadlock
+        self._validate()
+        self.instance_names = [i.name for i in self.instances]
+        n = len(self.instances)
+        self.slot_count = 2 + 2 * n
+        self._local_slot = {inst.name: 2 + k for k, inst in enumerate(self.instances)}
+        self._inbox_slot = {inst.name: 2 + n + k for k, inst in enumerate(self.instances)}
+        self._index = {inst.name: k for k, inst in enumerate(self.instances)}
+        self._Params = NamedTuple("Params", [(p, Any) for p in self.params])  # type: ignore[misc]
+        self._Shared = NamedTuple("Shared", [(s, Any) for s in self.shared])  # type: ignore[misc]
+        self._shared_types = {k: v.type for k, v in self.shared.items()}
+        self._compile()
+        self.properties: tuple[Property, ...] = self._all_properties(properties)
+
+    # -- validation -------------------------------------------------------------------------
+    def _validate(self) -> None:
+        where = f"system {self.name!r}"
+        if not self.instances:
+            raise ModelError("has no instances", where=where,
+                             fix="pass instances=[Instance('client1', client_role), ...]")
+        seen: set[str] = set()
+        for inst in self.instances:
+            if not isinstance(inst, Instance):
+                raise ModelError(f"instances contains {inst!r}", where=where,
+                                 fix="wrap each role as Instance(name, role)")
+            if inst.name in seen or inst.name == NETWORK_ACTOR:
+                raise ModelError(f"instance name {inst.name!r} is used twice or reserved",
+                                 where=where, fix="give every instance its own name")
+            seen.add(inst.name)
+            inst.role.initial_local(dict(inst.init))  # validates the overrides
+        if not isinstance(self.network, Network):
+            raise ModelError(f"network={self.network!r} is not a Network", where=where,
+                             fix="use Network.FIFO, Network.BAG or Network.PERSISTENT")
+        if self.duplication and self.network is Network.PERSISTENT:
+            raise ModelError("duplication has no meaning on a persistent message set",
+                             where=where, fix="drop duplication=True or use FIFO/BAG")
+        if self.loss and self.network is Network.PERSISTENT:
+            raise ModelError("loss on a persistent message set is not modelled (a reader may "
+                             "simply never read)", where=where, fix="drop loss=True")
+        if (self.duplication or self.loss) and self.max_in_flight is None and self.duplication:
+            raise ModelError("duplication without max_in_flight makes the state space infinite",
+                             where=where, fix="pass max_in_flight=N to bound each inbox")
+        for pname, p in self.params.items():
+            if not isinstance(p, Param) or not p.choices:
+                raise ModelError(f"parameter {pname!r} has no choices", where=where,
+                                 fix="declare it as Param(choices=(a, b, ...), doc=..., clause=...)")
+        for sname, var in self.shared.items():
+            if not isinstance(var, Var):
+                raise ModelError(f"shared variable {sname!r} is {var!r}", where=where,
+                                 fix="declare it as Var(type, initial)")
+        roles = {i.role.name: i.role for i in self.instances}
+        accepted = {m for r in roles.values() for m in r.accepted}
+        ignored = {m for r in roles.values() for m in r.ignores}
+        sent = {m: r for r in roles.values() for m in r.sent}
+        for role in roles.values():
+            for t in role.transitions:
+                if t.receives is not None and t.receives not in sent:
+                    raise ModelError(
+                        f"receives {t.receives.__name__}, which no role of this system sends",
+                        role=role.name, transition=t.name, clause=t.clause, where=where,
+                        fix=f"add {t.receives.__name__} to sends= of the transition that "
+                            "sends it, or add the role that sends it to the system")
+        for msg, role in sent.items():
+            if msg not in accepted and msg not in ignored:
+                sender_t = next(t for t in role.transitions if msg in t.sends)
+                raise ModelError(
+                    f"sends {msg.__name__}, which no role of this system accepts or ignores",
+                    role=role.name, transition=sender_t.name, clause=sender_t.clause,
+                    where=where,
+                    fix=f"add a transition with trigger={msg.__name__} to the receiving role, "
+                        "or declare ignores=[...] there")
+
+    # -- compile declarations into dispatch tables (the explorer's hot loop reads these) ----
+    def _compile(self) -> None:
+        self._internal: list[dict[str, list[Transition]]] = []
+        self._receive: list[dict[tuple[str, type], list[Transition]]] = []
+        self._ignored: list[dict[type, frozenset[str]]] = []
+        self._var_types: list[dict[str, Any]] = []
+        for inst in self.instances:
+            role = inst.role
+            internal: dict[str, list[Transition]] = {s: [] for s in role.states}
+            receive: dict[tuple[str, type], list[Transition]] = {}
+            for t in role.transitions:
+                sources = role.states if ANY_STATE in t.sources else t.sources
+                for s in sources:
+                    if t.receives is None:
+                        internal[s].append(t)
+                    else:
+                        receive.setdefault((s, t.receives), []).append(t)
+            self._internal.append(internal)
+            self._receive.append(receive)
+            self._ignored.append(role.ignores)
+            self._var_types.append({k: v.type for k, v in role.variables.items()})
+
+    def _all_properties(self, declared: Sequence[Property]) -> tuple[Property, ...]:
+        out: list[Property] = []
+        names: set[str] = set()
+        for p in declared:
+            if not isinstance(p, Property):
+                raise ModelError(f"properties contains {p!r}", where=f"system {self.name!r}",
+                                 fix="build properties with always(), sometimes() or step()")
+            if p.name in names:
+                raise ModelError(f"two properties are named {p.name!r}",
+                                 where=f"system {self.name!r}", fix="rename one of them")
+            names.add(p.name)
+            out.append(p)
+        if self.check_deadlock and "no-deadlock" not in names:
+            out.append(deadlock_property())
+        if self.network is not Network.PERSISTENT and "no-unhandled-message" not in names:
+            out.append(unhandled_property())
+        return tuple(out)
+
+    # -- the successor function -----------------------------------------------------------
+    def instance(self, name: str) -> Instance:
+        return self.instances[self._index[name]]
+
+    def initial_states(self) -> list[State]:
+        shared = self._Shared(*(v.initial for v in self.shared.values()))
+        locals_ = [i.role.initial_local(dict(i.init)) for i in self.instances]
+        empty = self._empty_inbox()
+        inboxes = [empty] * len(self.instances)
+        out = []
+        for combo in itertools.product(*(p.choices for p in self.params.values())):
+            out.append((self._Params(*combo), shared, *locals_, *inboxes))
+        return out
+
+    def _empty_inbox(self) -> Any:
+        return () if self.network is Network.FIFO else frozenset()
+
+    def successors(self, state: State) -> list[tuple[StepKey, State]]:
+        return self.expand(state)[0]
+
+    def expand(self, state: State) -> tuple[list[tuple[StepKey, State]], list[Unhandled]]:
+        """Every enabled step with its successor, and every unhandled deliverable message."""
+        out: list[tuple[StepKey, State]] = []
+        unhandled: list[Unhandled] = []
+        n = len(self.instances)
+        for k, inst in enumerate(self.instances):
+            local = state[2 + k]
+            for t in self._internal[k][local.state]:
+                self._fire(state, k, inst, t, local, None, None, None, out)
+            inbox = state[2 + n + k]
+            if not inbox:
+                continue
+            receive = self._receive[k]
+            for sender, msg, rest in self._deliverable(inbox):
+                candidates = receive.get((local.state, type(msg)))
+                if candidates is None:
+                    ignored_in = self._ignored[k].get(type(msg))
+                    if ignored_in is not None and local.state in ignored_in:
+                        if rest is not None:
+                            nxt = list(state)
+                            nxt[2 + n + k] = rest
+                            out.append((StepKey(inst.name, "ignore " + type(msg).__name__,
+                                                "ignore", self.instances[sender].name, msg),
+                                        tuple(nxt)))
+                    elif self.network is not Network.PERSISTENT:
+                        unhandled.append(Unhandled(inst.name, local.state,
+                                                   self.instances[sender].name, msg))
+                    continue
+                for t in candidates:
+                    self._fire(state, k, inst, t, local, sender, msg, rest, out)
+        if self.loss or self.duplication:
+            self._faults(state, out)
+        return out, unhandled
+
+    def _deliverable(self, inbox: Any) -> Iterator[tuple[int, Message, Any]]:
+        """(sender, message, inbox after consuming it; None when nothing is consumed)."""
+        net = self.network
+        if net is Network.FIFO:
+            for pos, (sender, queue) in enumerate(inbox):
+                if len(queue) == 1:
+                    rest = inbox[:pos] + inbox[pos + 1:]
+                else:
+                    rest = inbox[:pos] + ((sender, queue[1:]),) + inbox[pos + 1:]
+                yield sender, queue[0], rest
+        elif net is Network.BAG:
+            for (sender, msg), count in inbox:
+                yield sender, msg, _bag_change(inbox, (sender, msg), -1)
+        else:
+            for sender, msg in inbox:
+                yield sender, msg, None
+
+    def _fire(self, state: State, k: int, inst: Instance, t: Transition, local: Any,
+              sender: int | None, msg: Message | None, rest: Any,
+              out: list[tuple[StepKey, State]]) -> None:
+        sender_name = None if sender is None else self.instances[sender].name
+        ctx = Context(self, state, inst.name, local, msg, sender_name, t)
+        try:
+            args: Iterable[Any] = (None,) if t.choices is None else tuple(t.choices(ctx))
+            for arg in args:
+                ctx.arg = arg
+                ctx.v = local
+                ctx.shared = state[1]
+                if not all(cond(ctx) for cond in t.conditions):
+                    continue
+                out.append((
+                    StepKey(inst.name, t.name, "internal" if msg is None else "receive",
+                            sender_name, msg, arg),
+                    self._apply(state, k, t, local, ctx, rest),
+                ))
+        except ModelError as exc:
+            raise _in_context(exc, inst, t) from exc.__cause__
+        except Exception as exc:  # model code failed: say where, keep the cause for --debug
+            raise _in_context(
+                ModelError(f"model code raised {type(exc).__name__}: {exc}",
+                           fix="fix the guard or action; run with MCFSM_DEBUG=1 for the traceback"),
+                inst, t) from exc
+
+    def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
+               rest: Any) -> State:
+        n = len(self.instances)
+        nxt = list(state)
+        if rest is not None:
+            nxt[2 + n + k] = rest
+        ctx._sends = []
+        if t.after:
+            values = dict(zip(local._fields[1:], local[1:]))
+            ctx.v = _Vars(self._var_types[k], values, f"role {self.instances[k].role.name!r}")
+            shared_values = None
+            if self.shared:
+                shared_values = state[1]._asdict()
+                ctx.shared = _Vars(self._shared_types, shared_values, "the system's shared=")
+            for cb in t.after:
+                cb(ctx)
+            dest = local.state if t.dest is None else t.dest
+            nxt[2 + k] = type(local)(dest, *values.values())
+            if shared_values is not None:
+                new_shared = self._Shared(*shared_values.values())
+                if new_shared != state[1]:
+                    nxt[1] = new_shared
+        elif t.dest is not None and t.dest != local.state:
+            nxt[2 + k] = local._replace(state=t.dest)
+        for to, message in ctx._sends:
+            slot = self._inbox_slot[to]
+            nxt[slot] = self._inbox_add(nxt[slot], k, message)
+        return tuple(nxt)
+
+    def _inbox_add(self, inbox: Any, sender: int, message: Message) -> Any:
+        net = self.network
+        if net is Network.FIFO:
+            for pos, (s, queue) in enumerate(inbox):
+                if s == sender:
+                    return inbox[:pos] + ((s, queue + (message,)),) + inbox[pos + 1:]
+                if s > sender:
+                    return inbox[:pos] + ((sender, (message,)),) + inbox[pos:]
+            return inbox + ((sender, (message,)),)
+        if net is Network.BAG:
+            return _bag_change(inbox, (sender, message), +1)
+        return inbox | {(sender, message)}
+
+    def _faults(self, state: State, out: list[tuple[StepKey, State]]) -> None:
+        n = len(self.instances)
+        for k in range(n):
+            slot = 2 + n + k
+            inbox = state[slot]
+            receiver = self.instances[k].name
+            if self.network is Network.FIFO:
+                for pos, (sender, queue) in enumerate(inbox):
+                    for q, msg in enumerate(queue):
+                        sname = self.instances[sender].name
+                        if self.loss:
+                            shorter = queue[:q] + queue[q + 1:]
+                            new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
+                                   if shorter else inbox[:pos] + inbox[pos + 1:])
+                            out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg,
+                                                receiver), _replace(state, slot, new)))
+                        if self.duplication:
+                            longer = queue[:q + 1] + queue[q:]
+                            new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
+                            out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
+                                                msg, receiver), _replace(state, slot, new)))
+            else:
+                for (sender, msg), _count in inbox:
+                    sname = self.instances[sender].name
+                    if self.loss:
+                        out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
+                                    _replace(state, slot, _bag_change(inbox, (sender, msg), -1))))
+                    if self.duplication:
+                        out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
+                                            receiver),
+                                    _replace(state, slot, _bag_change(inbox, (sender, msg), +1))))
+
+    # -- state-level queries used by explorers and reports ---------------------------------
+    def view(self, state: State) -> View:
+        return View(self, state)
+
+    def is_final(self, state: State) -> bool:
+        if self._final is not None:
+            return bool(self._final(View(self, state)))
+        n = len(self.instances)
+        for k, inst in enumerate(self.instances):
+            if state[2 + k].state not in inst.role.final:
+                return False
+            if self.network is not Network.PERSISTENT and state[2 + n + k]:
+                return False
+        return True
+
+    def within_bounds(self, state: State) -> bool:
+        """TLC CONSTRAINT semantics: a state outside the bounds is neither counted nor explored."""
+        if self.max_in_flight is not None:
+            n = len(self.instances)
+            for k in range(n):
+                if self._inbox_size(state[2 + n + k]) > self.max_in_flight:
+                    return False
+        return self.constraint is None or bool(self.constraint(View(self, state)))
+
+    def _inbox_size(self, inbox: Any) -> int:
+        if self.network is Network.FIFO:
+            return sum(len(q) for _, q in inbox)
+        if self.network is Network.BAG:
+            return sum(c for _, c in inbox)
+        return len(inbox)
+
+    def envelopes(self, state: State) -> list[tuple[str, str, Message]]:
+        """(sender, receiver, message) for every message in flight (with multiplicity)."""
+        n = len(self.instances)
+        out = []
+        for k, inst in enumerate(self.instances):
+            inbox = state[2 + n + k]
+            if self.network is Network.FIFO:
+                for sender, queue in inbox:
+                    out += [(self.instances[sender].name, inst.name, m) for m in queue]
+            elif self.network is Network.BAG:
+                for (sender, m), count in inbox:
+                    out += [(self.instances[sender].name, inst.name, m)] * count
+            else:
+                out += [(self.instances[sender].name, inst.name, m) for sender, m in inbox]
+        return out
+
+    def replay(self, state: State, key: StepKey) -> tuple[State, list[tuple[str, Message]]]:
+        """Re-run one step from `state`: the successor and the messages it sent (for traces)."""
+        for candidate, nxt in self.successors(state):
+            if candidate == key:
+                before = {(s, r, m) for s, r, m in self.envelopes(state)}
+                sent = [(r, m) for s, r, m in self.envelopes(nxt)
+                        if s == key.actor and (s, r, m) not in before]
+                if key.kind in ("internal", "receive") and self.network is not Network.PERSISTENT:
+                    sent = _sent_by_diff(self.envelopes(state), self.envelopes(nxt), key)
+                return nxt, sent
+        raise ModelError(f"step {key} is not enabled in this state",
+                         fix="the model changed since the trace was recorded; re-run the check")
+
+    def transitions_by_role(self) -> dict[str, list[Transition]]:
+        out: dict[str, list[Transition]] = {}
+        for inst in self.instances:
+            out.setdefault(inst.role.name, list(inst.role.transitions))
+        return out
+
+    def __repr__(self) -> str:
+        return f"System({self.name!r}, {len(self.instances)} instances, {self.network.value})"
+
+
+def _sent_by_diff(before: list[tuple[str, str, Message]], after: list[tuple[str, str, Message]],
+                  key: StepKey) -> list[tuple[str, Message]]:
+    """Messages the step added to inboxes, with multiplicity (FIFO/BAG)."""
+    remaining = list(before)
+    if key.kind == "receive":
+        remaining.remove((key.sender, key.actor, key.message))
+    sent = []
+    for env in after:
+        if env in remaining:
+            remaining.remove(env)
+        else:
+            sent.append((env[1], env[2]))
+    return sent
+
+
+def _replace(state: State, slot: int, value: Any) -> State:
+    nxt = list(state)
+    nxt[slot] = value
+    return tuple(nxt)
+
+
+def _bag_change(bag: frozenset, item: tuple[int, Message], delta: int) -> frozenset:
+    counts = dict(bag)
+    counts[item] = counts.get(item, 0) + delta
+    if counts[item] <= 0:
+        del counts[item]
+    return frozenset(counts.items())
+
+
+def _in_context(exc: ModelError, inst: Instance, t: Transition) -> ModelError:
+    if exc.role and exc.transition:
+        return exc
+    return ModelError(exc.problem, fix=exc.fix, role=f"{inst.role.name} ({inst.name})",
+                      transition=t.name, clause=t.clause, where=exc.where)
