@@ -134,11 +134,26 @@ class Role:
             if not isinstance(decl, Var):
                 raise ModelError(f"variable {var!r} is declared as {decl!r}", role=self.name,
                                  fix=f"declare it as Var(type, initial), e.g. Var(int, 0)")
+            mutable = {list, dict, set, bytearray}
+            declared = decl.type if isinstance(decl.type, tuple) else (decl.type,)
+            if mutable & set(declared):
+                raise ModelError(
+                    f"variable {var!r} has a mutable type {_type_name(decl.type)}; states must "
+                    "be hashable", role=self.name,
+                    fix="use tuple, frozenset or a frozen record instead of list, set or dict")
             if not isinstance(decl.initial, decl.type):
                 raise ModelError(
                     f"variable {var!r} has initial value {decl.initial!r}, not of type "
                     f"{_type_name(decl.type)}", role=self.name,
                     fix="make the initial value match the declared type")
+        for msg, states in self.ignores.items():
+            if not (isinstance(msg, type) and issubclass(msg, Message)):
+                raise ModelError(f"ignores lists {msg!r}, which is not a Message subclass",
+                                 role=self.name, fix="list Message classes in ignores=")
+            unknown = sorted(set(states) - known)
+            if unknown:
+                raise ModelError(f"ignores {msg.__name__} in undeclared states {unknown}",
+                                 role=self.name, fix=f"use states among {list(self.states)}")
         names: dict[str, Transition] = {}
         for t in self.transitions:
             where = dict(role=self.name, transition=t.name, clause=t.clause or None)
@@ -194,6 +209,12 @@ class Role:
         return seen
 
     # -- queries used by systems, explorers and renderers -----------------------------------
+    def transition(self, name: str) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
     @property
     def accepted(self) -> set[type[Message]]:
         return {t.receives for t in self.transitions if t.receives is not None}

@@ -574,13 +574,13 @@ class System:
         """Re-run one step from `state`: the successor and the messages it sent (for traces)."""
         for candidate, nxt in self.successors(state):
             if candidate == key:
-                before = {(s, r, m) for s, r, m in self.envelopes(state)}
-                sent = [(r, m) for s, r, m in self.envelopes(nxt)
-                        if s == key.actor and (s, r, m) not in before]
-                if key.kind in ("internal", "receive") and self.network is not Network.PERSISTENT:
+                if self.network is Network.PERSISTENT:
+                    before = set(self.envelopes(state))
+                    sent = [(r, m) for s, r, m in self.envelopes(nxt) if (s, r, m) not in before]
+                else:
                     sent = _sent_by_diff(self.envelopes(state), self.envelopes(nxt), key)
                 return nxt, sent
-        raise ModelError(f"step {key} is not enabled in this state",
+        raise ModelError(f"step {key.actor}: {key.transition} is not enabled in this state",
                          fix="the model changed since the trace was recorded; re-run the check")
 
     def transitions_by_role(self) -> dict[str, list[Transition]]:

@@ -1,0 +1,211 @@
+"""The `mcfsm` command line: check and list model files.
+
+Exit status of `check`: 0 every property holds (exhaustively within the declared bounds),
+1 a property is violated (or a `sometimes` witness is never reached), 2 a usage or model
+error, 3 inconclusive: a budget cut the search and nothing was violated in what it saw.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .errors import McfsmError, ModelError, UsageError
+from .explorer import Budget, Progress, Result, explore
+from .loader import LoadedModel, load_path
+from .report import result_json, result_text
+from .system import System
+
+EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"mcfsm: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn McfsmError into a clear message and exit status 2 (no traceback)."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except McfsmError as exc:
+            if os.environ.get("MCFSM_DEBUG"):
+                raise
+            _fail(str(exc))
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def _selected(loaded: list[LoadedModel], variants: tuple[str, ...]) -> Iterator[tuple[LoadedModel, str]]:
+    if variants:
+        known = {v for lm in loaded for v in lm.model.variants}
+        unknown = [v for v in variants if v not in known]
+        if unknown:
+            raise UsageError(f"--variant {unknown[0]!r} is not a variant of "
+                             f"{', '.join(lm.model.name for lm in loaded)}; "
+                             f"known variants: {', '.join(sorted(known))}")
+    for lm in loaded:
+        for name in lm.model.variants:
+            if not variants or name in variants:
+                yield lm, name
+
+
+def _build(lm: LoadedModel, variant: str) -> System:
+    where = f"{lm.path} [{variant}]"
+    try:
+        return lm.model.system(variant)
+    except ModelError as exc:
+        raise exc.located(where) from exc
+    except McfsmError:
+        raise
+    except Exception as exc:
+        if os.environ.get("MCFSM_DEBUG"):
+            raise
+        raise ModelError(f"building the variant raised {type(exc).__name__}: {exc}",
+                         fix="fix the variant function; MCFSM_DEBUG=1 shows the traceback",
+                         where=where) from exc
+
+
+class _ProgressLine:
+    """A progress line on stderr, only on a terminal and only for runs over two seconds."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled or p.elapsed_s < 2.0:
+            return
+        self.shown = True
+        sys.stderr.write(f"\r{self.label}: {p.distinct:,} distinct, {p.total:,} total, "
+                         f"depth {p.depth}, {p.queued:,} queued, {p.elapsed_s:.0f} s   ")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mcfsm")
+def main() -> None:
+    """mcfsm: check 3GPP MC migration state machines exhaustively."""
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--variant", "variants", multiple=True, metavar="NAME",
+              help="Check only this variant (repeatable). Default: every variant.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON (see README).")
+@click.option("--max-states", type=click.IntRange(min=1), metavar="N",
+              help="Stop after N distinct states; the verdicts then say the search is incomplete.")
+@click.option("--max-depth", type=click.IntRange(min=1), metavar="N",
+              help="Do not expand states at BFS depth N or deeper (initial states are depth 1).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop exploring after this many seconds.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Also write MODEL/VARIANT.txt and .json reports under DIR.")
+@_guarded
+def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
+          max_depth: int | None, time_limit: float | None, out: Path | None) -> None:
+    """Explore every variant of the model(s) at PATH and report each property's verdict."""
+    loaded = load_path(path)
+    budget = Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
+    records: list[dict[str, Any]] = []
+    results: list[Result] = []
+    for lm, variant in _selected(loaded, variants):
+        system = _build(lm, variant)
+        progress = _ProgressLine(f"{lm.model.name}[{variant}]")
+        try:
+            result = explore(system, budget, progress=progress)
+        except ModelError as exc:
+            raise exc.located(f"{lm.path} [{variant}]") from exc
+        finally:
+            progress.done()
+        results.append(result)
+        record = result_json(lm.model.name, variant, result)
+        records.append(record)
+        text = result_text(lm.model.name, variant, result)
+        if not as_json:
+            click.echo("\n".join(text))
+            click.echo()
+        if out is not None:
+            folder = out / lm.model.name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{variant}.txt").write_text("\n".join(text) + "\n")
+            (folder / f"{variant}.json").write_text(json.dumps(record, indent=2) + "\n")
+    if as_json:
+        click.echo(json.dumps(records, indent=2))
+    if out is not None:
+        (out / "summary.json").write_text(json.dumps(
+            [{k: r[k] for k in ("model", "variant", "distinct_states", "total_states", "depth",
+                                "complete", "elapsed_s")}
+             | {"verdicts": {p["name"]: p["verdict"] for p in r["properties"]}}
+             for r in records], indent=2) + "\n")
+    if any(r.failed for r in results):
+        sys.exit(EXIT_VIOLATED)
+    if not all(r.complete for r in results):
+        sys.exit(EXIT_INCONCLUSIVE)
+    sys.exit(EXIT_OK)
+
+
+@main.command(name="list")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+@_guarded
+def list_(path: Path, as_json: bool) -> None:
+    """List the models at PATH: variants, parameters and properties."""
+    loaded = load_path(path)
+    listing = []
+    for lm in loaded:
+        entry: dict[str, Any] = {"model": lm.model.name, "file": str(lm.path),
+                                 "clause": lm.model.clause, "source": lm.model.source,
+                                 "variants": []}
+        for variant, decl in lm.model.variants.items():
+            system = _build(lm, variant)
+            entry["variants"].append({
+                "name": variant,
+                "doc": decl.doc,
+                "instances": {i.name: {"role": i.role.name, "label": i.words}
+                              for i in system.instances},
+                "network": system.network.value,
+                "parameters": {name: {"choices": [repr(c) for c in p.choices], "doc": p.doc,
+                                      "clause": p.clause} for name, p in system.params.items()},
+                "properties": [{"name": p.name, "kind": p.kind, "clause": p.clause, "doc": p.doc}
+                               for p in system.properties],
+            })
+        listing.append(entry)
+    if as_json:
+        click.echo(json.dumps(listing, indent=2))
+        return
+    for entry in listing:
+        head = entry["model"] + (f" ({entry['clause']})" if entry["clause"] else "")
+        click.echo(f"{head}  {entry['file']}")
+        for v in entry["variants"]:
+            click.echo(f"  variant {v['name']}: {v['doc']}".rstrip(": "))
+            click.echo(f"    instances: " + ", ".join(
+                f"{n} ({d['label']})" if d["label"] != n else n for n, d in v["instances"].items())
+                + f"; network {v['network']}")
+            for name, p in v["parameters"].items():
+                click.echo(f"    parameter {name} in {{{', '.join(p['choices'])}}}"
+                           + (f"  [{p['clause']}]" if p["clause"] else "")
+                           + (f"  {p['doc']}" if p["doc"] else ""))
+            for p in v["properties"]:
+                click.echo(f"    {p['kind']:<9} {p['name']}  [{p['clause']}]")
+        click.echo()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,119 @@
+"""Reports of explorer results: the verdict table (TLC-like run report) and JSON.
+
+Results say what they are: "holds in all N states (exhaustive)" differs from "no violation
+in the N states explored" when a budget cut the search.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .explorer import Result, Verdict
+from .trace import state_json, steps_json, trace_text
+
+STOP_WORDS = {
+    "max-states": "the --max-states budget",
+    "max-depth": "the --max-depth budget",
+    "time-limit": "the --time-limit budget",
+}
+
+
+def verdict_detail(result: Result, v: Verdict) -> str:
+    """What the verdict rests on, without the status word (the table shows that)."""
+    n = f"{result.distinct_states:,}"
+    scope = "exhaustive" + (", within bounds" if result.pruned else "")
+    if v.status == "holds":
+        return f"in all {n} states ({scope})"
+    if v.status == "violated":
+        return f"shortest counterexample: {len(v.trace or ())} steps"
+    if v.status == "witnessed":
+        return f"shortest witness: {len(v.trace or ())} steps"
+    if v.status == "never":
+        return f"no reachable state satisfies it ({scope}, {n} states)"
+    return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
+            f"{n} states explored; search stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
+
+
+STATUS_WORDS = {"holds": "holds", "witnessed": "witnessed", "violated": "VIOLATED",
+                "never": "NEVER", "unknown": "unknown"}
+
+
+def verdict_words(result: Result, v: Verdict) -> str:
+    return f"{STATUS_WORDS[v.status]}: {verdict_detail(result, v)}"
+
+
+def summary_line(model: str, variant: str, result: Result) -> str:
+    tail = "exhaustive" if result.complete else (
+        f"INCOMPLETE, stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
+    if result.pruned:
+        tail += f", {result.pruned:,} successors cut by the state constraint/bounds"
+    return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
+            f"{result.total_states:,} total, depth {result.depth}, {result.elapsed_s:.2f} s ({tail})")
+
+
+def result_text(model: str, variant: str, result: Result, *, traces: bool = True) -> list[str]:
+    lines = [summary_line(model, variant, result)]
+    width = max((len(v.property.name) for v in result.verdicts), default=10)
+    for v in result.verdicts:
+        lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
+                     f"{verdict_detail(result, v)}  [{v.property.kind}; {v.property.clause}]")
+    fired = [k for k, (g, _) in result.coverage.items() if g]
+    never = [k for k, (g, _) in result.coverage.items() if not g]
+    lines.append(f"  coverage: {len(fired)} of {len(result.coverage)} transitions fired"
+                 + (f"; never fired: {', '.join(f'{r}.{t}' for r, t in never)}" if never else ""))
+    if traces:
+        for v in result.verdicts:
+            if v.failed and v.trace is not None:
+                lines.append("")
+                lines.append(f"  {v.property.name} violated ({v.property.clause}): shortest "
+                             f"counterexample, {len(v.trace)} steps")
+                lines.extend(trace_text(result.system, v.trace, indent="    "))
+            elif v.status == "never":
+                lines.append("")
+                lines.append(f"  {v.property.name} ({v.property.clause}) is never witnessed: "
+                             f"{v.property.doc or 'no reachable state satisfies it'}")
+    return lines
+
+
+def result_json(model: str, variant: str, result: Result) -> dict[str, Any]:
+    system = result.system
+    properties = []
+    for v in result.verdicts:
+        entry: dict[str, Any] = {
+            "name": v.property.name,
+            "kind": v.property.kind,
+            "clause": v.property.clause,
+            "verdict": v.status,
+            "words": verdict_words(result, v),
+            "counterexample": None,
+        }
+        if v.trace is not None:
+            record = {"initial_state": state_json(system, v.trace.states[0]),
+                      "steps": steps_json(system, v.trace), "note": v.trace.note}
+            if v.status == "witnessed":
+                entry["witness"] = record["steps"]
+                entry["witness_initial_state"] = record["initial_state"]
+            else:
+                entry["counterexample"] = record["steps"]
+                entry["counterexample_initial_state"] = record["initial_state"]
+                entry["note"] = record["note"]
+        properties.append(entry)
+    coverage = {f"{role}.{t}": {"generated": g, "new_states": n}
+                for (role, t), (g, n) in result.coverage.items()}
+    return {
+        "model": model,
+        "variant": variant,
+        "distinct_states": result.distinct_states,
+        "total_states": result.total_states,
+        "depth": result.depth,
+        "complete": result.complete,
+        "stopped_by": result.stopped_by,
+        "elapsed_s": round(result.elapsed_s, 4),
+        "pruned_by_constraint": result.pruned,
+        "network": system.network.value,
+        "properties": properties,
+        "coverage": {
+            "transitions": coverage,
+            "never_fired": [k for k, c in coverage.items() if c["generated"] == 0],
+        },
+    }

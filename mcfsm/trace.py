@@ -1,0 +1,156 @@
+"""Traces in the model's own words: numbered text steps and JSON records.
+
+This module only reads explorer results and the system's public queries; it never
+changes what was explored. Sent messages are recovered by replaying each step
+(System.replay), so the explorer need not store them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .explorer import Trace
+from .messages import Message
+from .system import NETWORK_ACTOR, State, StepKey, System
+
+
+def to_json_value(value: Any) -> Any:
+    """A JSON-friendly rendering of a model value: records become objects, sets sorted lists."""
+    if isinstance(value, Message):
+        return {"type": type(value).__name__, **{k: to_json_value(v) for k, v in value.present().items()}}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {k: to_json_value(v) for k, v in value._asdict().items()}
+    if isinstance(value, (tuple, list)):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, frozenset | set):
+        items = [to_json_value(v) for v in value]
+        return sorted(items, key=repr)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return repr(value)
+
+
+def state_json(system: System, state: State) -> dict[str, Any]:
+    view = system.view(state)
+    out: dict[str, Any] = {}
+    if system.params:
+        out["params"] = to_json_value(view.params)
+    if system.shared:
+        out["shared"] = to_json_value(view.shared)
+    out["instances"] = {name: to_json_value(view[name]) for name in system.instance_names}
+    out["in_flight"] = [
+        {"from": s, "to": r, "message": to_json_value(m)} for s, r, m in system.envelopes(state)
+    ]
+    return out
+
+
+def _transition_info(system: System, key: StepKey) -> tuple[str, str]:
+    """(clause, words) of the transition a step took."""
+    if key.actor == NETWORK_ACTOR or key.kind == "ignore":
+        return "", key.transition
+    t = system.instance(key.actor).role.transition(key.transition)
+    return t.clause, t.words
+
+
+def _local_changes(before: Any, after: Any) -> dict[str, tuple[Any, Any]]:
+    return {
+        f: (b, a) for f, b, a in zip(before._fields, before, after) if b != a
+    }
+
+
+def steps_json(system: System, trace: Trace) -> list[dict[str, Any]]:
+    out = []
+    for number, (key, before, after) in enumerate(
+            zip(trace.steps, trace.states, trace.states[1:]), start=1):
+        _, sent = system.replay(before, key)
+        clause, words = _transition_info(system, key)
+        record: dict[str, Any] = {
+            "step": number,
+            "actor": key.actor,
+            "kind": key.kind,
+            "transition": key.transition,
+            "clause": clause,
+            "words": words,
+        }
+        if key.actor != NETWORK_ACTOR:
+            changes = _local_changes(system.view(before)[key.actor], system.view(after)[key.actor])
+            record["changes"] = {k: [to_json_value(b), to_json_value(a)] for k, (b, a) in changes.items()}
+        if key.sender is not None:
+            record["from"] = key.sender
+        if key.message is not None:
+            record["message"] = to_json_value(key.message)
+        if key.arg is not None:
+            record["arg"] = to_json_value(key.arg)
+        record["sends"] = [{"to": to, "message": to_json_value(m)} for to, m in sent]
+        if before[1] != after[1]:
+            record["shared"] = to_json_value(after[1])
+        record["state"] = state_json(system, after)
+        out.append(record)
+    return out
+
+
+def _label(system: System, name: str | None) -> str:
+    if name is None or name == NETWORK_ACTOR:
+        return "the network"
+    return system.instance(name).words
+
+
+def _fmt(message: Message) -> str:
+    elements = ", ".join(f"{k}={v!r}" for k, v in message.present().items())
+    return f"{message.title}" + (f" {{{elements}}}" if elements else "")
+
+
+def describe_state(system: System, state: State) -> str:
+    view = system.view(state)
+    parts = []
+    for name in system.instance_names:
+        local = view[name]
+        variables = " ".join(f"{f}={v!r}" for f, v in zip(local._fields[1:], local[1:]))
+        parts.append(f"{_label(system, name)}: {local.state}" + (f" ({variables})" if variables else ""))
+    text = "; ".join(parts)
+    if system.params:
+        text = ", ".join(f"{k}={v!r}" for k, v in view.params._asdict().items()) + "; " + text
+    if system.shared:
+        text += "; shared " + ", ".join(f"{k}={v!r}" for k, v in view.shared._asdict().items())
+    return text
+
+
+def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
+    """The trace as numbered steps, narrated with the spec's names."""
+    lines = [f"{indent}0. initial state: {describe_state(system, trace.states[0])}"]
+    for number, (key, before, after) in enumerate(
+            zip(trace.steps, trace.states, trace.states[1:]), start=1):
+        _, sent = system.replay(before, key)
+        clause, words = _transition_info(system, key)
+        actor = _label(system, key.actor)
+        if key.kind == "receive":
+            head = f"{actor} receives {_fmt(key.message)} from {_label(system, key.sender)}"  # type: ignore[arg-type]
+        elif key.kind == "ignore":
+            head = f"{actor} ignores {_fmt(key.message)} from {_label(system, key.sender)}"  # type: ignore[arg-type]
+        elif key.kind in ("lose", "duplicate"):
+            head = (f"the network {'loses' if key.kind == 'lose' else 'duplicates'} "
+                    f"{_fmt(key.message)} from {_label(system, key.sender)} "  # type: ignore[arg-type]
+                    f"to {_label(system, key.arg)}")
+        else:
+            head = f"{actor}: {words}"
+        if key.arg is not None and key.kind in ("internal", "receive"):
+            head += f" [choice {key.arg!r}]"
+        details = []
+        if key.actor != NETWORK_ACTOR:
+            changes = _local_changes(system.view(before)[key.actor], system.view(after)[key.actor])
+            for field, (b, a) in changes.items():
+                details.append(f"state {b} -> {a}" if field == "state" else f"{field}: {b!r} -> {a!r}")
+        if before[1] != after[1]:
+            for field, b, a in zip(before[1]._fields, before[1], after[1]):
+                if b != a:
+                    details.append(f"shared {field}: {b!r} -> {a!r}")
+        for to, message in sent:
+            details.append(f"sends {_fmt(message)} to {_label(system, to)}")
+        line = f"{indent}{number}. {head}"
+        if clause:
+            line += f"  ({clause})"
+        lines.append(line)
+        lines.extend(f"{indent}     {d}" for d in details)
+    if trace.note:
+        lines.append(f"{indent}   => {trace.note}")
+    return lines
