@@ -133,6 +133,8 @@ def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
                     f"to {_label(system, key.arg)}")
         else:
             head = f"{actor}: {words}"
+        if key.kind == "receive" and words and not words.startswith("receives "):
+            head += f"; {words}"
         if key.arg is not None and key.kind in ("internal", "receive"):
             head += f" [choice {key.arg!r}]"
         details = []
