@@ -1,0 +1,80 @@
+import pytest
+
+from mcfsm import M, Message, ModelError, Role, Transition, Var
+
+
+class Ping(Message, clause="test"):
+    n: int = M()
+
+
+def role(**overrides):
+    spec = dict(
+        states=["idle", "busy"], initial="idle",
+        transitions=[Transition("go", "idle", "busy", clause="1.1 step 1")],
+    )
+    spec.update(overrides)
+    return Role("client", **spec)
+
+
+def test_a_valid_role_builds_and_exposes_transitions_vocabulary():
+    r = role()
+    spec = r.transitions_spec()
+    assert spec == [{"trigger": "go", "source": ["idle"], "dest": "busy", "conditions": [],
+                     "after": []}]
+    assert r.initial_local() == ("idle",)
+
+
+def test_unknown_destination_names_role_transition_clause_and_fix():
+    with pytest.raises(ModelError) as err:
+        role(transitions=[Transition("go", "idle", "bussy", clause="1.1 step 1")])
+    text = str(err.value)
+    for part in ("'client'", "'go'", "1.1 step 1", "bussy", "how to fix"):
+        assert part in text
+
+
+def test_unknown_source_state():
+    with pytest.raises(ModelError, match="source state 'nowhere'"):
+        role(transitions=[Transition("go", "nowhere", "busy", clause="c")])
+
+
+def test_unreachable_state_is_reported():
+    with pytest.raises(ModelError, match=r"states \['done'\] cannot be reached"):
+        role(states=["idle", "busy", "done"])
+
+
+def test_transition_without_clause_is_rejected():
+    with pytest.raises(ModelError, match="cites no clause"):
+        role(transitions=[Transition("go", "idle", "busy", clause=" ")])
+
+
+def test_duplicate_transition_names_ask_for_name():
+    with pytest.raises(ModelError, match="two transitions are named 'go'"):
+        role(transitions=[Transition("go", "idle", "busy", clause="c"),
+                          Transition("go", "busy", "idle", clause="c")])
+
+
+def test_mutable_variable_type_is_rejected():
+    with pytest.raises(ModelError, match="mutable type list"):
+        role(variables={"xs": Var(list, [])})
+
+
+def test_initial_value_must_match_type():
+    with pytest.raises(ModelError, match="not of type int"):
+        role(variables={"n": Var(int, "zero")})
+
+
+def test_ignores_must_name_declared_states():
+    with pytest.raises(ModelError, match="undeclared states"):
+        role(ignores={Ping: ["elsewhere"]})
+
+
+def test_unknown_initial_state():
+    with pytest.raises(ModelError, match="initial state 'start'"):
+        role(initial="start")
+
+
+def test_any_state_source_reaches_everything():
+    r = role(states=["idle", "busy", "down"],
+             transitions=[Transition("go", "idle", "busy", clause="c"),
+                          Transition("fail", "*", "down", clause="c")])
+    assert r.transitions_spec()[1]["source"] == "*"
