@@ -117,16 +117,22 @@ def main() -> None:
               help="Stop exploring after this many seconds.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Also write MODEL/VARIANT.txt and .json reports under DIR.")
+@click.option("--expected", is_flag=True,
+              help="Judge verdicts against those the model declares (expect=...): exit 0 when "
+                   "every verdict is as declared, 1 when one differs.")
 @_guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
-          max_depth: int | None, time_limit: float | None, out: Path | None) -> None:
+          max_depth: int | None, time_limit: float | None, out: Path | None,
+          expected: bool) -> None:
     """Explore every variant of the model(s) at PATH and report each property's verdict."""
     loaded = load_path(path)
     budget = Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
     records: list[dict[str, Any]] = []
     results: list[Result] = []
+    surprised = False
     for lm, variant in _selected(loaded, variants):
         system = _build(lm, variant)
+        declared = lm.model.expected(variant, system) if expected else None
         progress = _ProgressLine(f"{lm.model.name}[{variant}]")
         try:
             result = explore(system, budget, progress=progress)
@@ -135,9 +141,10 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         finally:
             progress.done()
         results.append(result)
-        record = result_json(lm.model.name, variant, result)
+        record = result_json(lm.model.name, variant, result, declared)
         records.append(record)
-        text = result_text(lm.model.name, variant, result)
+        surprised = surprised or record["as_expected"] is False
+        text = result_text(lm.model.name, variant, result, expected=declared)
         if not as_json:
             click.echo("\n".join(text))
             click.echo()
@@ -154,7 +161,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                                 "complete", "elapsed_s")}
              | {"verdicts": {p["name"]: p["verdict"] for p in r["properties"]}}
              for r in records], indent=2) + "\n")
-    if any(r.failed for r in results):
+    if surprised or (not expected and any(r.failed for r in results)):
         sys.exit(EXIT_VIOLATED)
     if not all(r.complete for r in results):
         sys.exit(EXIT_INCONCLUSIVE)
@@ -195,7 +202,7 @@ def list_(path: Path, as_json: bool) -> None:
         click.echo(f"{head}  {entry['file']}")
         for v in entry["variants"]:
             click.echo(f"  variant {v['name']}: {v['doc']}".rstrip(": "))
-            click.echo(f"    instances: " + ", ".join(
+            click.echo("    instances: " + ", ".join(
                 f"{n} ({d['label']})" if d["label"] != n else n for n, d in v["instances"].items())
                 + f"; network {v['network']}")
             for name, p in v["parameters"].items():

@@ -22,11 +22,20 @@ from .system import System
 Builder = Callable[[], System]
 
 
+VERDICTS = ("holds", "violated", "witnessed", "never")
+
+
 @dataclasses.dataclass(frozen=True)
 class Variant:
+    """One variant. `expect` declares verdicts that differ from the default (holds for
+    always/step/deadlock/unhandled, witnessed for sometimes): a known gap in the spec text is
+    declared as violated, with the reason in models/README.md. `mcfsm check --expected`
+    compares the checker's verdicts against these."""
+
     name: str
     build: Builder
     doc: str = ""
+    expect: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Model:
@@ -41,20 +50,40 @@ class Model:
         self.variants: dict[str, Variant] = {}
         self._built: dict[str, System] = {}
 
-    def variant(self, name: str, *, doc: str = "") -> Callable[[Builder], Builder]:
+    def variant(self, name: str, *, doc: str = "",
+                expect: dict[str, str] | None = None) -> Callable[[Builder], Builder]:
         """Decorator: register a function returning the System of one variant."""
+        for prop, verdict in (expect or {}).items():
+            if verdict not in VERDICTS:
+                raise ModelError(f"variant {name!r} expects {prop!r} to be {verdict!r}",
+                                 where=f"model {self.name!r}",
+                                 fix=f"expect one of {', '.join(VERDICTS)}")
 
         def register(build: Builder) -> Builder:
             if name in self.variants:
                 raise ModelError(f"model {self.name!r} declares variant {name!r} twice",
                                  fix="give each variant its own name")
-            self.variants[name] = Variant(name, build, doc or (build.__doc__ or "").strip())
+            self.variants[name] = Variant(name, build, doc or (build.__doc__ or "").strip(),
+                                          dict(expect or {}))
             return build
 
         return register
 
-    def add_variant(self, name: str, build: Builder, *, doc: str = "") -> None:
-        self.variant(name, doc=doc)(build)
+    def add_variant(self, name: str, build: Builder, *, doc: str = "",
+                    expect: dict[str, str] | None = None) -> None:
+        self.variant(name, doc=doc, expect=expect)(build)
+
+    def expected(self, variant: str, system: System) -> dict[str, str]:
+        """The verdict expected of every property of a built variant."""
+        declared = dict(self.variants[variant].expect)
+        names = {p.name for p in system.properties}
+        unknown = sorted(set(declared) - names)
+        if unknown:
+            raise ModelError(f"variant {variant!r} expects verdicts of unknown properties "
+                             f"{unknown}", where=f"model {self.name!r}",
+                             fix=f"use property names among {sorted(names)}")
+        return {p.name: declared.get(p.name, "witnessed" if p.kind == "sometimes" else "holds")
+                for p in system.properties}
 
     def system(self, variant: str) -> System:
         if variant not in self.variants:

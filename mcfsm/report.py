@@ -51,12 +51,26 @@ def summary_line(model: str, variant: str, result: Result) -> str:
             f"{result.total_states:,} total, depth {result.depth}, {result.elapsed_s:.2f} s ({tail})")
 
 
-def result_text(model: str, variant: str, result: Result, *, traces: bool = True) -> list[str]:
+def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(property, expected, actual) for every definite verdict that differs from expected."""
+    return [(v.property.name, expected[v.property.name], v.status) for v in result.verdicts
+            if v.status != "unknown" and v.status != expected.get(v.property.name, v.status)]
+
+
+def result_text(model: str, variant: str, result: Result, *, traces: bool = True,
+                expected: dict[str, str] | None = None) -> list[str]:
     lines = [summary_line(model, variant, result)]
     width = max((len(v.property.name) for v in result.verdicts), default=10)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}; {v.property.clause}]")
+    if expected is not None:
+        unexpected = surprises(result, expected)
+        if unexpected:
+            lines.extend(f"  UNEXPECTED {name}: expected {want}, checker says {got}"
+                         for name, want, got in unexpected)
+        else:
+            lines.append(f"  verdicts as the model declares them ({len(expected)} properties)")
     fired = [k for k, (g, _) in result.coverage.items() if g]
     never = [k for k, (g, _) in result.coverage.items() if not g]
     lines.append(f"  coverage: {len(fired)} of {len(result.coverage)} transitions fired"
@@ -75,7 +89,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     return lines
 
 
-def result_json(model: str, variant: str, result: Result) -> dict[str, Any]:
+def result_json(model: str, variant: str, result: Result,
+                expected: dict[str, str] | None = None) -> dict[str, Any]:
     system = result.system
     properties = []
     for v in result.verdicts:
@@ -85,6 +100,7 @@ def result_json(model: str, variant: str, result: Result) -> dict[str, Any]:
             "clause": v.property.clause,
             "verdict": v.status,
             "words": verdict_words(result, v),
+            "expected": None if expected is None else expected.get(v.property.name),
             "counterexample": None,
         }
         if v.trace is not None:
@@ -101,6 +117,7 @@ def result_json(model: str, variant: str, result: Result) -> dict[str, Any]:
     coverage = {f"{role}.{t}": {"generated": g, "new_states": n}
                 for (role, t), (g, n) in result.coverage.items()}
     return {
+        "as_expected": None if expected is None else not surprises(result, expected),
         "model": model,
         "variant": variant,
         "distinct_states": result.distinct_states,

@@ -12,6 +12,7 @@ unreachable states, duplicate names and missing clauses raise ModelError with a 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -133,7 +134,7 @@ class Role:
                                  fix="use a Python identifier other than 'state'")
             if not isinstance(decl, Var):
                 raise ModelError(f"variable {var!r} is declared as {decl!r}", role=self.name,
-                                 fix=f"declare it as Var(type, initial), e.g. Var(int, 0)")
+                                 fix="declare it as Var(type, initial), e.g. Var(int, 0)")
             mutable = {list, dict, set, bytearray}
             declared = decl.type if isinstance(decl.type, tuple) else (decl.type,)
             if mutable & set(declared):
@@ -174,12 +175,11 @@ class Role:
                                  fix="use a string for an internal event or a Message subclass")
             for src in t.sources:
                 if src != ANY_STATE and src not in known:
-                    raise ModelError(
-                        f"source state {src!r} is not declared", **where,
-                        fix=f"declare it in states=[...] or use one of {list(self.states)}")
+                    raise ModelError(f"source state {src!r} is not declared", **where,
+                                     fix=self._state_fix(src))
             if t.dest is not None and t.dest not in known:
                 raise ModelError(f"destination state {t.dest!r} is not declared", **where,
-                                 fix=f"declare it in states=[...] or use one of {list(self.states)}")
+                                 fix=self._state_fix(t.dest))
             for sent in t.sends:
                 if not (isinstance(sent, type) and issubclass(sent, Message)):
                     raise ModelError(f"sends lists {sent!r}, which is not a Message subclass",
@@ -194,6 +194,11 @@ class Role:
                 f"states {unreachable} cannot be reached from initial state {self.initial!r} "
                 "by any transition", role=self.name,
                 fix="add the transition that leads there, or remove the state")
+
+    def _state_fix(self, wrong: str) -> str:
+        close = difflib.get_close_matches(wrong, self.states, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"{hint}declare it in states=[...] or use one of {list(self.states)}"
 
     def _reachable_states(self) -> set[str]:
         seen = {self.initial}

@@ -129,7 +129,7 @@ class View:
 class _Vars:
     """Mutable variables handed to `after` callbacks; type-checked on assignment."""
 
-    __slots__ = ("_types", "_values", "_owner")
+    __slots__ = ("_owner", "_types", "_values")
 
     def __init__(self, types: Mapping[str, Any], values: dict[str, Any], owner: str) -> None:
         object.__setattr__(self, "_types", types)
@@ -158,8 +158,19 @@ class _Vars:
 class Context:
     """What guards and actions see. Guards get read-only variables; actions mutable ones."""
 
-    __slots__ = ("_system", "_state", "me", "local", "v", "shared", "msg", "sender", "arg",
-                 "_sends", "_transition")
+    __slots__ = (
+        "_sends",
+        "_state",
+        "_system",
+        "_transition",
+        "arg",
+        "local",
+        "me",
+        "msg",
+        "sender",
+        "shared",
+        "v",
+    )
 
     def __init__(self, system: System, state: State, me: str, local: Any, msg: Message | None,
                  sender: str | None, transition: Transition) -> None:
@@ -417,7 +428,7 @@ class System:
                     rest = inbox[:pos] + ((sender, queue[1:]),) + inbox[pos + 1:]
                 yield sender, queue[0], rest
         elif net is Network.BAG:
-            for (sender, msg), count in inbox:
+            for (sender, msg), _count in inbox:
                 yield sender, msg, _bag_change(inbox, (sender, msg), -1)
         else:
             for sender, msg in inbox:

@@ -20,8 +20,19 @@ no migration notification has arrived yet (10.16.5.3 assumes A is already inform
 
 from __future__ import annotations
 
-from mcfsm import (ANY_STATE, Instance, M, Message, Model, O, Role, System, Transition, Var,
-                   always, sometimes)
+from mcfsm import (
+    Instance,
+    M,
+    Message,
+    Model,
+    O,
+    Role,
+    System,
+    Transition,
+    Var,
+    always,
+    sometimes,
+)
 
 USER1_A = "user1@A"  # MC service ID of user 1, from its primary MC system A
 USER2_A = "user2@A"  # MC service ID of user 2, from its primary MC system A
@@ -336,4 +347,5 @@ def build() -> System:
 
 
 model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
-model.add_variant("base", build, doc="as published: no KMS URI in the private call redirection")
+model.add_variant("base", build, doc="as published: no KMS URI in the private call redirection",
+                  expect={"migrated-user-reachable": "violated"})

@@ -44,5 +44,5 @@ def test_unhashable_element_is_a_model_error():
 
 def test_element_without_status_is_rejected_at_class_creation():
     with pytest.raises(ModelError, match="no M/O status"):
-        class Bad(Message):  # noqa: F841
+        class Bad(Message):
             x: int = 3

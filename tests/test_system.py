@@ -2,8 +2,20 @@
 
 import pytest
 
-from mcfsm import (Budget, Instance, M, Message, ModelError, Network, Param, Role, System,
-                   Transition, Var, explore)
+from mcfsm import (
+    Budget,
+    Instance,
+    M,
+    Message,
+    ModelError,
+    Network,
+    Param,
+    Role,
+    System,
+    Transition,
+    Var,
+    explore,
+)
 
 
 class Note(Message, clause="test"):

@@ -7,7 +7,7 @@ no deadlock. The TM's Commit and Abort are broadcast; under the persistent set o
 per RM is one state per TLA+ record, so the counts agree.
 """
 
-from mcfsm import (Instance, M, Message, Model, Network, Role, System, Transition, Var, always)
+from mcfsm import Instance, M, Message, Model, Network, Role, System, Transition, Var, always
 
 
 class Prepared(Message, clause="TwoPhase.tla Message"):

@@ -1,0 +1,93 @@
+"""The real `mcfsm` command: exit statuses, listings, and clear errors for bad input."""
+
+import json
+
+import pytest
+
+from .conftest import run_cli
+
+FIX = "tests/fixtures"
+
+
+def test_check_exit_status_is_0_when_everything_holds():
+    proc = run_cli("check", "tests/validation/peterson.py")
+    assert proc.returncode == 0, proc.stderr
+    assert "peterson[two_processes]: 42 distinct states, 77 total, depth 11" in proc.stdout
+    assert "holds" in proc.stdout and "MutualExclusion" in proc.stdout
+
+
+def test_check_exit_status_is_1_with_the_counterexample_in_the_models_words():
+    proc = run_cli("check", "tests/validation/diehard.py")
+    assert proc.returncode == 1
+    assert "VIOLATED  NotSolved" in proc.stdout
+    assert "6. jugs: BigToSmall" in proc.stdout and "big: 5 -> 4" in proc.stdout
+
+
+def test_budget_gives_exit_3_and_never_says_holds():
+    proc = run_cli("check", "tests/validation/twophase.py", "--max-states", "50", "--json")
+    assert proc.returncode == 3
+    [record] = json.loads(proc.stdout)
+    assert record["complete"] is False and record["stopped_by"] == "max-states"
+    assert {p["verdict"] for p in record["properties"]} == {"unknown"}
+
+
+def test_json_has_the_documented_keys():
+    proc = run_cli("check", "tests/validation/tcommit.py", "--json")
+    [record] = json.loads(proc.stdout)
+    for key in ("model", "variant", "distinct_states", "total_states", "depth", "complete",
+                "elapsed_s", "properties", "coverage"):
+        assert key in record
+    for prop in record["properties"]:
+        assert set(prop) >= {"name", "kind", "clause", "verdict", "counterexample"}
+    assert record["coverage"]["never_fired"] == []
+    assert record["coverage"]["transitions"]["resource manager.Prepare"]["generated"] > 0
+
+
+def test_variant_selection_and_folder_scan():
+    proc = run_cli("check", "tests/validation", "--variant", "rm3", "--json")
+    names = sorted(r["model"] for r in json.loads(proc.stdout))
+    assert names == ["tcommit", "twophase"]
+
+
+def test_list_shows_variants_parameters_and_properties():
+    proc = run_cli("list", "models/private_call_redirect.py")
+    assert proc.returncode == 0, proc.stderr
+    assert "variant base" in proc.stdout
+    assert "redirects-never-loop" in proc.stdout and "10.16.5.3" in proc.stdout
+
+
+def test_out_writes_reports(tmp_path):
+    proc = run_cli("check", "tests/validation/tcommit.py", "--out", str(tmp_path))
+    assert proc.returncode == 0
+    record = json.loads((tmp_path / "tcommit" / "rm3.json").read_text())
+    assert record["distinct_states"] == 34
+    assert "34 distinct states" in (tmp_path / "tcommit" / "rm3.txt").read_text()
+    assert json.loads((tmp_path / "summary.json").read_text())[0]["model"] == "tcommit"
+
+
+# -- bad input: every case exits 2 with a message naming what and where, no traceback ---
+@pytest.mark.parametrize("args,expected", [
+    (["check", "no/such/path.py"], ["no/such/path.py", "no such file"]),
+    (["check", f"{FIX}/bad_syntax.py"], ["bad_syntax.py", "syntax error at line"]),
+    (["check", f"{FIX}/no_model.py"], ["no_model.py", "defines no mcfsm Model",
+                                       "model = Model("]),
+    (["check", f"{FIX}/bad_unknown_state.py"],
+     ["bad_unknown_state.py", "role 'MC service client'", "transition 'call'",
+      "10.16.5.3 step 4", "'connectd'", "how to fix"]),
+    (["check", f"{FIX}/bad_runtime.py"],
+     ["bad_runtime.py", "missing mandatory element 'called_id_migrated'", "transition 'redirect'",
+      "10.16.5.3 step 3", "how to fix"]),
+    (["check", f"{FIX}/bad_import.py"], ["bad_import.py:4", "NameError", "undefined_name"]),
+    (["check", f"{FIX}/bad_variant.py"], ["bad_variant.py", "must return a System"]),
+    (["check", "tests/validation/tcommit.py", "--variant", "nope"],
+     ["--variant 'nope'", "known variants: rm3"]),
+    (["check", "tests/validation/tcommit.py", "--max-states", "0"], ["--max-states", "0"]),
+    (["check", "tests/validation/tcommit.py", "--time-limit", "soon"], ["--time-limit", "soon"]),
+    (["check", "pyproject.toml"], ["pyproject.toml", "not a Python model file"]),
+])
+def test_bad_input_gets_a_clear_error_and_exit_2(args, expected):
+    proc = run_cli(*args)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    for part in expected:
+        assert part in proc.stderr, proc.stderr
