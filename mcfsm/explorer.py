@@ -102,7 +102,7 @@ def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | No
     tables: list[dict[Any, int]] = [{} for _ in range(slots)]
     values: list[list[Any]] = [[] for _ in range(slots)]
 
-    def intern(slot: int, value: Any) -> int:
+    def intern(slot: int, value: Any) -> int:  # the hot loop inlines this
         table = tables[slot]
         idx = table.get(value)
         if idx is None:
@@ -124,7 +124,16 @@ def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | No
     check_deadlock = any(p.kind == "deadlock" for p in props)
     check_unhandled = any(p.kind == "unhandled" for p in props)
     found: dict[str, tuple[int, tuple[StepKey, State] | None, str]] = {}
-    coverage: dict[tuple[str, str], list[int]] = {}
+    bounded = system.bounded
+    # Coverage counters by the system's coverage id; ids for ignore and network steps are
+    # handed out while exploring, so the lists grow on demand.
+    generated = [0] * len(system.coverage_names)
+    discovered = [0] * len(system.coverage_names)
+
+    def grow(tid: int) -> None:
+        extra = [0] * (tid + 1 - len(generated))
+        generated.extend(extra)
+        discovered.extend(extra)
 
     def decode(packed: bytes) -> State:
         return tuple([vals[i] for vals, i in zip(values, unpack(packed))])
@@ -179,12 +188,13 @@ def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | No
                 found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
             total += len(succs)
             before_view = View(system, state) if stepp else None
-            for key, nxt in succs:
-                cov = coverage.get(key[:2])
-                if cov is None:
-                    cov = coverage[key[:2]] = [0, 0]
-                cov[0] += 1
-                if not system.within_bounds(nxt):
+            for key, nxt, changed, tid in succs:
+                try:
+                    generated[tid] += 1
+                except IndexError:
+                    grow(tid)
+                    generated[tid] += 1
+                if bounded and not system.within_bounds(nxt):
                     pruned += 1
                     continue
                 if stepp:
@@ -192,8 +202,16 @@ def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | No
                     for p in stepp:
                         if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
                             found[p.name] = (i, (key, nxt), "")
-                new = pack(*[idxs[k] if nxt[k] is state[k] else intern(k, nxt[k])
-                             for k in range(slots)])
+                new_idxs = list(idxs)
+                for k in changed:
+                    value = nxt[k]
+                    table = tables[k]
+                    idx = table.get(value)
+                    if idx is None:
+                        idx = table[value] = len(values[k])
+                        values[k].append(value)
+                    new_idxs[k] = idx
+                new = pack(*new_idxs)
                 if new in seen:
                     continue
                 seen.add(new)
@@ -204,7 +222,7 @@ def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | No
                     sid = step_ids[key] = len(step_list)
                     step_list.append(key)
                 step_of.append(sid)
-                cov[1] += 1
+                discovered[tid] += 1
                 check_state(len(states) - 1, nxt)
                 if max_states is not None and len(states) >= max_states:
                     stopped_by = "max-states"
@@ -253,13 +271,12 @@ def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | No
 
     role_of = {inst.name: inst.role.name for inst in system.instances}
     by_role: dict[tuple[str, str], tuple[int, int]] = {}
-    for role, transitions in system.transitions_by_role().items():
-        for t in transitions:
-            by_role[(role, t.name)] = (0, 0)
-    for (actor, transition), (gen, new) in coverage.items():
+    for tid, (actor, transition) in enumerate(system.coverage_names):
         key = (role_of.get(actor, actor), transition)
         g, n = by_role.get(key, (0, 0))
-        by_role[key] = (g + gen, n + new)
+        if tid < len(generated):
+            g, n = g + generated[tid], n + discovered[tid]
+        by_role[key] = (g, n)
 
     return Result(
         system=system,

@@ -111,19 +111,14 @@ class View:
         return self.state[1]
 
     def instances_of(self, role: Role | str) -> list[str]:
-        name = role if isinstance(role, str) else role.name
-        return [i.name for i in self._system.instances if i.role.name == name]
+        return self._system.instances_of(role)
 
     def in_flight(
         self, message_type: type[Message] | None = None, *, to: str | None = None,
         sender: str | None = None,
     ) -> list[tuple[str, str, Message]]:
         """(sender, receiver, message) for every message in flight, optionally filtered."""
-        return [
-            env for env in self._system.envelopes(self.state)
-            if (message_type is None or isinstance(env[2], message_type))
-            and (to is None or env[1] == to) and (sender is None or env[0] == sender)
-        ]
+        return self._system.envelopes(self.state, message_type, to=to, sender=sender)
 
 
 class _Vars:
@@ -218,6 +213,8 @@ class Context:
 
 
 Constraint = Callable[[View], bool]
+# (step, successor state, slots that changed, coverage id): what System.expand yields
+Successor = tuple[StepKey, State, tuple[int, ...], int]
 
 
 class System:
@@ -259,6 +256,7 @@ class System:
         self._local_slot = {inst.name: 2 + k for k, inst in enumerate(self.instances)}
         self._inbox_slot = {inst.name: 2 + n + k for k, inst in enumerate(self.instances)}
         self._index = {inst.name: k for k, inst in enumerate(self.instances)}
+        self._instances_of: dict[str, list[str]] = {}
         self._Params = NamedTuple("Params", [(p, Any) for p in self.params])  # type: ignore[misc]
         self._Shared = NamedTuple("Shared", [(s, Any) for s in self.shared])  # type: ignore[misc]
         self._shared_types = {k: v.type for k, v in self.shared.items()}
@@ -325,21 +323,24 @@ class System:
 
     # -- compile declarations into dispatch tables (the explorer's hot loop reads these) ----
     def _compile(self) -> None:
-        self._internal: list[dict[str, list[Transition]]] = []
-        self._receive: list[dict[tuple[str, type], list[Transition]]] = []
+        self._coverage_ids: dict[tuple[str, str], int] = {}
+        self.coverage_names: list[tuple[str, str]] = []
+        self._internal: list[dict[str, list[tuple[Transition, int]]]] = []
+        self._receive: list[dict[tuple[str, type], list[tuple[Transition, int]]]] = []
         self._ignored: list[dict[type, frozenset[str]]] = []
         self._var_types: list[dict[str, Any]] = []
         for inst in self.instances:
             role = inst.role
-            internal: dict[str, list[Transition]] = {s: [] for s in role.states}
-            receive: dict[tuple[str, type], list[Transition]] = {}
+            internal: dict[str, list[tuple[Transition, int]]] = {s: [] for s in role.states}
+            receive: dict[tuple[str, type], list[tuple[Transition, int]]] = {}
             for t in role.transitions:
+                tid = self.coverage_id(inst.name, t.name)
                 sources = role.states if ANY_STATE in t.sources else t.sources
                 for s in sources:
                     if t.receives is None:
-                        internal[s].append(t)
+                        internal[s].append((t, tid))
                     else:
-                        receive.setdefault((s, t.receives), []).append(t)
+                        receive.setdefault((s, t.receives), []).append((t, tid))
             self._internal.append(internal)
             self._receive.append(receive)
             self._ignored.append(role.ignores)
@@ -381,17 +382,21 @@ class System:
         return () if self.network is Network.FIFO else frozenset()
 
     def successors(self, state: State) -> list[tuple[StepKey, State]]:
-        return self.expand(state)[0]
+        """The successor function: every enabled step and the state it leads to."""
+        return [(key, nxt) for key, nxt, _, _ in self.expand(state)[0]]
 
-    def expand(self, state: State) -> tuple[list[tuple[StepKey, State]], list[Unhandled]]:
-        """Every enabled step with its successor, and every unhandled deliverable message."""
-        out: list[tuple[StepKey, State]] = []
+    def expand(self, state: State) -> tuple[list[Successor], list[Unhandled]]:
+        """Every enabled step with its successor, and every unhandled deliverable message.
+
+        Each successor also names the slots it changed and its step's coverage id, so the
+        explorer re-interns only what changed and counts coverage in a flat list."""
+        out: list[Successor] = []
         unhandled: list[Unhandled] = []
         n = len(self.instances)
         for k, inst in enumerate(self.instances):
             local = state[2 + k]
-            for t in self._internal[k][local.state]:
-                self._fire(state, k, inst, t, local, None, None, None, out)
+            for t, tid in self._internal[k][local.state]:
+                self._fire(state, k, inst, t, tid, local, None, None, None, out)
             inbox = state[2 + n + k]
             if not inbox:
                 continue
@@ -402,20 +407,29 @@ class System:
                     ignored_in = self._ignored[k].get(type(msg))
                     if ignored_in is not None and local.state in ignored_in:
                         if rest is not None:
-                            nxt = list(state)
-                            nxt[2 + n + k] = rest
-                            out.append((StepKey(inst.name, "ignore " + type(msg).__name__,
-                                                "ignore", self.instances[sender].name, msg),
-                                        tuple(nxt)))
+                            name = "ignore " + type(msg).__name__
+                            out.append((StepKey(inst.name, name, "ignore",
+                                                self.instances[sender].name, msg),
+                                        _replace(state, 2 + n + k, rest), (2 + n + k,),
+                                        self.coverage_id(inst.name, name)))
                     elif self.network is not Network.PERSISTENT:
                         unhandled.append(Unhandled(inst.name, local.state,
                                                    self.instances[sender].name, msg))
                     continue
-                for t in candidates:
-                    self._fire(state, k, inst, t, local, sender, msg, rest, out)
+                for t, tid in candidates:
+                    self._fire(state, k, inst, t, tid, local, sender, msg, rest, out)
         if self.loss or self.duplication:
             self._faults(state, out)
         return out, unhandled
+
+    def coverage_id(self, actor: str, transition: str) -> int:
+        """A small integer per (instance, transition) for the explorer's coverage counters."""
+        key = (actor, transition)
+        tid = self._coverage_ids.get(key)
+        if tid is None:
+            tid = self._coverage_ids[key] = len(self.coverage_names)
+            self.coverage_names.append(key)
+        return tid
 
     def _deliverable(self, inbox: Any) -> Iterator[tuple[int, Message, Any]]:
         """(sender, message, inbox after consuming it; None when nothing is consumed)."""
@@ -434,10 +448,24 @@ class System:
             for sender, msg in inbox:
                 yield sender, msg, None
 
-    def _fire(self, state: State, k: int, inst: Instance, t: Transition, local: Any,
-              sender: int | None, msg: Message | None, rest: Any,
-              out: list[tuple[StepKey, State]]) -> None:
+    def _fire(self, state: State, k: int, inst: Instance, t: Transition, tid: int, local: Any,
+              sender: int | None, msg: Message | None, rest: Any, out: list[Successor]) -> None:
         sender_name = None if sender is None else self.instances[sender].name
+        kind = "internal" if msg is None else "receive"
+        if not (t.conditions or t.after or t.choices):
+            # Fast path: a pure state change (and/or consumption), no model code to run.
+            nxt = list(state)
+            changed = []
+            if t.dest is not None and t.dest != local.state:
+                nxt[2 + k] = type(local)(t.dest, *local[1:])
+                changed.append(2 + k)
+            if rest is not None:
+                slot = 2 + len(self.instances) + k
+                nxt[slot] = rest
+                changed.append(slot)
+            out.append((StepKey(inst.name, t.name, kind, sender_name, msg), tuple(nxt),
+                        tuple(changed), tid))
+            return
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
         try:
             args: Iterable[Any] = (None,) if t.choices is None else tuple(t.choices(ctx))
@@ -445,13 +473,15 @@ class System:
                 ctx.arg = arg
                 ctx.v = local
                 ctx.shared = state[1]
-                if not all(cond(ctx) for cond in t.conditions):
-                    continue
-                out.append((
-                    StepKey(inst.name, t.name, "internal" if msg is None else "receive",
-                            sender_name, msg, arg),
-                    self._apply(state, k, t, local, ctx, rest),
-                ))
+                enabled = True
+                for cond in t.conditions:
+                    if not cond(ctx):
+                        enabled = False
+                        break
+                if enabled:
+                    nxt, changed = self._apply(state, k, t, local, ctx, rest)
+                    out.append((StepKey(inst.name, t.name, kind, sender_name, msg, arg), nxt,
+                                changed, tid))
         except ModelError as exc:
             raise _in_context(exc, inst, t) from exc.__cause__
         except Exception as exc:  # model code failed: say where, keep the cause for --debug
@@ -461,12 +491,15 @@ class System:
                 inst, t) from exc
 
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
-               rest: Any) -> State:
+               rest: Any) -> tuple[State, tuple[int, ...]]:
         n = len(self.instances)
         nxt = list(state)
+        changed = []
         if rest is not None:
             nxt[2 + n + k] = rest
+            changed.append(2 + n + k)
         ctx._sends = []
+        dest = local.state if t.dest is None else t.dest
         if t.after:
             values = dict(zip(local._fields[1:], local[1:]))
             ctx.v = _Vars(self._var_types[k], values, f"role {self.instances[k].role.name!r}")
@@ -476,18 +509,23 @@ class System:
                 ctx.shared = _Vars(self._shared_types, shared_values, "the system's shared=")
             for cb in t.after:
                 cb(ctx)
-            dest = local.state if t.dest is None else t.dest
-            nxt[2 + k] = type(local)(dest, *values.values())
+            new_local = type(local)(dest, *values.values())
+            if new_local != local:
+                nxt[2 + k] = new_local
+                changed.append(2 + k)
             if shared_values is not None:
                 new_shared = self._Shared(*shared_values.values())
                 if new_shared != state[1]:
                     nxt[1] = new_shared
-        elif t.dest is not None and t.dest != local.state:
-            nxt[2 + k] = local._replace(state=t.dest)
+                    changed.append(1)
+        elif dest != local.state:
+            nxt[2 + k] = type(local)(dest, *local[1:])
+            changed.append(2 + k)
         for to, message in ctx._sends:
             slot = self._inbox_slot[to]
             nxt[slot] = self._inbox_add(nxt[slot], k, message)
-        return tuple(nxt)
+            changed.append(slot)
+        return tuple(nxt), tuple(changed)
 
     def _inbox_add(self, inbox: Any, sender: int, message: Message) -> Any:
         net = self.network
@@ -502,37 +540,42 @@ class System:
             return _bag_change(inbox, (sender, message), +1)
         return inbox | {(sender, message)}
 
-    def _faults(self, state: State, out: list[tuple[StepKey, State]]) -> None:
+    def _faults(self, state: State, out: list[Successor]) -> None:
         n = len(self.instances)
+        lose = self.coverage_id(NETWORK_ACTOR, "lose")
+        duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate")
         for k in range(n):
             slot = 2 + n + k
             inbox = state[slot]
             receiver = self.instances[k].name
             if self.network is Network.FIFO:
                 for pos, (sender, queue) in enumerate(inbox):
+                    sname = self.instances[sender].name
                     for q, msg in enumerate(queue):
-                        sname = self.instances[sender].name
                         if self.loss:
                             shorter = queue[:q] + queue[q + 1:]
                             new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
                                    if shorter else inbox[:pos] + inbox[pos + 1:])
-                            out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg,
-                                                receiver), _replace(state, slot, new)))
+                            out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
+                                        _replace(state, slot, new), (slot,), lose))
                         if self.duplication:
                             longer = queue[:q + 1] + queue[q:]
                             new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
                             out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
-                                                msg, receiver), _replace(state, slot, new)))
+                                                msg, receiver),
+                                        _replace(state, slot, new), (slot,), duplicate))
             else:
                 for (sender, msg), _count in inbox:
                     sname = self.instances[sender].name
                     if self.loss:
                         out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
-                                    _replace(state, slot, _bag_change(inbox, (sender, msg), -1))))
+                                    _replace(state, slot, _bag_change(inbox, (sender, msg), -1)),
+                                    (slot,), lose))
                     if self.duplication:
                         out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
                                             receiver),
-                                    _replace(state, slot, _bag_change(inbox, (sender, msg), +1))))
+                                    _replace(state, slot, _bag_change(inbox, (sender, msg), +1)),
+                                    (slot,), duplicate))
 
     # -- state-level queries used by explorers and reports ---------------------------------
     def view(self, state: State) -> View:
@@ -548,6 +591,11 @@ class System:
             if self.network is not Network.PERSISTENT and state[2 + n + k]:
                 return False
         return True
+
+    @property
+    def bounded(self) -> bool:
+        """Whether any successor can fall outside the bounds (lets the explorer skip the call)."""
+        return self.max_in_flight is not None or self.constraint is not None
 
     def within_bounds(self, state: State) -> bool:
         """TLC CONSTRAINT semantics: a state outside the bounds is neither counted nor explored."""
@@ -565,21 +613,39 @@ class System:
             return sum(c for _, c in inbox)
         return len(inbox)
 
-    def envelopes(self, state: State) -> list[tuple[str, str, Message]]:
-        """(sender, receiver, message) for every message in flight (with multiplicity)."""
+    def envelopes(self, state: State, message_type: type[Message] | None = None, *,
+                  to: str | None = None, sender: str | None = None,
+                  ) -> list[tuple[str, str, Message]]:
+        """(sender, receiver, message) for every message in flight (with multiplicity),
+        optionally only of one type, to one receiver or from one sender."""
         n = len(self.instances)
+        names = self.instance_names
+        receivers = range(n) if to is None else (self._index[to],)
         out = []
-        for k, inst in enumerate(self.instances):
+        for k in receivers:
             inbox = state[2 + n + k]
+            if not inbox:
+                continue
             if self.network is Network.FIFO:
-                for sender, queue in inbox:
-                    out += [(self.instances[sender].name, inst.name, m) for m in queue]
+                pairs = [(s, m) for s, queue in inbox for m in queue]
             elif self.network is Network.BAG:
-                for (sender, m), count in inbox:
-                    out += [(self.instances[sender].name, inst.name, m)] * count
+                pairs = [(s, m) for (s, m), count in inbox for _ in range(count)]
             else:
-                out += [(self.instances[sender].name, inst.name, m) for sender, m in inbox]
+                pairs = list(inbox)
+            for s, m in pairs:
+                if (message_type is None or isinstance(m, message_type)) and (
+                        sender is None or names[s] == sender):
+                    out.append((names[s], names[k], m))
         return out
+
+    def instances_of(self, role: Role | str) -> list[str]:
+        """Names of the instances of a role (by Role or role name)."""
+        name = role if isinstance(role, str) else role.name
+        cached = self._instances_of.get(name)
+        if cached is None:
+            cached = self._instances_of[name] = [i.name for i in self.instances
+                                                 if i.role.name == name]
+        return cached
 
     def replay(self, state: State, key: StepKey) -> tuple[State, list[tuple[str, Message]]]:
         """Re-run one step from `state`: the successor and the messages it sent (for traces)."""

@@ -43,6 +43,16 @@ def system_of(mc_service_id: str) -> str:
     return mc_service_id.rsplit("@", 1)[1]
 
 
+def caller_id(k: int) -> str:
+    """MC service ID of calling user k (user 1 is the spec's; more callers scale the model)."""
+    return USER1_A if k == 1 else f"user1-{k}@A"
+
+
+def caller_instance(mc_service_id: str) -> str:
+    user = mc_service_id.split("@")[0]
+    return "client1" if user == "user1" else "client1_" + user.split("-")[1]
+
+
 # -- messages (information elements as in the spec's flows) ---------------------------------
 class Deregistration(Message, clause="10.16.2.2 step 1; X.1.2 item 6"):
     mc_service_id: str = M("MC service ID the client de-registers")
@@ -89,7 +99,7 @@ class PrivateCallReject(Message, clause="TS 23.379 10.7.2.1.1"):
 def call_user2_by_primary_id(ctx) -> None:
     ctx.v.target = USER2_A
     ctx.v.tried = (USER2_A,)
-    ctx.send("serverA", PrivateCallRequest(calling_id=USER1_A, called_id=USER2_A))
+    ctx.send("serverA", PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2_A))
 
 
 def reinitiate_with_migrated_id(ctx) -> None:
@@ -97,7 +107,7 @@ def reinitiate_with_migrated_id(ctx) -> None:
     ctx.v.redirects += 1
     ctx.v.target = new_id
     ctx.v.tried = (*ctx.v.tried, new_id)
-    ctx.send("serverA", PrivateCallRequest(calling_id=USER1_A, called_id=new_id))
+    ctx.send("serverA", PrivateCallRequest(calling_id=ctx.v.my_id, called_id=new_id))
 
 
 CALLING_CLIENT = Role(
@@ -105,7 +115,8 @@ CALLING_CLIENT = Role(
     states=["idle", "calling", "connected", "rejected"],
     initial="idle",
     final=["connected", "rejected"],
-    variables={"target": Var(str, ""), "tried": Var(tuple, ()), "redirects": Var(int, 0)},
+    variables={"my_id": Var(str, USER1_A), "target": Var(str, ""), "tried": Var(tuple, ()),
+               "redirects": Var(int, 0)},
     transitions=[
         Transition("call_user2", "idle", "calling", after=[call_user2_by_primary_id],
                    sends=[PrivateCallRequest], environment=True,
@@ -147,6 +158,10 @@ def via(server: str):
         return ctx.sender == server
     guard.__name__ = f"via_{server}"
     return guard
+
+
+def from_calling_client(ctx) -> bool:
+    return ctx.sender.startswith("client1")
 
 
 CALLED_CLIENT = Role(
@@ -216,6 +231,10 @@ def forward_to(instance: str):
     return forward
 
 
+def relay_to_caller(ctx) -> None:
+    ctx.send(caller_instance(ctx.msg.calling_id), ctx.msg)
+
+
 def reject_to_caller(ctx) -> None:
     ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                            called_id=ctx.msg.called_id, cause="not reachable"))
@@ -232,24 +251,24 @@ PRIMARY_SERVER = Role(
                    clause="10.16.2.2 step 1 (de-authorises from the primary MC system)"),
         Transition(MigrationNotification, "serving", None, after=[record_migration],
                    clause="10.16.5.3 pre-condition 3; X.1.6"),
-        Transition(PrivateCallRequest, "serving", None, conditions=[via("client1"),
+        Transition(PrivateCallRequest, "serving", None, conditions=[from_calling_client,
                    user2_known_migrated], after=[redirect], sends=[PrivateCallRedirection],
                    name="redirect_call", label="checks that user 2 has migrated and redirects",
                    clause="10.16.5.3 steps 2-3"),
-        Transition(PrivateCallRequest, "serving", None, conditions=[via("client1"), user2_here],
+        Transition(PrivateCallRequest, "serving", None, conditions=[from_calling_client, user2_here],
                    after=[forward_to("client2")], sends=[PrivateCallRequest],
                    name="deliver_call_locally", clause="TS 23.379 10.7.2.1.1"),
         Transition(PrivateCallRequest, "serving", None,
-                   conditions=[via("client1"), user2_gone_unannounced], after=[reject_to_caller],
+                   conditions=[from_calling_client, user2_gone_unannounced], after=[reject_to_caller],
                    sends=[PrivateCallReject], name="reject_unannounced_departure",
                    clause="spec silent (10.16.5.3 assumes A is informed): user 2 de-registered, "
                           "no migration notification yet"),
-        Transition(PrivateCallRequest, "serving", None, conditions=[via("client1"),
+        Transition(PrivateCallRequest, "serving", None, conditions=[from_calling_client,
                    called_in_partner], after=[forward_to("serverB")], sends=[PrivateCallRequest],
                    name="forward_to_partner", clause="10.16.5.3 step 4 (A and B interconnected)"),
-        Transition(PrivateCallAccept, "serving", None, after=[forward_to("client1")],
+        Transition(PrivateCallAccept, "serving", None, after=[relay_to_caller],
                    sends=[PrivateCallAccept], name="relay_accept", clause="TS 23.379 10.7.2.1.1"),
-        Transition(PrivateCallReject, "serving", None, after=[forward_to("client1")],
+        Transition(PrivateCallReject, "serving", None, after=[relay_to_caller],
                    sends=[PrivateCallReject], name="relay_reject", clause="TS 23.379 10.7.2.1.1"),
     ],
 )
@@ -287,6 +306,10 @@ PARTNER_SERVER = Role(
 
 
 # -- properties ----------------------------------------------------------------------------
+def callers(v) -> list:
+    return [v[name] for name in v.instances_of(CALLING_CLIENT)]
+
+
 def primary_binding_fresh(v) -> bool:
     """Once client 2 is served by B and no notification is in flight, A knows B's ID."""
     if v["client2"].state != "at_B" or v.in_flight(MigrationNotification):
@@ -295,8 +318,7 @@ def primary_binding_fresh(v) -> bool:
 
 
 def redirects_never_loop(v) -> bool:
-    tried = v["client1"].tried
-    return len(tried) == len(set(tried)) and v["client1"].redirects <= 1
+    return all(len(c.tried) == len(set(c.tried)) and c.redirects <= 1 for c in callers(v))
 
 
 def redirect_only_own_users(v) -> bool:
@@ -304,31 +326,39 @@ def redirect_only_own_users(v) -> bool:
 
 
 def migrated_user_reachable(v) -> bool:
-    return not (v["client1"].state == "rejected" and v["client2"].state == "at_B")
+    return v["client2"].state != "at_B" or all(c.state != "rejected" for c in callers(v))
 
 
 def connected_after_redirection(v) -> bool:
-    return v["client1"].state == "connected" and v["client1"].redirects == 1
+    return any(c.state == "connected" and c.redirects == 1 for c in callers(v))
 
 
 def connected_before_migration(v) -> bool:
-    return v["client1"].state == "connected" and v["client1"].redirects == 0
+    return any(c.state == "connected" and c.redirects == 0 for c in callers(v))
 
 
-def call_done(v) -> bool:
-    return v["client1"].state in ("connected", "rejected") and not v.in_flight()
+def calls_done(v) -> bool:
+    return all(c.state in ("connected", "rejected") for c in callers(v)) and not v.in_flight()
 
 
-def build() -> System:
+def build(calling_clients: int = 1) -> System:
+    """The system with `calling_clients` callers of user 2 (1 in the bundled variant; more
+    scale the state space for benchmarks)."""
+    caller_instances = [
+        Instance("client1" if k == 1 else f"client1_{k}", CALLING_CLIENT,
+                 label="MC service client 1" if k == 1 else f"MC service client 1 (caller {k})",
+                 init={"my_id": caller_id(k)})
+        for k in range(1, calling_clients + 1)
+    ]
     return System(
         "private_call_redirect",
         instances=[
-            Instance("client1", CALLING_CLIENT, label="MC service client 1"),
+            *caller_instances,
             Instance("client2", CALLED_CLIENT, label="MC service client 2"),
             Instance("serverA", PRIMARY_SERVER, label="MC service server A"),
             Instance("serverB", PARTNER_SERVER, label="MC service server B"),
         ],
-        final=call_done,
+        final=calls_done,
         properties=[
             always("primary-binding-fresh", primary_binding_fresh,
                    clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6"),
@@ -347,5 +377,5 @@ def build() -> System:
 
 
 model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
-model.add_variant("base", build, doc="as published: no KMS URI in the private call redirection",
+model.add_variant("base", lambda: build(1), doc="as published: no KMS URI in the private call redirection",
                   expect={"migrated-user-reachable": "violated"})
