@@ -14,11 +14,13 @@ State = Any
 
 
 def bfs(initial: State, successors: Callable[[State], Iterable[State]],
-        invariant: Callable[[State], bool]) -> tuple[int, int, int, bool]:
-    """(distinct, total, depth, invariant held), with TLC's counting."""
+        invariants: list[Callable[[State], bool]]) -> tuple[int, int, int, list[bool]]:
+    """(distinct, total, depth, which invariants held), with TLC's counting. Like the
+    engine, each invariant is checked on every new state until it is first violated."""
     seen = {initial}
     frontier = [initial]
-    total, depth, held = 1, 1, invariant(initial)
+    total, depth = 1, 1
+    pending = [inv for inv in invariants if inv(initial)]
     while frontier:
         nxt = []
         for s in frontier:
@@ -27,12 +29,12 @@ def bfs(initial: State, successors: Callable[[State], Iterable[State]],
                 if t not in seen:
                     seen.add(t)
                     nxt.append(t)
-                    if held and not invariant(t):
-                        held = False
+                    if pending:
+                        pending = [inv for inv in pending if inv(t)]
         if nxt:
             depth += 1
         frontier = nxt
-    return len(seen), total, depth, held
+    return len(seen), total, depth, [inv in pending for inv in invariants]
 
 
 # -- TwoPhase.tla with n resource managers -----------------------------------------------------
@@ -61,7 +63,7 @@ def twophase(n: int) -> tuple[int, int, int, bool]:
     def consistent(s):
         return not ("committed" in s[0] and "aborted" in s[0])
 
-    return bfs((("working",) * n, "init", frozenset(), frozenset()), succ, consistent)
+    return bfs((("working",) * n, "init", frozenset(), frozenset()), succ, [consistent])
 
 
 # -- models/private_call_redirect.py with k calling clients ------------------------------------
@@ -155,15 +157,22 @@ def redirect(k: int) -> tuple[int, int, int, bool]:
             if msg[2] == U2B and b[0]:
                 yield callers, c2, a, b, send(rest, B_c2, msg)
 
-    def invariant(s):
-        callers, c2, a, _, chans = s
-        if c2[0] == "at_B" and not any(m[0] == "MN" for m in chans[B_A]) and a[1] != c2[1]:
-            return False  # primary-binding-fresh
-        for st, _, tried, redirects in callers:
-            if len(tried) != len(set(tried)) or redirects > 1:
-                return False  # redirects-never-loop
-        return True
+    def primary_binding_fresh(s):
+        _, c2, a, _, chans = s
+        return not (c2[0] == "at_B" and not any(m[0] == "MN" for m in chans[B_A])
+                    and a[1] != c2[1])
+
+    def redirects_never_loop(s):
+        return all(len(tried) == len(set(tried)) and redirects <= 1
+                   for _, _, tried, redirects in s[0])
+
+    def redirect_only_own_users(s):
+        return all(m[1].endswith("@A") for ch in A2C for m in s[4][ch] if m[0] == "RED")
+
+    def migrated_user_reachable(s):
+        return s[1][0] != "at_B" or all(c[0] != "rejected" for c in s[0])
 
     initial = (tuple(("idle", "", (), 0) for _ in range(k)), ("at_A", "", False), (True, ""),
                (False,), ((),) * (2 * k + 6))
-    return bfs(initial, succ, invariant)
+    return bfs(initial, succ, [primary_binding_fresh, redirects_never_loop,
+                               redirect_only_own_users, migrated_user_reachable])

@@ -15,6 +15,7 @@ back by following parents and decoding the packed states.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import struct
 import time
 from array import array
@@ -95,6 +96,20 @@ ProgressFn = Callable[[Progress], None]
 def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | None = None,
             progress_every: int = 1 << 14) -> Result:
     """Breadth-first search of every state reachable within the budget and bounds."""
+    # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
+    # Python's cyclic collector would rescan every live table entry again and again, so it
+    # is paused for the search and restored afterwards.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _explore(system, budget, progress, progress_every)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _explore(system: System, budget: Budget, progress: ProgressFn | None,
+             progress_every: int) -> Result:
     started = time.perf_counter()
     slots = system.slot_count
     packer = struct.Struct(f"<{slots}I")

@@ -55,6 +55,8 @@ class Message:
     def __init_subclass__(cls, clause: str = "", title: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         dataclasses.dataclass(frozen=True, kw_only=True, eq=True, repr=False)(cls)
+        # Messages sit inside every inbox and step key the explorer hashes: hash them once.
+        cls.__hash__ = Message._cached_hash  # type: ignore[method-assign]
         cls.clause = clause or cls.clause
         cls.title = title or _words(cls.__name__)
         elements = []
@@ -81,12 +83,16 @@ class Message:
                     + (f" (see {self.clause})" if self.clause else ""),
                 )
         try:
-            hash(self)
+            digest = hash((type(self).__name__, *(getattr(self, e.name) for e in self.elements)))
         except TypeError as exc:
             raise ModelError(
                 f"message {type(self).__name__} has an unhashable element ({exc})",
                 fix="use tuples, frozensets, str, int, bool or None as element values",
             ) from None
+        object.__setattr__(self, "_hash", digest)
+
+    def _cached_hash(self) -> int:
+        return self._hash  # type: ignore[attr-defined, no-any-return]
 
     def present(self) -> dict[str, Any]:
         """The elements that are present (optional ones that are None are left out)."""

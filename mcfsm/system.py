@@ -86,6 +86,12 @@ class Unhandled(NamedTuple):
 NETWORK_ACTOR = "network"
 
 
+def _make(cls: type, values: tuple) -> Any:
+    """Build a named tuple from a plain tuple in C (NamedTuple's own __new__ is Python code,
+    and the explorer builds one per step)."""
+    return tuple.__new__(cls, values)
+
+
 class View:
     """Read-only access to a global state, for properties, guards and reports."""
 
@@ -457,14 +463,14 @@ class System:
             nxt = list(state)
             changed = []
             if t.dest is not None and t.dest != local.state:
-                nxt[2 + k] = type(local)(t.dest, *local[1:])
+                nxt[2 + k] = _make(type(local), (t.dest, *local[1:]))
                 changed.append(2 + k)
             if rest is not None:
                 slot = 2 + len(self.instances) + k
                 nxt[slot] = rest
                 changed.append(slot)
-            out.append((StepKey(inst.name, t.name, kind, sender_name, msg), tuple(nxt),
-                        tuple(changed), tid))
+            out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, None)),
+                        tuple(nxt), tuple(changed), tid))
             return
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
         try:
@@ -480,8 +486,8 @@ class System:
                         break
                 if enabled:
                     nxt, changed = self._apply(state, k, t, local, ctx, rest)
-                    out.append((StepKey(inst.name, t.name, kind, sender_name, msg, arg), nxt,
-                                changed, tid))
+                    out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, arg)),
+                                nxt, changed, tid))
         except ModelError as exc:
             raise _in_context(exc, inst, t) from exc.__cause__
         except Exception as exc:  # model code failed: say where, keep the cause for --debug
@@ -509,7 +515,7 @@ class System:
                 ctx.shared = _Vars(self._shared_types, shared_values, "the system's shared=")
             for cb in t.after:
                 cb(ctx)
-            new_local = type(local)(dest, *values.values())
+            new_local = _make(type(local), (dest, *values.values()))
             if new_local != local:
                 nxt[2 + k] = new_local
                 changed.append(2 + k)
@@ -519,7 +525,7 @@ class System:
                     nxt[1] = new_shared
                     changed.append(1)
         elif dest != local.state:
-            nxt[2 + k] = type(local)(dest, *local[1:])
+            nxt[2 + k] = _make(type(local), (dest, *local[1:]))
             changed.append(2 + k)
         for to, message in ctx._sends:
             slot = self._inbox_slot[to]

@@ -1,0 +1,92 @@
+"""Engine speed and memory against hand-written plain-Python BFS, measured in one run.
+
+    .venv/bin/python benchmarks/bench_engine.py            # full sizes (a few minutes)
+    .venv/bin/python benchmarks/bench_engine.py --quick    # small sizes, seconds
+
+For each model and size, the engine and the hand-written BFS of the same model
+(benchmarks/hand_models.py) each run in a fresh subprocess, so peak RSS is their own.
+Printed per run: distinct/total/depth (which must agree between the two, or the run
+fails), seconds, distinct states per second, peak RSS, and bytes per distinct state
+(peak RSS / distinct states; the interpreter's own baseline is included, so small runs
+look worse). The two must also agree on which invariants hold. The ratio engine/hand is
+of distinct states per second.
+Targets (issue 2): ratio >= 0.25; <= 200 bytes per distinct state at >= 1M states.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, resource, sys, time
+sys.path[:0] = [{root!r} + "/benchmarks", {root!r} + "/tests/validation", {root!r} + "/models"]
+which, model, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if which == "engine":
+    from mcfsm import explore
+    if model == "twophase":
+        import twophase
+        system = twophase.build(size)
+    else:
+        import private_call_redirect
+        system = private_call_redirect.build(size)
+    start = time.perf_counter()
+    r = explore(system)
+    elapsed = time.perf_counter() - start
+    figures = (r.distinct_states, r.total_states, r.depth)
+    held = [v.status == "holds" for v in r.verdicts if v.property.kind == "always"]
+else:
+    import hand_models
+    start = time.perf_counter()
+    distinct, total, depth, held = getattr(hand_models, model)(size)
+    elapsed = time.perf_counter() - start
+    figures = (distinct, total, depth)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"figures": figures, "held": held, "elapsed": elapsed, "rss": rss}}))
+"""
+
+
+def measure(which: str, model: str, size: int) -> dict:
+    code = CHILD.format(root=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", code, which, model, str(size)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    args = parser.parse_args()
+    cases = ([("twophase", 6), ("redirect", 3)] if args.quick else
+             [("twophase", 6), ("twophase", 7), ("twophase", 8), ("redirect", 4), ("redirect", 5)])
+    print(f"{'model':<10} {'size':>4} {'who':<6} {'distinct':>10} {'total':>11} {'depth':>5} "
+          f"{'seconds':>8} {'states/s':>9} {'peak RSS':>9} {'B/state':>8}  ratio")
+    failures = 0
+    for model, size in cases:
+        engine = measure("engine", model, size)
+        hand = measure("hand", model, size)
+        rows = []
+        for who, m in (("engine", engine), ("hand", hand)):
+            distinct = m["figures"][0]
+            rows.append((who, m, distinct / m["elapsed"], m["rss"] / distinct))
+        ratio = rows[0][2] / rows[1][2]
+        for who, m, rate, per_state in rows:
+            d, t, depth = m["figures"]
+            tail = f"  {ratio:.2f}" if who == "engine" else ""
+            print(f"{model:<10} {size:>4} {who:<6} {d:>10,} {t:>11,} {depth:>5} "
+                  f"{m['elapsed']:>8.2f} {rate:>9,.0f} {m['rss'] / 2**20:>7.0f}MB "
+                  f"{per_state:>8.0f}{tail}")
+        if engine["figures"] != hand["figures"] or engine["held"] != hand["held"]:
+            print(f"  MISMATCH: engine {engine['figures']} {engine['held']} != "
+                  f"hand {hand['figures']} {hand['held']}")
+            failures += 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
