@@ -188,6 +188,7 @@ class Role:
                 if not callable(cb):
                     raise ModelError(f"{cb!r} in conditions/after is not callable", **where,
                                      fix="pass functions taking one argument, the step context")
+        self.machine()  # the same declaration must also be one the transitions library takes
         unreachable = [s for s in self.states if s not in self._reachable_states()]
         if unreachable:
             raise ModelError(
@@ -241,6 +242,22 @@ class Role:
                     fix="pass a value of the declared type")
             values[var] = value
         return self.Local(self.initial, *values.values())
+
+    def machine(self, model: Any = None, *, callbacks: bool = False, **kwargs: Any) -> Any:
+        """This role as a `transitions.Machine` (the runtime of the hypothesis bridge and
+        the source of state diagrams). Without `callbacks`, guards and actions are left out:
+        they take mcfsm's step context, which only the caller can supply."""
+        from transitions import Machine
+
+        spec = self.transitions_spec()
+        if not callbacks:
+            spec = [{k: v for k, v in t.items() if k not in ("conditions", "after")} for t in spec]
+        try:
+            return Machine(model=model, states=list(self.states), initial=self.initial,
+                           transitions=spec, auto_transitions=False, **kwargs)
+        except Exception as exc:
+            raise ModelError(f"the transitions library rejects this role: {exc}",
+                             role=self.name, fix="correct the states and transitions") from exc
 
     def transitions_spec(self) -> list[dict[str, Any]]:
         """The declaration as `transitions.Machine(transitions=...)` takes it (diagrams, runtime)."""

@@ -91,3 +91,18 @@ def test_bad_input_gets_a_clear_error_and_exit_2(args, expected):
     assert "Traceback" not in proc.stderr
     for part in expected:
         assert part in proc.stderr, proc.stderr
+
+
+def test_progress_line_only_after_two_seconds(capsys):
+    from mcfsm.cli import _ProgressLine
+    from mcfsm.explorer import Progress
+
+    line = _ProgressLine("m[v]")
+    line.enabled = True  # as on a terminal
+    line(Progress(10, 20, 3, 5, 1.0))
+    assert capsys.readouterr().err == ""
+    line(Progress(123456, 400000, 12, 4000, 3.2))
+    err = capsys.readouterr().err
+    assert "m[v]: 123,456 distinct, 400,000 total, depth 12" in err
+    line.done()
+    assert capsys.readouterr().err.startswith("\r")

@@ -78,3 +78,11 @@ def test_any_state_source_reaches_everything():
              transitions=[Transition("go", "idle", "busy", clause="c"),
                           Transition("fail", "*", "down", clause="c")])
     assert r.transitions_spec()[1]["source"] == "*"
+
+
+def test_the_declaration_is_a_transitions_machine():
+    r = role(transitions=[Transition("go", "idle", "busy", clause="c"),
+                          Transition("back", "busy", "idle", clause="c")])
+    machine = r.machine()
+    assert machine.get_triggers("idle") == ["go"]
+    assert sorted(machine.states) == ["busy", "idle"]

@@ -82,3 +82,20 @@ def test_diehard_violation_is_a_shortest_valid_counterexample(results):
     assert (jugs[0]["small"], jugs[0]["big"]) == (0, 0)
     assert jugs[-1]["big"] == 4
     assert all(j["big"] != 4 for j in jugs[:-1])
+
+
+def test_twophase_six_rms_matches_the_figure_in_twophase_tla():
+    """TwoPhase.tla's closing comment: "checked with TLC for six RMs, a configuration with
+    50816 reachable states"."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "validation"))
+    try:
+        import twophase
+    finally:
+        sys.path.pop(0)
+    from mcfsm import explore
+
+    result = explore(twophase.build(6))
+    assert result.complete and result.distinct_states == 50816
