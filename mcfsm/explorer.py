@@ -79,7 +79,6 @@ class Result:
     verdicts: tuple[Verdict, ...]
     coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
     pruned: int  # successors dropped by the state constraint / bounds
-    peak_table_entries: int
 
     @property
     def ok(self) -> bool:
@@ -304,7 +303,6 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         verdicts=tuple(verdicts),
         coverage=by_role,
         pruned=pruned,
-        peak_table_entries=sum(len(v) for v in values),
     )
 
 

@@ -294,7 +294,7 @@ class System:
         if self.loss and self.network is Network.PERSISTENT:
             raise ModelError("loss on a persistent message set is not modelled (a reader may "
                              "simply never read)", where=where, fix="drop loss=True")
-        if (self.duplication or self.loss) and self.max_in_flight is None and self.duplication:
+        if self.duplication and self.max_in_flight is None:
             raise ModelError("duplication without max_in_flight makes the state space infinite",
                              where=where, fix="pass max_in_flight=N to bound each inbox")
         for pname, p in self.params.items():
