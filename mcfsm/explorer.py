@@ -6,10 +6,11 @@ states + every successor generated (also those already seen, and those a state c
 then drops); depth = BFS levels with the initial states at depth 1.
 
 Memory: every component of a global state (each local, each inbox, ...) is interned in a
-per-slot table, so a state is stored as one `bytes` of slot indices (4 bytes a slot). The
-states live in one list in discovery order; a BFS level is a range of that list, so there
-is no separate queue. Parents and the step taken are two `array` columns. A trace is read
-back by following parents and decoding the packed states.
+per-slot table, so a state is stored as one `bytes` of slot indices, each as narrow as its
+table allows (1, 2 or 4 bytes; when a table outgrows its width, the states stored so far
+are re-encoded once). The states live in one list in discovery order; a BFS level is a
+range of that list, so there is no separate queue. Parents and the step taken are two
+`array` columns. A trace is read back by following parents and decoding the packed states.
 """
 
 from __future__ import annotations
@@ -111,22 +112,37 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
              progress_every: int) -> Result:
     started = time.perf_counter()
     slots = system.slot_count
-    packer = struct.Struct(f"<{slots}I")
-    pack, unpack = packer.pack, packer.unpack
     tables: list[dict[Any, int]] = [{} for _ in range(slots)]
     values: list[list[Any]] = [[] for _ in range(slots)]
-
-    def intern(slot: int, value: Any) -> int:  # the hot loop inlines this
-        table = tables[slot]
-        idx = table.get(value)
-        if idx is None:
-            idx = table[value] = len(values[slot])
-            values[slot].append(value)
-        return idx
-
     states: list[bytes] = []
     seen: set[bytes] = set()
-    parent = array("q")
+    codes = ["B"] * slots  # struct code per slot: widened to H, then I, as tables grow
+    codec = [struct.Struct("<" + "".join(codes))]
+    pack, unpack = codec[0].pack, codec[0].unpack
+
+    def widen(slot: int) -> None:
+        """Give a slot more bytes and re-encode every stored state (in place)."""
+        old_unpack = codec[0].unpack
+        codes[slot] = "H" if codes[slot] == "B" else "I"
+        codec[0] = struct.Struct("<" + "".join(codes))
+        new_pack = codec[0].pack
+        states[:] = [new_pack(*old_unpack(p)) for p in states]
+        seen.clear()
+        seen.update(states)
+
+    def add(slot: int, value: Any) -> int:
+        """Intern a value not seen before in this slot (the hot loop does the lookup)."""
+        idx = tables[slot][value] = len(values[slot])
+        values[slot].append(value)
+        if idx > _LIMIT[codes[slot]]:
+            widen(slot)
+        return idx
+
+    def intern(slot: int, value: Any) -> int:
+        idx = tables[slot].get(value)
+        return add(slot, value) if idx is None else idx
+
+    parent = array("i")
     step_of = array("I")
     step_ids: dict[StepKey, int] = {}
     step_list: list[StepKey] = [StepKey("", "", "init")]
@@ -149,9 +165,6 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         generated.extend(extra)
         discovered.extend(extra)
 
-    def decode(packed: bytes) -> State:
-        return tuple([vals[i] for vals, i in zip(values, unpack(packed))])
-
     def check_state(index: int, state: State) -> None:
         if not (always or somet):
             return
@@ -170,7 +183,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if not system.within_bounds(init):
             pruned += 1
             continue
-        packed = pack(*[intern(k, init[k]) for k in range(slots)])
+        packed = codec[0].pack(*[intern(k, init[k]) for k in range(slots)])
         if packed in seen:
             continue
         seen.add(packed)
@@ -185,6 +198,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     expanded = 0
     max_states = budget.max_states
     deadline = None if budget.time_limit is None else started + budget.time_limit
+    pack, unpack = codec[0].pack, codec[0].unpack
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
             stopped_by = "max-depth"
@@ -219,11 +233,10 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 new_idxs = list(idxs)
                 for k in changed:
                     value = nxt[k]
-                    table = tables[k]
-                    idx = table.get(value)
+                    idx = tables[k].get(value)
                     if idx is None:
-                        idx = table[value] = len(values[k])
-                        values[k].append(value)
+                        idx = add(k, value)
+                        pack, unpack = codec[0].pack, codec[0].unpack  # may have widened
                     new_idxs[k] = idx
                 new = pack(*new_idxs)
                 if new in seen:
@@ -256,6 +269,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             depth += 1
 
     complete = stopped_by is None
+
+    def decode(packed: bytes) -> State:
+        return tuple([vals[i] for vals, i in zip(values, codec[0].unpack(packed))])
 
     def trace_to(index: int, tail: tuple[StepKey, State] | None, note: str) -> Trace:
         path = []
@@ -304,6 +320,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         coverage=by_role,
         pruned=pruned,
     )
+
+
+_LIMIT = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF}
 
 
 def _unhandled_note(system: System, u: Unhandled) -> str:

@@ -156,3 +156,16 @@ def test_violation_does_not_stop_other_verdicts():
     r = explore(system)
     assert [v.status for v in r.verdicts[:2]] == ["violated", "holds"]
     assert r.distinct_states == 6
+
+
+def test_slots_widen_past_one_and_two_bytes_without_losing_states():
+    # One counter up to 70,000: its slot is re-encoded at 256 and at 65,536 values. Every
+    # state is still found once, and the trace to the last one decodes to n == 70,000.
+    system = System("c", instances=[Instance("c", counter(70_000))],
+                    properties=[always("below-max", lambda v: v["c"].n < 70_000, clause="t")])
+    r = explore(system)
+    assert (r.distinct_states, r.total_states, r.depth) == (70_001, 70_001, 70_001)
+    trace = r.verdicts[0].trace
+    assert len(trace) == 70_000
+    assert [s[2].n for s in trace.states[:3]] == [0, 1, 2]
+    assert trace.states[300][2].n == 300 and trace.states[-1][2].n == 70_000
