@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import json, resource, sys, time
-sys.path[:0] = [{root!r} + "/benchmarks", {root!r} + "/tests/validation", {root!r} + "/models"]
+sys.path[:0] = [{root!r} + "/benchmarks", {root!r} + "/tests/validation"]
 which, model, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if which == "engine":
     from mcfsm import explore
@@ -33,8 +33,8 @@ if which == "engine":
         import twophase
         system = twophase.build(size)
     else:
-        import private_call_redirect
-        system = private_call_redirect.build(size)
+        import redirect_model
+        system = redirect_model.build(size)
     start = time.perf_counter()
     r = explore(system)
     elapsed = time.perf_counter() - start

@@ -66,7 +66,7 @@ def twophase(n: int) -> tuple[int, int, int, bool]:
     return bfs((("working",) * n, "init", frozenset(), frozenset()), succ, [consistent])
 
 
-# -- models/private_call_redirect.py with k calling clients ------------------------------------
+# -- benchmarks/redirect_model.py with k calling clients ------------------------------------
 U2A, U2B = "user2@A", "user2@B"
 
 

@@ -1,0 +1,87 @@
+"""Shared declarations of the migration models: MC service IDs and the messages of the
+spec's information flows. Model files import these, so one message has one declaration.
+
+MC service IDs are written "user@system": the MC service ID of `user` assigned by MC
+system `system` (A, B or C). The user's primary MC system assigns its primary ID.
+"""
+
+from __future__ import annotations
+
+from mcfsm import M, Message, O
+
+
+def mcid(user: str, system: str) -> str:
+    return f"{user}@{system}"
+
+
+def system_of(mc_service_id: str) -> str:
+    return mc_service_id.rsplit("@", 1)[1]
+
+
+def user_of(mc_service_id: str) -> str:
+    return mc_service_id.rsplit("@", 1)[0]
+
+
+def kms_uri(system: str) -> str:
+    """The KMS URI of an MC system's security domain (TS 33.180)."""
+    return f"kms.{system}"
+
+
+# -- registration and migration (X.1.4 - X.1.6) ---------------------------------------------
+class Registration(Message, clause="X.1.2 item 6; X.1.6"):
+    primary_id: str = M("MC service ID of the user in its primary MC system")
+
+
+class RegistrationResponse(Message, clause="X.1.6 (MC service IDs in the access token)"):
+    mc_service_id: str = M("MC service ID the serving MC system assigned")
+
+
+class Deregistration(Message, clause="10.16.2.2 step 1; X.1.4.1"):
+    mc_service_id: str = M("MC service ID the client de-registers")
+
+
+class MigrationNotification(Message, clause="X.1.6; TS 23.379 10.6.3.3"):
+    primary_id: str = M("MC service ID of the user in its primary MC system")
+    partner_id: str = M("MC service ID the partner MC system assigned")
+
+
+# -- private calls (10.16.5, TS 23.379 10.7.2.1.1) -------------------------------------------
+class PrivateCallRequest(Message, clause="10.16.5.3 step 1; TS 23.379 10.7.2.1.1"):
+    calling_id: str = M("MC service ID of the calling party")
+    called_id: str = M("MC service ID of the called party")
+    calling_primary_id: str | None = O("the caller's primary MC service ID, when migrated (X.1.7.3)")
+    redirection_indication: bool | None = O("call redirection due to migration (CR 000, NOTE 2)")
+
+
+class PrivateCallRedirection(Message, clause="Table 10.16.5.2-1"):
+    calling_id: str = M("MC service ID of the MC service user initiating the private call")
+    called_id_primary: str = M("MC service ID of the target from its primary MC system")
+    called_id_migrated: str = M("MC service ID of the target from its migrated MC system")
+    kms_uri: str | None = O("KMS URI associated with the migrated MC service ID (CR 001)")
+    redirection_reason: str | None = O("the target MC service user has migrated")
+
+
+class PrivateCallAccept(Message, clause="TS 23.379 10.7.2.1.1"):
+    calling_id: str = M("MC service ID of the calling party")
+    called_id: str = M("MC service ID of the called party")
+
+
+class PrivateCallReject(Message, clause="TS 23.379 10.7.2.1.1"):
+    calling_id: str = M("MC service ID of the calling party")
+    called_id: str = M("MC service ID of the called party")
+    cause: str | None = O("why the call was not set up")
+
+
+class CallRelease(Message, clause="TS 23.379 10.7.2.1.3"):
+    calling_id: str = M("MC service ID of the calling party")
+    called_id: str = M("MC service ID of the called party")
+
+
+# -- security (TS 33.180 D.2.7) ---------------------------------------------------------------
+class KmsLookupRequest(Message, clause="TS 33.180 D.2.7 (via 10.16.5.2 NOTE)"):
+    mc_service_id: str = M("MC service ID whose KMS URI is wanted")
+
+
+class KmsLookupResponse(Message, clause="TS 33.180 D.2.7"):
+    mc_service_id: str = M("MC service ID that was looked up")
+    kms_uri: str = M("KMS URI of that MC service ID's security domain")
