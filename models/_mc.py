@@ -85,3 +85,13 @@ class KmsLookupRequest(Message, clause="TS 33.180 D.2.7 (via 10.16.5.2 NOTE)"):
 class KmsLookupResponse(Message, clause="TS 33.180 D.2.7"):
     mc_service_id: str = M("MC service ID that was looked up")
     kms_uri: str = M("KMS URI of that MC service ID's security domain")
+
+
+# -- configuration management (10.1.4.3.2) ----------------------------------------------------
+class UserProfileRequest(Message, clause="10.16.3.2 step 2; 10.16.2.2 step 2; 10.1.4.3.2"):
+    mc_service_id: str = M("MC service ID whose user profile the partner MC system holds")
+
+
+class UserProfileResponse(Message, clause="10.1.4.3.2"):
+    mc_service_id: str = M("MC service ID the profile is for")
+    groups: tuple = O("MC service groups the profile makes available (X.1.6)", default=())
