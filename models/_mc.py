@@ -95,3 +95,29 @@ class UserProfileRequest(Message, clause="10.16.3.2 step 2; 10.16.2.2 step 2; 10
 class UserProfileResponse(Message, clause="10.1.4.3.2"):
     mc_service_id: str = M("MC service ID the profile is for")
     groups: tuple = O("MC service groups the profile makes available (X.1.6)", default=())
+
+
+# -- groups: affiliation and late entry (10.8.3, 10.8.4; TS 23.379 10.6.2.3.1.1.4) -----------
+class GroupAffiliationRequest(Message, clause="10.8.3.1; 10.8.3.2; 10.16.2.2 step 3"):
+    group_id: str = M("MC service group ID")
+    mc_service_id: str = M("MC service ID that affiliates")
+
+
+class GroupAffiliationResponse(Message, clause="10.8.3.1; 10.8.3.2"):
+    group_id: str = M("MC service group ID")
+    mc_service_id: str = M("MC service ID that asked to affiliate")
+    accepted: bool = M("whether the affiliation succeeded")
+
+
+class GroupDeaffiliationRequest(Message, clause="10.8.4.2; 10.8.4.3; 10.16.2.2 step 1"):
+    group_id: str = M("MC service group ID")
+    mc_service_id: str = M("MC service ID that de-affiliates")
+
+
+class GroupCallLateEntry(Message, clause="10.16.2.2 step 4; TS 23.379 10.6.2.3.1.1.4"):
+    group_id: str = M("MC service group ID of the ongoing group call")
+    mc_service_id: str = M("MC service ID brought into the call")
+
+
+class GroupCallRelease(Message, clause="TS 23.379 10.6.2.3.1.1.3"):
+    group_id: str = M("MC service group ID of the group call that ends")

@@ -1,0 +1,367 @@
+"""Migration during an ongoing group communication (TS 23.280 clause 10.16.2), as
+published (break-before-make) and with the make-before-break registration of X.1.4.1
+and X.1.7.4.
+
+MC service client 1 (user 1, primary MC system A) is a receiving party in an ongoing group
+call of MC service group G, which is defined in its primary MC system A (pre-condition 1).
+It migrates three times, A to B to C and back to A (X.1.7.4 NOTE: primary to partner,
+partner to partner, partner to primary). The group call may end at any time (the talker
+stops). MC service server A hosts the group and its call; B and C are partner MC systems.
+
+Variants
+- break_before_make (10.16.2.2 as published): 1. the client de-affiliates from G and
+  de-authorises from the MC system it leaves; 2. after registering at the other MC system
+  its configuration management client retrieves the user profile used there (from the
+  partner's CMS; not on return to A, whose profile it remembers, X.1.7); 3. it requests
+  affiliation to G; 4. the affiliation brings the client, and the partner MC system, into
+  the ongoing group call by late entry.
+- make_before_break (X.1.4.1, X.1.7.4): the client registers at the other MC system and
+  affiliates to G with the MC service ID of that system first; only when late entry has
+  brought it into the call there does it de-affiliate and de-register from the MC system it
+  leaves. If the affiliation is refused, it keeps its registration until the group call
+  completes (X.1.7.4) and then moves.
+
+Parameter (spec silent about the document's contents at the time of migration):
+- group_document: "all_ids" lists every MC service ID of user 1 (X.1.7.5); "primary_only"
+  lists only the primary MC service ID, so an affiliation with a partner ID is refused.
+"""
+
+from __future__ import annotations
+
+from _mc import (
+    Deregistration,
+    GroupAffiliationRequest,
+    GroupAffiliationResponse,
+    GroupCallLateEntry,
+    GroupCallRelease,
+    GroupDeaffiliationRequest,
+    Registration,
+    RegistrationResponse,
+    UserProfileRequest,
+    UserProfileResponse,
+    mcid,
+    system_of,
+)
+
+from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
+
+SYSTEMS = ("A", "B", "C")
+SERVER = {s: f"server{s}" for s in SYSTEMS}
+CMS = {s: f"cms{s}" for s in ("B", "C")}
+GROUP = "G@A"  # MC service group G, defined in MC system A
+HOME = "A"
+MIGRATION_CHAIN = ("A", "B", "C", "A")
+KIND = {("A", "B"): "primary-to-partner", ("B", "C"): "partner-to-partner",
+        ("C", "A"): "partner-to-primary"}
+USER1 = mcid("user1", HOME)
+
+
+def build(*, make_before_break: bool) -> System:
+    # -- MC service client 1, with its configuration management client --------------------
+    def here(ctx) -> str:
+        return MIGRATION_CHAIN[ctx.v.migrations]
+
+    def there(ctx) -> str:
+        return MIGRATION_CHAIN[ctx.v.migrations + 1]
+
+    def can_migrate(ctx) -> bool:
+        return ctx.v.migrations + 1 < len(MIGRATION_CHAIN)
+
+    def leave(ctx) -> None:
+        """Step 1: de-affiliate from G and de-authorise from the MC system left."""
+        old = ctx.v.old_system
+        ctx.v.joined = ctx.v.joined - {old}
+        ctx.send(SERVER[old], GroupDeaffiliationRequest(group_id=GROUP, mc_service_id=ctx.v.old_id))
+        ctx.send(SERVER[old], Deregistration(mc_service_id=ctx.v.old_id))
+
+    def start_migration(ctx) -> None:
+        ctx.v.old_system = here(ctx)
+        ctx.v.old_id = ctx.v.my_id
+        if not make_before_break:
+            leave(ctx)
+            ctx.v.old_system = ""  # nothing is kept: break-before-make
+        ctx.send(SERVER[there(ctx)], Registration(primary_id=USER1))
+
+    def registered(ctx) -> None:
+        ctx.v.migrations += 1
+        ctx.v.my_id = ctx.msg.mc_service_id
+        if system_of(ctx.v.my_id) != HOME:
+            ctx.send(CMS[system_of(ctx.v.my_id)], UserProfileRequest(mc_service_id=ctx.v.my_id))
+        else:
+            affiliate(ctx)
+
+    def at_partner(ctx) -> bool:
+        return system_of(ctx.msg.mc_service_id) != HOME
+
+    def at_primary(ctx) -> bool:
+        return not at_partner(ctx)
+
+    def affiliate(ctx) -> None:
+        """Step 3: request affiliation to G with the MC service ID of the new MC system."""
+        ctx.send(SERVER[system_of(ctx.v.my_id)],
+                 GroupAffiliationRequest(group_id=GROUP, mc_service_id=ctx.v.my_id))
+
+    def join(ctx) -> None:
+        """Step 4: late entry brings the client into the ongoing group call."""
+        ctx.v.joined = ctx.v.joined | {system_of(ctx.v.my_id)}
+        ctx.v.late_entries = (*ctx.v.late_entries, ctx.v.migrations)
+        if make_before_break and ctx.v.old_system:
+            leave(ctx)
+        ctx.v.old_system = ""
+
+    def for_current_id(ctx) -> bool:
+        return ctx.msg.mc_service_id == ctx.v.my_id
+
+    def call_ended(ctx) -> None:
+        ctx.v.call_over = True
+        ctx.v.joined = frozenset()
+
+    def call_ended_while_held(ctx) -> None:
+        call_ended(ctx)
+        leave(ctx)  # X.1.7.4: the registration was kept until the group call completed
+        ctx.v.old_system = ""
+
+    def refused(ctx) -> bool:
+        return not ctx.msg.accepted
+
+    def accepted(ctx) -> bool:
+        return ctx.msg.accepted
+
+    def refused_and_holding(ctx) -> bool:
+        return refused(ctx) and bool(ctx.v.old_system) and not ctx.v.call_over
+
+    def refused_after_call(ctx) -> bool:
+        return refused(ctx) and bool(ctx.v.old_system) and ctx.v.call_over
+
+    def refused_nothing_held(ctx) -> bool:
+        return refused(ctx) and not ctx.v.old_system
+
+    def giving_up_old(ctx) -> None:
+        leave(ctx)
+        ctx.v.old_system = ""
+
+    client_transitions = [
+        Transition("migrate", "joined", "registering", conditions=[can_migrate],
+                   after=[start_migration],
+                   sends=[GroupDeaffiliationRequest, Deregistration, Registration],
+                   environment=True,
+                   label=("detects the need to change MC system; registers at the other MC "
+                          "system, keeping the old registration (make-before-break)")
+                   if make_before_break else
+                   ("detects the need to change MC system; de-affiliates, de-authorises, and "
+                    "registers at the other MC system"),
+                   clause="X.1.4.1; X.1.7.4" if make_before_break
+                   else "10.16.2.2 pre-condition 2 and step 1"),
+        Transition(RegistrationResponse, "registering", "retrieving_profile",
+                   name="registered_at_partner", conditions=[at_partner], after=[registered],
+                   sends=[UserProfileRequest, GroupAffiliationRequest],
+                   clause="10.16.2.2 step 2; X.1.6"),
+        Transition(RegistrationResponse, "registering", "affiliating",
+                   name="registered_at_primary", conditions=[at_primary], after=[registered],
+                   sends=[UserProfileRequest, GroupAffiliationRequest],
+                   clause="10.16.2.2 step 3; X.1.7 (the primary profile is remembered)"),
+        Transition(UserProfileResponse, "retrieving_profile", "affiliating", after=[affiliate],
+                   sends=[GroupAffiliationRequest],
+                   label="has the partner's user profile; requests affiliation to the group",
+                   clause="10.16.2.2 steps 2-3"),
+        Transition(GroupAffiliationResponse, "affiliating", "awaiting_late_entry",
+                   name="affiliated", conditions=[accepted],
+                   clause="10.16.2.2 step 3; 10.8.3.1; 10.8.3.2"),
+        Transition(GroupAffiliationResponse, "affiliating", "holding", name="affiliation_refused",
+                   conditions=[refused_and_holding],
+                   label="affiliation refused; keeps the old registration until the call ends",
+                   clause="X.1.7.4; X.1.7.5 (the group document lacks the partner ID)"),
+        Transition(GroupAffiliationResponse, "affiliating", "call_over",
+                   name="affiliation_refused_after_call", conditions=[refused_after_call],
+                   after=[giving_up_old], sends=[GroupDeaffiliationRequest, Deregistration],
+                   clause="X.1.4.1 (the call has completed: de-register from the old system)"),
+        Transition(GroupAffiliationResponse, "affiliating", "unaffiliated",
+                   name="affiliation_refused_after_break", conditions=[refused_nothing_held],
+                   clause="10.16.2.2 step 3; X.1.7.5 (the group document lacks the partner ID)"),
+        Transition(GroupCallLateEntry, "awaiting_late_entry", "joined", name="late_entry",
+                   conditions=[for_current_id], after=[join],
+                   sends=[GroupDeaffiliationRequest, Deregistration],
+                   label="is brought into the ongoing group call by late entry",
+                   clause="10.16.2.2 step 4; TS 23.379 10.6.2.3.1.1.4"),
+        Transition(GroupCallRelease, "holding", "call_over", name="call_ends_while_holding",
+                   after=[call_ended_while_held],
+                   sends=[GroupDeaffiliationRequest, Deregistration],
+                   clause="X.1.7.4 (registration kept until the group call completes)"),
+        Transition(GroupCallRelease, ["joined", "registering", "retrieving_profile",
+                                      "affiliating", "awaiting_late_entry", "unaffiliated",
+                                      "call_over"], None,
+                   name="call_ends", after=[call_ended],
+                   clause="TS 23.379 10.6.2.3.1.1.3 (group call release)"),
+    ]
+    if make_before_break:
+        client_transitions.append(
+            Transition("give_up_old_registration", "awaiting_late_entry", "call_over",
+                       conditions=[lambda ctx: ctx.v.call_over], after=[giving_up_old],
+                       sends=[GroupDeaffiliationRequest, Deregistration],
+                       clause="X.1.4.1 (no call to continue: de-register from the old system)"))
+    client = Role(
+        "MC service client",
+        states=["joined", "registering", "retrieving_profile", "affiliating",
+                "awaiting_late_entry", "holding", "unaffiliated", "call_over"],
+        initial="joined",
+        final=["joined", "unaffiliated", "call_over", "awaiting_late_entry"],
+        variables={"my_id": Var(str, USER1), "migrations": Var(int, 0),
+                   "joined": Var(frozenset, frozenset({HOME})), "old_system": Var(str, ""),
+                   "old_id": Var(str, ""), "call_over": Var(bool, False),
+                   "late_entries": Var(tuple, ())},
+        transitions=client_transitions,
+        # After the group call has ended, a late entry still on its way has nothing to join.
+        ignores={GroupCallLateEntry: ["call_over"]},
+    )
+
+    # -- MC service servers: A hosts group G and its call; B and C are partners ------------
+    def on_registration(ctx) -> None:
+        primary = ctx.msg.primary_id
+        assigned = primary if ctx.v.system == HOME else mcid("user1", ctx.v.system)
+        ctx.v.registered = ctx.v.registered | {assigned}
+        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
+
+    def on_deregistration(ctx) -> None:
+        ctx.v.registered = ctx.v.registered - {ctx.msg.mc_service_id}
+
+    def is_host(ctx) -> bool:
+        return ctx.v.system == HOME
+
+    def is_partner(ctx) -> bool:
+        return not is_host(ctx)
+
+    def allowed(ctx, mc_service_id: str) -> bool:
+        return mc_service_id == USER1 or ctx.params.group_document == "all_ids"
+
+    def route(ctx, mc_service_id: str, message) -> None:
+        """Towards the client using `mc_service_id`: directly when served here, else via the
+        MC system that assigned that ID."""
+        owner = system_of(mc_service_id)
+        ctx.send("client1" if owner == ctx.v.system else SERVER[owner], message)
+
+    def host_affiliation(ctx) -> None:
+        mid = ctx.msg.mc_service_id
+        ok = allowed(ctx, mid)
+        route(ctx, mid, GroupAffiliationResponse(group_id=GROUP, mc_service_id=mid, accepted=ok))
+        if ok:
+            ctx.v.affiliated = ctx.v.affiliated | {mid}
+            if ctx.v.call_ongoing:
+                route(ctx, mid, GroupCallLateEntry(group_id=GROUP, mc_service_id=mid))
+
+    def host_deaffiliation(ctx) -> None:
+        ctx.v.affiliated = ctx.v.affiliated - {ctx.msg.mc_service_id}
+
+    def forward_to_host(ctx) -> None:
+        ctx.send(SERVER[HOME], ctx.msg)
+
+    def to_client(ctx) -> None:
+        ctx.send("client1", ctx.msg)
+
+    def client_still_here(ctx) -> bool:
+        return ctx.msg.mc_service_id in ctx.v.registered
+
+    def end_call(ctx) -> None:
+        ctx.v.call_ongoing = False
+        for mid in sorted(ctx.v.affiliated):
+            route(ctx, mid, GroupCallRelease(group_id=GROUP))
+
+    def release_to_client(ctx) -> None:
+        if any(system_of(m) == ctx.v.system for m in ctx.v.registered):
+            ctx.send("client1", ctx.msg)
+
+    server = Role(
+        "MC service server",
+        states=["serving"], initial="serving", final=["serving"],
+        variables={"system": Var(str, ""), "registered": Var(frozenset, frozenset()),
+                   "affiliated": Var(frozenset, frozenset()), "call_ongoing": Var(bool, False)},
+        transitions=[
+            Transition(Registration, "serving", None, after=[on_registration],
+                       sends=[RegistrationResponse], clause="X.1.6 (registration)"),
+            Transition(Deregistration, "serving", None, after=[on_deregistration],
+                       clause="10.16.2.2 step 1 (de-authorisation)"),
+            Transition(GroupAffiliationRequest, "serving", None, name="host_affiliation",
+                       conditions=[is_host], after=[host_affiliation],
+                       sends=[GroupAffiliationResponse, GroupCallLateEntry],
+                       label="affiliates the MC service ID (if the group document lists it); "
+                             "late entry into the ongoing call",
+                       clause="10.8.3.1; 10.16.2.2 steps 3-4; X.1.7.5"),
+            Transition(GroupAffiliationRequest, "serving", None, name="forward_affiliation",
+                       conditions=[is_partner], after=[forward_to_host],
+                       sends=[GroupAffiliationRequest],
+                       clause="10.8.3.2 (group defined in the primary MC system)"),
+            Transition(GroupDeaffiliationRequest, "serving", None, name="host_deaffiliation",
+                       conditions=[is_host], after=[host_deaffiliation],
+                       clause="10.8.4.2; 10.16.2.2 step 1"),
+            Transition(GroupDeaffiliationRequest, "serving", None, name="forward_deaffiliation",
+                       conditions=[is_partner], after=[forward_to_host],
+                       sends=[GroupDeaffiliationRequest], clause="10.8.4.3"),
+            Transition(GroupAffiliationResponse, "serving", None, name="relay_affiliation_answer",
+                       after=[to_client], sends=[GroupAffiliationResponse],
+                       clause="10.8.3.2"),
+            Transition(GroupCallLateEntry, "serving", None, name="partner_late_entry",
+                       conditions=[client_still_here], after=[to_client],
+                       sends=[GroupCallLateEntry],
+                       label="the partner MC system brings the client into the group call",
+                       clause="10.16.2.2 step 4"),
+            Transition("end_group_call", "serving", None,
+                       conditions=[lambda ctx: ctx.v.call_ongoing], after=[end_call],
+                       sends=[GroupCallRelease], environment=True,
+                       label="the group call ends", clause="TS 23.379 10.6.2.3.1.1.3"),
+            Transition(GroupCallRelease, "serving", None, name="relay_release",
+                       after=[release_to_client], sends=[GroupCallRelease],
+                       clause="TS 23.379 10.6.2.3.1.1.3"),
+        ],
+    )
+
+    def profile(ctx) -> None:
+        ctx.send(ctx.sender, UserProfileResponse(mc_service_id=ctx.msg.mc_service_id,
+                                                 groups=(GROUP,)))
+
+    cms = Role("CMS", states=["serving"], initial="serving", final=["serving"],
+               transitions=[Transition(UserProfileRequest, "serving", None, after=[profile],
+                                       sends=[UserProfileResponse],
+                                       clause="10.1.4.3.2; X.1.6 (groups in the profile)")])
+
+    return System(
+        "group_call_migration",
+        instances=[
+            Instance("client1", client, label="MC service client 1"),
+            Instance("serverA", server, label="MC service server A",
+                     init={"system": "A", "registered": frozenset({USER1}),
+                           "affiliated": frozenset({USER1}), "call_ongoing": True}),
+            *(Instance(SERVER[s], server, label=f"MC service server {s}", init={"system": s})
+              for s in ("B", "C")),
+            *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
+        ],
+        params={"group_document": Param(("all_ids", "primary_only"), clause="X.1.7.5",
+                                        doc="which MC service IDs of user 1 group G lists")},
+        final=lambda v: not v.in_flight() and v["client1"].state in (
+            "joined", "unaffiliated", "call_over", "awaiting_late_entry"),
+        properties=[
+            always("group-continuity",
+                   lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
+                   clause="10.16.2.1; X.1.7.4",
+                   doc="while the group call is ongoing, client 1 receives it in some system"),
+            always("rejoins-when-affiliated",
+                   lambda v: v["client1"].state != "unaffiliated" or not v["serverA"].call_ongoing,
+                   clause="10.16.2.1 (continue the group communication in the other system)",
+                   doc="the client does not end up outside an ongoing group call"),
+            *(sometimes(f"late-entry-after-{KIND[MIGRATION_CHAIN[k - 1], MIGRATION_CHAIN[k]]}",
+                        late_entry_after(k), clause="10.16.2.2 step 4")
+              for k in (1, 2, 3)),
+        ],
+    )
+
+
+def late_entry_after(k: int):
+    def witness(v) -> bool:
+        return k in v["client1"].late_entries
+    return witness
+
+
+model = Model("group_call_migration", clause="10.16.2", doc=__doc__)
+model.add_variant("break_before_make", lambda: build(make_before_break=False),
+                  doc="10.16.2.2 as published: de-affiliate, migrate, affiliate, late entry",
+                  expect={"group-continuity": "violated", "rejoins-when-affiliated": "violated"})
+model.add_variant("make_before_break", lambda: build(make_before_break=True),
+                  doc="X.1.4.1 / X.1.7.4: affiliate in the new MC system before leaving the old")
