@@ -121,3 +121,34 @@ class GroupCallLateEntry(Message, clause="10.16.2.2 step 4; TS 23.379 10.6.2.3.1
 
 class GroupCallRelease(Message, clause="TS 23.379 10.6.2.3.1.1.3"):
     group_id: str = M("MC service group ID of the group call that ends")
+
+
+# -- commanding / permitting migration, provisioning, authentication (X.1.2 - X.1.6) ---------
+class MigrationCommand(Message, clause="X.1.4; X.1.5 (command)"):
+    partner_system: str = M("the MC system to migrate to")
+
+
+class MigrationPermissionRequest(Message, clause="X.1.4; X.1.5 (explicit request)"):
+    primary_id: str = M("MC service ID of the requesting user")
+    partner_system: str = M("the MC system the user asks to migrate to")
+
+
+class MigrationPermissionResponse(Message, clause="X.1.2 item 3b(i); X.1.5"):
+    partner_system: str = M("the MC system asked for")
+    granted: bool = M("the affirmative (or negative) response")
+
+
+class MigrationMaterialRequest(Message, clause="X.1.2 item 2; X.1.5 (download)"):
+    partner_system: str = M("the MC system the material is for")
+
+
+class MigrationMaterialResponse(Message, clause="X.1.2 item 2; X.1.3.1"):
+    partner_system: str = M("the MC system the material is for")
+
+
+class AuthenticationRequest(Message, clause="X.1.2 items 4-5; X.1.6"):
+    primary_id: str = M("the MC user's identity, validated with the primary IdMS certificate")
+
+
+class AccessToken(Message, clause="X.1.6 (MC service IDs in the access token)"):
+    mc_service_id: str = M("MC service ID the user will use in that MC system")

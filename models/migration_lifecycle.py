@@ -1,0 +1,542 @@
+"""The migration lifecycle of TS 23.280 annex X.1 (X.1.2 - X.1.7): provisioning,
+permission, authentication at the partner IdMS, registration, the partner informing the
+primary, make-before-break registration, migration chains, and addressing while migrated.
+
+MC service user 2 (primary MC system A) migrates three times, A to B to C and back to A:
+primary to partner, partner to partner, partner to primary (X.1.7.4 NOTE). Each migration:
+  1. is permitted by one of the three means of X.1.4 / X.1.5 (parameter `permission`): a
+     command from the primary MC system, an explicit request answered by it, or an
+     implicit permission provisioned on the client;
+  2. needs migration material (profiles, configuration, security material, X.1.2 items
+     1-2): pre-provisioned on the UE, or downloaded from the primary's CMS after the
+     permission (parameter `provisioning`, X.1.5);
+  3. authenticates at the IdMS of the MC system it moves to, which validates the user with
+     the primary IdMS certificate (X.1.3.2) and returns an access token holding the MC
+     service ID to use there (X.1.6);
+  4. registers there; a partner MC system stores the primary MC service ID and informs the
+     primary MC system of the MC service ID it assigned (X.1.6), in a message of its own;
+  5. de-registers from the MC system it leaves: first (break_before_make) or after the new
+     registration (make_before_break, X.1.4.1).
+Addressing while migrated (X.1.7.1 - X.1.7.3): MC service client 1 (user 1, system A)
+calls user 2 twice. The first call by the primary MC service ID is redirected when user 2
+has migrated (item 6), and client 1 caches the current partner MC service ID (item 6a).
+The second call may use that cache, which goes stale if user 2 migrates again; a rejected
+call is re-initiated with the primary MC service ID (item 6b). User 2, while migrated,
+calls user 1 once; its call carries both its partner and its primary MC service IDs
+(X.1.7.3), and client 1 may cache the partner ID from it.
+"""
+
+from __future__ import annotations
+
+from _mc import (
+    AccessToken,
+    AuthenticationRequest,
+    Deregistration,
+    MigrationCommand,
+    MigrationMaterialRequest,
+    MigrationMaterialResponse,
+    MigrationNotification,
+    MigrationPermissionRequest,
+    MigrationPermissionResponse,
+    PrivateCallAccept,
+    PrivateCallRedirection,
+    PrivateCallReject,
+    PrivateCallRequest,
+    Registration,
+    RegistrationResponse,
+    mcid,
+    system_of,
+    user_of,
+)
+
+from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
+
+SYSTEMS = ("A", "B", "C")
+SERVER = {s: f"server{s}" for s in SYSTEMS}
+IDMS = {s: f"idms{s}" for s in SYSTEMS}
+CLIENT = {"user1": "client1", "user2": "client2"}
+HOME = "A"
+USER1, USER2 = mcid("user1", HOME), mcid("user2", HOME)
+# One chain with every kind of migration (X.1.7.4 NOTE); choosing among all chains too
+# multiplies the state space past what `mcfsm check models/` may take.
+MIGRATION_CHAIN = ("A", "B", "C", "A")
+CHAIN_KIND = {True: {True: "", False: "primary-to-partner"},
+              False: {True: "partner-to-primary", False: "partner-to-partner"}}
+
+
+def kind(old: str, new: str) -> str:
+    return CHAIN_KIND[old == HOME][new == HOME]
+
+
+def build(*, make_before_break: bool, calls: bool,
+          permissions: tuple[str, ...] = ("implicit",),
+          provisionings: tuple[str, ...] = ("pre_provisioned",)) -> System:
+    """One variant. `calls` adds the addressing part (MC service client 1 and the call of
+    the migrated user); `permissions` and `provisionings` are the parameter choices."""
+    # -- MC service client 2: the migrating user ----------------------------------------------
+    def targets(ctx):
+        step = ctx.v.migrations + 1
+        return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+
+    def permission(mode: str):
+        def guard(ctx) -> bool:
+            return ctx.params.permission == mode
+        guard.__name__ = f"permission_{mode}"
+        return guard
+
+    def begin(ctx, target: str) -> None:
+        """Permission held: get the material if it must be downloaded, else authenticate."""
+        ctx.v.target = target
+        if ctx.params.provisioning == "download" and target != HOME:
+            ctx.send(SERVER[HOME], MigrationMaterialRequest(partner_system=target))
+        else:
+            authenticate(ctx)
+
+    def needs_download(ctx, target: str) -> bool:
+        return ctx.params.provisioning == "download" and target != HOME
+
+    def authenticate(ctx) -> None:
+        if not make_before_break:
+            leave_old(ctx)
+        ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
+
+    def leave_old(ctx) -> None:
+        ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
+        ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
+
+    def migrate_implicitly(ctx) -> None:
+        begin(ctx, ctx.arg)
+
+    def request_permission(ctx) -> None:
+        ctx.v.target = ctx.arg
+        ctx.send(SERVER[HOME], MigrationPermissionRequest(primary_id=USER2, partner_system=ctx.arg))
+
+    def commanded(ctx) -> None:
+        begin(ctx, ctx.msg.partner_system)
+
+    def granted(ctx) -> None:
+        begin(ctx, ctx.msg.partner_system)
+
+    def download_then(ctx) -> bool:
+        return needs_download(ctx, ctx.arg if ctx.arg else ctx.v.target)
+
+    def got_material(ctx) -> None:
+        authenticate(ctx)
+
+    def got_token(ctx) -> None:
+        ctx.v.token_id = ctx.msg.mc_service_id
+        ctx.send(SERVER[ctx.v.target], Registration(primary_id=USER2))
+
+    def registered(ctx) -> None:
+        old = ctx.v.serving
+        if make_before_break:
+            leave_old(ctx)
+        ctx.v.chains = (*ctx.v.chains, kind(old, ctx.v.target))
+        ctx.v.migrations += 1
+        ctx.v.serving = ctx.v.target
+        ctx.v.current_id = ctx.msg.mc_service_id
+        ctx.v.registered_at = ctx.v.registered_at | {ctx.v.target}
+        ctx.v.target = ""
+
+    def call_user1(ctx) -> None:
+        ctx.v.called = True
+        ctx.send(SERVER[ctx.v.serving],
+                 PrivateCallRequest(calling_id=ctx.v.current_id, called_id=USER1,
+                                    calling_primary_id=USER2 if ctx.v.serving != HOME else None))
+
+    def may_call(ctx) -> bool:
+        return not ctx.v.called and ctx.v.serving != HOME
+
+    def accept_call(ctx) -> None:
+        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id))
+
+    def served_by_sender(ctx) -> bool:
+        return ctx.sender in {SERVER[s] for s in ctx.v.registered_at}
+
+    def not_served_by_sender(ctx) -> bool:
+        return not served_by_sender(ctx)
+
+    def refuse_call(ctx) -> None:
+        ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id, cause="not registered"))
+
+    busy = ["permission_pending", "downloading", "authenticating", "registering"]
+    call_transitions = [
+        Transition("call_user1_while_migrated", "registered", None, conditions=[may_call],
+                   after=[call_user1], sends=[PrivateCallRequest], environment=True,
+                   label="calls user 1; the call carries both MC service IDs", clause="X.1.7.3"),
+        Transition(PrivateCallRequest, ["registered", *busy], None, name="accept_call",
+                   conditions=[served_by_sender], after=[accept_call],
+                   sends=[PrivateCallAccept], clause="X.1.7.2"),
+        Transition(PrivateCallRequest, ["registered", *busy], None,
+                   name="refuse_call_from_old_system", conditions=[not_served_by_sender],
+                   after=[refuse_call], sends=[PrivateCallReject],
+                   clause="spec silent: a call delivered by a system the client has left"),
+        Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
+                   clause="X.1.7.3"),
+    ]
+    migrant = Role(
+        "migrating MC service client",
+        states=["registered", *busy],
+        initial="registered",
+        final=["registered"],
+        variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
+                   "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
+                   "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
+                   "called": Var(bool, False)},
+        transitions=[
+            Transition("migrate_with_implicit_permission", "registered", "downloading",
+                       conditions=[permission("implicit"), download_then], choices=targets,
+                       after=[migrate_implicitly], sends=[MigrationMaterialRequest],
+                       environment=True, clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (download)"),
+            Transition("migrate_with_implicit_permission_provisioned", "registered",
+                       "authenticating", conditions=[permission("implicit"),
+                                                     lambda ctx: not download_then(ctx)],
+                       choices=targets, after=[migrate_implicitly],
+                       sends=[Deregistration, AuthenticationRequest], environment=True,
+                       label="migrates on the implicit permission, material pre-provisioned",
+                       clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (pre-provisioned)"),
+            Transition("request_permission", "registered", "permission_pending",
+                       conditions=[permission("explicit")], choices=targets,
+                       after=[request_permission], sends=[MigrationPermissionRequest],
+                       environment=True, label="asks the primary MC system to permit migration",
+                       clause="X.1.2 item 3b(i); X.1.4"),
+            Transition(MigrationPermissionResponse, "permission_pending", "downloading",
+                       name="permitted_download", conditions=[lambda ctx: ctx.msg.granted and
+                                                              needs_download(ctx, ctx.msg.partner_system)],
+                       after=[granted], sends=[MigrationMaterialRequest],
+                       clause="X.1.2 item 3b(i); X.1.5 (material identified in the response)"),
+            Transition(MigrationPermissionResponse, "permission_pending", "authenticating",
+                       name="permitted_provisioned",
+                       conditions=[lambda ctx: ctx.msg.granted and
+                                   not needs_download(ctx, ctx.msg.partner_system)],
+                       after=[granted], sends=[Deregistration, AuthenticationRequest],
+                       clause="X.1.2 item 3b(i); X.1.5"),
+            Transition(MigrationCommand, "registered", "downloading", name="commanded_download",
+                       conditions=[lambda ctx: needs_download(ctx, ctx.msg.partner_system)],
+                       after=[commanded], sends=[MigrationMaterialRequest],
+                       clause="X.1.2 item 3a; X.1.5 (command)"),
+            Transition(MigrationCommand, "registered", "authenticating",
+                       name="commanded_provisioned",
+                       conditions=[lambda ctx: not needs_download(ctx, ctx.msg.partner_system)],
+                       after=[commanded], sends=[Deregistration, AuthenticationRequest],
+                       clause="X.1.2 item 3a; X.1.5 (command)"),
+            Transition(MigrationMaterialResponse, "downloading", "authenticating",
+                       after=[got_material], sends=[Deregistration, AuthenticationRequest],
+                       clause="X.1.2 item 2; X.1.5"),
+            Transition(AccessToken, "authenticating", "registering", after=[got_token],
+                       sends=[Registration],
+                       label="authenticated; the access token holds its MC service ID there",
+                       clause="X.1.2 items 4-6; X.1.6"),
+            Transition(RegistrationResponse, "registering", "registered", after=[registered],
+                       sends=[Deregistration],
+                       clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
+            *(call_transitions if calls else []),
+        ],
+        # The answer to a command that arrives mid-migration: the client is already moving.
+        ignores={MigrationCommand: busy},
+    )
+
+    # -- MC service client 1: addressing a migrated user (X.1.7.1) -----------------------
+    def call(ctx, target: str) -> None:
+        ctx.v.calls += 1
+        ctx.v.target = target
+        ctx.v.retried = False
+        ctx.v.used_cache = False  # per call: whether this call started from the cache
+        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=target))
+
+    def call_primary(ctx) -> None:
+        call(ctx, USER2)
+
+    def call_cached(ctx) -> None:
+        call(ctx, ctx.v.cached)
+        ctx.v.used_cache = True
+
+    def may_call_again(ctx) -> bool:
+        return ctx.v.calls < 2
+
+    def has_cache(ctx) -> bool:
+        return ctx.v.calls < 2 and ctx.v.cached != ""
+
+    def follow(ctx) -> None:
+        ctx.v.cached = ctx.msg.called_id_migrated
+        ctx.v.target = ctx.msg.called_id_migrated
+        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=ctx.v.target))
+
+    def retry_primary(ctx) -> None:
+        ctx.v.cached = ""
+        ctx.v.retried = True
+        ctx.v.target = USER2
+        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=USER2))
+
+    def may_retry(ctx) -> bool:
+        return ctx.v.target != USER2 and not ctx.v.retried
+
+    def connected(ctx) -> None:
+        ctx.v.connected_by = (*ctx.v.connected_by, ctx.v.target)
+
+    def learn_from_call(ctx) -> None:
+        if ctx.msg.calling_primary_id == USER2:
+            ctx.v.cached = ctx.msg.calling_id
+            ctx.v.learnt_from_call = True
+        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id))
+
+    caller = Role(
+        "calling MC service client",
+        states=["idle", "calling", "connected", "failed"],
+        initial="idle",
+        final=["idle", "connected", "failed"],
+        variables={"calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
+                   "retried": Var(bool, False), "used_cache": Var(bool, False),
+                   "connected_by": Var(tuple, ()), "learnt_from_call": Var(bool, False)},
+        transitions=[
+            Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
+                       conditions=[may_call_again], after=[call_primary],
+                       sends=[PrivateCallRequest], environment=True,
+                       label="calls user 2 by its primary MC service ID", clause="X.1.7.1 item 6"),
+            Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
+                       conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
+                       environment=True, label="calls user 2 by the partner MC service ID it cached",
+                       clause="X.1.7.1 item 6a"),
+            Transition(PrivateCallRedirection, "calling", None, name="follow_redirection",
+                       after=[follow], sends=[PrivateCallRequest],
+                       label="caches the current partner MC service ID and calls it",
+                       clause="X.1.7.1 items 6, 6a; 10.16.5.3 steps 3-4"),
+            Transition(PrivateCallReject, "calling", None, name="retry_with_primary_id",
+                       conditions=[may_retry], after=[retry_primary], sends=[PrivateCallRequest],
+                       clause="X.1.7.1 item 6b"),
+            Transition(PrivateCallReject, "calling", "failed", name="call_fails",
+                       conditions=[lambda ctx: not may_retry(ctx)], clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallAccept, "calling", "connected", after=[connected],
+                       clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallRequest, ["idle", "calling", "connected", "failed"], None,
+                       name="answer_call_from_migrated_user", after=[learn_from_call],
+                       sends=[PrivateCallAccept],
+                       label="answers; may cache the caller's current MC service ID",
+                       clause="X.1.7.3 (both MC service IDs, for optional caching)"),
+        ],
+    )
+
+    # -- MC service servers; the primary (A) also commands and permits migration ----------
+    def on_registration(ctx) -> None:
+        primary = ctx.msg.primary_id
+        if ctx.v.system == HOME:
+            ctx.v.registered = ctx.v.registered | {primary}
+            ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
+            ctx.send(ctx.sender, RegistrationResponse(mc_service_id=primary))
+            return
+        partner_id = mcid(user_of(primary), ctx.v.system)
+        ctx.v.registered = ctx.v.registered | {partner_id}
+        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=partner_id))
+        ctx.send(SERVER[HOME], MigrationNotification(primary_id=primary, partner_id=partner_id))
+
+    def on_deregistration(ctx) -> None:
+        ctx.v.registered = ctx.v.registered - {ctx.msg.mc_service_id}
+
+    def on_notification(ctx) -> None:
+        primary = ctx.msg.primary_id
+        ctx.v.bindings = frozenset({*(b for b in ctx.v.bindings if b[0] != primary),
+                                    (primary, ctx.msg.partner_id)})
+
+    def binding(ctx) -> str:
+        return dict(ctx.v.bindings).get(ctx.msg.called_id, "")
+
+    def towards(ctx, mc_service_id: str) -> str:
+        owner = system_of(mc_service_id)
+        return CLIENT[user_of(mc_service_id)] if owner == ctx.v.system else SERVER[owner]
+
+    def branch(ctx) -> str:
+        called = ctx.msg.called_id
+        if system_of(called) != ctx.v.system:
+            return "interwork"
+        if called in ctx.v.registered:
+            return "deliver"
+        if ctx.v.system == HOME and binding(ctx):
+            return "redirect"
+        return "reject"
+
+    def on(name: str):
+        def guard(ctx) -> bool:
+            return branch(ctx) == name
+        guard.__name__ = f"branch_{name}"
+        return guard
+
+    def to_called(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
+
+    def to_calling(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
+
+    def redirect(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.calling_id), PrivateCallRedirection(
+            calling_id=ctx.msg.calling_id, called_id_primary=ctx.msg.called_id,
+            called_id_migrated=binding(ctx), redirection_reason="migrated"))
+
+    def reject(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.calling_id), PrivateCallReject(
+            calling_id=ctx.msg.calling_id, called_id=ctx.msg.called_id, cause="not registered"))
+
+    def command(ctx) -> None:
+        ctx.v.commands += 1
+        ctx.send("client2", MigrationCommand(partner_system=ctx.arg))
+
+    def command_targets(ctx):
+        step = ctx.v.commands + 1
+        return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+
+    def is_primary(ctx) -> bool:
+        return ctx.v.system == HOME
+
+    def permit(ctx) -> None:
+        ctx.send(ctx.sender, MigrationPermissionResponse(partner_system=ctx.msg.partner_system,
+                                                         granted=True))
+
+    def material(ctx) -> None:
+        ctx.send(ctx.sender, MigrationMaterialResponse(partner_system=ctx.msg.partner_system))
+
+    pcr = PrivateCallRequest
+    server_base = Role(
+        "MC service server",
+        states=["serving"], initial="serving", final=["serving"],
+        variables={"system": Var(str, ""), "registered": Var(frozenset, frozenset()),
+                   "bindings": Var(frozenset, frozenset()), "commands": Var(int, 0)},
+        transitions=[
+            Transition(Registration, "serving", None, after=[on_registration],
+                       sends=[RegistrationResponse, MigrationNotification],
+                       label="registers the user; a partner informs the primary MC system",
+                       clause="X.1.6"),
+            Transition(Deregistration, "serving", None, after=[on_deregistration],
+                       clause="X.1.4.1"),
+            Transition(MigrationNotification, "serving", None, after=[on_notification],
+                       clause="X.1.4.1; X.1.6"),
+            Transition("command_migration", "serving", None,
+                       conditions=[is_primary, lambda ctx: ctx.params.permission == "command"],
+                       choices=command_targets, after=[command], sends=[MigrationCommand],
+                       environment=True, label="commands the user to migrate",
+                       clause="X.1.2 item 3a; X.1.5"),
+            Transition(MigrationPermissionRequest, "serving", None, after=[permit],
+                       sends=[MigrationPermissionResponse], clause="X.1.2 item 3b(i); X.1.5"),
+            Transition(MigrationMaterialRequest, "serving", None, after=[material],
+                       sends=[MigrationMaterialResponse], clause="X.1.2 item 2; X.1.3.1; X.1.5"),
+        ],
+    )
+    call_handling = [
+            Transition(pcr, "serving", None, name="interwork", conditions=[on("interwork")],
+                       after=[to_called], sends=[pcr], clause="TS 23.379 (interconnection)"),
+            Transition(pcr, "serving", None, name="deliver", conditions=[on("deliver")],
+                       after=[to_called], sends=[pcr], clause="X.1.7.1 item 5; X.1.7.2"),
+            Transition(pcr, "serving", None, name="redirect", conditions=[on("redirect")],
+                       after=[redirect], sends=[PrivateCallRedirection],
+                       label="rejects with the current partner MC service ID (migrated)",
+                       clause="X.1.7.1 item 6; 10.16.5.3 steps 2-3"),
+            Transition(pcr, "serving", None, name="reject", conditions=[on("reject")],
+                       after=[reject], sends=[PrivateCallReject],
+                       clause="X.1.7.1 item 6b (a stale partner MC service ID)"),
+            Transition(PrivateCallAccept, "serving", None, name="relay_accept", after=[to_calling],
+                       sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallReject, "serving", None, name="relay_reject", after=[to_calling],
+                       sends=[PrivateCallReject], clause="TS 23.379 10.7.2.1.1"),
+    ]
+    server = Role(
+        "MC service server",
+        states=["serving"], initial="serving", final=["serving"],
+        variables=dict(server_base.variables),
+        transitions=[*server_base.transitions, *(call_handling if calls else [])],
+    )
+
+    def issue_token(ctx) -> None:
+        ctx.send(ctx.sender, AccessToken(mc_service_id=mcid(user_of(ctx.msg.primary_id),
+                                                            ctx.v.system)))
+
+    idms = Role(
+        "IdMS", states=["serving"], initial="serving", final=["serving"],
+        variables={"system": Var(str, "")},
+        transitions=[Transition(AuthenticationRequest, "serving", None, after=[issue_token],
+                                sends=[AccessToken],
+                                label="validates the user with the primary IdMS certificate "
+                                      "and issues an access token",
+                                clause="X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
+    )
+
+    return System(
+        "migration_lifecycle",
+        instances=[
+            *([Instance("client1", caller, label="MC service client 1")] if calls else []),
+            Instance("client2", migrant, label="MC service client 2"),
+            *(Instance(SERVER[s], server, label=f"MC service server {s}",
+                       init={"system": s, "registered": frozenset(
+                           {USER1, USER2} if s == HOME else ())}) for s in SYSTEMS),
+            *(Instance(IDMS[s], idms, label=f"IdMS of MC system {s}", init={"system": s})
+              for s in SYSTEMS),
+        ],
+        params={
+            "permission": Param(permissions, clause="X.1.4; X.1.5",
+                                doc="how migration is permitted"),
+            "provisioning": Param(provisionings, clause="X.1.2 items 1-2; X.1.5",
+                                  doc="whether migration material is on the UE or downloaded"),
+        },
+        final=lambda v: not v.in_flight() and v["client2"].state == "registered",
+        properties=properties(calls),
+    )
+
+
+def primary_binding_fresh(v) -> bool:
+    c2 = v["client2"]
+    if c2.state != "registered" or any(
+            v.in_flight(m) for m in (MigrationNotification, Registration, Deregistration)):
+        return True
+    known = dict(v["serverA"].bindings).get(USER2, "")
+    return known == ("" if c2.serving == HOME else c2.current_id)
+
+
+def always_registered(v) -> bool:
+    return bool(v["client2"].registered_at)
+
+
+def chain(name: str):
+    def witness(v) -> bool:
+        return name in v["client2"].chains
+    return witness
+
+
+def properties(calls: bool) -> list:
+    lifecycle = [
+        always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
+               doc="the primary always knows the current MC service ID of its migrated user"),
+        always("always-registered", always_registered, clause="X.1.4.1 (make-before-break)",
+               doc="user 2 is registered in some MC system at every moment"),
+        *(sometimes(f"chain-{name}-completes", chain(name), clause="X.1.7.4 NOTE; 10.16.3.2")
+          for name in ("primary-to-partner", "partner-to-partner", "partner-to-primary")),
+    ]
+    addressing = [
+        always("cached-call-connects",
+               lambda v: not (v["client1"].state == "failed" and v["client1"].used_cache),
+               clause="X.1.7.1 items 6a-6b",
+               doc="a call by a cached partner ID, re-initiated with the primary ID, does not fail"),
+        sometimes("stale-cache-recovers",
+                  lambda v: v["client1"].used_cache and v["client1"].retried
+                  and v["client1"].state == "connected", clause="X.1.7.1 item 6b"),
+        sometimes("cache-learnt-from-incoming-call", lambda v: v["client1"].learnt_from_call,
+                  clause="X.1.7.3"),
+    ]
+    return lifecycle + addressing if calls else lifecycle
+
+
+model = Model("migration_lifecycle", clause="X.1.2 - X.1.7", doc=__doc__)
+model.add_variant("break_before_make", lambda: build(make_before_break=False, calls=True),
+                  doc="de-register from the old MC system before authenticating at the new one; "
+                      "addressing while migrated",
+                  expect={"always-registered": "violated", "primary-binding-fresh": "violated",
+                          "cached-call-connects": "violated"})
+model.add_variant("make_before_break", lambda: build(make_before_break=True, calls=True),
+                  doc="X.1.4.1: register at the new MC system before de-registering from the old; "
+                      "addressing while migrated",
+                  expect={"primary-binding-fresh": "violated", "cached-call-connects": "violated"})
+model.add_variant("permission_and_provisioning",
+                  lambda: build(make_before_break=False, calls=False,
+                                permissions=("command", "explicit", "implicit"),
+                                provisionings=("pre_provisioned", "download")),
+                  doc="every means of permission and of provisioning (X.1.2 - X.1.5), without calls",
+                  expect={"always-registered": "violated", "primary-binding-fresh": "violated"})
