@@ -100,24 +100,25 @@ def _fmt(message: Message) -> str:
     return f"{message.title}" + (f" {{{elements}}}" if elements else "")
 
 
-def describe_state(system: System, state: State) -> str:
+def describe_state(system: System, state: State) -> list[str]:
+    """One line for the parameters and shared variables, then one per instance."""
     view = system.view(state)
-    parts = []
+    lines = []
+    if system.params:
+        lines.append("parameters: " + ", ".join(f"{k}={v!r}" for k, v in view.params._asdict().items()))
+    if system.shared:
+        lines.append("shared: " + ", ".join(f"{k}={v!r}" for k, v in view.shared._asdict().items()))
     for name in system.instance_names:
         local = view[name]
-        variables = " ".join(f"{f}={v!r}" for f, v in zip(local._fields[1:], local[1:]))
-        parts.append(f"{_label(system, name)}: {local.state}" + (f" ({variables})" if variables else ""))
-    text = "; ".join(parts)
-    if system.params:
-        text = ", ".join(f"{k}={v!r}" for k, v in view.params._asdict().items()) + "; " + text
-    if system.shared:
-        text += "; shared " + ", ".join(f"{k}={v!r}" for k, v in view.shared._asdict().items())
-    return text
+        variables = ", ".join(f"{f}={v!r}" for f, v in zip(local._fields[1:], local[1:]))
+        lines.append(f"{_label(system, name)}: {local.state}" + (f" ({variables})" if variables else ""))
+    return lines
 
 
 def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
     """The trace as numbered steps, narrated with the spec's names."""
-    lines = [f"{indent}0. initial state: {describe_state(system, trace.states[0])}"]
+    lines = [f"{indent}0. initial state:"]
+    lines.extend(f"{indent}     {line}" for line in describe_state(system, trace.states[0]))
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
         _, sent = system.replay(before, key)
