@@ -126,7 +126,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         codes[slot] = "H" if codes[slot] == "B" else "I"
         codec[0] = struct.Struct("<" + "".join(codes))
         new_pack = codec[0].pack
-        states[:] = [new_pack(*old_unpack(p)) for p in states]
+        for j, packed in enumerate(states):  # one by one: no second copy of the list
+            states[j] = new_pack(*old_unpack(packed))
         seen.clear()
         seen.update(states)
 

@@ -152,3 +152,27 @@ class AuthenticationRequest(Message, clause="X.1.2 items 4-5; X.1.6"):
 
 class AccessToken(Message, clause="X.1.6 (MC service IDs in the access token)"):
     mc_service_id: str = M("MC service ID the user will use in that MC system")
+
+
+# -- shared pieces of the models where user 2 (primary MC system A) migrates ------------------
+# Those models name MC service client 2 "client2" (variables serving, current_id) and the
+# primary MC service server "serverA" (variable bindings: pairs of primary and current ID).
+USER2_PRIMARY = mcid("user2", "A")
+
+
+def record_binding(ctx) -> None:
+    """The primary records the MC service ID a partner assigned (X.1.6)."""
+    primary = ctx.msg.primary_id
+    ctx.v.bindings = frozenset({*(b for b in ctx.v.bindings if b[0] != primary),
+                                (primary, ctx.msg.partner_id)})
+
+
+def primary_binding_fresh(v) -> bool:
+    """When user 2 is registered and nothing about its registration is in flight, the
+    primary MC system knows its current MC service ID (none when it is home)."""
+    c2 = v["client2"]
+    if c2.state != "registered" or any(
+            v.in_flight(m) for m in (MigrationNotification, Registration, Deregistration)):
+        return True
+    known = dict(v["serverA"].bindings).get(USER2_PRIMARY, "")
+    return known == ("" if c2.serving == "A" else c2.current_id)

@@ -45,6 +45,8 @@ from _mc import (
     Registration,
     RegistrationResponse,
     mcid,
+    primary_binding_fresh,
+    record_binding,
     system_of,
     user_of,
 )
@@ -335,11 +337,6 @@ def build(*, make_before_break: bool, calls: bool,
     def on_deregistration(ctx) -> None:
         ctx.v.registered = ctx.v.registered - {ctx.msg.mc_service_id}
 
-    def on_notification(ctx) -> None:
-        primary = ctx.msg.primary_id
-        ctx.v.bindings = frozenset({*(b for b in ctx.v.bindings if b[0] != primary),
-                                    (primary, ctx.msg.partner_id)})
-
     def binding(ctx) -> str:
         return dict(ctx.v.bindings).get(ctx.msg.called_id, "")
 
@@ -410,7 +407,7 @@ def build(*, make_before_break: bool, calls: bool,
                               "registration with the primary MC service ID"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
                        clause="X.1.4.1"),
-            Transition(MigrationNotification, "serving", None, after=[on_notification],
+            Transition(MigrationNotification, "serving", None, after=[record_binding],
                        clause="X.1.4.1; X.1.6"),
             Transition("command_migration", "serving", None,
                        conditions=[is_primary, lambda ctx: ctx.params.permission == "command"],
@@ -481,15 +478,6 @@ def build(*, make_before_break: bool, calls: bool,
         final=lambda v: not v.in_flight() and v["client2"].state == "registered",
         properties=properties(calls),
     )
-
-
-def primary_binding_fresh(v) -> bool:
-    c2 = v["client2"]
-    if c2.state != "registered" or any(
-            v.in_flight(m) for m in (MigrationNotification, Registration, Deregistration)):
-        return True
-    known = dict(v["serverA"].bindings).get(USER2, "")
-    return known == ("" if c2.serving == HOME else c2.current_id)
 
 
 def always_registered(v) -> bool:

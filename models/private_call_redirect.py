@@ -46,6 +46,8 @@ from _mc import (
     RegistrationResponse,
     kms_uri,
     mcid,
+    primary_binding_fresh,
+    record_binding,
     system_of,
     user_of,
 )
@@ -268,11 +270,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
     def on_deregistration(ctx) -> None:
         ctx.v.registered = ctx.v.registered - {ctx.msg.mc_service_id}
 
-    def on_notification(ctx) -> None:
-        primary = ctx.msg.primary_id
-        ctx.v.bindings = frozenset({*(b for b in ctx.v.bindings if b[0] != primary),
-                                    (primary, ctx.msg.partner_id)})
-
     # Which branch of 10.16.5.3 a private call request takes at this server:
     def classify(ctx) -> str:
         called, calling = ctx.msg.called_id, ctx.msg.calling_id
@@ -351,7 +348,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
                               "registration with the primary MC service ID"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
                        clause="10.16.2.2 step 1; X.1.4.1"),
-            Transition(MigrationNotification, "serving", None, after=[on_notification],
+            Transition(MigrationNotification, "serving", None, after=[record_binding],
                        label="records the user's current MC service ID",
                        clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6"),
             Transition(pcr, "serving", None, name="interwork", conditions=[branch("interwork")],
@@ -434,16 +431,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
 
 # -- properties ----------------------------------------------------------------------------
 CALLERS = ("client1", "client3")
-
-
-def primary_binding_fresh(v) -> bool:
-    """When user 2 is registered and nothing about it is in flight, A knows where it is."""
-    c2 = v["client2"]
-    if c2.state != "registered" or any(
-            v.in_flight(m) for m in (MigrationNotification, Registration, Deregistration)):
-        return True
-    known = dict(v["serverA"].bindings).get(USER2_PRIMARY, "")
-    return known == ("" if c2.serving == "A" else c2.current_id)
 
 
 def redirects_never_loop(v) -> bool:
