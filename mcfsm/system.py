@@ -666,12 +666,6 @@ class System:
         raise ModelError(f"step {key.actor}: {key.transition} is not enabled in this state",
                          fix="the model changed since the trace was recorded; re-run the check")
 
-    def transitions_by_role(self) -> dict[str, list[Transition]]:
-        out: dict[str, list[Transition]] = {}
-        for inst in self.instances:
-            out.setdefault(inst.role.name, list(inst.role.transitions))
-        return out
-
     def __repr__(self) -> str:
         return f"System({self.name!r}, {len(self.instances)} instances, {self.network.value})"
 
