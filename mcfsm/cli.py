@@ -21,6 +21,8 @@ from .explorer import Budget, Progress, Result, explore
 from .loader import LoadedModel, load_path
 from .report import result_json, result_text
 from .system import System
+from .trace import trace_text
+from .tracefile import load_trace, replay, trace_record, write_trace
 
 EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
@@ -120,10 +122,12 @@ def main() -> None:
 @click.option("--expected", is_flag=True,
               help="Judge verdicts against those the model declares (expect=...): exit 0 when "
                    "every verdict is as declared, 1 when one differs.")
+@click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write every counterexample and witness as a trace file (mcfsm replay).")
 @_guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool) -> None:
+          expected: bool, traces: Path | None) -> None:
     """Explore every variant of the model(s) at PATH and report each property's verdict."""
     loaded = load_path(path)
     budget = Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
@@ -148,6 +152,12 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         if not as_json:
             click.echo("\n".join(text))
             click.echo()
+        if traces is not None:
+            for v in result.verdicts:
+                if v.trace is not None:
+                    write_trace(traces, trace_record(
+                        model=lm.model.name, file=str(lm.path), variant=variant, system=system,
+                        prop=v.property, status=v.status, source="explorer", trace=v.trace))
         if out is not None:
             folder = out / lm.model.name
             folder.mkdir(parents=True, exist_ok=True)
@@ -166,6 +176,125 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     if not all(r.complete for r in results):
         sys.exit(EXIT_INCONCLUSIVE)
     sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--variant", "variants", multiple=True, metavar="NAME",
+              help="Simulate only this variant (repeatable). Default: every variant.")
+@click.option("--examples", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Random runs (hypothesis examples) per property search.")
+@click.option("--steps", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Steps per run at most.")
+@click.option("--seed", type=int, default=None, metavar="S",
+              help="Random seed; printed when not given, so any run can be repeated.")
+@click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              default=Path("traces"), show_default=True,
+              help="Where shrunk counterexamples are written as trace files.")
+@click.option("--expected", is_flag=True,
+              help="Exit 1 only when a property the model declares to hold is violated.")
+@_guarded
+def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
+             seed: int | None, traces: Path, expected: bool) -> None:
+    """Explore the model(s) at PATH with hypothesis on the transitions runtime."""
+    import random
+
+    from hypothesis.reporting import with_reporter
+
+    from . import stateful
+
+    loaded = load_path(path)
+    seed = random.randrange(2**32) if seed is None else seed
+    failed = False
+    for lm, variant in _selected(loaded, variants):
+        system = _build(lm, variant)
+        declared = lm.model.expected(variant, system)
+        reported: list[str] = []
+        try:
+            with with_reporter(lambda text, sink=reported: sink.append(str(text))):
+                sim = stateful.simulate(system, examples=examples, steps=steps, seed=seed)
+        except ModelError as exc:
+            raise exc.located(f"{lm.path} [{variant}]") from exc
+        click.echo(f"{lm.model.name}[{variant}]: {sim.examples:,} runs, {sim.steps:,} random "
+                   f"steps, {sim.distinct_states:,} distinct states, {sim.elapsed_s:.1f} s "
+                   f"(hypothesis on the transitions runtime, seed {seed})")
+        width = max(len(o.property.name) for o in sim.outcomes)
+        for o in sim.outcomes:
+            word = {"violated": "VIOLATED", "no violation found": "no violation",
+                    "witnessed": "witnessed", "not witnessed": "not seen"}[o.status]
+            line = f"  {word:<12} {o.property.name:<{width}}  {o.words}"
+            if o.status == "violated" and o.trace is not None:
+                written = write_trace(traces, trace_record(
+                    model=lm.model.name, file=str(lm.path), variant=variant, system=system,
+                    prop=o.property, status="violated", source="hypothesis", trace=o.trace))
+                line += f" -> {written}"
+                if not expected or declared.get(o.property.name) != "violated":
+                    failed = True
+            click.echo(line)
+        for o in sim.outcomes:
+            if o.status == "violated" and o.trace is not None:
+                click.echo(f"\n  {o.property.name} violated ({o.property.clause}): shrunk "
+                           f"counterexample, {len(o.trace)} steps")
+                click.echo("\n".join(trace_text(system, o.trace, indent="    ")))
+        blobs = [line for text in reported for line in text.splitlines()
+                 if "reproduce_failure" in line]
+        if blobs:
+            click.echo(f"\n  hypothesis: {blobs[-1].strip()}")
+        click.echo()
+    sys.exit(EXIT_VIOLATED if failed else EXIT_OK)
+
+
+@main.command(name="replay")
+@click.argument("tracefile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
+              help="The model file to replay on (default: the file named in the trace).")
+@_guarded
+def replay_(tracefile: Path, model_path: Path | None) -> None:
+    """Re-execute a saved trace step by step and say where it diverges."""
+    record = load_trace(tracefile)
+    path = model_path or Path(record["file"])
+    matches = [lm for lm in load_path(path) if lm.model.name == record["model"]]
+    if not matches:
+        raise UsageError(f"{path} has no model named {record['model']!r}; pass --model PATH")
+    lm = matches[0]
+    if record["variant"] not in lm.model.variants:
+        raise UsageError(f"model {lm.model.name!r} no longer has variant {record['variant']!r}; "
+                         f"known: {', '.join(lm.model.variants)}")
+    system = _build(lm, record["variant"])
+    result = replay(system, record)
+    click.echo(f"replaying {tracefile} on {path} [{record['variant']}]: {record['property']} "
+               f"({record['status']}, from the {record.get('source', '?')}), "
+               f"{len(record['steps'])} steps")
+    if result.trace.states:
+        click.echo("\n".join(trace_text(system, result.trace, indent="  ")))
+    if result.diverged_at is not None:
+        if result.diverged_at == 0:
+            click.echo(f"  DIVERGED: no initial state has the recorded parameters "
+                       f"{record.get('params')}; the model has {list(result.enabled)}")
+        else:
+            click.echo(f"  DIVERGED at step {result.diverged_at}: the recorded step "
+                       f"{_step_words(result.expected)} is not enabled. Enabled instead:")
+            for option in result.enabled:
+                click.echo(f"    - {_step_words(option)}")
+        sys.exit(EXIT_VIOLATED)
+    if result.still_shows:
+        click.echo(f"  the trace replays in full and its last state still shows "
+                   f"{record['property']} {record['status']}")
+        sys.exit(EXIT_OK)
+    click.echo(f"  the trace replays in full, but its last state no longer shows "
+               f"{record['property']} {record['status']}: the model changed")
+    sys.exit(EXIT_VIOLATED)
+
+
+def _step_words(step: dict[str, Any] | None) -> str:
+    if not step:
+        return "?"
+    text = f"{step.get('actor')}: {step.get('transition')}"
+    if step.get("message") is not None:
+        text += f" <- {step.get('from')}: {step['message']}"
+    if step.get("arg") is not None:
+        text += f" [{step['arg']}]"
+    return text
 
 
 @main.command(name="list")

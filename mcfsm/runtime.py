@@ -1,0 +1,349 @@
+"""A second, independent execution of a System: every role instance is a real
+`transitions.Machine`, driven by its own inboxes and variables.
+
+The explorer compiles declarations into dispatch tables and works on immutable state
+tuples; this runtime instead asks the transitions library which triggers a state allows
+(`get_triggers`), whether a guard passes (`may_trigger`), and fires them (`trigger`), with
+mutable per-instance variables and queues. Both read the same declarations (there is one
+of each machine); the differential test checks that they agree. `export()` writes the
+runtime's state in the System's canonical form, so states and traces can be compared.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from .errors import ModelError
+from .messages import Message
+from .roles import Role, Transition
+from .system import NETWORK_ACTOR, Network, State, StepKey, System, Unhandled, View
+
+
+class _Mutable:
+    """Attribute access over a dict, type-checked on assignment (an action's variables)."""
+
+    __slots__ = ("_frozen", "_owner", "_types", "_values")
+
+    def __init__(self, types: dict[str, Any], values: dict[str, Any], owner: str) -> None:
+        object.__setattr__(self, "_types", types)
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "_frozen", True)
+        object.__setattr__(self, "_owner", owner)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._owner} has no variable {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen:
+            raise ModelError(f"a guard assigns variable {name!r}",
+                             fix="guards only read; assign variables in `after` actions")
+        declared = self._types.get(name)
+        if declared is None:
+            raise ModelError(f"assigns undeclared variable {name!r}",
+                             fix=f"declare it with Var(type, initial) in {self._owner}")
+        if not isinstance(value, declared):
+            raise ModelError(f"assigns {value!r} to variable {name!r} declared as {declared}",
+                             fix="assign a value of the declared type")
+        self._values[name] = value
+
+
+class _Ctx:
+    """The step context of the runtime: the same attributes guards and actions use."""
+
+    def __init__(self, runtime: Runtime, k: int, msg: Message | None, sender: str | None,
+                 arg: Any, transition: Transition) -> None:
+        self._runtime = runtime
+        self._k = k
+        self._transition = transition
+        self.me = runtime.system.instances[k].name
+        self.msg = msg
+        self.sender = sender
+        self.arg = arg
+        self.v = runtime._vars[k]
+        self.shared = runtime._shared_view
+        self._sends: list[tuple[str, Message]] = []
+        self._snapshot: State | None = None
+
+    @property
+    def _before(self) -> State:
+        """The pre-state in canonical form, built only when model code asks for it."""
+        if self._snapshot is None:
+            self._snapshot = self._runtime.export()
+        return self._snapshot
+
+    @property
+    def state(self) -> str:
+        return self._runtime._models[self._k].state
+
+    @property
+    def params(self) -> Any:
+        return self._before[0]
+
+    @property
+    def local(self) -> Any:
+        return self._before[2 + self._k]
+
+    @property
+    def world(self) -> View:
+        return View(self._runtime.system, self._before)
+
+    def peers(self) -> list[Any]:
+        system = self._runtime.system
+        role = system.instances[self._k].role
+        return [self._before[2 + j] for j, inst in enumerate(system.instances) if inst.role is role]
+
+    def send(self, to: str, message: Message) -> None:
+        if type(message) not in self._transition.sends:
+            raise ModelError(f"sends {type(message).__name__}, which is not in its sends=[...]",
+                             fix=f"add {type(message).__name__} to sends= of this transition")
+        if to not in self._runtime._index:
+            raise ModelError(f"sends to unknown instance {to!r}",
+                             fix=f"send to one of {list(self._runtime._index)}")
+        self._sends.append((to, message))
+
+
+class _Model:
+    """The model object a transitions.Machine drives for one instance."""
+
+    state: str
+
+
+Step = tuple[StepKey, Callable[[], None]]
+
+
+class Runtime:
+    """One live execution of a System, starting in the initial state numbered `initial`."""
+
+    def __init__(self, system: System, initial: int = 0) -> None:
+        self.system = system
+        choices = list(itertools.product(*(p.choices for p in system.params.values())))
+        if not 0 <= initial < len(choices):
+            raise ModelError(f"initial state {initial} does not exist",
+                             fix=f"choose 0..{len(choices) - 1}")
+        self._params = dict(zip(system.params, choices[initial]))
+        self._shared = {k: v.initial for k, v in system.shared.items()}
+        self._shared_view = _Mutable({k: v.type for k, v in system.shared.items()}, self._shared,
+                                     "the system's shared=")
+        self._index = {inst.name: k for k, inst in enumerate(system.instances)}
+        self._models: list[_Model] = []
+        self._machines: list[Any] = []
+        self._vars: list[_Mutable] = []
+        self._values: list[dict[str, Any]] = []
+        self._inboxes: list[Any] = []
+        for inst in system.instances:
+            role = inst.role
+            values = {v: d.initial for v, d in role.variables.items()} | dict(inst.init)
+            self._values.append(values)
+            self._vars.append(_Mutable({v: d.type for v, d in role.variables.items()}, values,
+                                       f"role {role.name!r}"))
+            model = _Model()
+            self._machines.append(_machine(role, model))
+            self._models.append(model)
+            self._inboxes.append(self._new_inbox())
+
+    # -- the canonical state ------------------------------------------------------------------
+    def _new_inbox(self) -> Any:
+        return {} if self.system.network is Network.FIFO else Counter() \
+            if self.system.network is Network.BAG else set()
+
+    def export(self) -> State:
+        system = self.system
+        locals_ = [inst.role.Local(self._models[k].state, *self._values[k].values())
+                   for k, inst in enumerate(system.instances)]
+        inboxes = []
+        for box in self._inboxes:
+            if system.network is Network.FIFO:
+                inboxes.append(tuple((s, tuple(q)) for s, q in sorted(box.items()) if q))
+            elif system.network is Network.BAG:
+                inboxes.append(frozenset((env, c) for env, c in box.items() if c > 0))
+            else:
+                inboxes.append(frozenset(box))
+        return (system._Params(*self._params.values()), system._Shared(*self._shared.values()),
+                *locals_, *inboxes)
+
+    # -- enabled steps --------------------------------------------------------------------------
+    def _deliverable(self, k: int) -> list[tuple[int, Message]]:
+        box = self._inboxes[k]
+        if self.system.network is Network.FIFO:
+            return [(s, q[0]) for s, q in sorted(box.items()) if q]
+        if self.system.network is Network.BAG:
+            return [env for env, c in box.items() if c > 0]
+        return list(box)
+
+    def _consume(self, k: int, sender: int, msg: Message) -> None:
+        box = self._inboxes[k]
+        if self.system.network is Network.FIFO:
+            box[sender].pop(0)
+        elif self.system.network is Network.BAG:
+            box[(sender, msg)] -= 1
+
+    def _deliver(self, sender: int, to: str, msg: Message) -> None:
+        box = self._inboxes[self._index[to]]
+        if self.system.network is Network.FIFO:
+            box.setdefault(sender, []).append(msg)
+        elif self.system.network is Network.BAG:
+            box[(sender, msg)] += 1
+        else:
+            box.add((sender, msg))
+
+    def enabled(self) -> tuple[list[Step], list[Unhandled]]:
+        system = self.system
+        steps: list[Step] = []
+        unhandled: list[Unhandled] = []
+        for k, inst in enumerate(system.instances):
+            model, machine, role = self._models[k], self._machines[k], inst.role
+            allowed = set(machine.get_triggers(model.state))
+            for t in role.transitions:
+                if t.name in allowed and t.receives is None:
+                    steps += self._candidates(k, t, None, None)
+            for sender, msg in self._deliverable(k):
+                accepting = [t for t in role.transitions
+                             if t.name in allowed and t.receives is type(msg)]
+                sender_name = system.instances[sender].name
+                if accepting:
+                    for t in accepting:
+                        steps += self._candidates(k, t, sender, msg)
+                elif model.state in role.ignores.get(type(msg), ()):
+                    if system.network is not Network.PERSISTENT:
+                        name = "ignore " + type(msg).__name__
+                        steps.append((StepKey(inst.name, name, "ignore", sender_name, msg),
+                                      self._ignore(k, sender, msg)))
+                elif system.network is not Network.PERSISTENT:
+                    unhandled.append(Unhandled(inst.name, model.state, sender_name, msg))
+        if system.loss or system.duplication:
+            steps += self._faults()
+        return steps, unhandled
+
+    def _candidates(self, k: int, t: Transition, sender: int | None,
+                    msg: Message | None) -> list[Step]:
+        sender_name = None if sender is None else self.system.instances[sender].name
+        probe = _Ctx(self, k, msg, sender_name, None, t)
+        args = (None,) if t.choices is None else tuple(_call(t.choices, probe, self, k, t))
+        out: list[Step] = []
+        for arg in args:
+            probe.arg = arg
+            if _call(lambda ctx: self._models[k].may_trigger(t.name, ctx=ctx), probe, self, k, t):
+                key = StepKey(self.system.instances[k].name, t.name,
+                              "internal" if msg is None else "receive", sender_name, msg, arg)
+                out.append((key, self._firing(k, t, sender, msg, arg)))
+        return out
+
+    def _firing(self, k: int, t: Transition, sender: int | None, msg: Message | None,
+                arg: Any) -> Callable[[], None]:
+        def fire() -> None:
+            sender_name = None if sender is None else self.system.instances[sender].name
+            ctx = _Ctx(self, k, msg, sender_name, arg, t)
+            if msg is not None and sender is not None:
+                self._consume(k, sender, msg)
+            if not _call(lambda c: self._models[k].trigger(t.name, ctx=c), ctx, self, k, t):
+                raise ModelError("a step that was enabled could not fire",
+                                 fix="guards must not depend on anything but the state")
+            for to, message in ctx._sends:
+                self._deliver(k, to, message)
+        return fire
+
+    def _ignore(self, k: int, sender: int, msg: Message) -> Callable[[], None]:
+        def fire() -> None:
+            self._consume(k, sender, msg)
+        return fire
+
+    def _faults(self) -> list[Step]:
+        out: list[Step] = []
+        system = self.system
+        for k, inst in enumerate(system.instances):
+            for sender, msg in sorted(set(self._all_in_flight(k)), key=repr):
+                sname = system.instances[sender].name
+                if system.loss:
+                    out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, inst.name),
+                                self._lose(k, sender, msg)))
+                if system.duplication:
+                    out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
+                                        inst.name), self._duplicate(k, sender, msg)))
+        return out
+
+    def _all_in_flight(self, k: int) -> list[tuple[int, Message]]:
+        box = self._inboxes[k]
+        if self.system.network is Network.FIFO:
+            return [(s, m) for s, q in box.items() for m in q]
+        return [env for env, c in box.items() for _ in range(c)]
+
+    def _lose(self, k: int, sender: int, msg: Message) -> Callable[[], None]:
+        def fire() -> None:
+            box = self._inboxes[k]
+            if self.system.network is Network.FIFO:
+                box[sender].remove(msg)
+            else:
+                box[(sender, msg)] -= 1
+        return fire
+
+    def _duplicate(self, k: int, sender: int, msg: Message) -> Callable[[], None]:
+        def fire() -> None:
+            box = self._inboxes[k]
+            if self.system.network is Network.FIFO:
+                queue = box[sender]
+                queue.insert(queue.index(msg), msg)
+            else:
+                box[(sender, msg)] += 1
+        return fire
+
+
+def _call(fn: Callable[[Any], Any], ctx: _Ctx, runtime: Runtime, k: int, t: Transition) -> Any:
+    try:
+        return fn(ctx)
+    except ModelError as exc:
+        raise _located(exc, runtime, k, t) from exc
+    except Exception as exc:
+        raise _located(ModelError(f"model code raised {type(exc).__name__}: {exc}",
+                                  fix="fix the guard or action"), runtime, k, t) from exc
+
+
+def _located(exc: ModelError, runtime: Runtime, k: int, t: Transition) -> ModelError:
+    inst = runtime.system.instances[k]
+    if exc.role:
+        return exc
+    return ModelError(exc.problem, fix=exc.fix, role=f"{inst.role.name} ({inst.name})",
+                      transition=t.name, clause=t.clause)
+
+
+def _machine(role: Role, model: _Model) -> Any:
+    """The role's transitions.Machine with its guards and actions wrapped to take the
+    runtime's context from the event data: guards see read-only variables, and `before`
+    (run once the guards pass) unlocks them for the `after` actions."""
+    from transitions import Machine
+
+    spec = []
+    for t in role.transitions:
+        conditions = [_guard(g) for g in t.conditions]
+        spec.append({"trigger": t.name,
+                     "source": "*" if "*" in t.sources else list(t.sources),
+                     "dest": t.dest, "conditions": conditions,
+                     "before": [_unlock], "after": [_action(a) for a in t.after]})
+    return Machine(model=model, states=list(role.states), initial=role.initial,
+                   transitions=spec, auto_transitions=False, send_event=True)
+
+
+def _guard(g: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    def check(event: Any) -> bool:
+        ctx = event.kwargs["ctx"]
+        object.__setattr__(ctx.v, "_frozen", True)
+        object.__setattr__(ctx.shared, "_frozen", True)
+        return bool(g(ctx))
+    return check
+
+
+def _unlock(event: Any) -> None:
+    ctx = event.kwargs["ctx"]
+    object.__setattr__(ctx.v, "_frozen", False)
+    object.__setattr__(ctx.shared, "_frozen", False)
+
+
+def _action(a: Callable[[Any], None]) -> Callable[[Any], None]:
+    def run(event: Any) -> None:
+        a(event.kwargs["ctx"])
+    return run

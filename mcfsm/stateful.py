@@ -1,0 +1,242 @@
+"""The hypothesis bridge: a RuleBasedStateMachine over the runtime (mcfsm.runtime), so a
+model is also a property-based test. Rules pick among the steps enabled in the current
+state; invariants are the model's `always`, step, deadlock and unhandled-message
+properties; `sometimes` witnesses are counted.
+
+    TestRedirect = state_machine(model.system("base")).TestCase   # a unittest/pytest test
+
+`simulate()` runs it and gives every property a verdict, phrased as what it is ("no
+violation in N random steps"); after a violation it runs again without that property, so
+later properties still get their verdicts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from hypothesis import HealthCheck, note, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    get_state_machine_test,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from .explorer import Trace
+from .properties import Property
+from .runtime import Runtime
+from .system import State, StepKey, System, View
+
+
+def _step_index(n: int) -> st.SearchStrategy[int]:
+    """Which enabled step to take. Hypothesis's own integers favour low indices, but they
+    shrink fast; wide integers taken modulo n explored a little more and shrank an order of
+    magnitude slower (benchmarks/ measures bug finding; the exhaustive explorer is the
+    complete search)."""
+    return st.integers(0, n - 1)
+
+
+STEP_INDEX = _step_index
+
+
+class PropertyViolatedError(AssertionError):
+    """Raised inside a hypothesis run; carries the (shrunk, once hypothesis is done) trace."""
+
+    def __init__(self, prop: Property, trace: Trace) -> None:
+        self.prop = prop
+        self.trace = trace
+        super().__init__(f"{prop.name} violated ({prop.clause}) after {len(trace)} steps"
+                         + (f": {trace.note}" if trace.note else ""))
+
+
+@dataclasses.dataclass
+class Stats:
+    """What the runs saw, across examples."""
+
+    examples: int = 0
+    steps: int = 0
+    states: set[State] = dataclasses.field(default_factory=set)
+    witnessed: dict[str, int] = dataclasses.field(default_factory=dict)
+    first_witness: dict[str, Trace] = dataclasses.field(default_factory=dict)
+
+
+def state_machine(system: System, *, stats: Stats | None = None,
+                  skip: frozenset[str] = frozenset()) -> type[RuleBasedStateMachine]:
+    """A RuleBasedStateMachine class exploring `system` on the transitions runtime."""
+    stats = stats if stats is not None else Stats()
+    props = [p for p in system.properties if p.name not in skip]
+    always = [p for p in props if p.kind == "always"]
+    steps_props = [p for p in props if p.kind == "step"]
+    sometimes = [p for p in props if p.kind == "sometimes"]
+    deadlock = next((p for p in props if p.kind == "deadlock"), None)
+    unhandled = next((p for p in props if p.kind == "unhandled"), None)
+    initial_count = len(system.initial_states())
+
+    class ModelStateMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.runtime: Runtime | None = None
+            self.states: list[State] = []
+            self.keys: list[StepKey] = []
+            self.enabled: list[Any] = []
+            self.unhandled: list[Any] = []
+
+        def _trace(self, note: str = "") -> Trace:
+            return Trace(tuple(self.states), tuple(self.keys), note)
+
+        def _refresh(self) -> None:
+            assert self.runtime is not None
+            self.enabled, self.unhandled = self.runtime.enabled()
+            state = self.runtime.export()
+            self.states.append(state)
+            stats.states.add(state)
+            view = View(system, state)
+            for p in sometimes:
+                if p.predicate(view):  # type: ignore[misc]
+                    stats.witnessed[p.name] = stats.witnessed.get(p.name, 0) + 1
+                    stats.first_witness.setdefault(p.name, self._trace())
+
+        @initialize(initial=st.integers(0, initial_count - 1))
+        def start(self, initial: int) -> None:
+            """Start in one of the initial states (one per combination of parameter choices)."""
+            stats.examples += 1
+            self.runtime = Runtime(system, initial)
+            self._refresh()
+
+        @precondition(lambda self: bool(self.enabled))
+        @rule(data=st.data())
+        def step(self, data: Any) -> None:
+            """Take one of the enabled steps."""
+            index = data.draw(STEP_INDEX(len(self.enabled)), label="step index")
+            key, fire = self.enabled[index]
+            note(f"step {len(self.keys) + 1}: {_Choice(self.enabled[index])!r}")
+            before = self.states[-1]
+            fire()
+            self.keys.append(key)
+            stats.steps += 1
+            self._refresh()
+            if steps_props:
+                b, a = View(system, before), View(system, self.states[-1])
+                for p in steps_props:
+                    if not p.predicate(b, key, a):  # type: ignore[misc]
+                        raise PropertyViolatedError(p, self._trace())
+
+        @precondition(lambda self: self.runtime is not None and not self.enabled)
+        @rule()
+        def stutter(self) -> None:
+            """No step is enabled (a final state): nothing happens."""
+
+        @invariant()
+        def properties(self) -> None:
+            if self.runtime is None:
+                return
+            view = View(system, self.states[-1])
+            for p in always:
+                if not p.predicate(view):  # type: ignore[misc]
+                    raise PropertyViolatedError(p, self._trace())
+            if unhandled is not None and self.unhandled:
+                u = self.unhandled[0]
+                raise PropertyViolatedError(unhandled, self._trace(
+                    f"{u.receiver} in state {u.state!r} has no transition for "
+                    f"{type(u.message).__name__} from {u.sender}"))
+            if deadlock is not None and not self.enabled and not system.is_final(self.states[-1]):
+                raise PropertyViolatedError(deadlock, self._trace(
+                    "no step is enabled and the state is not final"))
+
+    ModelStateMachine.__name__ = ModelStateMachine.__qualname__ = (
+        "".join(part.title() for part in system.name.split("_")) + "Machine")
+    return ModelStateMachine
+
+
+class _Choice:
+    """An enabled step as hypothesis prints it: in the model's words, not as a closure."""
+
+    __slots__ = ("pair",)
+
+    def __init__(self, pair: tuple[StepKey, Any]) -> None:
+        self.pair = pair
+
+    def __repr__(self) -> str:
+        key = self.pair[0]
+        text = f"{key.actor}: {key.transition}"
+        if key.message is not None:
+            text += f" <- {key.sender}: {key.message!r}"
+        if key.arg is not None:
+            text += f" [{key.arg!r}]"
+        return text
+
+
+@dataclasses.dataclass(frozen=True)
+class PropertyOutcome:
+    property: Property
+    status: str  # "violated", "no violation found", "witnessed", "not witnessed"
+    trace: Trace | None
+    words: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Simulation:
+    system: System
+    examples: int
+    steps: int
+    distinct_states: int
+    elapsed_s: float
+    outcomes: tuple[PropertyOutcome, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status == "violated" for o in self.outcomes)
+
+
+def simulation_settings(examples: int, steps: int, *, derandomize: bool = False,
+                        database: Any = None, deadline_s: float | None = None) -> settings:
+    return settings(max_examples=examples, stateful_step_count=steps, deadline=None,
+                    derandomize=derandomize, database=database, report_multiple_bugs=False,
+                    suppress_health_check=list(HealthCheck), print_blob=True)
+
+
+def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int | None = None,
+             derandomize: bool = False, database: Any = None) -> Simulation:
+    """Run hypothesis over the model until every property has an outcome."""
+    started = time.perf_counter()
+    stats = Stats()
+    violated: dict[str, Trace] = {}
+    checkable = [p for p in system.properties if p.kind != "sometimes"]
+    while True:
+        machine = state_machine(system, stats=stats, skip=frozenset(violated))
+        test = get_state_machine_test(machine, settings=simulation_settings(
+            examples, steps, derandomize=derandomize, database=database))
+        if seed is not None:
+            test = hypothesis_seed(seed)(test)
+        try:
+            test()
+            break
+        except PropertyViolatedError as failure:
+            violated[failure.prop.name] = failure.trace
+            if len(violated) == len(checkable):
+                break
+    outcomes = []
+    for p in system.properties:
+        if p.kind == "sometimes":
+            count = stats.witnessed.get(p.name, 0)
+            outcomes.append(PropertyOutcome(
+                p, "witnessed" if count else "not witnessed", stats.first_witness.get(p.name),
+                f"witnessed in {count:,} of {stats.steps:,} random steps" if count else
+                f"not witnessed in {stats.steps:,} random steps (this is not a proof)"))
+        elif p.name in violated:
+            trace = violated[p.name]
+            outcomes.append(PropertyOutcome(p, "violated", trace,
+                                            f"shrunk counterexample: {len(trace)} steps"))
+        else:
+            outcomes.append(PropertyOutcome(
+                p, "no violation found", None,
+                f"no violation in {stats.steps:,} random steps over {stats.examples:,} runs "
+                "(this is not a proof)"))
+    return Simulation(system, stats.examples, stats.steps, len(stats.states),
+                      time.perf_counter() - started, tuple(outcomes))

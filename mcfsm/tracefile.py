@@ -1,0 +1,117 @@
+"""Trace files: one JSON format for counterexamples and witnesses from the exhaustive
+explorer and for shrunk traces from hypothesis, and their replay on a (possibly changed)
+model, step by step, saying where it diverges.
+
+{"format": "mcfsm-trace/1", "model", "file", "variant", "property", "kind", "clause",
+ "status", "source": "explorer" | "hypothesis", "params": {...}, "note",
+ "steps": [{"actor", "transition", "kind", "from", "message", "arg"}, ...],
+ "narrated": [...the steps with clause, sends and the state after each...]}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .explorer import Trace
+from .properties import Property
+from .system import State, StepKey, System, View
+from .trace import state_json, steps_json, to_json_value
+
+FORMAT = "mcfsm-trace/1"
+
+
+def step_json(key: StepKey) -> dict[str, Any]:
+    return {"actor": key.actor, "transition": key.transition, "kind": key.kind,
+            "from": key.sender, "message": to_json_value(key.message),
+            "arg": to_json_value(key.arg)}
+
+
+def trace_record(*, model: str, file: str, variant: str, system: System, prop: Property,
+                 status: str, source: str, trace: Trace) -> dict[str, Any]:
+    initial = trace.states[0]
+    return {
+        "format": FORMAT, "model": model, "file": file, "variant": variant,
+        "property": prop.name, "kind": prop.kind, "clause": prop.clause, "status": status,
+        "source": source,
+        "params": to_json_value(initial[0]) if system.params else {},
+        "note": trace.note,
+        "initial_state": state_json(system, initial),
+        "steps": [step_json(k) for k in trace.steps],
+        "narrated": steps_json(system, trace),
+    }
+
+
+def write_trace(folder: Path, record: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{record['model']}.{record['variant']}.{record['property']}.trace.json"
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return path
+
+
+def load_trace(path: Path) -> dict[str, Any]:
+    try:
+        record = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such trace file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not a JSON trace file ({exc})") from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise UsageError(f"{path}: not an mcfsm trace (expected \"format\": \"{FORMAT}\"); "
+                         "write traces with `mcfsm check --traces DIR` or `mcfsm simulate`")
+    for key in ("model", "file", "variant", "property", "steps"):
+        if key not in record:
+            raise UsageError(f"{path}: trace file lacks {key!r}")
+    return record
+
+
+@dataclasses.dataclass(frozen=True)
+class Replay:
+    trace: Trace  # the part that replayed
+    diverged_at: int | None  # 1-based number of the first step that is not enabled
+    expected: dict[str, Any] | None  # that step, as recorded
+    enabled: tuple[dict[str, Any], ...]  # what was enabled there instead
+    still_shows: bool | None  # whether the last state still shows the recorded finding
+
+
+def replay(system: System, record: dict[str, Any]) -> Replay:
+    params = record.get("params", {})
+    initial = next((s for s in system.initial_states()
+                    if (to_json_value(s[0]) if system.params else {}) == params), None)
+    if initial is None:
+        choices = [to_json_value(s[0]) for s in system.initial_states()]
+        return Replay(Trace((), ()), 0, {"params": params}, tuple(choices), None)
+    states: list[State] = [initial]
+    keys: list[StepKey] = []
+    for number, wanted in enumerate(record["steps"], start=1):
+        options = system.successors(states[-1])
+        match = next(((k, s) for k, s in options if step_json(k) == wanted), None)
+        if match is None:
+            return Replay(Trace(tuple(states), tuple(keys)), number, wanted,
+                          tuple(step_json(k) for k, _ in options), None)
+        keys.append(match[0])
+        states.append(match[1])
+    trace = Trace(tuple(states), tuple(keys), record.get("note", ""))
+    return Replay(trace, None, None, (), _still_shows(system, record, trace))
+
+
+def _still_shows(system: System, record: dict[str, Any], trace: Trace) -> bool | None:
+    prop = next((p for p in system.properties if p.name == record["property"]), None)
+    if prop is None:
+        return None
+    last = trace.states[-1]
+    view = View(system, last)
+    if prop.kind == "always":
+        return not prop.predicate(view)  # type: ignore[misc]
+    if prop.kind == "sometimes":
+        return bool(prop.predicate(view))  # type: ignore[misc]
+    if prop.kind == "step" and len(trace.states) > 1:
+        return not prop.predicate(View(system, trace.states[-2]), trace.steps[-1], view)  # type: ignore[misc]
+    if prop.kind == "deadlock":
+        return not system.successors(last) and not system.is_final(last)
+    if prop.kind == "unhandled":
+        return bool(system.expand(last)[1])
+    return None
