@@ -80,6 +80,8 @@ class Result:
     verdicts: tuple[Verdict, ...]
     coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
     pruned: int  # successors dropped by the state constraint / bounds
+    # With explore(..., keep_states=True): whether a state is among those found.
+    contains: Callable[[State], bool] | None = None
 
     @property
     def ok(self) -> bool:
@@ -94,22 +96,24 @@ ProgressFn = Callable[[Progress], None]
 
 
 def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | None = None,
-            progress_every: int = 1 << 14) -> Result:
-    """Breadth-first search of every state reachable within the budget and bounds."""
+            progress_every: int = 1 << 14, keep_states: bool = False) -> Result:
+    """Breadth-first search of every state reachable within the budget and bounds.
+    With keep_states, the result can answer whether a state was found (it then keeps the
+    state tables alive)."""
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _explore(system, budget, progress, progress_every)
+        return _explore(system, budget, progress, progress_every, keep_states)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _explore(system: System, budget: Budget, progress: ProgressFn | None,
-             progress_every: int) -> Result:
+             progress_every: int, keep_states: bool) -> Result:
     started = time.perf_counter()
     slots = system.slot_count
     tables: list[dict[Any, int]] = [{} for _ in range(slots)]
@@ -309,7 +313,17 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             g, n = g + generated[tid], n + discovered[tid]
         by_role[key] = (g, n)
 
+    def contains(state: State) -> bool:
+        indices = []
+        for k in range(slots):
+            idx = tables[k].get(state[k])
+            if idx is None:
+                return False
+            indices.append(idx)
+        return codec[0].pack(*indices) in seen
+
     return Result(
+        contains=contains if keep_states else None,
         system=system,
         distinct_states=len(states),
         total_states=total,

@@ -16,7 +16,7 @@ import dataclasses
 import time
 from typing import Any
 
-from hypothesis import HealthCheck, note, settings
+from hypothesis import HealthCheck, Phase, note, reject, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -118,6 +118,8 @@ def state_machine(system: System, *, stats: Stats | None = None,
             note(f"step {len(self.keys) + 1}: {_Choice(self.enabled[index])!r}")
             before = self.states[-1]
             fire()
+            if system.bounded and not system.within_bounds(self.runtime.export()):
+                reject()  # TLC CONSTRAINT: the explorer neither counts nor explores such states
             self.keys.append(key)
             stats.steps += 1
             self._refresh()
@@ -195,23 +197,25 @@ class Simulation:
 
 
 def simulation_settings(examples: int, steps: int, *, derandomize: bool = False,
-                        database: Any = None, deadline_s: float | None = None) -> settings:
+                        database: Any = None, shrink: bool = True) -> settings:
+    phases = list(Phase) if shrink else [Phase.explicit, Phase.reuse, Phase.generate]
     return settings(max_examples=examples, stateful_step_count=steps, deadline=None,
                     derandomize=derandomize, database=database, report_multiple_bugs=False,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
+                    suppress_health_check=list(HealthCheck), print_blob=True, phases=phases)
 
 
 def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int | None = None,
-             derandomize: bool = False, database: Any = None) -> Simulation:
+             derandomize: bool = False, database: Any = None, shrink: bool = True,
+             stats: Stats | None = None) -> Simulation:
     """Run hypothesis over the model until every property has an outcome."""
     started = time.perf_counter()
-    stats = Stats()
+    stats = stats if stats is not None else Stats()
     violated: dict[str, Trace] = {}
     checkable = [p for p in system.properties if p.kind != "sometimes"]
     while True:
         machine = state_machine(system, stats=stats, skip=frozenset(violated))
         test = get_state_machine_test(machine, settings=simulation_settings(
-            examples, steps, derandomize=derandomize, database=database))
+            examples, steps, derandomize=derandomize, database=database, shrink=shrink))
         if seed is not None:
             test = hypothesis_seed(seed)(test)
         try:

@@ -169,3 +169,15 @@ def test_slots_widen_past_one_and_two_bytes_without_losing_states():
     assert len(trace) == 70_000
     assert [s[2].n for s in trace.states[:3]] == [0, 1, 2]
     assert trace.states[300][2].n == 300 and trace.states[-1][2].n == 70_000
+
+
+def test_kept_states_answer_membership():
+    system = counters(2, 2)
+    r = explore(system, keep_states=True)
+    start = system.initial_states()[0]
+    assert r.contains(start)
+    reachable = system.successors(start)[0][1]
+    assert r.contains(reachable)
+    beyond = start[:2] + (start[2]._replace(n=7),) + start[3:]
+    assert not r.contains(beyond)
+    assert explore(system).contains is None
