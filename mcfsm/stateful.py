@@ -198,7 +198,9 @@ class Simulation:
 
 def simulation_settings(examples: int, steps: int, *, derandomize: bool = False,
                         database: Any = None, shrink: bool = True) -> settings:
-    phases = list(Phase) if shrink else [Phase.explicit, Phase.reuse, Phase.generate]
+    # No `explain` phase: it re-runs the failing example under a line tracer, which takes
+    # minutes on the larger models and adds nothing the narrated trace does not say.
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if shrink else [])
     return settings(max_examples=examples, stateful_step_count=steps, deadline=None,
                     derandomize=derandomize, database=database, report_multiple_bugs=False,
                     suppress_health_check=list(HealthCheck), print_blob=True, phases=phases)

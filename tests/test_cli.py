@@ -106,3 +106,52 @@ def test_progress_line_only_after_two_seconds(capsys):
     assert "m[v]: 123,456 distinct, 400,000 total, depth 12" in err
     line.done()
     assert capsys.readouterr().err.startswith("\r")
+
+
+def test_simulate_writes_the_shrunk_trace_and_replay_reexecutes_it(tmp_path):
+    model = "models/group_call_migration.py"
+    proc = run_cli("simulate", model, "--variant", "break_before_make", "--examples", "20",
+                   "--steps", "20", "--seed", "3", "--traces", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr  # group-continuity is violated (declared so)
+    assert "hypothesis on the transitions runtime, seed 3" in proc.stdout
+    assert "VIOLATED     group-continuity" in proc.stdout
+    assert "random steps" in proc.stdout and "not a proof" in proc.stdout
+    trace = tmp_path / "group_call_migration.break_before_make.group-continuity.trace.json"
+    record = json.loads(trace.read_text())
+    assert record["source"] == "hypothesis" and len(record["steps"]) == 1
+
+    expected = run_cli("simulate", model, "--variant", "break_before_make", "--examples", "20",
+                       "--steps", "20", "--seed", "3", "--traces", str(tmp_path), "--expected")
+    assert expected.returncode == 0, expected.stdout
+
+    replayed = run_cli("replay", str(trace))
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert "still shows group-continuity violated" in replayed.stdout
+
+    record["steps"][0]["transition"] = "teleport"
+    changed = tmp_path / "changed.trace.json"
+    changed.write_text(json.dumps(record))
+    diverged = run_cli("replay", str(changed))
+    assert diverged.returncode == 1
+    assert "DIVERGED at step 1" in diverged.stdout and "client1: migrate" in diverged.stdout
+
+
+def test_check_traces_replay_on_the_explorer_side(tmp_path):
+    proc = run_cli("check", "tests/validation/diehard.py", "--traces", str(tmp_path))
+    assert proc.returncode == 1
+    trace = tmp_path / "diehard.jugs_3_5.NotSolved.trace.json"
+    assert json.loads(trace.read_text())["source"] == "explorer"
+    replayed = run_cli("replay", str(trace))
+    assert replayed.returncode == 0 and "6. jugs: BigToSmall" in replayed.stdout
+
+
+@pytest.mark.parametrize("content,message", [
+    ("not json", "not a JSON trace file"),
+    ('{"format": "other"}', "not an mcfsm trace"),
+    ('{"format": "mcfsm-trace/1", "model": "m"}', "lacks 'file'"),
+])
+def test_replay_rejects_bad_trace_files(tmp_path, content, message):
+    path = tmp_path / "t.json"
+    path.write_text(content)
+    proc = run_cli("replay", str(path))
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr

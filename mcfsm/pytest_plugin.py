@@ -1,0 +1,189 @@
+"""pytest plugin: `pytest models/` checks every model file it finds there.
+
+Each model file yields, per variant, one test item per property (judged by the exhaustive
+explorer against the verdict the model declares: a property declared violated passes when
+the checker finds its counterexample, and fails with the trace when a change makes it
+hold, or the reverse) and one hypothesis item (random runs on the transitions runtime; it
+fails when a property declared to hold is violated, with the shrunk trace).
+
+Profiles (`--mcfsm-profile` or MCFSM_PROFILE; default `ci` when the CI environment variable
+is set, else `dev`):
+    ci        derandomized hypothesis, no example database, 25 runs of 40 steps
+    dev       100 runs of 50 steps, hypothesis's example database in .hypothesis/
+    thorough  1000 runs of 100 steps
+Model folders: the ini option `mcfsm_model_dirs` (default: models).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .errors import McfsmError
+from .explorer import Result, explore
+from .loader import LoadedModel, load_path
+from .report import verdict_words
+from .trace import trace_text
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    examples: int
+    steps: int
+    derandomize: bool
+    database: bool
+
+
+PROFILES = {
+    "ci": Profile(examples=25, steps=40, derandomize=True, database=False),
+    "dev": Profile(examples=100, steps=50, derandomize=False, database=True),
+    "thorough": Profile(examples=1000, steps=100, derandomize=False, database=True),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mcfsm", "mcfsm model checking")
+    group.addoption("--mcfsm-profile", choices=sorted(PROFILES), default=None,
+                    help="hypothesis budget for model files (default: $MCFSM_PROFILE, else "
+                         "'ci' when $CI is set, else 'dev')")
+    parser.addini("mcfsm_model_dirs", "folders whose .py files are mcfsm model files",
+                  type="linelist", default=["models"])
+
+
+def _profile(config: pytest.Config) -> Profile:
+    name = (config.getoption("mcfsm_profile") or os.environ.get("MCFSM_PROFILE")
+            or ("ci" if os.environ.get("CI") else "dev"))
+    if name not in PROFILES:
+        raise pytest.UsageError(f"MCFSM_PROFILE={name!r} is not a profile; use one of "
+                                f"{', '.join(sorted(PROFILES))}")
+    return PROFILES[name]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    p = _profile(config)
+    return (f"mcfsm: profile {p.examples} runs x {p.steps} steps, "
+            f"{'derandomized' if p.derandomize else 'random'}, "
+            f"{'example database' if p.database else 'no example database'}")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_", "conftest")):
+        return None
+    root = Path(str(parent.config.rootpath))
+    folders = [(root / d).resolve() for d in parent.config.getini("mcfsm_model_dirs")]
+    if file_path.resolve().parent not in folders:
+        return None
+    return ModelFile.from_parent(parent, path=file_path)
+
+
+class ModelFile(pytest.File):
+    """A model file: one collector per model variant below it."""
+
+    def collect(self) -> Any:
+        try:
+            loaded = load_path(self.path)
+        except McfsmError as exc:
+            raise self.CollectError(str(exc)) from None
+        for lm in loaded:
+            for variant in lm.model.variants:
+                yield VariantCollector.from_parent(self, name=f"{lm.model.name}.{variant}",
+                                                   loaded=lm, variant=variant)
+
+
+class VariantCollector(pytest.Collector):
+    """One variant: an item per property, and one hypothesis item."""
+
+    def __init__(self, *, loaded: LoadedModel, variant: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.loaded, self.variant = loaded, variant
+        self._result: Result | None = None
+
+    def collect(self) -> Any:
+        try:
+            system = self.loaded.model.system(self.variant)
+            expected = self.loaded.model.expected(self.variant, system)
+        except McfsmError as exc:
+            raise self.CollectError(f"{self.path} [{self.variant}]: {exc}") from None
+        for prop in system.properties:
+            yield PropertyItem.from_parent(self, name=prop.name, prop_name=prop.name,
+                                           expected=expected[prop.name])
+        yield HypothesisItem.from_parent(self, name="hypothesis", expected=expected)
+
+    def result(self) -> Result:
+        """One exhaustive exploration per variant, shared by its property items."""
+        if self._result is None:
+            self._result = explore(self.loaded.model.system(self.variant))
+        return self._result
+
+
+class MismatchError(Exception):
+    """A verdict differs from the one the model declares (reported without a traceback)."""
+
+
+class _ModelItem(pytest.Item):
+    def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
+        if isinstance(excinfo.value, (MismatchError, McfsmError)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, self.name
+
+
+class PropertyItem(_ModelItem):
+    def __init__(self, *, prop_name: str, expected: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.prop_name, self.expected = prop_name, expected
+
+    def runtest(self) -> None:
+        assert isinstance(self.parent, VariantCollector)
+        result = self.parent.result()
+        verdict = next(v for v in result.verdicts if v.property.name == self.prop_name)
+        if verdict.status == self.expected:
+            return
+        lines = [f"{self.parent.name}::{self.name}: the model declares {self.expected}, "
+                 f"the exhaustive check says "
+                 f"{verdict_words(result, verdict)} [{verdict.property.clause}]"]
+        if verdict.trace is not None:
+            lines += trace_text(result.system, verdict.trace, indent="  ")
+        elif self.expected in ("violated", "witnessed"):
+            lines.append("  the counterexample or witness the model declares no longer exists: "
+                         "the model changed, or update expect=... and models/README.md")
+        raise MismatchError("\n".join(lines))
+
+
+class HypothesisItem(_ModelItem):
+    def __init__(self, *, expected: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.expected = expected
+
+    def runtest(self) -> None:
+        from hypothesis.database import DirectoryBasedExampleDatabase
+        from hypothesis.reporting import with_reporter
+
+        from .stateful import simulate
+
+        profile = _profile(self.config)
+        database = (DirectoryBasedExampleDatabase(str(Path(str(self.config.rootpath))
+                                                      / ".hypothesis" / "examples"))
+                    if profile.database else None)
+        assert isinstance(self.parent, VariantCollector)
+        system = self.parent.loaded.model.system(self.parent.variant)
+        with with_reporter(lambda _text: None):
+            sim = simulate(system, examples=profile.examples, steps=profile.steps,
+                           derandomize=profile.derandomize, database=database)
+        unexpected = [o for o in sim.outcomes
+                      if o.status == "violated" and self.expected[o.property.name] != "violated"]
+        if unexpected:
+            lines = []
+            for o in unexpected:
+                lines.append(f"{self.parent.name}: {o.property.name} [{o.property.clause}] is declared "
+                             f"{self.expected[o.property.name]}, hypothesis found a violation "
+                             f"({o.words}):")
+                if o.trace is not None:
+                    lines += trace_text(system, o.trace, indent="  ")
+            raise MismatchError("\n".join(lines))
