@@ -34,6 +34,9 @@ class Budget:
     max_states: int | None = None
     max_depth: int | None = None
     time_limit: float | None = None
+    # Stop as soon as one of these properties is violated (fail fast; the verdicts of the
+    # others then say the search was cut short).
+    stop_on: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -202,6 +205,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     level_start, level_end = 0, len(states)
     expanded = 0
     max_states = budget.max_states
+    stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
     pack, unpack = codec[0].pack, codec[0].unpack
     while level_start < level_end and stopped_by is None:
@@ -259,6 +263,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 if max_states is not None and len(states) >= max_states:
                     stopped_by = "max-states"
                     break
+            if stop_on and not stop_on.isdisjoint(found):
+                stopped_by = "first-violation"
             if stopped_by:
                 break
             if expanded & 255 == 0:

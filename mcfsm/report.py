@@ -15,6 +15,7 @@ STOP_WORDS = {
     "max-states": "the --max-states budget",
     "max-depth": "the --max-depth budget",
     "time-limit": "the --time-limit budget",
+    "first-violation": "the first violation (fail fast)",
 }
 
 

@@ -181,3 +181,12 @@ def test_kept_states_answer_membership():
     beyond = start[:2] + (start[2]._replace(n=7),) + start[3:]
     assert not r.contains(beyond)
     assert explore(system).contains is None
+
+
+def test_stop_on_a_property_stops_at_its_first_violation():
+    system = System("c", instances=[Instance("c", counter(50))],
+                    properties=[always("below-5", lambda v: v["c"].n < 5, clause="t")])
+    r = explore(system, Budget(stop_on=frozenset({"below-5"})))
+    assert r.stopped_by == "first-violation" and not r.complete
+    assert r.verdicts[0].status == "violated" and len(r.verdicts[0].trace) == 5
+    assert r.distinct_states == 6
