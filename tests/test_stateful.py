@@ -1,0 +1,45 @@
+"""The hypothesis bridge as a user embeds it: the machine's TestCase in a test suite."""
+
+import sys
+import unittest
+from pathlib import Path
+
+from hypothesis import settings
+
+from mcfsm.stateful import PropertyViolatedError, state_machine
+
+sys.path.insert(0, str(Path(__file__).parent / "validation"))
+import diehard
+import peterson
+
+sys.path.pop(0)
+
+
+def run_case(case: type[unittest.TestCase]) -> unittest.TestResult:
+    result = unittest.TestResult()
+    unittest.defaultTestLoader.loadTestsFromTestCase(case).run(result)
+    return result
+
+
+def test_machine_testcase_passes_on_a_correct_model():
+    machine = state_machine(peterson.model.system("two_processes"))
+    machine.TestCase.settings = settings(max_examples=20, stateful_step_count=30,
+                                         derandomize=True, database=None, deadline=None)
+    result = run_case(machine.TestCase)
+    assert result.testsRun == 1 and not result.failures and not result.errors
+
+
+def test_machine_testcase_reports_a_violation_with_its_trace():
+    # NotSolved is hard for random walks; a property violated at once shows the mechanism.
+    system = diehard.model.system("jugs_3_5")
+    from mcfsm import System, always
+    quick = System("diehard", instances=system.instances,
+                   properties=[always("big-stays-empty", lambda v: v["jugs"].big == 0,
+                                      clause="test")])
+    machine = state_machine(quick)
+    machine.TestCase.settings = settings(max_examples=50, stateful_step_count=10,
+                                         derandomize=True, database=None, deadline=None)
+    result = run_case(machine.TestCase)
+    assert len(result.failures) == 1, result.errors
+    assert "big-stays-empty violated" in result.failures[0][1]
+    assert PropertyViolatedError.__name__ in result.failures[0][1]
