@@ -43,3 +43,27 @@ def test_machine_testcase_reports_a_violation_with_its_trace():
     assert len(result.failures) == 1, result.errors
     assert "big-stays-empty violated" in result.failures[0][1]
     assert PropertyViolatedError.__name__ in result.failures[0][1]
+
+
+def test_hypothesis_reproduce_failure_blob_replays_the_failure():
+    import re
+
+    from hypothesis import reproduce_failure
+
+    from mcfsm import System, always
+
+    system = diehard.model.system("jugs_3_5")
+    quick = System("diehard", instances=system.instances,
+                   properties=[always("big-below-3", lambda v: v["jugs"].big < 3, clause="test")])
+    first = state_machine(quick)
+    first.TestCase.settings = settings(max_examples=50, stateful_step_count=10, database=None,
+                                       deadline=None, print_blob=True)
+    failure = run_case(first.TestCase).failures[0][1]
+    blob = re.search(r"@reproduce_failure\('([^']+)', b'([^']+)'\)", failure)
+    assert blob, failure
+    again = reproduce_failure(blob.group(1), blob.group(2).encode().decode("unicode_escape")
+                              .encode("latin-1"))(state_machine(quick))
+    again.TestCase.settings = settings(max_examples=1, stateful_step_count=10, database=None,
+                                       deadline=None)
+    replayed = run_case(again.TestCase)
+    assert len(replayed.failures) == 1 and "big-below-3 violated" in replayed.failures[0][1]
