@@ -236,10 +236,10 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                 click.echo(f"\n  {o.property.name} violated ({o.property.clause}): shrunk "
                            f"counterexample, {len(o.trace)} steps")
                 click.echo("\n".join(trace_text(system, o.trace, indent="    ")))
-        blobs = [line for text in reported for line in text.splitlines()
-                 if "reproduce_failure" in line]
-        if blobs:
-            click.echo(f"\n  hypothesis: {blobs[-1].strip()}")
+        blobs = [line.strip() for text in (*reported, *sim.reproduce)
+                 for line in text.splitlines() if "@reproduce_failure(" in line]
+        for blob in dict.fromkeys(blobs):
+            click.echo(f"\n  hypothesis: {blob}")
         click.echo()
     sys.exit(EXIT_VIOLATED if failed else EXIT_OK)
 

@@ -190,6 +190,7 @@ class Simulation:
     distinct_states: int
     elapsed_s: float
     outcomes: tuple[PropertyOutcome, ...]
+    reproduce: tuple[str, ...] = ()  # hypothesis's @reproduce_failure lines, one a violation
 
     @property
     def failed(self) -> bool:
@@ -213,6 +214,7 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
     started = time.perf_counter()
     stats = stats if stats is not None else Stats()
     violated: dict[str, Trace] = {}
+    blobs: list[str] = []
     checkable = [p for p in system.properties if p.kind != "sometimes"]
     while True:
         machine = state_machine(system, stats=stats, skip=frozenset(violated))
@@ -225,6 +227,8 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
             break
         except PropertyViolatedError as failure:
             violated[failure.prop.name] = failure.trace
+            blobs.extend(note for note in getattr(failure, "__notes__", ())
+                         if "@reproduce_failure" in note)
             if len(violated) == len(checkable):
                 break
     outcomes = []
@@ -245,4 +249,4 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
                 f"no violation in {stats.steps:,} random steps over {stats.examples:,} runs "
                 "(this is not a proof)"))
     return Simulation(system, stats.examples, stats.steps, len(stats.states),
-                      time.perf_counter() - started, tuple(outcomes))
+                      time.perf_counter() - started, tuple(outcomes), tuple(blobs))

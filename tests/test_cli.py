@@ -116,6 +116,7 @@ def test_simulate_writes_the_shrunk_trace_and_replay_reexecutes_it(tmp_path):
     assert "hypothesis on the transitions runtime, seed 3" in proc.stdout
     assert "VIOLATED     group-continuity" in proc.stdout
     assert "random steps" in proc.stdout and "not a proof" in proc.stdout
+    assert "hypothesis: " in proc.stdout and "@reproduce_failure(" in proc.stdout
     trace = tmp_path / "group_call_migration.break_before_make.group-continuity.trace.json"
     record = json.loads(trace.read_text())
     assert record["source"] == "hypothesis" and len(record["steps"]) == 1
