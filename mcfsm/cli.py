@@ -297,6 +297,102 @@ def _step_words(step: dict[str, Any] | None) -> str:
     return text
 
 
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--variant", "variants", multiple=True, metavar="NAME",
+              help="Draw only this variant (repeatable). Default: every variant.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("diagrams"),
+              show_default=True, help="Folder to write into (with an index README.md).")
+@click.option("--no-svg", is_flag=True, help="Write DOT and Mermaid only (no graphviz needed).")
+@_guarded
+def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool) -> None:
+    """State diagrams, sequence charts, trace exports and CR diffs for the model(s) at PATH."""
+    from .docs import write_docs
+
+    loaded = load_path(path)
+    list(_selected(loaded, variants))  # validates --variant names
+    written = write_docs(loaded, out, variants=variants, svg=not no_svg)
+    click.echo(f"wrote {len(written)} files under {out}/ (index: {out / 'README.md'})")
+
+
+@main.command(name="diff")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--variant", "variants", multiple=True, metavar="NAME", required=True,
+              help="Give it twice: A then B. With two paths, A is in the first, B in the second.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write a Markdown report with sequence charts, fit to attach to a CR.")
+@click.option("--max-states", type=click.IntRange(min=1), metavar="N",
+              help="Budget per variant; an incomplete side makes changes inconclusive.")
+@_guarded
+def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
+          markdown: Path | None, max_states: int | None) -> None:
+    """Compare two variants: verdicts, counterexamples, reachability and set-up cost."""
+    from .diff import Side, diff, diff_json, diff_markdown, diff_text
+
+    if len(variants) != 2:
+        raise UsageError("give --variant exactly twice: the variant A and the variant B")
+    if len(paths) > 2:
+        raise UsageError("give one model file (two variants of it) or two model files")
+    sides = []
+    for path, variant in zip(paths if len(paths) == 2 else paths * 2, variants):
+        loaded = [lm for lm in load_path(path) if variant in lm.model.variants]
+        if not loaded:
+            known = sorted({v for lm in load_path(path) for v in lm.model.variants})
+            raise UsageError(f"--variant {variant!r} is not a variant in {path}; known: "
+                             f"{', '.join(known)}")
+        lm = loaded[0]
+        system = _build(lm, variant)
+        result = explore(system, Budget(max_states=max_states))
+        sides.append(Side(f"{lm.model.name} [{variant}]", system, result))
+    d = diff(sides[0], sides[1])
+    if as_json:
+        click.echo(json.dumps(diff_json(d), indent=2))
+    else:
+        click.echo("\n".join(diff_text(d)))
+    if markdown is not None:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(diff_markdown(d, f"CR diff: {sides[0].label} vs {sides[1].label}"))
+        if not as_json:
+            click.echo(f"\nMarkdown report: {markdown}")
+    changed = any(p.failing_side for p in d.properties)
+    sys.exit(EXIT_VIOLATED if changed else EXIT_OK)
+
+
+@main.command(name="export")
+@click.argument("tracefile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["itf", "json", "mermaid", "dot"]),
+              default="itf", show_default=True)
+@click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
+              help="The model file (default: the file named in the trace).")
+@_guarded
+def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
+    """Print a trace file as ITF (Quint/Apalache), JSON steps, Mermaid or DOT."""
+    from .charts import chart, dot, mermaid
+    from .trace import steps_json
+    from .tracefile import itf
+
+    record = load_trace(tracefile)
+    path = model_path or Path(record["file"])
+    lm = next((lm for lm in load_path(path) if lm.model.name == record["model"]), None)
+    if lm is None:
+        raise UsageError(f"{path} has no model named {record['model']!r}; pass --model PATH")
+    system = _build(lm, record["variant"])
+    result = replay(system, record)
+    if result.diverged_at is not None:
+        raise UsageError(f"{tracefile} no longer replays on {path} (diverges at step "
+                         f"{result.diverged_at}); see `mcfsm replay {tracefile}`")
+    title = f"{record['model']} [{record['variant']}]: {record['property']} ({record['status']})"
+    if fmt == "itf":
+        click.echo(json.dumps(itf(system, result.trace, title), indent=1))
+    elif fmt == "json":
+        click.echo(json.dumps(steps_json(system, result.trace), indent=1))
+    elif fmt == "mermaid":
+        click.echo(mermaid(chart(system, result.trace, title)), nl=False)
+    else:
+        click.echo(dot(chart(system, result.trace, title)), nl=False)
+
+
 @main.command(name="list")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")

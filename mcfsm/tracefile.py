@@ -115,3 +115,51 @@ def _still_shows(system: System, record: dict[str, Any], trace: Trace) -> bool |
     if prop.kind == "unhandled":
         return bool(system.expand(last)[1])
     return None
+
+
+# -- the Informal Trace Format (ITF) read by Quint and Apalache tools --------------------------
+def itf_value(value: Any) -> Any:
+    """A model value in ITF's JSON encoding: integers as {"#bigint"}, sets as {"#set"},
+    tuples as {"#tup"}, records (named tuples, messages) as objects."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return {"#bigint": str(value)}
+    if value is None:
+        return {"#tup": []}
+    from .messages import Message
+
+    if isinstance(value, Message):
+        return {"type": type(value).__name__,
+                **{k: itf_value(v) for k, v in value.present().items()}}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {k: itf_value(v) for k, v in value._asdict().items()}
+    if isinstance(value, frozenset | set):
+        return {"#set": sorted((itf_value(v) for v in value), key=repr)}
+    if isinstance(value, tuple | list):
+        return {"#tup": [itf_value(v) for v in value]}
+    return repr(value)
+
+
+def itf(system: System, trace: Trace, description: str) -> dict[str, Any]:
+    """The trace in ITF: one state per step, with the step that led to it."""
+    names = list(system.instance_names)
+    variables = ["params", "shared", *names, "in_flight", "step"]
+    states = []
+    for index, state in enumerate(trace.states):
+        view = system.view(state)
+        record: dict[str, Any] = {"#meta": {"index": index}}
+        record["params"] = itf_value(view.params)
+        record["shared"] = itf_value(view.shared)
+        for name in names:
+            record[name] = itf_value(view[name])
+        record["in_flight"] = [
+            {"from": s, "to": r, "message": itf_value(m)} for s, r, m in system.envelopes(state)]
+        key = trace.steps[index - 1] if index else None
+        record["step"] = ({"actor": key.actor, "transition": key.transition, "kind": key.kind}
+                          if key is not None else "init")
+        states.append(record)
+    return {"#meta": {"format": "ITF", "format-description":
+                      "https://apalache-mc.org/docs/adr/015adr-trace.html",
+                      "source": "mcfsm", "description": description},
+            "vars": variables, "states": states}

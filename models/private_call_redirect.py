@@ -468,6 +468,11 @@ def properties() -> list:
         sometimes("call-connects-after-redirection",
                   lambda v: v["client1"].state == "connected" and v["client1"].redirects >= 1,
                   clause="10.16.5.3 step 4"),
+        sometimes("protected-call-connects-after-redirection",
+                  lambda v: v["client1"].state == "connected" and v["client1"].redirects >= 1
+                  and system_of(v["client1"].target) in v["client1"].kms,
+                  clause="10.16.5.3 step 4; TS 33.180 (the caller holds the target's KMS URI)",
+                  doc="a protected call set up with the KMS URI of the migrated user's domain"),
         sometimes("foreign-caller-connects", lambda v: v["client3"].state == "connected",
                   clause="10.16.5.3; TS 23.379"),
         sometimes("user2-returns-to-primary",
