@@ -78,15 +78,20 @@ def _elements(message: Message) -> list[str]:
     return [f"{k}={v}" for k, v in message.present().items()]
 
 
+def _mm(text: str) -> str:
+    """Mermaid text: ';' ends a statement there and '#' starts an entity code."""
+    return text.replace(";", ",").replace("#", "no. ")
+
+
 def mermaid(c: Chart) -> str:
-    lines = ["sequenceDiagram", f"    title {c.title}"]
+    lines = ["sequenceDiagram", f"    title {_mm(c.title)}"]
     alias = {name: f"P{k}" for k, (name, _) in enumerate(c.lifelines)}
     for name, label in c.lifelines:
-        lines.append(f"    participant {alias[name]} as {label}")
+        lines.append(f"    participant {alias[name]} as {_mm(label)}")
     events: list[tuple[int, int, str]] = []
     for a in c.arrows:
-        text = type(a.message).title + (f" ({', '.join(_elements(a.message))})"
-                                        if a.message.present() else "")
+        text = _mm(type(a.message).title + (f" ({', '.join(_elements(a.message))})"
+                                            if a.message.present() else ""))
         if a.received_at is None:
             events.append((c.steps + 1, 1, f"    {alias[a.sender]}--){alias[a.receiver]}: "
                                             f"{text} [still in flight]"))
@@ -94,12 +99,12 @@ def mermaid(c: Chart) -> str:
             events.append((a.received_at, 1, f"    {alias[a.sender]}->>{alias[a.receiver]}: "
                                              f"{text}"))
     for step, who, text in c.notes:
-        events.append((step, 2, f"    Note over {alias[who]}: {step}. {text}"))
+        events.append((step, 2, f"    Note over {alias[who]}: {step}. {_mm(text)}"))
     lines += [e[2] for e in sorted(events, key=lambda e: (e[0], e[1]))]
     if c.footnote:
         first = alias[c.lifelines[0][0]]
         last = alias[c.lifelines[-1][0]]
-        lines.append(f"    Note over {first},{last}: {c.footnote}")
+        lines.append(f"    Note over {first},{last}: {_mm(c.footnote)}")
     return "\n".join(lines) + "\n"
 
 

@@ -60,6 +60,12 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
     if b is None:
         return "only in A", None
     if a.status == b.status:
+        la = len(a.trace) if a.trace is not None else None
+        lb = len(b.trace) if b.trace is not None else None
+        if la is not None and lb is not None and la != lb:
+            what = "witness" if a.status == "witnessed" else "counterexample"
+            side = "b" if a.status in FAILING else None
+            return f"same verdict; shortest {what} {la} -> {lb} steps", side
         return "unchanged", None
     if "unknown" in (a.status, b.status):
         return "inconclusive (a search was cut short)", None

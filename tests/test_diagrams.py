@@ -1,0 +1,78 @@
+"""diagrams/ is current, and `mcfsm diff` / `mcfsm diagram` / `mcfsm export` work as the
+real commands. The staleness test regenerates every text file (DOT, Mermaid, Markdown,
+trace JSON, ITF) and compares it with the committed one; SVGs are rendered from the
+committed DOT files, so each DOT must have its SVG."""
+
+import json
+from pathlib import Path
+
+from .conftest import ROOT, run_cli
+
+
+def test_committed_diagrams_are_current(tmp_path):
+    proc = run_cli("diagram", "models/", "--out", str(tmp_path), "--no-svg")
+    assert proc.returncode == 0, proc.stderr
+    fresh = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    committed_dir = ROOT / "diagrams"
+    committed = {p.relative_to(committed_dir) for p in committed_dir.rglob("*")
+                 if p.is_file() and p.suffix != ".svg"}
+    assert fresh == committed, ("diagrams/ is stale: run `mcfsm diagram models/ --out diagrams/`",
+                                sorted(fresh ^ committed)[:10])
+    stale = [str(p) for p in sorted(fresh)
+             if (tmp_path / p).read_text() != (committed_dir / p).read_text()]
+    assert not stale, f"stale files (run `mcfsm diagram models/ --out diagrams/`): {stale[:10]}"
+    for dot in committed_dir.rglob("*.dot"):
+        assert dot.with_suffix(".svg").exists(), f"{dot} has no SVG"
+
+
+def test_diff_of_kms_cr_shows_the_fix_and_the_saved_round_trip():
+    text = (ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_kms_uri.md").read_text()
+    assert "| e2e-kms-uri-known |" in text and "**fixed in B**" in text
+    assert ("| protected-call-connects-after-redirection | 16 steps, 14 messages, 3 round trips "
+            "| 14 steps, 12 messages, 2 round trips |") in text
+    assert "`KmsLookupRequest`" in text and "```mermaid" in text
+
+
+def test_diff_of_migration_indication_cr_shows_the_changed_counterexample():
+    path = ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_migration_indication.md"
+    text = path.read_text()
+    assert "same verdict; shortest counterexample 7 -> 11 steps" in text
+    assert "`MC service server.recheck_redirect`" in text
+    assert "`MC service server.forward_foreign_caller`" in text
+
+
+def test_diff_command_text_json_and_markdown(tmp_path):
+    report = tmp_path / "diff.md"
+    proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make",
+                   "--variant", "make_before_break", "--markdown", str(report))
+    assert proc.returncode == 1  # verdicts change
+    assert "group-continuity" in proc.stdout and "fixed in B" in proc.stdout
+    assert "```mermaid" in report.read_text()
+    proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make",
+                   "--variant", "make_before_break", "--json")
+    data = json.loads(proc.stdout)
+    change = next(p for p in data["properties"] if p["name"] == "group-continuity")
+    assert (change["a"], change["b"], change["counterexample_in"]) == ("violated", "holds", "A")
+
+
+def test_diff_needs_two_variants():
+    proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make")
+    assert proc.returncode == 2 and "exactly twice" in proc.stderr
+
+
+def test_export_itf_and_mermaid(tmp_path):
+    run_cli("check", "tests/validation/diehard.py", "--traces", str(tmp_path))
+    trace = tmp_path / "diehard.jugs_3_5.NotSolved.trace.json"
+    itf = json.loads(run_cli("export", str(trace), "--format", "itf").stdout)
+    assert itf["#meta"]["format"] == "ITF" and len(itf["states"]) == 7
+    assert itf["states"][-1]["jugs"]["big"] == {"#bigint": "4"}
+    mmd = run_cli("export", str(trace), "--format", "mermaid").stdout
+    assert mmd.startswith("sequenceDiagram") and "BigToSmall" in mmd
+
+
+def test_diagram_command_writes_svg(tmp_path):
+    proc = run_cli("diagram", "tests/validation/tcommit.py", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "tcommit" / "rm3" / "product.svg").read_text().lstrip().startswith("<?xml")
+    assert (tmp_path / "tcommit" / "rm3" / "roles" / "resource_manager.svg").exists()
+    assert Path(tmp_path / "README.md").read_text().startswith("# Diagrams")
