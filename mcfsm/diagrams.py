@@ -5,7 +5,7 @@ state graph with violating states marked."""
 
 from __future__ import annotations
 
-import textwrap
+import re
 from typing import Any
 
 from .explorer import Result
@@ -22,8 +22,7 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
     labels: dict[str, str] = {}
     spec: list[dict[str, Any]] = []
     for t in role.transitions:
-        clause = "\\n".join(textwrap.wrap(t.clause, 34))
-        labels[t.name] = f"{t.name}\\n{clause}"
+        labels[t.name] = f"{t.name} [{_short_clause(t.clause)}]"
         sources = role.states if ANY_STATE in t.sources else t.sources
         for src in sources:  # a transition that stays put is a self-loop on each source
             spec.append({"trigger": t.name, "source": src, "dest": t.dest or src})
@@ -52,9 +51,18 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
                     graph_impl.custom_styles["edge"][src][dest] = "never_fired"
     graph = model.get_graph()
     source = graph.source if hasattr(graph, "source") else str(graph)
+    # transitions joins the labels of parallel edges with " | ": one left-aligned line each
+    source = re.sub(r'label="([^"]*)"', lambda m: 'label="' + m.group(1).replace(" | ", "\\l")
+                    + ("\\l" if " | " in m.group(1) else "") + '"', source)
     for final in role.final:  # final states drawn with a double border
         source = source.replace(f"\t{final} [label=", f"\t{final} [peripheries=2 label=", 1)
     return source
+
+
+def _short_clause(clause: str) -> str:
+    """The first reference of a clause text, short enough for an edge label."""
+    first = clause.split(";")[0].split(" (")[0].strip()
+    return first if len(first) <= 32 else first[:31] + "…"
 
 
 def fired_by_role(result: Result) -> dict[str, set[str]]:
