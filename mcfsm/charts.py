@@ -63,7 +63,7 @@ def chart(system: System, trace: Trace, title: str) -> Chart:
                 change.append(f"{b.state} → {a.state}")
             if key.kind == "internal":
                 t = system.instance(key.actor).role.transition(key.transition)
-                change.insert(0, t.words)
+                change.insert(0, ("environment: " if t.environment else "") + t.words)
             if key.kind == "ignore":
                 change.append(f"ignores {type(key.message).title}")  # type: ignore[arg-type]
             if change:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .errors import ModelError
@@ -79,6 +79,46 @@ class Transition:
         return self.trigger_name.replace("_", " ")
 
 
+class Variables:
+    """Typed variables as model code sees them: attribute reads, type-checked assignment.
+
+    Both executions use it: the explorer hands actions a fresh one per step; the runtime
+    keeps one per instance and freezes it while guards run (`frozen`)."""
+
+    __slots__ = ("_owner", "_types", "_values", "frozen")
+
+    def __init__(self, types: Mapping[str, Any], values: dict[str, Any], owner: str,
+                 frozen: bool = False) -> None:
+        object.__setattr__(self, "_types", types)
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "frozen", frozen)
+
+    def freeze(self, frozen: bool) -> None:
+        object.__setattr__(self, "frozen", frozen)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"{self._owner} has no variable {name!r}; declared: "
+                                 f"{list(self._types)}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.frozen:
+            raise ModelError(f"a guard assigns variable {name!r}",
+                             fix="guards only read; assign variables in `after` actions")
+        declared = self._types.get(name)
+        if declared is None:
+            raise ModelError(f"assigns undeclared variable {name!r}",
+                             fix=f"declare it with Var(type, initial) in {self._owner}, "
+                                 f"or use one of {list(self._types)}")
+        if not isinstance(value, declared):
+            raise ModelError(f"assigns {value!r} to variable {name!r} declared as {declared}",
+                             fix="assign a value of the declared type")
+        self._values[name] = value
+
+
 class Role:
     """A declared state machine, shared by every instance of the role."""
 
@@ -102,7 +142,7 @@ class Role:
         self.final: frozenset[str] = frozenset(final)
         self.ignores: dict[type[Message], frozenset[str]] = _normalise_ignores(ignores, self.states)
         self.transitions: tuple[Transition, ...] = tuple(
-            _named(t, i, transitions) for i, t in enumerate(transitions)
+            _named(t, i) for i, t in enumerate(transitions)
         )
         self._validate()
         # The local state of an instance: a named tuple (state, *variables), compact and
@@ -276,7 +316,7 @@ class Role:
         return f"Role({self.name!r}, {len(self.states)} states, {len(self.transitions)} transitions)"
 
 
-def _named(t: Transition, index: int, all_transitions: Sequence[Transition]) -> Transition:
+def _named(t: Transition, index: int) -> Transition:
     if not isinstance(t, Transition):
         raise ModelError(f"transitions[{index}] is {t!r}, not a Transition",
                          fix="declare each transition as Transition(trigger, source, dest, clause=...)")

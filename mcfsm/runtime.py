@@ -18,39 +18,8 @@ from typing import Any
 
 from .errors import ModelError
 from .messages import Message
-from .roles import Role, Transition
-from .system import NETWORK_ACTOR, Network, State, StepKey, System, Unhandled, View
-
-
-class _Mutable:
-    """Attribute access over a dict, type-checked on assignment (an action's variables)."""
-
-    __slots__ = ("_frozen", "_owner", "_types", "_values")
-
-    def __init__(self, types: dict[str, Any], values: dict[str, Any], owner: str) -> None:
-        object.__setattr__(self, "_types", types)
-        object.__setattr__(self, "_values", values)
-        object.__setattr__(self, "_frozen", True)
-        object.__setattr__(self, "_owner", owner)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"{self._owner} has no variable {name!r}") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if self._frozen:
-            raise ModelError(f"a guard assigns variable {name!r}",
-                             fix="guards only read; assign variables in `after` actions")
-        declared = self._types.get(name)
-        if declared is None:
-            raise ModelError(f"assigns undeclared variable {name!r}",
-                             fix=f"declare it with Var(type, initial) in {self._owner}")
-        if not isinstance(value, declared):
-            raise ModelError(f"assigns {value!r} to variable {name!r} declared as {declared}",
-                             fix="assign a value of the declared type")
-        self._values[name] = value
+from .roles import Role, Transition, Variables
+from .system import NETWORK_ACTOR, SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
 
 
 class _Ctx:
@@ -83,7 +52,7 @@ class _Ctx:
 
     @property
     def params(self) -> Any:
-        return self._before[0]
+        return self._runtime.system._Params(*self._runtime._params.values())
 
     @property
     def local(self) -> Any:
@@ -128,20 +97,20 @@ class Runtime:
                              fix=f"choose 0..{len(choices) - 1}")
         self._params = dict(zip(system.params, choices[initial]))
         self._shared = {k: v.initial for k, v in system.shared.items()}
-        self._shared_view = _Mutable({k: v.type for k, v in system.shared.items()}, self._shared,
-                                     "the system's shared=")
+        self._shared_view = Variables({k: v.type for k, v in system.shared.items()}, self._shared,
+                                      SHARED_OWNER, frozen=True)
         self._index = {inst.name: k for k, inst in enumerate(system.instances)}
         self._models: list[_Model] = []
         self._machines: list[Any] = []
-        self._vars: list[_Mutable] = []
+        self._vars: list[Variables] = []
         self._values: list[dict[str, Any]] = []
         self._inboxes: list[Any] = []
         for inst in system.instances:
             role = inst.role
             values = {v: d.initial for v, d in role.variables.items()} | dict(inst.init)
             self._values.append(values)
-            self._vars.append(_Mutable({v: d.type for v, d in role.variables.items()}, values,
-                                       f"role {role.name!r}"))
+            self._vars.append(Variables({v: d.type for v, d in role.variables.items()}, values,
+                                        f"role {role.name!r}", frozen=True))
             model = _Model()
             self._machines.append(_machine(role, model))
             self._models.append(model)
@@ -331,16 +300,16 @@ def _machine(role: Role, model: _Model) -> Any:
 def _guard(g: Callable[[Any], bool]) -> Callable[[Any], bool]:
     def check(event: Any) -> bool:
         ctx = event.kwargs["ctx"]
-        object.__setattr__(ctx.v, "_frozen", True)
-        object.__setattr__(ctx.shared, "_frozen", True)
+        ctx.v.freeze(True)
+        ctx.shared.freeze(True)
         return bool(g(ctx))
     return check
 
 
 def _unlock(event: Any) -> None:
     ctx = event.kwargs["ctx"]
-    object.__setattr__(ctx.v, "_frozen", False)
-    object.__setattr__(ctx.shared, "_frozen", False)
+    ctx.v.freeze(False)
+    ctx.shared.freeze(False)
 
 
 def _action(a: Callable[[Any], None]) -> Callable[[Any], None]:

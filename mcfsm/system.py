@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from .errors import ModelError
 from .messages import Message
 from .properties import Property, deadlock_property, unhandled_property
-from .roles import ANY_STATE, Role, Transition, Var
+from .roles import ANY_STATE, Role, Transition, Var, Variables
 
 State = tuple  # a global state: see the module docstring
 
@@ -84,6 +84,7 @@ class Unhandled(NamedTuple):
 
 
 NETWORK_ACTOR = "network"
+SHARED_OWNER = "the system's shared="
 
 
 def _make(cls: type, values: tuple) -> Any:
@@ -125,35 +126,6 @@ class View:
     ) -> list[tuple[str, str, Message]]:
         """(sender, receiver, message) for every message in flight, optionally filtered."""
         return self._system.envelopes(self.state, message_type, to=to, sender=sender)
-
-
-class _Vars:
-    """Mutable variables handed to `after` callbacks; type-checked on assignment."""
-
-    __slots__ = ("_owner", "_types", "_values")
-
-    def __init__(self, types: Mapping[str, Any], values: dict[str, Any], owner: str) -> None:
-        object.__setattr__(self, "_types", types)
-        object.__setattr__(self, "_values", values)
-        object.__setattr__(self, "_owner", owner)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"{self._owner} has no variable {name!r}; declared: "
-                                 f"{list(self._types)}") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        declared = self._types.get(name)
-        if declared is None:
-            raise ModelError(f"assigns undeclared variable {name!r}",
-                             fix=f"declare it with Var(type, initial) in {self._owner}, "
-                                 f"or use one of {list(self._types)}")
-        if not isinstance(value, declared):
-            raise ModelError(f"assigns {value!r} to variable {name!r} declared as {declared}",
-                             fix="assign a value of the declared type")
-        self._values[name] = value
 
 
 class Context:
@@ -335,6 +307,7 @@ class System:
         self._receive: list[dict[tuple[str, type], list[tuple[Transition, int]]]] = []
         self._ignored: list[dict[type, frozenset[str]]] = []
         self._var_types: list[dict[str, Any]] = []
+        self._var_owner: list[str] = []
         for inst in self.instances:
             role = inst.role
             internal: dict[str, list[tuple[Transition, int]]] = {s: [] for s in role.states}
@@ -351,6 +324,7 @@ class System:
             self._receive.append(receive)
             self._ignored.append(role.ignores)
             self._var_types.append({k: v.type for k, v in role.variables.items()})
+            self._var_owner.append(f"role {role.name!r}")
 
     def _all_properties(self, declared: Sequence[Property]) -> tuple[Property, ...]:
         out: list[Property] = []
@@ -508,11 +482,11 @@ class System:
         dest = local.state if t.dest is None else t.dest
         if t.after:
             values = dict(zip(local._fields[1:], local[1:]))
-            ctx.v = _Vars(self._var_types[k], values, f"role {self.instances[k].role.name!r}")
+            ctx.v = Variables(self._var_types[k], values, self._var_owner[k])
             shared_values = None
             if self.shared:
                 shared_values = state[1]._asdict()
-                ctx.shared = _Vars(self._shared_types, shared_values, "the system's shared=")
+                ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
             for cb in t.after:
                 cb(ctx)
             new_local = _make(type(local), (dest, *values.values()))

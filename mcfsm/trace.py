@@ -44,12 +44,12 @@ def state_json(system: System, state: State) -> dict[str, Any]:
     return out
 
 
-def _transition_info(system: System, key: StepKey) -> tuple[str, str]:
-    """(clause, words) of the transition a step took."""
+def _transition_info(system: System, key: StepKey) -> tuple[str, str, bool]:
+    """(clause, words, whether it is an environment event) of the transition a step took."""
     if key.actor == NETWORK_ACTOR or key.kind == "ignore":
-        return "", key.transition
+        return "", key.transition, False
     t = system.instance(key.actor).role.transition(key.transition)
-    return t.clause, t.words
+    return t.clause, t.words, t.environment
 
 
 def _local_changes(before: Any, after: Any) -> dict[str, tuple[Any, Any]]:
@@ -63,7 +63,7 @@ def steps_json(system: System, trace: Trace) -> list[dict[str, Any]]:
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
         _, sent = system.replay(before, key)
-        clause, words = _transition_info(system, key)
+        clause, words, environment = _transition_info(system, key)
         record: dict[str, Any] = {
             "step": number,
             "actor": key.actor,
@@ -71,6 +71,7 @@ def steps_json(system: System, trace: Trace) -> list[dict[str, Any]]:
             "transition": key.transition,
             "clause": clause,
             "words": words,
+            "environment": environment,
         }
         if key.actor != NETWORK_ACTOR:
             changes = _local_changes(system.view(before)[key.actor], system.view(after)[key.actor])
@@ -122,7 +123,7 @@ def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
         _, sent = system.replay(before, key)
-        clause, words = _transition_info(system, key)
+        clause, words, _ = _transition_info(system, key)
         actor = _label(system, key.actor)
         if key.kind == "receive":
             head = f"{actor} receives {_fmt(key.message)} from {_label(system, key.sender)}"  # type: ignore[arg-type]

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from mcfsm import M, Message, O
 
+SYSTEMS = ("A", "B", "C")  # MC systems: A is the primary MC system of user 2
+SERVER = {s: f"server{s}" for s in SYSTEMS}  # the instance name of each MC service server
+# The migrating user follows one chain that has every kind of migration of X.1.7.4's NOTE:
+# primary to partner, partner to partner, partner to primary. Choosing among all chains
+# multiplies the state spaces past what `mcfsm check models/` may take.
+MIGRATION_CHAIN = ("A", "B", "C", "A")
+
 
 def mcid(user: str, system: str) -> str:
     return f"{user}@{system}"

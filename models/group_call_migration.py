@@ -29,6 +29,8 @@ Parameter (spec silent about the document's contents at the time of migration):
 from __future__ import annotations
 
 from _mc import (
+    MIGRATION_CHAIN,
+    SERVER,
     Deregistration,
     GroupAffiliationRequest,
     GroupAffiliationResponse,
@@ -45,12 +47,9 @@ from _mc import (
 
 from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
 
-SYSTEMS = ("A", "B", "C")
-SERVER = {s: f"server{s}" for s in SYSTEMS}
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 GROUP = "G@A"  # MC service group G, defined in MC system A
 HOME = "A"
-MIGRATION_CHAIN = ("A", "B", "C", "A")
 KIND = {("A", "B"): "primary-to-partner", ("B", "C"): "partner-to-partner",
         ("C", "A"): "partner-to-primary"}
 USER1 = mcid("user1", HOME)

@@ -29,6 +29,9 @@ calls user 1 once; its call carries both its partner and its primary MC service 
 from __future__ import annotations
 
 from _mc import (
+    MIGRATION_CHAIN,
+    SERVER,
+    SYSTEMS,
     AccessToken,
     AuthenticationRequest,
     Deregistration,
@@ -53,15 +56,10 @@ from _mc import (
 
 from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
 
-SYSTEMS = ("A", "B", "C")
-SERVER = {s: f"server{s}" for s in SYSTEMS}
 IDMS = {s: f"idms{s}" for s in SYSTEMS}
 CLIENT = {"user1": "client1", "user2": "client2"}
 HOME = "A"
 USER1, USER2 = mcid("user1", HOME), mcid("user2", HOME)
-# One chain with every kind of migration (X.1.7.4 NOTE); choosing among all chains too
-# multiplies the state space past what `mcfsm check models/` may take.
-MIGRATION_CHAIN = ("A", "B", "C", "A")
 CHAIN_KIND = {True: {True: "", False: "primary-to-partner"},
               False: {True: "partner-to-primary", False: "partner-to-partner"}}
 

@@ -24,6 +24,9 @@ Variants: as_published explores both choices; note3_reject pins "reject".
 from __future__ import annotations
 
 from _mc import (
+    MIGRATION_CHAIN,
+    SERVER,
+    SYSTEMS,
     CallRelease,
     Deregistration,
     PrivateCallAccept,
@@ -40,12 +43,9 @@ from _mc import (
 
 from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
 
-SYSTEMS = ("A", "B", "C")
-SERVER = {s: f"server{s}" for s in SYSTEMS}
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 CLIENT = {"user1": "client1", "user2": "client2", "user3": "client3"}
 HOME = "A"  # the primary MC system of every user here
-MIGRATION_CHAIN = ("A", "B", "C", "A")
 USER2 = mcid("user2", "A")
 KIND = {("A", "B"): "primary to partner", ("B", "C"): "partner to partner",
         ("C", "A"): "partner to primary"}

@@ -34,6 +34,10 @@ Where the spec is silent, a parameter makes the choice and every choice is explo
 from __future__ import annotations
 
 from _mc import (
+    MIGRATION_CHAIN,
+    SERVER,
+    SYSTEMS,
+    USER2_PRIMARY,
     Deregistration,
     KmsLookupRequest,
     KmsLookupResponse,
@@ -54,14 +58,8 @@ from _mc import (
 
 from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
 
-SYSTEMS = ("A", "B", "C")
-SERVER = {s: f"server{s}" for s in SYSTEMS}
 CLIENT = {"user1": "client1", "user2": "client2", "user3": "client3"}
 HOME = {"user1": "A", "user2": "A", "user3": "C"}
-USER2_PRIMARY = mcid("user2", "A")
-# User 2 follows one chain that has each kind of migration of X.1.7.4 NOTE: primary to
-# partner, partner to partner, partner to primary. (migration_lifecycle.py explores chains.)
-MIGRATION_CHAIN = ("A", "B", "C", "A")
 MAX_MIGRATIONS = 3
 MAX_REDIRECTIONS = 3  # a client gives up after this many (spec silent; bounds the search)
 
