@@ -4,13 +4,13 @@ Data flows one way: declarations (messages, roles, system) -> successor function
 explorers -> reports -> CLI.
 """
 
+from .check.explorer import Budget, Result, Trace, Verdict, explore
 from .errors import McfsmError, ModelError, UsageError
-from .explorer import Budget, Result, Trace, Verdict, explore
-from .messages import M, Message, O
-from .model import Model, Variant
-from .properties import Property, always, sometimes, step
-from .roles import ANY_STATE, Role, Transition, Var
-from .system import Instance, Network, Param, StepKey, System, View
+from .lang.messages import M, Message, O
+from .lang.model import Model, Variant
+from .lang.properties import Property, always, sometimes, step
+from .lang.roles import ANY_STATE, Role, Transition, Var
+from .lang.system import Instance, Network, Param, StepKey, System, View
 
 __all__ = [
     "ANY_STATE", "Budget", "Instance", "M", "McfsmError", "Message", "Model", "ModelError",

@@ -16,13 +16,13 @@ from typing import Any, NoReturn
 
 import click
 
+from .check.explorer import Budget, Progress, Result, explore
 from .errors import McfsmError, ModelError, UsageError
-from .explorer import Budget, Progress, Result, explore
-from .loader import LoadedModel, load_path
-from .report import result_json, result_text
-from .system import System
-from .trace import trace_text
-from .tracefile import load_trace, replay, trace_record, write_trace
+from .lang.loader import LoadedModel, load_path
+from .lang.system import System
+from .show.report import result_json, result_text
+from .show.trace import trace_text
+from .show.tracefile import load_trace, replay, trace_record, write_trace
 
 EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
@@ -201,7 +201,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
 
     from hypothesis.reporting import with_reporter
 
-    from . import stateful
+    from .check import stateful
 
     loaded = load_path(path)
     seed = random.randrange(2**32) if seed is None else seed
@@ -307,7 +307,7 @@ def _step_words(step: dict[str, Any] | None) -> str:
 @_guarded
 def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool) -> None:
     """State diagrams, sequence charts, trace exports and CR diffs for the model(s) at PATH."""
-    from .docs import write_docs
+    from .show.docs import write_docs
 
     loaded = load_path(path)
     list(_selected(loaded, variants))  # validates --variant names
@@ -328,7 +328,7 @@ def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool) -> N
 def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
           markdown: Path | None, max_states: int | None) -> None:
     """Compare two variants: verdicts, counterexamples, reachability and set-up cost."""
-    from .diff import Side, diff, diff_json, diff_markdown, diff_text
+    from .show.diff import Side, diff, diff_json, diff_markdown, diff_text
 
     if len(variants) != 2:
         raise UsageError("give --variant exactly twice: the variant A and the variant B")
@@ -368,9 +368,9 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
 @_guarded
 def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
     """Print a trace file as ITF (Quint/Apalache), JSON steps, Mermaid or DOT."""
-    from .charts import chart, dot, mermaid
-    from .trace import steps_json
-    from .tracefile import itf
+    from .show.charts import chart, dot, mermaid
+    from .show.trace import steps_json
+    from .show.tracefile import itf
 
     record = load_trace(tracefile)
     path = model_path or Path(record["file"])

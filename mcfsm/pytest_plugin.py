@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 
+from .check.explorer import Result, explore
 from .errors import McfsmError
-from .explorer import Result, explore
-from .loader import LoadedModel, load_path
-from .report import verdict_words
-from .trace import trace_text
+from .lang.loader import LoadedModel, load_path
+from .show.report import verdict_words
+from .show.trace import trace_text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,7 +165,7 @@ class HypothesisItem(_ModelItem):
         from hypothesis.database import DirectoryBasedExampleDatabase
         from hypothesis.reporting import with_reporter
 
-        from .stateful import simulate
+        from .check.stateful import simulate
 
         profile = _profile(self.config)
         database = (DirectoryBasedExampleDatabase(str(Path(str(self.config.rootpath))

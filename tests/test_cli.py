@@ -94,8 +94,8 @@ def test_bad_input_gets_a_clear_error_and_exit_2(args, expected):
 
 
 def test_progress_line_only_after_two_seconds(capsys):
+    from mcfsm.check.explorer import Progress
     from mcfsm.cli import _ProgressLine
-    from mcfsm.explorer import Progress
 
     line = _ProgressLine("m[v]")
     line.enabled = True  # as on a terminal

@@ -7,8 +7,8 @@ the two engines."""
 import pytest
 
 from mcfsm import explore
-from mcfsm.loader import load_path
-from mcfsm.stateful import Stats, simulate
+from mcfsm.check.stateful import Stats, simulate
+from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import settings
 
-from mcfsm.stateful import PropertyViolatedError, state_machine
+from mcfsm.check.stateful import PropertyViolatedError, state_machine
 
 sys.path.insert(0, str(Path(__file__).parent / "validation"))
 import diehard

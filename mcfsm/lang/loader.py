@@ -11,7 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import McfsmError, ModelError, UsageError
+from ..errors import McfsmError, ModelError, UsageError
 from .model import Model
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .explorer import Result, Verdict
+from ..check.explorer import Result, Verdict
 from .trace import state_json, steps_json, trace_text
 
 STOP_WORDS = {

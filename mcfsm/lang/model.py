@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from .errors import ModelError
+from ..errors import ModelError
 from .system import System
 
 Builder = Callable[[], System]

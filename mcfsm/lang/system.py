@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .errors import ModelError
+from ..errors import ModelError
 from .messages import Message
 from .properties import Property, deadlock_property, unhandled_property
 from .roles import ANY_STATE, Role, Transition, Var, Variables

@@ -16,7 +16,7 @@ import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from .errors import ModelError
+from ..errors import ModelError
 from .messages import Message
 
 Guard = Callable[[Any], bool]

@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .errors import ModelError
+from ..errors import ModelError
 
 Kind = Literal["always", "sometimes", "step", "deadlock", "unhandled"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .explorer import Result
-from .roles import ANY_STATE, Role
-from .system import System, View
+from ..check.explorer import Result
+from ..lang.roles import ANY_STATE, Role
+from ..lang.system import System, View
 
 PRODUCT_GRAPH_CAP = 300  # distinct states: above this the product graph is unreadable
 

@@ -1,4 +1,4 @@
-"""The hypothesis bridge: a RuleBasedStateMachine over the runtime (mcfsm.runtime), so a
+"""The hypothesis bridge: a RuleBasedStateMachine over the runtime (mcfsm.check.runtime), so a
 model is also a property-based test. Rules pick among the steps enabled in the current
 state; invariants are the model's `always`, step, deadlock and unhandled-message
 properties; `sometimes` witnesses are counted.
@@ -28,10 +28,10 @@ from hypothesis.stateful import (
     rule,
 )
 
+from ..lang.properties import Property
+from ..lang.system import State, StepKey, System, View
 from .explorer import Trace
-from .properties import Property
 from .runtime import Runtime
-from .system import State, StepKey, System, View
 
 
 def _step_index(n: int) -> st.SearchStrategy[int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from .errors import ModelError
+from ..errors import ModelError
 
 
 class _Missing:

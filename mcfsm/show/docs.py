@@ -13,12 +13,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..check.explorer import Result, explore
+from ..errors import UsageError
+from ..lang.loader import LoadedModel
 from .charts import chart, dot, mermaid
 from .diagrams import fired_by_role, product_dot, role_dot
 from .diff import Side, diff, diff_markdown
-from .errors import UsageError
-from .explorer import Result, explore
-from .loader import LoadedModel
 from .tracefile import itf, trace_record
 
 

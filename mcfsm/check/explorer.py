@@ -23,8 +23,8 @@ from array import array
 from collections.abc import Callable
 from typing import Any, Literal
 
-from .properties import Property
-from .system import State, StepKey, System, Unhandled, View
+from ..lang.properties import Property
+from ..lang.system import State, StepKey, System, Unhandled, View
 
 Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
 

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from .errors import ModelError
-from .messages import Message
-from .roles import Role, Transition, Variables
-from .system import NETWORK_ACTOR, SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
+from ..errors import ModelError
+from ..lang.messages import Message
+from ..lang.roles import Role, Transition, Variables
+from ..lang.system import NETWORK_ACTOR, SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
 
 
 class _Ctx:

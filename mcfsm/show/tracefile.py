@@ -15,10 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .explorer import Trace
-from .properties import Property
-from .system import State, StepKey, System, View
+from ..check.explorer import Trace
+from ..errors import UsageError
+from ..lang.properties import Property
+from ..lang.system import State, StepKey, System, View
 from .trace import state_json, steps_json, to_json_value
 
 FORMAT = "mcfsm-trace/1"
@@ -127,7 +127,7 @@ def itf_value(value: Any) -> Any:
         return {"#bigint": str(value)}
     if value is None:
         return {"#tup": []}
-    from .messages import Message
+    from ..lang.messages import Message
 
     if isinstance(value, Message):
         return {"type": type(value).__name__,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .explorer import Trace
-from .messages import Message
-from .system import NETWORK_ACTOR, State, StepKey, System
+from ..check.explorer import Trace
+from ..lang.messages import Message
+from ..lang.system import NETWORK_ACTOR, State, StepKey, System
 
 
 def to_json_value(value: Any) -> Any:

@@ -14,9 +14,9 @@ import dataclasses
 import html
 import textwrap
 
-from .explorer import Trace
-from .messages import Message
-from .system import NETWORK_ACTOR, System
+from ..check.explorer import Trace
+from ..lang.messages import Message
+from ..lang.system import NETWORK_ACTOR, System
 
 
 @dataclasses.dataclass(frozen=True)

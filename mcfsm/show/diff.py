@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..check.explorer import Result, Trace, Verdict
+from ..lang.system import System
 from .charts import chart, mermaid
-from .explorer import Result, Trace, Verdict
 from .report import STATUS_WORDS, verdict_detail
-from .system import System
 from .trace import trace_text
 
 PASSING = ("holds", "witnessed")
