@@ -23,8 +23,9 @@ from array import array
 from collections.abc import Callable
 from typing import Any, Literal
 
+from ..lang.guard import model_code_error, none_result_error
 from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, Unhandled, View
+from ..lang.system import State, StepKey, System, Unhandled, View, unhashable_error
 
 Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
 
@@ -37,6 +38,9 @@ class Budget:
     # Stop as soon as one of these properties is violated (fail fast; the verdicts of the
     # others then say the search was cut short).
     stop_on: frozenset[str] = frozenset()
+    # A stop request (Ctrl-C, see mcfsm/interrupt.py), polled with the clock: when it
+    # returns True the search stops and the result says "interrupted".
+    stop: Callable[[], bool] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,7 +82,9 @@ class Result:
     total_states: int
     depth: int
     complete: bool
-    stopped_by: str | None  # "max-states", "max-depth" or "time-limit" when not complete
+    # "max-states", "max-depth", "time-limit", "first-violation" or "interrupted" (Ctrl-C)
+    # when not complete
+    stopped_by: str | None
     elapsed_s: float
     verdicts: tuple[Verdict, ...]
     coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
@@ -177,12 +183,26 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if not (always or somet):
             return
         view = View(system, state)
-        for p in always:
-            if p.name not in found and not p.predicate(view):  # type: ignore[misc]
-                found[p.name] = (index, None, "")
-        for p in somet:
-            if p.name not in found and p.predicate(view):  # type: ignore[misc]
-                found[p.name] = (index, None, "")
+        p = None
+        try:  # the model-code guard (mcfsm/lang/guard.py): free unless a predicate raises
+            for p in always:
+                if p.name not in found:
+                    ok = p.predicate(view)  # type: ignore[misc]
+                    if not ok:
+                        if ok is None:
+                            raise none_result_error(p)
+                        found[p.name] = (index, None, "")
+            for p in somet:
+                if p.name not in found:
+                    ok = p.predicate(view)  # type: ignore[misc]
+                    if ok:
+                        found[p.name] = (index, None, "")
+                    elif ok is None:
+                        raise none_result_error(p)
+        except BaseException as exc:
+            assert p is not None
+            raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
+                                   clause=p.clause) from exc
 
     total = 0
     pruned = 0
@@ -191,7 +211,10 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if not system.within_bounds(init):
             pruned += 1
             continue
-        packed = codec[0].pack(*[intern(k, init[k]) for k in range(slots)])
+        try:
+            packed = codec[0].pack(*[intern(k, init[k]) for k in range(slots)])
+        except TypeError as exc:
+            raise unhashable_error(system, init, exc) from exc
         if packed in seen:
             continue
         seen.add(packed)
@@ -207,6 +230,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     max_states = budget.max_states
     stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
+    stop = budget.stop
     pack, unpack = codec[0].pack, codec[0].unpack
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
@@ -237,23 +261,34 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 if stepp:
                     after_view = View(system, nxt)
                     for p in stepp:
-                        if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
-                            found[p.name] = (i, (key, nxt), "")
+                        if p.name not in found:
+                            try:
+                                ok = p.predicate(before_view, key, after_view)  # type: ignore[misc]
+                                if ok is None:
+                                    raise none_result_error(p)
+                            except BaseException as exc:
+                                raise model_code_error(exc, what="the predicate", fn=p.predicate,
+                                                       prop=p.name, clause=p.clause) from exc
+                            if not ok:
+                                found[p.name] = (i, (key, nxt), "")
                 new_idxs = list(idxs)
-                for k in changed:
-                    value = nxt[k]
-                    idx = tables[k].get(value)
-                    if idx is None:
-                        idx = add(k, value)
-                        pack, unpack = codec[0].pack, codec[0].unpack  # may have widened
-                    new_idxs[k] = idx
+                try:
+                    for k in changed:
+                        value = nxt[k]
+                        idx = tables[k].get(value)
+                        if idx is None:
+                            idx = add(k, value)
+                            pack, unpack = codec[0].pack, codec[0].unpack  # may have widened
+                        new_idxs[k] = idx
+                    sid = step_ids.get(key)
+                except TypeError as exc:  # a value model code produced cannot be hashed
+                    raise unhashable_error(system, nxt, exc, key) from exc
                 new = pack(*new_idxs)
                 if new in seen:
                     continue
                 seen.add(new)
                 states.append(new)
                 parent.append(i)
-                sid = step_ids.get(key)
                 if sid is None:
                     sid = step_ids[key] = len(step_list)
                     step_list.append(key)
@@ -267,10 +302,15 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 stopped_by = "first-violation"
             if stopped_by:
                 break
+            # Polled after every expansion, so a stop request or the time limit is honoured
+            # within one step's cost.
+            if stop is not None and stop():
+                stopped_by = "interrupted"
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                stopped_by = "time-limit"
+                break
             if expanded & 255 == 0:
-                if deadline is not None and time.perf_counter() > deadline:
-                    stopped_by = "time-limit"
-                    break
                 if progress is not None and expanded % progress_every == 0:
                     progress(Progress(len(states), total, depth, len(states) - i - 1,
                                       time.perf_counter() - started))

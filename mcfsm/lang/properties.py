@@ -17,6 +17,8 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ..errors import ModelError
+from .declared import check_clause, check_name, check_text
+from .guard import check_callable
 
 Kind = Literal["always", "sometimes", "step", "deadlock", "unhandled"]
 
@@ -30,17 +32,18 @@ class Property:
     doc: str = ""
 
     def __post_init__(self) -> None:
-        if not self.name or not self.name.replace("-", "").replace("_", "").isalnum():
-            raise ModelError(f"property name {self.name!r} is not a plain name",
-                             fix="use letters, digits and dashes, e.g. 'redirects-never-loop'")
+        # The name also names trace files: plain letters, digits, '_' and '-'.
+        check_name(self.name, "property name", plain=True)
+        check_text(self.doc, "doc", prop=self.name)
         if self.kind in ("always", "sometimes", "step"):
-            if not callable(self.predicate):
-                raise ModelError(f"property {self.name!r} has no callable predicate",
-                                 fix="pass a function of the state view (or of before, step, "
-                                     "after for step properties)")
-            if not self.clause.strip():
-                raise ModelError(f"property {self.name!r} cites no clause",
-                                 fix='pass clause="X.1.4.1" (where the spec asks for it)')
+            arity, takes = ((3, "before, step, after") if self.kind == "step"
+                            else (1, "the state view"))
+            if self.predicate is None:
+                raise ModelError("has no predicate", prop=self.name,
+                                 fix=f"pass a function of {takes}")
+            check_callable(self.predicate, arity, what="the predicate", takes=takes,
+                           prop=self.name)
+            check_clause(self.clause, "the property", prop=self.name)
 
 
 def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "") -> Property:

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
+from .declared import check_name, check_text, check_variable
+from .guard import DEBUG_HINT, call_model, check_callable, model_code_error
 from .messages import Message
 from .properties import Property, deadlock_property, unhandled_property
 from .roles import ANY_STATE, Role, Transition, Var, Variables
@@ -45,6 +47,17 @@ class Instance:
     label: str = ""
     init: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        check_name(self.name, "instance name")
+        where = f"instance {self.name!r}"
+        if not isinstance(self.role, Role):
+            raise ModelError(f"role={self.role!r} is not a Role", where=where,
+                             fix="pass the Role(...) this instance runs")
+        check_text(self.label, "label", where=where)
+        if not isinstance(self.init, Mapping):
+            raise ModelError(f"init={self.init!r} is not a mapping", where=where,
+                             fix="pass init={'variable': value, ...}")
+
     @property
     def words(self) -> str:
         return self.label or self.name
@@ -58,6 +71,26 @@ class Param:
     choices: tuple[Any, ...]
     doc: str = ""
     clause: str = ""
+
+    def __post_init__(self) -> None:
+        fix = "declare it as Param(choices=(a, b, ...), doc=..., clause=...)"
+        choices = self.choices
+        if isinstance(choices, str | bytes) or not isinstance(choices, Iterable):
+            raise ModelError(f"Param choices={choices!r} is not a collection of values", fix=fix)
+        if isinstance(choices, set | frozenset):  # sets iterate in hash order: fix one
+            choices = sorted(choices, key=repr)
+        choices = tuple(choices)
+        if not choices:
+            raise ModelError("Param has no choices", fix=fix)
+        for value in choices:
+            try:
+                hash(value)
+            except TypeError:
+                raise ModelError(f"Param choice {value!r} is not hashable (states must be)",
+                                 fix="use str, int, bool, None, tuples or frozensets") from None
+        object.__setattr__(self, "choices", choices)
+        check_text(self.doc, "Param doc")
+        check_text(self.clause, "Param clause")
 
 
 class StepKey(NamedTuple):
@@ -243,7 +276,20 @@ class System:
 
     # -- validation -------------------------------------------------------------------------
     def _validate(self) -> None:
+        check_name(self.name, "system name")
         where = f"system {self.name!r}"
+        check_text(self.doc, "doc", where=where)
+        for flag in ("loss", "duplication", "check_deadlock"):
+            if not isinstance(getattr(self, flag), bool):
+                raise ModelError(f"{flag}={getattr(self, flag)!r} is not True or False",
+                                 where=where, fix=f"pass {flag}=True or {flag}=False")
+        if self.max_in_flight is not None and (
+                type(self.max_in_flight) is not int or self.max_in_flight < 1):
+            raise ModelError(f"max_in_flight={self.max_in_flight!r} is not a positive whole "
+                             "number", where=where, fix="pass max_in_flight=N with N >= 1, or None")
+        for field, fn in (("constraint", self.constraint), ("final", self._final)):
+            if fn is not None:
+                check_callable(fn, 1, what=f"{field}=", takes="the state view", where=where)
         if not self.instances:
             raise ModelError("has no instances", where=where,
                              fix="pass instances=[Instance('client1', client_role), ...]")
@@ -270,13 +316,14 @@ class System:
             raise ModelError("duplication without max_in_flight makes the state space infinite",
                              where=where, fix="pass max_in_flight=N to bound each inbox")
         for pname, p in self.params.items():
-            if not isinstance(p, Param) or not p.choices:
-                raise ModelError(f"parameter {pname!r} has no choices", where=where,
+            if not isinstance(pname, str) or not pname.isidentifier():
+                raise ModelError(f"parameter name {pname!r} is not a Python identifier",
+                                 where=where, fix="name parameters like variables: 'policy'")
+            if not isinstance(p, Param):
+                raise ModelError(f"parameter {pname!r} is {p!r}", where=where,
                                  fix="declare it as Param(choices=(a, b, ...), doc=..., clause=...)")
         for sname, var in self.shared.items():
-            if not isinstance(var, Var):
-                raise ModelError(f"shared variable {sname!r} is {var!r}", where=where,
-                                 fix="declare it as Var(type, initial)")
+            check_variable(sname, var, owner=f"shared variable of {where}")
         roles = {i.role.name: i.role for i in self.instances}
         accepted = {m for r in roles.values() for m in r.accepted}
         ignored = {m for r in roles.values() for m in r.ignores}
@@ -447,6 +494,7 @@ class System:
                         tuple(nxt), tuple(changed), tid))
             return
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
+        what = "choices="  # which model code runs, for the guard's message
         try:
             args: Iterable[Any] = (None,) if t.choices is None else tuple(t.choices(ctx))
             for arg in args:
@@ -454,21 +502,21 @@ class System:
                 ctx.v = local
                 ctx.shared = state[1]
                 enabled = True
+                what = "a guard (conditions=)"
                 for cond in t.conditions:
                     if not cond(ctx):
                         enabled = False
                         break
                 if enabled:
+                    what = "an action (after=)"
                     nxt, changed = self._apply(state, k, t, local, ctx, rest)
                     out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, arg)),
                                 nxt, changed, tid))
-        except ModelError as exc:
-            raise _in_context(exc, inst, t) from exc.__cause__
-        except Exception as exc:  # model code failed: say where, keep the cause for --debug
-            raise _in_context(
-                ModelError(f"model code raised {type(exc).__name__}: {exc}",
-                           fix="fix the guard or action; run with MCFSM_DEBUG=1 for the traceback"),
-                inst, t) from exc
+        except BaseException as exc:  # the model-code guard (guard.py): say where
+            if isinstance(exc, ModelError):
+                raise _in_context(exc, inst, t) from exc.__cause__
+            raise _in_context(model_code_error(exc, what=what, fix=f"fix {what}"),
+                              inst, t) from exc
 
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
                rest: Any) -> tuple[State, tuple[int, ...]]:
@@ -563,7 +611,8 @@ class System:
 
     def is_final(self, state: State) -> bool:
         if self._final is not None:
-            return bool(self._final(View(self, state)))
+            return bool(call_model(self._final, View(self, state), what="final=",
+                                   where=f"system {self.name!r}"))
         n = len(self.instances)
         for k, inst in enumerate(self.instances):
             if state[2 + k].state not in inst.role.final:
@@ -584,7 +633,8 @@ class System:
             for k in range(n):
                 if self._inbox_size(state[2 + n + k]) > self.max_in_flight:
                     return False
-        return self.constraint is None or bool(self.constraint(View(self, state)))
+        return self.constraint is None or bool(call_model(
+            self.constraint, View(self, state), what="constraint=", where=f"system {self.name!r}"))
 
     def _inbox_size(self, inbox: Any) -> int:
         if self.network is Network.FIFO:
@@ -676,5 +726,37 @@ def _bag_change(bag: frozenset, item: tuple[int, Message], delta: int) -> frozen
 def _in_context(exc: ModelError, inst: Instance, t: Transition) -> ModelError:
     if exc.role and exc.transition:
         return exc
-    return ModelError(exc.problem, fix=exc.fix, role=f"{inst.role.name} ({inst.name})",
-                      transition=t.name, clause=t.clause, where=exc.where)
+    return exc.replaced(role=f"{inst.role.name} ({inst.name})", transition=t.name,
+                        clause=t.clause)
+
+
+def unhashable_error(system: System, state: State, exc: TypeError,
+                     key: StepKey | None = None) -> Exception:
+    """The ModelError for a state (or step) holding a value that cannot be hashed; other
+    TypeErrors are returned unchanged (they are not the model's)."""
+    if "unhashable" not in str(exc):
+        return exc
+    step = f" after step {key.actor}: {key.transition}" if key is not None else ""
+    culprit = "a value"
+    components: list[tuple[str, Any]] = [("a parameter or shared variable", state[0]),
+                                         ("a shared variable", state[1])]
+    components += [(f"instance {i.name!r}", state[2 + k]) for k, i in enumerate(system.instances)]
+    for name, component in components:
+        try:
+            hash(component)
+        except TypeError:
+            culprit = name
+            fields = getattr(component, "_fields", ())
+            for field, value in zip(fields, component):
+                try:
+                    hash(value)
+                except TypeError:
+                    culprit = f"variable {field!r} of {name}: {value!r}"
+                    break
+            break
+    if key is not None and culprit == "a value":
+        culprit = f"the step's message or choice ({key.message!r}, {key.arg!r})"
+    return ModelError(f"{culprit} is not hashable{step} ({exc})", where=f"system {system.name!r}",
+                      fix="states must be hashable: use tuple, frozenset, str, int, bool or "
+                          f"None; declare the variable's type so assignments are checked; "
+                          f"{DEBUG_HINT}")

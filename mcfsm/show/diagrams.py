@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from ..check.explorer import Result
+from ..lang.guard import call_predicate
 from ..lang.roles import ANY_STATE, Role
 from ..lang.system import System, View
 
@@ -103,7 +104,7 @@ def product_dot(system: System, result: Result) -> str | None:
         view = View(system, state)
         label = "\\n".join(f"{name}: {view[name].state}" + "".join(
             f" {v}" for v in view[name][1:]) for name in system.instance_names)
-        broken = [p.name for p in always if not p.predicate(view)]  # type: ignore[misc]
+        broken = [p.name for p in always if not call_predicate(p, view)]
         attrs = ' color=red, fontcolor=red, penwidth=2' if broken else ""
         if broken:
             label += "\\nviolates " + ", ".join(broken)

@@ -59,6 +59,8 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
         return "only in B", None
     if b is None:
         return "only in A", None
+    if "unknown" in (a.status, b.status):  # checked first: unknown == unknown is no news
+        return "inconclusive (a search was cut short)", None
     if a.status == b.status:
         la = len(a.trace) if a.trace is not None else None
         lb = len(b.trace) if b.trace is not None else None
@@ -67,8 +69,6 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
             side = "b" if a.status in FAILING else None
             return f"same verdict; shortest {what} {la} -> {lb} steps", side
         return "unchanged", None
-    if "unknown" in (a.status, b.status):
-        return "inconclusive (a search was cut short)", None
     if a.status in FAILING and b.status in PASSING:
         return "fixed in B", "a"
     if a.status in PASSING and b.status in FAILING:
