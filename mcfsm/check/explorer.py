@@ -212,7 +212,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             pruned += 1
             continue
         try:
-            packed = codec[0].pack(*[intern(k, init[k]) for k in range(slots)])
+            indices = [intern(k, init[k]) for k in range(slots)]  # may widen a slot
+            packed = codec[0].pack(*indices)
         except TypeError as exc:
             raise unhashable_error(system, init, exc) from exc
         if packed in seen:

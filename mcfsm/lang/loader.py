@@ -97,7 +97,7 @@ def _load_file(path: Path, *, required: bool) -> list[LoadedModel]:
                          fix="correct the Python syntax", where=str(path)) from None
     except McfsmError as exc:
         if isinstance(exc, ModelError):
-            raise exc.located(str(path)) from exc
+            raise exc.replaced(at=exc.at or model_line(exc)).located(str(path)) from exc
         raise
     except BaseException as exc:  # the model-code guard: even sys.exit() decides nothing
         if is_real_interrupt(exc):

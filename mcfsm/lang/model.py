@@ -59,8 +59,7 @@ class Model:
         if callable(name):  # `@model.variant` without a name would silently drop the variant
             raise ModelError(f"@model.variant is used without a name on "
                              f"{getattr(name, '__name__', name)!r}", where=where,
-                             fix=f"write @{self.name}.variant('name', doc=...) or "
-                                 "@model.variant('name')")
+                             fix="give the variant a name: @model.variant('name', doc=...)")
         check_name(name, "variant name", where=where, plain=True)
         check_text(doc, "doc", where=f"{where}, variant {name!r}")
         if expect is not None and not isinstance(expect, dict):

@@ -16,6 +16,7 @@ STOP_WORDS = {
     "max-depth": "the --max-depth budget",
     "time-limit": "the --time-limit budget",
     "first-violation": "the first violation (fail fast)",
+    "interrupted": "an interrupt (Ctrl-C)",
 }
 
 
