@@ -197,6 +197,8 @@ def build(lm: LoadedModel, variant: str) -> System:
     try:
         return lm.model.system(variant)
     except ModelError as exc:
+        if exc.where == f"model {lm.model.name!r}, variant {variant!r}":
+            raise exc.replaced(where=where(lm, variant)) from exc  # the same place, said once
         raise exc.located(where(lm, variant)) from exc
 
 

@@ -71,7 +71,8 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
         click.echo("\n".join(diff_text(d)))
     if markdown is not None:
         markdown.parent.mkdir(parents=True, exist_ok=True)
-        markdown.write_text(diff_markdown(d, f"CR diff: {sides[0].label} vs {sides[1].label}"))
+        markdown.write_text(diff_markdown(d, f"CR diff: {sides[0].label} vs {sides[1].label}"),
+                            errors="backslashreplace")
         if not as_json:
             click.echo(f"\nMarkdown report: {markdown}")
     changed = inconclusive = False

@@ -34,6 +34,10 @@ def _model_of(record: dict[str, Any], model_path: Path | None) -> tuple[Path, Lo
 
 def _replayed(lm: LoadedModel, record: dict[str, Any]) -> Any:
     system = build(lm, record["variant"])
+    names = [p.name for p in system.properties]
+    if record["property"] not in names:
+        raise UsageError(f"model {lm.model.name!r} [{record['variant']}] has no property "
+                         f"{record['property']!r}; it has {', '.join(names)}")
     try:
         return system, replay(system, record)
     except ModelError as exc:

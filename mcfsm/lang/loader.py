@@ -110,7 +110,7 @@ def _load_file(path: Path, *, required: bool) -> list[LoadedModel]:
             problem = (f"loading the model raised {type(exc).__name__}: {exc} (sibling modules "
                        f"are looked up in {_shown(folder)})")
         else:
-            problem = f"loading the model raised {type(exc).__name__}: {exc}"
+            problem = f"loading the model raised {type(exc).__name__}" + (f": {exc}" if str(exc) else "")
         raise ModelError(problem, fix=f"fix the model file; {DEBUG_HINT}", where=str(path),
                          at=model_line(exc)) from exc
     models: list[Model] = []

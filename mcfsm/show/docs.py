@@ -48,7 +48,7 @@ def render_svg(dot_path: Path) -> Path:
 
 def _write(path: Path, text: str, written: list[Path]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    path.write_text(text, errors="backslashreplace")  # a path that is not UTF-8, escaped
     written.append(path)
     return path
 
