@@ -30,7 +30,7 @@ from hypothesis.stateful import (
 
 from ..lang.guard import call_predicate
 from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, View
+from ..lang.system import State, StepKey, System, View, unhashable_error
 from .explorer import Budget, Trace
 from .runtime import Runtime
 
@@ -107,7 +107,11 @@ def state_machine(system: System, *, stats: Stats | None = None,
             self.enabled, self.unhandled = self.runtime.enabled()
             state = self.runtime.export()
             self.states.append(state)
-            stats.states.add(state)
+            try:
+                stats.states.add(state)
+            except TypeError as exc:  # model code put an unhashable value in the state
+                raise unhashable_error(system, state, exc,
+                                       self.keys[-1] if self.keys else None) from exc
             view = View(system, state)
             for p in sometimes:
                 if call_predicate(p, view):

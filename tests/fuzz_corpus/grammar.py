@@ -168,17 +168,17 @@ RAISES: dict[str, str] = {
 }
 
 # Where model code runs, and what the error must name there.
-CODE_SITES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "ACTION": ("action", ("transition 'ping'", "role 'pinger")),
-    "GUARD": ("guard", ("transition 'ping'", "role 'pinger")),
-    "CHOICES": ("choices", ("transition 'tick'",)),
-    "ALWAYS": ("always predicate", ("property 'few'",)),
-    "SOMETIMES": ("sometimes predicate", ("property 'two'",)),
-    "STEP": ("step predicate", ("property 'grows'",)),
-    "CONSTRAINT": ("constraint=", ("constraint=",)),
-    "FINAL": ("final=", ("final=",)),
-    "VARIANT_BODY": ("variant function", ("variant",)),
-    "PRELUDE": ("module level", ()),
+CODE_SITES: dict[str, tuple[str, ...]] = {
+    "ACTION": ("transition 'ping'", "role 'pinger"),
+    "GUARD": ("transition 'ping'", "role 'pinger"),
+    "CHOICES": ("transition 'tick'",),
+    "ALWAYS": ("property 'few'",),
+    "SOMETIMES": ("property 'two'",),
+    "STEP": ("property 'grows'",),
+    "CONSTRAINT": ("constraint=",),
+    "FINAL": ("final=",),
+    "VARIANT_BODY": ("variant",),
+    "PRELUDE": ("(at model.py:",),  # the line of the module-level code
 }
 
 
@@ -321,6 +321,10 @@ DECLARATION_MISTAKES: list[Mistake] = [
     _decl("no_model", "MODEL_DECL", 'model = Model("fuzz_model")\nmodel_ = model\ndel model\n'
           'class _M:\n    variant = staticmethod(lambda *a, **k: (lambda f: f))\nmodel = _M()\n'
           'del model_', "defines no mcfsm Model"),
+    _decl("message_clause_int", "PRELUDE", "\n\nclass Bad(Message, clause=5):\n    x: int = M()",
+          "clause"),
+    _decl("message_element_without_status", "PRELUDE",
+          "\n\nclass Bad(Message, clause='T'):\n    x: int = 0", "M/O status"),
     _decl("syntax_error", "PRELUDE", "def broken(:", "syntax error"),
     _decl("import_missing_sibling", "PRELUDE", "import _no_such_sibling", "_no_such_sibling"),
     _decl("indentation_error", "PRELUDE", "  x = 1", "line"),
@@ -340,8 +344,9 @@ RUNTIME_VALUE_MISTAKES: list[Mistake] = [
             "transition 'ping'"), True),
     Mistake("assign_wrong_type", {"ASSIGNED": '"three"'}, (2,), ("'count'", "transition 'ping'"),
             True),
-    Mistake("assign_tuple_with_list", {"VAR": "Var((int, tuple), 0)", "ASSIGNED": "([1],)"},
-            (2,), ("not hashable",), True),
+    Mistake("assign_tuple_with_list", {"VAR": "Var((int, tuple), 0)", "ASSIGNED": "(1, [1])",
+                                       "GUARD": "return isinstance(ctx.v.count, int)"},
+            (2,), ("not hashable", "'count'"), True),
     Mistake("assign_undeclared", {"ACTION": "ctx.v.nope = 1"}, (2,), ("'nope'", "transition 'ping'"),
             True),
     Mistake("guard_assigns", {"GUARD": "ctx.v.count = 5"}, (2,), ("guard", "transition 'ping'"),
@@ -366,7 +371,7 @@ RUNTIME_VALUE_MISTAKES: list[Mistake] = [
 def code_mistakes() -> list[Mistake]:
     """Every exception at every site where model code runs."""
     out = []
-    for site, (words, mentions) in CODE_SITES.items():
+    for site, mentions in CODE_SITES.items():
         for raise_name, statement in RAISES.items():
             if site == "PRELUDE":
                 statement = statement.replace("return ", "")

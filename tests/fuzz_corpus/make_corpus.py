@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import grammar  # noqa: E402 - the sibling module, found through the line above
+import grammar  # the sibling module, found through the line above
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "cases"
@@ -54,6 +54,14 @@ def model_cases() -> list[dict[str, Any]]:
             exits = [0, 1, 2, 3]
         cases.append({"name": f"model-{mistake.name}-{command}", "argv": argv, "files": files,
                       "exits": exits, "mentions": mentions})
+    for mistake in grammar.RUNTIME_VALUE_MISTAKES:  # what the runtime (not the explorer) meets
+        if any(c["name"] == f"model-{mistake.name}-simulate" for c in cases):
+            continue
+        cases.append({"name": f"model-{mistake.name}-simulate",
+                      "argv": ["simulate", M, "--examples", "10", "--steps", "8", "--seed", "1",
+                               "--traces", "traces"],
+                      "files": {M: grammar.model_source(**mistake.slots)}, "exits": [0, 1, 2, 3],
+                      "mentions": [M, *mistake.mentions]})
     return cases
 
 
