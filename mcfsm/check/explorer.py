@@ -23,9 +23,9 @@ from array import array
 from collections.abc import Callable
 from typing import Any, Literal
 
-from ..lang.guard import model_code_error, none_result_error
+from ..lang.guard import model_code_error, none_result_error, unhashable_error
 from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, Unhandled, View, unhashable_error
+from ..lang.system import State, StepKey, System, Unhandled, View
 
 Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
 

@@ -28,9 +28,9 @@ from hypothesis.stateful import (
     rule,
 )
 
-from ..lang.guard import call_predicate
+from ..lang.guard import call_predicate, unhashable_error
 from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, View, unhashable_error
+from ..lang.system import State, StepKey, System, View
 from .explorer import Budget, Trace
 from .runtime import Runtime
 

@@ -166,3 +166,34 @@ def check_callable(fn: Any, arity: int, *, what: str, takes: str, role: str | No
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def unhashable_error(system: Any, state: tuple, exc: TypeError, key: Any = None) -> Exception:
+    """The ModelError for a state (or step) holding a value that cannot be hashed; other
+    TypeErrors are returned unchanged (they are not the model's)."""
+    if "unhashable" not in str(exc):
+        return exc
+    step = f" after step {key.actor}: {key.transition}" if key is not None else ""
+    culprit = "a value"
+    components: list[tuple[str, Any]] = [("a parameter or shared variable", state[0]),
+                                         ("a shared variable", state[1])]
+    components += [(f"instance {i.name!r}", state[2 + k]) for k, i in enumerate(system.instances)]
+    for name, component in components:
+        try:
+            hash(component)
+        except TypeError:
+            culprit = name
+            fields = getattr(component, "_fields", ())
+            for field, value in zip(fields, component):
+                try:
+                    hash(value)
+                except TypeError:
+                    culprit = f"variable {field!r} of {name}: {value!r}"
+                    break
+            break
+    if key is not None and culprit == "a value":
+        culprit = f"the step's message or choice ({key.message!r}, {key.arg!r})"
+    return ModelError(f"{culprit} is not hashable{step} ({exc})", where=f"system {system.name!r}",
+                      fix="states must be hashable: use tuple, frozenset, str, int, bool or "
+                          f"None; declare the variable's type so assignments are checked; "
+                          f"{DEBUG_HINT}")

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from ..errors import ModelError
 from .declared import check_name, check_text, check_variable
-from .guard import DEBUG_HINT, call_model, check_callable, model_code_error
+from .guard import call_model, check_callable, model_code_error
 from .messages import Message
 from .properties import Property, deadlock_property, unhandled_property
 from .roles import ANY_STATE, Role, Transition, Var, Variables
@@ -729,34 +729,3 @@ def _in_context(exc: ModelError, inst: Instance, t: Transition) -> ModelError:
     return exc.replaced(role=f"{inst.role.name} ({inst.name})", transition=t.name,
                         clause=t.clause)
 
-
-def unhashable_error(system: System, state: State, exc: TypeError,
-                     key: StepKey | None = None) -> Exception:
-    """The ModelError for a state (or step) holding a value that cannot be hashed; other
-    TypeErrors are returned unchanged (they are not the model's)."""
-    if "unhashable" not in str(exc):
-        return exc
-    step = f" after step {key.actor}: {key.transition}" if key is not None else ""
-    culprit = "a value"
-    components: list[tuple[str, Any]] = [("a parameter or shared variable", state[0]),
-                                         ("a shared variable", state[1])]
-    components += [(f"instance {i.name!r}", state[2 + k]) for k, i in enumerate(system.instances)]
-    for name, component in components:
-        try:
-            hash(component)
-        except TypeError:
-            culprit = name
-            fields = getattr(component, "_fields", ())
-            for field, value in zip(fields, component):
-                try:
-                    hash(value)
-                except TypeError:
-                    culprit = f"variable {field!r} of {name}: {value!r}"
-                    break
-            break
-    if key is not None and culprit == "a value":
-        culprit = f"the step's message or choice ({key.message!r}, {key.arg!r})"
-    return ModelError(f"{culprit} is not hashable{step} ({exc})", where=f"system {system.name!r}",
-                      fix="states must be hashable: use tuple, frozenset, str, int, bool or "
-                          f"None; declare the variable's type so assignments are checked; "
-                          f"{DEBUG_HINT}")
