@@ -23,6 +23,7 @@ from .common import (
     budget_options,
     build,
     check_output_dir,
+    echo,
     exit_help,
     explore_variant,
     guarded,
@@ -74,8 +75,8 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         surprised = surprised or record["as_expected"] is False
         text = result_text(lm.model.name, variant, result, expected=declared)
         if not as_json:
-            click.echo("\n".join(text))
-            click.echo()
+            echo("\n".join(text))
+            echo()
         if traces is not None:
             for v in result.verdicts:
                 if v.trace is not None:
@@ -90,7 +91,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         if result.stopped_by == "interrupted":
             break
     if as_json:
-        click.echo(json.dumps(records, indent=2))
+        echo(json.dumps(records, indent=2))
     if out is not None:
         (out / "summary.json").write_text(json.dumps(
             [{k: r[k] for k in ("model", "variant", "distinct_states", "total_states", "depth",

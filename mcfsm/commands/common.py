@@ -13,6 +13,7 @@ The exit-code contract (README "Exit codes"; every command's --help says its own
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -39,6 +40,14 @@ EXIT_HELP = ("Exit status: 0 {ok}; 1 {bad}; 2 usage or model error; 3 inconclusi
 
 # The stop request of the running command: Ctrl-C sets it, budgets carry it to the explorer.
 _current_stop = StopRequest()
+# Where reports go. While a command runs, sys.stdout is redirected to stderr, so a print()
+# left in model code cannot corrupt a report (`--json` stays parseable).
+_report_stream: list[Any] = [None]
+
+
+def echo(message: str = "", nl: bool = True) -> None:
+    """Print part of a report on the real stdout."""
+    click.echo(message, nl=nl, file=_report_stream[0])
 
 
 def exit_help(ok: str, bad: str) -> str:
@@ -60,8 +69,9 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         global _current_stop
         _current_stop = StopRequest()
         debug = bool(os.environ.get("MCFSM_DEBUG"))
+        _report_stream[0] = sys.stdout
         try:
-            with stop_on_sigint(_current_stop):
+            with stop_on_sigint(_current_stop), contextlib.redirect_stdout(sys.stderr):
                 return fn(*args, **kwargs)
         except McfsmError as exc:
             if debug:

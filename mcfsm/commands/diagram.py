@@ -17,6 +17,7 @@ from .common import (
     budget,
     budget_options,
     check_output_dir,
+    echo,
     exit_help,
     explore_variant,
     guarded,
@@ -65,9 +66,9 @@ def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool,
         click.echo(f"mcfsm: interrupted while exploring {stop}; the files under {out}/ are "
                    "partial", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    click.echo(f"wrote {len(written)} files under {out}/ (index: {out / 'README.md'})")
+    echo(f"wrote {len(written)} files under {out}/ (index: {out / 'README.md'})")
     if incomplete:
-        click.echo(f"INCOMPLETE: a budget cut the search of {', '.join(incomplete)}; their "
+        echo(f"INCOMPLETE: a budget cut the search of {', '.join(incomplete)}; their "
                    "diagrams show only the part explored")
         sys.exit(EXIT_INCONCLUSIVE)
     sys.exit(EXIT_OK)

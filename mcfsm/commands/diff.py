@@ -18,6 +18,7 @@ from .common import (
     budget,
     budget_options,
     check_output_file,
+    echo,
     explore_variant,
     guarded,
 )
@@ -66,15 +67,15 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
         sides.append(Side(f"{lm.model.name} [{variant}]", system, result))
     d = diff(sides[0], sides[1])
     if as_json:
-        click.echo(json.dumps(diff_json(d), indent=2))
+        echo(json.dumps(diff_json(d), indent=2))
     else:
-        click.echo("\n".join(diff_text(d)))
+        echo("\n".join(diff_text(d)))
     if markdown is not None:
         markdown.parent.mkdir(parents=True, exist_ok=True)
         markdown.write_text(diff_markdown(d, f"CR diff: {sides[0].label} vs {sides[1].label}"),
                             errors="backslashreplace")
         if not as_json:
-            click.echo(f"\nMarkdown report: {markdown}")
+            echo(f"\nMarkdown report: {markdown}")
     changed = inconclusive = False
     for p in d.properties:
         if p.a is None or p.b is None:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..lang.loader import load_path
-from .common import build, exit_help, guarded
+from .common import build, echo, exit_help, guarded
 
 
 @click.command(name="list", help="List the models at PATH: variants, parameters and "
@@ -39,20 +39,20 @@ def list_(path: Path, as_json: bool) -> None:
             })
         listing.append(entry)
     if as_json:
-        click.echo(json.dumps(listing, indent=2))
+        echo(json.dumps(listing, indent=2))
         return
     for entry in listing:
         head = entry["model"] + (f" ({entry['clause']})" if entry["clause"] else "")
-        click.echo(f"{head}  {entry['file']}")
+        echo(f"{head}  {entry['file']}")
         for v in entry["variants"]:
-            click.echo(f"  variant {v['name']}: {v['doc']}".rstrip(": "))
-            click.echo("    instances: " + ", ".join(
+            echo(f"  variant {v['name']}: {v['doc']}".rstrip(": "))
+            echo("    instances: " + ", ".join(
                 f"{n} ({d['label']})" if d["label"] != n else n for n, d in v["instances"].items())
                 + f"; network {v['network']}")
             for name, p in v["parameters"].items():
-                click.echo(f"    parameter {name} in {{{', '.join(p['choices'])}}}"
+                echo(f"    parameter {name} in {{{', '.join(p['choices'])}}}"
                            + (f"  [{p['clause']}]" if p["clause"] else "")
                            + (f"  {p['doc']}" if p["doc"] else ""))
             for p in v["properties"]:
-                click.echo(f"    {p['kind']:<9} {p['name']}  [{p['clause']}]")
-        click.echo()
+                echo(f"    {p['kind']:<9} {p['name']}  [{p['clause']}]")
+        echo()

@@ -21,6 +21,7 @@ from .common import (
     budget_options,
     build,
     check_output_dir,
+    echo,
     exit_help,
     guarded,
     selected,
@@ -78,7 +79,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
             raise exc.located(where(lm, variant)) from exc
         cut = (f"; INCOMPLETE, stopped by {STOP_WORDS.get(sim.stopped_by, sim.stopped_by)}"
                if sim.stopped_by else "")
-        click.echo(f"{lm.model.name}[{variant}]: {sim.examples:,} runs, {sim.steps:,} random "
+        echo(f"{lm.model.name}[{variant}]: {sim.examples:,} runs, {sim.steps:,} random "
                    f"steps, {sim.distinct_states:,} distinct states, {sim.elapsed_s:.1f} s "
                    f"(hypothesis on the transitions runtime, seed {seed}{cut})")
         if sim.stopped_by:
@@ -95,17 +96,17 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                 line += f" -> {written}"
                 if not expected or declared.get(o.property.name) != "violated":
                     failed = True
-            click.echo(line)
+            echo(line)
         for o in sim.outcomes:
             if o.status == "violated" and o.trace is not None:
-                click.echo(f"\n  {o.property.name} violated ({o.property.clause}): shrunk "
+                echo(f"\n  {o.property.name} violated ({o.property.clause}): shrunk "
                            f"counterexample, {len(o.trace)} steps")
-                click.echo("\n".join(trace_text(system, o.trace, indent="    ")))
+                echo("\n".join(trace_text(system, o.trace, indent="    ")))
         blobs = [line.strip() for text in (*reported, *sim.reproduce)
                  for line in text.splitlines() if "@reproduce_failure(" in line]
         for blob in dict.fromkeys(blobs):
-            click.echo(f"\n  hypothesis: {blob}")
-        click.echo()
+            echo(f"\n  hypothesis: {blob}")
+        echo()
         if sim.stopped_by == "interrupted":
             break
     if "interrupted" in stopped:

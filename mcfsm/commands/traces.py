@@ -13,7 +13,7 @@ from ..errors import ModelError, UsageError
 from ..lang.loader import LoadedModel, load_path
 from ..show.trace import trace_text
 from ..show.tracefile import load_trace, replay
-from .common import EXIT_OK, EXIT_VIOLATED, build, exit_help, guarded, where
+from .common import EXIT_OK, EXIT_VIOLATED, build, echo, exit_help, guarded, where
 
 REPLAY_HELP = ("Re-execute a saved trace step by step and say where it diverges.\n\n"
                + exit_help("the trace replays and its last state still shows the finding",
@@ -53,26 +53,26 @@ def replay_(tracefile: Path, model_path: Path | None) -> None:
     record = load_trace(tracefile)
     path, lm = _model_of(record, model_path)
     system, result = _replayed(lm, record)
-    click.echo(f"replaying {tracefile} on {path} [{record['variant']}]: {record['property']} "
+    echo(f"replaying {tracefile} on {path} [{record['variant']}]: {record['property']} "
                f"({record.get('status', '?')}, from the {record.get('source', '?')}), "
                f"{len(record['steps'])} steps")
     if result.trace.states:
-        click.echo("\n".join(trace_text(system, result.trace, indent="  ")))
+        echo("\n".join(trace_text(system, result.trace, indent="  ")))
     if result.diverged_at is not None:
         if result.diverged_at == 0:
-            click.echo(f"  DIVERGED: no initial state has the recorded parameters "
+            echo(f"  DIVERGED: no initial state has the recorded parameters "
                        f"{record.get('params')}; the model has {list(result.enabled)}")
         else:
-            click.echo(f"  DIVERGED at step {result.diverged_at}: the recorded step "
+            echo(f"  DIVERGED at step {result.diverged_at}: the recorded step "
                        f"{_step_words(result.expected)} is not enabled. Enabled instead:")
             for option in result.enabled:
-                click.echo(f"    - {_step_words(option)}")
+                echo(f"    - {_step_words(option)}")
         sys.exit(EXIT_VIOLATED)
     if result.still_shows:
-        click.echo(f"  the trace replays in full and its last state still shows "
+        echo(f"  the trace replays in full and its last state still shows "
                    f"{record['property']} {record.get('status', '')}".rstrip())
         sys.exit(EXIT_OK)
-    click.echo(f"  the trace replays in full, but its last state no longer shows "
+    echo(f"  the trace replays in full, but its last state no longer shows "
                f"{record['property']} {record.get('status', '')}: the model changed")
     sys.exit(EXIT_VIOLATED)
 
@@ -110,10 +110,10 @@ def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
                          f"{result.diverged_at}); see `mcfsm replay {tracefile}`")
     title = f"{record['model']} [{record['variant']}]: {record['property']} ({record.get('status')})"
     if fmt == "itf":
-        click.echo(json.dumps(itf(system, result.trace, title), indent=1))
+        echo(json.dumps(itf(system, result.trace, title), indent=1))
     elif fmt == "json":
-        click.echo(json.dumps(steps_json(system, result.trace), indent=1))
+        echo(json.dumps(steps_json(system, result.trace), indent=1))
     elif fmt == "mermaid":
-        click.echo(mermaid(chart(system, result.trace, title)), nl=False)
+        echo(mermaid(chart(system, result.trace, title)), nl=False)
     else:
-        click.echo(dot(chart(system, result.trace, title)), nl=False)
+        echo(dot(chart(system, result.trace, title)), nl=False)

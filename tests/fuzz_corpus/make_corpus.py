@@ -278,6 +278,15 @@ def option_cases() -> list[dict[str, Any]]:
     case("simulate-traces-is-file", ["simulate", M, "--traces", "f", "--examples", "2"], [2],
          ["f"], the_files={**files, "f": "x"})
     case("export-format-bad", ["export", "t.json", "--format", "svg"], [2], ["--format"])
+    for site in ("PRELUDE", "GUARD", "ACTION", "ALWAYS", "VARIANT_BODY"):
+        # print() left in model code goes to stderr: the JSON report stays parseable
+        noisy = {M: grammar.model_source(**{site: 'print("debugging {")'})}
+        for command, argv in (("check", ["check", M, "--json"]),
+                              ("diff", ["diff", M, "--variant", "v1", "--variant", "v2", "--json"]),
+                              ("list", ["list", M, "--json"])):
+            cases.append({"name": f"option-print-in-{site.lower()}-{command}-json", "argv": argv,
+                          "files": noisy, "setup": [], "exits": [0], "mentions": [],
+                          "stdout_json": True})
     case("list-valid", ["list", M], [0], [])
     case("list-json", ["list", M, "--json"], [0], [])
     case("list-folder", ["list", "."], [0], [])

@@ -96,6 +96,11 @@ def judge(case: dict[str, Any], code: int, stdout: str, stderr: str) -> list[str
         problems.append("a traceback was printed")
     if "internal error" in output:
         problems.append("an internal error was reported")
+    if case.get("stdout_json") and code in (0, 1, 3):
+        try:
+            json.loads(stdout)
+        except ValueError:
+            problems.append("--json output is not JSON")
     if code == 2:
         for words in case.get("mentions", []):
             if words not in stderr:
