@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -28,7 +29,9 @@ from .fuzz_corpus import grammar, runner
 
 CASES = runner.load_cases()
 # nested_given: `mcfsm simulate` runs hypothesis itself, inside these hypothesis tests.
-FUZZ = settings(max_examples=40, deadline=None, database=None,
+# Derandomized in CI (the ci profile), so CI runs are repeatable; random elsewhere.
+IN_CI = os.environ.get("MCFSM_PROFILE") == "ci" or bool(os.environ.get("CI"))
+FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=IN_CI,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
 
 
