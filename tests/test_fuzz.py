@@ -31,7 +31,8 @@ CASES = runner.load_cases()
 # nested_given: `mcfsm simulate` runs hypothesis itself, inside these hypothesis tests.
 # Derandomized in CI (the ci profile), so CI runs are repeatable; random elsewhere.
 IN_CI = os.environ.get("MCFSM_PROFILE") == "ci" or bool(os.environ.get("CI"))
-FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=IN_CI,
+# MCFSM_FUZZ_EXAMPLES=400 fuzzes harder (the suite keeps to 40 per test, about 5 s).
+FUZZ = settings(max_examples=int(os.environ.get("MCFSM_FUZZ_EXAMPLES", "40")), deadline=None, database=None, derandomize=IN_CI,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
 
 
