@@ -20,24 +20,26 @@ REPLAY_HELP = ("Re-execute a saved trace step by step and say where it diverges.
                            "the trace diverges, or no longer shows its finding"))
 
 
-def _model_of(record: dict[str, Any], model_path: Path | None) -> tuple[Path, LoadedModel]:
+def _model_of(tracefile: Path, record: dict[str, Any],
+              model_path: Path | None) -> tuple[Path, LoadedModel]:
     path = model_path or Path(record["file"])
     matches = [lm for lm in load_path(path) if lm.model.name == record["model"]]
     if not matches:
-        raise UsageError(f"{path} has no model named {record['model']!r}; pass --model PATH")
+        raise UsageError(f"{tracefile}: {path} has no model named {record['model']!r}; pass "
+                         "--model PATH")
     lm = matches[0]
     if record["variant"] not in lm.model.variants:
-        raise UsageError(f"model {lm.model.name!r} no longer has variant {record['variant']!r}; "
-                         f"known: {', '.join(lm.model.variants)}")
+        raise UsageError(f"{tracefile}: model {lm.model.name!r} in {path} no longer has variant "
+                         f"{record['variant']!r}; known: {', '.join(lm.model.variants)}")
     return path, lm
 
 
-def _replayed(lm: LoadedModel, record: dict[str, Any]) -> Any:
+def _replayed(tracefile: Path, lm: LoadedModel, record: dict[str, Any]) -> Any:
     system = build(lm, record["variant"])
     names = [p.name for p in system.properties]
     if record["property"] not in names:
-        raise UsageError(f"model {lm.model.name!r} [{record['variant']}] has no property "
-                         f"{record['property']!r}; it has {', '.join(names)}")
+        raise UsageError(f"{tracefile}: model {lm.model.name!r} [{record['variant']}] has no "
+                         f"property {record['property']!r}; it has {', '.join(names)}")
     try:
         return system, replay(system, record)
     except ModelError as exc:
@@ -51,8 +53,8 @@ def _replayed(lm: LoadedModel, record: dict[str, Any]) -> Any:
 @guarded
 def replay_(tracefile: Path, model_path: Path | None) -> None:
     record = load_trace(tracefile)
-    path, lm = _model_of(record, model_path)
-    system, result = _replayed(lm, record)
+    path, lm = _model_of(tracefile, record, model_path)
+    system, result = _replayed(tracefile, lm, record)
     echo(f"replaying {tracefile} on {path} [{record['variant']}]: {record['property']} "
                f"({record.get('status', '?')}, from the {record.get('source', '?')}), "
                f"{len(record['steps'])} steps")
@@ -103,8 +105,8 @@ def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
     from ..show.tracefile import itf
 
     record = load_trace(tracefile)
-    path, lm = _model_of(record, model_path)
-    system, result = _replayed(lm, record)
+    path, lm = _model_of(tracefile, record, model_path)
+    system, result = _replayed(tracefile, lm, record)
     if result.diverged_at is not None:
         raise UsageError(f"{tracefile} no longer replays on {path} (diverges at step "
                          f"{result.diverged_at}); see `mcfsm replay {tracefile}`")

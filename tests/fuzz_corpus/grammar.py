@@ -149,6 +149,7 @@ class Mistake:
     exits: tuple[int, ...] = (2,)
     mentions: tuple[str, ...] = ()
     runtime: bool = False  # raised while exploring (not when the declaration is built)
+    alone: bool = False  # another mistake could repair it (not combined by hypothesis)
 
 
 # What model code can throw, as one statement.
@@ -318,9 +319,11 @@ DECLARATION_MISTAKES: list[Mistake] = [
     _decl("model_no_variants", "EPILOGUE", '\nempty = Model("empty_model")', "no variants"),
     _decl("model_dup_name", "EPILOGUE", '\nagain = Model("fuzz_model")\n'
           'again.add_variant("x", v2)', "'fuzz_model'"),
-    _decl("no_model", "MODEL_DECL", 'model = Model("fuzz_model")\nmodel_ = model\ndel model\n'
-          'class _M:\n    variant = staticmethod(lambda *a, **k: (lambda f: f))\nmodel = _M()\n'
-          'del model_', "defines no mcfsm Model"),
+    # Alone: a Model added elsewhere in the file (model_dup_name) would make it valid.
+    dataclasses.replace(_decl(
+        "no_model", "MODEL_DECL", 'model = Model("fuzz_model")\nmodel_ = model\ndel model\n'
+        'class _M:\n    variant = staticmethod(lambda *a, **k: (lambda f: f))\nmodel = _M()\n'
+        'del model_', "defines no mcfsm Model"), alone=True),
     _decl("message_clause_int", "PRELUDE", "\n\nclass Bad(Message, clause=5):\n    x: int = M()",
           "clause"),
     _decl("message_element_without_status", "PRELUDE",

@@ -150,9 +150,9 @@ def trace_cases(good: dict[str, Any]) -> list[dict[str, Any]]:
     record = copy.deepcopy(good)
     record["params"] = {"p": 99}
     case("params-unknown-choice", record, [1], [])
-    case("property-unknown", {**good, "property": "nope"}, [2], ["'nope'"])
-    case("model-unknown", {**good, "model": "other_model"}, [2], ["other_model"])
-    case("variant-unknown", {**good, "variant": "v9"}, [2], ["v9"])
+    case("property-unknown", {**good, "property": "nope"}, [2], ["t.trace.json", "'nope'"])
+    case("model-unknown", {**good, "model": "other_model"}, [2], ["t.trace.json", "other_model"])
+    case("variant-unknown", {**good, "variant": "v9"}, [2], ["t.trace.json", "v9"])
     case("file-gone", {**good, "file": "gone.py"}, [2], ["gone.py"])
     case("file-not-py", {**good, "file": "t.trace.json"}, [2], ["not a Python model file"])
     case("file-nul", {**good, "file": "a\u0000b.py"}, [2], ["t.trace.json"])
