@@ -143,9 +143,12 @@ def test_python_dash_m_mcfsm():
 
 
 def test_every_command_documents_its_exit_codes():
+    """Every registered command, also those added later: its --help states the exit
+    codes, and README's "Exit codes" table has a row for it."""
     readme = (ROOT / "README.md").read_text()
     section = readme[readme.index("## Exit codes"):]
-    for command in COMMANDS:
+    assert set(COMMANDS) <= set(main.commands)
+    for command in main.commands:
         code, out, _ = invoke(command, "--help")
         assert code == 0 and "Exit status" in out, command
         assert f"`{command}`" in section, command
@@ -160,3 +163,12 @@ def test_unwritable_output_is_refused_before_the_search(tmp_path):
                             "--time-limit", "2", cwd=ROOT)
     assert code == 2 and "--out" in err
     assert out == ""  # refused before the search: no report was printed
+
+
+def test_every_command_keeps_the_contract_on_a_missing_path(tmp_path):
+    """Also commands added later: a path that does not exist never gives a traceback or an
+    exit code outside the contract."""
+    for command in main.commands:
+        code, out, err = invoke(command, "no/such/file.py", cwd=tmp_path)
+        assert code in (0, 1, 2, 3), (command, code, out, err)
+        assert "Traceback" not in out + err and "internal error" not in err, (command, err)
