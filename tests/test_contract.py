@@ -34,19 +34,32 @@ def invoke(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_ctrl_c_prints_the_partial_result_marked_incomplete_and_exits_130():
+def _interrupted(*args: str) -> tuple[int, str, str]:
+    """Run mcfsm on the never-ending model, press Ctrl-C once, and collect the outcome."""
     env = dict(os.environ)
     env.pop("MCFSM_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "mcfsm", "check", "tests/fixtures/long_running.py"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "mcfsm", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(3)  # loading takes a moment; the search then runs for ever
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, (out, err)
+    return proc.returncode, out, err
+
+
+def test_ctrl_c_prints_the_partial_result_marked_incomplete_and_exits_130():
+    code, out, err = _interrupted("check", "tests/fixtures/long_running.py")
+    assert code == 130, (out, err)
     assert "INCOMPLETE, stopped by an interrupt (Ctrl-C)" in out
     assert "unknown   bounded" in out  # never "holds" on a partial search
     assert "interrupted" in err and "Traceback" not in err
+
+
+def test_ctrl_c_stops_a_simulation_too(tmp_path):
+    code, out, err = _interrupted("simulate", "tests/fixtures/long_running.py", "--examples",
+                                  "1000000", "--steps", "1000", "--seed", "1", "--traces",
+                                  str(tmp_path))
+    assert code == 130, (out, err)
+    assert "INCOMPLETE, stopped by an interrupt (Ctrl-C)" in out and "Traceback" not in err
 
 
 def test_a_keyboard_interrupt_raised_by_model_code_is_a_model_error(tmp_path):
