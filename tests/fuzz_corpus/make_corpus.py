@@ -1,6 +1,6 @@
 """Write the fixed fuzz corpus: tests/fuzz_corpus/cases/NNN-name.json, one case a file.
 
-    .venv/bin/python tests/fuzz_corpus/make_corpus.py
+    .venv/bin/python -m tests.fuzz_corpus.make_corpus
 
 A case is {"name", "argv", "files": {name: text}, "setup": [...], "exits": [...allowed exit
 codes], "mentions": [...words an exit-2 message must contain]}. The cases come from the
@@ -15,13 +15,10 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import grammar  # the sibling module, found through the line above
+from . import grammar
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "cases"
