@@ -1,5 +1,16 @@
 """The `mcfsm` command line: one module per command, the shared contract in common.py.
 
+Adding a command (tests/test_contract.py checks every registered command):
+- a module here with a `@click.command(help=... + exit_help(ok, bad))` function decorated
+  with `@guarded` (last, right above the function) and added to `main` below;
+- if it explores: `@budget_options`, then `budget(max_states, max_depth, time_limit)` and
+  `explore_variant(lm, variant, run_budget)` (the one way to explore; it locates model
+  errors and refuses a search with no state); stop with EXIT_INTERRUPTED when a result says
+  `stopped_by == "interrupted"`, EXIT_INCONCLUSIVE when one is incomplete;
+- check output paths before exploring (`check_output_dir`, `check_output_file`), print
+  reports with `echo` (model code's prints go to stderr), raise UsageError/ModelError for
+  bad input, and add a row to README's "Exit codes" table.
+
 `main` is a click group whose own `main()` enforces the exit-code contract for what click
 itself reports: usage errors exit 2 (never click's generic 1), and Ctrl-C outside a
 command's stop handling exits 130 (never click's "Aborted!" with status 1)."""
