@@ -36,9 +36,10 @@ every constraint (or stuttering in place when that state alone does).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from array import array
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .edges import EdgeGraph
 
@@ -259,7 +260,7 @@ def _prefix(graph: EdgeGraph, parent: array, s: int) -> tuple[list[int], list[in
         nodes.append(node >> 1)
         node = parent[node]
     nodes.reverse()
-    return nodes, [_label_between(graph, a, b) for a, b in zip(nodes, nodes[1:])]
+    return nodes, [_label_between(graph, a, b) for a, b in itertools.pairwise(nodes)]
 
 
 def _label_between(graph: EdgeGraph, a: int, b: int) -> int:
@@ -330,7 +331,8 @@ def _cycle(graph: EdgeGraph, start: int, comp: list[int],
     return states, steps
 
 
-def _search(graph: EdgeGraph, source: int, members: set[int], goal,  # noqa: ANN001
+def _search(graph: EdgeGraph, source: int, members: set[int],
+            goal: Callable[[int], tuple[int, int] | None],
             ) -> tuple[list[int], list[int], tuple[int, int]]:
     """Breadth-first path inside members from source to the first v where goal(v) is not
     None; returns the path, its labels and goal's answer."""

@@ -77,7 +77,7 @@ def lasso_steps(system: System, lasso: Lasso, decode: Callable[[int], State],
 
 
 def lasso_note(prop: Property, lasso: Lasso) -> str:
-    n = len(lasso.labels)
-    if lasso.loop_start == n:
-        return f"from step {n} on nothing happens forever (stuttering is fair there)"
-    return f"steps {lasso.loop_start + 1}-{n} repeat forever"
+    awaited = {"eventually": "the awaited state never comes",
+               "always_eventually": "the awaited state never comes again",
+               "leads_to": "the trigger held and the awaited state never follows"}[prop.kind]
+    return f"{awaited} on this fair behaviour"
