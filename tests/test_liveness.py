@@ -2,22 +2,17 @@
 lassos replayed by an independent checker, initial-state sets, deferral, capacity, and
 the one-line errors for bad temporal declarations."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from mcfsm import Instance, Message, ModelError, Role, System, Transition, Var, explore
 from mcfsm.lang.initial import one_of
+from mcfsm.lang.loader import load_path
 from mcfsm.lang.properties import always_eventually, eventually, leads_to
 from mcfsm.lang.system import View
 
-sys.path.insert(0, str(Path(__file__).parent / "validation"))
-import dining_philosophers
-import ewd840
-import live_hour_clock
+from .conftest import ROOT
 
-sys.path.pop(0)
+TEMPORAL_MODELS = ("live_hour_clock", "ewd840", "dining_philosophers", "strong_fairness")
 
 # (model, variant) -> (distinct, total, depth), from the sources cited in each model file
 # (tlaplus/Examples manifests; learntla's spec header, which gives no depth: None).
@@ -28,8 +23,8 @@ PUBLISHED_COUNTS = {
     ("dining_philosophers", "fair_process"): (67, 336, 29),
     ("dining_philosophers", "no_fairness"): (67, 336, 29),
 }
-MODELS = {m.model.name: m.model for m in (live_hour_clock, ewd840, dining_philosophers,
-                                          strong_fairness)}
+MODELS = {lm.model.name: lm.model for lm in load_path(ROOT / "tests" / "validation")
+          if lm.model.name in TEMPORAL_MODELS}
 CASES = [(name, variant) for name, model in MODELS.items() for variant in model.variants]
 
 
