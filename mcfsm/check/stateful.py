@@ -120,6 +120,8 @@ def state_machine(system: System, *, stats: Stats | None = None,
             fire()
             if system.bounded and not system.within_bounds(self.runtime.export()):
                 reject()  # TLC CONSTRAINT: the explorer neither counts nor explores such states
+            if not system.within_capacity(self.runtime.export()):
+                reject()  # a send on a full channel is not enabled in the explorer
             self.keys.append(key)
             stats.steps += 1
             self._refresh()

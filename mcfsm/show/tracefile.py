@@ -39,11 +39,10 @@ def trace_record(*, model: str, file: str, variant: str, system: System, prop: P
         "source": source,
         "params": to_json_value(initial[0]) if system.params else {},
         "note": trace.note,
-        "loop_start": trace.loop_start,
         "initial_state": state_json(system, initial),
         "steps": [step_json(k) for k in trace.steps],
         "narrated": steps_json(system, trace),
-    }
+    } | ({"loop_start": trace.loop_start} if trace.loop_start is not None else {})
 
 
 def write_trace(folder: Path, record: dict[str, Any]) -> Path:
