@@ -106,8 +106,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     assumed = next((v.assumes for v in result.verdicts if v.property.temporal), None)
     if assumed is not None:
         lines.append("")
-        lines.append("  temporal verdicts assume: " + ("no fairness (a behaviour may stop "
-                                                       "anywhere)" if not assumed else "").rstrip())
+        lines.append("  temporal verdicts assume no fairness (a behaviour may stop anywhere)"
+                     if not assumed else "  temporal verdicts assume:")
         lines.extend(f"    - {words}" for words in assumed)
     return lines
 
