@@ -245,3 +245,45 @@ def test_bad_temporal_declarations_get_a_one_line_error_with_a_fix(build, messag
     text = str(info.value)
     assert message in text and "how to fix:" in text
     assert len(text.splitlines()) == 2  # the problem, then the fix
+
+
+# -- lasso rendering ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def weak_lock():
+    system = MODELS["strong_fairness"].system("fair_process")
+    return system, explore(system)
+
+
+def test_lasso_text_marks_the_loop(weak_lock):
+    from mcfsm.show.report import result_text
+
+    text = "\n".join(result_text("strong_fairness", "fair_process", weak_lock[1]))
+    assert "lasso counterexample: 3 steps, steps 1-3 repeat forever" in text
+    assert "--- loop: steps 1-3 repeat forever ---" in text
+    assert "--- end of loop: back to the initial state; steps 1-3 repeat forever ---" in text
+    assert "weak fairness of t1: every step (fair= on role 'thread')" in text
+
+
+def test_lasso_in_json_itf_chart_and_diff(weak_lock):
+    from mcfsm.show.charts import chart, mermaid
+    from mcfsm.show.diff import Side, diff, diff_markdown, diff_text
+    from mcfsm.show.report import result_json
+    from mcfsm.show.tracefile import itf, replay, trace_record
+
+    system, result = weak_lock
+    entry = next(p for p in result_json("m", "v", result)["properties"] if p["name"] == "Liveness-1")
+    assert entry["loop_start"] == 0 and all(s["in_loop"] for s in entry["counterexample"])
+    assert len(entry["fairness"]) == 2
+    v = result.verdicts[0]
+    assert itf(system, v.trace, "d")["loop"] == 0
+    text = mermaid(chart(system, v.trace, "t"))
+    assert "loop steps 1-3 repeat forever" in text and text.count("    end") == 1
+    record = trace_record(model="m", file="f", variant="v", system=system, prop=v.property,
+                          status="violated", source="explorer", trace=v.trace)
+    again = replay(system, record)
+    assert again.diverged_at is None and again.still_shows is True
+    strong = MODELS["strong_fairness"].system("fair_plus_process")
+    d = diff(Side("WF", system, result), Side("SF", strong, explore(strong)))
+    assert next(p for p in d.properties if p.name == "Liveness-1").change == "fixed in B"
+    assert "--- loop: steps 1-3 repeat forever ---" in "\n".join(diff_text(d))
+    assert "loop steps 1-3 repeat forever" in diff_markdown(d, "t")

@@ -55,11 +55,11 @@ def oracle(n, edges, flags, kind, constraints, initial) -> bool:
     region = pending_states(n, edges, flags, kind, initial)
     for size in range(1, len(region) + 1):
         for subset in itertools.combinations(sorted(region), size):
-            S = set(subset)
-            inner = [(a, t, lab) for a, t, lab in edges if a in S and t in S]
-            if size > 1 and not all(reaches(inner, x, y) for x in S for y in S if x != y):
+            members = set(subset)
+            inner = [(a, t, lab) for a, t, lab in edges if a in members and t in members]
+            if size > 1 and not all(reaches(inner, x, y) for x in members for y in members if x != y):
                 continue
-            if fair(S, inner, edges, constraints):
+            if fair(members, inner, edges, constraints):
                 return True
     return False
 
@@ -75,10 +75,10 @@ def reaches(edges, x, y):
     return y in seen
 
 
-def fair(S, inner, edges, constraints):
+def fair(members, inner, edges, constraints):
     for c in constraints:
         taken = any(lab in c.labels and a != t for a, t, lab in inner)
-        enabled = [any(a == s and t != s and lab in c.labels for a, t, lab in edges) for s in S]
+        enabled = [any(a == s and t != s and lab in c.labels for a, t, lab in edges) for s in members]
         if taken:
             continue
         if c.strong and any(enabled):
