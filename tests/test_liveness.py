@@ -237,6 +237,8 @@ def test_capacity_blocks_the_sender_and_is_not_counted():
     (lambda: System("c", instances=_counter(None, eventually("x", lambda v: True, clause="t")).instances,
                     fairness={"counter.incc": "weak"}), "did you mean 'counter.inc'"),
     (lambda: _pinger_ponger(capacity=0), "capacity is 0"),
+    (lambda: _pinger_ponger(defers={Ping: ["wating"]}), "did you mean 'waiting'"),
+    (lambda: _pinger_ponger(defers={Pong: ["waiting"]}), "where transition 'Pong' receives it"),
     (lambda: _pinger_ponger(capacity={("tx", "nobody"): 1}), "not a pair of instance names"),
 ])
 def test_bad_temporal_declarations_get_a_one_line_error_with_a_fix(build, message):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
+from .deferral import validate_defers
 from .fairness import check_kind
 from .initial import alternatives
 from .messages import Message
@@ -211,7 +212,7 @@ class Role:
                 raise ModelError(f"ignores {msg.__name__} in undeclared states {unknown}",
                                  role=self.name, fix=f"use states among {list(self.states)}")
         check_kind(self.fair, f"role {self.name!r}")
-        self._validate_defers(known)
+        validate_defers(self, known)
         names: dict[str, Transition] = {}
         for t in self.transitions:
             where = dict(role=self.name, transition=t.name, clause=t.clause or None)
@@ -253,29 +254,6 @@ class Role:
                 f"states {unreachable} cannot be reached from initial state {self.initial!r} "
                 "by any transition", role=self.name,
                 fix="add the transition that leads there, or remove the state")
-
-    def _validate_defers(self, known: set[str]) -> None:
-        for msg, states in self.defers.items():
-            if not (isinstance(msg, type) and issubclass(msg, Message)):
-                raise ModelError(f"defers lists {msg!r}, which is not a Message subclass",
-                                 role=self.name, fix="map Message classes to states in defers=")
-            unknown = sorted(set(states) - known)
-            if unknown:
-                raise ModelError(f"defers {msg.__name__} in undeclared states {unknown}",
-                                 role=self.name, fix=self._state_fix(unknown[0]))
-            both = sorted(states & self.ignores.get(msg, frozenset()))
-            if both:
-                raise ModelError(f"both ignores and defers {msg.__name__} in states {both}",
-                                 role=self.name,
-                                 fix="a message is either dropped (ignores=) or kept (defers=)")
-            for t in self.transitions:
-                handled = set(self.states) if ANY_STATE in t.sources else set(t.sources)
-                clash = sorted(handled & states) if t.receives is msg else []
-                if clash:
-                    raise ModelError(
-                        f"defers {msg.__name__} in states {clash}, where transition "
-                        f"{t.name!r} receives it", role=self.name,
-                        fix="defer a message only in states that have no transition for it")
 
     def _state_fix(self, wrong: str) -> str:
         close = difflib.get_close_matches(wrong, self.states, n=1)
