@@ -289,3 +289,20 @@ def test_lasso_in_json_itf_chart_and_diff(weak_lock):
     assert next(p for p in d.properties if p.name == "Liveness-1").change == "fixed in B"
     assert "--- loop: steps 1-3 repeat forever ---" in "\n".join(diff_text(d))
     assert "loop steps 1-3 repeat forever" in diff_markdown(d, "t")
+
+
+def test_a_cut_search_gives_unknown_for_temporal_properties():
+    from mcfsm import Budget
+
+    system = MODELS["dining_philosophers"].system("fair_process")
+    result = explore(system, Budget(max_states=20))
+    assert not result.complete
+    assert {v.status for v in result.verdicts if v.property.temporal} == {"unknown"}
+
+
+def test_simulate_does_not_pretend_to_check_temporal_properties():
+    from mcfsm.check.stateful import simulate
+
+    sim = simulate(MODELS["strong_fairness"].system("fair_process"), examples=3, steps=5,
+                   derandomize=True)
+    assert {o.status for o in sim.outcomes if o.property.temporal} == {"not checked"}
