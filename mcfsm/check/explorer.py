@@ -11,6 +11,12 @@ table allows (1, 2 or 4 bytes; when a table outgrows its width, the states store
 are re-encoded once). The states live in one list in discovery order; a BFS level is a
 range of that list, so there is no separate queue. Parents and the step taken are two
 `array` columns. A trace is read back by following parents and decoding the packed states.
+
+Temporal properties (check/temporal.py): only when the system has some, `seen` maps each
+state to its index and every generated successor within the bounds is recorded as an
+edge (source index, target index, coverage id), duplicates and self-loops included, in
+source order (check/edges.py); each new state is also marked with what the temporal
+properties say of it. After a complete search check/liveness.py looks for fair lassos.
 """
 
 from __future__ import annotations
