@@ -47,6 +47,46 @@ def test_ewd840_distinct_states_match_the_manifest(results):
     assert results[("ewd840", "wf_system")].distinct_states == 302
 
 
+def ewd840_plain_bfs(n: int = 3) -> tuple[int, int, int]:
+    """EWD840.tla's Init and Next transcribed directly (no mcfsm), TLC's counting."""
+    import itertools
+
+    def successors(s):
+        active, color, tpos, tcolor = s
+        if tpos == 0 and (tcolor == "black" or color[0] == "black"):  # InitiateProbe
+            yield active, ("white",) + color[1:], n - 1, "white"
+        for i in range(1, n):  # PassToken(i)
+            if tpos == i and (not active[i] or color[i] == "black" or tcolor == "black"):
+                yield (active, color[:i] + ("white",) + color[i + 1:], i - 1,
+                       "black" if color[i] == "black" else tcolor)
+        for i in range(n):
+            if active[i]:
+                for j in (j for j in range(n) if j != i):  # SendMsg(i)
+                    yield (active[:j] + (True,) + active[j + 1:],
+                           color[:i] + ("black",) + color[i + 1:] if j > i else color, tpos, tcolor)
+                yield active[:i] + (False,) + active[i + 1:], color, tpos, tcolor  # Deactivate(i)
+
+    level = [(a, c, t, "black") for a in itertools.product((False, True), repeat=n)
+             for c in itertools.product(("white", "black"), repeat=n) for t in range(n)]
+    seen, total, depth = set(level), len(level), 1
+    while True:
+        new = []
+        for s in level:
+            for t in successors(s):
+                total += 1
+                if t not in seen:
+                    seen.add(t)
+                    new.append(t)
+        if not new:
+            return len(seen), total, depth
+        level, depth = new, depth + 1
+
+
+def test_ewd840_counts_agree_with_an_independent_bfs(results):
+    r = results[("ewd840", "wf_system")]
+    assert (r.distinct_states, r.total_states, r.depth) == ewd840_plain_bfs()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{n}[{v}]" for n, v in CASES])
 def test_published_verdicts_and_the_flip_without_fairness(results, case):
     name, variant = case
