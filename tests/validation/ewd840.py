@@ -13,7 +13,8 @@ Published TLC figures (specifications/ewd840/manifest.json, EWD840.cfg with N = 
 1,817 total and depth 9; a plain-Python BFS of Init and Next as quoted above, written
 without mcfsm (tests/test_liveness.py), finds the same 302/1,817/9, so the difference is
 not in the engine: the manifest's figures may come from another version of the module or
-its config than the one we read. We do not assert the published total and depth. Published liveness verdict: EWD840.tla states
+its config than the one we read. We do not assert the published total and depth.
+Published liveness verdict: EWD840.tla states
 "Liveness property: termination is eventually detected", Liveness ==
 (\\A i \\in Nodes : ~ active[i]) ~> terminationDetected, checked as a PROPERTY of Spec
 by the repository's EWD840.cfg (an earlier version, N = 4). Without WF_vars(System) the
