@@ -37,8 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
-from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .edges import EdgeGraph
 from .lasso import cycle_through, shortest_prefix
@@ -71,33 +70,35 @@ def find_violation(graph: EdgeGraph, initial_count: int, flags: bytearray, kind:
     """A fair lasso violating the property, or None when the property holds."""
     size = graph.size
     parent, order = _product_bfs(graph, initial_count, flags, kind)
+    if not order:
+        return None
     region = array("i", [-1]) * size
     for s in order:
         region[s] = 0
-    if not order:
-        return None
-    fair_component = _fair_components(graph, region, order, constraints, label_count)
+    component_of, components = _fair_components(graph, region, order, constraints, label_count)
+    del region
     for s in order:  # breadth-first order: the first hit has the shortest prefix
-        comp = fair_component.get(s)
-        if comp is not None:
+        c = component_of[s]
+        if c >= 0:
             prefix, prefix_labels = shortest_prefix(graph, parent, s)
-            cycle, cycle_labels = cycle_through(graph, s, comp, constraints)
+            cycle, cycle_labels = cycle_through(graph, s, list(components[c]), constraints)
             return Lasso(tuple(prefix + cycle[1:]), tuple(prefix_labels + cycle_labels),
                          len(prefix) - 1)
     return None
 
 
 def _product_bfs(graph: EdgeGraph, initial_count: int, flags: bytearray,
-                 kind: str) -> tuple[array, list[int]]:
+                 kind: str) -> tuple[array, array]:
     """Breadth-first search of (state, pending); returns the parent of each product node
     (2 * state + pending; -1 for initial nodes, -2 unvisited) and the states whose pending
-    node was reached, in the order found."""
+    node was reached, in the order found. Flat int arrays throughout: no Python object
+    per state."""
     size = graph.size
     parent = array("i", [-2]) * (2 * size)
     offsets, targets = graph.offsets, graph.targets
     opens_later = kind != "eventually"
-    queue: deque[int] = deque()
-    order: list[int] = []
+    queue = array("i")  # every product node once, in BFS order; `head` reads it
+    order = array("i")
     for s in range(min(initial_count, size)):
         f = flags[s]
         node = 2 * s + (1 if not f & MET and (f & OPENS or kind == "eventually") else 0)
@@ -106,8 +107,10 @@ def _product_bfs(graph: EdgeGraph, initial_count: int, flags: bytearray,
             queue.append(node)
             if node & 1:
                 order.append(s)
-    while queue:
-        node = queue.popleft()
+    head = 0
+    while head < len(queue):
+        node = queue[head]
+        head += 1
         s, pending = node >> 1, node & 1
         for pos in range(offsets[s], offsets[s + 1]):
             t = targets[pos]
@@ -121,9 +124,10 @@ def _product_bfs(graph: EdgeGraph, initial_count: int, flags: bytearray,
     return parent, order
 
 
-def _fair_components(graph: EdgeGraph, region: array, roots: list[int],
-                     constraints: Sequence[Constraint], label_count: int) -> dict[int, list[int]]:
-    """State -> its fair component, for every state of a fair component of the region."""
+def _fair_components(graph: EdgeGraph, region: array, roots: array,
+                     constraints: Sequence[Constraint], label_count: int,
+                     ) -> tuple[array, list[array]]:
+    """For every state, the number of its fair component in the returned list (-1: none)."""
     by_label: list[tuple[int, ...]] = [()] * label_count
     for j, c in enumerate(constraints):
         for label in c.labels:
@@ -133,34 +137,37 @@ def _fair_components(graph: EdgeGraph, region: array, roots: list[int],
     index = array("i", [-1]) * size
     low = array("i", [0]) * size
     owner = array("i", [-1]) * size
-    fair: dict[int, list[int]] = {}
-    work: list[tuple[int, list[int]]] = [(0, roots)]
+    component_of = array("i", [-1]) * size
+    on_stack = bytearray(size)  # every state pushed in a pass is popped by its end
+    fair: list[array] = []
+    work: list[tuple[int, array]] = [(0, roots)]
     next_region = 1
     serial = 0
     while work:
         rid, nodes = work.pop()
-        for comp in _tarjan(graph, region, rid, nodes, index, low):
+        for comp in _tarjan(graph, region, rid, nodes, index, low, on_stack):
             serial += 1
             verdict, rest = _judge(graph, comp, serial, owner, constraints, by_label)
             if verdict == "fair":
                 for s in comp:
-                    fair[s] = comp
+                    component_of[s] = len(fair)
+                fair.append(comp)
             elif verdict == "refine" and rest:
                 for s in rest:
                     region[s] = next_region
                     index[s] = -1
-                work.append((next_region, rest))
+                work.append((next_region, array("i", rest)))
                 next_region += 1
-    return fair
+    return component_of, fair
 
 
-def _tarjan(graph: EdgeGraph, region: array, rid: int, roots: list[int], index: array,
-            low: array) -> list[list[int]]:
-    """Strongly connected components of the states with region[s] == rid (iterative)."""
+def _tarjan(graph: EdgeGraph, region: array, rid: int, roots: array, index: array,
+            low: array, on_stack: bytearray) -> Iterator[array]:
+    """Strongly connected components of the states with region[s] == rid, one at a time
+    (iterative: explicit stacks in flat arrays, no recursion)."""
     offsets, targets = graph.offsets, graph.targets
-    on_stack = set()
-    stack: list[int] = []
-    out: list[list[int]] = []
+    stack = array("i")
+    call_node, call_pos = array("i"), array("I")
     counter = 0
     for root in roots:
         if region[root] != rid or index[root] != -1:
@@ -168,10 +175,11 @@ def _tarjan(graph: EdgeGraph, region: array, rid: int, roots: list[int], index: 
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
-        on_stack.add(root)
-        calls = [(root, offsets[root])]
-        while calls:
-            v, pos = calls[-1]
+        on_stack[root] = 1
+        call_node.append(root)
+        call_pos.append(offsets[root])
+        while call_node:
+            v, pos = call_node[-1], call_pos[-1]
             end = offsets[v + 1]
             descended = False
             while pos < end:
@@ -180,43 +188,45 @@ def _tarjan(graph: EdgeGraph, region: array, rid: int, roots: list[int], index: 
                 if region[w] != rid:
                     continue
                 if index[w] == -1:
-                    calls[-1] = (v, pos)
+                    call_pos[-1] = pos
                     index[w] = low[w] = counter
                     counter += 1
                     stack.append(w)
-                    on_stack.add(w)
-                    calls.append((w, offsets[w]))
+                    on_stack[w] = 1
+                    call_node.append(w)
+                    call_pos.append(offsets[w])
                     descended = True
                     break
-                if w in on_stack and index[w] < low[v]:
+                if on_stack[w] and index[w] < low[v]:
                     low[v] = index[w]
             if descended:
                 continue
-            calls.pop()
-            if calls:
-                u = calls[-1][0]
+            call_node.pop()
+            call_pos.pop()
+            if call_node:
+                u = call_node[-1]
                 if low[v] < low[u]:
                     low[u] = low[v]
             if low[v] == index[v]:
-                comp = []
+                comp = array("i")
                 while True:
                     w = stack.pop()
-                    on_stack.discard(w)
+                    on_stack[w] = 0
                     comp.append(w)
                     if w == v:
                         break
-                out.append(comp)
-    return out
+                yield comp
 
 
-def _enabled_and_taken(graph: EdgeGraph, comp: list[int], serial: int, owner: array,
+def _enabled_and_taken(graph: EdgeGraph, comp: array, serial: int, owner: array,
                        by_label: list[tuple[int, ...]], count: int,
-                       ) -> tuple[list[int], list[bool], dict[int, set[int]]]:
+                       ) -> tuple[list[int], list[bool]]:
+    """Per constraint: in how many states of comp its action is enabled, and whether it is
+    taken on an edge inside comp."""
     for s in comp:
         owner[s] = serial
     enabled = [0] * count
     taken = [False] * count
-    enabled_at: dict[int, set[int]] = {}
     offsets, targets, labels = graph.offsets, graph.targets, graph.labels
     for s in comp:
         here: set[int] = set()
@@ -232,22 +242,27 @@ def _enabled_and_taken(graph: EdgeGraph, comp: list[int], serial: int, owner: ar
                         taken[j] = True
         for j in here:
             enabled[j] += 1
-        if here:
-            enabled_at[s] = here
-    return enabled, taken, enabled_at
+    return enabled, taken
 
 
-def _judge(graph: EdgeGraph, comp: list[int], serial: int, owner: array,
+def _enables_any(graph: EdgeGraph, s: int, unmet: set[int],
+                 by_label: list[tuple[int, ...]]) -> bool:
+    for pos in graph.row(s):
+        if graph.targets[pos] != s and not unmet.isdisjoint(by_label[graph.labels[pos]]):
+            return True
+    return False
+
+
+def _judge(graph: EdgeGraph, comp: array, serial: int, owner: array,
            constraints: Sequence[Constraint], by_label: list[tuple[int, ...]],
            ) -> tuple[str, list[int]]:
     if not constraints:
         return "fair", []
-    enabled, taken, enabled_at = _enabled_and_taken(graph, comp, serial, owner, by_label,
-                                                    len(constraints))
+    enabled, taken = _enabled_and_taken(graph, comp, serial, owner, by_label, len(constraints))
     for j, c in enumerate(constraints):
         if not c.strong and not taken[j] and enabled[j] == len(comp):
             return "unfair", []
     unmet = {j for j, c in enumerate(constraints) if c.strong and not taken[j] and enabled[j]}
     if not unmet:
         return "fair", []
-    return "refine", [s for s in comp if not unmet & enabled_at.get(s, set())]
+    return "refine", [s for s in comp if not _enables_any(graph, s, unmet, by_label)]
