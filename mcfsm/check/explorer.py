@@ -332,6 +332,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             trace_states.append(tail[1])
         return Trace(tuple(trace_states), tuple(trace_steps), note)
 
+    if temporal is not None and not keep_states:
+        seen.clear()  # the state -> index map is not needed any more: free it for the search
     lassos = temporal.lassos(expanded, initial_count) if temporal is not None and complete else {}
     assumes = fairness_words(system) if temporal is not None else ()
     verdicts = []
