@@ -12,11 +12,14 @@ from mcfsm.lang.system import View
 
 from .conftest import ROOT
 
-TEMPORAL_MODELS = ("live_hour_clock", "ewd840", "dining_philosophers", "strong_fairness")
+TEMPORAL_MODELS = ("live_hour_clock", "ewd840", "dining_philosophers", "strong_fairness",
+                   "alternating_bit")
 
 # (model, variant) -> (distinct, total, depth), from the sources cited in each model file
 # (tlaplus/Examples manifests; learntla's spec header, which gives no depth: None).
 PUBLISHED_COUNTS = {
+    ("alternating_bit", "ab_fairness"): (240, 1392, 10),
+    ("alternating_bit", "no_fairness"): (240, 1392, 10),
     ("strong_fairness", "fair_plus_process"): (8, 15, None),
     ("live_hour_clock", "weak_fairness"): (12, 24, 1),
     ("live_hour_clock", "no_fairness"): (12, 24, 1),
@@ -97,10 +100,12 @@ def test_published_verdicts_and_the_flip_without_fairness(results, case):
 
 
 def _fair_action_steps(system: System, f, state) -> set:
-    """Successors of state by fairness constraint f's action that change the state."""
+    """Successors of state by fairness constraint f's action that change the state (and
+    that a state constraint keeps: a dropped successor cannot be taken)."""
     env = {t.name for t in system.instance(f.instance).role.transitions if t.environment}
     return {(key.transition, nxt) for key, nxt in system.successors(state)
-            if nxt != state and f.covers(key.actor, key.transition, frozenset(env))}
+            if nxt != state and f.covers(key.actor, key.transition, frozenset(env))
+            and system.within_bounds(nxt)}
 
 
 def check_lasso_independently(system: System, prop, trace) -> None:
