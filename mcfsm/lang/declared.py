@@ -50,6 +50,7 @@ def check_variable(name: Any, decl: Any, *, owner: str, role: str | None = None)
     """A typed variable (a role's or the system's shared=): an identifier other than
     'state', declared as Var(type, initial) with an immutable type and a hashable initial
     value of that type."""
+    from .initial import alternatives
     from .roles import Var
 
     where = None if role else owner
@@ -70,15 +71,17 @@ def check_variable(name: Any, decl: Any, *, owner: str, role: str | None = None)
             f"variable {name!r} has a mutable type {type_name(decl.type)}; states must "
             "be hashable", role=role, where=where,
             fix="use tuple, frozenset or a frozen record instead of list, set or dict")
-    if not isinstance(decl.initial, decl.type):
-        raise ModelError(
-            f"variable {name!r} has initial value {decl.initial!r}, not of type "
-            f"{type_name(decl.type)}", role=role, where=where,
-            fix="make the initial value match the declared type")
-    try:
-        hash(decl.initial)
-    except TypeError:
-        raise ModelError(f"variable {name!r} has an unhashable initial value {decl.initial!r}",
-                         role=role, where=where,
-                         fix="use tuples and frozensets inside the value, not lists or sets") from None
+    for initial in alternatives(decl.initial):  # one value, or a one_of(...) set of them
+        if not isinstance(initial, decl.type):
+            raise ModelError(
+                f"variable {name!r} has initial value {initial!r}, not of type "
+                f"{type_name(decl.type)}", role=role, where=where,
+                fix="make the initial value match the declared type")
+        try:
+            hash(initial)
+        except TypeError:
+            raise ModelError(f"variable {name!r} has an unhashable initial value {initial!r}",
+                             role=role, where=where,
+                             fix="use tuples and frozensets inside the value, not lists or "
+                                 "sets") from None
     check_text(decl.doc, "Var doc", where=where, role=role)

@@ -8,6 +8,13 @@ Kinds (Stateright's vocabulary, TLC's semantics):
 - deadlock                built in: no reachable non-final state without successors
 - unhandled               built in: no deliverable message that its receiver has no
                           transition for (unspecified reception), unless the role ignores it
+
+Temporal properties hold on every *fair* behaviour (see lang/fairness.py for what fair
+means; with no fairness declared a behaviour may stop anywhere, as in TLA+):
+- eventually(name, pred)          TLA+'s <>P: pred holds at some point of every behaviour
+- leads_to(name, p, q)            TLA+'s P ~> Q: whenever p holds, q holds then or later
+- always_eventually(name, pred)   TLA+'s []<>P: pred holds infinitely often
+A violation is a lasso: a prefix and a cycle a fair behaviour can repeat forever.
 """
 
 from __future__ import annotations
@@ -20,7 +27,18 @@ from ..errors import ModelError
 from .declared import check_clause, check_name, check_text
 from .guard import check_callable
 
-Kind = Literal["always", "sometimes", "step", "deadlock", "unhandled"]
+Kind = Literal["always", "sometimes", "step", "deadlock", "unhandled",
+               "eventually", "leads_to", "always_eventually"]
+
+TEMPORAL_KINDS = ("eventually", "leads_to", "always_eventually")
+_SIGNATURE = {
+    "always": "a function of the state view",
+    "sometimes": "a function of the state view",
+    "step": "a function of (before, step, after)",
+    "eventually": "a function of the state view",
+    "always_eventually": "a function of the state view",
+    "leads_to": "a function of the state view (the 'q' that must follow)",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,20 +48,35 @@ class Property:
     predicate: Callable[..., bool] | None
     clause: str
     doc: str = ""
+    # leads_to only: the state predicate that triggers the obligation (TLA+'s P in P ~> Q)
+    trigger: Callable[..., bool] | None = None
 
     def __post_init__(self) -> None:
         # The name also names trace files: plain letters, digits, '_' and '-'.
         check_name(self.name, "property name", plain=True)
         check_text(self.doc, "doc", prop=self.name)
-        if self.kind in ("always", "sometimes", "step"):
+        if self.kind in _SIGNATURE:
             arity, takes = ((3, "before, step, after") if self.kind == "step"
                             else (1, "the state view"))
             if self.predicate is None:
-                raise ModelError("has no predicate", prop=self.name,
-                                 fix=f"pass a function of {takes}")
+                raise ModelError(f"({self.kind}) has None where a predicate belongs",
+                                 prop=self.name,
+                                 fix=f"pass {_SIGNATURE[self.kind]}, e.g. lambda v: ...")
             check_callable(self.predicate, arity, what="the predicate", takes=takes,
                            prop=self.name)
+            if self.kind == "leads_to":
+                if self.trigger is None:
+                    raise ModelError("(leads_to) has no 'p' (the state that must lead to q)",
+                                     prop=self.name,
+                                     fix="pass leads_to(name, lambda v: <p>, lambda v: <q>, "
+                                         "clause=...)")
+                check_callable(self.trigger, 1, what="the leads_to 'p'", takes=takes,
+                               prop=self.name)
             check_clause(self.clause, "the property", prop=self.name)
+
+    @property
+    def temporal(self) -> bool:
+        return self.kind in TEMPORAL_KINDS
 
 
 def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "") -> Property:
@@ -58,6 +91,24 @@ def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
 def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str,
          doc: str = "") -> Property:
     return Property(name, "step", predicate, clause, doc)
+
+
+def eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,
+               doc: str = "") -> Property:
+    """<>P: on every fair behaviour, predicate holds at some point."""
+    return Property(name, "eventually", predicate, clause, doc)
+
+
+def leads_to(name: str, p: Callable[[Any], bool], q: Callable[[Any], bool], *, clause: str,
+             doc: str = "") -> Property:
+    """P ~> Q: on every fair behaviour, whenever p holds, q holds then or later."""
+    return Property(name, "leads_to", q, clause, doc, trigger=p)
+
+
+def always_eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,
+                      doc: str = "") -> Property:
+    """[]<>P: on every fair behaviour, predicate holds infinitely often."""
+    return Property(name, "always_eventually", predicate, clause, doc)
 
 
 def deadlock_property() -> Property:
