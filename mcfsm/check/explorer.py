@@ -85,6 +85,9 @@ class Result:
     pruned: int  # successors dropped by the state constraint / bounds
     # With explore(..., keep_states=True): whether a state is among those found.
     contains: Callable[[State], bool] | None = None
+    # Filled by check/choices.py (one run per parameter combination): a ChoiceRun per
+    # combination, so reports can say which choices a verdict rests on.
+    per_choice: tuple[Any, ...] = ()
 
     @property
     def ok(self) -> bool:

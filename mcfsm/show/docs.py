@@ -13,7 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..check.explorer import Result, explore
+from ..check.choices import explore_by_choice
+from ..check.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
 from .charts import chart, dot, mermaid
@@ -54,7 +55,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     chosen = [v for v in model.variants if not variants or v in variants]
     for variant in chosen:
         system = model.system(variant)
-        result = explore(system)
+        result = explore_by_choice(system)
         results[variant] = result
         vfolder = folder / variant
         index.append(f"### {variant}: {result.distinct_states:,} states")
