@@ -1,8 +1,15 @@
 """Shared declarations of the migration models: MC service IDs and the messages of the
 spec's information flows. Model files import these, so one message has one declaration.
 
-MC service IDs are written "user@system": the MC service ID of `user` assigned by MC
-system `system` (A, B or C). The user's primary MC system assigns its primary ID.
+The ID abstraction, common to every model:
+- An MC service ID is an opaque value, written "user@system" only so that charts read well.
+  Its domain part names the MC system that assigned it: interconnected MC systems route
+  signalling by it (SIP routing between MC systems), so `system_of` is the one thing a role
+  may read off an ID.
+- No role derives one user's ID from another (there is no `user_of`): a partner MC server
+  looks the ID it assigns up in its provisioning table (X.1.2 item 1b), a server finds the
+  client of an ID in its registrations, and a primary learns a partner ID only from what it
+  is told (X.1.6). A lookup the spec requires is thus a visible read of a table.
 """
 
 from __future__ import annotations
@@ -25,8 +32,23 @@ def system_of(mc_service_id: str) -> str:
     return mc_service_id.rsplit("@", 1)[1]
 
 
-def user_of(mc_service_id: str) -> str:
-    return mc_service_id.rsplit("@", 1)[0]
+def provisioning(users: dict[str, str], systems: tuple[str, ...] = SYSTEMS
+                 ) -> dict[str, frozenset[tuple[str, str]]]:
+    """Per MC system, the MC service IDs it has assigned (X.1.2 item 1b), as pairs
+    (primary MC service ID, ID in this system); a primary's own users map to themselves.
+    `users` maps each user to its primary MC system. Pre-provisioned: the pairs exist
+    before any migration (X.1.6 last sentence)."""
+    return {s: frozenset((mcid(u, home), mcid(u, s)) for u, home in users.items())
+            for s in systems}
+
+
+def lookup(pairs: frozenset, key: str, *, reverse: bool = False) -> str:
+    """The other half of the pair whose first (or, reversed, second) half is `key`; ""
+    when the table has none."""
+    for a, b in pairs:
+        if (b if reverse else a) == key:
+            return a if reverse else b
+    return ""
 
 
 def kms_uri(system: str) -> str:
@@ -47,9 +69,14 @@ class Deregistration(Message, clause="10.16.2.2 step 1; X.1.4.1"):
     mc_service_id: str = M("MC service ID the client de-registers")
 
 
-class MigrationNotification(Message, clause="X.1.6; TS 23.379 10.6.3.3"):
+class MigrationNotification(Message, clause="X.1.6; X.1.4.1; TS 23.379 10.6.3.3 (not in our text)"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
     partner_id: str = M("MC service ID the partner MC system assigned")
+    sequence: int | None = O("registration order (only in the fix_notification_order variants)")
+
+
+class MigrationNotificationAck(Message, clause="X.1.6 (request/response reading of 10.6.3.3)"):
+    primary_id: str = M("MC service ID of the user the notification was about")
 
 
 # -- private calls (10.16.5, TS 23.379 10.7.2.1.1) -------------------------------------------
@@ -58,6 +85,8 @@ class PrivateCallRequest(Message, clause="10.16.5.3 step 1; TS 23.379 10.7.2.1.1
     called_id: str = M("MC service ID of the called party")
     calling_primary_id: str | None = O("the caller's primary MC service ID, when migrated (X.1.7.3)")
     redirection_indication: bool | None = O("call redirection due to migration (CR 000, NOTE 2)")
+    original_called_id: str | None = O("the MC service ID the caller addressed (X.1.7.1 item 7; "
+                                       "X.1.7.2), when a server forwards the call")
 
 
 class PrivateCallRedirection(Message, clause="Table 10.16.5.2-1"):
@@ -82,6 +111,13 @@ class PrivateCallReject(Message, clause="TS 23.379 10.7.2.1.1"):
 class CallRelease(Message, clause="TS 23.379 10.7.2.1.3"):
     calling_id: str = M("MC service ID of the calling party")
     called_id: str = M("MC service ID of the called party")
+    suspension: bool | None = O("the call is released for migration and will be resumed "
+                                "(not in 10.16.3.2 step 1; a parameter)")
+
+
+class CallReleaseResponse(Message, clause="TS 23.379 10.7.2.1.3 (private call release response)"):
+    calling_id: str = M("MC service ID of the party that released")
+    called_id: str = M("MC service ID of the other party")
 
 
 # -- security (TS 33.180 D.2.7) ---------------------------------------------------------------

@@ -150,16 +150,47 @@ def dependency(result: Result, prop: str) -> str | None:
         return "whatever the choices"
     hit_set = {r.choices for r in hits}
     all_set = {r.choices for r in known}
-    for size in (1, 2):
+    return ("only with " + _describe(system, multi, hit_set, all_set, " and ", " or ")
+            if len(hit_set) * 2 <= len(all_set) or _describe(system, multi, hit_set, all_set,
+                                                             " and ", " or ", strict=True)
+            else "except with " + _describe(system, multi, all_set - hit_set, all_set,
+                                            " and ", " or "))
+
+
+def _product(multi: list[str], subset: set[Choices], all_set: set[Choices]
+             ) -> list[tuple[str, set[Any]]] | None:
+    """The fewest parameters whose value sets carve out exactly `subset`, if any do."""
+    for size in range(1, len(multi) + 1):
         for names in itertools.combinations(multi, size):
-            values = [{dict(c)[n] for c in hit_set} for n in names]
-            product = {c for c in all_set
-                       if all(dict(c)[n] in vs for n, vs in zip(names, values))}
-            if product == hit_set:
-                return "only with " + " and ".join(
-                    _choice_words(system, n, vs) for n, vs in zip(names, values))
-    listed = sorted(", ".join(f"{n}={v}" for n, v in c if n in multi) for c in hit_set)
-    return "only with (" + "); (".join(listed) + ")"
+            values = [{dict(c)[n] for c in subset} for n in names]
+            carved = {c for c in all_set
+                      if all(dict(c)[n] in vs for n, vs in zip(names, values))}
+            if carved == subset:
+                return list(zip(names, values))
+    return None
+
+
+def _describe(system: System, multi: list[str], subset: set[Choices], all_set: set[Choices],
+              conj: str, disj: str, strict: bool = False) -> str:
+    """`subset` of the combinations in words: a product of choices ("p=a and q=b"), a
+    union of single choices ("p=a or q=b"), or the list of combinations. With strict, ""
+    unless one of the first two forms fits."""
+    product = _product(multi, subset, all_set)
+    if product is not None:
+        return conj.join(_choice_words(system, n, vs) for n, vs in product)
+    union = []
+    for n in multi:
+        for value in system.params[n].choices:
+            with_value = {c for c in all_set if dict(c)[n] == value}
+            if with_value <= subset:
+                union.append((n, value, with_value))
+    covered = set().union(*(w for _, _, w in union)) if union else set()
+    if covered == subset:
+        return disj.join(f"{n}={v}" for n, v, _ in union)
+    if strict:
+        return ""
+    listed = sorted(", ".join(f"{n}={v}" for n, v in c if n in multi) for c in subset)
+    return "(" + "); (".join(listed) + ")"
 
 
 def per_choice_json(result: Result, prop: str) -> list[dict[str, Any]]:
