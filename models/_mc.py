@@ -59,6 +59,8 @@ def kms_uri(system: str) -> str:
 # -- registration and migration (X.1.4 - X.1.6) ---------------------------------------------
 class Registration(Message, clause="X.1.2 item 6; X.1.6"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
+    sequence: int | None = O("how many times the client has migrated (only in the "
+                             "fix_notification_order variants)")
 
 
 class RegistrationResponse(Message, clause="X.1.6 (MC service IDs in the access token)"):
@@ -73,6 +75,11 @@ class MigrationNotification(Message, clause="X.1.6; X.1.4.1; TS 23.379 10.6.3.3 
     primary_id: str = M("MC service ID of the user in its primary MC system")
     partner_id: str = M("MC service ID the partner MC system assigned")
     sequence: int | None = O("registration order (only in the fix_notification_order variants)")
+
+
+class DepartureNotification(Message, clause="candidate fix (fix_departure_notice): not in the text"):
+    primary_id: str = M("MC service ID of the user in its primary MC system")
+    partner_id: str = M("the partner MC service ID the user no longer holds")
 
 
 class MigrationNotificationAck(Message, clause="X.1.6 (request/response reading of 10.6.3.3)"):
@@ -204,10 +211,25 @@ USER2_PRIMARY = mcid("user2", "A")
 
 
 def record_binding(ctx) -> None:
-    """The primary records the MC service ID a partner assigned (X.1.6)."""
-    primary = ctx.msg.primary_id
+    """The primary records the MC service ID a partner assigned (X.1.6), and remembers every
+    partner ID it was told of (so that it can recognise an older one, CR 000 NOTE 2). With
+    a sequence number (fix_notification_order), an older notification changes nothing."""
+    primary, seq = ctx.msg.primary_id, ctx.msg.sequence
+    ctx.v.told = ctx.v.told | {(ctx.msg.partner_id, primary)}
+    if seq is not None and seq < dict(ctx.v.latest).get(primary, -1):
+        return
+    if seq is not None:
+        ctx.v.latest = frozenset({*(b for b in ctx.v.latest if b[0] != primary), (primary, seq)})
     ctx.v.bindings = frozenset({*(b for b in ctx.v.bindings if b[0] != primary),
                                 (primary, ctx.msg.partner_id)})
+
+
+def record_return(ctx, primary: str) -> None:
+    """The user registers at its primary MC system again: no partner ID is current."""
+    seq = ctx.msg.sequence
+    if seq is not None:
+        ctx.v.latest = frozenset({*(b for b in ctx.v.latest if b[0] != primary), (primary, seq)})
+    ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
 
 
 def primary_binding_fresh(v) -> bool:
@@ -215,7 +237,8 @@ def primary_binding_fresh(v) -> bool:
     primary MC system knows its current MC service ID (none when it is home)."""
     c2 = v["client2"]
     if c2.state != "registered" or any(
-            v.in_flight(m) for m in (MigrationNotification, Registration, Deregistration)):
+            v.in_flight(m) for m in (MigrationNotification, MigrationNotificationAck,
+                                     Registration, Deregistration)):
         return True
     known = dict(v["serverA"].bindings).get(USER2_PRIMARY, "")
     return known == ("" if c2.serving == "A" else c2.current_id)

@@ -101,7 +101,8 @@ def unacknowledged(ctx) -> bool:
 def next_systems(fixed_chain: bool):
     def choose(ctx) -> list[str]:
         if fixed_chain:
-            return [MIGRATION_CHAIN[ctx.v.migrations + 1]]
+            step = ctx.v.migrations + 1
+            return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
         return [s for s in SYSTEMS if s != ctx.v.serving]
     choose.__name__ = "next_system_in_chain" if fixed_chain else "any_other_system"
     return choose
