@@ -442,3 +442,12 @@ def list_(path: Path, as_json: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _add_matrix() -> None:
+    from .matrix_command import matrix_command
+
+    main.add_command(matrix_command)
+
+
+_add_matrix()

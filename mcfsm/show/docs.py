@@ -44,8 +44,10 @@ def _write(path: Path, text: str, written: list[Path]) -> Path:
 
 
 def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
-               svg: bool = True) -> tuple[list[Path], list[str]]:
-    """Write one model's pictures; return the files and the index lines for it."""
+               svg: bool = True, runs: list[tuple[str, str, Result]] | None = None
+               ) -> tuple[list[Path], list[str]]:
+    """Write one model's pictures; return the files and the index lines for it (and add
+    (model, variant, result) of each variant to `runs`, for the traceability matrix)."""
     model = lm.model
     folder = out / model.name
     written: list[Path] = []
@@ -57,6 +59,8 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
         system = model.system(variant)
         result = explore_by_choice(system)
         results[variant] = result
+        if runs is not None:
+            runs.append((model.name, variant, result))
         vfolder = folder / variant
         index.append(f"### {variant}: {result.distinct_states:,} states")
         index.append("")
@@ -124,9 +128,20 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
              "step that received it (red and dashed: still in flight at the end). Each chart "
              "comes as SVG, Mermaid text, an mcfsm trace file (`mcfsm replay`) and ITF (Quint / "
              "Apalache trace viewers).", ""]
+    runs: list[tuple[str, str, Result]] = []
     for lm in loaded:
-        files, lines = model_docs(lm, out, variants=variants, svg=svg)
+        files, lines = model_docs(lm, out, variants=variants, svg=svg, runs=runs)
         written += files
         index += lines
+    clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
+    if clauses is not None and clauses.is_file() and not variants:
+        from .matrix import load_clauses, matrix, matrix_markdown
+
+        records = matrix(load_clauses(clauses), runs)
+        _write(out / "matrix.md", matrix_markdown(records), written)
+        _write(out / "matrix.json", json.dumps(records, indent=1) + "\n", written)
+        index += ["## Traceability", "",
+                  "- [Traceability matrix](matrix.md) ([JSON](matrix.json)): every clause of the "
+                  "spec text against transitions, properties and verdicts", ""]
     _write(out / "README.md", "\n".join(index).rstrip() + "\n", written)
     return written

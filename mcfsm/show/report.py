@@ -87,9 +87,28 @@ def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, 
             if v.status != "unknown" and v.status != expected.get(v.property.name, v.status)]
 
 
+def choices_line(result: Result) -> str | None:
+    """The parameters (silent choices) this run explored, and those the variant pins."""
+    params = result.system.params
+    if not params:
+        return None
+    explored = [f"{n} in {{{', '.join(map(str, p.choices))}}}" for n, p in params.items()
+                if len(p.choices) > 1]
+    pinned = [f"{n}={p.choices[0]}" for n, p in params.items() if len(p.choices) == 1]
+    parts = []
+    if explored:
+        parts.append(f"explored: {'; '.join(explored)} ({len(result.per_choice) or 1} runs)")
+    if pinned:
+        parts.append(f"pinned by this variant: {', '.join(pinned)}")
+    return "  choices " + "; ".join(parts)
+
+
 def result_text(model: str, variant: str, result: Result, *, traces: bool = True,
                 expected: dict[str, str] | None = None) -> list[str]:
     lines = [summary_line(model, variant, result)]
+    choices = choices_line(result)
+    if choices:
+        lines.append(choices)
     width = max((len(v.property.name) for v in result.verdicts), default=10)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
