@@ -45,6 +45,7 @@ from __future__ import annotations
 from _mc import (
     MIGRATION_CHAIN,
     SERVER,
+    SYSTEMS,
     Deregistration,
     GroupAffiliationRequest,
     GroupAffiliationResponse,
@@ -55,7 +56,6 @@ from _mc import (
     RegistrationResponse,
     UserProfileRequest,
     UserProfileResponse,
-    SYSTEMS,
     lookup,
     mcid,
     provisioning,
@@ -426,4 +426,4 @@ model.add_variant("fix_group_lists_partner_ids",
                   lambda: build(make_before_break=False, documents=("all_ids",)),
                   doc="candidate fix: step 3 requires the group document to list the partner MC "
                       "service ID before the client migrates (X.1.7.5 made normative)",
-                  expect={"group-continuity": "violated"})
+                  expect={"group-continuity": "violated"})  # diffed against break_before_make

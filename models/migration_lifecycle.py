@@ -120,6 +120,9 @@ def build(*, make_before_break: bool, calls: bool,
     def begin(ctx, target: str) -> None:
         """Permission held: get the material if it must be downloaded, else authenticate."""
         ctx.v.target = target
+        ctx.v.how = ("command" if ctx.msg is not None and isinstance(ctx.msg, MigrationCommand)
+                     else "explicit" if ctx.msg is not None else "implicit")
+        ctx.v.downloaded = False
         if ctx.params.provisioning == "download" and target != HOME:
             ctx.send(SERVER[HOME], MigrationMaterialRequest(partner_system=target))
         else:
@@ -154,6 +157,7 @@ def build(*, make_before_break: bool, calls: bool,
         return needs_download(ctx, ctx.arg if ctx.arg else ctx.v.target)
 
     def got_material(ctx) -> None:
+        ctx.v.downloaded = True
         authenticate(ctx)
 
     def got_token(ctx) -> None:
@@ -165,6 +169,7 @@ def build(*, make_before_break: bool, calls: bool,
         if make_before_break:
             leave_old(ctx)
         ctx.v.chains = (*ctx.v.chains, kind(old, ctx.v.target))
+        ctx.v.completed = ctx.v.completed | {ctx.v.how + ("+download" if ctx.v.downloaded else "")}
         ctx.v.migrations += 1
         ctx.v.serving = ctx.v.target
         ctx.v.current_id = ctx.msg.mc_service_id
@@ -217,6 +222,9 @@ def build(*, make_before_break: bool, calls: bool,
         variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
                    "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
                    "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
+                   "how": Var(str, ""), "downloaded": Var(bool, False),
+                   "completed": Var(frozenset, frozenset(),
+                                    doc="means of permission (and download) of each migration"),
                    "called": Var(bool, False)},
         transitions=[
             Transition("migrate_with_implicit_permission", "registered", "downloading",
@@ -547,7 +555,7 @@ def build(*, make_before_break: bool, calls: bool,
                                       "or acknowledged before the registration completes"),
         },
         final=lambda v: not v.in_flight() and v["client2"].state == "registered",
-        properties=properties(calls),
+        properties=properties(calls, per_permission=len(permissions) > 1),
     )
 
 
@@ -577,13 +585,19 @@ def registrations_match_client(v) -> bool:
     return holders == set(v["client2"].registered_at)
 
 
+def completed(name: str):
+    def witness(v) -> bool:
+        return name in v["client2"].completed
+    return witness
+
+
 def chain(name: str):
     def witness(v) -> bool:
         return name in v["client2"].chains
     return witness
 
 
-def properties(calls: bool) -> list:
+def properties(calls: bool, per_permission: bool) -> list:
     lifecycle = [
         always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
                doc="the primary always knows the current MC service ID of its migrated user"),
@@ -598,6 +612,14 @@ def properties(calls: bool) -> list:
                    "believes it is registered"),
         *(sometimes(f"chain-{name}-completes", chain(name), clause="X.1.7.4 NOTE; 10.16.3.2")
           for name in ("primary-to-partner", "partner-to-partner", "partner-to-primary")),
+        *(sometimes(f"migration-{name.replace('+', '-with-')}-completes", completed(name),
+                    clause=clause, doc=f"a migration permitted by {name.replace('+', ' with ')} "
+                                       "material ends registered at the new MC system")
+          for name, clause in (("command", "X.1.2 item 3a; X.1.5"),
+                               ("explicit", "X.1.2 item 3b(i); X.1.5"),
+                               ("implicit", "X.1.2 item 3b(ii); X.1.5"),
+                               ("implicit+download", "X.1.2 item 2; X.1.5"))
+          if per_permission),
     ]
     addressing = [
         always("cached-call-connects",

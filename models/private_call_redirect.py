@@ -129,6 +129,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.target = target
         ctx.v.redirected_to = ()
         ctx.v.redirects = 0
+        ctx.v.sent_home = False
         ctx.v.retried_primary = False
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
                                                   redirection_indication=indicated))
@@ -163,6 +164,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.redirects += 1
         ctx.v.redirected_to = (*ctx.v.redirected_to, new_id)
         ctx.v.cached = new_id if new_id != ctx.msg.called_id_primary else ""
+        ctx.v.sent_home = ctx.v.sent_home or new_id == ctx.msg.called_id_primary
         if ctx.msg.kms_uri is not None:
             ctx.v.kms = ctx.v.kms | {system_of(new_id)}
         if redirect_needs_lookup(ctx):
@@ -194,6 +196,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             "calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
             "kms": Var(frozenset, frozenset({"A"})), "redirects": Var(int, 0),
             "redirected_to": Var(tuple, ()), "retried_primary": Var(bool, False),
+            "sent_home": Var(bool, False, doc="this call was redirected to the primary ID"),
         },
         transitions=[
             Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
@@ -264,6 +267,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         return addressed in (USER2_PRIMARY, ctx.v.current_id)
 
     def accept(ctx) -> None:
+        if ctx.msg.calling_id == USER3 and ctx.v.serving != "A":
+            ctx.v.foreign_call_while_migrated = True
         ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id))
 
@@ -277,7 +282,10 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         initial="registered",
         final=["registered"],
         variables={"serving": Var(str, "A"), "current_id": Var(str, USER2_PRIMARY),
-                   "pending": Var(str, ""), "migrations": Var(int, 0)},
+                   "pending": Var(str, ""), "migrations": Var(int, 0),
+                   "foreign_call_while_migrated": Var(bool, False,
+                                                      doc="it accepted user 3's call while "
+                                                          "migrated (for a witness)")},
         transitions=[
             Transition("migrate", "registered", "migrating", conditions=[may_migrate],
                        choices=next_system, after=[migrate],
@@ -585,8 +593,12 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                   final=lambda v: not v.in_flight() and all(
                       v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
                   and v["client2"].state == "registered",
-                  properties=properties(migration_indication, returns=max_migrations >= 3
-                                        or not fixed_chain, second_call=client1_calls >= 2))
+                  properties=properties(
+                      migration_indication, returns=max_migrations >= 3 or not fixed_chain,
+                      second_call=client1_calls >= 2,
+                      sent_home="redirect_to_primary" in params["departed_policy"].choices
+                      or ("note2_server" in params
+                          and "partner" in params["note2_server"].choices)))
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -649,7 +661,8 @@ def connected_where_registered(v) -> bool:
     return c1.state == "connected" and c1.redirects >= 1 and c1.target == c2.current_id
 
 
-def properties(migration_indication: bool, *, returns: bool, second_call: bool) -> list:
+def properties(migration_indication: bool, *, returns: bool, second_call: bool,
+               sent_home: bool) -> list:
     out = [
         always("primary-binding-fresh", primary_binding_fresh,
                clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6",
@@ -683,16 +696,25 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool) 
                   clause="10.16.5.3 step 4; TS 33.180 (the caller holds the target's KMS URI)",
                   doc="a protected call set up with the KMS URI of the migrated user's domain"),
         sometimes("foreign-caller-connects",
-                  lambda v: v["client3"].state == "connected" and v["client2"].serving != "A",
+                  lambda v: v["client3"].state == "connected"
+                  and v["client2"].foreign_call_while_migrated,
                   clause="10.16.5.3; CR 000 step 2; TS 23.379",
-                  doc="client 3 (MC system C) connects to user 2 while user 2 is migrated"),
+                  doc="client 3 (MC system C) reaches user 2 while user 2 is migrated"),
     ]
+    if sent_home:
+        out.append(sometimes(
+            "call-connects-after-redirection-to-primary-id",
+            lambda v: v["client1"].state == "connected" and v["client1"].sent_home,
+            clause="10.16.5.3; CR 000 NOTE 2; X.1.7.1 item 6b",
+            doc="a partner that user 2 has left sends the caller back to the primary MC "
+                "service ID, and the call then connects"))
     if second_call:
-        out.append(sometimes("cached-call-connects",
-                  lambda v: v["client1"].state == "connected" and v["client1"].calls == 2
-                  and v["client1"].redirects == 0 and v["client1"].target != USER2_PRIMARY,
-                  clause="X.1.7.1 item 6a",
-                  doc="a second call by the cached partner ID connects without redirection"))
+        out.append(sometimes(
+            "cached-call-connects",
+            lambda v: v["client1"].state == "connected" and v["client1"].calls == 2
+            and v["client1"].redirects == 0 and v["client1"].target != USER2_PRIMARY,
+            clause="X.1.7.1 item 6a",
+            doc="a second call by the cached partner ID connects without redirection"))
     if returns:
         out.append(sometimes("user2-returns-to-primary",
                              lambda v: v["client2"].migrations >= 2 and v["client2"].serving == "A"
@@ -744,6 +766,7 @@ model.add_variant(
     "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **CR000,
                              pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
     doc="CRs 001 and 000: explores notification, note2_server and otherwise",
+    baseline="cr_kms_uri",
     expect={"primary-binding-fresh": "violated", "redirects-never-loop": "violated",
             "call-not-refused-before-notification": "violated",
             "note2-never-names-stale-id": "violated"})
@@ -755,7 +778,7 @@ model.add_variant(
     doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included)",
     expect={"primary-binding-fresh": "violated", "redirects-never-loop": "violated",
             "call-not-refused-before-notification": "violated",
-            "note2-never-names-stale-id": "violated"})
+            "note2-never-names-stale-id": "violated"}, baseline="cr_both")
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **CR000)
@@ -767,7 +790,7 @@ model.add_variant(
     doc="candidate fix: the registration and the notification carry the client's migration "
         "count; the primary ignores an older notification (one-way notification kept)",
     expect={"redirects-never-loop": "violated",
-            "call-not-refused-before-notification": "violated"})
+            "call-not-refused-before-notification": "violated"}, baseline="cr_both")
 model.add_variant(
     "fix_hold_until_informed",
     lambda: build(**FIXED_TEXT, pinned={"notification": ONE_WAY, "uninformed_primary": ("hold",),
@@ -775,7 +798,7 @@ model.add_variant(
     doc="candidate fix: the primary holds a call for a user of whom it has no notification "
         "yet, and redirects (or delivers) it when the notification (or the user) arrives",
     expect={"primary-binding-fresh": "violated", "redirects-never-loop": "violated",
-            "note2-never-names-stale-id": "violated"})
+            "note2-never-names-stale-id": "violated"}, baseline="cr_both")
 model.add_variant(
     "fix_departure_notice",
     lambda: build(**FIXED_TEXT, departure_notice=True, sequence_numbers=True,
@@ -783,4 +806,4 @@ model.add_variant(
                           "note2_server": ("primary",)}),
     doc="candidate fix: a partner tells the primary that the user left it, so that the "
         "primary holds calls until it knows the new ID (on top of the two fixes above)",
-    expect={})
+    expect={}, baseline="cr_both")

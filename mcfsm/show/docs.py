@@ -108,11 +108,14 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     if len(chosen) > 1:
         first = chosen[0]
         for other in chosen[1:]:
-            d = diff(Side(f"{model.name} [{first}]", model.system(first), results[first]),
+            base = model.variants[other].baseline or first
+            if base not in results:
+                continue
+            d = diff(Side(f"{model.name} [{base}]", model.system(base), results[base]),
                      Side(f"{model.name} [{other}]", model.system(other), results[other]))
-            path = _write(folder / f"diff-{first}-vs-{other}.md",
-                          diff_markdown(d, f"CR diff: {model.name}, {first} vs {other}"), written)
-            index.append(f"- CR diff [{first} vs {other}]({path.relative_to(out).as_posix()})")
+            path = _write(folder / f"diff-{base}-vs-{other}.md",
+                          diff_markdown(d, f"CR diff: {model.name}, {base} vs {other}"), written)
+            index.append(f"- CR diff [{base} vs {other}]({path.relative_to(out).as_posix()})")
         index.append("")
     return written, index
 

@@ -56,6 +56,11 @@ def finding_class(result: Result, v: Verdict) -> str | None:
         return "witness never reached"
     depends = dependency(result, v.property.name)
     if depends is None or depends == "whatever the choices":
+        pinned = [f"{n}={p.choices[0]}" for n, p in result.system.params.items()
+                  if len(p.choices) == 1]
+        if pinned:
+            return ("gap in the text, unless a choice this variant pins explains it ("
+                    + ", ".join(pinned) + ")")
         return "gap in the text"
     names = [n for n in result.system.params if f"{n}=" in depends or f"{n} in" in depends]
     return "depends on choice " + " and ".join(names)
