@@ -97,6 +97,7 @@ def build(*, make_before_break: bool, calls: bool,
           permissions: tuple[str, ...] = ("implicit",),
           provisionings: tuple[str, ...] = ("pre_provisioned",),
           notifications: tuple[str, ...] = ("one_way", "acknowledged"),
+          late_calls: tuple[str, ...] = ("refuse",),
           fixed_chain: bool = True) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and the call of
     the migrated user); the tuples are the parameter choices explored."""
@@ -137,6 +138,7 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
 
     def leave_old(ctx) -> None:
+        ctx.v.left = ctx.v.serving
         ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
         ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
 
@@ -186,10 +188,14 @@ def build(*, make_before_break: bool, calls: bool,
         return not ctx.v.called and ctx.v.serving != HOME
 
     def accept_call(ctx) -> None:
+        if ctx.sender not in {SERVER[s] for s in ctx.v.registered_at}:
+            ctx.v.accepted_late = True
         ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id))
 
     def served_by_sender(ctx) -> bool:
+        if ctx.params.late_call == "accept" and ctx.sender == SERVER[ctx.v.left]:
+            return True  # de-registration sent, but not yet confirmed: still reachable there
         return ctx.sender in {SERVER[s] for s in ctx.v.registered_at}
 
     def not_served_by_sender(ctx) -> bool:
@@ -210,7 +216,8 @@ def build(*, make_before_break: bool, calls: bool,
         Transition(PrivateCallRequest, ["registered", *busy], None,
                    name="refuse_call_from_old_system", conditions=[not_served_by_sender],
                    after=[refuse_call], sends=[PrivateCallReject],
-                   clause="spec silent: a call delivered by a system the client has left"),
+                   clause="X.1.4.1 silent on calls after the de-registration is sent "
+                          "(late_call=refuse, or not the system just left)"),
         Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
                    clause="X.1.7.3"),
     ]
@@ -222,7 +229,9 @@ def build(*, make_before_break: bool, calls: bool,
         variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
                    "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
                    "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
-                   "how": Var(str, ""), "downloaded": Var(bool, False),
+                   "how": Var(str, ""), "downloaded": Var(bool, False), "left": Var(str, "A"),
+                   "accepted_late": Var(bool, False,
+                                        doc="it accepted a call after its de-registration"),
                    "completed": Var(frozenset, frozenset(),
                                     doc="means of permission (and download) of each migration"),
                    "called": Var(bool, False)},
@@ -550,12 +559,17 @@ def build(*, make_before_break: bool, calls: bool,
                                 doc="how migration is permitted"),
             "provisioning": Param(provisionings, clause="X.1.2 items 1-2; X.1.5",
                                   doc="whether migration material is on the UE or downloaded"),
+            "late_call": Param(late_calls, clause="X.1.4.1 (de-registration; no response "
+                                                  "defined)",
+                               doc="whether a client accepts a call that the MC system it has "
+                                   "just sent its de-registration to still delivers"),
             "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent)",
                                   doc="whether the partner's notice to the primary is one-way "
                                       "or acknowledged before the registration completes"),
         },
         final=lambda v: not v.in_flight() and v["client2"].state == "registered",
-        properties=properties(calls, per_permission=len(permissions) > 1),
+        properties=properties(calls, per_permission=len(permissions) > 1,
+                              late_call_explored=len(late_calls) > 1),
     )
 
 
@@ -597,7 +611,7 @@ def chain(name: str):
     return witness
 
 
-def properties(calls: bool, per_permission: bool) -> list:
+def properties(calls: bool, per_permission: bool, late_call_explored: bool) -> list:
     lifecycle = [
         always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
                doc="the primary always knows the current MC service ID of its migrated user"),
@@ -622,6 +636,11 @@ def properties(calls: bool, per_permission: bool) -> list:
           if per_permission),
     ]
     addressing = [
+        *([sometimes("call-accepted-after-deregistration-sent",
+                     lambda v: v["client2"].accepted_late and v["client1"].state == "connected",
+                     clause="X.1.4.1 (late_call=accept)",
+                     doc="user 2 answers a call the system it is leaving still delivers")]
+          if late_call_explored else []),
         always("cached-call-connects",
                lambda v: not (v["client1"].state == "failed" and v["client1"].used_cache),
                clause="X.1.7.1 items 6a-6b",
@@ -642,9 +661,11 @@ model.add_variant("break_before_make", lambda: build(make_before_break=False, ca
                       "addressing while migrated (one-way notification)",
                   expect={"always-registered": "violated", "primary-binding-fresh": "violated",
                           "cached-call-connects": "violated"})
-model.add_variant("make_before_break", lambda: build(make_before_break=True, calls=True),
+model.add_variant("make_before_break", lambda: build(make_before_break=True, calls=True,
+                                                     notifications=("one_way",),
+                                                     late_calls=("refuse", "accept")),
                   doc="X.1.4.1: register at the new MC system before de-registering from the old; "
-                      "addressing while migrated",
+                      "addressing while migrated; explores late_call (one-way notification)",
                   expect={"primary-binding-fresh": "violated", "cached-call-connects": "violated"})
 model.add_variant("permission_and_provisioning",
                   lambda: build(make_before_break=False, calls=False,
