@@ -112,20 +112,20 @@ def covers(row: Ref, ref: Ref) -> bool:
 
 def load_clauses(path: Path) -> list[ClauseRow]:
     if not path.is_file():
-        raise UsageError(f"no clause list at {path}",
-                         fix="keep one row per clause in models/clauses.txt or pass --clauses FILE")
+        raise UsageError(f"no clause list at {path}: keep one row per clause in "
+                         "models/clauses.txt or pass --clauses FILE")
     rows = []
     for n, line in enumerate(path.read_text().splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cols = [c.strip() for c in line.split(" | ")]
         if len(cols) < 3:
-            raise UsageError(f"{path}:{n}: a row needs 'id | file | summary'",
-                             fix="separate the columns with ' | '")
+            raise UsageError(f"{path}:{n}: a row needs 'id | file | summary' "
+                             "(columns separated by ' | ')")
         ref = parse_ref(cols[0])
         if ref is None:
-            raise UsageError(f"{path}:{n}: cannot read clause id {cols[0]!r}",
-                             fix="start the id with a clause number, 'X.1...', 'Table ...' or 'CR nnn'")
+            raise UsageError(f"{path}:{n}: cannot read clause id {cols[0]!r}; start it with a "
+                             "clause number, 'X.1...', 'Table ...' or 'CR nnn'")
         reason = cols[3].removeprefix("not modelled:").strip() if len(cols) > 3 else ""
         rows.append(ClauseRow(cols[0], cols[1], cols[2], reason, ref))
     return rows
