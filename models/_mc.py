@@ -96,7 +96,7 @@ class PrivateCallRequest(Message, clause="10.16.5.3 step 1; TS 23.379 10.7.2.1.1
                                        "X.1.7.2), when a server forwards the call")
 
 
-class PrivateCallRedirection(Message, clause="Table 10.16.5.2-1"):
+class PrivateCallRedirection(Message, clause="10.16.5.2; Table 10.16.5.2-1"):
     calling_id: str = M("MC service ID of the MC service user initiating the private call")
     called_id_primary: str = M("MC service ID of the target from its primary MC system")
     called_id_migrated: str = M("MC service ID of the target from its migrated MC system")

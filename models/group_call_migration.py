@@ -316,7 +316,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                        sends=[GroupAffiliationResponse, GroupCallLateEntry],
                        label="affiliates the MC service ID (if the group document lists it); "
                              "late entry into the ongoing call",
-                       clause="10.8.3.1; 10.16.2.2 steps 3-4; X.1.7.5"),
+                       clause="10.8.3.1; 10.16.2.2; 10.16.2.2 steps 3-4; X.1.2 item 7; X.1.7.5"),
             Transition(GroupAffiliationRequest, "serving", None, name="forward_affiliation",
                        conditions=[is_partner], after=[forward_to_host],
                        sends=[GroupAffiliationRequest],
@@ -375,7 +375,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         properties=[
             always("group-continuity",
                    lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
-                   clause="10.16.2.1; X.1.7.4",
+                   clause="10.16.2.1; 10.16.2.2 pre-condition 1; X.1.7.4",
                    doc="while the group call is ongoing, client 1 receives it in some system",
                    finding="documented trade-off (X.1.7.4: break-before-make leaves a period "
                            "without the group call's media)"),

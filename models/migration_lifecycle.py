@@ -538,7 +538,7 @@ def build(*, make_before_break: bool, calls: bool,
                                 sends=[AccessToken],
                                 label="validates the user with the primary IdMS certificate "
                                       "and issues an access token",
-                                clause="X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
+                                clause="X.1.3.1; X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
     )
 
     return System(

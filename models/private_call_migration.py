@@ -450,7 +450,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             always("suspended-call-resumed-once", resumed_at_most_once, clause="10.16.3.2 step 3",
                    doc="a suspended private call is re-initiated at most once per migration"),
             always("suspended-call-not-lost", suspended_call_not_lost,
-                   clause="10.16.3.1; 10.16.3.2 step 3 and NOTE 3",
+                   clause="10.16.3.1; 10.16.3.2 pre-condition 1; 10.16.3.2 step 3 and NOTE 3",
                    doc="the re-initiated private call is not refused, whatever the cause"),
             step("release-not-overtaken", release_not_overtaken,
                  clause="10.16.3.2 steps 1 and 3",

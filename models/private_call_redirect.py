@@ -202,7 +202,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
                        conditions=[may_call], after=[call_primary], sends=[PrivateCallRequest],
                        environment=True, label="calls user 2 by its primary MC service ID",
-                       clause="10.16.5.3 step 1; X.1.7.1 item 5"),
+                       clause="10.16.5.3 step 1; X.1.7.1 items 1 and 5"),
             Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
                        conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
                        environment=True,
@@ -294,7 +294,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                              "at the new one",
                        clause="10.16.3.2 pre-condition 2; X.1.2 items 5-6; X.1.7.4 NOTE"),
             Transition(RegistrationResponse, "migrating", "registered", after=[registered],
-                       clause="X.1.6 (the MC service IDs of the access token)"),
+                       clause="X.1.6 (the MC service IDs of the access token); "
+                              "X.1.7.1 items 2-3"),
             Transition(PrivateCallRequest, "registered", None, name="accept_call",
                        conditions=[from_serving, addressed_me], after=[accept],
                        sends=[PrivateCallAccept],
@@ -489,7 +490,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition(Registration, "serving", None, after=[on_registration],
                        sends=[RegistrationResponse, MigrationNotification, pcr],
                        label="registers the user; a partner informs the primary MC system",
-                       clause="X.1.6; X.1.2 item 1b; spec silent on a return: the primary learns "
+                       clause="X.1.6; X.1.2 item 1b; X.1.3; spec silent on a return: the primary learns "
                               "it from the registration with the primary MC service ID"),
             Transition(MigrationNotificationAck, "serving", None, after=[on_ack],
                        sends=[RegistrationResponse],
@@ -508,13 +509,14 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6"),
             Transition(pcr, "serving", None, name="interwork", conditions=[branch("interwork")],
                        after=[interwork], sends=[pcr],
-                       clause="10.16.5.3 step 4 (MC systems interconnected)"),
+                       clause="10.16.5.3 pre-condition 1; 10.16.5.3 step 4 (MC systems "
+                              "interconnected)"),
             Transition(pcr, "serving", None, name="deliver", conditions=[branch("deliver")],
                        after=[deliver], sends=[pcr], clause="TS 23.379 10.7.2.1.1; X.1.7.2"),
             Transition(pcr, "serving", None, name="redirect", conditions=[branch("redirect")],
                        after=[redirect], sends=[red],
                        label="checks that user 2 has migrated and sends a private call redirection",
-                       clause="10.16.5.3 steps 2-3; X.1.7.1 item 6"),
+                       clause="10.16.5.3 pre-condition 2; 10.16.5.3 steps 2-3; X.1.7.1 item 6"),
             Transition(pcr, "serving", None, name="otherwise_reject",
                        conditions=[branch("otherwise_reject")], after=[reject("not registered")],
                        sends=[rej], clause="CR 000 10.16.5.3 step 2 otherwise (TS 23.379: the "

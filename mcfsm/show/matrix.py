@@ -155,6 +155,11 @@ def matrix(clauses: list[ClauseRow], runs: list[tuple[str, str, Result]]) -> lis
                     if mkey not in seen:
                         seen.add(mkey)
                         realisers += [(mkey, r) for r in refs_of(getattr(msg, "clause", "") or "")]
+        for pname, param in result.system.params.items():
+            pkey = f"{model}: parameter {pname}"
+            if pkey not in seen:
+                seen.add(pkey)
+                realisers += [(pkey, r) for r in refs_of(param.clause)]
         for p in result.system.properties:
             pkey = f"{model}: {p.name}"
             if pkey not in seen:
