@@ -25,9 +25,13 @@ Assumptions
   registration (X.1.6); a server finds a client by its registration.
 - Left out: media, floor control, the KMS's own security procedures (a lookup returns the
   URI of the ID's domain), and explicit/commanded permission (migration_lifecycle.py).
-- Forced, not chosen: a client that has sent its de-registration refuses calls the old
-  system still delivers (it no longer has service there, X.1.4.1); a server that has
-  de-registered the user does not deliver to it.
+- Pinned here, explored elsewhere: a client that has sent its de-registration refuses
+  calls the old system still delivers (late_call=refuse; migration_lifecycle.py explores
+  accepting them). A server that has de-registered the user does not deliver to it.
+- Forced, not chosen: with CR 001 the KMS URI is always in the redirection, because every
+  call here is protected and CR 001's summary returns it "if the end-to-end encryption is
+  required" (the element is optional only for unprotected calls). Calls are protected
+  because that is the case the Editor's note and CR 001 are about.
 
 Silent choices (parameters; every variant explores those it does not pin):
 - notification (pre-condition 3 refers to clause 10.6.3.3 of TS 23.379, which is not in our
@@ -303,10 +307,12 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition(PrivateCallRequest, "registered", None, name="refuse_call_from_old_system",
                        conditions=[lambda ctx: not from_serving(ctx)], after=[refuse],
                        sends=[PrivateCallReject],
-                       clause="forced: a call delivered by a system the client has left (X.1.4.1)"),
+                       clause="X.1.4.1: a call delivered by a system the client has left "
+                              "(late_call=refuse, see migration_lifecycle)"),
             Transition(PrivateCallRequest, "migrating", None, name="refuse_call_while_migrating",
                        after=[refuse], sends=[PrivateCallReject],
-                       clause="forced: a call arriving after the de-registration (X.1.4.1)"),
+                       clause="X.1.4.1: a call arriving after the de-registration "
+                              "(late_call=refuse, see migration_lifecycle)"),
         ],
     )
 
@@ -677,7 +683,8 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                doc="the primary sends private call redirections only to callers of its own "
                    "MC system", finding="CR demonstration (CR 000's same-system check)"),
         always("e2e-kms-uri-known", e2e_kms_uri_known,
-               clause="CR 001 Table 10.16.5.2-1 NOTE; 10.16.5.3 NOTE; TS 33.180",
+               clause="CR 001 Table 10.16.5.2-1 NOTE; 10.16.5.3 NOTE; CR 000 10.16.5.3 NOTE 1; "
+                      "TS 33.180",
                doc="a protected call is set up only with the KMS URI of the target's domain",
                finding="CR demonstration (CR 001's KMS URI element)"),
         step("call-not-refused-before-notification", not_refused_before_notification,
