@@ -1,6 +1,8 @@
 """Mutation test of the bundled models: does some verdict notice when a model is broken?
 
-    .venv/bin/python benchmarks/mutation.py [MODEL ...]   (default: the two fastest models)
+    .venv/bin/python benchmarks/mutation.py [MODEL[:VARIANT,...] ...]
+    (default: group_call_migration:break_before_make,make_before_break and
+     private_call_migration:as_published,fix_release_then_migrate)
 
 Each mutant changes one transition of one role in a built variant (the system's dispatch
 tables are patched; the model files are untouched):
@@ -29,7 +31,8 @@ from mcfsm.check.choices import dependency, explore_by_choice
 from mcfsm.lang.loader import load_path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODELS = ("group_call_migration", "private_call_migration")
+DEFAULT_MODELS = ("group_call_migration:break_before_make,make_before_break",
+                  "private_call_migration:as_published,fix_release_then_migrate")
 
 Mutator = Callable[[System], None]
 
@@ -94,9 +97,10 @@ def choice_mutants(system: System) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"drop-choice:{name}={p.choices[-1]}", {name: p.choices[0]}
 
 
-def run_model(model_name: str) -> tuple[int, int, list[str]]:
+def run_model(spec: str) -> tuple[int, int, list[str]]:
+    model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
-    variants = list(lm.model.variants)
+    variants = chosen.split(",") if chosen else list(lm.model.variants)
     baseline = {v: signature(lm.model.system(v)) for v in variants}
     names: dict[str, list[tuple[str, Mutator]]] = {}
     for v in variants:
@@ -117,15 +121,17 @@ def run_model(model_name: str) -> tuple[int, int, list[str]]:
             if dead:
                 break
         killed += dead
+        print(f"  {'killed  ' if dead else 'SURVIVED'} {label}", flush=True)
         if not dead:
             survivors.append(label)
     for v in variants:
         for label, pins in choice_mutants(lm.model.system(v)):
             total += 1
             system = lm.model.variants[v].build().restricted(pins)
-            if signature(system) != baseline[v]:
-                killed += 1
-            else:
+            dead = signature(system) != baseline[v]
+            killed += dead
+            print(f"  {'killed  ' if dead else 'SURVIVED'} {label} [{v}]", flush=True)
+            if not dead:
                 survivors.append(f"{label} [{v}]")
     return killed, total, survivors
 

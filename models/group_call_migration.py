@@ -379,6 +379,9 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                    doc="while the group call is ongoing, client 1 receives it in some system",
                    finding="documented trade-off (X.1.7.4: break-before-make leaves a period "
                            "without the group call's media)"),
+            always("registration-consistent", registration_consistent,
+                   clause="10.16.2.2 steps 1-2; X.1.4.1",
+                   doc="quiescent: client 1 is registered exactly where it believes it is"),
             always("affiliation-consistent", affiliation_consistent,
                    clause="10.8.3.1; 10.8.4.2; 10.16.2.2 steps 1 and 3",
                    doc="quiescent: A has user 1 affiliated exactly under the IDs the client "
@@ -401,6 +404,17 @@ def late_entry_after(kind: str):
         return (kind in c1.late_entries and c1.last_kind == kind and c1.state == "joined"
                 and v["serverA"].call_ongoing)
     return witness
+
+
+def registration_consistent(v) -> bool:
+    """Quiescent: the servers that have client 1 registered are those it believes it is
+    registered at (the current system, and the old one while making before breaking)."""
+    if v.in_flight():
+        return True
+    c1 = v["client1"]
+    believed = {system_of(c1.my_id)} | ({c1.old_system} if c1.old_system else set())
+    holders = {s for s in SYSTEMS for _, who in v[SERVER[s]].registered if who == "client1"}
+    return holders == believed
 
 
 def affiliation_consistent(v) -> bool:
