@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from mcfsm import ModelError, System
+from mcfsm import Budget, ModelError, System
 from mcfsm.check.choices import dependency, explore_by_choice
 from mcfsm.lang.loader import load_path
 
@@ -37,8 +37,11 @@ DEFAULT_MODELS = ("group_call_migration:break_before_make,make_before_break",
 Mutator = Callable[[System], None]
 
 
-def signature(system: System) -> dict[str, tuple[str, str | None]]:
-    result = explore_by_choice(system)
+def signature(system: System, limit: int | None = None) -> dict[str, tuple[str, str | None]]:
+    """Verdicts and the choices they rest on. A mutant whose state space outgrows `limit`
+    (several times the original's) is cut short: its verdicts read "unknown", which counts
+    as a change (the bounded model became unbounded or much larger)."""
+    result = explore_by_choice(system, Budget(max_states=limit))
     return {v.property.name: (v.status, dependency(result, v.property.name))
             for v in result.verdicts}
 
@@ -102,6 +105,8 @@ def run_model(spec: str) -> tuple[int, int, list[str]]:
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
     baseline = {v: signature(lm.model.system(v)) for v in variants}
+    limit = {v: 4 * explore_by_choice(lm.model.system(v)).distinct_states + 1000
+             for v in variants}
     names: dict[str, list[tuple[str, Mutator]]] = {}
     for v in variants:
         for label, mutate in mutants(lm.model.system(v)):
@@ -115,7 +120,7 @@ def run_model(spec: str) -> tuple[int, int, list[str]]:
             system = lm.model.variants[variant].build()  # a fresh system per mutant
             try:
                 mutate(system)
-                dead = signature(system) != baseline[variant]
+                dead = signature(system, limit[variant]) != baseline[variant]
             except ModelError:
                 dead = True  # the checker reports the broken model
             if dead:
@@ -128,7 +133,7 @@ def run_model(spec: str) -> tuple[int, int, list[str]]:
         for label, pins in choice_mutants(lm.model.system(v)):
             total += 1
             system = lm.model.variants[v].build().restricted(pins)
-            dead = signature(system) != baseline[v]
+            dead = signature(system, limit[v]) != baseline[v]
             killed += dead
             print(f"  {'killed  ' if dead else 'SURVIVED'} {label} [{v}]", flush=True)
             if not dead:
