@@ -119,6 +119,12 @@ def migrate(ctx) -> None:
 def registered(ctx) -> None:
     ctx.v.my_id = ctx.msg.mc_service_id
     ctx.v.serving = ctx.v.pending
+    if ctx.v.serving == HOME:
+        ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
+
+
+def got_profile(ctx) -> None:
+    ctx.v.profile = ctx.v.serving
 
 
 def at_partner(ctx) -> bool:
@@ -156,6 +162,7 @@ def build_migrating_client(fixed_chain: bool) -> Role:
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
                    "migrations": Var(int, 0), "last_kind": Var(str, ""),
                    "suspended": Var(bool, False), "resumptions": Var(int, 0),
+                   "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
                    "resumed_after": Var(frozenset, frozenset())},
         transitions=[
             Transition("release_for_migration", "in_call", "releasing",
@@ -184,7 +191,7 @@ def build_migrating_client(fixed_chain: bool) -> Role:
             Transition(RegistrationResponse, "registering", "ready", name="registered_at_primary",
                        conditions=[at_primary], after=[registered],
                        clause="X.1.7 (the primary MC system's profile is remembered)"),
-            Transition(UserProfileResponse, "retrieving_profile", "ready",
+            Transition(UserProfileResponse, "retrieving_profile", "ready", after=[got_profile],
                        clause="10.16.3.2 step 2; 10.1.4.3.2"),
             Transition("resume_call", "ready", "resuming", after=[resume_call],
                        sends=[PrivateCallRequest],
@@ -397,6 +404,18 @@ def note3_does_not_block(before, key, after) -> bool:
     return not (refused_resumption(key, before) and before["client2"].state == "in_other_call")
 
 
+def profile_before_new_call(before, key, after) -> bool:
+    """Step 3 comes after step 2: the new call is made with the profile of the MC system
+    the client is in."""
+    c1 = before["client1"]
+    return key.transition != "resume_call" or c1.profile == c1.serving
+
+
+def waits_only_when_told(v) -> bool:
+    return v["client2"].state != "awaiting_resumption" or \
+        v.params.suspension_indication == "present"
+
+
 def registration_consistent(v) -> bool:
     """When client 1 is settled (not between de-registration and registration) and no
     registration is in flight, exactly one server has it registered, under the MC service
@@ -460,6 +479,14 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                  clause="10.16.3.2 NOTE 3",
                  doc="client 2 never refuses the re-initiated call because it took another call "
                      "in the meantime"),
+            step("profile-before-new-call", profile_before_new_call,
+                 clause="10.16.3.2 steps 2-3",
+                 doc="the new private call is initiated with the user profile of the MC system "
+                     "the client is in"),
+            always("client2-waits-only-when-told", waits_only_when_told,
+                   clause="10.16.3.2 step 1; NOTE 3",
+                   doc="client 2 waits for a resumption only when the release said the call "
+                       "is suspended"),
             always("registration-consistent", registration_consistent,
                    clause="X.1.4.1; 10.16.3.2 NOTE 1",
                    doc="a settled client 1 is registered at exactly one server, under the ID "
