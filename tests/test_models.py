@@ -73,8 +73,8 @@ PER_CHOICE = {
         'only with group_document=all_ids',
     ('group_call_migration', 'free_chain', 'late-entry-after-partner-to-primary'):
         'only with group_document=all_ids',
-    ('migration_lifecycle', 'make_before_break', 'primary-binding-fresh'):
-        'only with notification=one_way',
+    ('migration_lifecycle', 'make_before_break', 'call-accepted-after-deregistration-sent'):
+        'only with late_call=accept',
     ('migration_lifecycle', 'permission_and_provisioning', 'primary-binding-fresh'):
         'only with notification=one_way',
     ('migration_lifecycle', 'permission_and_provisioning', 'migration-command-completes'):
