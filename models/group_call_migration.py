@@ -123,7 +123,11 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         return not at_partner(ctx)
 
     def affiliate(ctx) -> None:
-        """Step 3: request affiliation to G with the MC service ID of the new MC system."""
+        """Step 3: request affiliation to G with the MC service ID of the new MC system
+        (the group is among those of the user profile, X.1.2 item 7)."""
+        if ctx.msg is not None and isinstance(ctx.msg, UserProfileResponse) \
+                and GROUP not in ctx.msg.groups:
+            return
         ctx.send(SERVER[system_of(ctx.v.my_id)],
                  GroupAffiliationRequest(group_id=GROUP, mc_service_id=ctx.v.my_id))
 
@@ -136,9 +140,11 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         ctx.v.old_system = ""
 
     def for_current_id(ctx) -> bool:
-        return ctx.msg.mc_service_id == ctx.v.my_id
+        return ctx.msg.mc_service_id == ctx.v.my_id and ctx.msg.group_id == GROUP
 
     def call_ended(ctx) -> None:
+        if ctx.msg.group_id != GROUP:  # another group's call (none in this model)
+            return
         ctx.v.call_over = True
         ctx.v.joined = frozenset()
 
@@ -151,7 +157,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         return not ctx.msg.accepted
 
     def accepted(ctx) -> bool:
-        return ctx.msg.accepted
+        return ctx.msg.accepted and ctx.msg.group_id == GROUP
 
     def refused_and_holding(ctx) -> bool:
         return refused(ctx) and bool(ctx.v.old_system) and not ctx.v.call_over
@@ -251,7 +257,8 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
     def is_host(ctx) -> bool:
-        return ctx.v.system == HOME
+        """The group is defined in this MC system (its ID's domain, 10.8.3.2)."""
+        return system_of(ctx.msg.group_id) == ctx.v.system
 
     def is_partner(ctx) -> bool:
         return not is_host(ctx)

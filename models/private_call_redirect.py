@@ -161,7 +161,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         return not known and (kms_prescribed or ctx.params.kms_without_uri == "lookup")
 
     def can_follow(ctx) -> bool:
-        return ctx.v.redirects < MAX_REDIRECTIONS and ctx.msg.called_id_primary == USER2_PRIMARY
+        return (ctx.v.redirects < MAX_REDIRECTIONS and ctx.msg.called_id_primary == USER2_PRIMARY
+                and ctx.msg.redirection_reason == "migrated")
 
     def follow_redirection(ctx) -> None:
         new_id = ctx.msg.called_id_migrated
@@ -182,7 +183,10 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         setup(ctx, ctx.v.target)
 
     def may_retry_primary(ctx) -> bool:
-        return ctx.v.target != USER2_PRIMARY and not ctx.v.retried_primary
+        # X.1.7.1 item 6b: the ID tried is no longer the user's (the partner says it is
+        # not registered there): re-initiate once with the primary MC service ID.
+        return (ctx.v.target != USER2_PRIMARY and not ctx.v.retried_primary
+                and ctx.msg.cause == "not registered")
 
     def retry_primary(ctx) -> None:
         ctx.v.cached = ""
