@@ -424,7 +424,10 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def branch(name: str):
         def guard(ctx) -> bool:
             # Twelve guards ask the same question of each request: answer it once per
-            # (choices, server state, request).
+            # (choices, server state, request). Only the explorer's immutable locals can
+            # key the memo; the transitions runtime's variables change in place.
+            if not isinstance(ctx.v, tuple):
+                return classify(ctx) == name
             key = (ctx.params, ctx.v, ctx.msg)
             got = memo.get(key)
             if got is None:
