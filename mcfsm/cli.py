@@ -16,7 +16,8 @@ from typing import Any, NoReturn
 
 import click
 
-from .check.explorer import Budget, Progress, Result, explore
+from .check.choices import explore_by_choice
+from .check.explorer import Budget, Progress, Result
 from .errors import McfsmError, ModelError, UsageError
 from .lang.loader import LoadedModel, load_path
 from .lang.system import System
@@ -139,7 +140,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         declared = lm.model.expected(variant, system) if expected else None
         progress = _ProgressLine(f"{lm.model.name}[{variant}]")
         try:
-            result = explore(system, budget, progress=progress)
+            result = explore_by_choice(system, budget, progress=progress)
         except ModelError as exc:
             raise exc.located(f"{lm.path} [{variant}]") from exc
         finally:
@@ -344,7 +345,7 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
                              f"{', '.join(known)}")
         lm = loaded[0]
         system = _build(lm, variant)
-        result = explore(system, Budget(max_states=max_states))
+        result = explore_by_choice(system, Budget(max_states=max_states))
         sides.append(Side(f"{lm.model.name} [{variant}]", system, result))
     d = diff(sides[0], sides[1])
     if as_json:
@@ -442,3 +443,12 @@ def list_(path: Path, as_json: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _add_matrix() -> None:
+    from .matrix_command import matrix_command
+
+    main.add_command(matrix_command)
+
+
+_add_matrix()
