@@ -770,7 +770,8 @@ model.add_variant(
     "base", lambda: build(kms_in_redirect=False, migration_indication=False, **PUBLISHED,
                           pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
     doc="as published (CR 001's 'before' text); explores notification and kms_without_uri",
-    expect={"primary-learns-current-id": "violated", "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
             "primary-redirects-own-users": "violated", "e2e-kms-uri-known": "violated",
             "call-not-refused-before-notification": "violated",
 })
@@ -778,7 +779,8 @@ model.add_variant(
     "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **PUBLISHED),
     doc="CR 001: the KMS URI element; explores notification, uninformed_primary, "
         "departed_policy",
-    expect={"primary-learns-current-id": "violated", "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
             "primary-redirects-own-users": "violated",
             "call-not-refused-before-notification": "violated",
 })
@@ -787,7 +789,8 @@ model.add_variant(
                              pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
     doc="CRs 001 and 000: explores notification, note2_server and otherwise",
     baseline="cr_kms_uri",
-    expect={"primary-learns-current-id": "violated", "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
             "call-not-refused-before-notification": "violated",
             "note2-never-names-stale-id": "violated"})
 model.add_variant(
@@ -796,7 +799,8 @@ model.add_variant(
                                 pinned={"uninformed_primary": REJECT, "departed_policy": REJECT,
                                         "note2_server": ("primary",), "otherwise": ("forward",)}),
     doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included)",
-    expect={"primary-learns-current-id": "violated", "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
             "call-not-refused-before-notification": "violated",
             "note2-never-names-stale-id": "violated"}, baseline="cr_both")
 
@@ -817,7 +821,8 @@ model.add_variant(
                                         "departed_policy": REJECT}),
     doc="candidate fix: the primary holds a call for a user of whom it has no notification "
         "yet, and redirects (or delivers) it when the notification (or the user) arrives",
-    expect={"primary-learns-current-id": "violated", "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
             "note2-never-names-stale-id": "violated"}, baseline="cr_both")
 model.add_variant(
     "fix_departure_notice",
