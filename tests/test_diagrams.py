@@ -33,12 +33,24 @@ def test_diff_of_kms_cr_shows_the_fix_and_the_saved_round_trip():
     assert "`KmsLookupRequest`" in text and "```mermaid" in text
 
 
-def test_diff_of_migration_indication_cr_shows_the_changed_counterexample():
-    path = ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_migration_indication.md"
+def test_diff_of_migration_indication_cr_shows_what_note2_at_the_primary_changes():
+    """CR 000 on top of CR 001: the same-system check fixes the primary redirecting a
+    foreign caller, and NOTE 2's re-check by the primary names another partner's ID,
+    which NOTE 2 at the partner never does (issue 12)."""
+    path = ROOT / "diagrams" / "private_call_redirect" / "diff-cr_kms_uri-vs-cr_both.md"
     text = path.read_text()
-    assert "same verdict; shortest counterexample 7 -> 11 steps" in text
-    assert "`MC service server.recheck_redirect`" in text
-    assert "`MC service server.forward_foreign_caller`" in text
+    assert "| primary-redirects-own-users |" in text and "**fixed in B**" in text
+    assert "note2-redirects-to-another-partner" in text
+    assert "witnessed only with note2_server=primary" in text
+    assert "`MC service server.note2_recheck_at_primary`" in text
+    assert "`MC service server.note2_recheck_at_partner`" in text
+
+
+def test_every_fix_variant_has_its_diff_against_the_text_it_fixes():
+    fixes = sorted(ROOT.glob("diagrams/*/diff-*-vs-fix_*.md"))
+    assert len(fixes) >= 5, fixes
+    for path in fixes:
+        assert "**fixed in B**" in path.read_text(), f"{path.name} fixes nothing"
 
 
 def test_diff_command_text_json_and_markdown(tmp_path):

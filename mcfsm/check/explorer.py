@@ -104,6 +104,9 @@ class Result:
     # With explore(..., keep_states=True): whether a state is among those found.
     contains: Callable[[State], bool] | None = None
     edges: int = 0  # edges recorded for temporal properties (0 when there are none)
+    # Filled by check/choices.py (one run per parameter combination): a ChoiceRun per
+    # combination, so reports can say which choices a verdict rests on.
+    per_choice: tuple[Any, ...] = ()
 
     @property
     def ok(self) -> bool:

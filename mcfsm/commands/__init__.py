@@ -28,6 +28,7 @@ from .common import EXIT_ERROR
 from .diagram import diagram
 from .diff import diff_
 from .listing import list_
+from .matrix import matrix_command
 from .simulate import simulate
 from .traces import export_, replay_
 
@@ -75,5 +76,5 @@ def main() -> None:
     pass
 
 
-for command in (check, simulate, replay_, diagram, diff_, export_, list_):
+for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command):
     main.add_command(command)

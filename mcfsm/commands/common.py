@@ -25,7 +25,8 @@ from typing import Any, NoReturn
 
 import click
 
-from ..check.explorer import Budget, Progress, Result, explore
+from ..check.choices import explore_by_choice
+from ..check.explorer import Budget, Progress, Result
 from ..errors import McfsmError, ModelError, UsageError
 from ..interrupt import EXIT_INTERRUPTED, StopRequest, stop_on_sigint
 from ..lang.loader import LoadedModel
@@ -219,7 +220,7 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
     locate model errors in the file, and refuse a search with no state at all."""
     system = system if system is not None else build(lm, variant)
     try:
-        result = explore(system, run_budget, progress=progress)
+        result = explore_by_choice(system, run_budget, progress=progress)
     except ModelError as exc:
         raise exc.located(where(lm, variant)) from exc
     if result.distinct_states == 0:

@@ -38,6 +38,9 @@ class Variant:
     build: Builder
     doc: str = ""
     expect: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The variant this one changes (a candidate fix's published text): diagrams/ diffs
+    # against it; empty means the model's first variant.
+    baseline: str = ""
 
 
 class Model:
@@ -52,8 +55,8 @@ class Model:
         self.variants: dict[str, Variant] = {}
         self._built: dict[str, System] = {}
 
-    def variant(self, name: str, *, doc: str = "",
-                expect: dict[str, str] | None = None) -> Callable[[Builder], Builder]:
+    def variant(self, name: str, *, doc: str = "", expect: dict[str, str] | None = None,
+                baseline: str = "") -> Callable[[Builder], Builder]:
         """Decorator: register a function returning the System of one variant."""
         where = f"model {self.name!r}"
         if callable(name):  # `@model.variant` without a name would silently drop the variant
@@ -75,15 +78,19 @@ class Model:
             if name in self.variants:
                 raise ModelError(f"model {self.name!r} declares variant {name!r} twice",
                                  fix="give each variant its own name")
+            if baseline and baseline not in self.variants:
+                raise ModelError(f"variant {name!r} names baseline {baseline!r}, which is not "
+                                 "declared before it", where=f"model {self.name!r}",
+                                 fix=f"use one of {list(self.variants)}")
             self.variants[name] = Variant(name, build, doc or (build.__doc__ or "").strip(),
-                                          dict(expect or {}))
+                                          dict(expect or {}), baseline)
             return build
 
         return register
 
     def add_variant(self, name: str, build: Builder, *, doc: str = "",
-                    expect: dict[str, str] | None = None) -> None:
-        self.variant(name, doc=doc, expect=expect)(build)
+                    expect: dict[str, str] | None = None, baseline: str = "") -> None:
+        self.variant(name, doc=doc, expect=expect, baseline=baseline)(build)
 
     def expected(self, variant: str, system: System) -> dict[str, str]:
         """The verdict expected of every property of a built variant."""

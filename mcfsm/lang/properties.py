@@ -50,6 +50,10 @@ class Property:
     doc: str = ""
     # leads_to only: the state predicate that triggers the obligation (TLA+'s P in P ~> Q)
     trigger: Callable[..., bool] | None = None
+    # How a violation is to be read when the text itself settles it: "documented trade-off
+    # (X.1.7.4)" or "CR demonstration (CR 001 closes it)". Empty: the reports classify a
+    # violation as a gap in the text or as depending on a parameter choice.
+    finding: str = ""
 
     def __post_init__(self) -> None:
         # The name also names trace files: plain letters, digits, '_' and '-'.
@@ -79,18 +83,19 @@ class Property:
         return self.kind in TEMPORAL_KINDS
 
 
-def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "") -> Property:
-    return Property(name, "always", predicate, clause, doc)
+def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "",
+           finding: str = "") -> Property:
+    return Property(name, "always", predicate, clause, doc, finding)
 
 
 def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
-              doc: str = "") -> Property:
-    return Property(name, "sometimes", predicate, clause, doc)
+              doc: str = "", finding: str = "") -> Property:
+    return Property(name, "sometimes", predicate, clause, doc, finding)
 
 
 def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str,
-         doc: str = "") -> Property:
-    return Property(name, "step", predicate, clause, doc)
+         doc: str = "", finding: str = "") -> Property:
+    return Property(name, "step", predicate, clause, doc, finding)
 
 
 def eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,

@@ -16,6 +16,7 @@ small integers (see explorer.py).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import itertools
@@ -405,6 +406,23 @@ class System:
     # -- the successor function -----------------------------------------------------------
     def instance(self, name: str) -> Instance:
         return self.instances[self._index[name]]
+
+    def restricted(self, choices: Mapping[str, Any]) -> System:
+        """The same system with some parameters pinned to one choice each: its initial
+        states are those of that choice combination only (the explorer's per-choice runs)."""
+        params = dict(self.params)
+        for name, value in choices.items():
+            if name not in params:
+                raise ModelError(f"has no parameter {name!r}", where=f"system {self.name!r}",
+                                 fix=f"use one of {sorted(params) or 'no parameters'}")
+            if value not in params[name].choices:
+                raise ModelError(f"parameter {name!r} has no choice {value!r}",
+                                 where=f"system {self.name!r}",
+                                 fix=f"use one of {list(params[name].choices)}")
+            params[name] = dataclasses.replace(params[name], choices=(value,))
+        clone = copy.copy(self)
+        clone.params = params
+        return clone
 
     def initial_states(self) -> list[State]:
         """Every initial state, in a fixed order: each parameter choice times each

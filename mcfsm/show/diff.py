@@ -12,7 +12,7 @@ from typing import Any
 from ..check.explorer import Result, Trace, Verdict
 from ..lang.system import System
 from .charts import chart, mermaid
-from .report import STATUS_WORDS, verdict_detail
+from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
 from .trace import trace_text
 
 PASSING = ("holds", "witnessed")
@@ -125,6 +125,13 @@ def diff(a: Side, b: Side) -> Diff:
                 (tuple(sorted(ma - mb)), tuple(sorted(mb - ma))), tuple(costs))
 
 
+def _reading(result: Result, v: Verdict | None) -> str:
+    """The choices a verdict rests on and the class of a failure, in words."""
+    if v is None:
+        return ""
+    return "; ".join(w for w in (choice_words(result, v), finding_class(result, v)) if w)
+
+
 def _status(result: Result, v: Verdict | None) -> str:
     return "-" if v is None else STATUS_WORDS[v.status]
 
@@ -141,6 +148,10 @@ def diff_text(d: Diff) -> list[str]:
     for p in d.properties:
         lines.append(f"  {p.name:<{width}}  {_status(d.a.result, p.a):<10} "
                      f"{_status(d.b.result, p.b):<10} {p.change}")
+        for tag, side, v in (("A", d.a, p.a), ("B", d.b, p.b)):
+            words = _reading(side.result, v)
+            if words:
+                lines.append(f"  {'':<{width}}  {tag}: {words}")
     for label, (only_a, only_b) in (("transitions", d.transitions_only),
                                     ("messages delivered", d.messages_only)):
         lines.append(f"  {label} only in A: {', '.join(only_a) or 'none'}")
@@ -172,6 +183,8 @@ def diff_json(d: Diff) -> dict[str, Any]:
         "properties": [{"name": p.name, "kind": p.kind, "clause": p.clause,
                         "a": p.a.status if p.a else None, "b": p.b.status if p.b else None,
                         "change": p.change,
+                        "a_reading": _reading(d.a.result, p.a) or None,
+                        "b_reading": _reading(d.b.result, p.b) or None,
                         "counterexample_in": {"a": "A", "b": "B"}.get(p.failing_side or "")}
                        for p in d.properties],
         "transitions_only_in_a": list(d.transitions_only[0]),
@@ -191,8 +204,10 @@ def diff_markdown(d: Diff, title: str) -> str:
            "| property | clause | A | B | change |", "| --- | --- | --- | --- | --- |"]
     for p in d.properties:
         bold = "**" if p.failing_side else ""
-        out.append(f"| {p.name} | {p.clause} | {_status(d.a.result, p.a)} | "
-                   f"{_status(d.b.result, p.b)} | {bold}{p.change}{bold} |")
+        ra, rb = _reading(d.a.result, p.a), _reading(d.b.result, p.b)
+        out.append(f"| {p.name} | {p.clause} | {_status(d.a.result, p.a)}"
+                   f"{f' ({ra})' if ra else ''} | {_status(d.b.result, p.b)}"
+                   f"{f' ({rb})' if rb else ''} | {bold}{p.change}{bold} |")
     if d.costs:
         out += ["", "## Set-up cost of the shortest witnesses", "",
                 "| witness | A | B |", "| --- | --- | --- |"]

@@ -14,7 +14,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from ..check.explorer import Result, explore
+from ..check.choices import explore_by_choice
+from ..check.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
 from ..lang.system import System
@@ -30,7 +31,7 @@ Explorer = Callable[[LoadedModel, str], tuple[System, Result]]
 
 def _explore_fully(lm: LoadedModel, variant: str) -> tuple[System, Result]:
     system = lm.model.system(variant)
-    return system, explore(system)
+    return system, explore_by_choice(system)
 
 
 def _slug(text: str) -> str:
@@ -54,8 +55,11 @@ def _write(path: Path, text: str, written: list[Path]) -> Path:
 
 
 def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
-               svg: bool = True, run: Explorer = _explore_fully) -> tuple[list[Path], list[str]]:
-    """Write one model's pictures; return the files and the index lines for it."""
+               svg: bool = True, run: Explorer = _explore_fully,
+               runs: list[tuple[str, str, Result]] | None = None
+               ) -> tuple[list[Path], list[str]]:
+    """Write one model's pictures; return the files and the index lines for it (and add
+    (model, variant, result) of each variant to `runs`, for the traceability matrix)."""
     model = lm.model
     folder = out / model.name
     written: list[Path] = []
@@ -66,6 +70,8 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     for variant in chosen:
         system, result = run(lm, variant)
         results[variant] = result
+        if runs is not None:
+            runs.append((model.name, variant, result))
         vfolder = folder / variant
         cut = "" if result.complete else f" (INCOMPLETE: stopped by {result.stopped_by})"
         index.append(f"### {variant}: {result.distinct_states:,} states{cut}")
@@ -114,11 +120,14 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     if len(chosen) > 1:
         first = chosen[0]
         for other in chosen[1:]:
-            d = diff(Side(f"{model.name} [{first}]", model.system(first), results[first]),
+            base = model.variants[other].baseline or first
+            if base not in results:
+                continue
+            d = diff(Side(f"{model.name} [{base}]", model.system(base), results[base]),
                      Side(f"{model.name} [{other}]", model.system(other), results[other]))
-            path = _write(folder / f"diff-{first}-vs-{other}.md",
-                          diff_markdown(d, f"CR diff: {model.name}, {first} vs {other}"), written)
-            index.append(f"- CR diff [{first} vs {other}]({path.relative_to(out).as_posix()})")
+            path = _write(folder / f"diff-{base}-vs-{other}.md",
+                          diff_markdown(d, f"CR diff: {model.name}, {base} vs {other}"), written)
+            index.append(f"- CR diff [{base} vs {other}]({path.relative_to(out).as_posix()})")
         index.append("")
     return written, index
 
@@ -134,9 +143,20 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
              "step that received it (red and dashed: still in flight at the end). Each chart "
              "comes as SVG, Mermaid text, an mcfsm trace file (`mcfsm replay`) and ITF (Quint / "
              "Apalache trace viewers).", ""]
+    runs: list[tuple[str, str, Result]] = []
     for lm in loaded:
-        files, lines = model_docs(lm, out, variants=variants, svg=svg, run=run)
+        files, lines = model_docs(lm, out, variants=variants, svg=svg, run=run, runs=runs)
         written += files
         index += lines
+    clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
+    if clauses is not None and clauses.is_file() and not variants:
+        from .matrix import load_clauses, matrix, matrix_markdown
+
+        records = matrix(load_clauses(clauses), runs)
+        _write(out / "matrix.md", matrix_markdown(records), written)
+        _write(out / "matrix.json", json.dumps(records, indent=1) + "\n", written)
+        index += ["## Traceability", "",
+                  "- [Traceability matrix](matrix.md) ([JSON](matrix.json)): every clause of the "
+                  "spec text against transitions, properties and verdicts", ""]
     _write(out / "README.md", "\n".join(index).rstrip() + "\n", written)
     return written

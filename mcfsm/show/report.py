@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..check.choices import dependency, per_choice_json
 from ..check.explorer import Result, Verdict
 from .trace import state_json, steps_json, trace_text
 
@@ -59,6 +60,39 @@ def verdict_words(result: Result, v: Verdict) -> str:
     return f"{STATUS_WORDS[v.status]}: {verdict_detail(result, v)}"
 
 
+def finding_class(result: Result, v: Verdict) -> str | None:
+    """How a failed verdict is to be read (issue 12's classes): the property's declared
+    class when the text settles it (documented trade-off, CR demonstration), else a gap
+    in the text when every choice fails it, else the choice it depends on."""
+    if not v.failed:
+        return None
+    if v.property.finding:
+        return v.property.finding
+    if v.status == "never":
+        return "witness never reached"
+    depends = dependency(result, v.property.name)
+    if depends is None or depends == "whatever the choices":
+        pinned = [f"{n}={p.choices[0]}" for n, p in result.system.params.items()
+                  if len(p.choices) == 1]
+        if pinned:
+            return ("gap in the text, unless a choice this variant pins explains it ("
+                    + ", ".join(pinned) + ")")
+        return "gap in the text"
+    names = [n for n in result.system.params if f"{n}=" in depends or f"{n} in" in depends]
+    return "depends on choice " + " and ".join(names)
+
+
+def choice_words(result: Result, v: Verdict) -> str:
+    """'violated only with p=a' / 'witnessed whatever the choices', or '' when the
+    model makes no choice or the verdict is not one a choice can explain."""
+    if v.status not in ("violated", "witnessed"):
+        return ""
+    depends = dependency(result, v.property.name)
+    if depends is None or (v.status == "witnessed" and depends == "whatever the choices"):
+        return ""
+    return f"{v.status} {depends}"
+
+
 def summary_line(model: str, variant: str, result: Result) -> str:
     tail = "exhaustive" if result.complete else (
         f"INCOMPLETE, stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
@@ -74,13 +108,35 @@ def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, 
             if v.status != "unknown" and v.status != expected.get(v.property.name, v.status)]
 
 
+def choices_line(result: Result) -> str | None:
+    """The parameters (silent choices) this run explored, and those the variant pins."""
+    params = result.system.params
+    if not params:
+        return None
+    explored = [f"{n} in {{{', '.join(map(str, p.choices))}}}" for n, p in params.items()
+                if len(p.choices) > 1]
+    pinned = [f"{n}={p.choices[0]}" for n, p in params.items() if len(p.choices) == 1]
+    parts = []
+    if explored:
+        parts.append(f"explored: {'; '.join(explored)} ({len(result.per_choice) or 1} runs)")
+    if pinned:
+        parts.append(f"pinned by this variant: {', '.join(pinned)}")
+    return "  choices " + "; ".join(parts)
+
+
 def result_text(model: str, variant: str, result: Result, *, traces: bool = True,
                 expected: dict[str, str] | None = None) -> list[str]:
     lines = [summary_line(model, variant, result)]
+    choices = choices_line(result)
+    if choices:
+        lines.append(choices)
     width = max((len(v.property.name) for v in result.verdicts), default=10)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}; {v.property.clause}]")
+        extra = [w for w in (choice_words(result, v), finding_class(result, v)) if w]
+        if extra:
+            lines.append(f"  {'':<9} {'':<{width}}  {'; '.join(extra)}")
     if expected is not None:
         unexpected = surprises(result, expected)
         if unexpected:
@@ -126,6 +182,9 @@ def result_json(model: str, variant: str, result: Result,
             "words": verdict_words(result, v),
             "expected": None if expected is None else expected.get(v.property.name),
             "counterexample": None,
+            "depends_on": dependency(result, v.property.name),
+            "finding": finding_class(result, v),
+            "by_choice": per_choice_json(result, v.property.name),
         }
         if v.property.temporal:
             entry["fairness"] = list(v.assumes)
@@ -155,6 +214,7 @@ def result_json(model: str, variant: str, result: Result,
         "elapsed_s": round(result.elapsed_s, 4),
         "pruned_by_constraint": result.pruned,
         "network": system.network.value,
+        "params": {name: list(p.choices) for name, p in system.params.items()},
         "properties": properties,
         "coverage": {
             "transitions": coverage,
