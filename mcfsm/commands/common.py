@@ -223,7 +223,7 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
         result = explore_by_choice(system, run_budget, progress=progress)
     except ModelError as exc:
         raise exc.located(where(lm, variant)) from exc
-    if result.distinct_states == 0:
+    if result.distinct_states == 0 and result.complete:  # a budget cut is inconclusive, not this
         raise ModelError(
             f"no initial state is within the bounds: the state constraint or max_in_flight "
             f"excludes all {len(system.initial_states()):,} of them, so nothing would be checked",
