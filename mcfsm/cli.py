@@ -20,8 +20,9 @@ from .check.explorer import Budget, Progress, Result, explore
 from .errors import McfsmError, ModelError, UsageError
 from .lang.loader import LoadedModel, load_path
 from .lang.system import System
-from .show.report import result_json, result_text
+from .show.report import closing_line, result_json, result_text, variant_summary
 from .show.trace import trace_text
+from .show.values import spec_value
 from .show.tracefile import load_trace, replay, trace_record, write_trace
 
 EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
@@ -124,10 +125,12 @@ def main() -> None:
                    "every verdict is as declared, 1 when one differs.")
 @click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write every counterexample and witness as a trace file (mcfsm replay).")
+@click.option("--summary", is_flag=True,
+              help="Print one line per variant instead of the full report.")
 @_guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None) -> None:
+          expected: bool, traces: Path | None, summary: bool) -> None:
     """Explore every variant of the model(s) at PATH and report each property's verdict."""
     loaded = load_path(path)
     budget = Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
@@ -149,7 +152,9 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         records.append(record)
         surprised = surprised or record["as_expected"] is False
         text = result_text(lm.model.name, variant, result, expected=declared)
-        if not as_json:
+        if summary and not as_json:
+            click.echo(variant_summary(record))
+        elif not as_json:
             click.echo("\n".join(text))
             click.echo()
         if traces is not None:
@@ -165,6 +170,8 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
             (folder / f"{variant}.json").write_text(json.dumps(record, indent=2) + "\n")
     if as_json:
         click.echo(json.dumps(records, indent=2))
+    else:
+        click.echo(closing_line(records))
     if out is not None:
         (out / "summary.json").write_text(json.dumps(
             [{k: r[k] for k in ("model", "variant", "distinct_states", "total_states", "depth",
@@ -413,7 +420,7 @@ def list_(path: Path, as_json: bool) -> None:
                 "instances": {i.name: {"role": i.role.name, "label": i.words}
                               for i in system.instances},
                 "network": system.network.value,
-                "parameters": {name: {"choices": [repr(c) for c in p.choices], "doc": p.doc,
+                "parameters": {name: {"choices": [spec_value(c) for c in p.choices], "doc": p.doc,
                                       "clause": p.clause} for name, p in system.params.items()},
                 "properties": [{"name": p.name, "kind": p.kind, "clause": p.clause, "doc": p.doc}
                                for p in system.properties],

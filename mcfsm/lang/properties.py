@@ -8,6 +8,13 @@ Kinds (Stateright's vocabulary, TLC's semantics):
 - deadlock                built in: no reachable non-final state without successors
 - unhandled               built in: no deliverable message that its receiver has no
                           transition for (unspecified reception), unless the role ignores it
+
+Saying why a state violates a property (optional; reports use it in the counterexample's
+note): build the predicate from named sub-conditions with `all_of`, whose names are the
+spec's words, or pass `explain=`, a function of the same arguments returning a sentence.
+
+    always("binding-fresh", all_of({"server A serves user 2": lambda v: ...,
+                                    "the binding names server B": lambda v: ...}), clause=...)
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ class Property:
     predicate: Callable[..., bool] | None
     clause: str
     doc: str = ""
+    # Why a state violates it: a function of the predicate's arguments returning a sentence.
+    explain: Callable[..., str] | None = None
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.replace("-", "").replace("_", "").isalnum():
@@ -43,8 +52,32 @@ class Property:
                                  fix='pass clause="X.1.4.1" (where the spec asks for it)')
 
 
-def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "") -> Property:
-    return Property(name, "always", predicate, clause, doc)
+class AllOf:
+    """A predicate made of named sub-conditions (the spec's words): it holds when every one
+    holds, and `failing(...)` names those that do not, for the counterexample's note."""
+
+    __slots__ = ("conditions",)
+
+    def __init__(self, conditions: dict[str, Callable[..., bool]]) -> None:
+        if not conditions or not all(callable(c) for c in conditions.values()):
+            raise ModelError("all_of(...) needs a non-empty dict of named callables",
+                             fix='all_of({"the binding is fresh": lambda v: ..., ...})')
+        self.conditions = dict(conditions)
+
+    def __call__(self, *args: Any) -> bool:
+        return all(condition(*args) for condition in self.conditions.values())
+
+    def failing(self, *args: Any) -> list[str]:
+        return [name for name, condition in self.conditions.items() if not condition(*args)]
+
+
+def all_of(conditions: dict[str, Callable[..., bool]]) -> AllOf:
+    return AllOf(conditions)
+
+
+def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "",
+           explain: Callable[[Any], str] | None = None) -> Property:
+    return Property(name, "always", predicate, clause, doc, explain)
 
 
 def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
@@ -53,8 +86,8 @@ def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
 
 
 def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str,
-         doc: str = "") -> Property:
-    return Property(name, "step", predicate, clause, doc)
+         doc: str = "", explain: Callable[[Any, Any, Any], str] | None = None) -> Property:
+    return Property(name, "step", predicate, clause, doc, explain)
 
 
 def deadlock_property() -> Property:

@@ -11,6 +11,7 @@ from typing import Any
 from ..check.explorer import Result
 from ..lang.roles import ANY_STATE, Role
 from ..lang.system import System, View
+from .values import spec_value
 
 PRODUCT_GRAPH_CAP = 300  # distinct states: above this the product graph is unreadable
 
@@ -102,7 +103,7 @@ def product_dot(system: System, result: Result) -> str | None:
     for state, k in index.items():
         view = View(system, state)
         label = "\\n".join(f"{name}: {view[name].state}" + "".join(
-            f" {v}" for v in view[name][1:]) for name in system.instance_names)
+            f" {spec_value(v)}" for v in view[name][1:]) for name in system.instance_names)
         broken = [p.name for p in always if not p.predicate(view)]  # type: ignore[misc]
         attrs = ' color=red, fontcolor=red, penwidth=2' if broken else ""
         if broken:
