@@ -22,8 +22,8 @@ from .lang.loader import LoadedModel, load_path
 from .lang.system import System
 from .show.report import closing_line, result_json, result_text, variant_summary
 from .show.trace import trace_text
-from .show.values import spec_value
 from .show.tracefile import load_trace, replay, trace_record, write_trace
+from .show.values import spec_value
 
 EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 

@@ -81,7 +81,7 @@ def chart_dot(c: Chart) -> str:
         if a is not None:
             height = len(_label_lines(a)) * LINE_H + 14
             label_y[k] = y + height / 2
-            y += height
+            y += height + 8  # a short arrow's head shows under its label
         else:
             y += 14
         top[k] = y

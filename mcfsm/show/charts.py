@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..check.explorer import Trace
+from ..check.explorer import Trace, Verdict
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System
 from .values import elements_words
@@ -78,6 +78,19 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)
     return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note,
                  outcome, failed, caption)
+
+
+def verdict_chart(system: System, verdict: Verdict, title: str) -> Chart:
+    """The chart of a verdict's trace, marked at the end with what it shows and why."""
+    from .explain import explain
+
+    assert verdict.trace is not None
+    n = len(verdict.trace)
+    where = f"after step {n}" if n else "in the initial state"
+    what = "witnessed" if verdict.status == "witnessed" else "violated"
+    c = chart(system, verdict.trace, title, outcome=f"{verdict.property.name} {what} {where}",
+              failed=verdict.failed, caption=verdict.property.doc)
+    return dataclasses.replace(c, footnote=explain(system, verdict))
 
 
 def _elements(message: Message) -> list[str]:

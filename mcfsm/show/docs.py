@@ -16,7 +16,7 @@ from pathlib import Path
 from ..check.explorer import Result, explore
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
-from .charts import chart, dot, mermaid
+from .charts import dot, mermaid, verdict_chart
 from .diagrams import fired_by_role, product_dot, role_dot
 from .diff import Side, diff, diff_markdown
 from .tracefile import itf, trace_record
@@ -83,7 +83,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                 continue
             kind = "witness" if v.status == "witnessed" else "counterexample"
             title = f"{model.name} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
-            c = chart(system, v.trace, title)
+            c = verdict_chart(system, v, title)
             base = vfolder / "charts" / _slug(v.property.name)
             path = _write(base.with_suffix(".dot"), dot(c), written)
             if svg:
