@@ -446,5 +446,15 @@ def list_(path: Path, as_json: bool) -> None:
         click.echo()
 
 
+def _register_small_commands() -> None:
+    from .cli_report import init, report
+
+    main.add_command(report)
+    main.add_command(init)
+
+
+_register_small_commands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

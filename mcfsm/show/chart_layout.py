@@ -53,7 +53,8 @@ def _html_lines(lines: list[str], bold_first: bool = False) -> str:
     return "<br/>".join(out)
 
 
-def chart_dot(c: Chart) -> str:
+def chart_dot(c: Chart, prefix: str = "") -> str:
+    """`prefix` makes the SVG ids unique when several charts share one HTML page."""
     columns = {name: k for k, (name, _) in enumerate(c.lifelines)}
     received = {a.received_at: a for a in c.arrows if a.received_at is not None}
     notes: dict[int, tuple[str, list[str]]] = {}
@@ -126,14 +127,14 @@ def chart_dot(c: Chart) -> str:
         out.append(f'  "{name}_h" -> "{name}_end" [arrowhead=none, style=dashed, color="#999999"];')
     for k in range(1, c.steps + 1):
         colour = "#b00020" if (k == c.steps and c.failed) else "#555555"
-        out.append(f'  "n{k}" [id="num-{k}", shape=circle, fixedsize=true, width=0.28, fontsize=9, '
+        out.append(f'  "n{k}" [id="{prefix}num-{k}", shape=circle, fixedsize=true, width=0.28, fontsize=9, '
                    f'color="{colour}", fontcolor="{colour}", label="{k}", {pos(MARGIN_X - 20, top[k])}];')
     for n, a in enumerate(c.arrows):
         start_y = bottom.get(a.sent_at, 40.0)
         if a.received_at is None:
             end = point(a.receiver, end_y)
             style = 'style=dashed, color="#b00020"'
-            ident = f"inflight-{a.sent_at}-{a.receiver}"
+            ident = f"{prefix}inflight-{a.sent_at}-{a.receiver}"
             lines = _label_lines(a)
             lines[0] += f" (sent in step {a.sent_at}, still in flight)"
             ly = in_flight_y[n]
@@ -141,7 +142,7 @@ def chart_dot(c: Chart) -> str:
         else:
             end = point(a.receiver, top[a.received_at])
             style = 'color="#222222"'
-            ident = f"step-{a.received_at}"
+            ident = f"{prefix}step-{a.received_at}"
             lines = _label_lines(a)
             lines[0] = f"{a.received_at}. {lines[0]}"
             ly = label_y[a.received_at]
@@ -157,7 +158,7 @@ def chart_dot(c: Chart) -> str:
                    f'label=<{_html_lines(lines, bold_first=True)}>, {pos(lx, ly)}];')
     for k, (who, lines) in notes.items():
         height = len(lines) * 11 + 8
-        out.append(f'  "note{k}" [id="step-{k}-note", shape=box, style="rounded,filled", '
+        out.append(f'  "note{k}" [id="{prefix}step-{k}-note", shape=box, style="rounded,filled", '
                    f'fillcolor="#f3f6fb", color="#9db0d0", fontsize=9, fontcolor="#1f3f7a", '
                    f'margin="0.05,0.02", label=<{_html_lines(lines)}>, '
                    f'{pos(x(who), top[k] + 4 + height / 2)}];')
@@ -165,7 +166,7 @@ def chart_dot(c: Chart) -> str:
     if mark:
         mid = (x(c.lifelines[0][0]) + x(c.lifelines[-1][0])) / 2
         colour = "#b00020" if c.failed else "#1b6e20"
-        out.append(f'  "end_mark" [id="end-mark", shape=box, style="rounded,filled", '
+        out.append(f'  "end_mark" [id="{prefix}end-mark", shape=box, style="rounded,filled", '
                    f'fillcolor="{"#fdecee" if c.failed else "#eaf5ea"}", color="{colour}", '
                    f'fontcolor="{colour}", label=<{mark}>, {pos(mid, end_y + 40)}];')
     out.append("}")

@@ -129,8 +129,9 @@ def mermaid(c: Chart) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dot(c: Chart) -> str:
-    """The chart as DOT with every point pinned (see chart_layout); render with `dot`."""
+def dot(c: Chart, prefix: str = "") -> str:
+    """The chart as DOT with every point pinned (see chart_layout); render with `dot`.
+    `prefix` makes its SVG ids unique on a page with several charts."""
     from .chart_layout import chart_dot
 
-    return chart_dot(c)
+    return chart_dot(c, prefix)
