@@ -101,9 +101,11 @@ def _traces(lm: LoadedModel, variant: str, system: System, result: Result,
         counter[0] += 1
         prefix = f"t{counter[0]}-"
         kind = "witness" if v.status == "witnessed" else "counterexample"
-        title = f"{lm.model.name} [{variant}]: {v.property.name} ({kind}, {plural(len(v.trace), 'step')})"
+        length = plural(len(v.trace), "step")
+        title = f"{lm.model.name} [{variant}]: {v.property.name} ({kind}, {length})"
         out.append({"id": prefix.rstrip("-"), "variant": variant, "property": v.property.name,
-                    "kind": kind, "status": v.status, "length": plural(len(v.trace), "step"), "failed": v.failed, "title": title,
+                    "kind": kind, "status": v.status, "length": length, "failed": v.failed,
+                    "title": title,
                     "doc": v.property.doc, "clause": v.property.clause,
                     "svg": svg_of(dot(verdict_chart(system, v, title), prefix)),
                     "data": json.dumps(trace_view(system, v, prefix), ensure_ascii=False)
