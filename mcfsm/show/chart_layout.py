@@ -134,7 +134,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         if a.received_at is None:
             end = point(a.receiver, end_y)
             style = 'style=dashed, color="#b00020"'
-            ident = f"{prefix}inflight-{a.sent_at}-{a.receiver}"
+            ident = f"{prefix}inflight-{n}"
             lines = _label_lines(a)
             lines[0] += f" (sent in step {a.sent_at}, still in flight)"
             ly = in_flight_y[n]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..check.explorer import Trace, Verdict
 from ..lang.properties import AllOf
 from ..lang.system import NETWORK_ACTOR, System, View
-from .values import message_words, spec_value
+from .values import spec_value
 
 
 def _args(system: System, trace: Trace) -> tuple[object, ...]:
@@ -33,19 +33,19 @@ def last_step_changes(system: System, trace: Trace) -> list[str]:
     if key.actor != NETWORK_ACTOR:
         words = system.instance(key.actor).words
         b, a = system.view(before)[key.actor], system.view(after)[key.actor]
-        for field, old, new in zip(b._fields, b, a):
-            if old != new:
-                what = "state" if field == "state" else field
-                out.append(f"{words} {what} {spec_value(old)} -> {spec_value(new)}")
+        fields = [f"{field} {spec_value(old)} -> {spec_value(new)}"
+                  for field, old, new in zip(b._fields, b, a) if old != new]
+        if fields:
+            out.append(f"{words}: " + ", ".join(fields))
     if before[1] != after[1]:
         for field, old, new in zip(before[1]._fields, before[1], after[1]):
             if old != new:
                 out.append(f"shared {field} {spec_value(old)} -> {spec_value(new)}")
     was = system.envelopes(before)
-    now = system.envelopes(after)
-    for s, r, m in now:
-        if (s, r, m) not in was:
-            out.append(f"{message_words(m)} in flight to {system.instance(r).words}")
+    sent = [(r, m) for s, r, m in system.envelopes(after) if (s, r, m) not in was]
+    if sent:  # titles only: the chart and the narration show the elements
+        out.append("sent " + ", ".join(f"{type(m).title} to {system.instance(r).words}"
+                                       for r, m in sent))
     return out
 
 

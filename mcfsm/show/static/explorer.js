@@ -123,7 +123,9 @@
   function selftest(explorers) {
     var result = {verdict_rows: document.querySelectorAll("[data-testid=verdict-table] tbody tr").length,
                   explorers: explorers.length};
-    var target = explorers.filter(function (x) { return x.data.steps >= 2; })[0];
+    // A counterexample if there is one, else any trace long enough to step through.
+    var long = explorers.filter(function (x) { return x.data.steps >= 2; });
+    var target = long.filter(function (x) { return x.root.hasAttribute("data-failed"); })[0] || long[0];
     if (target) {
       target.root.open = true;
       target.go(0);
