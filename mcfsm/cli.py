@@ -318,7 +318,8 @@ def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool) -> N
 
     loaded = load_path(path)
     list(_selected(loaded, variants))  # validates --variant names
-    written = write_docs(loaded, out, variants=variants, svg=not no_svg)
+    written = write_docs(loaded, out, variants=variants, svg=not no_svg,
+                         progress=lambda text: click.echo(text, err=True))
     click.echo(f"wrote {len(written)} files under {out}/ (index: {out / 'README.md'})")
 
 
@@ -335,7 +336,8 @@ def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool) -> N
 def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
           markdown: Path | None, max_states: int | None) -> None:
     """Compare two variants: verdicts, counterexamples, reachability and set-up cost."""
-    from .show.diff import Side, diff, diff_json, diff_markdown, diff_text
+    from .show.diff import Side, diff, diff_json, diff_text
+    from .show.diff_files import write_diff_markdown
 
     if len(variants) != 2:
         raise UsageError("give --variant exactly twice: the variant A and the variant B")
@@ -350,16 +352,19 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
                              f"{', '.join(known)}")
         lm = loaded[0]
         system = _build(lm, variant)
+        click.echo(f"diff: exploring {lm.model.name} [{variant}]", err=True)
         result = explore(system, Budget(max_states=max_states))
-        sides.append(Side(f"{lm.model.name} [{variant}]", system, result))
+        # Variants of one file are named by their own names; of two files, with the model's.
+        label = variant if len(paths) == 1 else f"{lm.model.name} [{variant}]"
+        sides.append(Side(label, system, result, lm.model.variants[variant].doc))
     d = diff(sides[0], sides[1])
     if as_json:
         click.echo(json.dumps(diff_json(d), indent=2))
     else:
         click.echo("\n".join(diff_text(d)))
     if markdown is not None:
-        markdown.parent.mkdir(parents=True, exist_ok=True)
-        markdown.write_text(diff_markdown(d, f"CR diff: {sides[0].label} vs {sides[1].label}"))
+        title = f"CR diff: {lm.model.name}, {sides[0].label} vs {sides[1].label}"
+        write_diff_markdown(d, title, markdown)
         if not as_json:
             click.echo(f"\nMarkdown report: {markdown}")
     changed = any(p.failing_side for p in d.properties)
@@ -368,13 +373,17 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
 
 @main.command(name="export")
 @click.argument("tracefile", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["itf", "json", "mermaid", "dot"]),
-              default="itf", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["itf", "json", "mermaid", "dot", "svg", "png", "pdf"]),
+              default="itf", show_default=True,
+              help="svg, png and pdf draw the sequence chart through graphviz (png/pdf for a .docx).")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="The model file (default: the file named in the trace).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Write to FILE instead of printing (needed for png and pdf).")
 @_guarded
-def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
-    """Print a trace file as ITF (Quint/Apalache), JSON steps, Mermaid or DOT."""
+def export_(tracefile: Path, fmt: str, model_path: Path | None, out_file: Path | None) -> None:
+    """Print a trace file as ITF (Quint/Apalache), JSON steps, Mermaid, DOT, or draw its
+    sequence chart as SVG, PNG or PDF."""
     from .show.charts import chart, dot, mermaid
     from .show.trace import steps_json
     from .show.tracefile import itf
@@ -390,6 +399,18 @@ def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
         raise UsageError(f"{tracefile} no longer replays on {path} (diverges at step "
                          f"{result.diverged_at}); see `mcfsm replay {tracefile}`")
     title = f"{record['model']} [{record['variant']}]: {record['property']} ({record['status']})"
+    if fmt in ("svg", "png", "pdf"):
+        from .show.export import draw_trace
+
+        if out_file is None and fmt != "svg":
+            raise UsageError(f"--format {fmt} is binary: pass --out FILE (e.g. --out chart.{fmt})")
+        data = draw_trace(system, result.trace, record, title, fmt)
+        if out_file is None:
+            click.echo(data.decode(), nl=False)
+        else:
+            out_file.write_bytes(data)
+            click.echo(f"wrote {out_file}")
+        return
     if fmt == "itf":
         click.echo(json.dumps(itf(system, result.trace, title), indent=1))
     elif fmt == "json":

@@ -154,12 +154,12 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         x0, x1 = x(a.sender), x(a.receiver)
         lx = x0 + (x1 - x0) * ((ly - y0) / (y1 - y0) if y1 != y0 else 0.5)
         out.append(f'  "lbl_{ident}" [id="{ident}-label", shape=box, style=filled, fillcolor=white, '
-                   f'color=white, margin="0.04,0.02", fontcolor="{colour}", '
+                   f'color=white, height=0.1, margin="0.04,0.02", fontcolor="{colour}", '
                    f'label=<{_html_lines(lines, bold_first=True)}>, {pos(lx, ly)}];')
     for k, (who, lines) in notes.items():
         height = len(lines) * 11 + 8
         out.append(f'  "note{k}" [id="{prefix}step-{k}-note", shape=box, style="rounded,filled", '
-                   f'fillcolor="#f3f6fb", color="#9db0d0", fontsize=9, fontcolor="#1f3f7a", '
+                   f'fillcolor="#f3f6fb", color="#9db0d0", fontsize=9, fontcolor="#1f3f7a", height=0.2, '
                    f'margin="0.05,0.02", label=<{_html_lines(lines)}>, '
                    f'{pos(x(who), top[k] + 4 + height / 2)}];')
     mark = _end_mark(c)

@@ -5,11 +5,13 @@ the variants named by their names, messages and transitions by their titles and 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..lang.system import System
-from .diff import Diff, PropertyChange
 from .values import plural
+
+if TYPE_CHECKING:  # diff.py imports this module's functions when it renders
+    from .diff import Diff, PropertyChange
 
 PASSING = ("holds", "witnessed")
 FAILING = ("violated", "never")
