@@ -463,7 +463,8 @@ def list_(path: Path, as_json: bool) -> None:
                            + (f"  [{p['clause']}]" if p["clause"] else "")
                            + (f"  {p['doc']}" if p["doc"] else ""))
             for p in v["properties"]:
-                click.echo(f"    {p['kind']:<9} {p['name']}  [{p['clause']}]")
+                click.echo(f"    {p['kind']:<9} {p['name']}  [{p['clause']}]"
+                           + (f"\n              {p['doc']}" if p["doc"] else ""))
         click.echo()
 
 
