@@ -84,7 +84,7 @@ def test_the_note_uses_the_property_explain_sentence():
 
 def test_without_help_the_note_says_what_the_last_step_changed():
     system, verdict = _counter(lambda: always("small", lambda v: v["c"].n < 2, clause="t"))
-    assert explain(system, verdict) == "false after step 2, which changed the counter: n 1 -> 2"
+    assert explain(system, verdict) == "false after step 2, where the counter changed n 1 -> 2"
 
 
 def test_every_counterexample_in_check_json_has_a_note():

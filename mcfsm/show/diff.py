@@ -140,15 +140,17 @@ def _cost_words(c: Cost | None) -> str:
 
 
 def _shown(d: Diff, p: PropertyChange) -> list[tuple[Side, Verdict]]:
-    """The traces that explain a change: the failing side's, or both when a property is
+    """The verdicts that explain a change: the failing side's, or both when a property is
     violated in both variants with a different shortest counterexample."""
     from .diff_words import changed_in_both
 
     if changed_in_both(p):
-        return [(d.a, p.a), (d.b, p.b)]  # type: ignore[list-item]
-    if p.failing_side is None:
+        assert p.a is not None and p.b is not None
+        return [(d.a, p.a), (d.b, p.b)]
+    v = p.a if p.failing_side == "a" else p.b if p.failing_side == "b" else None
+    if v is None:
         return []
-    return [(d.a, p.a) if p.failing_side == "a" else (d.b, p.b)]  # type: ignore[list-item]
+    return [(d.a if p.failing_side == "a" else d.b, v)]
 
 
 def _sides_words(d: Diff) -> list[str]:
@@ -257,16 +259,16 @@ def diff_markdown(d: Diff, title: str, chart_links: dict[str, str] | None = None
     links = chart_links or {}
     for p in d.properties:
         shown = _shown(d, p)
-        if not shown and p.failing_side is None:
+        if not shown:
             continue
         out += ["", f"## {p.name}: {change_words(p)}", ""]
-        doc = (p.a or p.b).property.doc  # type: ignore[union-attr]
+        doc = shown[0][1].property.doc
         if doc:
             out += [f"*{doc}* ({p.clause})", ""]
-        for side, v in shown or [(d.a, p.a) if p.failing_side == "a" else (d.b, p.b)]:
-            out.append(f"{verdict_detail(side.result, v)} in {side.label}"  # type: ignore[arg-type]
-                       + (f": {explain(side.system, v)}." if v.trace is not None else "."))  # type: ignore[arg-type, union-attr]
-            if v is not None and v.trace is not None:
+        for side, v in shown:
+            note = f": {explain(side.system, v)}" if v.trace is not None else ""
+            out.append(f"{verdict_detail(side.result, v)} in {side.label}{note}.")
+            if v.trace is not None:
                 key = f"{p.name}-{side.label}"
                 c = verdict_chart(side.system, v, f"{p.name} in {side.label}")
                 if key in links:

@@ -30,22 +30,22 @@ def last_step_changes(system: System, trace: Trace) -> list[str]:
         return []
     before, after, key = trace.states[-2], trace.states[-1], trace.steps[-1]
     out = []
+    who = system.instance(key.actor).words if key.actor != NETWORK_ACTOR else "the network"
     if key.actor != NETWORK_ACTOR:
-        words = system.instance(key.actor).words
         b, a = system.view(before)[key.actor], system.view(after)[key.actor]
         fields = [f"{field} {spec_value(old)} -> {spec_value(new)}"
                   for field, old, new in zip(b._fields, b, a) if old != new]
         if fields:
-            out.append(f"{words}: " + ", ".join(fields))
+            out.append(f"{who} changed " + ", ".join(fields))
     if before[1] != after[1]:
-        for field, old, new in zip(before[1]._fields, before[1], after[1]):
-            if old != new:
-                out.append(f"shared {field} {spec_value(old)} -> {spec_value(new)}")
+        out.append("shared " + ", ".join(
+            f"{field} {spec_value(old)} -> {spec_value(new)}"
+            for field, old, new in zip(before[1]._fields, before[1], after[1]) if old != new))
     was = system.envelopes(before)
     sent = [(r, m) for s, r, m in system.envelopes(after) if (s, r, m) not in was]
     if sent:  # titles only: the chart and the narration show the elements
-        out.append("sent " + ", ".join(f"{type(m).title} to {system.instance(r).words}"
-                                       for r, m in sent))
+        out.append(f"{who} sent " + ", ".join(f"{type(m).title} to {system.instance(r).words}"
+                                              for r, m in sent))
     return out
 
 
@@ -75,5 +75,5 @@ def explain(system: System, verdict: Verdict) -> str:
     if n == 0:
         return "the initial state violates it"
     changes = last_step_changes(system, trace)
-    return (f"false after step {n}, which changed " + "; ".join(changes) if changes
+    return (f"false after step {n}, where " + "; ".join(changes) if changes
             else f"false after step {n}")

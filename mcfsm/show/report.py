@@ -67,6 +67,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}; {v.property.clause}]")
+        if v.property.doc:  # what the property says, under its name
+            lines.append(f"  {'':<9} {v.property.doc}")
     if expected is not None:
         unexpected = surprises(result, expected)
         if unexpected:
