@@ -89,7 +89,8 @@ def trace_view(system: System, verdict: Verdict, prefix: str) -> dict[str, Any]:
             marks += [f"{inst.name}.{f}" for f, x, y in zip(lb._fields, lb, la) if x != y]
         changed.append(marks)
     return {"prefix": prefix, "steps": len(trace), "states": states, "changed": changed,
-            "narration": _narration(system, verdict), "note": explain(system, verdict)}
+            "narration": _narration(system, verdict), "note": explain(system, verdict),
+            "failed": verdict.failed}
 
 
 def _traces(lm: LoadedModel, variant: str, system: System, result: Result,

@@ -31,7 +31,9 @@
     this.slider = root.querySelector(".slider");
     this.slider.max = String(this.data.steps);
     root.querySelector(".step-count").textContent = String(this.data.steps);
-    root.querySelector(".note").textContent = this.data.note ? "⇒ " + this.data.note : "";
+    var note = root.querySelector(".note");
+    note.textContent = this.data.note ? "⇒ " + this.data.note : "";
+    note.classList.add(this.data.failed ? "bad" : "good");
     var self = this;
     this.data.narration.forEach(function (lines, k) {
       var li = el("li", {"data-step": String(k), text: lines[0]});
