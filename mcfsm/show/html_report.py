@@ -13,10 +13,12 @@ static site; nothing is fetched from the network. Templates are Jinja2 (autoesca
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -94,13 +96,13 @@ def trace_view(system: System, verdict: Verdict, prefix: str) -> dict[str, Any]:
 
 
 def _traces(lm: LoadedModel, variant: str, system: System, result: Result,
-            counter: list[int]) -> list[dict[str, Any]]:
+            numbers: Iterator[int]) -> list[dict[str, Any]]:
+    """One explorer per counterexample and witness; `numbers` makes ids unique on the page."""
     out = []
     for v in result.verdicts:
         if v.trace is None:
             continue
-        counter[0] += 1
-        prefix = f"t{counter[0]}-"
+        prefix = f"t{next(numbers)}-"
         kind = "witness" if v.status == "witnessed" else "counterexample"
         length = plural(len(v.trace), "step")
         title = f"{lm.model.name} [{variant}]: {v.property.name} ({kind}, {length})"
@@ -120,7 +122,7 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = ()) -> dict[str, 
     chosen = [v for v in model.variants if not variants or v in variants]
     systems = {v: model.system(v) for v in chosen}
     results = {v: explore(systems[v]) for v in chosen}
-    counter = [0]
+    numbers = itertools.count(1)
     columns, traces, roles, coverage, assumptions = [], [], [], [], []
     rows: dict[str, dict[str, Any]] = {}
     for variant in chosen:
@@ -129,7 +131,7 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = ()) -> dict[str, 
         columns.append({"name": variant, "doc": model.variants[variant].doc,
                         "states": f"{result.distinct_states:,}", "depth": result.depth,
                         "complete": result.complete})
-        new_traces = _traces(lm, variant, system, result, counter)
+        new_traces = _traces(lm, variant, system, result, numbers)
         traces += new_traces
         variant_traces = {t["property"]: t["id"] for t in new_traces}
         for v in result.verdicts:
