@@ -13,7 +13,7 @@ from ..lang.roles import ANY_STATE, Role
 from ..lang.system import System, View
 from .values import spec_value
 
-SELF_LOOPS_DRAWN = 3  # above this, a state's self-loops are listed inside its box
+SELF_LOOPS_DRAWN = 1  # above this, a state's self-loops are listed inside its box
 PRODUCT_GRAPH_CAP = 300  # distinct states: above this the product graph is unreadable
 
 
@@ -53,8 +53,9 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
         extra = ", peripheries=2" if state in role.final else ""
         if state in listed:
             said = [_words(t) for t, _ in loops[state]]
-            rows = "".join(f'<tr><td align="left">{_loop_row(t, never, said.count(_words(t)) > 1)}'
-                           "</td></tr>" for t, never in loops[state])
+            rows = "".join(f'<tr><td align="left" balign="left">'
+                           f"{_loop_row(t, never, said.count(_words(t)) > 1)}</td></tr>"
+                           for t, never in loops[state])
             out.append(f'  "{state}" [shape=plain, style="", label=<<table border="1" '
                        f'cellborder="0" cellspacing="0" cellpadding="3" bgcolor="#f4f6f9" '
                        f'style="rounded"><tr><td><b>{html.escape(state)}</b></td></tr>{rows}'
@@ -75,7 +76,8 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
 
 def _loop_row(t: Any, never: bool, same_words: bool) -> str:
     words = _words(t) + (f" ({t.name.replace('_', ' ')})" if same_words else "")
-    text = f"↻ {html.escape(words)} [{html.escape(_short_clause(t.clause))}]"
+    text = "<br/>   ".join(html.escape(part) for part in textwrap.wrap(f"↻ {words}", 36))
+    text += f' <font point-size="9" color="#666666">[{html.escape(_short_clause(t.clause))}]</font>'
     return f'<font color="#888888"><i>{text} (never fired)</i></font>' if never else text
 
 
