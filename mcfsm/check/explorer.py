@@ -11,6 +11,12 @@ table allows (1, 2 or 4 bytes; when a table outgrows its width, the states store
 are re-encoded once). The states live in one list in discovery order; a BFS level is a
 range of that list, so there is no separate queue. Parents and the step taken are two
 `array` columns. A trace is read back by following parents and decoding the packed states.
+
+Temporal properties (check/temporal.py): only when the system has some, `seen` maps each
+state to its index and every generated successor within the bounds is recorded as an
+edge (source index, target index, coverage id), duplicates and self-loops included, in
+source order (check/edges.py); each new state is also marked with what the temporal
+properties say of it. After a complete search check/liveness.py looks for fair lassos.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Any, Literal
 
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, Unhandled, View
+from .temporal import TemporalCheck, fairness_words, lasso_note, lasso_steps
 
 Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
 
@@ -46,6 +53,9 @@ class Trace:
     states: tuple[State, ...]
     steps: tuple[StepKey, ...]
     note: str = ""  # what the last state shows: the unhandled message, the deadlock, ...
+    # A lasso (temporal counterexample): steps[loop_start:] lead from states[loop_start]
+    # back to it and repeat forever; loop_start == len(steps) means it stutters there.
+    loop_start: int | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -56,6 +66,8 @@ class Verdict:
     property: Property
     status: Status
     trace: Trace | None = None  # counterexample (violated) or witness (witnessed)
+    # Temporal properties: the fairness constraints the verdict rests on, in words.
+    assumes: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -85,6 +97,7 @@ class Result:
     pruned: int  # successors dropped by the state constraint / bounds
     # With explore(..., keep_states=True): whether a state is among those found.
     contains: Callable[[State], bool] | None = None
+    edges: int = 0  # edges recorded for temporal properties (0 when there are none)
 
     @property
     def ok(self) -> bool:
@@ -122,7 +135,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     tables: list[dict[Any, int]] = [{} for _ in range(slots)]
     values: list[list[Any]] = [[] for _ in range(slots)]
     states: list[bytes] = []
-    seen: set[bytes] = set()
+    temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) else None
+    # With temporal properties, seen maps each state to its index (edges need the target's
+    # index even when it was seen before); otherwise a set is enough.
+    seen: Any = {} if temporal is not None else set()
+    record = temporal.edges.add if temporal is not None else None
     codes = ["B"] * slots  # struct code per slot: widened to H, then I, as tables grow
     codec = [struct.Struct("<" + "".join(codes))]
     pack, unpack = codec[0].pack, codec[0].unpack
@@ -136,7 +153,10 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         for j, packed in enumerate(states):  # one by one: no second copy of the list
             states[j] = new_pack(*old_unpack(packed))
         seen.clear()
-        seen.update(states)
+        if record is None:
+            seen.update(states)
+        else:
+            seen.update((p, j) for j, p in enumerate(states))
 
     def add(slot: int, value: Any) -> int:
         """Intern a value not seen before in this slot (the hot loop does the lookup)."""
@@ -174,9 +194,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         discovered.extend(extra)
 
     def check_state(index: int, state: State) -> None:
-        if not (always or somet):
+        if not (always or somet or temporal):
             return
         view = View(system, state)
+        if temporal is not None:
+            temporal.mark(view)
         for p in always:
             if p.name not in found and not p.predicate(view):  # type: ignore[misc]
                 found[p.name] = (index, None, "")
@@ -194,12 +216,16 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         packed = codec[0].pack(*[intern(k, init[k]) for k in range(slots)])
         if packed in seen:
             continue
-        seen.add(packed)
+        if record is None:
+            seen.add(packed)
+        else:
+            seen[packed] = len(states)
         states.append(packed)
         parent.append(-1)
         step_of.append(0)
         check_state(len(states) - 1, init)
 
+    initial_count = len(states)
     stopped_by: str | None = None
     depth = 1 if states else 0
     level_start, level_end = 0, len(states)
@@ -249,8 +275,14 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                     new_idxs[k] = idx
                 new = pack(*new_idxs)
                 if new in seen:
+                    if record is not None:
+                        record(i, seen[new], tid)
                     continue
-                seen.add(new)
+                if record is None:
+                    seen.add(new)
+                else:
+                    record(i, len(states), tid)
+                    seen[new] = len(states)
                 states.append(new)
                 parent.append(i)
                 sid = step_ids.get(key)
@@ -284,6 +316,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     def decode(packed: bytes) -> State:
         return tuple([vals[i] for vals, i in zip(values, codec[0].unpack(packed))])
 
+    def decode_index(index: int) -> State:
+        return decode(states[index])
+
     def trace_to(index: int, tail: tuple[StepKey, State] | None, note: str) -> Trace:
         path = []
         while index >= 0:
@@ -297,10 +332,23 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             trace_states.append(tail[1])
         return Trace(tuple(trace_states), tuple(trace_steps), note)
 
+    if temporal is not None and not keep_states:
+        seen.clear()  # the state -> index map is not needed any more: free it for the search
+    lassos = temporal.lassos(expanded, initial_count) if temporal is not None and complete else {}
+    assumes = fairness_words(system) if temporal is not None else ()
     verdicts = []
     for p in props:
         hit = found.get(p.name)
-        if p.kind == "sometimes":
+        if p.temporal:
+            lasso = lassos.get(p.name)
+            if lasso is not None:
+                trace_states, trace_steps = lasso_steps(system, lasso, decode_index)
+                verdicts.append(Verdict(p, "violated", Trace(
+                    tuple(trace_states), tuple(trace_steps), lasso_note(p, lasso),
+                    lasso.loop_start), assumes))
+            else:
+                verdicts.append(Verdict(p, "holds" if complete else "unknown", None, assumes))
+        elif p.kind == "sometimes":
             if hit is not None:
                 verdicts.append(Verdict(p, "witnessed", trace_to(*hit)))
             else:
@@ -340,6 +388,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         verdicts=tuple(verdicts),
         coverage=by_role,
         pruned=pruned,
+        edges=temporal.graph_size[1] if temporal is not None else 0,
     )
 
 

@@ -9,6 +9,13 @@ Kinds (Stateright's vocabulary, TLC's semantics):
 - unhandled               built in: no deliverable message that its receiver has no
                           transition for (unspecified reception), unless the role ignores it
 
+Temporal properties hold on every *fair* behaviour (see lang/fairness.py for what fair
+means; with no fairness declared a behaviour may stop anywhere, as in TLA+):
+- eventually(name, pred)          TLA+'s <>P: pred holds at some point of every behaviour
+- leads_to(name, p, q)            TLA+'s P ~> Q: whenever p holds, q holds then or later
+- always_eventually(name, pred)   TLA+'s []<>P: pred holds infinitely often
+A violation is a lasso: a prefix and a cycle a fair behaviour can repeat forever.
+
 Saying why a state violates a property (optional; reports use it in the counterexample's
 note): build the predicate from named sub-conditions with `all_of`, whose names are the
 spec's words, or pass `explain=`, a function of the same arguments returning a sentence.
@@ -25,7 +32,18 @@ from typing import Any, Literal
 
 from ..errors import ModelError
 
-Kind = Literal["always", "sometimes", "step", "deadlock", "unhandled"]
+Kind = Literal["always", "sometimes", "step", "deadlock", "unhandled",
+               "eventually", "leads_to", "always_eventually"]
+
+TEMPORAL_KINDS = ("eventually", "leads_to", "always_eventually")
+_SIGNATURE = {
+    "always": "a function of the state view",
+    "sometimes": "a function of the state view",
+    "step": "a function of (before, step, after)",
+    "eventually": "a function of the state view",
+    "always_eventually": "a function of the state view",
+    "leads_to": "a function of the state view (the 'q' that must follow)",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +53,8 @@ class Property:
     predicate: Callable[..., bool] | None
     clause: str
     doc: str = ""
+    # leads_to only: the state predicate that triggers the obligation (TLA+'s P in P ~> Q)
+    trigger: Callable[..., bool] | None = None
     # Why a state violates it: a function of the predicate's arguments returning a sentence.
     explain: Callable[..., str] | None = None
 
@@ -42,14 +62,22 @@ class Property:
         if not self.name or not self.name.replace("-", "").replace("_", "").isalnum():
             raise ModelError(f"property name {self.name!r} is not a plain name",
                              fix="use letters, digits and dashes, e.g. 'redirects-never-loop'")
-        if self.kind in ("always", "sometimes", "step"):
+        if self.kind in _SIGNATURE:
             if not callable(self.predicate):
-                raise ModelError(f"property {self.name!r} has no callable predicate",
-                                 fix="pass a function of the state view (or of before, step, "
-                                     "after for step properties)")
+                raise ModelError(f"property {self.name!r} ({self.kind}) has {self.predicate!r} "
+                                 "where a predicate belongs",
+                                 fix=f"pass {_SIGNATURE[self.kind]}, e.g. lambda v: ...")
+            if self.kind == "leads_to" and not callable(self.trigger):
+                raise ModelError(f"property {self.name!r} (leads_to) has {self.trigger!r} as its "
+                                 "'p' (the state that must lead to q)",
+                                 fix="pass leads_to(name, lambda v: <p>, lambda v: <q>, clause=...)")
             if not self.clause.strip():
                 raise ModelError(f"property {self.name!r} cites no clause",
                                  fix='pass clause="X.1.4.1" (where the spec asks for it)')
+
+    @property
+    def temporal(self) -> bool:
+        return self.kind in TEMPORAL_KINDS
 
 
 class AllOf:
@@ -77,7 +105,7 @@ def all_of(conditions: dict[str, Callable[..., bool]]) -> AllOf:
 
 def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "",
            explain: Callable[[Any], str] | None = None) -> Property:
-    return Property(name, "always", predicate, clause, doc, explain)
+    return Property(name, "always", predicate, clause, doc, explain=explain)
 
 
 def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
@@ -87,7 +115,25 @@ def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
 
 def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str,
          doc: str = "", explain: Callable[[Any, Any, Any], str] | None = None) -> Property:
-    return Property(name, "step", predicate, clause, doc, explain)
+    return Property(name, "step", predicate, clause, doc, explain=explain)
+
+
+def eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,
+               doc: str = "") -> Property:
+    """<>P: on every fair behaviour, predicate holds at some point."""
+    return Property(name, "eventually", predicate, clause, doc)
+
+
+def leads_to(name: str, p: Callable[[Any], bool], q: Callable[[Any], bool], *, clause: str,
+             doc: str = "") -> Property:
+    """P ~> Q: on every fair behaviour, whenever p holds, q holds then or later."""
+    return Property(name, "leads_to", q, clause, doc, trigger=p)
+
+
+def always_eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,
+                      doc: str = "") -> Property:
+    """[]<>P: on every fair behaviour, predicate holds infinitely often."""
+    return Property(name, "always_eventually", predicate, clause, doc)
 
 
 def deadlock_property() -> Property:

@@ -182,6 +182,9 @@ def _title_html(c: Chart) -> str:
 
 def _end_mark(c: Chart) -> str:
     parts = []
+    if c.loop_start is not None:  # a lasso: say which steps repeat
+        parts.append("from here on nothing happens (stutters forever)" if c.loop_start == c.steps
+                     else f"↻ steps {c.loop_start + 1}-{c.steps} repeat forever")
     if c.outcome:
         parts.append(("✗ " if c.failed else "✓ ") + c.outcome)
     if c.footnote:

@@ -39,6 +39,7 @@ class Chart:
     outcome: str = ""
     failed: bool = False
     caption: str = ""  # the property's description, under the title
+    loop_start: int | None = None  # a lasso: steps after this one repeat forever
 
 
 def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed: bool = False,
@@ -77,7 +78,7 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
     involved = {a.sender for a in arrows} | {a.receiver for a in arrows} | {n[1] for n in notes}
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)
     return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note,
-                 outcome, failed, caption)
+                 outcome, failed, caption, loop_start=trace.loop_start)
 
 
 def verdict_chart(system: System, verdict: Verdict, title: str) -> Chart:
@@ -119,12 +120,23 @@ def mermaid(c: Chart) -> str:
                                              f"{a.received_at}. {text}"))
     for step, who, text in c.notes:
         events.append((step, 2, f"    Note over {alias[who]}: {step}. {_mm(text)}"))
-    lines += [e[2] for e in sorted(events, key=lambda e: (e[0], e[1]))]
-    first = alias[c.lifelines[0][0]]
-    last = alias[c.lifelines[-1][0]]
+    ordered = sorted(events, key=lambda e: (e[0], e[1]))
+    if c.loop_start is not None and c.loop_start < c.steps:
+        # the cycle of a lasso, framed as a Mermaid loop
+        inside = [e for e in ordered if c.loop_start < e[0] <= c.steps]
+        before = [e for e in ordered if e[0] <= c.loop_start]
+        after = [e for e in ordered if e[0] > c.steps]
+        ordered = (before + [(0, 0, f"    loop steps {c.loop_start + 1}-{c.steps} repeat forever")]
+                   + [(0, 0, "    " + e[2]) for e in inside] + [(0, 0, "    end")] + after)
+    lines += [e[2] for e in ordered]
+    if c.loop_start is not None and c.loop_start == c.steps and c.lifelines:
+        first, last = alias[c.lifelines[0][0]], alias[c.lifelines[-1][0]]
+        lines.append(f"    Note over {first},{last}: from here on nothing happens (stutters forever)")
     end = " ".join(part for part in (c.outcome and ("✗ " if c.failed else "✓ ") + c.outcome + ".",
                                      c.footnote) if part)
-    if end:
+    if end and c.lifelines:
+        first = alias[c.lifelines[0][0]]
+        last = alias[c.lifelines[-1][0]]
         lines.append(f"    Note over {first},{last}: {_mm(end)}")
     return "\n".join(lines) + "\n"
 

@@ -54,9 +54,9 @@ def explain(system: System, verdict: Verdict) -> str:
     trace = verdict.trace
     if trace is None:
         return ""
-    if trace.note:
-        return trace.note
     prop = verdict.property
+    if trace.note or prop.kind not in ("always", "sometimes", "step"):
+        return trace.note  # the explorer's own words (unhandled, deadlock, a lasso's cycle)
     n = len(trace)
     if verdict.status == "witnessed":
         return f"the state after step {n} satisfies it" if n else "the initial state satisfies it"
