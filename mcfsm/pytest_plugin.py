@@ -36,6 +36,7 @@ from .check.explorer import Budget, Result, explore
 from .errors import McfsmError
 from .interrupt import sigint_is_user_interrupt
 from .lang.loader import LoadedModel, load_path
+from .show.explain import explain
 from .show.report import verdict_words
 from .show.trace import trace_text
 
@@ -231,8 +232,11 @@ class PropertyItem(_ModelItem):
         lines = [f"{self.parent.name}::{self.name}: the model declares {self.expected}, "
                  f"the exhaustive check says "
                  f"{verdict_words(result, verdict)} [{verdict.property.clause}]"]
+        if verdict.property.doc:
+            lines.append(f"  the property: {verdict.property.doc}")
         if verdict.trace is not None:
-            lines += trace_text(result.system, verdict.trace, indent="  ")
+            lines += trace_text(result.system, verdict.trace, indent="  ",
+                                note=explain(result.system, verdict))
         elif self.expected in ("violated", "witnessed"):
             lines.append("  the counterexample or witness the model declares no longer exists: "
                          "the model changed, or update expect=... and models/README.md")

@@ -27,10 +27,18 @@ def test_committed_diagrams_are_current(tmp_path):
 
 def test_diff_of_kms_cr_shows_the_fix_and_the_saved_round_trip():
     text = (ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_kms_uri.md").read_text()
-    assert "| e2e-kms-uri-known |" in text and "**fixed in B**" in text
+    assert "| e2e-kms-uri-known | a protected call is set up only with" in text
+    assert "| VIOLATED | holds | **now holds** |" in text
     assert ("| protected-call-connects-after-redirection | 16 steps, 14 messages, 3 round trips "
             "| 14 steps, 12 messages, 2 round trips |") in text
-    assert "`KmsLookupRequest`" in text and "```mermaid" in text
+    # human names, not Python identifiers; variants by name, not "A"/"B"
+    assert "Messages delivered only in base: Kms lookup request, Kms lookup response" in text
+    assert "KmsLookupRequest" not in text and "| A | B |" not in text
+    assert "```mermaid" in text
+    # the SVG chart beside the Mermaid text
+    svg = ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_kms_uri-charts" / \
+        "e2e-kms-uri-known-base.svg"
+    assert "(diff-base-vs-cr_kms_uri-charts/e2e-kms-uri-known-base.svg)" in text and svg.exists()
 
 
 def test_diff_of_migration_indication_cr_shows_what_note2_at_the_primary_changes():
@@ -58,13 +66,14 @@ def test_diff_command_text_json_and_markdown(tmp_path):
     proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make",
                    "--variant", "make_before_break", "--markdown", str(report))
     assert proc.returncode == 1  # verdicts change
-    assert "group-continuity" in proc.stdout and "fixed in B" in proc.stdout
+    assert "group-continuity" in proc.stdout and "now holds" in proc.stdout
     assert "```mermaid" in report.read_text()
     proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make",
                    "--variant", "make_before_break", "--json")
     data = json.loads(proc.stdout)
     change = next(p for p in data["properties"] if p["name"] == "group-continuity")
-    assert (change["a"], change["b"], change["counterexample_in"]) == ("violated", "holds", "A")
+    assert (change["a"], change["b"], change["change"], change["counterexample_in"]) == \
+        ("violated", "holds", "now holds", "break_before_make")
 
 
 def test_diff_needs_two_variants():

@@ -51,6 +51,13 @@ def test_every_declared_transition_fires_in_some_variant(records):
 # change that moves a finding from one choice to another, or makes it unconditional, fails
 # here and must be explained in models/README.md.
 PER_CHOICE = {
+    # progress (leads_to, weak fairness): the same choices as the safety findings they extend
+    ('group_call_migration', 'break_before_make', 'member-gets-media-after-migration'):
+        'only with group_document=primary_only',
+    ('group_call_migration', 'free_chain', 'member-gets-media-after-migration'):
+        'only with group_document=primary_only',
+    **{('private_call_redirect', v, 'primary-learns-current-id'): 'only with notification=one_way'
+       for v in ('base', 'cr_kms_uri', 'cr_both', 'free_chain')},
     ('group_call_migration', 'break_before_make', 'rejoins-when-affiliated'):
         'only with group_document=primary_only',
     ('group_call_migration', 'break_before_make', 'late-entry-after-primary-to-partner'):

@@ -27,8 +27,10 @@ from .check import check
 from .common import EXIT_ERROR
 from .diagram import diagram
 from .diff import diff_
+from .init import init
 from .listing import list_
 from .matrix import matrix_command
+from .report import report
 from .simulate import simulate
 from .traces import export_, replay_
 
@@ -76,5 +78,6 @@ def main() -> None:
     pass
 
 
-for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command):
+for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command,
+                report, init):
     main.add_command(command)

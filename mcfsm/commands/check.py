@@ -11,7 +11,7 @@ import click
 
 from ..check.explorer import Result
 from ..lang.loader import load_path
-from ..show.report import result_json, result_text
+from ..show.report import closing_line, result_json, result_text, variant_summary
 from ..show.tracefile import trace_record, write_trace
 from .common import (
     EXIT_INCONCLUSIVE,
@@ -49,10 +49,12 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
                    "every verdict is as declared, 1 when one differs.")
 @click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write every counterexample and witness as a trace file (mcfsm replay).")
+@click.option("--summary", is_flag=True,
+              help="Print one line per variant instead of the full report.")
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None) -> None:
+          expected: bool, traces: Path | None, summary: bool) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
@@ -74,7 +76,9 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         records.append(record)
         surprised = surprised or record["as_expected"] is False
         text = result_text(lm.model.name, variant, result, expected=declared)
-        if not as_json:
+        if summary and not as_json:
+            echo(variant_summary(record))
+        elif not as_json:
             echo("\n".join(text))
             echo()
         if traces is not None:
@@ -92,6 +96,8 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
             break
     if as_json:
         echo(json.dumps(records, indent=2))
+    else:
+        echo(closing_line(records))
     if out is not None:
         (out / "summary.json").write_text(json.dumps(
             [{k: r[k] for k in ("model", "variant", "distinct_states", "total_states", "depth",

@@ -61,7 +61,8 @@ def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool,
         return system, result
 
     try:
-        written = write_docs(loaded, out, variants=variants, svg=not no_svg, run=run)
+        written = write_docs(loaded, out, variants=variants, svg=not no_svg, run=run,
+                             progress=lambda text: click.echo(text, err=True))
     except _InterruptedError as stop:
         click.echo(f"mcfsm: interrupted while exploring {stop}; the files under {out}/ are "
                    "partial", err=True)

@@ -42,7 +42,8 @@ HELP = ("Compare two variants: verdicts, counterexamples, reachability and set-u
 def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
           markdown: Path | None, max_states: int | None, max_depth: int | None,
           time_limit: float | None) -> None:
-    from ..show.diff import Side, diff, diff_json, diff_markdown, diff_text
+    from ..show.diff import Side, diff, diff_json, diff_text
+    from ..show.diff_files import write_diff_markdown
 
     if len(variants) != 2:
         raise UsageError("give --variant exactly twice: the variant A and the variant B")
@@ -59,21 +60,23 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
             raise UsageError(f"--variant {variant!r} is not a variant in {path}; known: "
                              f"{', '.join(known)}")
         lm = loaded[0]
+        click.echo(f"diff: exploring {lm.model.name} [{variant}]", err=True)
         system, result = explore_variant(lm, variant, run_budget)
         if result.stopped_by == "interrupted":
             click.echo(f"mcfsm: interrupted while exploring {lm.model.name}[{variant}] "
                        f"({result.distinct_states:,} states so far); no diff", err=True)
             sys.exit(EXIT_INTERRUPTED)
-        sides.append(Side(f"{lm.model.name} [{variant}]", system, result))
+        # Variants of one file are named by their own names; of two files, with the model's.
+        label = variant if len(paths) == 1 else f"{lm.model.name} [{variant}]"
+        sides.append(Side(label, system, result, lm.model.variants[variant].doc))
     d = diff(sides[0], sides[1])
     if as_json:
         echo(json.dumps(diff_json(d), indent=2))
     else:
         echo("\n".join(diff_text(d)))
     if markdown is not None:
-        markdown.parent.mkdir(parents=True, exist_ok=True)
-        markdown.write_text(diff_markdown(d, f"CR diff: {sides[0].label} vs {sides[1].label}"),
-                            errors="backslashreplace")
+        write_diff_markdown(d, f"CR diff: {lm.model.name}, {sides[0].label} vs {sides[1].label}",
+                            markdown)
         if not as_json:
             echo(f"\nMarkdown report: {markdown}")
     changed = inconclusive = False

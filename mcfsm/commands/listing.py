@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..lang.loader import load_path
+from ..show.values import spec_value
 from .common import build, echo, exit_help, guarded
 
 
@@ -32,7 +33,7 @@ def list_(path: Path, as_json: bool) -> None:
                 "instances": {i.name: {"role": i.role.name, "label": i.words}
                               for i in system.instances},
                 "network": system.network.value,
-                "parameters": {name: {"choices": [repr(c) for c in p.choices], "doc": p.doc,
+                "parameters": {name: {"choices": [spec_value(c) for c in p.choices], "doc": p.doc,
                                       "clause": p.clause} for name, p in system.params.items()},
                 "properties": [{"name": p.name, "kind": p.kind, "clause": p.clause, "doc": p.doc}
                                for p in system.properties],
@@ -54,5 +55,6 @@ def list_(path: Path, as_json: bool) -> None:
                            + (f"  [{p['clause']}]" if p["clause"] else "")
                            + (f"  {p['doc']}" if p["doc"] else ""))
             for p in v["properties"]:
-                echo(f"    {p['kind']:<9} {p['name']}  [{p['clause']}]")
+                echo(f"    {p['kind']:<9} {p['name']}  [{p['clause']}]"
+                     + (f"\n              {p['doc']}" if p["doc"] else ""))
         echo()

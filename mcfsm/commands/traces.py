@@ -13,7 +13,16 @@ from ..errors import ModelError, UsageError
 from ..lang.loader import LoadedModel, load_path
 from ..show.trace import trace_text
 from ..show.tracefile import load_trace, replay
-from .common import EXIT_OK, EXIT_VIOLATED, build, echo, exit_help, guarded, where
+from .common import (
+    EXIT_OK,
+    EXIT_VIOLATED,
+    build,
+    check_output_file,
+    echo,
+    exit_help,
+    guarded,
+    where,
+)
 
 REPLAY_HELP = ("Re-execute a saved trace step by step and say where it diverges.\n\n"
                + exit_help("the trace replays and its last state still shows the finding",
@@ -91,15 +100,20 @@ def _step_words(step: dict[str, Any] | None) -> str:
 
 
 @click.command(name="export", help="Print a trace file as ITF (Quint/Apalache), JSON steps, "
-               "Mermaid or DOT.\n\n" + exit_help("the trace was exported", "(not used)")
+               "Mermaid or DOT, or draw its sequence chart as SVG, PNG or PDF.\n\n"
+               + exit_help("the trace was exported", "(not used)")
                + " A trace that no longer replays is a usage error (2).")
 @click.argument("tracefile", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["itf", "json", "mermaid", "dot"]),
-              default="itf", show_default=True)
+@click.option("--format", "fmt",
+              type=click.Choice(["itf", "json", "mermaid", "dot", "svg", "png", "pdf"]),
+              default="itf", show_default=True,
+              help="svg, png and pdf draw the sequence chart through graphviz (png/pdf for a .docx).")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="The model file (default: the file named in the trace).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Write to FILE instead of printing (needed for png and pdf).")
 @guarded
-def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
+def export_(tracefile: Path, fmt: str, model_path: Path | None, out_file: Path | None) -> None:
     from ..show.charts import chart, dot, mermaid
     from ..show.trace import steps_json
     from ..show.tracefile import itf
@@ -111,6 +125,19 @@ def export_(tracefile: Path, fmt: str, model_path: Path | None) -> None:
         raise UsageError(f"{tracefile} no longer replays on {path} (diverges at step "
                          f"{result.diverged_at}); see `mcfsm replay {tracefile}`")
     title = f"{record['model']} [{record['variant']}]: {record['property']} ({record.get('status')})"
+    if fmt in ("svg", "png", "pdf"):
+        from ..show.export import draw_trace
+
+        if out_file is None and fmt != "svg":
+            raise UsageError(f"--format {fmt} is binary: pass --out FILE (e.g. --out chart.{fmt})")
+        check_output_file(out_file, "--out")
+        data = draw_trace(system, result.trace, record, title, fmt)
+        if out_file is None:
+            echo(data.decode(), nl=False)
+        else:
+            out_file.write_bytes(data)
+            echo(f"wrote {out_file}")
+        return
     if fmt == "itf":
         echo(json.dumps(itf(system, result.trace, title), indent=1))
     elif fmt == "json":

@@ -15,6 +15,13 @@ means; with no fairness declared a behaviour may stop anywhere, as in TLA+):
 - leads_to(name, p, q)            TLA+'s P ~> Q: whenever p holds, q holds then or later
 - always_eventually(name, pred)   TLA+'s []<>P: pred holds infinitely often
 A violation is a lasso: a prefix and a cycle a fair behaviour can repeat forever.
+
+Saying why a state violates a property (optional; reports use it in the counterexample's
+note): build the predicate from named sub-conditions with `all_of`, whose names are the
+spec's words, or pass `explain=`, a function of the same arguments returning a sentence.
+
+    always("binding-fresh", all_of({"server A serves user 2": lambda v: ...,
+                                    "the binding names server B": lambda v: ...}), clause=...)
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ class Property:
     # (X.1.7.4)" or "CR demonstration (CR 001 closes it)". Empty: the reports classify a
     # violation as a gap in the text or as depending on a parameter choice.
     finding: str = ""
+    # Why a state violates it: a function of the predicate's arguments returning a sentence.
+    explain: Callable[..., str] | None = None
 
     def __post_init__(self) -> None:
         # The name also names trace files: plain letters, digits, '_' and '-'.
@@ -83,19 +92,43 @@ class Property:
         return self.kind in TEMPORAL_KINDS
 
 
+class AllOf:
+    """A predicate made of named sub-conditions (the spec's words): it holds when every one
+    holds, and `failing(...)` names those that do not, for the counterexample's note."""
+
+    __slots__ = ("conditions",)
+
+    def __init__(self, conditions: dict[str, Callable[..., bool]]) -> None:
+        if not conditions or not all(callable(c) for c in conditions.values()):
+            raise ModelError("all_of(...) needs a non-empty dict of named callables",
+                             fix='all_of({"the binding is fresh": lambda v: ..., ...})')
+        self.conditions = dict(conditions)
+
+    def __call__(self, *args: Any) -> bool:
+        return all(condition(*args) for condition in self.conditions.values())
+
+    def failing(self, *args: Any) -> list[str]:
+        return [name for name, condition in self.conditions.items() if not condition(*args)]
+
+
+def all_of(conditions: dict[str, Callable[..., bool]]) -> AllOf:
+    return AllOf(conditions)
+
+
 def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "",
-           finding: str = "") -> Property:
-    return Property(name, "always", predicate, clause, doc, finding)
+           explain: Callable[[Any], str] | None = None, finding: str = "") -> Property:
+    return Property(name, "always", predicate, clause, doc, explain=explain, finding=finding)
 
 
 def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
               doc: str = "", finding: str = "") -> Property:
-    return Property(name, "sometimes", predicate, clause, doc, finding)
+    return Property(name, "sometimes", predicate, clause, doc, finding=finding)
 
 
 def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str,
-         doc: str = "", finding: str = "") -> Property:
-    return Property(name, "step", predicate, clause, doc, finding)
+         doc: str = "", explain: Callable[[Any, Any, Any], str] | None = None,
+         finding: str = "") -> Property:
+    return Property(name, "step", predicate, clause, doc, explain=explain, finding=finding)
 
 
 def eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,

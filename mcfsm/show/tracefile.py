@@ -15,11 +15,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..check.explorer import Trace
+from ..check.explorer import Trace, Verdict
 from ..errors import UsageError
 from ..lang.guard import call_predicate
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
+from .explain import explain
 from .trace import state_json, steps_json, to_json_value
 
 FORMAT = "mcfsm-trace/1"
@@ -39,7 +40,7 @@ def trace_record(*, model: str, file: str, variant: str, system: System, prop: P
         "property": prop.name, "kind": prop.kind, "clause": prop.clause, "status": status,
         "source": source,
         "params": to_json_value(initial[0]) if system.params else {},
-        "note": trace.note,
+        "note": explain(system, Verdict(prop, status, trace)),  # type: ignore[arg-type]
         "initial_state": state_json(system, initial),
         "steps": [step_json(k) for k in trace.steps],
         "narrated": steps_json(system, trace),
