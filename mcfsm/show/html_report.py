@@ -32,7 +32,7 @@ from .diagrams import fired_by_role, role_dot
 from .diff import Side, diff
 from .diff_words import change_rows
 from .explain import explain
-from .report import STATUS_WORDS, verdict_detail
+from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
 from .trace import trace_text
 from .values import message_words, plural, spec_value
 
@@ -153,7 +153,9 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
                 "status": v.status, "word": STATUS_WORDS[v.status],
                 "detail": verdict_detail(result, v), "expected": expected.get(v.property.name),
                 "as_expected": v.status in ("unknown", expected.get(v.property.name)),
-                "trace": variant_traces.get(v.property.name)}
+                "trace": variant_traces.get(v.property.name),
+                # which silent choices the verdict rests on, and how a finding is classified
+                "reading": choice_words(result, v), "finding": finding_class(result, v)}
         fired = fired_by_role(result)
         drawn = {}
         for inst in system.instances:
