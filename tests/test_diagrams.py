@@ -28,7 +28,7 @@ def test_committed_diagrams_are_current(tmp_path):
 def test_diff_of_kms_cr_shows_the_fix_and_the_saved_round_trip():
     text = (ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_kms_uri.md").read_text()
     assert "| e2e-kms-uri-known | a protected call is set up only with" in text
-    assert "| VIOLATED | holds | **now holds** |" in text
+    assert "CR demonstration (CR 001's KMS URI element)) | holds | **now holds** |" in text
     assert ("| protected-call-connects-after-redirection | 16 steps, 14 messages, 3 round trips "
             "| 14 steps, 12 messages, 2 round trips |") in text
     # human names, not Python identifiers; variants by name, not "A"/"B"
@@ -47,18 +47,20 @@ def test_diff_of_migration_indication_cr_shows_what_note2_at_the_primary_changes
     which NOTE 2 at the partner never does (issue 12)."""
     path = ROOT / "diagrams" / "private_call_redirect" / "diff-cr_kms_uri-vs-cr_both.md"
     text = path.read_text()
-    assert "| primary-redirects-own-users |" in text and "**fixed in B**" in text
+    row = next(line for line in text.splitlines() if line.startswith("| primary-redirects-own-users |"))
+    assert row.endswith("| holds | **now holds** |"), row
     assert "note2-redirects-to-another-partner" in text
     assert "witnessed only with note2_server=primary" in text
-    assert "`MC service server.note2_recheck_at_primary`" in text
-    assert "`MC service server.note2_recheck_at_partner`" in text
+    # NOTE 2 applied at the primary and at the partner, in the transitions' own words
+    assert "re-checks the indicated MC service ID and redirects to the current one" in text
+    assert "re-checks the indicated MC service ID: removed, redirects to the primary" in text
 
 
 def test_every_fix_variant_has_its_diff_against_the_text_it_fixes():
     fixes = sorted(ROOT.glob("diagrams/*/diff-*-vs-fix_*.md"))
     assert len(fixes) >= 5, fixes
     for path in fixes:
-        assert "**fixed in B**" in path.read_text(), f"{path.name} fixes nothing"
+        assert "**now holds**" in path.read_text(), f"{path.name} fixes nothing"
 
 
 def test_diff_command_text_json_and_markdown(tmp_path):
