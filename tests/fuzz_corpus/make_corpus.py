@@ -274,7 +274,7 @@ def option_cases() -> list[dict[str, Any]]:
     case("simulate-seed-text", ["simulate", M, "--seed", "abc"], [2], ["--seed"])
     case("simulate-traces-is-file", ["simulate", M, "--traces", "f", "--examples", "2"], [2],
          ["f"], the_files={**files, "f": "x"})
-    case("export-format-bad", ["export", "t.json", "--format", "svg"], [2], ["--format"])
+    case("export-format-bad", ["export", "t.json", "--format", "gif"], [2], ["--format"])
     for site in ("PRELUDE", "GUARD", "ACTION", "ALWAYS", "VARIANT_BODY"):
         # print() left in model code goes to stderr: the JSON report stays parseable
         noisy = {M: grammar.model_source(**{site: 'print("debugging {")'})}
