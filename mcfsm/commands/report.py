@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ..check.explorer import Result
-from ..lang.loader import LoadedModel, load_path
-from ..lang.system import System
+from ..lang.loader import load_path
 from .common import (
-    EXIT_INCONCLUSIVE,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
     budget,
     budget_options,
     check_output_dir,
-    echo,
     exit_help,
-    explore_variant,
     guarded,
     selected,
 )
+from .runs import VariantRuns
 
 HELP = ("A static HTML report of the model(s) at PATH, with a trace explorer (no network).\n\n"
         + exit_help("every page was written from exhaustive searches",
                     "(not used: violations are reported, not judged)"))
-
-
-class _InterruptedError(Exception):
-    pass
 
 
 @click.command(name="report", help=HELP)
@@ -49,27 +38,9 @@ def report(path: Path, variants: tuple[str, ...], out: Path, max_states: int | N
     check_output_dir(out, "--out")
     loaded = load_path(path)
     list(selected(loaded, variants))  # validates --variant names
-    run_budget = budget(max_states, max_depth, time_limit)
-    incomplete: list[str] = []
-
-    def run(lm: LoadedModel, variant: str) -> tuple[System, Result]:
-        system, result = explore_variant(lm, variant, run_budget)
-        if result.stopped_by == "interrupted":
-            raise _InterruptedError(f"{lm.model.name}[{variant}]")
-        if not result.complete:
-            incomplete.append(f"{lm.model.name}[{variant}]")
-        return system, result
-
-    try:
+    runs = VariantRuns(budget(max_states, max_depth, time_limit))
+    with runs.interruptible(f"the pages under {out}/ are partial"):
         written = write_report(loaded, out, variants=variants,
-                               progress=lambda text: click.echo(text, err=True), run=run)
-    except _InterruptedError as stop:
-        click.echo(f"mcfsm: interrupted while exploring {stop}; the pages under {out}/ are "
-                   "partial", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    echo(f"wrote {len(written)} pages under {out}/ (open {out / 'index.html'})")
-    if incomplete:
-        echo(f"INCOMPLETE: a budget cut the search of {', '.join(incomplete)}; their pages "
-             "show only the part explored")
-        sys.exit(EXIT_INCONCLUSIVE)
-    sys.exit(EXIT_OK)
+                               progress=lambda text: click.echo(text, err=True), run=runs)
+    runs.finish(f"wrote {len(written)} pages under {out}/ (open {out / 'index.html'})",
+                "their pages show only the part explored")
