@@ -71,6 +71,11 @@ class Deregistration(Message, clause="10.16.2.2 step 1; X.1.4.1"):
     mc_service_id: str = M("MC service ID the client de-registers")
 
 
+class DeregistrationResponse(Message, clause="X.1.4.1 (no response defined; "
+                                              "deregistration=acknowledged)"):
+    mc_service_id: str = M("MC service ID whose de-registration the MC system confirms")
+
+
 class MigrationNotification(Message, clause="X.1.6; X.1.4.1; TS 23.379 10.6.3.3 (not in our text)"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
     partner_id: str = M("MC service ID the partner MC system assigned")

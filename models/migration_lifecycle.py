@@ -29,9 +29,12 @@ Assumptions
 - Network: FIFO per sender-receiver pair, no loss, no duplication; A, B and C are
   interconnected.
 - Atomic steps: one instance takes one message or one event per step.
-- Bounds: three migrations (the chain A, B, C, A has one migration of each kind of X.1.7.4's
-  NOTE; permission_and_provisioning lets the user go to any other system each time), two
-  calls by user 1, one by user 2: a stale cache needs one call to fill it and one to use it.
+- Bounds: three migrations in permission_and_provisioning (the chain A, B, C, A has one
+  migration of each kind of X.1.7.4's NOTE; there the user goes to any other system each
+  time); two (A, B, C) in the addressing variants, enough for a cache filled at B to go
+  stale at C; two calls by user 1, one by user 2: a stale cache needs one call to fill it
+  and one to use it. Client 1 re-initiates with the primary ID (item 6b) at most once per
+  migration: each rejection of a partner ID means the user moved after the ID was learnt.
 - IDs: opaque (see _mc.py). The partner IdMS and server know the MC service ID assigned to a
   user from the provisioning (X.1.2 item 1b); servers find clients by registration; the
   primary learns partner IDs only from notifications (X.1.6).
@@ -42,7 +45,14 @@ Assumptions
 Silent choices (parameters):
 - permission, provisioning (X.1.4, X.1.5): the means of permission and of provisioning;
 - notification (X.1.6 points to TS 23.379 10.6.3.3, which is not in our text): the partner's
-  notice to the primary is "one_way" or "acknowledged" before the registration completes.
+  notice to the primary is "one_way" or "acknowledged" before the registration completes;
+- late_call (X.1.4.1): the client accepts or refuses a call that the system it has just sent
+  its de-registration to still delivers;
+- deregistration (X.1.4.1 defines no response to the de-registration): "one_way", or
+  "acknowledged" by the old system, the client waiting for it before it authenticates
+  elsewhere (break-before-make) or migrates again;
+- uninformed_primary (10.16.5.3 pre-condition 3 assumes the primary informed): a call for a
+  user who left and of whom no notification has arrived is "reject"ed or "hold"-ed.
 """
 
 from __future__ import annotations
@@ -53,7 +63,9 @@ from _mc import (
     SYSTEMS,
     AccessToken,
     AuthenticationRequest,
+    DepartureNotification,
     Deregistration,
+    DeregistrationResponse,
     MigrationCommand,
     MigrationMaterialRequest,
     MigrationMaterialResponse,
@@ -98,12 +110,20 @@ def build(*, make_before_break: bool, calls: bool,
           provisionings: tuple[str, ...] = ("pre_provisioned",),
           notifications: tuple[str, ...] = ("one_way", "acknowledged"),
           late_calls: tuple[str, ...] = ("refuse",),
-          fixed_chain: bool = True) -> System:
-    """One variant. `calls` adds the addressing part (MC service client 1 and the call of
-    the migrated user); the tuples are the parameter choices explored."""
+          deregistrations: tuple[str, ...] = ("one_way",),
+          uninformed: tuple[str, ...] = ("reject",),
+          fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
+          migrant_calls: bool = True, departure_notice: bool = False,
+          sequence_numbers: bool = False) -> System:
+    """One variant. `calls` adds the addressing part (MC service client 1 and, with
+    `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
+    explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
+    candidate fix of findings 1 and 8 (a partner tells the primary that the user left),
+    `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
+    notification)."""
     # -- MC service client 2: the migrating user ----------------------------------------------
     def next_systems(done: int, here: str) -> list[str]:
-        if done >= MAX_MIGRATIONS:
+        if done >= max_migrations:
             return []
         if fixed_chain:
             return [MIGRATION_CHAIN[done + 1]]
@@ -135,12 +155,29 @@ def build(*, make_before_break: bool, calls: bool,
     def authenticate(ctx) -> None:
         if not make_before_break:
             leave_old(ctx)
+            if ctx.v.unconfirmed:
+                return  # break-before-make: authenticate once the old system confirms
         ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
 
     def leave_old(ctx) -> None:
         ctx.v.left = ctx.v.serving
         ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
         ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
+        if ctx.params.deregistration == "acknowledged":
+            ctx.v.unconfirmed = ctx.v.current_id
+
+    def confirmed(ctx) -> bool:
+        return ctx.msg.mc_service_id == ctx.v.unconfirmed
+
+    def deregistration_confirmed(ctx) -> None:
+        ctx.v.unconfirmed = ""
+        if not make_before_break and ctx.v.target:
+            ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
+
+    def settled(ctx) -> bool:
+        """No de-registration awaits its confirmation (deregistration=acknowledged): the
+        client does not start another migration before the old system has confirmed."""
+        return not ctx.v.unconfirmed
 
     def migrate_implicitly(ctx) -> None:
         begin(ctx, ctx.arg)
@@ -164,7 +201,8 @@ def build(*, make_before_break: bool, calls: bool,
 
     def got_token(ctx) -> None:
         ctx.v.token_id = ctx.msg.mc_service_id
-        ctx.send(SERVER[ctx.v.target], Registration(primary_id=USER2))
+        ctx.send(SERVER[ctx.v.target], Registration(
+            primary_id=USER2, sequence=ctx.v.migrations + 1 if sequence_numbers else None))
 
     def registered(ctx) -> None:
         old = ctx.v.serving
@@ -207,9 +245,10 @@ def build(*, make_before_break: bool, calls: bool,
 
     busy = ["permission_pending", "downloading", "authenticating", "registering"]
     call_transitions = [
-        Transition("call_user1_while_migrated", "registered", None, conditions=[may_call],
-                   after=[call_user1], sends=[PrivateCallRequest], environment=True,
-                   label="calls user 1; the call carries both MC service IDs", clause="X.1.7.3"),
+        *([Transition("call_user1_while_migrated", "registered", None, conditions=[may_call],
+                      after=[call_user1], sends=[PrivateCallRequest], environment=True,
+                      label="calls user 1; the call carries both MC service IDs",
+                      clause="X.1.7.3")] if migrant_calls else []),
         Transition(PrivateCallRequest, ["registered", *busy], None, name="accept_call",
                    conditions=[served_by_sender], after=[accept_call],
                    sends=[PrivateCallAccept], clause="X.1.7.2"),
@@ -234,21 +273,24 @@ def build(*, make_before_break: bool, calls: bool,
                                         doc="it accepted a call after its de-registration"),
                    "completed": Var(frozenset, frozenset(),
                                     doc="means of permission (and download) of each migration"),
-                   "called": Var(bool, False)},
+                   "called": Var(bool, False),
+                   "unconfirmed": Var(str, "", doc="the MC service ID whose de-registration "
+                                                   "awaits its confirmation")},
         transitions=[
             Transition("migrate_with_implicit_permission", "registered", "downloading",
-                       conditions=[permission("implicit"), download_then], choices=targets,
+                       conditions=[permission("implicit"), settled, download_then],
+                       choices=targets,
                        after=[migrate_implicitly], sends=[MigrationMaterialRequest],
                        environment=True, clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (download)"),
             Transition("migrate_with_implicit_permission_provisioned", "registered",
-                       "authenticating", conditions=[permission("implicit"),
+                       "authenticating", conditions=[permission("implicit"), settled,
                                                      lambda ctx: not download_then(ctx)],
                        choices=targets, after=[migrate_implicitly],
                        sends=[Deregistration, AuthenticationRequest], environment=True,
                        label="migrates on the implicit permission, material pre-provisioned",
                        clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (pre-provisioned)"),
             Transition("request_permission", "registered", "permission_pending",
-                       conditions=[permission("explicit")], choices=targets,
+                       conditions=[permission("explicit"), settled], choices=targets,
                        after=[request_permission], sends=[MigrationPermissionRequest],
                        environment=True, label="asks the primary MC system to permit migration",
                        clause="X.1.2 item 3b(i); X.1.4"),
@@ -279,6 +321,12 @@ def build(*, make_before_break: bool, calls: bool,
                        sends=[Registration],
                        label="authenticated; the access token holds its MC service ID there",
                        clause="X.1.2 items 4-6; X.1.6"),
+            Transition(DeregistrationResponse, ["registered", *busy], None,
+                       name="deregistration_confirmed", conditions=[confirmed],
+                       after=[deregistration_confirmed], sends=[AuthenticationRequest],
+                       label="the old MC system confirms the de-registration",
+                       clause="X.1.4.1 silent on a response (deregistration=acknowledged); "
+                              "break-before-make: authenticate at the new system after it"),
             Transition(RegistrationResponse, "registering", "registered", after=[registered],
                        sends=[Deregistration],
                        clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
@@ -292,7 +340,7 @@ def build(*, make_before_break: bool, calls: bool,
     def call(ctx, target: str) -> None:
         ctx.v.calls += 1
         ctx.v.target = target
-        ctx.v.retried = False
+        ctx.v.reinitiated = 0
         ctx.v.used_cache = False  # per call: whether this call started from the cache
         ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=target))
 
@@ -316,12 +364,16 @@ def build(*, make_before_break: bool, calls: bool,
 
     def retry_primary(ctx) -> None:
         ctx.v.cached = ""
-        ctx.v.retried = True
+        ctx.v.reinitiated += 1
         ctx.v.target = USER2
         ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=USER2))
 
     def may_retry(ctx) -> bool:
-        return ctx.v.target != USER2 and not ctx.v.retried
+        # Item 6b: whenever a partner MC service ID the client used is rejected, it may
+        # re-initiate with the primary ID. Each such rejection means user 2 moved after the
+        # ID was learnt, so max_migrations re-initiations suffice when the primary's record
+        # is current: a lower bound would fail calls the text lets succeed.
+        return ctx.v.target != USER2 and ctx.v.reinitiated < max_migrations
 
     def connected(ctx) -> None:
         ctx.v.connected_by = (*ctx.v.connected_by, ctx.v.target)
@@ -339,7 +391,8 @@ def build(*, make_before_break: bool, calls: bool,
         initial="idle",
         final=["idle", "connected", "failed"],
         variables={"calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
-                   "retried": Var(bool, False), "used_cache": Var(bool, False),
+                   "reinitiated": Var(int, 0, doc="re-initiations with the primary ID (item 6b)"),
+                   "used_cache": Var(bool, False),
                    "connected_by": Var(tuple, ()), "learnt_from_call": Var(bool, False)},
         transitions=[
             Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
@@ -376,11 +429,14 @@ def build(*, make_before_break: bool, calls: bool,
             ctx.v.registered = ctx.v.registered | {(primary, ctx.sender)}
             record_return(ctx, primary)
             ctx.send(ctx.sender, RegistrationResponse(mc_service_id=primary))
+            for held in release_held(ctx, primary):
+                ctx.send(ctx.sender, held)  # uninformed_primary=hold: deliver it now
             return
         partner_id = lookup(ctx.v.provisioned, primary)  # X.1.2 item 1b
         ctx.v.visitors = ctx.v.visitors | {(partner_id, primary)}  # X.1.6: stores the primary ID
         ctx.send(SERVER[system_of(primary)],
-                 MigrationNotification(primary_id=primary, partner_id=partner_id))
+                 MigrationNotification(primary_id=primary, partner_id=partner_id,
+                                       sequence=ctx.msg.sequence))
         if ctx.params.notification == "one_way":
             ctx.v.registered = ctx.v.registered | {(partner_id, ctx.sender)}
             ctx.send(ctx.sender, RegistrationResponse(mc_service_id=partner_id))
@@ -394,16 +450,35 @@ def build(*, make_before_break: bool, calls: bool,
             ctx.v.registered = ctx.v.registered | {entry}
             ctx.send(entry[1], RegistrationResponse(mc_service_id=entry[0]))
 
+    def release_held(ctx, primary: str) -> list:
+        held = sorted((m for m in ctx.v.held if m.called_id == primary), key=repr)
+        ctx.v.held = ctx.v.held - set(held)
+        return held
+
     def on_notification(ctx) -> None:
         record_binding(ctx)
         if ctx.params.notification == "acknowledged":
             ctx.send(ctx.sender, MigrationNotificationAck(primary_id=ctx.msg.primary_id))
+        for held in release_held(ctx, ctx.msg.primary_id):
+            ctx.send(towards(ctx, held.calling_id), redirection(ctx, held))
 
     def on_deregistration(ctx) -> None:
-        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
+        left = ctx.msg.mc_service_id
+        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != left)
+        if ctx.params.deregistration == "acknowledged":
+            ctx.send(ctx.sender, DeregistrationResponse(mc_service_id=left))
+        primary = lookup(ctx.v.visitors, left)
+        if departure_notice and primary:
+            ctx.send(SERVER[system_of(primary)],
+                     DepartureNotification(primary_id=primary, partner_id=left))
 
-    def binding(ctx) -> str:
-        return dict(ctx.v.bindings).get(ctx.msg.called_id, "")
+    def on_departure(ctx) -> None:
+        primary = ctx.msg.primary_id
+        if dict(ctx.v.bindings).get(primary, "") == ctx.msg.partner_id:
+            ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
+
+    def binding(ctx, request=None) -> str:
+        return dict(ctx.v.bindings).get((request or ctx.msg).called_id, "")
 
     def towards(ctx, mc_service_id: str) -> str:
         owner = system_of(mc_service_id)
@@ -415,9 +490,11 @@ def build(*, make_before_break: bool, calls: bool,
             return "interwork"
         if lookup(ctx.v.registered, called):
             return "deliver"
-        if lookup(ctx.v.provisioned, called) == called and binding(ctx):
-            return "redirect"
-        return "reject"
+        if lookup(ctx.v.provisioned, called) == called:  # the primary, for its own user
+            if binding(ctx):
+                return "redirect"
+            return "uninformed_" + ctx.params.uninformed_primary
+        return "reject"  # a partner ID of a user who has left
 
     def on(name: str):
         def guard(ctx) -> bool:
@@ -435,10 +512,16 @@ def build(*, make_before_break: bool, calls: bool,
     def to_calling(ctx) -> None:
         ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
 
+    def redirection(ctx, request) -> PrivateCallRedirection:
+        return PrivateCallRedirection(
+            calling_id=request.calling_id, called_id_primary=request.called_id,
+            called_id_migrated=binding(ctx, request), redirection_reason="migrated")
+
     def redirect(ctx) -> None:
-        ctx.send(towards(ctx, ctx.msg.calling_id), PrivateCallRedirection(
-            calling_id=ctx.msg.calling_id, called_id_primary=ctx.msg.called_id,
-            called_id_migrated=binding(ctx), redirection_reason="migrated"))
+        ctx.send(towards(ctx, ctx.msg.calling_id), redirection(ctx, ctx.msg))
+
+    def hold(ctx) -> None:
+        ctx.v.held = ctx.v.held | {ctx.msg}
 
     def reject(ctx) -> None:
         ctx.send(towards(ctx, ctx.msg.calling_id), PrivateCallReject(
@@ -472,17 +555,30 @@ def build(*, make_before_break: bool, calls: bool,
                    "registered": Var(frozenset, frozenset()),
                    "visitors": Var(frozenset, frozenset()), "bindings": Var(frozenset, frozenset()),
                    "told": Var(frozenset, frozenset()), "latest": Var(frozenset, frozenset()),
-                   "awaiting_ack": Var(frozenset, frozenset()), "commands": Var(int, 0)},
+                   "awaiting_ack": Var(frozenset, frozenset()), "commands": Var(int, 0),
+                   "held": Var(frozenset, frozenset(),
+                               doc="calls held until the user's new ID is known "
+                                   "(uninformed_primary=hold)")},
         transitions=[
             Transition(Registration, "serving", None, after=[on_registration],
-                       sends=[RegistrationResponse, MigrationNotification],
+                       sends=[RegistrationResponse, MigrationNotification,
+                              *([PrivateCallRequest] if calls else [])],
                        label="registers the user; a partner informs the primary MC system",
                        clause="X.1.6; spec silent on a return: the primary learns it from the "
                               "registration with the primary MC service ID"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
-                       clause="X.1.4.1"),
+                       sends=[DeregistrationResponse,
+                              *([DepartureNotification] if departure_notice else [])],
+                       clause="X.1.4.1 (a response only with deregistration=acknowledged)"),
+            *([Transition(DepartureNotification, "serving", None, after=[on_departure],
+                          label="forgets the partner MC service ID the user left",
+                          clause="candidate fix (fix_departure_notice): the partner tells the "
+                                 "primary that the user left; not in the text")]
+              if departure_notice else []),
             Transition(MigrationNotification, "serving", None, after=[on_notification],
-                       sends=[MigrationNotificationAck], clause="X.1.4.1; X.1.6"),
+                       sends=[MigrationNotificationAck,
+                              *([PrivateCallRedirection] if calls else [])],
+                       clause="X.1.4.1; X.1.6"),
             Transition(MigrationNotificationAck, "serving", None, after=[on_ack],
                        sends=[RegistrationResponse],
                        clause="X.1.6 (notification=acknowledged; 10.6.3.3 not in our text)"),
@@ -506,6 +602,13 @@ def build(*, make_before_break: bool, calls: bool,
                        after=[redirect], sends=[PrivateCallRedirection],
                        label="rejects with the current partner MC service ID (migrated)",
                        clause="X.1.7.1 item 6; 10.16.5.3 steps 2-3"),
+            Transition(pcr, "serving", None, name="reject_uninformed",
+                       conditions=[on("uninformed_reject")], after=[reject], sends=[PrivateCallReject],
+                       clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=reject)"),
+            Transition(pcr, "serving", None, name="hold_uninformed",
+                       conditions=[on("uninformed_hold")], after=[hold],
+                       label="holds the call until it learns the user's new MC service ID",
+                       clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
             Transition(pcr, "serving", None, name="reject", conditions=[on("reject")],
                        after=[reject], sends=[PrivateCallReject],
                        clause="X.1.7.1 item 6b (a stale partner MC service ID)"),
@@ -563,13 +666,26 @@ def build(*, make_before_break: bool, calls: bool,
                                                   "defined)",
                                doc="whether a client accepts a call that the MC system it has "
                                    "just sent its de-registration to still delivers"),
+            "deregistration": Param(deregistrations,
+                                    clause="X.1.4.1 (de-registration; no response defined; the "
+                                           "de-registration flows of TS 23.280 10.3 are not in "
+                                           "our text)",
+                                    doc="whether the old MC system confirms a de-registration "
+                                        "(and the client waits for it before it authenticates "
+                                        "elsewhere or migrates again) or not"),
+            "uninformed_primary": Param(uninformed, clause="10.16.5.3 pre-condition 3 (assumed, "
+                                                           "not required); X.1.4.1",
+                                        doc="what the primary does with a call for its user who "
+                                            "left before any notification arrived"),
             "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent)",
                                   doc="whether the partner's notice to the primary is one-way "
                                       "or acknowledged before the registration completes"),
         },
         final=lambda v: not v.in_flight() and v["client2"].state == "registered",
         properties=properties(calls, per_permission=len(permissions) > 1,
-                              late_call_explored=len(late_calls) > 1),
+                              late_call_explored=len(late_calls) > 1,
+                              whole_chain=max_migrations >= 3,
+                              holds_calls="hold" in uninformed),
     )
 
 
@@ -611,7 +727,14 @@ def chain(name: str):
     return witness
 
 
-def properties(calls: bool, per_permission: bool, late_call_explored: bool) -> list:
+def held_call_released(v) -> bool:
+    """Quiescent: when no message is in flight, the primary holds no call (a held call
+    waits for a notification or a registration, which are messages)."""
+    return bool(v.in_flight()) or not v[SERVER[HOME]].held
+
+
+def properties(calls: bool, per_permission: bool, late_call_explored: bool,
+               whole_chain: bool, holds_calls: bool = False) -> list:
     lifecycle = [
         always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
                doc="the primary always knows the current MC service ID of its migrated user"),
@@ -625,7 +748,8 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool) -> l
                doc="quiescent: servers hold user 2's registration exactly where the client "
                    "believes it is registered"),
         *(sometimes(f"chain-{name}-completes", chain(name), clause="X.1.7.4 NOTE; 10.16.3.2")
-          for name in ("primary-to-partner", "partner-to-partner", "partner-to-primary")),
+          for name in ("primary-to-partner", "partner-to-partner", "partner-to-primary")
+          if whole_chain or name != "partner-to-primary"),
         *(sometimes(f"migration-{name.replace('+', '-with-')}-completes", completed(name),
                     clause=clause, doc=f"a migration permitted by {name.replace('+', ' with ')} "
                                        "material ends registered at the new MC system")
@@ -646,31 +770,51 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool) -> l
                clause="X.1.7.1 items 6a-6b",
                doc="a call by a cached partner ID, re-initiated with the primary ID, does not fail"),
         sometimes("stale-cache-recovers",
-                  lambda v: v["client1"].used_cache and v["client1"].retried
+                  lambda v: v["client1"].used_cache and v["client1"].reinitiated > 0
                   and v["client1"].state == "connected", clause="X.1.7.1 item 6b"),
         sometimes("cache-learnt-from-incoming-call", lambda v: v["client1"].learnt_from_call,
                   clause="X.1.7.3"),
+        *([always("held-call-released", held_call_released,
+                  clause="10.16.5.3 pre-condition 3 (uninformed_primary=hold)",
+                  doc="quiescent: once nothing is in flight, the primary holds no call")]
+          if holds_calls else []),
     ]
     return lifecycle + addressing if calls else lifecycle
 
 
 model = Model("migration_lifecycle", clause="X.1.2 - X.1.7", doc=__doc__)
-model.add_variant("break_before_make", lambda: build(make_before_break=False, calls=True,
-                                                     notifications=("one_way",)),
+# The addressing variants need two migrations (A to B to C): a cache filled at B goes stale
+# at C. The third (back to A) multiplies their state spaces past 300,000 once every choice
+# the cached call turns on is explored; permission_and_provisioning keeps the whole chain.
+ADDRESSING = dict(calls=True, max_migrations=2, notifications=("one_way", "acknowledged"),
+                  late_calls=("refuse", "accept"), deregistrations=("one_way", "acknowledged"))
+model.add_variant("break_before_make", lambda: build(make_before_break=False, **ADDRESSING),
                   doc="de-register from the old MC system before authenticating at the new one; "
-                      "addressing while migrated (one-way notification)",
+                      "addressing while migrated; explores notification, deregistration and "
+                      "late_call",
                   expect={"always-registered": "violated", "primary-binding-fresh": "violated",
                           "cached-call-connects": "violated"})
-model.add_variant("make_before_break", lambda: build(make_before_break=True, calls=True,
-                                                     notifications=("one_way",),
-                                                     late_calls=("refuse", "accept")),
+model.add_variant("make_before_break", lambda: build(make_before_break=True, **ADDRESSING),
                   doc="X.1.4.1: register at the new MC system before de-registering from the old; "
-                      "addressing while migrated; explores late_call (one-way notification)",
+                      "addressing while migrated; explores notification, deregistration and "
+                      "late_call",
                   expect={"primary-binding-fresh": "violated", "cached-call-connects": "violated"})
 model.add_variant("permission_and_provisioning",
                   lambda: build(make_before_break=False, calls=False,
                                 permissions=("command", "explicit", "implicit"),
-                                provisionings=("pre_provisioned", "download"), fixed_chain=False),
+                                provisionings=("pre_provisioned", "download"),
+                                deregistrations=("one_way", "acknowledged"), fixed_chain=False),
                   doc="every means of permission and of provisioning (X.1.2 - X.1.5), migrating "
                       "to any other MC system each time, without calls",
                   expect={"always-registered": "violated", "primary-binding-fresh": "violated"})
+model.add_variant("fix_departure_notice",
+                  lambda: build(make_before_break=False, **{**ADDRESSING, "deregistrations": (
+                      "acknowledged",)}, uninformed=("hold",), departure_notice=True,
+                      sequence_numbers=True),
+                  doc="candidate fix of finding 8 (and 1): a partner tells the primary that the "
+                      "user left it, the primary holds a call until it knows the user's new ID, "
+                      "and the old MC system confirms a de-registration before the client moves "
+                      "on (deregistration=acknowledged); with one-way notifications, also the "
+                      "ordering fix of finding 2 (a migration count)",
+                  baseline="break_before_make",
+                  expect={"always-registered": "violated"})

@@ -80,8 +80,15 @@ PER_CHOICE = {
         'only with group_document=all_ids',
     ('group_call_migration', 'free_chain', 'late-entry-after-partner-to-primary'):
         'only with group_document=all_ids',
-    ('migration_lifecycle', 'make_before_break', 'call-accepted-after-deregistration-sent'):
-        'only with late_call=accept',
+    **{('migration_lifecycle', v, 'call-accepted-after-deregistration-sent'):
+       'only with late_call=accept'
+       for v in ('break_before_make', 'make_before_break', 'fix_departure_notice')},
+    **{('migration_lifecycle', v, 'primary-binding-fresh'): 'only with notification=one_way'
+       for v in ('break_before_make', 'make_before_break')},
+    # Finding 8 with make-before-break: a choice, not a gap (break_before_make: whatever
+    # the choices, fixed by fix_departure_notice).
+    ('migration_lifecycle', 'make_before_break', 'cached-call-connects'):
+        'only with deregistration=one_way or notification=one_way',
     ('migration_lifecycle', 'permission_and_provisioning', 'primary-binding-fresh'):
         'only with notification=one_way',
     ('migration_lifecycle', 'permission_and_provisioning', 'migration-command-completes'):
