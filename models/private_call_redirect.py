@@ -51,7 +51,11 @@ Silent choices (parameters; every variant explores those it does not pin):
   (the caller's server, on the way out) or by the "partner" (the called ID's server);
 - otherwise (CR 000 step 2: a foreign caller's call "is handled as described in" TS 23.379,
   which knows no migration): the primary "reject"s it (user 2 is not registered there) or
-  "forward"s it to the partner keeping the addressed ID (X.1.7.1 item 7, X.1.7.2).
+  "forward"s it to the partner keeping the addressed ID (X.1.7.1 item 7, X.1.7.2);
+- same_system_by (CR 000 step 2: "the called party belongs to the same MC system as that of
+  calling party MC system"; only in the migrated_caller variants, where user 1 of A has
+  migrated to B): the primary reads the caller's MC system off the "calling_id" (user1@B)
+  or off the "primary_id" its call carries (X.1.7.3).
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always,
 USERS = {"user1": "A", "user2": "A", "user3": "C"}
 PROVISIONED = provisioning(USERS)
 USER1, USER3 = mcid("user1", "A"), mcid("user3", "C")
+USER1_AT_B = mcid("user1", "B")  # user 1 migrated to B (the caller_migrated variant)
 MAX_REDIRECTIONS = 3
 CALLERS = {"client1": USER1, "client3": USER3}
 
@@ -99,6 +104,7 @@ BOTH = {
     "kms_without_uri": ("lookup", "none"),
     "note2_server": ("primary", "partner"),
     "otherwise": ("reject", "forward"),
+    "same_system_by": ("calling_id", "primary_id"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6",
@@ -115,16 +121,26 @@ PARAM_DOCS = {
                      "which server re-checks a call that carries the redirection indication"),
     "otherwise": ("CR 000 10.16.5.3 step 2 ('handled as described in TS 23.379')",
                   "what the primary does with a foreign caller's call for its migrated user"),
+    "same_system_by": ("CR 000 10.16.5.3 step 2 ('belongs to the same MC system as that of "
+                       "calling party MC system'); X.1.7.3",
+                       "how the primary tells that a caller belongs to its MC system: by the "
+                       "calling MC service ID (a migrated caller's is the partner's) or by "
+                       "the primary MC service ID its call carries (X.1.7.3)"),
 }
 
 
 def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
           fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
-          sequence_numbers: bool = False, departure_notice: bool = False) -> System:
+          sequence_numbers: bool = False, departure_notice: bool = False,
+          caller_migrated: bool = False, note2_via_primary: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
-    redirection loop (a partner tells the primary that the user left)."""
+    redirection loop (a partner tells the primary that the user left), `caller_migrated`
+    puts user 1 (primary MC system A) at partner B from the start (issue 12 item 7: a
+    migrated caller from the primary's own system); `note2_via_primary` is the candidate
+    fix of the NOTE 2 gap for such callers (the partner passes an indicated call for a
+    user who left it to the user's primary, which holds the status NOTE 2 asks about)."""
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
     indication = True if migration_indication else None
 
@@ -137,7 +153,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.sent_home = False
         ctx.v.retried_primary = False
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
-                                                  redirection_indication=indicated))
+                                                  redirection_indication=indicated,
+                                                  calling_primary_id=ctx.v.primary_id or None))
 
     def may_call(ctx) -> bool:
         return ctx.v.calls < ctx.v.max_calls
@@ -154,7 +171,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def setup(ctx, target: str) -> None:
         ctx.v.target = target
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
-                                                  redirection_indication=indication))
+                                                  redirection_indication=indication,
+                                                  calling_primary_id=ctx.v.primary_id or None))
 
     def redirect_needs_lookup(ctx) -> bool:
         new_id = ctx.msg.called_id_migrated
@@ -193,7 +211,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.cached = ""
         ctx.v.retried_primary = True
         ctx.v.target = USER2_PRIMARY
-        ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2_PRIMARY))
+        ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2_PRIMARY,
+                                                  calling_primary_id=ctx.v.primary_id or None))
 
     caller = Role(
         "calling MC service client",
@@ -202,6 +221,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         final=["idle", "connected", "failed"],
         variables={
             "my_id": Var(str, ""), "server": Var(str, ""), "max_calls": Var(int, 1),
+            "primary_id": Var(str, "", doc="its primary MC service ID while migrated (X.1.7.3)"),
             "calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
             "kms": Var(frozenset, frozenset({"A"})), "redirects": Var(int, 0),
             "redirected_to": Var(tuple, ()), "retried_primary": Var(bool, False),
@@ -400,6 +420,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         m = ctx.msg
         called, here = m.called_id, ctx.v.system
         if system_of(called) != here:
+            if (note2_via_primary and m.redirection_indication
+                    and ctx.sender == SERVER[system_of(called)] and lookup(ctx.v.told, called)):
+                return "note2_for_partner"  # the fix: the partner passed it on
             if (migration_indication and m.redirection_indication
                     and ctx.params.note2_server == "primary"):
                 primary = lookup(ctx.v.told, called)
@@ -411,14 +434,24 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         if own_primary(ctx, called):
             if not binding(ctx, called):
                 return "uninformed_" + ctx.params.uninformed_primary
-            if migration_indication and system_of(m.calling_id) != here:
+            if migration_indication and caller_system(ctx, m) != here:
                 return "otherwise_" + ctx.params.otherwise  # CR 000 step 2
             return "redirect"
         # A partner ID this system assigned to a user who has since left.
+        if note2_via_primary and m.redirection_indication:
+            return "note2_to_primary"
         if migration_indication and m.redirection_indication and \
                 ctx.params.note2_server == "partner":
             return "note2_at_partner"
         return "departed_" + ctx.params.departed_policy
+
+    def caller_system(ctx, m) -> str:
+        """CR 000 step 2's "calling party MC system": read off the calling ID, or off the
+        primary ID a migrated caller's request carries (X.1.7.3), per same_system_by."""
+        if (caller_migrated and migration_indication and m.calling_primary_id
+                and ctx.params.same_system_by == "primary_id"):
+            return system_of(m.calling_primary_id)
+        return system_of(m.calling_id)
 
     memo: dict = {}
 
@@ -429,7 +462,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             # key the memo; the transitions runtime's variables change in place.
             if not isinstance(ctx.v, tuple):
                 return classify(ctx) == name
-            key = (ctx.params, ctx.v, ctx.msg)
+            key = (ctx.params, ctx.v, ctx.msg, ctx.sender)
             got = memo.get(key)
             if got is None:
                 if len(memo) > 50_000:
@@ -461,6 +494,20 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         current one) or removed (the user is home: redirect to the primary ID)."""
         primary = lookup(ctx.v.told, ctx.msg.called_id)
         route_back(ctx, redirection(ctx, ctx.msg, binding(ctx, primary) or primary))
+
+    def pass_to_primary(ctx) -> None:
+        """The fix: the partner cannot answer NOTE 2 (it knows only that the user left), so
+        it passes the indicated request to the primary MC system of the user (X.1.6 table)."""
+        ctx.send(SERVER[system_of(lookup(ctx.v.visitors, ctx.msg.called_id))], ctx.msg)
+
+    def note2_answer_for_partner(ctx) -> None:
+        """The primary answers a request its partner passed on: the current partner ID if
+        it knows a newer one, else the primary ID (never the ID the partner gave up)."""
+        called = ctx.msg.called_id
+        primary = lookup(ctx.v.told, called)
+        current = binding(ctx, primary)
+        route_back(ctx, redirection(ctx, ctx.msg, current if current and current != called
+                                    else primary))
 
     def to_primary(ctx) -> None:
         """A partner knows only that the user left: it names the primary ID it stored."""
@@ -555,6 +602,20 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        label="re-checks the indicated MC service ID: removed, redirects to the "
                              "primary MC service ID",
                        clause="CR 000 10.16.5.3 NOTE 2 (note2_server=partner)"),
+            *([Transition(pcr, "serving", None, name="note2_pass_to_primary",
+                          conditions=[branch("note2_to_primary")], after=[pass_to_primary],
+                          sends=[pcr], label="passes the indicated call to the user's primary "
+                                             "MC system",
+                          clause="candidate fix (fix_note2_via_primary): CR 000 NOTE 2 asks for "
+                                 "a status only the primary holds; not in the text"),
+               Transition(pcr, "serving", None, name="note2_answer_for_partner",
+                          conditions=[branch("note2_for_partner")],
+                          after=[note2_answer_for_partner], sends=[red],
+                          label="re-checks the indicated MC service ID for its partner and "
+                                "redirects to the current one",
+                          clause="CR 000 10.16.5.3 NOTE 2 at the primary, reached through the "
+                                 "partner (candidate fix fix_note2_via_primary)")]
+              if note2_via_primary else []),
             Transition(pcr, "serving", None, name="departed_reject",
                        conditions=[branch("departed_reject")], after=[reject("not registered")],
                        sends=[rej], clause="spec silent (departed_policy=reject)"),
@@ -586,23 +647,24 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         wanted.append("kms_without_uri")
     if migration_indication:
         wanted += ["note2_server", "otherwise"]
+        if caller_migrated:
+            wanted.append("same_system_by")
     pins = dict(pinned or {})
     params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
                           doc=PARAM_DOCS[name][1]) for name in wanted}
 
     instances = [
         Instance("client1", caller, label="MC service client 1",
-                 init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls}),
+                 init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls}
+                 if not caller_migrated else
+                 {"my_id": USER1_AT_B, "server": "serverB", "max_calls": client1_calls,
+                  "primary_id": USER1, "kms": frozenset({"A", "B"})}),
         Instance("client2", migrant, label="MC service client 2"),
         Instance("client3", caller, label="MC service client 3",
                  init={"my_id": USER3, "server": "serverC", "max_calls": 1,
                        "kms": frozenset({"A", "C"})}),
         *(Instance(SERVER[s], server, label=f"MC service server {s}",
-                   init={"system": s, "provisioned": PROVISIONED[s],
-                         "registered": frozenset((mcid(u, s), c) for c, u in
-                                                 (("client1", "user1"), ("client2", "user2"),
-                                                  ("client3", "user3")) if USERS[u] == s)})
-          for s in SYSTEMS),
+                   init=server_init(s, caller_migrated)) for s in SYSTEMS),
         Instance("kms", kms, label="KMS"),
     ]
     return System("private_call_redirect", instances=instances, params=params,
@@ -615,9 +677,32 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                       second_call=client1_calls >= 2,
                       sent_home="redirect_to_primary" in params["departed_policy"].choices
                       or ("note2_server" in params
-                          and "partner" in params["note2_server"].choices)),
+                          and "partner" in params["note2_server"].choices),
+                      caller_migrated=caller_migrated),
                               _progress.primary_learns_current_id(),
                               *(_progress.call_ends(c) for c in CALLERS)])
+
+
+def server_init(system: str, caller_migrated: bool) -> dict:
+    """Provisioning and registrations before any step. With `caller_migrated`, user 1 has
+    migrated to B beforehand: B registered it under its partner ID and stored the primary ID
+    (X.1.6), and A was told (X.1.4.1)."""
+    home = {"client1": "user1", "client2": "user2", "client3": "user3"}
+    registered = {(mcid(u, system), c) for c, u in home.items() if USERS[u] == system}
+    visitors: set = set()
+    bindings: set = set()
+    told: set = set()
+    if caller_migrated:
+        registered.discard((USER1, "client1"))
+        if system == "B":
+            registered.add((USER1_AT_B, "client1"))
+            visitors.add((USER1_AT_B, USER1))
+        if system == "A":
+            bindings.add((USER1, USER1_AT_B))
+            told.add((USER1_AT_B, USER1))
+    return {"system": system, "provisioned": PROVISIONED[system],
+            "registered": frozenset(registered), "visitors": frozenset(visitors),
+            "bindings": frozenset(bindings), "told": frozenset(told)}
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -625,9 +710,24 @@ def redirects_never_loop(v) -> bool:
     return all(len(set(v[c].redirected_to)) == len(v[c].redirected_to) for c in CALLERS)
 
 
+def home_of(v, calling_id: str) -> str:
+    """The primary MC system of the caller that uses `calling_id` (its own, not read off
+    the ID: a migrated caller's calling ID is its partner's)."""
+    c = next(c for c in CALLERS if v[c].my_id == calling_id)
+    return system_of(v[c].primary_id or v[c].my_id)
+
+
 def primary_redirects_own_users(v) -> bool:
-    return all(system_of(m.calling_id) == "A"
+    return all(home_of(v, m.calling_id) == "A"
                for _, _, m in v.in_flight(PrivateCallRedirection, sender="serverA"))
+
+
+def own_caller_gets_migration_check(before, key, after) -> bool:
+    """CR 000 step 2 exempts callers of other MC systems from the migration check; a
+    caller whose primary MC system is A's own is not one of them, wherever it is."""
+    if key.actor != "serverA" or not key.transition.startswith("otherwise_"):
+        return True
+    return home_of(before, key.message.calling_id) != "A"
 
 
 def e2e_kms_uri_known(v) -> bool:
@@ -643,7 +743,7 @@ def addressed_id_delivered(before, key, after) -> bool:
     if key.actor != "client2" or not isinstance(key.message, PrivateCallRequest):
         return True
     m = key.message
-    caller = next(c for c, mc_id in CALLERS.items() if mc_id == m.calling_id)
+    caller = next(c for c in CALLERS if before[c].my_id == m.calling_id)
     return before[caller].target in (m.called_id, m.original_called_id)
 
 
@@ -665,6 +765,34 @@ def note2_never_names_stale_id(before, key, after) -> bool:
                for m in new_redirections(before, key, after))
 
 
+def note2_answers_with_current_id(before, key, after) -> bool:
+    """CR 000 NOTE 2: "the MC service server" that gets an indicated call by a partner ID
+    user 2 has left, while user 2 is settled elsewhere, answers with the ID user 2 holds now:
+    it neither refuses the call nor names another ID. Judged at the caller's own server (the
+    first to get the call) and at the primary when another server passes the call to it;
+    passing it on is not an answer, and a server further on may meet a race the first
+    could not see (the user moved after the call was passed on)."""
+    m = key.message
+    if not isinstance(m, PrivateCallRequest) or not m.redirection_indication:
+        return True
+    caller = next(c for c in CALLERS if before[c].my_id == m.calling_id)
+    passed_to_primary = key.actor == "serverA" and key.sender.startswith("server")
+    if key.actor != before[caller].server and not passed_to_primary:
+        return True
+    c2 = before["client2"]
+    if (c2.state != "registered" or m.called_id in (USER2_PRIMARY, c2.current_id)
+            or system_of(m.called_id) == "A"
+            or any(before.in_flight(k) for k in (MigrationNotification, Registration,
+                                                 Deregistration, MigrationNotificationAck))):
+        return True
+    old = {id(x) for _, _, x in before.in_flight(sender=key.actor)}
+    sent = [x for _, _, x in after.in_flight(sender=key.actor) if id(x) not in old]
+    if any(isinstance(x, PrivateCallReject) and x.called_id == m.called_id for x in sent):
+        return False
+    return all(x.called_id_migrated == c2.current_id for x in sent
+               if isinstance(x, PrivateCallRedirection))
+
+
 def registration_consistent(v) -> bool:
     c2 = v["client2"]
     if c2.state != "registered" or v.in_flight(Registration) or v.in_flight(Deregistration):
@@ -681,7 +809,7 @@ def connected_where_registered(v) -> bool:
 
 
 def properties(migration_indication: bool, *, returns: bool, second_call: bool,
-               sent_home: bool) -> list:
+               sent_home: bool, caller_migrated: bool = False) -> list:
     out = [
         always("primary-binding-fresh", primary_binding_fresh,
                clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6",
@@ -740,6 +868,18 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                              lambda v: v["client2"].migrations >= 2 and v["client2"].serving == "A"
                              and v["client2"].state == "registered",
                              clause="10.16.3.2; X.1.7.4 NOTE"))
+    if migration_indication:
+        out.append(step(
+            "note2-answers-with-current-id", note2_answers_with_current_id,
+            clause="CR 000 10.16.5.3 NOTE 2",
+            doc="an indicated call by a partner ID user 2 has left is answered with the ID "
+                "user 2 holds now, by whichever server NOTE 2 falls to (user 2 settled)"))
+    if migration_indication and caller_migrated:
+        out.append(step(
+            "own-caller-gets-migration-check", own_caller_gets_migration_check,
+            clause="CR 000 10.16.5.3 step 2; X.1.7.3",
+            doc="the primary never handles a call of its own (migrated) user as a foreign "
+                "caller's (the 'otherwise' of the same-system check)"))
     if migration_indication:
         out += [
             step("note2-never-names-stale-id", note2_never_names_stale_id,
@@ -832,3 +972,29 @@ model.add_variant(
     doc="candidate fix: a partner tells the primary that the user left it, so that the "
         "primary holds calls until it knows the new ID (on top of the two fixes above)",
     expect={}, baseline="cr_both")
+
+# -- issue 12 item 7: a migrated caller from the primary's own system -----------------------
+MIGRATED_CALLER = dict(**FIXED_TEXT, caller_migrated=True)
+model.add_variant(
+    "migrated_caller",
+    lambda: build(**MIGRATED_CALLER,
+                  pinned={"notification": ("acknowledged",), "uninformed_primary": REJECT,
+                          "departed_policy": REJECT}),
+    doc="CRs 001 and 000, user 1 (primary MC system A) migrated to B beforehand; explores "
+        "note2_server, otherwise and same_system_by (notification pinned to acknowledged: "
+        "the one-way findings are shown by cr_both)",
+    expect={"redirects-never-loop": "violated",
+            "call-not-refused-before-notification": "violated",
+            "own-caller-gets-migration-check": "violated",
+            "note2-answers-with-current-id": "violated",
+            "note2-redirects-to-another-partner": "never"}, baseline="cr_both")
+model.add_variant(
+    "fix_note2_via_primary",
+    lambda: build(**MIGRATED_CALLER, note2_via_primary=True,
+                  pinned={"notification": ("acknowledged",), "uninformed_primary": REJECT,
+                          "departed_policy": REJECT, "note2_server": ("primary",)}),
+    doc="candidate fix: a partner with an indicated call for a user who left it passes the "
+        "call to the user's primary MC system, which answers NOTE 2 with the current ID",
+    expect={"redirects-never-loop": "violated",
+            "call-not-refused-before-notification": "violated",
+            "own-caller-gets-migration-check": "violated"}, baseline="migrated_caller")

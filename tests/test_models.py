@@ -163,6 +163,23 @@ PER_CHOICE = {
         'only with note2_server=primary',
     ('private_call_redirect', 'fix_departure_notice', 'foreign-caller-connects'):
         'only with otherwise=forward',
+    # A migrated caller of the primary's own system (issue 12 item 7): CR 000 step 2's
+    # "calling party MC system" read off the calling ID treats it as foreign; read off the
+    # primary ID it carries, its cached calls meet NOTE 2 where no server holds the status.
+    **{('private_call_redirect', v, p): 'only with same_system_by=primary_id'
+       for v in ('migrated_caller', 'fix_note2_via_primary')
+       for p in ('redirects-never-loop', 'call-connects-after-redirection',
+                 'protected-call-connects-after-redirection', 'cached-call-connects')},
+    **{('private_call_redirect', v, 'own-caller-gets-migration-check'):
+       'only with same_system_by=calling_id' for v in ('migrated_caller', 'fix_note2_via_primary')},
+    **{('private_call_redirect', v, 'foreign-caller-connects'): 'only with otherwise=forward'
+       for v in ('migrated_caller', 'fix_note2_via_primary')},
+    ('private_call_redirect', 'migrated_caller', 'call-connects-after-redirection-to-primary-id'):
+        'only with note2_server=partner and same_system_by=primary_id',
+    ('private_call_redirect', 'migrated_caller', 'note2-answers-with-current-id'):
+        'only with same_system_by=primary_id',
+    ('private_call_redirect', 'fix_note2_via_primary', 'note2-redirects-to-another-partner'):
+        'only with same_system_by=primary_id',
 }
 
 
