@@ -315,6 +315,7 @@ def build(*, make_before_break: bool, calls: bool,
                        after=[commanded], sends=[Deregistration, AuthenticationRequest],
                        clause="X.1.2 item 3a; X.1.5 (command)"),
             Transition(MigrationMaterialResponse, "downloading", "authenticating",
+                       conditions=[lambda ctx: ctx.msg.partner_system == ctx.v.target],
                        after=[got_material], sends=[Deregistration, AuthenticationRequest],
                        clause="X.1.2 item 2; X.1.5"),
             Transition(AccessToken, "authenticating", "registering", after=[got_token],
@@ -373,10 +374,14 @@ def build(*, make_before_break: bool, calls: bool,
         # re-initiate with the primary ID. Each such rejection means user 2 moved after the
         # ID was learnt, so max_migrations re-initiations suffice when the primary's record
         # is current: a lower bound would fail calls the text lets succeed.
-        return ctx.v.target != USER2 and ctx.v.reinitiated < max_migrations
+        return ctx.msg.called_id != USER2 and ctx.v.reinitiated < max_migrations
 
     def connected(ctx) -> None:
-        ctx.v.connected_by = (*ctx.v.connected_by, ctx.v.target)
+        ctx.v.connected_by = (*ctx.v.connected_by, ctx.msg.called_id)
+
+    def answers_my_call(ctx) -> bool:
+        """The answer is for the call the client has in progress (the ID it called)."""
+        return ctx.msg.called_id == ctx.v.target
 
     def learn_from_call(ctx) -> None:
         if ctx.msg.calling_primary_id == USER2:
@@ -413,6 +418,7 @@ def build(*, make_before_break: bool, calls: bool,
             Transition(PrivateCallReject, "calling", "failed", name="call_fails",
                        conditions=[lambda ctx: not may_retry(ctx)], clause="TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallAccept, "calling", "connected", after=[connected],
+                       conditions=[answers_my_call],
                        clause="TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallRequest, ["idle", "calling", "connected", "failed"], None,
                        name="answer_call_from_migrated_user", after=[learn_from_call],
@@ -588,6 +594,8 @@ def build(*, make_before_break: bool, calls: bool,
                        environment=True, label="commands the user to migrate",
                        clause="X.1.2 item 3a; X.1.5"),
             Transition(MigrationPermissionRequest, "serving", None, after=[permit],
+                       conditions=[lambda ctx: lookup(ctx.v.provisioned, ctx.msg.primary_id)
+                                   == ctx.msg.primary_id],  # one of its own users (X.1.5)
                        sends=[MigrationPermissionResponse], clause="X.1.2 item 3b(i); X.1.5"),
             Transition(MigrationMaterialRequest, "serving", None, after=[material],
                        sends=[MigrationMaterialResponse], clause="X.1.2 item 2; X.1.3.1; X.1.5"),

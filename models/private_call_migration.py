@@ -179,6 +179,7 @@ def build_migrating_client(fixed_chain: bool) -> Role:
                              "and marks it suspended",
                        clause="10.16.3.2 pre-condition 2 and step 1 (release_ack=none)"),
             Transition(CallReleaseResponse, "releasing", "released",
+                       conditions=[lambda ctx: ctx.msg.called_id == USER2],  # the call it released
                        clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)"),
             Transition("migrate", "released", "registering", choices=next_systems(fixed_chain),
                        after=[migrate], sends=[Deregistration, Registration],
@@ -193,6 +194,7 @@ def build_migrating_client(fixed_chain: bool) -> Role:
                        conditions=[at_primary], after=[registered],
                        clause="X.1.7 (the primary MC system's profile is remembered)"),
             Transition(UserProfileResponse, "retrieving_profile", "ready", after=[got_profile],
+                       conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.my_id],
                        clause="10.16.3.2 step 2; 10.1.4.3.2"),
             Transition("resume_call", "ready", "resuming", after=[resume_call],
                        sends=[PrivateCallRequest],

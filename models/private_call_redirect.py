@@ -176,7 +176,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
 
     def redirect_needs_lookup(ctx) -> bool:
         new_id = ctx.msg.called_id_migrated
-        known = ctx.msg.kms_uri is not None or system_of(new_id) in ctx.v.kms
+        known = ctx.msg.kms_uri is not None or kms_uri(system_of(new_id)) in ctx.v.kms
         return not known and (kms_prescribed or ctx.params.kms_without_uri == "lookup")
 
     def can_follow(ctx) -> bool:
@@ -190,7 +190,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.cached = new_id if new_id != ctx.msg.called_id_primary else ""
         ctx.v.sent_home = ctx.v.sent_home or new_id == ctx.msg.called_id_primary
         if ctx.msg.kms_uri is not None:
-            ctx.v.kms = ctx.v.kms | {system_of(new_id)}
+            ctx.v.kms = ctx.v.kms | {ctx.msg.kms_uri}
         if redirect_needs_lookup(ctx):
             ctx.v.target = new_id
             ctx.send("kms", KmsLookupRequest(mc_service_id=new_id))
@@ -198,7 +198,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             setup(ctx, new_id)
 
     def learn_kms(ctx) -> None:
-        ctx.v.kms = ctx.v.kms | {system_of(ctx.msg.mc_service_id)}
+        ctx.v.kms = ctx.v.kms | {ctx.msg.kms_uri}
         setup(ctx, ctx.v.target)
 
     def may_retry_primary(ctx) -> bool:
@@ -223,7 +223,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             "my_id": Var(str, ""), "server": Var(str, ""), "max_calls": Var(int, 1),
             "primary_id": Var(str, "", doc="its primary MC service ID while migrated (X.1.7.3)"),
             "calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
-            "kms": Var(frozenset, frozenset({"A"})), "redirects": Var(int, 0),
+            "kms": Var(frozenset, frozenset({kms_uri("A")}),
+                       doc="the KMS URIs it holds (TS 33.180): its own domain's at first"),
+            "redirects": Var(int, 0),
             "redirected_to": Var(tuple, ()), "retried_primary": Var(bool, False),
             "sent_home": Var(bool, False, doc="this call was redirected to the primary ID"),
         },
@@ -254,6 +256,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        clause=f"bound: a client stops after {MAX_REDIRECTIONS} redirections "
                               "(the text sets none)"),
             Transition(KmsLookupResponse, "awaiting_kms", "calling", after=[learn_kms],
+                       conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.target],
                        sends=[PrivateCallRequest], clause="TS 33.180 D.2.7; 10.16.5.3 step 4"),
             Transition(PrivateCallAccept, "calling", "connected", clause="TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallReject, "calling", "calling", name="retry_with_primary_id",
@@ -658,11 +661,11 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                  init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls}
                  if not caller_migrated else
                  {"my_id": USER1_AT_B, "server": "serverB", "max_calls": client1_calls,
-                  "primary_id": USER1, "kms": frozenset({"A", "B"})}),
+                  "primary_id": USER1, "kms": frozenset({kms_uri("A"), kms_uri("B")})}),
         Instance("client2", migrant, label="MC service client 2"),
         Instance("client3", caller, label="MC service client 3",
                  init={"my_id": USER3, "server": "serverC", "max_calls": 1,
-                       "kms": frozenset({"A", "C"})}),
+                       "kms": frozenset({kms_uri("A"), kms_uri("C")})}),
         *(Instance(SERVER[s], server, label=f"MC service server {s}",
                    init=server_init(s, caller_migrated)) for s in SYSTEMS),
         Instance("kms", kms, label="KMS"),
@@ -731,7 +734,8 @@ def own_caller_gets_migration_check(before, key, after) -> bool:
 
 
 def e2e_kms_uri_known(v) -> bool:
-    return all(system_of(v[c].target) in v[c].kms for c in CALLERS if v[c].state == "calling")
+    return all(kms_uri(system_of(v[c].target)) in v[c].kms
+               for c in CALLERS if v[c].state == "calling")
 
 
 def not_refused_before_notification(before, key, after) -> bool:
@@ -840,7 +844,7 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                   doc="client 1 connects after a redirection, by the ID user 2 holds now"),
         sometimes("protected-call-connects-after-redirection",
                   lambda v: connected_where_registered(v)
-                  and system_of(v["client1"].target) in v["client1"].kms,
+                  and kms_uri(system_of(v["client1"].target)) in v["client1"].kms,
                   clause="10.16.5.3 step 4; TS 33.180 (the caller holds the target's KMS URI)",
                   doc="a protected call set up with the KMS URI of the migrated user's domain"),
         sometimes("foreign-caller-connects",
