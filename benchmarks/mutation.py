@@ -1,8 +1,9 @@
 """Mutation test of the bundled models: does some verdict notice when a model is broken?
 
-    .venv/bin/python benchmarks/mutation.py [MODEL[:VARIANT,...] ...]
+    .venv/bin/python benchmarks/mutation.py [MODEL[:VARIANT,...] ...] [--only=TEXT ...]
     (default: group_call_migration:break_before_make,make_before_break and
-     private_call_migration:as_published,fix_release_then_migrate)
+     private_call_migration:as_published,fix_release_then_migrate; --only runs just the
+     mutants whose label contains TEXT, to re-check survivors after adding a property)
 
 Each mutant changes one transition of one role in a built variant (the system's dispatch
 tables are patched; the model files are untouched):
@@ -100,7 +101,7 @@ def choice_mutants(system: System) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"drop-choice:{name}={p.choices[-1]}", {name: p.choices[0]}
 
 
-def run_model(spec: str) -> tuple[int, int, list[str]]:
+def run_model(spec: str, only: tuple[str, ...] = ()) -> tuple[int, int, list[str]]:
     model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
@@ -114,6 +115,8 @@ def run_model(spec: str) -> tuple[int, int, list[str]]:
     killed, survivors = 0, []
     total = 0
     for label, per_variant in names.items():
+        if only and not any(text in label for text in only):
+            continue
         total += 1
         dead = False
         for variant, mutate in per_variant:
@@ -131,6 +134,8 @@ def run_model(spec: str) -> tuple[int, int, list[str]]:
             survivors.append(label)
     for v in variants:
         for label, pins in choice_mutants(lm.model.system(v)):
+            if only and not any(text in label for text in only):
+                continue
             total += 1
             system = lm.model.variants[v].build().restricted(pins)
             dead = signature(system, limit[v]) != baseline[v]
@@ -142,18 +147,19 @@ def run_model(spec: str) -> tuple[int, int, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    chosen = argv or list(DEFAULT_MODELS)
+    only = tuple(a.removeprefix("--only=") for a in argv if a.startswith("--only="))
+    chosen = [a for a in argv if not a.startswith("--only=")] or list(DEFAULT_MODELS)
     all_killed = all_total = 0
     for name in chosen:
         start = time.perf_counter()
-        killed, total, survivors = run_model(name)
+        killed, total, survivors = run_model(name, only)
         all_killed += killed
         all_total += total
-        print(f"{name}: {killed}/{total} mutants killed ({100 * killed / total:.0f}%), "
+        print(f"{name}: {killed}/{total} mutants killed ({100 * killed / max(total, 1):.0f}%), "
               f"{time.perf_counter() - start:.0f} s")
         for s in survivors:
             print(f"  survived: {s}")
-    print(f"overall: {all_killed}/{all_total} killed ({100 * all_killed / all_total:.0f}%)")
+    print(f"overall: {all_killed}/{all_total} killed ({100 * all_killed / max(all_total, 1):.0f}%)")
     return 0
 
 

@@ -769,6 +769,33 @@ def note2_never_names_stale_id(before, key, after) -> bool:
                for m in new_redirections(before, key, after))
 
 
+def redirection_followed(before, key, after) -> bool:
+    """10.16.5.3 steps 3-4: a caller that receives a private call redirection for user 2
+    (reason: migrated) re-initiates towards the migrated MC service ID, directly or after a
+    KMS lookup, unless it has already followed MAX_REDIRECTIONS (the model's bound)."""
+    m = key.message
+    if key.actor not in CALLERS or not isinstance(m, PrivateCallRedirection):
+        return True
+    if (before[key.actor].redirects >= MAX_REDIRECTIONS or m.called_id_primary != USER2_PRIMARY
+            or m.redirection_reason != "migrated"):
+        return True
+    return (after[key.actor].state != "failed"
+            and after[key.actor].redirected_to[-1:] == (m.called_id_migrated,))
+
+
+def stale_id_reinitiated(before, key, after) -> bool:
+    """X.1.7.1 item 6b, as the model's callers do it: a call by a partner MC service ID
+    rejected because user 2 is not registered there is re-initiated with the primary MC
+    service ID (once per call attempt)."""
+    m = key.message
+    if key.actor not in CALLERS or not isinstance(m, PrivateCallReject):
+        return True
+    c = before[key.actor]
+    if c.target == USER2_PRIMARY or c.retried_primary or m.cause != "not registered":
+        return True
+    return after[key.actor].state == "calling" and after[key.actor].target == USER2_PRIMARY
+
+
 def note2_answers_with_current_id(before, key, after) -> bool:
     """CR 000 NOTE 2: "the MC service server" that gets an indicated call by a partner ID
     user 2 has left, while user 2 is settled elsewhere, answers with the ID user 2 holds now:
@@ -834,6 +861,12 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
              clause="10.16.5.3 pre-condition 3",
              doc="the primary never refuses a call because the migration notification has "
                  "not arrived yet"),
+        step("redirection-followed", redirection_followed, clause="10.16.5.3 steps 3-4",
+             doc="a caller re-initiates towards the migrated MC service ID a redirection "
+                 "names (up to the model's bound of redirections)"),
+        step("stale-id-reinitiated", stale_id_reinitiated, clause="X.1.7.1 item 6b",
+             doc="a call by a partner ID that is rejected as not registered is re-initiated "
+                 "with the primary MC service ID"),
         step("addressed-id-delivered", addressed_id_delivered,
              clause="X.1.7.1 item 7; X.1.7.2",
              doc="a call delivered to user 2 carries the MC service ID the caller addressed"),
