@@ -3,12 +3,16 @@
     .venv/bin/python benchmarks/mutation.py [MODEL[:VARIANT,...] ...] [--only=TEXT ...]
     (default: group_call_migration:break_before_make,make_before_break and
      private_call_migration:as_published,fix_release_then_migrate; --only runs just the
-     mutants whose label contains TEXT, to re-check survivors after adding a property)
+     mutants whose label contains TEXT, to re-check survivors after adding a property;
+     --skip=TEXT leaves out those whose label contains TEXT, to split a long run)
 
 Each mutant changes one transition of one role in a built variant (the system's dispatch
 tables are patched; the model files are untouched):
   - negate-guard / drop-guard   a transition with conditions fires when it should not;
   - drop-send:<Message>         one message type a transition sends is not sent;
+  - change-field:<Message>.<f>  one element of a message a transition sends gets another
+                                plausible value (an ID or system of the next MC system,
+                                a negated flag, a count plus one, an emptied collection);
   - drop-update                 a transition's actions (updates and sends) are skipped;
   - wrong-dest                  a transition ends in its source state instead;
   - drop-choice:<param>         a parameter loses its last choice (variant level).
@@ -63,6 +67,42 @@ def _drop_sends(kind: type) -> Callable[[Any], None]:
     return action
 
 
+SYSTEM_ROTATION = {"A": "B", "B": "C", "C": "A"}
+
+
+def altered(value: Any) -> Any:
+    """Another plausible value of an element, or None when there is none to give (an
+    absent optional element stays absent). MC system names and the domain of an ID move
+    to the next MC system, so that routing still works and only the meaning changes."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        if value in SYSTEM_ROTATION:
+            return SYSTEM_ROTATION[value]
+        head, sep, system = value.rpartition("@") if "@" in value else value.rpartition(".")
+        if sep and system in SYSTEM_ROTATION:
+            return f"{head}{sep}{SYSTEM_ROTATION[system]}"
+        return value + "?" if value else "?"
+    if isinstance(value, (tuple, frozenset)) and value:
+        return type(value)()
+    return None
+
+
+def _change_field(kind: type, field: str) -> Callable[[Any], None]:
+    def action(ctx: Any) -> None:
+        changed = []
+        for to, m in ctx._sends:
+            if isinstance(m, kind):
+                new = altered(getattr(m, field))
+                if new is not None:
+                    m = dataclasses.replace(m, **{field: new})
+            changed.append((to, m))
+        ctx._sends = changed
+    return action
+
+
 def mutants(system: System) -> Iterator[tuple[str, Mutator]]:
     seen: set[tuple[str, str]] = set()
     for inst in system.instances:
@@ -87,6 +127,11 @@ def mutants(system: System) -> Iterator[tuple[str, Mutator]]:
                 yield (f"drop-send:{kind.__name__} {where}",
                        lambda s, r=role.name, n=t.name, d=drop:
                        _patch(s, r, n, lambda x: dataclasses.replace(x, after=(*x.after, d))))
+                for element in kind.elements:
+                    change = _change_field(kind, element.name)
+                    yield (f"change-field:{kind.__name__}.{element.name} {where}",
+                           lambda s, r=role.name, n=t.name, c=change:
+                           _patch(s, r, n, lambda x: dataclasses.replace(x, after=(*x.after, c))))
             if t.after:
                 yield (f"drop-update {where}", lambda s, r=role.name, n=t.name:
                        _patch(s, r, n, lambda x: dataclasses.replace(x, after=())))
@@ -101,7 +146,12 @@ def choice_mutants(system: System) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"drop-choice:{name}={p.choices[-1]}", {name: p.choices[0]}
 
 
-def run_model(spec: str, only: tuple[str, ...] = ()) -> tuple[int, int, list[str]]:
+def wanted(label: str, only: tuple[str, ...], skip: tuple[str, ...]) -> bool:
+    return (not only or any(t in label for t in only)) and not any(t in label for t in skip)
+
+
+def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()
+              ) -> tuple[int, int, list[str]]:
     model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
@@ -115,7 +165,7 @@ def run_model(spec: str, only: tuple[str, ...] = ()) -> tuple[int, int, list[str
     killed, survivors = 0, []
     total = 0
     for label, per_variant in names.items():
-        if only and not any(text in label for text in only):
+        if not wanted(label, only, skip):
             continue
         total += 1
         dead = False
@@ -134,7 +184,7 @@ def run_model(spec: str, only: tuple[str, ...] = ()) -> tuple[int, int, list[str
             survivors.append(label)
     for v in variants:
         for label, pins in choice_mutants(lm.model.system(v)):
-            if only and not any(text in label for text in only):
+            if not wanted(label, only, skip):
                 continue
             total += 1
             system = lm.model.variants[v].build().restricted(pins)
@@ -148,11 +198,12 @@ def run_model(spec: str, only: tuple[str, ...] = ()) -> tuple[int, int, list[str
 
 def main(argv: list[str]) -> int:
     only = tuple(a.removeprefix("--only=") for a in argv if a.startswith("--only="))
-    chosen = [a for a in argv if not a.startswith("--only=")] or list(DEFAULT_MODELS)
+    skip = tuple(a.removeprefix("--skip=") for a in argv if a.startswith("--skip="))
+    chosen = [a for a in argv if not a.startswith("--")] or list(DEFAULT_MODELS)
     all_killed = all_total = 0
     for name in chosen:
         start = time.perf_counter()
-        killed, total, survivors = run_model(name, only)
+        killed, total, survivors = run_model(name, only, skip)
         all_killed += killed
         all_total += total
         print(f"{name}: {killed}/{total} mutants killed ({100 * killed / max(total, 1):.0f}%), "

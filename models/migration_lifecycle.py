@@ -735,6 +735,14 @@ def chain(name: str):
     return witness
 
 
+def call_attempt_answered(v) -> bool:
+    """Quiescent: once no message is in flight and no call is held, client 1 is not still
+    waiting for an answer to a call (each attempt ends connected or failed)."""
+    if v.in_flight() or v[SERVER[HOME]].held:
+        return True
+    return v["client1"].state != "calling"
+
+
 def held_call_released(v) -> bool:
     """Quiescent: when no message is in flight, the primary holds no call (a held call
     waits for a notification or a registration, which are messages)."""
@@ -777,6 +785,9 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                lambda v: not (v["client1"].state == "failed" and v["client1"].used_cache),
                clause="X.1.7.1 items 6a-6b",
                doc="a call by a cached partner ID, re-initiated with the primary ID, does not fail"),
+        always("call-attempt-answered", call_attempt_answered,
+               clause="TS 23.379 10.7.2.1.1; X.1.7.1 item 6",
+               doc="quiescent: every call attempt of client 1 is answered (connected or failed)"),
         sometimes("stale-cache-recovers",
                   lambda v: v["client1"].used_cache and v["client1"].reinitiated > 0
                   and v["client1"].state == "connected", clause="X.1.7.1 item 6b"),
