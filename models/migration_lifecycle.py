@@ -218,9 +218,13 @@ def build(*, make_before_break: bool, calls: bool,
 
     def call_user1(ctx) -> None:
         ctx.v.called = True
+        ctx.v.called_from = ctx.v.serving
         ctx.send(SERVER[ctx.v.serving],
                  PrivateCallRequest(calling_id=ctx.v.current_id, called_id=USER1,
                                     calling_primary_id=USER2 if ctx.v.serving != HOME else None))
+
+    def call_answered(ctx) -> None:
+        ctx.v.answered = True
 
     def may_call(ctx) -> bool:
         return not ctx.v.called and ctx.v.serving != HOME
@@ -258,7 +262,7 @@ def build(*, make_before_break: bool, calls: bool,
                    clause="X.1.4.1 silent on calls after the de-registration is sent "
                           "(late_call=refuse, or not the system just left)"),
         Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
-                   clause="X.1.7.3"),
+                   after=[call_answered], clause="X.1.7.3"),
     ]
     migrant = Role(
         "migrating MC service client",
@@ -274,6 +278,8 @@ def build(*, make_before_break: bool, calls: bool,
                    "completed": Var(frozenset, frozenset(),
                                     doc="means of permission (and download) of each migration"),
                    "called": Var(bool, False),
+                   "answered": Var(bool, False, doc="user 1 answered its call (X.1.7.3)"),
+                   "called_from": Var(str, "", doc="the MC system it called user 1 from"),
                    "unconfirmed": Var(str, "", doc="the MC service ID whose de-registration "
                                                    "awaits its confirmation")},
         transitions=[
@@ -743,6 +749,16 @@ def call_attempt_answered(v) -> bool:
     return v["client1"].state != "calling"
 
 
+def migrated_call_answered(v) -> bool:
+    """Quiescent: once nothing is in flight, a call user 2 made while migrated has been
+    answered, unless user 2 has since left the MC system it called from (the answer then
+    has nobody to reach there)."""
+    c2 = v["client2"]
+    if v.in_flight() or not c2.called or c2.called_from not in c2.registered_at:
+        return True
+    return c2.answered
+
+
 def held_call_released(v) -> bool:
     """Quiescent: when no message is in flight, the primary holds no call (a held call
     waits for a notification or a registration, which are messages)."""
@@ -790,7 +806,17 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                doc="quiescent: every call attempt of client 1 is answered (connected or failed)"),
         sometimes("stale-cache-recovers",
                   lambda v: v["client1"].used_cache and v["client1"].reinitiated > 0
-                  and v["client1"].state == "connected", clause="X.1.7.1 item 6b"),
+                  and v["client1"].state == "connected"
+                  and v["client1"].connected_by[-1:] == (v["client2"].current_id,),
+                  clause="X.1.7.1 item 6b",
+                  doc="a call by a stale cached ID, re-initiated with the primary ID, connects "
+                      "by the ID user 2 holds now"),
+        always("migrated-call-answered-while-there", migrated_call_answered, clause="X.1.7.3",
+               doc="quiescent: user 2's call is answered while user 2 stays where it called "
+                   "from"),
+        sometimes("migrated-user-call-answered", lambda v: v["client2"].answered,
+                  clause="X.1.7.3",
+                  doc="user 1 answers the call user 2 makes while migrated"),
         sometimes("cache-learnt-from-incoming-call", lambda v: v["client1"].learnt_from_call,
                   clause="X.1.7.3"),
         *([always("held-call-released", held_call_released,
