@@ -1,159 +1,57 @@
 """Exhaustive breadth-first explorer with TLC's counting, shortest counterexamples and
-budgets. It consumes only the system's successor function.
+budgets, on compiled local steps (steps.py) and an interned store (store.py).
 
 Counting follows TLC: distinct states include the initial states; total states = initial
 states + every successor generated (also those already seen, and those a state constraint
 then drops); depth = BFS levels with the initial states at depth 1.
 
-Memory: every component of a global state (each local, each inbox, ...) is interned in a
-per-slot table, so a state is stored as one `bytes` of slot indices, each as narrow as its
-table allows (1, 2 or 4 bytes; when a table outgrows its width, the states stored so far
-are re-encoded once). The states live in one list in discovery order; a BFS level is a
-range of that list, so there is no separate queue. Parents and the step taken are two
-`array` columns. A trace is read back by following parents and decoding the packed states.
+The hot loop works on vectors of slot indices: it unpacks a state, asks the compiled steps
+for its successors (index vectors), packs each and looks it up in the visited set. Values
+are decoded only for what needs them: property predicates, the state constraint, the
+final-state test of a deadlock candidate, and traces.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import struct
 import time
-from array import array
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
-from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, Unhandled, View
+from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
+from .steps import CompiledSteps
+from .store import Store
 
-Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
-
-
-@dataclasses.dataclass(frozen=True)
-class Budget:
-    max_states: int | None = None
-    max_depth: int | None = None
-    time_limit: float | None = None
-    # Stop as soon as one of these properties is violated (fail fast; the verdicts of the
-    # others then say the search was cut short).
-    stop_on: frozenset[str] = frozenset()
+__all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
 
 
-@dataclasses.dataclass(frozen=True)
-class Trace:
-    """states[0] is initial; steps[i] leads from states[i] to states[i + 1]."""
-
-    states: tuple[State, ...]
-    steps: tuple[StepKey, ...]
-    note: str = ""  # what the last state shows: the unhandled message, the deadlock, ...
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-
-@dataclasses.dataclass(frozen=True)
-class Verdict:
-    property: Property
-    status: Status
-    trace: Trace | None = None  # counterexample (violated) or witness (witnessed)
-
-    @property
-    def failed(self) -> bool:
-        return self.status in ("violated", "never")
-
-
-@dataclasses.dataclass(frozen=True)
-class Progress:
-    distinct: int
-    total: int
-    depth: int
-    queued: int
-    elapsed_s: float
-
-
-@dataclasses.dataclass(frozen=True)
-class Result:
-    system: System
-    distinct_states: int
-    total_states: int
-    depth: int
-    complete: bool
-    stopped_by: str | None  # "max-states", "max-depth" or "time-limit" when not complete
-    elapsed_s: float
-    verdicts: tuple[Verdict, ...]
-    coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
-    pruned: int  # successors dropped by the state constraint / bounds
-    # With explore(..., keep_states=True): whether a state is among those found.
-    contains: Callable[[State], bool] | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.complete and all(v.status in ("holds", "witnessed") for v in self.verdicts)
-
-    @property
-    def failed(self) -> bool:
-        return any(v.failed for v in self.verdicts)
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | None = None,
-            progress_every: int = 1 << 14, keep_states: bool = False) -> Result:
+def explore(system: System, budget: Budget | None = None, progress: ProgressFn | None = None,
+            progress_every: int = 1 << 14, keep_states: bool = False,
+            memoize: bool = True) -> Result:
     """Breadth-first search of every state reachable within the budget and bounds.
     With keep_states, the result can answer whether a state was found (it then keeps the
-    state tables alive)."""
+    state tables alive). memoize=False runs model code for every step (for differential
+    tests and for timing the memoization)."""
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _explore(system, budget, progress, progress_every, keep_states)
+        return _explore(system, budget or Budget(), progress, progress_every, keep_states, memoize)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _explore(system: System, budget: Budget, progress: ProgressFn | None,
-             progress_every: int, keep_states: bool) -> Result:
+             progress_every: int, keep_states: bool, memoize: bool) -> Result:
     started = time.perf_counter()
-    slots = system.slot_count
-    tables: list[dict[Any, int]] = [{} for _ in range(slots)]
-    values: list[list[Any]] = [[] for _ in range(slots)]
-    states: list[bytes] = []
-    seen: set[bytes] = set()
-    codes = ["B"] * slots  # struct code per slot: widened to H, then I, as tables grow
-    codec = [struct.Struct("<" + "".join(codes))]
-    pack, unpack = codec[0].pack, codec[0].unpack
-
-    def widen(slot: int) -> None:
-        """Give a slot more bytes and re-encode every stored state (in place)."""
-        old_unpack = codec[0].unpack
-        codes[slot] = "H" if codes[slot] == "B" else "I"
-        codec[0] = struct.Struct("<" + "".join(codes))
-        new_pack = codec[0].pack
-        for j, packed in enumerate(states):  # one by one: no second copy of the list
-            states[j] = new_pack(*old_unpack(packed))
-        seen.clear()
-        seen.update(states)
-
-    def add(slot: int, value: Any) -> int:
-        """Intern a value not seen before in this slot (the hot loop does the lookup)."""
-        idx = tables[slot][value] = len(values[slot])
-        values[slot].append(value)
-        if idx > _LIMIT[codes[slot]]:
-            widen(slot)
-        return idx
-
-    def intern(slot: int, value: Any) -> int:
-        idx = tables[slot].get(value)
-        return add(slot, value) if idx is None else idx
-
-    parent = array("i")
-    step_of = array("I")
-    step_ids: dict[StepKey, int] = {}
-    step_list: list[StepKey] = [StepKey("", "", "init")]
+    store = Store(system.slot_count)
+    steps = CompiledSteps(system, store, memoize=memoize)
+    expand = steps.expand
+    decode = store.decode
+    seen, states, parent, step_of = store.seen, store.states, store.parent, store.step_of
 
     props = system.properties
     always = [p for p in props if p.kind == "always"]
@@ -162,7 +60,6 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     check_deadlock = any(p.kind == "deadlock" for p in props)
     check_unhandled = any(p.kind == "unhandled" for p in props)
     found: dict[str, tuple[int, tuple[StepKey, State] | None, str]] = {}
-    bounded = system.bounded
     # Coverage counters by the system's coverage id; ids for ignore and network steps are
     # handed out while exploring, so the lists grow on demand.
     generated = [0] * len(system.coverage_names)
@@ -173,9 +70,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         generated.extend(extra)
         discovered.extend(extra)
 
+    check_states = bool(always or somet)
+
     def check_state(index: int, state: State) -> None:
-        if not (always or somet):
-            return
         view = View(system, state)
         for p in always:
             if p.name not in found and not p.predicate(view):  # type: ignore[misc]
@@ -184,6 +81,21 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             if p.name not in found and p.predicate(view):  # type: ignore[misc]
                 found[p.name] = (index, None, "")
 
+    n = len(system.instances)
+    inbox_slots = range(2 + n, 2 + 2 * n)
+    max_in_flight = system.max_in_flight
+    constraint = system.constraint
+    bounded = system.bounded
+
+    def within_bounds(new: Any, state: State | None) -> bool:
+        if max_in_flight is not None:
+            for slot in inbox_slots:
+                if steps.inbox_size(slot, new[slot]) > max_in_flight:
+                    return False
+        if constraint is None:
+            return True
+        return bool(constraint(View(system, decode(new) if state is None else state)))
+
     total = 0
     pruned = 0
     for init in system.initial_states():
@@ -191,14 +103,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if not system.within_bounds(init):
             pruned += 1
             continue
-        packed = codec[0].pack(*[intern(k, init[k]) for k in range(slots)])
-        if packed in seen:
-            continue
-        seen.add(packed)
-        states.append(packed)
-        parent.append(-1)
-        step_of.append(0)
-        check_state(len(states) - 1, init)
+        if store.add(store.pack(*store.encode(init)), -1, 0) and check_states:
+            check_state(len(states) - 1, init)
 
     stopped_by: str | None = None
     depth = 1 if states else 0
@@ -207,59 +113,51 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     max_states = budget.max_states
     stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
-    pack, unpack = codec[0].pack, codec[0].unpack
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
             stopped_by = "max-depth"
             break
         for i in range(level_start, level_end):
-            packed = states[i]
-            idxs = unpack(packed)
-            state = tuple([vals[j] for vals, j in zip(values, idxs)])
-            succs, unhandled = system.expand(state)
+            idxs = store.unpack(states[i])
+            succs, unhandled = expand(idxs)
+            # Interning new components may have widened the packing: read it afresh.
+            pack = store.pack
             expanded += 1
-            if unhandled and check_unhandled and "no-unhandled-message" not in found:
-                found["no-unhandled-message"] = (i, None, _unhandled_note(system, unhandled[0]))
+            if unhandled is not None and check_unhandled and "no-unhandled-message" not in found:
+                found["no-unhandled-message"] = (i, None, _unhandled_note(system, unhandled))
             if not succs and check_deadlock and "no-deadlock" not in found \
-                    and not system.is_final(state):
+                    and not system.is_final(decode(idxs)):
                 found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
             total += len(succs)
-            before_view = View(system, state) if stepp else None
-            for key, nxt, changed, tid in succs:
+            before_view = View(system, decode(idxs)) if stepp else None
+            for tid, sid, new in succs:
                 try:
                     generated[tid] += 1
                 except IndexError:
                     grow(tid)
                     generated[tid] += 1
-                if bounded and not system.within_bounds(nxt):
+                nxt = None
+                if stepp:
+                    nxt = decode(new)
+                if bounded and not within_bounds(new, nxt):
                     pruned += 1
                     continue
                 if stepp:
-                    after_view = View(system, nxt)
+                    key = steps.step_list[sid]
+                    after_view = View(system, nxt)  # type: ignore[arg-type]
                     for p in stepp:
                         if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
-                            found[p.name] = (i, (key, nxt), "")
-                new_idxs = list(idxs)
-                for k in changed:
-                    value = nxt[k]
-                    idx = tables[k].get(value)
-                    if idx is None:
-                        idx = add(k, value)
-                        pack, unpack = codec[0].pack, codec[0].unpack  # may have widened
-                    new_idxs[k] = idx
-                new = pack(*new_idxs)
-                if new in seen:
+                            found[p.name] = (i, (key, nxt), "")  # type: ignore[assignment]
+                packed = pack(*new)
+                if packed in seen:
                     continue
-                seen.add(new)
-                states.append(new)
+                seen.add(packed)
+                states.append(packed)
                 parent.append(i)
-                sid = step_ids.get(key)
-                if sid is None:
-                    sid = step_ids[key] = len(step_list)
-                    step_list.append(key)
                 step_of.append(sid)
                 discovered[tid] += 1
-                check_state(len(states) - 1, nxt)
+                if check_states:
+                    check_state(len(states) - 1, decode(new) if nxt is None else nxt)
                 if max_states is not None and len(states) >= max_states:
                     stopped_by = "max-states"
                     break
@@ -280,25 +178,36 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             depth += 1
 
     complete = stopped_by is None
+    verdicts = _verdicts(system, store, steps.step_list, found, complete)
+    return Result(
+        contains=store.contains if keep_states else None,
+        system=system,
+        distinct_states=len(states),
+        total_states=total,
+        depth=depth,
+        complete=complete,
+        stopped_by=stopped_by,
+        elapsed_s=time.perf_counter() - started,
+        verdicts=tuple(verdicts),
+        coverage=_coverage(system, generated, discovered),
+        pruned=pruned,
+    )
 
-    def decode(packed: bytes) -> State:
-        return tuple([vals[i] for vals, i in zip(values, codec[0].unpack(packed))])
 
+def _verdicts(system: System, store: Store, step_list: list[StepKey],
+              found: dict[str, tuple[int, tuple[StepKey, State] | None, str]],
+              complete: bool) -> list[Verdict]:
     def trace_to(index: int, tail: tuple[StepKey, State] | None, note: str) -> Trace:
-        path = []
-        while index >= 0:
-            path.append(index)
-            index = parent[index]
-        path.reverse()
-        trace_states = [decode(states[j]) for j in path]
-        trace_steps = [step_list[step_of[j]] for j in path[1:]]
+        path = store.path_to(index)
+        trace_states = [store.decode_at(j) for j in path]
+        trace_steps = [step_list[store.step_of[j]] for j in path[1:]]
         if tail is not None:
             trace_steps.append(tail[0])
             trace_states.append(tail[1])
         return Trace(tuple(trace_states), tuple(trace_steps), note)
 
     verdicts = []
-    for p in props:
+    for p in system.properties:
         hit = found.get(p.name)
         if p.kind == "sometimes":
             if hit is not None:
@@ -309,7 +218,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             verdicts.append(Verdict(p, "violated", trace_to(*hit)))
         else:
             verdicts.append(Verdict(p, "holds" if complete else "unknown"))
+    return verdicts
 
+
+def _coverage(system: System, generated: list[int],
+              discovered: list[int]) -> dict[tuple[str, str], tuple[int, int]]:
     role_of = {inst.name: inst.role.name for inst in system.instances}
     by_role: dict[tuple[str, str], tuple[int, int]] = {}
     for tid, (actor, transition) in enumerate(system.coverage_names):
@@ -318,32 +231,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if tid < len(generated):
             g, n = g + generated[tid], n + discovered[tid]
         by_role[key] = (g, n)
-
-    def contains(state: State) -> bool:
-        indices = []
-        for k in range(slots):
-            idx = tables[k].get(state[k])
-            if idx is None:
-                return False
-            indices.append(idx)
-        return codec[0].pack(*indices) in seen
-
-    return Result(
-        contains=contains if keep_states else None,
-        system=system,
-        distinct_states=len(states),
-        total_states=total,
-        depth=depth,
-        complete=complete,
-        stopped_by=stopped_by,
-        elapsed_s=time.perf_counter() - started,
-        verdicts=tuple(verdicts),
-        coverage=by_role,
-        pruned=pruned,
-    )
-
-
-_LIMIT = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF}
+    return by_role
 
 
 def _unhandled_note(system: System, u: Unhandled) -> str:

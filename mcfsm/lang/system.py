@@ -140,6 +140,7 @@ class Context:
         "local",
         "me",
         "msg",
+        "read_world",
         "sender",
         "shared",
         "v",
@@ -158,6 +159,9 @@ class Context:
         self.arg: Any = None
         self._sends: list[tuple[str, Message]] = []
         self._transition = transition
+        # Set when model code reads other instances: its outcome then depends on more than
+        # the local step, and the compiled engine does not memoize it.
+        self.read_world = False
 
     @property
     def state(self) -> str:
@@ -170,10 +174,12 @@ class Context:
     @property
     def world(self) -> View:
         """The whole pre-state, read-only (shared-memory specs such as TLA+ examples)."""
+        self.read_world = True
         return View(self._system, self._state)
 
     def peers(self) -> list[Any]:
         """Locals of every instance of this role, this one included (pre-state)."""
+        self.read_world = True
         system = self._system
         role = system.instance(self.me).role
         return [self._state[system._local_slot[i.name]] for i in system.instances if i.role is role]
@@ -193,6 +199,8 @@ class Context:
 Constraint = Callable[[View], bool]
 # (step, successor state, slots that changed, coverage id): what System.expand yields
 Successor = tuple[StepKey, State, tuple[int, ...], int]
+# (choice, new local, new shared, sends as (receiver index, message)): one run of model code
+LocalOutcome = tuple[Any, Any, Any, tuple[tuple[int, Message], ...]]
 
 
 class System:
@@ -422,33 +430,60 @@ class System:
                     rest = inbox[:pos] + ((sender, queue[1:]),) + inbox[pos + 1:]
                 yield sender, queue[0], rest
         elif net is Network.BAG:
-            for (sender, msg), _count in inbox:
+            for (sender, msg), _count in sorted(inbox, key=canonical_key):
                 yield sender, msg, _bag_change(inbox, (sender, msg), -1)
         else:
-            for sender, msg in inbox:
+            for sender, msg in sorted(inbox, key=canonical_key):
                 yield sender, msg, None
 
     def _fire(self, state: State, k: int, inst: Instance, t: Transition, tid: int, local: Any,
               sender: int | None, msg: Message | None, rest: Any, out: list[Successor]) -> None:
+        """The reference (unmemoized) step: run the model code, then assemble each successor.
+        The compiled engine (check/steps.py) runs the same `local_step` once per distinct
+        local step and assembles successors from tables; tests/test_compiled_steps.py checks
+        that both give the same successors."""
         sender_name = None if sender is None else self.instances[sender].name
         kind = "internal" if msg is None else "receive"
-        if not (t.conditions or t.after or t.choices):
-            # Fast path: a pure state change (and/or consumption), no model code to run.
+        n = len(self.instances)
+        for arg, new_local, new_shared, sends in self.local_step(state, k, t, local, sender, msg)[0]:
             nxt = list(state)
             changed = []
-            if t.dest is not None and t.dest != local.state:
-                nxt[2 + k] = _make(type(local), (t.dest, *local[1:]))
-                changed.append(2 + k)
             if rest is not None:
-                slot = 2 + len(self.instances) + k
-                nxt[slot] = rest
+                nxt[2 + n + k] = rest
+                changed.append(2 + n + k)
+            if new_local != local:
+                nxt[2 + k] = new_local
+                changed.append(2 + k)
+            if new_shared is not state[1]:
+                nxt[1] = new_shared
+                changed.append(1)
+            for to, message in sends:
+                slot = 2 + n + to
+                nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)
-            out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, None)),
+            out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, arg)),
                         tuple(nxt), tuple(changed), tid))
-            return
+
+    def local_step(self, state: State, k: int, t: Transition, local: Any, sender: int | None,
+                   msg: Message | None) -> tuple[list[LocalOutcome], bool]:
+        """Run one transition's model code (choices, guards, actions) for instance k.
+
+        Returns one outcome per enabled choice: (choice, new local, new shared variables,
+        sends as (receiver index, message)), the shared record being `state[1]` itself when
+        unchanged; and whether the code read other instances (`ctx.world`, `ctx.peers()`).
+        Without such a read, the outcomes depend only on (k, local, sender, message,
+        params, shared): the compiled engine memoizes exactly those calls."""
+        if not (t.conditions or t.after or t.choices):
+            # A pure state change (and/or consumption): no model code to run.
+            dest = local.state if t.dest is None else t.dest
+            new = local if dest == local.state else _make(type(local), (dest, *local[1:]))
+            return [(None, new, state[1], ())], False
+        inst = self.instances[k]
+        sender_name = None if sender is None else self.instances[sender].name
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
+        outcomes: list[LocalOutcome] = []
         try:
-            args: Iterable[Any] = (None,) if t.choices is None else tuple(t.choices(ctx))
+            args: Iterable[Any] = (None,) if t.choices is None else _in_order(t.choices(ctx))
             for arg in args:
                 ctx.arg = arg
                 ctx.v = local
@@ -459,9 +494,7 @@ class System:
                         enabled = False
                         break
                 if enabled:
-                    nxt, changed = self._apply(state, k, t, local, ctx, rest)
-                    out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, arg)),
-                                nxt, changed, tid))
+                    outcomes.append(self._apply(state, k, t, local, ctx, arg))
         except ModelError as exc:
             raise _in_context(exc, inst, t) from exc.__cause__
         except Exception as exc:  # model code failed: say where, keep the cause for --debug
@@ -469,17 +502,13 @@ class System:
                 ModelError(f"model code raised {type(exc).__name__}: {exc}",
                            fix="fix the guard or action; run with MCFSM_DEBUG=1 for the traceback"),
                 inst, t) from exc
+        return outcomes, ctx.read_world
 
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
-               rest: Any) -> tuple[State, tuple[int, ...]]:
-        n = len(self.instances)
-        nxt = list(state)
-        changed = []
-        if rest is not None:
-            nxt[2 + n + k] = rest
-            changed.append(2 + n + k)
+               arg: Any) -> LocalOutcome:
         ctx._sends = []
         dest = local.state if t.dest is None else t.dest
+        new_shared = state[1]
         if t.after:
             values = dict(zip(local._fields[1:], local[1:]))
             ctx.v = Variables(self._var_types[k], values, self._var_owner[k])
@@ -490,22 +519,18 @@ class System:
             for cb in t.after:
                 cb(ctx)
             new_local = _make(type(local), (dest, *values.values()))
-            if new_local != local:
-                nxt[2 + k] = new_local
-                changed.append(2 + k)
+            if new_local == local:
+                new_local = local
             if shared_values is not None:
-                new_shared = self._Shared(*shared_values.values())
-                if new_shared != state[1]:
-                    nxt[1] = new_shared
-                    changed.append(1)
+                candidate = self._Shared(*shared_values.values())
+                if candidate != state[1]:
+                    new_shared = candidate
         elif dest != local.state:
-            nxt[2 + k] = _make(type(local), (dest, *local[1:]))
-            changed.append(2 + k)
-        for to, message in ctx._sends:
-            slot = self._inbox_slot[to]
-            nxt[slot] = self._inbox_add(nxt[slot], k, message)
-            changed.append(slot)
-        return tuple(nxt), tuple(changed)
+            new_local = _make(type(local), (dest, *local[1:]))
+        else:
+            new_local = local
+        sends = tuple((self._index[to], message) for to, message in ctx._sends)
+        return arg, new_local, new_shared, sends
 
     def _inbox_add(self, inbox: Any, sender: int, message: Message) -> Any:
         net = self.network
@@ -522,40 +547,44 @@ class System:
 
     def _faults(self, state: State, out: list[Successor]) -> None:
         n = len(self.instances)
-        lose = self.coverage_id(NETWORK_ACTOR, "lose")
-        duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate")
         for k in range(n):
             slot = 2 + n + k
-            inbox = state[slot]
-            receiver = self.instances[k].name
-            if self.network is Network.FIFO:
-                for pos, (sender, queue) in enumerate(inbox):
-                    sname = self.instances[sender].name
-                    for q, msg in enumerate(queue):
-                        if self.loss:
-                            shorter = queue[:q] + queue[q + 1:]
-                            new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
-                                   if shorter else inbox[:pos] + inbox[pos + 1:])
-                            out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
-                                        _replace(state, slot, new), (slot,), lose))
-                        if self.duplication:
-                            longer = queue[:q + 1] + queue[q:]
-                            new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
-                            out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
-                                                msg, receiver),
-                                        _replace(state, slot, new), (slot,), duplicate))
-            else:
-                for (sender, msg), _count in inbox:
-                    sname = self.instances[sender].name
+            for key, new, tid in self.fault_steps(k, state[slot]):
+                out.append((key, _replace(state, slot, new), (slot,), tid))
+
+    def fault_steps(self, k: int, inbox: Any) -> list[tuple[StepKey, Any, int]]:
+        """Loss and duplication steps on the inbox of instance k: (step, new inbox, coverage
+        id). They depend on the inbox alone, so the compiled engine tabulates them."""
+        out: list[tuple[StepKey, Any, int]] = []
+        lose = self.coverage_id(NETWORK_ACTOR, "lose")
+        duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate")
+        receiver = self.instances[k].name
+        if self.network is Network.FIFO:
+            for pos, (sender, queue) in enumerate(inbox):
+                sname = self.instances[sender].name
+                for q, msg in enumerate(queue):
                     if self.loss:
+                        shorter = queue[:q] + queue[q + 1:]
+                        new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
+                               if shorter else inbox[:pos] + inbox[pos + 1:])
                         out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
-                                    _replace(state, slot, _bag_change(inbox, (sender, msg), -1)),
-                                    (slot,), lose))
+                                    new, lose))
                     if self.duplication:
-                        out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
-                                            receiver),
-                                    _replace(state, slot, _bag_change(inbox, (sender, msg), +1)),
-                                    (slot,), duplicate))
+                        longer = queue[:q + 1] + queue[q:]
+                        new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
+                        out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
+                                            msg, receiver), new, duplicate))
+        else:
+            for (sender, msg), _count in sorted(inbox, key=canonical_key):
+                sname = self.instances[sender].name
+                if self.loss:
+                    out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
+                                _bag_change(inbox, (sender, msg), -1), lose))
+                if self.duplication:
+                    out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
+                                        receiver), _bag_change(inbox, (sender, msg), +1),
+                                duplicate))
+        return out
 
     # -- state-level queries used by explorers and reports ---------------------------------
     def view(self, state: State) -> View:
@@ -657,6 +686,29 @@ def _sent_by_diff(before: list[tuple[str, str, Message]], after: list[tuple[str,
         else:
             sent.append((env[1], env[2]))
     return sent
+
+
+def canonical_key(value: Any) -> str:
+    """A sort key that does not depend on the hash seed. Sets iterate in an order that
+    depends on string hashes (randomised per process) and on insertion history, so bag and
+    persistent deliveries and set-valued choices are taken in this order instead: the same
+    model gives the same steps, traces and coverage in every run and every worker."""
+    if isinstance(value, frozenset | set):
+        return "{" + ",".join(sorted(canonical_key(v) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "(" + ",".join(canonical_key(v) for v in value) + ")"
+    if isinstance(value, Message):
+        return (type(value).__name__ + "("
+                + ",".join(canonical_key(getattr(value, e.name)) for e in value.elements) + ")")
+    return repr(value)
+
+
+def _in_order(choices: Iterable[Any]) -> Iterable[Any]:
+    """A choices= result as the steps take it: sets in canonical order, other iterables
+    as the model orders them (generators are consumed lazily)."""
+    if isinstance(choices, frozenset | set):
+        return sorted(choices, key=canonical_key)
+    return choices
 
 
 def _replace(state: State, slot: int, value: Any) -> State:
