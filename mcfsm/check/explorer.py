@@ -119,48 +119,76 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             break
         for i in range(level_start, level_end):
             idxs = store.unpack(states[i])
-            succs, unhandled = expand(idxs)
+            succs, loops, unhandled = expand(idxs)
             # Interning new components may have widened the packing: read it afresh.
             pack = store.pack
             expanded += 1
             if unhandled is not None and check_unhandled and "no-unhandled-message" not in found:
                 found["no-unhandled-message"] = (i, None, _unhandled_note(system, unhandled))
-            if not succs and check_deadlock and "no-deadlock" not in found \
+            if not succs and not loops and check_deadlock and "no-deadlock" not in found \
                     and not system.is_final(decode(idxs)):
                 found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
-            total += len(succs)
-            before_view = View(system, decode(idxs)) if stepp else None
-            for tid, sid, new in succs:
+            total += len(succs) + len(loops)
+            for tid, _ in loops:
                 try:
                     generated[tid] += 1
                 except IndexError:
                     grow(tid)
                     generated[tid] += 1
-                nxt = None
-                if stepp:
-                    nxt = decode(new)
-                if bounded and not within_bounds(new, nxt):
-                    pruned += 1
-                    continue
-                if stepp:
-                    key = steps.step_list[sid]
-                    after_view = View(system, nxt)  # type: ignore[arg-type]
-                    for p in stepp:
-                        if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
-                            found[p.name] = (i, (key, nxt), "")  # type: ignore[assignment]
-                packed = pack(*new)
-                if packed in seen:
-                    continue
-                seen.add(packed)
-                states.append(packed)
-                parent.append(i)
-                step_of.append(sid)
-                discovered[tid] += 1
-                if check_states:
-                    check_state(len(states) - 1, decode(new) if nxt is None else nxt)
-                if max_states is not None and len(states) >= max_states:
-                    stopped_by = "max-states"
-                    break
+            if (stepp and (succs or loops)) or (bounded and succs):
+                # The general loop: step properties see every step, bounds drop successors.
+                before = decode(idxs)
+                before_view = View(system, before)
+                for tid, sid, new in succs + [(tid, sid, None) for tid, sid in loops]:
+                    if new is None:  # a self-loop (counted above): only step properties see it
+                        nxt = before
+                    else:
+                        try:
+                            generated[tid] += 1
+                        except IndexError:
+                            grow(tid)
+                            generated[tid] += 1
+                        nxt = decode(new) if stepp else None
+                        if bounded and not within_bounds(new, nxt):
+                            pruned += 1
+                            continue
+                    if stepp:
+                        key = steps.step_list[sid]
+                        after_view = View(system, nxt)  # type: ignore[arg-type]
+                        for p in stepp:
+                            if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
+                                found[p.name] = (i, (key, nxt), "")  # type: ignore[assignment]
+                    if new is None:
+                        continue
+                    if not store.add(pack(*new), i, sid):
+                        continue
+                    discovered[tid] += 1
+                    if check_states:
+                        check_state(len(states) - 1, decode(new) if nxt is None else nxt)
+                    if max_states is not None and len(states) >= max_states:
+                        stopped_by = "max-states"
+                        break
+            else:
+                # The hot loop: no bounds, no step properties.
+                for tid, sid, new in succs:
+                    try:
+                        generated[tid] += 1
+                    except IndexError:
+                        grow(tid)
+                        generated[tid] += 1
+                    packed = pack(*new)
+                    if packed in seen:
+                        continue
+                    seen.add(packed)
+                    states.append(packed)
+                    parent.append(i)
+                    step_of.append(sid)
+                    discovered[tid] += 1
+                    if check_states:
+                        check_state(len(states) - 1, decode(new))
+                    if max_states is not None and len(states) >= max_states:
+                        stopped_by = "max-states"
+                        break
             if stop_on and not stop_on.isdisjoint(found):
                 stopped_by = "first-violation"
             if stopped_by:

@@ -36,6 +36,10 @@ from .store import Store
 
 # (coverage id, step id, new local index, new shared index, sends as (inbox slot, message code))
 Entry = tuple[int, int, int, int, tuple[tuple[int, int], ...]]
+# (coverage id, step id, new local, new shared, new own inbox, sends): one step of an instance
+Delta = tuple[int, int, int, int, int, tuple[tuple[int, int], ...]]
+# An instance's memoized steps: (steps that change the state, self-loops, first unhandled)
+Found = tuple[list[Delta], list[tuple[int, int]], Unhandled | None]
 # (coverage id, step id, successor as a list of slot indices)
 Succ = tuple[int, int, list[int]]
 
@@ -61,10 +65,11 @@ class CompiledSteps:
         self._message_ids: dict[Message, int] = {}
         self.step_list: list[StepKey] = [StepKey("", "", "init")]
         self._step_ids: dict[StepKey, int] = {}
+        self._steps: list[dict[int, Found]] = [{} for _ in range(n)]
         self._internal: list[dict[tuple[int, int, int], list[Entry]]] = [{} for _ in range(n)]
         self._receive: list[dict[tuple[int, int, int, int, int], Any]] = [{} for _ in range(n)]
         self._deliverable: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
-        self._add: list[dict[tuple[int, int], int]] = [{} for _ in range(system.slot_count)]
+        self._add: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
@@ -89,59 +94,45 @@ class CompiledSteps:
         return sid
 
     # -- the successor function -----------------------------------------------------------
-    def expand(self, idxs: tuple[int, ...]) -> tuple[list[Succ], Unhandled | None]:
-        """Every enabled step from an interned state, with the first unhandled message."""
+    def expand(self, idxs: tuple[int, ...]) -> tuple[list[Succ], list[tuple[int, int]],
+                                                      Unhandled | None]:
+        """Every enabled step from an interned state: the steps that change it (coverage id,
+        step id, successor), the self-loops (coverage id, step id: a step that changes
+        nothing, such as re-reading a persistent message, needs no packing nor lookup), and
+        the first unhandled message. Self-loops come after the other steps, so the explorer
+        sees the same successors in System.expand's order with the loops moved last."""
         n = self.n
         out: list[Succ] = []
+        loops: list[tuple[int, int]] = []
         unhandled: Unhandled | None = None
-        params, shared = idxs[0], idxs[1]
+        # One int key per instance: (local, own inbox, params, shared) indices, each < 2**32.
+        context = idxs[0] << 64 | idxs[1] << 96
         state: tuple | None = None  # decoded only when some local step is not memoized
         add = self._add_message
+        memoize = self.memoize
         for k in range(n):
             local_slot = 2 + k
-            li = idxs[local_slot]
-            memo = self._internal[k] if self.memoize and k not in self.world_readers else None
-            key = (li, params, shared)
-            entries = None if memo is None else memo.get(key)
-            if entries is None:
+            inbox_slot = 2 + n + k
+            memo = self._steps[k] if memoize and k not in self.world_readers else None
+            key = idxs[local_slot] | idxs[inbox_slot] << 32 | context
+            found = None if memo is None else memo.get(key)
+            if found is None:
                 if state is None:
                     state = self.store.decode(idxs)
-                entries = self._internal_entries(k, state, memo, key)
-            for tid, sid, new_local, new_shared, sends in entries:
+                found = self._instance_steps(k, idxs, state, memo, key)
+            deltas, own_loops, first_unhandled = found
+            if first_unhandled is not None and unhandled is None:
+                unhandled = first_unhandled
+            if own_loops:
+                loops.extend(own_loops)
+            for tid, sid, new_local, new_shared, new_inbox, sends in deltas:
                 new = list(idxs)
                 new[local_slot] = new_local
                 new[1] = new_shared
+                new[inbox_slot] = new_inbox
                 for slot, code in sends:
                     new[slot] = add(slot, new[slot], code)
                 out.append((tid, sid, new))
-            inbox_slot = 2 + n + k
-            bi = idxs[inbox_slot]
-            if bi == self._empty[k]:
-                continue
-            deliverable = self._deliverable[k].get(bi)
-            if deliverable is None:
-                deliverable = self._deliverable_entries(k, bi)
-            receive = self._receive[k] if self.memoize and k not in self.world_readers else None
-            for sender, mid, rest in deliverable:
-                rkey = (li, sender, mid, params, shared)
-                outcome = None if receive is None else receive.get(rkey)
-                if outcome is None:
-                    if state is None:
-                        state = self.store.decode(idxs)
-                    outcome = self._receive_entries(k, state, sender, mid, receive, rkey)
-                if outcome.__class__ is _Unhandled:
-                    if unhandled is None:
-                        unhandled = outcome.record
-                    continue
-                for tid, sid, new_local, new_shared, sends in outcome:
-                    new = list(idxs)
-                    if rest >= 0:
-                        new[inbox_slot] = rest
-                    new[local_slot] = new_local
-                    new[1] = new_shared
-                    for slot, code in sends:
-                        new[slot] = add(slot, new[slot], code)
-                    out.append((tid, sid, new))
         if self.faulty:
             for k in range(n):
                 inbox_slot = 2 + n + k
@@ -153,7 +144,50 @@ class CompiledSteps:
                     new = list(idxs)
                     new[inbox_slot] = new_inbox
                     out.append((tid, sid, new))
-        return out, unhandled
+        return out, loops, unhandled
+
+    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, memo: dict | None,
+                        key: int) -> Found:
+        """Every step instance k can take given its local, its inbox, params and shared:
+        internal steps, then one delivery per deliverable message (System.expand's order)."""
+        n = self.n
+        li, bi = idxs[2 + k], idxs[2 + n + k]
+        params, shared = idxs[0], idxs[1]
+        readers = self.world_readers
+        unhandled: Unhandled | None = None
+        internal = self._internal[k] if self.memoize and k not in readers else None
+        ikey = (li, params, shared)
+        entries = None if internal is None else internal.get(ikey)
+        if entries is None:
+            entries = self._internal_entries(k, state, internal, ikey)
+        deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
+        if bi != self._empty[k]:
+            deliverable = self._deliverable[k].get(bi)
+            if deliverable is None:
+                deliverable = self._deliverable_entries(k, bi)
+            for sender, mid, rest in deliverable:
+                receive = self._receive[k] if self.memoize and k not in readers else None
+                rkey = (li, sender, mid, params, shared)
+                outcome = None if receive is None else receive.get(rkey)
+                if outcome is None:
+                    outcome = self._receive_entries(k, state, sender, mid, receive, rkey)
+                if outcome.__class__ is _Unhandled:
+                    if unhandled is None:
+                        unhandled = outcome.record
+                    continue
+                new_inbox = bi if rest < 0 else rest
+                deltas.extend((tid, sid, nl, ns, new_inbox, sends)
+                              for tid, sid, nl, ns, sends in outcome)
+        loops = [(d[0], d[1]) for d in deltas
+                 if d[2] == li and d[3] == shared and d[4] == bi and not d[5]]
+        if loops:
+            deltas = [d for d in deltas if not (d[2] == li and d[3] == shared and d[4] == bi
+                                                and not d[5])]
+        found = (deltas, loops, unhandled)
+        # A step that read other instances is not a function of the key: not memoized.
+        if memo is not None and k not in readers:
+            memo[key] = found
+        return found
 
     def inbox_size(self, slot: int, idx: int) -> int:
         size = self._size[slot].get(idx)
@@ -241,12 +275,13 @@ class CompiledSteps:
 
     def _add_message(self, slot: int, bi: int, code: int) -> int:
         table = self._add[slot]
-        new = table.get((bi, code))
+        key = code << 32 | bi
+        new = table.get(key)
         if new is None:
             inbox = self.store.values[slot][bi]
             sender, mid = code % self.n, code // self.n
             value = self.system._inbox_add(inbox, sender, self.messages[mid])
-            new = table[(bi, code)] = self.store.intern(slot, value)
+            new = table[key] = self.store.intern(slot, value)
         return new
 
     def _fault_entries(self, k: int, bi: int) -> list[tuple[int, int, int]]:
@@ -259,5 +294,6 @@ class CompiledSteps:
     # -- value-level view, for tests and tools --------------------------------------------
     def successors(self, state: tuple) -> list[tuple[StepKey, tuple]]:
         """Like System.successors, through the compiled tables (for differential tests)."""
-        succs, _ = self.expand(tuple(self.store.encode(state)))
-        return [(self.step_list[sid], self.store.decode(new)) for _, sid, new in succs]
+        succs, loops, _ = self.expand(tuple(self.store.encode(state)))
+        return ([(self.step_list[sid], self.store.decode(new)) for _, sid, new in succs]
+                + [(self.step_list[sid], state) for _, sid in loops])
