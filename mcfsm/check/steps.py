@@ -53,6 +53,9 @@ class _Unhandled:
         self.record = record
 
 
+_NOTHING: Found = ([], [], None)  # an instance with no step and nothing unhandled
+
+
 class CompiledSteps:
     """The successor function of a system on interned states, memoizing local steps."""
 
@@ -73,6 +76,8 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
+        # (instance, local slot, inbox slot, memo of its steps), in instance order
+        self._plan = [(k, 2 + k, 2 + n + k, self._steps[k] if memoize else {}) for k in range(n)]
         self.persistent = system.network is Network.PERSISTENT
         self.faulty = system.loss or system.duplication
         empty = () if system.network is Network.FIFO else frozenset()
@@ -101,7 +106,6 @@ class CompiledSteps:
         nothing, such as re-reading a persistent message, needs no packing nor lookup), and
         the first unhandled message. Self-loops come after the other steps, so the explorer
         sees the same successors in System.expand's order with the loops moved last."""
-        n = self.n
         out: list[Succ] = []
         loops: list[tuple[int, int]] = []
         unhandled: Unhandled | None = None
@@ -109,17 +113,15 @@ class CompiledSteps:
         context = idxs[0] << 64 | idxs[1] << 96
         state: tuple | None = None  # decoded only when some local step is not memoized
         add = self._add_message
-        memoize = self.memoize
-        for k in range(n):
-            local_slot = 2 + k
-            inbox_slot = 2 + n + k
-            memo = self._steps[k] if memoize and k not in self.world_readers else None
+        for k, local_slot, inbox_slot, memo in self._plan:
             key = idxs[local_slot] | idxs[inbox_slot] << 32 | context
-            found = None if memo is None else memo.get(key)
+            found = memo.get(key)
             if found is None:
                 if state is None:
                     state = self.store.decode(idxs)
-                found = self._instance_steps(k, idxs, state, memo, key)
+                found = self._instance_steps(k, idxs, state, key)
+            if found is _NOTHING:
+                continue
             deltas, own_loops, first_unhandled = found
             if first_unhandled is not None and unhandled is None:
                 unhandled = first_unhandled
@@ -134,6 +136,7 @@ class CompiledSteps:
                     new[slot] = add(slot, new[slot], code)
                 out.append((tid, sid, new))
         if self.faulty:
+            n = self.n
             for k in range(n):
                 inbox_slot = 2 + n + k
                 bi = idxs[inbox_slot]
@@ -146,8 +149,7 @@ class CompiledSteps:
                     out.append((tid, sid, new))
         return out, loops, unhandled
 
-    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, memo: dict | None,
-                        key: int) -> Found:
+    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, key: int) -> Found:
         """Every step instance k can take given its local, its inbox, params and shared:
         internal steps, then one delivery per deliverable message (System.expand's order)."""
         n = self.n
@@ -183,10 +185,12 @@ class CompiledSteps:
         if loops:
             deltas = [d for d in deltas if not (d[2] == li and d[3] == shared and d[4] == bi
                                                 and not d[5])]
-        found = (deltas, loops, unhandled)
+        found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
         # A step that read other instances is not a function of the key: not memoized.
-        if memo is not None and k not in readers:
-            memo[key] = found
+        if self.memoize and k not in readers:
+            self._steps[k][key] = found
+        else:
+            self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
         return found
 
     def inbox_size(self, slot: int, idx: int) -> int:
