@@ -8,6 +8,7 @@ import random
 import pytest
 
 from benchmarks.engine_reference import FOLDERS, variants
+from mcfsm.check.predicates import MemoPredicate
 from mcfsm.check.steps import CompiledSteps
 from mcfsm.check.store import Store
 from mcfsm.lang.system import canonical_key
@@ -62,3 +63,18 @@ def test_world_readers_are_not_memoized():
     for state in random_states(system, random.Random(1), walks=5, length=10):
         steps.successors(state)
     assert steps.world_readers == set(range(len(system.instances)))
+
+
+@pytest.mark.parametrize("name,model,variant", CASES, ids=[c[0] for c in CASES])
+def test_memoized_predicates_equal_direct_calls(name, model, variant):
+    system = model.system(variant)
+    store = Store(system.slot_count)
+    predicates = [p.predicate for p in system.properties if p.kind in ("always", "sometimes")]
+    if system.constraint is not None:
+        predicates.append(system.constraint)
+    memos = [MemoPredicate(system, fn) for fn in predicates]
+    states = random_states(system, random.Random(f"{name} predicates"), walks=12, length=40)
+    for state in states + states:
+        idxs = store.encode(state)
+        for fn, memo in zip(predicates, memos):
+            assert memo(idxs, store.decode) == bool(fn(system.view(state)))

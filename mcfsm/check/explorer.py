@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from ..lang.system import State, StepKey, System, Unhandled, View
+from .predicates import MemoPredicate
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
 from .store import Store
@@ -71,30 +72,30 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         discovered.extend(extra)
 
     check_states = bool(always or somet)
+    # Property predicates memoized on the slots they read (predicates.py).
+    memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize)) for p in always]  # type: ignore[arg-type]
+    memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize)) for p in somet]  # type: ignore[arg-type]
 
-    def check_state(index: int, state: State) -> None:
-        view = View(system, state)
-        for p in always:
-            if p.name not in found and not p.predicate(view):  # type: ignore[misc]
-                found[p.name] = (index, None, "")
-        for p in somet:
-            if p.name not in found and p.predicate(view):  # type: ignore[misc]
-                found[p.name] = (index, None, "")
+    def check_state(index: int, idxs: Any) -> None:
+        for name, holds in memo_always:
+            if name not in found and not holds(idxs, decode):
+                found[name] = (index, None, "")
+        for name, holds in memo_somet:
+            if name not in found and holds(idxs, decode):
+                found[name] = (index, None, "")
 
     n = len(system.instances)
     inbox_slots = range(2 + n, 2 + 2 * n)
     max_in_flight = system.max_in_flight
-    constraint = system.constraint
+    constraint = None if system.constraint is None else MemoPredicate(system, system.constraint, memoize)
     bounded = system.bounded
 
-    def within_bounds(new: Any, state: State | None) -> bool:
+    def within_bounds(new: Any) -> bool:
         if max_in_flight is not None:
             for slot in inbox_slots:
                 if steps.inbox_size(slot, new[slot]) > max_in_flight:
                     return False
-        if constraint is None:
-            return True
-        return bool(constraint(View(system, decode(new) if state is None else state)))
+        return constraint is None or constraint(new, decode)
 
     total = 0
     pruned = 0
@@ -103,8 +104,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if not system.within_bounds(init):
             pruned += 1
             continue
-        if store.add(store.pack(*store.encode(init)), -1, 0) and check_states:
-            check_state(len(states) - 1, init)
+        idxs = store.encode(init)
+        if store.add(store.pack(*idxs), -1, 0) and check_states:
+            check_state(len(states) - 1, idxs)
 
     stopped_by: str | None = None
     depth = 1 if states else 0
@@ -149,7 +151,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                             grow(tid)
                             generated[tid] += 1
                         nxt = decode(new) if stepp else None
-                        if bounded and not within_bounds(new, nxt):
+                        if bounded and not within_bounds(new):
                             pruned += 1
                             continue
                     if stepp:
@@ -164,7 +166,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                         continue
                     discovered[tid] += 1
                     if check_states:
-                        check_state(len(states) - 1, decode(new) if nxt is None else nxt)
+                        check_state(len(states) - 1, new)
                     if max_states is not None and len(states) >= max_states:
                         stopped_by = "max-states"
                         break
@@ -185,7 +187,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                     step_of.append(sid)
                     discovered[tid] += 1
                     if check_states:
-                        check_state(len(states) - 1, decode(new))
+                        check_state(len(states) - 1, new)
                     if max_states is not None and len(states) >= max_states:
                         stopped_by = "max-states"
                         break
