@@ -16,7 +16,8 @@ from typing import Any, NoReturn
 
 import click
 
-from .check.explorer import Budget, Progress, Result, explore
+from .check.cache import explore_variant
+from .check.explorer import Budget, Progress, Result
 from .errors import McfsmError, ModelError, UsageError
 from .lang.loader import LoadedModel, load_path
 from .lang.system import System
@@ -124,10 +125,12 @@ def main() -> None:
                    "every verdict is as declared, 1 when one differs.")
 @click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write every counterexample and witness as a trace file (mcfsm replay).")
+@click.option("--no-cache", is_flag=True,
+              help="Explore again even when .mcfsm-cache/ holds the result.")
 @_guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None) -> None:
+          expected: bool, traces: Path | None, no_cache: bool) -> None:
     """Explore every variant of the model(s) at PATH and report each property's verdict."""
     loaded = load_path(path)
     budget = Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
@@ -139,7 +142,8 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         declared = lm.model.expected(variant, system) if expected else None
         progress = _ProgressLine(f"{lm.model.name}[{variant}]")
         try:
-            result = explore(system, budget, progress=progress)
+            result = explore_variant(system, path=lm.path, variant=variant, budget=budget,
+                                     cache=not no_cache, progress=progress)
         except ModelError as exc:
             raise exc.located(f"{lm.path} [{variant}]") from exc
         finally:
@@ -304,14 +308,17 @@ def _step_words(step: dict[str, Any] | None) -> str:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("diagrams"),
               show_default=True, help="Folder to write into (with an index README.md).")
 @click.option("--no-svg", is_flag=True, help="Write DOT and Mermaid only (no graphviz needed).")
+@click.option("--no-cache", is_flag=True,
+              help="Explore again even when .mcfsm-cache/ holds the result.")
 @_guarded
-def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool) -> None:
+def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool,
+            no_cache: bool) -> None:
     """State diagrams, sequence charts, trace exports and CR diffs for the model(s) at PATH."""
     from .show.docs import write_docs
 
     loaded = load_path(path)
     list(_selected(loaded, variants))  # validates --variant names
-    written = write_docs(loaded, out, variants=variants, svg=not no_svg)
+    written = write_docs(loaded, out, variants=variants, svg=not no_svg, cache=not no_cache)
     click.echo(f"wrote {len(written)} files under {out}/ (index: {out / 'README.md'})")
 
 
@@ -324,9 +331,11 @@ def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool) -> N
               help="Also write a Markdown report with sequence charts, fit to attach to a CR.")
 @click.option("--max-states", type=click.IntRange(min=1), metavar="N",
               help="Budget per variant; an incomplete side makes changes inconclusive.")
+@click.option("--no-cache", is_flag=True,
+              help="Explore again even when .mcfsm-cache/ holds the result.")
 @_guarded
 def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
-          markdown: Path | None, max_states: int | None) -> None:
+          markdown: Path | None, max_states: int | None, no_cache: bool) -> None:
     """Compare two variants: verdicts, counterexamples, reachability and set-up cost."""
     from .show.diff import Side, diff, diff_json, diff_markdown, diff_text
 
@@ -343,7 +352,8 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
                              f"{', '.join(known)}")
         lm = loaded[0]
         system = _build(lm, variant)
-        result = explore(system, Budget(max_states=max_states))
+        result = explore_variant(system, path=lm.path, variant=variant,
+                                 budget=Budget(max_states=max_states), cache=not no_cache)
         sides.append(Side(f"{lm.model.name} [{variant}]", system, result))
     d = diff(sides[0], sides[1])
     if as_json:

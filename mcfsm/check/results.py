@@ -68,6 +68,7 @@ class Result:
     pruned: int  # successors dropped by the state constraint / bounds
     # With explore(..., keep_states=True): whether a state is among those found.
     contains: Callable[[State], bool] | None = None
+    cached: bool = False  # read from .mcfsm-cache/ (cache.py) rather than explored now
 
     @property
     def ok(self) -> bool:
