@@ -18,6 +18,7 @@ import click
 
 from .check.cache import explore_variant
 from .check.explorer import Budget, Progress, Result
+from .check.parallel import Job, explore_many
 from .errors import McfsmError, ModelError, UsageError
 from .lang.loader import LoadedModel, load_path
 from .lang.system import System
@@ -127,27 +128,39 @@ def main() -> None:
               help="Write every counterexample and witness as a trace file (mcfsm replay).")
 @click.option("--no-cache", is_flag=True,
               help="Explore again even when .mcfsm-cache/ holds the result.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Explore up to N variants at once in separate processes. Default: the "
+                   "machine's cores; 1 explores in this process (with a progress line).")
 @_guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None, no_cache: bool) -> None:
+          expected: bool, traces: Path | None, no_cache: bool, workers: int | None) -> None:
     """Explore every variant of the model(s) at PATH and report each property's verdict."""
     loaded = load_path(path)
     budget = Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit)
     records: list[dict[str, Any]] = []
     results: list[Result] = []
     surprised = False
-    for lm, variant in _selected(loaded, variants):
-        system = _build(lm, variant)
+    chosen = [(lm, variant, _build(lm, variant)) for lm, variant in _selected(loaded, variants)]
+    done: list[Result | None] = [None] * len(chosen)
+    if len(chosen) > 1 and workers != 1:
+        # Variants in parallel processes (check/parallel.py); results come back in order.
+        done = explore_many([Job(system, lm.path, variant, budget, not no_cache)
+                             for lm, variant, system in chosen], workers)
+    for position, (lm, variant, system) in enumerate(chosen):
         declared = lm.model.expected(variant, system) if expected else None
-        progress = _ProgressLine(f"{lm.model.name}[{variant}]")
-        try:
-            result = explore_variant(system, path=lm.path, variant=variant, budget=budget,
-                                     cache=not no_cache, progress=progress)
-        except ModelError as exc:
-            raise exc.located(f"{lm.path} [{variant}]") from exc
-        finally:
-            progress.done()
+        parallel_result = done[position]
+        if parallel_result is not None:
+            result = parallel_result
+        else:
+            progress = _ProgressLine(f"{lm.model.name}[{variant}]")
+            try:
+                result = explore_variant(system, path=lm.path, variant=variant, budget=budget,
+                                         cache=not no_cache, progress=progress)
+            except ModelError as exc:
+                raise exc.located(f"{lm.path} [{variant}]") from exc
+            finally:
+                progress.done()
         results.append(result)
         record = result_json(lm.model.name, variant, result, declared)
         records.append(record)

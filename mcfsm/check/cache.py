@@ -137,7 +137,7 @@ def _trace_indices(system: System, trace: Trace) -> dict[str, Any]:
     return {"initial": initial, "steps": steps, "note": trace.note}
 
 
-def _load(system: System, data: dict[str, Any]) -> Result:
+def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
     if data["format"] != FORMAT:
         raise ValueError("old format")
     by_name = {p.name: p for p in system.properties}
@@ -166,7 +166,7 @@ def _load(system: System, data: dict[str, Any]) -> Result:
         verdicts=tuple(verdicts),
         coverage={(role, transition): (g, n) for role, transition, g, n in data["coverage"]},
         pruned=data["pruned"],
-        cached=True,
+        cached=cached,
     )
 
 
