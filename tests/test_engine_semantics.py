@@ -199,3 +199,29 @@ def test_unhandled_message_is_reported_per_network(network):
     unhandled = next(v for v in r.verdicts if v.property.name == "no-unhandled-message")
     # Shortest: send, then stop (or stop, then send): the note waits at an "off" receiver.
     assert unhandled.status == "violated" and len(unhandled.trace) == 2
+
+
+def test_time_limit_holds_when_each_state_is_slow_to_expand():
+    import time
+
+    def slow(ctx):
+        time.sleep(0.02)
+        return True
+
+    role = Role("slow", states=["on"], initial="on", final=["on"], variables={"n": Var(int, 0)},
+                transitions=[Transition("inc", "on", None, conditions=[slow], clause="t",
+                                        after=[lambda ctx: setattr(ctx.v, "n", ctx.v.n + 1)])])
+    s = System("slow", instances=[Instance("a", role)])
+    r = explore(s, Budget(time_limit=0.2))
+    # Checking the clock only every 256 states would take 256 * 0.02 s = 5 s here.
+    assert r.stopped_by == "time-limit" and r.elapsed_s < 2.0
+
+
+def test_initial_states_count_toward_max_states():
+    from mcfsm import Param
+    role = Role("idle", states=["on"], initial="on", final=["on"],
+                transitions=[Transition("tick", "on", None, clause="t")])
+    s = System("params", instances=[Instance("a", role)],
+               params={"p": Param(choices=tuple(range(10)))})
+    r = explore(s, Budget(max_states=4))
+    assert r.distinct_states == 4 and not r.complete and r.stopped_by == "max-states"

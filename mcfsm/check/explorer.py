@@ -99,7 +99,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
     total = 0
     pruned = 0
+    stopped_by: str | None = None
+    max_states = budget.max_states
     for init in system.initial_states():
+        if max_states is not None and len(states) >= max_states:
+            stopped_by = "max-states"  # initial states count toward the budget too
+            break
         total += 1
         if not system.within_bounds(init):
             pruned += 1
@@ -108,13 +113,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if store.add(store.pack(*idxs), -1, 0) and check_states:
             check_state(len(states) - 1, idxs)
 
-    stopped_by: str | None = None
     depth = 1 if states else 0
     level_start, level_end = 0, len(states)
     expanded = 0
-    max_states = budget.max_states
     stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
+    clock = time.perf_counter
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
             stopped_by = "max-depth"
@@ -195,10 +199,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 stopped_by = "first-violation"
             if stopped_by:
                 break
+            # The clock is read after every expansion (about 0.1 us against the microseconds
+            # an expansion takes), so a time limit holds however slow one state is to expand.
+            if deadline is not None and clock() > deadline:
+                stopped_by = "time-limit"
+                break
             if expanded & 255 == 0:
-                if deadline is not None and time.perf_counter() > deadline:
-                    stopped_by = "time-limit"
-                    break
                 if progress is not None and expanded % progress_every == 0:
                     progress(Progress(len(states), total, depth, len(states) - i - 1,
                                       time.perf_counter() - started))
