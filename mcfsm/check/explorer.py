@@ -76,12 +76,20 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize)) for p in always]  # type: ignore[arg-type]
     memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize)) for p in somet]  # type: ignore[arg-type]
 
+    last_decoded: list[Any] = [None, None]
+
+    def decode_once(idxs: Any) -> State:
+        """Several predicates that miss their memo on one state share one decoding."""
+        if last_decoded[0] is not idxs:
+            last_decoded[0], last_decoded[1] = idxs, decode(idxs)
+        return last_decoded[1]  # type: ignore[no-any-return]
+
     def check_state(index: int, idxs: Any) -> None:
         for name, holds in memo_always:
-            if name not in found and not holds(idxs, decode):
+            if name not in found and not holds(idxs, decode_once):
                 found[name] = (index, None, "")
         for name, holds in memo_somet:
-            if name not in found and holds(idxs, decode):
+            if name not in found and holds(idxs, decode_once):
                 found[name] = (index, None, "")
 
     n = len(system.instances)

@@ -10,8 +10,9 @@ the walk falls off the tree (then it records the slots read, in order, and adds 
 This assumes, as model checking does anyway, that predicates are deterministic; a
 predicate that reads a different slot where the tree expects another is no longer
 memoized. A predicate that reads the whole state (`view.state`, or a View method this
-module does not know) is not memoized either, nor one whose tree keeps growing about as
-fast as it is used (it would only cost memory).
+module does not know) is not memoized either, nor one that misses the tree in more than half of
+its first 2,048 evaluations or of any 16,384 after those (a miss costs the call plus recording; a predicate reading every
+inbox, say, is new on almost every state and is then called directly).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 from ..lang.system import State, System, View
 
 _WHOLE = -1  # recorded when a predicate reads the whole state
-_TRIAL = 1 << 16  # evaluations before judging whether the memo pays
+_FIRST_WINDOW = 1 << 11  # evaluations before the first judgement of whether the memo pays
+_WINDOW = 1 << 14  # evaluations per later judgement
 
 
 class _RecordingView(View):
@@ -74,7 +76,7 @@ class _RecordingView(View):
 class MemoPredicate:
     """One predicate of a View, memoized on the indices of the slots it reads."""
 
-    __slots__ = ("_evaluations", "_misses", "_root", "fn", "memoize", "system")
+    __slots__ = ("_evaluations", "_misses", "_root", "_window", "fn", "memoize", "system")
 
     def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True) -> None:
         self.system = system
@@ -83,6 +85,7 @@ class MemoPredicate:
         self._root: Any = None  # None: empty; [slot, {index: child}]: a node; else a leaf
         self._evaluations = 0
         self._misses = 0
+        self._window = _FIRST_WINDOW
 
     def __call__(self, idxs: Any, decode: Callable[[Any], State]) -> bool:
         if not self.memoize:
@@ -105,7 +108,14 @@ class MemoPredicate:
         self._evaluations += 1
         self._misses += 1
         reads = view.reads
-        if _WHOLE in reads or (self._evaluations >= _TRIAL and self._misses * 4 > self._evaluations * 3):
+        if self._evaluations >= self._window:
+            if self._misses * 2 > self._evaluations:
+                self.memoize = False
+                self._root = None
+                return result
+            self._evaluations = self._misses = 0
+            self._window = _WINDOW
+        if _WHOLE in reads:
             self.memoize = False
             self._root = None
             return result
