@@ -10,9 +10,10 @@ the walk falls off the tree (then it records the slots read, in order, and adds 
 This assumes, as model checking does anyway, that predicates are deterministic; a
 predicate that reads a different slot where the tree expects another is no longer
 memoized. A predicate that reads the whole state (`view.state`, or a View method this
-module does not know) is not memoized either, nor one that misses the tree in more than half of
-its first 2,048 evaluations or of any 16,384 after those (a miss costs the call plus recording; a predicate reading every
-inbox, say, is new on almost every state and is then called directly).
+module does not know) is not memoized either, nor one that misses the tree in more than
+half of its first 2,048 evaluations or of any 16,384 after those: a miss costs the call
+plus the recording, and a predicate reading every inbox, say, is new on almost every
+state, so it is then called directly.
 """
 
 from __future__ import annotations
