@@ -8,7 +8,7 @@ import random
 import pytest
 
 from benchmarks.engine_reference import FOLDERS, variants
-from mcfsm.check.predicates import MemoPredicate
+from mcfsm.check.predicates import MemoPredicate, Projections
 from mcfsm.check.steps import CompiledSteps
 from mcfsm.check.store import Store
 from mcfsm.lang.system import canonical_key
@@ -72,7 +72,8 @@ def test_memoized_predicates_equal_direct_calls(name, model, variant):
     predicates = [p.predicate for p in system.properties if p.kind in ("always", "sometimes")]
     if system.constraint is not None:
         predicates.append(system.constraint)
-    memos = [MemoPredicate(system, fn) for fn in predicates]
+    projections = Projections(system, store.values)
+    memos = [MemoPredicate(system, fn, projections=projections) for fn in predicates]
     states = random_states(system, random.Random(f"{name} predicates"), walks=12, length=40)
     for state in states + states:
         idxs = store.encode(state)

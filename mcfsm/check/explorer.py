@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from ..lang.system import State, StepKey, System, Unhandled, View
-from .predicates import MemoPredicate
+from .predicates import MemoPredicate, Projections
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
 from .store import Store
@@ -73,8 +73,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
     check_states = bool(always or somet)
     # Property predicates memoized on the slots they read (predicates.py).
-    memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize)) for p in always]  # type: ignore[arg-type]
-    memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize)) for p in somet]  # type: ignore[arg-type]
+    projections = Projections(system, store.values)
+    memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize, projections))  # type: ignore[arg-type]
+                   for p in always]
+    memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize, projections))  # type: ignore[arg-type]
+                  for p in somet]
 
     last_decoded: list[Any] = [None, None]
 
@@ -95,7 +98,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     n = len(system.instances)
     inbox_slots = range(2 + n, 2 + 2 * n)
     max_in_flight = system.max_in_flight
-    constraint = None if system.constraint is None else MemoPredicate(system, system.constraint, memoize)
+    constraint = None if system.constraint is None else MemoPredicate(
+        system, system.constraint, memoize, projections)
     bounded = system.bounded
 
     def within_bounds(new: Any) -> bool:

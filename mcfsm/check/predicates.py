@@ -1,5 +1,5 @@
 """State predicates (always/sometimes properties, the state constraint) memoized on what
-they read.
+they read: slots, and for `in_flight` the envelopes of each inbox that pass its filter.
 
 A predicate sees the state through a View; most read a few instances (`view["client1"]`),
 the params, the shared variables or some inboxes (`view.in_flight(...)`). Its result is a
@@ -36,11 +36,11 @@ class _RecordingView(View):
     def __init__(self, system: System, state: State) -> None:
         self._system = system
         self._full = state
-        self.reads: list[int] = []
+        self.reads: list[Any] = []  # slots, or (inbox slot, type, sender) projections
 
-    def _read(self, slot: int) -> None:
-        if slot not in self.reads:
-            self.reads.append(slot)
+    def _read(self, key: Any) -> None:
+        if key not in self.reads:
+            self.reads.append(key)
 
     @property  # type: ignore[override]
     def state(self) -> State:
@@ -69,19 +69,52 @@ class _RecordingView(View):
         system = self._system
         slots = system._inbox_slot.values() if to not in system._inbox_slot else (
             system._inbox_slot[to],)  # type: ignore[index]
+        # What the predicate sees of each inbox is only the envelopes that pass the filter:
+        # the memo branches on that projection, so an inbox that changed in other messages
+        # (or holds none of this type, the common case) still hits.
         for slot in slots:
-            self._read(slot)
+            self._read((slot, message_type, sender))
         return system.envelopes(self._full, message_type, to=to, sender=sender)
 
 
+class Projections:
+    """Interned projections of inboxes, (inbox slot, message type, sender) -> small ids,
+    shared by the predicates of one exploration."""
+
+    def __init__(self, system: System, values: list[list[Any]]) -> None:
+        self.system = system
+        self.values = values
+        self._ids: dict[tuple[Any, int], int] = {}
+        self._interned: dict[tuple, int] = {}
+        n = len(system.instances)
+        self._receiver = {2 + n + k: name for k, name in enumerate(system.instance_names)}
+
+    def __call__(self, key: tuple[int, Any, Any], idx: int) -> int:
+        pid = self._ids.get((key, idx))
+        if pid is None:
+            slot, message_type, sender = key
+            state: list[Any] = [None] * self.system.slot_count
+            state[slot] = self.values[slot][idx]
+            seen = tuple(self.system.envelopes(tuple(state), message_type,
+                                               to=self._receiver[slot], sender=sender))
+            pid = self._interned.setdefault(seen, len(self._interned))
+            self._ids[(key, idx)] = pid
+        return pid
+
+
 class MemoPredicate:
-    """One predicate of a View, memoized on the indices of the slots it reads."""
+    """One predicate of a View, memoized on the indices of the slots it reads (and on the
+    projections of the inboxes it reads through `in_flight`)."""
 
-    __slots__ = ("_evaluations", "_misses", "_root", "_window", "fn", "memoize", "system")
+    __slots__ = ("_evaluations", "_misses", "_project", "_root", "_window", "fn", "memoize",
+                 "system")
 
-    def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True) -> None:
+    def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True,
+                 projections: Projections | None = None) -> None:
         self.system = system
         self.fn = fn
+        # Without projections (no store values to project), in_flight reads are not memoized.
+        self._project = projections
         self.memoize = memoize
         self._root: Any = None  # None: empty; [slot, {index: child}]: a node; else a leaf
         self._evaluations = 0
@@ -93,7 +126,9 @@ class MemoPredicate:
             return bool(self.fn(View(self.system, decode(idxs))))
         node = self._root
         while node.__class__ is list:
-            child = node[1].get(idxs[node[0]])
+            key = node[0]
+            child = node[1].get(idxs[key] if key.__class__ is int
+                                else self._project(key, idxs[key[0]]))  # type: ignore[misc]
             if child is None:
                 break
             node = child
@@ -116,10 +151,14 @@ class MemoPredicate:
                 return result
             self._evaluations = self._misses = 0
             self._window = _WINDOW
-        if _WHOLE in reads:
+        if _WHOLE in reads or (self._project is None and any(
+                r.__class__ is not int for r in reads)):
             self.memoize = False
             self._root = None
             return result
+        project = self._project
+        branch = [idxs[r] if r.__class__ is int else project(r, idxs[r[0]])  # type: ignore[misc]
+                  for r in reads]
         if not reads:
             self._root = result
             return result
@@ -135,10 +174,10 @@ class MemoPredicate:
                 return result
             children = node[1]
             if depth == len(reads) - 1:
-                children[idxs[slot]] = result
+                children[branch[depth]] = result
             else:
-                child = children.get(idxs[slot])
+                child = children.get(branch[depth])
                 if child is None:
-                    child = children[idxs[slot]] = [reads[depth + 1], {}]
+                    child = children[branch[depth]] = [reads[depth + 1], {}]
                 node = child
         return result
