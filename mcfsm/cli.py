@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-from .check.cache import explore_variant
+from .check.cache import explore_cached
 from .check.explorer import Budget, Progress, Result
 from .check.parallel import Job, explore_many
 from .errors import McfsmError, ModelError, UsageError
@@ -155,7 +155,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         else:
             progress = _ProgressLine(f"{lm.model.name}[{variant}]")
             try:
-                result = explore_variant(system, path=lm.path, variant=variant, budget=budget,
+                result = explore_cached(system, path=lm.path, variant=variant, budget=budget,
                                          cache=not no_cache, progress=progress)
             except ModelError as exc:
                 raise exc.located(f"{lm.path} [{variant}]") from exc
@@ -365,7 +365,7 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
                              f"{', '.join(known)}")
         lm = loaded[0]
         system = _build(lm, variant)
-        result = explore_variant(system, path=lm.path, variant=variant,
+        result = explore_cached(system, path=lm.path, variant=variant,
                                  budget=Budget(max_states=max_states), cache=not no_cache)
         sides.append(Side(f"{lm.model.name} [{variant}]", system, result))
     d = diff(sides[0], sides[1])

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from .check.cache import explore_variant
+from .check.cache import explore_cached
 from .check.explorer import Result
 from .errors import McfsmError
 from .lang.loader import LoadedModel, load_path
@@ -117,7 +117,7 @@ class VariantCollector(pytest.Collector):
     def result(self) -> Result:
         """One exhaustive exploration per variant, shared by its property items."""
         if self._result is None:
-            self._result = explore_variant(self.loaded.model.system(self.variant),
+            self._result = explore_cached(self.loaded.model.system(self.variant),
                                            path=self.loaded.path, variant=self.variant)
         return self._result
 

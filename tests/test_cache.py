@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mcfsm.check.cache import explore_variant
+from mcfsm.check.cache import explore_cached
 from mcfsm.cli import main
 from mcfsm.lang.loader import load_path
 
@@ -24,7 +24,7 @@ def cache(tmp_path, monkeypatch):
 
 def run(path: Path, variant: str, **kw):
     lm = load_path(path)[0]
-    return explore_variant(lm.model.system(variant), path=lm.path, variant=variant, **kw)
+    return explore_cached(lm.model.system(variant), path=lm.path, variant=variant, **kw)
 
 
 def same(a, b) -> None:

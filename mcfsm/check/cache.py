@@ -1,6 +1,6 @@
 """Explore once: results cached in `.mcfsm-cache/`, shared by every command.
 
-`explore_variant` is the one function `check`, `diagram`, `diff`, the pytest plugin (and
+`explore_cached` is the one function `check`, `diagram`, `diff`, the pytest plugin (and
 any later command) call to explore a model variant. A result is stored as JSON under a key
 made of:
   - the content of the model file and of every module it imports from its own folder
@@ -44,7 +44,7 @@ def cache_enabled(requested: bool = True) -> bool:
     return requested and not os.environ.get("MCFSM_NO_CACHE")
 
 
-def explore_variant(system: System, *, path: Path | str | None, variant: str,
+def explore_cached(system: System, *, path: Path | str | None, variant: str,
                     budget: Budget | None = None, cache: bool = True,
                     progress: ProgressFn | None = None, **options: Any) -> Result:
     """Explore one variant, or read its result from the cache when nothing it depends on

@@ -2,7 +2,7 @@
 
 `explore_many` runs one exploration per (system, variant) in a pool of forked worker
 processes. Each worker inherits the built systems through fork (model code is never
-pickled), explores through `explore_variant` (so the result lands in the cache too) and
+pickled), explores through `explore_cached` (so the result lands in the cache too) and
 sends back the cache's JSON form of the result; the parent rebuilds the Result by replaying
 the trace steps on its own system, exactly as a warm cache read does. Without fork
 (Windows, macOS spawn) or with one worker, variants run one after the other.
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..lang.system import System
-from .cache import _dump, _load, explore_variant
+from .cache import _dump, _load, explore_cached
 from .results import Budget, Result
 
 
@@ -82,7 +82,7 @@ def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | N
 def _run(index: int) -> dict[str, Any] | None:
     job = _JOBS[index]
     try:
-        result = explore_variant(job.system, path=job.path, variant=job.variant,
+        result = explore_cached(job.system, path=job.path, variant=job.variant,
                                  budget=job.budget, cache=job.cache)
         return {**_dump(job.system, result), "was_cached": result.cached}
     except Exception:  # reported by the parent (see explore_many)

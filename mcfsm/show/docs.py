@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..check.cache import explore_variant
+from ..check.cache import explore_cached
 from ..check.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
@@ -55,7 +55,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     chosen = [v for v in model.variants if not variants or v in variants]
     for variant in chosen:
         system = model.system(variant)
-        result = explore_variant(system, path=lm.path, variant=variant, cache=cache)
+        result = explore_cached(system, path=lm.path, variant=variant, cache=cache)
         results[variant] = result
         vfolder = folder / variant
         index.append(f"### {variant}: {result.distinct_states:,} states")
