@@ -52,20 +52,37 @@ def explore_cached(system: System, *, path: Path | str | None, variant: str,
     budget = budget or Budget()
     if path is None or not cache_enabled(cache) or options.get("keep_states"):
         return explore(system, budget, progress=progress, **options)
-    key = _key(Path(path), system, variant, budget, options)
-    file = cache_dir() / f"{Path(path).stem}-{_safe(variant)}-{key[:20]}.json"
-    if file.exists():
-        try:
-            return _load(system, json.loads(file.read_text()))
-        except (ValueError, KeyError, IndexError, TypeError):
-            pass  # an unreadable or stale entry is recomputed and rewritten
+    found = cached_result(system, path=path, variant=variant, budget=budget, **options)
+    if found is not None:
+        return found
     result = explore(system, budget, progress=progress, **options)
+    file = _file(Path(path), system, variant, budget, options)
     if result.stopped_by not in ("time-limit", "interrupted"):  # those cuts vary run to run
         _store(file, _dump(system, result))
     return result
 
 
+def cached_result(system: System, *, path: Path | str | None, variant: str,
+                  budget: Budget | None = None, cache: bool = True,
+                  **options: Any) -> Result | None:
+    """The cached result of a variant, or None when it must be explored."""
+    if path is None or not cache_enabled(cache) or options.get("keep_states"):
+        return None
+    file = _file(Path(path), system, variant, budget or Budget(), options)
+    if not file.exists():
+        return None
+    try:
+        return _load(system, json.loads(file.read_text()))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None  # an unreadable or stale entry is recomputed and rewritten
+
+
 # -- the key ---------------------------------------------------------------------------------
+def _file(path: Path, system: System, variant: str, budget: Budget, options: dict) -> Path:
+    key = _key(path, system, variant, budget, options)
+    return cache_dir() / f"{path.stem}-{_safe(variant)}-{key[:20]}.json"
+
+
 def _key(path: Path, system: System, variant: str, budget: Budget, options: dict) -> str:
     h = hashlib.sha256()
     h.update(f"format {FORMAT} mcfsm {_version()} {_mcfsm_digest()}\n".encode())

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..lang.system import System
-from .cache import _dump, _load, explore_cached
+from .cache import _dump, _load, cached_result, explore_cached
 from .results import Budget, Result
 
 
@@ -65,18 +65,25 @@ def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | N
     that failed in its worker (explore it in-process to raise its error where it reads
     best, with the caller's context)."""
     workers = default_workers() if workers is None else workers
+    # Cached results are read here; only the others are worth a process.
+    results: list[Result | None] = [
+        cached_result(job.system, path=job.path, variant=job.variant, budget=job.budget,
+                      cache=job.cache) for job in jobs]
+    pending = [i for i, r in enumerate(results) if r is None]
     methods = multiprocessing.get_all_start_methods()
-    if workers <= 1 or len(jobs) <= 1 or "fork" not in methods:
-        return [None] * len(jobs)  # the caller explores each in-process
+    if workers <= 1 or len(pending) <= 1 or "fork" not in methods:
+        return results  # the caller explores the rest in-process
     global _JOBS
     _JOBS = list(jobs)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
-            dumps = pool.map(_run, range(len(jobs)), chunksize=1)
+        with multiprocessing.get_context("fork").Pool(min(workers, len(pending))) as pool:
+            dumps = pool.map(_run, pending, chunksize=1)
     finally:
         _JOBS = []
-    return [None if dump is None else _load(job.system, dump, cached=dump["was_cached"])
-            for job, dump in zip(jobs, dumps)]
+    for i, dump in zip(pending, dumps):
+        if dump is not None:
+            results[i] = _load(jobs[i].system, dump, cached=dump["was_cached"])
+    return results
 
 
 def _run(index: int) -> dict[str, Any] | None:
