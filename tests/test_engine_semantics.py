@@ -225,3 +225,18 @@ def test_initial_states_count_toward_max_states():
                params={"p": Param(choices=tuple(range(10)))})
     r = explore(s, Budget(max_states=4))
     assert r.distinct_states == 4 and not r.complete and r.stopped_by == "max-states"
+
+
+def test_a_stop_request_interrupts_the_search():
+    calls = []
+
+    def stop() -> bool:
+        calls.append(1)
+        return len(calls) >= 3
+
+    role = Role("counter", states=["on"], initial="on", final=["on"], variables={"n": Var(int, 0)},
+                transitions=[Transition("inc", "on", None, clause="t",
+                                        after=[lambda ctx: setattr(ctx.v, "n", ctx.v.n + 1)])])
+    r = explore(System("endless", instances=[Instance("a", role)]), Budget(stop=stop))
+    assert r.stopped_by == "interrupted" and not r.complete and r.distinct_states == 4
+    assert {v.status for v in r.verdicts} == {"unknown"}

@@ -131,6 +131,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
     clock = time.perf_counter
+    stop = budget.stop
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
             stopped_by = "max-depth"
@@ -213,6 +214,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 break
             # The clock is read after every expansion (about 0.1 us against the microseconds
             # an expansion takes), so a time limit holds however slow one state is to expand.
+            if stop is not None and stop():
+                stopped_by = "interrupted"
+                break
             if deadline is not None and clock() > deadline:
                 stopped_by = "time-limit"
                 break

@@ -20,6 +20,9 @@ class Budget:
     # Stop as soon as one of these properties is violated (fail fast; the verdicts of the
     # others then say the search was cut short).
     stop_on: frozenset[str] = frozenset()
+    # A stop request (Ctrl-C), polled with the clock after every expansion: when it
+    # returns True the search stops and the result says "interrupted".
+    stop: Callable[[], bool] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +64,9 @@ class Result:
     total_states: int
     depth: int
     complete: bool
-    stopped_by: str | None  # "max-states", "max-depth" or "time-limit" when not complete
+    # "max-states", "max-depth", "time-limit", "first-violation" or "interrupted" (Ctrl-C)
+    # when not complete
+    stopped_by: str | None
     elapsed_s: float
     verdicts: tuple[Verdict, ...]
     coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
