@@ -107,12 +107,16 @@ class MemoPredicate:
     projections of the inboxes it reads through `in_flight`)."""
 
     __slots__ = ("_evaluations", "_misses", "_project", "_root", "_window", "fn", "memoize",
-                 "system")
+                 "on_error", "system")
 
     def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True,
-                 projections: Projections | None = None) -> None:
+                 projections: Projections | None = None,
+                 on_error: Callable[[BaseException], BaseException] | None = None) -> None:
         self.system = system
         self.fn = fn
+        # The model-code guard: turns what the predicate raises (or a None result, passed
+        # as None) into the error to raise instead; None lets it through unchanged.
+        self.on_error = on_error
         # Without projections (no store values to project), in_flight reads are not memoized.
         self._project = projections
         self.memoize = memoize
@@ -123,7 +127,7 @@ class MemoPredicate:
 
     def __call__(self, idxs: Any, decode: Callable[[Any], State]) -> bool:
         if not self.memoize:
-            return bool(self.fn(View(self.system, decode(idxs))))
+            return self._call(View(self.system, decode(idxs)))
         node = self._root
         while node.__class__ is list:
             key = node[0]
@@ -138,9 +142,20 @@ class MemoPredicate:
                 return node  # type: ignore[no-any-return]
         return self._miss(idxs, decode(idxs))
 
+    def _call(self, view: View) -> bool:
+        try:
+            result = self.fn(view)
+        except BaseException as exc:
+            if self.on_error is None:
+                raise
+            raise self.on_error(exc) from exc
+        if result is None and self.on_error is not None:
+            raise self.on_error(None)  # type: ignore[arg-type]
+        return bool(result)
+
     def _miss(self, idxs: Any, state: State) -> bool:
         view = _RecordingView(self.system, state)
-        result = bool(self.fn(view))
+        result = self._call(view)
         self._evaluations += 1
         self._misses += 1
         reads = view.reads
