@@ -90,3 +90,11 @@ def test_cli_no_cache(cache, tmp_path):
     strip = [line for line in first.output.splitlines() if "elapsed" not in line]
     assert strip == [line for line in again.output.splitlines() if "elapsed" not in line]
     assert strip == [line for line in fresh.output.splitlines() if "elapsed" not in line]
+
+
+def test_a_stop_request_does_not_change_the_key(cache, tmp_path):
+    from mcfsm import Budget
+    model = tmp_path / "diehard.py"
+    shutil.copy(VALIDATION / "diehard.py", model)
+    assert not run(model, "jugs_3_5", budget=Budget(stop=lambda: False)).cached
+    assert run(model, "jugs_3_5", budget=Budget(stop=lambda: False)).cached

@@ -88,7 +88,11 @@ def _key(path: Path, system: System, variant: str, budget: Budget, options: dict
     h.update(f"format {FORMAT} mcfsm {_version()} {_mcfsm_digest()}\n".encode())
     for source in _model_sources(path):
         h.update(str(source.name).encode() + b"\0" + source.read_bytes() + b"\0")
-    h.update(repr((system.name, variant, dataclasses.astuple(budget),
+    # The stop request (Ctrl-C) is a callable that does not change what a completed
+    # search finds (an interrupted one is not stored), so it is not part of the key.
+    limits = {f.name: getattr(budget, f.name) for f in dataclasses.fields(budget)
+              if f.name != "stop"}
+    h.update(repr((system.name, variant, sorted(limits.items()),
                    sorted(options.items()))).encode())
     return h.hexdigest()
 
