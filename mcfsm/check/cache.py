@@ -90,8 +90,10 @@ def _key(path: Path, system: System, variant: str, budget: Budget, options: dict
         h.update(str(source.name).encode() + b"\0" + source.read_bytes() + b"\0")
     # The stop request (Ctrl-C) is a callable that does not change what a completed
     # search finds (an interrupted one is not stored), so it is not part of the key.
-    limits = {f.name: getattr(budget, f.name) for f in dataclasses.fields(budget)
-              if f.name != "stop"}
+    # Sets are sorted: their repr follows the hash seed, which differs between processes.
+    limits = {f.name: sorted(v) if isinstance(v, frozenset | set) else v
+              for f in dataclasses.fields(budget) if f.name != "stop"
+              for v in (getattr(budget, f.name),)}
     h.update(repr((system.name, variant, sorted(limits.items()),
                    sorted(options.items()))).encode())
     return h.hexdigest()
