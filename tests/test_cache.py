@@ -103,12 +103,14 @@ def test_a_stop_request_does_not_change_the_key(cache, tmp_path):
 def test_the_key_does_not_depend_on_the_hash_seed(tmp_path):
     import subprocess
     import sys
-    code = ("import sys; sys.path.insert(0, %r); from pathlib import Path; "
-            "from mcfsm import Budget; from mcfsm.check.cache import _key; "
-            "from mcfsm.lang.loader import load_path; lm = load_path(%r)[0]; "
-            "print(_key(lm.path, lm.model.system('jugs_3_5'), 'jugs_3_5', "
-            "Budget(stop_on=frozenset({'NotSolved', 'no-deadlock', 'x', 'y'})), {}))"
-            % (str(VALIDATION), str(VALIDATION / "diehard.py")))
+    stop_on = "frozenset({'NotSolved', 'no-deadlock', 'x', 'y'})"
+    code = "; ".join([
+        "import sys", f"sys.path.insert(0, {str(VALIDATION)!r})",
+        "from mcfsm import Budget", "from mcfsm.check.cache import _key",
+        "from mcfsm.lang.loader import load_path",
+        f"lm = load_path({str(VALIDATION / 'diehard.py')!r})[0]",
+        f"print(_key(lm.path, lm.model.system('jugs_3_5'), 'jugs_3_5', Budget(stop_on={stop_on}), {{}}))",
+    ])
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
             for seed in ("1", "2", "3")}
