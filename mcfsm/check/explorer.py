@@ -17,7 +17,7 @@ import gc
 import time
 from typing import Any
 
-from ..lang.system import State, StepKey, System, Unhandled, View
+from ..lang.system import State, StepCut, StepKey, System, Unhandled, View
 from .predicates import MemoPredicate, Projections
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
@@ -132,13 +132,29 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     deadline = None if budget.time_limit is None else started + budget.time_limit
     clock = time.perf_counter
     stop = budget.stop
+
+    cut_reason = [""]
+
+    def poll() -> bool:
+        if stop is not None and stop():
+            cut_reason[0] = "interrupted"
+        elif deadline is not None and clock() > deadline:
+            cut_reason[0] = "time-limit"
+        return bool(cut_reason[0])
+
+    if stop is not None or deadline is not None:
+        steps.poll = poll
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
             stopped_by = "max-depth"
             break
         for i in range(level_start, level_end):
             idxs = store.unpack(states[i])
-            succs, loops, unhandled = expand(idxs)
+            try:
+                succs, loops, unhandled = expand(idxs)
+            except StepCut:  # a step with very many choices met the budget (poll below)
+                stopped_by = cut_reason[0]
+                break
             # Interning new components may have widened the packing: read it afresh.
             pack = store.pack
             expanded += 1

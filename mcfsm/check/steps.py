@@ -28,6 +28,7 @@ unmemoized successors on random states of every bundled model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..lang.messages import Message
@@ -76,6 +77,10 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
+        # The explorer's budget check, called while model code enumerates many choices; when
+        # it says stop, local_step raises StepCut (memo entries are stored only when a call
+        # completes, so a cut leaves no partial entry).
+        self.poll: Callable[[], bool] | None = None
         # (instance, local slot, inbox slot, memo of its steps), in instance order
         self._plan = [(k, 2 + k, 2 + n + k, self._steps[k] if memoize else {}) for k in range(n)]
         self.persistent = system.network is Network.PERSISTENT
@@ -204,7 +209,8 @@ class CompiledSteps:
                  message: Message | None) -> tuple[list[Entry], bool]:
         system, store = self.system, self.store
         n = self.n
-        outcomes, read_world = system.local_step(state, k, t, state[2 + k], sender, message)
+        outcomes, read_world = system.local_step(state, k, t, state[2 + k], sender, message,
+                                                 self.poll)
         name = system.instances[k].name
         sender_name = None if sender is None else system.instances[sender].name
         entries = []

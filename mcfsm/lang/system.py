@@ -75,6 +75,10 @@ class StepKey(NamedTuple):
     arg: Any = None
 
 
+class StepCut(Exception):  # noqa: N818 - a stop, not an error
+    """A step abandoned because the explorer's budget says stop (see local_step)."""
+
+
 class Unhandled(NamedTuple):
     """A deliverable message for which the receiver has no transition in its state."""
 
@@ -363,14 +367,19 @@ class System:
                         tuple(nxt), tuple(changed), tid))
 
     def local_step(self, state: State, k: int, t: Transition, local: Any, sender: int | None,
-                   msg: Message | None) -> tuple[list[LocalOutcome], bool]:
+                   msg: Message | None, poll: Callable[[], bool] | None = None,
+                   ) -> tuple[list[LocalOutcome], bool]:
         """Run one transition's model code (choices, guards, actions) for instance k.
 
         Returns one outcome per enabled choice: (choice, new local, new shared variables,
         sends as (receiver index, message)), the shared record being `state[1]` itself when
         unchanged; and whether the code read other instances (`ctx.world`, `ctx.peers()`).
         Without such a read, the outcomes depend only on (k, local, sender, message,
-        params, shared): the compiled engine memoizes exactly those calls."""
+        params, shared): the compiled engine memoizes exactly those calls.
+
+        Choices are taken lazily; `poll` (the explorer's budget check) is called every 256
+        choices and, when it returns True, the step is abandoned with StepCut, so a step
+        with very many choices cannot outlast the time limit or a stop request."""
         if not (t.conditions or t.after or t.choices):
             # A pure state change (and/or consumption): no model code to run.
             dest = local.state if t.dest is None else t.dest
@@ -380,9 +389,13 @@ class System:
         sender_name = None if sender is None else self.instances[sender].name
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
         outcomes: list[LocalOutcome] = []
+        cut = False
         try:
             args: Iterable[Any] = (None,) if t.choices is None else _in_order(t.choices(ctx))
-            for arg in args:
+            for count, arg in enumerate(args):
+                if poll is not None and not count & 255 and poll():
+                    cut = True
+                    break
                 ctx.arg = arg
                 ctx.v = local
                 ctx.shared = state[1]
@@ -400,6 +413,8 @@ class System:
                 ModelError(f"model code raised {type(exc).__name__}: {exc}",
                            fix="fix the guard or action; run with MCFSM_DEBUG=1 for the traceback"),
                 inst, t) from exc
+        if cut:
+            raise StepCut()
         return outcomes, ctx.read_world
 
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
