@@ -6,15 +6,16 @@ explorers -> reports -> CLI.
 
 from .check.explorer import Budget, Result, Trace, Verdict, explore
 from .errors import McfsmError, ModelError, UsageError
+from .lang.initial import one_of
 from .lang.messages import M, Message, O
 from .lang.model import Model, Variant
-from .lang.properties import Property, always, sometimes, step
+from .lang.properties import Property, always, always_eventually, eventually, leads_to, sometimes, step
 from .lang.roles import ANY_STATE, Role, Transition, Var
 from .lang.system import Instance, Network, Param, StepKey, System, View
 
 __all__ = [
     "ANY_STATE", "Budget", "Instance", "M", "McfsmError", "Message", "Model", "ModelError",
     "Network", "O", "Param", "Property", "Result", "Role", "StepKey", "System", "Trace",
-    "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "always", "explore",
-    "sometimes", "step",
+    "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "always", "always_eventually",
+    "eventually", "explore", "leads_to", "one_of", "sometimes", "step",
 ]

@@ -238,7 +238,8 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
         width = max(len(o.property.name) for o in sim.outcomes)
         for o in sim.outcomes:
             word = {"violated": "VIOLATED", "no violation found": "no violation",
-                    "witnessed": "witnessed", "not witnessed": "not seen"}[o.status]
+                    "witnessed": "witnessed", "not witnessed": "not seen",
+                    "not checked": "not checked"}[o.status]
             line = f"  {word:<12} {o.property.name:<{width}}  {o.words}"
             if o.status == "violated" and o.trace is not None:
                 written = write_trace(traces, trace_record(

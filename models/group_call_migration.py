@@ -28,6 +28,7 @@ Parameter (spec silent about the document's contents at the time of migration):
 
 from __future__ import annotations
 
+import _progress
 from _mc import (
     MIGRATION_CHAIN,
     SERVER,
@@ -336,7 +337,9 @@ def build(*, make_before_break: bool) -> System:
                                         doc="which MC service IDs of user 1 group G lists")},
         final=lambda v: not v.in_flight() and v["client1"].state in (
             "joined", "unaffiliated", "call_over", "awaiting_late_entry"),
+        fairness=_progress.FAIRNESS,
         properties=[
+            _progress.member_gets_media_after_migration(),
             always("group-continuity",
                    lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
                    clause="10.16.2.1; X.1.7.4",
@@ -361,6 +364,7 @@ def late_entry_after(k: int):
 model = Model("group_call_migration", clause="10.16.2", doc=__doc__)
 model.add_variant("break_before_make", lambda: build(make_before_break=False),
                   doc="10.16.2.2 as published: de-affiliate, migrate, affiliate, late entry",
-                  expect={"group-continuity": "violated", "rejoins-when-affiliated": "violated"})
+                  expect={"group-continuity": "violated", "rejoins-when-affiliated": "violated",
+                          "member-gets-media-after-migration": "violated"})
 model.add_variant("make_before_break", lambda: build(make_before_break=True),
                   doc="X.1.4.1 / X.1.7.4: affiliate in the new MC system before leaving the old")

@@ -23,6 +23,7 @@ Variants: as_published explores both choices; note3_reject pins "reject".
 
 from __future__ import annotations
 
+import _progress
 from _mc import (
     MIGRATION_CHAIN,
     SERVER,
@@ -304,7 +305,9 @@ def build(note3_choices: tuple[str, ...]) -> System:
         params={"note3_policy": Param(note3_choices, clause="10.16.3.2 NOTE 3",
                                       doc="what client 2 does with another private call "
                                           "request before the call has resumed")},
+        fairness=_progress.FAIRNESS,
         properties=[
+            _progress.suspended_call_resumed_or_released(),
             always("suspended-call-resumed-once", resumed_at_most_once, clause="10.16.3.2 step 3",
                    doc="a suspended private call is re-initiated at most once"),
             always("suspended-call-not-lost", suspended_call_not_lost,

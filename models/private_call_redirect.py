@@ -33,6 +33,7 @@ Where the spec is silent, a parameter makes the choice and every choice is explo
 
 from __future__ import annotations
 
+import _progress
 from _mc import (
     MIGRATION_CHAIN,
     SERVER,
@@ -424,7 +425,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
                   final=lambda v: not v.in_flight() and all(
                       v[c].state != "calling" and v[c].state != "awaiting_kms"
                       for c in ("client1", "client3")) and v["client2"].state == "registered",
-                  properties=properties())
+                  fairness=_progress.FAIRNESS,
+                  properties=[*properties(), _progress.primary_learns_current_id(),
+                              *(_progress.call_ends(c) for c in CALLERS)])
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -485,6 +488,7 @@ GAPS_IN_EVERY_VARIANT = {
     "redirects-never-loop": "violated",  # a stale binding redirects to the same ID again
     "redirect-only-own-users": "violated",  # base: A; CR 000: a partner's silent choice
     "no-failure-while-reachable": "violated",  # the call meets the migration window
+    "primary-learns-current-id": "violated",  # the stale binding stays for ever (X.1.6)
 }
 model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
 model.add_variant("base", lambda: build(kms_in_redirect=False, migration_indication=False),

@@ -23,4 +23,4 @@ def test_workers_give_the_serial_results(tmp_path, monkeypatch):
     warm = runner.invoke(main, ["check", VALIDATION, "--json", "--workers", "2"])
     assert serial.exit_code == parallel.exit_code == warm.exit_code == 1  # DieHard is violated
     assert records(serial.output) == records(parallel.output) == records(warm.output)
-    assert len(records(serial.output)) == 4
+    assert len(records(serial.output)) >= 4

@@ -31,7 +31,7 @@ from ..lang.system import System
 from .explorer import explore
 from .results import Budget, ProgressFn, Result, Trace, Verdict
 
-FORMAT = 1
+FORMAT = 2
 _MCFSM_ROOT = Path(__file__).resolve().parent.parent
 _source_digests: dict[Path, str] = {}
 
@@ -146,7 +146,9 @@ def _dump(system: System, result: Result) -> dict[str, Any]:
         "pruned": result.pruned,
         "coverage": [[role, transition, g, n]
                      for (role, transition), (g, n) in result.coverage.items()],
+        "edges": result.edges,
         "verdicts": [{"property": v.property.name, "status": v.status,
+                      "assumes": list(v.assumes),
                       "trace": None if v.trace is None else _trace_indices(system, v.trace)}
                      for v in result.verdicts],
     }
@@ -157,7 +159,8 @@ def _trace_indices(system: System, trace: Trace) -> dict[str, Any]:
     steps = []
     for key, before, after in zip(trace.steps, trace.states, trace.states[1:]):
         steps.append(system.successors(before).index((key, after)))
-    return {"initial": initial, "steps": steps, "note": trace.note}
+    return {"initial": initial, "steps": steps, "note": trace.note,
+            "loop_start": trace.loop_start}
 
 
 def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
@@ -174,8 +177,10 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
                 key, nxt = system.successors(states[-1])[index]
                 steps.append(key)
                 states.append(nxt)
-            trace = Trace(tuple(states), tuple(steps), v["trace"]["note"])
-        verdicts.append(Verdict(by_name[v["property"]], v["status"], trace))
+            trace = Trace(tuple(states), tuple(steps), v["trace"]["note"],
+                          v["trace"]["loop_start"])
+        verdicts.append(Verdict(by_name[v["property"]], v["status"], trace,
+                                tuple(v["assumes"])))
     if len(verdicts) != len(system.properties):
         raise ValueError("properties changed")
     return Result(
@@ -189,6 +194,7 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
         verdicts=tuple(verdicts),
         coverage={(role, transition): (g, n) for role, transition, g, n in data["coverage"]},
         pruned=data["pruned"],
+        edges=data["edges"],
         cached=cached,
     )
 

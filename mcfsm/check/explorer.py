@@ -36,6 +36,13 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
+    if _needs_classic(system):
+        # Temporal properties need every edge (liveness's seam), and deferred messages and
+        # channel capacities change the successor function; the compiled engine does not
+        # handle them yet, so such systems run on the pre-issue-11 engine (classic.py),
+        # single-process, with model code run for every step.
+        from .classic import explore_classic
+        return explore_classic(system, budget or Budget(), progress, progress_every, keep_states)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -260,6 +267,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         coverage=_coverage(system, generated, discovered),
         pruned=pruned,
     )
+
+
+def _needs_classic(system: System) -> bool:
+    return (any(getattr(p, "temporal", False) for p in system.properties)
+            or getattr(system, "_capacity", None) is not None
+            or any(d is not None for d in getattr(system, "_deferred", ())))
 
 
 def _verdicts(system: System, store: Store, step_list: list[StepKey],

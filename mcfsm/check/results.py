@@ -32,6 +32,9 @@ class Trace:
     states: tuple[State, ...]
     steps: tuple[StepKey, ...]
     note: str = ""  # what the last state shows: the unhandled message, the deadlock, ...
+    # A lasso (temporal counterexample): steps[loop_start:] lead from states[loop_start]
+    # back to it and repeat forever; loop_start == len(steps) means it stutters there.
+    loop_start: int | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -42,6 +45,8 @@ class Verdict:
     property: Property
     status: Status
     trace: Trace | None = None  # counterexample (violated) or witness (witnessed)
+    # Temporal properties: the fairness constraints the verdict rests on, in words.
+    assumes: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -73,6 +78,7 @@ class Result:
     pruned: int  # successors dropped by the state constraint / bounds
     # With explore(..., keep_states=True): whether a state is among those found.
     contains: Callable[[State], bool] | None = None
+    edges: int = 0  # edges recorded for temporal properties (0 when there are none)
     cached: bool = False  # read from .mcfsm-cache/ (cache.py) rather than explored now
 
     @property

@@ -11,7 +11,6 @@ runtime's state in the System's canonical form, so states and traces can be comp
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -91,12 +90,14 @@ class Runtime:
 
     def __init__(self, system: System, initial: int = 0) -> None:
         self.system = system
-        choices = list(itertools.product(*(p.choices for p in system.params.values())))
-        if not 0 <= initial < len(choices):
+        # The initial states come from the system (parameter choices times one_of sets).
+        initials = system.initial_states()
+        if not 0 <= initial < len(initials):
             raise ModelError(f"initial state {initial} does not exist",
-                             fix=f"choose 0..{len(choices) - 1}")
-        self._params = dict(zip(system.params, choices[initial]))
-        self._shared = {k: v.initial for k, v in system.shared.items()}
+                             fix=f"choose 0..{len(initials) - 1}")
+        start = initials[initial]
+        self._params = dict(zip(system.params, start[0]))
+        self._shared = dict(zip(system.shared, start[1]))
         self._shared_view = Variables({k: v.type for k, v in system.shared.items()}, self._shared,
                                       SHARED_OWNER, frozen=True)
         self._index = {inst.name: k for k, inst in enumerate(system.instances)}
@@ -105,9 +106,9 @@ class Runtime:
         self._vars: list[Variables] = []
         self._values: list[dict[str, Any]] = []
         self._inboxes: list[Any] = []
-        for inst in system.instances:
+        for k, inst in enumerate(system.instances):
             role = inst.role
-            values = {v: d.initial for v, d in role.variables.items()} | dict(inst.init)
+            values = dict(zip(role.variables, start[2 + k][1:]))
             self._values.append(values)
             self._vars.append(Variables({v: d.type for v, d in role.variables.items()}, values,
                                         f"role {role.name!r}", frozen=True))
@@ -139,6 +140,21 @@ class Runtime:
     # -- enabled steps --------------------------------------------------------------------------
     def _deliverable(self, k: int) -> list[tuple[int, Message]]:
         box = self._inboxes[k]
+        deferred = self.system.instances[k].role.defers
+        if deferred:  # SDL save: skip messages kept in this state (FIFO: scan past them)
+            here = self._models[k].state
+
+            def kept(msg: Message) -> bool:
+                return here in deferred.get(type(msg), ())
+
+            if self.system.network is Network.FIFO:
+                return [(s, next(m for m in q if not kept(m))) for s, q in sorted(box.items())
+                        if any(not kept(m) for m in q)]
+            return [env for env in (self._deliverable_all(k)) if not kept(env[1])]
+        return self._deliverable_all(k)
+
+    def _deliverable_all(self, k: int) -> list[tuple[int, Message]]:
+        box = self._inboxes[k]
         if self.system.network is Network.FIFO:
             return [(s, q[0]) for s, q in sorted(box.items()) if q]
         if self.system.network is Network.BAG:
@@ -148,7 +164,7 @@ class Runtime:
     def _consume(self, k: int, sender: int, msg: Message) -> None:
         box = self._inboxes[k]
         if self.system.network is Network.FIFO:
-            box[sender].pop(0)
+            box[sender].remove(msg)  # the first equal message: the head, or past deferred ones
         elif self.system.network is Network.BAG:
             box[(sender, msg)] -= 1
 

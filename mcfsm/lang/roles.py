@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
+from .deferral import validate_defers
+from .fairness import check_kind
+from .initial import alternatives
 from .messages import Message
 
 Guard = Callable[[Any], bool]
@@ -28,7 +32,8 @@ ANY_STATE = "*"
 
 @dataclasses.dataclass(frozen=True)
 class Var:
-    """A typed local variable with its initial value."""
+    """A typed local variable with its initial value, or a set of them: `one_of(a, b)`
+    (TLC's `x \\in S` in Init; every alternative is an initial state)."""
 
     type: type | tuple[type, ...]
     initial: Any
@@ -42,7 +47,9 @@ class Transition:
     `sends` lists the message types the `after` callbacks may send: it makes the arrows of
     the protocol visible without running it (validation, diagrams). `choices` returns the
     values a nondeterministic step may pick (TLA+'s \\E); each value is a separate step and
-    is available to guards and actions as `ctx.arg`.
+    is available to guards and actions as `ctx.arg`. `fair` ("weak" or "strong") assumes
+    the transition is taken when it stays (weak) or keeps becoming (strong) enabled; see
+    lang/fairness.py.
     """
 
     trigger: str | type[Message]
@@ -56,6 +63,7 @@ class Transition:
     name: str = ""
     label: str = ""
     environment: bool = False
+    fair: str | None = None
 
     @property
     def trigger_name(self) -> str:
@@ -132,6 +140,8 @@ class Role:
         variables: dict[str, Var] | None = None,
         final: Sequence[str] = (),
         ignores: dict[type[Message], Sequence[str]] | Sequence[type[Message]] = (),
+        defers: dict[type[Message], Sequence[str]] | None = None,
+        fair: str | None = None,
         doc: str = "",
     ) -> None:
         self.name = name
@@ -141,6 +151,11 @@ class Role:
         self.variables: dict[str, Var] = dict(variables or {})
         self.final: frozenset[str] = frozenset(final)
         self.ignores: dict[type[Message], frozenset[str]] = _normalise_ignores(ignores, self.states)
+        # SDL's save / P's defer: in these states the message stays queued, and later
+        # messages (from the same sender too) may be taken before it.
+        self.defers: dict[type[Message], frozenset[str]] = {
+            m: frozenset([s] if isinstance(s, str) else s) for m, s in (defers or {}).items()}
+        self.fair = fair
         self.transitions: tuple[Transition, ...] = tuple(
             _named(t, i) for i, t in enumerate(transitions)
         )
@@ -182,11 +197,12 @@ class Role:
                     f"variable {var!r} has a mutable type {_type_name(decl.type)}; states must "
                     "be hashable", role=self.name,
                     fix="use tuple, frozenset or a frozen record instead of list, set or dict")
-            if not isinstance(decl.initial, decl.type):
-                raise ModelError(
-                    f"variable {var!r} has initial value {decl.initial!r}, not of type "
-                    f"{_type_name(decl.type)}", role=self.name,
-                    fix="make the initial value match the declared type")
+            for value in alternatives(decl.initial):
+                if not isinstance(value, decl.type):
+                    raise ModelError(
+                        f"variable {var!r} has initial value {value!r}, not of type "
+                        f"{_type_name(decl.type)}", role=self.name,
+                        fix="make the initial value match the declared type")
         for msg, states in self.ignores.items():
             if not (isinstance(msg, type) and issubclass(msg, Message)):
                 raise ModelError(f"ignores lists {msg!r}, which is not a Message subclass",
@@ -195,6 +211,8 @@ class Role:
             if unknown:
                 raise ModelError(f"ignores {msg.__name__} in undeclared states {unknown}",
                                  role=self.name, fix=f"use states among {list(self.states)}")
+        check_kind(self.fair, f"role {self.name!r}")
+        validate_defers(self, known)
         names: dict[str, Transition] = {}
         for t in self.transitions:
             where = dict(role=self.name, transition=t.name, clause=t.clause or None)
@@ -204,6 +222,7 @@ class Role:
                     fix="give each transition with the same trigger its own name=... "
                         "(names appear in coverage and traces)")
             names[t.name] = t
+            check_kind(t.fair, f"role {self.name!r}, transition {t.name!r}")
             if not t.clause.strip():
                 raise ModelError("transition cites no clause", **where,
                                  fix='pass clause="10.16.5.3 step 3" (the clause and step it realises)')
@@ -270,18 +289,24 @@ class Role:
         return {m for t in self.transitions for m in t.sends}
 
     def initial_local(self, overrides: dict[str, Any] | None = None) -> tuple:
-        values = {v: d.initial for v, d in self.variables.items()}
+        """The first initial local state (the only one unless a variable is a one_of set)."""
+        return self.initial_locals(overrides)[0]
+
+    def initial_locals(self, overrides: dict[str, Any] | None = None) -> list[tuple]:
+        """Every initial local state: one per combination of one_of alternatives."""
+        values = {v: alternatives(d.initial) for v, d in self.variables.items()}
         for var, value in (overrides or {}).items():
             if var not in self.variables:
                 raise ModelError(f"instance sets unknown variable {var!r}", role=self.name,
                                  fix=f"declare it in variables= or use one of {list(self.variables)}")
-            if not isinstance(value, self.variables[var].type):
-                raise ModelError(
-                    f"instance sets variable {var!r} to {value!r}, not of type "
-                    f"{_type_name(self.variables[var].type)}", role=self.name,
-                    fix="pass a value of the declared type")
-            values[var] = value
-        return self.Local(self.initial, *values.values())
+            for alt in alternatives(value):
+                if not isinstance(alt, self.variables[var].type):
+                    raise ModelError(
+                        f"instance sets variable {var!r} to {alt!r}, not of type "
+                        f"{_type_name(self.variables[var].type)}", role=self.name,
+                        fix="pass a value of the declared type")
+            values[var] = alternatives(value)
+        return [self.Local(self.initial, *combo) for combo in itertools.product(*values.values())]
 
     def machine(self, model: Any = None, *, callbacks: bool = False, **kwargs: Any) -> Any:
         """This role as a `transitions.Machine` (the runtime of the hypothesis bridge and

@@ -23,7 +23,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
+from .channels import capacity_table, check_capacity, deferred_table
 from .context import Context, View
+from .fairness import Fairness, FairnessDecl, compile_fairness
+from .initial import alternatives
 from .messages import Message
 from .properties import Property, deadlock_property, unhandled_property
 from .roles import ANY_STATE, Role, Transition, Var, Variables
@@ -121,6 +124,8 @@ class System:
         properties: Sequence[Property] = (),
         constraint: Constraint | None = None,
         max_in_flight: int | None = None,
+        capacity: int | Mapping[tuple[str, str], int] | None = None,
+        fairness: FairnessDecl = None,
         final: Callable[[View], bool] | None = None,
         check_deadlock: bool = True,
         doc: str = "",
@@ -135,6 +140,7 @@ class System:
         self.shared: dict[str, Var] = dict(shared or {})
         self.constraint = constraint
         self.max_in_flight = max_in_flight
+        self.capacity = capacity
         self._final = final
         self.check_deadlock = check_deadlock
         self._validate()
@@ -149,6 +155,11 @@ class System:
         self._Shared = NamedTuple("Shared", [(s, Any) for s in self.shared])  # type: ignore[misc]
         self._shared_types = {k: v.type for k, v in self.shared.items()}
         self._compile()
+        # capacity: per (sender index, receiver index), the most messages in flight on it;
+        # a send that would exceed it is not enabled (the sender waits). None: unbounded.
+        self._capacity = capacity_table(self, capacity)
+        self._deferred = deferred_table(self)
+        self.fairness: tuple[Fairness, ...] = compile_fairness(self, fairness)
         self.properties: tuple[Property, ...] = self._all_properties(properties)
 
     # -- validation -------------------------------------------------------------------------
@@ -259,13 +270,19 @@ class System:
         return self.instances[self._index[name]]
 
     def initial_states(self) -> list[State]:
-        shared = self._Shared(*(v.initial for v in self.shared.values()))
-        locals_ = [i.role.initial_local(dict(i.init)) for i in self.instances]
+        """Every initial state, in a fixed order: each parameter choice times each
+        combination of one_of alternatives (shared variables, then each instance)."""
+        shared = [self._Shared(*combo) for combo in itertools.product(
+            *(alternatives(v.initial) for v in self.shared.values()))]
+        locals_ = [i.role.initial_locals(dict(i.init)) for i in self.instances]
         empty = self._empty_inbox()
         inboxes = [empty] * len(self.instances)
         out = []
         for combo in itertools.product(*(p.choices for p in self.params.values())):
-            out.append((self._Params(*combo), shared, *locals_, *inboxes))
+            params = self._Params(*combo)
+            for sh in shared:
+                for locs in itertools.product(*locals_):
+                    out.append((params, sh, *locs, *inboxes))
         return out
 
     def _empty_inbox(self) -> Any:
@@ -291,7 +308,9 @@ class System:
             if not inbox:
                 continue
             receive = self._receive[k]
-            for sender, msg, rest in self._deliverable(inbox):
+            deferred = self._deferred[k]
+            for sender, msg, rest in (self._deliverable(inbox) if deferred is None else
+                                      self._deliverable_deferring(inbox, deferred, local.state)):
                 candidates = receive.get((local.state, type(msg)))
                 if candidates is None:
                     ignored_in = self._ignored[k].get(type(msg))
@@ -338,6 +357,30 @@ class System:
             for sender, msg in sorted(inbox, key=canonical_key):
                 yield sender, msg, None
 
+    def _deliverable_deferring(self, inbox: Any, deferred: dict[type, frozenset[str]],
+                               here: str) -> Iterator[tuple[int, Message, Any]]:
+        """_deliverable for a role that defers messages: a message deferred in state `here`
+        is not delivered and stays queued; on FIFO the sender's next message is offered
+        instead (SDL save: the queue is scanned past saved signals)."""
+        def kept(msg: Message) -> bool:
+            states = deferred.get(type(msg))
+            return states is not None and here in states
+
+        if self.network is not Network.FIFO:
+            for sender, msg, rest in self._deliverable(inbox):
+                if not kept(msg):
+                    yield sender, msg, rest
+            return
+        for pos, (sender, queue) in enumerate(inbox):
+            for q, msg in enumerate(queue):
+                if kept(msg):
+                    continue
+                shorter = queue[:q] + queue[q + 1:]
+                rest = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:] if shorter
+                        else inbox[:pos] + inbox[pos + 1:])
+                yield sender, msg, rest
+                break
+
     def _fire(self, state: State, k: int, inst: Instance, t: Transition, tid: int, local: Any,
               sender: int | None, msg: Message | None, rest: Any, out: list[Successor]) -> None:
         """The reference (unmemoized) step: run the model code, then assemble each successor.
@@ -363,6 +406,9 @@ class System:
                 slot = 2 + n + to
                 nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)
+            if self._capacity is not None and not check_capacity(
+                    self, nxt, k, [(self.instance_names[to], m) for to, m in sends]):
+                continue  # a channel it sends on is full: the sender waits
             out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, arg)),
                         tuple(nxt), tuple(changed), tid))
 
@@ -482,7 +528,7 @@ class System:
                                if shorter else inbox[:pos] + inbox[pos + 1:])
                         out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
                                     new, lose))
-                    if self.duplication:
+                    if self.duplication and self._room(inbox, sender, k):
                         longer = queue[:q + 1] + queue[q:]
                         new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
                         out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
@@ -493,11 +539,35 @@ class System:
                 if self.loss:
                     out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
                                 _bag_change(inbox, (sender, msg), -1), lose))
-                if self.duplication:
+                if self.duplication and self._room(inbox, sender, k):
                     out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
                                         receiver), _bag_change(inbox, (sender, msg), +1),
                                 duplicate))
         return out
+
+    def _room(self, inbox: Any, sender: int, receiver: int) -> bool:
+        """Whether the channel sender -> receiver can take one more message."""
+        if self._capacity is None:
+            return True
+        limit = self._capacity.get((sender, receiver))
+        return limit is None or self.channel_size(inbox, sender) < limit
+
+    def channel_size(self, inbox: Any, sender: int) -> int:
+        """Messages in flight from `sender` in one receiver's inbox."""
+        if self.network is Network.FIFO:
+            return next((len(q) for s, q in inbox if s == sender), 0)
+        if self.network is Network.BAG:
+            return sum(c for (s, _), c in inbox if s == sender)
+        return sum(1 for s, _ in inbox if s == sender)
+
+    def within_capacity(self, state: State) -> bool:
+        """Whether every channel holds at most its capacity (for the hypothesis runtime,
+        which fires a step before it can see what it sends)."""
+        if self._capacity is None:
+            return True
+        n = len(self.instances)
+        return all(self.channel_size(state[2 + n + r], s) <= limit
+                   for (s, r), limit in self._capacity.items())
 
     # -- state-level queries used by explorers and reports ---------------------------------
     def view(self, state: State) -> View:

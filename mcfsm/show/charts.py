@@ -36,6 +36,7 @@ class Chart:
     steps: int
     title: str
     footnote: str
+    loop_start: int | None = None  # a lasso: steps after this one repeat forever
 
 
 def chart(system: System, trace: Trace, title: str) -> Chart:
@@ -71,7 +72,8 @@ def chart(system: System, trace: Trace, title: str) -> Chart:
     arrows += [Arrow(s, r, m, at, None) for s, r, m, at in pending]
     involved = {a.sender for a in arrows} | {a.receiver for a in arrows} | {n[1] for n in notes}
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)
-    return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note)
+    return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note,
+                 trace.loop_start)
 
 
 def _elements(message: Message) -> list[str]:
@@ -100,7 +102,18 @@ def mermaid(c: Chart) -> str:
                                              f"{text}"))
     for step, who, text in c.notes:
         events.append((step, 2, f"    Note over {alias[who]}: {step}. {_mm(text)}"))
-    lines += [e[2] for e in sorted(events, key=lambda e: (e[0], e[1]))]
+    ordered = sorted(events, key=lambda e: (e[0], e[1]))
+    if c.loop_start is not None and c.loop_start < c.steps:
+        # the cycle of a lasso, framed as a Mermaid loop
+        inside = [e for e in ordered if c.loop_start < e[0] <= c.steps]
+        before = [e for e in ordered if e[0] <= c.loop_start]
+        after = [e for e in ordered if e[0] > c.steps]
+        ordered = (before + [(0, 0, f"    loop steps {c.loop_start + 1}-{c.steps} repeat forever")]
+                   + [(0, 0, "    " + e[2]) for e in inside] + [(0, 0, "    end")] + after)
+    lines += [e[2] for e in ordered]
+    if c.loop_start is not None and c.loop_start == c.steps and c.lifelines:
+        first, last = alias[c.lifelines[0][0]], alias[c.lifelines[-1][0]]
+        lines.append(f"    Note over {first},{last}: from here on nothing happens (stutters forever)")
     if c.footnote:
         first = alias[c.lifelines[0][0]]
         last = alias[c.lifelines[-1][0]]
@@ -141,6 +154,13 @@ def dot(c: Chart) -> str:
         wrapped = "<br/>".join(html.escape(part) for part in textwrap.wrap(f"{step}. {text}", 30))
         out.append(f'  "{who}_{step}" [xlabel=<<font point-size="9" color="#1f4e9e">{wrapped}'
                    "</font>>];")
+    if c.loop_start is not None and c.lifelines:
+        text = ("from here on nothing happens (stutters forever)" if c.loop_start == c.steps
+                else f"loop: steps {c.loop_start + 1}-{c.steps} repeat forever")
+        out.append(f'  loop_mark [shape=cds, style=filled, fillcolor="#fde9c9", fontsize=10, '
+                   f'label="{text}"];')
+        out.append(f'  {{rank=same; loop_mark; "{c.lifelines[-1][0]}_{c.loop_start}"}}')
+        out.append(f'  "{c.lifelines[-1][0]}_{c.loop_start}" -> loop_mark [style=dotted, arrowhead=none];')
     if c.footnote:
         note = "<br/>".join(html.escape(p) for p in textwrap.wrap(c.footnote, 60))
         out.append(f'  footnote [shape=note, fontsize=10, label=<{note}>];')

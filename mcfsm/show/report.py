@@ -23,8 +23,14 @@ def verdict_detail(result: Result, v: Verdict) -> str:
     """What the verdict rests on, without the status word (the table shows that)."""
     n = f"{result.distinct_states:,}"
     scope = "exhaustive" + (", within bounds" if result.pruned else "")
+    if v.status == "holds" and v.property.temporal:
+        return f"on every fair behaviour ({scope}, {n} states){fairness_tail(v)}"
     if v.status == "holds":
         return f"in all {n} states ({scope})"
+    if v.status == "violated" and v.trace is not None and v.trace.loop_start is not None:
+        k, n = v.trace.loop_start, len(v.trace)
+        loop = "then stutters forever" if k == n else f"steps {k + 1}-{n} repeat forever"
+        return f"lasso counterexample: {n} steps, {loop}{fairness_tail(v)}"
     if v.status == "violated":
         return f"shortest counterexample: {len(v.trace or ())} steps"
     if v.status == "witnessed":
@@ -33,6 +39,15 @@ def verdict_detail(result: Result, v: Verdict) -> str:
         return f"no reachable state satisfies it ({scope}, {n} states)"
     return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
             f"{n} states explored; search stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
+
+
+def fairness_tail(v: Verdict) -> str:
+    """The fairness a temporal verdict rests on."""
+    if not v.property.temporal:
+        return ""
+    if not v.assumes:
+        return "; assumes no fairness (any behaviour may stop anywhere)"
+    return f"; assumes {len(v.assumes)} fairness constraint{'s' * (len(v.assumes) > 1)}"
 
 
 STATUS_WORDS = {"holds": "holds", "witnessed": "witnessed", "violated": "VIOLATED",
@@ -80,13 +95,20 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
         for v in result.verdicts:
             if v.failed and v.trace is not None:
                 lines.append("")
-                lines.append(f"  {v.property.name} violated ({v.property.clause}): shortest "
+                kind = "lasso" if v.trace.loop_start is not None else "shortest"
+                lines.append(f"  {v.property.name} violated ({v.property.clause}): {kind} "
                              f"counterexample, {len(v.trace)} steps")
                 lines.extend(trace_text(result.system, v.trace, indent="    "))
             elif v.status == "never":
                 lines.append("")
                 lines.append(f"  {v.property.name} ({v.property.clause}) is never witnessed: "
                              f"{v.property.doc or 'no reachable state satisfies it'}")
+    assumed = next((v.assumes for v in result.verdicts if v.property.temporal), None)
+    if assumed is not None:
+        lines.append("")
+        lines.append("  temporal verdicts assume no fairness (a behaviour may stop anywhere)"
+                     if not assumed else "  temporal verdicts assume:")
+        lines.extend(f"    - {words}" for words in assumed)
     return lines
 
 
@@ -104,6 +126,9 @@ def result_json(model: str, variant: str, result: Result,
             "expected": None if expected is None else expected.get(v.property.name),
             "counterexample": None,
         }
+        if v.property.temporal:
+            entry["fairness"] = list(v.assumes)
+            entry["loop_start"] = v.trace.loop_start if v.trace is not None else None
         if v.trace is not None:
             record = {"initial_state": state_json(system, v.trace.states[0]),
                       "steps": steps_json(system, v.trace), "note": v.trace.note}

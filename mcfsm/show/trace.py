@@ -86,6 +86,8 @@ def steps_json(system: System, trace: Trace) -> list[dict[str, Any]]:
         if before[1] != after[1]:
             record["shared"] = to_json_value(after[1])
         record["state"] = state_json(system, after)
+        if trace.loop_start is not None:
+            record["in_loop"] = number > trace.loop_start
         out.append(record)
     return out
 
@@ -150,11 +152,25 @@ def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
                     details.append(f"shared {field}: {b!r} -> {a!r}")
         for to, message in sent:
             details.append(f"sends {_fmt(message)} to {_label(system, to)}")
+        if trace.loop_start is not None and number == trace.loop_start + 1:
+            lines.append(f"{indent}   --- loop: steps {number}-{len(trace.steps)} repeat forever ---")
         line = f"{indent}{number}. {head}"
         if clause:
             line += f"  ({clause})"
         lines.append(line)
         lines.extend(f"{indent}     {d}" for d in details)
+    if trace.loop_start is not None:
+        lines.extend(loop_end_lines(trace, indent))
     if trace.note:
         lines.append(f"{indent}   => {trace.note}")
     return lines
+
+
+def loop_end_lines(trace: Trace, indent: str) -> list[str]:
+    """How a lasso ends: back to the state after step k, or stuttering forever."""
+    n, k = len(trace.steps), trace.loop_start
+    if k == n:
+        return [f"{indent}   --- from here on nothing happens: the behaviour stutters forever "
+                "(no fair step is enabled) ---"]
+    where = "the initial state" if k == 0 else f"the state after step {k}"
+    return [f"{indent}   --- end of loop: back to {where}; steps {k + 1}-{n} repeat forever ---"]

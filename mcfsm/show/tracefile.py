@@ -42,7 +42,7 @@ def trace_record(*, model: str, file: str, variant: str, system: System, prop: P
         "initial_state": state_json(system, initial),
         "steps": [step_json(k) for k in trace.steps],
         "narrated": steps_json(system, trace),
-    }
+    } | ({"loop_start": trace.loop_start} if trace.loop_start is not None else {})
 
 
 def write_trace(folder: Path, record: dict[str, Any]) -> Path:
@@ -79,8 +79,11 @@ class Replay:
 
 def replay(system: System, record: dict[str, Any]) -> Replay:
     params = record.get("params", {})
+    wanted_initial = record.get("initial_state")
     initial = next((s for s in system.initial_states()
-                    if (to_json_value(s[0]) if system.params else {}) == params), None)
+                    if (to_json_value(s[0]) if system.params else {}) == params
+                    and (wanted_initial is None or state_json(system, s) == wanted_initial)),
+                   None)
     if initial is None:
         choices = [to_json_value(s[0]) for s in system.initial_states()]
         return Replay(Trace((), ()), 0, {"params": params}, tuple(choices), None)
@@ -94,7 +97,7 @@ def replay(system: System, record: dict[str, Any]) -> Replay:
                           tuple(step_json(k) for k, _ in options), None)
         keys.append(match[0])
         states.append(match[1])
-    trace = Trace(tuple(states), tuple(keys), record.get("note", ""))
+    trace = Trace(tuple(states), tuple(keys), record.get("note", ""), record.get("loop_start"))
     return Replay(trace, None, None, (), _still_shows(system, record, trace))
 
 
@@ -114,6 +117,11 @@ def _still_shows(system: System, record: dict[str, Any], trace: Trace) -> bool |
         return not system.successors(last) and not system.is_final(last)
     if prop.kind == "unhandled":
         return bool(system.expand(last)[1])
+    if prop.temporal and trace.loop_start is not None:
+        # the loop closes, and the awaited state never comes inside it
+        loop = trace.states[trace.loop_start:]
+        return loop[0] == loop[-1] and not any(
+            prop.predicate(View(system, s)) for s in loop)  # type: ignore[misc]
     return None
 
 
@@ -159,7 +167,12 @@ def itf(system: System, trace: Trace, description: str) -> dict[str, Any]:
         record["step"] = ({"actor": key.actor, "transition": key.transition, "kind": key.kind}
                           if key is not None else "init")
         states.append(record)
-    return {"#meta": {"format": "ITF", "format-description":
-                      "https://apalache-mc.org/docs/adr/015adr-trace.html",
-                      "source": "mcfsm", "description": description},
-            "vars": variables, "states": states}
+    out = {"#meta": {"format": "ITF", "format-description":
+                     "https://apalache-mc.org/docs/adr/015adr-trace.html",
+                     "source": "mcfsm", "description": description},
+           "vars": variables, "states": states}
+    if trace.loop_start is not None:
+        # Apalache's lasso convention: "loop" is the index of the state the last state
+        # returns to (states[loop] == states[-1]).
+        out["loop"] = trace.loop_start
+    return out

@@ -1,0 +1,83 @@
+"""The explorer's side of temporal properties: while the BFS runs, mark each new state
+with what the temporal properties say of it and record the edges (check/edges.py); after
+it, search each property for a fair lasso (check/liveness.py) and turn the lasso into a
+narrated Trace. Used only when the system has temporal properties (no cost otherwise;
+no second exploration)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..lang.properties import Property
+from ..lang.system import State, StepKey, System, View
+from .edges import EdgeGraph, EdgeRecorder
+from .liveness import MET, OPENS, Constraint, Lasso, find_violation
+
+
+def fairness_constraints(system: System) -> list[Constraint]:
+    """Each declared fairness constraint as the set of step labels (coverage ids) of its
+    action. Labels are read after the search, when every coverage id has been handed out."""
+    environment = {inst.name: frozenset(t.name for t in inst.role.transitions if t.environment)
+                   for inst in system.instances}
+    out = []
+    for f in system.fairness:
+        labels = frozenset(tid for tid, (actor, transition) in enumerate(system.coverage_names)
+                           if actor in environment
+                           and f.covers(actor, transition, environment[actor]))
+        out.append(Constraint(f.kind == "strong", labels))
+    return out
+
+
+def fairness_words(system: System) -> tuple[str, ...]:
+    """What every temporal verdict of this system assumes, in words."""
+    return tuple(f.words(system.instance(f.instance).words) for f in system.fairness)
+
+
+class TemporalCheck:
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.properties: list[Property] = [p for p in system.properties if p.temporal]
+        self.flags = [bytearray() for _ in self.properties]
+        self.edges = EdgeRecorder()
+
+    def mark(self, view: View) -> None:
+        """Called once per new state, in discovery order."""
+        for p, flags in zip(self.properties, self.flags):
+            f = 0
+            if p.kind == "always_eventually" or (p.kind == "leads_to"
+                                                 and p.trigger(view)):  # type: ignore[misc]
+                f = OPENS
+            if p.predicate(view):  # type: ignore[misc]
+                f |= MET
+            flags.append(f)
+
+    def lassos(self, expanded: int, initial_count: int) -> dict[str, Lasso | None]:
+        graph = self.edges.finish(expanded)
+        self.graph = graph
+        constraints = fairness_constraints(self.system)
+        labels = len(self.system.coverage_names)
+        return {p.name: find_violation(graph, initial_count, flags, p.kind, constraints, labels)
+                for p, flags in zip(self.properties, self.flags)}
+
+    @property
+    def graph_size(self) -> tuple[int, int]:
+        graph: EdgeGraph | None = getattr(self, "graph", None)
+        return (0, 0) if graph is None else (graph.size, graph.edge_count)
+
+
+def lasso_steps(system: System, lasso: Lasso, decode: Callable[[int], State],
+                ) -> tuple[list[State], list[StepKey]]:
+    """Decode the lasso's states and recover each step's key by re-expanding its source."""
+    states = [decode(i) for i in lasso.states]
+    keys = []
+    for a, b, label in zip(states, states[1:], lasso.labels):
+        succs, _ = system.expand(a)
+        keys.append(next(key for key, nxt, _, tid in succs if tid == label and nxt == b))
+    return states, keys
+
+
+def lasso_note(prop: Property, lasso: Lasso) -> str:
+    awaited = {"eventually": "the awaited state never comes",
+               "always_eventually": "the awaited state never comes again",
+               "leads_to": "the trigger held and the awaited state never follows"}[prop.kind]
+    return f"{awaited} on this fair behaviour"
