@@ -105,7 +105,10 @@ def main() -> int:
     bad = 0
     for k, got in figures.items():
         want = reference.get(k)
-        if want is not None and want["source"] != got["source"]:
+        if want is None:
+            print(f"{'new':<10} {k}: not in the reference; not compared")
+            continue
+        if want["source"] != got["source"]:
             print(f"{'changed':<10} {k}: the model changed since the reference; not compared")
             continue
         same = want == got
