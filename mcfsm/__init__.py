@@ -9,13 +9,23 @@ from .errors import McfsmError, ModelError, UsageError
 from .lang.initial import one_of
 from .lang.messages import M, Message, O
 from .lang.model import Model, Variant
-from .lang.properties import Property, always, always_eventually, eventually, leads_to, sometimes, step
+from .lang.properties import (
+                              AllOf,
+                              Property,
+                              all_of,
+                              always,
+                              always_eventually,
+                              eventually,
+                              leads_to,
+                              sometimes,
+                              step,
+)
 from .lang.roles import ANY_STATE, Role, Transition, Var
 from .lang.system import Instance, Network, Param, StepKey, System, View
 
 __all__ = [
-    "ANY_STATE", "Budget", "Instance", "M", "McfsmError", "Message", "Model", "ModelError",
+    "ANY_STATE", "AllOf", "Budget", "Instance", "M", "McfsmError", "Message", "Model", "ModelError",
     "Network", "O", "Param", "Property", "Result", "Role", "StepKey", "System", "Trace",
-    "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "always", "always_eventually",
-    "eventually", "explore", "leads_to", "one_of", "sometimes", "step",
+    "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
+    "always_eventually", "eventually", "explore", "leads_to", "one_of", "sometimes", "step",
 ]

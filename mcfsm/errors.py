@@ -23,6 +23,8 @@ class ModelError(McfsmError):
         transition: str | None = None,
         clause: str | None = None,
         where: str | None = None,
+        prop: str | None = None,
+        at: str | None = None,
     ) -> None:
         self.problem = problem
         self.fix = fix
@@ -30,6 +32,8 @@ class ModelError(McfsmError):
         self.transition = transition
         self.clause = clause
         self.where = where
+        self.prop = prop  # the property whose predicate failed, if any
+        self.at = at  # file:line of the model code that failed, if known
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -40,10 +44,14 @@ class ModelError(McfsmError):
             context.append(f"role {self.role!r}")
         if self.transition:
             context.append(f"transition {self.transition!r}")
+        if self.prop:
+            context.append(f"property {self.prop!r}")
         if self.clause:
             context.append(f"clause {self.clause}")
         head = f"{', '.join(context)}: " if context else ""
         text = head + self.problem
+        if self.at:
+            text += f" (at {self.at})"
         if self.fix:
             text += f"\n  how to fix: {self.fix}"
         return text
@@ -51,16 +59,23 @@ class ModelError(McfsmError):
     def located(self, where: str) -> ModelError:
         """The same error with the file (or variant) it came from prepended."""
         if self.where:
+            if self.where.startswith(where):
+                return self
             where = f"{where}, {self.where}"
-        return ModelError(
-            self.problem,
-            fix=self.fix,
-            role=self.role,
-            transition=self.transition,
-            clause=self.clause,
-            where=where,
-        )
+        return self.replaced(where=where)
+
+    def replaced(self, **fields: str | None) -> ModelError:
+        """The same error with some context fields replaced (others kept)."""
+        values = {"fix": self.fix, "role": self.role, "transition": self.transition,
+                  "clause": self.clause, "where": self.where, "prop": self.prop, "at": self.at}
+        values.update(fields)
+        return ModelError(self.problem, **values)  # type: ignore[arg-type]
 
 
 class UsageError(McfsmError):
     """A command-line option or path is wrong."""
+
+
+class UserInterrupt(KeyboardInterrupt):
+    """Ctrl-C from the user, as mcfsm's SIGINT handlers raise it: the model-code guard lets
+    it through, while a KeyboardInterrupt raised by model code becomes a ModelError."""

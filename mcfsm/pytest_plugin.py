@@ -11,12 +11,21 @@ is set, else `dev`):
     ci        derandomized hypothesis, no example database, 25 runs of 40 steps
     dev       100 runs of 50 steps, hypothesis's example database in .hypothesis/
     thorough  1000 runs of 100 steps
-Model folders: the ini option `mcfsm_model_dirs` (default: models).
+Which files are model files: with the ini option `mcfsm_model_dirs` set, every .py file in
+those folders (not `_*`, `test_*`, `conftest`); without it, a .py file under `models/` only
+when its source imports mcfsm and calls `Model(...)`, so a Django or SQLAlchemy `models/`
+package is left alone.
+
+Budgets (each exhaustive search): `--mcfsm-max-states`, `--mcfsm-max-depth`,
+`--mcfsm-time-limit`, or the ini options of the same names with underscores. A property
+whose search a budget cut fails as inconclusive: it is never reported as passing.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -24,9 +33,11 @@ from typing import Any
 import pytest
 
 from .check.cache import explore_cached
-from .check.explorer import Result
+from .check.explorer import Budget, Result
 from .errors import McfsmError
+from .interrupt import sigint_is_user_interrupt
 from .lang.loader import LoadedModel, load_path
+from .show.explain import explain
 from .show.report import verdict_words
 from .show.trace import trace_text
 
@@ -51,8 +62,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--mcfsm-profile", choices=sorted(PROFILES), default=None,
                     help="hypothesis budget for model files (default: $MCFSM_PROFILE, else "
                          "'ci' when $CI is set, else 'dev')")
-    parser.addini("mcfsm_model_dirs", "folders whose .py files are mcfsm model files",
-                  type="linelist", default=["models"])
+    parser.addini("mcfsm_model_dirs", "folders whose .py files are all mcfsm model files "
+                  "(default: .py files under models/ that define an mcfsm Model)",
+                  type="linelist", default=[])
+    for name, kind, text in (("max_states", "N", "distinct states"),
+                             ("max_depth", "N", "BFS depth (initial states are depth 1)"),
+                             ("time_limit", "SECONDS", "seconds")):
+        flag = "--mcfsm-" + name.replace("_", "-")
+        group.addoption(flag, default=None, metavar=kind,
+                        help=f"budget of each exhaustive search: {text} (ini: mcfsm_{name})")
+        parser.addini(f"mcfsm_{name}", f"budget of each exhaustive search: {text}", default="")
+
+
+def _budget(config: pytest.Config) -> Budget:
+    """The budget options, validated like the CLI's (positive; a finite time)."""
+    values: dict[str, Any] = {}
+    for name in ("max_states", "max_depth", "time_limit"):
+        raw = config.getoption(f"mcfsm_{name}") or config.getini(f"mcfsm_{name}") or None
+        if raw is None:
+            continue
+        option = "--mcfsm-" + name.replace("_", "-")
+        try:
+            value: float = float(raw) if name == "time_limit" else int(raw)
+        except (TypeError, ValueError):
+            raise pytest.UsageError(f"{option}={raw!r} is not a number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise pytest.UsageError(f"{option}={raw!r} must be positive and finite")
+        values[name] = value
+    return Budget(**values)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _budget(config)  # a bad budget option is a usage error before any collection
 
 
 def _profile(config: pytest.Config) -> Profile:
@@ -75,10 +116,43 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if file_path.suffix != ".py" or file_path.name.startswith(("_", "test_", "conftest")):
         return None
     root = Path(str(parent.config.rootpath))
-    folders = [(root / d).resolve() for d in parent.config.getini("mcfsm_model_dirs")]
-    if file_path.resolve().parent not in folders:
+    named = parent.config.getini("mcfsm_model_dirs")
+    folder = file_path.resolve().parent
+    if named:
+        if folder in [(root / d).resolve() for d in named]:
+            return ModelFile.from_parent(parent, path=file_path)
         return None
-    return ModelFile.from_parent(parent, path=file_path)
+    try:
+        parts = folder.relative_to(root.resolve()).parts
+    except ValueError:
+        parts = (folder.name,)
+    if "models" in parts and defines_mcfsm_model(file_path):
+        return ModelFile.from_parent(parent, path=file_path)
+    return None
+
+
+def defines_mcfsm_model(path: Path) -> bool:
+    """Whether a file's source imports mcfsm and calls Model(...) (read, never run: any
+    other file, even one that does not parse, is simply not a model file)."""
+    try:
+        source = path.read_bytes()
+        if b"mcfsm" not in source or b"Model" not in source:
+            return False
+        tree = ast.parse(source)
+    except (OSError, SyntaxError, ValueError):
+        return False
+    imports_mcfsm = calls_model = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "mcfsm":
+            imports_mcfsm = True
+        elif isinstance(node, ast.Import) and any(a.name.split(".")[0] == "mcfsm"
+                                                  for a in node.names):
+            imports_mcfsm = True
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            calls_model = calls_model or name == "Model"
+    return imports_mcfsm and calls_model
 
 
 class ModelFile(pytest.File):
@@ -86,7 +160,8 @@ class ModelFile(pytest.File):
 
     def collect(self) -> Any:
         try:
-            loaded = load_path(self.path)
+            with sigint_is_user_interrupt():
+                loaded = load_path(self.path)
         except McfsmError as exc:
             raise self.CollectError(str(exc)) from None
         for lm in loaded:
@@ -105,7 +180,8 @@ class VariantCollector(pytest.Collector):
 
     def collect(self) -> Any:
         try:
-            system = self.loaded.model.system(self.variant)
+            with sigint_is_user_interrupt():
+                system = self.loaded.model.system(self.variant)
             expected = self.loaded.model.expected(self.variant, system)
         except McfsmError as exc:
             raise self.CollectError(f"{self.path} [{self.variant}]: {exc}") from None
@@ -117,8 +193,13 @@ class VariantCollector(pytest.Collector):
     def result(self) -> Result:
         """One exhaustive exploration per variant, shared by its property items."""
         if self._result is None:
-            self._result = explore_cached(self.loaded.model.system(self.variant),
-                                           path=self.loaded.path, variant=self.variant)
+            with sigint_is_user_interrupt():
+                self._result = explore_cached(self.loaded.model.system(self.variant),
+                                              path=self.loaded.path, variant=self.variant,
+                                              budget=_budget(self.config))
+            if self._result.distinct_states == 0:
+                raise McfsmError(f"{self.path} [{self.variant}]: no initial state is within "
+                                 "the bounds (constraint= or max_in_flight excludes them all)")
         return self._result
 
 
@@ -147,11 +228,17 @@ class PropertyItem(_ModelItem):
         verdict = next(v for v in result.verdicts if v.property.name == self.prop_name)
         if verdict.status == self.expected:
             return
+        if verdict.status == "unknown":
+            raise MismatchError(f"{self.parent.name}::{self.name}: inconclusive, the model "
+                                f"declares {self.expected}; {verdict_words(result, verdict)}")
         lines = [f"{self.parent.name}::{self.name}: the model declares {self.expected}, "
                  f"the exhaustive check says "
                  f"{verdict_words(result, verdict)} [{verdict.property.clause}]"]
+        if verdict.property.doc:
+            lines.append(f"  the property: {verdict.property.doc}")
         if verdict.trace is not None:
-            lines += trace_text(result.system, verdict.trace, indent="  ")
+            lines += trace_text(result.system, verdict.trace, indent="  ",
+                                note=explain(result.system, verdict))
         elif self.expected in ("violated", "witnessed"):
             lines.append("  the counterexample or witness the model declares no longer exists: "
                          "the model changed, or update expect=... and models/README.md")
@@ -175,9 +262,10 @@ class HypothesisItem(_ModelItem):
                     if profile.database else None)
         assert isinstance(self.parent, VariantCollector)
         system = self.parent.loaded.model.system(self.parent.variant)
-        with with_reporter(lambda _text: None):
+        with with_reporter(lambda _text: None), sigint_is_user_interrupt():
             sim = simulate(system, examples=profile.examples, steps=profile.steps,
-                           derandomize=profile.derandomize, database=database)
+                           derandomize=profile.derandomize, database=database,
+                           budget=_budget(self.config))
         unexpected = [o for o in sim.outcomes
                       if o.status == "violated" and self.expected[o.property.name] != "violated"]
         if unexpected:

@@ -1,8 +1,15 @@
 """Shared declarations of the migration models: MC service IDs and the messages of the
 spec's information flows. Model files import these, so one message has one declaration.
 
-MC service IDs are written "user@system": the MC service ID of `user` assigned by MC
-system `system` (A, B or C). The user's primary MC system assigns its primary ID.
+The ID abstraction, common to every model:
+- An MC service ID is an opaque value, written "user@system" only so that charts read well.
+  Its domain part names the MC system that assigned it: interconnected MC systems route
+  signalling by it (SIP routing between MC systems), so `system_of` is the one thing a role
+  may read off an ID.
+- No role derives one user's ID from another (there is no `user_of`): a partner MC server
+  looks the ID it assigns up in its provisioning table (X.1.2 item 1b), a server finds the
+  client of an ID in its registrations, and a primary learns a partner ID only from what it
+  is told (X.1.6). A lookup the spec requires is thus a visible read of a table.
 """
 
 from __future__ import annotations
@@ -25,8 +32,23 @@ def system_of(mc_service_id: str) -> str:
     return mc_service_id.rsplit("@", 1)[1]
 
 
-def user_of(mc_service_id: str) -> str:
-    return mc_service_id.rsplit("@", 1)[0]
+def provisioning(users: dict[str, str], systems: tuple[str, ...] = SYSTEMS
+                 ) -> dict[str, frozenset[tuple[str, str]]]:
+    """Per MC system, the MC service IDs it has assigned (X.1.2 item 1b), as pairs
+    (primary MC service ID, ID in this system); a primary's own users map to themselves.
+    `users` maps each user to its primary MC system. Pre-provisioned: the pairs exist
+    before any migration (X.1.6 last sentence)."""
+    return {s: frozenset((mcid(u, home), mcid(u, s)) for u, home in users.items())
+            for s in systems}
+
+
+def lookup(pairs: frozenset, key: str, *, reverse: bool = False) -> str:
+    """The other half of the pair whose first (or, reversed, second) half is `key`; ""
+    when the table has none."""
+    for a, b in pairs:
+        if (b if reverse else a) == key:
+            return a if reverse else b
+    return ""
 
 
 def kms_uri(system: str) -> str:
@@ -37,6 +59,8 @@ def kms_uri(system: str) -> str:
 # -- registration and migration (X.1.4 - X.1.6) ---------------------------------------------
 class Registration(Message, clause="X.1.2 item 6; X.1.6"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
+    sequence: int | None = O("how many times the client has migrated (only in the "
+                             "fix_notification_order variants)")
 
 
 class RegistrationResponse(Message, clause="X.1.6 (MC service IDs in the access token)"):
@@ -47,9 +71,19 @@ class Deregistration(Message, clause="10.16.2.2 step 1; X.1.4.1"):
     mc_service_id: str = M("MC service ID the client de-registers")
 
 
-class MigrationNotification(Message, clause="X.1.6; TS 23.379 10.6.3.3"):
+class MigrationNotification(Message, clause="X.1.6; X.1.4.1; TS 23.379 10.6.3.3 (not in our text)"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
     partner_id: str = M("MC service ID the partner MC system assigned")
+    sequence: int | None = O("registration order (only in the fix_notification_order variants)")
+
+
+class DepartureNotification(Message, clause="candidate fix (fix_departure_notice): not in the text"):
+    primary_id: str = M("MC service ID of the user in its primary MC system")
+    partner_id: str = M("the partner MC service ID the user no longer holds")
+
+
+class MigrationNotificationAck(Message, clause="X.1.6 (request/response reading of 10.6.3.3)"):
+    primary_id: str = M("MC service ID of the user the notification was about")
 
 
 # -- private calls (10.16.5, TS 23.379 10.7.2.1.1) -------------------------------------------
@@ -58,9 +92,11 @@ class PrivateCallRequest(Message, clause="10.16.5.3 step 1; TS 23.379 10.7.2.1.1
     called_id: str = M("MC service ID of the called party")
     calling_primary_id: str | None = O("the caller's primary MC service ID, when migrated (X.1.7.3)")
     redirection_indication: bool | None = O("call redirection due to migration (CR 000, NOTE 2)")
+    original_called_id: str | None = O("the MC service ID the caller addressed (X.1.7.1 item 7; "
+                                       "X.1.7.2), when a server forwards the call")
 
 
-class PrivateCallRedirection(Message, clause="Table 10.16.5.2-1"):
+class PrivateCallRedirection(Message, clause="10.16.5.2; Table 10.16.5.2-1"):
     calling_id: str = M("MC service ID of the MC service user initiating the private call")
     called_id_primary: str = M("MC service ID of the target from its primary MC system")
     called_id_migrated: str = M("MC service ID of the target from its migrated MC system")
@@ -82,6 +118,13 @@ class PrivateCallReject(Message, clause="TS 23.379 10.7.2.1.1"):
 class CallRelease(Message, clause="TS 23.379 10.7.2.1.3"):
     calling_id: str = M("MC service ID of the calling party")
     called_id: str = M("MC service ID of the called party")
+    suspension: bool | None = O("the call is released for migration and will be resumed "
+                                "(not in 10.16.3.2 step 1; a parameter)")
+
+
+class CallReleaseResponse(Message, clause="TS 23.379 10.7.2.1.3 (private call release response)"):
+    calling_id: str = M("MC service ID of the party that released")
+    called_id: str = M("MC service ID of the other party")
 
 
 # -- security (TS 33.180 D.2.7) ---------------------------------------------------------------
@@ -168,10 +211,25 @@ USER2_PRIMARY = mcid("user2", "A")
 
 
 def record_binding(ctx) -> None:
-    """The primary records the MC service ID a partner assigned (X.1.6)."""
-    primary = ctx.msg.primary_id
+    """The primary records the MC service ID a partner assigned (X.1.6), and remembers every
+    partner ID it was told of (so that it can recognise an older one, CR 000 NOTE 2). With
+    a sequence number (fix_notification_order), an older notification changes nothing."""
+    primary, seq = ctx.msg.primary_id, ctx.msg.sequence
+    ctx.v.told = ctx.v.told | {(ctx.msg.partner_id, primary)}
+    if seq is not None and seq < dict(ctx.v.latest).get(primary, -1):
+        return
+    if seq is not None:
+        ctx.v.latest = frozenset({*(b for b in ctx.v.latest if b[0] != primary), (primary, seq)})
     ctx.v.bindings = frozenset({*(b for b in ctx.v.bindings if b[0] != primary),
                                 (primary, ctx.msg.partner_id)})
+
+
+def record_return(ctx, primary: str) -> None:
+    """The user registers at its primary MC system again: no partner ID is current."""
+    seq = ctx.msg.sequence
+    if seq is not None:
+        ctx.v.latest = frozenset({*(b for b in ctx.v.latest if b[0] != primary), (primary, seq)})
+    ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
 
 
 def primary_binding_fresh(v) -> bool:
@@ -179,7 +237,8 @@ def primary_binding_fresh(v) -> bool:
     primary MC system knows its current MC service ID (none when it is home)."""
     c2 = v["client2"]
     if c2.state != "registered" or any(
-            v.in_flight(m) for m in (MigrationNotification, Registration, Deregistration)):
+            v.in_flight(m) for m in (MigrationNotification, MigrationNotificationAck,
+                                     Registration, Deregistration)):
         return True
     known = dict(v["serverA"].bindings).get(USER2_PRIMARY, "")
     return known == ("" if c2.serving == "A" else c2.current_id)

@@ -24,6 +24,20 @@ Variants
 Parameter (spec silent about the document's contents at the time of migration):
 - group_document: "all_ids" lists every MC service ID of user 1 (X.1.7.5); "primary_only"
   lists only the primary MC service ID, so an affiliation with a partner ID is refused.
+
+Assumptions
+- Network: FIFO per sender-receiver pair, no loss, no duplication; a partner forwards
+  affiliation signalling for a group defined in A to A (10.8.3.2, 10.8.4.3), and A's
+  late entry and release reach the client the same way.
+- Atomic steps: one instance takes one message or one event per step.
+- Bounds: three migrations (the chain A, B, C, A has each kind of X.1.7.4's NOTE; the
+  free_chain variant goes to any other MC system each time), one group, one call that may
+  end at any time: the findings need one migration.
+- IDs: opaque (see _mc.py): a server assigns the ID its provisioning holds (X.1.2 item
+  1b), delivers to the client registered with an ID, and A's group document is a table of
+  IDs that A reads.
+- Left out: media and floor control, other group members, MCData (Editor's note of
+  10.16.2.1), the group call's own set-up (the call is ongoing at the start).
 """
 
 from __future__ import annotations
@@ -32,6 +46,7 @@ import _progress
 from _mc import (
     MIGRATION_CHAIN,
     SERVER,
+    SYSTEMS,
     Deregistration,
     GroupAffiliationRequest,
     GroupAffiliationResponse,
@@ -42,7 +57,9 @@ from _mc import (
     RegistrationResponse,
     UserProfileRequest,
     UserProfileResponse,
+    lookup,
     mcid,
+    provisioning,
     system_of,
 )
 
@@ -51,21 +68,30 @@ from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always,
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 GROUP = "G@A"  # MC service group G, defined in MC system A
 HOME = "A"
-KIND = {("A", "B"): "primary-to-partner", ("B", "C"): "partner-to-partner",
-        ("C", "A"): "partner-to-primary"}
+KINDS = ("primary-to-partner", "partner-to-partner", "partner-to-primary")
 USER1 = mcid("user1", HOME)
+PROVISIONED = provisioning({"user1": HOME})
+MAX_MIGRATIONS = 3
 
 
-def build(*, make_before_break: bool) -> System:
+def kind_of(old: str, new: str) -> str:
+    if old == HOME:
+        return KINDS[0]
+    return KINDS[2] if new == HOME else KINDS[1]
+
+
+def build(*, make_before_break: bool, fixed_chain: bool = True,
+          documents: tuple[str, ...] = ("all_ids", "primary_only")) -> System:
     # -- MC service client 1, with its configuration management client --------------------
     def here(ctx) -> str:
-        return MIGRATION_CHAIN[ctx.v.migrations]
+        return system_of(ctx.v.my_id)
 
-    def there(ctx) -> str:
-        return MIGRATION_CHAIN[ctx.v.migrations + 1]
-
-    def can_migrate(ctx) -> bool:
-        return ctx.v.migrations + 1 < len(MIGRATION_CHAIN)
+    def next_systems(ctx) -> list[str]:
+        if ctx.v.migrations >= MAX_MIGRATIONS:
+            return []
+        if fixed_chain:
+            return [MIGRATION_CHAIN[ctx.v.migrations + 1]]
+        return [s for s in SYSTEMS if s != here(ctx)]
 
     def leave(ctx) -> None:
         """Step 1: de-affiliate from G and de-authorise from the MC system left."""
@@ -77,10 +103,11 @@ def build(*, make_before_break: bool) -> System:
     def start_migration(ctx) -> None:
         ctx.v.old_system = here(ctx)
         ctx.v.old_id = ctx.v.my_id
+        ctx.v.last_kind = kind_of(here(ctx), ctx.arg)
         if not make_before_break:
             leave(ctx)
             ctx.v.old_system = ""  # nothing is kept: break-before-make
-        ctx.send(SERVER[there(ctx)], Registration(primary_id=USER1))
+        ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
 
     def registered(ctx) -> None:
         ctx.v.migrations += 1
@@ -97,22 +124,28 @@ def build(*, make_before_break: bool) -> System:
         return not at_partner(ctx)
 
     def affiliate(ctx) -> None:
-        """Step 3: request affiliation to G with the MC service ID of the new MC system."""
+        """Step 3: request affiliation to G with the MC service ID of the new MC system
+        (the group is among those of the user profile, X.1.2 item 7)."""
+        if ctx.msg is not None and isinstance(ctx.msg, UserProfileResponse) \
+                and GROUP not in ctx.msg.groups:
+            return
         ctx.send(SERVER[system_of(ctx.v.my_id)],
                  GroupAffiliationRequest(group_id=GROUP, mc_service_id=ctx.v.my_id))
 
     def join(ctx) -> None:
         """Step 4: late entry brings the client into the ongoing group call."""
         ctx.v.joined = ctx.v.joined | {system_of(ctx.v.my_id)}
-        ctx.v.late_entries = (*ctx.v.late_entries, ctx.v.migrations)
+        ctx.v.late_entries = ctx.v.late_entries | {ctx.v.last_kind}
         if make_before_break and ctx.v.old_system:
             leave(ctx)
         ctx.v.old_system = ""
 
     def for_current_id(ctx) -> bool:
-        return ctx.msg.mc_service_id == ctx.v.my_id
+        return ctx.msg.mc_service_id == ctx.v.my_id and ctx.msg.group_id == GROUP
 
     def call_ended(ctx) -> None:
+        if ctx.msg.group_id != GROUP:  # another group's call (none in this model)
+            return
         ctx.v.call_over = True
         ctx.v.joined = frozenset()
 
@@ -125,7 +158,7 @@ def build(*, make_before_break: bool) -> System:
         return not ctx.msg.accepted
 
     def accepted(ctx) -> bool:
-        return ctx.msg.accepted
+        return ctx.msg.accepted and ctx.msg.group_id == GROUP
 
     def refused_and_holding(ctx) -> bool:
         return refused(ctx) and bool(ctx.v.old_system) and not ctx.v.call_over
@@ -141,7 +174,7 @@ def build(*, make_before_break: bool) -> System:
         ctx.v.old_system = ""
 
     client_transitions = [
-        Transition("migrate", "joined", "registering", conditions=[can_migrate],
+        Transition("migrate", "joined", "registering", choices=next_systems,
                    after=[start_migration],
                    sends=[GroupDeaffiliationRequest, Deregistration, Registration],
                    environment=True,
@@ -154,11 +187,11 @@ def build(*, make_before_break: bool) -> System:
                    else "10.16.2.2 pre-condition 2 and step 1"),
         Transition(RegistrationResponse, "registering", "retrieving_profile",
                    name="registered_at_partner", conditions=[at_partner], after=[registered],
-                   sends=[UserProfileRequest, GroupAffiliationRequest],
+                   sends=[UserProfileRequest],
                    clause="10.16.2.2 step 2; X.1.6"),
         Transition(RegistrationResponse, "registering", "affiliating",
                    name="registered_at_primary", conditions=[at_primary], after=[registered],
-                   sends=[UserProfileRequest, GroupAffiliationRequest],
+                   sends=[GroupAffiliationRequest],
                    clause="10.16.2.2 step 3; X.1.7 (the primary profile is remembered)"),
         Transition(UserProfileResponse, "retrieving_profile", "affiliating", after=[affiliate],
                    sends=[GroupAffiliationRequest],
@@ -195,8 +228,9 @@ def build(*, make_before_break: bool) -> System:
     ]
     if make_before_break:
         client_transitions.append(
-            Transition("give_up_old_registration", "awaiting_late_entry", "call_over",
-                       conditions=[lambda ctx: ctx.v.call_over], after=[giving_up_old],
+            Transition("give_up_old_registration", "awaiting_late_entry", None,
+                       conditions=[lambda ctx: ctx.v.call_over and bool(ctx.v.old_system)],
+                       after=[giving_up_old],
                        sends=[GroupDeaffiliationRequest, Deregistration],
                        clause="X.1.4.1 (no call to continue: de-register from the old system)"))
     client = Role(
@@ -208,7 +242,7 @@ def build(*, make_before_break: bool) -> System:
         variables={"my_id": Var(str, USER1), "migrations": Var(int, 0),
                    "joined": Var(frozenset, frozenset({HOME})), "old_system": Var(str, ""),
                    "old_id": Var(str, ""), "call_over": Var(bool, False),
-                   "late_entries": Var(tuple, ())},
+                   "last_kind": Var(str, ""), "late_entries": Var(frozenset, frozenset())},
         transitions=client_transitions,
         # After the group call has ended, a late entry still on its way has nothing to join.
         ignores={GroupCallLateEntry: ["call_over"]},
@@ -216,28 +250,32 @@ def build(*, make_before_break: bool) -> System:
 
     # -- MC service servers: A hosts group G and its call; B and C are partners ------------
     def on_registration(ctx) -> None:
-        primary = ctx.msg.primary_id
-        assigned = primary if ctx.v.system == HOME else mcid("user1", ctx.v.system)
-        ctx.v.registered = ctx.v.registered | {assigned}
+        assigned = lookup(ctx.v.provisioned, ctx.msg.primary_id)  # X.1.2 item 1b
+        ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
         ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
 
     def on_deregistration(ctx) -> None:
-        ctx.v.registered = ctx.v.registered - {ctx.msg.mc_service_id}
+        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
     def is_host(ctx) -> bool:
-        return ctx.v.system == HOME
+        """The group is defined in this MC system (its ID's domain, 10.8.3.2)."""
+        return system_of(ctx.msg.group_id) == ctx.v.system
 
     def is_partner(ctx) -> bool:
         return not is_host(ctx)
 
     def allowed(ctx, mc_service_id: str) -> bool:
-        return mc_service_id == USER1 or ctx.params.group_document == "all_ids"
+        """The group document A holds for G: the primary ID, and with all_ids the partner
+        IDs of user 1 as well (X.1.7.5)."""
+        document = ctx.v.members if ctx.params.group_document == "all_ids" else {USER1}
+        return mc_service_id in document
 
     def route(ctx, mc_service_id: str, message) -> None:
-        """Towards the client using `mc_service_id`: directly when served here, else via the
-        MC system that assigned that ID."""
+        """Towards the client using `mc_service_id`: its registration when served here,
+        else the MC system that assigned that ID."""
         owner = system_of(mc_service_id)
-        ctx.send("client1" if owner == ctx.v.system else SERVER[owner], message)
+        ctx.send(lookup(ctx.v.registered, mc_service_id) if owner == ctx.v.system
+                 else SERVER[owner], message)
 
     def host_affiliation(ctx) -> None:
         mid = ctx.msg.mc_service_id
@@ -255,10 +293,10 @@ def build(*, make_before_break: bool) -> System:
         ctx.send(SERVER[HOME], ctx.msg)
 
     def to_client(ctx) -> None:
-        ctx.send("client1", ctx.msg)
+        ctx.send(lookup(ctx.v.registered, ctx.msg.mc_service_id), ctx.msg)
 
     def client_still_here(ctx) -> bool:
-        return ctx.msg.mc_service_id in ctx.v.registered
+        return bool(lookup(ctx.v.registered, ctx.msg.mc_service_id))
 
     def end_call(ctx) -> None:
         ctx.v.call_ongoing = False
@@ -266,13 +304,15 @@ def build(*, make_before_break: bool) -> System:
             route(ctx, mid, GroupCallRelease(group_id=GROUP))
 
     def release_to_client(ctx) -> None:
-        if any(system_of(m) == ctx.v.system for m in ctx.v.registered):
-            ctx.send("client1", ctx.msg)
+        for _, who in sorted(ctx.v.registered):
+            ctx.send(who, ctx.msg)
 
     server = Role(
         "MC service server",
         states=["serving"], initial="serving", final=["serving"],
-        variables={"system": Var(str, ""), "registered": Var(frozenset, frozenset()),
+        variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
+                   "registered": Var(frozenset, frozenset()),
+                   "members": Var(frozenset, frozenset()),
                    "affiliated": Var(frozenset, frozenset()), "call_ongoing": Var(bool, False)},
         transitions=[
             Transition(Registration, "serving", None, after=[on_registration],
@@ -284,7 +324,7 @@ def build(*, make_before_break: bool) -> System:
                        sends=[GroupAffiliationResponse, GroupCallLateEntry],
                        label="affiliates the MC service ID (if the group document lists it); "
                              "late entry into the ongoing call",
-                       clause="10.8.3.1; 10.16.2.2 steps 3-4; X.1.7.5"),
+                       clause="10.8.3.1; 10.16.2.2; 10.16.2.2 steps 3-4; X.1.2 item 7; X.1.7.5"),
             Transition(GroupAffiliationRequest, "serving", None, name="forward_affiliation",
                        conditions=[is_partner], after=[forward_to_host],
                        sends=[GroupAffiliationRequest],
@@ -327,13 +367,16 @@ def build(*, make_before_break: bool) -> System:
         instances=[
             Instance("client1", client, label="MC service client 1"),
             Instance("serverA", server, label="MC service server A",
-                     init={"system": "A", "registered": frozenset({USER1}),
+                     init={"system": "A", "provisioned": PROVISIONED["A"],
+                           "registered": frozenset({(USER1, "client1")}),
+                           "members": frozenset(b for _, b in
+                                                (p for s in SYSTEMS for p in PROVISIONED[s])),
                            "affiliated": frozenset({USER1}), "call_ongoing": True}),
-            *(Instance(SERVER[s], server, label=f"MC service server {s}", init={"system": s})
-              for s in ("B", "C")),
+            *(Instance(SERVER[s], server, label=f"MC service server {s}",
+                       init={"system": s, "provisioned": PROVISIONED[s]}) for s in ("B", "C")),
             *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
         ],
-        params={"group_document": Param(("all_ids", "primary_only"), clause="X.1.7.5",
+        params={"group_document": Param(documents, clause="X.1.7.5",
                                         doc="which MC service IDs of user 1 group G lists")},
         final=lambda v: not v.in_flight() and v["client1"].state in (
             "joined", "unaffiliated", "call_over", "awaiting_late_entry"),
@@ -342,23 +385,71 @@ def build(*, make_before_break: bool) -> System:
             _progress.member_gets_media_after_migration(),
             always("group-continuity",
                    lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
-                   clause="10.16.2.1; X.1.7.4",
-                   doc="while the group call is ongoing, client 1 receives it in some system"),
+                   clause="10.16.2.1; 10.16.2.2 pre-condition 1; X.1.7.4",
+                   doc="while the group call is ongoing, client 1 receives it in some system",
+                   finding="documented trade-off (X.1.7.4: break-before-make leaves a period "
+                           "without the group call's media)"),
+            always("registration-consistent", registration_consistent,
+                   clause="10.16.2.2 steps 1-2; X.1.4.1",
+                   doc="quiescent: client 1 is registered exactly where it believes it is"),
+            always("old-registration-released-after-call",
+                   lambda v: v.in_flight() or v["client1"].state not in ("call_over", "unaffiliated")
+                   or not v["client1"].old_system,
+                   clause="X.1.4.1; X.1.7.4 (de-register from the previous system after the call)",
+                   doc="quiescent: once the call is over for the client, it holds no registration "
+                       "kept for make-before-break"),
+            always("client-learns-call-ended",
+                   lambda v: v.in_flight() or v["serverA"].call_ongoing or not v["client1"].joined,
+                   clause="TS 23.379 10.6.2.3.1.1.3 (group call release)",
+                   doc="quiescent: when the group call has ended, the client is in no call"),
+            sometimes("call-ends-after-migration",
+                      lambda v: not v["serverA"].call_ongoing and v["client1"].migrations >= 1
+                      and not v["client1"].joined and not v.in_flight(),
+                      clause="TS 23.379 10.6.2.3.1.1.3",
+                      doc="the group call ends after a migration and the client learns it"),
+            always("affiliation-consistent", affiliation_consistent,
+                   clause="10.8.3.1; 10.8.4.2; 10.16.2.2 steps 1 and 3",
+                   doc="quiescent: A has user 1 affiliated exactly under the IDs the client "
+                       "believes it is affiliated with"),
             always("rejoins-when-affiliated",
                    lambda v: v["client1"].state != "unaffiliated" or not v["serverA"].call_ongoing,
                    clause="10.16.2.1 (continue the group communication in the other system)",
                    doc="the client does not end up outside an ongoing group call"),
-            *(sometimes(f"late-entry-after-{KIND[MIGRATION_CHAIN[k - 1], MIGRATION_CHAIN[k]]}",
-                        late_entry_after(k), clause="10.16.2.2 step 4")
-              for k in (1, 2, 3)),
+            *(sometimes(f"late-entry-after-{k}", late_entry_after(k), clause="10.16.2.2 step 4",
+                        doc="client 1 is in the still ongoing group call by late entry after a "
+                            f"migration {k.replace('-', ' ')}")
+              for k in KINDS),
         ],
     )
 
 
-def late_entry_after(k: int):
+def late_entry_after(kind: str):
     def witness(v) -> bool:
-        return k in v["client1"].late_entries
+        c1 = v["client1"]
+        return (kind in c1.late_entries and c1.last_kind == kind and c1.state == "joined"
+                and v["serverA"].call_ongoing)
     return witness
+
+
+def registration_consistent(v) -> bool:
+    """Quiescent: the servers that have client 1 registered are those it believes it is
+    registered at (the current system, and the old one while making before breaking)."""
+    if v.in_flight():
+        return True
+    c1 = v["client1"]
+    believed = {system_of(c1.my_id)} | ({c1.old_system} if c1.old_system else set())
+    holders = {s for s in SYSTEMS for _, who in v[SERVER[s]].registered if who == "client1"}
+    return holders == believed
+
+
+def affiliation_consistent(v) -> bool:
+    if v.in_flight():
+        return True
+    c1, a = v["client1"], v["serverA"]
+    believed = {c1.old_id} if c1.old_system else set()  # kept while making before breaking
+    if c1.state in ("joined", "awaiting_late_entry"):
+        believed.add(c1.my_id)  # affiliation accepted under the current ID
+    return set(a.affiliated) == believed
 
 
 model = Model("group_call_migration", clause="10.16.2", doc=__doc__)
@@ -368,3 +459,12 @@ model.add_variant("break_before_make", lambda: build(make_before_break=False),
                           "member-gets-media-after-migration": "violated"})
 model.add_variant("make_before_break", lambda: build(make_before_break=True),
                   doc="X.1.4.1 / X.1.7.4: affiliate in the new MC system before leaving the old")
+model.add_variant("free_chain", lambda: build(make_before_break=False, fixed_chain=False),
+                  doc="as published, migrating to any other MC system each time (revisits)",
+                  expect={"group-continuity": "violated", "rejoins-when-affiliated": "violated",
+                          "member-gets-media-after-migration": "violated"})
+model.add_variant("fix_group_lists_partner_ids",
+                  lambda: build(make_before_break=False, documents=("all_ids",)),
+                  doc="candidate fix: step 3 requires the group document to list the partner MC "
+                      "service ID before the client migrates (X.1.7.5 made normative)",
+                  expect={"group-continuity": "violated"})  # diffed against break_before_make

@@ -24,6 +24,25 @@ The second call may use that cache, which goes stale if user 2 migrates again; a
 call is re-initiated with the primary MC service ID (item 6b). User 2, while migrated,
 calls user 1 once; its call carries both its partner and its primary MC service IDs
 (X.1.7.3), and client 1 may cache the partner ID from it.
+
+Assumptions
+- Network: FIFO per sender-receiver pair, no loss, no duplication; A, B and C are
+  interconnected.
+- Atomic steps: one instance takes one message or one event per step.
+- Bounds: three migrations (the chain A, B, C, A has one migration of each kind of X.1.7.4's
+  NOTE; permission_and_provisioning lets the user go to any other system each time), two
+  calls by user 1, one by user 2: a stale cache needs one call to fill it and one to use it.
+- IDs: opaque (see _mc.py). The partner IdMS and server know the MC service ID assigned to a
+  user from the provisioning (X.1.2 item 1b); servers find clients by registration; the
+  primary learns partner IDs only from notifications (X.1.6).
+- Left out: the content of profiles and security material; a refused permission (the
+  primary always grants: a refusal ends the procedure before anything migrates); group
+  affiliation (group_call_migration.py).
+
+Silent choices (parameters):
+- permission, provisioning (X.1.4, X.1.5): the means of permission and of provisioning;
+- notification (X.1.6 points to TS 23.379 10.6.3.3, which is not in our text): the partner's
+  notice to the primary is "one_way" or "acknowledged" before the registration completes.
 """
 
 from __future__ import annotations
@@ -39,6 +58,7 @@ from _mc import (
     MigrationMaterialRequest,
     MigrationMaterialResponse,
     MigrationNotification,
+    MigrationNotificationAck,
     MigrationPermissionRequest,
     MigrationPermissionResponse,
     PrivateCallAccept,
@@ -47,18 +67,20 @@ from _mc import (
     PrivateCallRequest,
     Registration,
     RegistrationResponse,
+    lookup,
     mcid,
     primary_binding_fresh,
+    provisioning,
     record_binding,
+    record_return,
     system_of,
-    user_of,
 )
 
 from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
 
 IDMS = {s: f"idms{s}" for s in SYSTEMS}
-CLIENT = {"user1": "client1", "user2": "client2"}
 HOME = "A"
+PROVISIONED = provisioning({"user1": HOME, "user2": HOME})
 USER1, USER2 = mcid("user1", HOME), mcid("user2", HOME)
 CHAIN_KIND = {True: {True: "", False: "primary-to-partner"},
               False: {True: "partner-to-primary", False: "partner-to-partner"}}
@@ -68,15 +90,27 @@ def kind(old: str, new: str) -> str:
     return CHAIN_KIND[old == HOME][new == HOME]
 
 
+MAX_MIGRATIONS = 3
+
+
 def build(*, make_before_break: bool, calls: bool,
           permissions: tuple[str, ...] = ("implicit",),
-          provisionings: tuple[str, ...] = ("pre_provisioned",)) -> System:
+          provisionings: tuple[str, ...] = ("pre_provisioned",),
+          notifications: tuple[str, ...] = ("one_way", "acknowledged"),
+          late_calls: tuple[str, ...] = ("refuse",),
+          fixed_chain: bool = True) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and the call of
-    the migrated user); `permissions` and `provisionings` are the parameter choices."""
+    the migrated user); the tuples are the parameter choices explored."""
     # -- MC service client 2: the migrating user ----------------------------------------------
+    def next_systems(done: int, here: str) -> list[str]:
+        if done >= MAX_MIGRATIONS:
+            return []
+        if fixed_chain:
+            return [MIGRATION_CHAIN[done + 1]]
+        return [s for s in SYSTEMS if s != here]
+
     def targets(ctx):
-        step = ctx.v.migrations + 1
-        return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+        return next_systems(ctx.v.migrations, ctx.v.serving)
 
     def permission(mode: str):
         def guard(ctx) -> bool:
@@ -87,6 +121,9 @@ def build(*, make_before_break: bool, calls: bool,
     def begin(ctx, target: str) -> None:
         """Permission held: get the material if it must be downloaded, else authenticate."""
         ctx.v.target = target
+        ctx.v.how = ("command" if ctx.msg is not None and isinstance(ctx.msg, MigrationCommand)
+                     else "explicit" if ctx.msg is not None else "implicit")
+        ctx.v.downloaded = False
         if ctx.params.provisioning == "download" and target != HOME:
             ctx.send(SERVER[HOME], MigrationMaterialRequest(partner_system=target))
         else:
@@ -101,6 +138,7 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
 
     def leave_old(ctx) -> None:
+        ctx.v.left = ctx.v.serving
         ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
         ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
 
@@ -121,6 +159,7 @@ def build(*, make_before_break: bool, calls: bool,
         return needs_download(ctx, ctx.arg if ctx.arg else ctx.v.target)
 
     def got_material(ctx) -> None:
+        ctx.v.downloaded = True
         authenticate(ctx)
 
     def got_token(ctx) -> None:
@@ -132,6 +171,7 @@ def build(*, make_before_break: bool, calls: bool,
         if make_before_break:
             leave_old(ctx)
         ctx.v.chains = (*ctx.v.chains, kind(old, ctx.v.target))
+        ctx.v.completed = ctx.v.completed | {ctx.v.how + ("+download" if ctx.v.downloaded else "")}
         ctx.v.migrations += 1
         ctx.v.serving = ctx.v.target
         ctx.v.current_id = ctx.msg.mc_service_id
@@ -148,10 +188,14 @@ def build(*, make_before_break: bool, calls: bool,
         return not ctx.v.called and ctx.v.serving != HOME
 
     def accept_call(ctx) -> None:
+        if ctx.sender not in {SERVER[s] for s in ctx.v.registered_at}:
+            ctx.v.accepted_late = True
         ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id))
 
     def served_by_sender(ctx) -> bool:
+        if ctx.params.late_call == "accept" and ctx.sender == SERVER[ctx.v.left]:
+            return True  # de-registration sent, but not yet confirmed: still reachable there
         return ctx.sender in {SERVER[s] for s in ctx.v.registered_at}
 
     def not_served_by_sender(ctx) -> bool:
@@ -172,7 +216,8 @@ def build(*, make_before_break: bool, calls: bool,
         Transition(PrivateCallRequest, ["registered", *busy], None,
                    name="refuse_call_from_old_system", conditions=[not_served_by_sender],
                    after=[refuse_call], sends=[PrivateCallReject],
-                   clause="spec silent: a call delivered by a system the client has left"),
+                   clause="X.1.4.1 silent on calls after the de-registration is sent "
+                          "(late_call=refuse, or not the system just left)"),
         Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
                    clause="X.1.7.3"),
     ]
@@ -184,6 +229,11 @@ def build(*, make_before_break: bool, calls: bool,
         variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
                    "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
                    "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
+                   "how": Var(str, ""), "downloaded": Var(bool, False), "left": Var(str, "A"),
+                   "accepted_late": Var(bool, False,
+                                        doc="it accepted a call after its de-registration"),
+                   "completed": Var(frozenset, frozenset(),
+                                    doc="means of permission (and download) of each migration"),
                    "called": Var(bool, False)},
         transitions=[
             Transition("migrate_with_implicit_permission", "registered", "downloading",
@@ -322,33 +372,50 @@ def build(*, make_before_break: bool, calls: bool,
     # -- MC service servers; the primary (A) also commands and permits migration ----------
     def on_registration(ctx) -> None:
         primary = ctx.msg.primary_id
-        if ctx.v.system == HOME:
-            ctx.v.registered = ctx.v.registered | {primary}
-            ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
+        if ctx.v.system == system_of(primary):  # the user returns to its primary MC system
+            ctx.v.registered = ctx.v.registered | {(primary, ctx.sender)}
+            record_return(ctx, primary)
             ctx.send(ctx.sender, RegistrationResponse(mc_service_id=primary))
             return
-        partner_id = mcid(user_of(primary), ctx.v.system)
-        ctx.v.registered = ctx.v.registered | {partner_id}
-        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=partner_id))
-        ctx.send(SERVER[HOME], MigrationNotification(primary_id=primary, partner_id=partner_id))
+        partner_id = lookup(ctx.v.provisioned, primary)  # X.1.2 item 1b
+        ctx.v.visitors = ctx.v.visitors | {(partner_id, primary)}  # X.1.6: stores the primary ID
+        ctx.send(SERVER[system_of(primary)],
+                 MigrationNotification(primary_id=primary, partner_id=partner_id))
+        if ctx.params.notification == "one_way":
+            ctx.v.registered = ctx.v.registered | {(partner_id, ctx.sender)}
+            ctx.send(ctx.sender, RegistrationResponse(mc_service_id=partner_id))
+        else:
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(partner_id, ctx.sender)}
+
+    def on_ack(ctx) -> None:
+        partner_id = lookup(ctx.v.visitors, ctx.msg.primary_id, reverse=True)
+        for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == partner_id):
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
+            ctx.v.registered = ctx.v.registered | {entry}
+            ctx.send(entry[1], RegistrationResponse(mc_service_id=entry[0]))
+
+    def on_notification(ctx) -> None:
+        record_binding(ctx)
+        if ctx.params.notification == "acknowledged":
+            ctx.send(ctx.sender, MigrationNotificationAck(primary_id=ctx.msg.primary_id))
 
     def on_deregistration(ctx) -> None:
-        ctx.v.registered = ctx.v.registered - {ctx.msg.mc_service_id}
+        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
     def binding(ctx) -> str:
         return dict(ctx.v.bindings).get(ctx.msg.called_id, "")
 
     def towards(ctx, mc_service_id: str) -> str:
         owner = system_of(mc_service_id)
-        return CLIENT[user_of(mc_service_id)] if owner == ctx.v.system else SERVER[owner]
+        return lookup(ctx.v.registered, mc_service_id) if owner == ctx.v.system else SERVER[owner]
 
     def branch(ctx) -> str:
         called = ctx.msg.called_id
         if system_of(called) != ctx.v.system:
             return "interwork"
-        if called in ctx.v.registered:
+        if lookup(ctx.v.registered, called):
             return "deliver"
-        if ctx.v.system == HOME and binding(ctx):
+        if lookup(ctx.v.provisioned, called) == called and binding(ctx):
             return "redirect"
         return "reject"
 
@@ -357,6 +424,10 @@ def build(*, make_before_break: bool, calls: bool,
             return branch(ctx) == name
         guard.__name__ = f"branch_{name}"
         return guard
+
+    def caller_reachable(ctx) -> bool:
+        calling = ctx.msg.calling_id
+        return system_of(calling) != ctx.v.system or bool(lookup(ctx.v.registered, calling))
 
     def to_called(ctx) -> None:
         ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
@@ -378,8 +449,10 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.send("client2", MigrationCommand(partner_system=ctx.arg))
 
     def command_targets(ctx):
-        step = ctx.v.commands + 1
-        return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+        # The primary commands the next move; it knows where the user is from its own
+        # registrations and the notifications (X.1.5).
+        here = dict(ctx.v.bindings).get(mcid("user2", HOME), "")
+        return next_systems(ctx.v.commands, system_of(here) if here else HOME)
 
     def is_primary(ctx) -> bool:
         return ctx.v.system == HOME
@@ -395,8 +468,11 @@ def build(*, make_before_break: bool, calls: bool,
     server_base = Role(
         "MC service server",
         states=["serving"], initial="serving", final=["serving"],
-        variables={"system": Var(str, ""), "registered": Var(frozenset, frozenset()),
-                   "bindings": Var(frozenset, frozenset()), "commands": Var(int, 0)},
+        variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
+                   "registered": Var(frozenset, frozenset()),
+                   "visitors": Var(frozenset, frozenset()), "bindings": Var(frozenset, frozenset()),
+                   "told": Var(frozenset, frozenset()), "latest": Var(frozenset, frozenset()),
+                   "awaiting_ack": Var(frozenset, frozenset()), "commands": Var(int, 0)},
         transitions=[
             Transition(Registration, "serving", None, after=[on_registration],
                        sends=[RegistrationResponse, MigrationNotification],
@@ -405,8 +481,11 @@ def build(*, make_before_break: bool, calls: bool,
                               "registration with the primary MC service ID"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
                        clause="X.1.4.1"),
-            Transition(MigrationNotification, "serving", None, after=[record_binding],
-                       clause="X.1.4.1; X.1.6"),
+            Transition(MigrationNotification, "serving", None, after=[on_notification],
+                       sends=[MigrationNotificationAck], clause="X.1.4.1; X.1.6"),
+            Transition(MigrationNotificationAck, "serving", None, after=[on_ack],
+                       sends=[RegistrationResponse],
+                       clause="X.1.6 (notification=acknowledged; 10.6.3.3 not in our text)"),
             Transition("command_migration", "serving", None,
                        conditions=[is_primary, lambda ctx: ctx.params.permission == "command"],
                        choices=command_targets, after=[command], sends=[MigrationCommand],
@@ -430,10 +509,16 @@ def build(*, make_before_break: bool, calls: bool,
             Transition(pcr, "serving", None, name="reject", conditions=[on("reject")],
                        after=[reject], sends=[PrivateCallReject],
                        clause="X.1.7.1 item 6b (a stale partner MC service ID)"),
-            Transition(PrivateCallAccept, "serving", None, name="relay_accept", after=[to_calling],
+            Transition(PrivateCallAccept, "serving", None, name="relay_accept",
+                       conditions=[caller_reachable], after=[to_calling],
                        sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
-            Transition(PrivateCallReject, "serving", None, name="relay_reject", after=[to_calling],
+            Transition(PrivateCallReject, "serving", None, name="relay_reject",
+                       conditions=[caller_reachable], after=[to_calling],
                        sends=[PrivateCallReject], clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallAccept, "serving", None, name="drop_answer_for_departed_caller",
+                       conditions=[lambda ctx: not caller_reachable(ctx)],
+                       clause="forced: the calling client has de-registered from this MC system, "
+                              "so the answer has nobody to reach (X.1.4.1)"),
     ]
     server = Role(
         "MC service server",
@@ -443,17 +528,17 @@ def build(*, make_before_break: bool, calls: bool,
     )
 
     def issue_token(ctx) -> None:
-        ctx.send(ctx.sender, AccessToken(mc_service_id=mcid(user_of(ctx.msg.primary_id),
-                                                            ctx.v.system)))
+        ctx.send(ctx.sender, AccessToken(mc_service_id=lookup(ctx.v.provisioned,
+                                                              ctx.msg.primary_id)))
 
     idms = Role(
         "IdMS", states=["serving"], initial="serving", final=["serving"],
-        variables={"system": Var(str, "")},
+        variables={"provisioned": Var(frozenset, frozenset())},
         transitions=[Transition(AuthenticationRequest, "serving", None, after=[issue_token],
                                 sends=[AccessToken],
                                 label="validates the user with the primary IdMS certificate "
                                       "and issues an access token",
-                                clause="X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
+                                clause="X.1.3.1; X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
     )
 
     return System(
@@ -462,24 +547,62 @@ def build(*, make_before_break: bool, calls: bool,
             *([Instance("client1", caller, label="MC service client 1")] if calls else []),
             Instance("client2", migrant, label="MC service client 2"),
             *(Instance(SERVER[s], server, label=f"MC service server {s}",
-                       init={"system": s, "registered": frozenset(
-                           {USER1, USER2} if s == HOME else ())}) for s in SYSTEMS),
-            *(Instance(IDMS[s], idms, label=f"IdMS of MC system {s}", init={"system": s})
+                       init={"system": s, "provisioned": PROVISIONED[s],
+                             "registered": frozenset(
+                                 {(USER1, "client1"), (USER2, "client2")} if s == HOME else ())})
               for s in SYSTEMS),
+            *(Instance(IDMS[s], idms, label=f"IdMS of MC system {s}",
+                       init={"provisioned": PROVISIONED[s]}) for s in SYSTEMS),
         ],
         params={
             "permission": Param(permissions, clause="X.1.4; X.1.5",
                                 doc="how migration is permitted"),
             "provisioning": Param(provisionings, clause="X.1.2 items 1-2; X.1.5",
                                   doc="whether migration material is on the UE or downloaded"),
+            "late_call": Param(late_calls, clause="X.1.4.1 (de-registration; no response "
+                                                  "defined)",
+                               doc="whether a client accepts a call that the MC system it has "
+                                   "just sent its de-registration to still delivers"),
+            "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent)",
+                                  doc="whether the partner's notice to the primary is one-way "
+                                      "or acknowledged before the registration completes"),
         },
         final=lambda v: not v.in_flight() and v["client2"].state == "registered",
-        properties=properties(calls),
+        properties=properties(calls, per_permission=len(permissions) > 1,
+                              late_call_explored=len(late_calls) > 1),
     )
 
 
 def always_registered(v) -> bool:
     return bool(v["client2"].registered_at)
+
+
+def registered_with_token_id(v) -> bool:
+    """X.1.6: the MC service ID the client uses at a partner is the one its access token
+    holds, and every server that has it registered holds it under the ID of that system."""
+    c2 = v["client2"]
+    if c2.state == "registered" and c2.serving != HOME and c2.current_id != c2.token_id:
+        return False
+    for s in SYSTEMS:
+        for mc_id, who in v[SERVER[s]].registered:
+            if who == "client2" and system_of(mc_id) != s:
+                return False
+    return True
+
+
+def registrations_match_client(v) -> bool:
+    """When nothing about registration is in flight, the servers that have user 2
+    registered are exactly those the client believes it is registered at."""
+    if v.in_flight(Registration) or v.in_flight(Deregistration) or v.in_flight(RegistrationResponse):
+        return True
+    holders = {s for s in SYSTEMS for _, who in v[SERVER[s]].registered if who == "client2"}
+    return holders == set(v["client2"].registered_at)
+
+
+def completed(name: str):
+    def witness(v) -> bool:
+        return name in v["client2"].completed
+    return witness
 
 
 def chain(name: str):
@@ -488,16 +611,36 @@ def chain(name: str):
     return witness
 
 
-def properties(calls: bool) -> list:
+def properties(calls: bool, per_permission: bool, late_call_explored: bool) -> list:
     lifecycle = [
         always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
                doc="the primary always knows the current MC service ID of its migrated user"),
         always("always-registered", always_registered, clause="X.1.4.1 (make-before-break)",
-               doc="user 2 is registered in some MC system at every moment"),
+               doc="user 2 is registered in some MC system at every moment",
+               finding="documented trade-off (X.1.4.1, X.1.7.4: break-before-make leaves a gap)"),
+        always("registered-with-token-id", registered_with_token_id, clause="X.1.6",
+               doc="the client uses the MC service ID of its access token, and servers "
+                   "register it under their own system's ID"),
+        always("registrations-match-client", registrations_match_client, clause="X.1.4.1; X.1.6",
+               doc="quiescent: servers hold user 2's registration exactly where the client "
+                   "believes it is registered"),
         *(sometimes(f"chain-{name}-completes", chain(name), clause="X.1.7.4 NOTE; 10.16.3.2")
           for name in ("primary-to-partner", "partner-to-partner", "partner-to-primary")),
+        *(sometimes(f"migration-{name.replace('+', '-with-')}-completes", completed(name),
+                    clause=clause, doc=f"a migration permitted by {name.replace('+', ' with ')} "
+                                       "material ends registered at the new MC system")
+          for name, clause in (("command", "X.1.2 item 3a; X.1.5"),
+                               ("explicit", "X.1.2 item 3b(i); X.1.5"),
+                               ("implicit", "X.1.2 item 3b(ii); X.1.5"),
+                               ("implicit+download", "X.1.2 item 2; X.1.5"))
+          if per_permission),
     ]
     addressing = [
+        *([sometimes("call-accepted-after-deregistration-sent",
+                     lambda v: v["client2"].accepted_late and v["client1"].state == "connected",
+                     clause="X.1.4.1 (late_call=accept)",
+                     doc="user 2 answers a call the system it is leaving still delivers")]
+          if late_call_explored else []),
         always("cached-call-connects",
                lambda v: not (v["client1"].state == "failed" and v["client1"].used_cache),
                clause="X.1.7.1 items 6a-6b",
@@ -512,18 +655,22 @@ def properties(calls: bool) -> list:
 
 
 model = Model("migration_lifecycle", clause="X.1.2 - X.1.7", doc=__doc__)
-model.add_variant("break_before_make", lambda: build(make_before_break=False, calls=True),
+model.add_variant("break_before_make", lambda: build(make_before_break=False, calls=True,
+                                                     notifications=("one_way",)),
                   doc="de-register from the old MC system before authenticating at the new one; "
-                      "addressing while migrated",
+                      "addressing while migrated (one-way notification)",
                   expect={"always-registered": "violated", "primary-binding-fresh": "violated",
                           "cached-call-connects": "violated"})
-model.add_variant("make_before_break", lambda: build(make_before_break=True, calls=True),
+model.add_variant("make_before_break", lambda: build(make_before_break=True, calls=True,
+                                                     notifications=("one_way",),
+                                                     late_calls=("refuse", "accept")),
                   doc="X.1.4.1: register at the new MC system before de-registering from the old; "
-                      "addressing while migrated",
+                      "addressing while migrated; explores late_call (one-way notification)",
                   expect={"primary-binding-fresh": "violated", "cached-call-connects": "violated"})
 model.add_variant("permission_and_provisioning",
                   lambda: build(make_before_break=False, calls=False,
                                 permissions=("command", "explicit", "implicit"),
-                                provisionings=("pre_provisioned", "download")),
-                  doc="every means of permission and of provisioning (X.1.2 - X.1.5), without calls",
+                                provisionings=("pre_provisioned", "download"), fixed_chain=False),
+                  doc="every means of permission and of provisioning (X.1.2 - X.1.5), migrating "
+                      "to any other MC system each time, without calls",
                   expect={"always-registered": "violated", "primary-binding-fresh": "violated"})

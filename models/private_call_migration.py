@@ -1,9 +1,7 @@
 """Migration during an ongoing private communication (TS 23.280 clause 10.16.3).
 
 MC service client 1 (user 1, primary MC system A) is in a private call with MC service
-client 2 (user 2, served by A) and migrates three times, A to B to C and back to A: the
-three kinds of migration 10.16.3.2 supports (primary to partner, partner to partner,
-partner to primary). Each time it
+client 2 (user 2, served by A) and migrates up to three times. Each time it
   1. releases the private call towards client 2 and marks it suspended (step 1),
   then de-registers and registers at the other MC system (NOTE 1: not shown in the
   spec's figure, modelled so that the steps interleave with it),
@@ -11,14 +9,34 @@ partner to primary). Each time it
      partner MC system from that system's CMS (step 2; not on return to the primary MC
      system, whose profile the client remembers, X.1.7),
   3. initiates a new private call towards client 2 because the call is marked suspended
-     (step 3).
+     (step 3), carrying its primary MC service ID when migrated (X.1.7.3).
 MC service client 3 (user 3, served by A) makes one private call to client 2, which can
-arrive while client 2 waits for the call to resume: NOTE 3 leaves that to the receiving
-client ("could include rejecting"). The parameter note3_policy makes the choice:
-  - reject: client 2 rejects calls while the private call with client 1 is suspended;
-  - accept: client 2 takes the new call (and so is busy when the resumption arrives).
+arrive while client 2 waits for the call to resume (NOTE 3).
 
-Variants: as_published explores both choices; note3_reject pins "reject".
+Assumptions
+- Network: FIFO per sender-receiver pair, no loss, no duplication; MC systems A, B and C
+  are interconnected (a server forwards signalling for another system's ID to it).
+- Atomic steps: one instance takes one message or one event. Release (step 1) and
+  migration are separate steps of client 1, so a release can still be in flight when the
+  client has migrated.
+- Bounds: three migrations, one call by client 3. Three migrations cover every kind of
+  10.16.3.2's first paragraph (primary to partner, partner to partner, partner to primary);
+  the findings need at most one migration, so more would add states, not behaviour.
+- IDs: opaque (see _mc.py); servers find a client by its registration, client 2 recognises
+  the resumed call by the primary MC service ID it carries (X.1.7.3), not by parsing.
+- Left out: media, floor control, local call restrictions (NOTE 2), the migration
+  notification to the primary (10.16.3 does not use it: client 2 stays at A), and the
+  indication to the user of a successful migration (last sentence: optional, no signalling).
+
+Silent choices, each a parameter every variant explores unless it pins it:
+- release_ack (10.16.3.2 step 1 does not say whether the release completes before the
+  client migrates): "none" (the release is sent and the client moves on) or
+  "acknowledged" (TS 23.379's release response arrives before the client migrates);
+- suspension_indication (step 1 carries no indication, yet NOTE 3 presumes client 2 knows
+  the call will resume): "absent" (client 2 sees an ordinary release) or "present" (the
+  release says the call is suspended);
+- note3_policy (NOTE 3: out of scope, "could include rejecting"): what client 2 does with
+  another private call while it knows a call is suspended: "reject" or "accept".
 """
 
 from __future__ import annotations
@@ -29,6 +47,7 @@ from _mc import (
     SERVER,
     SYSTEMS,
     CallRelease,
+    CallReleaseResponse,
     Deregistration,
     PrivateCallAccept,
     PrivateCallReject,
@@ -37,43 +56,80 @@ from _mc import (
     RegistrationResponse,
     UserProfileRequest,
     UserProfileResponse,
+    lookup,
     mcid,
+    provisioning,
     system_of,
-    user_of,
 )
 
-from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
+from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes, step
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
-CLIENT = {"user1": "client1", "user2": "client2", "user3": "client3"}
 HOME = "A"  # the primary MC system of every user here
-USER2 = mcid("user2", "A")
-KIND = {("A", "B"): "primary to partner", ("B", "C"): "partner to partner",
-        ("C", "A"): "partner to primary"}
+USERS = {"user1": HOME, "user2": HOME, "user3": HOME}
+PROVISIONED = provisioning(USERS)
+USER1, USER2, USER3 = mcid("user1", HOME), mcid("user2", HOME), mcid("user3", HOME)
+MAX_MIGRATIONS = 3
+KINDS = ("primary to partner", "partner to partner", "partner to primary")
+
+
+def kind_of(here: str, there: str) -> str:
+    if here == HOME:
+        return KINDS[0]
+    return KINDS[2] if there == HOME else KINDS[1]
 
 
 # -- MC service client 1, with its configuration management client --------------------------
-def can_migrate(ctx) -> bool:
-    return ctx.v.migrations + 1 < len(MIGRATION_CHAIN)
+def may_migrate(ctx) -> bool:
+    return ctx.v.migrations < MAX_MIGRATIONS
 
 
-def release_and_migrate(ctx) -> None:
-    here = MIGRATION_CHAIN[ctx.v.migrations]
-    there = MIGRATION_CHAIN[ctx.v.migrations + 1]
-    ctx.v.migrations += 1
+def release_for_migration(ctx) -> None:
     ctx.v.suspended = True
-    ctx.v.resumptions = 0
-    ctx.send(SERVER[here], CallRelease(calling_id=ctx.v.my_id, called_id=USER2))
-    ctx.send(SERVER[here], Deregistration(mc_service_id=ctx.v.my_id))
-    ctx.send(SERVER[there], Registration(primary_id=mcid("user1", HOME)))
+    indication = True if ctx.params.suspension_indication == "present" else None
+    ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.my_id, called_id=USER2,
+                                                suspension=indication))
+
+
+def acknowledged(ctx) -> bool:
+    return ctx.params.release_ack == "acknowledged"
+
+
+def unacknowledged(ctx) -> bool:
+    return not acknowledged(ctx)
+
+
+def next_systems(fixed_chain: bool):
+    def choose(ctx) -> list[str]:
+        if fixed_chain:
+            step = ctx.v.migrations + 1
+            return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+        return [s for s in SYSTEMS if s != ctx.v.serving]
+    choose.__name__ = "next_system_in_chain" if fixed_chain else "any_other_system"
+    return choose
+
+
+def migrate(ctx) -> None:
+    ctx.v.migrations += 1
+    ctx.v.last_kind = kind_of(ctx.v.serving, ctx.arg)
+    ctx.v.pending = ctx.arg
+    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
 
 
 def registered(ctx) -> None:
     ctx.v.my_id = ctx.msg.mc_service_id
+    ctx.v.serving = ctx.v.pending
+    if ctx.v.serving == HOME:
+        ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
+
+
+def got_profile(ctx) -> None:
+    ctx.v.profile = ctx.v.serving
 
 
 def at_partner(ctx) -> bool:
-    return system_of(ctx.msg.mc_service_id) != HOME
+    return ctx.v.pending != HOME
 
 
 def at_primary(ctx) -> bool:
@@ -82,70 +138,98 @@ def at_primary(ctx) -> bool:
 
 def retrieve_profile(ctx) -> None:
     registered(ctx)
-    ctx.send(CMS[system_of(ctx.v.my_id)], UserProfileRequest(mc_service_id=ctx.v.my_id))
+    ctx.send(CMS[ctx.v.serving], UserProfileRequest(mc_service_id=ctx.v.my_id))
 
 
 def resume_call(ctx) -> None:
     ctx.v.resumptions += 1
-    ctx.send(SERVER[system_of(ctx.v.my_id)],
+    ctx.send(SERVER[ctx.v.serving],
              PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2,
-                                calling_primary_id=mcid("user1", HOME)))
+                                calling_primary_id=USER1 if ctx.v.serving != HOME else None))
 
 
 def resumed(ctx) -> None:
     ctx.v.suspended = False
-    ctx.v.resumed_after = (*ctx.v.resumed_after, ctx.v.migrations)
+    ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
 
 
-MIGRATING_CLIENT = Role(
-    "migrating MC service client",
-    states=["in_call", "registering", "retrieving_profile", "ready", "resuming", "call_lost"],
-    initial="in_call",
-    final=["in_call", "call_lost"],
-    variables={"my_id": Var(str, mcid("user1", HOME)), "migrations": Var(int, 0),
-               "suspended": Var(bool, False), "resumptions": Var(int, 0),
-               "resumed_after": Var(tuple, ())},
-    transitions=[
-        Transition("migrate", "in_call", "registering", conditions=[can_migrate],
-                   after=[release_and_migrate],
-                   sends=[CallRelease, Deregistration, Registration], environment=True,
-                   label="detects the need to change MC system; releases the private call, "
-                         "marks it suspended, and registers at the other MC system",
-                   clause="10.16.3.2 pre-condition 2 and step 1 (NOTE 1: registration)"),
-        Transition(RegistrationResponse, "registering", "retrieving_profile",
-                   name="registered_at_partner", conditions=[at_partner],
-                   after=[retrieve_profile], sends=[UserProfileRequest],
-                   label="registered; the configuration management client retrieves the "
-                         "partner's user profile", clause="10.16.3.2 step 2; X.1.6"),
-        Transition(RegistrationResponse, "registering", "ready", name="registered_at_primary",
-                   conditions=[at_primary], after=[registered],
-                   clause="X.1.7 (the primary MC system's profile is remembered)"),
-        Transition(UserProfileResponse, "retrieving_profile", "ready",
-                   clause="10.16.3.2 step 2; 10.1.4.3.2"),
-        Transition("resume_call", "ready", "resuming", after=[resume_call],
-                   sends=[PrivateCallRequest],
-                   label="initiates a new private call because the call is marked suspended",
-                   clause="10.16.3.2 step 3; X.1.7.3 (both MC service IDs)"),
-        Transition(PrivateCallAccept, "resuming", "in_call", after=[resumed],
-                   clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1"),
-        Transition(PrivateCallReject, "resuming", "call_lost",
-                   label="the new private call is refused; the suspended call is lost",
-                   clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
-    ],
-)
+def build_migrating_client(fixed_chain: bool) -> Role:
+    return Role(
+        "migrating MC service client",
+        states=["in_call", "releasing", "released", "registering", "retrieving_profile",
+                "ready", "resuming", "call_lost"],
+        initial="in_call",
+        final=["in_call", "call_lost"],
+        variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
+                   "migrations": Var(int, 0), "last_kind": Var(str, ""),
+                   "suspended": Var(bool, False), "resumptions": Var(int, 0),
+                   "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
+                   "resumed_after": Var(frozenset, frozenset())},
+        transitions=[
+            Transition("release_for_migration", "in_call", "releasing",
+                       conditions=[may_migrate, acknowledged], after=[release_for_migration],
+                       sends=[CallRelease], environment=True,
+                       label="detects the need to change MC system; releases the private call "
+                             "and marks it suspended (waits for the release response)",
+                       clause="10.16.3.2 pre-condition 2 and step 1 (release_ack=acknowledged)"),
+            Transition("release_for_migration_unacknowledged", "in_call", "released",
+                       conditions=[may_migrate, unacknowledged], after=[release_for_migration],
+                       sends=[CallRelease], environment=True,
+                       label="detects the need to change MC system; releases the private call "
+                             "and marks it suspended",
+                       clause="10.16.3.2 pre-condition 2 and step 1 (release_ack=none)"),
+            Transition(CallReleaseResponse, "releasing", "released",
+                       clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)"),
+            Transition("migrate", "released", "registering", choices=next_systems(fixed_chain),
+                       after=[migrate], sends=[Deregistration, Registration],
+                       label="de-registers and registers at the other MC system",
+                       clause="10.16.3.2 first paragraph and NOTE 1; X.1.7.4 NOTE"),
+            Transition(RegistrationResponse, "registering", "retrieving_profile",
+                       name="registered_at_partner", conditions=[at_partner],
+                       after=[retrieve_profile], sends=[UserProfileRequest],
+                       label="registered; the configuration management client retrieves the "
+                             "partner's user profile", clause="10.16.3.2 step 2; X.1.6"),
+            Transition(RegistrationResponse, "registering", "ready", name="registered_at_primary",
+                       conditions=[at_primary], after=[registered],
+                       clause="X.1.7 (the primary MC system's profile is remembered)"),
+            Transition(UserProfileResponse, "retrieving_profile", "ready", after=[got_profile],
+                       clause="10.16.3.2 step 2; 10.1.4.3.2"),
+            Transition("resume_call", "ready", "resuming", after=[resume_call],
+                       sends=[PrivateCallRequest],
+                       label="initiates a new private call because the call is marked suspended",
+                       clause="10.16.3.2 step 3; X.1.7.3 (both MC service IDs)"),
+            Transition(PrivateCallAccept, "resuming", "in_call", after=[resumed],
+                       clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallReject, "resuming", "call_lost",
+                       label="the new private call is refused; the suspended call is lost",
+                       clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
+        ],
+    )
 
 
 # -- MC service client 2: the other party of the private call ------------------------------
-def release_is_for_migration(ctx) -> bool:
-    return ctx.msg.called_id == USER2
-
-
-def from_user1(ctx) -> bool:
-    return user_of(ctx.msg.calling_id) == "user1"
+def from_peer(ctx) -> bool:
+    """The resumed call is recognised by the primary MC service ID it carries (X.1.7.3),
+    or by the caller's own ID when the caller is at home."""
+    return ctx.v.peer in (ctx.msg.calling_id, ctx.msg.calling_primary_id)
 
 
 def from_other(ctx) -> bool:
-    return not from_user1(ctx)
+    return not from_peer(ctx)
+
+
+def release_says_suspended(ctx) -> bool:
+    return ctx.msg.suspension is True
+
+
+def ordinary_release(ctx) -> bool:
+    return not release_says_suspended(ctx)
+
+
+def answer_release(ctx) -> None:
+    if ctx.params.release_ack == "acknowledged":
+        ctx.send(ctx.sender, CallReleaseResponse(calling_id=ctx.msg.calling_id,
+                                                 called_id=ctx.msg.called_id))
 
 
 def policy(choice: str):
@@ -163,22 +247,36 @@ def answer(accepted: bool, cause: str = ""):
         else:
             ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                    called_id=ctx.msg.called_id, cause=cause))
-    action.__name__ = "accept" if accepted else f"reject_{cause}"
+    action.__name__ = "accept" if accepted else f"reject_{cause.replace(' ', '_')}"
     return action
 
 
 PCR = PrivateCallRequest
 PEER = Role(
     "MC service client",
-    states=["in_call", "awaiting_resumption", "in_other_call"],
+    states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
     initial="in_call",
-    final=["in_call", "awaiting_resumption", "in_other_call"],
+    final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
+    variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party")},
     transitions=[
-        Transition(CallRelease, "in_call", "awaiting_resumption",
-                   clause="10.16.3.2 step 1 (the call is released towards client 2)"),
+        Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
+                   conditions=[release_says_suspended], after=[answer_release],
+                   sends=[CallReleaseResponse],
+                   clause="10.16.3.2 step 1 (suspension_indication=present); NOTE 3"),
+        Transition(CallRelease, "in_call", "idle", name="release_ordinary",
+                   conditions=[ordinary_release], after=[answer_release],
+                   sends=[CallReleaseResponse],
+                   clause="10.16.3.2 step 1 (suspension_indication=absent: an ordinary "
+                          "release, TS 23.379 10.7.2.1.3)"),
         Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
-                   conditions=[from_user1], after=[answer(True)], sends=[PrivateCallAccept],
-                   clause="10.16.3.2 step 3"),
+                   conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
+                   clause="10.16.3.2 step 3; X.1.7.3"),
+        Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
+                   conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
+                   clause="10.16.3.2 step 3 (seen as a new call); TS 23.379 10.7.2.1.1"),
+        Transition(PCR, "idle", "in_other_call", name="accept_other_call",
+                   conditions=[from_other], after=[answer(True)], sends=[PrivateCallAccept],
+                   clause="TS 23.379 10.7.2.1.1"),
         Transition(PCR, ["in_call", "in_other_call"], None, name="reject_busy",
                    after=[answer(False, "busy")], sends=[PrivateCallReject],
                    clause="TS 23.379 10.7.2.1.1 (called party busy)"),
@@ -189,13 +287,16 @@ PEER = Role(
         Transition(PCR, "awaiting_resumption", "in_other_call", name="note3_accept_new_call",
                    conditions=[from_other, policy("accept")], after=[answer(True)],
                    sends=[PrivateCallAccept], clause="10.16.3.2 NOTE 3 (note3_policy=accept)"),
+        Transition("other_call_ends", "in_other_call", "idle", environment=True,
+                   label="the other private call ends",
+                   clause="TS 23.379 10.7.2.1.3 (release of the other call)"),
     ],
 )
 
 
 # -- MC service client 3: another caller (NOTE 3) --------------------------------------------
 def call_user2(ctx) -> None:
-    ctx.send("serverA", PrivateCallRequest(calling_id=mcid("user3", HOME), called_id=USER2))
+    ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER2))
 
 
 OTHER_CALLER = Role(
@@ -213,25 +314,31 @@ OTHER_CALLER = Role(
 
 
 # -- MC service servers A, B, C and the partners' CMSs -------------------------------------
-def towards(mc_service_id: str, system: str) -> str:
-    """Where a server sends signalling for an MC service ID: its client when served here,
-    else the MC system that assigned the ID (interconnected MC systems)."""
+def towards(ctx, mc_service_id: str) -> str:
+    """Where a server sends signalling for an MC service ID: the client registered with
+    it here, else the MC system that assigned it (interconnected MC systems)."""
     owner = system_of(mc_service_id)
-    return CLIENT[user_of(mc_service_id)] if owner == system else SERVER[owner]
+    if owner != ctx.v.system:
+        return SERVER[owner]
+    return lookup(ctx.v.registered, mc_service_id)
 
 
 def route_to_called(ctx) -> None:
-    ctx.send(towards(ctx.msg.called_id, ctx.v.system), ctx.msg)
+    ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
 
 
 def route_to_calling(ctx) -> None:
-    ctx.send(towards(ctx.msg.calling_id, ctx.v.system), ctx.msg)
+    ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
 
 
 def on_registration(ctx) -> None:
-    primary = ctx.msg.primary_id
-    assigned = primary if ctx.v.system == HOME else mcid(user_of(primary), ctx.v.system)
+    assigned = lookup(ctx.v.provisioned, ctx.msg.primary_id)
+    ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
     ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
+
+
+def on_deregistration(ctx) -> None:
+    ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
 
 SERVER_ROLE = Role(
@@ -239,15 +346,21 @@ SERVER_ROLE = Role(
     states=["serving"],
     initial="serving",
     final=["serving"],
-    variables={"system": Var(str, "")},
+    variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
+               "registered": Var(frozenset, frozenset())},
     transitions=[
         Transition(Registration, "serving", None, after=[on_registration],
-                   sends=[RegistrationResponse], clause="X.1.6 (registration at the MC system)"),
-        Transition(Deregistration, "serving", None, clause="X.1.4.1 (de-registration)"),
+                   sends=[RegistrationResponse],
+                   clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
+        Transition(Deregistration, "serving", None, after=[on_deregistration],
+                   clause="X.1.4.1 (de-registration)"),
         Transition(PCR, "serving", None, after=[route_to_called], sends=[PCR],
                    clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
         Transition(CallRelease, "serving", None, after=[route_to_called], sends=[CallRelease],
                    clause="10.16.3.2 step 1"),
+        Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
+                   sends=[CallReleaseResponse],
+                   clause="TS 23.379 10.7.2.1.3"),
         Transition(PrivateCallAccept, "serving", None, after=[route_to_calling],
                    sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
         Transition(PrivateCallReject, "serving", None, after=[route_to_calling],
@@ -269,68 +382,141 @@ CMS_ROLE = Role(
 
 # -- properties ----------------------------------------------------------------------------
 def resumed_at_most_once(v) -> bool:
-    return v["client1"].resumptions <= 1
+    return v["client1"].resumptions <= v["client1"].migrations
 
 
 def suspended_call_not_lost(v) -> bool:
     return v["client1"].state != "call_lost"
 
 
-def note3_does_not_block(v) -> bool:
-    return not (v["client1"].state == "call_lost" and v["client2"].state == "in_other_call")
+def refused_resumption(key, before) -> bool:
+    """The step in which client 2 refuses the re-initiated call of client 1."""
+    return (key.actor == "client2" and key.transition != "accept_resumed_call"
+            and isinstance(key.message, PCR) and before["client2"].peer in (
+                key.message.calling_id, key.message.calling_primary_id)
+            and before["client1"].state == "resuming")
 
 
-def resumed_after(kind_index: int):
+def release_not_overtaken(before, key, after) -> bool:
+    return not (refused_resumption(key, before) and before["client2"].state == "in_call")
+
+
+def note3_does_not_block(before, key, after) -> bool:
+    return not (refused_resumption(key, before) and before["client2"].state == "in_other_call")
+
+
+def profile_before_new_call(before, key, after) -> bool:
+    """Step 3 comes after step 2: the new call is made with the profile of the MC system
+    the client is in."""
+    c1 = before["client1"]
+    return key.transition != "resume_call" or c1.profile == c1.serving
+
+
+def waits_only_when_told(v) -> bool:
+    return v["client2"].state != "awaiting_resumption" or \
+        v.params.suspension_indication == "present"
+
+
+def registration_consistent(v) -> bool:
+    """When client 1 is settled (not between de-registration and registration) and no
+    registration is in flight, exactly one server has it registered, under the MC service
+    ID the client uses."""
+    c1 = v["client1"]
+    if c1.state in ("registering",) or v.in_flight(Registration) or v.in_flight(Deregistration):
+        return True
+    holders = [(s, mc_id) for s in SYSTEMS for mc_id, who in v[SERVER[s]].registered
+               if who == "client1"]
+    return holders == [(c1.serving, c1.my_id)]
+
+
+def resumed_after(kind: str):
     def witness(v) -> bool:
-        return kind_index in v["client1"].resumed_after
+        return kind in v["client1"].resumed_after
     return witness
 
 
-def witness_name(k: int) -> str:
-    kind = KIND[MIGRATION_CHAIN[k - 1], MIGRATION_CHAIN[k]]
-    return "call-resumed-" + kind.replace(" ", "-")
+def other_call_while_suspended(v) -> bool:
+    return v["client3"].state == "connected" and v["client1"].suspended
 
 
-def build(note3_choices: tuple[str, ...]) -> System:
+def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "acknowledged"),
+          suspension: tuple[str, ...] = ("absent", "present"),
+          note3: tuple[str, ...] = ("reject", "accept")) -> System:
     return System(
         "private_call_migration",
         instances=[
-            Instance("client1", MIGRATING_CLIENT, label="MC service client 1"),
+            Instance("client1", build_migrating_client(fixed_chain), label="MC service client 1"),
             Instance("client2", PEER, label="MC service client 2"),
             Instance("client3", OTHER_CALLER, label="MC service client 3"),
             *(Instance(SERVER[s], SERVER_ROLE, label=f"MC service server {s}",
-                       init={"system": s}) for s in SYSTEMS),
+                       init={"system": s, "provisioned": PROVISIONED[s],
+                             "registered": frozenset(
+                                 (mcid(u, s), f"client{u[-1]}") for u in USERS) if s == HOME
+                             else frozenset()}) for s in SYSTEMS),
             *(Instance(CMS[s], CMS_ROLE, label=f"CMS of MC system {s}") for s in CMS),
         ],
-        params={"note3_policy": Param(note3_choices, clause="10.16.3.2 NOTE 3",
-                                      doc="what client 2 does with another private call "
-                                          "request before the call has resumed")},
+        params={
+            "release_ack": Param(release_ack, clause="10.16.3.2 step 1 (silent)",
+                                 doc="whether the release completes (TS 23.379 release "
+                                     "response) before the client migrates"),
+            "suspension_indication": Param(suspension, clause="10.16.3.2 step 1; NOTE 3",
+                                           doc="whether the release tells client 2 that the "
+                                               "call is suspended (NOTE 3 presumes it knows)"),
+            "note3_policy": Param(note3, clause="10.16.3.2 NOTE 3",
+                                  doc="what client 2 does with another private call request "
+                                      "before the call has resumed"),
+        },
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.suspended_call_resumed_or_released(),
             always("suspended-call-resumed-once", resumed_at_most_once, clause="10.16.3.2 step 3",
-                   doc="a suspended private call is re-initiated at most once"),
+                   doc="a suspended private call is re-initiated at most once per migration"),
             always("suspended-call-not-lost", suspended_call_not_lost,
-                   clause="10.16.3.1; 10.16.3.2 step 3 and NOTE 3",
-                   doc="the re-initiated private call is not refused"),
-            always("note3-does-not-block-resumption", note3_does_not_block,
-                   clause="10.16.3.2 NOTE 3",
-                   doc="the suspended call is not lost because client 2 took another call"),
-            *(sometimes(witness_name(k), resumed_after(k),
-                        clause="10.16.3.2 (primary to partner, partner to partner, "
-                               "partner to primary)")
-              for k in (1, 2, 3)),
-            sometimes("note3-call-connects", lambda v: v["client3"].state == "connected",
-                      clause="10.16.3.2 NOTE 3"),
+                   clause="10.16.3.1; 10.16.3.2 pre-condition 1; 10.16.3.2 step 3 and NOTE 3",
+                   doc="the re-initiated private call is not refused, whatever the cause"),
+            step("release-not-overtaken", release_not_overtaken,
+                 clause="10.16.3.2 steps 1 and 3",
+                 doc="client 2 never refuses the re-initiated call because the release of "
+                     "step 1 has not reached it yet"),
+            step("other-call-does-not-block-resumption", note3_does_not_block,
+                 clause="10.16.3.2 NOTE 3",
+                 doc="client 2 never refuses the re-initiated call because it took another call "
+                     "in the meantime"),
+            step("profile-before-new-call", profile_before_new_call,
+                 clause="10.16.3.2 steps 2-3",
+                 doc="the new private call is initiated with the user profile of the MC system "
+                     "the client is in"),
+            always("client2-waits-only-when-told", waits_only_when_told,
+                   clause="10.16.3.2 step 1; NOTE 3",
+                   doc="client 2 waits for a resumption only when the release said the call "
+                       "is suspended"),
+            always("registration-consistent", registration_consistent,
+                   clause="X.1.4.1; 10.16.3.2 NOTE 1",
+                   doc="a settled client 1 is registered at exactly one server, under the ID "
+                       "it uses"),
+            *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
+                        clause=f"10.16.3.2 first paragraph ({k})") for k in KINDS),
+            sometimes("other-call-connects-while-suspended", other_call_while_suspended,
+                      clause="10.16.3.2 NOTE 3",
+                      doc="client 3's call connects while client 1's call is suspended"),
         ],
     )
 
 
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
-model.add_variant("as_published", lambda: build(("reject", "accept")),
-                  doc="NOTE 3 left to the receiving client: both choices explored",
+model.add_variant("as_published", lambda: build(),
+                  doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
                   expect={"suspended-call-not-lost": "violated",
-                          "note3-does-not-block-resumption": "violated"})
-model.add_variant("note3_reject", lambda: build(("reject",)),
-                  doc="client 2 rejects other calls until the private call has resumed",
-                  expect={"suspended-call-not-lost": "violated", "note3-call-connects": "never"})
+                          "release-not-overtaken": "violated",
+                          "other-call-does-not-block-resumption": "violated"})
+model.add_variant("free_chain", lambda: build(fixed_chain=False),
+                  doc="as published, migrating to any other MC system each time (revisits)",
+                  expect={"suspended-call-not-lost": "violated",
+                          "release-not-overtaken": "violated",
+                          "other-call-does-not-block-resumption": "violated"})
+model.add_variant("fix_release_then_migrate",
+                  lambda: build(release_ack=("acknowledged",), suspension=("present",)),
+                  doc="candidate fix: step 1 completes the release (response) before the client "
+                      "migrates, and says that the call is suspended; NOTE 3 left open",
+                  expect={"suspended-call-not-lost": "violated",
+                          "other-call-does-not-block-resumption": "violated"})

@@ -3,32 +3,55 @@ and as CRs 001 (KMS URI in the redirection) and 000 (same-system check, redirect
 indication, NOTE 2 re-check) change it.
 
 Three MC systems: A is the primary MC system of users 1 and 2, C of user 3; B and C are
-partner MC systems of user 2. MC service user 2 migrates up to three times, A to B to C
-and back to A: one migration of each kind of X.1.7.4's NOTE (break-before-make:
-de-registration, then registration; the new partner informs A with its own message,
-X.1.6). MC service user 1 makes a protected private call to user 2 by its primary MC
-service ID; after a rejection for a redirected ID it re-initiates with the primary ID
-(X.1.7.1 item 6b). MC service user 3, of MC system C, calls user 2 by its primary ID too.
-Calls by a cached partner ID (item 6a) are in migration_lifecycle.py. Messages travel
-asynchronously over FIFO channels, so every interleaving of notifications, registrations
-and call set-up is explored.
+partner MC systems of user 2. MC service user 2 migrates (break-before-make:
+de-registration, then registration; the new partner informs A, X.1.6). MC service user 1
+calls user 2 by its primary MC service ID, follows redirections (steps 3-4), caches the
+migrated ID (X.1.7.1 item 6a), may call again by the cached ID (NOTE 2's "subsequent
+calls"), and after a rejection re-initiates with the primary ID (item 6b). MC service
+user 3, of MC system C, calls user 2 by its primary ID (the foreign caller of CR 000).
 
-Variants
-- base: as published (CR 001's "before" text): no KMS URI in the redirection, the check
-  for every caller, no indication.
-- cr_kms_uri: CR 001: the optional KMS URI element, filled in because calls are protected;
-  a client without it does the KMS lookup of TS 33.180 (table NOTE).
-- cr_migration_indication: CR 000: the check only when caller and called party belong to
-  the same MC system; the re-initiated call carries the indication; NOTE 2: a server that
-  receives it for a migrated ID that was updated or removed redirects again.
-- cr_both: both CRs.
+Assumptions
+- Network: FIFO per sender-receiver pair, no loss, no duplication. A, B and C are
+  interconnected: a server forwards signalling for another system's ID to that system, and
+  a response goes back the way the request came.
+- Atomic steps: a server handles one request per step; client 2 de-registers and sends its
+  new registration in one step (break-before-make, X.1.7.4).
+- Bounds: user 2 migrates at most `max_migrations` times (the fixed chain A, B, C, A has one
+  migration of each kind of X.1.7.4's NOTE; free_chain variants let it go to any other
+  system). A caller follows at most three redirections and re-initiates with the primary
+  ID once: a loop shows at the second redirection to the same ID, before the bound.
+- IDs: opaque (see _mc.py). Server A recognises a partner ID only because a partner told
+  it (X.1.6); a partner finds the primary ID of a visitor in the table it stored at
+  registration (X.1.6); a server finds a client by its registration.
+- Left out: media, floor control, the KMS's own security procedures (a lookup returns the
+  URI of the ID's domain), and explicit/commanded permission (migration_lifecycle.py).
+- Pinned here, explored elsewhere: a client that has sent its de-registration refuses
+  calls the old system still delivers (late_call=refuse; migration_lifecycle.py explores
+  accepting them). A server that has de-registered the user does not deliver to it.
+- Forced, not chosen: with CR 001 the KMS URI is always in the redirection, because every
+  call here is protected and CR 001's summary returns it "if the end-to-end encryption is
+  required" (the element is optional only for unprotected calls). Calls are protected
+  because that is the case the Editor's note and CR 001 are about.
 
-Where the spec is silent, a parameter makes the choice and every choice is explored:
-- departed_policy (10.16.5.3, X.1.7.1 6b silent): what a partner does with a call for a
-  user who has left it: "reject" or "redirect_to_primary".
-- kms_without_uri (10.16.5.3 Editor's note, FFS in the texts without CR 001's NOTE):
-  whether a client without the target's KMS URI does the TS 33.180 lookup ("lookup") or
-  sets the call up anyway ("none").
+Silent choices (parameters; every variant explores those it does not pin):
+- notification (pre-condition 3 refers to clause 10.6.3.3 of TS 23.379, which is not in our
+  text): "one_way" (the partner informs the primary and answers the registration at once)
+  or "acknowledged" (registration completes only when the primary has acknowledged);
+- uninformed_primary (pre-condition 3 assumes the primary is informed; silent otherwise): a
+  call for a user who left and of whom no notification has arrived is "reject"ed or
+  "hold"-ed until the notification (or the user's return) arrives;
+- departed_policy (10.16.5.3, X.1.7.1 item 6b silent): a partner with a call for a user who
+  left it "reject"s or redirects to the primary ID ("redirect_to_primary");
+- kms_without_uri (Editor's note: FFS; absent once CR 001's table NOTE prescribes the
+  lookup): a client without the target's KMS URI does the TS 33.180 "lookup" or sets the
+  call up with "none";
+- note2_server (CR 000 NOTE 2 says "the MC service server"; the call by the migrated ID
+  reaches the partner that assigned it, but only the primary holds the status NOTE 2 asks
+  about and can name "another partner MC system"): the re-check is made by the "primary"
+  (the caller's server, on the way out) or by the "partner" (the called ID's server);
+- otherwise (CR 000 step 2: a foreign caller's call "is handled as described in" TS 23.379,
+  which knows no migration): the primary "reject"s it (user 2 is not registered there) or
+  "forward"s it to the partner keeping the addressed ID (X.1.7.1 item 7, X.1.7.2).
 """
 
 from __future__ import annotations
@@ -39,10 +62,12 @@ from _mc import (
     SERVER,
     SYSTEMS,
     USER2_PRIMARY,
+    DepartureNotification,
     Deregistration,
     KmsLookupRequest,
     KmsLookupResponse,
     MigrationNotification,
+    MigrationNotificationAck,
     PrivateCallAccept,
     PrivateCallRedirection,
     PrivateCallReject,
@@ -50,68 +75,86 @@ from _mc import (
     Registration,
     RegistrationResponse,
     kms_uri,
+    lookup,
     mcid,
     primary_binding_fresh,
+    provisioning,
     record_binding,
+    record_return,
     system_of,
-    user_of,
 )
 
-from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
+from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes, step
 
-CLIENT = {"user1": "client1", "user2": "client2", "user3": "client3"}
-HOME = {"user1": "A", "user2": "A", "user3": "C"}
-MAX_MIGRATIONS = 3
-MAX_REDIRECTIONS = 3  # a client gives up after this many (spec silent; bounds the search)
+USERS = {"user1": "A", "user2": "A", "user3": "C"}
+PROVISIONED = provisioning(USERS)
+USER1, USER3 = mcid("user1", "A"), mcid("user3", "C")
+MAX_REDIRECTIONS = 3
+CALLERS = {"client1": USER1, "client3": USER3}
+
+BOTH = {
+    "notification": ("one_way", "acknowledged"),
+    "uninformed_primary": ("reject", "hold"),
+    "departed_policy": ("reject", "redirect_to_primary"),
+    "kms_without_uri": ("lookup", "none"),
+    "note2_server": ("primary", "partner"),
+    "otherwise": ("reject", "forward"),
+}
+PARAM_DOCS = {
+    "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6",
+                     "whether the partner's notice to the primary is one-way or acknowledged "
+                     "before the registration completes"),
+    "uninformed_primary": ("10.16.5.3 pre-condition 3 (assumed, not required)",
+                           "what the primary does with a call for a user who left before any "
+                           "notification arrived"),
+    "departed_policy": ("10.16.5.3; X.1.7.1 item 6b (silent)",
+                        "what a partner does with a call for a user who has left it"),
+    "kms_without_uri": ("10.16.5.3 Editor's note (FFS)",
+                        "whether a client without the target's KMS URI does the TS 33.180 lookup"),
+    "note2_server": ("CR 000 10.16.5.3 NOTE 2 ('the MC service server')",
+                     "which server re-checks a call that carries the redirection indication"),
+    "otherwise": ("CR 000 10.16.5.3 step 2 ('handled as described in TS 23.379')",
+                  "what the primary does with a foreign caller's call for its migrated user"),
+}
 
 
-def build(*, kms_in_redirect: bool, migration_indication: bool,
-          max_migrations: int = MAX_MIGRATIONS, client1_calls: int = 1) -> System:
-    """The system of one variant: the two CRs are independent switches. The bounds are
-    arguments so that tests and benchmarks can scale the model."""
+def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
+          fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
+          sequence_numbers: bool = False, departure_notice: bool = False) -> System:
+    """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
+    fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
+    candidate fix of the notification race, `departure_notice` the candidate fix of the
+    redirection loop (a partner tells the primary that the user left)."""
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
+    indication = True if migration_indication else None
 
     # -- MC service clients 1 and 3: the calling parties ---------------------------------
-    def call(ctx, target: str) -> None:
+    def start(ctx, target: str, indicated: bool | None) -> None:
         ctx.v.calls += 1
         ctx.v.target = target
         ctx.v.redirected_to = ()
+        ctx.v.redirects = 0
+        ctx.v.sent_home = False
         ctx.v.retried_primary = False
-        ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target))
-
-    def call_primary(ctx) -> None:
-        call(ctx, USER2_PRIMARY)
+        ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
+                                                  redirection_indication=indicated))
 
     def may_call(ctx) -> bool:
         return ctx.v.calls < ctx.v.max_calls
 
-    def kms_known(ctx, target: str) -> bool:
-        return system_of(target) in ctx.v.kms
+    def has_cache(ctx) -> bool:
+        return may_call(ctx) and ctx.v.cached != ""
+
+    def call_primary(ctx) -> None:
+        start(ctx, USER2_PRIMARY, None)
+
+    def call_cached(ctx) -> None:
+        start(ctx, ctx.v.cached, indication)
 
     def setup(ctx, target: str) -> None:
-        """Set up the call to `target`, after a KMS lookup where it is needed and done."""
         ctx.v.target = target
-        indication = True if migration_indication else None
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
                                                   redirection_indication=indication))
-
-    def needs_lookup(ctx, target: str) -> bool:
-        if kms_known(ctx, target):
-            return False
-        return kms_prescribed or ctx.params.kms_without_uri == "lookup"
-
-    def follow_redirection(ctx) -> None:
-        new_id = ctx.msg.called_id_migrated
-        ctx.v.redirects += 1
-        ctx.v.redirected_to = (*ctx.v.redirected_to, new_id)
-        ctx.v.cached = new_id if new_id != USER2_PRIMARY else ""
-        if ctx.msg.kms_uri is not None:
-            ctx.v.kms = ctx.v.kms | {system_of(new_id)}
-        if needs_lookup(ctx, new_id):
-            ctx.v.target = new_id
-            ctx.send("kms", KmsLookupRequest(mc_service_id=new_id))
-        else:
-            setup(ctx, new_id)
 
     def redirect_needs_lookup(ctx) -> bool:
         new_id = ctx.msg.called_id_migrated
@@ -119,11 +162,32 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
         return not known and (kms_prescribed or ctx.params.kms_without_uri == "lookup")
 
     def can_follow(ctx) -> bool:
-        return ctx.v.redirects < MAX_REDIRECTIONS
+        return (ctx.v.redirects < MAX_REDIRECTIONS and ctx.msg.called_id_primary == USER2_PRIMARY
+                and ctx.msg.redirection_reason == "migrated")
+
+    def follow_redirection(ctx) -> None:
+        new_id = ctx.msg.called_id_migrated
+        ctx.v.redirects += 1
+        ctx.v.redirected_to = (*ctx.v.redirected_to, new_id)
+        ctx.v.cached = new_id if new_id != ctx.msg.called_id_primary else ""
+        ctx.v.sent_home = ctx.v.sent_home or new_id == ctx.msg.called_id_primary
+        if ctx.msg.kms_uri is not None:
+            ctx.v.kms = ctx.v.kms | {system_of(new_id)}
+        if redirect_needs_lookup(ctx):
+            ctx.v.target = new_id
+            ctx.send("kms", KmsLookupRequest(mc_service_id=new_id))
+        else:
+            setup(ctx, new_id)
 
     def learn_kms(ctx) -> None:
         ctx.v.kms = ctx.v.kms | {system_of(ctx.msg.mc_service_id)}
         setup(ctx, ctx.v.target)
+
+    def may_retry_primary(ctx) -> bool:
+        # X.1.7.1 item 6b: the ID tried is no longer the user's (the partner says it is
+        # not registered there): re-initiate once with the primary MC service ID.
+        return (ctx.v.target != USER2_PRIMARY and not ctx.v.retried_primary
+                and ctx.msg.cause == "not registered")
 
     def retry_primary(ctx) -> None:
         ctx.v.cached = ""
@@ -131,13 +195,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
         ctx.v.target = USER2_PRIMARY
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2_PRIMARY))
 
-    def may_retry_primary(ctx) -> bool:
-        return ctx.v.target != USER2_PRIMARY and not ctx.v.retried_primary
-
-    def cannot_retry(ctx) -> bool:
-        return not may_retry_primary(ctx)
-
-    not_follow = [lambda ctx: not can_follow(ctx)]
     caller = Role(
         "calling MC service client",
         states=["idle", "calling", "awaiting_kms", "connected", "failed"],
@@ -148,17 +205,24 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
             "calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
             "kms": Var(frozenset, frozenset({"A"})), "redirects": Var(int, 0),
             "redirected_to": Var(tuple, ()), "retried_primary": Var(bool, False),
+            "sent_home": Var(bool, False, doc="this call was redirected to the primary ID"),
         },
         transitions=[
-            Transition("call_by_primary_id", "idle", "calling",
+            Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
                        conditions=[may_call], after=[call_primary], sends=[PrivateCallRequest],
                        environment=True, label="calls user 2 by its primary MC service ID",
-                       clause="10.16.5.3 step 1"),
+                       clause="10.16.5.3 step 1; X.1.7.1 items 1 and 5"),
+            Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
+                       conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
+                       environment=True,
+                       label="calls user 2 by the cached migrated MC service ID",
+                       clause="X.1.7.1 item 6a; CR 000 NOTE 2 (subsequent calls carry the "
+                              "indication)"),
             Transition(PrivateCallRedirection, "calling", "calling", name="follow_redirection",
                        conditions=[can_follow, lambda ctx: not redirect_needs_lookup(ctx)],
                        after=[follow_redirection], sends=[PrivateCallRequest],
                        label="releases the call and re-initiates it with the migrated MC service ID",
-                       clause="10.16.5.3 steps 3-4"),
+                       clause="10.16.5.3 steps 3-4; X.1.7.1 item 6a"),
             Transition(PrivateCallRedirection, "calling", "awaiting_kms",
                        name="follow_redirection_after_kms_lookup",
                        conditions=[can_follow, redirect_needs_lookup],
@@ -166,8 +230,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
                        label="releases the call and first looks up the KMS URI",
                        clause="10.16.5.3 step 3; Table 10.16.5.2-1 NOTE; TS 33.180 D.2.7"),
             Transition(PrivateCallRedirection, "calling", "failed", name="give_up_redirections",
-                       conditions=not_follow,
-                       clause=f"spec silent: a client stops after {MAX_REDIRECTIONS} redirections"),
+                       conditions=[lambda ctx: not can_follow(ctx)],
+                       clause=f"bound: a client stops after {MAX_REDIRECTIONS} redirections "
+                              "(the text sets none)"),
             Transition(KmsLookupResponse, "awaiting_kms", "calling", after=[learn_kms],
                        sends=[PrivateCallRequest], clause="TS 33.180 D.2.7; 10.16.5.3 step 4"),
             Transition(PrivateCallAccept, "calling", "connected", clause="TS 23.379 10.7.2.1.1"),
@@ -175,14 +240,17 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
                        conditions=[may_retry_primary], after=[retry_primary],
                        sends=[PrivateCallRequest], clause="X.1.7.1 item 6b"),
             Transition(PrivateCallReject, "calling", "failed", name="call_fails",
-                       conditions=[cannot_retry], clause="TS 23.379 10.7.2.1.1"),
+                       conditions=[lambda ctx: not may_retry_primary(ctx)],
+                       clause="TS 23.379 10.7.2.1.1"),
         ],
     )
 
     # -- MC service client 2: the migrating called party -----------------------------------
     def next_system(ctx):
-        step = ctx.v.migrations + 1
-        return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+        if fixed_chain:
+            step = ctx.v.migrations + 1
+            return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+        return [s for s in SYSTEMS if s != ctx.v.serving]
 
     def may_migrate(ctx) -> bool:
         return ctx.v.migrations < max_migrations
@@ -191,7 +259,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
         ctx.v.migrations += 1
         ctx.v.pending = ctx.arg
         ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
-        ctx.send(SERVER[ctx.arg], Registration(primary_id=USER2_PRIMARY))
+        ctx.send(SERVER[ctx.arg], Registration(
+            primary_id=USER2_PRIMARY, sequence=ctx.v.migrations if sequence_numbers else None))
 
     def registered(ctx) -> None:
         ctx.v.serving = ctx.v.pending
@@ -200,7 +269,15 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
     def from_serving(ctx) -> bool:
         return ctx.sender == SERVER[ctx.v.serving]
 
+    def addressed_me(ctx) -> bool:
+        """X.1.7.1 item 7: the client reads which of its IDs the caller addressed, to pick
+        the keying material; it holds keys for its primary and current IDs only."""
+        addressed = ctx.msg.original_called_id or ctx.msg.called_id
+        return addressed in (USER2_PRIMARY, ctx.v.current_id)
+
     def accept(ctx) -> None:
+        if ctx.msg.calling_id == USER3 and ctx.v.serving != "A":
+            ctx.v.foreign_call_while_migrated = True
         ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id))
 
@@ -214,7 +291,10 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
         initial="registered",
         final=["registered"],
         variables={"serving": Var(str, "A"), "current_id": Var(str, USER2_PRIMARY),
-                   "pending": Var(str, ""), "migrations": Var(int, 0)},
+                   "pending": Var(str, ""), "migrations": Var(int, 0),
+                   "foreign_call_while_migrated": Var(bool, False,
+                                                      doc="it accepted user 3's call while "
+                                                          "migrated (for a witness)")},
         transitions=[
             Transition("migrate", "registered", "migrating", conditions=[may_migrate],
                        choices=next_system, after=[migrate],
@@ -223,18 +303,21 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
                              "at the new one",
                        clause="10.16.3.2 pre-condition 2; X.1.2 items 5-6; X.1.7.4 NOTE"),
             Transition(RegistrationResponse, "migrating", "registered", after=[registered],
-                       clause="X.1.6 (the MC service IDs of the access token)"),
+                       clause="X.1.6 (the MC service IDs of the access token); "
+                              "X.1.7.1 items 2-3"),
             Transition(PrivateCallRequest, "registered", None, name="accept_call",
-                       conditions=[from_serving], after=[accept], sends=[PrivateCallAccept],
-                       clause="10.16.5.3 step 4; X.1.7.2"),
+                       conditions=[from_serving, addressed_me], after=[accept],
+                       sends=[PrivateCallAccept],
+                       clause="10.16.5.3 step 4; X.1.7.1 item 7; X.1.7.2"),
             Transition(PrivateCallRequest, "registered", None, name="refuse_call_from_old_system",
                        conditions=[lambda ctx: not from_serving(ctx)], after=[refuse],
                        sends=[PrivateCallReject],
-                       clause="spec silent: a call delivered by a system the client has left"),
+                       clause="X.1.4.1: a call delivered by a system the client has left "
+                              "(late_call=refuse, see migration_lifecycle)"),
             Transition(PrivateCallRequest, "migrating", None, name="refuse_call_while_migrating",
                        after=[refuse], sends=[PrivateCallReject],
-                       clause="spec silent: a call arriving between de-registration and "
-                              "registration"),
+                       clause="X.1.4.1: a call arriving after the de-registration "
+                              "(late_call=refuse, see migration_lifecycle)"),
         ],
     )
 
@@ -242,56 +325,117 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
     def binding(ctx, primary_id: str) -> str:
         return dict(ctx.v.bindings).get(primary_id, "")
 
+    def client_of(ctx, mc_service_id: str) -> str:
+        return lookup(ctx.v.registered, mc_service_id)
+
     def route_back(ctx, message) -> None:
-        """Send a response towards the calling party: its client if served here, else its
-        MC system's server (the way the request came)."""
+        """A response goes towards the calling party: its client if registered here, else
+        its MC system's server (the way the request came)."""
         calling = message.calling_id
         home = system_of(calling)
-        if home == ctx.v.system:
-            ctx.send(CLIENT[user_of(calling)], message)
-        else:
-            ctx.send(SERVER[home], message)
+        ctx.send(client_of(ctx, calling) if home == ctx.v.system else SERVER[home], message)
+
+    def own_primary(ctx, mc_service_id: str) -> bool:
+        """A primary MC service ID of this system (its provisioning maps it to itself)."""
+        return lookup(ctx.v.provisioned, mc_service_id) == mc_service_id
+
+    def register(ctx, assigned: str) -> None:
+        ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
+        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
+        for held in sorted((m for m in ctx.v.held if m.called_id == ctx.msg.primary_id), key=repr):
+            ctx.v.held = ctx.v.held - {held}
+            ctx.send(ctx.sender, held)
 
     def on_registration(ctx) -> None:
         primary = ctx.msg.primary_id
-        if system_of(primary) == ctx.v.system:  # the user returns to its primary MC system
-            ctx.v.registered = ctx.v.registered | {primary}
-            ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
-            ctx.send(ctx.sender, RegistrationResponse(mc_service_id=primary))
+        if own_primary(ctx, primary):  # the user returns to its primary MC system
+            record_return(ctx, primary)
+            register(ctx, primary)
             return
-        partner_id = mcid(user_of(primary), ctx.v.system)
-        ctx.v.registered = ctx.v.registered | {partner_id}
-        ctx.v.visitors = frozenset({*ctx.v.visitors, (partner_id, primary)})
-        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=partner_id))
-        ctx.send(SERVER[system_of(primary)],
-                 MigrationNotification(primary_id=primary, partner_id=partner_id))
+        assigned = lookup(ctx.v.provisioned, primary)  # X.1.2 item 1b
+        ctx.v.visitors = ctx.v.visitors | {(assigned, primary)}  # X.1.6: stores the primary ID
+        note = MigrationNotification(primary_id=primary, partner_id=assigned,
+                                     sequence=ctx.msg.sequence)
+        ctx.send(SERVER[system_of(primary)], note)
+        if ctx.params.notification == "one_way":
+            register(ctx, assigned)
+        else:
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(primary, assigned, ctx.sender)}
+
+    def on_ack(ctx) -> None:
+        for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == ctx.msg.primary_id):
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
+            ctx.v.registered = ctx.v.registered | {(entry[1], entry[2])}
+            ctx.send(entry[2], RegistrationResponse(mc_service_id=entry[1]))
 
     def on_deregistration(ctx) -> None:
-        ctx.v.registered = ctx.v.registered - {ctx.msg.mc_service_id}
+        left = ctx.msg.mc_service_id
+        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != left)
+        primary = lookup(ctx.v.visitors, left)
+        if departure_notice and primary:
+            ctx.send(SERVER[system_of(primary)],
+                     DepartureNotification(primary_id=primary, partner_id=left))
+
+    def on_departure(ctx) -> None:
+        primary = ctx.msg.primary_id
+        if binding(ctx, primary) == ctx.msg.partner_id:
+            ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
+
+    def on_notification(ctx) -> None:
+        record_binding(ctx)
+        if ctx.params.notification == "acknowledged":
+            ctx.send(ctx.sender, MigrationNotificationAck(primary_id=ctx.msg.primary_id))
+        for held in sorted((m for m in ctx.v.held if m.called_id == ctx.msg.primary_id), key=repr):
+            ctx.v.held = ctx.v.held - {held}
+            if migration_indication and system_of(held.calling_id) != ctx.v.system:
+                if ctx.params.otherwise == "forward":
+                    forward_keeping_address(ctx, held)
+                else:
+                    route_back(ctx, rejection(held, "not registered"))
+            else:
+                route_back(ctx, redirection(ctx, held, binding(ctx, held.called_id)))
 
     # Which branch of 10.16.5.3 a private call request takes at this server:
     def classify(ctx) -> str:
-        called, calling = ctx.msg.called_id, ctx.msg.calling_id
-        here = ctx.v.system
+        m = ctx.msg
+        called, here = m.called_id, ctx.v.system
         if system_of(called) != here:
+            if (migration_indication and m.redirection_indication
+                    and ctx.params.note2_server == "primary"):
+                primary = lookup(ctx.v.told, called)
+                if primary and own_primary(ctx, primary) and binding(ctx, primary) != called:
+                    return "note2_at_primary"  # the partner ID is no longer current
             return "interwork"
-        if called in ctx.v.registered:
+        if client_of(ctx, called):
             return "deliver"
-        if HOME[user_of(called)] == here:  # a primary MC service ID of this system
-            migrated_to = binding(ctx, called)
-            if not migrated_to:
-                return "unreachable"
-            if migration_indication and system_of(calling) != here:
-                return "forward_foreign"  # CR 000 step 2, otherwise-branch
+        if own_primary(ctx, called):
+            if not binding(ctx, called):
+                return "uninformed_" + ctx.params.uninformed_primary
+            if migration_indication and system_of(m.calling_id) != here:
+                return "otherwise_" + ctx.params.otherwise  # CR 000 step 2
             return "redirect"
-        # A partner MC service ID this system assigned to a user who has since left.
-        if migration_indication and ctx.msg.redirection_indication:
-            return "recheck"  # CR 000 NOTE 2
+        # A partner ID this system assigned to a user who has since left.
+        if migration_indication and m.redirection_indication and \
+                ctx.params.note2_server == "partner":
+            return "note2_at_partner"
         return "departed_" + ctx.params.departed_policy
+
+    memo: dict = {}
 
     def branch(name: str):
         def guard(ctx) -> bool:
-            return classify(ctx) == name
+            # Twelve guards ask the same question of each request: answer it once per
+            # (choices, server state, request). Only the explorer's immutable locals can
+            # key the memo; the transitions runtime's variables change in place.
+            if not isinstance(ctx.v, tuple):
+                return classify(ctx) == name
+            key = (ctx.params, ctx.v, ctx.msg)
+            got = memo.get(key)
+            if got is None:
+                if len(memo) > 50_000:
+                    memo.clear()
+                got = memo[key] = classify(ctx)
+            return got == name
         guard.__name__ = f"branch_{name}"
         return guard
 
@@ -299,92 +443,131 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
         ctx.send(SERVER[system_of(ctx.msg.called_id)], ctx.msg)
 
     def deliver(ctx) -> None:
-        ctx.send(CLIENT[user_of(ctx.msg.called_id)], ctx.msg)
+        ctx.send(client_of(ctx, ctx.msg.called_id), ctx.msg)
 
-    def redirection(ctx, migrated_id: str) -> PrivateCallRedirection:
+    def redirection(ctx, request, migrated_id: str) -> PrivateCallRedirection:
+        called = request.called_id
+        primary = lookup(ctx.v.visitors, called) or lookup(ctx.v.told, called) or called
         uri = kms_uri(system_of(migrated_id)) if kms_in_redirect else None
-        return PrivateCallRedirection(calling_id=ctx.msg.calling_id,
-                                      called_id_primary=mcid(user_of(ctx.msg.called_id),
-                                                             HOME[user_of(ctx.msg.called_id)]),
+        return PrivateCallRedirection(calling_id=request.calling_id, called_id_primary=primary,
                                       called_id_migrated=migrated_id, kms_uri=uri,
                                       redirection_reason="migrated")
 
     def redirect(ctx) -> None:
-        route_back(ctx, redirection(ctx, binding(ctx, ctx.msg.called_id)))
+        route_back(ctx, redirection(ctx, ctx.msg, binding(ctx, ctx.msg.called_id)))
 
-    def redirect_to_primary(ctx) -> None:
-        primary = mcid(user_of(ctx.msg.called_id), HOME[user_of(ctx.msg.called_id)])
-        route_back(ctx, redirection(ctx, primary))
+    def note2_primary(ctx) -> None:
+        """NOTE 2 at the primary: the indicated partner ID was updated (redirect to the
+        current one) or removed (the user is home: redirect to the primary ID)."""
+        primary = lookup(ctx.v.told, ctx.msg.called_id)
+        route_back(ctx, redirection(ctx, ctx.msg, binding(ctx, primary) or primary))
 
-    def forward_foreign(ctx) -> None:
-        migrated_to = binding(ctx, ctx.msg.called_id)
+    def to_primary(ctx) -> None:
+        """A partner knows only that the user left: it names the primary ID it stored."""
+        route_back(ctx, redirection(ctx, ctx.msg, lookup(ctx.v.visitors, ctx.msg.called_id)))
+
+    def forward_keeping_address(ctx, request=None) -> None:
+        request = request or ctx.msg
+        migrated_to = binding(ctx, request.called_id)
         ctx.send(SERVER[system_of(migrated_to)],
-                 PrivateCallRequest(calling_id=ctx.msg.calling_id, called_id=migrated_to))
+                 PrivateCallRequest(calling_id=request.calling_id, called_id=migrated_to,
+                                    original_called_id=request.called_id))
+
+    def rejection(request, cause: str) -> PrivateCallReject:
+        return PrivateCallReject(calling_id=request.calling_id, called_id=request.called_id,
+                                 cause=cause)
+
+    def hold(ctx) -> None:
+        ctx.v.held = ctx.v.held | {ctx.msg}
 
     def reject(cause: str):
         def action(ctx) -> None:
-            route_back(ctx, PrivateCallReject(calling_id=ctx.msg.calling_id,
-                                              called_id=ctx.msg.called_id, cause=cause))
+            route_back(ctx, rejection(ctx.msg, cause))
         action.__name__ = f"reject_{cause.replace(' ', '_')}"
         return action
 
     def relay(ctx) -> None:
         route_back(ctx, ctx.msg)
 
-    pcr, red = PrivateCallRequest, PrivateCallRedirection
+    pcr, red, rej = PrivateCallRequest, PrivateCallRedirection, PrivateCallReject
     server = Role(
         "MC service server",
         states=["serving"],
         initial="serving",
         final=["serving"],
-        variables={"system": Var(str, ""), "registered": Var(frozenset, frozenset()),
-                   "bindings": Var(frozenset, frozenset()), "visitors": Var(frozenset, frozenset())},
+        variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
+                   "registered": Var(frozenset, frozenset()),
+                   "visitors": Var(frozenset, frozenset()), "bindings": Var(frozenset, frozenset()),
+                   "told": Var(frozenset, frozenset()), "latest": Var(frozenset, frozenset()),
+                   "awaiting_ack": Var(frozenset, frozenset()), "held": Var(frozenset, frozenset())},
         transitions=[
             Transition(Registration, "serving", None, after=[on_registration],
-                       sends=[RegistrationResponse, MigrationNotification],
+                       sends=[RegistrationResponse, MigrationNotification, pcr],
                        label="registers the user; a partner informs the primary MC system",
-                       clause="X.1.6; spec silent on a return: the primary learns it from the "
-                              "registration with the primary MC service ID"),
+                       clause="X.1.6; X.1.2 item 1b; X.1.3; spec silent on a return: the primary learns "
+                              "it from the registration with the primary MC service ID"),
+            Transition(MigrationNotificationAck, "serving", None, after=[on_ack],
+                       sends=[RegistrationResponse],
+                       clause="X.1.6 (notification=acknowledged; 10.6.3.3 not in our text)"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
+                       sends=[DepartureNotification] if departure_notice else [],
                        clause="10.16.2.2 step 1; X.1.4.1"),
-            Transition(MigrationNotification, "serving", None, after=[record_binding],
+            *([Transition(DepartureNotification, "serving", None, after=[on_departure],
+                          label="forgets the partner MC service ID the user left",
+                          clause="candidate fix (fix_departure_notice): the partner tells the "
+                                 "primary that the user left; not in the text")]
+              if departure_notice else []),
+            Transition(MigrationNotification, "serving", None, after=[on_notification],
+                       sends=[MigrationNotificationAck, red, rej, pcr],
                        label="records the user's current MC service ID",
                        clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6"),
             Transition(pcr, "serving", None, name="interwork", conditions=[branch("interwork")],
                        after=[interwork], sends=[pcr],
-                       clause="10.16.5.3 step 4 (MC systems interconnected)"),
+                       clause="10.16.5.3 pre-condition 1; 10.16.5.3 step 4 (MC systems "
+                              "interconnected)"),
             Transition(pcr, "serving", None, name="deliver", conditions=[branch("deliver")],
                        after=[deliver], sends=[pcr], clause="TS 23.379 10.7.2.1.1; X.1.7.2"),
             Transition(pcr, "serving", None, name="redirect", conditions=[branch("redirect")],
                        after=[redirect], sends=[red],
                        label="checks that user 2 has migrated and sends a private call redirection",
-                       clause="10.16.5.3 steps 2-3"),
-            Transition(pcr, "serving", None, name="forward_foreign_caller",
-                       conditions=[branch("forward_foreign")], after=[forward_foreign],
-                       sends=[pcr], clause="CR 000 10.16.5.3 step 2 (otherwise, TS 23.379)"),
-            Transition(pcr, "serving", None, name="reject_unreachable",
-                       conditions=[branch("unreachable")], after=[reject("not reachable")],
-                       sends=[PrivateCallReject],
-                       clause="spec silent (10.16.5.3 pre-condition 3 assumes the primary is "
-                              "informed): the user left and no notification has arrived"),
-            Transition(pcr, "serving", None, name="recheck_redirect",
-                       conditions=[branch("recheck")], after=[redirect_to_primary], sends=[red],
-                       label="re-checks the migrated ID and redirects to the primary MC service ID",
-                       clause="CR 000 10.16.5.3 NOTE 2"),
+                       clause="10.16.5.3 pre-condition 2; 10.16.5.3 steps 2-3; X.1.7.1 item 6"),
+            Transition(pcr, "serving", None, name="otherwise_reject",
+                       conditions=[branch("otherwise_reject")], after=[reject("not registered")],
+                       sends=[rej], clause="CR 000 10.16.5.3 step 2 otherwise (TS 23.379: the "
+                                           "called user is not registered; otherwise=reject)"),
+            Transition(pcr, "serving", None, name="otherwise_forward",
+                       conditions=[branch("otherwise_forward")], after=[forward_keeping_address],
+                       sends=[pcr], clause="CR 000 10.16.5.3 step 2 otherwise (otherwise=forward; "
+                                           "X.1.7.1 item 7, X.1.7.2 keep the addressed ID)"),
+            Transition(pcr, "serving", None, name="reject_uninformed",
+                       conditions=[branch("uninformed_reject")], after=[reject("not reachable")],
+                       sends=[rej], clause="10.16.5.3 pre-condition 3 not met "
+                                           "(uninformed_primary=reject)"),
+            Transition(pcr, "serving", None, name="hold_uninformed",
+                       conditions=[branch("uninformed_hold")], after=[hold],
+                       clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
+            Transition(pcr, "serving", None, name="note2_recheck_at_primary",
+                       conditions=[branch("note2_at_primary")], after=[note2_primary], sends=[red],
+                       label="re-checks the indicated MC service ID and redirects to the current one",
+                       clause="CR 000 10.16.5.3 NOTE 2 (note2_server=primary)"),
+            Transition(pcr, "serving", None, name="note2_recheck_at_partner",
+                       conditions=[branch("note2_at_partner")], after=[to_primary], sends=[red],
+                       label="re-checks the indicated MC service ID: removed, redirects to the "
+                             "primary MC service ID",
+                       clause="CR 000 10.16.5.3 NOTE 2 (note2_server=partner)"),
             Transition(pcr, "serving", None, name="departed_reject",
                        conditions=[branch("departed_reject")], after=[reject("not registered")],
-                       sends=[PrivateCallReject],
-                       clause="spec silent (departed_policy=reject): a call for a user who left"),
+                       sends=[rej], clause="spec silent (departed_policy=reject)"),
             Transition(pcr, "serving", None, name="departed_redirect_to_primary",
                        conditions=[branch("departed_redirect_to_primary")],
-                       after=[redirect_to_primary], sends=[red],
+                       after=[to_primary], sends=[red],
                        clause="spec silent (departed_policy=redirect_to_primary)"),
             Transition(red, "serving", None, name="relay_redirection", after=[relay], sends=[red],
                        clause="10.16.5.3 step 3 (towards the calling MC service client)"),
             Transition(PrivateCallAccept, "serving", None, name="relay_accept", after=[relay],
                        sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
-            Transition(PrivateCallReject, "serving", None, name="relay_reject", after=[relay],
-                       sends=[PrivateCallReject], clause="TS 23.379 10.7.2.1.1"),
+            Transition(rej, "serving", None, name="relay_reject", after=[relay],
+                       sends=[rej], clause="TS 23.379 10.7.2.1.1"),
         ],
     )
 
@@ -398,108 +581,254 @@ def build(*, kms_in_redirect: bool, migration_indication: bool,
                                 sends=[KmsLookupResponse], clause="TS 33.180 D.2.7")],
     )
 
-    params = {
-        "departed_policy": Param(("reject", "redirect_to_primary"), clause="10.16.5.3; X.1.7.1 6b",
-                                 doc="what a partner does with a call for a user who left it"),
-    }
+    wanted = ["notification", "uninformed_primary", "departed_policy"]
     if not kms_prescribed:
-        params["kms_without_uri"] = Param(
-            ("lookup", "none"), clause="10.16.5.3 Editor's note (FFS)",
-            doc="whether a client without the target's KMS URI does the TS 33.180 lookup")
+        wanted.append("kms_without_uri")
+    if migration_indication:
+        wanted += ["note2_server", "otherwise"]
+    pins = dict(pinned or {})
+    params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
+                          doc=PARAM_DOCS[name][1]) for name in wanted}
 
     instances = [
         Instance("client1", caller, label="MC service client 1",
-                 init={"my_id": mcid("user1", "A"), "server": "serverA",
-                       "max_calls": client1_calls}),
+                 init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls}),
         Instance("client2", migrant, label="MC service client 2"),
         Instance("client3", caller, label="MC service client 3",
-                 init={"my_id": mcid("user3", "C"), "server": "serverC", "max_calls": 1,
+                 init={"my_id": USER3, "server": "serverC", "max_calls": 1,
                        "kms": frozenset({"A", "C"})}),
         *(Instance(SERVER[s], server, label=f"MC service server {s}",
-                   init={"system": s, "registered": frozenset(
-                       mcid(u, s) for u, home in HOME.items() if home == s)})
+                   init={"system": s, "provisioned": PROVISIONED[s],
+                         "registered": frozenset((mcid(u, s), c) for c, u in
+                                                 (("client1", "user1"), ("client2", "user2"),
+                                                  ("client3", "user3")) if USERS[u] == s)})
           for s in SYSTEMS),
         Instance("kms", kms, label="KMS"),
     ]
     return System("private_call_redirect", instances=instances, params=params,
                   final=lambda v: not v.in_flight() and all(
-                      v[c].state != "calling" and v[c].state != "awaiting_kms"
-                      for c in ("client1", "client3")) and v["client2"].state == "registered",
+                      v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
+                  and v["client2"].state == "registered",
                   fairness=_progress.FAIRNESS,
-                  properties=[*properties(), _progress.primary_learns_current_id(),
+                  properties=[*properties(
+                      migration_indication, returns=max_migrations >= 3 or not fixed_chain,
+                      second_call=client1_calls >= 2,
+                      sent_home="redirect_to_primary" in params["departed_policy"].choices
+                      or ("note2_server" in params
+                          and "partner" in params["note2_server"].choices)),
+                              _progress.primary_learns_current_id(),
                               *(_progress.call_ends(c) for c in CALLERS)])
 
 
 # -- properties ----------------------------------------------------------------------------
-CALLERS = ("client1", "client3")
-
-
 def redirects_never_loop(v) -> bool:
     return all(len(set(v[c].redirected_to)) == len(v[c].redirected_to) for c in CALLERS)
 
 
-def redirect_only_own_users(v) -> bool:
-    return all(system_of(m.calling_id) == system_of(m.called_id_primary)
-               for _, _, m in v.in_flight(PrivateCallRedirection))
+def primary_redirects_own_users(v) -> bool:
+    return all(system_of(m.calling_id) == "A"
+               for _, _, m in v.in_flight(PrivateCallRedirection, sender="serverA"))
 
 
 def e2e_kms_uri_known(v) -> bool:
     return all(system_of(v[c].target) in v[c].kms for c in CALLERS if v[c].state == "calling")
 
 
-def no_failure_while_reachable(v) -> bool:
-    return v["client2"].state != "registered" or all(v[c].state != "failed" for c in CALLERS)
+def not_refused_before_notification(before, key, after) -> bool:
+    return key.transition != "reject_uninformed"
 
 
-def properties() -> list:
-    return [
+def addressed_id_delivered(before, key, after) -> bool:
+    """When client 2 receives a call, the ID the caller addressed is in it (X.1.7.1 item 7)."""
+    if key.actor != "client2" or not isinstance(key.message, PrivateCallRequest):
+        return True
+    m = key.message
+    caller = next(c for c, mc_id in CALLERS.items() if mc_id == m.calling_id)
+    return before[caller].target in (m.called_id, m.original_called_id)
+
+
+def new_redirections(before, key, after) -> list[PrivateCallRedirection]:
+    old = {id(m) for _, _, m in before.in_flight(PrivateCallRedirection, sender=key.actor)}
+    return [m for _, _, m in after.in_flight(PrivateCallRedirection, sender=key.actor)
+            if id(m) not in old]
+
+
+def note2_never_names_stale_id(before, key, after) -> bool:
+    """A NOTE 2 re-check names the primary MC service ID or the partner ID user 2 holds
+    now, never one it has left (when user 2 is settled)."""
+    if not key.transition.startswith("note2_recheck"):
+        return True
+    c2 = before["client2"]
+    if c2.state != "registered":
+        return True
+    return all(m.called_id_migrated in (USER2_PRIMARY, c2.current_id)
+               for m in new_redirections(before, key, after))
+
+
+def registration_consistent(v) -> bool:
+    c2 = v["client2"]
+    if c2.state != "registered" or v.in_flight(Registration) or v.in_flight(Deregistration):
+        return True
+    holders = [(s, mc_id) for s in SYSTEMS for mc_id, who in v[SERVER[s]].registered
+               if who == "client2"]
+    return holders == [(c2.serving, c2.current_id)]
+
+
+def connected_where_registered(v) -> bool:
+    """Client 1 is connected after a redirection, by an ID user 2 holds now."""
+    c1, c2 = v["client1"], v["client2"]
+    return c1.state == "connected" and c1.redirects >= 1 and c1.target == c2.current_id
+
+
+def properties(migration_indication: bool, *, returns: bool, second_call: bool,
+               sent_home: bool) -> list:
+    out = [
         always("primary-binding-fresh", primary_binding_fresh,
-               clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6"),
+               clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6",
+               doc="quiescent: when user 2 is registered and nothing about it is in flight, "
+                   "the primary's record of its current MC service ID is right"),
         always("redirects-never-loop", redirects_never_loop, clause="10.16.5.3; CR 000 NOTE 2",
                doc="within one call attempt no redirection points to an ID already tried"),
-        always("redirect-only-own-users", redirect_only_own_users,
+        always("primary-redirects-own-users", primary_redirects_own_users,
                clause="CR 000 10.16.5.3 step 2",
-               doc="redirections go only to callers of the target's primary MC system"),
+               doc="the primary sends private call redirections only to callers of its own "
+                   "MC system", finding="CR demonstration (CR 000's same-system check)"),
         always("e2e-kms-uri-known", e2e_kms_uri_known,
-               clause="CR 001 Table 10.16.5.2-1 NOTE; 10.16.5.3 NOTE; TS 33.180",
-               doc="a protected call is set up only with the KMS URI of the target's domain"),
-        always("no-failure-while-reachable", no_failure_while_reachable,
-               clause="10.16.5.3 pre-condition 3; X.1.7.1 item 6",
-               doc="a call to user 2 does not fail while user 2 is registered"),
-        sometimes("call-connects-after-redirection",
-                  lambda v: v["client1"].state == "connected" and v["client1"].redirects >= 1,
-                  clause="10.16.5.3 step 4"),
+               clause="CR 001 Table 10.16.5.2-1 NOTE; 10.16.5.3 NOTE; CR 000 10.16.5.3 NOTE 1; "
+                      "TS 33.180",
+               doc="a protected call is set up only with the KMS URI of the target's domain",
+               finding="CR demonstration (CR 001's KMS URI element)"),
+        step("call-not-refused-before-notification", not_refused_before_notification,
+             clause="10.16.5.3 pre-condition 3",
+             doc="the primary never refuses a call because the migration notification has "
+                 "not arrived yet"),
+        step("addressed-id-delivered", addressed_id_delivered,
+             clause="X.1.7.1 item 7; X.1.7.2",
+             doc="a call delivered to user 2 carries the MC service ID the caller addressed"),
+        always("registration-consistent", registration_consistent, clause="X.1.4.1; X.1.6",
+               doc="a settled user 2 is registered at exactly one server, under its current ID"),
+        sometimes("call-connects-after-redirection", connected_where_registered,
+                  clause="10.16.5.3 step 4",
+                  doc="client 1 connects after a redirection, by the ID user 2 holds now"),
         sometimes("protected-call-connects-after-redirection",
-                  lambda v: v["client1"].state == "connected" and v["client1"].redirects >= 1
+                  lambda v: connected_where_registered(v)
                   and system_of(v["client1"].target) in v["client1"].kms,
                   clause="10.16.5.3 step 4; TS 33.180 (the caller holds the target's KMS URI)",
                   doc="a protected call set up with the KMS URI of the migrated user's domain"),
-        sometimes("foreign-caller-connects", lambda v: v["client3"].state == "connected",
-                  clause="10.16.5.3; TS 23.379"),
-        sometimes("user2-returns-to-primary",
-                  lambda v: v["client2"].migrations >= 2 and v["client2"].serving == "A"
-                  and v["client2"].state == "registered", clause="10.16.3.2; X.1.7.4 NOTE"),
+        sometimes("foreign-caller-connects",
+                  lambda v: v["client3"].state == "connected"
+                  and v["client2"].foreign_call_while_migrated,
+                  clause="10.16.5.3; CR 000 step 2; TS 23.379",
+                  doc="client 3 (MC system C) reaches user 2 while user 2 is migrated"),
     ]
+    if sent_home:
+        out.append(sometimes(
+            "call-connects-after-redirection-to-primary-id",
+            lambda v: v["client1"].state == "connected" and v["client1"].sent_home,
+            clause="10.16.5.3; CR 000 NOTE 2; X.1.7.1 item 6b",
+            doc="a partner that user 2 has left sends the caller back to the primary MC "
+                "service ID, and the call then connects"))
+    if second_call:
+        out.append(sometimes(
+            "cached-call-connects",
+            lambda v: v["client1"].state == "connected" and v["client1"].calls == 2
+            and v["client1"].redirects == 0 and v["client1"].target != USER2_PRIMARY,
+            clause="X.1.7.1 item 6a",
+            doc="a second call by the cached partner ID connects without redirection"))
+    if returns:
+        out.append(sometimes("user2-returns-to-primary",
+                             lambda v: v["client2"].migrations >= 2 and v["client2"].serving == "A"
+                             and v["client2"].state == "registered",
+                             clause="10.16.3.2; X.1.7.4 NOTE"))
+    if migration_indication:
+        out += [
+            step("note2-never-names-stale-id", note2_never_names_stale_id,
+                 clause="CR 000 10.16.5.3 NOTE 2",
+                 doc="a NOTE 2 re-check redirects to the primary ID or to the partner ID user 2 "
+                     "holds now, never to one it has left"),
+            sometimes("note2-redirects-to-another-partner",
+                      lambda v: v["client1"].calls == 2 and v["client1"].redirects == 0
+                      and v["client1"].target != USER2_PRIMARY
+                      and any(m.called_id_migrated not in (USER2_PRIMARY, v["client1"].target)
+                              for _, _, m in v.in_flight(PrivateCallRedirection, to="client1")),
+                      clause="CR 000 10.16.5.3 NOTE 2",
+                      doc="a call by a stale cached partner ID is redirected to the partner "
+                          "ID of another partner MC system"),
+        ]
+    return out
 
 
-# Verdicts the checker gives (models/README.md explains each violation in the spec's words).
-GAPS_IN_EVERY_VARIANT = {
-    "primary-binding-fresh": "violated",  # notifications from two partners overtake (X.1.6)
-    "redirects-never-loop": "violated",  # a stale binding redirects to the same ID again
-    "redirect-only-own-users": "violated",  # base: A; CR 000: a partner's silent choice
-    "no-failure-while-reachable": "violated",  # the call meets the migration window
-    "primary-learns-current-id": "violated",  # the stale binding stays for ever (X.1.6)
-}
+# -- variants ------------------------------------------------------------------------------
+# Each variant explores the choices its question turns on and pins the others (the report
+# prints the pinned choices), so that every variant stays within about 100k states.
+ONE_WAY, REJECT = ("one_way",), ("reject",)
+PUBLISHED = dict(max_migrations=2, client1_calls=1)  # A to B to C: the shortest stale chain
+CR000 = dict(max_migrations=2, client1_calls=2)  # a second call by the cached ID (NOTE 2)
+
 model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
-model.add_variant("base", lambda: build(kms_in_redirect=False, migration_indication=False),
-                  doc="as published: no KMS URI in the redirection, no indication",
-                  expect={**GAPS_IN_EVERY_VARIANT, "e2e-kms-uri-known": "violated"})
-model.add_variant("cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False),
-                  doc="CR 001: the KMS URI element in the private call redirection",
-                  expect=GAPS_IN_EVERY_VARIANT)
-model.add_variant("cr_migration_indication",
-                  lambda: build(kms_in_redirect=False, migration_indication=True),
-                  doc="CR 000: same-system check, redirection indication, NOTE 2 re-check",
-                  expect={**GAPS_IN_EVERY_VARIANT, "e2e-kms-uri-known": "violated"})
-model.add_variant("cr_both", lambda: build(kms_in_redirect=True, migration_indication=True),
-                  doc="CRs 001 and 000 together", expect=GAPS_IN_EVERY_VARIANT)
+model.add_variant(
+    "base", lambda: build(kms_in_redirect=False, migration_indication=False, **PUBLISHED,
+                          pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
+    doc="as published (CR 001's 'before' text); explores notification and kms_without_uri",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+            "primary-redirects-own-users": "violated", "e2e-kms-uri-known": "violated",
+            "call-not-refused-before-notification": "violated",
+})
+model.add_variant(
+    "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **PUBLISHED),
+    doc="CR 001: the KMS URI element; explores notification, uninformed_primary, "
+        "departed_policy",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+            "primary-redirects-own-users": "violated",
+            "call-not-refused-before-notification": "violated",
+})
+model.add_variant(
+    "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **CR000,
+                             pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
+    doc="CRs 001 and 000: explores notification, note2_server and otherwise",
+    baseline="cr_kms_uri",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+            "call-not-refused-before-notification": "violated",
+            "note2-never-names-stale-id": "violated"})
+model.add_variant(
+    "free_chain", lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=2,
+                                fixed_chain=False, client1_calls=2,
+                                pinned={"uninformed_primary": REJECT, "departed_policy": REJECT,
+                                        "note2_server": ("primary",), "otherwise": ("forward",)}),
+    doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included)",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+            "call-not-refused-before-notification": "violated",
+            "note2-never-names-stale-id": "violated"}, baseline="cr_both")
+
+# -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
+FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **CR000)
+model.add_variant(
+    "fix_notification_order",
+    lambda: build(**FIXED_TEXT, sequence_numbers=True,
+                  pinned={"notification": ONE_WAY, "uninformed_primary": REJECT,
+                          "departed_policy": REJECT}),
+    doc="candidate fix: the registration and the notification carry the client's migration "
+        "count; the primary ignores an older notification (one-way notification kept)",
+    expect={"redirects-never-loop": "violated",
+            "call-not-refused-before-notification": "violated"}, baseline="cr_both")
+model.add_variant(
+    "fix_hold_until_informed",
+    lambda: build(**FIXED_TEXT, pinned={"notification": ONE_WAY, "uninformed_primary": ("hold",),
+                                        "departed_policy": REJECT}),
+    doc="candidate fix: the primary holds a call for a user of whom it has no notification "
+        "yet, and redirects (or delivers) it when the notification (or the user) arrives",
+    expect={"primary-learns-current-id": "violated",
+            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+            "note2-never-names-stale-id": "violated"}, baseline="cr_both")
+model.add_variant(
+    "fix_departure_notice",
+    lambda: build(**FIXED_TEXT, departure_notice=True, sequence_numbers=True,
+                  pinned={"uninformed_primary": ("hold",), "departed_policy": REJECT,
+                          "note2_server": ("primary",)}),
+    doc="candidate fix: a partner tells the primary that the user left it, so that the "
+        "primary holds calls until it knows the new ID (on top of the two fixes above)",
+    expect={}, baseline="cr_both")

@@ -27,18 +27,40 @@ def test_committed_diagrams_are_current(tmp_path):
 
 def test_diff_of_kms_cr_shows_the_fix_and_the_saved_round_trip():
     text = (ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_kms_uri.md").read_text()
-    assert "| e2e-kms-uri-known |" in text and "**fixed in B**" in text
+    assert "| e2e-kms-uri-known | a protected call is set up only with" in text
+    assert "CR demonstration (CR 001's KMS URI element)) | holds | **now holds** |" in text
     assert ("| protected-call-connects-after-redirection | 16 steps, 14 messages, 3 round trips "
             "| 14 steps, 12 messages, 2 round trips |") in text
-    assert "`KmsLookupRequest`" in text and "```mermaid" in text
+    # human names, not Python identifiers; variants by name, not "A"/"B"
+    assert "Messages delivered only in base: Kms lookup request, Kms lookup response" in text
+    assert "KmsLookupRequest" not in text and "| A | B |" not in text
+    assert "```mermaid" in text
+    # the SVG chart beside the Mermaid text
+    svg = ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_kms_uri-charts" / \
+        "e2e-kms-uri-known-base.svg"
+    assert "(diff-base-vs-cr_kms_uri-charts/e2e-kms-uri-known-base.svg)" in text and svg.exists()
 
 
-def test_diff_of_migration_indication_cr_shows_the_changed_counterexample():
-    path = ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_migration_indication.md"
+def test_diff_of_migration_indication_cr_shows_what_note2_at_the_primary_changes():
+    """CR 000 on top of CR 001: the same-system check fixes the primary redirecting a
+    foreign caller, and NOTE 2's re-check by the primary names another partner's ID,
+    which NOTE 2 at the partner never does (issue 12)."""
+    path = ROOT / "diagrams" / "private_call_redirect" / "diff-cr_kms_uri-vs-cr_both.md"
     text = path.read_text()
-    assert "same verdict; shortest counterexample 7 -> 11 steps" in text
-    assert "`MC service server.recheck_redirect`" in text
-    assert "`MC service server.forward_foreign_caller`" in text
+    row = next(line for line in text.splitlines() if line.startswith("| primary-redirects-own-users |"))
+    assert row.endswith("| holds | **now holds** |"), row
+    assert "note2-redirects-to-another-partner" in text
+    assert "witnessed only with note2_server=primary" in text
+    # NOTE 2 applied at the primary and at the partner, in the transitions' own words
+    assert "re-checks the indicated MC service ID and redirects to the current one" in text
+    assert "re-checks the indicated MC service ID: removed, redirects to the primary" in text
+
+
+def test_every_fix_variant_has_its_diff_against_the_text_it_fixes():
+    fixes = sorted(ROOT.glob("diagrams/*/diff-*-vs-fix_*.md"))
+    assert len(fixes) >= 5, fixes
+    for path in fixes:
+        assert "**now holds**" in path.read_text(), f"{path.name} fixes nothing"
 
 
 def test_diff_command_text_json_and_markdown(tmp_path):
@@ -46,13 +68,14 @@ def test_diff_command_text_json_and_markdown(tmp_path):
     proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make",
                    "--variant", "make_before_break", "--markdown", str(report))
     assert proc.returncode == 1  # verdicts change
-    assert "group-continuity" in proc.stdout and "fixed in B" in proc.stdout
+    assert "group-continuity" in proc.stdout and "now holds" in proc.stdout
     assert "```mermaid" in report.read_text()
     proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make",
                    "--variant", "make_before_break", "--json")
     data = json.loads(proc.stdout)
     change = next(p for p in data["properties"] if p["name"] == "group-continuity")
-    assert (change["a"], change["b"], change["counterexample_in"]) == ("violated", "holds", "A")
+    assert (change["a"], change["b"], change["change"], change["counterexample_in"]) == \
+        ("violated", "holds", "now holds", "break_before_make")
 
 
 def test_diff_needs_two_variants():

@@ -168,7 +168,7 @@ def test_counterexample_renders_steps_sends_and_changes():
     assert "sends Note {n=0} to rx" in text and "sends Note {n=1} to rx" in text
     assert "2. rx receives Note {n=0} from tx1" in text
     assert "3. rx receives Note {n=1} from tx1" in text
-    assert "got: (0,) -> (0, 1)" in text
+    assert "got: ⟨0⟩ -> ⟨0, 1⟩" in text  # sequences in the spec's notation (show/values.py)
     assert verdict.trace.states[0] == s.initial_states()[0]
 
 

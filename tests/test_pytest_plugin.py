@@ -44,3 +44,36 @@ def test_unknown_profile_is_a_usage_error():
     proc = run_pytest("tests/plugin_models", "-q", env={"MCFSM_PROFILE": "turbo"})
     assert proc.returncode != 0
     assert "MCFSM_PROFILE='turbo' is not a profile" in proc.stdout + proc.stderr
+
+
+def test_other_projects_models_packages_are_left_alone(tmp_path):
+    """A Django/SQLAlchemy-style models/ package: only the file defining an mcfsm Model is
+    collected; other files (even ones that do not import or parse) never error."""
+    from .fuzz_corpus import grammar
+
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "__init__.py").write_text("")
+    (models / "user.py").write_text("from django.db import models\n\n\n"
+                                    "class User(models.Model):\n    name = models.CharField()\n")
+    (models / "broken.py").write_text("def oops(:\n")
+    (models / "mine.py").write_text(grammar.model_source())
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_plain.py").write_text("def test_ok():\n    assert True\n")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "--collect-only", "models", "tests"],
+                          cwd=tmp_path, env=dict(os.environ, MCFSM_PROFILE="ci"),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "models/mine.py::fuzz_model.v1::few" in proc.stdout
+    assert "user.py" not in proc.stdout and "broken.py" not in proc.stdout
+    assert "tests/test_plain.py::test_ok" in proc.stdout
+
+
+def test_budget_options_are_validated_and_a_cut_search_is_not_a_pass():
+    proc = run_pytest("tests/plugin_models/jugs.py::jugs.right", "-q", "--mcfsm-max-states", "3",
+                      env={"MCFSM_PROFILE": "ci"})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "inconclusive" in proc.stdout
+    bad = run_pytest("tests/plugin_models", "-q", "--mcfsm-time-limit", "nan")
+    assert bad.returncode == 4 and "--mcfsm-time-limit" in bad.stdout + bad.stderr

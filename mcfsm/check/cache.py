@@ -4,11 +4,14 @@
 any later command) call to explore a model variant. A result is stored as JSON under a key
 made of:
   - the content of the model file and of every module it imports from its own folder
-    (sibling files such as models/_mc.py, found among the loaded modules),
+    (sibling files such as models/_mc.py: the loader keeps them per folder, see
+    `lang/loader.model_sources`),
   - the content of mcfsm's own lang/ and check/ sources and mcfsm's version (a changed
     engine or semantics never reads an old result),
   - the variant name and the options (budget, memoization).
-Traces are stored as the index of the initial state and, for each step, the index of the
+A result is the per-choice run of check/choices.py (one search per combination of parameter
+choices, merged), with its ChoiceRuns stored as the index of each choice among the
+parameter's choices. Traces are stored as the index of the initial state and, for each step, the index of the
 step among System.successors of the state before it (bag and set orders are canonical, so
 indices are stable across processes); reading a result rebuilds the states by replaying
 those steps on the freshly built system, so no model object is ever unpickled.
@@ -22,16 +25,17 @@ import dataclasses
 import hashlib
 import json
 import os
-import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..lang.loader import model_sources
 from ..lang.system import System
+from .choices import ChoiceRun, explore_by_choice
 from .explorer import explore
 from .results import Budget, ProgressFn, Result, Trace, Verdict
 
-FORMAT = 2
+FORMAT = 3
 _MCFSM_ROOT = Path(__file__).resolve().parent.parent
 _source_digests: dict[Path, str] = {}
 
@@ -50,12 +54,14 @@ def explore_cached(system: System, *, path: Path | str | None, variant: str,
     """Explore one variant, or read its result from the cache when nothing it depends on
     changed. `path` is the model file (None: never cached)."""
     budget = budget or Budget()
-    if path is None or not cache_enabled(cache) or options.get("keep_states"):
+    if options:  # keep_states / memoize: one joint search, never cached
         return explore(system, budget, progress=progress, **options)
-    found = cached_result(system, path=path, variant=variant, budget=budget, **options)
+    if path is None or not cache_enabled(cache):
+        return explore_by_choice(system, budget, progress=progress)
+    found = cached_result(system, path=path, variant=variant, budget=budget)
     if found is not None:
         return found
-    result = explore(system, budget, progress=progress, **options)
+    result = explore_by_choice(system, budget, progress=progress)
     file = _file(Path(path), system, variant, budget, options)
     if result.stopped_by not in ("time-limit", "interrupted"):  # those cuts vary run to run
         _store(file, _dump(system, result))
@@ -86,7 +92,7 @@ def _file(path: Path, system: System, variant: str, budget: Budget, options: dic
 def _key(path: Path, system: System, variant: str, budget: Budget, options: dict) -> str:
     h = hashlib.sha256()
     h.update(f"format {FORMAT} mcfsm {_version()} {_mcfsm_digest()}\n".encode())
-    for source in _model_sources(path):
+    for source in model_sources(path):
         h.update(str(source.name).encode() + b"\0" + source.read_bytes() + b"\0")
     # The stop request (Ctrl-C) is a callable that does not change what a completed
     # search finds (an interrupted one is not stored), so it is not part of the key.
@@ -116,19 +122,6 @@ def _mcfsm_digest() -> str:
     return _source_digests[root]
 
 
-def _model_sources(path: Path) -> list[Path]:
-    """The model file and every loaded module that lives in its folder (what it imports)."""
-    folder = path.resolve().parent
-    found = {path.resolve()}
-    for module in list(sys.modules.values()):
-        file = getattr(module, "__file__", None)
-        if file and file.endswith(".py"):
-            p = Path(file).resolve()
-            if folder in p.parents or p.parent == folder:
-                found.add(p)
-    return sorted(found)
-
-
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
 
@@ -147,6 +140,11 @@ def _dump(system: System, result: Result) -> dict[str, Any]:
         "coverage": [[role, transition, g, n]
                      for (role, transition), (g, n) in result.coverage.items()],
         "edges": result.edges,
+        "per_choice": [{"choices": [list(system.params[name].choices).index(value)
+                                    for name, value in run.choices],
+                        "verdicts": {name: list(v) for name, v in run.verdicts.items()},
+                        "distinct": run.distinct_states, "complete": run.complete}
+                       for run in result.per_choice],
         "verdicts": [{"property": v.property.name, "status": v.status,
                       "assumes": list(v.assumes),
                       "trace": None if v.trace is None else _trace_indices(system, v.trace)}
@@ -196,7 +194,19 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
         pruned=data["pruned"],
         edges=data["edges"],
         cached=cached,
+        per_choice=tuple(_choice_run(system, run) for run in data["per_choice"]),
     )
+
+
+def _choice_run(system: System, data: dict[str, Any]) -> ChoiceRun:
+    names = list(system.params)
+    if len(data["choices"]) not in (0, len(names)):
+        raise ValueError("parameters changed")
+    choices = tuple((name, system.params[name].choices[i])
+                    for name, i in zip(names, data["choices"]))
+    return ChoiceRun(choices, {name: (status, length)
+                               for name, (status, length) in data["verdicts"].items()},
+                     data["distinct"], data["complete"])
 
 
 def _store(file: Path, data: dict[str, Any]) -> None:

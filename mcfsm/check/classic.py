@@ -32,13 +32,14 @@ import time
 from array import array
 from typing import Any
 
+from ..lang.guard import model_code_error, none_result_error, unhashable_error
 from ..lang.system import State, StepKey, System, Unhandled, View
 from .results import Budget, Progress, ProgressFn, Result, Trace, Verdict
 from .temporal import TemporalCheck, fairness_words, lasso_note, lasso_steps
 
 
 def explore_classic(system: System, budget: Budget, progress: ProgressFn | None = None,
-            progress_every: int = 1 << 14, keep_states: bool = False) -> Result:
+                    progress_every: int = 1 << 14, keep_states: bool = False) -> Result:
     """Breadth-first search of every state reachable within the budget and bounds.
     With keep_states, the result can answer whether a state was found (it then keeps the
     state tables alive)."""
@@ -124,13 +125,27 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             return
         view = View(system, state)
         if temporal is not None:
-            temporal.mark(view)
-        for p in always:
-            if p.name not in found and not p.predicate(view):  # type: ignore[misc]
-                found[p.name] = (index, None, "")
-        for p in somet:
-            if p.name not in found and p.predicate(view):  # type: ignore[misc]
-                found[p.name] = (index, None, "")
+            temporal.mark(view)  # guarded inside (check/temporal.py)
+        p = None
+        try:  # the model-code guard (mcfsm/lang/guard.py): free unless a predicate raises
+            for p in always:
+                if p.name not in found:
+                    ok = p.predicate(view)  # type: ignore[misc]
+                    if not ok:
+                        if ok is None:
+                            raise none_result_error(p)
+                        found[p.name] = (index, None, "")
+            for p in somet:
+                if p.name not in found:
+                    ok = p.predicate(view)  # type: ignore[misc]
+                    if ok:
+                        found[p.name] = (index, None, "")
+                    elif ok is None:
+                        raise none_result_error(p)
+        except BaseException as exc:
+            assert p is not None
+            raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
+                                   clause=p.clause) from exc
 
     total = 0
     pruned = 0
@@ -139,7 +154,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if not system.within_bounds(init):
             pruned += 1
             continue
-        packed = codec[0].pack(*[intern(k, init[k]) for k in range(slots)])
+        try:
+            indices = [intern(k, init[k]) for k in range(slots)]  # may widen a slot
+            packed = codec[0].pack(*indices)
+        except TypeError as exc:
+            raise unhashable_error(system, init, exc) from exc
         if packed in seen:
             continue
         if record is None:
@@ -159,6 +178,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     max_states = budget.max_states
     stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
+    stop = budget.stop
     pack, unpack = codec[0].pack, codec[0].unpack
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
@@ -189,16 +209,28 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 if stepp:
                     after_view = View(system, nxt)
                     for p in stepp:
-                        if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
-                            found[p.name] = (i, (key, nxt), "")
+                        if p.name not in found:
+                            try:
+                                ok = p.predicate(before_view, key, after_view)  # type: ignore[misc]
+                                if ok is None:
+                                    raise none_result_error(p)
+                            except BaseException as exc:
+                                raise model_code_error(exc, what="the predicate", fn=p.predicate,
+                                                       prop=p.name, clause=p.clause) from exc
+                            if not ok:
+                                found[p.name] = (i, (key, nxt), "")
                 new_idxs = list(idxs)
-                for k in changed:
-                    value = nxt[k]
-                    idx = tables[k].get(value)
-                    if idx is None:
-                        idx = add(k, value)
-                        pack, unpack = codec[0].pack, codec[0].unpack  # may have widened
-                    new_idxs[k] = idx
+                try:
+                    for k in changed:
+                        value = nxt[k]
+                        idx = tables[k].get(value)
+                        if idx is None:
+                            idx = add(k, value)
+                            pack, unpack = codec[0].pack, codec[0].unpack  # may have widened
+                        new_idxs[k] = idx
+                    sid = step_ids.get(key)
+                except TypeError as exc:  # a value model code produced cannot be hashed
+                    raise unhashable_error(system, nxt, exc, key) from exc
                 new = pack(*new_idxs)
                 if new in seen:
                     if record is not None:
@@ -211,7 +243,6 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                     seen[new] = len(states)
                 states.append(new)
                 parent.append(i)
-                sid = step_ids.get(key)
                 if sid is None:
                     sid = step_ids[key] = len(step_list)
                     step_list.append(key)
@@ -225,10 +256,15 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 stopped_by = "first-violation"
             if stopped_by:
                 break
+            # Polled after every expansion, so a stop request or the time limit is honoured
+            # within one step's cost.
+            if stop is not None and stop():
+                stopped_by = "interrupted"
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                stopped_by = "time-limit"
+                break
             if expanded & 255 == 0:
-                if deadline is not None and time.perf_counter() > deadline:
-                    stopped_by = "time-limit"
-                    break
                 if progress is not None and expanded % progress_every == 0:
                     progress(Progress(len(states), total, depth, len(states) - i - 1,
                                       time.perf_counter() - started))

@@ -17,11 +17,13 @@ import gc
 import time
 from typing import Any
 
+from ..lang.guard import model_code_error, unhashable_error
 from ..lang.system import State, StepCut, StepKey, System, Unhandled, View
-from .predicates import MemoPredicate, Projections
+from .predicates import MemoPredicate, Projections, predicate_guard, step_holds, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
 from .store import Store
+from .temporal import TemporalCheck, temporal_verdicts
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
 
@@ -37,10 +39,9 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
     if _needs_classic(system):
-        # Temporal properties need every edge (liveness's seam), and deferred messages and
-        # channel capacities change the successor function; the compiled engine does not
-        # handle them yet, so such systems run on the pre-issue-11 engine (classic.py),
-        # single-process, with model code run for every step.
+        # Deferred messages and channel capacities change the successor function; the
+        # compiled steps do not handle them yet, so such systems run on the pre-issue-11
+        # engine (classic.py), with model code run for every step.
         from .classic import explore_classic
         return explore_classic(system, budget or Budget(), progress, progress_every, keep_states)
     was_enabled = gc.isenabled()
@@ -55,7 +56,13 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
 def _explore(system: System, budget: Budget, progress: ProgressFn | None,
              progress_every: int, keep_states: bool, memoize: bool) -> Result:
     started = time.perf_counter()
-    store = Store(system.slot_count)
+    # Temporal properties (temporal.py): every generated successor within the bounds is
+    # recorded as an edge (source, target, coverage id), duplicates and self-loops
+    # included, and each new state is marked; after a complete search, liveness.py looks
+    # for fair lassos. Without temporal properties none of this costs anything.
+    temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) else None
+    record = temporal.edges.add if temporal is not None else None
+    store = Store(system.slot_count, indexed=temporal is not None)
     steps = CompiledSteps(system, store, memoize=memoize)
     expand = steps.expand
     decode = store.decode
@@ -78,13 +85,13 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         generated.extend(extra)
         discovered.extend(extra)
 
-    check_states = bool(always or somet)
+    check_states = bool(always or somet or temporal)
     # Property predicates memoized on the slots they read (predicates.py).
     projections = Projections(system, store.values)
-    memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize, projections))  # type: ignore[arg-type]
-                   for p in always]
-    memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize, projections))  # type: ignore[arg-type]
-                  for p in somet]
+    memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize, projections,  # type: ignore[arg-type]
+                                          predicate_guard(p))) for p in always]
+    memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize, projections,  # type: ignore[arg-type]
+                                         predicate_guard(p))) for p in somet]
 
     last_decoded: list[Any] = [None, None]
 
@@ -95,6 +102,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         return last_decoded[1]  # type: ignore[no-any-return]
 
     def check_state(index: int, idxs: Any) -> None:
+        if temporal is not None:
+            temporal.mark(View(system, decode_once(idxs)))  # guarded inside (temporal.py)
         for name, holds in memo_always:
             if name not in found and not holds(idxs, decode_once):
                 found[name] = (index, None, "")
@@ -106,7 +115,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     inbox_slots = range(2 + n, 2 + 2 * n)
     max_in_flight = system.max_in_flight
     constraint = None if system.constraint is None else MemoPredicate(
-        system, system.constraint, memoize, projections)
+        system, truth(system.constraint), memoize, projections,
+        lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
+                                     where=f"system {system.name!r}"))
     bounded = system.bounded
 
     def within_bounds(new: Any) -> bool:
@@ -128,10 +139,14 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if not system.within_bounds(init):
             pruned += 1
             continue
-        idxs = store.encode(init)
+        try:
+            idxs = store.encode(init)
+        except TypeError as exc:
+            raise unhashable_error(system, init, exc) from exc
         if store.add(store.pack(*idxs), -1, 0) and check_states:
             check_state(len(states) - 1, idxs)
 
+    initial_count = len(states)
     depth = 1 if states else 0
     level_start, level_end = 0, len(states)
     expanded = 0
@@ -177,8 +192,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                 except IndexError:
                     grow(tid)
                     generated[tid] += 1
-            if (stepp and (succs or loops)) or (bounded and succs):
-                # The general loop: step properties see every step, bounds drop successors.
+            if (stepp and (succs or loops)) or (bounded and succs) or record is not None:
+                # The general loop: step properties see every step, bounds drop successors,
+                # temporal properties record every edge.
                 before = decode(idxs)
                 before_view = View(system, before)
                 for tid, sid, new in succs + [(tid, sid, None) for tid, sid in loops]:
@@ -198,11 +214,18 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                         key = steps.step_list[sid]
                         after_view = View(system, nxt)  # type: ignore[arg-type]
                         for p in stepp:
-                            if p.name not in found and not p.predicate(before_view, key, after_view):  # type: ignore[misc]
+                            if p.name not in found and not step_holds(p, before_view, key,
+                                                                       after_view):
                                 found[p.name] = (i, (key, nxt), "")  # type: ignore[assignment]
                     if new is None:
+                        if record is not None:
+                            record(i, i, tid)
                         continue
-                    if not store.add(pack(*new), i, sid):
+                    packed = pack(*new)
+                    if record is not None:
+                        target = seen.get(packed)
+                        record(i, len(states) if target is None else target, tid)
+                    if not store.add(packed, i, sid):
                         continue
                     discovered[tid] += 1
                     if check_states:
@@ -254,6 +277,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
     complete = stopped_by is None
     verdicts = _verdicts(system, store, steps.step_list, found, complete)
+    if temporal is not None:
+        if not keep_states:
+            seen.clear()  # the state -> index map is not needed any more: free it for the search
+        verdicts = temporal_verdicts(system, temporal, store.decode_at, verdicts, complete,
+                                     expanded, initial_count)
     return Result(
         contains=store.contains if keep_states else None,
         system=system,
@@ -266,12 +294,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         verdicts=tuple(verdicts),
         coverage=_coverage(system, generated, discovered),
         pruned=pruned,
+        edges=temporal.graph_size[1] if temporal is not None else 0,
     )
 
 
 def _needs_classic(system: System) -> bool:
-    return (any(getattr(p, "temporal", False) for p in system.properties)
-            or getattr(system, "_capacity", None) is not None
+    return (getattr(system, "_capacity", None) is not None
             or any(d is not None for d in getattr(system, "_deferred", ())))
 
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..lang.system import State, System, View
+from ..lang.guard import model_code_error, none_result_error
+from ..lang.properties import Property
+from ..lang.system import State, StepKey, System, View
 
 _WHOLE = -1  # recorded when a predicate reads the whole state
 _FIRST_WINDOW = 1 << 11  # evaluations before the first judgement of whether the memo pays
@@ -196,3 +198,33 @@ class MemoPredicate:
                     child = children[branch[depth]] = [reads[depth + 1], {}]
                 node = child
         return result
+
+
+# -- the model-code guard around predicates (lang/guard.py) ----------------------------------
+def predicate_guard(p: Property) -> Any:
+    """The model-code guard of a state predicate (lang/guard.py): what it raises, or a None
+    result (passed as None), becomes a ModelError naming the property."""
+    def error(exc: BaseException | None) -> BaseException:
+        if exc is None:
+            return none_result_error(p)
+        return model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
+                                clause=p.clause)
+    return error
+
+
+def truth(fn: Any) -> Any:
+    """constraint= as a predicate: its result is read as true or false (None is false)."""
+    def holds(view: View) -> bool:
+        return bool(fn(view))
+    return holds
+
+
+def step_holds(p: Property, before: View, key: StepKey, after: View) -> bool:
+    try:
+        ok = p.predicate(before, key, after)  # type: ignore[misc]
+        if ok is None:
+            raise none_result_error(p)
+    except BaseException as exc:
+        raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
+                               clause=p.clause) from exc
+    return bool(ok)

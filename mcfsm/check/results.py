@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System
@@ -80,6 +80,9 @@ class Result:
     contains: Callable[[State], bool] | None = None
     edges: int = 0  # edges recorded for temporal properties (0 when there are none)
     cached: bool = False  # read from .mcfsm-cache/ (cache.py) rather than explored now
+    # Filled by check/choices.py (one run per parameter combination): a ChoiceRun per
+    # combination, so reports can say which choices a verdict rests on.
+    per_choice: tuple[Any, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ModelError
+from ..lang.guard import model_code_error
 from ..lang.messages import Message
 from ..lang.roles import Role, Transition, Variables
 from ..lang.system import NETWORK_ACTOR, SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
@@ -209,7 +210,8 @@ class Runtime:
                     msg: Message | None) -> list[Step]:
         sender_name = None if sender is None else self.system.instances[sender].name
         probe = _Ctx(self, k, msg, sender_name, None, t)
-        args = (None,) if t.choices is None else tuple(_call(t.choices, probe, self, k, t))
+        args = (None,) if t.choices is None else _call(
+            lambda c: tuple(t.choices(c)), probe, self, k, t)  # type: ignore[misc]
         out: list[Step] = []
         for arg in args:
             probe.arg = arg
@@ -283,17 +285,17 @@ def _call(fn: Callable[[Any], Any], ctx: _Ctx, runtime: Runtime, k: int, t: Tran
         return fn(ctx)
     except ModelError as exc:
         raise _located(exc, runtime, k, t) from exc
-    except Exception as exc:
-        raise _located(ModelError(f"model code raised {type(exc).__name__}: {exc}",
-                                  fix="fix the guard or action"), runtime, k, t) from exc
+    except BaseException as exc:  # the model-code guard (mcfsm/lang/guard.py)
+        raise _located(model_code_error(exc, what="a guard, action or choices=",
+                                        fix="fix the guard or action"), runtime, k, t) from exc
 
 
 def _located(exc: ModelError, runtime: Runtime, k: int, t: Transition) -> ModelError:
     inst = runtime.system.instances[k]
     if exc.role:
         return exc
-    return ModelError(exc.problem, fix=exc.fix, role=f"{inst.role.name} ({inst.name})",
-                      transition=t.name, clause=t.clause)
+    return exc.replaced(role=f"{inst.role.name} ({inst.name})", transition=t.name,
+                        clause=t.clause)
 
 
 def _machine(role: Role, model: _Model) -> Any:

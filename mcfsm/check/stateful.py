@@ -28,9 +28,10 @@ from hypothesis.stateful import (
     rule,
 )
 
+from ..lang.guard import call_predicate, unhashable_error
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
-from .explorer import Trace
+from .explorer import Budget, Trace
 from .runtime import Runtime
 
 
@@ -43,6 +44,15 @@ def _step_index(n: int) -> st.SearchStrategy[int]:
 
 
 STEP_INDEX = _step_index
+
+
+class SimulationStopped(BaseException):
+    """Raised inside a hypothesis run when the budget is spent: a BaseException, so
+    hypothesis lets it through instead of shrinking it as a failure."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class PropertyViolatedError(AssertionError):
@@ -67,8 +77,10 @@ class Stats:
 
 
 def state_machine(system: System, *, stats: Stats | None = None,
-                  skip: frozenset[str] = frozenset()) -> type[RuleBasedStateMachine]:
-    """A RuleBasedStateMachine class exploring `system` on the transitions runtime."""
+                  skip: frozenset[str] = frozenset(),
+                  stop: Any = None) -> type[RuleBasedStateMachine]:
+    """A RuleBasedStateMachine class exploring `system` on the transitions runtime.
+    `stop()` (optional) returns why to stop now (a budget is spent), or None."""
     stats = stats if stats is not None else Stats()
     props = [p for p in system.properties if p.name not in skip]
     always = [p for p in props if p.kind == "always"]
@@ -95,16 +107,22 @@ def state_machine(system: System, *, stats: Stats | None = None,
             self.enabled, self.unhandled = self.runtime.enabled()
             state = self.runtime.export()
             self.states.append(state)
-            stats.states.add(state)
+            try:
+                stats.states.add(state)
+            except TypeError as exc:  # model code put an unhashable value in the state
+                raise unhashable_error(system, state, exc,
+                                       self.keys[-1] if self.keys else None) from exc
             view = View(system, state)
             for p in sometimes:
-                if p.predicate(view):  # type: ignore[misc]
+                if call_predicate(p, view):
                     stats.witnessed[p.name] = stats.witnessed.get(p.name, 0) + 1
                     stats.first_witness.setdefault(p.name, self._trace())
 
         @initialize(initial=st.integers(0, initial_count - 1))
         def start(self, initial: int) -> None:
             """Start in one of the initial states (one per combination of parameter choices)."""
+            if stop is not None and (reason := stop()):
+                raise SimulationStopped(reason)
             stats.examples += 1
             self.runtime = Runtime(system, initial)
             self._refresh()
@@ -113,6 +131,8 @@ def state_machine(system: System, *, stats: Stats | None = None,
         @rule(data=st.data())
         def step(self, data: Any) -> None:
             """Take one of the enabled steps."""
+            if stop is not None and (reason := stop()):
+                raise SimulationStopped(reason)
             index = data.draw(STEP_INDEX(len(self.enabled)), label="step index")
             key, fire = self.enabled[index]
             note(f"step {len(self.keys) + 1}: {_Choice(self.enabled[index])!r}")
@@ -128,7 +148,7 @@ def state_machine(system: System, *, stats: Stats | None = None,
             if steps_props:
                 b, a = View(system, before), View(system, self.states[-1])
                 for p in steps_props:
-                    if not p.predicate(b, key, a):  # type: ignore[misc]
+                    if not call_predicate(p, b, key, a):
                         raise PropertyViolatedError(p, self._trace())
 
         @precondition(lambda self: self.runtime is not None and not self.enabled)
@@ -142,7 +162,7 @@ def state_machine(system: System, *, stats: Stats | None = None,
                 return
             view = View(system, self.states[-1])
             for p in always:
-                if not p.predicate(view):  # type: ignore[misc]
+                if not call_predicate(p, view):
                     raise PropertyViolatedError(p, self._trace())
             if unhandled is not None and self.unhandled:
                 u = self.unhandled[0]
@@ -193,6 +213,7 @@ class Simulation:
     elapsed_s: float
     outcomes: tuple[PropertyOutcome, ...]
     reproduce: tuple[str, ...] = ()  # hypothesis's @reproduce_failure lines, one a violation
+    stopped_by: str | None = None  # "max-states", "time-limit" or "interrupted": cut short
 
     @property
     def failed(self) -> bool:
@@ -211,15 +232,23 @@ def simulation_settings(examples: int, steps: int, *, derandomize: bool = False,
 
 def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int | None = None,
              derandomize: bool = False, database: Any = None, shrink: bool = True,
-             stats: Stats | None = None) -> Simulation:
-    """Run hypothesis over the model until every property has an outcome."""
+             stats: Stats | None = None, budget: Budget | None = None) -> Simulation:
+    """Run hypothesis over the model until every property has an outcome, or until the
+    budget is spent (max_states: distinct states seen; max_depth: states per run, so
+    max_depth - 1 steps; time_limit; the stop request)."""
     started = time.perf_counter()
     stats = stats if stats is not None else Stats()
+    stop = None
+    if budget is not None:
+        if budget.max_depth is not None:
+            steps = max(1, min(steps, budget.max_depth - 1))
+        stop = _budget_stop(budget, stats, started)
+    stopped_by: str | None = None
     violated: dict[str, Trace] = {}
     blobs: list[str] = []
     checkable = [p for p in system.properties if p.kind != "sometimes" and not p.temporal]
     while True:
-        machine = state_machine(system, stats=stats, skip=frozenset(violated))
+        machine = state_machine(system, stats=stats, skip=frozenset(violated), stop=stop)
         test = get_state_machine_test(machine, settings=simulation_settings(
             examples, steps, derandomize=derandomize, database=database, shrink=shrink))
         if seed is not None:
@@ -227,12 +256,23 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
         try:
             test()
             break
+        except SimulationStopped as stopped:
+            stopped_by = stopped.reason
+            break
         except PropertyViolatedError as failure:
             violated[failure.prop.name] = failure.trace
             blobs.extend(note for note in getattr(failure, "__notes__", ())
                          if "@reproduce_failure" in note)
             if len(violated) == len(checkable):
                 break
+        except BaseException:
+            # Hypothesis may report the stop in its own words (a replay that stopped early
+            # reads to it as flaky): once the budget is spent, that is the stop.
+            reason = stop() if stop is not None else None
+            if reason:
+                stopped_by = reason
+                break
+            raise
     outcomes = []
     for p in system.properties:
         if p.kind == "sometimes":
@@ -255,4 +295,19 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
                 f"no violation in {stats.steps:,} random steps over {stats.examples:,} runs "
                 "(this is not a proof)"))
     return Simulation(system, stats.examples, stats.steps, len(stats.states),
-                      time.perf_counter() - started, tuple(outcomes), tuple(blobs))
+                      time.perf_counter() - started, tuple(outcomes), tuple(blobs), stopped_by)
+
+
+def _budget_stop(budget: Budget, stats: Stats, started: float) -> Any:
+    deadline = None if budget.time_limit is None else started + budget.time_limit
+
+    def stop() -> str | None:
+        if budget.stop is not None and budget.stop():
+            return "interrupted"
+        if deadline is not None and time.perf_counter() > deadline:
+            return "time-limit"
+        if budget.max_states is not None and len(stats.states) >= budget.max_states:
+            return "max-states"
+        return None
+
+    return stop

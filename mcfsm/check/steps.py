@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..lang.guard import unhashable_error
 from ..lang.messages import Message
 from ..lang.system import Network, StepKey, System, Unhandled
 from .store import Store
@@ -215,10 +216,16 @@ class CompiledSteps:
         sender_name = None if sender is None else system.instances[sender].name
         entries = []
         for arg, new_local, new_shared, sends in outcomes:
-            sid = self.step_id(StepKey(name, t.name, kind, sender_name, message, arg))
-            codes = tuple((2 + n + to, self.message_id(m) * n + k) for to, m in sends)
-            entries.append((tid, sid, store.intern(2 + k, new_local),
-                            store.intern(1, new_shared), codes))
+            key = StepKey(name, t.name, kind, sender_name, message, arg)
+            try:
+                sid = self.step_id(key)
+                codes = tuple((2 + n + to, self.message_id(m) * n + k) for to, m in sends)
+                entries.append((tid, sid, store.intern(2 + k, new_local),
+                                store.intern(1, new_shared), codes))
+            except TypeError as exc:  # model code produced a value that cannot be hashed
+                after = list(state)
+                after[2 + k], after[1] = new_local, new_shared
+                raise unhashable_error(system, tuple(after), exc, key) from exc
         return entries, read_world
 
     def _internal_entries(self, k: int, state: tuple, memo: dict | None, key: tuple) -> list[Entry]:

@@ -49,11 +49,13 @@ class Store:
         "values",
     )
 
-    def __init__(self, slots: int) -> None:
+    def __init__(self, slots: int, indexed: bool = False) -> None:
         self.tables: list[dict[Any, int]] = [{} for _ in range(slots)]
         self.values: list[list[Any]] = [[] for _ in range(slots)]
         self.states: list[bytes] = []
-        self.seen: set[bytes] = set()
+        # indexed: `seen` maps each state to its index (edges for temporal properties need
+        # the target's index even when it was seen before); otherwise a set is enough.
+        self.seen: Any = {} if indexed else set()
         self.parent = array("i")
         self.step_of = array("I")
         self._codes = ["B"] * slots  # struct code per slot: widened to H, then I
@@ -83,7 +85,10 @@ class Store:
         for j, packed in enumerate(states):  # one by one: no second copy of the list
             states[j] = codec.pack(*old_unpack(packed))
         self.seen.clear()
-        self.seen.update(states)
+        if isinstance(self.seen, dict):
+            self.seen.update((packed, j) for j, packed in enumerate(states))
+        else:
+            self.seen.update(states)
 
     def encode(self, state: tuple) -> list[int]:
         return [self.intern(k, value) for k, value in enumerate(state)]
@@ -96,9 +101,13 @@ class Store:
 
     def add(self, packed: bytes, parent: int, step: int) -> bool:
         """Record a state unless it was seen; whether it was new."""
-        if packed in self.seen:
+        seen = self.seen
+        if packed in seen:
             return False
-        self.seen.add(packed)
+        if isinstance(seen, dict):
+            seen[packed] = len(self.states)
+        else:
+            seen.add(packed)
         self.states.append(packed)
         self.parent.append(parent)
         self.step_of.append(step)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..lang.guard import model_code_error
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
 from .edges import EdgeGraph, EdgeRecorder
 from .liveness import MET, OPENS, Constraint, Lasso, find_violation
+from .results import Trace, Verdict
 
 
 def fairness_constraints(system: System) -> list[Constraint]:
@@ -42,14 +44,20 @@ class TemporalCheck:
 
     def mark(self, view: View) -> None:
         """Called once per new state, in discovery order."""
-        for p, flags in zip(self.properties, self.flags):
-            f = 0
-            if p.kind == "always_eventually" or (p.kind == "leads_to"
-                                                 and p.trigger(view)):  # type: ignore[misc]
-                f = OPENS
-            if p.predicate(view):  # type: ignore[misc]
-                f |= MET
-            flags.append(f)
+        p = None
+        try:  # the model-code guard (lang/guard.py): free unless a predicate raises
+            for p, flags in zip(self.properties, self.flags):
+                f = 0
+                if p.kind == "always_eventually" or (p.kind == "leads_to"
+                                                     and p.trigger(view)):  # type: ignore[misc]
+                    f = OPENS
+                if p.predicate(view):  # type: ignore[misc]
+                    f |= MET
+                flags.append(f)
+        except BaseException as exc:
+            assert p is not None
+            raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
+                                   clause=p.clause) from exc
 
     def lassos(self, expanded: int, initial_count: int) -> dict[str, Lasso | None]:
         graph = self.edges.finish(expanded)
@@ -81,3 +89,26 @@ def lasso_note(prop: Property, lasso: Lasso) -> str:
                "always_eventually": "the awaited state never comes again",
                "leads_to": "the trigger held and the awaited state never follows"}[prop.kind]
     return f"{awaited} on this fair behaviour"
+
+
+def temporal_verdicts(system: System, temporal: TemporalCheck, decode: Callable[[int], State],
+                      verdicts: list[Verdict], complete: bool, expanded: int,
+                      initial_count: int) -> list[Verdict]:
+    """The safety verdicts with each temporal property's verdict put in: violated with its
+    lasso, else holds (or unknown when the search was cut), with the fairness it assumes."""
+    lassos = temporal.lassos(expanded, initial_count) if complete else {}
+    assumes = fairness_words(system)
+    out = []
+    for p, verdict in zip(system.properties, verdicts):
+        if not p.temporal:
+            out.append(verdict)
+            continue
+        lasso = lassos.get(p.name)
+        if lasso is not None:
+            trace_states, trace_steps = lasso_steps(system, lasso, decode)
+            out.append(Verdict(p, "violated", Trace(
+                tuple(trace_states), tuple(trace_steps), lasso_note(p, lasso),
+                lasso.loop_start), assumes))
+        else:
+            out.append(Verdict(p, "holds" if complete else "unknown", None, assumes))
+    return out

@@ -1,5 +1,15 @@
 """Load model files: a Python file defining one or more module-level `Model` objects, or a
-folder of such files. Every failure names the file (and line, for syntax errors)."""
+folder of such files. Every failure names the file (and line, for syntax errors).
+
+How a model file finds its sibling modules: while the file runs, its own folder is first on
+`sys.path`, so `import _mc` (or `from _mc import ...`) finds `_mc.py` (or the package
+`_mc/`) next to it. Each folder gets its own copies of its sibling modules: they are kept
+per folder, out of `sys.modules`, so two copies of a model folder (an old and a new version
+of a model set) load side by side in one process, each with its own `_mc`, and a module of
+the same name imported before (by a test, say) is not reused for a folder it does not
+belong to. Import siblings at the top of the model file: imports made later, inside
+functions, use whatever `sys.modules` holds then.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +17,13 @@ import dataclasses
 import hashlib
 import importlib.util
 import os
+import stat
 import sys
-import traceback
 from pathlib import Path
+from types import ModuleType
 
 from ..errors import McfsmError, ModelError, UsageError
+from .guard import DEBUG_HINT, is_real_interrupt, model_line, shown_path
 from .model import Model
 
 
@@ -23,62 +35,188 @@ class LoadedModel:
 
 def load_path(path: str | Path) -> list[LoadedModel]:
     p = Path(path)
-    if not p.exists():
+    try:
+        exists, is_dir = p.exists(), p.is_dir()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a symlink loop, ...
+        raise UsageError(f"{p!s}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if not exists:
         raise UsageError(f"{p}: no such file or folder; pass a model file (.py) or a folder")
-    if p.is_dir():
-        files = sorted(f for f in p.glob("*.py") if not f.name.startswith("_"))
+    if is_dir:
+        try:
+            files = sorted(f for f in p.glob("*.py") if not f.name.startswith("_"))
+        except OSError as exc:
+            raise UsageError(f"{p}: cannot list the folder ({exc.strerror or exc})") from None
         loaded = [m for f in files for m in _load_file(f, required=False)]
         if not loaded:
             raise UsageError(f"{p}: no model files here (no .py file defines a mcfsm Model)")
+        _no_duplicate_names(loaded)
         return loaded
     if p.suffix != ".py":
         raise UsageError(f"{p}: not a Python model file; pass a .py file or a folder")
     return _load_file(p, required=True)
 
 
+def _no_duplicate_names(loaded: list[LoadedModel]) -> None:
+    first: dict[str, LoadedModel] = {}
+    for lm in loaded:
+        other = first.setdefault(lm.model.name, lm)
+        if other is not lm:
+            raise ModelError(f"model name {lm.model.name!r} is defined in {other.path} and in "
+                             f"{lm.path}", where=str(lm.path),
+                             fix="give every Model its own name (it names report folders)")
+
+
+def _regular_file(path: Path) -> None:
+    """Refuse what is not a regular file: a FIFO named x.py would block the read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{path}: not a regular file (a FIFO, device or socket); pass a .py "
+                         "model file")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"{path}: permission denied; make the file readable")
+
+
 def _load_file(path: Path, *, required: bool) -> list[LoadedModel]:
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
-    module_name = f"mcfsm_model_{path.stem}_{digest}"
+    _regular_file(path)
+    folder = path.parent.resolve()
+    digest = hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:10]
+    module_name = f"mcfsm_model_{_identifier(path.stem)}_{digest}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise UsageError(f"{path}: cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
-    # Model files import siblings (shared message declarations) by plain import.
-    sys.path.insert(0, str(path.parent.resolve()))
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        with _siblings_of(folder):
+            spec.loader.exec_module(module)
     except SyntaxError as exc:
         raise ModelError(f"syntax error at line {exc.lineno}: {exc.msg}",
                          fix="correct the Python syntax", where=str(path)) from None
     except McfsmError as exc:
         if isinstance(exc, ModelError):
-            raise exc.located(str(path)) from exc
+            raise exc.replaced(at=exc.at or model_line(exc)).located(str(path)) from exc
         raise
-    except Exception as exc:
+    except BaseException as exc:  # the model-code guard: even sys.exit() decides nothing
+        if is_real_interrupt(exc):
+            raise
         if os.environ.get("MCFSM_DEBUG"):
             raise
-        line = _model_line(exc, path)
-        raise ModelError(f"loading the model raised {type(exc).__name__}: {exc}",
-                         fix="fix the model file; MCFSM_DEBUG=1 shows the traceback",
-                         where=f"{path}{line}") from exc
-    finally:
-        sys.path.remove(str(path.parent.resolve()))
-    models = [v for v in vars(module).values() if isinstance(v, Model)]
+        if isinstance(exc, SystemExit):
+            problem = f"loading the model called sys.exit({exc.code!r})"
+        elif isinstance(exc, (ModuleNotFoundError, ImportError)) and getattr(exc, "name", None):
+            problem = (f"loading the model raised {type(exc).__name__}: {exc} (sibling modules "
+                       f"are looked up in {_shown(folder)})")
+        else:
+            problem = f"loading the model raised {type(exc).__name__}" + (f": {exc}" if str(exc) else "")
+        raise ModelError(problem, fix=f"fix the model file; {DEBUG_HINT}", where=str(path),
+                         at=model_line(exc)) from exc
+    models: list[Model] = []
+    for value in list(vars(module).values()):
+        if isinstance(value, Model) and all(value is not m for m in models):
+            models.append(value)
     if not models and required:
         raise UsageError(f"{path}: defines no mcfsm Model; add `model = Model(...)` at module "
                          "level and register variants with @model.variant(...)")
-    seen: set[str] = set()
+    names: set[str] = set()
     out = []
     for m in models:
-        if m.name in seen:
-            continue
-        seen.add(m.name)
+        if m.name in names:
+            raise ModelError(f"two Model objects are named {m.name!r}", where=str(path),
+                             fix="give each Model its own name")
+        names.add(m.name)
+        if not m.variants:
+            raise ModelError(f"model {m.name!r} declares no variants", where=str(path),
+                             fix=f"register one: @{_var_name(module, m)}.variant('base', doc=...) "
+                                 "above a function returning a System")
         out.append(LoadedModel(path, m))
     return out
 
 
-def _model_line(exc: BaseException, path: Path) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if Path(f.filename).resolve() == path.resolve()]
-    return f":{frames[-1].lineno}" if frames else ""
+# -- sibling modules, kept per folder ---------------------------------------------------------
+_FOLDER_MODULES: dict[Path, dict[str, ModuleType]] = {}
+
+
+def model_sources(path: Path | str) -> list[Path]:
+    """The model file and the files of every sibling module it loaded from its folder
+    (what a result of the file depends on; the result cache hashes them)."""
+    model = Path(path).resolve()
+    folder = model.parent
+    found = {model}
+    modules = list(_FOLDER_MODULES.get(folder, {}).values())
+    modules += [m for m in list(sys.modules.values()) if _belongs(m, folder)]
+    for module in modules:
+        file = getattr(module, "__file__", None)
+        if file and file.endswith(".py"):
+            found.add(Path(file).resolve())
+    return sorted(found)
+
+
+def _module_names_in(folder: Path) -> set[str]:
+    """Top-level names a plain import resolves in this folder (modules and packages)."""
+    names = set()
+    try:
+        for entry in folder.iterdir():
+            if entry.suffix == ".py" and entry.stem.isidentifier():
+                names.add(entry.stem)
+            elif entry.is_dir() and (entry / "__init__.py").exists() and entry.name.isidentifier():
+                names.add(entry.name)
+    except OSError:
+        pass
+    return names
+
+
+def _belongs(module: ModuleType | None, folder: Path) -> bool:
+    file = getattr(module, "__file__", None)
+    if not file:
+        return False
+    try:
+        return Path(file).resolve().is_relative_to(folder)
+    except (OSError, ValueError):
+        return False
+
+
+class _siblings_of:  # noqa: N801 - used as a `with` statement, like contextlib's helpers
+    """While a model file runs: its folder first on sys.path, and sys.modules showing this
+    folder's sibling modules (not another folder's of the same name). Afterwards the
+    siblings are moved into the folder's own table and sys.modules is restored."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.names = _module_names_in(folder)
+        self.own = _FOLDER_MODULES.setdefault(folder, {})
+        self.displaced: dict[str, ModuleType] = {}
+
+    def _ours(self, name: str) -> bool:
+        return name.split(".", 1)[0] in self.names
+
+    def __enter__(self) -> None:
+        for name in [n for n in sys.modules if self._ours(n)]:
+            self.displaced[name] = sys.modules.pop(name)
+        sys.modules.update(self.own)
+        sys.path.insert(0, str(self.folder))
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            sys.path.remove(str(self.folder))
+        except ValueError:
+            pass
+        for name in [n for n in sys.modules if self._ours(n)]:
+            module = sys.modules.pop(name)
+            if _belongs(module, self.folder):
+                self.own[name] = module
+        sys.modules.update(self.displaced)
+
+
+def _identifier(text: str) -> str:
+    return "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in text)
+
+
+def _shown(folder: Path) -> str:
+    return shown_path(str(folder))
+
+
+def _var_name(module: ModuleType, model: Model) -> str:
+    return next((k for k, v in vars(module).items() if v is model), "model")

@@ -54,6 +54,10 @@ class Message:
 
     def __init_subclass__(cls, clause: str = "", title: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        for field, value in (("clause", clause), ("title", title)):
+            if not isinstance(value, str):
+                raise ModelError(f"message {cls.__name__} has {field}={value!r}, not a string",
+                                 fix=f'pass {field}="..." in the class line, or leave it out')
         dataclasses.dataclass(frozen=True, kw_only=True, eq=True, repr=False)(cls)
         # Messages sit inside every inbox and step key the explorer hashes: hash them once.
         cls.__hash__ = Message._cached_hash  # type: ignore[method-assign]

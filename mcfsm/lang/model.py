@@ -17,6 +17,8 @@ import dataclasses
 from collections.abc import Callable
 
 from ..errors import ModelError
+from .declared import check_name, check_text
+from .guard import call_model, check_callable, function_line
 from .system import System
 
 Builder = Callable[[], System]
@@ -36,13 +38,16 @@ class Variant:
     build: Builder
     doc: str = ""
     expect: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The variant this one changes (a candidate fix's published text): diagrams/ diffs
+    # against it; empty means the model's first variant.
+    baseline: str = ""
 
 
 class Model:
     def __init__(self, name: str, *, clause: str = "", doc: str = "", source: str = "") -> None:
-        if not name or not name.replace("_", "").replace("-", "").isalnum():
-            raise ModelError(f"model name {name!r} is not a plain name",
-                             fix="use letters, digits, '_' and '-'")
+        check_name(name, "model name", plain=True)  # it names report folders and files
+        for field, value in (("clause", clause), ("doc", doc), ("source", source)):
+            check_text(value, field, where=f"model {name!r}")
         self.name = name
         self.clause = clause
         self.doc = doc
@@ -50,28 +55,42 @@ class Model:
         self.variants: dict[str, Variant] = {}
         self._built: dict[str, System] = {}
 
-    def variant(self, name: str, *, doc: str = "",
-                expect: dict[str, str] | None = None) -> Callable[[Builder], Builder]:
+    def variant(self, name: str, *, doc: str = "", expect: dict[str, str] | None = None,
+                baseline: str = "") -> Callable[[Builder], Builder]:
         """Decorator: register a function returning the System of one variant."""
+        where = f"model {self.name!r}"
+        if callable(name):  # `@model.variant` without a name would silently drop the variant
+            raise ModelError(f"@model.variant is used without a name on "
+                             f"{getattr(name, '__name__', name)!r}", where=where,
+                             fix="give the variant a name: @model.variant('name', doc=...)")
+        check_name(name, "variant name", where=where, plain=True)
+        check_text(doc, "doc", where=f"{where}, variant {name!r}")
+        if expect is not None and not isinstance(expect, dict):
+            raise ModelError(f"variant {name!r} has expect={expect!r}, not a dict", where=where,
+                             fix="pass expect={'property-name': 'violated', ...}")
         for prop, verdict in (expect or {}).items():
-            if verdict not in VERDICTS:
+            if not isinstance(verdict, str) or verdict not in VERDICTS:
                 raise ModelError(f"variant {name!r} expects {prop!r} to be {verdict!r}",
-                                 where=f"model {self.name!r}",
-                                 fix=f"expect one of {', '.join(VERDICTS)}")
+                                 where=where, fix=f"expect one of {', '.join(VERDICTS)}")
 
         def register(build: Builder) -> Builder:
+            check_callable(build, 0, what=f"variant {name!r}", takes="no arguments", where=where)
             if name in self.variants:
                 raise ModelError(f"model {self.name!r} declares variant {name!r} twice",
                                  fix="give each variant its own name")
+            if baseline and baseline not in self.variants:
+                raise ModelError(f"variant {name!r} names baseline {baseline!r}, which is not "
+                                 "declared before it", where=f"model {self.name!r}",
+                                 fix=f"use one of {list(self.variants)}")
             self.variants[name] = Variant(name, build, doc or (build.__doc__ or "").strip(),
-                                          dict(expect or {}))
+                                          dict(expect or {}), baseline)
             return build
 
         return register
 
     def add_variant(self, name: str, build: Builder, *, doc: str = "",
-                    expect: dict[str, str] | None = None) -> None:
-        self.variant(name, doc=doc, expect=expect)(build)
+                    expect: dict[str, str] | None = None, baseline: str = "") -> None:
+        self.variant(name, doc=doc, expect=expect, baseline=baseline)(build)
 
     def expected(self, variant: str, system: System) -> dict[str, str]:
         """The verdict expected of every property of a built variant."""
@@ -90,11 +109,14 @@ class Model:
             raise ModelError(f"model {self.name!r} has no variant {variant!r}",
                              fix=f"choose one of {list(self.variants)}")
         if variant not in self._built:
-            built = self.variants[variant].build()
+            build = self.variants[variant].build
+            built = call_model(build, what="the variant function",
+                               where=f"model {self.name!r}, variant {variant!r}")
             if not isinstance(built, System):
                 raise ModelError(
                     f"variant {variant!r} of model {self.name!r} returned {built!r}",
-                    fix="the variant function must return a System(...)")
+                    fix="the variant function must return a System(...)",
+                    at=function_line(build))
             self._built[variant] = built
         return self._built[variant]
 

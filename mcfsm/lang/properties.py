@@ -15,6 +15,13 @@ means; with no fairness declared a behaviour may stop anywhere, as in TLA+):
 - leads_to(name, p, q)            TLA+'s P ~> Q: whenever p holds, q holds then or later
 - always_eventually(name, pred)   TLA+'s []<>P: pred holds infinitely often
 A violation is a lasso: a prefix and a cycle a fair behaviour can repeat forever.
+
+Saying why a state violates a property (optional; reports use it in the counterexample's
+note): build the predicate from named sub-conditions with `all_of`, whose names are the
+spec's words, or pass `explain=`, a function of the same arguments returning a sentence.
+
+    always("binding-fresh", all_of({"server A serves user 2": lambda v: ...,
+                                    "the binding names server B": lambda v: ...}), clause=...)
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ..errors import ModelError
+from .declared import check_clause, check_name, check_text
+from .guard import check_callable
 
 Kind = Literal["always", "sometimes", "step", "deadlock", "unhandled",
                "eventually", "leads_to", "always_eventually"]
@@ -48,41 +57,78 @@ class Property:
     doc: str = ""
     # leads_to only: the state predicate that triggers the obligation (TLA+'s P in P ~> Q)
     trigger: Callable[..., bool] | None = None
+    # How a violation is to be read when the text itself settles it: "documented trade-off
+    # (X.1.7.4)" or "CR demonstration (CR 001 closes it)". Empty: the reports classify a
+    # violation as a gap in the text or as depending on a parameter choice.
+    finding: str = ""
+    # Why a state violates it: a function of the predicate's arguments returning a sentence.
+    explain: Callable[..., str] | None = None
 
     def __post_init__(self) -> None:
-        if not self.name or not self.name.replace("-", "").replace("_", "").isalnum():
-            raise ModelError(f"property name {self.name!r} is not a plain name",
-                             fix="use letters, digits and dashes, e.g. 'redirects-never-loop'")
+        # The name also names trace files: plain letters, digits, '_' and '-'.
+        check_name(self.name, "property name", plain=True)
+        check_text(self.doc, "doc", prop=self.name)
         if self.kind in _SIGNATURE:
-            if not callable(self.predicate):
-                raise ModelError(f"property {self.name!r} ({self.kind}) has {self.predicate!r} "
-                                 "where a predicate belongs",
+            arity, takes = ((3, "before, step, after") if self.kind == "step"
+                            else (1, "the state view"))
+            if self.predicate is None:
+                raise ModelError(f"({self.kind}) has None where a predicate belongs",
+                                 prop=self.name,
                                  fix=f"pass {_SIGNATURE[self.kind]}, e.g. lambda v: ...")
-            if self.kind == "leads_to" and not callable(self.trigger):
-                raise ModelError(f"property {self.name!r} (leads_to) has {self.trigger!r} as its "
-                                 "'p' (the state that must lead to q)",
-                                 fix="pass leads_to(name, lambda v: <p>, lambda v: <q>, clause=...)")
-            if not self.clause.strip():
-                raise ModelError(f"property {self.name!r} cites no clause",
-                                 fix='pass clause="X.1.4.1" (where the spec asks for it)')
+            check_callable(self.predicate, arity, what="the predicate", takes=takes,
+                           prop=self.name)
+            if self.kind == "leads_to":
+                if self.trigger is None:
+                    raise ModelError("(leads_to) has no 'p' (the state that must lead to q)",
+                                     prop=self.name,
+                                     fix="pass leads_to(name, lambda v: <p>, lambda v: <q>, "
+                                         "clause=...)")
+                check_callable(self.trigger, 1, what="the leads_to 'p'", takes=takes,
+                               prop=self.name)
+            check_clause(self.clause, "the property", prop=self.name)
 
     @property
     def temporal(self) -> bool:
         return self.kind in TEMPORAL_KINDS
 
 
-def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "") -> Property:
-    return Property(name, "always", predicate, clause, doc)
+class AllOf:
+    """A predicate made of named sub-conditions (the spec's words): it holds when every one
+    holds, and `failing(...)` names those that do not, for the counterexample's note."""
+
+    __slots__ = ("conditions",)
+
+    def __init__(self, conditions: dict[str, Callable[..., bool]]) -> None:
+        if not conditions or not all(callable(c) for c in conditions.values()):
+            raise ModelError("all_of(...) needs a non-empty dict of named callables",
+                             fix='all_of({"the binding is fresh": lambda v: ..., ...})')
+        self.conditions = dict(conditions)
+
+    def __call__(self, *args: Any) -> bool:
+        return all(condition(*args) for condition in self.conditions.values())
+
+    def failing(self, *args: Any) -> list[str]:
+        return [name for name, condition in self.conditions.items() if not condition(*args)]
+
+
+def all_of(conditions: dict[str, Callable[..., bool]]) -> AllOf:
+    return AllOf(conditions)
+
+
+def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "",
+           explain: Callable[[Any], str] | None = None, finding: str = "") -> Property:
+    return Property(name, "always", predicate, clause, doc, explain=explain, finding=finding)
 
 
 def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
-              doc: str = "") -> Property:
-    return Property(name, "sometimes", predicate, clause, doc)
+              doc: str = "", finding: str = "") -> Property:
+    return Property(name, "sometimes", predicate, clause, doc, finding=finding)
 
 
 def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str,
-         doc: str = "") -> Property:
-    return Property(name, "step", predicate, clause, doc)
+         doc: str = "", explain: Callable[[Any, Any, Any], str] | None = None,
+         finding: str = "") -> Property:
+    return Property(name, "step", predicate, clause, doc, explain=explain, finding=finding)
 
 
 def eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,

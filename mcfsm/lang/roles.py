@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
+from .declared import check_clause, check_name, check_text, check_variable, type_name
 from .deferral import validate_defers
 from .fairness import check_kind
+from .guard import check_callable
 from .initial import alternatives
 from .messages import Message
 
@@ -144,20 +146,32 @@ class Role:
         fair: str | None = None,
         doc: str = "",
     ) -> None:
+        check_name(name, "role name")
+        check_text(doc, "doc", role=name)
         self.name = name
         self.doc = doc
-        self.states: tuple[str, ...] = tuple(states)
+        self.states: tuple[str, ...] = _names(states, "states", name)
         self.initial = initial
+        if variables is not None and not isinstance(variables, dict):
+            raise ModelError(f"variables={variables!r} is not a dict", role=name,
+                             fix="pass variables={'name': Var(type, initial), ...}")
         self.variables: dict[str, Var] = dict(variables or {})
-        self.final: frozenset[str] = frozenset(final)
-        self.ignores: dict[type[Message], frozenset[str]] = _normalise_ignores(ignores, self.states)
+        self.final: frozenset[str] = frozenset(_names(final, "final", name))
+        self.ignores: dict[type[Message], frozenset[str]] = _normalise_ignores(ignores, self.states,
+                                                                               name)
+        if isinstance(transitions, str | bytes) or not isinstance(transitions, Iterable):
+            raise ModelError(f"transitions={transitions!r} is not a list", role=name,
+                             fix="pass transitions=[Transition(...), ...]")
+        if defers is not None and not isinstance(defers, dict):
+            raise ModelError(f"defers={defers!r} is not a dict", role=name,
+                             fix="pass defers={Message: ['state', ...]}")
         # SDL's save / P's defer: in these states the message stays queued, and later
         # messages (from the same sender too) may be taken before it.
         self.defers: dict[type[Message], frozenset[str]] = {
             m: frozenset([s] if isinstance(s, str) else s) for m, s in (defers or {}).items()}
         self.fair = fair
         self.transitions: tuple[Transition, ...] = tuple(
-            _named(t, i) for i, t in enumerate(transitions)
+            _named(t, i, name) for i, t in enumerate(transitions)
         )
         self._validate()
         # The local state of an instance: a named tuple (state, *variables), compact and
@@ -174,7 +188,7 @@ class Role:
             dup = sorted({s for s in self.states if self.states.count(s) > 1})
             raise ModelError(f"states {dup} are declared twice", role=self.name,
                              fix="list each state once in states=[...]")
-        if self.initial not in known:
+        if not isinstance(self.initial, str) or self.initial not in known:
             raise ModelError(
                 f"initial state {self.initial!r} is not among the declared states",
                 role=self.name, fix=f"declare it in states=[...] or pick one of {list(self.states)}",
@@ -184,25 +198,7 @@ class Role:
                 raise ModelError(f"final state {state!r} is not a declared state", role=self.name,
                                  fix=f"pick final states among {list(self.states)}")
         for var, decl in self.variables.items():
-            if not var.isidentifier() or var == "state":
-                raise ModelError(f"variable name {var!r} is not allowed", role=self.name,
-                                 fix="use a Python identifier other than 'state'")
-            if not isinstance(decl, Var):
-                raise ModelError(f"variable {var!r} is declared as {decl!r}", role=self.name,
-                                 fix="declare it as Var(type, initial), e.g. Var(int, 0)")
-            mutable = {list, dict, set, bytearray}
-            declared = decl.type if isinstance(decl.type, tuple) else (decl.type,)
-            if mutable & set(declared):
-                raise ModelError(
-                    f"variable {var!r} has a mutable type {_type_name(decl.type)}; states must "
-                    "be hashable", role=self.name,
-                    fix="use tuple, frozenset or a frozen record instead of list, set or dict")
-            for value in alternatives(decl.initial):
-                if not isinstance(value, decl.type):
-                    raise ModelError(
-                        f"variable {var!r} has initial value {value!r}, not of type "
-                        f"{_type_name(decl.type)}", role=self.name,
-                        fix="make the initial value match the declared type")
+            check_variable(var, decl, owner=f"role {self.name!r}", role=self.name)
         for msg, states in self.ignores.items():
             if not (isinstance(msg, type) and issubclass(msg, Message)):
                 raise ModelError(f"ignores lists {msg!r}, which is not a Message subclass",
@@ -222,10 +218,12 @@ class Role:
                     fix="give each transition with the same trigger its own name=... "
                         "(names appear in coverage and traces)")
             names[t.name] = t
+            check_clause(t.clause, "transition", **where)
+            check_text(t.label, "label", **where)
+            if not isinstance(t.environment, bool):
+                raise ModelError(f"environment={t.environment!r} is not True or False", **where,
+                                 fix="pass environment=True for an environment event")
             check_kind(t.fair, f"role {self.name!r}, transition {t.name!r}")
-            if not t.clause.strip():
-                raise ModelError("transition cites no clause", **where,
-                                 fix='pass clause="10.16.5.3 step 3" (the clause and step it realises)')
             if not isinstance(t.trigger, str) and not (
                 isinstance(t.trigger, type) and issubclass(t.trigger, Message)
             ):
@@ -233,20 +231,30 @@ class Role:
                                  "subclass", **where,
                                  fix="use a string for an internal event or a Message subclass")
             for src in t.sources:
+                if not isinstance(src, str):
+                    raise ModelError(f"source state {src!r} is not a state name", **where,
+                                     fix=self._state_fix(str(src)))
                 if src != ANY_STATE and src not in known:
                     raise ModelError(f"source state {src!r} is not declared", **where,
                                      fix=self._state_fix(src))
-            if t.dest is not None and t.dest not in known:
+            if t.dest is not None and (not isinstance(t.dest, str) or t.dest not in known):
                 raise ModelError(f"destination state {t.dest!r} is not declared", **where,
-                                 fix=self._state_fix(t.dest))
+                                 fix=self._state_fix(str(t.dest)))
+            for field in ("conditions", "after", "sends"):
+                value = getattr(t, field)
+                if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+                    raise ModelError(f"{field}={value!r} is not a list", **where,
+                                     fix=f"pass {field}=[...] (a list, even of one)")
             for sent in t.sends:
                 if not (isinstance(sent, type) and issubclass(sent, Message)):
                     raise ModelError(f"sends lists {sent!r}, which is not a Message subclass",
                                      **where, fix="list the Message classes the actions send")
-            for cb in list(t.conditions) + list(t.after):
-                if not callable(cb):
-                    raise ModelError(f"{cb!r} in conditions/after is not callable", **where,
-                                     fix="pass functions taking one argument, the step context")
+            for field in ("conditions", "after"):
+                for cb in getattr(t, field):
+                    check_callable(cb, 1, what=f"{field}=[...] entry", takes="the step context",
+                                   **where)
+            if t.choices is not None:
+                check_callable(t.choices, 1, what="choices=", takes="the step context", **where)
         self.machine()  # the same declaration must also be one the transitions library takes
         unreachable = [s for s in self.states if s not in self._reachable_states()]
         if unreachable:
@@ -341,18 +349,48 @@ class Role:
         return f"Role({self.name!r}, {len(self.states)} states, {len(self.transitions)} transitions)"
 
 
-def _named(t: Transition, index: int) -> Transition:
+def _named(t: Transition, index: int, role: str) -> Transition:
     if not isinstance(t, Transition):
-        raise ModelError(f"transitions[{index}] is {t!r}, not a Transition",
+        raise ModelError(f"transitions[{index}] is {t!r}, not a Transition", role=role,
                          fix="declare each transition as Transition(trigger, source, dest, clause=...)")
+    if not isinstance(t.trigger, str) and not (isinstance(t.trigger, type)
+                                               and issubclass(t.trigger, Message)):
+        raise ModelError(f"trigger {t.trigger!r} is neither an event name nor a Message "
+                         "subclass", role=role, transition=f"transitions[{index}]",
+                         fix="use a string for an internal event or a Message subclass")
+    if not isinstance(t.name, str):
+        raise ModelError(f"name={t.name!r} is not a string", role=role,
+                         transition=f"transitions[{index}]", fix="name transitions with strings")
+    if not isinstance(t.source, str) and not (isinstance(t.source, Iterable)
+                                              and not isinstance(t.source, bytes)):
+        raise ModelError(f"source={t.source!r} is neither a state nor a list of states",
+                         role=role, transition=t.name or t.trigger_name,
+                         fix='pass a state name, a list of them, or "*"')
     return t if t.name else dataclasses.replace(t, name=t.trigger_name)
 
 
+def _names(values: Any, field: str, role: Any) -> tuple[str, ...]:
+    """A list of state names (a lone string is a common slip: it would be split into letters)."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ModelError(f"{field}={values!r} is not a list of state names", role=role,
+                         fix=f"pass {field}=['state', ...] (a list, even of one)")
+    out = tuple(values)
+    for value in out:
+        if not isinstance(value, str) or not value:
+            raise ModelError(f"{field} lists {value!r}, which is not a state name", role=role,
+                             fix="name states with non-empty strings")
+    return out
+
+
 def _normalise_ignores(
-    ignores: dict[type[Message], Sequence[str]] | Sequence[type[Message]], states: Sequence[str]
+    ignores: dict[type[Message], Sequence[str]] | Sequence[type[Message]], states: Sequence[str],
+    role: str,
 ) -> dict[type[Message], frozenset[str]]:
     if isinstance(ignores, dict):
-        return {m: frozenset(s) for m, s in ignores.items()}
+        return {m: frozenset(_names(s, "ignores", role)) for m, s in ignores.items()}
+    if isinstance(ignores, str | bytes) or not isinstance(ignores, Iterable):
+        raise ModelError(f"ignores={ignores!r} is neither a list nor a dict", role=role,
+                         fix="pass ignores=[Message, ...] or {Message: ['state', ...]}")
     return {m: frozenset(states) for m in ignores}
 
 
@@ -361,7 +399,4 @@ def _identifier(name: str) -> str:
     return cleaned if cleaned[:1].isalpha() else "R" + cleaned
 
 
-def _type_name(t: type | tuple[type, ...]) -> str:
-    if isinstance(t, tuple):
-        return " | ".join(x.__name__ for x in t)
-    return t.__name__
+_type_name = type_name

@@ -16,6 +16,7 @@ small integers (see explorer.py).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import itertools
@@ -25,7 +26,9 @@ from typing import Any, NamedTuple
 from ..errors import ModelError
 from .channels import capacity_table, check_capacity, deferred_table
 from .context import Context, View
+from .declared import check_name, check_text, check_variable
 from .fairness import Fairness, FairnessDecl, compile_fairness
+from .guard import call_model, check_callable, model_code_error
 from .initial import alternatives
 from .messages import Message
 from .properties import Property, deadlock_property, unhandled_property
@@ -49,6 +52,17 @@ class Instance:
     label: str = ""
     init: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        check_name(self.name, "instance name")
+        where = f"instance {self.name!r}"
+        if not isinstance(self.role, Role):
+            raise ModelError(f"role={self.role!r} is not a Role", where=where,
+                             fix="pass the Role(...) this instance runs")
+        check_text(self.label, "label", where=where)
+        if not isinstance(self.init, Mapping):
+            raise ModelError(f"init={self.init!r} is not a mapping", where=where,
+                             fix="pass init={'variable': value, ...}")
+
     @property
     def words(self) -> str:
         return self.label or self.name
@@ -62,6 +76,26 @@ class Param:
     choices: tuple[Any, ...]
     doc: str = ""
     clause: str = ""
+
+    def __post_init__(self) -> None:
+        fix = "declare it as Param(choices=(a, b, ...), doc=..., clause=...)"
+        choices = self.choices
+        if isinstance(choices, str | bytes) or not isinstance(choices, Iterable):
+            raise ModelError(f"Param choices={choices!r} is not a collection of values", fix=fix)
+        if isinstance(choices, set | frozenset):  # sets iterate in hash order: fix one
+            choices = sorted(choices, key=repr)
+        choices = tuple(choices)
+        if not choices:
+            raise ModelError("Param has no choices", fix=fix)
+        for value in choices:
+            try:
+                hash(value)
+            except TypeError:
+                raise ModelError(f"Param choice {value!r} is not hashable (states must be)",
+                                 fix="use str, int, bool, None, tuples or frozensets") from None
+        object.__setattr__(self, "choices", choices)
+        check_text(self.doc, "Param doc")
+        check_text(self.clause, "Param clause")
 
 
 class StepKey(NamedTuple):
@@ -164,7 +198,20 @@ class System:
 
     # -- validation -------------------------------------------------------------------------
     def _validate(self) -> None:
+        check_name(self.name, "system name")
         where = f"system {self.name!r}"
+        check_text(self.doc, "doc", where=where)
+        for flag in ("loss", "duplication", "check_deadlock"):
+            if not isinstance(getattr(self, flag), bool):
+                raise ModelError(f"{flag}={getattr(self, flag)!r} is not True or False",
+                                 where=where, fix=f"pass {flag}=True or {flag}=False")
+        if self.max_in_flight is not None and (
+                type(self.max_in_flight) is not int or self.max_in_flight < 1):
+            raise ModelError(f"max_in_flight={self.max_in_flight!r} is not a positive whole "
+                             "number", where=where, fix="pass max_in_flight=N with N >= 1, or None")
+        for field, fn in (("constraint", self.constraint), ("final", self._final)):
+            if fn is not None:
+                check_callable(fn, 1, what=f"{field}=", takes="the state view", where=where)
         if not self.instances:
             raise ModelError("has no instances", where=where,
                              fix="pass instances=[Instance('client1', client_role), ...]")
@@ -191,13 +238,14 @@ class System:
             raise ModelError("duplication without max_in_flight makes the state space infinite",
                              where=where, fix="pass max_in_flight=N to bound each inbox")
         for pname, p in self.params.items():
-            if not isinstance(p, Param) or not p.choices:
-                raise ModelError(f"parameter {pname!r} has no choices", where=where,
+            if not isinstance(pname, str) or not pname.isidentifier():
+                raise ModelError(f"parameter name {pname!r} is not a Python identifier",
+                                 where=where, fix="name parameters like variables: 'policy'")
+            if not isinstance(p, Param):
+                raise ModelError(f"parameter {pname!r} is {p!r}", where=where,
                                  fix="declare it as Param(choices=(a, b, ...), doc=..., clause=...)")
         for sname, var in self.shared.items():
-            if not isinstance(var, Var):
-                raise ModelError(f"shared variable {sname!r} is {var!r}", where=where,
-                                 fix="declare it as Var(type, initial)")
+            check_variable(sname, var, owner=f"shared variable of {where}")
         roles = {i.role.name: i.role for i in self.instances}
         accepted = {m for r in roles.values() for m in r.accepted}
         ignored = {m for r in roles.values() for m in r.ignores}
@@ -268,6 +316,23 @@ class System:
     # -- the successor function -----------------------------------------------------------
     def instance(self, name: str) -> Instance:
         return self.instances[self._index[name]]
+
+    def restricted(self, choices: Mapping[str, Any]) -> System:
+        """The same system with some parameters pinned to one choice each: its initial
+        states are those of that choice combination only (the explorer's per-choice runs)."""
+        params = dict(self.params)
+        for name, value in choices.items():
+            if name not in params:
+                raise ModelError(f"has no parameter {name!r}", where=f"system {self.name!r}",
+                                 fix=f"use one of {sorted(params) or 'no parameters'}")
+            if value not in params[name].choices:
+                raise ModelError(f"parameter {name!r} has no choice {value!r}",
+                                 where=f"system {self.name!r}",
+                                 fix=f"use one of {list(params[name].choices)}")
+            params[name] = dataclasses.replace(params[name], choices=(value,))
+        clone = copy.copy(self)
+        clone.params = params
+        return clone
 
     def initial_states(self) -> list[State]:
         """Every initial state, in a fixed order: each parameter choice times each
@@ -436,6 +501,7 @@ class System:
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
         outcomes: list[LocalOutcome] = []
         cut = False
+        what = "choices="  # which model code runs, for the guard's message
         try:
             args: Iterable[Any] = (None,) if t.choices is None else _in_order(t.choices(ctx))
             for count, arg in enumerate(args):
@@ -446,19 +512,19 @@ class System:
                 ctx.v = local
                 ctx.shared = state[1]
                 enabled = True
+                what = "a guard (conditions=)"
                 for cond in t.conditions:
                     if not cond(ctx):
                         enabled = False
                         break
                 if enabled:
+                    what = "an action (after=)"
                     outcomes.append(self._apply(state, k, t, local, ctx, arg))
-        except ModelError as exc:
-            raise _in_context(exc, inst, t) from exc.__cause__
-        except Exception as exc:  # model code failed: say where, keep the cause for --debug
-            raise _in_context(
-                ModelError(f"model code raised {type(exc).__name__}: {exc}",
-                           fix="fix the guard or action; run with MCFSM_DEBUG=1 for the traceback"),
-                inst, t) from exc
+        except BaseException as exc:  # the model-code guard (guard.py): say where
+            if isinstance(exc, ModelError):
+                raise _in_context(exc, inst, t) from exc.__cause__
+            raise _in_context(model_code_error(exc, what=what, fix=f"fix {what}"),
+                              inst, t) from exc
         if cut:
             raise StepCut()
         return outcomes, ctx.read_world
@@ -575,7 +641,8 @@ class System:
 
     def is_final(self, state: State) -> bool:
         if self._final is not None:
-            return bool(self._final(View(self, state)))
+            return bool(call_model(self._final, View(self, state), what="final=",
+                                   where=f"system {self.name!r}"))
         n = len(self.instances)
         for k, inst in enumerate(self.instances):
             if state[2 + k].state not in inst.role.final:
@@ -596,7 +663,8 @@ class System:
             for k in range(n):
                 if self._inbox_size(state[2 + n + k]) > self.max_in_flight:
                     return False
-        return self.constraint is None or bool(self.constraint(View(self, state)))
+        return self.constraint is None or bool(call_model(
+            self.constraint, View(self, state), what="constraint=", where=f"system {self.name!r}"))
 
     def _inbox_size(self, inbox: Any) -> int:
         if self.network is Network.FIFO:
@@ -711,5 +779,6 @@ def _bag_change(bag: frozenset, item: tuple[int, Message], delta: int) -> frozen
 def _in_context(exc: ModelError, inst: Instance, t: Transition) -> ModelError:
     if exc.role and exc.transition:
         return exc
-    return ModelError(exc.problem, fix=exc.fix, role=f"{inst.role.name} ({inst.name})",
-                      transition=t.name, clause=t.clause, where=exc.where)
+    return exc.replaced(role=f"{inst.role.name} ({inst.name})", transition=t.name,
+                        clause=t.clause)
+

@@ -11,12 +11,11 @@ text (rendered by code-hosting sites). Both are built from the same event list.
 from __future__ import annotations
 
 import dataclasses
-import html
-import textwrap
 
-from ..check.explorer import Trace
+from ..check.explorer import Trace, Verdict
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System
+from .values import elements_words
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,11 +35,17 @@ class Chart:
     steps: int
     title: str
     footnote: str
+    # The end mark: "e2e-kms-uri-known violated after step 7" (failed) or a witness reached.
+    outcome: str = ""
+    failed: bool = False
+    caption: str = ""  # the property's description, under the title
     loop_start: int | None = None  # a lasso: steps after this one repeat forever
 
 
-def chart(system: System, trace: Trace, title: str) -> Chart:
-    """Pair every send with its receipt by replaying the trace."""
+def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed: bool = False,
+          caption: str = "") -> Chart:
+    """Pair every send with its receipt by replaying the trace. `outcome` is the end mark
+    (what is violated or witnessed after the last step), `caption` the property's doc."""
     pending: list[tuple[str, str, Message, int]] = []  # (sender, receiver, message, sent_at)
     arrows: list[Arrow] = []
     notes: list[tuple[int, str, str]] = []
@@ -73,11 +78,24 @@ def chart(system: System, trace: Trace, title: str) -> Chart:
     involved = {a.sender for a in arrows} | {a.receiver for a in arrows} | {n[1] for n in notes}
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)
     return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note,
-                 trace.loop_start)
+                 outcome, failed, caption, loop_start=trace.loop_start)
+
+
+def verdict_chart(system: System, verdict: Verdict, title: str) -> Chart:
+    """The chart of a verdict's trace, marked at the end with what it shows and why."""
+    from .explain import explain
+
+    assert verdict.trace is not None
+    n = len(verdict.trace)
+    where = f"after step {n}" if n else "in the initial state"
+    what = "witnessed" if verdict.status == "witnessed" else "violated"
+    c = chart(system, verdict.trace, title, outcome=f"{verdict.property.name} {what} {where}",
+              failed=verdict.failed, caption=verdict.property.doc)
+    return dataclasses.replace(c, footnote=explain(system, verdict))
 
 
 def _elements(message: Message) -> list[str]:
-    return [f"{k}={v}" for k, v in message.present().items()]
+    return elements_words(message)
 
 
 def _mm(text: str) -> str:
@@ -96,10 +114,10 @@ def mermaid(c: Chart) -> str:
                                             if a.message.present() else ""))
         if a.received_at is None:
             events.append((c.steps + 1, 1, f"    {alias[a.sender]}--){alias[a.receiver]}: "
-                                            f"{text} [still in flight]"))
+                                            f"{text} [sent in step {a.sent_at}, still in flight]"))
         else:
             events.append((a.received_at, 1, f"    {alias[a.sender]}->>{alias[a.receiver]}: "
-                                             f"{text}"))
+                                             f"{a.received_at}. {text}"))
     for step, who, text in c.notes:
         events.append((step, 2, f"    Note over {alias[who]}: {step}. {_mm(text)}"))
     ordered = sorted(events, key=lambda e: (e[0], e[1]))
@@ -114,56 +132,18 @@ def mermaid(c: Chart) -> str:
     if c.loop_start is not None and c.loop_start == c.steps and c.lifelines:
         first, last = alias[c.lifelines[0][0]], alias[c.lifelines[-1][0]]
         lines.append(f"    Note over {first},{last}: from here on nothing happens (stutters forever)")
-    if c.footnote:
+    end = " ".join(part for part in (c.outcome and ("✗ " if c.failed else "✓ ") + c.outcome + ".",
+                                     c.footnote) if part)
+    if end and c.lifelines:
         first = alias[c.lifelines[0][0]]
         last = alias[c.lifelines[-1][0]]
-        lines.append(f"    Note over {first},{last}: {_mm(c.footnote)}")
+        lines.append(f"    Note over {first},{last}: {_mm(end)}")
     return "\n".join(lines) + "\n"
 
 
-def dot(c: Chart) -> str:
-    """A DOT rendering: lifelines as columns of invisible points, one row per step."""
-    rows = c.steps + 2
-    out = ["digraph msc {",
-           '  graph [rankdir=TB, nodesep=0.5, ranksep=0.3, splines=line, fontname="Helvetica",',
-           f'         labelloc=t, label=<<b>{html.escape(c.title)}</b>>, newrank=true];',
-           '  node [fontname="Helvetica", fontsize=11];',
-           '  edge [fontname="Helvetica", fontsize=10];']
-    for name, label in c.lifelines:
-        wrapped = "<br/>".join(html.escape(part) for part in textwrap.wrap(label, 18))
-        out.append(f'  "{name}_h" [shape=box, style="rounded,filled", fillcolor="#e8eef7", '
-                   f"label=<{wrapped}>];")
-        for r in range(rows):
-            out.append(f'  "{name}_{r}" [shape=point, width=0.01, label=""];')
-        chain = " -> ".join([f'"{name}_h"'] + [f'"{name}_{r}"' for r in range(rows)])
-        out.append(f'  {chain} [arrowhead=none, style=dashed, color="#888888", weight=100];')
-    header = "; ".join(f'"{n}_h"' for n, _ in c.lifelines)
-    out.append(f"  {{rank=same; {header}}}")
-    for r in range(rows):
-        out.append("  {rank=same; " + "; ".join(f'"{n}_{r}"' for n, _ in c.lifelines) + "}")
-    for left, right in zip(c.lifelines, c.lifelines[1:]):  # keep the column order
-        out.append(f'  "{left[0]}_h" -> "{right[0]}_h" [style=invis];')
-    for a in c.arrows:
-        start = f'"{a.sender}_{a.sent_at}"'
-        end = f'"{a.receiver}_{a.received_at if a.received_at is not None else rows - 1}"'
-        label = "<br/>".join([f"<b>{html.escape(type(a.message).title)}</b>"] +
-                             [html.escape(e) for e in _elements(a.message)])
-        style = ", style=dashed, color=red, fontcolor=red" if a.received_at is None else ""
-        out.append(f"  {start} -> {end} [label=<{label}>, constraint=false{style}];")
-    for step, who, text in c.notes:
-        wrapped = "<br/>".join(html.escape(part) for part in textwrap.wrap(f"{step}. {text}", 30))
-        out.append(f'  "{who}_{step}" [xlabel=<<font point-size="9" color="#1f4e9e">{wrapped}'
-                   "</font>>];")
-    if c.loop_start is not None and c.lifelines:
-        text = ("from here on nothing happens (stutters forever)" if c.loop_start == c.steps
-                else f"loop: steps {c.loop_start + 1}-{c.steps} repeat forever")
-        out.append(f'  loop_mark [shape=cds, style=filled, fillcolor="#fde9c9", fontsize=10, '
-                   f'label="{text}"];')
-        out.append(f'  {{rank=same; loop_mark; "{c.lifelines[-1][0]}_{c.loop_start}"}}')
-        out.append(f'  "{c.lifelines[-1][0]}_{c.loop_start}" -> loop_mark [style=dotted, arrowhead=none];')
-    if c.footnote:
-        note = "<br/>".join(html.escape(p) for p in textwrap.wrap(c.footnote, 60))
-        out.append(f'  footnote [shape=note, fontsize=10, label=<{note}>];')
-        out.append(f'  "{c.lifelines[0][0]}_{rows - 1}" -> footnote [style=invis];')
-    out.append("}")
-    return "\n".join(out) + "\n"
+def dot(c: Chart, prefix: str = "") -> str:
+    """The chart as DOT with every point pinned (see chart_layout); render with `dot`.
+    `prefix` makes its SVG ids unique on a page with several charts."""
+    from .chart_layout import chart_dot
+
+    return chart_dot(c, prefix)

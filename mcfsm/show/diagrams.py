@@ -1,68 +1,98 @@
-"""State diagrams: each role drawn through the transitions library's GraphMachine with the
-graphviz engine (edges labelled with trigger and clause; transitions never fired in the
-explored state space dashed and grey), and, for small systems, the reachable product
-state graph with violating states marked."""
+"""State diagrams: each role as DOT, one edge per transition (labelled with its words and
+clause; transitions never fired in the explored state space dashed and grey), and, for
+small systems, the reachable product state graph with violating states marked."""
 
 from __future__ import annotations
 
-import re
+import html
+import textwrap
 from typing import Any
 
 from ..check.explorer import Result
+from ..lang.guard import call_predicate
 from ..lang.roles import ANY_STATE, Role
 from ..lang.system import System, View
+from .values import spec_value
 
+SELF_LOOPS_DRAWN = 1  # above this, a state's self-loops are listed inside its box
 PRODUCT_GRAPH_CAP = 300  # distinct states: above this the product graph is unreadable
 
 
 def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
-    """DOT of one role. `fired`: names of transitions that fired (None: no coverage)."""
-    from transitions.extensions import GraphMachine
+    """DOT of one role. `fired`: names of transitions that fired (None: no coverage).
 
-    labels: dict[str, str] = {}
-    spec: list[dict[str, Any]] = []
+    The role's declaration is drawn directly rather than through transitions'
+    GraphMachine, which merges parallel transitions into one edge: here every transition
+    is its own edge, so one that never fired is dashed on its own, and labels are the
+    transition's words (the message title for a receipt) wrapped to fit a page, with the
+    clause. Top to bottom, so that a long procedure grows down the page, not across it.
+    The initial state is marked by a start dot (UML), not a colour; final states have a
+    double border."""
+    out = ["digraph role {",
+           '  graph [rankdir=TB, nodesep=0.35, ranksep=0.45, fontname="Helvetica", '
+           f'labelloc=t, label=<<b>{html.escape(title or role.name)}</b>>, size="9,40"];',
+           '  node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", '
+           'fillcolor="#f4f6f9", color="#555555"];',
+           '  edge [fontname="Helvetica", fontsize=9, color="#333333", arrowsize=0.7];',
+           '  "__start" [shape=circle, style=filled, fillcolor="#333333", width=0.16, '
+           'fixedsize=true, label=""];',
+           f'  "__start" -> "{role.initial}";']
+    edges: list[tuple[str, str, Any, bool]] = []  # (source, dest, transition, never fired)
     for t in role.transitions:
-        labels[t.name] = f"{t.name} [{_short_clause(t.clause)}]"
         sources = role.states if ANY_STATE in t.sources else t.sources
+        never = fired is not None and t.name not in fired
         for src in sources:  # a transition that stays put is a self-loop on each source
-            spec.append({"trigger": t.name, "source": src, "dest": t.dest or src})
+            edges.append((src, t.dest or src, t, never))
+    # A state with many self-loops (a single-state server) lists them inside its box, one
+    # row each, since a dozen loops around one node cannot be read.
+    loops: dict[str, list[tuple[Any, bool]]] = {}
+    for src, dest, t, never in edges:
+        if src == dest:
+            loops.setdefault(src, []).append((t, never))
+    listed = {state for state, items in loops.items() if len(items) > SELF_LOOPS_DRAWN}
+    for state in role.states:
+        extra = ", peripheries=2" if state in role.final else ""
+        if state in listed:
+            said = [_words(t) for t, _ in loops[state]]
+            rows = "".join(f'<tr><td align="left" balign="left">'
+                           f"{_loop_row(t, never, said.count(_words(t)) > 1)}</td></tr>"
+                           for t, never in loops[state])
+            out.append(f'  "{state}" [shape=plain, style="", label=<<table border="1" '
+                       f'cellborder="0" cellspacing="0" cellpadding="3" bgcolor="#f4f6f9" '
+                       f'style="rounded"><tr><td><b>{html.escape(state)}</b></td></tr>{rows}'
+                       f"</table>>{extra}];")
+        else:
+            out.append(f'  "{state}" [label="{state}"{extra}];')
+    for src, dest, t, never in edges:
+        if src == dest and src in listed:
+            continue
+        label = "<br/>".join(html.escape(part) for part in textwrap.wrap(_words(t), 24))
+        label += f'<br/><font color="#666666">[{html.escape(_short_clause(t.clause))}]</font>'
+        style = ', style=dashed, color="#999999", fontcolor="#777777"' if never else ""
+        out.append(f'  "{src}" -> "{dest}" [id="{html.escape(role.name)}:{t.name}", '
+                   f"label=<{label}>{style}];")
+    out.append("}")
+    return "\n".join(out) + "\n"
 
-    class _Model:
-        pass
 
-    model = _Model()
-    machine = GraphMachine(model=model, states=list(role.states), initial=role.initial,
-                           transitions=spec, auto_transitions=False, graph_engine="graphviz",
-                           title=title or role.name, show_conditions=False)
-    machine.style_attributes["edge"]["never_fired"] = {"style": "dashed", "color": "gray60",
-                                                       "fontcolor": "gray45"}
-    graph_impl = machine.model_graphs[id(model)]
-    graph_impl._transition_label = lambda tran: labels.get(tran["trigger"], tran["trigger"])
-    if fired is not None:
-        for t in role.transitions:
-            if t.name in fired:
-                continue
-            sources = role.states if ANY_STATE in t.sources else t.sources
-            for src in sources:
-                dest = t.dest or src
-                others = [u for u in role.transitions if u.name in fired and
-                          (src in u.sources or ANY_STATE in u.sources) and (u.dest or src) == dest]
-                if not others:  # the edge is drawn dashed only if nothing on it fired
-                    graph_impl.custom_styles["edge"][src][dest] = "never_fired"
-    graph = model.get_graph()
-    source = graph.source if hasattr(graph, "source") else str(graph)
-    # transitions joins the labels of parallel edges with " | ": one left-aligned line each
-    source = re.sub(r'label="([^"]*)"', lambda m: 'label="' + m.group(1).replace(" | ", "\\l")
-                    + ("\\l" if " | " in m.group(1) else "") + '"', source)
-    for final in role.final:  # final states drawn with a double border
-        source = source.replace(f"\t{final} [label=", f"\t{final} [peripheries=2 label=", 1)
-    return source
+def _loop_row(t: Any, never: bool, same_words: bool) -> str:
+    words = _words(t) + (f" ({t.name.replace('_', ' ')})" if same_words else "")
+    text = "<br/>   ".join(html.escape(part) for part in textwrap.wrap(f"↻ {words}", 36))
+    text += f' <font point-size="9" color="#666666">[{html.escape(_short_clause(t.clause))}]</font>'
+    return f'<font color="#888888"><i>{text} (never fired)</i></font>' if never else text
+
+
+def _words(t: Any) -> str:
+    """A transition as the diagram names it: its label, the message title of a receipt, or
+    its trigger in words; environment events say so."""
+    words = t.receives.title if t.receives is not None and not t.label else t.words
+    return ("environment: " + words) if t.environment else words
 
 
 def _short_clause(clause: str) -> str:
     """The first reference of a clause text, short enough for an edge label."""
     first = clause.split(";")[0].split(" (")[0].strip()
-    return first if len(first) <= 32 else first[:31] + "…"
+    return first if len(first) <= 28 else first[:27] + "…"
 
 
 def fired_by_role(result: Result) -> dict[str, set[str]]:
@@ -102,8 +132,8 @@ def product_dot(system: System, result: Result) -> str | None:
     for state, k in index.items():
         view = View(system, state)
         label = "\\n".join(f"{name}: {view[name].state}" + "".join(
-            f" {v}" for v in view[name][1:]) for name in system.instance_names)
-        broken = [p.name for p in always if not p.predicate(view)]  # type: ignore[misc]
+            f" {spec_value(v)}" for v in view[name][1:]) for name in system.instance_names)
+        broken = [p.name for p in always if not call_predicate(p, view)]
         attrs = ' color=red, fontcolor=red, penwidth=2' if broken else ""
         if broken:
             label += "\\nviolates " + ", ".join(broken)

@@ -11,9 +11,11 @@ from typing import Any
 
 from ..check.explorer import Result, Trace, Verdict
 from ..lang.system import System
-from .charts import chart, mermaid
-from .report import STATUS_WORDS, verdict_detail
+from .charts import Chart, mermaid, verdict_chart
+from .explain import explain
+from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
 from .trace import trace_text
+from .values import plural
 
 PASSING = ("holds", "witnessed")
 FAILING = ("violated", "never")
@@ -21,9 +23,10 @@ FAILING = ("violated", "never")
 
 @dataclasses.dataclass(frozen=True)
 class Side:
-    label: str
+    label: str  # the variant's name (with the model's when two files are compared)
     system: System
     result: Result
+    doc: str = ""  # the variant's description: what the CR changes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +62,8 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
         return "only in B", None
     if b is None:
         return "only in A", None
+    if "unknown" in (a.status, b.status):  # checked first: unknown == unknown is no news
+        return "inconclusive (a search was cut short)", None
     if a.status == b.status:
         la = len(a.trace) if a.trace is not None else None
         lb = len(b.trace) if b.trace is not None else None
@@ -67,8 +72,6 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
             side = "b" if a.status in FAILING else None
             return f"same verdict; shortest {what} {la} -> {lb} steps", side
         return "unchanged", None
-    if "unknown" in (a.status, b.status):
-        return "inconclusive (a search was cut short)", None
     if a.status in FAILING and b.status in PASSING:
         return "fixed in B", "a"
     if a.status in PASSING and b.status in FAILING:
@@ -125,54 +128,96 @@ def diff(a: Side, b: Side) -> Diff:
                 (tuple(sorted(ma - mb)), tuple(sorted(mb - ma))), tuple(costs))
 
 
+def _reading(result: Result, v: Verdict | None) -> str:
+    """The choices a verdict rests on and the class of a failure, in words."""
+    if v is None:
+        return ""
+    return "; ".join(w for w in (choice_words(result, v), finding_class(result, v)) if w)
+
+
 def _status(result: Result, v: Verdict | None) -> str:
     return "-" if v is None else STATUS_WORDS[v.status]
 
 
 def _cost_words(c: Cost | None) -> str:
-    return "-" if c is None else f"{c.steps} steps, {c.messages} messages, {c.round_trips} round trips"
+    if c is None:
+        return "-"
+    return (f"{plural(c.steps, 'step')}, {plural(c.messages, 'message')}, "
+            f"{plural(c.round_trips, 'round trip')}")
+
+
+def _shown(d: Diff, p: PropertyChange) -> list[tuple[Side, Verdict]]:
+    """The verdicts that explain a change: the failing side's, or both when a property is
+    violated in both variants with a different shortest counterexample."""
+    from .diff_words import changed_in_both
+
+    if changed_in_both(p):
+        assert p.a is not None and p.b is not None
+        return [(d.a, p.a), (d.b, p.b)]
+    v = p.a if p.failing_side == "a" else p.b if p.failing_side == "b" else None
+    if v is None:
+        return []
+    return [(d.a if p.failing_side == "a" else d.b, v)]
+
+
+def _sides_words(d: Diff) -> list[str]:
+    return [f"{side.label}: {side.doc}" if side.doc else side.label for side in (d.a, d.b)]
 
 
 def diff_text(d: Diff) -> list[str]:
-    lines = [f"A = {d.a.label}: {d.a.result.distinct_states:,} states; "
-             f"B = {d.b.label}: {d.b.result.distinct_states:,} states"]
+    from .diff_words import change_words, message_title, transition_words
+
+    a, b = d.a.label, d.b.label
+    lines = [f"{words}; {plural(side.result.distinct_states, 'state')}"
+             for words, side in zip(_sides_words(d), (d.a, d.b))]
     width = max(len(p.name) for p in d.properties)
-    lines.append(f"  {'property':<{width}}  {'A':<10} {'B':<10} change")
+    wa, wb = max(10, len(a)), max(10, len(b))
+    lines.append(f"  {'property':<{width}}  {a:<{wa}} {b:<{wb}} what {b} changes")
     for p in d.properties:
-        lines.append(f"  {p.name:<{width}}  {_status(d.a.result, p.a):<10} "
-                     f"{_status(d.b.result, p.b):<10} {p.change}")
-    for label, (only_a, only_b) in (("transitions", d.transitions_only),
-                                    ("messages delivered", d.messages_only)):
-        lines.append(f"  {label} only in A: {', '.join(only_a) or 'none'}")
-        lines.append(f"  {label} only in B: {', '.join(only_b) or 'none'}")
+        lines.append(f"  {p.name:<{width}}  {_status(d.a.result, p.a):<{wa}} "
+                     f"{_status(d.b.result, p.b):<{wb}} {change_words(p)}")
+        for side, v in ((d.a, p.a), (d.b, p.b)):
+            words = _reading(side.result, v)
+            if words:  # the choices a verdict rests on, and the finding's class
+                lines.append(f"  {'':<{width}}  {side.label}: {words}")
+    for side, only in ((d.a, d.transitions_only[0]), (d.b, d.transitions_only[1])):
+        lines.append(f"  transitions reachable only in {side.label}: "
+                     + ("; ".join(transition_words(side.system, t) for t in only) or "none"))
+    for side, only in ((d.a, d.messages_only[0]), (d.b, d.messages_only[1])):
+        lines.append(f"  messages delivered only in {side.label}: "
+                     + (", ".join(message_title(side.system, m) for m in only) or "none"))
     for name, ca, cb in d.costs:
-        lines.append(f"  cost of {name}: A {_cost_words(ca)}; B {_cost_words(cb)}")
+        lines.append(f"  set-up cost of {name}: {a} {_cost_words(ca)}; {b} {_cost_words(cb)}")
     for p in d.properties:
-        if p.failing_side is None:
-            continue
-        side = d.a if p.failing_side == "a" else d.b
-        v = p.a if p.failing_side == "a" else p.b
-        assert v is not None
-        lines.append("")
-        lines.append(f"  {p.name} ({p.change}): {verdict_detail(side.result, v)} in {side.label}")
-        if v.trace is not None:
-            lines += trace_text(side.system, v.trace, indent="    ")
+        for side, v in _shown(d, p):
+            lines.append("")
+            lines.append(f"  {p.name} ({change_words(p)}): {verdict_detail(side.result, v)} in "
+                         f"{side.label}")
+            if v.property.doc:
+                lines.append(f"    the property: {v.property.doc}")
+            if v.trace is not None:
+                lines += trace_text(side.system, v.trace, indent="    ", note=explain(side.system, v))
     return lines
 
 
 def diff_json(d: Diff) -> dict[str, Any]:
+    from .diff_words import change_words
+
     def cost_json(c: Cost | None) -> dict[str, int] | None:
         return None if c is None else dataclasses.asdict(c)
 
     return {
-        "a": {"label": d.a.label, "distinct_states": d.a.result.distinct_states,
+        "a": {"label": d.a.label, "doc": d.a.doc, "distinct_states": d.a.result.distinct_states,
               "complete": d.a.result.complete},
-        "b": {"label": d.b.label, "distinct_states": d.b.result.distinct_states,
+        "b": {"label": d.b.label, "doc": d.b.doc, "distinct_states": d.b.result.distinct_states,
               "complete": d.b.result.complete},
         "properties": [{"name": p.name, "kind": p.kind, "clause": p.clause,
+                        "doc": (p.a or p.b).property.doc,  # type: ignore[union-attr]
                         "a": p.a.status if p.a else None, "b": p.b.status if p.b else None,
-                        "change": p.change,
-                        "counterexample_in": {"a": "A", "b": "B"}.get(p.failing_side or "")}
+                        "change": change_words(p),
+                        "a_reading": _reading(d.a.result, p.a) or None,
+                        "b_reading": _reading(d.b.result, p.b) or None,
+                        "counterexample_in": {"a": d.a.label, "b": d.b.label}.get(p.failing_side or "")}
                        for p in d.properties],
         "transitions_only_in_a": list(d.transitions_only[0]),
         "transitions_only_in_b": list(d.transitions_only[1]),
@@ -182,35 +227,66 @@ def diff_json(d: Diff) -> dict[str, Any]:
     }
 
 
-def diff_markdown(d: Diff, title: str) -> str:
-    out = [f"# {title}", "",
-           f"- **A**: {d.a.label}: {d.a.result.distinct_states:,} distinct states, depth "
-           f"{d.a.result.depth}{'' if d.a.result.complete else ' (INCOMPLETE)'}",
-           f"- **B**: {d.b.label}: {d.b.result.distinct_states:,} distinct states, depth "
-           f"{d.b.result.depth}{'' if d.b.result.complete else ' (INCOMPLETE)'}", "",
-           "| property | clause | A | B | change |", "| --- | --- | --- | --- | --- |"]
+def diff_charts(d: Diff) -> list[tuple[str, Chart]]:
+    """The sequence charts the Markdown report shows, keyed for file names."""
+    out = []
     for p in d.properties:
-        bold = "**" if p.failing_side else ""
-        out.append(f"| {p.name} | {p.clause} | {_status(d.a.result, p.a)} | "
-                   f"{_status(d.b.result, p.b)} | {bold}{p.change}{bold} |")
+        for side, v in _shown(d, p):
+            if v.trace is not None:
+                out.append((f"{p.name}-{side.label}",
+                            verdict_chart(side.system, v, f"{p.name} in {side.label}")))
+    return out
+
+
+def diff_markdown(d: Diff, title: str, chart_links: dict[str, str] | None = None) -> str:
+    """The CR diff as Markdown. `chart_links` maps diff_charts' keys to SVG files written
+    beside it: each is shown as a picture (where a message overtakes another, the SVG draws
+    it crossing) above its Mermaid text."""
+    from .diff_words import change_words, message_title, transition_words
+
+    a, b = d.a.label, d.b.label
+    out = [f"# {title}", ""]
+    for words, side in zip(_sides_words(d), (d.a, d.b)):
+        r = side.result
+        out.append(f"- **{words}**: {plural(r.distinct_states, 'distinct state')}, depth "
+                   f"{r.depth}{'' if r.complete else ' (INCOMPLETE)'}")
+    out += ["", f"| property | what it says | clause | {a} | {b} | what {b} changes |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for p in d.properties:
+        words = change_words(p)
+        bold = "**" if words != "unchanged" else ""
+        doc = (p.a or p.b).property.doc  # type: ignore[union-attr]
+        ra, rb = _reading(d.a.result, p.a), _reading(d.b.result, p.b)
+        out.append(f"| {p.name} | {doc} | {p.clause} | {_status(d.a.result, p.a)}"
+                   f"{f' ({ra})' if ra else ''} | {_status(d.b.result, p.b)}"
+                   f"{f' ({rb})' if rb else ''} | {bold}{words}{bold} |")
     if d.costs:
         out += ["", "## Set-up cost of the shortest witnesses", "",
-                "| witness | A | B |", "| --- | --- | --- |"]
+                f"| witness | {a} | {b} |", "| --- | --- | --- |"]
         out += [f"| {n} | {_cost_words(ca)} | {_cost_words(cb)} |" for n, ca, cb in d.costs]
     out += ["", "## Reachable in one variant only", ""]
-    for label, (only_a, only_b) in (("Transitions", d.transitions_only),
-                                    ("Messages delivered", d.messages_only)):
-        out.append(f"- {label} only in A: {', '.join(f'`{x}`' for x in only_a) or 'none'}")
-        out.append(f"- {label} only in B: {', '.join(f'`{x}`' for x in only_b) or 'none'}")
+    for side, only in ((d.a, d.transitions_only[0]), (d.b, d.transitions_only[1])):
+        out.append(f"- Transitions reachable only in {side.label}: "
+                   + ("; ".join(transition_words(side.system, t) for t in only) or "none"))
+    for side, only in ((d.a, d.messages_only[0]), (d.b, d.messages_only[1])):
+        out.append(f"- Messages delivered only in {side.label}: "
+                   + (", ".join(message_title(side.system, m) for m in only) or "none"))
+    links = chart_links or {}
     for p in d.properties:
-        if p.failing_side is None:
+        shown = _shown(d, p)
+        if not shown:
             continue
-        side = d.a if p.failing_side == "a" else d.b
-        v = p.a if p.failing_side == "a" else p.b
-        assert (v is not None and v.trace is not None) or v.status == "never"
-        out += ["", f"## {p.name}: {p.change}", "",
-                f"{verdict_detail(side.result, v)} in {side.label} ({p.clause})."]
-        if v.trace is not None:
-            c = chart(side.system, v.trace, f"{p.name} in {side.label}")
-            out += ["", "```mermaid", mermaid(c).rstrip(), "```"]
-    return "\n".join(out) + "\n"
+        out += ["", f"## {p.name}: {change_words(p)}", ""]
+        doc = shown[0][1].property.doc
+        if doc:
+            out += [f"*{doc}* ({p.clause})", ""]
+        for side, v in shown:
+            note = f": {explain(side.system, v)}" if v.trace is not None else ""
+            out.append(f"{verdict_detail(side.result, v)} in {side.label}{note}.")
+            if v.trace is not None:
+                key = f"{p.name}-{side.label}"
+                c = verdict_chart(side.system, v, f"{p.name} in {side.label}")
+                if key in links:
+                    out += ["", f"![{p.name} in {side.label}]({links[key]})"]
+                out += ["", "```mermaid", mermaid(c).rstrip(), "```", ""]
+    return "\n".join(out).rstrip() + "\n"

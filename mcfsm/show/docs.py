@@ -11,16 +11,28 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from ..check.cache import explore_cached
 from ..check.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
-from .charts import chart, dot, mermaid
+from ..lang.system import System
+from .charts import dot, mermaid, verdict_chart
 from .diagrams import fired_by_role, product_dot, role_dot
-from .diff import Side, diff, diff_markdown
+from .diff import Side, diff
+from .diff_files import write_diff_markdown
 from .tracefile import itf, trace_record
+
+# How a variant is explored: (loaded model, variant) -> (system, result). The CLI passes
+# its own, which applies the budget options and locates model errors in the file.
+Explorer = Callable[[LoadedModel, str], tuple[System, Result]]
+
+
+def _explore_fully(lm: LoadedModel, variant: str) -> tuple[System, Result]:
+    system = lm.model.system(variant)
+    return system, explore_cached(system, path=lm.path, variant=variant)
 
 
 def _slug(text: str) -> str:
@@ -38,14 +50,18 @@ def render_svg(dot_path: Path) -> Path:
 
 def _write(path: Path, text: str, written: list[Path]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    path.write_text(text, errors="backslashreplace")  # a path that is not UTF-8, escaped
     written.append(path)
     return path
 
 
 def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
-               svg: bool = True, cache: bool = True) -> tuple[list[Path], list[str]]:
-    """Write one model's pictures; return the files and the index lines for it."""
+               svg: bool = True, run: Explorer = _explore_fully,
+               runs: list[tuple[str, str, Result]] | None = None,
+               progress: Callable[[str], None] | None = None,
+               ) -> tuple[list[Path], list[str]]:
+    """Write one model's pictures; return the files and the index lines for it (and add
+    (model, variant, result) of each variant to `runs`, for the traceability matrix)."""
     model = lm.model
     folder = out / model.name
     written: list[Path] = []
@@ -54,11 +70,15 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     results: dict[str, Result] = {}
     chosen = [v for v in model.variants if not variants or v in variants]
     for variant in chosen:
-        system = model.system(variant)
-        result = explore_cached(system, path=lm.path, variant=variant, cache=cache)
+        if progress is not None:
+            progress(f"diagram: exploring {model.name} [{variant}]")
+        system, result = run(lm, variant)
         results[variant] = result
+        if runs is not None:
+            runs.append((model.name, variant, result))
         vfolder = folder / variant
-        index.append(f"### {variant}: {result.distinct_states:,} states")
+        cut = "" if result.complete else f" (INCOMPLETE: stopped by {result.stopped_by})"
+        index.append(f"### {variant}: {result.distinct_states:,} states{cut}")
         index.append("")
         fired = fired_by_role(result)
         roles = {}
@@ -84,7 +104,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                 continue
             kind = "witness" if v.status == "witnessed" else "counterexample"
             title = f"{model.name} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
-            c = chart(system, v.trace, title)
+            c = verdict_chart(system, v, title)
             base = vfolder / "charts" / _slug(v.property.name)
             path = _write(base.with_suffix(".dot"), dot(c), written)
             if svg:
@@ -104,29 +124,47 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     if len(chosen) > 1:
         first = chosen[0]
         for other in chosen[1:]:
-            d = diff(Side(f"{model.name} [{first}]", model.system(first), results[first]),
-                     Side(f"{model.name} [{other}]", model.system(other), results[other]))
-            path = _write(folder / f"diff-{first}-vs-{other}.md",
-                          diff_markdown(d, f"CR diff: {model.name}, {first} vs {other}"), written)
-            index.append(f"- CR diff [{first} vs {other}]({path.relative_to(out).as_posix()})")
+            base = model.variants[other].baseline or first
+            if base not in results:
+                continue
+            d = diff(Side(base, model.system(base), results[base], model.variants[base].doc),
+                     Side(other, model.system(other), results[other], model.variants[other].doc))
+            path = folder / f"diff-{base}-vs-{other}.md"
+            written += write_diff_markdown(d, f"CR diff: {model.name}, {base} vs {other}", path,
+                                           svg=svg)
+            index.append(f"- CR diff [{base} vs {other}]({path.relative_to(out).as_posix()})")
         index.append("")
     return written, index
 
 
 def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...] = (),
-               svg: bool = True, cache: bool = True) -> list[Path]:
+               svg: bool = True, run: Explorer = _explore_fully,
+               progress: Callable[[str], None] | None = None) -> list[Path]:
     written: list[Path] = []
     index = ["# Diagrams", "",
              "Generated by `mcfsm diagram models/ --out diagrams/` (do not edit by hand; "
              "`tests/test_diagrams.py` fails when these files are stale).", "",
-             "State diagrams are drawn through the transitions library's GraphMachine; "
+             "State diagrams draw every transition as its own edge (dashed: never fired); "
              "sequence charts show one arrow per message, from the step that sent it to the "
-             "step that received it (red and dashed: still in flight at the end). Each chart "
+             "step that received it, numbered as in the text (red and dashed: still in flight at "
+             "the end), with what is violated or witnessed marked at the end. Each chart "
              "comes as SVG, Mermaid text, an mcfsm trace file (`mcfsm replay`) and ITF (Quint / "
              "Apalache trace viewers).", ""]
+    runs: list[tuple[str, str, Result]] = []
     for lm in loaded:
-        files, lines = model_docs(lm, out, variants=variants, svg=svg, cache=cache)
+        files, lines = model_docs(lm, out, variants=variants, svg=svg, run=run, runs=runs,
+                                  progress=progress)
         written += files
         index += lines
+    clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
+    if clauses is not None and clauses.is_file() and not variants:
+        from .matrix import load_clauses, matrix, matrix_markdown
+
+        records = matrix(load_clauses(clauses), runs)
+        _write(out / "matrix.md", matrix_markdown(records), written)
+        _write(out / "matrix.json", json.dumps(records, indent=1) + "\n", written)
+        index += ["## Traceability", "",
+                  "- [Traceability matrix](matrix.md) ([JSON](matrix.json)): every clause of the "
+                  "spec text against transitions, properties and verdicts", ""]
     _write(out / "README.md", "\n".join(index).rstrip() + "\n", written)
     return written

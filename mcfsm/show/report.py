@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..check.choices import dependency, per_choice_json
 from ..check.explorer import Result, Verdict
+from .explain import explain
 from .trace import state_json, steps_json, trace_text
+from .values import plural
 
 STOP_WORDS = {
     "max-states": "the --max-states budget",
     "max-depth": "the --max-depth budget",
     "time-limit": "the --time-limit budget",
     "first-violation": "the first violation (fail fast)",
+    "interrupted": "an interrupt (Ctrl-C)",
 }
 
 
@@ -32,9 +36,9 @@ def verdict_detail(result: Result, v: Verdict) -> str:
         loop = "then stutters forever" if k == n else f"steps {k + 1}-{n} repeat forever"
         return f"lasso counterexample: {n} steps, {loop}{fairness_tail(v)}"
     if v.status == "violated":
-        return f"shortest counterexample: {len(v.trace or ())} steps"
+        return f"shortest counterexample: {plural(len(v.trace or ()), 'step')}"
     if v.status == "witnessed":
-        return f"shortest witness: {len(v.trace or ())} steps"
+        return f"shortest witness: {plural(len(v.trace or ()), 'step')}"
     if v.status == "never":
         return f"no reachable state satisfies it ({scope}, {n} states)"
     return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
@@ -58,6 +62,39 @@ def verdict_words(result: Result, v: Verdict) -> str:
     return f"{STATUS_WORDS[v.status]}: {verdict_detail(result, v)}"
 
 
+def finding_class(result: Result, v: Verdict) -> str | None:
+    """How a failed verdict is to be read (issue 12's classes): the property's declared
+    class when the text settles it (documented trade-off, CR demonstration), else a gap
+    in the text when every choice fails it, else the choice it depends on."""
+    if not v.failed:
+        return None
+    if v.property.finding:
+        return v.property.finding
+    if v.status == "never":
+        return "witness never reached"
+    depends = dependency(result, v.property.name)
+    if depends is None or depends == "whatever the choices":
+        pinned = [f"{n}={p.choices[0]}" for n, p in result.system.params.items()
+                  if len(p.choices) == 1]
+        if pinned:
+            return ("gap in the text, unless a choice this variant pins explains it ("
+                    + ", ".join(pinned) + ")")
+        return "gap in the text"
+    names = [n for n in result.system.params if f"{n}=" in depends or f"{n} in" in depends]
+    return "depends on choice " + " and ".join(names)
+
+
+def choice_words(result: Result, v: Verdict) -> str:
+    """'violated only with p=a' / 'witnessed whatever the choices', or '' when the
+    model makes no choice or the verdict is not one a choice can explain."""
+    if v.status not in ("violated", "witnessed"):
+        return ""
+    depends = dependency(result, v.property.name)
+    if depends is None or (v.status == "witnessed" and depends == "whatever the choices"):
+        return ""
+    return f"{v.status} {depends}"
+
+
 def summary_line(model: str, variant: str, result: Result) -> str:
     tail = "exhaustive" if result.complete else (
         f"INCOMPLETE, stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
@@ -73,13 +110,37 @@ def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, 
             if v.status != "unknown" and v.status != expected.get(v.property.name, v.status)]
 
 
+def choices_line(result: Result) -> str | None:
+    """The parameters (silent choices) this run explored, and those the variant pins."""
+    params = result.system.params
+    if not params:
+        return None
+    explored = [f"{n} in {{{', '.join(map(str, p.choices))}}}" for n, p in params.items()
+                if len(p.choices) > 1]
+    pinned = [f"{n}={p.choices[0]}" for n, p in params.items() if len(p.choices) == 1]
+    parts = []
+    if explored:
+        parts.append(f"explored: {'; '.join(explored)} ({len(result.per_choice) or 1} runs)")
+    if pinned:
+        parts.append(f"pinned by this variant: {', '.join(pinned)}")
+    return "  choices " + "; ".join(parts)
+
+
 def result_text(model: str, variant: str, result: Result, *, traces: bool = True,
                 expected: dict[str, str] | None = None) -> list[str]:
     lines = [summary_line(model, variant, result)]
+    choices = choices_line(result)
+    if choices:
+        lines.append(choices)
     width = max((len(v.property.name) for v in result.verdicts), default=10)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}; {v.property.clause}]")
+        if v.property.doc:  # what the property says, under its name
+            lines.append(f"  {'':<9} {v.property.doc}")
+        extra = [w for w in (choice_words(result, v), finding_class(result, v)) if w]
+        if extra:
+            lines.append(f"  {'':<9} {'':<{width}}  {'; '.join(extra)}")
     if expected is not None:
         unexpected = surprises(result, expected)
         if unexpected:
@@ -97,8 +158,11 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                 lines.append("")
                 kind = "lasso" if v.trace.loop_start is not None else "shortest"
                 lines.append(f"  {v.property.name} violated ({v.property.clause}): {kind} "
-                             f"counterexample, {len(v.trace)} steps")
-                lines.extend(trace_text(result.system, v.trace, indent="    "))
+                             f"counterexample, {plural(len(v.trace), 'step')}")
+                if v.property.doc:
+                    lines.append(f"    the property: {v.property.doc}")
+                lines.extend(trace_text(result.system, v.trace, indent="    ",
+                                        note=explain(result.system, v)))
             elif v.status == "never":
                 lines.append("")
                 lines.append(f"  {v.property.name} ({v.property.clause}) is never witnessed: "
@@ -121,17 +185,21 @@ def result_json(model: str, variant: str, result: Result,
             "name": v.property.name,
             "kind": v.property.kind,
             "clause": v.property.clause,
+            "doc": v.property.doc,
             "verdict": v.status,
             "words": verdict_words(result, v),
             "expected": None if expected is None else expected.get(v.property.name),
             "counterexample": None,
+            "depends_on": dependency(result, v.property.name),
+            "finding": finding_class(result, v),
+            "by_choice": per_choice_json(result, v.property.name),
         }
         if v.property.temporal:
             entry["fairness"] = list(v.assumes)
             entry["loop_start"] = v.trace.loop_start if v.trace is not None else None
         if v.trace is not None:
             record = {"initial_state": state_json(system, v.trace.states[0]),
-                      "steps": steps_json(system, v.trace), "note": v.trace.note}
+                      "steps": steps_json(system, v.trace), "note": explain(system, v)}
             if v.status == "witnessed":
                 entry["witness"] = record["steps"]
                 entry["witness_initial_state"] = record["initial_state"]
@@ -154,9 +222,44 @@ def result_json(model: str, variant: str, result: Result,
         "elapsed_s": round(result.elapsed_s, 4),
         "pruned_by_constraint": result.pruned,
         "network": system.network.value,
+        "params": {name: list(p.choices) for name, p in system.params.items()},
         "properties": properties,
         "coverage": {
             "transitions": coverage,
             "never_fired": [k for k, c in coverage.items() if c["generated"] == 0],
         },
     }
+
+
+def variant_summary(record: dict[str, Any]) -> str:
+    """One line per checked variant (`check --summary`), from its JSON record."""
+    counts: dict[str, int] = {}
+    for p in record["properties"]:
+        counts[p["verdict"]] = counts.get(p["verdict"], 0) + 1
+    verdicts = ", ".join(f"{n} {STATUS_WORDS[k]}" for k, n in sorted(counts.items()))
+    line = (f"{record['model']}[{record['variant']}]: {record['distinct_states']:,} states, "
+            f"{record['elapsed_s']:.1f} s{'' if record['complete'] else ' (INCOMPLETE)'}: {verdicts}")
+    if record["as_expected"] is not None:
+        unexpected = [p["name"] for p in record["properties"]
+                      if p["verdict"] != "unknown" and p["expected"] not in (None, p["verdict"])]
+        line += "; as declared" if not unexpected else "; UNEXPECTED " + ", ".join(unexpected)
+    return line
+
+
+def closing_line(records: list[dict[str, Any]]) -> str:
+    """The last line of a run: `11 variants: 31 as expected, 0 unexpected` with --expected,
+    else the verdicts counted over every variant."""
+    props = [p for r in records for p in r["properties"]]
+    head = plural(len(records), "variant")
+    incomplete = sum(1 for r in records if not r["complete"])
+    tail = f"; {incomplete} incomplete (a budget cut the search)" if incomplete else ""
+    if records and records[0]["as_expected"] is not None:
+        unexpected = sum(1 for p in props
+                         if p["verdict"] != "unknown" and p["expected"] not in (None, p["verdict"]))
+        unknown = sum(1 for p in props if p["verdict"] == "unknown")
+        return (f"{head}: {len(props) - unexpected - unknown:,} verdicts as expected, "
+                f"{unexpected:,} unexpected" + (f", {unknown:,} unknown" if unknown else "") + tail)
+    counts: dict[str, int] = {}
+    for p in props:
+        counts[p["verdict"]] = counts.get(p["verdict"], 0) + 1
+    return f"{head}: " + ", ".join(f"{n:,} {STATUS_WORDS[k]}" for k, n in sorted(counts.items())) + tail

@@ -12,6 +12,7 @@ from typing import Any
 from ..check.explorer import Trace
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, State, StepKey, System
+from .values import assignments, message_words, spec_value
 
 
 def to_json_value(value: Any) -> Any:
@@ -99,8 +100,7 @@ def _label(system: System, name: str | None) -> str:
 
 
 def _fmt(message: Message) -> str:
-    elements = ", ".join(f"{k}={v!r}" for k, v in message.present().items())
-    return f"{message.title}" + (f" {{{elements}}}" if elements else "")
+    return message_words(message)
 
 
 def describe_state(system: System, state: State) -> list[str]:
@@ -108,18 +108,19 @@ def describe_state(system: System, state: State) -> list[str]:
     view = system.view(state)
     lines = []
     if system.params:
-        lines.append("parameters: " + ", ".join(f"{k}={v!r}" for k, v in view.params._asdict().items()))
+        lines.append("parameters: " + assignments(view.params._asdict().items()))
     if system.shared:
-        lines.append("shared: " + ", ".join(f"{k}={v!r}" for k, v in view.shared._asdict().items()))
+        lines.append("shared: " + assignments(view.shared._asdict().items()))
     for name in system.instance_names:
         local = view[name]
-        variables = ", ".join(f"{f}={v!r}" for f, v in zip(local._fields[1:], local[1:]))
+        variables = assignments(zip(local._fields[1:], local[1:]))
         lines.append(f"{_label(system, name)}: {local.state}" + (f" ({variables})" if variables else ""))
     return lines
 
 
-def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
-    """The trace as numbered steps, narrated with the spec's names."""
+def trace_text(system: System, trace: Trace, indent: str = "  ", note: str | None = None) -> list[str]:
+    """The trace as numbered steps, narrated with the spec's names; `note` (default: the
+    explorer's) says what the last state shows."""
     lines = [f"{indent}0. initial state:"]
     lines.extend(f"{indent}     {line}" for line in describe_state(system, trace.states[0]))
     for number, (key, before, after) in enumerate(
@@ -140,16 +141,17 @@ def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
         if key.kind == "receive" and words and not words.startswith("receives "):
             head += f"; {words}"
         if key.arg is not None and key.kind in ("internal", "receive"):
-            head += f" [choice {key.arg!r}]"
+            head += f" [choice {spec_value(key.arg)}]"
         details = []
         if key.actor != NETWORK_ACTOR:
             changes = _local_changes(system.view(before)[key.actor], system.view(after)[key.actor])
             for field, (b, a) in changes.items():
-                details.append(f"state {b} -> {a}" if field == "state" else f"{field}: {b!r} -> {a!r}")
+                details.append(f"state {b} -> {a}" if field == "state"
+                               else f"{field}: {spec_value(b)} -> {spec_value(a)}")
         if before[1] != after[1]:
             for field, b, a in zip(before[1]._fields, before[1], after[1]):
                 if b != a:
-                    details.append(f"shared {field}: {b!r} -> {a!r}")
+                    details.append(f"shared {field}: {spec_value(b)} -> {spec_value(a)}")
         for to, message in sent:
             details.append(f"sends {_fmt(message)} to {_label(system, to)}")
         if trace.loop_start is not None and number == trace.loop_start + 1:
@@ -161,8 +163,9 @@ def trace_text(system: System, trace: Trace, indent: str = "  ") -> list[str]:
         lines.extend(f"{indent}     {d}" for d in details)
     if trace.loop_start is not None:
         lines.extend(loop_end_lines(trace, indent))
-    if trace.note:
-        lines.append(f"{indent}   => {trace.note}")
+    note = trace.note if note is None else note
+    if note:
+        lines.append(f"{indent}   => {note}")
     return lines
 
 

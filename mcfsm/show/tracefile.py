@@ -15,10 +15,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..check.explorer import Trace
+from ..check.explorer import Trace, Verdict
 from ..errors import UsageError
+from ..lang.guard import call_predicate
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
+from .explain import explain
 from .trace import state_json, steps_json, to_json_value
 
 FORMAT = "mcfsm-trace/1"
@@ -38,7 +40,7 @@ def trace_record(*, model: str, file: str, variant: str, system: System, prop: P
         "property": prop.name, "kind": prop.kind, "clause": prop.clause, "status": status,
         "source": source,
         "params": to_json_value(initial[0]) if system.params else {},
-        "note": trace.note,
+        "note": explain(system, Verdict(prop, status, trace)),  # type: ignore[arg-type]
         "initial_state": state_json(system, initial),
         "steps": [step_json(k) for k in trace.steps],
         "narrated": steps_json(system, trace),
@@ -53,19 +55,56 @@ def write_trace(folder: Path, record: dict[str, Any]) -> Path:
 
 
 def load_trace(path: Path) -> dict[str, Any]:
+    """Read and validate a trace file; every defect is a UsageError naming the file and field."""
     try:
-        record = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such trace file") from None
+        if not path.is_file():
+            what = "no such trace file" if not path.exists() else "not a regular file"
+            raise UsageError(f"{path}: {what}; pass a trace file written by `mcfsm check "
+                             "--traces DIR` or `mcfsm simulate`")
+        record = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: not a JSON trace file ({exc})") from None
+    except (RecursionError, ValueError) as exc:  # absurd nesting, numbers too long to read
+        raise UsageError(f"{path}: not a usable JSON trace file ({type(exc).__name__}: "
+                         f"{str(exc)[:120]})") from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise UsageError(f"{path}: not an mcfsm trace (expected \"format\": \"{FORMAT}\"); "
                          "write traces with `mcfsm check --traces DIR` or `mcfsm simulate`")
     for key in ("model", "file", "variant", "property", "steps"):
         if key not in record:
             raise UsageError(f"{path}: trace file lacks {key!r}")
+    _check_trace_fields(path, record)
     return record
+
+
+def _check_trace_fields(path: Path, record: dict[str, Any]) -> None:
+    def bad(field: str, want: str) -> UsageError:
+        value = repr(record.get(field) if "." not in field else field)
+        return UsageError(f"{path}: field {field!r} must be {want}, not {value[:60]}; the trace "
+                          "file was edited or is from another tool")
+
+    for key in ("model", "file", "variant", "property"):
+        if not isinstance(record[key], str) or not record[key] or "\0" in record[key]:
+            raise bad(key, "a non-empty string")
+    for key in ("status", "note", "source", "kind", "clause"):
+        if key in record and not isinstance(record[key], str):
+            raise bad(key, "a string")
+    if "params" in record and not isinstance(record["params"], dict):
+        raise bad("params", "an object")
+    steps = record["steps"]
+    if not isinstance(steps, list):
+        raise bad("steps", "a list of steps")
+    for number, step in enumerate(steps, start=1):
+        if not isinstance(step, dict):
+            raise UsageError(f"{path}: step {number} is not an object")
+        for key in ("actor", "transition", "kind"):
+            if not isinstance(step.get(key), str):
+                raise UsageError(f"{path}: step {number} field {key!r} must be a string, not "
+                                 f"{step.get(key)!r:.60}")
+        if step.get("from") is not None and not isinstance(step["from"], str):
+            raise UsageError(f"{path}: step {number} field 'from' must be a string or null")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,11 +147,11 @@ def _still_shows(system: System, record: dict[str, Any], trace: Trace) -> bool |
     last = trace.states[-1]
     view = View(system, last)
     if prop.kind == "always":
-        return not prop.predicate(view)  # type: ignore[misc]
+        return not call_predicate(prop, view)
     if prop.kind == "sometimes":
-        return bool(prop.predicate(view))  # type: ignore[misc]
+        return call_predicate(prop, view)
     if prop.kind == "step" and len(trace.states) > 1:
-        return not prop.predicate(View(system, trace.states[-2]), trace.steps[-1], view)  # type: ignore[misc]
+        return not call_predicate(prop, View(system, trace.states[-2]), trace.steps[-1], view)
     if prop.kind == "deadlock":
         return not system.successors(last) and not system.is_final(last)
     if prop.kind == "unhandled":

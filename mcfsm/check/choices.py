@@ -1,0 +1,201 @@
+"""Verdicts per parameter choice: "violated only with notification=one_way".
+
+A parameter stands for a choice the spec text leaves open; it is constant in every state,
+so the state space is the disjoint union of one state space per combination of choices.
+This module explores each combination on its own (`System.restricted`) and merges the runs
+into one Result whose figures equal a single joint run's: distinct and total states and
+coverage add up, depth is the deepest run's, and a property's shortest counterexample is
+the shortest over the runs (BFS from all roots at once finds the same length). The
+explorer's hot loop is untouched; `Result.per_choice` keeps one ChoiceRun per combination.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from typing import Any
+
+from ..lang.system import System
+from .explorer import Budget, ProgressFn, Result, Verdict, explore
+
+Choices = tuple[tuple[str, Any], ...]  # (parameter, value) in declaration order
+
+
+@dataclasses.dataclass(frozen=True)
+class ChoiceRun:
+    """The verdicts of one combination of parameter choices."""
+
+    choices: Choices
+    verdicts: dict[str, tuple[str, int | None]]  # property -> (status, trace length)
+    distinct_states: int
+    complete: bool
+
+
+def combinations(system: System) -> list[Choices]:
+    names = list(system.params)
+    return [tuple(zip(names, combo))
+            for combo in itertools.product(*(p.choices for p in system.params.values()))]
+
+
+def explore_by_choice(system: System, budget: Budget | None = None,
+                      progress: ProgressFn | None = None) -> Result:
+    """Explore every parameter combination separately and merge (see the module doc)."""
+    budget = budget or Budget()
+    combos = combinations(system)
+    if len(combos) <= 1:
+        result = explore(system, budget, progress=progress)
+        return dataclasses.replace(result, per_choice=(_run(combos[0] if combos else (), result),))
+    started = time.perf_counter()
+    results: list[Result] = []
+    runs: list[ChoiceRun] = []
+    distinct = 0
+    stopped_by: str | None = None
+    for combo in combos:
+        remaining = budget
+        if budget.max_states is not None:
+            left = budget.max_states - distinct
+            if left <= 0:
+                stopped_by = "max-states"
+                break
+            remaining = dataclasses.replace(remaining, max_states=left)
+        if budget.time_limit is not None:
+            left_s = budget.time_limit - (time.perf_counter() - started)
+            if left_s <= 0:
+                stopped_by = "time-limit"
+                break
+            remaining = dataclasses.replace(remaining, time_limit=left_s)
+        result = explore(system.restricted(dict(combo)), remaining, progress=progress)
+        results.append(result)
+        runs.append(_run(combo, result))
+        distinct += result.distinct_states
+        if not result.complete:
+            stopped_by = result.stopped_by
+            break
+    return _merge(system, results, tuple(runs), stopped_by, time.perf_counter() - started)
+
+
+def _run(combo: Choices, result: Result) -> ChoiceRun:
+    return ChoiceRun(combo, {v.property.name: (v.status, None if v.trace is None else len(v.trace))
+                             for v in result.verdicts},
+                     result.distinct_states, result.complete)
+
+
+def _shortest(verdicts: list[Verdict]) -> Verdict:
+    return min(verdicts, key=lambda v: len(v.trace) if v.trace is not None else 1 << 30)
+
+
+def _merge(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
+           stopped_by: str | None, elapsed: float) -> Result:
+    complete = stopped_by is None
+    verdicts = []
+    for k, prop in enumerate(system.properties):
+        mine = [r.verdicts[k] for r in results]
+        bad = [v for v in mine if v.status in ("violated", "witnessed")]
+        if bad:
+            verdicts.append(_shortest(bad))
+        elif prop.kind == "sometimes":
+            verdicts.append(Verdict(prop, "never" if complete else "unknown"))
+        else:
+            # a temporal verdict keeps the fairness it rests on (the same in every run)
+            verdicts.append(Verdict(prop, "holds" if complete else "unknown", None,
+                                    mine[0].assumes if mine else ()))
+    coverage: dict[tuple[str, str], tuple[int, int]] = {}
+    for r in results:
+        for key, (g, n) in r.coverage.items():
+            g0, n0 = coverage.get(key, (0, 0))
+            coverage[key] = (g0 + g, n0 + n)
+    return Result(
+        system=system,
+        distinct_states=sum(r.distinct_states for r in results),
+        total_states=sum(r.total_states for r in results),
+        depth=max((r.depth for r in results), default=0),
+        complete=complete,
+        stopped_by=stopped_by,
+        elapsed_s=elapsed,
+        verdicts=tuple(verdicts),
+        coverage=coverage,
+        pruned=sum(r.pruned for r in results),
+        per_choice=runs,
+    )
+
+
+# -- words --------------------------------------------------------------------------------
+def _choice_words(system: System, name: str, values: set[Any]) -> str:
+    if len(values) == 1:
+        return f"{name}={next(iter(values))}"
+    ordered = [c for c in system.params[name].choices if c in values]
+    return f"{name} in {{{', '.join(str(c) for c in ordered)}}}"
+
+
+def failing_runs(result: Result, prop: str) -> tuple[list[ChoiceRun], list[ChoiceRun]]:
+    """(runs where the property fails or is witnessed, all runs with a definite verdict)."""
+    kind = next(p.kind for p in result.system.properties if p.name == prop)
+    hit = "witnessed" if kind == "sometimes" else "violated"
+    known = [r for r in result.per_choice if prop in r.verdicts]
+    return [r for r in known if r.verdicts[prop][0] == hit], known
+
+
+def dependency(result: Result, prop: str) -> str | None:
+    """Which parameter choices a violation (or, for a `sometimes`, a witness) rests on:
+    None when the model has no choice to make, "whatever the choices" when every
+    combination gives it, else "only with p=a" (or "only with p=a and q=b", or the list of
+    combinations when no such product describes them)."""
+    system = result.system
+    multi = [n for n, p in system.params.items() if len(p.choices) > 1]
+    if not multi or len(result.per_choice) <= 1:
+        return None
+    hits, known = failing_runs(result, prop)
+    if not hits:
+        return None
+    if len(hits) == len(known):
+        return "whatever the choices"
+    hit_set = {r.choices for r in hits}
+    all_set = {r.choices for r in known}
+    return ("only with " + _describe(system, multi, hit_set, all_set, " and ", " or ")
+            if len(hit_set) * 2 <= len(all_set) or _describe(system, multi, hit_set, all_set,
+                                                             " and ", " or ", strict=True)
+            else "except with " + _describe(system, multi, all_set - hit_set, all_set,
+                                            " and ", " or "))
+
+
+def _product(multi: list[str], subset: set[Choices], all_set: set[Choices]
+             ) -> list[tuple[str, set[Any]]] | None:
+    """The fewest parameters whose value sets carve out exactly `subset`, if any do."""
+    for size in range(1, len(multi) + 1):
+        for names in itertools.combinations(multi, size):
+            values = [{dict(c)[n] for c in subset} for n in names]
+            carved = {c for c in all_set
+                      if all(dict(c)[n] in vs for n, vs in zip(names, values))}
+            if carved == subset:
+                return list(zip(names, values))
+    return None
+
+
+def _describe(system: System, multi: list[str], subset: set[Choices], all_set: set[Choices],
+              conj: str, disj: str, strict: bool = False) -> str:
+    """`subset` of the combinations in words: a product of choices ("p=a and q=b"), a
+    union of single choices ("p=a or q=b"), or the list of combinations. With strict, ""
+    unless one of the first two forms fits."""
+    product = _product(multi, subset, all_set)
+    if product is not None:
+        return conj.join(_choice_words(system, n, vs) for n, vs in product)
+    union = []
+    for n in multi:
+        for value in system.params[n].choices:
+            with_value = {c for c in all_set if dict(c)[n] == value}
+            if with_value <= subset:
+                union.append((n, value, with_value))
+    covered = set().union(*(w for _, _, w in union)) if union else set()
+    if covered == subset:
+        return disj.join(f"{n}={v}" for n, v, _ in union)
+    if strict:
+        return ""
+    listed = sorted(", ".join(f"{n}={v}" for n, v in c if n in multi) for c in subset)
+    return "(" + "); (".join(listed) + ")"
+
+
+def per_choice_json(result: Result, prop: str) -> list[dict[str, Any]]:
+    return [{"choices": {n: v for n, v in r.choices}, "verdict": r.verdicts[prop][0],
+             "length": r.verdicts[prop][1]}
+            for r in result.per_choice if prop in r.verdicts]

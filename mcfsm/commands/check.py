@@ -1,0 +1,128 @@
+"""`mcfsm check`: explore every variant and report each property's verdict."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..check.explorer import Result
+from ..check.parallel import Job, explore_many
+from ..lang.loader import load_path
+from ..show.report import closing_line, result_json, result_text, variant_summary
+from ..show.tracefile import trace_record, write_trace
+from .common import (
+    EXIT_INCONCLUSIVE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_VIOLATED,
+    ProgressLine,
+    budget,
+    budget_options,
+    build,
+    check_output_dir,
+    echo,
+    exit_help,
+    explore_variant,
+    guarded,
+    selected,
+    use_cache,
+)
+
+HELP = ("Explore every variant of the model(s) at PATH and report each property's verdict.\n\n"
+        + exit_help("every property holds (with --expected: every verdict is the declared one)",
+                    "a property is violated or a witness never reached (with --expected: a "
+                    "verdict differs from the declared one)"))
+
+
+@click.command(help=HELP)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--variant", "variants", multiple=True, metavar="NAME",
+              help="Check only this variant (repeatable). Default: every variant.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON (see README).")
+@budget_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Also write MODEL/VARIANT.txt and .json reports under DIR.")
+@click.option("--expected", is_flag=True,
+              help="Judge verdicts against those the model declares (expect=...): exit 0 when "
+                   "every verdict is as declared, 1 when one differs.")
+@click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write every counterexample and witness as a trace file (mcfsm replay).")
+@click.option("--summary", is_flag=True,
+              help="Print one line per variant instead of the full report.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Explore up to N variants at once in separate processes. Default: the "
+                   "machine's cores; 1 explores in this process (with a progress line).")
+@guarded
+def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
+          max_depth: int | None, time_limit: float | None, out: Path | None,
+          expected: bool, traces: Path | None, summary: bool, workers: int | None) -> None:
+    check_output_dir(out, "--out")
+    check_output_dir(traces, "--traces")
+    loaded = load_path(path)
+    chosen = list(selected(loaded, variants))
+    run_budget = budget(max_states, max_depth, time_limit)
+    records: list[dict[str, Any]] = []
+    results: list[Result] = []
+    surprised = False
+    systems = [build(lm, variant) for lm, variant in chosen]
+    done: list[Result | None] = [None] * len(chosen)
+    if len(chosen) > 1 and workers != 1:
+        # Variants in parallel processes (check/parallel.py), results back in order; a
+        # variant whose worker failed is explored here, to report its error in place.
+        done = explore_many([Job(system, lm.path, variant, run_budget, use_cache())
+                             for (lm, variant), system in zip(chosen, systems)], workers)
+    for (lm, variant), system, finished in zip(chosen, systems, done):
+        declared = lm.model.expected(variant, system) if expected else None
+        progress = ProgressLine(f"{lm.model.name}[{variant}]")
+        try:
+            system, result = explore_variant(lm, variant, run_budget, progress, system,
+                                             done=finished)
+        finally:
+            progress.done()
+        results.append(result)
+        record = result_json(lm.model.name, variant, result, declared)
+        records.append(record)
+        surprised = surprised or record["as_expected"] is False
+        text = result_text(lm.model.name, variant, result, expected=declared)
+        if summary and not as_json:
+            echo(variant_summary(record))
+        elif not as_json:
+            echo("\n".join(text))
+            echo()
+        if traces is not None:
+            for v in result.verdicts:
+                if v.trace is not None:
+                    write_trace(traces, trace_record(
+                        model=lm.model.name, file=str(lm.path), variant=variant, system=system,
+                        prop=v.property, status=v.status, source="explorer", trace=v.trace))
+        if out is not None:
+            folder = out / lm.model.name
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{variant}.txt").write_text("\n".join(text) + "\n")
+            (folder / f"{variant}.json").write_text(json.dumps(record, indent=2) + "\n")
+        if result.stopped_by == "interrupted":
+            break
+    if as_json:
+        echo(json.dumps(records, indent=2))
+    else:
+        echo(closing_line(records))
+    if out is not None:
+        (out / "summary.json").write_text(json.dumps(
+            [{k: r[k] for k in ("model", "variant", "distinct_states", "total_states", "depth",
+                                "complete", "elapsed_s")}
+             | {"verdicts": {p["name"]: p["verdict"] for p in r["properties"]}}
+             for r in records], indent=2) + "\n")
+    if any(r.stopped_by == "interrupted" for r in results):
+        skipped = len(chosen) - len(results)
+        click.echo("mcfsm: interrupted: the last result is partial (INCOMPLETE)"
+                   + (f"; {skipped} variant(s) not checked" if skipped else ""), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if surprised or (not expected and any(r.failed for r in results)):
+        sys.exit(EXIT_VIOLATED)
+    if not all(r.complete for r in results):
+        sys.exit(EXIT_INCONCLUSIVE)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,275 @@
+"""What every command shares: the exit-code contract, the error guard, budget options,
+output-path checks, variant selection and the one function that explores a variant.
+
+The exit-code contract (README "Exit codes"; every command's --help says its own):
+    0  all as expected
+    1  a property is violated (diff: a verdict changed; replay: the trace diverged or no
+       longer shows its finding)
+    2  a usage or model error: one message naming the file, role, transition or property,
+       option, and how to fix it; never a traceback
+    3  inconclusive: a budget cut the search and nothing in what it saw decides
+    130 interrupted (Ctrl-C): what was explored so far is printed, marked incomplete
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from ..check.cache import explore_cached
+from ..check.explorer import Budget, Progress, Result
+from ..errors import McfsmError, ModelError, UsageError
+from ..interrupt import EXIT_INTERRUPTED, StopRequest, stop_on_sigint
+from ..lang.loader import LoadedModel
+from ..lang.system import System
+
+EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+EXIT_CODES = (EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE, EXIT_INTERRUPTED)
+
+EXIT_HELP = ("Exit status: 0 {ok}; 1 {bad}; 2 usage or model error; 3 inconclusive "
+             "(a budget cut the search); 130 interrupted (Ctrl-C; the partial result is "
+             "printed).")
+
+# The stop request of the running command: Ctrl-C sets it, budgets carry it to the explorer.
+_current_stop = StopRequest()
+# Where reports go. While a command runs, sys.stdout is redirected to stderr, so a print()
+# left in model code cannot corrupt a report (`--json` stays parseable).
+_report_stream: list[Any] = [None]
+
+
+def echo(message: str = "", nl: bool = True) -> None:
+    """Print part of a report on the real stdout."""
+    click.echo(message, nl=nl, file=_report_stream[0])
+
+
+def exit_help(ok: str, bad: str) -> str:
+    return EXIT_HELP.format(ok=ok, bad=bad)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"mcfsm: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command under the contract: McfsmError -> one message, exit 2; Ctrl-C -> a
+    stop request (a second one aborts, exit 130); an unexpected exception -> one line
+    saying it is mcfsm's bug, exit 2. MCFSM_DEBUG=1 lets tracebacks through."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global _current_stop
+        _current_stop = StopRequest()
+        debug = bool(os.environ.get("MCFSM_DEBUG"))
+        _report_stream[0] = sys.stdout
+        try:
+            with stop_on_sigint(_current_stop), contextlib.redirect_stdout(sys.stderr):
+                return fn(*args, **kwargs)
+        except McfsmError as exc:
+            if debug:
+                raise
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("\nmcfsm: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except OSError as exc:
+            if debug:
+                raise
+            name = f" {exc.filename}" if exc.filename else ""
+            fail(f"cannot use{name}: {exc.strerror or exc}")
+        except MemoryError:
+            fail("out of memory; bound the search with --max-states N or --max-depth N")
+        except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            fail(f"internal error (a bug in mcfsm, not in your model): "
+                 f"{type(exc).__name__}: {exc}; MCFSM_DEBUG=1 shows the traceback")
+
+    return wrapper
+
+
+# -- budgets ------------------------------------------------------------------------------------
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds (nan and inf never stop a search)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a positive, finite number of seconds", param, ctx)
+        return seconds
+
+
+def budget_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-states, --max-depth, --time-limit for any command that explores (pass the three
+    values to `budget()`)."""
+    options = [
+        click.option("--max-states", type=click.IntRange(min=1), metavar="N",
+                     help="Stop after N distinct states; verdicts then say the search is "
+                          "incomplete (exit 3 unless something is violated)."),
+        click.option("--max-depth", type=click.IntRange(min=1), metavar="N",
+                     help="Do not expand states at BFS depth N or deeper (initial states are "
+                          "depth 1)."),
+        click.option("--time-limit", type=Seconds(), metavar="SECONDS",
+                     help="Stop exploring after this many seconds."),
+        click.option("--no-cache", is_flag=True, expose_value=False, callback=_set_no_cache,
+                     help="Explore again even when .mcfsm-cache/ holds the result "
+                          "(MCFSM_NO_CACHE=1 does the same; MCFSM_CACHE_DIR moves the cache)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+# Whether the running command reads and writes .mcfsm-cache/ (check/cache.py); --no-cache
+# (part of budget_options) turns it off. Set by the option's callback, which click calls on
+# every invocation, so a value never leaks from one command to the next.
+_use_cache = [True]
+
+
+def _set_no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    _use_cache[0] = not value
+
+
+def budget(max_states: int | None = None, max_depth: int | None = None,
+           time_limit: float | None = None) -> Budget:
+    """The explorer budget of the running command, with its Ctrl-C stop request."""
+    return Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit,
+                  stop=_current_stop)
+
+
+def use_cache() -> bool:
+    return _use_cache[0]
+
+
+def interrupted() -> bool:
+    return _current_stop.requested
+
+
+# -- output paths, checked before any search ----------------------------------------------------
+def _nearest_existing(path: Path) -> Path:
+    p = path.absolute()
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p
+
+
+def check_output_dir(path: Path | None, option: str) -> None:
+    """A folder we can create or write into (checked before the search, not after it)."""
+    if path is None:
+        return
+    if path.exists():
+        if not path.is_dir():
+            raise UsageError(f"{option} {path}: is a file, not a folder; pass a folder")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UsageError(f"{option} {path}: the folder is not writable")
+        return
+    base = _nearest_existing(path)
+    if not base.is_dir():
+        raise UsageError(f"{option} {path}: {base} is a file, so the folder cannot be made there")
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: cannot create it ({base} is not writable)")
+
+
+def check_output_file(path: Path | None, option: str) -> None:
+    if path is None:
+        return
+    if path.exists():
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{option} {path}: is a folder; pass a file name")
+        if not stat.S_ISREG(mode):
+            raise UsageError(f"{option} {path}: not a regular file (a FIFO or device)")
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"{option} {path}: the file is not writable")
+        return
+    check_output_dir(path.parent, option)
+
+
+# -- variants --------------------------------------------------------------------------------
+def selected(loaded: list[LoadedModel], variants: tuple[str, ...]) -> Iterator[tuple[LoadedModel, str]]:
+    if variants:
+        known = {v for lm in loaded for v in lm.model.variants}
+        unknown = [v for v in variants if v not in known]
+        if unknown:
+            raise UsageError(f"--variant {unknown[0]!r} is not a variant of "
+                             f"{', '.join(lm.model.name for lm in loaded)}; "
+                             f"known variants: {', '.join(sorted(known))}")
+    for lm in loaded:
+        for name in lm.model.variants:
+            if not variants or name in variants:
+                yield lm, name
+
+
+def where(lm: LoadedModel, variant: str) -> str:
+    return f"{lm.path} [{variant}]"
+
+
+def build(lm: LoadedModel, variant: str) -> System:
+    """The System of a variant (its function runs under the model-code guard)."""
+    try:
+        return lm.model.system(variant)
+    except ModelError as exc:
+        if exc.where == f"model {lm.model.name!r}, variant {variant!r}":
+            raise exc.replaced(where=where(lm, variant)) from exc  # the same place, said once
+        raise exc.located(where(lm, variant)) from exc
+
+
+def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
+                    progress: Callable[[Progress], None] | None = None,
+                    system: System | None = None,
+                    done: Result | None = None) -> tuple[System, Result]:
+    """The one way commands explore a variant: build it, explore it within the budget (or
+    read it from .mcfsm-cache/), locate model errors in the file, and refuse a search with
+    no state at all. `done` is a result already explored (by a worker process)."""
+    system = system if system is not None else build(lm, variant)
+    try:
+        result = done if done is not None else explore_cached(
+            system, path=lm.path, variant=variant, budget=run_budget, cache=_use_cache[0],
+            progress=progress)
+    except ModelError as exc:
+        raise exc.located(where(lm, variant)) from exc
+    if result.distinct_states == 0 and result.complete:  # a budget cut is inconclusive, not this
+        raise ModelError(
+            f"no initial state is within the bounds: the state constraint or max_in_flight "
+            f"excludes all {len(system.initial_states()):,} of them, so nothing would be checked",
+            where=where(lm, variant),
+            fix="relax constraint= (it must hold in at least one initial state)")
+    return system, result
+
+
+class ProgressLine:
+    """A progress line on stderr, only on a terminal and only for runs over two seconds."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled or p.elapsed_s < 2.0:
+            return
+        self.shown = True
+        sys.stderr.write(f"\r{self.label}: {p.distinct:,} distinct, {p.total:,} total, "
+                         f"depth {p.depth}, {p.queued:,} queued, {p.elapsed_s:.0f} s   ")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()

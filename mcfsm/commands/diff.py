@@ -1,0 +1,97 @@
+"""`mcfsm diff`: two variants side by side (a clause as published and as a CR changes it)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from ..lang.loader import load_path
+from .common import (
+    EXIT_INCONCLUSIVE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_VIOLATED,
+    budget,
+    budget_options,
+    check_output_file,
+    echo,
+    explore_variant,
+    guarded,
+)
+
+HELP = ("Compare two variants: verdicts, counterexamples, reachability and set-up cost.\n\n"
+        "Exit status: 0 every property has the same verdict in A and B (counterexample "
+        "lengths may differ); 1 a verdict changed (fixed or broken in B, or a property in "
+        "one variant only); 2 usage or model error; 3 inconclusive: no verdict changed but "
+        "a budget left some verdict unknown; 130 interrupted (Ctrl-C).")
+
+
+@click.command(name="diff", help=HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--variant", "variants", multiple=True, metavar="NAME", required=True,
+              help="Give it twice: A then B. With two paths, A is in the first, B in the second.")
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write a Markdown report with sequence charts, fit to attach to a CR.")
+@budget_options
+@guarded
+def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
+          markdown: Path | None, max_states: int | None, max_depth: int | None,
+          time_limit: float | None) -> None:
+    from ..show.diff import Side, diff, diff_json, diff_text
+    from ..show.diff_files import write_diff_markdown
+
+    if len(variants) != 2:
+        raise UsageError("give --variant exactly twice: the variant A and the variant B")
+    if len(paths) > 2:
+        raise UsageError("give one model file (two variants of it) or two model files")
+    check_output_file(markdown, "--markdown")
+    run_budget = budget(max_states, max_depth, time_limit)
+    sides = []
+    for path, variant in zip(paths if len(paths) == 2 else paths * 2, variants):
+        everything = load_path(path)
+        loaded = [lm for lm in everything if variant in lm.model.variants]
+        if not loaded:
+            known = sorted({v for lm in everything for v in lm.model.variants})
+            raise UsageError(f"--variant {variant!r} is not a variant in {path}; known: "
+                             f"{', '.join(known)}")
+        lm = loaded[0]
+        click.echo(f"diff: exploring {lm.model.name} [{variant}]", err=True)
+        system, result = explore_variant(lm, variant, run_budget)
+        if result.stopped_by == "interrupted":
+            click.echo(f"mcfsm: interrupted while exploring {lm.model.name}[{variant}] "
+                       f"({result.distinct_states:,} states so far); no diff", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        # Variants of one file are named by their own names; of two files, with the model's.
+        label = variant if len(paths) == 1 else f"{lm.model.name} [{variant}]"
+        sides.append(Side(label, system, result, lm.model.variants[variant].doc))
+    d = diff(sides[0], sides[1])
+    if as_json:
+        echo(json.dumps(diff_json(d), indent=2))
+    else:
+        echo("\n".join(diff_text(d)))
+    if markdown is not None:
+        write_diff_markdown(d, f"CR diff: {lm.model.name}, {sides[0].label} vs {sides[1].label}",
+                            markdown)
+        if not as_json:
+            echo(f"\nMarkdown report: {markdown}")
+    changed = inconclusive = False
+    for p in d.properties:
+        if p.a is None or p.b is None:
+            changed = True
+        elif "unknown" in (p.a.status, p.b.status):
+            inconclusive = True
+        elif p.a.status != p.b.status:
+            changed = True
+    if changed:
+        sys.exit(EXIT_VIOLATED)
+    if inconclusive:
+        if not as_json:
+            click.echo("INCONCLUSIVE: a budget cut a search, and no verdict that was decided "
+                       "changed", err=True)
+        sys.exit(EXIT_INCONCLUSIVE)
+    sys.exit(EXIT_OK)

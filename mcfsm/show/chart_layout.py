@@ -1,0 +1,195 @@
+"""A sequence chart laid out by hand and handed to graphviz with every point pinned.
+
+graphviz's own layout kinks arrows past lifelines and drops edge labels across other
+arrows, so the geometry is computed here and DOT only draws it (`layout=neato` with pinned
+`pos`; rendered by `dot -Tsvg|png|pdf` like any DOT file):
+
+- one column per lifeline; each step k owns a band: the arrow received in step k ends at
+  the band's top, the step's note (state change, environment event) sits on the actor's
+  lifeline inside the band, and what step k sends leaves from the band's bottom;
+- above each band, a label row for the arrow received in that step: "k. Message title"
+  and its elements, centred on the arrow and drawn on white, so a crossing arrow passes
+  under the text instead of through it (edges are drawn first);
+- the step number in the left margin of each band, matching the text narration;
+- the end mark under the last step: what is violated (red) or witnessed (green), with the
+  explorer's note on the last state.
+
+SVG ids: `step-K` on the arrow and label received in step K and on its note, so the HTML
+trace explorer can highlight the current step.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+from .charts import Arrow, Chart
+from .values import elements_words
+
+FONT = "Helvetica"
+CHAR_W = 5.6  # average width of a 10 pt Helvetica character, in points
+LINE_H = 12.0
+HEADER_Y = 0.0
+MARGIN_X = 50.0  # room for the step numbers
+
+
+def _label_lines(a: Arrow) -> list[str]:
+    return [type(a.message).title] + elements_words(a.message)
+
+
+def _width(lines: list[str], char_w: float = CHAR_W) -> float:
+    return max(len(line) for line in lines) * char_w + 12
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width) or [""]
+
+
+def _html_lines(lines: list[str], bold_first: bool = False) -> str:
+    out = []
+    for k, line in enumerate(lines):
+        text = html.escape(line)
+        out.append(f"<b>{text}</b>" if bold_first and k == 0 else text)
+    return "<br/>".join(out)
+
+
+def chart_dot(c: Chart, prefix: str = "") -> str:
+    """`prefix` makes the SVG ids unique when several charts share one HTML page."""
+    columns = {name: k for k, (name, _) in enumerate(c.lifelines)}
+    received = {a.received_at: a for a in c.arrows if a.received_at is not None}
+    notes: dict[int, tuple[str, list[str]]] = {}
+    for step, who, text in c.notes:
+        notes[step] = (who, _wrap(f"{step}. {text}", 30))
+    # Column spacing: the widest label must fit between the columns its arrow spans.
+    spacing = 170.0
+    for a in c.arrows:
+        span = max(1, abs(columns[a.receiver] - columns[a.sender]))
+        spacing = max(spacing, (_width(_label_lines(a)) + 30) / span)
+    for _, lines in notes.values():
+        spacing = max(spacing, _width(lines, 5.2) + 24)
+    spacing = min(spacing, 320.0)
+
+    def x(name: str) -> float:
+        return MARGIN_X + 60 + columns[name] * spacing
+
+    # Vertical layout: y grows downwards here and is negated for graphviz.
+    top: dict[int, float] = {}
+    bottom: dict[int, float] = {0: 40.0}
+    label_y: dict[int, float] = {}
+    y = 40.0
+    for k in range(1, c.steps + 1):
+        a = received.get(k)
+        if a is not None:
+            height = len(_label_lines(a)) * LINE_H + 14
+            label_y[k] = y + height / 2
+            y += height + 8  # a short arrow's head shows under its label
+        else:
+            y += 14
+        top[k] = y
+        if k in notes:
+            y += len(notes[k][1]) * 11 + 14
+        else:
+            y += 6
+        bottom[k] = y
+    # Messages still in flight at the end: each label gets its own row under the last step.
+    in_flight_y: dict[int, float] = {}
+    y += 10
+    for n, a in enumerate(c.arrows):
+        if a.received_at is None:
+            height = len(_label_lines(a)) * LINE_H + 12
+            in_flight_y[n] = y + height / 2
+            y += height
+    end_y = y + 14
+
+    out = ["digraph msc {",
+           f'  graph [layout=neato, splines=line, outputorder=edgesfirst, fontname="{FONT}",',
+           f'         labelloc=t, label=<{_title_html(c)}>, pad=0.3];',
+           f'  node [fontname="{FONT}", fontsize=10, pin=true];',
+           f'  edge [fontname="{FONT}", fontsize=10];']
+
+    def pos(px: float, py: float) -> str:
+        return f'pos="{px / 72:.3f},{-py / 72:.3f}!"'  # neato reads pos in inches
+
+    points: set[tuple[str, float]] = set()
+
+    def point(name: str, py: float) -> str:
+        node = f"{name}@{py:.1f}"
+        if (name, round(py, 1)) not in points:
+            points.add((name, round(py, 1)))
+            out.append(f'  "{node}" [shape=point, width=0.02, color="#888888", {pos(x(name), py)}];')
+        return f'"{node}"'
+
+    for name, words in c.lifelines:
+        wrapped = _html_lines(_wrap(words, 18))
+        out.append(f'  "{name}_h" [shape=box, style="rounded,filled", fillcolor="#e8eef7", '
+                   f'label=<{wrapped}>, {pos(x(name), HEADER_Y)}];')
+        out.append(f'  "{name}_end" [shape=point, width=0.02, color="#888888", {pos(x(name), end_y)}];')
+        out.append(f'  "{name}_h" -> "{name}_end" [arrowhead=none, style=dashed, color="#999999"];')
+    for k in range(1, c.steps + 1):
+        colour = "#b00020" if (k == c.steps and c.failed) else "#555555"
+        out.append(f'  "n{k}" [id="{prefix}num-{k}", shape=circle, fixedsize=true, width=0.28, fontsize=9, '
+                   f'color="{colour}", fontcolor="{colour}", label="{k}", {pos(MARGIN_X - 20, top[k])}];')
+    for n, a in enumerate(c.arrows):
+        start_y = bottom.get(a.sent_at, 40.0)
+        if a.received_at is None:
+            end = point(a.receiver, end_y)
+            style = 'style=dashed, color="#b00020"'
+            ident = f"{prefix}inflight-{n}"
+            lines = _label_lines(a)
+            lines[0] += f" (sent in step {a.sent_at}, still in flight)"
+            ly = in_flight_y[n]
+            colour = "#b00020"
+        else:
+            end = point(a.receiver, top[a.received_at])
+            style = 'color="#222222"'
+            ident = f"{prefix}step-{a.received_at}"
+            lines = _label_lines(a)
+            lines[0] = f"{a.received_at}. {lines[0]}"
+            ly = label_y[a.received_at]
+            colour = "#222222"
+        start = point(a.sender, start_y)
+        out.append(f'  {start} -> {end} [id="{ident}", {style}, arrowsize=0.8];')
+        # The label sits on the arrow where it crosses the label row, drawn on white.
+        y0, y1 = start_y, (end_y if a.received_at is None else top[a.received_at])
+        x0, x1 = x(a.sender), x(a.receiver)
+        lx = x0 + (x1 - x0) * ((ly - y0) / (y1 - y0) if y1 != y0 else 0.5)
+        out.append(f'  "lbl_{ident}" [id="{ident}-label", shape=box, style=filled, fillcolor=white, '
+                   f'color=white, height=0.1, margin="0.04,0.02", fontcolor="{colour}", '
+                   f'label=<{_html_lines(lines, bold_first=True)}>, {pos(lx, ly)}];')
+    for k, (who, lines) in notes.items():
+        height = len(lines) * 11 + 8
+        out.append(f'  "note{k}" [id="{prefix}step-{k}-note", shape=box, style="rounded,filled", '
+                   f'fillcolor="#f3f6fb", color="#9db0d0", fontsize=9, fontcolor="#1f3f7a", height=0.2, '
+                   f'margin="0.05,0.02", label=<{_html_lines(lines)}>, '
+                   f'{pos(x(who), top[k] + 4 + height / 2)}];')
+    mark = _end_mark(c)
+    if mark:
+        mid = (x(c.lifelines[0][0]) + x(c.lifelines[-1][0])) / 2
+        colour = "#b00020" if c.failed else "#1b6e20"
+        out.append(f'  "end_mark" [id="{prefix}end-mark", shape=box, style="rounded,filled", '
+                   f'fillcolor="{"#fdecee" if c.failed else "#eaf5ea"}", color="{colour}", '
+                   f'fontcolor="{colour}", label=<{mark}>, {pos(mid, end_y + 40)}];')
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _title_html(c: Chart) -> str:
+    title = f"<b>{html.escape(c.title)}</b>"
+    if c.caption:
+        title += "<br/>" + "<br/>".join(html.escape(p) for p in _wrap(c.caption, 100))
+    return title
+
+
+def _end_mark(c: Chart) -> str:
+    parts = []
+    if c.loop_start is not None:  # a lasso: say which steps repeat
+        parts.append("from here on nothing happens (stutters forever)" if c.loop_start == c.steps
+                     else f"↻ steps {c.loop_start + 1}-{c.steps} repeat forever")
+    if c.outcome:
+        parts.append(("✗ " if c.failed else "✓ ") + c.outcome)
+    if c.footnote:
+        parts.extend(_wrap(c.footnote, 90))
+    if not parts:
+        return ""
+    head, *rest = parts
+    return "<b>" + html.escape(head) + "</b>" + "".join("<br/>" + html.escape(p) for p in rest)

@@ -1,0 +1,181 @@
+/* mcfsm trace explorer: plain JavaScript, no build step, no network.
+ *
+ * Each <details class="trace"> holds a graphviz SVG chart (ids "<prefix>step-K",
+ * "<prefix>step-K-label", "<prefix>step-K-note", "<prefix>num-K" mark step K) and a JSON
+ * record written by mcfsm (states in spec notation, what each step changed, the
+ * narration). Stepping re-renders the state panel and highlights the step in the chart.
+ *
+ * Test hook: opening a page with "#selftest" runs a check in the page itself and writes
+ * its outcome as JSON into <pre id="selftest-result"> (read by tests through the
+ * browser's --dump-dom); "#show=TRACE-ID&step=K" opens a trace at step K, and with
+ * "&only" shows nothing else (screenshots).
+ */
+(function () {
+  "use strict";
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
+    return node;
+  }
+
+  function Explorer(root) {
+    this.root = root;
+    this.data = JSON.parse(root.querySelector("script.trace-data").textContent);
+    this.step = 0;
+    this.stateBox = root.querySelector(".state");
+    this.narration = root.querySelector(".narration");
+    this.slider = root.querySelector(".slider");
+    this.slider.max = String(this.data.steps);
+    root.querySelector(".step-count").textContent = String(this.data.steps);
+    var note = root.querySelector(".note");
+    note.textContent = this.data.note ? "⇒ " + this.data.note : "";
+    note.classList.add(this.data.failed ? "bad" : "good");
+    var self = this;
+    this.data.narration.forEach(function (lines, k) {
+      var li = el("li", {"data-step": String(k), text: lines[0]});
+      lines.slice(1).forEach(function (more) { li.appendChild(el("span", {"class": "more", text: more})); });
+      li.addEventListener("click", function () { self.go(k); });
+      self.narration.appendChild(li);
+    });
+    root.querySelector(".first").addEventListener("click", function () { self.go(0); });
+    root.querySelector(".prev").addEventListener("click", function () { self.go(self.step - 1); });
+    root.querySelector(".next").addEventListener("click", function () { self.go(self.step + 1); });
+    root.querySelector(".last").addEventListener("click", function () { self.go(self.data.steps); });
+    this.slider.addEventListener("input", function () { self.go(Number(self.slider.value)); });
+    root.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowRight") { self.go(self.step + 1); e.preventDefault(); }
+      if (e.key === "ArrowLeft") { self.go(self.step - 1); e.preventDefault(); }
+    });
+    root.setAttribute("tabindex", "0");
+    this.go(0);
+  }
+
+  Explorer.prototype.go = function (k) {
+    k = Math.max(0, Math.min(this.data.steps, k));
+    this.step = k;
+    this.slider.value = String(k);
+    this.root.querySelector(".step-no").textContent = String(k);
+    this.renderState();
+    this.highlight();
+  };
+
+  Explorer.prototype.renderState = function () {
+    var k = this.step, state = this.data.states[k];
+    var changed = {};
+    (this.data.changed[k] || []).forEach(function (c) { changed[c] = true; });
+    var rows = state.instances.map(function (inst) {
+      var vars = el("td", {"class": "vars"}, inst.vars.map(function (pair) {
+        var span = el("span", {text: pair[0] + " = " + pair[1]});
+        if (changed[inst.id + "." + pair[0]]) { span.className = "changed"; }
+        return span;
+      }));
+      var stateCell = el("td", {text: inst.state});
+      if (changed[inst.id + ".state"]) { stateCell.className = "changed"; }
+      return el("tr", {"data-instance": inst.id}, [el("th", {scope: "row", text: inst.who}), stateCell, vars]);
+    });
+    var table = el("table", {}, [
+      el("thead", {}, [el("tr", {}, [el("th", {text: "instance"}), el("th", {text: "state"}), el("th", {text: "variables"})])]),
+      el("tbody", {}, rows)]);
+    var parts = [table];
+    if (state.params) {
+      parts.push(el("h4", {text: "parameters"}));
+      parts.push(el("p", {text: state.params.map(function (p) { return p[0] + " = " + p[1]; }).join(", ")}));
+    }
+    if (state.shared) {
+      parts.push(el("h4", {text: "shared"}));
+      parts.push(el("p", {text: state.shared.map(function (p) { return p[0] + " = " + p[1]; }).join(", ")}));
+    }
+    parts.push(el("h4", {text: "messages in flight (" + state.in_flight.length + ")"}));
+    parts.push(state.in_flight.length
+      ? el("ul", {}, state.in_flight.map(function (m) { return el("li", {text: m}); }))
+      : el("p", {text: "none"}));
+    this.stateBox.replaceChildren.apply(this.stateBox, parts);
+    var items = this.narration.querySelectorAll("li");
+    for (var i = 0; i < items.length; i++) {
+      items[i].classList.toggle("current", i === k);
+    }
+    if (items[k] && items[k].scrollIntoView && this.narration.scrollHeight > this.narration.clientHeight) {
+      this.narration.scrollTop = items[k].offsetTop - this.narration.offsetTop - 40;
+    }
+  };
+
+  Explorer.prototype.highlight = function () {
+    var prefix = this.data.prefix, k = this.step;
+    var old = this.root.querySelectorAll("svg .current");
+    for (var i = 0; i < old.length; i++) { old[i].classList.remove("current"); }
+    ["step-" + k, "step-" + k + "-label", "step-" + k + "-note", "num-" + k].forEach(function (id) {
+      var node = document.getElementById(prefix + id);
+      if (node) { node.classList.add("current"); }
+    });
+  };
+
+  function params() {
+    var out = {};
+    window.location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      var parts = kv.split("=");
+      if (parts[0]) { out[parts[0]] = parts.length > 1 ? decodeURIComponent(parts[1]) : ""; }
+    });
+    return out;
+  }
+
+  function selftest(explorers) {
+    var result = {verdict_rows: document.querySelectorAll("[data-testid=verdict-table] tbody tr").length,
+                  explorers: explorers.length};
+    // A counterexample if there is one, else any trace long enough to step through.
+    var long = explorers.filter(function (x) { return x.data.steps >= 2; });
+    var target = long.filter(function (x) { return x.root.hasAttribute("data-failed"); })[0] || long[0];
+    if (target) {
+      target.root.open = true;
+      target.go(0);
+      result.state_at_0 = target.stateBox.textContent;
+      target.root.querySelector(".next").click();
+      target.root.querySelector(".next").click();
+      result.step_after_two_clicks = target.step;
+      result.state_at_2 = target.stateBox.textContent;
+      result.changed_cells = target.stateBox.querySelectorAll(".changed").length;
+      result.chart_highlighted = target.root.querySelectorAll("svg .current").length;
+      result.trace = target.root.id;
+    }
+    var out = document.getElementById("selftest-result") || el("pre", {id: "selftest-result"});
+    out.textContent = JSON.stringify(result);
+    document.body.appendChild(out);
+  }
+
+  function start() {
+    var explorers = [];
+    var roots = document.querySelectorAll("details.trace");
+    for (var i = 0; i < roots.length; i++) { explorers.push(new Explorer(roots[i])); }
+    var links = document.querySelectorAll("[data-open-trace]");
+    for (var j = 0; j < links.length; j++) {
+      links[j].addEventListener("click", function (e) {
+        var target = document.getElementById(e.currentTarget.getAttribute("data-open-trace"));
+        if (target) { target.open = true; }
+      });
+    }
+    var p = params();
+    if ("show" in p) {
+      var wanted = explorers.filter(function (x) { return x.root.id === p.show; })[0];
+      if (wanted) {
+        wanted.root.open = true;
+        wanted.go(Number(p.step || 0));
+        if ("only" in p) {  // a page of this one trace, e.g. for a screenshot
+          document.body.classList.add("only-trace");
+          wanted.root.classList.add("shown");
+        } else {
+          wanted.root.scrollIntoView();
+        }
+      }
+    }
+    if ("selftest" in p) { selftest(explorers); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,319 @@
+"""Write the fixed fuzz corpus: tests/fuzz_corpus/cases/NNN-name.json, one case a file.
+
+    .venv/bin/python -m tests.fuzz_corpus.make_corpus
+
+A case is {"name", "argv", "files": {name: text}, "setup": [...], "exits": [...allowed exit
+codes], "mentions": [...words an exit-2 message must contain]}. The cases come from the
+grammar of mistakes (grammar.py): every model mistake under `check`, and again under a
+second command (list, diff, simulate or diagram, in turn); broken trace files under replay
+and export; and wrong options and paths under every command. Expected exit codes are
+derived from what each mistake is, never from running mcfsm: running the corpus is the test.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from . import grammar
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "cases"
+M = grammar.MODEL_FILE
+BUDGET = ["--max-states", "5000"]
+
+
+def model_cases() -> list[dict[str, Any]]:
+    cases = []
+    rotation = ["list", "diff", "simulate", "diagram"]
+    for k, mistake in enumerate(grammar.all_model_mistakes()):
+        files = {M: grammar.model_source(**mistake.slots)}
+        mentions = [M, *mistake.mentions]
+        cases.append({"name": f"model-{mistake.name}-check", "argv": ["check", M, *BUDGET],
+                      "files": files, "exits": list(mistake.exits), "mentions": mentions})
+        command = rotation[k % len(rotation)]
+        if command == "list" and mistake.runtime:
+            command = "diff"  # list builds but never runs the model code
+        argv = {
+            "list": ["list", M],
+            "diff": ["diff", M, "--variant", "v1", "--variant", "v2", *BUDGET],
+            "simulate": ["simulate", M, "--examples", "5", "--steps", "6", "--seed", "1",
+                         "--traces", "traces"],
+            "diagram": ["diagram", M, "--no-svg", "--out", "out", *BUDGET],
+        }[command]
+        exits = list(mistake.exits)
+        if command == "simulate" and mistake.runtime:
+            # Random runs may not reach the failing code: no violation (0), a violation the
+            # mistake causes (1), or the model error (2); never a traceback.
+            exits = [0, 1, 2, 3]
+        cases.append({"name": f"model-{mistake.name}-{command}", "argv": argv, "files": files,
+                      "exits": exits, "mentions": mentions})
+    for mistake in grammar.RUNTIME_VALUE_MISTAKES:  # what the runtime (not the explorer) meets
+        if any(c["name"] == f"model-{mistake.name}-simulate" for c in cases):
+            continue
+        cases.append({"name": f"model-{mistake.name}-simulate",
+                      "argv": ["simulate", M, "--examples", "10", "--steps", "8", "--seed", "1",
+                               "--traces", "traces"],
+                      "files": {M: grammar.model_source(**mistake.slots)}, "exits": [0, 1, 2, 3],
+                      "mentions": [M, *mistake.mentions]})
+    return cases
+
+
+def valid_trace(folder: Path) -> dict[str, Any]:
+    """The explorer's witness trace of the template model, made by mcfsm itself."""
+    from click.testing import CliRunner
+
+    from mcfsm.cli import main
+
+    (folder / M).write_text(grammar.model_source())
+    import os
+
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(main, ["check", M, "--variant", "v1", "--traces", "tr"])
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.output
+    record = json.loads((folder / "tr" / "fuzz_model.v1.two.trace.json").read_text())
+    for bulky in ("initial_state", "narrated"):  # replay reads neither
+        record.pop(bulky, None)
+    return record
+
+
+TRACE_FIELD_VALUES: list[tuple[str, Any]] = [
+    ("null", None), ("int", 5), ("list", []), ("object", {}), ("empty", ""), ("true", True),
+    ("float", 1.5),
+]
+
+
+def trace_cases(good: dict[str, Any]) -> list[dict[str, Any]]:
+    model = grammar.model_source()
+    cases = []
+
+    def case(name: str, record: Any, exits: list[int], mentions: list[str],
+             command: str = "replay", raw: Any = None, extra: list[str] | None = None) -> None:
+        text = raw if raw is not None else json.dumps(record, indent=1)
+        cases.append({"name": f"trace-{name}-{command}",
+                      "argv": [command, "t.trace.json", *(extra or [])],
+                      "files": {M: model, "t.trace.json": text}, "exits": exits,
+                      "mentions": mentions})
+
+    case("valid", good, [0], [])
+    for fmt in ("itf", "json", "mermaid", "dot"):
+        case(f"valid-{fmt}", good, [0], [], "export", extra=["--format", fmt])
+    for field in ("format", "model", "file", "variant", "property", "steps", "status", "params",
+                  "note", "source"):
+        for label, value in TRACE_FIELD_VALUES:
+            record = copy.deepcopy(good)
+            record[field] = value
+            if field in ("status", "note", "source") and isinstance(value, str):
+                exits = [0]  # free text, only echoed back
+            elif field == "steps" and value == []:
+                exits = [1]  # replays, but the empty trace's last state shows no witness
+            else:
+                exits = [2]
+            command = "export" if (len(cases) % 3 == 0 and exits == [2]) else "replay"
+            case(f"{field}-{label}", record, exits, ["t.trace.json"] if exits == [2] else [],
+                 command)
+        record = copy.deepcopy(good)
+        if field in record and field not in ("status", "note", "source", "params"):
+            del record[field]
+            case(f"{field}-missing", record, [2], ["t.trace.json", field])
+    # steps, one by one
+    for index in range(len(good["steps"])):
+        for key in ("actor", "transition", "kind"):
+            for label, value in (("null", None), ("int", 3), ("list", ["a"])):
+                record = copy.deepcopy(good)
+                record["steps"][index][key] = value
+                case(f"step{index}-{key}-{label}", record, [2], ["t.trace.json", key])
+        record = copy.deepcopy(good)
+        record["steps"][index] = "ping"
+        case(f"step{index}-string", record, [2], ["t.trace.json", f"step {index + 1}"])
+        record = copy.deepcopy(good)
+        record["steps"][index]["from"] = 7
+        case(f"step{index}-from-int", record, [2], ["t.trace.json", "from"])
+        record = copy.deepcopy(good)
+        record["steps"][index]["transition"] = "teleport"
+        case(f"step{index}-diverges", record, [1], [])
+        case(f"step{index}-diverges", record, [2], ["no longer replays"], "export")
+    record = copy.deepcopy(good)
+    record["steps"].append({"actor": "zz", "transition": "x", "kind": "internal", "from": None,
+                            "message": None, "arg": None})
+    case("extra-step", record, [1], [])
+    record = copy.deepcopy(good)
+    record["params"] = {"p": 99}
+    case("params-unknown-choice", record, [1], [])
+    case("property-unknown", {**good, "property": "nope"}, [2], ["t.trace.json", "'nope'"])
+    case("model-unknown", {**good, "model": "other_model"}, [2], ["t.trace.json", "other_model"])
+    case("variant-unknown", {**good, "variant": "v9"}, [2], ["t.trace.json", "v9"])
+    case("file-gone", {**good, "file": "gone.py"}, [2], ["gone.py"])
+    case("file-not-py", {**good, "file": "t.trace.json"}, [2], ["not a Python model file"])
+    case("file-nul", {**good, "file": "a\u0000b.py"}, [2], ["t.trace.json"])
+    # not JSON, or JSON of the wrong shape
+    for name, raw in (("empty", ""), ("garbage", "not json at all"), ("list", "[1, 2]"),
+                      ("string", '"trace"'), ("number", "42"), ("truncated", '{"format": '),
+                      ("nan", '{"format": NaN}'), ("infinity", "Infinity"),
+                      ("bom", "\ufeff" + json.dumps(good))):
+        case(f"raw-{name}", None, [2], ["t.trace.json"], raw=raw)
+    cases.append({"name": "trace-deep-nesting-replay", "argv": ["replay", "t.trace.json"],
+                  "files": {M: model, "t.trace.json": {"nest": 200000}}, "exits": [2],
+                  "mentions": ["t.trace.json"]})
+    cases.append({"name": "trace-huge-number-replay", "argv": ["replay", "t.trace.json"],
+                  "files": {M: model, "t.trace.json": {"prefix": '{"format": ', "digits": 100000,
+                                                       "suffix": "}"}},
+                  "exits": [2], "mentions": ["t.trace.json"]})
+    huge = copy.deepcopy(good)
+    cases.append({"name": "trace-huge-float-replay", "argv": ["replay", "t.trace.json"],
+                  "files": {M: model, "t.trace.json": json.dumps(huge).replace(
+                      '"p": 1', '"p": 1e999999')}, "exits": [1], "mentions": []})
+    cases.append({"name": "trace-not-utf8-replay", "argv": ["replay", "t.trace.json"],
+                  "files": {M: model, "t.trace.json": {"hex": "7b22666f726d6174223a20ff fe7d"
+                                                       .replace(" ", "")}},
+                  "exits": [2], "mentions": ["t.trace.json"]})
+    for name, setup in (("fifo", "fifo:t.trace.json"), ("dir", "dir:t.trace.json")):
+        cases.append({"name": f"trace-is-{name}-replay", "argv": ["replay", "t.trace.json"],
+                      "files": {M: model}, "setup": [setup], "exits": [2],
+                      "mentions": ["t.trace.json"]})
+    cases.append({"name": "trace-missing-replay", "argv": ["replay", "none.trace.json"],
+                  "files": {M: model}, "exits": [2], "mentions": ["none.trace.json"]})
+    cases.append({"name": "trace-model-is-fifo-replay",
+                  "argv": ["replay", "t.trace.json", "--model", "f.py"],
+                  "files": {M: model, "t.trace.json": json.dumps(good)}, "setup": ["fifo:f.py"],
+                  "exits": [2], "mentions": ["f.py"]})
+    return cases
+
+
+def option_cases() -> list[dict[str, Any]]:
+    model = grammar.model_source()
+    violated = grammar.model_source(ALWAYS='return v["b"].seen < 1')
+    files = {M: model}
+    cases = []
+
+    def case(name: str, argv: list[str], exits: list[int], mentions: list[str],
+             setup: list[str] | None = None, the_files: dict[str, Any] | None = None) -> None:
+        cases.append({"name": f"option-{name}", "argv": argv,
+                      "files": files if the_files is None else the_files,
+                      "setup": setup or [], "exits": exits, "mentions": mentions})
+
+    exploring = {
+        "check": ["check", M],
+        "diff": ["diff", M, "--variant", "v1", "--variant", "v2"],
+        "diagram": ["diagram", M, "--no-svg", "--out", "out"],
+        "simulate": ["simulate", M, "--examples", "3", "--steps", "5", "--seed", "2"],
+    }
+    bad_values = {
+        "--max-states": ["0", "-1", "abc", "1.5", "nan", ""],
+        "--max-depth": ["0", "-3", "x", "inf"],
+        "--time-limit": ["nan", "inf", "-inf", "-1", "0", "abc", "1e309", "", "NaN"],
+    }
+    for command, argv in exploring.items():
+        for option, values in bad_values.items():
+            for value in values:
+                case(f"{command}{option}={value or 'empty'}", [*argv, option, value], [2],
+                     [option])
+        case(f"{command}-valid", argv, [0], [])
+        case(f"{command}-max-states-3", [*argv, "--max-states", "3"], [3], [])
+        # simulate: --max-depth caps each run's length, which cuts no exhaustive search
+        case(f"{command}-max-depth-2", [*argv, "--max-depth", "2"],
+             [0] if command == "simulate" else [3], [])
+        case(f"{command}-time-limit-60", [*argv, "--time-limit", "60"], [0], [])
+        case(f"{command}-huge-max-states", [*argv, "--max-states", "9" * 30], [0], [])
+        case(f"{command}-unknown-option", [*argv, "--frobnicate"], [2], ["--frobnicate"])
+        case(f"{command}-missing-file", [command, "gone.py", *argv[2:]], [2], ["gone.py"])
+        case(f"{command}-not-py", [command, "notes.txt", *argv[2:]], [2], ["notes.txt"],
+             the_files={**files, "notes.txt": "hello"})
+        case(f"{command}-fifo", [command, "x.py", *argv[2:]], [2], ["x.py"], ["fifo:x.py"])
+        case(f"{command}-empty-folder", [command, "empty", *argv[2:]], [2], ["empty"],
+             ["dir:empty"])
+        case(f"{command}-nonutf8-name", [command, "@NONUTF8@", *argv[2:]], [0], [],
+             ["nonutf8"])
+        case(f"{command}-symlink-loop", [command, "loop.py", *argv[2:]], [2], ["loop.py"],
+             ["symlink_loop:loop.py"])
+    case("check-violated", ["check", M], [1], [], the_files={M: violated})
+    # 4 states cannot reach the violation (it needs a delivery: depth 3, more states) -> 3;
+    # 50 states can (the whole space has 24 distinct states per parameter pair) -> 1
+    case("check-violated-small-budget", ["check", M, "--max-states", "4"], [3], [],
+         the_files={M: violated})
+    case("check-violated-budget", ["check", M, "--max-states", "50"], [1], [],
+         the_files={M: violated})
+    case("check-expected-violated", ["check", M, "--expected"], [1], [], the_files={M: violated})
+    case("diff-verdict-changed", ["diff", "a/model.py", "b/model.py", "--variant", "v1",
+                                  "--variant", "v1"], [1], [],
+         the_files={"a/model.py": model, "b/model.py": violated})
+    case("check-variant-unknown", ["check", M, "--variant", "nope"], [2], ["'nope'"])
+    case("check-out-is-file", ["check", M, "--out", "f"], [2], ["f"],
+         the_files={**files, "f": "x"})
+    case("check-out-under-file", ["check", M, "--out", "f/sub"], [2], ["f"],
+         the_files={**files, "f": "x"})
+    case("check-traces-is-file", ["check", M, "--traces", "f"], [2], ["f"],
+         the_files={**files, "f": "x"})
+    case("check-json-and-out", ["check", M, "--json", "--out", "reports"], [0], [])
+    case("diagram-out-is-file", ["diagram", M, "--no-svg", "--out", "f"], [2], ["f"],
+         the_files={**files, "f": "x"})
+    case("diff-one-variant", ["diff", M, "--variant", "v1"], [2], ["exactly twice"])
+    case("diff-three-variants", ["diff", M, "--variant", "v1", "--variant", "v2", "--variant",
+                                 "v1"], [2], ["exactly twice"])
+    case("diff-three-paths", ["diff", M, M, M, "--variant", "v1", "--variant", "v2"], [2],
+         ["two model files"])
+    case("diff-no-variant", ["diff", M], [2], ["--variant"])
+    case("diff-variant-unknown", ["diff", M, "--variant", "v1", "--variant", "v7"], [2], ["'v7'"])
+    case("diff-markdown-is-dir", ["diff", M, "--variant", "v1", "--variant", "v2", "--markdown",
+                                  "d"], [2], ["d"], ["dir:d"])
+    case("diff-markdown-under-file", ["diff", M, "--variant", "v1", "--variant", "v2",
+                                      "--markdown", "f/r.md"], [2], ["f"],
+         the_files={**files, "f": "x"})
+    case("diff-markdown-fifo", ["diff", M, "--variant", "v1", "--variant", "v2", "--markdown",
+                                "p.md"], [2], ["p.md"], ["fifo:p.md"])
+    case("simulate-examples-0", ["simulate", M, "--examples", "0"], [2], ["--examples"])
+    case("simulate-steps-0", ["simulate", M, "--steps", "0"], [2], ["--steps"])
+    case("simulate-seed-negative", ["simulate", M, "--seed", "-1"], [2], ["--seed"])
+    case("simulate-seed-text", ["simulate", M, "--seed", "abc"], [2], ["--seed"])
+    case("simulate-traces-is-file", ["simulate", M, "--traces", "f", "--examples", "2"], [2],
+         ["f"], the_files={**files, "f": "x"})
+    case("export-format-bad", ["export", "t.json", "--format", "gif"], [2], ["--format"])
+    for site in ("PRELUDE", "GUARD", "ACTION", "ALWAYS", "VARIANT_BODY"):
+        # print() left in model code goes to stderr: the JSON report stays parseable
+        noisy = {M: grammar.model_source(**{site: 'print("debugging {")'})}
+        for command, argv in (("check", ["check", M, "--json"]),
+                              ("diff", ["diff", M, "--variant", "v1", "--variant", "v2", "--json"]),
+                              ("list", ["list", M, "--json"])):
+            cases.append({"name": f"option-print-in-{site.lower()}-{command}-json", "argv": argv,
+                          "files": noisy, "setup": [], "exits": [0], "mentions": [],
+                          "stdout_json": True})
+    case("list-valid", ["list", M], [0], [])
+    case("list-json", ["list", M, "--json"], [0], [])
+    case("list-folder", ["list", "."], [0], [])
+    case("no-command", [], [0, 2], [])
+    case("unknown-command", ["frobnicate"], [2], ["frobnicate"])
+    case("help", ["--help"], [0], [])
+    case("check-help", ["check", "--help"], [0], [])
+    case("version", ["--version"], [0], [])
+    case("check-no-path", ["check"], [2], ["PATH"])
+    return cases
+
+
+def main() -> None:
+    import tempfile
+
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir()
+    with tempfile.TemporaryDirectory() as tmp:
+        good = valid_trace(Path(tmp))
+    cases = model_cases() + trace_cases(good) + option_cases()
+    names = set()
+    for number, case in enumerate(cases, start=1):
+        assert case["name"] not in names, case["name"]
+        names.add(case["name"])
+        case.setdefault("setup", [])
+        safe = "".join(ch if ch.isalnum() or ch in "-_=." else "_" for ch in case["name"])
+        (OUT / f"{number:03d}-{safe[:80]}.json").write_text(json.dumps(case, indent=1) + "\n")
+    print(f"wrote {len(cases)} cases under {OUT}")
+
+
+if __name__ == "__main__":
+    main()
