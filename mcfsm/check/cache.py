@@ -86,14 +86,14 @@ def cached_result(system: System, *, path: Path | str | None, variant: str,
 # -- the key ---------------------------------------------------------------------------------
 def _file(path: Path, system: System, variant: str, budget: Budget, options: dict) -> Path:
     key = _key(path, system, variant, budget, options)
-    return cache_dir() / f"{path.stem}-{_safe(variant)}-{key[:20]}.json"
+    return cache_dir() / f"{_safe(path.stem)}-{_safe(variant)}-{key[:20]}.json"
 
 
 def _key(path: Path, system: System, variant: str, budget: Budget, options: dict) -> str:
     h = hashlib.sha256()
     h.update(f"format {FORMAT} mcfsm {_version()} {_mcfsm_digest()}\n".encode())
     for source in model_sources(path):
-        h.update(str(source.name).encode() + b"\0" + source.read_bytes() + b"\0")
+        h.update(os.fsencode(source.name) + b"\0" + source.read_bytes() + b"\0")
     # The stop request (Ctrl-C) is a callable that does not change what a completed
     # search finds (an interrupted one is not stored), so it is not part of the key.
     # Sets are sorted: their repr follows the hash seed, which differs between processes.
@@ -123,7 +123,8 @@ def _mcfsm_digest() -> str:
 
 
 def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+    # ASCII only: a name that is not UTF-8 (surrogate escapes) must still make a file name
+    return "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "-_" else "_" for ch in name)
 
 
 # -- storing and reading -----------------------------------------------------------------------

@@ -147,13 +147,17 @@ class MemoPredicate:
     def _call(self, view: View) -> bool:
         try:
             result = self.fn(view)
+            # inside the guard: a result's __bool__ may raise too (an array's truth value)
+            truth = None if result is None else bool(result)
         except BaseException as exc:
             if self.on_error is None:
                 raise
             raise self.on_error(exc) from exc
-        if result is None and self.on_error is not None:
-            raise self.on_error(None)  # type: ignore[arg-type]
-        return bool(result)
+        if truth is None:
+            if self.on_error is not None:
+                raise self.on_error(None)  # type: ignore[arg-type]
+            return False
+        return truth
 
     def _miss(self, idxs: Any, state: State) -> bool:
         view = _RecordingView(self.system, state)
@@ -224,7 +228,7 @@ def step_holds(p: Property, before: View, key: StepKey, after: View) -> bool:
         ok = p.predicate(before, key, after)  # type: ignore[misc]
         if ok is None:
             raise none_result_error(p)
+        return bool(ok)  # inside the guard: a result's __bool__ may raise too
     except BaseException as exc:
         raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
                                clause=p.clause) from exc
-    return bool(ok)
