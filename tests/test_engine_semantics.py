@@ -252,3 +252,62 @@ def test_time_limit_holds_inside_a_step_with_endless_choices():
     r = explore(System("picky", instances=[Instance("a", role)]), Budget(time_limit=0.2))
     # The one state's one step enumerates choices forever: only a poll inside it can stop.
     assert r.stopped_by == "time-limit" and not r.complete and r.elapsed_s < 2.0
+
+
+HASH_SEED_MODEL = '''
+from mcfsm import Instance, M, Message, Model, Network, Role, System, Transition, Var, always
+
+
+class Word(Message, clause="t"):
+    text: str = M()
+
+
+def send_words(ctx):
+    for text in ("alpha", "beta", "gamma", "delta"):
+        ctx.send("rx", Word(text=text))
+
+
+tx = Role("tx", states=["start", "sent"], initial="start", final=["sent"],
+          transitions=[Transition("send", "start", "sent", after=[send_words], sends=[Word],
+                                  clause="t")])
+rx = Role("rx", states=["on"], initial="on", final=["on"], variables={"got": Var(tuple, ())},
+          transitions=[
+              Transition(Word, "on", None, clause="t",
+                         after=[lambda ctx: setattr(ctx.v, "got", ctx.v.got + (ctx.msg.text,))]),
+              # a choice from a set: its order follows the hash seed unless the engine fixes it
+              Transition("pick", "on", None, clause="t",
+                         choices=lambda ctx: frozenset({"x", "y", "z", "w"}) if not ctx.v.got else (),
+                         after=[lambda ctx: setattr(ctx.v, "got", (ctx.arg,))]),
+          ])
+model = Model("seeds", clause="t")
+
+
+@model.variant("bag", doc="a bag network and a set of choices",
+               expect={"two-words": "violated"})
+def bag():
+    return System("seeds", instances=[Instance("tx", tx), Instance("rx", rx)],
+                  network=Network.BAG, check_deadlock=False,
+                  properties=[always("two-words", lambda v: len(v["rx"].got) < 2, clause="t")])
+'''
+
+
+def test_counterexamples_do_not_depend_on_the_hash_seed(tmp_path):
+    """Bag deliveries and choices from a set are taken in a canonical order, so the shortest
+    counterexample BFS finds first is the same whatever PYTHONHASHSEED the process has."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "seeds.py").write_text(HASH_SEED_MODEL)
+    traces = set()
+    for seed in ("1", "2", "3", "4"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "mcfsm", "check", str(tmp_path / "seeds.py"), "--json",
+             "--no-cache"], capture_output=True, text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed}, cwd=tmp_path)
+        assert proc.returncode == 1, proc.stderr  # the property is violated
+        record = json.loads(proc.stdout)[0]
+        prop = next(p for p in record["properties"] if p["name"] == "two-words")
+        traces.add(json.dumps(prop["counterexample"], sort_keys=True))
+    assert len(traces) == 1

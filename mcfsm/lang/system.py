@@ -688,10 +688,11 @@ class System:
                 continue
             if self.network is Network.FIFO:
                 pairs = [(s, m) for s, queue in inbox for m in queue]
-            elif self.network is Network.BAG:
-                pairs = [(s, m) for (s, m), count in inbox for _ in range(count)]
+            elif self.network is Network.BAG:  # unordered: listed canonically (hash-seed free)
+                pairs = [(s, m) for (s, m), count in sorted(inbox, key=canonical_key)
+                         for _ in range(count)]
             else:
-                pairs = list(inbox)
+                pairs = sorted(inbox, key=canonical_key)
             for s, m in pairs:
                 if (message_type is None or isinstance(m, message_type)) and (
                         sender is None or names[s] == sender):
