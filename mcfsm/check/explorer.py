@@ -22,7 +22,7 @@ from ..lang.system import State, StepCut, StepKey, System, Unhandled, View
 from .predicates import MemoPredicate, Projections, predicate_guard, step_holds, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
-from .store import Store
+from .store import LazyState, Store
 from .temporal import TemporalCheck, temporal_verdicts
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
@@ -65,6 +65,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     store = Store(system.slot_count, indexed=temporal is not None)
     steps = CompiledSteps(system, store, memoize=memoize)
     expand = steps.expand
+    values = store.values
     decode = store.decode
     seen, states, parent, step_of = store.seen, store.states, store.parent, store.step_of
 
@@ -206,7 +207,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                         except IndexError:
                             grow(tid)
                             generated[tid] += 1
-                        nxt = decode(new) if stepp else None
+                        # step predicates read a few slots of the successor: decode lazily
+                        nxt = LazyState(new, values) if stepp else None
                         if bounded and not within_bounds(new):
                             pruned += 1
                             continue
@@ -216,7 +218,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                         for p in stepp:
                             if p.name not in found and not step_holds(p, before_view, key,
                                                                        after_view):
-                                found[p.name] = (i, (key, nxt), "")  # type: ignore[assignment]
+                                found[p.name] = (i, (key, tuple(nxt)), "")  # type: ignore[arg-type]
                     if new is None:
                         if record is not None:
                             record(i, i, tid)

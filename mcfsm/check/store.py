@@ -133,3 +133,26 @@ class Store:
 
     def __len__(self) -> int:
         return len(self.states)
+
+
+class LazyState:
+    """A state decoded slot by slot on access: what a step predicate's View of a successor
+    needs (it reads a few slots of each of many successors). Indexable and iterable like
+    the decoded tuple."""
+
+    __slots__ = ("idxs", "values")
+
+    def __init__(self, idxs: Any, values: list[list[Any]]) -> None:
+        self.idxs = idxs
+        self.values = values
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return tuple(self.values[j][self.idxs[j]] for j in range(*k.indices(len(self.idxs))))
+        return self.values[k][self.idxs[k]]
+
+    def __len__(self) -> int:
+        return len(self.idxs)
+
+    def __iter__(self) -> Any:
+        return (vals[j] for vals, j in zip(self.values, self.idxs))
