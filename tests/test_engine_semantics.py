@@ -311,3 +311,14 @@ def test_counterexamples_do_not_depend_on_the_hash_seed(tmp_path):
         prop = next(p for p in record["properties"] if p["name"] == "two-words")
         traces.add(json.dumps(prop["counterexample"], sort_keys=True))
     assert len(traces) == 1
+
+
+def test_a_step_with_more_choices_than_the_state_budget_stops_at_the_budget():
+    role = Role("picker", states=["on"], initial="on", final=["on"], variables={"n": Var(int, 0)},
+                transitions=[Transition("pick", "on", None, clause="t",
+                                        choices=lambda ctx: range(10**9),
+                                        after=[lambda ctx: setattr(ctx.v, "n", ctx.arg)])])
+    r = explore(System("picker", instances=[Instance("a", role)]), Budget(max_states=1000))
+    # Without the budget inside the step, its 10^9 successors would be built before any check.
+    assert r.stopped_by == "max-states" and not r.complete
+    assert {v.status for v in r.verdicts} == {"unknown"}

@@ -158,14 +158,19 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
     cut_reason = [""]
 
-    def poll() -> bool:
+    def poll(choices: int) -> bool:
+        """Inside a step, every 256 choices: the budget. A step whose choices alone outnumber
+        --max-states cannot fit it (each choice is a successor to hold in memory), so it cuts
+        the search as the state budget would, rather than materialise them all."""
         if stop is not None and stop():
             cut_reason[0] = "interrupted"
         elif deadline is not None and clock() > deadline:
             cut_reason[0] = "time-limit"
+        elif max_states is not None and choices > max_states:
+            cut_reason[0] = "max-states"
         return bool(cut_reason[0])
 
-    if stop is not None or deadline is not None:
+    if stop is not None or deadline is not None or max_states is not None:
         steps.poll = poll
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:

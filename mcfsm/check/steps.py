@@ -81,7 +81,7 @@ class CompiledSteps:
         # The explorer's budget check, called while model code enumerates many choices; when
         # it says stop, local_step raises StepCut (memo entries are stored only when a call
         # completes, so a cut leaves no partial entry).
-        self.poll: Callable[[], bool] | None = None
+        self.poll: Callable[[int], bool] | None = None
         # (instance, local slot, inbox slot, memo of its steps), in instance order
         self._plan = [(k, 2 + k, 2 + n + k, self._steps[k] if memoize else {}) for k in range(n)]
         self.persistent = system.network is Network.PERSISTENT

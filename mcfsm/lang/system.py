@@ -478,7 +478,7 @@ class System:
                         tuple(nxt), tuple(changed), tid))
 
     def local_step(self, state: State, k: int, t: Transition, local: Any, sender: int | None,
-                   msg: Message | None, poll: Callable[[], bool] | None = None,
+                   msg: Message | None, poll: Callable[[int], bool] | None = None,
                    ) -> tuple[list[LocalOutcome], bool]:
         """Run one transition's model code (choices, guards, actions) for instance k.
 
@@ -489,8 +489,9 @@ class System:
         params, shared): the compiled engine memoizes exactly those calls.
 
         Choices are taken lazily; `poll` (the explorer's budget check) is called every 256
-        choices and, when it returns True, the step is abandoned with StepCut, so a step
-        with very many choices cannot outlast the time limit or a stop request."""
+        choices with the number taken so far and, when it returns True, the step is
+        abandoned with StepCut, so a step with very many choices cannot outlast the time
+        limit, a stop request or the state budget."""
         if not (t.conditions or t.after or t.choices):
             # A pure state change (and/or consumption): no model code to run.
             dest = local.state if t.dest is None else t.dest
@@ -505,7 +506,7 @@ class System:
         try:
             args: Iterable[Any] = (None,) if t.choices is None else _in_order(t.choices(ctx))
             for count, arg in enumerate(args):
-                if poll is not None and not count & 255 and poll():
+                if poll is not None and not count & 255 and poll(count):
                     cut = True
                     break
                 ctx.arg = arg
