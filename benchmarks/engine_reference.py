@@ -6,6 +6,7 @@ against the figures of the one it replaces.
 
     .venv/bin/python benchmarks/engine_reference.py --check            # every variant (minutes)
     .venv/bin/python benchmarks/engine_reference.py --check --workers 2
+    .venv/bin/python benchmarks/engine_reference.py --against-classic  # both engines, now
     .venv/bin/python benchmarks/engine_reference.py --write            # regenerate (only when
                                                                        # the models change)
 
@@ -83,12 +84,44 @@ def load() -> dict[str, dict[str, Any]]:
     return data["variants"]  # type: ignore[no-any-return]
 
 
+def against_classic() -> int:
+    """Every variant explored by both engines now: counts, verdicts with trace lengths
+    (lassos included) and coverage must be identical."""
+    from mcfsm import explore
+    from mcfsm.check.classic import explore_classic
+    from mcfsm.check.results import Budget
+
+    bad = 0
+    total = 0
+    for folder in FOLDERS:
+        for model_name, variant, model, _path in variants(folder):
+            system = model.system(variant)
+            start = time.process_time()
+            compiled = summarize(explore(system))
+            middle = time.process_time()
+            classic = summarize(explore_classic(system, Budget()))
+            end = time.process_time()
+            same = compiled == classic
+            bad += not same
+            total += 1
+            print(f"{'same' if same else 'DIFFERENT':<10} {key(model_name, variant)} "
+                  f"{compiled['distinct']:,} states; CPU {middle - start:.1f} s compiled, "
+                  f"{end - middle:.1f} s classic", flush=True)
+    print(f"{total - bad}/{total} variants identical on both engines")
+    return 1 if bad else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="regenerate the reference file")
     parser.add_argument("--check", action="store_true", help="compare every variant")
     parser.add_argument("--workers", type=int, default=None, help="explorer workers")
+    parser.add_argument("--against-classic", action="store_true",
+                        help="compare the compiled engine with check/classic.py on every "
+                             "variant, run now (no stored figures)")
     args = parser.parse_args()
+    if args.against_classic:
+        return against_classic()
     options = {} if args.workers is None else {"workers": args.workers}
     start = time.perf_counter()
     figures = run(**options)

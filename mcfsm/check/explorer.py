@@ -102,9 +102,14 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             last_decoded[0], last_decoded[1] = idxs, decode(idxs)
         return last_decoded[1]  # type: ignore[no-any-return]
 
+    # Temporal properties mark each new state (liveness.py's flags), through memoized
+    # predicates like the safety ones.
+    mark = None if temporal is None else temporal.memoized(
+        lambda p, fn: MemoPredicate(system, fn, memoize, projections, predicate_guard(p)))
+
     def check_state(index: int, idxs: Any) -> None:
-        if temporal is not None:
-            temporal.mark(View(system, decode_once(idxs)))  # guarded inside (temporal.py)
+        if mark is not None:
+            mark(idxs, decode_once)
         for name, holds in memo_always:
             if name not in found and not holds(idxs, decode_once):
                 found[name] = (index, None, "")

@@ -59,6 +59,25 @@ class TemporalCheck:
             raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
                                    clause=p.clause) from exc
 
+    def memoized(self, memo: Callable[[Property, Callable[..., bool]], Callable[..., bool]],
+                 ) -> Callable[[object, Callable[[object], State]], None]:
+        """`mark` for the compiled engine: each predicate and trigger memoized on the slots
+        it reads (`memo` builds a predicates.MemoPredicate with the guard), called on the
+        interned state; the same flags as `mark`."""
+        plan = []
+        for p, flags in zip(self.properties, self.flags):
+            opens_always = p.kind == "always_eventually"
+            trigger = memo(p, p.trigger) if p.kind == "leads_to" else None  # type: ignore[arg-type]
+            plan.append((opens_always, trigger, memo(p, p.predicate), flags.append))  # type: ignore[arg-type]
+
+        def mark(idxs: object, decode: Callable[[object], State]) -> None:
+            for opens_always, trigger, met, append in plan:
+                f = OPENS if opens_always or (trigger is not None and trigger(idxs, decode)) else 0
+                if met(idxs, decode):
+                    f |= MET
+                append(f)
+        return mark
+
     def lassos(self, expanded: int, initial_count: int) -> dict[str, Lasso | None]:
         graph = self.edges.finish(expanded)
         self.graph = graph
