@@ -145,13 +145,19 @@ def model_sources(path: Path | str) -> list[Path]:
     model = Path(path).resolve()
     folder = model.parent
     found = {model}
-    modules = list(_FOLDER_MODULES.get(folder, {}).values())
-    modules += [m for m in list(sys.modules.values()) if _belongs(m, folder)]
-    for module in modules:
-        file = getattr(module, "__file__", None)
+    files = [getattr(m, "__file__", None) for m in _FOLDER_MODULES.get(folder, {}).values()]
+    files += [getattr(m, "__file__", None) for m in list(sys.modules.values())]
+    for file in files:
         if file and file.endswith(".py"):
-            found.add(Path(file).resolve())
+            resolved = _resolved.get(file)
+            if resolved is None:
+                resolved = _resolved[file] = Path(file).resolve()
+            if resolved.is_relative_to(folder):
+                found.add(resolved)
     return sorted(found)
+
+
+_resolved: dict[str, Path] = {}  # module file -> its resolved path (hundreds of modules)
 
 
 def _module_names_in(folder: Path) -> set[str]:
