@@ -1,5 +1,7 @@
 """The engine reproduces the figures of the engine it replaced (commit 4bfe139, recorded in
-tests/data/engine_reference.json by benchmarks/engine_reference.py): distinct, total and
+tests/data/engine_reference.json by benchmarks/engine_reference.py; re-recorded in session 3
+after the models changed, once `--against-classic` had shown both engines identical on every
+variant): distinct, total and
 depth, every verdict with the length of its shortest trace, and per-transition coverage.
 The unit suite compares the small variants, memoized and not; `benchmarks/engine_reference.py
 --check` compares all of them."""
