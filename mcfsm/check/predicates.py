@@ -86,13 +86,22 @@ class Projections:
     def __init__(self, system: System, values: list[list[Any]]) -> None:
         self.system = system
         self.values = values
-        self._ids: dict[tuple[Any, int], int] = {}
+        self._tables: dict[Any, dict[int, int]] = {}  # key -> {inbox index: projection id}
         self._interned: dict[tuple, int] = {}
         n = len(system.instances)
         self._receiver = {2 + n + k: name for k, name in enumerate(system.instance_names)}
 
+    def table(self, key: tuple[int, Any, Any]) -> dict[int, int]:
+        """The projection ids of one key found so far, by inbox index (memo nodes read it
+        directly; a miss calls the Projections)."""
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = {}
+        return table
+
     def __call__(self, key: tuple[int, Any, Any], idx: int) -> int:
-        pid = self._ids.get((key, idx))
+        table = self.table(key)
+        pid = table.get(idx)
         if pid is None:
             slot, message_type, sender = key
             state: list[Any] = [None] * self.system.slot_count
@@ -100,7 +109,7 @@ class Projections:
             seen = tuple(self.system.envelopes(tuple(state), message_type,
                                                to=self._receiver[slot], sender=sender))
             pid = self._interned.setdefault(seen, len(self._interned))
-            self._ids[(key, idx)] = pid
+            table[idx] = pid
         return pid
 
 
@@ -130,11 +139,19 @@ class MemoPredicate:
     def __call__(self, idxs: Any, decode: Callable[[Any], State]) -> bool:
         if not self.memoize:
             return self._call(View(self.system, decode(idxs)))
+        # A node is [slot, {index: child}, None], or [(inbox slot, type, sender),
+        # {projection id: child}, that key's projection table]; anything else is a leaf.
         node = self._root
         while node.__class__ is list:
-            key = node[0]
-            child = node[1].get(idxs[key] if key.__class__ is int
-                                else self._project(key, idxs[key[0]]))  # type: ignore[misc]
+            table = node[2]
+            if table is None:
+                child = node[1].get(idxs[node[0]])
+            else:
+                idx = idxs[node[0][0]]
+                pid = table.get(idx)
+                if pid is None:
+                    pid = self._project(node[0], idx)  # type: ignore[misc]
+                child = node[1].get(pid)
             if child is None:
                 break
             node = child
@@ -158,6 +175,11 @@ class MemoPredicate:
                 raise self.on_error(None)  # type: ignore[arg-type]
             return False
         return truth
+
+    def _node(self, key: Any) -> list[Any]:
+        if key.__class__ is int:
+            return [key, {}, None]
+        return [key, {}, self._project.table(key)]  # type: ignore[union-attr]
 
     def _miss(self, idxs: Any, state: State) -> bool:
         view = _RecordingView(self.system, state)
@@ -184,7 +206,7 @@ class MemoPredicate:
             self._root = result
             return result
         if self._root is None:
-            self._root = [reads[0], {}]
+            self._root = self._node(reads[0])
         node = self._root
         for depth, slot in enumerate(reads):
             if node.__class__ is not list or node[0] != slot:
@@ -199,7 +221,7 @@ class MemoPredicate:
             else:
                 child = children.get(branch[depth])
                 if child is None:
-                    child = children[branch[depth]] = [reads[depth + 1], {}]
+                    child = children[branch[depth]] = self._node(reads[depth + 1])
                 node = child
         return result
 
