@@ -33,9 +33,10 @@ from array import array
 from typing import Any
 
 from ..lang.guard import model_code_error, none_result_error, unhashable_error
-from ..lang.system import State, StepKey, System, Unhandled, View
+from ..lang.system import State, StepKey, System, View
 from .results import Budget, Progress, ProgressFn, Result, Trace, Verdict
 from .temporal import TemporalCheck, fairness_words, lasso_note, lasso_steps
+from .verdicts import unhandled_note
 
 
 def explore_classic(system: System, budget: Budget, progress: ProgressFn | None = None,
@@ -191,7 +192,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             succs, unhandled = system.expand(state)
             expanded += 1
             if unhandled and check_unhandled and "no-unhandled-message" not in found:
-                found["no-unhandled-message"] = (i, None, _unhandled_note(system, unhandled[0]))
+                found["no-unhandled-message"] = (i, None, unhandled_note(system, unhandled[0]))
             if not succs and check_deadlock and "no-deadlock" not in found \
                     and not system.is_final(state):
                 found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
@@ -355,10 +356,3 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
 
 _LIMIT = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF}
-
-
-def _unhandled_note(system: System, u: Unhandled) -> str:
-    receiver = system.instance(u.receiver).words
-    sender = system.instance(u.sender).words
-    return (f"{receiver} in state {u.state!r} has no transition for "
-            f"{type(u.message).title} from {sender}: {u.message!r}")

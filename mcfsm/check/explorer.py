@@ -18,12 +18,13 @@ import time
 from typing import Any
 
 from ..lang.guard import model_code_error, unhashable_error
-from ..lang.system import State, StepCut, StepKey, System, Unhandled, View
+from ..lang.system import State, StepCut, StepKey, System, View
 from .predicates import MemoPredicate, Projections, predicate_guard, step_holds, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
 from .store import LazyState, Store
 from .temporal import TemporalCheck, temporal_verdicts
+from .verdicts import coverage_by_role, unhandled_note, verdicts_of
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
 
@@ -192,7 +193,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             pack = store.pack
             expanded += 1
             if unhandled is not None and check_unhandled and "no-unhandled-message" not in found:
-                found["no-unhandled-message"] = (i, None, _unhandled_note(system, unhandled))
+                found["no-unhandled-message"] = (i, None, unhandled_note(system, unhandled))
             if not succs and not loops and check_deadlock and "no-deadlock" not in found \
                     and not system.is_final(decode(idxs)):
                 found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
@@ -288,7 +289,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             depth += 1
 
     complete = stopped_by is None
-    verdicts = _verdicts(system, store, steps.step_list, found, complete)
+    verdicts = verdicts_of(system, store, steps.step_list, found, complete)
     if temporal is not None:
         if not keep_states:
             seen.clear()  # the state -> index map is not needed any more: free it for the search
@@ -304,7 +305,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         stopped_by=stopped_by,
         elapsed_s=time.perf_counter() - started,
         verdicts=tuple(verdicts),
-        coverage=_coverage(system, generated, discovered),
+        coverage=coverage_by_role(system, generated, discovered),
         pruned=pruned,
         edges=temporal.graph_size[1] if temporal is not None else 0,
     )
@@ -313,50 +314,3 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 def _needs_classic(system: System) -> bool:
     return (getattr(system, "_capacity", None) is not None
             or any(d is not None for d in getattr(system, "_deferred", ())))
-
-
-def _verdicts(system: System, store: Store, step_list: list[StepKey],
-              found: dict[str, tuple[int, tuple[StepKey, State] | None, str]],
-              complete: bool) -> list[Verdict]:
-    def trace_to(index: int, tail: tuple[StepKey, State] | None, note: str) -> Trace:
-        path = store.path_to(index)
-        trace_states = [store.decode_at(j) for j in path]
-        trace_steps = [step_list[store.step_of[j]] for j in path[1:]]
-        if tail is not None:
-            trace_steps.append(tail[0])
-            trace_states.append(tail[1])
-        return Trace(tuple(trace_states), tuple(trace_steps), note)
-
-    verdicts = []
-    for p in system.properties:
-        hit = found.get(p.name)
-        if p.kind == "sometimes":
-            if hit is not None:
-                verdicts.append(Verdict(p, "witnessed", trace_to(*hit)))
-            else:
-                verdicts.append(Verdict(p, "never" if complete else "unknown"))
-        elif hit is not None:
-            verdicts.append(Verdict(p, "violated", trace_to(*hit)))
-        else:
-            verdicts.append(Verdict(p, "holds" if complete else "unknown"))
-    return verdicts
-
-
-def _coverage(system: System, generated: list[int],
-              discovered: list[int]) -> dict[tuple[str, str], tuple[int, int]]:
-    role_of = {inst.name: inst.role.name for inst in system.instances}
-    by_role: dict[tuple[str, str], tuple[int, int]] = {}
-    for tid, (actor, transition) in enumerate(system.coverage_names):
-        key = (role_of.get(actor, actor), transition)
-        g, n = by_role.get(key, (0, 0))
-        if tid < len(generated):
-            g, n = g + generated[tid], n + discovered[tid]
-        by_role[key] = (g, n)
-    return by_role
-
-
-def _unhandled_note(system: System, u: Unhandled) -> str:
-    receiver = system.instance(u.receiver).words
-    sender = system.instance(u.sender).words
-    return (f"{receiver} in state {u.state!r} has no transition for "
-            f"{type(u.message).title} from {sender}: {u.message!r}")
