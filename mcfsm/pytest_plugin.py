@@ -32,7 +32,8 @@ from typing import Any
 
 import pytest
 
-from .check.explorer import Budget, Result, explore
+from .check.cache import explore_cached
+from .check.explorer import Budget, Result
 from .errors import McfsmError
 from .interrupt import sigint_is_user_interrupt
 from .lang.loader import LoadedModel, load_path
@@ -193,8 +194,9 @@ class VariantCollector(pytest.Collector):
         """One exhaustive exploration per variant, shared by its property items."""
         if self._result is None:
             with sigint_is_user_interrupt():
-                self._result = explore(self.loaded.model.system(self.variant),
-                                       _budget(self.config))
+                self._result = explore_cached(self.loaded.model.system(self.variant),
+                                              path=self.loaded.path, variant=self.variant,
+                                              budget=_budget(self.config))
             if self._result.distinct_states == 0:
                 raise McfsmError(f"{self.path} [{self.variant}]: no initial state is within "
                                  "the bounds (constraint= or max_in_flight excludes them all)")
@@ -261,9 +263,13 @@ class HypothesisItem(_ModelItem):
         assert isinstance(self.parent, VariantCollector)
         system = self.parent.loaded.model.system(self.parent.variant)
         with with_reporter(lambda _text: None), sigint_is_user_interrupt():
+            # Properties declared violated are not searched for: the exhaustive items
+            # check that verdict, and this item looks for violations nobody expects.
             sim = simulate(system, examples=profile.examples, steps=profile.steps,
                            derandomize=profile.derandomize, database=database,
-                           budget=_budget(self.config))
+                           budget=_budget(self.config),
+                           known=frozenset(name for name, verdict in self.expected.items()
+                                           if verdict == "violated"))
         unexpected = [o for o in sim.outcomes
                       if o.status == "violated" and self.expected[o.property.name] != "violated"]
         if unexpected:

@@ -1,188 +1,74 @@
 """Exhaustive breadth-first explorer with TLC's counting, shortest counterexamples and
-budgets. It consumes only the system's successor function.
+budgets, on compiled local steps (steps.py) and an interned store (store.py).
 
 Counting follows TLC: distinct states include the initial states; total states = initial
 states + every successor generated (also those already seen, and those a state constraint
 then drops); depth = BFS levels with the initial states at depth 1.
 
-Memory: every component of a global state (each local, each inbox, ...) is interned in a
-per-slot table, so a state is stored as one `bytes` of slot indices, each as narrow as its
-table allows (1, 2 or 4 bytes; when a table outgrows its width, the states stored so far
-are re-encoded once). The states live in one list in discovery order; a BFS level is a
-range of that list, so there is no separate queue. Parents and the step taken are two
-`array` columns. A trace is read back by following parents and decoding the packed states.
-
-Temporal properties (check/temporal.py): only when the system has some, `seen` maps each
-state to its index and every generated successor within the bounds is recorded as an
-edge (source index, target index, coverage id), duplicates and self-loops included, in
-source order (check/edges.py); each new state is also marked with what the temporal
-properties say of it. After a complete search check/liveness.py looks for fair lassos.
+The hot loop works on vectors of slot indices: it unpacks a state, asks the compiled steps
+for its successors (index vectors), packs each and looks it up in the visited set. Values
+are decoded only for what needs them: property predicates, the state constraint, the
+final-state test of a deadlock candidate, and traces.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import struct
 import time
-from array import array
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
-from ..lang.guard import model_code_error, none_result_error, unhashable_error
-from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, Unhandled, View
-from .temporal import TemporalCheck, fairness_words, lasso_note, lasso_steps
+from ..lang.guard import model_code_error, unhashable_error
+from ..lang.system import State, StepCut, StepKey, System, View
+from .predicates import MemoPredicate, Projections, predicate_guard, step_holds, truth
+from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
+from .steps import CompiledSteps
+from .store import LazyState, Store
+from .temporal import TemporalCheck, temporal_verdicts
+from .verdicts import coverage_by_role, unhandled_note, verdicts_of
 
-Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
-
-
-@dataclasses.dataclass(frozen=True)
-class Budget:
-    max_states: int | None = None
-    max_depth: int | None = None
-    time_limit: float | None = None
-    # Stop as soon as one of these properties is violated (fail fast; the verdicts of the
-    # others then say the search was cut short).
-    stop_on: frozenset[str] = frozenset()
-    # A stop request (Ctrl-C, see mcfsm/interrupt.py), polled with the clock: when it
-    # returns True the search stops and the result says "interrupted".
-    stop: Callable[[], bool] | None = None
+__all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
 
 
-@dataclasses.dataclass(frozen=True)
-class Trace:
-    """states[0] is initial; steps[i] leads from states[i] to states[i + 1]."""
-
-    states: tuple[State, ...]
-    steps: tuple[StepKey, ...]
-    note: str = ""  # what the last state shows: the unhandled message, the deadlock, ...
-    # A lasso (temporal counterexample): steps[loop_start:] lead from states[loop_start]
-    # back to it and repeat forever; loop_start == len(steps) means it stutters there.
-    loop_start: int | None = None
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-
-@dataclasses.dataclass(frozen=True)
-class Verdict:
-    property: Property
-    status: Status
-    trace: Trace | None = None  # counterexample (violated) or witness (witnessed)
-    # Temporal properties: the fairness constraints the verdict rests on, in words.
-    assumes: tuple[str, ...] = ()
-
-    @property
-    def failed(self) -> bool:
-        return self.status in ("violated", "never")
-
-
-@dataclasses.dataclass(frozen=True)
-class Progress:
-    distinct: int
-    total: int
-    depth: int
-    queued: int
-    elapsed_s: float
-
-
-@dataclasses.dataclass(frozen=True)
-class Result:
-    system: System
-    distinct_states: int
-    total_states: int
-    depth: int
-    complete: bool
-    # "max-states", "max-depth", "time-limit", "first-violation" or "interrupted" (Ctrl-C)
-    # when not complete
-    stopped_by: str | None
-    elapsed_s: float
-    verdicts: tuple[Verdict, ...]
-    coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
-    pruned: int  # successors dropped by the state constraint / bounds
-    # With explore(..., keep_states=True): whether a state is among those found.
-    contains: Callable[[State], bool] | None = None
-    edges: int = 0  # edges recorded for temporal properties (0 when there are none)
-    # Filled by check/choices.py (one run per parameter combination): a ChoiceRun per
-    # combination, so reports can say which choices a verdict rests on.
-    per_choice: tuple[Any, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.complete and all(v.status in ("holds", "witnessed") for v in self.verdicts)
-
-    @property
-    def failed(self) -> bool:
-        return any(v.failed for v in self.verdicts)
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-def explore(system: System, budget: Budget = Budget(), progress: ProgressFn | None = None,
-            progress_every: int = 1 << 14, keep_states: bool = False) -> Result:
+def explore(system: System, budget: Budget | None = None, progress: ProgressFn | None = None,
+            progress_every: int = 1 << 14, keep_states: bool = False,
+            memoize: bool = True) -> Result:
     """Breadth-first search of every state reachable within the budget and bounds.
     With keep_states, the result can answer whether a state was found (it then keeps the
-    state tables alive)."""
+    state tables alive). memoize=False runs model code for every step (for differential
+    tests and for timing the memoization)."""
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
+    if _needs_classic(system):
+        # Deferred messages and channel capacities change the successor function; the
+        # compiled steps do not handle them yet, so such systems run on the pre-issue-11
+        # engine (classic.py), with model code run for every step.
+        from .classic import explore_classic
+        return explore_classic(system, budget or Budget(), progress, progress_every, keep_states)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _explore(system, budget, progress, progress_every, keep_states)
+        return _explore(system, budget or Budget(), progress, progress_every, keep_states, memoize)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _explore(system: System, budget: Budget, progress: ProgressFn | None,
-             progress_every: int, keep_states: bool) -> Result:
+             progress_every: int, keep_states: bool, memoize: bool) -> Result:
     started = time.perf_counter()
-    slots = system.slot_count
-    tables: list[dict[Any, int]] = [{} for _ in range(slots)]
-    values: list[list[Any]] = [[] for _ in range(slots)]
-    states: list[bytes] = []
+    # Temporal properties (temporal.py): every generated successor within the bounds is
+    # recorded as an edge (source, target, coverage id), duplicates and self-loops
+    # included, and each new state is marked; after a complete search, liveness.py looks
+    # for fair lassos. Without temporal properties none of this costs anything.
     temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) else None
-    # With temporal properties, seen maps each state to its index (edges need the target's
-    # index even when it was seen before); otherwise a set is enough.
-    seen: Any = {} if temporal is not None else set()
     record = temporal.edges.add if temporal is not None else None
-    codes = ["B"] * slots  # struct code per slot: widened to H, then I, as tables grow
-    codec = [struct.Struct("<" + "".join(codes))]
-    pack, unpack = codec[0].pack, codec[0].unpack
-
-    def widen(slot: int) -> None:
-        """Give a slot more bytes and re-encode every stored state (in place)."""
-        old_unpack = codec[0].unpack
-        codes[slot] = "H" if codes[slot] == "B" else "I"
-        codec[0] = struct.Struct("<" + "".join(codes))
-        new_pack = codec[0].pack
-        for j, packed in enumerate(states):  # one by one: no second copy of the list
-            states[j] = new_pack(*old_unpack(packed))
-        seen.clear()
-        if record is None:
-            seen.update(states)
-        else:
-            seen.update((p, j) for j, p in enumerate(states))
-
-    def add(slot: int, value: Any) -> int:
-        """Intern a value not seen before in this slot (the hot loop does the lookup)."""
-        idx = tables[slot][value] = len(values[slot])
-        values[slot].append(value)
-        if idx > _LIMIT[codes[slot]]:
-            widen(slot)
-        return idx
-
-    def intern(slot: int, value: Any) -> int:
-        idx = tables[slot].get(value)
-        return add(slot, value) if idx is None else idx
-
-    parent = array("i")
-    step_of = array("I")
-    step_ids: dict[StepKey, int] = {}
-    step_list: list[StepKey] = [StepKey("", "", "init")]
+    store = Store(system.slot_count, indexed=temporal is not None)
+    steps = CompiledSteps(system, store, memoize=memoize)
+    expand = steps.expand
+    values = store.values
+    decode = store.decode
+    seen, states, parent, step_of = store.seen, store.states, store.parent, store.step_of
 
     props = system.properties
     always = [p for p in props if p.kind == "always"]
@@ -191,7 +77,6 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     check_deadlock = any(p.kind == "deadlock" for p in props)
     check_unhandled = any(p.kind == "unhandled" for p in props)
     found: dict[str, tuple[int, tuple[StepKey, State] | None, str]] = {}
-    bounded = system.bounded
     # Coverage counters by the system's coverage id; ids for ignore and network steps are
     # handed out while exploring, so the lists grow on demand.
     generated = [0] * len(system.coverage_names)
@@ -202,148 +87,196 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         generated.extend(extra)
         discovered.extend(extra)
 
-    def check_state(index: int, state: State) -> None:
-        if not (always or somet or temporal):
-            return
-        view = View(system, state)
-        if temporal is not None:
-            temporal.mark(view)  # guarded inside (check/temporal.py)
-        p = None
-        try:  # the model-code guard (mcfsm/lang/guard.py): free unless a predicate raises
-            for p in always:
-                if p.name not in found:
-                    ok = p.predicate(view)  # type: ignore[misc]
-                    if not ok:
-                        if ok is None:
-                            raise none_result_error(p)
-                        found[p.name] = (index, None, "")
-            for p in somet:
-                if p.name not in found:
-                    ok = p.predicate(view)  # type: ignore[misc]
-                    if ok:
-                        found[p.name] = (index, None, "")
-                    elif ok is None:
-                        raise none_result_error(p)
-        except BaseException as exc:
-            assert p is not None
-            raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
-                                   clause=p.clause) from exc
+    check_states = bool(always or somet or temporal)
+    # Property predicates memoized on the slots they read (predicates.py).
+    projections = Projections(system, store.values)
+    memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize, projections,  # type: ignore[arg-type]
+                                          predicate_guard(p))) for p in always]
+    memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize, projections,  # type: ignore[arg-type]
+                                         predicate_guard(p))) for p in somet]
+
+    last_decoded: list[Any] = [None, None]
+
+    def decode_once(idxs: Any) -> State:
+        """Several predicates that miss their memo on one state share one decoding."""
+        if last_decoded[0] is not idxs:
+            last_decoded[0], last_decoded[1] = idxs, decode(idxs)
+        return last_decoded[1]  # type: ignore[no-any-return]
+
+    # Temporal properties mark each new state (liveness.py's flags), through memoized
+    # predicates like the safety ones.
+    mark = None if temporal is None else temporal.memoized(
+        lambda p, fn: MemoPredicate(system, fn, memoize, projections, predicate_guard(p)))
+
+    def check_state(index: int, idxs: Any) -> None:
+        if mark is not None:
+            mark(idxs, decode_once)
+        for name, holds in memo_always:
+            if name not in found and not holds(idxs, decode_once):
+                found[name] = (index, None, "")
+        for name, holds in memo_somet:
+            if name not in found and holds(idxs, decode_once):
+                found[name] = (index, None, "")
+
+    n = len(system.instances)
+    inbox_slots = range(2 + n, 2 + 2 * n)
+    max_in_flight = system.max_in_flight
+    constraint = None if system.constraint is None else MemoPredicate(
+        system, truth(system.constraint), memoize, projections,
+        lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
+                                     where=f"system {system.name!r}"))
+    bounded = system.bounded
+
+    def within_bounds(new: Any) -> bool:
+        if max_in_flight is not None:
+            for slot in inbox_slots:
+                if steps.inbox_size(slot, new[slot]) > max_in_flight:
+                    return False
+        return constraint is None or constraint(new, decode)
 
     total = 0
     pruned = 0
+    stopped_by: str | None = None
+    max_states = budget.max_states
     for init in system.initial_states():
+        if max_states is not None and len(states) >= max_states:
+            stopped_by = "max-states"  # initial states count toward the budget too
+            break
         total += 1
         if not system.within_bounds(init):
             pruned += 1
             continue
         try:
-            indices = [intern(k, init[k]) for k in range(slots)]  # may widen a slot
-            packed = codec[0].pack(*indices)
+            idxs = store.encode(init)
         except TypeError as exc:
             raise unhashable_error(system, init, exc) from exc
-        if packed in seen:
-            continue
-        if record is None:
-            seen.add(packed)
-        else:
-            seen[packed] = len(states)
-        states.append(packed)
-        parent.append(-1)
-        step_of.append(0)
-        check_state(len(states) - 1, init)
+        if store.add(store.pack(*idxs), -1, 0) and check_states:
+            check_state(len(states) - 1, idxs)
 
     initial_count = len(states)
-    stopped_by: str | None = None
     depth = 1 if states else 0
     level_start, level_end = 0, len(states)
     expanded = 0
-    max_states = budget.max_states
     stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
+    clock = time.perf_counter
     stop = budget.stop
-    pack, unpack = codec[0].pack, codec[0].unpack
+
+    cut_reason = [""]
+
+    def poll(choices: int) -> bool:
+        """Inside a step, every 256 choices: the budget. A step whose choices alone outnumber
+        --max-states cannot fit it (each choice is a successor to hold in memory), so it cuts
+        the search as the state budget would, rather than materialise them all."""
+        if stop is not None and stop():
+            cut_reason[0] = "interrupted"
+        elif deadline is not None and clock() > deadline:
+            cut_reason[0] = "time-limit"
+        elif max_states is not None and choices > max_states:
+            cut_reason[0] = "max-states"
+        return bool(cut_reason[0])
+
+    if stop is not None or deadline is not None or max_states is not None:
+        steps.poll = poll
     while level_start < level_end and stopped_by is None:
         if budget.max_depth is not None and depth >= budget.max_depth:
             stopped_by = "max-depth"
             break
         for i in range(level_start, level_end):
-            packed = states[i]
-            idxs = unpack(packed)
-            state = tuple([vals[j] for vals, j in zip(values, idxs)])
-            succs, unhandled = system.expand(state)
+            idxs = store.unpack(states[i])
+            try:
+                succs, loops, unhandled = expand(idxs)
+            except StepCut:  # a step with very many choices met the budget (poll below)
+                stopped_by = cut_reason[0]
+                break
+            # Interning new components may have widened the packing: read it afresh.
+            pack = store.pack
             expanded += 1
-            if unhandled and check_unhandled and "no-unhandled-message" not in found:
-                found["no-unhandled-message"] = (i, None, _unhandled_note(system, unhandled[0]))
-            if not succs and check_deadlock and "no-deadlock" not in found \
-                    and not system.is_final(state):
+            if unhandled is not None and check_unhandled and "no-unhandled-message" not in found:
+                found["no-unhandled-message"] = (i, None, unhandled_note(system, unhandled))
+            if not succs and not loops and check_deadlock and "no-deadlock" not in found \
+                    and not system.is_final(decode(idxs)):
                 found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
-            total += len(succs)
-            before_view = View(system, state) if stepp else None
-            for key, nxt, changed, tid in succs:
+            total += len(succs) + len(loops)
+            for tid, _ in loops:
                 try:
                     generated[tid] += 1
                 except IndexError:
                     grow(tid)
                     generated[tid] += 1
-                if bounded and not system.within_bounds(nxt):
-                    pruned += 1
-                    continue
-                if stepp:
-                    after_view = View(system, nxt)
-                    for p in stepp:
-                        if p.name not in found:
-                            try:
-                                ok = p.predicate(before_view, key, after_view)  # type: ignore[misc]
-                                if ok is None:
-                                    raise none_result_error(p)
-                            except BaseException as exc:
-                                raise model_code_error(exc, what="the predicate", fn=p.predicate,
-                                                       prop=p.name, clause=p.clause) from exc
-                            if not ok:
-                                found[p.name] = (i, (key, nxt), "")
-                new_idxs = list(idxs)
-                try:
-                    for k in changed:
-                        value = nxt[k]
-                        idx = tables[k].get(value)
-                        if idx is None:
-                            idx = add(k, value)
-                            pack, unpack = codec[0].pack, codec[0].unpack  # may have widened
-                        new_idxs[k] = idx
-                    sid = step_ids.get(key)
-                except TypeError as exc:  # a value model code produced cannot be hashed
-                    raise unhashable_error(system, nxt, exc, key) from exc
-                new = pack(*new_idxs)
-                if new in seen:
+            if (stepp and (succs or loops)) or (bounded and succs) or record is not None:
+                # The general loop: step properties see every step, bounds drop successors,
+                # temporal properties record every edge.
+                before = decode(idxs)
+                before_view = View(system, before)
+                for tid, sid, new in succs + [(tid, sid, None) for tid, sid in loops]:
+                    if new is None:  # a self-loop (counted above): only step properties see it
+                        nxt = before
+                    else:
+                        try:
+                            generated[tid] += 1
+                        except IndexError:
+                            grow(tid)
+                            generated[tid] += 1
+                        # step predicates read a few slots of the successor: decode lazily
+                        nxt = LazyState(new, values) if stepp else None
+                        if bounded and not within_bounds(new):
+                            pruned += 1
+                            continue
+                    if stepp:
+                        key = steps.step_list[sid]
+                        after_view = View(system, nxt)  # type: ignore[arg-type]
+                        for p in stepp:
+                            if p.name not in found and not step_holds(p, before_view, key,
+                                                                       after_view):
+                                found[p.name] = (i, (key, tuple(nxt)), "")  # type: ignore[arg-type]
+                    if new is None:
+                        if record is not None:
+                            record(i, i, tid)
+                        continue
+                    packed = pack(*new)
                     if record is not None:
-                        record(i, seen[new], tid)
-                    continue
-                if record is None:
-                    seen.add(new)
-                else:
-                    record(i, len(states), tid)
-                    seen[new] = len(states)
-                states.append(new)
-                parent.append(i)
-                if sid is None:
-                    sid = step_ids[key] = len(step_list)
-                    step_list.append(key)
-                step_of.append(sid)
-                discovered[tid] += 1
-                check_state(len(states) - 1, nxt)
-                if max_states is not None and len(states) >= max_states:
-                    stopped_by = "max-states"
-                    break
+                        target = seen.get(packed)
+                        record(i, len(states) if target is None else target, tid)
+                    if not store.add(packed, i, sid):
+                        continue
+                    discovered[tid] += 1
+                    if check_states:
+                        check_state(len(states) - 1, new)
+                    if max_states is not None and len(states) >= max_states:
+                        stopped_by = "max-states"
+                        break
+            else:
+                # The hot loop: no bounds, no step properties.
+                for tid, sid, new in succs:
+                    try:
+                        generated[tid] += 1
+                    except IndexError:
+                        grow(tid)
+                        generated[tid] += 1
+                    packed = pack(*new)
+                    if packed in seen:
+                        continue
+                    seen.add(packed)
+                    states.append(packed)
+                    parent.append(i)
+                    step_of.append(sid)
+                    discovered[tid] += 1
+                    if check_states:
+                        check_state(len(states) - 1, new)
+                    if max_states is not None and len(states) >= max_states:
+                        stopped_by = "max-states"
+                        break
             if stop_on and not stop_on.isdisjoint(found):
                 stopped_by = "first-violation"
             if stopped_by:
                 break
-            # Polled after every expansion, so a stop request or the time limit is honoured
-            # within one step's cost.
+            # The clock is read after every expansion (about 0.1 us against the microseconds
+            # an expansion takes), so a time limit holds however slow one state is to expand.
             if stop is not None and stop():
                 stopped_by = "interrupted"
                 break
-            if deadline is not None and time.perf_counter() > deadline:
+            if deadline is not None and clock() > deadline:
                 stopped_by = "time-limit"
                 break
             if expanded & 255 == 0:
@@ -356,72 +289,14 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             depth += 1
 
     complete = stopped_by is None
-
-    def decode(packed: bytes) -> State:
-        return tuple([vals[i] for vals, i in zip(values, codec[0].unpack(packed))])
-
-    def decode_index(index: int) -> State:
-        return decode(states[index])
-
-    def trace_to(index: int, tail: tuple[StepKey, State] | None, note: str) -> Trace:
-        path = []
-        while index >= 0:
-            path.append(index)
-            index = parent[index]
-        path.reverse()
-        trace_states = [decode(states[j]) for j in path]
-        trace_steps = [step_list[step_of[j]] for j in path[1:]]
-        if tail is not None:
-            trace_steps.append(tail[0])
-            trace_states.append(tail[1])
-        return Trace(tuple(trace_states), tuple(trace_steps), note)
-
-    if temporal is not None and not keep_states:
-        seen.clear()  # the state -> index map is not needed any more: free it for the search
-    lassos = temporal.lassos(expanded, initial_count) if temporal is not None and complete else {}
-    assumes = fairness_words(system) if temporal is not None else ()
-    verdicts = []
-    for p in props:
-        hit = found.get(p.name)
-        if p.temporal:
-            lasso = lassos.get(p.name)
-            if lasso is not None:
-                trace_states, trace_steps = lasso_steps(system, lasso, decode_index)
-                verdicts.append(Verdict(p, "violated", Trace(
-                    tuple(trace_states), tuple(trace_steps), lasso_note(p, lasso),
-                    lasso.loop_start), assumes))
-            else:
-                verdicts.append(Verdict(p, "holds" if complete else "unknown", None, assumes))
-        elif p.kind == "sometimes":
-            if hit is not None:
-                verdicts.append(Verdict(p, "witnessed", trace_to(*hit)))
-            else:
-                verdicts.append(Verdict(p, "never" if complete else "unknown"))
-        elif hit is not None:
-            verdicts.append(Verdict(p, "violated", trace_to(*hit)))
-        else:
-            verdicts.append(Verdict(p, "holds" if complete else "unknown"))
-
-    role_of = {inst.name: inst.role.name for inst in system.instances}
-    by_role: dict[tuple[str, str], tuple[int, int]] = {}
-    for tid, (actor, transition) in enumerate(system.coverage_names):
-        key = (role_of.get(actor, actor), transition)
-        g, n = by_role.get(key, (0, 0))
-        if tid < len(generated):
-            g, n = g + generated[tid], n + discovered[tid]
-        by_role[key] = (g, n)
-
-    def contains(state: State) -> bool:
-        indices = []
-        for k in range(slots):
-            idx = tables[k].get(state[k])
-            if idx is None:
-                return False
-            indices.append(idx)
-        return codec[0].pack(*indices) in seen
-
+    verdicts = verdicts_of(system, store, steps.step_list, found, complete)
+    if temporal is not None:
+        if not keep_states:
+            seen.clear()  # the state -> index map is not needed any more: free it for the search
+        verdicts = temporal_verdicts(system, temporal, store.decode_at, verdicts, complete,
+                                     expanded, initial_count)
     return Result(
-        contains=contains if keep_states else None,
+        contains=store.contains if keep_states else None,
         system=system,
         distinct_states=len(states),
         total_states=total,
@@ -430,17 +305,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         stopped_by=stopped_by,
         elapsed_s=time.perf_counter() - started,
         verdicts=tuple(verdicts),
-        coverage=by_role,
+        coverage=coverage_by_role(system, generated, discovered),
         pruned=pruned,
         edges=temporal.graph_size[1] if temporal is not None else 0,
     )
 
 
-_LIMIT = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF}
-
-
-def _unhandled_note(system: System, u: Unhandled) -> str:
-    receiver = system.instance(u.receiver).words
-    sender = system.instance(u.sender).words
-    return (f"{receiver} in state {u.state!r} has no transition for "
-            f"{type(u.message).title} from {sender}: {u.message!r}")
+def _needs_classic(system: System) -> bool:
+    return (getattr(system, "_capacity", None) is not None
+            or any(d is not None for d in getattr(system, "_deferred", ())))

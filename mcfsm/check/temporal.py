@@ -13,6 +13,7 @@ from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
 from .edges import EdgeGraph, EdgeRecorder
 from .liveness import MET, OPENS, Constraint, Lasso, find_violation
+from .results import Trace, Verdict
 
 
 def fairness_constraints(system: System) -> list[Constraint]:
@@ -58,6 +59,25 @@ class TemporalCheck:
             raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
                                    clause=p.clause) from exc
 
+    def memoized(self, memo: Callable[[Property, Callable[..., bool]], Callable[..., bool]],
+                 ) -> Callable[[object, Callable[[object], State]], None]:
+        """`mark` for the compiled engine: each predicate and trigger memoized on the slots
+        it reads (`memo` builds a predicates.MemoPredicate with the guard), called on the
+        interned state; the same flags as `mark`."""
+        plan = []
+        for p, flags in zip(self.properties, self.flags):
+            opens_always = p.kind == "always_eventually"
+            trigger = memo(p, p.trigger) if p.kind == "leads_to" else None  # type: ignore[arg-type]
+            plan.append((opens_always, trigger, memo(p, p.predicate), flags.append))  # type: ignore[arg-type]
+
+        def mark(idxs: object, decode: Callable[[object], State]) -> None:
+            for opens_always, trigger, met, append in plan:
+                f = OPENS if opens_always or (trigger is not None and trigger(idxs, decode)) else 0
+                if met(idxs, decode):
+                    f |= MET
+                append(f)
+        return mark
+
     def lassos(self, expanded: int, initial_count: int) -> dict[str, Lasso | None]:
         graph = self.edges.finish(expanded)
         self.graph = graph
@@ -88,3 +108,26 @@ def lasso_note(prop: Property, lasso: Lasso) -> str:
                "always_eventually": "the awaited state never comes again",
                "leads_to": "the trigger held and the awaited state never follows"}[prop.kind]
     return f"{awaited} on this fair behaviour"
+
+
+def temporal_verdicts(system: System, temporal: TemporalCheck, decode: Callable[[int], State],
+                      verdicts: list[Verdict], complete: bool, expanded: int,
+                      initial_count: int) -> list[Verdict]:
+    """The safety verdicts with each temporal property's verdict put in: violated with its
+    lasso, else holds (or unknown when the search was cut), with the fairness it assumes."""
+    lassos = temporal.lassos(expanded, initial_count) if complete else {}
+    assumes = fairness_words(system)
+    out = []
+    for p, verdict in zip(system.properties, verdicts):
+        if not p.temporal:
+            out.append(verdict)
+            continue
+        lasso = lassos.get(p.name)
+        if lasso is not None:
+            trace_states, trace_steps = lasso_steps(system, lasso, decode)
+            out.append(Verdict(p, "violated", Trace(
+                tuple(trace_states), tuple(trace_steps), lasso_note(p, lasso),
+                lasso.loop_start), assumes))
+        else:
+            out.append(Verdict(p, "holds" if complete else "unknown", None, assumes))
+    return out

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..check.explorer import Result
+from ..check.parallel import Job, explore_many
 from ..lang.loader import load_path
 from ..show.report import closing_line, result_json, result_text, variant_summary
 from ..show.tracefile import trace_record, write_trace
@@ -28,6 +29,7 @@ from .common import (
     explore_variant,
     guarded,
     selected,
+    use_cache,
 )
 
 HELP = ("Explore every variant of the model(s) at PATH and report each property's verdict.\n\n"
@@ -51,10 +53,13 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
               help="Write every counterexample and witness as a trace file (mcfsm replay).")
 @click.option("--summary", is_flag=True,
               help="Print one line per variant instead of the full report.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Explore up to N variants at once in separate processes. Default: the "
+                   "machine's cores; 1 explores in this process (with a progress line).")
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None, summary: bool) -> None:
+          expected: bool, traces: Path | None, summary: bool, workers: int | None) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
@@ -63,12 +68,19 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     records: list[dict[str, Any]] = []
     results: list[Result] = []
     surprised = False
-    for lm, variant in chosen:
-        system = build(lm, variant)
+    systems = [build(lm, variant) for lm, variant in chosen]
+    done: list[Result | None] = [None] * len(chosen)
+    if len(chosen) > 1 and workers != 1:
+        # Variants in parallel processes (check/parallel.py), results back in order; a
+        # variant whose worker failed is explored here, to report its error in place.
+        done = explore_many([Job(system, lm.path, variant, run_budget, use_cache())
+                             for (lm, variant), system in zip(chosen, systems)], workers)
+    for (lm, variant), system, finished in zip(chosen, systems, done):
         declared = lm.model.expected(variant, system) if expected else None
         progress = ProgressLine(f"{lm.model.name}[{variant}]")
         try:
-            system, result = explore_variant(lm, variant, run_budget, progress, system)
+            system, result = explore_variant(lm, variant, run_budget, progress, system,
+                                             done=finished)
         finally:
             progress.done()
         results.append(result)

@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 
 import click
 
-from ..check.choices import explore_by_choice
+from ..check.cache import explore_cached
 from ..check.explorer import Budget, Progress, Result
 from ..errors import McfsmError, ModelError, UsageError
 from ..interrupt import EXIT_INTERRUPTED, StopRequest, stop_on_sigint
@@ -127,10 +127,23 @@ def budget_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                           "depth 1)."),
         click.option("--time-limit", type=Seconds(), metavar="SECONDS",
                      help="Stop exploring after this many seconds."),
+        click.option("--no-cache", is_flag=True, expose_value=False, callback=_set_no_cache,
+                     help="Explore again even when .mcfsm-cache/ holds the result "
+                          "(MCFSM_NO_CACHE=1 does the same; MCFSM_CACHE_DIR moves the cache)."),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+# Whether the running command reads and writes .mcfsm-cache/ (check/cache.py); --no-cache
+# (part of budget_options) turns it off. Set by the option's callback, which click calls on
+# every invocation, so a value never leaks from one command to the next.
+_use_cache = [True]
+
+
+def _set_no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    _use_cache[0] = not value
 
 
 def budget(max_states: int | None = None, max_depth: int | None = None,
@@ -138,6 +151,10 @@ def budget(max_states: int | None = None, max_depth: int | None = None,
     """The explorer budget of the running command, with its Ctrl-C stop request."""
     return Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit,
                   stop=_current_stop)
+
+
+def use_cache() -> bool:
+    return _use_cache[0]
 
 
 def interrupted() -> bool:
@@ -215,12 +232,16 @@ def build(lm: LoadedModel, variant: str) -> System:
 
 def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
                     progress: Callable[[Progress], None] | None = None,
-                    system: System | None = None) -> tuple[System, Result]:
-    """The one way commands explore a variant: build it, explore it within the budget,
-    locate model errors in the file, and refuse a search with no state at all."""
+                    system: System | None = None,
+                    done: Result | None = None) -> tuple[System, Result]:
+    """The one way commands explore a variant: build it, explore it within the budget (or
+    read it from .mcfsm-cache/), locate model errors in the file, and refuse a search with
+    no state at all. `done` is a result already explored (by a worker process)."""
     system = system if system is not None else build(lm, variant)
     try:
-        result = explore_by_choice(system, run_budget, progress=progress)
+        result = done if done is not None else explore_cached(
+            system, path=lm.path, variant=variant, budget=run_budget, cache=_use_cache[0],
+            progress=progress)
     except ModelError as exc:
         raise exc.located(where(lm, variant)) from exc
     if result.distinct_states == 0 and result.complete:  # a budget cut is inconclusive, not this

@@ -139,6 +139,27 @@ def _load_file(path: Path, *, required: bool) -> list[LoadedModel]:
 _FOLDER_MODULES: dict[Path, dict[str, ModuleType]] = {}
 
 
+def model_sources(path: Path | str) -> list[Path]:
+    """The model file and the files of every sibling module it loaded from its folder
+    (what a result of the file depends on; the result cache hashes them)."""
+    model = Path(path).resolve()
+    folder = model.parent
+    found = {model}
+    files = [getattr(m, "__file__", None) for m in _FOLDER_MODULES.get(folder, {}).values()]
+    files += [getattr(m, "__file__", None) for m in list(sys.modules.values())]
+    for file in files:
+        if file and file.endswith(".py"):
+            resolved = _resolved.get(file)
+            if resolved is None:
+                resolved = _resolved[file] = Path(file).resolve()
+            if resolved.is_relative_to(folder):
+                found.add(resolved)
+    return sorted(found)
+
+
+_resolved: dict[str, Path] = {}  # module file -> its resolved path (hundreds of modules)
+
+
 def _module_names_in(folder: Path) -> set[str]:
     """Top-level names a plain import resolves in this folder (modules and packages)."""
     names = set()

@@ -11,228 +11,57 @@ towards one instance; its shape depends on the network:
     PERSISTENT  frozenset of (sender index, message): sent messages stay and may be read
                 again (TLA+'s `msgs` set), so nothing is consumed
 Keeping components separate lets the explorer intern each one and store a state as a few
-small integers (see explorer.py).
+small integers (see check/store.py).
+
+The class is split by job: lang/records.py (the records), lang/validation.py (the
+declaration checked when built), lang/successors.py (the successor function) and
+lang/inboxes.py (network semantics); this module composes them and answers state-level
+queries.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import enum
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
-from .channels import capacity_table, check_capacity, deferred_table
-from .declared import check_name, check_text, check_variable
+from .channels import capacity_table, deferred_table
+from .context import Context, View
 from .fairness import Fairness, FairnessDecl, compile_fairness
-from .guard import call_model, check_callable, model_code_error
+from .guard import call_model
+from .inboxes import Inboxes, canonical_key
 from .initial import alternatives
 from .messages import Message
 from .properties import Property, deadlock_property, unhandled_property
-from .roles import ANY_STATE, Role, Transition, Var, Variables
+from .records import (
+    NETWORK_ACTOR,
+    SHARED_OWNER,
+    Constraint,
+    Instance,
+    LocalOutcome,
+    Network,
+    Param,
+    State,
+    StepCut,
+    StepKey,
+    Successor,
+    Unhandled,
+)
+from .roles import ANY_STATE, Role, Transition, Var
+from .successors import Successors
+from .validation import Validation
 
-State = tuple  # a global state: see the module docstring
-
-
-class Network(enum.Enum):
-    FIFO = "fifo"  # ordered per sender-receiver pair
-    BAG = "bag"  # unordered
-    PERSISTENT = "persistent"  # TLA+-style message set; messages are never consumed
-
-
-@dataclasses.dataclass(frozen=True)
-class Instance:
-    """One instance of a role: `name` is used in code and JSON, `label` in charts."""
-
-    name: str
-    role: Role
-    label: str = ""
-    init: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        check_name(self.name, "instance name")
-        where = f"instance {self.name!r}"
-        if not isinstance(self.role, Role):
-            raise ModelError(f"role={self.role!r} is not a Role", where=where,
-                             fix="pass the Role(...) this instance runs")
-        check_text(self.label, "label", where=where)
-        if not isinstance(self.init, Mapping):
-            raise ModelError(f"init={self.init!r} is not a mapping", where=where,
-                             fix="pass init={'variable': value, ...}")
-
-    @property
-    def words(self) -> str:
-        return self.label or self.name
+# Re-exported: the records and helpers lived here before the split, and callers import them
+# from lang.system.
+__all__ = ["NETWORK_ACTOR", "SHARED_OWNER", "Constraint", "Context", "Instance",
+           "LocalOutcome", "Network", "Param", "State", "StepCut", "StepKey", "Successor",
+           "System", "Unhandled", "View", "canonical_key"]
 
 
-@dataclasses.dataclass(frozen=True)
-class Param:
-    """A model parameter. Every choice is explored: each is a separate initial state, so a
-    counterexample shows which choice it needs. A variant pins a parameter by giving one."""
-
-    choices: tuple[Any, ...]
-    doc: str = ""
-    clause: str = ""
-
-    def __post_init__(self) -> None:
-        fix = "declare it as Param(choices=(a, b, ...), doc=..., clause=...)"
-        choices = self.choices
-        if isinstance(choices, str | bytes) or not isinstance(choices, Iterable):
-            raise ModelError(f"Param choices={choices!r} is not a collection of values", fix=fix)
-        if isinstance(choices, set | frozenset):  # sets iterate in hash order: fix one
-            choices = sorted(choices, key=repr)
-        choices = tuple(choices)
-        if not choices:
-            raise ModelError("Param has no choices", fix=fix)
-        for value in choices:
-            try:
-                hash(value)
-            except TypeError:
-                raise ModelError(f"Param choice {value!r} is not hashable (states must be)",
-                                 fix="use str, int, bool, None, tuples or frozensets") from None
-        object.__setattr__(self, "choices", choices)
-        check_text(self.doc, "Param doc")
-        check_text(self.clause, "Param clause")
-
-
-class StepKey(NamedTuple):
-    """What happened in one step, compact enough to store per state.
-
-    kind is "internal", "receive", "ignore" (a message the role declares it ignores was
-    consumed), "lose" or "duplicate" (network faults)."""
-
-    actor: str
-    transition: str
-    kind: str
-    sender: str | None = None
-    message: Message | None = None
-    arg: Any = None
-
-
-class Unhandled(NamedTuple):
-    """A deliverable message for which the receiver has no transition in its state."""
-
-    receiver: str
-    state: str
-    sender: str
-    message: Message
-
-
-NETWORK_ACTOR = "network"
-SHARED_OWNER = "the system's shared="
-
-
-def _make(cls: type, values: tuple) -> Any:
-    """Build a named tuple from a plain tuple in C (NamedTuple's own __new__ is Python code,
-    and the explorer builds one per step)."""
-    return tuple.__new__(cls, values)
-
-
-class View:
-    """Read-only access to a global state, for properties, guards and reports."""
-
-    __slots__ = ("_system", "state")
-
-    def __init__(self, system: System, state: State) -> None:
-        self._system = system
-        self.state = state
-
-    def __getitem__(self, instance: str) -> Any:
-        try:
-            return self.state[self._system._local_slot[instance]]
-        except KeyError:
-            raise ModelError(f"no instance named {instance!r}",
-                             fix=f"use one of {self._system.instance_names}") from None
-
-    @property
-    def params(self) -> Any:
-        return self.state[0]
-
-    @property
-    def shared(self) -> Any:
-        return self.state[1]
-
-    def instances_of(self, role: Role | str) -> list[str]:
-        return self._system.instances_of(role)
-
-    def in_flight(
-        self, message_type: type[Message] | None = None, *, to: str | None = None,
-        sender: str | None = None,
-    ) -> list[tuple[str, str, Message]]:
-        """(sender, receiver, message) for every message in flight, optionally filtered."""
-        return self._system.envelopes(self.state, message_type, to=to, sender=sender)
-
-
-class Context:
-    """What guards and actions see. Guards get read-only variables; actions mutable ones."""
-
-    __slots__ = (
-        "_sends",
-        "_state",
-        "_system",
-        "_transition",
-        "arg",
-        "local",
-        "me",
-        "msg",
-        "sender",
-        "shared",
-        "v",
-    )
-
-    def __init__(self, system: System, state: State, me: str, local: Any, msg: Message | None,
-                 sender: str | None, transition: Transition) -> None:
-        self._system = system
-        self._state = state
-        self.me = me
-        self.local = local
-        self.v: Any = local
-        self.shared: Any = state[1]
-        self.msg = msg
-        self.sender = sender
-        self.arg: Any = None
-        self._sends: list[tuple[str, Message]] = []
-        self._transition = transition
-
-    @property
-    def state(self) -> str:
-        return self.local.state
-
-    @property
-    def params(self) -> Any:
-        return self._state[0]
-
-    @property
-    def world(self) -> View:
-        """The whole pre-state, read-only (shared-memory specs such as TLA+ examples)."""
-        return View(self._system, self._state)
-
-    def peers(self) -> list[Any]:
-        """Locals of every instance of this role, this one included (pre-state)."""
-        system = self._system
-        role = system.instance(self.me).role
-        return [self._state[system._local_slot[i.name]] for i in system.instances if i.role is role]
-
-    def send(self, to: str, message: Message) -> None:
-        t = self._transition
-        if type(message) not in t.sends:
-            raise ModelError(
-                f"sends {type(message).__name__}, which is not in its sends=[...]",
-                fix=f"add {type(message).__name__} to sends= of this transition")
-        if to not in self._system._local_slot:
-            raise ModelError(f"sends to unknown instance {to!r}",
-                             fix=f"send to one of {self._system.instance_names}")
-        self._sends.append((to, message))
-
-
-Constraint = Callable[[View], bool]
-# (step, successor state, slots that changed, coverage id): what System.expand yields
-Successor = tuple[StepKey, State, tuple[int, ...], int]
-
-
-class System:
+class System(Validation, Successors, Inboxes):
     """Role instances composed under one network semantics, with properties and bounds."""
 
     def __init__(
@@ -287,76 +116,6 @@ class System:
         self.properties: tuple[Property, ...] = self._all_properties(properties)
 
     # -- validation -------------------------------------------------------------------------
-    def _validate(self) -> None:
-        check_name(self.name, "system name")
-        where = f"system {self.name!r}"
-        check_text(self.doc, "doc", where=where)
-        for flag in ("loss", "duplication", "check_deadlock"):
-            if not isinstance(getattr(self, flag), bool):
-                raise ModelError(f"{flag}={getattr(self, flag)!r} is not True or False",
-                                 where=where, fix=f"pass {flag}=True or {flag}=False")
-        if self.max_in_flight is not None and (
-                type(self.max_in_flight) is not int or self.max_in_flight < 1):
-            raise ModelError(f"max_in_flight={self.max_in_flight!r} is not a positive whole "
-                             "number", where=where, fix="pass max_in_flight=N with N >= 1, or None")
-        for field, fn in (("constraint", self.constraint), ("final", self._final)):
-            if fn is not None:
-                check_callable(fn, 1, what=f"{field}=", takes="the state view", where=where)
-        if not self.instances:
-            raise ModelError("has no instances", where=where,
-                             fix="pass instances=[Instance('client1', client_role), ...]")
-        seen: set[str] = set()
-        for inst in self.instances:
-            if not isinstance(inst, Instance):
-                raise ModelError(f"instances contains {inst!r}", where=where,
-                                 fix="wrap each role as Instance(name, role)")
-            if inst.name in seen or inst.name == NETWORK_ACTOR:
-                raise ModelError(f"instance name {inst.name!r} is used twice or reserved",
-                                 where=where, fix="give every instance its own name")
-            seen.add(inst.name)
-            inst.role.initial_local(dict(inst.init))  # validates the overrides
-        if not isinstance(self.network, Network):
-            raise ModelError(f"network={self.network!r} is not a Network", where=where,
-                             fix="use Network.FIFO, Network.BAG or Network.PERSISTENT")
-        if self.duplication and self.network is Network.PERSISTENT:
-            raise ModelError("duplication has no meaning on a persistent message set",
-                             where=where, fix="drop duplication=True or use FIFO/BAG")
-        if self.loss and self.network is Network.PERSISTENT:
-            raise ModelError("loss on a persistent message set is not modelled (a reader may "
-                             "simply never read)", where=where, fix="drop loss=True")
-        if self.duplication and self.max_in_flight is None:
-            raise ModelError("duplication without max_in_flight makes the state space infinite",
-                             where=where, fix="pass max_in_flight=N to bound each inbox")
-        for pname, p in self.params.items():
-            if not isinstance(pname, str) or not pname.isidentifier():
-                raise ModelError(f"parameter name {pname!r} is not a Python identifier",
-                                 where=where, fix="name parameters like variables: 'policy'")
-            if not isinstance(p, Param):
-                raise ModelError(f"parameter {pname!r} is {p!r}", where=where,
-                                 fix="declare it as Param(choices=(a, b, ...), doc=..., clause=...)")
-        for sname, var in self.shared.items():
-            check_variable(sname, var, owner=f"shared variable of {where}")
-        roles = {i.role.name: i.role for i in self.instances}
-        accepted = {m for r in roles.values() for m in r.accepted}
-        ignored = {m for r in roles.values() for m in r.ignores}
-        sent = {m: r for r in roles.values() for m in r.sent}
-        for role in roles.values():
-            for t in role.transitions:
-                if t.receives is not None and t.receives not in sent:
-                    raise ModelError(
-                        f"receives {t.receives.__name__}, which no role of this system sends",
-                        role=role.name, transition=t.name, clause=t.clause, where=where,
-                        fix=f"add {t.receives.__name__} to sends= of the transition that "
-                            "sends it, or add the role that sends it to the system")
-        for msg, role in sent.items():
-            if msg not in accepted and msg not in ignored:
-                sender_t = next(t for t in role.transitions if msg in t.sends)
-                raise ModelError(
-                    f"sends {msg.__name__}, which no role of this system accepts or ignores",
-                    role=role.name, transition=sender_t.name, clause=sender_t.clause,
-                    where=where,
-                    fix=f"add a transition with trigger={msg.__name__} to the receiving role, "
-                        "or declare ignores=[...] there")
 
     # -- compile declarations into dispatch tables (the explorer's hot loop reads these) ----
     def _compile(self) -> None:
@@ -443,254 +202,19 @@ class System:
     def _empty_inbox(self) -> Any:
         return () if self.network is Network.FIFO else frozenset()
 
-    def successors(self, state: State) -> list[tuple[StepKey, State]]:
-        """The successor function: every enabled step and the state it leads to."""
-        return [(key, nxt) for key, nxt, _, _ in self.expand(state)[0]]
 
-    def expand(self, state: State) -> tuple[list[Successor], list[Unhandled]]:
-        """Every enabled step with its successor, and every unhandled deliverable message.
 
-        Each successor also names the slots it changed and its step's coverage id, so the
-        explorer re-interns only what changed and counts coverage in a flat list."""
-        out: list[Successor] = []
-        unhandled: list[Unhandled] = []
-        n = len(self.instances)
-        for k, inst in enumerate(self.instances):
-            local = state[2 + k]
-            for t, tid in self._internal[k][local.state]:
-                self._fire(state, k, inst, t, tid, local, None, None, None, out)
-            inbox = state[2 + n + k]
-            if not inbox:
-                continue
-            receive = self._receive[k]
-            deferred = self._deferred[k]
-            for sender, msg, rest in (self._deliverable(inbox) if deferred is None else
-                                      self._deliverable_deferring(inbox, deferred, local.state)):
-                candidates = receive.get((local.state, type(msg)))
-                if candidates is None:
-                    ignored_in = self._ignored[k].get(type(msg))
-                    if ignored_in is not None and local.state in ignored_in:
-                        if rest is not None:
-                            name = "ignore " + type(msg).__name__
-                            out.append((StepKey(inst.name, name, "ignore",
-                                                self.instances[sender].name, msg),
-                                        _replace(state, 2 + n + k, rest), (2 + n + k,),
-                                        self.coverage_id(inst.name, name)))
-                    elif self.network is not Network.PERSISTENT:
-                        unhandled.append(Unhandled(inst.name, local.state,
-                                                   self.instances[sender].name, msg))
-                    continue
-                for t, tid in candidates:
-                    self._fire(state, k, inst, t, tid, local, sender, msg, rest, out)
-        if self.loss or self.duplication:
-            self._faults(state, out)
-        return out, unhandled
 
-    def coverage_id(self, actor: str, transition: str) -> int:
-        """A small integer per (instance, transition) for the explorer's coverage counters."""
-        key = (actor, transition)
-        tid = self._coverage_ids.get(key)
-        if tid is None:
-            tid = self._coverage_ids[key] = len(self.coverage_names)
-            self.coverage_names.append(key)
-        return tid
 
-    def _deliverable(self, inbox: Any) -> Iterator[tuple[int, Message, Any]]:
-        """(sender, message, inbox after consuming it; None when nothing is consumed)."""
-        net = self.network
-        if net is Network.FIFO:
-            for pos, (sender, queue) in enumerate(inbox):
-                if len(queue) == 1:
-                    rest = inbox[:pos] + inbox[pos + 1:]
-                else:
-                    rest = inbox[:pos] + ((sender, queue[1:]),) + inbox[pos + 1:]
-                yield sender, queue[0], rest
-        elif net is Network.BAG:
-            for (sender, msg), _count in inbox:
-                yield sender, msg, _bag_change(inbox, (sender, msg), -1)
-        else:
-            for sender, msg in inbox:
-                yield sender, msg, None
 
-    def _deliverable_deferring(self, inbox: Any, deferred: dict[type, frozenset[str]],
-                               here: str) -> Iterator[tuple[int, Message, Any]]:
-        """_deliverable for a role that defers messages: a message deferred in state `here`
-        is not delivered and stays queued; on FIFO the sender's next message is offered
-        instead (SDL save: the queue is scanned past saved signals)."""
-        def kept(msg: Message) -> bool:
-            states = deferred.get(type(msg))
-            return states is not None and here in states
 
-        if self.network is not Network.FIFO:
-            for sender, msg, rest in self._deliverable(inbox):
-                if not kept(msg):
-                    yield sender, msg, rest
-            return
-        for pos, (sender, queue) in enumerate(inbox):
-            for q, msg in enumerate(queue):
-                if kept(msg):
-                    continue
-                shorter = queue[:q] + queue[q + 1:]
-                rest = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:] if shorter
-                        else inbox[:pos] + inbox[pos + 1:])
-                yield sender, msg, rest
-                break
 
-    def _fire(self, state: State, k: int, inst: Instance, t: Transition, tid: int, local: Any,
-              sender: int | None, msg: Message | None, rest: Any, out: list[Successor]) -> None:
-        sender_name = None if sender is None else self.instances[sender].name
-        kind = "internal" if msg is None else "receive"
-        if not (t.conditions or t.after or t.choices):
-            # Fast path: a pure state change (and/or consumption), no model code to run.
-            nxt = list(state)
-            changed = []
-            if t.dest is not None and t.dest != local.state:
-                nxt[2 + k] = _make(type(local), (t.dest, *local[1:]))
-                changed.append(2 + k)
-            if rest is not None:
-                slot = 2 + len(self.instances) + k
-                nxt[slot] = rest
-                changed.append(slot)
-            out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, None)),
-                        tuple(nxt), tuple(changed), tid))
-            return
-        ctx = Context(self, state, inst.name, local, msg, sender_name, t)
-        what = "choices="  # which model code runs, for the guard's message
-        try:
-            args: Iterable[Any] = (None,) if t.choices is None else tuple(t.choices(ctx))
-            for arg in args:
-                ctx.arg = arg
-                ctx.v = local
-                ctx.shared = state[1]
-                enabled = True
-                what = "a guard (conditions=)"
-                for cond in t.conditions:
-                    if not cond(ctx):
-                        enabled = False
-                        break
-                if enabled:
-                    what = "an action (after=)"
-                    nxt, changed = self._apply(state, k, t, local, ctx, rest)
-                    if self._capacity is not None and not check_capacity(self, nxt, k, ctx._sends):
-                        continue  # a channel it sends on is full: the sender waits
-                    out.append((_make(StepKey, (inst.name, t.name, kind, sender_name, msg, arg)),
-                                nxt, changed, tid))
-        except BaseException as exc:  # the model-code guard (guard.py): say where
-            if isinstance(exc, ModelError):
-                raise _in_context(exc, inst, t) from exc.__cause__
-            raise _in_context(model_code_error(exc, what=what, fix=f"fix {what}"),
-                              inst, t) from exc
 
-    def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
-               rest: Any) -> tuple[State, tuple[int, ...]]:
-        n = len(self.instances)
-        nxt = list(state)
-        changed = []
-        if rest is not None:
-            nxt[2 + n + k] = rest
-            changed.append(2 + n + k)
-        ctx._sends = []
-        dest = local.state if t.dest is None else t.dest
-        if t.after:
-            values = dict(zip(local._fields[1:], local[1:]))
-            ctx.v = Variables(self._var_types[k], values, self._var_owner[k])
-            shared_values = None
-            if self.shared:
-                shared_values = state[1]._asdict()
-                ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
-            for cb in t.after:
-                cb(ctx)
-            new_local = _make(type(local), (dest, *values.values()))
-            if new_local != local:
-                nxt[2 + k] = new_local
-                changed.append(2 + k)
-            if shared_values is not None:
-                new_shared = self._Shared(*shared_values.values())
-                if new_shared != state[1]:
-                    nxt[1] = new_shared
-                    changed.append(1)
-        elif dest != local.state:
-            nxt[2 + k] = _make(type(local), (dest, *local[1:]))
-            changed.append(2 + k)
-        for to, message in ctx._sends:
-            slot = self._inbox_slot[to]
-            nxt[slot] = self._inbox_add(nxt[slot], k, message)
-            changed.append(slot)
-        return tuple(nxt), tuple(changed)
 
-    def _inbox_add(self, inbox: Any, sender: int, message: Message) -> Any:
-        net = self.network
-        if net is Network.FIFO:
-            for pos, (s, queue) in enumerate(inbox):
-                if s == sender:
-                    return inbox[:pos] + ((s, queue + (message,)),) + inbox[pos + 1:]
-                if s > sender:
-                    return inbox[:pos] + ((sender, (message,)),) + inbox[pos:]
-            return inbox + ((sender, (message,)),)
-        if net is Network.BAG:
-            return _bag_change(inbox, (sender, message), +1)
-        return inbox | {(sender, message)}
 
-    def _faults(self, state: State, out: list[Successor]) -> None:
-        n = len(self.instances)
-        lose = self.coverage_id(NETWORK_ACTOR, "lose")
-        duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate")
-        for k in range(n):
-            slot = 2 + n + k
-            inbox = state[slot]
-            receiver = self.instances[k].name
-            if self.network is Network.FIFO:
-                for pos, (sender, queue) in enumerate(inbox):
-                    sname = self.instances[sender].name
-                    for q, msg in enumerate(queue):
-                        if self.loss:
-                            shorter = queue[:q] + queue[q + 1:]
-                            new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
-                                   if shorter else inbox[:pos] + inbox[pos + 1:])
-                            out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
-                                        _replace(state, slot, new), (slot,), lose))
-                        if self.duplication and self._room(inbox, sender, k):
-                            longer = queue[:q + 1] + queue[q:]
-                            new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
-                            out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
-                                                msg, receiver),
-                                        _replace(state, slot, new), (slot,), duplicate))
-            else:
-                for (sender, msg), _count in inbox:
-                    sname = self.instances[sender].name
-                    if self.loss:
-                        out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
-                                    _replace(state, slot, _bag_change(inbox, (sender, msg), -1)),
-                                    (slot,), lose))
-                    if self.duplication and self._room(inbox, sender, k):
-                        out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
-                                            receiver),
-                                    _replace(state, slot, _bag_change(inbox, (sender, msg), +1)),
-                                    (slot,), duplicate))
 
-    def _room(self, inbox: Any, sender: int, receiver: int) -> bool:
-        """Whether the channel sender -> receiver can take one more message."""
-        if self._capacity is None:
-            return True
-        limit = self._capacity.get((sender, receiver))
-        return limit is None or self.channel_size(inbox, sender) < limit
 
-    def channel_size(self, inbox: Any, sender: int) -> int:
-        """Messages in flight from `sender` in one receiver's inbox."""
-        if self.network is Network.FIFO:
-            return next((len(q) for s, q in inbox if s == sender), 0)
-        if self.network is Network.BAG:
-            return sum(c for (s, _), c in inbox if s == sender)
-        return sum(1 for s, _ in inbox if s == sender)
 
-    def within_capacity(self, state: State) -> bool:
-        """Whether every channel holds at most its capacity (for the hypothesis runtime,
-        which fires a step before it can see what it sends)."""
-        if self._capacity is None:
-            return True
-        n = len(self.instances)
-        return all(self.channel_size(state[2 + n + r], s) <= limit
-                   for (s, r), limit in self._capacity.items())
 
     # -- state-level queries used by explorers and reports ---------------------------------
     def view(self, state: State) -> View:
@@ -723,37 +247,7 @@ class System:
         return self.constraint is None or bool(call_model(
             self.constraint, View(self, state), what="constraint=", where=f"system {self.name!r}"))
 
-    def _inbox_size(self, inbox: Any) -> int:
-        if self.network is Network.FIFO:
-            return sum(len(q) for _, q in inbox)
-        if self.network is Network.BAG:
-            return sum(c for _, c in inbox)
-        return len(inbox)
 
-    def envelopes(self, state: State, message_type: type[Message] | None = None, *,
-                  to: str | None = None, sender: str | None = None,
-                  ) -> list[tuple[str, str, Message]]:
-        """(sender, receiver, message) for every message in flight (with multiplicity),
-        optionally only of one type, to one receiver or from one sender."""
-        n = len(self.instances)
-        names = self.instance_names
-        receivers = range(n) if to is None else (self._index[to],)
-        out = []
-        for k in receivers:
-            inbox = state[2 + n + k]
-            if not inbox:
-                continue
-            if self.network is Network.FIFO:
-                pairs = [(s, m) for s, queue in inbox for m in queue]
-            elif self.network is Network.BAG:
-                pairs = [(s, m) for (s, m), count in inbox for _ in range(count)]
-            else:
-                pairs = list(inbox)
-            for s, m in pairs:
-                if (message_type is None or isinstance(m, message_type)) and (
-                        sender is None or names[s] == sender):
-                    out.append((names[s], names[k], m))
-        return out
 
     def instances_of(self, role: Role | str) -> list[str]:
         """Names of the instances of a role (by Role or role name)."""
@@ -796,23 +290,12 @@ def _sent_by_diff(before: list[tuple[str, str, Message]], after: list[tuple[str,
     return sent
 
 
-def _replace(state: State, slot: int, value: Any) -> State:
-    nxt = list(state)
-    nxt[slot] = value
-    return tuple(nxt)
 
 
-def _bag_change(bag: frozenset, item: tuple[int, Message], delta: int) -> frozenset:
-    counts = dict(bag)
-    counts[item] = counts.get(item, 0) + delta
-    if counts[item] <= 0:
-        del counts[item]
-    return frozenset(counts.items())
 
 
-def _in_context(exc: ModelError, inst: Instance, t: Transition) -> ModelError:
-    if exc.role and exc.transition:
-        return exc
-    return exc.replaced(role=f"{inst.role.name} ({inst.name})", transition=t.name,
-                        clause=t.clause)
+
+
+
+
 

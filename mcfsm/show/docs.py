@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from ..check.choices import explore_by_choice
+from ..check.cache import explore_cached
 from ..check.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
@@ -32,7 +32,7 @@ Explorer = Callable[[LoadedModel, str], tuple[System, Result]]
 
 def _explore_fully(lm: LoadedModel, variant: str) -> tuple[System, Result]:
     system = lm.model.system(variant)
-    return system, explore_by_choice(system)
+    return system, explore_cached(system, path=lm.path, variant=variant)
 
 
 def _slug(text: str) -> str:

@@ -1,0 +1,102 @@
+"""The engine against SPIN on a Promela twin of TwoPhase (tests/validation/twophase.py),
+measured in one run; the state counts must agree or the run fails.
+
+    .venv/bin/python benchmarks/bench_spin.py            # 6, 7 and 8 resource managers
+    .venv/bin/python benchmarks/bench_spin.py 5 6        # other sizes
+
+The twin is written for each size: one process whose loop offers every TwoPhase action
+as a `d_step` (so one SPIN state per TLA+ state), the message set as one bit per message,
+verified with `spin -a`, `gcc -O2 -DNOREDUCE -DSAFETY` and `./pan -E` (no end-state
+check: TwoPhase's final states loop). The SPIN time is the `pan` run alone (not the
+compilation). This script installs nothing: without `spin` and `gcc` it says so and exits.
+Issue 11's target: the engine at least 0.2x SPIN's states per second.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def promela(n: int) -> str:
+    """TwoPhase.tla with n RMs. rm: 0 working, 1 prepared, 2 committed, 3 aborted;
+    tm: 0 init, 1 committed, 2 aborted."""
+    lines = [f"byte rm[{n}];", "byte tm;", f"bit tmPrepared[{n}];", f"bit msgPrepared[{n}];",
+             "bit msgCommit;", "bit msgAbort;", "", "active proctype TwoPhase() {", "  do"]
+    every = " && ".join(f"tmPrepared[{r}]" for r in range(n))
+    lines.append(f"  :: d_step {{ tm == 0 && {every} -> tm = 1; msgCommit = 1 }}")
+    lines.append("  :: d_step { tm == 0 -> tm = 2; msgAbort = 1 }")
+    for r in range(n):
+        lines += [
+            f"  :: d_step {{ tm == 0 && msgPrepared[{r}] -> tmPrepared[{r}] = 1 }}",
+            f"  :: d_step {{ rm[{r}] == 0 -> rm[{r}] = 1; msgPrepared[{r}] = 1 }}",
+            f"  :: d_step {{ rm[{r}] == 0 -> rm[{r}] = 3 }}",
+            f"  :: d_step {{ msgCommit -> rm[{r}] = 2 }}",
+            f"  :: d_step {{ msgAbort -> rm[{r}] = 3 }}",
+        ]
+    lines += ["  od", "}", ""]
+    return "\n".join(lines)
+
+
+def spin(n: int, expected_states: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "twophase.pml").write_text(promela(n))
+        subprocess.run(["spin", "-a", "twophase.pml"], cwd=folder, check=True,
+                       capture_output=True)
+        subprocess.run(["gcc", "-O2", "-DNOREDUCE", "-DSAFETY", "-o", "pan", "pan.c"],
+                       cwd=folder, check=True, capture_output=True)
+        width = max(18, math.ceil(math.log2(expected_states)) + 1)  # hash table: 2^w slots
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run(["./pan", "-E", f"-w{width}", "-m100000"], cwd=folder,
+                              check=True, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stored = int(re.search(r"(\d+) states, stored", proc.stdout).group(1))  # type: ignore[union-attr]
+    errors = int(re.search(r"errors: (\d+)", proc.stdout).group(1))  # type: ignore[union-attr]
+    return {"distinct": stored, "errors": errors, "elapsed": elapsed,
+            "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
+
+
+def main() -> int:
+    if not (shutil.which("spin") and shutil.which("gcc")):
+        print("bench_spin: skipped, `spin` or `gcc` is not installed "
+              "(Debian: apt-get install spin gcc)")
+        return 0
+    from bench_engine import measure
+
+    sizes = [int(a) for a in sys.argv[1:]] or [6, 7, 8]
+    print(f"{'RMs':>3} {'distinct':>10} {'engine s':>9} {'engine cpu':>10} {'spin s':>8} "
+          f"{'spin cpu':>8}  engine/spin states/s (wall, cpu)")
+    failures = 0
+    for n in sizes:
+        engine = measure("engine", "twophase", n)
+        distinct = engine["figures"][0]
+        twin = spin(n, distinct)
+        if twin["distinct"] != distinct or twin["errors"]:
+            print(f"  MISMATCH at {n} RMs: engine {distinct:,} states, SPIN {twin['distinct']:,} "
+                  f"states, {twin['errors']} errors")
+            failures += 1
+            continue
+        wall = twin["elapsed"] / engine["elapsed"]
+        cpu = twin["cpu"] / engine["cpu"] if engine["cpu"] else float("nan")
+        print(f"{n:>3} {distinct:>10,} {engine['elapsed']:>9.2f} {engine['cpu']:>10.2f} "
+              f"{twin['elapsed']:>8.2f} {twin['cpu']:>8.2f}  {wall:.3f}, {cpu:.3f}", flush=True)
+    print(json.dumps({"note": "ratios measured in one run; the machine may be shared"}))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Reference figures of every validation and bundled model variant: distinct, total and
+depth, each property's verdict with the length of its shortest counterexample or witness,
+and per-transition coverage. tests/data/engine_reference.json holds them as produced by
+the engine at commit 4bfe139 (before the issue 11 rewrite), so a faster engine is checked
+against the figures of the one it replaces.
+
+    .venv/bin/python benchmarks/engine_reference.py --check            # every variant (minutes)
+    .venv/bin/python benchmarks/engine_reference.py --check --workers 2
+    .venv/bin/python benchmarks/engine_reference.py --against-classic  # both engines, now
+    .venv/bin/python benchmarks/engine_reference.py --write            # regenerate (only when
+                                                                       # the models change)
+
+tests/test_engine_reference.py compares the small variants on every test run; this script
+compares all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "tests" / "data" / "engine_reference.json"
+FOLDERS = ("tests/validation", "models")
+# Variants with at most this many distinct states are compared by the unit suite.
+SMALL = 20_000
+
+
+def summarize(result: Any) -> dict[str, Any]:
+    """The figures a rewrite of the engine must reproduce exactly."""
+    return {
+        "distinct": result.distinct_states,
+        "total": result.total_states,
+        "depth": result.depth,
+        "complete": result.complete,
+        "verdicts": {v.property.name: [v.status, None if v.trace is None else len(v.trace)]
+                     for v in result.verdicts},
+        "coverage": {f"{role}: {transition}": list(counts)
+                     for (role, transition), counts in sorted(result.coverage.items())},
+    }
+
+
+def variants(folder: str) -> list[tuple[str, str, Any, Path]]:
+    """(model name, variant name, model, file) for every variant of every model in a folder."""
+    from mcfsm.lang.loader import load_path
+
+    out = []
+    for loaded in load_path(ROOT / folder):
+        for name in loaded.model.variants:
+            out.append((loaded.model.name, name, loaded.model, loaded.path))
+    return out
+
+
+def source_digest(path: Path) -> str:
+    """Of the model file and the shared helper files beside it (`_*.py`): a reference figure
+    applies only to the model text it was computed from."""
+    files = [path, *sorted(path.parent.glob("_*.py"))]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
+
+
+def key(model: str, variant: str) -> str:
+    return f"{model}[{variant}]"
+
+
+def run(**options: Any) -> dict[str, dict[str, Any]]:
+    from mcfsm import explore
+
+    out = {}
+    for folder in FOLDERS:
+        for model_name, variant, model, path in variants(folder):
+            k = key(model_name, variant)
+            out[k] = {"source": source_digest(path),
+                      **summarize(explore(model.system(variant), **options))}
+    return out
+
+
+def load() -> dict[str, dict[str, Any]]:
+    data = json.loads(REFERENCE.read_text())
+    return data["variants"]  # type: ignore[no-any-return]
+
+
+def against_classic() -> int:
+    """Every variant explored by both engines now: counts, verdicts with trace lengths
+    (lassos included) and coverage must be identical."""
+    from mcfsm import explore
+    from mcfsm.check.classic import explore_classic
+    from mcfsm.check.results import Budget
+
+    bad = 0
+    total = 0
+    for folder in FOLDERS:
+        for model_name, variant, model, _path in variants(folder):
+            system = model.system(variant)
+            start = time.process_time()
+            compiled = summarize(explore(system))
+            middle = time.process_time()
+            classic = summarize(explore_classic(system, Budget()))
+            end = time.process_time()
+            same = compiled == classic
+            bad += not same
+            total += 1
+            print(f"{'same' if same else 'DIFFERENT':<10} {key(model_name, variant)} "
+                  f"{compiled['distinct']:,} states; CPU {middle - start:.1f} s compiled, "
+                  f"{end - middle:.1f} s classic", flush=True)
+    print(f"{total - bad}/{total} variants identical on both engines")
+    return 1 if bad else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="regenerate the reference file")
+    parser.add_argument("--check", action="store_true", help="compare every variant")
+    parser.add_argument("--workers", type=int, default=None, help="explorer workers")
+    parser.add_argument("--against-classic", action="store_true",
+                        help="compare the compiled engine with check/classic.py on every "
+                             "variant, run now (no stored figures)")
+    args = parser.parse_args()
+    if args.against_classic:
+        return against_classic()
+    options = {} if args.workers is None else {"workers": args.workers}
+    start = time.perf_counter()
+    figures = run(**options)
+    elapsed = time.perf_counter() - start
+    if args.write:
+        REFERENCE.parent.mkdir(parents=True, exist_ok=True)
+        REFERENCE.write_text(json.dumps({
+            "comment": "Produced by benchmarks/engine_reference.py --write; say in the commit "
+                       "which engine produced it and why it was regenerated.",
+            "variants": figures}, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {len(figures)} variants to {REFERENCE} in {elapsed:.1f} s")
+        return 0
+    reference = load()
+    bad = 0
+    for k, got in figures.items():
+        want = reference.get(k)
+        if want is None:
+            print(f"{'new':<10} {k}: not in the reference; not compared")
+            continue
+        if want["source"] != got["source"]:
+            print(f"{'changed':<10} {k}: the model changed since the reference; not compared")
+            continue
+        same = want == got
+        bad += not same
+        print(f"{'same' if same else 'DIFFERENT':<10} {k} {got['distinct']:,} states")
+        if not same and want is not None:
+            for field in want:
+                if want[field] != got.get(field):
+                    print(f"    {field}: reference {want[field]} != now {got.get(field)}")
+    print(f"{len(figures) - bad}/{len(figures)} variants match the reference, {elapsed:.1f} s")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

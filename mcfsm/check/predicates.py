@@ -1,0 +1,256 @@
+"""State predicates (always/sometimes properties, the state constraint) memoized on what
+they read: slots, and for `in_flight` the envelopes of each inbox that pass its filter.
+
+A predicate sees the state through a View; most read a few instances (`view["client1"]`),
+the params, the shared variables or some inboxes (`view.in_flight(...)`). Its result is a
+function of the indices of the slots it read, so it is memoized in a decision tree: a node
+names the next slot the predicate read and branches on that slot's index; a leaf is the
+result. Evaluating walks the tree on the state's indices and runs the predicate only when
+the walk falls off the tree (then it records the slots read, in order, and adds the path).
+This assumes, as model checking does anyway, that predicates are deterministic; a
+predicate that reads a different slot where the tree expects another is no longer
+memoized. A predicate that reads the whole state (`view.state`, or a View method this
+module does not know) is not memoized either, nor one that misses the tree in more than
+half of its first 2,048 evaluations or of any 16,384 after those: a miss costs the call
+plus the recording, and a predicate reading every inbox, say, is new on almost every
+state, so it is then called directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..lang.guard import model_code_error, none_result_error
+from ..lang.properties import Property
+from ..lang.system import State, StepKey, System, View
+
+_WHOLE = -1  # recorded when a predicate reads the whole state
+_FIRST_WINDOW = 1 << 11  # evaluations before the first judgement of whether the memo pays
+_WINDOW = 1 << 14  # evaluations per later judgement
+
+
+class _RecordingView(View):
+    """A View that records which slots are read, in order of first read."""
+
+    __slots__ = ("_full", "reads")
+
+    def __init__(self, system: System, state: State) -> None:
+        self._system = system
+        self._full = state
+        self.reads: list[Any] = []  # slots, or (inbox slot, type, sender) projections
+
+    def _read(self, key: Any) -> None:
+        if key not in self.reads:
+            self.reads.append(key)
+
+    @property  # type: ignore[override]
+    def state(self) -> State:
+        self.reads.append(_WHOLE)
+        return self._full
+
+    def __getitem__(self, instance: str) -> Any:
+        slot = self._system._local_slot.get(instance)
+        if slot is None:
+            return View(self._system, self._full)[instance]  # raises the usual error
+        self._read(slot)
+        return self._full[slot]
+
+    @property
+    def params(self) -> Any:
+        self._read(0)
+        return self._full[0]
+
+    @property
+    def shared(self) -> Any:
+        self._read(1)
+        return self._full[1]
+
+    def in_flight(self, message_type: Any = None, *, to: str | None = None,
+                  sender: str | None = None) -> list[tuple[str, str, Any]]:
+        system = self._system
+        slots = system._inbox_slot.values() if to not in system._inbox_slot else (
+            system._inbox_slot[to],)  # type: ignore[index]
+        # What the predicate sees of each inbox is only the envelopes that pass the filter:
+        # the memo branches on that projection, so an inbox that changed in other messages
+        # (or holds none of this type, the common case) still hits.
+        for slot in slots:
+            self._read((slot, message_type, sender))
+        return system.envelopes(self._full, message_type, to=to, sender=sender)
+
+
+class Projections:
+    """Interned projections of inboxes, (inbox slot, message type, sender) -> small ids,
+    shared by the predicates of one exploration."""
+
+    def __init__(self, system: System, values: list[list[Any]]) -> None:
+        self.system = system
+        self.values = values
+        self._tables: dict[Any, dict[int, int]] = {}  # key -> {inbox index: projection id}
+        self._interned: dict[tuple, int] = {}
+        n = len(system.instances)
+        self._receiver = {2 + n + k: name for k, name in enumerate(system.instance_names)}
+
+    def table(self, key: tuple[int, Any, Any]) -> dict[int, int]:
+        """The projection ids of one key found so far, by inbox index (memo nodes read it
+        directly; a miss calls the Projections)."""
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = {}
+        return table
+
+    def __call__(self, key: tuple[int, Any, Any], idx: int) -> int:
+        table = self.table(key)
+        pid = table.get(idx)
+        if pid is None:
+            slot, message_type, sender = key
+            state: list[Any] = [None] * self.system.slot_count
+            state[slot] = self.values[slot][idx]
+            seen = tuple(self.system.envelopes(tuple(state), message_type,
+                                               to=self._receiver[slot], sender=sender))
+            pid = self._interned.setdefault(seen, len(self._interned))
+            table[idx] = pid
+        return pid
+
+
+class MemoPredicate:
+    """One predicate of a View, memoized on the indices of the slots it reads (and on the
+    projections of the inboxes it reads through `in_flight`)."""
+
+    __slots__ = ("_evaluations", "_misses", "_project", "_root", "_window", "fn", "memoize",
+                 "on_error", "system")
+
+    def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True,
+                 projections: Projections | None = None,
+                 on_error: Callable[[BaseException], BaseException] | None = None) -> None:
+        self.system = system
+        self.fn = fn
+        # The model-code guard: turns what the predicate raises (or a None result, passed
+        # as None) into the error to raise instead; None lets it through unchanged.
+        self.on_error = on_error
+        # Without projections (no store values to project), in_flight reads are not memoized.
+        self._project = projections
+        self.memoize = memoize
+        self._root: Any = None  # None: empty; [slot, {index: child}]: a node; else a leaf
+        self._evaluations = 0
+        self._misses = 0
+        self._window = _FIRST_WINDOW
+
+    def __call__(self, idxs: Any, decode: Callable[[Any], State]) -> bool:
+        if not self.memoize:
+            return self._call(View(self.system, decode(idxs)))
+        # A node is [slot, {index: child}, None], or [(inbox slot, type, sender),
+        # {projection id: child}, that key's projection table]; anything else is a leaf.
+        node = self._root
+        while node.__class__ is list:
+            table = node[2]
+            if table is None:
+                child = node[1].get(idxs[node[0]])
+            else:
+                idx = idxs[node[0][0]]
+                pid = table.get(idx)
+                if pid is None:
+                    pid = self._project(node[0], idx)  # type: ignore[misc]
+                child = node[1].get(pid)
+            if child is None:
+                break
+            node = child
+        else:
+            if node is not None:
+                self._evaluations += 1
+                return node  # type: ignore[no-any-return]
+        return self._miss(idxs, decode(idxs))
+
+    def _call(self, view: View) -> bool:
+        try:
+            result = self.fn(view)
+            # inside the guard: a result's __bool__ may raise too (an array's truth value)
+            truth = None if result is None else bool(result)
+        except BaseException as exc:
+            if self.on_error is None:
+                raise
+            raise self.on_error(exc) from exc
+        if truth is None:
+            if self.on_error is not None:
+                raise self.on_error(None)  # type: ignore[arg-type]
+            return False
+        return truth
+
+    def _node(self, key: Any) -> list[Any]:
+        if key.__class__ is int:
+            return [key, {}, None]
+        return [key, {}, self._project.table(key)]  # type: ignore[union-attr]
+
+    def _miss(self, idxs: Any, state: State) -> bool:
+        view = _RecordingView(self.system, state)
+        result = self._call(view)
+        self._evaluations += 1
+        self._misses += 1
+        reads = view.reads
+        if self._evaluations >= self._window:
+            if self._misses * 2 > self._evaluations:
+                self.memoize = False
+                self._root = None
+                return result
+            self._evaluations = self._misses = 0
+            self._window = _WINDOW
+        if _WHOLE in reads or (self._project is None and any(
+                r.__class__ is not int for r in reads)):
+            self.memoize = False
+            self._root = None
+            return result
+        project = self._project
+        branch = [idxs[r] if r.__class__ is int else project(r, idxs[r[0]])  # type: ignore[misc]
+                  for r in reads]
+        if not reads:
+            self._root = result
+            return result
+        if self._root is None:
+            self._root = self._node(reads[0])
+        node = self._root
+        for depth, slot in enumerate(reads):
+            if node.__class__ is not list or node[0] != slot:
+                # The walk met a different slot (or a leaf) where this run read `slot`:
+                # the predicate is not a function of what it reads; stop memoizing it.
+                self.memoize = False
+                self._root = None
+                return result
+            children = node[1]
+            if depth == len(reads) - 1:
+                children[branch[depth]] = result
+            else:
+                child = children.get(branch[depth])
+                if child is None:
+                    child = children[branch[depth]] = self._node(reads[depth + 1])
+                node = child
+        return result
+
+
+# -- the model-code guard around predicates (lang/guard.py) ----------------------------------
+def predicate_guard(p: Property) -> Any:
+    """The model-code guard of a state predicate (lang/guard.py): what it raises, or a None
+    result (passed as None), becomes a ModelError naming the property."""
+    def error(exc: BaseException | None) -> BaseException:
+        if exc is None:
+            return none_result_error(p)
+        return model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
+                                clause=p.clause)
+    return error
+
+
+def truth(fn: Any) -> Any:
+    """constraint= as a predicate: its result is read as true or false (None is false)."""
+    def holds(view: View) -> bool:
+        return bool(fn(view))
+    return holds
+
+
+def step_holds(p: Property, before: View, key: StepKey, after: View) -> bool:
+    try:
+        ok = p.predicate(before, key, after)  # type: ignore[misc]
+        if ok is None:
+            raise none_result_error(p)
+        return bool(ok)  # inside the guard: a result's __bool__ may raise too
+    except BaseException as exc:
+        raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
+                               clause=p.clause) from exc

@@ -1,0 +1,96 @@
+"""What an exploration returns: budgets, verdicts, traces and the run's figures."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, Literal
+
+from ..lang.properties import Property
+from ..lang.system import State, StepKey, System
+
+Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    max_states: int | None = None
+    max_depth: int | None = None
+    time_limit: float | None = None
+    # Stop as soon as one of these properties is violated (fail fast; the verdicts of the
+    # others then say the search was cut short).
+    stop_on: frozenset[str] = frozenset()
+    # A stop request (Ctrl-C), polled with the clock after every expansion: when it
+    # returns True the search stops and the result says "interrupted".
+    stop: Callable[[], bool] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Trace:
+    """states[0] is initial; steps[i] leads from states[i] to states[i + 1]."""
+
+    states: tuple[State, ...]
+    steps: tuple[StepKey, ...]
+    note: str = ""  # what the last state shows: the unhandled message, the deadlock, ...
+    # A lasso (temporal counterexample): steps[loop_start:] lead from states[loop_start]
+    # back to it and repeat forever; loop_start == len(steps) means it stutters there.
+    loop_start: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    property: Property
+    status: Status
+    trace: Trace | None = None  # counterexample (violated) or witness (witnessed)
+    # Temporal properties: the fairness constraints the verdict rests on, in words.
+    assumes: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("violated", "never")
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    distinct: int
+    total: int
+    depth: int
+    queued: int
+    elapsed_s: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    system: System
+    distinct_states: int
+    total_states: int
+    depth: int
+    complete: bool
+    # "max-states", "max-depth", "time-limit", "first-violation" or "interrupted" (Ctrl-C)
+    # when not complete
+    stopped_by: str | None
+    elapsed_s: float
+    verdicts: tuple[Verdict, ...]
+    coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
+    pruned: int  # successors dropped by the state constraint / bounds
+    # With explore(..., keep_states=True): whether a state is among those found.
+    contains: Callable[[State], bool] | None = None
+    edges: int = 0  # edges recorded for temporal properties (0 when there are none)
+    cached: bool = False  # read from .mcfsm-cache/ (cache.py) rather than explored now
+    # Filled by check/choices.py (one run per parameter combination): a ChoiceRun per
+    # combination, so reports can say which choices a verdict rests on.
+    per_choice: tuple[Any, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.complete and all(v.status in ("holds", "witnessed") for v in self.verdicts)
+
+    @property
+    def failed(self) -> bool:
+        return any(v.failed for v in self.verdicts)
+
+
+ProgressFn = Callable[[Progress], None]

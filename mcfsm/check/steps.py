@@ -1,0 +1,316 @@
+"""Compiled local steps: the successor function on interned states.
+
+A global state is a vector of small integers (store.py interns each component). A role's
+guards and actions see only its own local, the event (internal trigger and choice, or
+message and sender), the params and the shared variables, so the model code of a local
+step is a pure function of
+
+    (instance, local, event, params, shared) -> [(transition, choice, new local, new shared, sends)]
+
+and runs once per distinct argument tuple: the outcomes are memoized on the indices of
+those components. Everything else per global state is table lookups on small integers,
+built on demand from the same declarations (System's reference functions) the first time
+they are needed:
+
+    deliverable[k][inbox]           -> [(sender, message id, inbox after consuming it)]
+    add[slot][(inbox, message code)] -> the inbox after appending/adding that message
+    faults[k][inbox]                -> [(coverage id, step id, inbox after loss/duplication)]
+
+Not memoized: a call whose model code reads other instances (`ctx.world`, `ctx.peers()`;
+TCommit's resource managers do) depends on more than the key, so its outcomes are
+recomputed every time; once an instance's code has read other instances, its local steps
+are no longer looked up at all (`self.world_readers`). Calls that did not read them are
+still sound to memoize, since their outcome did not depend on what they did not read.
+Model code that is not deterministic (random, clocks, mutable globals) breaks memoization
+like it breaks any model checker; tests/test_compiled_steps.py compares memoized and
+unmemoized successors on random states of every bundled model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..lang.guard import unhashable_error
+from ..lang.messages import Message
+from ..lang.system import Network, StepKey, System, Unhandled
+from .store import Store
+
+# (coverage id, step id, new local index, new shared index, sends as (inbox slot, message code))
+Entry = tuple[int, int, int, int, tuple[tuple[int, int], ...]]
+# (coverage id, step id, new local, new shared, new own inbox, sends): one step of an instance
+Delta = tuple[int, int, int, int, int, tuple[tuple[int, int], ...]]
+# An instance's memoized steps: (steps that change the state, self-loops, first unhandled)
+Found = tuple[list[Delta], list[tuple[int, int]], Unhandled | None]
+# (coverage id, step id, successor as a list of slot indices)
+Succ = tuple[int, int, list[int]]
+
+
+class _Unhandled:
+    """A memoized reception that no transition accepts (a finding, not a step)."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record: Unhandled) -> None:
+        self.record = record
+
+
+_NOTHING: Found = ([], [], None)  # an instance with no step and nothing unhandled
+
+
+class CompiledSteps:
+    """The successor function of a system on interned states, memoizing local steps."""
+
+    def __init__(self, system: System, store: Store, memoize: bool = True) -> None:
+        self.system = system
+        self.store = store
+        self.memoize = memoize
+        n = self.n = len(system.instances)
+        self.messages: list[Message] = []
+        self._message_ids: dict[Message, int] = {}
+        self.step_list: list[StepKey] = [StepKey("", "", "init")]
+        self._step_ids: dict[StepKey, int] = {}
+        self._steps: list[dict[int, Found]] = [{} for _ in range(n)]
+        self._internal: list[dict[tuple[int, int, int], list[Entry]]] = [{} for _ in range(n)]
+        self._receive: list[dict[tuple[int, int, int, int, int], Any]] = [{} for _ in range(n)]
+        self._deliverable: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
+        self._add: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
+        self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
+        self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
+        self.world_readers: set[int] = set()
+        # The explorer's budget check, called while model code enumerates many choices; when
+        # it says stop, local_step raises StepCut (memo entries are stored only when a call
+        # completes, so a cut leaves no partial entry).
+        self.poll: Callable[[int], bool] | None = None
+        # (instance, local slot, inbox slot, memo of its steps), in instance order
+        self._plan = [(k, 2 + k, 2 + n + k, self._steps[k] if memoize else {}) for k in range(n)]
+        self.persistent = system.network is Network.PERSISTENT
+        self.faulty = system.loss or system.duplication
+        empty = () if system.network is Network.FIFO else frozenset()
+        self._empty = [store.intern(2 + n + k, empty) for k in range(n)]
+
+    # -- interned ids ---------------------------------------------------------------------
+    def message_id(self, message: Message) -> int:
+        mid = self._message_ids.get(message)
+        if mid is None:
+            mid = self._message_ids[message] = len(self.messages)
+            self.messages.append(message)
+        return mid
+
+    def step_id(self, key: StepKey) -> int:
+        sid = self._step_ids.get(key)
+        if sid is None:
+            sid = self._step_ids[key] = len(self.step_list)
+            self.step_list.append(key)
+        return sid
+
+    # -- the successor function -----------------------------------------------------------
+    def expand(self, idxs: tuple[int, ...]) -> tuple[list[Succ], list[tuple[int, int]],
+                                                      Unhandled | None]:
+        """Every enabled step from an interned state: the steps that change it (coverage id,
+        step id, successor), the self-loops (coverage id, step id: a step that changes
+        nothing, such as re-reading a persistent message, needs no packing nor lookup), and
+        the first unhandled message. Self-loops come after the other steps, so the explorer
+        sees the same successors in System.expand's order with the loops moved last."""
+        out: list[Succ] = []
+        loops: list[tuple[int, int]] = []
+        unhandled: Unhandled | None = None
+        # One int key per instance: (local, own inbox, params, shared) indices, each < 2**32.
+        context = idxs[0] << 64 | idxs[1] << 96
+        state: tuple | None = None  # decoded only when some local step is not memoized
+        add = self._add_message
+        for k, local_slot, inbox_slot, memo in self._plan:
+            key = idxs[local_slot] | idxs[inbox_slot] << 32 | context
+            found = memo.get(key)
+            if found is None:
+                if state is None:
+                    state = self.store.decode(idxs)
+                found = self._instance_steps(k, idxs, state, key)
+            if found is _NOTHING:
+                continue
+            deltas, own_loops, first_unhandled = found
+            if first_unhandled is not None and unhandled is None:
+                unhandled = first_unhandled
+            if own_loops:
+                loops.extend(own_loops)
+            for tid, sid, new_local, new_shared, new_inbox, sends in deltas:
+                new = list(idxs)
+                new[local_slot] = new_local
+                new[1] = new_shared
+                new[inbox_slot] = new_inbox
+                for slot, code in sends:
+                    new[slot] = add(slot, new[slot], code)
+                out.append((tid, sid, new))
+        if self.faulty:
+            n = self.n
+            for k in range(n):
+                inbox_slot = 2 + n + k
+                bi = idxs[inbox_slot]
+                faults = self._faults[k].get(bi)
+                if faults is None:
+                    faults = self._fault_entries(k, bi)
+                for tid, sid, new_inbox in faults:
+                    new = list(idxs)
+                    new[inbox_slot] = new_inbox
+                    out.append((tid, sid, new))
+        return out, loops, unhandled
+
+    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, key: int) -> Found:
+        """Every step instance k can take given its local, its inbox, params and shared:
+        internal steps, then one delivery per deliverable message (System.expand's order)."""
+        n = self.n
+        li, bi = idxs[2 + k], idxs[2 + n + k]
+        params, shared = idxs[0], idxs[1]
+        readers = self.world_readers
+        unhandled: Unhandled | None = None
+        internal = self._internal[k] if self.memoize and k not in readers else None
+        ikey = (li, params, shared)
+        entries = None if internal is None else internal.get(ikey)
+        if entries is None:
+            entries = self._internal_entries(k, state, internal, ikey)
+        deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
+        if bi != self._empty[k]:
+            deliverable = self._deliverable[k].get(bi)
+            if deliverable is None:
+                deliverable = self._deliverable_entries(k, bi)
+            for sender, mid, rest in deliverable:
+                receive = self._receive[k] if self.memoize and k not in readers else None
+                rkey = (li, sender, mid, params, shared)
+                outcome = None if receive is None else receive.get(rkey)
+                if outcome is None:
+                    outcome = self._receive_entries(k, state, sender, mid, receive, rkey)
+                if outcome.__class__ is _Unhandled:
+                    if unhandled is None:
+                        unhandled = outcome.record
+                    continue
+                new_inbox = bi if rest < 0 else rest
+                deltas.extend((tid, sid, nl, ns, new_inbox, sends)
+                              for tid, sid, nl, ns, sends in outcome)
+        loops = [(d[0], d[1]) for d in deltas
+                 if d[2] == li and d[3] == shared and d[4] == bi and not d[5]]
+        if loops:
+            deltas = [d for d in deltas if not (d[2] == li and d[3] == shared and d[4] == bi
+                                                and not d[5])]
+        found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
+        # A step that read other instances is not a function of the key: not memoized.
+        if self.memoize and k not in readers:
+            self._steps[k][key] = found
+        else:
+            self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
+        return found
+
+    def inbox_size(self, slot: int, idx: int) -> int:
+        size = self._size[slot].get(idx)
+        if size is None:
+            size = self._size[slot][idx] = self.system._inbox_size(self.store.values[slot][idx])
+        return size
+
+    # -- table construction (on a miss) -----------------------------------------------------
+    def _entries(self, k: int, state: tuple, t: Any, tid: int, kind: str, sender: int | None,
+                 message: Message | None) -> tuple[list[Entry], bool]:
+        system, store = self.system, self.store
+        n = self.n
+        outcomes, read_world = system.local_step(state, k, t, state[2 + k], sender, message,
+                                                 self.poll)
+        name = system.instances[k].name
+        sender_name = None if sender is None else system.instances[sender].name
+        entries = []
+        for arg, new_local, new_shared, sends in outcomes:
+            key = StepKey(name, t.name, kind, sender_name, message, arg)
+            try:
+                sid = self.step_id(key)
+                codes = tuple((2 + n + to, self.message_id(m) * n + k) for to, m in sends)
+                entries.append((tid, sid, store.intern(2 + k, new_local),
+                                store.intern(1, new_shared), codes))
+            except TypeError as exc:  # model code produced a value that cannot be hashed
+                after = list(state)
+                after[2 + k], after[1] = new_local, new_shared
+                raise unhashable_error(system, tuple(after), exc, key) from exc
+        return entries, read_world
+
+    def _internal_entries(self, k: int, state: tuple, memo: dict | None, key: tuple) -> list[Entry]:
+        local = state[2 + k]
+        entries: list[Entry] = []
+        read_world = False
+        for t, tid in self.system._internal[k][local.state]:
+            more, read = self._entries(k, state, t, tid, "internal", None, None)
+            entries.extend(more)
+            read_world |= read
+        if read_world:
+            self.world_readers.add(k)
+        elif memo is not None:
+            memo[key] = entries
+        return entries
+
+    def _receive_entries(self, k: int, state: tuple, sender: int, mid: int, memo: dict | None,
+                         key: tuple) -> Any:
+        system = self.system
+        local = state[2 + k]
+        message = self.messages[mid]
+        candidates = system._receive[k].get((local.state, type(message)))
+        outcome: Any
+        read_world = False
+        if candidates is None:
+            ignored_in = system._ignored[k].get(type(message))
+            name = system.instances[k].name
+            if ignored_in is not None and local.state in ignored_in:
+                if self.persistent:  # nothing is consumed, so ignoring changes nothing
+                    outcome = []
+                else:
+                    step = "ignore " + type(message).__name__
+                    sid = self.step_id(StepKey(name, step, "ignore",
+                                               system.instances[sender].name, message))
+                    outcome = [(system.coverage_id(name, step), sid,
+                                self.store.intern(2 + k, local), self.store.intern(1, state[1]),
+                                ())]
+            elif not self.persistent:
+                outcome = _Unhandled(Unhandled(name, local.state, system.instances[sender].name,
+                                               message))
+            else:
+                outcome = []
+        else:
+            outcome = []
+            for t, tid in candidates:
+                more, read = self._entries(k, state, t, tid, "receive", sender, message)
+                outcome.extend(more)
+                read_world |= read
+        if read_world:
+            self.world_readers.add(k)
+        elif memo is not None:
+            memo[key] = outcome
+        return outcome
+
+    def _deliverable_entries(self, k: int, bi: int) -> list[tuple[int, int, int]]:
+        slot = 2 + self.n + k
+        inbox = self.store.values[slot][bi]
+        entries = []
+        for sender, message, rest in self.system._deliverable(inbox):
+            rest_idx = -1 if rest is None else self.store.intern(slot, rest)
+            entries.append((sender, self.message_id(message), rest_idx))
+        self._deliverable[k][bi] = entries
+        return entries
+
+    def _add_message(self, slot: int, bi: int, code: int) -> int:
+        table = self._add[slot]
+        key = code << 32 | bi
+        new = table.get(key)
+        if new is None:
+            inbox = self.store.values[slot][bi]
+            sender, mid = code % self.n, code // self.n
+            value = self.system._inbox_add(inbox, sender, self.messages[mid])
+            new = table[key] = self.store.intern(slot, value)
+        return new
+
+    def _fault_entries(self, k: int, bi: int) -> list[tuple[int, int, int]]:
+        slot = 2 + self.n + k
+        entries = [(tid, self.step_id(key), self.store.intern(slot, new))
+                   for key, new, tid in self.system.fault_steps(k, self.store.values[slot][bi])]
+        self._faults[k][bi] = entries
+        return entries
+
+    # -- value-level view, for tests and tools --------------------------------------------
+    def successors(self, state: tuple) -> list[tuple[StepKey, tuple]]:
+        """Like System.successors, through the compiled tables (for differential tests)."""
+        succs, loops, _ = self.expand(tuple(self.store.encode(state)))
+        return ([(self.step_list[sid], self.store.decode(new)) for _, sid, new in succs]
+                + [(self.step_list[sid], state) for _, sid in loops])

@@ -1,0 +1,197 @@
+"""What is in flight (a mixin of System): deliverable messages per network semantics,
+adding a sent message, loss and duplication steps, channel capacities and the envelopes
+that properties and reports read. Unordered inboxes (bags, persistent sets) are read in a
+canonical order, so traces do not depend on the hash seed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .messages import Message
+from .records import NETWORK_ACTOR, Network, State, StepKey, Successor
+
+
+class Inboxes:
+    """System's inbox operations (see the module doc)."""
+
+    def _deliverable(self, inbox: Any) -> Iterator[tuple[int, Message, Any]]:
+        """(sender, message, inbox after consuming it; None when nothing is consumed)."""
+        net = self.network
+        if net is Network.FIFO:
+            for pos, (sender, queue) in enumerate(inbox):
+                if len(queue) == 1:
+                    rest = inbox[:pos] + inbox[pos + 1:]
+                else:
+                    rest = inbox[:pos] + ((sender, queue[1:]),) + inbox[pos + 1:]
+                yield sender, queue[0], rest
+        elif net is Network.BAG:
+            for (sender, msg), _count in sorted(inbox, key=canonical_key):
+                yield sender, msg, _bag_change(inbox, (sender, msg), -1)
+        else:
+            for sender, msg in sorted(inbox, key=canonical_key):
+                yield sender, msg, None
+
+    def _deliverable_deferring(self, inbox: Any, deferred: dict[type, frozenset[str]],
+                               here: str) -> Iterator[tuple[int, Message, Any]]:
+        """_deliverable for a role that defers messages: a message deferred in state `here`
+        is not delivered and stays queued; on FIFO the sender's next message is offered
+        instead (SDL save: the queue is scanned past saved signals)."""
+        def kept(msg: Message) -> bool:
+            states = deferred.get(type(msg))
+            return states is not None and here in states
+
+        if self.network is not Network.FIFO:
+            for sender, msg, rest in self._deliverable(inbox):
+                if not kept(msg):
+                    yield sender, msg, rest
+            return
+        for pos, (sender, queue) in enumerate(inbox):
+            for q, msg in enumerate(queue):
+                if kept(msg):
+                    continue
+                shorter = queue[:q] + queue[q + 1:]
+                rest = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:] if shorter
+                        else inbox[:pos] + inbox[pos + 1:])
+                yield sender, msg, rest
+                break
+
+    def _inbox_add(self, inbox: Any, sender: int, message: Message) -> Any:
+        net = self.network
+        if net is Network.FIFO:
+            for pos, (s, queue) in enumerate(inbox):
+                if s == sender:
+                    return inbox[:pos] + ((s, queue + (message,)),) + inbox[pos + 1:]
+                if s > sender:
+                    return inbox[:pos] + ((sender, (message,)),) + inbox[pos:]
+            return inbox + ((sender, (message,)),)
+        if net is Network.BAG:
+            return _bag_change(inbox, (sender, message), +1)
+        return inbox | {(sender, message)}
+
+    def _faults(self, state: State, out: list[Successor]) -> None:
+        n = len(self.instances)
+        for k in range(n):
+            slot = 2 + n + k
+            for key, new, tid in self.fault_steps(k, state[slot]):
+                out.append((key, _replace(state, slot, new), (slot,), tid))
+
+    def fault_steps(self, k: int, inbox: Any) -> list[tuple[StepKey, Any, int]]:
+        """Loss and duplication steps on the inbox of instance k: (step, new inbox, coverage
+        id). They depend on the inbox alone, so the compiled engine tabulates them."""
+        out: list[tuple[StepKey, Any, int]] = []
+        lose = self.coverage_id(NETWORK_ACTOR, "lose")
+        duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate")
+        receiver = self.instances[k].name
+        if self.network is Network.FIFO:
+            for pos, (sender, queue) in enumerate(inbox):
+                sname = self.instances[sender].name
+                for q, msg in enumerate(queue):
+                    if self.loss:
+                        shorter = queue[:q] + queue[q + 1:]
+                        new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
+                               if shorter else inbox[:pos] + inbox[pos + 1:])
+                        out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
+                                    new, lose))
+                    if self.duplication and self._room(inbox, sender, k):
+                        longer = queue[:q + 1] + queue[q:]
+                        new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
+                        out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
+                                            msg, receiver), new, duplicate))
+        else:
+            for (sender, msg), _count in sorted(inbox, key=canonical_key):
+                sname = self.instances[sender].name
+                if self.loss:
+                    out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
+                                _bag_change(inbox, (sender, msg), -1), lose))
+                if self.duplication and self._room(inbox, sender, k):
+                    out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
+                                        receiver), _bag_change(inbox, (sender, msg), +1),
+                                duplicate))
+        return out
+
+    def _room(self, inbox: Any, sender: int, receiver: int) -> bool:
+        """Whether the channel sender -> receiver can take one more message."""
+        if self._capacity is None:
+            return True
+        limit = self._capacity.get((sender, receiver))
+        return limit is None or self.channel_size(inbox, sender) < limit
+
+    def channel_size(self, inbox: Any, sender: int) -> int:
+        """Messages in flight from `sender` in one receiver's inbox."""
+        if self.network is Network.FIFO:
+            return next((len(q) for s, q in inbox if s == sender), 0)
+        if self.network is Network.BAG:
+            return sum(c for (s, _), c in inbox if s == sender)
+        return sum(1 for s, _ in inbox if s == sender)
+
+    def within_capacity(self, state: State) -> bool:
+        """Whether every channel holds at most its capacity (for the hypothesis runtime,
+        which fires a step before it can see what it sends)."""
+        if self._capacity is None:
+            return True
+        n = len(self.instances)
+        return all(self.channel_size(state[2 + n + r], s) <= limit
+                   for (s, r), limit in self._capacity.items())
+
+    def _inbox_size(self, inbox: Any) -> int:
+        if self.network is Network.FIFO:
+            return sum(len(q) for _, q in inbox)
+        if self.network is Network.BAG:
+            return sum(c for _, c in inbox)
+        return len(inbox)
+
+    def envelopes(self, state: State, message_type: type[Message] | None = None, *,
+                  to: str | None = None, sender: str | None = None,
+                  ) -> list[tuple[str, str, Message]]:
+        """(sender, receiver, message) for every message in flight (with multiplicity),
+        optionally only of one type, to one receiver or from one sender."""
+        n = len(self.instances)
+        names = self.instance_names
+        receivers = range(n) if to is None else (self._index[to],)
+        out = []
+        for k in receivers:
+            inbox = state[2 + n + k]
+            if not inbox:
+                continue
+            if self.network is Network.FIFO:
+                pairs = [(s, m) for s, queue in inbox for m in queue]
+            elif self.network is Network.BAG:  # unordered: listed canonically (hash-seed free)
+                pairs = [(s, m) for (s, m), count in sorted(inbox, key=canonical_key)
+                         for _ in range(count)]
+            else:
+                pairs = sorted(inbox, key=canonical_key)
+            for s, m in pairs:
+                if (message_type is None or isinstance(m, message_type)) and (
+                        sender is None or names[s] == sender):
+                    out.append((names[s], names[k], m))
+        return out
+
+
+def canonical_key(value: Any) -> str:
+    """A sort key that does not depend on the hash seed. Sets iterate in an order that
+    depends on string hashes (randomised per process) and on insertion history, so bag and
+    persistent deliveries and set-valued choices are taken in this order instead: the same
+    model gives the same steps, traces and coverage in every run and every worker."""
+    if isinstance(value, frozenset | set):
+        return "{" + ",".join(sorted(canonical_key(v) for v in value)) + "}"
+    if isinstance(value, tuple):
+        return "(" + ",".join(canonical_key(v) for v in value) + ")"
+    if isinstance(value, Message):
+        return (type(value).__name__ + "("
+                + ",".join(canonical_key(getattr(value, e.name)) for e in value.elements) + ")")
+    return repr(value)
+
+
+def _bag_change(bag: frozenset, item: tuple[int, Message], delta: int) -> frozenset:
+    counts = dict(bag)
+    counts[item] = counts.get(item, 0) + delta
+    if counts[item] <= 0:
+        del counts[item]
+    return frozenset(counts.items())
+
+
+def _replace(state: State, slot: int, value: Any) -> State:
+    nxt = list(state)
+    nxt[slot] = value
+    return tuple(nxt)

@@ -1,0 +1,122 @@
+"""The records a system is made of: the network semantics, role instances, parameters,
+the step key stored per state, and the type names of states and successors."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
+
+from ..errors import ModelError
+from .context import View
+from .declared import check_name, check_text
+from .messages import Message
+from .roles import Role
+
+State = tuple  # a global state: see lang/system.py
+
+
+class Network(enum.Enum):
+    FIFO = "fifo"  # ordered per sender-receiver pair
+    BAG = "bag"  # unordered
+    PERSISTENT = "persistent"  # TLA+-style message set; messages are never consumed
+
+
+@dataclasses.dataclass(frozen=True)
+class Instance:
+    """One instance of a role: `name` is used in code and JSON, `label` in charts."""
+
+    name: str
+    role: Role
+    label: str = ""
+    init: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_name(self.name, "instance name")
+        where = f"instance {self.name!r}"
+        if not isinstance(self.role, Role):
+            raise ModelError(f"role={self.role!r} is not a Role", where=where,
+                             fix="pass the Role(...) this instance runs")
+        check_text(self.label, "label", where=where)
+        if not isinstance(self.init, Mapping):
+            raise ModelError(f"init={self.init!r} is not a mapping", where=where,
+                             fix="pass init={'variable': value, ...}")
+
+    @property
+    def words(self) -> str:
+        return self.label or self.name
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """A model parameter. Every choice is explored: each is a separate initial state, so a
+    counterexample shows which choice it needs. A variant pins a parameter by giving one."""
+
+    choices: tuple[Any, ...]
+    doc: str = ""
+    clause: str = ""
+
+    def __post_init__(self) -> None:
+        fix = "declare it as Param(choices=(a, b, ...), doc=..., clause=...)"
+        choices = self.choices
+        if isinstance(choices, str | bytes) or not isinstance(choices, Iterable):
+            raise ModelError(f"Param choices={choices!r} is not a collection of values", fix=fix)
+        if isinstance(choices, set | frozenset):  # sets iterate in hash order: fix one
+            choices = sorted(choices, key=repr)
+        choices = tuple(choices)
+        if not choices:
+            raise ModelError("Param has no choices", fix=fix)
+        for value in choices:
+            try:
+                hash(value)
+            except TypeError:
+                raise ModelError(f"Param choice {value!r} is not hashable (states must be)",
+                                 fix="use str, int, bool, None, tuples or frozensets") from None
+        object.__setattr__(self, "choices", choices)
+        check_text(self.doc, "Param doc")
+        check_text(self.clause, "Param clause")
+
+
+class StepKey(NamedTuple):
+    """What happened in one step, compact enough to store per state.
+
+    kind is "internal", "receive", "ignore" (a message the role declares it ignores was
+    consumed), "lose" or "duplicate" (network faults)."""
+
+    actor: str
+    transition: str
+    kind: str
+    sender: str | None = None
+    message: Message | None = None
+    arg: Any = None
+
+
+class StepCut(Exception):  # noqa: N818 - a stop, not an error
+    """A step abandoned because the explorer's budget says stop (see local_step)."""
+
+
+class Unhandled(NamedTuple):
+    """A deliverable message for which the receiver has no transition in its state."""
+
+    receiver: str
+    state: str
+    sender: str
+    message: Message
+
+
+NETWORK_ACTOR = "network"
+SHARED_OWNER = "the system's shared="
+
+
+def _make(cls: type, values: tuple) -> Any:
+    """Build a named tuple from a plain tuple in C (NamedTuple's own __new__ is Python code,
+    and the explorer builds one per step)."""
+    return tuple.__new__(cls, values)
+
+
+Constraint = Callable[[View], bool]
+# (step, successor state, slots that changed, coverage id): what System.expand yields
+Successor = tuple[StepKey, State, tuple[int, ...], int]
+# (choice, new local, new shared, sends as (receiver index, message)): one run of model code
+LocalOutcome = tuple[Any, Any, Any, tuple[tuple[int, Message], ...]]

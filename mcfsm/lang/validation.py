@@ -1,0 +1,84 @@
+"""Validation of a System's declaration, before anything is compiled or explored: every
+field's type, names, parameters, shared variables, roles and messages (a mixin of System)."""
+
+from __future__ import annotations
+
+from ..errors import ModelError
+from .declared import check_name, check_text, check_variable
+from .guard import check_callable
+from .records import NETWORK_ACTOR, Instance, Network, Param
+
+
+class Validation:
+    """System._validate: raises a ModelError naming the system and the fix."""
+
+    def _validate(self) -> None:
+        check_name(self.name, "system name")
+        where = f"system {self.name!r}"
+        check_text(self.doc, "doc", where=where)
+        for flag in ("loss", "duplication", "check_deadlock"):
+            if not isinstance(getattr(self, flag), bool):
+                raise ModelError(f"{flag}={getattr(self, flag)!r} is not True or False",
+                                 where=where, fix=f"pass {flag}=True or {flag}=False")
+        if self.max_in_flight is not None and (
+                type(self.max_in_flight) is not int or self.max_in_flight < 1):
+            raise ModelError(f"max_in_flight={self.max_in_flight!r} is not a positive whole "
+                             "number", where=where, fix="pass max_in_flight=N with N >= 1, or None")
+        for field, fn in (("constraint", self.constraint), ("final", self._final)):
+            if fn is not None:
+                check_callable(fn, 1, what=f"{field}=", takes="the state view", where=where)
+        if not self.instances:
+            raise ModelError("has no instances", where=where,
+                             fix="pass instances=[Instance('client1', client_role), ...]")
+        seen: set[str] = set()
+        for inst in self.instances:
+            if not isinstance(inst, Instance):
+                raise ModelError(f"instances contains {inst!r}", where=where,
+                                 fix="wrap each role as Instance(name, role)")
+            if inst.name in seen or inst.name == NETWORK_ACTOR:
+                raise ModelError(f"instance name {inst.name!r} is used twice or reserved",
+                                 where=where, fix="give every instance its own name")
+            seen.add(inst.name)
+            inst.role.initial_local(dict(inst.init))  # validates the overrides
+        if not isinstance(self.network, Network):
+            raise ModelError(f"network={self.network!r} is not a Network", where=where,
+                             fix="use Network.FIFO, Network.BAG or Network.PERSISTENT")
+        if self.duplication and self.network is Network.PERSISTENT:
+            raise ModelError("duplication has no meaning on a persistent message set",
+                             where=where, fix="drop duplication=True or use FIFO/BAG")
+        if self.loss and self.network is Network.PERSISTENT:
+            raise ModelError("loss on a persistent message set is not modelled (a reader may "
+                             "simply never read)", where=where, fix="drop loss=True")
+        if self.duplication and self.max_in_flight is None:
+            raise ModelError("duplication without max_in_flight makes the state space infinite",
+                             where=where, fix="pass max_in_flight=N to bound each inbox")
+        for pname, p in self.params.items():
+            if not isinstance(pname, str) or not pname.isidentifier():
+                raise ModelError(f"parameter name {pname!r} is not a Python identifier",
+                                 where=where, fix="name parameters like variables: 'policy'")
+            if not isinstance(p, Param):
+                raise ModelError(f"parameter {pname!r} is {p!r}", where=where,
+                                 fix="declare it as Param(choices=(a, b, ...), doc=..., clause=...)")
+        for sname, var in self.shared.items():
+            check_variable(sname, var, owner=f"shared variable of {where}")
+        roles = {i.role.name: i.role for i in self.instances}
+        accepted = {m for r in roles.values() for m in r.accepted}
+        ignored = {m for r in roles.values() for m in r.ignores}
+        sent = {m: r for r in roles.values() for m in r.sent}
+        for role in roles.values():
+            for t in role.transitions:
+                if t.receives is not None and t.receives not in sent:
+                    raise ModelError(
+                        f"receives {t.receives.__name__}, which no role of this system sends",
+                        role=role.name, transition=t.name, clause=t.clause, where=where,
+                        fix=f"add {t.receives.__name__} to sends= of the transition that "
+                            "sends it, or add the role that sends it to the system")
+        for msg, role in sent.items():
+            if msg not in accepted and msg not in ignored:
+                sender_t = next(t for t in role.transitions if msg in t.sends)
+                raise ModelError(
+                    f"sends {msg.__name__}, which no role of this system accepts or ignores",
+                    role=role.name, transition=sender_t.name, clause=sender_t.clause,
+                    where=where,
+                    fix=f"add a transition with trigger={msg.__name__} to the receiving role, "
+                        "or declare ignores=[...] there")

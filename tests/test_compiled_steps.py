@@ -1,0 +1,81 @@
+"""Memoized local steps and table-driven inboxes give the same successors, in the same
+order, as the reference successor function that runs model code for every step
+(System.expand), on random states of every bundled and validation model. A transition whose
+model code is not deterministic, or reads other instances without saying so, fails here."""
+
+import random
+
+import pytest
+
+from benchmarks.engine_reference import FOLDERS, variants
+from mcfsm.check.predicates import MemoPredicate, Projections
+from mcfsm.check.steps import CompiledSteps
+from mcfsm.check.store import Store
+from mcfsm.lang.system import canonical_key
+
+CASES = [(f"{m}[{v}]", model, v) for folder in FOLDERS for m, v, model, _ in variants(folder)]
+
+
+def random_states(system, rng: random.Random, walks: int, length: int) -> list[tuple]:
+    """States met by random walks on the reference successor function (within bounds)."""
+    out = []
+    initial = system.initial_states()
+    for _ in range(walks):
+        state = rng.choice(initial)
+        for _ in range(length):
+            out.append(state)
+            nxt = [s for _, s in system.successors(state) if system.within_bounds(s)]
+            if not nxt:
+                break
+            state = rng.choice(nxt)
+    return out
+
+
+def in_engine_order(state: tuple, pairs: list) -> tuple[list, list]:
+    """Steps that change the state in order, and the self-loops as a sorted list: the
+    compiled engine takes self-loops after the other steps (they need no store lookup)."""
+    return ([p for p in pairs if p[1] != state],
+            sorted((p[0] for p in pairs if p[1] == state), key=canonical_key))
+
+
+@pytest.mark.parametrize("name,model,variant", CASES, ids=[c[0] for c in CASES])
+def test_memoized_steps_equal_the_reference(name, model, variant):
+    system = model.system(variant)
+    rng = random.Random(f"{name} 11")  # a fixed seed per variant: failures reproduce
+    states = random_states(system, rng, walks=12, length=40)
+    memoized = CompiledSteps(system, Store(system.slot_count), memoize=True)
+    unmemoized = CompiledSteps(system, Store(system.slot_count), memoize=False)
+    for state in states + states:  # the second pass is answered from the memo tables
+        want, unhandled = system.expand(state)
+        want_pairs = in_engine_order(state, [(key, nxt) for key, nxt, _, _ in want])
+        assert in_engine_order(state, memoized.successors(state)) == want_pairs
+        assert in_engine_order(state, unmemoized.successors(state)) == want_pairs
+        _, _, got_unhandled = memoized.expand(tuple(memoized.store.encode(state)))
+        assert got_unhandled == (unhandled[0] if unhandled else None)
+
+
+def test_world_readers_are_not_memoized():
+    # TCommit's resource managers read their peers (ctx.peers()): their steps depend on
+    # other instances, so the compiled engine must stop memoizing them.
+    _name, model, variant = next(c for c in CASES if c[0].startswith("tcommit"))
+    system = model.system(variant)
+    steps = CompiledSteps(system, Store(system.slot_count))
+    for state in random_states(system, random.Random(1), walks=5, length=10):
+        steps.successors(state)
+    assert steps.world_readers == set(range(len(system.instances)))
+
+
+@pytest.mark.parametrize("name,model,variant", CASES, ids=[c[0] for c in CASES])
+def test_memoized_predicates_equal_direct_calls(name, model, variant):
+    system = model.system(variant)
+    store = Store(system.slot_count)
+    predicates = [p.predicate for p in system.properties if p.kind in ("always", "sometimes")]
+    if system.constraint is not None:
+        predicates.append(system.constraint)
+    projections = Projections(system, store.values)
+    memos = [MemoPredicate(system, fn, projections=projections) for fn in predicates]
+    states = random_states(system, random.Random(f"{name} predicates"), walks=12, length=40)
+    for state in states + states:
+        idxs = store.encode(state)
+        for fn, memo in zip(predicates, memos):
+            assert memo(idxs, store.decode) == bool(fn(system.view(state)))

@@ -1,0 +1,59 @@
+"""The engine reproduces the figures of the engine it replaced (commit 4bfe139, recorded in
+tests/data/engine_reference.json by benchmarks/engine_reference.py; re-recorded in session 3
+after the models changed, once `--against-classic` had shown both engines identical on every
+variant): distinct, total and
+depth, every verdict with the length of its shortest trace, and per-transition coverage.
+The unit suite compares the small variants, memoized and not; `benchmarks/engine_reference.py
+--check` compares all of them."""
+
+import pytest
+
+from benchmarks.engine_reference import FOLDERS, SMALL, key, load, source_digest, summarize, variants
+from mcfsm import explore
+
+REFERENCE = load()
+ALL = [(key(m, v), model, v, path) for folder in FOLDERS for m, v, model, path in variants(folder)]
+SMALL_VARIANTS = [case for case in ALL if REFERENCE.get(case[0], {}).get("distinct", SMALL + 1) <= SMALL]
+
+
+def test_the_reference_covers_the_small_variants():
+    assert len(SMALL_VARIANTS) >= 8
+
+
+@pytest.mark.parametrize("memoize", [True, False], ids=["memoized", "unmemoized"])
+@pytest.mark.parametrize("name,model,variant,path", SMALL_VARIANTS, ids=[c[0] for c in SMALL_VARIANTS])
+def test_small_variant_matches_the_reference(name, model, variant, path, memoize):
+    want = REFERENCE[name]
+    if want["source"] != source_digest(path):
+        pytest.skip(f"{path.name} changed since the reference was recorded")
+    got = summarize(explore(model.system(variant), memoize=memoize))
+    assert got == {k: v for k, v in want.items() if k != "source"}
+
+
+def _small_now(model, variant) -> bool:
+    """Whether a variant has at most SMALL states today (a budget-cut probe, so large ones
+    cost little); the stored reference sizes go stale when models change."""
+    from mcfsm.check.results import Budget
+
+    return explore(model.system(variant), Budget(max_states=SMALL + 1)).complete
+
+
+LIVE = [case for case in ALL if _small_now(case[1], case[2])]
+
+
+def test_the_live_comparison_covers_temporal_and_bundled_variants():
+    names = {case[0] for case in LIVE}
+    assert any(n.startswith("live_hour_clock") for n in names)
+    assert sum(1 for case in LIVE if case[3].parent.name == "models") >= 4
+
+
+@pytest.mark.parametrize("name,model,variant,path", LIVE, ids=[c[0] for c in LIVE])
+def test_compiled_engine_matches_the_classic_engine(name, model, variant, path):
+    """Never skipped: the compiled engine against the engine it replaced (check/classic.py,
+    kept for deferred messages and channel capacities), run now on today's model text:
+    counts, verdicts with trace lengths (lassos included), coverage."""
+    from mcfsm.check.classic import explore_classic
+    from mcfsm.check.results import Budget
+
+    system = model.system(variant)
+    assert summarize(explore(system)) == summarize(explore_classic(system, Budget()))
