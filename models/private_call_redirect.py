@@ -783,6 +783,22 @@ def redirection_followed(before, key, after) -> bool:
             and after[key.actor].redirected_to[-1:] == (m.called_id_migrated,))
 
 
+def served_call_not_refused(before, key, after) -> bool:
+    """X.1.7.2: a registered user 2 takes a call that the MC system it is registered at
+    delivers, addressed to one of its IDs; it refuses only calls from a system it left."""
+    m = key.message
+    if key.actor != "client2" or not isinstance(m, PrivateCallRequest):
+        return True
+    c2 = before["client2"]
+    addressed = m.original_called_id or m.called_id
+    if (c2.state != "registered" or key.sender != SERVER[c2.serving]
+            or addressed not in (USER2_PRIMARY, c2.current_id)):
+        return True
+    old = {id(x) for _, _, x in before.in_flight(sender="client2")}
+    return not any(isinstance(x, PrivateCallReject)
+                   for _, _, x in after.in_flight(sender="client2") if id(x) not in old)
+
+
 def stale_id_reinitiated(before, key, after) -> bool:
     """X.1.7.1 item 6b, as the model's callers do it: a call by a partner MC service ID
     rejected because user 2 is not registered there is re-initiated with the primary MC
@@ -864,6 +880,8 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
         step("redirection-followed", redirection_followed, clause="10.16.5.3 steps 3-4",
              doc="a caller re-initiates towards the migrated MC service ID a redirection "
                  "names (up to the model's bound of redirections)"),
+        step("served-call-not-refused", served_call_not_refused, clause="X.1.7.2",
+             doc="a registered user 2 takes the calls its serving MC system delivers to it"),
         step("stale-id-reinitiated", stale_id_reinitiated, clause="X.1.7.1 item 6b",
              doc="a call by a partner ID that is rejected as not registered is re-initiated "
                  "with the primary MC service ID"),
