@@ -186,6 +186,10 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.v.target = ctx.arg
         ctx.send(SERVER[HOME], MigrationPermissionRequest(primary_id=USER2, partner_system=ctx.arg))
 
+    def answers_my_request(ctx) -> bool:
+        """The permission is for the MC system the client asked to migrate to (X.1.5)."""
+        return ctx.msg.partner_system == ctx.v.target
+
     def commanded(ctx) -> None:
         begin(ctx, ctx.msg.partner_system)
 
@@ -301,13 +305,14 @@ def build(*, make_before_break: bool, calls: bool,
                        environment=True, label="asks the primary MC system to permit migration",
                        clause="X.1.2 item 3b(i); X.1.4"),
             Transition(MigrationPermissionResponse, "permission_pending", "downloading",
-                       name="permitted_download", conditions=[lambda ctx: ctx.msg.granted and
-                                                              needs_download(ctx, ctx.msg.partner_system)],
+                       name="permitted_download",
+                       conditions=[answers_my_request, lambda ctx: ctx.msg.granted and
+                                   needs_download(ctx, ctx.msg.partner_system)],
                        after=[granted], sends=[MigrationMaterialRequest],
                        clause="X.1.2 item 3b(i); X.1.5 (material identified in the response)"),
             Transition(MigrationPermissionResponse, "permission_pending", "authenticating",
                        name="permitted_provisioned",
-                       conditions=[lambda ctx: ctx.msg.granted and
+                       conditions=[answers_my_request, lambda ctx: ctx.msg.granted and
                                    not needs_download(ctx, ctx.msg.partner_system)],
                        after=[granted], sends=[Deregistration, AuthenticationRequest],
                        clause="X.1.2 item 3b(i); X.1.5"),
