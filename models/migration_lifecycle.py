@@ -88,7 +88,7 @@ from _mc import (
     system_of,
 )
 
-from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
+from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes, step
 
 IDMS = {s: f"idms{s}" for s in SYSTEMS}
 HOME = "A"
@@ -316,13 +316,20 @@ def build(*, make_before_break: bool, calls: bool,
                                    not needs_download(ctx, ctx.msg.partner_system)],
                        after=[granted], sends=[Deregistration, AuthenticationRequest],
                        clause="X.1.2 item 3b(i); X.1.5"),
+            Transition(MigrationCommand, "registered", None, name="already_there",
+                       conditions=[lambda ctx: ctx.msg.partner_system == ctx.v.serving],
+                       label="ignores a command to the MC system it already uses",
+                       clause="forced: a command sent before the primary learnt of the last "
+                              "migration names the system the user is in (X.1.5)"),
             Transition(MigrationCommand, "registered", "downloading", name="commanded_download",
-                       conditions=[lambda ctx: needs_download(ctx, ctx.msg.partner_system)],
+                       conditions=[lambda ctx: ctx.msg.partner_system != ctx.v.serving
+                                   and needs_download(ctx, ctx.msg.partner_system)],
                        after=[commanded], sends=[MigrationMaterialRequest],
                        clause="X.1.2 item 3a; X.1.5 (command)"),
             Transition(MigrationCommand, "registered", "authenticating",
                        name="commanded_provisioned",
-                       conditions=[lambda ctx: not needs_download(ctx, ctx.msg.partner_system)],
+                       conditions=[lambda ctx: ctx.msg.partner_system != ctx.v.serving
+                                   and not needs_download(ctx, ctx.msg.partner_system)],
                        after=[commanded], sends=[Deregistration, AuthenticationRequest],
                        clause="X.1.2 item 3a; X.1.5 (command)"),
             Transition(MigrationMaterialResponse, "downloading", "authenticating",
@@ -746,6 +753,13 @@ def chain(name: str):
     return witness
 
 
+def moves_to_another_system(before, key, after) -> bool:
+    """X.1.4: a migration takes the user to another MC system than the one it left."""
+    if key.actor != "client2" or not isinstance(key.message, RegistrationResponse):
+        return True
+    return after["client2"].serving != before["client2"].serving
+
+
 def call_attempt_answered(v) -> bool:
     """Quiescent: once no message is in flight and no call is held, client 1 is not still
     waiting for an answer to a call (each attempt ends connected or failed)."""
@@ -781,6 +795,9 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
         always("registered-with-token-id", registered_with_token_id, clause="X.1.6",
                doc="the client uses the MC service ID of its access token, and servers "
                    "register it under their own system's ID"),
+        step("migration-moves-to-another-system", moves_to_another_system, clause="X.1.4; X.1.5",
+             doc="each completed migration registers the user at another MC system than "
+                 "the one it left"),
         always("registrations-match-client", registrations_match_client, clause="X.1.4.1; X.1.6",
                doc="quiescent: servers hold user 2's registration exactly where the client "
                    "believes it is registered"),
