@@ -392,10 +392,18 @@ def build(*, make_before_break: bool, calls: bool,
         # re-initiate with the primary ID. Each such rejection means user 2 moved after the
         # ID was learnt, so max_migrations re-initiations suffice when the primary's record
         # is current: a lower bound would fail calls the text lets succeed.
-        return ctx.msg.called_id != USER2 and ctx.v.reinitiated < max_migrations
+        return (ctx.msg.called_id != USER2 and ctx.msg.cause == "not registered"
+                and ctx.v.reinitiated < max_migrations)
 
     def connected(ctx) -> None:
         ctx.v.connected_by = (*ctx.v.connected_by, ctx.msg.called_id)
+
+    def redirected_for_my_call(ctx) -> bool:
+        """Table 10.16.5.2-1: the redirection is for this caller's call to user 2, whose
+        primary ID it names, because user 2 has migrated (the optional reason)."""
+        m = ctx.msg
+        return (m.calling_id == USER1 and m.called_id_primary == ctx.v.target
+                and m.redirection_reason == "migrated")
 
     def answers_my_call(ctx) -> bool:
         """The answer is for the call the client has in progress (the ID it called)."""
@@ -427,6 +435,7 @@ def build(*, make_before_break: bool, calls: bool,
                        environment=True, label="calls user 2 by the partner MC service ID it cached",
                        clause="X.1.7.1 item 6a"),
             Transition(PrivateCallRedirection, "calling", None, name="follow_redirection",
+                       conditions=[redirected_for_my_call],
                        after=[follow], sends=[PrivateCallRequest],
                        label="caches the current partner MC service ID and calls it",
                        clause="X.1.7.1 items 6, 6a; 10.16.5.3 steps 3-4"),
