@@ -98,13 +98,16 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     if framed:
         y += 22
     # Messages still in flight at the end: each label gets its own row under the last step.
+    # Each ends at the foot of its own row, so arrows to one receiver do not converge.
     in_flight_y: dict[int, float] = {}
+    in_flight_end: dict[int, float] = {}
     y += 10
     for n, a in enumerate(c.arrows):
         if a.received_at is None:
             height = len(_label_lines(a)) * LINE_H + 12
             in_flight_y[n] = y + height / 2
             y += height
+            in_flight_end[n] = y
     end_y = y + 14
 
     out = ["digraph msc {",
@@ -147,7 +150,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     for n, a in enumerate(c.arrows):
         start_y = bottom.get(a.sent_at, 40.0)
         if a.received_at is None:
-            end = point(a.receiver, end_y)
+            end = point(a.receiver, in_flight_end[n])
             style = 'style=dashed, color="#b00020"'
             ident = f"{prefix}inflight-{n}"
             lines = _label_lines(a)
@@ -165,7 +168,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         start = point(a.sender, start_y)
         out.append(f'  {start} -> {end} [id="{ident}", {style}, arrowsize=0.8];')
         # The label sits on the arrow where it crosses the label row, drawn on white.
-        y0, y1 = start_y, (end_y if a.received_at is None else top[a.received_at])
+        y0, y1 = start_y, (in_flight_end[n] if a.received_at is None else top[a.received_at])
         x0, x1 = x(a.sender), x(a.receiver)
         lx = x0 + (x1 - x0) * ((ly - y0) / (y1 - y0) if y1 != y0 else 0.5)
         out.append(f'  "lbl_{ident}" [id="{ident}-label", shape=box, style=filled, fillcolor=white, '
