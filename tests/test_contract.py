@@ -185,3 +185,21 @@ def test_every_command_keeps_the_contract_on_a_missing_path(tmp_path):
         code, out, err = invoke(command, "no/such/file.py", cwd=tmp_path)
         assert code in (0, 1, 2, 3), (command, code, out, err)
         assert "Traceback" not in out + err and "internal error" not in err, (command, err)
+
+
+def test_ctrl_c_sent_to_the_parent_alone_stops_the_worker_processes_too(tmp_path):
+    """`kill -INT` reaches only the parent (a terminal's Ctrl-C reaches the whole group):
+    the forked workers exploring variants in parallel must stop as well."""
+    source = (ROOT / "tests" / "fixtures" / "long_running.py").read_text()
+    source += ('\n\n@model.variant("grid2")\ndef grid2() -> System:\n    return grid()\n')
+    (tmp_path / "two_long.py").write_text(source)
+    env = dict(os.environ)
+    env.pop("MCFSM_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "mcfsm", "check", "two_long.py", "--workers",
+                             "2", "--no-cache"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert "INCOMPLETE, stopped by an interrupt (Ctrl-C)" in out and "Traceback" not in err

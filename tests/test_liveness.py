@@ -351,3 +351,21 @@ def test_simulate_does_not_pretend_to_check_temporal_properties():
     sim = simulate(MODELS["strong_fairness"].system("fair_process"), examples=3, steps=5,
                    derandomize=True)
     assert {o.status for o in sim.outcomes if o.property.temporal} == {"not checked"}
+
+
+def test_the_svg_chart_frames_the_lasso_cycle(weak_lock, tmp_path):
+    import shutil
+    import subprocess
+
+    from mcfsm.show.chart_layout import chart_dot
+    from mcfsm.show.charts import chart
+
+    system, result = weak_lock
+    dot_text = chart_dot(chart(system, result.verdicts[0].trace, "t"))
+    assert dot_text.count('"loop_frame"') == 1
+    assert "loop: steps 1-3 repeat forever" in dot_text
+    if shutil.which("dot"):
+        (tmp_path / "c.dot").write_text(dot_text)
+        svg = subprocess.run(["dot", "-Tsvg", str(tmp_path / "c.dot")], capture_output=True,
+                             text=True, check=True).stdout
+        assert '<title>loop_frame</title>' in svg and "stroke-dasharray" in svg

@@ -35,6 +35,12 @@ class EdgeRecorder:
         self.targets.append(target)
         self.labels.append(label)
 
+    def open(self, source: int) -> None:
+        """Start the row of `source`; its edges are then appended to `targets` and
+        `labels` directly (the explorer's hot path)."""
+        if source != self._last:
+            self._open(source)
+
     def _open(self, source: int) -> None:
         if source < self._last:
             raise McfsmError(f"edges must be recorded in source order ({source} after "

@@ -62,7 +62,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     # included, and each new state is marked; after a complete search, liveness.py looks
     # for fair lassos. Without temporal properties none of this costs anything.
     temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) else None
-    record = temporal.edges.add if temporal is not None else None
+    record = temporal.edges if temporal is not None else None
+    if record is not None:  # bound once: the loop appends to the edge columns directly
+        open_row, edge_target, edge_label = record.open, record.targets.append, record.labels.append
     store = Store(system.slot_count, indexed=temporal is not None)
     steps = CompiledSteps(system, store, memoize=memoize)
     expand = steps.expand
@@ -207,11 +209,14 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             if (stepp and (succs or loops)) or (bounded and succs) or record is not None:
                 # The general loop: step properties see every step, bounds drop successors,
                 # temporal properties record every edge.
-                before = decode(idxs)
-                before_view = View(system, before)
+                if stepp:
+                    before = decode(idxs)
+                    before_view = View(system, before)
+                if record is not None:
+                    open_row(i)  # this state's edges follow, in successor order
                 for tid, sid, new in succs + [(tid, sid, None) for tid, sid in loops]:
                     if new is None:  # a self-loop (counted above): only step properties see it
-                        nxt = before
+                        nxt = before if stepp else None
                     else:
                         try:
                             generated[tid] += 1
@@ -232,12 +237,16 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
                                 found[p.name] = (i, (key, tuple(nxt)), "")  # type: ignore[arg-type]
                     if new is None:
                         if record is not None:
-                            record(i, i, tid)
+                            edge_target(i)
+                            edge_label(tid)
                         continue
                     packed = pack(*new)
                     if record is not None:
                         target = seen.get(packed)
-                        record(i, len(states) if target is None else target, tid)
+                        edge_target(len(states) if target is None else target)
+                        edge_label(tid)
+                        if target is not None:
+                            continue
                     if not store.add(packed, i, sid):
                         continue
                     discovered[tid] += 1

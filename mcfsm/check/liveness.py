@@ -258,6 +258,16 @@ def _judge(graph: EdgeGraph, comp: array, serial: int, owner: array,
            ) -> tuple[str, list[int]]:
     if not constraints:
         return "fair", []
+    if len(comp) == 1:
+        # One state (the common case: most components of a protocol's graph): no edge
+        # inside it but self-loops, so any constraint whose action it enables goes untaken,
+        # which makes it unfair (weak) or leaves nothing after refinement (strong).
+        s = comp[0]
+        offsets, targets, labels = graph.offsets, graph.targets, graph.labels
+        for pos in range(offsets[s], offsets[s + 1]):
+            if targets[pos] != s and by_label[labels[pos]]:
+                return "unfair", []
+        return "fair", []
     enabled, taken = _enabled_and_taken(graph, comp, serial, owner, by_label, len(constraints))
     for j, c in enumerate(constraints):
         if not c.strong and not taken[j] and enabled[j] == len(comp):

@@ -32,6 +32,7 @@ single-process engine (about 1 µs of interpreter time per generated successor):
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class Job:
 
 
 _JOBS: list[Job] = []  # set before forking: the workers inherit the built systems
+_STOP: Any = None  # a multiprocessing Event, set when the parent is asked to stop
 
 
 def default_workers() -> int:
@@ -73,13 +75,25 @@ def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | N
     methods = multiprocessing.get_all_start_methods()
     if workers <= 1 or len(pending) <= 1 or "fork" not in methods:
         return results  # the caller explores the rest in-process
-    global _JOBS
+    global _JOBS, _STOP
+    context = multiprocessing.get_context("fork")
     _JOBS = list(jobs)
+    # A stop request reaches the workers through a shared event: a Ctrl-C in a terminal
+    # signals every process of the group, but `kill -INT` (a CI runner's timeout) only
+    # this one, whose stop request the forked workers do not share.
+    _STOP = context.Event()
+    stops = [job.budget.stop for job in jobs if job.budget.stop is not None]
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(pending))) as pool:
-            dumps = pool.map(_run, pending, chunksize=1)
+        with context.Pool(min(workers, len(pending))) as pool:
+            waiting = pool.map_async(_run, pending, chunksize=1)
+            while not waiting.ready():
+                waiting.wait(0.1)
+                if not _STOP.is_set() and any(stop() for stop in stops):
+                    _STOP.set()
+            dumps = waiting.get()
     finally:
         _JOBS = []
+        _STOP = None
     for i, dump in zip(pending, dumps):
         if dump is not None:
             results[i] = _load(jobs[i].system, dump, cached=dump["was_cached"])
@@ -88,9 +102,15 @@ def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | N
 
 def _run(index: int) -> dict[str, Any] | None:
     job = _JOBS[index]
+    own_stop, shared = job.budget.stop, _STOP
+
+    def stop() -> bool:
+        return bool((shared is not None and shared.is_set()) or (own_stop and own_stop()))
+
     try:
         result = explore_cached(job.system, path=job.path, variant=job.variant,
-                                 budget=job.budget, cache=job.cache)
+                                 budget=dataclasses.replace(job.budget, stop=stop),
+                                 cache=job.cache)
         return {**_dump(job.system, result), "was_cached": result.cached}
     except Exception:  # reported by the parent (see explore_many)
         return None

@@ -12,7 +12,8 @@ arrows, so the geometry is computed here and DOT only draws it (`layout=neato` w
   under the text instead of through it (edges are drawn first);
 - the step number in the left margin of each band, matching the text narration;
 - the end mark under the last step: what is violated (red) or witnessed (green), with the
-  explorer's note on the last state.
+  explorer's note on the last state;
+- a lasso's cycle framed by a dashed box captioned with the steps that repeat forever.
 
 SVG ids: `step-K` on the arrow and label received in step K and on its note, so the HTML
 trace explorer can highlight the current step.
@@ -91,14 +92,22 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         else:
             y += 6
         bottom[k] = y
+    # A lasso's cycle (steps after loop_start, to the end) is framed; its caption sits at
+    # the frame's foot, so the rows below move down to make room.
+    framed = c.loop_start is not None and c.loop_start < c.steps
+    if framed:
+        y += 22
     # Messages still in flight at the end: each label gets its own row under the last step.
+    # Each ends at the foot of its own row, so arrows to one receiver do not converge.
     in_flight_y: dict[int, float] = {}
+    in_flight_end: dict[int, float] = {}
     y += 10
     for n, a in enumerate(c.arrows):
         if a.received_at is None:
             height = len(_label_lines(a)) * LINE_H + 12
             in_flight_y[n] = y + height / 2
             y += height
+            in_flight_end[n] = y
     end_y = y + 14
 
     out = ["digraph msc {",
@@ -119,6 +128,15 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
             out.append(f'  "{node}" [shape=point, width=0.02, color="#888888", {pos(x(name), py)}];')
         return f'"{node}"'
 
+    if framed:  # first among the nodes, so everything else is drawn over it
+        assert c.loop_start is not None
+        y0, y1 = bottom[c.loop_start] + 4, bottom[c.steps] + 24
+        x0, x1 = MARGIN_X - 42, x(c.lifelines[-1][0]) + 80
+        out.append(f'  "loop_frame" [id="{prefix}loop-frame", shape=box, style="dashed,rounded", '
+                   f'color="#6a1b9a", fontcolor="#6a1b9a", fontsize=9, fixedsize=true, '
+                   f'width={(x1 - x0) / 72:.3f}, height={(y1 - y0) / 72:.3f}, labelloc=b, '
+                   f'label="↻ loop: steps {c.loop_start + 1}-{c.steps} repeat forever", '
+                   f'{pos((x0 + x1) / 2, (y0 + y1) / 2)}];')
     for name, words in c.lifelines:
         wrapped = _html_lines(_wrap(words, 18))
         out.append(f'  "{name}_h" [shape=box, style="rounded,filled", fillcolor="#e8eef7", '
@@ -132,7 +150,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     for n, a in enumerate(c.arrows):
         start_y = bottom.get(a.sent_at, 40.0)
         if a.received_at is None:
-            end = point(a.receiver, end_y)
+            end = point(a.receiver, in_flight_end[n])
             style = 'style=dashed, color="#b00020"'
             ident = f"{prefix}inflight-{n}"
             lines = _label_lines(a)
@@ -150,7 +168,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         start = point(a.sender, start_y)
         out.append(f'  {start} -> {end} [id="{ident}", {style}, arrowsize=0.8];')
         # The label sits on the arrow where it crosses the label row, drawn on white.
-        y0, y1 = start_y, (end_y if a.received_at is None else top[a.received_at])
+        y0, y1 = start_y, (in_flight_end[n] if a.received_at is None else top[a.received_at])
         x0, x1 = x(a.sender), x(a.receiver)
         lx = x0 + (x1 - x0) * ((ly - y0) / (y1 - y0) if y1 != y0 else 0.5)
         out.append(f'  "lbl_{ident}" [id="{ident}-label", shape=box, style=filled, fillcolor=white, '
