@@ -24,6 +24,7 @@ killed or equivalent. Prints the kill ratio per model and overall.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import sys
 import time
@@ -209,9 +210,26 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()
 
 
 def main(argv: list[str]) -> int:
-    only = tuple(a.removeprefix("--only=") for a in argv if a.startswith("--only="))
-    skip = tuple(a.removeprefix("--skip=") for a in argv if a.startswith("--skip="))
-    chosen = [a for a in argv if not a.startswith("--")] or list(DEFAULT_MODELS)
+    parser = argparse.ArgumentParser(
+        description="Mutation test of the bundled models (see the module docstring).")
+    parser.add_argument("models", nargs="*", metavar="MODEL[:VARIANT,...]",
+                        help=f"models and variants to mutate (default: {' '.join(DEFAULT_MODELS)})")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="run just the mutants whose label contains TEXT (repeatable)")
+    parser.add_argument("--skip", action="append", default=[], metavar="TEXT",
+                        help="leave out the mutants whose label contains TEXT (repeatable)")
+    args = parser.parse_args(argv)
+    only, skip = tuple(args.only), tuple(args.skip)
+    chosen = args.models or list(DEFAULT_MODELS)
+    known = {lm.model.name: lm.model for lm in load_path(ROOT / "models")}
+    for spec in chosen:
+        name, _, variants = spec.partition(":")
+        if name not in known:
+            parser.error(f"no model {name!r} under models/; choose from {', '.join(sorted(known))}")
+        for v in filter(None, variants.split(",")):
+            if v not in known[name].variants:
+                parser.error(f"model {name} has no variant {v!r}; "
+                             f"choose from {', '.join(known[name].variants)}")
     all_killed = all_total = 0
     for name in chosen:
         start = time.perf_counter()
