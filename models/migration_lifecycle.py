@@ -769,6 +769,20 @@ def moves_to_another_system(before, key, after) -> bool:
     return after["client2"].serving != before["client2"].serving
 
 
+def command_obeyed(before, key, after) -> bool:
+    """X.1.5: a client commanded to migrate to a specific partner MC system starts that
+    migration (downloading what it lacks, or authenticating there) unless it is already
+    there; it is not free to ignore the command."""
+    m = key.message
+    if key.actor != "client2" or not isinstance(m, MigrationCommand):
+        return True
+    c2 = before["client2"]
+    if c2.state != "registered" or m.partner_system == c2.serving:
+        return True
+    return after["client2"].state in ("downloading", "authenticating") \
+        and after["client2"].target == m.partner_system
+
+
 def call_attempt_answered(v) -> bool:
     """Quiescent: once no message is in flight and no call is held, client 1 is not still
     waiting for an answer to a call (each attempt ends connected or failed)."""
@@ -821,6 +835,9 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                                ("implicit", "X.1.2 item 3b(ii); X.1.5"),
                                ("implicit+download", "X.1.2 item 2; X.1.5"))
           if per_permission),
+        *([step("command-obeyed", command_obeyed, clause="X.1.5 (command); X.1.2 item 3a",
+                doc="a client commanded to migrate to another MC system starts migrating there")]
+          if per_permission else []),
     ]
     addressing = [
         *([sometimes("call-accepted-after-deregistration-sent",

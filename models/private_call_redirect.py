@@ -60,6 +60,8 @@ Silent choices (parameters; every variant explores those it does not pin):
 
 from __future__ import annotations
 
+from collections import Counter
+
 import _progress
 from _mc import (
     MIGRATION_CHAIN,
@@ -783,6 +785,18 @@ def redirection_followed(before, key, after) -> bool:
             and after[key.actor].redirected_to[-1:] == (m.called_id_migrated,))
 
 
+def reinitiated_call_indicated(before, key, after) -> bool:
+    """CR 000 10.16.5.3 step 4: the call a caller re-initiates after a redirection (directly,
+    or once the KMS lookup of step 3 has answered) carries the call redirection due to
+    migration indication."""
+    if key.actor not in CALLERS or not isinstance(key.message, (PrivateCallRedirection,
+                                                                 KmsLookupResponse)):
+        return True
+    sent = (Counter(x for _, _, x in after.in_flight(PrivateCallRequest, sender=key.actor))
+            - Counter(x for _, _, x in before.in_flight(PrivateCallRequest, sender=key.actor)))
+    return all(x.redirection_indication is True for x in sent)
+
+
 def served_call_not_refused(before, key, after) -> bool:
     """X.1.7.2: a registered user 2 takes a call that the MC system it is registered at
     delivers, addressed to one of its IDs; it refuses only calls from a system it left."""
@@ -924,6 +938,11 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                              and v["client2"].state == "registered",
                              clause="10.16.3.2; X.1.7.4 NOTE"))
     if migration_indication:
+        out.append(step(
+            "reinitiated-call-indicated", reinitiated_call_indicated,
+            clause="CR 000 10.16.5.3 step 4",
+            doc="a call re-initiated after a redirection carries the call redirection due to "
+                "migration indication"))
         out.append(step(
             "note2-answers-with-current-id", note2_answers_with_current_id,
             clause="CR 000 10.16.5.3 NOTE 2",

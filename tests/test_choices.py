@@ -96,3 +96,19 @@ def test_committed_matrix_has_every_clause_row():
     text = Path(ROOT / "diagrams" / "matrix.md").read_text()
     for row in load_clauses(ROOT / "models" / "clauses.txt"):
         assert f"| {row.row_id} |" in text, row.row_id
+
+
+def test_verdict_table_gives_each_variant_its_verdict_steps_and_choices(group_model):
+    from mcfsm.show.verdict_table import verdict_table_markdown
+
+    runs = [(v, explore_by_choice(group_model.system(v)))
+            for v in ("break_before_make", "fix_group_lists_partner_ids")]
+    table = verdict_table_markdown("group_call_migration", runs)
+    rejoin = next(line for line in table.splitlines() if line.startswith("| rejoins-when"))
+    steps = len(next(v for v in runs[0][1].verdicts
+                     if v.property.name == "rejoins-when-affiliated").trace)
+    assert rejoin.endswith(f"| **violated** ({steps}), only with group_document=primary_only "
+                           "| holds |")
+    assert "| group-continuity | " in table and "| call-ends-after-migration (sometimes) |" in table
+    assert "- break_before_make: group_document in {all_ids, primary_only}" in table
+    assert "- fix_group_lists_partner_ids: group_document = all_ids" in table

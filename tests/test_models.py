@@ -221,11 +221,14 @@ def test_every_parameter_choice_changes_some_verdict(records):
     assert not any(idle.values()), f"parameters that decide no verdict: {idle}"
 
 
-def test_models_readme_has_a_table_for_every_model(records):
+def test_models_readme_links_a_verdict_table_for_every_model(records):
+    """models/README.md links the generated per-model tables (diagrams/MODEL/verdicts.md),
+    and each of those names every variant and property the check reports."""
     text = (Path(ROOT) / "models" / "README.md").read_text()
     for model in MODEL_FILES:
-        assert f"## {model}" in text
+        assert f"(../diagrams/{model}/verdicts.md)" in text, f"models/README.md: link {model}"
+        table = (Path(ROOT) / "diagrams" / model / "verdicts.md").read_text()
         for variant, r in by_variant(records, model).items():
-            assert variant in text
+            assert f"| {variant} " in table.splitlines()[4] + " ", f"{model}: column {variant}"
             for p in r["properties"]:
-                assert p["name"] in text, f"{model}: {p['name']} missing from models/README.md"
+                assert f"| {p['name']}" in table, f"{model}: {p['name']} missing from verdicts.md"

@@ -24,6 +24,7 @@ from .diagrams import fired_by_role, product_dot, role_dot
 from .diff import Side, diff
 from .diff_files import write_diff_markdown
 from .tracefile import itf, trace_record
+from .verdict_table import verdict_table_markdown
 
 # How a variant is explored: (loaded model, variant) -> (system, result). The CLI passes
 # its own, which applies the budget options and locates model errors in the file.
@@ -121,6 +122,11 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                          f"[chart]({rel}.svg), [Mermaid]({rel}.mmd), [trace]({rel}.trace.json), "
                          f"[ITF]({rel}.itf.json)")
         index.append("")
+    if not variants:
+        table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen])
+        path = _write(folder / "verdicts.md", table, written)
+        index[3:3] = ["", f"[Verdicts of every variant]({path.relative_to(out).as_posix()}), "
+                            "with the parameter choices each rests on."]
     if len(chosen) > 1:
         first = chosen[0]
         for other in chosen[1:]:
