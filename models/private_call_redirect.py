@@ -727,6 +727,19 @@ def primary_redirects_own_users(v) -> bool:
                for _, _, m in v.in_flight(PrivateCallRedirection, sender="serverA"))
 
 
+USER2_IDS = frozenset(ours for pairs in PROVISIONED.values()
+                      for primary, ours in pairs if primary == USER2_PRIMARY)
+
+
+def redirection_elements(v) -> bool:
+    """Table 10.16.5.2-1: every private call redirection in flight names user 2's primary
+    MC service ID as the called party, an MC service ID that some MC system assigned to user
+    2 as the migrated one, and, when the optional reason is present, 'migrated'."""
+    return all(m.called_id_primary == USER2_PRIMARY and m.called_id_migrated in USER2_IDS
+               and m.redirection_reason in (None, "migrated")
+               for _, _, m in v.in_flight(PrivateCallRedirection))
+
+
 def own_caller_gets_migration_check(before, key, after) -> bool:
     """CR 000 step 2 exempts callers of other MC systems from the migration check; a
     caller whose primary MC system is A's own is not one of them, wherever it is."""
@@ -902,6 +915,9 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
         step("addressed-id-delivered", addressed_id_delivered,
              clause="X.1.7.1 item 7; X.1.7.2",
              doc="a call delivered to user 2 carries the MC service ID the caller addressed"),
+        always("redirection-elements", redirection_elements, clause="Table 10.16.5.2-1",
+               doc="every private call redirection names user 2's primary MC service ID and an "
+                   "MC service ID assigned to user 2, with the reason 'migrated' if any"),
         always("registration-consistent", registration_consistent, clause="X.1.4.1; X.1.6",
                doc="a settled user 2 is registered at exactly one server, under its current ID"),
         sometimes("call-connects-after-redirection", connected_where_registered,
