@@ -717,11 +717,29 @@ def build(*, make_before_break: bool, calls: bool,
                                       "or acknowledged before the registration completes"),
         },
         final=lambda v: not v.in_flight() and v["client2"].state == "registered",
-        properties=properties(calls, per_permission=len(permissions) > 1,
-                              late_call_explored=len(late_calls) > 1,
-                              whole_chain=max_migrations >= 3,
-                              holds_calls="hold" in uninformed),
+        properties=[*properties(calls, per_permission=len(permissions) > 1,
+                                late_call_explored=len(late_calls) > 1,
+                                whole_chain=max_migrations >= 3,
+                                holds_calls="hold" in uninformed),
+                    *choice_witnesses(deregistrations, notifications)],
     )
+
+
+def choice_witnesses(deregistrations: tuple[str, ...], notifications: tuple[str, ...]) -> list:
+    """A witness for each acknowledged exchange a variant explores, so that a variant that
+    lost the choice (or never sends the acknowledgement) shows it in its verdicts."""
+    out = []
+    if "acknowledged" in deregistrations:
+        out.append(sometimes("deregistration-confirmed",
+                             lambda v: bool(v.in_flight(DeregistrationResponse)),
+                             clause="X.1.4.1 (deregistration=acknowledged)",
+                             doc="the old MC system confirms a de-registration"))
+    if "acknowledged" in notifications:
+        out.append(sometimes("notification-acknowledged",
+                             lambda v: bool(v.in_flight(MigrationNotificationAck)),
+                             clause="X.1.6 (notification=acknowledged)",
+                             doc="the primary acknowledges a partner's migration notification"))
+    return out
 
 
 def always_registered(v) -> bool:

@@ -684,6 +684,12 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                       or ("note2_server" in params
                           and "partner" in params["note2_server"].choices),
                       caller_migrated=caller_migrated),
+                              *([sometimes("notification-acknowledged",
+                                           lambda v: bool(v.in_flight(MigrationNotificationAck)),
+                                           clause="X.1.6 (notification=acknowledged)",
+                                           doc="the primary acknowledges a partner's migration "
+                                               "notification")]
+                                if "acknowledged" in params["notification"].choices else []),
                               _progress.primary_learns_current_id(),
                               *(_progress.call_ends(c) for c in CALLERS)])
 

@@ -180,6 +180,15 @@ PER_CHOICE = {
         'only with same_system_by=primary_id',
     ('private_call_redirect', 'fix_note2_via_primary', 'note2-redirects-to-another-partner'):
         'only with same_system_by=primary_id',
+    # A witness per explored acknowledged exchange: reached only with that choice, so a
+    # variant that lost the choice (a drop-choice mutant) shows it.
+    **{('migration_lifecycle', v, 'deregistration-confirmed'): 'only with deregistration=acknowledged'
+       for v in ('break_before_make', 'make_before_break', 'permission_and_provisioning')},
+    **{('migration_lifecycle', v, 'notification-acknowledged'): 'only with notification=acknowledged'
+       for v in ('break_before_make', 'make_before_break', 'permission_and_provisioning',
+                 'fix_departure_notice')},
+    **{('private_call_redirect', v, 'notification-acknowledged'): 'only with notification=acknowledged'
+       for v in ('base', 'cr_both', 'cr_kms_uri', 'fix_departure_notice', 'free_chain')},
 }
 
 
