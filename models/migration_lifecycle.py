@@ -57,6 +57,8 @@ Silent choices (parameters):
 
 from __future__ import annotations
 
+from collections import Counter
+
 from _mc import (
     MIGRATION_CHAIN,
     SERVER,
@@ -801,6 +803,19 @@ def command_obeyed(before, key, after) -> bool:
         and after["client2"].target == m.partner_system
 
 
+def redirection_names_recorded_id(before, key, after) -> bool:
+    """10.16.5.3 step 3; X.1.7.1 item 6: a redirection the primary sends names the MC service
+    ID it was informed of (its record after the step), or the primary ID when NOTE 2 finds
+    the migrated ID removed; never an ID it has no record of."""
+    if key.actor != SERVER[HOME]:
+        return True
+    sent = (Counter(m for _, _, m in after.in_flight(PrivateCallRedirection, sender=key.actor))
+            - Counter(m for _, _, m in before.in_flight(PrivateCallRedirection,
+                                                        sender=key.actor)))
+    recorded = dict(after[key.actor].bindings).get(USER2, "")
+    return all(m.called_id_migrated in (recorded, USER2) for m in sent)
+
+
 def call_attempt_answered(v) -> bool:
     """Quiescent: once no message is in flight and no call is held, client 1 is not still
     waiting for an answer to a call (each attempt ends connected or failed)."""
@@ -867,6 +882,10 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                lambda v: not (v["client1"].state == "failed" and v["client1"].used_cache),
                clause="X.1.7.1 items 6a-6b",
                doc="a call by a cached partner ID, re-initiated with the primary ID, does not fail"),
+        step("redirection-names-recorded-id", redirection_names_recorded_id,
+             clause="10.16.5.3 step 3; X.1.7.1 item 6",
+             doc="a redirection the primary sends names the partner MC service ID it was "
+                 "informed of (or the primary ID), never another"),
         always("call-attempt-answered", call_attempt_answered,
                clause="TS 23.379 10.7.2.1.1; X.1.7.1 item 6",
                doc="quiescent: every call attempt of client 1 is answered (connected or failed)"),

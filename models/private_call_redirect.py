@@ -816,6 +816,19 @@ def reinitiated_call_indicated(before, key, after) -> bool:
     return all(x.redirection_indication is True for x in sent)
 
 
+def redirection_names_recorded_id(before, key, after) -> bool:
+    """10.16.5.3 step 3; X.1.7.1 item 6: a redirection the primary sends names the MC service
+    ID it was informed of (its record after the step), or the primary ID when NOTE 2 finds
+    the migrated ID removed; never an ID it has no record of."""
+    if key.actor != SERVER["A"]:
+        return True
+    sent = (Counter(m for _, _, m in after.in_flight(PrivateCallRedirection, sender=key.actor))
+            - Counter(m for _, _, m in before.in_flight(PrivateCallRedirection,
+                                                        sender=key.actor)))
+    recorded = dict(after[key.actor].bindings).get(USER2_PRIMARY, "")
+    return all(m.called_id_migrated in (recorded, USER2_PRIMARY) for m in sent)
+
+
 def served_call_not_refused(before, key, after) -> bool:
     """X.1.7.2: a registered user 2 takes a call that the MC system it is registered at
     delivers, addressed to one of its IDs; it refuses only calls from a system it left."""
@@ -833,14 +846,17 @@ def served_call_not_refused(before, key, after) -> bool:
 
 
 def stale_id_reinitiated(before, key, after) -> bool:
-    """X.1.7.1 item 6b, as the model's callers do it: a call by a partner MC service ID
-    rejected because user 2 is not registered there is re-initiated with the primary MC
-    service ID (once per call attempt)."""
+    """X.1.7.1 item 6b: a call by a partner MC service ID that is rejected because user 2 is
+    not registered there, or that user 2 no longer holds (it has migrated again, whatever
+    cause the rejection gives), is re-initiated with the primary MC service ID (once per
+    call attempt)."""
     m = key.message
     if key.actor not in CALLERS or not isinstance(m, PrivateCallReject):
         return True
-    c = before[key.actor]
-    if c.target == USER2_PRIMARY or c.retried_primary or m.cause != "not registered":
+    c, c2 = before[key.actor], before["client2"]
+    stale = c2.current_id != c.target or c2.state == "migrating"
+    if c.target == USER2_PRIMARY or c.retried_primary or not (
+            m.cause == "not registered" or stale):
         return True
     return after[key.actor].state == "calling" and after[key.actor].target == USER2_PRIMARY
 
@@ -913,11 +929,15 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
         step("redirection-followed", redirection_followed, clause="10.16.5.3 steps 3-4",
              doc="a caller re-initiates towards the migrated MC service ID a redirection "
                  "names (up to the model's bound of redirections)"),
+        step("redirection-names-recorded-id", redirection_names_recorded_id,
+             clause="10.16.5.3 step 3; X.1.7.1 item 6",
+             doc="a redirection the primary sends names the partner MC service ID it was "
+                 "informed of (or the primary ID), never another"),
         step("served-call-not-refused", served_call_not_refused, clause="X.1.7.2",
              doc="a registered user 2 takes the calls its serving MC system delivers to it"),
         step("stale-id-reinitiated", stale_id_reinitiated, clause="X.1.7.1 item 6b",
-             doc="a call by a partner ID that is rejected as not registered is re-initiated "
-                 "with the primary MC service ID"),
+             doc="a call by a partner ID that is rejected as not registered, or that user 2 "
+                 "no longer holds, is re-initiated with the primary MC service ID"),
         step("addressed-id-delivered", addressed_id_delivered,
              clause="X.1.7.1 item 7; X.1.7.2",
              doc="a call delivered to user 2 carries the MC service ID the caller addressed"),
