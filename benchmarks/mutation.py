@@ -9,7 +9,8 @@
 Each mutant changes one transition of one role in a built variant (the system's dispatch
 tables are patched; the model files are untouched):
   - negate-guard / drop-guard   a transition with conditions fires when it should not;
-  - drop-send:<Message>         one message type a transition sends is not sent;
+  - drop-send:<Message>         one message type a transition sends is not sent (a no-op,
+                                not a survivor, when the transition never sends it);
   - change-field:<Message>.<f>  one element of a message a transition sends gets another
                                 plausible value (an ID or system of the next MC system,
                                 a negated flag, a count plus one, an emptied collection);
@@ -62,9 +63,12 @@ def _patch(system: System, role: str, name: str, change: Callable[[Any], Any]) -
                 table[key] = [(change(t) if t.name == name else t, tid) for t, tid in entries]
 
 
-def _drop_sends(kind: type) -> Callable[[Any], None]:
+def _drop_sends(kind: type, label: str) -> Callable[[Any], None]:
     def action(ctx: Any) -> None:
-        ctx._sends = [(to, m) for to, m in ctx._sends if not isinstance(m, kind)]
+        kept = [(to, m) for to, m in ctx._sends if not isinstance(m, kind)]
+        if len(kept) < len(ctx._sends):
+            CHANGED[label] = CHANGED.get(label, 0) + 1
+        ctx._sends = kept
     return action
 
 
@@ -91,9 +95,10 @@ def altered(value: Any) -> Any:
     return None
 
 
-# How many messages each change-field mutant actually changed: a mutant that never found
-# its element present (an optional element no role sets there) changed nothing, and is
-# reported as a no-op instead of a survivor.
+# How many messages each change-field or drop-send mutant actually changed or dropped: a
+# mutant that never found its element present (an optional element no role sets there), or
+# whose transition never sends that message in any explored state (a send only reachable
+# outside the variants' bounds), changed nothing and is reported as a no-op, not a survivor.
 CHANGED: dict[str, int] = {}
 
 
@@ -131,7 +136,7 @@ def mutants(system: System) -> Iterator[tuple[str, Mutator]]:
                 yield (f"drop-guard {where}", lambda s, r=role.name, n=t.name:
                        _patch(s, r, n, lambda x: dataclasses.replace(x, conditions=())))
             for kind in t.sends:
-                drop = _drop_sends(kind)
+                drop = _drop_sends(kind, f"drop-send:{kind.__name__} {where}")
                 yield (f"drop-send:{kind.__name__} {where}",
                        lambda s, r=role.name, n=t.name, d=drop:
                        _patch(s, r, n, lambda x: dataclasses.replace(x, after=(*x.after, d))))
@@ -187,8 +192,8 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()
                 dead = True  # the checker reports the broken model
             if dead:
                 break
-        if not dead and label.startswith("change-field") and not CHANGED.get(label):
-            total -= 1  # the element is never present where this transition sends it
+        if not dead and label.startswith(("change-field", "drop-send")) and not CHANGED.get(label):
+            total -= 1  # nothing was changed: the mutant is the unmutated model
             print(f"  no-op    {label}", flush=True)
             continue
         killed += dead
