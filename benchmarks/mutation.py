@@ -164,7 +164,8 @@ def wanted(label: str, only: tuple[str, ...], skip: tuple[str, ...]) -> bool:
     return (not only or any(t in label for t in only)) and not any(t in label for t in skip)
 
 
-def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()
+def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
+              reverse: bool = False
               ) -> tuple[int, int, list[str]]:
     model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
@@ -178,7 +179,7 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()
             names.setdefault(label, []).append((v, mutate))
     killed, survivors = 0, []
     total = 0
-    for label, per_variant in names.items():
+    for label, per_variant in (reversed(names.items()) if reverse else names.items()):
         if not wanted(label, only, skip):
             continue
         total += 1
@@ -223,6 +224,9 @@ def main(argv: list[str]) -> int:
                         help="run just the mutants whose label contains TEXT (repeatable)")
     parser.add_argument("--skip", action="append", default=[], metavar="TEXT",
                         help="leave out the mutants whose label contains TEXT (repeatable)")
+    parser.add_argument("--reverse", action="store_true",
+                        help="take the mutants in reverse order (to split a long run between "
+                             "two processes by hand: stop both when they meet)")
     args = parser.parse_args(argv)
     only, skip = tuple(args.only), tuple(args.skip)
     chosen = args.models or list(DEFAULT_MODELS)
@@ -238,7 +242,7 @@ def main(argv: list[str]) -> int:
     all_killed = all_total = 0
     for name in chosen:
         start = time.perf_counter()
-        killed, total, survivors = run_model(name, only, skip)
+        killed, total, survivors = run_model(name, only, skip, args.reverse)
         all_killed += killed
         all_total += total
         print(f"{name}: {killed}/{total} mutants killed ({100 * killed / max(total, 1):.0f}%), "
