@@ -290,7 +290,9 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         ctx.v.affiliated = ctx.v.affiliated - {ctx.msg.mc_service_id}
 
     def forward_to_host(ctx) -> None:
-        ctx.send(SERVER[HOME], ctx.msg)
+        """10.8.3.2 / 10.8.4.3: towards the MC system that defines the group (the domain of
+        the group ID), not a fixed server."""
+        ctx.send(SERVER[system_of(ctx.msg.group_id)], ctx.msg)
 
     def to_client(ctx) -> None:
         ctx.send(lookup(ctx.v.registered, ctx.msg.mc_service_id), ctx.msg)

@@ -829,6 +829,18 @@ def redirection_names_recorded_id(before, key, after) -> bool:
     return all(m.called_id_migrated in (recorded, USER2_PRIMARY) for m in sent)
 
 
+def forwarded_to_recorded_id(before, key, after) -> bool:
+    """CR 000 step 2 with otherwise=forward; X.1.7.2: a call the primary passes on for its
+    migrated user, keeping the addressed ID, goes to the partner MC service ID the primary
+    was informed of."""
+    if key.actor != SERVER["A"]:
+        return True
+    sent = (Counter(m for _, _, m in after.in_flight(PrivateCallRequest, sender=key.actor))
+            - Counter(m for _, _, m in before.in_flight(PrivateCallRequest, sender=key.actor)))
+    recorded = dict(after[key.actor].bindings).get(USER2_PRIMARY, "")
+    return all(m.called_id == recorded for m in sent if m.original_called_id == USER2_PRIMARY)
+
+
 def served_call_not_refused(before, key, after) -> bool:
     """X.1.7.2: a registered user 2 takes a call that the MC system it is registered at
     delivers, addressed to one of its IDs; it refuses only calls from a system it left."""
@@ -980,6 +992,11 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                              and v["client2"].state == "registered",
                              clause="10.16.3.2; X.1.7.4 NOTE"))
     if migration_indication:
+        out.append(step(
+            "forwarded-to-recorded-id", forwarded_to_recorded_id,
+            clause="CR 000 10.16.5.3 step 2 (otherwise=forward); X.1.7.2",
+            doc="a call the primary passes on for its migrated user goes to the partner MC "
+                "service ID it was informed of"))
         out.append(step(
             "reinitiated-call-indicated", reinitiated_call_indicated,
             clause="CR 000 10.16.5.3 step 4",
