@@ -14,6 +14,8 @@ The ID abstraction, common to every model:
 
 from __future__ import annotations
 
+from collections import Counter
+
 from mcfsm import M, Message, O
 
 SYSTEMS = ("A", "B", "C")  # MC systems: A is the primary MC system of user 2
@@ -247,3 +249,21 @@ def primary_binding_fresh(v) -> bool:
         return True
     known = dict(v["serverA"].bindings).get(USER2_PRIMARY, "")
     return known == ("" if c2.serving == "A" else c2.current_id)
+
+
+def sent_in_step(before, after, kind: type, sender: str) -> Counter:
+    """The messages of `kind` that `sender` put in flight in the step from `before` to
+    `after` (a multiset: the same message sent twice counts twice)."""
+    return (Counter(m for _, _, m in after.in_flight(kind, sender=sender))
+            - Counter(m for _, _, m in before.in_flight(kind, sender=sender)))
+
+
+def redirection_names_recorded_id(before, key, after) -> bool:
+    """10.16.5.3 step 3; X.1.7.1 item 6: a redirection the primary (server A) sends names
+    the MC service ID it was informed of (its record after the step), or the primary ID
+    when NOTE 2 finds the migrated ID removed; never an ID it has no record of."""
+    if key.actor != SERVER["A"]:
+        return True
+    recorded = dict(after[key.actor].bindings).get(USER2_PRIMARY, "")
+    return all(m.called_id_migrated in (recorded, USER2_PRIMARY)
+               for m in sent_in_step(before, after, PrivateCallRedirection, key.actor))

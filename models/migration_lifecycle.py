@@ -57,8 +57,6 @@ Silent choices (parameters):
 
 from __future__ import annotations
 
-from collections import Counter
-
 from _mc import (
     MIGRATION_CHAIN,
     SERVER,
@@ -87,6 +85,7 @@ from _mc import (
     provisioning,
     record_binding,
     record_return,
+    redirection_names_recorded_id,
     system_of,
 )
 
@@ -801,19 +800,6 @@ def command_obeyed(before, key, after) -> bool:
         return True
     return after["client2"].state in ("downloading", "authenticating") \
         and after["client2"].target == m.partner_system
-
-
-def redirection_names_recorded_id(before, key, after) -> bool:
-    """10.16.5.3 step 3; X.1.7.1 item 6: a redirection the primary sends names the MC service
-    ID it was informed of (its record after the step), or the primary ID when NOTE 2 finds
-    the migrated ID removed; never an ID it has no record of."""
-    if key.actor != SERVER[HOME]:
-        return True
-    sent = (Counter(m for _, _, m in after.in_flight(PrivateCallRedirection, sender=key.actor))
-            - Counter(m for _, _, m in before.in_flight(PrivateCallRedirection,
-                                                        sender=key.actor)))
-    recorded = dict(after[key.actor].bindings).get(USER2, "")
-    return all(m.called_id_migrated in (recorded, USER2) for m in sent)
 
 
 def call_attempt_answered(v) -> bool:

@@ -60,8 +60,6 @@ Silent choices (parameters; every variant explores those it does not pin):
 
 from __future__ import annotations
 
-from collections import Counter
-
 import _progress
 from _mc import (
     MIGRATION_CHAIN,
@@ -87,6 +85,8 @@ from _mc import (
     provisioning,
     record_binding,
     record_return,
+    redirection_names_recorded_id,
+    sent_in_step,
     system_of,
 )
 
@@ -811,22 +811,8 @@ def reinitiated_call_indicated(before, key, after) -> bool:
     if key.actor not in CALLERS or not isinstance(key.message, (PrivateCallRedirection,
                                                                  KmsLookupResponse)):
         return True
-    sent = (Counter(x for _, _, x in after.in_flight(PrivateCallRequest, sender=key.actor))
-            - Counter(x for _, _, x in before.in_flight(PrivateCallRequest, sender=key.actor)))
-    return all(x.redirection_indication is True for x in sent)
-
-
-def redirection_names_recorded_id(before, key, after) -> bool:
-    """10.16.5.3 step 3; X.1.7.1 item 6: a redirection the primary sends names the MC service
-    ID it was informed of (its record after the step), or the primary ID when NOTE 2 finds
-    the migrated ID removed; never an ID it has no record of."""
-    if key.actor != SERVER["A"]:
-        return True
-    sent = (Counter(m for _, _, m in after.in_flight(PrivateCallRedirection, sender=key.actor))
-            - Counter(m for _, _, m in before.in_flight(PrivateCallRedirection,
-                                                        sender=key.actor)))
-    recorded = dict(after[key.actor].bindings).get(USER2_PRIMARY, "")
-    return all(m.called_id_migrated in (recorded, USER2_PRIMARY) for m in sent)
+    return all(x.redirection_indication is True
+               for x in sent_in_step(before, after, PrivateCallRequest, key.actor))
 
 
 def forwarded_to_recorded_id(before, key, after) -> bool:
@@ -835,10 +821,10 @@ def forwarded_to_recorded_id(before, key, after) -> bool:
     was informed of."""
     if key.actor != SERVER["A"]:
         return True
-    sent = (Counter(m for _, _, m in after.in_flight(PrivateCallRequest, sender=key.actor))
-            - Counter(m for _, _, m in before.in_flight(PrivateCallRequest, sender=key.actor)))
     recorded = dict(after[key.actor].bindings).get(USER2_PRIMARY, "")
-    return all(m.called_id == recorded for m in sent if m.original_called_id == USER2_PRIMARY)
+    return all(m.called_id == recorded
+               for m in sent_in_step(before, after, PrivateCallRequest, key.actor)
+               if m.original_called_id == USER2_PRIMARY)
 
 
 def served_call_not_refused(before, key, after) -> bool:
