@@ -59,3 +59,12 @@ def member_gets_media_after_migration() -> Property:
                     clause="10.16.2.1; 10.16.2.2 step 4; X.1.7.4",
                     doc="a group member that migrates during the group call eventually "
                         "receives it again in some MC system (or the call has ended)")
+
+
+def old_registration_released() -> Property:
+    return leads_to("old-registration-released",
+                    lambda v: v["client1"].call_over and bool(v["client1"].old_system),
+                    lambda v: not v["client1"].old_system,
+                    clause="X.1.4.1; X.1.7.4",
+                    doc="once the group call is over, a client that kept its old registration "
+                        "(make-before-break) eventually releases it")

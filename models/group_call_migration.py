@@ -385,6 +385,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.member_gets_media_after_migration(),
+            *([_progress.old_registration_released()] if make_before_break else []),
             always("group-continuity",
                    lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
                    clause="10.16.2.1; 10.16.2.2 pre-condition 1; X.1.7.4",
