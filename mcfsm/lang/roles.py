@@ -12,24 +12,20 @@ unreachable states, duplicate names and missing clauses raise ModelError with a 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
-from .declared import check_clause, check_name, check_text, check_variable, type_name
-from .deferral import validate_defers
-from .fairness import check_kind
-from .guard import check_callable
+from .declared import check_name, check_text, type_name
 from .initial import alternatives
 from .messages import Message
+from .role_checks import ANY_STATE, state_fix, validate_role
 
 Guard = Callable[[Any], bool]
 Action = Callable[[Any], None]
 Choices = Callable[[Any], Iterable[Any]]
 
-ANY_STATE = "*"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,105 +177,12 @@ class Role:
             [("state", str)] + [(v, Any) for v in self.variables],
         )
 
-    # -- validation ----------------------------------------------------------------------
+    # -- validation (role_checks.py) -------------------------------------------------------
     def _validate(self) -> None:
-        known = set(self.states)
-        if len(known) != len(self.states):
-            dup = sorted({s for s in self.states if self.states.count(s) > 1})
-            raise ModelError(f"states {dup} are declared twice", role=self.name,
-                             fix="list each state once in states=[...]")
-        if not isinstance(self.initial, str) or self.initial not in known:
-            raise ModelError(
-                f"initial state {self.initial!r} is not among the declared states",
-                role=self.name, fix=f"declare it in states=[...] or pick one of {list(self.states)}",
-            )
-        for state in self.final:
-            if state not in known:
-                raise ModelError(f"final state {state!r} is not a declared state", role=self.name,
-                                 fix=f"pick final states among {list(self.states)}")
-        for var, decl in self.variables.items():
-            check_variable(var, decl, owner=f"role {self.name!r}", role=self.name)
-        for msg, states in self.ignores.items():
-            if not (isinstance(msg, type) and issubclass(msg, Message)):
-                raise ModelError(f"ignores lists {msg!r}, which is not a Message subclass",
-                                 role=self.name, fix="list Message classes in ignores=")
-            unknown = sorted(set(states) - known)
-            if unknown:
-                raise ModelError(f"ignores {msg.__name__} in undeclared states {unknown}",
-                                 role=self.name, fix=f"use states among {list(self.states)}")
-        check_kind(self.fair, f"role {self.name!r}")
-        validate_defers(self, known)
-        names: dict[str, Transition] = {}
-        for t in self.transitions:
-            where = dict(role=self.name, transition=t.name, clause=t.clause or None)
-            if t.name in names:
-                raise ModelError(
-                    f"two transitions are named {t.name!r}", **where,
-                    fix="give each transition with the same trigger its own name=... "
-                        "(names appear in coverage and traces)")
-            names[t.name] = t
-            check_clause(t.clause, "transition", **where)
-            check_text(t.label, "label", **where)
-            if not isinstance(t.environment, bool):
-                raise ModelError(f"environment={t.environment!r} is not True or False", **where,
-                                 fix="pass environment=True for an environment event")
-            check_kind(t.fair, f"role {self.name!r}, transition {t.name!r}")
-            if not isinstance(t.trigger, str) and not (
-                isinstance(t.trigger, type) and issubclass(t.trigger, Message)
-            ):
-                raise ModelError(f"trigger {t.trigger!r} is neither an event name nor a Message "
-                                 "subclass", **where,
-                                 fix="use a string for an internal event or a Message subclass")
-            for src in t.sources:
-                if not isinstance(src, str):
-                    raise ModelError(f"source state {src!r} is not a state name", **where,
-                                     fix=self._state_fix(str(src)))
-                if src != ANY_STATE and src not in known:
-                    raise ModelError(f"source state {src!r} is not declared", **where,
-                                     fix=self._state_fix(src))
-            if t.dest is not None and (not isinstance(t.dest, str) or t.dest not in known):
-                raise ModelError(f"destination state {t.dest!r} is not declared", **where,
-                                 fix=self._state_fix(str(t.dest)))
-            for field in ("conditions", "after", "sends"):
-                value = getattr(t, field)
-                if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-                    raise ModelError(f"{field}={value!r} is not a list", **where,
-                                     fix=f"pass {field}=[...] (a list, even of one)")
-            for sent in t.sends:
-                if not (isinstance(sent, type) and issubclass(sent, Message)):
-                    raise ModelError(f"sends lists {sent!r}, which is not a Message subclass",
-                                     **where, fix="list the Message classes the actions send")
-            for field in ("conditions", "after"):
-                for cb in getattr(t, field):
-                    check_callable(cb, 1, what=f"{field}=[...] entry", takes="the step context",
-                                   **where)
-            if t.choices is not None:
-                check_callable(t.choices, 1, what="choices=", takes="the step context", **where)
-        self.machine()  # the same declaration must also be one the transitions library takes
-        unreachable = [s for s in self.states if s not in self._reachable_states()]
-        if unreachable:
-            raise ModelError(
-                f"states {unreachable} cannot be reached from initial state {self.initial!r} "
-                "by any transition", role=self.name,
-                fix="add the transition that leads there, or remove the state")
+        validate_role(self)
 
     def _state_fix(self, wrong: str) -> str:
-        close = difflib.get_close_matches(wrong, self.states, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return f"{hint}declare it in states=[...] or use one of {list(self.states)}"
-
-    def _reachable_states(self) -> set[str]:
-        seen = {self.initial}
-        todo = [self.initial]
-        while todo:
-            here = todo.pop()
-            for t in self.transitions:
-                if (ANY_STATE in t.sources or here in t.sources):
-                    dest = here if t.dest is None else t.dest
-                    if dest not in seen:
-                        seen.add(dest)
-                        todo.append(dest)
-        return seen
+        return state_fix(self, wrong)
 
     # -- queries used by systems, explorers and renderers -----------------------------------
     def transition(self, name: str) -> Transition:
