@@ -231,6 +231,14 @@ def record_binding(ctx) -> None:
                                 (primary, ctx.msg.partner_id)})
 
 
+def forget_departed(ctx) -> None:
+    """The candidate fix's departure notice at the primary: the partner ID the user has
+    left is no longer its record (a later notification may already have replaced it)."""
+    primary = ctx.msg.primary_id
+    if dict(ctx.v.bindings).get(primary, "") == ctx.msg.partner_id:
+        ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
+
+
 def record_return(ctx, primary: str) -> None:
     """The user registers at its primary MC system again: no partner ID is current."""
     seq = ctx.msg.sequence

@@ -79,6 +79,7 @@ from _mc import (
     PrivateCallRequest,
     Registration,
     RegistrationResponse,
+    forget_departed,
     lookup,
     mcid,
     primary_binding_fresh,
@@ -506,11 +507,6 @@ def build(*, make_before_break: bool, calls: bool,
             ctx.send(SERVER[system_of(primary)],
                      DepartureNotification(primary_id=primary, partner_id=left))
 
-    def on_departure(ctx) -> None:
-        primary = ctx.msg.primary_id
-        if dict(ctx.v.bindings).get(primary, "") == ctx.msg.partner_id:
-            ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
-
     def binding(ctx, request=None) -> str:
         return dict(ctx.v.bindings).get((request or ctx.msg).called_id, "")
 
@@ -604,7 +600,7 @@ def build(*, make_before_break: bool, calls: bool,
                        sends=[DeregistrationResponse,
                               *([DepartureNotification] if departure_notice else [])],
                        clause="X.1.4.1 (a response only with deregistration=acknowledged)"),
-            *([Transition(DepartureNotification, "serving", None, after=[on_departure],
+            *([Transition(DepartureNotification, "serving", None, after=[forget_departed],
                           label="forgets the partner MC service ID the user left",
                           clause="candidate fix (fix_departure_notice): the partner tells the "
                                  "primary that the user left; not in the text")]

@@ -78,6 +78,7 @@ from _mc import (
     PrivateCallRequest,
     Registration,
     RegistrationResponse,
+    forget_departed,
     kms_uri,
     lookup,
     mcid,
@@ -401,11 +402,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             ctx.send(SERVER[system_of(primary)],
                      DepartureNotification(primary_id=primary, partner_id=left))
 
-    def on_departure(ctx) -> None:
-        primary = ctx.msg.primary_id
-        if binding(ctx, primary) == ctx.msg.partner_id:
-            ctx.v.bindings = frozenset(b for b in ctx.v.bindings if b[0] != primary)
-
     def on_notification(ctx) -> None:
         record_binding(ctx)
         if ctx.params.notification == "acknowledged":
@@ -564,7 +560,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition(Deregistration, "serving", None, after=[on_deregistration],
                        sends=[DepartureNotification] if departure_notice else [],
                        clause="10.16.2.2 step 1; X.1.4.1"),
-            *([Transition(DepartureNotification, "serving", None, after=[on_departure],
+            *([Transition(DepartureNotification, "serving", None, after=[forget_departed],
                           label="forgets the partner MC service ID the user left",
                           clause="candidate fix (fix_departure_notice): the partner tells the "
                                  "primary that the user left; not in the text")]

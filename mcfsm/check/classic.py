@@ -34,9 +34,9 @@ from typing import Any
 
 from ..lang.guard import model_code_error, none_result_error, unhashable_error
 from ..lang.system import State, StepKey, System, View
-from .results import Budget, Progress, ProgressFn, Result, Trace, Verdict
-from .temporal import TemporalCheck, fairness_words, lasso_note, lasso_steps
-from .verdicts import unhandled_note
+from .results import Budget, Progress, ProgressFn, Result, Trace
+from .temporal import TemporalCheck, temporal_verdicts
+from .verdicts import coverage_by_role, safety_verdicts, unhandled_note
 
 
 def explore_classic(system: System, budget: Budget, progress: ProgressFn | None = None,
@@ -297,38 +297,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
     if temporal is not None and not keep_states:
         seen.clear()  # the state -> index map is not needed any more: free it for the search
-    lassos = temporal.lassos(expanded, initial_count) if temporal is not None and complete else {}
-    assumes = fairness_words(system) if temporal is not None else ()
-    verdicts = []
-    for p in props:
-        hit = found.get(p.name)
-        if p.temporal:
-            lasso = lassos.get(p.name)
-            if lasso is not None:
-                trace_states, trace_steps = lasso_steps(system, lasso, decode_index)
-                verdicts.append(Verdict(p, "violated", Trace(
-                    tuple(trace_states), tuple(trace_steps), lasso_note(p, lasso),
-                    lasso.loop_start), assumes))
-            else:
-                verdicts.append(Verdict(p, "holds" if complete else "unknown", None, assumes))
-        elif p.kind == "sometimes":
-            if hit is not None:
-                verdicts.append(Verdict(p, "witnessed", trace_to(*hit)))
-            else:
-                verdicts.append(Verdict(p, "never" if complete else "unknown"))
-        elif hit is not None:
-            verdicts.append(Verdict(p, "violated", trace_to(*hit)))
-        else:
-            verdicts.append(Verdict(p, "holds" if complete else "unknown"))
-
-    role_of = {inst.name: inst.role.name for inst in system.instances}
-    by_role: dict[tuple[str, str], tuple[int, int]] = {}
-    for tid, (actor, transition) in enumerate(system.coverage_names):
-        key = (role_of.get(actor, actor), transition)
-        g, n = by_role.get(key, (0, 0))
-        if tid < len(generated):
-            g, n = g + generated[tid], n + discovered[tid]
-        by_role[key] = (g, n)
+    verdicts = safety_verdicts(system, found, complete, trace_to)
+    if temporal is not None:
+        verdicts = temporal_verdicts(system, temporal, decode_index, verdicts, complete,
+                                     expanded, initial_count)
+    by_role = coverage_by_role(system, generated, discovered)
 
     def contains(state: State) -> bool:
         indices = []

@@ -3,6 +3,9 @@ explorer (explorer.py) and the classic one (classic.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ..lang.system import State, StepKey, System, Unhandled
 from .results import Trace, Verdict
 from .store import Store
@@ -20,6 +23,14 @@ def verdicts_of(system: System, store: Store, step_list: list[StepKey],
             trace_states.append(tail[1])
         return Trace(tuple(trace_states), tuple(trace_steps), note)
 
+    return safety_verdicts(system, found, complete, trace_to)
+
+
+def safety_verdicts(system: System, found: dict[str, tuple[Any, ...]], complete: bool,
+                    trace_to: Callable[..., Trace]) -> list[Verdict]:
+    """One verdict per property from what the search found (`found[name]` holds the
+    arguments of `trace_to`); temporal properties read "holds" here until
+    temporal.temporal_verdicts puts their own verdict in."""
     verdicts = []
     for p in system.properties:
         hit = found.get(p.name)
