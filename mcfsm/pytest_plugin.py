@@ -195,7 +195,7 @@ class VariantCollector(pytest.Collector):
         if self._result is None:
             with sigint_is_user_interrupt():
                 self._result = explore_cached(self.loaded.model.system(self.variant),
-                                              path=self.loaded.path, variant=self.variant,
+                                              loaded=self.loaded, variant=self.variant,
                                               budget=_budget(self.config))
             if self._result.distinct_states == 0:
                 raise McfsmError(f"{self.path} [{self.variant}]: no initial state is within "

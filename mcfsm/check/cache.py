@@ -1,22 +1,33 @@
 """Explore once: results cached in `.mcfsm-cache/`, shared by every command.
 
 `explore_cached` is the one function `check`, `diagram`, `diff`, the pytest plugin (and
-any later command) call to explore a model variant. A result is stored as JSON under a key
-made of:
-  - the content of the model file and of every module it imports from its own folder
-    (sibling files such as models/_mc.py: the loader keeps them per folder, see
-    `lang/loader.model_sources`),
-  - the content of mcfsm's own lang/ and check/ sources and mcfsm's version (a changed
-    engine or semantics never reads an old result),
-  - the variant name and the options (budget, memoization).
+any later command) call to explore a model variant. A cached answer is the answer a fresh
+run would give, or it is not used. A result is stored as JSON under a key made of:
+  - the model's identity: the model file (resolved path), the Model's name, the variant,
+    and the options (budget, memoization);
+  - everything the model's code read while it was loaded, as recorded then
+    (`lang/reads.py`): the content of the model file and of every module it imported
+    (siblings in its folder, namespace packages and modules from elsewhere alike), and of
+    the data files it opened;
+  - the content of mcfsm's own lang/ and check/ sources, mcfsm's version and Python's (a
+    changed engine or semantics never reads an old result).
+What the model's code read during the search itself (a data file opened by a guard, a
+module imported late) is kept in the entry with its digest and checked on every read of
+the entry. An entry is not written when a file read changed during the run (an edit while
+checking), nor when the model read what cannot be kept in step with the entry (environment
+variables, files outside its folder) without declaring it (`Model(reads_files=...,
+reads_env=...)`); the cache says so once per model.
+
 A result is the per-choice run of check/choices.py (one search per combination of parameter
 choices, merged), with its ChoiceRuns stored as the index of each choice among the
-parameter's choices. Traces are stored as the index of the initial state and, for each step, the index of the
-step among System.successors of the state before it (bag and set orders are canonical, so
-indices are stable across processes); reading a result rebuilds the states by replaying
-those steps on the freshly built system, so no model object is ever unpickled.
+parameter's choices. Traces are stored as the index of the initial state and, for each step,
+the index of the step among System.successors of the state before it (bag and set orders are
+canonical, so indices are stable across processes); reading a result rebuilds the states by
+replaying those steps on the freshly built system, so no model object is ever unpickled.
+An entry that cannot be read or replayed is explored afresh and rewritten.
 
-`--no-cache` (or MCFSM_NO_CACHE=1) bypasses the cache; MCFSM_CACHE_DIR moves it.
+`--no-cache` (or MCFSM_NO_CACHE=1) bypasses the cache; MCFSM_CACHE_DIR moves it;
+`mcfsm cache verify` re-explores a sample of entries and fails on any difference.
 """
 
 from __future__ import annotations
@@ -25,19 +36,23 @@ import dataclasses
 import hashlib
 import json
 import os
+import random
+import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..lang.loader import model_sources
+from ..lang.loader import LoadedModel, load_path
+from ..lang.reads import Reads, changed, digest, recording
 from ..lang.system import System
 from .choices import ChoiceRun, explore_by_choice
 from .explorer import explore
 from .results import Budget, ProgressFn, Result, Trace, Verdict
 
-FORMAT = 3
+FORMAT = 4
 _MCFSM_ROOT = Path(__file__).resolve().parent.parent
 _source_digests: dict[Path, str] = {}
+_said: set[tuple[str, str]] = set()  # (model file, reason) already reported on stderr
 
 
 def cache_dir() -> Path:
@@ -48,60 +63,135 @@ def cache_enabled(requested: bool = True) -> bool:
     return requested and not os.environ.get("MCFSM_NO_CACHE")
 
 
-def explore_cached(system: System, *, path: Path | str | None, variant: str,
-                    budget: Budget | None = None, cache: bool = True,
-                    progress: ProgressFn | None = None, **options: Any) -> Result:
+def explore_cached(system: System, *, loaded: LoadedModel | None, variant: str,
+                   budget: Budget | None = None, cache: bool = True,
+                   progress: ProgressFn | None = None, **options: Any) -> Result:
     """Explore one variant, or read its result from the cache when nothing it depends on
-    changed. `path` is the model file (None: never cached)."""
+    changed. `loaded` is the loaded model file (None: never cached)."""
     budget = budget or Budget()
     if options:  # keep_states / memoize: one joint search, never cached
         return explore(system, budget, progress=progress, **options)
-    if path is None or not cache_enabled(cache):
+    if loaded is None or not cache_enabled(cache):
         return explore_by_choice(system, budget, progress=progress)
-    found = cached_result(system, path=path, variant=variant, budget=budget)
+    found = cached_result(system, loaded=loaded, variant=variant, budget=budget)
     if found is not None:
         return found
-    result = explore_by_choice(system, budget, progress=progress)
-    file = _file(Path(path), system, variant, budget, options)
-    if result.stopped_by not in ("time-limit", "interrupted"):  # those cuts vary run to run
-        _store(file, _dump(system, result))
+    with recording() as run_reads:
+        result = explore_by_choice(system, budget, progress=progress)
+    if result.stopped_by in ("time-limit", "interrupted"):  # those cuts vary run to run
+        return result
+    manifest, refusal = _manifest(loaded, run_reads)
+    if refusal is not None:
+        _say_once(loaded, refusal)
+        return result
+    file = _file(loaded, system, variant, budget, {})
+    _store(file, {**_dump(system, result), "reads": dataclasses.asdict(manifest),
+                  "origin": _origin(loaded, variant, budget)})
     return result
 
 
-def cached_result(system: System, *, path: Path | str | None, variant: str,
+def cached_result(system: System, *, loaded: LoadedModel | None, variant: str,
                   budget: Budget | None = None, cache: bool = True,
                   **options: Any) -> Result | None:
     """The cached result of a variant, or None when it must be explored."""
-    if path is None or not cache_enabled(cache) or options.get("keep_states"):
+    if loaded is None or not cache_enabled(cache) or options:
         return None
-    file = _file(Path(path), system, variant, budget or Budget(), options)
-    if not file.exists():
-        return None
+    file = _file(loaded, system, variant, budget or Budget(), {})
     try:
-        return _load(system, json.loads(file.read_text()))
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None  # an unreadable or stale entry is recomputed and rewritten
+        if not file.exists():
+            return None
+        data = json.loads(file.read_text())
+        if changed(Reads(**data["reads"])):
+            return None  # something the search read has changed since
+        return _load(system, data)
+    except Exception:
+        return None
+
+
+# -- what the entry depends on ---------------------------------------------------------------
+def _manifest(loaded: LoadedModel, run_reads: Reads) -> tuple[Reads, str | None]:
+    """(what the search read, to be checked on every read of the entry; why the entry must
+    not be written, or None)."""
+    everything = loaded.reads.copy()
+    everything.merge(run_reads)
+    edited = changed(everything)
+    if edited:
+        return run_reads, (f"{_shown(edited[0])} changed while the model was checked; the "
+                           "result is not cached (check again to cache it)")
+    folders = {loaded.path.parent.resolve(), loaded.path.resolve().parent}
+    declared_files = {os.path.realpath(loaded.path.parent / f) for f in loaded.model.reads_files}
+    outside = sorted(f for f in everything.files
+                     if f not in declared_files
+                     and not any(Path(f).is_relative_to(d) for d in folders))
+    env = sorted(n for n in everything.env if n not in loaded.model.reads_env)
+    if outside or env:
+        what = (f"the file {_shown(outside[0])}, outside its folder" if outside else
+                "every environment variable" if "*" in env else
+                f"the environment variable {env[0]}")
+        fix = (f"reads_files=({os.path.relpath(outside[0], loaded.path.parent)!r},)" if outside
+               else f"reads_env=({env[0]!r},)")
+        return run_reads, (f"model {loaded.model.name!r} reads {what}, which the cache cannot "
+                           f"keep in step with its entries; it is explored afresh every time "
+                           f"(declare it to cache: Model(..., {fix}))")
+    manifest = run_reads.copy()
+    for f in declared_files:
+        manifest.files.setdefault(f, digest(f))
+    for name in loaded.model.reads_env:
+        manifest.env.setdefault(name, os.environ.get(name))
+    return manifest, None
+
+
+def _say_once(loaded: LoadedModel, reason: str) -> None:
+    key = (str(loaded.path), reason)
+    if key not in _said:
+        _said.add(key)
+        print(f"mcfsm: cache: {reason}", file=sys.stderr)
+
+
+def _shown(path: str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def _origin(loaded: LoadedModel, variant: str, budget: Budget) -> dict[str, Any]:
+    """How to explore the entry afresh (`mcfsm cache verify`)."""
+    return {"file": str(loaded.path.absolute()), "model": loaded.model.name,
+            "variant": variant, "budget": _limits(budget)}
 
 
 # -- the key ---------------------------------------------------------------------------------
-def _file(path: Path, system: System, variant: str, budget: Budget, options: dict) -> Path:
-    key = _key(path, system, variant, budget, options)
-    return cache_dir() / f"{_safe(path.stem)}-{_safe(variant)}-{key[:20]}.json"
+def _file(loaded: LoadedModel, system: System, variant: str, budget: Budget,
+          options: dict) -> Path:
+    key = _key(loaded, system, variant, budget, options)
+    return cache_dir() / (f"{_safe(loaded.path.stem)}-{_safe(loaded.model.name)}-"
+                          f"{_safe(variant)}-{key[:20]}.json")
 
 
-def _key(path: Path, system: System, variant: str, budget: Budget, options: dict) -> str:
-    h = hashlib.sha256()
-    h.update(f"format {FORMAT} mcfsm {_version()} {_mcfsm_digest()}\n".encode())
-    for source in model_sources(path):
-        h.update(os.fsencode(source.name) + b"\0" + source.read_bytes() + b"\0")
+def _limits(budget: Budget) -> dict[str, Any]:
     # The stop request (Ctrl-C) is a callable that does not change what a completed
     # search finds (an interrupted one is not stored), so it is not part of the key.
     # Sets are sorted: their repr follows the hash seed, which differs between processes.
-    limits = {f.name: sorted(v) if isinstance(v, frozenset | set) else v
-              for f in dataclasses.fields(budget) if f.name != "stop"
-              for v in (getattr(budget, f.name),)}
-    h.update(repr((system.name, variant, sorted(limits.items()),
-                   sorted(options.items()))).encode())
+    return {f.name: sorted(v) if isinstance(v, frozenset | set) else v
+            for f in dataclasses.fields(budget) if f.name != "stop"
+            for v in (getattr(budget, f.name),)}
+
+
+def _key(loaded: LoadedModel, system: System, variant: str, budget: Budget,
+         options: dict) -> str:
+    h = hashlib.sha256()
+    h.update(f"format {FORMAT} mcfsm {_version()} {_mcfsm_digest()} "
+             f"python {sys.version}\n".encode())
+    identity = (str(loaded.path.resolve()), str(loaded.path.parent.resolve()),
+                loaded.model.name, system.name, variant,
+                sorted(_limits(budget).items()), sorted(options.items()))
+    h.update(repr(identity).encode())
+    for name, value in (("module", loaded.reads.modules), ("file", loaded.reads.files)):
+        for path, d in sorted(value.items()):
+            h.update(f"\n{name} {path} {d}".encode())
+    for var, v in sorted(loaded.reads.env.items()):
+        h.update(f"\nenv {var} {v!r}".encode())
     return h.hexdigest()
 
 
@@ -120,6 +210,52 @@ def _mcfsm_digest() -> str:
             h.update(f.read_bytes())
         _source_digests[root] = h.hexdigest()
     return _source_digests[root]
+
+
+# -- mcfsm cache verify ------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    entry: str
+    outcome: str  # "same", "DIFFERENT", "stale", "unreadable"
+    detail: str = ""
+
+
+def verify(sample: int | None = None, seed: int = 0) -> list[Verification]:
+    """Re-explore (a random sample of) the cache's entries without the cache and compare
+    each with what the cache holds. Stale entries (their model or sources changed, so the
+    cache would not use them) and unreadable ones (explored afresh when met) are listed
+    but are not differences."""
+    files = sorted(cache_dir().glob("*.json"))
+    if sample is not None and sample < len(files):
+        files = sorted(random.Random(seed).sample(files, sample))
+    return [_verify_one(f) for f in files]
+
+
+def _verify_one(file: Path) -> Verification:
+    try:
+        data = json.loads(file.read_text())
+        origin = data["origin"]
+        loaded = next(lm for lm in load_path(origin["file"])
+                      if lm.model.name == origin["model"])
+        system = loaded.model.system(origin["variant"])
+        budget = Budget(**{k: frozenset(v) if k == "stop_on" else v
+                           for k, v in origin["budget"].items()})
+    except Exception as exc:
+        return Verification(file.name, "unreadable", f"{type(exc).__name__}: {exc}")
+    if _file(loaded, system, origin["variant"], budget, {}).name != file.name:
+        return Verification(file.name, "stale", "the model or a module it reads changed since")
+    edited = changed(Reads(**data["reads"]))
+    if edited:
+        return Verification(file.name, "stale", f"{_shown(edited[0])} changed since")
+    fresh = json.loads(json.dumps(_dump(system, explore_by_choice(system, budget))))
+    ignored = {"elapsed_s", "reads", "origin"}
+    differing = sorted(k for k in set(fresh) | set(data)
+                       if k not in ignored and fresh.get(k) != data.get(k))
+    where = f"{origin['model']}[{origin['variant']}] ({origin['file']})"
+    if differing:
+        return Verification(file.name, "DIFFERENT",
+                            f"{where}: a fresh run differs in {', '.join(differing)}")
+    return Verification(file.name, "same", where)
 
 
 def _safe(name: str) -> str:

@@ -1,11 +1,16 @@
 """All cores: the variants of a folder explored in parallel processes.
 
-`explore_many` runs one exploration per (system, variant) in a pool of forked worker
-processes. Each worker inherits the built systems through fork (model code is never
+`explore_many` runs one exploration per (system, variant) in its own forked worker process,
+at most `workers` at a time. Each worker inherits the built systems through fork (model code is never
 pickled), explores through `explore_cached` (so the result lands in the cache too) and
 sends back the cache's JSON form of the result; the parent rebuilds the Result by replaying
 the trace steps on its own system, exactly as a warm cache read does. Without fork
 (Windows, macOS spawn) or with one worker, variants run one after the other.
+
+A worker is watched through its process sentinel, not a pool: one that dies without an
+answer (killed by the kernel's OOM killer, a segfault in an extension, `os._exit` in model
+code) is an error naming its variant, never a hang. A worker that stops because it was
+interrupted (a SIGINT that reached it alone) stops the others too.
 
 Not built yet: one search split across processes. The plan, sized from the profile of the
 single-process engine (about 1 µs of interpreter time per generated successor):
@@ -35,10 +40,13 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import signal
 from dataclasses import dataclass
-from pathlib import Path
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from ..errors import McfsmError
+from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .cache import _dump, _load, cached_result, explore_cached
 from .results import Budget, Result
@@ -47,10 +55,19 @@ from .results import Budget, Result
 @dataclass(frozen=True)
 class Job:
     system: System
-    path: Path | None
+    loaded: LoadedModel | None
     variant: str
     budget: Budget
     cache: bool = True
+
+    @property
+    def name(self) -> str:
+        model = self.loaded.model.name if self.loaded is not None else self.system.name
+        return f"{model}[{self.variant}]"
+
+
+class WorkerDiedError(McfsmError):
+    """A worker process ended without a result (killed, crashed, or exited)."""
 
 
 _JOBS: list[Job] = []  # set before forking: the workers inherit the built systems
@@ -64,12 +81,12 @@ def default_workers() -> int:
 
 def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | None]:
     """The result of every job, in order, on up to `workers` processes; None for a job
-    that failed in its worker (explore it in-process to raise its error where it reads
-    best, with the caller's context)."""
+    that failed in its worker with an error (explore it in-process to raise its error
+    where it reads best, with the caller's context). A worker that dies raises WorkerDiedError."""
     workers = default_workers() if workers is None else workers
     # Cached results are read here; only the others are worth a process.
     results: list[Result | None] = [
-        cached_result(job.system, path=job.path, variant=job.variant, budget=job.budget,
+        cached_result(job.system, loaded=job.loaded, variant=job.variant, budget=job.budget,
                       cache=job.cache) for job in jobs]
     pending = [i for i, r in enumerate(results) if r is None]
     methods = multiprocessing.get_all_start_methods()
@@ -83,24 +100,71 @@ def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | N
     # this one, whose stop request the forked workers do not share.
     _STOP = context.Event()
     stops = [job.budget.stop for job in jobs if job.budget.stop is not None]
+    running: dict[Any, tuple[int, Any, Connection]] = {}  # sentinel -> (job, process, pipe)
+    dumps: dict[int, dict[str, Any] | None] = {}
     try:
-        with context.Pool(min(workers, len(pending))) as pool:
-            waiting = pool.map_async(_run, pending, chunksize=1)
-            while not waiting.ready():
-                waiting.wait(0.1)
-                if not _STOP.is_set() and any(stop() for stop in stops):
-                    _STOP.set()
-            dumps = waiting.get()
+        queue = list(pending)
+        while queue or running:
+            while queue and len(running) < workers:
+                index = queue.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_run, args=(index, send), daemon=True)
+                process.start()
+                send.close()
+                running[process.sentinel] = (index, process, receive)
+            ready = wait([*running, *(pipe for _, _, pipe in running.values())], timeout=0.1)
+            for sentinel, (index, process, pipe) in list(running.items()):
+                if pipe in ready or sentinel in ready:
+                    dump = _receive(pipe)
+                    if dump is _NOTHING:  # the pipe closed with no answer: the worker died
+                        process.join()
+                        raise WorkerDiedError(
+                            f"the worker process exploring {jobs[index].name} died without a "
+                            f"result ({_exit_words(process.exitcode)})\n  how to fix: explore "
+                            "that variant alone with --workers 1 to see its error; if memory "
+                            "ran out, lower --max-states")
+                    process.join()
+                    del running[sentinel]
+                    dumps[index] = dump
+                    if dump is not None and dump.get("stopped_by") == "interrupted":
+                        _STOP.set()  # one interrupted worker stops them all
+            if not _STOP.is_set() and any(stop() for stop in stops):
+                _STOP.set()
     finally:
+        for _, process, pipe in running.values():
+            process.terminate()
+            process.join()
+            pipe.close()
         _JOBS = []
         _STOP = None
-    for i, dump in zip(pending, dumps):
+    for i, dump in dumps.items():
         if dump is not None:
             results[i] = _load(jobs[i].system, dump, cached=dump["was_cached"])
     return results
 
 
-def _run(index: int) -> dict[str, Any] | None:
+_NOTHING: Any = object()
+
+
+def _receive(pipe: Connection) -> Any:
+    try:
+        return pipe.recv()
+    except (EOFError, OSError):
+        return _NOTHING
+    finally:
+        pipe.close()
+
+
+def _exit_words(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+def _run(index: int, send: Connection) -> None:
     job = _JOBS[index]
     own_stop, shared = job.budget.stop, _STOP
 
@@ -108,9 +172,12 @@ def _run(index: int) -> dict[str, Any] | None:
         return bool((shared is not None and shared.is_set()) or (own_stop and own_stop()))
 
     try:
-        result = explore_cached(job.system, path=job.path, variant=job.variant,
-                                 budget=dataclasses.replace(job.budget, stop=stop),
-                                 cache=job.cache)
-        return {**_dump(job.system, result), "was_cached": result.cached}
+        result = explore_cached(job.system, loaded=job.loaded, variant=job.variant,
+                                budget=dataclasses.replace(job.budget, stop=stop),
+                                cache=job.cache)
+        answer: dict[str, Any] | None = {**_dump(job.system, result),
+                                          "was_cached": result.cached}
     except Exception:  # reported by the parent (see explore_many)
-        return None
+        answer = None
+    send.send(answer)
+    send.close()

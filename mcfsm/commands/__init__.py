@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from ..interrupt import EXIT_INTERRUPTED
+from .cache_command import cache_command
 from .check import check
 from .common import EXIT_ERROR
 from .diagram import diagram
@@ -79,5 +80,5 @@ def main() -> None:
 
 
 for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command,
-                report, init):
+                report, init, cache_command):
     main.add_command(command)

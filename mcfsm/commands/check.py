@@ -73,7 +73,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     if len(chosen) > 1 and workers != 1:
         # Variants in parallel processes (check/parallel.py), results back in order; a
         # variant whose worker failed is explored here, to report its error in place.
-        done = explore_many([Job(system, lm.path, variant, run_budget, use_cache())
+        done = explore_many([Job(system, lm, variant, run_budget, use_cache())
                              for (lm, variant), system in zip(chosen, systems)], workers)
     for (lm, variant), system, finished in zip(chosen, systems, done):
         declared = lm.model.expected(variant, system) if expected else None

@@ -240,7 +240,7 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
     system = system if system is not None else build(lm, variant)
     try:
         result = done if done is not None else explore_cached(
-            system, path=lm.path, variant=variant, budget=run_budget, cache=_use_cache[0],
+            system, loaded=lm, variant=variant, budget=run_budget, cache=_use_cache[0],
             progress=progress)
     except ModelError as exc:
         raise exc.located(where(lm, variant)) from exc

@@ -25,12 +25,16 @@ from types import ModuleType
 from ..errors import McfsmError, ModelError, UsageError
 from .guard import DEBUG_HINT, is_real_interrupt, model_line, shown_path
 from .model import Model
+from .reads import Reads, digest, module_files, recording
 
 
 @dataclasses.dataclass(frozen=True)
 class LoadedModel:
     path: Path
     model: Model
+    # What loading the file read (its own code, the modules it imported, data files,
+    # environment variables), with digests taken when it was read: the result cache's key.
+    reads: Reads = dataclasses.field(default_factory=Reads, compare=False)
 
 
 def load_path(path: str | Path) -> list[LoadedModel]:
@@ -90,8 +94,14 @@ def _load_file(path: Path, *, required: bool) -> list[LoadedModel]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        with _siblings_of(folder):
+        with _siblings_of(folder), recording() as reads:
             spec.loader.exec_module(module)
+            reads.modules.update(module_files([module, *_named_modules(module),
+                                               *_FOLDER_MODULES.get(folder, {}).values(),
+                                               *[sys.modules[n] for n in _module_names_in(folder)
+                                                 if n in sys.modules]]))
+            for file, d in reads.modules.items():
+                _LOADED_DIGEST.setdefault(file, d)
     except SyntaxError as exc:
         raise ModelError(f"syntax error at line {exc.lineno}: {exc.msg}",
                          fix="correct the Python syntax", where=str(path)) from None
@@ -131,33 +141,29 @@ def _load_file(path: Path, *, required: bool) -> list[LoadedModel]:
             raise ModelError(f"model {m.name!r} declares no variants", where=str(path),
                              fix=f"register one: @{_var_name(module, m)}.variant('base', doc=...) "
                                  "above a function returning a System")
-        out.append(LoadedModel(path, m))
+        out.append(LoadedModel(path, m, reads))
+    return out
+
+
+def _named_modules(module: ModuleType) -> list[ModuleType]:
+    """The modules a model file's globals name, directly or through what they define (an
+    `import x` of a module imported before still makes x part of what the model runs)."""
+    out = []
+    for value in list(vars(module).values()):
+        if isinstance(value, ModuleType):
+            out.append(value)
+        else:
+            owner = sys.modules.get(getattr(value, "__module__", None) or "")
+            if owner is not None and owner is not module:
+                out.append(owner)
     return out
 
 
 # -- sibling modules, kept per folder ---------------------------------------------------------
 _FOLDER_MODULES: dict[Path, dict[str, ModuleType]] = {}
-
-
-def model_sources(path: Path | str) -> list[Path]:
-    """The model file and the files of every sibling module it loaded from its folder
-    (what a result of the file depends on; the result cache hashes them)."""
-    model = Path(path).resolve()
-    folder = model.parent
-    found = {model}
-    files = [getattr(m, "__file__", None) for m in _FOLDER_MODULES.get(folder, {}).values()]
-    files += [getattr(m, "__file__", None) for m in list(sys.modules.values())]
-    for file in files:
-        if file and file.endswith(".py"):
-            resolved = _resolved.get(file)
-            if resolved is None:
-                resolved = _resolved[file] = Path(file).resolve()
-            if resolved.is_relative_to(folder):
-                found.add(resolved)
-    return sorted(found)
-
-
-_resolved: dict[str, Path] = {}  # module file -> its resolved path (hundreds of modules)
+# The digest of each sibling module's file when it was imported: a sibling edited since is
+# imported again by the next load, so a process never runs (or caches) an old copy.
+_LOADED_DIGEST: dict[str, str] = {}
 
 
 def _module_names_in(folder: Path) -> set[str]:
@@ -167,8 +173,9 @@ def _module_names_in(folder: Path) -> set[str]:
         for entry in folder.iterdir():
             if entry.suffix == ".py" and entry.stem.isidentifier():
                 names.add(entry.stem)
-            elif entry.is_dir() and (entry / "__init__.py").exists() and entry.name.isidentifier():
-                names.add(entry.name)
+            elif (entry.is_dir() and entry.name.isidentifier()
+                  and entry.name != "__pycache__"):
+                names.add(entry.name)  # a package, or a namespace package (no __init__.py)
     except OSError:
         pass
     return names
@@ -176,10 +183,10 @@ def _module_names_in(folder: Path) -> set[str]:
 
 def _belongs(module: ModuleType | None, folder: Path) -> bool:
     file = getattr(module, "__file__", None)
-    if not file:
-        return False
+    # a namespace package has no file, only the folders of its path
+    places = [file] if file else list(getattr(module, "__path__", None) or ())
     try:
-        return Path(file).resolve().is_relative_to(folder)
+        return bool(places) and all(Path(p).resolve().is_relative_to(folder) for p in places)
     except (OSError, ValueError):
         return False
 
@@ -199,6 +206,10 @@ class _siblings_of:  # noqa: N801 - used as a `with` statement, like contextlib'
         return name.split(".", 1)[0] in self.names
 
     def __enter__(self) -> None:
+        edited = {name.split(".", 1)[0] for name, module in self.own.items()
+                  if _edited_since_import(module)}
+        for name in [n for n in self.own if n.split(".", 1)[0] in edited]:
+            del self.own[name]  # the whole package goes: its modules import each other
         for name in [n for n in sys.modules if self._ours(n)]:
             self.displaced[name] = sys.modules.pop(name)
         sys.modules.update(self.own)
@@ -214,6 +225,18 @@ class _siblings_of:  # noqa: N801 - used as a `with` statement, like contextlib'
             if _belongs(module, self.folder):
                 self.own[name] = module
         sys.modules.update(self.displaced)
+
+
+def _edited_since_import(module: ModuleType) -> bool:
+    file = getattr(module, "__file__", None)
+    if not file:
+        return False
+    resolved = os.path.realpath(file)
+    loaded = _LOADED_DIGEST.get(resolved)
+    if loaded is None or digest(resolved) == loaded:
+        return False
+    del _LOADED_DIGEST[resolved]  # re-imported now; the new digest is recorded then
+    return True
 
 
 def _identifier(text: str) -> str:

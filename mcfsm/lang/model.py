@@ -44,10 +44,21 @@ class Variant:
 
 
 class Model:
-    def __init__(self, name: str, *, clause: str = "", doc: str = "", source: str = "") -> None:
+    def __init__(self, name: str, *, clause: str = "", doc: str = "", source: str = "",
+                 reads_files: tuple[str, ...] = (), reads_env: tuple[str, ...] = ()) -> None:
         check_name(name, "model name", plain=True)  # it names report folders and files
         for field, value in (("clause", clause), ("doc", doc), ("source", source)):
             check_text(value, field, where=f"model {name!r}")
+        # What the model's code reads besides files in its own folder: data files outside
+        # it (paths relative to the model file) and environment variables. The result cache
+        # keeps an entry in step with them; a model that reads such inputs undeclared is
+        # explored afresh every time (the cache says so).
+        for field, value in (("reads_files", reads_files), ("reads_env", reads_env)):
+            if isinstance(value, str) or not all(isinstance(v, str) and v for v in value):
+                raise ModelError(f"model {name!r} has {field}={value!r}",
+                                 fix=f"pass a tuple of names: {field}=('...',)")
+        self.reads_files = tuple(reads_files)
+        self.reads_env = tuple(reads_env)
         self.name = name
         self.clause = clause
         self.doc = doc

@@ -33,7 +33,7 @@ Explorer = Callable[[LoadedModel, str], tuple[System, Result]]
 
 def _explore_fully(lm: LoadedModel, variant: str) -> tuple[System, Result]:
     system = lm.model.system(variant)
-    return system, explore_cached(system, path=lm.path, variant=variant)
+    return system, explore_cached(system, loaded=lm, variant=variant)
 
 
 def _slug(text: str) -> str:
