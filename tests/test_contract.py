@@ -203,3 +203,88 @@ def test_ctrl_c_sent_to_the_parent_alone_stops_the_worker_processes_too(tmp_path
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
     assert "INCOMPLETE, stopped by an interrupt (Ctrl-C)" in out and "Traceback" not in err
+
+
+def _two_long_with(tmp_path, action: str) -> subprocess.CompletedProcess:
+    """long_running's grid plus a variant whose worker does `action` once n reaches 50."""
+    source = (ROOT / "tests" / "fixtures" / "long_running.py").read_text()
+    source += f'''
+
+import os, signal
+
+
+def odd(ctx):
+    ctx.v.n = ctx.v.n + 1
+    if ctx.v.n == 50:
+        {action}
+
+
+ODD = Role("odd", states=["on"], initial="on", variables={{"n": Var(int, 0)}},
+           transitions=[Transition("up", "on", None, clause="test", after=[odd])])
+
+
+@model.variant("odd")
+def odd_variant() -> System:
+    return System("long_running", instances=[Instance("c", ODD)], check_deadlock=False,
+                  properties=[always("bounded", lambda v: v["c"].n < 10**9, clause="test")])
+'''
+    (tmp_path / "two.py").write_text(source)
+    env = dict(os.environ)
+    env.pop("MCFSM_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "mcfsm", "check", "two.py", "--workers", "2",
+                           "--no-cache"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("action, words", [
+    ("os._exit(3)", "exit status 3"),
+    ("os.kill(os.getpid(), signal.SIGKILL)", "killed by SIGKILL"),  # as the OOM killer does
+])
+def test_a_worker_that_dies_is_an_error_naming_its_variant_never_a_hang(tmp_path, action, words):
+    proc = _two_long_with(tmp_path, action)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "long_running[odd]" in proc.stderr and words in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_sigint_that_reaches_one_worker_stops_them_all(tmp_path):
+    proc = _two_long_with(tmp_path, "os.kill(os.getpid(), signal.SIGINT)")
+    assert proc.returncode == 130, (proc.stdout, proc.stderr)
+    assert "INCOMPLETE, stopped by an interrupt (Ctrl-C)" in proc.stdout
+
+
+def test_budgets_bound_the_enumeration_of_parameter_combinations(tmp_path):
+    """4**12 (16.7 million) combinations: the budget stops the search after a few, and the
+    product is never built whole (it once ran minutes at 1.8 GB)."""
+    params = ", ".join(f'"p{i}": Param((0, 1, 2, 3), clause="1.4")' for i in range(12))
+    source = (ROOT / "tests" / "fixtures" / "long_running.py").read_text().replace(
+        "from mcfsm import", "from mcfsm import Param,").replace(
+        'check_deadlock=False,', f'check_deadlock=False, params={{{params}}},')
+    (tmp_path / "many.py").write_text(source)
+    started = time.perf_counter()
+    code, out, err = invoke("check", "many.py", "--max-states", "100", "--time-limit", "3",
+                            "--no-cache", cwd=tmp_path)
+    assert code == 3, (out, err)
+    assert "INCOMPLETE" in out
+    assert time.perf_counter() - started < 60  # generous; it used to take minutes
+
+
+def test_a_deeply_nested_initial_value_is_a_model_error_not_a_segfault(tmp_path):
+    (tmp_path / "deep.py").write_text('''
+from mcfsm import Instance, Model, Role, System, Transition, Var, always
+v = ()
+for _ in range(200_000):
+    v = (v,)
+R = Role("r", states=["on"], initial="on", variables={"x": Var(tuple, v)},
+         transitions=[Transition("t", "on", None, clause="x 1")])
+model = Model("deep")
+
+
+@model.variant("base")
+def base():
+    return System("deep", instances=[Instance("r", R)], check_deadlock=False,
+                  properties=[always("p", lambda v: True, clause="x 1")])
+''')
+    for command in ("list", "check"):
+        code, _out, err = invoke(command, "deep.py", cwd=tmp_path)
+        assert code == 2 and "more than 1000 levels deep" in err and "variable 'x'" in err, err

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from ..lang.system import System
@@ -32,26 +34,35 @@ class ChoiceRun:
     complete: bool
 
 
-def combinations(system: System) -> list[Choices]:
+def combinations(system: System) -> Iterator[Choices]:
+    """Every combination, one at a time: a product of many choices is never built whole
+    (a budget may stop the search after the first few)."""
     names = list(system.params)
-    return [tuple(zip(names, combo))
-            for combo in itertools.product(*(p.choices for p in system.params.values()))]
+    for combo in itertools.product(*(p.choices for p in system.params.values())):
+        yield tuple(zip(names, combo))
+
+
+def combination_count(system: System) -> int:
+    return math.prod(len(p.choices) for p in system.params.values())
 
 
 def explore_by_choice(system: System, budget: Budget | None = None,
                       progress: ProgressFn | None = None) -> Result:
     """Explore every parameter combination separately and merge (see the module doc)."""
     budget = budget or Budget()
-    combos = combinations(system)
-    if len(combos) <= 1:
+    if combination_count(system) <= 1:
         result = explore(system, budget, progress=progress)
-        return dataclasses.replace(result, per_choice=(_run(combos[0] if combos else (), result),))
+        return dataclasses.replace(result, per_choice=(_run(next(combinations(system), ()),
+                                                            result),))
     started = time.perf_counter()
     results: list[Result] = []
     runs: list[ChoiceRun] = []
     distinct = 0
     stopped_by: str | None = None
-    for combo in combos:
+    for combo in combinations(system):
+        if budget.stop is not None and budget.stop():
+            stopped_by = "interrupted"
+            break
         remaining = budget
         if budget.max_states is not None:
             left = budget.max_states - distinct

@@ -15,6 +15,33 @@ _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 MUTABLE_TYPES = (list, dict, set, bytearray)
 
+# Python hashes and prints nested tuples recursively in C, without a depth check: a value
+# nested 200,000 levels deep crashes the interpreter (a segfault, no error). Values in a
+# state are refused past this depth, far beyond any protocol's records.
+MAX_NESTING = 1000
+
+
+def nesting_depth(value: Any, limit: int = MAX_NESTING) -> int:
+    """How deep tuples and frozensets nest in a value (iteratively; stops past `limit`)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, tuple | frozenset | list | set):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((x, depth + 1) for x in item)
+    return deepest
+
+
+def check_nesting(value: Any, what: str, *, where: str | None = None, **site: Any) -> None:
+    if nesting_depth(value) > MAX_NESTING:
+        raise ModelError(f"{what} nests tuples or frozensets more than {MAX_NESTING} levels "
+                         "deep; Python cannot hash or print such a value safely", where=where,
+                         fix="flatten the value (a tuple of records rather than a chain of "
+                             "nested pairs)", **site)
+
 
 def check_name(value: Any, what: str, *, where: str | None = None, plain: bool = False) -> None:
     """A non-empty string; with `plain`, letters, digits, '_' and '-' only (it names files)."""
@@ -72,6 +99,7 @@ def check_variable(name: Any, decl: Any, *, owner: str, role: str | None = None)
             "be hashable", role=role, where=where,
             fix="use tuple, frozenset or a frozen record instead of list, set or dict")
     for initial in alternatives(decl.initial):  # one value, or a one_of(...) set of them
+        check_nesting(initial, f"variable {name!r}'s initial value", role=role, where=where)
         if not isinstance(initial, decl.type):
             raise ModelError(
                 f"variable {name!r} has initial value {initial!r}, not of type "

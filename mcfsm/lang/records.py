@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from ..errors import ModelError
 from .context import View
-from .declared import check_name, check_text
+from .declared import check_name, check_nesting, check_text
 from .messages import Message
 from .roles import Role
 
@@ -68,6 +68,7 @@ class Param:
         if not choices:
             raise ModelError("Param has no choices", fix=fix)
         for value in choices:
+            check_nesting(value, "a Param choice")
             try:
                 hash(value)
             except TypeError:
