@@ -6,6 +6,16 @@ explorers -> reports -> CLI.
 
 from .check.explorer import Budget, Result, Trace, Verdict, explore
 from .errors import McfsmError, ModelError, UsageError
+from .lang.findings import (
+    CHOICE,
+    CR_DEMONSTRATION,
+    GAP_IN_THE_TEXT,
+    MODEL_ARTEFACT,
+    TRADE_OFF,
+    UNDER_REVIEW,
+    Assumption,
+    Finding,
+)
 from .lang.initial import one_of
 from .lang.messages import M, Message, O
 from .lang.model import Model, Variant
@@ -24,7 +34,10 @@ from .lang.roles import ANY_STATE, Role, Transition, Var
 from .lang.system import Instance, Network, Param, StepKey, System, View
 
 __all__ = [
-    "ANY_STATE", "AllOf", "Budget", "Instance", "M", "McfsmError", "Message", "Model", "ModelError",
+    "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "GAP_IN_THE_TEXT", "MODEL_ARTEFACT", "TRADE_OFF",
+    "UNDER_REVIEW",
+    "AllOf", "Assumption", "Budget", "Finding", "Instance", "M", "McfsmError", "Message", "Model",
+    "ModelError",
     "Network", "O", "Param", "Property", "Result", "Role", "StepKey", "System", "Trace",
     "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
     "always_eventually", "eventually", "explore", "leads_to", "one_of", "sometimes", "step",

@@ -33,10 +33,12 @@ from typing import Any
 import pytest
 
 from .check.cache import explore_cached
+from .check.expectations import found_words, meets
 from .check.explorer import Budget, Result
 from .errors import McfsmError
 from .interrupt import sigint_is_user_interrupt
 from .lang.loader import LoadedModel, load_path
+from .lang.model import split_expectation
 from .show.explain import explain
 from .show.report import verdict_words
 from .show.trace import trace_text
@@ -226,14 +228,15 @@ class PropertyItem(_ModelItem):
         assert isinstance(self.parent, VariantCollector)
         result = self.parent.result()
         verdict = next(v for v in result.verdicts if v.property.name == self.prop_name)
-        if verdict.status == self.expected:
+        judged = meets(result, verdict, self.expected)
+        if judged:
             return
-        if verdict.status == "unknown":
+        if judged is None:
             raise MismatchError(f"{self.parent.name}::{self.name}: inconclusive, the model "
                                 f"declares {self.expected}; {verdict_words(result, verdict)}")
         lines = [f"{self.parent.name}::{self.name}: the model declares {self.expected}, "
-                 f"the exhaustive check says "
-                 f"{verdict_words(result, verdict)} [{verdict.property.clause}]"]
+                 f"the exhaustive check says {verdict_words(result, verdict)} "
+                 f"[{verdict.property.clause}]; per choice: {found_words(result, verdict)}"]
         if verdict.property.doc:
             lines.append(f"  the property: {verdict.property.doc}")
         if verdict.trace is not None:
@@ -269,9 +272,9 @@ class HypothesisItem(_ModelItem):
                            derandomize=profile.derandomize, database=database,
                            budget=_budget(self.config),
                            known=frozenset(name for name, verdict in self.expected.items()
-                                           if verdict == "violated"))
-        unexpected = [o for o in sim.outcomes
-                      if o.status == "violated" and self.expected[o.property.name] != "violated"]
+                                           if split_expectation(verdict)[0] == "violated"))
+        unexpected = [o for o in sim.outcomes if o.status == "violated"
+                      and split_expectation(self.expected[o.property.name])[0] != "violated"]
         if unexpected:
             lines = []
             for o in unexpected:

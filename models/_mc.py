@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mcfsm import M, Message, O
+from mcfsm import Assumption, M, Message, O
 
 SYSTEMS = ("A", "B", "C")  # MC systems: A is the primary MC system of user 2
 SERVER = {s: f"server{s}" for s in SYSTEMS}  # the instance name of each MC service server
@@ -275,3 +275,17 @@ def redirection_names_recorded_id(before, key, after) -> bool:
     recorded = dict(after[key.actor].bindings).get(USER2_PRIMARY, "")
     return all(m.called_id_migrated in (recorded, USER2_PRIMARY)
                for m in sent_in_step(before, after, PrivateCallRedirection, key.actor))
+
+
+# -- assumptions every model makes (declared, so that reports list them beside each verdict) --
+INTERCONNECTED = Assumption(
+    "systems-interconnected",
+    "MC systems A, B and C are interconnected: a server forwards signalling for another "
+    "system's MC service ID to that system, and a response goes back the way the request came",
+    clause="X.1.2")
+OPAQUE_IDS = Assumption(
+    "ids-opaque",
+    "an MC service ID is opaque: its domain part only routes signalling between systems; a "
+    "server finds a client by its registration and learns a partner ID only when told",
+    clause="X.1.2 item 1b; X.1.6")
+COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS)

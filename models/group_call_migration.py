@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import _progress
 from _mc import (
+    COMMON_ASSUMPTIONS,
     MIGRATION_CHAIN,
     SERVER,
     SYSTEMS,
@@ -63,7 +64,20 @@ from _mc import (
     system_of,
 )
 
-from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes
+from mcfsm import (
+    CHOICE,
+    TRADE_OFF,
+    Assumption,
+    Instance,
+    Model,
+    Param,
+    Role,
+    System,
+    Transition,
+    Var,
+    always,
+    sometimes,
+)
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 GROUP = "G@A"  # MC service group G, defined in MC system A
@@ -78,6 +92,20 @@ def kind_of(old: str, new: str) -> str:
     if old == HOME:
         return KINDS[0]
     return KINDS[2] if new == HOME else KINDS[1]
+
+
+
+# Decisions this model makes besides its parameters; every verdict lists them.
+ASSUMPTIONS = (
+    *COMMON_ASSUMPTIONS,
+    Assumption("partner-forwards-affiliation",
+               "a partner forwards affiliation signalling for a group defined in A to A, and "
+               "A's late entry and release reach the client the same way",
+               clause="10.8.3.2; 10.8.4.3", forced=True),
+    Assumption("call-ongoing-at-start",
+               "the group call is ongoing at the start and may end at any time; other group "
+               "members and floor control are left out", clause="10.16.2.1"),
+)
 
 
 def build(*, make_before_break: bool, fixed_chain: bool = True,
@@ -366,6 +394,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
 
     return System(
         "group_call_migration",
+        assumptions=ASSUMPTIONS,
         instances=[
             Instance("client1", client, label="MC service client 1"),
             Instance("serverA", server, label="MC service server A",
@@ -389,9 +418,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
             always("group-continuity",
                    lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
                    clause="10.16.2.1; 10.16.2.2 pre-condition 1; X.1.7.4",
-                   doc="while the group call is ongoing, client 1 receives it in some system",
-                   finding="documented trade-off (X.1.7.4: break-before-make leaves a period "
-                           "without the group call's media)"),
+                   doc="while the group call is ongoing, client 1 receives it in some system"),
             always("registration-consistent", registration_consistent,
                    clause="10.16.2.2 steps 1-2; X.1.4.1",
                    doc="quiescent: client 1 is registered exactly where it believes it is"),
@@ -458,16 +485,48 @@ def affiliation_consistent(v) -> bool:
 model = Model("group_call_migration", clause="10.16.2", doc=__doc__)
 model.add_variant("break_before_make", lambda: build(make_before_break=False),
                   doc="10.16.2.2 as published: de-affiliate, migrate, affiliate, late entry",
-                  expect={"group-continuity": "violated", "rejoins-when-affiliated": "violated",
-                          "member-gets-media-after-migration": "violated"})
+                  expect={"group-continuity": "violated",
+                          "rejoins-when-affiliated": "violated only with group_document=primary_only",
+                          "member-gets-media-after-migration":
+                              "violated only with group_document=primary_only",
+                          "late-entry-after-primary-to-partner": "witnessed only with group_document=all_ids",
+                          "late-entry-after-partner-to-partner": "witnessed only with group_document=all_ids",
+                          "late-entry-after-partner-to-primary":
+                              "witnessed only with group_document=all_ids"})
 model.add_variant("make_before_break", lambda: build(make_before_break=True),
-                  doc="X.1.4.1 / X.1.7.4: affiliate in the new MC system before leaving the old")
+                  doc="X.1.4.1 / X.1.7.4: affiliate in the new MC system before leaving the old",
+                  expect={"late-entry-after-primary-to-partner": "witnessed only with group_document=all_ids",
+                          "late-entry-after-partner-to-partner": "witnessed only with group_document=all_ids",
+                          "late-entry-after-partner-to-primary":
+                              "witnessed only with group_document=all_ids"})
 model.add_variant("free_chain", lambda: build(make_before_break=False, fixed_chain=False),
                   doc="as published, migrating to any other MC system each time (revisits)",
-                  expect={"group-continuity": "violated", "rejoins-when-affiliated": "violated",
-                          "member-gets-media-after-migration": "violated"})
+                  expect={"group-continuity": "violated",
+                          "rejoins-when-affiliated": "violated only with group_document=primary_only",
+                          "member-gets-media-after-migration":
+                              "violated only with group_document=primary_only",
+                          "late-entry-after-primary-to-partner": "witnessed only with group_document=all_ids",
+                          "late-entry-after-partner-to-partner": "witnessed only with group_document=all_ids",
+                          "late-entry-after-partner-to-primary":
+                              "witnessed only with group_document=all_ids"})
 model.add_variant("fix_group_lists_partner_ids",
                   lambda: build(make_before_break=False, documents=("all_ids",)),
                   doc="candidate fix: step 3 requires the group document to list the partner MC "
                       "service ID before the client migrates (X.1.7.5 made normative)",
                   expect={"group-continuity": "violated"})  # diffed against break_before_make
+
+
+# -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
+model.finding(
+    "group-document", prop="rejoins-when-affiliated", variants=("break_before_make", "free_chain"),
+    cls=CHOICE, fix="fix_group_lists_partner_ids",
+    title="A migrating client's affiliation with its partner ID is refused and it is left "
+          "outside the call",
+    why="X.1.7.5 (informative) says the group document 'will contain' the partner ID; step 3 "
+        "does not require it")
+model.finding(
+    "media-gap", prop="group-continuity",
+    variants=("break_before_make", "free_chain", "fix_group_lists_partner_ids"),
+    cls=TRADE_OFF, fix="make_before_break",
+    title="Break-before-make leaves the client without the group call's media",
+    why="X.1.7.4 says break-before-make leaves a period without the group call's media")

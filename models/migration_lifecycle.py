@@ -58,6 +58,7 @@ Silent choices (parameters):
 from __future__ import annotations
 
 from _mc import (
+    COMMON_ASSUMPTIONS,
     MIGRATION_CHAIN,
     SERVER,
     SYSTEMS,
@@ -90,7 +91,22 @@ from _mc import (
     system_of,
 )
 
-from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes, step
+from mcfsm import (
+    CHOICE,
+    TRADE_OFF,
+    UNDER_REVIEW,
+    Assumption,
+    Instance,
+    Model,
+    Param,
+    Role,
+    System,
+    Transition,
+    Var,
+    always,
+    sometimes,
+    step,
+)
 
 IDMS = {s: f"idms{s}" for s in SYSTEMS}
 HOME = "A"
@@ -105,6 +121,23 @@ def kind(old: str, new: str) -> str:
 
 
 MAX_MIGRATIONS = 3
+
+
+
+# Decisions the text leaves open that this model fixes in code; every verdict lists them.
+ASSUMPTIONS = (
+    *COMMON_ASSUMPTIONS,
+    Assumption("reinitiate-per-migration",
+               "client 1 re-initiates with the primary ID (item 6b) at most once per migration; "
+               "item 6b sets no bound (private_call_redirect re-initiates once per call)",
+               clause="X.1.7.1 item 6b"),
+    Assumption("permission-granted",
+               "the primary always grants permission to migrate: a refusal ends the procedure "
+               "before anything migrates", clause="X.1.4; X.1.5"),
+    Assumption("primary-issues-permission",
+               "permission and security material always come from the primary MC system",
+               clause="X.1.5"),
+)
 
 
 def build(*, make_before_break: bool, calls: bool,
@@ -678,6 +711,7 @@ def build(*, make_before_break: bool, calls: bool,
 
     return System(
         "migration_lifecycle",
+        assumptions=ASSUMPTIONS,
         instances=[
             *([Instance("client1", caller, label="MC service client 1")] if calls else []),
             Instance("client2", migrant, label="MC service client 2"),
@@ -828,8 +862,7 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
         always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
                doc="the primary always knows the current MC service ID of its migrated user"),
         always("always-registered", always_registered, clause="X.1.4.1 (make-before-break)",
-               doc="user 2 is registered in some MC system at every moment",
-               finding="documented trade-off (X.1.4.1, X.1.7.4: break-before-make leaves a gap)"),
+               doc="user 2 is registered in some MC system at every moment"),
         always("registered-with-token-id", registered_with_token_id, clause="X.1.6",
                doc="the client uses the MC service ID of its access token, and servers "
                    "register it under their own system's ID"),
@@ -904,13 +937,22 @@ model.add_variant("break_before_make", lambda: build(make_before_break=False, **
                   doc="de-register from the old MC system before authenticating at the new one; "
                       "addressing while migrated; explores notification, deregistration and "
                       "late_call",
-                  expect={"always-registered": "violated", "primary-binding-fresh": "violated",
-                          "cached-call-connects": "violated"})
+                  expect={"always-registered": "violated",
+                          "primary-binding-fresh": "violated only with notification=one_way",
+                          "cached-call-connects": "violated",
+                          "call-accepted-after-deregistration-sent": "witnessed only with late_call=accept",
+                          "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
+                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
 model.add_variant("make_before_break", lambda: build(make_before_break=True, **ADDRESSING),
                   doc="X.1.4.1: register at the new MC system before de-registering from the old; "
                       "addressing while migrated; explores notification, deregistration and "
                       "late_call",
-                  expect={"primary-binding-fresh": "violated", "cached-call-connects": "violated"})
+                  expect={"primary-binding-fresh": "violated only with notification=one_way",
+                          "cached-call-connects":
+                              "violated only with deregistration=one_way or notification=one_way",
+                          "call-accepted-after-deregistration-sent": "witnessed only with late_call=accept",
+                          "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
+                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
 model.add_variant("permission_and_provisioning",
                   lambda: build(make_before_break=False, calls=False,
                                 permissions=("command", "explicit", "implicit"),
@@ -918,7 +960,15 @@ model.add_variant("permission_and_provisioning",
                                 deregistrations=("one_way", "acknowledged"), fixed_chain=False),
                   doc="every means of permission and of provisioning (X.1.2 - X.1.5), migrating "
                       "to any other MC system each time, without calls",
-                  expect={"always-registered": "violated", "primary-binding-fresh": "violated"})
+                  expect={"always-registered": "violated",
+                          "primary-binding-fresh": "violated only with notification=one_way",
+                          "migration-command-completes": "witnessed only with permission=command",
+                          "migration-explicit-completes": "witnessed only with permission=explicit",
+                          "migration-implicit-completes": "witnessed only with permission=implicit",
+                          "migration-implicit-with-download-completes":
+                              "witnessed only with permission=implicit and provisioning=download",
+                          "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
+                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
 model.add_variant("fix_departure_notice",
                   lambda: build(make_before_break=False, **{**ADDRESSING, "deregistrations": (
                       "acknowledged",)}, uninformed=("hold",), departure_notice=True,
@@ -929,4 +979,36 @@ model.add_variant("fix_departure_notice",
                       "on (deregistration=acknowledged); with one-way notifications, also the "
                       "ordering fix of finding 2 (a migration count)",
                   baseline="break_before_make",
-                  expect={"always-registered": "violated"})
+                  expect={"always-registered": "violated",
+                          "call-accepted-after-deregistration-sent": "witnessed only with late_call=accept",
+                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
+
+
+# -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
+model.finding(
+    "stale-binding-lifecycle", prop="primary-binding-fresh",
+    variants=("break_before_make", "make_before_break", "permission_and_provisioning"),
+    cls=CHOICE, fix="fix_departure_notice",
+    title="The primary's record of the partner ID goes stale when notifications overtake",
+    why="X.1.6 sends the reader to TS 23.379 10.6.3.3, which is not in the text: whether the "
+        "notification is acknowledged before the registration completes decides it")
+model.finding(
+    "stale-cache-bbm", prop="cached-call-connects", variants=("break_before_make",),
+    cls=UNDER_REVIEW, fix="fix_departure_notice",
+    title="A call by a stale cached ID, re-initiated with the primary ID (item 6b), fails",
+    why="issue 12 classed it a gap in the text with break-before-make; it rests on "
+        "reinitiate-per-migration, a reading of item 6b, so the class waits for issue 18")
+model.finding(
+    "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
+    cls=CHOICE, fix="fix_departure_notice",
+    title="A call by a stale cached ID fails with make-before-break unless the "
+          "de-registration and the notification are acknowledged",
+    why="X.1.4.1 defines no response to the de-registration and X.1.6 none to the "
+        "notification: one-way readings of either leave the primary naming a departed ID")
+model.finding(
+    "registered-nowhere", prop="always-registered",
+    variants=("break_before_make", "permission_and_provisioning"), cls=TRADE_OFF,
+    fix="make_before_break",
+    title="Break-before-make leaves the user registered nowhere for a while",
+    why="X.1.4.1 and X.1.7.4 describe break-before-make as leaving a period without "
+        "registration")

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import _progress
 from _mc import (
+    COMMON_ASSUMPTIONS,
     MIGRATION_CHAIN,
     SERVER,
     SYSTEMS,
@@ -62,7 +63,20 @@ from _mc import (
     system_of,
 )
 
-from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes, step
+from mcfsm import (
+    CHOICE,
+    Assumption,
+    Instance,
+    Model,
+    Param,
+    Role,
+    System,
+    Transition,
+    Var,
+    always,
+    sometimes,
+    step,
+)
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 HOME = "A"  # the primary MC system of every user here
@@ -151,6 +165,20 @@ def resume_call(ctx) -> None:
 def resumed(ctx) -> None:
     ctx.v.suspended = False
     ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
+
+
+
+# Decisions this model makes besides its parameters; every verdict lists them.
+ASSUMPTIONS = (
+    *COMMON_ASSUMPTIONS,
+    Assumption("release-then-migrate-separately",
+               "the release of step 1 and the migration are separate steps of client 1, so "
+               "a release can still be in flight when the client has migrated",
+               clause="10.16.3.2 step 1"),
+    Assumption("client2-stays-home",
+               "client 2 stays registered at A, so no migration notification is involved",
+               clause="10.16.3"),
+)
 
 
 def build_migrating_client(fixed_chain: bool) -> Role:
@@ -446,6 +474,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           note3: tuple[str, ...] = ("reject", "accept")) -> System:
     return System(
         "private_call_migration",
+        assumptions=ASSUMPTIONS,
         instances=[
             Instance("client1", build_migrating_client(fixed_chain), label="MC service client 1"),
             Instance("client2", PEER, label="MC service client 2"),
@@ -508,17 +537,42 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
 model.add_variant("as_published", lambda: build(),
                   doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
-                  expect={"suspended-call-not-lost": "violated",
-                          "release-not-overtaken": "violated",
-                          "other-call-does-not-block-resumption": "violated"})
+                  expect={"suspended-call-not-lost":
+                              "violated only with release_ack=none or suspension_indication=absent or "
+                              "note3_policy=accept",
+                          "release-not-overtaken": "violated only with release_ack=none",
+                          "other-call-does-not-block-resumption":
+                              "violated only with suspension_indication=absent or note3_policy=accept",
+                          "other-call-connects-while-suspended":
+                              "witnessed only with suspension_indication=absent or note3_policy=accept"})
 model.add_variant("free_chain", lambda: build(fixed_chain=False),
                   doc="as published, migrating to any other MC system each time (revisits)",
-                  expect={"suspended-call-not-lost": "violated",
-                          "release-not-overtaken": "violated",
-                          "other-call-does-not-block-resumption": "violated"})
+                  expect={"suspended-call-not-lost":
+                              "violated only with release_ack=none or suspension_indication=absent or "
+                              "note3_policy=accept",
+                          "release-not-overtaken": "violated only with release_ack=none",
+                          "other-call-does-not-block-resumption":
+                              "violated only with suspension_indication=absent or note3_policy=accept",
+                          "other-call-connects-while-suspended":
+                              "witnessed only with suspension_indication=absent or note3_policy=accept"})
 model.add_variant("fix_release_then_migrate",
                   lambda: build(release_ack=("acknowledged",), suspension=("present",)),
                   doc="candidate fix: step 1 completes the release (response) before the client "
                       "migrates, and says that the call is suspended; NOTE 3 left open",
-                  expect={"suspended-call-not-lost": "violated",
-                          "other-call-does-not-block-resumption": "violated"})
+                  expect={"suspended-call-not-lost": "violated only with note3_policy=accept",
+                          "other-call-does-not-block-resumption": "violated only with note3_policy=accept",
+                          "other-call-connects-while-suspended": "witnessed only with note3_policy=accept"})
+
+
+# -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
+model.finding(
+    "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
+    cls=CHOICE, fix="fix_release_then_migrate",
+    title="The re-initiated private call overtakes the release and finds client 2 busy",
+    why="step 1 does not say whether the release completes before the client migrates")
+model.finding(
+    "note3-other-call", prop="other-call-does-not-block-resumption",
+    variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_release_then_migrate",
+    title="The resumed call is refused because client 2 took another call",
+    why="step 1's release carries no suspension indication although NOTE 3 presumes client 2 "
+        "knows, and NOTE 3 leaves the other call's handling out of scope")

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import _progress
 from _mc import (
+    COMMON_ASSUMPTIONS,
     MIGRATION_CHAIN,
     SERVER,
     SYSTEMS,
@@ -91,7 +92,22 @@ from _mc import (
     system_of,
 )
 
-from mcfsm import Instance, Model, Param, Role, System, Transition, Var, always, sometimes, step
+from mcfsm import (
+    CHOICE,
+    CR_DEMONSTRATION,
+    UNDER_REVIEW,
+    Assumption,
+    Instance,
+    Model,
+    Param,
+    Role,
+    System,
+    Transition,
+    Var,
+    always,
+    sometimes,
+    step,
+)
 
 USERS = {"user1": "A", "user2": "A", "user3": "C"}
 PROVISIONED = provisioning(USERS)
@@ -669,6 +685,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         Instance("kms", kms, label="KMS"),
     ]
     return System("private_call_redirect", instances=instances, params=params,
+                  assumptions=ASSUMPTIONS,
                   final=lambda v: not v.in_flight() and all(
                       v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
                   and v["client2"].state == "registered",
@@ -910,12 +927,11 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
         always("primary-redirects-own-users", primary_redirects_own_users,
                clause="CR 000 10.16.5.3 step 2",
                doc="the primary sends private call redirections only to callers of its own "
-                   "MC system", finding="CR demonstration (CR 000's same-system check)"),
+                   "MC system"),
         always("e2e-kms-uri-known", e2e_kms_uri_known,
                clause="CR 001 Table 10.16.5.2-1 NOTE; 10.16.5.3 NOTE; CR 000 10.16.5.3 NOTE 1; "
                       "TS 33.180",
-               doc="a protected call is set up only with the KMS URI of the target's domain",
-               finding="CR demonstration (CR 001's KMS URI element)"),
+               doc="a protected call is set up only with the KMS URI of the target's domain"),
         step("call-not-refused-before-notification", not_refused_before_notification,
              clause="10.16.5.3 pre-condition 3",
              doc="the primary never refuses a call because the migration notification has "
@@ -1017,6 +1033,35 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
 # Each variant explores the choices its question turns on and pins the others (the report
 # prints the pinned choices), so that every variant stays within about 100k states.
 ONE_WAY, REJECT = ("one_way",), ("reject",)
+# Decisions the text leaves open that this model fixes in code (issue 18 turns the first
+# ones into parameters); every verdict lists them as what it rests on besides the text.
+ASSUMPTIONS = (
+    *COMMON_ASSUMPTIONS,
+    Assumption("user2-break-before-make",
+               "user 2 de-registers before it registers elsewhere; X.1.4.1 and X.1.7.4 also "
+               "allow make-before-break", clause="X.1.4.1; X.1.7.4"),
+    Assumption("deliver-before-redirect",
+               "the primary first delivers to a user registered with it, then redirects; "
+               "10.16.5.3 step 2 does not order the two tests", clause="10.16.5.3 step 2"),
+    Assumption("redirection-reason-required",
+               "the caller follows a redirection only when it carries the redirection reason, "
+               "which the table marks optional (O)", clause="Table 10.16.5.2-1"),
+    Assumption("reinitiate-once",
+               "a caller re-initiates with the primary ID once per call; item 6b sets no bound "
+               "(migration_lifecycle re-initiates up to the number of migrations)",
+               clause="X.1.7.1 item 6b"),
+    Assumption("three-redirections",
+               "a caller follows at most three redirections per call (a loop shows at the "
+               "second redirection to the same ID, before the bound)", clause="10.16.5.3"),
+    Assumption("late-call-refused",
+               "a client that has sent its de-registration refuses calls the old system still "
+               "delivers (migration_lifecycle explores accepting them)", clause="X.1.4.1"),
+    Assumption("kms-uri-with-cr001",
+               "with CR 001 the redirection always carries the KMS URI: every call here is "
+               "protected, and CR 001 returns it 'if the end-to-end encryption is required'",
+               clause="CR 001 Table 10.16.5.2-1", forced=True),
+)
+
 PUBLISHED = dict(max_migrations=2, client1_calls=1)  # A to B to C: the shortest stale chain
 CR000 = dict(max_migrations=2, client1_calls=2)  # a second call by the cached ID (NOTE 2)
 
@@ -1025,39 +1070,52 @@ model.add_variant(
     "base", lambda: build(kms_in_redirect=False, migration_indication=False, **PUBLISHED,
                           pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
     doc="as published (CR 001's 'before' text); explores notification and kms_without_uri",
-    expect={"primary-learns-current-id": "violated",
-            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
-            "primary-redirects-own-users": "violated", "e2e-kms-uri-known": "violated",
+    expect={"primary-learns-current-id": "violated only with notification=one_way",
+            "primary-binding-fresh": "violated only with notification=one_way",
+            "redirects-never-loop": "violated",
+            "primary-redirects-own-users": "violated",
+            "e2e-kms-uri-known": "violated only with kms_without_uri=none",
             "call-not-refused-before-notification": "violated",
-})
+            "protected-call-connects-after-redirection": "witnessed only with kms_without_uri=lookup",
+            "notification-acknowledged": "witnessed only with notification=acknowledged"})
 model.add_variant(
     "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **PUBLISHED),
     doc="CR 001: the KMS URI element; explores notification, uninformed_primary, "
         "departed_policy",
-    expect={"primary-learns-current-id": "violated",
-            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated only with notification=one_way",
+            "primary-binding-fresh": "violated only with notification=one_way",
+            "redirects-never-loop": "violated",
             "primary-redirects-own-users": "violated",
-            "call-not-refused-before-notification": "violated",
-})
+            "call-not-refused-before-notification": "violated only with uninformed_primary=reject",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with departed_policy=redirect_to_primary",
+            "notification-acknowledged": "witnessed only with notification=acknowledged"})
 model.add_variant(
     "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **CR000,
                              pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
     doc="CRs 001 and 000: explores notification, note2_server and otherwise",
     baseline="cr_kms_uri",
-    expect={"primary-learns-current-id": "violated",
-            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated only with notification=one_way",
+            "primary-binding-fresh": "violated only with notification=one_way",
+            "redirects-never-loop": "violated",
             "call-not-refused-before-notification": "violated",
-            "note2-never-names-stale-id": "violated"})
+            "note2-never-names-stale-id": "violated only with notification=one_way and note2_server=primary",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id": "witnessed only with note2_server=partner",
+            "note2-redirects-to-another-partner": "witnessed only with note2_server=primary",
+            "notification-acknowledged": "witnessed only with notification=acknowledged"})
 model.add_variant(
     "free_chain", lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=2,
                                 fixed_chain=False, client1_calls=2,
                                 pinned={"uninformed_primary": REJECT, "departed_policy": REJECT,
                                         "note2_server": ("primary",), "otherwise": ("forward",)}),
     doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included)",
-    expect={"primary-learns-current-id": "violated",
-            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
+    expect={"primary-learns-current-id": "violated only with notification=one_way",
+            "primary-binding-fresh": "violated only with notification=one_way",
+            "redirects-never-loop": "violated",
             "call-not-refused-before-notification": "violated",
-            "note2-never-names-stale-id": "violated"}, baseline="cr_both")
+            "note2-never-names-stale-id": "violated only with notification=one_way",
+            "notification-acknowledged": "witnessed only with notification=acknowledged"}, baseline="cr_both")
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **CR000)
@@ -1069,7 +1127,12 @@ model.add_variant(
     doc="candidate fix: the registration and the notification carry the client's migration "
         "count; the primary ignores an older notification (one-way notification kept)",
     expect={"redirects-never-loop": "violated",
-            "call-not-refused-before-notification": "violated"}, baseline="cr_both")
+            "call-not-refused-before-notification": "violated",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id": "witnessed only with note2_server=partner",
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary"},
+    baseline="cr_both")
 model.add_variant(
     "fix_hold_until_informed",
     lambda: build(**FIXED_TEXT, pinned={"notification": ONE_WAY, "uninformed_primary": ("hold",),
@@ -1077,8 +1140,14 @@ model.add_variant(
     doc="candidate fix: the primary holds a call for a user of whom it has no notification "
         "yet, and redirects (or delivers) it when the notification (or the user) arrives",
     expect={"primary-learns-current-id": "violated",
-            "primary-binding-fresh": "violated", "redirects-never-loop": "violated",
-            "note2-never-names-stale-id": "violated"}, baseline="cr_both")
+            "primary-binding-fresh": "violated",
+            "redirects-never-loop": "violated",
+            "note2-never-names-stale-id": "violated only with note2_server=primary",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id": "witnessed only with note2_server=partner",
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary"},
+    baseline="cr_both")
 model.add_variant(
     "fix_departure_notice",
     lambda: build(**FIXED_TEXT, departure_notice=True, sequence_numbers=True,
@@ -1086,7 +1155,8 @@ model.add_variant(
                           "note2_server": ("primary",)}),
     doc="candidate fix: a partner tells the primary that the user left it, so that the "
         "primary holds calls until it knows the new ID (on top of the two fixes above)",
-    expect={}, baseline="cr_both")
+    expect={"foreign-caller-connects": "witnessed only with otherwise=forward",
+            "notification-acknowledged": "witnessed only with notification=acknowledged"}, baseline="cr_both")
 
 # -- issue 12 item 7: a migrated caller from the primary's own system -----------------------
 MIGRATED_CALLER = dict(**FIXED_TEXT, caller_migrated=True)
@@ -1098,11 +1168,18 @@ model.add_variant(
     doc="CRs 001 and 000, user 1 (primary MC system A) migrated to B beforehand; explores "
         "note2_server, otherwise and same_system_by (notification pinned to acknowledged: "
         "the one-way findings are shown by cr_both)",
-    expect={"redirects-never-loop": "violated",
+    expect={"redirects-never-loop": "violated only with same_system_by=primary_id",
             "call-not-refused-before-notification": "violated",
-            "own-caller-gets-migration-check": "violated",
-            "note2-answers-with-current-id": "violated",
-            "note2-redirects-to-another-partner": "never"}, baseline="cr_both")
+            "own-caller-gets-migration-check": "violated only with same_system_by=calling_id",
+            "note2-answers-with-current-id": "violated only with same_system_by=primary_id",
+            "note2-redirects-to-another-partner": "never",
+            "call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
+            "protected-call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
+            "cached-call-connects": "witnessed only with same_system_by=primary_id",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner and same_system_by=primary_id"},
+    baseline="cr_both")
 model.add_variant(
     "fix_note2_via_primary",
     lambda: build(**MIGRATED_CALLER, note2_via_primary=True,
@@ -1110,6 +1187,75 @@ model.add_variant(
                           "departed_policy": REJECT, "note2_server": ("primary",)}),
     doc="candidate fix: a partner with an indicated call for a user who left it passes the "
         "call to the user's primary MC system, which answers NOTE 2 with the current ID",
-    expect={"redirects-never-loop": "violated",
+    expect={"redirects-never-loop": "violated only with same_system_by=primary_id",
             "call-not-refused-before-notification": "violated",
-            "own-caller-gets-migration-check": "violated"}, baseline="migrated_caller")
+            "own-caller-gets-migration-check": "violated only with same_system_by=calling_id",
+            "call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
+            "protected-call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
+            "cached-call-connects": "witnessed only with same_system_by=primary_id",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "note2-redirects-to-another-partner":
+                "witnessed only with same_system_by=primary_id"},
+    baseline="migrated_caller")
+
+
+# -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
+model.finding(
+    "redirect-loop", prop="redirects-never-loop", variants=("base", "cr_kms_uri", "cr_both"),
+    cls=UNDER_REVIEW, fix="fix_departure_notice",
+    title="A re-initiated call loops between the primary and a partner the user has left",
+    why="issue 12 classed it a gap in the text; issue 18's review found that it rests on "
+        "user2-break-before-make (with make-before-break it needs one-way notification), "
+        "so the class waits until that reading is explored")
+model.finding(
+    "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
+    cls=CHOICE, fix="fix_notification_order",
+    title="The primary's record of the partner ID goes stale when two partners' "
+          "notifications overtake each other",
+    why="pre-condition 3 sends the reader to TS 23.379 10.6.3.3, which is not in the text: "
+        "whether the notification is acknowledged before the registration completes decides it")
+model.finding(
+    "refused-before-notification", prop="call-not-refused-before-notification",
+    variants=("cr_kms_uri",), cls=CHOICE, fix="fix_hold_until_informed",
+    title="A call for a user who left, arriving before the notification, is refused",
+    why="pre-condition 3 assumes the primary is informed and says nothing of a call that "
+        "arrives before it is")
+model.finding(
+    "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,
+    fix="fix_notification_order",
+    title="NOTE 2's re-check names a partner ID the user has left",
+    why="with NOTE 2 at the primary the re-check reads a record that one-way notifications "
+        "can leave stale; CR 000 says neither which server applies NOTE 2 nor how the record "
+        "is kept fresh")
+model.finding(
+    "note2-another-partner", prop="note2-redirects-to-another-partner", variants=("cr_both",),
+    cls=CHOICE,
+    title="NOTE 2 at the partner can never name 'another partner MC system'",
+    why="CR 000 NOTE 2 says 'the MC service server'; only the primary holds the status it "
+        "asks about, so the reading of which server applies it decides whether the witness "
+        "exists")
+model.finding(
+    "foreign-caller-redirected", prop="primary-redirects-own-users",
+    variants=("base", "cr_kms_uri"), cls=CR_DEMONSTRATION, fix="cr_both",
+    title="The primary redirects a foreign caller",
+    why="the published 10.16.5.3 redirects every caller; CR 000 step 2's same-system check "
+        "closes it")
+model.finding(
+    "kms-uri-missing", prop="e2e-kms-uri-known", variants=("base",), cls=CR_DEMONSTRATION,
+    fix="cr_kms_uri",
+    title="A protected call is set up without the KMS URI of the target's domain",
+    why="the published redirection carries no KMS URI (Editor's note: FFS); CR 001's element "
+        "closes it")
+model.finding(
+    "own-caller-foreign", prop="own-caller-gets-migration-check", variants=("migrated_caller",),
+    cls=CHOICE,
+    title="The primary treats a call of its own migrated user as a foreign caller's",
+    why="CR 000 step 2's 'calling party MC system' can be read off the calling ID or off the "
+        "primary ID the call carries (X.1.7.3)")
+model.finding(
+    "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
+    cls=UNDER_REVIEW, fix="fix_note2_via_primary",
+    title="NOTE 2 cannot be answered for a caller served by a partner: no server on the "
+          "call's path holds the status it asks about",
+    why="issue 12 classed it a gap in the text; it fails only with same_system_by=primary_id, "
+        "and issue 18's review asks for every reading of the text before a class")

@@ -186,12 +186,13 @@ def _key(loaded: LoadedModel, system: System, variant: str, budget: Budget,
     identity = (str(loaded.path.resolve()), str(loaded.path.parent.resolve()),
                 loaded.model.name, system.name, variant,
                 sorted(_limits(budget).items()), sorted(options.items()))
-    h.update(repr(identity).encode())
+    # surrogateescape: a path that is not UTF-8 (undecodable bytes) still makes a key
+    h.update(repr(identity).encode("utf-8", "surrogateescape"))
     for name, value in (("module", loaded.reads.modules), ("file", loaded.reads.files)):
         for path, d in sorted(value.items()):
-            h.update(f"\n{name} {path} {d}".encode())
+            h.update(f"\n{name} {path} {d}".encode("utf-8", "surrogateescape"))
     for var, v in sorted(loaded.reads.env.items()):
-        h.update(f"\nenv {var} {v!r}".encode())
+        h.update(f"\nenv {var} {v!r}".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

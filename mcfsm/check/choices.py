@@ -140,22 +140,29 @@ def _choice_words(system: System, name: str, values: set[Any]) -> str:
 
 
 def failing_runs(result: Result, prop: str) -> tuple[list[ChoiceRun], list[ChoiceRun]]:
-    """(runs where the property fails or is witnessed, all runs with a definite verdict)."""
+    """(runs where the property fails or is witnessed, all runs with a definite verdict:
+    finished ones, and a cut one only where it found the violation or witness)."""
     kind = next(p.kind for p in result.system.properties if p.name == prop)
     hit = "witnessed" if kind == "sometimes" else "violated"
-    known = [r for r in result.per_choice if prop in r.verdicts]
+    known = [r for r in result.per_choice if prop in r.verdicts
+             and (r.complete or r.verdicts[prop][0] == hit)]
     return [r for r in known if r.verdicts[prop][0] == hit], known
+
+
+def finished_runs(result: Result) -> tuple[int, int]:
+    """(combinations whose search finished, combinations in all)."""
+    return sum(1 for r in result.per_choice if r.complete), combination_count(result.system)
 
 
 def dependency(result: Result, prop: str) -> str | None:
     """Which parameter choices a violation (or, for a `sometimes`, a witness) rests on:
-    None when the model has no choice to make, "whatever the choices" when every
-    combination gives it, else "only with p=a" (or "only with p=a and q=b", or the list of
-    combinations when no such product describes them)."""
+    None when the model has no choice to make or the search was cut, "whatever the
+    choices" when every combination gives it, else "only with p=a" (or "only with p=a and
+    q=b", or the list of combinations when no such product describes them)."""
     system = result.system
     multi = [n for n, p in system.params.items() if len(p.choices) > 1]
-    if not multi or len(result.per_choice) <= 1:
-        return None
+    if not multi or len(result.per_choice) <= 1 or not result.complete:
+        return None  # a cut search classifies nothing: some combinations were not finished
     hits, known = failing_runs(result, prop)
     if not hits:
         return None

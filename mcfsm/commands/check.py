@@ -15,6 +15,7 @@ from ..lang.loader import load_path
 from ..show.report import closing_line, result_json, result_text, variant_summary
 from ..show.tracefile import trace_record, write_trace
 from .common import (
+    EXIT_ERROR,
     EXIT_INCONCLUSIVE,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -53,13 +54,17 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
               help="Write every counterexample and witness as a trace file (mcfsm replay).")
 @click.option("--summary", is_flag=True,
               help="Print one line per variant instead of the full report.")
+@click.option("--strict", is_flag=True,
+              help="A vacuous property (its state comparisons never change truth value over "
+                   "the search) is an error (exit 2), not only a warning.")
 @click.option("--workers", type=click.IntRange(min=1), metavar="N",
               help="Explore up to N variants at once in separate processes. Default: the "
                    "machine's cores; 1 explores in this process (with a progress line).")
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None, summary: bool, workers: int | None) -> None:
+          expected: bool, traces: Path | None, summary: bool, strict: bool,
+          workers: int | None) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
@@ -116,6 +121,15 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                                 "complete", "elapsed_s")}
              | {"verdicts": {p["name"]: p["verdict"] for p in r["properties"]}}
              for r in records], indent=2) + "\n")
+    empty = [f"{r['model']}[{r['variant']}] {p['name']}" for r in records
+             for p in r["properties"] if p["vacuous"]]
+    if empty:
+        click.echo(f"mcfsm: warning: {len(empty)} vacuous propert{'y' if len(empty) == 1 else 'ies'}"
+                   f" (their state comparisons never change truth value): {', '.join(empty)}",
+                   err=True)
+        if strict:
+            click.echo("mcfsm: error: --strict: vacuous properties", err=True)
+            sys.exit(EXIT_ERROR)
     if any(r.stopped_by == "interrupted" for r in results):
         skipped = len(chosen) - len(results)
         click.echo("mcfsm: interrupted: the last result is partial (INCOMPLETE)"

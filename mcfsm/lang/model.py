@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from ..errors import ModelError
 from .declared import check_name, check_text
+from .findings import Finding
 from .guard import call_model, check_callable, function_line
 from .system import System
 
@@ -25,14 +26,36 @@ Builder = Callable[[], System]
 
 
 VERDICTS = ("holds", "violated", "witnessed", "never")
+READINGS = ("only with ", "except with ")
+
+
+def split_expectation(text: str) -> tuple[str, str | None]:
+    """'violated only with notification=one_way' -> ('violated', 'only with
+    notification=one_way'); 'violated' -> ('violated', None). A plain status in a model
+    with choices means: under every combination of choices."""
+    status, _, reading = text.partition(" ")
+    return status, reading or None
+
+
+def check_expectation(prop: str, text: object, where: str) -> None:
+    fix = (f"expect one of {', '.join(VERDICTS)}, optionally followed by the choices it "
+           "needs: 'violated only with notification=one_way' (the words `mcfsm check` prints)")
+    if not isinstance(text, str):
+        raise ModelError(f"expects {prop!r} to be {text!r}", where=where, fix=fix)
+    status, reading = split_expectation(text)
+    if status not in VERDICTS or (reading is not None and (
+            status not in ("violated", "witnessed") or not reading.startswith(READINGS))):
+        raise ModelError(f"expects {prop!r} to be {text!r}", where=where, fix=fix)
 
 
 @dataclasses.dataclass(frozen=True)
 class Variant:
     """One variant. `expect` declares verdicts that differ from the default (holds for
-    always/step/deadlock/unhandled, witnessed for sometimes): a known gap in the spec text is
-    declared as violated, with the reason in models/README.md. `mcfsm check --expected`
-    compares the checker's verdicts against these."""
+    always/step/deadlock/unhandled, witnessed for sometimes), per choice where the model
+    makes choices: "violated" means under every combination of choices, "violated only with
+    notification=one_way" under exactly those (the words `mcfsm check` prints). `mcfsm check
+    --expected`, the pytest plugin and the reports compare the checker's verdicts, per
+    choice, against these."""
 
     name: str
     build: Builder
@@ -64,6 +87,7 @@ class Model:
         self.doc = doc
         self.source = source
         self.variants: dict[str, Variant] = {}
+        self.findings: dict[str, Finding] = {}
         self._built: dict[str, System] = {}
 
     def variant(self, name: str, *, doc: str = "", expect: dict[str, str] | None = None,
@@ -80,9 +104,7 @@ class Model:
             raise ModelError(f"variant {name!r} has expect={expect!r}, not a dict", where=where,
                              fix="pass expect={'property-name': 'violated', ...}")
         for prop, verdict in (expect or {}).items():
-            if not isinstance(verdict, str) or verdict not in VERDICTS:
-                raise ModelError(f"variant {name!r} expects {prop!r} to be {verdict!r}",
-                                 where=where, fix=f"expect one of {', '.join(VERDICTS)}")
+            check_expectation(prop, verdict, f"{where}, variant {name!r}")
 
         def register(build: Builder) -> Builder:
             check_callable(build, 0, what=f"variant {name!r}", takes="no arguments", where=where)
@@ -98,6 +120,43 @@ class Model:
             return build
 
         return register
+
+    def finding(self, name: str, *, prop: str, variants: tuple[str, ...], cls: str, why: str,
+                title: str = "", fix: str = "") -> Finding:
+        """Declare a reviewed finding: `prop` fails in `variants`, and a reviewer classes
+        it as `cls` for the reason `why` (see lang/findings.py). Reports print the class
+        only where it is declared, beside what the search found."""
+        f = Finding(name, prop, tuple(variants), cls, why, title, fix)
+        if name in self.findings:
+            raise ModelError(f"model {self.name!r} declares finding {name!r} twice",
+                             fix="give each finding its own name")
+        taken = [g.name for g in self.findings.values() if g.prop == prop
+                 and set(g.variants) & set(f.variants)]
+        if taken:
+            raise ModelError(f"finding {name!r} classes {prop!r} in a variant that finding "
+                             f"{taken[0]!r} already classes", where=f"model {self.name!r}",
+                             fix="one reviewed class per property and variant")
+        self.findings[name] = f
+        return f
+
+    def reviewed(self, variant: str, system: System) -> dict[str, Finding]:
+        """The reviewed findings of a built variant, by property."""
+        out = {}
+        names = {p.name for p in system.properties}
+        for f in self.findings.values():
+            for v in (*f.variants, *((f.fix,) if f.fix else ())):
+                if v not in self.variants:
+                    raise ModelError(f"finding {f.name!r} names variant {v!r}, which the model "
+                                     "does not declare", where=f"model {self.name!r}",
+                                     fix=f"use one of {list(self.variants)}")
+            if variant in f.variants:
+                if f.prop not in names:
+                    raise ModelError(f"finding {f.name!r} classes property {f.prop!r}, which "
+                                     f"variant {variant!r} does not have",
+                                     where=f"model {self.name!r}",
+                                     fix=f"use one of {sorted(names)}")
+                out[f.prop] = f
+        return out
 
     def add_variant(self, name: str, build: Builder, *, doc: str = "",
                     expect: dict[str, str] | None = None, baseline: str = "") -> None:
@@ -128,6 +187,7 @@ class Model:
                     f"variant {variant!r} of model {self.name!r} returned {built!r}",
                     fix="the variant function must return a System(...)",
                     at=function_line(build))
+            built.reviewed = self.reviewed(variant, built)
             self._built[variant] = built
         return self._built[variant]
 

@@ -57,14 +57,18 @@ class Property:
     doc: str = ""
     # leads_to only: the state predicate that triggers the obligation (TLA+'s P in P ~> Q)
     trigger: Callable[..., bool] | None = None
-    # How a violation is to be read when the text itself settles it: "documented trade-off
-    # (X.1.7.4)" or "CR demonstration (CR 001 closes it)". Empty: the reports classify a
-    # violation as a gap in the text or as depending on a parameter choice.
-    finding: str = ""
     # Why a state violates it: a function of the predicate's arguments returning a sentence.
     explain: Callable[..., str] | None = None
+    finding: str = ""  # refused: see model.finding (kept so the error can say so)
 
     def __post_init__(self) -> None:
+        if self.finding:
+            # A class of the text is a reviewed judgement of one variant's failure, not a
+            # property's attribute: it lives in the model (lang/findings.py).
+            raise ModelError(f"declares finding={self.finding!r} on the property",
+                             prop=self.name,
+                             fix="declare the reviewed class on the model: model.finding(name, "
+                                 f"prop={self.name!r}, variants=(...), cls=..., why=...)")
         # The name also names trace files: plain letters, digits, '_' and '-'.
         check_name(self.name, "property name", plain=True)
         check_text(self.doc, "doc", prop=self.name)

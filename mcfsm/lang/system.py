@@ -31,10 +31,12 @@ from ..errors import ModelError
 from .channels import capacity_table, deferred_table
 from .context import Context, View
 from .fairness import Fairness, FairnessDecl, compile_fairness
+from .findings import Assumption, Finding
 from .guard import call_model
 from .inboxes import Inboxes, canonical_key
 from .initial import alternatives
 from .messages import Message
+from .predicate_atoms import check_state_names
 from .properties import Property, deadlock_property, unhandled_property
 from .records import (
     NETWORK_ACTOR,
@@ -61,6 +63,20 @@ __all__ = ["NETWORK_ACTOR", "SHARED_OWNER", "Constraint", "Context", "Instance",
            "System", "Unhandled", "View", "canonical_key"]
 
 
+def _assumptions(name: str, declared: Sequence[Assumption]) -> tuple[Assumption, ...]:
+    out: dict[str, Assumption] = {}
+    for a in declared:
+        if not isinstance(a, Assumption):
+            raise ModelError(f"assumptions contains {a!r}", where=f"system {name!r}",
+                             fix="declare each as Assumption(name, why=..., clause=..., "
+                                 "forced=False)")
+        if a.name in out:
+            raise ModelError(f"two assumptions are named {a.name!r}", where=f"system {name!r}",
+                             fix="rename one of them")
+        out[a.name] = a
+    return tuple(out.values())
+
+
 class System(Validation, Successors, Inboxes):
     """Role instances composed under one network semantics, with properties and bounds."""
 
@@ -81,9 +97,13 @@ class System(Validation, Successors, Inboxes):
         fairness: FairnessDecl = None,
         final: Callable[[View], bool] | None = None,
         check_deadlock: bool = True,
+        assumptions: Sequence[Assumption] = (),
         doc: str = "",
     ) -> None:
         self.name = name
+        self.assumptions: tuple[Assumption, ...] = _assumptions(name, assumptions)
+        # Reviewed findings by property, set by Model.system for the variant built.
+        self.reviewed: dict[str, Finding] = {}
         self.doc = doc
         self.instances: tuple[Instance, ...] = tuple(instances)
         self.network = network
@@ -114,6 +134,7 @@ class System(Validation, Successors, Inboxes):
         self._deferred = deferred_table(self)
         self.fairness: tuple[Fairness, ...] = compile_fairness(self, fairness)
         self.properties: tuple[Property, ...] = self._all_properties(properties)
+        check_state_names(self)  # a misspelt state name would make a property vacuous
 
     # -- validation -------------------------------------------------------------------------
 

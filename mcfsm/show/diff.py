@@ -132,7 +132,8 @@ def _reading(result: Result, v: Verdict | None) -> str:
     """The choices a verdict rests on and the class of a failure, in words."""
     if v is None:
         return ""
-    return "; ".join(w for w in (choice_words(result, v), finding_class(result, v)) if w)
+    return "; ".join(w for w in ((finding_class(result, v),) if v.failed
+                                  else (choice_words(result, v),)) if w)
 
 
 def _status(result: Result, v: Verdict | None) -> str:

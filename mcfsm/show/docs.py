@@ -23,6 +23,7 @@ from .charts import dot, mermaid, verdict_chart
 from .diagrams import fired_by_role, product_dot, role_dot
 from .diff import Side, diff
 from .diff_files import write_diff_markdown
+from .findings_table import finding_rows, findings_markdown
 from .tracefile import itf, trace_record
 from .verdict_table import verdict_table_markdown
 
@@ -60,6 +61,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                svg: bool = True, run: Explorer = _explore_fully,
                runs: list[tuple[str, str, Result]] | None = None,
                progress: Callable[[str], None] | None = None,
+               findings: list[dict[str, str]] | None = None,
                ) -> tuple[list[Path], list[str]]:
     """Write one model's pictures; return the files and the index lines for it (and add
     (model, variant, result) of each variant to `runs`, for the traceability matrix)."""
@@ -122,6 +124,8 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                          f"[chart]({rel}.svg), [Mermaid]({rel}.mmd), [trace]({rel}.trace.json), "
                          f"[ITF]({rel}.itf.json)")
         index.append("")
+    if not variants and findings is not None:
+        findings.extend(finding_rows(lm, results))
     if not variants:
         table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen])
         path = _write(folder / "verdicts.md", table, written)
@@ -157,11 +161,16 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
              "comes as SVG, Mermaid text, an mcfsm trace file (`mcfsm replay`) and ITF (Quint / "
              "Apalache trace viewers).", ""]
     runs: list[tuple[str, str, Result]] = []
+    findings: list[dict[str, str]] = []
     for lm in loaded:
         files, lines = model_docs(lm, out, variants=variants, svg=svg, run=run, runs=runs,
-                                  progress=progress)
+                                  progress=progress, findings=findings)
         written += files
         index += lines
+    if findings:
+        _write(out / "findings.md", findings_markdown(findings), written)
+        index[6:6] = ["[Findings](findings.md): every reviewed finding with its class, what the "
+                      "search found, what it rests on, its chart and its fix.", ""]
     clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
     if clauses is not None and clauses.is_file() and not variants:
         from .matrix import load_clauses, matrix, matrix_markdown

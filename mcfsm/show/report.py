@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..check.choices import dependency, per_choice_json
+from ..check.assumptions import assumptions_of, pins, rests_on, unforced
+from ..check.choices import dependency, finished_runs, per_choice_json
+from ..check.expectations import found_words, meets, surprises
 from ..check.explorer import Result, Verdict
+from ..check.vacuity import vacuous
+from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW
 from .explain import explain
 from .trace import state_json, steps_json, trace_text
 from .values import plural
@@ -62,26 +66,58 @@ def verdict_words(result: Result, v: Verdict) -> str:
     return f"{STATUS_WORDS[v.status]}: {verdict_detail(result, v)}"
 
 
+def found_class(result: Result, v: Verdict) -> str:
+    """What the search established about a failed verdict, and nothing more: over which
+    choices it fails, or that the search was cut before it could say."""
+    if not result.complete:
+        done, total = finished_runs(result)
+        return (f"not classified: the search was cut ({done} of {total} choice combination"
+                f"{'s' * (total != 1)} finished)" if total > 1
+                else "not classified: the search was cut")
+    word = "never witnessed" if v.status == "never" else "violated"
+    depends = dependency(result, v.property.name)
+    if depends is None:
+        return word if not any(len(p.choices) > 1 for p in result.system.params.values()) \
+            else f"{word} under every choice explored"
+    if depends == "whatever the choices":
+        return f"{word} under every choice explored"
+    return f"{word} {depends}"
+
+
+def rests_on_words(result: Result) -> str:
+    """What every verdict of the variant rests on besides the text, by reference to the
+    report's list of assumptions (the JSON lists the names per verdict)."""
+    n = len(unforced(result.system))
+    pinned = pins(result.system)
+    parts = [f"{n} unforced assumption{'s' * (n != 1)}"] if n else []
+    if pinned:
+        parts.append("the pinned reading" + "s" * (len(pinned) > 1) + " " + ", ".join(pinned))
+    return "rests on " + " and ".join(parts) if parts else ""
+
+
 def finding_class(result: Result, v: Verdict) -> str | None:
-    """How a failed verdict is to be read (issue 12's classes): the property's declared
-    class when the text settles it (documented trade-off, CR demonstration), else a gap
-    in the text when every choice fails it, else the choice it depends on."""
+    """How a failed verdict is to be read: what the search found over the choices, what
+    else it rests on (the unforced assumptions and pinned readings), and a class of the
+    text only where the model declares one with its reason (a reviewed finding) and the
+    search agrees with it (a gap in the text needs a failure under every choice)."""
     if not v.failed:
         return None
-    if v.property.finding:
-        return v.property.finding
-    if v.status == "never":
-        return "witness never reached"
-    depends = dependency(result, v.property.name)
-    if depends is None or depends == "whatever the choices":
-        pinned = [f"{n}={p.choices[0]}" for n, p in result.system.params.items()
-                  if len(p.choices) == 1]
-        if pinned:
-            return ("gap in the text, unless a choice this variant pins explains it ("
-                    + ", ".join(pinned) + ")")
-        return "gap in the text"
-    names = [n for n in result.system.params if f"{n}=" in depends or f"{n} in" in depends]
-    return "depends on choice " + " and ".join(names)
+    found = found_class(result, v)
+    basis = rests_on_words(result)
+    tail = f"; {basis}" if basis else ""
+    reviewed = result.system.reviewed.get(v.property.name)
+    if reviewed is None or found.startswith("not classified"):
+        return found + tail
+    every = "under every choice explored" in found or found in ("violated", "never witnessed")
+    if reviewed.cls == UNDER_REVIEW:
+        return f"{found}{tail}; {UNDER_REVIEW} ({reviewed.name}: {reviewed.why})"
+    if reviewed.cls == GAP_IN_THE_TEXT and not every:
+        return (f"{found}{tail}; declared a {GAP_IN_THE_TEXT} ({reviewed.name}), but the "
+                "search finds it only under some choices, so that class does not apply")
+    if reviewed.cls == CHOICE and every and not pins(result.system):
+        return (f"{found}{tail}; declared to depend on a reading ({reviewed.name}), but it "
+                "fails under every choice explored")
+    return f"{reviewed.cls} (reviewed: {reviewed.why}); {found}{tail}"
 
 
 def choice_words(result: Result, v: Verdict) -> str:
@@ -104,12 +140,6 @@ def summary_line(model: str, variant: str, result: Result) -> str:
             f"{result.total_states:,} total, depth {result.depth}, {result.elapsed_s:.2f} s ({tail})")
 
 
-def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(property, expected, actual) for every definite verdict that differs from expected."""
-    return [(v.property.name, expected[v.property.name], v.status) for v in result.verdicts
-            if v.status != "unknown" and v.status != expected.get(v.property.name, v.status)]
-
-
 def choices_line(result: Result) -> str | None:
     """The parameters (silent choices) this run explored, and those the variant pins."""
     params = result.system.params
@@ -120,7 +150,10 @@ def choices_line(result: Result) -> str | None:
     pinned = [f"{n}={p.choices[0]}" for n, p in params.items() if len(p.choices) == 1]
     parts = []
     if explored:
-        parts.append(f"explored: {'; '.join(explored)} ({len(result.per_choice) or 1} runs)")
+        done, total = finished_runs(result)
+        runs = (f"{total} runs" if result.complete else
+                f"{done} of {total} runs finished; per-choice verdicts only for those")
+        parts.append(f"explored: {'; '.join(explored)} ({runs})")
     if pinned:
         parts.append(f"pinned by this variant: {', '.join(pinned)}")
     return "  choices " + "; ".join(parts)
@@ -132,20 +165,29 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     choices = choices_line(result)
     if choices:
         lines.append(choices)
+    assumed = unforced(result.system)
+    lines.append(f"  assumed, not forced by the text ({len(assumed)}; every verdict rests on "
+                 f"them): " + (", ".join(a.name for a in assumed) or "nothing"))
     width = max((len(v.property.name) for v in result.verdicts), default=10)
+    empty = vacuous(result)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}; {v.property.clause}]")
         if v.property.doc:  # what the property says, under its name
             lines.append(f"  {'':<9} {v.property.doc}")
-        extra = [w for w in (choice_words(result, v), finding_class(result, v)) if w]
+        extra = [w for w in ((finding_class(result, v),) if v.failed
+                             else (choice_words(result, v),)) if w]
         if extra:
             lines.append(f"  {'':<9} {'':<{width}}  {'; '.join(extra)}")
+        if v.property.name in empty:
+            lines.append(f"  {'VACUOUS':<9} {'':<{width}}  {empty[v.property.name]}")
     if expected is not None:
         unexpected = surprises(result, expected)
         if unexpected:
             lines.extend(f"  UNEXPECTED {name}: expected {want}, checker says {got}"
                          for name, want, got in unexpected)
+        elif not result.complete:
+            lines.append("  verdicts as declared where the cut search could judge them")
         else:
             lines.append(f"  verdicts as the model declares them ({len(expected)} properties)")
     fired = [k for k, (g, _) in result.coverage.items() if g]
@@ -167,12 +209,17 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                 lines.append("")
                 lines.append(f"  {v.property.name} ({v.property.clause}) is never witnessed: "
                              f"{v.property.doc or 'no reachable state satisfies it'}")
-    assumed = next((v.assumes for v in result.verdicts if v.property.temporal), None)
-    if assumed is not None:
+    if assumed:
+        lines.append("")
+        lines.append("  assumptions (not forced by the text; a verdict holds or fails only as "
+                     "far as they do):")
+        lines.extend(f"    - {a.words()}" for a in assumed)
+    fair = next((v.assumes for v in result.verdicts if v.property.temporal), None)
+    if fair is not None:
         lines.append("")
         lines.append("  temporal verdicts assume no fairness (a behaviour may stop anywhere)"
-                     if not assumed else "  temporal verdicts assume:")
-        lines.extend(f"    - {words}" for words in assumed)
+                     if not fair else "  temporal verdicts assume:")
+        lines.extend(f"    - {words}" for words in fair)
     return lines
 
 
@@ -180,6 +227,7 @@ def result_json(model: str, variant: str, result: Result,
                 expected: dict[str, str] | None = None) -> dict[str, Any]:
     system = result.system
     properties = []
+    empty = vacuous(result)
     for v in result.verdicts:
         entry: dict[str, Any] = {
             "name": v.property.name,
@@ -189,6 +237,11 @@ def result_json(model: str, variant: str, result: Result,
             "verdict": v.status,
             "words": verdict_words(result, v),
             "expected": None if expected is None else expected.get(v.property.name),
+            "as_expected": (None if expected is None or v.property.name not in expected
+                            else meets(result, v, expected[v.property.name])),
+            "found": found_words(result, v),
+            "rests_on": rests_on(system),
+            "vacuous": empty.get(v.property.name),
             "counterexample": None,
             "depends_on": dependency(result, v.property.name),
             "finding": finding_class(result, v),
@@ -223,6 +276,8 @@ def result_json(model: str, variant: str, result: Result,
         "pruned_by_constraint": result.pruned,
         "network": system.network.value,
         "params": {name: list(p.choices) for name, p in system.params.items()},
+        "assumptions": [{"name": a.name, "why": a.why, "clause": a.clause, "forced": a.forced,
+                         "derived": a.derived} for a in assumptions_of(system)],
         "properties": properties,
         "coverage": {
             "transitions": coverage,
@@ -240,8 +295,7 @@ def variant_summary(record: dict[str, Any]) -> str:
     line = (f"{record['model']}[{record['variant']}]: {record['distinct_states']:,} states, "
             f"{record['elapsed_s']:.1f} s{'' if record['complete'] else ' (INCOMPLETE)'}: {verdicts}")
     if record["as_expected"] is not None:
-        unexpected = [p["name"] for p in record["properties"]
-                      if p["verdict"] != "unknown" and p["expected"] not in (None, p["verdict"])]
+        unexpected = [p["name"] for p in record["properties"] if p["as_expected"] is False]
         line += "; as declared" if not unexpected else "; UNEXPECTED " + ", ".join(unexpected)
     return line
 
@@ -254,11 +308,11 @@ def closing_line(records: list[dict[str, Any]]) -> str:
     incomplete = sum(1 for r in records if not r["complete"])
     tail = f"; {incomplete} incomplete (a budget cut the search)" if incomplete else ""
     if records and records[0]["as_expected"] is not None:
-        unexpected = sum(1 for p in props
-                         if p["verdict"] != "unknown" and p["expected"] not in (None, p["verdict"]))
-        unknown = sum(1 for p in props if p["verdict"] == "unknown")
+        unexpected = sum(1 for p in props if p["as_expected"] is False)
+        unknown = sum(1 for p in props if p["as_expected"] is None)
         return (f"{head}: {len(props) - unexpected - unknown:,} verdicts as expected, "
-                f"{unexpected:,} unexpected" + (f", {unknown:,} unknown" if unknown else "") + tail)
+                f"{unexpected:,} unexpected" + (f", {unknown:,} not judged (unknown)" if unknown
+                                               else "") + tail)
     counts: dict[str, int] = {}
     for p in props:
         counts[p["verdict"]] = counts.get(p["verdict"], 0) + 1

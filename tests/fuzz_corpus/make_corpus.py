@@ -296,6 +296,79 @@ def option_cases() -> list[dict[str, Any]]:
     return cases
 
 
+# The result cache's cases (issue 17): a cached answer must be the one a fresh run gives.
+# `limit` decides the verdict: with 4 the jug holds 4 (never-4 violated, exit 1), with 5 it
+# never does (pour drains two at a time; exit 0).
+CACHE_JUG = '''
+from mcfsm import Instance, Model, Role, System, Transition, Var, always
+{imports}
+
+def fill(ctx):
+    ctx.v.big = {limit}
+
+def pour(ctx):
+    ctx.v.big = max(ctx.v.big - 2, 0)
+
+JUG = Role("jug", states=["on"], initial="on", variables={{"big": Var(int, 0)}},
+           transitions=[Transition("Fill", "on", None, clause="t 1", after=[fill]),
+                        Transition("Pour", "on", None, clause="t 2", after=[pour])])
+
+def jug_system(forbidden):
+    return System("jug", instances=[Instance("jug", JUG)], check_deadlock=False,
+                  properties=[always("never-4", lambda v: v["jug"].big != forbidden,
+                                     clause="t 3")])
+
+model = Model("jug", source="fuzz")
+model.add_variant("base", lambda: jug_system(4))
+{more}
+'''
+
+
+def cache_cases() -> list[dict[str, Any]]:
+    def jug(limit: str = "4", imports: str = "", more: str = "") -> str:
+        return CACHE_JUG.format(limit=limit, imports=imports, more=more)
+
+    two = jug(limit="5", more='published = Model("jug_published", source="fuzz")\n'
+                              'published.add_variant("base", lambda: jug_system(5))\n')
+    edits_itself = jug(limit="_edit_once()", more='''
+def _edit_once():
+    import pathlib
+    path = pathlib.Path(__file__)
+    if "# edited" not in path.read_text():
+        path.write_text(path.read_text() + "\\n# edited\\n")
+    return 4
+''')
+    cases = [
+        # jug (limit 5: holds) and jug_published (forbids 5: violated) share a variant name
+        {"name": "cache-two-models-one-file", "argv": ["check", M, "--workers", "1"],
+         "files": {M: two}, "exits": [1], "mentions": []},
+        {"name": "cache-two-models-one-file-warm", "argv": ["check", M, "--workers", "2"],
+         "files": {M: two}, "setup": [f"run:check {M} --workers 1"], "exits": [1],
+         "mentions": []},
+        {"name": "cache-corrupt-entry", "argv": ["check", M],
+         "files": {M: jug()}, "setup": [f"run:check {M}", "corrupt_cache"], "exits": [1],
+         "mentions": []},
+        {"name": "cache-edit-during-run", "argv": ["check", M],
+         "files": {M: edits_itself}, "exits": [1], "mentions": []},
+        # the link's folder has limits 5 (holds); the target's folder 4 (violated)
+        {"name": "cache-symlinked-model", "argv": ["check", "link/model.py"],
+         "files": {"real/model.py": jug(limit="_side.LIMIT", imports="import _side"),
+                   "real/_side.py": "LIMIT = 4\n", "link/_side.py": "LIMIT = 5\n"},
+         "setup": ["symlink:link/model.py=real/model.py", "run:check real/model.py"],
+         "exits": [0], "mentions": []},
+        # two folders, each with its own namespace package `helpers` (no __init__.py)
+        {"name": "cache-namespace-package-per-folder", "argv": ["check", "v2/model.py"],
+         "files": {"v1/model.py": jug(limit="limits.LIMIT", imports="from helpers import limits"),
+                   "v1/helpers/limits.py": "LIMIT = 4\n",
+                   "v2/model.py": jug(limit="limits.LIMIT", imports="from helpers import limits"),
+                   "v2/helpers/limits.py": "LIMIT = 5\n"},
+         "setup": ["run:check v1/model.py"], "exits": [0], "mentions": []},
+        {"name": "cache-verify-after-check", "argv": ["cache", "verify"],
+         "files": {M: jug()}, "setup": [f"run:check {M}"], "exits": [0], "mentions": []},
+    ]
+    return cases
+
+
 def main() -> None:
     import tempfile
 
@@ -304,7 +377,7 @@ def main() -> None:
     OUT.mkdir()
     with tempfile.TemporaryDirectory() as tmp:
         good = valid_trace(Path(tmp))
-    cases = model_cases() + trace_cases(good) + option_cases()
+    cases = model_cases() + trace_cases(good) + option_cases() + cache_cases()
     names = set()
     for number, case in enumerate(cases, start=1):
         assert case["name"] not in names, case["name"]

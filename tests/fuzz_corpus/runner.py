@@ -61,6 +61,20 @@ def materialise(case: dict[str, Any], folder: Path) -> None:
             shutil.copy(folder / "model.py", os.fsencode(folder) + b"/m\xff\xfe.py")
         elif kind == "symlink_loop":
             os.symlink(folder / name, folder / name)
+        elif kind == "symlink":  # symlink:LINK=TARGET, both relative to the case's folder
+            link, _, target = name.partition("=")
+            (folder / link).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(folder / target, folder / link)
+        elif kind == "run":  # run:ARGV, an mcfsm command run once before the case's own
+            before = os.getcwd()
+            os.chdir(folder)
+            try:
+                CliRunner().invoke(main, name.split(), prog_name="mcfsm")
+            finally:
+                os.chdir(before)
+        elif kind == "corrupt_cache":  # every entry of the folder's result cache garbled
+            for entry in (folder / ".mcfsm-cache").glob("*.json"):
+                entry.write_text('{"format": 4, "distinct": ')
         else:
             raise ValueError(f"unknown setup {entry!r}")
 

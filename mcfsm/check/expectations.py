@@ -1,0 +1,48 @@
+"""Declared verdicts against found ones, per choice.
+
+A variant's `expect` says, per property, the verdict and the choices it rests on
+("violated only with notification=one_way"; a plain "violated" means under every
+combination). A verdict meets its expectation when the status is the same and, for a
+violation or a witness, the combinations it occurs in are exactly the declared ones: two
+choices whose meanings were swapped no longer pass. A search that was cut judges nothing
+it did not finish: an unknown verdict, or a per-choice reading of a cut run, is not judged.
+"""
+
+from __future__ import annotations
+
+from ..lang.model import split_expectation
+from .choices import dependency
+from .results import Result, Verdict
+
+
+def found_reading(result: Result, v: Verdict) -> str | None:
+    """The choices a violation or witness needs, in `expect` words; None when it needs
+    none in particular (every combination, or a model without choices)."""
+    depends = dependency(result, v.property.name)
+    return None if depends in (None, "whatever the choices") else depends
+
+
+def found_words(result: Result, v: Verdict) -> str:
+    reading = found_reading(result, v) if v.status in ("violated", "witnessed") else None
+    return v.status + (f" {reading}" if reading else "")
+
+
+def meets(result: Result, v: Verdict, expectation: str) -> bool | None:
+    """Whether the verdict is the declared one; None when the search cannot say."""
+    status, reading = split_expectation(expectation)
+    if v.status == "unknown":
+        return None
+    if v.status != status:
+        return False
+    if status not in ("violated", "witnessed"):
+        return True
+    if not result.complete:
+        return None  # the status is right, but the choices it needs are not all explored
+    return found_reading(result, v) == reading
+
+
+def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(property, expected, found) for every verdict that is judged and differs."""
+    return [(v.property.name, expected[v.property.name], found_words(result, v))
+            for v in result.verdicts
+            if v.property.name in expected and meets(result, v, expected[v.property.name]) is False]

@@ -1,0 +1,138 @@
+"""The state names a property compares, read off its code when the system is built.
+
+A predicate such as `lambda v: v["client2"].state != "registred"` holds in every state
+when the role has no state "registred": a typo makes a vacuous property that the search
+then reports as holding. Reading the predicate's bytecode (and that of the model's helper
+functions it calls) finds every comparison of a `.state` with string constants, so that
+
+- a name that no role in the system declares is a model error at build time, naming the
+  property, the name and the states there are (`check_state_names`);
+- after a search, each such comparison (an atom) is known, and check/vacuity.py can say
+  whether any of a property's atoms ever changed truth value.
+
+Only comparisons written directly with constants are read (`== "x"`, `!= "x"`,
+`in ("x", "y")`); a name built at run time is not checked, and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import dis
+import types
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..errors import ModelError
+
+
+@dataclasses.dataclass(frozen=True)
+class StateAtom:
+    """`<view>[instance].state == name` (instance None when not a constant)."""
+
+    instance: str | None
+    names: frozenset[str]
+
+
+def _functions(fn: Any) -> list[Callable[..., Any]]:
+    """The callables a predicate is made of (all_of's named conditions included)."""
+    conditions = getattr(fn, "conditions", None)
+    if isinstance(conditions, dict):
+        return [c for c in conditions.values() if callable(c)]
+    return [fn] if callable(fn) else []
+
+
+def _codes(fn: Any, seen: set[types.CodeType], depth: int = 0) -> Iterator[types.CodeType]:
+    """The code of `fn`, of functions nested in it, and of the model's own functions it
+    calls by a global name (helpers defined in the same module), a few levels deep."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code in seen or depth > 4:
+        return
+    stack = [code]
+    module_globals = getattr(fn, "__globals__", {})
+    module = module_globals.get("__name__")
+    while stack:
+        c = stack.pop()
+        if c in seen:
+            continue
+        seen.add(c)
+        yield c
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+        for name in c.co_names:
+            helper = module_globals.get(name)
+            if (isinstance(helper, types.FunctionType) and helper.__module__ == module
+                    and helper.__code__ not in seen):
+                yield from _codes(helper, seen, depth + 1)
+
+
+def _str_names(value: Any) -> frozenset[str] | None:
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, tuple | frozenset) and value and all(isinstance(x, str) for x in value):
+        return frozenset(value)
+    return None
+
+
+def state_atoms(fn: Any) -> list[StateAtom]:
+    """Every comparison of a `.state` with string constants in the predicate's code."""
+    atoms: list[StateAtom] = []
+    seen: set[types.CodeType] = set()
+    for f in _functions(fn):
+        for code in _codes(f, seen):
+            atoms.extend(_atoms_in(code))
+    return atoms
+
+
+def _atoms_in(code: types.CodeType) -> Iterator[StateAtom]:
+    # A tiny symbolic stack over the instructions that matter: a constant, a subscript by a
+    # constant (the instance), `.state`, and the comparison. Anything else resets it.
+    window: list[tuple[str, Any]] = []
+    for ins in dis.get_instructions(code):
+        op = ins.opname
+        if op == "LOAD_CONST":
+            window.append(("const", ins.argval))
+        elif op == "BINARY_SUBSCR" and window and window[-1][0] == "const":
+            key = window.pop()[1]
+            window.append(("instance", key if isinstance(key, str) else None))
+        elif op in ("LOAD_ATTR", "LOAD_METHOD") and ins.argval == "state":
+            owner = window.pop()[1] if window and window[-1][0] == "instance" else None
+            window.append(("state", owner))
+        elif op in ("COMPARE_OP", "CONTAINS_OP", "IS_OP") and len(window) >= 2:
+            (kind_a, a), (kind_b, b) = window[-2], window[-1]
+            window.clear()
+            for (kind_s, owner), (kind_c, const) in (((kind_a, a), (kind_b, b)),
+                                                     ((kind_b, b), (kind_a, a))):
+                names = _str_names(const) if kind_c == "const" else None
+                if kind_s == "state" and names is not None:
+                    yield StateAtom(owner, names)
+                    break
+        elif op in ("LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_ATTR",
+                    "LOAD_METHOD", "BINARY_SUBSCR", "PRECALL", "CALL", "BUILD_TUPLE"):
+            window.append(("other", None))
+        else:
+            window.clear()
+        del window[:-3]
+
+
+def predicate_functions(prop: Any) -> list[Any]:
+    return [f for f in (prop.predicate, prop.trigger) if f is not None]
+
+
+def check_state_names(system: Any) -> None:
+    """Refuse a property that compares a `.state` with a name no role declares (or, for a
+    named instance, its own role does not declare)."""
+    every = {s for inst in system.instances for s in inst.role.states}
+    by_instance = {inst.name: inst.role for inst in system.instances}
+    for prop in system.properties:
+        for fn in predicate_functions(prop):
+            for atom in state_atoms(fn):
+                role = by_instance.get(atom.instance) if atom.instance else None
+                known = set(role.states) if role is not None else every
+                unknown = sorted(atom.names - known)
+                if unknown:
+                    whose = (f"role {role.name!r} (instance {atom.instance!r}) does not declare"
+                             if role else "no role of this system declares")
+                    raise ModelError(
+                        f"compares a state with {unknown[0]!r}, which {whose}; the "
+                        "comparison can never be true, so the property would be vacuous",
+                        prop=prop.name, where=f"system {system.name!r}",
+                        fix=f"use one of {sorted(known)}")
