@@ -112,3 +112,17 @@ def test_verdict_table_gives_each_variant_its_verdict_steps_and_choices(group_mo
     assert "| group-continuity | " in table and "| call-ends-after-migration (sometimes) |" in table
     assert "- break_before_make: group_document in {all_ids, primary_only}" in table
     assert "- fix_group_lists_partner_ids: group_document = all_ids" in table
+
+
+def test_the_matrix_lists_the_assumptions_made_about_each_clause():
+    """An assumption is listed under the clause rows it cites, marked forced or unforced,
+    and never counts as realising the row."""
+    from mcfsm.check.cache import explore_cached
+    rows = load_clauses(ROOT / "models" / "clauses.txt")
+    lm = next(m for m in load_path(ROOT / "models") if m.model.name == "private_call_redirect")
+    system = lm.model.system("base")
+    result = explore_cached(system, loaded=lm, variant="base")
+    records = {r["clause"]: r for r in matrix(rows, [("private_call_redirect", "base", result)])}
+    assumed = [(c, a) for c, r in records.items() for a in r["assumed"]]
+    assert any("user2-break-before-make (unforced)" in a for _, a in assumed), assumed
+    assert any("kms-uri-with-cr001 (forced by the text)" in a for _, a in assumed), assumed
