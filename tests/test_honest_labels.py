@@ -158,3 +158,12 @@ def test_a_vacuous_property_is_a_warning_and_an_error_under_strict(tmp_path):
     assert json.loads(out)[0]["properties"][2]["vacuous"]
     code, _, err = check(str(path), "--strict")
     assert code == 2 and "--strict" in err
+
+
+def test_the_html_report_lists_what_each_variant_assumes(tmp_path):
+    out = tmp_path / "html"
+    r = CliRunner().invoke(main, ["report", str(write(tmp_path)), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    page = next(p for p in out.rglob("*.html") if "fills-whole" in p.read_text())
+    text = page.read_text()
+    assert "derived from the system" in text and "forced by the text" in text

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..check.assumptions import assumptions_of
 from ..check.choices import explore_by_choice
 from ..check.explorer import Result, Verdict
 from ..lang.loader import LoadedModel
@@ -168,7 +169,11 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
                          "total": len(result.coverage), "never": never})
         assumptions.append({"variant": variant, "params": [
             {"name": k, "choices": ", ".join(spec_value(c) for c in p.choices), "doc": p.doc,
-             "clause": p.clause} for k, p in system.params.items()]})
+             "clause": p.clause} for k, p in system.params.items()],
+            "fixed": [{"name": a.name, "why": a.why, "clause": a.clause,
+                       "source": ("forced by the text" if a.forced else
+                                  "derived from the system" if a.derived else "declared")}
+                      for a in assumptions_of(system)]})
     diffs = []
     for other in chosen[1:]:
         first = chosen[0]
