@@ -217,7 +217,7 @@ def _mcfsm_digest() -> str:
 @dataclasses.dataclass(frozen=True)
 class Verification:
     entry: str
-    outcome: str  # "same", "DIFFERENT", "stale", "unreadable"
+    outcome: str  # "same", "DIFFERENT", "stale", "unreadable", "unverified"
     detail: str = ""
 
 
@@ -236,13 +236,17 @@ def _verify_one(file: Path) -> Verification:
     try:
         data = json.loads(file.read_text())
         origin = data["origin"]
+    except Exception as exc:
+        return Verification(file.name, "unreadable", f"{type(exc).__name__}: {exc}")
+    try:
         loaded = next(lm for lm in load_path(origin["file"])
                       if lm.model.name == origin["model"])
         system = loaded.model.system(origin["variant"])
         budget = Budget(**{k: frozenset(v) if k == "stop_on" else v
                            for k, v in origin["budget"].items()})
-    except Exception as exc:
-        return Verification(file.name, "unreadable", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # e.g. a model that needs a sys.path only its test sets up
+        return Verification(file.name, "unverified",
+                            f"its model cannot be built here ({type(exc).__name__}: {exc})")
     if _file(loaded, system, origin["variant"], budget, {}).name != file.name:
         return Verification(file.name, "stale", "the model or a module it reads changed since")
     edited = changed(Reads(**data["reads"]))

@@ -38,9 +38,10 @@ def cache_command(action: str, sample: int | None, seed: int) -> None:
     for o in outcomes:
         echo(f"  {o.outcome:<10} {o.entry}" + (f"  {o.detail}" if o.detail else ""))
     counts = {k: sum(o.outcome == k for o in outcomes)
-              for k in ("same", "DIFFERENT", "stale", "unreadable")}
+              for k in ("same", "DIFFERENT", "stale", "unreadable", "unverified")}
     echo(f"cache verify: {len(outcomes)} entr{'y' if len(outcomes) == 1 else 'ies'} in {folder}: "
          f"{counts['same']} equal to a fresh run, {counts['DIFFERENT']} different, "
          f"{counts['stale']} stale (not used: their sources changed), "
-         f"{counts['unreadable']} unreadable (explored afresh when met)")
+         f"{counts['unreadable']} unreadable (explored afresh when met), "
+         f"{counts['unverified']} not verified (their model cannot be built here)")
     sys.exit(EXIT_VIOLATED if counts["DIFFERENT"] else EXIT_OK)
