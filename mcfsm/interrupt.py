@@ -9,9 +9,11 @@ exiting with status 130); a second press aborts at once.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -34,6 +36,44 @@ class StopRequest:
 
     def request(self) -> None:
         self.requested = True
+
+
+class MemoryGuard:
+    """A stop request that also fires when this process's resident memory passes a limit
+    (`--max-memory`): polled like the Ctrl-C flag, it reads /proc at most every 0.2 s.
+    `reason` says which fired, so the result can say "stopped by the memory budget"."""
+
+    __slots__ = ("inner", "limit", "next_check", "reason")
+
+    def __init__(self, inner: Callable[[], bool] | None, limit_bytes: int) -> None:
+        self.inner = inner
+        self.limit = limit_bytes
+        self.next_check = 0.0
+        self.reason: str | None = None
+
+    def __call__(self) -> bool:
+        if self.inner is not None and self.inner():
+            self.reason = self.reason or "interrupted"
+            return True
+        if self.reason == "max-memory":
+            return True
+        now = time.monotonic()
+        if now >= self.next_check:
+            self.next_check = now + 0.2
+            if resident_bytes() > self.limit:
+                self.reason = "max-memory"
+                return True
+        return False
+
+
+def resident_bytes() -> int:
+    """This process's resident memory (Linux /proc; elsewhere the peak, from getrusage)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _notice(text: str) -> None:

@@ -167,3 +167,32 @@ def test_the_html_report_lists_what_each_variant_assumes(tmp_path):
     page = next(p for p in out.rglob("*.html") if "fills-whole" in p.read_text())
     text = page.read_text()
     assert "derived from the system" in text and "forced by the text" in text
+
+
+def test_fail_fast_stops_at_the_first_unexpected_violation(tmp_path):
+    path = write(tmp_path)
+    r = CliRunner().invoke(main, ["check", str(path), "--fail-fast", "--no-cache", "--json"])
+    assert r.exit_code == 1
+    (record,) = json.loads(r.stdout)
+    assert not record["complete"] and record["stopped_by"] == "first-violation"
+    verdicts = {p["name"]: p["verdict"] for p in record["properties"]}
+    assert "violated" in verdicts.values() and "unknown" in verdicts.values()
+    assert "stopped at the first unexpected violation" in r.stderr
+    # declared violations are expected: with --expected they do not stop the search
+    path = write(tmp_path, expect='{"never-4": "violated only with limit=4", '
+                                  '"never-9": "violated"}')
+    r = CliRunner().invoke(main, ["check", str(path), "--fail-fast", "--expected", "--no-cache"])
+    assert r.exit_code == 0, r.output
+    assert "stopped at the first" not in r.stderr
+
+
+def test_max_memory_stops_a_search_and_says_so(tmp_path):
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "mcfsm", "check",
+                           str(root / "tests" / "fixtures" / "long_running.py"),
+                           "--max-memory", "150", "--time-limit", "120", "--no-cache"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "INCOMPLETE, stopped by the --max-memory budget" in proc.stdout

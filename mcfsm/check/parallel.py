@@ -175,6 +175,8 @@ def _run(index: int, send: Connection) -> None:
         result = explore_cached(job.system, loaded=job.loaded, variant=job.variant,
                                 budget=dataclasses.replace(job.budget, stop=stop),
                                 cache=job.cache)
+        if result.stopped_by == "interrupted" and getattr(own_stop, "reason", None) == "max-memory":
+            result = dataclasses.replace(result, stopped_by="max-memory")  # this worker's memory
         answer: dict[str, Any] | None = {**_dump(job.system, result),
                                           "was_cached": result.cached}
     except Exception:  # reported by the parent (see explore_many)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -33,6 +34,18 @@ from .common import (
     use_cache,
 )
 
+
+def _unexpected_if_violated(system: Any, declared: dict[str, str] | None) -> frozenset[str]:
+    """The properties whose violation would be unexpected: those declared to hold (with
+    --expected), or every safety property (without). Temporal properties are judged after
+    the search and cannot stop it early."""
+    safety = [p.name for p in system.properties if p.kind in ("always", "step", "deadlock",
+                                                              "unhandled")]
+    if declared is None:
+        return frozenset(safety)
+    return frozenset(n for n in safety if not declared[n].startswith("violated"))
+
+
 HELP = ("Explore every variant of the model(s) at PATH and report each property's verdict.\n\n"
         + exit_help("every property holds (with --expected: every verdict is the declared one)",
                     "a property is violated or a witness never reached (with --expected: a "
@@ -54,6 +67,12 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
               help="Write every counterexample and witness as a trace file (mcfsm replay).")
 @click.option("--summary", is_flag=True,
               help="Print one line per variant instead of the full report.")
+@click.option("--fail-fast", is_flag=True,
+              help="Stop at the first unexpected violation: the variants run one after the "
+                   "other, the search of that variant stops with its shortest counterexample "
+                   "so far (its other verdicts then say unknown), and later variants are not "
+                   "checked. Unexpected: declared to hold (with --expected), or any safety "
+                   "property (without).")
 @click.option("--strict", is_flag=True,
               help="A vacuous property (its state comparisons never change truth value over "
                    "the search) is an error (exit 2), not only a warning.")
@@ -63,7 +82,7 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None, summary: bool, strict: bool,
+          expected: bool, traces: Path | None, summary: bool, fail_fast: bool, strict: bool,
           workers: int | None) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
@@ -75,7 +94,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     surprised = False
     systems = [build(lm, variant) for lm, variant in chosen]
     done: list[Result | None] = [None] * len(chosen)
-    if len(chosen) > 1 and workers != 1:
+    if len(chosen) > 1 and workers != 1 and not fail_fast:
         # Variants in parallel processes (check/parallel.py), results back in order; a
         # variant whose worker failed is explored here, to report its error in place.
         done = explore_many([Job(system, lm, variant, run_budget, use_cache())
@@ -83,8 +102,10 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     for (lm, variant), system, finished in zip(chosen, systems, done):
         declared = lm.model.expected(variant, system) if expected else None
         progress = ProgressLine(f"{lm.model.name}[{variant}]")
+        variant_budget = (dataclasses.replace(run_budget, stop_on=_unexpected_if_violated(
+            system, declared)) if fail_fast else run_budget)
         try:
-            system, result = explore_variant(lm, variant, run_budget, progress, system,
+            system, result = explore_variant(lm, variant, variant_budget, progress, system,
                                              done=finished)
         finally:
             progress.done()
@@ -110,6 +131,13 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
             (folder / f"{variant}.txt").write_text("\n".join(text) + "\n")
             (folder / f"{variant}.json").write_text(json.dumps(record, indent=2) + "\n")
         if result.stopped_by == "interrupted":
+            break
+        if fail_fast and (record["as_expected"] is False
+                          or (not expected and result.failed)):
+            left = len(chosen) - len(results)
+            click.echo(f"mcfsm: --fail-fast: stopped at the first unexpected violation "
+                       f"({lm.model.name}[{variant}])"
+                       + (f"; {left} variant(s) not checked" if left else ""), err=True)
             break
     if as_json:
         echo(json.dumps(records, indent=2))

@@ -14,6 +14,7 @@ The exit-code contract (README "Exit codes"; every command's --help says its own
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import os
@@ -28,7 +29,7 @@ import click
 from ..check.cache import explore_cached
 from ..check.explorer import Budget, Progress, Result
 from ..errors import McfsmError, ModelError, UsageError
-from ..interrupt import EXIT_INTERRUPTED, StopRequest, stop_on_sigint
+from ..interrupt import EXIT_INTERRUPTED, MemoryGuard, StopRequest, stop_on_sigint
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 
@@ -127,6 +128,11 @@ def budget_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                           "depth 1)."),
         click.option("--time-limit", type=Seconds(), metavar="SECONDS",
                      help="Stop exploring after this many seconds."),
+        click.option("--max-memory", type=Megabytes(), metavar="MB", expose_value=False,
+                     callback=_set_max_memory,
+                     help="Stop a search whose process holds more than MB megabytes of "
+                          "memory (each worker process on its own); the result says so and "
+                          "the command exits 3 unless something is violated."),
         click.option("--no-cache", is_flag=True, expose_value=False, callback=_set_no_cache,
                      help="Explore again even when .mcfsm-cache/ holds the result "
                           "(MCFSM_NO_CACHE=1 does the same; MCFSM_CACHE_DIR moves the cache)."),
@@ -146,11 +152,37 @@ def _set_no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> No
     _use_cache[0] = not value
 
 
+# --max-memory of the running command, in bytes (None: no limit); set like _use_cache.
+_max_memory: list[int | None] = [None]
+
+
+def _set_max_memory(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
+    _max_memory[0] = value
+
+
+class Megabytes(click.ParamType):
+    """A positive number of megabytes, as bytes."""
+
+    name = "megabytes"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            mb = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of megabytes", param, ctx)
+        if not math.isfinite(mb) or mb <= 0:
+            self.fail(f"{value!r} is not a positive, finite number of megabytes", param, ctx)
+        return int(mb * 1024 * 1024)
+
+
 def budget(max_states: int | None = None, max_depth: int | None = None,
            time_limit: float | None = None) -> Budget:
-    """The explorer budget of the running command, with its Ctrl-C stop request."""
-    return Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit,
-                  stop=_current_stop)
+    """The explorer budget of the running command, with its Ctrl-C stop request (and the
+    memory budget, which stops the search through the same request)."""
+    stop: Any = _current_stop
+    if _max_memory[0] is not None:
+        stop = MemoryGuard(_current_stop, _max_memory[0])
+    return Budget(max_states=max_states, max_depth=max_depth, time_limit=time_limit, stop=stop)
 
 
 def use_cache() -> bool:
@@ -244,6 +276,7 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
             progress=progress)
     except ModelError as exc:
         raise exc.located(where(lm, variant)) from exc
+    result = memory_cut(result, run_budget)
     if result.distinct_states == 0 and result.complete:  # a budget cut is inconclusive, not this
         raise ModelError(
             f"no initial state is within the bounds: the state constraint or max_in_flight "
@@ -251,6 +284,15 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
             where=where(lm, variant),
             fix="relax constraint= (it must hold in at least one initial state)")
     return system, result
+
+
+def memory_cut(result: Result, run_budget: Budget) -> Result:
+    """A search the memory budget stopped says so (the explorer only knows it was asked to
+    stop)."""
+    if (result.stopped_by == "interrupted"
+            and getattr(run_budget.stop, "reason", None) == "max-memory"):
+        return dataclasses.replace(result, stopped_by="max-memory")
+    return result
 
 
 class ProgressLine:

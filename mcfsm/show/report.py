@@ -24,6 +24,7 @@ STOP_WORDS = {
     "time-limit": "the --time-limit budget",
     "first-violation": "the first violation (fail fast)",
     "interrupted": "an interrupt (Ctrl-C)",
+    "max-memory": "the --max-memory budget",
 }
 
 
