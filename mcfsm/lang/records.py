@@ -31,6 +31,9 @@ class Instance:
     role: Role
     label: str = ""
     init: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    # Messages in flight before the first step: (receiver, message), in the order sent
+    # (lang/initial_states.py).
+    sends: tuple[tuple[str, Message], ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "instance name")
@@ -42,6 +45,10 @@ class Instance:
         if not isinstance(self.init, Mapping):
             raise ModelError(f"init={self.init!r} is not a mapping", where=where,
                              fix="pass init={'variable': value, ...}")
+        if isinstance(self.sends, str | bytes) or not isinstance(self.sends, Iterable):
+            raise ModelError(f"sends={self.sends!r} is not a list", where=where,
+                             fix="pass sends=[('receiver', Message(...)), ...]")
+        object.__setattr__(self, "sends", tuple(self.sends))
 
     @property
     def words(self) -> str:

@@ -35,6 +35,7 @@ from .findings import Assumption, Finding
 from .guard import call_model
 from .inboxes import Inboxes, canonical_key
 from .initial import alternatives
+from .initial_states import check_initial_sends, correlated, initial_inboxes
 from .messages import Message
 from .predicate_atoms import check_state_names
 from .properties import Property, deadlock_property, unhandled_property
@@ -98,6 +99,7 @@ class System(Validation, Successors, Inboxes):
         final: Callable[[View], bool] | None = None,
         check_deadlock: bool = True,
         assumptions: Sequence[Assumption] = (),
+        initial_states: Callable[[], Any] | None = None,
         doc: str = "",
     ) -> None:
         self.name = name
@@ -134,6 +136,10 @@ class System(Validation, Successors, Inboxes):
         self._deferred = deferred_table(self)
         self.fairness: tuple[Fairness, ...] = compile_fairness(self, fairness)
         self.properties: tuple[Property, ...] = self._all_properties(properties)
+        check_initial_sends(self)
+        # (shared, locals) per declared initial configuration, or None (the product of the
+        # one_of alternatives); built once, when the system is built, so errors show then
+        self._correlated = correlated(self, initial_states)
         check_state_names(self)  # a misspelt state name would make a property vacuous
 
     # -- validation -------------------------------------------------------------------------
@@ -206,18 +212,22 @@ class System(Validation, Successors, Inboxes):
 
     def initial_states(self) -> list[State]:
         """Every initial state, in a fixed order: each parameter choice times each
-        combination of one_of alternatives (shared variables, then each instance)."""
-        shared = [self._Shared(*combo) for combo in itertools.product(
-            *(alternatives(v.initial) for v in self.shared.values()))]
-        locals_ = [i.role.initial_locals(dict(i.init)) for i in self.instances]
-        empty = self._empty_inbox()
-        inboxes = [empty] * len(self.instances)
+        combination of one_of alternatives (shared variables, then each instance), or
+        times each declared initial configuration (initial_states=); the inboxes hold the
+        instances' initial sends (lang/initial_states.py)."""
+        inboxes = initial_inboxes(self)
+        if self._correlated is not None:
+            configs = self._correlated
+        else:
+            shared = [self._Shared(*combo) for combo in itertools.product(
+                *(alternatives(v.initial) for v in self.shared.values()))]
+            locals_ = [i.role.initial_locals(dict(i.init)) for i in self.instances]
+            configs = [(sh, locs) for sh in shared for locs in itertools.product(*locals_)]
         out = []
         for combo in itertools.product(*(p.choices for p in self.params.values())):
             params = self._Params(*combo)
-            for sh in shared:
-                for locs in itertools.product(*locals_):
-                    out.append((params, sh, *locs, *inboxes))
+            for sh, locs in configs:
+                out.append((params, sh, *locs, *inboxes))
         return out
 
     def _empty_inbox(self) -> Any:

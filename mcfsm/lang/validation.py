@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..errors import ModelError
 from .declared import check_name, check_text, check_variable
 from .guard import check_callable
+from .messages import Message
 from .records import NETWORK_ACTOR, Instance, Network, Param
 
 
@@ -65,6 +66,11 @@ class Validation:
         accepted = {m for r in roles.values() for m in r.accepted}
         ignored = {m for r in roles.values() for m in r.ignores}
         sent = {m: r for r in roles.values() for m in r.sent}
+        # a message in flight at the start counts as sent by its sender's role
+        for inst in self.instances:
+            for _, msg in inst.sends if isinstance(inst.sends, tuple) else ():
+                if isinstance(msg, Message):
+                    sent.setdefault(type(msg), inst.role)
         for role in roles.values():
             for t in role.transitions:
                 if t.receives is not None and t.receives not in sent:
@@ -75,10 +81,12 @@ class Validation:
                             "sends it, or add the role that sends it to the system")
         for msg, role in sent.items():
             if msg not in accepted and msg not in ignored:
-                sender_t = next(t for t in role.transitions if msg in t.sends)
+                sender_t = next((t for t in role.transitions if msg in t.sends), None)
                 raise ModelError(
-                    f"sends {msg.__name__}, which no role of this system accepts or ignores",
-                    role=role.name, transition=sender_t.name, clause=sender_t.clause,
-                    where=where,
+                    f"sends {msg.__name__}"
+                    + ("" if sender_t else " (in its initial sends=)")
+                    + ", which no role of this system accepts or ignores",
+                    role=role.name, transition=sender_t.name if sender_t else None,
+                    clause=sender_t.clause if sender_t else None, where=where,
                     fix=f"add a transition with trigger={msg.__name__} to the receiving role, "
                         "or declare ignores=[...] there")

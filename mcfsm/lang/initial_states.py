@@ -1,0 +1,137 @@
+"""Initial states beyond a product of independent choices: messages already in flight,
+and correlated initial values (issue 22 items 1 and 2).
+
+- `Instance(..., sends=[("b", Ping(n=0))])`: messages the instance has sent before the
+  first step, in order (Stateright's `on_start` output buffer, P's start entry, a TLA+
+  `Init` with a non-empty network). They sit in the receivers' inboxes under the system's
+  network semantics, so charts, FIFO order and the unhandled-message check see them.
+- `System(initial_states=fn)`: `fn()` returns the initial configurations, each a mapping
+  `{"shared": {var: value}, "<instance>": {var: value, "state": name}}`; what a
+  configuration leaves out takes its declared initial value (a single value: a `one_of`
+  cannot be combined with correlated states). TLA+'s `Init == \\E x \\in S: a = f(x) /\\
+  b = g(x)` is `lambda: [{"a": {"v": f(x)}, "b": {"v": g(x)}} for x in S]`. Parameters
+  still multiply: each configuration is explored under each choice.
+
+Counting follows TLC: each configuration is one generated initial state (the total counts
+them all), and identical ones are one distinct state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..errors import ModelError
+from .declared import check_nesting
+from .guard import call_model
+from .initial import OneOf, alternatives
+from .messages import Message
+
+Configuration = Mapping[str, Mapping[str, Any]]
+
+
+def check_initial_sends(system: Any) -> None:
+    """Each instance's `sends=`: (receiver name, Message) pairs to instances of the system."""
+    names = {i.name for i in system.instances}
+    for inst in system.instances:
+        where = f"system {system.name!r}, instance {inst.name!r}"
+        for pair in inst.sends:
+            if (not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[1], Message)):
+                raise ModelError(f"sends contains {pair!r}", where=where,
+                                 fix="list (receiver, message) pairs: sends=[('b', Ping(n=0))]")
+            to, msg = pair
+            if to not in names:
+                raise ModelError(f"sends {type(msg).__name__} to unknown instance {to!r}",
+                                 where=where, fix=f"send to one of {sorted(names)}")
+            try:
+                hash(msg)
+            except TypeError:
+                raise ModelError(f"sends an unhashable message {msg!r}", where=where,
+                                 fix="use tuples and frozensets inside messages") from None
+
+
+def initial_inboxes(system: Any) -> list[Any]:
+    """Every instance's inbox before the first step: empty, or holding the declared sends."""
+    inboxes = [system._empty_inbox() for _ in system.instances]
+    slot = {inst.name: k for k, inst in enumerate(system.instances)}
+    for sender, inst in enumerate(system.instances):
+        for to, msg in inst.sends:
+            inboxes[slot[to]] = system._inbox_add(inboxes[slot[to]], sender, msg)
+    return inboxes
+
+
+def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | None
+               ) -> list[tuple[Any, tuple[Any, ...]]] | None:
+    """The (shared, locals) of each configuration `generator` gives, validated; None when
+    the system declares none (the product of one_of alternatives applies)."""
+    if generator is None:
+        return None
+    where = f"system {system.name!r}, initial_states="
+    if not callable(generator):
+        raise ModelError(f"initial_states={generator!r} is not a function", where=where,
+                         fix="pass a function returning a list of configurations: "
+                             "initial_states=lambda: [{'a': {'x': 1}, 'b': {'x': 1}}]")
+    configs = call_model(generator, what="the initial_states function", where=where)
+    try:
+        configs = list(configs)
+    except TypeError:
+        raise ModelError(f"returned {configs!r}, which is not a list of configurations",
+                         where=where, fix="return a list of mappings, one per initial state") from None
+    if not configs:
+        raise ModelError("returned no configuration: the system would have no initial state",
+                         where=where, fix="return at least one mapping")
+    instances = {i.name: i for i in system.instances}
+    out = []
+    for n, config in enumerate(configs):
+        at = f"{where} configuration {n}"
+        if not isinstance(config, Mapping):
+            raise ModelError(f"{config!r} is not a mapping", where=at,
+                             fix="{'shared': {...}, 'instance name': {'var': value}}")
+        unknown = sorted(k for k in config if k != "shared" and k not in instances)
+        if unknown:
+            raise ModelError(f"names {unknown[0]!r}, which is neither 'shared' nor an instance",
+                             where=at, fix=f"use 'shared' or one of {sorted(instances)}")
+        shared = _values(system.shared, config.get("shared", {}), at + ", shared", None)
+        locals_ = []
+        for name, inst in instances.items():
+            given = dict(config.get(name, {}))
+            state = given.pop("state", inst.role.initial)
+            if state not in inst.role.states:
+                raise ModelError(f"sets {name!r} to state {state!r}, which role "
+                                 f"{inst.role.name!r} does not declare", where=at,
+                                 fix=f"use one of {list(inst.role.states)}")
+            values = _values(inst.role.variables, {**inst.init, **given}, f"{at}, {name}",
+                             inst.role.name)
+            locals_.append(inst.role.Local(state, *values))
+        out.append((system._Shared(*shared), tuple(locals_)))
+    return out  # TLC: each generated initial state counts in the total, duplicates included
+
+
+def _values(declared: Mapping[str, Any], given: Mapping[str, Any], where: str,
+            role: str | None) -> list[Any]:
+    if not isinstance(given, Mapping):
+        raise ModelError(f"gives {given!r}, not a mapping of variables", where=where,
+                         fix="{'variable': value, ...}")
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ModelError(f"sets unknown variable {unknown[0]!r}", where=where, role=role,
+                         fix=f"use one of {sorted(declared)}")
+    out = []
+    for var, decl in declared.items():
+        value = given[var] if var in given else decl.initial
+        if isinstance(value, OneOf) and len(alternatives(value)) > 1:
+            raise ModelError(f"leaves {var!r} out, whose declared initial value is a one_of",
+                             where=where, role=role,
+                             fix="give every one_of variable its value in each configuration")
+        value = alternatives(value)[0]
+        if not isinstance(value, decl.type):
+            raise ModelError(f"sets {var!r} to {value!r}, not of its declared type", where=where,
+                             role=role, fix="give a value of the declared type")
+        check_nesting(value, f"variable {var!r}", where=where)
+        try:
+            hash(value)
+        except TypeError:
+            raise ModelError(f"sets {var!r} to an unhashable {value!r}", where=where, role=role,
+                             fix="use tuples and frozensets, not lists or sets") from None
+        out.append(value)
+    return out

@@ -1,0 +1,134 @@
+"""Messages in flight in an initial state and correlated initial states (issue 22 items 1
+and 2): what Stateright's on_start sends and TLA+'s `Init == \\E x \\in S: ...` need.
+Every count here is worked out by hand in the test's comment."""
+
+from __future__ import annotations
+
+import pytest
+
+from mcfsm import (
+    Instance,
+    M,
+    Message,
+    ModelError,
+    Network,
+    Role,
+    System,
+    Transition,
+    Var,
+    always,
+    explore,
+    one_of,
+    sometimes,
+)
+
+
+class Ping(Message, clause="pp 1"):
+    n: int = M("count")
+
+
+class Pong(Message, clause="pp 2"):
+    n: int = M("count")
+
+
+def _pong(ctx):
+    ctx.send(ctx.sender, Pong(n=ctx.msg.n))
+
+
+def _again(ctx):
+    ctx.v.got = ctx.msg.n + 1
+    if ctx.msg.n + 1 < 3:
+        ctx.send("ponger", Ping(n=ctx.msg.n + 1))
+
+
+PINGER = Role("pinger", states=["on"], initial="on", variables={"got": Var(int, 0)},
+              transitions=[Transition(Pong, "on", None, clause="pp 3", after=[_again],
+                                      sends=[Ping])], final=["on"])
+PONGER = Role("ponger", states=["on"], initial="on",
+              transitions=[Transition(Ping, "on", None, clause="pp 4", after=[_pong],
+                                      sends=[Pong])], final=["on"])
+
+
+def pingpong(network: Network = Network.FIFO, first: tuple = (("ponger", Ping(n=0)),)) -> System:
+    return System("pingpong", network=network, instances=[
+        Instance("pinger", PINGER, sends=first), Instance("ponger", PONGER)],
+        properties=[sometimes("three", lambda v: v["pinger"].got == 3, clause="pp 6")])
+
+
+@pytest.mark.parametrize("network", [Network.FIFO, Network.BAG])
+def test_a_message_in_flight_at_the_start_is_delivered_like_any_other(network):
+    # One message is in flight in every state, so the run is a chain: the initial state,
+    # then Ping0 delivered, Pong0, Ping1, Pong1, Ping2, Pong2: 7 states, 6 steps, depth 7.
+    r = explore(pingpong(network))
+    assert (r.distinct_states, r.total_states, r.depth) == (7, 7, 7)
+    (witness,) = [v for v in r.verdicts if v.property.name == "three"]
+    assert witness.status == "witnessed" and len(witness.trace) == 6
+    assert witness.trace.states[0][-1] != pingpong()._empty_inbox()  # ponger's inbox
+
+
+def test_two_initial_messages_keep_their_order_on_fifo():
+    system = pingpong(first=(("ponger", Ping(n=1)), ("ponger", Ping(n=0))))
+    (state,) = system.initial_states()
+    assert [m.n for _, queue in state[-1] for m in queue] == [1, 0]
+
+
+def test_initial_sends_are_validated():
+    with pytest.raises(ModelError, match="unknown instance 'nobody'"):
+        pingpong(first=(("nobody", Ping(n=0)),))
+    with pytest.raises(ModelError, match="sends contains"):
+        pingpong(first=(("ponger", "Ping"),))
+
+
+def _inc(ctx):
+    ctx.v.v = ctx.v.v + 1
+
+
+COUNTER = Role("counter", states=["on", "off"], initial="on", variables={"v": Var(int, 0)},
+               transitions=[Transition("inc", "on", None, clause="c 1", after=[_inc],
+                                       conditions=[lambda ctx: ctx.me == "a" and ctx.v.v < 3]),
+                            Transition("stop", "on", "off", clause="c 2",
+                                       conditions=[lambda ctx: False])],
+               final=["on", "off"])
+
+
+def correlated(configs) -> System:
+    return System("pairs", instances=[Instance("a", COUNTER), Instance("b", COUNTER)],
+                  initial_states=lambda: configs,
+                  properties=[always("b-fixed", lambda v: v["b"].v <= 3, clause="c 3")])
+
+
+def test_correlated_initial_states_count_as_tlc_counts():
+    # Init == \E x \in {1, 2, 3}: a = x /\ b = x; only a increments, up to 3:
+    # (1,1)->(2,1)->(3,1), (2,2)->(3,2), (3,3): 3 initial + 3 new = 6 distinct, 3 initial
+    # + 3 successors = 6 total, and the longest chain has 3 states (depth 3).
+    r = explore(correlated([{"a": {"v": x}, "b": {"v": x}} for x in (1, 2, 3)]))
+    assert (r.distinct_states, r.total_states, r.depth) == (6, 6, 3)
+    # the same configuration twice: one more generated initial state, no new distinct one
+    r = explore(correlated([{"a": {"v": x}, "b": {"v": x}} for x in (1, 1, 2, 3)]))
+    assert (r.distinct_states, r.total_states) == (6, 7)
+
+
+def test_a_configuration_may_set_a_state_and_leaves_the_rest_as_declared():
+    system = correlated([{"a": {"state": "off"}}])
+    (state,) = system.initial_states()
+    assert state[2].state == "off" and state[2].v == 0 and state[3].state == "on"
+
+
+@pytest.mark.parametrize("configs, words", [
+    ([{"c": {"v": 1}}], "neither 'shared' nor an instance"),
+    ([{"a": {"w": 1}}], "unknown variable 'w'"),
+    ([{"a": {"v": "one"}}], "not of its declared type"),
+    ([{"a": {"state": "of"}}], "does not declare"),
+    ([], "no configuration"),
+    ([[1]], "is not a mapping"),
+])
+def test_correlated_initial_states_are_validated(configs, words):
+    with pytest.raises(ModelError, match=words):
+        correlated(configs)
+
+
+def test_a_one_of_variable_must_be_given_in_every_configuration():
+    role = Role("r", states=["on"], initial="on", variables={"v": Var(int, one_of(1, 2))},
+                transitions=[Transition("t", "on", None, clause="c 1")], final=["on"])
+    with pytest.raises(ModelError, match="one_of"):
+        System("s", instances=[Instance("a", role)], initial_states=lambda: [{"a": {}}])
