@@ -31,6 +31,7 @@ from .lang.properties import (
                               step,
 )
 from .lang.roles import ANY_STATE, Role, Transition, Var
+from .lang.state_actions import StateActions
 from .lang.system import Instance, Network, Param, StepKey, System, View
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
     "UNDER_REVIEW",
     "AllOf", "Assumption", "Budget", "Finding", "Instance", "M", "McfsmError", "Message", "Model",
     "ModelError",
-    "Network", "O", "Param", "Property", "Result", "Role", "StepKey", "System", "Trace",
+    "Network", "O", "Param", "Property", "Result", "Role", "StateActions", "StepKey", "System", "Trace",
     "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
     "always_eventually", "eventually", "explore", "leads_to", "one_of", "sometimes", "step",
 ]

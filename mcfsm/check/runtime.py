@@ -38,6 +38,10 @@ class _Ctx:
         self.shared = runtime._shared_view
         self._sends: list[tuple[str, Message]] = []
         self._snapshot: State | None = None
+        # The state when the step began: `transitions` has already moved the machine when
+        # `after` callbacks run, but model code (exit actions too) reads the source state,
+        # as it does in the explorer's Context.
+        self._source: str = runtime._models[k].state
 
     @property
     def _before(self) -> State:
@@ -48,7 +52,7 @@ class _Ctx:
 
     @property
     def state(self) -> str:
-        return self._runtime._models[self._k].state
+        return self._source
 
     @property
     def params(self) -> Any:

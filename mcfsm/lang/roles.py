@@ -21,6 +21,7 @@ from .declared import check_name, check_text, type_name
 from .initial import alternatives
 from .messages import Message
 from .role_checks import ANY_STATE, state_fix, validate_role
+from .state_actions import normalise, with_state_actions
 
 Guard = Callable[[Any], bool]
 Action = Callable[[Any], None]
@@ -140,6 +141,8 @@ class Role:
         ignores: dict[type[Message], Sequence[str]] | Sequence[type[Message]] = (),
         defers: dict[type[Message], Sequence[str]] | None = None,
         fair: str | None = None,
+        on_enter: dict[str, Any] | None = None,
+        on_exit: dict[str, Any] | None = None,
         doc: str = "",
     ) -> None:
         check_name(name, "role name")
@@ -166,8 +169,13 @@ class Role:
         self.defers: dict[type[Message], frozenset[str]] = {
             m: frozenset([s] if isinstance(s, str) else s) for m, s in (defers or {}).items()}
         self.fair = fair
+        # Entry and exit actions are folded into the transitions (lang/state_actions.py).
+        self.on_enter = normalise(on_enter, self.states, name, "on_enter")
+        self.on_exit = normalise(on_exit, self.states, name, "on_exit")
         self.transitions: tuple[Transition, ...] = tuple(
-            _named(t, i, name) for i, t in enumerate(transitions)
+            with_state_actions(_named(t, i, name), self.on_enter, self.on_exit, self.states,
+                               ANY_STATE)
+            for i, t in enumerate(transitions)
         )
         self._validate()
         # The local state of an instance: a named tuple (state, *variables), compact and
