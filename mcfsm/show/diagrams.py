@@ -18,6 +18,15 @@ SELF_LOOPS_DRAWN = 1  # above this, a state's self-loops are listed inside its b
 PRODUCT_GRAPH_CAP = 300  # distinct states: above this the product graph is unreadable
 
 
+def dot_quote(text: str) -> str:
+    """`text` as a quoted DOT string: every label and node name goes through here, so a
+    value holding quotes, backslashes, newlines or braces (or nothing at all) can never
+    break the file (tests/test_dot_quote.py fuzzes it through graphviz's `dot`)."""
+    escaped = (str(text).replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+    return f'"{escaped}"'
+
+
 def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
     """DOT of one role. `fired`: names of transitions that fired (None: no coverage).
 
@@ -36,7 +45,7 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
            '  edge [fontname="Helvetica", fontsize=9, color="#333333", arrowsize=0.7];',
            '  "__start" [shape=circle, style=filled, fillcolor="#333333", width=0.16, '
            'fixedsize=true, label=""];',
-           f'  "__start" -> "{role.initial}";']
+           f'  "__start" -> {dot_quote(role.initial)};']
     edges: list[tuple[str, str, Any, bool]] = []  # (source, dest, transition, never fired)
     for t in role.transitions:
         sources = role.states if ANY_STATE in t.sources else t.sources
@@ -57,19 +66,19 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
             rows = "".join(f'<tr><td align="left" balign="left">'
                            f"{_loop_row(t, never, said.count(_words(t)) > 1)}</td></tr>"
                            for t, never in loops[state])
-            out.append(f'  "{state}" [shape=plain, style="", label=<<table border="1" '
+            out.append(f'  {dot_quote(state)} [shape=plain, style="", label=<<table border="1" '
                        f'cellborder="0" cellspacing="0" cellpadding="3" bgcolor="#f4f6f9" '
                        f'style="rounded"><tr><td><b>{html.escape(state)}</b></td></tr>{rows}'
                        f"</table>>{extra}];")
         else:
-            out.append(f'  "{state}" [label="{state}"{extra}];')
+            out.append(f'  {dot_quote(state)} [label={dot_quote(state)}{extra}];')
     for src, dest, t, never in edges:
         if src == dest and src in listed:
             continue
         label = "<br/>".join(html.escape(part) for part in textwrap.wrap(_words(t), 24))
         label += f'<br/><font color="#666666">[{html.escape(_short_clause(t.clause))}]</font>'
         style = ', style=dashed, color="#999999", fontcolor="#777777"' if never else ""
-        out.append(f'  "{src}" -> "{dest}" [id="{html.escape(role.name)}:{t.name}", '
+        out.append(f'  {dot_quote(src)} -> {dot_quote(dest)} [id={dot_quote(f"{role.name}:{t.name}")}, '
                    f"label=<{label}>{style}];")
     out.append("}")
     return "\n".join(out) + "\n"
@@ -122,24 +131,25 @@ def product_dot(system: System, result: Result) -> str | None:
                 if t not in index:
                     index[t] = len(index)
                     nxt.append(t)
-                edges.append(f'  s{index[s]} -> s{index[t]} [label="{key.actor}.{key.transition}"];')
+                edges.append(f'  s{index[s]} -> s{index[t]} '
+                             f'[label={dot_quote(f"{key.actor}.{key.transition}")}];')
         frontier = nxt
-    lines = ["digraph product {", '  graph [fontname="Helvetica", rankdir=LR, label="'
-             f'{system.name}: {len(index)} reachable states (red: violates an always property)"];',
+    title = f"{system.name}: {len(index)} reachable states (red: violates an always property)"
+    lines = ["digraph product {", f'  graph [fontname="Helvetica", rankdir=LR, label={dot_quote(title)}];',
              '  node [fontname="Helvetica", fontsize=9, shape=box, style="rounded"];',
              '  edge [fontname="Helvetica", fontsize=8, color="#777777"];']
     initial = set(system.initial_states())
     for state, k in index.items():
         view = View(system, state)
-        label = "\\n".join(f"{name}: {view[name].state}" + "".join(
+        label = "\n".join(f"{name}: {view[name].state}" + "".join(
             f" {spec_value(v)}" for v in view[name][1:]) for name in system.instance_names)
         broken = [p.name for p in always if not call_predicate(p, view)]
         attrs = ' color=red, fontcolor=red, penwidth=2' if broken else ""
         if broken:
-            label += "\\nviolates " + ", ".join(broken)
+            label += "\nviolates " + ", ".join(broken)
         if state in initial:
             attrs += " peripheries=2"
-        lines.append(f'  s{k} [label="{label}"{"," if attrs else ""}{attrs}];')
+        lines.append(f'  s{k} [label={dot_quote(label)}{"," if attrs else ""}{attrs}];')
     lines += edges
     lines.append("}")
     return "\n".join(lines) + "\n"

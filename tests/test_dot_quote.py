@@ -1,0 +1,56 @@
+"""Model values reach DOT files (state names, product-graph labels, edge labels): one
+function quotes them (show/diagrams.dot_quote), and graphviz's `dot` must accept whatever it
+is given (issue 21: an empty string or a quote in a variable crashed `mcfsm diagram`)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mcfsm.cli import main
+from mcfsm.show.diagrams import dot_quote
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz's dot is missing")
+
+NASTY = st.text(alphabet=st.sampled_from(list('"\\\n\r{}[]<>|;,= \t\'ab😀é')),
+                max_size=12)
+
+
+@needs_dot
+@settings(max_examples=40, deadline=None)
+@given(st.lists(NASTY, min_size=1, max_size=6))
+def test_dot_accepts_every_quoted_text(texts):
+    lines = ["digraph fuzz {"]
+    for k, text in enumerate(texts):
+        lines.append(f"  n{k} [label={dot_quote(text)}];")
+        lines.append(f"  {dot_quote(text + str(k))} -> n{k} [label={dot_quote(text)}];")
+    lines.append("}")
+    proc = subprocess.run(["dot", "-Tsvg"], input="\n".join(lines), capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, (proc.stderr, lines)
+
+
+@needs_dot
+def test_diagram_of_a_model_with_quotes_and_empty_strings(tmp_path):
+    (tmp_path / "q.py").write_text('''
+from mcfsm import Instance, Model, Role, System, Transition, Var, always
+R = Role("r", states=["on", "off"], initial="on",
+         variables={"s": Var(str, ""), "t": Var(str, 'say "hi" \\\\ <b>|{x}')},
+         transitions=[Transition("go", "on", "off", clause="q 1",
+                                 conditions=[lambda ctx: ctx.v.s == ""])])
+model = Model("q")
+
+@model.variant("base")
+def base():
+    return System("q", instances=[Instance("r", R, label='the "r" | <1>')],
+                  check_deadlock=False,
+                  properties=[always("p", lambda v: v["r"].state != "off", clause="q 2")])
+''')
+    r = CliRunner().invoke(main, ["diagram", str(tmp_path / "q.py"), "--out", str(tmp_path / "d")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "d" / "q" / "base" / "product.svg").exists()
