@@ -42,6 +42,7 @@ from .lang.model import split_expectation
 from .show.explain import explain
 from .show.report import verdict_words
 from .show.trace import trace_text
+from .show.tracefile import trace_record, write_trace
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,10 +243,23 @@ class PropertyItem(_ModelItem):
         if verdict.trace is not None:
             lines += trace_text(result.system, verdict.trace, indent="  ",
                                 note=explain(result.system, verdict))
+            lines.append(f"  replay: mcfsm replay {self._write_trace(result, verdict)}")
         elif self.expected in ("violated", "witnessed"):
             lines.append("  the counterexample or witness the model declares no longer exists: "
                          "the model changed, or update expect=... and models/README.md")
         raise MismatchError("\n".join(lines))
+
+
+    def _write_trace(self, result: Result, verdict: Any) -> Path:
+        """The failure as a trace file under the run's root, `.mcfsm-traces/`, naming the
+        model file by its absolute path so `mcfsm replay` works from any folder."""
+        assert isinstance(self.parent, VariantCollector)
+        lm = self.parent.loaded
+        record = trace_record(model=lm.model.name, file=str(lm.path.resolve()),
+                              variant=self.parent.variant, system=result.system,
+                              prop=verdict.property, status=verdict.status, source="explorer",
+                              trace=verdict.trace)
+        return write_trace(Path(str(self.config.rootpath)) / ".mcfsm-traces", record)
 
 
 class HypothesisItem(_ModelItem):

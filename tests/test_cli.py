@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 
 FIX = "tests/fixtures"
 
@@ -156,3 +156,31 @@ def test_replay_rejects_bad_trace_files(tmp_path, content, message):
     path.write_text(content)
     proc = run_cli("replay", str(path))
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_trace_file_replays_from_another_folder(tmp_path):
+    """check --traces names the model file by its absolute path; a committed trace under
+    diagrams/ (relative path) is found from the trace's parent folders; else --model."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from mcfsm.cli import main
+
+    shutil.copy(ROOT / "tests" / "validation" / "diehard.py", tmp_path / "diehard.py")
+    runner = CliRunner()
+    r = runner.invoke(main, ["check", str(tmp_path / "diehard.py"), "--traces",
+                             str(tmp_path / "traces"), "--no-cache"])
+    assert r.exit_code == 1
+    [trace] = (tmp_path / "traces").glob("*.trace.json")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for path in (trace, ROOT / "diagrams" / "group_call_migration" / "break_before_make"
+                 / "charts" / "group-continuity.trace.json"):
+        proc = run_cli("replay", str(path), cwd=elsewhere)
+        assert proc.returncode == 0, proc.stderr
+    copied = elsewhere / "lonely.trace.json"
+    copied.write_text((ROOT / "diagrams" / "group_call_migration" / "break_before_make"
+                       / "charts" / "group-continuity.trace.json").read_text())
+    proc = run_cli("replay", str(copied), cwd=elsewhere)
+    assert proc.returncode == 2 and "--model PATH" in proc.stderr

@@ -25,6 +25,16 @@ def test_items_per_property_and_variant_with_expected_verdicts(tmp_path):
     assert "jugs.wrong::NotSolved" in proc.stdout
     assert "the model declares holds, the exhaustive check says VIOLATED" in proc.stdout
     assert "6. jugs: BigToSmall" in proc.stdout  # the counterexample, narrated
+    # ... written as a trace file, with the command that replays it from anywhere
+    [command] = [line.split("replay: ", 1)[1] for line in proc.stdout.splitlines()
+                 if "replay: mcfsm replay " in line]
+    trace = command.split("mcfsm replay ", 1)[1].strip()
+    # (jugs.py imports diehard from tests/validation, which the plugin run puts on the path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "validation")}
+    replayed = subprocess.run([sys.executable, "-m", "mcfsm", "replay", trace], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120, env=env)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert "still shows NotSolved violated" in replayed.stdout
     cases = {(c.get("classname"), c.get("name")): c
              for c in ET.parse(report).getroot().iter("testcase")}
     right, wrong = "tests.plugin_models.jugs.jugs.right", "tests.plugin_models.jugs.jugs.wrong"

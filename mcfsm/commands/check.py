@@ -123,7 +123,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
             for v in result.verdicts:
                 if v.trace is not None:
                     write_trace(traces, trace_record(
-                        model=lm.model.name, file=str(lm.path), variant=variant, system=system,
+                        model=lm.model.name, file=str(lm.path.resolve()), variant=variant, system=system,
                         prop=v.property, status=v.status, source="explorer", trace=v.trace))
         if out is not None:
             folder = out / lm.model.name

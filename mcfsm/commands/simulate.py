@@ -92,7 +92,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
             line = f"  {word:<12} {o.property.name:<{width}}  {o.words}"
             if o.status == "violated" and o.trace is not None:
                 written = write_trace(traces, trace_record(
-                    model=lm.model.name, file=str(lm.path), variant=variant, system=system,
+                    model=lm.model.name, file=str(lm.path.resolve()), variant=variant, system=system,
                     prop=o.property, status="violated", source="hypothesis", trace=o.trace))
                 line += f" -> {written}"
                 if not expected or declared.get(o.property.name) != "violated":

@@ -29,9 +29,23 @@ REPLAY_HELP = ("Re-execute a saved trace step by step and say where it diverges.
                            "the trace diverges, or no longer shows its finding"))
 
 
+def _model_file(tracefile: Path, recorded: str) -> Path:
+    """The model file a trace names: as written (relative to where it was written, which
+    need not be here), else relative to the trace file's folder or one of its parents (a
+    trace under diagrams/ names models/x.py from the repository root)."""
+    named = Path(recorded)
+    if named.is_absolute() or named.exists():
+        return named
+    for folder in tracefile.resolve().parents:
+        if (folder / named).is_file():
+            return folder / named
+    raise UsageError(f"{tracefile}: the model file it names, {recorded}, is neither here nor "
+                     "beside the trace or its parent folders; pass --model PATH")
+
+
 def _model_of(tracefile: Path, record: dict[str, Any],
               model_path: Path | None) -> tuple[Path, LoadedModel]:
-    path = model_path or Path(record["file"])
+    path = model_path or _model_file(tracefile, record["file"])
     matches = [lm for lm in load_path(path) if lm.model.name == record["model"]]
     if not matches:
         raise UsageError(f"{tracefile}: {path} has no model named {record['model']!r}; pass "
