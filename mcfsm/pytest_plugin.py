@@ -23,7 +23,6 @@ whose search a budget cut fails as inconclusive: it is never reported as passing
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import math
 import os
@@ -37,7 +36,7 @@ from .check.expectations import found_words, meets
 from .check.explorer import Budget, Result
 from .errors import McfsmError
 from .interrupt import sigint_is_user_interrupt
-from .lang.loader import LoadedModel, load_path
+from .lang.loader import LoadedModel, defines_model, load_path
 from .lang.model import split_expectation
 from .show.explain import explain
 from .show.report import verdict_words
@@ -135,27 +134,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def defines_mcfsm_model(path: Path) -> bool:
-    """Whether a file's source imports mcfsm and calls Model(...) (read, never run: any
-    other file, even one that does not parse, is simply not a model file)."""
-    try:
-        source = path.read_bytes()
-        if b"mcfsm" not in source or b"Model" not in source:
-            return False
-        tree = ast.parse(source)
-    except (OSError, SyntaxError, ValueError):
-        return False
-    imports_mcfsm = calls_model = False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "mcfsm":
-            imports_mcfsm = True
-        elif isinstance(node, ast.Import) and any(a.name.split(".")[0] == "mcfsm"
-                                                  for a in node.names):
-            imports_mcfsm = True
-        elif isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            calls_model = calls_model or name == "Model"
-    return imports_mcfsm and calls_model
+    """Whether a file's source imports mcfsm and calls Model(...) (lang/loader.py)."""
+    return defines_model(path) is True
 
 
 class ModelFile(pytest.File):

@@ -184,3 +184,40 @@ def test_a_trace_file_replays_from_another_folder(tmp_path):
                        / "charts" / "group-continuity.trace.json").read_text())
     proc = run_cli("replay", str(copied), cwd=elsewhere)
     assert proc.returncode == 2 and "--model PATH" in proc.stderr
+
+
+def test_diff_checks_both_variant_names_before_exploring():
+    proc = run_cli("diff", "models/private_call_redirect.py", "--variant", "base",
+                   "--variant", "no_such_variant", "--no-cache")
+    assert proc.returncode == 2 and "'no_such_variant' is not a variant" in proc.stderr
+    assert "exploring" not in proc.stderr  # refused before the search of base
+
+
+def test_a_reader_that_closes_the_pipe_ends_the_report_quietly():
+    """`mcfsm check ... | head -1`: no "Broken pipe" error, and the exit code is still the
+    verdict (1: group-continuity is violated in break_before_make)."""
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-m", "mcfsm", "check",
+                             "models/group_call_migration.py", "--variant", "break_before_make"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1, err
+    assert "Broken pipe" not in err and "error" not in err, err
+
+
+def test_check_of_a_folder_loads_only_the_files_that_define_a_model(tmp_path):
+    import shutil
+    shutil.copy(ROOT / "tests" / "validation" / "diehard.py", tmp_path / "diehard.py")
+    (tmp_path / "test_something.py").write_text("import no_such_module\n")  # a test file
+    (tmp_path / "helper.py").write_text("raise RuntimeError('not a model')\n")
+    proc = run_cli("check", str(tmp_path), "--no-cache", "--summary")
+    assert proc.returncode == 1, proc.stderr  # diehard's NotSolved is violated
+    assert "diehard[jugs_3_5]" in proc.stdout
+    # a broken model file is still named, not skipped
+    (tmp_path / "broken.py").write_text("from mcfsm import Model\nmodel = Model('b'\n")
+    proc = run_cli("check", str(tmp_path), "--no-cache")
+    assert proc.returncode == 2 and "broken.py" in proc.stderr and "syntax error" in proc.stderr

@@ -227,3 +227,28 @@ def test_init_rejects_a_name_that_is_not_an_identifier(tmp_path):
     proc = run_cli("init", "my-model", cwd=tmp_path)
     assert proc.returncode == 2 and "not a Python identifier" in proc.stderr
     assert not any(Path(tmp_path).iterdir())
+
+
+def test_a_pipe_in_a_description_stays_inside_its_markdown_cell(tmp_path):
+    """A `|` in a property's doc or clause must not split the CR diff's or the verdict
+    table's rows (issue 21)."""
+    from click.testing import CliRunner
+
+    from mcfsm.cli import main
+
+    source = (Path(__file__).parent / "validation" / "diehard.py").read_text().replace(
+        'clause="DieHard.tla NotSolved (big # 4)")', 'clause="DieHard.tla | NotSolved", '
+        'doc="big | small never 4")')
+    source += '\n\n@model.variant("again")\ndef again() -> System:\n    return jugs()\n'
+    (tmp_path / "diehard.py").write_text(source)
+    r = CliRunner().invoke(main, ["diagram", str(tmp_path / "diehard.py"), "--out",
+                                  str(tmp_path / "d"), "--no-svg"])
+    assert r.exit_code == 0, r.output
+    for table in (tmp_path / "d" / "diehard" / "verdicts.md",
+                  tmp_path / "d" / "diehard" / "diff-jugs_3_5-vs-again.md"):
+        rows = [line for line in table.read_text().splitlines() if "NotSolved" in line
+                and line.startswith("| NotSolved")]
+        assert rows, table
+        header = next(line for line in table.read_text().splitlines() if line.startswith("| ---"))
+        for row in rows:
+            assert row.replace("\\|", "").count("|") == header.count("|"), row

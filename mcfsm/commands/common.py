@@ -47,9 +47,23 @@ _current_stop = StopRequest()
 _report_stream: list[Any] = [None]
 
 
+_reader_gone = [False]  # stdout's reader closed the pipe (`mcfsm check ... | head`)
+
+
 def echo(message: str = "", nl: bool = True) -> None:
-    """Print part of a report on the real stdout."""
-    click.echo(message, nl=nl, file=_report_stream[0])
+    """Print part of a report on the real stdout. When the reader has gone (`| head`), the
+    rest of the report is dropped quietly and the command still ends with its verdict's
+    exit code."""
+    if _reader_gone[0]:
+        return
+    try:
+        click.echo(message, nl=nl, file=_report_stream[0])
+    except BrokenPipeError:
+        _reader_gone[0] = True
+        # later writes, and the interpreter's final flush, go nowhere instead of failing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def exit_help(ok: str, bad: str) -> str:

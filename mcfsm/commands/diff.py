@@ -51,7 +51,9 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
         raise UsageError("give one model file (two variants of it) or two model files")
     check_output_file(markdown, "--markdown")
     run_budget = budget(max_states, max_depth, time_limit)
-    sides = []
+    # Both sides are loaded and their variant names checked before either is explored:
+    # a wrong name for B must not cost the search of A.
+    chosen = []
     for path, variant in zip(paths if len(paths) == 2 else paths * 2, variants):
         everything = load_path(path)
         loaded = [lm for lm in everything if variant in lm.model.variants]
@@ -59,7 +61,9 @@ def diff_(paths: tuple[Path, ...], variants: tuple[str, ...], as_json: bool,
             known = sorted({v for lm in everything for v in lm.model.variants})
             raise UsageError(f"--variant {variant!r} is not a variant in {path}; known: "
                              f"{', '.join(known)}")
-        lm = loaded[0]
+        chosen.append((loaded[0], variant))
+    sides = []
+    for lm, variant in chosen:
         click.echo(f"diff: exploring {lm.model.name} [{variant}]", err=True)
         system, result = explore_variant(lm, variant, run_budget)
         if result.stopped_by == "interrupted":

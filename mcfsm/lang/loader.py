@@ -13,6 +13,7 @@ functions, use whatever `sys.modules` holds then.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import importlib.util
@@ -47,7 +48,10 @@ def load_path(path: str | Path) -> list[LoadedModel]:
         raise UsageError(f"{p}: no such file or folder; pass a model file (.py) or a folder")
     if is_dir:
         try:
-            files = sorted(f for f in p.glob("*.py") if not f.name.startswith("_"))
+            # Only files that define a Model are loaded (as the pytest plugin collects
+            # them): tests and helpers beside the models are not run.
+            files = sorted(f for f in p.glob("*.py") if not f.name.startswith("_")
+                           and defines_model(f) is not False)
         except OSError as exc:
             raise UsageError(f"{p}: cannot list the folder ({exc.strerror or exc})") from None
         loaded = [m for f in files for m in _load_file(f, required=False)]
@@ -58,6 +62,34 @@ def load_path(path: str | Path) -> list[LoadedModel]:
     if p.suffix != ".py":
         raise UsageError(f"{p}: not a Python model file; pass a .py file or a folder")
     return _load_file(p, required=True)
+
+
+def defines_model(path: Path) -> bool | None:
+    """Whether a file's source imports mcfsm and calls Model(...), read and never run:
+    True or False; None when it mentions both but does not parse (a broken model file,
+    whose syntax error the load reports)."""
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return None  # unreadable: the load says so, naming the file
+    if b"mcfsm" not in source or b"Model" not in source:
+        return False
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    imports_mcfsm = calls_model = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "mcfsm":
+            imports_mcfsm = True
+        elif isinstance(node, ast.Import) and any(a.name.split(".")[0] == "mcfsm"
+                                                  for a in node.names):
+            imports_mcfsm = True
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            calls_model = calls_model or name == "Model"
+    return imports_mcfsm and calls_model
 
 
 def _no_duplicate_names(loaded: list[LoadedModel]) -> None:

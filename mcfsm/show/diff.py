@@ -15,7 +15,7 @@ from .charts import Chart, mermaid, verdict_chart
 from .explain import explain
 from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
 from .trace import trace_text
-from .values import plural
+from .values import md_cell, plural
 
 PASSING = ("holds", "witnessed")
 FAILING = ("violated", "never")
@@ -258,9 +258,10 @@ def diff_markdown(d: Diff, title: str, chart_links: dict[str, str] | None = None
         bold = "**" if words != "unchanged" else ""
         doc = (p.a or p.b).property.doc  # type: ignore[union-attr]
         ra, rb = _reading(d.a.result, p.a), _reading(d.b.result, p.b)
-        out.append(f"| {p.name} | {doc} | {p.clause} | {_status(d.a.result, p.a)}"
-                   f"{f' ({ra})' if ra else ''} | {_status(d.b.result, p.b)}"
-                   f"{f' ({rb})' if rb else ''} | {bold}{words}{bold} |")
+        out.append(f"| {p.name} | {md_cell(doc)} | {md_cell(p.clause)} | "
+                   f"{md_cell(_status(d.a.result, p.a))}{f' ({md_cell(ra)})' if ra else ''} | "
+                   f"{md_cell(_status(d.b.result, p.b))}{f' ({md_cell(rb)})' if rb else ''} | "
+                   f"{bold}{md_cell(words)}{bold} |")
     if d.costs:
         out += ["", "## Set-up cost of the shortest witnesses", "",
                 f"| witness | {a} | {b} |", "| --- | --- | --- |"]

@@ -20,7 +20,7 @@ def _slug(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return text.replace("|", "\\|").replace("\n", " ")  # links hold no "|" or backslash
 
 
 def _found(result: Result, prop: str) -> str:

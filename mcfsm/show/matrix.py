@@ -20,6 +20,7 @@ from typing import Any
 from ..check.choices import dependency
 from ..check.explorer import Result
 from ..errors import UsageError
+from .values import md_cell
 
 _CLAUSE = re.compile(r"(?:CR (\d{3}) )?(Table [\d.]+-\d+|X\.\d+(?:\.\d+)*|\d+(?:\.\d+)+)\s*(.*)")
 _QUALIFIER = re.compile(
@@ -211,6 +212,7 @@ def matrix_markdown(records: list[dict[str, Any]]) -> str:
                                        for variant, words in r["verdicts"][w].items())
                 for w in r["watched_by"]) or "-"
         assumed = "<br>".join(f"`{a}`" for a in r["assumed"]) or "-"
-        out.append(f"| {r['clause']} | {r['spec_file']} | {r['summary']} | {realised} | "
+        out.append(f"| {md_cell(r['clause'])} | {r['spec_file']} | {md_cell(r['summary'])} | "
+                   f"{realised} | "
                    f"{watched} | {assumed} |")
     return "\n".join(out) + "\n"

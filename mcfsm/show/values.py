@@ -70,3 +70,9 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`1 step`, `2 steps`, `1 round trip`, `3 round trips`."""
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count:,} {word}"
+
+
+def md_cell(text: object) -> str:
+    """Text for a Markdown table cell: a `|` in a description or clause would end the cell,
+    and a newline the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")

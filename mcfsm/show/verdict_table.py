@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..check.choices import dependency
 from ..check.results import Result, Verdict
+from .values import md_cell
 
 KIND_WORDS = {"always": "", "deadlock": "", "unhandled": "", "sometimes": " (sometimes)",
               "step": " (step)"}
@@ -47,7 +48,7 @@ def verdict_table_markdown(model: str, runs: list[tuple[str, Result]]) -> str:
            "| --- | --- | " + " | ".join("---" for _ in names) + " |"]
     for name, (v, cells) in rows.items():
         kind = KIND_WORDS.get(v.property.kind, f" ({v.property.kind.replace('_', ' ')})")
-        clause = (v.property.clause or "").replace("|", "/")
+        clause = md_cell(v.property.clause or "")
         out.append(f"| {name}{kind} | {clause} | "
                    + " | ".join(cells.get(n, "-") for n in names) + " |")
     out += ["", "State space: " + "; ".join(
