@@ -4,16 +4,22 @@ that component which discharges every fairness constraint."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from array import array
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from .edges import EdgeGraph
 
-if TYPE_CHECKING:
-    from .liveness import Constraint
+
+# Declared here, below liveness.py (which imports this module), so the two stay one-way.
+@dataclasses.dataclass(frozen=True)
+class Constraint:
+    """A fairness constraint as the algorithm sees it: the labels of its action."""
+
+    strong: bool
+    labels: frozenset[int]
 
 
 def shortest_prefix(graph: EdgeGraph, parent: array, s: int) -> tuple[list[int], list[int]]:

@@ -40,18 +40,10 @@ from array import array
 from collections.abc import Iterator, Sequence
 
 from .edges import EdgeGraph
-from .lasso import cycle_through, shortest_prefix
+from .lasso import Constraint, cycle_through, shortest_prefix
 
 OPENS = 1  # flag bit: the obligation opens in this state (leads_to's P; always for []<>)
 MET = 2  # flag bit: the obligation is met in this state (the target predicate)
-
-
-@dataclasses.dataclass(frozen=True)
-class Constraint:
-    """A fairness constraint as the algorithm sees it: the labels of its action."""
-
-    strong: bool
-    labels: frozenset[int]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,13 +18,14 @@ messages are offered past it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import ModelError
 from .messages import Message
+from .records import Network, State
 
-if TYPE_CHECKING:
-    from .system import State, System
+# `system` below is the System that asks (typed Any: this module stays below system.py).
+System = Any
 
 CapacityDecl = int | Mapping[tuple[str, str], int] | None
 
@@ -43,7 +44,6 @@ def capacity_table(system: System, declared: CapacityDecl) -> dict[tuple[int, in
     if declared is None:
         return None
     where = f"system {system.name!r}"
-    from .system import Network
 
     if system.network is Network.PERSISTENT:
         raise ModelError("capacity has no meaning on a persistent message set (messages are "

@@ -3,14 +3,16 @@ world) and the step Context handed to guards and actions (split from system.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import ModelError
 from .messages import Message
+from .records import State
 from .roles import Role, Transition
 
-if TYPE_CHECKING:
-    from .system import State, System
+# `system` below is the System that builds views and contexts; it is typed Any so that
+# this module stays below system.py in lang/'s one-way order.
+System = Any
 
 
 class View:

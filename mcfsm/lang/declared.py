@@ -4,16 +4,29 @@ exploration, with the field, where it is, and the fix."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from ..errors import ModelError
+from .initial import alternatives
 
 # Names that also become file names (reports, trace files, diagrams): no path separators,
 # no leading dot, nothing a shell or file system treats specially.
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 MUTABLE_TYPES = (list, dict, set, bytearray)
+
+
+@dataclasses.dataclass(frozen=True)
+class Var:
+    """A typed local variable with its initial value, or a set of them: `one_of(a, b)`
+    (TLC's `x \\in S` in Init; every alternative is an initial state). Declared here, at
+    the bottom of lang/, so that the checks below and every declaration can use it."""
+
+    type: type | tuple[type, ...]
+    initial: Any
+    doc: str = ""
 
 # Python hashes and prints nested tuples recursively in C, without a depth check: a value
 # nested 200,000 levels deep crashes the interpreter (a segfault, no error). Values in a
@@ -77,9 +90,6 @@ def check_variable(name: Any, decl: Any, *, owner: str, role: str | None = None)
     """A typed variable (a role's or the system's shared=): an identifier other than
     'state', declared as Var(type, initial) with an immutable type and a hashable initial
     value of that type."""
-    from .initial import alternatives
-    from .roles import Var
-
     where = None if role else owner
     if not isinstance(name, str) or not name.isidentifier() or name == "state":
         raise ModelError(f"variable name {name!r} is not allowed", role=role, where=where,

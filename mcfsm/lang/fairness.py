@@ -29,12 +29,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import ModelError
 
-if TYPE_CHECKING:
-    from .system import System
+# `system` below is the System being compiled (typed Any: this module stays below
+# system.py in lang/'s one-way order).
+System = Any
 
 FAIRNESS_KINDS = ("weak", "strong")
 FairnessDecl = str | Mapping[str, str] | None

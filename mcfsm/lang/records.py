@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
-from .context import View
 from .declared import check_name, check_nesting, check_text
 from .messages import Message
 from .roles import Role
@@ -123,7 +122,7 @@ def _make(cls: type, values: tuple) -> Any:
     return tuple.__new__(cls, values)
 
 
-Constraint = Callable[[View], bool]
+Constraint = Callable[[Any], bool]  # a function of the state view (lang/context.View)
 # (step, successor state, slots that changed, coverage id): what System.expand yields
 Successor = tuple[StepKey, State, tuple[int, ...], int]
 # (choice, new local, new shared, sends as (receiver index, message)): one run of model code

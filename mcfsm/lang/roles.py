@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
-from .declared import check_name, check_text, type_name
+from .declared import Var, check_name, check_text, type_name
 from .initial import alternatives
 from .messages import Message
 from .role_checks import ANY_STATE, state_fix, validate_role
@@ -27,16 +27,6 @@ Guard = Callable[[Any], bool]
 Action = Callable[[Any], None]
 Choices = Callable[[Any], Iterable[Any]]
 
-
-
-@dataclasses.dataclass(frozen=True)
-class Var:
-    """A typed local variable with its initial value, or a set of them: `one_of(a, b)`
-    (TLC's `x \\in S` in Init; every alternative is an initial state)."""
-
-    type: type | tuple[type, ...]
-    initial: Any
-    doc: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import textwrap
 
-from .charts import Arrow, Chart
+from .chart_model import Arrow, Chart
 from .values import elements_words
 
 FONT = "Helvetica"

@@ -15,31 +15,9 @@ import dataclasses
 from ..check.explorer import Trace, Verdict
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System
+from .chart_layout import chart_dot
+from .chart_model import Arrow, Chart
 from .values import elements_words
-
-
-@dataclasses.dataclass(frozen=True)
-class Arrow:
-    sender: str
-    receiver: str
-    message: Message
-    sent_at: int  # step number that sent it (0 = already in flight in the initial state)
-    received_at: int | None  # None: still in flight when the trace ends
-
-
-@dataclasses.dataclass(frozen=True)
-class Chart:
-    lifelines: tuple[tuple[str, str], ...]  # (instance name, label)
-    arrows: tuple[Arrow, ...]
-    notes: tuple[tuple[int, str, str], ...]  # (step, instance, text)
-    steps: int
-    title: str
-    footnote: str
-    # The end mark: "e2e-kms-uri-known violated after step 7" (failed) or a witness reached.
-    outcome: str = ""
-    failed: bool = False
-    caption: str = ""  # the property's description, under the title
-    loop_start: int | None = None  # a lasso: steps after this one repeat forever
 
 
 def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed: bool = False,
@@ -144,6 +122,5 @@ def mermaid(c: Chart) -> str:
 def dot(c: Chart, prefix: str = "") -> str:
     """The chart as DOT with every point pinned (see chart_layout); render with `dot`.
     `prefix` makes its SVG ids unique on a page with several charts."""
-    from .chart_layout import chart_dot
 
     return chart_dot(c, prefix)

@@ -12,6 +12,8 @@ from typing import Any
 from ..check.explorer import Result, Trace, Verdict
 from ..lang.system import System
 from .charts import Chart, mermaid, verdict_chart
+from .diff_model import Cost, Diff, PropertyChange, Side
+from .diff_words import change_words, changed_in_both, message_title, transition_words
 from .explain import explain
 from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
 from .trace import trace_text
@@ -19,42 +21,6 @@ from .values import md_cell, plural
 
 PASSING = ("holds", "witnessed")
 FAILING = ("violated", "never")
-
-
-@dataclasses.dataclass(frozen=True)
-class Side:
-    label: str  # the variant's name (with the model's when two files are compared)
-    system: System
-    result: Result
-    doc: str = ""  # the variant's description: what the CR changes
-
-
-@dataclasses.dataclass(frozen=True)
-class PropertyChange:
-    name: str
-    kind: str
-    clause: str
-    a: Verdict | None
-    b: Verdict | None
-    change: str
-    failing_side: str | None  # "a" or "b": whose counterexample explains the change
-
-
-@dataclasses.dataclass(frozen=True)
-class Cost:
-    steps: int
-    messages: int
-    round_trips: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Diff:
-    a: Side
-    b: Side
-    properties: tuple[PropertyChange, ...]
-    transitions_only: tuple[tuple[str, ...], tuple[str, ...]]  # (only in A, only in B)
-    messages_only: tuple[tuple[str, ...], tuple[str, ...]]
-    costs: tuple[tuple[str, Cost | None, Cost | None], ...]
 
 
 def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
@@ -150,7 +116,6 @@ def _cost_words(c: Cost | None) -> str:
 def _shown(d: Diff, p: PropertyChange) -> list[tuple[Side, Verdict]]:
     """The verdicts that explain a change: the failing side's, or both when a property is
     violated in both variants with a different shortest counterexample."""
-    from .diff_words import changed_in_both
 
     if changed_in_both(p):
         assert p.a is not None and p.b is not None
@@ -166,7 +131,6 @@ def _sides_words(d: Diff) -> list[str]:
 
 
 def diff_text(d: Diff) -> list[str]:
-    from .diff_words import change_words, message_title, transition_words
 
     a, b = d.a.label, d.b.label
     lines = [f"{words}; {plural(side.result.distinct_states, 'state')}"
@@ -202,7 +166,6 @@ def diff_text(d: Diff) -> list[str]:
 
 
 def diff_json(d: Diff) -> dict[str, Any]:
-    from .diff_words import change_words
 
     def cost_json(c: Cost | None) -> dict[str, int] | None:
         return None if c is None else dataclasses.asdict(c)
@@ -243,7 +206,6 @@ def diff_markdown(d: Diff, title: str, chart_links: dict[str, str] | None = None
     """The CR diff as Markdown. `chart_links` maps diff_charts' keys to SVG files written
     beside it: each is shown as a picture (where a message overtakes another, the SVG draws
     it crossing) above its Mermaid text."""
-    from .diff_words import change_words, message_title, transition_words
 
     a, b = d.a.label, d.b.label
     out = [f"# {title}", ""]

@@ -5,13 +5,11 @@ the variants named by their names, messages and transitions by their titles and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..lang.system import System
+from .diff_model import Diff, PropertyChange
 from .values import plural
-
-if TYPE_CHECKING:  # diff.py imports this module's functions when it renders
-    from .diff import Diff, PropertyChange
 
 PASSING = ("holds", "witnessed")
 FAILING = ("violated", "never")

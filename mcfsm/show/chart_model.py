@@ -1,0 +1,33 @@
+"""What a sequence chart shows, as data: lifelines, arrows (one per message, from the step
+that sent it to the step that received it), notes and the end mark. charts.py builds it
+from a trace; chart_layout.py and the Mermaid writer draw it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..lang.messages import Message
+
+
+@dataclasses.dataclass(frozen=True)
+class Arrow:
+    sender: str
+    receiver: str
+    message: Message
+    sent_at: int  # step number that sent it (0 = already in flight in the initial state)
+    received_at: int | None  # None: still in flight when the trace ends
+
+
+@dataclasses.dataclass(frozen=True)
+class Chart:
+    lifelines: tuple[tuple[str, str], ...]  # (instance name, label)
+    arrows: tuple[Arrow, ...]
+    notes: tuple[tuple[int, str, str], ...]  # (step, instance, text)
+    steps: int
+    title: str
+    footnote: str
+    # The end mark: "e2e-kms-uri-known violated after step 7" (failed) or a witness reached.
+    outcome: str = ""
+    failed: bool = False
+    caption: str = ""  # the property's description, under the title
+    loop_start: int | None = None  # a lasso: steps after this one repeat forever
