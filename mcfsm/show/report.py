@@ -100,6 +100,8 @@ def summary_line(model: str, variant: str, result: Result) -> str:
         f"INCOMPLETE, stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
     if result.pruned:
         tail += f", {result.pruned:,} successors cut by the state constraint/bounds"
+    if "unavailable" in result.engine:  # a failed build of the compiled core is never silent
+        tail += f", engine: {result.engine}"
     return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
             f"{result.total_states:,} total, depth {result.depth}, {result.elapsed_s:.2f} s ({tail})")
 
@@ -221,6 +223,7 @@ def result_json(model: str, variant: str, result: Result,
         "stopped_by": result.stopped_by,
         "elapsed_s": round(result.elapsed_s, 4),
         "pruned_by_constraint": result.pruned,
+        "engine": result.engine or ("cached" if result.cached else ""),
         "network": system.network.value,
         "params": {name: list(p.choices) for name, p in system.params.items()},
         "properties": properties,
