@@ -155,7 +155,23 @@ class CompiledSteps:
                     out.append((tid, sid, new))
         return out, loops, unhandled
 
-    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, key: int) -> Found:
+    def local_found(self, k: int, idxs: tuple[int, ...]) -> tuple[Found, bool]:
+        """Instance k's steps from an interned state, for an engine core that keeps its own
+        memo (core.py's compiled one): (steps, loops, first unhandled) and whether they may
+        be memoized (not when its model code read other instances)."""
+        n = self.n
+        key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
+        found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
+        return found, self.memoize and k not in self.world_readers
+
+    def faults(self, k: int, bi: int) -> list[tuple[int, int, int]]:
+        """The loss and duplication steps of instance k's inbox bi: (coverage id, step id,
+        inbox after)."""
+        faults = self._faults[k].get(bi)
+        return self._fault_entries(k, bi) if faults is None else faults
+
+    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, key: int,
+                        keep: bool = True) -> Found:
         """Every step instance k can take given its local, its inbox, params and shared:
         internal steps, then one delivery per deliverable message (System.expand's order)."""
         n = self.n
@@ -193,9 +209,10 @@ class CompiledSteps:
                                                 and not d[5])]
         found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
         # A step that read other instances is not a function of the key: not memoized.
-        if self.memoize and k not in readers:
+        # (keep=False: the caller keeps its own memo.)
+        if keep and self.memoize and k not in readers:
             self._steps[k][key] = found
-        else:
+        elif keep:
             self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
         return found
 
