@@ -66,7 +66,7 @@ def test_both_cores_agree_on_every_small_variant(name, model, variant, monkeypat
                                     Budget(max_states=3_000, stop_on=frozenset({"no-deadlock"}))],
                          ids=["max-states", "max-depth", "stop-on"])
 def test_both_cores_agree_when_a_budget_cuts_the_search(budget, monkeypatch):
-    name, model, variant = max(SMALL_VARIANTS, key=lambda c: REFERENCE[c[0]]["distinct"])
+    _name, model, variant = max(SMALL_VARIANTS, key=lambda c: REFERENCE[c[0]]["distinct"])
     compiled = everything(run(model.system(variant), "compiled", monkeypatch, budget=budget))
     twin = everything(run(model.system(variant), "python", monkeypatch, budget=budget))
     assert compiled == twin
