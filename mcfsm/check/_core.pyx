@@ -17,6 +17,9 @@ CompiledSteps (model code) and converts its answer into the pools.
 """
 
 from cpython cimport array
+from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
+from cpython.dict cimport PyDict_GetItem
+from cpython.ref cimport PyObject
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memcmp, memcpy, memset
@@ -173,6 +176,37 @@ cdef void _pool_free(Pool* p) noexcept:
     memset(p, 0, sizeof(Pool))
 
 
+cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) except -2:
+    """A MemoPredicate's decision tree (predicates.py) walked on slot indices: a node is
+    [slot, {index: child}, None] or [(inbox slot, type, sender), {projection: child},
+    {inbox index: projection}], a leaf is the result. Slots from `width` on are read from
+    b (a step's state after). 1 or 0, or -1 when the walk falls off the tree."""
+    cdef object node = root, key
+    cdef PyObject* child
+    cdef PyObject* pid
+    cdef Py_ssize_t slot
+    cdef uint32_t idx
+    while type(node) is list:
+        key = (<list>node)[0]
+        if (<list>node)[2] is None:
+            slot = key
+            idx = a[slot] if slot < width else b[slot - width]
+            child = PyDict_GetItem((<list>node)[1], idx)
+        else:
+            slot = (<tuple>key)[0]
+            idx = a[slot] if slot < width else b[slot - width]
+            pid = PyDict_GetItem((<list>node)[2], idx)
+            if pid == NULL:
+                return -1
+            child = PyDict_GetItem((<list>node)[1], <object>pid)
+        if child == NULL:
+            return -1
+        node = <object>child
+    if node is None:
+        return -1
+    return 1 if node else 0
+
+
 cdef double _now() noexcept nogil:
     cdef timespec t
     clock_gettime(CLOCK_MONOTONIC, &t)
@@ -217,6 +251,21 @@ cdef class Core:
     cdef int64_t* generated_
     cdef int64_t* discovered_
     cdef Py_ssize_t ntids
+    # judging in C (Judge.compiled_plan): memo trees walked here, Python on a miss
+    cdef bint fast_states, fast_steps
+    cdef object decode_once, found_state, found_step, step_miss, step_keys
+    cdef list preds, marks_flags, always_names, somet_names, step_names, step_memos
+    cdef int64_t* hits
+    cdef Py_ssize_t cpreds
+    cdef int* mark_opens
+    cdef int* mark_trigger
+    cdef int* mark_met
+    cdef int* always_t
+    cdef int* somet_t
+    cdef uint8_t* done
+    cdef Py_ssize_t nmarks, nalways, nsomet, nsteps
+    cdef Map trees
+    cdef object new_tuple
     # edges (temporal properties): the recorder's own arrays
     cdef array.array e_offsets, e_targets, e_labels
     cdef Py_ssize_t last_opened
@@ -261,6 +310,139 @@ cdef class Core:
         if record is not None:
             self.e_offsets, self.e_targets, self.e_labels = record.offsets, record.targets, record.labels
         self.last_opened = 0
+        self._plan_judging()
+
+    cdef int _plan_judging(self) except -1:
+        """Take over Judge.state and Judge.step's memo walks (their Python code runs on a
+        miss and to record a finding)."""
+        cdef Py_ssize_t q
+        judge = self.judge
+        self.preds = []
+        _map_init(&self.trees, 1 << 6)
+        if not hasattr(judge, "compiled_plan"):
+            return 0
+        marks, always, somet, steps = judge.compiled_plan()
+        self.decode_once = judge.decode_once
+        self.found_state, self.found_step = judge.found_state, judge.found_step
+        self.step_miss = judge.step_miss
+        self.step_keys = self.steps.step_list
+        self.nmarks, self.nalways, self.nsomet = len(marks), len(always), len(somet)
+        self.nsteps = 0 if steps is None else len(steps)
+        n = self.nmarks + self.nalways + self.nsomet + 1
+        self.mark_opens = <int*>calloc(n, sizeof(int))
+        self.mark_trigger = <int*>calloc(n, sizeof(int))
+        self.mark_met = <int*>calloc(n, sizeof(int))
+        self.always_t = <int*>calloc(n, sizeof(int))
+        self.somet_t = <int*>calloc(n, sizeof(int))
+        self.done = <uint8_t*>calloc(self.nalways + self.nsomet + self.nsteps + 1, 1)
+        if self.done == NULL or self.somet_t == NULL or self.always_t == NULL \
+                or self.mark_met == NULL or self.mark_trigger == NULL or self.mark_opens == NULL:
+            raise MemoryError()
+        self.marks_flags = []
+        for q, (opens_always, trigger, met, flags) in enumerate(marks):
+            self.mark_opens[q] = bool(opens_always)
+            self.mark_trigger[q] = -1 if trigger is None else self._register(trigger)
+            self.mark_met[q] = self._register(met)
+            self.marks_flags.append(flags)
+        self.always_names = [name for name, _ in always]
+        for q, (_, pred) in enumerate(always):
+            self.always_t[q] = self._register(pred)
+        self.somet_names = [name for name, _ in somet]
+        for q, (_, pred) in enumerate(somet):
+            self.somet_t[q] = self._register(pred)
+        self.step_names = [] if steps is None else [name for name, _ in steps]
+        self.step_memos = [] if steps is None else [memo for _, memo in steps]
+        self.fast_states = True
+        self.fast_steps = bool(steps)
+        return 0
+
+    cdef int _register(self, object pred) except -1:
+        cdef Py_ssize_t t = len(self.preds)
+        self.preds.append(pred)
+        self.hits = <int64_t*>_grow(self.hits, &self.cpreds, t + 1, sizeof(int64_t))
+        self.hits[t] = 0
+        return <int>t
+
+    cdef int _eval(self, int t, const uint32_t* a, const uint32_t* b) except -2:
+        """Memo tree t on a (and b): 1 or 0, or -1 on a miss (then the hits counted here
+        are handed to the predicate, whose memo judges its hit rate on them)."""
+        cdef int r
+        pred = self.preds[t]
+        if pred.memoize:
+            r = _walk(pred._root, a, b, self.slots)
+            if r >= 0:
+                self.hits[t] += 1
+                return r
+        if self.hits[t]:
+            pred._evaluations += self.hits[t]
+            self.hits[t] = 0
+        return -1
+
+    cdef int _eval_state(self, int t, const uint32_t* row) except -1:
+        cdef int r = self._eval(t, row, NULL)
+        if r >= 0:
+            return r
+        if self.new_tuple is None:
+            self.new_tuple = tuple([row[k] for k in range(self.slots)])
+        return 1 if self.preds[t](self.new_tuple, self.decode_once) else 0
+
+    cdef int _judge_new(self, Py_ssize_t index, const uint32_t* row) except -1:
+        """Judge.state in C: the temporal marks, then the always and sometimes predicates."""
+        cdef Py_ssize_t q, m
+        cdef int f
+        self.new_tuple = None
+        for q in range(self.nmarks):
+            f = 1 if self.mark_opens[q] else 0  # OPENS (liveness.py)
+            if not f and self.mark_trigger[q] >= 0 and self._eval_state(self.mark_trigger[q], row):
+                f = 1
+            if self._eval_state(self.mark_met[q], row):
+                f |= 2  # MET
+            flags = self.marks_flags[q]
+            m = PyByteArray_GET_SIZE(flags)
+            PyByteArray_Resize(flags, m + 1)
+            PyByteArray_AS_STRING(flags)[m] = <char>f
+        for q in range(self.nalways):
+            if not self.done[q] and not self._eval_state(self.always_t[q], row):
+                self.done[q] = 1
+                if self.found_state(self.always_names[q], index):
+                    self.hit = True
+        for q in range(self.nsomet):
+            if not self.done[self.nalways + q] and self._eval_state(self.somet_t[q], row):
+                self.done[self.nalways + q] = 1
+                if self.found_state(self.somet_names[q], index):
+                    self.hit = True
+        return 0
+
+    cdef int _judge_step(self, Py_ssize_t i, uint32_t sid, const uint32_t* after, object after_tuple) except -1:
+        """Judge.step in C (without bounds): each step property's tree for this step id."""
+        cdef Py_ssize_t q
+        cdef uint32_t key[5]
+        cdef uint32_t v
+        cdef int t, r
+        cdef uint8_t* done = self.done + self.nalways + self.nsomet
+        cdef int verdict = 1
+        for q in range(self.nsteps):
+            if done[q]:
+                continue
+            key[0], key[1], key[2], key[3], key[4] = q, sid, 0, 0, 0
+            v = _map_get(&self.trees, key)
+            if v == 0:
+                t = self._register(self.step_memos[q].tree(sid, self.step_keys[sid]))
+                _map_put(&self.trees, key, t)
+            else:
+                t = v - 1
+            r = self._eval(t, self.cur, after)
+            if r < 0:
+                if after_tuple is None:
+                    after_tuple = tuple([after[k] for k in range(self.slots)])
+                r = 1 if self.step_miss(self.preds[t], self._idxs(), after_tuple) else 0
+            if not r:
+                done[q] = 1
+                if after_tuple is None:
+                    after_tuple = tuple([after[k] for k in range(self.slots)])
+                if self.found_step(self.step_names[q], i, sid, after_tuple):
+                    verdict = 2
+        return verdict
 
     def __dealloc__(self):
         free(self.widths)
@@ -279,6 +461,14 @@ cdef class Core:
         free(self.loops)
         free(self.generated_)
         free(self.discovered_)
+        free(self.hits)
+        free(self.mark_opens)
+        free(self.mark_trigger)
+        free(self.mark_met)
+        free(self.always_t)
+        free(self.somet_t)
+        free(self.done)
+        free(self.trees.slots)
 
     # -- packing ------------------------------------------------------------------------------
     cdef void _layout(self) noexcept:
@@ -519,6 +709,10 @@ cdef class Core:
         cdef int reached_max
         if timed:  # perf_counter's deadline on the C monotonic clock
             until = deadline - _time.perf_counter() + _now()
+        if self.fast_states:  # findings on the initial states (Judge.state ran on them)
+            found = self.judge.found
+            for i, name in enumerate(self.always_names + self.somet_names + self.step_names):
+                self.done[i] = name in found
         stopped_by = None
         while level_start < level_end and stopped_by is None:
             if maxd >= 0 and depth >= maxd:
@@ -597,10 +791,17 @@ cdef class Core:
                 continue
             index = self._insert(at, <int32_t>i, self.succ_sid[j])
             self._tally(tid, True)
-            if self.check_states and self.j_state(index, self._row_tuple(j)):
-                self.hit = True
+            if self.check_states:
+                self._judge(index, j)
             if maxs >= 0 and self.count >= maxs:
                 return 1
+        return 0
+
+    cdef int _judge(self, Py_ssize_t index, Py_ssize_t j) except -1:
+        if self.fast_states:
+            self._judge_new(index, self.succ + j * self.slots)
+        elif self.j_state(index, self._row_tuple(j)):
+            self.hit = True
         return 0
 
     cdef int _edge(self, Py_ssize_t target, uint32_t label) except -1:
@@ -630,8 +831,11 @@ cdef class Core:
         for j in range(self.nsucc):
             tid = self.succ_tid[j]
             self._tally(tid, False)
-            if self.judge_steps:
+            if self.fast_steps:
+                verdict = self._judge_step(i, self.succ_sid[j], self.succ + j * self.slots, None)
+            elif self.judge_steps:
                 verdict = self.j_step(i, self._idxs(), tid, self.succ_sid[j], self._row_tuple(j))
+            if self.judge_steps:
                 if verdict == 0:
                     self.pruned += 1
                     continue
@@ -644,13 +848,16 @@ cdef class Core:
                 continue
             index = self._insert(at, <int32_t>i, self.succ_sid[j])
             self._tally(tid, True)
-            if self.check_states and self.j_state(index, self._row_tuple(j)):
-                self.hit = True
+            if self.check_states:
+                self._judge(index, j)
             if maxs >= 0 and self.count >= maxs:
                 return 1
         for j in range(self.nloops):
-            if self.judge_steps and self.j_step(i, self._idxs(), self.loops[j].tid,
-                                                self.loops[j].sid, None) == 2:
+            if self.fast_steps:
+                if self._judge_step(i, self.loops[j].sid, self.cur, self._idxs()) == 2:
+                    self.hit = True
+            elif self.judge_steps and self.j_step(i, self._idxs(), self.loops[j].tid,
+                                                  self.loops[j].sid, None) == 2:
                 self.hit = True
             if recording:
                 self._edge(i, self.loops[j].tid)

@@ -22,12 +22,12 @@ import time
 from typing import Any
 
 from ..lang.guard import model_code_error, unhashable_error
-from ..lang.system import State, StepKey, System, View
+from ..lang.system import State, StepKey, System
 from .core import load
-from .predicates import MemoPredicate, Projections, predicate_guard, step_holds, truth
+from .predicates import MemoPredicate, MemoStep, Projections, predicate_guard, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
-from .store import LazyState, Store
+from .store import Store
 from .temporal import TemporalCheck, temporal_verdicts
 from .verdicts import coverage_by_role, unhandled_note, verdicts_of
 
@@ -92,6 +92,7 @@ class Judge:
         self.memo_always = [(p.name, memo(p, p.predicate)) for p in always]
         self.memo_somet = [(p.name, memo(p, p.predicate)) for p in somet]
         # Temporal properties mark each new state (liveness.py's flags), memoized alike.
+        self.marks = [] if temporal is None else temporal.memo_plan(memo)
         self.mark = None if temporal is None else temporal.memoized(memo)
         n = len(system.instances)
         self.inbox_slots = range(2 + n, 2 + 2 * n)
@@ -103,7 +104,9 @@ class Judge:
         self.bounded = system.bounded
         self.cut = ""
         self._last: list[Any] = [None, None]
-        self._before: list[Any] = [None, None, None]
+        self._before: list[Any] = [None, None, None, None]
+        self.width = system.slot_count
+        self.memo_steps = [(p, MemoStep(system, p, memoize, projections)) for p in self.stepp]
 
     def hit(self) -> bool:
         """Whether a finding named in budget.stop_on was made (stop at the first one)."""
@@ -130,6 +133,31 @@ class Judge:
                 found[name] = (index, None, "")
         return len(found) > before and self.hit()
 
+    # -- for the compiled core, which walks the memo trees itself ----------------------------
+    def compiled_plan(self) -> tuple[list, list, list, list | None]:
+        """What `state` and `step` evaluate, in their order: the temporal marks, the always
+        and sometimes predicates (name, MemoPredicate), and the step properties (name,
+        MemoStep), or None when bounds make `step` itself the judge."""
+        steps = None if self.bounded else [(p.name, memo) for p, memo in self.memo_steps]
+        return self.marks, self.memo_always, self.memo_somet, steps
+
+    def found_state(self, name: str, index: int) -> bool:
+        """A compiled core's finding on a new state (see `state`)."""
+        self.found[name] = (index, None, "")
+        return self.hit()
+
+    def found_step(self, name: str, i: int, sid: int, after: tuple[int, ...]) -> bool:
+        """A compiled core's finding on a step (see `step`)."""
+        self.found[name] = (i, (self.steps.step_list[sid], self.decode(after)), "")
+        return self.hit()
+
+    def step_miss(self, tree: Any, idxs: tuple[int, ...], after: tuple[int, ...]) -> bool:
+        """A step tree's miss in a compiled core: evaluate it like `step` does."""
+        before = self._before
+        if before[0] is not idxs:
+            before[0], before[1] = idxs, idxs
+        return tree(idxs + after, self._decode_step)  # type: ignore[no-any-return]
+
     def expansion(self, i: int, idxs: Any, has_steps: bool, unhandled: Any) -> bool:
         found = self.found
         before = len(found)
@@ -155,19 +183,26 @@ class Judge:
         if not self.stepp:
             return 1
         before = self._before
-        if before[0] is not idxs:  # decode the source once for all its steps
-            state = self.decode(idxs)
-            before[0], before[1], before[2] = idxs, state, View(self.system, state)
-        nxt = before[1] if new is None else LazyState(new, self.values)
+        if before[0] is not idxs:  # the source's indices once for all its steps
+            before[0], before[1] = idxs, tuple(idxs)
+        after = before[1] if new is None else tuple(new)
+        combined = before[1] + after
         key = self.steps.step_list[sid]
-        after_view = View(self.system, nxt)
         found = self.found
         hit = False
-        for p in self.stepp:
-            if p.name not in found and not step_holds(p, before[2], key, after_view):
-                found[p.name] = (i, (key, tuple(nxt)), "")
+        for p, holds in self.memo_steps:
+            if p.name not in found and not holds(sid, key, combined, self._decode_step):
+                found[p.name] = (i, (key, self.decode(after)), "")
                 hit = self.hit()
         return 2 if hit else 1
+
+    def _decode_step(self, combined: tuple[int, ...]) -> tuple[State, State]:
+        width = self.width
+        before = self._before
+        if before[2] is None or before[3] is not before[1]:  # decode the source once
+            before[2], before[3] = self.decode(before[1]), before[1]
+        after = combined[width:]
+        return before[2], (before[2] if after == before[1] else self.decode(after))
 
     def progress(self, states: int, total: int, depth: int, queued: int) -> None:
         if self._progress is not None:
