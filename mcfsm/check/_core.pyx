@@ -1003,3 +1003,142 @@ cdef class Core:
     def memo_size(self):
         """(memoized local steps, their deltas, inbox table entries): for benchmarks."""
         return self.memo.count, self.perm.ndeltas, self.adds.count
+
+
+# -- liveness (liveness.py's hot loops, compiled; the Python functions there are the twin) ----
+def product_bfs(graph, Py_ssize_t initial_count, flags, bint eventually):
+    """liveness._product_bfs in C: the same parent and order arrays."""
+    cdef Py_ssize_t size = graph.size, head = 0, s, pos, end, nq = 0
+    cdef array.array parent = array.clone(_array.array("i"), 2 * size, False)
+    cdef array.array queue = array.clone(_array.array("i"), 2 * size, False)
+    cdef array.array order = _array.array("i")
+    cdef unsigned int[:] offsets = graph.offsets
+    cdef int[:] targets = graph.targets
+    cdef const unsigned char[:] f = flags
+    cdef int* par = parent.data.as_ints
+    cdef int* q = queue.data.as_ints
+    cdef int node, nxt, t, pending, fl
+    for s in range(2 * size):
+        par[s] = -2
+    for s in range(min(initial_count, size)):
+        fl = f[s]
+        node = 2 * s + (1 if not fl & 2 and (fl & 1 or eventually) else 0)
+        if par[node] == -2:
+            par[node] = -1
+            q[nq] = node
+            nq += 1
+            if node & 1:
+                order.append(s)
+    while head < nq:
+        node = q[head]
+        head += 1
+        s, pending = node >> 1, node & 1
+        end = offsets[s + 1]
+        for pos in range(offsets[s], end):
+            t = targets[pos]
+            fl = f[t]
+            nxt = 2 * t + (1 if not fl & 2 and (pending or (not eventually and fl & 1)) else 0)
+            if par[nxt] == -2:
+                par[nxt] = node
+                q[nq] = nxt
+                nq += 1
+                if nxt & 1:
+                    order.append(t)
+    return parent, order
+
+
+def tarjan_pass(graph, region, int rid, roots, index, low, on_stack, constrained,
+                component_of, list fair, multi):
+    """liveness._tarjan followed by liveness._judge of each component, in C for the
+    components of one state (most of them); `multi(comp)` judges the others in Python.
+    `constrained[label]` is 1 when some fairness constraint covers the label; None when
+    there are no constraints (every component is then fair)."""
+    cdef unsigned int[:] offsets = graph.offsets
+    cdef int[:] targets = graph.targets
+    cdef unsigned short[:] labels = graph.labels
+    cdef int[:] reg = region
+    cdef int[:] idx = index
+    cdef int[:] lo = low
+    cdef int[:] comp_of = component_of
+    cdef unsigned char[:] on = on_stack
+    cdef const unsigned char[:] cons
+    cdef bint any_constraint = constrained is not None
+    cdef array.array stack = _array.array("i")
+    cdef array.array call_node = _array.array("i")
+    cdef array.array call_pos = _array.array("I")
+    cdef Py_ssize_t counter = 0, depth, pos, end, top
+    cdef int root, v, w, u
+    cdef bint descended, unfair
+    if any_constraint:
+        cons = constrained
+    for root in roots:
+        if reg[root] != rid or idx[root] != -1:
+            continue
+        idx[root] = lo[root] = counter
+        counter += 1
+        array.resize_smart(stack, len(stack) + 1)
+        stack.data.as_ints[len(stack) - 1] = root
+        on[root] = 1
+        depth = 1
+        array.resize_smart(call_node, 1)
+        array.resize_smart(call_pos, 1)
+        call_node.data.as_ints[0] = root
+        call_pos.data.as_uints[0] = offsets[root]
+        while depth:
+            v = call_node.data.as_ints[depth - 1]
+            pos = call_pos.data.as_uints[depth - 1]
+            end = offsets[v + 1]
+            descended = False
+            while pos < end:
+                w = targets[pos]
+                pos += 1
+                if reg[w] != rid:
+                    continue
+                if idx[w] == -1:
+                    call_pos.data.as_uints[depth - 1] = pos
+                    idx[w] = lo[w] = counter
+                    counter += 1
+                    array.resize_smart(stack, len(stack) + 1)
+                    stack.data.as_ints[len(stack) - 1] = w
+                    on[w] = 1
+                    if depth >= len(call_node):
+                        array.resize_smart(call_node, depth + 1)
+                        array.resize_smart(call_pos, depth + 1)
+                    call_node.data.as_ints[depth] = w
+                    call_pos.data.as_uints[depth] = offsets[w]
+                    depth += 1
+                    descended = True
+                    break
+                if on[w] and idx[w] < lo[v]:
+                    lo[v] = idx[w]
+            if descended:
+                continue
+            depth -= 1
+            if depth:
+                u = call_node.data.as_ints[depth - 1]
+                if lo[v] < lo[u]:
+                    lo[u] = lo[v]
+            if lo[v] == idx[v]:
+                top = len(stack) - 1
+                if stack.data.as_ints[top] == v:  # a component of one state: judged here
+                    array.resize(stack, top)
+                    on[v] = 0
+                    unfair = False
+                    if any_constraint:
+                        for pos in range(offsets[v], offsets[v + 1]):
+                            if targets[pos] != v and cons[labels[pos]]:
+                                unfair = True
+                                break
+                    if not unfair:
+                        comp_of[v] = len(fair)
+                        fair.append(_array.array("i", [v]))
+                    continue
+                comp = _array.array("i")
+                while True:
+                    w = stack.data.as_ints[len(stack) - 1]
+                    array.resize(stack, len(stack) - 1)
+                    on[w] = 0
+                    comp.append(w)
+                    if w == v:
+                        break
+                multi(comp)

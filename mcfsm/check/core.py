@@ -46,16 +46,23 @@ COMPILED = "compiled"
 PURE = "python"
 
 
+def compiled() -> tuple[Any, str]:
+    """The compiled module (None unless it imports and MCFSM_PURE is unset or 0) and the
+    name of the engine that runs."""
+    if os.environ.get("MCFSM_PURE", "") not in ("", "0"):
+        return None, f"{PURE} (MCFSM_PURE={os.environ['MCFSM_PURE']})"
+    try:
+        from . import _core  # type: ignore[attr-defined]
+    except ImportError as exc:
+        return None, f"{PURE} (compiled core unavailable: {exc}; reinstall with `pip install -e .`)"
+    return _core, COMPILED
+
+
 def load() -> tuple[type, str]:
     """The core class to run and its name: the compiled one unless MCFSM_PURE=1 or it
     cannot be imported (then the name says why)."""
-    if os.environ.get("MCFSM_PURE", "") not in ("", "0"):
-        return PyCore, f"{PURE} (MCFSM_PURE={os.environ['MCFSM_PURE']})"
-    try:
-        from ._core import Core  # type: ignore[import-not-found]
-    except ImportError as exc:
-        return PyCore, f"{PURE} (compiled core unavailable: {exc}; reinstall with `pip install -e .`)"
-    return Core, COMPILED
+    module, name = compiled()
+    return (PyCore if module is None else module.Core), name
 
 
 class PyCore:
