@@ -97,3 +97,33 @@ def test_slots_widen_past_one_and_two_bytes(monkeypatch):
     assert violated.status == "violated" and len(violated.trace.steps) == limit
     assert compiled.contains is not None and compiled.contains(violated.trace.states[-1])
     assert everything(compiled) == everything(run(counter(limit), "python", monkeypatch))
+
+
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_a_memo_that_never_hits_stops_growing(engine, monkeypatch):
+    """The counter's local differs in every state, so its memo of local steps never hits:
+    after the first window it stops growing (bounded memory per state), and the search
+    still finds every state."""
+    from mcfsm.check.explorer import Judge
+    from mcfsm.check.steps import CompiledSteps
+    from mcfsm.check.store import Store
+
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
+    cls, name = core.load()
+    assert name.startswith(engine)
+    system = counter(20_000)
+    store = Store(system.slot_count)
+    steps = CompiledSteps(system, store)
+    judge = Judge(system, store, steps, None, True, Budget(), None, 0.0)
+    engine_core = cls(steps, store, judge, None, judge.check_states, False, False)
+    [init] = system.initial_states()
+    engine_core.add_initial(store.encode(init))
+    engine_core.search(None, None, None, None, 1 << 14, False)
+    assert len(engine_core) == 20_001
+    assert steps.low_hit == {0}
+    assert not steps._steps[0] and not steps._internal[0]  # the Python memo was dropped
+    if engine == "compiled":
+        memoized, _, _ = engine_core.memo_size()
+        assert memoized <= 2 * 2048  # what was stored before the judgement, no more

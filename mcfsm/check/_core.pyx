@@ -891,6 +891,7 @@ cdef class Core:
                 pool = &self.perm
                 e = pool.entries[v - 1]
             else:
+                self.steps.expansions = self.expanded + 1  # for its memo's hit rate
                 found, memoizable = self.local_found(k, self._idxs())
                 pool = &self.perm if memoizable else &self.scratch
                 self._convert(k, found, pool, &e)

@@ -56,6 +56,8 @@ class _Unhandled:
 
 
 _NOTHING: Found = ([], [], None)  # an instance with no step and nothing unhandled
+_FIRST_WINDOW = 1 << 11  # expansions before the first judgement of whether a memo pays
+_WINDOW = 1 << 14  # expansions per later judgement
 
 
 class CompiledSteps:
@@ -78,6 +80,14 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
+        # Instances whose memo is hit too rarely to pay (the one-role encoding of a model,
+        # whose local differs in every state): no longer memoized, so the memo stops growing
+        # (bounded memory per state). Judged per window of expansions, like predicates.py.
+        self.low_hit: set[int] = set()
+        self.expansions = 0  # states expanded (each looks every instance up once)
+        self._misses = [0] * n
+        self._window_start = [0] * n
+        self._window = [_FIRST_WINDOW] * n
         # The explorer's budget check, called while model code enumerates many choices; when
         # it says stop, local_step raises StepCut (memo entries are stored only when a call
         # completes, so a cut leaves no partial entry).
@@ -115,6 +125,7 @@ class CompiledSteps:
         out: list[Succ] = []
         loops: list[tuple[int, int]] = []
         unhandled: Unhandled | None = None
+        self.expansions += 1
         # One int key per instance: (local, own inbox, params, shared) indices, each < 2**32.
         context = idxs[0] << 64 | idxs[1] << 96
         state: tuple | None = None  # decoded only when some local step is not memoized
@@ -155,6 +166,25 @@ class CompiledSteps:
                     out.append((tid, sid, new))
         return out, loops, unhandled
 
+    def _tally_miss(self, k: int) -> None:
+        """A memo miss of instance k; at the end of a window, stop memoizing k when more
+        than half of its lookups missed."""
+        if k in self.low_hit or k in self.world_readers or not self.memoize:
+            return
+        self._misses[k] += 1
+        seen = self.expansions - self._window_start[k]
+        if seen < self._window[k]:
+            return
+        if self._misses[k] * 2 > seen:
+            self.low_hit.add(k)
+            self._steps[k].clear()
+            self._internal[k].clear()
+            self._receive[k].clear()
+            self._plan[k] = (k, 2 + k, 2 + self.n + k, {})  # never filled: always recomputed
+        self._misses[k] = 0
+        self._window_start[k] = self.expansions
+        self._window[k] = _WINDOW
+
     def local_found(self, k: int, idxs: tuple[int, ...]) -> tuple[Found, bool]:
         """Instance k's steps from an interned state, for an engine core that keeps its own
         memo (core.py's compiled one): (steps, loops, first unhandled) and whether they may
@@ -162,7 +192,8 @@ class CompiledSteps:
         n = self.n
         key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
         found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
-        return found, self.memoize and k not in self.world_readers
+        self._tally_miss(k)
+        return found, self.memoize and k not in self.world_readers and k not in self.low_hit
 
     def faults(self, k: int, bi: int) -> list[tuple[int, int, int]]:
         """The loss and duplication steps of instance k's inbox bi: (coverage id, step id,
@@ -177,7 +208,8 @@ class CompiledSteps:
         n = self.n
         li, bi = idxs[2 + k], idxs[2 + n + k]
         params, shared = idxs[0], idxs[1]
-        readers = self.world_readers
+        # not memoized: read other instances, or hit too rarely (_tally_miss)
+        readers = self.world_readers | self.low_hit if self.low_hit else self.world_readers
         unhandled: Unhandled | None = None
         internal = self._internal[k] if self.memoize and k not in readers else None
         ikey = (li, params, shared)
@@ -210,7 +242,9 @@ class CompiledSteps:
         found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
         # A step that read other instances is not a function of the key: not memoized.
         # (keep=False: the caller keeps its own memo.)
-        if keep and self.memoize and k not in readers:
+        if keep:
+            self._tally_miss(k)
+        if keep and self.memoize and k not in readers and k not in self.low_hit:
             self._steps[k][key] = found
         elif keep:
             self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
