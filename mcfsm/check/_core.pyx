@@ -6,9 +6,9 @@ this module with them; Rust crates cannot be fetched from these machines (Debian
 packaged pyo3 is old). Cython writes the reference counting of the few Python calls that
 remain (memo misses, judging new states), and the rest is plain C on flat buffers.
 
-Layout, per distinct state: its slot indices packed in `width` bytes (each slot 1, 2 or 4
-bytes wide, widened when a slot's table outgrows it: every stored state is then
-re-encoded once), a 4-byte parent and a 4-byte step id (Python `array`s, read by the
+Layout, per distinct state: its slot indices packed in `width` bytes (each slot 0, 1, 2 or
+4 bytes wide, widened when a slot's table outgrows it: every stored state is then
+re-encoded once; a slot with one value so far takes none), a 4-byte parent and a 4-byte step id (Python `array`s, read by the
 trace code), and a 4-byte slot in the open-addressing visited set (state index + 1; 0 is
 empty; at most 3/4 full). The memo of local steps maps (instance, local, inbox, params,
 shared) to an entry of the memo pools (deltas, sends, self-loops); the inbox table maps
@@ -291,7 +291,7 @@ cdef class Core:
         if self.widths == NULL or self.offsets == NULL or self.cur == NULL or self.packed == NULL:
             raise MemoryError()
         for k in range(self.slots):
-            self.widths[k] = 1
+            self.widths[k] = 0  # a slot that never changes takes no byte (persistent inboxes)
         self._layout()
         self.tmask = (1 << 10) - 1
         self.table = <uint32_t*>calloc(self.tmask + 1, sizeof(uint32_t))
@@ -483,6 +483,8 @@ cdef class Core:
         cdef uint32_t x
         for k in range(self.slots):
             w = self.widths[k]
+            if w == 0:
+                continue
             x = v[k]
             out[0] = <uint8_t>x
             if w > 1:
@@ -496,7 +498,9 @@ cdef class Core:
         cdef int k, w
         for k in range(self.slots):
             w = self.widths[k]
-            if w == 1:
+            if w == 0:
+                v[k] = 0
+            elif w == 1:
                 v[k] = p[0]
             elif w == 2:
                 v[k] = p[0] | <uint32_t>p[1] << 8
@@ -514,7 +518,8 @@ cdef class Core:
         cdef uint32_t* v
         cdef int* old_widths
         cdef int* new_widths
-        if (old_w == 1 and value <= 0xFF) or (old_w == 2 and value <= 0xFFFF) or old_w == 4:
+        if (value == 0 or (old_w == 1 and value <= 0xFF) or (old_w == 2 and value <= 0xFFFF)
+                or old_w == 4):
             return 0
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
         old_widths = <int*>calloc(self.slots, sizeof(int))
@@ -524,7 +529,7 @@ cdef class Core:
             raise MemoryError()
         memcpy(old_widths, self.widths, self.slots * sizeof(int))
         new_widths = self.widths
-        new_widths[slot] = 2 if value <= 0xFFFF else 4
+        new_widths[slot] = 1 if value <= 0xFF else 2 if value <= 0xFFFF else 4
         self._layout()
         new_states = <uint8_t*>calloc(max(self.count, 1), self.width)
         if new_states == NULL:
@@ -585,7 +590,7 @@ cdef class Core:
         """Add the state last packed (by _lookup) at free slot `at`: its index."""
         cdef Py_ssize_t j = self.count
         if j >= self.cstates:
-            self.states = <uint8_t*>_grow(self.states, &self.cstates, j + 1, self.width)
+            self.states = <uint8_t*>_grow(self.states, &self.cstates, j + 1, max(self.width, 1))
         memcpy(self.states + j * self.width, self.packed, self.width)
         self.table[at] = <uint32_t>(j + 1)
         self.count = j + 1
@@ -629,8 +634,8 @@ cdef class Core:
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
         try:
             for k in range(self.slots):
-                if idxs[k] > (0xFF if self.widths[k] == 1 else 0xFFFF if self.widths[k] == 2
-                              else 0xFFFFFFFF):
+                if idxs[k] > (0 if self.widths[k] == 0 else 0xFF if self.widths[k] == 1
+                              else 0xFFFF if self.widths[k] == 2 else 0xFFFFFFFF):
                     return -1
                 v[k] = idxs[k]
             return self._lookup(v, &at)
