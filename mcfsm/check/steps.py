@@ -21,6 +21,11 @@ TCommit's resource managers do) depends on more than the key, so its outcomes ar
 recomputed every time; once an instance's code has read other instances, its local steps
 are no longer looked up at all (`self.world_readers`). Calls that did not read them are
 still sound to memoize, since their outcome did not depend on what they did not read.
+An instance whose memo misses on more than half of its lookups over a window of
+expansions (its local differs in nearly every state, as in a model written as one role
+holding the whole state) is no longer memoized either, so memo tables stop growing
+where they do not pay. The engine core (core.py) calls `expand`, or, when compiled,
+keeps its own memo in C and calls `local_found` only on a miss.
 Model code that is not deterministic (random, clocks, mutable globals) breaks memoization
 like it breaks any model checker; tests/test_compiled_steps.py compares memoized and
 unmemoized successors on random states of every bundled model.
