@@ -254,9 +254,10 @@ cdef class Core:
     # judging in C (Judge.compiled_plan): memo trees walked here, Python on a miss
     cdef bint fast_states, fast_steps
     cdef object decode_once, found_state, found_step, step_miss, step_keys
-    cdef list preds, marks_flags, always_names, somet_names, step_names, step_memos
+    cdef list preds, roots, marks_flags, always_names, somet_names, step_names, step_memos
     cdef int64_t* hits
-    cdef Py_ssize_t cpreds
+    cdef uint8_t* memo_on  # each tree's `memoize`, cached with its root (refreshed on a miss)
+    cdef Py_ssize_t cpreds, cmemo_on
     cdef int* mark_opens
     cdef int* mark_trigger
     cdef int* mark_met
@@ -318,6 +319,7 @@ cdef class Core:
         cdef Py_ssize_t q
         judge = self.judge
         self.preds = []
+        self.roots = []
         _map_init(&self.trees, 1 << 6)
         if not hasattr(judge, "compiled_plan"):
             return 0
@@ -359,22 +361,30 @@ cdef class Core:
     cdef int _register(self, object pred) except -1:
         cdef Py_ssize_t t = len(self.preds)
         self.preds.append(pred)
+        self.roots.append(None)
         self.hits = <int64_t*>_grow(self.hits, &self.cpreds, t + 1, sizeof(int64_t))
+        self.memo_on = <uint8_t*>_grow(self.memo_on, &self.cmemo_on, t + 1, 1)
         self.hits[t] = 0
+        self._refresh(t)
         return <int>t
+
+    cdef inline void _refresh(self, int t):
+        """Read tree t's root and memoize flag again (Python changes them only on a miss)."""
+        pred = self.preds[t]
+        self.roots[t] = pred._root
+        self.memo_on[t] = 1 if pred.memoize else 0
 
     cdef int _eval(self, int t, const uint32_t* a, const uint32_t* b) except -2:
         """Memo tree t on a (and b): 1 or 0, or -1 on a miss (then the hits counted here
         are handed to the predicate, whose memo judges its hit rate on them)."""
         cdef int r
-        pred = self.preds[t]
-        if pred.memoize:
-            r = _walk(pred._root, a, b, self.slots)
+        if self.memo_on[t]:
+            r = _walk(self.roots[t], a, b, self.slots)
             if r >= 0:
                 self.hits[t] += 1
                 return r
         if self.hits[t]:
-            pred._evaluations += self.hits[t]
+            self.preds[t]._evaluations += self.hits[t]
             self.hits[t] = 0
         return -1
 
@@ -384,7 +394,9 @@ cdef class Core:
             return r
         if self.new_tuple is None:
             self.new_tuple = tuple([row[k] for k in range(self.slots)])
-        return 1 if self.preds[t](self.new_tuple, self.decode_once) else 0
+        r = 1 if self.preds[t](self.new_tuple, self.decode_once) else 0
+        self._refresh(t)
+        return r
 
     cdef int _judge_new(self, Py_ssize_t index, const uint32_t* row) except -1:
         """Judge.state in C: the temporal marks, then the always and sometimes predicates."""
@@ -436,6 +448,7 @@ cdef class Core:
                 if after_tuple is None:
                     after_tuple = tuple([after[k] for k in range(self.slots)])
                 r = 1 if self.step_miss(self.preds[t], self._idxs(), after_tuple) else 0
+                self._refresh(t)
             if not r:
                 done[q] = 1
                 if after_tuple is None:
@@ -462,6 +475,7 @@ cdef class Core:
         free(self.generated_)
         free(self.discovered_)
         free(self.hits)
+        free(self.memo_on)
         free(self.mark_opens)
         free(self.mark_trigger)
         free(self.mark_met)
@@ -714,6 +728,8 @@ cdef class Core:
         cdef int reached_max
         if timed:  # perf_counter's deadline on the C monotonic clock
             until = deadline - _time.perf_counter() + _now()
+        for i in range(len(self.preds)):  # Judge.state ran on the initial states
+            self._refresh(i)
         if self.fast_states:  # findings on the initial states (Judge.state ran on them)
             found = self.judge.found
             for i, name in enumerate(self.always_names + self.somet_names + self.step_names):
