@@ -116,7 +116,9 @@ def _mcfsm_digest() -> str:
     root = _MCFSM_ROOT
     if root not in _source_digests:
         h = hashlib.sha256()
-        for f in sorted([*root.glob("lang/*.py"), *root.glob("check/*.py")]):
+        # check/*.pyx: the compiled engine core (identical results to its twin, but code)
+        for f in sorted([*root.glob("lang/*.py"), *root.glob("check/*.py"),
+                         *root.glob("check/*.pyx")]):
             h.update(f.read_bytes())
         _source_digests[root] = h.hexdigest()
     return _source_digests[root]
@@ -141,6 +143,7 @@ def _dump(system: System, result: Result) -> dict[str, Any]:
         "coverage": [[role, transition, g, n]
                      for (role, transition), (g, n) in result.coverage.items()],
         "edges": result.edges,
+        "engine": result.engine,
         "per_choice": [{"choices": [list(system.params[name].choices).index(value)
                                     for name, value in run.choices],
                         "verdicts": {name: list(v) for name, v in run.verdicts.items()},
@@ -194,6 +197,7 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
         coverage={(role, transition): (g, n) for role, transition, g, n in data["coverage"]},
         pruned=data["pruned"],
         edges=data["edges"],
+        engine=data.get("engine", ""),
         cached=cached,
         per_choice=tuple(_choice_run(system, run) for run in data["per_choice"]),
     )

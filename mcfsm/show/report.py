@@ -223,7 +223,7 @@ def result_json(model: str, variant: str, result: Result,
         "stopped_by": result.stopped_by,
         "elapsed_s": round(result.elapsed_s, 4),
         "pruned_by_constraint": result.pruned,
-        "engine": result.engine or ("cached" if result.cached else ""),
+        "engine": result.engine,  # which engine core computed it (check/core.py)
         "network": system.network.value,
         "params": {name: list(p.choices) for name, p in system.params.items()},
         "properties": properties,
