@@ -127,3 +127,33 @@ def test_a_memo_that_never_hits_stops_growing(engine, monkeypatch):
     if engine == "compiled":
         memoized, _, _ = engine_core.memo_size()
         assert memoized <= 2 * 2048  # what was stored before the judgement, no more
+
+
+def _deferring_and_bounded() -> list[tuple[str, System]]:
+    from mcfsm import Network
+
+    from .test_liveness import Ping, _pinger_ponger
+
+    out = []
+    for network in (Network.FIFO, Network.BAG):
+        for name, options in (("defers", {"defers": {Ping: ["waiting"]}}),
+                              ("capacity 1", {"pings": 3, "capacity": 1}),
+                              ("capacity 2", {"pings": 3, "capacity": 2}),
+                              ("both", {"pings": 3, "capacity": 1, "defers": {Ping: ["waiting"]}})):
+            base = _pinger_ponger(**options)  # type: ignore[arg-type]
+            out.append((f"{network.value} {name}", System(
+                "pp", instances=base.instances, network=network, check_deadlock=False,
+                capacity=options.get("capacity"))))  # type: ignore[arg-type]
+    return out
+
+
+@needs_compiled
+@pytest.mark.parametrize("name,system", _deferring_and_bounded(),
+                         ids=[n for n, _ in _deferring_and_bounded()])
+def test_both_cores_agree_on_deferred_messages_and_capacities(name, system, monkeypatch):
+    """Deferred messages and channel capacities run on the engine core too (there is no
+    second engine): the same figures and traces from both cores."""
+    compiled = everything(run(system, "compiled", monkeypatch))
+    twin = everything(run(system, "python", monkeypatch))
+    assert compiled == twin
+    assert compiled["distinct"] > 1

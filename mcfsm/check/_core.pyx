@@ -219,7 +219,8 @@ cdef class Core:
     cdef object steps, store, judge, record
     cdef object local_found, add_message, fault_list
     cdef object j_state, j_expansion, j_step, j_progress
-    cdef bint check_states, judge_steps, check_expansions, faulty, indexed
+    cdef bint check_states, judge_steps, check_expansions, faulty, indexed, capacity
+    cdef object fits
     cdef public long long total, pruned, expanded
     cdef int n, slots
     # the visited set
@@ -279,6 +280,8 @@ cdef class Core:
         self.add_message = steps._add_message
         self.fault_list = steps.faults
         self.faulty = bool(steps.faulty)
+        self.capacity = bool(steps.capacity)
+        self.fits = steps.fits
         self.j_state, self.j_expansion = judge.state, judge.expansion
         self.j_step, self.j_progress = judge.step, judge.progress
         self.check_states, self.judge_steps = check_states, judge_steps
@@ -716,16 +719,17 @@ cdef class Core:
         return 0
 
     # -- the search -----------------------------------------------------------------------------
-    def search(self, max_depth, max_states, deadline, stop, long long progress_every,
-               bint stop_hit):
+    def search(self, max_depth, max_states, deadline, stop, progress_every, bint stop_hit):
         """Breadth-first from the initial states added so far: (depth, stopped_by)."""
-        cdef long long maxd = -1 if max_depth is None else max_depth
-        cdef long long maxs = -1 if max_states is None else max_states
+        # budgets beyond any reachable count (--max-states 10**30) mean no budget in C
+        cdef long long maxd = -1 if max_depth is None or max_depth >= 1 << 62 else max_depth
+        cdef long long maxs = -1 if max_states is None or max_states >= 1 << 62 else max_states
         cdef bint timed = deadline is not None
         cdef double until = 0
         cdef Py_ssize_t level_start = 0, level_end = self.count, i
         cdef long long depth = 1 if self.count else 0
         cdef int reached_max
+        cdef long long every = min(progress_every, 1 << 62)
         if timed:  # perf_counter's deadline on the C monotonic clock
             until = deadline - _time.perf_counter() + _now()
         for i in range(len(self.preds)):  # Judge.state ran on the initial states
@@ -759,7 +763,7 @@ cdef class Core:
                 if timed and _now() > until:
                     stopped_by = "time-limit"
                     break
-                if self.expanded & 255 == 0 and self.expanded % progress_every == 0:
+                if self.expanded & 255 == 0 and self.expanded % every == 0:
                     self.j_progress(self.count, self.total, depth, self.count - i - 1)
                 i += 1
             if self.count > level_end:
@@ -938,6 +942,8 @@ cdef class Core:
                     s = pool.sends + d.send_start + q
                     row[s.slot] = self._add(s.slot, row[s.slot], s.code)
                     # _add may call Python, which never grows the pools: d and s stay valid
+                if self.capacity and d.nsends and not self._fit_all(pool, d, row, k):
+                    continue  # a channel it sends on is full: the sender waits
                 self.succ_tid[self.nsucc] = d.tid
                 self.succ_sid[self.nsucc] = d.sid
                 self.nsucc += 1
@@ -963,6 +969,24 @@ cdef class Core:
         row = self.succ + self.nsucc * self.slots
         memcpy(row, self.cur, self.slots * sizeof(uint32_t))
         return row
+
+    cdef int _fit_all(self, Pool* pool, Delta* d, const uint32_t* row, int k) except -1:
+        """Whether every channel the step sent on holds at most its capacity (a table of
+        (inbox slot, inbox, sender); CompiledSteps.fits on a miss)."""
+        cdef uint32_t key[5]
+        cdef uint32_t v
+        cdef Send* s
+        cdef Py_ssize_t q
+        for q in range(d.nsends):
+            s = pool.sends + d.send_start + q
+            key[0], key[1], key[2], key[3], key[4] = s.slot, row[s.slot], k, 1, 0
+            v = _map_get(&self.adds, key)
+            if v == 0:
+                v = 2 if self.fits(s.slot, row[s.slot], k) else 1
+                _map_put(&self.adds, key, v - 1)
+            if v == 1:
+                return 0
+        return 1
 
     cdef uint32_t _add(self, uint32_t slot, uint32_t bi, uint32_t code) except? 0xFFFFFFFF:
         """The inbox after adding a message (inbox table; CompiledSteps on a miss)."""

@@ -43,12 +43,6 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
     With keep_states, the result can answer whether a state was found (it then keeps the
     state tables alive). memoize=False runs model code for every step (for differential
     tests and for timing the memoization)."""
-    if _needs_classic(system):
-        # Deferred messages and channel capacities change the successor function; the
-        # compiled steps do not handle them yet, so such systems run on the pre-issue-11
-        # engine (classic.py), with model code run for every step.
-        from .classic import explore_classic
-        return explore_classic(system, budget or Budget(), progress, progress_every, keep_states)
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
@@ -294,7 +288,3 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         engine=engine,
     )
 
-
-def _needs_classic(system: System) -> bool:
-    return (getattr(system, "_capacity", None) is not None
-            or any(d is not None for d in getattr(system, "_deferred", ())))

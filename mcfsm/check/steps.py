@@ -85,6 +85,12 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
+        # Deferred messages (deliverable by inbox and receiver state) and channel capacities
+        # (whether a channel holds at most its capacity, by inbox and sender).
+        self._deferring: list[dict[tuple[int, str], list[tuple[int, int, int]]]] = [
+            {} for _ in range(n)]
+        self.capacity = system._capacity is not None
+        self._fits: dict[tuple[int, int, int], bool] = {}
         # Instances whose memo is hit too rarely to pay (the one-role encoding of a model,
         # whose local differs in every state): no longer memoized, so the memo stops growing
         # (bounded memory per state). Judged per window of expansions, like predicates.py.
@@ -156,6 +162,9 @@ class CompiledSteps:
                 new[inbox_slot] = new_inbox
                 for slot, code in sends:
                     new[slot] = add(slot, new[slot], code)
+                if self.capacity and sends and not all(
+                        self.fits(slot, new[slot], k) for slot, _ in sends):
+                    continue  # a channel it sends on is full: the sender waits
                 out.append((tid, sid, new))
         if self.faulty:
             n = self.n
@@ -223,9 +232,12 @@ class CompiledSteps:
             entries = self._internal_entries(k, state, internal, ikey)
         deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
         if bi != self._empty[k]:
-            deliverable = self._deliverable[k].get(bi)
-            if deliverable is None:
-                deliverable = self._deliverable_entries(k, bi)
+            if self.system._deferred[k] is None:
+                deliverable = self._deliverable[k].get(bi)
+                if deliverable is None:
+                    deliverable = self._deliverable_entries(k, bi)
+            else:  # what is deliverable depends on the receiver's state too
+                deliverable = self._deferring_entries(k, bi, state[2 + k].state)
             for sender, mid, rest in deliverable:
                 receive = self._receive[k] if self.memoize and k not in readers else None
                 rkey = (li, sender, mid, params, shared)
@@ -345,6 +357,32 @@ class CompiledSteps:
             entries.append((sender, self.message_id(message), rest_idx))
         self._deliverable[k][bi] = entries
         return entries
+
+    def _deferring_entries(self, k: int, bi: int, here: str) -> list[tuple[int, int, int]]:
+        """_deliverable_entries for a role that defers messages in some states."""
+        key = (bi, here)
+        entries = self._deferring[k].get(key)
+        if entries is None:
+            slot = 2 + self.n + k
+            inbox = self.store.values[slot][bi]
+            entries = []
+            for sender, message, rest in self.system._deliverable_deferring(
+                    inbox, self.system._deferred[k], here):
+                rest_idx = -1 if rest is None else self.store.intern(slot, rest)
+                entries.append((sender, self.message_id(message), rest_idx))
+            self._deferring[k][key] = entries
+        return entries
+
+    def fits(self, slot: int, bi: int, sender: int) -> bool:
+        """Whether the channel from `sender` into inbox `bi` of `slot` holds at most its
+        capacity (a step that overfills a channel is not enabled: the sender waits)."""
+        key = (slot, bi, sender)
+        ok = self._fits.get(key)
+        if ok is None:
+            limit = self.system._capacity.get((sender, slot - 2 - self.n))  # type: ignore[union-attr]
+            ok = self._fits[key] = limit is None or self.system.channel_size(
+                self.store.values[slot][bi], sender) <= limit
+        return ok
 
     def _add_message(self, slot: int, bi: int, code: int) -> int:
         table = self._add[slot]
