@@ -19,6 +19,7 @@ CompiledSteps (model code) and converts its answer into the pools.
 from cpython cimport array
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
 from cpython.dict cimport PyDict_GetItem
+from cpython.exc cimport PyErr_CheckSignals
 from cpython.ref cimport PyObject
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, realloc
@@ -763,8 +764,11 @@ cdef class Core:
                 if timed and _now() > until:
                     stopped_by = "time-limit"
                     break
-                if self.expanded & 255 == 0 and self.expanded % every == 0:
-                    self.j_progress(self.count, self.total, depth, self.count - i - 1)
+                if self.expanded & 255 == 0:
+                    # Ctrl-C: a loop that calls no Python would otherwise never see it
+                    PyErr_CheckSignals()
+                    if self.expanded % every == 0:
+                        self.j_progress(self.count, self.total, depth, self.count - i - 1)
                 i += 1
             if self.count > level_end:
                 depth += 1
