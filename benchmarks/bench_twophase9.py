@@ -31,7 +31,7 @@ def main() -> int:
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(f"TwoPhase {size} RMs: {r.distinct_states:,} distinct, {r.total_states:,} total, "
-          f"depth {r.depth}, verdicts {[v.status for v in r.verdicts]}")
+          f"depth {r.depth}, verdicts {[v.status for v in r.verdicts]}; engine core: {r.engine}")
     print(f"  {elapsed:.1f} s wall, {cpu:.1f} s CPU, {r.distinct_states / elapsed:,.0f} states/s "
           f"(wall), {r.distinct_states / cpu:,.0f} states/s (CPU)")
     print(f"  peak RSS {peak / 2**20:,.0f} MB: {peak / r.distinct_states:.0f} bytes/state, "

@@ -6,7 +6,7 @@ against the figures of the one it replaces.
 
     .venv/bin/python benchmarks/engine_reference.py --check            # every variant (minutes)
     .venv/bin/python benchmarks/engine_reference.py --check --workers 2
-    .venv/bin/python benchmarks/engine_reference.py --against-classic  # both engines, now
+    .venv/bin/python benchmarks/engine_reference.py --against-twin  # both engine cores, now
     .venv/bin/python benchmarks/engine_reference.py --write            # regenerate (only when
                                                                        # the models change)
 
@@ -84,30 +84,37 @@ def load() -> dict[str, dict[str, Any]]:
     return data["variants"]  # type: ignore[no-any-return]
 
 
-def against_classic() -> int:
-    """Every variant explored by both engines now: counts, verdicts with trace lengths
-    (lassos included) and coverage must be identical."""
+def against_twin() -> int:
+    """Every variant explored by the compiled engine core and by its pure-Python twin
+    (check/core.py), now: counts, verdicts with their traces (lassos included), coverage
+    and edges must be identical."""
+    import os
+
     from mcfsm import explore
-    from mcfsm.check.classic import explore_classic
-    from mcfsm.check.results import Budget
+
+    def everything(result: Any) -> dict[str, Any]:
+        traces = {v.property.name: None if v.trace is None else (v.trace.states, v.trace.steps)
+                  for v in result.verdicts}
+        return {**summarize(result), "traces": traces, "edges": result.edges}
 
     bad = 0
     total = 0
     for folder in FOLDERS:
         for model_name, variant, model, _path in variants(folder):
-            system = model.system(variant)
+            os.environ["MCFSM_PURE"] = "0"
             start = time.process_time()
-            compiled = summarize(explore(system))
+            fast = explore(model.system(variant))
             middle = time.process_time()
-            classic = summarize(explore_classic(system, Budget()))
+            os.environ["MCFSM_PURE"] = "1"
+            twin = explore(model.system(variant))
             end = time.process_time()
-            same = compiled == classic
+            same = everything(fast) == everything(twin)
             bad += not same
             total += 1
             print(f"{'same' if same else 'DIFFERENT':<10} {key(model_name, variant)} "
-                  f"{compiled['distinct']:,} states; CPU {middle - start:.1f} s compiled, "
-                  f"{end - middle:.1f} s classic", flush=True)
-    print(f"{total - bad}/{total} variants identical on both engines")
+                  f"{fast.distinct_states:,} states; CPU {middle - start:.1f} s {fast.engine}, "
+                  f"{end - middle:.1f} s {twin.engine}", flush=True)
+    print(f"{total - bad}/{total} variants identical on both engine cores")
     return 1 if bad else 0
 
 
@@ -116,12 +123,12 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="regenerate the reference file")
     parser.add_argument("--check", action="store_true", help="compare every variant")
     parser.add_argument("--workers", type=int, default=None, help="explorer workers")
-    parser.add_argument("--against-classic", action="store_true",
-                        help="compare the compiled engine with check/classic.py on every "
-                             "variant, run now (no stored figures)")
+    parser.add_argument("--against-twin", action="store_true",
+                        help="compare the compiled engine core with its pure-Python twin on "
+                             "every variant, run now (no stored figures)")
     args = parser.parse_args()
-    if args.against_classic:
-        return against_classic()
+    if args.against_twin:
+        return against_twin()
     options = {} if args.workers is None else {"workers": args.workers}
     start = time.perf_counter()
     figures = run(**options)

@@ -1,7 +1,7 @@
 """The engine reproduces the figures of the engine it replaced (commit 4bfe139, recorded in
 tests/data/engine_reference.json by benchmarks/engine_reference.py; re-recorded in session 3
 after the models changed, once `--against-classic` had shown both engines identical on every
-variant): distinct, total and
+variant; the classic engine was retired in issue 19): distinct, total and
 depth, every verdict with the length of its shortest trace, and per-transition coverage.
 The unit suite compares the small variants, memoized and not; `benchmarks/engine_reference.py
 --check` compares all of them."""
@@ -48,12 +48,13 @@ def test_the_live_comparison_covers_temporal_and_bundled_variants():
 
 
 @pytest.mark.parametrize("name,model,variant,path", LIVE, ids=[c[0] for c in LIVE])
-def test_compiled_engine_matches_the_classic_engine(name, model, variant, path):
-    """Never skipped: the compiled engine against the engine it replaced (check/classic.py,
-    kept for deferred messages and channel capacities), run now on today's model text:
-    counts, verdicts with trace lengths (lassos included), coverage."""
-    from mcfsm.check.classic import explore_classic
-    from mcfsm.check.results import Budget
-
+def test_compiled_core_matches_the_pure_python_twin(name, model, variant, path, monkeypatch):
+    """Never skipped: the engine core in use against its pure-Python twin (check/core.py;
+    the engine before issue 11, check/classic.py, was retired in issue 19 once both had
+    matched it), run now on today's model text: counts, verdicts with trace lengths
+    (lassos included), coverage."""
+    monkeypatch.setenv("MCFSM_PURE", "0")
     system = model.system(variant)
-    assert summarize(explore(system)) == summarize(explore_classic(system, Budget()))
+    fast = summarize(explore(system))
+    monkeypatch.setenv("MCFSM_PURE", "1")
+    assert fast == summarize(explore(model.system(variant)))

@@ -207,7 +207,9 @@ def _mcfsm_digest() -> str:
     root = _MCFSM_ROOT
     if root not in _source_digests:
         h = hashlib.sha256()
-        for f in sorted([*root.glob("lang/*.py"), *root.glob("check/*.py")]):
+        # check/*.pyx: the compiled engine core (identical results to its twin, but code)
+        for f in sorted([*root.glob("lang/*.py"), *root.glob("check/*.py"),
+                         *root.glob("check/*.pyx")]):
             h.update(f.read_bytes())
         _source_digests[root] = h.hexdigest()
     return _source_digests[root]
@@ -253,7 +255,7 @@ def _verify_one(file: Path) -> Verification:
     if edited:
         return Verification(file.name, "stale", f"{_shown(edited[0])} changed since")
     fresh = json.loads(json.dumps(_dump(system, explore_by_choice(system, budget))))
-    ignored = {"elapsed_s", "reads", "origin"}
+    ignored = {"elapsed_s", "reads", "origin", "engine"}  # provenance, not findings
     differing = sorted(k for k in set(fresh) | set(data)
                        if k not in ignored and fresh.get(k) != data.get(k))
     where = f"{origin['model']}[{origin['variant']}] ({origin['file']})"
@@ -282,6 +284,7 @@ def _dump(system: System, result: Result) -> dict[str, Any]:
         "coverage": [[role, transition, g, n]
                      for (role, transition), (g, n) in result.coverage.items()],
         "edges": result.edges,
+        "engine": result.engine,
         "per_choice": [{"choices": [list(system.params[name].choices).index(value)
                                     for name, value in run.choices],
                         "verdicts": {name: list(v) for name, v in run.verdicts.items()},
@@ -335,6 +338,7 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
         coverage={(role, transition): (g, n) for role, transition, g, n in data["coverage"]},
         pruned=data["pruned"],
         edges=data["edges"],
+        engine=data.get("engine", ""),
         cached=cached,
         per_choice=tuple(_choice_run(system, run) for run in data["per_choice"]),
     )

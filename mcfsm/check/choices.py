@@ -128,6 +128,7 @@ def _merge(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
         coverage=coverage,
         pruned=sum(r.pruned for r in results),
         per_choice=runs,
+        engine=", ".join(sorted({r.engine for r in results if r.engine})),
     )
 
 

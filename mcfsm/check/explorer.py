@@ -1,14 +1,18 @@
 """Exhaustive breadth-first explorer with TLC's counting, shortest counterexamples and
-budgets, on compiled local steps (steps.py) and an interned store (store.py).
+budgets, on compiled local steps (steps.py), an interned store (store.py) and the engine
+core (core.py: compiled, or its pure-Python twin).
 
 Counting follows TLC: distinct states include the initial states; total states = initial
 states + every successor generated (also those already seen, and those a state constraint
 then drops); depth = BFS levels with the initial states at depth 1.
 
-The hot loop works on vectors of slot indices: it unpacks a state, asks the compiled steps
-for its successors (index vectors), packs each and looks it up in the visited set. Values
-are decoded only for what needs them: property predicates, the state constraint, the
-final-state test of a deadlock candidate, and traces.
+The explorer in four parts: the initial states (here), the frontier and the expansion of
+each state (the core's `search` and `expand`), the recording of successors (the core's
+visited set, parent and step columns, edges), and the judgement of what was found
+(`Judge`: property predicates, step properties, bounds, deadlocks, unhandled messages),
+which the core calls only for new states and findings. Values are decoded only for what
+needs them: predicates that miss their memo, the state constraint, the final-state test of
+a dead end, and traces.
 """
 
 from __future__ import annotations
@@ -18,15 +22,18 @@ import time
 from typing import Any
 
 from ..lang.guard import model_code_error, unhashable_error
-from ..lang.system import State, StepCut, StepKey, System, View
-from .predicates import MemoPredicate, Projections, predicate_guard, step_holds, truth
+from ..lang.system import State, StepKey, System
+from .core import load
+from .predicates import MemoPredicate, MemoStep, Projections, predicate_guard, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
-from .store import LazyState, Store
+from .store import Store
 from .temporal import TemporalCheck, temporal_verdicts
 from .verdicts import coverage_by_role, unhandled_note, verdicts_of
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
+
+Found = dict[str, tuple[int, tuple[StepKey, State] | None, str]]
 
 
 def explore(system: System, budget: Budget | None = None, progress: ProgressFn | None = None,
@@ -39,12 +46,6 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
-    if _needs_classic(system):
-        # Deferred messages and channel capacities change the successor function; the
-        # compiled steps do not handle them yet, so such systems run on the pre-issue-11
-        # engine (classic.py), with model code run for every step.
-        from .classic import explore_classic
-        return explore_classic(system, budget or Budget(), progress, progress_every, keep_states)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -52,6 +53,169 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
     finally:
         if was_enabled:
             gc.enable()
+
+
+class Judge:
+    """What the core asks of Python besides model code: each new state's predicates, each
+    expansion's findings (unhandled message, deadlock), each step's step properties and
+    bounds, progress. It fills `found` (property name -> where its trace ends)."""
+
+    def __init__(self, system: System, store: Store, steps: CompiledSteps,
+                 temporal: TemporalCheck | None, memoize: bool, budget: Budget,
+                 progress: ProgressFn | None, started: float) -> None:
+        self.system = system
+        self.steps = steps
+        self.decode = store.decode
+        self.values = store.values
+        self.found: Found = {}
+        self.stop_on = budget.stop_on
+        self._progress = progress
+        self.started = started
+        props = system.properties
+        always = [p for p in props if p.kind == "always"]
+        somet = [p for p in props if p.kind == "sometimes"]
+        self.stepp = [p for p in props if p.kind == "step"]
+        self.check_deadlock = any(p.kind == "deadlock" for p in props)
+        self.check_unhandled = any(p.kind == "unhandled" for p in props)
+        self.check_states = bool(always or somet or temporal)
+        # Property predicates memoized on the slots they read (predicates.py).
+        projections = Projections(system, store.values)
+
+        def memo(p: Any, fn: Any) -> MemoPredicate:
+            return MemoPredicate(system, fn, memoize, projections, predicate_guard(p))
+        self.memo_always = [(p.name, memo(p, p.predicate)) for p in always]
+        self.memo_somet = [(p.name, memo(p, p.predicate)) for p in somet]
+        # Temporal properties mark each new state (liveness.py's flags), memoized alike.
+        self.marks = [] if temporal is None else temporal.memo_plan(memo)
+        self.mark = None if temporal is None else temporal.memoized(memo)
+        n = len(system.instances)
+        self.inbox_slots = range(2 + n, 2 + 2 * n)
+        self.max_in_flight = system.max_in_flight
+        self.constraint = None if system.constraint is None else MemoPredicate(
+            system, truth(system.constraint), memoize, projections,
+            lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
+                                         where=f"system {system.name!r}"))
+        self.bounded = system.bounded
+        self.cut = ""
+        self._last: list[Any] = [None, None]
+        self._before: list[Any] = [None, None, None, None]
+        self.width = system.slot_count
+        self.memo_steps = [(p, MemoStep(system, p, memoize, projections)) for p in self.stepp]
+
+    def hit(self) -> bool:
+        """Whether a finding named in budget.stop_on was made (stop at the first one)."""
+        return bool(self.stop_on) and not self.stop_on.isdisjoint(self.found)
+
+    def decode_once(self, idxs: Any) -> State:
+        """Several predicates that miss their memo on one state share one decoding."""
+        last = self._last
+        if last[0] is not idxs:
+            last[0], last[1] = idxs, self.decode(idxs)
+        return last[1]  # type: ignore[no-any-return]
+
+    def state(self, index: int, idxs: Any) -> bool:
+        found = self.found
+        decode = self.decode_once
+        before = len(found)
+        if self.mark is not None:
+            self.mark(idxs, decode)
+        for name, holds in self.memo_always:
+            if name not in found and not holds(idxs, decode):
+                found[name] = (index, None, "")
+        for name, holds in self.memo_somet:
+            if name not in found and holds(idxs, decode):
+                found[name] = (index, None, "")
+        return len(found) > before and self.hit()
+
+    # -- for the compiled core, which walks the memo trees itself ----------------------------
+    def compiled_plan(self) -> tuple[list, list, list, list | None]:
+        """What `state` and `step` evaluate, in their order: the temporal marks, the always
+        and sometimes predicates (name, MemoPredicate), and the step properties (name,
+        MemoStep), or None when bounds make `step` itself the judge."""
+        steps = None if self.bounded else [(p.name, memo) for p, memo in self.memo_steps]
+        return self.marks, self.memo_always, self.memo_somet, steps
+
+    def found_state(self, name: str, index: int) -> bool:
+        """A compiled core's finding on a new state (see `state`)."""
+        self.found[name] = (index, None, "")
+        return self.hit()
+
+    def found_step(self, name: str, i: int, sid: int, after: tuple[int, ...]) -> bool:
+        """A compiled core's finding on a step (see `step`)."""
+        self.found[name] = (i, (self.steps.step_list[sid], self.decode(after)), "")
+        return self.hit()
+
+    def step_miss(self, tree: Any, idxs: tuple[int, ...], after: tuple[int, ...]) -> bool:
+        """A step tree's miss in a compiled core: evaluate it like `step` does."""
+        before = self._before
+        if before[0] is not idxs:
+            before[0], before[1] = idxs, idxs
+        return tree(idxs + after, self._decode_step)  # type: ignore[no-any-return]
+
+    def expansion(self, i: int, idxs: Any, has_steps: bool, unhandled: Any) -> bool:
+        found = self.found
+        before = len(found)
+        if unhandled is not None and self.check_unhandled and "no-unhandled-message" not in found:
+            found["no-unhandled-message"] = (i, None, unhandled_note(self.system, unhandled))
+        if not has_steps and self.check_deadlock and "no-deadlock" not in found \
+                and not self.system.is_final(self.decode(idxs)):
+            found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
+        return len(found) > before and self.hit()
+
+    def within_bounds(self, new: Any) -> bool:
+        if self.max_in_flight is not None:
+            for slot in self.inbox_slots:
+                if self.steps.inbox_size(slot, new[slot]) > self.max_in_flight:
+                    return False
+        return self.constraint is None or self.constraint(new, self.decode)
+
+    def step(self, i: int, idxs: Any, tid: int, sid: int, new: Any) -> int:
+        """A step from state i (new is None for a self-loop): 0 when its successor is out of
+        bounds (dropped), else 1, or 2 when a step property's violation asks to stop."""
+        if new is not None and self.bounded and not self.within_bounds(new):
+            return 0
+        if not self.stepp:
+            return 1
+        before = self._before
+        if before[0] is not idxs:  # the source's indices once for all its steps
+            before[0], before[1] = idxs, tuple(idxs)
+        after = before[1] if new is None else tuple(new)
+        combined = before[1] + after
+        key = self.steps.step_list[sid]
+        found = self.found
+        hit = False
+        for p, holds in self.memo_steps:
+            if p.name not in found and not holds(sid, key, combined, self._decode_step):
+                found[p.name] = (i, (key, self.decode(after)), "")
+                hit = self.hit()
+        return 2 if hit else 1
+
+    def _decode_step(self, combined: tuple[int, ...]) -> tuple[State, State]:
+        width = self.width
+        before = self._before
+        if before[2] is None or before[3] is not before[1]:  # decode the source once
+            before[2], before[3] = self.decode(before[1]), before[1]
+        after = combined[width:]
+        return before[2], (before[2] if after == before[1] else self.decode(after))
+
+    def progress(self, states: int, total: int, depth: int, queued: int) -> None:
+        if self._progress is not None:
+            self._progress(Progress(states, total, depth, queued, time.perf_counter() - self.started))
+
+    def poll(self, choices: int, stop: Any, deadline: float | None, max_states: int | None) -> bool:
+        """Inside a step, every 256 choices: the budget. A step whose choices alone outnumber
+        --max-states cannot fit it (each choice is a successor to hold in memory), so it cuts
+        the search as the state budget would, rather than materialise them all."""
+        if stop is not None and stop():
+            self.cut = "interrupted"
+        elif deadline is not None and time.perf_counter() > deadline:
+            self.cut = "time-limit"
+        elif max_states is not None and choices > max_states:
+            self.cut = "max-states"
+        return bool(self.cut)
+
+    def cut_reason(self) -> str:
+        return self.cut
 
 
 def _explore(system: System, budget: Budget, progress: ProgressFn | None,
@@ -62,86 +226,19 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     # included, and each new state is marked; after a complete search, liveness.py looks
     # for fair lassos. Without temporal properties none of this costs anything.
     temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) else None
-    record = temporal.edges if temporal is not None else None
-    if record is not None:  # bound once: the loop appends to the edge columns directly
-        open_row, edge_target, edge_label = record.open, record.targets.append, record.labels.append
+    core_class, engine = load()
     store = Store(system.slot_count, indexed=temporal is not None)
     steps = CompiledSteps(system, store, memoize=memoize)
-    expand = steps.expand
-    values = store.values
-    decode = store.decode
-    seen, states, parent, step_of = store.seen, store.states, store.parent, store.step_of
+    judge = Judge(system, store, steps, temporal, memoize, budget, progress, started)
+    core = core_class(steps, store, judge, None if temporal is None else temporal.edges,
+                      judge.check_states, bool(judge.stepp or judge.bounded),
+                      judge.check_deadlock or judge.check_unhandled)
 
-    props = system.properties
-    always = [p for p in props if p.kind == "always"]
-    somet = [p for p in props if p.kind == "sometimes"]
-    stepp = [p for p in props if p.kind == "step"]
-    check_deadlock = any(p.kind == "deadlock" for p in props)
-    check_unhandled = any(p.kind == "unhandled" for p in props)
-    found: dict[str, tuple[int, tuple[StepKey, State] | None, str]] = {}
-    # Coverage counters by the system's coverage id; ids for ignore and network steps are
-    # handed out while exploring, so the lists grow on demand.
-    generated = [0] * len(system.coverage_names)
-    discovered = [0] * len(system.coverage_names)
-
-    def grow(tid: int) -> None:
-        extra = [0] * (tid + 1 - len(generated))
-        generated.extend(extra)
-        discovered.extend(extra)
-
-    check_states = bool(always or somet or temporal)
-    # Property predicates memoized on the slots they read (predicates.py).
-    projections = Projections(system, store.values)
-    memo_always = [(p.name, MemoPredicate(system, p.predicate, memoize, projections,  # type: ignore[arg-type]
-                                          predicate_guard(p))) for p in always]
-    memo_somet = [(p.name, MemoPredicate(system, p.predicate, memoize, projections,  # type: ignore[arg-type]
-                                         predicate_guard(p))) for p in somet]
-
-    last_decoded: list[Any] = [None, None]
-
-    def decode_once(idxs: Any) -> State:
-        """Several predicates that miss their memo on one state share one decoding."""
-        if last_decoded[0] is not idxs:
-            last_decoded[0], last_decoded[1] = idxs, decode(idxs)
-        return last_decoded[1]  # type: ignore[no-any-return]
-
-    # Temporal properties mark each new state (liveness.py's flags), through memoized
-    # predicates like the safety ones.
-    mark = None if temporal is None else temporal.memoized(
-        lambda p, fn: MemoPredicate(system, fn, memoize, projections, predicate_guard(p)))
-
-    def check_state(index: int, idxs: Any) -> None:
-        if mark is not None:
-            mark(idxs, decode_once)
-        for name, holds in memo_always:
-            if name not in found and not holds(idxs, decode_once):
-                found[name] = (index, None, "")
-        for name, holds in memo_somet:
-            if name not in found and holds(idxs, decode_once):
-                found[name] = (index, None, "")
-
-    n = len(system.instances)
-    inbox_slots = range(2 + n, 2 + 2 * n)
-    max_in_flight = system.max_in_flight
-    constraint = None if system.constraint is None else MemoPredicate(
-        system, truth(system.constraint), memoize, projections,
-        lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
-                                     where=f"system {system.name!r}"))
-    bounded = system.bounded
-
-    def within_bounds(new: Any) -> bool:
-        if max_in_flight is not None:
-            for slot in inbox_slots:
-                if steps.inbox_size(slot, new[slot]) > max_in_flight:
-                    return False
-        return constraint is None or constraint(new, decode)
-
-    total = 0
-    pruned = 0
-    stopped_by: str | None = None
     max_states = budget.max_states
+    stopped_by: str | None = None
+    total = pruned = 0
     for init in system.initial_states():
-        if max_states is not None and len(states) >= max_states:
+        if max_states is not None and len(core) >= max_states:
             stopped_by = "max-states"  # initial states count toward the budget too
             break
         total += 1
@@ -152,174 +249,42 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             idxs = store.encode(init)
         except TypeError as exc:
             raise unhashable_error(system, init, exc) from exc
-        if store.add(store.pack(*idxs), -1, 0) and check_states:
-            check_state(len(states) - 1, idxs)
+        index = core.add_initial(idxs)
+        if index >= 0 and judge.check_states:
+            judge.state(index, tuple(idxs))
+    initial_count = len(core)
+    core.total = total
 
-    initial_count = len(states)
-    depth = 1 if states else 0
-    level_start, level_end = 0, len(states)
-    expanded = 0
-    stop_on = budget.stop_on
     deadline = None if budget.time_limit is None else started + budget.time_limit
-    clock = time.perf_counter
     stop = budget.stop
-
-    cut_reason = [""]
-
-    def poll(choices: int) -> bool:
-        """Inside a step, every 256 choices: the budget. A step whose choices alone outnumber
-        --max-states cannot fit it (each choice is a successor to hold in memory), so it cuts
-        the search as the state budget would, rather than materialise them all."""
-        if stop is not None and stop():
-            cut_reason[0] = "interrupted"
-        elif deadline is not None and clock() > deadline:
-            cut_reason[0] = "time-limit"
-        elif max_states is not None and choices > max_states:
-            cut_reason[0] = "max-states"
-        return bool(cut_reason[0])
-
     if stop is not None or deadline is not None or max_states is not None:
-        steps.poll = poll
-    while level_start < level_end and stopped_by is None:
-        if budget.max_depth is not None and depth >= budget.max_depth:
-            stopped_by = "max-depth"
-            break
-        for i in range(level_start, level_end):
-            idxs = store.unpack(states[i])
-            try:
-                succs, loops, unhandled = expand(idxs)
-            except StepCut:  # a step with very many choices met the budget (poll below)
-                stopped_by = cut_reason[0]
-                break
-            # Interning new components may have widened the packing: read it afresh.
-            pack = store.pack
-            expanded += 1
-            if unhandled is not None and check_unhandled and "no-unhandled-message" not in found:
-                found["no-unhandled-message"] = (i, None, unhandled_note(system, unhandled))
-            if not succs and not loops and check_deadlock and "no-deadlock" not in found \
-                    and not system.is_final(decode(idxs)):
-                found["no-deadlock"] = (i, None, "no step is enabled and the state is not final")
-            total += len(succs) + len(loops)
-            for tid, _ in loops:
-                try:
-                    generated[tid] += 1
-                except IndexError:
-                    grow(tid)
-                    generated[tid] += 1
-            if (stepp and (succs or loops)) or (bounded and succs) or record is not None:
-                # The general loop: step properties see every step, bounds drop successors,
-                # temporal properties record every edge.
-                if stepp:
-                    before = decode(idxs)
-                    before_view = View(system, before)
-                if record is not None:
-                    open_row(i)  # this state's edges follow, in successor order
-                for tid, sid, new in succs + [(tid, sid, None) for tid, sid in loops]:
-                    if new is None:  # a self-loop (counted above): only step properties see it
-                        nxt = before if stepp else None
-                    else:
-                        try:
-                            generated[tid] += 1
-                        except IndexError:
-                            grow(tid)
-                            generated[tid] += 1
-                        # step predicates read a few slots of the successor: decode lazily
-                        nxt = LazyState(new, values) if stepp else None
-                        if bounded and not within_bounds(new):
-                            pruned += 1
-                            continue
-                    if stepp:
-                        key = steps.step_list[sid]
-                        after_view = View(system, nxt)  # type: ignore[arg-type]
-                        for p in stepp:
-                            if p.name not in found and not step_holds(p, before_view, key,
-                                                                       after_view):
-                                found[p.name] = (i, (key, tuple(nxt)), "")  # type: ignore[arg-type]
-                    if new is None:
-                        if record is not None:
-                            edge_target(i)
-                            edge_label(tid)
-                        continue
-                    packed = pack(*new)
-                    if record is not None:
-                        target = seen.get(packed)
-                        edge_target(len(states) if target is None else target)
-                        edge_label(tid)
-                        if target is not None:
-                            continue
-                    if not store.add(packed, i, sid):
-                        continue
-                    discovered[tid] += 1
-                    if check_states:
-                        check_state(len(states) - 1, new)
-                    if max_states is not None and len(states) >= max_states:
-                        stopped_by = "max-states"
-                        break
-            else:
-                # The hot loop: no bounds, no step properties.
-                for tid, sid, new in succs:
-                    try:
-                        generated[tid] += 1
-                    except IndexError:
-                        grow(tid)
-                        generated[tid] += 1
-                    packed = pack(*new)
-                    if packed in seen:
-                        continue
-                    seen.add(packed)
-                    states.append(packed)
-                    parent.append(i)
-                    step_of.append(sid)
-                    discovered[tid] += 1
-                    if check_states:
-                        check_state(len(states) - 1, new)
-                    if max_states is not None and len(states) >= max_states:
-                        stopped_by = "max-states"
-                        break
-            if stop_on and not stop_on.isdisjoint(found):
-                stopped_by = "first-violation"
-            if stopped_by:
-                break
-            # The clock is read after every expansion (about 0.1 us against the microseconds
-            # an expansion takes), so a time limit holds however slow one state is to expand.
-            if stop is not None and stop():
-                stopped_by = "interrupted"
-                break
-            if deadline is not None and clock() > deadline:
-                stopped_by = "time-limit"
-                break
-            if expanded & 255 == 0:
-                if progress is not None and expanded % progress_every == 0:
-                    progress(Progress(len(states), total, depth, len(states) - i - 1,
-                                      time.perf_counter() - started))
-        reached_next_level = len(states) > level_end
-        level_start, level_end = level_end, len(states)
-        if reached_next_level:
-            depth += 1
+        steps.poll = lambda choices: judge.poll(choices, stop, deadline, max_states)
+    if stopped_by is None:
+        depth, stopped_by = core.search(budget.max_depth, max_states, deadline, stop,
+                                        progress_every, judge.hit())
+    else:
+        depth = 1 if len(core) else 0
 
     complete = stopped_by is None
-    verdicts = verdicts_of(system, store, steps.step_list, found, complete)
+    verdicts = verdicts_of(system, core, steps.step_list, judge.found, complete)  # type: ignore[arg-type]
     if temporal is not None:
         if not keep_states:
-            seen.clear()  # the state -> index map is not needed any more: free it for the search
-        verdicts = temporal_verdicts(system, temporal, store.decode_at, verdicts, complete,
-                                     expanded, initial_count)
+            core.release_index()  # the state -> index map is not needed any more
+        verdicts = temporal_verdicts(system, temporal, core.decode_at, verdicts, complete,
+                                     core.expanded, initial_count)
     return Result(
-        contains=store.contains if keep_states else None,
+        contains=core.contains if keep_states else None,
         system=system,
-        distinct_states=len(states),
-        total_states=total,
+        distinct_states=len(core),
+        total_states=core.total,
         depth=depth,
         complete=complete,
         stopped_by=stopped_by,
         elapsed_s=time.perf_counter() - started,
         verdicts=tuple(verdicts),
-        coverage=coverage_by_role(system, generated, discovered),
-        pruned=pruned,
+        coverage=coverage_by_role(system, list(core.generated), list(core.discovered)),
+        pruned=pruned + core.pruned,
         edges=temporal.graph_size[1] if temporal is not None else 0,
+        engine=engine,
     )
 
-
-def _needs_classic(system: System) -> bool:
-    return (getattr(system, "_capacity", None) is not None
-            or any(d is not None for d in getattr(system, "_deferred", ())))

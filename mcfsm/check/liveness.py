@@ -39,6 +39,7 @@ import dataclasses
 from array import array
 from collections.abc import Iterator, Sequence
 
+from .core import compiled
 from .edges import EdgeGraph
 from .lasso import Constraint, cycle_through, shortest_prefix
 
@@ -61,7 +62,11 @@ def find_violation(graph: EdgeGraph, initial_count: int, flags: bytearray, kind:
                    constraints: Sequence[Constraint], label_count: int) -> Lasso | None:
     """A fair lasso violating the property, or None when the property holds."""
     size = graph.size
-    parent, order = _product_bfs(graph, initial_count, flags, kind)
+    fast, _ = compiled()
+    if fast is None:
+        parent, order = _product_bfs(graph, initial_count, flags, kind)
+    else:
+        parent, order = fast.product_bfs(graph, initial_count, flags, kind == "eventually")
     if not order:
         return None
     region = array("i", [-1]) * size
@@ -135,21 +140,33 @@ def _fair_components(graph: EdgeGraph, region: array, roots: array,
     work: list[tuple[int, array]] = [(0, roots)]
     next_region = 1
     serial = 0
+
+    def judge(comp: array) -> None:
+        nonlocal serial, next_region
+        serial += 1
+        verdict, rest = _judge(graph, comp, serial, owner, constraints, by_label)
+        if verdict == "fair":
+            for s in comp:
+                component_of[s] = len(fair)
+            fair.append(comp)
+        elif verdict == "refine" and rest:
+            for s in rest:
+                region[s] = next_region
+                index[s] = -1
+            work.append((next_region, array("i", rest)))
+            next_region += 1
+
+    fast, _ = compiled()
+    # the compiled pass judges components of one state itself (liveness's common case)
+    constrained = None if not constraints else bytes(1 if cs else 0 for cs in by_label)
     while work:
         rid, nodes = work.pop()
+        if fast is not None:
+            fast.tarjan_pass(graph, region, rid, nodes, index, low, on_stack, constrained,
+                             component_of, fair, judge)
+            continue
         for comp in _tarjan(graph, region, rid, nodes, index, low, on_stack):
-            serial += 1
-            verdict, rest = _judge(graph, comp, serial, owner, constraints, by_label)
-            if verdict == "fair":
-                for s in comp:
-                    component_of[s] = len(fair)
-                fair.append(comp)
-            elif verdict == "refine" and rest:
-                for s in rest:
-                    region[s] = next_region
-                    index[s] = -1
-                work.append((next_region, array("i", rest)))
-                next_region += 1
+            judge(comp)
     return component_of, fair
 
 

@@ -33,14 +33,21 @@ _WINDOW = 1 << 14  # evaluations per later judgement
 class _RecordingView(View):
     """A View that records which slots are read, in order of first read."""
 
-    __slots__ = ("_full", "reads")
+    __slots__ = ("_full", "_offset", "reads")
 
-    def __init__(self, system: System, state: State) -> None:
+    def __init__(self, system: System, state: State, reads: list[Any] | None = None,
+                 offset: int = 0) -> None:
         self._system = system
         self._full = state
-        self.reads: list[Any] = []  # slots, or (inbox slot, type, sender) projections
+        # slots, or (inbox slot, type, sender) projections; a step's two views share one
+        # list, the state after the step's slots counted from `offset` (MemoStep)
+        self.reads: list[Any] = [] if reads is None else reads
+        self._offset = offset
 
     def _read(self, key: Any) -> None:
+        if self._offset:
+            key = key + self._offset if key.__class__ is int else (key[0] + self._offset,
+                                                                   *key[1:])
         if key not in self.reads:
             self.reads.append(key)
 
@@ -138,7 +145,7 @@ class MemoPredicate:
 
     def __call__(self, idxs: Any, decode: Callable[[Any], State]) -> bool:
         if not self.memoize:
-            return self._call(View(self.system, decode(idxs)))
+            return self._call(self._plain(decode(idxs)))
         # A node is [slot, {index: child}, None], or [(inbox slot, type, sender),
         # {projection id: child}, that key's projection table]; anything else is a leaf.
         node = self._root
@@ -161,7 +168,15 @@ class MemoPredicate:
                 return node  # type: ignore[no-any-return]
         return self._miss(idxs, decode(idxs))
 
-    def _call(self, view: View) -> bool:
+    def _plain(self, state: Any) -> Any:
+        """What the predicate is called with (a View; two for a step: MemoStep)."""
+        return View(self.system, state)
+
+    def _recording(self, state: Any) -> Any:
+        """The same, recording what is read (`.reads`)."""
+        return _RecordingView(self.system, state)
+
+    def _call(self, view: Any) -> bool:
         try:
             result = self.fn(view)
             # inside the guard: a result's __bool__ may raise too (an array's truth value)
@@ -182,7 +197,7 @@ class MemoPredicate:
         return [key, {}, self._project.table(key)]  # type: ignore[union-attr]
 
     def _miss(self, idxs: Any, state: State) -> bool:
-        view = _RecordingView(self.system, state)
+        view = self._recording(state)
         result = self._call(view)
         self._evaluations += 1
         self._misses += 1
@@ -224,6 +239,97 @@ class MemoPredicate:
                     child = children[branch[depth]] = self._node(reads[depth + 1])
                 node = child
         return result
+
+
+class _StepViews:
+    """The two recording views of one step, sharing one list of reads."""
+
+    __slots__ = ("after", "before", "reads")
+
+    def __init__(self, system: System, before: State, after: State, width: int) -> None:
+        self.reads: list[Any] = []
+        self.before = _RecordingView(system, before, self.reads)
+        self.after = _RecordingView(system, after, self.reads, width)
+
+
+class _StepProjections:
+    """Projections of a step's combined index vector (before, then after): an inbox of the
+    state after is the same inbox slot, `width` further on."""
+
+    def __init__(self, base: Projections, width: int) -> None:
+        self.base = base
+        self.width = width
+
+    def _key(self, key: tuple[int, Any, Any]) -> tuple[int, Any, Any]:
+        return (key[0] % self.width, key[1], key[2])
+
+    def table(self, key: tuple[int, Any, Any]) -> dict[int, int]:
+        return self.base.table(self._key(key))
+
+    def __call__(self, key: tuple[int, Any, Any], idx: int) -> int:
+        return self.base(self._key(key), idx)
+
+
+class _StepTree(MemoPredicate):
+    """One step property for one step id: a MemoPredicate over the step's combined index
+    vector (the slots of the state before, then those of the state after)."""
+
+    __slots__ = ("key", "width")
+
+    def __init__(self, system: System, p: Property, key: StepKey, memoize: bool,
+                 projections: _StepProjections, width: int) -> None:
+        step = p.predicate
+        super().__init__(system, lambda views: step(views.before, key, views.after),  # type: ignore[misc]
+                         memoize, projections, predicate_guard(p))  # type: ignore[arg-type]
+        self.key = key
+        self.width = width
+
+    def _plain(self, pair: Any) -> Any:
+        return _PlainViews(View(self.system, pair[0]), View(self.system, pair[1]))
+
+    def _recording(self, pair: Any) -> Any:
+        return _StepViews(self.system, pair[0], pair[1], self.width)
+
+
+class _PlainViews:
+    __slots__ = ("after", "before")
+
+    def __init__(self, before: View, after: View) -> None:
+        self.before = before
+        self.after = after
+
+
+class MemoStep:
+    """A step property memoized on what it reads: one tree per step id (the step key is
+    fixed by it), branching on the slots it read of the state before and the state after
+    and on the projections of the inboxes it read through `in_flight`. Most step
+    properties look at one actor's steps and return at once for the others: those step ids
+    become a single leaf."""
+
+    __slots__ = ("_trees", "memoize", "p", "projections", "system", "width")
+
+    def __init__(self, system: System, p: Property, memoize: bool,
+                 projections: Projections) -> None:
+        self.system = system
+        self.p = p
+        self.memoize = memoize
+        self.width = system.slot_count
+        self.projections = _StepProjections(projections, self.width)
+        self._trees: dict[int, _StepTree] = {}
+
+    def __call__(self, sid: int, key: StepKey, combined: tuple[int, ...],
+                 decode: Callable[[Any], tuple[State, State]]) -> bool:
+        """Whether the property holds on step `sid` from `combined[:width]` to
+        `combined[width:]` (slot indices); `decode(combined)` gives both states."""
+        return self.tree(sid, key)(combined, decode)
+
+    def tree(self, sid: int, key: StepKey) -> _StepTree:
+        """The memo tree of step id `sid` (made when first asked)."""
+        tree = self._trees.get(sid)
+        if tree is None:
+            tree = self._trees[sid] = _StepTree(self.system, self.p, key, self.memoize,
+                                                self.projections, self.width)
+        return tree
 
 
 # -- the model-code guard around predicates (lang/guard.py) ----------------------------------

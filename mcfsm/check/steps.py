@@ -21,6 +21,11 @@ TCommit's resource managers do) depends on more than the key, so its outcomes ar
 recomputed every time; once an instance's code has read other instances, its local steps
 are no longer looked up at all (`self.world_readers`). Calls that did not read them are
 still sound to memoize, since their outcome did not depend on what they did not read.
+An instance whose memo misses on more than half of its lookups over a window of
+expansions (its local differs in nearly every state, as in a model written as one role
+holding the whole state) is no longer memoized either, so memo tables stop growing
+where they do not pay. The engine core (core.py) calls `expand`, or, when compiled,
+keeps its own memo in C and calls `local_found` only on a miss.
 Model code that is not deterministic (random, clocks, mutable globals) breaks memoization
 like it breaks any model checker; tests/test_compiled_steps.py compares memoized and
 unmemoized successors on random states of every bundled model.
@@ -56,6 +61,8 @@ class _Unhandled:
 
 
 _NOTHING: Found = ([], [], None)  # an instance with no step and nothing unhandled
+_FIRST_WINDOW = 1 << 11  # expansions before the first judgement of whether a memo pays
+_WINDOW = 1 << 14  # expansions per later judgement
 
 
 class CompiledSteps:
@@ -78,6 +85,20 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
+        # Deferred messages (deliverable by inbox and receiver state) and channel capacities
+        # (whether a channel holds at most its capacity, by inbox and sender).
+        self._deferring: list[dict[tuple[int, str], list[tuple[int, int, int]]]] = [
+            {} for _ in range(n)]
+        self.capacity = system._capacity is not None
+        self._fits: dict[tuple[int, int, int], bool] = {}
+        # Instances whose memo is hit too rarely to pay (the one-role encoding of a model,
+        # whose local differs in every state): no longer memoized, so the memo stops growing
+        # (bounded memory per state). Judged per window of expansions, like predicates.py.
+        self.low_hit: set[int] = set()
+        self.expansions = 0  # states expanded (each looks every instance up once)
+        self._misses = [0] * n
+        self._window_start = [0] * n
+        self._window = [_FIRST_WINDOW] * n
         # The explorer's budget check, called while model code enumerates many choices; when
         # it says stop, local_step raises StepCut (memo entries are stored only when a call
         # completes, so a cut leaves no partial entry).
@@ -115,6 +136,7 @@ class CompiledSteps:
         out: list[Succ] = []
         loops: list[tuple[int, int]] = []
         unhandled: Unhandled | None = None
+        self.expansions += 1
         # One int key per instance: (local, own inbox, params, shared) indices, each < 2**32.
         context = idxs[0] << 64 | idxs[1] << 96
         state: tuple | None = None  # decoded only when some local step is not memoized
@@ -140,6 +162,9 @@ class CompiledSteps:
                 new[inbox_slot] = new_inbox
                 for slot, code in sends:
                     new[slot] = add(slot, new[slot], code)
+                if self.capacity and sends and not all(
+                        self.fits(slot, new[slot], k) for slot, _ in sends):
+                    continue  # a channel it sends on is full: the sender waits
                 out.append((tid, sid, new))
         if self.faulty:
             n = self.n
@@ -155,13 +180,50 @@ class CompiledSteps:
                     out.append((tid, sid, new))
         return out, loops, unhandled
 
-    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, key: int) -> Found:
+    def _tally_miss(self, k: int) -> None:
+        """A memo miss of instance k; at the end of a window, stop memoizing k when more
+        than half of its lookups missed."""
+        if k in self.low_hit or k in self.world_readers or not self.memoize:
+            return
+        self._misses[k] += 1
+        seen = self.expansions - self._window_start[k]
+        if seen < self._window[k]:
+            return
+        if self._misses[k] * 2 > seen:
+            self.low_hit.add(k)
+            self._steps[k].clear()
+            self._internal[k].clear()
+            self._receive[k].clear()
+            self._plan[k] = (k, 2 + k, 2 + self.n + k, {})  # never filled: always recomputed
+        self._misses[k] = 0
+        self._window_start[k] = self.expansions
+        self._window[k] = _WINDOW
+
+    def local_found(self, k: int, idxs: tuple[int, ...]) -> tuple[Found, bool]:
+        """Instance k's steps from an interned state, for an engine core that keeps its own
+        memo (core.py's compiled one): (steps, loops, first unhandled) and whether they may
+        be memoized (not when its model code read other instances)."""
+        n = self.n
+        key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
+        found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
+        self._tally_miss(k)
+        return found, self.memoize and k not in self.world_readers and k not in self.low_hit
+
+    def faults(self, k: int, bi: int) -> list[tuple[int, int, int]]:
+        """The loss and duplication steps of instance k's inbox bi: (coverage id, step id,
+        inbox after)."""
+        faults = self._faults[k].get(bi)
+        return self._fault_entries(k, bi) if faults is None else faults
+
+    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, key: int,
+                        keep: bool = True) -> Found:
         """Every step instance k can take given its local, its inbox, params and shared:
         internal steps, then one delivery per deliverable message (System.expand's order)."""
         n = self.n
         li, bi = idxs[2 + k], idxs[2 + n + k]
         params, shared = idxs[0], idxs[1]
-        readers = self.world_readers
+        # not memoized: read other instances, or hit too rarely (_tally_miss)
+        readers = self.world_readers | self.low_hit if self.low_hit else self.world_readers
         unhandled: Unhandled | None = None
         internal = self._internal[k] if self.memoize and k not in readers else None
         ikey = (li, params, shared)
@@ -170,9 +232,12 @@ class CompiledSteps:
             entries = self._internal_entries(k, state, internal, ikey)
         deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
         if bi != self._empty[k]:
-            deliverable = self._deliverable[k].get(bi)
-            if deliverable is None:
-                deliverable = self._deliverable_entries(k, bi)
+            if self.system._deferred[k] is None:
+                deliverable = self._deliverable[k].get(bi)
+                if deliverable is None:
+                    deliverable = self._deliverable_entries(k, bi)
+            else:  # what is deliverable depends on the receiver's state too
+                deliverable = self._deferring_entries(k, bi, state[2 + k].state)
             for sender, mid, rest in deliverable:
                 receive = self._receive[k] if self.memoize and k not in readers else None
                 rkey = (li, sender, mid, params, shared)
@@ -193,9 +258,12 @@ class CompiledSteps:
                                                 and not d[5])]
         found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
         # A step that read other instances is not a function of the key: not memoized.
-        if self.memoize and k not in readers:
+        # (keep=False: the caller keeps its own memo.)
+        if keep:
+            self._tally_miss(k)
+        if keep and self.memoize and k not in readers and k not in self.low_hit:
             self._steps[k][key] = found
-        else:
+        elif keep:
             self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
         return found
 
@@ -289,6 +357,32 @@ class CompiledSteps:
             entries.append((sender, self.message_id(message), rest_idx))
         self._deliverable[k][bi] = entries
         return entries
+
+    def _deferring_entries(self, k: int, bi: int, here: str) -> list[tuple[int, int, int]]:
+        """_deliverable_entries for a role that defers messages in some states."""
+        key = (bi, here)
+        entries = self._deferring[k].get(key)
+        if entries is None:
+            slot = 2 + self.n + k
+            inbox = self.store.values[slot][bi]
+            entries = []
+            for sender, message, rest in self.system._deliverable_deferring(
+                    inbox, self.system._deferred[k], here):
+                rest_idx = -1 if rest is None else self.store.intern(slot, rest)
+                entries.append((sender, self.message_id(message), rest_idx))
+            self._deferring[k][key] = entries
+        return entries
+
+    def fits(self, slot: int, bi: int, sender: int) -> bool:
+        """Whether the channel from `sender` into inbox `bi` of `slot` holds at most its
+        capacity (a step that overfills a channel is not enabled: the sender waits)."""
+        key = (slot, bi, sender)
+        ok = self._fits.get(key)
+        if ok is None:
+            limit = self.system._capacity.get((sender, slot - 2 - self.n))  # type: ignore[union-attr]
+            ok = self._fits[key] = limit is None or self.system.channel_size(
+                self.store.values[slot][bi], sender) <= limit
+        return ok
 
     def _add_message(self, slot: int, bi: int, code: int) -> int:
         table = self._add[slot]

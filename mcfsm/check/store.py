@@ -8,21 +8,14 @@ its width, the states stored so far are re-encoded once, and indices never chang
 states live in one list in discovery order; a BFS level is a range of that list, so there
 is no separate queue. Parents and the step taken are two `array` columns.
 
-Why pure Python and not a compiled extension (issue 11 asked to measure first). A cProfile
-of TwoPhase with 7 resource managers (296,448 states, 2.7M successors, of which 0.7M are
-self-loops that never reach the store), after compiled local steps and memoized
-predicates: successor assembly in CompiledSteps.expand 50% (self time 38%), the
-explorer's own loop 26% (counting, the `seen` test and the three appends, inline), the
-struct `pack` calls 5%, memoized property predicates 16%, dict lookups of the memo
-tables 7%. The store proper (pack, `seen`, the appends) is thus about a fifth of the run,
-and each of its operations is already one C call on CPython's bytes, set and array types.
-A Rust or Cython store would still be entered once per successor from the Python loop,
-which is where the time goes; the gain needs the whole hot loop (assembly, packing,
-lookup, counting) in the extension, i.e. a second engine with its own tests, which this
-round did not build. Memory: a state costs its `bytes` object (33 bytes of header plus
-one byte per slot, rounded up by the allocator), a list slot (8), a set slot (8-byte hash
-and pointer, at most 60% full) and the parent and step columns (8):
-benchmarks/bench_twophase9.py measures it at 10M states.
+The pure-Python twin of the engine core (core.PyCore) keeps its states here; the compiled
+core (_core.pyx) keeps only the interning tables here and its states, visited set and
+columns in flat C buffers (issue 19: issue 11's profile had shown that the gain needed
+the whole hot loop in the extension, not the store alone, and so it was built). A state
+here costs its `bytes` object (33 bytes of header plus one byte per slot, rounded up by
+the allocator), a list slot (8), a set slot (8-byte hash and pointer, at most 60% full)
+and the parent and step columns (8); in the compiled core, its packed bytes, 8 for the
+columns and about 6 for the visited set (benchmarks/bench_twophase9.py measures it).
 """
 
 from __future__ import annotations

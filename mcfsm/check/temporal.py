@@ -64,19 +64,26 @@ class TemporalCheck:
         """`mark` for the compiled engine: each predicate and trigger memoized on the slots
         it reads (`memo` builds a predicates.MemoPredicate with the guard), called on the
         interned state; the same flags as `mark`."""
+        plan = self.memo_plan(memo)
+
+        def mark(idxs: object, decode: Callable[[object], State]) -> None:
+            for opens_always, trigger, met, flags in plan:
+                f = OPENS if opens_always or (trigger is not None and trigger(idxs, decode)) else 0
+                if met(idxs, decode):
+                    f |= MET
+                flags.append(f)
+        return mark
+
+    def memo_plan(self, memo: Callable[[Property, Callable[..., bool]], Callable[..., bool]],
+                  ) -> list[tuple[bool, Callable[..., bool] | None, Callable[..., bool], bytearray]]:
+        """Per property: (opens on every state, memoized trigger or None, memoized predicate,
+        its flags); `mark` runs it, and so does the compiled core (_core.pyx)."""
         plan = []
         for p, flags in zip(self.properties, self.flags):
             opens_always = p.kind == "always_eventually"
             trigger = memo(p, p.trigger) if p.kind == "leads_to" else None  # type: ignore[arg-type]
-            plan.append((opens_always, trigger, memo(p, p.predicate), flags.append))  # type: ignore[arg-type]
-
-        def mark(idxs: object, decode: Callable[[object], State]) -> None:
-            for opens_always, trigger, met, append in plan:
-                f = OPENS if opens_always or (trigger is not None and trigger(idxs, decode)) else 0
-                if met(idxs, decode):
-                    f |= MET
-                append(f)
-        return mark
+            plan.append((opens_always, trigger, memo(p, p.predicate), flags))  # type: ignore[arg-type]
+        return plan
 
     def lassos(self, expanded: int, initial_count: int) -> dict[str, Lasso | None]:
         graph = self.edges.finish(expanded)

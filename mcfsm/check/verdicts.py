@@ -1,5 +1,5 @@
-"""From what a search found to the Result's verdicts and coverage: shared by the compiled
-explorer (explorer.py) and the classic one (classic.py)."""
+"""From what a search found to the Result's verdicts and coverage (used by explorer.py,
+whichever engine core ran the search)."""
 
 from __future__ import annotations
 

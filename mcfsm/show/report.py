@@ -137,6 +137,8 @@ def summary_line(model: str, variant: str, result: Result) -> str:
         f"INCOMPLETE, stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
     if result.pruned:
         tail += f", {result.pruned:,} successors cut by the state constraint/bounds"
+    if "unavailable" in result.engine:  # a failed build of the compiled core is never silent
+        tail += f", engine: {result.engine}"
     return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
             f"{result.total_states:,} total, depth {result.depth}, {result.elapsed_s:.2f} s ({tail})")
 
@@ -275,6 +277,7 @@ def result_json(model: str, variant: str, result: Result,
         "stopped_by": result.stopped_by,
         "elapsed_s": round(result.elapsed_s, 4),
         "pruned_by_constraint": result.pruned,
+        "engine": result.engine,  # which engine core computed it (check/core.py)
         "network": system.network.value,
         "params": {name: list(p.choices) for name, p in system.params.items()},
         "assumptions": [{"name": a.name, "why": a.why, "clause": a.clause, "forced": a.forced,

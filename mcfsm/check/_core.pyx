@@ -1,0 +1,1194 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The compiled engine core: core.py's PyCore in C, with identical results.
+
+Why Cython: gcc and Cython wheels are on every machine here and `pip install -e .` builds
+this module with them; Rust crates cannot be fetched from these machines (Debian's
+packaged pyo3 is old). Cython writes the reference counting of the few Python calls that
+remain (memo misses, judging new states), and the rest is plain C on flat buffers.
+
+Layout, per distinct state: its slot indices packed in `width` bytes (each slot 0, 1, 2 or
+4 bytes wide, widened when a slot's table outgrows it: every stored state is then
+re-encoded once; a slot with one value so far takes none), a 4-byte parent and a 4-byte step id (Python `array`s, read by the
+trace code), and a 4-byte slot in the open-addressing visited set (state index + 1; 0 is
+empty; at most 3/4 full). The memo of local steps maps (instance, local, inbox, params,
+shared) to an entry of the memo pools (deltas, sends, self-loops); the inbox table maps
+(inbox slot, inbox, message code) to the inbox after the message is added. A miss calls
+CompiledSteps (model code) and converts its answer into the pools.
+"""
+
+from cpython cimport array
+from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
+from cpython.dict cimport PyDict_GetItem
+from cpython.exc cimport PyErr_CheckSignals
+from cpython.ref cimport PyObject
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free, realloc
+from libc.string cimport memcmp, memcpy, memset
+from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
+
+import array as _array
+import time as _time
+
+from ..lang.system import StepCut
+
+
+cdef struct Entry:
+    int32_t delta_start
+    int32_t ndeltas
+    int32_t loop_start
+    int32_t nloops
+    int32_t unhandled  # index into Core.unhandled_records, or -1
+
+
+cdef struct Delta:
+    uint32_t tid
+    uint32_t sid
+    uint32_t local
+    uint32_t shared
+    uint32_t inbox
+    uint32_t send_start
+    uint32_t nsends
+
+
+cdef struct Send:
+    uint32_t slot
+    uint32_t code
+
+
+cdef struct Loop:
+    uint32_t tid
+    uint32_t sid
+
+
+cdef struct Pool:
+    Entry* entries
+    Py_ssize_t nentries, centries
+    Delta* deltas
+    Py_ssize_t ndeltas, cdeltas
+    Send* sends
+    Py_ssize_t nsends, csends
+    Loop* loops
+    Py_ssize_t nloops, cloops
+
+
+cdef struct MapSlot:
+    uint32_t key[5]
+    uint32_t value  # the value + 1; 0 marks an empty slot
+
+
+cdef struct Map:
+    MapSlot* slots
+    size_t mask
+    size_t count
+
+
+cdef void* _grow(void* p, Py_ssize_t* cap, Py_ssize_t need, size_t item) except NULL:
+    """p with room for `need` items (doubling), or MemoryError."""
+    cdef Py_ssize_t c = cap[0]
+    cdef void* q
+    if need <= c and p != NULL:
+        return p
+    while c < need:
+        c = c * 2 if c else 16
+    q = realloc(p, <size_t>c * item)
+    if q == NULL:
+        raise MemoryError("the engine core could not grow a table")
+    cap[0] = c
+    return q
+
+
+cdef inline uint64_t _mix(uint64_t h) nogil:
+    h ^= h >> 30
+    h *= 0xbf58476d1ce4e5b9ULL
+    h ^= h >> 27
+    h *= 0x94d049bb133111ebULL
+    h ^= h >> 31
+    return h
+
+
+cdef inline uint64_t _hash_bytes(const uint8_t* p, Py_ssize_t n) nogil:
+    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>n
+    cdef uint64_t w
+    while n >= 8:
+        memcpy(&w, p, 8)
+        h = _mix(h ^ w)
+        p += 8
+        n -= 8
+    if n > 0:
+        w = 0
+        memcpy(&w, p, n)
+        h = _mix(h ^ w)
+    return h
+
+
+cdef inline uint64_t _hash_key(const uint32_t* k) nogil:
+    cdef uint64_t h = (<uint64_t>k[0] << 32 | k[1]) * 0x9E3779B97F4A7C15ULL
+    h = _mix(h ^ (<uint64_t>k[2] << 32 | k[3]))
+    return _mix(h ^ k[4])
+
+
+cdef int _map_init(Map* m, size_t capacity) except -1:
+    m.slots = <MapSlot*>calloc(capacity, sizeof(MapSlot))
+    if m.slots == NULL:
+        raise MemoryError("the engine core could not allocate a memo table")
+    m.mask = capacity - 1
+    m.count = 0
+    return 0
+
+
+cdef inline uint32_t _map_get(Map* m, const uint32_t* key) nogil:
+    """The value + 1 stored under key, or 0."""
+    cdef size_t pos = _hash_key(key) & m.mask
+    cdef MapSlot* s
+    while True:
+        s = &m.slots[pos]
+        if s.value == 0:
+            return 0
+        if memcmp(s.key, key, 5 * sizeof(uint32_t)) == 0:
+            return s.value
+        pos = (pos + 1) & m.mask
+
+
+cdef int _map_put(Map* m, const uint32_t* key, uint32_t value) except -1:
+    """Store value under a key that is not in the map."""
+    cdef MapSlot* old
+    cdef size_t old_size, j, pos
+    if (m.count + 1) * 4 > (m.mask + 1) * 3:
+        old, old_size = m.slots, m.mask + 1
+        _map_init(m, old_size * 2)
+        for j in range(old_size):
+            if old[j].value != 0:
+                _map_put(m, old[j].key, old[j].value - 1)
+        free(old)
+    pos = _hash_key(key) & m.mask
+    while m.slots[pos].value != 0:
+        pos = (pos + 1) & m.mask
+    memcpy(m.slots[pos].key, key, 5 * sizeof(uint32_t))
+    m.slots[pos].value = value + 1
+    m.count += 1
+    return 0
+
+
+cdef void _pool_free(Pool* p) noexcept:
+    free(p.entries)
+    free(p.deltas)
+    free(p.sends)
+    free(p.loops)
+    memset(p, 0, sizeof(Pool))
+
+
+cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) except -2:
+    """A MemoPredicate's decision tree (predicates.py) walked on slot indices: a node is
+    [slot, {index: child}, None] or [(inbox slot, type, sender), {projection: child},
+    {inbox index: projection}], a leaf is the result. Slots from `width` on are read from
+    b (a step's state after). 1 or 0, or -1 when the walk falls off the tree."""
+    cdef object node = root, key
+    cdef PyObject* child
+    cdef PyObject* pid
+    cdef Py_ssize_t slot
+    cdef uint32_t idx
+    while type(node) is list:
+        key = (<list>node)[0]
+        if (<list>node)[2] is None:
+            slot = key
+            idx = a[slot] if slot < width else b[slot - width]
+            child = PyDict_GetItem((<list>node)[1], idx)
+        else:
+            slot = (<tuple>key)[0]
+            idx = a[slot] if slot < width else b[slot - width]
+            pid = PyDict_GetItem((<list>node)[2], idx)
+            if pid == NULL:
+                return -1
+            child = PyDict_GetItem((<list>node)[1], <object>pid)
+        if child == NULL:
+            return -1
+        node = <object>child
+    if node is None:
+        return -1
+    return 1 if node else 0
+
+
+cdef double _now() noexcept nogil:
+    cdef timespec t
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return t.tv_sec + t.tv_nsec * 1e-9
+
+
+cdef class Core:
+    """The compiled twin of core.PyCore (same constructor, methods and results)."""
+
+    cdef object steps, store, judge, record
+    cdef object local_found, add_message, fault_list
+    cdef object j_state, j_expansion, j_step, j_progress
+    cdef bint check_states, judge_steps, check_expansions, faulty, indexed, capacity
+    cdef object fits
+    cdef public long long total, pruned, expanded
+    cdef int n, slots
+    # the visited set
+    cdef int* widths
+    cdef int* offsets
+    cdef Py_ssize_t width, count, cstates
+    cdef uint8_t* states
+    cdef uint32_t* table
+    cdef size_t tmask
+    cdef array.array parent, step
+    cdef uint8_t* packed
+    # the memo of local steps and the inbox table
+    cdef Map memo, adds
+    cdef Pool perm, scratch
+    cdef list unhandled_records
+    cdef dict unhandled_ids
+    # one expansion
+    cdef uint32_t* cur
+    cdef object cur_tuple
+    cdef uint32_t* succ
+    cdef uint32_t* succ_tid
+    cdef uint32_t* succ_sid
+    cdef Py_ssize_t nsucc, csucc, csucc_tid, csucc_sid
+    cdef Loop* loops
+    cdef Py_ssize_t nloops, cloops
+    cdef int32_t unhandled
+    cdef bint hit
+    # coverage
+    cdef int64_t* generated_
+    cdef int64_t* discovered_
+    cdef Py_ssize_t ntids
+    # judging in C (Judge.compiled_plan): memo trees walked here, Python on a miss
+    cdef bint fast_states, fast_steps
+    cdef object decode_once, found_state, found_step, step_miss, step_keys
+    cdef list preds, roots, marks_flags, always_names, somet_names, step_names, step_memos
+    cdef int64_t* hits
+    cdef uint8_t* memo_on  # each tree's `memoize`, cached with its root (refreshed on a miss)
+    cdef Py_ssize_t cpreds, cmemo_on
+    cdef int* mark_opens
+    cdef int* mark_trigger
+    cdef int* mark_met
+    cdef int* always_t
+    cdef int* somet_t
+    cdef uint8_t* done
+    cdef Py_ssize_t nmarks, nalways, nsomet, nsteps
+    cdef Map trees
+    cdef object new_tuple
+    # edges (temporal properties): the recorder's own arrays
+    cdef array.array e_offsets, e_targets, e_labels
+    cdef Py_ssize_t last_opened
+
+    def __cinit__(self, steps, store, judge, record, bint check_states, bint judge_steps,
+                  bint check_expansions):
+        cdef int k
+        self.steps, self.store, self.judge, self.record = steps, store, judge, record
+        self.local_found = steps.local_found
+        self.add_message = steps._add_message
+        self.fault_list = steps.faults
+        self.faulty = bool(steps.faulty)
+        self.capacity = bool(steps.capacity)
+        self.fits = steps.fits
+        self.j_state, self.j_expansion = judge.state, judge.expansion
+        self.j_step, self.j_progress = judge.step, judge.progress
+        self.check_states, self.judge_steps = check_states, judge_steps
+        self.check_expansions = check_expansions
+        self.n = len(steps.system.instances)
+        self.slots = steps.system.slot_count
+        self.widths = <int*>calloc(self.slots, sizeof(int))
+        self.offsets = <int*>calloc(self.slots, sizeof(int))
+        self.cur = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
+        self.packed = <uint8_t*>calloc(4 * self.slots + 8, 1)
+        if self.widths == NULL or self.offsets == NULL or self.cur == NULL or self.packed == NULL:
+            raise MemoryError()
+        for k in range(self.slots):
+            self.widths[k] = 0  # a slot that never changes takes no byte (persistent inboxes)
+        self._layout()
+        self.tmask = (1 << 10) - 1
+        self.table = <uint32_t*>calloc(self.tmask + 1, sizeof(uint32_t))
+        if self.table == NULL:
+            raise MemoryError()
+        self.indexed = True
+        self.parent = _array.array("i")
+        self.step = _array.array("I")
+        _map_init(&self.memo, 1 << 8)
+        _map_init(&self.adds, 1 << 8)
+        self.unhandled_records = []
+        self.unhandled_ids = {}
+        self.ntids = len(steps.system.coverage_names) + 1
+        self.generated_ = <int64_t*>calloc(self.ntids, sizeof(int64_t))
+        self.discovered_ = <int64_t*>calloc(self.ntids, sizeof(int64_t))
+        if record is not None:
+            self.e_offsets, self.e_targets, self.e_labels = record.offsets, record.targets, record.labels
+        self.last_opened = 0
+        self._plan_judging()
+
+    cdef int _plan_judging(self) except -1:
+        """Take over Judge.state and Judge.step's memo walks (their Python code runs on a
+        miss and to record a finding)."""
+        cdef Py_ssize_t q
+        judge = self.judge
+        self.preds = []
+        self.roots = []
+        _map_init(&self.trees, 1 << 6)
+        if not hasattr(judge, "compiled_plan"):
+            return 0
+        marks, always, somet, steps = judge.compiled_plan()
+        self.decode_once = judge.decode_once
+        self.found_state, self.found_step = judge.found_state, judge.found_step
+        self.step_miss = judge.step_miss
+        self.step_keys = self.steps.step_list
+        self.nmarks, self.nalways, self.nsomet = len(marks), len(always), len(somet)
+        self.nsteps = 0 if steps is None else len(steps)
+        n = self.nmarks + self.nalways + self.nsomet + 1
+        self.mark_opens = <int*>calloc(n, sizeof(int))
+        self.mark_trigger = <int*>calloc(n, sizeof(int))
+        self.mark_met = <int*>calloc(n, sizeof(int))
+        self.always_t = <int*>calloc(n, sizeof(int))
+        self.somet_t = <int*>calloc(n, sizeof(int))
+        self.done = <uint8_t*>calloc(self.nalways + self.nsomet + self.nsteps + 1, 1)
+        if self.done == NULL or self.somet_t == NULL or self.always_t == NULL \
+                or self.mark_met == NULL or self.mark_trigger == NULL or self.mark_opens == NULL:
+            raise MemoryError()
+        self.marks_flags = []
+        for q, (opens_always, trigger, met, flags) in enumerate(marks):
+            self.mark_opens[q] = bool(opens_always)
+            self.mark_trigger[q] = -1 if trigger is None else self._register(trigger)
+            self.mark_met[q] = self._register(met)
+            self.marks_flags.append(flags)
+        self.always_names = [name for name, _ in always]
+        for q, (_, pred) in enumerate(always):
+            self.always_t[q] = self._register(pred)
+        self.somet_names = [name for name, _ in somet]
+        for q, (_, pred) in enumerate(somet):
+            self.somet_t[q] = self._register(pred)
+        self.step_names = [] if steps is None else [name for name, _ in steps]
+        self.step_memos = [] if steps is None else [memo for _, memo in steps]
+        self.fast_states = True
+        self.fast_steps = bool(steps)
+        return 0
+
+    cdef int _register(self, object pred) except -1:
+        cdef Py_ssize_t t = len(self.preds)
+        self.preds.append(pred)
+        self.roots.append(None)
+        self.hits = <int64_t*>_grow(self.hits, &self.cpreds, t + 1, sizeof(int64_t))
+        self.memo_on = <uint8_t*>_grow(self.memo_on, &self.cmemo_on, t + 1, 1)
+        self.hits[t] = 0
+        self._refresh(t)
+        return <int>t
+
+    cdef inline void _refresh(self, int t):
+        """Read tree t's root and memoize flag again (Python changes them only on a miss)."""
+        pred = self.preds[t]
+        self.roots[t] = pred._root
+        self.memo_on[t] = 1 if pred.memoize else 0
+
+    cdef int _eval(self, int t, const uint32_t* a, const uint32_t* b) except -2:
+        """Memo tree t on a (and b): 1 or 0, or -1 on a miss (then the hits counted here
+        are handed to the predicate, whose memo judges its hit rate on them)."""
+        cdef int r
+        if self.memo_on[t]:
+            r = _walk(self.roots[t], a, b, self.slots)
+            if r >= 0:
+                self.hits[t] += 1
+                return r
+        if self.hits[t]:
+            self.preds[t]._evaluations += self.hits[t]
+            self.hits[t] = 0
+        return -1
+
+    cdef int _eval_state(self, int t, const uint32_t* row) except -1:
+        cdef int r = self._eval(t, row, NULL)
+        if r >= 0:
+            return r
+        if self.new_tuple is None:
+            self.new_tuple = tuple([row[k] for k in range(self.slots)])
+        r = 1 if self.preds[t](self.new_tuple, self.decode_once) else 0
+        self._refresh(t)
+        return r
+
+    cdef int _judge_new(self, Py_ssize_t index, const uint32_t* row) except -1:
+        """Judge.state in C: the temporal marks, then the always and sometimes predicates."""
+        cdef Py_ssize_t q, m
+        cdef int f
+        self.new_tuple = None
+        for q in range(self.nmarks):
+            f = 1 if self.mark_opens[q] else 0  # OPENS (liveness.py)
+            if not f and self.mark_trigger[q] >= 0 and self._eval_state(self.mark_trigger[q], row):
+                f = 1
+            if self._eval_state(self.mark_met[q], row):
+                f |= 2  # MET
+            flags = self.marks_flags[q]
+            m = PyByteArray_GET_SIZE(flags)
+            PyByteArray_Resize(flags, m + 1)
+            PyByteArray_AS_STRING(flags)[m] = <char>f
+        for q in range(self.nalways):
+            if not self.done[q] and not self._eval_state(self.always_t[q], row):
+                self.done[q] = 1
+                if self.found_state(self.always_names[q], index):
+                    self.hit = True
+        for q in range(self.nsomet):
+            if not self.done[self.nalways + q] and self._eval_state(self.somet_t[q], row):
+                self.done[self.nalways + q] = 1
+                if self.found_state(self.somet_names[q], index):
+                    self.hit = True
+        return 0
+
+    cdef int _judge_step(self, Py_ssize_t i, uint32_t sid, const uint32_t* after, object after_tuple) except -1:
+        """Judge.step in C (without bounds): each step property's tree for this step id."""
+        cdef Py_ssize_t q
+        cdef uint32_t key[5]
+        cdef uint32_t v
+        cdef int t, r
+        cdef uint8_t* done = self.done + self.nalways + self.nsomet
+        cdef int verdict = 1
+        for q in range(self.nsteps):
+            if done[q]:
+                continue
+            key[0], key[1], key[2], key[3], key[4] = q, sid, 0, 0, 0
+            v = _map_get(&self.trees, key)
+            if v == 0:
+                t = self._register(self.step_memos[q].tree(sid, self.step_keys[sid]))
+                _map_put(&self.trees, key, t)
+            else:
+                t = v - 1
+            r = self._eval(t, self.cur, after)
+            if r < 0:
+                if after_tuple is None:
+                    after_tuple = tuple([after[k] for k in range(self.slots)])
+                r = 1 if self.step_miss(self.preds[t], self._idxs(), after_tuple) else 0
+                self._refresh(t)
+            if not r:
+                done[q] = 1
+                if after_tuple is None:
+                    after_tuple = tuple([after[k] for k in range(self.slots)])
+                if self.found_step(self.step_names[q], i, sid, after_tuple):
+                    verdict = 2
+        return verdict
+
+    def __dealloc__(self):
+        free(self.widths)
+        free(self.offsets)
+        free(self.cur)
+        free(self.packed)
+        free(self.states)
+        free(self.table)
+        free(self.memo.slots)
+        free(self.adds.slots)
+        _pool_free(&self.perm)
+        _pool_free(&self.scratch)
+        free(self.succ)
+        free(self.succ_tid)
+        free(self.succ_sid)
+        free(self.loops)
+        free(self.generated_)
+        free(self.discovered_)
+        free(self.hits)
+        free(self.memo_on)
+        free(self.mark_opens)
+        free(self.mark_trigger)
+        free(self.mark_met)
+        free(self.always_t)
+        free(self.somet_t)
+        free(self.done)
+        free(self.trees.slots)
+
+    # -- packing ------------------------------------------------------------------------------
+    cdef void _layout(self) noexcept:
+        cdef int k, off = 0
+        for k in range(self.slots):
+            self.offsets[k] = off
+            off += self.widths[k]
+        self.width = off
+
+    cdef inline void _pack(self, const uint32_t* v, uint8_t* out) noexcept nogil:
+        cdef int k, w
+        cdef uint32_t x
+        for k in range(self.slots):
+            w = self.widths[k]
+            if w == 0:
+                continue
+            x = v[k]
+            out[0] = <uint8_t>x
+            if w > 1:
+                out[1] = <uint8_t>(x >> 8)
+                if w > 2:
+                    out[2] = <uint8_t>(x >> 16)
+                    out[3] = <uint8_t>(x >> 24)
+            out += w
+
+    cdef inline void _unpack(self, const uint8_t* p, uint32_t* v) noexcept nogil:
+        cdef int k, w
+        for k in range(self.slots):
+            w = self.widths[k]
+            if w == 0:
+                v[k] = 0
+            elif w == 1:
+                v[k] = p[0]
+            elif w == 2:
+                v[k] = p[0] | <uint32_t>p[1] << 8
+            else:
+                v[k] = p[0] | <uint32_t>p[1] << 8 | <uint32_t>p[2] << 16 | <uint32_t>p[3] << 24
+            p += w
+
+    cdef int _fit(self, int slot, uint32_t value) except -1:
+        """Widen a slot whose new index does not fit: every stored state is re-encoded once
+        (unpacked with the old widths, packed with the new), then the set is rebuilt."""
+        cdef int old_w = self.widths[slot]
+        cdef Py_ssize_t old_width = self.width, j
+        cdef uint8_t* old = self.states
+        cdef uint8_t* new_states
+        cdef uint32_t* v
+        cdef int* old_widths
+        cdef int* new_widths
+        if (value == 0 or (old_w == 1 and value <= 0xFF) or (old_w == 2 and value <= 0xFFFF)
+                or old_w == 4):
+            return 0
+        v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
+        old_widths = <int*>calloc(self.slots, sizeof(int))
+        if v == NULL or old_widths == NULL:
+            free(v)
+            free(old_widths)
+            raise MemoryError()
+        memcpy(old_widths, self.widths, self.slots * sizeof(int))
+        new_widths = self.widths
+        new_widths[slot] = 1 if value <= 0xFF else 2 if value <= 0xFFFF else 4
+        self._layout()
+        new_states = <uint8_t*>calloc(max(self.count, 1), self.width)
+        if new_states == NULL:
+            free(v)
+            free(old_widths)
+            raise MemoryError("the visited set could not be re-encoded")
+        for j in range(self.count):
+            self.widths = old_widths
+            self._unpack(old + j * old_width, v)
+            self.widths = new_widths
+            self._pack(v, new_states + j * self.width)
+        free(v)
+        free(old_widths)
+        free(old)
+        self.states = new_states
+        self.cstates = max(self.count, 1)
+        self._rehash(self.tmask + 1)
+        return 0
+
+    # -- the visited set ------------------------------------------------------------------------
+    cdef int _rehash(self, size_t capacity) except -1:
+        cdef uint32_t* table = <uint32_t*>calloc(capacity, sizeof(uint32_t))
+        cdef size_t mask = capacity - 1, pos
+        cdef Py_ssize_t j
+        if table == NULL:
+            raise MemoryError("the visited set could not grow")
+        free(self.table)
+        self.table, self.tmask = table, mask
+        for j in range(self.count):
+            pos = _hash_bytes(self.states + j * self.width, self.width) & mask
+            while table[pos] != 0:
+                pos = (pos + 1) & mask
+            table[pos] = <uint32_t>(j + 1)
+        return 0
+
+    cdef inline Py_ssize_t _find(self, const uint8_t* packed, size_t* at) noexcept nogil:
+        """The index of a packed state, or -1 with `at` set to the free slot for it."""
+        cdef size_t pos = _hash_bytes(packed, self.width) & self.tmask
+        cdef uint32_t v
+        cdef Py_ssize_t width = self.width
+        while True:
+            v = self.table[pos]
+            if v == 0:
+                at[0] = pos
+                return -1
+            if memcmp(self.states + (v - 1) * width, packed, width) == 0:
+                return v - 1
+            pos = (pos + 1) & self.tmask
+
+    cdef Py_ssize_t _lookup(self, const uint32_t* v, size_t* at) except -2:
+        """Pack v and find it; the table is grown first so that `at` stays valid."""
+        if (self.count + 1) * 4 > <Py_ssize_t>(self.tmask + 1) * 3:
+            self._rehash((self.tmask + 1) * 2)
+        self._pack(v, self.packed)
+        return self._find(self.packed, at)
+
+    cdef Py_ssize_t _insert(self, size_t at, int32_t parent, uint32_t step) except -1:
+        """Add the state last packed (by _lookup) at free slot `at`: its index."""
+        cdef Py_ssize_t j = self.count
+        if j >= self.cstates:
+            self.states = <uint8_t*>_grow(self.states, &self.cstates, j + 1, max(self.width, 1))
+        memcpy(self.states + j * self.width, self.packed, self.width)
+        self.table[at] = <uint32_t>(j + 1)
+        self.count = j + 1
+        array.resize_smart(self.parent, j + 1)
+        self.parent.data.as_ints[j] = parent
+        array.resize_smart(self.step, j + 1)
+        self.step.data.as_uints[j] = step
+        return j
+
+    def __len__(self):
+        return self.count
+
+    def add_initial(self, idxs):
+        """Add an initial state; its index, or -1 when it was seen already."""
+        cdef int k
+        cdef size_t at
+        for k in range(self.slots):
+            self._fit(k, idxs[k])
+        for k in range(self.slots):
+            self.cur[k] = idxs[k]
+        if self._lookup(self.cur, &at) >= 0:
+            return -1
+        return self._insert(at, -1, 0)
+
+    def unpack(self, Py_ssize_t index):
+        cdef int k
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
+        self._unpack(self.states + index * self.width, v)
+        out = tuple([v[k] for k in range(self.slots)])
+        free(v)
+        return out
+
+    def index_of(self, idxs):
+        """The index of a state given as slot indices, or -1."""
+        cdef int k
+        cdef size_t at
+        if not self.indexed:
+            raise RuntimeError("the visited set was released after the search")
+        v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
+        try:
+            for k in range(self.slots):
+                if idxs[k] > (0 if self.widths[k] == 0 else 0xFF if self.widths[k] == 1
+                              else 0xFFFF if self.widths[k] == 2 else 0xFFFFFFFF):
+                    return -1
+                v[k] = idxs[k]
+            return self._lookup(v, &at)
+        finally:
+            free(v)
+
+    @property
+    def step_of(self):
+        return self.step
+
+    def path_to(self, Py_ssize_t index):
+        path = []
+        while index >= 0:
+            path.append(index)
+            index = self.parent.data.as_ints[index]
+        path.reverse()
+        return path
+
+    def decode_at(self, Py_ssize_t index):
+        return self.store.decode(self.unpack(index))
+
+    def contains(self, state):
+        tables = self.store.tables
+        idxs = []
+        for k, value in enumerate(state):
+            idx = tables[k].get(value)
+            if idx is None:
+                return False
+            idxs.append(idx)
+        return self.index_of(idxs) >= 0
+
+    def release_index(self):
+        """The state -> index map is not needed any more (liveness runs next): free it."""
+        free(self.table)
+        self.table = NULL
+        self.tmask = 0
+        self.indexed = False
+
+    @property
+    def generated(self):
+        return [self.generated_[j] for j in range(self.ntids)]
+
+    @property
+    def discovered(self):
+        return [self.discovered_[j] for j in range(self.ntids)]
+
+    cdef int _tally(self, uint32_t tid, bint new) except -1:
+        """Count a generated step (new: a discovered state) of coverage id tid."""
+        cdef Py_ssize_t need = tid + 1, j, old = self.ntids
+        if need > old:
+            need = max(need, 2 * old)
+            self.generated_ = <int64_t*>realloc(self.generated_, need * sizeof(int64_t))
+            self.discovered_ = <int64_t*>realloc(self.discovered_, need * sizeof(int64_t))
+            if self.generated_ == NULL or self.discovered_ == NULL:
+                raise MemoryError()
+            for j in range(old, need):
+                self.generated_[j] = 0
+                self.discovered_[j] = 0
+            self.ntids = need
+        if new:
+            self.discovered_[tid] += 1
+        else:
+            self.generated_[tid] += 1
+        return 0
+
+    # -- the search -----------------------------------------------------------------------------
+    def search(self, max_depth, max_states, deadline, stop, progress_every, bint stop_hit):
+        """Breadth-first from the initial states added so far: (depth, stopped_by)."""
+        # budgets beyond any reachable count (--max-states 10**30) mean no budget in C
+        cdef long long maxd = -1 if max_depth is None or max_depth >= 1 << 62 else max_depth
+        cdef long long maxs = -1 if max_states is None or max_states >= 1 << 62 else max_states
+        cdef bint timed = deadline is not None
+        cdef double until = 0
+        cdef Py_ssize_t level_start = 0, level_end = self.count, i
+        cdef long long depth = 1 if self.count else 0
+        cdef int reached_max
+        cdef long long every = min(progress_every, 1 << 62)
+        if timed:  # perf_counter's deadline on the C monotonic clock
+            until = deadline - _time.perf_counter() + _now()
+        for i in range(len(self.preds)):  # Judge.state ran on the initial states
+            self._refresh(i)
+        if self.fast_states:  # findings on the initial states (Judge.state ran on them)
+            found = self.judge.found
+            for i, name in enumerate(self.always_names + self.somet_names + self.step_names):
+                self.done[i] = name in found
+        stopped_by = None
+        while level_start < level_end and stopped_by is None:
+            if maxd >= 0 and depth >= maxd:
+                stopped_by = "max-depth"
+                break
+            i = level_start
+            while i < level_end:
+                try:
+                    reached_max = self._expand(i, maxs)
+                except StepCut:  # a step with very many choices met the budget
+                    stopped_by = self.judge.cut_reason()
+                    break
+                stop_hit = stop_hit or self.hit
+                if stop_hit:
+                    stopped_by = "first-violation"
+                elif reached_max:
+                    stopped_by = "max-states"
+                if stopped_by is not None:
+                    break
+                if stop is not None and stop():
+                    stopped_by = "interrupted"
+                    break
+                if timed and _now() > until:
+                    stopped_by = "time-limit"
+                    break
+                if self.expanded & 255 == 0:
+                    # Ctrl-C: a loop that calls no Python would otherwise never see it
+                    PyErr_CheckSignals()
+                    if self.expanded % every == 0:
+                        self.j_progress(self.count, self.total, depth, self.count - i - 1)
+                i += 1
+            if self.count > level_end:
+                depth += 1
+            level_start, level_end = level_end, self.count
+        return depth, stopped_by
+
+    cdef object _idxs(self):
+        """The state being expanded as a tuple of slot indices (built once, when asked)."""
+        cdef int k
+        if self.cur_tuple is None:
+            self.cur_tuple = tuple([self.cur[k] for k in range(self.slots)])
+        return self.cur_tuple
+
+    cdef int _expand(self, Py_ssize_t i, long long maxs) except -1:
+        """Expand state i and record its successors; 1 when the state budget is reached."""
+        cdef Py_ssize_t j
+        cdef bint has_steps
+        self._unpack(self.states + i * self.width, self.cur)
+        self.cur_tuple = None
+        self._assemble()
+        self.expanded += 1
+        self.hit = False
+        has_steps = self.nsucc > 0 or self.nloops > 0
+        if self.check_expansions and (self.unhandled >= 0 or not has_steps):
+            u = None if self.unhandled < 0 else self.unhandled_records[self.unhandled]
+            if self.j_expansion(i, self._idxs(), has_steps, u):
+                self.hit = True
+        self.total += self.nsucc + self.nloops
+        for j in range(self.nloops):
+            self._tally(self.loops[j].tid, False)
+        if (self.judge_steps and has_steps) or self.record is not None:
+            return self._record_all(i, maxs)
+        return self._record_new(i, maxs)
+
+    cdef object _row_tuple(self, Py_ssize_t j):
+        cdef int k
+        cdef uint32_t* row = self.succ + j * self.slots
+        return tuple([row[k] for k in range(self.slots)])
+
+    cdef int _record_new(self, Py_ssize_t i, long long maxs) except -1:
+        """The hot loop: no edges, no step properties, no bounds."""
+        cdef Py_ssize_t j, index
+        cdef size_t at
+        cdef uint32_t tid
+        for j in range(self.nsucc):
+            tid = self.succ_tid[j]
+            self._tally(tid, False)
+            if self._lookup(self.succ + j * self.slots, &at) >= 0:
+                continue
+            index = self._insert(at, <int32_t>i, self.succ_sid[j])
+            self._tally(tid, True)
+            if self.check_states:
+                self._judge(index, j)
+            if maxs >= 0 and self.count >= maxs:
+                return 1
+        return 0
+
+    cdef int _judge(self, Py_ssize_t index, Py_ssize_t j) except -1:
+        if self.fast_states:
+            self._judge_new(index, self.succ + j * self.slots)
+        elif self.j_state(index, self._row_tuple(j)):
+            self.hit = True
+        return 0
+
+    cdef int _edge(self, Py_ssize_t target, uint32_t label) except -1:
+        cdef Py_ssize_t m = len(self.e_targets)
+        array.resize_smart(self.e_targets, m + 1)
+        self.e_targets.data.as_ints[m] = <int>target
+        array.resize_smart(self.e_labels, m + 1)
+        self.e_labels.data.as_ushorts[m] = <unsigned short>label
+        return 0
+
+    cdef int _record_all(self, Py_ssize_t i, long long maxs) except -1:
+        """The general loop: step properties and bounds see every step (self-loops last),
+        edges are recorded for temporal properties."""
+        cdef Py_ssize_t j, index, m
+        cdef size_t at
+        cdef uint32_t tid
+        cdef bint recording = self.record is not None
+        cdef int verdict
+        if recording and i != self.last_opened:  # EdgeRecorder.open(i), inline
+            m = len(self.e_targets)
+            while len(self.e_offsets) <= i:
+                j = len(self.e_offsets)
+                array.resize_smart(self.e_offsets, j + 1)
+                self.e_offsets.data.as_uints[j] = <unsigned int>m
+            self.last_opened = i
+            self.record._last = i
+        for j in range(self.nsucc):
+            tid = self.succ_tid[j]
+            self._tally(tid, False)
+            if self.fast_steps:
+                verdict = self._judge_step(i, self.succ_sid[j], self.succ + j * self.slots, None)
+            elif self.judge_steps:
+                verdict = self.j_step(i, self._idxs(), tid, self.succ_sid[j], self._row_tuple(j))
+            if self.judge_steps:
+                if verdict == 0:
+                    self.pruned += 1
+                    continue
+                if verdict == 2:
+                    self.hit = True
+            index = self._lookup(self.succ + j * self.slots, &at)
+            if recording:
+                self._edge(self.count if index < 0 else index, tid)
+            if index >= 0:
+                continue
+            index = self._insert(at, <int32_t>i, self.succ_sid[j])
+            self._tally(tid, True)
+            if self.check_states:
+                self._judge(index, j)
+            if maxs >= 0 and self.count >= maxs:
+                return 1
+        for j in range(self.nloops):
+            if self.fast_steps:
+                if self._judge_step(i, self.loops[j].sid, self.cur, self._idxs()) == 2:
+                    self.hit = True
+            elif self.judge_steps and self.j_step(i, self._idxs(), self.loops[j].tid,
+                                                  self.loops[j].sid, None) == 2:
+                self.hit = True
+            if recording:
+                self._edge(i, self.loops[j].tid)
+        return 0
+
+    # -- successor assembly from memoized local steps ---------------------------------------------
+    cdef int _assemble(self) except -1:
+        """The successors of self.cur into the succ rows (instance order, faults last) and
+        its self-loops; Python runs only on a memo miss."""
+        cdef int k, n = self.n, slots = self.slots
+        cdef uint32_t key[5]
+        cdef uint32_t v
+        cdef Entry e
+        cdef Pool* pool
+        cdef Delta* d
+        cdef Send* s
+        cdef uint32_t* row
+        cdef Py_ssize_t j, q
+        self.nsucc = 0
+        self.nloops = 0
+        self.unhandled = -1
+        self.scratch.nentries = self.scratch.ndeltas = self.scratch.nsends = self.scratch.nloops = 0
+        for k in range(n):
+            key[0] = k
+            key[1] = self.cur[2 + k]
+            key[2] = self.cur[2 + n + k]
+            key[3] = self.cur[0]
+            key[4] = self.cur[1]
+            v = _map_get(&self.memo, key)
+            if v != 0:
+                pool = &self.perm
+                e = pool.entries[v - 1]
+            else:
+                self.steps.expansions = self.expanded + 1  # for its memo's hit rate
+                found, memoizable = self.local_found(k, self._idxs())
+                pool = &self.perm if memoizable else &self.scratch
+                self._convert(k, found, pool, &e)
+                if memoizable:
+                    pool.entries = <Entry*>_grow(pool.entries, &pool.centries, pool.nentries + 1,
+                                                 sizeof(Entry))
+                    pool.entries[pool.nentries] = e
+                    _map_put(&self.memo, key, <uint32_t>pool.nentries)
+                    pool.nentries += 1
+            if e.unhandled >= 0 and self.unhandled < 0:
+                self.unhandled = e.unhandled
+            if e.nloops:
+                self.loops = <Loop*>_grow(self.loops, &self.cloops, self.nloops + e.nloops, sizeof(Loop))
+                memcpy(self.loops + self.nloops, pool.loops + e.loop_start, e.nloops * sizeof(Loop))
+                self.nloops += e.nloops
+            for j in range(e.ndeltas):
+                row = self._row()
+                d = pool.deltas + e.delta_start + j
+                row[2 + k] = d.local
+                row[1] = d.shared
+                row[2 + n + k] = d.inbox
+                for q in range(d.nsends):
+                    s = pool.sends + d.send_start + q
+                    row[s.slot] = self._add(s.slot, row[s.slot], s.code)
+                    # _add may call Python, which never grows the pools: d and s stay valid
+                if self.capacity and d.nsends and not self._fit_all(pool, d, row, k):
+                    continue  # a channel it sends on is full: the sender waits
+                self.succ_tid[self.nsucc] = d.tid
+                self.succ_sid[self.nsucc] = d.sid
+                self.nsucc += 1
+        if self.faulty:
+            for k in range(n):
+                for tid, sid, new_inbox in self.fault_list(k, self.cur[2 + n + k]):
+                    self._fit(2 + n + k, new_inbox)
+                    row = self._row()
+                    row[2 + n + k] = new_inbox
+                    self.succ_tid[self.nsucc] = tid
+                    self.succ_sid[self.nsucc] = sid
+                    self.nsucc += 1
+        return 0
+
+    cdef uint32_t* _row(self) except NULL:
+        """A new successor row, a copy of the state being expanded."""
+        cdef Py_ssize_t need = self.nsucc + 1
+        cdef uint32_t* row
+        if need > self.csucc:
+            self.succ_tid = <uint32_t*>_grow(self.succ_tid, &self.csucc_tid, need, sizeof(uint32_t))
+            self.succ_sid = <uint32_t*>_grow(self.succ_sid, &self.csucc_sid, need, sizeof(uint32_t))
+            self.succ = <uint32_t*>_grow(self.succ, &self.csucc, need, self.slots * sizeof(uint32_t))
+        row = self.succ + self.nsucc * self.slots
+        memcpy(row, self.cur, self.slots * sizeof(uint32_t))
+        return row
+
+    cdef int _fit_all(self, Pool* pool, Delta* d, const uint32_t* row, int k) except -1:
+        """Whether every channel the step sent on holds at most its capacity (a table of
+        (inbox slot, inbox, sender); CompiledSteps.fits on a miss)."""
+        cdef uint32_t key[5]
+        cdef uint32_t v
+        cdef Send* s
+        cdef Py_ssize_t q
+        for q in range(d.nsends):
+            s = pool.sends + d.send_start + q
+            key[0], key[1], key[2], key[3], key[4] = s.slot, row[s.slot], k, 1, 0
+            v = _map_get(&self.adds, key)
+            if v == 0:
+                v = 2 if self.fits(s.slot, row[s.slot], k) else 1
+                _map_put(&self.adds, key, v - 1)
+            if v == 1:
+                return 0
+        return 1
+
+    cdef uint32_t _add(self, uint32_t slot, uint32_t bi, uint32_t code) except? 0xFFFFFFFF:
+        """The inbox after adding a message (inbox table; CompiledSteps on a miss)."""
+        cdef uint32_t key[5]
+        cdef uint32_t v
+        key[0] = slot
+        key[1] = bi
+        key[2] = code
+        key[3] = 0
+        key[4] = 0
+        v = _map_get(&self.adds, key)
+        if v != 0:
+            return v - 1
+        new = self.add_message(slot, bi, code)
+        self._fit(slot, new)
+        _map_put(&self.adds, key, new)
+        return new
+
+    cdef int _convert(self, int k, object found, Pool* pool, Entry* e) except -1:
+        """CompiledSteps' answer for instance k into the pool, described by e."""
+        cdef int n = self.n
+        cdef Delta* d
+        cdef Send* s
+        cdef Loop* lp
+        deltas, loops, unhandled = found
+        e.delta_start = <int32_t>pool.ndeltas
+        e.ndeltas = len(deltas)
+        e.loop_start = <int32_t>pool.nloops
+        e.nloops = len(loops)
+        pool.deltas = <Delta*>_grow(pool.deltas, &pool.cdeltas, pool.ndeltas + e.ndeltas, sizeof(Delta))
+        for tid, sid, nl, ns, ni, sends in deltas:
+            self._fit(2 + k, nl)
+            self._fit(1, ns)
+            self._fit(2 + n + k, ni)
+            pool.sends = <Send*>_grow(pool.sends, &pool.csends, pool.nsends + len(sends), sizeof(Send))
+            d = pool.deltas + pool.ndeltas
+            d.tid, d.sid, d.local, d.shared, d.inbox = tid, sid, nl, ns, ni
+            d.send_start = <uint32_t>pool.nsends
+            d.nsends = len(sends)
+            for slot, code in sends:
+                s = pool.sends + pool.nsends
+                s.slot, s.code = slot, code
+                pool.nsends += 1
+            pool.ndeltas += 1
+        pool.loops = <Loop*>_grow(pool.loops, &pool.cloops, pool.nloops + e.nloops, sizeof(Loop))
+        for tid, sid in loops:
+            lp = pool.loops + pool.nloops
+            lp.tid, lp.sid = tid, sid
+            pool.nloops += 1
+        if unhandled is None:
+            e.unhandled = -1
+        else:
+            uid = self.unhandled_ids.get(unhandled)
+            if uid is None:
+                uid = self.unhandled_ids[unhandled] = len(self.unhandled_records)
+                self.unhandled_records.append(unhandled)
+            e.unhandled = uid
+        return 0
+
+    def memo_size(self):
+        """(memoized local steps, their deltas, inbox table entries): for benchmarks."""
+        return self.memo.count, self.perm.ndeltas, self.adds.count
+
+
+# -- liveness (liveness.py's hot loops, compiled; the Python functions there are the twin) ----
+def product_bfs(graph, Py_ssize_t initial_count, flags, bint eventually):
+    """liveness._product_bfs in C: the same parent and order arrays."""
+    cdef Py_ssize_t size = graph.size, head = 0, s, pos, end, nq = 0
+    cdef array.array parent = array.clone(_array.array("i"), 2 * size, False)
+    cdef array.array queue = array.clone(_array.array("i"), 2 * size, False)
+    cdef array.array order = _array.array("i")
+    cdef unsigned int[:] offsets = graph.offsets
+    cdef int[:] targets = graph.targets
+    cdef const unsigned char[:] f = flags
+    cdef int* par = parent.data.as_ints
+    cdef int* q = queue.data.as_ints
+    cdef int node, nxt, t, pending, fl
+    for s in range(2 * size):
+        par[s] = -2
+    for s in range(min(initial_count, size)):
+        fl = f[s]
+        node = 2 * s + (1 if not fl & 2 and (fl & 1 or eventually) else 0)
+        if par[node] == -2:
+            par[node] = -1
+            q[nq] = node
+            nq += 1
+            if node & 1:
+                order.append(s)
+    while head < nq:
+        node = q[head]
+        head += 1
+        s, pending = node >> 1, node & 1
+        end = offsets[s + 1]
+        for pos in range(offsets[s], end):
+            t = targets[pos]
+            fl = f[t]
+            nxt = 2 * t + (1 if not fl & 2 and (pending or (not eventually and fl & 1)) else 0)
+            if par[nxt] == -2:
+                par[nxt] = node
+                q[nq] = nxt
+                nq += 1
+                if nxt & 1:
+                    order.append(t)
+    return parent, order
+
+
+def tarjan_pass(graph, region, int rid, roots, index, low, on_stack, constrained,
+                component_of, list fair, multi):
+    """liveness._tarjan followed by liveness._judge of each component, in C for the
+    components of one state (most of them); `multi(comp)` judges the others in Python.
+    `constrained[label]` is 1 when some fairness constraint covers the label; None when
+    there are no constraints (every component is then fair)."""
+    cdef unsigned int[:] offsets = graph.offsets
+    cdef int[:] targets = graph.targets
+    cdef unsigned short[:] labels = graph.labels
+    cdef int[:] reg = region
+    cdef int[:] idx = index
+    cdef int[:] lo = low
+    cdef int[:] comp_of = component_of
+    cdef unsigned char[:] on = on_stack
+    cdef const unsigned char[:] cons
+    cdef bint any_constraint = constrained is not None
+    cdef array.array stack = _array.array("i")
+    cdef array.array call_node = _array.array("i")
+    cdef array.array call_pos = _array.array("I")
+    cdef Py_ssize_t counter = 0, depth, pos, end, top
+    cdef int root, v, w, u
+    cdef bint descended, unfair
+    if any_constraint:
+        cons = constrained
+    for root in roots:
+        if reg[root] != rid or idx[root] != -1:
+            continue
+        idx[root] = lo[root] = counter
+        counter += 1
+        array.resize_smart(stack, len(stack) + 1)
+        stack.data.as_ints[len(stack) - 1] = root
+        on[root] = 1
+        depth = 1
+        array.resize_smart(call_node, 1)
+        array.resize_smart(call_pos, 1)
+        call_node.data.as_ints[0] = root
+        call_pos.data.as_uints[0] = offsets[root]
+        while depth:
+            v = call_node.data.as_ints[depth - 1]
+            pos = call_pos.data.as_uints[depth - 1]
+            end = offsets[v + 1]
+            descended = False
+            while pos < end:
+                w = targets[pos]
+                pos += 1
+                if reg[w] != rid:
+                    continue
+                if idx[w] == -1:
+                    call_pos.data.as_uints[depth - 1] = pos
+                    idx[w] = lo[w] = counter
+                    counter += 1
+                    array.resize_smart(stack, len(stack) + 1)
+                    stack.data.as_ints[len(stack) - 1] = w
+                    on[w] = 1
+                    if depth >= len(call_node):
+                        array.resize_smart(call_node, depth + 1)
+                        array.resize_smart(call_pos, depth + 1)
+                    call_node.data.as_ints[depth] = w
+                    call_pos.data.as_uints[depth] = offsets[w]
+                    depth += 1
+                    descended = True
+                    break
+                if on[w] and idx[w] < lo[v]:
+                    lo[v] = idx[w]
+            if descended:
+                continue
+            depth -= 1
+            if depth:
+                u = call_node.data.as_ints[depth - 1]
+                if lo[v] < lo[u]:
+                    lo[u] = lo[v]
+            if lo[v] == idx[v]:
+                top = len(stack) - 1
+                if stack.data.as_ints[top] == v:  # a component of one state: judged here
+                    array.resize(stack, top)
+                    on[v] = 0
+                    unfair = False
+                    if any_constraint:
+                        for pos in range(offsets[v], offsets[v + 1]):
+                            if targets[pos] != v and cons[labels[pos]]:
+                                unfair = True
+                                break
+                    if not unfair:
+                        comp_of[v] = len(fair)
+                        fair.append(_array.array("i", [v]))
+                    continue
+                comp = _array.array("i")
+                while True:
+                    w = stack.data.as_ints[len(stack) - 1]
+                    array.resize(stack, len(stack) - 1)
+                    on[w] = 0
+                    comp.append(w)
+                    if w == v:
+                        break
+                multi(comp)

@@ -1,0 +1,259 @@
+"""The engine core: the breadth-first search proper (frontier, expansion from memoized local
+steps, the visited set with its parent and step columns, edge recording), in two
+implementations with one interface and identical results:
+
+- `_core.pyx`, compiled with Cython: states packed in one flat buffer, an open-addressing
+  visited set of 4-byte indices into it, the memo of local steps and the inbox tables as C
+  hash tables. Python runs only on a memo miss (model code, through CompiledSteps) and to
+  judge what the search found (explorer.Judge: property predicates, step properties,
+  bounds, deadlock and unhandled findings, progress).
+- `PyCore` below, the pure-Python twin: the same loop on CompiledSteps.expand and the
+  Store's bytes/set/array columns. Read it first; the compiled core follows it line by line.
+
+Why Cython: gcc and Cython wheels are on every machine here and `pip install -e .` builds the
+extension with them; Rust crates cannot be fetched from these machines (Debian's packaged
+pyo3 is old), and a C extension by hand would need the same refcounting Cython writes for
+us. When the extension is missing (no compiler, a failed build) or MCFSM_PURE=1 is set,
+`load()` returns the twin, and the Result says which engine ran (Result.engine), so a
+difference is never silent.
+
+The core calls back into Python through two objects: `steps` (CompiledSteps: memo misses
+and inbox tables) and `judge` (explorer.Judge), with these methods:
+
+    judge.state(index, idxs) -> bool             a new state: predicates; whether to stop
+    judge.expansion(i, idxs, has_steps, unhandled) -> bool
+                                                 an unhandled message or a dead end
+    judge.step(i, idxs, tid, sid, new) -> int    only with step properties or bounds:
+                                                 0 drop (out of bounds), 1 keep, 2 keep and stop
+    judge.progress(states, total, depth, queued) every progress_every expansions
+    judge.cut_reason() -> str                    why a StepCut was raised
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from array import array
+from typing import Any
+
+from ..lang.system import State, StepCut
+from .edges import EdgeRecorder
+from .steps import CompiledSteps
+from .store import Store
+
+# Which engine ran, as Result.engine reports it.
+COMPILED = "compiled"
+PURE = "python"
+
+
+def compiled() -> tuple[Any, str]:
+    """The compiled module (None unless it imports and MCFSM_PURE is unset or 0) and the
+    name of the engine that runs."""
+    if os.environ.get("MCFSM_PURE", "") not in ("", "0"):
+        return None, f"{PURE} (MCFSM_PURE={os.environ['MCFSM_PURE']})"
+    try:
+        from . import _core  # type: ignore[attr-defined]
+    except ImportError as exc:
+        return None, f"{PURE} (compiled core unavailable: {exc}; reinstall with `pip install -e .`)"
+    return _core, COMPILED
+
+
+def load() -> tuple[type, str]:
+    """The core class to run and its name: the compiled one unless MCFSM_PURE=1 or it
+    cannot be imported (then the name says why)."""
+    module, name = compiled()
+    return (PyCore if module is None else module.Core), name
+
+
+class PyCore:
+    """The pure-Python twin of `_core.Core`."""
+
+    def __init__(self, steps: CompiledSteps, store: Store, judge: Any,
+                 record: EdgeRecorder | None, check_states: bool, judge_steps: bool,
+                 check_expansions: bool) -> None:
+        self.steps = steps
+        self.store = store
+        self.judge = judge
+        self.record = record
+        self.check_states = check_states
+        self.judge_steps = judge_steps  # step properties or bounds: judge.step per successor
+        self.check_expansions = check_expansions  # deadlock or unhandled properties
+        self.total = 0
+        self.pruned = 0
+        self.expanded = 0
+        n = len(steps.system.coverage_names)
+        self.generated = [0] * n
+        self.discovered = [0] * n
+
+    # -- the visited set and its columns ----------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.store.states)
+
+    def add_initial(self, idxs: list[int]) -> int:
+        """Add an initial state; its index, or -1 when it was seen already."""
+        store = self.store
+        if store.add(store.pack(*idxs), -1, 0):
+            return len(store.states) - 1
+        return -1
+
+    def unpack(self, index: int) -> tuple[int, ...]:
+        return self.store.unpack(self.store.states[index])  # type: ignore[no-any-return]
+
+    @property
+    def step_of(self) -> array:
+        return self.store.step_of
+
+    def path_to(self, index: int) -> list[int]:
+        return self.store.path_to(index)
+
+    def decode_at(self, index: int) -> State:
+        return self.store.decode_at(index)
+
+    def contains(self, state: State) -> bool:
+        return self.store.contains(state)
+
+    def release_index(self) -> None:
+        """The state -> index map is not needed any more (liveness runs next): free it."""
+        self.store.seen.clear()
+
+    def _count(self, column: list[int], tid: int) -> None:
+        if tid >= len(column):
+            extra = [0] * (tid + 1 - len(column))
+            self.generated.extend(extra)
+            self.discovered.extend(extra)
+        column[tid] += 1
+
+    # -- the search ---------------------------------------------------------------------------
+    def search(self, max_depth: int | None, max_states: int | None, deadline: float | None,
+               stop: Any, progress_every: int, stop_hit: bool) -> tuple[int, str | None]:
+        """Breadth-first from the initial states added so far: (depth, stopped_by). A BFS
+        level is a range of the states in discovery order (the frontier needs no queue)."""
+        states = self.store.states
+        depth = 1 if states else 0
+        level_start, level_end = 0, len(states)
+        stopped_by: str | None = None
+        while level_start < level_end and stopped_by is None:
+            if max_depth is not None and depth >= max_depth:
+                stopped_by = "max-depth"
+                break
+            for i in range(level_start, level_end):
+                try:
+                    stopped_by, hit = self.expand(i, max_states)
+                except StepCut:  # a step with very many choices met the budget
+                    stopped_by = self.judge.cut_reason()
+                    break
+                stop_hit = stop_hit or hit
+                if stop_hit:
+                    stopped_by = "first-violation"
+                if stopped_by:
+                    break
+                stopped_by = self.poll(i, depth, deadline, stop, progress_every)
+                if stopped_by:
+                    break
+            reached_next_level = len(states) > level_end
+            level_start, level_end = level_end, len(states)
+            if reached_next_level:
+                depth += 1
+        return depth, stopped_by
+
+    def poll(self, i: int, depth: int, deadline: float | None, stop: Any,
+             progress_every: int) -> str | None:
+        """After each expansion: Ctrl-C, the clock (about 0.1 us against the microseconds an
+        expansion takes, so a time limit holds however slow one state is), progress."""
+        if stop is not None and stop():
+            return "interrupted"
+        if deadline is not None and time.perf_counter() > deadline:
+            return "time-limit"
+        expanded = self.expanded
+        if expanded & 255 == 0 and expanded % progress_every == 0:
+            n = len(self.store.states)
+            self.judge.progress(n, self.total, depth, n - i - 1)
+        return None
+
+    def expand(self, i: int, max_states: int | None) -> tuple[str | None, bool]:
+        """Expand state i: record its successors; (stopped_by, whether a judged finding asks
+        to stop)."""
+        store = self.store
+        idxs = store.unpack(store.states[i])
+        succs, loops, unhandled = self.steps.expand(idxs)
+        self.expanded += 1
+        hit = False
+        if self.check_expansions and (unhandled is not None or not (succs or loops)):
+            hit = self.judge.expansion(i, idxs, bool(succs or loops), unhandled)
+        self.total += len(succs) + len(loops)
+        generated = self.generated
+        for tid, _ in loops:
+            self._count(generated, tid)
+        if (self.judge_steps and (succs or loops)) or self.record is not None:
+            stopped_by, more = self.record_all(i, idxs, succs, loops, max_states)
+        else:
+            stopped_by, more = self.record_new(i, succs, max_states)
+        return stopped_by, hit or more
+
+    def record_new(self, i: int, succs: list, max_states: int | None) -> tuple[str | None, bool]:
+        """The hot loop: no edges, no step properties, no bounds."""
+        store = self.store
+        pack = store.pack  # read afresh: interning may have widened the packing
+        seen, states, parent, step_of = store.seen, store.states, store.parent, store.step_of
+        generated, discovered = self.generated, self.discovered
+        judge = self.judge if self.check_states else None
+        hit = False
+        for tid, sid, new in succs:
+            self._count(generated, tid)
+            packed = pack(*new)
+            if packed in seen:
+                continue
+            seen.add(packed)
+            states.append(packed)
+            parent.append(i)
+            step_of.append(sid)
+            discovered[tid] += 1
+            if judge is not None and judge.state(len(states) - 1, new):
+                hit = True
+            if max_states is not None and len(states) >= max_states:
+                return "max-states", hit
+        return None, hit
+
+    def record_all(self, i: int, idxs: Any, succs: list, loops: list,
+                   max_states: int | None) -> tuple[str | None, bool]:
+        """The general loop: step properties and bounds see every step (self-loops last),
+        edges are recorded for temporal properties."""
+        store = self.store
+        pack, seen, states = store.pack, store.seen, store.states
+        generated, discovered = self.generated, self.discovered
+        judge = self.judge
+        judge_steps = self.judge_steps
+        record = self.record
+        if record is not None:
+            record.open(i)  # this state's edges follow, in successor order
+            targets, labels = record.targets, record.labels
+        hit = False
+        for tid, sid, new in succs:
+            self._count(generated, tid)
+            if judge_steps:
+                verdict = judge.step(i, idxs, tid, sid, new)
+                if verdict == 0:
+                    self.pruned += 1
+                    continue
+                hit = hit or verdict == 2
+            packed = pack(*new)
+            if record is not None:
+                target = seen.get(packed)
+                targets.append(len(states) if target is None else target)
+                labels.append(tid)
+                if target is not None:
+                    continue
+            if not store.add(packed, i, sid):
+                continue
+            discovered[tid] += 1
+            if self.check_states and judge.state(len(states) - 1, new):
+                hit = True
+            if max_states is not None and len(states) >= max_states:
+                return "max-states", hit
+        for tid, sid in loops:
+            if judge_steps and judge.step(i, idxs, tid, sid, None) == 2:
+                hit = True
+            if record is not None:
+                targets.append(i)
+                labels.append(tid)
+        return None, hit

@@ -1,0 +1,159 @@
+"""The compiled engine core (check/_core.pyx) against its pure-Python twin (check/core.py):
+the same counts, verdicts, traces (every state and step, not only lengths), coverage and
+edges on every small validation and bundled variant, and through budgets that cut the
+search. `MCFSM_PURE=1` forces the twin (then the whole suite runs on it)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from benchmarks.engine_reference import FOLDERS, SMALL, key, load, summarize, variants
+from mcfsm import Instance, Role, System, Transition, Var, explore
+from mcfsm.check import core
+from mcfsm.check.results import Budget
+from mcfsm.lang.properties import always
+
+REFERENCE = load()
+SMALL_VARIANTS = [(key(m, v), model, v) for folder in FOLDERS for m, v, model, _ in variants(folder)
+                  if REFERENCE.get(key(m, v), {}).get("distinct", SMALL + 1) <= SMALL]
+BUILT = importlib.util.find_spec("mcfsm.check._core") is not None
+needs_compiled = pytest.mark.skipif(not BUILT, reason="the compiled core is not built "
+                                    "(pip install -e . builds it; the twin runs instead)")
+
+
+def run(system: System, engine: str, monkeypatch: pytest.MonkeyPatch, **options: object):
+    monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
+    result = explore(system, **options)  # type: ignore[arg-type]
+    assert result.engine.startswith(engine), result.engine
+    return result
+
+
+def everything(result) -> dict:
+    """What must be identical between the two cores: the reference figures and each trace."""
+    traces = {v.property.name: None if v.trace is None else
+              (v.trace.states, v.trace.steps, v.trace.loop_start) for v in result.verdicts}
+    return {**summarize(result), "traces": traces, "edges": result.edges,
+            "pruned": result.pruned, "stopped_by": result.stopped_by}
+
+
+def test_mcfsm_pure_forces_the_twin_and_says_so(monkeypatch):
+    monkeypatch.setenv("MCFSM_PURE", "1")
+    cls, name = core.load()
+    assert cls is core.PyCore
+    assert name == "python (MCFSM_PURE=1)"
+
+
+@needs_compiled
+def test_the_compiled_core_runs_when_built(monkeypatch):
+    monkeypatch.delenv("MCFSM_PURE", raising=False)
+    cls, name = core.load()
+    assert name == core.COMPILED
+    assert cls.__module__ == "mcfsm.check._core"
+
+
+@needs_compiled
+@pytest.mark.parametrize("name,model,variant", SMALL_VARIANTS, ids=[c[0] for c in SMALL_VARIANTS])
+def test_both_cores_agree_on_every_small_variant(name, model, variant, monkeypatch):
+    compiled = everything(run(model.system(variant), "compiled", monkeypatch))
+    twin = everything(run(model.system(variant), "python", monkeypatch))
+    assert compiled == twin
+
+
+@needs_compiled
+@pytest.mark.parametrize("budget", [Budget(max_states=500), Budget(max_depth=4),
+                                    Budget(max_states=3_000, stop_on=frozenset({"no-deadlock"}))],
+                         ids=["max-states", "max-depth", "stop-on"])
+def test_both_cores_agree_when_a_budget_cuts_the_search(budget, monkeypatch):
+    _name, model, variant = max(SMALL_VARIANTS, key=lambda c: REFERENCE[c[0]]["distinct"])
+    compiled = everything(run(model.system(variant), "compiled", monkeypatch, budget=budget))
+    twin = everything(run(model.system(variant), "python", monkeypatch, budget=budget))
+    assert compiled == twin
+    assert not compiled["complete"] or budget.stop_on
+
+
+def counter(limit: int) -> System:
+    """One counter with `limit` values: its slot's table outgrows 1 and then 2 bytes, so the
+    compiled core re-encodes every stored state twice."""
+    def inc(ctx) -> None:
+        ctx.v.x += 1
+
+    role = Role("counter", states=["counting"], initial="counting",
+                variables={"x": Var(int, 0)},
+                transitions=[Transition("inc", "counting", "counting", conditions=[
+                    lambda ctx: ctx.v.x < limit], after=[inc], clause="test")])
+    return System("counter", instances=[Instance("c", role)], check_deadlock=False,
+                  properties=[always("below", lambda v: v["c"].x < limit, clause="test")])
+
+
+@needs_compiled
+def test_slots_widen_past_one_and_two_bytes(monkeypatch):
+    limit = 70_000
+    compiled = run(counter(limit), "compiled", monkeypatch, keep_states=True)
+    assert compiled.distinct_states == limit + 1  # 0 .. limit
+    assert compiled.depth == limit + 1
+    violated = compiled.verdicts[0]
+    assert violated.status == "violated" and len(violated.trace.steps) == limit
+    assert compiled.contains is not None and compiled.contains(violated.trace.states[-1])
+    assert everything(compiled) == everything(run(counter(limit), "python", monkeypatch))
+
+
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_a_memo_that_never_hits_stops_growing(engine, monkeypatch):
+    """The counter's local differs in every state, so its memo of local steps never hits:
+    after the first window it stops growing (bounded memory per state), and the search
+    still finds every state."""
+    from mcfsm.check.explorer import Judge
+    from mcfsm.check.steps import CompiledSteps
+    from mcfsm.check.store import Store
+
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
+    cls, name = core.load()
+    assert name.startswith(engine)
+    system = counter(20_000)
+    store = Store(system.slot_count)
+    steps = CompiledSteps(system, store)
+    judge = Judge(system, store, steps, None, True, Budget(), None, 0.0)
+    engine_core = cls(steps, store, judge, None, judge.check_states, False, False)
+    [init] = system.initial_states()
+    engine_core.add_initial(store.encode(init))
+    engine_core.search(None, None, None, None, 1 << 14, False)
+    assert len(engine_core) == 20_001
+    assert steps.low_hit == {0}
+    assert not steps._steps[0] and not steps._internal[0]  # the Python memo was dropped
+    if engine == "compiled":
+        memoized, _, _ = engine_core.memo_size()
+        assert memoized <= 2 * 2048  # what was stored before the judgement, no more
+
+
+def _deferring_and_bounded() -> list[tuple[str, System]]:
+    from mcfsm import Network
+
+    from .test_liveness import Ping, _pinger_ponger
+
+    out = []
+    for network in (Network.FIFO, Network.BAG):
+        for name, options in (("defers", {"defers": {Ping: ["waiting"]}}),
+                              ("capacity 1", {"pings": 3, "capacity": 1}),
+                              ("capacity 2", {"pings": 3, "capacity": 2}),
+                              ("both", {"pings": 3, "capacity": 1, "defers": {Ping: ["waiting"]}})):
+            base = _pinger_ponger(**options)  # type: ignore[arg-type]
+            out.append((f"{network.value} {name}", System(
+                "pp", instances=base.instances, network=network, check_deadlock=False,
+                capacity=options.get("capacity"))))  # type: ignore[arg-type]
+    return out
+
+
+@needs_compiled
+@pytest.mark.parametrize("name,system", _deferring_and_bounded(),
+                         ids=[n for n, _ in _deferring_and_bounded()])
+def test_both_cores_agree_on_deferred_messages_and_capacities(name, system, monkeypatch):
+    """Deferred messages and channel capacities run on the engine core too (there is no
+    second engine): the same figures and traces from both cores."""
+    compiled = everything(run(system, "compiled", monkeypatch))
+    twin = everything(run(system, "python", monkeypatch))
+    assert compiled == twin
+    assert compiled["distinct"] > 1
