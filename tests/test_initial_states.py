@@ -132,3 +132,28 @@ def test_a_one_of_variable_must_be_given_in_every_configuration():
                 transitions=[Transition("t", "on", None, clause="c 1")], final=["on"])
     with pytest.raises(ModelError, match="one_of"):
         System("s", instances=[Instance("a", role)], initial_states=lambda: [{"a": {}}])
+
+
+def test_a_step_property_sees_what_the_step_sent():
+    """after.sent_since(before): each step of the ping-pong chain puts exactly one message
+    in flight, except the last (the pinger stops at 3)."""
+    from mcfsm import step
+
+    def one_send(before, key, after):
+        sent = after.sent_since(before)
+        return len(sent) == (0 if after["pinger"].got == 3 else 1)
+
+    def pong_answers_ping(before, key, after):
+        return key.actor != "ponger" or [(s, r, type(m)) for s, r, m in after.sent_since(before)] \
+            == [("ponger", "pinger", Pong)]
+
+    system = System("pingpong", instances=[
+        Instance("pinger", PINGER, sends=[("ponger", Ping(n=0))]), Instance("ponger", PONGER)],
+        properties=[step("one-send", one_send, clause="pp 7"),
+                    step("pong-answers", pong_answers_ping, clause="pp 8"),
+                    step("two-sends", lambda b, k, a: len(a.sent_since(b)) == 2,
+                         clause="pp 9")])
+    result = explore(system)
+    assert {v.property.name: v.status for v in result.verdicts}["two-sends"] == "violated"
+    assert {v.property.name: v.status for v in result.verdicts}["one-send"] == "holds"
+    assert {v.property.name: v.status for v in result.verdicts}["pong-answers"] == "holds"

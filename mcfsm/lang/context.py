@@ -3,6 +3,7 @@ world) and the step Context handed to guards and actions (split from system.py).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..errors import ModelError
@@ -48,6 +49,18 @@ class View:
     ) -> list[tuple[str, str, Message]]:
         """(sender, receiver, message) for every message in flight, optionally filtered."""
         return self._system.envelopes(self.state, message_type, to=to, sender=sender)
+
+    def sent_since(self, before: View, message_type: type[Message] | None = None, *,
+                   to: str | None = None, sender: str | None = None
+                   ) -> list[tuple[str, str, Message]]:
+        """What a step put in flight: the envelopes in flight now (`after`) and not before,
+        counted as a multiset, so that a step property `(before, step, after)` can watch
+        the sends (P's monitors, Stateright's history): `after.sent_since(before)`. On a
+        persistent message set, re-sending a message already in the set changes nothing
+        and is not seen."""
+        now = Counter(self.in_flight(message_type, to=to, sender=sender))
+        now.subtract(Counter(before.in_flight(message_type, to=to, sender=sender)))
+        return sorted((e for e, n in now.items() for _ in range(max(n, 0))), key=repr)
 
 
 class Context:
