@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..lang.system import System
-from .explorer import Budget, ProgressFn, Result, Verdict, explore
+from .explorer import Budget, Progress, ProgressFn, Result, Verdict, explore
 
 Choices = tuple[tuple[str, Any], ...]  # (parameter, value) in declaration order
 
@@ -76,7 +76,8 @@ def explore_by_choice(system: System, budget: Budget | None = None,
                 stopped_by = "time-limit"
                 break
             remaining = dataclasses.replace(remaining, time_limit=left_s)
-        result = explore(system.restricted(dict(combo)), remaining, progress=progress)
+        result = explore(system.restricted(dict(combo)), remaining,
+                         progress=_cumulative(progress, results, started))
         results.append(result)
         runs.append(_run(combo, result))
         distinct += result.distinct_states
@@ -84,6 +85,21 @@ def explore_by_choice(system: System, budget: Budget | None = None,
             stopped_by = result.stopped_by
             break
     return _merge(system, results, tuple(runs), stopped_by, time.perf_counter() - started)
+
+
+def _cumulative(progress: ProgressFn | None, done: list[Result], started: float
+                ) -> ProgressFn | None:
+    """Progress of the whole variant: each combination's search counts on from the states
+    of those already finished (one line that only grows, not one per combination)."""
+    if progress is None:
+        return None
+    distinct = sum(r.distinct_states for r in done)
+    total = sum(r.total_states for r in done)
+
+    def report(p: Progress) -> None:
+        progress(dataclasses.replace(p, distinct=p.distinct + distinct, total=p.total + total,
+                                     elapsed_s=time.perf_counter() - started))
+    return report
 
 
 def _run(combo: Choices, result: Result) -> ChoiceRun:

@@ -41,6 +41,8 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -49,7 +51,7 @@ from ..errors import McfsmError
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .cache import _dump, _load, cached_result, explore_cached
-from .results import Budget, Result
+from .results import Budget, Progress, Result
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,16 @@ def default_workers() -> int:
                else os.cpu_count() or 1)
 
 
-def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | None]:
+# What a worker reports while it explores: (job index, its progress, or None when it is done).
+JobProgress = Callable[[int, Progress | None], None]
+
+
+def explore_many(jobs: list[Job], workers: int | None = None,
+                 progress: JobProgress | None = None) -> list[Result | None]:
     """The result of every job, in order, on up to `workers` processes; None for a job
     that failed in its worker with an error (explore it in-process to raise its error
-    where it reads best, with the caller's context). A worker that dies raises WorkerDiedError."""
+    where it reads best, with the caller's context). A worker that dies raises
+    WorkerDiedError. `progress` hears from every worker about once a second."""
     workers = default_workers() if workers is None else workers
     # Cached results are read here; only the others are worth a process.
     results: list[Result | None] = [
@@ -114,20 +122,26 @@ def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | N
                 running[process.sentinel] = (index, process, receive)
             ready = wait([*running, *(pipe for _, _, pipe in running.values())], timeout=0.1)
             for sentinel, (index, process, pipe) in list(running.items()):
-                if pipe in ready or sentinel in ready:
-                    dump = _receive(pipe)
-                    if dump is _NOTHING:  # the pipe closed with no answer: the worker died
-                        process.join()
-                        raise WorkerDiedError(
-                            f"the worker process exploring {jobs[index].name} died without a "
-                            f"result ({_exit_words(process.exitcode)})\n  how to fix: explore "
-                            "that variant alone with --workers 1 to see its error; if memory "
-                            "ran out, lower --max-states")
+                if pipe not in ready and sentinel not in ready:
+                    continue
+                answer = _read(pipe, index, progress)
+                if answer is _PENDING and sentinel not in ready:
+                    continue  # only progress so far
+                if answer is _PENDING or answer is _NOTHING:  # it ended without an answer
                     process.join()
-                    del running[sentinel]
-                    dumps[index] = dump
-                    if dump is not None and dump.get("stopped_by") == "interrupted":
-                        _STOP.set()  # one interrupted worker stops them all
+                    raise WorkerDiedError(
+                        f"the worker process exploring {jobs[index].name} died without a "
+                        f"result ({_exit_words(process.exitcode)})\n  how to fix: explore "
+                        "that variant alone with --workers 1 to see its error; if memory "
+                        "ran out, lower --max-states or pass --max-memory")
+                process.join()
+                pipe.close()
+                del running[sentinel]
+                dumps[index] = answer
+                if progress is not None:
+                    progress(index, None)
+                if answer is not None and answer.get("stopped_by") == "interrupted":
+                    _STOP.set()  # one interrupted worker stops them all
             if not _STOP.is_set() and any(stop() for stop in stops):
                 _STOP.set()
     finally:
@@ -143,16 +157,23 @@ def explore_many(jobs: list[Job], workers: int | None = None) -> list[Result | N
     return results
 
 
-_NOTHING: Any = object()
+_NOTHING: Any = object()  # the pipe closed without an answer
+_PENDING: Any = object()  # no answer yet
 
 
-def _receive(pipe: Connection) -> Any:
+def _read(pipe: Connection, index: int, progress: JobProgress | None) -> Any:
+    """Every message waiting in a worker's pipe: progress goes to `progress`; the answer
+    (or _NOTHING when the pipe closed without one, or _PENDING) is returned."""
     try:
-        return pipe.recv()
+        while pipe.poll():
+            kind, payload = pipe.recv()
+            if kind == "done":
+                return payload
+            if progress is not None:
+                progress(index, Progress(*payload))
     except (EOFError, OSError):
         return _NOTHING
-    finally:
-        pipe.close()
+    return _PENDING
 
 
 def _exit_words(code: int | None) -> str:
@@ -171,15 +192,23 @@ def _run(index: int, send: Connection) -> None:
     def stop() -> bool:
         return bool((shared is not None and shared.is_set()) or (own_stop and own_stop()))
 
+    last = [0.0]
+
+    def report(p: Progress) -> None:  # at most twice a second, to the parent's display
+        now = time.monotonic()
+        if now - last[0] >= 0.5:
+            last[0] = now
+            send.send(("progress", (p.distinct, p.total, p.depth, p.queued, p.elapsed_s)))
+
     try:
         result = explore_cached(job.system, loaded=job.loaded, variant=job.variant,
                                 budget=dataclasses.replace(job.budget, stop=stop),
-                                cache=job.cache)
+                                cache=job.cache, progress=report)
         if result.stopped_by == "interrupted" and getattr(own_stop, "reason", None) == "max-memory":
             result = dataclasses.replace(result, stopped_by="max-memory")  # this worker's memory
         answer: dict[str, Any] | None = {**_dump(job.system, result),
                                           "was_cached": result.cached}
     except Exception:  # reported by the parent (see explore_many)
         answer = None
-    send.send(answer)
+    send.send(("done", answer))
     send.close()

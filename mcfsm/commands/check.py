@@ -22,6 +22,7 @@ from .common import (
     EXIT_OK,
     EXIT_VIOLATED,
     ProgressLine,
+    WorkersLine,
     budget,
     budget_options,
     build,
@@ -97,8 +98,13 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     if len(chosen) > 1 and workers != 1 and not fail_fast:
         # Variants in parallel processes (check/parallel.py), results back in order; a
         # variant whose worker failed is explored here, to report its error in place.
-        done = explore_many([Job(system, lm, variant, run_budget, use_cache())
-                             for (lm, variant), system in zip(chosen, systems)], workers)
+        line = WorkersLine([f"{lm.model.name}[{variant}]" for lm, variant in chosen])
+        try:
+            done = explore_many([Job(system, lm, variant, run_budget, use_cache())
+                                 for (lm, variant), system in zip(chosen, systems)], workers,
+                                progress=line)
+        finally:
+            line.close()
     for (lm, variant), system, finished in zip(chosen, systems, done):
         declared = lm.model.expected(variant, system) if expected else None
         progress = ProgressLine(f"{lm.model.name}[{variant}]")

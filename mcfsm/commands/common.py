@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import math
 import os
+import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -307,6 +308,42 @@ def memory_cut(result: Result, run_budget: Budget) -> Result:
             and getattr(run_budget.stop, "reason", None) == "max-memory"):
         return dataclasses.replace(result, stopped_by="max-memory")
     return result
+
+
+class WorkersLine:
+    """One progress line on stderr for variants explored in worker processes (check
+    --workers N): per running variant its states, states/s, depth and elapsed time; only
+    on a terminal, so CI logs stay quiet."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.enabled = sys.stderr.isatty()
+        self.running: dict[int, Progress] = {}
+        self.done = 0
+        self.shown = False
+
+    def __call__(self, index: int, p: Progress | None) -> None:
+        if p is None:
+            self.running.pop(index, None)
+            self.done += 1
+        else:
+            self.running[index] = p
+        if not self.enabled:
+            return
+        parts = [f"{self.names[i]} {q.distinct:,} states "
+                 f"({q.distinct / max(q.elapsed_s, 1e-9):,.0f}/s) depth {q.depth} {q.elapsed_s:.0f} s"
+                 for i, q in sorted(self.running.items())]
+        line = f"{self.done} of {len(self.names)} done | " + " | ".join(parts)
+        width = shutil.get_terminal_size((120, 20)).columns - 1
+        sys.stderr.write("\r" + line[:width].ljust(width))
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            width = shutil.get_terminal_size((120, 20)).columns - 1
+            sys.stderr.write("\r" + " " * width + "\r")
+            sys.stderr.flush()
 
 
 class ProgressLine:
