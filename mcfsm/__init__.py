@@ -4,7 +4,9 @@ Data flows one way: declarations (messages, roles, system) -> successor function
 explorers -> reports -> CLI.
 """
 
+from .check.expectations import unexpected_verdicts
 from .check.explorer import Budget, Result, Trace, Verdict, explore
+from .check.stateful import state_machine
 from .errors import McfsmError, ModelError, UsageError
 from .lang.findings import (
     CHOICE,
@@ -17,6 +19,7 @@ from .lang.findings import (
     Finding,
 )
 from .lang.initial import one_of
+from .lang.loader import load_path
 from .lang.messages import M, Message, O
 from .lang.model import Model, Variant
 from .lang.properties import (
@@ -41,5 +44,6 @@ __all__ = [
     "ModelError",
     "Network", "O", "Param", "Property", "Result", "Role", "StateActions", "StepKey", "System", "Trace",
     "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
-    "always_eventually", "eventually", "explore", "leads_to", "one_of", "sometimes", "step",
+    "always_eventually", "eventually", "explore", "leads_to", "load_path", "one_of", "sometimes",
+    "state_machine", "step", "unexpected_verdicts",
 ]

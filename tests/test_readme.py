@@ -1,5 +1,6 @@
 """README's sample output is what the command prints today (see tests/readme_sample.py)."""
 
+
 from .readme_sample import README, blocks, normalise, run
 
 
@@ -49,3 +50,40 @@ def test_readme_initial_states_example_counts_as_documented(tmp_path):
     assert (result.distinct_states, result.total_states, result.depth) == (4, 4, 2)
     assert "4 distinct states, 4 total, depth 2" in text
     assert {v.property.name: v.status for v in result.verdicts}["got-it"] == "witnessed"
+
+
+def test_readme_hypothesis_example_works_with_a_model_that_imports_a_sibling(tmp_path):
+    """README's "hypothesis machine as an ordinary test" on a model file that imports a
+    module beside it (it used to import the model as a plain module, which broke then)."""
+    import re
+    import subprocess
+    import sys
+
+    text = README.read_text()
+    [code] = re.findall(r"<!-- runnable-example: hypothesis -->\n```python\n(.*?)```", text, re.S)
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "_limits.py").write_text("LIMIT = 3\n")  # the sibling module
+    (models / "my_model.py").write_text(
+        "from _limits import LIMIT\n"
+        "from mcfsm import Instance, Model, Role, System, Transition, Var, always\n\n"
+        "def fill(ctx):\n    ctx.v.big = LIMIT\n\n"
+        "def pour(ctx):\n    ctx.v.big = max(ctx.v.big - 2, 0)\n\n"
+        "JUG = Role('jug', states=['on'], initial='on', variables={'big': Var(int, 0)},\n"
+        "           transitions=[Transition('Fill', 'on', None, clause='t 1', after=[fill]),\n"
+        "                        Transition('Pour', 'on', None, clause='t 2', after=[pour])])\n"
+        "model = Model('my_model')\n"
+        "model.add_variant('base', lambda: System('jug', instances=[Instance('jug', JUG)],\n"
+        "    check_deadlock=False,\n"
+        "    properties=[always('never-4', lambda v: v['jug'].big != 4, clause='t 3')]))\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_my_model.py").write_text(code)
+    (tmp_path / "tests" / "conftest.py").write_text(  # a short run: this checks the wiring
+        "from hypothesis import settings\n"
+        "settings.register_profile('short', max_examples=10, stateful_step_count=10)\n"
+        "settings.load_profile('short')\n")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-p", "no:mcfsm", "tests/test_my_model.py"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    # the machine is collected and runs its steps (never-4 holds: big is 3, 1 or 0)
+    assert "1 passed" in proc.stdout, proc.stdout + proc.stderr

@@ -10,8 +10,8 @@ it did not finish: an unknown verdict, or a per-choice reading of a cut run, is 
 
 from __future__ import annotations
 
-from ..lang.model import split_expectation
-from .choices import dependency
+from ..lang.model import Model, split_expectation
+from .choices import dependency, explore_by_choice
 from .results import Result, Verdict
 
 
@@ -46,3 +46,14 @@ def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, 
     return [(v.property.name, expected[v.property.name], found_words(result, v))
             for v in result.verdicts
             if v.property.name in expected and meets(result, v, expected[v.property.name]) is False]
+
+
+def unexpected_verdicts(model: Model, variant: str) -> list[tuple[str, str, str]]:
+    """Explore one variant, every choice on its own, and return (property, declared,
+    found) for each verdict that is not the declared one; a search that could not finish
+    is itself a difference (an ordinary test asserts this list is empty)."""
+    system = model.system(variant)
+    result = explore_by_choice(system)
+    if not result.complete:
+        return [("(the search)", "complete", f"stopped by {result.stopped_by}")]
+    return surprises(result, model.expected(variant, system))
