@@ -54,3 +54,26 @@ def base():
     r = CliRunner().invoke(main, ["diagram", str(tmp_path / "q.py"), "--out", str(tmp_path / "d")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "d" / "q" / "base" / "product.svg").exists()
+    # the index names the model it was generated from, not this repository's models/
+    index = (tmp_path / "d" / "README.md").read_text()
+    assert f"mcfsm diagram {(tmp_path / 'q.py').as_posix()} --out" in index
+    assert "models/" not in index
+
+
+def test_state_diagrams_show_guards():
+    """A guarded transition says so under its words: a named guard by its name, a lambda
+    as "a condition" (issue 21: state diagrams dropped guards)."""
+    from mcfsm import Role, Transition
+    from mcfsm.show.diagrams import role_dot
+
+    def caller_is_registered(ctx):
+        return True
+
+    role = Role("r", states=["on", "off"], initial="on", transitions=[
+        Transition("go", "on", "off", clause="g 1", conditions=[caller_is_registered]),
+        Transition("back", "off", "on", clause="g 2", conditions=[lambda ctx: True]),
+        Transition("stay", "on", None, clause="g 3")])
+    text = role_dot(role)
+    assert "<i>if caller is registered</i>" in text
+    assert "<i>if a condition</i>" in text
+    assert text.count("<i>if") == 2  # the unguarded transition has none

@@ -76,6 +76,10 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
         if src == dest and src in listed:
             continue
         label = "<br/>".join(html.escape(part) for part in textwrap.wrap(_words(t), 24))
+        guard = _guard_words(t)
+        if guard:
+            label += "<br/>" + "<br/>".join(f"<i>{html.escape(part)}</i>"
+                                            for part in textwrap.wrap(guard, 24))
         label += f'<br/><font color="#666666">[{html.escape(_short_clause(t.clause))}]</font>'
         style = ', style=dashed, color="#999999", fontcolor="#777777"' if never else ""
         out.append(f'  {dot_quote(src)} -> {dot_quote(dest)} [id={dot_quote(f"{role.name}:{t.name}")}, '
@@ -89,6 +93,16 @@ def _loop_row(t: Any, never: bool, same_words: bool) -> str:
     text = "<br/>   ".join(html.escape(part) for part in textwrap.wrap(f"↻ {words}", 36))
     text += f' <font point-size="9" color="#666666">[{html.escape(_short_clause(t.clause))}]</font>'
     return f'<font color="#888888"><i>{text} (never fired)</i></font>' if never else text
+
+
+def _guard_words(t: Any) -> str:
+    """The transition's guards in words: each named guard function by its name, a lambda
+    as "a condition" (drawn in italics under the transition's words)."""
+    if not t.conditions:
+        return ""
+    names = [getattr(c, "__name__", "") for c in t.conditions]
+    said = [n.replace("_", " ") if n and n != "<lambda>" else "a condition" for n in names]
+    return "if " + " and ".join(dict.fromkeys(said))
 
 
 def _words(t: Any) -> str:
