@@ -66,6 +66,9 @@ def test_the_page_renders_the_verdicts_and_steps_through_a_counterexample(page):
     assert result["changed_cells"] > 0, "what the step changed is not highlighted"
     assert result["chart_highlighted"] > 0, "the chart does not highlight the current step"
     assert "state" in result["state_at_2"] and "messages in flight" in result["state_at_2"]
+    # issue 21: the chart scrolls to the current step, and its text is readable
+    assert result["last_step_visible"], "the last step's highlight is scrolled out of view"
+    assert result["chart_text_px"] >= 9, f"chart text is {result['chart_text_px']:.1f} px"
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -111,6 +111,19 @@
       var node = document.getElementById(prefix + id);
       if (node) { node.classList.add("current"); }
     });
+    this.reveal(document.getElementById(prefix + "num-" + k) ||
+                document.getElementById(prefix + "step-" + k));
+  };
+
+  // Scroll the chart (not the page) so that the current step stays in view: a long
+  // chart is taller than its panel, and step 30 must not stay hidden below step 20.
+  Explorer.prototype.reveal = function (node) {
+    var box = this.root.querySelector(".chart");
+    if (!node || !box || box.scrollHeight <= box.clientHeight) { return; }
+    var r = node.getBoundingClientRect(), b = box.getBoundingClientRect();
+    if (r.top < b.top || r.bottom > b.bottom) {
+      box.scrollTop += (r.top - b.top) - box.clientHeight / 3;
+    }
   };
 
   function params() {
@@ -139,6 +152,16 @@
       result.changed_cells = target.stateBox.querySelectorAll(".changed").length;
       result.chart_highlighted = target.root.querySelectorAll("svg .current").length;
       result.trace = target.root.id;
+      // the last step: its highlight must be inside the chart's visible panel
+      target.go(target.data.steps);
+      var box = target.root.querySelector(".chart").getBoundingClientRect();
+      var shown = Array.prototype.some.call(target.root.querySelectorAll("svg .current"),
+        function (n) { var r = n.getBoundingClientRect(); return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1; });
+      result.last_step_visible = shown;
+      // chart text as drawn: the median height of its text lines, in CSS pixels
+      var heights = Array.prototype.map.call(target.root.querySelectorAll(".chart svg text"),
+        function (t) { return t.getBoundingClientRect().height; }).filter(function (h) { return h > 0; }).sort(function (a, c) { return a - c; });
+      result.chart_text_px = heights.length ? heights[Math.floor(heights.length / 2)] : 0;
     }
     var out = document.getElementById("selftest-result") || el("pre", {id: "selftest-result"});
     out.textContent = JSON.stringify(result);
