@@ -6,9 +6,12 @@ committed DOT files, so each DOT must have its SVG."""
 import json
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, run_cli
 
 
+@pytest.mark.slow
 def test_committed_diagrams_are_current(tmp_path):
     proc = run_cli("diagram", "models/", "--out", str(tmp_path), "--no-svg")
     assert proc.returncode == 0, proc.stderr

@@ -186,6 +186,7 @@ def test_fail_fast_stops_at_the_first_unexpected_violation(tmp_path):
     assert "stopped at the first" not in r.stderr
 
 
+@pytest.mark.slow
 def test_max_memory_stops_a_search_and_says_so(tmp_path):
     import subprocess
     import sys

@@ -9,6 +9,9 @@ import pytest
 
 from .conftest import ROOT, run_cli
 
+# One real run of `mcfsm check models/` (about 20 s of CPU): CI's slow step runs it.
+pytestmark = pytest.mark.slow
+
 MODEL_FILES = sorted(p.stem for p in (ROOT / "models").glob("*.py") if not p.name.startswith("_"))
 
 

@@ -15,9 +15,12 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
+@pytest.mark.slow
 def test_pip_install_dot_checks_a_copied_model_folder(tmp_path):
     source = tmp_path / "src"
     source.mkdir()
