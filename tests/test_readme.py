@@ -42,7 +42,7 @@ def test_readme_initial_states_example_counts_as_documented(tmp_path):
     from mcfsm import explore
     from mcfsm.lang.loader import load_path
 
-    text = README.read_text()
+    text = (README.parent / "docs" / "reference.md").read_text()
     [code] = re.findall(r"<!-- runnable-example: initial -->\n```python\n(.*?)```", text, re.S)
     (tmp_path / "initial_demo.py").write_text(code)
     [loaded] = load_path(tmp_path / "initial_demo.py")
