@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -77,3 +78,16 @@ def test_state_diagrams_show_guards():
     assert "<i>if caller is registered</i>" in text
     assert "<i>if a condition</i>" in text
     assert text.count("<i>if") == 2  # the unguarded transition has none
+
+
+def test_the_index_says_why_a_product_graph_is_not_drawn(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    r = CliRunner().invoke(main, ["diagram", str(root / "tests" / "validation" / "diehard.py"),
+                                  "--out", str(tmp_path / "small"), "--no-svg"])
+    assert r.exit_code == 0 and "[Product state graph]" in (tmp_path / "small" / "README.md").read_text()
+    r = CliRunner().invoke(main, ["diagram", str(root / "models" / "group_call_migration.py"),
+                                  "--variant", "break_before_make", "--out", str(tmp_path / "big"),
+                                  "--no-svg"])
+    assert r.exit_code == 0, r.output
+    assert ("Product state graph: not drawn (8,134 states, more than the 300 a readable "
+            "picture holds)") in (tmp_path / "big" / "README.md").read_text()
