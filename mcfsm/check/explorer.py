@@ -96,6 +96,7 @@ class Judge:
             lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
                                          where=f"system {system.name!r}"))
         self.bounded = system.bounded
+        self.action_constraint = system.action_constraint
         self.cut = ""
         self._last: list[Any] = [None, None]
         self._before: list[Any] = [None, None, None, None]
@@ -174,7 +175,7 @@ class Judge:
         bounds (dropped), else 1, or 2 when a step property's violation asks to stop."""
         if new is not None and self.bounded and not self.within_bounds(new):
             return 0
-        if not self.stepp:
+        if not self.stepp and self.action_constraint is None:
             return 1
         before = self._before
         if before[0] is not idxs:  # the source's indices once for all its steps
@@ -182,6 +183,10 @@ class Judge:
         after = before[1] if new is None else tuple(new)
         combined = before[1] + after
         key = self.steps.step_list[sid]
+        if self.action_constraint is not None:
+            states = self._decode_step(combined)
+            if not self.system.allows(states[0], key, states[1]):
+                return 0  # TLC's ACTION_CONSTRAINT: the step is not taken
         found = self.found
         hit = False
         for p, holds in self.memo_steps:

@@ -140,6 +140,8 @@ def state_machine(system: System, *, stats: Stats | None = None,
             fire()
             if system.bounded and not system.within_bounds(self.runtime.export()):
                 reject()  # TLC CONSTRAINT: the explorer neither counts nor explores such states
+            if not system.allows(before, key, self.runtime.export()):
+                reject()  # TLC ACTION_CONSTRAINT: the explorer does not take this step
             if not system.within_capacity(self.runtime.export()):
                 reject()  # a send on a full channel is not enabled in the explorer
             self.keys.append(key)

@@ -93,6 +93,7 @@ class System(Validation, Successors, Inboxes):
         shared: Mapping[str, Var] | None = None,
         properties: Sequence[Property] = (),
         constraint: Constraint | None = None,
+        action_constraint: Callable[[View, StepKey, View], bool] | None = None,
         max_in_flight: int | None = None,
         capacity: int | Mapping[tuple[str, str], int] | None = None,
         fairness: FairnessDecl = None,
@@ -114,6 +115,10 @@ class System(Validation, Successors, Inboxes):
         self.params: dict[str, Param] = dict(params or {})
         self.shared: dict[str, Var] = dict(shared or {})
         self.constraint = constraint
+        # TLC's ACTION_CONSTRAINT: a step (before, step, after) it rejects is not taken: its
+        # successor is generated (it counts in the total) but neither stored nor explored,
+        # as with constraint=; a state whose every step it rejects is not a deadlock.
+        self.action_constraint = action_constraint
         self.max_in_flight = max_in_flight
         self.capacity = capacity
         self._final = final
@@ -266,7 +271,14 @@ class System(Validation, Successors, Inboxes):
     @property
     def bounded(self) -> bool:
         """Whether any successor can fall outside the bounds (lets the explorer skip the call)."""
-        return self.max_in_flight is not None or self.constraint is not None
+        return (self.max_in_flight is not None or self.constraint is not None
+                or self.action_constraint is not None)
+
+    def allows(self, before: State, key: StepKey, after: State) -> bool:
+        """Whether the action constraint lets the step be taken (True without one)."""
+        return self.action_constraint is None or bool(call_model(
+            self.action_constraint, View(self, before), key, View(self, after),
+            what="action_constraint=", where=f"system {self.name!r}"))
 
     def within_bounds(self, state: State) -> bool:
         """TLC CONSTRAINT semantics: a state outside the bounds is neither counted nor explored."""

@@ -28,6 +28,9 @@ class Validation:
         for field, fn in (("constraint", self.constraint), ("final", self._final)):
             if fn is not None:
                 check_callable(fn, 1, what=f"{field}=", takes="the state view", where=where)
+        if self.action_constraint is not None:
+            check_callable(self.action_constraint, 3, what="action_constraint=",
+                           takes="before, step, after", where=where)
         if not self.instances:
             raise ModelError("has no instances", where=where,
                              fix="pass instances=[Instance('client1', client_role), ...]")
