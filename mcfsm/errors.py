@@ -79,3 +79,9 @@ class UsageError(McfsmError):
 class UserInterrupt(KeyboardInterrupt):
     """Ctrl-C from the user, as mcfsm's SIGINT handlers raise it: the model-code guard lets
     it through, while a KeyboardInterrupt raised by model code becomes a ModelError."""
+
+
+class McfsmWarning(UserWarning):
+    """Something a model declares that works but deserves a look (a reusable role's
+    transition on a message no role of this system sends): printed once, never an exit
+    code of its own."""

@@ -84,3 +84,20 @@ def test_state_actions_are_validated(kwargs, words):
     with pytest.raises(ModelError, match=words):
         Role("r", states=["idle", "busy"], initial="idle",
              transitions=[Transition("go", "idle", "busy", clause="e 1")], **kwargs)
+
+
+def test_a_reusable_role_may_wait_for_a_message_this_system_never_sends():
+    """Issue 22 item 9: a role written for several systems; here nobody sends Busy, so its
+    transition on Busy never fires: a warning naming system, role and transition."""
+    from mcfsm.errors import McfsmWarning
+
+    def watcher(reusable: bool) -> Role:
+        return Role("watcher", states=["on"], initial="on", final=["on"], reusable=reusable,
+                    variables={"seen": Var(int, 0)},
+                    transitions=[Transition(Busy, "on", None, clause="e 5")])
+
+    with pytest.warns(McfsmWarning, match="system 'alone'.*'watcher'.*Busy.*never fires"):
+        result = explore(System("alone", instances=[Instance("w", watcher(True))]))
+    assert result.complete and result.distinct_states == 1
+    with pytest.raises(ModelError, match="reusable=True"):
+        System("alone", instances=[Instance("w", watcher(False))])

@@ -133,9 +133,16 @@ class Role:
         fair: str | None = None,
         on_enter: dict[str, Any] | None = None,
         on_exit: dict[str, Any] | None = None,
+        reusable: bool = False,
         doc: str = "",
     ) -> None:
         check_name(name, "role name")
+        # A role written once for several systems: a transition on a message that a system
+        # using it never sends is a warning there (the transition never fires), not an error.
+        if not isinstance(reusable, bool):
+            raise ModelError(f"reusable={reusable!r} is not True or False", role=name,
+                             fix="pass reusable=True for a role shared between systems")
+        self.reusable = reusable
         check_text(doc, "doc", role=name)
         self.name = name
         self.doc = doc

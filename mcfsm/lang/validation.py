@@ -3,7 +3,9 @@ field's type, names, parameters, shared variables, roles and messages (a mixin o
 
 from __future__ import annotations
 
-from ..errors import ModelError
+import warnings
+
+from ..errors import McfsmWarning, ModelError
 from .declared import check_name, check_text, check_variable
 from .guard import check_callable
 from .messages import Message
@@ -76,12 +78,18 @@ class Validation:
                     sent.setdefault(type(msg), inst.role)
         for role in roles.values():
             for t in role.transitions:
-                if t.receives is not None and t.receives not in sent:
+                if t.receives is not None and t.receives not in sent and role.reusable:
+                    warnings.warn(McfsmWarning(
+                        f"system {self.name!r}: role {role.name!r} (reusable), transition "
+                        f"{t.name!r} receives {t.receives.__name__}, which no role of this "
+                        "system sends: it never fires here"), stacklevel=2)
+                elif t.receives is not None and t.receives not in sent:
                     raise ModelError(
                         f"receives {t.receives.__name__}, which no role of this system sends",
                         role=role.name, transition=t.name, clause=t.clause, where=where,
                         fix=f"add {t.receives.__name__} to sends= of the transition that "
-                            "sends it, or add the role that sends it to the system")
+                            "sends it, add the role that sends it to the system, or declare "
+                            "the role Role(..., reusable=True) if other systems send it")
         for msg, role in sent.items():
             if msg not in accepted and msg not in ignored:
                 sender_t = next((t for t in role.transitions if msg in t.sends), None)
