@@ -36,7 +36,7 @@ JUG = Role("jug", states=["on", "off"], initial="on", variables={{"big": Var(int
                         Transition("Stop", "on", "off", clause="t 7",
                                    conditions=[lambda ctx: ctx.v.big > 100])])
 
-model = Model("jug", source="test")
+model = Model("jug", source="test", clause="t")
 
 @model.variant("base", expect={expect})
 def base():
@@ -197,3 +197,16 @@ def test_max_memory_stops_a_search_and_says_so(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "INCOMPLETE, stopped by the --max-memory budget" in proc.stdout
+
+
+def test_a_model_that_cites_no_text_gets_no_text_wording(tmp_path):
+    """Issue 22 item 8: Model() without clause= is a model of something else: clauses are
+    optional and the report speaks of the model's assumptions, not of "the text"."""
+    path = write(tmp_path).read_text().replace('Model("jug", source="test", clause="t")',
+                                                'Model("jug", source="test")')
+    path = path.replace('clause="t 4"', 'clause=""')
+    (tmp_path / "plain.py").write_text(path)
+    code, out, err = check(str(tmp_path / "plain.py"))
+    assert code == 1, err
+    assert "assumed, by the model" in out
+    assert "the text" not in out and "gap" not in out and "spec" not in out

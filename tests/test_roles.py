@@ -42,9 +42,24 @@ def test_unreachable_state_is_reported():
         role(states=["idle", "busy", "done"])
 
 
-def test_transition_without_clause_is_rejected():
-    with pytest.raises(ModelError, match="cites no clause"):
-        role(transitions=[Transition("go", "idle", "busy", clause=" ")])
+def test_transition_without_clause_is_rejected_where_the_model_cites_a_text():
+    """Model(clause=...) cites a text: every transition must cite its clause. A model of
+    something else (a TLA+ example, a toy) need not (issue 22 item 8)."""
+    from mcfsm import Instance, Model, System
+
+    bare = role(transitions=[Transition("go", "idle", "busy"),
+                             Transition("back", "busy", "idle", clause="c")])
+    cited = Model("cited", clause="10.16")
+    cited.add_variant("v", lambda: System("s", instances=[Instance("a", bare)],
+                                          check_deadlock=False))
+    with pytest.raises(ModelError, match=r"transition 'go'.*cites no clause"):
+        cited.system("v")
+    plain = Model("plain")
+    plain.add_variant("v", lambda: System("s", instances=[Instance("a", bare)],
+                                          check_deadlock=False))
+    assert plain.system("v").instances[0].role is bare
+    with pytest.raises(ModelError, match="cites no clause"):  # not a string at all
+        role(transitions=[Transition("go", "idle", "busy", clause=None)])
 
 
 def test_duplicate_transition_names_ask_for_name():

@@ -73,9 +73,11 @@ def check_text(value: Any, what: str, *, where: str | None = None, **site: Any) 
                          fix=f"pass {what} as a string (or leave it out)", **site)
 
 
-def check_clause(value: Any, what: str, *, where: str | None = None, **site: Any) -> None:
-    """A clause citation: a non-empty string."""
-    if not isinstance(value, str) or not value.strip():
+def check_clause(value: Any, what: str, *, where: str | None = None, required: bool = True,
+                 **site: Any) -> None:
+    """A clause citation: a string, and not empty where the model cites a text (a model
+    that declares Model(clause=...); Model.system checks that once the system is built)."""
+    if not isinstance(value, str) or (required and not value.strip()):
         raise ModelError(f"{what} cites no clause (clause={value!r})", where=where,
                          fix='pass clause="10.16.5.3 step 3" (where the spec says it)', **site)
 

@@ -188,8 +188,25 @@ class Model:
                     fix="the variant function must return a System(...)",
                     at=function_line(build))
             built.reviewed = self.reviewed(variant, built)
+            built.cites_text = bool(self.clause)
+            if self.clause:
+                _require_clauses(built, f"model {self.name!r}, variant {variant!r}")
             self._built[variant] = built
         return self._built[variant]
 
     def __repr__(self) -> str:
         return f"Model({self.name!r}, variants={list(self.variants)})"
+
+
+def _require_clauses(system: System, where: str) -> None:
+    """A model that cites a text (Model(clause=...)) cites the clause of every transition
+    and property; a model of something else (a TLA+ example, a toy) need not."""
+    from .declared import check_clause
+
+    for inst in system.instances:
+        for t in inst.role.transitions:
+            check_clause(t.clause, "transition", role=inst.role.name, transition=t.name,
+                         where=where)
+    for p in system.properties:
+        if p.kind not in ("deadlock", "unhandled"):
+            check_clause(p.clause, "the property", prop=p.name, where=where)

@@ -89,7 +89,7 @@ class Property:
                                          "clause=...)")
                 check_callable(self.trigger, 1, what="the leads_to 'p'", takes=takes,
                                prop=self.name)
-            check_clause(self.clause, "the property", prop=self.name)
+            check_clause(self.clause, "the property", required=False, prop=self.name)
 
     @property
     def temporal(self) -> bool:
@@ -119,35 +119,35 @@ def all_of(conditions: dict[str, Callable[..., bool]]) -> AllOf:
     return AllOf(conditions)
 
 
-def always(name: str, predicate: Callable[[Any], bool], *, clause: str, doc: str = "",
+def always(name: str, predicate: Callable[[Any], bool], *, clause: str = "", doc: str = "",
            explain: Callable[[Any], str] | None = None, finding: str = "") -> Property:
     return Property(name, "always", predicate, clause, doc, explain=explain, finding=finding)
 
 
-def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str,
+def sometimes(name: str, predicate: Callable[[Any], bool], *, clause: str = "",
               doc: str = "", finding: str = "") -> Property:
     return Property(name, "sometimes", predicate, clause, doc, finding=finding)
 
 
-def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str,
+def step(name: str, predicate: Callable[[Any, Any, Any], bool], *, clause: str = "",
          doc: str = "", explain: Callable[[Any, Any, Any], str] | None = None,
          finding: str = "") -> Property:
     return Property(name, "step", predicate, clause, doc, explain=explain, finding=finding)
 
 
-def eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,
+def eventually(name: str, predicate: Callable[[Any], bool], *, clause: str = "",
                doc: str = "") -> Property:
     """<>P: on every fair behaviour, predicate holds at some point."""
     return Property(name, "eventually", predicate, clause, doc)
 
 
-def leads_to(name: str, p: Callable[[Any], bool], q: Callable[[Any], bool], *, clause: str,
+def leads_to(name: str, p: Callable[[Any], bool], q: Callable[[Any], bool], *, clause: str = "",
              doc: str = "") -> Property:
     """P ~> Q: on every fair behaviour, whenever p holds, q holds then or later."""
     return Property(name, "leads_to", q, clause, doc, trigger=p)
 
 
-def always_eventually(name: str, predicate: Callable[[Any], bool], *, clause: str,
+def always_eventually(name: str, predicate: Callable[[Any], bool], *, clause: str = "",
                       doc: str = "") -> Property:
     """[]<>P: on every fair behaviour, predicate holds infinitely often."""
     return Property(name, "always_eventually", predicate, clause, doc)

@@ -44,7 +44,7 @@ class Transition:
     trigger: str | type[Message]
     source: str | Sequence[str]
     dest: str | None
-    clause: str
+    clause: str = ""  # required where the model cites a text (Model(clause=...))
     conditions: Sequence[Guard] = ()
     after: Sequence[Action] = ()
     sends: Sequence[type[Message]] = ()

@@ -105,8 +105,10 @@ class System(Validation, Successors, Inboxes):
     ) -> None:
         self.name = name
         self.assumptions: tuple[Assumption, ...] = _assumptions(name, assumptions)
-        # Reviewed findings by property, set by Model.system for the variant built.
+        # Reviewed findings by property, and whether the model cites a text (Model(clause=)),
+        # both set by Model.system for the variant built.
         self.reviewed: dict[str, Finding] = {}
+        self.cites_text = False
         self.doc = doc
         self.instances: tuple[Instance, ...] = tuple(instances)
         self.network = network

@@ -169,7 +169,9 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     if choices:
         lines.append(choices)
     assumed = unforced(result.system)
-    lines.append(f"  assumed, not forced by the text ({len(assumed)}; every verdict rests on "
+    # "the text" only for a model that cites one (Model(clause=...)); no 3GPP wording else
+    by = "not forced by the text" if result.system.cites_text else "by the model"
+    lines.append(f"  assumed, {by} ({len(assumed)}; every verdict rests on "
                  f"them): " + (", ".join(a.name for a in assumed) or "nothing"))
     width = max((len(v.property.name) for v in result.verdicts), default=10)
     empty = vacuous(result)
@@ -214,8 +216,7 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                              f"{v.property.doc or 'no reachable state satisfies it'}")
     if assumed:
         lines.append("")
-        lines.append("  assumptions (not forced by the text; a verdict holds or fails only as "
-                     "far as they do):")
+        lines.append(f"  assumptions ({by}; a verdict holds or fails only as far as they do):")
         lines.extend(f"    - {a.words()}" for a in assumed)
     fair = next((v.assumes for v in result.verdicts if v.property.temporal), None)
     if fair is not None:
