@@ -31,6 +31,35 @@ def test_published_tlc_counts(results, name):
     assert r["complete"] is True
 
 
+# Stateright's own tests (stateright/stateright, src/actor/model.rs): actors that send in
+# on_start, re-modelled with messages in flight in the initial state (issue 22 item 1).
+# ping_pong max_nat 5 on a perfect network: 11 unique states
+# (eventually_reaches_max_on_perfect_delivery_network, can_reach_max, whose witness ends in
+# counts [4, 5]); no_op_depends_on_network on an ordered network: 3.
+STATERIGHT = {"ping_pong": 11, "no_op_ordered": 3}
+
+
+@pytest.mark.parametrize("variant", sorted(STATERIGHT))
+def test_published_stateright_counts(results_by_variant, variant):
+    r = results_by_variant[("stateright_pingpong", variant)]
+    assert r["distinct_states"] == STATERIGHT[variant] and r["complete"]
+    assert all(p["verdict"] in ("holds", "witnessed") for p in r["properties"])
+
+
+def test_stateright_can_reach_max_ends_where_stateright_s_discovery_does(results_by_variant):
+    """Stateright's BFS discovery of "can reach max" ends with actor states [4, 5]; our
+    shortest witness ends in the same counts (ping 4, pong 5), after 9 deliveries."""
+    r = results_by_variant[("stateright_pingpong", "ping_pong")]
+    [witness] = [p for p in r["properties"] if p["name"] == "can-reach-max"]
+    last = witness["witness"][-1]["state"]["instances"]
+    assert (len(witness["witness"]), last["ping"]["count"], last["pong"]["count"]) == (9, 4, 5)
+
+
+@pytest.fixture(scope="module")
+def results_by_variant():
+    return {(r["model"], r["variant"]): r for r in check_json("tests/validation")}
+
+
 def verdicts(result):
     return {p["name"]: p["verdict"] for p in result["properties"]}
 

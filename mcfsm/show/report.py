@@ -177,7 +177,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     empty = vacuous(result)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
-                     f"{verdict_detail(result, v)}  [{v.property.kind}; {v.property.clause}]")
+                     f"{verdict_detail(result, v)}  [{v.property.kind}"
+                     + (f"; {v.property.clause}]" if v.property.clause else "]"))
         if v.property.doc:  # what the property says, under its name
             lines.append(f"  {'':<9} {v.property.doc}")
         extra = [w for w in ((finding_class(result, v),) if v.failed
