@@ -203,3 +203,14 @@ def test_an_action_constraint_is_validated():
                 transitions=[Transition("t", "on", None, clause="a 1")])
     with pytest.raises(ModelError, match="action_constraint="):
         System("s", instances=[Instance("t", role)], action_constraint=lambda v: True)
+
+
+def test_the_hypothesis_runtime_starts_where_the_explorer_does():
+    """The transitions runtime (the independent semantics of the differential test) starts
+    with the initial sends in flight and a correlated initial state's role state."""
+    from mcfsm.check.runtime import Runtime
+
+    for system in (pingpong(Network.FIFO), pingpong(Network.BAG),
+                   correlated([{"a": {"state": "off", "v": 2}}, {"b": {"v": 1}}])):
+        for k, state in enumerate(system.initial_states()):
+            assert Runtime(system, k).export() == state

@@ -118,9 +118,16 @@ class Runtime:
             self._vars.append(Variables({v: d.type for v, d in role.variables.items()}, values,
                                         f"role {role.name!r}", frozen=True))
             model = _Model()
-            self._machines.append(_machine(role, model))
+            machine = _machine(role, model)
+            if start[2 + k].state != role.initial:  # a correlated initial state sets it
+                machine.set_state(start[2 + k].state, model=model)
+            self._machines.append(machine)
             self._models.append(model)
             self._inboxes.append(self._new_inbox())
+        # messages in flight at the start (Instance(sends=...)), in the order declared
+        for k, inst in enumerate(system.instances):
+            for to, message in inst.sends:
+                self._deliver(k, to, message)
 
     # -- the canonical state ------------------------------------------------------------------
     def _new_inbox(self) -> Any:
