@@ -221,3 +221,16 @@ def test_check_of_a_folder_loads_only_the_files_that_define_a_model(tmp_path):
     (tmp_path / "broken.py").write_text("from mcfsm import Model\nmodel = Model('b'\n")
     proc = run_cli("check", str(tmp_path), "--no-cache")
     assert proc.returncode == 2 and "broken.py" in proc.stderr and "syntax error" in proc.stderr
+
+
+def test_a_property_name_with_spaces_is_quoted_not_refused(tmp_path):
+    """Issue 22 item 8: names as TLC and Stateright users write them."""
+    source = (ROOT / "tests" / "validation" / "diehard.py").read_text().replace(
+        'always("NotSolved"', 'always("big jug never 4"')
+    (tmp_path / "diehard.py").write_text(source)
+    proc = run_cli("check", "diehard.py", "--traces", "traces", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert 'VIOLATED  "big jug never 4"' in proc.stdout
+    [trace] = (tmp_path / "traces").glob("*.trace.json")
+    assert trace.name == "diehard.jugs_3_5.big_jug_never_4.trace.json"
+    assert run_cli("replay", str(trace), cwd=tmp_path).returncode == 0

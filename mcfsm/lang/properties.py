@@ -69,8 +69,14 @@ class Property:
                              prop=self.name,
                              fix="declare the reviewed class on the model: model.finding(name, "
                                  f"prop={self.name!r}, variants=(...), cls=..., why=...)")
-        # The name also names trace files: plain letters, digits, '_' and '-'.
-        check_name(self.name, "property name", plain=True)
+        # Any readable name ("calls at most once" as TLC and Stateright users write them);
+        # files it names are made from a slug of it, and reports quote it when it has spaces.
+        check_name(self.name, "property name")
+        if (self.name != self.name.strip() or any(ch in self.name for ch in "/\\")
+                or not self.name.isprintable()):
+            raise ModelError(f"property name {self.name!r} has a path separator, a control "
+                             "character or surrounding spaces", prop=self.name.strip() or None,
+                             fix="use words, digits, spaces, '_' and '-', e.g. 'never 4'")
         check_text(self.doc, "doc", prop=self.name)
         if self.kind in _SIGNATURE:
             arity, takes = ((3, "before, step, after") if self.kind == "step"

@@ -132,6 +132,11 @@ def choice_words(result: Result, v: Verdict) -> str:
     return f"{v.status} {depends}"
 
 
+def shown_name(name: str) -> str:
+    """A property's name in a table: quoted when it has spaces, so columns stay readable."""
+    return f'"{name}"' if any(ch.isspace() for ch in name) else name
+
+
 def summary_line(model: str, variant: str, result: Result) -> str:
     tail = "exhaustive" if result.complete else (
         f"INCOMPLETE, stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
@@ -173,10 +178,10 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     by = "not forced by the text" if result.system.cites_text else "by the model"
     lines.append(f"  assumed, {by} ({len(assumed)}; every verdict rests on "
                  f"them): " + (", ".join(a.name for a in assumed) or "nothing"))
-    width = max((len(v.property.name) for v in result.verdicts), default=10)
+    width = max((len(shown_name(v.property.name)) for v in result.verdicts), default=10)
     empty = vacuous(result)
     for v in result.verdicts:
-        lines.append(f"  {STATUS_WORDS[v.status]:<9} {v.property.name:<{width}}  "
+        lines.append(f"  {STATUS_WORDS[v.status]:<9} {shown_name(v.property.name):<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}"
                      + (f"; {v.property.clause}]" if v.property.clause else "]"))
         if v.property.doc:  # what the property says, under its name

@@ -49,7 +49,8 @@ def trace_record(*, model: str, file: str, variant: str, system: System, prop: P
 
 def write_trace(folder: Path, record: dict[str, Any]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{record['model']}.{record['variant']}.{record['property']}.trace.json"
+    prop = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["property"])
+    path = folder / f"{record['model']}.{record['variant']}.{prop}.trace.json"
     path.write_text(json.dumps(record, indent=2) + "\n")
     return path
 

@@ -119,7 +119,7 @@ DECLARATION_MISTAKES: list[Mistake] = [
     _decl("step_one_arg", "STEP_FN", "lambda v: True", "property 'grows'"),
     _decl("step_two_args", "STEP_FN", "lambda a, b: True", "property 'grows'"),
     _decl("step_str", "STEP_FN", '"grows"', "property 'grows'"),
-    _decl("property_name_space", "PROP_NAME", '"a few"', "property name"),
+    _decl("property_name_control", "PROP_NAME", '"a\\tfew"', "property name"),
     _decl("property_name_path", "PROP_NAME", '"../few"', "property name"),
     _decl("property_name_empty", "PROP_NAME", '""', "property name"),
     _decl("property_name_int", "PROP_NAME", "5", "property name"),

@@ -81,6 +81,7 @@ def valid_trace(folder: Path) -> dict[str, Any]:
     record = json.loads((folder / "tr" / "fuzz_model.v1.two.trace.json").read_text())
     for bulky in ("initial_state", "narrated"):  # replay reads neither
         record.pop(bulky, None)
+    record["file"] = M  # the model beside the trace, wherever a case is materialised
     return record
 
 
