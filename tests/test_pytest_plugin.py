@@ -25,9 +25,10 @@ def test_items_per_property_and_variant_with_expected_verdicts(tmp_path):
     assert "jugs.wrong::NotSolved" in proc.stdout
     assert "the model declares holds, the exhaustive check says VIOLATED" in proc.stdout
     assert "6. jugs: BigToSmall" in proc.stdout  # the counterexample, narrated
-    # ... written as a trace file, with the command that replays it from anywhere
-    [command] = [line.split("replay: ", 1)[1] for line in proc.stdout.splitlines()
-                 if "replay: mcfsm replay " in line]
+    # ... written as a trace file, with the command that replays it from anywhere (a set:
+    # with $CI set, pytest repeats the whole failure message in its short summary)
+    [command] = {line.split("replay: ", 1)[1] for line in proc.stdout.splitlines()
+                 if "replay: mcfsm replay " in line}
     trace = command.split("mcfsm replay ", 1)[1].strip()
     # (jugs.py imports diehard from tests/validation, which the plugin run puts on the path)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "validation")}
