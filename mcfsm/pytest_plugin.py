@@ -3,14 +3,16 @@
 Each model file yields, per variant, one test item per property (judged by the exhaustive
 explorer against the verdict the model declares: a property declared violated passes when
 the checker finds its counterexample, and fails with the trace when a change makes it
-hold, or the reverse) and one hypothesis item (random runs on the transitions runtime; it
-fails when a property declared to hold is violated, with the shrunk trace).
+hold, or the reverse) and one hypothesis item (random runs chosen by hypothesis on the
+engine's successor function, check/simulation.py; it fails when a property declared to hold
+is violated, with the shrunk trace).
 
 Profiles (`--mcfsm-profile` or MCFSM_PROFILE; default `ci` when the CI environment variable
 is set, else `dev`):
-    ci        derandomized hypothesis, no example database, 25 runs of 40 steps
-    dev       100 runs of 50 steps, hypothesis's example database in .hypothesis/
-    thorough  1000 runs of 100 steps
+    ci        derandomized hypothesis, no example database, 25 examples, runs of 40 steps
+    dev       100 examples, runs of 50 steps, hypothesis's example database in .hypothesis/
+    thorough  1000 examples, runs of 100 steps
+(an example is a batch of runs, about 1,000 steps in all)
 Which files are model files: with the ini option `mcfsm_model_dirs` set, every .py file in
 those folders (not `_*`, `test_*`, `conftest`); without it, a .py file under `models/` only
 when its source imports mcfsm and calls `Model(...)`, so a Django or SQLAlchemy `models/`
@@ -251,7 +253,7 @@ class HypothesisItem(_ModelItem):
         from hypothesis.database import DirectoryBasedExampleDatabase
         from hypothesis.reporting import with_reporter
 
-        from .check.stateful import simulate
+        from .check.simulation import simulate
 
         profile = _profile(self.config)
         database = (DirectoryBasedExampleDatabase(str(Path(str(self.config.rootpath))

@@ -113,10 +113,10 @@ def test_simulate_writes_the_shrunk_trace_and_replay_reexecutes_it(tmp_path):
     proc = run_cli("simulate", model, "--variant", "break_before_make", "--examples", "20",
                    "--steps", "20", "--seed", "3", "--traces", str(tmp_path))
     assert proc.returncode == 1, proc.stderr  # group-continuity is violated (declared so)
-    assert "hypothesis on the transitions runtime, seed 3" in proc.stdout
+    assert "runs on the engine's successor function, hypothesis seed 3" in proc.stdout
     assert "VIOLATED     group-continuity" in proc.stdout
     assert "random steps" in proc.stdout and "not a proof" in proc.stdout
-    assert "hypothesis: " in proc.stdout and "@reproduce_failure(" in proc.stdout
+    assert "coverage: " in proc.stdout and "transitions" in proc.stdout
     trace = tmp_path / "group_call_migration.break_before_make.group-continuity.trace.json"
     record = json.loads(trace.read_text())
     assert record["source"] == "hypothesis" and len(record["steps"]) == 1

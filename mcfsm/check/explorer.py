@@ -170,6 +170,32 @@ class Judge:
                     return False
         return self.constraint is None or self.constraint(new, self.decode)
 
+    # -- for random runs (walk.py), which judge one chosen step at a time --------------------
+    def allowed(self, idxs: Any, sid: int, new: Any) -> bool:
+        """Whether a step is taken at all (new is None for a self-loop): its successor within
+        the bounds (TLC's CONSTRAINT) and the step allowed by the action constraint."""
+        if new is not None and self.bounded and not self.within_bounds(new):
+            return False
+        if self.action_constraint is None:
+            return True
+        states = self._decode_step(self._combined(idxs, new))
+        return self.system.allows(states[0], self.steps.step_list[sid], states[1])
+
+    def broken_steps(self, idxs: Any, sid: int, new: Any, skip: Any) -> list[str]:
+        """The step properties (not in skip) that a step violates."""
+        if not self.memo_steps:
+            return []
+        combined = self._combined(idxs, new)
+        key = self.steps.step_list[sid]
+        return [p.name for p, holds in self.memo_steps
+                if p.name not in skip and not holds(sid, key, combined, self._decode_step)]
+
+    def _combined(self, idxs: Any, new: Any) -> tuple[int, ...]:
+        before = self._before
+        if before[0] is not idxs:  # the source's indices once for all its steps
+            before[0], before[1] = idxs, tuple(idxs)
+        return before[1] + (before[1] if new is None else tuple(new))  # type: ignore[no-any-return]
+
     def step(self, i: int, idxs: Any, tid: int, sid: int, new: Any) -> int:
         """A step from state i (new is None for a self-loop): 0 when its successor is out of
         bounds (dropped), else 1, or 2 when a step property's violation asks to stop."""

@@ -1,14 +1,17 @@
-"""`mcfsm simulate`: random exploration with hypothesis on the transitions runtime."""
+"""`mcfsm simulate`: property-based exploration, hypothesis choosing and shrinking runs on the
+engine's own successor function (check/simulation.py)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..errors import ModelError
 from ..lang.loader import load_path
+from ..lang.model import split_expectation
 from ..show.report import STOP_WORDS
 from ..show.trace import trace_text
 from ..show.tracefile import trace_record, write_trace
@@ -28,7 +31,12 @@ from .common import (
     where,
 )
 
-HELP = ("Explore the model(s) at PATH with hypothesis on the transitions runtime.\n\n"
+HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guided towards "
+        "states no run reached yet, swarm runs that avoid random subsets of transitions), the "
+        "engine's successor function steps, every property is checked at once, and a "
+        "violation is shrunk to a short run and written as a trace file. Random runs are not "
+        "a proof: each verdict says how many steps and distinct states it rests on; temporal "
+        "properties are left to `mcfsm check`.\n\n"
         "Budgets: --max-states counts distinct states seen, --max-depth caps the states per "
         "run (N - 1 steps), --time-limit the wall clock.\n\n"
         + exit_help("no property found violated (random runs are not a proof)",
@@ -40,7 +48,8 @@ HELP = ("Explore the model(s) at PATH with hypothesis on the transitions runtime
 @click.option("--variant", "variants", multiple=True, metavar="NAME",
               help="Simulate only this variant (repeatable). Default: every variant.")
 @click.option("--examples", type=click.IntRange(min=1, max=10**9), default=100, show_default=True,
-              help="Random runs (hypothesis examples) per property search.")
+              help="Hypothesis examples per search; each is a batch of runs of about 1,000 "
+                   "steps in all.")
 @click.option("--steps", type=click.IntRange(min=1, max=10**6), default=50, show_default=True,
               help="Steps per run at most.")
 @click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None, metavar="S",
@@ -48,18 +57,22 @@ HELP = ("Explore the model(s) at PATH with hypothesis on the transitions runtime
 @click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               default=Path("traces"), show_default=True,
               help="Where shrunk counterexamples are written as trace files.")
+@click.option("--uniform", is_flag=True,
+              help="Plain uniform random runs: no guidance towards new states, no swarm "
+                   "(for comparison).")
 @click.option("--expected", is_flag=True,
               help="Exit 1 only when a property the model declares to hold is violated.")
 @budget_options
 @guarded
 def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
-             seed: int | None, traces: Path, expected: bool, max_states: int | None,
+             seed: int | None, traces: Path, uniform: bool, expected: bool,
+             max_states: int | None,
              max_depth: int | None, time_limit: float | None) -> None:
     import random
 
     from hypothesis.reporting import with_reporter
 
-    from ..check import stateful
+    from ..check.simulation import simulate as run_simulation
 
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
@@ -70,18 +83,22 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
     for lm, variant in selected(loaded, variants):
         system = build(lm, variant)
         declared = lm.model.expected(variant, system)
-        reported: list[str] = []
         try:
-            with with_reporter(lambda text, sink=reported: sink.append(str(text))):
-                sim = stateful.simulate(system, examples=examples, steps=steps, seed=seed,
-                                        budget=run_budget)
+            # hypothesis's own report names its internal test function; the trace file and
+            # `mcfsm replay` are how a run is replayed
+            with with_reporter(lambda _text: None):
+                sim = run_simulation(system, examples=examples, steps=steps, seed=seed,
+                                     budget=run_budget, swarm=not uniform, guided=not uniform)
         except ModelError as exc:
             raise exc.located(where(lm, variant)) from exc
         cut = (f"; INCOMPLETE, stopped by {STOP_WORDS.get(sim.stopped_by, sim.stopped_by)}"
                if sim.stopped_by else "")
+        mode = "uniform random" if uniform else "guided and swarm"
         echo(f"{lm.model.name}[{variant}]: {sim.examples:,} runs, {sim.steps:,} random "
-                   f"steps, {sim.distinct_states:,} distinct states, {sim.elapsed_s:.1f} s "
-                   f"(hypothesis on the transitions runtime, seed {seed}{cut})")
+             f"steps, {sim.distinct_states:,} distinct states, {sim.elapsed_s:.1f} s, "
+             f"{sim.steps_per_s:,.0f} steps/s ({mode} runs on the engine's successor "
+             f"function, hypothesis seed {seed}{cut})")
+        echo("  " + coverage_words(sim))
         if sim.stopped_by:
             stopped.append(sim.stopped_by)
         width = max(len(o.property.name) for o in sim.outcomes)
@@ -95,18 +112,19 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                     model=lm.model.name, file=str(lm.path.resolve()), variant=variant, system=system,
                     prop=o.property, status="violated", source="hypothesis", trace=o.trace))
                 line += f" -> {written}"
-                if not expected or declared.get(o.property.name) != "violated":
+                # "violated only with x=a" is a declared violation too (`mcfsm check
+                # --expected` judges which choices give it)
+                if not expected or split_expectation(
+                        declared.get(o.property.name, "holds"))[0] != "violated":
                     failed = True
             echo(line)
         for o in sim.outcomes:
             if o.status == "violated" and o.trace is not None:
+                found = sim.raw_lengths.get(o.property.name)
                 echo(f"\n  {o.property.name} violated ({o.property.clause}): shrunk "
-                           f"counterexample, {len(o.trace)} steps")
+                     f"counterexample, {len(o.trace)} steps"
+                     + (f" (the run that found it: {found} steps)" if found else ""))
                 echo("\n".join(trace_text(system, o.trace, indent="    ")))
-        blobs = [line.strip() for text in (*reported, *sim.reproduce)
-                 for line in text.splitlines() if "@reproduce_failure(" in line]
-        for blob in dict.fromkeys(blobs):
-            echo(f"\n  hypothesis: {blob}")
         echo()
         if sim.stopped_by == "interrupted":
             break
@@ -116,3 +134,18 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
     if failed:
         sys.exit(EXIT_VIOLATED)
     sys.exit(EXIT_INCONCLUSIVE if stopped else EXIT_OK)
+
+
+def coverage_words(sim: Any) -> str:
+    """What a non-exhaustive run covered, said as such."""
+    estimate = ("" if sim.estimated_states is None else
+                f" (Chao1 estimate of the reachable states: at least about "
+                f"{sim.estimated_states:,})")
+    never = sim.never_fired
+    words = f"coverage: {sim.distinct_states:,} distinct states{estimate}; "
+    if not never:
+        return words + f"all {sim.transitions} transitions fired"
+    names = ", ".join(f"{actor}.{transition}" for actor, transition in never[:8])
+    more = f" and {len(never) - 8} more" if len(never) > 8 else ""
+    return words + (f"{len(never)} of {sim.transitions} transitions never fired: "
+                    f"{names}{more}")

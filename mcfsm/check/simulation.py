@@ -1,0 +1,261 @@
+"""Property-based exploration at engine speed: hypothesis chooses, the walker (walk.py) steps.
+
+Each hypothesis example is one run: which initial state, a swarm configuration (half the
+runs avoid a random subset of the transitions, and a random share of them stop early),
+then one byte per step. Hypothesis keeps what it is best at: choosing (guided by `target()`
+towards runs that reach states no earlier run reached), replaying a failure from its
+database, and shrinking the bytes to a small failing run; the walker then shortens the run
+itself (walk.Walker.minimize). One search checks every property at once; after a violation
+the search goes on without that property, so the others still get their verdicts.
+
+What it cannot prove is said in every outcome: "no violation in N random steps over M
+distinct states" is not a proof, and temporal properties are not checked here (the
+exhaustive explorer checks them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings, target
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from ..lang.properties import Property
+from ..lang.system import System
+from .results import Budget, Trace
+from .walk import Run, Walker
+
+
+class SimulationStopped(BaseException):
+    """Raised inside a hypothesis run when the budget is spent: a BaseException, so
+    hypothesis lets it through instead of shrinking it as a failure."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ViolatingRunError(AssertionError):
+    """A run violated a property (raised inside hypothesis, which shrinks it)."""
+
+    def __init__(self, run: Run) -> None:
+        super().__init__(f"{run.violated} violated after {len(run.sids)} steps")
+        self.run = run
+
+
+@dataclasses.dataclass(frozen=True)
+class PropertyOutcome:
+    property: Property
+    status: str  # "violated", "no violation found", "witnessed", "not witnessed", "not checked"
+    trace: Trace | None
+    words: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Simulation:
+    system: System
+    examples: int  # runs, shrinking included
+    steps: int  # steps taken over all runs
+    distinct_states: int
+    elapsed_s: float
+    outcomes: tuple[PropertyOutcome, ...]
+    reproduce: tuple[str, ...] = ()  # hypothesis's @reproduce_failure lines
+    stopped_by: str | None = None  # "max-states", "time-limit" or "interrupted": cut short
+    estimated_states: int | None = None  # Chao1's estimate of the reachable states
+    never_fired: tuple[tuple[str, str], ...] = ()  # (instance, transition) no run took
+    transitions: int = 0  # transitions in the system
+    raw_lengths: dict[str, int] = dataclasses.field(default_factory=dict)  # before minimize
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status == "violated" for o in self.outcomes)
+
+    @property
+    def steps_per_s(self) -> float:
+        return self.steps / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+def simulation_settings(examples: int, *, derandomize: bool = False, database: Any = None,
+                        shrink: bool = True, guided: bool = True) -> settings:
+    # No `explain` phase: it re-runs the failing example under a line tracer, and the
+    # narrated trace says more.
+    phases = [Phase.explicit, Phase.reuse, Phase.generate]
+    phases += [Phase.target] if guided else []
+    phases += [Phase.shrink] if shrink else []
+    return settings(max_examples=examples, deadline=None, derandomize=derandomize,
+                    database=database, report_multiple_bugs=False, print_blob=True,
+                    suppress_health_check=list(HealthCheck), phases=phases)
+
+
+def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: int | None = None,
+             derandomize: bool = False, database: Any = None, shrink: bool = True,
+             budget: Budget | None = None, known: frozenset[str] = frozenset(),
+             swarm: bool = True, guided: bool = True, walker: Walker | None = None,
+             episode: int = 1000, shrink_calls: int = 10**9) -> Simulation:
+    """Search for violations of every property with `examples` hypothesis examples, each an
+    episode of `episode` steps in runs of at most `steps` steps (max_depth: states per run,
+    so max_depth - 1 steps), until every property has
+    an outcome or the budget is spent (max_states: distinct states seen, time_limit, stop).
+    `known`: properties whose violation is already declared and not searched for. `swarm`
+    and `guided` off give plain uniform runs (the benchmark's comparison)."""
+    started = time.perf_counter()
+    walker = walker if walker is not None else Walker(system)
+    if budget is not None and budget.max_depth is not None:
+        steps = max(1, min(steps, budget.max_depth - 1))
+    stop = _budget_stop(budget, walker, started)
+    checkable = {p.name for p in system.properties
+                 if p.kind != "sometimes" and not p.temporal and p.name not in known}
+    violated: dict[str, Run] = {}
+    raw: dict[str, int] = {}
+    blobs: list[str] = []
+    stopped_by: str | None = None
+    while checkable - set(violated) or not checkable:
+        skip = frozenset(violated) | known
+        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
+                         shrink_calls)
+        test = simulation_settings(examples, derandomize=derandomize, database=database,
+                                   shrink=shrink, guided=guided)(search.test())
+        if seed is not None:
+            test = hypothesis_seed(seed)(test)
+        failing: Run | None = None
+        try:
+            test()
+            break
+        except SimulationStopped as stopped:
+            stopped_by = stopped.reason
+            break
+        except ShrinkSpent:
+            failing = search.best
+        except ViolatingRunError as failure:
+            failing = failure.run
+            blobs.extend(note for note in getattr(failure, "__notes__", ())
+                         if "@reproduce_failure" in note)
+        except BaseException:
+            # Hypothesis may report the stop in its own words (a run it replays stopped
+            # early reads to it as flaky data generation): once the budget is spent, that
+            # is the stop; the budget's conditions do not un-happen.
+            reason = stop() if stop is not None else None
+            if reason:
+                stopped_by = reason
+                break
+            raise
+        assert failing is not None and failing.violated is not None
+        raw[failing.violated] = len(failing.sids)
+        violated[failing.violated] = (walker.minimize(failing, failing.violated)
+                                      if shrink else failing)
+        if not checkable:
+            break
+    outcomes = _outcomes(system, walker, violated, known)
+    return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
+                      time.perf_counter() - started, tuple(outcomes), tuple(blobs), stopped_by,
+                      walker.estimated_states(), tuple(walker.never_fired()),
+                      len(system.coverage_names), raw)
+
+
+class ShrinkSpent(BaseException):
+    """Raised inside hypothesis once shrinking has taken its budget: the shortest failing
+    run seen so far (kept by the search) is the result."""
+
+
+class _Search:
+    """The hypothesis test: one example is `runs` runs of at most `steps` steps, each drawn as
+    its own start and bytes, so that shrinking can delete whole runs before the failing one
+    and then shrink the failing run's bytes. It keeps the shortest failing run it saw, so
+    shrinking can be cut at a budget without losing what it achieved."""
+
+    def __init__(self, walker: Walker, steps: int, runs: int, skip: frozenset[str],
+                 stop: Any, swarm: bool, guided: bool, shrink_calls: int) -> None:
+        self.walker, self.steps, self.runs, self.skip = walker, steps, runs, skip
+        self.stop, self.swarm, self.guided = stop, swarm, guided
+        self.shrink_calls = shrink_calls
+        self.best: Run | None = None
+        self.calls_since_failure: int | None = None
+        n = len(walker.initials)
+        self.starts = st.integers(0, n - 1) if n > 1 else st.just(0)
+        self.depths = st.integers(1, steps)
+        self.choices = st.binary(min_size=steps, max_size=steps)
+
+    def test(self) -> Any:
+        @given(st.data())
+        def search(data: Any) -> None:
+            self.example(data)
+        return search
+
+    def example(self, data: Any) -> None:
+        if self.stop is not None and (reason := self.stop()):
+            raise SimulationStopped(reason)
+        if self.calls_since_failure is not None:
+            self.calls_since_failure += 1
+            if self.calls_since_failure > self.shrink_calls:
+                raise ShrinkSpent()
+        disabled, depth = 0, self.steps
+        if self.swarm:
+            if data.draw(st.booleans()):  # a swarm example: some transitions avoided
+                disabled = data.draw(st.integers(0, 2**64 - 1))
+            if data.draw(st.booleans()):  # a random depth bound
+                depth = data.draw(self.depths)
+        new_states = 0
+        walker = self.walker
+        for _ in range(self.runs):
+            start = data.draw(self.starts)
+            run = walker.run(data.draw(self.choices), start, disabled, self.skip, depth)
+            new_states += run.new_states
+            if run.violated is not None:
+                if self.best is None or len(run.sids) < len(self.best.sids):
+                    self.best = run
+                if self.calls_since_failure is None:
+                    self.calls_since_failure = 0
+                raise ViolatingRunError(run)
+        if self.guided:
+            target(new_states, label="states no earlier run reached")
+
+
+def _outcomes(system: System, walker: Walker, violated: dict[str, Run],
+              known: frozenset[str]) -> list[PropertyOutcome]:
+    steps, states = walker.steps_taken, walker.distinct_states
+    over = f"{steps:,} random steps over {states:,} distinct states"
+    outcomes = []
+    for p in system.properties:
+        if p.kind == "sometimes":
+            count = walker.witness_counts.get(p.name, 0)
+            first = walker.witnesses.get(p.name)
+            trace = None if first is None else walker.trace(walker.minimize(first, p.name))
+            outcomes.append(PropertyOutcome(
+                p, "witnessed" if count else "not witnessed", trace,
+                f"witnessed in {count:,} states of {over}" if count else
+                f"not witnessed in {over} (this is not a proof)"))
+        elif p.temporal:  # a finite random run can neither show a lasso nor rule one out
+            outcomes.append(PropertyOutcome(
+                p, "not checked", None, "temporal: only the exhaustive explorer checks it "
+                "(mcfsm check); random runs are finite"))
+        elif p.name in known:
+            outcomes.append(PropertyOutcome(p, "not checked", None,
+                                            "declared violated: not searched for"))
+        elif p.name in violated:
+            trace = walker.trace(violated[p.name])
+            outcomes.append(PropertyOutcome(p, "violated", trace,
+                                            f"shrunk counterexample: {len(trace)} steps"))
+        else:
+            outcomes.append(PropertyOutcome(p, "no violation found", None,
+                                            f"no violation in {over} (this is not a proof)"))
+    return outcomes
+
+
+def _budget_stop(budget: Budget | None, walker: Walker, started: float) -> Any:
+    if budget is None:
+        return None
+    deadline = None if budget.time_limit is None else started + budget.time_limit
+
+    def stop() -> str | None:
+        if budget.stop is not None and budget.stop():
+            return "interrupted"
+        if deadline is not None and time.perf_counter() > deadline:
+            return "time-limit"
+        if budget.max_states is not None and walker.distinct_states >= budget.max_states:
+            return "max-states"
+        return None
+
+    return stop

@@ -1,0 +1,382 @@
+"""Random runs on the engine's own successor function (CompiledSteps.expand, memoized), judged
+by the explorer's own predicates (explorer.Judge): what `mcfsm simulate` and the pytest
+plugin's hypothesis item run. Whoever chooses (hypothesis in simulation.py, a benchmark's
+plain random) passes the choices as bytes; the walker takes step k by byte k modulo the
+number of steps to choose from, so hypothesis can replay and shrink a run from its bytes.
+
+The transitions runtime (runtime.py) is not used here: it stays the independent semantics
+that the differential test holds both engines against.
+
+After a violation, `shortcut` shortens the run without changing where it ends: from each
+state it jumps to the latest later state that is one step away, so a random run's detours
+are cut (hypothesis shrinks the choices; this shrinks the path they took).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from ..lang.guard import unhashable_error
+from ..lang.system import System
+from .explorer import Judge
+from .results import Budget, Trace
+from .steps import CompiledSteps
+from .store import Store
+from .verdicts import unhandled_note
+
+Idxs = tuple[int, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One random run: the states it visited (interned), the steps between them, and the
+    first violation it met (None if none)."""
+
+    path: tuple[Idxs, ...]
+    sids: tuple[int, ...]
+    violated: str | None = None
+    note: str = ""
+    new_states: int = 0  # states no earlier run of this walker had visited
+
+
+class Walker:
+    """Random runs over one system; what all its runs saw is kept (states, fired transitions,
+    witnesses), so a search of many runs reports its coverage."""
+
+    def __init__(self, system: System, memoize: bool = True) -> None:
+        self.system = system
+        store = self.store = Store(system.slot_count, indexed=False)
+        steps = self.steps = CompiledSteps(system, store, memoize=memoize)
+        self.judge = judge = Judge(system, store, steps, None, memoize, Budget(), None,
+                                   time.perf_counter())
+        self.initials: list[Idxs] = []
+        for init in system.initial_states():
+            if not system.within_bounds(init):
+                continue  # TLC CONSTRAINT: the explorer neither counts nor explores it
+            try:
+                idxs = tuple(store.encode(init))
+            except TypeError as exc:
+                raise unhashable_error(system, init, exc) from exc
+            if idxs not in self.initials:
+                self.initials.append(idxs)
+        self.filtered = system.bounded or system.action_constraint is not None
+        self.always = judge.memo_always
+        self.sometimes = judge.memo_somet
+        self.check_deadlock = judge.check_deadlock
+        self.check_unhandled = judge.check_unhandled
+        # what every run saw
+        self.visits: dict[Idxs, int] = {}  # state -> times visited (the coverage estimate)
+        self.fired: dict[int, int] = {}  # coverage id -> steps taken
+        self.witnesses: dict[str, Run] = {}  # first run that witnessed each `sometimes`
+        self.witness_counts: dict[str, int] = {}
+        self.runs = 0
+        self.steps_taken = 0
+
+    # -- one run ----------------------------------------------------------------------------
+    def run(self, choices: bytes, start: int = 0, disabled: int = 0,
+            skip: frozenset[str] | set[str] = frozenset(), depth: int | None = None) -> Run:
+        """Runs driven by `choices`, one byte per step: from initial state `start` (modulo
+        their number), and whenever a run ends (a final state, every step out of the bounds,
+        `depth` steps taken) a new run from the initial state the next byte picks. Stops at
+        the first violation of a property not in `skip` and returns the run that met it (or
+        the last run). `disabled`: a swarm mask, coverage id t is avoided when bit t % 64 is
+        set, unless every enabled step is avoided. One hypothesis example is thus many runs,
+        which keeps hypothesis's cost per example small against the steps taken."""
+        if not self.initials:
+            return Run((), ())
+        initials = self.initials
+        visits, fired = self.visits, self.fired
+        expand = self.steps.expand
+        judge = self.judge
+        step_props = bool(judge.memo_steps)
+        check_deadlock = self.check_deadlock and "no-deadlock" not in skip
+        check_unhandled = self.check_unhandled and "no-unhandled-message" not in skip
+        new_states = 0
+        idxs: Idxs | None = None
+        path: list[Idxs] = []
+        sids: list[int] = []
+        pending_start: int | None = start
+        for byte in choices:
+            if pending_start is not None or idxs is None:  # a new run begins
+                idxs = initials[(byte if pending_start is None else pending_start) % len(initials)]
+                pending_start = None
+                self.runs += 1
+                path, sids = [idxs], []
+                if idxs not in visits:
+                    new_states += 1
+                visits[idxs] = visits.get(idxs, 0) + 1
+                violated, note = self._judge_state(idxs, skip, path, sids)
+                if violated is not None:
+                    return Run(tuple(path), tuple(sids), violated, note, new_states)
+                if start is not None:
+                    start = None  # the first run's start came from `start`: take a step now
+                else:
+                    continue  # this byte chose the start
+            succs, loops, unhandled = expand(idxs)
+            if unhandled is not None and check_unhandled:
+                return Run(tuple(path), tuple(sids), "no-unhandled-message",
+                           unhandled_note(self.system, unhandled), new_states)
+            if not succs and not loops:
+                if check_deadlock and not self.system.is_final(self.store.decode(idxs)):
+                    return Run(tuple(path), tuple(sids), "no-deadlock",
+                               "no step is enabled and the state is not final", new_states)
+                idxs = None  # a final state: the next byte starts a new run
+                continue
+            options: list[Any] = succs
+            if loops:
+                options = succs + [(tid, sid, None) for tid, sid in loops]
+            if self.filtered:
+                options = [o for o in options if judge.allowed(idxs, o[1], o[2])]
+                if not options:
+                    idxs = None  # every step leaves the bounds: the explorer stops here too
+                    continue
+            if disabled:
+                kept = [o for o in options if not disabled >> (o[0] & 63) & 1]
+                if kept:
+                    options = kept
+            tid, sid, new = options[byte % len(options)]
+            after = idxs if new is None else tuple(new)
+            fired[tid] = fired.get(tid, 0) + 1
+            self.steps_taken += 1
+            path.append(after)
+            sids.append(sid)
+            if step_props:
+                broken = judge.broken_steps(idxs, sid, new, skip)
+                if broken:
+                    return Run(tuple(path), tuple(sids), broken[0], "", new_states)
+            idxs = after
+            count = visits.get(idxs)
+            if count is None:
+                new_states += 1
+                visits[idxs] = 1
+            else:
+                visits[idxs] = count + 1
+            violated, note = self._judge_state(idxs, skip, path, sids)
+            if violated is not None:
+                return Run(tuple(path), tuple(sids), violated, note, new_states)
+            if depth is not None and len(sids) >= depth:
+                idxs = None  # the run's depth bound: the next byte starts a new run
+        return Run(tuple(path), tuple(sids), None, "", new_states)
+
+    def _judge_state(self, idxs: Idxs, skip: Any, path: list[Idxs],
+                     sids: list[int]) -> tuple[str | None, str]:
+        decode = self.judge.decode_once
+        for name, holds in self.always:
+            if name not in skip and not holds(idxs, decode):
+                return name, ""
+        for name, holds in self.sometimes:
+            if holds(idxs, decode):
+                self.witness_counts[name] = self.witness_counts.get(name, 0) + 1
+                if name not in self.witnesses:
+                    self.witnesses[name] = Run(tuple(path), tuple(sids))
+        return None, ""
+
+    # -- after a run ------------------------------------------------------------------------
+    def successors(self, idxs: Idxs) -> dict[Idxs, int]:
+        """The states one step away (within the bounds), each with a step id leading there."""
+        succs, loops, _ = self.steps.expand(idxs)
+        out: dict[Idxs, int] = {}
+        for _tid, sid, new in succs:
+            after = tuple(new)
+            if after not in out and (not self.filtered or self.judge.allowed(idxs, sid, new)):
+                out[after] = sid
+        for _tid, sid in loops:
+            if idxs not in out and (not self.filtered or self.judge.allowed(idxs, sid, None)):
+                out[idxs] = sid
+        return out
+
+    def shortcut(self, run: Run, radius: int = 3, cap: int = 4000) -> Run:
+        """The same violation (or witness) on a path no longer than the run's. From each
+        state of the run, a breadth-first ball of `radius` steps (at most `cap` states) looks
+        for the latest later state of the run, and for a state that meets the run's target
+        (a state property's violation, a witness) sooner; the path jumps there. A step
+        property's violation keeps its last step, which is the violation. The balls are
+        small and local: this shortens a run, it does not search the state space."""
+        path, sids = list(run.path), list(run.sids)
+        target = run.violated
+        step_target = target is not None and target in {p.name for p, _ in self.judge.memo_steps}
+        end = len(path) - 2 if step_target else len(path) - 1  # the state to reach
+        if end <= 0:
+            return run
+        position = {state: j for j, state in enumerate(path[:end + 1])}  # latest visit
+        initials = set(self.initials)
+        first = max(j for j in range(end + 1) if path[j] in initials)
+        new_path: list[Idxs] = []
+        new_sids: list[int] = []
+        last_step: tuple[int, Idxs] | None = (sids[-1], path[-1]) if step_target else None
+        i = first
+        # the first jump may start from any initial state (another parameter choice)
+        centres = [path[first]] + [init for init in self.initials if init != path[first]]
+        while i < end:
+            best_j, best_hops = i + 1, [(sids[i], path[i + 1])]
+            best_centre = path[i]
+            finish: tuple[Idxs, list[tuple[int, Idxs]]] | None = None  # the target, sooner
+            extra = 1 if step_target else 0  # a step property's path ends with its step
+            for centre in centres:
+                ball = self._ball(centre, radius, cap)
+                for state, hops in ball.items():
+                    j = position.get(state, -1)
+                    if j > i and j - len(hops) > best_j - len(best_hops):
+                        best_j, best_hops, best_centre = j, hops, centre
+                if target is None:
+                    continue
+                for state, hops in ball.items():
+                    if finish is not None and len(hops) + extra >= len(finish[1]):
+                        continue
+                    if step_target:
+                        step = self._violating_step(target, state)
+                        if step is not None:
+                            finish = centre, [*hops, step]
+                    elif self._meets(target, state):
+                        finish = centre, hops
+            if finish is not None and len(finish[1]) <= len(best_hops) + end - best_j + extra:
+                best_centre, best_hops, best_j, last_step = finish[0], finish[1], end, None
+            if not new_path:
+                new_path.append(best_centre)
+            for sid, state in best_hops:
+                new_sids.append(sid)
+                new_path.append(state)
+            i = best_j
+            centres = [path[i]] if i < end else []
+        if step_target and last_step is not None:
+            new_path.append(last_step[1])
+            new_sids.append(last_step[0])
+        note = self._note(target, new_path[-1]) if target is not None and not step_target else run.note
+        return Run(tuple(new_path), tuple(new_sids), run.violated, note, run.new_states)
+
+    def _violating_step(self, target: str, state: Idxs) -> tuple[int, Idxs] | None:
+        """A step from `state` that violates step property `target`: (step id, successor)."""
+        for after, sid in self.successors(state).items():
+            if self._breaks_step(target, state, sid, after):
+                return sid, after
+        return None
+
+    def _ball(self, centre: Idxs, radius: int, cap: int) -> dict[Idxs, list[tuple[int, Idxs]]]:
+        """The states within `radius` steps of centre (at most `cap`), each with the steps
+        (step id, state) of a shortest way there."""
+        ball: dict[Idxs, list[tuple[int, Idxs]]] = {centre: []}
+        level = [centre]
+        for _ in range(radius):
+            nxt = []
+            for state in level:
+                hops = ball[state]
+                for after, sid in self.successors(state).items():
+                    if after not in ball:
+                        ball[after] = [*hops, (sid, after)]
+                        nxt.append(after)
+                        if len(ball) >= cap:
+                            return ball
+            level = nxt
+        return ball
+
+    def follow(self, start: Idxs, sids: list[int] | tuple[int, ...], target: str) -> Run | None:
+        """Take the given steps (by step id: the same actor, transition and message) from
+        `start`, up to the first state or step that violates (or, for a `sometimes`,
+        witnesses) `target`; None when a step is not enabled or the target is never met."""
+        idxs, path, taken = start, [start], []
+        if self._meets(target, idxs):
+            return Run((start,), (), target, self._note(target, idxs))
+        for sid in sids:
+            after = next((a for a, s in self.successors(idxs).items() if s == sid), None)
+            if after is None:
+                return None
+            if self._breaks_step(target, idxs, sid, after):
+                return Run((*path, after), (*taken, sid), target, "")
+            path.append(after)
+            taken.append(sid)
+            idxs = after
+            if self._meets(target, idxs):
+                return Run(tuple(path), tuple(taken), target, self._note(target, idxs))
+        return None
+
+    def minimize(self, run: Run, target: str, budget: int = 20_000) -> Run:
+        """A shorter run to the same violation or witness: the shortcut, then delta debugging
+        on its steps (drop one step, then two, and replay the others by step id while
+        that still meets the target), until no drop works or `budget` replays were tried."""
+        best = self.shortcut(run)
+        tries = 0
+        improved = True
+        while improved and tries < budget:
+            improved = False
+            sids = list(best.sids)
+            n = len(sids)
+            drops = [(k,) for k in range(n - 1, -1, -1)]
+            drops += [(i, j) for j in range(n - 1, 0, -1) for i in range(j - 1, -1, -1)]
+            # the same steps from another initial state (another parameter choice) first
+            starts = [best.path[0]] + [i for i in self.initials if i != best.path[0]]
+            attempts = [(start, ()) for start in starts[1:]] + [(starts[0], d) for d in drops]
+            for start, drop in attempts:
+                tries += 1
+                if tries > budget:
+                    break
+                kept = [s for k, s in enumerate(sids) if k not in drop]
+                shorter = self.follow(start, kept, target)
+                if shorter is not None and len(shorter.sids) < n:
+                    best, improved = self.shortcut(shorter), True
+                    break
+        return best
+
+    def _meets(self, target: str, idxs: Idxs) -> bool:
+        decode = self.judge.decode_once
+        for name, holds in self.always:
+            if name == target:
+                return not holds(idxs, decode)
+        for name, holds in self.sometimes:
+            if name == target:
+                return bool(holds(idxs, decode))
+        if target == "no-unhandled-message":
+            return self.steps.expand(idxs)[2] is not None
+        if target == "no-deadlock":
+            succs, loops, _ = self.steps.expand(idxs)
+            return not succs and not loops and not self.system.is_final(self.store.decode(idxs))
+        return False
+
+    def _note(self, target: str, idxs: Idxs) -> str:
+        if target == "no-unhandled-message":
+            unhandled = self.steps.expand(idxs)[2]
+            return "" if unhandled is None else unhandled_note(self.system, unhandled)
+        if target == "no-deadlock":
+            return "no step is enabled and the state is not final"
+        return ""
+
+    def _breaks_step(self, target: str, idxs: Idxs, sid: int, after: Idxs) -> bool:
+        if not any(p.name == target for p, _ in self.judge.memo_steps):
+            return False
+        new = None if after == idxs else after
+        return bool(self.judge.broken_steps(idxs, sid, new, frozenset(
+            p.name for p, _ in self.judge.memo_steps if p.name != target)))
+
+    def trace(self, run: Run) -> Trace:
+        """A run in the model's words (decoded states and step keys), as reports print it."""
+        decode, step_list = self.store.decode, self.steps.step_list
+        return Trace(tuple(decode(i) for i in run.path), tuple(step_list[s] for s in run.sids),
+                     run.note)
+
+    # -- coverage ---------------------------------------------------------------------------
+    @property
+    def distinct_states(self) -> int:
+        return len(self.visits)
+
+    def estimated_states(self) -> int | None:
+        """Chao1's estimate of how many states the runs could reach, from how many states
+        were visited once (f1) and twice (f2): S + f1^2 / (2 f2). Random runs revisit their
+        neighbourhood, so this is a rough lower estimate, never a count; None before any
+        state was visited twice."""
+        f1 = f2 = 0
+        for count in self.visits.values():
+            if count == 1:
+                f1 += 1
+            elif count == 2:
+                f2 += 1
+        if not self.visits:
+            return None
+        if f2 == 0:
+            return None if f1 else len(self.visits)
+        return len(self.visits) + (f1 * f1) // (2 * f2)
+
+    def never_fired(self) -> list[tuple[str, str]]:
+        """(instance, transition) of every transition no run took."""
+        return [name for tid, name in enumerate(self.system.coverage_names)
+                if not self.fired.get(tid)]
