@@ -14,9 +14,7 @@ from mcfsm.check.walk import Walker
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT
-
-CASES = [(lm, variant) for folder in ("models", "tests/validation")
-         for lm in load_path(ROOT / folder) for variant in lm.model.variants]
+from .test_differential import CASES  # every bundled and validation model variant
 
 
 def assert_real_run(system, trace):

@@ -170,7 +170,7 @@ class Judge:
                     return False
         return self.constraint is None or self.constraint(new, self.decode)
 
-    # -- for random runs (walk.py), which judge one chosen step at a time --------------------
+    # -- one step: whether it is taken, which step properties it breaks ----------------------
     def allowed(self, idxs: Any, sid: int, new: Any) -> bool:
         """Whether a step is taken at all (new is None for a self-loop): its successor within
         the bounds (TLC's CONSTRAINT) and the step allowed by the action constraint."""
@@ -199,26 +199,16 @@ class Judge:
     def step(self, i: int, idxs: Any, tid: int, sid: int, new: Any) -> int:
         """A step from state i (new is None for a self-loop): 0 when its successor is out of
         bounds (dropped), else 1, or 2 when a step property's violation asks to stop."""
-        if new is not None and self.bounded and not self.within_bounds(new):
-            return 0
-        if not self.stepp and self.action_constraint is None:
+        if not self.allowed(idxs, sid, new):
+            return 0  # out of bounds, or TLC's ACTION_CONSTRAINT: the step is not taken
+        if not self.stepp:
             return 1
-        before = self._before
-        if before[0] is not idxs:  # the source's indices once for all its steps
-            before[0], before[1] = idxs, tuple(idxs)
-        after = before[1] if new is None else tuple(new)
-        combined = before[1] + after
-        key = self.steps.step_list[sid]
-        if self.action_constraint is not None:
-            states = self._decode_step(combined)
-            if not self.system.allows(states[0], key, states[1]):
-                return 0  # TLC's ACTION_CONSTRAINT: the step is not taken
         found = self.found
         hit = False
-        for p, holds in self.memo_steps:
-            if p.name not in found and not holds(sid, key, combined, self._decode_step):
-                found[p.name] = (i, (key, self.decode(after)), "")
-                hit = self.hit()
+        for name in self.broken_steps(idxs, sid, new, found):
+            after = idxs if new is None else new
+            found[name] = (i, (self.steps.step_list[sid], self.decode(after)), "")
+            hit = self.hit()
         return 2 if hit else 1
 
     def _decode_step(self, combined: tuple[int, ...]) -> tuple[State, State]:

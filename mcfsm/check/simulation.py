@@ -1,8 +1,9 @@
 """Property-based exploration at engine speed: hypothesis chooses, the walker (walk.py) steps.
 
-Each hypothesis example is one run: which initial state, a swarm configuration (half the
-runs avoid a random subset of the transitions, and a random share of them stop early),
-then one byte per step. Hypothesis keeps what it is best at: choosing (guided by `target()`
+Each hypothesis example is a batch of runs (about 1,000 steps, so that hypothesis's cost per
+example stays small against the steps): a swarm configuration (half the examples avoid a
+random subset of the transitions, half bound their runs at a random depth), then per run
+an initial state and one byte per step. Hypothesis keeps what it is best at: choosing (guided by `target()`
 towards runs that reach states no earlier run reached), replaying a failure from its
 database, and shrinking the bytes to a small failing run; the walker then shortens the run
 itself (walk.Walker.minimize). One search checks every property at once; after a violation
@@ -62,7 +63,6 @@ class Simulation:
     distinct_states: int
     elapsed_s: float
     outcomes: tuple[PropertyOutcome, ...]
-    reproduce: tuple[str, ...] = ()  # hypothesis's @reproduce_failure lines
     stopped_by: str | None = None  # "max-states", "time-limit" or "interrupted": cut short
     estimated_states: int | None = None  # Chao1's estimate of the reachable states
     never_fired: tuple[tuple[str, str], ...] = ()  # (instance, transition) no run took
@@ -94,7 +94,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
              derandomize: bool = False, database: Any = None, shrink: bool = True,
              budget: Budget | None = None, known: frozenset[str] = frozenset(),
              swarm: bool = True, guided: bool = True, walker: Walker | None = None,
-             episode: int = 1000, shrink_calls: int = 10**9) -> Simulation:
+             episode: int = 1000) -> Simulation:
     """Search for violations of every property with `examples` hypothesis examples, each an
     episode of `episode` steps in runs of at most `steps` steps (max_depth: states per run,
     so max_depth - 1 steps), until every property has
@@ -105,34 +105,27 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     walker = walker if walker is not None else Walker(system)
     if budget is not None and budget.max_depth is not None:
         steps = max(1, min(steps, budget.max_depth - 1))
-    stop = _budget_stop(budget, walker, started)
+    stop = budget_stop(budget, lambda: walker.distinct_states, started)
     checkable = {p.name for p in system.properties
                  if p.kind != "sometimes" and not p.temporal and p.name not in known}
     violated: dict[str, Run] = {}
     raw: dict[str, int] = {}
-    blobs: list[str] = []
     stopped_by: str | None = None
     while checkable - set(violated) or not checkable:
         skip = frozenset(violated) | known
-        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
-                         shrink_calls)
+        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided)
         test = simulation_settings(examples, derandomize=derandomize, database=database,
                                    shrink=shrink, guided=guided)(search.test())
         if seed is not None:
             test = hypothesis_seed(seed)(test)
-        failing: Run | None = None
         try:
             test()
             break
         except SimulationStopped as stopped:
             stopped_by = stopped.reason
             break
-        except ShrinkSpent:
-            failing = search.best
         except ViolatingRunError as failure:
             failing = failure.run
-            blobs.extend(note for note in getattr(failure, "__notes__", ())
-                         if "@reproduce_failure" in note)
         except BaseException:
             # Hypothesis may report the stop in its own words (a run it replays stopped
             # early reads to it as flaky data generation): once the budget is spent, that
@@ -142,7 +135,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                 stopped_by = reason
                 break
             raise
-        assert failing is not None and failing.violated is not None
+        assert failing.violated is not None
         raw[failing.violated] = len(failing.sids)
         violated[failing.violated] = (walker.minimize(failing, failing.violated)
                                       if shrink else failing)
@@ -150,29 +143,20 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
             break
     outcomes = _outcomes(system, walker, violated, known)
     return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
-                      time.perf_counter() - started, tuple(outcomes), tuple(blobs), stopped_by,
+                      time.perf_counter() - started, tuple(outcomes), stopped_by,
                       walker.estimated_states(), tuple(walker.never_fired()),
                       len(system.coverage_names), raw)
-
-
-class ShrinkSpent(BaseException):
-    """Raised inside hypothesis once shrinking has taken its budget: the shortest failing
-    run seen so far (kept by the search) is the result."""
 
 
 class _Search:
     """The hypothesis test: one example is `runs` runs of at most `steps` steps, each drawn as
     its own start and bytes, so that shrinking can delete whole runs before the failing one
-    and then shrink the failing run's bytes. It keeps the shortest failing run it saw, so
-    shrinking can be cut at a budget without losing what it achieved."""
+    and then shrink the failing run's bytes."""
 
     def __init__(self, walker: Walker, steps: int, runs: int, skip: frozenset[str],
-                 stop: Any, swarm: bool, guided: bool, shrink_calls: int) -> None:
+                 stop: Any, swarm: bool, guided: bool) -> None:
         self.walker, self.steps, self.runs, self.skip = walker, steps, runs, skip
         self.stop, self.swarm, self.guided = stop, swarm, guided
-        self.shrink_calls = shrink_calls
-        self.best: Run | None = None
-        self.calls_since_failure: int | None = None
         n = len(walker.initials)
         self.starts = st.integers(0, n - 1) if n > 1 else st.just(0)
         self.depths = st.integers(1, steps)
@@ -187,10 +171,6 @@ class _Search:
     def example(self, data: Any) -> None:
         if self.stop is not None and (reason := self.stop()):
             raise SimulationStopped(reason)
-        if self.calls_since_failure is not None:
-            self.calls_since_failure += 1
-            if self.calls_since_failure > self.shrink_calls:
-                raise ShrinkSpent()
         disabled, depth = 0, self.steps
         if self.swarm:
             if data.draw(st.booleans()):  # a swarm example: some transitions avoided
@@ -204,10 +184,6 @@ class _Search:
             run = walker.run(data.draw(self.choices), start, disabled, self.skip, depth)
             new_states += run.new_states
             if run.violated is not None:
-                if self.best is None or len(run.sids) < len(self.best.sids):
-                    self.best = run
-                if self.calls_since_failure is None:
-                    self.calls_since_failure = 0
                 raise ViolatingRunError(run)
         if self.guided:
             target(new_states, label="states no earlier run reached")
@@ -215,36 +191,47 @@ class _Search:
 
 def _outcomes(system: System, walker: Walker, violated: dict[str, Run],
               known: frozenset[str]) -> list[PropertyOutcome]:
-    steps, states = walker.steps_taken, walker.distinct_states
+    first = {name: walker.trace(walker.minimize(run, name))
+             for name, run in walker.witnesses.items()}
+    return outcomes(system, {name: walker.trace(run) for name, run in violated.items()},
+                    walker.witness_counts, first, known, walker.steps_taken,
+                    walker.distinct_states)
+
+
+def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, int],
+             first_witness: dict[str, Trace], known: frozenset[str], steps: int,
+             states: int) -> list[PropertyOutcome]:
+    """Every property's outcome after random runs, each saying what it rests on (both
+    simulations, here and on the transitions runtime in stateful.py, word them so)."""
     over = f"{steps:,} random steps over {states:,} distinct states"
-    outcomes = []
+    result = []
     for p in system.properties:
         if p.kind == "sometimes":
-            count = walker.witness_counts.get(p.name, 0)
-            first = walker.witnesses.get(p.name)
-            trace = None if first is None else walker.trace(walker.minimize(first, p.name))
-            outcomes.append(PropertyOutcome(
-                p, "witnessed" if count else "not witnessed", trace,
+            count = witnessed.get(p.name, 0)
+            result.append(PropertyOutcome(
+                p, "witnessed" if count else "not witnessed", first_witness.get(p.name),
                 f"witnessed in {count:,} states of {over}" if count else
                 f"not witnessed in {over} (this is not a proof)"))
         elif p.temporal:  # a finite random run can neither show a lasso nor rule one out
-            outcomes.append(PropertyOutcome(
+            result.append(PropertyOutcome(
                 p, "not checked", None, "temporal: only the exhaustive explorer checks it "
                 "(mcfsm check); random runs are finite"))
         elif p.name in known:
-            outcomes.append(PropertyOutcome(p, "not checked", None,
-                                            "declared violated: not searched for"))
+            result.append(PropertyOutcome(p, "not checked", None,
+                                          "declared violated: not searched for"))
         elif p.name in violated:
-            trace = walker.trace(violated[p.name])
-            outcomes.append(PropertyOutcome(p, "violated", trace,
-                                            f"shrunk counterexample: {len(trace)} steps"))
+            trace = violated[p.name]
+            result.append(PropertyOutcome(p, "violated", trace,
+                                          f"shrunk counterexample: {len(trace)} steps"))
         else:
-            outcomes.append(PropertyOutcome(p, "no violation found", None,
-                                            f"no violation in {over} (this is not a proof)"))
-    return outcomes
+            result.append(PropertyOutcome(p, "no violation found", None,
+                                          f"no violation in {over} (this is not a proof)"))
+    return result
 
 
-def _budget_stop(budget: Budget | None, walker: Walker, started: float) -> Any:
+def budget_stop(budget: Budget | None, distinct_states: Any, started: float) -> Any:
+    """stop() for a simulation: why to stop now (interrupted, time-limit, max-states: the
+    distinct states seen, as distinct_states() counts them), or None."""
     if budget is None:
         return None
     deadline = None if budget.time_limit is None else started + budget.time_limit
@@ -254,7 +241,7 @@ def _budget_stop(budget: Budget | None, walker: Walker, started: float) -> Any:
             return "interrupted"
         if deadline is not None and time.perf_counter() > deadline:
             return "time-limit"
-        if budget.max_states is not None and walker.distinct_states >= budget.max_states:
+        if budget.max_states is not None and distinct_states() >= budget.max_states:
             return "max-states"
         return None
 

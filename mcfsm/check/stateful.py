@@ -5,9 +5,10 @@ properties; `sometimes` witnesses are counted.
 
     TestRedirect = state_machine(model.system("base")).TestCase   # a unittest/pytest test
 
-`simulate()` runs it and gives every property a verdict, phrased as what it is ("no
-violation in N random steps"); after a violation it runs again without that property, so
-later properties still get their verdicts.
+`simulate()` runs it and gives every property a verdict, worded as simulation.py words
+them; after a violation it runs again without that property. `mcfsm simulate` and the pytest
+plugin run simulation.py on the engine's successor function instead: this one is the
+independent semantics that tests/test_differential.py holds the engine against.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
 from .explorer import Budget, Trace
 from .runtime import Runtime
+from .simulation import Simulation, SimulationStopped, budget_stop, outcomes
 
 
 def _step_index(n: int) -> st.SearchStrategy[int]:
@@ -44,15 +46,6 @@ def _step_index(n: int) -> st.SearchStrategy[int]:
 
 
 STEP_INDEX = _step_index
-
-
-class SimulationStopped(BaseException):
-    """Raised inside a hypothesis run when the budget is spent: a BaseException, so
-    hypothesis lets it through instead of shrinking it as a failure."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class PropertyViolatedError(AssertionError):
@@ -198,30 +191,6 @@ class _Choice:
         return text
 
 
-@dataclasses.dataclass(frozen=True)
-class PropertyOutcome:
-    property: Property
-    status: str  # "violated", "no violation found", "witnessed", "not witnessed", "not checked"
-    trace: Trace | None
-    words: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Simulation:
-    system: System
-    examples: int
-    steps: int
-    distinct_states: int
-    elapsed_s: float
-    outcomes: tuple[PropertyOutcome, ...]
-    reproduce: tuple[str, ...] = ()  # hypothesis's @reproduce_failure lines, one a violation
-    stopped_by: str | None = None  # "max-states", "time-limit" or "interrupted": cut short
-
-    @property
-    def failed(self) -> bool:
-        return any(o.status == "violated" for o in self.outcomes)
-
-
 def simulation_settings(examples: int, steps: int, *, derandomize: bool = False,
                         database: Any = None, shrink: bool = True) -> settings:
     # No `explain` phase: it re-runs the failing example under a line tracer, which takes
@@ -247,10 +216,9 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
     if budget is not None:
         if budget.max_depth is not None:
             steps = max(1, min(steps, budget.max_depth - 1))
-        stop = _budget_stop(budget, stats, started)
+        stop = budget_stop(budget, lambda: len(stats.states), started)
     stopped_by: str | None = None
     violated: dict[str, Trace] = {}
-    blobs: list[str] = []
     checkable = [p for p in system.properties
                  if p.kind != "sometimes" and not p.temporal and p.name not in known]
     while True:
@@ -268,8 +236,6 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
             break
         except PropertyViolatedError as failure:
             violated[failure.prop.name] = failure.trace
-            blobs.extend(note for note in getattr(failure, "__notes__", ())
-                         if "@reproduce_failure" in note)
             if len(violated) == len(checkable):
                 break
         except BaseException:
@@ -280,44 +246,7 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
                 stopped_by = reason
                 break
             raise
-    outcomes = []
-    for p in system.properties:
-        if p.kind == "sometimes":
-            count = stats.witnessed.get(p.name, 0)
-            outcomes.append(PropertyOutcome(
-                p, "witnessed" if count else "not witnessed", stats.first_witness.get(p.name),
-                f"witnessed in {count:,} of {stats.steps:,} random steps" if count else
-                f"not witnessed in {stats.steps:,} random steps (this is not a proof)"))
-        elif p.temporal:  # a finite random run can neither show a lasso nor rule one out
-            outcomes.append(PropertyOutcome(
-                p, "not checked", None, "temporal: only the exhaustive explorer checks it "
-                "(mcfsm check); random runs are finite"))
-        elif p.name in known:
-            outcomes.append(PropertyOutcome(p, "not checked", None,
-                                            "declared violated: not searched for"))
-        elif p.name in violated:
-            trace = violated[p.name]
-            outcomes.append(PropertyOutcome(p, "violated", trace,
-                                            f"shrunk counterexample: {len(trace)} steps"))
-        else:
-            outcomes.append(PropertyOutcome(
-                p, "no violation found", None,
-                f"no violation in {stats.steps:,} random steps over {stats.examples:,} runs "
-                "(this is not a proof)"))
+    found = outcomes(system, violated, stats.witnessed, stats.first_witness, known,
+                     stats.steps, len(stats.states))
     return Simulation(system, stats.examples, stats.steps, len(stats.states),
-                      time.perf_counter() - started, tuple(outcomes), tuple(blobs), stopped_by)
-
-
-def _budget_stop(budget: Budget, stats: Stats, started: float) -> Any:
-    deadline = None if budget.time_limit is None else started + budget.time_limit
-
-    def stop() -> str | None:
-        if budget.stop is not None and budget.stop():
-            return "interrupted"
-        if deadline is not None and time.perf_counter() > deadline:
-            return "time-limit"
-        if budget.max_states is not None and len(stats.states) >= budget.max_states:
-            return "max-states"
-        return None
-
-    return stop
+                      time.perf_counter() - started, tuple(found), stopped_by)

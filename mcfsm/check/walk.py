@@ -66,6 +66,7 @@ class Walker:
         self.sometimes = judge.memo_somet
         self.check_deadlock = judge.check_deadlock
         self.check_unhandled = judge.check_unhandled
+        self.step_names = frozenset(p.name for p, _ in judge.memo_steps)
         # what every run saw
         self.visits: dict[Idxs, int] = {}  # state -> times visited (the coverage estimate)
         self.fired: dict[int, int] = {}  # coverage id -> steps taken
@@ -93,27 +94,20 @@ class Walker:
         step_props = bool(judge.memo_steps)
         check_deadlock = self.check_deadlock and "no-deadlock" not in skip
         check_unhandled = self.check_unhandled and "no-unhandled-message" not in skip
-        new_states = 0
-        idxs: Idxs | None = None
-        path: list[Idxs] = []
-        sids: list[int] = []
-        pending_start: int | None = start
+        idxs: Idxs | None = initials[start % len(initials)]
+        path, sids = [idxs], []
+        new_states, violated, note = self._begin(idxs, skip, path)
+        if violated is not None:
+            return Run(tuple(path), (), violated, note, new_states)
         for byte in choices:
-            if pending_start is not None or idxs is None:  # a new run begins
-                idxs = initials[(byte if pending_start is None else pending_start) % len(initials)]
-                pending_start = None
-                self.runs += 1
+            if idxs is None:  # the last run ended: this byte picks the next run's start
+                idxs = initials[byte % len(initials)]
                 path, sids = [idxs], []
-                if idxs not in visits:
-                    new_states += 1
-                visits[idxs] = visits.get(idxs, 0) + 1
-                violated, note = self._judge_state(idxs, skip, path, sids)
+                fresh, violated, note = self._begin(idxs, skip, path)
+                new_states += fresh
                 if violated is not None:
-                    return Run(tuple(path), tuple(sids), violated, note, new_states)
-                if start is not None:
-                    start = None  # the first run's start came from `start`: take a step now
-                else:
-                    continue  # this byte chose the start
+                    return Run(tuple(path), (), violated, note, new_states)
+                continue
             succs, loops, unhandled = expand(idxs)
             if unhandled is not None and check_unhandled:
                 return Run(tuple(path), tuple(sids), "no-unhandled-message",
@@ -160,6 +154,14 @@ class Walker:
                 idxs = None  # the run's depth bound: the next byte starts a new run
         return Run(tuple(path), tuple(sids), None, "", new_states)
 
+    def _begin(self, idxs: Idxs, skip: Any, path: list[Idxs]) -> tuple[int, str | None, str]:
+        """A run starts in initial state idxs: (1 if no run visited it before, else 0, and
+        the property it violates with its note, if any)."""
+        self.runs += 1
+        count = self.visits.get(idxs, 0)
+        self.visits[idxs] = count + 1
+        return (0 if count else 1), *self._judge_state(idxs, skip, path, [])
+
     def _judge_state(self, idxs: Idxs, skip: Any, path: list[Idxs],
                      sids: list[int]) -> tuple[str | None, str]:
         decode = self.judge.decode_once
@@ -196,7 +198,7 @@ class Walker:
         small and local: this shortens a run, it does not search the state space."""
         path, sids = list(run.path), list(run.sids)
         target = run.violated
-        step_target = target is not None and target in {p.name for p, _ in self.judge.memo_steps}
+        step_target = target in self.step_names
         end = len(path) - 2 if step_target else len(path) - 1  # the state to reach
         if end <= 0:
             return run
@@ -342,11 +344,10 @@ class Walker:
         return ""
 
     def _breaks_step(self, target: str, idxs: Idxs, sid: int, after: Idxs) -> bool:
-        if not any(p.name == target for p, _ in self.judge.memo_steps):
+        if target not in self.step_names:
             return False
         new = None if after == idxs else after
-        return bool(self.judge.broken_steps(idxs, sid, new, frozenset(
-            p.name for p, _ in self.judge.memo_steps if p.name != target)))
+        return bool(self.judge.broken_steps(idxs, sid, new, self.step_names - {target}))
 
     def trace(self, run: Run) -> Trace:
         """A run in the model's words (decoded states and step keys), as reports print it."""
