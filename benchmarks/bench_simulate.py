@@ -1,0 +1,81 @@
+"""Random exploration at engine speed (issue 20), measured in one run.
+
+    .venv/bin/python benchmarks/bench_simulate.py [--examples N] [--seed S]
+
+For each bundled model variant: the exhaustive search's shortest counterexample lengths
+(the reference), then `simulate` guided+swarm and uniform with the same seed and examples.
+Printed per run: steps, seconds, steps/s (shrinking included), distinct states, time to the
+first violation found, and per violated property the shrunk length against the shortest.
+Targets: >= 20,000 steps/s on one core; shrunk within 2 steps of the shortest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mcfsm import explore  # noqa: E402
+from mcfsm.check import walk  # noqa: E402
+from mcfsm.check.simulation import simulate  # noqa: E402
+from mcfsm.lang.loader import load_path  # noqa: E402
+
+
+def first_violation_clock() -> tuple[dict[str, float], object]:
+    """Patch Walker.run to note when the first violating run was seen."""
+    seen: dict[str, float] = {}
+    original = walk.Walker.run
+
+    def run(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = original(self, *args, **kwargs)
+        if result.violated is not None and "first" not in seen:
+            seen["first"] = time.perf_counter()
+        return result
+
+    walk.Walker.run = run  # type: ignore[method-assign]
+    return seen, original
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rows = []
+    for lm in load_path(ROOT / "models"):
+        for variant in lm.model.variants:
+            system = lm.model.system(variant)
+            shortest = {v.property.name: len(v.trace) for v in explore(system).verdicts
+                        if v.status == "violated" and v.trace is not None
+                        and not v.property.temporal}
+            for mode, guided in (("guided", True), ("uniform", False)):
+                seen, original = first_violation_clock()
+                started = time.perf_counter()
+                sim = simulate(system, examples=args.examples, steps=100, seed=args.seed,
+                               swarm=guided, guided=guided)
+                walk.Walker.run = original  # type: ignore[method-assign]
+                first = f"{seen['first'] - started:.2f}s" if "first" in seen else "-"
+                lengths = {o.property.name: len(o.trace) for o in sim.outcomes
+                           if o.status == "violated" and o.trace is not None}
+                within = sum(1 for n, k in lengths.items() if k - shortest[n] <= 2)
+                found = f"{len(lengths)}/{len(shortest)}"
+                worst = max((k - shortest[n] for n, k in lengths.items()), default=0)
+                rows.append((sim.steps_per_s, within, len(lengths)))
+                print(f"{lm.model.name}[{variant}] {mode:8} {sim.steps:>9,} steps "
+                      f"{sim.elapsed_s:6.1f}s {sim.steps_per_s:>8,.0f} steps/s "
+                      f"{sim.distinct_states:>7,} states  first violation {first:>6}  "
+                      f"violated {found}, shrunk within 2 of shortest {within}/{len(lengths)} "
+                      f"(worst +{worst})", flush=True)
+    rates = sorted(r for r, _, _ in rows)
+    print(f"\nsteps/s: min {rates[0]:,.0f}, median {rates[len(rates) // 2]:,.0f}, "
+          f"max {rates[-1]:,.0f} (target >= 20,000)")
+    print(f"shrunk within 2 steps of the shortest: {sum(w for _, w, _ in rows)} of "
+          f"{sum(n for _, _, n in rows)} violations found")
+
+
+if __name__ == "__main__":
+    main()
