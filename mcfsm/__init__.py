@@ -8,6 +8,7 @@ from .check.expectations import unexpected_verdicts
 from .check.explorer import Budget, Result, Trace, Verdict, explore
 from .check.stateful import state_machine
 from .errors import McfsmError, ModelError, UsageError
+from .lang.channels import Loss
 from .lang.findings import (
     CHOICE,
     CR_DEMONSTRATION,
@@ -23,15 +24,15 @@ from .lang.loader import load_path
 from .lang.messages import M, Message, O
 from .lang.model import Model, Variant
 from .lang.properties import (
-                              AllOf,
-                              Property,
-                              all_of,
-                              always,
-                              always_eventually,
-                              eventually,
-                              leads_to,
-                              sometimes,
-                              step,
+    AllOf,
+    Property,
+    all_of,
+    always,
+    always_eventually,
+    eventually,
+    leads_to,
+    sometimes,
+    step,
 )
 from .lang.roles import ANY_STATE, Role, Transition, Var
 from .lang.state_actions import StateActions
@@ -40,7 +41,7 @@ from .lang.system import Instance, Network, Param, StepKey, System, View
 __all__ = [
     "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "GAP_IN_THE_TEXT", "MODEL_ARTEFACT", "TRADE_OFF",
     "UNDER_REVIEW",
-    "AllOf", "Assumption", "Budget", "Finding", "Instance", "M", "McfsmError", "Message", "Model",
+    "AllOf", "Assumption", "Budget", "Finding", "Instance", "Loss", "M", "McfsmError", "Message", "Model",
     "ModelError",
     "Network", "O", "Param", "Property", "Result", "Role", "StateActions", "StepKey", "System", "Trace",
     "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",

@@ -10,6 +10,7 @@ readings of the text and are listed with them.
 
 from __future__ import annotations
 
+from ..lang.channels import Loss
 from ..lang.findings import Assumption
 from ..lang.system import Network, System
 
@@ -26,7 +27,10 @@ def derived(system: System) -> list[Assumption]:
     """The assumptions the system's declaration makes, in words."""
     name, why = _NETWORK[system.network]
     out = [Assumption(name, why, derived=True)]
-    if not system.loss and system.network is not Network.PERSISTENT:
+    if isinstance(system.loss, Loss):
+        out.append(Assumption("loss-where-declared", "no message is lost except where the "
+                              f"model declares it: {system.loss.why}", derived=True))
+    elif not system.loss and system.network is not Network.PERSISTENT:
         out.append(Assumption("no-loss", "no message is lost", derived=True))
     if not system.duplication and system.network is not Network.PERSISTENT:
         out.append(Assumption("no-duplication", "no message is delivered twice", derived=True))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ModelError
+from ..lang.channels import may_lose
 from ..lang.guard import model_code_error
 from ..lang.messages import Message
 from ..lang.roles import Role, Transition, Variables
@@ -257,7 +258,7 @@ class Runtime:
         for k, inst in enumerate(system.instances):
             for sender, msg in sorted(set(self._all_in_flight(k)), key=repr):
                 sname = system.instances[sender].name
-                if system.loss:
+                if system.loss and may_lose(system.loss, sname, inst.name, msg):
                     out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, inst.name),
                                 self._lose(k, sender, msg)))
                 if system.duplication:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .channels import may_lose
 from .messages import Message
 from .records import NETWORK_ACTOR, Network, State, StepKey, Successor
 
@@ -87,7 +88,7 @@ class Inboxes:
             for pos, (sender, queue) in enumerate(inbox):
                 sname = self.instances[sender].name
                 for q, msg in enumerate(queue):
-                    if self.loss:
+                    if self.loss and may_lose(self.loss, sname, receiver, msg):
                         shorter = queue[:q] + queue[q + 1:]
                         new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
                                if shorter else inbox[:pos] + inbox[pos + 1:])
@@ -101,7 +102,7 @@ class Inboxes:
         else:
             for (sender, msg), _count in sorted(inbox, key=canonical_key):
                 sname = self.instances[sender].name
-                if self.loss:
+                if self.loss and may_lose(self.loss, sname, receiver, msg):
                     out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
                                 _bag_change(inbox, (sender, msg), -1), lose))
                 if self.duplication and self._room(inbox, sender, k):

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
-from .channels import capacity_table, deferred_table
+from .channels import LossDecl, capacity_table, deferred_table
 from .context import Context, View
 from .fairness import Fairness, FairnessDecl, compile_fairness
 from .findings import Assumption, Finding
@@ -87,7 +87,7 @@ class System(Validation, Successors, Inboxes):
         *,
         instances: Sequence[Instance],
         network: Network = Network.FIFO,
-        loss: bool = False,
+        loss: LossDecl = False,
         duplication: bool = False,
         params: Mapping[str, Param] | None = None,
         shared: Mapping[str, Var] | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 
 from ..errors import McfsmWarning, ModelError
+from .channels import check_loss
 from .declared import check_name, check_text, check_variable
 from .guard import check_callable
 from .messages import Message
@@ -19,7 +20,8 @@ class Validation:
         check_name(self.name, "system name")
         where = f"system {self.name!r}"
         check_text(self.doc, "doc", where=where)
-        for flag in ("loss", "duplication", "check_deadlock"):
+        check_loss(self.loss, where)
+        for flag in ("duplication", "check_deadlock"):
             if not isinstance(getattr(self, flag), bool):
                 raise ModelError(f"{flag}={getattr(self, flag)!r} is not True or False",
                                  where=where, fix=f"pass {flag}=True or {flag}=False")
