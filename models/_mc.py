@@ -289,3 +289,11 @@ OPAQUE_IDS = Assumption(
     "server finds a client by its registration and learns a partner ID only when told",
     clause="X.1.2 item 1b; X.1.6")
 COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS)
+# One reading of X.1.7.1 item 6b for every model that re-initiates calls.
+REINITIATE_PER_REJECTION = Assumption(
+    "reinitiate-per-rejection",
+    "a caller re-initiates with the primary ID whenever a partner ID it used is rejected as "
+    "not registered, up to the number of migrations per call: item 6b's 'can reinitiate' sets "
+    "no bound, each such rejection means the user moved after the ID was learnt, and a client "
+    "that gave up sooner would only add failures the text does not ask for",
+    clause="X.1.7.1 item 6b")

@@ -3,23 +3,28 @@ and as CRs 001 (KMS URI in the redirection) and 000 (same-system check, redirect
 indication, NOTE 2 re-check) change it.
 
 Three MC systems: A is the primary MC system of users 1 and 2, C of user 3; B and C are
-partner MC systems of user 2. MC service user 2 migrates (break-before-make:
-de-registration, then registration; the new partner informs A, X.1.6). MC service user 1
-calls user 2 by its primary MC service ID, follows redirections (steps 3-4), caches the
+partner MC systems of user 2. MC service user 2 migrates (parameter `registration`:
+break-before-make, de-registration then registration, or make-before-break, X.1.4.1; the
+new partner informs A, X.1.6). MC service user 1 calls user 2 by its primary MC service
+ID, follows redirections (steps 3-4, with or without the optional reason), caches the
 migrated ID (X.1.7.1 item 6a), may call again by the cached ID (NOTE 2's "subsequent
-calls"), and after a rejection re-initiates with the primary ID (item 6b). MC service
-user 3, of MC system C, calls user 2 by its primary ID (the foreign caller of CR 000).
+calls"), and after a rejection re-initiates with the primary ID (item 6b, assumption
+reinitiate-per-rejection, shared with migration_lifecycle). MC service user 3, of MC
+system C, calls user 2 by its primary ID (the foreign caller of CR 000). Environment
+variants: UE 2 switched off (switch_off), its de-registration lost as it leaves coverage
+(lossy_deregistration).
 
 Assumptions
-- Network: FIFO per sender-receiver pair, no loss, no duplication. A, B and C are
-  interconnected: a server forwards signalling for another system's ID to that system, and
-  a response goes back the way the request came.
-- Atomic steps: a server handles one request per step; client 2 de-registers and sends its
-  new registration in one step (break-before-make, X.1.7.4).
+- Network: FIFO per sender-receiver pair, no loss (but in lossy_deregistration), no
+  duplication. A, B and C are interconnected: a server forwards signalling for another
+  system's ID to that system, and a response goes back the way the request came.
+- Atomic steps: a server handles one request per step; with break-before-make client 2
+  de-registers and sends its new registration in one step (X.1.7.4).
 - Bounds: user 2 migrates at most `max_migrations` times (the fixed chain A, B, C, A has one
   migration of each kind of X.1.7.4's NOTE; free_chain variants let it go to any other
-  system). A caller follows at most three redirections and re-initiates with the primary
-  ID once: a loop shows at the second redirection to the same ID, before the bound.
+  system). A caller follows at most three redirections, and re-initiates with the primary
+  ID at most once per migration: a repeated redirection shows at the second, before the
+  bound.
 - IDs: opaque (see _mc.py). Server A recognises a partner ID only because a partner told
   it (X.1.6); a partner finds the primary ID of a visitor in the table it stored at
   registration (X.1.6); a server finds a client by its registration.
@@ -52,6 +57,10 @@ Silent choices (parameters; every variant explores those it does not pin):
 - otherwise (CR 000 step 2: a foreign caller's call "is handled as described in" TS 23.379,
   which knows no migration): the primary "reject"s it (user 2 is not registered there) or
   "forward"s it to the partner keeping the addressed ID (X.1.7.1 item 7, X.1.7.2);
+- registration (X.1.4.1, X.1.7.4 allow both): "break_before_make" or "make_before_break";
+- registered_and_notified (10.16.5.3 step 2 does not order its tests): a call for user 2
+  still registered at the primary although a partner has notified it is "deliver"ed or
+  "redirect"ed (explored by primary_policies, pinned to deliver elsewhere);
 - same_system_by (CR 000 step 2: "the called party belongs to the same MC system as that of
   calling party MC system"; only in the migrated_caller variants, where user 1 of A has
   migrated to B): the primary reads the caller's MC system off the "calling_id" (user1@B)
@@ -64,6 +73,7 @@ import _progress
 from _mc import (
     COMMON_ASSUMPTIONS,
     MIGRATION_CHAIN,
+    REINITIATE_PER_REJECTION,
     SERVER,
     SYSTEMS,
     USER2_PRIMARY,
@@ -98,6 +108,7 @@ from mcfsm import (
     UNDER_REVIEW,
     Assumption,
     Instance,
+    Loss,
     Model,
     Param,
     Role,
@@ -124,6 +135,8 @@ BOTH = {
     "note2_server": ("primary", "partner"),
     "otherwise": ("reject", "forward"),
     "same_system_by": ("calling_id", "primary_id"),
+    "registration": ("break_before_make", "make_before_break"),
+    "registered_and_notified": ("deliver", "redirect"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6",
@@ -145,13 +158,22 @@ PARAM_DOCS = {
                        "how the primary tells that a caller belongs to its MC system: by the "
                        "calling MC service ID (a migrated caller's is the partner's) or by "
                        "the primary MC service ID its call carries (X.1.7.3)"),
+    "registration": ("X.1.4.1; X.1.7.4 (both allowed)",
+                     "whether user 2 de-registers from the MC system it leaves before it "
+                     "registers at the new one, or only once the new registration completes"),
+    "registered_and_notified": ("10.16.5.3 step 2 (does not order its tests); X.1.4.1",
+                                "what the primary does with a call for its user who is still "
+                                "registered with it although a partner has notified it of a "
+                                "migration (make-before-break, or a de-registration still on "
+                                "its way): deliver it, or redirect it"),
 }
 
 
 def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
           fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
           sequence_numbers: bool = False, departure_notice: bool = False,
-          caller_migrated: bool = False, note2_via_primary: bool = False) -> System:
+          caller_migrated: bool = False, note2_via_primary: bool = False,
+          switch_off: bool = False, lossy_leaving: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
@@ -159,7 +181,10 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     puts user 1 (primary MC system A) at partner B from the start (issue 12 item 7: a
     migrated caller from the primary's own system); `note2_via_primary` is the candidate
     fix of the NOTE 2 gap for such callers (the partner passes an indicated call for a
-    user who left it to the user's primary, which holds the status NOTE 2 asks about)."""
+    user who left it to the user's primary, which holds the status NOTE 2 asks about).
+    Environments the spec's readers know happen: `switch_off` lets UE 2 be switched off
+    once (it sends nothing more; a call that reaches it is not answered); `lossy_leaving`
+    lets the network lose UE 2's de-registration to the system it leaves (it left coverage)."""
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
     indication = True if migration_indication else None
 
@@ -170,7 +195,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.redirected_to = ()
         ctx.v.redirects = 0
         ctx.v.sent_home = False
-        ctx.v.retried_primary = False
+        ctx.v.reinitiated = 0
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
                                                   redirection_indication=indicated,
                                                   calling_primary_id=ctx.v.primary_id or None))
@@ -199,8 +224,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         return not known and (kms_prescribed or ctx.params.kms_without_uri == "lookup")
 
     def can_follow(ctx) -> bool:
+        # The reason is optional (Table 10.16.5.2-1, O): a redirection without one is followed.
         return (ctx.v.redirects < MAX_REDIRECTIONS and ctx.msg.called_id_primary == USER2_PRIMARY
-                and ctx.msg.redirection_reason == "migrated")
+                and ctx.msg.redirection_reason in (None, "migrated"))
 
     def follow_redirection(ctx) -> None:
         new_id = ctx.msg.called_id_migrated
@@ -221,14 +247,15 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         setup(ctx, ctx.v.target)
 
     def may_retry_primary(ctx) -> bool:
-        # X.1.7.1 item 6b: the ID tried is no longer the user's (the partner says it is
-        # not registered there): re-initiate once with the primary MC service ID.
-        return (ctx.v.target != USER2_PRIMARY and not ctx.v.retried_primary
+        # X.1.7.1 item 6b (assumption reinitiate-per-rejection): the ID tried is no longer
+        # the user's (the partner says it is not registered there): re-initiate with the
+        # primary MC service ID, up to the number of migrations per call.
+        return (ctx.v.target != USER2_PRIMARY and ctx.v.reinitiated < max_migrations
                 and ctx.msg.cause == "not registered")
 
     def retry_primary(ctx) -> None:
         ctx.v.cached = ""
-        ctx.v.retried_primary = True
+        ctx.v.reinitiated += 1
         ctx.v.target = USER2_PRIMARY
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2_PRIMARY,
                                                   calling_primary_id=ctx.v.primary_id or None))
@@ -245,7 +272,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             "kms": Var(frozenset, frozenset({kms_uri("A")}),
                        doc="the KMS URIs it holds (TS 33.180): its own domain's at first"),
             "redirects": Var(int, 0),
-            "redirected_to": Var(tuple, ()), "retried_primary": Var(bool, False),
+            "redirected_to": Var(tuple, ()),
+            "reinitiated": Var(int, 0, doc="re-initiations with the primary ID in this call "
+                                           "(item 6b)"),
             "sent_home": Var(bool, False, doc="this call was redirected to the primary ID"),
         },
         transitions=[
@@ -297,16 +326,29 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def may_migrate(ctx) -> bool:
         return ctx.v.migrations < max_migrations
 
+    def make_before_break(ctx) -> bool:
+        return ctx.params.registration == "make_before_break"
+
     def migrate(ctx) -> None:
         ctx.v.migrations += 1
         ctx.v.pending = ctx.arg
-        ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
+        if not make_before_break(ctx):  # X.1.7.4: unreachable until the new registration
+            ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
+            ctx.v.between_registrations = True
         ctx.send(SERVER[ctx.arg], Registration(
             primary_id=USER2_PRIMARY, sequence=ctx.v.migrations if sequence_numbers else None))
 
     def registered(ctx) -> None:
+        if make_before_break(ctx):  # X.1.4.1: leave the old system once the new one serves
+            ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
+        ctx.v.between_registrations = False
         ctx.v.serving = ctx.v.pending
         ctx.v.current_id = ctx.msg.mc_service_id
+
+    def still_served(ctx) -> bool:
+        """Make-before-break: while the new registration is pending, the old MC system
+        still serves the user, and its calls are taken as before."""
+        return make_before_break(ctx) and from_serving(ctx) and addressed_me(ctx)
 
     def from_serving(ctx) -> bool:
         return ctx.sender == SERVER[ctx.v.serving]
@@ -327,13 +369,20 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id, cause="not registered"))
 
+    def no_answer(ctx) -> None:
+        ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id, cause="no answer"))
+
     migrant = Role(
         "migrating MC service client",
-        states=["registered", "migrating"],
+        states=["registered", "migrating", *(["off"] if switch_off else [])],
         initial="registered",
-        final=["registered"],
+        final=["registered", *(["off"] if switch_off else [])],
         variables={"serving": Var(str, "A"), "current_id": Var(str, USER2_PRIMARY),
                    "pending": Var(str, ""), "migrations": Var(int, 0),
+                   "between_registrations": Var(bool, False,
+                                                doc="break-before-make: de-registered, the new "
+                                                    "registration not yet complete (X.1.7.4)"),
                    "foreign_call_while_migrated": Var(bool, False,
                                                       doc="it accepted user 3's call while "
                                                           "migrated (for a witness)")},
@@ -341,12 +390,15 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition("migrate", "registered", "migrating", conditions=[may_migrate],
                        choices=next_system, after=[migrate],
                        sends=[Deregistration, Registration], environment=True,
-                       label="detects the need to change MC system; de-registers and registers "
-                             "at the new one",
-                       clause="10.16.3.2 pre-condition 2; X.1.2 items 5-6; X.1.7.4 NOTE"),
+                       label="detects the need to change MC system and registers at the new "
+                             "one (with break-before-make, de-registers from the old one first)",
+                       clause="10.16.3.2 pre-condition 2; X.1.2 items 5-6; X.1.4.1; "
+                              "X.1.7.4 NOTE"),
             Transition(RegistrationResponse, "migrating", "registered", after=[registered],
+                       sends=[Deregistration],
                        clause="X.1.6 (the MC service IDs of the access token); "
-                              "X.1.7.1 items 2-3"),
+                              "X.1.7.1 items 2-3; X.1.4.1 (make-before-break: de-registers "
+                              "from the old system now)"),
             Transition(PrivateCallRequest, "registered", None, name="accept_call",
                        conditions=[from_serving, addressed_me], after=[accept],
                        sends=[PrivateCallAccept],
@@ -356,7 +408,27 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        sends=[PrivateCallReject],
                        clause="X.1.4.1: a call delivered by a system the client has left "
                               "(late_call=refuse, see migration_lifecycle)"),
+            *([Transition("switch_off", ["registered", "migrating"], "off", environment=True,
+                          label="UE 2 is switched off (or loses coverage for good): it sends "
+                                "nothing more",
+                          clause="not in the text: an environment event the procedures must "
+                                 "survive (10.16.5.3 and X.1.6 say nothing of it)"),
+               Transition(PrivateCallRequest, "off", None, name="no_answer", after=[no_answer],
+                          sends=[PrivateCallReject],
+                          label="no answer: the call set-up times out",
+                          clause="TS 23.379 10.7.2.1.1 (a call set-up that is not answered "
+                                 "fails; the model lets the switched-off UE's side answer "
+                                 "'no answer' for the timer)"),
+               Transition(RegistrationResponse, "off", None, name="response_after_switch_off",
+                          label="a registration response reaches a switched-off UE: lost",
+                          clause="not in the text (switch-off)")]
+              if switch_off else []),
+            Transition(PrivateCallRequest, "migrating", None, name="accept_call_while_migrating",
+                       conditions=[still_served], after=[accept], sends=[PrivateCallAccept],
+                       clause="X.1.4.1; X.1.7.4 (make-before-break: the old registration "
+                              "holds until the new one completes)"),
             Transition(PrivateCallRequest, "migrating", None, name="refuse_call_while_migrating",
+                       conditions=[lambda ctx: not still_served(ctx)],
                        after=[refuse], sends=[PrivateCallReject],
                        clause="X.1.4.1: a call arriving after the de-registration "
                               "(late_call=refuse, see migration_lifecycle)"),
@@ -446,7 +518,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                 if primary and own_primary(ctx, primary) and binding(ctx, primary) != called:
                     return "note2_at_primary"  # the partner ID is no longer current
             return "interwork"
-        if client_of(ctx, called):
+        if client_of(ctx, called) and (ctx.params.registered_and_notified == "deliver"
+                                       or not own_primary(ctx, called) or not binding(ctx, called)):
             return "deliver"
         if own_primary(ctx, called):
             if not binding(ctx, called):
@@ -544,6 +617,13 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def hold(ctx) -> None:
         ctx.v.held = ctx.v.held | {ctx.msg}
 
+    def held_calls(ctx) -> list:
+        return sorted(ctx.v.held, key=repr)
+
+    def hold_expires(ctx) -> None:
+        ctx.v.held = ctx.v.held - {ctx.arg}
+        route_back(ctx, rejection(ctx.arg, "not reachable"))
+
     def reject(cause: str):
         def action(ctx) -> None:
             route_back(ctx, rejection(ctx.msg, cause))
@@ -610,6 +690,11 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition(pcr, "serving", None, name="hold_uninformed",
                        conditions=[branch("uninformed_hold")], after=[hold],
                        clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
+            Transition("hold_timer_expires", "serving", None, conditions=[held_calls],
+                       choices=held_calls, after=[hold_expires], sends=[rej],
+                       label="the hold timer expires: the held call is rejected",
+                       clause="uninformed_primary=hold: a hold needs a bound, for a user who "
+                              "never reappears (switch-off); TS 23.379's call set-up timers"),
             Transition(pcr, "serving", None, name="note2_recheck_at_primary",
                        conditions=[branch("note2_at_primary")], after=[note2_primary], sends=[red],
                        label="re-checks the indicated MC service ID and redirects to the current one",
@@ -659,7 +744,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                 sends=[KmsLookupResponse], clause="TS 33.180 D.2.7")],
     )
 
-    wanted = ["notification", "uninformed_primary", "departed_policy"]
+    wanted = ["notification", "uninformed_primary", "departed_policy", "registration",
+              "registered_and_notified"]
     if not kms_prescribed:
         wanted.append("kms_without_uri")
     if migration_indication:
@@ -684,11 +770,15 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                    init=server_init(s, caller_migrated)) for s in SYSTEMS),
         Instance("kms", kms, label="KMS"),
     ]
+    lost = (Loss(lambda sender, receiver, m: sender == "client2"
+                 and isinstance(m, Deregistration),
+                 why="UE 2 leaving coverage may lose its de-registration to the MC system it "
+                     "leaves (every other message arrives)") if lossy_leaving else False)
     return System("private_call_redirect", instances=instances, params=params,
-                  assumptions=ASSUMPTIONS,
+                  assumptions=ASSUMPTIONS, loss=lost,
                   final=lambda v: not v.in_flight() and all(
                       v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
-                  and v["client2"].state == "registered",
+                  and v["client2"].state in ("registered", "off"),
                   fairness=_progress.FAIRNESS,
                   properties=[*properties(
                       migration_indication, returns=max_migrations >= 3 or not fixed_chain,
@@ -696,7 +786,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                       sent_home="redirect_to_primary" in params["departed_policy"].choices
                       or ("note2_server" in params
                           and "partner" in params["note2_server"].choices),
-                      caller_migrated=caller_migrated),
+                      reinitiations=max_migrations, caller_migrated=caller_migrated,
+                      order_explored="redirect" in params["registered_and_notified"].choices),
                               *([sometimes("notification-acknowledged",
                                            lambda v: bool(v.in_flight(MigrationNotificationAck)),
                                            clause="X.1.6 (notification=acknowledged)",
@@ -730,8 +821,26 @@ def server_init(system: str, caller_migrated: bool) -> dict:
 
 
 # -- properties ----------------------------------------------------------------------------
-def redirects_never_loop(v) -> bool:
-    return all(len(set(v[c].redirected_to)) == len(v[c].redirected_to) for c in CALLERS)
+def no_repeated_redirection_to_left_id(before, key, after) -> bool:
+    """A redirection never sends a call attempt again to an MC service ID it was already
+    redirected to once user 2 has left that ID. Two exemptions, both what the text itself
+    accepts: a second redirection to an ID user 2 holds when it is sent (the first came too
+    early, e.g. before the partner completed the registration) is correct; and while user 2
+    is between registrations under break-before-make, X.1.7.4 accepts that it cannot be
+    reached, so a redirection to the system it left is that trade-off."""
+    c2 = before["client2"]
+    if c2.between_registrations or key.transition == "relay_redirection":
+        return True  # judged where a redirection is made, not where it is passed on
+    held = {c2.current_id, USER2_PRIMARY}  # the primary ID is never left
+    if c2.state == "migrating":  # the ID it is registering under is not one it left
+        held.add(lookup(PROVISIONED[c2.pending], USER2_PRIMARY))
+    for m in sent_in_step(before, after, PrivateCallRedirection, key.actor):
+        caller = next(c for c in CALLERS if before[c].my_id == m.calling_id)
+        if (before[caller].state in ("calling", "awaiting_kms")
+                and m.called_id_migrated in before[caller].redirected_to
+                and m.called_id_migrated not in held):
+            return False
+    return True
 
 
 def home_of(v, calling_id: str) -> str:
@@ -811,7 +920,7 @@ def redirection_followed(before, key, after) -> bool:
     if key.actor not in CALLERS or not isinstance(m, PrivateCallRedirection):
         return True
     if (before[key.actor].redirects >= MAX_REDIRECTIONS or m.called_id_primary != USER2_PRIMARY
-            or m.redirection_reason != "migrated"):
+            or m.redirection_reason not in (None, "migrated")):
         return True
     return (after[key.actor].state != "failed"
             and after[key.actor].redirected_to[-1:] == (m.called_id_migrated,))
@@ -856,20 +965,24 @@ def served_call_not_refused(before, key, after) -> bool:
                    for _, _, x in after.in_flight(sender="client2") if id(x) not in old)
 
 
-def stale_id_reinitiated(before, key, after) -> bool:
+def stale_id_reinitiated(bound: int):
     """X.1.7.1 item 6b: a call by a partner MC service ID that is rejected because user 2 is
     not registered there, or that user 2 no longer holds (it has migrated again, whatever
-    cause the rejection gives), is re-initiated with the primary MC service ID (once per
-    call attempt)."""
-    m = key.message
-    if key.actor not in CALLERS or not isinstance(m, PrivateCallReject):
-        return True
-    c, c2 = before[key.actor], before["client2"]
-    stale = c2.current_id != c.target or c2.state == "migrating"
-    if c.target == USER2_PRIMARY or c.retried_primary or not (
-            m.cause == "not registered" or stale):
-        return True
-    return after[key.actor].state == "calling" and after[key.actor].target == USER2_PRIMARY
+    cause the rejection gives), is re-initiated with the primary MC service ID (up to
+    `bound` times per call, assumption reinitiate-per-rejection)."""
+    def stale_id_reinitiated(before, key, after) -> bool:
+        m = key.message
+        if key.actor not in CALLERS or not isinstance(m, PrivateCallReject):
+            return True
+        c, c2 = before[key.actor], before["client2"]
+        if c2.state not in ("registered", "migrating"):
+            return True  # switched off: item 6b is about a user who migrated
+        stale = c2.current_id != c.target or c2.state == "migrating"
+        if c.target == USER2_PRIMARY or c.reinitiated >= bound or not (
+                m.cause == "not registered" or stale):
+            return True
+        return after[key.actor].state == "calling" and after[key.actor].target == USER2_PRIMARY
+    return stale_id_reinitiated
 
 
 def note2_answers_with_current_id(before, key, after) -> bool:
@@ -916,14 +1029,18 @@ def connected_where_registered(v) -> bool:
 
 
 def properties(migration_indication: bool, *, returns: bool, second_call: bool,
-               sent_home: bool, caller_migrated: bool = False) -> list:
+               sent_home: bool, reinitiations: int, order_explored: bool = False,
+               caller_migrated: bool = False) -> list:
     out = [
         always("primary-binding-fresh", primary_binding_fresh,
                clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6",
                doc="quiescent: when user 2 is registered and nothing about it is in flight, "
                    "the primary's record of its current MC service ID is right"),
-        always("redirects-never-loop", redirects_never_loop, clause="10.16.5.3; CR 000 NOTE 2",
-               doc="within one call attempt no redirection points to an ID already tried"),
+        step("no-repeated-redirection-to-left-id", no_repeated_redirection_to_left_id,
+             clause="10.16.5.3 steps 2-3; X.1.7.1 item 6b; X.1.7.4",
+             doc="no server redirects a call attempt again to an MC service ID it was already "
+                 "redirected to and that user 2 has left (except while user 2 is between "
+                 "registrations under break-before-make, which X.1.7.4 accepts)"),
         always("primary-redirects-own-users", primary_redirects_own_users,
                clause="CR 000 10.16.5.3 step 2",
                doc="the primary sends private call redirections only to callers of its own "
@@ -945,7 +1062,7 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                  "informed of (or the primary ID), never another"),
         step("served-call-not-refused", served_call_not_refused, clause="X.1.7.2",
              doc="a registered user 2 takes the calls its serving MC system delivers to it"),
-        step("stale-id-reinitiated", stale_id_reinitiated, clause="X.1.7.1 item 6b",
+        step("stale-id-reinitiated", stale_id_reinitiated(reinitiations), clause="X.1.7.1 item 6b",
              doc="a call by a partner ID that is rejected as not registered, or that user 2 "
                  "no longer holds, is re-initiated with the primary MC service ID"),
         step("addressed-id-delivered", addressed_id_delivered,
@@ -970,6 +1087,15 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                   clause="10.16.5.3; CR 000 step 2; TS 23.379",
                   doc="client 3 (MC system C) reaches user 2 while user 2 is migrated"),
     ]
+    if order_explored:
+        out.append(sometimes(
+            "redirected-while-registered-at-primary",
+            lambda v: any(who == "client2" for _, who in v["serverA"].registered)
+            and any(m.called_id_migrated != USER2_PRIMARY
+                    for _, _, m in v.in_flight(PrivateCallRedirection, sender="serverA")),
+            clause="10.16.5.3 step 2; X.1.4.1",
+            doc="the primary redirects a call for user 2 while user 2 is still registered "
+                "with it (make-before-break, or a de-registration on its way)"))
     if sent_home:
         out.append(sometimes(
             "call-connects-after-redirection-to-primary-id",
@@ -1030,26 +1156,15 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
 
 
 # -- variants ------------------------------------------------------------------------------
-# Each variant explores the choices its question turns on and pins the others (the report
-# prints the pinned choices), so that every variant stays within about 100k states.
-ONE_WAY, REJECT = ("one_way",), ("reject",)
-# Decisions the text leaves open that this model fixes in code (issue 18 turns the first
-# ones into parameters); every verdict lists them as what it rests on besides the text.
+# base, cr_kms_uri and cr_both differ only in the CRs' text (same bounds, same pins); each
+# other variant explores the choices its question turns on and pins the others (the report
+# prints the pinned choices); every variant stays near or under a million states.
+REJECT = ("reject",)
+# Decisions the text leaves open that this model fixes in code (issue 18 turned the rest
+# into parameters); every verdict lists them as what it rests on besides the text.
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
-    Assumption("user2-break-before-make",
-               "user 2 de-registers before it registers elsewhere; X.1.4.1 and X.1.7.4 also "
-               "allow make-before-break", clause="X.1.4.1; X.1.7.4"),
-    Assumption("deliver-before-redirect",
-               "the primary first delivers to a user registered with it, then redirects; "
-               "10.16.5.3 step 2 does not order the two tests", clause="10.16.5.3 step 2"),
-    Assumption("redirection-reason-required",
-               "the caller follows a redirection only when it carries the redirection reason, "
-               "which the table marks optional (O)", clause="Table 10.16.5.2-1"),
-    Assumption("reinitiate-once",
-               "a caller re-initiates with the primary ID once per call; item 6b sets no bound "
-               "(migration_lifecycle re-initiates up to the number of migrations)",
-               clause="X.1.7.1 item 6b"),
+    REINITIATE_PER_REJECTION,
     Assumption("three-redirections",
                "a caller follows at most three redirections per call (a loop shows at the "
                "second redirection to the same ID, before the bound)", clause="10.16.5.3"),
@@ -1062,138 +1177,274 @@ ASSUMPTIONS = (
                clause="CR 001 Table 10.16.5.2-1", forced=True),
 )
 
-PUBLISHED = dict(max_migrations=2, client1_calls=1)  # A to B to C: the shortest stale chain
-CR000 = dict(max_migrations=2, client1_calls=2)  # a second call by the cached ID (NOTE 2)
+# A to B to C, the shortest stale chain, and a second call by the cached ID (NOTE 2). The
+# published text and each CR are explored with the same bounds and every choice, so that a
+# CR diff shows what the CR's text changes and nothing else.
+# What the primary and a left partner do with an unanswerable call (uninformed_primary,
+# departed_policy) and the primary's order of tests (registered_and_notified) are explored
+# by the `primary_policies` variant; every other variant pins them alike, so that the CR
+# diffs compare the CRs' text alone.
+POLICIES = {"uninformed_primary": REJECT, "departed_policy": REJECT,
+            "registered_and_notified": ("deliver",)}
+BOUNDS = dict(max_migrations=2, client1_calls=2)
 
 model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
 model.add_variant(
-    "base", lambda: build(kms_in_redirect=False, migration_indication=False, **PUBLISHED,
-                          pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
+    "base", lambda: build(kms_in_redirect=False, migration_indication=False, **BOUNDS,
+                          pinned=POLICIES),
     doc="as published (CR 001's 'before' text); explores notification and kms_without_uri",
-    expect={"primary-learns-current-id": "violated only with notification=one_way",
-            "primary-binding-fresh": "violated only with notification=one_way",
-            "redirects-never-loop": "violated",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
             "e2e-kms-uri-known": "violated only with kms_without_uri=none",
-            "call-not-refused-before-notification": "violated",
-            "protected-call-connects-after-redirection": "witnessed only with kms_without_uri=lookup",
-            "notification-acknowledged": "witnessed only with notification=acknowledged"})
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
+            "protected-call-connects-after-redirection":
+                "witnessed only with kms_without_uri=lookup",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"})
 model.add_variant(
-    "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **PUBLISHED),
+    "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
+                                pinned=POLICIES),
     doc="CR 001: the KMS URI element; explores notification, uninformed_primary, "
         "departed_policy",
-    expect={"primary-learns-current-id": "violated only with notification=one_way",
-            "primary-binding-fresh": "violated only with notification=one_way",
-            "redirects-never-loop": "violated",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
-            "call-not-refused-before-notification": "violated only with uninformed_primary=reject",
-            "call-connects-after-redirection-to-primary-id":
-                "witnessed only with departed_policy=redirect_to_primary",
-            "notification-acknowledged": "witnessed only with notification=acknowledged"})
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"})
 model.add_variant(
-    "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **CR000,
-                             pinned={"uninformed_primary": REJECT, "departed_policy": REJECT}),
+    "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS,
+                             pinned=POLICIES),
     doc="CRs 001 and 000: explores notification, note2_server and otherwise",
     baseline="cr_kms_uri",
-    expect={"primary-learns-current-id": "violated only with notification=one_way",
-            "primary-binding-fresh": "violated only with notification=one_way",
-            "redirects-never-loop": "violated",
-            "call-not-refused-before-notification": "violated",
-            "note2-never-names-stale-id": "violated only with notification=one_way and note2_server=primary",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id": "witnessed only with note2_server=partner",
-            "note2-redirects-to-another-partner": "witnessed only with note2_server=primary",
-            "notification-acknowledged": "witnessed only with notification=acknowledged"})
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
+            "note2-never-names-stale-id":
+                "violated only with notification=one_way and note2_server=primary",
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"})
 model.add_variant(
     "free_chain", lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=2,
                                 fixed_chain=False, client1_calls=2,
-                                pinned={"uninformed_primary": REJECT, "departed_policy": REJECT,
-                                        "note2_server": ("primary",), "otherwise": ("forward",)}),
+                                pinned={**POLICIES, "note2_server": ("primary",),
+                                        "otherwise": ("forward",)}),
     doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included)",
-    expect={"primary-learns-current-id": "violated only with notification=one_way",
-            "primary-binding-fresh": "violated only with notification=one_way",
-            "redirects-never-loop": "violated",
-            "call-not-refused-before-notification": "violated",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
             "note2-never-names-stale-id": "violated only with notification=one_way",
-            "notification-acknowledged": "witnessed only with notification=acknowledged"}, baseline="cr_both")
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"}, baseline="cr_both")
+
+model.add_variant(
+    "primary_policies",
+    lambda: build(kms_in_redirect=True, migration_indication=False, max_migrations=2,
+                  client1_calls=1),
+    doc="CR 001's text with one call by client 1: explores what the primary does with a call "
+        "for a user of whom it has no notification yet (uninformed_primary), what a partner "
+        "the user left does with a call for it (departed_policy), and whether the primary "
+        "delivers or redirects a call for a user both registered with it and notified "
+        "elsewhere (registered_and_notified), which the other variants pin",
+    baseline="cr_kms_uri",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
+            "primary-redirects-own-users": "violated",
+            "call-not-refused-before-notification":
+                ("violated only with uninformed_primary=reject and (notification=one_way or "
+                 "registration=break_before_make)"),
+            "redirected-while-registered-at-primary":
+                "witnessed only with registered_and_notified=redirect",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with departed_policy=redirect_to_primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"})
+
+# -- environments the text must survive (issue 18): a UE switched off, a lost de-registration
+model.add_variant(
+    "switch_off",
+    lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS, pinned=POLICIES,
+                  switch_off=True),
+    doc="CRs 001 and 000; UE 2 may be switched off once (before, during or after a "
+        "migration) and sends nothing more",
+    baseline="cr_both",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
+            "note2-never-names-stale-id":
+                "violated only with notification=one_way and note2_server=primary",
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"})
+model.add_variant(
+    "lossy_deregistration",
+    lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS, pinned=POLICIES,
+                  lossy_leaving=True),
+    doc="CRs 001 and 000; the network may lose UE 2's de-registration to the MC system it "
+        "leaves (it left that system's coverage)",
+    baseline="cr_both",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
+            "registration-consistent": "violated",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
+            "note2-never-names-stale-id":
+                "violated only with notification=one_way and note2_server=primary",
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"})
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
-FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **CR000)
+FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
 model.add_variant(
     "fix_notification_order",
-    lambda: build(**FIXED_TEXT, sequence_numbers=True,
-                  pinned={"notification": ONE_WAY, "uninformed_primary": REJECT,
-                          "departed_policy": REJECT}),
+    lambda: build(**FIXED_TEXT, sequence_numbers=True, pinned=POLICIES),
     doc="candidate fix: the registration and the notification carry the client's migration "
-        "count; the primary ignores an older notification (one-way notification kept)",
-    expect={"redirects-never-loop": "violated",
-            "call-not-refused-before-notification": "violated",
+        "count; the primary ignores an older notification",
+    expect={"no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id": "witnessed only with note2_server=partner",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
             "note2-redirects-to-another-partner":
-                "witnessed only with note2_server=primary"},
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"},
     baseline="cr_both")
 model.add_variant(
     "fix_hold_until_informed",
-    lambda: build(**FIXED_TEXT, pinned={"notification": ONE_WAY, "uninformed_primary": ("hold",),
-                                        "departed_policy": REJECT}),
-    doc="candidate fix: the primary holds a call for a user of whom it has no notification "
-        "yet, and redirects (or delivers) it when the notification (or the user) arrives",
-    expect={"primary-learns-current-id": "violated",
-            "primary-binding-fresh": "violated",
-            "redirects-never-loop": "violated",
-            "note2-never-names-stale-id": "violated only with note2_server=primary",
+    lambda: build(**FIXED_TEXT, pinned={**POLICIES, "uninformed_primary": ("hold",)}),
+    doc="candidate fix: the text says which reading of pre-condition 3 it means: the primary "
+        "holds a call for a user of whom it has no notification yet, and redirects (or "
+        "delivers) it when the notification (or the user) arrives",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id": "witnessed only with note2_server=partner",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
+            "note2-never-names-stale-id":
+                "violated only with notification=one_way and note2_server=primary",
             "note2-redirects-to-another-partner":
-                "witnessed only with note2_server=primary"},
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"},
     baseline="cr_both")
 model.add_variant(
     "fix_departure_notice",
-    lambda: build(**FIXED_TEXT, departure_notice=True, sequence_numbers=True,
-                  pinned={"uninformed_primary": ("hold",), "departed_policy": REJECT,
-                          "note2_server": ("primary",)}),
-    doc="candidate fix: a partner tells the primary that the user left it, so that the "
-        "primary holds calls until it knows the new ID (on top of the two fixes above)",
-    expect={"foreign-caller-connects": "witnessed only with otherwise=forward",
-            "notification-acknowledged": "witnessed only with notification=acknowledged"}, baseline="cr_both")
+    lambda: build(**FIXED_TEXT, departure_notice=True, sequence_numbers=True, pinned=POLICIES),
+    doc="candidate fix, one sentence on top of fix_notification_order: a partner tells the "
+        "primary that the user left it, so that the primary no longer names the partner ID "
+        "the user left",
+    expect={"call-not-refused-before-notification":
+                "violated only with notification=one_way or registration=break_before_make",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id":
+                ("witnessed only with notification=one_way or registration=break_before_make or "
+                 "note2_server=partner"),
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"}, baseline="fix_notification_order")
+
+model.add_variant(
+    "fix_hold_until_informed_switch_off",
+    lambda: build(**FIXED_TEXT, pinned={**POLICIES, "uninformed_primary": ("hold",)},
+                  switch_off=True),
+    doc="the hold of fix_hold_until_informed when UE 2 may be switched off and never "
+        "reappear: the hold timer releases the held call",
+    baseline="fix_hold_until_informed",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
+            "note2-never-names-stale-id":
+                "violated only with notification=one_way and note2_server=primary",
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"})
 
 # -- issue 12 item 7: a migrated caller from the primary's own system -----------------------
 MIGRATED_CALLER = dict(**FIXED_TEXT, caller_migrated=True)
 model.add_variant(
     "migrated_caller",
-    lambda: build(**MIGRATED_CALLER,
-                  pinned={"notification": ("acknowledged",), "uninformed_primary": REJECT,
-                          "departed_policy": REJECT}),
+    lambda: build(**MIGRATED_CALLER, pinned={**POLICIES, "notification": ("acknowledged",)}),
     doc="CRs 001 and 000, user 1 (primary MC system A) migrated to B beforehand; explores "
         "note2_server, otherwise and same_system_by (notification pinned to acknowledged: "
         "the one-way findings are shown by cr_both)",
-    expect={"redirects-never-loop": "violated only with same_system_by=primary_id",
-            "call-not-refused-before-notification": "violated",
-            "own-caller-gets-migration-check": "violated only with same_system_by=calling_id",
-            "note2-answers-with-current-id": "violated only with same_system_by=primary_id",
-            "note2-redirects-to-another-partner": "never",
-            "call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
-            "protected-call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
-            "cached-call-connects": "witnessed only with same_system_by=primary_id",
+    expect={"call-not-refused-before-notification":
+                "violated only with registration=break_before_make",
+            "call-connects-after-redirection":
+                "witnessed only with same_system_by=primary_id",
+            "protected-call-connects-after-redirection":
+                "witnessed only with same_system_by=primary_id",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
             "call-connects-after-redirection-to-primary-id":
-                "witnessed only with note2_server=partner and same_system_by=primary_id"},
+                "witnessed only with note2_server=partner and same_system_by=primary_id",
+            "cached-call-connects": "witnessed only with same_system_by=primary_id",
+            "note2-answers-with-current-id":
+                "violated only with same_system_by=primary_id",
+            "own-caller-gets-migration-check":
+                "violated only with same_system_by=calling_id",
+            "note2-redirects-to-another-partner": "never"},
     baseline="cr_both")
 model.add_variant(
     "fix_note2_via_primary",
     lambda: build(**MIGRATED_CALLER, note2_via_primary=True,
-                  pinned={"notification": ("acknowledged",), "uninformed_primary": REJECT,
-                          "departed_policy": REJECT, "note2_server": ("primary",)}),
+                  pinned={**POLICIES, "notification": ("acknowledged",),
+                          "note2_server": ("primary",)}),
     doc="candidate fix: a partner with an indicated call for a user who left it passes the "
         "call to the user's primary MC system, which answers NOTE 2 with the current ID",
-    expect={"redirects-never-loop": "violated only with same_system_by=primary_id",
-            "call-not-refused-before-notification": "violated",
-            "own-caller-gets-migration-check": "violated only with same_system_by=calling_id",
-            "call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
-            "protected-call-connects-after-redirection": "witnessed only with same_system_by=primary_id",
-            "cached-call-connects": "witnessed only with same_system_by=primary_id",
+    expect={"call-not-refused-before-notification":
+                "violated only with registration=break_before_make",
+            "call-connects-after-redirection":
+                "witnessed only with same_system_by=primary_id",
+            "protected-call-connects-after-redirection":
+                "witnessed only with same_system_by=primary_id",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "cached-call-connects": "witnessed only with same_system_by=primary_id",
+            "own-caller-gets-migration-check":
+                "violated only with same_system_by=calling_id",
             "note2-redirects-to-another-partner":
                 "witnessed only with same_system_by=primary_id"},
     baseline="migrated_caller")
@@ -1201,12 +1452,17 @@ model.add_variant(
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
-    "redirect-loop", prop="redirects-never-loop", variants=("base", "cr_kms_uri", "cr_both"),
-    cls=UNDER_REVIEW, fix="fix_departure_notice",
-    title="A re-initiated call loops between the primary and a partner the user has left",
-    why="issue 12 classed it a gap in the text; issue 18's review found that it rests on "
-        "user2-break-before-make (with make-before-break it needs one-way notification), "
-        "so the class waits until that reading is explored")
+    "redirect-loop", prop="no-repeated-redirection-to-left-id",
+    variants=("base", "cr_kms_uri", "cr_both"), cls=CHOICE, fix="fix_departure_notice",
+    title="With one-way notification, the primary redirects a re-initiated call again to the "
+          "partner ID the user has left",
+    why="violated only with notification=one_way, under both registration orders: the new "
+        "partner answers the registration before the primary is informed, so the primary "
+        "still names the ID the user left to the call re-initiated with the primary ID "
+        "(X.1.7.1 item 6b). Pre-condition 3 sends the reader to TS 23.379 10.6.3.3, not in "
+        "our text, for whether the notification is answered first. Issue 12's 'gap' rested "
+        "on break-before-make: there the repetition happens only while user 2 is registered "
+        "nowhere, which X.1.7.4 accepts, and the property now exempts that period")
 model.finding(
     "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
     cls=CHOICE, fix="fix_notification_order",
@@ -1216,10 +1472,12 @@ model.finding(
         "whether the notification is acknowledged before the registration completes decides it")
 model.finding(
     "refused-before-notification", prop="call-not-refused-before-notification",
-    variants=("cr_kms_uri",), cls=CHOICE, fix="fix_hold_until_informed",
+    variants=("primary_policies", "cr_kms_uri"), cls=CHOICE, fix="fix_hold_until_informed",
     title="A call for a user who left, arriving before the notification, is refused",
     why="pre-condition 3 assumes the primary is informed and says nothing of a call that "
-        "arrives before it is")
+        "arrives before it is: violated only with uninformed_primary=reject, when the "
+        "notification is one-way or user 2 breaks before it makes; the fix is to say that "
+        "the primary holds the call (bounded by a timer, for a user who never reappears)")
 model.finding(
     "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,
     fix="fix_notification_order",
@@ -1254,8 +1512,19 @@ model.finding(
         "primary ID the call carries (X.1.7.3)")
 model.finding(
     "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
-    cls=UNDER_REVIEW, fix="fix_note2_via_primary",
+    cls=CHOICE, fix="fix_note2_via_primary",
     title="NOTE 2 cannot be answered for a caller served by a partner: no server on the "
           "call's path holds the status it asks about",
-    why="issue 12 classed it a gap in the text; it fails only with same_system_by=primary_id, "
-        "and issue 18's review asks for every reading of the text before a class")
+    why="violated only with same_system_by=primary_id (the reading X.1.7.3 suggests: the "
+        "call carries the caller's primary ID), whatever note2_server and otherwise: the "
+        "indicated call goes to the partner that assigned the cached ID and never passes the "
+        "primary, the only server holding the status NOTE 2 asks about. With calling_id the "
+        "caller is treated as foreign instead (own-caller-foreign): CR 000 must settle both")
+model.finding(
+    "ghost-registration", prop="registration-consistent", variants=("lossy_deregistration",),
+    cls=UNDER_REVIEW,
+    title="A de-registration lost as the UE leaves coverage leaves a registration that "
+          "nothing in the text removes",
+    why="X.1.4.1 and 10.16.2.2 step 1 assume the de-registration arrives; the model has no "
+        "registration lifetime (SIP registration expiry, TS 24.229, is not in our text), so "
+        "whether the MC layer must clean up sooner waits for a reviewer")

@@ -124,5 +124,5 @@ def test_the_matrix_lists_the_assumptions_made_about_each_clause():
     result = explore_cached(system, loaded=lm, variant="base")
     records = {r["clause"]: r for r in matrix(rows, [("private_call_redirect", "base", result)])}
     assumed = [(c, a) for c, r in records.items() for a in r["assumed"]]
-    assert any("user2-break-before-make (unforced)" in a for _, a in assumed), assumed
+    assert any("reinitiate-per-rejection (unforced)" in a for _, a in assumed), assumed
     assert any("kms-uri-with-cr001 (forced by the text)" in a for _, a in assumed), assumed

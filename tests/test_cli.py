@@ -53,7 +53,7 @@ def test_list_shows_variants_parameters_and_properties():
     proc = run_cli("list", "models/private_call_redirect.py")
     assert proc.returncode == 0, proc.stderr
     assert "variant base" in proc.stdout
-    assert "redirects-never-loop" in proc.stdout and "10.16.5.3" in proc.stdout
+    assert "no-repeated-redirection-to-left-id" in proc.stdout and "10.16.5.3" in proc.stdout
 
 
 def test_out_writes_reports(tmp_path):

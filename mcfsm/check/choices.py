@@ -224,10 +224,33 @@ def _describe(system: System, multi: list[str], subset: set[Choices], all_set: s
     covered = set().union(*(w for _, _, w in union)) if union else set()
     if covered == subset:
         return disj.join(f"{n}={v}" for n, v, _ in union)
+    factored = _factored(system, multi, subset, all_set, conj, disj)
+    if factored:
+        return factored
     if strict:
         return ""
     listed = sorted(", ".join(f"{n}={v}" for n, v in c if n in multi) for c in subset)
     return "(" + "); (".join(listed) + ")"
+
+
+def _factored(system: System, multi: list[str], subset: set[Choices], all_set: set[Choices],
+              conj: str, disj: str) -> str:
+    """`subset` as the choices all its combinations share, and a product or union of the
+    others within them: "u=reject and (n=one_way or r=bbm)"; "" when that does not fit."""
+    common = {}
+    for n in multi:
+        values = {dict(c)[n] for c in subset}
+        if len(values) == 1:
+            common[n] = next(iter(values))
+    rest = [n for n in multi if n not in common]
+    if not common or not rest:
+        return ""
+    within = {c for c in all_set if all(dict(c)[n] == v for n, v in common.items())}
+    inner = _describe(system, rest, subset, within, conj, disj, strict=True)
+    if not inner:
+        return ""
+    head = conj.join(f"{n}={v}" for n, v in common.items())
+    return head + conj + (f"({inner})" if disj in inner else inner)
 
 
 def per_choice_json(result: Result, prop: str) -> list[dict[str, Any]]:

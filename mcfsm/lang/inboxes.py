@@ -81,8 +81,10 @@ class Inboxes:
         """Loss and duplication steps on the inbox of instance k: (step, new inbox, coverage
         id). They depend on the inbox alone, so the compiled engine tabulates them."""
         out: list[tuple[StepKey, Any, int]] = []
-        lose = self.coverage_id(NETWORK_ACTOR, "lose")
-        duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate")
+        # Only the faults the system declares get a coverage id: one it does not declare
+        # would be listed as a transition that never fired.
+        lose = self.coverage_id(NETWORK_ACTOR, "lose") if self.loss else -1
+        duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate") if self.duplication else -1
         receiver = self.instances[k].name
         if self.network is Network.FIFO:
             for pos, (sender, queue) in enumerate(inbox):
