@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/mutation.py [MODEL[:VARIANT,...] ...] [--only=TEXT ...]
     (default: group_call_migration:break_before_make,make_before_break and
-     private_call_migration:as_published,fix_release_then_migrate; --only runs just the
+     private_call_migration:as_published,fix_suspension_indicated; --only runs just the
      mutants whose label contains TEXT, to re-check survivors after adding a property;
      --skip=TEXT leaves out those whose label contains TEXT, to split a long run)
 
@@ -39,7 +39,7 @@ from mcfsm.lang.loader import load_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODELS = ("group_call_migration:break_before_make,make_before_break",
-                  "private_call_migration:as_published,fix_release_then_migrate")
+                  "private_call_migration:as_published,fix_suspension_indicated")
 
 Mutator = Callable[[System], None]
 

@@ -60,6 +60,7 @@ from __future__ import annotations
 from _mc import (
     COMMON_ASSUMPTIONS,
     MIGRATION_CHAIN,
+    REINITIATE_PER_REJECTION,
     SERVER,
     SYSTEMS,
     AccessToken,
@@ -94,7 +95,6 @@ from _mc import (
 from mcfsm import (
     CHOICE,
     TRADE_OFF,
-    UNDER_REVIEW,
     Assumption,
     Instance,
     Model,
@@ -127,10 +127,7 @@ MAX_MIGRATIONS = 3
 # Decisions the text leaves open that this model fixes in code; every verdict lists them.
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
-    Assumption("reinitiate-per-migration",
-               "client 1 re-initiates with the primary ID (item 6b) at most once per migration; "
-               "item 6b sets no bound (private_call_redirect re-initiates once per call)",
-               clause="X.1.7.1 item 6b"),
+    REINITIATE_PER_REJECTION,
     Assumption("permission-granted",
                "the primary always grants permission to migrate: a refusal ends the procedure "
                "before anything migrates", clause="X.1.4; X.1.5"),
@@ -198,6 +195,9 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.v.left = ctx.v.serving
         ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
         ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
+        if not ctx.v.registered_at:  # break-before-make: registered nowhere until it registers
+            ctx.shared.gaps += 1
+            ctx.shared.gap_open = True
         if ctx.params.deregistration == "acknowledged":
             ctx.v.unconfirmed = ctx.v.current_id
 
@@ -247,6 +247,7 @@ def build(*, make_before_break: bool, calls: bool,
         old = ctx.v.serving
         if make_before_break:
             leave_old(ctx)
+        ctx.shared.gap_open = False
         ctx.v.chains = (*ctx.v.chains, kind(old, ctx.v.target))
         ctx.v.completed = ctx.v.completed | {ctx.v.how + ("+download" if ctx.v.downloaded else "")}
         ctx.v.migrations += 1
@@ -396,6 +397,10 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.v.target = target
         ctx.v.reinitiated = 0
         ctx.v.used_cache = False  # per call: whether this call started from the cache
+        # A history variable for cached-call-connects (TLA+'s ghost), not protocol state:
+        # user 2's count of periods registered nowhere when this call starts, or -1 while
+        # one is in progress. Shared variables, not ctx.world, so that steps stay memoized.
+        ctx.v.gap_mark = -1 if ctx.shared.gap_open else ctx.shared.gaps
         ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=target))
 
     def call_primary(ctx) -> None:
@@ -459,6 +464,8 @@ def build(*, make_before_break: bool, calls: bool,
         variables={"calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
                    "reinitiated": Var(int, 0, doc="re-initiations with the primary ID (item 6b)"),
                    "used_cache": Var(bool, False),
+                   "gap_mark": Var(int, 0, doc="history variable: user 2's periods registered "
+                                               "nowhere when this call started (-1: in one)"),
                    "connected_by": Var(tuple, ()), "learnt_from_call": Var(bool, False)},
         transitions=[
             Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
@@ -712,6 +719,9 @@ def build(*, make_before_break: bool, calls: bool,
     return System(
         "migration_lifecycle",
         assumptions=ASSUMPTIONS,
+        # History variables (read by cached-call-connects, not by the protocol): periods in
+        # which user 2 was registered nowhere (break-before-make), and whether one is open.
+        shared={"gaps": Var(int, 0), "gap_open": Var(bool, False)},
         instances=[
             *([Instance("client1", caller, label="MC service client 1")] if calls else []),
             Instance("client2", migrant, label="MC service client 2"),
@@ -850,6 +860,13 @@ def migrated_call_answered(v) -> bool:
     return c2.answered
 
 
+def cached_call_connects(v) -> bool:
+    c1 = v["client1"]
+    if not (c1.state == "failed" and c1.used_cache):
+        return True
+    return c1.gap_mark == -1 or c1.gap_mark != v.shared.gaps  # a gap overlapped the call
+
+
 def held_call_released(v) -> bool:
     """Quiescent: when no message is in flight, the primary holds no call (a held call
     waits for a notification or a registration, which are messages)."""
@@ -893,10 +910,11 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                      clause="X.1.4.1 (late_call=accept)",
                      doc="user 2 answers a call the system it is leaving still delivers")]
           if late_call_explored else []),
-        always("cached-call-connects",
-               lambda v: not (v["client1"].state == "failed" and v["client1"].used_cache),
-               clause="X.1.7.1 items 6a-6b",
-               doc="a call by a cached partner ID, re-initiated with the primary ID, does not fail"),
+        always("cached-call-connects", cached_call_connects,
+               clause="X.1.7.1 items 6a-6b; X.1.7.4",
+               doc="a call by a cached partner ID, re-initiated with the primary ID, does not "
+                   "fail, unless user 2 was registered nowhere during it (break-before-make: "
+                   "X.1.7.4 accepts that it cannot be reached then)"),
         step("redirection-names-recorded-id", redirection_names_recorded_id,
              clause="10.16.5.3 step 3; X.1.7.1 item 6",
              doc="a redirection the primary sends names the partner MC service ID it was "
@@ -937,22 +955,29 @@ model.add_variant("break_before_make", lambda: build(make_before_break=False, **
                   doc="de-register from the old MC system before authenticating at the new one; "
                       "addressing while migrated; explores notification, deregistration and "
                       "late_call",
-                  expect={"always-registered": "violated",
-                          "primary-binding-fresh": "violated only with notification=one_way",
-                          "cached-call-connects": "violated",
-                          "call-accepted-after-deregistration-sent": "witnessed only with late_call=accept",
-                          "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
-                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
+                  expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "always-registered": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "cached-call-connects":
+                "violated only with deregistration=one_way or notification=one_way",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
 model.add_variant("make_before_break", lambda: build(make_before_break=True, **ADDRESSING),
                   doc="X.1.4.1: register at the new MC system before de-registering from the old; "
                       "addressing while migrated; explores notification, deregistration and "
                       "late_call",
                   expect={"primary-binding-fresh": "violated only with notification=one_way",
-                          "cached-call-connects":
-                              "violated only with deregistration=one_way or notification=one_way",
-                          "call-accepted-after-deregistration-sent": "witnessed only with late_call=accept",
-                          "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
-                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "cached-call-connects":
+                "violated only with deregistration=one_way or notification=one_way",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
 model.add_variant("permission_and_provisioning",
                   lambda: build(make_before_break=False, calls=False,
                                 permissions=("command", "explicit", "implicit"),
@@ -960,47 +985,103 @@ model.add_variant("permission_and_provisioning",
                                 deregistrations=("one_way", "acknowledged"), fixed_chain=False),
                   doc="every means of permission and of provisioning (X.1.2 - X.1.5), migrating "
                       "to any other MC system each time, without calls",
-                  expect={"always-registered": "violated",
-                          "primary-binding-fresh": "violated only with notification=one_way",
-                          "migration-command-completes": "witnessed only with permission=command",
-                          "migration-explicit-completes": "witnessed only with permission=explicit",
-                          "migration-implicit-completes": "witnessed only with permission=implicit",
-                          "migration-implicit-with-download-completes":
-                              "witnessed only with permission=implicit and provisioning=download",
-                          "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
-                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
-model.add_variant("fix_departure_notice",
-                  lambda: build(make_before_break=False, **{**ADDRESSING, "deregistrations": (
-                      "acknowledged",)}, uninformed=("hold",), departure_notice=True,
-                      sequence_numbers=True),
-                  doc="candidate fix of finding 8 (and 1): a partner tells the primary that the "
-                      "user left it, the primary holds a call until it knows the user's new ID, "
-                      "and the old MC system confirms a de-registration before the client moves "
-                      "on (deregistration=acknowledged); with one-way notifications, also the "
-                      "ordering fix of finding 2 (a migration count)",
+                  expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "always-registered": "violated",
+            "migration-command-completes": "witnessed only with permission=command",
+            "migration-explicit-completes": "witnessed only with permission=explicit",
+            "migration-implicit-completes": "witnessed only with permission=implicit",
+            "migration-implicit-with-download-completes":
+                "witnessed only with permission=implicit and provisioning=download",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
+model.add_variant("fix_notification_order",
+                  lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True),
+                  doc="candidate fix of finding 2: the registration and the notification carry "
+                      "the client's migration count; the primary ignores an older notification",
                   baseline="break_before_make",
-                  expect={"always-registered": "violated",
-                          "call-accepted-after-deregistration-sent": "witnessed only with late_call=accept",
-                          "notification-acknowledged": "witnessed only with notification=acknowledged"})
+    expect={"always-registered": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "cached-call-connects":
+                "violated only with deregistration=one_way or notification=one_way",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
+model.add_variant("fix_departure_notice",
+                  lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True,
+                                departure_notice=True),
+                  doc="candidate fix of findings 1 and 8, one sentence on top of "
+                      "fix_notification_order: a partner tells the primary that the user left "
+                      "it, so that the primary no longer names the partner ID the user left",
+                  baseline="fix_notification_order",
+    expect={"always-registered": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "cached-call-connects":
+                "violated only with deregistration=one_way or notification=one_way",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
+
+
+model.add_variant("fix_hold_until_informed",
+                  lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True,
+                                departure_notice=True, uninformed=("hold",)),
+                  doc="candidate fix, one reading on top of fix_departure_notice: the primary "
+                      "holds a call for a user of whom it has no current ID (never informed, "
+                      "or told that the user left) until the notification or the user arrives",
+                  baseline="fix_departure_notice",
+    expect={"always-registered": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "cached-call-connects": "violated only with deregistration=one_way",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
+model.add_variant("fix_deregistration_acknowledged",
+                  lambda: build(make_before_break=False,
+                                **{**ADDRESSING, "deregistrations": ("acknowledged",)},
+                                sequence_numbers=True, departure_notice=True,
+                                uninformed=("hold",)),
+                  doc="candidate fix, one reading on top of fix_hold_until_informed: the old MC "
+                      "system confirms a de-registration before the client moves on (X.1.4.1 "
+                      "defines no response)",
+                  baseline="fix_hold_until_informed",
+    expect={"always-registered": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
 
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "stale-binding-lifecycle", prop="primary-binding-fresh",
     variants=("break_before_make", "make_before_break", "permission_and_provisioning"),
-    cls=CHOICE, fix="fix_departure_notice",
+    cls=CHOICE, fix="fix_notification_order",
     title="The primary's record of the partner ID goes stale when notifications overtake",
     why="X.1.6 sends the reader to TS 23.379 10.6.3.3, which is not in the text: whether the "
         "notification is acknowledged before the registration completes decides it")
 model.finding(
     "stale-cache-bbm", prop="cached-call-connects", variants=("break_before_make",),
-    cls=UNDER_REVIEW, fix="fix_departure_notice",
-    title="A call by a stale cached ID, re-initiated with the primary ID (item 6b), fails",
-    why="issue 12 classed it a gap in the text with break-before-make; it rests on "
-        "reinitiate-per-migration, a reading of item 6b, so the class waits for issue 18")
+    cls=CHOICE, fix="fix_deregistration_acknowledged",
+    title="A call by a stale cached ID, re-initiated with the primary ID (item 6b), fails "
+          "when the de-registration or the notification is one-way",
+    why="violated only with deregistration=one_way or notification=one_way: X.1.4.1 defines "
+        "no response to the de-registration and X.1.6 none to the notification, and either "
+        "one-way reading leaves the primary naming a departed ID. Issue 12's 'gap with "
+        "break-before-make' rested on failures while user 2 was registered nowhere, which "
+        "X.1.7.4 accepts and the property now exempts. The fix chain (notification order, "
+        "departure notice, hold, acknowledged de-registration) closes it one sentence at a "
+        "time")
 model.finding(
     "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
-    cls=CHOICE, fix="fix_departure_notice",
+    cls=CHOICE, fix="fix_deregistration_acknowledged",
     title="A call by a stale cached ID fails with make-before-break unless the "
           "de-registration and the notification are acknowledged",
     why="X.1.4.1 defines no response to the de-registration and X.1.6 none to the "

@@ -538,41 +538,57 @@ model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
 model.add_variant("as_published", lambda: build(),
                   doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
                   expect={"suspended-call-not-lost":
-                              "violated only with release_ack=none or suspension_indication=absent or "
-                              "note3_policy=accept",
-                          "release-not-overtaken": "violated only with release_ack=none",
-                          "other-call-does-not-block-resumption":
-                              "violated only with suspension_indication=absent or note3_policy=accept",
-                          "other-call-connects-while-suspended":
-                              "witnessed only with suspension_indication=absent or note3_policy=accept"})
+                ("violated only with release_ack=none or suspension_indication=absent or "
+                 "note3_policy=accept"),
+            "release-not-overtaken": "violated only with release_ack=none",
+            "other-call-does-not-block-resumption":
+                "violated only with suspension_indication=absent or note3_policy=accept",
+            "other-call-connects-while-suspended":
+                "witnessed only with suspension_indication=absent or note3_policy=accept"})
 model.add_variant("free_chain", lambda: build(fixed_chain=False),
                   doc="as published, migrating to any other MC system each time (revisits)",
                   expect={"suspended-call-not-lost":
-                              "violated only with release_ack=none or suspension_indication=absent or "
-                              "note3_policy=accept",
-                          "release-not-overtaken": "violated only with release_ack=none",
-                          "other-call-does-not-block-resumption":
-                              "violated only with suspension_indication=absent or note3_policy=accept",
-                          "other-call-connects-while-suspended":
-                              "witnessed only with suspension_indication=absent or note3_policy=accept"})
-model.add_variant("fix_release_then_migrate",
-                  lambda: build(release_ack=("acknowledged",), suspension=("present",)),
-                  doc="candidate fix: step 1 completes the release (response) before the client "
-                      "migrates, and says that the call is suspended; NOTE 3 left open",
-                  expect={"suspended-call-not-lost": "violated only with note3_policy=accept",
-                          "other-call-does-not-block-resumption": "violated only with note3_policy=accept",
-                          "other-call-connects-while-suspended": "witnessed only with note3_policy=accept"})
+                ("violated only with release_ack=none or suspension_indication=absent or "
+                 "note3_policy=accept"),
+            "release-not-overtaken": "violated only with release_ack=none",
+            "other-call-does-not-block-resumption":
+                "violated only with suspension_indication=absent or note3_policy=accept",
+            "other-call-connects-while-suspended":
+                "witnessed only with suspension_indication=absent or note3_policy=accept"})
+model.add_variant("fix_release_completes",
+                  lambda: build(release_ack=("acknowledged",)),
+                  doc="candidate fix, one reading of step 1: the release completes (TS 23.379's "
+                      "release response) before the client migrates",
+                  baseline="as_published",
+    expect={"suspended-call-not-lost":
+                "violated only with suspension_indication=absent or note3_policy=accept",
+            "other-call-does-not-block-resumption":
+                "violated only with suspension_indication=absent or note3_policy=accept",
+            "other-call-connects-while-suspended":
+                "witnessed only with suspension_indication=absent or note3_policy=accept"})
+model.add_variant("fix_suspension_indicated",
+                  lambda: build(suspension=("present",)),
+                  doc="candidate fix, one sentence in step 1: the release says that the call is "
+                      "suspended, as NOTE 3 presumes client 2 knows",
+                  baseline="as_published",
+    expect={"suspended-call-not-lost":
+                "violated only with release_ack=none or note3_policy=accept",
+            "release-not-overtaken": "violated only with release_ack=none",
+            "other-call-does-not-block-resumption":
+                "violated only with note3_policy=accept",
+            "other-call-connects-while-suspended":
+                "witnessed only with note3_policy=accept"})
 
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
-    cls=CHOICE, fix="fix_release_then_migrate",
+    cls=CHOICE, fix="fix_release_completes",
     title="The re-initiated private call overtakes the release and finds client 2 busy",
     why="step 1 does not say whether the release completes before the client migrates")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
-    variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_release_then_migrate",
+    variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_suspension_indicated",
     title="The resumed call is refused because client 2 took another call",
     why="step 1's release carries no suspension indication although NOTE 3 presumes client 2 "
         "knows, and NOTE 3 leaves the other call's handling out of scope")

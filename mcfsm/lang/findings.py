@@ -7,10 +7,11 @@ makes and the model declares, with its reason:
     Assumption("network-fifo", clause="X.1.2", forced=False,
                why="signalling between two parties is assumed to arrive in order")
 
-    model.finding("redirect-loop", prop="redirects-never-loop", variants=("base",),
-                  cls=GAP_IN_THE_TEXT, why="nothing in 10.16.5.3 or X.1.6 tells the primary
-                  that a user left a partner, and nothing bounds the redirections",
-                  title="A re-initiated call loops ...", fix="fix_departure_notice")
+    model.finding("redirect-loop", prop="no-repeated-redirection-to-left-id", variants=("base",),
+                  cls=CHOICE, why="violated only with notification=one_way: the text
+                  does not say whether the partner answers the registration first",
+                  title="The primary redirects a re-initiated call again ...",
+                  fix="fix_departure_notice")
 
 An assumption that the text forces (`forced=True`) must say where (`clause`) and how
 (`why`); every other assumption is listed beside each verdict that rests on it. A finding's
