@@ -46,10 +46,13 @@ def primary_learns_current_id() -> Property:
 def suspended_call_resumed_or_released() -> Property:
     return leads_to("suspended-call-resumed-or-released",
                     lambda v: v["client1"].suspended,
-                    lambda v: not v["client1"].suspended or v["client1"].state == "call_lost",
+                    # released (refused), or switched off: no state in which it still acts
+                    lambda v: not v["client1"].suspended or v["client1"].state not in (
+                        "releasing", "released", "registering", "retrieving_profile", "ready",
+                        "resuming"),
                     clause="10.16.3.2 step 3",
                     doc="a private call suspended for a migration is eventually re-initiated "
-                        "and accepted, or released (refused)")
+                        "and accepted, or released (refused), unless UE 1 is switched off")
 
 
 def member_gets_media_after_migration() -> Property:

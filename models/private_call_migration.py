@@ -65,8 +65,10 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
+    UNDER_REVIEW,
     Assumption,
     Instance,
+    Loss,
     Model,
     Param,
     Role,
@@ -74,6 +76,7 @@ from mcfsm import (
     Transition,
     Var,
     always,
+    leads_to,
     sometimes,
     step,
 )
@@ -175,19 +178,27 @@ ASSUMPTIONS = (
                "the release of step 1 and the migration are separate steps of client 1, so "
                "a release can still be in flight when the client has migrated",
                clause="10.16.3.2 step 1"),
+    Assumption("resumption-timer-long-enough",
+               "where client 2 waits for a suspended call for a bounded time "
+               "(fix_suspension_indicated), the timer outlasts any migration: it expires only "
+               "once UE 1 can no longer resume", clause="10.16.3.2 step 1; NOTE 3"),
     Assumption("client2-stays-home",
                "client 2 stays registered at A, so no migration notification is involved",
                clause="10.16.3"),
 )
 
 
-def build_migrating_client(fixed_chain: bool) -> Role:
+def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
+    moving = ["released", "registering", "retrieving_profile", "ready"]
     return Role(
         "migrating MC service client",
-        states=["in_call", "releasing", "released", "registering", "retrieving_profile",
-                "ready", "resuming", "call_lost"],
+        states=["in_call", "releasing", *moving, "resuming", "call_lost",
+                *(["off"] if switch_off else [])],
         initial="in_call",
-        final=["in_call", "call_lost"],
+        final=["in_call", "call_lost", *(["off"] if switch_off else [])],
+        # a switched-off UE takes nothing more: what still arrives for it is dropped
+        ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"]}
+        if switch_off else {},
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
                    "migrations": Var(int, 0), "last_kind": Var(str, ""),
                    "suspended": Var(bool, False), "resumptions": Var(int, 0),
@@ -233,6 +244,11 @@ def build_migrating_client(fixed_chain: bool) -> Role:
             Transition(PrivateCallReject, "resuming", "call_lost",
                        label="the new private call is refused; the suspended call is lost",
                        clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
+            *([Transition("switch_off", moving, "off", environment=True,
+                          label="UE 1 is switched off (or loses coverage for good) before "
+                                "it resumes the call",
+                          clause="not in the text: an environment event 10.16.3.2 must "
+                                 "survive")] if switch_off else []),
         ],
     )
 
@@ -282,46 +298,67 @@ def answer(accepted: bool, cause: str = ""):
 
 
 PCR = PrivateCallRequest
-PEER = Role(
-    "MC service client",
-    states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
-    initial="in_call",
-    final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
-    variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party")},
-    transitions=[
-        Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
-                   conditions=[release_says_suspended], after=[answer_release],
-                   sends=[CallReleaseResponse],
-                   clause="10.16.3.2 step 1 (suspension_indication=present); NOTE 3"),
-        Transition(CallRelease, "in_call", "idle", name="release_ordinary",
-                   conditions=[ordinary_release], after=[answer_release],
-                   sends=[CallReleaseResponse],
-                   clause="10.16.3.2 step 1 (suspension_indication=absent: an ordinary "
-                          "release, TS 23.379 10.7.2.1.3)"),
-        Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
-                   conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
-                   clause="10.16.3.2 step 3; X.1.7.3"),
-        Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
-                   conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
-                   clause="10.16.3.2 step 3 (seen as a new call); TS 23.379 10.7.2.1.1"),
-        Transition(PCR, "idle", "in_other_call", name="accept_other_call",
-                   conditions=[from_other], after=[answer(True)], sends=[PrivateCallAccept],
-                   clause="TS 23.379 10.7.2.1.1"),
-        Transition(PCR, ["in_call", "in_other_call"], None, name="reject_busy",
-                   after=[answer(False, "busy")], sends=[PrivateCallReject],
-                   clause="TS 23.379 10.7.2.1.1 (called party busy)"),
-        Transition(PCR, "awaiting_resumption", None, name="note3_reject_new_call",
-                   conditions=[from_other, policy("reject")],
-                   after=[answer(False, "awaiting resumption")], sends=[PrivateCallReject],
-                   clause="10.16.3.2 NOTE 3 (note3_policy=reject)"),
-        Transition(PCR, "awaiting_resumption", "in_other_call", name="note3_accept_new_call",
-                   conditions=[from_other, policy("accept")], after=[answer(True)],
-                   sends=[PrivateCallAccept], clause="10.16.3.2 NOTE 3 (note3_policy=accept)"),
-        Transition("other_call_ends", "in_other_call", "idle", environment=True,
-                   label="the other private call ends",
-                   clause="TS 23.379 10.7.2.1.3 (release of the other call)"),
-    ],
-)
+
+
+def resumption_cannot_come(ctx) -> bool:
+    """Assumption resumption-timer-long-enough: the timer is set longer than a migration
+    takes, so in this untimed model it expires only once UE 1 can no longer resume (it is
+    switched off, or its call is lost). Reads client 1 (ctx.world): a modelling device, not
+    something client 2 can see."""
+    return ctx.world["client1"].state in ("off", "call_lost")
+
+
+def build_peer(resumption_timer: bool) -> Role:
+    return peer_role([Transition("resumption_timer_expires", "awaiting_resumption", "idle",
+                                 conditions=[resumption_cannot_come],
+                                 label="stops waiting for the resumption: its timer expired",
+                                 clause="candidate fix (fix_suspension_indicated): a suspended "
+                                        "call is awaited for a bounded time; not in the text")]
+                     if resumption_timer else [])
+
+
+def peer_role(extra: list[Transition]) -> Role:
+    return Role(
+        "MC service client",
+        states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
+        initial="in_call",
+        final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
+        variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party")},
+        transitions=[
+            Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
+                       conditions=[release_says_suspended], after=[answer_release],
+                       sends=[CallReleaseResponse],
+                       clause="10.16.3.2 step 1 (suspension_indication=present); NOTE 3"),
+            Transition(CallRelease, "in_call", "idle", name="release_ordinary",
+                       conditions=[ordinary_release], after=[answer_release],
+                       sends=[CallReleaseResponse],
+                       clause="10.16.3.2 step 1 (suspension_indication=absent: an ordinary "
+                              "release, TS 23.379 10.7.2.1.3)"),
+            Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
+                       conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
+                       clause="10.16.3.2 step 3; X.1.7.3"),
+            Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
+                       conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
+                       clause="10.16.3.2 step 3 (seen as a new call); TS 23.379 10.7.2.1.1"),
+            Transition(PCR, "idle", "in_other_call", name="accept_other_call",
+                       conditions=[from_other], after=[answer(True)], sends=[PrivateCallAccept],
+                       clause="TS 23.379 10.7.2.1.1"),
+            Transition(PCR, ["in_call", "in_other_call"], None, name="reject_busy",
+                       after=[answer(False, "busy")], sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+            Transition(PCR, "awaiting_resumption", None, name="note3_reject_new_call",
+                       conditions=[from_other, policy("reject")],
+                       after=[answer(False, "awaiting resumption")], sends=[PrivateCallReject],
+                       clause="10.16.3.2 NOTE 3 (note3_policy=reject)"),
+            Transition(PCR, "awaiting_resumption", "in_other_call", name="note3_accept_new_call",
+                       conditions=[from_other, policy("accept")], after=[answer(True)],
+                       sends=[PrivateCallAccept], clause="10.16.3.2 NOTE 3 (note3_policy=accept)"),
+            Transition("other_call_ends", "in_other_call", "idle", environment=True,
+                       label="the other private call ends",
+                       clause="TS 23.379 10.7.2.1.3 (release of the other call)"),
+            *extra,
+        ],
+    )
 
 
 # -- MC service client 3: another caller (NOTE 3) --------------------------------------------
@@ -471,13 +508,24 @@ def other_call_while_suspended(v) -> bool:
 
 def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "acknowledged"),
           suspension: tuple[str, ...] = ("absent", "present"),
-          note3: tuple[str, ...] = ("reject", "accept")) -> System:
+          note3: tuple[str, ...] = ("reject", "accept"), switch_off: bool = False,
+          lossy_leaving: bool = False, resumption_timer: bool = False) -> System:
+    """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
+    `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
+    release and de-registration); `resumption_timer`: client 2 waits for a suspended call
+    for a bounded time (part of fix_suspension_indicated)."""
+    lost = (Loss(lambda sender, receiver, m: sender == "client1"
+                 and isinstance(m, (CallRelease, Deregistration)),
+                 why="UE 1 leaving coverage may lose the release of step 1 and its "
+                     "de-registration (every other message arrives)") if lossy_leaving else False)
     return System(
         "private_call_migration",
         assumptions=ASSUMPTIONS,
+        loss=lost,
         instances=[
-            Instance("client1", build_migrating_client(fixed_chain), label="MC service client 1"),
-            Instance("client2", PEER, label="MC service client 2"),
+            Instance("client1", build_migrating_client(fixed_chain, switch_off),
+                     label="MC service client 1"),
+            Instance("client2", build_peer(resumption_timer), label="MC service client 2"),
             Instance("client3", OTHER_CALLER, label="MC service client 3"),
             *(Instance(SERVER[s], SERVER_ROLE, label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
@@ -500,6 +548,11 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.suspended_call_resumed_or_released(),
+            leads_to("suspended-wait-ends",
+                     lambda v: v["client2"].state == "awaiting_resumption",
+                     lambda v: v["client2"].state != "awaiting_resumption",
+                     clause="10.16.3.2 step 1; NOTE 3",
+                     doc="client 2 does not wait for ever for a suspended call to resume"),
             always("suspended-call-resumed-once", resumed_at_most_once, clause="10.16.3.2 step 3",
                    doc="a suspended private call is re-initiated at most once per migration"),
             always("suspended-call-not-lost", suspended_call_not_lost,
@@ -537,7 +590,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
 model.add_variant("as_published", lambda: build(),
                   doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
-                  expect={"suspended-call-not-lost":
+                  expect={"suspended-wait-ends":
+                "violated only with release_ack=none and suspension_indication=present",
+            "suspended-call-not-lost":
                 ("violated only with release_ack=none or suspension_indication=absent or "
                  "note3_policy=accept"),
             "release-not-overtaken": "violated only with release_ack=none",
@@ -547,7 +602,9 @@ model.add_variant("as_published", lambda: build(),
                 "witnessed only with suspension_indication=absent or note3_policy=accept"})
 model.add_variant("free_chain", lambda: build(fixed_chain=False),
                   doc="as published, migrating to any other MC system each time (revisits)",
-                  expect={"suspended-call-not-lost":
+                  expect={"suspended-wait-ends":
+                "violated only with release_ack=none and suspension_indication=present",
+            "suspended-call-not-lost":
                 ("violated only with release_ack=none or suspension_indication=absent or "
                  "note3_policy=accept"),
             "release-not-overtaken": "violated only with release_ack=none",
@@ -555,6 +612,38 @@ model.add_variant("free_chain", lambda: build(fixed_chain=False),
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-connects-while-suspended":
                 "witnessed only with suspension_indication=absent or note3_policy=accept"})
+model.add_variant("switch_off", lambda: build(switch_off=True),
+                  doc="as published; UE 1 may be switched off (for good) after it released "
+                      "the call and before it resumes it",
+                  baseline="as_published",
+    expect={"suspended-wait-ends": "violated only with suspension_indication=present",
+            "suspended-call-not-lost":
+                ("violated only with release_ack=none or suspension_indication=absent or "
+                 "note3_policy=accept"),
+            "release-not-overtaken": "violated only with release_ack=none",
+            "other-call-does-not-block-resumption":
+                "violated only with suspension_indication=absent or note3_policy=accept",
+            "registration-consistent": "violated",
+            "other-call-connects-while-suspended":
+                "witnessed only with suspension_indication=absent or note3_policy=accept"})
+model.add_variant("lossy_release", lambda: build(lossy_leaving=True),
+                  doc="as published; the network may lose UE 1's release and de-registration "
+                      "to the MC system it leaves (it left coverage)",
+                  baseline="as_published",
+    expect={"suspended-call-resumed-or-released":
+                "violated only with release_ack=acknowledged",
+            "suspended-wait-ends":
+                "violated only with release_ack=none and suspension_indication=present",
+            "suspended-call-not-lost":
+                ("violated only with release_ack=none or suspension_indication=absent or "
+                 "note3_policy=accept"),
+            "release-not-overtaken": "violated only with release_ack=none",
+            "other-call-does-not-block-resumption":
+                "violated only with suspension_indication=absent or note3_policy=accept",
+            "registration-consistent": "violated",
+            "other-call-connects-while-suspended":
+                "witnessed only with suspension_indication=absent or note3_policy=accept",
+            "no-deadlock": "violated only with release_ack=acknowledged"})
 model.add_variant("fix_release_completes",
                   lambda: build(release_ack=("acknowledged",)),
                   doc="candidate fix, one reading of step 1: the release completes (TS 23.379's "
@@ -567,9 +656,10 @@ model.add_variant("fix_release_completes",
             "other-call-connects-while-suspended":
                 "witnessed only with suspension_indication=absent or note3_policy=accept"})
 model.add_variant("fix_suspension_indicated",
-                  lambda: build(suspension=("present",)),
+                  lambda: build(suspension=("present",), resumption_timer=True),
                   doc="candidate fix, one sentence in step 1: the release says that the call is "
-                      "suspended, as NOTE 3 presumes client 2 knows",
+                      "suspended, as NOTE 3 presumes client 2 knows, and client 2 waits for it "
+                      "for a bounded time (a UE may never come back)",
                   baseline="as_published",
     expect={"suspended-call-not-lost":
                 "violated only with release_ack=none or note3_policy=accept",
@@ -577,8 +667,19 @@ model.add_variant("fix_suspension_indicated",
             "other-call-does-not-block-resumption":
                 "violated only with note3_policy=accept",
             "other-call-connects-while-suspended":
-                "witnessed only with note3_policy=accept"})
+                "witnessed only with release_ack=none or note3_policy=accept"})
 
+model.add_variant("fix_suspension_indicated_switch_off",
+                  lambda: build(suspension=("present",), resumption_timer=True, switch_off=True),
+                  doc="fix_suspension_indicated when UE 1 may be switched off for good: client "
+                      "2's wait ends by its timer",
+                  baseline="fix_suspension_indicated",
+    expect={"suspended-call-not-lost":
+                "violated only with release_ack=none or note3_policy=accept",
+            "release-not-overtaken": "violated only with release_ack=none",
+            "other-call-does-not-block-resumption":
+                "violated only with note3_policy=accept",
+            "registration-consistent": "violated"})
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
@@ -592,3 +693,23 @@ model.finding(
     title="The resumed call is refused because client 2 took another call",
     why="step 1's release carries no suspension indication although NOTE 3 presumes client 2 "
         "knows, and NOTE 3 leaves the other call's handling out of scope")
+model.finding(
+    "suspended-wait-unbounded", prop="suspended-wait-ends", variants=("switch_off", "as_published"),
+    cls=CHOICE, fix="fix_suspension_indicated",
+    title="Client 2, told that the call is suspended, can wait for ever for its resumption",
+    why="violated only with suspension_indication=present (the reading NOTE 3 presumes): "
+        "nothing bounds the wait, so a UE switched off after step 1, or a resumed call that "
+        "overtook the release and was refused, leaves client 2 waiting; the fix bounds it")
+model.finding(
+    "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=CHOICE,
+    title="With an answered release, a release lost as UE 1 leaves coverage leaves it "
+          "waiting for the answer for ever",
+    why="violated only with release_ack=acknowledged: step 1 says neither that the release is "
+        "answered nor what the client does when no answer comes")
+model.finding(
+    "ghost-registration-call", prop="registration-consistent",
+    variants=("switch_off", "lossy_release"), cls=UNDER_REVIEW,
+    title="A UE switched off, or whose de-registration is lost, stays registered",
+    why="10.16.3.2 NOTE 1 leaves registration out of the procedure; the model has no "
+        "registration lifetime (SIP expiry, TS 24.229, not in our text), so whether the MC "
+        "layer must clean up waits for a reviewer")
