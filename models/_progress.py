@@ -55,13 +55,21 @@ def suspended_call_resumed_or_released() -> Property:
                         "and accepted, or released (refused), unless UE 1 is switched off")
 
 
+# The group client's states but "off" (switched off), named without naming "off", which
+# only the switch-off variants declare.
+GROUP_CLIENT_STATES = ("joined", "registering", "retrieving_profile", "affiliating",
+                       "awaiting_late_entry", "holding", "unaffiliated", "call_over")
+
+
 def member_gets_media_after_migration() -> Property:
     return leads_to("member-gets-media-after-migration",
                     lambda v: v["client1"].state == "registering",
-                    lambda v: bool(v["client1"].joined) or not v["serverA"].call_ongoing,
+                    lambda v: bool(v["client1"].joined) or not v["serverA"].call_ongoing
+                    or v["client1"].state not in GROUP_CLIENT_STATES,  # switched off
                     clause="10.16.2.1; 10.16.2.2 step 4; X.1.7.4",
                     doc="a group member that migrates during the group call eventually "
-                        "receives it again in some MC system (or the call has ended)")
+                        "receives it again in some MC system (or the call has ended, or the UE "
+                        "was switched off)")
 
 
 def old_registration_released() -> Property:

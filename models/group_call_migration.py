@@ -67,8 +67,10 @@ from _mc import (
 from mcfsm import (
     CHOICE,
     TRADE_OFF,
+    UNDER_REVIEW,
     Assumption,
     Instance,
+    Loss,
     Model,
     Param,
     Role,
@@ -109,7 +111,11 @@ ASSUMPTIONS = (
 
 
 def build(*, make_before_break: bool, fixed_chain: bool = True,
-          documents: tuple[str, ...] = ("all_ids", "primary_only")) -> System:
+          documents: tuple[str, ...] = ("all_ids", "primary_only"), switch_off: bool = False,
+          lossy_leaving: bool = False) -> System:
+    """One variant. `switch_off`: UE 1 may be switched off (for good) at any point;
+    `lossy_leaving`: the network may lose its de-affiliation and de-registration to the
+    MC system it leaves (it left coverage)."""
     # -- MC service client 1, with its configuration management client --------------------
     def here(ctx) -> str:
         return system_of(ctx.v.my_id)
@@ -254,6 +260,14 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                    name="call_ends", after=[call_ended],
                    clause="TS 23.379 10.6.2.3.1.1.3 (group call release)"),
     ]
+    states = ["joined", "registering", "retrieving_profile", "affiliating",
+              "awaiting_late_entry", "holding", "unaffiliated", "call_over"]
+    if switch_off:
+        client_transitions.append(
+            Transition("switch_off", states, "off", environment=True,
+                       label="UE 1 is switched off (or loses coverage for good): it sends "
+                             "nothing more",
+                       clause="not in the text: an environment event 10.16.2.2 must survive"))
     if make_before_break:
         client_transitions.append(
             Transition("give_up_old_registration", "awaiting_late_entry", None,
@@ -263,17 +277,21 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                        clause="X.1.4.1 (no call to continue: de-register from the old system)"))
     client = Role(
         "MC service client",
-        states=["joined", "registering", "retrieving_profile", "affiliating",
-                "awaiting_late_entry", "holding", "unaffiliated", "call_over"],
+        states=[*states, *(["off"] if switch_off else [])],
         initial="joined",
-        final=["joined", "unaffiliated", "call_over", "awaiting_late_entry"],
+        final=["joined", "unaffiliated", "call_over", "awaiting_late_entry",
+               *(["off"] if switch_off else [])],
         variables={"my_id": Var(str, USER1), "migrations": Var(int, 0),
                    "joined": Var(frozenset, frozenset({HOME})), "old_system": Var(str, ""),
                    "old_id": Var(str, ""), "call_over": Var(bool, False),
                    "last_kind": Var(str, ""), "late_entries": Var(frozenset, frozenset())},
         transitions=client_transitions,
-        # After the group call has ended, a late entry still on its way has nothing to join.
-        ignores={GroupCallLateEntry: ["call_over"]},
+        # After the group call has ended, a late entry still on its way has nothing to join;
+        # a switched-off UE takes nothing at all.
+        ignores={GroupCallLateEntry: ["call_over", *(["off"] if switch_off else [])],
+                 **({m: ["off"] for m in (GroupCallRelease, RegistrationResponse,
+                                          UserProfileResponse, GroupAffiliationResponse)}
+                    if switch_off else {})},
     )
 
     # -- MC service servers: A hosts group G and its call; B and C are partners ------------
@@ -302,8 +320,12 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         """Towards the client using `mc_service_id`: its registration when served here,
         else the MC system that assigned that ID."""
         owner = system_of(mc_service_id)
-        ctx.send(lookup(ctx.v.registered, mc_service_id) if owner == ctx.v.system
-                 else SERVER[owner], message)
+        if owner != ctx.v.system:
+            ctx.send(SERVER[owner], message)
+        elif lookup(ctx.v.registered, mc_service_id):
+            ctx.send(lookup(ctx.v.registered, mc_service_id), message)
+        # else: affiliated but no longer registered here (its de-affiliation was lost):
+        # there is no client to deliver to
 
     def host_affiliation(ctx) -> None:
         mid = ctx.msg.mc_service_id
@@ -392,9 +414,15 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                                        sends=[UserProfileResponse],
                                        clause="10.1.4.3.2; X.1.6 (groups in the profile)")])
 
+    lost = (Loss(lambda sender, receiver, m: sender == "client1"
+                 and isinstance(m, (GroupDeaffiliationRequest, Deregistration)),
+                 why="UE 1 leaving coverage may lose its de-affiliation and de-registration to "
+                     "the MC system it leaves (every other message arrives)")
+            if lossy_leaving else False)
     return System(
         "group_call_migration",
         assumptions=ASSUMPTIONS,
+        loss=lost,
         instances=[
             Instance("client1", client, label="MC service client 1"),
             Instance("serverA", server, label="MC service server A",
@@ -409,8 +437,8 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         ],
         params={"group_document": Param(documents, clause="X.1.7.5",
                                         doc="which MC service IDs of user 1 group G lists")},
-        final=lambda v: not v.in_flight() and v["client1"].state in (
-            "joined", "unaffiliated", "call_over", "awaiting_late_entry"),
+        final=lambda v: not v.in_flight() and v["client1"].state not in (
+            "registering", "retrieving_profile", "affiliating", "holding"),
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.member_gets_media_after_migration(),
@@ -429,7 +457,8 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                    doc="quiescent: once the call is over for the client, it holds no registration "
                        "kept for make-before-break"),
             always("client-learns-call-ended",
-                   lambda v: v.in_flight() or v["serverA"].call_ongoing or not v["client1"].joined,
+                   lambda v: v.in_flight() or v["serverA"].call_ongoing or not v["client1"].joined
+                   or v["client1"].state not in _progress.GROUP_CLIENT_STATES,  # switched off
                    clause="TS 23.379 10.6.2.3.1.1.3 (group call release)",
                    doc="quiescent: when the group call has ended, the client is in no call"),
             sometimes("call-ends-after-migration",
@@ -485,30 +514,81 @@ def affiliation_consistent(v) -> bool:
 model = Model("group_call_migration", clause="10.16.2", doc=__doc__)
 model.add_variant("break_before_make", lambda: build(make_before_break=False),
                   doc="10.16.2.2 as published: de-affiliate, migrate, affiliate, late entry",
-                  expect={"group-continuity": "violated",
-                          "rejoins-when-affiliated": "violated only with group_document=primary_only",
-                          "member-gets-media-after-migration":
-                              "violated only with group_document=primary_only",
-                          "late-entry-after-primary-to-partner": "witnessed only with group_document=all_ids",
-                          "late-entry-after-partner-to-partner": "witnessed only with group_document=all_ids",
-                          "late-entry-after-partner-to-primary":
-                              "witnessed only with group_document=all_ids"})
+                  expect={"member-gets-media-after-migration":
+                "violated only with group_document=primary_only",
+            "group-continuity": "violated",
+            "rejoins-when-affiliated": "violated only with group_document=primary_only",
+            "late-entry-after-primary-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-primary":
+                "witnessed only with group_document=all_ids"})
 model.add_variant("make_before_break", lambda: build(make_before_break=True),
                   doc="X.1.4.1 / X.1.7.4: affiliate in the new MC system before leaving the old",
-                  expect={"late-entry-after-primary-to-partner": "witnessed only with group_document=all_ids",
-                          "late-entry-after-partner-to-partner": "witnessed only with group_document=all_ids",
-                          "late-entry-after-partner-to-primary":
-                              "witnessed only with group_document=all_ids"})
+                  expect={"late-entry-after-primary-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-primary":
+                "witnessed only with group_document=all_ids"})
 model.add_variant("free_chain", lambda: build(make_before_break=False, fixed_chain=False),
                   doc="as published, migrating to any other MC system each time (revisits)",
-                  expect={"group-continuity": "violated",
-                          "rejoins-when-affiliated": "violated only with group_document=primary_only",
-                          "member-gets-media-after-migration":
-                              "violated only with group_document=primary_only",
-                          "late-entry-after-primary-to-partner": "witnessed only with group_document=all_ids",
-                          "late-entry-after-partner-to-partner": "witnessed only with group_document=all_ids",
-                          "late-entry-after-partner-to-primary":
-                              "witnessed only with group_document=all_ids"})
+                  expect={"member-gets-media-after-migration":
+                "violated only with group_document=primary_only",
+            "group-continuity": "violated",
+            "rejoins-when-affiliated": "violated only with group_document=primary_only",
+            "late-entry-after-primary-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-primary":
+                "witnessed only with group_document=all_ids"})
+model.add_variant("switch_off", lambda: build(make_before_break=False, switch_off=True),
+                  doc="as published; UE 1 may be switched off for good at any point",
+                  baseline="break_before_make",
+    expect={"member-gets-media-after-migration":
+                "violated only with group_document=primary_only",
+            "group-continuity": "violated",
+            "registration-consistent": "violated",
+            "affiliation-consistent": "violated",
+            "rejoins-when-affiliated": "violated only with group_document=primary_only",
+            "late-entry-after-primary-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-primary":
+                "witnessed only with group_document=all_ids"})
+model.add_variant("lossy_deaffiliation",
+                  lambda: build(make_before_break=False, lossy_leaving=True),
+                  doc="as published; the network may lose UE 1's de-affiliation and "
+                      "de-registration to the MC system it leaves",
+                  baseline="break_before_make",
+    expect={"member-gets-media-after-migration":
+                "violated only with group_document=primary_only",
+            "group-continuity": "violated",
+            "registration-consistent": "violated",
+            "affiliation-consistent": "violated",
+            "rejoins-when-affiliated": "violated only with group_document=primary_only",
+            "late-entry-after-primary-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-primary":
+                "witnessed only with group_document=all_ids"})
+model.add_variant("make_before_break_lossy",
+                  lambda: build(make_before_break=True, lossy_leaving=True),
+                  doc="make-before-break; the network may lose UE 1's de-affiliation and "
+                      "de-registration to the MC system it leaves",
+                  baseline="make_before_break",
+    expect={"registration-consistent": "violated",
+            "affiliation-consistent": "violated",
+            "late-entry-after-primary-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-partner":
+                "witnessed only with group_document=all_ids",
+            "late-entry-after-partner-to-primary":
+                "witnessed only with group_document=all_ids"})
 model.add_variant("fix_group_lists_partner_ids",
                   lambda: build(make_before_break=False, documents=("all_ids",)),
                   doc="candidate fix: step 3 requires the group document to list the partner MC "
@@ -530,3 +610,18 @@ model.finding(
     cls=TRADE_OFF, fix="make_before_break",
     title="Break-before-make leaves the client without the group call's media",
     why="X.1.7.4 says break-before-make leaves a period without the group call's media")
+model.finding(
+    "ghost-affiliation", prop="affiliation-consistent",
+    variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=UNDER_REVIEW,
+    title="A de-affiliation lost as the UE leaves coverage, or a UE switched off, leaves the "
+          "group's MC system affiliating an ID nobody uses",
+    why="10.16.2.2 step 1 and 10.8.4.2 assume the de-affiliation arrives; nothing in the text "
+        "expires an affiliation (the model has no registration or affiliation lifetime, "
+        "which TS 24.229 and TS 24.379 give, not in our text): a reviewer must say whether "
+        "the MC layer needs its own clean-up")
+model.finding(
+    "ghost-registration-group", prop="registration-consistent",
+    variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=UNDER_REVIEW,
+    title="A de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
+          "registration nothing removes",
+    why="the same root as ghost-affiliation: no lifetime in our text")
