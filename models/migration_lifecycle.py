@@ -95,8 +95,10 @@ from _mc import (
 from mcfsm import (
     CHOICE,
     TRADE_OFF,
+    UNDER_REVIEW,
     Assumption,
     Instance,
+    Loss,
     Model,
     Param,
     Role,
@@ -121,6 +123,9 @@ def kind(old: str, new: str) -> str:
 
 
 MAX_MIGRATIONS = 3
+# The migrating client's states between "registered" and the next registration; with
+# "registered", every state but "off" (switch-off variants only).
+MIGRATING = ("permission_pending", "downloading", "authenticating", "registering")
 
 
 
@@ -146,11 +151,14 @@ def build(*, make_before_break: bool, calls: bool,
           uninformed: tuple[str, ...] = ("reject",),
           fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
           migrant_calls: bool = True, departure_notice: bool = False,
-          sequence_numbers: bool = False) -> System:
+          sequence_numbers: bool = False, switch_off: bool = False,
+          lossy_leaving: bool = False) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
     explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
     candidate fix of findings 1 and 8 (a partner tells the primary that the user left),
+    `switch_off` lets UE 2 be switched off for good, `lossy_leaving` lets the network lose
+    its de-registration to the MC system it leaves,
     `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
     notification)."""
     # -- MC service client 2: the migrating user ----------------------------------------------
@@ -287,7 +295,7 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id, cause="not registered"))
 
-    busy = ["permission_pending", "downloading", "authenticating", "registering"]
+    busy = list(MIGRATING)
     call_transitions = [
         *([Transition("call_user1_while_migrated", "registered", None, conditions=[may_call],
                       after=[call_user1], sends=[PrivateCallRequest], environment=True,
@@ -304,11 +312,29 @@ def build(*, make_before_break: bool, calls: bool,
         Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
                    after=[call_answered], clause="X.1.7.3"),
     ]
+    def no_answer(ctx) -> None:
+        ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id, cause="no answer"))
+
+    off_transitions = [
+        Transition("switch_off", ["registered", *busy], "off", environment=True,
+                   label="UE 2 is switched off (or loses coverage for good): it sends nothing "
+                         "more",
+                   clause="not in the text: an environment event annex X.1 must survive"),
+        *([Transition(PrivateCallRequest, "off", None, name="no_answer", after=[no_answer],
+                      sends=[PrivateCallReject], label="no answer: the call set-up times out",
+                      clause="TS 23.379 10.7.2.1.1 (the switched-off UE's side answers 'no "
+                             "answer' for the timer)")] if calls else []),
+    ] if switch_off else []
+    off_ignores = ({m: ["off"] for m in (AccessToken, RegistrationResponse, DeregistrationResponse,
+                                         MigrationPermissionResponse, MigrationMaterialResponse,
+                                         *([PrivateCallAccept] if calls else []))}
+                   if switch_off else {})
     migrant = Role(
         "migrating MC service client",
-        states=["registered", *busy],
+        states=["registered", *busy, *(["off"] if switch_off else [])],
         initial="registered",
-        final=["registered"],
+        final=["registered", *(["off"] if switch_off else [])],
         variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
                    "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
                    "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
@@ -386,9 +412,10 @@ def build(*, make_before_break: bool, calls: bool,
                        sends=[Deregistration],
                        clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
             *(call_transitions if calls else []),
+            *off_transitions,
         ],
         # The answer to a command that arrives mid-migration: the client is already moving.
-        ignores={MigrationCommand: busy},
+        ignores={MigrationCommand: [*busy, *(["off"] if switch_off else [])], **off_ignores},
     )
 
     # -- MC service client 1: addressing a migrated user (X.1.7.1) -----------------------
@@ -716,9 +743,14 @@ def build(*, make_before_break: bool, calls: bool,
                                 clause="X.1.3.1; X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
     )
 
+    lost = (Loss(lambda sender, receiver, m: sender == "client2"
+                 and isinstance(m, Deregistration),
+                 why="UE 2 leaving coverage may lose its de-registration to the MC system it "
+                     "leaves (every other message arrives)") if lossy_leaving else False)
     return System(
         "migration_lifecycle",
         assumptions=ASSUMPTIONS,
+        loss=lost,
         # History variables (read by cached-call-connects, not by the protocol): periods in
         # which user 2 was registered nowhere (break-before-make), and whether one is open.
         shared={"gaps": Var(int, 0), "gap_open": Var(bool, False)},
@@ -757,7 +789,7 @@ def build(*, make_before_break: bool, calls: bool,
                                   doc="whether the partner's notice to the primary is one-way "
                                       "or acknowledged before the registration completes"),
         },
-        final=lambda v: not v.in_flight() and v["client2"].state == "registered",
+        final=lambda v: not v.in_flight() and v["client2"].state not in busy,
         properties=[*properties(calls, per_permission=len(permissions) > 1,
                                 late_call_explored=len(late_calls) > 1,
                                 whole_chain=max_migrations >= 3,
@@ -823,7 +855,8 @@ def chain(name: str):
 
 def moves_to_another_system(before, key, after) -> bool:
     """X.1.4: a migration takes the user to another MC system than the one it left."""
-    if key.actor != "client2" or not isinstance(key.message, RegistrationResponse):
+    if (key.actor != "client2" or not isinstance(key.message, RegistrationResponse)
+            or key.kind == "ignore"):  # switched off: the response reaches nobody
         return True
     return after["client2"].serving != before["client2"].serving
 
@@ -855,7 +888,8 @@ def migrated_call_answered(v) -> bool:
     answered, unless user 2 has since left the MC system it called from (the answer then
     has nobody to reach there)."""
     c2 = v["client2"]
-    if v.in_flight() or not c2.called or c2.called_from not in c2.registered_at:
+    if (v.in_flight() or not c2.called or c2.called_from not in c2.registered_at
+            or c2.state not in ("registered", *MIGRATING)):  # switched off
         return True
     return c2.answered
 
@@ -864,6 +898,8 @@ def cached_call_connects(v) -> bool:
     c1 = v["client1"]
     if not (c1.state == "failed" and c1.used_cache):
         return True
+    if v["client2"].state not in ("registered", *MIGRATING):
+        return True  # user 2 was switched off: a call to it fails, whatever the text says
     return c1.gap_mark == -1 or c1.gap_mark != v.shared.gaps  # a gap overlapped the call
 
 
@@ -996,6 +1032,38 @@ model.add_variant("permission_and_provisioning",
                 "witnessed only with deregistration=acknowledged",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged"})
+model.add_variant("switch_off",
+                  lambda: build(make_before_break=False, **ADDRESSING, switch_off=True),
+                  doc="break_before_make; UE 2 may be switched off for good at any point",
+                  baseline="break_before_make",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "always-registered": "violated",
+            "registrations-match-client": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "cached-call-connects":
+                "violated only with deregistration=one_way or notification=one_way",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
+model.add_variant("lossy_deregistration",
+                  lambda: build(make_before_break=False, **ADDRESSING, lossy_leaving=True),
+                  doc="break_before_make; the network may lose UE 2's de-registration to the "
+                      "MC system it leaves",
+                  baseline="break_before_make",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "always-registered": "violated",
+            "registrations-match-client": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "cached-call-connects":
+                "violated only with deregistration=one_way or notification=one_way",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            "no-deadlock": "violated only with deregistration=acknowledged"})
 model.add_variant("fix_notification_order",
                   lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True),
                   doc="candidate fix of finding 2: the registration and the notification carry "
@@ -1093,3 +1161,19 @@ model.finding(
     title="Break-before-make leaves the user registered nowhere for a while",
     why="X.1.4.1 and X.1.7.4 describe break-before-make as leaving a period without "
         "registration")
+model.finding(
+    "lost-deregistration-blocks", prop="no-deadlock", variants=("lossy_deregistration",),
+    cls=CHOICE, fix="",
+    title="With an answered de-registration, a de-registration lost as the UE leaves coverage "
+          "leaves the client waiting for the answer for ever",
+    why="violated only with deregistration=acknowledged: X.1.4.1 defines no response to the "
+        "de-registration, so the reading that waits for one must also say what happens when "
+        "none comes")
+model.finding(
+    "ghost-registration-lifecycle", prop="registrations-match-client",
+    variants=("lossy_deregistration", "switch_off"), cls=UNDER_REVIEW,
+    title="A de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
+          "registration nothing removes",
+    why="X.1.4.1 assumes the de-registration arrives; the model has no registration lifetime "
+        "(SIP expiry, TS 24.229, not in our text): whether the MC layer must clean up sooner "
+        "waits for a reviewer")
