@@ -674,7 +674,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition(pcr, "serving", None, name="redirect", conditions=[branch("redirect")],
                        after=[redirect], sends=[red],
                        label="checks that user 2 has migrated and sends a private call redirection",
-                       clause="10.16.5.3 pre-condition 2; 10.16.5.3 steps 2-3; X.1.7.1 item 6"),
+                       clause="10.16.5.3 pre-condition 2; 10.16.5.3 steps 2-3; X.1.7.1 item 6; "
+                              "CR 001 10.16.5.2 (the information flow it sends)"),
             Transition(pcr, "serving", None, name="otherwise_reject",
                        conditions=[branch("otherwise_reject")], after=[reject("not registered")],
                        sends=[rej], clause="CR 000 10.16.5.3 step 2 otherwise (TS 23.379: the "
