@@ -101,3 +101,33 @@ def test_a_reusable_role_may_wait_for_a_message_this_system_never_sends():
     assert result.complete and result.distinct_states == 1
     with pytest.raises(ModelError, match="reusable=True"):
         System("alone", instances=[Instance("w", watcher(False))])
+
+
+def test_a_reusable_role_names_the_states_one_system_cannot_reach():
+    """Issue 22 item 9: the states a reusable role reaches only through messages this
+    system never sends are named in a warning, per system; a system that sends the message
+    gets no such warning."""
+    import warnings
+
+    from mcfsm.errors import McfsmWarning
+
+    watcher = Role("watcher", states=["on", "alarmed"], initial="on", final=["on", "alarmed"],
+                   reusable=True, transitions=[Transition(Busy, "on", "alarmed", clause="e 6")])
+    with pytest.warns(McfsmWarning) as caught:
+        System("quiet", instances=[Instance("w", watcher)])
+    words = [str(w.message) for w in caught]
+    assert any("transition 'Busy' receives Busy" in w for w in words), words
+    assert any("system 'quiet': role 'watcher' (reusable): states ['alarmed'] cannot be "
+               "reached in this system" in w for w in words), words
+
+    def alarm(ctx):
+        ctx.send("w", Busy())
+
+    sender = Role("sender", states=["a", "b"], initial="a", final=["b"],
+                  transitions=[Transition("ring", "a", "b", after=[alarm], sends=[Busy],
+                                          clause="e 7")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", McfsmWarning)  # none expected here
+        result = explore(System("loud", instances=[Instance("w", watcher),
+                                                   Instance("s", sender)]))
+    assert result.complete and result.distinct_states == 3  # (on,a) (on,b)+Busy (alarmed,b)

@@ -108,12 +108,17 @@ def state_fix(self: Any, wrong: str) -> str:
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"{hint}declare it in states=[...] or use one of {list(self.states)}"
 
-def reachable_states(self: Any) -> set[str]:
+def reachable_states(self: Any, fires: Any = None) -> set[str]:
+    """The role's states reachable from its initial state through its transitions (only
+    those `fires(t)` accepts, when given: a system that never sends what a transition
+    receives)."""
     seen = {self.initial}
     todo = [self.initial]
     while todo:
         here = todo.pop()
         for t in self.transitions:
+            if fires is not None and not fires(t):
+                continue
             if (ANY_STATE in t.sources or here in t.sources):
                 dest = here if t.dest is None else t.dest
                 if dest not in seen:

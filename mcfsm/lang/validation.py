@@ -11,6 +11,7 @@ from .declared import check_name, check_text, check_variable
 from .guard import check_callable
 from .messages import Message
 from .records import NETWORK_ACTOR, Instance, Network, Param
+from .role_checks import reachable_states
 
 
 class Validation:
@@ -92,6 +93,16 @@ class Validation:
                         fix=f"add {t.receives.__name__} to sends= of the transition that "
                             "sends it, add the role that sends it to the system, or declare "
                             "the role Role(..., reusable=True) if other systems send it")
+        for role in roles.values():
+            if not role.reusable:
+                continue
+            here = reachable_states(role, lambda t: t.receives is None or t.receives in sent)
+            idle = [st for st in role.states if st not in here]
+            if idle:
+                warnings.warn(McfsmWarning(
+                    f"system {self.name!r}: role {role.name!r} (reusable): states {idle} "
+                    "cannot be reached in this system (the transitions leading there receive "
+                    "messages no role of this system sends)"), stacklevel=2)
         for msg, role in sent.items():
             if msg not in accepted and msg not in ignored:
                 sender_t = next((t for t in role.transitions if msg in t.sends), None)
