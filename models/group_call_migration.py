@@ -474,6 +474,12 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                    lambda v: v["client1"].state != "unaffiliated" or not v["serverA"].call_ongoing,
                    clause="10.16.2.1 (continue the group communication in the other system)",
                    doc="the client does not end up outside an ongoing group call"),
+            *([sometimes("first-migration-skips-b",
+                         lambda v: v["client1"].migrations == 1
+                         and system_of(v["client1"].my_id) == "C",
+                         clause="X.1.7.4 NOTE",
+                         doc="free chain: the first migration goes to C, not B")]
+              if not fixed_chain else []),
             *(sometimes(f"late-entry-after-{k}", late_entry_after(k), clause="10.16.2.2 step 4",
                         doc="client 1 is in the still ongoing group call by late entry after a "
                             f"migration {k.replace('-', ' ')}")

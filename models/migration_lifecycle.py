@@ -794,7 +794,12 @@ def build(*, make_before_break: bool, calls: bool,
                                 late_call_explored=len(late_calls) > 1,
                                 whole_chain=max_migrations >= 3,
                                 holds_calls="hold" in uninformed),
-                    *choice_witnesses(deregistrations, notifications)],
+                    *choice_witnesses(deregistrations, notifications),
+                    *([sometimes("primary-told-user-left",
+                                 lambda v: bool(v.in_flight(DepartureNotification)),
+                                 clause="candidate fix (fix_departure_notice)",
+                                 doc="a partner tells the primary that the user left it")]
+                      if departure_notice else [])],
     )
 
 

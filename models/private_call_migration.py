@@ -578,6 +578,11 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                    clause="X.1.4.1; 10.16.3.2 NOTE 1",
                    doc="a settled client 1 is registered at exactly one server, under the ID "
                        "it uses"),
+            *([sometimes("first-migration-skips-b",
+                         lambda v: v["client1"].migrations == 1 and v["client1"].pending == "C",
+                         clause="10.16.3.2 first paragraph",
+                         doc="free chain: the first migration goes to C, not B")]
+              if not fixed_chain else []),
             *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
                         clause=f"10.16.3.2 first paragraph ({k})") for k in KINDS),
             sometimes("other-call-connects-while-suspended", other_call_while_suspended,

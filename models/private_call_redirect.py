@@ -789,6 +789,13 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                           and "partner" in params["note2_server"].choices),
                       reinitiations=max_migrations, caller_migrated=caller_migrated,
                       order_explored="redirect" in params["registered_and_notified"].choices),
+                              *([sometimes("call-unanswered-after-switch-off",
+                                           lambda v: any(m.cause == "no answer" for _, _, m in
+                                                         v.in_flight(PrivateCallReject)),
+                                           clause="TS 23.379 10.7.2.1.1 (switch-off)",
+                                           doc="a call reaches the switched-off UE 2 and is not "
+                                               "answered")]
+                                if switch_off else []),
                               *([sometimes("notification-acknowledged",
                                            lambda v: bool(v.in_flight(MigrationNotificationAck)),
                                            clause="X.1.6 (notification=acknowledged)",

@@ -101,3 +101,21 @@ def test_models_readme_links_a_verdict_table_for_every_model(records):
             assert f"| {variant} " in table.splitlines()[4] + " ", f"{model}: column {variant}"
             for p in r["properties"]:
                 assert f"| {p['name']}" in table, f"{model}: {p['name']} missing from verdicts.md"
+
+
+def test_every_variant_differs_from_the_variant_it_is_diffed_against(records):
+    """Issue 18: a variant whose verdicts all equal its baseline's shows nothing its diff
+    could attribute to it (a fix that flips nothing, an environment that changes nothing
+    seen): each needs a verdict, or a witness of its distinguishing behaviour, of its own."""
+    from mcfsm.lang.loader import load_path
+
+    found = {(r["model"], r["variant"]): {p["name"]: p["found"] for p in r["properties"]}
+             for r in records}
+    same = []
+    for lm in load_path(ROOT / "models"):
+        first = next(iter(lm.model.variants))
+        for name, variant in lm.model.variants.items():
+            base = variant.baseline or (first if name != first else None)
+            if base is not None and found[(lm.model.name, name)] == found[(lm.model.name, base)]:
+                same.append(f"{lm.model.name}[{name}] vs {base}")
+    assert not same, same
