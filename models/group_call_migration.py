@@ -606,7 +606,8 @@ model.add_variant("fix_group_lists_partner_ids",
 model.finding(
     "group-document", prop="rejoins-when-affiliated", variants=("break_before_make", "free_chain"),
     cls=CHOICE, fix="fix_group_lists_partner_ids",
-    title="A migrating client's affiliation with its partner ID is refused and it is left "
+    title="If the group document lists only the primary ID (group_document=primary_only), a "
+          "migrating client's affiliation with its partner ID is refused and it is left "
           "outside the call",
     why="X.1.7.5 (informative) says the group document 'will contain' the partner ID; step 3 "
         "does not require it")

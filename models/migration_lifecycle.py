@@ -1137,7 +1137,8 @@ model.finding(
     "stale-binding-lifecycle", prop="primary-binding-fresh",
     variants=("break_before_make", "make_before_break", "permission_and_provisioning"),
     cls=CHOICE, fix="fix_notification_order",
-    title="The primary's record of the partner ID goes stale when notifications overtake",
+    title="With one-way notification, the primary's record of the partner ID goes stale "
+          "when notifications overtake",
     why="X.1.6 sends the reader to TS 23.379 10.6.3.3, which is not in the text: whether the "
         "notification is acknowledged before the registration completes decides it")
 model.finding(

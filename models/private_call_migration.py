@@ -690,12 +690,14 @@ model.add_variant("fix_suspension_indicated_switch_off",
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
     cls=CHOICE, fix="fix_release_completes",
-    title="The re-initiated private call overtakes the release and finds client 2 busy",
+    title="When client 1 migrates without waiting for the release's answer, the re-initiated "
+          "private call overtakes the release and finds client 2 busy",
     why="step 1 does not say whether the release completes before the client migrates")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
     variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_suspension_indicated",
-    title="The resumed call is refused because client 2 took another call",
+    title="Without a suspension indication in the release (or with NOTE 3 read as accept), "
+          "the resumed call is refused because client 2 took another call",
     why="step 1's release carries no suspension indication although NOTE 3 presumes client 2 "
         "knows, and NOTE 3 leaves the other call's handling out of scope")
 model.finding(

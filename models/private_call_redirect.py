@@ -1474,14 +1474,16 @@ model.finding(
 model.finding(
     "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
     cls=CHOICE, fix="fix_notification_order",
-    title="The primary's record of the partner ID goes stale when two partners' "
+    title="With one-way notification, the primary's record of the partner ID goes stale "
+          "when two partners' "
           "notifications overtake each other",
     why="pre-condition 3 sends the reader to TS 23.379 10.6.3.3, which is not in the text: "
         "whether the notification is acknowledged before the registration completes decides it")
 model.finding(
     "refused-before-notification", prop="call-not-refused-before-notification",
     variants=("primary_policies", "cr_kms_uri"), cls=CHOICE, fix="fix_hold_until_informed",
-    title="A call for a user who left, arriving before the notification, is refused",
+    title="If the primary rejects a call it cannot place yet (uninformed_primary=reject), a "
+          "call for a user who left, arriving before the notification, is refused",
     why="pre-condition 3 assumes the primary is informed and says nothing of a call that "
         "arrives before it is: violated only with uninformed_primary=reject, when the "
         "notification is one-way or user 2 breaks before it makes; the fix is to say that "
@@ -1489,7 +1491,8 @@ model.finding(
 model.finding(
     "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,
     fix="fix_notification_order",
-    title="NOTE 2's re-check names a partner ID the user has left",
+    title="With one-way notification and NOTE 2 applied at the primary, the re-check names a "
+          "partner ID the user has left",
     why="with NOTE 2 at the primary the re-check reads a record that one-way notifications "
         "can leave stale; CR 000 says neither which server applies NOTE 2 nor how the record "
         "is kept fresh")
@@ -1515,13 +1518,15 @@ model.finding(
 model.finding(
     "own-caller-foreign", prop="own-caller-gets-migration-check", variants=("migrated_caller",),
     cls=CHOICE,
-    title="The primary treats a call of its own migrated user as a foreign caller's",
+    title="Read off the calling ID, CR 000's same-system check treats a call of the "
+          "primary's own migrated user as a foreign caller's",
     why="CR 000 step 2's 'calling party MC system' can be read off the calling ID or off the "
         "primary ID the call carries (X.1.7.3)")
 model.finding(
     "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
     cls=CHOICE, fix="fix_note2_via_primary",
-    title="NOTE 2 cannot be answered for a caller served by a partner: no server on the "
+    title="Read off the primary ID, NOTE 2 cannot be answered for a caller served by a "
+          "partner: no server on the "
           "call's path holds the status it asks about",
     why="violated only with same_system_by=primary_id (the reading X.1.7.3 suggests: the "
         "call carries the caller's primary ID), whatever note2_server and otherwise: the "
