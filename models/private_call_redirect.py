@@ -369,6 +369,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id, cause="not registered"))
 
+    def switched_off(ctx) -> None:
+        ctx.shared.ue2_off = True
+
     def no_answer(ctx) -> None:
         ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id, cause="no answer"))
@@ -409,6 +412,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        clause="X.1.4.1: a call delivered by a system the client has left "
                               "(late_call=refuse, see migration_lifecycle)"),
             *([Transition("switch_off", ["registered", "migrating"], "off", environment=True,
+                          after=[switched_off],
                           label="UE 2 is switched off (or loses coverage for good): it sends "
                                 "nothing more",
                           clause="not in the text: an environment event the procedures must "
@@ -620,6 +624,12 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def held_calls(ctx) -> list:
         return sorted(ctx.v.held, key=repr)
 
+    def hold_timer_may_expire(ctx) -> bool:
+        """Assumption hold-timer-long-enough: the hold outlasts any migration, so in this
+        untimed model it expires only once UE 2 cannot reappear (switched off). A shared
+        history variable, not something the server sees, so that steps stay memoized."""
+        return bool(ctx.v.held) and ctx.shared.ue2_off
+
     def hold_expires(ctx) -> None:
         ctx.v.held = ctx.v.held - {ctx.arg}
         route_back(ctx, rejection(ctx.arg, "not reachable"))
@@ -691,7 +701,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition(pcr, "serving", None, name="hold_uninformed",
                        conditions=[branch("uninformed_hold")], after=[hold],
                        clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
-            Transition("hold_timer_expires", "serving", None, conditions=[held_calls],
+            Transition("hold_timer_expires", "serving", None, conditions=[hold_timer_may_expire],
                        choices=held_calls, after=[hold_expires], sends=[rej],
                        label="the hold timer expires: the held call is rejected",
                        clause="uninformed_primary=hold: a hold needs a bound, for a user who "
@@ -777,6 +787,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                      "leaves (every other message arrives)") if lossy_leaving else False)
     return System("private_call_redirect", instances=instances, params=params,
                   assumptions=ASSUMPTIONS, loss=lost,
+                  # history variable for the hold timer's assumption: UE 2 is switched off
+                  shared={"ue2_off": Var(bool, False)},
                   final=lambda v: not v.in_flight() and all(
                       v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
                   and v["client2"].state in ("registered", "off"),
@@ -1173,6 +1185,10 @@ REJECT = ("reject",)
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
     REINITIATE_PER_REJECTION,
+    Assumption("hold-timer-long-enough",
+               "where the primary holds a call (uninformed_primary=hold), its timer outlasts "
+               "any migration: it expires only once UE 2 cannot reappear (switched off)",
+               clause="10.16.5.3 pre-condition 3"),
     Assumption("three-redirections",
                "a caller follows at most three redirections per call (a loop shows at the "
                "second redirection to the same ID, before the bound)", clause="10.16.5.3"),
