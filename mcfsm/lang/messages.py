@@ -6,6 +6,11 @@
 
 `M(...)` marks a mandatory element, `O(...)` an optional one (default None). Building a
 message without a mandatory element raises ModelError naming the message and element.
+
+A message the text does not define (the model invents it to close a gap or to stand for a
+procedure outside the text) says so, and why, so that charts draw it as "not in the text":
+
+    class DepartureNotification(Message, not_in_text="candidate fix: 10.6.3.3 defines none"):
 """
 
 from __future__ import annotations
@@ -51,9 +56,22 @@ class Message:
     clause: ClassVar[str] = ""
     title: ClassVar[str] = ""
     elements: ClassVar[tuple[Element, ...]] = ()
+    # Why the text does not define this message ("" = it does): charts mark it.
+    not_in_text: ClassVar[str] = ""
 
-    def __init_subclass__(cls, clause: str = "", title: str = "", **kwargs: Any) -> None:
+    def __init_subclass__(cls, clause: str = "", title: str = "", not_in_text: str | None = None,
+                          **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # Either the class keyword or a class attribute `not_in_text = "why"` marks it.
+        marker = cls.__dict__.get("not_in_text", "") if not_in_text is None else not_in_text
+        if not isinstance(marker, str):
+            raise ModelError(f"message {cls.__name__} has not_in_text={marker!r}, not a string",
+                             fix='say why the text does not define it: not_in_text="the text '
+                                 'defines no acknowledgement"')
+        if marker and not marker.strip():
+            raise ModelError(f"message {cls.__name__} has a blank not_in_text",
+                             fix='say why the text does not define it, or leave it out')
+        cls.not_in_text = marker
         for field, value in (("clause", clause), ("title", title)):
             if not isinstance(value, str):
                 raise ModelError(f"message {cls.__name__} has {field}={value!r}, not a string",
