@@ -10,7 +10,12 @@ arrows, so the geometry is computed here and DOT only draws it (`layout=neato` w
 - above each band, a label row for the arrow received in that step: "k. Message title"
   and its elements, centred on the arrow and drawn on white, so a crossing arrow passes
   under the text instead of through it (edges are drawn first);
-- the step number in the left margin of each band, matching the text narration;
+- the step number in the left margin of each band, matching the text narration, and beside
+  it the clause and step of the transition taken (`clause=`), so every step says which
+  sentence of the text it realises;
+- the run's parameter values and pinned choices under the title;
+- a message the model marks as not defined by the text (`not_in_text`) drawn dotted in
+  orange and labelled "not in the text";
 - the end mark under the last step: what is violated (red) or witnessed (green), with the
   explorer's note on the last state;
 - a lasso's cycle framed by a dashed box captioned with the steps that repeat forever.
@@ -32,10 +37,22 @@ CHAR_W = 5.6  # average width of a 10 pt Helvetica character, in points
 LINE_H = 12.0
 HEADER_Y = 0.0
 MARGIN_X = 50.0  # room for the step numbers
+CLAUSE_CHARS = 26  # the margin's clause column wraps here (8 pt characters)
+NOT_IN_TEXT = "#e65100"
 
 
 def _label_lines(a: Arrow) -> list[str]:
-    return [type(a.message).title] + elements_words(a.message)
+    # The elements share lines (wrapped), not one line each: a long chart stays short.
+    elements = ", ".join(elements_words(a.message))
+    lines = [type(a.message).title] + (textwrap.wrap(elements, 56) if elements else [])
+    if a.not_in_text:
+        lines.append("(not in the text)")
+    return lines
+
+
+def _clause_lines(clause: str) -> list[str]:
+    lines = textwrap.wrap(clause, CLAUSE_CHARS) or [""]
+    return lines[:2] if len(lines) <= 2 else [lines[0], lines[1][:CLAUSE_CHARS - 1] + "…"]
 
 
 def _width(lines: list[str], char_w: float = CHAR_W) -> float:
@@ -60,7 +77,10 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     received = {a.received_at: a for a in c.arrows if a.received_at is not None}
     notes: dict[int, tuple[str, list[str]]] = {}
     for step, who, text in c.notes:
-        notes[step] = (who, _wrap(f"{step}. {text}", 30))
+        notes[step] = (who, _wrap(f"{step}. {text}", 38))
+    clause_of = {k: _clause_lines(t) for k, t in c.clauses}
+    margin = MARGIN_X + (max((len(line) for ls in clause_of.values() for line in ls), default=0)
+                         * 4.6 + 8 if clause_of else 0)
     # Column spacing: the widest label must fit between the columns its arrow spans.
     spacing = 170.0
     for a in c.arrows:
@@ -71,7 +91,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     spacing = min(spacing, 320.0)
 
     def x(name: str) -> float:
-        return MARGIN_X + 60 + columns[name] * spacing
+        return margin + 60 + columns[name] * spacing
 
     # Vertical layout: y grows downwards here and is negated for graphviz.
     top: dict[int, float] = {}
@@ -81,16 +101,14 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     for k in range(1, c.steps + 1):
         a = received.get(k)
         if a is not None:
-            height = len(_label_lines(a)) * LINE_H + 14
+            height = len(_label_lines(a)) * LINE_H + 6
             label_y[k] = y + height / 2
-            y += height + 8  # a short arrow's head shows under its label
+            y += height + 6  # a short arrow's head shows under its label
         else:
-            y += 14
+            y += 10
         top[k] = y
-        if k in notes:
-            y += len(notes[k][1]) * 11 + 14
-        else:
-            y += 6
+        y = max(y + (len(notes[k][1]) * 10 + 10 if k in notes else 4),
+                top[k] + len(clause_of.get(k, ())) * 9)  # the margin's clause fits the band
         bottom[k] = y
     # A lasso's cycle (steps after loop_start, to the end) is framed; its caption sits at
     # the frame's foot, so the rows below move down to make room.
@@ -112,7 +130,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
 
     out = ["digraph msc {",
            f'  graph [layout=neato, splines=line, outputorder=edgesfirst, fontname="{FONT}",',
-           f'         labelloc=t, label=<{_title_html(c)}>, pad=0.3];',
+           f'         labelloc=t, label=<{_title_html(c)}>, pad=0.2];',
            f'  node [fontname="{FONT}", fontsize=10, pin=true];',
            f'  edge [fontname="{FONT}", fontsize=10];']
 
@@ -147,6 +165,13 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         colour = "#b00020" if (k == c.steps and c.failed) else "#555555"
         out.append(f'  "n{k}" [id="{prefix}num-{k}", shape=circle, fixedsize=true, width=0.28, fontsize=9, '
                    f'color="{colour}", fontcolor="{colour}", label="{k}", {pos(MARGIN_X - 20, top[k])}];')
+        if k in clause_of:  # the clause of the step, left-aligned beside its number
+            lines = clause_of[k]
+            width = max(len(line) for line in lines) * 4.6 + 4
+            out.append(f'  "clause{k}" [id="{prefix}clause-{k}", shape=plaintext, fontsize=8, '
+                       f'fontcolor="#555555", height=0.1, margin=0, '
+                       f'label=<{_html_lines(lines)}>, '
+                       f'{pos(MARGIN_X - 4 + width / 2, top[k] + len(lines) * 4.5 - 4)}];')
     for n, a in enumerate(c.arrows):
         start_y = bottom.get(a.sent_at, 40.0)
         if a.received_at is None:
@@ -165,6 +190,9 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
             lines[0] = f"{a.received_at}. {lines[0]}"
             ly = label_y[a.received_at]
             colour = "#222222"
+        if a.not_in_text:  # invented by the model: visibly not the text's
+            style = f'style=dotted, penwidth=1.6, color="{NOT_IN_TEXT}"'
+            colour = NOT_IN_TEXT
         start = point(a.sender, start_y)
         out.append(f'  {start} -> {end} [id="{ident}", {style}, arrowsize=0.8];')
         # The label sits on the arrow where it crosses the label row, drawn on white.
@@ -195,6 +223,8 @@ def _title_html(c: Chart) -> str:
     title = f"<b>{html.escape(c.title)}</b>"
     if c.caption:
         title += "<br/>" + "<br/>".join(html.escape(p) for p in _wrap(c.caption, 100))
+    for line in c.context:  # the run's parameter values and the pinned choices
+        title += "<br/><i>" + "<br/>".join(html.escape(p) for p in _wrap(line, 100)) + "</i>"
     return title
 
 
