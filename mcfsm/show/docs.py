@@ -23,7 +23,9 @@ from .charts import dot, mermaid, verdict_chart
 from .diagrams import PRODUCT_GRAPH_CAP, fired_by_role, product_dot, role_dot
 from .diff import Side, diff
 from .diff_files import write_diff_markdown
+from .finding_pages import finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
+from .spec_quotes import SpecText
 from .tracefile import itf, trace_record
 from .verdict_table import verdict_table_markdown
 
@@ -62,6 +64,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                runs: list[tuple[str, str, Result]] | None = None,
                progress: Callable[[str], None] | None = None,
                findings: list[dict[str, str]] | None = None,
+               spec: SpecText | None = None,
                ) -> tuple[list[Path], list[str]]:
     """Write one model's pictures; return the files and the index lines for it (and add
     (model, variant, result) of each variant to `runs`, for the traceability matrix)."""
@@ -131,6 +134,9 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
         index.append("")
     if not variants and findings is not None:
         findings.extend(finding_rows(lm, results))
+        for f in model.findings.values():  # one page per finding, linked from its row
+            _write(out / page_path(f), finding_markdown(finding_data(lm, f, results, spec)),
+                   written)
     if not variants:
         table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen])
         path = _write(folder / "verdicts.md", table, written)
@@ -175,16 +181,19 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
              "Apalache trace viewers).", ""]
     runs: list[tuple[str, str, Result]] = []
     findings: list[dict[str, str]] = []
+    clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
+    # The spec text the finding pages quote; without a clause list they say so.
+    spec = SpecText(clauses) if clauses is not None and clauses.is_file() else None
     for lm in loaded:
         files, lines = model_docs(lm, out, variants=variants, svg=svg, run=run, runs=runs,
-                                  progress=progress, findings=findings)
+                                  progress=progress, findings=findings, spec=spec)
         written += files
         index += lines
     if findings:
         _write(out / "findings.md", findings_markdown(findings), written)
         index[6:6] = ["[Findings](findings.md): every reviewed finding with its class, what the "
-                      "search found, what it rests on, its chart and its fix.", ""]
-    clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
+                      "search found, what it rests on, its chart and its fix; each has its own "
+                      "page under findings/, with the spec sentences it involves quoted.", ""]
     if clauses is not None and clauses.is_file() and not variants:
         from .matrix import load_clauses, matrix, matrix_markdown
 
