@@ -25,6 +25,7 @@ from .diff import Side, diff
 from .diff_files import write_diff_markdown
 from .finding_pages import finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
+from .glossary import glossary, glossary_markdown
 from .spec_quotes import SpecText
 from .tracefile import itf, trace_record
 from .verdict_table import verdict_table_markdown
@@ -194,6 +195,12 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
         index[6:6] = ["[Findings](findings.md): every reviewed finding with its class, what the "
                       "search found, what it rests on, its chart and its fix; each has its own "
                       "page under findings/, with the spec sentences it involves quoted.", ""]
+    if runs:  # every name the charts show, in the models' words
+        _write(out / "glossary.md",
+               glossary_markdown(glossary((model, result.system) for model, _, result in runs)),
+               written)
+        index[6:6] = ["[Glossary](glossary.md): every role state, message and information "
+                      "element the charts show, with the model's words and clause for it.", ""]
     if clauses is not None and clauses.is_file() and not variants:
         from .matrix import load_clauses, matrix, matrix_markdown
 

@@ -172,7 +172,9 @@ def finding_markdown(d: dict[str, Any]) -> str:
         out += ["No trace: the property holds in the first variant named, or it was not "
                 "explored.", ""]
     else:
-        out += [f"[{chart['title']}]({chart['svg']}) (SVG)", "", "```mermaid",
+        # a link's words hold no brackets (the title's "[variant]" would break the link)
+        out += [f"{chart['title']}: [SVG chart, {chart['steps']} steps]({chart['svg']})", "",
+                "```mermaid",
                 chart["mermaid"].rstrip(), "```", ""]
     out += ["## What the verdict rests on", ""]
     b = d["basis"]
