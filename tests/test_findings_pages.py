@@ -207,3 +207,19 @@ def test_a_message_not_in_the_text_is_drawn_so():
     with pytest.raises(ModelError, match="not_in_text"):
         class Bad(Message, not_in_text=3):  # type: ignore[arg-type]
             pass
+
+
+def test_html_report_has_a_findings_section_with_quotes(tmp_path):
+    from mcfsm.show.html_report import write_report
+
+    (lm,) = load_path(MODEL)
+    write_report([lm], tmp_path)
+    page = (tmp_path / "private_call_migration.html").read_text()
+    assert '<section id="findings">' in page
+    for f in lm.model.findings.values():
+        assert f'id="finding-{f.name}"' in page
+    # the quote is the spec's sentence (HTML-escaped by the template, nothing else changed)
+    assert ("<blockquote><p>MC service client 1 releases the private call towards the MC "
+            "service client 2 and puts the call into suspended state in MC service client.</p>"
+            "</blockquote>") in page
+    assert 'href="private_call_migration.html#findings"' in (tmp_path / "index.html").read_text()
