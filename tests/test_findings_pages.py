@@ -8,6 +8,7 @@ and fixes) into a temporary folder; the committed diagrams/ is not touched."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -223,3 +224,24 @@ def test_html_report_has_a_findings_section_with_quotes(tmp_path):
             "service client 2 and puts the call into suspended state in MC service client.</p>"
             "</blockquote>") in page
     assert 'href="private_call_migration.html#findings"' in (tmp_path / "index.html").read_text()
+
+
+def test_long_charts_are_cut_into_pages_that_fit_an_a4_page(docs):
+    svgs = [p for p in docs["written"] if p.suffix == ".svg" and "charts" in p.parent.name]
+    assert svgs
+    heights = {p: float(re.search(r'<svg[^>]*height="([\d.]+)pt"', p.read_text(), re.S)
+                        .group(1)) for p in svgs}
+    assert max(heights.values()) <= 1000, max(heights.items(), key=lambda kv: kv[1])
+    pages = [p for p in svgs if re.search(r"-p\d+\.svg$", p.name)]
+    assert pages, "no chart of private_call_migration is long enough to need pages"
+    second = pages[0].with_suffix(".dot").read_text()
+    assert "continued from page" in second and re.search(r"page \d+ of \d+", second)
+    first = Path(re.sub(r"-p\d+\.svg$", ".dot", str(pages[0])))
+    assert "continued on page 2" in first.read_text()
+    # the verdict's end mark (✗ violated / ✓ witnessed) is on the last page only
+    chart_pages = sorted(first.parent.glob(first.stem + "-p*.dot"),
+                         key=lambda p: int(p.stem.rsplit("-p", 1)[1]))
+    *earlier, last = [first, *chart_pages]
+    assert re.search(r"[✗✓] [\w-]+ (violated|witnessed) after step", last.read_text())
+    for page in earlier:
+        assert not re.search(r"[✗✓] [\w-]+ (violated|witnessed)", page.read_text()), page.name

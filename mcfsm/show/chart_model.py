@@ -41,3 +41,7 @@ class Chart:
     context: tuple[str, ...] = ()
     # The clause of the transition taken in each step (step -> clause), for the margin.
     clauses: tuple[tuple[int, str], ...] = ()
+    # A page of a long chart (chart_layout.chart_pages): it draws steps first..steps; an
+    # arrow received after `steps` continues on the next page.
+    first: int = 1
+    page: tuple[int, int] = (1, 1)  # (this page, pages)

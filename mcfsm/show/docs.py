@@ -19,6 +19,7 @@ from ..check.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
 from ..lang.system import System
+from .chart_layout import chart_pages, page_file
 from .charts import dot, mermaid, verdict_chart
 from .diagrams import PRODUCT_GRAPH_CAP, fired_by_role, product_dot, role_dot
 from .diff import Side, diff
@@ -118,9 +119,12 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             title = f"{model.name} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
             c = verdict_chart(system, v, title)
             base = vfolder / "charts" / _slug(v.property.name)
-            path = _write(base.with_suffix(".dot"), dot(c), written)
-            if svg:
-                written.append(render_svg(path))
+            # A long chart is cut into pages that fit an A4 page: NAME.svg, NAME-p2.svg, ...
+            pages = chart_pages(c)
+            for n, page in enumerate(pages, 1):
+                path = _write(page_file(base, n, ".dot"), dot(page), written)
+                if svg:
+                    written.append(render_svg(path))
             _write(base.with_suffix(".mmd"), mermaid(c), written)
             record = trace_record(model=model.name, file=lm.path.as_posix(), variant=variant,
                                   system=system, prop=v.property, status=v.status,
@@ -129,8 +133,10 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             _write(base.with_suffix(".itf.json"),
                    json.dumps(itf(system, v.trace, title), indent=1) + "\n", written)
             rel = base.relative_to(out).as_posix()
+            more = "".join(f", [page {n}]({rel}-p{n}.svg)" for n in range(2, len(pages) + 1))
             index.append(f"- {v.property.name} ({kind}, {len(v.trace)} steps): "
-                         f"[chart]({rel}.svg), [Mermaid]({rel}.mmd), [trace]({rel}.trace.json), "
+                         f"[chart]({rel}.svg){more}, [Mermaid]({rel}.mmd), "
+                         f"[trace]({rel}.trace.json), "
                          f"[ITF]({rel}.itf.json)")
         index.append("")
     if not variants and findings is not None:

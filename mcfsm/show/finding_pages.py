@@ -21,6 +21,7 @@ from ..check.assumptions import pins, unforced
 from ..check.explorer import Result, Verdict
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
+from .chart_layout import chart_pages
 from .charts import mermaid, run_values, step_clause, verdict_chart
 from .report import choice_words, finding_class
 from .spec_quotes import NOT_LOCATED, SpecText
@@ -110,9 +111,11 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                 if clause:
                     cited.append((clause, f"step {k}"))
             title = chart_title(model.name, first, v)
+            c = verdict_chart(system, v, title)
+            svg = f"../{model.name}/{first}/charts/{slug(f.prop)}"
             chart = {"variant": first, "steps": len(v.trace), "title": title,
-                     "svg": f"../{model.name}/{first}/charts/{slug(f.prop)}.svg",
-                     "mermaid": mermaid(verdict_chart(system, v, title))}
+                     "svg": f"{svg}.svg", "mermaid": mermaid(c),
+                     "pages": [f"{svg}-p{n}.svg" for n in range(2, len(chart_pages(c)) + 1)]}
             values = run_values(system, v.trace)
         else:
             values = []
@@ -173,7 +176,9 @@ def finding_markdown(d: dict[str, Any]) -> str:
                 "explored.", ""]
     else:
         # a link's words hold no brackets (the title's "[variant]" would break the link)
-        out += [f"{chart['title']}: [SVG chart, {chart['steps']} steps]({chart['svg']})", "",
+        more = "".join(f", [page {n}]({p})" for n, p in enumerate(chart["pages"], 2))
+        out += [f"{chart['title']}: [SVG chart, {chart['steps']} steps]({chart['svg']}){more}",
+                "",
                 "```mermaid",
                 chart["mermaid"].rstrip(), "```", ""]
     out += ["## What the verdict rests on", ""]
