@@ -97,13 +97,21 @@ def _bands(c: Chart) -> dict[int, float]:
 
 
 def _overhead(c: Chart) -> float:
-    """What a page draws besides its steps' bands, at most: the title block (title, caption
-    or "continued from", the run's context), the lifeline heads, the arrows still in flight
-    at the end, and the end mark (or "continued on")."""
+    """What a page draws besides its steps' bands and the rows of the arrows that leave it,
+    at most: the title block (title, caption or "continued from", the run's context), the
+    lifeline heads and the end mark (or "continued on")."""
     title = 1 + max(len(_wrap(c.caption, 100)), 1) + sum(len(_wrap(x, 100)) for x in c.context)
-    flight = sum(len(_label_lines(a)) * LINE_H + 12 for a in c.arrows if a.received_at is None)
     end = (2 + len(_wrap(c.footnote, 90))) * 13
-    return title * 15 + 60 + flight + 24 + end + 50
+    return title * 15 + 60 + 24 + end + 50
+
+
+def _page_height(c: Chart, bands: dict[int, float], first: int, last: int) -> float:
+    """The height of a page drawing steps first..last: its bands, a row for each arrow it
+    shows that is not received on it (in flight at the end, or received on a later page),
+    and the overhead."""
+    leaving = sum(len(_label_lines(a)) * LINE_H + 12 for a in c.arrows
+                  if a.sent_at <= last and (a.received_at is None or a.received_at > last))
+    return sum(bands[k] for k in range(first, last + 1)) + leaving + _overhead(c)
 
 
 def chart_pages(c: Chart) -> list[Chart]:
@@ -111,16 +119,14 @@ def chart_pages(c: Chart) -> list[Chart]:
     and ending "continued"; the verdict's end mark is on the last page. A chart that fits,
     or a lasso (its frame spans the cycle), stays one page."""
     bands = _bands(c)
-    budget = PAGE_H - _overhead(c)
-    if sum(bands.values()) <= budget or c.loop_start is not None:
+    if c.loop_start is not None or _page_height(c, bands, c.first, c.steps) <= PAGE_H:
         return [c]
     ranges: list[tuple[int, int]] = []
-    start, used = c.first, 0.0
+    start = c.first
     for k in range(c.first, c.steps + 1):
-        if used + bands[k] > budget and k > start:
+        if k > start and _page_height(c, bands, start, k) > PAGE_H:
             ranges.append((start, k - 1))
-            start, used = k, 0.0
-        used += bands[k]
+            start = k
     ranges.append((start, c.steps))
     pages = []
     for n, (a, b) in enumerate(ranges, 1):
