@@ -7,6 +7,7 @@ and fixes) into a temporary folder; the committed diagrams/ is not touched."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 
 from mcfsm.check.choices import explore_by_choice
 from mcfsm.errors import ModelError, UsageError
-from mcfsm.lang.findings import CHOICE, Finding
+from mcfsm.lang.findings import CHOICE, GAP_IN_THE_TEXT, Finding
 from mcfsm.lang.loader import LoadedModel, load_path
 from mcfsm.lang.messages import M, Message
 from mcfsm.lang.system import System
@@ -105,6 +106,12 @@ def test_class_line_follows_the_search(docs):
     assert "is not printed as holding" in fixed
     page = (docs["out"] / "findings" / "release-overtaken.md").read_text()
     assert "`fix_release_then_migrate`: release-not-overtaken holds there" in page
+    # a class the search contradicts says so: a gap in the text needs a failure under every
+    # choice, and this one fails only under some
+    gap = dataclasses.replace(f, cls=GAP_IN_THE_TEXT)
+    line = class_line(gap, f.variants[0], results[f.variants[0]])
+    assert "violated only with" in line
+    assert line.endswith("so that class does not apply") and not line.startswith(GAP_IN_THE_TEXT)
 
 
 def test_chart_headers_carry_the_runs_parameter_values(docs):

@@ -55,7 +55,7 @@ def class_line(f: Finding, variant: str, result: Result | None) -> str:
     if result is None or v is None:
         return f"not judged: {variant} was not explored in this run"
     if v.failed:
-        return finding_class(result, v) or ""
+        return finding_class(result, v, f) or ""
     words = choice_words(result, v)
     if v.status == "witnessed" and words:  # a witness that exists only under some readings
         if f.cls == GAP_IN_THE_TEXT:
