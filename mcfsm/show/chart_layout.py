@@ -91,7 +91,7 @@ def _bands(c: Chart) -> dict[int, float]:
     for k in range(c.first, c.steps + 1):
         a = received.get(k)
         head = len(_label_lines(a)) * LINE_H + 12 if a is not None else 10
-        out[k] = head + max(len(notes[k]) * 10 + 10 if k in notes else 4,
+        out[k] = head + max(len(notes[k]) * 11 + 14 if k in notes else 4,
                             len(clause_of.get(k, ())) * 9)
     return out
 
@@ -188,7 +188,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         else:
             y += 10
         top[k] = y
-        y = max(y + (len(notes[k][1]) * 10 + 10 if k in notes else 4),
+        y = max(y + (len(notes[k][1]) * 11 + 14 if k in notes else 4),
                 top[k] + len(clause_of.get(k, ())) * 9)  # the margin's clause fits the band
         bottom[k] = y
     # A lasso's cycle (steps after loop_start, to the end) is framed; its caption sits at
