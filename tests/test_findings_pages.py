@@ -158,6 +158,7 @@ def test_glossary_has_every_state_message_and_element_a_chart_shows(docs):
         assert f"| `{name}` |" in text, name
     for title in shown_messages:
         assert f"| {title} |" in text, title
+    assert "(*, " not in text, "a dataclass signature is no description"
 
 
 def test_spec_quotes_locate_or_say_so():

@@ -183,7 +183,10 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
              "State diagrams draw every transition as its own edge (dashed: never fired); "
              "sequence charts show one arrow per message, from the step that sent it to the "
              "step that received it, numbered as in the text (red and dashed: still in flight at "
-             "the end), with what is violated or witnessed marked at the end. Each chart "
+             "the end; dotted orange: a message the text does not define), each step's clause "
+             "in the margin and the run's parameter values under the title, with what is "
+             "violated or witnessed marked at the end; a long chart is cut into pages that fit "
+             "an A4 page (NAME.svg, NAME-p2.svg, ...). Each chart "
              "comes as SVG, Mermaid text, an mcfsm trace file (`mcfsm replay`) and ITF (Quint / "
              "Apalache trace viewers).", ""]
     runs: list[tuple[str, str, Result]] = []

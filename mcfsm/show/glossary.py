@@ -21,6 +21,8 @@ from .values import md_cell
 def _doc(cls: type) -> str:
     """The first paragraph of a class's own docstring ("" when it only inherits one)."""
     doc = cls.__dict__.get("__doc__") or ""
+    if doc.startswith(f"{cls.__name__}("):  # the signature dataclass writes, not the model's
+        return ""
     return " ".join(doc.strip().split("\n\n")[0].split())
 
 
