@@ -217,6 +217,18 @@ def test_a_message_not_in_the_text_is_drawn_so():
         class Bad(Message, not_in_text=3):  # type: ignore[arg-type]
             pass
 
+    class Reg(Message):  # an element the model adds to a message the text defines
+        user: str = M("whose")
+        seq: int = M("migration count", not_in_text="candidate fix: ordering")
+
+    assert [e.not_in_text for e in Reg.elements] == ["", "candidate fix: ordering"]
+    c = Chart((("a", "A"), ("b", "B")), (Arrow("a", "b", Reg(user="u", seq=1), 0, 1),),
+              (), 1, "t", "")
+    assert "seq=1 (not in the text)" in chart_dot(c) and "user=u," in mermaid(c)
+    assert "user=u (not" not in mermaid(c)
+    with pytest.raises(ModelError, match="not_in_text"):
+        M("x", not_in_text=True)  # type: ignore[arg-type]
+
 
 def test_html_report_has_a_findings_section_with_quotes(tmp_path):
     from mcfsm.show.html_report import write_report

@@ -31,14 +31,27 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def M(description: str = "") -> Any:  # noqa: N802 - the spec's own "M" status letter
-    """A mandatory information element."""
-    return dataclasses.field(default=_MISSING, metadata={"status": "M", "description": description})
+def _marker(not_in_text: Any, description: str) -> str:
+    if not isinstance(not_in_text, str):
+        raise ModelError(f"element {description!r} has not_in_text={not_in_text!r}, not a string",
+                         fix='say why the text does not define it: not_in_text="..."')
+    return not_in_text
 
 
-def O(description: str = "", default: Any = None) -> Any:  # noqa: N802,E743 - spec's "O"
+def M(description: str = "", *, not_in_text: str = "") -> Any:  # noqa: N802 - the spec's "M"
+    """A mandatory information element. `not_in_text`: why the text defines no such
+    element (the model adds it), so charts mark it."""
+    return dataclasses.field(default=_MISSING, metadata={
+        "status": "M", "description": description,
+        "not_in_text": _marker(not_in_text, description)})
+
+
+def O(description: str = "", default: Any = None, *,  # noqa: N802,E743 - spec's "O"
+      not_in_text: str = "") -> Any:
     """An optional information element (absent = `default`, normally None)."""
-    return dataclasses.field(default=default, metadata={"status": "O", "description": description})
+    return dataclasses.field(default=default, metadata={
+        "status": "O", "description": description,
+        "not_in_text": _marker(not_in_text, description)})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +61,7 @@ class Element:
     name: str
     status: str  # "M" or "O"
     description: str
+    not_in_text: str = ""  # why the text defines no such element ("" = it does)
 
 
 class Message:
@@ -91,7 +105,8 @@ class Message:
                     f"or `= O('description')` (optional)",
                     clause=clause or None,
                 )
-            elements.append(Element(f.name, status, f.metadata.get("description", "")))
+            elements.append(Element(f.name, status, f.metadata.get("description", ""),
+                                    f.metadata.get("not_in_text", "")))
         cls.elements = tuple(elements)
 
     def __post_init__(self) -> None:

@@ -32,7 +32,7 @@ import textwrap
 from pathlib import Path
 
 from .chart_model import Arrow, Chart
-from .values import elements_words
+from .values import chart_elements
 
 FONT = "Helvetica"
 CHAR_W = 5.6  # average width of a 10 pt Helvetica character, in points
@@ -48,7 +48,7 @@ PAGE_H = 960.0
 
 def _label_lines(a: Arrow) -> list[str]:
     # The elements share lines (wrapped), not one line each: a long chart stays short.
-    elements = ", ".join(elements_words(a.message))
+    elements = ", ".join(chart_elements(a.message))
     lines = [type(a.message).title] + (textwrap.wrap(elements, 56) if elements else [])
     if a.not_in_text:
         lines.append("(not in the text)")

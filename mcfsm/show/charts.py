@@ -18,7 +18,7 @@ from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System, View
 from .chart_layout import chart_dot
 from .chart_model import Arrow, Chart
-from .values import elements_words
+from .values import chart_elements
 
 
 def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed: bool = False,
@@ -115,7 +115,7 @@ NOT_IN_TEXT = "not in the text"
 
 
 def _elements(message: Message) -> list[str]:
-    return elements_words(message)
+    return chart_elements(message)
 
 
 def _mm(text: str) -> str:

@@ -72,6 +72,8 @@ def _message(m: type[Message], model: str, messages: dict[str, dict[str, Any]],
         if m.title not in el["carried_by"]:
             el["carried_by"].append(m.title)
         words = f"{e.status}: {e.description}" if e.description else e.status
+        if e.not_in_text:
+            words += f" (**not in the text**: {e.not_in_text})"
         if words not in el["descriptions"]:
             el["descriptions"].append(words)
 
