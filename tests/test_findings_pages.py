@@ -20,7 +20,7 @@ from mcfsm.lang.findings import CHOICE, GAP_IN_THE_TEXT, Finding
 from mcfsm.lang.loader import LoadedModel, load_path
 from mcfsm.lang.messages import M, Message
 from mcfsm.lang.system import System
-from mcfsm.show.chart_layout import chart_dot
+from mcfsm.show.chart_layout import chart_dot, chart_pages
 from mcfsm.show.chart_model import Arrow, Chart
 from mcfsm.show.charts import chart, mermaid, run_values
 from mcfsm.show.docs import write_docs
@@ -100,11 +100,10 @@ def test_class_line_follows_the_search(docs):
                                                                       results[f.variants[0]])
     # under its fix the property holds: the declared class must not be printed as holding
     fixed = class_line(f, f.fix, results[f.fix])
-    assert fixed.startswith("no longer found in fix_release_then_migrate: "
-                            "release-not-overtaken holds")
+    assert fixed.startswith(f"no longer found in {f.fix}: release-not-overtaken holds")
     assert "is not printed as holding" in fixed
     page = (docs["out"] / "findings" / "release-overtaken.md").read_text()
-    assert "`fix_release_then_migrate`: release-not-overtaken holds there" in page
+    assert f"`{f.fix}`: release-not-overtaken holds there" in page
     # a class the search contradicts says so: a gap in the text needs a failure under every
     # choice, and this one fails only under some
     gap = dataclasses.replace(f, cls=GAP_IN_THE_TEXT)
@@ -264,3 +263,23 @@ def test_long_charts_are_cut_into_pages_that_fit_an_a4_page(docs):
     assert re.search(r"[✗✓] [\w-]+ (violated|witnessed) after step", last.read_text())
     for page in earlier:
         assert not re.search(r"[✗✓] [\w-]+ (violated|witnessed)", page.read_text()), page.name
+
+
+def test_a_long_lasso_keeps_its_cycle_whole_on_the_last_page():
+    class Ping(Message):
+        n: int = M("which")
+
+    steps = 60
+    arrows = tuple(Arrow("a" if k % 2 else "b", "b" if k % 2 else "a", Ping(n=k), k - 1, k)
+                   for k in range(1, steps + 1))
+    c = Chart((("a", "A"), ("b", "B")), arrows, (), steps, "lasso", "", outcome="p violated",
+              failed=True, loop_start=50)
+    pages = chart_pages(c)
+    assert len(pages) > 1
+    *earlier, last = pages
+    assert last.first <= 51 and last.loop_start == 50 and "loop-frame" in chart_dot(last)
+    for page in earlier:
+        assert page.loop_start is None and "loop-frame" not in chart_dot(page)
+        assert "continued on page" in page.footnote and not page.failed
+    # every step is drawn on exactly one page
+    assert [k for p in pages for k in range(p.first, p.steps + 1)] == list(range(1, steps + 1))

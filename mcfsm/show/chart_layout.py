@@ -116,14 +116,16 @@ def _page_height(c: Chart, bands: dict[int, float], first: int, last: int) -> fl
 
 def chart_pages(c: Chart) -> list[Chart]:
     """A long chart cut into pages that fit PAGE_H, each headed "page n of N"
-    and ending "continued"; the verdict's end mark is on the last page. A chart that fits,
-    or a lasso (its frame spans the cycle), stays one page."""
+    and ending "continued"; the verdict's end mark is on the last page. A chart that fits
+    stays one page. A lasso's cycle stays whole on the last page, under its frame."""
     bands = _bands(c)
-    if c.loop_start is not None or _page_height(c, bands, c.first, c.steps) <= PAGE_H:
+    if _page_height(c, bands, c.first, c.steps) <= PAGE_H:
         return [c]
+    # a page may start at any step up to the first step of a lasso's cycle, not inside it
+    last_cut = c.steps if c.loop_start is None else min(c.steps, c.loop_start + 1)
     ranges: list[tuple[int, int]] = []
     start = c.first
-    for k in range(c.first, c.steps + 1):
+    for k in range(c.first, last_cut + 1):
         if k > start and _page_height(c, bands, start, k) > PAGE_H:
             ranges.append((start, k - 1))
             start = k
@@ -140,6 +142,7 @@ def chart_pages(c: Chart) -> list[Chart]:
             caption=(c.caption if n == 1 else f"continued from page {n - 1} (steps "
                      f"{ranges[n - 2][0]}-{ranges[n - 2][1]})"),
             outcome=c.outcome if last else "", failed=c.failed if last else False,
+            loop_start=c.loop_start if last else None,
             footnote=c.footnote if last else f"continued on page {n + 1} (steps "
             f"{ranges[n][0]}-{ranges[n][1]})"))
     return pages

@@ -32,13 +32,15 @@ def glossary(systems: Iterable[tuple[str, System]]) -> dict[str, dict[str, Any]]
     states: dict[str, dict[str, Any]] = {}
     messages: dict[str, dict[str, Any]] = {}
     elements: dict[str, dict[str, Any]] = {}
-    seen: set[tuple[str, str]] = set()
+    seen: set[int] = set()
     for model, system in systems:
         for inst in system.instances:
             role = inst.role
-            if (model, role.name) in seen:
+            # by object, not name: variants build a role of one name with other states
+            # (a switch-off variant adds "off")
+            if id(role) in seen:
                 continue
-            seen.add((model, role.name))
+            seen.add(id(role))
             for state in role.states:
                 entry = states.setdefault(state, {"roles": [], "entered_by": [], "clauses": []})
                 if role.name not in entry["roles"]:
