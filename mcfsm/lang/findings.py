@@ -80,12 +80,25 @@ class Finding:
     why: str
     title: str = ""
     fix: str = ""
+    # Citations to quote on the finding's page besides those of its chart's transitions
+    # ("10.16.5.3 pre-condition 3", "X.1.6"), in the words a transition's clause= uses.
+    clauses: tuple[str, ...] = ()
+    # The one sentence on which reading of the text the finding turns.
+    reading: str = ""
 
     def __post_init__(self) -> None:
         check_name(self.name, "finding name", plain=True)
         where = f"finding {self.name!r}"
-        for field in ("prop", "why", "title", "fix"):
+        for field in ("prop", "why", "title", "fix", "reading"):
             check_text(getattr(self, field), field, where=where)
+        if (isinstance(self.clauses, str) or not isinstance(self.clauses, tuple | list)
+                or not all(isinstance(c, str) and c.strip() for c in self.clauses)):
+            raise ModelError(f"has clauses={self.clauses!r}", where=where,
+                             fix="name the clauses to quote as a tuple of citations: "
+                                 "clauses=('10.16.5.3 pre-condition 3', 'X.1.6')")
+        object.__setattr__(self, "clauses", tuple(self.clauses))  # a list is kept as a tuple
+        for c in self.clauses:
+            check_text(c, "clauses", where=where)
         if (isinstance(self.variants, str) or not self.variants
                 or not all(isinstance(v, str) and v for v in self.variants)):
             raise ModelError(f"has variants={self.variants!r}", where=where,

@@ -6,6 +6,11 @@
 
 `M(...)` marks a mandatory element, `O(...)` an optional one (default None). Building a
 message without a mandatory element raises ModelError naming the message and element.
+
+A message the text does not define (the model invents it to close a gap or to stand for a
+procedure outside the text) says so, and why, so that charts draw it as "not in the text":
+
+    class DepartureNotification(Message, not_in_text="candidate fix: 10.6.3.3 defines none"):
 """
 
 from __future__ import annotations
@@ -26,14 +31,27 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def M(description: str = "") -> Any:  # noqa: N802 - the spec's own "M" status letter
-    """A mandatory information element."""
-    return dataclasses.field(default=_MISSING, metadata={"status": "M", "description": description})
+def _marker(not_in_text: Any, description: str) -> str:
+    if not isinstance(not_in_text, str):
+        raise ModelError(f"element {description!r} has not_in_text={not_in_text!r}, not a string",
+                         fix='say why the text does not define it: not_in_text="..."')
+    return not_in_text
 
 
-def O(description: str = "", default: Any = None) -> Any:  # noqa: N802,E743 - spec's "O"
+def M(description: str = "", *, not_in_text: str = "") -> Any:  # noqa: N802 - the spec's "M"
+    """A mandatory information element. `not_in_text`: why the text defines no such
+    element (the model adds it), so charts mark it."""
+    return dataclasses.field(default=_MISSING, metadata={
+        "status": "M", "description": description,
+        "not_in_text": _marker(not_in_text, description)})
+
+
+def O(description: str = "", default: Any = None, *,  # noqa: N802,E743 - spec's "O"
+      not_in_text: str = "") -> Any:
     """An optional information element (absent = `default`, normally None)."""
-    return dataclasses.field(default=default, metadata={"status": "O", "description": description})
+    return dataclasses.field(default=default, metadata={
+        "status": "O", "description": description,
+        "not_in_text": _marker(not_in_text, description)})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +61,7 @@ class Element:
     name: str
     status: str  # "M" or "O"
     description: str
+    not_in_text: str = ""  # why the text defines no such element ("" = it does)
 
 
 class Message:
@@ -51,9 +70,22 @@ class Message:
     clause: ClassVar[str] = ""
     title: ClassVar[str] = ""
     elements: ClassVar[tuple[Element, ...]] = ()
+    # Why the text does not define this message ("" = it does): charts mark it.
+    not_in_text: ClassVar[str] = ""
 
-    def __init_subclass__(cls, clause: str = "", title: str = "", **kwargs: Any) -> None:
+    def __init_subclass__(cls, clause: str = "", title: str = "", not_in_text: str | None = None,
+                          **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # Either the class keyword or a class attribute `not_in_text = "why"` marks it.
+        marker = cls.__dict__.get("not_in_text", "") if not_in_text is None else not_in_text
+        if not isinstance(marker, str):
+            raise ModelError(f"message {cls.__name__} has not_in_text={marker!r}, not a string",
+                             fix='say why the text does not define it: not_in_text="the text '
+                                 'defines no acknowledgement"')
+        if marker and not marker.strip():
+            raise ModelError(f"message {cls.__name__} has a blank not_in_text",
+                             fix='say why the text does not define it, or leave it out')
+        cls.not_in_text = marker
         for field, value in (("clause", clause), ("title", title)):
             if not isinstance(value, str):
                 raise ModelError(f"message {cls.__name__} has {field}={value!r}, not a string",
@@ -73,7 +105,8 @@ class Message:
                     f"or `= O('description')` (optional)",
                     clause=clause or None,
                 )
-            elements.append(Element(f.name, status, f.metadata.get("description", "")))
+            elements.append(Element(f.name, status, f.metadata.get("description", ""),
+                                    f.metadata.get("not_in_text", "")))
         cls.elements = tuple(elements)
 
     def __post_init__(self) -> None:

@@ -122,11 +122,12 @@ class Model:
         return register
 
     def finding(self, name: str, *, prop: str, variants: tuple[str, ...], cls: str, why: str,
-                title: str = "", fix: str = "") -> Finding:
+                title: str = "", fix: str = "", clauses: tuple[str, ...] = (),
+                reading: str = "") -> Finding:
         """Declare a reviewed finding: `prop` fails in `variants`, and a reviewer classes
         it as `cls` for the reason `why` (see lang/findings.py). Reports print the class
         only where it is declared, beside what the search found."""
-        f = Finding(name, prop, tuple(variants), cls, why, title, fix)
+        f = Finding(name, prop, tuple(variants), cls, why, title, fix, clauses, reading)
         if name in self.findings:
             raise ModelError(f"model {self.name!r} declares finding {name!r} twice",
                              fix="give each finding its own name")

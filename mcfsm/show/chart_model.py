@@ -16,6 +16,12 @@ class Arrow:
     message: Message
     sent_at: int  # step number that sent it (0 = already in flight in the initial state)
     received_at: int | None  # None: still in flight when the trace ends
+    clause: str = ""  # the clause and step of the transition that received it
+
+    @property
+    def not_in_text(self) -> str:
+        """Why the text does not define this message ("" when it does)."""
+        return type(self.message).not_in_text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,3 +37,11 @@ class Chart:
     failed: bool = False
     caption: str = ""  # the property's description, under the title
     loop_start: int | None = None  # a lasso: steps after this one repeat forever
+    # The run's context, printed under the title: its parameter values and the pinned ones.
+    context: tuple[str, ...] = ()
+    # The clause of the transition taken in each step (step -> clause), for the margin.
+    clauses: tuple[tuple[int, str], ...] = ()
+    # A page of a long chart (chart_layout.chart_pages): it draws steps first..steps; an
+    # arrow received after `steps` continues on the next page.
+    first: int = 1
+    page: tuple[int, int] = (1, 1)  # (this page, pages)

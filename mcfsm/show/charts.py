@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..check.assumptions import pins
 from ..check.explorer import Trace, Verdict
 from ..lang.messages import Message
-from ..lang.system import NETWORK_ACTOR, System
+from ..lang.system import NETWORK_ACTOR, System, View
 from .chart_layout import chart_dot
 from .chart_model import Arrow, Chart
-from .values import elements_words
+from .values import chart_elements
 
 
 def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed: bool = False,
@@ -27,16 +28,20 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
     pending: list[tuple[str, str, Message, int]] = []  # (sender, receiver, message, sent_at)
     arrows: list[Arrow] = []
     notes: list[tuple[int, str, str]] = []
+    clauses: list[tuple[int, str]] = []
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
+        clause = step_clause(system, key)
+        if clause:
+            clauses.append((number, clause))
         if key.kind in ("receive", "ignore") and key.message is not None:
             for pos, (s, r, m, at) in enumerate(pending):
                 if s == key.sender and r == key.actor and m == key.message:
-                    arrows.append(Arrow(s, r, m, at, number))
+                    arrows.append(Arrow(s, r, m, at, number, clause))
                     del pending[pos]
                     break
             else:  # in flight before the trace began
-                arrows.append(Arrow(key.sender or "?", key.actor, key.message, 0, number))
+                arrows.append(Arrow(key.sender or "?", key.actor, key.message, 0, number, clause))
         _, sent = system.replay(before, key)
         for to, message in sent:
             pending.append((key.actor, to, message, number))
@@ -56,7 +61,41 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
     involved = {a.sender for a in arrows} | {a.receiver for a in arrows} | {n[1] for n in notes}
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)
     return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note,
-                 outcome, failed, caption, loop_start=trace.loop_start)
+                 outcome, failed, caption, loop_start=trace.loop_start,
+                 context=run_context(system, trace), clauses=tuple(clauses))
+
+
+def step_clause(system: System, key: object) -> str:
+    """The clause= of the transition a step took ("" for network faults and ignores)."""
+    actor, transition, kind = key[0], key[1], key[2]  # type: ignore[index]
+    if actor == NETWORK_ACTOR or kind not in ("receive", "internal"):
+        return ""
+    try:
+        return system.instance(actor).role.transition(transition).clause
+    except KeyError:  # a step of a transition the role no longer declares
+        return ""
+
+
+def run_values(system: System, trace: Trace) -> list[tuple[str, object, bool]]:
+    """(parameter, value in this run, pinned by the variant) for every parameter: a trace
+    lives in one combination of choices, which its states carry."""
+    if not system.params or not trace.states:
+        return []
+    values = View(system, trace.states[0]).params._asdict()
+    return [(name, values[name], len(p.choices) == 1) for name, p in system.params.items()]
+
+
+def run_context(system: System, trace: Trace) -> tuple[str, ...]:
+    """The header lines of a chart: the run's parameter values, then the pinned ones."""
+    values = run_values(system, trace)
+    chosen = [f"{n}={v}" for n, v, pinned in values if not pinned]
+    pinned = pins(system)
+    out = []
+    if chosen:
+        out.append("run with " + ", ".join(chosen))
+    if pinned:
+        out.append("pinned by the variant: " + ", ".join(pinned))
+    return tuple(out)
 
 
 def verdict_chart(system: System, verdict: Verdict, title: str) -> Chart:
@@ -72,8 +111,11 @@ def verdict_chart(system: System, verdict: Verdict, title: str) -> Chart:
     return dataclasses.replace(c, footnote=explain(system, verdict))
 
 
+NOT_IN_TEXT = "not in the text"
+
+
 def _elements(message: Message) -> list[str]:
-    return elements_words(message)
+    return chart_elements(message)
 
 
 def _mm(text: str) -> str:
@@ -86,18 +128,27 @@ def mermaid(c: Chart) -> str:
     alias = {name: f"P{k}" for k, (name, _) in enumerate(c.lifelines)}
     for name, label in c.lifelines:
         lines.append(f"    participant {alias[name]} as {_mm(label)}")
+    if c.context and c.lifelines:  # the run's parameter values, before the first step
+        first, last = alias[c.lifelines[0][0]], alias[c.lifelines[-1][0]]
+        lines.append(f"    Note over {first},{last}: {_mm('; '.join(c.context))}")
     events: list[tuple[int, int, str]] = []
     for a in c.arrows:
         text = _mm(type(a.message).title + (f" ({', '.join(_elements(a.message))})"
-                                            if a.message.present() else ""))
+                                            if a.message.present() else "")
+                   + (f" [{a.clause}]" if a.clause else "")
+                   + (f" [{NOT_IN_TEXT}: {a.not_in_text}]" if a.not_in_text else ""))
         if a.received_at is None:
             events.append((c.steps + 1, 1, f"    {alias[a.sender]}--){alias[a.receiver]}: "
                                             f"{text} [sent in step {a.sent_at}, still in flight]"))
         else:
             events.append((a.received_at, 1, f"    {alias[a.sender]}->>{alias[a.receiver]}: "
                                              f"{a.received_at}. {text}"))
+    received = {a.received_at for a in c.arrows}
+    clause_of = dict(c.clauses)
     for step, who, text in c.notes:
-        events.append((step, 2, f"    Note over {alias[who]}: {step}. {_mm(text)}"))
+        # a step with no arrow shows its clause in its note
+        where = f" [{clause_of[step]}]" if step in clause_of and step not in received else ""
+        events.append((step, 2, f"    Note over {alias[who]}: {step}. {_mm(text + where)}"))
     ordered = sorted(events, key=lambda e: (e[0], e[1]))
     if c.loop_start is not None and c.loop_start < c.steps:
         # the cycle of a lasso, framed as a Mermaid loop

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .chart_layout import chart_pages, page_file
 from .charts import dot
 from .diff import Diff, diff_charts, diff_markdown
 
@@ -25,14 +26,17 @@ def write_diff_markdown(d: Diff, title: str, markdown: Path, *, svg: bool = True
     render = svg and shutil.which("dot") is not None
     for key, c in diff_charts(d):
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{_slug(key)}.dot"
-        path.write_text(dot(c))
-        written.append(path)
-        if render:
-            subprocess.run(["dot", "-Tsvg", str(path), "-o", str(path.with_suffix(".svg"))],
-                           check=True)
-            written.append(path.with_suffix(".svg"))
-        links[key] = path.with_suffix(".svg").relative_to(markdown.parent).as_posix()
+        base = folder / _slug(key)
+        # a long chart in pages that fit an A4 page; the Markdown links the first
+        for n, page in enumerate(chart_pages(c), 1):
+            path = page_file(base, n, ".dot")
+            path.write_text(dot(page))
+            written.append(path)
+            if render:
+                subprocess.run(["dot", "-Tsvg", str(path), "-o", str(path.with_suffix(".svg"))],
+                               check=True)
+                written.append(path.with_suffix(".svg"))
+        links[key] = page_file(base, 1, ".svg").relative_to(markdown.parent).as_posix()
     markdown.parent.mkdir(parents=True, exist_ok=True)
     markdown.write_text(diff_markdown(d, title, links))
     written.append(markdown)

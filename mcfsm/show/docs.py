@@ -19,11 +19,15 @@ from ..check.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
 from ..lang.system import System
+from .chart_layout import chart_pages, page_file
 from .charts import dot, mermaid, verdict_chart
 from .diagrams import PRODUCT_GRAPH_CAP, fired_by_role, product_dot, role_dot
 from .diff import Side, diff
 from .diff_files import write_diff_markdown
+from .finding_pages import finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
+from .glossary import glossary, glossary_markdown
+from .spec_quotes import SpecText
 from .tracefile import itf, trace_record
 from .verdict_table import verdict_table_markdown
 
@@ -62,6 +66,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                runs: list[tuple[str, str, Result]] | None = None,
                progress: Callable[[str], None] | None = None,
                findings: list[dict[str, str]] | None = None,
+               spec: SpecText | None = None,
                ) -> tuple[list[Path], list[str]]:
     """Write one model's pictures; return the files and the index lines for it (and add
     (model, variant, result) of each variant to `runs`, for the traceability matrix)."""
@@ -114,9 +119,12 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             title = f"{model.name} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
             c = verdict_chart(system, v, title)
             base = vfolder / "charts" / _slug(v.property.name)
-            path = _write(base.with_suffix(".dot"), dot(c), written)
-            if svg:
-                written.append(render_svg(path))
+            # A long chart is cut into pages that fit an A4 page: NAME.svg, NAME-p2.svg, ...
+            pages = chart_pages(c)
+            for n, page in enumerate(pages, 1):
+                path = _write(page_file(base, n, ".dot"), dot(page), written)
+                if svg:
+                    written.append(render_svg(path))
             _write(base.with_suffix(".mmd"), mermaid(c), written)
             record = trace_record(model=model.name, file=lm.path.as_posix(), variant=variant,
                                   system=system, prop=v.property, status=v.status,
@@ -125,12 +133,17 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             _write(base.with_suffix(".itf.json"),
                    json.dumps(itf(system, v.trace, title), indent=1) + "\n", written)
             rel = base.relative_to(out).as_posix()
+            more = "".join(f", [page {n}]({rel}-p{n}.svg)" for n in range(2, len(pages) + 1))
             index.append(f"- {v.property.name} ({kind}, {len(v.trace)} steps): "
-                         f"[chart]({rel}.svg), [Mermaid]({rel}.mmd), [trace]({rel}.trace.json), "
+                         f"[chart]({rel}.svg){more}, [Mermaid]({rel}.mmd), "
+                         f"[trace]({rel}.trace.json), "
                          f"[ITF]({rel}.itf.json)")
         index.append("")
     if not variants and findings is not None:
         findings.extend(finding_rows(lm, results))
+        for f in model.findings.values():  # one page per finding, linked from its row
+            _write(out / page_path(f), finding_markdown(finding_data(lm, f, results, spec)),
+                   written)
     if not variants:
         table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen])
         path = _write(folder / "verdicts.md", table, written)
@@ -170,21 +183,33 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
              "State diagrams draw every transition as its own edge (dashed: never fired); "
              "sequence charts show one arrow per message, from the step that sent it to the "
              "step that received it, numbered as in the text (red and dashed: still in flight at "
-             "the end), with what is violated or witnessed marked at the end. Each chart "
+             "the end; dotted orange: a message the text does not define), each step's clause "
+             "in the margin and the run's parameter values under the title, with what is "
+             "violated or witnessed marked at the end; a long chart is cut into pages that fit "
+             "an A4 page (NAME.svg, NAME-p2.svg, ...). Each chart "
              "comes as SVG, Mermaid text, an mcfsm trace file (`mcfsm replay`) and ITF (Quint / "
              "Apalache trace viewers).", ""]
     runs: list[tuple[str, str, Result]] = []
     findings: list[dict[str, str]] = []
+    clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
+    # The spec text the finding pages quote; without a clause list they say so.
+    spec = SpecText(clauses) if clauses is not None and clauses.is_file() else None
     for lm in loaded:
         files, lines = model_docs(lm, out, variants=variants, svg=svg, run=run, runs=runs,
-                                  progress=progress, findings=findings)
+                                  progress=progress, findings=findings, spec=spec)
         written += files
         index += lines
     if findings:
         _write(out / "findings.md", findings_markdown(findings), written)
         index[6:6] = ["[Findings](findings.md): every reviewed finding with its class, what the "
-                      "search found, what it rests on, its chart and its fix.", ""]
-    clauses = loaded[0].path.parent / "clauses.txt" if loaded else None
+                      "search found, what it rests on, its chart and its fix; each has its own "
+                      "page under findings/, with the spec sentences it involves quoted.", ""]
+    if runs:  # every name the charts show, in the models' words
+        _write(out / "glossary.md",
+               glossary_markdown(glossary((model, result.system) for model, _, result in runs)),
+               written)
+        index[6:6] = ["[Glossary](glossary.md): every role state, message and information "
+                      "element the charts show, with the model's words and clause for it.", ""]
     if clauses is not None and clauses.is_file() and not variants:
         from .matrix import load_clauses, matrix, matrix_markdown
 

@@ -12,6 +12,7 @@ from ..check.assumptions import pins, unforced
 from ..check.results import Result
 from ..lang.findings import UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
+from .finding_pages import page_path
 from .report import choice_words, found_class
 
 
@@ -65,7 +66,9 @@ def _row(lm: LoadedModel, f: Finding, results: dict[str, Result]) -> dict[str, s
                    f" ({f.prop}: {next(v.status for v in after.verdicts if v.property.name == f.prop)})")
         fix = f"`{f.fix}`{verdict} ([diff]({model.name}/diff-{base}-vs-{f.fix}.md))"
     cls = ("**not classed yet**" if f.cls == UNDER_REVIEW else f"**{f.cls}**") + f": {f.why}"
-    return {"finding": f.title or f.name, "where": f"{model.name}, {f.prop} ({f.name})",
+    # the title links to the finding's own page (quotes, chart, what it rests on)
+    return {"finding": f"[{f.title or f.name}]({page_path(f)})",
+            "where": f"{model.name}, {f.prop} ({f.name})",
             "class": cls, "found": found, "rests_on": basis, "chart": chart, "fix": fix}
 
 

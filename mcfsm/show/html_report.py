@@ -33,7 +33,9 @@ from .diagrams import fired_by_role, role_dot
 from .diff import Side, diff
 from .diff_words import change_rows
 from .explain import explain
+from .finding_pages import finding_data
 from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
+from .spec_quotes import SpecText
 from .trace import trace_text
 from .values import message_words, plural, spec_value
 
@@ -180,12 +182,22 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
         d = diff(Side(first, systems[first], results[first]),
                  Side(other, systems[other], results[other]))
         diffs.append({"a": first, "b": other, "rows": change_rows(d)})
+    # One entry per reviewed finding, as its diagrams/findings/ page shows it, with the
+    # spec sentences quoted and a link to its trace on this page.
+    clauses = lm.path.parent / "clauses.txt"
+    spec = SpecText(clauses) if clauses.is_file() else None
+    trace_ids = {(t["variant"], t["property"]): t["id"] for t in traces}
+    findings = []
+    for f in model.findings.values():
+        data = finding_data(lm, f, results, spec)
+        data["trace"] = trace_ids.get((f.variants[0], f.prop))
+        findings.append(data)
     head, _, rest = model.doc.strip().partition("\n\n")
     return {"model": model.name, "clause": model.clause, "doc": model.doc,
             "doc_head": " ".join(head.split()), "doc_rest": rest.strip(),
             "file": lm.path.as_posix(), "columns": columns, "rows": list(rows.values()),
             "traces": traces, "roles": roles, "coverage": coverage, "assumptions": assumptions,
-            "diffs": diffs}
+            "diffs": diffs, "findings": findings}
 
 
 def _environment() -> Any:
@@ -219,6 +231,7 @@ def write_report(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, .
         path.write_text(env.get_template("model.html").render(**context, **assets), encoding="utf-8")
         written.append(path)
         pages.append({"href": path.name, "model": context["model"], "clause": context["clause"],
+                      "findings": len(context["findings"]),
                       "doc": context["doc_head"], "columns": context["columns"], "rows": context["rows"]})
     index = out / "index.html"
     index.write_text(env.get_template("index.html").render(pages=pages, **assets), encoding="utf-8")

@@ -66,7 +66,7 @@ def _numbers(spec: str | None) -> tuple[str, ...]:
 
 
 def parse_ref(text: str) -> Ref | None:
-    text = re.sub(r"\([^()]*\)", "", text).strip() if not re.search(r"\d\([ivx]+\)", text) \
+    text = re.sub(r"\([^()]*\)", "", text).strip() if not re.search(r"\d[a-z]?\([ivx]+\)", text) \
         else re.sub(r"\s\([^()]*\)", "", text).strip()
     if text.startswith("TS ") or not text:
         return None

@@ -13,7 +13,7 @@ from ..check.choices import dependency, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
 from ..check.explorer import Result, Verdict
 from ..check.vacuity import vacuous
-from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW
+from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from .explain import explain
 from .trace import state_json, steps_json, trace_text
 from .values import plural
@@ -96,7 +96,7 @@ def rests_on_words(result: Result) -> str:
     return "rests on " + " and ".join(parts) if parts else ""
 
 
-def finding_class(result: Result, v: Verdict) -> str | None:
+def finding_class(result: Result, v: Verdict, reviewed: Finding | None = None) -> str | None:
     """How a failed verdict is to be read: what the search found over the choices, what
     else it rests on (the unforced assumptions and pinned readings), and a class of the
     text only where the model declares one with its reason (a reviewed finding) and the
@@ -106,7 +106,8 @@ def finding_class(result: Result, v: Verdict) -> str | None:
     found = found_class(result, v)
     basis = rests_on_words(result)
     tail = f"; {basis}" if basis else ""
-    reviewed = result.system.reviewed.get(v.property.name)
+    # `reviewed`: a finding to judge (a finding page's own), else the variant's declared one
+    reviewed = reviewed or result.system.reviewed.get(v.property.name)
     if reviewed is None or found.startswith("not classified"):
         return found + tail
     every = "under every choice explored" in found or found in ("violated", "never witnessed")

@@ -54,6 +54,14 @@ def elements_words(message: Message) -> list[str]:
     return [f"{k}={spec_value(v)}" for k, v in message.present().items()]
 
 
+def chart_elements(message: Message) -> list[str]:
+    """elements_words for a chart: an element the model marks as not defined by the text
+    says so."""
+    marked = {e.name for e in message.elements if e.not_in_text}
+    return [f"{k}={spec_value(v)}" + (" (not in the text)" if k in marked else "")
+            for k, v in message.present().items()]
+
+
 def message_words(message: Message) -> str:
     """`Private call request {calling_id=user1@A, called_id=user2@A}`: the message's title
     (the spec's name) and its present elements."""

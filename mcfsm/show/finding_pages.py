@@ -1,0 +1,202 @@
+"""One page per reviewed finding (`diagrams/findings/<name>.md`, and a section of the HTML
+report): what a delegate receives to judge it without the model open.
+
+A page holds the finding in one sentence; where it is (model, property, variants) and
+what the search found in each; the reviewed class and its reason, printed only as far as
+the search agrees with it (a class the search contradicts says so; a finding the search no
+longer finds says "no longer found"); the spec's sentences involved, quoted verbatim from
+the spec files (spec_quotes.py) for every clause the shortest chart's transitions cite and
+every clause the finding declares; the shortest chart (a link to the SVG `mcfsm diagram`
+writes, and its Mermaid text); what the verdict rests on (the run's parameter values, the
+pinned readings, the unforced assumptions); and the candidate fix with its verdict and diff.
+
+Everything comes from the model's declarations and this run's results; nothing is typed in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..check.assumptions import pins, unforced
+from ..check.explorer import Result, Verdict
+from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
+from ..lang.loader import LoadedModel
+from .chart_layout import chart_pages
+from .charts import mermaid, run_values, step_clause, verdict_chart
+from .report import choice_words, finding_class
+from .spec_quotes import NOT_LOCATED, SpecText
+
+
+def slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
+
+
+def page_path(f: Finding) -> str:
+    """Where a finding's page lives, relative to the diagrams folder."""
+    return f"findings/{slug(f.name)}.md"
+
+
+def chart_title(model: str, variant: str, v: Verdict) -> str:
+    """The chart's title, as docs.py writes it (so the Mermaid text is the .mmd file's)."""
+    assert v.trace is not None
+    kind = "witness" if v.status == "witnessed" else "counterexample"
+    return f"{model} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
+
+
+def _verdict(result: Result | None, prop: str) -> Verdict | None:
+    if result is None:
+        return None
+    return next((v for v in result.verdicts if v.property.name == prop), None)
+
+
+def class_line(f: Finding, variant: str, result: Result | None) -> str:
+    """The reviewed class as far as the search in `variant` agrees with it."""
+    v = _verdict(result, f.prop)
+    if result is None or v is None:
+        return f"not judged: {variant} was not explored in this run"
+    if v.failed:
+        return finding_class(result, v, f) or ""
+    words = choice_words(result, v)
+    if v.status == "witnessed" and words:  # a witness that exists only under some readings
+        if f.cls == GAP_IN_THE_TEXT:
+            return (f"{words}; declared a {GAP_IN_THE_TEXT}, but the search finds it only "
+                    "under some choices, so that class does not apply")
+        if f.cls == UNDER_REVIEW:
+            return f"{words}; {UNDER_REVIEW} ({f.why})"
+        return f"{f.cls} (reviewed: {f.why}); {words}"
+    return (f"no longer found in {variant}: {f.prop} {v.status}; the declared class "
+            f"({f.cls}) is not printed as holding")
+
+
+def _quotes(spec: SpecText | None, cited: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """(citation, who cites it) pairs -> quotes, one per piece of text, merged where two
+    files give the same sentence and where several steps cite the same piece."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    if spec is None:
+        return []
+    for citation, by in cited:
+        for q in spec.quotes(citation):
+            key = (q.where, q.text or q.file)
+            entry = out.setdefault(key, {"where": q.where, "files": [], "text": q.text,
+                                         "cited_by": []})
+            if q.file and q.file not in entry["files"]:
+                entry["files"].append(q.file)
+            if by not in entry["cited_by"]:
+                entry["cited_by"].append(by)
+    return list(out.values())
+
+
+def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
+                 spec: SpecText | None) -> dict[str, Any]:
+    """Everything a finding's page shows, as data (Markdown and HTML render it)."""
+    model = lm.model
+    first = f.variants[0]
+    result = results.get(first)
+    v = _verdict(result, f.prop)
+    found = []
+    for variant in f.variants:
+        r = results.get(variant)
+        found.append({"variant": variant, "class": class_line(f, variant, r)})
+    # What the finding declares and what the property cites come first, then the chart's.
+    cited: list[tuple[str, str]] = [(c, "the finding") for c in f.clauses]
+    if v is not None and v.property.clause:
+        cited.append((v.property.clause, "the property"))
+    chart: dict[str, Any] | None = None
+    basis: dict[str, Any] = {}
+    if result is not None and v is not None:
+        system = result.system
+        if v.trace is not None:
+            for k, key in enumerate(v.trace.steps, 1):
+                clause = step_clause(system, key)
+                if clause:
+                    cited.append((clause, f"step {k}"))
+            title = chart_title(model.name, first, v)
+            c = verdict_chart(system, v, title)
+            svg = f"../{model.name}/{first}/charts/{slug(f.prop)}"
+            chart = {"variant": first, "steps": len(v.trace), "title": title,
+                     "svg": f"{svg}.svg", "mermaid": mermaid(c),
+                     "pages": [f"{svg}-p{n}.svg" for n in range(2, len(chart_pages(c)) + 1)]}
+            values = run_values(system, v.trace)
+        else:
+            values = []
+        basis = {"values": [f"{n}={val}" for n, val, pinned in values if not pinned],
+                 "pinned": pins(system),
+                 "choices": choice_words(result, v),
+                 "unforced": [a.words() for a in unforced(system)]}
+    fix: dict[str, Any] | None = None
+    if f.fix:
+        base = model.variants[f.fix].baseline or next(iter(model.variants))
+        after = _verdict(results.get(f.fix), f.prop)
+        fix = {"variant": f.fix, "doc": model.variants[f.fix].doc,
+               "verdict": after.status if after is not None else "not explored in this run",
+               "diff": f"../{model.name}/diff-{base}-vs-{f.fix}.md"}
+    return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
+            "prop_doc": v.property.doc if v is not None else "",
+            "prop_clause": v.property.clause if v is not None else "",
+            "variants": list(f.variants), "cls": f.cls, "why": f.why, "found": found,
+            "reading": f.reading, "quotes": _quotes(spec, cited), "spec": spec is not None,
+            "chart": chart, "basis": basis, "fix": fix, "page": page_path(f),
+            "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE}
+
+
+def _quote_lines(text: str) -> list[str]:
+    return [f"> {para}" if para else ">" for para in text.split("\n")]
+
+
+def finding_markdown(d: dict[str, Any]) -> str:
+    out = [f"# {d['title']}", "",
+           "Generated by `mcfsm diagram` from the model's `model.finding(...)` declaration and "
+           "this run's results (do not edit by hand). [All findings](../findings.md).", "",
+           f"- **Model**: {d['model']} ([verdicts of every variant](../{d['model']}/verdicts.md))",
+           f"- **Property**: `{d['prop']}`" + (f": {d['prop_doc']}" if d["prop_doc"] else "")
+           + (f" ({d['prop_clause']})" if d["prop_clause"] else ""),
+           f"- **Variants**: {', '.join(d['variants'])}",
+           f"- **Finding**: `{d['name']}`", "",
+           "## Class (reviewed) and what the search found", ""]
+    out += [f"- {r['variant']}: {r['class']}" for r in d["found"]]
+    out += ["", f"The reviewer's class, **{d['cls']}**, for the reason: {d['why']}. It holds "
+                "only as far as the lines above print it.", ""]
+    if d["reading"]:
+        out += ["## The reading it turns on", "", d["reading"], ""]
+    out += ["## The text involved", ""]
+    if not d["spec"]:
+        out += ["No clause list (clauses.txt) beside the models: the spec text is not quoted.", ""]
+    elif not d["quotes"]:
+        out += ["The chart's transitions cite no clause of the spec text.", ""]
+    for q in d["quotes"]:
+        files = ", ".join(f"`{name}`" for name in q["files"]) or "no spec file lists it"
+        out.append(f"**{q['where']}** ({files}; cited by {', '.join(q['cited_by'])}):")
+        out.append("")
+        out += _quote_lines(q["text"]) if q["text"] else [f"*{NOT_LOCATED}*"]
+        out.append("")
+    out += ["## Shortest chart", ""]
+    chart = d["chart"]
+    if chart is None:
+        out += ["No trace: the property holds in the first variant named, or it was not "
+                "explored.", ""]
+    else:
+        # a link's words hold no brackets (the title's "[variant]" would break the link)
+        more = "".join(f", [page {n}]({p})" for n, p in enumerate(chart["pages"], 2))
+        out += [f"{chart['title']}: [SVG chart, {chart['steps']} steps]({chart['svg']}){more}",
+                "",
+                "```mermaid",
+                chart["mermaid"].rstrip(), "```", ""]
+    out += ["## What the verdict rests on", ""]
+    b = d["basis"]
+    if b:
+        out.append("- **This run's parameter values**: " + (", ".join(b["values"]) or "none"))
+        out.append("- **Pinned by the variant**: " + (", ".join(b["pinned"]) or "nothing"))
+        if b["choices"]:
+            out.append(f"- **Over the choices explored**: {b['choices']}")
+        out.append("- **Unforced assumptions**:")
+        out += [f"  - {w}" for w in b["unforced"]] or ["  - none"]
+    else:
+        out.append("Not explored in this run.")
+    out += ["", "## Candidate fix", ""]
+    fix = d["fix"]
+    if fix is None:
+        out.append("None declared.")
+    else:
+        out.append(f"`{fix['variant']}`: {d['prop']} {fix['verdict']} there "
+                   f"([diff]({fix['diff']}))." + (f" {fix['doc']}" if fix["doc"] else ""))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,238 @@
+"""The spec's own sentences for a citation: "10.16.5.3 step 2" -> the text of step 2 of
+clause 10.16.5.3, verbatim, from the spec file the clause list names for that clause.
+
+The clause list (models/clauses.txt) names one spec file per row ("001" for
+`001_*.txt`) and, in its header comment, the folder the files live in, relative to
+itself ("the spec text in ../../shared/spec/"). A citation is parsed as the traceability
+matrix parses it (matrix.parse_ref); a clause the list names in several files (10.16.5.3 as
+published by CR 001 and as changed by CR 000) is quoted from each, unless the citation
+names its CR. What cannot be located is said to be so, never guessed.
+
+Quotes are verbatim substrings of the file: only the step's number ("2.\\t"), the NOTE's
+label ("NOTE 2:\\t") and surrounding white space are cut off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from ..errors import UsageError
+from .matrix import ClauseRow, Ref, load_clauses, parse_ref
+
+NOT_LOCATED = "not located in the text"
+
+# A clause heading: "[bookmark: ...]10.16.5.3\t Procedure", "X.1.7.1\tAddressing ...".
+_HEADING = re.compile(r"^(?:\[bookmark:[^\]]*\])*\s*(X\.\d+(?:\.\d+)*|\d+(?:\.\d+)+)[\s\t]+\S")
+_END = re.compile(r"^\s*\*( \*)+")  # "* * * End of Changes * * *"
+_FOLDER = re.compile(r"(\.{1,2}/[^\s,;)]+)")
+# The figure caption that separates a procedure's pre-conditions from its steps (the text
+# writes "Figure" and the number with a no-break space, often after a bookmark).
+_FIGURE = re.compile(r"^(?:\[bookmark:[^\]]*\])*Figure\s+[\dX.-]+:")
+
+
+def _table(clause: str, tail: str) -> re.Pattern[str]:
+    """A line that starts with "Table 10.16.5.2-1" (any space) followed by `tail`."""
+    return re.compile(r"^Table\s+" + re.escape(clause.removeprefix("Table ").strip()) + tail)
+
+
+@dataclasses.dataclass(frozen=True)
+class Quote:
+    """One cited piece of the text: `where` ("10.16.5.3 step 2"), the spec file's name,
+    and the sentences verbatim ("" when they could not be located)."""
+
+    where: str
+    file: str
+    text: str
+
+    @property
+    def located(self) -> bool:
+        return bool(self.text)
+
+
+def spec_folder(clauses: Path) -> Path:
+    """The folder of the spec files, as the clause list's header comment names it."""
+    if not clauses.is_file():
+        raise UsageError(f"no clause list at {clauses}: the spec quotes need it to find "
+                         "the spec files (one row per clause: id | file | summary)")
+    for line in clauses.read_text().splitlines():
+        if not line.lstrip().startswith("#"):
+            break
+        m = _FOLDER.search(line)
+        if m:
+            folder = (clauses.parent / m.group(1)).resolve()
+            if not folder.is_dir():
+                raise UsageError(f"{clauses} says the spec text is in {m.group(1)}, but "
+                                 f"{folder} is not a folder; fix the path in its header comment")
+            return folder
+    raise UsageError(f"{clauses} does not say where the spec text is: add a header comment "
+                     "such as '# the spec text in ../../shared/spec/'")
+
+
+class SpecText:
+    """The spec files a clause list names, read once, and the quotes of citations."""
+
+    def __init__(self, clauses: Path) -> None:
+        self.folder = spec_folder(clauses)
+        self.rows: list[ClauseRow] = load_clauses(clauses)
+        self._files: dict[str, tuple[str, str]] = {}
+
+    def file(self, source: str) -> tuple[str, str]:
+        """(file name, text) of the spec file a row names ("001" -> 001_*.txt)."""
+        if source not in self._files:
+            found = sorted(self.folder.glob(f"{source}_*.txt")) or sorted(
+                self.folder.glob(f"{source}*.txt"))
+            if not found:
+                raise UsageError(f"the clause list names spec file {source!r}, but "
+                                 f"{self.folder} holds no {source}_*.txt; restore the file or "
+                                 "fix the row in clauses.txt")
+            self._files[source] = (found[0].name, found[0].read_text(encoding="utf-8"))
+        return self._files[source]
+
+    def sources(self, ref: Ref) -> list[str]:
+        """The spec files the clause list names for a citation's clause (and CR)."""
+        out: list[str] = []
+        for row in self.rows:
+            if row.ref.clause != ref.clause:
+                continue
+            if ref.cr and row.ref.cr and ref.cr != row.ref.cr:
+                continue
+            if row.source not in out:
+                out.append(row.source)
+        if not out:  # a clause the list gives only by its subclauses (10.16.3 -> 10.16.3.1)
+            out = list(dict.fromkeys(row.source for row in self.rows
+                                     if row.ref.clause.startswith(ref.clause + ".")))
+        return out
+
+    def quotes(self, citation: str) -> list[Quote]:
+        """The quotes of every reference in a clause= string ("10.16.5.3 steps 2-3;
+        X.1.6"); references to other specifications are left out (not in our text)."""
+        out: list[Quote] = []
+        for part in citation.split(";"):
+            ref = parse_ref(part.strip())
+            if ref is None:
+                continue
+            pieces = [(kind, n) for kind, numbers in ref.qualifiers for n in (numbers or ("",))]
+            sources = self.sources(ref)
+            for kind, number in pieces or [("", "")]:
+                where = " ".join(w for w in ((f"CR {ref.cr}" if ref.cr else ""), ref.clause,
+                                             kind, number) if w)
+                if not sources:
+                    out.append(Quote(where, "", ""))
+                for source in sources:
+                    name, text = self.file(source)
+                    out.append(Quote(where, name, locate(text, ref.clause, kind, number,
+                                                         ref.text)))
+        return out
+
+
+def _section(text: str, clause: str) -> list[str] | None:
+    """The lines of a clause, after its heading, up to the next heading or change mark."""
+    lines = text.splitlines()
+    if clause.startswith("Table "):
+        caption, introduces = _table(clause, r"\s*:"), _table(clause, r"\s+\w")
+        start = next((k for k, line in enumerate(lines) if caption.match(line)), None)
+        if start is None:
+            return None
+        # the table's caption sentence is the line that introduces it
+        intro = [line for line in lines[:start] if introduces.match(line)]
+        body = []
+        for line in lines[start + 1:]:
+            if _END.match(line) or _HEADING.match(line):
+                break
+            body.append(line)
+        return intro + body
+    for k, line in enumerate(lines):
+        m = _HEADING.match(line)
+        if m and m.group(1) == clause:
+            body = []
+            for nxt in lines[k + 1:]:
+                if _END.match(nxt) or _HEADING.match(nxt):
+                    break
+                body.append(nxt)
+            return body
+    return None
+
+
+def _cut(line: str, prefix: str) -> str:
+    return line[len(prefix):].strip() if prefix else line.strip()
+
+
+def locate(text: str, clause: str, kind: str, number: str, words: str = "") -> str:
+    """The sentences of one piece of a clause, verbatim, or "" when not located."""
+    body = _section(text, clause)
+    if body is None:
+        return ""
+    body = [line.strip() for line in body if line.strip()]  # table cells start with a tab
+    if clause.startswith("Table "):
+        if kind == "NOTE":
+            return next((_cut(x, m.group(0)) for x in body
+                         if (m := re.match(r"NOTE\s*:\s*", x))), "")
+        if words.strip() and not kind:
+            return ""  # an element by name: the table's cells are not sentences
+        return body[0].strip() if body and _table(clause, r"\s+\w").match(body[0]) else ""
+    figure = next((k for k, line in enumerate(body) if _FIGURE.match(line)), None)
+    if kind == "step":
+        steps = body[figure + 1:] if figure is not None else body
+        return next((_cut(x, m.group(0)) for x in steps
+                     if (m := re.match(rf"{re.escape(number)}\.\s+", x))), "")
+    if kind == "pre-condition":
+        start = next((k for k, line in enumerate(body) if line.startswith("Pre-condition")), None)
+        if start is None or not number.isdigit():
+            return ""
+        items = []
+        for line in body[start + 1:(figure if figure is not None else len(body))]:
+            m = re.match(r"(?:\d+\.|-)\s+", line)
+            if m is None:
+                break
+            items.append(_cut(line, m.group(0)))
+        n = int(number)
+        return items[n - 1] if 0 < n <= len(items) else ""
+    if kind == "NOTE":
+        pattern = rf"NOTE\s*{re.escape(number)}\s*:\s*" if number else r"NOTE\s*:\s*"
+        return next((_cut(x, m.group(0)) for x in body if (m := re.match(pattern, x))), "")
+    if kind == "Editor's note":
+        return next((_cut(x, m.group(0)) for x in body
+                     if (m := re.match(r"Editor[’']s note\s*:\s*", x))), "")
+    if kind == "item":
+        return _item(body, number)
+    if kind == "last paragraph":
+        return body[-1].strip() if body else ""
+    if kind == "first paragraph":
+        return body[0].strip() if body else ""
+    if not kind:  # the whole clause, paragraph by paragraph
+        return "\n".join(line.strip() for line in body if not _FIGURE.match(line))
+    return ""
+
+
+def _item(body: list[str], number: str) -> str:
+    """An item of a numbered list: "6" -> "6) ...", "6b" -> its "b)" sub-item, "3b(i)"
+    -> the "i)" under that."""
+    m = re.fullmatch(r"(\d+)([a-h]?)(?:\(([ivx]+)\))?", number)
+    if m is None:
+        return ""
+    digit, letter, roman = m.groups()
+    level = [(r"\d+", digit), (r"[a-h]", letter), (r"[ivx]+", roman)]
+    start, stop = 0, len(body)
+    found = ""
+    for k, (pattern, want) in enumerate(level):
+        if not want:
+            break
+        hit = None
+        for j in range(start, stop):
+            lm = re.match(rf"({pattern})\)\s+", body[j])
+            if lm and lm.group(1) == want:
+                hit = j
+                break
+            if k and re.match(r"\d+\)\s+", body[j]):
+                break  # the next top-level item: the sub-item is not under this one
+        if hit is None:
+            return ""
+        found = _cut(body[hit], re.match(rf"{pattern}\)\s+", body[hit]).group(0))  # type: ignore[union-attr]
+        start = hit + 1
+        # the sub-items of this one end at the next item of the same level
+        stop = next((j for j in range(start, len(body))
+                     if re.match(rf"{level[k][0]}\)\s+", body[j])
+                     or (k and re.match(r"\d+\)\s+", body[j]))), len(body))
+    return found
