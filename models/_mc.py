@@ -62,7 +62,8 @@ def kms_uri(system: str) -> str:
 class Registration(Message, clause="X.1.2 item 6; X.1.6"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
     sequence: int | None = O("how many times the client has migrated (only in the "
-                             "fix_notification_order variants)")
+                             "fix_notification_order variants)",
+                             not_in_text="candidate fix fix_notification_order")
 
 
 class RegistrationResponse(Message, clause="X.1.6 (MC service IDs in the access token)"):
@@ -74,22 +75,28 @@ class Deregistration(Message, clause="10.16.2.2 step 1; X.1.4.1"):
 
 
 class DeregistrationResponse(Message, clause="X.1.4.1 (no response defined; "
-                                              "deregistration=acknowledged)"):
+                                              "deregistration=acknowledged)",
+                             not_in_text="X.1.4.1 defines no response to the de-registration "
+                                         "(the deregistration=acknowledged reading)"):
     mc_service_id: str = M("MC service ID whose de-registration the MC system confirms")
 
 
 class MigrationNotification(Message, clause="X.1.6; X.1.4.1; TS 23.379 10.6.3.3 (not in our text)"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
     partner_id: str = M("MC service ID the partner MC system assigned")
-    sequence: int | None = O("registration order (only in the fix_notification_order variants)")
+    sequence: int | None = O("registration order (only in the fix_notification_order variants)",
+                             not_in_text="candidate fix fix_notification_order")
 
 
-class DepartureNotification(Message, clause="candidate fix (fix_departure_notice): not in the text"):
+class DepartureNotification(Message, clause="candidate fix (fix_departure_notice): not in the text",
+                            not_in_text="candidate fix fix_departure_notice"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
     partner_id: str = M("the partner MC service ID the user no longer holds")
 
 
-class MigrationNotificationAck(Message, clause="X.1.6 (request/response reading of 10.6.3.3)"):
+class MigrationNotificationAck(Message, clause="X.1.6 (request/response reading of 10.6.3.3)",
+                               not_in_text="TS 23.379 10.6.3.3, which would define it, is not "
+                                           "in our text (the notification=acknowledged reading)"):
     primary_id: str = M("MC service ID of the user the notification was about")
 
 

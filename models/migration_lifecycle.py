@@ -1144,6 +1144,9 @@ model.finding(
 model.finding(
     "stale-cache-bbm", prop="cached-call-connects", variants=("break_before_make",),
     cls=CHOICE, fix="fix_deregistration_acknowledged",
+    clauses=("X.1.7.1 item 6b", "X.1.4.1", "X.1.7.4"),
+    reading="the de-registration or the notification is not answered (one-way), so the "
+            "primary can name a partner ID the user has left to the re-initiated call",
     title="A call by a stale cached ID, re-initiated with the primary ID (item 6b), fails "
           "when the de-registration or the notification is one-way",
     why="violated only with deregistration=one_way or notification=one_way: X.1.4.1 defines "

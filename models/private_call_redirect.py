@@ -1478,6 +1478,9 @@ model.add_variant(
 model.finding(
     "redirect-loop", prop="no-repeated-redirection-to-left-id",
     variants=("base", "cr_kms_uri", "cr_both"), cls=CHOICE, fix="fix_departure_notice",
+    clauses=("10.16.5.3 pre-condition 3", "X.1.7.1 item 6b", "X.1.7.4"),
+    reading="the partner answers the registration before the primary is informed "
+            "(notification=one_way), so the primary still names the ID the user left",
     title="With one-way notification, the primary redirects a re-initiated call again to the "
           "partner ID the user has left",
     why="violated only with notification=one_way, under both registration orders: the new "
