@@ -1085,29 +1085,13 @@ model.add_variant("fix_notification_order",
                 "witnessed only with notification=acknowledged"})
 model.add_variant("fix_departure_notice",
                   lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True,
-                                departure_notice=True),
-                  doc="candidate fix of findings 1 and 8, one sentence on top of "
-                      "fix_notification_order: a partner tells the primary that the user left "
-                      "it, so that the primary no longer names the partner ID the user left",
-                  baseline="fix_notification_order",
-    expect={"always-registered": "violated",
-            "call-accepted-after-deregistration-sent":
-                "witnessed only with late_call=accept",
-            "cached-call-connects":
-                "violated only with deregistration=one_way or notification=one_way",
-            "deregistration-confirmed":
-                "witnessed only with deregistration=acknowledged",
-            "notification-acknowledged":
-                "witnessed only with notification=acknowledged"})
-
-
-model.add_variant("fix_hold_until_informed",
-                  lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True,
                                 departure_notice=True, uninformed=("hold",)),
-                  doc="candidate fix, one reading on top of fix_departure_notice: the primary "
-                      "holds a call for a user of whom it has no current ID (never informed, "
-                      "or told that the user left) until the notification or the user arrives",
-                  baseline="fix_departure_notice",
+                  doc="candidate fix of findings 1 and 8, one procedure on top of "
+                      "fix_notification_order: a partner tells the primary that the user left "
+                      "it, and the primary, no longer holding a current ID, holds a call until "
+                      "the new notification or the user arrives (told alone, without the hold, "
+                      "the primary refuses the call instead: no verdict changes)",
+                  baseline="fix_notification_order",
     expect={"always-registered": "violated",
             "call-accepted-after-deregistration-sent":
                 "witnessed only with late_call=accept",
@@ -1121,10 +1105,10 @@ model.add_variant("fix_deregistration_acknowledged",
                                 **{**ADDRESSING, "deregistrations": ("acknowledged",)},
                                 sequence_numbers=True, departure_notice=True,
                                 uninformed=("hold",)),
-                  doc="candidate fix, one reading on top of fix_hold_until_informed: the old MC "
+                  doc="candidate fix, one reading on top of fix_departure_notice: the old MC "
                       "system confirms a de-registration before the client moves on (X.1.4.1 "
                       "defines no response)",
-                  baseline="fix_hold_until_informed",
+                  baseline="fix_departure_notice",
     expect={"always-registered": "violated",
             "call-accepted-after-deregistration-sent":
                 "witnessed only with late_call=accept",

@@ -674,7 +674,7 @@ model.add_variant("fix_suspension_indicated",
             "other-call-connects-while-suspended":
                 "witnessed only with release_ack=none or note3_policy=accept"})
 
-model.add_variant("fix_suspension_indicated_switch_off",
+model.add_variant("switch_off_with_suspension_indicated",
                   lambda: build(suspension=("present",), resumption_timer=True, switch_off=True),
                   doc="fix_suspension_indicated when UE 1 may be switched off for good: client "
                       "2's wait ends by its timer",

@@ -1408,7 +1408,7 @@ model.add_variant(
                 "witnessed only with notification=acknowledged"}, baseline="fix_notification_order")
 
 model.add_variant(
-    "fix_hold_until_informed_switch_off",
+    "switch_off_with_hold",
     lambda: build(**FIXED_TEXT, pinned={**POLICIES, "uninformed_primary": ("hold",)},
                   switch_off=True),
     doc="the hold of fix_hold_until_informed when UE 2 may be switched off and never "

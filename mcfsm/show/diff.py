@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..check.choices import failing_runs
+from ..check.expectations import found_reading
 from ..check.explorer import Result, Trace, Verdict
 from ..lang.system import System
 from .charts import Chart, mermaid, verdict_chart
@@ -45,6 +47,33 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
     return f"{a.status} -> {b.status}", None
 
 
+def _readings(ra: Result, rb: Result, a: Verdict | None, b: Verdict | None) -> tuple[str, str]:
+    """For a property violated on both sides: whether B violates it under "fewer" or
+    "more" of the readings both sides explore (the parameters with several choices in
+    each), and B's reading in words; ("", "") when that cannot be compared."""
+    if a is None or b is None or a.status != "violated" or b.status != "violated":
+        return "", ""
+    if not (ra.complete and rb.complete) or len(ra.per_choice) <= 1 or len(rb.per_choice) <= 1:
+        return "", ""
+    common = [n for n, p in ra.system.params.items()
+              if len(p.choices) > 1 and n in rb.system.params
+              and rb.system.params[n].choices == p.choices]
+    if not common:
+        return "", ""
+
+    def hits(result: Result, v: Verdict) -> set[tuple[Any, ...]]:
+        failing, _ = failing_runs(result, v.property.name)
+        return {tuple(dict(r.choices)[n] for n in common) for r in failing}
+
+    ha, hb = hits(ra, a), hits(rb, b)
+    words = found_reading(rb, b) or "whatever the choices"
+    if hb < ha:
+        return "fewer", words
+    if hb > ha:
+        return "more", words
+    return "", ""
+
+
 def cost(system: System, trace: Trace) -> Cost:
     """Messages delivered on the trace, and round trips: the messages received by the
     party whose environment step started it (each ends one wait of that party)."""
@@ -75,8 +104,9 @@ def diff(a: Side, b: Side) -> Diff:
     for name in names:
         prop = (va.get(name) or vb[name]).property
         change, failing = _change(va.get(name), vb.get(name))
+        readings, reading_b = _readings(a.result, b.result, va.get(name), vb.get(name))
         changes.append(PropertyChange(name, prop.kind, prop.clause, va.get(name), vb.get(name),
-                                      change, failing))
+                                      change, failing, readings, reading_b))
     fa, fb = _fired(a.result), _fired(b.result)
     ma, mb = _messages(a.system, fa), _messages(b.system, fb)
     costs = []

@@ -27,6 +27,10 @@ class PropertyChange:
     b: Verdict | None
     change: str
     failing_side: str | None  # "a" or "b": whose counterexample explains the change
+    # Violated on both sides: under "fewer" or "more" of the readings both explore, or ""
+    # (the same ones, or no common reading to compare), with B's reading in words.
+    readings: str = ""
+    reading_b: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
