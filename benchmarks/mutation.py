@@ -29,8 +29,8 @@ Each mutant ends as one of:
   - killed by error     the mutated model fails (ModelError: a message nobody accepts, a
                         bad route, a wrong type; or a crash of the model code) and no
                         verdict changed in any variant: counted apart, not in the ratio;
-  - cut                 the search outgrew 4 times the original's states or 20 times its
-                        time, with no verdict changed: not a kill;
+  - cut                 the search outgrew twice the original's states or 5 times its
+                        time (10 s at least), with no verdict changed: not a kill;
   - not applicable      the change leaves the code as it was or does not compile, or the
                         message it changes is never sent: the unmutated model;
   - equivalent          a survivor listed in the equivalence file with the reason it
@@ -325,10 +325,10 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
         seconds = time.perf_counter() - started
         baseline[v] = {x.property.name: (x.status, dependency(result, x.property.name))
                        for x in result.verdicts}
-        # A mutant whose state space outgrows 4 times the original's, or that runs 20 times
-        # as long, is cut: reported as cut, never as killed.
-        budget[v] = Budget(max_states=4 * result.distinct_states + 1000,
-                           time_limit=max(30.0, 20 * seconds))
+        # A mutant whose state space outgrows twice the original's, or that runs 5 times as
+        # long (10 s at least), is cut: reported as cut, never as killed.
+        budget[v] = Budget(max_states=2 * result.distinct_states + 1000,
+                           time_limit=max(10.0, 5 * seconds))
 
     def build(variant: str) -> System:
         return lm.model.variants[variant].build()

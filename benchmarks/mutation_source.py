@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import dis
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,8 +75,9 @@ def _in_dirs(code: types.CodeType, dirs: tuple[Path, ...]) -> bool:
 
 
 def _names(code: types.CodeType) -> set[str]:
-    """Global names a code object (and the code nested in it) reads."""
-    out = set(code.co_names)
+    """Global names a code object (and the code nested in it) loads; not attribute names,
+    which share co_names (`ctx.v.resumed_after` is not the function `resumed_after`)."""
+    out = {i.argval for i in dis.get_instructions(code) if i.opname == "LOAD_GLOBAL"}
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
             out |= _names(c)
