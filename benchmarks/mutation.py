@@ -359,10 +359,6 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
                     ms.apply(s, m, hit)
                 names[m.label] = [(v, mutate) for v in reach[code]]
     out: list[Outcome] = []
-    if ops in ("all", "source") and not only and not skip:
-        for op, n in sorted(not_applicable.items()):
-            out.extend(Outcome(model_name, f"{op} (no change or no compile)", NOT_APPLICABLE)
-                       for _ in range(n))
 
     def report(o: Outcome) -> None:
         out.append(o)
@@ -370,6 +366,10 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
             print(f"  {o.status.upper() if o.status == SURVIVED else o.status:17} {o.label}"
                   + (f"  -- {o.why}" if o.why else ""), flush=True)
 
+    if ops in ("all", "source") and not only and not skip:
+        for op, n in sorted(not_applicable.items()):
+            for _ in range(n):
+                report(Outcome(model_name, f"{op} (no change or no compile)", NOT_APPLICABLE))
     for label, per_variant in (reversed(names.items()) if reverse else names.items()):
         if not wanted(label, only, skip):
             continue
@@ -377,14 +377,10 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
         alive = status in (SURVIVED, SAME_STEPS)
         if alive and label.startswith(("change-field", "drop-send")) and not CHANGED.get(label):
             status, why = NOT_APPLICABLE, "never changed a message"
-        elif alive and label in equivalent:
-            status, why = EQUIVALENT, equivalent[label]
         elif alive and label in change_text:
             why = f"{change_text[label]}  [{why}" + (
                 "]" if hits.get(label) else "; the changed function never ran]")
-        elif label in equivalent:
-            why += f"  [listed as equivalent ({equivalent[label]}) but not a survivor]"
-        report(Outcome(model_name, label, status, why))
+        report(reviewed(Outcome(model_name, label, status, why), equivalent))
     for v in variants if ops in ("all", "transition") else ():
         for label, pins in choice_mutants(lm.model.system(v)):
             label = f"{label} [{v}]"
@@ -392,9 +388,40 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
                 continue
             status, why = judge(lambda _, v=v, pins=pins: build(v).restricted(pins),
                                 [(v, lambda s: None)], baseline, budget)
-            if status == SURVIVED and label in equivalent:
-                status, why = EQUIVALENT, equivalent[label]
-            report(Outcome(model_name, label, status, why))
+            report(reviewed(Outcome(model_name, label, status, why), equivalent))
+    return out
+
+
+def reviewed(o: Outcome, equivalent: dict[str, str]) -> Outcome:
+    """The outcome with the equivalence file applied: an entry `MODEL: label` is for that
+    model only, a bare `label` for every model that has the mutant (a helper of _mc.py)."""
+    reason = equivalent.get(f"{o.model}: {o.label}", equivalent.get(o.label))
+    if reason is None or o.status in (NOT_APPLICABLE, EQUIVALENT):
+        return o
+    if o.status in (SURVIVED, SAME_STEPS):
+        return Outcome(o.model, o.label, EQUIVALENT, reason)
+    return Outcome(o.model, o.label, o.status,
+                   f"{o.why}  [listed as equivalent ({reason}), yet {o.status}: remove it]")
+
+
+def read_log(path: Path) -> list[Outcome]:
+    """The outcomes a run printed (its standard output), to tabulate again with another
+    equivalence file without running the mutants again."""
+    statuses = sorted(COLUMNS, key=len, reverse=True)
+    out, model = [], ""
+    for line in path.read_text().splitlines():
+        if line and not line.startswith(" ") and line.endswith(":") and " " not in line:
+            model = line[:-1].partition(":")[0]
+            continue
+        if not line.startswith("  ") or not model:
+            continue
+        rest = line[2:]
+        for status in statuses:
+            shown = status.upper() if status == SURVIVED else status
+            if rest.startswith(shown + " "):
+                label, _, why = rest[len(shown):].strip().partition("  -- ")
+                out.append(Outcome(model, label.strip(), status, why))
+                break
     return out
 
 
@@ -456,6 +483,9 @@ def main(argv: list[str]) -> int:
                         help="mutants reviewed as equivalent, `label  # reason` a line "
                              f"(default: {EQUIVALENT_FILE.relative_to(ROOT)}); they leave "
                              "the denominator and are printed as such")
+    parser.add_argument("--from-log", type=Path, metavar="LOG",
+                        help="run nothing: tabulate again what an earlier run printed (its "
+                             "standard output) with the equivalence file as it is now")
     parser.add_argument("--reverse", action="store_true",
                         help="take the mutants in reverse order (to split a long run between "
                              "two processes by hand: stop both when they meet)")
@@ -472,6 +502,10 @@ def main(argv: list[str]) -> int:
                 parser.error(f"model {name} has no variant {v!r}; "
                              f"choose from {', '.join(known[name].variants)}")
     equivalent = read_equivalent(args.equivalent) if args.equivalent.exists() else {}
+    if args.from_log is not None:
+        outcomes = [reviewed(o, equivalent) for o in read_log(args.from_log)]
+        summary(outcomes)
+        return 0
     outcomes: list[Outcome] = []
     for spec in chosen:
         start = time.perf_counter()
@@ -479,6 +513,11 @@ def main(argv: list[str]) -> int:
         got = run_model(spec, only, skip, args.reverse, args.ops, equivalent)
         outcomes += got
         print(f"{spec}: {len(got)} mutants, {time.perf_counter() - start:.0f} s", flush=True)
+    summary(outcomes)
+    return 0
+
+
+def summary(outcomes: list[Outcome]) -> None:
     print()
     for status in (SURVIVED, SAME_STEPS, CUT, ERROR, EQUIVALENT):
         listed = [o for o in outcomes if o.status == status]
@@ -488,7 +527,6 @@ def main(argv: list[str]) -> int:
                 print(f"  {o.model}: {o.label}" + (f"  -- {o.why}" if o.why else ""))
             print()
     print(table(outcomes))
-    return 0
 
 
 if __name__ == "__main__":

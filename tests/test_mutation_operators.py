@@ -303,3 +303,22 @@ def test_equivalence_file_needs_a_reason(tmp_path):
     bad.write_text("drop-if m.f+2:then\n")
     with pytest.raises(SystemExit, match="no reason"):
         mutation.read_equivalent(bad)
+
+
+def test_a_run_is_judged_again_from_its_log(tmp_path):
+    log = tmp_path / "run.txt"
+    log.write_text("m:v1,v2:\n"
+                   "  killed by verdict negate-if m.f+1  -- [v1] p: ('holds', None) -> ...\n"
+                   "  SURVIVED          drop-if m.f+2:then  -- L3: if x: -> only its body\n"
+                   "  no step differs   swap-statements m.f+1:+1  -- L2 <-> L3: a <-> b\n"
+                   "m:v1,v2: 3 mutants, 1 s\n\nsurvived (1):\n  m: drop-if m.f+2:then\n")
+    outcomes = mutation.read_log(log)
+    assert [(o.model, o.label, o.status) for o in outcomes] == [
+        ("m", "negate-if m.f+1", mutation.VERDICT), ("m", "drop-if m.f+2:then", mutation.SURVIVED),
+        ("m", "swap-statements m.f+1:+1", mutation.SAME_STEPS)]
+    equivalent = {"m: drop-if m.f+2:then": "x is always true here",
+                  "negate-if m.f+1": "wrongly listed", "other: swap-statements m.f+1:+1": "not m"}
+    judged = [mutation.reviewed(o, equivalent) for o in outcomes]
+    assert [o.status for o in judged] == [mutation.VERDICT, mutation.EQUIVALENT, mutation.SAME_STEPS]
+    assert judged[1].why == "x is always true here"
+    assert "listed as equivalent (wrongly listed), yet killed by verdict" in judged[0].why
