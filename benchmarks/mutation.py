@@ -59,7 +59,7 @@ from mcfsm.check.choices import dependency, explore_by_choice  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
 
 # One or two variants per model, chosen to run most of its code in little time: a full
-# run (every operator) takes about ... minutes on the shared 2-core machine.
+# run (every operator, 1,359 mutants) took 31 minutes on the shared 2-core machine.
 DEFAULT_MODELS = ("group_call_migration:break_before_make,make_before_break",
                   "private_call_migration:as_published,fix_suspension_indicated",
                   "migration_lifecycle:permission_and_provisioning,fix_deregistration_acknowledged",
