@@ -1,26 +1,43 @@
 """Mutation test of the bundled models: does some verdict notice when a model is broken?
 
     .venv/bin/python benchmarks/mutation.py [MODEL[:VARIANT,...] ...] [--only=TEXT ...]
-    (default: group_call_migration:break_before_make,make_before_break and
-     private_call_migration:as_published,fix_suspension_indicated; --only runs just the
-     mutants whose label contains TEXT, to re-check survivors after adding a property;
-     --skip=TEXT leaves out those whose label contains TEXT, to split a long run)
+        [--skip=TEXT ...] [--ops=all|source|transition] [--equivalent=FILE]
+    (default: every bundled model on one or two representative variants, DEFAULT_MODELS
+     below; --only runs just the mutants whose label contains TEXT, to re-check survivors
+     after adding a property; --skip=TEXT leaves out those whose label contains TEXT)
 
-Each mutant changes one transition of one role in a built variant (the system's dispatch
-tables are patched; the model files are untouched):
+Transition-level mutants change one transition of one role in a built variant (the
+system's dispatch tables are patched; the model files are untouched):
   - negate-guard / drop-guard   a transition with conditions fires when it should not;
-  - drop-send:<Message>         one message type a transition sends is not sent (a no-op,
-                                not a survivor, when the transition never sends it);
+  - drop-send:<Message>         one message type a transition sends is not sent (not
+                                applicable when the transition never sends it);
   - change-field:<Message>.<f>  one element of a message a transition sends gets another
                                 plausible value (an ID or system of the next MC system,
                                 a negated flag, a count plus one, an emptied collection);
   - drop-update                 a transition's actions (updates and sends) are skipped;
   - wrong-dest                  a transition ends in its source state instead;
   - drop-choice:<param>         a parameter loses its last choice (variant level).
-A mutant is killed when some property's verdict (or a choice it depends on) differs from
-the unmutated variant's in some variant, or when the model then fails with a model error
-(a message nobody accepts, a bad route). Survivors are listed so that each can be judged:
-killed or equivalent. Prints the kill ratio per model and overall.
+Source-level mutants (benchmarks/mutation_source.py) change one thing in the Python code
+of a guard, an action, or a helper one of them calls: swap-statements, negate-if, drop-if,
+flip-comparison, drop-call. They are compiled in the function's own globals and closure
+and patched into every transition that runs the function.
+
+Each mutant ends as one of:
+  - killed by verdict   some property's verdict, or the choices it rests on, differs from
+                        the unmutated variant's in some variant (on a search cut by the
+                        budget, only a violation or witness found counts);
+  - killed by error     the mutated model fails (ModelError: a message nobody accepts, a
+                        bad route, a wrong type; or a crash of the model code) and no
+                        verdict changed in any variant: counted apart, not in the ratio;
+  - cut                 the search outgrew twice the original's states or 5 times its
+                        time (10 s at least), with no verdict changed: not a kill;
+  - not applicable      the change leaves the code as it was or does not compile, or the
+                        message it changes is never sent: the unmutated model;
+  - equivalent          a survivor listed in the equivalence file with the reason it
+                        cannot change behaviour (benchmarks/mutation_equivalent.txt);
+  - survived            listed with the change, for a reader to judge.
+Kill ratio = killed by verdict / (mutants - not applicable - equivalent - killed by error),
+per model and per operator, and overall against the 90% target.
 """
 
 from __future__ import annotations
@@ -33,24 +50,23 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from mcfsm import Budget, ModelError, System
-from mcfsm.check.choices import dependency, explore_by_choice
-from mcfsm.lang.loader import load_path
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's mcfsm, whichever one the venv installed
+
+from benchmarks import mutation_source as ms  # noqa: E402
+from mcfsm import Budget, ModelError, System  # noqa: E402
+from mcfsm.check.choices import dependency, explore_by_choice  # noqa: E402
+from mcfsm.lang.loader import load_path  # noqa: E402
+
+# One or two variants per model, chosen to run most of its code in little time: a full
+# run (every operator, 1,359 mutants) took 31 minutes on the shared 2-core machine.
 DEFAULT_MODELS = ("group_call_migration:break_before_make,make_before_break",
-                  "private_call_migration:as_published,fix_suspension_indicated")
+                  "private_call_migration:as_published,fix_suspension_indicated",
+                  "migration_lifecycle:permission_and_provisioning,fix_deregistration_acknowledged",
+                  "private_call_redirect:cr_kms_uri,fix_note2_via_primary")
+EQUIVALENT_FILE = ROOT / "benchmarks" / "mutation_equivalent.txt"
 
 Mutator = Callable[[System], None]
-
-
-def signature(system: System, limit: int | None = None) -> dict[str, tuple[str, str | None]]:
-    """Verdicts and the choices they rest on. A mutant whose state space outgrows `limit`
-    (several times the original's) is cut short: its verdicts read "unknown", which counts
-    as a change (the bounded model became unbounded or much larger)."""
-    result = explore_by_choice(system, Budget(max_states=limit))
-    return {v.property.name: (v.status, dependency(result, v.property.name))
-            for v in result.verdicts}
 
 
 def _patch(system: System, role: str, name: str, change: Callable[[Any], Any]) -> None:
@@ -164,55 +180,291 @@ def wanted(label: str, only: tuple[str, ...], skip: tuple[str, ...]) -> bool:
     return (not only or any(t in label for t in only)) and not any(t in label for t in skip)
 
 
+def operator_of(label: str) -> str:
+    return label.split(" ", 1)[0].split(":", 1)[0]
+
+
+def read_equivalent(path: Path) -> dict[str, str]:
+    """Mutants reviewed as equivalent: `label  # reason`, one a line (`#` lines are
+    comments). An entry without a reason is refused: equivalence is a judgement to show."""
+    out: dict[str, str] = {}
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        label, _, reason = line.partition("#")
+        label = label.strip()
+        if not label:
+            continue
+        if not reason.strip():
+            raise SystemExit(f"{path}:{n}: {label!r} has no reason after '#'")
+        out[label] = reason.strip()
+    return out
+
+
+# What became of one mutant (the columns of the table)
+NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, SAME_STEPS, SURVIVED = (
+    "not applicable", "killed by verdict", "killed by error", "cut", "equivalent",
+    "no step differs", "survived")
+COLUMNS = (NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, SAME_STEPS, SURVIVED)
+
+
+@dataclasses.dataclass
+class Outcome:
+    model: str
+    label: str
+    status: str
+    why: str = ""  # the verdict that changed, the error, the cut, the reviewed reason
+
+
+def changed_verdicts(result: Any, baseline: dict[str, tuple[str, str | None]]) -> list[str]:
+    """Properties whose verdict (or the choices it rests on) differs from the baseline. On a
+    cut search only a found violation or witness counts (it is a fact whatever was left
+    unexplored); a verdict the cut left undecided is not a change."""
+    now = {v.property.name: (v.status, dependency(result, v.property.name))
+           for v in result.verdicts}
+    if result.complete:
+        return [f"{p}: {baseline.get(p)} -> {now.get(p)}"
+                for p in sorted(set(now) | set(baseline)) if now.get(p) != baseline.get(p)]
+    return [f"{p}: {baseline[p][0]} -> {s} (search cut)" for p, (s, _) in sorted(now.items())
+            if s in ("violated", "witnessed") and p in baseline and baseline[p][0] != s]
+
+
+def _tables(system: System) -> Iterator[tuple[tuple[int, int, Any], list[Any]]]:
+    for k in range(len(system.instances)):
+        for which, table in enumerate((system._internal[k], system._receive[k])):
+            for key, entries in table.items():
+                yield (k, which, key), [t for t, _ in entries]
+
+
+def _outcomes(outcomes: list[Any]) -> list[Any]:
+    """A local step's outcomes with each one's sends grouped by receiver (a stable sort):
+    every receiver has its own inbox, so the order of sends to different receivers within
+    one step reaches the same next state."""
+    return [(*o[:3], sorted(o[3], key=lambda send: send[0])) for o in outcomes]
+
+
+def watch_steps(system: System, before: dict[tuple[int, int, Any], list[Any]]) -> list[bool]:
+    """After a mutant is patched in: run each changed transition's original next to it on
+    every local step the search takes (memo misses only), and set the flag returned when
+    some outcome (choice, local variables, shared variables, sends) differs. A mutant no
+    step of which differs reaches exactly the original's states: no verdict can tell it
+    apart within these bounds. Empty list: no transition changed (nothing to compare)."""
+    original: dict[int, Any] = {}
+    for where, now in _tables(system):
+        for new, old in zip(now, before.get(where, ())):
+            if new is not old:
+                original[id(new)] = old
+    if not original:
+        return []
+    differs = [False]
+    step = system.local_step
+
+    def local_step(state: Any, k: int, t: Any, local: Any, sender: Any, msg: Any,
+                   poll: Any = None) -> Any:
+        got = step(state, k, t, local, sender, msg, poll)
+        old = original.get(id(t))
+        if old is not None and not differs[0]:
+            try:
+                differs[0] = _outcomes(step(state, k, old, local, sender, msg, None)[0]) \
+                    != _outcomes(got[0])
+            except Exception:  # the original fails where the mutant went: they differ
+                differs[0] = True
+        return got
+
+    system.local_step = local_step  # type: ignore[method-assign]
+    return differs
+
+
+def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]],
+          baseline: dict[str, dict], budget: dict[str, Budget]) -> tuple[str, str]:
+    """Run the mutant in each variant until a verdict changes. A model error or crash in
+    one variant does not stop the others: a verdict elsewhere is the stronger kill."""
+    errors, cuts = [], []
+    same_steps = True
+    for variant, mutate in per_variant:
+        system = build(variant)  # a fresh system per mutant
+        before = dict(_tables(system))
+        try:
+            mutate(system)
+            differs = watch_steps(system, before)
+            result = explore_by_choice(system, budget[variant])
+        except ModelError as exc:
+            errors.append(f"[{variant}] ModelError: {str(exc).splitlines()[0][:160]}")
+            continue
+        except Exception as exc:  # a crash of the mutated model code
+            errors.append(f"[{variant}] {type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+                          if str(exc) else f"[{variant}] {type(exc).__name__}")
+            continue
+        same_steps = same_steps and bool(differs) and not differs[0] and result.complete
+        changes = changed_verdicts(result, baseline[variant])
+        if changes:
+            return VERDICT, f"[{variant}] " + "; ".join(changes[:2]) + (
+                f" (+{len(changes) - 2})" if len(changes) > 2 else "")
+        if not result.complete:
+            cuts.append(f"[{variant}] stopped by {result.stopped_by} after "
+                        f"{result.distinct_states} states")
+    if errors:
+        return ERROR, "; ".join(errors)
+    if cuts:
+        return CUT, "; ".join(cuts)
+    if same_steps:
+        return SAME_STEPS, "no step differs from the original's in any explored state"
+    return SURVIVED, "steps differ, no verdict noticed"
+
+
 def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
-              reverse: bool = False
-              ) -> tuple[int, int, list[str]]:
+              reverse: bool = False, ops: str = "all",
+              equivalent: dict[str, str] | None = None,
+              verbose: bool = True) -> list[Outcome]:
     model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
-    baseline = {v: signature(lm.model.system(v)) for v in variants}
-    limit = {v: 4 * explore_by_choice(lm.model.system(v)).distinct_states + 1000
-             for v in variants}
-    names: dict[str, list[tuple[str, Mutator]]] = {}
+    equivalent = equivalent or {}
+    baseline, budget = {}, {}
     for v in variants:
-        for label, mutate in mutants(lm.model.system(v)):
-            names.setdefault(label, []).append((v, mutate))
-    killed, survivors = 0, []
-    total = 0
+        started = time.perf_counter()
+        result = explore_by_choice(lm.model.system(v))
+        seconds = time.perf_counter() - started
+        baseline[v] = {x.property.name: (x.status, dependency(result, x.property.name))
+                       for x in result.verdicts}
+        # A mutant whose state space outgrows twice the original's, or that runs 5 times as
+        # long (10 s at least), is cut: reported as cut, never as killed.
+        budget[v] = Budget(max_states=2 * result.distinct_states + 1000,
+                           time_limit=max(10.0, 5 * seconds))
+
+    def build(variant: str) -> System:
+        return lm.model.variants[variant].build()
+
+    names: dict[str, list[tuple[str, Mutator]]] = {}
+    change_text: dict[str, str] = {}
+    hits: dict[str, int] = {}
+    not_applicable: dict[str, int] = {}
+    if ops in ("all", "transition"):
+        for v in variants:
+            for label, mutate in mutants(lm.model.system(v)):
+                names.setdefault(label, []).append((v, mutate))
+    if ops in ("all", "source"):
+        dirs = (ROOT / "models",)
+        found: dict[Any, ms.Target] = {}
+        reach: dict[Any, list[str]] = {}
+        for v in variants:
+            for code, target in ms.targets(lm.model.system(v), dirs).items():
+                found.setdefault(code, ms.Target(code, set())).kinds |= target.kinds
+                reach.setdefault(code, []).append(v)
+        for code, target in found.items():
+            for m in ms.source_mutants(target, not_applicable):
+                change_text[m.label] = m.change
+
+                def mutate(s: System, m: ms.SourceMutant = m) -> None:
+                    def hit(label: str = m.label) -> None:
+                        hits[label] = hits.get(label, 0) + 1
+                    ms.apply(s, m, hit)
+                names[m.label] = [(v, mutate) for v in reach[code]]
+    out: list[Outcome] = []
+
+    def report(o: Outcome) -> None:
+        out.append(o)
+        if verbose:
+            print(f"  {o.status.upper() if o.status == SURVIVED else o.status:17} {o.label}"
+                  + (f"  -- {o.why}" if o.why else ""), flush=True)
+
+    if ops in ("all", "source") and not only and not skip:
+        for op, n in sorted(not_applicable.items()):
+            for _ in range(n):
+                report(Outcome(model_name, f"{op} (no change or no compile)", NOT_APPLICABLE))
     for label, per_variant in (reversed(names.items()) if reverse else names.items()):
         if not wanted(label, only, skip):
             continue
-        total += 1
-        dead = False
-        for variant, mutate in per_variant:
-            system = lm.model.variants[variant].build()  # a fresh system per mutant
-            try:
-                mutate(system)
-                dead = signature(system, limit[variant]) != baseline[variant]
-            except ModelError:
-                dead = True  # the checker reports the broken model
-            if dead:
-                break
-        if not dead and label.startswith(("change-field", "drop-send")) and not CHANGED.get(label):
-            total -= 1  # nothing was changed: the mutant is the unmutated model
-            print(f"  no-op    {label}", flush=True)
-            continue
-        killed += dead
-        print(f"  {'killed  ' if dead else 'SURVIVED'} {label}", flush=True)
-        if not dead:
-            survivors.append(label)
-    for v in variants:
+        status, why = judge(build, per_variant, baseline, budget)
+        alive = status in (SURVIVED, SAME_STEPS)
+        if alive and label.startswith(("change-field", "drop-send")) and not CHANGED.get(label):
+            status, why = NOT_APPLICABLE, "never changed a message"
+        elif alive and label in change_text:
+            why = f"{change_text[label]}  [{why}" + (
+                "]" if hits.get(label) else "; the changed function never ran]")
+        report(reviewed(Outcome(model_name, label, status, why), equivalent))
+    for v in variants if ops in ("all", "transition") else ():
         for label, pins in choice_mutants(lm.model.system(v)):
+            label = f"{label} [{v}]"
             if not wanted(label, only, skip):
                 continue
-            total += 1
-            system = lm.model.variants[v].build().restricted(pins)
-            dead = signature(system, limit[v]) != baseline[v]
-            killed += dead
-            print(f"  {'killed  ' if dead else 'SURVIVED'} {label} [{v}]", flush=True)
-            if not dead:
-                survivors.append(f"{label} [{v}]")
-    return killed, total, survivors
+            status, why = judge(lambda _, v=v, pins=pins: build(v).restricted(pins),
+                                [(v, lambda s: None)], baseline, budget)
+            report(reviewed(Outcome(model_name, label, status, why), equivalent))
+    return out
+
+
+def reviewed(o: Outcome, equivalent: dict[str, str]) -> Outcome:
+    """The outcome with the equivalence file applied: an entry `MODEL: label` is for that
+    model only, a bare `label` for every model that has the mutant (a helper of _mc.py)."""
+    reason = equivalent.get(f"{o.model}: {o.label}", equivalent.get(o.label))
+    if reason is None or o.status in (NOT_APPLICABLE, EQUIVALENT):
+        return o
+    if o.status in (SURVIVED, SAME_STEPS):
+        return Outcome(o.model, o.label, EQUIVALENT, reason)
+    return Outcome(o.model, o.label, o.status,
+                   f"{o.why}  [listed as equivalent ({reason}), yet {o.status}: remove it]")
+
+
+def read_log(path: Path) -> list[Outcome]:
+    """The outcomes a run printed (its standard output), to tabulate again with another
+    equivalence file without running the mutants again."""
+    statuses = sorted(COLUMNS, key=len, reverse=True)
+    out, model = [], ""
+    for line in path.read_text().splitlines():
+        if line and not line.startswith(" ") and line.endswith(":") and " " not in line:
+            model = line[:-1].partition(":")[0]
+            continue
+        if not line.startswith("  ") or not model:
+            continue
+        rest = line[2:]
+        for status in statuses:
+            shown = status.upper() if status == SURVIVED else status
+            if rest.startswith(shown + " "):
+                label, _, why = rest[len(shown):].strip().partition("  -- ")
+                out.append(Outcome(model, label.strip(), status, why))
+                break
+    return out
+
+
+def ratio(row: dict[str, int], strict: bool = False) -> tuple[int, int]:
+    """(killed by verdict, denominator): mutants less not applicable, reviewed equivalent,
+    those killed by a model error, and (unless `strict`) those no step of which differs
+    from the original's in the explored variants (no verdict could tell them apart)."""
+    return row[VERDICT], (row["mutants"] - row[NOT_APPLICABLE] - row[EQUIVALENT] - row[ERROR]
+                          - (0 if strict else row[SAME_STEPS]))
+
+
+def table(outcomes: list[Outcome], target: float = 0.9) -> str:
+    rows: dict[tuple[str, str], dict[str, int]] = {}
+    for o in outcomes:
+        for key in ((o.model, operator_of(o.label)), (o.model, "all"),
+                    ("all models", operator_of(o.label)), ("all models", "all")):
+            row = rows.setdefault(key, {"mutants": 0, **{c: 0 for c in COLUMNS}})
+            row["mutants"] += 1
+            row[o.status] += 1
+    lines = ["| model | operator | mutants | not applicable | killed by verdict | killed by error "
+             "| cut | equivalent (reviewed) | no step differs | survivors | kill ratio |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    models = list(dict.fromkeys(o.model for o in outcomes)) + ["all models"]
+    for model in models:
+        keys = sorted((k for k in rows if k[0] == model), key=lambda k: (k[1] == "all", k[1]))
+        for key in keys:
+            row = rows[key]
+            killed, denominator = ratio(row)
+            share = f"{100 * killed / denominator:.1f}%" if denominator else "-"
+            bold = "**" if key[1] == "all" else ""
+            lines.append(f"| {bold}{key[0]}{bold} | {bold}{key[1]}{bold} | {row['mutants']} | "
+                         + " | ".join(str(row[c]) for c in COLUMNS) + f" | {bold}{share}{bold} |")
+    total = rows.get(("all models", "all"), {"mutants": 0, **{c: 0 for c in COLUMNS}})
+    killed, denominator = ratio(total)
+    share = killed / denominator if denominator else 0.0
+    strict_killed, strict_denominator = ratio(total, strict=True)
+    lines.append("")
+    lines.append(f"overall kill ratio by a verdict: {killed}/{denominator} = {100 * share:.1f}% "
+                 f"(target {100 * target:.0f}%): {'met' if share >= target else 'missed'}")
+    lines.append(f"counting the {total[SAME_STEPS]} mutants no step of which differs as "
+                 f"survivors: {strict_killed}/{strict_denominator} = "
+                 f"{100 * strict_killed / max(strict_denominator, 1):.1f}%")
+    return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
@@ -224,6 +476,16 @@ def main(argv: list[str]) -> int:
                         help="run just the mutants whose label contains TEXT (repeatable)")
     parser.add_argument("--skip", action="append", default=[], metavar="TEXT",
                         help="leave out the mutants whose label contains TEXT (repeatable)")
+    parser.add_argument("--ops", choices=("all", "source", "transition"), default="all",
+                        help="source-level operators on the model code, the transition-level "
+                             "ones, or both (default)")
+    parser.add_argument("--equivalent", type=Path, default=EQUIVALENT_FILE, metavar="FILE",
+                        help="mutants reviewed as equivalent, `label  # reason` a line "
+                             f"(default: {EQUIVALENT_FILE.relative_to(ROOT)}); they leave "
+                             "the denominator and are printed as such")
+    parser.add_argument("--from-log", type=Path, metavar="LOG",
+                        help="run nothing: tabulate again what an earlier run printed (its "
+                             "standard output) with the equivalence file as it is now")
     parser.add_argument("--reverse", action="store_true",
                         help="take the mutants in reverse order (to split a long run between "
                              "two processes by hand: stop both when they meet)")
@@ -239,18 +501,32 @@ def main(argv: list[str]) -> int:
             if v not in known[name].variants:
                 parser.error(f"model {name} has no variant {v!r}; "
                              f"choose from {', '.join(known[name].variants)}")
-    all_killed = all_total = 0
-    for name in chosen:
+    equivalent = read_equivalent(args.equivalent) if args.equivalent.exists() else {}
+    if args.from_log is not None:
+        outcomes = [reviewed(o, equivalent) for o in read_log(args.from_log)]
+        summary(outcomes)
+        return 0
+    outcomes: list[Outcome] = []
+    for spec in chosen:
         start = time.perf_counter()
-        killed, total, survivors = run_model(name, only, skip, args.reverse)
-        all_killed += killed
-        all_total += total
-        print(f"{name}: {killed}/{total} mutants killed ({100 * killed / max(total, 1):.0f}%), "
-              f"{time.perf_counter() - start:.0f} s")
-        for s in survivors:
-            print(f"  survived: {s}")
-    print(f"overall: {all_killed}/{all_total} killed ({100 * all_killed / max(all_total, 1):.0f}%)")
+        print(f"{spec}:", flush=True)
+        got = run_model(spec, only, skip, args.reverse, args.ops, equivalent)
+        outcomes += got
+        print(f"{spec}: {len(got)} mutants, {time.perf_counter() - start:.0f} s", flush=True)
+    summary(outcomes)
     return 0
+
+
+def summary(outcomes: list[Outcome]) -> None:
+    print()
+    for status in (SURVIVED, SAME_STEPS, CUT, ERROR, EQUIVALENT):
+        listed = [o for o in outcomes if o.status == status]
+        if listed:
+            print(f"{status} ({len(listed)}):")
+            for o in listed:
+                print(f"  {o.model}: {o.label}" + (f"  -- {o.why}" if o.why else ""))
+            print()
+    print(table(outcomes))
 
 
 if __name__ == "__main__":

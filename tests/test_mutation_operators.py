@@ -1,0 +1,324 @@
+"""The source-level mutation operators of benchmarks/mutation.py (issue 18), on a tiny model
+defined here: each operator makes the change it names, the changed function runs in its
+original closure, a change that leaves the code as it was is "not applicable", and the
+kill accounting tells a verdict from a model error and from a mutant no step of which
+differs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from benchmarks import mutation
+from benchmarks import mutation_source as ms
+from mcfsm import Budget, Instance, M, Message, Role, System, Transition, Var, always, sometimes
+from mcfsm.check.choices import explore_by_choice
+
+HERE = (Path(__file__).resolve().parent,)
+B = "test_mutation_operators.build."  # how labels name the functions of build() below
+
+
+class Note(Message, clause="t 0"):
+    n: int = M("the count")
+
+
+def record(ctx) -> None:
+    """A module-level helper (reached through the globals of `step`)."""
+    ctx.v.log = ctx.v.log + ("recorded",)
+
+
+def build(limit: int = 2) -> System:
+    def is_even(ctx) -> bool:  # a helper a guard calls (through the closure)
+        return ctx.v.count % 2 == 0
+
+    def even(ctx) -> bool:
+        return is_even(ctx)
+
+    def small(ctx) -> bool:  # `limit` comes from the closure of build
+        return ctx.v.count < limit
+
+    def fresh(ctx) -> bool:
+        return "a" not in ctx.v.log
+
+    def bump(ctx) -> None:
+        ctx.v.count += 1
+
+    def step(ctx) -> None:
+        """Counts, notes whether it started from zero, and tells the watcher."""
+        if ctx.v.count == 0:
+            ctx.v.flag = True
+        else:
+            ctx.v.flag = False
+        bump(ctx)
+        record(ctx)
+        ctx.send("watcher", Note(n=ctx.v.count))
+
+    def order(ctx) -> None:
+        ctx.v.log = ctx.v.log + ("a",)
+        ctx.v.log = ctx.v.log + ("b",)
+
+    def twice(ctx) -> None:
+        bump(ctx)
+        bump(ctx)
+
+    def tell(ctx) -> None:
+        n = ctx.v.count
+        ctx.send("watcher", Note(n=n))
+        ctx.v.told = True
+
+    counter = Role(
+        "counter", states=["on"], initial="on", final=["on"],
+        variables={"count": Var(int, 0), "flag": Var(bool, False), "log": Var(tuple, ()),
+                   "told": Var(bool, False)},
+        transitions=[
+            Transition("step", "on", None, clause="t 1", conditions=[small], after=[step],
+                       sends=[Note]),
+            Transition("order", "on", None, clause="t 2", conditions=[even, small, fresh],
+                       after=[order]),
+            Transition("twice", "on", None, clause="t 3",
+                       conditions=[lambda ctx: ctx.v.count == 1], after=[twice]),
+            Transition("tell", "on", None, clause="t 8", sends=[Note],
+                       conditions=[lambda ctx: not ctx.v.told], after=[tell]),
+        ])
+    watcher = Role("watcher", states=["on"], initial="on", final=["on"],
+                   variables={"last": Var(int, 0)},
+                   transitions=[Transition(Note, "on", None, clause="t 4",
+                                           after=[lambda ctx: setattr(ctx.v, "last", ctx.msg.n)])])
+    return System("tiny", instances=[Instance("c", counter), Instance("watcher", watcher)],
+                  properties=[
+                      always("bounded", lambda v: v["c"].count <= limit + 2, clause="t 5"),
+                      always("flag-means-one", lambda v: not v["c"].flag or v["c"].count >= 1,
+                             clause="t 6"),
+                      always("told", lambda v: v.in_flight() or v["watcher"].last <= v["c"].count,
+                             clause="t 7"),
+                      sometimes("reaches-limit", lambda v: v["c"].count == limit, clause="t 9")])
+
+
+def functions(system: System) -> dict[str, object]:
+    """The model functions of the built system by name (transition functions and the
+    helpers they reach)."""
+    out = {}
+    for inst in system.instances:
+        for t in inst.role.transitions:
+            for fn, _ in ms.transition_functions(t):
+                out[fn.__name__] = fn
+                for helper in ms.called_helpers(fn, HERE):
+                    out[helper.__name__] = helper
+    return out
+
+
+def all_mutants(system: System, counts: dict[str, int] | None = None) -> dict[str, ms.SourceMutant]:
+    return {m.label: m for t in ms.targets(system, HERE).values()
+            for m in ms.source_mutants(t, counts)}
+
+
+def ctx(**values):
+    sent = []
+    return SimpleNamespace(v=SimpleNamespace(**values), sent=sent,
+                           send=lambda to, m: sent.append((to, m)))
+
+
+def only(mutants: dict[str, ms.SourceMutant], text: str) -> ms.SourceMutant:
+    hits = [m for label, m in mutants.items() if text in label]
+    assert len(hits) == 1, (text, sorted(mutants))
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    system = build()
+    return system, functions(system), all_mutants(system)
+
+
+def test_targets_are_the_transition_functions_and_one_level_of_helpers(tiny):
+    system, fns, _ = tiny
+    found: dict[str, set[str]] = {}
+    for code, t in ms.targets(system, HERE).items():
+        found.setdefault(code.co_name, set()).update(t.kinds)
+    # `bump` is reached from `step` and `twice` (actions); `is_even` from the guard `even`;
+    # `record` through the module globals of `step`.
+    assert found["is_even"] == {"guard"} and found["small"] == {"guard"}
+    assert found["bump"] == {"action"} and found["record"] == {"action"}
+    assert found["<lambda>"] == {"guard", "action"}  # twice's and tell's guards, the watcher's
+    assert set(fns) >= {"step", "order", "twice", "bump", "record", "even", "is_even", "small"}
+
+
+def test_negate_if_flips_which_branch_runs(tiny):
+    _, fns, mutants = tiny
+    m = only(mutants, f"negate-if {B}step+")
+    assert m.change.endswith("if ctx.v.count == 0: negated")
+    mutated = ms.rebuild(fns["step"], m.code)
+    original, changed = ctx(count=0, flag=False, log=()), ctx(count=0, flag=False, log=())
+    fns["step"](original)
+    mutated(changed)
+    assert original.v.flag is True and changed.v.flag is False
+    assert changed.v.count == 1 and changed.sent[0][1] == Note(n=1)  # the rest still runs
+
+
+def test_drop_if_keeps_the_body_or_the_else_part(tiny):
+    _, fns, mutants = tiny
+    then = ms.rebuild(fns["step"], only(mutants, f"drop-if {B}step+2:then").code)
+    orelse = ms.rebuild(fns["step"], only(mutants, f"drop-if {B}step+2:else").code)
+    c = ctx(count=1, flag=False, log=())
+    then(c)
+    assert c.v.flag is True  # the test is gone: the body runs from 1 too
+    c = ctx(count=0, flag=True, log=())
+    orelse(c)
+    assert c.v.flag is False  # only the else part is left
+
+
+def test_flip_comparison_in_a_guard_and_in_a_helper_it_calls(tiny):
+    _, fns, mutants = tiny
+    m = only(mutants, f"flip-comparison {B}small+")
+    assert m.label.endswith(":</>=") and m.change.endswith("with < -> >=")
+    flipped = ms.rebuild(fns["small"], m.code)
+    assert fns["small"](ctx(count=0)) is True and flipped(ctx(count=0)) is False
+    assert flipped(ctx(count=2)) is True  # `limit` still read from build's closure
+
+    m = only(mutants, f"flip-comparison {B}is_even+")
+    assert m.label.endswith(":==/!=")
+    guard = ms.transform(fns["even"], m)  # the guard, rebuilt to call the flipped helper
+    assert guard is not fns["even"] and guard.__code__ is fns["even"].__code__
+    assert fns["even"](ctx(count=0)) is True and guard(ctx(count=0)) is False
+    assert fns["is_even"](ctx(count=0)) is True  # the helper in the closure is untouched
+
+
+def test_flip_comparison_is_for_guards_only(tiny):
+    _, _, mutants = tiny
+    assert not [label for label in mutants
+                if label.startswith("flip-comparison") and ".step+" in label]  # an action
+    assert [label for label in mutants
+            if label.startswith("flip-comparison") and "<lambda>" in label]  # a guard lambda
+
+
+def test_swap_statements_swaps_two_neighbours_not_the_docstring(tiny):
+    _, fns, mutants = tiny
+    m = only(mutants, f"swap-statements {B}order+")
+    c = ctx(log=())
+    ms.rebuild(fns["order"], m.code)(c)
+    assert c.v.log == ("b", "a")
+    steps = [label for label in mutants if label.startswith("swap-statements") and ".step+" in label]
+    # step's body: docstring, if, bump, record, send: three swaps, none with the docstring
+    assert len(steps) == 3 and not any(label.endswith(".step+1:+1") for label in steps)
+
+
+def test_drop_call_removes_a_helper_call_and_the_closure_still_resolves(tiny):
+    _, fns, mutants = tiny
+    labels = sorted(label for label in mutants if label.startswith("drop-call") and ".step+" in label)
+    assert [label.rsplit(":", 1)[1] for label in labels] == ["bump", "record"]  # not ctx.send
+    m = only(mutants, f"drop-call {B}step+6:bump")
+    # `bump` was step's only free variable: the changed code has none, and the rebuilt
+    # function is given a closure matched by name
+    assert "bump" in fns["step"].__code__.co_freevars and "bump" not in m.code.co_freevars
+    c = ctx(count=0, flag=False, log=())
+    ms.rebuild(fns["step"], m.code)(c)
+    assert c.v.count == 0 and c.v.log == ("recorded",) and c.sent == [("watcher", Note(n=0))]
+
+
+def test_a_change_that_leaves_the_code_as_it_was_is_not_applicable():
+    counts: dict[str, int] = {}
+    mutants = all_mutants(build(), counts)
+    # twice's two statements are the same call: swapping them changes nothing
+    assert counts == {"swap-statements": 1}
+    assert not [label for label in mutants
+                if label.startswith("swap-statements") and ".twice+" in label]
+    assert [label for label in mutants if label.startswith("drop-call") and ".twice+" in label]
+
+
+def verdicts(system: System) -> dict[str, tuple[str, str | None]]:
+    result = explore_by_choice(system)
+    return {v.property.name: (v.status, None) for v in result.verdicts}
+
+
+def test_apply_patches_every_transition_that_runs_the_function(tiny):
+    _, _, mutants = tiny
+    m = only(mutants, f"drop-call {B}twice+1:bump")
+    assert ms.apply(build(), m) == 1  # the transition `twice` only
+    m = only(mutants, f"flip-comparison {B}small+")
+    assert ms.apply(build(), m) == 2  # small guards `step` and `order`
+    m = only(mutants, f"flip-comparison {B}is_even+")
+    assert ms.apply(build(), m) == 1  # is_even, a helper of order's guard `even`
+    hits: list[int] = []
+    system = build()
+    ms.apply(system, only(mutants, f"drop-call {B}step+7:record"), lambda: hits.append(1))
+    explore_by_choice(system)
+    assert hits  # the mutated function ran in the search
+
+
+def judge(label: str, tiny) -> tuple[str, str]:
+    _, _, mutants = tiny
+    m = mutants[label]
+    baseline = {"v": verdicts(build())}
+    return mutation.judge(lambda _: build(), [("v", lambda s: ms.apply(s, m))], baseline,
+                          {"v": Budget(max_states=10_000)})
+
+
+def test_kills_are_told_apart(tiny):
+    # the flipped bound disables `step` from the start: "reaches-limit" is never witnessed
+    status, why = judge(f"flip-comparison {B}small+1:</>=", tiny)
+    assert status == mutation.VERDICT and "reaches-limit: ('witnessed', None) -> ('never'" in why
+    # a negated if sets the flag at count 1 instead of 0: the steps differ, and no property
+    # says which is right
+    assert judge(f"negate-if {B}step+2", tiny) == (
+        mutation.SURVIVED, "steps differ, no verdict noticed")
+    # bump and record write different variables: swapped, no step's outcome changes
+    assert judge(f"swap-statements {B}step+6:+1", tiny) == (
+        mutation.SAME_STEPS, "no step differs from the original's in any explored state")
+    # `n` read before it is assigned: the model fails, which is not a verdict
+    status, why = judge(f"swap-statements {B}tell+1:+1", tiny)
+    assert status == mutation.ERROR and "UnboundLocalError" in why
+
+
+def test_a_crash_in_every_variant_is_an_error_not_a_survivor():
+    def crash(s: System) -> None:
+        raise ZeroDivisionError("model code divided by zero")
+    status, why = mutation.judge(lambda _: build(), [("v", crash), ("w", crash)],
+                                 {"v": {}, "w": {}}, {"v": Budget(), "w": Budget()})
+    assert status == mutation.ERROR
+    assert why == ("[v] ZeroDivisionError: model code divided by zero; "
+                   "[w] ZeroDivisionError: model code divided by zero")
+
+
+def test_table_ratio_leaves_out_errors_equivalents_and_not_applicable():
+    o = mutation.Outcome
+    outcomes = [o("m", "negate-if a", mutation.VERDICT), o("m", "negate-if b", mutation.VERDICT),
+                o("m", "negate-if c", mutation.ERROR), o("m", "negate-if d", mutation.SURVIVED),
+                o("m", "drop-if e", mutation.EQUIVALENT), o("m", "drop-if f", mutation.NOT_APPLICABLE),
+                o("m", "drop-if g", mutation.SAME_STEPS), o("m", "drop-if h", mutation.CUT)]
+    text = mutation.table(outcomes)
+    assert "| m | negate-if | 4 | 0 | 2 | 1 | 0 | 0 | 0 | 1 | 66.7% |" in text
+    assert "| m | drop-if | 4 | 1 | 0 | 0 | 1 | 1 | 1 | 0 | 0.0% |" in text
+    assert "overall kill ratio by a verdict: 2/4 = 50.0% (target 90%): missed" in text
+    assert "as survivors: 2/5 = 40.0%" in text
+
+
+def test_equivalence_file_needs_a_reason(tmp_path):
+    good = tmp_path / "eq.txt"
+    good.write_text("# reviewed\nswap-statements m.f+1:+1  # two updates of different variables\n")
+    assert mutation.read_equivalent(good) == {
+        "swap-statements m.f+1:+1": "two updates of different variables"}
+    bad = tmp_path / "bad.txt"
+    bad.write_text("drop-if m.f+2:then\n")
+    with pytest.raises(SystemExit, match="no reason"):
+        mutation.read_equivalent(bad)
+
+
+def test_a_run_is_judged_again_from_its_log(tmp_path):
+    log = tmp_path / "run.txt"
+    log.write_text("m:v1,v2:\n"
+                   "  killed by verdict negate-if m.f+1  -- [v1] p: ('holds', None) -> ...\n"
+                   "  SURVIVED          drop-if m.f+2:then  -- L3: if x: -> only its body\n"
+                   "  no step differs   swap-statements m.f+1:+1  -- L2 <-> L3: a <-> b\n"
+                   "m:v1,v2: 3 mutants, 1 s\n\nsurvived (1):\n  m: drop-if m.f+2:then\n")
+    outcomes = mutation.read_log(log)
+    assert [(o.model, o.label, o.status) for o in outcomes] == [
+        ("m", "negate-if m.f+1", mutation.VERDICT), ("m", "drop-if m.f+2:then", mutation.SURVIVED),
+        ("m", "swap-statements m.f+1:+1", mutation.SAME_STEPS)]
+    equivalent = {"m: drop-if m.f+2:then": "x is always true here",
+                  "negate-if m.f+1": "wrongly listed", "other: swap-statements m.f+1:+1": "not m"}
+    judged = [mutation.reviewed(o, equivalent) for o in outcomes]
+    assert [o.status for o in judged] == [mutation.VERDICT, mutation.EQUIVALENT, mutation.SAME_STEPS]
+    assert judged[1].why == "x is always true here"
+    assert "listed as equivalent (wrongly listed), yet killed by verdict" in judged[0].why
