@@ -1229,12 +1229,7 @@ model.add_variant(
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
             "primary-learns-current-id": "violated only with notification=one_way"})
-model.add_variant(
-    "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
-                                pinned=POLICIES),
-    doc="CR 001: the KMS URI element; explores notification, uninformed_primary, "
-        "departed_policy",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
+EXPECT_CR_KMS_URI = {"primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
@@ -1242,13 +1237,14 @@ model.add_variant(
                 "violated only with notification=one_way or registration=break_before_make",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
-            "primary-learns-current-id": "violated only with notification=one_way"})
+            "primary-learns-current-id": "violated only with notification=one_way"}
 model.add_variant(
-    "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS,
-                             pinned=POLICIES),
-    doc="CRs 001 and 000: explores notification, note2_server and otherwise",
-    baseline="cr_kms_uri",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
+    "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
+                                pinned=POLICIES),
+    doc="CR 001: the KMS URI element; explores notification, uninformed_primary, "
+        "departed_policy",
+    expect=EXPECT_CR_KMS_URI)
+EXPECT_CR_BOTH = {"primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "call-not-refused-before-notification":
@@ -1262,7 +1258,13 @@ model.add_variant(
                 "witnessed only with note2_server=primary",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
-            "primary-learns-current-id": "violated only with notification=one_way"})
+            "primary-learns-current-id": "violated only with notification=one_way"}
+model.add_variant(
+    "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS,
+                             pinned=POLICIES),
+    doc="CRs 001 and 000: explores notification, note2_server and otherwise",
+    baseline="cr_kms_uri",
+    expect=EXPECT_CR_BOTH)
 model.add_variant(
     "free_chain", lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=2,
                                 fixed_chain=False, client1_calls=2,
@@ -1289,20 +1291,14 @@ model.add_variant(
         "delivers or redirects a call for a user both registered with it and notified "
         "elsewhere (registered_and_notified), which the other variants pin",
     baseline="cr_kms_uri",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
-            "no-repeated-redirection-to-left-id":
-                "violated only with notification=one_way",
-            "primary-redirects-own-users": "violated",
+    expect={**EXPECT_CR_KMS_URI,
             "call-not-refused-before-notification":
                 ("violated only with uninformed_primary=reject and (notification=one_way or "
                  "registration=break_before_make)"),
             "redirected-while-registered-at-primary":
                 "witnessed only with registered_and_notified=redirect",
             "call-connects-after-redirection-to-primary-id":
-                "witnessed only with departed_policy=redirect_to_primary",
-            "notification-acknowledged":
-                "witnessed only with notification=acknowledged",
-            "primary-learns-current-id": "violated only with notification=one_way"})
+                "witnessed only with departed_policy=redirect_to_primary"})
 
 # -- environments the text must survive (issue 18): a UE switched off, a lost de-registration
 model.add_variant(
@@ -1312,21 +1308,7 @@ model.add_variant(
     doc="CRs 001 and 000; UE 2 may be switched off once (before, during or after a "
         "migration) and sends nothing more",
     baseline="cr_both",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
-            "no-repeated-redirection-to-left-id":
-                "violated only with notification=one_way",
-            "call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
-            "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id":
-                "witnessed only with note2_server=partner",
-            "note2-never-names-stale-id":
-                "violated only with notification=one_way and note2_server=primary",
-            "note2-redirects-to-another-partner":
-                "witnessed only with note2_server=primary",
-            "notification-acknowledged":
-                "witnessed only with notification=acknowledged",
-            "primary-learns-current-id": "violated only with notification=one_way"})
+    expect=EXPECT_CR_BOTH)
 model.add_variant(
     "lossy_deregistration",
     lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS, pinned=POLICIES,
@@ -1334,12 +1316,32 @@ model.add_variant(
     doc="CRs 001 and 000; the network may lose UE 2's de-registration to the MC system it "
         "leaves (it left that system's coverage)",
     baseline="cr_both",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
-            "no-repeated-redirection-to-left-id":
+    expect={**EXPECT_CR_BOTH,
+            "registration-consistent": "violated"})
+
+# -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
+FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
+EXPECT_FIX_NOTIFICATION_ORDER = {"no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "call-not-refused-before-notification":
                 "violated only with notification=one_way or registration=break_before_make",
-            "registration-consistent": "violated",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
+            "note2-redirects-to-another-partner":
+                "witnessed only with note2_server=primary",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"}
+model.add_variant(
+    "fix_notification_order",
+    lambda: build(**FIXED_TEXT, sequence_numbers=True, pinned=POLICIES),
+    doc="candidate fix: the registration and the notification carry the client's migration "
+        "count; the primary ignores an older notification",
+    expect=EXPECT_FIX_NOTIFICATION_ORDER,
+    baseline="cr_both")
+EXPECT_FIX_HOLD_UNTIL_INFORMED = {"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id":
+                "violated only with notification=one_way",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
             "call-connects-after-redirection-to-primary-id":
                 "witnessed only with note2_server=partner",
@@ -1349,46 +1351,14 @@ model.add_variant(
                 "witnessed only with note2_server=primary",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
-            "primary-learns-current-id": "violated only with notification=one_way"})
-
-# -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
-FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
-model.add_variant(
-    "fix_notification_order",
-    lambda: build(**FIXED_TEXT, sequence_numbers=True, pinned=POLICIES),
-    doc="candidate fix: the registration and the notification carry the client's migration "
-        "count; the primary ignores an older notification",
-    expect={"no-repeated-redirection-to-left-id":
-                "violated only with notification=one_way",
-            "call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
-            "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id":
-                "witnessed only with note2_server=partner",
-            "note2-redirects-to-another-partner":
-                "witnessed only with note2_server=primary",
-            "notification-acknowledged":
-                "witnessed only with notification=acknowledged"},
-    baseline="cr_both")
+            "primary-learns-current-id": "violated only with notification=one_way"}
 model.add_variant(
     "fix_hold_until_informed",
     lambda: build(**FIXED_TEXT, pinned={**POLICIES, "uninformed_primary": ("hold",)}),
     doc="candidate fix: the text says which reading of pre-condition 3 it means: the primary "
         "holds a call for a user of whom it has no notification yet, and redirects (or "
         "delivers) it when the notification (or the user) arrives",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
-            "no-repeated-redirection-to-left-id":
-                "violated only with notification=one_way",
-            "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id":
-                "witnessed only with note2_server=partner",
-            "note2-never-names-stale-id":
-                "violated only with notification=one_way and note2_server=primary",
-            "note2-redirects-to-another-partner":
-                "witnessed only with note2_server=primary",
-            "notification-acknowledged":
-                "witnessed only with notification=acknowledged",
-            "primary-learns-current-id": "violated only with notification=one_way"},
+    expect=EXPECT_FIX_HOLD_UNTIL_INFORMED,
     baseline="cr_both")
 model.add_variant(
     "fix_departure_notice",
@@ -1396,16 +1366,11 @@ model.add_variant(
     doc="candidate fix, one sentence on top of fix_notification_order: a partner tells the "
         "primary that the user left it, so that the primary no longer names the partner ID "
         "the user left",
-    expect={"call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
-            "foreign-caller-connects": "witnessed only with otherwise=forward",
+    expect={**EXPECT_FIX_NOTIFICATION_ORDER,
             "call-connects-after-redirection-to-primary-id":
                 ("witnessed only with notification=one_way or registration=break_before_make or "
                  "note2_server=partner"),
-            "note2-redirects-to-another-partner":
-                "witnessed only with note2_server=primary",
-            "notification-acknowledged":
-                "witnessed only with notification=acknowledged"}, baseline="fix_notification_order")
+            "no-repeated-redirection-to-left-id": "holds"}, baseline="fix_notification_order")
 
 model.add_variant(
     "switch_off_with_hold",
@@ -1414,19 +1379,7 @@ model.add_variant(
     doc="the hold of fix_hold_until_informed when UE 2 may be switched off and never "
         "reappear: the hold timer releases the held call",
     baseline="fix_hold_until_informed",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
-            "no-repeated-redirection-to-left-id":
-                "violated only with notification=one_way",
-            "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id":
-                "witnessed only with note2_server=partner",
-            "note2-never-names-stale-id":
-                "violated only with notification=one_way and note2_server=primary",
-            "note2-redirects-to-another-partner":
-                "witnessed only with note2_server=primary",
-            "notification-acknowledged":
-                "witnessed only with notification=acknowledged",
-            "primary-learns-current-id": "violated only with notification=one_way"})
+    expect=EXPECT_FIX_HOLD_UNTIL_INFORMED)
 
 # -- issue 12 item 7: a migrated caller from the primary's own system -----------------------
 MIGRATED_CALLER = dict(**FIXED_TEXT, caller_migrated=True)

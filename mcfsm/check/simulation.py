@@ -127,14 +127,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
         except ViolatingRunError as failure:
             failing = failure.run
         except BaseException:
-            # Hypothesis may report the stop in its own words (a run it replays stopped
-            # early reads to it as flaky data generation): once the budget is spent, that
-            # is the stop; the budget's conditions do not un-happen.
-            reason = stop() if stop is not None else None
-            if reason:
-                stopped_by = reason
-                break
-            raise
+            stopped_by = spent_or_raise(stop)
+            break
         assert failing.violated is not None
         raw[failing.violated] = len(failing.sids)
         violated[failing.violated] = (walker.minimize(failing, failing.violated)
@@ -227,6 +221,17 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
             result.append(PropertyOutcome(p, "no violation found", None,
                                           f"no violation in {over} (this is not a proof)"))
     return result
+
+
+def spent_or_raise(stop: Any) -> str:
+    """Called while handling an exception from a hypothesis search: the budget's reason to
+    stop, when it is spent, else the exception again. Hypothesis may report the stop in
+    its own words (a run it replays stopped early reads to it as flaky data generation);
+    once the budget is spent, that is the stop: its conditions do not un-happen."""
+    reason = stop() if stop is not None else None
+    if not reason:
+        raise  # the exception the caller is handling
+    return reason
 
 
 def budget_stop(budget: Budget | None, distinct_states: Any, started: float) -> Any:

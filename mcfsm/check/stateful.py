@@ -34,7 +34,7 @@ from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
 from .explorer import Budget, Trace
 from .runtime import Runtime
-from .simulation import Simulation, SimulationStopped, budget_stop, outcomes
+from .simulation import Simulation, SimulationStopped, budget_stop, outcomes, spent_or_raise
 
 
 def _step_index(n: int) -> st.SearchStrategy[int]:
@@ -239,13 +239,8 @@ def simulate(system: System, *, examples: int = 100, steps: int = 50, seed: int 
             if len(violated) == len(checkable):
                 break
         except BaseException:
-            # Hypothesis may report the stop in its own words (a replay that stopped early
-            # reads to it as flaky): once the budget is spent, that is the stop.
-            reason = stop() if stop is not None else None
-            if reason:
-                stopped_by = reason
-                break
-            raise
+            stopped_by = spent_or_raise(stop)
+            break
     found = outcomes(system, violated, stats.witnessed, stats.first_witness, known,
                      stats.steps, len(stats.states))
     return Simulation(system, stats.examples, stats.steps, len(stats.states),
