@@ -4,7 +4,9 @@ MC service client 1 (user 1, primary MC system A) is in a private call with MC s
 client 2 (user 2, served by A) and migrates up to three times. Each time it
   1. releases the private call towards client 2 and marks it suspended (step 1),
   then de-registers and registers at the other MC system (NOTE 1: not shown in the
-  spec's figure, modelled so that the steps interleave with it),
+  spec's figure, modelled so that the steps interleave with it); or, make-before-break
+  (X.1.4.1), registers at the other MC system while the call continues, then releases
+  the call (step 1) and de-registers from the MC system it leaves,
   2. has its configuration management client retrieve the user profile used within the
      partner MC system from that system's CMS (step 2; not on return to the primary MC
      system, whose profile the client remembers, X.1.7),
@@ -36,7 +38,13 @@ Silent choices, each a parameter every variant explores unless it pins it:
   the call will resume): "absent" (client 2 sees an ordinary release) or "present" (the
   release says the call is suspended);
 - note3_policy (NOTE 3: out of scope, "could include rejecting"): what client 2 does with
-  another private call while it knows a call is suspended: "reject" or "accept".
+  another private call while it knows a call is suspended: "reject" or "accept";
+- registration (X.1.4.1 and X.1.7.4 allow both): "break_before_make" (step 1's release, then
+  de-registration and registration in one step) or "make_before_break" (X.1.4.1: the
+  private call continues while client 1 registers at the new MC system; then step 1's
+  release, the de-registration from the old MC system, and steps 2-3 at the new one).
+  X.1.4.1 also lets a client keep the call until it completes and de-register only then;
+  that takes 10.16.3 out of play (nothing is suspended), so it is not modelled here.
 """
 
 from __future__ import annotations
@@ -126,12 +134,45 @@ def next_systems(fixed_chain: bool):
     return choose
 
 
-def migrate(ctx) -> None:
+def break_before_make(ctx) -> bool:
+    return ctx.params.registration == "break_before_make"
+
+
+def make_before_break(ctx) -> bool:
+    return not break_before_make(ctx)
+
+
+def start_migration(ctx) -> None:
     ctx.v.migrations += 1
     ctx.v.last_kind = kind_of(ctx.v.serving, ctx.arg)
     ctx.v.pending = ctx.arg
+
+
+def migrate(ctx) -> None:
+    start_migration(ctx)
     ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
     ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+
+
+def register_first(ctx) -> None:
+    start_migration(ctx)
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+
+
+def registered_twice(ctx) -> None:
+    ctx.v.new_id = ctx.msg.mc_service_id
+
+
+def leave_old(ctx) -> None:
+    """Make-before-break: de-register from the MC system the client leaves, then go on
+    under the MC service ID the new one assigned."""
+    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+    ctx.v.my_id, ctx.v.new_id = ctx.v.new_id, ""
+    ctx.v.serving = ctx.v.pending
+    if ctx.v.serving == HOME:
+        ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
+    else:
+        ctx.send(CMS[ctx.v.serving], UserProfileRequest(mc_service_id=ctx.v.my_id))
 
 
 def registered(ctx) -> None:
@@ -188,11 +229,31 @@ ASSUMPTIONS = (
 )
 
 
+def release_transitions(source: str, *, environment: bool, label: str,
+                        clause: str) -> list[Transition]:
+    """Step 1's release, answered or not (release_ack). Break-before-make releases to start
+    a migration; make-before-break once registered at the new MC system (X.1.4.1)."""
+    guard = [may_migrate, break_before_make] if source == "in_call" else []
+    suffix = "" if source == "in_call" else "_registered"
+    return [
+        Transition(f"release_for_migration{suffix}", source, "releasing",
+                   conditions=[*guard, acknowledged], after=[release_for_migration],
+                   sends=[CallRelease], environment=environment,
+                   label=f"{label} (waits for the release response)",
+                   clause=f"{clause} (release_ack=acknowledged)"),
+        Transition(f"release_for_migration{suffix}_unacknowledged", source, "released",
+                   conditions=[*guard, unacknowledged], after=[release_for_migration],
+                   sends=[CallRelease], environment=environment, label=label,
+                   clause=f"{clause} (release_ack=none)"),
+    ]
+
+
 def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
     moving = ["released", "registering", "retrieving_profile", "ready"]
     return Role(
         "migrating MC service client",
-        states=["in_call", "releasing", *moving, "resuming", "call_lost",
+        states=["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
+                "call_lost",
                 *(["off"] if switch_off else [])],
         initial="in_call",
         final=["in_call", "call_lost", *(["off"] if switch_off else [])],
@@ -200,28 +261,35 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
         ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"]}
         if switch_off else {},
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
+                   "new_id": Var(str, "", doc="make-before-break: the ID the new MC system "
+                                              "assigned while the old one still serves"),
                    "migrations": Var(int, 0), "last_kind": Var(str, ""),
                    "suspended": Var(bool, False), "resumptions": Var(int, 0),
                    "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
                    "resumed_after": Var(frozenset, frozenset())},
         transitions=[
-            Transition("release_for_migration", "in_call", "releasing",
-                       conditions=[may_migrate, acknowledged], after=[release_for_migration],
-                       sends=[CallRelease], environment=True,
-                       label="detects the need to change MC system; releases the private call "
-                             "and marks it suspended (waits for the release response)",
-                       clause="10.16.3.2 pre-condition 2 and step 1 (release_ack=acknowledged)"),
-            Transition("release_for_migration_unacknowledged", "in_call", "released",
-                       conditions=[may_migrate, unacknowledged], after=[release_for_migration],
-                       sends=[CallRelease], environment=True,
-                       label="detects the need to change MC system; releases the private call "
-                             "and marks it suspended",
-                       clause="10.16.3.2 pre-condition 2 and step 1 (release_ack=none)"),
+            *release_transitions("in_call", environment=True,
+                                 label="detects the need to change MC system; releases the "
+                                       "private call and marks it suspended",
+                                 clause="10.16.3.2 pre-condition 2 and step 1"),
+            Transition("register_first", "in_call", "making",
+                       conditions=[may_migrate, make_before_break],
+                       choices=next_systems(fixed_chain), after=[register_first],
+                       sends=[Registration], environment=True,
+                       label="detects the need to change MC system; registers at the other "
+                             "one while the private call continues",
+                       clause="X.1.4.1 (make-before-break); 10.16.3.2 pre-condition 2"),
+            Transition(RegistrationResponse, "making", "in_call_both", after=[registered_twice],
+                       label="registered at both MC systems; the call continues",
+                       clause="X.1.4.1 (make-before-break)"),
+            *release_transitions("in_call_both", environment=False,
+                                 label="releases the private call and marks it suspended",
+                                 clause="10.16.3.2 step 1 (after registering, X.1.4.1)"),
             Transition(CallReleaseResponse, "releasing", "released",
                        conditions=[lambda ctx: ctx.msg.called_id == USER2],  # the call it released
                        clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)"),
             Transition("migrate", "released", "registering", choices=next_systems(fixed_chain),
-                       after=[migrate], sends=[Deregistration, Registration],
+                       conditions=[break_before_make], after=[migrate], sends=[Deregistration, Registration],
                        label="de-registers and registers at the other MC system",
                        clause="10.16.3.2 first paragraph and NOTE 1; X.1.7.4 NOTE"),
             Transition(RegistrationResponse, "registering", "retrieving_profile",
@@ -232,6 +300,18 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
             Transition(RegistrationResponse, "registering", "ready", name="registered_at_primary",
                        conditions=[at_primary], after=[registered],
                        clause="X.1.7 (the primary MC system's profile is remembered)"),
+            Transition("leave_old_to_partner", "released", "retrieving_profile",
+                       conditions=[make_before_break, at_partner], after=[leave_old],
+                       sends=[Deregistration, UserProfileRequest],
+                       label="de-registers from the old MC system; the configuration "
+                             "management client retrieves the partner's user profile",
+                       clause="X.1.4.1 (make-before-break); 10.16.3.2 step 2"),
+            Transition("leave_old_to_primary", "released", "ready",
+                       conditions=[make_before_break, at_primary], after=[leave_old],
+                       sends=[Deregistration],
+                       label="de-registers from the old MC system",
+                       clause="X.1.4.1 (make-before-break); X.1.7 (the primary MC system's "
+                              "profile is remembered)"),
             Transition(UserProfileResponse, "retrieving_profile", "ready", after=[got_profile],
                        conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.my_id],
                        clause="10.16.3.2 step 2; 10.1.4.3.2"),
@@ -489,7 +569,9 @@ def registration_consistent(v) -> bool:
     registration is in flight, exactly one server has it registered, under the MC service
     ID the client uses."""
     c1 = v["client1"]
-    if c1.state in ("registering",) or v.in_flight(Registration) or v.in_flight(Deregistration):
+    twice = c1.new_id and c1.state in ("in_call_both", "releasing", "released")  # X.1.4.1
+    if c1.state in ("registering", "making") or twice or v.in_flight(Registration) \
+            or v.in_flight(Deregistration):
         return True
     holders = [(s, mc_id) for s in SYSTEMS for mc_id, who in v[SERVER[s]].registered
                if who == "client1"]
@@ -508,7 +590,9 @@ def other_call_while_suspended(v) -> bool:
 
 def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "acknowledged"),
           suspension: tuple[str, ...] = ("absent", "present"),
-          note3: tuple[str, ...] = ("reject", "accept"), switch_off: bool = False,
+          note3: tuple[str, ...] = ("reject", "accept"),
+          registration: tuple[str, ...] = ("break_before_make", "make_before_break"),
+          switch_off: bool = False,
           lossy_leaving: bool = False, resumption_timer: bool = False) -> System:
     """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
@@ -544,6 +628,10 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             "note3_policy": Param(note3, clause="10.16.3.2 NOTE 3",
                                   doc="what client 2 does with another private call request "
                                       "before the call has resumed"),
+            "registration": Param(registration, clause="X.1.4.1; X.1.7.4 (both allowed)",
+                                  doc="whether client 1 de-registers before it registers at "
+                                      "the new MC system, or registers there first while the "
+                                      "call continues"),
         },
         fairness=_progress.FAIRNESS,
         properties=[
@@ -585,6 +673,11 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
               if not fixed_chain else []),
             *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
                         clause=f"10.16.3.2 first paragraph ({k})") for k in KINDS),
+            sometimes("call-continues-while-registered-twice",
+                      lambda v: v["client1"].state == "in_call_both"
+                      and v["client2"].state == "in_call", clause="X.1.4.1",
+                      doc="make-before-break: the private call is still up while client 1 is "
+                          "registered at both MC systems"),
             sometimes("other-call-connects-while-suspended", other_call_while_suspended,
                       clause="10.16.3.2 NOTE 3",
                       doc="client 3's call connects while client 1's call is suspended"),
@@ -593,7 +686,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
 
 
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
-EXPECT_AS_PUBLISHED = {"suspended-wait-ends":
+MAKE_BEFORE_BREAK = {"call-continues-while-registered-twice":
+                     "witnessed only with registration=make_before_break"}
+EXPECT_AS_PUBLISHED = {**MAKE_BEFORE_BREAK, "suspended-wait-ends":
                 "violated only with release_ack=none and suspension_indication=present",
             "suspended-call-not-lost":
                 ("violated only with release_ack=none or suspension_indication=absent or "
@@ -608,16 +703,7 @@ model.add_variant("as_published", lambda: build(),
                   expect=EXPECT_AS_PUBLISHED)
 model.add_variant("free_chain", lambda: build(fixed_chain=False),
                   doc="as published, migrating to any other MC system each time (revisits)",
-                  expect={"suspended-wait-ends":
-                "violated only with release_ack=none and suspension_indication=present",
-            "suspended-call-not-lost":
-                ("violated only with release_ack=none or suspension_indication=absent or "
-                 "note3_policy=accept"),
-            "release-not-overtaken": "violated only with release_ack=none",
-            "other-call-does-not-block-resumption":
-                "violated only with suspension_indication=absent or note3_policy=accept",
-            "other-call-connects-while-suspended":
-                "witnessed only with suspension_indication=absent or note3_policy=accept"})
+                  expect=EXPECT_AS_PUBLISHED)
 model.add_variant("switch_off", lambda: build(switch_off=True),
                   doc="as published; UE 1 may be switched off (for good) after it released "
                       "the call and before it resumes it",
@@ -639,7 +725,7 @@ model.add_variant("fix_release_completes",
                   doc="candidate fix, one reading of step 1: the release completes (TS 23.379's "
                       "release response) before the client migrates",
                   baseline="as_published",
-    expect={"suspended-call-not-lost":
+    expect={**MAKE_BEFORE_BREAK, "suspended-call-not-lost":
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-does-not-block-resumption":
                 "violated only with suspension_indication=absent or note3_policy=accept",
@@ -651,7 +737,7 @@ model.add_variant("fix_suspension_indicated",
                       "suspended, as NOTE 3 presumes client 2 knows, and client 2 waits for it "
                       "for a bounded time (a UE may never come back)",
                   baseline="as_published",
-    expect={"suspended-call-not-lost":
+    expect={**MAKE_BEFORE_BREAK, "suspended-call-not-lost":
                 "violated only with release_ack=none or note3_policy=accept",
             "release-not-overtaken": "violated only with release_ack=none",
             "other-call-does-not-block-resumption":
@@ -664,7 +750,7 @@ model.add_variant("switch_off_with_suspension_indicated",
                   doc="fix_suspension_indicated when UE 1 may be switched off for good: client "
                       "2's wait ends by its timer",
                   baseline="fix_suspension_indicated",
-    expect={"suspended-call-not-lost":
+    expect={**MAKE_BEFORE_BREAK, "suspended-call-not-lost":
                 "violated only with release_ack=none or note3_policy=accept",
             "release-not-overtaken": "violated only with release_ack=none",
             "other-call-does-not-block-resumption":
