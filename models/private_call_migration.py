@@ -12,8 +12,10 @@ client 2 (user 2, served by A) and migrates up to three times. Each time it
      system, whose profile the client remembers, X.1.7),
   3. initiates a new private call towards client 2 because the call is marked suspended
      (step 3), carrying its primary MC service ID when migrated (X.1.7.3).
-MC service client 3 (user 3, served by A) makes one private call to client 2, which can
-arrive while client 2 waits for the call to resume (NOTE 3).
+MC service client 3 (user 3, served by A) makes one private call, to client 2 or to
+client 1, which can arrive while the call waits to resume (NOTE 3 names both receivers).
+A call to user 1 reaches client 1 only while A still has it registered; after that A
+refuses it (10.16.3 has no migration notification, so A does not know where user 1 went).
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no loss, no duplication; MC systems A, B and C
@@ -37,8 +39,11 @@ Silent choices, each a parameter every variant explores unless it pins it:
 - suspension_indication (step 1 carries no indication, yet NOTE 3 presumes client 2 knows
   the call will resume): "absent" (client 2 sees an ordinary release) or "present" (the
   release says the call is suspended);
-- note3_policy (NOTE 3: out of scope, "could include rejecting"): what client 2 does with
-  another private call while it knows a call is suspended: "reject" or "accept";
+- note3_policy (NOTE 3: out of scope, "could include rejecting"): what the receiving client
+  (client 2 while it knows a call is suspended, client 1 between its release and the
+  resumption) does with another private call: "reject" or "accept". A call client 1
+  accepts does not hold up the resumption (a client may be in more than one private call,
+  TS 23.379).
 - registration (X.1.4.1 and X.1.7.4 allow both): "break_before_make" (step 1's release, then
   de-registration and registration in one step) or "make_before_break" (X.1.4.1: the
   private call continues while client 1 registers at the new MC system; then step 1's
@@ -258,7 +263,7 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
         initial="in_call",
         final=["in_call", "call_lost", *(["off"] if switch_off else [])],
         # a switched-off UE takes nothing more: what still arrives for it is dropped
-        ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"]}
+        ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"], PCR: ["off"]}
         if switch_off else {},
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
                    "new_id": Var(str, "", doc="make-before-break: the ID the new MC system "
@@ -324,6 +329,7 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
             Transition(PrivateCallReject, "resuming", "call_lost",
                        label="the new private call is refused; the suspended call is lost",
                        clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
+            *note3_for_client1(),
             *([Transition("switch_off", moving, "off", environment=True,
                           label="UE 1 is switched off (or loses coverage for good) before "
                                 "it resumes the call",
@@ -378,6 +384,33 @@ def answer(accepted: bool, cause: str = ""):
 
 
 PCR = PrivateCallRequest
+
+
+# The states between client 1's release (step 1) and the resumption (step 3): "before the
+# call has resumed" (NOTE 3).
+SUSPENDED_STATES = ["releasing", "released", "registering", "retrieving_profile", "ready",
+                    "resuming"]
+
+
+def note3_for_client1() -> list[Transition]:
+    """NOTE 3 names client 1 as a receiver too: another private call before the call has
+    resumed is handled by note3_policy; while in its call, client 1 is busy."""
+    return [
+        Transition(PCR, ["in_call", "making", "in_call_both"], None, name="reject_busy",
+                   after=[answer(False, "busy")], sends=[PrivateCallReject],
+                   clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+        Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
+                   conditions=[policy("reject")], after=[answer(False, "awaiting resumption")],
+                   sends=[PrivateCallReject],
+                   clause="10.16.3.2 NOTE 3 (client 1; note3_policy=reject)"),
+        Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
+                   conditions=[policy("accept")], after=[answer(True)],
+                   sends=[PrivateCallAccept],
+                   clause="10.16.3.2 NOTE 3 (client 1; note3_policy=accept)"),
+        Transition(PCR, "call_lost", None, name="accept_call_after_loss", after=[answer(True)],
+                   sends=[PrivateCallAccept],
+                   clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary call)"),
+    ]
 
 
 def resumption_cannot_come(ctx) -> bool:
@@ -443,21 +476,55 @@ def peer_role(extra: list[Transition]) -> Role:
 
 # -- MC service client 3: another caller (NOTE 3) --------------------------------------------
 def call_user2(ctx) -> None:
+    ctx.v.callee = USER2
     ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER2))
 
 
-OTHER_CALLER = Role(
-    "calling MC service client",
-    states=["idle", "calling", "connected", "rejected"],
-    initial="idle",
-    final=["idle", "connected", "rejected"],
-    transitions=[
-        Transition("call_user2", "idle", "calling", after=[call_user2], sends=[PCR],
-                   environment=True, label="calls user 2", clause="10.16.3.2 NOTE 3"),
-        Transition(PrivateCallAccept, "calling", "connected", clause="TS 23.379 10.7.2.1.1"),
-        Transition(PrivateCallReject, "calling", "rejected", clause="TS 23.379 10.7.2.1.1"),
-    ],
-)
+def call_user1(ctx) -> None:
+    ctx.v.callee = USER1
+    ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER1))
+
+
+def refused(ctx) -> None:
+    ctx.v.cause = ctx.msg.cause or ""
+
+
+def callee_switched_off(ctx) -> bool:
+    """A call to a switched-off UE that A still has registered reaches no one. The caller's
+    SIP transaction times out (TS 24.229 timer B, below the MC layer); modelled as a step
+    that can happen only then. Reads client 1 (ctx.world): a modelling device, not
+    something client 3 can see."""
+    return ctx.v.callee == USER1 and ctx.world["client1"].state == "off"
+
+
+def build_other_caller(switch_off: bool) -> Role:
+    return Role(
+        "calling MC service client",
+        states=["idle", "calling", "connected", "rejected"],
+        initial="idle",
+        final=["idle", "connected", "rejected"],
+        variables={"callee": Var(str, ""),
+                   "cause": Var(str, "", doc="the cause of a rejection")},
+        # after its SIP timer, a late answer is dropped (TS 24.229)
+        ignores={PrivateCallAccept: ["rejected"], PrivateCallReject: ["rejected"]}
+        if switch_off else {},
+        transitions=[
+            Transition("call_user2", "idle", "calling", after=[call_user2], sends=[PCR],
+                       environment=True, label="calls user 2", clause="10.16.3.2 NOTE 3"),
+            Transition("call_user1", "idle", "calling", after=[call_user1], sends=[PCR],
+                       environment=True, label="calls user 1",
+                       clause="10.16.3.2 NOTE 3 (a call to client 1)"),
+            Transition(PrivateCallAccept, "calling", "connected",
+                       clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallReject, "calling", "rejected", after=[refused],
+                       clause="TS 23.379 10.7.2.1.1"),
+            *([Transition("no_answer", "calling", "rejected", conditions=[callee_switched_off],
+                          label="the call reaches no one (UE 1 is off): the SIP transaction "
+                                "times out",
+                          clause="TS 24.229 (SIP timer B; not in the text)")]
+              if switch_off else []),
+        ],
+    )
 
 
 # -- MC service servers A, B, C and the partners' CMSs -------------------------------------
@@ -472,6 +539,20 @@ def towards(ctx, mc_service_id: str) -> str:
 
 def route_to_called(ctx) -> None:
     ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
+
+
+def called_reachable(ctx) -> bool:
+    return towards(ctx, ctx.msg.called_id) != ""
+
+
+def called_unreachable(ctx) -> bool:
+    return not called_reachable(ctx)
+
+
+def refuse_unregistered(ctx) -> None:
+    ctx.send(towards(ctx, ctx.msg.calling_id),
+             PrivateCallReject(calling_id=ctx.msg.calling_id, called_id=ctx.msg.called_id,
+                               cause="not registered"))
 
 
 def route_to_calling(ctx) -> None:
@@ -501,8 +582,13 @@ SERVER_ROLE = Role(
                    clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
         Transition(Deregistration, "serving", None, after=[on_deregistration],
                    clause="X.1.4.1 (de-registration)"),
-        Transition(PCR, "serving", None, after=[route_to_called], sends=[PCR],
-                   clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
+        Transition(PCR, "serving", None, conditions=[called_reachable], after=[route_to_called],
+                   sends=[PCR], clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
+        Transition(PCR, "serving", None, name="refuse_unregistered",
+                   conditions=[called_unreachable], after=[refuse_unregistered],
+                   sends=[PrivateCallReject],
+                   clause="TS 23.379 10.7.2.1.1 (the called user is not registered here; "
+                          "10.16.3 tells A nothing of where user 1 went)"),
         Transition(CallRelease, "serving", None, after=[route_to_called], sends=[CallRelease],
                    clause="10.16.3.2 step 1"),
         Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
@@ -585,7 +671,22 @@ def resumed_after(kind: str):
 
 
 def other_call_while_suspended(v) -> bool:
-    return v["client3"].state == "connected" and v["client1"].suspended
+    return v["client3"].state == "connected" and v["client3"].callee == USER2 \
+        and v["client1"].suspended
+
+
+def client1_answers_while_suspended(outcome: str):
+    """Client 3's call to user 1, taken or refused by client 1 itself (NOTE 3), while
+    client 1's own call is suspended."""
+    def witness(v) -> bool:
+        c3 = v["client3"]
+        if c3.callee != USER1 or v["client1"].state not in SUSPENDED_STATES:
+            return False
+        if outcome == "connected":
+            return c3.state == "connected"
+        return c3.state == "rejected" and c3.cause == "awaiting resumption"
+    witness.__name__ = f"client1_{outcome}_while_suspended"
+    return witness
 
 
 def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "acknowledged"),
@@ -610,7 +711,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             Instance("client1", build_migrating_client(fixed_chain, switch_off),
                      label="MC service client 1"),
             Instance("client2", build_peer(resumption_timer), label="MC service client 2"),
-            Instance("client3", OTHER_CALLER, label="MC service client 3"),
+            Instance("client3", build_other_caller(switch_off), label="MC service client 3"),
             *(Instance(SERVER[s], SERVER_ROLE, label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
                              "registered": frozenset(
@@ -655,9 +756,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                  doc="client 2 never refuses the re-initiated call because it took another call "
                      "in the meantime"),
             step("profile-before-new-call", profile_before_new_call,
-                 clause="10.16.3.2 steps 2-3",
+                 clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
                  doc="the new private call is initiated with the user profile of the MC system "
-                     "the client is in"),
+                     "the client is in (a migrated user decides by the partner's profile)"),
             always("client2-waits-only-when-told", waits_only_when_told,
                    clause="10.16.3.2 step 1; NOTE 3",
                    doc="client 2 waits for a resumption only when the release said the call "
@@ -680,15 +781,30 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                           "registered at both MC systems"),
             sometimes("other-call-connects-while-suspended", other_call_while_suspended,
                       clause="10.16.3.2 NOTE 3",
-                      doc="client 3's call connects while client 1's call is suspended"),
+                      doc="client 3's call to user 2 connects while client 1's call is "
+                          "suspended"),
+            sometimes("client1-takes-other-call-while-suspended",
+                      client1_answers_while_suspended("connected"),
+                      clause="10.16.3.2 NOTE 3 (client 1)",
+                      doc="client 1 takes client 3's call before its own call has resumed"),
+            sometimes("client1-refuses-other-call-while-suspended",
+                      client1_answers_while_suspended("rejected"),
+                      clause="10.16.3.2 NOTE 3 (client 1)",
+                      doc="client 1 refuses client 3's call because its own call waits to "
+                          "resume"),
         ],
     )
 
 
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
-MAKE_BEFORE_BREAK = {"call-continues-while-registered-twice":
-                     "witnessed only with registration=make_before_break"}
-EXPECT_AS_PUBLISHED = {**MAKE_BEFORE_BREAK, "suspended-wait-ends":
+# Witnesses of a choice that no fix or environment changes.
+EVERY_VARIANT = {"call-continues-while-registered-twice":
+                     "witnessed only with registration=make_before_break",
+                     "client1-takes-other-call-while-suspended":
+                     "witnessed only with note3_policy=accept",
+                     "client1-refuses-other-call-while-suspended":
+                     "witnessed only with note3_policy=reject"}
+EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
                 "violated only with release_ack=none and suspension_indication=present",
             "suspended-call-not-lost":
                 ("violated only with release_ack=none or suspension_indication=absent or "
@@ -725,7 +841,7 @@ model.add_variant("fix_release_completes",
                   doc="candidate fix, one reading of step 1: the release completes (TS 23.379's "
                       "release response) before the client migrates",
                   baseline="as_published",
-    expect={**MAKE_BEFORE_BREAK, "suspended-call-not-lost":
+    expect={**EVERY_VARIANT, "suspended-call-not-lost":
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-does-not-block-resumption":
                 "violated only with suspension_indication=absent or note3_policy=accept",
@@ -737,7 +853,7 @@ model.add_variant("fix_suspension_indicated",
                       "suspended, as NOTE 3 presumes client 2 knows, and client 2 waits for it "
                       "for a bounded time (a UE may never come back)",
                   baseline="as_published",
-    expect={**MAKE_BEFORE_BREAK, "suspended-call-not-lost":
+    expect={**EVERY_VARIANT, "suspended-call-not-lost":
                 "violated only with release_ack=none or note3_policy=accept",
             "release-not-overtaken": "violated only with release_ack=none",
             "other-call-does-not-block-resumption":
@@ -750,7 +866,7 @@ model.add_variant("switch_off_with_suspension_indicated",
                   doc="fix_suspension_indicated when UE 1 may be switched off for good: client "
                       "2's wait ends by its timer",
                   baseline="fix_suspension_indicated",
-    expect={**MAKE_BEFORE_BREAK, "suspended-call-not-lost":
+    expect={**EVERY_VARIANT, "suspended-call-not-lost":
                 "violated only with release_ack=none or note3_policy=accept",
             "release-not-overtaken": "violated only with release_ack=none",
             "other-call-does-not-block-resumption":
