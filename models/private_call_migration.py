@@ -44,6 +44,11 @@ Silent choices, each a parameter every variant explores unless it pins it:
   resumption) does with another private call: "reject" or "accept". A call client 1
   accepts does not hold up the resumption (a client may be in more than one private call,
   TS 23.379).
+- setup_on_migration (only in the set-up variants; pre-condition 1 speaks of ongoing calls
+  only): client 1's call to client 2 is still being set up when UE 1 must change MC
+  system; the client "wait"s for the answer (which goes to the MC system it leaves) or
+  releases the call and "resume"s it after the migration as step 1 does for an ongoing
+  call. These variants make one migration, break-before-make, without client 3;
 - registration (X.1.4.1 and X.1.7.4 allow both): "break_before_make" (step 1's release, then
   de-registration and registration in one step) or "make_before_break" (X.1.4.1: the
   private call continues while client 1 registers at the new MC system; then step 1's
@@ -111,7 +116,7 @@ def kind_of(here: str, there: str) -> str:
 
 # -- MC service client 1, with its configuration management client --------------------------
 def may_migrate(ctx) -> bool:
-    return ctx.v.migrations < MAX_MIGRATIONS
+    return ctx.v.migrations < ctx.v.budget
 
 
 def release_for_migration(ctx) -> None:
@@ -234,12 +239,10 @@ ASSUMPTIONS = (
 )
 
 
-def release_transitions(source: str, *, environment: bool, label: str,
-                        clause: str) -> list[Transition]:
+def release_transitions(source: str, *, environment: bool, label: str, clause: str,
+                        guard: tuple = (), suffix: str = "") -> list[Transition]:
     """Step 1's release, answered or not (release_ack). Break-before-make releases to start
     a migration; make-before-break once registered at the new MC system (X.1.4.1)."""
-    guard = [may_migrate, break_before_make] if source == "in_call" else []
-    suffix = "" if source == "in_call" else "_registered"
     return [
         Transition(f"release_for_migration{suffix}", source, "releasing",
                    conditions=[*guard, acknowledged], after=[release_for_migration],
@@ -253,15 +256,93 @@ def release_transitions(source: str, *, environment: bool, label: str,
     ]
 
 
-def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
+def setup_policy(choice: str):
+    def guard(ctx) -> bool:
+        return ctx.params.setup_on_migration == choice
+    guard.__name__ = f"setup_{choice}"
+    return guard
+
+
+def answers_current_call(ctx) -> bool:
+    return ctx.msg.calling_id == ctx.v.my_id
+
+
+def answers_setup(ctx) -> bool:
+    """The call being set up was made under user 1's primary MC service ID, at A."""
+    return ctx.msg.calling_id == USER1
+
+
+def answers_released_setup(ctx) -> bool:
+    return not answers_current_call(ctx)
+
+
+def moved_during_setup(ctx) -> None:
+    start_migration(ctx)
+    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+
+
+def setup_transitions(fixed_chain: bool) -> list[Transition]:
+    """A call whose set-up is in progress when UE 1 must change MC system. 10.16.3.2
+    pre-condition 1 speaks of ongoing calls only; setup_on_migration says what the client
+    does: "wait" for the answer (which goes to the MC system it leaves), or "resume"
+    (release the call and re-initiate it after the migration, as step 1 does for an
+    ongoing call)."""
+    return [
+        Transition(PrivateCallAccept, ["setting_up", "setup_waiting"], "in_call",
+                   name="setup_accepted", conditions=[answers_setup],
+                   clause="TS 23.379 10.7.2.1.1"),
+        Transition(PrivateCallReject, ["setting_up", "setup_waiting"], "setup_refused",
+                   name="setup_rejected", conditions=[answers_setup],
+                   clause="TS 23.379 10.7.2.1.1"),
+        Transition("migrate_during_setup", "setting_up", "setup_registering",
+                   conditions=[may_migrate, setup_policy("wait")],
+                   choices=next_systems(fixed_chain), after=[moved_during_setup],
+                   sends=[Deregistration, Registration], environment=True,
+                   label="detects the need to change MC system while its call is being set "
+                         "up; de-registers and registers at the other MC system",
+                   clause="10.16.3.2 pre-condition 1 (ongoing calls only: silent on a call "
+                          "being set up; setup_on_migration=wait)"),
+        Transition(RegistrationResponse, "setup_registering", "setup_waiting",
+                   name="registered_during_setup", after=[registered],
+                   label="registered; still waits for the answer to its call",
+                   clause="X.1.6 (setup_on_migration=wait)"),
+        *release_transitions("setting_up", environment=True, suffix="_during_setup",
+                             guard=(may_migrate, break_before_make, setup_policy("resume")),
+                             label="detects the need to change MC system while its call is "
+                                   "being set up; releases it and marks it suspended",
+                             clause="10.16.3.2 step 1 applied to a call being set up "
+                                    "(setup_on_migration=resume)"),
+        *(Transition(m, ["releasing", "released", "registering", "retrieving_profile",
+                         "ready"], None, name=f"{kind}_of_released_setup",
+                     label="the answer to the call set-up it released comes late: dropped",
+                     clause="TS 23.379 10.7.2.1.1 (the call was released)")
+          for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))),
+        *(Transition(m, ["resuming", "in_call", "call_lost"], None,
+                     name=f"late_{kind}_of_released_setup",
+                     conditions=[answers_released_setup],
+                     label="the answer to the call set-up it released comes late: dropped",
+                     clause="TS 23.379 10.7.2.1.1 (the call was released)")
+          for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))),
+    ]
+
+
+def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
+                           setup: bool = False) -> Role:
     moving = ["released", "registering", "retrieving_profile", "ready"]
     return Role(
         "migrating MC service client",
         states=["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
                 "call_lost",
+                *(["setting_up", "setup_registering", "setup_waiting", "setup_refused"]
+                  if setup else []),
                 *(["off"] if switch_off else [])],
-        initial="in_call",
-        final=["in_call", "call_lost", *(["off"] if switch_off else [])],
+        initial="setting_up" if setup else "in_call",
+        # an answer arriving mid-registration waits until the registration completes
+        defers={PrivateCallAccept: ["setup_registering"], PrivateCallReject: ["setup_registering"]}
+        if setup else {},
+        final=["in_call", "call_lost", *(["setup_refused"] if setup else []),
+               *(["off"] if switch_off else [])],
         # a switched-off UE takes nothing more: what still arrives for it is dropped
         ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"], PCR: ["off"]}
         if switch_off else {},
@@ -271,9 +352,12 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
                    "migrations": Var(int, 0), "last_kind": Var(str, ""),
                    "suspended": Var(bool, False), "resumptions": Var(int, 0),
                    "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
-                   "resumed_after": Var(frozenset, frozenset())},
+                   "resumed_after": Var(frozenset, frozenset()),
+                   "budget": Var(int, MAX_MIGRATIONS, doc="how many migrations it makes at "
+                                                          "most (a bound)")},
         transitions=[
             *release_transitions("in_call", environment=True,
+                                 guard=(may_migrate, break_before_make),
                                  label="detects the need to change MC system; releases the "
                                        "private call and marks it suspended",
                                  clause="10.16.3.2 pre-condition 2 and step 1"),
@@ -287,7 +371,7 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
             Transition(RegistrationResponse, "making", "in_call_both", after=[registered_twice],
                        label="registered at both MC systems; the call continues",
                        clause="X.1.4.1 (make-before-break)"),
-            *release_transitions("in_call_both", environment=False,
+            *release_transitions("in_call_both", environment=False, suffix="_registered",
                                  label="releases the private call and marks it suspended",
                                  clause="10.16.3.2 step 1 (after registering, X.1.4.1)"),
             Transition(CallReleaseResponse, "releasing", "released",
@@ -325,11 +409,14 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
                        label="initiates a new private call because the call is marked suspended",
                        clause="10.16.3.2 step 3; X.1.7.3 (both MC service IDs)"),
             Transition(PrivateCallAccept, "resuming", "in_call", after=[resumed],
+                       conditions=[answers_current_call],
                        clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallReject, "resuming", "call_lost",
+                       conditions=[answers_current_call],
                        label="the new private call is refused; the suspended call is lost",
                        clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
-            *note3_for_client1(),
+            *note3_for_client1(setup),
+            *(setup_transitions(fixed_chain) if setup else []),
             *([Transition("switch_off", moving, "off", environment=True,
                           label="UE 1 is switched off (or loses coverage for good) before "
                                 "it resumes the call",
@@ -392,11 +479,13 @@ SUSPENDED_STATES = ["releasing", "released", "registering", "retrieving_profile"
                     "resuming"]
 
 
-def note3_for_client1() -> list[Transition]:
+def note3_for_client1(setup: bool) -> list[Transition]:
     """NOTE 3 names client 1 as a receiver too: another private call before the call has
-    resumed is handled by note3_policy; while in its call, client 1 is busy."""
+    resumed is handled by note3_policy; while in its call (or setting one up), client 1 is
+    busy."""
+    calling = ["setting_up", "setup_registering", "setup_waiting"] if setup else []
     return [
-        Transition(PCR, ["in_call", "making", "in_call_both"], None, name="reject_busy",
+        Transition(PCR, ["in_call", "making", "in_call_both", *calling], None, name="reject_busy",
                    after=[answer(False, "busy")], sends=[PrivateCallReject],
                    clause="TS 23.379 10.7.2.1.1 (called party busy)"),
         Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
@@ -407,7 +496,8 @@ def note3_for_client1() -> list[Transition]:
                    conditions=[policy("accept")], after=[answer(True)],
                    sends=[PrivateCallAccept],
                    clause="10.16.3.2 NOTE 3 (client 1; note3_policy=accept)"),
-        Transition(PCR, "call_lost", None, name="accept_call_after_loss", after=[answer(True)],
+        Transition(PCR, ["call_lost", *(["setup_refused"] if setup else [])], None,
+                   name="accept_call_after_loss", after=[answer(True)],
                    sends=[PrivateCallAccept],
                    clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary call)"),
     ]
@@ -421,20 +511,27 @@ def resumption_cannot_come(ctx) -> bool:
     return ctx.world["client1"].state in ("off", "call_lost")
 
 
-def build_peer(resumption_timer: bool) -> Role:
-    return peer_role([Transition("resumption_timer_expires", "awaiting_resumption", "idle",
-                                 conditions=[resumption_cannot_come],
-                                 label="stops waiting for the resumption: its timer expired",
-                                 clause="candidate fix (fix_suspension_indicated): a suspended "
-                                        "call is awaited for a bounded time; not in the text")]
-                     if resumption_timer else [])
+def build_peer(resumption_timer: bool, setup: bool = False) -> Role:
+    timer = [Transition("resumption_timer_expires", "awaiting_resumption", "idle",
+                        conditions=[resumption_cannot_come],
+                        label="stops waiting for the resumption: its timer expired",
+                        clause="candidate fix (fix_suspension_indicated): a suspended "
+                               "call is awaited for a bounded time; not in the text")]
+    # a call released while being set up may be released where client 2 never took it
+    unknown = [Transition(CallRelease, ["idle", "in_other_call", "awaiting_resumption"], None,
+                          name="release_of_unknown_call", after=[answer_release],
+                          sends=[CallReleaseResponse],
+                          label="a release for a call it is not in: answered, nothing else",
+                          clause="TS 23.379 10.7.2.1.3")]
+    return peer_role([*(timer if resumption_timer else []), *(unknown if setup else [])],
+                     initial="idle" if setup else "in_call")
 
 
-def peer_role(extra: list[Transition]) -> Role:
+def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
     return Role(
         "MC service client",
         states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
-        initial="in_call",
+        initial=initial,
         final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
         variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party")},
         transitions=[
@@ -559,6 +656,14 @@ def route_to_calling(ctx) -> None:
     ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
 
 
+def calling_reachable(ctx) -> bool:
+    return towards(ctx, ctx.msg.calling_id) != ""
+
+
+def calling_unreachable(ctx) -> bool:
+    return not calling_reachable(ctx)
+
+
 def on_registration(ctx) -> None:
     assigned = lookup(ctx.v.provisioned, ctx.msg.primary_id)
     ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
@@ -569,37 +674,53 @@ def on_deregistration(ctx) -> None:
     ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
 
-SERVER_ROLE = Role(
-    "MC service server",
-    states=["serving"],
-    initial="serving",
-    final=["serving"],
-    variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
-               "registered": Var(frozenset, frozenset())},
-    transitions=[
-        Transition(Registration, "serving", None, after=[on_registration],
-                   sends=[RegistrationResponse],
-                   clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
-        Transition(Deregistration, "serving", None, after=[on_deregistration],
-                   clause="X.1.4.1 (de-registration)"),
-        Transition(PCR, "serving", None, conditions=[called_reachable], after=[route_to_called],
-                   sends=[PCR], clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
-        Transition(PCR, "serving", None, name="refuse_unregistered",
-                   conditions=[called_unreachable], after=[refuse_unregistered],
-                   sends=[PrivateCallReject],
-                   clause="TS 23.379 10.7.2.1.1 (the called user is not registered here; "
-                          "10.16.3 tells A nothing of where user 1 went)"),
-        Transition(CallRelease, "serving", None, after=[route_to_called], sends=[CallRelease],
-                   clause="10.16.3.2 step 1"),
-        Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
-                   sends=[CallReleaseResponse],
-                   clause="TS 23.379 10.7.2.1.3"),
-        Transition(PrivateCallAccept, "serving", None, after=[route_to_calling],
-                   sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
-        Transition(PrivateCallReject, "serving", None, after=[route_to_calling],
-                   sends=[PrivateCallReject], clause="TS 23.379 10.7.2.1.1"),
-    ],
-)
+def drops_for_departed_caller() -> list[Transition]:
+    """The answer to a call set up by a client that has since de-registered here."""
+    return [Transition(m, "serving", None, name=f"drop_{kind}_for_departed_caller",
+                       conditions=[calling_unreachable],
+                       label="no client is registered here under the calling ID: the answer "
+                             "reaches no one",
+                       clause="TS 23.379 10.7.2.1.1 (the caller de-registered from this MC "
+                              "system; 10.16.3 says nothing of a call being set up)")
+            for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))]
+
+
+def build_server(setup: bool) -> Role:
+    return Role(
+        "MC service server",
+        states=["serving"],
+        initial="serving",
+        final=["serving"],
+        variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
+                   "registered": Var(frozenset, frozenset())},
+        transitions=[
+            Transition(Registration, "serving", None, after=[on_registration],
+                       sends=[RegistrationResponse],
+                       clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
+            Transition(Deregistration, "serving", None, after=[on_deregistration],
+                       clause="X.1.4.1 (de-registration)"),
+            Transition(PCR, "serving", None, conditions=[called_reachable],
+                       after=[route_to_called], sends=[PCR],
+                       clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
+            Transition(PCR, "serving", None, name="refuse_unregistered",
+                       conditions=[called_unreachable], after=[refuse_unregistered],
+                       sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1 (the called user is not registered here; "
+                              "10.16.3 tells A nothing of where user 1 went)"),
+            Transition(CallRelease, "serving", None, after=[route_to_called],
+                       sends=[CallRelease], clause="10.16.3.2 step 1"),
+            Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
+                       sends=[CallReleaseResponse],
+                       clause="TS 23.379 10.7.2.1.3"),
+            Transition(PrivateCallAccept, "serving", None, conditions=[calling_reachable],
+                       after=[route_to_calling], sends=[PrivateCallAccept],
+                       clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallReject, "serving", None, conditions=[calling_reachable],
+                       after=[route_to_calling], sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1"),
+            *(drops_for_departed_caller() if setup else []),
+        ],
+    )
 
 
 def profile(ctx) -> None:
@@ -652,16 +773,19 @@ def waits_only_when_told(v) -> bool:
 
 def registration_consistent(v) -> bool:
     """When client 1 is settled (not between de-registration and registration) and no
-    registration is in flight, exactly one server has it registered, under the MC service
+    registration or its answer is in flight, exactly one server has it registered, under the MC service
     ID the client uses."""
     c1 = v["client1"]
     twice = c1.new_id and c1.state in ("in_call_both", "releasing", "released")  # X.1.4.1
     if c1.state in ("registering", "making") or twice or v.in_flight(Registration) \
-            or v.in_flight(Deregistration):
+            or v.in_flight(RegistrationResponse) or v.in_flight(Deregistration):
         return True
     holders = [(s, mc_id) for s in SYSTEMS for mc_id, who in v[SERVER[s]].registered
                if who == "client1"]
     return holders == [(c1.serving, c1.my_id)]
+
+
+SETUP_STATES = ("setting_up", "setup_registering", "setup_waiting")
 
 
 def resumed_after(kind: str):
@@ -694,11 +818,15 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           note3: tuple[str, ...] = ("reject", "accept"),
           registration: tuple[str, ...] = ("break_before_make", "make_before_break"),
           switch_off: bool = False,
-          lossy_leaving: bool = False, resumption_timer: bool = False) -> System:
+          lossy_leaving: bool = False, resumption_timer: bool = False,
+          setups_on_migration: tuple[str, ...] = ()) -> System:
     """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
-    for a bounded time (part of fix_suspension_indicated)."""
+    for a bounded time (part of fix_suspension_indicated); `setups_on_migration`, when
+    given, starts with client 1's call to client 2 being set up (its request in flight)
+    and one migration, and explores what the client does with it (setup_on_migration)."""
+    setup = bool(setups_on_migration)
     lost = (Loss(lambda sender, receiver, m: sender == "client1"
                  and isinstance(m, (CallRelease, Deregistration)),
                  why="UE 1 leaving coverage may lose the release of step 1 and its "
@@ -708,11 +836,16 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         assumptions=ASSUMPTIONS,
         loss=lost,
         instances=[
-            Instance("client1", build_migrating_client(fixed_chain, switch_off),
-                     label="MC service client 1"),
-            Instance("client2", build_peer(resumption_timer), label="MC service client 2"),
-            Instance("client3", build_other_caller(switch_off), label="MC service client 3"),
-            *(Instance(SERVER[s], SERVER_ROLE, label=f"MC service server {s}",
+            Instance("client1", build_migrating_client(fixed_chain, switch_off, setup),
+                     label="MC service client 1",
+                     init={"budget": 1} if setup else {},
+                     sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
+                     if setup else ()),
+            Instance("client2", build_peer(resumption_timer, setup), label="MC service client 2"),
+            # the set-up variants are about client 1's own call: no third caller
+            *([] if setup else [Instance("client3", build_other_caller(switch_off),
+                                         label="MC service client 3")]),
+            *(Instance(SERVER[s], build_server(setup), label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
                              "registered": frozenset(
                                  (mcid(u, s), f"client{u[-1]}") for u in USERS) if s == HOME
@@ -729,6 +862,12 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             "note3_policy": Param(note3, clause="10.16.3.2 NOTE 3",
                                   doc="what client 2 does with another private call request "
                                       "before the call has resumed"),
+            **({"setup_on_migration": Param(
+                setups_on_migration,
+                clause="10.16.3.2 pre-condition 1 (ongoing calls only)",
+                doc="what client 1 does with a call still being set up when it must change MC "
+                    "system: wait for the answer, or release it and resume it after the "
+                    "migration as step 1 does for an ongoing call")} if setup else {}),
             "registration": Param(registration, clause="X.1.4.1; X.1.7.4 (both allowed)",
                                   doc="whether client 1 de-registers before it registers at "
                                       "the new MC system, or registers there first while the "
@@ -773,25 +912,34 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                          doc="free chain: the first migration goes to C, not B")]
               if not fixed_chain else []),
             *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
-                        clause=f"10.16.3.2 first paragraph ({k})") for k in KINDS),
-            sometimes("call-continues-while-registered-twice",
+                        clause=f"10.16.3.2 first paragraph ({k})")
+              for k in (KINDS[:1] if setup else KINDS)),  # one migration when setting up
+            *([sometimes("call-continues-while-registered-twice",
                       lambda v: v["client1"].state == "in_call_both"
                       and v["client2"].state == "in_call", clause="X.1.4.1",
                       doc="make-before-break: the private call is still up while client 1 is "
-                          "registered at both MC systems"),
-            sometimes("other-call-connects-while-suspended", other_call_while_suspended,
-                      clause="10.16.3.2 NOTE 3",
-                      doc="client 3's call to user 2 connects while client 1's call is "
-                          "suspended"),
-            sometimes("client1-takes-other-call-while-suspended",
-                      client1_answers_while_suspended("connected"),
-                      clause="10.16.3.2 NOTE 3 (client 1)",
-                      doc="client 1 takes client 3's call before its own call has resumed"),
-            sometimes("client1-refuses-other-call-while-suspended",
-                      client1_answers_while_suspended("rejected"),
-                      clause="10.16.3.2 NOTE 3 (client 1)",
-                      doc="client 1 refuses client 3's call because its own call waits to "
-                          "resume"),
+                          "registered at both MC systems")] if "make_before_break" in registration else []),
+            *([leads_to("setup-completes",
+                        lambda v: v["client1"].state in SETUP_STATES,
+                        lambda v: v["client1"].state not in SETUP_STATES,
+                        clause="10.16.3.2 pre-condition 1; TS 23.379 10.7.2.1.1",
+                        doc="a call being set up when client 1 changes MC system is eventually "
+                            "set up, refused, or released to be resumed")] if setup else []),
+            *([] if setup else [
+                sometimes("other-call-connects-while-suspended", other_call_while_suspended,
+                          clause="10.16.3.2 NOTE 3",
+                          doc="client 3's call to user 2 connects while client 1's call is "
+                              "suspended"),
+                sometimes("client1-takes-other-call-while-suspended",
+                          client1_answers_while_suspended("connected"),
+                          clause="10.16.3.2 NOTE 3 (client 1)",
+                          doc="client 1 takes client 3's call before its own call has resumed"),
+                sometimes("client1-refuses-other-call-while-suspended",
+                          client1_answers_while_suspended("rejected"),
+                          clause="10.16.3.2 NOTE 3 (client 1)",
+                          doc="client 1 refuses client 3's call because its own call waits to "
+                              "resume"),
+            ]),
         ],
     )
 
@@ -872,6 +1020,28 @@ model.add_variant("switch_off_with_suspension_indicated",
             "other-call-does-not-block-resumption":
                 "violated only with note3_policy=accept",
             "registration-consistent": "violated"})
+# A call being set up and then released for the migration meets the ongoing call's findings.
+EXPECT_SETUP_RESUMED = {
+    "suspended-wait-ends":
+        "violated only with release_ack=none and suspension_indication=present",
+    "suspended-call-not-lost": "violated only with release_ack=none",
+    "release-not-overtaken": "violated only with release_ack=none"}
+model.add_variant("setup_in_progress",
+                  lambda: build(setups_on_migration=("wait", "resume"),
+                                registration=("break_before_make",)),
+                  doc="client 1's call to client 2 is still being set up when UE 1 must "
+                      "change MC system (one migration): 10.16.3.2 pre-condition 1 covers "
+                      "ongoing calls only; both things a client could do are explored "
+                      "(break-before-make; no third caller)",
+    expect={**EXPECT_SETUP_RESUMED,
+            "setup-completes": "violated only with setup_on_migration=wait",
+            "no-deadlock": "violated only with setup_on_migration=wait"})
+model.add_variant("fix_setup_resumed",
+                  lambda: build(setups_on_migration=("resume",),
+                                registration=("break_before_make",)),
+                  doc="candidate fix, one sentence: a call being set up when the UE changes "
+                      "MC system is released and resumed as an ongoing one (step 1)",
+                  baseline="setup_in_progress", expect=EXPECT_SETUP_RESUMED)
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
@@ -894,6 +1064,15 @@ model.finding(
     why="violated only with suspension_indication=present (the reading NOTE 3 presumes): "
         "nothing bounds the wait, so a UE switched off after step 1, or a resumed call that "
         "overtook the release and was refused, leaves client 2 waiting; the fix bounds it")
+model.finding(
+    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    fix="fix_setup_resumed",
+    title="When client 1 changes MC system while its private call is still being set up and "
+          "waits for the answer, the answer goes to the MC system it left and the set-up "
+          "never completes",
+    why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
+        "ongoing calls only, and nothing says what a client does with a call being set up; "
+        "releasing it and resuming it as step 1 does for an ongoing call is the fix")
 model.finding(
     "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=CHOICE,
     title="With an answered release, a release lost as UE 1 leaves coverage leaves it "
