@@ -340,7 +340,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
             ctx.v.affiliated = ctx.v.affiliated | {mid}
             # step 4: a partner already in the call brings the client in itself (first case);
             # otherwise the affiliation triggers late entry, bringing the partner in too
-            if ctx.v.call_ongoing and system_of(mid) not in ctx.v.partners_in_call:
+            if ctx.v.call_ongoing and system_of(mid) not in partners_in_call(ctx):
                 route(ctx, mid, GroupCallLateEntry(group_id=GROUP, mc_service_id=mid))
 
     def host_deaffiliation(ctx) -> None:
@@ -357,16 +357,21 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
     def client_still_here(ctx) -> bool:
         return bool(lookup(ctx.v.registered, ctx.msg.mc_service_id))
 
+    def partners_in_call(ctx) -> frozenset:
+        return ctx.v.partners_in_call if call_at_partner else frozenset()
+
     def end_call(ctx) -> None:
         """The release goes to each affiliated ID, and once to each partner in the call,
         whose own leg carries it to the members it serves."""
         ctx.v.call_ongoing = False
-        for partner in sorted(ctx.v.partners_in_call):
+        partners = partners_in_call(ctx)
+        for partner in sorted(partners):
             ctx.send(SERVER[partner], GroupCallRelease(group_id=GROUP))
         for mid in sorted(ctx.v.affiliated):
-            if system_of(mid) not in ctx.v.partners_in_call:
+            if system_of(mid) not in partners:
                 route(ctx, mid, GroupCallRelease(group_id=GROUP))
-        ctx.v.partners_in_call = frozenset()
+        if call_at_partner:
+            ctx.v.partners_in_call = frozenset()
 
     def partner_in_call(ctx) -> bool:
         return ctx.v.in_call and ctx.msg.accepted
@@ -383,7 +388,8 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                  GroupCallLateEntry(group_id=GROUP, mc_service_id=ctx.msg.mc_service_id))
 
     def release_to_client(ctx) -> None:
-        ctx.v.in_call = False
+        if call_at_partner:
+            ctx.v.in_call = False
         for _, who in sorted(ctx.v.registered):
             ctx.send(who, ctx.msg)
 
@@ -394,11 +400,12 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                    "registered": Var(frozenset, frozenset()),
                    "members": Var(frozenset, frozenset()),
                    "affiliated": Var(frozenset, frozenset()), "call_ongoing": Var(bool, False),
-                   "partners_in_call": Var(frozenset, frozenset(),
-                                           doc="the host: partner MC systems in the call"),
-                   "in_call": Var(bool, False, doc="a partner: in the group call already"),
-                   "brought_in": Var(bool, False,
-                                     doc="a partner: initiated late entry towards client 1")},
+                   **({"partners_in_call": Var(frozenset, frozenset(),
+                                               doc="the host: partner MC systems in the call"),
+                       "in_call": Var(bool, False, doc="a partner: in the group call already"),
+                       "brought_in": Var(bool, False, doc="a partner: initiated late entry "
+                                                          "towards client 1")}
+                      if call_at_partner else {})},
         transitions=[
             Transition(Registration, "serving", None, after=[on_registration],
                        sends=[RegistrationResponse], clause="X.1.6 (registration)"),
@@ -421,15 +428,16 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                        conditions=[is_partner], after=[forward_to_host],
                        sends=[GroupDeaffiliationRequest], clause="10.8.4.3"),
             Transition(GroupAffiliationResponse, "serving", None, name="relay_affiliation_answer",
-                       conditions=[not_partner_in_call], after=[to_client],
-                       sends=[GroupAffiliationResponse], clause="10.8.3.2"),
-            Transition(GroupAffiliationResponse, "serving", None, name="partner_initiates_late_entry",
-                       conditions=[partner_in_call], after=[bring_in],
-                       sends=[GroupAffiliationResponse, GroupCallLateEntry],
-                       label="relays the accepted affiliation; the call is ongoing here, so it "
-                             "brings the client in by late entry itself",
-                       clause="10.16.2.2 step 4 (first case: the call is ongoing in the partner "
-                              "MC system); 10.8.3.2"),
+                       conditions=[not_partner_in_call] if call_at_partner else [],
+                       after=[to_client], sends=[GroupAffiliationResponse], clause="10.8.3.2"),
+            *([Transition(GroupAffiliationResponse, "serving", None,
+                          name="partner_initiates_late_entry",
+                          conditions=[partner_in_call], after=[bring_in],
+                          sends=[GroupAffiliationResponse, GroupCallLateEntry],
+                          label="relays the accepted affiliation; the call is ongoing here, so "
+                                "it brings the client in by late entry itself",
+                          clause="10.16.2.2 step 4 (first case: the call is ongoing in the "
+                                 "partner MC system); 10.8.3.2")] if call_at_partner else []),
             Transition(GroupCallLateEntry, "serving", None, name="partner_late_entry",
                        conditions=[client_still_here], after=[to_client],
                        sends=[GroupCallLateEntry],
@@ -471,10 +479,12 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                            "members": frozenset(b for _, b in
                                                 (p for s in SYSTEMS for p in PROVISIONED[s])),
                            "affiliated": frozenset({USER1}), "call_ongoing": True,
-                           "partners_in_call": frozenset({"B"} if call_at_partner else ())}),
+                           **({"partners_in_call": frozenset({"B"})} if call_at_partner
+                              else {})}),
             *(Instance(SERVER[s], server, label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
-                             "in_call": call_at_partner and s == "B"}) for s in ("B", "C")),
+                             **({"in_call": s == "B"} if call_at_partner else {})})
+              for s in ("B", "C")),
             *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
         ],
         params={"group_document": Param(documents, clause="X.1.7.5",

@@ -292,9 +292,6 @@ def setup_transitions(fixed_chain: bool) -> list[Transition]:
         Transition(PrivateCallAccept, ["setting_up", "setup_waiting"], "in_call",
                    name="setup_accepted", conditions=[answers_setup],
                    clause="TS 23.379 10.7.2.1.1"),
-        Transition(PrivateCallReject, ["setting_up", "setup_waiting"], "setup_refused",
-                   name="setup_rejected", conditions=[answers_setup],
-                   clause="TS 23.379 10.7.2.1.1"),
         Transition("migrate_during_setup", "setting_up", "setup_registering",
                    conditions=[may_migrate, setup_policy("wait")],
                    choices=next_systems(fixed_chain), after=[moved_during_setup],
@@ -313,11 +310,12 @@ def setup_transitions(fixed_chain: bool) -> list[Transition]:
                                    "being set up; releases it and marks it suspended",
                              clause="10.16.3.2 step 1 applied to a call being set up "
                                     "(setup_on_migration=resume)"),
-        *(Transition(m, ["releasing", "released", "registering", "retrieving_profile",
-                         "ready"], None, name=f"{kind}_of_released_setup",
-                     label="the answer to the call set-up it released comes late: dropped",
-                     clause="TS 23.379 10.7.2.1.1 (the call was released)")
-          for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))),
+        # client 2 starts idle and no one else calls, so the set-up is never refused
+        Transition(PrivateCallAccept, ["releasing", "released", "registering",
+                                       "retrieving_profile", "ready"], None,
+                   name="accept_of_released_setup",
+                   label="the answer to the call set-up it released comes late: dropped",
+                   clause="TS 23.379 10.7.2.1.1 (the call was released)"),
         *(Transition(m, ["resuming", "in_call", "call_lost"], None,
                      name=f"late_{kind}_of_released_setup",
                      conditions=[answers_released_setup],
@@ -334,15 +332,12 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
         "migrating MC service client",
         states=["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
                 "call_lost",
-                *(["setting_up", "setup_registering", "setup_waiting", "setup_refused"]
-                  if setup else []),
+                *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
                 *(["off"] if switch_off else [])],
         initial="setting_up" if setup else "in_call",
         # an answer arriving mid-registration waits until the registration completes
-        defers={PrivateCallAccept: ["setup_registering"], PrivateCallReject: ["setup_registering"]}
-        if setup else {},
-        final=["in_call", "call_lost", *(["setup_refused"] if setup else []),
-               *(["off"] if switch_off else [])],
+        defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
+        final=["in_call", "call_lost", *(["off"] if switch_off else [])],
         # a switched-off UE takes nothing more: what still arrives for it is dropped
         ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"], PCR: ["off"]}
         if switch_off else {},
@@ -496,8 +491,7 @@ def note3_for_client1(setup: bool) -> list[Transition]:
                    conditions=[policy("accept")], after=[answer(True)],
                    sends=[PrivateCallAccept],
                    clause="10.16.3.2 NOTE 3 (client 1; note3_policy=accept)"),
-        Transition(PCR, ["call_lost", *(["setup_refused"] if setup else [])], None,
-                   name="accept_call_after_loss", after=[answer(True)],
+        Transition(PCR, "call_lost", None, name="accept_call_after_loss", after=[answer(True)],
                    sends=[PrivateCallAccept],
                    clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary call)"),
     ]
@@ -517,14 +511,7 @@ def build_peer(resumption_timer: bool, setup: bool = False) -> Role:
                         label="stops waiting for the resumption: its timer expired",
                         clause="candidate fix (fix_suspension_indicated): a suspended "
                                "call is awaited for a bounded time; not in the text")]
-    # a call released while being set up may be released where client 2 never took it
-    unknown = [Transition(CallRelease, ["idle", "in_other_call", "awaiting_resumption"], None,
-                          name="release_of_unknown_call", after=[answer_release],
-                          sends=[CallReleaseResponse],
-                          label="a release for a call it is not in: answered, nothing else",
-                          clause="TS 23.379 10.7.2.1.3")]
-    return peer_role([*(timer if resumption_timer else []), *(unknown if setup else [])],
-                     initial="idle" if setup else "in_call")
+    return peer_role(timer if resumption_timer else [], initial="idle" if setup else "in_call")
 
 
 def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
@@ -924,7 +911,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                         lambda v: v["client1"].state not in SETUP_STATES,
                         clause="10.16.3.2 pre-condition 1; TS 23.379 10.7.2.1.1",
                         doc="a call being set up when client 1 changes MC system is eventually "
-                            "set up, refused, or released to be resumed")] if setup else []),
+                            "set up, or released to be resumed")] if setup else []),
             *([] if setup else [
                 sometimes("other-call-connects-while-suspended", other_call_while_suspended,
                           clause="10.16.3.2 NOTE 3",
