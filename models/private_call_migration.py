@@ -440,6 +440,32 @@ def ordinary_release(ctx) -> bool:
     return not release_says_suspended(ctx)
 
 
+def take_call(ctx) -> None:
+    ctx.v.call_from = ctx.msg.calling_id
+
+
+def releases_this_call(ctx) -> bool:
+    """A release names its call by the calling ID it was set up with; in this model that
+    tells the calls of one peer apart (each migration gives a new ID, and a release sent
+    through A before a later call through A arrives first)."""
+    return ctx.msg.calling_id == ctx.v.call_from
+
+
+def releases_an_earlier_call(ctx) -> bool:
+    return not releases_this_call(ctx)
+
+
+def same_peer(choice: str):
+    def guard(ctx) -> bool:
+        return ctx.params.same_peer_call == choice
+    guard.__name__ = f"same_peer_{choice}"
+    return guard
+
+
+def busy_for_this_call(ctx) -> bool:
+    return from_other(ctx) or same_peer("busy")(ctx)
+
+
 def answer_release(ctx) -> None:
     if ctx.params.release_ack == "acknowledged":
         ctx.send(ctx.sender, CallReleaseResponse(calling_id=ctx.msg.calling_id,
@@ -520,29 +546,52 @@ def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
         states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
         initial=initial,
         final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
-        variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party")},
+        variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party"),
+                   "call_from": Var(str, USER1, doc="the calling ID of the call it is in "
+                                                    "(names the call)")},
         transitions=[
             Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
-                       conditions=[release_says_suspended], after=[answer_release],
+                       conditions=[releases_this_call, release_says_suspended],
+                       after=[answer_release],
                        sends=[CallReleaseResponse],
                        clause="10.16.3.2 step 1 (suspension_indication=present); NOTE 3"),
             Transition(CallRelease, "in_call", "idle", name="release_ordinary",
-                       conditions=[ordinary_release], after=[answer_release],
+                       conditions=[releases_this_call, ordinary_release], after=[answer_release],
                        sends=[CallReleaseResponse],
                        clause="10.16.3.2 step 1 (suspension_indication=absent: an ordinary "
                               "release, TS 23.379 10.7.2.1.3)"),
+            Transition(CallRelease, ["in_call", "idle", "awaiting_resumption", "in_other_call"],
+                       None, name="release_of_replaced_call",
+                       conditions=[releases_an_earlier_call], after=[answer_release],
+                       sends=[CallReleaseResponse],
+                       label="the release of the call the peer's new call replaced: answered, "
+                             "the new call goes on",
+                       clause="TS 23.379 10.7.2.1.3 (the release names its call; "
+                              "same_peer_call=replace)"),
             Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
-                       conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
-                       clause="10.16.3.2 step 3; X.1.7.3"),
+                       conditions=[from_peer], after=[answer(True), take_call],
+                       sends=[PrivateCallAccept], clause="10.16.3.2 step 3; X.1.7.3"),
             Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
-                       conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
+                       conditions=[from_peer], after=[answer(True), take_call],
+                       sends=[PrivateCallAccept],
                        clause="10.16.3.2 step 3 (seen as a new call); TS 23.379 10.7.2.1.1"),
+            Transition(PCR, "in_call", None, name="accept_as_replacement",
+                       conditions=[from_peer, same_peer("replace")],
+                       after=[answer(True), take_call], sends=[PrivateCallAccept],
+                       label="takes the peer's new call in place of the call it is in",
+                       clause="10.16.3.2 step 3 (silent on a new call from the party of the "
+                              "call client 2 is in; same_peer_call=replace)"),
             Transition(PCR, "idle", "in_other_call", name="accept_other_call",
                        conditions=[from_other], after=[answer(True)], sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1"),
-            Transition(PCR, ["in_call", "in_other_call"], None, name="reject_busy",
+            Transition(PCR, "in_other_call", None, name="reject_busy",
                        after=[answer(False, "busy")], sends=[PrivateCallReject],
                        clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+            Transition(PCR, "in_call", None, name="reject_busy_in_call",
+                       conditions=[busy_for_this_call], after=[answer(False, "busy")],
+                       sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1 (called party busy; for the peer's new "
+                              "call: same_peer_call=busy)"),
             Transition(PCR, "awaiting_resumption", None, name="note3_reject_new_call",
                        conditions=[from_other, policy("reject")],
                        after=[answer(False, "awaiting resumption")], sends=[PrivateCallReject],
@@ -730,9 +779,13 @@ def suspended_call_not_lost(v) -> bool:
     return v["client1"].state != "call_lost"
 
 
+# client 2's transitions that refuse a private call
+REFUSALS = ("reject_busy", "reject_busy_in_call", "note3_reject_new_call")
+
+
 def refused_resumption(key, before) -> bool:
     """The step in which client 2 refuses the re-initiated call of client 1."""
-    return (key.actor == "client2" and key.transition != "accept_resumed_call"
+    return (key.actor == "client2" and key.transition in REFUSALS
             and isinstance(key.message, PCR) and before["client2"].peer in (
                 key.message.calling_id, key.message.calling_primary_id)
             and before["client1"].state == "resuming")
@@ -803,6 +856,7 @@ def client1_answers_while_suspended(outcome: str):
 def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "acknowledged"),
           suspension: tuple[str, ...] = ("absent", "present"),
           note3: tuple[str, ...] = ("reject", "accept"),
+          same_peer_calls: tuple[str, ...] = ("busy", "replace"),
           registration: tuple[str, ...] = ("break_before_make", "make_before_break"),
           switch_off: bool = False,
           lossy_leaving: bool = False, resumption_timer: bool = False,
@@ -855,6 +909,13 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                 doc="what client 1 does with a call still being set up when it must change MC "
                     "system: wait for the answer, or release it and resume it after the "
                     "migration as step 1 does for an ongoing call")} if setup else {}),
+            "same_peer_call": Param(
+                same_peer_calls,
+                clause="10.16.3.2 step 3 (silent on a new call from the party of the call "
+                       "client 2 is in)",
+                doc="what client 2 does with a new private call from the party of the call it "
+                    "is still in (the re-initiated call overtook the release): refuse it "
+                    "as busy, or take it in place of the old call"),
             "registration": Param(registration, clause="X.1.4.1; X.1.7.4 (both allowed)",
                                   doc="whether client 1 de-registers before it registers at "
                                       "the new MC system, or registers there first while the "
@@ -939,7 +1000,8 @@ EVERY_VARIANT = {"call-continues-while-registered-twice":
                      "witnessed only with note3_policy=accept",
                      "client1-refuses-other-call-while-suspended":
                      "witnessed only with note3_policy=reject"}
-EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
+# With same_peer_call pinned to busy (free_chain)
+EXPECT_BUSY = {**EVERY_VARIANT, "suspended-wait-ends":
                 "violated only with release_ack=none and suspension_indication=present",
             "suspended-call-not-lost":
                 ("violated only with release_ack=none or suspension_indication=absent or "
@@ -949,12 +1011,25 @@ EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-connects-while-suspended":
                 "witnessed only with suspension_indication=absent or note3_policy=accept"}
+OVERTAKEN = "violated only with release_ack=none and same_peer_call=busy"
+EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
+                ("violated only with release_ack=none and suspension_indication=present and "
+                 "same_peer_call=busy"),
+            "suspended-call-not-lost":
+                ("violated except with suspension_indication=present and note3_policy=reject "
+                 "and (release_ack=acknowledged or same_peer_call=replace)"),
+            "release-not-overtaken": OVERTAKEN,
+            "other-call-does-not-block-resumption":
+                "violated only with suspension_indication=absent or note3_policy=accept",
+            "other-call-connects-while-suspended":
+                "witnessed only with suspension_indication=absent or note3_policy=accept"}
 model.add_variant("as_published", lambda: build(),
                   doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
                   expect=EXPECT_AS_PUBLISHED)
-model.add_variant("free_chain", lambda: build(fixed_chain=False),
-                  doc="as published, migrating to any other MC system each time (revisits)",
-                  expect=EXPECT_AS_PUBLISHED)
+model.add_variant("free_chain", lambda: build(fixed_chain=False, same_peer_calls=("busy",)),
+                  doc="as published, migrating to any other MC system each time (revisits); "
+                      "same_peer_call pinned to busy (as_published explores both)",
+                  expect=EXPECT_BUSY)
 model.add_variant("switch_off", lambda: build(switch_off=True),
                   doc="as published; UE 1 may be switched off (for good) after it released "
                       "the call and before it resumes it",
@@ -982,37 +1057,38 @@ model.add_variant("fix_release_completes",
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-connects-while-suspended":
                 "witnessed only with suspension_indication=absent or note3_policy=accept"})
+EXPECT_SUSPENSION_INDICATED = {
+    **EVERY_VARIANT,
+    "suspended-call-not-lost": ("violated except with note3_policy=reject and "
+                                "(release_ack=acknowledged or same_peer_call=replace)"),
+    "release-not-overtaken": OVERTAKEN,
+    "other-call-does-not-block-resumption": "violated only with note3_policy=accept",
+    "other-call-connects-while-suspended": ("witnessed except with note3_policy=reject and "
+                                            "(release_ack=acknowledged or "
+                                            "same_peer_call=replace)")}
 model.add_variant("fix_suspension_indicated",
                   lambda: build(suspension=("present",), resumption_timer=True),
                   doc="candidate fix, one sentence in step 1: the release says that the call is "
                       "suspended, as NOTE 3 presumes client 2 knows, and client 2 waits for it "
                       "for a bounded time (a UE may never come back)",
                   baseline="as_published",
-    expect={**EVERY_VARIANT, "suspended-call-not-lost":
-                "violated only with release_ack=none or note3_policy=accept",
-            "release-not-overtaken": "violated only with release_ack=none",
-            "other-call-does-not-block-resumption":
-                "violated only with note3_policy=accept",
-            "other-call-connects-while-suspended":
-                "witnessed only with release_ack=none or note3_policy=accept"})
+    expect=EXPECT_SUSPENSION_INDICATED)
 
 model.add_variant("switch_off_with_suspension_indicated",
                   lambda: build(suspension=("present",), resumption_timer=True, switch_off=True),
                   doc="fix_suspension_indicated when UE 1 may be switched off for good: client "
                       "2's wait ends by its timer",
                   baseline="fix_suspension_indicated",
-    expect={**EVERY_VARIANT, "suspended-call-not-lost":
-                "violated only with release_ack=none or note3_policy=accept",
-            "release-not-overtaken": "violated only with release_ack=none",
-            "other-call-does-not-block-resumption":
-                "violated only with note3_policy=accept",
+    expect={**EXPECT_SUSPENSION_INDICATED,
+            "other-call-connects-while-suspended": "witnessed",
             "registration-consistent": "violated"})
 # A call being set up and then released for the migration meets the ongoing call's findings.
 EXPECT_SETUP_RESUMED = {
     "suspended-wait-ends":
-        "violated only with release_ack=none and suspension_indication=present",
-    "suspended-call-not-lost": "violated only with release_ack=none",
-    "release-not-overtaken": "violated only with release_ack=none"}
+        ("violated only with release_ack=none and suspension_indication=present and "
+         "same_peer_call=busy"),
+    "suspended-call-not-lost": OVERTAKEN,
+    "release-not-overtaken": OVERTAKEN}
 model.add_variant("setup_in_progress",
                   lambda: build(setups_on_migration=("wait", "resume"),
                                 registration=("break_before_make",)),
@@ -1021,6 +1097,9 @@ model.add_variant("setup_in_progress",
                       "ongoing calls only; both things a client could do are explored "
                       "(break-before-make; no third caller)",
     expect={**EXPECT_SETUP_RESUMED,
+            "suspended-wait-ends":
+                ("violated only with release_ack=none and suspension_indication=present and "
+                 "(setup_on_migration=resume or same_peer_call=busy)"),
             "setup-completes": "violated only with setup_on_migration=wait",
             "no-deadlock": "violated only with setup_on_migration=wait"})
 model.add_variant("fix_setup_resumed",
@@ -1028,15 +1107,20 @@ model.add_variant("fix_setup_resumed",
                                 registration=("break_before_make",)),
                   doc="candidate fix, one sentence: a call being set up when the UE changes "
                       "MC system is released and resumed as an ongoing one (step 1)",
-                  baseline="setup_in_progress", expect=EXPECT_SETUP_RESUMED)
+                  baseline="setup_in_progress",
+    expect={**EXPECT_SETUP_RESUMED, "suspended-wait-ends":
+            "violated only with release_ack=none and suspension_indication=present"})
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
     cls=CHOICE, fix="fix_release_completes",
-    title="When client 1 migrates without waiting for the release's answer, the re-initiated "
-          "private call overtakes the release and finds client 2 busy",
-    why="step 1 does not say whether the release completes before the client migrates")
+    title="When client 1 migrates without waiting for the release's answer and client 2 "
+          "refuses a new call from its peer as busy, the re-initiated private call overtakes "
+          "the release and is refused",
+    why="violated only with release_ack=none and same_peer_call=busy: step 1 does not say "
+        "whether the release completes before the client migrates, and step 3 does not say "
+        "that client 2 takes the new call in place of the one it is still in")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
     variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_suspension_indicated",
