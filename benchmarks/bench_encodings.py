@@ -7,10 +7,10 @@ clients' guards also read one field of a peer through `ctx.world` (server A's st
     .venv/bin/python benchmarks/bench_encodings.py 3 4 5   # other sizes
 
 Issue 19's target: states/s within 1.5x of the idiomatic encoding and at most 100 bytes
-per state for each encoding. A step whose model code reads other instances is not
-memoized (check/steps.py): memoizing on what it read is issue 19's item 2, not built, so
-this benchmark shows what it costs. The third encoding the issue asks for (one role
-holding the whole state) is not written yet.
+per state for each encoding. A step whose model code reads other instances is memoized on
+what it read (check/steps.py, issue 19 item 2); this benchmark shows what the reads still
+cost. The third encoding the issue asks for (one role holding the whole state) is not
+written yet.
 """
 
 from __future__ import annotations
