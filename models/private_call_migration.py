@@ -28,6 +28,9 @@ Assumptions
   the findings need at most one migration, so more would add states, not behaviour.
 - IDs: opaque (see _mc.py); servers find a client by its registration, client 2 recognises
   the resumed call by the primary MC service ID it carries (X.1.7.3), not by parsing.
+- Calls: a release names its call by the calling ID the call was set up with (assumption
+  call-named-by-calling-id), so client 2 tells a late release of a replaced call from the
+  release of the call it is in.
 - Left out: media, floor control, local call restrictions (NOTE 2), the migration
   notification to the primary (10.16.3 does not use it: client 2 stays at A), and the
   indication to the user of a successful migration (last sentence: optional, no signalling).
@@ -43,7 +46,10 @@ Silent choices, each a parameter every variant explores unless it pins it:
   (client 2 while it knows a call is suspended, client 1 between its release and the
   resumption) does with another private call: "reject" or "accept". A call client 1
   accepts does not hold up the resumption (a client may be in more than one private call,
-  TS 23.379).
+  TS 23.379);
+- same_peer_call (step 3 does not say what client 2 does with the new call when it is still
+  in the old one, i.e. the new call overtook the release): "busy" (refused, TS 23.379) or
+  "replace" (taken in place of the old call);
 - setup_on_migration (only in the set-up variants; pre-condition 1 speaks of ongoing calls
   only): client 1's call to client 2 is still being set up when UE 1 must change MC
   system; the client "wait"s for the answer (which goes to the MC system it leaves) or
@@ -233,6 +239,11 @@ ASSUMPTIONS = (
                "where client 2 waits for a suspended call for a bounded time "
                "(fix_suspension_indicated), the timer outlasts any migration: it expires only "
                "once UE 1 can no longer resume", clause="10.16.3.2 step 1; NOTE 3"),
+    Assumption("call-named-by-calling-id",
+               "a release names the call it releases by the calling MC service ID the call "
+               "was set up with (a SIP dialog of its own in TS 24.379, not in our text): each "
+               "migration gives client 1 a new ID, and a release sent through A arrives "
+               "before a later call through A", clause="10.16.3.2 steps 1 and 3"),
     Assumption("client2-stays-home",
                "client 2 stays registered at A, so no migration notification is involved",
                clause="10.16.3"),
