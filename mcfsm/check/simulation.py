@@ -9,9 +9,13 @@ database, and shrinking the bytes to a small failing run; the walker then shorte
 itself (walk.Walker.minimize). One search checks every property at once; after a violation
 the search goes on without that property, so the others still get their verdicts.
 
+Temporal properties are judged on the lassos the runs close (a run that revisits a state,
+or may stop for ever where it is: check/run_lassos.py), with the exhaustive checker's
+fairness: a violating fair lasso is a real counterexample, reported as the shortest one
+among the states of the run that found it.
+
 What it cannot prove is said in every outcome: "no violation in N random steps over M
-distinct states" is not a proof, and temporal properties are not checked here (the
-exhaustive explorer checks them).
+distinct states" is not a proof, nor is "no violating fair cycle among N cycles found".
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from hypothesis import strategies as st
 from ..lang.properties import Property
 from ..lang.system import System
 from .results import Budget, Trace
+from .run_lassos import CycleCounts
 from .walk import Run, Walker
 
 
@@ -68,6 +73,8 @@ class Simulation:
     never_fired: tuple[tuple[str, str], ...] = ()  # (instance, transition) no run took
     transitions: int = 0  # transitions in the system
     raw_lengths: dict[str, int] = dataclasses.field(default_factory=dict)  # before minimize
+    found_after: dict[str, float] = dataclasses.field(default_factory=dict)  # s to each violation
+    cycles: CycleCounts | None = None  # the lassos the runs closed (temporal properties)
 
     @property
     def failed(self) -> bool:
@@ -107,9 +114,11 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
         steps = max(1, min(steps, budget.max_depth - 1))
     stop = budget_stop(budget, lambda: walker.distinct_states, started)
     checkable = {p.name for p in system.properties
-                 if p.kind != "sometimes" and not p.temporal and p.name not in known}
+                 if p.kind != "sometimes" and p.name not in known
+                 and (not p.temporal or walker.lassos is not None)}
     violated: dict[str, Run] = {}
     raw: dict[str, int] = {}
+    found_after: dict[str, float] = {}
     stopped_by: str | None = None
     while checkable - set(violated) or not checkable:
         skip = frozenset(violated) | known
@@ -131,6 +140,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
             break
         assert failing.violated is not None
         raw[failing.violated] = len(failing.sids)
+        found_after[failing.violated] = time.perf_counter() - started
         violated[failing.violated] = (walker.minimize(failing, failing.violated)
                                       if shrink else failing)
         if not checkable:
@@ -139,7 +149,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
                       time.perf_counter() - started, tuple(outcomes), stopped_by,
                       walker.estimated_states(), tuple(walker.never_fired()),
-                      len(system.coverage_names), raw)
+                      len(system.coverage_names), raw, found_after,
+                      None if walker.lassos is None else walker.lassos.counts)
 
 
 class _Search:
@@ -189,14 +200,17 @@ def _outcomes(system: System, walker: Walker, violated: dict[str, Run],
              for name, run in walker.witnesses.items()}
     return outcomes(system, {name: walker.trace(run) for name, run in violated.items()},
                     walker.witness_counts, first, known, walker.steps_taken,
-                    walker.distinct_states)
+                    walker.distinct_states,
+                    None if walker.lassos is None else walker.lassos.counts, walker.runs)
 
 
 def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, int],
              first_witness: dict[str, Trace], known: frozenset[str], steps: int,
-             states: int) -> list[PropertyOutcome]:
+             states: int, cycles: CycleCounts | None = None,
+             runs: int = 0) -> list[PropertyOutcome]:
     """Every property's outcome after random runs, each saying what it rests on (both
-    simulations, here and on the transitions runtime in stateful.py, word them so)."""
+    simulations, here and on the transitions runtime in stateful.py, word them so).
+    `cycles`: the lassos the runs closed; without it temporal properties are not checked."""
     over = f"{steps:,} random steps over {states:,} distinct states"
     result = []
     for p in system.properties:
@@ -206,7 +220,9 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
                 p, "witnessed" if count else "not witnessed", first_witness.get(p.name),
                 f"witnessed in {count:,} states of {over}" if count else
                 f"not witnessed in {over} (this is not a proof)"))
-        elif p.temporal:  # a finite random run can neither show a lasso nor rule one out
+        elif p.temporal and cycles is not None and p.name not in known:
+            result.append(_temporal_outcome(p, violated.get(p.name), cycles, runs))
+        elif p.temporal:  # without lassos from the runs, nothing to judge
             result.append(PropertyOutcome(
                 p, "not checked", None, "temporal: only the exhaustive explorer checks it "
                 "(mcfsm check); random runs are finite"))
@@ -221,6 +237,23 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
             result.append(PropertyOutcome(p, "no violation found", None,
                                           f"no violation in {over} (this is not a proof)"))
     return result
+
+
+def _temporal_outcome(p: Property, trace: Trace | None, cycles: CycleCounts,
+                      runs: int) -> PropertyOutcome:
+    """A temporal property after random runs: a violating fair lasso is a counterexample;
+    none found rests on the cycles the runs happened to close, which is not a proof."""
+    if trace is not None:
+        words = ("lasso counterexample: " + (f"{len(trace)} steps, then stutters forever"
+                 if trace.loop_start == len(trace) else
+                 f"{len(trace)} steps, steps {(trace.loop_start or 0) + 1}-{len(trace)} "
+                 "repeat forever") + " (a real fair behaviour)")
+        return PropertyOutcome(p, "violated", trace, words)
+    unfair = cycles.unfair.get(p.name, 0)
+    discarded = (f"; {unfair:,} lassos that violate it discarded as unfair" if unfair else "")
+    return PropertyOutcome(p, "no violation found", None,
+                           f"no violating fair cycle among {cycles.cycles:,} cycles found in "
+                           f"{runs:,} runs{discarded} (this is not a proof)")
 
 
 def spent_or_raise(stop: Any) -> str:
