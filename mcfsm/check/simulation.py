@@ -250,10 +250,14 @@ def _temporal_outcome(p: Property, trace: Trace | None, cycles: CycleCounts,
                  "repeat forever") + " (a real fair behaviour)")
         return PropertyOutcome(p, "violated", trace, words)
     unfair = cycles.unfair.get(p.name, 0)
-    discarded = (f"; {unfair:,} lassos that violate it discarded as unfair" if unfair else "")
+    found = cycles.cycles + cycles.stops
+    discarded = (f"; {unfair:,} left it unmet but are not fair behaviours, discarded"
+                 if unfair else "")
     return PropertyOutcome(p, "no violation found", None,
-                           f"no violating fair cycle among {cycles.cycles:,} cycles found in "
-                           f"{runs:,} runs{discarded} (this is not a proof)")
+                           f"no violating fair cycle among {found:,} cycles found in {runs:,} "
+                           f"runs ({cycles.cycles:,} revisits of a state, {cycles.stops:,} "
+                           f"stays in a state with an obligation open){discarded} "
+                           "(this is not a proof)")
 
 
 def spent_or_raise(stop: Any) -> str:
