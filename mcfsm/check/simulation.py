@@ -118,11 +118,15 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                  and (not p.temporal or walker.lassos is not None)}
     violated: dict[str, Run] = {}
     raw: dict[str, int] = {}
-    found_after: dict[str, float] = {}
+    # every property's first violating run, with when it was seen: hypothesis shrinks
+    # towards whichever failure is smallest, so a violation it saw may not be the one it
+    # reports; one seen is never lost (it is reported from this run, minimized)
+    first: dict[str, tuple[Run, float]] = {}
     stopped_by: str | None = None
     while checkable - set(violated) or not checkable:
         skip = frozenset(violated) | known
-        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided)
+        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
+                         first)
         test = simulation_settings(examples, derandomize=derandomize, database=database,
                                    shrink=shrink, guided=guided)(search.test())
         if seed is not None:
@@ -140,11 +144,15 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
             break
         assert failing.violated is not None
         raw[failing.violated] = len(failing.sids)
-        found_after[failing.violated] = time.perf_counter() - started
         violated[failing.violated] = (walker.minimize(failing, failing.violated)
                                       if shrink else failing)
         if not checkable:
             break
+    for name, (run, _) in first.items():
+        if name not in violated and name in checkable:
+            raw[name] = len(run.sids)
+            violated[name] = walker.minimize(run, name) if shrink else run
+    found_after = {name: first[name][1] - started for name in violated if name in first}
     outcomes = _outcomes(system, walker, violated, known)
     return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
                       time.perf_counter() - started, tuple(outcomes), stopped_by,
@@ -159,8 +167,10 @@ class _Search:
     and then shrink the failing run's bytes."""
 
     def __init__(self, walker: Walker, steps: int, runs: int, skip: frozenset[str],
-                 stop: Any, swarm: bool, guided: bool) -> None:
+                 stop: Any, swarm: bool, guided: bool,
+                 first: dict[str, tuple[Run, float]]) -> None:
         self.walker, self.steps, self.runs, self.skip = walker, steps, runs, skip
+        self.first = first
         self.stop, self.swarm, self.guided = stop, swarm, guided
         n = len(walker.initials)
         self.starts = st.integers(0, n - 1) if n > 1 else st.just(0)
@@ -189,6 +199,8 @@ class _Search:
             run = walker.run(data.draw(self.choices), start, disabled, self.skip, depth)
             new_states += run.new_states
             if run.violated is not None:
+                if run.violated not in self.first:
+                    self.first[run.violated] = run, time.perf_counter()
                 raise ViolatingRunError(run)
         if self.guided:
             target(new_states, label="states no earlier run reached")
