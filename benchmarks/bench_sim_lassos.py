@@ -1,6 +1,6 @@
 """Temporal properties from random runs (issue 20 item 3), measured in one run.
 
-    .venv/bin/python benchmarks/bench_sim_lassos.py [--examples N] [--seeds K]
+    .venv/bin/python benchmarks/bench_sim_lassos.py [--examples N] [--seeds K] [--variant V]
 
 For each bundled model variant with temporal properties: the exhaustive verdicts and lasso
 lengths (the reference), then `simulate` with seeds 1..K. Printed per seed: seconds, time
@@ -30,6 +30,8 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--model", default="private_call_migration")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="only this variant (repeatable); default: every variant")
     args = parser.parse_args()
     first: dict[str, float] = {}
     original = walk.Walker.run
@@ -42,7 +44,7 @@ def main() -> None:
 
     walk.Walker.run = run  # type: ignore[method-assign]
     for lm in load_path(ROOT / "models" / f"{args.model}.py"):
-        for variant in lm.model.variants:
+        for variant in args.variant or lm.model.variants:
             system = lm.model.system(variant)
             temporal = [p.name for p in system.properties if p.temporal]
             if not temporal:
