@@ -43,6 +43,7 @@ class CycleCounts:
     cycles: int = 0  # revisits: cycles closed by the runs
     stops: int = 0  # states where a run could stop for ever with an obligation open
     judged: dict[str, int] = dataclasses.field(default_factory=dict)  # lassos left open
+    graph_states: int = 0  # states of the runs' union searched as a graph at the end (0: not)
     unfair: dict[str, int] = dataclasses.field(default_factory=dict)  # ... of them unfair
 
 
@@ -191,41 +192,46 @@ class LassoJudge:
         return fair
 
     # -- after a violation ----------------------------------------------------------------------
-    def shortest(self, path: tuple[Idxs, ...], name: str, initials: list[Idxs],
-                 radius: int = 2, cap: int = 20_000,
+    def shortest(self, name: str, initials: list[Idxs], around: tuple[Idxs, ...] = (),
+                 known: Any = (), radius: int = 2, cap: int = 20_000,
+                 rows: dict[Idxs, list[tuple[int, int, Idxs]]] | None = None,
                  ) -> tuple[list[Idxs], list[int], int] | None:
-        """The shortest violating fair lasso near a run that found one: liveness.find_violation
-        itself on the small graph of the initial states, the run's states and the states
-        within `radius` steps of them (at most `cap`), every step of each listed, a step to
-        a state not in the graph leading to one state outside in which the awaited state
-        counts as met (so no lasso passes there; fairness still sees the step enabled).
-        Returns (states, step ids, loop start) or None."""
+        """The shortest violating fair lasso of `name` in a small graph of real states:
+        liveness.find_violation itself on the initial states, the states `known` (all
+        reached by runs), the states `around` (a run that found a lasso) and those within
+        `radius` steps of them (at most `cap` more). Every step of each state is listed; a
+        step to a state not in the graph leads to one state outside in which the awaited
+        state counts as met (so no lasso passes there; fairness still sees the step
+        enabled). Returns (states, step ids, loop start) or None."""
         k = next(i for i, p in enumerate(self.props) if p.name == name)
         opens, trigger, met = self.plan[k]
         local: dict[Idxs, int] = {}
-        for s in [path[0], *initials, *path]:
+        for s in [*around[:1], *initials, *around, *known]:
             local.setdefault(s, len(local))
-        rows: dict[int, list[tuple[int, int, Idxs]]] = {}  # state -> (label, step id, next)
-        level = list(local)
-        for _ in range(radius + 1):  # the last pass lists the outermost states' steps
+        if rows is None:  # state -> (label, step id, next); a caller may share it
+            rows = {}
+        limit = len(local) + cap
+        level = list(dict.fromkeys(around))
+        for _ in range(radius):
             nxt = []
             for s in level:
-                row = rows[local[s]] = self._moves(s)
+                row = rows[s] = rows.get(s) or self._moves(s)
                 for _tid, _sid, after in row:
-                    if after not in local and len(local) < cap:
+                    if after not in local and len(local) < limit:
                         local[after] = len(local)
                         nxt.append(after)
             level = nxt
         states = list(local)
-        for s in level:  # found on the last pass: listed with their steps too
-            rows[local[s]] = self._moves(s)
+        for s in states:
+            if s not in rows:
+                rows[s] = self._moves(s)
         outside = len(states)
         offsets, targets, labels = array("I", [0]), array("i"), array("H")
         step_of: dict[tuple[int, int, int], int] = {}  # (source, target, label) -> step id
         flags = bytearray()
         decode = self.decode
         for i, s in enumerate(states):
-            for tid, sid, after in rows[i]:
+            for tid, sid, after in rows[s]:
                 t = local.get(after, outside)
                 targets.append(t)
                 labels.append(tid)
@@ -236,7 +242,7 @@ class LassoJudge:
         offsets.append(len(targets))  # the state outside: no steps
         flags.append(MET)
         self._fair()
-        initial = 1 + sum(1 for s in initials if s != path[0])
+        initial = len({*around[:1], *initials})
         lasso = find_violation(EdgeGraph(offsets, targets, labels), initial, flags,
                                self.props[k].kind, self._constraints,
                                len(self.system.coverage_names))

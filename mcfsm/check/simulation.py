@@ -153,6 +153,13 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
             raw[name] = len(run.sids)
             violated[name] = walker.minimize(run, name) if shrink else run
     found_after = {name: first[name][1] - started for name in violated if name in first}
+    if walker.lassos is not None and stopped_by is None:
+        # the runs' states as one graph: cycles and prefixes that no single run closed
+        rest = sorted(checkable & walker.temporal_names - set(violated))
+        for name, run in walker.lassos_among_visited(rest).items():
+            raw[name] = len(run.sids)
+            violated[name] = walker.minimize(run, name) if shrink else run
+            found_after[name] = time.perf_counter() - started
     outcomes = _outcomes(system, walker, violated, known)
     return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
                       time.perf_counter() - started, tuple(outcomes), stopped_by,
@@ -265,10 +272,12 @@ def _temporal_outcome(p: Property, trace: Trace | None, cycles: CycleCounts,
     found = cycles.cycles + cycles.stops
     discarded = (f"; {unfair:,} left it unmet but are not fair behaviours, discarded"
                  if unfair else "")
+    union = (f", nor in the graph of the {cycles.graph_states:,} states they visited"
+             if cycles.graph_states else "")
     return PropertyOutcome(p, "no violation found", None,
                            f"no violating fair cycle among {found:,} cycles found in {runs:,} "
                            f"runs ({cycles.cycles:,} revisits of a state, {cycles.stops:,} "
-                           f"stays in a state with an obligation open){discarded} "
+                           f"stays in a state with an obligation open){discarded}{union} "
                            "(this is not a proof)")
 
 

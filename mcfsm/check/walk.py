@@ -326,12 +326,19 @@ class Walker:
         """A shorter run to the same violation or witness: the shortcut, then delta debugging
         on its steps (drop one step, then two, and replay the others by step id while
         that still meets the target), until no drop works or `budget` replays were tried.
-        A temporal violation: a violating fair lasso, shortened by the lasso search around
-        its states (shortest_lasso) instead of the shortcut."""
-        lasso = run.loop_start is not None and self.lassos is not None
-        shorten = self.shortest_lasso if lasso else self.shortcut
-        follow = self.follow_lasso if lasso else self.follow
-        best = shorten(run)
+        A temporal violation: a violating fair lasso, shortened by the lasso search among
+        the states the runs visited (shortest_lasso) instead of the shortcut, and by delta
+        debugging both from the run and from that search's lasso (neither always wins)."""
+        if run.loop_start is not None and self.lassos is not None:
+            tried = [self._delta(start, target, budget // 2, self.follow_lasso,
+                                 self.shortest_lasso, lasso=True)
+                     for start in (run, self.shortest_lasso(run))]
+            return min(tried, key=lambda r: len(r.sids))
+        return self._delta(self.shortcut(run), target, budget, self.follow, self.shortcut)
+
+    def _delta(self, best: Run, target: str, budget: int, follow: Any, shorten: Any,
+               lasso: bool = False) -> Run:
+        """Delta debugging on best's steps (see minimize), shortening after each success."""
         tries = 0
         improved = True
         while improved and tries < budget:
@@ -402,13 +409,39 @@ class Walker:
                 if not self.filtered or self.judge.allowed(idxs, sid, None)]
         return out
 
+    def lassos_among_visited(self, names: list[str]) -> dict[str, Run]:
+        """After the runs: the shortest violating fair lasso of each temporal property in
+        the graph of every state the runs visited (with all their steps), which also holds
+        the cycles no single run closed. Searched only when that graph is small enough."""
+        assert self.lassos is not None
+        known = self._known_states()
+        if not known:
+            return {}
+        self.lassos.counts.graph_states = len(known)
+        rows: dict[Idxs, Any] = {}
+        out = {}
+        for name in names:
+            found = self.lassos.shortest(name, self.initials, (), known, 0, 0, rows)
+            if found is not None:
+                path, sids, loop_start = found
+                out[name] = Run(tuple(path), tuple(sids), name, _lasso_note(self.system, name),
+                                0, loop_start)
+        return out
+
+    def _known_states(self, cap: int = 100_000) -> list[Idxs]:
+        """The states the runs visited, as a graph to search lassos in (none when more than
+        `cap`: the graph would cost more than it saves)."""
+        return list(self.visits) if len(self.visits) <= cap else []
+
     def shortest_lasso(self, run: Run) -> Run:
-        """The shortest violating fair lasso the run's states and the steps between them
-        hold (run_lassos.LassoJudge.shortest); the run itself if none is shorter."""
+        """The shortest violating fair lasso among the states the runs visited and those
+        around this run (run_lassos.LassoJudge.shortest); the run itself if none is
+        shorter."""
         assert self.lassos is not None and run.violated is not None
         best = run
         for _ in range(4):  # around each shorter lasso again, while that helps
-            found = self.lassos.shortest(best.path, run.violated, self.initials)
+            found = self.lassos.shortest(run.violated, self.initials, best.path,
+                                         self._known_states())
             if found is None or len(found[1]) >= len(best.sids):
                 break
             path, sids, loop_start = found
