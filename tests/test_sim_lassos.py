@@ -140,3 +140,20 @@ def test_simulate_finds_the_bundled_models_violated_wait_as_a_fair_lasso(tmp_pat
     replayed = run_cli("replay", str(trace), cwd=ROOT)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
     assert "still shows suspended-wait-ends violated" in replayed.stdout
+
+
+def test_the_visited_states_are_searched_as_one_graph():
+    """After the runs, every visited state with all its steps is one graph for the
+    exhaustive lasso search: it finds the fair cycle (weak) and no unfair one (strong)."""
+    from mcfsm.check.walk import Walker
+
+    for kind, expect in (("weak", {"grabbed", "on-then-grabbed"}), ("strong", set())):
+        system = _light_and_grabber(kind)
+        walker = Walker(system)
+        for byte in range(4):  # short runs: off -> on, or off -> on -> done
+            walker.run(bytes([byte, byte]), 0)
+        found = walker.lassos_among_visited(["grabbed", "on-then-grabbed"])
+        assert set(found) == expect
+        for name, run in found.items():
+            prop = next(p for p in system.properties if p.name == name)
+            check_lasso_independently(system, prop, walker.trace(run))
