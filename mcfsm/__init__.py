@@ -34,7 +34,7 @@ from .lang.properties import (
     sometimes,
     step,
 )
-from .lang.roles import ANY_STATE, Role, Route, Transition, Var
+from .lang.roles import ANY_STATE, Role, Transition, Var
 from .lang.state_actions import StateActions
 from .lang.system import Instance, Network, Param, StepKey, System, View
 
@@ -43,8 +43,8 @@ __all__ = [
     "UNDER_REVIEW",
     "AllOf", "Assumption", "Budget", "Finding", "Instance", "Loss", "M", "McfsmError", "Message", "Model",
     "ModelError",
-    "Network", "O", "Param", "Property", "Result", "Role", "Route", "StateActions", "StepKey",
-    "System", "Trace", "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
+    "Network", "O", "Param", "Property", "Result", "Role", "StateActions", "StepKey", "System", "Trace",
+    "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
     "always_eventually", "eventually", "explore", "leads_to", "load_path", "one_of", "sometimes",
     "state_machine", "step", "unexpected_verdicts",
 ]

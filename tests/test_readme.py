@@ -87,20 +87,3 @@ def test_readme_hypothesis_example_works_with_a_model_that_imports_a_sibling(tmp
                           capture_output=True, text=True, timeout=300)
     # the machine is collected and runs its steps (never-4 holds: big is 3, 1 or 0)
     assert "1 passed" in proc.stdout, proc.stdout + proc.stderr
-
-
-def test_reference_route_example_counts_as_documented(tmp_path):
-    import re
-
-    from mcfsm import explore
-    from mcfsm.lang.loader import load_path
-
-    text = (README.parent / "docs" / "reference.md").read_text()
-    [code] = re.findall(r"<!-- runnable-example: route -->\n```python\n(.*?)```", text, re.S)
-    (tmp_path / "route_demo.py").write_text(code)
-    [loaded] = load_path(tmp_path / "route_demo.py")
-    result = explore(loaded.model.system("base"))
-    assert (result.distinct_states, result.total_states, result.depth) == (4, 4, 4)
-    assert "4 distinct states, 4 total, depth 4" in text
-    assert {t for (_, t), n in result.coverage.items() if n} == {"add->low", "add->high"}
-

@@ -30,18 +30,6 @@ Choices = Callable[[Any], Iterable[Any]]
 
 
 @dataclasses.dataclass(frozen=True)
-class Route:
-    """A destination that depends on data (`Transition(..., dest=Route(decide, states))`):
-    `decide(ctx)` names one of `states`, read on the pre-state once the guards hold, before
-    the actions (P's goto in a handler, a TLA+ IF on the next control state). The role
-    expands the transition into one branch per state, named `name->state`, so validation,
-    diagrams and coverage see every branch; a name outside `states` is a ModelError."""
-
-    decide: Callable[[Any], str]
-    states: tuple[str, ...]
-
-
-@dataclasses.dataclass(frozen=True)
 class Transition:
     """One transition, in `transitions` terms plus the clause it realises.
 
@@ -55,7 +43,7 @@ class Transition:
 
     trigger: str | type[Message]
     source: str | Sequence[str]
-    dest: str | Route | None
+    dest: str | None
     clause: str = ""  # required where the model cites a text (Model(clause=...))
     conditions: Sequence[Guard] = ()
     after: Sequence[Action] = ()
@@ -182,8 +170,9 @@ class Role:
         self.on_enter = normalise(on_enter, self.states, name, "on_enter")
         self.on_exit = normalise(on_exit, self.states, name, "on_exit")
         self.transitions: tuple[Transition, ...] = tuple(
-            with_state_actions(branch, self.on_enter, self.on_exit, self.states, ANY_STATE)
-            for i, t in enumerate(transitions) for branch in _branches(_named(t, i, name), name)
+            with_state_actions(_named(t, i, name), self.on_enter, self.on_exit, self.states,
+                               ANY_STATE)
+            for i, t in enumerate(transitions)
         )
         self._validate()
         # The local state of an instance: a named tuple (state, *variables), compact and
@@ -286,38 +275,6 @@ def _named(t: Transition, index: int, role: str) -> Transition:
                          role=role, transition=t.name or t.trigger_name,
                          fix='pass a state name, a list of them, or "*"')
     return t if t.name else dataclasses.replace(t, name=t.trigger_name)
-
-
-def _branches(t: Transition, role: str) -> list[Transition]:
-    """A transition with a Route as its destination, as one transition per state it may
-    go to, each guarded by the route choosing that state."""
-    route = t.dest
-    if not isinstance(route, Route):
-        return [t]
-    if not callable(route.decide):
-        raise ModelError(f"Route's decide={route.decide!r} is not callable", role=role,
-                         transition=t.name, fix="pass Route(lambda ctx: 'state', ('a', 'b'))")
-    states = (route.states,) if isinstance(route.states, str) else tuple(route.states)
-    if not states or not all(isinstance(s, str) for s in states):
-        raise ModelError(f"Route's states={route.states!r} is not a list of state names",
-                         role=role, transition=t.name,
-                         fix="list every state the route may choose: Route(decide, ('a', 'b'))")
-
-    def chooses(dest: str) -> Callable[[Any], bool]:
-        def guard(ctx: Any) -> bool:
-            chosen = route.decide(ctx)
-            if chosen not in states:
-                raise ModelError(f"its route chose {chosen!r}, which is not among the states "
-                                 f"it declares {list(states)}", role=role, transition=t.name,
-                                 fix=f"add {chosen!r} to the Route's states, or return one "
-                                     "of them")
-            return bool(chosen == dest)
-        guard.__name__ = f"route_to_{dest}"
-        return guard
-
-    return [dataclasses.replace(t, dest=dest, name=f"{t.name}->{dest}",
-                                conditions=[*t.conditions, chooses(dest)])
-            for dest in states]
 
 
 def _names(values: Any, field: str, role: Any) -> tuple[str, ...]:
