@@ -17,6 +17,10 @@ us. When the extension is missing (no compiler, a failed build) or MCFSM_PURE=1 
 `load()` returns the twin, and the Result says which engine ran (Result.engine), so a
 difference is never silent.
 
+Two frontiers, one expansion: `search` is breadth-first (a BFS level is a range of the
+states in discovery order), `search_depth_first` pops a stack (`check --dfs`); both expand
+a state and record its successors with the same `expand`.
+
 The core calls back into Python through two objects: `steps` (CompiledSteps: memo misses
 and inbox tables) and `judge` (explorer.Judge), with these methods:
 
