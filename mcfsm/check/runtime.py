@@ -38,6 +38,7 @@ class _Ctx:
         self.v = runtime._vars[k]
         self.shared = runtime._shared_view
         self._sends: list[tuple[str, Message]] = []
+        self._dest: str | None = None  # a computed destination (state_actions.py sets it)
         self._snapshot: State | None = None
         # The state when the step began: `transitions` has already moved the machine when
         # `after` callbacks run, but model code (exit actions too) reads the source state,
@@ -319,10 +320,13 @@ def _machine(role: Role, model: _Model) -> Any:
     spec = []
     for t in role.transitions:
         conditions = [_guard(g) for g in t.conditions]
+        after = [_action(a) for a in t.after]
+        if t.dynamic:  # the machine stays put, then moves where the last action chose
+            after.append(_move)
         spec.append({"trigger": t.name,
                      "source": "*" if "*" in t.sources else list(t.sources),
-                     "dest": t.dest, "conditions": conditions,
-                     "before": [_unlock], "after": [_action(a) for a in t.after]})
+                     "dest": None if t.dynamic else t.dest, "conditions": conditions,
+                     "before": [_unlock], "after": after})
     return Machine(model=model, states=list(role.states), initial=role.initial,
                    transitions=spec, auto_transitions=False, send_event=True)
 
@@ -334,6 +338,11 @@ def _guard(g: Callable[[Any], bool]) -> Callable[[Any], bool]:
         ctx.shared.freeze(True)
         return bool(g(ctx))
     return check
+
+
+def _move(event: Any) -> None:
+    """A computed destination: set the machine's state to the one chosen (`ctx._dest`)."""
+    event.machine.set_state(event.kwargs["ctx"]._dest, model=event.model)
 
 
 def _unlock(event: Any) -> None:

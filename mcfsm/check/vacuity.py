@@ -27,8 +27,8 @@ def reached_states(result: Result) -> dict[str, set[str]]:
         if role is None or not generated:
             continue
         for t in role.transitions:
-            if t.name == transition and t.dest is not None and t.dest != ANY_STATE:
-                reached[role_name].add(t.dest)
+            if t.name == transition:  # a computed dest: each state it may return
+                reached[role_name].update(d for d in t.destinations if d != ANY_STATE)
     return reached
 
 

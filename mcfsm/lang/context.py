@@ -67,6 +67,7 @@ class Context:
     """What guards and actions see. Guards get read-only variables; actions mutable ones."""
 
     __slots__ = (
+        "_dest",
         "_sends",
         "_state",
         "_system",
@@ -93,6 +94,7 @@ class Context:
         self.sender = sender
         self.arg: Any = None
         self._sends: list[tuple[str, Message]] = []
+        self._dest: str | None = None  # a computed destination (Transition dest=function)
         self._transition = transition
         # Set when model code reads other instances: its outcome then depends on more than
         # the local step, and the compiled engine does not memoize it.

@@ -170,7 +170,6 @@ class Successors:
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
                arg: Any) -> LocalOutcome:
         ctx._sends = []
-        dest = local.state if t.dest is None else t.dest
         new_shared = state[1]
         if t.after:
             values = dict(zip(local._fields[1:], local[1:]))
@@ -181,6 +180,8 @@ class Successors:
                 ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
             for cb in t.after:
                 cb(ctx)
+            # a computed destination: the last action (state_actions.py) chose it
+            dest = ctx._dest if t.dynamic else local.state if t.dest is None else t.dest
             new_local = _make(type(local), (dest, *values.values()))
             if new_local == local:
                 new_local = local
@@ -188,8 +189,8 @@ class Successors:
                 candidate = self._Shared(*shared_values.values())
                 if candidate != state[1]:
                     new_shared = candidate
-        elif dest != local.state:
-            new_local = _make(type(local), (dest, *local[1:]))
+        elif t.dest is not None and t.dest != local.state:
+            new_local = _make(type(local), (t.dest, *local[1:]))
         else:
             new_local = local
         sends = tuple((self._index[to], message) for to, message in ctx._sends)

@@ -51,7 +51,8 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
         sources = role.states if ANY_STATE in t.sources else t.sources
         never = fired is not None and t.name not in fired
         for src in sources:  # a transition that stays put is a self-loop on each source
-            edges.append((src, t.dest or src, t, never))
+            for dest in t.destinations or (src,):  # a computed dest: one edge per dests= state
+                edges.append((src, dest, t, never))
     # A state with many self-loops (a single-state server) lists them inside its box, one
     # row each, since a dozen loops around one node cannot be read.
     loops: dict[str, list[tuple[Any, bool]]] = {}
