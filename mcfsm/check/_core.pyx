@@ -275,6 +275,10 @@ cdef class Core:
     # depth-first with a depth bound (search_depth_first): depths, the stack, revisits
     cdef bint revisit
     cdef array.array depth_of, dstack
+    # monitors (lang/monitors.py): their local slots; observe = CompiledSteps.observe
+    cdef int nmon
+    cdef int* mon_slot
+    cdef object j_observe
 
     def __cinit__(self, steps, store, judge, record, bint check_states, bint judge_steps,
                   bint check_expansions):
@@ -321,6 +325,13 @@ cdef class Core:
         self.revisit = False
         self.depth_of = _array.array("i")
         self.dstack = _array.array("i")
+        self.nmon = len(steps.monitor_slots)
+        self.mon_slot = <int*>calloc(max(self.nmon, 1), sizeof(int))
+        if self.mon_slot == NULL:
+            raise MemoryError()
+        for k in range(self.nmon):
+            self.mon_slot[k] = steps.monitor_slots[k][0]
+        self.j_observe = steps.observe
         self._plan_judging()
 
     cdef int _plan_judging(self) except -1:
@@ -476,6 +487,7 @@ cdef class Core:
         free(self.table)
         free(self.memo.slots)
         free(self.adds.slots)
+        free(self.mon_slot)
         _pool_free(&self.perm)
         _pool_free(&self.scratch)
         free(self.succ)
@@ -1055,6 +1067,8 @@ cdef class Core:
                     # _add may call Python, which never grows the pools: d and s stay valid
                 if self.capacity and d.nsends and not self._fit_all(pool, d, row, k):
                     continue  # a channel it sends on is full: the sender waits
+                if self.nmon and d.nsends:  # monitors observe the sends, in order
+                    self._observe_sends(pool, d, row)
                 self.succ_tid[self.nsucc] = d.tid
                 self.succ_sid[self.nsucc] = d.sid
                 self.nsucc += 1
@@ -1098,6 +1112,35 @@ cdef class Core:
             if v == 1:
                 return 0
         return 1
+
+    cdef int _observe_sends(self, Pool* pool, Delta* d, uint32_t* row) except -1:
+        """Each monitor's local after it observes the step's sends (CompiledSteps.observe on
+        a miss, memoized in the inbox table under keys of their own: key[4] = 1)."""
+        cdef uint32_t key[5]
+        cdef uint32_t v, w
+        cdef int j, mslot
+        cdef Py_ssize_t q
+        cdef Send* s
+        for j in range(self.nmon):
+            mslot = self.mon_slot[j]
+            v = row[mslot]
+            for q in range(d.nsends):
+                s = pool.sends + d.send_start + q
+                key[0] = mslot
+                key[1] = v
+                key[2] = s.slot
+                key[3] = s.code
+                key[4] = 1
+                w = _map_get(&self.adds, key)
+                if w != 0:
+                    v = w - 1
+                else:
+                    new = self.j_observe(j, v, s.slot, s.code)
+                    self._fit(mslot, new)
+                    _map_put(&self.adds, key, new)
+                    v = new
+            row[mslot] = v
+        return 0
 
     cdef uint32_t _add(self, uint32_t slot, uint32_t bi, uint32_t code) except? 0xFFFFFFFF:
         """The inbox after adding a message (inbox table; CompiledSteps on a miss)."""

@@ -19,6 +19,7 @@ from ..errors import ModelError
 from ..lang.channels import may_lose
 from ..lang.guard import model_code_error
 from ..lang.messages import Message
+from ..lang.monitors import observe
 from ..lang.roles import Role, Transition, Variables
 from ..lang.system import NETWORK_ACTOR, SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
 
@@ -246,7 +247,24 @@ class Runtime:
                                  fix="guards must not depend on anything but the state")
             for to, message in ctx._sends:
                 self._deliver(k, to, message)
+            if self.system.monitors and ctx._sends:
+                self._observe(k, ctx._sends)
         return fire
+
+    def _observe(self, k: int, sends: list[tuple[str, Message]]) -> None:
+        """The monitors observe a step's sends (lang/monitors.py's `observe`, the one
+        definition of what observing does; the runtime keeps each monitor's machine and
+        variables in step with it)."""
+        system = self.system
+        sender = system.instances[k].name
+        for m in system.monitor_indices:
+            inst = system.instances[m]
+            local = inst.role.Local(self._models[m].state, *self._values[m].values())
+            for to, message in sends:
+                local = observe(inst, local, sender, to, message)
+            if local.state != self._models[m].state:
+                self._machines[m].set_state(local.state, model=self._models[m])
+            self._values[m].update(zip(inst.role.variables, local[1:]))
 
     def _ignore(self, k: int, sender: int, msg: Message) -> Callable[[], None]:
         def fire() -> None:

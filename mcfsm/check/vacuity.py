@@ -22,6 +22,9 @@ def reached_states(result: Result) -> dict[str, set[str]]:
     """Role name -> the states some instance of it was in during the search."""
     roles: dict[str, Role] = {inst.role.name: inst.role for inst in result.system.instances}
     reached = {name: {role.initial} for name, role in roles.items()}
+    for inst in result.system.instances:  # a monitor's observations are not in the coverage:
+        if inst.observer:                 # every state of it may have been reached
+            reached[inst.role.name] = set(inst.role.states)
     for (role_name, transition), (generated, _) in result.coverage.items():
         role = roles.get(role_name)
         if role is None or not generated:

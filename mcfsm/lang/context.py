@@ -130,4 +130,7 @@ class Context:
         if to not in self._system._local_slot:
             raise ModelError(f"sends to unknown instance {to!r}",
                              fix=f"send to one of {self._system.instance_names}")
+        if self._system.instance(to).observer:
+            raise ModelError(f"sends to monitor {to!r}",
+                             fix="a monitor observes every message sent; send to an instance")
         self._sends.append((to, message))

@@ -13,6 +13,7 @@ from .context import Context
 from .guard import model_code_error
 from .inboxes import _replace, canonical_key
 from .messages import Message
+from .monitors import observe
 from .records import (
     SHARED_OWNER,
     Instance,
@@ -108,6 +109,15 @@ class Successors:
                 slot = 2 + n + to
                 nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)
+            if self.monitors and sends:  # monitors observe the step's sends (monitors.py)
+                for m in self.monitor_indices:
+                    local_m = nxt[2 + m]
+                    for to, message in sends:
+                        local_m = observe(self.instances[m], local_m, inst.name,
+                                          self.instances[to].name, message)
+                    if local_m != nxt[2 + m]:
+                        nxt[2 + m] = local_m
+                        changed.append(2 + m)
             if self._capacity is not None and not check_capacity(
                     self, nxt, k, [(self.instance_names[to], m) for to, m in sends]):
                 continue  # a channel it sends on is full: the sender waits
