@@ -23,6 +23,7 @@ from .lang.initial import one_of
 from .lang.loader import load_path
 from .lang.messages import M, Message, O
 from .lang.model import Model, Variant
+from .lang.monitors import Monitor
 from .lang.properties import (
     AllOf,
     Property,
@@ -42,7 +43,7 @@ __all__ = [
     "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "GAP_IN_THE_TEXT", "MODEL_ARTEFACT", "TRADE_OFF",
     "UNDER_REVIEW",
     "AllOf", "Assumption", "Budget", "Finding", "Instance", "Loss", "M", "McfsmError", "Message", "Model",
-    "ModelError",
+    "ModelError", "Monitor",
     "Network", "O", "Param", "Property", "Result", "Role", "StateActions", "StepKey", "System", "Trace",
     "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
     "always_eventually", "eventually", "explore", "leads_to", "load_path", "one_of", "sometimes",

@@ -18,6 +18,9 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run the installed `mcfsm` console script, as a user would."""
     env = dict(os.environ)
     env.pop("MCFSM_DEBUG", None)
+    # the mcfsm of this checkout, even when the console script is another checkout's
+    # editable install (a git worktree beside the main one)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     script = Path(sys.executable).parent / "mcfsm"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "mcfsm.cli"]
     return subprocess.run([*command, *args], cwd=cwd, env=env,

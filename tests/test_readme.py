@@ -87,3 +87,39 @@ def test_readme_hypothesis_example_works_with_a_model_that_imports_a_sibling(tmp
                           capture_output=True, text=True, timeout=300)
     # the machine is collected and runs its steps (never-4 holds: big is 3, 1 or 0)
     assert "1 passed" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_reference_depth_first_example_prints_what_it_says(tmp_path):
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    text = (README.parent / "docs" / "reference.md").read_text()
+    [code] = re.findall(r"<!-- runnable-example: dfs -->\n```python\n(.*?)```", text, re.S)
+    (tmp_path / "dfs_demo.py").write_text(code)
+    proc = subprocess.run([sys.executable, str(tmp_path / "dfs_demo.py")], capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.stdout.strip() == "11327 301 150", proc.stderr
+    assert "It prints `11327 301 150`" in text
+
+
+def test_reference_computed_destination_example_counts_as_documented(tmp_path):
+    import re
+
+    from mcfsm import explore
+    from mcfsm.lang.loader import load_path
+    from mcfsm.show.diagrams import role_dot
+
+    text = (README.parent / "docs" / "reference.md").read_text()
+    [code] = re.findall(r"<!-- runnable-example: dest -->\n```python\n(.*?)```", text, re.S)
+    (tmp_path / "market.py").write_text(code)
+    [loaded] = load_path(tmp_path / "market.py")
+    result = explore(loaded.model.system("base"))
+    assert (result.distinct_states, result.total_states, result.depth) == (6, 7, 3)
+    assert "6 distinct states, 7 total, depth 3" in text
+    seller = loaded.model.system("base").instances[1].role
+    dot = role_dot(seller)
+    assert '"waiting" -> "accepted"' in dot and '"waiting" -> "rejected"' in dot

@@ -16,6 +16,9 @@ PUBLISHED = {
     "tcommit": (34, 94, 7),
     "twophase": (288, 1146, 11),
     "peterson": (42, 77, 11),
+    # specifications/CoffeeCan/manifest.json, CoffeeCan100Beans.cfg: a correlated Init
+    # (issue 22 item 2), every reachable state initial
+    "coffeecan": (5150, 20002, 1),
 }
 
 
@@ -70,6 +73,13 @@ def test_twophase_has_no_deadlock_and_is_consistent(results):
 
 def test_peterson_mutual_exclusion_holds(results):
     assert verdicts(results["peterson"])["MutualExclusion"] == "holds"
+
+
+def test_coffeecan_properties_hold_as_tlc_reports(results):
+    """The manifest's "success": TypeInvariant and the four temporal and action properties
+    of the .cfg hold (TerminationHypothesis as two stronger leads-to properties)."""
+    assert set(verdicts(results["coffeecan"]).values()) == {"holds"}
+    assert len(verdicts(results["coffeecan"])) == 8
 
 
 def test_tcommit_consistency_holds(results):
@@ -128,3 +138,21 @@ def test_twophase_six_rms_matches_the_figure_in_twophase_tla():
 
     result = explore(twophase.build(6))
     assert result.complete and result.distinct_states == 50816
+
+
+@pytest.mark.slow
+def test_coffeecan_1000_beans_matches_the_manifest():
+    """specifications/CoffeeCan/manifest.json, CoffeeCan1000Beans.cfg: 501500 distinct
+    states, 2000002 total, depth 1 (about a minute here)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "validation"))
+    try:
+        import coffeecan
+    finally:
+        sys.path.pop(0)
+    from mcfsm import explore
+
+    r = explore(coffeecan.build(1000))
+    assert r.complete and (r.distinct_states, r.total_states, r.depth) == (501500, 2000002, 1)

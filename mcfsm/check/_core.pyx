@@ -289,6 +289,13 @@ cdef class Core:
     # edges (temporal properties): the recorder's own arrays
     cdef array.array e_offsets, e_targets, e_labels
     cdef Py_ssize_t last_opened
+    # depth-first with a depth bound (search_depth_first): depths, the stack, revisits
+    cdef bint revisit
+    cdef array.array depth_of, dstack
+    # monitors (lang/monitors.py): their local slots; observe = CompiledSteps.observe
+    cdef int nmon
+    cdef int* mon_slot
+    cdef object j_observe
 
     def __cinit__(self, steps, store, judge, record, bint check_states, bint judge_steps,
                   bint check_expansions):
@@ -339,6 +346,16 @@ cdef class Core:
         if record is not None:
             self.e_offsets, self.e_targets, self.e_labels = record.offsets, record.targets, record.labels
         self.last_opened = 0
+        self.revisit = False
+        self.depth_of = _array.array("i")
+        self.dstack = _array.array("i")
+        self.nmon = len(steps.monitor_slots)
+        self.mon_slot = <int*>calloc(max(self.nmon, 1), sizeof(int))
+        if self.mon_slot == NULL:
+            raise MemoryError()
+        for k in range(self.nmon):
+            self.mon_slot[k] = steps.monitor_slots[k][0]
+        self.j_observe = steps.observe
         self._plan_judging()
 
     cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
@@ -533,6 +550,7 @@ cdef class Core:
         free(self.wr_n)
         free(self.wr_epoch)
         free(self.wr_slots)
+        free(self.mon_slot)
         _pool_free(&self.perm)
         _pool_free(&self.scratch)
         free(self.succ)
@@ -838,6 +856,105 @@ cdef class Core:
             level_start, level_end = level_end, self.count
         return depth, stopped_by
 
+    def search_depth_first(self, max_depth, max_states, deadline, stop, progress_every,
+                           bint stop_hit):
+        """core.py's PyCore.search_depth_first: the same search, a stack for its frontier."""
+        cdef long long maxd = -1 if max_depth is None or max_depth >= 1 << 62 else max_depth
+        cdef long long maxs = -1 if max_states is None or max_states >= 1 << 62 else max_states
+        cdef bint timed = deadline is not None
+        cdef double until = 0
+        cdef Py_ssize_t n = self.count, i, old, j, top
+        cdef long long every = min(progress_every, 1 << 62)
+        cdef int reached_max, d
+        cdef bint again
+        cdef long long deepest = 1 if n else 0
+        cdef long long saved_total = 0, saved_pruned = 0
+        cdef array.array done_at
+        if timed:
+            until = deadline - _time.perf_counter() + _now()
+        for i in range(len(self.preds)):
+            self._refresh(i)
+        if self.fast_states:
+            found = self.judge.found
+            for i, name in enumerate(self.always_names + self.somet_names + self.step_names):
+                self.done[i] = name in found
+        self.depth_of = _array.array("i", [1]) * n
+        done_at = _array.array("i", [0]) * n
+        self.dstack = _array.array("i", range(n - 1, -1, -1))
+        self.revisit = maxd >= 0
+        stopped_by = None
+        while len(self.dstack):
+            top = len(self.dstack) - 1
+            i = self.dstack.data.as_ints[top]
+            array.resize_smart(self.dstack, top)
+            d = self.depth_of.data.as_ints[i]
+            if done_at.data.as_ints[i] and done_at.data.as_ints[i] <= d:
+                continue
+            if maxd >= 0 and d >= maxd:
+                continue
+            again = done_at.data.as_ints[i] > 0
+            done_at.data.as_ints[i] = d
+            if again:
+                saved_total, saved_pruned = self.total, self.pruned
+                saved = [self.generated_[j] for j in range(self.ntids)]
+            old = self.count
+            try:
+                reached_max = self._expand(i, maxs)
+            except StepCut:
+                stopped_by = self.judge.cut_reason()
+                break
+            if again:
+                self.total, self.pruned = saved_total, saved_pruned
+                for j in range(len(saved)):
+                    self.generated_[j] = saved[j]
+            if self.count > old:
+                array.resize_smart(self.depth_of, self.count)
+                array.resize_smart(done_at, self.count)
+                for j in range(old, self.count):
+                    self.depth_of.data.as_ints[j] = d + 1
+                    done_at.data.as_ints[j] = 0
+                for j in range(self.count - 1, old - 1, -1):
+                    self._push(j)
+                if d + 1 > deepest:
+                    deepest = d + 1
+            stop_hit = stop_hit or self.hit
+            if stop_hit:
+                stopped_by = "first-violation"
+            elif reached_max:
+                stopped_by = "max-states"
+            if stopped_by is not None:
+                break
+            if stop is not None and stop():
+                stopped_by = "interrupted"
+                break
+            if timed and _now() > until:
+                stopped_by = "time-limit"
+                break
+            if self.expanded & 255 == 0:
+                PyErr_CheckSignals()
+                if self.expanded % every == 0:
+                    self.j_progress(self.count, self.total, d, len(self.dstack))
+        if stopped_by is None and 0 in done_at:
+            stopped_by = "max-depth"
+        self.revisit = False
+        return deepest, stopped_by
+
+    cdef int _push(self, Py_ssize_t index) except -1:
+        cdef Py_ssize_t m = len(self.dstack)
+        array.resize_smart(self.dstack, m + 1)
+        self.dstack.data.as_ints[m] = <int>index
+        return 0
+
+    cdef int _revisit(self, Py_ssize_t target, Py_ssize_t i, uint32_t sid) except -1:
+        """PyCore.revisit_at: a shorter path to a seen state is taken, the state expanded again."""
+        cdef int d = self.depth_of.data.as_ints[i] + 1
+        if target < len(self.depth_of) and self.depth_of.data.as_ints[target] > d:
+            self.depth_of.data.as_ints[target] = d
+            self.parent.data.as_ints[target] = <int>i
+            self.step.data.as_uints[target] = sid
+            self._push(target)
+        return 0
+
     cdef object _idxs(self):
         """The state being expanded as a tuple of slot indices (built once, when asked)."""
         cdef int k
@@ -862,7 +979,7 @@ cdef class Core:
         self.total += self.nsucc + self.nloops
         for j in range(self.nloops):
             self._tally(self.loops[j].tid, False)
-        if (self.judge_steps and has_steps) or self.record is not None:
+        if (self.judge_steps and has_steps) or self.record is not None or self.revisit:
             return self._record_all(i, maxs)
         return self._record_new(i, maxs)
 
@@ -937,6 +1054,8 @@ cdef class Core:
             if recording:
                 self._edge(self.count if index < 0 else index, tid)
             if index >= 0:
+                if self.revisit:
+                    self._revisit(index, i, self.succ_sid[j])
                 continue
             index = self._insert(at, <int32_t>i, self.succ_sid[j])
             self._tally(tid, True)
@@ -1014,6 +1133,8 @@ cdef class Core:
                     # _add may call Python, which never grows the pools: d and s stay valid
                 if self.capacity and d.nsends and not self._fit_all(pool, d, row, k):
                     continue  # a channel it sends on is full: the sender waits
+                if self.nmon and d.nsends:  # monitors observe the sends, in order
+                    self._observe_sends(pool, d, row)
                 self.succ_tid[self.nsucc] = d.tid
                 self.succ_sid[self.nsucc] = d.sid
                 self.nsucc += 1
@@ -1057,6 +1178,35 @@ cdef class Core:
             if v == 1:
                 return 0
         return 1
+
+    cdef int _observe_sends(self, Pool* pool, Delta* d, uint32_t* row) except -1:
+        """Each monitor's local after it observes the step's sends (CompiledSteps.observe on
+        a miss, memoized in the inbox table under keys of their own: key[4] = 1)."""
+        cdef uint32_t key[5]
+        cdef uint32_t v, w
+        cdef int j, mslot
+        cdef Py_ssize_t q
+        cdef Send* s
+        for j in range(self.nmon):
+            mslot = self.mon_slot[j]
+            v = row[mslot]
+            for q in range(d.nsends):
+                s = pool.sends + d.send_start + q
+                key[0] = mslot
+                key[1] = v
+                key[2] = s.slot
+                key[3] = s.code
+                key[4] = 1
+                w = _map_get(&self.adds, key)
+                if w != 0:
+                    v = w - 1
+                else:
+                    new = self.j_observe(j, v, s.slot, s.code)
+                    self._fit(mslot, new)
+                    _map_put(&self.adds, key, new)
+                    v = new
+            row[mslot] = v
+        return 0
 
     cdef uint32_t _add(self, uint32_t slot, uint32_t bi, uint32_t code) except? 0xFFFFFFFF:
         """The inbox after adding a message (inbox table; CompiledSteps on a miss)."""

@@ -285,6 +285,7 @@ def _dump(system: System, result: Result) -> dict[str, Any]:
                      for (role, transition), (g, n) in result.coverage.items()],
         "edges": result.edges,
         "engine": result.engine,
+        "search": result.search,
         "per_choice": [{"choices": [list(system.params[name].choices).index(value)
                                     for name, value in run.choices],
                         "verdicts": {name: list(v) for name, v in run.verdicts.items()},
@@ -339,6 +340,7 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
         pruned=data["pruned"],
         edges=data["edges"],
         engine=data.get("engine", ""),
+        search=data.get("search", "breadth-first"),
         cached=cached,
         per_choice=tuple(_choice_run(system, run) for run in data["per_choice"]),
     )

@@ -121,6 +121,8 @@ def _merge(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
         bad = [v for v in mine if v.status in ("violated", "witnessed")]
         if bad:
             verdicts.append(_shortest(bad))
+        elif any(v.status == "unknown" for v in mine):  # a depth-first run's temporal ones
+            verdicts.append(Verdict(prop, "unknown", None, ()))
         elif prop.kind == "sometimes":
             verdicts.append(Verdict(prop, "never" if complete else "unknown"))
         else:
@@ -145,6 +147,7 @@ def _merge(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
         pruned=sum(r.pruned for r in results),
         per_choice=runs,
         engine=", ".join(sorted({r.engine for r in results if r.engine})),
+        search=results[0].search if results else "breadth-first",
     )
 
 

@@ -17,6 +17,10 @@ us. When the extension is missing (no compiler, a failed build) or MCFSM_PURE=1 
 `load()` returns the twin, and the Result says which engine ran (Result.engine), so a
 difference is never silent.
 
+Two frontiers, one expansion: `search` is breadth-first (a BFS level is a range of the
+states in discovery order), `search_depth_first` pops a stack (`check --dfs`); both expand
+a state and record its successors with the same `expand`.
+
 The core calls back into Python through two objects: `steps` (CompiledSteps: memo misses
 and inbox tables) and `judge` (explorer.Judge), with these methods:
 
@@ -84,6 +88,11 @@ class PyCore:
         n = len(steps.system.coverage_names)
         self.generated = [0] * n
         self.discovered = [0] * n
+        # Depth-first with a depth bound only (search_depth_first): each state's depth on
+        # the path that reached it, and the stack, which `revisit` pushes onto.
+        self.revisit = False
+        self.depth_of = array("i")
+        self.stack = array("i")
 
     # -- the visited set and its columns ----------------------------------------------------
     def __len__(self) -> int:
@@ -156,8 +165,76 @@ class PyCore:
                 depth += 1
         return depth, stopped_by
 
+    def search_depth_first(self, max_depth: int | None, max_states: int | None,
+                           deadline: float | None, stop: Any, progress_every: int,
+                           stop_hit: bool) -> tuple[int, str | None]:
+        """The same search with a stack for its frontier: (the deepest depth reached,
+        stopped_by). A state is expanded when popped, unless it lies at max_depth (it is
+        then cut, and the search says it stopped at the bound); its new successors are
+        pushed, the first one on top. With max_depth, a state reached again by a shorter
+        path than the one it was first reached by gets that depth, parent and step, and is
+        expanded again (SPIN's fix for depth-bounded DFS), so that no state within the bound
+        is missed; such a re-expansion leaves the total and the coverage counts as they were
+        (TLC counts each state's successors once)."""
+        states = self.store.states
+        n = len(states)
+        depth_of = self.depth_of = array("i", [1]) * n
+        done_at = array("i", [0]) * n  # the depth a state was expanded at, 0: not yet
+        stack = self.stack = array("i", range(n - 1, -1, -1))
+        self.revisit = max_depth is not None
+        deepest = 1 if n else 0
+        stopped_by: str | None = None
+        while stack:
+            i = stack.pop()
+            d = depth_of[i]
+            if done_at[i] and done_at[i] <= d:
+                continue  # expanded already at this depth or less (a stale stack entry)
+            if max_depth is not None and d >= max_depth:
+                continue  # cut at the bound: counted below
+            again = done_at[i] > 0
+            done_at[i] = d
+            if again:  # re-expanded: the totals count each state's successors once
+                saved = (self.total, self.pruned, list(self.generated))
+            old = len(states)
+            try:
+                stopped_by, hit = self.expand(i, max_states)
+            except StepCut:  # a step with very many choices met the budget
+                stopped_by = self.judge.cut_reason()
+                break
+            if again:
+                self.total, self.pruned, generated = saved
+                self.generated[:len(generated)] = generated
+            new = len(states)
+            if new > old:
+                depth_of.extend(array("i", [d + 1]) * (new - old))
+                done_at.extend(array("i", [0]) * (new - old))
+                stack.extend(range(new - 1, old - 1, -1))
+                deepest = max(deepest, d + 1)
+            stop_hit = stop_hit or hit
+            if stop_hit:
+                stopped_by = "first-violation"
+            if stopped_by:
+                break
+            stopped_by = self.poll(i, d, deadline, stop, progress_every, len(stack))
+            if stopped_by:
+                break
+        if stopped_by is None and 0 in done_at:
+            stopped_by = "max-depth"  # some state was left unexpanded at the bound
+        self.revisit = False
+        return deepest, stopped_by
+
+    def revisit_at(self, target: int, i: int, sid: int) -> None:
+        """A depth-bounded depth-first search reached `target` (seen before) from state i:
+        when this path is shorter, take it and expand the state again."""
+        depth_of = self.depth_of
+        if target < len(depth_of) and depth_of[target] > depth_of[i] + 1:
+            depth_of[target] = depth_of[i] + 1
+            self.store.parent[target] = i
+            self.store.step_of[target] = sid
+            self.stack.append(target)
+
     def poll(self, i: int, depth: int, deadline: float | None, stop: Any,
-             progress_every: int) -> str | None:
+             progress_every: int, queued: int | None = None) -> str | None:
         """After each expansion: Ctrl-C, the clock (about 0.1 us against the microseconds an
         expansion takes, so a time limit holds however slow one state is), progress."""
         if stop is not None and stop():
@@ -167,7 +244,7 @@ class PyCore:
         expanded = self.expanded
         if expanded & 255 == 0 and expanded % progress_every == 0:
             n = len(self.store.states)
-            self.judge.progress(n, self.total, depth, n - i - 1)
+            self.judge.progress(n, self.total, depth, n - i - 1 if queued is None else queued)
         return None
 
     def expand(self, i: int, max_states: int | None) -> tuple[str | None, bool]:
@@ -184,7 +261,7 @@ class PyCore:
         generated = self.generated
         for tid, _ in loops:
             self._count(generated, tid)
-        if (self.judge_steps and (succs or loops)) or self.record is not None:
+        if (self.judge_steps and (succs or loops)) or self.record is not None or self.revisit:
             stopped_by, more = self.record_all(i, idxs, succs, loops, max_states)
         else:
             stopped_by, more = self.record_new(i, succs, max_states)
@@ -244,6 +321,8 @@ class PyCore:
                 if target is not None:
                     continue
             if not store.add(packed, i, sid):
+                if self.revisit:
+                    self.revisit_at(seen[packed], i, sid)
                 continue
             discovered[tid] += 1
             if self.check_states and judge.state(len(states) - 1, new):

@@ -39,7 +39,8 @@ Found = dict[str, tuple[int, tuple[StepKey, State] | None, str]]
 def explore(system: System, budget: Budget | None = None, progress: ProgressFn | None = None,
             progress_every: int = 1 << 14, keep_states: bool = False,
             memoize: bool = True) -> Result:
-    """Breadth-first search of every state reachable within the budget and bounds.
+    """Breadth-first search of every state reachable within the budget and bounds
+    (depth-first with Budget(depth_first=True): the same search, a stack for its frontier).
     With keep_states, the result can answer whether a state was found (it then keeps the
     state tables alive). memoize=False runs model code for every step (for differential
     tests and for timing the memoization)."""
@@ -246,9 +247,14 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     # recorded as an edge (source, target, coverage id), duplicates and self-loops
     # included, and each new state is marked; after a complete search, liveness.py looks
     # for fair lassos. Without temporal properties none of this costs anything.
-    temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) else None
+    # A depth-first search records no edges: its temporal verdicts say unknown (below).
+    depth_first = budget.depth_first
+    temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) \
+        and not depth_first else None
     core_class, engine = load()
-    store = Store(system.slot_count, indexed=temporal is not None)
+    # indexed: edges, or a depth-bounded DFS's revisits, need a seen state's index
+    store = Store(system.slot_count, indexed=temporal is not None
+                  or (depth_first and budget.max_depth is not None))
     steps = CompiledSteps(system, store, memoize=memoize)
     judge = Judge(system, store, steps, temporal, memoize, budget, progress, started)
     core = core_class(steps, store, judge, None if temporal is None else temporal.edges,
@@ -281,13 +287,17 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     if stop is not None or deadline is not None or max_states is not None:
         steps.poll = lambda choices: judge.poll(choices, stop, deadline, max_states)
     if stopped_by is None:
-        depth, stopped_by = core.search(budget.max_depth, max_states, deadline, stop,
-                                        progress_every, judge.hit())
+        search = core.search_depth_first if depth_first else core.search
+        depth, stopped_by = search(budget.max_depth, max_states, deadline, stop,
+                                   progress_every, judge.hit())
     else:
         depth = 1 if len(core) else 0
 
     complete = stopped_by is None
     verdicts = verdicts_of(system, core, steps.step_list, judge.found, complete)  # type: ignore[arg-type]
+    if depth_first:  # no state graph was recorded: temporal properties are not judged
+        verdicts = [Verdict(v.property, "unknown", None, ())
+                    if v.property.temporal else v for v in verdicts]
     if temporal is not None:
         if not keep_states:
             core.release_index()  # the state -> index map is not needed any more
@@ -307,5 +317,6 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         pruned=pruned + core.pruned,
         edges=temporal.graph_size[1] if temporal is not None else 0,
         engine=engine,
+        search="depth-first" if depth_first else "breadth-first",
     )
 

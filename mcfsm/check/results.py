@@ -23,6 +23,11 @@ class Budget:
     # A stop request (Ctrl-C), polled with the clock after every expansion: when it
     # returns True the search stops and the result says "interrupted".
     stop: Callable[[], bool] | None = None
+    # Depth-first (`check --dfs`): the same search with a stack for its frontier, for bugs
+    # deep down. Its counterexamples are not necessarily the shortest; with max_depth, a
+    # state first reached deep and later by a shorter path is expanded again (as SPIN
+    # does), so every state within max_depth steps of an initial state is reached.
+    depth_first: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +90,9 @@ class Result:
     # Filled by check/choices.py (one run per parameter combination): a ChoiceRun per
     # combination, so reports can say which choices a verdict rests on.
     per_choice: tuple[Any, ...] = ()
+    # "breadth-first" (shortest traces; depth = BFS levels) or "depth-first" (Budget's
+    # depth_first: traces not necessarily shortest; depth = the deepest path searched).
+    search: str = "breadth-first"
 
     @property
     def ok(self) -> bool:

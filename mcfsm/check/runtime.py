@@ -19,6 +19,7 @@ from ..errors import ModelError
 from ..lang.channels import may_lose
 from ..lang.guard import model_code_error
 from ..lang.messages import Message
+from ..lang.monitors import observe
 from ..lang.roles import Role, Transition, Variables
 from ..lang.system import NETWORK_ACTOR, SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
 
@@ -38,6 +39,7 @@ class _Ctx:
         self.v = runtime._vars[k]
         self.shared = runtime._shared_view
         self._sends: list[tuple[str, Message]] = []
+        self._dest: str | None = None  # a computed destination (state_actions.py sets it)
         self._snapshot: State | None = None
         # The state when the step began: `transitions` has already moved the machine when
         # `after` callbacks run, but model code (exit actions too) reads the source state,
@@ -245,7 +247,24 @@ class Runtime:
                                  fix="guards must not depend on anything but the state")
             for to, message in ctx._sends:
                 self._deliver(k, to, message)
+            if self.system.monitors and ctx._sends:
+                self._observe(k, ctx._sends)
         return fire
+
+    def _observe(self, k: int, sends: list[tuple[str, Message]]) -> None:
+        """The monitors observe a step's sends (lang/monitors.py's `observe`, the one
+        definition of what observing does; the runtime keeps each monitor's machine and
+        variables in step with it)."""
+        system = self.system
+        sender = system.instances[k].name
+        for m in system.monitor_indices:
+            inst = system.instances[m]
+            local = inst.role.Local(self._models[m].state, *self._values[m].values())
+            for to, message in sends:
+                local = observe(inst, local, sender, to, message)
+            if local.state != self._models[m].state:
+                self._machines[m].set_state(local.state, model=self._models[m])
+            self._values[m].update(zip(inst.role.variables, local[1:]))
 
     def _ignore(self, k: int, sender: int, msg: Message) -> Callable[[], None]:
         def fire() -> None:
@@ -319,10 +338,13 @@ def _machine(role: Role, model: _Model) -> Any:
     spec = []
     for t in role.transitions:
         conditions = [_guard(g) for g in t.conditions]
+        after = [_action(a) for a in t.after]
+        if t.dynamic:  # the machine stays put, then moves where the last action chose
+            after.append(_move)
         spec.append({"trigger": t.name,
                      "source": "*" if "*" in t.sources else list(t.sources),
-                     "dest": t.dest, "conditions": conditions,
-                     "before": [_unlock], "after": [_action(a) for a in t.after]})
+                     "dest": None if t.dynamic else t.dest, "conditions": conditions,
+                     "before": [_unlock], "after": after})
     return Machine(model=model, states=list(role.states), initial=role.initial,
                    transitions=spec, auto_transitions=False, send_event=True)
 
@@ -334,6 +356,11 @@ def _guard(g: Callable[[Any], bool]) -> Callable[[Any], bool]:
         ctx.shared.freeze(True)
         return bool(g(ctx))
     return check
+
+
+def _move(event: Any) -> None:
+    """A computed destination: set the machine's state to the one chosen (`ctx._dest`)."""
+    event.machine.set_state(event.kwargs["ctx"]._dest, model=event.model)
 
 
 def _unlock(event: Any) -> None:

@@ -42,6 +42,7 @@ from typing import Any
 
 from ..lang.guard import unhashable_error
 from ..lang.messages import Message
+from ..lang.monitors import observe
 from ..lang.system import Network, StepKey, System, Unhandled
 from .store import Store
 
@@ -119,6 +120,10 @@ class CompiledSteps:
         self.faulty = system.loss or system.duplication
         empty = () if system.network is Network.FIFO else frozenset()
         self._empty = [store.intern(2 + n + k, empty) for k in range(n)]
+        # Monitors (lang/monitors.py): (their local slot, monitor number), and the memo of
+        # what one observation does: (monitor, local, receiver slot, message code) -> local.
+        self.monitor_slots = [(2 + k, j) for j, k in enumerate(system.monitor_indices)]
+        self._observed: dict[tuple[int, int, int, int], int] = {}
 
     # -- interned ids ---------------------------------------------------------------------
     def message_id(self, message: Message) -> int:
@@ -175,6 +180,12 @@ class CompiledSteps:
                 if self.capacity and sends and not all(
                         self.fits(slot, new[slot], k) for slot, _ in sends):
                     continue  # a channel it sends on is full: the sender waits
+                if sends and self.monitor_slots:  # monitors observe the sends, in order
+                    for mslot, j in self.monitor_slots:
+                        li = new[mslot]
+                        for slot, code in sends:
+                            li = self.observe(j, li, slot, code)
+                        new[mslot] = li
                 out.append((tid, sid, new))
         if self.faulty:
             n = self.n
@@ -438,6 +449,21 @@ class CompiledSteps:
             ok = self._fits[key] = limit is None or self.system.channel_size(
                 self.store.values[slot][bi], sender) <= limit
         return ok
+
+    def observe(self, j: int, li: int, slot: int, code: int) -> int:
+        """Monitor j's local (interned) after it observes the message `code` (message id and
+        sender) sent to the inbox `slot`: System.observed on interned values, memoized."""
+        key = (j, li, slot, code)
+        new = self._observed.get(key)
+        if new is None:
+            system, n = self.system, self.n
+            k = system.monitor_indices[j]
+            local = self.store.values[2 + k][li]
+            sender, mid = code % n, code // n
+            after = observe(system.instances[k], local, system.instances[sender].name,
+                            system.instances[slot - 2 - n].name, self.messages[mid])
+            new = self._observed[key] = self.store.intern(2 + k, after)
+        return new
 
     def _add_message(self, slot: int, bi: int, code: int) -> int:
         table = self._add[slot]

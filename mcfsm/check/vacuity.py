@@ -22,13 +22,16 @@ def reached_states(result: Result) -> dict[str, set[str]]:
     """Role name -> the states some instance of it was in during the search."""
     roles: dict[str, Role] = {inst.role.name: inst.role for inst in result.system.instances}
     reached = {name: {role.initial} for name, role in roles.items()}
+    for inst in result.system.instances:  # a monitor's observations are not in the coverage:
+        if inst.observer:                 # every state of it may have been reached
+            reached[inst.role.name] = set(inst.role.states)
     for (role_name, transition), (generated, _) in result.coverage.items():
         role = roles.get(role_name)
         if role is None or not generated:
             continue
         for t in role.transitions:
-            if t.name == transition and t.dest is not None and t.dest != ANY_STATE:
-                reached[role_name].add(t.dest)
+            if t.name == transition:  # a computed dest: each state it may return
+                reached[role_name].update(d for d in t.destinations if d != ANY_STATE)
     return reached
 
 

@@ -74,6 +74,12 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
                    "so far (its other verdicts then say unknown), and later variants are not "
                    "checked. Unexpected: declared to hold (with --expected), or any safety "
                    "property (without).")
+@click.option("--dfs", "depth_first", is_flag=True,
+              help="Search depth-first (a stack instead of a queue) for bugs deep down, "
+                   "usually with --max-depth N: counts are the same when nothing is cut, but "
+                   "a counterexample is not necessarily the shortest, depth is the deepest "
+                   "path searched, a search the bound cut says so (never 'holds'), and "
+                   "temporal properties are not judged (unknown).")
 @click.option("--strict", is_flag=True,
               help="A vacuous property (its state comparisons never change truth value over "
                    "the search) is an error (exit 2), not only a warning.")
@@ -83,13 +89,14 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
-          expected: bool, traces: Path | None, summary: bool, fail_fast: bool, strict: bool,
-          workers: int | None) -> None:
+          expected: bool, traces: Path | None, summary: bool, fail_fast: bool,
+          depth_first: bool, strict: bool, workers: int | None) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
     chosen = list(selected(loaded, variants))
-    run_budget = budget(max_states, max_depth, time_limit)
+    run_budget = dataclasses.replace(budget(max_states, max_depth, time_limit),
+                                     depth_first=depth_first)
     records: list[dict[str, Any]] = []
     results: list[Result] = []
     surprised = False

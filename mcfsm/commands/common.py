@@ -140,7 +140,7 @@ def budget_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                           "incomplete (exit 3 unless something is violated)."),
         click.option("--max-depth", type=click.IntRange(min=1), metavar="N",
                      help="Do not expand states at BFS depth N or deeper (initial states are "
-                          "depth 1)."),
+                          "depth 1); with check --dfs, do not follow a path past N states."),
         click.option("--time-limit", type=Seconds(), metavar="SECONDS",
                      help="Stop exploring after this many seconds."),
         click.option("--max-memory", type=Megabytes(), metavar="MB", expose_value=False,

@@ -136,6 +136,7 @@ class Context:
     """What guards and actions see. Guards get read-only variables; actions mutable ones."""
 
     __slots__ = (
+        "_dest",
         "_sends",
         "_state",
         "_system",
@@ -162,6 +163,7 @@ class Context:
         self.sender = sender
         self.arg: Any = None
         self._sends: list[tuple[str, Message]] = []
+        self._dest: str | None = None  # a computed destination (Transition dest=function)
         self._transition = transition
         # What model code read of other instances, in the order read (a dict as an ordered
         # set); None while it read nothing. The outcome then depends on these values too.
@@ -202,4 +204,7 @@ class Context:
         if to not in self._system._local_slot:
             raise ModelError(f"sends to unknown instance {to!r}",
                              fix=f"send to one of {self._system.instance_names}")
+        if self._system.instance(to).observer:
+            raise ModelError(f"sends to monitor {to!r}",
+                             fix="a monitor observes every message sent; send to an instance")
         self._sends.append((to, message))

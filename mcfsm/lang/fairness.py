@@ -88,6 +88,8 @@ def compile_fairness(system: System, declared: FairnessDecl) -> tuple[Fairness, 
     _check_names(system, named, where)
     out: list[Fairness] = []
     for inst in system.instances:
+        if inst.observer:
+            continue  # a monitor takes no step: nothing to be fair to
         role = inst.role
         for t in role.transitions:
             if t.fair is not None:

@@ -53,6 +53,11 @@ class Instance:
     def words(self) -> str:
         return self.label or self.name
 
+    @property
+    def observer(self) -> bool:
+        """Whether this is a monitor (lang/monitors.py), which only observes sends."""
+        return False
+
 
 @dataclasses.dataclass(frozen=True)
 class Param:

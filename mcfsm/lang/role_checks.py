@@ -77,9 +77,7 @@ def validate_role(self: Any) -> None:
             if src != ANY_STATE and src not in known:
                 raise ModelError(f"source state {src!r} is not declared", **where,
                                  fix=state_fix(self, src))
-        if t.dest is not None and (not isinstance(t.dest, str) or t.dest not in known):
-            raise ModelError(f"destination state {t.dest!r} is not declared", **where,
-                             fix=state_fix(self, str(t.dest)))
+        check_destinations(self, t, known, where)
         for field in ("conditions", "after", "sends"):
             value = getattr(t, field)
             if isinstance(value, str | bytes) or not isinstance(value, Iterable):
@@ -103,6 +101,32 @@ def validate_role(self: Any) -> None:
             "by any transition", role=self.name,
             fix="add the transition that leads there, or remove the state")
 
+def check_destinations(self: Any, t: Any, known: set[str], where: dict[str, Any]) -> None:
+    """dest: a declared state, None, or a function with the states it may return in dests."""
+    if callable(t.dest):
+        check_callable(t.dest, 1, what="dest=", takes="the step context", **where)
+        if isinstance(t.dests, str | bytes) or not isinstance(t.dests, Iterable) or not t.dests:
+            raise ModelError(f"dest= is a function, but dests={t.dests!r} does not list the "
+                             "states it may return", **where,
+                             fix="declare them, e.g. dests=('accepted', 'rejected'): diagrams "
+                                 "and the reachability check need them")
+        for d in t.dests:
+            if not isinstance(d, str) or d not in known:
+                raise ModelError(f"dests lists {d!r}, which is not a declared state", **where,
+                                 fix=state_fix(self, str(d)))
+        if len(set(t.dests)) != len(tuple(t.dests)):
+            raise ModelError(f"dests={tuple(t.dests)!r} lists a state twice", **where,
+                             fix="list each possible destination once")
+        return
+    if t.dests:
+        raise ModelError(f"dests={t.dests!r} is given, but dest={t.dest!r} is not a function",
+                         **where, fix="dests= lists the states a dest=function may return; "
+                                      "drop it, or make dest a function of the step context")
+    if t.dest is not None and (not isinstance(t.dest, str) or t.dest not in known):
+        raise ModelError(f"destination state {t.dest!r} is not declared", **where,
+                         fix=state_fix(self, str(t.dest)))
+
+
 def state_fix(self: Any, wrong: str) -> str:
     close = difflib.get_close_matches(wrong, self.states, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
@@ -120,8 +144,8 @@ def reachable_states(self: Any, fires: Any = None) -> set[str]:
             if fires is not None and not fires(t):
                 continue
             if (ANY_STATE in t.sources or here in t.sources):
-                dest = here if t.dest is None else t.dest
-                if dest not in seen:
-                    seen.add(dest)
-                    todo.append(dest)
+                for dest in t.destinations or (here,):
+                    if dest not in seen:
+                        seen.add(dest)
+                        todo.append(dest)
     return seen

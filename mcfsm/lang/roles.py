@@ -39,11 +39,17 @@ class Transition:
     is available to guards and actions as `ctx.arg`. `fair` ("weak" or "strong") assumes
     the transition is taken when it stays (weak) or keeps becoming (strong) enabled; see
     lang/fairness.py.
+
+    `dest` may be a function of the step context that returns the destination (a state
+    that depends on data, P's `goto` chosen in a handler): `dests` then lists every state
+    it may return, so that validation, reachability and diagrams know them. It runs after
+    the transition's own actions (it sees the updated `ctx.v`), before the entry actions of
+    the state it returns; a state outside `dests` is a model error.
     """
 
     trigger: str | type[Message]
     source: str | Sequence[str]
-    dest: str | None
+    dest: str | Callable[[Any], str] | None
     clause: str = ""  # required where the model cites a text (Model(clause=...))
     conditions: Sequence[Guard] = ()
     after: Sequence[Action] = ()
@@ -53,6 +59,20 @@ class Transition:
     label: str = ""
     environment: bool = False
     fair: str | None = None
+    dests: Sequence[str] = ()
+
+    @property
+    def dynamic(self) -> bool:
+        """Whether the destination is computed by a function (`dest=f, dests=(...)`)."""
+        return callable(self.dest)
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        """The states this transition may lead to: its dest, or the declared dests of a
+        computed one; none for dest=None (it stays in its source state)."""
+        if callable(self.dest):
+            return tuple(self.dests)
+        return () if self.dest is None else (self.dest,)
 
     @property
     def trigger_name(self) -> str:
@@ -247,7 +267,8 @@ class Role:
             out.append({
                 "trigger": t.name,
                 "source": "*" if ANY_STATE in t.sources else list(t.sources),
-                "dest": t.dest,
+                # a computed destination: the runtime moves the machine itself (runtime.py)
+                "dest": None if t.dynamic else t.dest,
                 "conditions": list(t.conditions),
                 "after": list(t.after),
             })

@@ -65,6 +65,8 @@ def normalise(value: Mapping[str, Any] | None, states: Sequence[str], role: str,
 def with_state_actions(t: Any, enter: dict[str, StateActions], leave: dict[str, StateActions],
                        all_states: Sequence[str], any_state: str) -> Any:
     """The transition with the entry and exit actions it triggers folded into `after`."""
+    if callable(t.dest):
+        return _with_computed_dest(t, enter, leave, all_states, any_state)
     if t.dest is None or (not enter and not leave):
         return t
     sources = tuple(all_states) if any_state in t.sources else t.sources
@@ -90,4 +92,45 @@ def with_state_actions(t: Any, enter: dict[str, StateActions], leave: dict[str, 
     for extra in (*exits.values(), *((entry,) if entry else ())):
         sends += [m for m in extra.sends if m not in sends]
     after = ((run_exit,) if exits else ()) + tuple(t.after) + ((run_entry,) if entry else ())
+    return dataclasses.replace(t, after=after, sends=tuple(sends))
+
+
+def _with_computed_dest(t: Any, enter: dict[str, StateActions], leave: dict[str, StateActions],
+                        all_states: Sequence[str], any_state: str) -> Any:
+    """A transition whose destination a function computes (`dest=f, dests=(...)`): after
+    the exit actions and its own actions, `choose` calls f, checks the state it returns
+    against dests (a ModelError naming the transition otherwise), leaves it on the context
+    as `_dest` for the engine (successors.py, runtime.py), and runs that state's entry
+    actions. Every state it may return counts as a change of state, its own source too
+    (a reflexive step: exit and entry both run)."""
+    sources = tuple(all_states) if any_state in t.sources else t.sources
+    exits = {s: leave[s] for s in sources if s in leave}
+    fn = t.dest
+    allowed = tuple(t.dests) if isinstance(t.dests, Iterable) and not isinstance(t.dests, str) \
+        else ()
+
+    def run_exit(ctx: Any) -> None:
+        actions = exits.get(ctx.state)
+        if actions is not None:
+            for action in actions.actions:
+                action(ctx)
+
+    def choose(ctx: Any) -> None:
+        dest = fn(ctx)
+        if dest not in allowed:
+            raise ModelError(f"dest= returned {dest!r}, which is not among dests={allowed!r}",
+                             fix=f"return one of {list(allowed)}, or add {dest!r} to dests= "
+                                 "(and to the role's states)")
+        ctx._dest = dest
+        entry = enter.get(dest)
+        if entry is not None:
+            for action in entry.actions:
+                action(ctx)
+
+    run_exit.__qualname__ = f"exit actions of {'/'.join(exits) or 'no state'}"
+    choose.__qualname__ = f"the destination of {t.name or t.trigger_name}"
+    sends = list(t.sends)
+    for extra in (*exits.values(), *(enter[d] for d in allowed if d in enter)):
+        sends += [m for m in extra.sends if m not in sends]
+    after = ((run_exit,) if exits else ()) + tuple(t.after) + (choose,)
     return dataclasses.replace(t, after=after, sends=tuple(sends))

@@ -13,6 +13,7 @@ from .context import Context, Read
 from .guard import model_code_error
 from .inboxes import _replace, canonical_key
 from .messages import Message
+from .monitors import observe
 from .records import (
     SHARED_OWNER,
     Instance,
@@ -108,6 +109,15 @@ class Successors:
                 slot = 2 + n + to
                 nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)
+            if self.monitors and sends:  # monitors observe the step's sends (monitors.py)
+                for m in self.monitor_indices:
+                    local_m = nxt[2 + m]
+                    for to, message in sends:
+                        local_m = observe(self.instances[m], local_m, inst.name,
+                                          self.instances[to].name, message)
+                    if local_m != nxt[2 + m]:
+                        nxt[2 + m] = local_m
+                        changed.append(2 + m)
             if self._capacity is not None and not check_capacity(
                     self, nxt, k, [(self.instance_names[to], m) for to, m in sends]):
                 continue  # a channel it sends on is full: the sender waits
@@ -171,7 +181,6 @@ class Successors:
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
                arg: Any) -> LocalOutcome:
         ctx._sends = []
-        dest = local.state if t.dest is None else t.dest
         new_shared = state[1]
         if t.after:
             values = dict(zip(local._fields[1:], local[1:]))
@@ -182,6 +191,8 @@ class Successors:
                 ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
             for cb in t.after:
                 cb(ctx)
+            # a computed destination: the last action (state_actions.py) chose it
+            dest = ctx._dest if t.dynamic else local.state if t.dest is None else t.dest
             new_local = _make(type(local), (dest, *values.values()))
             if new_local == local:
                 new_local = local
@@ -189,8 +200,8 @@ class Successors:
                 candidate = self._Shared(*shared_values.values())
                 if candidate != state[1]:
                     new_shared = candidate
-        elif dest != local.state:
-            new_local = _make(type(local), (dest, *local[1:]))
+        elif t.dest is not None and t.dest != local.state:
+            new_local = _make(type(local), (t.dest, *local[1:]))
         else:
             new_local = local
         sends = tuple((self._index[to], message) for to, message in ctx._sends)

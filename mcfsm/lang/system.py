@@ -37,6 +37,7 @@ from .inboxes import Inboxes, canonical_key
 from .initial import alternatives
 from .initial_states import check_initial_sends, correlated, initial_inboxes
 from .messages import Message
+from .monitors import Monitor, check_monitors, observe
 from .predicate_atoms import check_state_names
 from .properties import Property, deadlock_property, unhandled_property
 from .records import (
@@ -101,6 +102,7 @@ class System(Validation, Successors, Inboxes):
         check_deadlock: bool = True,
         assumptions: Sequence[Assumption] = (),
         initial_states: Callable[[], Any] | None = None,
+        monitors: Sequence[Monitor] = (),
         doc: str = "",
     ) -> None:
         self.name = name
@@ -111,6 +113,12 @@ class System(Validation, Successors, Inboxes):
         self.cites_text = False
         self.doc = doc
         self.instances: tuple[Instance, ...] = tuple(instances)
+        # Monitors (lang/monitors.py) come after the instances: a local slot and an (always
+        # empty) inbox each, no step of their own; each step's sends update them.
+        self.monitors: tuple[Monitor, ...] = check_monitors(self, monitors)
+        self.instances += self.monitors
+        self.monitor_indices = tuple(range(len(self.instances) - len(self.monitors),
+                                           len(self.instances)))
         self.network = network
         self.loss = loss
         self.duplication = duplication
@@ -164,7 +172,7 @@ class System(Validation, Successors, Inboxes):
             role = inst.role
             internal: dict[str, list[tuple[Transition, int]]] = {s: [] for s in role.states}
             receive: dict[tuple[str, type], list[tuple[Transition, int]]] = {}
-            for t in role.transitions:
+            for t in () if inst.observer else role.transitions:  # a monitor takes no step
                 tid = self.coverage_id(inst.name, t.name)
                 sources = role.states if ANY_STATE in t.sources else t.sources
                 for s in sources:
@@ -234,8 +242,22 @@ class System(Validation, Successors, Inboxes):
         for combo in itertools.product(*(p.choices for p in self.params.values())):
             params = self._Params(*combo)
             for sh, locs in configs:
+                if self.monitors:  # the initial sends, offered to the monitors in order
+                    locs = self.observed(tuple(locs), [
+                        (k, to, msg) for k, inst in enumerate(self.instances)
+                        for to, msg in inst.sends])
                 out.append((params, sh, *locs, *inboxes))
         return out
+
+    def observed(self, locals_: tuple[Any, ...], sends: Sequence[tuple[int, str, Message]],
+                 ) -> tuple[Any, ...]:
+        """The locals with every monitor's after it observed `sends` ((sender index,
+        receiver name, message), in the order sent)."""
+        out = list(locals_)
+        for k in self.monitor_indices:
+            for sender, to, msg in sends:
+                out[k] = observe(self.instances[k], out[k], self.instances[sender].name, to, msg)
+        return tuple(out)
 
     def _empty_inbox(self) -> Any:
         return () if self.network is Network.FIFO else frozenset()
@@ -264,6 +286,8 @@ class System(Validation, Successors, Inboxes):
                                    where=f"system {self.name!r}"))
         n = len(self.instances)
         for k, inst in enumerate(self.instances):
+            if inst.observer:
+                continue  # a monitor never holds the system back
             if state[2 + k].state not in inst.role.final:
                 return False
             if self.network is not Network.PERSISTENT and state[2 + n + k]:

@@ -70,7 +70,7 @@ class Validation:
                                  fix="declare it as Param(choices=(a, b, ...), doc=..., clause=...)")
         for sname, var in self.shared.items():
             check_variable(sname, var, owner=f"shared variable of {where}")
-        roles = {i.role.name: i.role for i in self.instances}
+        roles = {i.role.name: i.role for i in self.instances if not i.observer}
         accepted = {m for r in roles.values() for m in r.accepted}
         ignored = {m for r in roles.values() for m in r.ignores}
         sent = {m: r for r in roles.values() for m in r.sent}
@@ -93,6 +93,15 @@ class Validation:
                         fix=f"add {t.receives.__name__} to sends= of the transition that "
                             "sends it, add the role that sends it to the system, or declare "
                             "the role Role(..., reusable=True) if other systems send it")
+        for inst in self.instances:  # a monitor observing what nobody sends never moves
+            for t in inst.role.transitions if inst.observer else ():
+                if t.receives is not None and t.receives not in sent:
+                    raise ModelError(
+                        f"monitor {inst.name!r} observes {t.receives.__name__}, which no role "
+                        "of this system sends", role=inst.role.name, transition=t.name,
+                        clause=t.clause, where=where,
+                        fix=f"drop the transition, or add the role that sends "
+                            f"{t.receives.__name__} to the system")
         for role in roles.values():
             if not role.reusable:
                 continue

@@ -57,6 +57,10 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
                 change.append(f"ignores {type(key.message).title}")  # type: ignore[arg-type]
             if change:
                 notes.append((number, key.actor, "; ".join(change)))
+        for m in system.monitors:  # a monitor's lifeline shows what it made of the step
+            b, a = system.view(before)[m.name], system.view(after)[m.name]
+            if b.state != a.state:
+                notes.append((number, m.name, f"observes: {b.state} → {a.state}"))
     arrows += [Arrow(s, r, m, at, None) for s, r, m, at in pending]
     involved = {a.sender for a in arrows} | {a.receiver for a in arrows} | {n[1] for n in notes}
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)

@@ -27,7 +27,8 @@ def dot_quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
+def role_dot(role: Role, fired: set[str] | None = None, title: str = "",
+             observer: bool = False) -> str:
     """DOT of one role. `fired`: names of transitions that fired (None: no coverage).
 
     The role's declaration is drawn directly rather than through transitions'
@@ -36,7 +37,10 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
     transition's words (the message title for a receipt) wrapped to fit a page, with the
     clause. Top to bottom, so that a long procedure grows down the page, not across it.
     The initial state is marked by a start dot (UML), not a colour; final states have a
-    double border."""
+    double border. A monitor's role (`observer`): its edges say what it observes, and
+    none is dashed (a monitor's observations are not in the coverage)."""
+    if observer:
+        fired = None
     out = ["digraph role {",
            '  graph [rankdir=TB, nodesep=0.35, ranksep=0.45, fontname="Helvetica", '
            f'labelloc=t, label=<<b>{html.escape(title or role.name)}</b>>, size="9,40"];',
@@ -51,7 +55,8 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
         sources = role.states if ANY_STATE in t.sources else t.sources
         never = fired is not None and t.name not in fired
         for src in sources:  # a transition that stays put is a self-loop on each source
-            edges.append((src, t.dest or src, t, never))
+            for dest in t.destinations or (src,):  # a computed dest: one edge per dests= state
+                edges.append((src, dest, t, never))
     # A state with many self-loops (a single-state server) lists them inside its box, one
     # row each, since a dozen loops around one node cannot be read.
     loops: dict[str, list[tuple[Any, bool]]] = {}
@@ -75,7 +80,8 @@ def role_dot(role: Role, fired: set[str] | None = None, title: str = "") -> str:
     for src, dest, t, never in edges:
         if src == dest and src in listed:
             continue
-        label = "<br/>".join(html.escape(part) for part in textwrap.wrap(_words(t), 24))
+        words = f"observes {_words(t)}" if observer else _words(t)
+        label = "<br/>".join(html.escape(part) for part in textwrap.wrap(words, 24))
         guard = _guard_words(t)
         if guard:
             label += "<br/>" + "<br/>".join(f"<i>{html.escape(part)}</i>"

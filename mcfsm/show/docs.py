@@ -92,11 +92,13 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
         roles = {}
         for inst in system.instances:
             roles.setdefault(inst.role.name, inst.role)
+        monitor_roles = {m.role.name for m in system.monitors}
         role_links = []
         for role in roles.values():
             path = _write(vfolder / "roles" / f"{_slug(role.name)}.dot",
                           role_dot(role, fired.get(role.name, set()),
-                                   title=f"{role.name} ({model.name}, {variant})"), written)
+                                   title=f"{role.name} ({model.name}, {variant})",
+                                   observer=role.name in monitor_roles), written)
             if svg:
                 written.append(render_svg(path))
             role_links.append(f"[{role.name}]({path.relative_to(out).with_suffix('.svg').as_posix()})")

@@ -46,6 +46,12 @@ def last_step_changes(system: System, trace: Trace) -> list[str]:
     if sent:  # titles only: the chart and the narration show the elements
         out.append(f"{who} sent " + ", ".join(f"{type(m).title} to {system.instance(r).words}"
                                               for r, m in sent))
+    for m in system.monitors:  # what the monitors made of it
+        b, a = system.view(before)[m.name], system.view(after)[m.name]
+        fields = [f"{field} {spec_value(old)} -> {spec_value(new)}"
+                  for field, old, new in zip(b._fields, b, a) if old != new]
+        if fields:
+            out.append(f"{m.words} observed it: " + ", ".join(fields))
     return out
 
 

@@ -49,8 +49,10 @@ def glossary(systems: Iterable[tuple[str, System]]) -> dict[str, dict[str, Any]]
                     entry["entered_by"].append("initial state")
             types: list[type[Message]] = []
             for t in role.transitions:
-                if t.dest is not None and t.dest in states:
-                    entry = states[t.dest]
+                for dest in t.destinations:
+                    if dest not in states:
+                        continue
+                    entry = states[dest]
                     if t.words not in entry["entered_by"]:
                         entry["entered_by"].append(t.words)
                     if t.clause and t.clause not in entry["clauses"]:

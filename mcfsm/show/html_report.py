@@ -164,7 +164,9 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
         for inst in system.instances:
             drawn.setdefault(inst.role.name, inst.role)
         roles.append({"variant": variant, "pictures": [
-            {"role": name, "svg": svg_of(role_dot(role, fired.get(name, set()), title=name))}
+            {"role": name, "svg": svg_of(role_dot(
+                role, fired.get(name, set()), title=name,
+                observer=name in {m.role.name for m in system.monitors}))}
             for name, role in drawn.items()]})
         never = [f"{r}.{t}" for (r, t), (g, _) in result.coverage.items() if not g]
         coverage.append({"variant": variant, "fired": len(result.coverage) - len(never),

@@ -40,14 +40,22 @@ def verdict_detail(result: Result, v: Verdict) -> str:
         k, n = v.trace.loop_start, len(v.trace)
         loop = "then stutters forever" if k == n else f"steps {k + 1}-{n} repeat forever"
         return f"lasso counterexample: {n} steps, {loop}{fairness_tail(v)}"
+    shortest = "shortest" if result.search != "depth-first" else DFS_TRACE
     if v.status == "violated":
-        return f"shortest counterexample: {plural(len(v.trace or ()), 'step')}"
+        return f"{shortest} counterexample: {plural(len(v.trace or ()), 'step')}"
     if v.status == "witnessed":
-        return f"shortest witness: {plural(len(v.trace or ()), 'step')}"
+        return f"{shortest} witness: {plural(len(v.trace or ()), 'step')}"
     if v.status == "never":
         return f"no reachable state satisfies it ({scope}, {n} states)"
+    if v.property.temporal and result.search == "depth-first" and result.complete:
+        return ("not judged: a depth-first search records no state graph for temporal "
+                "properties; check without --dfs")
     return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
             f"{n} states explored; search stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
+
+
+# A depth-first search's traces: the first it came upon, not the shortest (check --dfs).
+DFS_TRACE = "depth-first (not necessarily the shortest)"
 
 
 def fairness_tail(v: Verdict) -> str:
@@ -145,8 +153,12 @@ def summary_line(model: str, variant: str, result: Result) -> str:
         tail += f", {result.pruned:,} successors cut by the state constraint/bounds"
     if "unavailable" in result.engine:  # a failed build of the compiled core is never silent
         tail += f", engine: {result.engine}"
+    depth = f"depth {result.depth}"
+    if result.search == "depth-first":
+        tail += ", depth-first: traces are not necessarily the shortest"
+        depth = f"depth {result.depth} (the deepest path searched)"
     return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
-            f"{result.total_states:,} total, depth {result.depth}, {result.elapsed_s:.2f} s ({tail})")
+            f"{result.total_states:,} total, {depth}, {result.elapsed_s:.2f} s ({tail})")
 
 
 def choices_line(result: Result) -> str | None:
@@ -210,7 +222,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
         for v in result.verdicts:
             if v.failed and v.trace is not None:
                 lines.append("")
-                kind = "lasso" if v.trace.loop_start is not None else "shortest"
+                kind = "lasso" if v.trace.loop_start is not None else (
+                    DFS_TRACE if result.search == "depth-first" else "shortest")
                 lines.append(f"  {v.property.name} violated ({v.property.clause}): {kind} "
                              f"counterexample, {plural(len(v.trace), 'step')}")
                 if v.property.doc:
@@ -286,6 +299,7 @@ def result_json(model: str, variant: str, result: Result,
         "elapsed_s": round(result.elapsed_s, 4),
         "pruned_by_constraint": result.pruned,
         "engine": result.engine,  # which engine core computed it (check/core.py)
+        "search": result.search,  # breadth-first (shortest traces) or depth-first (--dfs)
         "network": system.network.value,
         "params": {name: list(p.choices) for name, p in system.params.items()},
         "assumptions": [{"name": a.name, "why": a.why, "clause": a.clause, "forced": a.forced,

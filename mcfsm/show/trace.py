@@ -39,6 +39,8 @@ def state_json(system: System, state: State) -> dict[str, Any]:
     if system.shared:
         out["shared"] = to_json_value(view.shared)
     out["instances"] = {name: to_json_value(view[name]) for name in system.instance_names}
+    if system.monitors:  # which of them are monitors (lang/monitors.py)
+        out["monitors"] = [m.name for m in system.monitors]
     out["in_flight"] = [
         {"from": s, "to": r, "message": to_json_value(m)} for s, r, m in system.envelopes(state)
     ]
@@ -86,10 +88,26 @@ def steps_json(system: System, trace: Trace) -> list[dict[str, Any]]:
         record["sends"] = [{"to": to, "message": to_json_value(m)} for to, m in sent]
         if before[1] != after[1]:
             record["shared"] = to_json_value(after[1])
+        observed = _monitor_changes(system, before, after)
+        if observed:
+            record["monitors"] = {name: {k: [to_json_value(b), to_json_value(a)]
+                                         for k, (b, a) in changes.items()}
+                                  for name, changes in observed.items()}
         record["state"] = state_json(system, after)
         if trace.loop_start is not None:
             record["in_loop"] = number > trace.loop_start
         out.append(record)
+    return out
+
+
+def _monitor_changes(system: System, before: State, after: State
+                     ) -> dict[str, dict[str, tuple[Any, Any]]]:
+    """What each monitor's observation of the step changed (lang/monitors.py)."""
+    out = {}
+    for m in system.monitors:
+        changes = _local_changes(system.view(before)[m.name], system.view(after)[m.name])
+        if changes:
+            out[m.name] = changes
     return out
 
 
@@ -154,6 +172,11 @@ def trace_text(system: System, trace: Trace, indent: str = "  ", note: str | Non
                     details.append(f"shared {field}: {spec_value(b)} -> {spec_value(a)}")
         for to, message in sent:
             details.append(f"sends {_fmt(message)} to {_label(system, to)}")
+        for name, changes in _monitor_changes(system, before, after).items():
+            details.extend(f"{_label(system, name)} observes: "
+                           + (f"state {b} -> {a}" if field == "state"
+                              else f"{field}: {spec_value(b)} -> {spec_value(a)}")
+                           for field, (b, a) in changes.items())
         if trace.loop_start is not None and number == trace.loop_start + 1:
             lines.append(f"{indent}   --- loop: steps {number}-{len(trace.steps)} repeat forever ---")
         line = f"{indent}{number}. {head}"

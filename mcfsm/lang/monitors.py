@@ -1,0 +1,170 @@
+"""Monitors (P's spec machines, Coyote's monitors): a state machine that observes the
+messages the system's steps send and keeps its own state, which is part of the system state.
+
+    SPEC = Role("request-response spec", states=["idle", "pending", "error"], initial="idle",
+                transitions=[Transition(Request, "idle", "pending", clause="..."),
+                             Transition(Request, "pending", "error", clause="...")])
+    System(..., monitors=[Monitor("spec", SPEC)],
+           properties=[always("spec-ok", lambda v: v["spec"].state != "error")])
+
+- A monitor is declared with a `Role` like any machine: its transitions' triggers are the
+  Message classes it observes, with guards (`conditions`), actions (`after`, on its own
+  variables `ctx.v`), a destination (a state, None, or `dest=f, dests=(...)`) and entry and
+  exit actions. It never sends and takes no step of its own (no internal events, no choices).
+- **When it runs.** As P composes spec machines synchronously: each step's sends, in the
+  order sent, are offered to every monitor as part of that step (its successor holds the
+  monitor's new state); messages in flight in an initial state (`Instance(sends=...)`) are
+  offered before the first step. A monitor that has no transition for a message in its
+  current state leaves its state as it was (an observed message with no handler is not an
+  error, unlike in P: declare the error state and its transition when it should be).
+  Observing must be deterministic: two enabled transitions for one message are a model error.
+- **What it sees** (`ctx`): `ctx.msg` (the message), `ctx.sender` and `ctx.to` (instance
+  names), `ctx.v` (its variables), `ctx.state`. Not the senders' variables, not parameters
+  nor shared variables: a monitor judges what is said on the wire.
+- **In the state.** It occupies a slot like an instance (after the instances): distinct
+  states count its states (as a P spec machine's do), predicates read it as `v["spec"]`,
+  traces and charts show it as "monitor spec", `mcfsm diagram` draws its role.
+
+Engine: `observe` below is the reference (System.expand calls it per successor); the
+compiled engine memoizes it per (monitor, its local, receiver, message and sender) in
+check/steps.py and in the compiled core.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import ModelError
+from .guard import model_code_error
+from .messages import Message
+from .records import Instance
+from .roles import ANY_STATE, Role, Variables
+
+
+@dataclasses.dataclass(frozen=True)
+class Monitor(Instance):
+    """A monitor of a system: `Monitor(name, role, label=, init=)` in `System(monitors=[...])`."""
+
+    @property
+    def observer(self) -> bool:
+        return True
+
+    @property
+    def words(self) -> str:
+        return self.label or f"monitor {self.name}"
+
+
+def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
+    """`System(monitors=[...])`: Monitor records whose roles only observe."""
+    where = f"system {system.name!r}"
+    if isinstance(monitors, str | bytes) or not isinstance(monitors, Sequence | tuple | list):
+        raise ModelError(f"monitors={monitors!r} is not a list", where=where,
+                         fix="pass monitors=[Monitor('spec', SPEC_ROLE)]")
+    out = []
+    for m in monitors:
+        if not isinstance(m, Monitor):
+            raise ModelError(f"monitors contains {m!r}, not a Monitor", where=where,
+                             fix="declare it as Monitor(name, role)")
+        if m.sends:
+            raise ModelError(f"monitor {m.name!r} declares initial sends", where=where,
+                             fix="a monitor never sends: drop sends=")
+        for t in m.role.transitions:
+            at = dict(role=m.role.name, transition=t.name, clause=t.clause or None, where=where)
+            if t.receives is None:
+                raise ModelError(f"monitor {m.name!r} has a transition on the event "
+                                 f"{t.trigger_name!r}, not on a message", **at,
+                                 fix="a monitor's triggers are the Message classes it observes")
+            if t.choices is not None or t.environment:
+                raise ModelError(f"monitor {m.name!r} has a transition with choices= or "
+                                 "environment=True", **at,
+                                 fix="a monitor observes deterministically: drop choices= "
+                                     "and environment=")
+            if t.sends:
+                raise ModelError(f"monitor {m.name!r} has a transition that sends "
+                                 f"{[s.__name__ for s in t.sends]}", **at,
+                                 fix="a monitor never sends: drop sends= (and entry or exit "
+                                     "actions that send)")
+        out.append(m)
+    for inst in system.instances:
+        if isinstance(inst, Monitor):
+            raise ModelError(f"instances contains the Monitor {inst.name!r}", where=where,
+                             fix="declare monitors in System(monitors=[...])")
+        for to, _ in inst.sends:
+            if any(m.name == to for m in out):
+                raise ModelError(f"instance {inst.name!r} sends to monitor {to!r}", where=where,
+                                 fix="a monitor observes every message sent; send to an instance")
+    return tuple(out)
+
+
+class MonitorContext:
+    """What a monitor's guards and actions see (module doc)."""
+
+    __slots__ = ("_dest", "_role", "local", "msg", "sender", "to", "v")
+
+    def __init__(self, role: Role, local: Any, msg: Message, sender: str, to: str) -> None:
+        self._role = role
+        self.local = local
+        self.v: Any = local
+        self.msg = msg
+        self.sender = sender
+        self.to = to
+        self._dest: str | None = None
+
+    @property
+    def state(self) -> str:
+        return self.local.state  # type: ignore[no-any-return]
+
+    def send(self, to: str, message: Message) -> None:
+        raise ModelError("a monitor sends a message", fix="a monitor only observes: drop the send")
+
+    def __getattr__(self, name: str) -> Any:
+        raise ModelError(f"a monitor reads ctx.{name}",
+                         fix="a monitor sees ctx.msg, ctx.sender, ctx.to, ctx.v and ctx.state "
+                             "only (what is said on the wire, and its own variables)")
+
+
+def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message) -> Any:
+    """The monitor's local after it observes `message` sent by `sender` to `to` (its local
+    unchanged when no transition of its current state takes the message)."""
+    role = monitor.role
+    enabled = []
+    ctx = MonitorContext(role, local, message, sender, to)
+    what = "a guard (conditions=)"
+    try:
+        for t in role.transitions:
+            if t.receives is not type(message):
+                continue
+            if ANY_STATE not in t.sources and local.state not in t.sources:
+                continue
+            if all(cond(ctx) for cond in t.conditions):
+                enabled.append(t)
+        if not enabled:
+            return local
+        if len(enabled) > 1:
+            raise ModelError(f"monitor {monitor.name!r} has {len(enabled)} transitions enabled "
+                             f"for {type(message).__name__} in state {local.state!r}: "
+                             f"{[t.name for t in enabled]}", role=role.name,
+                             fix="a monitor observes deterministically: make their guards "
+                                 "exclusive")
+        [t] = enabled
+        what = "an action (after=)"
+        values = dict(zip(local._fields[1:], local[1:]))
+        ctx.v = Variables({k: v.type for k, v in role.variables.items()}, values,
+                          f"monitor {monitor.name!r}")
+        for cb in t.after:
+            cb(ctx)
+    except ModelError as exc:
+        raise exc.replaced(role=exc.role or f"{role.name} (monitor {monitor.name})",
+                           transition=exc.transition or (enabled[0].name if enabled else None)
+                           ) from exc.__cause__
+    except BaseException as exc:  # the model-code guard (guard.py)
+        err = model_code_error(exc, what=what, fix=f"fix {what}")
+        raise err.replaced(role=f"{role.name} (monitor {monitor.name})",
+                           transition=enabled[0].name if enabled else None) from exc
+    if t.dynamic:
+        dest = ctx._dest
+    else:
+        dest = local.state if t.dest is None else t.dest
+    return role.Local(dest, *values.values())
