@@ -91,7 +91,7 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
         if isinstance(inst, Monitor):
             raise ModelError(f"instances contains the Monitor {inst.name!r}", where=where,
                              fix="declare monitors in System(monitors=[...])")
-        for to, _ in inst.sends:
+        for to, _ in getattr(inst, "sends", ()):  # not an Instance: System says so below
             if any(m.name == to for m in out):
                 raise ModelError(f"instance {inst.name!r} sends to monitor {to!r}", where=where,
                                  fix="a monitor observes every message sent; send to an instance")
