@@ -469,13 +469,15 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
 
 def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
            names: dict[str, list[tuple[str, Mutator]]], ops: str,
-           build: Callable[[str], System], verbose: bool = True) -> list[tuple[str, str, str]]:
+           build: Callable[[str], System], verbose: bool = True
+           ) -> Iterator[tuple[str, str, str]]:
     """--all-variants: the mutants no verdict killed in the variants run (no step differs,
     or survived) are taken to every other variant of the model. One search of each other
     variant finds which of them take a step there that differs from the original's
     (`differing`); each is then judged on just those variants, cheapest first. A mutant
     no step of which differs in any variant of its model is equivalent by exploration:
-    it reaches exactly the original's states within every bound the model declares."""
+    it reaches exactly the original's states within every bound the model declares.
+    Yields (label, status, why) as each is judged."""
     labels = [label for label, _, _ in pending]
     differ_in: dict[str, list[str]] = {label: [] for label in labels}
     per_variant: dict[str, dict[str, Mutator]] = {}
@@ -501,15 +503,14 @@ def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
         if verbose:
             print(f"# all variants: {v}: {len(found)} of {len(here)} mutants take a step that "
                   f"differs ({result.distinct_states} states, {seconds[v]:.0f} s)", flush=True)
-    out = []
     for label, status, why in pending:
         where = sorted(differ_in[label], key=lambda v: seconds[v])
         if not where:
             if status == SAME_STEPS:
-                out.append((label, EXPLORED, "no step differs from the original's in any of "
-                            f"the model's {len(model.variants)} variants"))
+                yield (label, EXPLORED, "no step differs from the original's in any of "
+                       f"the model's {len(model.variants)} variants")
             else:
-                out.append((label, status, why))
+                yield (label, status, why)
             continue
         got, why_here = judge(build, [(v, per_variant[v][label]) for v in where], baseline,
                               budget, watch=False)
@@ -517,8 +518,7 @@ def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
             got = SURVIVED
             why_here = ("steps differ" + (" in the variants run and" if status == SURVIVED
                                           else "") + f" in {', '.join(where)}; no verdict noticed")
-        out.append((label, got, why_here))
-    return out
+        yield (label, got, why_here)
 
 
 TRANSITION_OPS = ("negate-guard", "drop-guard", "drop-send", "change-field", "drop-update",

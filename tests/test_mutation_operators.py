@@ -296,7 +296,7 @@ def test_all_variants_takes_the_survivors_to_the_other_variants(tiny):
     model = SimpleNamespace(variants={"v": None, "w": None}, system=lambda v: build(3))
     pending = [(same, mutation.SAME_STEPS, ""), (differs, mutation.SURVIVED, ""),
                (killed, mutation.SAME_STEPS, "")]  # (as if the variant run had not seen it)
-    out = mutation.extend(model, ["w"], pending, names, "source", lambda v: build(3), False)
+    out = list(mutation.extend(model, ["w"], pending, names, "source", lambda v: build(3), False))
     assert out[0] == (same, mutation.EXPLORED,
                       "no step differs from the original's in any of the model's 2 variants")
     assert out[1] == (differs, mutation.SURVIVED,
