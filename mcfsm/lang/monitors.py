@@ -102,10 +102,13 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
                                      "actions that send)")
         out.append(m)
     for inst in system.instances:
+        if not isinstance(inst, Instance):
+            continue  # System._validate says what it is instead
         if isinstance(inst, Monitor):
             raise ModelError(f"instances contains the Monitor {inst.name!r}", where=where,
                              fix="declare monitors in System(monitors=[...])")
-        for to, _ in inst.sends:
+        for pair in inst.sends:  # malformed pairs: check_initial_sends says so
+            to = pair[0] if isinstance(pair, tuple) and len(pair) == 2 else None
             if any(m.name == to for m in out):
                 raise ModelError(f"instance {inst.name!r} sends to monitor {to!r}", where=where,
                                  fix="a monitor observes every message sent; send to an instance")
