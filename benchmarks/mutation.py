@@ -1,10 +1,12 @@
 """Mutation test of the bundled models: does some verdict notice when a model is broken?
 
     .venv/bin/python benchmarks/mutation.py [MODEL[:VARIANT,...] ...] [--only=TEXT ...]
-        [--skip=TEXT ...] [--ops=all|source|transition] [--equivalent=FILE]
+        [--skip=TEXT ...] [--ops=all|source|transition] [--equivalent=FILE] [--all-variants]
     (default: every bundled model on one or two representative variants, DEFAULT_MODELS
      below; --only runs just the mutants whose label contains TEXT, to re-check survivors
-     after adding a property; --skip=TEXT leaves out those whose label contains TEXT)
+     after adding a property; --skip=TEXT leaves out those whose label contains TEXT;
+     --all-variants takes every mutant no verdict killed there to all the model's other
+     variants, see `extend`)
 
 Transition-level mutants change one transition of one role in a built variant (the
 system's dispatch tables are patched; the model files are untouched):
@@ -35,9 +37,14 @@ Each mutant ends as one of:
                         message it changes is never sent: the unmutated model;
   - equivalent          a survivor listed in the equivalence file with the reason it
                         cannot change behaviour (benchmarks/mutation_equivalent.txt);
+  - equivalent by exploration  (--all-variants) no step differs from the original's in any
+                        variant of the model: it reaches exactly the original's states
+                        within every bound the model declares (computed, not reviewed);
+  - no step differs     the same, checked in the variants run only;
   - survived            listed with the change, for a reader to judge.
-Kill ratio = killed by verdict / (mutants - not applicable - equivalent - killed by error),
-per model and per operator, and overall against the 90% target.
+Kill ratio = killed by verdict / (mutants - not applicable - equivalent - killed by error
+- equivalent by exploration - no step differs), per model and per operator, and overall
+against the 90% target; the run also prints it counting the last two as survivors.
 """
 
 from __future__ import annotations
@@ -200,10 +207,10 @@ def read_equivalent(path: Path) -> dict[str, str]:
 
 
 # What became of one mutant (the columns of the table)
-NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, SAME_STEPS, SURVIVED = (
+NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, EXPLORED, SAME_STEPS, SURVIVED = (
     "not applicable", "killed by verdict", "killed by error", "cut", "equivalent",
-    "no step differs", "survived")
-COLUMNS = (NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, SAME_STEPS, SURVIVED)
+    "equivalent by exploration", "no step differs", "survived")
+COLUMNS = (NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, EXPLORED, SAME_STEPS, SURVIVED)
 
 
 @dataclasses.dataclass
@@ -274,9 +281,11 @@ def watch_steps(system: System, before: dict[tuple[int, int, Any], list[Any]]) -
 
 
 def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]],
-          baseline: dict[str, dict], budget: dict[str, Budget]) -> tuple[str, str]:
+          baseline: dict[str, dict], budget: dict[str, Budget],
+          watch: bool = True) -> tuple[str, str]:
     """Run the mutant in each variant until a verdict changes. A model error or crash in
-    one variant does not stop the others: a verdict elsewhere is the stronger kill."""
+    one variant does not stop the others: a verdict elsewhere is the stronger kill.
+    `watch=False`: the steps are known to differ (differing_variants), not compared again."""
     errors, cuts = [], []
     same_steps = True
     for variant, mutate in per_variant:
@@ -284,7 +293,7 @@ def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]]
         before = dict(_tables(system))
         try:
             mutate(system)
-            differs = watch_steps(system, before)
+            differs = watch_steps(system, before) if watch else [True]
             result = explore_by_choice(system, budget[variant])
         except ModelError as exc:
             errors.append(f"[{variant}] ModelError: {str(exc).splitlines()[0][:160]}")
@@ -310,10 +319,64 @@ def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]]
     return SURVIVED, "steps differ, no verdict noticed"
 
 
+def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str], Any]:
+    """One search of the unmutated `system` that runs, next to each local step it takes
+    (memo misses only), every candidate mutant's version of that transition on the same
+    state, and returns the labels of those some outcome of which differs, with the search's
+    result. A candidate whose every version agrees on every step of the original's graph
+    reaches exactly the original's states (by induction on the steps): it is equivalent
+    within this variant's bounds, and no verdict need be computed for it. A version that
+    fails, or reads other instances where the original does not, counts as differing."""
+    saved = [(dict(system._internal[k]), dict(system._receive[k]))
+             for k in range(len(system.instances))]
+    before = dict(_tables(system))
+    versions: dict[tuple[int, int], list[tuple[str, Any]]] = {}
+    for label, mutate in candidates.items():
+        try:
+            mutate(system)
+            seen: set[tuple[int, int]] = set()
+            for where, now in _tables(system):
+                for new, old in zip(now, before.get(where, ())):
+                    if new is not old and (where[0], id(old)) not in seen:
+                        seen.add((where[0], id(old)))
+                        versions.setdefault((where[0], id(old)), []).append((label, new))
+        finally:  # the tables as they were, for the next candidate and the search
+            for k, (internal, receive) in enumerate(saved):
+                system._internal[k].clear()
+                system._internal[k].update(internal)
+                system._receive[k].clear()
+                system._receive[k].update(receive)
+    differ: set[str] = set()
+    step = system.local_step
+
+    def local_step(state: Any, k: int, t: Any, local: Any, sender: Any, msg: Any,
+                   poll: Any = None) -> Any:
+        got = step(state, k, t, local, sender, msg, poll)
+        for label, new in versions.get((k, id(t)), ()):
+            if label in differ:
+                continue
+            try:
+                mine = step(state, k, new, local, sender, msg, None)
+                if mine[1] != got[1] or _outcomes(mine[0]) != _outcomes(got[0]):
+                    differ.add(label)
+            except Exception:  # the mutant fails where the original went: they differ
+                differ.add(label)
+        return got
+
+    system.local_step = local_step  # type: ignore[method-assign]
+    result = explore_by_choice(system)
+    return differ, result
+
+
+def verdicts_of(result: Any) -> dict[str, tuple[str, str | None]]:
+    return {x.property.name: (x.status, dependency(result, x.property.name))
+            for x in result.verdicts}
+
+
 def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
               reverse: bool = False, ops: str = "all",
               equivalent: dict[str, str] | None = None,
-              verbose: bool = True) -> list[Outcome]:
+              verbose: bool = True, all_variants: bool = False) -> list[Outcome]:
     model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
@@ -370,17 +433,29 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
         for op, n in sorted(not_applicable.items()):
             for _ in range(n):
                 report(Outcome(model_name, f"{op} (no change or no compile)", NOT_APPLICABLE))
-    for label, per_variant in (reversed(names.items()) if reverse else names.items()):
-        if not wanted(label, only, skip):
-            continue
-        status, why = judge(build, per_variant, baseline, budget)
-        alive = status in (SURVIVED, SAME_STEPS)
+    def finish(label: str, status: str, why: str) -> None:
+        alive = status in (SURVIVED, SAME_STEPS, EXPLORED)
         if alive and label.startswith(("change-field", "drop-send")) and not CHANGED.get(label):
             status, why = NOT_APPLICABLE, "never changed a message"
         elif alive and label in change_text:
             why = f"{change_text[label]}  [{why}" + (
                 "]" if hits.get(label) else "; the changed function never ran]")
         report(reviewed(Outcome(model_name, label, status, why), equivalent))
+
+    pending: list[tuple[str, str, str]] = []
+    for label, per_variant in (reversed(names.items()) if reverse else names.items()):
+        if not wanted(label, only, skip):
+            continue
+        status, why = judge(build, per_variant, baseline, budget)
+        if all_variants and status in (SURVIVED, SAME_STEPS):
+            pending.append((label, status, why))  # judged again on the other variants
+            continue
+        finish(label, status, why)
+    others = [v for v in lm.model.variants if v not in variants]
+    if pending:
+        extended = extend(lm.model, others, pending, names, ops, build, verbose)
+        for label, status, why in extended:
+            finish(label, status, why)
     for v in variants if ops in ("all", "transition") else ():
         for label, pins in choice_mutants(lm.model.system(v)):
             label = f"{label} [{v}]"
@@ -392,12 +467,70 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
     return out
 
 
+def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
+           names: dict[str, list[tuple[str, Mutator]]], ops: str,
+           build: Callable[[str], System], verbose: bool = True
+           ) -> Iterator[tuple[str, str, str]]:
+    """--all-variants: the mutants no verdict killed in the variants run (no step differs,
+    or survived) are taken to every other variant of the model. One search of each other
+    variant finds which of them take a step there that differs from the original's
+    (`differing`); each is then judged on just those variants, cheapest first. A mutant
+    no step of which differs in any variant of its model is equivalent by exploration:
+    it reaches exactly the original's states within every bound the model declares.
+    Yields (label, status, why) as each is judged."""
+    labels = [label for label, _, _ in pending]
+    differ_in: dict[str, list[str]] = {label: [] for label in labels}
+    per_variant: dict[str, dict[str, Mutator]] = {}
+    baseline, budget, seconds = {}, {}, {}
+    for v in others:
+        here: dict[str, Mutator] = {}
+        if ops in ("all", "transition"):
+            here.update((label, mutate) for label, mutate in mutants(model.system(v))
+                        if label in differ_in)
+        here.update((label, names[label][0][1]) for label in labels
+                    if label not in here and not label.startswith(TRANSITION_OPS))
+        per_variant[v] = here
+        started = time.perf_counter()
+        found, result = differing(build(v), here)
+        seconds[v] = time.perf_counter() - started
+        baseline[v] = verdicts_of(result)
+        # the budget of a mutant, as in run_model (the time measured with the comparisons
+        # running beside the search, so a little more generous)
+        budget[v] = Budget(max_states=2 * result.distinct_states + 1000,
+                           time_limit=max(10.0, 5 * seconds[v]))
+        for label in found:
+            differ_in[label].append(v)
+        if verbose:
+            print(f"# all variants: {v}: {len(found)} of {len(here)} mutants take a step that "
+                  f"differs ({result.distinct_states} states, {seconds[v]:.0f} s)", flush=True)
+    for label, status, why in pending:
+        where = sorted(differ_in[label], key=lambda v: seconds[v])
+        if not where:
+            if status == SAME_STEPS:
+                yield (label, EXPLORED, "no step differs from the original's in any of "
+                       f"the model's {len(model.variants)} variants")
+            else:
+                yield (label, status, why)
+            continue
+        got, why_here = judge(build, [(v, per_variant[v][label]) for v in where], baseline,
+                              budget, watch=False)
+        if got in (SURVIVED, SAME_STEPS):
+            got = SURVIVED
+            why_here = ("steps differ" + (" in the variants run and" if status == SURVIVED
+                                          else "") + f" in {', '.join(where)}; no verdict noticed")
+        yield (label, got, why_here)
+
+
+TRANSITION_OPS = ("negate-guard", "drop-guard", "drop-send", "change-field", "drop-update",
+                  "wrong-dest", "drop-choice")
+
+
 def reviewed(o: Outcome, equivalent: dict[str, str]) -> Outcome:
     """The outcome with the equivalence file applied: an entry `MODEL: label` is for that
     model only, a bare `label` for every model that has the mutant (a helper of _mc.py)."""
     reason = equivalent.get(f"{o.model}: {o.label}", equivalent.get(o.label))
-    if reason is None or o.status in (NOT_APPLICABLE, EQUIVALENT):
-        return o
+    if reason is None or o.status in (NOT_APPLICABLE, EQUIVALENT, EXPLORED):
+        return o  # (equivalent by exploration is a computed fact: the review is not needed)
     if o.status in (SURVIVED, SAME_STEPS):
         return Outcome(o.model, o.label, EQUIVALENT, reason)
     return Outcome(o.model, o.label, o.status,
@@ -428,9 +561,10 @@ def read_log(path: Path) -> list[Outcome]:
 def ratio(row: dict[str, int], strict: bool = False) -> tuple[int, int]:
     """(killed by verdict, denominator): mutants less not applicable, reviewed equivalent,
     those killed by a model error, and (unless `strict`) those no step of which differs
-    from the original's in the explored variants (no verdict could tell them apart)."""
+    from the original's, in every variant of the model (equivalent by exploration) or in
+    the variants run (no step differs): no verdict could tell them apart there."""
     return row[VERDICT], (row["mutants"] - row[NOT_APPLICABLE] - row[EQUIVALENT] - row[ERROR]
-                          - (0 if strict else row[SAME_STEPS]))
+                          - (0 if strict else row[SAME_STEPS] + row[EXPLORED]))
 
 
 def table(outcomes: list[Outcome], target: float = 0.9) -> str:
@@ -442,8 +576,9 @@ def table(outcomes: list[Outcome], target: float = 0.9) -> str:
             row["mutants"] += 1
             row[o.status] += 1
     lines = ["| model | operator | mutants | not applicable | killed by verdict | killed by error "
-             "| cut | equivalent (reviewed) | no step differs | survivors | kill ratio |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| cut | equivalent (reviewed) | equivalent by exploration | no step differs "
+             "| survivors | kill ratio |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     models = list(dict.fromkeys(o.model for o in outcomes)) + ["all models"]
     for model in models:
         keys = sorted((k for k in rows if k[0] == model), key=lambda k: (k[1] == "all", k[1]))
@@ -461,9 +596,11 @@ def table(outcomes: list[Outcome], target: float = 0.9) -> str:
     lines.append("")
     lines.append(f"overall kill ratio by a verdict: {killed}/{denominator} = {100 * share:.1f}% "
                  f"(target {100 * target:.0f}%): {'met' if share >= target else 'missed'}")
-    lines.append(f"counting the {total[SAME_STEPS]} mutants no step of which differs as "
-                 f"survivors: {strict_killed}/{strict_denominator} = "
-                 f"{100 * strict_killed / max(strict_denominator, 1):.1f}%")
+    strict_share = strict_killed / max(strict_denominator, 1)
+    lines.append(f"counting the {total[EXPLORED]} equivalent by exploration and the "
+                 f"{total[SAME_STEPS]} no step of which differs as survivors: "
+                 f"{strict_killed}/{strict_denominator} = {100 * strict_share:.1f}% "
+                 f"({'met' if strict_share >= target else 'missed'})")
     return "\n".join(lines)
 
 
@@ -486,6 +623,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--from-log", type=Path, metavar="LOG",
                         help="run nothing: tabulate again what an earlier run printed (its "
                              "standard output) with the equivalence file as it is now")
+    parser.add_argument("--all-variants", action="store_true",
+                        help="take each mutant no verdict killed in the variants run to every "
+                             "other variant of its model: killed there, a survivor, or "
+                             "equivalent by exploration when no step differs in any variant")
     parser.add_argument("--reverse", action="store_true",
                         help="take the mutants in reverse order (to split a long run between "
                              "two processes by hand: stop both when they meet)")
@@ -510,7 +651,8 @@ def main(argv: list[str]) -> int:
     for spec in chosen:
         start = time.perf_counter()
         print(f"{spec}:", flush=True)
-        got = run_model(spec, only, skip, args.reverse, args.ops, equivalent)
+        got = run_model(spec, only, skip, args.reverse, args.ops, equivalent,
+                        all_variants=args.all_variants)
         outcomes += got
         print(f"{spec}: {len(got)} mutants, {time.perf_counter() - start:.0f} s", flush=True)
     summary(outcomes)
@@ -519,7 +661,7 @@ def main(argv: list[str]) -> int:
 
 def summary(outcomes: list[Outcome]) -> None:
     print()
-    for status in (SURVIVED, SAME_STEPS, CUT, ERROR, EQUIVALENT):
+    for status in (SURVIVED, SAME_STEPS, CUT, ERROR, EQUIVALENT, EXPLORED):
         listed = [o for o in outcomes if o.status == status]
         if listed:
             print(f"{status} ({len(listed)}):")

@@ -20,6 +20,10 @@ Variants
   brought it into the call there does it de-affiliate and de-register from the MC system it
   leaves. If the affiliation is refused, it keeps its registration until the group call
   completes (X.1.7.4) and then moves.
+- call_at_partner: as published, with the call already ongoing in partner MC system B
+  (members B serves take part): at B, step 4's first case applies and B initiates late
+  entry once the affiliation is accepted (the host sends none); at C, the second case. The
+  host releases the call once to each partner in it, whose leg carries the release on.
 
 Parameter (spec silent about the document's contents at the time of migration):
 - group_document: "all_ids" lists every MC service ID of user 1 (X.1.7.5); "primary_only"
@@ -112,10 +116,11 @@ ASSUMPTIONS = (
 
 def build(*, make_before_break: bool, fixed_chain: bool = True,
           documents: tuple[str, ...] = ("all_ids", "primary_only"), switch_off: bool = False,
-          lossy_leaving: bool = False) -> System:
+          lossy_leaving: bool = False, call_at_partner: bool = False) -> System:
     """One variant. `switch_off`: UE 1 may be switched off (for good) at any point;
     `lossy_leaving`: the network may lose its de-affiliation and de-registration to the
-    MC system it leaves (it left coverage)."""
+    MC system it leaves (it left coverage); `call_at_partner`: the group call is already
+    ongoing in partner MC system B (members B serves take part), step 4's first case."""
     # -- MC service client 1, with its configuration management client --------------------
     def here(ctx) -> str:
         return system_of(ctx.v.my_id)
@@ -333,7 +338,9 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         route(ctx, mid, GroupAffiliationResponse(group_id=GROUP, mc_service_id=mid, accepted=ok))
         if ok:
             ctx.v.affiliated = ctx.v.affiliated | {mid}
-            if ctx.v.call_ongoing:
+            # step 4: a partner already in the call brings the client in itself (first case);
+            # otherwise the affiliation triggers late entry, bringing the partner in too
+            if ctx.v.call_ongoing and system_of(mid) not in partners_in_call(ctx):
                 route(ctx, mid, GroupCallLateEntry(group_id=GROUP, mc_service_id=mid))
 
     def host_deaffiliation(ctx) -> None:
@@ -350,12 +357,39 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
     def client_still_here(ctx) -> bool:
         return bool(lookup(ctx.v.registered, ctx.msg.mc_service_id))
 
+    def partners_in_call(ctx) -> frozenset:
+        return ctx.v.partners_in_call if call_at_partner else frozenset()
+
     def end_call(ctx) -> None:
+        """The release goes to each affiliated ID, and once to each partner in the call,
+        whose own leg carries it to the members it serves."""
         ctx.v.call_ongoing = False
+        partners = partners_in_call(ctx)
+        for partner in sorted(partners):
+            ctx.send(SERVER[partner], GroupCallRelease(group_id=GROUP))
         for mid in sorted(ctx.v.affiliated):
-            route(ctx, mid, GroupCallRelease(group_id=GROUP))
+            if system_of(mid) not in partners:
+                route(ctx, mid, GroupCallRelease(group_id=GROUP))
+        if call_at_partner:
+            ctx.v.partners_in_call = frozenset()
+
+    def partner_in_call(ctx) -> bool:
+        return ctx.v.in_call and ctx.msg.accepted
+
+    def not_partner_in_call(ctx) -> bool:
+        return not partner_in_call(ctx)
+
+    def bring_in(ctx) -> None:
+        """Step 4, first case: the call is ongoing in this partner MC system, which
+        initiates late entry towards the client once its affiliation is accepted."""
+        to_client(ctx)
+        ctx.v.brought_in = True
+        ctx.send(lookup(ctx.v.registered, ctx.msg.mc_service_id),
+                 GroupCallLateEntry(group_id=GROUP, mc_service_id=ctx.msg.mc_service_id))
 
     def release_to_client(ctx) -> None:
+        if call_at_partner:
+            ctx.v.in_call = False
         for _, who in sorted(ctx.v.registered):
             ctx.send(who, ctx.msg)
 
@@ -365,7 +399,13 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
                    "registered": Var(frozenset, frozenset()),
                    "members": Var(frozenset, frozenset()),
-                   "affiliated": Var(frozenset, frozenset()), "call_ongoing": Var(bool, False)},
+                   "affiliated": Var(frozenset, frozenset()), "call_ongoing": Var(bool, False),
+                   **({"partners_in_call": Var(frozenset, frozenset(),
+                                               doc="the host: partner MC systems in the call"),
+                       "in_call": Var(bool, False, doc="a partner: in the group call already"),
+                       "brought_in": Var(bool, False, doc="a partner: initiated late entry "
+                                                          "towards client 1")}
+                      if call_at_partner else {})},
         transitions=[
             Transition(Registration, "serving", None, after=[on_registration],
                        sends=[RegistrationResponse], clause="X.1.6 (registration)"),
@@ -388,8 +428,16 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                        conditions=[is_partner], after=[forward_to_host],
                        sends=[GroupDeaffiliationRequest], clause="10.8.4.3"),
             Transition(GroupAffiliationResponse, "serving", None, name="relay_affiliation_answer",
-                       after=[to_client], sends=[GroupAffiliationResponse],
-                       clause="10.8.3.2"),
+                       conditions=[not_partner_in_call] if call_at_partner else [],
+                       after=[to_client], sends=[GroupAffiliationResponse], clause="10.8.3.2"),
+            *([Transition(GroupAffiliationResponse, "serving", None,
+                          name="partner_initiates_late_entry",
+                          conditions=[partner_in_call], after=[bring_in],
+                          sends=[GroupAffiliationResponse, GroupCallLateEntry],
+                          label="relays the accepted affiliation; the call is ongoing here, so "
+                                "it brings the client in by late entry itself",
+                          clause="10.16.2.2 step 4 (first case: the call is ongoing in the "
+                                 "partner MC system); 10.8.3.2")] if call_at_partner else []),
             Transition(GroupCallLateEntry, "serving", None, name="partner_late_entry",
                        conditions=[client_still_here], after=[to_client],
                        sends=[GroupCallLateEntry],
@@ -430,9 +478,13 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                            "registered": frozenset({(USER1, "client1")}),
                            "members": frozenset(b for _, b in
                                                 (p for s in SYSTEMS for p in PROVISIONED[s])),
-                           "affiliated": frozenset({USER1}), "call_ongoing": True}),
+                           "affiliated": frozenset({USER1}), "call_ongoing": True,
+                           **({"partners_in_call": frozenset({"B"})} if call_at_partner
+                              else {})}),
             *(Instance(SERVER[s], server, label=f"MC service server {s}",
-                       init={"system": s, "provisioned": PROVISIONED[s]}) for s in ("B", "C")),
+                       init={"system": s, "provisioned": PROVISIONED[s],
+                             **({"in_call": s == "B"} if call_at_partner else {})})
+              for s in ("B", "C")),
             *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
         ],
         params={"group_document": Param(documents, clause="X.1.7.5",
@@ -480,6 +532,12 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                          clause="X.1.7.4 NOTE",
                          doc="free chain: the first migration goes to C, not B")]
               if not fixed_chain else []),
+            *([sometimes("late-entry-by-partner-in-call",
+                         lambda v: v["client1"].state == "joined" and v["serverB"].brought_in
+                         and system_of(v["client1"].my_id) == "B" and v["serverA"].call_ongoing,
+                         clause="10.16.2.2 step 4 (first case)",
+                         doc="partner MC system B, already in the call, brings client 1 in by "
+                             "late entry")] if call_at_partner else []),
             *(sometimes(f"late-entry-after-{k}", late_entry_after(k), clause="10.16.2.2 step 4",
                         doc="client 1 is in the still ongoing group call by late entry after a "
                             f"migration {k.replace('-', ' ')}")
@@ -574,6 +632,14 @@ model.add_variant("make_before_break_lossy",
     expect={**EXPECT_MAKE_BEFORE_BREAK,
             "registration-consistent": "violated",
             "affiliation-consistent": "violated"})
+model.add_variant("call_at_partner",
+                  lambda: build(make_before_break=False, call_at_partner=True),
+                  doc="as published, with the group call already ongoing in partner MC system "
+                      "B (members it serves take part): at B step 4's first case applies, the "
+                      "partner initiates late entry; at C the second",
+                  baseline="break_before_make",
+    expect={**EXPECT_BREAK_BEFORE_MAKE,
+            "late-entry-by-partner-in-call": "witnessed only with group_document=all_ids"})
 model.add_variant("fix_group_lists_partner_ids",
                   lambda: build(make_before_break=False, documents=("all_ids",)),
                   doc="candidate fix: step 3 requires the group document to list the partner MC "

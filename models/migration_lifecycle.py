@@ -52,7 +52,11 @@ Silent choices (parameters):
   "acknowledged" by the old system, the client waiting for it before it authenticates
   elsewhere (break-before-make) or migrates again;
 - uninformed_primary (10.16.5.3 pre-condition 3 assumes the primary informed): a call for a
-  user who left and of whom no notification has arrived is "reject"ed or "hold"-ed.
+  user who left and of whom no notification has arrived is "reject"ed or "hold"-ed;
+- command_while_moving (X.1.5 says nothing of a command that arrives mid-migration): the
+  client "ignore"s it, or follows it once registered ("after"; a kept command naming the
+  system it is then in is dropped). Explored in permission_and_provisioning, the variant
+  with commands.
 """
 
 from __future__ import annotations
@@ -152,7 +156,8 @@ def build(*, make_before_break: bool, calls: bool,
           fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
           migrant_calls: bool = True, departure_notice: bool = False,
           sequence_numbers: bool = False, switch_off: bool = False,
-          lossy_leaving: bool = False) -> System:
+          lossy_leaving: bool = False,
+          commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
     explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
@@ -238,6 +243,33 @@ def build(*, make_before_break: bool, calls: bool,
 
     def granted(ctx) -> None:
         begin(ctx, ctx.msg.partner_system)
+
+    def command_while(choice: str):
+        def guard(ctx) -> bool:
+            return ctx.params.command_while_moving == choice
+        guard.__name__ = f"command_while_moving_{choice}"
+        return guard
+
+    def keep_command(ctx) -> None:
+        ctx.v.kept_command = ctx.msg.partner_system
+
+    def kept_elsewhere(ctx) -> bool:
+        return bool(ctx.v.kept_command) and ctx.v.kept_command != ctx.v.serving
+
+    def kept_here(ctx) -> bool:
+        return bool(ctx.v.kept_command) and ctx.v.kept_command == ctx.v.serving
+
+    def follow_kept_command(ctx) -> None:
+        target, ctx.v.kept_command = ctx.v.kept_command, ""
+        begin(ctx, target)
+        ctx.v.how = "command"
+        ctx.v.commands_seen = ctx.v.commands_seen | {"followed later"}
+
+    def ignore_command(ctx) -> None:
+        ctx.v.commands_seen = ctx.v.commands_seen | {"ignored"}
+
+    def drop_kept_command(ctx) -> None:
+        ctx.v.kept_command = ""
 
     def download_then(ctx) -> bool:
         return needs_download(ctx, ctx.arg if ctx.arg else ctx.v.target)
@@ -347,7 +379,13 @@ def build(*, make_before_break: bool, calls: bool,
                    "answered": Var(bool, False, doc="user 1 answered its call (X.1.7.3)"),
                    "called_from": Var(str, "", doc="the MC system it called user 1 from"),
                    "unconfirmed": Var(str, "", doc="the MC service ID whose de-registration "
-                                                   "awaits its confirmation")},
+                                                   "awaits its confirmation"),
+                   "kept_command": Var(str, "", doc="a command that arrived mid-migration, "
+                                                    "followed once registered "
+                                                    "(command_while_moving=after)"),
+                   "commands_seen": Var(frozenset, frozenset(),
+                                        doc="what became of commands that arrived mid-migration "
+                                            "(history, for the witnesses)")},
         transitions=[
             Transition("migrate_with_implicit_permission", "registered", "downloading",
                        conditions=[permission("implicit"), settled, download_then],
@@ -411,11 +449,38 @@ def build(*, make_before_break: bool, calls: bool,
             Transition(RegistrationResponse, "registering", "registered", after=[registered],
                        sends=[Deregistration],
                        clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
+            # X.1.5 says nothing of a command that arrives while the client migrates
+            Transition(MigrationCommand, busy, None, name="command_while_moving_ignored",
+                       conditions=[command_while("ignore")], after=[ignore_command],
+                       label="ignores a command that arrives while it migrates",
+                       clause="X.1.5 (silent on a command during a migration; "
+                              "command_while_moving=ignore)"),
+            Transition(MigrationCommand, busy, None, name="command_while_moving_kept",
+                       conditions=[command_while("after")], after=[keep_command],
+                       label="keeps a command that arrives while it migrates",
+                       clause="X.1.5 (silent on a command during a migration; "
+                              "command_while_moving=after)"),
+            Transition("follow_kept_command", "registered", "downloading",
+                       conditions=[kept_elsewhere, lambda ctx: needs_download(
+                           ctx, ctx.v.kept_command)],
+                       after=[follow_kept_command], sends=[MigrationMaterialRequest],
+                       label="follows the command it kept",
+                       clause="X.1.2 item 3a; X.1.5 (command; command_while_moving=after)"),
+            Transition("follow_kept_command_provisioned", "registered", "authenticating",
+                       conditions=[kept_elsewhere, lambda ctx: not needs_download(
+                           ctx, ctx.v.kept_command)],
+                       after=[follow_kept_command], sends=[Deregistration, AuthenticationRequest],
+                       label="follows the command it kept",
+                       clause="X.1.2 item 3a; X.1.5 (command; command_while_moving=after)"),
+            Transition("drop_kept_command", "registered", None, conditions=[kept_here],
+                       after=[drop_kept_command],
+                       label="the command it kept names the MC system it is in",
+                       clause="forced: a command sent before the primary learnt of the last "
+                              "migration names the system the user is in (X.1.5)"),
             *(call_transitions if calls else []),
             *off_transitions,
         ],
-        # The answer to a command that arrives mid-migration: the client is already moving.
-        ignores={MigrationCommand: [*busy, *(["off"] if switch_off else [])], **off_ignores},
+        ignores={MigrationCommand: ["off"], **off_ignores} if switch_off else off_ignores,
     )
 
     # -- MC service client 1: addressing a migrated user (X.1.7.1) -----------------------
@@ -770,6 +835,10 @@ def build(*, make_before_break: bool, calls: bool,
                                 doc="how migration is permitted"),
             "provisioning": Param(provisionings, clause="X.1.2 items 1-2; X.1.5",
                                   doc="whether migration material is on the UE or downloaded"),
+            "command_while_moving": Param(
+                commands_while_moving, clause="X.1.5 (silent on a command during a migration)",
+                doc="what a client does with a migration command that arrives while it "
+                    "migrates: ignore it, or follow it once registered"),
             "late_call": Param(late_calls, clause="X.1.4.1 (de-registration; no response "
                                                   "defined)",
                                doc="whether a client accepts a call that the MC system it has "
@@ -942,7 +1011,17 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                                ("implicit+download", "X.1.2 item 2; X.1.5"))
           if per_permission),
         *([step("command-obeyed", command_obeyed, clause="X.1.5 (command); X.1.2 item 3a",
-                doc="a client commanded to migrate to another MC system starts migrating there")]
+                doc="a client commanded to migrate to another MC system starts migrating there"),
+           sometimes("command-while-moving-ignored",
+                     lambda v: "ignored" in v["client2"].commands_seen,
+                     clause="X.1.5 (command_while_moving=ignore)",
+                     doc="a command that arrives mid-migration is ignored"),
+           sometimes("command-while-moving-followed",
+                     lambda v: "followed later" in v["client2"].commands_seen
+                     and v["client2"].state == "registered",
+                     clause="X.1.5 (command_while_moving=after)",
+                     doc="a command that arrived mid-migration is followed to its end once "
+                         "the client is registered")]
           if per_permission else []),
     ]
     addressing = [
@@ -1024,12 +1103,17 @@ model.add_variant("permission_and_provisioning",
                   lambda: build(make_before_break=False, calls=False,
                                 permissions=("command", "explicit", "implicit"),
                                 provisionings=("pre_provisioned", "download"),
-                                deregistrations=("one_way", "acknowledged"), fixed_chain=False),
+                                deregistrations=("one_way", "acknowledged"), fixed_chain=False,
+                                commands_while_moving=("ignore", "after")),
                   doc="every means of permission and of provisioning (X.1.2 - X.1.5), migrating "
                       "to any other MC system each time, without calls",
                   expect={"primary-binding-fresh": "violated only with notification=one_way",
             "always-registered": "violated",
             "migration-command-completes": "witnessed only with permission=command",
+            "command-while-moving-ignored":
+                "witnessed only with permission=command and command_while_moving=ignore",
+            "command-while-moving-followed":
+                "witnessed only with permission=command and command_while_moving=after",
             "migration-explicit-completes": "witnessed only with permission=explicit",
             "migration-implicit-completes": "witnessed only with permission=implicit",
             "migration-implicit-with-download-completes":

@@ -4,14 +4,18 @@ MC service client 1 (user 1, primary MC system A) is in a private call with MC s
 client 2 (user 2, served by A) and migrates up to three times. Each time it
   1. releases the private call towards client 2 and marks it suspended (step 1),
   then de-registers and registers at the other MC system (NOTE 1: not shown in the
-  spec's figure, modelled so that the steps interleave with it),
+  spec's figure, modelled so that the steps interleave with it); or, make-before-break
+  (X.1.4.1), registers at the other MC system while the call continues, then releases
+  the call (step 1) and de-registers from the MC system it leaves,
   2. has its configuration management client retrieve the user profile used within the
      partner MC system from that system's CMS (step 2; not on return to the primary MC
      system, whose profile the client remembers, X.1.7),
   3. initiates a new private call towards client 2 because the call is marked suspended
      (step 3), carrying its primary MC service ID when migrated (X.1.7.3).
-MC service client 3 (user 3, served by A) makes one private call to client 2, which can
-arrive while client 2 waits for the call to resume (NOTE 3).
+MC service client 3 (user 3, served by A) makes one private call, to client 2 or to
+client 1, which can arrive while the call waits to resume (NOTE 3 names both receivers).
+A call to user 1 reaches client 1 only while A still has it registered; after that A
+refuses it (10.16.3 has no migration notification, so A does not know where user 1 went).
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no loss, no duplication; MC systems A, B and C
@@ -24,6 +28,9 @@ Assumptions
   the findings need at most one migration, so more would add states, not behaviour.
 - IDs: opaque (see _mc.py); servers find a client by its registration, client 2 recognises
   the resumed call by the primary MC service ID it carries (X.1.7.3), not by parsing.
+- Calls: a release names its call by the calling ID the call was set up with (assumption
+  call-named-by-calling-id), so client 2 tells a late release of a replaced call from the
+  release of the call it is in.
 - Left out: media, floor control, local call restrictions (NOTE 2), the migration
   notification to the primary (10.16.3 does not use it: client 2 stays at A), and the
   indication to the user of a successful migration (last sentence: optional, no signalling).
@@ -35,8 +42,25 @@ Silent choices, each a parameter every variant explores unless it pins it:
 - suspension_indication (step 1 carries no indication, yet NOTE 3 presumes client 2 knows
   the call will resume): "absent" (client 2 sees an ordinary release) or "present" (the
   release says the call is suspended);
-- note3_policy (NOTE 3: out of scope, "could include rejecting"): what client 2 does with
-  another private call while it knows a call is suspended: "reject" or "accept".
+- note3_policy (NOTE 3: out of scope, "could include rejecting"): what the receiving client
+  (client 2 while it knows a call is suspended, client 1 between its release and the
+  resumption) does with another private call: "reject" or "accept". A call client 1
+  accepts does not hold up the resumption (a client may be in more than one private call,
+  TS 23.379);
+- same_peer_call (step 3 does not say what client 2 does with the new call when it is still
+  in the old one, i.e. the new call overtook the release): "busy" (refused, TS 23.379) or
+  "replace" (taken in place of the old call);
+- setup_on_migration (only in the set-up variants; pre-condition 1 speaks of ongoing calls
+  only): client 1's call to client 2 is still being set up when UE 1 must change MC
+  system; the client "wait"s for the answer (which goes to the MC system it leaves) or
+  releases the call and "resume"s it after the migration as step 1 does for an ongoing
+  call. These variants make one migration, break-before-make, without client 3;
+- registration (X.1.4.1 and X.1.7.4 allow both): "break_before_make" (step 1's release, then
+  de-registration and registration in one step) or "make_before_break" (X.1.4.1: the
+  private call continues while client 1 registers at the new MC system; then step 1's
+  release, the de-registration from the old MC system, and steps 2-3 at the new one).
+  X.1.4.1 also lets a client keep the call until it completes and de-register only then;
+  that takes 10.16.3 out of play (nothing is suspended), so it is not modelled here.
 """
 
 from __future__ import annotations
@@ -98,7 +122,7 @@ def kind_of(here: str, there: str) -> str:
 
 # -- MC service client 1, with its configuration management client --------------------------
 def may_migrate(ctx) -> bool:
-    return ctx.v.migrations < MAX_MIGRATIONS
+    return ctx.v.migrations < ctx.v.budget
 
 
 def release_for_migration(ctx) -> None:
@@ -126,12 +150,45 @@ def next_systems(fixed_chain: bool):
     return choose
 
 
-def migrate(ctx) -> None:
+def break_before_make(ctx) -> bool:
+    return ctx.params.registration == "break_before_make"
+
+
+def make_before_break(ctx) -> bool:
+    return not break_before_make(ctx)
+
+
+def start_migration(ctx) -> None:
     ctx.v.migrations += 1
     ctx.v.last_kind = kind_of(ctx.v.serving, ctx.arg)
     ctx.v.pending = ctx.arg
+
+
+def migrate(ctx) -> None:
+    start_migration(ctx)
     ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
     ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+
+
+def register_first(ctx) -> None:
+    start_migration(ctx)
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+
+
+def registered_twice(ctx) -> None:
+    ctx.v.new_id = ctx.msg.mc_service_id
+
+
+def leave_old(ctx) -> None:
+    """Make-before-break: de-register from the MC system the client leaves, then go on
+    under the MC service ID the new one assigned."""
+    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+    ctx.v.my_id, ctx.v.new_id = ctx.v.new_id, ""
+    ctx.v.serving = ctx.v.pending
+    if ctx.v.serving == HOME:
+        ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
+    else:
+        ctx.send(CMS[ctx.v.serving], UserProfileRequest(mc_service_id=ctx.v.my_id))
 
 
 def registered(ctx) -> None:
@@ -182,46 +239,152 @@ ASSUMPTIONS = (
                "where client 2 waits for a suspended call for a bounded time "
                "(fix_suspension_indicated), the timer outlasts any migration: it expires only "
                "once UE 1 can no longer resume", clause="10.16.3.2 step 1; NOTE 3"),
+    Assumption("call-named-by-calling-id",
+               "a release names the call it releases by the calling MC service ID the call "
+               "was set up with (a SIP dialog of its own in TS 24.379, not in our text): each "
+               "migration gives client 1 a new ID, and a release sent through A arrives "
+               "before a later call through A", clause="10.16.3.2 steps 1 and 3"),
     Assumption("client2-stays-home",
                "client 2 stays registered at A, so no migration notification is involved",
                clause="10.16.3"),
 )
 
 
-def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
+def release_transitions(source: str, *, environment: bool, label: str, clause: str,
+                        guard: tuple = (), suffix: str = "") -> list[Transition]:
+    """Step 1's release, answered or not (release_ack). Break-before-make releases to start
+    a migration; make-before-break once registered at the new MC system (X.1.4.1)."""
+    return [
+        Transition(f"release_for_migration{suffix}", source, "releasing",
+                   conditions=[*guard, acknowledged], after=[release_for_migration],
+                   sends=[CallRelease], environment=environment,
+                   label=f"{label} (waits for the release response)",
+                   clause=f"{clause} (release_ack=acknowledged)"),
+        Transition(f"release_for_migration{suffix}_unacknowledged", source, "released",
+                   conditions=[*guard, unacknowledged], after=[release_for_migration],
+                   sends=[CallRelease], environment=environment, label=label,
+                   clause=f"{clause} (release_ack=none)"),
+    ]
+
+
+def setup_policy(choice: str):
+    def guard(ctx) -> bool:
+        return ctx.params.setup_on_migration == choice
+    guard.__name__ = f"setup_{choice}"
+    return guard
+
+
+def answers_current_call(ctx) -> bool:
+    return ctx.msg.calling_id == ctx.v.my_id
+
+
+def answers_setup(ctx) -> bool:
+    """The call being set up was made under user 1's primary MC service ID, at A."""
+    return ctx.msg.calling_id == USER1
+
+
+def answers_released_setup(ctx) -> bool:
+    return not answers_current_call(ctx)
+
+
+def moved_during_setup(ctx) -> None:
+    start_migration(ctx)
+    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+
+
+def setup_transitions(fixed_chain: bool) -> list[Transition]:
+    """A call whose set-up is in progress when UE 1 must change MC system. 10.16.3.2
+    pre-condition 1 speaks of ongoing calls only; setup_on_migration says what the client
+    does: "wait" for the answer (which goes to the MC system it leaves), or "resume"
+    (release the call and re-initiate it after the migration, as step 1 does for an
+    ongoing call)."""
+    return [
+        Transition(PrivateCallAccept, ["setting_up", "setup_waiting"], "in_call",
+                   name="setup_accepted", conditions=[answers_setup],
+                   clause="TS 23.379 10.7.2.1.1"),
+        Transition("migrate_during_setup", "setting_up", "setup_registering",
+                   conditions=[may_migrate, setup_policy("wait")],
+                   choices=next_systems(fixed_chain), after=[moved_during_setup],
+                   sends=[Deregistration, Registration], environment=True,
+                   label="detects the need to change MC system while its call is being set "
+                         "up; de-registers and registers at the other MC system",
+                   clause="10.16.3.2 pre-condition 1 (ongoing calls only: silent on a call "
+                          "being set up; setup_on_migration=wait)"),
+        Transition(RegistrationResponse, "setup_registering", "setup_waiting",
+                   name="registered_during_setup", after=[registered],
+                   label="registered; still waits for the answer to its call",
+                   clause="X.1.6 (setup_on_migration=wait)"),
+        *release_transitions("setting_up", environment=True, suffix="_during_setup",
+                             guard=(may_migrate, break_before_make, setup_policy("resume")),
+                             label="detects the need to change MC system while its call is "
+                                   "being set up; releases it and marks it suspended",
+                             clause="10.16.3.2 step 1 applied to a call being set up "
+                                    "(setup_on_migration=resume)"),
+        # client 2 starts idle and no one else calls, so the set-up is never refused
+        Transition(PrivateCallAccept, ["releasing", "released", "registering",
+                                       "retrieving_profile", "ready"], None,
+                   name="accept_of_released_setup",
+                   label="the answer to the call set-up it released comes late: dropped",
+                   clause="TS 23.379 10.7.2.1.1 (the call was released)"),
+        *(Transition(m, ["resuming", "in_call", "call_lost"], None,
+                     name=f"late_{kind}_of_released_setup",
+                     conditions=[answers_released_setup],
+                     label="the answer to the call set-up it released comes late: dropped",
+                     clause="TS 23.379 10.7.2.1.1 (the call was released)")
+          for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))),
+    ]
+
+
+def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
+                           setup: bool = False) -> Role:
     moving = ["released", "registering", "retrieving_profile", "ready"]
     return Role(
         "migrating MC service client",
-        states=["in_call", "releasing", *moving, "resuming", "call_lost",
+        states=["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
+                "call_lost",
+                *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
                 *(["off"] if switch_off else [])],
-        initial="in_call",
+        initial="setting_up" if setup else "in_call",
+        # an answer arriving mid-registration waits until the registration completes
+        defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
         final=["in_call", "call_lost", *(["off"] if switch_off else [])],
         # a switched-off UE takes nothing more: what still arrives for it is dropped
-        ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"]}
+        ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"], PCR: ["off"]}
         if switch_off else {},
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
+                   "new_id": Var(str, "", doc="make-before-break: the ID the new MC system "
+                                              "assigned while the old one still serves"),
                    "migrations": Var(int, 0), "last_kind": Var(str, ""),
                    "suspended": Var(bool, False), "resumptions": Var(int, 0),
                    "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
-                   "resumed_after": Var(frozenset, frozenset())},
+                   "resumed_after": Var(frozenset, frozenset()),
+                   "budget": Var(int, MAX_MIGRATIONS, doc="how many migrations it makes at "
+                                                          "most (a bound)")},
         transitions=[
-            Transition("release_for_migration", "in_call", "releasing",
-                       conditions=[may_migrate, acknowledged], after=[release_for_migration],
-                       sends=[CallRelease], environment=True,
-                       label="detects the need to change MC system; releases the private call "
-                             "and marks it suspended (waits for the release response)",
-                       clause="10.16.3.2 pre-condition 2 and step 1 (release_ack=acknowledged)"),
-            Transition("release_for_migration_unacknowledged", "in_call", "released",
-                       conditions=[may_migrate, unacknowledged], after=[release_for_migration],
-                       sends=[CallRelease], environment=True,
-                       label="detects the need to change MC system; releases the private call "
-                             "and marks it suspended",
-                       clause="10.16.3.2 pre-condition 2 and step 1 (release_ack=none)"),
+            *release_transitions("in_call", environment=True,
+                                 guard=(may_migrate, break_before_make),
+                                 label="detects the need to change MC system; releases the "
+                                       "private call and marks it suspended",
+                                 clause="10.16.3.2 pre-condition 2 and step 1"),
+            Transition("register_first", "in_call", "making",
+                       conditions=[may_migrate, make_before_break],
+                       choices=next_systems(fixed_chain), after=[register_first],
+                       sends=[Registration], environment=True,
+                       label="detects the need to change MC system; registers at the other "
+                             "one while the private call continues",
+                       clause="X.1.4.1 (make-before-break); 10.16.3.2 pre-condition 2"),
+            Transition(RegistrationResponse, "making", "in_call_both", after=[registered_twice],
+                       label="registered at both MC systems; the call continues",
+                       clause="X.1.4.1 (make-before-break)"),
+            *release_transitions("in_call_both", environment=False, suffix="_registered",
+                                 label="releases the private call and marks it suspended",
+                                 clause="10.16.3.2 step 1 (after registering, X.1.4.1)"),
             Transition(CallReleaseResponse, "releasing", "released",
                        conditions=[lambda ctx: ctx.msg.called_id == USER2],  # the call it released
                        clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)"),
             Transition("migrate", "released", "registering", choices=next_systems(fixed_chain),
-                       after=[migrate], sends=[Deregistration, Registration],
+                       conditions=[break_before_make], after=[migrate], sends=[Deregistration, Registration],
                        label="de-registers and registers at the other MC system",
                        clause="10.16.3.2 first paragraph and NOTE 1; X.1.7.4 NOTE"),
             Transition(RegistrationResponse, "registering", "retrieving_profile",
@@ -232,6 +395,18 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
             Transition(RegistrationResponse, "registering", "ready", name="registered_at_primary",
                        conditions=[at_primary], after=[registered],
                        clause="X.1.7 (the primary MC system's profile is remembered)"),
+            Transition("leave_old_to_partner", "released", "retrieving_profile",
+                       conditions=[make_before_break, at_partner], after=[leave_old],
+                       sends=[Deregistration, UserProfileRequest],
+                       label="de-registers from the old MC system; the configuration "
+                             "management client retrieves the partner's user profile",
+                       clause="X.1.4.1 (make-before-break); 10.16.3.2 step 2"),
+            Transition("leave_old_to_primary", "released", "ready",
+                       conditions=[make_before_break, at_primary], after=[leave_old],
+                       sends=[Deregistration],
+                       label="de-registers from the old MC system",
+                       clause="X.1.4.1 (make-before-break); X.1.7 (the primary MC system's "
+                              "profile is remembered)"),
             Transition(UserProfileResponse, "retrieving_profile", "ready", after=[got_profile],
                        conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.my_id],
                        clause="10.16.3.2 step 2; 10.1.4.3.2"),
@@ -240,10 +415,14 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False) -> Role:
                        label="initiates a new private call because the call is marked suspended",
                        clause="10.16.3.2 step 3; X.1.7.3 (both MC service IDs)"),
             Transition(PrivateCallAccept, "resuming", "in_call", after=[resumed],
+                       conditions=[answers_current_call],
                        clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallReject, "resuming", "call_lost",
+                       conditions=[answers_current_call],
                        label="the new private call is refused; the suspended call is lost",
                        clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
+            *note3_for_client1(setup),
+            *(setup_transitions(fixed_chain) if setup else []),
             *([Transition("switch_off", moving, "off", environment=True,
                           label="UE 1 is switched off (or loses coverage for good) before "
                                 "it resumes the call",
@@ -270,6 +449,32 @@ def release_says_suspended(ctx) -> bool:
 
 def ordinary_release(ctx) -> bool:
     return not release_says_suspended(ctx)
+
+
+def take_call(ctx) -> None:
+    ctx.v.call_from = ctx.msg.calling_id
+
+
+def releases_this_call(ctx) -> bool:
+    """A release names its call by the calling ID it was set up with; in this model that
+    tells the calls of one peer apart (each migration gives a new ID, and a release sent
+    through A before a later call through A arrives first)."""
+    return ctx.msg.calling_id == ctx.v.call_from
+
+
+def releases_an_earlier_call(ctx) -> bool:
+    return not releases_this_call(ctx)
+
+
+def same_peer(choice: str):
+    def guard(ctx) -> bool:
+        return ctx.params.same_peer_call == choice
+    guard.__name__ = f"same_peer_{choice}"
+    return guard
+
+
+def busy_for_this_call(ctx) -> bool:
+    return from_other(ctx) or same_peer("busy")(ctx)
 
 
 def answer_release(ctx) -> None:
@@ -300,6 +505,35 @@ def answer(accepted: bool, cause: str = ""):
 PCR = PrivateCallRequest
 
 
+# The states between client 1's release (step 1) and the resumption (step 3): "before the
+# call has resumed" (NOTE 3).
+SUSPENDED_STATES = ["releasing", "released", "registering", "retrieving_profile", "ready",
+                    "resuming"]
+
+
+def note3_for_client1(setup: bool) -> list[Transition]:
+    """NOTE 3 names client 1 as a receiver too: another private call before the call has
+    resumed is handled by note3_policy; while in its call (or setting one up), client 1 is
+    busy."""
+    calling = ["setting_up", "setup_registering", "setup_waiting"] if setup else []
+    return [
+        Transition(PCR, ["in_call", "making", "in_call_both", *calling], None, name="reject_busy",
+                   after=[answer(False, "busy")], sends=[PrivateCallReject],
+                   clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+        Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
+                   conditions=[policy("reject")], after=[answer(False, "awaiting resumption")],
+                   sends=[PrivateCallReject],
+                   clause="10.16.3.2 NOTE 3 (client 1; note3_policy=reject)"),
+        Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
+                   conditions=[policy("accept")], after=[answer(True)],
+                   sends=[PrivateCallAccept],
+                   clause="10.16.3.2 NOTE 3 (client 1; note3_policy=accept)"),
+        Transition(PCR, "call_lost", None, name="accept_call_after_loss", after=[answer(True)],
+                   sends=[PrivateCallAccept],
+                   clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary call)"),
+    ]
+
+
 def resumption_cannot_come(ctx) -> bool:
     """Assumption resumption-timer-long-enough: the timer is set longer than a migration
     takes, so in this untimed model it expires only once UE 1 can no longer resume (it is
@@ -308,44 +542,67 @@ def resumption_cannot_come(ctx) -> bool:
     return ctx.world["client1"].state in ("off", "call_lost")
 
 
-def build_peer(resumption_timer: bool) -> Role:
-    return peer_role([Transition("resumption_timer_expires", "awaiting_resumption", "idle",
-                                 conditions=[resumption_cannot_come],
-                                 label="stops waiting for the resumption: its timer expired",
-                                 clause="candidate fix (fix_suspension_indicated): a suspended "
-                                        "call is awaited for a bounded time; not in the text")]
-                     if resumption_timer else [])
+def build_peer(resumption_timer: bool, setup: bool = False) -> Role:
+    timer = [Transition("resumption_timer_expires", "awaiting_resumption", "idle",
+                        conditions=[resumption_cannot_come],
+                        label="stops waiting for the resumption: its timer expired",
+                        clause="candidate fix (fix_suspension_indicated): a suspended "
+                               "call is awaited for a bounded time; not in the text")]
+    return peer_role(timer if resumption_timer else [], initial="idle" if setup else "in_call")
 
 
-def peer_role(extra: list[Transition]) -> Role:
+def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
     return Role(
         "MC service client",
         states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
-        initial="in_call",
+        initial=initial,
         final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
-        variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party")},
+        variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party"),
+                   "call_from": Var(str, USER1, doc="the calling ID of the call it is in "
+                                                    "(names the call)")},
         transitions=[
             Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
-                       conditions=[release_says_suspended], after=[answer_release],
+                       conditions=[releases_this_call, release_says_suspended],
+                       after=[answer_release],
                        sends=[CallReleaseResponse],
                        clause="10.16.3.2 step 1 (suspension_indication=present); NOTE 3"),
             Transition(CallRelease, "in_call", "idle", name="release_ordinary",
-                       conditions=[ordinary_release], after=[answer_release],
+                       conditions=[releases_this_call, ordinary_release], after=[answer_release],
                        sends=[CallReleaseResponse],
                        clause="10.16.3.2 step 1 (suspension_indication=absent: an ordinary "
                               "release, TS 23.379 10.7.2.1.3)"),
+            Transition(CallRelease, ["in_call", "idle", "awaiting_resumption", "in_other_call"],
+                       None, name="release_of_replaced_call",
+                       conditions=[releases_an_earlier_call], after=[answer_release],
+                       sends=[CallReleaseResponse],
+                       label="the release of the call the peer's new call replaced: answered, "
+                             "the new call goes on",
+                       clause="TS 23.379 10.7.2.1.3 (the release names its call; "
+                              "same_peer_call=replace)"),
             Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
-                       conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
-                       clause="10.16.3.2 step 3; X.1.7.3"),
+                       conditions=[from_peer], after=[answer(True), take_call],
+                       sends=[PrivateCallAccept], clause="10.16.3.2 step 3; X.1.7.3"),
             Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
-                       conditions=[from_peer], after=[answer(True)], sends=[PrivateCallAccept],
+                       conditions=[from_peer], after=[answer(True), take_call],
+                       sends=[PrivateCallAccept],
                        clause="10.16.3.2 step 3 (seen as a new call); TS 23.379 10.7.2.1.1"),
+            Transition(PCR, "in_call", None, name="accept_as_replacement",
+                       conditions=[from_peer, same_peer("replace")],
+                       after=[answer(True), take_call], sends=[PrivateCallAccept],
+                       label="takes the peer's new call in place of the call it is in",
+                       clause="10.16.3.2 step 3 (silent on a new call from the party of the "
+                              "call client 2 is in; same_peer_call=replace)"),
             Transition(PCR, "idle", "in_other_call", name="accept_other_call",
                        conditions=[from_other], after=[answer(True)], sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1"),
-            Transition(PCR, ["in_call", "in_other_call"], None, name="reject_busy",
+            Transition(PCR, "in_other_call", None, name="reject_busy",
                        after=[answer(False, "busy")], sends=[PrivateCallReject],
                        clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+            Transition(PCR, "in_call", None, name="reject_busy_in_call",
+                       conditions=[busy_for_this_call], after=[answer(False, "busy")],
+                       sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1 (called party busy; for the peer's new "
+                              "call: same_peer_call=busy)"),
             Transition(PCR, "awaiting_resumption", None, name="note3_reject_new_call",
                        conditions=[from_other, policy("reject")],
                        after=[answer(False, "awaiting resumption")], sends=[PrivateCallReject],
@@ -363,21 +620,55 @@ def peer_role(extra: list[Transition]) -> Role:
 
 # -- MC service client 3: another caller (NOTE 3) --------------------------------------------
 def call_user2(ctx) -> None:
+    ctx.v.callee = USER2
     ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER2))
 
 
-OTHER_CALLER = Role(
-    "calling MC service client",
-    states=["idle", "calling", "connected", "rejected"],
-    initial="idle",
-    final=["idle", "connected", "rejected"],
-    transitions=[
-        Transition("call_user2", "idle", "calling", after=[call_user2], sends=[PCR],
-                   environment=True, label="calls user 2", clause="10.16.3.2 NOTE 3"),
-        Transition(PrivateCallAccept, "calling", "connected", clause="TS 23.379 10.7.2.1.1"),
-        Transition(PrivateCallReject, "calling", "rejected", clause="TS 23.379 10.7.2.1.1"),
-    ],
-)
+def call_user1(ctx) -> None:
+    ctx.v.callee = USER1
+    ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER1))
+
+
+def refused(ctx) -> None:
+    ctx.v.cause = ctx.msg.cause or ""
+
+
+def callee_switched_off(ctx) -> bool:
+    """A call to a switched-off UE that A still has registered reaches no one. The caller's
+    SIP transaction times out (TS 24.229 timer B, below the MC layer); modelled as a step
+    that can happen only then. Reads client 1 (ctx.world): a modelling device, not
+    something client 3 can see."""
+    return ctx.v.callee == USER1 and ctx.world["client1"].state == "off"
+
+
+def build_other_caller(switch_off: bool) -> Role:
+    return Role(
+        "calling MC service client",
+        states=["idle", "calling", "connected", "rejected"],
+        initial="idle",
+        final=["idle", "connected", "rejected"],
+        variables={"callee": Var(str, ""),
+                   "cause": Var(str, "", doc="the cause of a rejection")},
+        # after its SIP timer, a late answer is dropped (TS 24.229)
+        ignores={PrivateCallAccept: ["rejected"], PrivateCallReject: ["rejected"]}
+        if switch_off else {},
+        transitions=[
+            Transition("call_user2", "idle", "calling", after=[call_user2], sends=[PCR],
+                       environment=True, label="calls user 2", clause="10.16.3.2 NOTE 3"),
+            Transition("call_user1", "idle", "calling", after=[call_user1], sends=[PCR],
+                       environment=True, label="calls user 1",
+                       clause="10.16.3.2 NOTE 3 (a call to client 1)"),
+            Transition(PrivateCallAccept, "calling", "connected",
+                       clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallReject, "calling", "rejected", after=[refused],
+                       clause="TS 23.379 10.7.2.1.1"),
+            *([Transition("no_answer", "calling", "rejected", conditions=[callee_switched_off],
+                          label="the call reaches no one (UE 1 is off): the SIP transaction "
+                                "times out",
+                          clause="TS 24.229 (SIP timer B; not in the text)")]
+              if switch_off else []),
+        ],
+    )
 
 
 # -- MC service servers A, B, C and the partners' CMSs -------------------------------------
@@ -394,8 +685,30 @@ def route_to_called(ctx) -> None:
     ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
 
 
+def called_reachable(ctx) -> bool:
+    return towards(ctx, ctx.msg.called_id) != ""
+
+
+def called_unreachable(ctx) -> bool:
+    return not called_reachable(ctx)
+
+
+def refuse_unregistered(ctx) -> None:
+    ctx.send(towards(ctx, ctx.msg.calling_id),
+             PrivateCallReject(calling_id=ctx.msg.calling_id, called_id=ctx.msg.called_id,
+                               cause="not registered"))
+
+
 def route_to_calling(ctx) -> None:
     ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
+
+
+def calling_reachable(ctx) -> bool:
+    return towards(ctx, ctx.msg.calling_id) != ""
+
+
+def calling_unreachable(ctx) -> bool:
+    return not calling_reachable(ctx)
 
 
 def on_registration(ctx) -> None:
@@ -408,32 +721,53 @@ def on_deregistration(ctx) -> None:
     ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
 
-SERVER_ROLE = Role(
-    "MC service server",
-    states=["serving"],
-    initial="serving",
-    final=["serving"],
-    variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
-               "registered": Var(frozenset, frozenset())},
-    transitions=[
-        Transition(Registration, "serving", None, after=[on_registration],
-                   sends=[RegistrationResponse],
-                   clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
-        Transition(Deregistration, "serving", None, after=[on_deregistration],
-                   clause="X.1.4.1 (de-registration)"),
-        Transition(PCR, "serving", None, after=[route_to_called], sends=[PCR],
-                   clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
-        Transition(CallRelease, "serving", None, after=[route_to_called], sends=[CallRelease],
-                   clause="10.16.3.2 step 1"),
-        Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
-                   sends=[CallReleaseResponse],
-                   clause="TS 23.379 10.7.2.1.3"),
-        Transition(PrivateCallAccept, "serving", None, after=[route_to_calling],
-                   sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
-        Transition(PrivateCallReject, "serving", None, after=[route_to_calling],
-                   sends=[PrivateCallReject], clause="TS 23.379 10.7.2.1.1"),
-    ],
-)
+def drops_for_departed_caller() -> list[Transition]:
+    """The answer to a call set up by a client that has since de-registered here."""
+    return [Transition(m, "serving", None, name=f"drop_{kind}_for_departed_caller",
+                       conditions=[calling_unreachable],
+                       label="no client is registered here under the calling ID: the answer "
+                             "reaches no one",
+                       clause="TS 23.379 10.7.2.1.1 (the caller de-registered from this MC "
+                              "system; 10.16.3 says nothing of a call being set up)")
+            for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))]
+
+
+def build_server(setup: bool) -> Role:
+    return Role(
+        "MC service server",
+        states=["serving"],
+        initial="serving",
+        final=["serving"],
+        variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
+                   "registered": Var(frozenset, frozenset())},
+        transitions=[
+            Transition(Registration, "serving", None, after=[on_registration],
+                       sends=[RegistrationResponse],
+                       clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
+            Transition(Deregistration, "serving", None, after=[on_deregistration],
+                       clause="X.1.4.1 (de-registration)"),
+            Transition(PCR, "serving", None, conditions=[called_reachable],
+                       after=[route_to_called], sends=[PCR],
+                       clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
+            Transition(PCR, "serving", None, name="refuse_unregistered",
+                       conditions=[called_unreachable], after=[refuse_unregistered],
+                       sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1 (the called user is not registered here; "
+                              "10.16.3 tells A nothing of where user 1 went)"),
+            Transition(CallRelease, "serving", None, after=[route_to_called],
+                       sends=[CallRelease], clause="10.16.3.2 step 1"),
+            Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
+                       sends=[CallReleaseResponse],
+                       clause="TS 23.379 10.7.2.1.3"),
+            Transition(PrivateCallAccept, "serving", None, conditions=[calling_reachable],
+                       after=[route_to_calling], sends=[PrivateCallAccept],
+                       clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallReject, "serving", None, conditions=[calling_reachable],
+                       after=[route_to_calling], sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1"),
+            *(drops_for_departed_caller() if setup else []),
+        ],
+    )
 
 
 def profile(ctx) -> None:
@@ -456,9 +790,13 @@ def suspended_call_not_lost(v) -> bool:
     return v["client1"].state != "call_lost"
 
 
+# client 2's transitions that refuse a private call
+REFUSALS = ("reject_busy", "reject_busy_in_call", "note3_reject_new_call")
+
+
 def refused_resumption(key, before) -> bool:
     """The step in which client 2 refuses the re-initiated call of client 1."""
-    return (key.actor == "client2" and key.transition != "accept_resumed_call"
+    return (key.actor == "client2" and key.transition in REFUSALS
             and isinstance(key.message, PCR) and before["client2"].peer in (
                 key.message.calling_id, key.message.calling_primary_id)
             and before["client1"].state == "resuming")
@@ -486,14 +824,19 @@ def waits_only_when_told(v) -> bool:
 
 def registration_consistent(v) -> bool:
     """When client 1 is settled (not between de-registration and registration) and no
-    registration is in flight, exactly one server has it registered, under the MC service
+    registration or its answer is in flight, exactly one server has it registered, under the MC service
     ID the client uses."""
     c1 = v["client1"]
-    if c1.state in ("registering",) or v.in_flight(Registration) or v.in_flight(Deregistration):
+    twice = c1.new_id and c1.state in ("in_call_both", "releasing", "released")  # X.1.4.1
+    if c1.state in ("registering", "making") or twice or v.in_flight(Registration) \
+            or v.in_flight(RegistrationResponse) or v.in_flight(Deregistration):
         return True
     holders = [(s, mc_id) for s in SYSTEMS for mc_id, who in v[SERVER[s]].registered
                if who == "client1"]
     return holders == [(c1.serving, c1.my_id)]
+
+
+SETUP_STATES = ("setting_up", "setup_registering", "setup_waiting")
 
 
 def resumed_after(kind: str):
@@ -503,17 +846,39 @@ def resumed_after(kind: str):
 
 
 def other_call_while_suspended(v) -> bool:
-    return v["client3"].state == "connected" and v["client1"].suspended
+    return v["client3"].state == "connected" and v["client3"].callee == USER2 \
+        and v["client1"].suspended
+
+
+def client1_answers_while_suspended(outcome: str):
+    """Client 3's call to user 1, taken or refused by client 1 itself (NOTE 3), while
+    client 1's own call is suspended."""
+    def witness(v) -> bool:
+        c3 = v["client3"]
+        if c3.callee != USER1 or v["client1"].state not in SUSPENDED_STATES:
+            return False
+        if outcome == "connected":
+            return c3.state == "connected"
+        return c3.state == "rejected" and c3.cause == "awaiting resumption"
+    witness.__name__ = f"client1_{outcome}_while_suspended"
+    return witness
 
 
 def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "acknowledged"),
           suspension: tuple[str, ...] = ("absent", "present"),
-          note3: tuple[str, ...] = ("reject", "accept"), switch_off: bool = False,
-          lossy_leaving: bool = False, resumption_timer: bool = False) -> System:
+          note3: tuple[str, ...] = ("reject", "accept"),
+          same_peer_calls: tuple[str, ...] = ("busy", "replace"),
+          registration: tuple[str, ...] = ("break_before_make", "make_before_break"),
+          switch_off: bool = False,
+          lossy_leaving: bool = False, resumption_timer: bool = False,
+          setups_on_migration: tuple[str, ...] = ()) -> System:
     """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
-    for a bounded time (part of fix_suspension_indicated)."""
+    for a bounded time (part of fix_suspension_indicated); `setups_on_migration`, when
+    given, starts with client 1's call to client 2 being set up (its request in flight)
+    and one migration, and explores what the client does with it (setup_on_migration)."""
+    setup = bool(setups_on_migration)
     lost = (Loss(lambda sender, receiver, m: sender == "client1"
                  and isinstance(m, (CallRelease, Deregistration)),
                  why="UE 1 leaving coverage may lose the release of step 1 and its "
@@ -523,11 +888,16 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         assumptions=ASSUMPTIONS,
         loss=lost,
         instances=[
-            Instance("client1", build_migrating_client(fixed_chain, switch_off),
-                     label="MC service client 1"),
-            Instance("client2", build_peer(resumption_timer), label="MC service client 2"),
-            Instance("client3", OTHER_CALLER, label="MC service client 3"),
-            *(Instance(SERVER[s], SERVER_ROLE, label=f"MC service server {s}",
+            Instance("client1", build_migrating_client(fixed_chain, switch_off, setup),
+                     label="MC service client 1",
+                     init={"budget": 1} if setup else {},
+                     sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
+                     if setup else ()),
+            Instance("client2", build_peer(resumption_timer, setup), label="MC service client 2"),
+            # the set-up variants are about client 1's own call: no third caller
+            *([] if setup else [Instance("client3", build_other_caller(switch_off),
+                                         label="MC service client 3")]),
+            *(Instance(SERVER[s], build_server(setup), label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
                              "registered": frozenset(
                                  (mcid(u, s), f"client{u[-1]}") for u in USERS) if s == HOME
@@ -544,6 +914,23 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             "note3_policy": Param(note3, clause="10.16.3.2 NOTE 3",
                                   doc="what client 2 does with another private call request "
                                       "before the call has resumed"),
+            **({"setup_on_migration": Param(
+                setups_on_migration,
+                clause="10.16.3.2 pre-condition 1 (ongoing calls only)",
+                doc="what client 1 does with a call still being set up when it must change MC "
+                    "system: wait for the answer, or release it and resume it after the "
+                    "migration as step 1 does for an ongoing call")} if setup else {}),
+            "same_peer_call": Param(
+                same_peer_calls,
+                clause="10.16.3.2 step 3 (silent on a new call from the party of the call "
+                       "client 2 is in)",
+                doc="what client 2 does with a new private call from the party of the call it "
+                    "is still in (the re-initiated call overtook the release): refuse it "
+                    "as busy, or take it in place of the old call"),
+            "registration": Param(registration, clause="X.1.4.1; X.1.7.4 (both allowed)",
+                                  doc="whether client 1 de-registers before it registers at "
+                                      "the new MC system, or registers there first while the "
+                                      "call continues"),
         },
         fairness=_progress.FAIRNESS,
         properties=[
@@ -567,9 +954,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                  doc="client 2 never refuses the re-initiated call because it took another call "
                      "in the meantime"),
             step("profile-before-new-call", profile_before_new_call,
-                 clause="10.16.3.2 steps 2-3",
+                 clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
                  doc="the new private call is initiated with the user profile of the MC system "
-                     "the client is in"),
+                     "the client is in (a migrated user decides by the partner's profile)"),
             always("client2-waits-only-when-told", waits_only_when_told,
                    clause="10.16.3.2 step 1; NOTE 3",
                    doc="client 2 waits for a resumption only when the release said the call "
@@ -584,16 +971,48 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                          doc="free chain: the first migration goes to C, not B")]
               if not fixed_chain else []),
             *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
-                        clause=f"10.16.3.2 first paragraph ({k})") for k in KINDS),
-            sometimes("other-call-connects-while-suspended", other_call_while_suspended,
-                      clause="10.16.3.2 NOTE 3",
-                      doc="client 3's call connects while client 1's call is suspended"),
+                        clause=f"10.16.3.2 first paragraph ({k})")
+              for k in (KINDS[:1] if setup else KINDS)),  # one migration when setting up
+            *([sometimes("call-continues-while-registered-twice",
+                      lambda v: v["client1"].state == "in_call_both"
+                      and v["client2"].state == "in_call", clause="X.1.4.1",
+                      doc="make-before-break: the private call is still up while client 1 is "
+                          "registered at both MC systems")] if "make_before_break" in registration else []),
+            *([leads_to("setup-completes",
+                        lambda v: v["client1"].state in SETUP_STATES,
+                        lambda v: v["client1"].state not in SETUP_STATES,
+                        clause="10.16.3.2 pre-condition 1; TS 23.379 10.7.2.1.1",
+                        doc="a call being set up when client 1 changes MC system is eventually "
+                            "set up, or released to be resumed")] if setup else []),
+            *([] if setup else [
+                sometimes("other-call-connects-while-suspended", other_call_while_suspended,
+                          clause="10.16.3.2 NOTE 3",
+                          doc="client 3's call to user 2 connects while client 1's call is "
+                              "suspended"),
+                sometimes("client1-takes-other-call-while-suspended",
+                          client1_answers_while_suspended("connected"),
+                          clause="10.16.3.2 NOTE 3 (client 1)",
+                          doc="client 1 takes client 3's call before its own call has resumed"),
+                sometimes("client1-refuses-other-call-while-suspended",
+                          client1_answers_while_suspended("rejected"),
+                          clause="10.16.3.2 NOTE 3 (client 1)",
+                          doc="client 1 refuses client 3's call because its own call waits to "
+                              "resume"),
+            ]),
         ],
     )
 
 
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
-EXPECT_AS_PUBLISHED = {"suspended-wait-ends":
+# Witnesses of a choice that no fix or environment changes.
+EVERY_VARIANT = {"call-continues-while-registered-twice":
+                     "witnessed only with registration=make_before_break",
+                     "client1-takes-other-call-while-suspended":
+                     "witnessed only with note3_policy=accept",
+                     "client1-refuses-other-call-while-suspended":
+                     "witnessed only with note3_policy=reject"}
+# With same_peer_call pinned to busy (free_chain)
+EXPECT_BUSY = {**EVERY_VARIANT, "suspended-wait-ends":
                 "violated only with release_ack=none and suspension_indication=present",
             "suspended-call-not-lost":
                 ("violated only with release_ack=none or suspension_indication=absent or "
@@ -603,21 +1022,25 @@ EXPECT_AS_PUBLISHED = {"suspended-wait-ends":
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-connects-while-suspended":
                 "witnessed only with suspension_indication=absent or note3_policy=accept"}
-model.add_variant("as_published", lambda: build(),
-                  doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
-                  expect=EXPECT_AS_PUBLISHED)
-model.add_variant("free_chain", lambda: build(fixed_chain=False),
-                  doc="as published, migrating to any other MC system each time (revisits)",
-                  expect={"suspended-wait-ends":
-                "violated only with release_ack=none and suspension_indication=present",
+OVERTAKEN = "violated only with release_ack=none and same_peer_call=busy"
+EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
+                ("violated only with release_ack=none and suspension_indication=present and "
+                 "same_peer_call=busy"),
             "suspended-call-not-lost":
-                ("violated only with release_ack=none or suspension_indication=absent or "
-                 "note3_policy=accept"),
-            "release-not-overtaken": "violated only with release_ack=none",
+                ("violated except with suspension_indication=present and note3_policy=reject "
+                 "and (release_ack=acknowledged or same_peer_call=replace)"),
+            "release-not-overtaken": OVERTAKEN,
             "other-call-does-not-block-resumption":
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-connects-while-suspended":
-                "witnessed only with suspension_indication=absent or note3_policy=accept"})
+                "witnessed only with suspension_indication=absent or note3_policy=accept"}
+model.add_variant("as_published", lambda: build(),
+                  doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
+                  expect=EXPECT_AS_PUBLISHED)
+model.add_variant("free_chain", lambda: build(fixed_chain=False, same_peer_calls=("busy",)),
+                  doc="as published, migrating to any other MC system each time (revisits); "
+                      "same_peer_call pinned to busy (as_published explores both)",
+                  expect=EXPECT_BUSY)
 model.add_variant("switch_off", lambda: build(switch_off=True),
                   doc="as published; UE 1 may be switched off (for good) after it released "
                       "the call and before it resumes it",
@@ -634,50 +1057,91 @@ model.add_variant("lossy_release", lambda: build(lossy_leaving=True),
                 "violated only with release_ack=acknowledged",
             "registration-consistent": "violated",
             "no-deadlock": "violated only with release_ack=acknowledged"})
+# Once the resumed call is not refused for overtaking the release, NOTE 3 is what is left.
+EXPECT_NOT_OVERTAKEN = {
+    **EVERY_VARIANT,
+    "suspended-call-not-lost":
+        "violated only with suspension_indication=absent or note3_policy=accept",
+    "other-call-does-not-block-resumption":
+        "violated only with suspension_indication=absent or note3_policy=accept",
+    "other-call-connects-while-suspended":
+        "witnessed only with suspension_indication=absent or note3_policy=accept"}
 model.add_variant("fix_release_completes",
                   lambda: build(release_ack=("acknowledged",)),
                   doc="candidate fix, one reading of step 1: the release completes (TS 23.379's "
                       "release response) before the client migrates",
-                  baseline="as_published",
-    expect={"suspended-call-not-lost":
-                "violated only with suspension_indication=absent or note3_policy=accept",
-            "other-call-does-not-block-resumption":
-                "violated only with suspension_indication=absent or note3_policy=accept",
-            "other-call-connects-while-suspended":
-                "witnessed only with suspension_indication=absent or note3_policy=accept"})
+                  baseline="as_published", expect=EXPECT_NOT_OVERTAKEN)
+model.add_variant("fix_new_call_replaces",
+                  lambda: build(same_peer_calls=("replace",)),
+                  doc="candidate fix, one sentence in step 3: client 2 takes a new private "
+                      "call from the party of the call it is still in in place of that call "
+                      "(the release that follows names the old call)",
+                  baseline="as_published", expect=EXPECT_NOT_OVERTAKEN)
+EXPECT_SUSPENSION_INDICATED = {
+    **EVERY_VARIANT,
+    "suspended-call-not-lost": ("violated except with note3_policy=reject and "
+                                "(release_ack=acknowledged or same_peer_call=replace)"),
+    "release-not-overtaken": OVERTAKEN,
+    "other-call-does-not-block-resumption": "violated only with note3_policy=accept",
+    "other-call-connects-while-suspended": ("witnessed except with note3_policy=reject and "
+                                            "(release_ack=acknowledged or "
+                                            "same_peer_call=replace)")}
 model.add_variant("fix_suspension_indicated",
                   lambda: build(suspension=("present",), resumption_timer=True),
                   doc="candidate fix, one sentence in step 1: the release says that the call is "
                       "suspended, as NOTE 3 presumes client 2 knows, and client 2 waits for it "
                       "for a bounded time (a UE may never come back)",
                   baseline="as_published",
-    expect={"suspended-call-not-lost":
-                "violated only with release_ack=none or note3_policy=accept",
-            "release-not-overtaken": "violated only with release_ack=none",
-            "other-call-does-not-block-resumption":
-                "violated only with note3_policy=accept",
-            "other-call-connects-while-suspended":
-                "witnessed only with release_ack=none or note3_policy=accept"})
+    expect=EXPECT_SUSPENSION_INDICATED)
 
 model.add_variant("switch_off_with_suspension_indicated",
                   lambda: build(suspension=("present",), resumption_timer=True, switch_off=True),
                   doc="fix_suspension_indicated when UE 1 may be switched off for good: client "
                       "2's wait ends by its timer",
                   baseline="fix_suspension_indicated",
-    expect={"suspended-call-not-lost":
-                "violated only with release_ack=none or note3_policy=accept",
-            "release-not-overtaken": "violated only with release_ack=none",
-            "other-call-does-not-block-resumption":
-                "violated only with note3_policy=accept",
+    expect={**EXPECT_SUSPENSION_INDICATED,
+            "other-call-connects-while-suspended": "witnessed",
             "registration-consistent": "violated"})
+# A call being set up and then released for the migration meets the ongoing call's findings.
+EXPECT_SETUP_RESUMED = {
+    "suspended-wait-ends":
+        ("violated only with release_ack=none and suspension_indication=present and "
+         "same_peer_call=busy"),
+    "suspended-call-not-lost": OVERTAKEN,
+    "release-not-overtaken": OVERTAKEN}
+model.add_variant("setup_in_progress",
+                  lambda: build(setups_on_migration=("wait", "resume"),
+                                registration=("break_before_make",)),
+                  doc="client 1's call to client 2 is still being set up when UE 1 must "
+                      "change MC system (one migration): 10.16.3.2 pre-condition 1 covers "
+                      "ongoing calls only; both things a client could do are explored "
+                      "(break-before-make; no third caller)",
+    expect={**EXPECT_SETUP_RESUMED,
+            "suspended-wait-ends":
+                ("violated only with release_ack=none and suspension_indication=present and "
+                 "(setup_on_migration=resume or same_peer_call=busy)"),
+            "setup-completes": "violated only with setup_on_migration=wait",
+            "no-deadlock": "violated only with setup_on_migration=wait"})
+model.add_variant("fix_setup_resumed",
+                  lambda: build(setups_on_migration=("resume",),
+                                registration=("break_before_make",)),
+                  doc="candidate fix, one sentence: a call being set up when the UE changes "
+                      "MC system is released and resumed as an ongoing one (step 1)",
+                  baseline="setup_in_progress",
+    expect={**EXPECT_SETUP_RESUMED, "suspended-wait-ends":
+            "violated only with release_ack=none and suspension_indication=present"})
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
     cls=CHOICE, fix="fix_release_completes",
-    title="When client 1 migrates without waiting for the release's answer, the re-initiated "
-          "private call overtakes the release and finds client 2 busy",
-    why="step 1 does not say whether the release completes before the client migrates")
+    title="When client 1 migrates without waiting for the release's answer and client 2 "
+          "refuses a new call from its peer as busy, the re-initiated private call overtakes "
+          "the release and is refused",
+    why="violated only with release_ack=none and same_peer_call=busy: step 1 does not say "
+        "whether the release completes before the client migrates, and step 3 does not say "
+        "that client 2 takes the new call in place of the one it is still in; either "
+        "sentence fixes it (fix_release_completes, or fix_new_call_replaces)")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
     variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_suspension_indicated",
@@ -692,6 +1156,15 @@ model.finding(
     why="violated only with suspension_indication=present (the reading NOTE 3 presumes): "
         "nothing bounds the wait, so a UE switched off after step 1, or a resumed call that "
         "overtook the release and was refused, leaves client 2 waiting; the fix bounds it")
+model.finding(
+    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    fix="fix_setup_resumed",
+    title="When client 1 changes MC system while its private call is still being set up and "
+          "waits for the answer, the answer goes to the MC system it left and the set-up "
+          "never completes",
+    why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
+        "ongoing calls only, and nothing says what a client does with a call being set up; "
+        "releasing it and resuming it as step 1 does for an ongoing call is the fix")
 model.finding(
     "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=CHOICE,
     title="With an answered release, a release lost as UE 1 leaves coverage leaves it "

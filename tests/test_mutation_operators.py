@@ -271,6 +271,39 @@ def test_kills_are_told_apart(tiny):
     assert status == mutation.ERROR and "UnboundLocalError" in why
 
 
+def test_one_search_tells_which_mutants_take_a_differing_step(tiny):
+    _, _, mutants = tiny
+    labels = (f"negate-if {B}step+2", f"swap-statements {B}step+6:+1",
+              f"flip-comparison {B}small+1:</>=", f"swap-statements {B}tell+1:+1")
+    system = build()
+    before = [(where, list(ts)) for where, ts in mutation._tables(system)]
+    found, result = mutation.differing(
+        system, {label: (lambda s, m=mutants[label]: ms.apply(s, m)) for label in labels})
+    # the same judgement as judge()'s watch, one mutant at a time (test_kills_are_told_apart)
+    assert found == {labels[0], labels[2], labels[3]}
+    assert result.complete and mutation.verdicts_of(result) == verdicts(build())
+    after = [(where, list(ts)) for where, ts in mutation._tables(system)]
+    assert [(w, [id(t) for t in ts]) for w, ts in after] == \
+        [(w, [id(t) for t in ts]) for w, ts in before]  # the unmutated tables, restored
+
+
+def test_all_variants_takes_the_survivors_to_the_other_variants(tiny):
+    _, _, mutants = tiny
+    same, differs, killed = (f"swap-statements {B}step+6:+1", f"negate-if {B}step+2",
+                             f"flip-comparison {B}small+1:</>=")
+    names = {label: [("v", lambda s, m=mutants[label]: ms.apply(s, m))]
+             for label in (same, differs, killed)}
+    model = SimpleNamespace(variants={"v": None, "w": None}, system=lambda v: build(3))
+    pending = [(same, mutation.SAME_STEPS, ""), (differs, mutation.SURVIVED, ""),
+               (killed, mutation.SAME_STEPS, "")]  # (as if the variant run had not seen it)
+    out = list(mutation.extend(model, ["w"], pending, names, "source", lambda v: build(3), False))
+    assert out[0] == (same, mutation.EXPLORED,
+                      "no step differs from the original's in any of the model's 2 variants")
+    assert out[1] == (differs, mutation.SURVIVED,
+                      "steps differ in the variants run and in w; no verdict noticed")
+    assert out[2][1] == mutation.VERDICT and out[2][2].startswith("[w] reaches-limit")
+
+
 def test_a_crash_in_every_variant_is_an_error_not_a_survivor():
     def crash(s: System) -> None:
         raise ZeroDivisionError("model code divided by zero")
@@ -287,11 +320,14 @@ def test_table_ratio_leaves_out_errors_equivalents_and_not_applicable():
                 o("m", "negate-if c", mutation.ERROR), o("m", "negate-if d", mutation.SURVIVED),
                 o("m", "drop-if e", mutation.EQUIVALENT), o("m", "drop-if f", mutation.NOT_APPLICABLE),
                 o("m", "drop-if g", mutation.SAME_STEPS), o("m", "drop-if h", mutation.CUT)]
+    outcomes.append(o("m", "swap-statements i", mutation.EXPLORED))
     text = mutation.table(outcomes)
-    assert "| m | negate-if | 4 | 0 | 2 | 1 | 0 | 0 | 0 | 1 | 66.7% |" in text
-    assert "| m | drop-if | 4 | 1 | 0 | 0 | 1 | 1 | 1 | 0 | 0.0% |" in text
+    assert "| m | negate-if | 4 | 0 | 2 | 1 | 0 | 0 | 0 | 0 | 1 | 66.7% |" in text
+    assert "| m | drop-if | 4 | 1 | 0 | 0 | 1 | 1 | 0 | 1 | 0 | 0.0% |" in text
+    assert "| m | swap-statements | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 | - |" in text
     assert "overall kill ratio by a verdict: 2/4 = 50.0% (target 90%): missed" in text
-    assert "as survivors: 2/5 = 40.0%" in text
+    assert "the 1 equivalent by exploration and the 1 no step of which differs as survivors: " \
+        "2/6 = 33.3% (missed)" in text
 
 
 def test_equivalence_file_needs_a_reason(tmp_path):
@@ -319,6 +355,8 @@ def test_a_run_is_judged_again_from_its_log(tmp_path):
     equivalent = {"m: drop-if m.f+2:then": "x is always true here",
                   "negate-if m.f+1": "wrongly listed", "other: swap-statements m.f+1:+1": "not m"}
     judged = [mutation.reviewed(o, equivalent) for o in outcomes]
+    explored = mutation.Outcome("m", "negate-if m.f+1", mutation.EXPLORED, "no step differs")
+    assert mutation.reviewed(explored, equivalent) == explored  # a computed fact stands
     assert [o.status for o in judged] == [mutation.VERDICT, mutation.EQUIVALENT, mutation.SAME_STEPS]
     assert judged[1].why == "x is always true here"
     assert "listed as equivalent (wrongly listed), yet killed by verdict" in judged[0].why

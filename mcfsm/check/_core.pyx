@@ -214,6 +214,14 @@ cdef double _now() noexcept nogil:
     return t.tv_sec + t.tv_nsec * 1e-9
 
 
+# A world reader whose code read more slots than this is not memoized in C (steps.py
+# still memoizes it on its reads, in Python).
+cdef enum:
+    READ_SLOTS = 4
+# local_found's "memoizable" answer for a world reader: memoize on the slots it read
+READS = 2
+
+
 cdef class Core:
     """The compiled twin of core.PyCore (same constructor, methods and results)."""
 
@@ -235,6 +243,15 @@ cdef class Core:
     cdef uint8_t* packed
     # the memo of local steps and the inbox table
     cdef Map memo, adds
+    # Instances whose model code reads other instances (steps.py's world readers): their
+    # steps are memoized on the slots they read too. Per instance: how many slots (0: not
+    # a world reader, or more than READ_SLOTS), which, and an epoch bumped when the set
+    # grows; `projs` numbers each (instance, epoch, values of those slots).
+    cdef uint32_t* wr_n
+    cdef uint32_t* wr_slots
+    cdef uint32_t* wr_epoch
+    cdef Map projs
+    cdef object read_slots
     cdef Pool perm, scratch
     cdef list unhandled_records
     cdef dict unhandled_ids
@@ -287,6 +304,7 @@ cdef class Core:
         cdef int k
         self.steps, self.store, self.judge, self.record = steps, store, judge, record
         self.local_found = steps.local_found
+        self.read_slots = steps.read_slots
         self.add_message = steps._add_message
         self.fault_list = steps.faults
         self.faulty = bool(steps.faulty)
@@ -316,6 +334,12 @@ cdef class Core:
         self.step = _array.array("I")
         _map_init(&self.memo, 1 << 8)
         _map_init(&self.adds, 1 << 8)
+        _map_init(&self.projs, 1 << 6)
+        self.wr_n = <uint32_t*>calloc(self.n, sizeof(uint32_t))
+        self.wr_epoch = <uint32_t*>calloc(self.n, sizeof(uint32_t))
+        self.wr_slots = <uint32_t*>calloc(self.n * READ_SLOTS, sizeof(uint32_t))
+        if self.wr_n == NULL or self.wr_epoch == NULL or self.wr_slots == NULL:
+            raise MemoryError()
         self.unhandled_records = []
         self.unhandled_ids = {}
         self.ntids = len(steps.system.coverage_names) + 1
@@ -343,6 +367,41 @@ cdef class Core:
         self.rmon_j = [j for _, j in steps.receipt_slots]
         self.j_observe_receipt = steps.observe_receipt
         self._plan_judging()
+
+    cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
+        """The first word of instance k's memo key: k itself, or, for a world reader, k
+        and the number of the values its read slots have now (k + n * (number + 1))."""
+        cdef uint32_t pk[5]
+        cdef uint32_t m = self.wr_n[k]
+        cdef uint32_t j, v
+        if m == 0:
+            return k
+        pk[0] = <uint32_t>k << 16 | (self.wr_epoch[k] & 0xffff)
+        for j in range(4):
+            pk[1 + j] = self.cur[self.wr_slots[k * READ_SLOTS + j]] if j < m else 0
+        v = _map_get(&self.projs, pk)
+        if v == 0:
+            v = <uint32_t>self.projs.count + 1
+            if <uint64_t>v * self.n + k >= 0xffffffff:
+                raise MemoryError("too many values of what world readers read")
+            _map_put(&self.projs, pk, v - 1)
+        return k + self.n * v
+
+    cdef bint _register_reads(self, int k) except -1:
+        """Record the slots instance k's model code has read so far (steps.read_slots);
+        False (not memoizable here) when they are more than READ_SLOTS."""
+        cdef Py_ssize_t j
+        slots = self.read_slots(k)
+        if len(slots) > READ_SLOTS:
+            self.wr_n[k] = 0
+            return False
+        if len(slots) != self.wr_n[k] or any(
+                self.wr_slots[k * READ_SLOTS + j] != slots[j] for j in range(len(slots))):
+            for j in range(len(slots)):
+                self.wr_slots[k * READ_SLOTS + j] = slots[j]
+            self.wr_n[k] = len(slots)
+            self.wr_epoch[k] += 1  # entries keyed on the smaller set are never hit again
+        return self.wr_n[k] > 0
 
     cdef int _plan_judging(self) except -1:
         """Take over Judge.state and Judge.step's memo walks (their Python code runs on a
@@ -497,6 +556,10 @@ cdef class Core:
         free(self.table)
         free(self.memo.slots)
         free(self.adds.slots)
+        free(self.projs.slots)
+        free(self.wr_n)
+        free(self.wr_epoch)
+        free(self.wr_slots)
         free(self.mon_slot)
         free(self.rmon_slot)
         _pool_free(&self.perm)
@@ -1040,7 +1103,7 @@ cdef class Core:
         self.unhandled = -1
         self.scratch.nentries = self.scratch.ndeltas = self.scratch.nsends = self.scratch.nloops = 0
         for k in range(n):
-            key[0] = k
+            key[0] = self._reader_key(k)
             key[1] = self.cur[2 + k]
             key[2] = self.cur[2 + n + k]
             key[3] = self.cur[0]
@@ -1052,6 +1115,9 @@ cdef class Core:
             else:
                 self.steps.expansions = self.expanded + 1  # for its memo's hit rate
                 found, memoizable = self.local_found(k, self._idxs())
+                if memoizable == READS:  # a world reader: key it on what it has read
+                    memoizable = self._register_reads(k)
+                    key[0] = self._reader_key(k)
                 pool = &self.perm if memoizable else &self.scratch
                 self._convert(k, found, pool, &e)
                 if memoizable:

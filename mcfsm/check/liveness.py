@@ -121,15 +121,33 @@ def _product_bfs(graph: EdgeGraph, initial_count: int, flags: bytearray,
     return parent, order
 
 
-def _fair_components(graph: EdgeGraph, region: array, roots: array,
-                     constraints: Sequence[Constraint], label_count: int,
-                     ) -> tuple[array, list[array]]:
-    """For every state, the number of its fair component in the returned list (-1: none)."""
+def fair_cycle(graph: EdgeGraph, constraints: Sequence[Constraint], label_count: int) -> bool:
+    """Whether a behaviour that goes round one cycle through every state of `graph` forever
+    is fair, by the rule `_judge` applies to a component. The graph's edges between its
+    states are the cycle's steps; every other step enabled in a state leads to state
+    graph.size (outside). check/run_lassos.py asks it of the cycles random runs close."""
+    comp = array("i", range(graph.size))
+    owner = array("i", [-1]) * (graph.size + 1)
+    verdict, _ = _judge(graph, comp, 1, owner, constraints,
+                        _by_label(constraints, label_count))
+    return verdict == "fair"  # "refine": a strong action enabled on it is never taken
+
+
+def _by_label(constraints: Sequence[Constraint], label_count: int) -> list[tuple[int, ...]]:
+    """Per label, the constraints whose action it is."""
     by_label: list[tuple[int, ...]] = [()] * label_count
     for j, c in enumerate(constraints):
         for label in c.labels:
             if label < label_count:
                 by_label[label] += (j,)
+    return by_label
+
+
+def _fair_components(graph: EdgeGraph, region: array, roots: array,
+                     constraints: Sequence[Constraint], label_count: int,
+                     ) -> tuple[array, list[array]]:
+    """For every state, the number of its fair component in the returned list (-1: none)."""
+    by_label = _by_label(constraints, label_count)
     size = graph.size
     index = array("i", [-1]) * size
     low = array("i", [0]) * size

@@ -9,9 +9,13 @@ database, and shrinking the bytes to a small failing run; the walker then shorte
 itself (walk.Walker.minimize). One search checks every property at once; after a violation
 the search goes on without that property, so the others still get their verdicts.
 
+Temporal properties are judged on the lassos the runs close (a run that revisits a state,
+or may stop for ever where it is: check/run_lassos.py), with the exhaustive checker's
+fairness: a violating fair lasso is a real counterexample, reported as the shortest one
+among the states of the run that found it.
+
 What it cannot prove is said in every outcome: "no violation in N random steps over M
-distinct states" is not a proof, and temporal properties are not checked here (the
-exhaustive explorer checks them).
+distinct states" is not a proof, nor is "no violating fair cycle among N cycles found".
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from hypothesis import strategies as st
 from ..lang.properties import Property
 from ..lang.system import System
 from .results import Budget, Trace
+from .run_lassos import CycleCounts
 from .walk import Run, Walker
 
 
@@ -68,6 +73,8 @@ class Simulation:
     never_fired: tuple[tuple[str, str], ...] = ()  # (instance, transition) no run took
     transitions: int = 0  # transitions in the system
     raw_lengths: dict[str, int] = dataclasses.field(default_factory=dict)  # before minimize
+    found_after: dict[str, float] = dataclasses.field(default_factory=dict)  # s to each violation
+    cycles: CycleCounts | None = None  # the lassos the runs closed (temporal properties)
 
     @property
     def failed(self) -> bool:
@@ -107,13 +114,19 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
         steps = max(1, min(steps, budget.max_depth - 1))
     stop = budget_stop(budget, lambda: walker.distinct_states, started)
     checkable = {p.name for p in system.properties
-                 if p.kind != "sometimes" and not p.temporal and p.name not in known}
+                 if p.kind != "sometimes" and p.name not in known
+                 and (not p.temporal or walker.lassos is not None)}
     violated: dict[str, Run] = {}
     raw: dict[str, int] = {}
+    # every property's first violating run, with when it was seen: hypothesis shrinks
+    # towards whichever failure is smallest, so a violation it saw may not be the one it
+    # reports; one seen is never lost (it is reported from this run, minimized)
+    first: dict[str, tuple[Run, float]] = {}
     stopped_by: str | None = None
     while checkable - set(violated) or not checkable:
         skip = frozenset(violated) | known
-        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided)
+        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
+                         first)
         test = simulation_settings(examples, derandomize=derandomize, database=database,
                                    shrink=shrink, guided=guided)(search.test())
         if seed is not None:
@@ -135,11 +148,24 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                                       if shrink else failing)
         if not checkable:
             break
+    for name, (run, _) in first.items():
+        if name not in violated and name in checkable:
+            raw[name] = len(run.sids)
+            violated[name] = walker.minimize(run, name) if shrink else run
+    found_after = {name: first[name][1] - started for name in violated if name in first}
+    if walker.lassos is not None and stopped_by is None:
+        # the runs' states as one graph: cycles and prefixes that no single run closed
+        rest = sorted(checkable & walker.temporal_names - set(violated))
+        for name, run in walker.lassos_among_visited(rest).items():
+            raw[name] = len(run.sids)
+            violated[name] = walker.minimize(run, name) if shrink else run
+            found_after[name] = time.perf_counter() - started
     outcomes = _outcomes(system, walker, violated, known)
     return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
                       time.perf_counter() - started, tuple(outcomes), stopped_by,
                       walker.estimated_states(), tuple(walker.never_fired()),
-                      len(system.coverage_names), raw)
+                      len(system.coverage_names), raw, found_after,
+                      None if walker.lassos is None else walker.lassos.counts)
 
 
 class _Search:
@@ -148,8 +174,10 @@ class _Search:
     and then shrink the failing run's bytes."""
 
     def __init__(self, walker: Walker, steps: int, runs: int, skip: frozenset[str],
-                 stop: Any, swarm: bool, guided: bool) -> None:
+                 stop: Any, swarm: bool, guided: bool,
+                 first: dict[str, tuple[Run, float]]) -> None:
         self.walker, self.steps, self.runs, self.skip = walker, steps, runs, skip
+        self.first = first
         self.stop, self.swarm, self.guided = stop, swarm, guided
         n = len(walker.initials)
         self.starts = st.integers(0, n - 1) if n > 1 else st.just(0)
@@ -178,6 +206,8 @@ class _Search:
             run = walker.run(data.draw(self.choices), start, disabled, self.skip, depth)
             new_states += run.new_states
             if run.violated is not None:
+                if run.violated not in self.first:
+                    self.first[run.violated] = run, time.perf_counter()
                 raise ViolatingRunError(run)
         if self.guided:
             target(new_states, label="states no earlier run reached")
@@ -189,14 +219,17 @@ def _outcomes(system: System, walker: Walker, violated: dict[str, Run],
              for name, run in walker.witnesses.items()}
     return outcomes(system, {name: walker.trace(run) for name, run in violated.items()},
                     walker.witness_counts, first, known, walker.steps_taken,
-                    walker.distinct_states)
+                    walker.distinct_states,
+                    None if walker.lassos is None else walker.lassos.counts, walker.runs)
 
 
 def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, int],
              first_witness: dict[str, Trace], known: frozenset[str], steps: int,
-             states: int) -> list[PropertyOutcome]:
+             states: int, cycles: CycleCounts | None = None,
+             runs: int = 0) -> list[PropertyOutcome]:
     """Every property's outcome after random runs, each saying what it rests on (both
-    simulations, here and on the transitions runtime in stateful.py, word them so)."""
+    simulations, here and on the transitions runtime in stateful.py, word them so).
+    `cycles`: the lassos the runs closed; without it temporal properties are not checked."""
     over = f"{steps:,} random steps over {states:,} distinct states"
     result = []
     for p in system.properties:
@@ -206,7 +239,9 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
                 p, "witnessed" if count else "not witnessed", first_witness.get(p.name),
                 f"witnessed in {count:,} states of {over}" if count else
                 f"not witnessed in {over} (this is not a proof)"))
-        elif p.temporal:  # a finite random run can neither show a lasso nor rule one out
+        elif p.temporal and cycles is not None and p.name not in known:
+            result.append(_temporal_outcome(p, violated.get(p.name), cycles, runs))
+        elif p.temporal:  # without lassos from the runs, nothing to judge
             result.append(PropertyOutcome(
                 p, "not checked", None, "temporal: only the exhaustive explorer checks it "
                 "(mcfsm check); random runs are finite"))
@@ -221,6 +256,29 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
             result.append(PropertyOutcome(p, "no violation found", None,
                                           f"no violation in {over} (this is not a proof)"))
     return result
+
+
+def _temporal_outcome(p: Property, trace: Trace | None, cycles: CycleCounts,
+                      runs: int) -> PropertyOutcome:
+    """A temporal property after random runs: a violating fair lasso is a counterexample;
+    none found rests on the cycles the runs happened to close, which is not a proof."""
+    if trace is not None:
+        words = ("lasso counterexample: " + (f"{len(trace)} steps, then stutters forever"
+                 if trace.loop_start == len(trace) else
+                 f"{len(trace)} steps, steps {(trace.loop_start or 0) + 1}-{len(trace)} "
+                 "repeat forever") + " (a real fair behaviour)")
+        return PropertyOutcome(p, "violated", trace, words)
+    unfair = cycles.unfair.get(p.name, 0)
+    found = cycles.cycles + cycles.stops
+    discarded = (f"; {unfair:,} left it unmet but are not fair behaviours, discarded"
+                 if unfair else "")
+    union = (f", nor in the graph of the {cycles.graph_states:,} states they visited"
+             if cycles.graph_states else "")
+    return PropertyOutcome(p, "no violation found", None,
+                           f"no violating fair cycle among {found:,} cycles found in {runs:,} "
+                           f"runs ({cycles.cycles:,} revisits of a state, {cycles.stops:,} "
+                           f"stays in a state with an obligation open){discarded}{union} "
+                           "(this is not a proof)")
 
 
 def spent_or_raise(stop: Any) -> str:

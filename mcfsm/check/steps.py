@@ -16,11 +16,15 @@ they are needed:
     add[slot][(inbox, message code)] -> the inbox after appending/adding that message
     faults[k][inbox]                -> [(coverage id, step id, inbox after loss/duplication)]
 
-Not memoized: a call whose model code reads other instances (`ctx.world`, `ctx.peers()`;
-TCommit's resource managers do) depends on more than the key, so its outcomes are
-recomputed every time; once an instance's code has read other instances, its local steps
-are no longer looked up at all (`self.world_readers`). Calls that did not read them are
-still sound to memoize, since their outcome did not depend on what they did not read.
+Model code that reads other instances (`ctx.world`, `ctx.peers()`; TCommit's resource
+managers do) depends on more than the key. Such a call is memoized on what it read: the
+fields (or whole slots) of other instances, in the order read, and their values. A later
+call with the same key finds, for each set of reads recorded under it, the current values
+of those reads; if some recorded call saw the same values, the code would take the same
+path (it is deterministic) and read nothing else, so its outcome is reused
+(`_read_memo`). An instance whose code has read other instances (`self.world_readers`)
+is looked up this way, never in the per-key tables, whose entries must not depend on
+anything but the key.
 An instance whose memo misses on more than half of its lookups over a window of
 expansions (its local differs in nearly every state, as in a model written as one role
 holding the whole state) is no longer memoized either, so memo tables stop growing
@@ -62,6 +66,7 @@ class _Unhandled:
 
 
 _NOTHING: Found = ([], [], None)  # an instance with no step and nothing unhandled
+READS = 2  # local_found: memoize on the key and the slots read (the compiled core's READS)
 _FIRST_WINDOW = 1 << 11  # expansions before the first judgement of whether a memo pays
 _WINDOW = 1 << 14  # expansions per later judgement
 
@@ -86,6 +91,11 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
+        # For world readers: key -> {reads: {their values: outcome}} (module docstring)
+        self._read_memo: list[dict[tuple, dict[tuple, dict[tuple, Any]]]] = [
+            {} for _ in range(n)]
+        # the slots of other instances each world reader's code has read, in order
+        self._read_slots: list[dict[int, None]] = [{} for _ in range(n)]
         # Deferred messages (deliverable by inbox and receiver state) and channel capacities
         # (whether a channel holds at most its capacity, by inbox and sender).
         self._deferring: list[dict[tuple[int, str], list[tuple[int, int, int]]]] = [
@@ -199,7 +209,7 @@ class CompiledSteps:
     def _tally_miss(self, k: int) -> None:
         """A memo miss of instance k; at the end of a window, stop memoizing k when more
         than half of its lookups missed."""
-        if k in self.low_hit or k in self.world_readers or not self.memoize:
+        if k in self.low_hit or not self.memoize:
             return
         self._misses[k] += 1
         seen = self.expansions - self._window_start[k]
@@ -207,6 +217,7 @@ class CompiledSteps:
             return
         if self._misses[k] * 2 > seen:
             self.low_hit.add(k)
+            self._read_memo[k].clear()
             self._steps[k].clear()
             self._internal[k].clear()
             self._receive[k].clear()
@@ -215,15 +226,24 @@ class CompiledSteps:
         self._window_start[k] = self.expansions
         self._window[k] = _WINDOW
 
-    def local_found(self, k: int, idxs: tuple[int, ...]) -> tuple[Found, bool]:
+    def local_found(self, k: int, idxs: tuple[int, ...]) -> tuple[Found, int]:
         """Instance k's steps from an interned state, for an engine core that keeps its own
         memo (core.py's compiled one): (steps, loops, first unhandled) and whether they may
-        be memoized (not when its model code read other instances)."""
+        be memoized on the key: 1 yes, 0 no, READS (a world reader) on the key and the
+        slots `read_slots(k)` names."""
         n = self.n
         key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
         found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
-        self._tally_miss(k)
-        return found, self.memoize and k not in self.world_readers and k not in self.low_hit
+        if k not in self.world_readers:  # a world reader tallies its own misses
+            self._tally_miss(k)
+        if not self.memoize or k in self.low_hit:
+            return found, 0
+        return found, READS if k in self.world_readers else 1
+
+    def read_slots(self, k: int) -> tuple[int, ...]:
+        """The slots of other instances that instance k's code has read so far: its steps
+        depend on the key and their values only (a superset of what any one call read)."""
+        return tuple(self._read_slots[k])
 
     def faults(self, k: int, bi: int) -> list[tuple[int, int, int]]:
         """The loss and duplication steps of instance k's inbox bi: (coverage id, step id,
@@ -242,8 +262,11 @@ class CompiledSteps:
         readers = self.world_readers | self.low_hit if self.low_hit else self.world_readers
         unhandled: Unhandled | None = None
         internal = self._internal[k] if self.memoize and k not in readers else None
+        by_reads = self.memoize and k in self.world_readers and k not in self.low_hit
         ikey = (li, params, shared)
         entries = None if internal is None else internal.get(ikey)
+        if entries is None and by_reads:
+            entries = self._read_lookup(k, state, ikey)
         if entries is None:
             entries = self._internal_entries(k, state, internal, ikey)
         deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
@@ -258,6 +281,8 @@ class CompiledSteps:
                 receive = self._receive[k] if self.memoize and k not in readers else None
                 rkey = (li, sender, mid, params, shared)
                 outcome = None if receive is None else receive.get(rkey)
+                if outcome is None and by_reads:
+                    outcome = self._read_lookup(k, state, rkey)
                 if outcome is None:
                     outcome = self._receive_entries(k, state, sender, mid, receive, rkey)
                 if outcome.__class__ is _Unhandled:
@@ -273,11 +298,11 @@ class CompiledSteps:
             deltas = [d for d in deltas if not (d[2] == li and d[3] == shared and d[4] == bi
                                                 and not d[5])]
         found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
-        # A step that read other instances is not a function of the key: not memoized.
-        # (keep=False: the caller keeps its own memo.)
-        if keep:
+        # A step that read other instances is not a function of the key: not memoized here
+        # (it is, on its reads). keep=False: the caller keeps its own memo.
+        if keep and k not in self.world_readers:
             self._tally_miss(k)
-        if keep and self.memoize and k not in readers and k not in self.low_hit:
+        if keep and self.memoize and k not in self.world_readers and k not in self.low_hit:
             self._steps[k][key] = found
         elif keep:
             self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
@@ -289,13 +314,31 @@ class CompiledSteps:
             size = self._size[slot][idx] = self.system._inbox_size(self.store.values[slot][idx])
         return size
 
+    def _read_lookup(self, k: int, state: tuple, key: tuple) -> Any:
+        """A world reader's outcome recorded under `key` for a call that saw, in what it
+        read of other instances, the values `state` has there; None if none did."""
+        recorded = self._read_memo[k].get(key)
+        if recorded is not None:
+            for reads, outcomes in recorded.items():
+                found = outcomes.get(_values(state, reads))
+                if found is not None:
+                    return found
+        self._tally_miss(k)  # the model code runs
+        return None
+
+    def _remember(self, k: int, state: tuple, key: tuple, reads: tuple, outcome: Any) -> None:
+        if self.memoize and k not in self.low_hit:
+            by_values = self._read_memo[k].setdefault(key, {}).setdefault(reads, {})
+            by_values[_values(state, reads)] = outcome
+            self._read_slots[k].update(dict.fromkeys(slot for slot, _ in reads))
+
     # -- table construction (on a miss) -----------------------------------------------------
     def _entries(self, k: int, state: tuple, t: Any, tid: int, kind: str, sender: int | None,
-                 message: Message | None) -> tuple[list[Entry], bool]:
+                 message: Message | None) -> tuple[list[Entry], tuple | None]:
         system, store = self.system, self.store
         n = self.n
-        outcomes, read_world = system.local_step(state, k, t, state[2 + k], sender, message,
-                                                 self.poll)
+        outcomes, reads = system.local_step(state, k, t, state[2 + k], sender, message,
+                                            self.poll)
         name = system.instances[k].name
         sender_name = None if sender is None else system.instances[sender].name
         entries = []
@@ -310,21 +353,35 @@ class CompiledSteps:
                 after = list(state)
                 after[2 + k], after[1] = new_local, new_shared
                 raise unhashable_error(system, tuple(after), exc, key) from exc
-        return entries, read_world
+        return entries, reads
 
     def _internal_entries(self, k: int, state: tuple, memo: dict | None, key: tuple) -> list[Entry]:
         local = state[2 + k]
         entries: list[Entry] = []
-        read_world = False
+        reads: dict = {}
         for t, tid in self.system._internal[k][local.state]:
             more, read = self._entries(k, state, t, tid, "internal", None, None)
             entries.extend(more)
-            read_world |= read
-        if read_world:
-            self.world_readers.add(k)
-        elif memo is not None:
-            memo[key] = entries
+            if read:
+                reads.update(dict.fromkeys(read))
+        self._record(k, state, memo, key, tuple(reads), entries)
         return entries
+
+    def _record(self, k: int, state: tuple, memo: dict | None, key: tuple, reads: tuple,
+                outcome: Any) -> None:
+        """Memoize an outcome: on the key alone, or, when the code read other instances,
+        on the key and the values of what it read (and the instance becomes a world
+        reader, whose per-key tables are no longer filled)."""
+        if reads:
+            if k not in self.world_readers:
+                self.world_readers.add(k)
+                self._internal[k].clear()
+                self._receive[k].clear()
+            self._remember(k, state, key, reads, outcome)
+        elif k in self.world_readers:
+            self._remember(k, state, key, (), outcome)
+        elif memo is not None:
+            memo[key] = outcome
 
     def _receive_entries(self, k: int, state: tuple, sender: int, mid: int, memo: dict | None,
                          key: tuple) -> Any:
@@ -333,7 +390,7 @@ class CompiledSteps:
         message = self.messages[mid]
         candidates = system._receive[k].get((local.state, type(message)))
         outcome: Any
-        read_world = False
+        reads: dict = {}
         if candidates is None:
             ignored_in = system._ignored[k].get(type(message))
             name = system.instances[k].name
@@ -357,11 +414,9 @@ class CompiledSteps:
             for t, tid in candidates:
                 more, read = self._entries(k, state, t, tid, "receive", sender, message)
                 outcome.extend(more)
-                read_world |= read
-        if read_world:
-            self.world_readers.add(k)
-        elif memo is not None:
-            memo[key] = outcome
+                if read:
+                    reads.update(dict.fromkeys(read))
+        self._record(k, state, memo, key, tuple(reads), outcome)
         return outcome
 
     def _deliverable_entries(self, k: int, bi: int) -> list[tuple[int, int, int]]:
@@ -456,3 +511,10 @@ class CompiledSteps:
         succs, loops, _ = self.expand(tuple(self.store.encode(state)))
         return ([(self.step_list[sid], self.store.decode(new)) for _, sid, new in succs]
                 + [(self.step_list[sid], state) for _, sid in loops])
+
+
+def _values(state: tuple, reads: tuple) -> tuple:
+    """The values `state` has at what a call read of other instances: a field, or a whole
+    slot."""
+    return tuple(state[slot] if field is None else getattr(state[slot], field)
+                 for slot, field in reads)

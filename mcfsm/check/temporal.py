@@ -110,7 +110,8 @@ def lasso_steps(system: System, lasso: Lasso, decode: Callable[[int], State],
     return states, keys
 
 
-def lasso_note(prop: Property, lasso: Lasso) -> str:
+def lasso_note(prop: Property, lasso: Lasso | None = None) -> str:
+    """What a lasso counterexample shows (the same words whichever search found it)."""
     awaited = {"eventually": "the awaited state never comes",
                "always_eventually": "the awaited state never comes again",
                "leads_to": "the trigger held and the awaited state never follows"}[prop.kind]

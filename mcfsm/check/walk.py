@@ -22,8 +22,10 @@ from ..lang.guard import unhashable_error
 from ..lang.system import System
 from .explorer import Judge
 from .results import Budget, Trace
+from .run_lassos import LassoJudge
 from .steps import CompiledSteps
 from .store import Store
+from .temporal import lasso_note
 from .verdicts import unhandled_note
 
 Idxs = tuple[int, ...]
@@ -39,6 +41,7 @@ class Run:
     violated: str | None = None
     note: str = ""
     new_states: int = 0  # states no earlier run of this walker had visited
+    loop_start: int | None = None  # a temporal violation: path[loop_start:] repeats forever
 
 
 class Walker:
@@ -67,6 +70,11 @@ class Walker:
         self.check_deadlock = judge.check_deadlock
         self.check_unhandled = judge.check_unhandled
         self.step_names = frozenset(p.name for p, _ in judge.memo_steps)
+        # temporal properties: judged on the lassos the runs close (run_lassos.py)
+        self.lassos = (LassoJudge(system, store, steps, judge.allowed, self.filtered,
+                                  judge.decode_once, memoize)
+                       if any(p.temporal for p in system.properties) else None)
+        self.temporal_names = frozenset(p.name for p in system.properties if p.temporal)
         # what every run saw
         self.visits: dict[Idxs, int] = {}  # state -> times visited (the coverage estimate)
         self.fired: dict[int, int] = {}  # coverage id -> steps taken
@@ -94,11 +102,14 @@ class Walker:
         step_props = bool(judge.memo_steps)
         check_deadlock = self.check_deadlock and "no-deadlock" not in skip
         check_unhandled = self.check_unhandled and "no-unhandled-message" not in skip
+        lassos = self.lassos if self.lassos is not None and self.temporal_names - skip else None
         idxs: Idxs | None = initials[start % len(initials)]
         path, sids = [idxs], []
         new_states, violated, note = self._begin(idxs, skip, path)
         if violated is not None:
             return Run(tuple(path), (), violated, note, new_states)
+        if lassos is not None:
+            lassos.begin(idxs, skip)
         for byte in choices:
             if idxs is None:  # the last run ended: this byte picks the next run's start
                 idxs = initials[byte % len(initials)]
@@ -107,11 +118,17 @@ class Walker:
                 new_states += fresh
                 if violated is not None:
                     return Run(tuple(path), (), violated, note, new_states)
+                if lassos is not None:
+                    lassos.begin(idxs, skip)
                 continue
             succs, loops, unhandled = expand(idxs)
             if unhandled is not None and check_unhandled:
                 return Run(tuple(path), tuple(sids), "no-unhandled-message",
                            unhandled_note(self.system, unhandled), new_states)
+            if lassos is not None and lassos.open:  # may the behaviour stop here for ever?
+                found = lassos.stop_here(idxs, succs, len(sids))
+                if found is not None:
+                    return self._lasso(path, sids, found, new_states)
             if not succs and not loops:
                 if check_deadlock and not self.system.is_final(self.store.decode(idxs)):
                     return Run(tuple(path), tuple(sids), "no-deadlock",
@@ -150,9 +167,21 @@ class Walker:
             violated, note = self._judge_state(idxs, skip, path, sids)
             if violated is not None:
                 return Run(tuple(path), tuple(sids), violated, note, new_states)
+            if lassos is not None:
+                found = lassos.visit(idxs, path, sids)
+                if found is not None:
+                    return self._lasso(path, sids, found, new_states)
             if depth is not None and len(sids) >= depth:
                 idxs = None  # the run's depth bound: the next byte starts a new run
         return Run(tuple(path), tuple(sids), None, "", new_states)
+
+    def _lasso(self, path: list[Idxs], sids: list[int], found: tuple[str, int],
+               new_states: int) -> Run:
+        """The run up to a violating fair lasso: path[loop_start:] repeats (or, when
+        loop_start is the last state, the behaviour stays there)."""
+        name, loop_start = found
+        return Run(tuple(path), tuple(sids), name, _lasso_note(self.system, name), new_states,
+                   loop_start)
 
     def _begin(self, idxs: Idxs, skip: Any, path: list[Idxs]) -> tuple[int, str | None, str]:
         """A run starts in initial state idxs: (1 if no run visited it before, else 0, and
@@ -296,8 +325,20 @@ class Walker:
     def minimize(self, run: Run, target: str, budget: int = 20_000) -> Run:
         """A shorter run to the same violation or witness: the shortcut, then delta debugging
         on its steps (drop one step, then two, and replay the others by step id while
-        that still meets the target), until no drop works or `budget` replays were tried."""
-        best = self.shortcut(run)
+        that still meets the target), until no drop works or `budget` replays were tried.
+        A temporal violation: a violating fair lasso, shortened by the lasso search among
+        the states the runs visited (shortest_lasso) instead of the shortcut, and by delta
+        debugging both from the run and from that search's lasso (neither always wins)."""
+        if run.loop_start is not None and self.lassos is not None:
+            tried = [self._delta(start, target, budget // 2, self.follow_lasso,
+                                 self.shortest_lasso, lasso=True)
+                     for start in (run, self.shortest_lasso(run))]
+            return min(tried, key=lambda r: len(r.sids))
+        return self._delta(self.shortcut(run), target, budget, self.follow, self.shortcut)
+
+    def _delta(self, best: Run, target: str, budget: int, follow: Any, shorten: Any,
+               lasso: bool = False) -> Run:
+        """Delta debugging on best's steps (see minimize), shortening after each success."""
         tries = 0
         improved = True
         while improved and tries < budget:
@@ -306,6 +347,9 @@ class Walker:
             n = len(sids)
             drops = [(k,) for k in range(n - 1, -1, -1)]
             drops += [(i, j) for j in range(n - 1, 0, -1) for i in range(j - 1, -1, -1)]
+            if lasso:  # a detour rarely leaves a lasso fair halfway: whole blocks too
+                drops += [tuple(range(i, i + size)) for size in _block_sizes(n)
+                          for i in range(n - size, -1, -1)]
             # the same steps from another initial state (another parameter choice) first
             starts = [best.path[0]] + [i for i in self.initials if i != best.path[0]]
             attempts = [(start, ()) for start in starts[1:]] + [(starts[0], d) for d in drops]
@@ -314,10 +358,95 @@ class Walker:
                 if tries > budget:
                     break
                 kept = [s for k, s in enumerate(sids) if k not in drop]
-                shorter = self.follow(start, kept, target)
+                shorter = follow(start, kept, target)
                 if shorter is not None and len(shorter.sids) < n:
-                    best, improved = self.shortcut(shorter), True
+                    best, improved = shorten(shorter), True
                     break
+        return best
+
+    def follow_lasso(self, start: Idxs, sids: list[int] | tuple[int, ...],
+                     target: str) -> Run | None:
+        """Take the given steps from `start` (as `follow`) up to the first violating fair
+        lasso of temporal property `target` they close; None when a step is not enabled or
+        no such lasso is closed. The replays are not counted in the runs' cycles."""
+        lassos = self.lassos
+        assert lassos is not None
+        saved = dataclasses.replace(lassos.counts, judged={}, unfair={})
+        saved.judged.update(lassos.counts.judged)
+        saved.unfair.update(lassos.counts.unfair)
+        skip = frozenset(p.name for p in self.system.properties) - {target}
+        idxs, path, taken = start, [start], []
+        lassos.begin(start, skip)
+        found: tuple[str, int] | None = None
+        try:
+            for sid in [*sids, None]:
+                succs = self.steps.expand(idxs)[0]
+                if lassos.open and (found := lassos.stop_here(idxs, succs, len(taken))):
+                    break
+                if sid is None:
+                    break
+                after = next((after for after, s in self._moves(idxs) if s == sid), None)
+                if after is None:
+                    return None
+                path.append(after)
+                taken.append(sid)
+                idxs = after
+                if (found := lassos.visit(idxs, path, taken)) is not None:
+                    break
+        finally:
+            lassos.counts = saved
+        if found is None:
+            return None
+        return Run(tuple(path), tuple(taken), target, _lasso_note(self.system, target), 0,
+                   found[1])
+
+    def _moves(self, idxs: Idxs) -> list[tuple[Idxs, int]]:
+        """Every step from idxs within the bounds: (next state, step id)."""
+        succs, loops, _ = self.steps.expand(idxs)
+        out = [(tuple(new), sid) for _tid, sid, new in succs
+               if not self.filtered or self.judge.allowed(idxs, sid, new)]
+        out += [(idxs, sid) for _tid, sid in loops
+                if not self.filtered or self.judge.allowed(idxs, sid, None)]
+        return out
+
+    def lassos_among_visited(self, names: list[str]) -> dict[str, Run]:
+        """After the runs: the shortest violating fair lasso of each temporal property in
+        the graph of every state the runs visited (with all their steps), which also holds
+        the cycles no single run closed. Searched only when that graph is small enough."""
+        assert self.lassos is not None
+        known = self._known_states()
+        if not known:
+            return {}
+        self.lassos.counts.graph_states = len(known)
+        rows: dict[Idxs, Any] = {}
+        out = {}
+        for name in names:
+            found = self.lassos.shortest(name, self.initials, (), known, 0, 0, rows)
+            if found is not None:
+                path, sids, loop_start = found
+                out[name] = Run(tuple(path), tuple(sids), name, _lasso_note(self.system, name),
+                                0, loop_start)
+        return out
+
+    def _known_states(self, cap: int = 100_000) -> list[Idxs]:
+        """The states the runs visited, as a graph to search lassos in (none when more than
+        `cap`: the graph would cost more than it saves)."""
+        return list(self.visits) if len(self.visits) <= cap else []
+
+    def shortest_lasso(self, run: Run) -> Run:
+        """The shortest violating fair lasso among the states the runs visited and those
+        around this run (run_lassos.LassoJudge.shortest); the run itself if none is
+        shorter."""
+        assert self.lassos is not None and run.violated is not None
+        best = run
+        for _ in range(4):  # around each shorter lasso again, while that helps
+            found = self.lassos.shortest(run.violated, self.initials, best.path,
+                                         self._known_states())
+            if found is None or len(found[1]) >= len(best.sids):
+                break
+            path, sids, loop_start = found
+            best = Run(tuple(path), tuple(sids), run.violated, run.note, run.new_states,
+                       loop_start)
         return best
 
     def _meets(self, target: str, idxs: Idxs) -> bool:
@@ -353,7 +482,7 @@ class Walker:
         """A run in the model's words (decoded states and step keys), as reports print it."""
         decode, step_list = self.store.decode, self.steps.step_list
         return Trace(tuple(decode(i) for i in run.path), tuple(step_list[s] for s in run.sids),
-                     run.note)
+                     run.note, run.loop_start)
 
     # -- coverage ---------------------------------------------------------------------------
     @property
@@ -381,3 +510,17 @@ class Walker:
         """(instance, transition) of every transition no run took."""
         return [name for tid, name in enumerate(self.system.coverage_names)
                 if not self.fired.get(tid)]
+
+
+def _lasso_note(system: System, name: str) -> str:
+    prop = next(p for p in system.properties if p.name == name)
+    return lasso_note(prop)
+
+
+def _block_sizes(n: int) -> list[int]:
+    """Sizes of the blocks of steps to drop at once: n/2, n/4, ... down to 3."""
+    sizes, size = [], n // 2
+    while size >= 3:
+        sizes.append(size)
+        size //= 2
+    return sizes

@@ -35,8 +35,11 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
         "states no run reached yet, swarm runs that avoid random subsets of transitions), the "
         "engine's successor function steps, every property is checked at once, and a "
         "violation is shrunk to a short run and written as a trace file. Random runs are not "
-        "a proof: each verdict says how many steps and distinct states it rests on; temporal "
-        "properties are left to `mcfsm check`.\n\n"
+        "a proof: each verdict says how many steps and distinct states it rests on. Temporal "
+        "properties are judged on the lassos the runs close (a run that revisits a state, "
+        "or may stay where it is for ever), under the declared fairness as `mcfsm check` "
+        "judges them: a violating fair lasso is a real counterexample; none found is not a "
+        "proof.\n\n"
         "Budgets: --max-states counts distinct states seen, --max-depth caps the states per "
         "run (N - 1 steps), --time-limit the wall clock.\n\n"
         + exit_help("no property found violated (random runs are not a proof)",
@@ -121,7 +124,8 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
         for o in sim.outcomes:
             if o.status == "violated" and o.trace is not None:
                 found = sim.raw_lengths.get(o.property.name)
-                echo(f"\n  {o.property.name} violated ({o.property.clause}): shrunk "
+                kind = "lasso" if o.trace.loop_start is not None else "shrunk"
+                echo(f"\n  {o.property.name} violated ({o.property.clause}): {kind} "
                      f"counterexample, {len(o.trace)} steps"
                      + (f" (the run that found it: {found} steps)" if found else ""))
                 echo("\n".join(trace_text(system, o.trace, indent="    ")))

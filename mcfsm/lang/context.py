@@ -63,6 +63,75 @@ class View:
         return sorted((e for e, n in now.items() for _ in range(max(n, 0))), key=repr)
 
 
+# What model code read of other instances: (slot, field), or (slot, None) for a whole slot
+# (a local it iterated or compared whole, an inbox). The compiled engine memoizes a step
+# that read other instances on the values of exactly these (check/steps.py).
+Read = tuple[int, str | None]
+
+
+class _ReadLocal:
+    """Another instance's local as model code sees it through `ctx.world`: reading a field
+    records (slot, field); any other use records the whole slot."""
+
+    __slots__ = ("_local", "_reads", "_slot")
+
+    def __init__(self, local: Any, slot: int, reads: dict[Read, None]) -> None:
+        self._local, self._slot, self._reads = local, slot, reads
+
+    def __getattr__(self, field: str) -> Any:
+        value = getattr(self._local, field)
+        if not field.startswith("_") and not callable(value):
+            self._reads[(self._slot, field)] = None
+        else:
+            self._reads[(self._slot, None)] = None
+        return value
+
+    def _whole(self) -> Any:
+        self._reads[(self._slot, None)] = None
+        return self._local
+
+    def __eq__(self, other: object) -> bool:
+        return self._whole() == (other._whole() if isinstance(other, _ReadLocal) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __iter__(self) -> Any:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._whole()[index]
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+
+class _ReadingView(View):
+    """`ctx.world`: a View that records what model code reads of other instances."""
+
+    __slots__ = ("_reads",)
+
+    def __init__(self, system: System, state: State, reads: dict[Read, None]) -> None:
+        super().__init__(system, state)
+        self._reads = reads
+
+    def __getitem__(self, instance: str) -> Any:
+        local = super().__getitem__(instance)
+        return _ReadLocal(local, self._system._local_slot[instance], self._reads)
+
+    def in_flight(
+        self, message_type: type[Message] | None = None, *, to: str | None = None,
+        sender: str | None = None,
+    ) -> list[tuple[str, str, Message]]:
+        n = len(self._system.instances)
+        for slot in range(2 + n, 2 + 2 * n):  # every inbox: a whole-slot read each
+            self._reads[(slot, None)] = None
+        return super().in_flight(message_type, to=to, sender=sender)
+
+
 class Context:
     """What guards and actions see. Guards get read-only variables; actions mutable ones."""
 
@@ -76,7 +145,7 @@ class Context:
         "local",
         "me",
         "msg",
-        "read_world",
+        "reads",
         "sender",
         "shared",
         "v",
@@ -96,9 +165,9 @@ class Context:
         self._sends: list[tuple[str, Message]] = []
         self._dest: str | None = None  # a computed destination (Transition dest=function)
         self._transition = transition
-        # Set when model code reads other instances: its outcome then depends on more than
-        # the local step, and the compiled engine does not memoize it.
-        self.read_world = False
+        # What model code read of other instances, in the order read (a dict as an ordered
+        # set); None while it read nothing. The outcome then depends on these values too.
+        self.reads: dict[Read, None] | None = None
 
     @property
     def state(self) -> str:
@@ -111,15 +180,20 @@ class Context:
     @property
     def world(self) -> View:
         """The whole pre-state, read-only (shared-memory specs such as TLA+ examples)."""
-        self.read_world = True
-        return View(self._system, self._state)
+        if self.reads is None:
+            self.reads = {}
+        return _ReadingView(self._system, self._state, self.reads)
 
     def peers(self) -> list[Any]:
         """Locals of every instance of this role, this one included (pre-state)."""
-        self.read_world = True
+        if self.reads is None:
+            self.reads = {}
         system = self._system
         role = system.instance(self.me).role
-        return [self._state[system._local_slot[i.name]] for i in system.instances if i.role is role]
+        slots = [system._local_slot[i.name] for i in system.instances if i.role is role]
+        for slot in slots:
+            self.reads[(slot, None)] = None
+        return [self._state[slot] for slot in slots]
 
     def send(self, to: str, message: Message) -> None:
         t = self._transition

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import ModelError
 from .channels import check_capacity
-from .context import Context
+from .context import Context, Read
 from .guard import model_code_error
 from .inboxes import _replace, canonical_key
 from .messages import Message
@@ -133,14 +133,15 @@ class Successors:
 
     def local_step(self, state: State, k: int, t: Transition, local: Any, sender: int | None,
                    msg: Message | None, poll: Callable[[int], bool] | None = None,
-                   ) -> tuple[list[LocalOutcome], bool]:
+                   ) -> tuple[list[LocalOutcome], tuple[Read, ...] | None]:
         """Run one transition's model code (choices, guards, actions) for instance k.
 
         Returns one outcome per enabled choice: (choice, new local, new shared variables,
         sends as (receiver index, message)), the shared record being `state[1]` itself when
-        unchanged; and whether the code read other instances (`ctx.world`, `ctx.peers()`).
-        Without such a read, the outcomes depend only on (k, local, sender, message,
-        params, shared): the compiled engine memoizes exactly those calls.
+        unchanged; and what the code read of other instances (`ctx.world`, `ctx.peers()`),
+        in the order read, or None. The outcomes depend only on (k, local, sender, message,
+        params, shared) and the values of those reads: the compiled engine memoizes on
+        exactly these.
 
         Choices are taken lazily; `poll` (the explorer's budget check) is called every 256
         choices with the number taken so far and, when it returns True, the step is
@@ -150,7 +151,7 @@ class Successors:
             # A pure state change (and/or consumption): no model code to run.
             dest = local.state if t.dest is None else t.dest
             new = local if dest == local.state else _make(type(local), (dest, *local[1:]))
-            return [(None, new, state[1], ())], False
+            return [(None, new, state[1], ())], None
         inst = self.instances[k]
         sender_name = None if sender is None else self.instances[sender].name
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
@@ -182,7 +183,7 @@ class Successors:
                               inst, t) from exc
         if cut:
             raise StepCut()
-        return outcomes, ctx.read_world
+        return outcomes, None if ctx.reads is None else tuple(ctx.reads)
 
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
                arg: Any) -> LocalOutcome:
