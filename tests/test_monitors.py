@@ -251,3 +251,40 @@ def test_check_prints_the_monitor(tmp_path):
     assert r.exit_code == 0, r.output
     [record] = json.loads(r.stdout)
     assert record["distinct_states"] == 13
+
+
+# P: a spec machine that watches requests and their answers: a Pong received before its
+# Ping was received is an error. With receipts=True the monitor sees receptions too.
+RECEIPTS = Role("receipt spec", states=["waiting", "got_ping", "error"], initial="waiting",
+                transitions=[Transition(Ping, "waiting", "got_ping", clause="demo 13",
+                                        conditions=[lambda ctx: ctx.received]),
+                             Transition(Ping, "got_ping", "error", clause="demo 13",
+                                        name="second_ping",
+                                        conditions=[lambda ctx: ctx.received])])
+
+
+def test_a_monitor_with_receipts_observes_receptions(engine):
+    """By hand: the 9 states of a and b pinging r (bag). The receipt monitor goes to
+    got_ping at r's first reception and to error at the second: it is a function of how
+    many Pings r took (0, 1, 2), so still 9 distinct states, 13 total; 'never-two' fails
+    after the 4 steps that send and take both."""
+    system = System("pings", network=Network.BAG,
+                    instances=[Instance("a", SENDER), Instance("b", SENDER), Instance("r", RECEIVER)],
+                    monitors=[Monitor("receipts", RECEIPTS, receipts=True)],
+                    properties=[always("never-two", lambda v: v["receipts"].state != "error",
+                                       clause="demo 14")])
+    r = explore(system, keep_states=True)
+    assert (r.distinct_states, r.total_states) == (9, 13)
+    [v] = [v for v in r.verdicts if v.property.name == "never-two"]
+    assert v.status == "violated" and len(v.trace) == 4
+    stats = Stats()
+    simulate(system, examples=20, steps=10, derandomize=True, shrink=False, stats=stats)
+    assert all(r.contains(s) for s in stats.states)
+    assert {s[2 + 3].state for s in stats.states} == {"waiting", "got_ping", "error"}
+
+
+def test_receipts_need_a_network_that_consumes():
+    with pytest.raises(ModelError, match="observes receptions on a persistent message set"):
+        System("s", network=Network.PERSISTENT,
+               instances=[Instance("a", SENDER), Instance("r", RECEIVER)],
+               monitors=[Monitor("m", RECEIPTS, receipts=True)])

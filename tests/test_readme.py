@@ -123,3 +123,22 @@ def test_reference_computed_destination_example_counts_as_documented(tmp_path):
     seller = loaded.model.system("base").instances[1].role
     dot = role_dot(seller)
     assert '"waiting" -> "accepted"' in dot and '"waiting" -> "rejected"' in dot
+
+
+def test_reference_monitor_example_counts_as_documented(tmp_path):
+    import re
+
+    from mcfsm import explore
+    from mcfsm.lang.loader import load_path
+    from mcfsm.show.report import result_text
+
+    text = (README.parent / "docs" / "reference.md").read_text()
+    [code] = re.findall(r"<!-- runnable-example: monitor -->\n```python\n(.*?)```", text, re.S)
+    (tmp_path / "pings.py").write_text(code)
+    [loaded] = load_path(tmp_path / "pings.py")
+    system = loaded.model.system("base")
+    result = explore(system)
+    assert (result.distinct_states, result.total_states, result.depth) == (13, 17, 5)
+    assert "13 distinct states, 17 total, depth 5" in text
+    assert {v.property.name: v.status for v in result.verdicts} == loaded.model.expected("base", system)
+    assert "monitor order observes: state none -> error" in "\n".join(result_text("pings", "base", result))

@@ -293,9 +293,11 @@ cdef class Core:
     cdef bint revisit
     cdef array.array depth_of, dstack
     # monitors (lang/monitors.py): their local slots; observe = CompiledSteps.observe
-    cdef int nmon
+    cdef int nmon, nrmon
     cdef int* mon_slot
-    cdef object j_observe
+    cdef int* rmon_slot
+    cdef object j_observe, j_observe_receipt
+    cdef list rmon_j
 
     def __cinit__(self, steps, store, judge, record, bint check_states, bint judge_steps,
                   bint check_expansions):
@@ -356,6 +358,14 @@ cdef class Core:
         for k in range(self.nmon):
             self.mon_slot[k] = steps.monitor_slots[k][0]
         self.j_observe = steps.observe
+        self.nrmon = len(steps.receipt_slots)
+        self.rmon_slot = <int*>calloc(max(self.nrmon, 1), sizeof(int))
+        if self.rmon_slot == NULL:
+            raise MemoryError()
+        for k in range(self.nrmon):
+            self.rmon_slot[k] = steps.receipt_slots[k][0]
+        self.rmon_j = [j for _, j in steps.receipt_slots]
+        self.j_observe_receipt = steps.observe_receipt
         self._plan_judging()
 
     cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
@@ -551,6 +561,7 @@ cdef class Core:
         free(self.wr_epoch)
         free(self.wr_slots)
         free(self.mon_slot)
+        free(self.rmon_slot)
         _pool_free(&self.perm)
         _pool_free(&self.scratch)
         free(self.succ)
@@ -1133,6 +1144,8 @@ cdef class Core:
                     # _add may call Python, which never grows the pools: d and s stay valid
                 if self.capacity and d.nsends and not self._fit_all(pool, d, row, k):
                     continue  # a channel it sends on is full: the sender waits
+                if self.nrmon:  # a reception first (Monitor(receipts=True))
+                    self._observe_receipt(d.sid, row)
                 if self.nmon and d.nsends:  # monitors observe the sends, in order
                     self._observe_sends(pool, d, row)
                 self.succ_tid[self.nsucc] = d.tid
@@ -1178,6 +1191,28 @@ cdef class Core:
             if v == 1:
                 return 0
         return 1
+
+    cdef int _observe_receipt(self, uint32_t sid, uint32_t* row) except -1:
+        """CompiledSteps.observe_receipt for each monitor with receipts=True (key[4] = 2)."""
+        cdef uint32_t key[5]
+        cdef uint32_t w
+        cdef int i, mslot
+        for i in range(self.nrmon):
+            mslot = self.rmon_slot[i]
+            key[0] = mslot
+            key[1] = row[mslot]
+            key[2] = sid
+            key[3] = 0
+            key[4] = 2
+            w = _map_get(&self.adds, key)
+            if w != 0:
+                row[mslot] = w - 1
+            else:
+                new = self.j_observe_receipt(self.rmon_j[i], row[mslot], sid)
+                self._fit(mslot, new)
+                _map_put(&self.adds, key, new)
+                row[mslot] = new
+        return 0
 
     cdef int _observe_sends(self, Pool* pool, Delta* d, uint32_t* row) except -1:
         """Each monitor's local after it observes the step's sends (CompiledSteps.observe on

@@ -247,21 +247,23 @@ class Runtime:
                                  fix="guards must not depend on anything but the state")
             for to, message in ctx._sends:
                 self._deliver(k, to, message)
+            if self.system.receipt_monitors and msg is not None:
+                self._observe(sender, [(self.system.instances[k].name, msg)], received=True)
             if self.system.monitors and ctx._sends:
                 self._observe(k, ctx._sends)
         return fire
 
-    def _observe(self, k: int, sends: list[tuple[str, Message]]) -> None:
+    def _observe(self, k: int, sends: list[tuple[str, Message]], received: bool = False) -> None:
         """The monitors observe a step's sends (lang/monitors.py's `observe`, the one
         definition of what observing does; the runtime keeps each monitor's machine and
         variables in step with it)."""
         system = self.system
         sender = system.instances[k].name
-        for m in system.monitor_indices:
+        for m in system.receipt_monitors if received else system.monitor_indices:
             inst = system.instances[m]
             local = inst.role.Local(self._models[m].state, *self._values[m].values())
             for to, message in sends:
-                local = observe(inst, local, sender, to, message)
+                local = observe(inst, local, sender, to, message, received)
             if local.state != self._models[m].state:
                 self._machines[m].set_state(local.state, model=self._models[m])
             self._values[m].update(zip(inst.role.variables, local[1:]))

@@ -123,6 +123,8 @@ class CompiledSteps:
         # Monitors (lang/monitors.py): (their local slot, monitor number), and the memo of
         # what one observation does: (monitor, local, receiver slot, message code) -> local.
         self.monitor_slots = [(2 + k, j) for j, k in enumerate(system.monitor_indices)]
+        self.receipt_slots = [(2 + k, j) for j, k in enumerate(system.monitor_indices)
+                              if k in system.receipt_monitors]
         self._observed: dict[tuple[int, int, int, int], int] = {}
 
     # -- interned ids ---------------------------------------------------------------------
@@ -180,6 +182,9 @@ class CompiledSteps:
                 if self.capacity and sends and not all(
                         self.fits(slot, new[slot], k) for slot, _ in sends):
                     continue  # a channel it sends on is full: the sender waits
+                if self.receipt_slots:  # a reception first (Monitor(receipts=True))
+                    for mslot, j in self.receipt_slots:
+                        new[mslot] = self.observe_receipt(j, new[mslot], sid)
                 if sends and self.monitor_slots:  # monitors observe the sends, in order
                     for mslot, j in self.monitor_slots:
                         li = new[mslot]
@@ -463,6 +468,23 @@ class CompiledSteps:
             after = observe(system.instances[k], local, system.instances[sender].name,
                             system.instances[slot - 2 - n].name, self.messages[mid])
             new = self._observed[key] = self.store.intern(2 + k, after)
+        return new
+
+    def observe_receipt(self, j: int, li: int, sid: int) -> int:
+        """Monitor j's local after it observes what step `sid` received (unchanged when the
+        step receives nothing), memoized."""
+        key = (j, li, -1 - sid)
+        new = self._observed.get(key)  # type: ignore[call-overload]
+        if new is None:
+            step = self.step_list[sid]
+            new = li
+            if step.kind == "receive":
+                system = self.system
+                k = system.monitor_indices[j]
+                after = observe(system.instances[k], self.store.values[2 + k][li], step.sender,
+                                step.actor, step.message, received=True)
+                new = self.store.intern(2 + k, after)
+            self._observed[key] = new  # type: ignore[index]
         return new
 
     def _add_message(self, slot: int, bi: int, code: int) -> int:

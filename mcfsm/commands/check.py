@@ -71,9 +71,9 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
 @click.option("--fail-fast", is_flag=True,
               help="Stop at the first unexpected violation: the variants run one after the "
                    "other, the search of that variant stops with its shortest counterexample "
-                   "so far (its other verdicts then say unknown), and later variants are not "
-                   "checked. Unexpected: declared to hold (with --expected), or any safety "
-                   "property (without).")
+                   "so far (with --dfs: the first it found; its other verdicts then say "
+                   "unknown), and later variants are not checked. Unexpected: declared to "
+                   "hold (with --expected), or any safety property (without).")
 @click.option("--dfs", "depth_first", is_flag=True,
               help="Search depth-first (a stack instead of a queue) for bugs deep down, "
                    "usually with --max-depth N: counts are the same when nothing is cut, but "

@@ -18,8 +18,11 @@ messages the system's steps send and keeps its own state, which is part of the s
   current state leaves its state as it was (an observed message with no handler is not an
   error, unlike in P: declare the error state and its transition when it should be).
   Observing must be deterministic: two enabled transitions for one message are a model error.
+- **Receptions too** with `Monitor(..., receipts=True)`: a step that receives a message
+  (a transition that takes it; not an ignored one) offers it to the monitor first, with
+  `ctx.received` True, then its sends.
 - **What it sees** (`ctx`): `ctx.msg` (the message), `ctx.sender` and `ctx.to` (instance
-  names), `ctx.v` (its variables), `ctx.state`. Not the senders' variables, not parameters
+  names), `ctx.received`, `ctx.v` (its variables), `ctx.state`. Not the senders' variables, not parameters
   nor shared variables: a monitor judges what is said on the wire.
 - **In the state.** It occupies a slot like an instance (after the instances): distinct
   states count its states (as a P spec machine's do), predicates read it as `v["spec"]`,
@@ -45,7 +48,11 @@ from .roles import ANY_STATE, Role, Variables
 
 @dataclasses.dataclass(frozen=True)
 class Monitor(Instance):
-    """A monitor of a system: `Monitor(name, role, label=, init=)` in `System(monitors=[...])`."""
+    """A monitor of a system: `Monitor(name, role, label=, init=, receipts=)` in
+    `System(monitors=[...])`. With receipts=True it also observes each message a step
+    receives (before that step's sends; `ctx.received` is then True)."""
+
+    receipts: bool = False
 
     @property
     def observer(self) -> bool:
@@ -67,6 +74,13 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
         if not isinstance(m, Monitor):
             raise ModelError(f"monitors contains {m!r}, not a Monitor", where=where,
                              fix="declare it as Monitor(name, role)")
+        if not isinstance(m.receipts, bool):
+            raise ModelError(f"monitor {m.name!r}: receipts={m.receipts!r} is not True or False",
+                             where=where, fix="pass receipts=True to observe receptions too")
+        if m.receipts and getattr(system.network, "value", None) == "persistent":
+            raise ModelError(f"monitor {m.name!r} observes receptions on a persistent message "
+                             "set, where reading a message consumes nothing", where=where,
+                             fix="drop receipts=True, or use Network.FIFO or Network.BAG")
         if m.sends:
             raise ModelError(f"monitor {m.name!r} declares initial sends", where=where,
                              fix="a monitor never sends: drop sends=")
@@ -88,10 +102,13 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
                                      "actions that send)")
         out.append(m)
     for inst in system.instances:
+        if not isinstance(inst, Instance):
+            continue  # System._validate says what it is instead
         if isinstance(inst, Monitor):
             raise ModelError(f"instances contains the Monitor {inst.name!r}", where=where,
                              fix="declare monitors in System(monitors=[...])")
-        for to, _ in getattr(inst, "sends", ()):  # not an Instance: System says so below
+        for pair in inst.sends:  # malformed pairs: check_initial_sends says so
+            to = pair[0] if isinstance(pair, tuple) and len(pair) == 2 else None
             if any(m.name == to for m in out):
                 raise ModelError(f"instance {inst.name!r} sends to monitor {to!r}", where=where,
                                  fix="a monitor observes every message sent; send to an instance")
@@ -101,15 +118,17 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
 class MonitorContext:
     """What a monitor's guards and actions see (module doc)."""
 
-    __slots__ = ("_dest", "_role", "local", "msg", "sender", "to", "v")
+    __slots__ = ("_dest", "_role", "local", "msg", "received", "sender", "to", "v")
 
-    def __init__(self, role: Role, local: Any, msg: Message, sender: str, to: str) -> None:
+    def __init__(self, role: Role, local: Any, msg: Message, sender: str, to: str,
+                 received: bool = False) -> None:
         self._role = role
         self.local = local
         self.v: Any = local
         self.msg = msg
         self.sender = sender
         self.to = to
+        self.received = received  # a reception (Monitor(receipts=True)), not a send
         self._dest: str | None = None
 
     @property
@@ -121,16 +140,19 @@ class MonitorContext:
 
     def __getattr__(self, name: str) -> Any:
         raise ModelError(f"a monitor reads ctx.{name}",
-                         fix="a monitor sees ctx.msg, ctx.sender, ctx.to, ctx.v and ctx.state "
-                             "only (what is said on the wire, and its own variables)")
+                         fix="a monitor sees ctx.msg, ctx.sender, ctx.to, ctx.received, ctx.v "
+                             "and ctx.state only (what is said on the wire, and its own "
+                             "variables)")
 
 
-def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message) -> Any:
-    """The monitor's local after it observes `message` sent by `sender` to `to` (its local
-    unchanged when no transition of its current state takes the message)."""
+def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message,
+            received: bool = False) -> Any:
+    """The monitor's local after it observes `message` sent by `sender` to `to` (received:
+    taken by `to`, for a monitor with receipts=True); its local unchanged when no transition
+    of its current state takes the message."""
     role = monitor.role
     enabled = []
-    ctx = MonitorContext(role, local, message, sender, to)
+    ctx = MonitorContext(role, local, message, sender, to, received)
     what = "a guard (conditions=)"
     try:
         for t in role.transitions:

@@ -109,6 +109,13 @@ class Successors:
                 slot = 2 + n + to
                 nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)
+            if self.receipt_monitors and msg is not None:  # a reception, then the sends
+                for m in self.receipt_monitors:
+                    local_m = observe(self.instances[m], nxt[2 + m], sender_name, inst.name,
+                                      msg, received=True)
+                    if local_m != nxt[2 + m]:
+                        nxt[2 + m] = local_m
+                        changed.append(2 + m)
             if self.monitors and sends:  # monitors observe the step's sends (monitors.py)
                 for m in self.monitor_indices:
                     local_m = nxt[2 + m]

@@ -113,13 +113,15 @@ class System(Validation, Successors, Inboxes):
         self.cites_text = False
         self.doc = doc
         self.instances: tuple[Instance, ...] = tuple(instances)
+        self.network = network
         # Monitors (lang/monitors.py) come after the instances: a local slot and an (always
         # empty) inbox each, no step of their own; each step's sends update them.
         self.monitors: tuple[Monitor, ...] = check_monitors(self, monitors)
         self.instances += self.monitors
         self.monitor_indices = tuple(range(len(self.instances) - len(self.monitors),
                                            len(self.instances)))
-        self.network = network
+        self.receipt_monitors = tuple(k for k in self.monitor_indices
+                                      if self.instances[k].receipts)
         self.loss = loss
         self.duplication = duplication
         self.params: dict[str, Param] = dict(params or {})
