@@ -142,3 +142,51 @@ def test_reference_monitor_example_counts_as_documented(tmp_path):
     assert "13 distinct states, 17 total, depth 5" in text
     assert {v.property.name: v.status for v in result.verdicts} == loaded.model.expected("base", system)
     assert "monitor order observes: state none -> error" in "\n".join(result_text("pings", "base", result))
+
+
+def test_reference_turnstile_example_runs_as_documented(tmp_path):
+    """Issue 22 items 3, 5, 6, 7, 8 and 9 in one example, through the real command: the
+    action constraint's counts, entry and exit actions, quoted names with spaces and no 3GPP
+    wording, the reusable role's warning, --fail-fast and --max-memory with their exits."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    text = (README.parent / "docs" / "reference.md").read_text()
+    [code] = re.findall(r"<!-- runnable-example: turnstile -->\n```python\n(.*?)```", text, re.S)
+    (tmp_path / "turnstile.py").write_text(code)
+    flat = " ".join(text.split())
+
+    def check(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mcfsm", "check", "turnstile.py",
+                               "--no-cache", *options], capture_output=True, text=True,
+                              timeout=300, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+    plain = check()
+    assert plain.returncode == 1, plain.stderr
+    warning = ("mcfsm: warning: system 'turnstile': role 'gate' (reusable), transition "
+               "'Alarm' receives Alarm, which no role of this system sends: it never fires here")
+    assert warning in plain.stderr and warning in flat
+    assert "10 distinct states, 14 total, depth 10" in plain.stdout
+    assert "4 successors cut by the state or action constraint or a bound" in plain.stdout
+    assert re.search(r'holds +"every pass paid for"', plain.stdout)
+    assert re.search(r'VIOLATED +"at most two passes" +shortest counterexample: 9 steps',
+                     plain.stdout)
+    for words in ("spec", "gap in the text", "3GPP", "TS 23"):
+        assert words not in plain.stdout, words
+    assert "10 distinct states, 14 total, depth 10" in flat and "violated in 9 steps" in flat
+
+    fail_fast = check("--fail-fast")
+    assert fail_fast.returncode == 1
+    assert "INCOMPLETE, stopped by the first violation (fail fast)" in fail_fast.stdout
+    assert re.search(r'unknown +"every pass paid for"', fail_fast.stdout)
+    assert "stopped by the first violation (fail fast)" in flat
+
+    memory = check("--max-memory", "1")
+    assert memory.returncode == 3
+    assert "INCOMPLETE, stopped by the --max-memory budget" in memory.stdout
+    assert not re.search(r"^ +holds ", memory.stdout, re.M)  # a cut search never says holds
+    assert "stopped by the --max-memory budget" in flat

@@ -80,7 +80,7 @@ class Result:
     elapsed_s: float
     verdicts: tuple[Verdict, ...]
     coverage: dict[tuple[str, str], tuple[int, int]]  # (role, transition) -> (generated, new)
-    pruned: int  # successors dropped by the state constraint / bounds
+    pruned: int  # successors dropped by the state or action constraint or a bound
     # With explore(..., keep_states=True): whether a state is among those found.
     contains: Callable[[State], bool] | None = None
     edges: int = 0  # edges recorded for temporal properties (0 when there are none)

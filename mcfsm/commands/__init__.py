@@ -18,10 +18,12 @@ command's stop handling exits 130 (never click's "Aborted!" with status 1)."""
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any
 
 import click
 
+from ..errors import McfsmWarning
 from ..interrupt import EXIT_INTERRUPTED
 from .cache_command import cache_command
 from .check import check
@@ -48,6 +50,7 @@ class ContractGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         _tolerant_streams()
+        _plain_warnings()
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
@@ -59,6 +62,21 @@ class ContractGroup(click.Group):
             click.echo("mcfsm: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _plain_warnings() -> None:
+    """A model's McfsmWarning reads as one line on stderr ("mcfsm: warning: ..."), not as
+    Python's warning format with mcfsm's own file, line and source line."""
+    shown = warnings.showwarning
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if issubclass(category, McfsmWarning):
+            click.echo(f"mcfsm: warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
 
 
 def _tolerant_streams() -> None:

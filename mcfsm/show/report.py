@@ -150,7 +150,7 @@ def summary_line(model: str, variant: str, result: Result) -> str:
     tail = "exhaustive" if result.complete else (
         f"INCOMPLETE, stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
     if result.pruned:
-        tail += f", {result.pruned:,} successors cut by the state constraint/bounds"
+        tail += f", {result.pruned:,} successors cut by the state or action constraint or a bound"
     if "unavailable" in result.engine:  # a failed build of the compiled core is never silent
         tail += f", engine: {result.engine}"
     depth = f"depth {result.depth}"
