@@ -1,11 +1,7 @@
-"""Random runs on the engine's successor function (check/walk.py, check/simulation.py), held
-against the exhaustive explorer: every state a run visits is reachable, every violation or
-witness it reports is one the explorer reports, every shrunk trace is a real run of the
-model (System.successors, the model-level semantics) and no shorter than the shortest."""
-
-import random
-
-import pytest
+"""Random runs on the engine's successor function (check/walk.py, check/simulation.py): the
+published DieHard length, every property in one simulation, budgets and swarm masks. Every
+bundled variant's random runs are held against the exhaustive explorer in
+test_differential.py, which explores each variant once for both random engines."""
 
 from mcfsm import explore
 from mcfsm.check.results import Budget
@@ -14,8 +10,6 @@ from mcfsm.check.walk import Walker
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT
-from .test_differential import CASES  # every bundled and validation model variant
-from .test_liveness import check_lasso_independently
 
 
 def assert_real_run(system, trace):
@@ -23,37 +17,6 @@ def assert_real_run(system, trace):
     assert trace.states[0] in system.initial_states()
     for before, key, after in zip(trace.states, trace.steps, trace.states[1:]):
         assert (key, after) in system.successors(before), f"{key} does not lead there"
-
-
-@pytest.mark.parametrize("lm,variant", CASES,
-                         ids=[f"{lm.model.name}[{variant}]" for lm, variant in CASES])
-def test_random_runs_stay_inside_the_explored_state_space(lm, variant):
-    system = lm.model.system(variant)
-    exhaustive = explore(system, keep_states=True)
-    assert exhaustive.complete
-    walker = Walker(system)
-    rng = random.Random(7)
-    found = {}
-    for _ in range(300):
-        run = walker.run(rng.randbytes(60), rng.randrange(64), skip=frozenset(found))
-        if run.violated is not None:
-            found[run.violated] = run
-    assert walker.steps_taken > 0
-    decode = walker.store.decode
-    outside = [s for s in walker.visits if not exhaustive.contains(decode(s))]
-    assert not outside, f"{len(outside)} states reached by random runs that the explorer never found"
-    verdicts = {v.property.name: v for v in exhaustive.verdicts}
-    for name, run in found.items():
-        assert verdicts[name].status == "violated", name
-        shrunk = walker.trace(walker.minimize(run, name))
-        assert_real_run(system, shrunk)
-        if shrunk.loop_start is not None:  # a lasso: real, fair and violating (the explorer's
-            # lasso has the shortest prefix, not the shortest cycle: lengths do not compare)
-            check_lasso_independently(system, verdicts[name].property, shrunk)
-        else:
-            assert len(shrunk) >= len(verdicts[name].trace), "shorter than the explorer's shortest"
-    for name in walker.witness_counts:
-        assert verdicts[name].status == "witnessed", name
 
 
 def test_diehard_is_solved_in_the_published_six_steps():
