@@ -25,10 +25,12 @@ def test_diehard_is_solved_in_the_published_six_steps():
     hypothesis and the walker reach exactly that length."""
     [lm] = load_path(ROOT / "tests" / "validation" / "diehard.py")
     system = lm.model.system("jugs_3_5")
-    sim = simulate(system, examples=200, steps=30, seed=1)
+    # shortest_within=0: no breadth-first pass, so the length is the shrinking's own
+    sim = simulate(system, examples=200, steps=30, seed=1, shortest_within=0)
     [outcome] = [o for o in sim.outcomes if o.property.name == "NotSolved"]
     assert outcome.status == "violated"
     assert len(outcome.trace) == 6
+    assert "not necessarily the shortest" in outcome.words
     assert outcome.trace.states[-1][2].big == 4  # slot 2: the jugs' local state
     assert_real_run(system, outcome.trace)
 
@@ -51,7 +53,23 @@ def test_every_property_is_searched_for_in_one_simulation():
             assert "not a proof" in o.words and f"{sim.distinct_states:,} distinct" in o.words
         elif o.status == "violated":
             assert_real_run(system, o.trace)
+            # the breadth-first pass after shrinking: the explorer's shortest length
+            assert "shortest counterexample" in o.words, o.words
+            assert len(o.trace) == len(exhaustive[o.property.name].trace), o.property.name
+            assert len(o.trace) <= sim.shrunk_lengths[o.property.name]
     assert sim.steps > 0 and sim.distinct_states > 0 and sim.transitions > 0
+
+
+def test_a_breadth_first_pass_cut_by_its_bound_keeps_the_shrunk_run_and_says_so():
+    [lm] = [m for m in load_path(ROOT / "models") if m.model.name == "private_call_redirect"]
+    system = lm.model.system("base")
+    sim = simulate(system, examples=30, steps=60, seed=2, derandomize=True, shortest_within=5)
+    violated = [o for o in sim.outcomes if o.status == "violated" and not o.property.temporal]
+    assert violated
+    for o in violated:  # 5 states never reach a violation: every run stays as shrunk
+        assert "not necessarily the shortest" in o.words
+        assert len(o.trace) == sim.shrunk_lengths[o.property.name]
+        assert_real_run(system, o.trace)
 
 
 def test_a_budget_cuts_the_simulation_and_says_so():

@@ -75,6 +75,7 @@ class Simulation:
     raw_lengths: dict[str, int] = dataclasses.field(default_factory=dict)  # before minimize
     found_after: dict[str, float] = dataclasses.field(default_factory=dict)  # s to each violation
     cycles: CycleCounts | None = None  # the lassos the runs closed (temporal properties)
+    shrunk_lengths: dict[str, int] = dataclasses.field(default_factory=dict)  # before the BFS
 
     @property
     def failed(self) -> bool:
@@ -97,17 +98,23 @@ def simulation_settings(examples: int, *, derandomize: bool = False, database: A
                     suppress_health_check=list(HealthCheck), phases=phases)
 
 
+SHORTEST_WITHIN = 200_000  # states (about a second per property); `mcfsm simulate --help` says 200,000
+
+
 def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: int | None = None,
              derandomize: bool = False, database: Any = None, shrink: bool = True,
              budget: Budget | None = None, known: frozenset[str] = frozenset(),
              swarm: bool = True, guided: bool = True, walker: Walker | None = None,
-             episode: int = 1000) -> Simulation:
+             episode: int = 1000, shortest_within: int = SHORTEST_WITHIN) -> Simulation:
     """Search for violations of every property with `examples` hypothesis examples, each an
     episode of `episode` steps in runs of at most `steps` steps (max_depth: states per run,
     so max_depth - 1 steps), until every property has
     an outcome or the budget is spent (max_states: distinct states seen, time_limit, stop).
     `known`: properties whose violation is already declared and not searched for. `swarm`
-    and `guided` off give plain uniform runs (the benchmark's comparison)."""
+    and `guided` off give plain uniform runs (the benchmark's comparison).
+    `shortest_within`: after shrinking, a breadth-first search of at most that many states
+    (0: none) looks for a shorter counterexample of each violated safety property; when it
+    finds one it is the shortest (see `_breadth_first_shortest`)."""
     started = time.perf_counter()
     walker = walker if walker is not None else Walker(system)
     if budget is not None and budget.max_depth is not None:
@@ -160,12 +167,41 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
             raw[name] = len(run.sids)
             violated[name] = walker.minimize(run, name) if shrink else run
             found_after[name] = time.perf_counter() - started
-    outcomes = _outcomes(system, walker, violated, known)
+    traces = {name: walker.trace(run) for name, run in violated.items()}
+    shrunk = {name: len(trace) for name, trace in traces.items()}
+    shortest: set[str] = set()
+    if shrink and shortest_within > 0 and stopped_by is None:
+        for name, trace in traces.items():
+            if name in walker.temporal_names:
+                continue
+            bfs = _breadth_first_shortest(system, name, len(trace), shortest_within, stop)
+            if bfs is not None:
+                traces[name] = bfs
+                shortest.add(name)
+    outcomes = _outcomes(system, walker, traces, known, shortest)
     return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
                       time.perf_counter() - started, tuple(outcomes), stopped_by,
                       walker.estimated_states(), tuple(walker.never_fired()),
                       len(system.coverage_names), raw, found_after,
-                      None if walker.lassos is None else walker.lassos.counts)
+                      None if walker.lassos is None else walker.lassos.counts, shrunk)
+
+
+def _breadth_first_shortest(system: System, name: str, length: int, max_states: int,
+                            stop: Any) -> Trace | None:
+    """The shortest counterexample of safety property `name`, when a breadth-first search
+    of at most `max_states` states, `length` steps deep, finds one (the explorer, stopping
+    at the first violation of `name`: it is found on the lowest level that has one, so no
+    shorter one exists); None when the search is cut first. Shrinking shortens a run
+    locally; this settles the length wherever the states within `length` steps fit."""
+    from .explorer import explore  # the one explorer; imported here: explorer is heavier
+
+    result = explore(system, Budget(max_depth=length + 1, max_states=max_states,
+                                    stop_on=frozenset({name}),
+                                    stop=(lambda: bool(stop())) if stop is not None else None))
+    [verdict] = [v for v in result.verdicts if v.property.name == name]
+    if verdict.status == "violated" and verdict.trace is not None:
+        return verdict.trace
+    return None
 
 
 class _Search:
@@ -213,20 +249,21 @@ class _Search:
             target(new_states, label="states no earlier run reached")
 
 
-def _outcomes(system: System, walker: Walker, violated: dict[str, Run],
-              known: frozenset[str]) -> list[PropertyOutcome]:
+def _outcomes(system: System, walker: Walker, violated: dict[str, Trace],
+              known: frozenset[str], shortest: set[str]) -> list[PropertyOutcome]:
     first = {name: walker.trace(walker.minimize(run, name))
              for name, run in walker.witnesses.items()}
-    return outcomes(system, {name: walker.trace(run) for name, run in violated.items()},
-                    walker.witness_counts, first, known, walker.steps_taken,
+    return outcomes(system, violated, walker.witness_counts, first, known, walker.steps_taken,
                     walker.distinct_states,
-                    None if walker.lassos is None else walker.lassos.counts, walker.runs)
+                    None if walker.lassos is None else walker.lassos.counts, walker.runs,
+                    shortest)
 
 
 def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, int],
              first_witness: dict[str, Trace], known: frozenset[str], steps: int,
              states: int, cycles: CycleCounts | None = None,
-             runs: int = 0) -> list[PropertyOutcome]:
+             runs: int = 0, shortest: set[str] | frozenset[str] = frozenset()
+             ) -> list[PropertyOutcome]:
     """Every property's outcome after random runs, each saying what it rests on (both
     simulations, here and on the transitions runtime in stateful.py, word them so).
     `cycles`: the lassos the runs closed; without it temporal properties are not checked."""
@@ -250,8 +287,10 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
                                           "declared violated: not searched for"))
         elif p.name in violated:
             trace = violated[p.name]
-            result.append(PropertyOutcome(p, "violated", trace,
-                                          f"shrunk counterexample: {len(trace)} steps"))
+            result.append(PropertyOutcome(p, "violated", trace, (
+                f"shortest counterexample: {len(trace)} steps (found by a breadth-first "
+                "search bounded by the shrunk run's length)" if p.name in shortest else
+                f"shrunk counterexample: {len(trace)} steps (not necessarily the shortest)")))
         else:
             result.append(PropertyOutcome(p, "no violation found", None,
                                           f"no violation in {over} (this is not a proof)"))

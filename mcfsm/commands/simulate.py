@@ -65,16 +65,22 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
                    "(for comparison).")
 @click.option("--expected", is_flag=True,
               help="Exit 1 only when a property the model declares to hold is violated.")
+@click.option("--shortest-within", type=click.IntRange(min=0), default=None, metavar="STATES",
+              help="After shrinking, a breadth-first search of at most this many states, no "
+                   "deeper than the shrunk run, looks for the shortest counterexample of "
+                   "each violated safety property (0: none; default 200,000; the output says "
+                   "which traces are the shortest).")
 @budget_options
 @guarded
 def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
              seed: int | None, traces: Path, uniform: bool, expected: bool,
-             max_states: int | None,
+             shortest_within: int | None, max_states: int | None,
              max_depth: int | None, time_limit: float | None) -> None:
     import random
 
     from hypothesis.reporting import with_reporter
 
+    from ..check.simulation import SHORTEST_WITHIN
     from ..check.simulation import simulate as run_simulation
 
     check_output_dir(traces, "--traces")
@@ -91,7 +97,9 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
             # `mcfsm replay` are how a run is replayed
             with with_reporter(lambda _text: None):
                 sim = run_simulation(system, examples=examples, steps=steps, seed=seed,
-                                     budget=run_budget, swarm=not uniform, guided=not uniform)
+                                     budget=run_budget, swarm=not uniform, guided=not uniform,
+                                     shortest_within=SHORTEST_WITHIN if shortest_within is None
+                                     else shortest_within)
         except ModelError as exc:
             raise exc.located(where(lm, variant)) from exc
         cut = (f"; INCOMPLETE, stopped by {STOP_WORDS.get(sim.stopped_by, sim.stopped_by)}"
