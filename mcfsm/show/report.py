@@ -51,7 +51,8 @@ def verdict_detail(result: Result, v: Verdict) -> str:
         return ("not judged: a depth-first search records no state graph for temporal "
                 "properties; check without --dfs")
     return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
-            f"{n} states explored; search stopped by {STOP_WORDS.get(result.stopped_by or '', '?')}")
+            f"{plural(result.distinct_states, 'state')} explored; search stopped by "
+            f"{STOP_WORDS.get(result.stopped_by or '', '?')}")
 
 
 # A depth-first search's traces: the first it came upon, not the shortest (check --dfs).
