@@ -80,6 +80,9 @@ class Walker:
         self.fired: dict[int, int] = {}  # coverage id -> steps taken
         self.witnesses: dict[str, Run] = {}  # first run that witnessed each `sometimes`
         self.witness_counts: dict[str, int] = {}
+        # each state's judgement (see _judge_state), and the distinct judgements
+        self._judged: dict[Idxs, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._judgements: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.runs = 0
         self.steps_taken = 0
 
@@ -193,16 +196,32 @@ class Walker:
 
     def _judge_state(self, idxs: Idxs, skip: Any, path: list[Idxs],
                      sids: list[int]) -> tuple[str | None, str]:
-        decode = self.judge.decode_once
-        for name, holds in self.always:
-            if name not in skip and not holds(idxs, decode):
+        # Runs come back to the states they saw (most steps of a long search do): what a
+        # state violates and witnesses is judged once and kept, as the explorer judges each
+        # state once. The first violated property not skipped ends the run, before its
+        # witnesses count, as when every predicate is asked on every visit.
+        judged = self._judged.get(idxs)
+        if judged is None:
+            judged = self._judgement(idxs)
+        violated, witnessed = judged
+        for name in violated:
+            if name not in skip:
                 return name, ""
-        for name, holds in self.sometimes:
-            if holds(idxs, decode):
-                self.witness_counts[name] = self.witness_counts.get(name, 0) + 1
-                if name not in self.witnesses:
-                    self.witnesses[name] = Run(tuple(path), tuple(sids))
+        for name in witnessed:
+            self.witness_counts[name] = self.witness_counts.get(name, 0) + 1
+            if name not in self.witnesses:
+                self.witnesses[name] = Run(tuple(path), tuple(sids))
         return None, ""
+
+    def _judgement(self, idxs: Idxs) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the `always` properties idxs violates, the `sometimes` ones it witnesses), in
+        declaration order; shared tuples, since most states give the same answer."""
+        decode = self.judge.decode_once
+        violated = tuple(name for name, holds in self.always if not holds(idxs, decode))
+        witnessed = tuple(name for name, holds in self.sometimes if holds(idxs, decode))
+        judged = self._judgements.setdefault((violated, witnessed), (violated, witnessed))
+        self._judged[idxs] = judged
+        return judged
 
     # -- after a run ------------------------------------------------------------------------
     def successors(self, idxs: Idxs) -> dict[Idxs, int]:
