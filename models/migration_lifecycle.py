@@ -949,6 +949,16 @@ def command_obeyed(before, key, after) -> bool:
         and after["client2"].target == m.partner_system
 
 
+def kept_command_followed(before, key, after) -> bool:
+    """X.1.5 with command_while_moving=after: a command kept during a migration that names
+    another MC system than the one the client is registered at is cleared only by following
+    it (migrating there); only a command naming the system the client is in is dropped."""
+    b, a = before["client2"], after["client2"]
+    if not b.kept_command or a.kept_command or b.kept_command == b.serving:
+        return True
+    return a.state in ("downloading", "authenticating") and a.target == b.kept_command
+
+
 def call_attempt_answered(v) -> bool:
     """Quiescent: once no message is in flight and no call is held, client 1 is not still
     waiting for an answer to a call (each attempt ends connected or failed)."""
@@ -1012,6 +1022,10 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
           if per_permission),
         *([step("command-obeyed", command_obeyed, clause="X.1.5 (command); X.1.2 item 3a",
                 doc="a client commanded to migrate to another MC system starts migrating there"),
+           step("kept-command-followed", kept_command_followed,
+                clause="X.1.5 (command; command_while_moving=after)",
+                doc="a command kept during a migration that names another MC system is "
+                    "cleared only by migrating there"),
            sometimes("command-while-moving-ignored",
                      lambda v: "ignored" in v["client2"].commands_seen,
                      clause="X.1.5 (command_while_moving=ignore)",
