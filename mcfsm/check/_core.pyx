@@ -169,6 +169,17 @@ cdef int _map_put(Map* m, const uint32_t* key, uint32_t value) except -1:
     return 0
 
 
+cdef int* _slot_array(list pairs) except NULL:
+    """The local slots of (slot, monitor number) pairs as a C array (at least one item)."""
+    cdef int* out = <int*>calloc(max(len(pairs), 1), sizeof(int))
+    cdef Py_ssize_t k
+    if out == NULL:
+        raise MemoryError()
+    for k in range(len(pairs)):
+        out[k] = pairs[k][0]
+    return out
+
+
 cdef void _pool_free(Pool* p) noexcept:
     free(p.entries)
     free(p.deltas)
@@ -352,18 +363,10 @@ cdef class Core:
         self.depth_of = _array.array("i")
         self.dstack = _array.array("i")
         self.nmon = len(steps.monitor_slots)
-        self.mon_slot = <int*>calloc(max(self.nmon, 1), sizeof(int))
-        if self.mon_slot == NULL:
-            raise MemoryError()
-        for k in range(self.nmon):
-            self.mon_slot[k] = steps.monitor_slots[k][0]
+        self.mon_slot = _slot_array(steps.monitor_slots)
         self.j_observe = steps.observe
         self.nrmon = len(steps.receipt_slots)
-        self.rmon_slot = <int*>calloc(max(self.nrmon, 1), sizeof(int))
-        if self.rmon_slot == NULL:
-            raise MemoryError()
-        for k in range(self.nrmon):
-            self.rmon_slot[k] = steps.receipt_slots[k][0]
+        self.rmon_slot = _slot_array(steps.receipt_slots)
         self.rmon_j = [j for _, j in steps.receipt_slots]
         self.j_observe_receipt = steps.observe_receipt
         self._plan_judging()

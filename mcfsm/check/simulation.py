@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from ..lang.properties import Property
 from ..lang.system import System
+from .explorer import explore
 from .results import Budget, Trace
 from .run_lassos import CycleCounts
 from .walk import Run, Walker
@@ -114,7 +115,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     and `guided` off give plain uniform runs (the benchmark's comparison).
     `shortest_within`: after shrinking, a breadth-first search of at most that many states
     (0: none) looks for a shorter counterexample of each violated safety property; when it
-    finds one it is the shortest (see `_breadth_first_shortest`)."""
+    finds one it is the shortest (see `breadth_first_shortest`)."""
     started = time.perf_counter()
     walker = walker if walker is not None else Walker(system)
     if budget is not None and budget.max_depth is not None:
@@ -174,7 +175,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
         for name, trace in traces.items():
             if name in walker.temporal_names:
                 continue
-            bfs = _breadth_first_shortest(system, name, len(trace), shortest_within, stop)
+            bfs = breadth_first_shortest(system, name, len(trace), shortest_within, stop)
             if bfs is not None:
                 traces[name] = bfs
                 shortest.add(name)
@@ -186,15 +187,13 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                       None if walker.lassos is None else walker.lassos.counts, shrunk)
 
 
-def _breadth_first_shortest(system: System, name: str, length: int, max_states: int,
+def breadth_first_shortest(system: System, name: str, length: int, max_states: int,
                             stop: Any) -> Trace | None:
     """The shortest counterexample of safety property `name`, when a breadth-first search
     of at most `max_states` states, `length` steps deep, finds one (the explorer, stopping
     at the first violation of `name`: it is found on the lowest level that has one, so no
     shorter one exists); None when the search is cut first. Shrinking shortens a run
     locally; this settles the length wherever the states within `length` steps fit."""
-    from .explorer import explore  # the one explorer; imported here: explorer is heavier
-
     result = explore(system, Budget(max_depth=length + 1, max_states=max_states,
                                     stop_on=frozenset({name}),
                                     stop=(lambda: bool(stop())) if stop is not None else None))

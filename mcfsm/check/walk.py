@@ -70,6 +70,7 @@ class Walker:
         self.check_deadlock = judge.check_deadlock
         self.check_unhandled = judge.check_unhandled
         self.step_names = frozenset(p.name for p, _ in judge.memo_steps)
+        self._state_names = frozenset(name for name, _ in (*self.always, *self.sometimes))
         # temporal properties: judged on the lassos the runs close (run_lassos.py)
         self.lassos = (LassoJudge(system, store, steps, judge.allowed, self.filtered,
                                   judge.decode_once, memoize)
@@ -469,13 +470,9 @@ class Walker:
         return best
 
     def _meets(self, target: str, idxs: Idxs) -> bool:
-        decode = self.judge.decode_once
-        for name, holds in self.always:
-            if name == target:
-                return not holds(idxs, decode)
-        for name, holds in self.sometimes:
-            if name == target:
-                return bool(holds(idxs, decode))
+        if target in self._state_names:  # a state property: the kept judgement answers
+            violated, witnessed = self._judged.get(idxs) or self._judgement(idxs)
+            return target in violated or target in witnessed
         if target == "no-unhandled-message":
             return self.steps.expand(idxs)[2] is not None
         if target == "no-deadlock":

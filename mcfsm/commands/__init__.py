@@ -68,6 +68,8 @@ def _plain_warnings() -> None:
     """A model's McfsmWarning reads as one line on stderr ("mcfsm: warning: ..."), not as
     Python's warning format with mcfsm's own file, line and source line."""
     shown = warnings.showwarning
+    if getattr(shown, "mcfsm_plain", False):
+        return  # installed by an earlier call in this process (tests invoke main often)
 
     def show(message: Any, category: type[Warning], filename: str, lineno: int,
              file: Any = None, line: str | None = None) -> None:
@@ -76,6 +78,7 @@ def _plain_warnings() -> None:
         else:
             shown(message, category, filename, lineno, file, line)
 
+    show.mcfsm_plain = True  # type: ignore[attr-defined]
     warnings.showwarning = show
 
 
