@@ -309,6 +309,14 @@ cdef class Core:
     cdef int* rmon_slot
     cdef object j_observe, j_observe_receipt
     cdef list rmon_j
+    # the split search (partitioned.py): this core keeps the successors whose owner is `part`
+    # and puts the others in per-owner outboxes
+    cdef int part, nparts
+    cdef object hash_value
+    cdef uint64_t** vh  # per slot: the stable hash of each interned value, by index
+    cdef Py_ssize_t* vh_n
+    cdef Py_ssize_t* vh_cap
+    cdef list out_rows, out_parent, out_sid, out_tid
 
     def __cinit__(self, steps, store, judge, record, bint check_states, bint judge_steps,
                   bint check_expansions):
@@ -369,6 +377,7 @@ cdef class Core:
         self.rmon_slot = _slot_array(steps.receipt_slots)
         self.rmon_j = [j for _, j in steps.receipt_slots]
         self.j_observe_receipt = steps.observe_receipt
+        self.part, self.nparts = 0, 1
         self._plan_judging()
 
     cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
@@ -551,6 +560,7 @@ cdef class Core:
         return verdict
 
     def __dealloc__(self):
+        cdef int k
         free(self.widths)
         free(self.offsets)
         free(self.cur)
@@ -582,6 +592,12 @@ cdef class Core:
         free(self.somet_t)
         free(self.done)
         free(self.trees.slots)
+        if self.vh != NULL:
+            for k in range(self.slots):
+                free(self.vh[k])
+        free(self.vh)
+        free(self.vh_n)
+        free(self.vh_cap)
 
     # -- packing ------------------------------------------------------------------------------
     cdef void _layout(self) noexcept:
@@ -766,6 +782,9 @@ cdef class Core:
             index = self.parent.data.as_ints[index]
         path.reverse()
         return path
+
+    def parent_of(self, Py_ssize_t index):
+        return self.parent.data.as_ints[index]
 
     def decode_at(self, Py_ssize_t index):
         return self.store.decode(self.unpack(index))
@@ -1010,6 +1029,8 @@ cdef class Core:
         for j in range(self.nsucc):
             tid = self.succ_tid[j]
             self._tally(tid, False)
+            if self.nparts > 1 and self._sent(i, j):
+                continue
             if self._lookup(self.succ + j * self.slots, &at) >= 0:
                 continue
             index = self._insert(at, <int32_t>i, self.succ_sid[j])
@@ -1021,9 +1042,13 @@ cdef class Core:
         return 0
 
     cdef int _judge(self, Py_ssize_t index, Py_ssize_t j) except -1:
+        return self._judge_row(index, self.succ + j * self.slots)
+
+    cdef int _judge_row(self, Py_ssize_t index, const uint32_t* row) except -1:
+        cdef int k
         if self.fast_states:
-            self._judge_new(index, self.succ + j * self.slots)
-        elif self.j_state(index, self._row_tuple(j)):
+            self._judge_new(index, row)
+        elif self.j_state(index, tuple([row[k] for k in range(self.slots)])):
             self.hit = True
         return 0
 
@@ -1064,6 +1089,8 @@ cdef class Core:
                     continue
                 if verdict == 2:
                     self.hit = True
+            if self.nparts > 1 and self._sent(i, j):
+                continue
             index = self._lookup(self.succ + j * self.slots, &at)
             if recording:
                 self._edge(self.count if index < 0 else index, tid)
@@ -1087,6 +1114,196 @@ cdef class Core:
             if recording:
                 self._edge(i, self.loops[j].tid)
         return 0
+
+    # -- the split search (partitioned.py) ----------------------------------------------------
+    def set_partition(self, int part, int nparts, hash_value):
+        """Own the states whose owner (the stable hash of the state modulo nparts, see
+        stable_hash.py) is `part`; a successor owned by another partition goes to that
+        partition's outbox (take_outbox) instead of the visited set."""
+        if self.record is not None:
+            raise ValueError("a split search records no edges (temporal properties)")
+        if not 0 <= part < nparts:
+            raise ValueError(f"partition {part} of {nparts}")
+        self.part, self.nparts, self.hash_value = part, nparts, hash_value
+        self.vh = <uint64_t**>calloc(self.slots, sizeof(uint64_t*))
+        self.vh_n = <Py_ssize_t*>calloc(self.slots, sizeof(Py_ssize_t))
+        self.vh_cap = <Py_ssize_t*>calloc(self.slots, sizeof(Py_ssize_t))
+        if self.vh == NULL or self.vh_n == NULL or self.vh_cap == NULL:
+            raise MemoryError()
+        self._clear_outbox()
+
+    cdef int _clear_outbox(self) except -1:
+        self.out_rows = [_array.array("I") for _ in range(self.nparts)]
+        self.out_parent = [_array.array("i") for _ in range(self.nparts)]
+        self.out_sid = [_array.array("I") for _ in range(self.nparts)]
+        self.out_tid = [_array.array("I") for _ in range(self.nparts)]
+        return 0
+
+    cdef int _hash_values(self, int k, uint32_t upto) except -1:
+        """The stable hashes of slot k's values up to index `upto` (Python, once a value)."""
+        cdef Py_ssize_t need = <Py_ssize_t>upto + 1, j
+        values = self.store.values[k]
+        self.vh[k] = <uint64_t*>_grow(self.vh[k], &self.vh_cap[k], need, sizeof(uint64_t))
+        for j in range(self.vh_n[k], need):
+            self.vh[k][j] = <uint64_t>self.hash_value(values[j])
+        self.vh_n[k] = need
+        return 0
+
+    cdef uint64_t _state_hash(self, const uint32_t* row) except? 0:
+        """stable_hash.combine of the row's component hashes."""
+        cdef uint64_t h = 0xCBF29CE484222325ULL
+        cdef int k
+        for k in range(self.slots):
+            if row[k] >= self.vh_n[k]:
+                self._hash_values(k, row[k])
+            h = (h ^ self.vh[k][row[k]]) * 0x100000001B3ULL
+        return _mix(h)
+
+    def state_hash(self, Py_ssize_t index):
+        """The stable hash of state `index` (equal in every partition for equal states)."""
+        v = self.unpack(index)
+        cdef uint32_t* row = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
+        cdef int k
+        for k in range(self.slots):
+            row[k] = v[k]
+        try:
+            return self._state_hash(row)
+        finally:
+            free(row)
+
+    cdef bint _sent(self, Py_ssize_t i, Py_ssize_t j) except -1:
+        """Successor j of state i goes to its owner's outbox, unless this partition owns it."""
+        cdef uint32_t* row = self.succ + j * self.slots
+        cdef int o = <int>(self._state_hash(row) % <uint64_t>self.nparts)
+        cdef array.array rows, col
+        cdef Py_ssize_t m
+        if o == self.part:
+            return False
+        rows = <array.array>self.out_rows[o]
+        m = len(rows)
+        array.resize_smart(rows, m + self.slots)
+        memcpy(rows.data.as_uints + m, row, self.slots * sizeof(uint32_t))
+        col = <array.array>self.out_parent[o]
+        m = len(col)
+        array.resize_smart(col, m + 1)
+        col.data.as_ints[m] = <int>i
+        col = <array.array>self.out_sid[o]
+        array.resize_smart(col, m + 1)
+        col.data.as_uints[m] = self.succ_sid[j]
+        col = <array.array>self.out_tid[o]
+        array.resize_smart(col, m + 1)
+        col.data.as_uints[m] = self.succ_tid[j]
+        return True
+
+    def take_outbox(self):
+        """What was sent to each partition since the last call: per partition (rows of slot
+        indices in this store's numbering, parent indices, step ids, coverage ids)."""
+        out = list(zip(self.out_rows, self.out_parent, self.out_sid, self.out_tid))
+        self._clear_outbox()
+        return out
+
+    cdef int _sync_judge(self) except -1:
+        """Python judged states since the last call (initial states, Judge.state): refresh
+        the cached memo roots and the findings already made (as `search` does first)."""
+        cdef Py_ssize_t i
+        for i in range(len(self.preds)):
+            self._refresh(i)
+        if self.fast_states:
+            found = self.judge.found
+            for i, name in enumerate(self.always_names + self.somet_names + self.step_names):
+                self.done[i] = name in found
+        return 0
+
+    def expand_range(self, Py_ssize_t start, Py_ssize_t end, stop, deadline, bint stop_at_hit):
+        """Expand states start..end-1 (this partition's share of one BFS level): successors
+        it owns join the visited set, the others the outboxes. (stopped_by, whether a
+        finding asks to stop)."""
+        cdef bint timed = deadline is not None, any_hit = False
+        cdef double until = 0
+        cdef Py_ssize_t i = start
+        if timed:
+            until = deadline - _time.perf_counter() + _now()
+        self._sync_judge()
+        stopped_by = None
+        while i < end:
+            try:
+                self._expand(i, -1)
+            except StepCut:
+                stopped_by = self.judge.cut_reason()
+                break
+            if self.hit:
+                any_hit = True
+                if stop_at_hit:
+                    break
+            if stop is not None and stop():
+                stopped_by = "interrupted"
+                break
+            if timed and _now() > until:
+                stopped_by = "time-limit"
+                break
+            if self.expanded & 255 == 0:
+                PyErr_CheckSignals()
+            i += 1
+        return stopped_by, any_hit
+
+    def ingest(self, array.array rows, array.array tids, int parent_base):
+        """Add the states other partitions sent (rows of slot indices already in this
+        store's numbering): the m-th new one gets parent `parent_base - m` (a negative
+        reference that partitioned.py resolves to its sender's state) and is judged.
+        (the positions of the rows that were new, whether a finding asks to stop)."""
+        cdef Py_ssize_t j, n = len(tids), index
+        cdef uint32_t* row
+        cdef size_t at
+        cdef int k, m = 0
+        cdef bint any_hit = False
+        cdef array.array positions = _array.array("i")
+        self._sync_judge()
+        for j in range(n):
+            row = rows.data.as_uints + j * self.slots
+            for k in range(self.slots):
+                self._fit(k, row[k])
+            if self._lookup(row, &at) >= 0:
+                continue
+            index = self._insert(at, parent_base - m, 0)
+            m += 1
+            array.resize_smart(positions, m)
+            positions.data.as_ints[m - 1] = <int>j
+            self._tally(tids.data.as_uints[j], True)
+            if self.check_states:
+                self.hit = False
+                self._judge_row(index, row)
+                any_hit = any_hit or self.hit
+        return positions, any_hit
+
+    def translate(self, array.array rows, int width, list maps):
+        """Rows of `width` indices renumbered through maps[k] (an array 'I' per column):
+        a sender's numbering into this store's."""
+        cdef Py_ssize_t n = len(rows), j
+        cdef array.array out = array.clone(rows, n, False)
+        cdef array.array column
+        cdef uint32_t** m = <uint32_t**>calloc(max(width, 1), sizeof(uint32_t*))
+        cdef Py_ssize_t* lens = <Py_ssize_t*>calloc(max(width, 1), sizeof(Py_ssize_t))
+        cdef int k
+        cdef uint32_t v
+        if m == NULL or lens == NULL:
+            free(m)
+            free(lens)
+            raise MemoryError()
+        try:
+            for k in range(width):
+                column = <array.array>maps[k]
+                m[k] = column.data.as_uints
+                lens[k] = len(column)
+            for j in range(n):
+                k = j % width
+                v = rows.data.as_uints[j]
+                if v >= lens[k]:
+                    raise IndexError(f"component {v} of column {k} was never announced")
+                out.data.as_uints[j] = m[k][v]
+        finally:
+            free(m)
+            free(lens)
+        return out
 
     # -- successor assembly from memoized local steps ---------------------------------------------
     cdef int _assemble(self) except -1:

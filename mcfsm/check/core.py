@@ -42,6 +42,7 @@ from typing import Any
 
 from ..lang.system import State, StepCut
 from .edges import EdgeRecorder
+from .stable_hash import combine
 from .steps import CompiledSteps
 from .store import Store
 
@@ -93,6 +94,11 @@ class PyCore:
         self.revisit = False
         self.depth_of = array("i")
         self.stack = array("i")
+        # The split search (partitioned.py): this core keeps the successors it owns.
+        self.part, self.nparts = 0, 1
+        self.hash_value: Any = None
+        self.value_hashes: list[list[int]] = []
+        self.outbox: list[tuple[array, array, array, array]] = []
 
     # -- the visited set and its columns ----------------------------------------------------
     def __len__(self) -> int:
@@ -114,6 +120,9 @@ class PyCore:
 
     def path_to(self, index: int) -> list[int]:
         return self.store.path_to(index)
+
+    def parent_of(self, index: int) -> int:
+        return self.store.parent[index]
 
     def decode_at(self, index: int) -> State:
         return self.store.decode_at(index)
@@ -275,8 +284,11 @@ class PyCore:
         generated, discovered = self.generated, self.discovered
         judge = self.judge if self.check_states else None
         hit = False
+        split = self.nparts > 1
         for tid, sid, new in succs:
             self._count(generated, tid)
+            if split and self._sent(i, tid, sid, new):
+                continue
             packed = pack(*new)
             if packed in seen:
                 continue
@@ -313,6 +325,8 @@ class PyCore:
                     self.pruned += 1
                     continue
                 hit = hit or verdict == 2
+            if self.nparts > 1 and self._sent(i, tid, sid, new):
+                continue
             packed = pack(*new)
             if record is not None:
                 target = seen.get(packed)
@@ -336,3 +350,98 @@ class PyCore:
                 targets.append(i)
                 labels.append(tid)
         return None, hit
+
+    # -- the split search (partitioned.py) ----------------------------------------------------
+    def set_partition(self, part: int, nparts: int, hash_value: Any) -> None:
+        """Own the states whose owner (the stable hash of the state modulo nparts, see
+        stable_hash.py) is `part`; a successor owned by another partition goes to that
+        partition's outbox (take_outbox) instead of the visited set."""
+        if self.record is not None:
+            raise ValueError("a split search records no edges (temporal properties)")
+        if not 0 <= part < nparts:
+            raise ValueError(f"partition {part} of {nparts}")
+        self.part, self.nparts, self.hash_value = part, nparts, hash_value
+        self.value_hashes = [[] for _ in range(len(self.store.values))]
+        self.outbox = self._empty_outbox()
+
+    def _empty_outbox(self) -> list[tuple[array, array, array, array]]:
+        return [(array("I"), array("i"), array("I"), array("I")) for _ in range(self.nparts)]
+
+    def _state_hash(self, idxs: Any) -> int:
+        hashes = self.value_hashes
+        for k, j in enumerate(idxs):
+            column = hashes[k]
+            if j >= len(column):  # hash the slot's values up to j (once a value)
+                values = self.store.values[k]
+                column.extend(self.hash_value(values[m]) for m in range(len(column), j + 1))
+        return combine(hashes[k][j] for k, j in enumerate(idxs))
+
+    def state_hash(self, index: int) -> int:
+        """The stable hash of state `index` (equal in every partition for equal states)."""
+        return self._state_hash(self.unpack(index))
+
+    def _sent(self, i: int, tid: int, sid: int, new: Any) -> bool:
+        """A successor goes to its owner's outbox, unless this partition owns it."""
+        owner = self._state_hash(new) % self.nparts
+        if owner == self.part:
+            return False
+        rows, parents, sids, tids = self.outbox[owner]
+        rows.extend(new)
+        parents.append(i)
+        sids.append(sid)
+        tids.append(tid)
+        return True
+
+    def take_outbox(self) -> list[tuple[array, array, array, array]]:
+        """What was sent to each partition since the last call: per partition (rows of slot
+        indices in this store's numbering, parent indices, step ids, coverage ids)."""
+        out, self.outbox = self.outbox, self._empty_outbox()
+        return out
+
+    def expand_range(self, start: int, end: int, stop: Any, deadline: float | None,
+                     stop_at_hit: bool) -> tuple[str | None, bool]:
+        """Expand states start..end-1 (this partition's share of one BFS level): successors
+        it owns join the visited set, the others the outboxes. (stopped_by, whether a
+        finding asks to stop)."""
+        any_hit = False
+        for i in range(start, end):
+            try:
+                _, hit = self.expand(i, None)
+            except StepCut:
+                return self.judge.cut_reason(), any_hit
+            if hit:
+                any_hit = True
+                if stop_at_hit:
+                    break
+            if stop is not None and stop():
+                return "interrupted", any_hit
+            if deadline is not None and time.perf_counter() > deadline:
+                return "time-limit", any_hit
+        return None, any_hit
+
+    def ingest(self, rows: array, tids: array, parent_base: int) -> tuple[array, bool]:
+        """Add the states other partitions sent (rows of slot indices already in this
+        store's numbering): the m-th new one gets parent `parent_base - m` (a negative
+        reference that partitioned.py resolves to its sender's state) and is judged.
+        (the positions of the rows that were new, whether a finding asks to stop)."""
+        store, judge = self.store, self.judge
+        width = len(store.values)
+        positions = array("i")
+        any_hit = False
+        for j, tid in enumerate(tids):
+            idxs = tuple(rows[j * width:(j + 1) * width])
+            if not store.add(store.pack(*idxs), parent_base - len(positions), 0):
+                continue
+            positions.append(j)
+            self._count(self.discovered, tid)
+            if self.check_states and judge.state(len(store.states) - 1, idxs):
+                any_hit = True
+        return positions, any_hit
+
+    def translate(self, rows: array, width: int, maps: list[array]) -> array:
+        """Rows of `width` indices renumbered through maps[k] (an array 'I' per column):
+        a sender's numbering into this store's."""
+        try:
+            return array(rows.typecode, [maps[j % width][v] for j, v in enumerate(rows)])
+        except IndexError:
+            raise IndexError("a component was never announced") from None

@@ -198,6 +198,13 @@ _FOLDER_MODULES: dict[Path, dict[str, ModuleType]] = {}
 _LOADED_DIGEST: dict[str, str] = {}
 
 
+def model_modules() -> list[ModuleType]:
+    """Every model file and sibling module loaded in this process (the split search names
+    their classes when it sends state values to another process)."""
+    own = [m for name, m in sys.modules.items() if name.startswith("mcfsm_model_")]
+    return own + [m for modules in _FOLDER_MODULES.values() for m in modules.values()]
+
+
 def _module_names_in(folder: Path) -> set[str]:
     """Top-level names a plain import resolves in this folder (modules and packages)."""
     names = set()

@@ -1,0 +1,90 @@
+"""A hash of a state component that is the same in every process and on every machine.
+
+The split search (partitioned.py) sends each state to the worker that owns it, the owner
+being a hash of the state modulo the number of workers. Every worker must compute the same
+owner for the same state, or a state would be explored twice and counted twice. Python's
+`hash()` cannot serve: the hash of a `str` changes from one process to the next
+(PYTHONHASHSEED), and a Ray worker on another machine is another process. So values are
+hashed from their structure: exact types by their bytes, tuples in order, sets and dict
+items in any order (a sum of the items' hashes), dataclasses and enum members by their
+type's name and their fields. Each distinct component value is hashed once (the stores
+memoize it per interned index), so the cost does not matter.
+
+A value of a type this module does not know is hashed by its `repr`, when that `repr`
+carries no memory address; otherwise `StableHashError` names the type and how to fix it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import re
+import struct
+from typing import Any
+
+from ..errors import McfsmError
+
+_MASK = (1 << 64) - 1
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+class StableHashError(McfsmError):
+    """A state component whose hash would differ between processes."""
+
+
+def _digest(tag: bytes, data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(tag + data, digest_size=8).digest(), "little")
+
+
+def stable_hash(value: Any) -> int:
+    """A 64-bit hash of `value`, equal for equal values in every process."""
+    if value is None or isinstance(value, bool):
+        return _digest(b"c", repr(value).encode())
+    if isinstance(value, enum.Enum):  # before int and str: IntEnum and StrEnum members
+        return _digest(b"e", f"{type(value).__qualname__}.{value.name}".encode())
+    if isinstance(value, int):
+        return _digest(b"i", str(value).encode())
+    if isinstance(value, str):
+        return _digest(b"s", value.encode("utf-8", "surrogatepass"))
+    if isinstance(value, bytes):
+        return _digest(b"b", value)
+    if isinstance(value, float):
+        return _digest(b"f", struct.pack("<d", value))
+    if isinstance(value, tuple):  # named tuples too: equal to the plain tuple
+        h = _digest(b"t", str(len(value)).encode())
+        for item in value:
+            h = ((h * 0x100000001B3) ^ stable_hash(item)) & _MASK
+        return h
+    if isinstance(value, (frozenset, set)):  # any iteration order: a sum
+        return (_digest(b"S", b"") + sum(stable_hash(item) for item in value)) & _MASK
+    if isinstance(value, dict):
+        return (_digest(b"d", b"") + sum(stable_hash((k, v)) for k, v in value.items())) & _MASK
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = tuple(getattr(value, f.name) for f in dataclasses.fields(value))
+        return (_digest(b"D", type(value).__qualname__.encode()) ^ stable_hash(fields)) & _MASK
+    text = repr(value)
+    if _ADDRESS.search(text):
+        raise StableHashError(
+            f"a state component of type {type(value).__qualname__} has no stable hash "
+            f"(its repr {text!r} carries a memory address, which differs between the "
+            "split search's processes)\n  how to fix: make it a dataclass, an enum, a tuple "
+            "or a plain value, or give it a __repr__ built from its fields; or explore this "
+            "variant with --workers 1")
+    return _digest(b"r", f"{type(value).__qualname__}:{text}".encode())
+
+
+def combine(hashes: Any) -> int:
+    """The hash of a state from its components' hashes, in slot order (as partitioned.py and
+    the compiled core compute it: both must agree)."""
+    h = 0xCBF29CE484222325
+    for x in hashes:
+        h = ((h ^ x) * 0x100000001B3) & _MASK
+    return _mix(h)
+
+
+def _mix(h: int) -> int:
+    """splitmix64's finaliser: the low bits (used modulo the worker count) depend on all."""
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & _MASK
+    return h ^ (h >> 31)
