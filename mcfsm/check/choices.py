@@ -15,7 +15,7 @@ import dataclasses
 import itertools
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..lang.system import System
@@ -47,11 +47,13 @@ def combination_count(system: System) -> int:
 
 
 def explore_by_choice(system: System, budget: Budget | None = None,
-                      progress: ProgressFn | None = None) -> Result:
-    """Explore every parameter combination separately and merge (see the module doc)."""
+                      progress: ProgressFn | None = None,
+                      explorer: Callable[..., Result] = explore) -> Result:
+    """Explore every parameter combination separately and merge (see the module doc).
+    `explorer(system, budget, progress=...)` runs one search (the split search, say)."""
     budget = budget or Budget()
     if combination_count(system) <= 1:
-        result = explore(system, budget, progress=progress)
+        result = explorer(system, budget, progress=progress)
         return dataclasses.replace(result, per_choice=(_run(next(combinations(system), ()),
                                                             result),))
     started = time.perf_counter()
@@ -76,7 +78,7 @@ def explore_by_choice(system: System, budget: Budget | None = None,
                 stopped_by = "time-limit"
                 break
             remaining = dataclasses.replace(remaining, time_limit=left_s)
-        result = explore(system.restricted(dict(combo)), remaining,
+        result = explorer(system.restricted(dict(combo)), remaining,
                          progress=_cumulative(progress, results, started))
         results.append(result)
         runs.append(_run(combo, result))

@@ -347,11 +347,12 @@ _KEYS: dict[type, tuple[str, ...]] = {}
 def _register_records(system: System) -> None:
     records: dict[tuple[str, ...], type] = {("params",): system._Params,
                                             ("shared",): system._Shared}
-    for inst in system.instances:
-        records[("local", inst.role.name)] = inst.role.Local
+    for inst in system.instances:  # by instance: roles of one name may differ (a Param each)
+        records[("local", inst.name)] = inst.role.Local
+    _KEYS.clear()
     for key, cls in records.items():
         _CLASSES[key] = cls
-        _KEYS[cls] = key
+        _KEYS.setdefault(cls, key)  # a role shared by instances: its first instance names it
 
 
 def _rebuild(key: tuple[str, ...], fields: tuple) -> Any:
@@ -542,7 +543,6 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
     verdicts = [Verdict(v.property, "unknown", None, ()) if v.property.temporal else v
                 for v in safety_verdicts(system, found, complete, trace_to)]
     engines = {t["engine"] for t in totals}
-    temporal = any(p.temporal for p in system.properties)
     return Result(
         system=system,
         distinct_states=distinct,
@@ -555,9 +555,7 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
         coverage=coverage_by_role(system, generated, discovered),
         pruned=pruned,
         engine=", ".join(sorted(engines)),
-        search=(f"breadth-first, split over {nparts} partitions"
-                + ("; temporal properties are not judged in a split search (unknown): "
-                   "explore with --workers 1 for them" if temporal else "")),
+        search=f"breadth-first, split over {nparts} processes",
     )
 
 

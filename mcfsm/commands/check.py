@@ -85,7 +85,10 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
                    "the search) is an error (exit 2), not only a warning.")
 @click.option("--workers", type=click.IntRange(min=1), metavar="N",
               help="Explore up to N variants at once in separate processes. Default: the "
-                   "machine's cores; 1 explores in this process (with a progress line).")
+                   "machine's cores; 1 explores in this process (with a progress line). With "
+                   "one variant and N > 1, that variant's search is split over N processes "
+                   "(same counts, verdicts and counterexample lengths; temporal properties "
+                   "unknown, never cached).")
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
@@ -118,8 +121,9 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         variant_budget = (dataclasses.replace(run_budget, stop_on=_unexpected_if_violated(
             system, declared)) if fail_fast else run_budget)
         try:
-            system, result = explore_variant(lm, variant, variant_budget, progress, system,
-                                             done=finished)
+            system, result = explore_variant(
+                lm, variant, variant_budget, progress, system, done=finished,
+                split=workers if workers is not None and len(chosen) == 1 else 1)
         finally:
             progress.done()
         results.append(result)

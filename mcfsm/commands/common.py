@@ -28,7 +28,9 @@ from typing import Any, NoReturn
 import click
 
 from ..check.cache import explore_cached
+from ..check.choices import explore_by_choice
 from ..check.explorer import Budget, Progress, Result
+from ..check.partitioned import explore_split
 from ..errors import McfsmError, ModelError, UsageError
 from ..interrupt import EXIT_INTERRUPTED, MemoryGuard, StopRequest, stop_on_sigint
 from ..lang.loader import LoadedModel
@@ -280,15 +282,22 @@ def build(lm: LoadedModel, variant: str) -> System:
 def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
                     progress: Callable[[Progress], None] | None = None,
                     system: System | None = None,
-                    done: Result | None = None) -> tuple[System, Result]:
+                    done: Result | None = None, split: int = 1,
+                    backend: Any = None) -> tuple[System, Result]:
     """The one way commands explore a variant: build it, explore it within the budget (or
     read it from .mcfsm-cache/), locate model errors in the file, and refuse a search with
-    no state at all. `done` is a result already explored (by a worker process)."""
+    no state at all. `done` is a result already explored (by a worker process). `split` > 1
+    (or a Ray `backend`): one search split over that many partitions (check/partitioned.py),
+    never cached, as its temporal verdicts read unknown."""
     system = system if system is not None else build(lm, variant)
     try:
-        result = done if done is not None else explore_cached(
-            system, loaded=lm, variant=variant, budget=run_budget, cache=_use_cache[0],
-            progress=progress)
+        if done is None and (split > 1 or backend is not None):
+            result = explore_by_choice(system, run_budget, progress, explorer=functools.partial(
+                explore_split, workers=split, backend=backend))
+        else:
+            result = done if done is not None else explore_cached(
+                system, loaded=lm, variant=variant, budget=run_budget, cache=_use_cache[0],
+                progress=progress)
     except ModelError as exc:
         raise exc.located(where(lm, variant)) from exc
     result = memory_cut(result, run_budget)

@@ -50,6 +50,9 @@ def verdict_detail(result: Result, v: Verdict) -> str:
     if v.property.temporal and result.search == "depth-first" and result.complete:
         return ("not judged: a depth-first search records no state graph for temporal "
                 "properties; check without --dfs")
+    if v.property.temporal and result.search.startswith(SPLIT) and result.complete:
+        return ("not judged: a split search (--workers N on one variant) records no state "
+                "graph for temporal properties; check with --workers 1")
     return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
             f"{plural(result.distinct_states, 'state')} explored; search stopped by "
             f"{STOP_WORDS.get(result.stopped_by or '', '?')}")
@@ -57,6 +60,8 @@ def verdict_detail(result: Result, v: Verdict) -> str:
 
 # A depth-first search's traces: the first it came upon, not the shortest (check --dfs).
 DFS_TRACE = "depth-first (not necessarily the shortest)"
+# How Result.search names a search split over processes (check/partitioned.py).
+SPLIT = "breadth-first, split over"
 
 
 def fairness_tail(v: Verdict) -> str:
@@ -158,6 +163,8 @@ def summary_line(model: str, variant: str, result: Result) -> str:
     if result.search == "depth-first":
         tail += ", depth-first: traces are not necessarily the shortest"
         depth = f"depth {result.depth} (the deepest path searched)"
+    elif result.search.startswith(SPLIT):
+        tail += f", {result.search[len('breadth-first, '):]}"
     return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
             f"{result.total_states:,} total, {depth}, {result.elapsed_s:.2f} s ({tail})")
 
