@@ -317,6 +317,11 @@ cdef class Core:
     cdef Py_ssize_t* vh_n
     cdef Py_ssize_t* vh_cap
     cdef list out_rows, out_parent, out_sid, out_tid
+    # per owner, this round's rows as an open-addressing set, each entry the high 32 bits of
+    # the row's state hash over its row number + 1 (0 is empty), so that a probe compares
+    # rows only when their hashes agree: a successor generated again in the round is sent once
+    cdef uint64_t** otab
+    cdef size_t* omask
 
     def __cinit__(self, steps, store, judge, record, bint check_states, bint judge_steps,
                   bint check_expansions):
@@ -598,6 +603,11 @@ cdef class Core:
         free(self.vh)
         free(self.vh_n)
         free(self.vh_cap)
+        if self.otab != NULL:
+            for k in range(self.nparts):
+                free(self.otab[k])
+        free(self.otab)
+        free(self.omask)
 
     # -- packing ------------------------------------------------------------------------------
     cdef void _layout(self) noexcept:
@@ -1128,11 +1138,21 @@ cdef class Core:
         self.vh = <uint64_t**>calloc(self.slots, sizeof(uint64_t*))
         self.vh_n = <Py_ssize_t*>calloc(self.slots, sizeof(Py_ssize_t))
         self.vh_cap = <Py_ssize_t*>calloc(self.slots, sizeof(Py_ssize_t))
-        if self.vh == NULL or self.vh_n == NULL or self.vh_cap == NULL:
+        self.otab = <uint64_t**>calloc(nparts, sizeof(uint64_t*))
+        self.omask = <size_t*>calloc(nparts, sizeof(size_t))
+        if (self.vh == NULL or self.vh_n == NULL or self.vh_cap == NULL or self.otab == NULL
+                or self.omask == NULL):
             raise MemoryError()
         self._clear_outbox()
 
     cdef int _clear_outbox(self) except -1:
+        cdef int k
+        for k in range(self.nparts):
+            free(self.otab[k])
+            self.otab[k] = <uint64_t*>calloc(1 << 10, sizeof(uint64_t))
+            if self.otab[k] == NULL:
+                raise MemoryError()
+            self.omask[k] = (1 << 10) - 1
         self.out_rows = [_array.array("I") for _ in range(self.nparts)]
         self.out_parent = [_array.array("i") for _ in range(self.nparts)]
         self.out_sid = [_array.array("I") for _ in range(self.nparts)]
@@ -1172,17 +1192,36 @@ cdef class Core:
             free(row)
 
     cdef bint _sent(self, Py_ssize_t i, Py_ssize_t j) except -1:
-        """Successor j of state i goes to its owner's outbox, unless this partition owns it."""
+        """Successor j of state i goes to its owner's outbox (once a round), unless this
+        partition owns it."""
         cdef uint32_t* row = self.succ + j * self.slots
-        cdef int o = <int>(self._state_hash(row) % <uint64_t>self.nparts)
+        cdef uint64_t h = self._state_hash(row)
+        cdef int o = <int>(h % <uint64_t>self.nparts)
         cdef array.array rows, col
         cdef Py_ssize_t m
+        cdef size_t pos, mask
+        cdef uint64_t e, high = h & 0xFFFFFFFF00000000ULL
+        cdef uint64_t* table
         if o == self.part:
             return False
         rows = <array.array>self.out_rows[o]
+        table, mask = self.otab[o], self.omask[o]
+        pos = (h >> 12) & mask  # the low bits chose the owner
+        while True:
+            e = table[pos]
+            if e == 0:
+                break
+            if (e & 0xFFFFFFFF00000000ULL) == high and memcmp(
+                    rows.data.as_uints + ((e & 0xFFFFFFFFULL) - 1) * self.slots, row,
+                    self.slots * sizeof(uint32_t)) == 0:
+                return True  # already sent this round
+            pos = (pos + 1) & mask
         m = len(rows)
+        table[pos] = high | <uint64_t>(m // self.slots + 1)
         array.resize_smart(rows, m + self.slots)
         memcpy(rows.data.as_uints + m, row, self.slots * sizeof(uint32_t))
+        if (m // self.slots + 1) * 4 > <Py_ssize_t>(mask + 1) * 3:
+            self._grow_outbox_set(o)
         col = <array.array>self.out_parent[o]
         m = len(col)
         array.resize_smart(col, m + 1)
@@ -1195,10 +1234,30 @@ cdef class Core:
         col.data.as_uints[m] = self.succ_tid[j]
         return True
 
+    cdef int _grow_outbox_set(self, int o) except -1:
+        """Double owner o's row set and insert its rows again (by their state hash)."""
+        cdef array.array rows = <array.array>self.out_rows[o]
+        cdef size_t capacity = (self.omask[o] + 1) * 2, mask = capacity - 1, pos
+        cdef uint64_t* table = <uint64_t*>calloc(capacity, sizeof(uint64_t))
+        cdef Py_ssize_t r, count = len(rows) // self.slots
+        cdef uint64_t h
+        if table == NULL:
+            raise MemoryError()
+        for r in range(count):
+            h = self._state_hash(rows.data.as_uints + r * self.slots)
+            pos = (h >> 12) & mask
+            while table[pos] != 0:
+                pos = (pos + 1) & mask
+            table[pos] = (h & 0xFFFFFFFF00000000ULL) | <uint64_t>(r + 1)
+        free(self.otab[o])
+        self.otab[o], self.omask[o] = table, mask
+        return 0
+
     def take_outbox(self):
         """What was sent to each partition since the last call: per partition (rows of slot
-        indices in this store's numbering, parent indices, step ids, coverage ids)."""
-        out = list(zip(self.out_rows, self.out_parent, self.out_sid, self.out_tid))
+        indices in this store's numbering, narrowed, parent indices, step ids, coverage ids)."""
+        out = list(zip([self.narrow(rows) for rows in self.out_rows], self.out_parent,
+                       self.out_sid, self.out_tid))
         self._clear_outbox()
         return out
 
@@ -1275,15 +1334,35 @@ cdef class Core:
                 any_hit = any_hit or self.hit
         return positions, any_hit
 
-    def translate(self, array.array rows, int width, list maps):
-        """Rows of `width` indices renumbered through maps[k] (an array 'I' per column):
-        a sender's numbering into this store's."""
+    def narrow(self, array.array rows):
+        """The rows (array 'I') in the narrowest array that holds them ('B', 'H' or 'I'):
+        what travels between partitions (most component indices are below 256)."""
         cdef Py_ssize_t n = len(rows), j
-        cdef array.array out = array.clone(rows, n, False)
+        cdef uint32_t top = 0
+        cdef array.array out
+        for j in range(n):
+            if rows.data.as_uints[j] > top:
+                top = rows.data.as_uints[j]
+        if top > 0xFFFF:
+            return rows
+        out = array.clone(_array.array("B" if top <= 0xFF else "H"), n, False)
+        if top <= 0xFF:
+            for j in range(n):
+                out.data.as_uchars[j] = <unsigned char>rows.data.as_uints[j]
+        else:
+            for j in range(n):
+                out.data.as_ushorts[j] = <unsigned short>rows.data.as_uints[j]
+        return out
+
+    def translate(self, array.array rows, int width, list maps):
+        """Rows of `width` indices (an array 'B', 'H' or 'I') renumbered through maps[k]
+        (an array 'I' per column): a sender's numbering into this store's, as an array 'I'."""
+        cdef Py_ssize_t n = len(rows), j
+        cdef array.array out = array.clone(_array.array("I"), n, False)
         cdef array.array column
         cdef uint32_t** m = <uint32_t**>calloc(max(width, 1), sizeof(uint32_t*))
         cdef Py_ssize_t* lens = <Py_ssize_t*>calloc(max(width, 1), sizeof(Py_ssize_t))
-        cdef int k
+        cdef int k, size = rows.ob_descr.itemsize
         cdef uint32_t v
         if m == NULL or lens == NULL:
             free(m)
@@ -1296,7 +1375,8 @@ cdef class Core:
                 lens[k] = len(column)
             for j in range(n):
                 k = j % width
-                v = rows.data.as_uints[j]
+                v = (rows.data.as_uchars[j] if size == 1 else rows.data.as_ushorts[j]
+                     if size == 2 else rows.data.as_uints[j])
                 if v >= lens[k]:
                     raise IndexError(f"component {v} of column {k} was never announced")
                 out.data.as_uints[j] = m[k][v]

@@ -365,6 +365,7 @@ class PyCore:
         self.outbox = self._empty_outbox()
 
     def _empty_outbox(self) -> list[tuple[array, array, array, array]]:
+        self.sent_this_round: list[set[tuple[int, ...]]] = [set() for _ in range(self.nparts)]
         return [(array("I"), array("i"), array("I"), array("I")) for _ in range(self.nparts)]
 
     def _state_hash(self, idxs: Any) -> int:
@@ -381,10 +382,16 @@ class PyCore:
         return self._state_hash(self.unpack(index))
 
     def _sent(self, i: int, tid: int, sid: int, new: Any) -> bool:
-        """A successor goes to its owner's outbox, unless this partition owns it."""
+        """A successor goes to its owner's outbox (once a round), unless this partition
+        owns it."""
         owner = self._state_hash(new) % self.nparts
         if owner == self.part:
             return False
+        sent = self.sent_this_round[owner]
+        key = tuple(new)
+        if key in sent:
+            return True  # sent once this round already
+        sent.add(key)
         rows, parents, sids, tids = self.outbox[owner]
         rows.extend(new)
         parents.append(i)
@@ -394,9 +401,9 @@ class PyCore:
 
     def take_outbox(self) -> list[tuple[array, array, array, array]]:
         """What was sent to each partition since the last call: per partition (rows of slot
-        indices in this store's numbering, parent indices, step ids, coverage ids)."""
+        indices in this store's numbering, narrowed, parent indices, step ids, coverage ids)."""
         out, self.outbox = self.outbox, self._empty_outbox()
-        return out
+        return [(self.narrow(rows), *rest) for rows, *rest in out]
 
     def expand_range(self, start: int, end: int, stop: Any, deadline: float | None,
                      stop_at_hit: bool) -> tuple[str | None, bool]:
@@ -438,10 +445,16 @@ class PyCore:
                 any_hit = True
         return positions, any_hit
 
+    def narrow(self, rows: array) -> array:
+        """The rows (array 'I') in the narrowest array that holds them ('B', 'H' or 'I'):
+        what travels between partitions (most component indices are below 256)."""
+        top = max(rows, default=0)
+        return rows if top > 0xFFFF else array("B" if top <= 0xFF else "H", rows)
+
     def translate(self, rows: array, width: int, maps: list[array]) -> array:
-        """Rows of `width` indices renumbered through maps[k] (an array 'I' per column):
-        a sender's numbering into this store's."""
+        """Rows of `width` indices (an array 'B', 'H' or 'I') renumbered through maps[k]
+        (an array 'I' per column): a sender's numbering into this store's, as an array 'I'."""
         try:
-            return array(rows.typecode, [maps[j % width][v] for j, v in enumerate(rows)])
+            return array("I", [maps[j % width][v] for j, v in enumerate(rows)])
         except IndexError:
             raise IndexError("a component was never announced") from None

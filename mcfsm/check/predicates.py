@@ -28,6 +28,10 @@ from ..lang.system import State, StepKey, System, View
 _WHOLE = -1  # recorded when a predicate reads the whole state
 _FIRST_WINDOW = 1 << 11  # evaluations before the first judgement of whether the memo pays
 _WINDOW = 1 << 14  # evaluations per later judgement
+# The share of misses that stops memoizing: three quarters in the first window (the first
+# BFS levels are mostly new, and each partition of a split search meets nearly every
+# projection while judging only its share of the states), half in later ones.
+_FIRST_MISS_SHARE, _MISS_SHARE = 0.75, 0.5
 
 
 class _RecordingView(View):
@@ -203,7 +207,8 @@ class MemoPredicate:
         self._misses += 1
         reads = view.reads
         if self._evaluations >= self._window:
-            if self._misses * 2 > self._evaluations:
+            share = _FIRST_MISS_SHARE if self._window == _FIRST_WINDOW else _MISS_SHARE
+            if self._misses > share * self._evaluations:
                 self.memoize = False
                 self._root = None
                 return result

@@ -69,6 +69,8 @@ _NOTHING: Found = ([], [], None)  # an instance with no step and nothing unhandl
 READS = 2  # local_found: memoize on the key and the slots read (the compiled core's READS)
 _FIRST_WINDOW = 1 << 11  # expansions before the first judgement of whether a memo pays
 _WINDOW = 1 << 14  # expansions per later judgement
+# The share of misses that stops memoizing, as for predicates (predicates.py says why).
+_FIRST_MISS_SHARE, _MISS_SHARE = 0.75, 0.5
 
 
 class CompiledSteps:
@@ -208,14 +210,15 @@ class CompiledSteps:
 
     def _tally_miss(self, k: int) -> None:
         """A memo miss of instance k; at the end of a window, stop memoizing k when more
-        than half of its lookups missed."""
+        than half of its lookups missed (three quarters in the first window)."""
         if k in self.low_hit or not self.memoize:
             return
         self._misses[k] += 1
         seen = self.expansions - self._window_start[k]
         if seen < self._window[k]:
             return
-        if self._misses[k] * 2 > seen:
+        share = _FIRST_MISS_SHARE if self._window[k] == _FIRST_WINDOW else _MISS_SHARE
+        if self._misses[k] > share * seen:
             self.low_hit.add(k)
             self._read_memo[k].clear()
             self._steps[k].clear()
