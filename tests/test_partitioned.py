@@ -205,3 +205,28 @@ def test_split_search_needs_no_model_on_sys_path():
     assert "_mc" not in sys.modules or Path(sys.modules["_mc"].__file__).parent != ROOT / "models"
     system = _bundled("private_call_redirect", "base")
     assert explore_split(system, workers=2).complete
+
+
+def test_a_message_sent_to_another_process_hashes_as_one_built_there():
+    """Messages cache their hash; a pickled message carries its elements, not the cache,
+    so a process with another hash seed rebuilds it with its own hash (a partition of the
+    split search on Ray, or a spawned process, would otherwise keep equal states apart)."""
+    import pickle
+
+    program = (
+        f"import pickle, sys; sys.path.insert(0, {str(ROOT)!r}); "
+        "from mcfsm.lang.messages import Message, M; "
+        "import tests.test_partitioned as t; "
+        "m = pickle.loads(bytes.fromhex(sys.argv[1])); "
+        "print(m == t.Ping(to='b') and hash(m) == hash(t.Ping(to='b')))")
+    data = pickle.dumps(Ping(to="b")).hex()
+    out = subprocess.run([sys.executable, "-c", program, data], capture_output=True, text=True,
+                         env={"PYTHONHASHSEED": "7", "PATH": "/usr/bin:/bin"}, cwd=ROOT)
+    assert out.stdout.strip() == "True", out.stderr
+
+
+from mcfsm.lang.messages import M, Message  # noqa: E402
+
+
+class Ping(Message):
+    to: str = M("the receiver")

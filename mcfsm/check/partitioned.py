@@ -40,7 +40,7 @@ import pickle
 import time
 import traceback
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -144,9 +144,9 @@ class Partition:
         names = self.system.coverage_names
         coverage, self.announced_cov = names[self.announced_cov:], len(names)
         report = self._report(stopped_by, hit)
-        report["batches"] = self.core.take_outbox()
-        report["values"] = _pack_values(fresh, self.system)
-        report["coverage_names"] = list(coverage)
+        blob, coverage = _pack_values(fresh, self.system), list(coverage)
+        report["parcels"] = [(self.part, blob, coverage, batch)
+                             for batch in self.core.take_outbox()]
         return report
 
     def ingest(self, parcels: list[tuple[int, list, list, tuple]]) -> dict[str, Any]:
@@ -234,12 +234,41 @@ class Partition:
 
 
 # -- where the partitions run ------------------------------------------------------------------
-class InProcessPartitions:
+# A backend is built as backend(system, workers, stop_on, memoize) and offers: expand(...)
+# (every partition expands its frontier: their reports), deliver() (each partition takes
+# what the others sent it: their reports), call(method, args per partition),
+# call_one(partition, method, *args) and close().
+class _Routed:
+    """The driver carries the parcels from each sender to their owners, in sender order."""
+
+    _parcels: list[list[tuple]]
+
+    def call(self, method: str, args: list[tuple]) -> list[Any]:
+        raise NotImplementedError
+
+    def expand(self, stop_at_hit: bool, left: float | None) -> list[dict[str, Any]]:
+        answers = self.call("expand", [(stop_at_hit, left)] * self.nparts)
+        self._parcels = [[a["parcels"][owner] for sender, a in enumerate(answers)
+                          if sender != owner] for owner in range(self.nparts)]
+        for a in answers:
+            del a["parcels"]
+        return answers
+
+    def deliver(self) -> list[dict[str, Any]]:
+        parcels, self._parcels = self._parcels, []
+        return self.call("ingest", [(p,) for p in parcels])
+
+    nparts: int
+
+
+class InProcessPartitions(_Routed):
     """Every partition in this process, one after the other (tests; the reference for the
     other backends)."""
 
-    def __init__(self, make: Callable[[int], Partition], nparts: int) -> None:
-        self.parts = [make(w) for w in range(nparts)]
+    def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
+                 memoize: bool = True) -> None:
+        self.nparts = nparts
+        self.parts = [Partition(system, w, nparts, stop_on, memoize) for w in range(nparts)]
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         return [getattr(p, method)(*a) for p, a in zip(self.parts, args)]
@@ -254,14 +283,16 @@ class InProcessPartitions:
 _MAKE: Any = None  # set before forking: the children build their partition with it
 
 
-class ForkedPartitions:
+class ForkedPartitions(_Routed):
     """Each partition in a forked process (it inherits the built system: model code is
     never pickled), spoken to through a pipe; all partitions work at once."""
 
-    def __init__(self, make: Callable[[int], Partition], nparts: int) -> None:
+    def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
+                 memoize: bool = True) -> None:
         global _MAKE
+        self.nparts = nparts
         context = multiprocessing.get_context("fork")
-        _MAKE = make
+        _MAKE = lambda w: Partition(system, w, nparts, stop_on, memoize)  # noqa: E731
         self.pipes: list[Connection] = []
         self.processes = []
         try:
@@ -438,20 +469,15 @@ def explore_split(system: System, budget: Budget | None = None, workers: int = 2
                   progress: ProgressFn | None = None, backend: Any = None,
                   memoize: bool = True) -> Result:
     """Breadth-first search of `system` split over `workers` partitions (see the module
-    doc). `backend(make, workers)` runs the partitions (default: forked processes, or this
-    process for one partition); ray_backend.py gives one for Ray."""
+    doc). `backend(system, workers, stop_on, memoize)` runs the partitions (default: forked
+    processes, or this process for one partition); ray_backend.py gives one for Ray."""
     budget = budget or Budget()
     if budget.depth_first:
         raise McfsmError("a split search is breadth-first: drop --dfs or use --workers 1")
     started = time.perf_counter()
-    stop_on = budget.stop_on
-
-    def make(w: int) -> Partition:
-        return Partition(system, w, workers, stop_on, memoize)
-
     if backend is None:
         backend = InProcessPartitions if workers == 1 else ForkedPartitions
-    parts = backend(make, workers)
+    parts = backend(system, workers, budget.stop_on, memoize)
     try:
         return _drive(system, parts, workers, budget, progress, started)
     finally:
@@ -483,15 +509,9 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
             break
         round_no += 1
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.0)
-        expanded = parts.call("expand", [(bool(budget.stop_on), left)] * nparts)
+        expanded = parts.expand(bool(budget.stop_on), left)
         _note_findings(first_round, expanded, round_no)
-        parcels: list[list[tuple]] = [[] for _ in range(nparts)]
-        for sender, answer in enumerate(expanded):
-            for owner, batch in enumerate(answer["batches"]):
-                if owner != sender:
-                    parcels[owner].append((sender, answer["values"], answer["coverage_names"],
-                                           batch))
-        reports = parts.call("ingest", [(p,) for p in parcels])
+        reports = parts.deliver()
         _note_findings(first_round, reports, round_no)
         before = distinct
         distinct = sum(r["distinct"] for r in reports)

@@ -12,6 +12,7 @@ import click
 
 from ..check.explorer import Result
 from ..check.parallel import Job, explore_many
+from ..check.ray_backend import RayBackend, SystemSpec
 from ..lang.loader import load_path
 from ..show.report import closing_line, result_json, result_text, variant_summary
 from ..show.tracefile import trace_record, write_trace
@@ -89,11 +90,18 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
                    "one variant and N > 1, that variant's search is split over N processes "
                    "(same counts, verdicts and counterexample lengths; temporal properties "
                    "unknown, never cached).")
+@click.option("--ray", "ray_address", metavar="ADDRESS",
+              help="Split each variant's search over Ray actors (pip install 'mcfsm[ray]'): "
+                   "'local' starts Ray for this run, 'auto' joins the instance `ray start "
+                   "--head` runs on this machine, HOST:PORT joins a cluster (mcfsm and the "
+                   "model folder at the same paths on every node). --workers N: partitions "
+                   "(default 2).")
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
           expected: bool, traces: Path | None, summary: bool, fail_fast: bool,
-          depth_first: bool, strict: bool, workers: int | None) -> None:
+          depth_first: bool, strict: bool, workers: int | None,
+          ray_address: str | None) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
@@ -105,7 +113,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     surprised = False
     systems = [build(lm, variant) for lm, variant in chosen]
     done: list[Result | None] = [None] * len(chosen)
-    if len(chosen) > 1 and workers != 1 and not fail_fast:
+    if len(chosen) > 1 and workers != 1 and not fail_fast and ray_address is None:
         # Variants in parallel processes (check/parallel.py), results back in order; a
         # variant whose worker failed is explored here, to report its error in place.
         line = WorkersLine([f"{lm.model.name}[{variant}]" for lm, variant in chosen])
@@ -123,7 +131,10 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         try:
             system, result = explore_variant(
                 lm, variant, variant_budget, progress, system, done=finished,
-                split=workers if workers is not None and len(chosen) == 1 else 1)
+                split=(workers or 2) if ray_address else
+                workers if workers is not None and len(chosen) == 1 else 1,
+                backend=None if ray_address is None else RayBackend(
+                    SystemSpec(str(lm.path.resolve()), lm.model.name, variant), ray_address))
         finally:
             progress.done()
         results.append(result)

@@ -131,6 +131,11 @@ class Message:
     def _cached_hash(self) -> int:
         return self._hash  # type: ignore[attr-defined, no-any-return]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class and elements, so that another process (a partition of the
+        split search) computes the hash again: its string hashes use another seed."""
+        return _rebuilt, (type(self), {e.name: getattr(self, e.name) for e in self.elements})
+
     def present(self) -> dict[str, Any]:
         """The elements that are present (optional ones that are None are left out)."""
         return {
@@ -155,3 +160,8 @@ def _words(name: str) -> str:
             out.append(ch)
     text = "".join(out)
     return text[:1].upper() + text[1:]
+
+
+def _rebuilt(cls: type, elements: dict[str, Any]) -> Any:
+    """A message from its class and elements (Message.__reduce__)."""
+    return cls(**elements)

@@ -1,0 +1,155 @@
+"""The split search's partitions as Ray actors (issue 20 item 5): `check --ray ADDRESS`.
+
+Ray is an optional extra (`pip install mcfsm[ray]`); nothing here imports it until a Ray
+backend is asked for. Each partition of partitioned.py becomes an actor on whichever node
+Ray places it. The actor cannot inherit the built system as a forked process does, so it
+loads the model file itself and builds the same variant with the same parameter choices
+(`SystemSpec`); the stable hash (stable_hash.py) gives every process the same owners.
+The driver never fetches the batches: each actor's `expand` returns its report and one
+object per owner, and the driver hands those object references to the owners' `ingest`,
+so the rows travel through Ray's object store from sender to owner.
+
+Addresses, as `ray.init` takes them: "local" starts a Ray instance for this run only,
+"auto" joins the one `ray start --head` runs on this machine, and HOST:PORT (or
+ray://HOST:PORT) joins a cluster. On a cluster, mcfsm and the model folder must be at
+the same paths on every node (a shared file system, or the same install everywhere).
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from ..lang.system import System
+from .partitioned import Partition
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    """How an actor builds the system the driver explores: a model file, a model in it,
+    a variant, and the parameter choices of this run."""
+
+    path: str
+    model: str
+    variant: str
+
+    def build(self, choices: tuple[tuple[str, Any], ...]) -> System:
+        from ..lang.loader import load_path
+
+        [lm] = [m for m in load_path(Path(self.path)) if m.model.name == self.model]
+        system = lm.model.system(self.variant)
+        return system.restricted(dict(choices)) if choices else system
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise UsageError("--ray needs the Ray package: pip install 'mcfsm[ray]' (or "
+                         "pip install ray), or drop --ray to split the search over local "
+                         "processes with --workers N") from None
+    return ray
+
+
+class RayBackend:
+    """A backend factory for explore_split: backend(system, workers, stop_on, memoize)."""
+
+    def __init__(self, spec: SystemSpec, address: str = "local") -> None:
+        self.spec = spec
+        self.address = address
+
+    def __call__(self, system: System, nparts: int, stop_on: frozenset[str],
+                 memoize: bool = True) -> RayPartitions:
+        # the run's parameter choices: explore_by_choice pins every parameter to one value
+        choices = tuple((name, p.choices[0]) for name, p in system.params.items()
+                        if len(p.choices) == 1)
+        return RayPartitions(self.spec, choices, nparts, stop_on, memoize, self.address)
+
+
+class RayPartitions:
+    """The partitions as Ray actors; the backend protocol of partitioned.py."""
+
+    def __init__(self, spec: SystemSpec, choices: tuple, nparts: int, stop_on: frozenset[str],
+                 memoize: bool, address: str) -> None:
+        ray = self.ray = _ray()
+        if not ray.is_initialized():
+            _reachable(address)
+            try:
+                ray.init(address=None if address == "local" else address,
+                         include_dashboard=False, log_to_driver=False,
+                         configure_logging=False)
+            except ConnectionError as exc:
+                raise UsageError(f"--ray {address}: no Ray cluster answers there ({exc}); "
+                                 "start one with `ray start --head`, or use --ray local")\
+                    from None
+        self.nparts = nparts
+        actor = ray.remote(num_cpus=1)(PartitionActor)
+        self.actors = [actor.remote(spec, choices, w, nparts, stop_on, memoize)
+                       for w in range(nparts)]
+        self._pending: list[list[Any]] = []
+        ray.get([a.ready.remote() for a in self.actors])  # built (or their error raised here)
+
+    def expand(self, stop_at_hit: bool, left: float | None) -> list[dict[str, Any]]:
+        n = self.nparts
+        refs = [a.expand.options(num_returns=n + 1).remote(stop_at_hit, left)
+                for a in self.actors]
+        # owner o's parcels: every other sender's o-th object, in sender order
+        self._pending = [[refs[s][1 + o] for s in range(n) if s != o] for o in range(n)]
+        return list(self.ray.get([r[0] for r in refs]))
+
+    def deliver(self) -> list[dict[str, Any]]:
+        pending, self._pending = self._pending, []
+        return list(self.ray.get([a.ingest.remote(*p) for a, p in zip(self.actors, pending)]))
+
+    def call(self, method: str, args: list[tuple]) -> list[Any]:
+        return list(self.ray.get([a.call.remote(method, *x) for a, x in zip(self.actors, args)]))
+
+    def call_one(self, part: int, method: str, *args: Any) -> Any:
+        return self.ray.get(self.actors[part].call.remote(method, *args))
+
+    def close(self) -> None:
+        for a in self.actors:
+            self.ray.kill(a)
+        self.actors = []
+
+
+def _reachable(address: str) -> None:
+    """A HOST:PORT where nothing listens is an error at once (ray.init would wait minutes)."""
+    if address in ("local", "auto"):
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--ray {address}: not an address; give HOST:PORT (a Ray head's GCS "
+                         "port, 6379 by default), 'auto' or 'local'")
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as exc:
+        raise UsageError(f"--ray {address}: no Ray cluster answers there ({exc.strerror or exc}); "
+                         "start one with `ray start --head`, or use --ray local") from None
+
+
+class PartitionActor:
+    """One partition in a Ray actor (wrapped by ray.remote when the backend starts)."""
+
+    def __init__(self, spec: SystemSpec, choices: tuple, part: int, nparts: int,
+                 stop_on: frozenset[str], memoize: bool) -> None:
+        import gc
+
+        gc.disable()  # as explore does: the tables are acyclic and large
+        self.partition = Partition(spec.build(choices), part, nparts, stop_on, memoize)
+
+    def ready(self) -> bool:
+        return True
+
+    def call(self, method: str, *args: Any) -> Any:
+        return getattr(self.partition, method)(*args)
+
+    def expand(self, stop_at_hit: bool, left: float | None) -> tuple:
+        report = self.partition.expand(stop_at_hit, left)
+        return (report, *report.pop("parcels"))
+
+    def ingest(self, *parcels: tuple) -> dict[str, Any]:
+        return self.partition.ingest(list(parcels))

@@ -1,0 +1,81 @@
+"""The split search on Ray (check --ray): a local cluster of a head and a worker node on the
+loopback address, started with Ray's own test utility, explores a bundled variant with
+the same counts, verdicts and counterexample lengths as the single search.
+
+Skipped, saying so, only when the ray package is not installed (pip install 'mcfsm[ray]';
+.ci/setup installs it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, run_cli
+
+ray = pytest.importorskip("ray", reason="the ray package is not installed: "
+                          "pip install 'mcfsm[ray]' to run the Ray cluster test")
+
+pytestmark = pytest.mark.slow
+
+MODEL = str(ROOT / "models" / "private_call_redirect.py")
+
+
+def _figures(record: dict) -> tuple:
+    safety = [(p["name"], p["verdict"], len(p["counterexample"] or p.get("witness") or []))
+              for p in record["properties"]
+              if p["kind"] in ("always", "sometimes", "step", "deadlock", "unhandled")]
+    return (record["distinct_states"], record["total_states"], record["depth"],
+            record["complete"], safety)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A head and a worker node on 127.0.0.1, started as README shows (`ray start`), without
+    Ray's token authentication (a loopback cluster for this test only; the CLI subprocesses
+    inherit this environment). `ray stop` ends it."""
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
+    os.environ.update(RAY_AUTH_MODE="disabled", RAY_USAGE_STATS_ENABLED="0")
+    ray_cli = str(Path(sys.executable).parent / "ray")
+    address = f"127.0.0.1:{_free_port()}"
+    common = ["--num-cpus", "1", "--node-ip-address", "127.0.0.1"]
+    try:
+        for command in ([ray_cli, "start", "--head", "--port", address.split(":")[1],
+                         "--include-dashboard", "false", "--disable-usage-stats", *common],
+                        [ray_cli, "start", "--address", address, *common]):
+            started = subprocess.run(command, env=env, capture_output=True, text=True,
+                                     timeout=180)
+            assert started.returncode == 0, started.stderr[-2000:]
+        yield address
+    finally:
+        subprocess.run([ray_cli, "stop", "--force"], env=env, capture_output=True, timeout=120)
+
+
+def test_a_two_node_cluster_gives_the_single_search_results(cluster):
+    single = run_cli("check", MODEL, "--variant", "base", "--workers", "1", "--no-cache",
+                     "--json")
+    on_ray = run_cli("check", MODEL, "--variant", "base", "--workers", "2", "--no-cache",
+                     "--json", "--ray", cluster)
+    assert single.returncode == on_ray.returncode == 1, on_ray.stderr
+    [a], [b] = json.loads(single.stdout), json.loads(on_ray.stdout)
+    assert _figures(a) == _figures(b)
+    assert len(_figures(a)[4]) >= 10
+    assert b["search"] == "breadth-first, split over 2 processes"
+
+
+def test_an_address_where_no_cluster_answers_is_a_clear_error():
+    proc = run_cli("check", MODEL, "--variant", "base", "--no-cache",
+                   "--ray", "127.0.0.1:1")
+    assert proc.returncode == 2
+    assert "--ray 127.0.0.1:1" in proc.stderr and "Traceback" not in proc.stderr
