@@ -24,7 +24,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..lang.system import System
-from .partitioned import Partition
+from .partition import Partition
 
 
 @dataclass(frozen=True)

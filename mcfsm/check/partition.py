@@ -1,0 +1,192 @@
+"""One partition of the split search (partitioned.py): its share of the visited set, the
+engine core that expands it, and the protocol the driver speaks to it (in this process,
+through a pipe, or as a Ray actor). Every argument and answer is plain data: component
+values travel as value_pickle bytes, rows as narrow integer arrays.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from array import array
+from typing import Any
+
+from ..errors import McfsmError
+from ..lang.guard import unhashable_error
+from ..lang.system import System
+from . import value_pickle
+from .core import load
+from .explorer import Judge
+from .results import Budget
+from .stable_hash import combine, stable_hash
+from .steps import CompiledSteps
+from .store import Store
+
+__all__ = ["Partition", "PartitionError"]
+
+
+class PartitionError(McfsmError):
+    """A partition of a split search failed or died."""
+
+
+class Partition:
+    """One partition of the split search: its share of the visited set and the code that
+    expands it. Its methods are the protocol the driver speaks (in-process, through a pipe
+    or as a Ray actor): every argument and answer is plain data."""
+
+    def __init__(self, system: System, part: int, nparts: int, stop_on: frozenset[str],
+                 memoize: bool = True) -> None:
+        self.system = system
+        self.part, self.nparts = part, nparts
+        core_class, self.engine = load()
+        store = self.store = Store(system.slot_count)
+        steps = self.steps = CompiledSteps(system, store, memoize=memoize)
+        judge = self.judge = Judge(system, store, steps, None, memoize,
+                                   Budget(stop_on=stop_on), None, time.perf_counter())
+        self.core = core_class(steps, store, judge, None, judge.check_states,
+                               bool(judge.stepp or judge.bounded),
+                               judge.check_deadlock or judge.check_unhandled)
+        self.core.set_partition(part, nparts, stable_hash)
+        value_pickle.register(system)
+        # Every partition interns the components of all initial states first, in the same
+        # order: those indices agree everywhere and are never sent (the parameter record
+        # among them is of a class made per system, which pickling cannot name).
+        for init in system.initial_states():
+            try:
+                store.encode(init)
+            except TypeError as exc:
+                raise unhashable_error(system, init, exc) from exc
+        self.common = [len(v) for v in store.values]
+        self.level_start = self.level_end = 0
+        self.initial_of: dict[int, int] = {}  # state index -> its ordinal among the initial states
+        # parents in other partitions: (sender, its state index, its step id) per added state
+        self.f_sender, self.f_index, self.f_sid = array("i"), array("i"), array("I")
+        self.announced = list(self.common)  # values per slot already sent to the others
+        self.announced_cov = 0
+        self.maps: dict[int, list[array]] = {}  # sender -> per slot: its index -> ours
+        self.tid_maps: dict[int, array] = {}  # sender -> its coverage id -> ours
+        self.reported: set[str] = set()
+
+    # -- the rounds ---------------------------------------------------------------------------
+    def add_initials(self, ordinals: list[int]) -> dict[str, Any]:
+        """Add the initial states the driver found this partition owns (by their ordinal in
+        System.initial_states(), within the bounds)."""
+        initial = self.system.initial_states()
+        for o in ordinals:
+            try:
+                idxs = self.store.encode(initial[o])
+            except TypeError as exc:
+                raise unhashable_error(self.system, initial[o], exc) from exc
+            index = self.core.add_initial(idxs)
+            if index >= 0:
+                self.initial_of[index] = o
+                if self.judge.check_states:
+                    self.judge.state(index, tuple(idxs))
+        self.level_start, self.level_end = 0, len(self.core)
+        return self._report(None, self.judge.hit())
+
+    def expand(self, stop_at_hit: bool, deadline_s: float | None) -> dict[str, Any]:
+        """Expand this partition's frontier; the answer holds the batches for the others."""
+        deadline = None if deadline_s is None else time.perf_counter() + deadline_s
+        self.steps.poll = None if deadline is None else (
+            lambda choices: self.judge.poll(choices, None, deadline, None))
+        try:
+            stopped_by, hit = self.core.expand_range(self.level_start, self.level_end, None,
+                                                     deadline, stop_at_hit)
+        except KeyboardInterrupt:
+            stopped_by, hit = "interrupted", False
+        values = self.store.values
+        fresh = [(k, values[k][self.announced[k]:]) for k in range(len(values))
+                 if len(values[k]) > self.announced[k]]
+        self.announced = [len(v) for v in values]
+        names = self.system.coverage_names
+        coverage, self.announced_cov = names[self.announced_cov:], len(names)
+        report = self._report(stopped_by, hit)
+        blob = value_pickle.dumps(fresh, self.system, "a state component")
+        coverage = list(coverage)
+        report["parcels"] = [(self.part, blob, coverage, batch)
+                             for batch in self.core.take_outbox()]
+        return report
+
+    def ingest(self, parcels: list[tuple[int, list, list, tuple]]) -> dict[str, Any]:
+        """Add what the others sent: per sender, in sender order, (sender, its new values per
+        slot, its new coverage names, its batch for this partition)."""
+        width = self.system.slot_count
+        hit = False
+        for sender, values, coverage, (rows, parents, sids, tids) in parcels:
+            maps = self.maps.setdefault(sender, [array("I", range(n)) for n in self.common])
+            for slot, new in value_pickle.loads(values):
+                maps[slot].extend(self.store.intern(slot, v) for v in new)
+            tid_map = self.tid_maps.setdefault(sender, array("I"))
+            tid_map.extend(self.system.coverage_id(actor, name) for actor, name in coverage)
+            if not len(tids):
+                continue
+            local = self.core.translate(rows, width, maps)
+            local_tids = self.core.translate(tids, 1, [tid_map])
+            positions, more = self.core.ingest(local, local_tids, -2 - len(self.f_sender))
+            hit = hit or more
+            for j in positions:
+                self.f_sender.append(sender)
+                self.f_index.append(parents[j])
+                self.f_sid.append(sids[j])
+        self.level_start, self.level_end = self.level_end, len(self.core)
+        return self._report(None, hit)
+
+    def _report(self, stopped_by: str | None, hit: bool) -> dict[str, Any]:
+        found = self.judge.found
+        fresh = sorted(set(found) - self.reported)
+        self.reported.update(fresh)
+        return {"stopped_by": stopped_by, "hit": hit, "found": fresh,
+                "distinct": len(self.core), "frontier": self.level_end - self.level_start}
+
+    def totals(self) -> dict[str, Any]:
+        """The counts the driver sums: totals, pruned, coverage by (actor, transition)."""
+        names = self.system.coverage_names
+        generated, discovered = list(self.core.generated), list(self.core.discovered)
+        coverage = {}
+        for tid, name in enumerate(names):
+            g = generated[tid] if tid < len(generated) else 0
+            d = discovered[tid] if tid < len(discovered) else 0
+            if g or d:
+                coverage[name] = (g, d)
+        return {"total": self.core.total, "pruned": self.core.pruned, "coverage": coverage,
+                "engine": self.engine}
+
+    # -- traces, read back hop by hop ---------------------------------------------------------
+    def _successor_position(self, before: Any, key: Any, after: Any) -> int:
+        return self.system.successors(before).index((key, after))
+
+    def chain(self, index: int) -> tuple[list[int], tuple]:
+        """The steps from where this partition's part of a trace starts to state `index`
+        (positions in System.successors), and where it starts: ("initial", ordinal) or
+        ("foreign", sender, its state index, its step id, the stable hash of the state)."""
+        path = self.core.path_to(index)
+        positions = []
+        decode, step_list = self.core.decode_at, self.steps.step_list
+        for parent, child in itertools.pairwise(path):
+            positions.append(self._successor_position(
+                decode(parent), step_list[self.core.step_of[child]], decode(child)))
+        first = path[0]
+        if first in self.initial_of:
+            return positions, ("initial", self.initial_of[first])
+        j = -2 - self.core.parent_of(first)
+        return positions, ("foreign", self.f_sender[j], self.f_index[j], self.f_sid[j],
+                           self.core.state_hash(first))
+
+    def hop(self, index: int, sid: int, after_hash: int) -> int:
+        """The position of step `sid` from state `index` to the state of hash `after_hash`."""
+        before = self.core.decode_at(index)
+        key = self.steps.step_list[sid]
+        for position, (k, after) in enumerate(self.system.successors(before)):
+            if k == key and combine(stable_hash(v) for v in after) == after_hash:
+                return position
+        raise PartitionError(f"partition {self.part}: the step {key!r} of a trace was not "
+                             "found again (a model whose steps differ between processes?)")
+
+    def finding(self, name: str) -> tuple[int, int | None, str]:
+        """Where the trace of a finding ends: (state index, the position of the closing step
+        for a step property or None, the note)."""
+        index, tail, note = self.judge.found[name]
+        if tail is None:
+            return index, None, note
+        return index, self._successor_position(self.core.decode_at(index), *tail), note
