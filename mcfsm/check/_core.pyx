@@ -844,8 +844,11 @@ cdef class Core:
         return 0
 
     # -- the search -----------------------------------------------------------------------------
-    def search(self, max_depth, max_states, deadline, stop, progress_every, bint stop_hit):
-        """Breadth-first from the initial states added so far: (depth, stopped_by)."""
+    def search(self, max_depth, max_states, deadline, stop, progress_every, bint stop_hit,
+               start=None, at_level=None):
+        """Breadth-first from the initial states added so far, or from `start` = (first state
+        of the level to expand, its depth) of a restored checkpoint: (depth, stopped_by).
+        `at_level(depth, level_start)` is called at each level boundary (checkpoint.py)."""
         # budgets beyond any reachable count (--max-states 10**30) mean no budget in C
         cdef long long maxd = -1 if max_depth is None or max_depth >= 1 << 62 else max_depth
         cdef long long maxs = -1 if max_states is None or max_states >= 1 << 62 else max_states
@@ -855,6 +858,8 @@ cdef class Core:
         cdef long long depth = 1 if self.count else 0
         cdef int reached_max
         cdef long long every = min(progress_every, 1 << 62)
+        if start is not None:
+            level_start, depth = start
         if timed:  # perf_counter's deadline on the C monotonic clock
             until = deadline - _time.perf_counter() + _now()
         for i in range(len(self.preds)):  # Judge.state ran on the initial states
@@ -897,7 +902,55 @@ cdef class Core:
             if self.count > level_end:
                 depth += 1
             level_start, level_end = level_end, self.count
+            if at_level is not None and stopped_by is None and level_start < level_end:
+                at_level(depth, level_start)
         return depth, stopped_by
+
+    # -- checkpoints (checkpoint.py) ----------------------------------------------------------
+    def snapshot(self):
+        """The visited set and its columns and counters as plain arrays (rows of slot
+        indices, unpacked: independent of the packing widths)."""
+        cdef Py_ssize_t j
+        cdef array.array rows = array.clone(_array.array("I"), self.count * self.slots, False)
+        for j in range(self.count):
+            self._unpack(self.states + j * self.width, rows.data.as_uints + j * self.slots)
+        return {"rows": rows, "parent": _array.array("i", self.parent),
+                "step": _array.array("I", self.step), "generated": self.generated,
+                "discovered": self.discovered, "total": self.total, "pruned": self.pruned,
+                "expanded": self.expanded, "last_opened": self.last_opened}
+
+    def restore(self, snap):
+        """A snapshot's states, in their order, with their parents and steps and counters
+        (into an empty core)."""
+        cdef array.array rows = snap["rows"], parent = snap["parent"], step = snap["step"]
+        cdef Py_ssize_t j, n = len(parent)
+        cdef int k
+        cdef uint32_t top
+        cdef size_t at
+        if self.count:
+            raise ValueError("restore into an empty core")
+        for k in range(self.slots):  # the widths first: no state is re-encoded later
+            top = 0
+            for j in range(n):
+                if rows.data.as_uints[j * self.slots + k] > top:
+                    top = rows.data.as_uints[j * self.slots + k]
+            self._fit(k, top)
+        for j in range(n):
+            if self._lookup(rows.data.as_uints + j * self.slots, &at) >= 0:
+                raise ValueError(f"state {j} of the checkpoint is there twice")
+            self._insert(at, parent.data.as_ints[j], step.data.as_uints[j])
+        for j, g in enumerate(snap["generated"]):
+            if g:
+                self._tally(j, False)
+                self.generated_[j] = g
+        for j, d in enumerate(snap["discovered"]):
+            if d:
+                self._tally(j, True)
+                self.discovered_[j] = d
+        self.total, self.pruned, self.expanded = snap["total"], snap["pruned"], snap["expanded"]
+        self.last_opened = snap["last_opened"]
+        if self.record is not None:
+            self.record._last = self.last_opened
 
     def search_depth_first(self, max_depth, max_states, deadline, stop, progress_every,
                            bint stop_hit):

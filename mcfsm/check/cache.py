@@ -181,7 +181,7 @@ def _limits(budget: Budget) -> dict[str, Any]:
 def _key(loaded: LoadedModel, system: System, variant: str, budget: Budget,
          options: dict) -> str:
     h = hashlib.sha256()
-    h.update(f"format {FORMAT} mcfsm {_version()} {_mcfsm_digest()} "
+    h.update(f"format {FORMAT} mcfsm {_version()} {mcfsm_digest()} "
              f"python {sys.version}\n".encode())
     identity = (str(loaded.path.resolve()), str(loaded.path.parent.resolve()),
                 loaded.model.name, system.name, variant,
@@ -203,7 +203,7 @@ def _version() -> str:
         return "unknown"
 
 
-def _mcfsm_digest() -> str:
+def mcfsm_digest() -> str:
     root = _MCFSM_ROOT
     if root not in _source_digests:
         h = hashlib.sha256()

@@ -143,12 +143,18 @@ class PyCore:
 
     # -- the search ---------------------------------------------------------------------------
     def search(self, max_depth: int | None, max_states: int | None, deadline: float | None,
-               stop: Any, progress_every: int, stop_hit: bool) -> tuple[int, str | None]:
-        """Breadth-first from the initial states added so far: (depth, stopped_by). A BFS
-        level is a range of the states in discovery order (the frontier needs no queue)."""
+               stop: Any, progress_every: int, stop_hit: bool,
+               start: tuple[int, int] | None = None,
+               at_level: Any = None) -> tuple[int, str | None]:
+        """Breadth-first from the initial states added so far, or from `start` = (first state
+        of the level to expand, its depth) of a restored checkpoint: (depth, stopped_by). A
+        BFS level is a range of the states in discovery order (the frontier needs no
+        queue). `at_level(depth, level_start)` is called at each level boundary."""
         states = self.store.states
         depth = 1 if states else 0
         level_start, level_end = 0, len(states)
+        if start is not None:
+            level_start, depth = start
         stopped_by: str | None = None
         while level_start < level_end and stopped_by is None:
             if max_depth is not None and depth >= max_depth:
@@ -172,7 +178,39 @@ class PyCore:
             level_start, level_end = level_end, len(states)
             if reached_next_level:
                 depth += 1
+            if at_level is not None and stopped_by is None and level_start < level_end:
+                at_level(depth, level_start)
         return depth, stopped_by
+
+    # -- checkpoints (checkpoint.py) ----------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """The visited set and its columns and counters as plain arrays (rows of slot
+        indices, unpacked: independent of the packing widths)."""
+        store = self.store
+        rows = array("I")
+        for packed in store.states:
+            rows.extend(store.unpack(packed))
+        return {"rows": rows, "parent": array("i", store.parent),
+                "step": array("I", store.step_of), "generated": list(self.generated),
+                "discovered": list(self.discovered), "total": self.total,
+                "pruned": self.pruned, "expanded": self.expanded,
+                "last_opened": self.record._last if self.record is not None else 0}
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        """A snapshot's states, in their order, with their parents and steps and counters
+        (into an empty core)."""
+        store = self.store
+        if store.states:
+            raise ValueError("restore into an empty core")
+        rows, width = snap["rows"], len(store.values)
+        for j, (parent, step) in enumerate(zip(snap["parent"], snap["step"])):
+            if not store.add(store.pack(*rows[j * width:(j + 1) * width]), parent, step):
+                raise ValueError(f"state {j} of the checkpoint is there twice")
+        self.generated[:] = snap["generated"]
+        self.discovered[:] = snap["discovered"]
+        self.total, self.pruned, self.expanded = snap["total"], snap["pruned"], snap["expanded"]
+        if self.record is not None:
+            self.record._last = snap["last_opened"]
 
     def search_depth_first(self, max_depth: int | None, max_states: int | None,
                            deadline: float | None, stop: Any, progress_every: int,

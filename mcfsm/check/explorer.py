@@ -21,8 +21,10 @@ import gc
 import time
 from typing import Any
 
+from ..errors import UsageError
 from ..lang.guard import model_code_error, unhashable_error
 from ..lang.system import State, StepKey, System
+from .checkpoint import Checkpointer, CheckpointPlan, restore
 from .core import load
 from .predicates import MemoPredicate, MemoStep, Projections, predicate_guard, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
@@ -38,19 +40,22 @@ Found = dict[str, tuple[int, tuple[StepKey, State] | None, str]]
 
 def explore(system: System, budget: Budget | None = None, progress: ProgressFn | None = None,
             progress_every: int = 1 << 14, keep_states: bool = False,
-            memoize: bool = True) -> Result:
+            memoize: bool = True, checkpoint: CheckpointPlan | None = None) -> Result:
     """Breadth-first search of every state reachable within the budget and bounds
     (depth-first with Budget(depth_first=True): the same search, a stack for its frontier).
     With keep_states, the result can answer whether a state was found (it then keeps the
     state tables alive). memoize=False runs model code for every step (for differential
-    tests and for timing the memoization)."""
+    tests and for timing the memoization). `checkpoint`: write the search's state between
+    BFS levels, and with `resume`, continue from the checkpoint found there
+    (checkpoint.py)."""
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _explore(system, budget or Budget(), progress, progress_every, keep_states, memoize)
+        return _explore(system, budget or Budget(), progress, progress_every, keep_states, memoize,
+                        checkpoint)
     finally:
         if was_enabled:
             gc.enable()
@@ -241,7 +246,8 @@ class Judge:
 
 
 def _explore(system: System, budget: Budget, progress: ProgressFn | None,
-             progress_every: int, keep_states: bool, memoize: bool) -> Result:
+             progress_every: int, keep_states: bool, memoize: bool,
+             checkpoint: CheckpointPlan | None = None) -> Result:
     started = time.perf_counter()
     # Temporal properties (temporal.py): every generated successor within the bounds is
     # recorded as an edge (source, target, coverage id), duplicates and self-loops
@@ -264,7 +270,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     max_states = budget.max_states
     stopped_by: str | None = None
     total = pruned = 0
-    for init in system.initial_states():
+    if checkpoint is not None and depth_first:
+        raise UsageError("checkpoints are written between breadth-first levels: drop --dfs")
+    parts = {"store": store, "steps": steps, "judge": judge, "core": core,
+             "temporal": temporal}
+    resumed = restore(checkpoint, system, parts) if checkpoint and checkpoint.resume else None
+    for init in (system.initial_states() if resumed is None else ()):
         if max_states is not None and len(core) >= max_states:
             stopped_by = "max-states"  # initial states count toward the budget too
             break
@@ -280,16 +291,28 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         if index >= 0 and judge.check_states:
             judge.state(index, tuple(idxs))
     initial_count = len(core)
-    core.total = total
+    core.total = total if resumed is None else core.total
+    start = None
+    if resumed is not None:
+        initial_count, pruned = resumed["initial"]
+        start = (resumed["level_start"], resumed["depth"])
+    writer = None if checkpoint is None else Checkpointer(
+        checkpoint, system, {**parts, "initial": (initial_count, pruned)})
 
     deadline = None if budget.time_limit is None else started + budget.time_limit
     stop = budget.stop
     if stop is not None or deadline is not None or max_states is not None:
         steps.poll = lambda choices: judge.poll(choices, stop, deadline, max_states)
     if stopped_by is None:
-        search = core.search_depth_first if depth_first else core.search
-        depth, stopped_by = search(budget.max_depth, max_states, deadline, stop,
-                                   progress_every, judge.hit())
+        if depth_first:
+            depth, stopped_by = core.search_depth_first(budget.max_depth, max_states, deadline,
+                                                        stop, progress_every, judge.hit())
+        else:
+            depth, stopped_by = core.search(
+                budget.max_depth, max_states, deadline, stop, progress_every, judge.hit(),
+                start, None if writer is None else writer.at_level)
+        if writer is not None and stopped_by is None:
+            writer.write(depth, len(core))  # complete: a resume answers at once
     else:
         depth = 1 if len(core) else 0
 
@@ -317,6 +340,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         pruned=pruned + core.pruned,
         edges=temporal.graph_size[1] if temporal is not None else 0,
         engine=engine,
-        search="depth-first" if depth_first else "breadth-first",
+        search="depth-first" if depth_first else "breadth-first" if resumed is None else (
+            f"breadth-first, resumed from a checkpoint at depth {resumed['depth']}"),
     )
 

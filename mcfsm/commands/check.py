@@ -10,10 +10,13 @@ from typing import Any
 
 import click
 
+from ..check.cache import mcfsm_digest
+from ..check.checkpoint import CheckpointPlan
 from ..check.explorer import Result
 from ..check.parallel import Job, explore_many
 from ..check.ray_backend import RayBackend, SystemSpec
-from ..lang.loader import load_path
+from ..errors import UsageError
+from ..lang.loader import LoadedModel, load_path
 from ..show.report import closing_line, result_json, result_text, variant_summary
 from ..show.tracefile import trace_record, write_trace
 from .common import (
@@ -96,12 +99,23 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
                    "--head` runs on this machine, HOST:PORT joins a cluster (mcfsm and the "
                    "model folder at the same paths on every node). --workers N: partitions "
                    "(default 2).")
+@click.option("--checkpoint", "checkpoint_dir", type=click.Path(path_type=Path),
+              metavar="DIR",
+              help="Write each search's state to DIR between breadth-first levels (at most "
+                   "every --checkpoint-every seconds, and when it completes), so that "
+                   "--resume can continue a search that was cut off.")
+@click.option("--checkpoint-every", type=click.FloatRange(min=0), default=60.0,
+              show_default=True, metavar="SECONDS", help="How often a checkpoint is written.")
+@click.option("--resume", is_flag=True,
+              help="Continue each search from its checkpoint in the --checkpoint DIR (a "
+                   "checkpoint of another model text, variant or mcfsm version is refused).")
 @guarded
 def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int | None,
           max_depth: int | None, time_limit: float | None, out: Path | None,
           expected: bool, traces: Path | None, summary: bool, fail_fast: bool,
           depth_first: bool, strict: bool, workers: int | None,
-          ray_address: str | None) -> None:
+          ray_address: str | None, checkpoint_dir: Path | None, checkpoint_every: float,
+          resume: bool) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
@@ -113,7 +127,14 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     surprised = False
     systems = [build(lm, variant) for lm, variant in chosen]
     done: list[Result | None] = [None] * len(chosen)
-    if len(chosen) > 1 and workers != 1 and not fail_fast and ray_address is None:
+    if resume and checkpoint_dir is None:
+        raise UsageError("--resume needs --checkpoint DIR (where the checkpoints are)")
+    if checkpoint_dir is not None and (ray_address or ((workers or 1) > 1 and len(chosen) == 1)
+                                       or depth_first):
+        raise UsageError("--checkpoint is for the single breadth-first search: drop --ray, "
+                         "--dfs or --workers N on one variant")
+    if (len(chosen) > 1 and workers != 1 and not fail_fast and ray_address is None
+            and checkpoint_dir is None):
         # Variants in parallel processes (check/parallel.py), results back in order; a
         # variant whose worker failed is explored here, to report its error in place.
         line = WorkersLine([f"{lm.model.name}[{variant}]" for lm, variant in chosen])
@@ -134,7 +155,10 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                 split=(workers or 2) if ray_address else
                 workers if workers is not None and len(chosen) == 1 else 1,
                 backend=None if ray_address is None else RayBackend(
-                    SystemSpec(str(lm.path.resolve()), lm.model.name, variant), ray_address))
+                    SystemSpec(str(lm.path.resolve()), lm.model.name, variant), ray_address),
+                checkpoint=None if checkpoint_dir is None else CheckpointPlan(
+                    checkpoint_dir, checkpoint_every, checkpoint_identity(lm, variant),
+                    resume))
         finally:
             progress.done()
         results.append(result)
@@ -196,3 +220,10 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     if not all(r.complete for r in results):
         sys.exit(EXIT_INCONCLUSIVE)
     sys.exit(EXIT_OK)
+
+
+def checkpoint_identity(lm: LoadedModel, variant: str) -> str:
+    """What a resumed search must match: what loading the model read (its files' digests),
+    the variant and mcfsm's own source."""
+    return json.dumps({"reads": dataclasses.asdict(lm.reads), "variant": variant,
+                       "mcfsm": mcfsm_digest()}, sort_keys=True, default=str)

@@ -28,8 +28,9 @@ from typing import Any, NoReturn
 import click
 
 from ..check.cache import explore_cached
+from ..check.checkpoint import CheckpointPlan
 from ..check.choices import explore_by_choice
-from ..check.explorer import Budget, Progress, Result
+from ..check.explorer import Budget, Progress, Result, explore
 from ..check.partitioned import explore_split
 from ..errors import McfsmError, ModelError, UsageError
 from ..interrupt import EXIT_INTERRUPTED, MemoryGuard, StopRequest, stop_on_sigint
@@ -283,7 +284,8 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
                     progress: Callable[[Progress], None] | None = None,
                     system: System | None = None,
                     done: Result | None = None, split: int = 1,
-                    backend: Any = None) -> tuple[System, Result]:
+                    backend: Any = None,
+                    checkpoint: CheckpointPlan | None = None) -> tuple[System, Result]:
     """The one way commands explore a variant: build it, explore it within the budget (or
     read it from .mcfsm-cache/), locate model errors in the file, and refuse a search with
     no state at all. `done` is a result already explored (by a worker process). `split` > 1
@@ -291,7 +293,10 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
     never cached, as its temporal verdicts read unknown."""
     system = system if system is not None else build(lm, variant)
     try:
-        if done is None and (split > 1 or backend is not None):
+        if done is None and checkpoint is not None:  # each parameter combination its file
+            result = explore_by_choice(system, run_budget, progress, explorer=functools.partial(
+                explore, checkpoint=checkpoint))
+        elif done is None and (split > 1 or backend is not None):
             result = explore_by_choice(system, run_budget, progress, explorer=functools.partial(
                 explore_split, workers=split, backend=backend))
         else:

@@ -60,8 +60,10 @@ def verdict_detail(result: Result, v: Verdict) -> str:
 
 # A depth-first search's traces: the first it came upon, not the shortest (check --dfs).
 DFS_TRACE = "depth-first (not necessarily the shortest)"
-# How Result.search names a search split over processes (check/partitioned.py).
+# How Result.search names a search split over processes (check/partitioned.py), and one
+# resumed from a checkpoint (check/checkpoint.py).
 SPLIT = "breadth-first, split over"
+RESUMED = "breadth-first, resumed"
 
 
 def fairness_tail(v: Verdict) -> str:
@@ -163,7 +165,7 @@ def summary_line(model: str, variant: str, result: Result) -> str:
     if result.search == "depth-first":
         tail += ", depth-first: traces are not necessarily the shortest"
         depth = f"depth {result.depth} (the deepest path searched)"
-    elif result.search.startswith(SPLIT):
+    elif result.search.startswith(SPLIT) or result.search.startswith(RESUMED):
         tail += f", {result.search[len('breadth-first, '):]}"
     return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
             f"{result.total_states:,} total, {depth}, {result.elapsed_s:.2f} s ({tail})")
