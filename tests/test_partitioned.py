@@ -230,3 +230,15 @@ from mcfsm.lang.messages import M, Message  # noqa: E402
 
 class Ping(Message):
     to: str = M("the receiver")
+
+
+def test_a_partition_past_max_memory_stops_the_split_search_saying_so():
+    """Each forked partition polls the driver's --max-memory guard on its own memory (as
+    each variant worker does): the search stops, and says which budget stopped it."""
+    from mcfsm.interrupt import MemoryGuard, resident_bytes
+
+    guard = MemoryGuard(None, resident_bytes() + 30 * 2**20)
+    result = explore_split(_validation("twophase").build(8), Budget(stop=guard), workers=2)
+    assert result.stopped_by == "max-memory" and not result.complete
+    assert guard.reason is None  # the driver's own memory stayed under the limit
+    assert all(v.status in ("unknown", "violated", "witnessed") for v in result.verdicts)

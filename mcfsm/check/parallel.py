@@ -12,27 +12,8 @@ answer (killed by the kernel's OOM killer, a segfault in an extension, `os._exit
 code) is an error naming its variant, never a hang. A worker that stops because it was
 interrupted (a SIGINT that reached it alone) stops the others too.
 
-Not built yet: one search split across processes. The plan, sized from the profile of the
-single-process engine (about 1 µs of interpreter time per generated successor):
-- Partitions as actors. Worker w owns the states whose owner hash is w (mod N). The owner
-  hash combines per-component value hashes memoized per interned index, so it costs a few
-  integer operations per successor. Each worker keeps its own store (interning, visited
-  set, parent and step columns) and compiled steps; BFS runs level by level: a worker
-  expands its frontier, keeps the successors it owns, and batches the others per owner.
-- Batches carry packed states in the sender's own component numbering, plus the
-  definitions (slot, plain value) of component indices the receiver has not seen from
-  that sender; the receiver translates indices through a per-sender table. Step keys and
-  coverage ids travel the same way. Batches are applied in sender order, so the result is
-  deterministic for a given N; counts and verdicts follow TLC (distinct, total and depth
-  do not depend on N), and a property violated first at level L yields a shortest
-  counterexample of L - 1 steps, chosen as the lowest (worker, index) to be deterministic.
-  Parents are (worker, index) pairs; a trace is read back hop by hop across workers.
-- Ray. The workers only exchange batches at level barriers, so each can be a Ray actor
-  (`@ray.remote class Partition`) on any machine: `expand_level()` returns batches as
-  object refs, the driver passes the refs to their owners' `ingest(batches)`, and collects
-  per-level counts and findings. Model code reaches the actors by importing the model
-  file from a shared path (Ray's runtime_env working_dir), as the forked workers inherit
-  it today.
+One search split across processes (check --workers N on one variant, or --ray) is
+partitioned.py's: this module runs whole variants side by side.
 """
 
 from __future__ import annotations

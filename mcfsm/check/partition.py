@@ -35,8 +35,11 @@ class Partition:
     or as a Ray actor): every argument and answer is plain data."""
 
     def __init__(self, system: System, part: int, nparts: int, stop_on: frozenset[str],
-                 memoize: bool = True) -> None:
+                 memoize: bool = True, stop: Any = None) -> None:
         self.system = system
+        # a stop request polled after each expansion: in a forked partition, the driver's
+        # Ctrl-C flag and --max-memory guard, which then measures this process's memory
+        self.stop = stop
         self.part, self.nparts = part, nparts
         core_class, self.engine = load()
         store = self.store = Store(system.slot_count)
@@ -88,13 +91,15 @@ class Partition:
     def expand(self, stop_at_hit: bool, deadline_s: float | None) -> dict[str, Any]:
         """Expand this partition's frontier; the answer holds the batches for the others."""
         deadline = None if deadline_s is None else time.perf_counter() + deadline_s
-        self.steps.poll = None if deadline is None else (
-            lambda choices: self.judge.poll(choices, None, deadline, None))
+        self.steps.poll = None if deadline is None and self.stop is None else (
+            lambda choices: self.judge.poll(choices, self.stop, deadline, None))
         try:
-            stopped_by, hit = self.core.expand_range(self.level_start, self.level_end, None,
-                                                     deadline, stop_at_hit)
+            stopped_by, hit = self.core.expand_range(self.level_start, self.level_end,
+                                                     self.stop, deadline, stop_at_hit)
         except KeyboardInterrupt:
             stopped_by, hit = "interrupted", False
+        if stopped_by == "interrupted" and getattr(self.stop, "reason", None) == "max-memory":
+            stopped_by = "max-memory"  # this partition's own memory passed --max-memory
         values = self.store.values
         fresh = [(k, values[k][self.announced[k]:]) for k in range(len(values))
                  if len(values[k]) > self.announced[k]]

@@ -2,7 +2,7 @@
 process one after the other (tests, the reference), or each in a forked process spoken to
 through a pipe. ray_backend.py runs them as Ray actors with the same protocol:
 
-    backend(system, workers, stop_on, memoize)  builds the partitions
+    backend(system, workers, stop_on, memoize, stop)  builds the partitions
     .expand(stop_at_hit, seconds_left)          every partition expands its frontier: reports
     .deliver()                                  each takes what the others sent it: reports
     .call(method, args per partition)           any Partition method on all of them
@@ -53,9 +53,10 @@ class InProcessPartitions(_Routed):
     other backends)."""
 
     def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
-                 memoize: bool = True) -> None:
+                 memoize: bool = True, stop: Any = None) -> None:
         self.nparts = nparts
-        self.parts = [Partition(system, w, nparts, stop_on, memoize) for w in range(nparts)]
+        self.parts = [Partition(system, w, nparts, stop_on, memoize, stop)
+                      for w in range(nparts)]
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         return [getattr(p, method)(*a) for p, a in zip(self.parts, args)]
@@ -75,11 +76,11 @@ class ForkedPartitions(_Routed):
     never pickled), spoken to through a pipe; all partitions work at once."""
 
     def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
-                 memoize: bool = True) -> None:
+                 memoize: bool = True, stop: Any = None) -> None:
         global _MAKE
         self.nparts = nparts
         context = multiprocessing.get_context("fork")
-        _MAKE = lambda w: Partition(system, w, nparts, stop_on, memoize)  # noqa: E731
+        _MAKE = lambda w: Partition(system, w, nparts, stop_on, memoize, stop)  # noqa: E731
         self.pipes: list[Connection] = []
         self.processes = []
         try:

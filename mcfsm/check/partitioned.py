@@ -58,7 +58,7 @@ def explore_split(system: System, budget: Budget | None = None, workers: int = 2
                   progress: ProgressFn | None = None, backend: Any = None,
                   memoize: bool = True) -> Result:
     """Breadth-first search of `system` split over `workers` partitions (see the module
-    doc). `backend(system, workers, stop_on, memoize)` runs the partitions (default: forked
+    doc). `backend(system, workers, stop_on, memoize, stop)` runs the partitions (default: forked
     processes, or this process for one partition); ray_backend.py gives one for Ray."""
     budget = budget or Budget()
     if budget.depth_first:
@@ -66,7 +66,7 @@ def explore_split(system: System, budget: Budget | None = None, workers: int = 2
     started = time.perf_counter()
     if backend is None:
         backend = InProcessPartitions if workers == 1 else ForkedPartitions
-    parts = backend(system, workers, budget.stop_on, memoize)
+    parts = backend(system, workers, budget.stop_on, memoize, budget.stop)
     try:
         return _drive(system, parts, workers, budget, progress, started)
     finally:

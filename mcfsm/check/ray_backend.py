@@ -55,14 +55,16 @@ def _ray() -> Any:
 
 
 class RayBackend:
-    """A backend factory for explore_split: backend(system, workers, stop_on, memoize)."""
+    """A backend factory for explore_split: backend(system, workers, stop_on, memoize, stop).
+    The stop request stays with the driver (checked between levels): an actor's memory is
+    Ray's to watch (its memory monitor), not --max-memory's."""
 
     def __init__(self, spec: SystemSpec, address: str = "local") -> None:
         self.spec = spec
         self.address = address
 
     def __call__(self, system: System, nparts: int, stop_on: frozenset[str],
-                 memoize: bool = True) -> RayPartitions:
+                 memoize: bool = True, stop: Any = None) -> RayPartitions:
         # the run's parameter choices: explore_by_choice pins every parameter to one value
         choices = tuple((name, p.choices[0]) for name, p in system.params.items()
                         if len(p.choices) == 1)
