@@ -915,9 +915,9 @@ def addressed_id_delivered(before, key, after) -> bool:
 
 
 def new_redirections(before, key, after) -> list[PrivateCallRedirection]:
-    old = {id(m) for _, _, m in before.in_flight(PrivateCallRedirection, sender=key.actor)}
-    return [m for _, _, m in after.in_flight(PrivateCallRedirection, sender=key.actor)
-            if id(m) not in old]
+    # what the step put in flight, by value (a multiset difference), never by object
+    # identity: equal messages may be distinct objects in two states
+    return [m for _, _, m in after.sent_since(before, PrivateCallRedirection, sender=key.actor)]
 
 
 def note2_never_names_stale_id(before, key, after) -> bool:
@@ -980,9 +980,8 @@ def served_call_not_refused(before, key, after) -> bool:
     if (c2.state != "registered" or key.sender != SERVER[c2.serving]
             or addressed not in (USER2_PRIMARY, c2.current_id)):
         return True
-    old = {id(x) for _, _, x in before.in_flight(sender="client2")}
     return not any(isinstance(x, PrivateCallReject)
-                   for _, _, x in after.in_flight(sender="client2") if id(x) not in old)
+                   for _, _, x in after.sent_since(before, sender="client2"))
 
 
 def stale_id_reinitiated(bound: int):
@@ -1025,8 +1024,7 @@ def note2_answers_with_current_id(before, key, after) -> bool:
             or any(before.in_flight(k) for k in (MigrationNotification, Registration,
                                                  Deregistration, MigrationNotificationAck))):
         return True
-    old = {id(x) for _, _, x in before.in_flight(sender=key.actor)}
-    sent = [x for _, _, x in after.in_flight(sender=key.actor) if id(x) not in old]
+    sent = [x for _, _, x in after.sent_since(before, sender=key.actor)]
     if any(isinstance(x, PrivateCallReject) and x.called_id == m.called_id for x in sent):
         return False
     return all(x.called_id_migrated == c2.current_id for x in sent
