@@ -114,7 +114,9 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
         elif budget.max_states is not None and distinct >= budget.max_states:
             stopped_by = "max-states"
         elif budget.stop is not None and budget.stop():
-            stopped_by = "interrupted"
+            # the driver's own --max-memory guard says which budget fired
+            over = getattr(budget.stop, "reason", None) == "max-memory"
+            stopped_by = "max-memory" if over else "interrupted"
         elif deadline is not None and time.perf_counter() > deadline:
             stopped_by = "time-limit"
         if progress is not None:
