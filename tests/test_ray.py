@@ -79,3 +79,20 @@ def test_an_address_where_no_cluster_answers_is_a_clear_error():
                    "--ray", "127.0.0.1:1")
     assert proc.returncode == 2
     assert "--ray 127.0.0.1:1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_swarm_as_ray_tasks_gives_the_forked_swarm_results(cluster, tmp_path):
+    """`simulate --ray`: each member a Ray task that builds the system from the model file;
+    with the same seeds, the members' merged findings equal the forked swarm's."""
+    diehard = str(ROOT / "tests" / "validation" / "diehard.py")
+    common = ["simulate", diehard, "--workers", "2", "--seed", "5", "--examples", "40"]
+    forked = run_cli(*common, "--traces", str(tmp_path / "forked"))
+    on_ray = run_cli(*common, "--traces", str(tmp_path / "ray"), "--ray", cluster)
+    assert forked.returncode == on_ray.returncode == 1, on_ray.stderr
+
+    def findings(out: str) -> list[str]:  # everything but the timing figures
+        return [line for line in out.splitlines()[1:] if line.strip()
+                and "/forked/" not in line and "/ray/" not in line]
+    assert findings(forked.stdout) == findings(on_ray.stdout)
+    assert f"as Ray tasks ({cluster})" in on_ray.stdout
+    assert "VIOLATED" in on_ray.stdout

@@ -140,7 +140,7 @@ def _serve(w: int, pipe: Connection) -> None:
         partition = _MAKE(w)
         pipe.send(("ok", None))
     except BaseException as exc:  # reported by the driver
-        pipe.send(("error", _portable(exc)))
+        pipe.send(("error", portable_exception(exc)))
         return
     while True:
         try:
@@ -152,10 +152,10 @@ def _serve(w: int, pipe: Connection) -> None:
         try:
             pipe.send(("ok", getattr(partition, method)(*args)))
         except BaseException as exc:
-            pipe.send(("error", _portable(exc)))
+            pipe.send(("error", portable_exception(exc)))
 
 
-def _portable(exc: BaseException) -> Any:
+def portable_exception(exc: BaseException) -> Any:
     """The exception itself when it survives pickling, else its text with the traceback."""
     try:
         pickle.loads(pickle.dumps(exc))

@@ -1,4 +1,5 @@
-"""The split search's partitions as Ray actors (issue 20 item 5): `check --ray ADDRESS`.
+"""The split search's partitions as Ray actors and the swarm's members as Ray tasks (issue
+20 item 5): `check --ray ADDRESS`, `simulate --ray ADDRESS`.
 
 Ray is an optional extra (`pip install mcfsm[ray]`); nothing here imports it until a Ray
 backend is asked for. Each partition of partitioned.py becomes an actor on whichever node
@@ -54,6 +55,26 @@ def _ray() -> Any:
     return ray
 
 
+def connect(address: str) -> Any:
+    """The ray module, initialised on `address` (once per process)."""
+    ray = _ray()
+    if not ray.is_initialized():
+        _reachable(address)
+        try:
+            ray.init(address=None if address == "local" else address,
+                     include_dashboard=False, log_to_driver=False, configure_logging=False)
+        except ConnectionError as exc:
+            raise UsageError(f"--ray {address}: no Ray cluster answers there ({exc}); "
+                             "start one with `ray start --head`, or use --ray local") from None
+    return ray
+
+
+def choices_of(system: System) -> tuple[tuple[str, Any], ...]:
+    """The run's parameter choices: explore_by_choice pins every parameter to one value."""
+    return tuple((name, p.choices[0]) for name, p in system.params.items()
+                 if len(p.choices) == 1)
+
+
 class RayBackend:
     """A backend factory for explore_split: backend(system, workers, stop_on, memoize, stop).
     The stop request stays with the driver (checked between levels): an actor's memory is
@@ -65,10 +86,7 @@ class RayBackend:
 
     def __call__(self, system: System, nparts: int, stop_on: frozenset[str],
                  memoize: bool = True, stop: Any = None) -> RayPartitions:
-        # the run's parameter choices: explore_by_choice pins every parameter to one value
-        choices = tuple((name, p.choices[0]) for name, p in system.params.items()
-                        if len(p.choices) == 1)
-        return RayPartitions(self.spec, choices, nparts, stop_on, memoize, self.address)
+        return RayPartitions(self.spec, choices_of(system), nparts, stop_on, memoize, self.address)
 
 
 class RayPartitions:
@@ -76,17 +94,7 @@ class RayPartitions:
 
     def __init__(self, spec: SystemSpec, choices: tuple, nparts: int, stop_on: frozenset[str],
                  memoize: bool, address: str) -> None:
-        ray = self.ray = _ray()
-        if not ray.is_initialized():
-            _reachable(address)
-            try:
-                ray.init(address=None if address == "local" else address,
-                         include_dashboard=False, log_to_driver=False,
-                         configure_logging=False)
-            except ConnectionError as exc:
-                raise UsageError(f"--ray {address}: no Ray cluster answers there ({exc}); "
-                                 "start one with `ray start --head`, or use --ray local")\
-                    from None
+        ray = self.ray = connect(address)
         self.nparts = nparts
         actor = ray.remote(num_cpus=1)(PartitionActor)
         self.actors = [actor.remote(spec, choices, w, nparts, stop_on, memoize)
@@ -155,3 +163,37 @@ class PartitionActor:
 
     def ingest(self, *parcels: tuple) -> dict[str, Any]:
         return self.partition.ingest(list(parcels))
+
+
+class RaySwarm:
+    """A swarm runner for swarm.swarm: each member a Ray task that builds the system from
+    the model file and returns its findings as value_pickle bytes. The stop request and
+    --max-memory stay with the driver's process (a task's memory is Ray's to watch)."""
+
+    def __init__(self, spec: SystemSpec, address: str = "local") -> None:
+        self.spec = spec
+        self.address = address
+
+    def __call__(self, system: System, members: int, options: Any) -> list[Any]:
+        import dataclasses
+
+        from . import value_pickle
+
+        ray = connect(self.address)
+        budget = options.budget
+        if budget is not None and budget.stop is not None:
+            options = dataclasses.replace(options, budget=dataclasses.replace(budget, stop=None))
+        task = ray.remote(num_cpus=1)(_swarm_member)
+        blobs = ray.get([task.remote(self.spec, choices_of(system), k, options)
+                         for k in range(members)])
+        value_pickle.register(system)
+        return [value_pickle.loads(blob) for blob in blobs]
+
+
+def _swarm_member(spec: SystemSpec, choices: tuple, k: int, options: Any) -> bytes:
+    from . import value_pickle
+    from .swarm import member
+
+    system = spec.build(choices)
+    value_pickle.register(system)
+    return value_pickle.dumps(member(system, k, options), system, f"swarm member {k}'s findings")

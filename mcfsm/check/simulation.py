@@ -77,6 +77,9 @@ class Simulation:
     found_after: dict[str, float] = dataclasses.field(default_factory=dict)  # s to each violation
     cycles: CycleCounts | None = None  # the lassos the runs closed (temporal properties)
     shrunk_lengths: dict[str, int] = dataclasses.field(default_factory=dict)  # before the BFS
+    shortest: frozenset[str] = frozenset()  # violated: traces a breadth-first search settled
+    members: int = 1  # simulations merged into this one (a swarm: swarm.py)
+    seeds: tuple[int, ...] = ()  # the members' hypothesis seeds
 
     @property
     def failed(self) -> bool:
@@ -184,7 +187,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                       time.perf_counter() - started, tuple(outcomes), stopped_by,
                       walker.estimated_states(), tuple(walker.never_fired()),
                       len(system.coverage_names), raw, found_after,
-                      None if walker.lassos is None else walker.lassos.counts, shrunk)
+                      None if walker.lassos is None else walker.lassos.counts, shrunk,
+                      frozenset(shortest), 1, () if seed is None else (seed,))
 
 
 def breadth_first_shortest(system: System, name: str, length: int, max_states: int,

@@ -70,20 +70,33 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
                    "deeper than the shrunk run, looks for the shortest counterexample of "
                    "each violated safety property (0: none; default 200,000; the output says "
                    "which traces are the shortest).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              metavar="N",
+              help="A swarm: N simulations of each variant at once, in forked processes, "
+                   "with seeds S, S+1, ..., S+N-1 (each replays alone from its seed); their "
+                   "findings are merged (the shortest counterexample of each property, the "
+                   "union of the states seen). Budgets are each member's.")
+@click.option("--ray", "ray_address", metavar="ADDRESS",
+              help="Run the swarm's members as Ray tasks (pip install 'mcfsm[ray]'): "
+                   "'local', 'auto' or HOST:PORT as for `mcfsm check --ray`. --workers N: "
+                   "members (default 2).")
 @budget_options
 @guarded
 def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
              seed: int | None, traces: Path, uniform: bool, expected: bool,
-             shortest_within: int | None, max_states: int | None,
-             max_depth: int | None, time_limit: float | None) -> None:
+             shortest_within: int | None, workers: int, ray_address: str | None,
+             max_states: int | None, max_depth: int | None, time_limit: float | None) -> None:
     import random
 
     from hypothesis.reporting import with_reporter
 
+    from ..check.ray_backend import RaySwarm, SystemSpec
     from ..check.simulation import SHORTEST_WITHIN
     from ..check.simulation import simulate as run_simulation
+    from ..check.swarm import SwarmOptions, swarm
 
     check_output_dir(traces, "--traces")
+    members = max(workers, 2) if ray_address and workers == 1 else workers
     loaded = load_path(path)
     seed = random.randrange(2**32) if seed is None else seed
     run_budget = budget(max_states, max_depth, time_limit)
@@ -95,20 +108,32 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
         try:
             # hypothesis's own report names its internal test function; the trace file and
             # `mcfsm replay` are how a run is replayed
+            within = SHORTEST_WITHIN if shortest_within is None else shortest_within
             with with_reporter(lambda _text: None):
-                sim = run_simulation(system, examples=examples, steps=steps, seed=seed,
-                                     budget=run_budget, swarm=not uniform, guided=not uniform,
-                                     shortest_within=SHORTEST_WITHIN if shortest_within is None
-                                     else shortest_within)
+                if members == 1 and not ray_address:
+                    sim = run_simulation(system, examples=examples, steps=steps, seed=seed,
+                                         budget=run_budget, swarm=not uniform,
+                                         guided=not uniform, shortest_within=within)
+                else:
+                    sim = swarm(system, members, SwarmOptions(
+                        examples, steps, seed, run_budget, swarm=not uniform,
+                        guided=not uniform, shortest_within=within),
+                        runner=RaySwarm(SystemSpec(str(lm.path.resolve()), lm.model.name,
+                                                   variant), ray_address)
+                        if ray_address else None)
         except ModelError as exc:
             raise exc.located(where(lm, variant)) from exc
         cut = (f"; INCOMPLETE, stopped by {STOP_WORDS.get(sim.stopped_by, sim.stopped_by)}"
                if sim.stopped_by else "")
         mode = "uniform random" if uniform else "guided and swarm"
+        where_run = ("" if sim.members == 1 else
+                     f"; {sim.members} simulations at once"
+                     + (f" as Ray tasks ({ray_address})" if ray_address else "")
+                     + f", seeds {seed}..{seed + sim.members - 1}, merged")
         echo(f"{lm.model.name}[{variant}]: {sim.examples:,} runs, {sim.steps:,} random "
              f"steps, {sim.distinct_states:,} distinct states, {sim.elapsed_s:.1f} s, "
              f"{sim.steps_per_s:,.0f} steps/s ({mode} runs on the engine's successor "
-             f"function, hypothesis seed {seed}{cut})")
+             f"function, hypothesis seed {seed}{where_run}{cut})")
         echo("  " + coverage_words(sim))
         if sim.stopped_by:
             stopped.append(sim.stopped_by)
@@ -154,7 +179,9 @@ def coverage_words(sim: Any) -> str:
                 f" (Chao1 estimate of the reachable states: at least about "
                 f"{sim.estimated_states:,})")
     never = sim.never_fired
-    words = f"coverage: {sim.distinct_states:,} distinct states{estimate}; "
+    union = ("" if sim.members == 1 else
+             " (the union of the members' states, counted by their 64-bit stable hashes)")
+    words = f"coverage: {sim.distinct_states:,} distinct states{union}{estimate}; "
     if not never:
         return words + f"all {sim.transitions} transitions fired"
     names = ", ".join(f"{actor}.{transition}" for actor, transition in never[:8])

@@ -1,0 +1,254 @@
+"""A swarm: several diversified simulations of one system at once, merged into one outcome
+(issue 20 items 2 and 5): `mcfsm simulate --workers N` on this machine's cores,
+`--ray ADDRESS` as Ray tasks on a cluster.
+
+As in SPIN's swarm, the members never talk while they run: member k is simulation.simulate
+with seed `seed + k`, so hypothesis draws its own swarm configurations (transitions avoided,
+depth bounds) and its own runs, and a member's failure replays alone from its seed. Each
+member returns what it found (`Share`), and the merge says what the whole swarm covered:
+- a property violated by any member is violated, with the shortest counterexample any
+  member found ("shortest" when that member's breadth-first search settled the length);
+- steps, runs and closed cycles add up; distinct states are the union of the members',
+  counted by the states' stable 64-bit hashes (stable_hash.py: equal in every process), so
+  two distinct states that share a hash count once (probability about n^2 / 2^65 for n
+  states: about 3e-10 at 100,000 states);
+- the estimate of the reachable states (Chao1) is computed from the merged visit counts;
+- a transition never fired is one no member fired; `sometimes` is witnessed when any
+  member witnessed it.
+Every budget (--max-states, --time-limit, --max-depth) is each member's.
+
+Forked members inherit the built system (model code is never pickled); Ray tasks build it
+from the model file (ray_backend.SystemSpec). Results travel as value_pickle bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import multiprocessing
+import time
+from typing import Any
+
+from ..errors import McfsmError
+from ..lang.system import System
+from . import value_pickle
+from .partition_backends import portable_exception
+from .results import Budget, Trace
+from .run_lassos import CycleCounts
+from .simulation import Simulation, outcomes, simulate
+from .stable_hash import combine, stable_hash
+from .walk import Walker
+
+
+@dataclasses.dataclass(frozen=True)
+class Share:
+    """What one member found, in terms every process reads alike (property names, stable
+    state hashes, coverage ids, decoded traces)."""
+
+    seed: int
+    runs: int
+    steps: int
+    elapsed_s: float
+    stopped_by: str | None
+    visits: dict[int, int]  # stable state hash -> times visited
+    fired: frozenset[int]  # coverage ids of the transitions it took
+    violated: dict[str, Trace]
+    shortest: frozenset[str]  # violated properties whose trace a BFS proved shortest
+    raw_lengths: dict[str, int]
+    shrunk_lengths: dict[str, int]
+    found_after: dict[str, float]
+    witness_counts: dict[str, int]
+    first_witness: dict[str, Trace]
+    cycles: CycleCounts | None
+
+
+@dataclasses.dataclass(frozen=True)
+class SwarmOptions:
+    """simulate()'s options, the same for every member (the seed is the first member's)."""
+
+    examples: int
+    steps: int
+    seed: int
+    budget: Budget | None = None
+    known: frozenset[str] = frozenset()
+    swarm: bool = True
+    guided: bool = True
+    shortest_within: int = 200_000
+
+
+def member(system: System, k: int, options: SwarmOptions) -> Share:
+    """Member k of the swarm: one simulation with seed options.seed + k."""
+    walker = Walker(system)
+    sim = simulate(system, examples=options.examples, steps=options.steps,
+                   seed=options.seed + k, budget=options.budget, known=options.known,
+                   swarm=options.swarm, guided=options.guided, walker=walker,
+                   shortest_within=options.shortest_within)
+    violated = {o.property.name: o.trace for o in sim.outcomes
+                if o.status == "violated" and o.trace is not None}
+    witnessed = {o.property.name: o.trace for o in sim.outcomes
+                 if o.status == "witnessed" and o.trace is not None}
+    return Share(options.seed + k, sim.examples, sim.steps, sim.elapsed_s, sim.stopped_by,
+                 _hashed_visits(walker), frozenset(t for t, n in walker.fired.items() if n),
+                 violated, frozenset(sim.shortest), dict(sim.raw_lengths),
+                 dict(sim.shrunk_lengths), dict(sim.found_after),
+                 dict(walker.witness_counts), witnessed, sim.cycles)
+
+
+def _hashed_visits(walker: Walker) -> dict[int, int]:
+    """The walker's visit counts keyed by each state's stable hash (the hash the split
+    search owns states by: combine of its components' stable hashes, in slot order)."""
+    values = walker.store.values
+    cache: list[dict[int, int]] = [{} for _ in values]
+    hashed: dict[int, int] = {}
+    for idxs, count in walker.visits.items():
+        parts = []
+        for slot, i in enumerate(idxs):
+            h = cache[slot].get(i)
+            if h is None:
+                h = cache[slot][i] = stable_hash(values[slot][i])
+            parts.append(h)
+        key = combine(parts)
+        hashed[key] = hashed.get(key, 0) + count
+    return hashed
+
+
+def merge(system: System, shares: list[Share], elapsed_s: float,
+          known: frozenset[str] = frozenset()) -> Simulation:
+    """One Simulation from the members' shares (the rules in the module doc)."""
+    visits: dict[int, int] = {}
+    for share in shares:
+        for key, count in share.visits.items():
+            visits[key] = visits.get(key, 0) + count
+    best: dict[str, Share] = {}  # per violated property: the member with the shortest trace
+    for share in shares:
+        for name, trace in share.violated.items():
+            held = best.get(name)
+            if held is None or (len(trace), name not in share.shortest) < (
+                    len(held.violated[name]), name not in held.shortest):
+                best[name] = share
+    violated = {name: s.violated[name] for name, s in best.items()}
+    shortest = frozenset(name for name, s in best.items() if name in s.shortest)
+    witness_counts: dict[str, int] = {}
+    first_witness: dict[str, Trace] = {}
+    for share in shares:
+        for name, count in share.witness_counts.items():
+            witness_counts[name] = witness_counts.get(name, 0) + count
+        for name, trace in share.first_witness.items():
+            if name not in first_witness or len(trace) < len(first_witness[name]):
+                first_witness[name] = trace
+    cycles = _merged_cycles([s.cycles for s in shares])
+    runs = sum(s.runs for s in shares)
+    steps = sum(s.steps for s in shares)
+    fired = frozenset().union(*(s.fired for s in shares))
+    never = tuple(name for tid, name in enumerate(system.coverage_names) if tid not in fired)
+    stopped = next((s.stopped_by for s in shares if s.stopped_by), None)
+    return Simulation(
+        system, runs, steps, len(visits), elapsed_s,
+        tuple(outcomes(system, violated, witness_counts, first_witness, known, steps,
+                       len(visits), cycles, runs, shortest)),
+        stopped, chao1(visits), never, len(system.coverage_names),
+        {n: s.raw_lengths[n] for n, s in best.items() if n in s.raw_lengths},
+        {n: min(x.found_after[n] for x in shares if n in x.found_after)
+         for n in best if any(n in x.found_after for x in shares)},
+        cycles,
+        {n: s.shrunk_lengths[n] for n, s in best.items() if n in s.shrunk_lengths},
+        shortest, members=len(shares), seeds=tuple(s.seed for s in shares))
+
+
+def chao1(visits: dict[Any, int]) -> int | None:
+    """Chao1's estimate from visit counts (walk.Walker.estimated_states says why)."""
+    if not visits:
+        return None
+    f1 = sum(1 for c in visits.values() if c == 1)
+    f2 = sum(1 for c in visits.values() if c == 2)
+    if f2 == 0:
+        return None if f1 else len(visits)
+    return len(visits) + (f1 * f1) // (2 * f2)
+
+
+def _merged_cycles(counts: list[CycleCounts | None]) -> CycleCounts | None:
+    present = [c for c in counts if c is not None]
+    if not present:
+        return None
+    judged: dict[str, int] = {}
+    unfair: dict[str, int] = {}
+    for c in present:
+        for name, n in c.judged.items():
+            judged[name] = judged.get(name, 0) + n
+        for name, n in c.unfair.items():
+            unfair[name] = unfair.get(name, 0) + n
+    # graph_states: each member searched its own runs' graph; the largest is what one
+    # member's union covered (the members' graphs are not joined)
+    return CycleCounts(sum(c.cycles for c in present), sum(c.stops for c in present), judged,
+                       max(c.graph_states for c in present), unfair)
+
+
+def swarm(system: System, members: int, options: SwarmOptions,
+          runner: Any = None) -> Simulation:
+    """`members` simulations of `system` at once, merged. `runner(system, members, options)`
+    returns their shares (default: forked processes on this machine, `ForkedMembers`)."""
+    started = time.perf_counter()
+    shares = (runner or forked_members)(system, members, options)
+    return merge(system, shares, time.perf_counter() - started, options.known)
+
+
+_JOB: Any = None  # set before forking: the members inherit the system and options
+
+
+def forked_members(system: System, members: int, options: SwarmOptions) -> list[Share]:
+    """Each member in a forked process; all at once. Without fork (not Linux/macOS), one
+    after another in this process, with the same results."""
+    global _JOB
+    if members <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [member(system, k, options) for k in range(members)]
+    value_pickle.register(system)
+    context = multiprocessing.get_context("fork")
+    _JOB = (system, options)
+    pipes, processes = [], []
+    try:
+        for k in range(members):
+            mine, theirs = context.Pipe(duplex=False)
+            process = context.Process(target=_serve, args=(k, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            pipes.append(mine)
+            processes.append(process)
+    finally:
+        _JOB = None
+    shares: list[Share] = []
+    try:
+        for k, (pipe, process) in enumerate(zip(pipes, processes)):
+            try:
+                kind, payload = pipe.recv()
+            except (EOFError, OSError):
+                process.join(1)
+                raise SwarmMemberError(
+                    f"swarm member {k} (seed {options.seed + k}) died without an answer "
+                    f"(exit status {process.exitcode})\n  how to fix: run `mcfsm simulate` "
+                    f"with --seed {options.seed + k} and no --workers to see its error") \
+                    from None
+            if kind == "error":
+                raise payload if isinstance(payload, BaseException) else \
+                    SwarmMemberError(payload)
+            shares.append(value_pickle.loads(payload))
+    finally:
+        for process in processes:
+            process.join(2)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+    return shares
+
+
+class SwarmMemberError(McfsmError):
+    """A swarm member died, or failed with an exception that could not travel."""
+
+
+def _serve(k: int, pipe: Any) -> None:
+    gc.disable()  # as explore does: the tables are acyclic and large
+    system, options = _JOB
+    try:
+        share = member(system, k, options)
+        pipe.send(("ok", value_pickle.dumps(share, system, f"swarm member {k}'s findings")))
+    except BaseException as exc:  # reported by the driver
+        pipe.send(("error", portable_exception(exc)))
