@@ -62,7 +62,16 @@ def cluster():
         subprocess.run([ray_cli, "stop", "--force"], env=env, capture_output=True, timeout=120)
 
 
-def test_a_two_node_cluster_gives_the_single_search_results(cluster):
+def test_a_two_node_cluster_gives_the_single_search_and_forked_swarm_results(cluster,
+                                                                            tmp_path):
+    """One test for everything the cluster runs: `ray stop` ends every Ray process on the
+    machine, so a second test using the cluster on another xdist worker would start its own
+    and stop this one."""
+    _split_search_equals_single(cluster)
+    _swarm_equals_forked_swarm(cluster, tmp_path)
+
+
+def _split_search_equals_single(cluster: str) -> None:
     single = run_cli("check", MODEL, "--variant", "base", "--workers", "1", "--no-cache",
                      "--json")
     on_ray = run_cli("check", MODEL, "--variant", "base", "--workers", "2", "--no-cache",
@@ -81,7 +90,7 @@ def test_an_address_where_no_cluster_answers_is_a_clear_error():
     assert "--ray 127.0.0.1:1" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_a_swarm_as_ray_tasks_gives_the_forked_swarm_results(cluster, tmp_path):
+def _swarm_equals_forked_swarm(cluster: str, tmp_path: Path) -> None:
     """`simulate --ray`: each member a Ray task that builds the system from the model file;
     with the same seeds, the members' merged findings equal the forked swarm's."""
     diehard = str(ROOT / "tests" / "validation" / "diehard.py")
