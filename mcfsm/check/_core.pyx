@@ -23,7 +23,7 @@ from cpython.exc cimport PyErr_CheckSignals
 from cpython.ref cimport PyObject
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, realloc
-from libc.string cimport memcmp, memcpy, memset
+from libc.string cimport memcmp, memcpy, memmove, memset
 from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 import array as _array
@@ -103,6 +103,17 @@ cdef inline uint64_t _mix(uint64_t h) nogil:
     h ^= h >> 27
     h *= 0x94d049bb133111ebULL
     h ^= h >> 31
+    return h
+
+
+cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
+    """A state's 64-bit fingerprint in hash-compaction mode, from its slot indices (not its
+    packing, which widens during the search): every word through splitmix64's finaliser.
+    core.fingerprint is its pure-Python twin; both must agree."""
+    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>slots
+    cdef int k
+    for k in range(slots):
+        h = _mix(h ^ v[k]) + 0x9E3779B97F4A7C15ULL
     return h
 
 
@@ -313,6 +324,12 @@ cdef class Core:
     # and puts the others in per-owner outboxes
     cdef int part, nparts
     cdef object hash_value
+    # hash compaction (set_compact): the visited set compares 64-bit fingerprints, one per
+    # state in `fps`; rows are kept only from `base` on (the levels not yet expanded)
+    cdef bint compact
+    cdef uint64_t* fps
+    cdef Py_ssize_t cfps, base
+    cdef uint64_t last_fp
     cdef uint64_t** vh  # per slot: the stable hash of each interned value, by index
     cdef Py_ssize_t* vh_n
     cdef Py_ssize_t* vh_cap
@@ -383,6 +400,7 @@ cdef class Core:
         self.rmon_j = [j for _, j in steps.receipt_slots]
         self.j_observe_receipt = steps.observe_receipt
         self.part, self.nparts = 0, 1
+        self.compact, self.fps, self.cfps, self.base = False, NULL, 0, 0
         self._plan_judging()
 
     cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
@@ -572,6 +590,7 @@ cdef class Core:
         free(self.packed)
         free(self.states)
         free(self.table)
+        free(self.fps)
         free(self.memo.slots)
         free(self.adds.slots)
         free(self.projs.slots)
@@ -670,12 +689,12 @@ cdef class Core:
         new_widths = self.widths
         new_widths[slot] = 1 if value <= 0xFF else 2 if value <= 0xFFFF else 4
         self._layout()
-        new_states = <uint8_t*>calloc(max(self.count, 1), self.width)
+        new_states = <uint8_t*>calloc(max(self.count - self.base, 1), self.width)
         if new_states == NULL:
             free(v)
             free(old_widths)
             raise MemoryError("the visited set could not be re-encoded")
-        for j in range(self.count):
+        for j in range(self.count - self.base):  # the rows kept (hash compaction: a window)
             self.widths = old_widths
             self._unpack(old + j * old_width, v)
             self.widths = new_widths
@@ -684,8 +703,9 @@ cdef class Core:
         free(old_widths)
         free(old)
         self.states = new_states
-        self.cstates = max(self.count, 1)
-        self._rehash(self.tmask + 1)
+        self.cstates = max(self.count - self.base, 1)
+        if not self.compact:  # fingerprints are of slot indices: unchanged by the packing
+            self._rehash(self.tmask + 1)
         return 0
 
     # -- the visited set ------------------------------------------------------------------------
@@ -698,7 +718,10 @@ cdef class Core:
         free(self.table)
         self.table, self.tmask = table, mask
         for j in range(self.count):
-            pos = _hash_bytes(self.states + j * self.width, self.width) & mask
+            if self.compact:
+                pos = self.fps[j] & mask
+            else:
+                pos = _hash_bytes(self.states + j * self.width, self.width) & mask
             while table[pos] != 0:
                 pos = (pos + 1) & mask
             table[pos] = <uint32_t>(j + 1)
@@ -723,14 +746,36 @@ cdef class Core:
         if (self.count + 1) * 4 > <Py_ssize_t>(self.tmask + 1) * 3:
             self._rehash((self.tmask + 1) * 2)
         self._pack(v, self.packed)
+        if self.compact:
+            return self._find_fingerprint(_fingerprint(v, self.slots), at)
         return self._find(self.packed, at)
+
+    cdef inline Py_ssize_t _find_fingerprint(self, uint64_t fp, size_t* at) noexcept nogil:
+        """Hash compaction: the index of the state with fingerprint fp (a distinct state
+        sharing it is taken as seen: the omission the report bounds), or -1."""
+        cdef size_t pos = fp & self.tmask
+        cdef uint32_t v
+        self.last_fp = fp
+        while True:
+            v = self.table[pos]
+            if v == 0:
+                at[0] = pos
+                return -1
+            if self.fps[v - 1] == fp:
+                return v - 1
+            pos = (pos + 1) & self.tmask
 
     cdef Py_ssize_t _insert(self, size_t at, int32_t parent, uint32_t step) except -1:
         """Add the state last packed (by _lookup) at free slot `at`: its index."""
-        cdef Py_ssize_t j = self.count
-        if j >= self.cstates:
-            self.states = <uint8_t*>_grow(self.states, &self.cstates, j + 1, max(self.width, 1))
-        memcpy(self.states + j * self.width, self.packed, self.width)
+        cdef Py_ssize_t j = self.count, row = self.count - self.base
+        if row >= self.cstates:
+            self.states = <uint8_t*>_grow(self.states, &self.cstates, row + 1,
+                                          max(self.width, 1))
+        memcpy(self.states + row * self.width, self.packed, self.width)
+        if self.compact:
+            if j >= self.cfps:
+                self.fps = <uint64_t*>_grow(self.fps, &self.cfps, j + 1, sizeof(uint64_t))
+            self.fps[j] = self.last_fp
         self.table[at] = <uint32_t>(j + 1)
         self.count = j + 1
         array.resize_smart(self.parent, j + 1)
@@ -758,8 +803,11 @@ cdef class Core:
         cdef int k
         if not 0 <= index < self.count:
             raise IndexError(index)
+        if index < self.base:
+            raise IndexError(f"state {index} was expanded and dropped (hash compaction keeps "
+                             "only the fingerprints of expanded states)")
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
-        self._unpack(self.states + index * self.width, v)
+        self._unpack(self.states + (index - self.base) * self.width, v)
         out = tuple([v[k] for k in range(self.slots)])
         free(v)
         return out
@@ -902,9 +950,46 @@ cdef class Core:
             if self.count > level_end:
                 depth += 1
             level_start, level_end = level_end, self.count
+            if self.compact and stopped_by is None:
+                self._drop_expanded(level_start)
             if at_level is not None and stopped_by is None and level_start < level_end:
                 at_level(depth, level_start)
         return depth, stopped_by
+
+    def set_compact(self):
+        """Hash compaction from now on (before the first state is added): the visited set
+        keeps a fingerprint per state, and rows only for the levels not yet expanded."""
+        if self.count:
+            raise RuntimeError("set_compact() comes before the first state")
+        self.compact = True
+
+    cdef int _drop_expanded(self, Py_ssize_t keep_from) except -1:
+        """Hash compaction: forget the rows of the states before `keep_from` (expanded)."""
+        cdef Py_ssize_t drop = keep_from - self.base
+        if drop <= 0:
+            return 0
+        memmove(self.states, self.states + drop * self.width,
+                (self.count - keep_from) * self.width)
+        self.base = keep_from
+        return 0
+
+    def fingerprint_at(self, Py_ssize_t index):
+        """State `index`'s fingerprint (the trace replay of fingerprints.py asks for it)."""
+        cdef uint32_t* v
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        if self.compact:
+            return self.fps[index]
+        v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
+        self._unpack(self.states + (index - self.base) * self.width, v)
+        fp = _fingerprint(v, self.slots)
+        free(v)
+        return fp
+
+    @property
+    def rows_kept(self):
+        """Rows held now (hash compaction drops the expanded ones)."""
+        return self.count - self.base
 
     # -- checkpoints (checkpoint.py) ----------------------------------------------------------
     def snapshot(self):
@@ -1062,7 +1147,7 @@ cdef class Core:
         """Expand state i and record its successors; 1 when the state budget is reached."""
         cdef Py_ssize_t j
         cdef bint has_steps
-        self._unpack(self.states + i * self.width, self.cur)
+        self._unpack(self.states + (i - self.base) * self.width, self.cur)
         self.cur_tuple = None
         self._assemble()
         self.expanded += 1

@@ -42,6 +42,7 @@ from typing import Any
 
 from ..lang.system import State, StepCut
 from .edges import EdgeRecorder
+from .fingerprints import FingerprintSet, fingerprint
 from .stable_hash import combine
 from .steps import CompiledSteps
 from .store import Store
@@ -133,6 +134,21 @@ class PyCore:
     def release_index(self) -> None:
         """The state -> index map is not needed any more (liveness runs next): free it."""
         self.store.seen.clear()
+
+    def set_compact(self) -> None:
+        """Hash compaction (fingerprints.py): seen states are compared by fingerprint. The
+        twin keeps every row (the compiled core drops expanded ones); the counts, verdicts
+        and traces are the same."""
+        if self.store.states:
+            raise RuntimeError("set_compact() comes before the first state")
+        self.store.seen = FingerprintSet(lambda packed: self.store.unpack(packed))
+
+    def fingerprint_at(self, index: int) -> int:
+        return fingerprint(self.unpack(index))
+
+    @property
+    def rows_kept(self) -> int:
+        return len(self.store.states)
 
     def _count(self, column: list[int], tid: int) -> None:
         if tid >= len(column):

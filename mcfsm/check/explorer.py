@@ -26,12 +26,13 @@ from ..lang.guard import model_code_error, unhashable_error
 from ..lang.system import State, StepKey, System
 from .checkpoint import Checkpointer, CheckpointPlan, restore
 from .core import load
+from .fingerprints import replayed_trace_to
 from .predicates import MemoPredicate, MemoStep, Projections, predicate_guard, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
 from .store import Store
 from .temporal import TemporalCheck, temporal_verdicts
-from .verdicts import coverage_by_role, unhandled_note, verdicts_of
+from .verdicts import coverage_by_role, safety_verdicts, unhandled_note, verdicts_of
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
 
@@ -255,8 +256,13 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     # for fair lassos. Without temporal properties none of this costs anything.
     # A depth-first search records no edges: its temporal verdicts say unknown (below).
     depth_first = budget.depth_first
+    compact = budget.hash_compact
+    if compact and (depth_first or checkpoint is not None or keep_states):
+        raise UsageError("--hash-compact is for the breadth-first search without "
+                         "checkpoints: drop --dfs or --checkpoint")
+    # hash compaction keeps no state graph: temporal properties are not judged (below)
     temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) \
-        and not depth_first else None
+        and not depth_first and not compact else None
     core_class, engine = load()
     # indexed: edges, or a depth-bounded DFS's revisits, need a seen state's index
     store = Store(system.slot_count, indexed=temporal is not None
@@ -266,6 +272,10 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     core = core_class(steps, store, judge, None if temporal is None else temporal.edges,
                       judge.check_states, bool(judge.stepp or judge.bounded),
                       judge.check_deadlock or judge.check_unhandled)
+
+    if compact:
+        core.set_compact()
+    initials: dict[int, State] = {}  # by index: where a replayed trace starts (compact)
 
     max_states = budget.max_states
     stopped_by: str | None = None
@@ -288,6 +298,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         except TypeError as exc:
             raise unhashable_error(system, init, exc) from exc
         index = core.add_initial(idxs)
+        if index >= 0:
+            initials[index] = init
         if index >= 0 and judge.check_states:
             judge.state(index, tuple(idxs))
     initial_count = len(core)
@@ -317,8 +329,12 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         depth = 1 if len(core) else 0
 
     complete = stopped_by is None
-    verdicts = verdicts_of(system, core, steps.step_list, judge.found, complete)  # type: ignore[arg-type]
-    if depth_first:  # no state graph was recorded: temporal properties are not judged
+    if compact:  # the expanded states' rows are gone: traces are replayed
+        verdicts = safety_verdicts(system, judge.found, complete, replayed_trace_to(
+            system, store.encode, core, steps.step_list, initials))
+    else:
+        verdicts = verdicts_of(system, core, steps.step_list, judge.found, complete)  # type: ignore[arg-type]
+    if depth_first or compact:  # no state graph was recorded: temporal properties not judged
         verdicts = [Verdict(v.property, "unknown", None, ())
                     if v.property.temporal else v for v in verdicts]
     if temporal is not None:
@@ -340,7 +356,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         pruned=pruned + core.pruned,
         edges=temporal.graph_size[1] if temporal is not None else 0,
         engine=engine,
-        search="depth-first" if depth_first else "breadth-first" if resumed is None else (
+        search="depth-first" if depth_first else
+        "breadth-first, hash compaction" if compact else
+        "breadth-first" if resumed is None else (
             f"breadth-first, resumed from a checkpoint at depth {resumed['depth']}"),
     )
 

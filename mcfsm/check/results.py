@@ -28,6 +28,9 @@ class Budget:
     # state first reached deep and later by a shorter path is expanded again (as SPIN
     # does), so every state within max_depth steps of an initial state is reached.
     depth_first: bool = False
+    # Hash compaction (`check --hash-compact`, fingerprints.py): the visited set keeps a
+    # 64-bit fingerprint per state; a state may be missed with the probability it reports.
+    hash_compact: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

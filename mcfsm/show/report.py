@@ -12,6 +12,7 @@ from ..check.assumptions import assumptions_of, pins, rests_on, unforced
 from ..check.choices import dependency, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
 from ..check.explorer import Result, Verdict
+from ..check.fingerprints import omission_bound, omission_words
 from ..check.vacuity import vacuous
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from .explain import explain
@@ -34,6 +35,8 @@ def verdict_detail(result: Result, v: Verdict) -> str:
     scope = "exhaustive" + (", within bounds" if result.pruned else "")
     if v.status == "holds" and v.property.temporal:
         return f"on every fair behaviour ({scope}, {n} states){fairness_tail(v)}"
+    if v.status == "holds" and result.search.startswith(HASHED):
+        return f"in all {n} states ({scope} up to {omission_words(result.distinct_states)})"
     if v.status == "holds":
         return f"in all {n} states ({scope})"
     if v.status == "violated" and v.trace is not None and v.trace.loop_start is not None:
@@ -50,6 +53,9 @@ def verdict_detail(result: Result, v: Verdict) -> str:
     if v.property.temporal and result.search == "depth-first" and result.complete:
         return ("not judged: a depth-first search records no state graph for temporal "
                 "properties; check without --dfs")
+    if v.property.temporal and result.search.startswith(HASHED) and result.complete:
+        return ("not judged: hash compaction (--hash-compact) keeps no state graph for "
+                "temporal properties; check without it")
     if v.property.temporal and result.search.startswith(SPLIT) and result.complete:
         return ("not judged: a split search (--workers N on one variant) records no state "
                 "graph for temporal properties; check with --workers 1")
@@ -63,6 +69,8 @@ DFS_TRACE = "depth-first (not necessarily the shortest)"
 # How Result.search names a search split over processes (check/partitioned.py), and one
 # resumed from a checkpoint (check/checkpoint.py).
 SPLIT = "breadth-first, split over"
+# ... and one whose visited set kept fingerprints (check/fingerprints.py).
+HASHED = "breadth-first, hash compaction"
 RESUMED = "breadth-first, resumed"
 
 
@@ -165,6 +173,8 @@ def summary_line(model: str, variant: str, result: Result) -> str:
     if result.search == "depth-first":
         tail += ", depth-first: traces are not necessarily the shortest"
         depth = f"depth {result.depth} (the deepest path searched)"
+    elif result.search.startswith(HASHED):
+        tail += f", {omission_words(result.distinct_states)}"
     elif result.search.startswith(SPLIT) or result.search.startswith(RESUMED):
         tail += f", {result.search[len('breadth-first, '):]}"
     return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
@@ -310,6 +320,9 @@ def result_json(model: str, variant: str, result: Result,
         "pruned_by_constraint": result.pruned,
         "engine": result.engine,  # which engine core computed it (check/core.py)
         "search": result.search,  # breadth-first (shortest traces) or depth-first (--dfs)
+        # --hash-compact: at most this probability that a state was missed (fingerprints.py)
+        "omission_bound": (omission_bound(result.distinct_states)
+                           if result.search.startswith(HASHED) else 0.0),
         "network": system.network.value,
         "params": {name: list(p.choices) for name, p in system.params.items()},
         "assumptions": [{"name": a.name, "why": a.why, "clause": a.clause, "forced": a.forced,

@@ -1,0 +1,109 @@
+"""Hash compaction (`check --hash-compact`, issue 20 item 6): the visited set keeps a 64-bit
+fingerprint per state instead of the state, and the engine core keeps rows only for the
+levels it has not expanded yet, as SPIN's hash-compact mode and TLC's fingerprint set do.
+
+What it costs in certainty: two distinct states with one fingerprint read as one, and the
+second (with everything only it leads to) is never explored. With n states and a hash that
+behaves as a random 64-bit function, the probability that any two share a fingerprint is at
+most n(n-1)/2^65 (`omission_bound`, printed with every such run; TLC prints the same bound).
+A violation found is real either way: its trace is replayed on System.successors.
+
+What it keeps: the parent and step columns (8 bytes a state), so counterexamples are still
+the shortest. A trace is rebuilt by replaying its steps from the initial state, choosing at
+each step the successor whose fingerprint is the one recorded (`replayed_trace_to`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..lang.system import State, System
+from .results import Trace
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _mix(h: int) -> int:
+    h = ((h ^ (h >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    h = ((h ^ (h >> 27)) * 0x94D049BB133111EB) & _MASK
+    return h ^ (h >> 31)
+
+
+def fingerprint(idxs: Any) -> int:
+    """A state's fingerprint from its slot indices: the pure-Python twin of the compiled
+    core's _fingerprint (both must agree)."""
+    h = _GOLDEN ^ len(idxs)
+    for x in idxs:
+        h = (_mix(h ^ x) + _GOLDEN) & _MASK
+    return h
+
+
+def omission_bound(states: int) -> float:
+    """At most this probability that two of `states` distinct states shared a fingerprint
+    (so that a state may have been missed)."""
+    return states * (states - 1) / 2**65
+
+
+def omission_words(states: int) -> str:
+    return (f"hash compaction: 64-bit fingerprints, a state missed with probability at most "
+            f"{omission_bound(states):.1e}")
+
+
+class FingerprintSet:
+    """The pure-Python core's visited set under hash compaction: it answers for packed
+    states (as the Store's set does) but remembers only their fingerprints."""
+
+    def __init__(self, unpack: Callable[[bytes], Any]) -> None:
+        self.unpack = unpack
+        self.fps: set[int] = set()
+
+    def __contains__(self, packed: bytes) -> bool:
+        return fingerprint(self.unpack(packed)) in self.fps
+
+    def add(self, packed: bytes) -> None:
+        self.fps.add(fingerprint(self.unpack(packed)))
+
+    def clear(self) -> None:
+        self.fps.clear()
+
+    def update(self, packed_states: Any) -> None:
+        for packed in packed_states:
+            self.add(packed)
+
+    def __len__(self) -> int:
+        return len(self.fps)
+
+
+class ReplayError(RuntimeError):
+    """A recorded step leads to no successor with the recorded fingerprint (a bug)."""
+
+
+def replayed_trace_to(system: System, encode: Callable[[State], Any], core: Any,
+                      step_list: list[Any], initials: dict[int, State]) -> Callable[..., Trace]:
+    """trace_to(index, tail, note) for safety_verdicts when the core kept no rows: the path
+    of parents to `index`, each state rebuilt from the one before by the recorded step."""
+
+    def trace_to(index: int, tail: Any, note: str) -> Trace:
+        path = core.path_to(index)
+        state = initials[path[0]]
+        states, steps = [state], []
+        for j in path[1:]:
+            key = step_list[core.step_of[j]]
+            want = core.fingerprint_at(j)
+            for k, after in system.successors(state):
+                if k == key and fingerprint(encode(after)) == want:
+                    state = after
+                    break
+            else:
+                raise ReplayError(f"state {j}: step {key!r} leads to no successor with the "
+                                  "recorded fingerprint")
+            states.append(state)
+            steps.append(key)
+        if tail is not None:
+            steps.append(tail[0])
+            states.append(tail[1])
+        return Trace(tuple(states), tuple(steps), note)
+
+    return trace_to
