@@ -1,0 +1,142 @@
+"""Hash compaction (check --hash-compact, check/fingerprints.py): the visited set compares
+64-bit fingerprints, the compiled core drops the rows of expanded levels, traces are
+replayed. Without a fingerprint collision (probability printed, about 1e-9 here) it gives
+the full search's counts, verdicts and traces, state by state; temporal properties are
+not judged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mcfsm import Budget, explore
+from mcfsm.check.core import PyCore, compiled
+from mcfsm.check.explorer import Judge
+from mcfsm.check.fingerprints import fingerprint, omission_bound
+from mcfsm.check.steps import CompiledSteps
+from mcfsm.check.store import Store
+from mcfsm.lang.loader import load_path
+
+from .conftest import ROOT, run_cli
+from .test_partitioned import SYSTEMS, VALIDATION, _validation
+
+REDIRECT = str(ROOT / "models" / "private_call_redirect.py")
+
+
+def _safety(result):
+    """Counts and every non-temporal verdict with its whole trace."""
+    return (result.distinct_states, result.total_states, result.depth, result.pruned,
+            result.complete, result.coverage,
+            [(v.property.name, v.status, v.trace) for v in result.verdicts
+             if not v.property.temporal])
+
+
+@pytest.mark.parametrize("name", sorted(SYSTEMS))
+def test_hash_compaction_gives_the_full_search_results(name):
+    system = SYSTEMS[name]()
+    full = explore(system)
+    compact = explore(system, Budget(hash_compact=True))
+    assert _safety(compact) == _safety(full)
+    assert compact.search == "breadth-first, hash compaction"
+    assert all(v.status == "unknown" for v in compact.verdicts if v.property.temporal)
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_the_twin_and_the_compiled_core_compact_alike(monkeypatch, pure):
+    """Both cores under compaction give the full search's results (the twin: the same
+    fingerprint function in Python)."""
+    if pure:
+        monkeypatch.setenv("MCFSM_PURE", "1")
+    elif compiled()[0] is None:
+        pytest.skip("the compiled core is not built")
+    system = SYSTEMS["private_call_redirect[base]"]()
+    result = explore(system, Budget(hash_compact=True))
+    assert result.engine.startswith("python" if pure else "compiled")
+    monkeypatch.delenv("MCFSM_PURE", raising=False)
+    assert _safety(result) == _safety(explore(system))
+
+
+def _core(system, core_class):
+    """A core built as the explorer builds it, with the initial states added."""
+    store = Store(system.slot_count)
+    steps = CompiledSteps(system, store)
+    judge = Judge(system, store, steps, None, True, Budget(), None, 0.0)
+    core = core_class(steps, store, judge, None, judge.check_states,
+                      bool(judge.stepp or judge.bounded),
+                      judge.check_deadlock or judge.check_unhandled)
+    return core, store
+
+
+def test_the_compiled_core_keeps_only_the_unexpanded_rows_and_the_fingerprints_agree():
+    module = compiled()[0]
+    if module is None:
+        pytest.skip("the compiled core is not built")
+    system = _validation("twophase").build(5)
+    for compact in (False, True):
+        core, store = _core(system, module.Core)
+        if compact:
+            core.set_compact()
+        for init in system.initial_states():
+            core.add_initial(store.encode(init))
+        core.search(None, None, None, None, 10**9, False)
+        if not compact:
+            full = core
+            # the C fingerprint of a row is the Python one (fingerprints.fingerprint)
+            assert all(core.fingerprint_at(i) == fingerprint(core.unpack(i))
+                       for i in range(0, len(core), 97))
+            continue
+        assert len(core) == len(full) == 8832  # TwoPhase 5 RMs: TLC's count
+        assert core.rows_kept < len(core) // 4  # the last level's rows only
+        with pytest.raises(IndexError, match="hash compaction"):
+            core.unpack(0)
+        assert [core.fingerprint_at(i) for i in range(len(core))] == \
+            [full.fingerprint_at(i) for i in range(len(full))]
+    twin, store = _core(system, PyCore)
+    assert twin.add_initial(store.encode(next(iter(system.initial_states())))) == 0
+    with pytest.raises(RuntimeError, match="before the first state"):
+        twin.set_compact()  # after the first state: refused
+
+
+def test_the_omission_bound_is_n_choose_2_over_2_to_the_64():
+    assert omission_bound(1) == 0.0
+    assert omission_bound(2**20) == pytest.approx(2**20 * (2**20 - 1) / 2 / 2**64)
+
+
+def test_check_hash_compact_reports_the_bound_and_refuses_what_it_cannot_do():
+    proc = run_cli("check", REDIRECT, "--variant", "base", "--hash-compact", "--no-cache",
+                   "--json")
+    assert proc.returncode == 1, proc.stderr  # the base variant's declared violations
+    [record] = json.loads(proc.stdout)
+    assert record["search"] == "breadth-first, hash compaction"
+    n = record["distinct_states"]
+    assert record["omission_bound"] == pytest.approx(n * (n - 1) / 2**65)
+    text = run_cli("check", REDIRECT, "--variant", "base", "--hash-compact", "--no-cache")
+    assert "a state missed with probability at most" in text.stdout
+    assert "not judged: hash compaction" in text.stdout
+    for extra in (["--dfs"], ["--workers", "2"], ["--checkpoint", "cp"]):
+        refused = run_cli("check", REDIRECT, "--variant", "base", "--hash-compact", *extra)
+        assert refused.returncode == 2 and "--hash-compact" in refused.stderr, extra
+        assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.slow
+def test_every_bundled_and_validation_variant_compacts_to_the_full_results():
+    """Every variant's first parameter combination up to 400,000 states: counts, verdicts
+    and traces state by state equal the full search's."""
+    from mcfsm.check.choices import combinations
+
+    checked = []
+    for folder in (ROOT / "models", VALIDATION):
+        for lm in load_path(folder):
+            for variant in lm.model.variants:
+                system = lm.model.system(variant)
+                combo = next(combinations(system), ())
+                system = system.restricted(dict(combo)) if combo else system
+                full = explore(system, Budget(max_states=400_000))
+                if not full.complete:
+                    continue
+                compact = explore(system, Budget(hash_compact=True))
+                assert _safety(compact) == _safety(full), f"{lm.model.name}[{variant}]"
+                checked.append(f"{lm.model.name}[{variant}]")
+    assert len(checked) >= 50
