@@ -2,7 +2,8 @@
 searched by guided random exploration and by plain uniform runs, measured in one run.
 
     .venv/bin/python benchmarks/bench_scaled.py [--exhaustive-seconds 600] [--seconds 120]
-        [--seeds 1,2,3] [--chart DIR]
+        [--seeds 1,2,3] [--modes guided,uniform,swarm] [--members 2] [--chart DIR]
+    .venv/bin/python benchmarks/bench_scaled.py --quick     # the swarm against one run, ~4 min
 
 The instance: models/private_call_redirect.py's `build` with both CRs, user 2 migrating
 three times to any other MC system (free chains, back home included), client 1 calling
@@ -20,8 +21,16 @@ states/s, which known violations it had found); then per seed, guided (target() 
 swarm, the default of `mcfsm simulate`) and uniform runs, each with a budget of
 --seconds: steps/s, distinct states seen, time to each known violation, its length after
 simulate's bounded breadth-first pass and after shrinking alone, against free_chain's
-shortest; last, the shrunk chart of the first violation found (the
-text trace, and an SVG sequence chart under --chart DIR when given).
+shortest; then a swarm of --members guided simulations at once (check/swarm.py, `mcfsm
+simulate --workers N`: seeds S..S+N-1, forked processes, each with the same --seconds
+budget), with each member's figures, and the swarm against the single guided run of the
+same seed: aggregate steps/s (all members' steps over the swarm's wall time, forking and
+merging included) and distinct states (the union, by stable hash) as ratios swarm/single;
+last, the shrunk chart of the first violation found (the text trace, and an SVG sequence
+chart under --chart DIR when given).
+
+--quick: no exhaustive search of the instance, seeds 1 and 2, 60 s per search, guided and
+swarm only, and no separate breadth-first pass (shrunk lengths only): about 4 minutes.
 """
 
 from __future__ import annotations
@@ -39,9 +48,11 @@ from mcfsm import explore  # noqa: E402
 from mcfsm.check.results import Budget  # noqa: E402
 from mcfsm.check.simulation import (  # noqa: E402
     SHORTEST_WITHIN,
+    Simulation,
     breadth_first_shortest,
     simulate,
 )
+from mcfsm.check.swarm import Share, SwarmOptions, forked_members, swarm  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
 from mcfsm.lang.system import System  # noqa: E402
 from mcfsm.show.trace import trace_text  # noqa: E402
@@ -67,8 +78,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0,
                         help="the budget of each random search")
     parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--modes", default="guided,uniform,swarm",
+                        help="which random searches to run per seed (comma-separated)")
+    parser.add_argument("--members", type=int, default=2, help="the swarm's members")
+    parser.add_argument("--no-bfs-pass", action="store_true",
+                        help="skip timing simulate's breadth-first pass on cut runs")
+    parser.add_argument("--quick", action="store_true",
+                        help="--exhaustive-seconds 0 --seeds 1,2 --seconds 60 "
+                             "--modes guided,swarm --no-bfs-pass")
     parser.add_argument("--chart", type=Path, default=None, metavar="DIR")
     args = parser.parse_args()
+    if args.quick:
+        args.exhaustive_seconds, args.seeds, args.seconds = 0.0, "1,2", 60.0
+        args.modes, args.no_bfs_pass = "guided,swarm", True
+    modes = args.modes.split(",")
+    unknown = set(modes) - {"guided", "uniform", "swarm"}
+    if unknown:
+        parser.error(f"--modes: unknown {', '.join(sorted(unknown))}")
+    run_started = time.perf_counter()
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores)", flush=True)
 
     free_chain, scaled = scaled_instance()
@@ -110,16 +137,29 @@ def main() -> None:
 
     first_chart = None
     for seed in (int(s) for s in args.seeds.split(",")):
-        for mode, guided in (("guided", True), ("uniform", False)):
-            sim = simulate(scaled, examples=1_000_000, steps=100, seed=seed, swarm=guided,
-                           guided=guided, budget=Budget(time_limit=args.seconds))
+        single: Simulation | None = None
+        for mode in modes:
+            guided = mode != "uniform"
+            shares: list[Share] = []
+            if mode == "swarm":
+                def keep(system: System, members: int, options: SwarmOptions,
+                         kept: list[Share] = shares) -> list[Share]:
+                    kept.extend(forked_members(system, members, options))  # each member's figures
+                    return kept
+
+                sim = swarm(scaled, args.members, SwarmOptions(
+                    1_000_000, 100, seed, Budget(time_limit=args.seconds)), runner=keep)
+                mode = f"swarm {args.members}"
+            else:
+                sim = simulate(scaled, examples=1_000_000, steps=100, seed=seed, swarm=guided,
+                               guided=guided, budget=Budget(time_limit=args.seconds))
             lengths = {o.property.name: len(o.trace) for o in sim.outcomes
                        if o.status == "violated" and o.trace is not None}
             times = ", ".join(f"{n} {sim.found_after[n]:.1f}s/{lengths[n]} steps "
                               f"(shrunk {sim.shrunk_lengths.get(n, '-')}, free_chain {known[n]})"
                               for n in sorted(lengths, key=lambda n: sim.found_after.get(n, 0))
                               if n in known and n in sim.found_after)
-            if sim.stopped_by is not None:
+            if sim.stopped_by is not None and not args.no_bfs_pass:
                 # simulate skips its breadth-first pass once its budget is spent (the budget
                 # is the user's); run the same pass here, timed on its own
                 for n in lengths:
@@ -136,11 +176,31 @@ def main() -> None:
                   f"(Chao1 estimate {estimate}); first violation "
                   f"{f'{first:.1f}s' if first is not None else '-'}; known found "
                   f"{len(set(lengths) & set(known))}/{len(known)}: {times}", flush=True)
+            for share in shares:
+                found = ", ".join(f"{n} {share.found_after[n]:.1f}s/"
+                                  f"{share.shrunk_lengths.get(n, '-')} steps"
+                                  for n in sorted(share.found_after, key=share.found_after.get))
+                print(f"    member seed {share.seed}: {share.steps:,} steps in "
+                      f"{share.elapsed_s:.1f} s ({share.steps / share.elapsed_s:,.0f} steps/s), "
+                      f"{len(share.visits):,} states; found (s/shrunk length): {found}",
+                      flush=True)
+            if shares:
+                print(f"    swarm: union {sim.distinct_states:,} states of "
+                      f"{sum(len(s.visits) for s in shares):,} seen by the members "
+                      f"(wall {sim.elapsed_s:.1f} s, forking and merging included)", flush=True)
+                if single is not None:
+                    print(f"    swarm / single guided, seed {seed}: steps/s "
+                          f"{sim.steps_per_s / single.steps_per_s:.2f}x, states "
+                          f"{sim.distinct_states / single.distinct_states:.2f}x", flush=True)
+            elif mode == "guided":
+                single = sim
             if first_chart is None and lengths:
                 name = min(lengths, key=lambda n: sim.found_after.get(n, float("inf")))
                 [outcome] = [o for o in sim.outcomes if o.property.name == name]
                 first_chart = (name, outcome.trace)
 
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}; the whole run "
+          f"took {time.perf_counter() - run_started:.0f} s", flush=True)
     if first_chart is not None:
         name, trace = first_chart
         print(f"\nshrunk counterexample of {name} ({len(trace)} steps):")
