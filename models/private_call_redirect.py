@@ -1239,8 +1239,8 @@ EXPECT_CR_KMS_URI = {"primary-binding-fresh": "violated only with notification=o
 model.add_variant(
     "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
                                 pinned=POLICIES),
-    doc="CR 001: the KMS URI element; explores notification, uninformed_primary, "
-        "departed_policy",
+    doc="CR 001: the KMS URI element; explores notification and registration, with "
+        "base's pinned policies (it differs from base only in the CR)",
     expect=EXPECT_CR_KMS_URI)
 EXPECT_CR_BOTH = {"primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
