@@ -142,14 +142,16 @@ def main() -> int:
         print(f"wrote {len(figures)} variants to {REFERENCE} in {elapsed:.1f} s")
         return 0
     reference = load()
-    bad = 0
+    bad = skipped = 0
     for k, got in figures.items():
         want = reference.get(k)
         if want is None:
             print(f"{'new':<10} {k}: not in the reference; not compared")
+            skipped += 1
             continue
         if want["source"] != got["source"]:
             print(f"{'changed':<10} {k}: the model changed since the reference; not compared")
+            skipped += 1
             continue
         same = want == got
         bad += not same
@@ -158,7 +160,11 @@ def main() -> int:
             for field in want:
                 if want[field] != got.get(field):
                     print(f"    {field}: reference {want[field]} != now {got.get(field)}")
-    print(f"{len(figures) - bad}/{len(figures)} variants match the reference, {elapsed:.1f} s")
+    # a variant not compared is said as such, never counted as a match
+    compared = len(figures) - skipped
+    print(f"{compared - bad}/{compared} compared variants match the reference"
+          + (f"; {skipped} not compared (new, or the model changed since the reference: "
+             "review, then --write)" if skipped else "") + f", {elapsed:.1f} s")
     return 1 if bad else 0
 
 
