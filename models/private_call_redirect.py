@@ -1482,7 +1482,9 @@ model.finding(
 model.finding(
     "kms-uri-missing", prop="e2e-kms-uri-known", variants=("base",), cls=CR_DEMONSTRATION,
     fix="cr_kms_uri",
-    title="A protected call is set up without the KMS URI of the target's domain",
+    title="When a caller without the migrated target's KMS URI does not look it up "
+          "(kms_without_uri=none: the Editor's note leaves the lookup open), the protected "
+          "call is set up without the KMS URI of the target's domain",
     why="the published redirection carries no KMS URI (Editor's note: FFS); CR 001's element "
         "closes it")
 model.finding(
