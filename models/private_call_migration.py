@@ -336,9 +336,29 @@ def setup_transitions(fixed_chain: bool) -> list[Transition]:
     ]
 
 
+RELEASE_TIMER = Assumption(
+    "release-timer-long-enough",
+    "where client 1 awaits the release response for a bounded time (fix_release_timer), the "
+    "timer outlasts any answer that can still come: it expires only once the release or its "
+    "response was lost", clause="10.16.3.2 step 1")
+
+
+def release_answer_cannot_come(ctx) -> bool:
+    """Assumption release-timer-long-enough: in this untimed model the timer expires only
+    when no release and no release response is in flight on any hop (client 1's was lost).
+    Reads the network (ctx.world): a modelling device, not something client 1 can see."""
+    return (not ctx.world.in_flight(CallRelease)
+            and not ctx.world.in_flight(CallReleaseResponse))
+
+
 def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
-                           setup: bool = False) -> Role:
+                           setup: bool = False, release_timer: bool = False) -> Role:
     moving = ["released", "registering", "retrieving_profile", "ready"]
+    timer = [Transition("release_timer_expires", "releasing", "released",
+                        conditions=[release_answer_cannot_come],
+                        label="no release response: its timer expired; goes on as released",
+                        clause="candidate fix (fix_release_timer): the release response is "
+                               "awaited for a bounded time; not in the text")]
     return Role(
         "migrating MC service client",
         states=["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
@@ -362,6 +382,7 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
                    "budget": Var(int, MAX_MIGRATIONS, doc="how many migrations it makes at "
                                                           "most (a bound)")},
         transitions=[
+            *(timer if release_timer else []),
             *release_transitions("in_call", environment=True,
                                  guard=(may_migrate, break_before_make),
                                  label="detects the need to change MC system; releases the "
@@ -871,11 +892,13 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           registration: tuple[str, ...] = ("break_before_make", "make_before_break"),
           switch_off: bool = False,
           lossy_leaving: bool = False, resumption_timer: bool = False,
+          release_timer: bool = False,
           setups_on_migration: tuple[str, ...] = ()) -> System:
     """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
-    for a bounded time (part of fix_suspension_indicated); `setups_on_migration`, when
+    for a bounded time (part of fix_suspension_indicated); `release_timer`: client 1 waits for
+    the release response for a bounded time (fix_release_timer); `setups_on_migration`, when
     given, starts with client 1's call to client 2 being set up (its request in flight)
     and one migration, and explores what the client does with it (setup_on_migration)."""
     setup = bool(setups_on_migration)
@@ -885,10 +908,11 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                      "de-registration (every other message arrives)") if lossy_leaving else False)
     return System(
         "private_call_migration",
-        assumptions=ASSUMPTIONS,
+        assumptions=(*ASSUMPTIONS, RELEASE_TIMER) if release_timer else ASSUMPTIONS,
         loss=lost,
         instances=[
-            Instance("client1", build_migrating_client(fixed_chain, switch_off, setup),
+            Instance("client1", build_migrating_client(fixed_chain, switch_off, setup,
+                                                       release_timer),
                      label="MC service client 1",
                      init={"budget": 1} if setup else {},
                      sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
@@ -1057,6 +1081,18 @@ model.add_variant("lossy_release", lambda: build(lossy_leaving=True),
                 "violated only with release_ack=acknowledged",
             "registration-consistent": "violated",
             "no-deadlock": "violated only with release_ack=acknowledged"})
+model.add_variant("fix_release_timer", lambda: build(lossy_leaving=True, release_timer=True),
+                  doc="candidate fix of lost-release-blocks: lossy_release, with client 1 "
+                      "awaiting the release response for a bounded time. It ends the wait; "
+                      "a lost release then also leaves client 2 in the old call, so with "
+                      "same_peer_call=busy the resumed call is refused under either "
+                      "release_ack (the timer alone does not save the call)",
+                  baseline="lossy_release",
+    expect={**EXPECT_AS_PUBLISHED,
+            "suspended-call-not-lost": ("violated only with suspension_indication=absent or "
+                                        "note3_policy=accept or same_peer_call=busy"),
+            "release-not-overtaken": "violated only with same_peer_call=busy",
+            "registration-consistent": "violated"})
 # Once the resumed call is not refused for overtaking the release, NOTE 3 is what is left.
 EXPECT_NOT_OVERTAKEN = {
     **EVERY_VARIANT,
@@ -1167,6 +1203,7 @@ model.finding(
         "releasing it and resuming it as step 1 does for an ongoing call is the fix")
 model.finding(
     "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=CHOICE,
+    fix="fix_release_timer",
     title="With an answered release, a release lost as UE 1 leaves coverage leaves it "
           "waiting for the answer for ever",
     why="violated only with release_ack=acknowledged: step 1 says neither that the release is "
