@@ -146,6 +146,13 @@ ASSUMPTIONS = (
 )
 
 
+DEREGISTRATION_TIMER = Assumption(
+    "deregistration-timer-long-enough",
+    "where the client awaits the de-registration response for a bounded time "
+    "(fix_deregistration_timer), the timer outlasts any answer that can still come: it "
+    "expires only once the de-registration was lost", clause="X.1.4.1")
+
+
 def build(*, make_before_break: bool, calls: bool,
           permissions: tuple[str, ...] = ("implicit",),
           provisionings: tuple[str, ...] = ("pre_provisioned",),
@@ -156,14 +163,15 @@ def build(*, make_before_break: bool, calls: bool,
           fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
           migrant_calls: bool = True, departure_notice: bool = False,
           sequence_numbers: bool = False, switch_off: bool = False,
-          lossy_leaving: bool = False,
+          lossy_leaving: bool = False, deregistration_timer: bool = False,
           commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
     explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
     candidate fix of findings 1 and 8 (a partner tells the primary that the user left),
     `switch_off` lets UE 2 be switched off for good, `lossy_leaving` lets the network lose
-    its de-registration to the MC system it leaves,
+    its de-registration to the MC system it leaves, `deregistration_timer` (the candidate fix
+    of lost-deregistration-blocks) bounds the wait for the de-registration response,
     `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
     notification)."""
     # -- MC service client 2: the migrating user ----------------------------------------------
@@ -216,6 +224,14 @@ def build(*, make_before_break: bool, calls: bool,
 
     def confirmed(ctx) -> bool:
         return ctx.msg.mc_service_id == ctx.v.unconfirmed
+
+    def confirmation_cannot_come(ctx) -> bool:
+        """Assumption deregistration-timer-long-enough: in this untimed model the timer
+        expires only when a de-registration awaits its confirmation and neither it nor a
+        response is in flight (it was lost). Reads the network (ctx.world): a modelling
+        device, not something the client can see."""
+        return (bool(ctx.v.unconfirmed) and not ctx.world.in_flight(Deregistration)
+                and not ctx.world.in_flight(DeregistrationResponse))
 
     def deregistration_confirmed(ctx) -> None:
         ctx.v.unconfirmed = ""
@@ -440,6 +456,13 @@ def build(*, make_before_break: bool, calls: bool,
                        sends=[Registration],
                        label="authenticated; the access token holds its MC service ID there",
                        clause="X.1.2 items 4-6; X.1.6"),
+            *([Transition("deregistration_timer_expires", ["registered", *busy], None,
+                          conditions=[confirmation_cannot_come],
+                          after=[deregistration_confirmed], sends=[AuthenticationRequest],
+                          label="no de-registration response: its timer expired; goes on",
+                          clause="candidate fix (fix_deregistration_timer): the "
+                                 "de-registration response is awaited for a bounded time; "
+                                 "not in the text")] if deregistration_timer else []),
             Transition(DeregistrationResponse, ["registered", *busy], None,
                        name="deregistration_confirmed", conditions=[confirmed],
                        after=[deregistration_confirmed], sends=[AuthenticationRequest],
@@ -814,7 +837,7 @@ def build(*, make_before_break: bool, calls: bool,
                      "leaves (every other message arrives)") if lossy_leaving else False)
     return System(
         "migration_lifecycle",
-        assumptions=ASSUMPTIONS,
+        assumptions=(*ASSUMPTIONS, DEREGISTRATION_TIMER) if deregistration_timer else ASSUMPTIONS,
         loss=lost,
         # History variables (read by cached-call-connects, not by the protocol): periods in
         # which user 2 was registered nowhere (break-before-make), and whether one is open.
@@ -1150,6 +1173,18 @@ model.add_variant("lossy_deregistration",
     expect={**EXPECT_BREAK_BEFORE_MAKE,
             "registrations-match-client": "violated",
             "no-deadlock": "violated only with deregistration=acknowledged"})
+model.add_variant("fix_deregistration_timer",
+                  lambda: build(make_before_break=False, **ADDRESSING, lossy_leaving=True,
+                                deregistration_timer=True),
+                  doc="candidate fix of lost-deregistration-blocks: lossy_deregistration, with "
+                      "the client awaiting the de-registration response for a bounded time. "
+                      "It ends the wait; the lost de-registration still leaves the old "
+                      "registration, so a call by the stale cached ID now fails under every "
+                      "choice (the timer alone does not remove the registration)",
+                  baseline="lossy_deregistration",
+    expect={**EXPECT_BREAK_BEFORE_MAKE,
+            "cached-call-connects": "violated",
+            "registrations-match-client": "violated"})
 EXPECT_FIX_NOTIFICATION_ORDER = {"always-registered": "violated",
             "call-accepted-after-deregistration-sent":
                 "witnessed only with late_call=accept",
@@ -1232,7 +1267,7 @@ model.finding(
         "registration")
 model.finding(
     "lost-deregistration-blocks", prop="no-deadlock", variants=("lossy_deregistration",),
-    cls=CHOICE, fix="",
+    cls=CHOICE, fix="fix_deregistration_timer",
     title="With an answered de-registration, a de-registration lost as the UE leaves coverage "
           "leaves the client waiting for the answer for ever",
     why="violated only with deregistration=acknowledged: X.1.4.1 defines no response to the "
