@@ -650,6 +650,8 @@ model.add_variant("fix_group_lists_partner_ids",
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "group-document", prop="rejoins-when-affiliated", variants=("break_before_make", "free_chain"),
+    reading="the group document lists only the primary ID (group_document=primary_only): step 3 "
+            "does not require the partner ID that X.1.7.5, informative, says it 'will contain'",
     cls=CHOICE, fix="fix_group_lists_partner_ids",
     title="If the group document lists only the primary ID (group_document=primary_only), a "
           "migrating client's affiliation with its partner ID is refused and it is left "
@@ -658,12 +660,17 @@ model.finding(
         "does not require it")
 model.finding(
     "media-gap", prop="group-continuity",
+    reading="break-before-make, which X.1.4.1 allows and X.1.7.4 says leaves a period without the "
+            "group call's media (a trade-off the text states, not a reading)",
     variants=("break_before_make", "free_chain", "fix_group_lists_partner_ids"),
     cls=TRADE_OFF, fix="make_before_break",
     title="Break-before-make leaves the client without the group call's media",
     why="X.1.7.4 says break-before-make leaves a period without the group call's media")
 model.finding(
     "ghost-affiliation", prop="affiliation-consistent",
+    reading="no reading of our text removes the affiliation: 10.16.2.2 step 1 and 10.8.4.2 assume "
+            "the de-affiliation arrives, and the lifetimes that would expire it (TS 24.229, TS "
+            "24.379) are not in our text",
     variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=UNDER_REVIEW,
     title="A de-affiliation lost as the UE leaves coverage, or a UE switched off, leaves the "
           "group's MC system affiliating an ID nobody uses",
@@ -673,6 +680,8 @@ model.finding(
         "the MC layer needs its own clean-up")
 model.finding(
     "ghost-registration-group", prop="registration-consistent",
+    reading="no reading of our text removes the registration: the de-registration is assumed to "
+            "arrive, and SIP registration expiry (TS 24.229) is not in our text",
     variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=UNDER_REVIEW,
     title="A de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
           "registration nothing removes",

@@ -1230,6 +1230,9 @@ model.add_variant("fix_deregistration_acknowledged",
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "stale-binding-lifecycle", prop="primary-binding-fresh",
+    reading="the notification is not answered before the registration completes "
+            "(notification=one_way), the reading left open when X.1.6 sends the reader to TS "
+            "23.379 10.6.3.3",
     variants=("break_before_make", "make_before_break", "permission_and_provisioning"),
     cls=CHOICE, fix="fix_notification_order",
     title="With one-way notification, the primary's record of the partner ID goes stale "
@@ -1253,6 +1256,8 @@ model.finding(
         "time")
 model.finding(
     "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
+    reading="the de-registration or the notification is not answered (one-way), so with make- "
+            "before-break the primary can name a partner ID the user has left",
     cls=CHOICE, fix="fix_deregistration_acknowledged",
     title="A call by a stale cached ID fails with make-before-break unless the "
           "de-registration and the notification are acknowledged",
@@ -1260,6 +1265,8 @@ model.finding(
         "notification: one-way readings of either leave the primary naming a departed ID")
 model.finding(
     "registered-nowhere", prop="always-registered",
+    reading="break-before-make, which X.1.4.1 allows and X.1.7.4 says leaves a period without "
+            "registration (a trade-off the text states, not a reading)",
     variants=("break_before_make", "permission_and_provisioning"), cls=TRADE_OFF,
     fix="make_before_break",
     title="Break-before-make leaves the user registered nowhere for a while",
@@ -1267,6 +1274,8 @@ model.finding(
         "registration")
 model.finding(
     "lost-deregistration-blocks", prop="no-deadlock", variants=("lossy_deregistration",),
+    reading="the client waits for an answer to its de-registration (deregistration=acknowledged), "
+            "which X.1.4.1 does not define, and nothing says what it does when none comes",
     cls=CHOICE, fix="fix_deregistration_timer",
     title="With an answered de-registration, a de-registration lost as the UE leaves coverage "
           "leaves the client waiting for the answer for ever",
@@ -1275,6 +1284,8 @@ model.finding(
         "none comes")
 model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
+    reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "
+            "arrives, and SIP registration expiry (TS 24.229) is not in our text",
     variants=("lossy_deregistration", "switch_off"), cls=UNDER_REVIEW,
     title="A de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
           "registration nothing removes",

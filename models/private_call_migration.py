@@ -1170,6 +1170,9 @@ model.add_variant("fix_setup_resumed",
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
+    reading="client 1 migrates without waiting for the release's answer (release_ack=none) and "
+            "client 2 refuses a new call from its peer as busy (same_peer_call=busy): steps 1 and "
+            "3 say neither",
     cls=CHOICE, fix="fix_release_completes",
     title="When client 1 migrates without waiting for the release's answer and client 2 "
           "refuses a new call from its peer as busy, the re-initiated private call overtakes "
@@ -1180,6 +1183,8 @@ model.finding(
         "sentence fixes it (fix_release_completes, or fix_new_call_replaces)")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
+    reading="the release carries no suspension indication (step 1 does not give one), or client 2 "
+            "reads NOTE 3 as leaving it free to take another call (note3_policy=accept)",
     variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_suspension_indicated",
     title="Without a suspension indication in the release (or with NOTE 3 read as accept), "
           "the resumed call is refused because client 2 took another call",
@@ -1187,6 +1192,8 @@ model.finding(
         "knows, and NOTE 3 leaves the other call's handling out of scope")
 model.finding(
     "suspended-wait-unbounded", prop="suspended-wait-ends", variants=("switch_off", "as_published"),
+    reading="the release says the call is suspended (suspension_indication=present, the reading "
+            "NOTE 3 presumes) and nothing bounds client 2's wait for the resumption",
     cls=CHOICE, fix="fix_suspension_indicated",
     title="Client 2, told that the call is suspended, can wait for ever for its resumption",
     why="violated only with suspension_indication=present (the reading NOTE 3 presumes): "
@@ -1194,6 +1201,8 @@ model.finding(
         "overtook the release and was refused, leaves client 2 waiting; the fix bounds it")
 model.finding(
     "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    reading="client 1 keeps waiting for the answer to a call still being set up when it changes "
+            "MC system (setup_on_migration=wait): pre-condition 1 speaks of ongoing calls only",
     fix="fix_setup_resumed",
     title="When client 1 changes MC system while its private call is still being set up and "
           "waits for the answer, the answer goes to the MC system it left and the set-up "
@@ -1203,6 +1212,8 @@ model.finding(
         "releasing it and resuming it as step 1 does for an ongoing call is the fix")
 model.finding(
     "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=CHOICE,
+    reading="client 1 waits for an answer to its release (release_ack=acknowledged), which step 1 "
+            "does not require, and nothing says what it does when none comes",
     fix="fix_release_timer",
     title="With an answered release, a release lost as UE 1 leaves coverage leaves it "
           "waiting for the answer for ever",
@@ -1210,6 +1221,9 @@ model.finding(
         "answered nor what the client does when no answer comes")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
+    reading="no reading of our text removes the registration: 10.16.3.2 NOTE 1 leaves "
+            "registration out of the procedure, and SIP registration expiry (TS 24.229) is not in "
+            "our text",
     variants=("switch_off", "lossy_release"), cls=UNDER_REVIEW,
     title="A UE switched off, or whose de-registration is lost, stays registered",
     why="10.16.3.2 NOTE 1 leaves registration out of the procedure; the model has no "

@@ -1443,6 +1443,9 @@ model.finding(
         "nowhere, which X.1.7.4 accepts, and the property now exempts that period")
 model.finding(
     "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
+    reading="the notification is not answered before the registration completes "
+            "(notification=one_way), the reading left open when pre-condition 3 sends the reader "
+            "to TS 23.379 10.6.3.3",
     cls=CHOICE, fix="fix_notification_order",
     title="With one-way notification, the primary's record of the partner ID goes stale "
           "when two partners' "
@@ -1451,6 +1454,9 @@ model.finding(
         "whether the notification is acknowledged before the registration completes decides it")
 model.finding(
     "refused-before-notification", prop="call-not-refused-before-notification",
+    reading="the primary rejects a call for a user who left before any notification arrived "
+            "(uninformed_primary=reject), which pre-condition 3, assuming the primary is "
+            "informed, leaves open",
     variants=("primary_policies", "cr_kms_uri"), cls=CHOICE, fix="fix_hold_until_informed",
     title="If the primary rejects a call it cannot place yet (uninformed_primary=reject), a "
           "call for a user who left, arriving before the notification, is refused",
@@ -1460,6 +1466,8 @@ model.finding(
         "the primary holds the call (bounded by a timer, for a user who never reappears)")
 model.finding(
     "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,
+    reading="NOTE 2's re-check is made at the primary (note2_server=primary) and the notification "
+            "is one-way, so the record it reads can name a partner ID the user has left",
     fix="fix_notification_order",
     title="With one-way notification and NOTE 2 applied at the primary, the re-check names a "
           "partner ID the user has left",
@@ -1468,6 +1476,8 @@ model.finding(
         "is kept fresh")
 model.finding(
     "note2-another-partner", prop="note2-redirects-to-another-partner", variants=("cr_both",),
+    reading="NOTE 2's re-check is made at the partner that assigned the called ID "
+            "(note2_server=partner), which does not hold the status NOTE 2 asks about",
     cls=CHOICE,
     title="NOTE 2 at the partner can never name 'another partner MC system'",
     why="CR 000 NOTE 2 says 'the MC service server'; only the primary holds the status it "
@@ -1475,12 +1485,17 @@ model.finding(
         "exists")
 model.finding(
     "foreign-caller-redirected", prop="primary-redirects-own-users",
+    reading="the published 10.16.5.3 step 2, which redirects every caller: CR 000's same-system "
+            "check is what the finding demonstrates",
     variants=("base", "cr_kms_uri"), cls=CR_DEMONSTRATION, fix="cr_both",
     title="The primary redirects a foreign caller",
     why="the published 10.16.5.3 redirects every caller; CR 000 step 2's same-system check "
         "closes it")
 model.finding(
     "kms-uri-missing", prop="e2e-kms-uri-known", variants=("base",), cls=CR_DEMONSTRATION,
+    reading="a caller without the target's KMS URI sets the call up without looking it up "
+            "(kms_without_uri=none), which the Editor's note (FFS) leaves open and CR 001's "
+            "element closes",
     fix="cr_kms_uri",
     title="When a caller without the migrated target's KMS URI does not look it up "
           "(kms_without_uri=none: the Editor's note leaves the lookup open), the protected "
@@ -1489,6 +1504,8 @@ model.finding(
         "closes it")
 model.finding(
     "own-caller-foreign", prop="own-caller-gets-migration-check", variants=("migrated_caller",),
+    reading="CR 000 step 2's 'calling party MC system' read off the calling ID "
+            "(same_system_by=calling_id) rather than off the primary ID the call carries",
     cls=CHOICE,
     title="Read off the calling ID, CR 000's same-system check treats a call of the "
           "primary's own migrated user as a foreign caller's",
@@ -1496,6 +1513,8 @@ model.finding(
         "primary ID the call carries (X.1.7.3)")
 model.finding(
     "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
+    reading="CR 000 step 2's 'calling party MC system' read off the primary ID the call carries "
+            "(same_system_by=primary_id), the reading X.1.7.3 suggests",
     cls=CHOICE, fix="fix_note2_via_primary",
     title="Read off the primary ID, NOTE 2 cannot be answered for a caller served by a "
           "partner: no server on the "
@@ -1507,6 +1526,9 @@ model.finding(
         "caller is treated as foreign instead (own-caller-foreign): CR 000 must settle both")
 model.finding(
     "ghost-registration", prop="registration-consistent", variants=("lossy_deregistration",),
+    reading="no reading of our text removes the registration: X.1.4.1 and 10.16.2.2 step 1 assume "
+            "the de-registration arrives, and SIP registration expiry (TS 24.229) is not in our "
+            "text",
     cls=UNDER_REVIEW,
     title="A de-registration lost as the UE leaves coverage leaves a registration that "
           "nothing in the text removes",
