@@ -1138,6 +1138,22 @@ model.add_variant("switch_off_with_suspension_indicated",
     expect={**EXPECT_SUSPENSION_INDICATED,
             "other-call-connects-while-suspended": "witnessed",
             "registration-consistent": "violated"})
+model.add_variant("fix_note3_refuses_other_calls",
+                  lambda: build(suspension=("present",), resumption_timer=True,
+                                note3=("reject",)),
+                  doc="candidate fix, the second sentence after fix_suspension_indicated: NOTE 3 "
+                      "prescribes that a party of the suspended call (client 2, told so, and "
+                      "client 1) refuses another private call until the resumption (or client "
+                      "2's timer) ends the wait; the price: client 3 cannot reach them then",
+                  baseline="fix_suspension_indicated",
+    expect={**EXPECT_SUSPENSION_INDICATED,
+            "suspended-call-not-lost": "violated only with release_ack=none and "
+                                       "same_peer_call=busy",
+            "other-call-does-not-block-resumption": "holds",
+            "other-call-connects-while-suspended": "witnessed only with release_ack=none and "
+                                                   "same_peer_call=busy",
+            "client1-takes-other-call-while-suspended": "never",
+            "client1-refuses-other-call-while-suspended": "witnessed"})
 # A call being set up and then released for the migration meets the ongoing call's findings.
 EXPECT_SETUP_RESUMED = {
     "suspended-wait-ends":
@@ -1185,7 +1201,7 @@ model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
     reading="the release carries no suspension indication (step 1 does not give one), or client 2 "
             "reads NOTE 3 as leaving it free to take another call (note3_policy=accept)",
-    variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_suspension_indicated",
+    variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_note3_refuses_other_calls",
     title="Without a suspension indication in the release (or with NOTE 3 read as accept), "
           "the resumed call is refused because client 2 took another call",
     why="step 1's release carries no suspension indication although NOTE 3 presumes client 2 "
