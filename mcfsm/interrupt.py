@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 from .errors import UserInterrupt
 
@@ -67,6 +68,14 @@ class MemoryGuard:
                 self.reason = "max-memory"
                 return True
         return False
+
+
+def stop_word(stopped_by: str | None, stop: Any) -> str | None:
+    """What stopped a search, in the result's words: a stop request that was the
+    --max-memory guard (MemoryGuard.reason) says "max-memory", not "interrupted"."""
+    if stopped_by == "interrupted" and getattr(stop, "reason", None) == "max-memory":
+        return "max-memory"
+    return stopped_by
 
 
 def resident_bytes() -> int:

@@ -16,10 +16,9 @@ from mcfsm.check.explorer import Judge
 from mcfsm.check.fingerprints import fingerprint, omission_bound
 from mcfsm.check.steps import CompiledSteps
 from mcfsm.check.store import Store
-from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT, run_cli
-from .test_partitioned import SYSTEMS, VALIDATION, _validation
+from .test_partitioned import SYSTEMS, _validation, every_variant_searched_whole
 
 REDIRECT = str(ROOT / "models" / "private_call_redirect.py")
 
@@ -124,19 +123,9 @@ def test_check_hash_compact_reports_the_bound_and_refuses_what_it_cannot_do():
 def test_every_bundled_and_validation_variant_compacts_to_the_full_results():
     """Every variant's first parameter combination up to 400,000 states: counts, verdicts
     and traces state by state equal the full search's."""
-    from mcfsm.check.choices import combinations
-
     checked = []
-    for folder in (ROOT / "models", VALIDATION):
-        for lm in load_path(folder):
-            for variant in lm.model.variants:
-                system = lm.model.system(variant)
-                combo = next(combinations(system), ())
-                system = system.restricted(dict(combo)) if combo else system
-                full = explore(system, Budget(max_states=400_000))
-                if not full.complete:
-                    continue
-                compact = explore(system, Budget(hash_compact=True))
-                assert _safety(compact) == _safety(full), f"{lm.model.name}[{variant}]"
-                checked.append(f"{lm.model.name}[{variant}]")
+    for name, system, full in every_variant_searched_whole():
+        compact = explore(system, Budget(hash_compact=True))
+        assert _safety(compact) == _safety(full), name
+        checked.append(name)
     assert len(checked) >= 50

@@ -262,19 +262,25 @@ def test_every_bundled_and_validation_variant_splits_to_the_single_results():
     objects in two states): private_call_redirect's step properties now compare what a step
     sent by value (View.sent_since)."""
     checked = []
+    for name, system, single in every_variant_searched_whole():
+        split = explore_split(system, workers=3, backend=InProcessPartitions)
+        assert _figures(split) == _figures(single), name
+        checked.append(name)
+    assert len(checked) >= 50
+
+
+def every_variant_searched_whole(max_states: int = 400_000):
+    """(model[variant], system, its full search) for every bundled and validation variant's
+    first parameter combination whose search completes within max_states."""
     for folder in (ROOT / "models", VALIDATION):
         for lm in load_path(folder):
             for variant in lm.model.variants:
                 system = lm.model.system(variant)
                 combo = next(combinations(system), ())
                 system = system.restricted(dict(combo)) if combo else system
-                single = explore(system, Budget(max_states=400_000))
-                if not single.complete:
-                    continue
-                split = explore_split(system, workers=3, backend=InProcessPartitions)
-                assert _figures(split) == _figures(single), f"{lm.model.name}[{variant}]"
-                checked.append(f"{lm.model.name}[{variant}]")
-    assert len(checked) >= 50
+                full = explore(system, Budget(max_states=max_states))
+                if full.complete:
+                    yield f"{lm.model.name}[{variant}]", system, full
 
 
 def test_the_driver_past_max_memory_says_max_memory_too():

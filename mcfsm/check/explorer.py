@@ -259,7 +259,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     compact = budget.hash_compact
     if compact and (depth_first or checkpoint is not None or keep_states):
         raise UsageError("--hash-compact is for the breadth-first search without "
-                         "checkpoints: drop --dfs or --checkpoint")
+                         "checkpoints, keeping no states: drop --dfs, --checkpoint or "
+                         "keep_states=True")
     # hash compaction keeps no state graph: temporal properties are not judged (below)
     temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) \
         and not depth_first and not compact else None

@@ -58,15 +58,22 @@ class FingerprintSet:
     def __init__(self, unpack: Callable[[bytes], Any]) -> None:
         self.unpack = unpack
         self.fps: set[int] = set()
+        self._last: tuple[bytes, int] = (b"", 0)  # `in` then `add` of one state: hash once
+
+    def _fingerprint(self, packed: bytes) -> int:
+        if self._last[0] != packed:
+            self._last = (packed, fingerprint(self.unpack(packed)))
+        return self._last[1]
 
     def __contains__(self, packed: bytes) -> bool:
-        return fingerprint(self.unpack(packed)) in self.fps
+        return self._fingerprint(packed) in self.fps
 
     def add(self, packed: bytes) -> None:
-        self.fps.add(fingerprint(self.unpack(packed)))
+        self.fps.add(self._fingerprint(packed))
 
-    def clear(self) -> None:
+    def clear(self) -> None:  # the packing widened: the remembered bytes are stale
         self.fps.clear()
+        self._last = (b"", 0)
 
     def update(self, packed_states: Any) -> None:
         for packed in packed_states:

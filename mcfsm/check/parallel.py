@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..errors import McfsmError
+from ..interrupt import stop_word
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .cache import _dump, _load, cached_result, explore_cached
@@ -185,8 +186,8 @@ def _run(index: int, send: Connection) -> None:
         result = explore_cached(job.system, loaded=job.loaded, variant=job.variant,
                                 budget=dataclasses.replace(job.budget, stop=stop),
                                 cache=job.cache, progress=report)
-        if result.stopped_by == "interrupted" and getattr(own_stop, "reason", None) == "max-memory":
-            result = dataclasses.replace(result, stopped_by="max-memory")  # this worker's memory
+        # this worker's own memory passed --max-memory
+        result = dataclasses.replace(result, stopped_by=stop_word(result.stopped_by, own_stop))
         answer: dict[str, Any] | None = {**_dump(job.system, result),
                                           "was_cached": result.cached}
     except Exception:  # reported by the parent (see explore_many)

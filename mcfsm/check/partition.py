@@ -12,6 +12,7 @@ from array import array
 from typing import Any
 
 from ..errors import McfsmError
+from ..interrupt import stop_word
 from ..lang.guard import unhashable_error
 from ..lang.system import System
 from . import value_pickle
@@ -98,8 +99,7 @@ class Partition:
                                                      self.stop, deadline, stop_at_hit)
         except KeyboardInterrupt:
             stopped_by, hit = "interrupted", False
-        if stopped_by == "interrupted" and getattr(self.stop, "reason", None) == "max-memory":
-            stopped_by = "max-memory"  # this partition's own memory passed --max-memory
+        stopped_by = stop_word(stopped_by, self.stop)  # this partition's own memory
         values = self.store.values
         fresh = [(k, values[k][self.announced[k]:]) for k in range(len(values))
                  if len(values[k]) > self.announced[k]]

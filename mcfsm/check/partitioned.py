@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import McfsmError
+from ..interrupt import stop_word
 from ..lang.system import System
 from .partition import Partition, PartitionError
 from .partition_backends import ForkedPartitions, InProcessPartitions
@@ -114,9 +115,7 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
         elif budget.max_states is not None and distinct >= budget.max_states:
             stopped_by = "max-states"
         elif budget.stop is not None and budget.stop():
-            # the driver's own --max-memory guard says which budget fired
-            over = getattr(budget.stop, "reason", None) == "max-memory"
-            stopped_by = "max-memory" if over else "interrupted"
+            stopped_by = stop_word("interrupted", budget.stop)  # or the driver's memory
         elif deadline is not None and time.perf_counter() > deadline:
             stopped_by = "time-limit"
         if progress is not None:

@@ -27,6 +27,7 @@ import dataclasses
 import gc
 import multiprocessing
 import time
+from collections import Counter
 from typing import Any
 
 from ..errors import McfsmError
@@ -37,7 +38,7 @@ from .results import Budget, Trace
 from .run_lassos import CycleCounts
 from .simulation import Simulation, outcomes, simulate
 from .stable_hash import combine, stable_hash
-from .walk import Walker
+from .walk import Walker, chao1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,10 +116,9 @@ def _hashed_visits(walker: Walker) -> dict[int, int]:
 def merge(system: System, shares: list[Share], elapsed_s: float,
           known: frozenset[str] = frozenset()) -> Simulation:
     """One Simulation from the members' shares (the rules in the module doc)."""
-    visits: dict[int, int] = {}
+    visits: Counter[int] = Counter()
     for share in shares:
-        for key, count in share.visits.items():
-            visits[key] = visits.get(key, 0) + count
+        visits.update(share.visits)
     best: dict[str, Share] = {}  # per violated property: the member with the shortest trace
     for share in shares:
         for name, trace in share.violated.items():
@@ -128,11 +128,10 @@ def merge(system: System, shares: list[Share], elapsed_s: float,
                 best[name] = share
     violated = {name: s.violated[name] for name, s in best.items()}
     shortest = frozenset(name for name, s in best.items() if name in s.shortest)
-    witness_counts: dict[str, int] = {}
+    witness_counts: Counter[str] = Counter()
     first_witness: dict[str, Trace] = {}
     for share in shares:
-        for name, count in share.witness_counts.items():
-            witness_counts[name] = witness_counts.get(name, 0) + count
+        witness_counts.update(share.witness_counts)
         for name, trace in share.first_witness.items():
             if name not in first_witness or len(trace) < len(first_witness[name]):
                 first_witness[name] = trace
@@ -155,32 +154,19 @@ def merge(system: System, shares: list[Share], elapsed_s: float,
         shortest, members=len(shares), seeds=tuple(s.seed for s in shares))
 
 
-def chao1(visits: dict[Any, int]) -> int | None:
-    """Chao1's estimate from visit counts (walk.Walker.estimated_states says why)."""
-    if not visits:
-        return None
-    f1 = sum(1 for c in visits.values() if c == 1)
-    f2 = sum(1 for c in visits.values() if c == 2)
-    if f2 == 0:
-        return None if f1 else len(visits)
-    return len(visits) + (f1 * f1) // (2 * f2)
-
-
 def _merged_cycles(counts: list[CycleCounts | None]) -> CycleCounts | None:
     present = [c for c in counts if c is not None]
     if not present:
         return None
-    judged: dict[str, int] = {}
-    unfair: dict[str, int] = {}
+    judged: Counter[str] = Counter()
+    unfair: Counter[str] = Counter()
     for c in present:
-        for name, n in c.judged.items():
-            judged[name] = judged.get(name, 0) + n
-        for name, n in c.unfair.items():
-            unfair[name] = unfair.get(name, 0) + n
+        judged.update(c.judged)
+        unfair.update(c.unfair)
     # graph_states: each member searched its own runs' graph; the largest is what one
     # member's union covered (the members' graphs are not joined)
-    return CycleCounts(sum(c.cycles for c in present), sum(c.stops for c in present), judged,
-                       max(c.graph_states for c in present), unfair)
+    return CycleCounts(sum(c.cycles for c in present), sum(c.stops for c in present),
+                       dict(judged), max(c.graph_states for c in present), dict(unfair))
 
 
 def swarm(system: System, members: int, options: SwarmOptions,

@@ -510,22 +510,24 @@ class Walker:
         were visited once (f1) and twice (f2): S + f1^2 / (2 f2). Random runs revisit their
         neighbourhood, so this is a rough lower estimate, never a count; None before any
         state was visited twice."""
-        f1 = f2 = 0
-        for count in self.visits.values():
-            if count == 1:
-                f1 += 1
-            elif count == 2:
-                f2 += 1
-        if not self.visits:
-            return None
-        if f2 == 0:
-            return None if f1 else len(self.visits)
-        return len(self.visits) + (f1 * f1) // (2 * f2)
+        return chao1(self.visits)
 
     def never_fired(self) -> list[tuple[str, str]]:
         """(instance, transition) of every transition no run took."""
         return [name for tid, name in enumerate(self.system.coverage_names)
                 if not self.fired.get(tid)]
+
+
+def chao1(visits: dict[Any, int]) -> int | None:
+    """Chao1's estimate from visit counts (Walker.estimated_states says what it means);
+    the swarm computes it from its members' merged counts."""
+    f1 = sum(1 for c in visits.values() if c == 1)
+    f2 = sum(1 for c in visits.values() if c == 2)
+    if not visits:
+        return None
+    if f2 == 0:
+        return None if f1 else len(visits)
+    return len(visits) + (f1 * f1) // (2 * f2)
 
 
 def _lasso_note(system: System, name: str) -> str:

@@ -33,7 +33,7 @@ from ..check.choices import explore_by_choice
 from ..check.explorer import Budget, Progress, Result, explore
 from ..check.partitioned import explore_split
 from ..errors import McfsmError, ModelError, UsageError
-from ..interrupt import EXIT_INTERRUPTED, MemoryGuard, StopRequest, stop_on_sigint
+from ..interrupt import EXIT_INTERRUPTED, MemoryGuard, StopRequest, stop_on_sigint, stop_word
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 
@@ -318,10 +318,8 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
 def memory_cut(result: Result, run_budget: Budget) -> Result:
     """A search the memory budget stopped says so (the explorer only knows it was asked to
     stop)."""
-    if (result.stopped_by == "interrupted"
-            and getattr(run_budget.stop, "reason", None) == "max-memory"):
-        return dataclasses.replace(result, stopped_by="max-memory")
-    return result
+    word = stop_word(result.stopped_by, run_budget.stop)
+    return result if word == result.stopped_by else dataclasses.replace(result, stopped_by=word)
 
 
 class WorkersLine:
