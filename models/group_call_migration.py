@@ -70,8 +70,8 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
+    MODEL_ARTEFACT,
     TRADE_OFF,
-    UNDER_REVIEW,
     Assumption,
     Instance,
     Loss,
@@ -671,18 +671,23 @@ model.finding(
     reading="no reading of our text removes the affiliation: 10.16.2.2 step 1 and 10.8.4.2 assume "
             "the de-affiliation arrives, and the lifetimes that would expire it (TS 24.229, TS "
             "24.379) are not in our text",
-    variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=UNDER_REVIEW,
-    title="A de-affiliation lost as the UE leaves coverage, or a UE switched off, leaves the "
+    variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=MODEL_ARTEFACT,
+    title="The model gives an affiliation no lifetime (TS 24.379's expiry is left out), so a "
+          "de-affiliation lost as the UE leaves coverage, or a UE switched off, leaves the "
           "group's MC system affiliating an ID nobody uses",
-    why="10.16.2.2 step 1 and 10.8.4.2 assume the de-affiliation arrives; nothing in the text "
-        "expires an affiliation (the model has no registration or affiliation lifetime, "
-        "which TS 24.229 and TS 24.379 give, not in our text): a reviewer must say whether "
-        "the MC layer needs its own clean-up")
+    why="the model leaves out the lifetimes below the text: an affiliation expires unless "
+        "refreshed (TS 24.379) and a registration with it (TS 24.229), and stage 2 relies on "
+        "them as it relies on signalling arriving; with loss, no clean-up can keep "
+        "affiliation-consistent true at every instant, and what the model shows is only that "
+        "nothing at the MC layer removes it before the lifetime would")
 model.finding(
     "ghost-registration-group", prop="registration-consistent",
     reading="no reading of our text removes the registration: the de-registration is assumed to "
             "arrive, and SIP registration expiry (TS 24.229) is not in our text",
-    variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=UNDER_REVIEW,
-    title="A de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
+    variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=MODEL_ARTEFACT,
+    title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
+          "de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
           "registration nothing removes",
-    why="the same root as ghost-affiliation: no lifetime in our text")
+    why="the same root as ghost-affiliation: the model leaves out SIP registration expiry "
+        "(TS 24.229), which removes a registration its UE stops refreshing; with loss no "
+        "clean-up keeps registration-consistent true at every instant")

@@ -98,8 +98,8 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
+    MODEL_ARTEFACT,
     TRADE_OFF,
-    UNDER_REVIEW,
     Assumption,
     Instance,
     Loss,
@@ -1286,9 +1286,12 @@ model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
     reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "
             "arrives, and SIP registration expiry (TS 24.229) is not in our text",
-    variants=("lossy_deregistration", "switch_off"), cls=UNDER_REVIEW,
-    title="A de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
+    variants=("lossy_deregistration", "switch_off"), cls=MODEL_ARTEFACT,
+    title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
+          "de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
           "registration nothing removes",
-    why="X.1.4.1 assumes the de-registration arrives; the model has no registration lifetime "
-        "(SIP expiry, TS 24.229, not in our text): whether the MC layer must clean up sooner "
-        "waits for a reviewer")
+    why="X.1.4.1 assumes the de-registration arrives, and stage 2 relies on the IMS below it: "
+        "SIP registration expiry (TS 24.229) removes a registration its UE stops refreshing. "
+        "The model leaves that lifetime out; with loss no clean-up keeps "
+        "registrations-match-client true at every instant, so the violation shows the "
+        "model's omission, not a sentence the text lacks")

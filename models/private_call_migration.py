@@ -89,7 +89,7 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
-    UNDER_REVIEW,
+    MODEL_ARTEFACT,
     Assumption,
     Instance,
     Loss,
@@ -1240,8 +1240,10 @@ model.finding(
     reading="no reading of our text removes the registration: 10.16.3.2 NOTE 1 leaves "
             "registration out of the procedure, and SIP registration expiry (TS 24.229) is not in "
             "our text",
-    variants=("switch_off", "lossy_release"), cls=UNDER_REVIEW,
-    title="A UE switched off, or whose de-registration is lost, stays registered",
-    why="10.16.3.2 NOTE 1 leaves registration out of the procedure; the model has no "
-        "registration lifetime (SIP expiry, TS 24.229, not in our text), so whether the MC "
-        "layer must clean up waits for a reviewer")
+    variants=("switch_off", "lossy_release"), cls=MODEL_ARTEFACT,
+    title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
+          "UE switched off, or whose de-registration is lost, stays registered",
+    why="10.16.3.2 NOTE 1 leaves registration out of the procedure, and stage 2 relies on "
+        "the IMS below it: SIP registration expiry (TS 24.229) removes a registration its UE "
+        "stops refreshing. The model leaves that lifetime out; with loss or switch-off no "
+        "clean-up keeps registration-consistent true at every instant")

@@ -105,7 +105,7 @@ from _mc import (
 from mcfsm import (
     CHOICE,
     CR_DEMONSTRATION,
-    UNDER_REVIEW,
+    MODEL_ARTEFACT,
     Assumption,
     Instance,
     Loss,
@@ -1529,9 +1529,10 @@ model.finding(
     reading="no reading of our text removes the registration: X.1.4.1 and 10.16.2.2 step 1 assume "
             "the de-registration arrives, and SIP registration expiry (TS 24.229) is not in our "
             "text",
-    cls=UNDER_REVIEW,
-    title="A de-registration lost as the UE leaves coverage leaves a registration that "
-          "nothing in the text removes",
-    why="X.1.4.1 and 10.16.2.2 step 1 assume the de-registration arrives; the model has no "
-        "registration lifetime (SIP registration expiry, TS 24.229, is not in our text), so "
-        "whether the MC layer must clean up sooner waits for a reviewer")
+    cls=MODEL_ARTEFACT,
+    title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
+          "de-registration lost as the UE leaves coverage leaves a registration nothing removes",
+    why="X.1.4.1 and 10.16.2.2 step 1 assume the de-registration arrives, and stage 2 relies "
+        "on the IMS below it: SIP registration expiry (TS 24.229) removes a registration its "
+        "UE stops refreshing. The model leaves that lifetime out; with loss no clean-up keeps "
+        "registration-consistent true at every instant")
