@@ -84,6 +84,11 @@ class Walker:
         # each state's judgement (see _judge_state), and the distinct judgements
         self._judged: dict[Idxs, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._judgements: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # each step's judgement by the step properties, keyed by (state, step id): a step's
+        # successor is a function of both, and random runs take the same steps again and
+        # again, so the predicates run once per distinct step (most steps break nothing:
+        # the empty tuple is shared)
+        self._broken: dict[tuple[Idxs, int], tuple[str, ...]] = {}
         self.runs = 0
         self.steps_taken = 0
 
@@ -158,9 +163,10 @@ class Walker:
             path.append(after)
             sids.append(sid)
             if step_props:
-                broken = judge.broken_steps(idxs, sid, new, skip)
-                if broken:
-                    return Run(tuple(path), tuple(sids), broken[0], "", new_states)
+                broken = self._broken_by(idxs, sid, new)
+                for name in broken:
+                    if name not in skip:
+                        return Run(tuple(path), tuple(sids), name, "", new_states)
             idxs = after
             count = visits.get(idxs)
             if count is None:
@@ -178,6 +184,16 @@ class Walker:
             if depth is not None and len(sids) >= depth:
                 idxs = None  # the run's depth bound: the next byte starts a new run
         return Run(tuple(path), tuple(sids), None, "", new_states)
+
+    def _broken_by(self, idxs: Idxs, sid: int, new: Any) -> tuple[str, ...]:
+        """The step properties the step sid from idxs breaks, in declaration order (none
+        skipped: the caller skips), judged once per distinct step."""
+        key = (idxs, sid)
+        broken = self._broken.get(key)
+        if broken is None:
+            broken = tuple(self.judge.broken_steps(idxs, sid, new, ())) or ()
+            self._broken[key] = broken
+        return broken
 
     def _lasso(self, path: list[Idxs], sids: list[int], found: tuple[str, int],
                new_states: int) -> Run:
