@@ -17,6 +17,16 @@ client 1, which can arrive while the call waits to resume (NOTE 3 names both rec
 A call to user 1 reaches client 1 only while A still has it registered; after that A
 refuses it (10.16.3 has no migration notification, so A does not know where user 1 went).
 
+Both parties migrating (variants both_migrating and its fixes): 10.16.3.2 applies to either
+party, so client 2 is a migrating client too (one role, both instances). Each detects the
+need to change MC system while the call is ongoing, releases it (step 1; the two releases
+cross), migrates once (A to B), and re-initiates toward the other's primary MC service ID
+(step 3): the two new calls cross too. The text leaves open what a party that has itself
+migrated does with the other's new call, and where the primary sends a call for its user
+registered elsewhere (10.16.3 has no notification; X.1.6 and X.1.7.2 give one), hence the
+parameters below. Either "note3" or "refuse" lets both new calls be refused, and the call
+never resumes (finding crossed-resumptions-refused); the fix needs both sentences.
+
 Assumptions
 - Network: FIFO per sender-receiver pair, no loss, no duplication; MC systems A, B and C
   are interconnected (a server forwards signalling for another system's ID to it).
@@ -60,7 +70,17 @@ Silent choices, each a parameter every variant explores unless it pins it:
   private call continues while client 1 registers at the new MC system; then step 1's
   release, the de-registration from the old MC system, and steps 2-3 at the new one).
   X.1.4.1 also lets a client keep the call until it completes and de-register only then;
-  that takes 10.16.3 out of play (nothing is suspended), so it is not modelled here.
+  that takes 10.16.3 out of play (nothing is suspended), so it is not modelled here;
+- peer_call_while_suspended (only with both parties migrating; step 3 and NOTE 3 are silent
+  on a new call from the party whose call the receiver itself holds suspended): a party
+  that has completed its own migration (ready to re-initiate, or re-initiated) takes the
+  other's new call as the "resumption" of the suspended call, or treats it as NOTE 3's
+  other call ("note3", i.e. note3_policy, pinned to reject there);
+- primary_routing (only with both parties migrating; step 3 does not say where the new call
+  goes when the called party has migrated too): the primary "refuse"s a call for its own
+  user registered elsewhere as not registered (10.16.3 alone), or the partner informs it
+  (X.1.6) and it "forward"s the call to the partner ID (X.1.7.2; 10.16.5 would redirect the
+  caller there instead: assumption primary-forwards).
 """
 
 from __future__ import annotations
@@ -400,12 +420,12 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
                 "call_lost",
                 *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
                 *(["off"] if switch_off else []),
-                *(["idle", "awaiting_resumption"] if both else [])],
+                *(["idle"] if both else [])],
         initial="setting_up" if setup else "in_call",
         # an answer arriving mid-registration waits until the registration completes
         defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
         final=["in_call", "call_lost", *(["off"] if switch_off else []),
-               *(["idle", "awaiting_resumption"] if both else [])],
+               *(["idle"] if both else [])],
         # a switched-off UE takes nothing more: what still arrives for it is dropped
         ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"], PCR: ["off"]}
         if switch_off else {},
@@ -669,15 +689,14 @@ def both_party_transitions() -> list[Transition]:
     peer_role), and the crossings when both parties migrate: two releases, two new calls."""
     answers = ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
     return [
-        Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
-                   conditions=[releases_named_call, release_says_suspended],
-                   after=[answer_release], sends=[CallReleaseResponse],
-                   clause="10.16.3.2 step 1 (suspension_indication=present); NOTE 3"),
-        Transition(CallRelease, "in_call", "idle", name="release_ordinary",
-                   conditions=[releases_named_call, ordinary_release], after=[answer_release],
+        # With no third caller, waiting for the resumption (suspension indicated) and idle
+        # take the peer's new call alike: one state for both readings.
+        Transition(CallRelease, "in_call", "idle", name="release_received",
+                   conditions=[releases_named_call], after=[answer_release],
                    sends=[CallReleaseResponse],
-                   clause="10.16.3.2 step 1 (suspension_indication=absent: an ordinary "
-                          "release, TS 23.379 10.7.2.1.3)"),
+                   clause="10.16.3.2 step 1 (received by the other party: an ordinary "
+                          "release, TS 23.379 10.7.2.1.3, or one that says the call is "
+                          "suspended)"),
         Transition(CallRelease, "in_call", None, name="release_of_replaced_call",
                    conditions=[releases_other_call], after=[answer_release],
                    sends=[CallReleaseResponse],
@@ -690,7 +709,7 @@ def both_party_transitions() -> list[Transition]:
                    label="the peer's release crosses its own: the call is released already",
                    clause="10.16.3.2 step 1 (both parties release the call, each for its own "
                           "migration)"),
-        Transition(PCR, ["idle", "awaiting_resumption"], "in_call", name="accept_call_from_peer",
+        Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
                    conditions=[from_peer_party], after=[answer(True), take_peer_call],
                    sends=[PrivateCallAccept],
                    clause="10.16.3.2 step 3 (the peer's new call); TS 23.379 10.7.2.1.1"),
