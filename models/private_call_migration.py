@@ -17,6 +17,16 @@ client 1, which can arrive while the call waits to resume (NOTE 3 names both rec
 A call to user 1 reaches client 1 only while A still has it registered; after that A
 refuses it (10.16.3 has no migration notification, so A does not know where user 1 went).
 
+Both parties migrating (variants both_migrating and its fixes): 10.16.3.2 applies to either
+party, so client 2 is a migrating client too (one role, both instances). Each detects the
+need to change MC system while the call is ongoing, releases it (step 1; the two releases
+cross), migrates once (A to B), and re-initiates toward the other's primary MC service ID
+(step 3): the two new calls cross too. The text leaves open what a party that has itself
+migrated does with the other's new call, and where the primary sends a call for its user
+registered elsewhere (10.16.3 has no notification; X.1.6 and X.1.7.2 give one), hence the
+parameters below. Either "note3" or "refuse" lets both new calls be refused, and the call
+never resumes (finding crossed-resumptions-refused); the fix needs both sentences.
+
 Assumptions
 - Network: FIFO per sender-receiver pair, no loss, no duplication; MC systems A, B and C
   are interconnected (a server forwards signalling for another system's ID to it).
@@ -60,7 +70,17 @@ Silent choices, each a parameter every variant explores unless it pins it:
   private call continues while client 1 registers at the new MC system; then step 1's
   release, the de-registration from the old MC system, and steps 2-3 at the new one).
   X.1.4.1 also lets a client keep the call until it completes and de-register only then;
-  that takes 10.16.3 out of play (nothing is suspended), so it is not modelled here.
+  that takes 10.16.3 out of play (nothing is suspended), so it is not modelled here;
+- peer_call_while_suspended (only with both parties migrating; step 3 and NOTE 3 are silent
+  on a new call from the party whose call the receiver itself holds suspended): a party
+  that has completed its own migration (ready to re-initiate, or re-initiated) takes the
+  other's new call as the "resumption" of the suspended call, or treats it as NOTE 3's
+  other call ("note3", i.e. note3_policy, pinned to reject there);
+- primary_routing (only with both parties migrating; step 3 does not say where the new call
+  goes when the called party has migrated too): the primary "refuse"s a call for its own
+  user registered elsewhere as not registered (10.16.3 alone), or the partner informs it
+  (X.1.6) and it "forward"s the call to the partner ID (X.1.7.2; 10.16.5 would redirect the
+  caller there instead: assumption primary-forwards).
 """
 
 from __future__ import annotations
@@ -74,6 +94,7 @@ from _mc import (
     CallRelease,
     CallReleaseResponse,
     Deregistration,
+    MigrationNotification,
     PrivateCallAccept,
     PrivateCallReject,
     PrivateCallRequest,
@@ -84,6 +105,7 @@ from _mc import (
     lookup,
     mcid,
     provisioning,
+    record_binding,
     system_of,
 )
 
@@ -121,6 +143,20 @@ def kind_of(here: str, there: str) -> str:
 
 
 # -- MC service client 1, with its configuration management client --------------------------
+# Who a migrating client is, and with whom its call is: (own primary MC service ID, the
+# peer's). With both_migrating, client 2 is a migrating client too (one role, two instances,
+# told apart by instance name as Peterson's processes are by their id).
+PARTIES = {"client1": (USER1, USER2), "client2": (USER2, USER1)}
+
+
+def own_primary(ctx) -> str:
+    return PARTIES[ctx.me][0]
+
+
+def peer_primary(ctx) -> str:
+    return PARTIES[ctx.me][1]
+
+
 def may_migrate(ctx) -> bool:
     return ctx.v.migrations < ctx.v.budget
 
@@ -128,7 +164,20 @@ def may_migrate(ctx) -> bool:
 def release_for_migration(ctx) -> None:
     ctx.v.suspended = True
     indication = True if ctx.params.suspension_indication == "present" else None
-    ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.my_id, called_id=USER2,
+    ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.my_id,
+                                                called_id=peer_primary(ctx),
+                                                suspension=indication))
+
+
+def release_named_call(ctx) -> None:
+    """both_migrating: either party may release, so the release names its call by the
+    calling ID the call was set up with (call_from; assumption call-named-by-calling-id),
+    which is the releaser's own ID only when it made the call, and goes to the MC service
+    ID the peer has in that call (peer_id: the call's route, not a new look-up)."""
+    ctx.v.suspended = True
+    indication = True if ctx.params.suspension_indication == "present" else None
+    ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.call_from,
+                                                called_id=ctx.v.peer_id,
                                                 suspension=indication))
 
 
@@ -167,12 +216,12 @@ def start_migration(ctx) -> None:
 def migrate(ctx) -> None:
     start_migration(ctx)
     ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
-    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
 
 
 def register_first(ctx) -> None:
     start_migration(ctx)
-    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
 
 
 def registered_twice(ctx) -> None:
@@ -218,8 +267,9 @@ def retrieve_profile(ctx) -> None:
 def resume_call(ctx) -> None:
     ctx.v.resumptions += 1
     ctx.send(SERVER[ctx.v.serving],
-             PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2,
-                                calling_primary_id=USER1 if ctx.v.serving != HOME else None))
+             PrivateCallRequest(calling_id=ctx.v.my_id, called_id=peer_primary(ctx),
+                                calling_primary_id=own_primary(ctx)
+                                if ctx.v.serving != HOME else None))
 
 
 def resumed(ctx) -> None:
@@ -251,17 +301,18 @@ ASSUMPTIONS = (
 
 
 def release_transitions(source: str, *, environment: bool, label: str, clause: str,
-                        guard: tuple = (), suffix: str = "") -> list[Transition]:
+                        guard: tuple = (), suffix: str = "",
+                        release=release_for_migration) -> list[Transition]:
     """Step 1's release, answered or not (release_ack). Break-before-make releases to start
     a migration; make-before-break once registered at the new MC system (X.1.4.1)."""
     return [
         Transition(f"release_for_migration{suffix}", source, "releasing",
-                   conditions=[*guard, acknowledged], after=[release_for_migration],
+                   conditions=[*guard, acknowledged], after=[release],
                    sends=[CallRelease], environment=environment,
                    label=f"{label} (waits for the release response)",
                    clause=f"{clause} (release_ack=acknowledged)"),
         Transition(f"release_for_migration{suffix}_unacknowledged", source, "released",
-                   conditions=[*guard, unacknowledged], after=[release_for_migration],
+                   conditions=[*guard, unacknowledged], after=[release],
                    sends=[CallRelease], environment=environment, label=label,
                    clause=f"{clause} (release_ack=none)"),
     ]
@@ -290,7 +341,7 @@ def answers_released_setup(ctx) -> bool:
 def moved_during_setup(ctx) -> None:
     start_migration(ctx)
     ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
-    ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+    ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
 
 
 def setup_transitions(fixed_chain: bool) -> list[Transition]:
@@ -352,8 +403,12 @@ def release_answer_cannot_come(ctx) -> bool:
 
 
 def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
-                           setup: bool = False, release_timer: bool = False) -> Role:
+                           setup: bool = False, release_timer: bool = False,
+                           both: bool = False) -> Role:
+    """`both`: the role of both parties when both migrate (both_migrating): each also takes
+    the other's release and new call, as client 2 does in peer_role."""
     moving = ["released", "registering", "retrieving_profile", "ready"]
+    release = release_named_call if both else release_for_migration
     timer = [Transition("release_timer_expires", "releasing", "released",
                         conditions=[release_answer_cannot_come],
                         label="no release response: its timer expired; goes on as released",
@@ -364,11 +419,13 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
         states=["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
                 "call_lost",
                 *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
-                *(["off"] if switch_off else [])],
+                *(["off"] if switch_off else []),
+                *(["idle"] if both else [])],
         initial="setting_up" if setup else "in_call",
         # an answer arriving mid-registration waits until the registration completes
         defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
-        final=["in_call", "call_lost", *(["off"] if switch_off else [])],
+        final=["in_call", "call_lost", *(["off"] if switch_off else []),
+               *(["idle"] if both else [])],
         # a switched-off UE takes nothing more: what still arrives for it is dropped
         ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"], PCR: ["off"]}
         if switch_off else {},
@@ -380,10 +437,14 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
                    "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
                    "resumed_after": Var(frozenset, frozenset()),
                    "budget": Var(int, MAX_MIGRATIONS, doc="how many migrations it makes at "
-                                                          "most (a bound)")},
+                                                          "most (a bound)"),
+                   **({"call_from": Var(str, USER1, doc="the calling ID of the call it is in "
+                                                        "(names the call)"),
+                       "peer_id": Var(str, USER2, doc="the MC service ID the peer has in that "
+                                                      "call")} if both else {})},
         transitions=[
             *(timer if release_timer else []),
-            *release_transitions("in_call", environment=True,
+            *release_transitions("in_call", environment=True, release=release,
                                  guard=(may_migrate, break_before_make),
                                  label="detects the need to change MC system; releases the "
                                        "private call and marks it suspended",
@@ -399,10 +460,12 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
                        label="registered at both MC systems; the call continues",
                        clause="X.1.4.1 (make-before-break)"),
             *release_transitions("in_call_both", environment=False, suffix="_registered",
+                                 release=release,
                                  label="releases the private call and marks it suspended",
                                  clause="10.16.3.2 step 1 (after registering, X.1.4.1)"),
             Transition(CallReleaseResponse, "releasing", "released",
-                       conditions=[lambda ctx: ctx.msg.called_id == USER2],  # the call it released
+                       # the answer to the call it released
+                       conditions=[lambda ctx: ctx.msg.called_id == peer_primary(ctx)],
                        clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)"),
             Transition("migrate", "released", "registering", choices=next_systems(fixed_chain),
                        conditions=[break_before_make], after=[migrate], sends=[Deregistration, Registration],
@@ -435,14 +498,16 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
                        sends=[PrivateCallRequest],
                        label="initiates a new private call because the call is marked suspended",
                        clause="10.16.3.2 step 3; X.1.7.3 (both MC service IDs)"),
-            Transition(PrivateCallAccept, "resuming", "in_call", after=[resumed],
+            Transition(PrivateCallAccept, "resuming", "in_call",
+                       after=[resumed, *([own_call_named] if both else [])],
                        conditions=[answers_current_call],
                        clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallReject, "resuming", "call_lost",
                        conditions=[answers_current_call],
                        label="the new private call is refused; the suspended call is lost",
                        clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
-            *note3_for_client1(setup),
+            *note3_for_client1(setup, both),
+            *(both_party_transitions() if both else []),
             *(setup_transitions(fixed_chain) if setup else []),
             *([Transition("switch_off", moving, "off", environment=True,
                           label="UE 1 is switched off (or loses coverage for good) before "
@@ -532,26 +597,147 @@ SUSPENDED_STATES = ["releasing", "released", "registering", "retrieving_profile"
                     "resuming"]
 
 
-def note3_for_client1(setup: bool) -> list[Transition]:
+def note3_for_client1(setup: bool, both: bool = False) -> list[Transition]:
     """NOTE 3 names client 1 as a receiver too: another private call before the call has
     resumed is handled by note3_policy; while in its call (or setting one up), client 1 is
-    busy."""
+    busy. With `both`, the peer's own new call is not "another" call in two cases:
+    in its call, same_peer_call says what the client does with it; and once migrated,
+    peer_call_while_suspended may take it as the resumption (both_party_transitions)."""
     calling = ["setting_up", "setup_registering", "setup_waiting"] if setup else []
+    busy = [busy_for_peer_call] if both else []
+    note3 = [not_taken_as_resumption] if both else []
+    who = "the receiving client" if both else "client 1"
     return [
         Transition(PCR, ["in_call", "making", "in_call_both", *calling], None, name="reject_busy",
-                   after=[answer(False, "busy")], sends=[PrivateCallReject],
+                   conditions=busy, after=[answer(False, "busy")], sends=[PrivateCallReject],
                    clause="TS 23.379 10.7.2.1.1 (called party busy)"),
         Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
-                   conditions=[policy("reject")], after=[answer(False, "awaiting resumption")],
+                   conditions=[*note3, policy("reject")],
+                   after=[answer(False, "awaiting resumption")],
                    sends=[PrivateCallReject],
-                   clause="10.16.3.2 NOTE 3 (client 1; note3_policy=reject)"),
+                   clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=reject)"),
         Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
-                   conditions=[policy("accept")], after=[answer(True)],
+                   conditions=[*note3, policy("accept")], after=[answer(True)],
                    sends=[PrivateCallAccept],
-                   clause="10.16.3.2 NOTE 3 (client 1; note3_policy=accept)"),
-        Transition(PCR, "call_lost", None, name="accept_call_after_loss", after=[answer(True)],
+                   clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=accept)"),
+        # with both, the only caller is the peer: its call after a loss resumes the call
+        *([] if both else [
+            Transition(PCR, "call_lost", None, name="accept_call_after_loss",
+                       after=[answer(True)], sends=[PrivateCallAccept],
+                       clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary "
+                              "call)")]),
+    ]
+
+
+# -- both parties migrating (both_migrating) -------------------------------------------------
+def from_peer_party(ctx) -> bool:
+    """The call comes from the other party of the suspended call: its primary MC service ID
+    is the calling ID, or the additional ID a migrated caller sends (X.1.7.3)."""
+    return peer_primary(ctx) in (ctx.msg.calling_id, ctx.msg.calling_primary_id)
+
+
+def peer_call_choice(choice: str):
+    def guard(ctx) -> bool:
+        return ctx.params.peer_call_while_suspended == choice
+    guard.__name__ = f"peer_call_{choice}"
+    return guard
+
+
+# The states in which a client has completed its own migration (steps 1-2) and is about to
+# re-initiate the call, or has (step 3): where the peer's new call can be the resumption.
+MIGRATED_STATES = ("ready", "resuming")
+
+
+def not_taken_as_resumption(ctx) -> bool:
+    return not (from_peer_party(ctx) and ctx.state in MIGRATED_STATES
+                and peer_call_choice("resumption")(ctx))
+
+
+def busy_for_peer_call(ctx) -> bool:
+    return not from_peer_party(ctx) or same_peer("busy")(ctx)
+
+
+def own_call_named(ctx) -> None:
+    """Its own new call was accepted: the call is named by its ID, and the peer answered
+    under the ID the call reached (its partner ID when the primary forwarded it)."""
+    ctx.v.call_from = ctx.v.my_id
+    ctx.v.peer_id = ctx.msg.called_id
+
+
+def take_peer_call(ctx) -> None:
+    ctx.v.call_from = ctx.msg.calling_id
+    ctx.v.peer_id = ctx.msg.calling_id
+
+
+def resumed_by_peer(ctx) -> None:
+    """The peer's new call takes the place of the suspended call: the call has resumed."""
+    ctx.v.suspended = False
+    ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
+    take_peer_call(ctx)
+
+
+def releases_named_call(ctx) -> bool:
+    return ctx.msg.calling_id == ctx.v.call_from
+
+
+def releases_other_call(ctx) -> bool:
+    return not releases_named_call(ctx)
+
+
+def both_party_transitions() -> list[Transition]:
+    """What a migrating client does as the other party of the call (client 2's part in
+    peer_role), and the crossings when both parties migrate: two releases, two new calls."""
+    answers = ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
+    return [
+        # With no third caller, waiting for the resumption (suspension indicated) and idle
+        # take the peer's new call alike: one state for both readings.
+        Transition(CallRelease, "in_call", "idle", name="release_received",
+                   conditions=[releases_named_call], after=[answer_release],
+                   sends=[CallReleaseResponse],
+                   clause="10.16.3.2 step 1 (received by the other party: an ordinary "
+                          "release, TS 23.379 10.7.2.1.3, or one that says the call is "
+                          "suspended)"),
+        Transition(CallRelease, "in_call", None, name="release_of_replaced_call",
+                   conditions=[releases_other_call], after=[answer_release],
+                   sends=[CallReleaseResponse],
+                   label="the release of the call the peer's new call replaced: the new call "
+                         "goes on",
+                   clause="TS 23.379 10.7.2.1.3 (the release names its call; "
+                          "same_peer_call=replace)"),
+        Transition(CallRelease, [*SUSPENDED_STATES, "call_lost"], None, name="release_crossed",
+                   after=[answer_release], sends=[CallReleaseResponse],
+                   label="the peer's release crosses its own: the call is released already",
+                   clause="10.16.3.2 step 1 (both parties release the call, each for its own "
+                          "migration)"),
+        Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
+                   conditions=[from_peer_party], after=[answer(True), take_peer_call],
                    sends=[PrivateCallAccept],
-                   clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary call)"),
+                   clause="10.16.3.2 step 3 (the peer's new call); TS 23.379 10.7.2.1.1"),
+        Transition(PCR, "in_call", None, name="accept_as_replacement",
+                   conditions=[from_peer_party, same_peer("replace")],
+                   after=[answer(True), take_peer_call], sends=[PrivateCallAccept],
+                   label="takes the peer's new call in place of the call it is in",
+                   clause="10.16.3.2 step 3 (silent on a new call from the party of the call "
+                          "the client is in; same_peer_call=replace)"),
+        Transition(PCR, list(MIGRATED_STATES), "in_call", name="take_peer_call_as_resumption",
+                   conditions=[from_peer_party, peer_call_choice("resumption")],
+                   after=[answer(True), resumed_by_peer], sends=[PrivateCallAccept],
+                   label="takes the peer's new call as the resumption of its suspended call",
+                   clause="10.16.3.2 step 3 and NOTE 3 (silent on a new call from the party "
+                          "of the suspended call; peer_call_while_suspended=resumption)"),
+        Transition(PCR, "call_lost", "in_call", name="peer_call_resumes_lost_call",
+                   conditions=[from_peer_party], after=[answer(True), resumed_by_peer],
+                   sends=[PrivateCallAccept],
+                   label="its own new call was refused; the peer's new call resumes the call",
+                   clause="10.16.3.2 step 3 (the peer's re-initiated call); TS 23.379 "
+                          "10.7.2.1.1"),
+        *(Transition(m, "in_call", None, name=f"late_{kind}_of_crossed_call",
+                     conditions=[answers_current_call],
+                     label="the answer to its own new call, which crossed the peer's call "
+                           "taken as the resumption: the call has resumed already",
+                     clause="10.16.3.2 step 3 (both parties re-initiate; "
+                            "peer_call_while_suspended=resumption)")
+          for m, kind in answers),
     ]
 
 
@@ -753,17 +939,74 @@ def drops_for_departed_caller() -> list[Transition]:
             for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))]
 
 
-def build_server(setup: bool) -> Role:
+def forwards(ctx) -> bool:
+    return ctx.params.primary_routing == "forward"
+
+
+def notify_primary(ctx) -> None:
+    """X.1.6: the partner MC server informs the primary MC system of the partner MC service
+    ID it assigned (only where primary_routing=forward reads it)."""
+    if forwards(ctx) and ctx.v.system != HOME:
+        ctx.send(SERVER[HOME], MigrationNotification(
+            primary_id=ctx.msg.primary_id,
+            partner_id=lookup(ctx.v.provisioned, ctx.msg.primary_id)))
+
+
+def partner_id_known(ctx) -> bool:
+    """The primary reaches its own migrated user at the partner ID it was informed of."""
+    return forwards(ctx) and dict(ctx.v.bindings).get(ctx.msg.called_id, "") != ""
+
+
+def refused_here(ctx) -> bool:
+    return called_unreachable(ctx) and not partner_id_known(ctx)
+
+
+def forward_to_partner_id(ctx) -> None:
+    """X.1.7.2: the call is delivered at the partner ID, carrying the ID the caller
+    addressed. (10.16.5 redirects the caller instead, who then calls that ID: the same
+    route one round trip later; assumption primary-forwards.)"""
+    partner_id = dict(ctx.v.bindings)[ctx.msg.called_id]
+    ctx.send(SERVER[system_of(partner_id)],
+             PCR(calling_id=ctx.msg.calling_id, called_id=partner_id,
+                 calling_primary_id=ctx.msg.calling_primary_id,
+                 original_called_id=ctx.msg.called_id))
+
+
+def primary_routing_transitions() -> list[Transition]:
+    """both_migrating: what the primary does with a call, or a release, for its own user
+    who is registered elsewhere (primary_routing)."""
+    return [
+        Transition(MigrationNotification, "serving", None, after=[record_binding],
+                   clause="X.1.6 (the partner informs the primary; primary_routing=forward)"),
+        Transition(PCR, "serving", None, name="forward_to_partner_id",
+                   conditions=[called_unreachable, partner_id_known],
+                   after=[forward_to_partner_id], sends=[PCR],
+                   label="delivers the call at the partner MC service ID it was informed of",
+                   clause="X.1.6; X.1.7.2 (primary_routing=forward)"),
+        Transition(CallRelease, "serving", None, name="drop_release_for_departed",
+                   conditions=[called_unreachable],
+                   label="the released party is no longer registered here: it has released "
+                         "the call itself and left",
+                   clause="10.16.3.2 step 1 (both parties release; the other has migrated)"),
+    ]
+
+
+def build_server(setup: bool, both: bool = False) -> Role:
     return Role(
         "MC service server",
         states=["serving"],
         initial="serving",
         final=["serving"],
         variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
-                   "registered": Var(frozenset, frozenset())},
+                   "registered": Var(frozenset, frozenset()),
+                   **({"bindings": Var(frozenset, frozenset(),
+                                       doc="primary: (primary ID, partner ID) it was told of"),
+                       "told": Var(frozenset, frozenset()),
+                       "latest": Var(frozenset, frozenset())} if both else {})},
         transitions=[
-            Transition(Registration, "serving", None, after=[on_registration],
-                       sends=[RegistrationResponse],
+            Transition(Registration, "serving", None,
+                       after=[on_registration, *([notify_primary] if both else [])],
+                       sends=[RegistrationResponse, *([MigrationNotification] if both else [])],
                        clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
                        clause="X.1.4.1 (de-registration)"),
@@ -771,11 +1014,15 @@ def build_server(setup: bool) -> Role:
                        after=[route_to_called], sends=[PCR],
                        clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
             Transition(PCR, "serving", None, name="refuse_unregistered",
-                       conditions=[called_unreachable], after=[refuse_unregistered],
+                       conditions=[refused_here if both else called_unreachable],
+                       after=[refuse_unregistered],
                        sends=[PrivateCallReject],
                        clause="TS 23.379 10.7.2.1.1 (the called user is not registered here; "
-                              "10.16.3 tells A nothing of where user 1 went)"),
+                              + ("A knows no partner ID for it: primary_routing=refuse, or not "
+                                 "yet informed, X.1.6)" if both else
+                                 "10.16.3 tells A nothing of where user 1 went)")),
             Transition(CallRelease, "serving", None, after=[route_to_called],
+                       conditions=[called_reachable] if both else [],
                        sends=[CallRelease], clause="10.16.3.2 step 1"),
             Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
                        sends=[CallReleaseResponse],
@@ -787,6 +1034,7 @@ def build_server(setup: bool) -> Role:
                        after=[route_to_calling], sends=[PrivateCallReject],
                        clause="TS 23.379 10.7.2.1.1"),
             *(drops_for_departed_caller() if setup else []),
+            *(primary_routing_transitions() if both else []),
         ],
     )
 
@@ -843,17 +1091,17 @@ def waits_only_when_told(v) -> bool:
         v.params.suspension_indication == "present"
 
 
-def registration_consistent(v) -> bool:
-    """When client 1 is settled (not between de-registration and registration) and no
-    registration or its answer is in flight, exactly one server has it registered, under the MC service
-    ID the client uses."""
-    c1 = v["client1"]
+def registration_consistent(v, who: str = "client1") -> bool:
+    """When client 1 (or `who`) is settled (not between de-registration and registration)
+    and no registration or its answer is in flight, exactly one server has it registered,
+    under the MC service ID the client uses."""
+    c1 = v[who]
     twice = c1.new_id and c1.state in ("in_call_both", "releasing", "released")  # X.1.4.1
     if c1.state in ("registering", "making") or twice or v.in_flight(Registration) \
             or v.in_flight(RegistrationResponse) or v.in_flight(Deregistration):
         return True
-    holders = [(s, mc_id) for s in SYSTEMS for mc_id, who in v[SERVER[s]].registered
-               if who == "client1"]
+    holders = [(s, mc_id) for s in SYSTEMS for mc_id, client in v[SERVER[s]].registered
+               if client == who]
     return holders == [(c1.serving, c1.my_id)]
 
 
@@ -885,6 +1133,123 @@ def client1_answers_while_suspended(outcome: str):
     return witness
 
 
+# -- both parties migrating (both_migrating variants) ---------------------------------------
+BOTH_ASSUMPTIONS = (
+    *(a for a in ASSUMPTIONS
+      if a.name not in ("client2-stays-home", "resumption-timer-long-enough")),
+    Assumption("both-migrate-during-call",
+               "each party detects the need to change MC system (pre-condition 2) only while "
+               "its call is ongoing (pre-condition 1): a party that has received the other's "
+               "release first has no ongoing private call, and stays", clause="10.16.3.2 "
+               "pre-conditions 1-2"),
+    Assumption("primary-forwards",
+               "with primary_routing=forward the primary delivers the call at the partner ID "
+               "(X.1.7.2); 10.16.5's redirection sends the caller there instead, the same route "
+               "one round trip later, modelled in private_call_redirect",
+               clause="X.1.6; X.1.7.1 item 6; X.1.7.2; 10.16.5"),
+    Assumption("resumption-only-once-migrated",
+               "peer_call_while_suspended applies once the receiving client has completed its "
+               "own migration (steps 1-2: ready to re-initiate, or re-initiated); before, it "
+               "is still changing MC system and the peer's call meets NOTE 3 "
+               "(note3_policy)", clause="10.16.3.2 steps 2-3; NOTE 3"),
+)
+
+
+def both_params(peer_calls: tuple[str, ...], routings: tuple[str, ...]) -> dict[str, Param]:
+    return {
+        "peer_call_while_suspended": Param(
+            peer_calls,
+            clause="10.16.3.2 step 3 and NOTE 3 (silent on a new call from the party whose "
+                   "call the receiver itself holds suspended)",
+            doc="what a client that has itself released the call and migrated does with the "
+                "other party's new private call: take it as the resumption of the suspended "
+                "call, or treat it as NOTE 3's 'another private call request ... before the "
+                "call has resumed' (note3_policy)"),
+        "primary_routing": Param(
+            routings,
+            clause="10.16.3.2 step 3 (silent on where the new call goes when the called party "
+                   "has itself migrated); X.1.6; X.1.7.1 item 6; X.1.7.2",
+            doc="what the primary MC system does with a call for its own user registered "
+                "elsewhere: refuse it as not registered (10.16.3 involves no migration "
+                "notification), or deliver it at the partner ID the partner told it of "
+                "(X.1.6, X.1.7.2)"),
+    }
+
+
+BOTH = ("client1", "client2")
+
+
+def either_suspended(v) -> bool:
+    """A party has released the call for its migration and not resumed it (call_lost
+    keeps the mark: its own new call was refused)."""
+    return any(v[c].suspended for c in BOTH)
+
+
+def both_in_call(v) -> bool:
+    return all(v[c].state == "in_call" for c in BOTH)
+
+
+def not_both_refused(v) -> bool:
+    """A client is in call_lost when its own re-initiated call was refused; with both there,
+    neither has a call left to make (one migration each), so the call is lost for good."""
+    return not all(v[c].state == "call_lost" for c in BOTH)
+
+
+def resumed_once_each(v) -> bool:
+    return all(v[c].resumptions <= v[c].migrations for c in BOTH)
+
+
+def profile_before_new_call_each(before, key, after) -> bool:
+    if key.transition != "resume_call":
+        return True
+    c = before[key.actor]
+    return c.profile == c.serving
+
+
+def registration_consistent_each(v) -> bool:
+    return all(registration_consistent(v, c) for c in BOTH)
+
+
+def both_properties() -> list:
+    return [
+        _progress.suspended_call_resumed_or_released(),
+        leads_to("call-between-parties-resumes", either_suspended, both_in_call,
+                 clause="10.16.3.2 step 3; NOTE 3",
+                 doc="once a party has released the call for a migration, the two are "
+                     "eventually in a private call with each other again"),
+        always("re-initiated-calls-not-both-refused", not_both_refused,
+               clause="10.16.3.2 step 3; NOTE 3",
+               doc="when both parties migrate, their two re-initiated private calls are not "
+                   "both refused (the call would never resume)"),
+        always("suspended-call-resumed-once", resumed_once_each, clause="10.16.3.2 step 3",
+               doc="each party re-initiates a suspended private call at most once per "
+                   "migration"),
+        step("profile-before-new-call", profile_before_new_call_each,
+             clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
+             doc="each new private call is initiated with the user profile of the MC system "
+                 "its client is in"),
+        always("registration-consistent", registration_consistent_each,
+               clause="X.1.4.1; 10.16.3.2 NOTE 1",
+               doc="a settled client is registered at exactly one server, under the ID it "
+                   "uses"),
+        sometimes("call-resumed-after-both-migrated",
+                  lambda v: both_in_call(v) and all(v[c].migrations == 1 for c in BOTH),
+                  clause="10.16.3.2 step 3",
+                  doc="both parties have migrated and are in a private call with each other"),
+        sometimes("crossed-calls-both-connected",
+                  lambda v: both_in_call(v)
+                  and v["client1"].call_from != v["client2"].call_from,
+                  clause="10.16.3.2 step 3 (both parties re-initiate)",
+                  doc="each party took the other's new call and its own was taken too: two "
+                      "private calls connect, one each way"),
+        sometimes("re-initiated-call-refused-after-both-migrated",
+                  lambda v: any(v[c].state == "call_lost" for c in BOTH)
+                  and all(v[c].migrations == 1 for c in BOTH),
+                  clause="10.16.3.2 step 3; NOTE 3",
+                  doc="after both migrated, a party's re-initiated call has been refused"),
+    ]
+
+
 def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "acknowledged"),
           suspension: tuple[str, ...] = ("absent", "present"),
           note3: tuple[str, ...] = ("reject", "accept"),
@@ -893,38 +1258,54 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           switch_off: bool = False,
           lossy_leaving: bool = False, resumption_timer: bool = False,
           release_timer: bool = False,
-          setups_on_migration: tuple[str, ...] = ()) -> System:
+          setups_on_migration: tuple[str, ...] = (),
+          both_migrating: bool = False,
+          peer_calls: tuple[str, ...] = ("resumption", "note3"),
+          routings: tuple[str, ...] = ("refuse", "forward")) -> System:
     """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
     for a bounded time (part of fix_suspension_indicated); `release_timer`: client 1 waits for
     the release response for a bounded time (fix_release_timer); `setups_on_migration`, when
     given, starts with client 1's call to client 2 being set up (its request in flight)
-    and one migration, and explores what the client does with it (setup_on_migration)."""
+    and one migration, and explores what the client does with it (setup_on_migration).
+    `both_migrating`: client 2 is a migrating client too, each makes one migration (A to
+    B), no third caller; explores peer_call_while_suspended (`peer_calls`) and
+    primary_routing (`routings`)."""
     setup = bool(setups_on_migration)
+    # with both_migrating, one role for both parties
+    client1_role = build_migrating_client(fixed_chain, switch_off, setup, release_timer,
+                                          both_migrating)
     lost = (Loss(lambda sender, receiver, m: sender == "client1"
                  and isinstance(m, (CallRelease, Deregistration)),
                  why="UE 1 leaving coverage may lose the release of step 1 and its "
                      "de-registration (every other message arrives)") if lossy_leaving else False)
     return System(
         "private_call_migration",
-        assumptions=(*ASSUMPTIONS, RELEASE_TIMER) if release_timer else ASSUMPTIONS,
+        assumptions=BOTH_ASSUMPTIONS if both_migrating
+        else (*ASSUMPTIONS, RELEASE_TIMER) if release_timer else ASSUMPTIONS,
         loss=lost,
         instances=[
-            Instance("client1", build_migrating_client(fixed_chain, switch_off, setup,
-                                                       release_timer),
+            Instance("client1", client1_role,
                      label="MC service client 1",
-                     init={"budget": 1} if setup else {},
+                     init={"budget": 1} if setup or both_migrating else {},
                      sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
                      if setup else ()),
-            Instance("client2", build_peer(resumption_timer, setup), label="MC service client 2"),
-            # the set-up variants are about client 1's own call: no third caller
-            *([] if setup else [Instance("client3", build_other_caller(switch_off),
-                                         label="MC service client 3")]),
-            *(Instance(SERVER[s], build_server(setup), label=f"MC service server {s}",
+            Instance("client2", client1_role if both_migrating else build_peer(resumption_timer, setup),
+                     label="MC service client 2",
+                     init={"my_id": USER2, "peer_id": USER1, "budget": 1}
+                     if both_migrating else {}),
+            # the set-up and both-migrating variants are about the call of clients 1 and 2:
+            # no third caller
+            *([] if setup or both_migrating else [
+                Instance("client3", build_other_caller(switch_off),
+                         label="MC service client 3")]),
+            *(Instance(SERVER[s], build_server(setup, both_migrating),
+                       label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
                              "registered": frozenset(
-                                 (mcid(u, s), f"client{u[-1]}") for u in USERS) if s == HOME
+                                 (mcid(u, s), f"client{u[-1]}") for u in USERS
+                                 if not (both_migrating and u == "user3")) if s == HOME
                              else frozenset()}) for s in SYSTEMS),
             *(Instance(CMS[s], CMS_ROLE, label=f"CMS of MC system {s}") for s in CMS),
         ],
@@ -955,9 +1336,10 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                                   doc="whether client 1 de-registers before it registers at "
                                       "the new MC system, or registers there first while the "
                                       "call continues"),
+            **(both_params(peer_calls, routings) if both_migrating else {}),
         },
         fairness=_progress.FAIRNESS,
-        properties=[
+        properties=both_properties() if both_migrating else [
             _progress.suspended_call_resumed_or_released(),
             leads_to("suspended-wait-ends",
                      lambda v: v["client2"].state == "awaiting_resumption",
@@ -1183,6 +1565,49 @@ model.add_variant("fix_setup_resumed",
     expect={**EXPECT_SETUP_RESUMED, "suspended-wait-ends":
             "violated only with release_ack=none and suspension_indication=present"})
 
+# Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
+# break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
+# (the re-initiated call may overtake the release, and is taken: finding release-overtaken is
+# as_published's), suspension_indication=absent (as published) and note3_policy=reject (the
+# reading NOTE 3 names).
+BOTH_PINS = dict(release_ack=("none",), suspension=("absent",), note3=("reject",),
+                 same_peer_calls=("replace",), registration=("break_before_make",))
+BOTH_PINNED = ("release_ack=none, suspension_indication=absent, note3_policy=reject, "
+               "same_peer_call=replace, break-before-make; one migration each, A to B; no "
+               "third caller")
+CROSSED = "witnessed only with peer_call_while_suspended=resumption"
+model.add_variant("both_migrating", lambda: build(both_migrating=True, **BOTH_PINS),
+                  doc="both parties of the private call migrate (10.16.3.2 for each): each "
+                      "releases, migrates and re-initiates toward the other; explores what a "
+                      "migrated party does with the other's new call and how the primary "
+                      f"routes a call for its user registered elsewhere. Pinned: {BOTH_PINNED}",
+                  expect={"call-between-parties-resumes":
+                          "violated only with peer_call_while_suspended=note3 or "
+                          "primary_routing=refuse",
+                          "re-initiated-calls-not-both-refused":
+                          "violated only with peer_call_while_suspended=note3 or "
+                          "primary_routing=refuse",
+                          "crossed-calls-both-connected": CROSSED})
+model.add_variant("fix_primary_reaches_migrated_user",
+                  lambda: build(both_migrating=True, routings=("forward",), **BOTH_PINS),
+                  doc="candidate fix, first sentence: step 3's new call reaches a party that "
+                      "has itself migrated (the partner informs the primary, X.1.6, and the "
+                      "primary delivers the call at the partner ID, X.1.7.2)",
+                  baseline="both_migrating",
+                  expect={"call-between-parties-resumes":
+                          "violated only with peer_call_while_suspended=note3",
+                          "re-initiated-calls-not-both-refused":
+                          "violated only with peer_call_while_suspended=note3",
+                          "crossed-calls-both-connected": CROSSED})
+model.add_variant("fix_peer_call_resumes",
+                  lambda: build(both_migrating=True, routings=("forward",),
+                                peer_calls=("resumption",), **BOTH_PINS),
+                  doc="candidate fix, the second sentence after "
+                      "fix_primary_reaches_migrated_user: a party that has migrated and holds "
+                      "the call suspended takes the other party's new call as the resumption "
+                      "(not as NOTE 3's other call); the price: crossed new calls both connect",
+                  baseline="fix_primary_reaches_migrated_user")
+
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
@@ -1247,3 +1672,19 @@ model.finding(
         "the IMS below it: SIP registration expiry (TS 24.229) removes a registration its UE "
         "stops refreshing. The model leaves that lifetime out; with loss or switch-off no "
         "clean-up keeps registration-consistent true at every instant")
+model.finding(
+    "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused",
+    variants=("both_migrating", "fix_primary_reaches_migrated_user"), cls=CHOICE,
+    reading="the primary refuses a call for its own user registered elsewhere "
+            "(primary_routing=refuse: 10.16.3 involves no migration notification), or a party "
+            "that has itself migrated treats the other's new call as NOTE 3's other call "
+            "(peer_call_while_suspended=note3)",
+    clauses=("10.16.3.2 NOTE 3", "X.1.6", "X.1.7.2"), fix="fix_peer_call_resumes",
+    title="When the primary refuses calls for its users registered elsewhere (10.16.3 read "
+          "without X.1.6), or a migrated party refuses the other's new call under NOTE 3, "
+          "both parties' re-initiated calls are refused and the private call never resumes",
+    why="violated only with primary_routing=refuse or peer_call_while_suspended=note3: step 3 "
+        "has each party call the other, but says neither where the call goes when the called "
+        "party has migrated too, nor that a party holding the call suspended takes the "
+        "other's new call as the resumption; NOTE 3 lets it refuse. Both sentences are "
+        "needed (fix_primary_reaches_migrated_user, then fix_peer_call_resumes)")
