@@ -86,8 +86,7 @@ class Walker:
         self._judgements: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # each step's judgement by the step properties, keyed by (state, step id): a step's
         # successor is a function of both, and random runs take the same steps again and
-        # again, so the predicates run once per distinct step (most steps break nothing:
-        # the empty tuple is shared)
+        # again, so the predicates run once per distinct step
         self._broken: dict[tuple[Idxs, int], tuple[str, ...]] = {}
         self.runs = 0
         self.steps_taken = 0
@@ -191,7 +190,7 @@ class Walker:
         key = (idxs, sid)
         broken = self._broken.get(key)
         if broken is None:
-            broken = tuple(self.judge.broken_steps(idxs, sid, new, ())) or ()
+            broken = tuple(self.judge.broken_steps(idxs, sid, new, ()))
             self._broken[key] = broken
         return broken
 
