@@ -808,6 +808,22 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                            doc="a call reaches the switched-off UE 2 and is not "
                                                "answered")]
                                 if switch_off else []),
+                              *([sometimes("held-call-released-after-switch-off",
+                                           held_call_released_after_switch_off,
+                                           clause="uninformed_primary=hold; TS 23.379 "
+                                                  "10.7.2.1.1 (switch-off)",
+                                           doc="the primary's hold timer releases a call it "
+                                               "holds for a switched-off UE 2, with a cause, "
+                                               "towards the caller")]
+                                if switch_off and "hold" in params["uninformed_primary"].choices
+                                else []),
+                              *([step("hold-lasts-until-informed", hold_lasts_until_informed,
+                                      clause="10.16.5.3 pre-condition 3 (uninformed_primary="
+                                             "hold)",
+                                      doc="a call the primary holds for user 2 leaves the hold "
+                                          "only when the primary learns where user 2 is, or "
+                                          "once UE 2 is switched off")]
+                                if "hold" in params["uninformed_primary"].choices else []),
                               *([sometimes("notification-acknowledged",
                                            lambda v: bool(v.in_flight(MigrationNotificationAck)),
                                            clause="X.1.6 (notification=acknowledged)",
@@ -903,6 +919,26 @@ def e2e_kms_uri_known(v) -> bool:
 
 def not_refused_before_notification(before, key, after) -> bool:
     return key.transition != "reject_uninformed"
+
+
+def hold_lasts_until_informed(before, key, after) -> bool:
+    """uninformed_primary=hold (fix_hold_until_informed): a call the primary holds for user
+    2 leaves the hold only when the primary learns where user 2 is (the migration
+    notification, or user 2's registration back at home), or once UE 2 is switched off and
+    cannot register again (the hold timer, assumption hold-timer-long-enough)."""
+    if key.actor != SERVER["A"] or before.shared.ue2_off:
+        return True
+    if isinstance(key.message, (MigrationNotification, Registration)):
+        return True
+    return after[key.actor].held >= before[key.actor].held
+
+
+def held_call_released_after_switch_off(v) -> bool:
+    """A call the primary held is released to its caller with the cause 'not reachable'
+    after UE 2 was switched off (with uninformed_primary=hold only the hold timer gives
+    that cause)."""
+    return v.shared.ue2_off and any(m.cause == "not reachable"
+                                    for _, _, m in v.in_flight(PrivateCallReject))
 
 
 def addressed_id_delivered(before, key, after) -> bool:
@@ -1377,7 +1413,11 @@ model.add_variant(
     doc="the hold of fix_hold_until_informed when UE 2 may be switched off and never "
         "reappear: the hold timer releases the held call",
     baseline="fix_hold_until_informed",
-    expect=EXPECT_FIX_HOLD_UNTIL_INFORMED)
+    # with an acknowledged notification and make-before-break the primary is informed
+    # before user 2 leaves it, so it never holds a call
+    expect={**EXPECT_FIX_HOLD_UNTIL_INFORMED,
+            "held-call-released-after-switch-off":
+                "witnessed only with notification=one_way or registration=break_before_make"})
 
 # -- issue 12 item 7: a migrated caller from the primary's own system -----------------------
 MIGRATED_CALLER = dict(**FIXED_TEXT, caller_migrated=True)
