@@ -817,7 +817,14 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                                "towards the caller")]
                                 if switch_off and "hold" in params["uninformed_primary"].choices
                                 else []),
-                              *([step("hold-lasts-until-informed", hold_lasts_until_informed,
+                              *([sometimes("call-held-until-informed",
+                                           lambda v: bool(v[SERVER["A"]].held),
+                                           clause="10.16.5.3 pre-condition 3 (uninformed_"
+                                                  "primary=hold)",
+                                           doc="the primary holds a call for user 2 because "
+                                               "no notification of its migration has "
+                                               "arrived yet"),
+                                 step("hold-lasts-until-informed", hold_lasts_until_informed,
                                       clause="10.16.5.3 pre-condition 3 (uninformed_primary="
                                              "hold)",
                                       doc="a call the primary holds for user 2 leaves the hold "
@@ -1332,7 +1339,10 @@ model.add_variant(
             "redirected-while-registered-at-primary":
                 "witnessed only with registered_and_notified=redirect",
             "call-connects-after-redirection-to-primary-id":
-                "witnessed only with departed_policy=redirect_to_primary"})
+                "witnessed only with departed_policy=redirect_to_primary",
+            "call-held-until-informed":
+                ("witnessed only with uninformed_primary=hold and (notification=one_way or "
+                 "registration=break_before_make)")})
 
 # -- environments the text must survive (issue 18): a UE switched off, a lost de-registration
 model.add_variant(
@@ -1373,7 +1383,10 @@ model.add_variant(
         "count; the primary ignores an older notification",
     expect=EXPECT_FIX_NOTIFICATION_ORDER,
     baseline="cr_both")
+# the primary holds a call only when user 2 can leave it before it is informed
 EXPECT_FIX_HOLD_UNTIL_INFORMED = {"primary-binding-fresh": "violated only with notification=one_way",
+            "call-held-until-informed":
+                "witnessed only with notification=one_way or registration=break_before_make",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
