@@ -1543,13 +1543,16 @@ EXPECT_SETUP_RESUMED = {
          "same_peer_call=busy"),
     "suspended-call-not-lost": OVERTAKEN,
     "release-not-overtaken": OVERTAKEN}
+# No third caller here, so NOTE 3's other call never arrives and its transitions never fire
+# (both note3_policy choices gave the same graph and verdicts): note3_policy is pinned.
 model.add_variant("setup_in_progress",
-                  lambda: build(setups_on_migration=("wait", "resume"),
+                  lambda: build(setups_on_migration=("wait", "resume"), note3=("reject",),
                                 registration=("break_before_make",)),
                   doc="client 1's call to client 2 is still being set up when UE 1 must "
                       "change MC system (one migration): 10.16.3.2 pre-condition 1 covers "
                       "ongoing calls only; both things a client could do are explored "
-                      "(break-before-make; no third caller)",
+                      "(break-before-make; no third caller, so note3_policy is pinned: "
+                      "NOTE 3's other call never arrives)",
     expect={**EXPECT_SETUP_RESUMED,
             "suspended-wait-ends":
                 ("violated only with release_ack=none and suspension_indication=present and "
@@ -1557,7 +1560,7 @@ model.add_variant("setup_in_progress",
             "setup-completes": "violated only with setup_on_migration=wait",
             "no-deadlock": "violated only with setup_on_migration=wait"})
 model.add_variant("fix_setup_resumed",
-                  lambda: build(setups_on_migration=("resume",),
+                  lambda: build(setups_on_migration=("resume",), note3=("reject",),
                                 registration=("break_before_make",)),
                   doc="candidate fix, one sentence: a call being set up when the UE changes "
                       "MC system is released and resumed as an ongoing one (step 1)",

@@ -90,6 +90,40 @@ def test_every_parameter_choice_changes_some_verdict(records):
     assert not any(idle.values()), f"parameters that decide no verdict: {idle}"
 
 
+def deciding_parameters(record) -> set[str]:
+    """The parameters some verdict of this variant depends on ("only with p=...")."""
+    out: set[str] = set()
+    for p in record["properties"]:
+        words = p["depends_on"] or ""
+        out.update(n for n in record["params"] if f"{n}=" in words or f"{n} in" in words)
+    return out
+
+
+def test_every_explored_choice_is_seen_in_its_variant(records):
+    """Issue 18's "a witness per parameter choice, so that dropping either is seen", per
+    variant: every parameter a variant explores (two or more choices) decides one of its
+    verdicts, so dropping a choice changes a verdict or the choices it rests on. One
+    exception, for candidate fixes (the models name them fix_...): a parameter that decides
+    a verdict of the fix's baseline and none of the fix's is what the fix makes irrelevant,
+    which its diff shows. An environment or a new question gets no such pass."""
+    from mcfsm.lang.loader import load_path
+
+    found = {(r["model"], r["variant"]): r for r in records}
+    idle = []
+    for lm in load_path(ROOT / "models"):
+        first = next(iter(lm.model.variants))
+        for name, variant in lm.model.variants.items():
+            r = found[(lm.model.name, name)]
+            base = variant.baseline or (first if name != first else None)
+            made_irrelevant = (deciding_parameters(found[(lm.model.name, base)])
+                               if base is not None and name.startswith("fix_") else set())
+            explored = {n for n, c in r["params"].items() if len(c) > 1}
+            unseen = explored - deciding_parameters(r) - made_irrelevant
+            if unseen:
+                idle.append(f"{lm.model.name}[{name}]: {sorted(unseen)}")
+    assert not idle, f"explored parameters no verdict of the variant depends on: {idle}"
+
+
 def test_models_readme_links_a_verdict_table_for_every_model(records):
     """models/README.md links the generated per-model tables (diagrams/MODEL/verdicts.md),
     and each of those names every variant and property the check reports."""
