@@ -1226,6 +1226,37 @@ model.add_variant("fix_deregistration_acknowledged",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged"})
 
+# The same chain under make-before-break (finding stale-cache-mbb), each link diffed against
+# the one before it, so that each diff shows what one sentence changes with that order too.
+MBB_CHAIN = dict(make_before_break=True, **ADDRESSING, sequence_numbers=True)
+EXPECT_FIX_NOTIFICATION_ORDER_MBB = {
+    "call-accepted-after-deregistration-sent": "witnessed only with late_call=accept",
+    "cached-call-connects": "violated only with deregistration=one_way or notification=one_way",
+    "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
+    "notification-acknowledged": "witnessed only with notification=acknowledged"}
+model.add_variant("fix_notification_order_mbb", lambda: build(**MBB_CHAIN),
+                  doc="fix_notification_order under make-before-break: the registration and "
+                      "the notification carry the client's migration count",
+                  baseline="make_before_break", expect=EXPECT_FIX_NOTIFICATION_ORDER_MBB)
+model.add_variant("fix_departure_notice_mbb",
+                  lambda: build(**MBB_CHAIN, departure_notice=True, uninformed=("hold",)),
+                  doc="fix_departure_notice under make-before-break, on top of "
+                      "fix_notification_order_mbb: a partner tells the primary that the user "
+                      "left it, and the primary holds a call until it is informed",
+                  baseline="fix_notification_order_mbb",
+    expect={**EXPECT_FIX_NOTIFICATION_ORDER_MBB,
+            "cached-call-connects": "violated only with deregistration=one_way"})
+model.add_variant("fix_deregistration_acknowledged_mbb",
+                  lambda: build(**{**MBB_CHAIN, "deregistrations": ("acknowledged",)},
+                                departure_notice=True, uninformed=("hold",)),
+                  doc="fix_deregistration_acknowledged under make-before-break, on top of "
+                      "fix_departure_notice_mbb: the old MC system confirms a de-registration",
+                  baseline="fix_departure_notice_mbb",
+    expect={"call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged"})
+
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
@@ -1258,11 +1289,15 @@ model.finding(
     "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
     reading="the de-registration or the notification is not answered (one-way), so with make- "
             "before-break the primary can name a partner ID the user has left",
-    cls=CHOICE, fix="fix_deregistration_acknowledged",
+    cls=CHOICE, fix="fix_deregistration_acknowledged_mbb",
     title="A call by a stale cached ID fails with make-before-break unless the "
           "de-registration and the notification are acknowledged",
     why="X.1.4.1 defines no response to the de-registration and X.1.6 none to the "
-        "notification: one-way readings of either leave the primary naming a departed ID")
+        "notification: one-way readings of either leave the primary naming a departed ID. "
+        "The fix chain under make-before-break (notification order, departure notice with "
+        "the hold, acknowledged de-registration: fix_notification_order_mbb, "
+        "fix_departure_notice_mbb, fix_deregistration_acknowledged_mbb) closes it one "
+        "sentence at a time, as the break-before-make chain does")
 model.finding(
     "registered-nowhere", prop="always-registered",
     reading="break-before-make, which X.1.4.1 allows and X.1.7.4 says leaves a period without "
@@ -1277,11 +1312,14 @@ model.finding(
     reading="the client waits for an answer to its de-registration (deregistration=acknowledged), "
             "which X.1.4.1 does not define, and nothing says what it does when none comes",
     cls=CHOICE, fix="fix_deregistration_timer",
-    title="With an answered de-registration, a de-registration lost as the UE leaves coverage "
+    title="The model gives the client no transaction timer (TS 24.229's, below the text): "
+          "with an answered de-registration, a de-registration lost as the UE leaves coverage "
           "leaves the client waiting for the answer for ever",
     why="violated only with deregistration=acknowledged: X.1.4.1 defines no response to the "
         "de-registration, so the reading that waits for one must also say what happens when "
-        "none comes")
+        "none comes. Below the text a SIP transaction times out (TS 24.229), which the model "
+        "leaves out; the fix (fix_deregistration_timer) adds that bound and shows what the "
+        "text then still leaves open")
 model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
     reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "

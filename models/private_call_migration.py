@@ -1659,10 +1659,14 @@ model.finding(
     reading="client 1 waits for an answer to its release (release_ack=acknowledged), which step 1 "
             "does not require, and nothing says what it does when none comes",
     fix="fix_release_timer",
-    title="With an answered release, a release lost as UE 1 leaves coverage leaves it "
-          "waiting for the answer for ever",
+    title="The model gives client 1 no transaction timer (TS 24.229's, below the text): with "
+          "an answered release, a release lost as UE 1 leaves coverage leaves it waiting for "
+          "the answer for ever",
     why="violated only with release_ack=acknowledged: step 1 says neither that the release is "
-        "answered nor what the client does when no answer comes")
+        "answered nor what the client does when no answer comes. Below the text a SIP "
+        "transaction times out (TS 24.229), which the model leaves out; the fix "
+        "(fix_release_timer) adds that bound and shows what the text then still leaves open: "
+        "client 2 stays in the old call")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
     reading="no reading of our text removes the registration: 10.16.3.2 NOTE 1 leaves "
