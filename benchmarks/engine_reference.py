@@ -67,16 +67,27 @@ def key(model: str, variant: str) -> str:
     return f"{model}[{variant}]"
 
 
-def run(**options: Any) -> dict[str, dict[str, Any]]:
+_ALL: list[tuple[str, str, Any, Path]] = []  # every variant, for forked workers to index
+
+
+def _figures(index: int) -> tuple[str, dict[str, Any]]:
     from mcfsm import explore
 
-    out = {}
-    for folder in FOLDERS:
-        for model_name, variant, model, path in variants(folder):
-            k = key(model_name, variant)
-            out[k] = {"source": source_digest(path),
-                      **summarize(explore(model.system(variant), **options))}
-    return out
+    model_name, variant, model, path = _ALL[index]
+    return key(model_name, variant), {"source": source_digest(path),
+                                      **summarize(explore(model.system(variant)))}
+
+
+def run(workers: int = 1) -> dict[str, dict[str, Any]]:
+    """Every variant's figures; with workers > 1 the variants are explored in that many
+    forked processes (each search itself is the same single-process search)."""
+    import multiprocessing
+
+    _ALL[:] = [v for folder in FOLDERS for v in variants(folder)]
+    if workers <= 1:
+        return dict(_figures(i) for i in range(len(_ALL)))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return dict(pool.imap(_figures, range(len(_ALL))))
 
 
 def load() -> dict[str, dict[str, Any]]:
@@ -122,16 +133,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="regenerate the reference file")
     parser.add_argument("--check", action="store_true", help="compare every variant")
-    parser.add_argument("--workers", type=int, default=None, help="explorer workers")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="explore this many variants at once, in forked processes")
     parser.add_argument("--against-twin", action="store_true",
                         help="compare the compiled engine core with its pure-Python twin on "
                              "every variant, run now (no stored figures)")
     args = parser.parse_args()
     if args.against_twin:
         return against_twin()
-    options = {} if args.workers is None else {"workers": args.workers}
     start = time.perf_counter()
-    figures = run(**options)
+    figures = run(args.workers or 1)
     elapsed = time.perf_counter() - start
     if args.write:
         REFERENCE.parent.mkdir(parents=True, exist_ok=True)
