@@ -31,7 +31,7 @@ Each mutant ends as one of:
   - killed by error     the mutated model fails (ModelError: a message nobody accepts, a
                         bad route, a wrong type; or a crash of the model code) and no
                         verdict changed in any variant: counted apart, not in the ratio;
-  - cut                 the search outgrew twice the original's states or 5 times its
+  - cut                 the search outgrew twice the original's states or 5 times its CPU
                         time (10 s at least), with no verdict changed: not a kill;
   - not applicable      the change leaves the code as it was or does not compile, or the
                         message it changes is never sent: the unmutated model;
@@ -280,6 +280,17 @@ def watch_steps(system: System, before: dict[tuple[int, int, Any], list[Any]]) -
     return differs
 
 
+def on_cpu_clock(budget: Budget) -> Budget:
+    """The budget with its time limit counted in this process's CPU seconds, not on the wall
+    clock: a mutant is cut for the work it makes, never because other processes on the
+    machine took the cores (a wall-clock limit cut mutants of a niced run by the dozen)."""
+    if budget.time_limit is None:
+        return budget
+    deadline = time.process_time() + budget.time_limit
+    return dataclasses.replace(budget, time_limit=None,
+                               stop=lambda: time.process_time() > deadline)
+
+
 def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]],
           baseline: dict[str, dict], budget: dict[str, Budget],
           watch: bool = True) -> tuple[str, str]:
@@ -294,7 +305,7 @@ def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]]
         try:
             mutate(system)
             differs = watch_steps(system, before) if watch else [True]
-            result = explore_by_choice(system, budget[variant])
+            result = explore_by_choice(system, on_cpu_clock(budget[variant]))
         except ModelError as exc:
             errors.append(f"[{variant}] ModelError: {str(exc).splitlines()[0][:160]}")
             continue
@@ -308,7 +319,8 @@ def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]]
             return VERDICT, f"[{variant}] " + "; ".join(changes[:2]) + (
                 f" (+{len(changes) - 2})" if len(changes) > 2 else "")
         if not result.complete:
-            cuts.append(f"[{variant}] stopped by {result.stopped_by} after "
+            cut_by = "CPU-time limit" if result.stopped_by == "interrupted" else result.stopped_by
+            cuts.append(f"[{variant}] stopped by {cut_by} after "
                         f"{result.distinct_states} states")
     if errors:
         return ERROR, "; ".join(errors)
@@ -383,9 +395,9 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
     equivalent = equivalent or {}
     baseline, budget = {}, {}
     for v in variants:
-        started = time.perf_counter()
+        started = time.process_time()
         result = explore_by_choice(lm.model.system(v))
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
         baseline[v] = {x.property.name: (x.status, dependency(result, x.property.name))
                        for x in result.verdicts}
         # A mutant whose state space outgrows twice the original's, or that runs 5 times as
@@ -490,9 +502,9 @@ def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
         here.update((label, names[label][0][1]) for label in labels
                     if label not in here and not label.startswith(TRANSITION_OPS))
         per_variant[v] = here
-        started = time.perf_counter()
+        started = time.process_time()
         found, result = differing(build(v), here)
-        seconds[v] = time.perf_counter() - started
+        seconds[v] = time.process_time() - started
         baseline[v] = verdicts_of(result)
         # the budget of a mutant, as in run_model (the time measured with the comparisons
         # running beside the search, so a little more generous)
