@@ -23,6 +23,7 @@ from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
 from .chart_layout import chart_pages
 from .charts import mermaid, run_values, step_clause, verdict_chart
+from .diff_model import baseline_of
 from .report import choice_words, finding_class
 from .spec_quotes import NOT_LOCATED, SpecText
 
@@ -125,7 +126,7 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                  "unforced": [a.words() for a in unforced(system)]}
     fix: dict[str, Any] | None = None
     if f.fix:
-        base = model.variants[f.fix].baseline or next(iter(model.variants))
+        base = baseline_of(model, f.fix)
         after = _verdict(results.get(f.fix), f.prop)
         fix = {"variant": f.fix, "doc": model.variants[f.fix].doc,
                "verdict": after.status if after is not None else "not explored in this run",
