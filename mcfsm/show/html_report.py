@@ -3,8 +3,9 @@
 Each page shows the variants side by side, every property with its description, clause and
 verdict per variant (against the declared one), the shortest counterexample or witness of
 each as an SVG sequence chart beside an interactive trace explorer, the role state
-diagrams, the CR diff of each variant against the first, coverage, and the model's
-assumptions (its parameters, each a choice the spec leaves open).
+diagrams, the CR diff of each variant against its baseline (the variant it declares it
+changes; the first otherwise), coverage, and the model's assumptions (its parameters, each
+a choice the spec leaves open).
 
 Pages are self-contained: the stylesheet, the explorer script and the SVG pictures are
 inlined, so a page reads the same opened from disk, attached to a mail or published as a
@@ -30,7 +31,8 @@ from ..lang.loader import LoadedModel
 from ..lang.system import System, View
 from .charts import dot, verdict_chart
 from .diagrams import fired_by_role, role_dot
-from .diff import Side, diff
+from .diff import diff
+from .diff_model import Side, diff_pairs
 from .diff_words import change_rows
 from .explain import explain
 from .finding_pages import finding_data
@@ -179,11 +181,10 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
                                   "derived from the system" if a.derived else "declared")}
                       for a in assumptions_of(system)]})
     diffs = []
-    for other in chosen[1:]:
-        first = chosen[0]
-        d = diff(Side(first, systems[first], results[first]),
+    for base, other in diff_pairs(model, chosen):  # each variant against what it changes
+        d = diff(Side(base, systems[base], results[base]),
                  Side(other, systems[other], results[other]))
-        diffs.append({"a": first, "b": other, "rows": change_rows(d)})
+        diffs.append({"a": base, "b": other, "rows": change_rows(d)})
     # One entry per reviewed finding, as its diagrams/findings/ page shows it, with the
     # spec sentences quoted and a link to its trace on this page.
     clauses = lm.path.parent / "clauses.txt"
