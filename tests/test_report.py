@@ -211,10 +211,10 @@ def _capped_counter(cap: int) -> System:
                                      doc="the count stays under two")])
 
 
-def test_html_report_diffs_each_variant_against_its_baseline(tmp_path):
-    """Issue 18: a CR diff compares against the variant declared as `baseline`, not the
-    model's first. Here the fix restores the published cap: against the first variant it
-    changes nothing, against its baseline (`broken`) it flips `small`."""
+def test_html_report_diffs_each_variant_and_fix_against_its_baseline(tmp_path):
+    """Issue 18: a CR diff and a finding's fix compare against the variant declared as
+    `baseline`, not the model's first. Here the fix restores the published cap: against
+    the first variant it changes nothing, against its baseline (`broken`) it flips `small`."""
     from mcfsm import Model
     from mcfsm.lang.findings import GAP_IN_THE_TEXT
     from mcfsm.lang.loader import LoadedModel
@@ -238,6 +238,13 @@ def test_html_report_diffs_each_variant_against_its_baseline(tmp_path):
     assert re.search(r'<th scope="row">small<div class="doc">the count stays under two</div>'
                      r'</th>\s*<td class="v-violated">violated</td><td class="v-holds">holds</td>'
                      r"<td>now holds</td>", diffs.split('id="diff-broken-vs-fix"')[1])
+    finding = page[page.index('id="finding-overshoot"'):]
+    finding = finding[finding.index("<h4>Candidate fix</h4>"):finding.index("</details>")]
+    assert ("Against its baseline, <code>broken</code>, the variant it changes "
+            '(<a href="#diff-broken-vs-fix">CR diff</a>), it flips 1 verdict: small.') in finding
+    assert re.search(r'<td class="v-violated">violated</td><td class="v-holds">holds</td>'
+                     r"<td>now holds</td>", finding)
+    assert "published" not in finding  # the model's first variant is not what the fix changes
 
 
 def test_html_report_command_validates_variants(tmp_path):

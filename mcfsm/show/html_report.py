@@ -4,8 +4,9 @@ Each page shows the variants side by side, every property with its description, 
 verdict per variant (against the declared one), the shortest counterexample or witness of
 each as an SVG sequence chart beside an interactive trace explorer, the role state
 diagrams, the CR diff of each variant against its baseline (the variant it declares it
-changes; the first otherwise), coverage, and the model's assumptions (its parameters, each
-a choice the spec leaves open).
+changes; the first otherwise), the reviewed findings (each candidate fix with the verdicts
+it flips against its baseline), coverage, and the model's assumptions (its parameters,
+each a choice the spec leaves open).
 
 Pages are self-contained: the stylesheet, the explorer script and the SVG pictures are
 inlined, so a page reads the same opened from disk, attached to a mail or published as a
@@ -185,6 +186,7 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
         d = diff(Side(base, systems[base], results[base]),
                  Side(other, systems[other], results[other]))
         diffs.append({"a": base, "b": other, "rows": change_rows(d)})
+    shown = {(d["a"], d["b"]) for d in diffs}
     # One entry per reviewed finding, as its diagrams/findings/ page shows it, with the
     # spec sentences quoted and a link to its trace on this page.
     clauses = lm.path.parent / "clauses.txt"
@@ -194,6 +196,8 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
     for f in model.findings.values():
         data = finding_data(lm, f, results, spec)
         data["trace"] = trace_ids.get((f.variants[0], f.prop))
+        if data["fix"] is not None:  # link the fix's CR diff where this page shows it
+            data["fix"]["on_page"] = (data["fix"]["baseline"], f.fix) in shown
         findings.append(data)
     head, _, rest = model.doc.strip().partition("\n\n")
     return {"model": model.name, "clause": model.clause, "doc": model.doc,
