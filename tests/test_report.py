@@ -199,6 +199,54 @@ def test_html_report_is_self_contained_and_explains_itself(tmp_path):
     assert all("frozenset" not in json.dumps(d) for d in data)
 
 
+def _capped_counter(cap: int) -> System:
+    """A counter that ticks while under `cap`; `small` (n < 2) fails once it can reach 2."""
+    role = Role("counter", states=["counting"], initial="counting", final=["counting"],
+                variables={"n": Var(int, 0)},
+                transitions=[Transition("tick", "counting", None, clause="t",
+                                        conditions=[lambda ctx: ctx.v.n < cap],
+                                        after=[lambda ctx: setattr(ctx.v, "n", ctx.v.n + 1)])])
+    return System(f"counter-{cap}", instances=[Instance("c", role, label="the counter")],
+                  properties=[always("small", lambda v: v["c"].n < 2, clause="t",
+                                     doc="the count stays under two")])
+
+
+def test_html_report_diffs_each_variant_and_fix_against_its_baseline(tmp_path):
+    """Issue 18: a CR diff and a finding's fix compare against the variant declared as
+    `baseline`, not the model's first. Here the fix restores the published cap: against
+    the first variant it changes nothing, against its baseline (`broken`) it flips `small`."""
+    from mcfsm import Model
+    from mcfsm.lang.findings import GAP_IN_THE_TEXT
+    from mcfsm.lang.loader import LoadedModel
+    from mcfsm.show.html_report import write_report
+
+    model = Model("capped")
+    model.add_variant("published", lambda: _capped_counter(1))
+    model.add_variant("broken", lambda: _capped_counter(3), baseline="published",
+                      expect={"small": "violated"})
+    model.add_variant("fix", lambda: _capped_counter(1), baseline="broken")
+    model.finding("overshoot", prop="small", variants=("broken",), cls=GAP_IN_THE_TEXT,
+                  why="the cap lets the count reach two", fix="fix")
+    write_report([LoadedModel(tmp_path / "capped.py", model)], tmp_path / "html")
+    page = (tmp_path / "html" / "capped.html").read_text()
+    diffs = page[page.index('<section id="diffs">'):]
+    diffs = diffs[:diffs.index("</section>")]
+    assert re.findall(r">(\w+ → \w+)</h3>", diffs) == ["published → broken", "broken → fix"]
+    assert re.findall(r'<h3 id="(diff-[\w-]+)">', diffs) == ["diff-published-vs-broken",
+                                                              "diff-broken-vs-fix"]
+    # broken -> fix: `small` goes from violated to holds, said as the CR diff says it
+    assert re.search(r'<th scope="row">small<div class="doc">the count stays under two</div>'
+                     r'</th>\s*<td class="v-violated">violated</td><td class="v-holds">holds</td>'
+                     r"<td>now holds</td>", diffs.split('id="diff-broken-vs-fix"')[1])
+    finding = page[page.index('id="finding-overshoot"'):]
+    finding = finding[finding.index("<h4>Candidate fix</h4>"):finding.index("</details>")]
+    assert ("Against its baseline, <code>broken</code>, the variant it changes "
+            '(<a href="#diff-broken-vs-fix">CR diff</a>), it flips 1 verdict: small.') in finding
+    assert re.search(r'<td class="v-violated">violated</td><td class="v-holds">holds</td>'
+                     r"<td>now holds</td>", finding)
+    assert "published" not in finding  # the model's first variant is not what the fix changes
+
+
 def test_html_report_command_validates_variants(tmp_path):
     proc = run_cli("report", "models/group_call_migration.py", "--variant", "nope", "--out",
                    str(tmp_path))

@@ -5,8 +5,10 @@ diff_words.py and the Markdown, JSON and HTML writers put it in words."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from ..check.explorer import Result, Verdict
+from ..lang.model import Model
 from ..lang.system import System
 
 
@@ -48,3 +50,22 @@ class Diff:
     transitions_only: tuple[tuple[str, ...], tuple[str, ...]]  # (only in A, only in B)
     messages_only: tuple[tuple[str, ...], tuple[str, ...]]
     costs: tuple[tuple[str, Cost | None, Cost | None], ...]
+
+
+def baseline_of(model: Model, variant: str, first: str = "") -> str:
+    """The variant `variant` is diffed against: the `baseline` it declares (the text a
+    candidate fix changes), else `first`, the first variant of those compared (the model's
+    first when not given). diagrams/, the HTML report and the finding pages all use it."""
+    return model.variants[variant].baseline or first or next(iter(model.variants))
+
+
+def diff_pairs(model: Model, chosen: Sequence[str]) -> list[tuple[str, str]]:
+    """The CR diffs among the variants explored, in order: (baseline, variant) for every
+    one after the first whose baseline was explored too (one not explored cannot be
+    diffed, and is skipped rather than explored only for the diff)."""
+    pairs = []
+    for other in chosen[1:]:
+        base = baseline_of(model, other, chosen[0])
+        if base in chosen:
+            pairs.append((base, other))
+    return pairs

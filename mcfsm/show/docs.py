@@ -1,7 +1,8 @@
 """Documentation under diagrams/: for every model, role state diagrams, the product state
 graph of small systems, a sequence chart (DOT, SVG and Mermaid) and trace exports (JSON,
-ITF) of every witness and counterexample, a CR diff of each variant against the first, and
-an index page. `mcfsm diagram models/ --out diagrams/` regenerates all of it.
+ITF) of every witness and counterexample, a CR diff of each variant against its baseline
+(the variant it declares it changes; the first otherwise), and an index page.
+`mcfsm diagram models/ --out diagrams/` regenerates all of it.
 
 Every text file is deterministic (sets are rendered sorted), so a test can compare a fresh
 generation with the committed files."""
@@ -24,6 +25,7 @@ from .charts import dot, mermaid, verdict_chart
 from .diagrams import PRODUCT_GRAPH_CAP, fired_by_role, product_dot, role_dot
 from .diff import Side, diff
 from .diff_files import write_diff_markdown
+from .diff_model import diff_pairs
 from .finding_pages import finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
 from .glossary import glossary, glossary_markdown
@@ -152,11 +154,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
         index[3:3] = ["", f"[Verdicts of every variant]({path.relative_to(out).as_posix()}), "
                             "with the parameter choices each rests on."]
     if len(chosen) > 1:
-        first = chosen[0]
-        for other in chosen[1:]:
-            base = model.variants[other].baseline or first
-            if base not in results:
-                continue
+        for base, other in diff_pairs(model, chosen):
             d = diff(Side(base, model.system(base), results[base], model.variants[base].doc),
                      Side(other, model.system(other), results[other], model.variants[other].doc))
             path = folder / f"diff-{base}-vs-{other}.md"

@@ -21,8 +21,12 @@ from ..check.assumptions import pins, unforced
 from ..check.explorer import Result, Verdict
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
+from ..lang.model import Model
 from .chart_layout import chart_pages
 from .charts import mermaid, run_values, step_clause, verdict_chart
+from .diff import diff
+from .diff_model import Side, baseline_of
+from .diff_words import change_rows
 from .report import choice_words, finding_class
 from .spec_quotes import NOT_LOCATED, SpecText
 
@@ -86,6 +90,20 @@ def _quotes(spec: SpecText | None, cited: list[tuple[str, str]]) -> list[dict[st
     return list(out.values())
 
 
+def fix_flips(model: Model, base: str, fix: str,
+              results: dict[str, Result]) -> list[dict[str, Any]] | None:
+    """The verdicts a candidate fix changes against its baseline, as rows of the CR diff
+    between the two (change_rows: the same words as the diff's page); None when either
+    variant was not explored in this run."""
+    ra, rb = results.get(base), results.get(fix)
+    if ra is None or rb is None:
+        return None
+    d = diff(Side(base, ra.system, ra, model.variants[base].doc),
+             Side(fix, rb.system, rb, model.variants[fix].doc))
+    # A verdict flips; a shorter counterexample or fewer readings is a change, not a flip.
+    return [row for row in change_rows(d) if row["a"] != row["b"]]
+
+
 def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                  spec: SpecText | None) -> dict[str, Any]:
     """Everything a finding's page shows, as data (Markdown and HTML render it)."""
@@ -125,10 +143,11 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                  "unforced": [a.words() for a in unforced(system)]}
     fix: dict[str, Any] | None = None
     if f.fix:
-        base = model.variants[f.fix].baseline or next(iter(model.variants))
+        base = baseline_of(model, f.fix)
         after = _verdict(results.get(f.fix), f.prop)
         fix = {"variant": f.fix, "doc": model.variants[f.fix].doc,
                "verdict": after.status if after is not None else "not explored in this run",
+               "baseline": base, "flips": fix_flips(model, base, f.fix, results),
                "diff": f"../{model.name}/diff-{base}-vs-{f.fix}.md"}
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
             "prop_doc": v.property.doc if v is not None else "",

@@ -12,6 +12,7 @@ from ..check.assumptions import pins, unforced
 from ..check.results import Result
 from ..lang.findings import UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
+from .diff_model import baseline_of
 from .finding_pages import page_path
 from .report import choice_words, found_class
 
@@ -60,7 +61,7 @@ def _row(lm: LoadedModel, f: Finding, results: dict[str, Result]) -> dict[str, s
         basis = ", ".join(names + [f"{p} (pinned)" for p in pins(result.system)]) or "nothing"
     fix = "-"
     if f.fix:
-        base = model.variants[f.fix].baseline or next(iter(model.variants))
+        base = baseline_of(model, f.fix)
         after = results.get(f.fix)
         verdict = ("" if after is None else
                    f" ({f.prop}: {next(v.status for v in after.verdicts if v.property.name == f.prop)})")

@@ -3,8 +3,10 @@
 Each page shows the variants side by side, every property with its description, clause and
 verdict per variant (against the declared one), the shortest counterexample or witness of
 each as an SVG sequence chart beside an interactive trace explorer, the role state
-diagrams, the CR diff of each variant against the first, coverage, and the model's
-assumptions (its parameters, each a choice the spec leaves open).
+diagrams, the CR diff of each variant against its baseline (the variant it declares it
+changes; the first otherwise), the reviewed findings (each candidate fix with the verdicts
+it flips against its baseline), coverage, and the model's assumptions (its parameters,
+each a choice the spec leaves open).
 
 Pages are self-contained: the stylesheet, the explorer script and the SVG pictures are
 inlined, so a page reads the same opened from disk, attached to a mail or published as a
@@ -30,7 +32,8 @@ from ..lang.loader import LoadedModel
 from ..lang.system import System, View
 from .charts import dot, verdict_chart
 from .diagrams import fired_by_role, role_dot
-from .diff import Side, diff
+from .diff import diff
+from .diff_model import Side, diff_pairs
 from .diff_words import change_rows
 from .explain import explain
 from .finding_pages import finding_data
@@ -179,11 +182,11 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
                                   "derived from the system" if a.derived else "declared")}
                       for a in assumptions_of(system)]})
     diffs = []
-    for other in chosen[1:]:
-        first = chosen[0]
-        d = diff(Side(first, systems[first], results[first]),
+    for base, other in diff_pairs(model, chosen):  # each variant against what it changes
+        d = diff(Side(base, systems[base], results[base]),
                  Side(other, systems[other], results[other]))
-        diffs.append({"a": first, "b": other, "rows": change_rows(d)})
+        diffs.append({"a": base, "b": other, "rows": change_rows(d)})
+    shown = {(d["a"], d["b"]) for d in diffs}
     # One entry per reviewed finding, as its diagrams/findings/ page shows it, with the
     # spec sentences quoted and a link to its trace on this page.
     clauses = lm.path.parent / "clauses.txt"
@@ -193,6 +196,8 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
     for f in model.findings.values():
         data = finding_data(lm, f, results, spec)
         data["trace"] = trace_ids.get((f.variants[0], f.prop))
+        if data["fix"] is not None:  # link the fix's CR diff where this page shows it
+            data["fix"]["on_page"] = (data["fix"]["baseline"], f.fix) in shown
         findings.append(data)
     head, _, rest = model.doc.strip().partition("\n\n")
     return {"model": model.name, "clause": model.clause, "doc": model.doc,
