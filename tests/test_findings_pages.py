@@ -24,7 +24,7 @@ from mcfsm.show.chart_layout import chart_dot, chart_pages
 from mcfsm.show.chart_model import Arrow, Chart
 from mcfsm.show.charts import chart, mermaid, run_values
 from mcfsm.show.docs import write_docs
-from mcfsm.show.finding_pages import class_line
+from mcfsm.show.finding_pages import class_line, page_path
 from mcfsm.show.glossary import glossary
 from mcfsm.show.spec_quotes import SpecText, spec_folder
 
@@ -158,6 +158,30 @@ def test_glossary_has_every_state_message_and_element_a_chart_shows(docs):
     for title in shown_messages:
         assert f"| {title} |" in text, title
     assert "(*, " not in text, "a dataclass signature is no description"
+
+
+def test_each_fix_lists_the_verdicts_it_flips_against_its_baseline(docs):
+    """A delegate attributes a flip to the fix's one change: the page lists every verdict
+    that differs between the fix and the variant it changes, from this run's results, and
+    the finding's own property is among them whenever the fix changes its verdict."""
+    model, results = docs["lm"].model, docs["results"]
+    fixed = [f for f in model.findings.values() if f.fix]
+    assert fixed
+    for f in fixed:
+        text = (docs["out"] / page_path(f)).read_text()
+        base = model.variants[f.fix].baseline or next(iter(model.variants))
+        status = {v: {x.property.name: x.status for x in results[v].verdicts}
+                  for v in (base, f.fix)}
+        flipped = sorted(n for n in status[f.fix] if status[base].get(n) != status[f.fix][n])
+        head = (f"Against its baseline, `{base}`, the variant it changes, it flips "
+                f"{len(flipped)} verdict")
+        assert head in text, (f.name, head)
+        listed = re.findall(r"^- `([^`]+)`: (\S+) -> (\S+) \(", text.split(head, 1)[1], re.M)
+        assert sorted(name for name, _, _ in listed) == flipped, f.name
+        for name, a, b in listed:
+            assert (a, b) == (status[base][name], status[f.fix][name]), (f.name, name)
+        if status[base][f.prop] != status[f.fix][f.prop]:
+            assert f.prop in flipped, f.name
 
 
 def test_spec_quotes_locate_or_say_so():

@@ -218,4 +218,15 @@ def finding_markdown(d: dict[str, Any]) -> str:
     else:
         out.append(f"`{fix['variant']}`: {d['prop']} {fix['verdict']} there "
                    f"([diff]({fix['diff']}))." + (f" {fix['doc']}" if fix["doc"] else ""))
+        flips = fix["flips"]
+        if flips is None:
+            out += ["", f"Not diffed: `{fix['variant']}` or its baseline, `{fix['baseline']}`, "
+                        "was not explored in this run."]
+        else:
+            # what a delegate attributes to the fix's one change: every verdict it flips
+            out += ["", f"Against its baseline, `{fix['baseline']}`, the variant it changes, it "
+                        f"flips {len(flips)} verdict{'s' if len(flips) != 1 else ''}"
+                        + (":" if flips else ".")]
+            out += [f"- `{row['name']}`: {row['a']} -> {row['b']} ({row['change']})"
+                    for row in flips]
     return "\n".join(out) + "\n"
