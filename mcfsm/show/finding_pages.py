@@ -100,8 +100,21 @@ def fix_flips(model: Model, base: str, fix: str,
         return None
     d = diff(Side(base, ra.system, ra, model.variants[base].doc),
              Side(fix, rb.system, rb, model.variants[fix].doc))
-    # A verdict flips; a shorter counterexample or fewer readings is a change, not a flip.
-    return [row for row in change_rows(d) if row["a"] != row["b"]]
+    # A verdict flips; a shorter counterexample or fewer readings is a change, not a flip,
+    # and a property only one side declares is no flip (fix_declared lists those).
+    return [row for row in change_rows(d) if row["a"] != row["b"] and "-" not in (row["a"], row["b"])]
+
+
+def fix_declared(model: Model, base: str, fix: str,
+                 results: dict[str, Result]) -> list[dict[str, Any]] | None:
+    """Properties the fix declares and its baseline does not, or the other way round (a CR
+    that adds an element adds the properties about it): listed apart from the flips."""
+    ra, rb = results.get(base), results.get(fix)
+    if ra is None or rb is None:
+        return None
+    d = diff(Side(base, ra.system, ra, model.variants[base].doc),
+             Side(fix, rb.system, rb, model.variants[fix].doc))
+    return [row for row in change_rows(d) if "-" in (row["a"], row["b"])]
 
 
 def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
@@ -148,6 +161,7 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         fix = {"variant": f.fix, "doc": model.variants[f.fix].doc,
                "verdict": after.status if after is not None else "not explored in this run",
                "baseline": base, "flips": fix_flips(model, base, f.fix, results),
+               "declared": fix_declared(model, base, f.fix, results) or [],
                "diff": f"../{model.name}/diff-{base}-vs-{f.fix}.md"}
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
             "prop_doc": v.property.doc if v is not None else "",
@@ -229,4 +243,9 @@ def finding_markdown(d: dict[str, Any]) -> str:
                         + (":" if flips else ".")]
             out += [f"- `{row['name']}`: {row['a']} -> {row['b']} ({row['change']})"
                     for row in flips]
+            only = [f"`{row['name']}` ({'fix' if row['a'] == '-' else 'baseline'} only)"
+                    for row in fix["declared"]]
+            if only:
+                out += ["", "Properties one of the two declares and the other does not (no "
+                            "flip): " + ", ".join(only) + "."]
     return "\n".join(out) + "\n"
