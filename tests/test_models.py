@@ -82,10 +82,7 @@ def test_every_parameter_choice_changes_some_verdict(records):
     for r in records:
         declared.setdefault(r["model"], set()).update(
             n for n, c in r["params"].items() if len(c) > 1)
-        for p in r["properties"]:
-            words = p["depends_on"] or ""
-            deciding.setdefault(r["model"], set()).update(
-                n for n in r["params"] if f"{n}=" in words or f"{n} in" in words)
+        deciding.setdefault(r["model"], set()).update(deciding_parameters(r))
     idle = {m: sorted(declared[m] - deciding.get(m, set())) for m in declared}
     assert not any(idle.values()), f"parameters that decide no verdict: {idle}"
 

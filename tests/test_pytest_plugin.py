@@ -70,7 +70,9 @@ def test_other_projects_models_packages_are_left_alone(tmp_path):
     (models / "broken.py").write_text("def oops(:\n")
     (models / "mine.py").write_text(grammar.model_source())
     (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_plain.py").write_text("def test_ok():\n    assert True\n")
+    # an ordinary test of the other project: only collected here, never run
+    (tmp_path / "tests" / "test_plain.py").write_text(
+        "def test_ok():\n    assert sorted([2, 1]) == [1, 2]\n")
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
                            "--collect-only", "models", "tests"],
                           cwd=tmp_path, env=dict(os.environ, MCFSM_PROFILE="ci"),

@@ -16,6 +16,7 @@ import gc
 import multiprocessing
 import pickle
 import traceback
+from abc import ABC, abstractmethod
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -25,13 +26,14 @@ from .partition import Partition, PartitionError
 __all__ = ["ForkedPartitions", "InProcessPartitions"]
 
 
-class _Routed:
+class _Routed(ABC):
     """The driver carries the parcels from each sender to their owners, in sender order."""
 
     _parcels: list[list[tuple]]
 
+    @abstractmethod
     def call(self, method: str, args: list[tuple]) -> list[Any]:
-        raise NotImplementedError
+        """Run `method` on every partition, partition k with args[k]; their answers."""
 
     def expand(self, stop_at_hit: bool, left: float | None) -> list[dict[str, Any]]:
         answers = self.call("expand", [(stop_at_hit, left)] * self.nparts)

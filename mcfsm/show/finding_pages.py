@@ -90,31 +90,22 @@ def _quotes(spec: SpecText | None, cited: list[tuple[str, str]]) -> list[dict[st
     return list(out.values())
 
 
-def fix_flips(model: Model, base: str, fix: str,
-              results: dict[str, Result]) -> list[dict[str, Any]] | None:
-    """The verdicts a candidate fix changes against its baseline, as rows of the CR diff
-    between the two (change_rows: the same words as the diff's page); None when either
-    variant was not explored in this run."""
+def fix_changes(model: Model, base: str, fix: str, results: dict[str, Result]
+                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """What a candidate fix changes against its baseline, as rows of the CR diff between
+    the two (change_rows: the same words as the diff's page): (the verdicts it flips, the
+    properties only one of the two declares); None when either was not explored in this
+    run. A shorter counterexample or fewer readings is a change, not a flip, and a property
+    one side lacks (a CR that adds an element adds the properties about it) is no flip."""
     ra, rb = results.get(base), results.get(fix)
     if ra is None or rb is None:
         return None
     d = diff(Side(base, ra.system, ra, model.variants[base].doc),
              Side(fix, rb.system, rb, model.variants[fix].doc))
-    # A verdict flips; a shorter counterexample or fewer readings is a change, not a flip,
-    # and a property only one side declares is no flip (fix_declared lists those).
-    return [row for row in change_rows(d) if row["a"] != row["b"] and "-" not in (row["a"], row["b"])]
-
-
-def fix_declared(model: Model, base: str, fix: str,
-                 results: dict[str, Result]) -> list[dict[str, Any]] | None:
-    """Properties the fix declares and its baseline does not, or the other way round (a CR
-    that adds an element adds the properties about it): listed apart from the flips."""
-    ra, rb = results.get(base), results.get(fix)
-    if ra is None or rb is None:
-        return None
-    d = diff(Side(base, ra.system, ra, model.variants[base].doc),
-             Side(fix, rb.system, rb, model.variants[fix].doc))
-    return [row for row in change_rows(d) if "-" in (row["a"], row["b"])]
+    rows = change_rows(d)
+    one_side = [row for row in rows if "-" in (row["a"], row["b"])]
+    flips = [row for row in rows if row["a"] != row["b"] and row not in one_side]
+    return flips, one_side
 
 
 def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
@@ -160,9 +151,11 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         after = _verdict(results.get(f.fix), f.prop)
         fix = {"variant": f.fix, "doc": model.variants[f.fix].doc,
                "verdict": after.status if after is not None else "not explored in this run",
-               "baseline": base, "flips": fix_flips(model, base, f.fix, results),
-               "declared": fix_declared(model, base, f.fix, results) or [],
+               "baseline": base, "flips": None, "declared": [],
                "diff": f"../{model.name}/diff-{base}-vs-{f.fix}.md"}
+        changes = fix_changes(model, base, f.fix, results)
+        if changes is not None:
+            fix["flips"], fix["declared"] = changes
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
             "prop_doc": v.property.doc if v is not None else "",
             "prop_clause": v.property.clause if v is not None else "",
