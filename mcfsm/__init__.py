@@ -8,7 +8,7 @@ from .check.expectations import unexpected_verdicts
 from .check.explorer import Budget, Result, Trace, Verdict, explore
 from .check.stateful import state_machine
 from .errors import McfsmError, ModelError, UsageError
-from .lang.channels import Loss
+from .lang.faults import Duplication, Loss, Reorder, SwitchOff
 from .lang.findings import (
     CHOICE,
     CR_DEMONSTRATION,
@@ -38,13 +38,17 @@ from .lang.properties import (
 from .lang.roles import ANY_STATE, Role, Transition, Var
 from .lang.state_actions import StateActions
 from .lang.system import Instance, Network, Param, StepKey, System, View
+from .lang.timers import Expiry, Timeout, Timer, Transaction
 
 __all__ = [
     "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "GAP_IN_THE_TEXT", "MODEL_ARTEFACT", "TRADE_OFF",
     "UNDER_REVIEW",
-    "AllOf", "Assumption", "Budget", "Finding", "Instance", "Loss", "M", "McfsmError", "Message", "Model",
+    "AllOf", "Assumption", "Budget", "Duplication", "Expiry", "Finding", "Instance", "Loss", "M",
+    "McfsmError", "Message", "Model",
     "ModelError", "Monitor",
-    "Network", "O", "Param", "Property", "Result", "Role", "StateActions", "StepKey", "System", "Trace",
+    "Network", "O", "Param", "Property", "Reorder", "Result", "Role", "StateActions", "StepKey",
+    "SwitchOff", "System",
+    "Timeout", "Timer", "Trace", "Transaction",
     "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",
     "always_eventually", "eventually", "explore", "leads_to", "load_path", "one_of", "sometimes",
     "state_machine", "step", "unexpected_verdicts",

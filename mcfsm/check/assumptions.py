@@ -10,7 +10,9 @@ readings of the text and are listed with them.
 
 from __future__ import annotations
 
-from ..lang.channels import Loss
+import re
+
+from ..lang.faults import Duplication, Loss, Reorder
 from ..lang.findings import Assumption
 from ..lang.system import Network, System
 
@@ -20,6 +22,8 @@ _NETWORK = {
     Network.BAG: ("network-unordered", "messages in flight may arrive in any order"),
     Network.PERSISTENT: ("network-persistent", "a sent message stays and may be read again "
                                                "(TLA+'s message set)"),
+    Network.INBOX: ("network-inbox", "every party takes its messages in the order they "
+                                     "reached it, whoever sent them (one FIFO inbox per party)"),
 }
 
 
@@ -32,8 +36,21 @@ def derived(system: System) -> list[Assumption]:
                               f"model declares it: {system.loss.why}", derived=True))
     elif not system.loss and system.network is not Network.PERSISTENT:
         out.append(Assumption("no-loss", "no message is lost", derived=True))
-    if not system.duplication and system.network is not Network.PERSISTENT:
+    if isinstance(system.duplication, Duplication):
+        out.append(Assumption("duplication-where-declared", "no message is delivered twice "
+                              f"except where the model declares it: {system.duplication.why}",
+                              derived=True))
+    elif not system.duplication and system.network is not Network.PERSISTENT:
         out.append(Assumption("no-duplication", "no message is delivered twice", derived=True))
+    if isinstance(system.reorder, Reorder):
+        out.append(Assumption("reorder-where-declared", "messages keep their order except "
+                              f"where the model declares it: {system.reorder.why}",
+                              derived=True))
+    for off in system.switch_offs:
+        out.append(Assumption("switch-off-" + re.sub(r"[^A-Za-z0-9_-]+", "-", off.instance),
+                              off.why, clause=off.clause,
+                              derived=True))
+    out += _timer_orders(system)
     out.append(Assumption("atomic-steps", "a party takes a message, decides and sends its "
                                           "answers in one indivisible step", derived=True))
     if system.constraint is not None:
@@ -45,6 +62,27 @@ def derived(system: System) -> list[Assumption]:
     if system.capacity is not None:
         out.append(Assumption("channel-capacity", "a sender waits while its channel is full",
                               derived=True))
+    return out
+
+
+def _timer_orders(system: System) -> list[Assumption]:
+    """The orders of durations the model declares (lang/timers.py): each is a reading of
+    the text, not a fact of it, and every verdict rests on it."""
+    out = []
+    seen: set[str] = set()
+    for inst in system.instances:
+        table = inst.role.timer_table
+        if inst.role.name in seen or not table:
+            continue
+        seen.add(inst.role.name)
+        pairs = [f"{name} outlasts {', '.join(sorted(d.outlasts))}"
+                 for name, d in table.timers.items() if d.outlasts]
+        if pairs:
+            out.append(Assumption("timer-order-" + re.sub(r"[^A-Za-z0-9_-]+", "-",
+                                                          inst.role.name),
+                                  f"{inst.role.name}: " + "; ".join(pairs) + " (a timer cannot "
+                                  "expire while a shorter one, armed no later, still runs)",
+                                  derived=True))
     return out
 
 

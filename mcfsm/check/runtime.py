@@ -16,12 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ModelError
-from ..lang.channels import may_lose
 from ..lang.guard import model_code_error
 from ..lang.messages import Message
 from ..lang.monitors import observe
 from ..lang.roles import Role, Transition, Variables
-from ..lang.system import NETWORK_ACTOR, SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
+from ..lang.system import SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
+from ..lang.timers import set_timer, timer_running
 
 
 class _Ctx:
@@ -73,6 +73,16 @@ class _Ctx:
         system = self._runtime.system
         role = system.instances[self._k].role
         return [self._before[2 + j] for j, inst in enumerate(system.instances) if inst.role is role]
+
+    def arm(self, timer: str) -> None:
+        set_timer(self, self._runtime.system.instances[self._k].role.timer_table, timer, True)
+
+    def cancel(self, timer: str) -> None:
+        set_timer(self, self._runtime.system.instances[self._k].role.timer_table, timer, False)
+
+    def armed(self, timer: str) -> bool:
+        return timer_running(self, self._runtime.system.instances[self._k].role.timer_table,
+                             timer)
 
     def send(self, to: str, message: Message) -> None:
         if type(message) not in self._transition.sends:
@@ -134,8 +144,9 @@ class Runtime:
 
     # -- the canonical state ------------------------------------------------------------------
     def _new_inbox(self) -> Any:
-        return {} if self.system.network is Network.FIFO else Counter() \
-            if self.system.network is Network.BAG else set()
+        net = self.system.network
+        return {} if net is Network.FIFO else [] if net is Network.INBOX else Counter() \
+            if net is Network.BAG else set()
 
     def export(self) -> State:
         system = self.system
@@ -145,6 +156,8 @@ class Runtime:
         for box in self._inboxes:
             if system.network is Network.FIFO:
                 inboxes.append(tuple((s, tuple(q)) for s, q in sorted(box.items()) if q))
+            elif system.network is Network.INBOX:
+                inboxes.append(tuple(box))
             elif system.network is Network.BAG:
                 inboxes.append(frozenset((env, c) for env, c in box.items() if c > 0))
             else:
@@ -154,32 +167,23 @@ class Runtime:
 
     # -- enabled steps --------------------------------------------------------------------------
     def _deliverable(self, k: int) -> list[tuple[int, Message]]:
-        box = self._inboxes[k]
-        deferred = self.system.instances[k].role.defers
-        if deferred:  # SDL save: skip messages kept in this state (FIFO: scan past them)
-            here = self._models[k].state
-
-            def kept(msg: Message) -> bool:
-                return here in deferred.get(type(msg), ())
-
-            if self.system.network is Network.FIFO:
-                return [(s, next(m for m in q if not kept(m))) for s, q in sorted(box.items())
-                        if any(not kept(m) for m in q)]
-            return [env for env in (self._deliverable_all(k)) if not kept(env[1])]
-        return self._deliverable_all(k)
-
-    def _deliverable_all(self, k: int) -> list[tuple[int, Message]]:
-        box = self._inboxes[k]
-        if self.system.network is Network.FIFO:
-            return [(s, q[0]) for s, q in sorted(box.items()) if q]
-        if self.system.network is Network.BAG:
-            return [env for env, c in box.items() if c > 0]
-        return list(box)
+        """What instance k may receive now: the system's own definition (lang/inboxes.py)
+        applied to this inbox in canonical form, so both engines agree on FIFO heads,
+        deferred messages and overtaking."""
+        system = self.system
+        inbox = self.export()[2 + len(system.instances) + k]
+        deferred = system._deferred[k]
+        here = self._models[k].state
+        found = (system._deliverable(inbox, k) if deferred is None
+                 else system._deliverable_deferring(inbox, deferred, here, k))
+        return [(sender, msg) for sender, msg, _ in found]
 
     def _consume(self, k: int, sender: int, msg: Message) -> None:
         box = self._inboxes[k]
         if self.system.network is Network.FIFO:
             box[sender].remove(msg)  # the first equal message: the head, or past deferred ones
+        elif self.system.network is Network.INBOX:
+            box.remove((sender, msg))
         elif self.system.network is Network.BAG:
             box[(sender, msg)] -= 1
 
@@ -187,6 +191,8 @@ class Runtime:
         box = self._inboxes[self._index[to]]
         if self.system.network is Network.FIFO:
             box.setdefault(sender, []).append(msg)
+        elif self.system.network is Network.INBOX:
+            box.append((sender, msg))
         elif self.system.network is Network.BAG:
             box[(sender, msg)] += 1
         else:
@@ -274,42 +280,31 @@ class Runtime:
         return fire
 
     def _faults(self) -> list[Step]:
+        """Loss and duplication steps: the system's own definition (lang/inboxes.py) on
+        each inbox in canonical form; firing one puts the faulted inbox in place."""
         out: list[Step] = []
         system = self.system
-        for k, inst in enumerate(system.instances):
-            for sender, msg in sorted(set(self._all_in_flight(k)), key=repr):
-                sname = system.instances[sender].name
-                if system.loss and may_lose(system.loss, sname, inst.name, msg):
-                    out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, inst.name),
-                                self._lose(k, sender, msg)))
-                if system.duplication:
-                    out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
-                                        inst.name), self._duplicate(k, sender, msg)))
+        n = len(system.instances)
+        state = self.export()
+        seen: set[StepKey] = set()
+        for k in range(n):
+            for key, new, _ in system.fault_steps(k, state[2 + n + k]):
+                if key not in seen:  # equal messages at two places: one step, as in traces
+                    seen.add(key)
+                    out.append((key, self._set_inbox(k, new)))
         return out
 
-    def _all_in_flight(self, k: int) -> list[tuple[int, Message]]:
-        box = self._inboxes[k]
-        if self.system.network is Network.FIFO:
-            return [(s, m) for s, q in box.items() for m in q]
-        return [env for env, c in box.items() for _ in range(c)]
-
-    def _lose(self, k: int, sender: int, msg: Message) -> Callable[[], None]:
+    def _set_inbox(self, k: int, inbox: Any) -> Callable[[], None]:
         def fire() -> None:
-            box = self._inboxes[k]
-            if self.system.network is Network.FIFO:
-                box[sender].remove(msg)
+            net = self.system.network
+            if net is Network.FIFO:
+                self._inboxes[k] = {s: list(q) for s, q in inbox}
+            elif net is Network.INBOX:
+                self._inboxes[k] = list(inbox)
+            elif net is Network.BAG:
+                self._inboxes[k] = Counter(dict(inbox))
             else:
-                box[(sender, msg)] -= 1
-        return fire
-
-    def _duplicate(self, k: int, sender: int, msg: Message) -> Callable[[], None]:
-        def fire() -> None:
-            box = self._inboxes[k]
-            if self.system.network is Network.FIFO:
-                queue = box[sender]
-                queue.insert(queue.index(msg), msg)
-            else:
-                box[(sender, msg)] += 1
+                self._inboxes[k] = set(inbox)
         return fire
 
 

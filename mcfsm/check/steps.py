@@ -120,7 +120,7 @@ class CompiledSteps:
         self._plan = [(k, 2 + k, 2 + n + k, self._steps[k] if memoize else {}) for k in range(n)]
         self.persistent = system.network is Network.PERSISTENT
         self.faulty = system.loss or system.duplication
-        empty = () if system.network is Network.FIFO else frozenset()
+        empty = () if system.network in (Network.FIFO, Network.INBOX) else frozenset()
         self._empty = [store.intern(2 + n + k, empty) for k in range(n)]
         # Monitors (lang/monitors.py): (their local slot, monitor number), and the memo of
         # what one observation does: (monitor, local, receiver slot, message code) -> local.
@@ -426,7 +426,7 @@ class CompiledSteps:
         slot = 2 + self.n + k
         inbox = self.store.values[slot][bi]
         entries = []
-        for sender, message, rest in self.system._deliverable(inbox):
+        for sender, message, rest in self.system._deliverable(inbox, k):
             rest_idx = -1 if rest is None else self.store.intern(slot, rest)
             entries.append((sender, self.message_id(message), rest_idx))
         self._deliverable[k][bi] = entries
@@ -441,7 +441,7 @@ class CompiledSteps:
             inbox = self.store.values[slot][bi]
             entries = []
             for sender, message, rest in self.system._deliverable_deferring(
-                    inbox, self.system._deferred[k], here):
+                    inbox, self.system._deferred[k], here, k):
                 rest_idx = -1 if rest is None else self.store.intern(slot, rest)
                 entries.append((sender, self.message_id(message), rest_idx))
             self._deferring[k][key] = entries

@@ -17,8 +17,7 @@ messages are offered past it.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ModelError
@@ -28,55 +27,8 @@ from .records import Network, State
 # `system` below is the System that asks (typed Any: this module stays below system.py).
 System = Any
 
+
 CapacityDecl = int | Mapping[tuple[str, str], int] | None
-
-
-@dataclasses.dataclass(frozen=True)
-class Loss:
-    """Loss where the model says it happens, not on every channel: `where(sender, receiver,
-    message)` says whether the network may lose that message (a UE leaving coverage loses
-    what it sends to the system it leaves; the servers' own links do not). `why` is printed
-    with every verdict, in place of the "no-loss" assumption.
-
-        System(..., loss=Loss(lambda s, r, m: s == "client2" and isinstance(m, Deregistration),
-                              why="a UE leaving coverage may lose its de-registration"))
-
-    `loss=True` keeps meaning that every message may be lost. `where` sees names and the
-    message only, so the compiled engine can tabulate losses per inbox."""
-
-    where: Callable[[str, str, Message], bool]
-    why: str
-
-    def __post_init__(self) -> None:
-        if not callable(self.where):
-            raise ModelError(f"Loss(where={self.where!r}) is not a function", where="Loss",
-                             fix="pass where=lambda sender, receiver, message: ... -> bool")
-        if not isinstance(self.why, str) or not self.why.strip():
-            raise ModelError("Loss has no reason", where="Loss",
-                             fix="say which messages are lost and why: Loss(where, why='...')")
-
-
-LossDecl = bool | Loss
-
-
-def check_loss(loss: Any, where: str) -> None:
-    if not isinstance(loss, (bool, Loss)):
-        raise ModelError(f"loss={loss!r} is neither True/False nor a Loss", where=where,
-                         fix="pass loss=True (every message), or loss=Loss(where, why=...) for "
-                             "the channels where messages can be lost")
-
-
-def may_lose(loss: LossDecl, sender: str, receiver: str, message: Message) -> bool:
-    """Whether the network may lose `message` on the channel sender -> receiver."""
-    if isinstance(loss, Loss):
-        try:
-            return bool(loss.where(sender, receiver, message))
-        except Exception as exc:  # the model's function: name it, and the message
-            raise ModelError(f"Loss(where=...) raised {type(exc).__name__}: {exc} for "
-                             f"{type(message).__name__} from {sender} to {receiver}",
-                             where="Loss", fix="make where= total: return False for "
-                                               "messages it does not lose") from exc
-    return bool(loss)
 
 
 def _positive(value: Any, where: str, what: str) -> int:

@@ -10,6 +10,7 @@ from ..errors import ModelError
 from .messages import Message
 from .records import State
 from .roles import Role, Transition
+from .timers import set_timer, timer_running
 
 # `system` below is the System that builds views and contexts; it is typed Any so that
 # this module stays below system.py in lang/'s one-way order.
@@ -194,6 +195,18 @@ class Context:
         for slot in slots:
             self.reads[(slot, None)] = None
         return [self._state[slot] for slot in slots]
+
+    def arm(self, timer: str) -> None:
+        """Arm (or re-arm) one of the role's timers (lang/timers.py)."""
+        set_timer(self, self._system.instance(self.me).role.timer_table, timer, True)
+
+    def cancel(self, timer: str) -> None:
+        """Stop one of the role's timers; cancelling one that is not running does nothing."""
+        set_timer(self, self._system.instance(self.me).role.timer_table, timer, False)
+
+    def armed(self, timer: str) -> bool:
+        """Whether one of the role's timers or transactions is running."""
+        return timer_running(self, self._system.instance(self.me).role.timer_table, timer)
 
     def send(self, to: str, message: Message) -> None:
         t = self._transition

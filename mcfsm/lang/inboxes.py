@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .channels import may_lose
+from .faults import happens
 from .messages import Message
 from .records import NETWORK_ACTOR, Network, State, StepKey, Successor
 
@@ -16,16 +16,22 @@ from .records import NETWORK_ACTOR, Network, State, StepKey, Successor
 class Inboxes:
     """System's inbox operations (see the module doc)."""
 
-    def _deliverable(self, inbox: Any) -> Iterator[tuple[int, Message, Any]]:
-        """(sender, message, inbox after consuming it; None when nothing is consumed)."""
+    def _deliverable(self, inbox: Any, k: int) -> Iterator[tuple[int, Message, Any]]:
+        """(sender, message, inbox after consuming it; None when nothing is consumed), for
+        the inbox of instance k. On FIFO channels and a FIFO inbox, the head; and, where
+        the system declares Reorder, a later message that may overtake."""
         net = self.network
         if net is Network.FIFO:
             for pos, (sender, queue) in enumerate(inbox):
-                if len(queue) == 1:
-                    rest = inbox[:pos] + inbox[pos + 1:]
-                else:
-                    rest = inbox[:pos] + ((sender, queue[1:]),) + inbox[pos + 1:]
-                yield sender, queue[0], rest
+                for q, msg in enumerate(queue):
+                    if q and not self._overtakes(sender, k, msg):
+                        continue
+                    yield sender, msg, _without(inbox, pos, sender, queue, q)
+        elif net is Network.INBOX:
+            for q, (sender, msg) in enumerate(inbox):
+                if q and not self._overtakes(sender, k, msg):
+                    continue
+                yield sender, msg, inbox[:q] + inbox[q + 1:]
         elif net is Network.BAG:
             for (sender, msg), _count in sorted(inbox, key=canonical_key):
                 yield sender, msg, _bag_change(inbox, (sender, msg), -1)
@@ -33,29 +39,43 @@ class Inboxes:
             for sender, msg in sorted(inbox, key=canonical_key):
                 yield sender, msg, None
 
+    def _overtakes(self, sender: int, receiver: int, msg: Message) -> bool:
+        """Whether a message may be received before those sent ahead of it (Reorder)."""
+        return bool(self.reorder) and happens(self.reorder, self.instances[sender].name,
+                                              self.instances[receiver].name, msg)
+
     def _deliverable_deferring(self, inbox: Any, deferred: dict[type, frozenset[str]],
-                               here: str) -> Iterator[tuple[int, Message, Any]]:
+                               here: str, k: int) -> Iterator[tuple[int, Message, Any]]:
         """_deliverable for a role that defers messages: a message deferred in state `here`
         is not delivered and stays queued; on FIFO the sender's next message is offered
-        instead (SDL save: the queue is scanned past saved signals)."""
+        instead (SDL save: the queue is scanned past saved signals), and on a FIFO inbox
+        the next message from any sender (P's defer)."""
         def kept(msg: Message) -> bool:
             states = deferred.get(type(msg))
             return states is not None and here in states
 
+        if self.network is Network.INBOX:
+            first = True
+            for q, (sender, msg) in enumerate(inbox):
+                if kept(msg):
+                    continue
+                if first or self._overtakes(sender, k, msg):
+                    yield sender, msg, inbox[:q] + inbox[q + 1:]
+                first = False
+            return
         if self.network is not Network.FIFO:
-            for sender, msg, rest in self._deliverable(inbox):
+            for sender, msg, rest in self._deliverable(inbox, k):
                 if not kept(msg):
                     yield sender, msg, rest
             return
         for pos, (sender, queue) in enumerate(inbox):
+            first = True
             for q, msg in enumerate(queue):
                 if kept(msg):
                     continue
-                shorter = queue[:q] + queue[q + 1:]
-                rest = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:] if shorter
-                        else inbox[:pos] + inbox[pos + 1:])
-                yield sender, msg, rest
-                break
+                if first or self._overtakes(sender, k, msg):
+                    yield sender, msg, _without(inbox, pos, sender, queue, q)
+                first = False
 
     def _inbox_add(self, inbox: Any, sender: int, message: Message) -> Any:
         net = self.network
@@ -66,6 +86,8 @@ class Inboxes:
                 if s > sender:
                     return inbox[:pos] + ((sender, (message,)),) + inbox[pos:]
             return inbox + ((sender, (message,)),)
+        if net is Network.INBOX:
+            return inbox + ((sender, message),)
         if net is Network.BAG:
             return _bag_change(inbox, (sender, message), +1)
         return inbox | {(sender, message)}
@@ -86,31 +108,40 @@ class Inboxes:
         lose = self.coverage_id(NETWORK_ACTOR, "lose") if self.loss else -1
         duplicate = self.coverage_id(NETWORK_ACTOR, "duplicate") if self.duplication else -1
         receiver = self.instances[k].name
-        if self.network is Network.FIFO:
+
+        def step(kind: str, sender: int, msg: Message, new: Any) -> None:
+            out.append((StepKey(NETWORK_ACTOR, kind, kind, self.instances[sender].name, msg,
+                                receiver), new, lose if kind == "lose" else duplicate))
+
+        def hit(decl: Any, sender: int, msg: Message) -> bool:
+            return bool(decl) and happens(decl, self.instances[sender].name, receiver, msg)
+
+        net = self.network
+        if net is Network.FIFO:
             for pos, (sender, queue) in enumerate(inbox):
-                sname = self.instances[sender].name
                 for q, msg in enumerate(queue):
-                    if self.loss and may_lose(self.loss, sname, receiver, msg):
-                        shorter = queue[:q] + queue[q + 1:]
-                        new = (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:]
-                               if shorter else inbox[:pos] + inbox[pos + 1:])
-                        out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
-                                    new, lose))
-                    if self.duplication and self._room(inbox, sender, k):
+                    if hit(self.loss, sender, msg):
+                        step("lose", sender, msg, _without(inbox, pos, sender, queue, q))
+                    if hit(self.duplication, sender, msg) and self._room(inbox, sender, k):
                         longer = queue[:q + 1] + queue[q:]
-                        new = inbox[:pos] + ((sender, longer),) + inbox[pos + 1:]
-                        out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname,
-                                            msg, receiver), new, duplicate))
-        else:
+                        step("duplicate", sender, msg,
+                             inbox[:pos] + ((sender, longer),) + inbox[pos + 1:])
+        elif net is Network.INBOX:
+            for q, (sender, msg) in enumerate(inbox):
+                if hit(self.loss, sender, msg):
+                    step("lose", sender, msg, inbox[:q] + inbox[q + 1:])
+                if hit(self.duplication, sender, msg) and self._room(inbox, sender, k):
+                    step("duplicate", sender, msg, inbox[:q + 1] + inbox[q:])
+        elif net is Network.BAG:
             for (sender, msg), _count in sorted(inbox, key=canonical_key):
-                sname = self.instances[sender].name
-                if self.loss and may_lose(self.loss, sname, receiver, msg):
-                    out.append((StepKey(NETWORK_ACTOR, "lose", "lose", sname, msg, receiver),
-                                _bag_change(inbox, (sender, msg), -1), lose))
-                if self.duplication and self._room(inbox, sender, k):
-                    out.append((StepKey(NETWORK_ACTOR, "duplicate", "duplicate", sname, msg,
-                                        receiver), _bag_change(inbox, (sender, msg), +1),
-                                duplicate))
+                if hit(self.loss, sender, msg):
+                    step("lose", sender, msg, _bag_change(inbox, (sender, msg), -1))
+                if hit(self.duplication, sender, msg) and self._room(inbox, sender, k):
+                    step("duplicate", sender, msg, _bag_change(inbox, (sender, msg), +1))
+        else:  # a persistent set: a lost message leaves it for good
+            for sender, msg in sorted(inbox, key=canonical_key):
+                if hit(self.loss, sender, msg):
+                    step("lose", sender, msg, inbox - {(sender, msg)})
         return out
 
     def _room(self, inbox: Any, sender: int, receiver: int) -> bool:
@@ -124,6 +155,8 @@ class Inboxes:
         """Messages in flight from `sender` in one receiver's inbox."""
         if self.network is Network.FIFO:
             return next((len(q) for s, q in inbox if s == sender), 0)
+        if self.network is Network.INBOX:
+            return sum(1 for s, _ in inbox if s == sender)
         if self.network is Network.BAG:
             return sum(c for (s, _), c in inbox if s == sender)
         return sum(1 for s, _ in inbox if s == sender)
@@ -140,6 +173,8 @@ class Inboxes:
     def _inbox_size(self, inbox: Any) -> int:
         if self.network is Network.FIFO:
             return sum(len(q) for _, q in inbox)
+        if self.network is Network.INBOX:
+            return len(inbox)
         if self.network is Network.BAG:
             return sum(c for _, c in inbox)
         return len(inbox)
@@ -159,6 +194,8 @@ class Inboxes:
                 continue
             if self.network is Network.FIFO:
                 pairs = [(s, m) for s, queue in inbox for m in queue]
+            elif self.network is Network.INBOX:
+                pairs = list(inbox)
             elif self.network is Network.BAG:  # unordered: listed canonically (hash-seed free)
                 pairs = [(s, m) for (s, m), count in sorted(inbox, key=canonical_key)
                          for _ in range(count)]
@@ -184,6 +221,13 @@ def canonical_key(value: Any) -> str:
         return (type(value).__name__ + "("
                 + ",".join(canonical_key(getattr(value, e.name)) for e in value.elements) + ")")
     return repr(value)
+
+
+def _without(inbox: Any, pos: int, sender: int, queue: tuple[Message, ...], q: int) -> Any:
+    """A FIFO inbox with message q of the queue at position pos taken out."""
+    shorter = queue[:q] + queue[q + 1:]
+    return (inbox[:pos] + ((sender, shorter),) + inbox[pos + 1:] if shorter
+            else inbox[:pos] + inbox[pos + 1:])
 
 
 def _bag_change(bag: frozenset, item: tuple[int, Message], delta: int) -> frozenset:

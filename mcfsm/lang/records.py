@@ -20,6 +20,7 @@ class Network(enum.Enum):
     FIFO = "fifo"  # ordered per sender-receiver pair
     BAG = "bag"  # unordered
     PERSISTENT = "persistent"  # TLA+-style message set; messages are never consumed
+    INBOX = "inbox"  # one FIFO queue per receiver for all senders (P's semantics)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,6 +15,7 @@ from .deferral import validate_defers
 from .fairness import check_kind
 from .guard import check_callable
 from .messages import Message
+from .timers import TimerEvent
 
 ANY_STATE = "*"  # a transition source meaning "every state of the role"
 
@@ -64,7 +65,7 @@ def validate_role(self: Any) -> None:
             raise ModelError(f"environment={t.environment!r} is not True or False", **where,
                              fix="pass environment=True for an environment event")
         check_kind(t.fair, f"role {self.name!r}, transition {t.name!r}")
-        if not isinstance(t.trigger, str) and not (
+        if not isinstance(t.trigger, str | TimerEvent) and not (
             isinstance(t.trigger, type) and issubclass(t.trigger, Message)
         ):
             raise ModelError(f"trigger {t.trigger!r} is neither an event name nor a Message "

@@ -22,6 +22,17 @@ from .initial import alternatives
 from .messages import Message
 from .role_checks import ANY_STATE, state_fix, validate_role
 from .state_actions import normalise, with_state_actions
+from .timers import (
+    NO_TIMERS,
+    TIMERS,
+    TimerEvent,
+    TimerTable,
+    check_timer_triggers,
+    compile_timers,
+    handled_in,
+    timer_variable,
+    with_timers,
+)
 
 Guard = Callable[[Any], bool]
 Action = Callable[[Any], None]
@@ -47,7 +58,7 @@ class Transition:
     the state it returns; a state outside `dests` is a model error.
     """
 
-    trigger: str | type[Message]
+    trigger: str | type[Message] | TimerEvent
     source: str | Sequence[str]
     dest: str | Callable[[Any], str] | None
     clause: str = ""  # required where the model cites a text (Model(clause=...))
@@ -76,11 +87,18 @@ class Transition:
 
     @property
     def trigger_name(self) -> str:
+        if isinstance(self.trigger, TimerEvent):
+            return self.trigger.event_name
         return self.trigger if isinstance(self.trigger, str) else self.trigger.__name__
 
     @property
     def receives(self) -> type[Message] | None:
-        return None if isinstance(self.trigger, str) else self.trigger
+        return None if isinstance(self.trigger, str | TimerEvent) else self.trigger
+
+    @property
+    def timer(self) -> str | None:
+        """The timer whose expiry (or transaction timeout) triggers it, else None."""
+        return self.trigger.timer if isinstance(self.trigger, TimerEvent) else None
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -93,6 +111,8 @@ class Transition:
             return self.label
         if self.receives is not None:
             return f"receives {self.receives.title}"
+        if isinstance(self.trigger, TimerEvent):
+            return self.trigger.words
         return self.trigger_name.replace("_", " ")
 
 
@@ -154,9 +174,19 @@ class Role:
         on_enter: dict[str, Any] | None = None,
         on_exit: dict[str, Any] | None = None,
         reusable: bool = False,
+        timers: Sequence[Any] | None = None,
+        transactions: Sequence[Any] | None = None,
         doc: str = "",
+        _environment: Sequence[Transition] = (),
     ) -> None:
         check_name(name, "role name")
+        # The declaration as given, so that a system can derive a variant of the role (a
+        # SwitchOff adds a state and a step: lang/faults.py) from the same text.
+        self.declared: dict[str, Any] = dict(
+            name=name, states=states, initial=initial, transitions=transitions,
+            variables=variables, final=final, ignores=ignores, defers=defers, fair=fair,
+            on_enter=on_enter, on_exit=on_exit, reusable=reusable, timers=timers,
+            transactions=transactions, doc=doc, _environment=_environment)
         # A role written once for several systems: a transition on a message that a system
         # using it never sends is a warning there (the transition never fires), not an error.
         if not isinstance(reusable, bool):
@@ -172,6 +202,16 @@ class Role:
             raise ModelError(f"variables={variables!r} is not a dict", role=name,
                              fix="pass variables={'name': Var(type, initial), ...}")
         self.variables: dict[str, Var] = dict(variables or {})
+        # Timers and transactions (lang/timers.py): armed ones live in the variable `timers`.
+        self.timer_table: TimerTable = compile_timers(name, timers, transactions)
+        if self.timer_table:
+            if TIMERS in self.variables:
+                raise ModelError(f"declares a variable named {TIMERS!r}, which holds the "
+                                 "armed timers of a role with timers or transactions",
+                                 role=name, fix=f"rename the variable {TIMERS!r}")
+            self.variables[TIMERS] = timer_variable()
+        else:
+            self.timer_table = NO_TIMERS
         self.final: frozenset[str] = frozenset(_names(final, "final", name))
         self.ignores: dict[type[Message], frozenset[str]] = _normalise_ignores(ignores, self.states,
                                                                                name)
@@ -194,6 +234,14 @@ class Role:
                                ANY_STATE)
             for i, t in enumerate(transitions)
         )
+        # Steps the environment adds (a switch-off): no entry or exit actions run.
+        self.transitions += tuple(_named(t, len(self.transitions) + i, name)
+                                  for i, t in enumerate(_environment))
+        if self.timer_table or any(t.timer for t in self.transitions):
+            check_timer_triggers(name, self.transitions, self.timer_table)
+            handled = handled_in(self.transitions, self.states, ANY_STATE)
+            self.transitions = tuple(with_timers(t, self.timer_table, handled)
+                                     for t in self.transitions)
         self._validate()
         # The local state of an instance: a named tuple (state, *variables), compact and
         # hashable, read by properties as `view["client1"].state`.
@@ -282,11 +330,12 @@ def _named(t: Transition, index: int, role: str) -> Transition:
     if not isinstance(t, Transition):
         raise ModelError(f"transitions[{index}] is {t!r}, not a Transition", role=role,
                          fix="declare each transition as Transition(trigger, source, dest, clause=...)")
-    if not isinstance(t.trigger, str) and not (isinstance(t.trigger, type)
-                                               and issubclass(t.trigger, Message)):
+    if not isinstance(t.trigger, str | TimerEvent) and not (
+            isinstance(t.trigger, type) and issubclass(t.trigger, Message)):
         raise ModelError(f"trigger {t.trigger!r} is neither an event name nor a Message "
                          "subclass", role=role, transition=f"transitions[{index}]",
-                         fix="use a string for an internal event or a Message subclass")
+                         fix="use a string for an internal event, a Message subclass, or "
+                             "Expiry('timer') / Timeout(Request) for a timer")
     if not isinstance(t.name, str):
         raise ModelError(f"name={t.name!r} is not a string", role=role,
                          transition=f"transitions[{index}]", fix="name transitions with strings")

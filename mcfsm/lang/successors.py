@@ -53,8 +53,9 @@ class Successors:
                 continue
             receive = self._receive[k]
             deferred = self._deferred[k]
-            for sender, msg, rest in (self._deliverable(inbox) if deferred is None else
-                                      self._deliverable_deferring(inbox, deferred, local.state)):
+            for sender, msg, rest in (self._deliverable(inbox, k) if deferred is None else
+                                      self._deliverable_deferring(inbox, deferred, local.state,
+                                                                  k)):
                 candidates = receive.get((local.state, type(msg)))
                 if candidates is None:
                     ignored_in = self._ignored[k].get(type(msg))

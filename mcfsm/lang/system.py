@@ -28,9 +28,19 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
-from .channels import LossDecl, capacity_table, deferred_table
+from .channels import capacity_table, deferred_table
 from .context import Context, View
 from .fairness import Fairness, FairnessDecl, compile_fairness
+from .faults import (
+    ChannelDecl,
+    Duplication,
+    Loss,
+    Reorder,
+    SwitchOff,
+    check_faults,
+    combined,
+    switchable,
+)
 from .findings import Assumption, Finding
 from .guard import call_model
 from .inboxes import Inboxes, canonical_key
@@ -88,8 +98,9 @@ class System(Validation, Successors, Inboxes):
         *,
         instances: Sequence[Instance],
         network: Network = Network.FIFO,
-        loss: LossDecl = False,
-        duplication: bool = False,
+        loss: ChannelDecl = False,
+        duplication: ChannelDecl = False,
+        faults: Sequence[Any] = (),
         params: Mapping[str, Param] | None = None,
         shared: Mapping[str, Var] | None = None,
         properties: Sequence[Property] = (),
@@ -112,7 +123,17 @@ class System(Validation, Successors, Inboxes):
         self.reviewed: dict[str, Finding] = {}
         self.cites_text = False
         self.doc = doc
-        self.instances: tuple[Instance, ...] = tuple(instances)
+        # Faults (lang/faults.py): one declaration per kind, and the instances that may be
+        # switched off, whose roles gain the step and the state for it.
+        where = f"system {name!r}"
+        declared_faults = check_faults(faults, where)
+        self.loss: ChannelDecl = combined(Loss, loss, declared_faults, where)
+        self.duplication: ChannelDecl = combined(Duplication, duplication, declared_faults, where)
+        self.reorder: ChannelDecl = combined(Reorder, False, declared_faults, where)
+        self.switch_offs: tuple[SwitchOff, ...] = tuple(
+            f for f in declared_faults if isinstance(f, SwitchOff))
+        self.instances: tuple[Instance, ...] = switchable(tuple(instances), self.switch_offs,
+                                                          where)
         self.network = network
         # Monitors (lang/monitors.py) come after the instances: a local slot and an (always
         # empty) inbox each, no step of their own; each step's sends update them.
@@ -122,8 +143,6 @@ class System(Validation, Successors, Inboxes):
                                            len(self.instances)))
         self.receipt_monitors = tuple(k for k in self.monitor_indices
                                       if self.instances[k].receipts)
-        self.loss = loss
-        self.duplication = duplication
         self.params: dict[str, Param] = dict(params or {})
         self.shared: dict[str, Var] = dict(shared or {})
         self.constraint = constraint
@@ -262,7 +281,7 @@ class System(Validation, Successors, Inboxes):
         return tuple(out)
 
     def _empty_inbox(self) -> Any:
-        return () if self.network is Network.FIFO else frozenset()
+        return () if self.network in (Network.FIFO, Network.INBOX) else frozenset()
 
 
 

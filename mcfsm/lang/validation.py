@@ -6,7 +6,6 @@ from __future__ import annotations
 import warnings
 
 from ..errors import McfsmWarning, ModelError
-from .channels import check_loss
 from .declared import check_name, check_text, check_variable
 from .guard import check_callable
 from .messages import Message
@@ -21,8 +20,7 @@ class Validation:
         check_name(self.name, "system name")
         where = f"system {self.name!r}"
         check_text(self.doc, "doc", where=where)
-        check_loss(self.loss, where)
-        for flag in ("duplication", "check_deadlock"):
+        for flag in ("check_deadlock",):
             if not isinstance(getattr(self, flag), bool):
                 raise ModelError(f"{flag}={getattr(self, flag)!r} is not True or False",
                                  where=where, fix=f"pass {flag}=True or {flag}=False")
@@ -53,11 +51,13 @@ class Validation:
             raise ModelError(f"network={self.network!r} is not a Network", where=where,
                              fix="use Network.FIFO, Network.BAG or Network.PERSISTENT")
         if self.duplication and self.network is Network.PERSISTENT:
-            raise ModelError("duplication has no meaning on a persistent message set",
+            raise ModelError("duplication has no meaning on a persistent message set (a sent "
+                             "message may already be read again and again)",
                              where=where, fix="drop duplication=True or use FIFO/BAG")
-        if self.loss and self.network is Network.PERSISTENT:
-            raise ModelError("loss on a persistent message set is not modelled (a reader may "
-                             "simply never read)", where=where, fix="drop loss=True")
+        if self.reorder and self.network in (Network.BAG, Network.PERSISTENT):
+            raise ModelError(f"Reorder has no meaning on {self.network.value} network (every "
+                             "message may already overtake the others)", where=where,
+                             fix="drop the Reorder, or use Network.FIFO / Network.INBOX")
         if self.duplication and self.max_in_flight is None:
             raise ModelError("duplication without max_in_flight makes the state space infinite",
                              where=where, fix="pass max_in_flight=N to bound each inbox")

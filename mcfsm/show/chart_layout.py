@@ -275,6 +275,22 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
             lines[0] += f" (sent in step {a.sent_at}, still in flight)"
             ly = in_flight_y[n]
             colour = "#b00020"
+        elif a.lost:
+            # A lost message never arrives: its arrow stops short of the receiver in the
+            # step that lost it and ends in a cross (at the receiver when it was switched off).
+            ident = f"{prefix}step-{a.received_at}"
+            ex = (x(a.receiver) if a.lost != "lost"
+                  else x(a.sender) + (x(a.receiver) - x(a.sender)) * 0.7)
+            cross = f'"lost{n}"'
+            out.append(f'  {cross} [id="{ident}-lost", shape=plaintext, fontsize=14, '
+                       f'fontcolor="#b00020", label="✗", {pos(ex, top[a.received_at])}];')
+            end = cross
+            style = 'style=dashed, color="#b00020", arrowhead=none'
+            lines = _label_lines(a)
+            lines[0] = (f"{a.received_at}. {lines[0]} (sent in step {a.sent_at}, lost"
+                        + ("" if a.lost == "lost" else f": {a.lost}") + ")")
+            ly = label_y[a.received_at]
+            colour = "#b00020"
         else:
             end = point(a.receiver, top[a.received_at])
             style = 'color="#222222"'
@@ -291,15 +307,18 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         out.append(f'  {start} -> {end} [id="{ident}", {style}, arrowsize=0.8];')
         # The label sits on the arrow where it crosses the label row, drawn on white.
         y0, y1 = start_y, (in_flight_end[n] if _continues(c, a) else top[a.received_at])
-        x0, x1 = x(a.sender), x(a.receiver)
+        x0, x1 = x(a.sender), (ex if a.lost and not _continues(c, a) else x(a.receiver))
         lx = x0 + (x1 - x0) * ((ly - y0) / (y1 - y0) if y1 != y0 else 0.5)
         out.append(f'  "lbl_{ident}" [id="{ident}-label", shape=box, style=filled, fillcolor=white, '
                    f'color=white, height=0.1, margin="0.04,0.02", fontcolor="{colour}", '
                    f'label=<{_html_lines(lines, bold_first=True)}>, {pos(lx, ly)}];')
+    kinds = dict(c.events)
     for k, (who, lines) in notes.items():
         height = len(lines) * 11 + 8
+        # an environment event is marked as one: a timer amber, a switch-off grey
+        fill, line, ink = _NOTE_STYLE.get(kinds.get(k, ""), _NOTE_STYLE[""])
         out.append(f'  "note{k}" [id="{prefix}step-{k}-note", shape=box, style="rounded,filled", '
-                   f'fillcolor="#f3f6fb", color="#9db0d0", fontsize=9, fontcolor="#1f3f7a", height=0.2, '
+                   f'fillcolor="{fill}", color="{line}", fontsize=9, fontcolor="{ink}", height=0.2, '
                    f'margin="0.05,0.02", label=<{_html_lines(lines)}>, '
                    f'{pos(x(who), top[k] + 4 + height / 2)}];')
     mark = _end_mark(c)
@@ -313,6 +332,16 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
                    f'fontcolor="{colour}", label=<{mark}>, {pos(mid, end_y + 40)}];')
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+# (fill, border, text) of a step's note by the kind of environment event it shows
+_NOTE_STYLE = {
+    "": ("#f3f6fb", "#9db0d0", "#1f3f7a"),
+    "timer": ("#fff4e0", "#e6a23c", "#7a4a00"),
+    "switch-off": ("#eeeeee", "#555555", "#222222"),
+    "duplicate": ("#f3eefb", "#9d88c6", "#4a2f7a"),
+    "environment": ("#f3f6fb", "#9db0d0", "#1f3f7a"),
+}
 
 
 def _title_html(c: Chart) -> str:

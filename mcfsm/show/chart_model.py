@@ -17,6 +17,9 @@ class Arrow:
     sent_at: int  # step number that sent it (0 = already in flight in the initial state)
     received_at: int | None  # None: still in flight when the trace ends
     clause: str = ""  # the clause and step of the transition that received it
+    # "" when received; else why it never arrived, in the step `received_at`: "lost" (the
+    # network lost it) or "switched off" (it reached an instance that was switched off)
+    lost: str = ""
 
     @property
     def not_in_text(self) -> str:
@@ -45,3 +48,7 @@ class Chart:
     # arrow received after `steps` continues on the next page.
     first: int = 1
     page: tuple[int, int] = (1, 1)  # (this page, pages)
+    # Environment events by step, drawn as what they are: "timer" (a timer expires or a
+    # transaction times out), "switch-off", "duplicate", "environment" (another event
+    # from outside: a user, a UE).
+    events: tuple[tuple[int, str], ...] = ()

@@ -14,6 +14,7 @@ import dataclasses
 
 from ..check.assumptions import pins
 from ..check.explorer import Trace, Verdict
+from ..lang.faults import SWITCHED_OFF
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System, View
 from .chart_layout import chart_dot
@@ -29,19 +30,34 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
     arrows: list[Arrow] = []
     notes: list[tuple[int, str, str]] = []
     clauses: list[tuple[int, str]] = []
+    events: list[tuple[int, str]] = []
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
         clause = step_clause(system, key)
         if clause:
             clauses.append((number, clause))
-        if key.kind in ("receive", "ignore") and key.message is not None:
+        if key.kind in ("receive", "ignore", "lose") and key.message is not None:
+            # the receiver of a lost message is the step's arg (lang/inboxes.py)
+            receiver = key.arg if key.kind == "lose" else key.actor
+            lost = ("lost" if key.kind == "lose" else SWITCHED_OFF
+                    if key.kind == "ignore" and before_state(system, before, key) == SWITCHED_OFF
+                    else "")
             for pos, (s, r, m, at) in enumerate(pending):
-                if s == key.sender and r == key.actor and m == key.message:
-                    arrows.append(Arrow(s, r, m, at, number, clause))
+                if s == key.sender and r == receiver and m == key.message:
+                    arrows.append(Arrow(s, r, m, at, number, clause, lost))
                     del pending[pos]
                     break
             else:  # in flight before the trace began
-                arrows.append(Arrow(key.sender or "?", key.actor, key.message, 0, number, clause))
+                arrows.append(Arrow(key.sender or "?", receiver, key.message, 0, number, clause,
+                                    lost))
+        if key.kind == "duplicate" and key.message is not None:
+            first = next((at for s, r, m, at in pending if s == key.sender and r == key.arg
+                          and m == key.message), 0)
+            pending.append((key.sender, key.arg, key.message, first))
+            notes.append((number, key.arg, "the network duplicates "
+                          f"{type(key.message).title} from "
+                          f"{system.instance(key.sender).words}"))
+            events.append((number, "duplicate"))
         _, sent = system.replay(before, key)
         for to, message in sent:
             pending.append((key.actor, to, message, number))
@@ -52,8 +68,16 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
                 change.append(f"{b.state} → {a.state}")
             if key.kind == "internal":
                 t = system.instance(key.actor).role.transition(key.transition)
-                change.insert(0, ("environment: " if t.environment else "") + t.words)
-            if key.kind == "ignore":
+                kind = ("timer" if t.timer else "switch-off" if a.state == SWITCHED_OFF
+                        and b.state != SWITCHED_OFF and t.environment else
+                        "environment" if t.environment else "")
+                change.insert(0, {"timer": "⏱ ", "switch-off": "⏻ environment: ",
+                                  "environment": "environment: "}.get(kind, "") + t.words)
+                if kind:
+                    events.append((number, kind))
+            if key.kind == "ignore" and b.state == SWITCHED_OFF:
+                change.append(f"✗ {type(key.message).title} is lost: switched off")
+            elif key.kind == "ignore":
                 change.append(f"ignores {type(key.message).title}")  # type: ignore[arg-type]
             if change:
                 notes.append((number, key.actor, "; ".join(change)))
@@ -64,9 +88,17 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
     arrows += [Arrow(s, r, m, at, None) for s, r, m, at in pending]
     involved = {a.sender for a in arrows} | {a.receiver for a in arrows} | {n[1] for n in notes}
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)
+    if not lifelines:  # nothing moved (a violation in the initial state): every party
+        lifelines = tuple((i.name, i.words) for i in system.instances)
     return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note,
                  outcome, failed, caption, loop_start=trace.loop_start,
-                 context=run_context(system, trace), clauses=tuple(clauses))
+                 context=run_context(system, trace), clauses=tuple(clauses),
+                 events=tuple(events))
+
+
+def before_state(system: System, state: object, key: object) -> str:
+    """The state of the step's actor before the step."""
+    return system.view(state)[key[0]].state  # type: ignore[arg-type,index]
 
 
 def step_clause(system: System, key: object) -> str:
@@ -144,6 +176,10 @@ def mermaid(c: Chart) -> str:
         if a.received_at is None:
             events.append((c.steps + 1, 1, f"    {alias[a.sender]}--){alias[a.receiver]}: "
                                             f"{text} [sent in step {a.sent_at}, still in flight]"))
+        elif a.lost:
+            why = "lost" if a.lost == "lost" else f"lost: {_mm(a.lost)}"
+            events.append((a.received_at, 1, f"    {alias[a.sender]}-x{alias[a.receiver]}: "
+                                             f"{a.received_at}. ✗ {text} [{why}]"))
         else:
             events.append((a.received_at, 1, f"    {alias[a.sender]}->>{alias[a.receiver]}: "
                                              f"{a.received_at}. {text}"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..lang.messages import Message
+from ..lang.timers import Armed
 
 NONE = "none"
 
@@ -31,6 +32,10 @@ def spec_value(value: Any) -> str:
         return str(value)
     if isinstance(value, Message):
         return message_words(value)
+    if isinstance(value, Armed):  # a running timer: its name (and what it outlasts)
+        return repr(value)
+    if isinstance(value, tuple) and value and all(isinstance(v, Armed) for v in value):
+        return "{" + ", ".join(repr(v) for v in value) + "} running"
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
         return "{" + ", ".join(f"{k} {spec_value(v)}" for k, v in value._asdict().items()) + "}"
     if isinstance(value, frozenset | set):

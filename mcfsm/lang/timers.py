@@ -1,0 +1,407 @@
+"""Timers and transactions: clocks that do not know the future.
+
+A role declares named timers; its actions arm and cancel them (`ctx.arm("hold")`,
+`ctx.cancel("hold")`); an armed timer may expire at any step, because no real timer can
+tell a slow message from a lost one. Its expiry is a transition of its own role, with a
+clause, triggered by `Expiry("hold")`:
+
+    Role(..., timers=[Timer("hold", clause="X.1.6 (silent on the duration)")],
+         transitions=[..., Transition(Expiry("hold"), "holding", "idle", clause=...)])
+
+A request can be declared a transaction (SIP REGISTER, a de-registration, INVITE, BYE:
+RFC 3261 17.1): sending it arms the transaction's timer, receiving one of its responses
+cancels it, and its timeout is a transition triggered by `Timeout(Request)`. The timeout
+may come while the request or its response is merely slow; a response that arrives after
+it is a reception like any other (handled, ignored, or an unhandled-message finding).
+
+**What is kept and what is abstracted** (SPIN's `timeout`, P's timer machine, UPPAAL's
+clocks): durations are not numbers. A timer is armed or not; while armed, its expiry is
+enabled in every state, and it is weakly fair (an armed timer that nothing cancels does
+expire). Only the order of durations is kept, where the model declares it:
+`Timer("resume", outlasts=("Register",))` says the resumption timer runs longer than the
+REGISTER transaction. The rule (sound for any durations with that order): *a timer cannot
+expire while a shorter one, armed no later than it, is still running.* If B is shorter
+than A and was armed at or before A, B ends (expires or is cancelled) before A expires:
+armed(B) + d(B) < armed(A) + d(A). So when A is armed, the shorter timers running at that
+moment are recorded with it, and A's expiry waits until each of them has ended; a shorter
+timer armed after A constrains nothing. Re-arming a timer ends its old run (it no longer
+holds anyone back) and starts a new one. The order is transitive (A > B > C gives A > C)
+and must be acyclic. It relates timers and transactions of one role: across instances,
+which clock started first is not something either owner sees, so a bound between two
+parties' timers is a reading of the text, declared as a `Param` and explored beside the
+free timer.
+
+The armed timers are part of the role's local state, in its variable `timers` (a sorted
+tuple of `Armed` records), so every engine runs them as ordinary model code: the implicit
+guard and actions are folded into the role's transitions when it is built (`with_timers`).
+A timer still armed when its role enters a state with no transition for its expiry is a
+model error (a real timer fires there too): cancel it on the way, or handle its expiry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from ..errors import ModelError
+from .declared import Var, check_clause, check_name, check_text
+from .messages import Message
+
+TIMERS = "timers"  # the local variable of a role with timers or transactions
+
+
+class Armed(NamedTuple):
+    """A running timer: its name, and the shorter ones, armed no later, still running
+    (its expiry waits for them)."""
+
+    name: str
+    waits_for: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return self.name + (f" (outlasts {', '.join(self.waits_for)})" if self.waits_for else "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Timer:
+    """A named timer of a role. `outlasts`: names of timers or transactions of the same
+    role that are shorter than this one (see the module doc for the rule)."""
+
+    name: str
+    clause: str = ""
+    doc: str = ""
+    outlasts: Sequence[str] = ()
+
+    @property
+    def words(self) -> str:
+        return f"the {self.name} timer"
+
+
+@dataclasses.dataclass(frozen=True)
+class Transaction:
+    """A request that ends at its sender in one of `responses` or in a timeout (RFC 3261
+    17.1: Timer B for INVITE, Timer F for the others). Its timer is named after the
+    request class and may be named in another timer's `outlasts`."""
+
+    request: type[Message]
+    responses: Sequence[type[Message]]
+    clause: str = ""
+    doc: str = ""
+    outlasts: Sequence[str] = ()
+
+    @property
+    def name(self) -> str:
+        return self.request.__name__ if isinstance(self.request, type) else repr(self.request)
+
+    @property
+    def words(self) -> str:
+        return f"the {self.request.title} transaction"
+
+
+@dataclasses.dataclass(frozen=True)
+class TimerEvent:
+    """A trigger that is not a message: a timer of the role expires."""
+
+    timer: str
+
+    @property
+    def event_name(self) -> str:
+        return f"{self.timer} expires"
+
+    @property
+    def words(self) -> str:
+        return f"the {self.timer} timer expires"
+
+
+@dataclasses.dataclass(frozen=True, init=False)
+class Expiry(TimerEvent):
+    """`Transition(Expiry("hold"), ...)`: the role's timer "hold" expires."""
+
+    def __init__(self, timer: str) -> None:
+        if not isinstance(timer, str) or not timer:
+            raise ModelError(f"Expiry({timer!r}) does not name a timer",
+                             fix='pass the name of a timer the role declares: Expiry("hold")')
+        object.__setattr__(self, "timer", timer)
+
+
+@dataclasses.dataclass(frozen=True, init=False)
+class Timeout(TimerEvent):
+    """`Transition(Timeout(Register), ...)`: the REGISTER transaction times out."""
+
+    request: type[Message] = dataclasses.field(default=Message, compare=False)
+
+    def __init__(self, request: type[Message]) -> None:
+        if not (isinstance(request, type) and issubclass(request, Message)):
+            raise ModelError(f"Timeout({request!r}) does not name a request",
+                             fix="pass the Message class of a request the role declares as "
+                                 "a Transaction: Timeout(Register)")
+        object.__setattr__(self, "timer", request.__name__)
+        object.__setattr__(self, "request", request)
+
+    @property
+    def event_name(self) -> str:
+        return f"{self.timer} times out"
+
+    @property
+    def words(self) -> str:
+        return f"the {self.request.title} transaction times out"
+
+
+@dataclasses.dataclass(frozen=True)
+class TimerTable:
+    """A role's timers and transactions, compiled: what `with_timers` and the step
+    context need."""
+
+    role: str
+    timers: Mapping[str, Timer | Transaction]
+    outlasts: Mapping[str, frozenset[str]]  # transitive: every shorter timer
+    requests: Mapping[type[Message], str]  # request class -> its transaction's timer
+    responses: Mapping[type[Message], tuple[str, ...]]  # response class -> transactions
+
+    def __bool__(self) -> bool:
+        return bool(self.timers)
+
+    def check(self, name: Any) -> str:
+        if name not in self.timers:
+            raise ModelError(f"has no timer {name!r}", role=self.role,
+                             fix=f"declare it in timers=[Timer({name!r}, clause=...)], or use "
+                                 f"one of {sorted(self.timers) or 'none declared'}")
+        return name
+
+
+NO_TIMERS = TimerTable("", {}, {}, {}, {})
+
+
+def compile_timers(role: str, timers: Any, transactions: Any) -> TimerTable:
+    """Validate a role's `timers=` and `transactions=` and compile them."""
+    decls: dict[str, Timer | Transaction] = {}
+    for field, items, kind in (("timers", timers, Timer), ("transactions", transactions,
+                                                            Transaction)):
+        if items is None:
+            continue
+        if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+            raise ModelError(f"{field}={items!r} is not a list", role=role,
+                             fix=f"pass {field}=[{kind.__name__}(...), ...]")
+        for item in items:
+            if not isinstance(item, kind):
+                raise ModelError(f"{field} holds {item!r}, not a {kind.__name__}", role=role,
+                                 fix=f"declare each as {kind.__name__}(...)")
+            _check_decl(role, item)
+            if item.name in decls:
+                raise ModelError(f"two timers or transactions are named {item.name!r}",
+                                 role=role, fix="give each timer its own name")
+            decls[item.name] = item
+    direct = {name: frozenset(d.outlasts) for name, d in decls.items()}
+    for name, shorter in direct.items():
+        for other in shorter:
+            if other not in decls:
+                raise ModelError(f"timer {name!r} outlasts {other!r}, which the role does not "
+                                 "declare", role=role,
+                                 fix=f"name timers or transactions of this role: "
+                                     f"{sorted(decls)} (a bound between two parties' timers "
+                                     "is a reading: declare it as a Param)")
+    closure = {name: _closure(name, direct, role) for name in decls}
+    requests: dict[type[Message], str] = {}
+    responses: dict[type[Message], tuple[str, ...]] = {}
+    for d in decls.values():
+        if isinstance(d, Transaction):
+            requests[d.request] = d.name
+            for r in d.responses:
+                responses[r] = (*responses.get(r, ()), d.name)
+    return TimerTable(role, decls, closure, requests, responses)
+
+
+def _check_decl(role: str, d: Timer | Transaction) -> None:
+    where = {"role": role}
+    if isinstance(d, Timer):
+        check_name(d.name, "timer name")
+    else:
+        if not (isinstance(d.request, type) and issubclass(d.request, Message)):
+            raise ModelError(f"Transaction request {d.request!r} is not a Message class",
+                             **where, fix="pass Transaction(Request, responses=[Ok, ...])")
+        if isinstance(d.responses, str | bytes) or not isinstance(d.responses, Iterable) or not all(
+                isinstance(r, type) and issubclass(r, Message) for r in d.responses):
+            raise ModelError(f"Transaction {d.name}: responses={d.responses!r} is not a list "
+                             "of Message classes", **where,
+                             fix="list the final responses that end it: responses=[Ok, Failure]")
+        if not d.responses:
+            raise ModelError(f"Transaction {d.name} has no responses", **where,
+                             fix="list the final responses that end it (a request with no "
+                                 "response is not a transaction)")
+    check_clause(d.clause, f"timer {d.name!r}", required=False, **where)
+    check_text(d.doc, "doc", **where)
+    if isinstance(d.outlasts, str | bytes) or not isinstance(d.outlasts, Iterable):
+        raise ModelError(f"timer {d.name!r}: outlasts={d.outlasts!r} is not a list", **where,
+                         fix='pass outlasts=("other timer", ...)')
+
+
+def _closure(name: str, direct: Mapping[str, frozenset[str]], role: str) -> frozenset[str]:
+    seen: set[str] = set()
+    todo = list(direct[name])
+    while todo:
+        other = todo.pop()
+        if other == name:
+            raise ModelError(f"timer {name!r} outlasts itself through outlasts=", role=role,
+                             fix="durations are ordered: the outlasts relation must have no "
+                                 "cycle")
+        if other not in seen:
+            seen.add(other)
+            todo.extend(direct[other])
+    return frozenset(seen)
+
+
+# -- the armed set as model code changes it (pure functions of the `timers` value) ----------
+def arm(table: TimerTable, running: tuple[Armed, ...], name: str) -> tuple[Armed, ...]:
+    """Arm (or re-arm) timer `name`: its old run ends, the shorter ones running now are
+    what its expiry waits for."""
+    table.check(name)
+    rest = stop(running, name)
+    waits = tuple(sorted(a.name for a in rest if a.name in table.outlasts[name]))
+    return tuple(sorted((*rest, Armed(name, waits))))
+
+
+def stop(running: tuple[Armed, ...], name: str) -> tuple[Armed, ...]:
+    """Timer `name` ends (cancelled, expired, or its transaction answered): it no longer
+    holds any other timer back."""
+    if not any(a.name == name for a in running) and not any(name in a.waits_for
+                                                            for a in running):
+        return running
+    return tuple(Armed(a.name, tuple(w for w in a.waits_for if w != name))
+                 for a in running if a.name != name)
+
+
+def may_expire(running: tuple[Armed, ...], name: str) -> bool:
+    return any(a.name == name and not a.waits_for for a in running)
+
+
+def is_armed(running: tuple[Armed, ...], name: str) -> bool:
+    return any(a.name == name for a in running)
+
+
+# -- folding timers into a role's transitions (Role.__init__) -------------------------------
+def timer_variable() -> Var:
+    return Var(tuple, (), "the timers armed, each with the shorter ones it outlasts")
+
+
+def handled_in(transitions: Sequence[Any], states: Sequence[str], any_state: str
+               ) -> dict[str, frozenset[str]]:
+    """state -> the timers whose expiry some transition from that state handles."""
+    out: dict[str, set[str]] = {s: set() for s in states}
+    for t in transitions:
+        if isinstance(t.trigger, TimerEvent):
+            for s in states if any_state in t.sources else t.sources:
+                out.setdefault(s, set()).add(t.trigger.timer)
+    return {s: frozenset(v) for s, v in out.items()}
+
+
+def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]) -> Any:
+    """The transition with its timer bookkeeping folded in: an expiry waits until its timer
+    may expire and disarms it; a response ends its transactions; a request sent arms its
+    transaction; and every step checks that the state it enters handles each timer still
+    armed."""
+    conditions: tuple[Callable[[Any], bool], ...] = ()
+    first: tuple[Callable[[Any], None], ...] = ()
+    last: list[Callable[[Any], None]] = []
+    if isinstance(t.trigger, TimerEvent):
+        name = t.trigger.timer
+
+        def expirable(ctx: Any) -> bool:
+            return may_expire(getattr(ctx.v, TIMERS), name)
+
+        def expire(ctx: Any) -> None:
+            setattr(ctx.v, TIMERS, stop(getattr(ctx.v, TIMERS), name))
+
+        expirable.__qualname__ = f"{name} is armed and outlasts nothing still running"
+        expire.__qualname__ = f"{name} ends"
+        conditions, first = (expirable,), (expire,)
+    ended = tuple(table.responses.get(t.receives, ())) if t.receives is not None else ()
+    if ended:
+        def answered(ctx: Any) -> None:
+            running = getattr(ctx.v, TIMERS)
+            for name in ended:
+                running = stop(running, name)
+            setattr(ctx.v, TIMERS, running)
+
+        answered.__qualname__ = f"a response ends {', '.join(ended)}"
+        first += (answered,)
+    started = {m: table.requests[m] for m in t.sends if m in table.requests}
+    if started:
+        def sent(ctx: Any) -> None:
+            running = getattr(ctx.v, TIMERS)
+            for _, message in ctx._sends:
+                name = started.get(type(message))
+                if name is not None:
+                    running = arm(table, running, name)
+            setattr(ctx.v, TIMERS, running)
+
+        sent.__qualname__ = f"sending a request starts {', '.join(started.values())}"
+        last.append(sent)
+    everything = frozenset(table.timers)
+    if t.dynamic or t.dest is None or not everything <= handled.get(t.dest, frozenset()):
+        def entered(ctx: Any) -> None:
+            dest = ctx._dest if t.dynamic else ctx.state if t.dest is None else t.dest
+            here = handled.get(dest, frozenset())
+            for a in getattr(ctx.v, TIMERS):
+                if a.name not in here:
+                    event = "Timeout" if a.name in table.requests.values() else "Expiry"
+                    raise ModelError(
+                        f"{table.timers[a.name].words} is still running when the role enters "
+                        f"state {dest!r}, where no transition handles its "
+                        f"{'timeout' if event == 'Timeout' else 'expiry'} (a real timer fires "
+                        "there too)",
+                        fix=f"cancel it on the way (ctx.cancel({a.name!r})), or add "
+                            f"Transition({event}({a.name}), {dest!r}, ...)")
+
+        entered.__qualname__ = "every timer still armed is handled where the role goes"
+        last.append(entered)
+    if not (conditions or first or last):
+        return t
+    fair = t.fair if t.fair is not None or not conditions else "weak"
+    return dataclasses.replace(t, conditions=(*conditions, *t.conditions),
+                               after=(*first, *t.after, *last), fair=fair)
+
+
+def check_timer_triggers(role: str, transitions: Sequence[Any], table: TimerTable) -> None:
+    """Every Expiry/Timeout names a declared timer of its kind, and every declared timer
+    has at least one transition for its expiry."""
+    seen: set[str] = set()
+    for t in transitions:
+        if not isinstance(t.trigger, TimerEvent):
+            continue
+        name = t.trigger.timer
+        decl = table.timers.get(name)
+        kind = Transaction if isinstance(t.trigger, Timeout) else Timer
+        if not isinstance(decl, kind):
+            declared = sorted(n for n, d in table.timers.items() if isinstance(d, kind))
+            what = "transaction" if kind is Transaction else "timer"
+            raise ModelError(
+                f"{t.trigger.event_name}, but the role declares no {what} {name!r}",
+                role=role, transition=t.name,
+                fix=(f"declare it in {what}s=[...], or use one of {declared}" if declared
+                     else f"declare it in {what}s=[...]"))
+        seen.add(name)
+    for name, decl in table.timers.items():
+        if name not in seen:
+            event = ("Timeout(" + name + ")" if isinstance(decl, Transaction)
+                     else f"Expiry({name!r})")
+            raise ModelError(f"{decl.words} never ends on its own: no transition handles it",
+                             role=role,
+                             fix=f"add Transition({event}, source, dest, clause=...) for what "
+                                 "the role does when it expires")
+
+
+# -- what model code calls (Context and the hypothesis runtime's context share these) -------
+def set_timer(ctx: Any, table: TimerTable, name: str, armed: bool) -> None:
+    """ctx.arm(name) / ctx.cancel(name): only actions change timers."""
+    table.check(name)
+    running = getattr(ctx.v, TIMERS, None)
+    if running is None or isinstance(ctx.v, tuple):
+        raise ModelError(f"a guard {'arms' if armed else 'cancels'} timer {name!r}",
+                         fix="guards only read; arm and cancel timers in `after` actions")
+    setattr(ctx.v, TIMERS, arm(table, running, name) if armed else stop(running, name))
+
+
+def timer_running(ctx: Any, table: TimerTable, name: str) -> bool:
+    """ctx.armed(name): whether the timer (or transaction) is running."""
+    table.check(name)
+    return is_armed(getattr(ctx.v, TIMERS), name)
