@@ -39,6 +39,7 @@ class _Ctx:
         self.v = runtime._vars[k]
         self.shared = runtime._shared_view
         self._sends: list[tuple[str, Message]] = []
+        self._armed_now: set[str] = set()  # timers armed in this step (lang/timers.py)
         self._dest: str | None = None  # a computed destination (state_actions.py sets it)
         self._snapshot: State | None = None
         # The state when the step began: `transitions` has already moved the machine when

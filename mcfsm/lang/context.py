@@ -137,6 +137,7 @@ class Context:
     """What guards and actions see. Guards get read-only variables; actions mutable ones."""
 
     __slots__ = (
+        "_armed_now",
         "_dest",
         "_sends",
         "_state",
@@ -164,6 +165,7 @@ class Context:
         self.sender = sender
         self.arg: Any = None
         self._sends: list[tuple[str, Message]] = []
+        self._armed_now: set[str] = set()  # timers armed in this step (lang/timers.py)
         self._dest: str | None = None  # a computed destination (Transition dest=function)
         self._transition = transition
         # What model code read of other instances, in the order read (a dict as an ordered

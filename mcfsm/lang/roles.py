@@ -237,6 +237,7 @@ class Role:
         # Steps the environment adds (a switch-off): no entry or exit actions run.
         self.transitions += tuple(_named(t, len(self.transitions) + i, name)
                                   for i, t in enumerate(_environment))
+        self.transitions += _ignored_responses(self, self.timer_table)
         if self.timer_table or any(t.timer for t in self.transitions):
             check_timer_triggers(name, self.transitions, self.timer_table)
             handled = handled_in(self.transitions, self.states, ANY_STATE)
@@ -324,6 +325,23 @@ class Role:
 
     def __repr__(self) -> str:
         return f"Role({self.name!r}, {len(self.states)} states, {len(self.transitions)} transitions)"
+
+
+def _ignored_responses(role: Role, table: TimerTable) -> tuple[Transition, ...]:
+    """A response the role ignores still ends its transaction (the transaction layer
+    matches it whatever the role then does): such an ignore becomes a reception that only
+    ends the transaction, named "ignore <Response>"."""
+    out = []
+    for message, states in list(role.ignores.items()):
+        ends = table.responses.get(message)
+        if not ends:
+            continue
+        del role.ignores[message]
+        clause = next((table.timers[n].clause for n in ends if table.timers[n].clause), "")
+        out.append(Transition(message, sorted(states), None, clause=clause,
+                              name=f"ignore {message.__name__}",
+                              label=f"ignores {message.title} (its transaction ends)"))
+    return tuple(out)
 
 
 def _named(t: Transition, index: int, role: str) -> Transition:

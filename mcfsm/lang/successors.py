@@ -189,6 +189,7 @@ class Successors:
     def _apply(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
                arg: Any) -> LocalOutcome:
         ctx._sends = []
+        ctx._armed_now = set()
         new_shared = state[1]
         if t.after:
             values = dict(zip(local._fields[1:], local[1:]))

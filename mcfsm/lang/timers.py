@@ -22,7 +22,8 @@ expire). Only the order of durations is kept, where the model declares it:
 REGISTER transaction. The rule (sound for any durations with that order): *a timer cannot
 expire while a shorter one, armed no later than it, is still running.* If B is shorter
 than A and was armed at or before A, B ends (expires or is cancelled) before A expires:
-armed(B) + d(B) < armed(A) + d(A). So when A is armed, the shorter timers running at that
+armed(B) + d(B) < armed(A) + d(A). Timers armed in one step are armed at the same
+instant (a step is atomic), whatever order its actions arm them in. So when A is armed, the shorter timers running at that
 moment are recorded with it, and A's expiry waits until each of them has ended; a shorter
 timer armed after A constrains nothing. Re-arming a timer ends its old run (it no longer
 holds anyone back) and starts a new one. The order is transitive (A > B > C gives A > C)
@@ -260,6 +261,20 @@ def arm(table: TimerTable, running: tuple[Armed, ...], name: str) -> tuple[Armed
     return tuple(sorted((*rest, Armed(name, waits))))
 
 
+def arm_in_step(ctx: Any, table: TimerTable, running: tuple[Armed, ...], name: str
+                ) -> tuple[Armed, ...]:
+    """`arm`, where the timers armed earlier in the same (atomic) step count as armed at
+    the same instant: a longer one armed before this one in the step waits for it too."""
+    running = arm(table, running, name)
+    now: set[str] = ctx._armed_now
+    longer = {a for a in now if a != name and name in table.outlasts[a]}
+    if longer:
+        running = tuple(Armed(a.name, tuple(sorted({*a.waits_for, name})))
+                        if a.name in longer else a for a in running)
+    now.add(name)
+    return running
+
+
 def stop(running: tuple[Armed, ...], name: str) -> tuple[Armed, ...]:
     """Timer `name` ends (cancelled, expired, or its transaction answered): it no longer
     holds any other timer back."""
@@ -331,7 +346,7 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
             for _, message in ctx._sends:
                 name = started.get(type(message))
                 if name is not None:
-                    running = arm(table, running, name)
+                    running = arm_in_step(ctx, table, running, name)
             setattr(ctx.v, TIMERS, running)
 
         sent.__qualname__ = f"sending a request starts {', '.join(started.values())}"
@@ -398,7 +413,8 @@ def set_timer(ctx: Any, table: TimerTable, name: str, armed: bool) -> None:
     if running is None or isinstance(ctx.v, tuple):
         raise ModelError(f"a guard {'arms' if armed else 'cancels'} timer {name!r}",
                          fix="guards only read; arm and cancel timers in `after` actions")
-    setattr(ctx.v, TIMERS, arm(table, running, name) if armed else stop(running, name))
+    setattr(ctx.v, TIMERS, arm_in_step(ctx, table, running, name) if armed
+            else stop(running, name))
 
 
 def timer_running(ctx: Any, table: TimerTable, name: str) -> bool:

@@ -1,0 +1,283 @@
+"""Timers and transactions (lang/timers.py): free expiry, the `outlasts` rule, transaction
+timeouts, and the errors a modeller meets. The counts of the documented example
+(docs/reference.md, "held_call") are checked against a plain-Python BFS of the same
+protocol written below by hand, not through mcfsm's machinery."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+import pytest
+
+from mcfsm import (
+    Expiry,
+    Instance,
+    M,
+    Message,
+    ModelError,
+    Role,
+    System,
+    Timeout,
+    Timer,
+    Transaction,
+    Transition,
+    always,
+    explore,
+    sometimes,
+)
+from mcfsm.lang.loader import load_path
+from mcfsm.lang.timers import Armed, arm, may_expire, stop
+
+from .conftest import ROOT
+
+REFERENCE = ROOT / "docs" / "reference.md"
+
+
+def held_call(tmp_path):
+    text = REFERENCE.read_text()
+    [code] = re.findall(r"<!-- runnable-example: timers -->\n```python\n(.*?)```", text, re.S)
+    (tmp_path / "held_call.py").write_text(code)
+    [loaded] = load_path(tmp_path / "held_call.py")
+    return loaded.model, text
+
+
+# -- the armed set, as pure functions ---------------------------------------------------------
+def test_a_timer_armed_while_a_shorter_one_runs_waits_for_it_and_not_for_a_later_one():
+    from mcfsm.lang.timers import compile_timers
+
+    table = compile_timers("r", [Timer("long", outlasts=("short",)), Timer("short")], None)
+    running = arm(table, (), "short")
+    running = arm(table, running, "long")  # armed while short runs: waits for it
+    assert running == (Armed("long", ("short",)), Armed("short"))
+    assert not may_expire(running, "long") and may_expire(running, "short")
+    running = stop(running, "short")  # short ended (expired or cancelled): long is free
+    assert may_expire(running, "long")
+    # short armed after long constrains nothing
+    later = arm(table, arm(table, (), "long"), "short")
+    assert may_expire(later, "long") and may_expire(later, "short")
+    # re-arming short ends its old run: long no longer waits for that run
+    rearmed = arm(table, arm(table, arm(table, (), "short"), "long"), "short")
+    assert may_expire(rearmed, "long")
+
+
+def test_outlasts_is_transitive_and_must_have_no_cycle():
+    from mcfsm.lang.timers import compile_timers
+
+    table = compile_timers("r", [Timer("a", outlasts=("b",)), Timer("b", outlasts=("c",)),
+                                 Timer("c")], None)
+    assert table.outlasts["a"] == {"b", "c"}
+    with pytest.raises(ModelError, match="outlasts itself"):
+        compile_timers("r", [Timer("a", outlasts=("b",)), Timer("b", outlasts=("a",))], None)
+    with pytest.raises(ModelError, match=r"(?s)does not declare.*Param"):
+        compile_timers("r", [Timer("a", outlasts=("elsewhere",))], None)
+
+
+# -- the documented example, against a hand-written BFS -----------------------------------------
+def plain_bfs(long_enough: bool, lossy: bool) -> tuple[int, int, bool]:
+    """The held-call protocol of docs/reference.md as flat tuples: (client, primary, hold,
+    query, client->primary, primary->partner, partner->primary, primary->client). hold is
+    None, "free" or "waits" (for the query, with the long-enough reading); query is whether
+    the WhereIs transaction runs. Returns (distinct, total, whether a refusal is reachable),
+    counted as TLC does (initial states included; total = initial + every successor)."""
+    start = ("calling", "idle", None, False, ("Call",), (), (), ())
+    seen = {start}
+    total = 1
+    refused = False
+    todo = deque([start])
+    while todo:
+        c, p, hold, query, cp, pq, qp, pc = todo.popleft()
+        nexts = []
+        if cp and p == "idle":  # the call: hold it, ask the partner (both armed at once)
+            nexts.append((c, "holding", "waits" if long_enough else "free", True, cp[1:],
+                          pq + ("WhereIs",), qp, pc))
+        if pq:  # the partner answers
+            nexts.append((c, p, hold, query, cp, pq[1:], qp + ("Here",), pc))
+        if qp and p == "holding":  # the answer: redirect, the hold and the query end
+            nexts.append((c, "done", None, False, cp, pq, qp[1:], pc + ("Redirected",)))
+        if qp and p == "done":  # an answer after the refusal: ignored, the query ends
+            nexts.append((c, p, hold, False, cp, pq, qp[1:], pc))
+        if qp and lossy:  # the answer is lost
+            nexts.append((c, p, hold, query, cp, pq, qp[1:], pc))
+        if query:  # the query times out (it may while the answer is merely slow)
+            nexts.append((c, p, "free" if hold == "waits" else hold, False, cp, pq, qp, pc))
+        if hold == "free" and p == "holding":  # the hold expires: refuse
+            nexts.append((c, "done", None, query, cp, pq, qp, pc + ("Refused",)))
+        if pc:
+            nexts.append(("redirected" if pc[0] == "Redirected" else "refused", p, hold, query,
+                          cp, pq, qp, pc[1:]))
+        total += len(nexts)
+        for n in nexts:
+            refused |= n[0] == "refused"
+            if n not in seen:
+                seen.add(n)
+                todo.append(n)
+    return len(seen), total, refused
+
+
+@pytest.mark.parametrize("variant,long_enough,lossy", [("free_timer", False, False),
+                                                        ("long_enough", True, False),
+                                                        ("lossy_answer", True, True)])
+def test_the_documented_example_counts_as_a_plain_bfs_and_as_documented(
+        tmp_path, variant, long_enough, lossy):
+    model, text = held_call(tmp_path)
+    system = model.system(variant)
+    result = explore(system)
+    distinct, total, refused = plain_bfs(long_enough, lossy)
+    assert (result.distinct_states, result.total_states) == (distinct, total)
+    assert f"`{variant}`: {distinct} distinct states, {total} total" in text
+    verdicts = {v.property.name: v.status for v in result.verdicts}
+    assert verdicts == model.expected(variant, system)
+    assert verdicts["never-refused"] == ("violated" if refused else "holds")
+
+
+def test_the_free_timer_exposes_a_race_the_long_enough_reading_removes(tmp_path):
+    """The race: the hold expires while the partner's answer is merely slow. With the
+    hold declared to outlast the query's transaction it cannot; the call is then refused
+    only after the transaction timed out (one step more: Timer F while the answer is slow)."""
+    model, _ = held_call(tmp_path)
+    free = {v.property.name: v for v in explore(model.system("free_timer")).verdicts}
+    reading = {v.property.name: v for v in explore(model.system("long_enough")).verdicts}
+    assert free["no-refusal-while-asking"].status == "violated"
+    assert reading["no-refusal-while-asking"].status == "holds"
+    assert len(free["never-refused"].trace) == 3
+    assert len(reading["never-refused"].trace) == 4
+    assert [s.transition for s in reading["never-refused"].trace.steps][1:3] == [
+        "WhereIs times out", "hold expires"]
+
+
+def test_a_lost_answer_never_deadlocks_its_sender(tmp_path):
+    model, _ = held_call(tmp_path)
+    verdicts = {v.property.name: v.status for v in explore(model.system("lossy_answer")).verdicts}
+    assert verdicts["no-deadlock"] == "holds"
+
+
+# -- transactions --------------------------------------------------------------------------------
+class Register(Message, clause="RFC 3261 10"):
+    pass
+
+
+class Ok(Message, clause="RFC 3261 10"):
+    pass
+
+
+class Hello(Message, clause="t"):
+    n: int = M("a number")
+
+
+def _register(ctx):
+    ctx.send("server", Register())
+
+
+def _ok(ctx):
+    ctx.send(ctx.sender, Ok())
+
+
+SERVER = Role("server", states=["on"], initial="on", final=["on"],
+              transitions=[Transition(Register, "on", None, after=[_ok], sends=[Ok])])
+
+
+def client(**extra) -> Role:
+    return Role("client", states=["idle", "registering", "registered", "failed"],
+                initial="idle", final=["registered", "failed"],
+                transactions=[Transaction(Register, responses=[Ok], clause="RFC 3261 17.1.2.2")],
+                transitions=[Transition("register", "idle", "registering", after=[_register],
+                                        sends=[Register]),
+                             Transition(Ok, "registering", "registered"),
+                             Transition(Timeout(Register), "registering", "failed")],
+                ignores={Ok: ["failed"]}, **extra)
+
+
+def test_a_transaction_ends_in_its_response_or_its_timeout_even_while_merely_slow():
+    """7 states: idle; registering with the request in flight; registering with the answer
+    in flight; registered; failed with the request still in flight (the timeout came while
+    it was slow), failed with the answer in flight, failed with nothing in flight (the late
+    answer is ignored and ends nothing more: the transaction already ended)."""
+    system = System("t", instances=[Instance("client", client()), Instance("server", SERVER)],
+                    properties=[sometimes("late", lambda v: v["client"].state == "failed"
+                                          and bool(v.in_flight(Ok)))])
+    result = explore(system)
+    assert (result.distinct_states, result.total_states) == (7, 8)
+    verdicts = {v.property.name: v.status for v in result.verdicts}
+    assert verdicts == {"late": "witnessed", "no-deadlock": "holds",
+                        "no-unhandled-message": "holds"}
+
+
+def test_an_ignored_response_still_ends_its_transaction():
+    """The late Ok in "failed" is ignored by the role but matched by the transaction layer:
+    a role in "failed" re-registering... here: no Timeout can follow an answered request."""
+    role = client()
+    assert "ignore Ok" in [t.name for t in role.transitions]
+    assert Ok not in role.ignores
+
+
+def test_timers_work_in_the_hypothesis_runtime_too():
+    from mcfsm.check.runtime import Runtime
+
+    system = System("t", instances=[Instance("client", client()), Instance("server", SERVER)])
+    rt = Runtime(system)
+    steps, _ = rt.enabled()
+    [(key, fire)] = steps
+    fire()
+    assert rt.export()[2].timers == (Armed("Register"),)
+    names = sorted(k.transition for k, _ in rt.enabled()[0])
+    assert names == ["Register", "Register times out"]
+
+
+# -- errors a modeller meets --------------------------------------------------------------------
+def test_an_expiry_for_an_undeclared_timer_says_which_timers_exist():
+    with pytest.raises(ModelError, match=r"(?s)no timer 'hld'.*one of \['hold'\]"):
+        Role("r", states=["a"], initial="a", timers=[Timer("hold")],
+             transitions=[Transition(Expiry("hold"), "a", None),
+                          Transition(Expiry("hld"), "a", None)])
+
+
+def test_a_timer_without_an_expiry_transition_is_refused():
+    with pytest.raises(ModelError, match=r"(?s)never ends on its own.*Expiry\('hold'\)"):
+        Role("r", states=["a"], initial="a", timers=[Timer("hold")],
+             transitions=[Transition("go", "a", None)])
+
+
+def test_a_timer_still_running_where_its_expiry_is_not_handled_is_named():
+    def start(ctx):
+        ctx.arm("hold")
+
+    role = Role("r", states=["a", "b"], initial="a", final=["b"], timers=[Timer("hold")],
+                transitions=[Transition("go", "a", "b", after=[start]),
+                             Transition(Expiry("hold"), "a", None)])
+    system = System("t", instances=[Instance("x", role)])
+    with pytest.raises(ModelError, match=r"(?s)still running when the role enters state 'b'.*"
+                                         r"ctx.cancel\('hold'\)"):
+        explore(system)
+
+
+def test_a_guard_that_arms_a_timer_is_refused():
+    def sneaky(ctx):
+        ctx.arm("hold")
+        return True
+
+    role = Role("r", states=["a"], initial="a", final=["a"], timers=[Timer("hold")],
+                transitions=[Transition("go", "a", None, conditions=[sneaky]),
+                             Transition(Expiry("hold"), "a", None)])
+    with pytest.raises(ModelError, match="guards only read"):
+        explore(System("t", instances=[Instance("x", role)]))
+
+
+def test_the_timers_variable_is_reserved():
+    with pytest.raises(ModelError, match="variable named 'timers'"):
+        from mcfsm import Var
+        Role("r", states=["a"], initial="a", timers=[Timer("hold")],
+             variables={"timers": Var(int, 0)},
+             transitions=[Transition(Expiry("hold"), "a", None)])
+
+
+def test_timer_orders_are_assumptions_of_every_verdict():
+    from mcfsm.check.assumptions import rests_on
+
+    role = Role("r", states=["a"], initial="a", final=["a"],
+                timers=[Timer("long", outlasts=("short",)), Timer("short")],
+                transitions=[Transition(Expiry("long"), "a", None),
+                             Transition(Expiry("short"), "a", None)])
+    system = System("t", instances=[Instance("x", role)],
+                    properties=[always("ok", lambda v: True)])
+    assert "timer-order-r" in rests_on(system)
