@@ -217,7 +217,7 @@ def test_timers_work_in_the_hypothesis_runtime_too():
     system = System("t", instances=[Instance("client", client()), Instance("server", SERVER)])
     rt = Runtime(system)
     steps, _ = rt.enabled()
-    [(key, fire)] = steps
+    [(_, fire)] = steps
     fire()
     assert rt.export()[2].timers == (Armed("Register"),)
     names = sorted(k.transition for k, _ in rt.enabled()[0])

@@ -25,8 +25,8 @@ than A and was armed at or before A, B ends (expires or is cancelled) before A e
 armed(B) + d(B) < armed(A) + d(A). Timers armed in one step are armed at the same
 instant (a step is atomic), whatever order its actions arm them in. So when A is armed,
 the shorter timers running at that moment are recorded with it, and A's expiry waits until
-each of them has ended; a shorter timer armed after A constrains nothing. Re-arming a timer ends its old run (it no longer
-holds anyone back) and starts a new one. The order is transitive (A > B > C gives A > C)
+each of them has ended; a shorter timer armed after A constrains nothing. Re-arming a
+timer ends its old run (it no longer holds anyone back) and starts a new one. The order is transitive (A > B > C gives A > C)
 and must be acyclic. It relates timers and transactions of one role: across instances,
 which clock started first is not something either owner sees, so a bound between two
 parties' timers is a reading of the text, declared as a `Param` and explored beside the
