@@ -22,15 +22,15 @@ expire). Only the order of durations is kept, where the model declares it:
 REGISTER transaction. The rule (sound for any durations with that order): *a timer cannot
 expire while a shorter one, armed no later than it, is still running.* If B is shorter
 than A and was armed at or before A, B ends (expires or is cancelled) before A expires:
-armed(B) + d(B) < armed(A) + d(A). Timers armed in one step are armed at the same
-instant (a step is atomic), whatever order its actions arm them in. So when A is armed,
-the shorter timers running at that moment are recorded with it, and A's expiry waits until
+armed(B) + d(B) < armed(A) + d(A). Timers armed in one step are armed at the same instant
+(a step is atomic), whatever order its actions arm them in. So when A is armed, the
+shorter timers running at that moment are recorded with it, and A's expiry waits until
 each of them has ended; a shorter timer armed after A constrains nothing. Re-arming a
-timer ends its old run (it no longer holds anyone back) and starts a new one. The order is transitive (A > B > C gives A > C)
-and must be acyclic. It relates timers and transactions of one role: across instances,
-which clock started first is not something either owner sees, so a bound between two
-parties' timers is a reading of the text, declared as a `Param` and explored beside the
-free timer.
+timer ends its old run (it no longer holds anyone back) and starts a new one. The order is
+transitive (A > B > C gives A > C) and must be acyclic. It relates timers and transactions
+of one role: across instances, which clock started first is not something either owner
+sees, so a bound between two parties' timers is a reading of the text, declared as a
+`Param` and explored beside the free timer.
 
 The armed timers are part of the role's local state, in its variable `timers` (a sorted
 tuple of `Armed` records), so every engine runs them as ordinary model code: the implicit
