@@ -39,14 +39,33 @@ def test_published_tlc_counts(results, name):
 # ping_pong max_nat 5 on a perfect network: 11 unique states
 # (eventually_reaches_max_on_perfect_delivery_network, can_reach_max, whose witness ends in
 # counts [4, 5]); no_op_depends_on_network on an ordered network: 3.
-STATERIGHT = {"ping_pong": 11, "no_op_ordered": 3}
+# On the lossy duplicating network (a persistent set with loss): visits_expected_states, 14
+# for max_nat 1; maintains_fixed_delta_despite_lossy_duplicating_network, 4,094 for 5.
+STATERIGHT = {"ping_pong": 11, "no_op_ordered": 3, "lossy_duplicating_1": 14,
+              "lossy_duplicating_5": 4094}
 
 
 @pytest.mark.parametrize("variant", sorted(STATERIGHT))
 def test_published_stateright_counts(results_by_variant, variant):
     r = results_by_variant[("stateright_pingpong", variant)]
     assert r["distinct_states"] == STATERIGHT[variant] and r["complete"]
-    assert all(p["verdict"] in ("holds", "witnessed") for p in r["properties"])
+    assert all(p["verdict"] in ("holds", "witnessed") for p in r["properties"]
+               if p["name"] != "must-reach-max")
+
+
+@pytest.mark.parametrize("variant", ["lossy_duplicating_1", "lossy_duplicating_5"])
+def test_stateright_must_reach_max_fails_by_dropping_the_first_ping(results_by_variant, variant):
+    """may_never_reach_max_on_lossy_network: "delta within 1" is never violated, and "must
+    reach max" is discovered by the one step Drop(Envelope{src: 0, dst: 1, msg: Ping(0)}):
+    our lasso is that loss, then nothing happens for ever."""
+    r = results_by_variant[("stateright_pingpong", variant)]
+    found = {p["name"]: p for p in r["properties"]}
+    assert found["delta-within-1"]["verdict"] == "holds"
+    lasso = found["must-reach-max"]
+    assert lasso["verdict"] == "violated"
+    [drop] = lasso["counterexample"]
+    assert (drop["actor"], drop["kind"], drop["from"], drop["message"]) == (
+        "network", "lose", "ping", {"type": "Ping", "n": 0})
 
 
 def test_stateright_can_reach_max_ends_where_stateright_s_discovery_does(results_by_variant):

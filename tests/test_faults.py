@@ -1,0 +1,239 @@
+"""Faults as declarations (lang/faults.py) and the network kinds they work on: where loss,
+duplication and overtaking happen, a switched-off instance, the FIFO inbox per party, and
+how charts draw what the network did. Every count is small enough to list by hand, and
+the docstrings do."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from mcfsm import (
+    Duplication,
+    Instance,
+    Loss,
+    M,
+    Message,
+    ModelError,
+    Network,
+    Reorder,
+    Role,
+    SwitchOff,
+    System,
+    Transition,
+    Var,
+    always,
+    explore,
+    sometimes,
+)
+from mcfsm.check.assumptions import rests_on
+from mcfsm.lang.faults import SWITCHED_OFF
+from mcfsm.show.chart_layout import chart_dot
+from mcfsm.show.charts import chart, mermaid
+from mcfsm.show.trace import trace_text
+
+
+class Num(Message, clause="t"):
+    n: int = M("a number")
+
+
+class Other(Message, clause="t"):
+    pass
+
+
+def _record(ctx):
+    ctx.v.got = (*ctx.v.got, ctx.msg.n)
+
+
+RECEIVER = Role("receiver", states=["on"], initial="on", final=["on"],
+                variables={"got": Var(tuple, ())}, ignores=[Other],
+                transitions=[Transition(Num, "on", None, after=[_record])])
+SENDER = Role("sender", states=["on"], initial="on", final=["on"],
+              transitions=[Transition("never", "on", None, conditions=[lambda ctx: False],
+                                      sends=[Num, Other])])
+
+
+def two_senders(network: Network) -> System:
+    return System("two", network=network, check_deadlock=False,
+                  instances=[Instance("a", SENDER, sends=[("r", Num(n=1))]),
+                             Instance("b", SENDER, sends=[("r", Num(n=2))]),
+                             Instance("r", RECEIVER)])
+
+
+def orders(system: System) -> set[tuple[int, ...]]:
+    return {system.view(s)["r"].got for s in _states(system, explore(system))}
+
+
+def _states(system: System, result) -> list:
+    """Every reachable state, by a plain search over the reference successor function."""
+    seen, todo = set(system.initial_states()), list(system.initial_states())
+    while todo:
+        for _, nxt in system.successors(todo.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    assert len(seen) == result.distinct_states
+    return list(seen)
+
+
+def test_a_fifo_inbox_per_party_keeps_the_order_of_arrival_across_senders():
+    """P's queue: a's 1 reached r before b's 2 (initial sends, in instance order), so r takes
+    1 then 2: 3 states. Per-pair FIFO channels let r take either first: 5 states."""
+    assert orders(two_senders(Network.INBOX)) == {(), (1,), (1, 2)}
+    assert orders(two_senders(Network.FIFO)) == {(), (1,), (2,), (1, 2), (2, 1)}
+
+
+def one_channel(**faults) -> System:
+    return System("one", check_deadlock=False, max_in_flight=3,
+                  instances=[Instance("a", SENDER, sends=[("r", Num(n=1)), ("r", Num(n=2)),
+                                                            ("r", Other())]),
+                             Instance("r", RECEIVER)], **faults)
+
+
+def test_reorder_lets_a_message_overtake_only_where_declared():
+    """a sends 1, 2 (and Other) on one FIFO channel. In order: r gets (), (1,), (1, 2). With
+    2 allowed to overtake: also (2,) and (2, 1)."""
+    assert orders(one_channel()) == {(), (1,), (1, 2)}
+    overtaking = one_channel(faults=[Reorder(lambda s, r, m: isinstance(m, Num) and m.n == 2,
+                                             why="a later 2 may overtake")])
+    assert orders(overtaking) == {(), (1,), (2,), (1, 2), (2, 1)}
+    assert "reorder-where-declared" in rests_on(overtaking)
+
+
+def test_loss_and_duplication_of_one_kind_of_message_only():
+    system = one_channel(faults=[Loss.of(Other, why="Other may be lost"),
+                                 Duplication.of(Num, why="a number may come twice")])
+    inbox = system.initial_states()[0][2 + 2 + 1]
+    steps = [(key.kind, type(key.message).__name__) for key, _, _ in system.fault_steps(1, inbox)]
+    assert sorted(steps) == [("duplicate", "Num"), ("duplicate", "Num"), ("lose", "Other")]
+    assert {"loss-where-declared", "duplication-where-declared"} <= set(rests_on(system))
+
+
+def test_loss_around_an_instance_is_every_channel_to_and_from_it_and_nothing_else():
+    loss = Loss.around("ue", why="the UE may leave coverage")
+    assert loss.applies("ue", "server", Other()) and loss.applies("server", "ue", Other())
+    assert not loss.applies("server", "other server", Other())
+    only = Loss.around("ue", why="w", messages=[Num])
+    assert only.applies("ue", "server", Num(n=1)) and not only.applies("ue", "server", Other())
+    on = Loss.on(("a", "b"), why="w")
+    assert on.applies("a", "b", Other()) and not on.applies("b", "a", Other())
+
+
+class Ping(Message, clause="t"):
+    pass
+
+
+def _seen(ctx):
+    ctx.v.seen = True
+
+
+READER = Role("reader", states=["on"], initial="on", final=["on"],
+              variables={"seen": Var(bool, False)},
+              transitions=[Transition(Ping, "on", None, after=[_seen])])
+
+
+def test_loss_on_a_persistent_message_set_removes_the_message_for_good():
+    """Without loss: (unseen, {Ping}) and (seen, {Ping}); the read repeats on the set (a
+    step back to the same state): 2 distinct, 3 total. With loss: also (unseen, {}) and
+    (seen, {}): 4 distinct, 1 + 2 + 2 = 5 total."""
+    def system(loss: bool) -> System:
+        return System("set", network=Network.PERSISTENT, loss=loss,
+                      instances=[Instance("a", SENDER.__class__(
+                          "writer", states=["on"], initial="on", final=["on"],
+                          transitions=[Transition("never", "on", None,
+                                                  conditions=[lambda ctx: False],
+                                                  sends=[Ping])]), sends=[("r", Ping())]),
+                          Instance("r", READER)])
+    plain, lossy = explore(system(False)), explore(system(True))
+    assert (plain.distinct_states, plain.total_states) == (2, 3)
+    assert (lossy.distinct_states, lossy.total_states) == (4, 5)
+
+
+def test_duplication_stays_refused_on_a_persistent_set_and_reorder_on_a_bag():
+    with pytest.raises(ModelError, match="duplication has no meaning"):
+        System("x", network=Network.PERSISTENT, duplication=True, max_in_flight=2,
+               instances=[Instance("r", READER)])
+    with pytest.raises(ModelError, match="Reorder has no meaning"):
+        System("x", network=Network.BAG,
+               faults=[Reorder(lambda s, r, m: True, why="w")], instances=[Instance("r", READER)])
+
+
+# -- switch-off -----------------------------------------------------------------------------------
+UE = Role("UE", states=["on", "got"], initial="on", final=["got"],
+          transitions=[Transition(Ping, "on", "got", clause="t")])
+NET = Role("server", states=["on"], initial="on", final=["on"],
+           transitions=[Transition("never", "on", None, conditions=[lambda ctx: False],
+                                   sends=[Ping])])
+
+
+def switch_off_system() -> System:
+    return System("off", instances=[Instance("server", NET, sends=[("ue", Ping())]),
+                                    Instance("ue", UE, label="UE 2")],
+                  faults=[SwitchOff("ue", why="UE 2 may be switched off", clause="X.1.7")],
+                  properties=[always("got-it", lambda v: v["ue"].state != SWITCHED_OFF
+                                     or not v.in_flight()),
+                              sometimes("off", lambda v: v["ue"].state == SWITCHED_OFF)])
+
+
+def test_a_switched_off_instance_stops_and_what_reaches_it_is_lost():
+    """(on, Ping in flight) -> receive: (got); -> switch off: (off, Ping in flight); (got)
+    -> switch off: (off); (off, Ping) -> lost at the switched-off UE: (off). 4 distinct,
+    1 + 2 + 1 + 1 = 5 total."""
+    system = switch_off_system()
+    result = explore(system)
+    assert (result.distinct_states, result.total_states) == (4, 5)
+    role = system.instance("ue").role
+    assert SWITCHED_OFF in role.states and SWITCHED_OFF in role.final
+    assert "switch-off-ue" in rests_on(system)
+    verdicts = {v.property.name: v for v in result.verdicts}
+    assert verdicts["off"].status == "witnessed"
+    assert verdicts["no-deadlock"].status == "holds"
+
+
+def test_a_switch_off_names_an_instance_the_system_has():
+    with pytest.raises(ModelError, match=r"(?s)SwitchOff names instance 'eu'.*'ue'"):
+        System("off", instances=[Instance("ue", UE), Instance("server", NET)],
+               faults=[SwitchOff("eu", why="w")])
+    with pytest.raises(ModelError, match="faults holds"):
+        System("off", instances=[Instance("ue", UE)], faults=["loss"])
+
+
+# -- charts draw what the network and the environment did ----------------------------------------
+def lost_trace():
+    """A Ping in flight at the start, lost: the trace's only step is the loss."""
+    system = System("lost", loss=True, instances=[Instance("server", NET, sends=[("ue", Ping())]),
+                                                   Instance("ue", UE)],
+                    properties=[always("arrives", lambda v: v["ue"].state == "got"
+                                       or bool(v.in_flight()))])
+    [v] = [v for v in explore(system).verdicts if v.property.name == "arrives"]
+    assert [k.kind for k in v.trace.steps] == ["lose"]
+    return system, v.trace
+
+
+def test_a_lost_message_is_drawn_lost_and_never_still_in_flight():
+    system, trace = lost_trace()
+    c = chart(system, trace, "lost")
+    [arrow] = c.arrows
+    assert arrow.lost == "lost" and arrow.received_at == 1
+    text = mermaid(c)
+    assert "-x" in text and "still in flight" not in text
+    dot = chart_dot(c)
+    assert "✗" in dot and "still in flight" not in dot
+    assert "the network loses Ping from server to ue" in "\n".join(trace_text(system, trace))
+
+
+def test_a_lasso_whose_only_step_is_a_loss_draws():
+    """It stopped with an IndexError in chart_dot (no lifeline was involved)."""
+    system, trace = lost_trace()
+    lasso = dataclasses.replace(trace, loop_start=0)
+    c = chart(system, lasso, "lasso")
+    assert "loop_frame" in chart_dot(c) and "loop steps 1-1" in mermaid(c)
+
+
+def test_timer_expiries_and_switch_offs_are_marked_in_charts():
+    system = switch_off_system()
+    [v] = [v for v in explore(system).verdicts if v.property.name == "got-it"]
+    c = chart(system, v.trace, "off")
+    assert dict(c.events)[1] == "switch-off"
+    assert "⏻" in mermaid(c) and 'fillcolor="#eeeeee"' in chart_dot(c)
