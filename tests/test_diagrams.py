@@ -110,3 +110,29 @@ def test_diagram_command_writes_svg(tmp_path):
     assert (tmp_path / "tcommit" / "rm3" / "product.svg").read_text().lstrip().startswith("<?xml")
     assert (tmp_path / "tcommit" / "rm3" / "roles" / "resource_manager.svg").exists()
     assert Path(tmp_path / "README.md").read_text().startswith("# Diagrams")
+
+
+def test_no_committed_chart_draws_a_lost_message_still_in_flight():
+    """Every committed trace with a loss (a `lose` step of the network, or a message that
+    reached a switched-off instance) is drawn with as many crossed arrows as losses, in its
+    Mermaid chart and in its DOT pages, and none of its lines says "still in flight" for a
+    message of a type it lost."""
+    checked = 0
+    for trace_file in sorted(ROOT.glob("diagrams/**/charts/*.trace.json")):
+        record = json.loads(trace_file.read_text())
+        lost = [s for s in record["steps"] if s["kind"] == "lose"]
+        if not lost:
+            continue
+        checked += 1
+        base = trace_file.name[: -len(".trace.json")]
+        mermaid = trace_file.with_name(base + ".mmd").read_text()
+        assert mermaid.count("-x") == len(lost), trace_file
+        pages = [trace_file.with_name(base + ".dot"),
+                 *sorted(trace_file.parent.glob(base + "-p*.dot"))]
+        crosses = sum(p.read_text().count('-lost"') for p in pages if p.exists())
+        assert crosses == len(lost), trace_file
+        types = {s["message"]["type"] for s in lost}
+        for line in mermaid.splitlines():
+            if "still in flight" in line:
+                assert not any(t in line.replace(" ", "") for t in types), (trace_file, line)
+    assert checked, "no committed chart of a lossy variant: the test checks nothing"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..check.explorer import Trace
+from ..lang.faults import SWITCHED_OFF
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, State, StepKey, System
 from .values import assignments, message_words, spec_value
@@ -49,7 +50,10 @@ def state_json(system: System, state: State) -> dict[str, Any]:
 
 def _transition_info(system: System, key: StepKey) -> tuple[str, str, bool]:
     """(clause, words, whether it is an environment event) of the transition a step took."""
-    if key.actor == NETWORK_ACTOR or key.kind == "ignore":
+    if key.actor == NETWORK_ACTOR:  # a fault: what the network did, in words
+        what = "loses" if key.kind == "lose" else "duplicates"
+        return "", f"the network {what} {type(key.message).title}", True
+    if key.kind == "ignore":
         return "", key.transition, False
     t = system.instance(key.actor).role.transition(key.transition)
     return t.clause, t.words, t.environment
@@ -148,6 +152,9 @@ def trace_text(system: System, trace: Trace, indent: str = "  ", note: str | Non
         actor = _label(system, key.actor)
         if key.kind == "receive":
             head = f"{actor} receives {_fmt(key.message)} from {_label(system, key.sender)}"  # type: ignore[arg-type]
+        elif key.kind == "ignore" and system.view(before)[key.actor].state == SWITCHED_OFF:
+            head = (f"{_fmt(key.message)} from {_label(system, key.sender)} is lost: "  # type: ignore[arg-type]
+                    f"{actor} is switched off")
         elif key.kind == "ignore":
             head = f"{actor} ignores {_fmt(key.message)} from {_label(system, key.sender)}"  # type: ignore[arg-type]
         elif key.kind in ("lose", "duplicate"):
