@@ -281,3 +281,15 @@ def test_timer_orders_are_assumptions_of_every_verdict():
     system = System("t", instances=[Instance("x", role)],
                     properties=[always("ok", lambda v: True)])
     assert "timer-order-r" in rests_on(system)
+
+
+def test_timers_armed_in_the_initial_state_are_named_and_checked():
+    role = Role("r", states=["a"], initial="a", final=["a"],
+                timers=[Timer("long", outlasts=("short",)), Timer("short")],
+                transitions=[Transition(Expiry("long"), "a", None),
+                             Transition(Expiry("short"), "a", None)])
+    system = System("t", instances=[Instance("x", role, init={"timers": ("long", "short")})])
+    [start] = system.initial_states()
+    assert start[2].timers == (Armed("long", ("short",)), Armed("short"))
+    with pytest.raises(ModelError, match=r"(?s)no timer 'nope'.*one of \['long', 'short'\]"):
+        System("t", instances=[Instance("x", role, init={"timers": ("nope",)})])

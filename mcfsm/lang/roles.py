@@ -30,6 +30,7 @@ from .timers import (
     check_timer_triggers,
     compile_timers,
     handled_in,
+    initially_armed,
     timer_variable,
     with_timers,
 )
@@ -281,6 +282,9 @@ class Role:
         """Every initial local state: one per combination of one_of alternatives."""
         values = {v: alternatives(d.initial) for v, d in self.variables.items()}
         for var, value in (overrides or {}).items():
+            if var == TIMERS and self.timer_table:  # timers armed in the initial state
+                values[var] = [initially_armed(self.timer_table, value)]
+                continue
             if var not in self.variables:
                 raise ModelError(f"instance sets unknown variable {var!r}", role=self.name,
                                  fix=f"declare it in variables= or use one of {list(self.variables)}")

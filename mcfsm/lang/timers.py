@@ -293,6 +293,17 @@ def is_armed(running: tuple[Armed, ...], name: str) -> bool:
     return any(a.name == name for a in running)
 
 
+def initially_armed(table: TimerTable, names: Any) -> tuple[Armed, ...]:
+    """`Instance(init={"timers": ("resend",)})`: timers armed in the initial state (what
+    Stateright's on_start and P's entry action arm), all at the same instant."""
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise ModelError(f"init sets timers to {names!r}, not a list of timer names",
+                         role=table.role, fix='pass init={"timers": ("name", ...)}')
+    armed = [table.check(n) for n in names]
+    return tuple(sorted(Armed(n, tuple(sorted(table.outlasts[n] & set(armed))))
+                        for n in dict.fromkeys(armed)))
+
+
 # -- folding timers into a role's transitions (Role.__init__) -------------------------------
 def timer_variable() -> Var:
     return Var(tuple, (), "the timers armed, each with the shorter ones it outlasts")
