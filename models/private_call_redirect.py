@@ -107,12 +107,14 @@ from mcfsm import (
     CR_DEMONSTRATION,
     MODEL_ARTEFACT,
     Assumption,
+    Expiry,
     Instance,
     Loss,
     Model,
     Param,
     Role,
     System,
+    Timer,
     Transition,
     Var,
     always,
@@ -137,6 +139,7 @@ BOTH = {
     "same_system_by": ("calling_id", "primary_id"),
     "registration": ("break_before_make", "make_before_break"),
     "registered_and_notified": ("deliver", "redirect"),
+    "hold_timer": ("free", "until_switch_off"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6",
@@ -145,6 +148,13 @@ PARAM_DOCS = {
     "uninformed_primary": ("10.16.5.3 pre-condition 3 (assumed, not required)",
                            "what the primary does with a call for a user who left before any "
                            "notification arrived"),
+    "hold_timer": ("10.16.5.3 pre-condition 3 (uninformed_primary=hold; the text gives no "
+                   "bound); TS 23.379 call set-up timers",
+                   "how long the primary's hold of a call lasts: 'free' is a real timer (it "
+                   "may expire at any step, while the notification is merely slow); "
+                   "'until_switch_off' is a reading, the hold outlasts any migration, so it "
+                   "expires only for a UE that was switched off (a history flag no server "
+                   "sees: the bound the text would have to give)"),
     "departed_policy": ("10.16.5.3; X.1.7.1 item 6b (silent)",
                         "what a partner does with a call for a user who has left it"),
     "kms_without_uri": ("10.16.5.3 Editor's note (FFS)",
@@ -463,6 +473,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         for held in sorted((m for m in ctx.v.held if m.called_id == ctx.msg.primary_id), key=repr):
             ctx.v.held = ctx.v.held - {held}
             ctx.send(ctx.sender, held)
+        if not ctx.v.held:
+            ctx.cancel("hold")
 
     def on_registration(ctx) -> None:
         primary = ctx.msg.primary_id
@@ -507,6 +519,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                     route_back(ctx, rejection(held, "not registered"))
             else:
                 route_back(ctx, redirection(ctx, held, binding(ctx, held.called_id)))
+        if not ctx.v.held:
+            ctx.cancel("hold")
 
     # Which branch of 10.16.5.3 a private call request takes at this server:
     def classify(ctx) -> str:
@@ -620,19 +634,23 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
 
     def hold(ctx) -> None:
         ctx.v.held = ctx.v.held | {ctx.msg}
+        if not ctx.armed("hold"):  # one timer for what is held: a free timer per held
+            ctx.arm("hold")        # call expires in any order, and so does this one
 
     def held_calls(ctx) -> list:
         return sorted(ctx.v.held, key=repr)
 
     def hold_timer_may_expire(ctx) -> bool:
-        """Assumption hold-timer-long-enough: the hold outlasts any migration, so in this
-        untimed model it expires only once UE 2 cannot reappear (switched off). A shared
-        history variable, not something the server sees, so that steps stay memoized."""
-        return bool(ctx.v.held) and ctx.shared.ue2_off
+        """hold_timer=free: a real timer, it may expire at any step. The reading
+        hold_timer=until_switch_off: the hold outlasts any migration, so it expires only
+        once UE 2 cannot reappear (switched off), a shared history flag no server sees."""
+        return ctx.params.hold_timer == "free" or ctx.shared.ue2_off
 
     def hold_expires(ctx) -> None:
         ctx.v.held = ctx.v.held - {ctx.arg}
         route_back(ctx, rejection(ctx.arg, "not reachable"))
+        if ctx.v.held:
+            ctx.arm("hold")
 
     def reject(cause: str):
         def action(ctx) -> None:
@@ -649,6 +667,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         states=["serving"],
         initial="serving",
         final=["serving"],
+        timers=[Timer("hold", clause="10.16.5.3 pre-condition 3 (uninformed_primary=hold); "
+                                     "TS 23.379 call set-up timers (no duration in the text)")],
         variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
                    "registered": Var(frozenset, frozenset()),
                    "visitors": Var(frozenset, frozenset()), "bindings": Var(frozenset, frozenset()),
@@ -701,7 +721,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             Transition(pcr, "serving", None, name="hold_uninformed",
                        conditions=[branch("uninformed_hold")], after=[hold],
                        clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
-            Transition("hold_timer_expires", "serving", None, conditions=[hold_timer_may_expire],
+            Transition(Expiry("hold"), "serving", None, name="hold_timer_expires",
+                       conditions=[hold_timer_may_expire],
                        choices=held_calls, after=[hold_expires], sends=[rej],
                        label="the hold timer expires: the held call is rejected",
                        clause="uninformed_primary=hold: a hold needs a bound, for a user who "
@@ -764,6 +785,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         if caller_migrated:
             wanted.append("same_system_by")
     pins = dict(pinned or {})
+    if "hold" in pins.get("uninformed_primary", BOTH["uninformed_primary"]):
+        wanted.append("hold_timer")  # how long a hold lasts: only where a call can be held
     params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
                           doc=PARAM_DOCS[name][1]) for name in wanted}
 
@@ -925,7 +948,18 @@ def e2e_kms_uri_known(v) -> bool:
 
 
 def not_refused_before_notification(before, key, after) -> bool:
-    return key.transition != "reject_uninformed"
+    """10.16.5.3 pre-condition 3: the primary refuses no call for want of the migration
+    notification (the cause 'not reachable': rejected uninformed, or held until the hold
+    timer expired), whatever transition refuses it, while user 2 is registered at a
+    partner or on its way there. Exempt: the break-before-make gap, while user 2 is
+    registered nowhere (X.1.7.4 accepts it), and a UE 2 that was switched off."""
+    if key.actor != SERVER["A"]:
+        return True
+    if not any(m.cause == "not reachable"
+               for _, _, m in after.sent_since(before, PrivateCallReject)):
+        return True
+    c2 = before["client2"]
+    return c2.between_registrations or before.shared.ue2_off
 
 
 def hold_lasts_until_informed(before, key, after) -> bool:
@@ -1226,10 +1260,6 @@ REJECT = ("reject",)
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
     REINITIATE_PER_REJECTION,
-    Assumption("hold-timer-long-enough",
-               "where the primary holds a call (uninformed_primary=hold), its timer outlasts "
-               "any migration: it expires only once UE 2 cannot reappear (switched off)",
-               clause="10.16.5.3 pre-condition 3"),
     Assumption("three-redirections",
                "a caller follows at most three redirections per call (a loop shows at the "
                "second redirection to the same ID, before the bound)", clause="10.16.5.3"),
@@ -1263,8 +1293,7 @@ model.add_variant(
                 "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
             "e2e-kms-uri-known": "violated only with kms_without_uri=none",
-            "call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
+            "call-not-refused-before-notification": "violated only with notification=one_way",
             "protected-call-connects-after-redirection":
                 "witnessed only with kms_without_uri=lookup",
             "notification-acknowledged":
@@ -1274,8 +1303,7 @@ EXPECT_CR_KMS_URI = {"primary-binding-fresh": "violated only with notification=o
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
-            "call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
+            "call-not-refused-before-notification": "violated only with notification=one_way",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
             "primary-learns-current-id": "violated only with notification=one_way"}
@@ -1288,8 +1316,7 @@ model.add_variant(
 EXPECT_CR_BOTH = {"primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
-            "call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
+            "call-not-refused-before-notification": "violated only with notification=one_way",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
             "call-connects-after-redirection-to-primary-id":
                 "witnessed only with note2_server=partner",
@@ -1315,8 +1342,7 @@ model.add_variant(
     expect={"primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
-            "call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
+            "call-not-refused-before-notification": "violated only with notification=one_way",
             "note2-never-names-stale-id": "violated only with notification=one_way",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
@@ -1334,8 +1360,11 @@ model.add_variant(
     baseline="cr_kms_uri",
     expect={**EXPECT_CR_KMS_URI,
             "call-not-refused-before-notification":
-                ("violated only with uninformed_primary=reject and (notification=one_way or "
-                 "registration=break_before_make)"),
+                ("violated only with notification=one_way and (uninformed_primary=reject or "
+                 "hold_timer=free)"),
+            "hold-lasts-until-informed":
+                ("violated only with uninformed_primary=hold and hold_timer=free and "
+                 "(notification=one_way or registration=break_before_make)"),
             "redirected-while-registered-at-primary":
                 "witnessed only with registered_and_notified=redirect",
             "call-connects-after-redirection-to-primary-id":
@@ -1367,8 +1396,7 @@ model.add_variant(
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
 EXPECT_FIX_NOTIFICATION_ORDER = {"no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
-            "call-not-refused-before-notification":
-                "violated only with notification=one_way or registration=break_before_make",
+            "call-not-refused-before-notification": "violated only with notification=one_way",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
             "call-connects-after-redirection-to-primary-id":
                 "witnessed only with note2_server=partner",
@@ -1385,6 +1413,12 @@ model.add_variant(
     baseline="cr_both")
 # the primary holds a call only when user 2 can leave it before it is informed
 EXPECT_FIX_HOLD_UNTIL_INFORMED = {"primary-binding-fresh": "violated only with notification=one_way",
+            # a free hold timer may expire while the notification is merely slow
+            "call-not-refused-before-notification":
+                "violated only with notification=one_way and hold_timer=free",
+            "hold-lasts-until-informed":
+                ("violated only with hold_timer=free and (notification=one_way or "
+                 "registration=break_before_make)"),
             "call-held-until-informed":
                 "witnessed only with notification=one_way or registration=break_before_make",
             "no-repeated-redirection-to-left-id":
@@ -1421,7 +1455,8 @@ model.add_variant(
 
 model.add_variant(
     "switch_off_with_hold",
-    lambda: build(**FIXED_TEXT, pinned={**POLICIES, "uninformed_primary": ("hold",)},
+    lambda: build(**FIXED_TEXT, pinned={**POLICIES, "uninformed_primary": ("hold",),
+                                        "hold_timer": ("until_switch_off",)},
                   switch_off=True),
     doc="the hold of fix_hold_until_informed when UE 2 may be switched off and never "
         "reappear: the hold timer releases the held call",
@@ -1429,6 +1464,8 @@ model.add_variant(
     # with an acknowledged notification and make-before-break the primary is informed
     # before user 2 leaves it, so it never holds a call
     expect={**EXPECT_FIX_HOLD_UNTIL_INFORMED,
+            "call-not-refused-before-notification": "holds",
+            "hold-lasts-until-informed": "holds",
             "held-call-released-after-switch-off":
                 "witnessed only with notification=one_way or registration=break_before_make"})
 
@@ -1440,9 +1477,7 @@ model.add_variant(
     doc="CRs 001 and 000, user 1 (primary MC system A) migrated to B beforehand; explores "
         "note2_server, otherwise and same_system_by (notification pinned to acknowledged: "
         "the one-way findings are shown by cr_both)",
-    expect={"call-not-refused-before-notification":
-                "violated only with registration=break_before_make",
-            "call-connects-after-redirection":
+    expect={"call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
             "protected-call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
@@ -1463,9 +1498,7 @@ model.add_variant(
                           "note2_server": ("primary",)}),
     doc="candidate fix: a partner with an indicated call for a user who left it passes the "
         "call to the user's primary MC system, which answers NOTE 2 with the current ID",
-    expect={"call-not-refused-before-notification":
-                "violated only with registration=break_before_make",
-            "call-connects-after-redirection":
+    expect={"call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
             "protected-call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
@@ -1507,16 +1540,22 @@ model.finding(
         "whether the notification is acknowledged before the registration completes decides it")
 model.finding(
     "refused-before-notification", prop="call-not-refused-before-notification",
-    reading="the primary rejects a call for a user who left before any notification arrived "
-            "(uninformed_primary=reject), which pre-condition 3, assuming the primary is "
-            "informed, leaves open",
+    reading="the partner's notification is one-way (notification=one_way): the partner "
+            "answers the registration before the primary is informed, which TS 23.280 "
+            "10.6.3 argues against (the partner asks the primary during the migration "
+            "service authorization, before the user is served)",
     variants=("primary_policies", "cr_kms_uri"), cls=CHOICE, fix="fix_hold_until_informed",
-    title="If the primary rejects a call it cannot place yet (uninformed_primary=reject), a "
-          "call for a user who left, arriving before the notification, is refused",
+    title="With one-way notification, a call for a user who left is refused before the "
+          "primary is informed: rejected at once, or held until a hold timer expires while "
+          "the notification is merely slow",
     why="pre-condition 3 assumes the primary is informed and says nothing of a call that "
-        "arrives before it is: violated only with uninformed_primary=reject, when the "
-        "notification is one-way or user 2 breaks before it makes; the fix is to say that "
-        "the primary holds the call (bounded by a timer, for a user who never reappears)")
+        "arrives before it is. With the break-before-make gap exempt (X.1.7.4 accepts it), "
+        "violated only with notification=one_way: whether the primary rejects the call "
+        "(uninformed_primary=reject) or holds it with a timer that, like any timer, may "
+        "expire while the notification is slow (hold_timer=free). Holding closes it only "
+        "under the reading that the hold outlasts any migration "
+        "(hold_timer=until_switch_off), a bound the text would have to give; an "
+        "acknowledged notification closes it under every choice")
 model.finding(
     "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,
     reading="NOTE 2's re-check is made at the primary (note2_server=primary) and the notification "
