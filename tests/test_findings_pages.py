@@ -309,3 +309,18 @@ def test_a_long_lasso_keeps_its_cycle_whole_on_the_last_page():
         assert "continued on page" in page.footnote and not page.failed
     # every step is drawn on exactly one page
     assert [k for p in pages for k in range(p.first, p.steps + 1)] == list(range(1, steps + 1))
+
+
+def test_a_page_puts_the_finding_s_own_sentences_first_and_a_paragraph_to_paste(docs):
+    """Issue 32 item 6: the sentences cited by the finding (or its property) first and
+    apart, the chart's other citations folded; a paragraph for a contribution built from
+    the page's own data; forced assumptions listed with what the verdict rests on."""
+    for page in (docs["out"] / "findings").iterdir():
+        text = page.read_text()
+        head, _, rest = text.partition("## The text involved")
+        assert "## For a contribution" in head, page.name
+        paragraph = head.split("```text\n", 1)[1].split("\n```", 1)[0]
+        assert paragraph.startswith("Observation: ") and "Proposed change: " in paragraph
+        if "<details>" in rest:
+            assert rest.index("<details>") > rest.index("> ") or "turns on" not in rest
+        assert "**Forced by the text** (or by a CR's cover page):" in text

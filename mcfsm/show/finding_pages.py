@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..check.assumptions import pins, unforced
+from ..check.assumptions import assumptions_of, pins, unforced
 from ..check.explorer import Result, Verdict
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
@@ -29,6 +29,7 @@ from .diff_model import Side, baseline_of
 from .diff_words import change_rows
 from .report import choice_words, finding_class
 from .spec_quotes import NOT_LOCATED, SpecText
+from .trace import trace_text
 
 
 def slug(text: str) -> str:
@@ -144,7 +145,10 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         basis = {"values": [f"{n}={val}" for n, val, pinned in values if not pinned],
                  "pinned": pins(system),
                  "choices": choice_words(result, v),
-                 "unforced": [a.words() for a in unforced(system)]}
+                 "unforced": [a.words() for a in unforced(system)],
+                 # forced ones too: a reading the model takes from a CR's cover page rests
+                 # on that page, and a delegate must see it
+                 "forced": [a.words() for a in assumptions_of(system) if a.forced]}
     fix: dict[str, Any] | None = None
     if f.fix:
         base = baseline_of(model, f.fix)
@@ -156,17 +160,54 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         changes = fix_changes(model, base, f.fix, results)
         if changes is not None:
             fix["flips"], fix["declared"] = changes
+    quotes = _quotes(spec, cited)
+    own = [q for q in quotes if set(q["cited_by"]) & {"the finding", "the property"}]
+    scenario = ([line.strip() for line in trace_text(result.system, v.trace, indent="")
+                 if line[:1].isdigit() and not line.startswith("0.")]
+                if result is not None and v is not None and v.trace is not None else [])
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
+            "quotes_cited": own, "quotes_context": [q for q in quotes if q not in own],
+            "scenario": scenario,
             "prop_doc": v.property.doc if v is not None else "",
             "prop_clause": v.property.clause if v is not None else "",
             "variants": list(f.variants), "cls": f.cls, "why": f.why, "found": found,
-            "reading": f.reading, "quotes": _quotes(spec, cited), "spec": spec is not None,
+            "reading": f.reading, "quotes": quotes, "spec": spec is not None,
             "chart": chart, "basis": basis, "fix": fix, "page": page_path(f),
             "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE}
 
 
 def _quote_lines(text: str) -> list[str]:
     return [f"> {para}" if para else ">" for para in text.split("\n")]
+
+
+def _quote_block(quotes: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for q in quotes:
+        files = ", ".join(f"`{name}`" for name in q["files"]) or "no spec file lists it"
+        out.append(f"**{q['where']}** ({files}; cited by {', '.join(q['cited_by'])}):")
+        out.append("")
+        out += _quote_lines(q["text"]) if q["text"] else [f"*{NOT_LOCATED}*"]
+        out.append("")
+    return out
+
+
+def contribution(d: dict[str, Any]) -> str:
+    """One paragraph a delegate can paste into a contribution: the observation, the
+    scenario, the proposed change, and what it rests on. Built from the page's data."""
+    b = d["basis"] or {}
+    observation = (f"Observation: {d['title'].rstrip('.')}. The property \"{d['prop_doc'] or d['prop']}\""
+                   + (f" ({d['prop_clause']})" if d["prop_clause"] else "")
+                   + (f" is {b['choices']}" if b.get("choices") else " fails")
+                   + f" in the model {d['model']} ({d['cls']}: {d['why'].rstrip('.')}).")
+    scenario = ("Scenario: " + " ".join(d["scenario"]).rstrip(".") + "."
+                if d["scenario"] else "")
+    fix = d["fix"]
+    change = ("Proposed change: " + (fix["doc"].rstrip(".") if fix and fix["doc"] else
+                                     f"see the candidate fix {fix['variant']}") + "."
+              if fix else "Proposed change: none yet; the text must say which reading it means.")
+    rests = [*b.get("pinned", []), *(w.split(" (")[0] for w in b.get("unforced", []))]
+    basis = ("It rests on: " + ", ".join(rests) + "." if rests else "")
+    return " ".join(part for part in (observation, scenario, change, basis) if part)
 
 
 def finding_markdown(d: dict[str, Any]) -> str:
@@ -184,17 +225,24 @@ def finding_markdown(d: dict[str, Any]) -> str:
                 "only as far as the lines above print it.", ""]
     if d["reading"]:
         out += ["## The reading it turns on", "", d["reading"], ""]
+    out += ["## For a contribution", "",
+            "A paragraph to paste into a contribution (observation, scenario, proposed "
+            "change; a fenced block, so that it is not taken for the spec's words):", "",
+            "```text", contribution(d), "```", ""]
     out += ["## The text involved", ""]
     if not d["spec"]:
         out += ["No clause list (clauses.txt) beside the models: the spec text is not quoted.", ""]
     elif not d["quotes"]:
         out += ["The chart's transitions cite no clause of the spec text.", ""]
-    for q in d["quotes"]:
-        files = ", ".join(f"`{name}`" for name in q["files"]) or "no spec file lists it"
-        out.append(f"**{q['where']}** ({files}; cited by {', '.join(q['cited_by'])}):")
-        out.append("")
-        out += _quote_lines(q["text"]) if q["text"] else [f"*{NOT_LOCATED}*"]
-        out.append("")
+    if d["quotes_cited"]:
+        out += ["The sentences the finding turns on (cited by the finding or its property):", ""]
+        out += _quote_block(d["quotes_cited"])
+    if d["quotes_context"]:
+        n = len(d["quotes_context"])
+        out += ["<details><summary>The text the chart's other steps cite "
+                f"({n} passage{'s' if n != 1 else ''})</summary>", ""]
+        out += _quote_block(d["quotes_context"])
+        out += ["</details>", ""]
     out += ["## Shortest chart", ""]
     chart = d["chart"]
     if chart is None:
@@ -216,6 +264,8 @@ def finding_markdown(d: dict[str, Any]) -> str:
             out.append(f"- **Over the choices explored**: {b['choices']}")
         out.append("- **Unforced assumptions**:")
         out += [f"  - {w}" for w in b["unforced"]] or ["  - none"]
+        out.append("- **Forced by the text** (or by a CR's cover page):")
+        out += [f"  - {w}" for w in b["forced"]] or ["  - none"]
     else:
         out.append("Not explored in this run.")
     out += ["", "## Candidate fix", ""]
