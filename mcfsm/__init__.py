@@ -12,6 +12,7 @@ from .lang.faults import Duplication, Loss, Reorder, SwitchOff
 from .lang.findings import (
     CHOICE,
     CR_DEMONSTRATION,
+    FIX_PROPERTY,
     GAP_IN_THE_TEXT,
     MODEL_ARTEFACT,
     TRADE_OFF,
@@ -41,7 +42,8 @@ from .lang.system import Instance, Network, Param, StepKey, System, View
 from .lang.timers import Expiry, Timeout, Timer, Transaction
 
 __all__ = [
-    "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "GAP_IN_THE_TEXT", "MODEL_ARTEFACT", "TRADE_OFF",
+    "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "FIX_PROPERTY", "GAP_IN_THE_TEXT", "MODEL_ARTEFACT",
+    "TRADE_OFF",
     "UNDER_REVIEW",
     "AllOf", "Assumption", "Budget", "Duplication", "Expiry", "Finding", "Instance", "Loss", "M",
     "McfsmError", "Message", "Model",

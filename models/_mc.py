@@ -133,7 +133,10 @@ class CallRelease(Message, clause="TS 23.379 10.7.2.1.3"):
     calling_id: str = M("MC service ID of the calling party")
     called_id: str = M("MC service ID of the called party")
     suspension: bool | None = O("the call is released for migration and will be resumed "
-                                "(not in 10.16.3.2 step 1; a parameter)")
+                                "(a parameter: suspension_indication)",
+                                not_in_text="10.16.3.2 step 1 releases the call with no "
+                                            "indication; NOTE 3 presumes client 2 knows the "
+                                            "call will resume")
 
 
 class CallReleaseResponse(Message, clause="TS 23.379 10.7.2.1.3 (private call release response)"):

@@ -1311,11 +1311,13 @@ model.finding(
     "lost-deregistration-blocks", prop="no-deadlock", variants=("lossy_deregistration",),
     reading="the client waits for an answer to its de-registration (deregistration=acknowledged), "
             "which X.1.4.1 does not define, and nothing says what it does when none comes",
-    cls=CHOICE, fix="fix_deregistration_timer",
+    cls=MODEL_ARTEFACT, fix="fix_deregistration_timer",
     title="The model gives the client no transaction timer (TS 24.229's, below the text): "
           "with an answered de-registration, a de-registration lost as the UE leaves coverage "
           "leaves the client waiting for the answer for ever",
-    why="violated only with deregistration=acknowledged: X.1.4.1 defines no response to the "
+    why="an artefact first (one rule for classes, models/README.md): the deadlock needs a "
+        "transaction timer the model leaves out; violated only with "
+        "deregistration=acknowledged: X.1.4.1 defines no response to the "
         "de-registration, so the reading that waits for one must also say what happens when "
         "none comes. Below the text a SIP transaction times out (TS 24.229), which the model "
         "leaves out; the fix (fix_deregistration_timer) adds that bound and shows what the "

@@ -111,6 +111,7 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
+    FIX_PROPERTY,
     MODEL_ARTEFACT,
     Assumption,
     Instance,
@@ -1636,13 +1637,17 @@ model.finding(
         "knows, and NOTE 3 leaves the other call's handling out of scope")
 model.finding(
     "suspended-wait-unbounded", prop="suspended-wait-ends", variants=("switch_off", "as_published"),
-    reading="the release says the call is suspended (suspension_indication=present, the reading "
-            "NOTE 3 presumes) and nothing bounds client 2's wait for the resumption",
-    cls=CHOICE, fix="fix_suspension_indicated",
-    title="Client 2, told that the call is suspended, can wait for ever for its resumption",
-    why="violated only with suspension_indication=present (the reading NOTE 3 presumes): "
-        "nothing bounds the wait, so a UE switched off after step 1, or a resumed call that "
-        "overtook the release and was refused, leaves client 2 waiting; the fix bounds it")
+    reading="the release carries a suspension indication (suspension_indication=present), an "
+            "element 10.16.3.2 step 1 does not have, which NOTE 3 presumes client 2 learns "
+            "somehow; nothing then bounds client 2's wait for the resumption",
+    cls=FIX_PROPERTY, fix="fix_suspension_indicated",
+    title="If the release said the call is suspended (an element the text does not have), "
+          "client 2 could wait for ever for its resumption",
+    why="violated only with suspension_indication=present: the violation needs the "
+        "suspension indication, which the text's release does not carry, so it is a "
+        "property of that candidate element, not of the text. With it, nothing bounds the "
+        "wait: a UE switched off after step 1, or a resumed call that overtook the release "
+        "and was refused, leaves client 2 waiting; the fix bounds it with a timer")
 model.finding(
     "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
     reading="client 1 keeps waiting for the answer to a call still being set up when it changes "
@@ -1655,14 +1660,16 @@ model.finding(
         "ongoing calls only, and nothing says what a client does with a call being set up; "
         "releasing it and resuming it as step 1 does for an ongoing call is the fix")
 model.finding(
-    "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=CHOICE,
+    "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=MODEL_ARTEFACT,
     reading="client 1 waits for an answer to its release (release_ack=acknowledged), which step 1 "
             "does not require, and nothing says what it does when none comes",
     fix="fix_release_timer",
     title="The model gives client 1 no transaction timer (TS 24.229's, below the text): with "
           "an answered release, a release lost as UE 1 leaves coverage leaves it waiting for "
           "the answer for ever",
-    why="violated only with release_ack=acknowledged: step 1 says neither that the release is "
+    why="an artefact first (one rule for classes, models/README.md): the deadlock needs a "
+        "transaction timer the model leaves out; violated only with "
+        "release_ack=acknowledged: step 1 says neither that the release is "
         "answered nor what the client does when no answer comes. Below the text a SIP "
         "transaction times out (TS 24.229), which the model leaves out; the fix "
         "(fix_release_timer) adds that bound and shows what the text then still leaves open: "

@@ -31,9 +31,13 @@ TRADE_OFF = "documented trade-off"
 CR_DEMONSTRATION = "CR demonstration"
 MODEL_ARTEFACT = "artefact of the model"
 CHOICE = "depends on a reading of the text"
+# A finding whose violations all need an element or message the text does not have (one
+# the model invents, as a candidate fix or a reading would): a property of that invention.
+FIX_PROPERTY = "property of an element the text does not have"
 # A finding the model lists but no reviewer has classed yet: `why` says what is pending.
 UNDER_REVIEW = "not classed yet"
-CLASSES = (GAP_IN_THE_TEXT, TRADE_OFF, CR_DEMONSTRATION, MODEL_ARTEFACT, CHOICE, UNDER_REVIEW)
+CLASSES = (GAP_IN_THE_TEXT, TRADE_OFF, CR_DEMONSTRATION, MODEL_ARTEFACT, CHOICE, FIX_PROPERTY,
+           UNDER_REVIEW)
 
 
 @dataclasses.dataclass(frozen=True)
