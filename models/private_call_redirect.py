@@ -1143,7 +1143,7 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
         always("e2e-kms-uri-known", e2e_kms_uri_known,
                clause="CR 001 Table 10.16.5.2-1 NOTE; 10.16.5.3 NOTE; CR 000 10.16.5.3 NOTE 1; "
                       "TS 33.180",
-               doc="a protected call is set up only with the KMS URI of the target's domain"),
+               doc="a protected call is requested only with the KMS URI of the target's domain"),
         step("call-not-refused-before-notification", not_refused_before_notification,
              clause="10.16.5.3 pre-condition 3",
              doc="the primary never refuses a call because the migration notification has "
@@ -1510,6 +1510,39 @@ model.add_variant(
                 "witnessed only with same_system_by=primary_id"},
     baseline="migrated_caller")
 
+# Fixes models/README.md proposes for two findings that turn on a reading: the text says
+# which reading it means (one sentence each, a pin of the parameter), diffed against the
+# variant that explores both; each diff also shows what the chosen reading leaves open.
+model.add_variant(
+    "fix_note2_at_primary",
+    lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS,
+                  pinned={**POLICIES, "note2_server": ("primary",)}),
+    doc="candidate fix: CR 000's NOTE 2 says that the primary MC service server, which holds "
+        "the status it asks about, makes the re-check",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "no-repeated-redirection-to-left-id": "violated only with notification=one_way",
+            "call-not-refused-before-notification": "violated only with notification=one_way",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            # the re-check at the primary reads the record one-way notifications leave stale
+            "note2-never-names-stale-id": "violated only with notification=one_way",
+            "notification-acknowledged": "witnessed only with notification=acknowledged",
+            "primary-learns-current-id": "violated only with notification=one_way"},
+    baseline="cr_both")
+model.add_variant(
+    "fix_same_system_by_primary_id",
+    lambda: build(**MIGRATED_CALLER, pinned={**POLICIES, "notification": ("acknowledged",),
+                                             "same_system_by": ("primary_id",)}),
+    doc="candidate fix: CR 000 step 2 says that the calling party's MC system is read off "
+        "the primary MC service ID the call carries (X.1.7.3), not off the calling ID",
+    # the reading it chooses is the one that meets note2-unanswerable: NOTE 2 then cannot
+    # be answered for a caller served by a partner (fix_note2_via_primary mends that)
+    expect={"foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id":
+                "witnessed only with note2_server=partner",
+            "note2-answers-with-current-id": "violated",
+            "note2-redirects-to-another-partner": "never"},
+    baseline="migrated_caller")
+
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
@@ -1570,7 +1603,7 @@ model.finding(
     "note2-another-partner", prop="note2-redirects-to-another-partner", variants=("cr_both",),
     reading="NOTE 2's re-check is made at the partner that assigned the called ID "
             "(note2_server=partner), which does not hold the status NOTE 2 asks about",
-    cls=CHOICE,
+    cls=CHOICE, fix="fix_note2_at_primary",
     title="NOTE 2 at the partner can never name 'another partner MC system'",
     why="CR 000 NOTE 2 says 'the MC service server'; only the primary holds the status it "
         "asks about, so the reading of which server applies it decides whether the witness "
@@ -1590,15 +1623,16 @@ model.finding(
             "element closes",
     fix="cr_kms_uri",
     title="When a caller without the migrated target's KMS URI does not look it up "
-          "(kms_without_uri=none: the Editor's note leaves the lookup open), the protected "
-          "call is set up without the KMS URI of the target's domain",
+          "(kms_without_uri=none: the Editor's note leaves the lookup open), it sends the "
+          "protected call's request without the KMS URI of the target's domain (the trace "
+          "ends there: the call cannot be end-to-end protected)",
     why="the published redirection carries no KMS URI (Editor's note: FFS); CR 001's element "
         "closes it")
 model.finding(
     "own-caller-foreign", prop="own-caller-gets-migration-check", variants=("migrated_caller",),
     reading="CR 000 step 2's 'calling party MC system' read off the calling ID "
             "(same_system_by=calling_id) rather than off the primary ID the call carries",
-    cls=CHOICE,
+    cls=CHOICE, fix="fix_same_system_by_primary_id",
     title="Read off the calling ID, CR 000's same-system check treats a call of the "
           "primary's own migrated user as a foreign caller's",
     why="CR 000 step 2's 'calling party MC system' can be read off the calling ID or off the "
