@@ -1083,8 +1083,10 @@ def stale_id_reinitiated(bound: int):
 
 def note2_answers_with_current_id(before, key, after) -> bool:
     """CR 000 NOTE 2: "the MC service server" that gets an indicated call by a partner ID
-    user 2 has left, while user 2 is settled elsewhere, answers with the ID user 2 holds now:
-    it neither refuses the call nor names another ID. Judged at the caller's own server (the
+    user 2 has left, while user 2 is settled elsewhere, answers with an appropriate ID: the
+    one user 2 holds now, or its primary MC service ID (NOTE 2 lists both: "MC service ID of
+    the primary MC system or MC service ID of another partner MC system"); it neither
+    refuses the call nor names another ID. Judged at the caller's own server (the
     first to get the call) and at the primary when another server passes the call to it;
     passing it on is not an answer, and a server further on may meet a race the first
     could not see (the user moved after the call was passed on)."""
@@ -1104,7 +1106,7 @@ def note2_answers_with_current_id(before, key, after) -> bool:
     sent = [x for _, _, x in after.sent_since(before, sender=key.actor)]
     if any(isinstance(x, PrivateCallReject) and x.called_id == m.called_id for x in sent):
         return False
-    return all(x.called_id_migrated == c2.current_id for x in sent
+    return all(x.called_id_migrated in (c2.current_id, USER2_PRIMARY) for x in sent
                if isinstance(x, PrivateCallRedirection))
 
 
@@ -1486,7 +1488,7 @@ model.add_variant(
                 "witnessed only with note2_server=partner and same_system_by=primary_id",
             "cached-call-connects": "witnessed only with same_system_by=primary_id",
             "note2-answers-with-current-id":
-                "violated only with same_system_by=primary_id",
+                "violated only with note2_server=primary and same_system_by=primary_id",
             "own-caller-gets-migration-check":
                 "violated only with same_system_by=calling_id",
             "note2-redirects-to-another-partner": "never"},
@@ -1539,7 +1541,7 @@ model.add_variant(
     expect={"foreign-caller-connects": "witnessed only with otherwise=forward",
             "call-connects-after-redirection-to-primary-id":
                 "witnessed only with note2_server=partner",
-            "note2-answers-with-current-id": "violated",
+            "note2-answers-with-current-id": "violated only with note2_server=primary",
             "note2-redirects-to-another-partner": "never"},
     baseline="migrated_caller")
 
@@ -1640,16 +1642,20 @@ model.finding(
 model.finding(
     "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
     reading="CR 000 step 2's 'calling party MC system' read off the primary ID the call carries "
-            "(same_system_by=primary_id), the reading X.1.7.3 suggests",
+            "(same_system_by=primary_id), the reading X.1.7.3 suggests, with NOTE 2's re-check "
+            "left to the primary (note2_server=primary)",
     cls=CHOICE, fix="fix_note2_via_primary",
     title="Read off the primary ID, NOTE 2 cannot be answered for a caller served by a "
           "partner: no server on the "
           "call's path holds the status it asks about",
     why="violated only with same_system_by=primary_id (the reading X.1.7.3 suggests: the "
-        "call carries the caller's primary ID), whatever note2_server and otherwise: the "
-        "indicated call goes to the partner that assigned the cached ID and never passes the "
-        "primary, the only server holding the status NOTE 2 asks about. With calling_id the "
-        "caller is treated as foreign instead (own-caller-foreign): CR 000 must settle both")
+        "call carries the caller's primary ID) and note2_server=primary, whatever otherwise: "
+        "the indicated call goes to the partner that assigned the cached ID and never passes "
+        "the primary, the only server holding the status NOTE 2 asks about. With "
+        "note2_server=partner the partner answers with the primary MC service ID, which NOTE "
+        "2 lists as appropriate (session 14: the property no longer rejects that answer). "
+        "With calling_id the caller is treated as foreign instead (own-caller-foreign): CR "
+        "000 must settle both")
 model.finding(
     "ghost-registration", prop="registration-consistent", variants=("lossy_deregistration",),
     reading="no reading of our text removes the registration: X.1.4.1 and 10.16.2.2 step 1 assume "
