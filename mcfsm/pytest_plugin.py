@@ -34,12 +34,11 @@ from typing import Any
 import pytest
 
 from .check.cache import explore_cached
-from .check.expectations import found_words, meets
+from .check.expectations import declares_violation, found_words, meets
 from .check.explorer import Budget, Result
 from .errors import McfsmError
 from .interrupt import sigint_is_user_interrupt
 from .lang.loader import LoadedModel, defines_model, load_path
-from .lang.model import split_expectation
 from .show.explain import explain
 from .show.report import verdict_words
 from .show.trace import trace_text
@@ -268,9 +267,9 @@ class HypothesisItem(_ModelItem):
                            derandomize=profile.derandomize, database=database,
                            budget=_budget(self.config),
                            known=frozenset(name for name, verdict in self.expected.items()
-                                           if split_expectation(verdict)[0] == "violated"))
+                                           if declares_violation(verdict)))
         unexpected = [o for o in sim.outcomes if o.status == "violated"
-                      and split_expectation(self.expected[o.property.name])[0] != "violated"]
+                      and not declares_violation(self.expected[o.property.name])]
         if unexpected:
             lines = []
             for o in unexpected:

@@ -12,6 +12,7 @@ import click
 
 from ..check.cache import mcfsm_digest
 from ..check.checkpoint import CheckpointPlan
+from ..check.expectations import declares_violation
 from ..check.explorer import Result
 from ..check.parallel import Job, explore_many
 from ..check.ray_backend import RayBackend, SystemSpec
@@ -48,7 +49,7 @@ def _unexpected_if_violated(system: Any, declared: dict[str, str] | None) -> fro
                                                               "unhandled")]
     if declared is None:
         return frozenset(safety)
-    return frozenset(n for n in safety if not declared[n].startswith("violated"))
+    return frozenset(n for n in safety if not declares_violation(declared[n]))
 
 
 HELP = ("Explore every variant of the model(s) at PATH and report each property's verdict.\n\n"

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
+from ..check.expectations import declares_violation
 from ..errors import ModelError
 from ..lang.loader import load_path
-from ..lang.model import split_expectation
 from ..show.report import STOP_WORDS
 from ..show.trace import trace_text
 from ..show.tracefile import trace_record, write_trace
@@ -150,8 +150,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                 line += f" -> {written}"
                 # "violated only with x=a" is a declared violation too (`mcfsm check
                 # --expected` judges which choices give it)
-                if not expected or split_expectation(
-                        declared.get(o.property.name, "holds"))[0] != "violated":
+                if not expected or not declares_violation(declared.get(o.property.name, "holds")):
                     failed = True
             echo(line)
         for o in sim.outcomes:
