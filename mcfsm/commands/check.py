@@ -229,7 +229,14 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         sys.exit(EXIT_INTERRUPTED)
     if surprised or (not expected and any(r.failed for r in results)):
         sys.exit(EXIT_VIOLATED)
-    if not all(r.complete for r in results):
+    unjudged = [f"{r['model']}[{r['variant']}] {p['name']}" for r in records
+                for p in r["properties"] if p["verdict"] == "unknown"]
+    if not all(r.complete for r in results) or unjudged:
+        # a property not judged is never a pass, whatever the reason (a budget, or a search
+        # mode that does not judge temporal properties)
+        if unjudged and all(r.complete for r in results):
+            click.echo(f"mcfsm: not judged ({len(unjudged)}; each verdict says why): "
+                       + ", ".join(unjudged), err=True)
         sys.exit(EXIT_INCONCLUSIVE)
     sys.exit(EXIT_OK)
 

@@ -7,7 +7,9 @@ The exit-code contract (README "Exit codes"; every command's --help says its own
        longer shows its finding)
     2  a usage or model error: one message naming the file, role, transition or property,
        option, and how to fix it; never a traceback
-    3  inconclusive: a budget cut the search and nothing in what it saw decides
+    3  inconclusive: a budget cut the search and nothing in what it saw decides, or a
+       property was not judged (temporal properties under --dfs, --hash-compact, --ray or
+       --workers N on one variant): `unknown` is never a pass
     130 interrupted (Ctrl-C): what was explored so far is printed, marked incomplete
 """
 
@@ -41,8 +43,8 @@ EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 EXIT_CODES = (EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE, EXIT_INTERRUPTED)
 
 EXIT_HELP = ("Exit status: 0 {ok}; 1 {bad}; 2 usage or model error; 3 inconclusive "
-             "(a budget cut the search); 130 interrupted (Ctrl-C; the partial result is "
-             "printed).")
+             "(a budget cut the search, or a property was not judged); 130 interrupted "
+             "(Ctrl-C; the partial result is printed).")
 
 # The stop request of the running command: Ctrl-C sets it, budgets carry it to the explorer.
 _current_stop = StopRequest()
