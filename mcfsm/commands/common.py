@@ -34,8 +34,16 @@ from ..check.checkpoint import CheckpointPlan
 from ..check.choices import explore_by_choice
 from ..check.explorer import Budget, Progress, Result, explore
 from ..check.partitioned import explore_split
-from ..errors import McfsmError, ModelError, UsageError
-from ..interrupt import EXIT_INTERRUPTED, MemoryGuard, StopRequest, stop_on_sigint, stop_word
+from ..errors import McfsmError, ModelError, Terminated, UsageError
+from ..interrupt import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    MemoryGuard,
+    StopRequest,
+    sigterm_ends_the_command,
+    stop_on_sigint,
+    stop_word,
+)
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 
@@ -93,12 +101,17 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         debug = bool(os.environ.get("MCFSM_DEBUG"))
         _report_stream[0] = sys.stdout
         try:
-            with stop_on_sigint(_current_stop), contextlib.redirect_stdout(sys.stderr):
+            with stop_on_sigint(_current_stop), sigterm_ends_the_command(), \
+                    contextlib.redirect_stdout(sys.stderr):
                 return fn(*args, **kwargs)
         except McfsmError as exc:
             if debug:
                 raise
             fail(str(exc))
+        except Terminated:  # every `finally` has run: no worker process is left behind
+            click.echo("\nmcfsm: terminated (SIGTERM); worker processes stopped, nothing "
+                       "reported", err=True)
+            sys.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             click.echo("\nmcfsm: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
