@@ -27,6 +27,7 @@ from .common import (
     EXIT_OK,
     EXIT_VIOLATED,
     ProgressLine,
+    Seconds,
     WorkersLine,
     budget,
     budget_options,
@@ -112,7 +113,7 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
               help="Write each search's state to DIR between breadth-first levels (at most "
                    "every --checkpoint-every seconds, and when it completes), so that "
                    "--resume can continue a search that was cut off.")
-@click.option("--checkpoint-every", type=click.FloatRange(min=0), default=60.0,
+@click.option("--checkpoint-every", type=Seconds(zero=True), default=60.0,
               show_default=True, metavar="SECONDS", help="How often a checkpoint is written.")
 @click.option("--resume", is_flag=True,
               help="Continue each search from its checkpoint in the --checkpoint DIR (a "
@@ -159,6 +160,12 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     for (lm, variant), system, finished in zip(chosen, systems, done):
         declared = lm.model.expected(variant, system) if expected else None
         progress = ProgressLine(f"{lm.model.name}[{variant}]")
+        plan = None if checkpoint_dir is None else CheckpointPlan(
+            checkpoint_dir, checkpoint_every, checkpoint_identity(lm, variant), resume,
+            name=f"{lm.model.name}[{variant}]")
+        if plan is not None and resume and not plan.files():
+            click.echo(f"mcfsm: --resume: no checkpoint of {plan.name} in {checkpoint_dir}/; "
+                       "its search starts afresh", err=True)
         variant_budget = (dataclasses.replace(run_budget, stop_on=_unexpected_if_violated(
             system, declared)) if fail_fast else run_budget)
         try:
@@ -168,9 +175,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                 workers if workers is not None and len(chosen) == 1 else 1,
                 backend=None if ray_address is None else RayBackend(
                     SystemSpec(str(lm.path.resolve()), lm.model.name, variant), ray_address),
-                checkpoint=None if checkpoint_dir is None else CheckpointPlan(
-                    checkpoint_dir, checkpoint_every, checkpoint_identity(lm, variant),
-                    resume))
+                checkpoint=plan)
         finally:
             progress.done()
         results.append(result)

@@ -135,17 +135,22 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 # -- budgets ------------------------------------------------------------------------------------
 class Seconds(click.ParamType):
-    """A positive, finite number of seconds (nan and inf never stop a search)."""
+    """A positive, finite number of seconds (nan and inf never stop a search); with
+    `zero=True`, 0 too (--checkpoint-every 0: at every level)."""
 
     name = "seconds"
+
+    def __init__(self, zero: bool = False) -> None:
+        self.zero = zero
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
         try:
             seconds = float(value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if not math.isfinite(seconds) or seconds <= 0:
-            self.fail(f"{value!r} is not a positive, finite number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.zero):
+            self.fail(f"{value!r} is not a {'' if self.zero else 'positive, '}finite number "
+                      f"of seconds{' (0 or more)' if self.zero else ''}", param, ctx)
         return seconds
 
 
