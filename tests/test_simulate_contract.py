@@ -32,3 +32,29 @@ def test_simulate_cut_by_max_memory_says_memory_and_exits_3(tmp_path):
     proc = run_cli("simulate", MODEL, "--seed", "1", "--max-memory", "1", cwd=tmp_path)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "memory" in proc.stdout and "Ctrl-C" not in proc.stdout + proc.stderr, proc.stdout
+
+
+def test_replay_of_a_trace_from_another_checkout_finds_the_model_or_suggests_model(tmp_path):
+    import json
+    import shutil
+
+    other = tmp_path / "other" / "models"
+    other.mkdir(parents=True)
+    shutil.copy(MODEL, other / "sim_counter.py")
+    run_cli("simulate", str(other / "sim_counter.py"), "--seed", "1", "--traces",
+            str(tmp_path / "tr"), cwd=tmp_path)
+    [trace] = (tmp_path / "tr").glob("*.trace.json")
+    assert json.loads(trace.read_text())["file"].startswith(str(other))
+    here = tmp_path / "here"
+    (here / "models").mkdir(parents=True)
+    shutil.copy(MODEL, here / "models" / "sim_counter.py")
+    moved = here / "traces" / trace.name
+    moved.parent.mkdir()
+    shutil.move(trace, moved)
+    shutil.rmtree(tmp_path / "other")
+    replayed = run_cli("replay", str(moved), cwd=here)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    (here / "models" / "sim_counter.py").unlink()
+    missing = run_cli("replay", str(moved), cwd=here)
+    assert missing.returncode == 2 and "--model PATH" in missing.stderr, missing.stderr
+    assert "Traceback" not in missing.stderr
