@@ -187,6 +187,15 @@ class VariantCollector(pytest.Collector):
         return self._result
 
 
+_MCFSM_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+def _bundled(path: Path) -> bool:
+    """Whether a model file is one of mcfsm's own models (whose verdicts models/README.md
+    explains): only those are told to update it."""
+    return Path(path).resolve().parent == _MCFSM_MODELS
+
+
 class MismatchError(Exception):
     """A verdict differs from the one the model declares (reported without a traceback)."""
 
@@ -227,7 +236,8 @@ class PropertyItem(_ModelItem):
             lines.append(f"  replay: mcfsm replay {self._write_trace(result, verdict)}")
         elif self.expected in ("violated", "witnessed"):
             lines.append("  the counterexample or witness the model declares no longer exists: "
-                         "the model changed, or update expect=... and models/README.md")
+                         "the model changed, or update expect=..."
+                         + (" and models/README.md" if _bundled(self.path) else ""))
         raise MismatchError("\n".join(lines))
 
 

@@ -58,3 +58,10 @@ def test_replay_of_a_trace_from_another_checkout_finds_the_model_or_suggests_mod
     missing = run_cli("replay", str(moved), cwd=here)
     assert missing.returncode == 2 and "--model PATH" in missing.stderr, missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_check_headings_of_a_model_without_clauses_have_no_empty_brackets(tmp_path):
+    proc = run_cli("check", MODEL, "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "below-three violated: shortest counterexample, 3 steps" in proc.stdout, proc.stdout
+    assert "()" not in proc.stdout

@@ -264,7 +264,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                 lines.append("")
                 kind = "lasso" if v.trace.loop_start is not None else (
                     DFS_TRACE if result.search == "depth-first" else "shortest")
-                lines.append(f"  {v.property.name} violated ({v.property.clause}): {kind} "
+                clause = f" ({v.property.clause})" if v.property.clause else ""
+                lines.append(f"  {v.property.name} violated{clause}: {kind} "
                              f"counterexample, {plural(len(v.trace), 'step')}")
                 if v.property.doc:
                     lines.append(f"    the property: {v.property.doc}")
@@ -272,7 +273,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                                         note=explain(result.system, v)))
             elif v.status == "never":
                 lines.append("")
-                lines.append(f"  {v.property.name} ({v.property.clause}) is never witnessed: "
+                clause = f" ({v.property.clause})" if v.property.clause else ""
+                lines.append(f"  {v.property.name}{clause} is never witnessed: "
                              f"{v.property.doc or 'no reachable state satisfies it'}")
     if assumed:
         lines.append("")
