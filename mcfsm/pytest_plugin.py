@@ -131,7 +131,23 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         parts = (folder.name,)
     if "models" in parts and defines_mcfsm_model(file_path):
         return ModelFile.from_parent(parent, path=file_path)
+    if parent.session.isinitpath(file_path) and defines_mcfsm_model(file_path):
+        _NOT_COLLECTED.append(file_path)  # named on the command line: say why it is not run
     return None
+
+
+_NOT_COLLECTED: list[Path] = []
+
+
+def pytest_report_collectionfinish(config: pytest.Config, start_path: Path,
+                                   items: list[pytest.Item]) -> list[str]:
+    """A hint for a model file named on the command line that is not collected."""
+    lines = [f"mcfsm: {path} defines an mcfsm Model but is not under a models/ folder, so it "
+             "is not checked: move it under models/, or name its folder with "
+             f"-o mcfsm_model_dirs={path.parent} (or the ini option mcfsm_model_dirs)"
+             for path in _NOT_COLLECTED]
+    _NOT_COLLECTED.clear()
+    return lines
 
 
 def defines_mcfsm_model(path: Path) -> bool:
