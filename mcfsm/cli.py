@@ -2,7 +2,7 @@
 mcfsm/commands/, one module each, with the exit-code contract in commands/common.py:
 
     0 all as expected, 1 a property violated (diff: a verdict changed), 2 a usage or model
-    error, 3 inconclusive (a budget cut the search), 130 interrupted (Ctrl-C).
+    error, 3 inconclusive (a budget cut the search, or a property not judged), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations

@@ -81,6 +81,11 @@ class UserInterrupt(KeyboardInterrupt):
     it through, while a KeyboardInterrupt raised by model code becomes a ModelError."""
 
 
+class Terminated(UserInterrupt):
+    """SIGTERM (a CI runner's timeout, `kill`): the command stops at once, its worker
+    processes with it, and exits 128 + SIGTERM (143) as a shell reports it."""
+
+
 class McfsmWarning(UserWarning):
     """Something a model declares that works but deserves a look (a reusable role's
     transition on a message no role of this system sends): printed once, never an exit

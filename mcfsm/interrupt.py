@@ -9,6 +9,7 @@ exiting with status 130); a second press aborts at once.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
@@ -19,9 +20,11 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from .errors import UserInterrupt
+from .errors import Terminated, UserInterrupt
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command killed by Ctrl-C
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143: stopped by SIGTERM, its workers with it
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class StopRequest:
@@ -132,3 +135,51 @@ def sigint_is_user_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def sigterm_ends_the_command() -> Iterator[None]:
+    """While inside, SIGTERM raises Terminated (which the model-code guard lets through), so
+    that every `finally` runs: the worker processes are stopped with their parent and the
+    command exits 143 instead of leaving them running, holding its stdout."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def bind_to_parent(parent: int) -> None:
+    """Called first in a forked worker (`parent`: the pid that forked it). The worker ends
+    when its parent ends, whatever ends it (SIGTERM, SIGKILL, a crash): on Linux the kernel
+    sends it SIGKILL (prctl PR_SET_PDEATHSIG), elsewhere a thread polls the parent's pid.
+    Its stdout is pointed at stderr, so that it never holds the pipe a reader of the
+    report waits on (workers report through their pipes, never on stdout)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (above)
+    bound = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            bound = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            bound = False
+    if os.getppid() != parent:  # the parent died before the binding took effect
+        os._exit(1)
+    if not bound:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="mcfsm-parent-watch", daemon=True).start()
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        pass

@@ -34,12 +34,11 @@ from typing import Any
 import pytest
 
 from .check.cache import explore_cached
-from .check.expectations import found_words, meets
+from .check.expectations import declares_violation, found_words, meets
 from .check.explorer import Budget, Result
 from .errors import McfsmError
 from .interrupt import sigint_is_user_interrupt
 from .lang.loader import LoadedModel, defines_model, load_path
-from .lang.model import split_expectation
 from .show.explain import explain
 from .show.report import verdict_words
 from .show.trace import trace_text
@@ -132,7 +131,23 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         parts = (folder.name,)
     if "models" in parts and defines_mcfsm_model(file_path):
         return ModelFile.from_parent(parent, path=file_path)
+    if parent.session.isinitpath(file_path) and defines_mcfsm_model(file_path):
+        _NOT_COLLECTED.append(file_path)  # named on the command line: say why it is not run
     return None
+
+
+_NOT_COLLECTED: list[Path] = []
+
+
+def pytest_report_collectionfinish(config: pytest.Config, start_path: Path,
+                                   items: list[pytest.Item]) -> list[str]:
+    """A hint for a model file named on the command line that is not collected."""
+    lines = [f"mcfsm: {path} defines an mcfsm Model but is not under a models/ folder, so it "
+             "is not checked: move it under models/, or name its folder with "
+             f"-o mcfsm_model_dirs={path.parent} (or the ini option mcfsm_model_dirs)"
+             for path in _NOT_COLLECTED]
+    _NOT_COLLECTED.clear()
+    return lines
 
 
 def defines_mcfsm_model(path: Path) -> bool:
@@ -188,6 +203,15 @@ class VariantCollector(pytest.Collector):
         return self._result
 
 
+_MCFSM_MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+def _bundled(path: Path) -> bool:
+    """Whether a model file is one of mcfsm's own models (whose verdicts models/README.md
+    explains): only those are told to update it."""
+    return Path(path).resolve().parent == _MCFSM_MODELS
+
+
 class MismatchError(Exception):
     """A verdict differs from the one the model declares (reported without a traceback)."""
 
@@ -228,7 +252,8 @@ class PropertyItem(_ModelItem):
             lines.append(f"  replay: mcfsm replay {self._write_trace(result, verdict)}")
         elif self.expected in ("violated", "witnessed"):
             lines.append("  the counterexample or witness the model declares no longer exists: "
-                         "the model changed, or update expect=... and models/README.md")
+                         "the model changed, or update expect=..."
+                         + (" and models/README.md" if _bundled(self.path) else ""))
         raise MismatchError("\n".join(lines))
 
 
@@ -268,9 +293,9 @@ class HypothesisItem(_ModelItem):
                            derandomize=profile.derandomize, database=database,
                            budget=_budget(self.config),
                            known=frozenset(name for name, verdict in self.expected.items()
-                                           if split_expectation(verdict)[0] == "violated"))
+                                           if declares_violation(verdict)))
         unexpected = [o for o in sim.outcomes if o.status == "violated"
-                      and split_expectation(self.expected[o.property.name])[0] != "violated"]
+                      and not declares_violation(self.expected[o.property.name])]
         if unexpected:
             lines = []
             for o in unexpected:

@@ -90,3 +90,14 @@ def test_budget_options_are_validated_and_a_cut_search_is_not_a_pass():
     assert "inconclusive" in proc.stdout
     bad = run_pytest("tests/plugin_models", "-q", "--mcfsm-time-limit", "nan")
     assert bad.returncode == 4 and "--mcfsm-time-limit" in bad.stdout + bad.stderr
+
+
+def test_a_model_file_named_outside_models_gets_a_hint(tmp_path):
+    (tmp_path / "example.py").write_text((ROOT / "tests" / "fixtures" / "sim_counter.py")
+                                         .read_text())
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           "example.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=600,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert "is not under a models/ folder" in proc.stdout, proc.stdout + proc.stderr
+    assert "mcfsm_model_dirs=" in proc.stdout

@@ -123,7 +123,7 @@ def test_simulate_finds_the_bundled_models_violated_wait_as_a_fair_lasso(tmp_pat
     model = "models/private_call_migration.py"
     # not every seed finds it within 100 examples (benchmarks/bench_sim_lassos.py)
     proc = run_cli("simulate", model, "--variant", "as_published", "--examples", "200",
-                   "--seed", "3", "--traces", str(tmp_path), cwd=ROOT)
+                   "--seed", "3", "--keep-going", "--traces", str(tmp_path), cwd=ROOT)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     names = ("suspended-wait-ends", "suspended-call-resumed-or-released")
     lines = {name: next(line for line in proc.stdout.splitlines() if f" {name} " in line)

@@ -18,13 +18,25 @@ the caller's identity string (`check` puts there the digests of the model's file
 variant, the budget and mcfsm's version); a resume whose identity differs is refused with
 the reason, never continued on another model. Writes go to a temporary file first and
 replace the old checkpoint in one rename, so a cut-off write leaves the previous one whole.
+
+A checkpoint is named by the model, the variant and the parameter combination, so the
+variants of one model (which often share a System name) keep one file each.
+
+Reading a pickle runs whatever code it names, so a checkpoint is authenticated before it is
+read: the file is signed with an HMAC-SHA256 keyed by a secret of this user
+(`~/.config/mcfsm/checkpoint-key`, or under $XDG_CONFIG_HOME; made on first use, readable
+by this user only). A checkpoint written by someone else, on another machine, or altered
+since it was written is refused unread, with the reason: a checkpoint folder from elsewhere
+can make `--resume` fail, never run code.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +46,42 @@ from ..errors import UsageError
 from ..lang.system import System
 from . import value_pickle
 
-FORMAT = 1
+FORMAT = 2
+MAGIC = b"mcfsm checkpoint 2, HMAC-SHA256 signed\n"
+
+
+def secret_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "mcfsm" / "checkpoint-key"
+
+
+def _secret() -> bytes:
+    """This user's key for signing checkpoints, made on first use (32 random bytes, mode
+    0600); two processes making it at once agree on one (the second link fails)."""
+    path = secret_file()
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".checkpoint-key.")
+    try:
+        os.write(fd, os.urandom(32))
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+    return path.read_bytes()
+
+
+def _sign(payload: bytes) -> bytes:
+    return hmac.new(_secret(), payload, hashlib.sha256).digest()
 
 
 @dataclass(frozen=True)
@@ -46,12 +93,20 @@ class CheckpointPlan:
     every_s: float = 60.0
     identity: str = ""
     resume: bool = False  # continue from the checkpoint there, if any
+    name: str = ""  # the model and variant (`check` gives "model[variant]")
 
     def file_for(self, system: System) -> Path:
-        """The file of this run: one per combination of parameter choices."""
+        """The file of this run: one per model, variant and combination of parameter
+        choices (the variants of one model often share their System's name)."""
         choices = repr(sorted((name, repr(p.choices)) for name, p in system.params.items()))
-        digest = hashlib.sha1(f"{system.name}|{choices}".encode()).hexdigest()[:16]
-        return self.folder / f"{_safe(system.name)}-{digest}.ckpt"
+        digest = hashlib.sha1(f"{self.name}|{system.name}|{choices}".encode()).hexdigest()[:16]
+        return self.folder / f"{_safe(self.name or system.name)}-{digest}.ckpt"
+
+    def files(self) -> list[Path]:
+        """The checkpoints of this model and variant already in the folder."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(self.folder.glob(f"{_safe(self.name)}-" + "?" * 16 + ".ckpt"))
 
 
 def _safe(name: str) -> str:
@@ -97,8 +152,9 @@ class Checkpointer:
         }
         self.file.parent.mkdir(parents=True, exist_ok=True)
         partial = self.file.with_suffix(".partial")
+        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         with open(partial, "wb") as out:
-            pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(MAGIC + _sign(payload) + payload)
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, self.file)
@@ -114,9 +170,15 @@ def restore(plan: CheckpointPlan, system: System, parts: dict[str, Any]
     file = plan.file_for(system)
     if not file.exists():
         return None
+    blob = file.read_bytes()
+    signature, payload = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
+    if not blob.startswith(MAGIC) or not hmac.compare_digest(signature, _sign(payload)):
+        raise UsageError(
+            f"{file}: not written by this user on this machine, or altered since (its "
+            f"signature does not match the key in {secret_file()}); reading a checkpoint "
+            "could run code, so it is refused unread: delete it to start the search afresh")
     try:
-        with open(file, "rb") as f:
-            data = pickle.load(f)
+        data = pickle.loads(payload)
     except Exception as exc:
         raise UsageError(f"{file}: not a readable checkpoint ({exc}); delete it to start "
                          "the search afresh") from None

@@ -6,6 +6,12 @@ combination). A verdict meets its expectation when the status is the same and, f
 violation or a witness, the combinations it occurs in are exactly the declared ones: two
 choices whose meanings were swapped no longer pass. A search that was cut judges nothing
 it did not finish: an unknown verdict, or a per-choice reading of a cut run, is not judged.
+
+This module is the one place that decides it: `check --expected`, the JSON and text
+reports, the HTML report, the Markdown verdict tables, `simulate --expected` and the pytest
+plugin all call `meets` (through `as_declared`, `surprises` or `declares_violation`), so
+that no two outputs can disagree on which verdict is as declared
+(tests/test_expectations_agree.py).
 """
 
 from __future__ import annotations
@@ -39,6 +45,21 @@ def meets(result: Result, v: Verdict, expectation: str) -> bool | None:
     if not result.complete:
         return None  # the status is right, but the choices it needs are not all explored
     return found_reading(result, v) == reading
+
+
+def as_declared(result: Result, v: Verdict, expected: dict[str, str] | None) -> bool | None:
+    """`meets` for one verdict of a run judged against `expected` (a variant's declared
+    verdicts); None when nothing is declared for it, or the search cannot say."""
+    if expected is None or v.property.name not in expected:
+        return None
+    return meets(result, v, expected[v.property.name])
+
+
+def declares_violation(expectation: str) -> bool:
+    """Whether a declared verdict says the property is violated (under some choices at
+    least): random runs (simulate, the plugin's hypothesis item) cannot judge which choices
+    a violation needs, so a violation they find is unexpected only when this is False."""
+    return split_expectation(expectation)[0] == "violated"
 
 
 def surprises(result: Result, expected: dict[str, str]) -> list[tuple[str, str, str]]:

@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..errors import McfsmError
-from ..interrupt import stop_word
+from ..interrupt import bind_to_parent, stop_word
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .cache import _dump, _load, cached_result, explore_cached
@@ -98,7 +98,8 @@ def explore_many(jobs: list[Job], workers: int | None = None,
             while queue and len(running) < workers:
                 index = queue.pop(0)
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_run, args=(index, send), daemon=True)
+                process = context.Process(target=_run, args=(index, send, os.getpid()),
+                                          daemon=True)
                 process.start()
                 send.close()
                 running[process.sentinel] = (index, process, receive)
@@ -167,7 +168,8 @@ def _exit_words(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def _run(index: int, send: Connection) -> None:
+def _run(index: int, send: Connection, parent: int) -> None:
+    bind_to_parent(parent)  # it ends with the parent, whatever ends the parent
     job = _JOBS[index]
     own_stop, shared = job.budget.stop, _STOP
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import pickle
 import traceback
 from abc import ABC, abstractmethod
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..interrupt import bind_to_parent
 from ..lang.system import System
 from .partition import Partition, PartitionError
 
@@ -88,7 +90,8 @@ class ForkedPartitions(_Routed):
         try:
             for w in range(nparts):
                 mine, theirs = context.Pipe()
-                process = context.Process(target=_serve, args=(w, theirs), daemon=True)
+                process = context.Process(target=_serve, args=(w, theirs, os.getpid()),
+                                          daemon=True)
                 process.start()
                 theirs.close()
                 self.pipes.append(mine)
@@ -135,8 +138,9 @@ class ForkedPartitions(_Routed):
             pipe.close()
 
 
-def _serve(w: int, pipe: Connection) -> None:
+def _serve(w: int, pipe: Connection, parent: int) -> None:
     """A forked partition: build it, then answer the driver's calls until told to exit."""
+    bind_to_parent(parent)  # it ends with the driver, whatever ends the driver
     gc.disable()  # as explore does: the tables are acyclic and large
     try:
         partition = _MAKE(w)

@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..lang.guard import model_code_error, none_result_error
+from ..errors import ModelError
+from ..lang.guard import function_line, model_code_error, none_result_error
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
 
@@ -183,6 +184,8 @@ class MemoPredicate:
     def _call(self, view: Any) -> bool:
         try:
             result = self.fn(view)
+            if isinstance(result, (str, bytes)):  # always true: a comparison left out
+                raise NotATruthValueError(result)
             # inside the guard: a result's __bool__ may raise too (an array's truth value)
             truth = None if result is None else bool(result)
         except BaseException as exc:
@@ -338,12 +341,29 @@ class MemoStep:
 
 
 # -- the model-code guard around predicates (lang/guard.py) ----------------------------------
+class NotATruthValueError(TypeError):
+    """A predicate returned a string: Python reads any non-empty one as true."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__(result)
+        self.result = result
+
+
+def not_a_truth_value(result: Any, **where: Any) -> ModelError:
+    return ModelError(f"returned {type(result).__name__} {result!r}, not True or False",
+                      fix="return a comparison (`v['c'].state == 'open'`, not `'open'`): "
+                          "a non-empty string is always true", **where)
+
+
 def predicate_guard(p: Property) -> Any:
     """The model-code guard of a state predicate (lang/guard.py): what it raises, or a None
-    result (passed as None), becomes a ModelError naming the property."""
+    result (passed as None), or a string, becomes a ModelError naming the property."""
     def error(exc: BaseException | None) -> BaseException:
         if exc is None:
             return none_result_error(p)
+        if isinstance(exc, NotATruthValueError):
+            return not_a_truth_value(exc.result, prop=p.name, clause=p.clause,
+                                     at=function_line(p.predicate))
         return model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,
                                 clause=p.clause)
     return error
@@ -352,7 +372,10 @@ def predicate_guard(p: Property) -> Any:
 def truth(fn: Any) -> Any:
     """constraint= as a predicate: its result is read as true or false (None is false)."""
     def holds(view: View) -> bool:
-        return bool(fn(view))
+        result = fn(view)
+        if isinstance(result, (str, bytes)):
+            raise NotATruthValueError(result)
+        return bool(result)
     return holds
 
 
@@ -361,6 +384,9 @@ def step_holds(p: Property, before: View, key: StepKey, after: View) -> bool:
         ok = p.predicate(before, key, after)  # type: ignore[misc]
         if ok is None:
             raise none_result_error(p)
+        if isinstance(ok, (str, bytes)):
+            raise not_a_truth_value(ok, prop=p.name, clause=p.clause,
+                                    at=function_line(p.predicate))
         return bool(ok)  # inside the guard: a result's __bool__ may raise too
     except BaseException as exc:
         raise model_code_error(exc, what="the predicate", fn=p.predicate, prop=p.name,

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from ..interrupt import stop_word
 from ..lang.properties import Property
 from ..lang.system import System
 from .explorer import explore
@@ -80,6 +81,9 @@ class Simulation:
     shortest: frozenset[str] = frozenset()  # violated: traces a breadth-first search settled
     members: int = 1  # simulations merged into this one (a swarm: swarm.py)
     seeds: tuple[int, ...] = ()  # the members' hypothesis seeds
+    # stopped at the first violation of a property in simulate(stop_on=...): the others
+    # were not searched on (`mcfsm simulate` without --keep-going)
+    stopped_at_first: bool = False
 
     @property
     def failed(self) -> bool:
@@ -109,7 +113,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
              derandomize: bool = False, database: Any = None, shrink: bool = True,
              budget: Budget | None = None, known: frozenset[str] = frozenset(),
              swarm: bool = True, guided: bool = True, walker: Walker | None = None,
-             episode: int = 1000, shortest_within: int = SHORTEST_WITHIN) -> Simulation:
+             episode: int = 1000, shortest_within: int = SHORTEST_WITHIN,
+             stop_on: frozenset[str] | None = None) -> Simulation:
     """Search for violations of every property with `examples` hypothesis examples, each an
     episode of `episode` steps in runs of at most `steps` steps (max_depth: states per run,
     so max_depth - 1 steps), until every property has
@@ -118,7 +123,9 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     and `guided` off give plain uniform runs (the benchmark's comparison).
     `shortest_within`: after shrinking, a breadth-first search of at most that many states
     (0: none) looks for a shorter counterexample of each violated safety property; when it
-    finds one it is the shortest (see `breadth_first_shortest`)."""
+    finds one it is the shortest (see `breadth_first_shortest`).
+    `stop_on`: stop searching once one of these properties is violated (its counterexample
+    is still shrunk and settled); None searches on for every property."""
     started = time.perf_counter()
     walker = walker if walker is not None else Walker(system)
     if budget is not None and budget.max_depth is not None:
@@ -134,6 +141,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     # reports; one seen is never lost (it is reported from this run, minimized)
     first: dict[str, tuple[Run, float]] = {}
     stopped_by: str | None = None
+    stopped_at_first = False
     while checkable - set(violated) or not checkable:
         skip = frozenset(violated) | known
         search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
@@ -159,12 +167,15 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                                       if shrink else failing)
         if not checkable:
             break
+        if stop_on is not None and failing.violated in stop_on:
+            stopped_at_first = True
+            break
     for name, (run, _) in first.items():
-        if name not in violated and name in checkable:
+        if name not in violated and name in checkable and not stopped_at_first:
             raw[name] = len(run.sids)
             violated[name] = walker.minimize(run, name) if shrink else run
     found_after = {name: first[name][1] - started for name in violated if name in first}
-    if walker.lassos is not None and stopped_by is None:
+    if walker.lassos is not None and stopped_by is None and not stopped_at_first:
         # the runs' states as one graph: cycles and prefixes that no single run closed
         rest = sorted(checkable & walker.temporal_names - set(violated))
         for name, run in walker.lassos_among_visited(rest).items():
@@ -188,7 +199,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                       walker.estimated_states(), tuple(walker.never_fired()),
                       len(system.coverage_names), raw, found_after,
                       None if walker.lassos is None else walker.lassos.counts, shrunk,
-                      frozenset(shortest), 1, () if seed is None else (seed,))
+                      frozenset(shortest), 1, () if seed is None else (seed,),
+                      stopped_at_first)
 
 
 def breadth_first_shortest(system: System, name: str, length: int, max_states: int,
@@ -343,7 +355,8 @@ def budget_stop(budget: Budget | None, distinct_states: Any, started: float) -> 
 
     def stop() -> str | None:
         if budget.stop is not None and budget.stop():
-            return "interrupted"
+            # the --max-memory guard stops through the same request: say which it was
+            return stop_word("interrupted", budget.stop)
         if deadline is not None and time.perf_counter() > deadline:
             return "time-limit"
         if budget.max_states is not None and distinct_states() >= budget.max_states:

@@ -26,11 +26,13 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing
+import os
 import time
 from collections import Counter
 from typing import Any
 
 from ..errors import McfsmError
+from ..interrupt import bind_to_parent
 from ..lang.system import System
 from . import value_pickle
 from .partition_backends import portable_exception
@@ -194,7 +196,7 @@ def forked_members(system: System, members: int, options: SwarmOptions) -> list[
     try:
         for k in range(members):
             mine, theirs = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(k, theirs), daemon=True)
+            process = context.Process(target=_serve, args=(k, theirs, os.getpid()), daemon=True)
             process.start()
             theirs.close()
             pipes.append(mine)
@@ -230,7 +232,8 @@ class SwarmMemberError(McfsmError):
     """A swarm member died, or failed with an exception that could not travel."""
 
 
-def _serve(k: int, pipe: Any) -> None:
+def _serve(k: int, pipe: Any, parent: int) -> None:
+    bind_to_parent(parent)  # it ends with the driver, whatever ends the driver
     gc.disable()  # as explore does: the tables are acyclic and large
     system, options = _JOB
     try:

@@ -40,8 +40,8 @@ from .traces import export_, replay_
 CONTRACT = """Exit status of every command: 0 all as expected; 1 a property is violated
 (diff: a verdict changed; replay: the trace diverged); 2 a usage or model error (one
 message naming the file, role, transition or property and the fix); 3 inconclusive (a
-budget cut the search); 130 interrupted (Ctrl-C prints the partial result). Each
-command's --help says what 0 and 1 mean for it."""
+budget cut the search, or a property was not judged: unknown is never a pass); 130
+interrupted (Ctrl-C prints the partial result). Each command's --help says what 0 and 1 mean for it."""
 
 
 class ContractGroup(click.Group):

@@ -12,6 +12,7 @@ import click
 
 from ..check.cache import mcfsm_digest
 from ..check.checkpoint import CheckpointPlan
+from ..check.expectations import declares_violation
 from ..check.explorer import Result
 from ..check.parallel import Job, explore_many
 from ..check.ray_backend import RayBackend, SystemSpec
@@ -26,6 +27,7 @@ from .common import (
     EXIT_OK,
     EXIT_VIOLATED,
     ProgressLine,
+    Seconds,
     WorkersLine,
     budget,
     budget_options,
@@ -48,7 +50,7 @@ def _unexpected_if_violated(system: Any, declared: dict[str, str] | None) -> fro
                                                               "unhandled")]
     if declared is None:
         return frozenset(safety)
-    return frozenset(n for n in safety if not declared[n].startswith("violated"))
+    return frozenset(n for n in safety if not declares_violation(declared[n]))
 
 
 HELP = ("Explore every variant of the model(s) at PATH and report each property's verdict.\n\n"
@@ -111,7 +113,7 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
               help="Write each search's state to DIR between breadth-first levels (at most "
                    "every --checkpoint-every seconds, and when it completes), so that "
                    "--resume can continue a search that was cut off.")
-@click.option("--checkpoint-every", type=click.FloatRange(min=0), default=60.0,
+@click.option("--checkpoint-every", type=Seconds(zero=True), default=60.0,
               show_default=True, metavar="SECONDS", help="How often a checkpoint is written.")
 @click.option("--resume", is_flag=True,
               help="Continue each search from its checkpoint in the --checkpoint DIR (a "
@@ -158,6 +160,12 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
     for (lm, variant), system, finished in zip(chosen, systems, done):
         declared = lm.model.expected(variant, system) if expected else None
         progress = ProgressLine(f"{lm.model.name}[{variant}]")
+        plan = None if checkpoint_dir is None else CheckpointPlan(
+            checkpoint_dir, checkpoint_every, checkpoint_identity(lm, variant), resume,
+            name=f"{lm.model.name}[{variant}]")
+        if plan is not None and resume and not plan.files():
+            click.echo(f"mcfsm: --resume: no checkpoint of {plan.name} in {checkpoint_dir}/; "
+                       "its search starts afresh", err=True)
         variant_budget = (dataclasses.replace(run_budget, stop_on=_unexpected_if_violated(
             system, declared)) if fail_fast else run_budget)
         try:
@@ -167,9 +175,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                 workers if workers is not None and len(chosen) == 1 else 1,
                 backend=None if ray_address is None else RayBackend(
                     SystemSpec(str(lm.path.resolve()), lm.model.name, variant), ray_address),
-                checkpoint=None if checkpoint_dir is None else CheckpointPlan(
-                    checkpoint_dir, checkpoint_every, checkpoint_identity(lm, variant),
-                    resume))
+                checkpoint=plan)
         finally:
             progress.done()
         results.append(result)
@@ -228,7 +234,14 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         sys.exit(EXIT_INTERRUPTED)
     if surprised or (not expected and any(r.failed for r in results)):
         sys.exit(EXIT_VIOLATED)
-    if not all(r.complete for r in results):
+    unjudged = [f"{r['model']}[{r['variant']}] {p['name']}" for r in records
+                for p in r["properties"] if p["verdict"] == "unknown"]
+    if not all(r.complete for r in results) or unjudged:
+        # a property not judged is never a pass, whatever the reason (a budget, or a search
+        # mode that does not judge temporal properties)
+        if unjudged and all(r.complete for r in results):
+            click.echo(f"mcfsm: not judged ({len(unjudged)}; each verdict says why): "
+                       + ", ".join(unjudged), err=True)
         sys.exit(EXIT_INCONCLUSIVE)
     sys.exit(EXIT_OK)
 

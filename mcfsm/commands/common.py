@@ -7,7 +7,9 @@ The exit-code contract (README "Exit codes"; every command's --help says its own
        longer shows its finding)
     2  a usage or model error: one message naming the file, role, transition or property,
        option, and how to fix it; never a traceback
-    3  inconclusive: a budget cut the search and nothing in what it saw decides
+    3  inconclusive: a budget cut the search and nothing in what it saw decides, or a
+       property was not judged (temporal properties under --dfs, --hash-compact, --ray or
+       --workers N on one variant): `unknown` is never a pass
     130 interrupted (Ctrl-C): what was explored so far is printed, marked incomplete
 """
 
@@ -32,8 +34,16 @@ from ..check.checkpoint import CheckpointPlan
 from ..check.choices import explore_by_choice
 from ..check.explorer import Budget, Progress, Result, explore
 from ..check.partitioned import explore_split
-from ..errors import McfsmError, ModelError, UsageError
-from ..interrupt import EXIT_INTERRUPTED, MemoryGuard, StopRequest, stop_on_sigint, stop_word
+from ..errors import McfsmError, ModelError, Terminated, UsageError
+from ..interrupt import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    MemoryGuard,
+    StopRequest,
+    sigterm_ends_the_command,
+    stop_on_sigint,
+    stop_word,
+)
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 
@@ -41,8 +51,8 @@ EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 EXIT_CODES = (EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE, EXIT_INTERRUPTED)
 
 EXIT_HELP = ("Exit status: 0 {ok}; 1 {bad}; 2 usage or model error; 3 inconclusive "
-             "(a budget cut the search); 130 interrupted (Ctrl-C; the partial result is "
-             "printed).")
+             "(a budget cut the search, or a property was not judged); 130 interrupted "
+             "(Ctrl-C; the partial result is printed).")
 
 # The stop request of the running command: Ctrl-C sets it, budgets carry it to the explorer.
 _current_stop = StopRequest()
@@ -91,12 +101,17 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         debug = bool(os.environ.get("MCFSM_DEBUG"))
         _report_stream[0] = sys.stdout
         try:
-            with stop_on_sigint(_current_stop), contextlib.redirect_stdout(sys.stderr):
+            with stop_on_sigint(_current_stop), sigterm_ends_the_command(), \
+                    contextlib.redirect_stdout(sys.stderr):
                 return fn(*args, **kwargs)
         except McfsmError as exc:
             if debug:
                 raise
             fail(str(exc))
+        except Terminated:  # every `finally` has run: no worker process is left behind
+            click.echo("\nmcfsm: terminated (SIGTERM); worker processes stopped, nothing "
+                       "reported", err=True)
+            sys.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             click.echo("\nmcfsm: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -120,17 +135,22 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 # -- budgets ------------------------------------------------------------------------------------
 class Seconds(click.ParamType):
-    """A positive, finite number of seconds (nan and inf never stop a search)."""
+    """A positive, finite number of seconds (nan and inf never stop a search); with
+    `zero=True`, 0 too (--checkpoint-every 0: at every level)."""
 
     name = "seconds"
+
+    def __init__(self, zero: bool = False) -> None:
+        self.zero = zero
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
         try:
             seconds = float(value)
         except (TypeError, ValueError):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if not math.isfinite(seconds) or seconds <= 0:
-            self.fail(f"{value!r} is not a positive, finite number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.zero):
+            self.fail(f"{value!r} is not a {'' if self.zero else 'positive, '}finite number "
+                      f"of seconds{' (0 or more)' if self.zero else ''}", param, ctx)
         return seconds
 
 

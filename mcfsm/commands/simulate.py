@@ -9,12 +9,13 @@ from typing import Any
 
 import click
 
+from ..check.expectations import declares_violation
 from ..errors import ModelError
 from ..lang.loader import load_path
-from ..lang.model import split_expectation
 from ..show.report import STOP_WORDS
 from ..show.trace import trace_text
 from ..show.tracefile import trace_record, write_trace
+from ..show.values import plural
 from .common import (
     EXIT_INCONCLUSIVE,
     EXIT_INTERRUPTED,
@@ -58,8 +59,13 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
 @click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None, metavar="S",
               help="Random seed; printed when not given, so any run can be repeated.")
 @click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              default=Path("traces"), show_default=True,
-              help="Where shrunk counterexamples are written as trace files.")
+              default=None,
+              help="Write each shrunk counterexample as a trace file under DIR (mcfsm "
+                   "replay). Default: none is written.")
+@click.option("--keep-going", is_flag=True,
+              help="Search on after the first violation, for every property (default: stop "
+                   "at the first violation; with --expected, the first the model does not "
+                   "declare). A swarm (--workers N) always searches on.")
 @click.option("--uniform", is_flag=True,
               help="Plain uniform random runs: no guidance towards new states, no swarm "
                    "(for comparison).")
@@ -83,7 +89,8 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
 @budget_options
 @guarded
 def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
-             seed: int | None, traces: Path, uniform: bool, expected: bool,
+             seed: int | None, traces: Path | None, keep_going: bool, uniform: bool,
+             expected: bool,
              shortest_within: int | None, workers: int, ray_address: str | None,
              max_states: int | None, max_depth: int | None, time_limit: float | None) -> None:
     import random
@@ -95,7 +102,8 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
     from ..check.simulation import simulate as run_simulation
     from ..check.swarm import SwarmOptions, swarm
 
-    check_output_dir(traces, "--traces")
+    if traces is not None:
+        check_output_dir(traces, "--traces")
     members = max(workers, 2) if ray_address and workers == 1 else workers
     loaded = load_path(path)
     seed = random.randrange(2**32) if seed is None else seed
@@ -113,7 +121,11 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                 if members == 1 and not ray_address:
                     sim = run_simulation(system, examples=examples, steps=steps, seed=seed,
                                          budget=run_budget, swarm=not uniform,
-                                         guided=not uniform, shortest_within=within)
+                                         guided=not uniform, shortest_within=within,
+                                         stop_on=None if keep_going else frozenset(
+                                             p.name for p in system.properties
+                                             if not expected or not declares_violation(
+                                                 declared.get(p.name, "holds"))))
                 else:
                     sim = swarm(system, members, SwarmOptions(
                         examples, steps, seed, run_budget, swarm=not uniform,
@@ -143,24 +155,30 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                     "witnessed": "witnessed", "not witnessed": "not seen",
                     "not checked": "not checked"}[o.status]
             line = f"  {word:<12} {o.property.name:<{width}}  {o.words}"
-            if o.status == "violated" and o.trace is not None:
+            if o.status == "violated" and o.property.name in sim.found_after:
+                line += f" (found after {sim.found_after[o.property.name]:.1f} s)"
+            if o.status == "violated" and o.trace is not None and traces is not None:
                 written = write_trace(traces, trace_record(
                     model=lm.model.name, file=str(lm.path.resolve()), variant=variant, system=system,
                     prop=o.property, status="violated", source="hypothesis", trace=o.trace))
                 line += f" -> {written}"
-                # "violated only with x=a" is a declared violation too (`mcfsm check
-                # --expected` judges which choices give it)
-                if not expected or split_expectation(
-                        declared.get(o.property.name, "holds"))[0] != "violated":
-                    failed = True
+            # "violated only with x=a" is a declared violation too (`mcfsm check
+            # --expected` judges which choices give it)
+            if o.status == "violated" and (not expected or not declares_violation(
+                    declared.get(o.property.name, "holds"))):
+                failed = True
             echo(line)
+        if sim.stopped_at_first:
+            echo("  stopped at the first violation; --keep-going searches on for the other "
+                 "properties")
         for o in sim.outcomes:
             if o.status == "violated" and o.trace is not None:
                 found = sim.raw_lengths.get(o.property.name)
                 kind = "lasso" if o.trace.loop_start is not None else "shrunk"
-                echo(f"\n  {o.property.name} violated ({o.property.clause}): {kind} "
-                     f"counterexample, {len(o.trace)} steps"
-                     + (f" (the run that found it: {found} steps)" if found else ""))
+                clause = f" ({o.property.clause})" if o.property.clause else ""
+                echo(f"\n  {o.property.name} violated{clause}: {kind} "
+                     f"counterexample, {plural(len(o.trace), 'step')}"
+                     + (f" (the run that found it: {plural(found, 'step')})" if found else ""))
                 echo("\n".join(trace_text(system, o.trace, indent="    ")))
         echo()
         if sim.stopped_by == "interrupted":

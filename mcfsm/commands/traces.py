@@ -34,13 +34,20 @@ def _model_file(tracefile: Path, recorded: str) -> Path:
     need not be here), else relative to the trace file's folder or one of its parents (a
     trace under diagrams/ names models/x.py from the repository root)."""
     named = Path(recorded)
-    if named.is_absolute() or named.exists():
+    if named.exists():
         return named
-    for folder in tracefile.resolve().parents:
-        if (folder / named).is_file():
-            return folder / named
-    raise UsageError(f"{tracefile}: the model file it names, {recorded}, is neither here nor "
-                     "beside the trace or its parent folders; pass --model PATH")
+    # An absolute path of another checkout (the plugin and `check --traces` record one):
+    # its tail, from the longest, beside the trace, in its parent folders or here.
+    tails = ([Path(*named.parts[k:]) for k in range(1, len(named.parts))]
+             if named.is_absolute() else [named])
+    for tail in tails:
+        for folder in (*tracefile.resolve().parents, Path.cwd()):
+            if (folder / tail).is_file():
+                return folder / tail
+    raise UsageError(f"{tracefile}: the model file it names, {recorded}, is neither there "
+                     "nor (by its trailing folders) beside the trace, in its parent folders "
+                     "or here (a trace written in another checkout); pass --model PATH, the "
+                     "model file to replay it against")
 
 
 def _model_of(tracefile: Path, record: dict[str, Any],

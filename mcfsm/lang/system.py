@@ -323,9 +323,16 @@ class System(Validation, Successors, Inboxes):
 
     def allows(self, before: State, key: StepKey, after: State) -> bool:
         """Whether the action constraint lets the step be taken (True without one)."""
-        return self.action_constraint is None or bool(call_model(
-            self.action_constraint, View(self, before), key, View(self, after),
-            what="action_constraint=", where=f"system {self.name!r}"))
+        if self.action_constraint is None:
+            return True
+        result = call_model(self.action_constraint, View(self, before), key, View(self, after),
+                            what="action_constraint=", where=f"system {self.name!r}")
+        if result is None or isinstance(result, (str, bytes)):  # a missing return; always true
+            raise ModelError(f"action_constraint= returned {result!r}, not True or False",
+                             where=f"system {self.name!r}",
+                             fix="return True (the step is taken) or False (it is not); is a "
+                                 "`return` or a comparison missing?")
+        return bool(result)
 
     def within_bounds(self, state: State) -> bool:
         """TLC CONSTRAINT semantics: a state outside the bounds is neither counted nor explored."""

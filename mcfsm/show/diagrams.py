@@ -139,14 +139,17 @@ def product_dot(system: System, result: Result) -> str | None:
     always = [p for p in system.properties if p.kind == "always"]
     index: dict[Any, int] = {}
     edges: list[str] = []
-    frontier = list(system.initial_states())
+    # The states the check explores, no more: an initial state or a successor outside the
+    # state constraint (or max_in_flight) is neither counted nor explored, and a step the
+    # action constraint rejects is not taken (TLC's CONSTRAINT and ACTION_CONSTRAINT).
+    frontier = [s for s in system.initial_states() if system.within_bounds(s)]
     for s in frontier:
         index.setdefault(s, len(index))
     while frontier:
         nxt = []
         for s in frontier:
             for key, t in system.successors(s):
-                if not system.within_bounds(t):
+                if not system.within_bounds(t) or not system.allows(s, key, t):
                     continue
                 if t not in index:
                     index[t] = len(index)

@@ -149,7 +149,8 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             _write(out / page_path(f), finding_markdown(finding_data(lm, f, results, spec)),
                    written)
     if not variants:
-        table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen])
+        table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen], {
+            v: model.expected(v, results[v].system) for v in chosen})
         path = _write(folder / "verdicts.md", table, written)
         index[3:3] = ["", f"[Verdicts of every variant]({path.relative_to(out).as_posix()}), "
                             "with the parameter choices each rests on."]

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..check.assumptions import assumptions_of
 from ..check.choices import explore_by_choice
+from ..check.expectations import as_declared
 from ..check.explorer import Result, Verdict
 from ..lang.loader import LoadedModel
 from ..lang.system import System, View
@@ -158,7 +159,8 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
             row["cells"][variant] = {
                 "status": v.status, "word": STATUS_WORDS[v.status],
                 "detail": verdict_detail(result, v), "expected": expected.get(v.property.name),
-                "as_expected": v.status in ("unknown", expected.get(v.property.name)),
+                # the one judge (check/expectations.py): None when it cannot say
+                "as_expected": as_declared(result, v, expected),
                 "trace": variant_traces.get(v.property.name),
                 # which silent choices the verdict rests on, and how a finding is classified
                 "reading": choice_words(result, v), "finding": finding_class(result, v)}

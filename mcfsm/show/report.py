@@ -13,6 +13,7 @@ from ..check.choices import dependency, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
 from ..check.explorer import Result, Verdict
 from ..check.fingerprints import omission_bound, omission_words
+from ..check.temporal import fairness_words
 from ..check.vacuity import vacuous
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from .explain import explain
@@ -57,8 +58,8 @@ def verdict_detail(result: Result, v: Verdict) -> str:
         return ("not judged: hash compaction (--hash-compact) keeps no state graph for "
                 "temporal properties; check without it")
     if v.property.temporal and result.search.startswith(SPLIT) and result.complete:
-        return ("not judged: a split search (--workers N on one variant) records no state "
-                "graph for temporal properties; check with --workers 1")
+        return ("not judged: a split search (--workers N on one variant, or --ray) records "
+                "no state graph for temporal properties; check with --workers 1, without --ray")
     return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
             f"{plural(result.distinct_states, 'state')} explored; search stopped by "
             f"{STOP_WORDS.get(result.stopped_by or '', '?')}")
@@ -74,6 +75,14 @@ HASHED = "breadth-first, hash compaction"
 RESUMED = "breadth-first, resumed"
 
 
+def declared_fairness(result: Result) -> tuple[str, ...]:
+    """The fairness the model declares, in words: what its temporal verdicts rest on (a
+    verdict that was not judged carries none of its own)."""
+    judged = next((v.assumes for v in result.verdicts
+                   if v.property.temporal and v.status != "unknown"), None)
+    return judged if judged is not None else fairness_words(result.system)
+
+
 def fairness_tail(v: Verdict) -> str:
     """The fairness a temporal verdict rests on."""
     if not v.property.temporal:
@@ -85,6 +94,12 @@ def fairness_tail(v: Verdict) -> str:
 
 STATUS_WORDS = {"holds": "holds", "witnessed": "witnessed", "violated": "VIOLATED",
                 "never": "NEVER", "unknown": "unknown"}
+
+
+# A verdict the run could not give (a cut search, or a temporal property a search mode does
+# not judge) is never a pass: the closing line says so, and the command exits 3.
+NOT_JUDGED = "not judged (each says why; exit 3)"
+TALLY_WORDS = {**STATUS_WORDS, "unknown": "not judged"}
 
 
 def verdict_words(result: Result, v: Verdict) -> str:
@@ -225,6 +240,7 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
             lines.append(f"  {'':<9} {'':<{width}}  {'; '.join(extra)}")
         if v.property.name in empty:
             lines.append(f"  {'VACUOUS':<9} {'':<{width}}  {empty[v.property.name]}")
+    unjudged = [v for v in result.verdicts if v.status == "unknown"]
     if expected is not None:
         unexpected = surprises(result, expected)
         if unexpected:
@@ -232,6 +248,10 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                          for name, want, got in unexpected)
         elif not result.complete:
             lines.append("  verdicts as declared where the cut search could judge them")
+        elif unjudged:  # never a pass: the run says what it did not judge (exit 3)
+            lines.append(f"  verdicts as declared where this search could judge them; "
+                         f"{plural(len(unjudged), 'property', 'properties')} not judged: "
+                         + ", ".join(v.property.name for v in unjudged))
         else:
             lines.append(f"  verdicts as the model declares them ({len(expected)} properties)")
     fired = [k for k, (g, _) in result.coverage.items() if g]
@@ -244,7 +264,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                 lines.append("")
                 kind = "lasso" if v.trace.loop_start is not None else (
                     DFS_TRACE if result.search == "depth-first" else "shortest")
-                lines.append(f"  {v.property.name} violated ({v.property.clause}): {kind} "
+                clause = f" ({v.property.clause})" if v.property.clause else ""
+                lines.append(f"  {v.property.name} violated{clause}: {kind} "
                              f"counterexample, {plural(len(v.trace), 'step')}")
                 if v.property.doc:
                     lines.append(f"    the property: {v.property.doc}")
@@ -252,17 +273,24 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                                         note=explain(result.system, v)))
             elif v.status == "never":
                 lines.append("")
-                lines.append(f"  {v.property.name} ({v.property.clause}) is never witnessed: "
+                clause = f" ({v.property.clause})" if v.property.clause else ""
+                lines.append(f"  {v.property.name}{clause} is never witnessed: "
                              f"{v.property.doc or 'no reachable state satisfies it'}")
     if assumed:
         lines.append("")
         lines.append(f"  assumptions ({by}; a verdict holds or fails only as far as they do):")
         lines.extend(f"    - {a.words()}" for a in assumed)
-    fair = next((v.assumes for v in result.verdicts if v.property.temporal), None)
-    if fair is not None:
+    temporal = [v for v in result.verdicts if v.property.temporal]
+    if temporal:
+        fair = declared_fairness(result)
         lines.append("")
-        lines.append("  temporal verdicts assume no fairness (a behaviour may stop anywhere)"
-                     if not fair else "  temporal verdicts assume:")
+        if all(v.status == "unknown" for v in temporal):
+            # nothing was judged, so nothing assumed: say what a judging run would assume
+            lines.append("  temporal properties not judged in this run (each says why); the model "
+                         + ("declares no fairness" if not fair else "declares this fairness:"))
+        else:
+            lines.append("  temporal verdicts assume no fairness (a behaviour may stop anywhere)"
+                         if not fair else "  temporal verdicts assume:")
         lines.extend(f"    - {words}" for words in fair)
     return lines
 
@@ -292,7 +320,8 @@ def result_json(model: str, variant: str, result: Result,
             "by_choice": per_choice_json(result, v.property.name),
         }
         if v.property.temporal:
-            entry["fairness"] = list(v.assumes)
+            entry["fairness"] = list(v.assumes if v.status != "unknown"
+                                     else declared_fairness(result))
             entry["loop_start"] = v.trace.loop_start if v.trace is not None else None
         if v.trace is not None:
             record = {"initial_state": state_json(system, v.trace.states[0]),
@@ -340,7 +369,7 @@ def variant_summary(record: dict[str, Any]) -> str:
     counts: dict[str, int] = {}
     for p in record["properties"]:
         counts[p["verdict"]] = counts.get(p["verdict"], 0) + 1
-    verdicts = ", ".join(f"{n} {STATUS_WORDS[k]}" for k, n in sorted(counts.items()))
+    verdicts = ", ".join(f"{n} {TALLY_WORDS[k]}" for k, n in sorted(counts.items()))
     line = (f"{record['model']}[{record['variant']}]: {record['distinct_states']:,} states, "
             f"{record['elapsed_s']:.1f} s{'' if record['complete'] else ' (INCOMPLETE)'}: {verdicts}")
     if record["as_expected"] is not None:
@@ -360,9 +389,10 @@ def closing_line(records: list[dict[str, Any]]) -> str:
         unexpected = sum(1 for p in props if p["as_expected"] is False)
         unknown = sum(1 for p in props if p["as_expected"] is None)
         return (f"{head}: {len(props) - unexpected - unknown:,} verdicts as expected, "
-                f"{unexpected:,} unexpected" + (f", {unknown:,} not judged (unknown)" if unknown
+                f"{unexpected:,} unexpected" + (f", {unknown:,} {NOT_JUDGED}" if unknown
                                                else "") + tail)
     counts: dict[str, int] = {}
     for p in props:
         counts[p["verdict"]] = counts.get(p["verdict"], 0) + 1
-    return f"{head}: " + ", ".join(f"{n:,} {STATUS_WORDS[k]}" for k, n in sorted(counts.items())) + tail
+    return (f"{head}: " + ", ".join(f"{n:,} {NOT_JUDGED if k == 'unknown' else STATUS_WORDS[k]}"
+                                     for k, n in sorted(counts.items())) + tail)

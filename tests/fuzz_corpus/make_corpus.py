@@ -370,6 +370,48 @@ def _edit_once():
     return cases
 
 
+def contract_r3_cases(good: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 33's bad inputs (after every earlier case, so their numbers stay put)."""
+    cases = []
+    model = grammar.model_source()
+
+    def case(name: str, argv: list[str], exits: list[int], mentions: list[str],
+             files: dict[str, Any] | None = None) -> None:
+        cases.append({"name": f"r3-{name}", "argv": argv, "files": files or {M: model},
+                      "exits": exits, "mentions": mentions})
+
+    # a predicate or action constraint whose result is not True or False
+    for site, prop in (("ALWAYS", "few"), ("SOMETIMES", "two"), ("STEP", "grows")):
+        for label, value in (("string", 'return "yes"'), ("empty-string", 'return ""')):
+            case(f"{site.lower()}-returns-{label}", ["check", M, *BUDGET], [2],
+                 [M, f"property '{prop}'", "True or False"],
+                 {M: grammar.model_source(**{site: value})})
+    for label, value in (("none", "None"), ("string", '"no"')):
+        case(f"action-constraint-returns-{label}", ["check", M, *BUDGET], [2],
+             [M, "action_constraint=", "True or False"],
+             {M: grammar.model_source(CONSTRAINT_FN=f"bound, action_constraint=lambda b, k, a: "
+                                                   f"{value}")})
+    # checkpoints: a period that never comes, and a resume with nothing to resume
+    for value in ("nan", "inf", "-inf", "-1", "abc"):
+        case(f"checkpoint-every={value}", ["check", M, "--checkpoint", "ck",
+                                           "--checkpoint-every", value], [2],
+             ["--checkpoint-every"])
+    case("resume-without-checkpoint", ["check", M, "--checkpoint", "ck", "--resume"], [0], [])
+    case("checkpoint-garbage", ["check", M, "--checkpoint", "ck", "--resume"], [0], [],
+         {M: model, "ck/other.ckpt": "not a checkpoint"})
+    # simulate cut by memory: says so, exit 3 (not 130)
+    case("simulate-max-memory-1", ["simulate", M, "--examples", "3", "--steps", "5", "--seed",
+                                   "2", "--max-memory", "1"], [3], [])
+    # a trace naming the model by an absolute path of another checkout
+    record = copy.deepcopy(good)
+    record["file"] = "/nonexistent/checkout/" + M
+    case("replay-other-checkout", ["replay", "t.trace.json"], [0], [],
+         {M: model, "t.trace.json": json.dumps(record, indent=1)})
+    case("replay-other-checkout-no-model", ["replay", "t.trace.json"], [2],
+         ["t.trace.json", "--model PATH"], {"t.trace.json": json.dumps(record, indent=1)})
+    return cases
+
+
 def main() -> None:
     import tempfile
 
@@ -378,7 +420,8 @@ def main() -> None:
     OUT.mkdir()
     with tempfile.TemporaryDirectory() as tmp:
         good = valid_trace(Path(tmp))
-    cases = model_cases() + trace_cases(good) + option_cases() + cache_cases()
+    cases = (model_cases() + trace_cases(good) + option_cases() + cache_cases()
+             + contract_r3_cases(good))
     names = set()
     for number, case in enumerate(cases, start=1):
         assert case["name"] not in names, case["name"]
