@@ -198,9 +198,10 @@ def contribution(d: dict[str, Any]) -> str:
     observation = (f"Observation: {d['title'].rstrip('.')}. The property \"{d['prop_doc'] or d['prop']}\""
                    + (f" ({d['prop_clause']})" if d["prop_clause"] else "")
                    + (f" is {b['choices']}" if b.get("choices") else " fails")
-                   + f" in the model {d['model']} ({d['cls']}: {d['why'].rstrip('.')}).")
-    scenario = ("Scenario: " + " ".join(d["scenario"]).rstrip(".") + "."
-                if d["scenario"] else "")
+                   + f" ({d['cls']}).")
+    # each step's head, without the clause the page quotes below
+    steps = [step.split("  (")[0].rstrip() for step in d["scenario"]]
+    scenario = ("Scenario: " + " ".join(steps).rstrip(".") + "." if steps else "")
     fix = d["fix"]
     change = ("Proposed change: " + (fix["doc"].rstrip(".") if fix and fix["doc"] else
                                      f"see the candidate fix {fix['variant']}") + "."
