@@ -214,3 +214,29 @@ def test_the_hypothesis_runtime_starts_where_the_explorer_does():
                    correlated([{"a": {"state": "off", "v": 2}}, {"b": {"v": 1}}])):
         for k, state in enumerate(system.initial_states()):
             assert Runtime(system, k).export() == state
+
+
+def test_an_endless_initial_states_generator_stops_at_the_command_s_budget(tmp_path):
+    """Issue 33: an endless (or slow) initial_states generator ignored --max-states and
+    --time-limit and the command never returned; now it stops with an error naming
+    initial_states= and the option to raise."""
+    from .conftest import run_cli
+
+    (tmp_path / "endless.py").write_text(
+        "import itertools\n"
+        "from mcfsm import Instance, Model, Role, System, Transition, Var, always\n"
+        "R = Role('r', states=['on'], initial='on', final=['on'], variables={'x': Var(int, 0)},\n"
+        "         transitions=[Transition('t', 'on', None, conditions=[lambda ctx: False])])\n"
+        "def build():\n"
+        "    return System('endless', instances=[Instance('r', R)],\n"
+        "                  initial_states=lambda: ({'r': {'x': n}} for n in itertools.count()),\n"
+        "                  properties=[always('p', lambda v: True)])\n"
+        "model = Model('endless')\n"
+        "model.add_variant('base', build)\n")
+    proc = run_cli("check", str(tmp_path / "endless.py"), "--max-states", "1000")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "initial_states=" in proc.stderr and "more than 1,000 configurations" in proc.stderr
+    proc = run_cli("check", str(tmp_path / "endless.py"), "--time-limit", "1",
+                   "--max-states", "100000000")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "after the time limit (1 s" in proc.stderr and "--time-limit" in proc.stderr

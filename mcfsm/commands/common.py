@@ -44,6 +44,7 @@ from ..interrupt import (
     stop_on_sigint,
     stop_word,
 )
+from ..lang.initial_states import limit_initial_states
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 
@@ -217,6 +218,8 @@ def budget(max_states: int | None = None, max_depth: int | None = None,
            time_limit: float | None = None) -> Budget:
     """The explorer budget of the running command, with its Ctrl-C stop request (and the
     memory budget, which stops the search through the same request)."""
+    # the same budget bounds listing a model's initial_states= (lang/initial_states.py)
+    limit_initial_states(max_states, time_limit)
     stop: Any = _current_stop
     if _max_memory[0] is not None:
         stop = MemoryGuard(_current_stop, _max_memory[0])

@@ -18,6 +18,7 @@ them all), and identical ones are one distinct state.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -60,6 +61,38 @@ def initial_inboxes(system: Any) -> list[Any]:
     return inboxes
 
 
+# What a command's budget allows for enumerating initial_states= (set by commands/common.py's
+# budget(): --max-states and --time-limit): every configuration is listed when the system is
+# built, before the search, so an endless or slow generator would otherwise never return.
+DEFAULT_MAX_CONFIGURATIONS = 1_000_000
+_LIMITS: dict[str, Any] = {"configurations": None, "seconds": None}
+
+
+def limit_initial_states(configurations: int | None, seconds: float | None) -> None:
+    _LIMITS["configurations"], _LIMITS["seconds"] = configurations, seconds
+
+
+def _listed(configs: Iterable[Any], where: str) -> list[Any]:
+    """The configurations, stopped with a ModelError past the budget."""
+    cap = _LIMITS["configurations"] or DEFAULT_MAX_CONFIGURATIONS
+    seconds = _LIMITS["seconds"]
+    deadline = None if seconds is None else time.monotonic() + seconds
+    out = []
+    for config in configs:
+        out.append(config)
+        if len(out) > cap:
+            raise ModelError(f"gave more than {cap:,} configurations (an endless generator?)",
+                             where=where,
+                             fix="return a finite list: every initial configuration is listed "
+                                 "before the search starts (raise --max-states if so many are "
+                                 "meant)")
+        if deadline is not None and time.monotonic() > deadline:
+            raise ModelError(f"was still giving configurations after the time limit "
+                             f"({seconds:g} s; {len(out):,} so far)", where=where,
+                             fix="return the configurations faster, or raise --time-limit")
+    return out
+
+
 def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | None
                ) -> list[tuple[Any, tuple[Any, ...]]] | None:
     """The (shared, locals) of each configuration `generator` gives, validated; None when
@@ -73,7 +106,7 @@ def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | N
                              "initial_states=lambda: [{'a': {'x': 1}, 'b': {'x': 1}}]")
     configs = call_model(generator, what="the initial_states function", where=where)
     try:
-        configs = list(configs)
+        configs = _listed(configs, where)
     except TypeError:
         raise ModelError(f"returned {configs!r}, which is not a list of configurations",
                          where=where, fix="return a list of mappings, one per initial state") from None
