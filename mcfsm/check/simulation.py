@@ -163,7 +163,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
             break
         assert failing.violated is not None
         raw[failing.violated] = len(failing.sids)
-        violated[failing.violated] = (walker.minimize(failing, failing.violated)
+        violated[failing.violated] = (walker.minimize(failing, failing.violated, stop=stop)
                                       if shrink else failing)
         if not checkable:
             break
@@ -173,14 +173,14 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     for name, (run, _) in first.items():
         if name not in violated and name in checkable and not stopped_at_first:
             raw[name] = len(run.sids)
-            violated[name] = walker.minimize(run, name) if shrink else run
+            violated[name] = walker.minimize(run, name, stop=stop) if shrink else run
     found_after = {name: first[name][1] - started for name in violated if name in first}
     if walker.lassos is not None and stopped_by is None and not stopped_at_first:
         # the runs' states as one graph: cycles and prefixes that no single run closed
         rest = sorted(checkable & walker.temporal_names - set(violated))
         for name, run in walker.lassos_among_visited(rest).items():
             raw[name] = len(run.sids)
-            violated[name] = walker.minimize(run, name) if shrink else run
+            violated[name] = walker.minimize(run, name, stop=stop) if shrink else run
             found_after[name] = time.perf_counter() - started
     traces = {name: walker.trace(run) for name, run in violated.items()}
     shrunk = {name: len(trace) for name, trace in traces.items()}

@@ -357,22 +357,26 @@ class Walker:
                 return Run(tuple(path), tuple(taken), target, self._note(target, idxs))
         return None
 
-    def minimize(self, run: Run, target: str, budget: int = 20_000) -> Run:
+    def minimize(self, run: Run, target: str, budget: int = 20_000,
+                 stop: Any = None) -> Run:
         """A shorter run to the same violation or witness: the shortcut, then delta debugging
         on its steps (drop one step, then two, and replay the others by step id while
-        that still meets the target), until no drop works or `budget` replays were tried.
+        that still meets the target), until no drop works, `budget` replays were tried or
+        `stop()` (the run's time limit or a stop request) says stop: the shortest run found
+        so far is returned, a real one, only perhaps not the shortest.
         A temporal violation: a violating fair lasso, shortened by the lasso search among
         the states the runs visited (shortest_lasso) instead of the shortcut, and by delta
         debugging both from the run and from that search's lasso (neither always wins)."""
         if run.loop_start is not None and self.lassos is not None:
             tried = [self._delta(start, target, budget // 2, self.follow_lasso,
-                                 self.shortest_lasso, lasso=True)
+                                 self.shortest_lasso, lasso=True, stop=stop)
                      for start in (run, self.shortest_lasso(run))]
             return min(tried, key=lambda r: len(r.sids))
-        return self._delta(self.shortcut(run), target, budget, self.follow, self.shortcut)
+        return self._delta(self.shortcut(run), target, budget, self.follow, self.shortcut,
+                           stop=stop)
 
     def _delta(self, best: Run, target: str, budget: int, follow: Any, shorten: Any,
-               lasso: bool = False) -> Run:
+               lasso: bool = False, stop: Any = None) -> Run:
         """Delta debugging on best's steps (see minimize), shortening after each success."""
         tries = 0
         improved = True
@@ -390,7 +394,8 @@ class Walker:
             attempts = [(start, ()) for start in starts[1:]] + [(starts[0], d) for d in drops]
             for start, drop in attempts:
                 tries += 1
-                if tries > budget:
+                if tries > budget or (stop is not None and not tries & 63 and stop()):
+                    tries = budget + 1  # spent: no further round
                     break
                 kept = [s for k, s in enumerate(sids) if k not in drop]
                 shorter = follow(start, kept, target)
