@@ -68,7 +68,7 @@ def _row(lm: LoadedModel, f: Finding, results: dict[str, Result]) -> dict[str, s
         fix = f"`{f.fix}`{verdict} ([diff]({model.name}/diff-{base}-vs-{f.fix}.md))"
     cls = ("**not classed yet**" if f.cls == UNDER_REVIEW else f"**{f.cls}**") + f": {f.why}"
     # the title links to the finding's own page (quotes, chart, what it rests on)
-    return {"finding": f"[{f.title or f.name}]({page_path(f)})",
+    return {"finding": f"[{f.title or f.name}]({page_path(f)})", "cls": f.cls,
             "where": f"{model.name}, {f.prop} ({f.name})",
             "class": cls, "found": found, "rests_on": basis, "chart": chart, "fix": fix}
 
