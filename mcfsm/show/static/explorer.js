@@ -168,10 +168,26 @@
     document.body.appendChild(out);
   }
 
+  // A trace's chart and data sit in an inert <template> until it is opened: a page with
+  // hundreds of charts parses and draws only the ones a reader opens.
+  function explorerOf(root) {
+    if (!root._explorer) {
+      var body = root.querySelector("template.trace-body");
+      if (body) {
+        root.appendChild(body.content.cloneNode(true));
+        body.parentNode.removeChild(body);
+      }
+      root._explorer = new Explorer(root);
+    }
+    return root._explorer;
+  }
+
   function start() {
-    var explorers = [];
-    var roots = document.querySelectorAll("details.trace");
-    for (var i = 0; i < roots.length; i++) { explorers.push(new Explorer(roots[i])); }
+    var roots = Array.prototype.slice.call(document.querySelectorAll("details.trace"));
+    roots.forEach(function (root) {
+      if (root.open) { explorerOf(root); }
+      root.addEventListener("toggle", function () { if (root.open) { explorerOf(root); } });
+    });
     var links = document.querySelectorAll("[data-open-trace]");
     for (var j = 0; j < links.length; j++) {
       links[j].addEventListener("click", function (e) {
@@ -181,7 +197,8 @@
     }
     var p = params();
     if ("show" in p) {
-      var wanted = explorers.filter(function (x) { return x.root.id === p.show; })[0];
+      var shown = document.getElementById(p.show);
+      var wanted = shown && shown.matches("details.trace") ? explorerOf(shown) : null;
       if (wanted) {
         wanted.root.open = true;
         wanted.go(Number(p.step || 0));
@@ -193,7 +210,7 @@
         }
       }
     }
-    if ("selftest" in p) { selftest(explorers); }
+    if ("selftest" in p) { selftest(roots.map(explorerOf)); }
   }
 
   if (document.readyState === "loading") {
