@@ -7,6 +7,7 @@ of the party that started it), so a saved KMS lookup shows as a number."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from typing import Any
 
 from ..check.choices import failing_runs
@@ -50,7 +51,8 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
 def _readings(ra: Result, rb: Result, a: Verdict | None, b: Verdict | None) -> tuple[str, str]:
     """For a property violated on both sides: whether B violates it under "fewer" or
     "more" of the readings both sides explore (the parameters with several choices in
-    each), and B's reading in words; ("", "") when that cannot be compared."""
+    each, and those only B explores: a reading its change introduces), and B's reading in
+    words; ("", "") when that cannot be compared."""
     if a is None or b is None or a.status != "violated" or b.status != "violated":
         return "", ""
     if not (ra.complete and rb.complete) or len(ra.per_choice) <= 1 or len(rb.per_choice) <= 1:
@@ -58,14 +60,20 @@ def _readings(ra: Result, rb: Result, a: Verdict | None, b: Verdict | None) -> t
     common = [n for n, p in ra.system.params.items()
               if len(p.choices) > 1 and n in rb.system.params
               and rb.system.params[n].choices == p.choices]
-    if not common:
+    # A parameter only B has (a reading B's change introduces): A's verdict holds for each
+    # of its choices alike, so A's failures span all of them.
+    extra = [n for n, p in rb.system.params.items()
+             if len(p.choices) > 1 and n not in ra.system.params]
+    if not common and not extra:
         return "", ""
 
-    def hits(result: Result, v: Verdict) -> set[tuple[Any, ...]]:
+    def hits(result: Result, v: Verdict, names: list[str]) -> set[tuple[Any, ...]]:
         failing, _ = failing_runs(result, v.property.name)
-        return {tuple(dict(r.choices)[n] for n in common) for r in failing}
+        return {tuple(dict(r.choices)[n] for n in names) for r in failing}
 
-    ha, hb = hits(ra, a), hits(rb, b)
+    spread = list(itertools.product(*(rb.system.params[n].choices for n in extra)))
+    ha = {c + e for c in hits(ra, a, common) for e in spread}
+    hb = hits(rb, b, common + extra)
     words = found_reading(rb, b) or "whatever the choices"
     if hb < ha:
         return "fewer", words
