@@ -38,6 +38,13 @@ Assumptions
   the findings need at most one migration, so more would add states, not behaviour.
 - IDs: opaque (see _mc.py); servers find a client by its registration, client 2 recognises
   the resumed call by the primary MC service ID it carries (X.1.7.3), not by parsing.
+- Transactions (issue 32): step 1's release is a SIP transaction of client 1 (a BYE: it ends
+  in its response or in a timeout, Timer F, which may come while the answer is merely
+  slow), and so is client 3's call where UE 1 may be switched off (an INVITE, Timer B: the
+  call ends unanswered, and a late answer is dropped). Client 2's bounded wait for the
+  resumption (fix_suspension_indicated and its successors) is a timer too. No timer reads
+  what its owner cannot see; a bound between parties is a reading (release_timeout,
+  resumption_timer below).
 - Calls: a release names its call by the calling ID the call was set up with (assumption
   call-named-by-calling-id), so client 2 tells a late release of a replaced call from the
   release of the call it is in.
@@ -49,6 +56,15 @@ Silent choices, each a parameter every variant explores unless it pins it:
 - release_ack (10.16.3.2 step 1 does not say whether the release completes before the
   client migrates): "none" (the release is sent and the client moves on) or
   "acknowledged" (TS 23.379's release response arrives before the client migrates);
+- release_timeout (only with release_ack=acknowledged possible; step 1 gives no duration):
+  "free" (the release's transaction may time out while its answer is slow: the client then
+  migrates with the release still in flight) or "outlasts_answer" (a reading: it outlasts
+  the round trip, so it times out only once the release or its answer was lost). Pinned to
+  outlasts_answer except in as_published, free_chain and fix_new_call_replaces (state
+  space; its free choice adds only the overtaking as_published shows);
+- resumption_timer (only where client 2's wait is bounded): "free" (it may expire while
+  client 1 is merely slow) or "outlasts_migration" (a reading: it expires only once UE 1
+  can no longer resume);
 - suspension_indication (step 1 carries no indication, yet NOTE 3 presumes client 2 knows
   the call will resume): "absent" (client 2 sees an ordinary release) or "present" (the
   release says the call is suspended);
@@ -114,12 +130,16 @@ from mcfsm import (
     FIX_PROPERTY,
     MODEL_ARTEFACT,
     Assumption,
+    Expiry,
     Instance,
     Loss,
     Model,
     Param,
     Role,
     System,
+    Timeout,
+    Timer,
+    Transaction,
     Transition,
     Var,
     always,
@@ -286,10 +306,6 @@ ASSUMPTIONS = (
                "the release of step 1 and the migration are separate steps of client 1, so "
                "a release can still be in flight when the client has migrated",
                clause="10.16.3.2 step 1"),
-    Assumption("resumption-timer-long-enough",
-               "where client 2 waits for a suspended call for a bounded time "
-               "(fix_suspension_indicated), the timer outlasts any migration: it expires only "
-               "once UE 1 can no longer resume", clause="10.16.3.2 step 1; NOTE 3"),
     Assumption("call-named-by-calling-id",
                "a release names the call it releases by the calling MC service ID the call "
                "was set up with (a SIP dialog of its own in TS 24.379, not in our text): each "
@@ -388,48 +404,65 @@ def setup_transitions(fixed_chain: bool) -> list[Transition]:
     ]
 
 
-RELEASE_TIMER = Assumption(
-    "release-timer-long-enough",
-    "where client 1 awaits the release response for a bounded time (fix_release_timer), the "
-    "timer outlasts any answer that can still come: it expires only once the release or its "
-    "response was lost", clause="10.16.3.2 step 1")
+RELEASE_TRANSACTION = Transaction(
+    CallRelease, responses=[CallReleaseResponse],
+    clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
+    doc="step 1's release is a SIP request (BYE): it ends in its response or in a timeout, "
+        "which may come while the release or its response is merely slow")
 
 
-def release_answer_cannot_come(ctx) -> bool:
-    """Assumption release-timer-long-enough: in this untimed model the timer expires only
-    when no release and no release response is in flight on any hop (client 1's was lost).
-    Reads the network (ctx.world): a modelling device, not something client 1 can see."""
-    return (not ctx.world.in_flight(CallRelease)
-            and not ctx.world.in_flight(CallReleaseResponse))
+def release_may_time_out(ctx) -> bool:
+    """release_timeout=free: the transaction's timer may expire at any step, while the
+    release or its answer is merely slow. The reading release_timeout=outlasts_answer (the
+    bound the text would have to give: the timer outlasts the round trip of the release):
+    it expires only once no release and no release response is in flight on any hop (one
+    was lost). That reads the network (ctx.world), which client 1 cannot see: it stands for
+    a duration, not for something the client knows."""
+    return ctx.params.release_timeout == "free" or (
+        not ctx.world.in_flight(CallRelease) and not ctx.world.in_flight(CallReleaseResponse))
 
 
 def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
-                           setup: bool = False, release_timer: bool = False,
-                           both: bool = False) -> Role:
+                           setup: bool = False, both: bool = False) -> Role:
     """`both`: the role of both parties when both migrate (both_migrating): each also takes
     the other's release and new call, as client 2 does in peer_role."""
     moving = ["released", "registering", "retrieving_profile", "ready"]
     release = release_named_call if both else release_for_migration
-    timer = [Transition("release_timer_expires", "releasing", "released",
-                        conditions=[release_answer_cannot_come],
-                        label="no release response: its timer expired; goes on as released",
-                        clause="candidate fix (fix_release_timer): the release response is "
-                               "awaited for a bounded time; not in the text")]
+    states = ["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
+              "call_lost",
+              *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
+              *(["off"] if switch_off else []),
+              *(["idle"] if both else [])]
+    # once the release's transaction has ended one way or the other, nothing waits for it
+    after_release = [s for s in states if s != "releasing"]
+    timeout = [
+        Transition(Timeout(CallRelease), "releasing", "released", name="release_times_out",
+                   conditions=[] if both else [release_may_time_out],
+                   label="no release response: the release's transaction timed out; goes on "
+                         "as released",
+                   clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; release_ack="
+                          "acknowledged: step 1 says nothing of a release that goes "
+                          "unanswered)"),
+        Transition(Timeout(CallRelease), after_release, None, name="release_transaction_ends",
+                   label="the release's transaction times out (unanswered, or answered too "
+                         "late): nothing waits for it",
+                   clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)"),
+    ]
+    ignores = {CallReleaseResponse: after_release}  # an answer after the timeout
+    if switch_off:
+        # a switched-off UE takes nothing more: what still arrives for it is dropped
+        ignores.update({RegistrationResponse: ["off"], UserProfileResponse: ["off"],
+                        PCR: ["off"]})
     return Role(
         "migrating MC service client",
-        states=["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
-                "call_lost",
-                *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
-                *(["off"] if switch_off else []),
-                *(["idle"] if both else [])],
+        states=states,
+        transactions=[RELEASE_TRANSACTION],
         initial="setting_up" if setup else "in_call",
         # an answer arriving mid-registration waits until the registration completes
         defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
         final=["in_call", "call_lost", *(["off"] if switch_off else []),
                *(["idle"] if both else [])],
-        # a switched-off UE takes nothing more: what still arrives for it is dropped
-        ignores={RegistrationResponse: ["off"], UserProfileResponse: ["off"], PCR: ["off"]}
-        if switch_off else {},
+        ignores=ignores,
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
                    "new_id": Var(str, "", doc="make-before-break: the ID the new MC system "
                                               "assigned while the old one still serves"),
@@ -444,7 +477,7 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
                        "peer_id": Var(str, USER2, doc="the MC service ID the peer has in that "
                                                       "call")} if both else {})},
         transitions=[
-            *(timer if release_timer else []),
+            *timeout,
             *release_transitions("in_call", environment=True, release=release,
                                  guard=(may_migrate, break_before_make),
                                  label="detects the need to change MC system; releases the "
@@ -742,27 +775,51 @@ def both_party_transitions() -> list[Transition]:
     ]
 
 
-def resumption_cannot_come(ctx) -> bool:
-    """Assumption resumption-timer-long-enough: the timer is set longer than a migration
-    takes, so in this untimed model it expires only once UE 1 can no longer resume (it is
-    switched off, or its call is lost). Reads client 1 (ctx.world): a modelling device, not
-    something client 2 can see."""
-    return ctx.world["client1"].state in ("off", "call_lost")
+def resumption_may_expire(ctx) -> bool:
+    """resumption_timer=free: client 2's timer may expire at any step, while client 1 is
+    merely slow to migrate and resume. The reading resumption_timer=outlasts_migration (the
+    bound the text would have to give: the timer outlasts any migration): it expires only
+    once UE 1 can no longer resume (switched off, or its call lost). That reads client 1
+    (ctx.world), which client 2 cannot see: it stands for a duration, not for something
+    client 2 knows."""
+    return ctx.params.resumption_timer == "free" or \
+        ctx.world["client1"].state in ("off", "call_lost")
+
+
+def arm_resumption(ctx) -> None:
+    ctx.arm("resumption")
+
+
+def cancel_resumption(ctx) -> None:
+    ctx.cancel("resumption")
+
+
+RESUMPTION_TIMER = Timer(
+    "resumption", clause="candidate fix (fix_suspension_indicated): a suspended call is "
+                         "awaited for a bounded time; not in the text",
+    doc="armed when client 2 starts waiting for the resumption (the release said the call is "
+        "suspended); cancelled when a call ends the wait")
 
 
 def build_peer(resumption_timer: bool, setup: bool = False) -> Role:
-    timer = [Transition("resumption_timer_expires", "awaiting_resumption", "idle",
-                        conditions=[resumption_cannot_come],
+    timer = [Transition(Expiry("resumption"), "awaiting_resumption", "idle",
+                        name="resumption_timer_expires", conditions=[resumption_may_expire],
                         label="stops waiting for the resumption: its timer expired",
                         clause="candidate fix (fix_suspension_indicated): a suspended "
                                "call is awaited for a bounded time; not in the text")]
-    return peer_role(timer if resumption_timer else [], initial="idle" if setup else "in_call")
+    return peer_role(timer if resumption_timer else [], initial="idle" if setup else "in_call",
+                     timed=resumption_timer)
 
 
-def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
+def peer_role(extra: list[Transition], initial: str = "in_call", timed: bool = False) -> Role:
+    """`timed`: client 2 bounds its wait for the resumption with a timer (extra holds its
+    expiry), armed when the wait starts and cancelled when a call ends it."""
+    arm = [arm_resumption] if timed else []
+    cancel = [cancel_resumption] if timed else []
     return Role(
         "MC service client",
         states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
+        timers=[RESUMPTION_TIMER] if timed else [],
         initial=initial,
         final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
         variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party"),
@@ -771,7 +828,7 @@ def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
         transitions=[
             Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
                        conditions=[releases_this_call, release_says_suspended],
-                       after=[answer_release],
+                       after=[answer_release, *arm],
                        sends=[CallReleaseResponse],
                        clause="10.16.3.2 step 1 (suspension_indication=present); NOTE 3"),
             Transition(CallRelease, "in_call", "idle", name="release_ordinary",
@@ -788,7 +845,7 @@ def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
                        clause="TS 23.379 10.7.2.1.3 (the release names its call; "
                               "same_peer_call=replace)"),
             Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
-                       conditions=[from_peer], after=[answer(True), take_call],
+                       conditions=[from_peer], after=[answer(True), take_call, *cancel],
                        sends=[PrivateCallAccept], clause="10.16.3.2 step 3; X.1.7.3"),
             Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
                        conditions=[from_peer], after=[answer(True), take_call],
@@ -816,7 +873,7 @@ def peer_role(extra: list[Transition], initial: str = "in_call") -> Role:
                        after=[answer(False, "awaiting resumption")], sends=[PrivateCallReject],
                        clause="10.16.3.2 NOTE 3 (note3_policy=reject)"),
             Transition(PCR, "awaiting_resumption", "in_other_call", name="note3_accept_new_call",
-                       conditions=[from_other, policy("accept")], after=[answer(True)],
+                       conditions=[from_other, policy("accept")], after=[answer(True), *cancel],
                        sends=[PrivateCallAccept], clause="10.16.3.2 NOTE 3 (note3_policy=accept)"),
             Transition("other_call_ends", "in_other_call", "idle", environment=True,
                        label="the other private call ends",
@@ -841,25 +898,29 @@ def refused(ctx) -> None:
     ctx.v.cause = ctx.msg.cause or ""
 
 
-def callee_switched_off(ctx) -> bool:
-    """A call to a switched-off UE that A still has registered reaches no one. The caller's
-    SIP transaction times out (TS 24.229 timer B, below the MC layer); modelled as a step
-    that can happen only then. Reads client 1 (ctx.world): a modelling device, not
-    something client 3 can see."""
-    return ctx.v.callee == USER1 and ctx.world["client1"].state == "off"
+INVITE_TRANSACTION = Transaction(
+    PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject],
+    clause="RFC 3261 17.1.1.2 (Timer B)",
+    doc="client 3's private call request is a SIP INVITE: it ends in an answer or in a "
+        "timeout, which may come while the answer is merely slow")
 
 
-def build_other_caller(switch_off: bool) -> Role:
+def build_other_caller(transaction: bool) -> Role:
+    """`transaction`: client 3's call is an INVITE transaction (RFC 3261 17.1.1.2): it ends
+    in an answer or in a timeout, free (it may come while the answer is merely slow, or
+    when the call reaches no one: UE 1 switched off), after which a late answer is
+    dropped."""
     return Role(
         "calling MC service client",
         states=["idle", "calling", "connected", "rejected"],
         initial="idle",
         final=["idle", "connected", "rejected"],
+        transactions=[INVITE_TRANSACTION] if transaction else [],
         variables={"callee": Var(str, ""),
                    "cause": Var(str, "", doc="the cause of a rejection")},
-        # after its SIP timer, a late answer is dropped (TS 24.229)
+        # after its transaction timed out, a late answer is dropped (RFC 3261 17.1.1.2)
         ignores={PrivateCallAccept: ["rejected"], PrivateCallReject: ["rejected"]}
-        if switch_off else {},
+        if transaction else {},
         transitions=[
             Transition("call_user2", "idle", "calling", after=[call_user2], sends=[PCR],
                        environment=True, label="calls user 2", clause="10.16.3.2 NOTE 3"),
@@ -870,11 +931,11 @@ def build_other_caller(switch_off: bool) -> Role:
                        clause="TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallReject, "calling", "rejected", after=[refused],
                        clause="TS 23.379 10.7.2.1.1"),
-            *([Transition("no_answer", "calling", "rejected", conditions=[callee_switched_off],
-                          label="the call reaches no one (UE 1 is off): the SIP transaction "
-                                "times out",
-                          clause="TS 24.229 (SIP timer B; not in the text)")]
-              if switch_off else []),
+            *([Transition(Timeout(PrivateCallRequest), "calling", "rejected", name="no_answer",
+                          label="no answer: the call's SIP transaction times out (the answer "
+                                "is slow, or the call reached no one)",
+                          clause="RFC 3261 17.1.1.2 (Timer B; not in the text)")]
+              if transaction else []),
         ],
     )
 
@@ -1026,8 +1087,15 @@ def build_server(setup: bool, both: bool = False) -> Role:
                        conditions=[called_reachable] if both else [],
                        sends=[CallRelease], clause="10.16.3.2 step 1"),
             Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
-                       sends=[CallReleaseResponse],
+                       conditions=[calling_reachable], sends=[CallReleaseResponse],
                        clause="TS 23.379 10.7.2.1.3"),
+            Transition(CallReleaseResponse, "serving", None,
+                       name="drop_release_response_for_departed",
+                       conditions=[calling_unreachable],
+                       label="no client is registered here under the releasing ID (its "
+                             "release timed out and it left): the answer reaches no one",
+                       clause="TS 23.379 10.7.2.1.3; RFC 3261 17.1.2.2 (the releasing client "
+                              "went on after its transaction timed out)"),
             Transition(PrivateCallAccept, "serving", None, conditions=[calling_reachable],
                        after=[route_to_calling], sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1"),
@@ -1137,7 +1205,7 @@ def client1_answers_while_suspended(outcome: str):
 # -- both parties migrating (both_migrating variants) ---------------------------------------
 BOTH_ASSUMPTIONS = (
     *(a for a in ASSUMPTIONS
-      if a.name not in ("client2-stays-home", "resumption-timer-long-enough")),
+      if a.name != "client2-stays-home"),
     Assumption("both-migrate-during-call",
                "each party detects the need to change MC system (pre-condition 2) only while "
                "its call is ongoing (pre-condition 1): a party that has received the other's "
@@ -1258,7 +1326,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           registration: tuple[str, ...] = ("break_before_make", "make_before_break"),
           switch_off: bool = False,
           lossy_leaving: bool = False, resumption_timer: bool = False,
-          release_timer: bool = False,
+          release_timeouts: tuple[str, ...] = ("free", "outlasts_answer"),
+          resumption_timers: tuple[str, ...] = ("free", "outlasts_migration"),
+          caller_transaction: bool = False,
           setups_on_migration: tuple[str, ...] = (),
           both_migrating: bool = False,
           peer_calls: tuple[str, ...] = ("resumption", "note3"),
@@ -1266,8 +1336,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
-    for a bounded time (part of fix_suspension_indicated); `release_timer`: client 1 waits for
-    the release response for a bounded time (fix_release_timer); `setups_on_migration`, when
+    for a bounded time (part of fix_suspension_indicated); `setups_on_migration`, when
     given, starts with client 1's call to client 2 being set up (its request in flight)
     and one migration, and explores what the client does with it (setup_on_migration).
     `both_migrating`: client 2 is a migrating client too, each makes one migration (A to
@@ -1275,8 +1344,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     primary_routing (`routings`)."""
     setup = bool(setups_on_migration)
     # with both_migrating, one role for both parties
-    client1_role = build_migrating_client(fixed_chain, switch_off, setup, release_timer,
-                                          both_migrating)
+    client1_role = build_migrating_client(fixed_chain, switch_off, setup, both_migrating)
     lost = (Loss(lambda sender, receiver, m: sender == "client1"
                  and isinstance(m, (CallRelease, Deregistration)),
                  why="UE 1 leaving coverage may lose the release of step 1 and its "
@@ -1284,7 +1352,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     return System(
         "private_call_migration",
         assumptions=BOTH_ASSUMPTIONS if both_migrating
-        else (*ASSUMPTIONS, RELEASE_TIMER) if release_timer else ASSUMPTIONS,
+        else ASSUMPTIONS,
         loss=lost,
         instances=[
             Instance("client1", client1_role,
@@ -1299,7 +1367,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             # the set-up and both-migrating variants are about the call of clients 1 and 2:
             # no third caller
             *([] if setup or both_migrating else [
-                Instance("client3", build_other_caller(switch_off),
+                Instance("client3", build_other_caller(switch_off or caller_transaction),
                          label="MC service client 3")]),
             *(Instance(SERVER[s], build_server(setup, both_migrating),
                        label=f"MC service server {s}",
@@ -1314,6 +1382,26 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             "release_ack": Param(release_ack, clause="10.16.3.2 step 1 (silent)",
                                  doc="whether the release completes (TS 23.379 release "
                                      "response) before the client migrates"),
+            **({"release_timeout": Param(
+                release_timeouts,
+                clause="10.16.3.2 step 1 (silent on an unanswered release); RFC 3261 "
+                       "17.1.2.2; TS 24.229 7.8 (Timer F, 128 s)",
+                doc="how long client 1 awaits the release response (release_ack="
+                    "acknowledged): 'free' is the SIP transaction's timer, which may expire "
+                    "while the release or its answer is merely slow; 'outlasts_answer' is a "
+                    "reading, the bound the text would have to give: the timer outlasts the "
+                    "round trip, so it expires only once the release or its answer was "
+                    "lost")} if "acknowledged" in release_ack and not both_migrating else {}),
+            **({"resumption_timer": Param(
+                resumption_timers,
+                clause="10.16.3.2 step 1; NOTE 3 (fix_suspension_indicated: the wait is "
+                       "bounded; the text gives no duration)",
+                doc="how long client 2 waits for the resumption: 'free' is a real timer, it "
+                    "may expire while client 1 is merely slow to migrate and resume; "
+                    "'outlasts_migration' is a reading, the bound the text would have to "
+                    "give: the timer outlasts any migration, so it expires only once UE 1 "
+                    "can no longer resume (switched off, or its call lost)")}
+               if resumption_timer else {}),
             "suspension_indication": Param(suspension, clause="10.16.3.2 step 1; NOTE 3",
                                            doc="whether the release tells client 2 that the "
                                                "call is suspended (NOTE 3 presumes it knows)"),
@@ -1411,6 +1499,13 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
 
 
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
+# release_timeout is explored (free beside the reading outlasts_answer) in as_published,
+# free_chain, fix_new_call_replaces and the set-up variants. Elsewhere it is pinned to the
+# reading: its free choice only adds what as_published shows (the release's transaction
+# times out while the answer is slow, so release_ack=acknowledged meets the overtaking too),
+# and exploring it beside switch-off, loss or the resumption timer takes those variants past
+# 3M states.
+OUTLASTS = ("outlasts_answer",)
 # Witnesses of a choice that no fix or environment changes.
 EVERY_VARIANT = {"call-continues-while-registered-twice":
                      "witnessed only with registration=make_before_break",
@@ -1418,18 +1513,21 @@ EVERY_VARIANT = {"call-continues-while-registered-twice":
                      "witnessed only with note3_policy=accept",
                      "client1-refuses-other-call-while-suspended":
                      "witnessed only with note3_policy=reject"}
-# With same_peer_call pinned to busy (free_chain)
+# With same_peer_call pinned to busy (free_chain); release_timeout explored
 EXPECT_BUSY = {**EVERY_VARIANT, "suspended-wait-ends":
-                "violated only with release_ack=none and suspension_indication=present",
+                "violated only with suspension_indication=present and (release_ack=none or "
+                "release_timeout=free)",
             "suspended-call-not-lost":
-                ("violated only with release_ack=none or suspension_indication=absent or "
-                 "note3_policy=accept"),
-            "release-not-overtaken": "violated only with release_ack=none",
+                ("violated only with release_ack=none or release_timeout=free or "
+                 "suspension_indication=absent or note3_policy=accept"),
+            "release-not-overtaken": "violated only with release_ack=none or release_timeout=free",
             "other-call-does-not-block-resumption":
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-connects-while-suspended":
                 "witnessed only with suspension_indication=absent or note3_policy=accept"}
 OVERTAKEN = "violated only with release_ack=none and same_peer_call=busy"
+# With release_timeout pinned to the reading outlasts_answer (every variant but as_published,
+# free_chain and fix_new_call_replaces, which explore the free timer beside it)
 EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
                 ("violated only with release_ack=none and suspension_indication=present and "
                  "same_peer_call=busy"),
@@ -1441,37 +1539,49 @@ EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
                 "violated only with suspension_indication=absent or note3_policy=accept",
             "other-call-connects-while-suspended":
                 "witnessed only with suspension_indication=absent or note3_policy=accept"}
+# The free release timer: with release_ack=acknowledged it may expire while the answer is
+# slow, so the client migrates with its release in flight, as with release_ack=none.
+FREE_OVERTAKEN = ("violated only with same_peer_call=busy and (release_ack=none or "
+                  "release_timeout=free)")
+# suspended-call-not-lost holds only with suspension_indication=present, note3_policy=reject
+# and (same_peer_call=replace, or release_ack=acknowledged with release_timeout=
+# outlasts_answer): the checker lists the combinations, one per registration order.
+NOT_LOST_RUNS = [
+    ("acknowledged", "free", "replace"), ("acknowledged", "outlasts_answer", "busy"),
+    ("acknowledged", "outlasts_answer", "replace"), ("none", "free", "replace"),
+    ("none", "outlasts_answer", "replace")]
+NOT_LOST_FREE = "violated except with " + "; ".join(
+    f"(release_ack={ack}, release_timeout={timeout}, suspension_indication=present, "
+    f"note3_policy=reject, same_peer_call={peer}, registration={order})"
+    for ack, timeout, peer in NOT_LOST_RUNS
+    for order in ("break_before_make", "make_before_break"))
 model.add_variant("as_published", lambda: build(),
-                  doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A",
-                  expect=EXPECT_AS_PUBLISHED)
+                  doc="10.16.3.2 as published: every silent choice explored, chain A-B-C-A; "
+                      "the release's transaction timer is free, or outlasts the answer "
+                      "(release_timeout, a reading)",
+                  expect={**EXPECT_AS_PUBLISHED,
+                          "suspended-wait-ends": ("violated only with suspension_indication="
+                                                  "present and same_peer_call=busy and "
+                                                  "(release_ack=none or release_timeout=free)"),
+                          "suspended-call-not-lost": NOT_LOST_FREE,
+                          "release-not-overtaken": FREE_OVERTAKEN})
 model.add_variant("free_chain", lambda: build(fixed_chain=False, same_peer_calls=("busy",)),
                   doc="as published, migrating to any other MC system each time (revisits); "
                       "same_peer_call pinned to busy (as_published explores both)",
                   expect=EXPECT_BUSY)
-model.add_variant("switch_off", lambda: build(switch_off=True),
+model.add_variant("switch_off", lambda: build(switch_off=True, release_timeouts=OUTLASTS),
                   doc="as published; UE 1 may be switched off (for good) after it released "
                       "the call and before it resumes it",
                   baseline="as_published",
     expect={**EXPECT_AS_PUBLISHED,
             "suspended-wait-ends": "violated only with suspension_indication=present",
             "registration-consistent": "violated"})
-model.add_variant("lossy_release", lambda: build(lossy_leaving=True),
+model.add_variant("lossy_release", lambda: build(lossy_leaving=True, release_timeouts=OUTLASTS),
                   doc="as published; the network may lose UE 1's release and de-registration "
                       "to the MC system it leaves (it left coverage)",
                   baseline="as_published",
     expect={**EXPECT_AS_PUBLISHED,
-            "suspended-call-resumed-or-released":
-                "violated only with release_ack=acknowledged",
-            "registration-consistent": "violated",
-            "no-deadlock": "violated only with release_ack=acknowledged"})
-model.add_variant("fix_release_timer", lambda: build(lossy_leaving=True, release_timer=True),
-                  doc="candidate fix of lost-release-blocks: lossy_release, with client 1 "
-                      "awaiting the release response for a bounded time. It ends the wait; "
-                      "a lost release then also leaves client 2 in the old call, so with "
-                      "same_peer_call=busy the resumed call is refused under either "
-                      "release_ack (the timer alone does not save the call)",
-                  baseline="lossy_release",
-    expect={**EXPECT_AS_PUBLISHED,
+            # the lost release leaves client 2 in the old call, whatever release_ack
             "suspended-call-not-lost": ("violated only with suspension_indication=absent or "
                                         "note3_policy=accept or same_peer_call=busy"),
             "release-not-overtaken": "violated only with same_peer_call=busy",
@@ -1486,7 +1596,8 @@ EXPECT_NOT_OVERTAKEN = {
     "other-call-connects-while-suspended":
         "witnessed only with suspension_indication=absent or note3_policy=accept"}
 model.add_variant("fix_release_completes",
-                  lambda: build(release_ack=("acknowledged",)),
+                  lambda: build(release_ack=("acknowledged",),
+                                release_timeouts=("outlasts_answer",)),
                   doc="candidate fix, one reading of step 1: the release completes (TS 23.379's "
                       "release response) before the client migrates",
                   baseline="as_published", expect=EXPECT_NOT_OVERTAKEN)
@@ -1496,17 +1607,23 @@ model.add_variant("fix_new_call_replaces",
                       "call from the party of the call it is still in in place of that call "
                       "(the release that follows names the old call)",
                   baseline="as_published", expect=EXPECT_NOT_OVERTAKEN)
+# A free resumption timer may expire while client 1 is merely slow: client 2 then stops
+# waiting, may take client 3's call and refuse the resumption as busy.
 EXPECT_SUSPENSION_INDICATED = {
     **EVERY_VARIANT,
-    "suspended-call-not-lost": ("violated except with note3_policy=reject and "
-                                "(release_ack=acknowledged or same_peer_call=replace)"),
+    "suspended-call-not-lost": ("violated except with resumption_timer=outlasts_migration and "
+                                "note3_policy=reject and (release_ack=acknowledged or "
+                                "same_peer_call=replace)"),
     "release-not-overtaken": OVERTAKEN,
-    "other-call-does-not-block-resumption": "violated only with note3_policy=accept",
-    "other-call-connects-while-suspended": ("witnessed except with note3_policy=reject and "
+    "other-call-does-not-block-resumption":
+        "violated only with resumption_timer=free or note3_policy=accept",
+    "other-call-connects-while-suspended": ("witnessed except with resumption_timer="
+                                            "outlasts_migration and note3_policy=reject and "
                                             "(release_ack=acknowledged or "
                                             "same_peer_call=replace)")}
 model.add_variant("fix_suspension_indicated",
-                  lambda: build(suspension=("present",), resumption_timer=True),
+                  lambda: build(suspension=("present",), resumption_timer=True,
+                                release_timeouts=OUTLASTS),
                   doc="candidate fix, one sentence in step 1: the release says that the call is "
                       "suspended, as NOTE 3 presumes client 2 knows, and client 2 waits for it "
                       "for a bounded time (a UE may never come back)",
@@ -1514,7 +1631,8 @@ model.add_variant("fix_suspension_indicated",
     expect=EXPECT_SUSPENSION_INDICATED)
 
 model.add_variant("switch_off_with_suspension_indicated",
-                  lambda: build(suspension=("present",), resumption_timer=True, switch_off=True),
+                  lambda: build(suspension=("present",), resumption_timer=True, switch_off=True,
+                                release_timeouts=OUTLASTS),
                   doc="fix_suspension_indicated when UE 1 may be switched off for good: client "
                       "2's wait ends by its timer",
                   baseline="fix_suspension_indicated",
@@ -1523,18 +1641,21 @@ model.add_variant("switch_off_with_suspension_indicated",
             "registration-consistent": "violated"})
 model.add_variant("fix_note3_refuses_other_calls",
                   lambda: build(suspension=("present",), resumption_timer=True,
-                                note3=("reject",)),
+                                note3=("reject",), release_timeouts=OUTLASTS),
                   doc="candidate fix, the second sentence after fix_suspension_indicated: NOTE 3 "
                       "prescribes that a party of the suspended call (client 2, told so, and "
                       "client 1) refuses another private call until the resumption (or client "
                       "2's timer) ends the wait; the price: client 3 cannot reach them then",
                   baseline="fix_suspension_indicated",
     expect={**EXPECT_SUSPENSION_INDICATED,
-            "suspended-call-not-lost": "violated only with release_ack=none and "
-                                       "same_peer_call=busy",
-            "other-call-does-not-block-resumption": "holds",
-            "other-call-connects-while-suspended": "witnessed only with release_ack=none and "
-                                                   "same_peer_call=busy",
+            "suspended-call-not-lost": ("violated except with resumption_timer="
+                                        "outlasts_migration and (release_ack=acknowledged or "
+                                        "same_peer_call=replace)"),
+            "other-call-does-not-block-resumption": "violated only with resumption_timer=free",
+            "other-call-connects-while-suspended": ("witnessed except with resumption_timer="
+                                                    "outlasts_migration and "
+                                                    "(release_ack=acknowledged or "
+                                                    "same_peer_call=replace)"),
             "client1-takes-other-call-while-suspended": "never",
             "client1-refuses-other-call-while-suspended": "witnessed"})
 # A call being set up and then released for the migration meets the ongoing call's findings.
@@ -1548,7 +1669,7 @@ EXPECT_SETUP_RESUMED = {
 # (both note3_policy choices gave the same graph and verdicts): note3_policy is pinned.
 model.add_variant("setup_in_progress",
                   lambda: build(setups_on_migration=("wait", "resume"), note3=("reject",),
-                                registration=("break_before_make",)),
+                                registration=("break_before_make",), release_timeouts=OUTLASTS),
                   doc="client 1's call to client 2 is still being set up when UE 1 must "
                       "change MC system (one migration): 10.16.3.2 pre-condition 1 covers "
                       "ongoing calls only; both things a client could do are explored "
@@ -1562,7 +1683,7 @@ model.add_variant("setup_in_progress",
             "no-deadlock": "violated only with setup_on_migration=wait"})
 model.add_variant("fix_setup_resumed",
                   lambda: build(setups_on_migration=("resume",), note3=("reject",),
-                                registration=("break_before_make",)),
+                                registration=("break_before_make",), release_timeouts=OUTLASTS),
                   doc="candidate fix, one sentence: a call being set up when the UE changes "
                       "MC system is released and resumed as an ongoing one (step 1)",
                   baseline="setup_in_progress",
@@ -1615,17 +1736,22 @@ model.add_variant("fix_peer_call_resumes",
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
-    reading="client 1 migrates without waiting for the release's answer (release_ack=none) and "
-            "client 2 refuses a new call from its peer as busy (same_peer_call=busy): steps 1 and "
-            "3 say neither",
+    reading="client 1 migrates before the release has completed: without waiting for its answer "
+            "(release_ack=none), or because the release's SIP transaction timed out while the "
+            "answer was merely slow (release_timeout=free); and client 2 refuses a new call "
+            "from its peer as busy (same_peer_call=busy): steps 1 and 3 say neither",
     cls=CHOICE, fix="fix_release_completes",
-    title="When client 1 migrates without waiting for the release's answer and client 2 "
-          "refuses a new call from its peer as busy, the re-initiated private call overtakes "
-          "the release and is refused",
-    why="violated only with release_ack=none and same_peer_call=busy: step 1 does not say "
-        "whether the release completes before the client migrates, and step 3 does not say "
-        "that client 2 takes the new call in place of the one it is still in; either "
-        "sentence fixes it (fix_release_completes, or fix_new_call_replaces)")
+    title="When client 1 migrates before its release has completed (it does not wait for the "
+          "answer, or its transaction times out first) and client 2 refuses a new call from "
+          "its peer as busy, the re-initiated private call overtakes the release and is "
+          "refused",
+    why="violated only with same_peer_call=busy and (release_ack=none or "
+        "release_timeout=free): step 1 does not say whether the release completes before "
+        "the client migrates, nor how long the client waits for it (the BYE's Timer F may "
+        "expire while the answer is slow), and step 3 does not say that client 2 takes the "
+        "new call in place of the one it is still in; either sentence fixes it "
+        "(fix_release_completes: the client awaits the answer for longer than its round "
+        "trip, release_timeout=outlasts_answer; or fix_new_call_replaces)")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
     reading="the release carries no suspension indication (step 1 does not give one), or client 2 "
@@ -1634,7 +1760,11 @@ model.finding(
     title="Without a suspension indication in the release (or with NOTE 3 read as accept), "
           "the resumed call is refused because client 2 took another call",
     why="step 1's release carries no suspension indication although NOTE 3 presumes client 2 "
-        "knows, and NOTE 3 leaves the other call's handling out of scope")
+        "knows, and NOTE 3 leaves the other call's handling out of scope. The fix chain "
+        "bounds client 2's wait with a timer: a free one may expire while client 1 is merely "
+        "slow, and client 2 may then take the other call, so fix_note3_refuses_other_calls "
+        "holds only with the reading resumption_timer=outlasts_migration (the timer outlasts "
+        "any migration), a bound the text would have to give")
 model.finding(
     "suspended-wait-unbounded", prop="suspended-wait-ends", variants=("switch_off", "as_published"),
     reading="the release carries a suspension indication (suspension_indication=present), an "
@@ -1647,7 +1777,9 @@ model.finding(
         "suspension indication, which the text's release does not carry, so it is a "
         "property of that candidate element, not of the text. With it, nothing bounds the "
         "wait: a UE switched off after step 1, or a resumed call that overtook the release "
-        "and was refused, leaves client 2 waiting; the fix bounds it with a timer")
+        "(release_ack=none, or its transaction timed out while the answer was slow: "
+        "release_timeout=free) and was refused, leaves client 2 waiting; the fix bounds it "
+        "with a timer, which ends the wait whether it is free or outlasts any migration")
 model.finding(
     "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
     reading="client 1 keeps waiting for the answer to a call still being set up when it changes "
@@ -1659,21 +1791,6 @@ model.finding(
     why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
         "ongoing calls only, and nothing says what a client does with a call being set up; "
         "releasing it and resuming it as step 1 does for an ongoing call is the fix")
-model.finding(
-    "lost-release-blocks", prop="no-deadlock", variants=("lossy_release",), cls=MODEL_ARTEFACT,
-    reading="client 1 waits for an answer to its release (release_ack=acknowledged), which step 1 "
-            "does not require, and nothing says what it does when none comes",
-    fix="fix_release_timer",
-    title="The model gives client 1 no transaction timer (TS 24.229's, below the text): with "
-          "an answered release, a release lost as UE 1 leaves coverage leaves it waiting for "
-          "the answer for ever",
-    why="an artefact first (one rule for classes, models/README.md): the deadlock needs a "
-        "transaction timer the model leaves out; violated only with "
-        "release_ack=acknowledged: step 1 says neither that the release is "
-        "answered nor what the client does when no answer comes. Below the text a SIP "
-        "transaction times out (TS 24.229), which the model leaves out; the fix "
-        "(fix_release_timer) adds that bound and shows what the text then still leaves open: "
-        "client 2 stays in the old call")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
     reading="no reading of our text removes the registration: 10.16.3.2 NOTE 1 leaves "
