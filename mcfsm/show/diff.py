@@ -49,11 +49,13 @@ def _change(a: Verdict | None, b: Verdict | None) -> tuple[str, str | None]:
 
 
 def _readings(ra: Result, rb: Result, a: Verdict | None, b: Verdict | None) -> tuple[str, str]:
-    """For a property violated on both sides: whether B violates it under "fewer" or
+    """For a property violated (or witnessed) on both sides: whether B violates (or
+    witnesses) it under "fewer" or
     "more" of the readings both sides explore (the parameters with several choices in
     each, and those only B explores: a reading its change introduces), and B's reading in
     words; ("", "") when that cannot be compared."""
-    if a is None or b is None or a.status != "violated" or b.status != "violated":
+    if a is None or b is None or a.status != b.status or a.status not in ("violated",
+                                                                           "witnessed"):
         return "", ""
     if not (ra.complete and rb.complete) or len(ra.per_choice) <= 1 or len(rb.per_choice) <= 1:
         return "", ""

@@ -29,10 +29,11 @@ def change_words(p: PropertyChange) -> str:
         return "new witness" if sometimes else "now holds"
     if a.status in PASSING and b.status in FAILING:
         return "no longer reachable" if sometimes else "now violated"
+    status = "witnessed" if a.status == "witnessed" else "violated"
     if p.readings == "fewer":
-        return f"violated under fewer readings: {p.reading_b}"
+        return f"{status} under fewer readings: {p.reading_b}"
     if p.readings == "more":
-        return f"violated under more readings: {p.reading_b}"
+        return f"{status} under more readings: {p.reading_b}"
     if a.status == b.status and a.trace is not None and b.trace is not None:
         what = "witness" if a.status == "witnessed" else "counterexample"
         still = "still witnessed" if a.status == "witnessed" else "still violated"
