@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
@@ -104,7 +105,8 @@ def _cli(path: Path, cwd: Path, env: dict[str, str]):
 
 
 def _plugin(folder: Path, cwd: Path, env: dict[str, str], *select: str):
-    report = cwd / "junit.xml"
+    # the report goes to a folder of its own, never into the checkout it runs in
+    report = Path(tempfile.mkdtemp(prefix="mcfsm-junit-")) / "junit.xml"
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
                            "-p", "no:randomly", "-o", f"mcfsm_model_dirs={folder}",
                            "-k", "not hypothesis", f"--junitxml={report}", "-q", *select],
