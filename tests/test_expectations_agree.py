@@ -7,8 +7,8 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import sys
+import tempfile
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
