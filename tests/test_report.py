@@ -191,10 +191,18 @@ def test_html_report_is_self_contained_and_explains_itself(tmp_path):
     assert not re.search(r'(src|href)="(https?:)?//', page)
     for words in ("while the group call is ongoing, client 1 receives it in some system",
                   "break_before_make", "make_before_break", "now holds", "Assumptions",
-                  "never fired", 'data-testid="verdict-table"', "<svg"):
+                  "never fired", 'data-testid="verdict-table"', "<svg", 'class="trace-body"'):
         assert words in page, words
-    data = [json.loads(m) for m in re.findall(
-        r'<script type="application/json" class="trace-data">(.*?)</script>', page, re.S)]
+    # each trace's chart and data sit beside the page and load when it is opened
+    bodies = []
+    for script in sorted((tmp_path / "group_call_migration.traces").glob("*.js")):
+        call = re.fullmatch(r'mcfsmTrace\(("[^"]+"), (.*)\);\n', script.read_text(), re.S)
+        assert call, script
+        assert f'data-src="group_call_migration.traces/{script.name}"' in page
+        bodies.append(json.loads(call.group(2)))
+    assert "<svg" in "".join(bodies)
+    data = [json.loads(m) for body in bodies for m in re.findall(
+        r'<script type="application/json" class="trace-data">(.*?)</script>', body, re.S)]
     assert data and all(len(d["states"]) == d["steps"] + 1 for d in data)
     assert all("frozenset" not in json.dumps(d) for d in data)
 

@@ -8,9 +8,11 @@ changes; the first otherwise), the reviewed findings (each candidate fix with th
 it flips against its baseline), coverage, and the model's assumptions (its parameters,
 each a choice the spec leaves open).
 
-Pages are self-contained: the stylesheet, the explorer script and the SVG pictures are
-inlined, so a page reads the same opened from disk, attached to a mail or published as a
-static site; nothing is fetched from the network. Templates are Jinja2 (autoescaped).
+A page inlines its stylesheet, its explorer script and its pictures; each trace's chart and
+data sit beside it, in MODEL.traces/ID.js, and load when the trace is opened (a page of a
+model with hundreds of charts otherwise weighs megabytes before anything shows). The page
+and its folder read the same opened from disk or published as a static site; nothing is
+fetched from the network. Templates are Jinja2 (autoescaped).
 """
 
 from __future__ import annotations
@@ -221,6 +223,25 @@ def _static(name: str) -> str:
     return resources.files("mcfsm.show").joinpath("static", name).read_text(encoding="utf-8")
 
 
+def _trace_files(env: Any, out: Path, model: str, traces: list[dict[str, Any]]) -> list[Path]:
+    """Each trace's chart, controls and data as a script beside the page, which calls
+    mcfsmTrace(id, html) when the page loads it (a <script src> works from disk too)."""
+    folder = out / f"{model}.traces"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    body = env.get_template("trace_body.html")
+    written = []
+    for t in traces:
+        html = body.render(t=t)
+        path = folder / f"{t['id']}.js"
+        path.write_text(f"mcfsmTrace({json.dumps(t['id'])}, "
+                        f"{json.dumps(html, ensure_ascii=False)});\n", encoding="utf-8")
+        t["src"] = f"{folder.name}/{path.name}"
+        written.append(path)
+    return written
+
+
 def write_report(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...] = (),
                  progress: Any = None,
                  run: Callable[[LoadedModel, str], tuple[System, Result]] = _explore_fully
@@ -236,6 +257,7 @@ def write_report(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, .
         if progress is not None:
             progress(f"report: exploring {lm.model.name}")
         context = model_context(lm, variants, run)
+        written += _trace_files(env, out, lm.model.name, context["traces"])
         path = out / f"{lm.model.name}.html"
         path.write_text(env.get_template("model.html").render(**context, **assets), encoding="utf-8")
         written.append(path)

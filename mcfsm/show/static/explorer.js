@@ -168,25 +168,38 @@
     document.body.appendChild(out);
   }
 
-  // A trace's chart and data sit in an inert <template> until it is opened: a page with
-  // hundreds of charts parses and draws only the ones a reader opens.
-  function explorerOf(root) {
-    if (!root._explorer) {
-      var body = root.querySelector("template.trace-body");
-      if (body) {
-        root.appendChild(body.content.cloneNode(true));
-        body.parentNode.removeChild(body);
-      }
-      root._explorer = new Explorer(root);
+  // A trace's chart and data sit beside the page (MODEL.traces/ID.js) and load when the
+  // trace is opened: the script calls mcfsmTrace(id, html), which puts them in place.
+  var waiting = {};
+  window.mcfsmTrace = function (id, html) {
+    var root = document.getElementById(id);
+    var body = root && root.querySelector(".trace-body");
+    if (!body) { return; }
+    body.innerHTML = html;
+    root._explorer = new Explorer(root);
+    (waiting[id] || []).forEach(function (then) { then(root._explorer); });
+    delete waiting[id];
+  };
+
+  function withExplorer(root, then) {
+    if (root._explorer) { then(root._explorer); return; }
+    if (!waiting[root.id]) {
+      waiting[root.id] = [];
+      var body = root.querySelector(".trace-body");
+      var script = document.createElement("script");
+      script.src = body.getAttribute("data-src");
+      document.head.appendChild(script);
     }
-    return root._explorer;
+    waiting[root.id].push(then);
   }
 
   function start() {
     var roots = Array.prototype.slice.call(document.querySelectorAll("details.trace"));
     roots.forEach(function (root) {
-      if (root.open) { explorerOf(root); }
-      root.addEventListener("toggle", function () { if (root.open) { explorerOf(root); } });
+      if (root.open) { withExplorer(root, function () {}); }
+      root.addEventListener("toggle", function () {
+        if (root.open) { withExplorer(root, function () {}); }
+      });
     });
     var links = document.querySelectorAll("[data-open-trace]");
     for (var j = 0; j < links.length; j++) {
@@ -198,19 +211,29 @@
     var p = params();
     if ("show" in p) {
       var shown = document.getElementById(p.show);
-      var wanted = shown && shown.matches("details.trace") ? explorerOf(shown) : null;
-      if (wanted) {
-        wanted.root.open = true;
-        wanted.go(Number(p.step || 0));
-        if ("only" in p) {  // a page of this one trace, e.g. for a screenshot
-          document.body.classList.add("only-trace");
-          wanted.root.classList.add("shown");
-        } else {
-          wanted.root.scrollIntoView();
-        }
+      if (shown && shown.matches("details.trace")) {
+        shown.open = true;
+        withExplorer(shown, function (wanted) {
+          wanted.go(Number(p.step || 0));
+          if ("only" in p) {  // a page of this one trace, e.g. for a screenshot
+            document.body.classList.add("only-trace");
+            wanted.root.classList.add("shown");
+          } else {
+            wanted.root.scrollIntoView();
+          }
+        });
       }
     }
-    if ("selftest" in p) { selftest(roots.map(explorerOf)); }
+    if ("selftest" in p) {  // every trace loaded first, then the check
+      var loaded = [];
+      if (!roots.length) { selftest([]); }
+      roots.forEach(function (root) {
+        withExplorer(root, function (x) {
+          loaded.push(x);
+          if (loaded.length === roots.length) { selftest(roots.map(function (r) { return r._explorer; })); }
+        });
+      });
+    }
   }
 
   if (document.readyState === "loading") {
