@@ -1275,8 +1275,10 @@ ASSUMPTIONS = (
                "delivers (migration_lifecycle explores accepting them)", clause="X.1.4.1"),
     Assumption("kms-uri-with-cr001",
                "with CR 001 the redirection always carries the KMS URI: every call here is "
-               "protected, and CR 001 returns it 'if the end-to-end encryption is required'",
-               clause="CR 001 Table 10.16.5.2-1", forced=True),
+               "protected, and CR 001 returns it 'if the end-to-end encryption is required'. "
+               "A reading, not forced: the table marks the element O and the reason for "
+               "change says what happens when it is absent (models/DIMENSIONS.md)",
+               clause="CR 001 Table 10.16.5.2-1"),
 )
 
 # A to B to C, the shortest stale chain, and a second call by the cached ID (NOTE 2). The
