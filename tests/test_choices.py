@@ -125,4 +125,12 @@ def test_the_matrix_lists_the_assumptions_made_about_each_clause():
     records = {r["clause"]: r for r in matrix(rows, [("private_call_redirect", "base", result)])}
     assumed = [(c, a) for c, r in records.items() for a in r["assumed"]]
     assert any("reinitiate-per-rejection (unforced)" in a for _, a in assumed), assumed
-    assert any("kms-uri-with-cr001 (forced by the text)" in a for _, a in assumed), assumed
+    # a reading of CR 001 since session 14 (its element is O): unforced
+    assert any("kms-uri-with-cr001 (unforced)" in a for _, a in assumed), assumed
+    group = next(m for m in load_path(ROOT / "models") if m.model.name == "group_call_migration")
+    forced = explore_cached(group.model.system("break_before_make"), loaded=group,
+                            variant="break_before_make")
+    records = {r["clause"]: r for r in matrix(rows, [("group_call_migration",
+                                                      "break_before_make", forced)])}
+    assert any("partner-forwards-affiliation (forced by the text)" in a
+               for r in records.values() for a in r["assumed"]), records
