@@ -5,7 +5,6 @@ a bad --checkpoint-every and a --resume with nothing to resume are said."""
 
 import os
 import pickle
-import sys
 
 import pytest
 
@@ -14,17 +13,9 @@ from mcfsm.check.checkpoint import CheckpointPlan
 from mcfsm.errors import UsageError
 
 from .conftest import ROOT, run_cli
+from .test_checkpoint import _twophase
 
 MODEL = str(ROOT / "models" / "private_call_migration.py")
-
-
-def _twophase(n: int):
-    sys.path.insert(0, str(ROOT / "tests" / "validation"))
-    try:
-        import twophase
-    finally:
-        sys.path.pop(0)
-    return twophase.build(n)
 
 
 def test_two_variants_of_one_model_keep_their_own_checkpoints(tmp_path):
