@@ -81,6 +81,11 @@ def _readings(ra: Result, rb: Result, a: Verdict | None, b: Verdict | None) -> t
         return "fewer", words
     if hb > ha:
         return "more", words
+    # A witness A reaches only under some readings and B under every reading it explores
+    # (B pins the reading that reaches it: a fix that says which reading the text means)
+    if (a.status == "witnessed" and found_reading(ra, a) is not None
+            and found_reading(rb, b) is None):
+        return "more", "whatever the choices it explores"
     return "", ""
 
 
