@@ -136,6 +136,7 @@ from mcfsm import (
     Model,
     Param,
     Role,
+    SwitchOff,
     System,
     Timeout,
     Timer,
@@ -147,6 +148,7 @@ from mcfsm import (
     sometimes,
     step,
 )
+from mcfsm.lang.faults import SWITCHED_OFF
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 HOME = "A"  # the primary MC system of every user here
@@ -422,8 +424,7 @@ def release_may_time_out(ctx) -> bool:
         not ctx.world.in_flight(CallRelease) and not ctx.world.in_flight(CallReleaseResponse))
 
 
-def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
-                           setup: bool = False, both: bool = False) -> Role:
+def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = False) -> Role:
     """`both`: the role of both parties when both migrate (both_migrating): each also takes
     the other's release and new call, as client 2 does in peer_role."""
     moving = ["released", "registering", "retrieving_profile", "ready"]
@@ -431,7 +432,6 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
     states = ["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
               "call_lost",
               *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
-              *(["off"] if switch_off else []),
               *(["idle"] if both else [])]
     # once the release's transaction has ended one way or the other, nothing waits for it
     after_release = [s for s in states if s != "releasing"]
@@ -449,10 +449,6 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
                    clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)"),
     ]
     ignores = {CallReleaseResponse: after_release}  # an answer after the timeout
-    if switch_off:
-        # a switched-off UE takes nothing more: what still arrives for it is dropped
-        ignores.update({RegistrationResponse: ["off"], UserProfileResponse: ["off"],
-                        PCR: ["off"]})
     return Role(
         "migrating MC service client",
         states=states,
@@ -460,8 +456,7 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
         initial="setting_up" if setup else "in_call",
         # an answer arriving mid-registration waits until the registration completes
         defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
-        final=["in_call", "call_lost", *(["off"] if switch_off else []),
-               *(["idle"] if both else [])],
+        final=["in_call", "call_lost", *(["idle"] if both else [])],
         ignores=ignores,
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
                    "new_id": Var(str, "", doc="make-before-break: the ID the new MC system "
@@ -543,11 +538,6 @@ def build_migrating_client(fixed_chain: bool, switch_off: bool = False,
             *note3_for_client1(setup, both),
             *(both_party_transitions() if both else []),
             *(setup_transitions(fixed_chain) if setup else []),
-            *([Transition("switch_off", moving, "off", environment=True,
-                          label="UE 1 is switched off (or loses coverage for good) before "
-                                "it resumes the call",
-                          clause="not in the text: an environment event 10.16.3.2 must "
-                                 "survive")] if switch_off else []),
         ],
     )
 
@@ -783,7 +773,7 @@ def resumption_may_expire(ctx) -> bool:
     (ctx.world), which client 2 cannot see: it stands for a duration, not for something
     client 2 knows."""
     return ctx.params.resumption_timer == "free" or \
-        ctx.world["client1"].state in ("off", "call_lost")
+        ctx.world["client1"].state in (SWITCHED_OFF, "call_lost")
 
 
 def arm_resumption(ctx) -> None:
@@ -1333,7 +1323,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           both_migrating: bool = False,
           peer_calls: tuple[str, ...] = ("resumption", "note3"),
           routings: tuple[str, ...] = ("refuse", "forward")) -> System:
-    """One variant. `switch_off`: UE 1 may be switched off once it has released the call;
+    """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
     for a bounded time (part of fix_suspension_indicated); `setups_on_migration`, when
@@ -1344,7 +1334,10 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     primary_routing (`routings`)."""
     setup = bool(setups_on_migration)
     # with both_migrating, one role for both parties
-    client1_role = build_migrating_client(fixed_chain, switch_off, setup, both_migrating)
+    client1_role = build_migrating_client(fixed_chain, setup, both_migrating)
+    off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) "
+                                    "once, at any point of the call and its migration",
+                     clause="not in the text: an environment event 10.16.3.2 must survive")]
     lost = (Loss(lambda sender, receiver, m: sender == "client1"
                  and isinstance(m, (CallRelease, Deregistration)),
                  why="UE 1 leaving coverage may lose the release of step 1 and its "
@@ -1353,7 +1346,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         "private_call_migration",
         assumptions=BOTH_ASSUMPTIONS if both_migrating
         else ASSUMPTIONS,
-        loss=lost,
+        loss=lost, faults=off if switch_off else [],
         instances=[
             Instance("client1", client1_role,
                      label="MC service client 1",
@@ -1570,8 +1563,9 @@ model.add_variant("free_chain", lambda: build(fixed_chain=False, same_peer_calls
                       "same_peer_call pinned to busy (as_published explores both)",
                   expect=EXPECT_BUSY)
 model.add_variant("switch_off", lambda: build(switch_off=True, release_timeouts=OUTLASTS),
-                  doc="as published; UE 1 may be switched off (for good) after it released "
-                      "the call and before it resumes it",
+                  doc="as published; UE 1 may be switched off (for good) at any point: in "
+                      "the call, after it released it, or before it resumes it (a SwitchOff "
+                      "fault)",
                   baseline="as_published",
     expect={**EXPECT_AS_PUBLISHED,
             "suspended-wait-ends": "violated only with suspension_indication=present",
