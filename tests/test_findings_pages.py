@@ -143,9 +143,11 @@ def test_glossary_has_every_state_message_and_element_a_chart_shows(docs):
             if v.trace is None:
                 continue
             c = chart(result.system, v.trace, "t")
-            for _, _, note in c.notes:
-                for a, b in re.findall(r"(\w+) → (\w+)", note):
-                    shown_states |= {a, b}
+            for _, _, note in c.notes:  # a state change is one "; "-part of a note
+                for part in note.split("; "):  # (a state name may hold a space)
+                    change = re.fullmatch(r"(?:observes: )?([\w ]+) → ([\w ]+)", part)
+                    if change:
+                        shown_states |= set(change.groups())
             for a in c.arrows:
                 shown_messages.add(type(a.message).title)
                 shown_elements |= set(a.message.present())
