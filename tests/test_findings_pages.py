@@ -256,11 +256,13 @@ def test_a_message_not_in_the_text_is_drawn_so():
         M("x", not_in_text=True)  # type: ignore[arg-type]
 
 
-def test_html_report_has_a_findings_section_with_quotes(tmp_path):
+def test_html_report_has_a_findings_section_with_quotes(docs, tmp_path):
     from mcfsm.show.html_report import write_report
 
-    (lm,) = load_path(MODEL)
-    write_report([lm], tmp_path)
+    # the docs' own runs (the same model, variants and engine): explored once per module
+    lm, results = docs["lm"], docs["results"]
+    write_report([lm], tmp_path, run=lambda _, variant: (results[variant].system,
+                                                         results[variant]))
     page = (tmp_path / "private_call_migration.html").read_text()
     assert '<section id="findings">' in page
     for f in lm.model.findings.values():
