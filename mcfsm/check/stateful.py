@@ -65,6 +65,10 @@ class Stats:
     examples: int = 0
     steps: int = 0
     states: set[State] = dataclasses.field(default_factory=set)
+    starts: set[State] = dataclasses.field(default_factory=set)
+    # every step taken, (before, key, after): what a differential test replays on the
+    # engine's successor function
+    moves: set[tuple[State, Any, State]] = dataclasses.field(default_factory=set)
     witnessed: dict[str, int] = dataclasses.field(default_factory=dict)
     first_witness: dict[str, Trace] = dataclasses.field(default_factory=dict)
 
@@ -119,6 +123,7 @@ def state_machine(system: System, *, stats: Stats | None = None,
             stats.examples += 1
             self.runtime = Runtime(system, initial)
             self._refresh()
+            stats.starts.add(self.states[-1])
 
         @precondition(lambda self: bool(self.enabled))
         @rule(data=st.data())
@@ -140,6 +145,7 @@ def state_machine(system: System, *, stats: Stats | None = None,
             self.keys.append(key)
             stats.steps += 1
             self._refresh()
+            stats.moves.add((before, key, self.states[-1]))
             if steps_props:
                 b, a = View(system, before), View(system, self.states[-1])
                 for p in steps_props:
