@@ -22,6 +22,7 @@ from mcfsm import (
     Timer,
     Transaction,
     Transition,
+    Var,
     always,
     explore,
     sometimes,
@@ -209,6 +210,67 @@ def test_an_ignored_response_still_ends_its_transaction():
     role = client()
     assert "ignore Ok" in [t.name for t in role.transitions]
     assert Ok not in role.ignores
+
+
+class Attempt(Message, clause="RFC 3261 10"):
+    n: int = M("the attempt")
+
+
+class Answer(Message, clause="RFC 3261 10"):
+    n: int = M("the attempt answered")
+
+
+def _attempt(ctx):
+    ctx.v.attempt += 1
+    ctx.send("server", Attempt(n=ctx.v.attempt))
+
+
+def retrying_client(matches) -> Role:
+    """Registers, may time out and try once more; an answer to the first attempt may come
+    during the second, and is dropped (it is not this attempt's)."""
+    def mine(ctx):
+        return ctx.msg.n == ctx.v.attempt
+
+    return Role(
+        "client", states=["idle", "registering", "registered", "failed"], initial="idle",
+        final=["registered", "failed"], variables={"attempt": Var(int, 0)},
+        transactions=[Transaction(Attempt, responses=[Answer], clause="RFC 3261 17.1.2.2",
+                                  matches=mine if matches else None)],
+        transitions=[Transition("register", ["idle", "failed"], "registering",
+                                conditions=[lambda ctx: ctx.v.attempt < 2], after=[_attempt],
+                                sends=[Attempt]),
+                     Transition(Answer, "registering", "registered", conditions=[mine]),
+                     Transition(Answer, "registering", None, name="stale_answer",
+                                conditions=[lambda ctx: not mine(ctx)]),
+                     Transition(Timeout(Attempt), "registering", "failed")],
+        ignores={Answer: ["failed", "registered"]})
+
+
+ANSWERING = Role("server", states=["on"], initial="on", final=["on"], transitions=[
+    Transition(Attempt, "on", None, sends=[Answer],
+               after=[lambda ctx: ctx.send(ctx.sender, Answer(n=ctx.msg.n))])])
+
+
+@pytest.mark.parametrize("matches", [True, False])
+def test_a_response_that_does_not_match_leaves_its_transaction_running(matches):
+    """Transaction(matches=...): the first attempt's answer, arriving during the second
+    attempt, ends the second attempt's transaction only when nothing says which answer is
+    whose (matches=None). Explored: with `matches`, every state in which the client is
+    registering has the transaction's timer running; without, a stale answer stops it."""
+    system = System("t", instances=[Instance("client", retrying_client(matches)),
+                                    Instance("server", ANSWERING)],
+                    properties=[always("timer-runs-while-registering",
+                                       lambda v: v["client"].state != "registering"
+                                       or any(a.name == "Attempt" for a in v["client"].timers))])
+    verdicts = {v.property.name: v.status for v in explore(system).verdicts}
+    assert verdicts["timer-runs-while-registering"] == ("holds" if matches else "violated")
+
+
+def test_matches_must_be_a_function():
+    with pytest.raises(ModelError, match=r"matches=.* is not a function"):
+        Role("c", states=["a"], initial="a", final=["a"],
+             transactions=[Transaction(Attempt, responses=[Answer], matches="n")],
+             transitions=[Transition(Timeout(Attempt), "a", None)])
 
 
 def test_timers_work_in_the_hypothesis_runtime_too():

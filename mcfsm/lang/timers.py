@@ -89,6 +89,12 @@ class Transaction:
     clause: str = ""
     doc: str = ""
     outlasts: Sequence[str] = ()
+    # Which received response answers the request under way: `matches(ctx)` (ctx.msg is the
+    # response, ctx.v the sender's locals before the step). SIP matches a response to its
+    # transaction by branch and Call-ID (RFC 3261 17.1.3); a model whose messages carry no
+    # such header matches on what they do carry (the ID called). None: every response of
+    # the listed kinds answers it. A response that does not match leaves the timer running.
+    matches: Callable[[Any], bool] | None = None
 
     @property
     def name(self) -> str:
@@ -229,6 +235,10 @@ def _check_decl(role: str, d: Timer | Transaction) -> None:
             raise ModelError(f"Transaction {d.name} has no responses", **where,
                              fix="list the final responses that end it (a request with no "
                                  "response is not a transaction)")
+        if d.matches is not None and not callable(d.matches):
+            raise ModelError(f"Transaction {d.name}: matches={d.matches!r} is not a function",
+                             **where, fix="pass matches=lambda ctx: ... (ctx.msg is the "
+                                          "response), or leave it out")
     check_clause(d.clause, f"timer {d.name!r}", required=False, **where)
     check_text(d.doc, "doc", **where)
     if isinstance(d.outlasts, str | bytes) or not isinstance(d.outlasts, Iterable):
@@ -345,7 +355,9 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
         def answered(ctx: Any) -> None:
             running = getattr(ctx.v, TIMERS)
             for name in ended:
-                running = stop(running, name)
+                matches = table.timers[name].matches  # type: ignore[union-attr]
+                if matches is None or matches(ctx):
+                    running = stop(running, name)
             setattr(ctx.v, TIMERS, running)
 
         answered.__qualname__ = f"a response ends {', '.join(ended)}"
