@@ -98,6 +98,7 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
+    FIX_PROPERTY,
     MODEL_ARTEFACT,
     TRADE_OFF,
     Assumption,
@@ -107,6 +108,8 @@ from mcfsm import (
     Param,
     Role,
     System,
+    Timeout,
+    Transaction,
     Transition,
     Var,
     always,
@@ -146,11 +149,16 @@ ASSUMPTIONS = (
 )
 
 
-DEREGISTRATION_TIMER = Assumption(
-    "deregistration-timer-long-enough",
-    "where the client awaits the de-registration response for a bounded time "
-    "(fix_deregistration_timer), the timer outlasts any answer that can still come: it "
-    "expires only once the de-registration was lost", clause="X.1.4.1")
+DEREGISTRATION_TRANSACTION = Transaction(
+    Deregistration, responses=[DeregistrationResponse],
+    clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F: a de-registration is a REGISTER)",
+    doc="the de-registration is a SIP request: it ends in its response or in a timeout, which "
+        "may come while the de-registration or its response is merely slow",
+    # the response names the ID de-registered: an earlier de-registration's late answer
+    # does not end the one under way
+    matches=lambda ctx: ctx.msg.mc_service_id == ctx.v.unconfirmed,
+    # sent one-way, no answer is awaited (and none comes): its timer would change nothing
+    awaited=lambda ctx: ctx.params.deregistration == "acknowledged")
 
 
 def build(*, make_before_break: bool, calls: bool,
@@ -163,15 +171,17 @@ def build(*, make_before_break: bool, calls: bool,
           fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
           migrant_calls: bool = True, departure_notice: bool = False,
           sequence_numbers: bool = False, switch_off: bool = False,
-          lossy_leaving: bool = False, deregistration_timer: bool = False,
+          lossy_leaving: bool = False,
+          deregistration_timeouts: tuple[str, ...] = ("outlasts_answer",),
           commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
     explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
     candidate fix of findings 1 and 8 (a partner tells the primary that the user left),
     `switch_off` lets UE 2 be switched off for good, `lossy_leaving` lets the network lose
-    its de-registration to the MC system it leaves, `deregistration_timer` (the candidate fix
-    of lost-deregistration-blocks) bounds the wait for the de-registration response,
+    its de-registration to the MC system it leaves, `deregistration_timeouts` the readings of
+    how long the client awaits the de-registration response (deregistration=acknowledged:
+    its SIP transaction's free timeout, or the reading that it outlasts the answer),
     `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
     notification)."""
     # -- MC service client 2: the migrating user ----------------------------------------------
@@ -225,13 +235,19 @@ def build(*, make_before_break: bool, calls: bool,
     def confirmed(ctx) -> bool:
         return ctx.msg.mc_service_id == ctx.v.unconfirmed
 
-    def confirmation_cannot_come(ctx) -> bool:
-        """Assumption deregistration-timer-long-enough: in this untimed model the timer
-        expires only when a de-registration awaits its confirmation and neither it nor a
-        response is in flight (it was lost). Reads the network (ctx.world): a modelling
-        device, not something the client can see."""
-        return (bool(ctx.v.unconfirmed) and not ctx.world.in_flight(Deregistration)
-                and not ctx.world.in_flight(DeregistrationResponse))
+    def awaits_confirmation(ctx) -> bool:
+        return bool(ctx.v.unconfirmed)
+
+    def deregistration_may_time_out(ctx) -> bool:
+        """deregistration_timeout=free: the transaction's timer may expire at any step,
+        while the de-registration or its answer is merely slow. The reading
+        deregistration_timeout=outlasts_answer (the bound the text would have to give: the
+        timer outlasts the round trip): it expires only once neither the de-registration
+        nor its response is in flight (one was lost). That reads the network (ctx.world),
+        which the client cannot see: it stands for a duration, not for something it knows."""
+        return ctx.params.deregistration_timeout == "free" or (
+            not ctx.world.in_flight(Deregistration)
+            and not ctx.world.in_flight(DeregistrationResponse))
 
     def deregistration_confirmed(ctx) -> None:
         ctx.v.unconfirmed = ""
@@ -364,8 +380,15 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id, cause="no answer"))
 
+    def clocks_stop(ctx) -> None:
+        ctx.cancel(DEREGISTRATION_TRANSACTION.name)  # a switched-off UE's timers stop with it
+
+    # Still hand-written (the other models use the SwitchOff fault): with SwitchOff a call
+    # to the switched-off UE goes unanswered, and client 1's second call could not tell the
+    # first call's late answer from its own (the messages carry no SIP Call-ID yet).
     off_transitions = [
         Transition("switch_off", ["registered", *busy], "off", environment=True,
+                   after=[clocks_stop],
                    label="UE 2 is switched off (or loses coverage for good): it sends nothing "
                          "more",
                    clause="not in the text: an environment event annex X.1 must survive"),
@@ -380,6 +403,7 @@ def build(*, make_before_break: bool, calls: bool,
                    if switch_off else {})
     migrant = Role(
         "migrating MC service client",
+        transactions=[DEREGISTRATION_TRANSACTION],
         states=["registered", *busy, *(["off"] if switch_off else [])],
         initial="registered",
         final=["registered", *(["off"] if switch_off else [])],
@@ -456,13 +480,21 @@ def build(*, make_before_break: bool, calls: bool,
                        sends=[Registration],
                        label="authenticated; the access token holds its MC service ID there",
                        clause="X.1.2 items 4-6; X.1.6"),
-            *([Transition("deregistration_timer_expires", ["registered", *busy], None,
-                          conditions=[confirmation_cannot_come],
-                          after=[deregistration_confirmed], sends=[AuthenticationRequest],
-                          label="no de-registration response: its timer expired; goes on",
-                          clause="candidate fix (fix_deregistration_timer): the "
-                                 "de-registration response is awaited for a bounded time; "
-                                 "not in the text")] if deregistration_timer else []),
+            Transition(Timeout(Deregistration), ["registered", *busy], None,
+                       name="deregistration_times_out",
+                       conditions=[awaits_confirmation, deregistration_may_time_out],
+                       after=[deregistration_confirmed], sends=[AuthenticationRequest],
+                       label="no de-registration response: its transaction timed out; goes "
+                             "on as de-registered",
+                       clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; deregistration="
+                              "acknowledged: X.1.4.1 says nothing of an unanswered "
+                              "de-registration)"),
+            Transition(DeregistrationResponse, ["registered", *busy], None,
+                       name="late_deregistration_response",
+                       conditions=[lambda ctx: not confirmed(ctx)],
+                       label="a de-registration response after its transaction timed out: "
+                             "dropped",
+                       clause="RFC 3261 17.1.1.2 / 17.1.2.2 (the transaction has ended)"),
             Transition(DeregistrationResponse, ["registered", *busy], None,
                        name="deregistration_confirmed", conditions=[confirmed],
                        after=[deregistration_confirmed], sends=[AuthenticationRequest],
@@ -837,7 +869,7 @@ def build(*, make_before_break: bool, calls: bool,
                      "leaves (every other message arrives)") if lossy_leaving else False)
     return System(
         "migration_lifecycle",
-        assumptions=(*ASSUMPTIONS, DEREGISTRATION_TIMER) if deregistration_timer else ASSUMPTIONS,
+        assumptions=ASSUMPTIONS,
         loss=lost,
         # History variables (read by cached-call-connects, not by the protocol): periods in
         # which user 2 was registered nowhere (break-before-make), and whether one is open.
@@ -873,6 +905,16 @@ def build(*, make_before_break: bool, calls: bool,
                                     doc="whether the old MC system confirms a de-registration "
                                         "(and the client waits for it before it authenticates "
                                         "elsewhere or migrates again) or not"),
+            **({"deregistration_timeout": Param(
+                deregistration_timeouts,
+                clause="X.1.4.1 (silent on an unanswered de-registration); RFC 3261 17.1.2.2; "
+                       "TS 24.229 7.8 (Timer F, 128 s)",
+                doc="how long the client awaits the de-registration response (deregistration="
+                    "acknowledged): 'free' is the SIP transaction's timer, which may expire "
+                    "while the de-registration or its answer is merely slow; 'outlasts_answer' "
+                    "is a reading, the bound the text would have to give: the timer outlasts "
+                    "the round trip, so it expires only once one of them was lost")}
+               if "acknowledged" in deregistrations else {}),
             "uninformed_primary": Param(uninformed, clause="10.16.5.3 pre-condition 3 (assumed, "
                                                            "not required); X.1.4.1",
                                         doc="what the primary does with a call for its user who "
@@ -1106,6 +1148,10 @@ model = Model("migration_lifecycle", clause="X.1.2 - X.1.7", doc=__doc__)
 # The addressing variants need two migrations (A to B to C): a cache filled at B goes stale
 # at C. The third (back to A) multiplies their state spaces past 300,000 once every choice
 # the cached call turns on is explored; permission_and_provisioning keeps the whole chain.
+# The de-registration's transaction timer: free (a real timer) where a de-registration can
+# be lost and where a fix rests on the answer; elsewhere the reading that it outlasts the
+# answer (with no loss it then never expires), which keeps those state spaces affordable.
+FREE_AND_READING = ("free", "outlasts_answer")
 ADDRESSING = dict(calls=True, max_migrations=2, notifications=("one_way", "acknowledged"),
                   late_calls=("refuse", "accept"), deregistrations=("one_way", "acknowledged"))
 EXPECT_BREAK_BEFORE_MAKE = {"primary-binding-fresh": "violated only with notification=one_way",
@@ -1166,22 +1212,14 @@ model.add_variant("switch_off",
     expect={**EXPECT_BREAK_BEFORE_MAKE,
             "registrations-match-client": "violated"})
 model.add_variant("lossy_deregistration",
-                  lambda: build(make_before_break=False, **ADDRESSING, lossy_leaving=True),
+                  lambda: build(make_before_break=False, **ADDRESSING, lossy_leaving=True,
+                                deregistration_timeouts=FREE_AND_READING),
                   doc="break_before_make; the network may lose UE 2's de-registration to the "
                       "MC system it leaves",
                   baseline="break_before_make",
-    expect={**EXPECT_BREAK_BEFORE_MAKE,
-            "registrations-match-client": "violated",
-            "no-deadlock": "violated only with deregistration=acknowledged"})
-model.add_variant("fix_deregistration_timer",
-                  lambda: build(make_before_break=False, **ADDRESSING, lossy_leaving=True,
-                                deregistration_timer=True),
-                  doc="candidate fix of lost-deregistration-blocks: lossy_deregistration, with "
-                      "the client awaiting the de-registration response for a bounded time. "
-                      "It ends the wait; the lost de-registration still leaves the old "
-                      "registration, so a call by the stale cached ID now fails under every "
-                      "choice (the timer alone does not remove the registration)",
-                  baseline="lossy_deregistration",
+    # the de-registration is a SIP transaction: a lost one ends in its timeout (free, or
+    # the reading that outlasts the answer), the client goes on, and the old MC system
+    # keeps the registration that a call by the stale cached ID then reaches
     expect={**EXPECT_BREAK_BEFORE_MAKE,
             "cached-call-connects": "violated",
             "registrations-match-client": "violated"})
@@ -1215,12 +1253,15 @@ model.add_variant("fix_deregistration_acknowledged",
                   lambda: build(make_before_break=False,
                                 **{**ADDRESSING, "deregistrations": ("acknowledged",)},
                                 sequence_numbers=True, departure_notice=True,
-                                uninformed=("hold",)),
+                                uninformed=("hold",), deregistration_timeouts=FREE_AND_READING),
                   doc="candidate fix, one reading on top of fix_departure_notice: the old MC "
                       "system confirms a de-registration before the client moves on (X.1.4.1 "
                       "defines no response)",
                   baseline="fix_departure_notice",
+    # with a free transaction timer the client may give up on the answer while it is merely
+    # slow, and go on as with a one-way de-registration
     expect={"always-registered": "violated",
+            "cached-call-connects": "violated only with deregistration_timeout=free",
             "call-accepted-after-deregistration-sent":
                 "witnessed only with late_call=accept",
             "notification-acknowledged":
@@ -1248,11 +1289,13 @@ model.add_variant("fix_departure_notice_mbb",
             "cached-call-connects": "violated only with deregistration=one_way"})
 model.add_variant("fix_deregistration_acknowledged_mbb",
                   lambda: build(**{**MBB_CHAIN, "deregistrations": ("acknowledged",)},
-                                departure_notice=True, uninformed=("hold",)),
+                                departure_notice=True, uninformed=("hold",),
+                                deregistration_timeouts=FREE_AND_READING),
                   doc="fix_deregistration_acknowledged under make-before-break, on top of "
                       "fix_departure_notice_mbb: the old MC system confirms a de-registration",
                   baseline="fix_departure_notice_mbb",
-    expect={"call-accepted-after-deregistration-sent":
+    expect={"cached-call-connects": "violated only with deregistration_timeout=free",
+            "call-accepted-after-deregistration-sent":
                 "witnessed only with late_call=accept",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged"})
@@ -1308,20 +1351,22 @@ model.finding(
     why="X.1.4.1 and X.1.7.4 describe break-before-make as leaving a period without "
         "registration")
 model.finding(
-    "lost-deregistration-blocks", prop="no-deadlock", variants=("lossy_deregistration",),
-    reading="the client waits for an answer to its de-registration (deregistration=acknowledged), "
-            "which X.1.4.1 does not define, and nothing says what it does when none comes",
-    cls=MODEL_ARTEFACT, fix="fix_deregistration_timer",
-    title="The model gives the client no transaction timer (TS 24.229's, below the text): "
-          "with an answered de-registration, a de-registration lost as the UE leaves coverage "
-          "leaves the client waiting for the answer for ever",
-    why="an artefact first (one rule for classes, models/README.md): the deadlock needs a "
-        "transaction timer the model leaves out; violated only with "
-        "deregistration=acknowledged: X.1.4.1 defines no response to the "
-        "de-registration, so the reading that waits for one must also say what happens when "
-        "none comes. Below the text a SIP transaction times out (TS 24.229), which the model "
-        "leaves out; the fix (fix_deregistration_timer) adds that bound and shows what the "
-        "text then still leaves open")
+    "acknowledged-deregistration-needs-long-timer", prop="cached-call-connects",
+    variants=("fix_deregistration_acknowledged", "fix_deregistration_acknowledged_mbb"),
+    cls=FIX_PROPERTY, clauses=("X.1.4.1", "X.1.7.1 item 6b"),
+    reading="the old MC system answers the de-registration (deregistration=acknowledged, a "
+            "response X.1.4.1 does not define) and the client's SIP transaction timer is free "
+            "(deregistration_timeout=free): it may expire while the answer is merely slow",
+    title="The acknowledged de-registration (a response the text does not define) closes the "
+          "stale-cache failure only if the client waits for the answer longer than it takes: "
+          "with a real transaction timer the client can give up on a slow answer and go on "
+          "as if the de-registration were one-way",
+    why="violated only with deregistration_timeout=free: the fix rests on an element the "
+        "text does not have (a de-registration response) and on a bound the text would also "
+        "have to give (the client's wait outlasts the round trip: the reading "
+        "deregistration_timeout=outlasts_answer, under which it holds). Session 15 made the "
+        "de-registration a SIP transaction (Timer F, RFC 3261 17.1.2.2); before, the model's "
+        "timer expired only once the answer was lost, so the fix held by construction")
 model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
     reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "

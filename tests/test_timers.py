@@ -266,10 +266,30 @@ def test_a_response_that_does_not_match_leaves_its_transaction_running(matches):
     assert verdicts["timer-runs-while-registering"] == ("holds" if matches else "violated")
 
 
-def test_matches_must_be_a_function():
-    with pytest.raises(ModelError, match=r"matches=.* is not a function"):
+def test_a_request_no_one_awaits_arms_no_timer():
+    """Transaction(awaited=...): the client of the 7-state example, sending a request it
+    does not await, never times out: 4 states (idle; registering with the request, then
+    the answer, in flight; registered) instead of 7, and no state has a timer running."""
+    role = Role("client", states=["idle", "registering", "registered", "failed"],
+                initial="idle", final=["registered", "failed"],
+                transactions=[Transaction(Register, responses=[Ok], clause="RFC 3261 17.1.2.2",
+                                          awaited=lambda ctx: False)],
+                transitions=[Transition("register", "idle", "registering", after=[_register],
+                                        sends=[Register]),
+                             Transition(Ok, "registering", "registered"),
+                             Transition(Timeout(Register), "registering", "failed")])
+    system = System("t", instances=[Instance("client", role), Instance("server", SERVER)],
+                    properties=[always("no-timer", lambda v: not v["client"].timers)])
+    result = explore(system)
+    assert result.distinct_states == 4
+    assert {v.property.name: v.status for v in result.verdicts}["no-timer"] == "holds"
+
+
+@pytest.mark.parametrize("field", ["matches", "awaited"])
+def test_matches_and_awaited_must_be_functions(field):
+    with pytest.raises(ModelError, match=rf"{field}=.* is not a function"):
         Role("c", states=["a"], initial="a", final=["a"],
-             transactions=[Transaction(Attempt, responses=[Answer], matches="n")],
+             transactions=[Transaction(Attempt, responses=[Answer], **{field: "n"})],
              transitions=[Transition(Timeout(Attempt), "a", None)])
 
 

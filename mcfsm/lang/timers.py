@@ -95,6 +95,11 @@ class Transaction:
     # such header matches on what they do carry (the ID called). None: every response of
     # the listed kinds answers it. A response that does not match leaves the timer running.
     matches: Callable[[Any], bool] | None = None
+    # Whether the sender awaits the outcome of the request it sends in this step:
+    # `awaited(ctx)`. A request no one awaits (a de-registration sent one-way, say) arms no
+    # timer: its timeout would change nothing the sender does, and as a step of its own it
+    # would only multiply the interleavings. None: every request is awaited.
+    awaited: Callable[[Any], bool] | None = None
 
     @property
     def name(self) -> str:
@@ -235,10 +240,11 @@ def _check_decl(role: str, d: Timer | Transaction) -> None:
             raise ModelError(f"Transaction {d.name} has no responses", **where,
                              fix="list the final responses that end it (a request with no "
                                  "response is not a transaction)")
-        if d.matches is not None and not callable(d.matches):
-            raise ModelError(f"Transaction {d.name}: matches={d.matches!r} is not a function",
-                             **where, fix="pass matches=lambda ctx: ... (ctx.msg is the "
-                                          "response), or leave it out")
+        for field in ("matches", "awaited"):
+            got = getattr(d, field)
+            if got is not None and not callable(got):
+                raise ModelError(f"Transaction {d.name}: {field}={got!r} is not a function",
+                                 **where, fix=f"pass {field}=lambda ctx: ..., or leave it out")
     check_clause(d.clause, f"timer {d.name!r}", required=False, **where)
     check_text(d.doc, "doc", **where)
     if isinstance(d.outlasts, str | bytes) or not isinstance(d.outlasts, Iterable):
@@ -368,7 +374,10 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
             running = getattr(ctx.v, TIMERS)
             for _, message in ctx._sends:
                 name = started.get(type(message))
-                if name is not None:
+                if name is None:
+                    continue
+                awaited = table.timers[name].awaited  # type: ignore[union-attr]
+                if awaited is None or awaited(ctx):
                     running = arm_in_step(ctx, table, running, name)
             setattr(ctx.v, TIMERS, running)
 
