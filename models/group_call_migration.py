@@ -78,6 +78,7 @@ from mcfsm import (
     Model,
     Param,
     Role,
+    SwitchOff,
     System,
     Transition,
     Var,
@@ -267,12 +268,6 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
     ]
     states = ["joined", "registering", "retrieving_profile", "affiliating",
               "awaiting_late_entry", "holding", "unaffiliated", "call_over"]
-    if switch_off:
-        client_transitions.append(
-            Transition("switch_off", states, "off", environment=True,
-                       label="UE 1 is switched off (or loses coverage for good): it sends "
-                             "nothing more",
-                       clause="not in the text: an environment event 10.16.2.2 must survive"))
     if make_before_break:
         client_transitions.append(
             Transition("give_up_old_registration", "awaiting_late_entry", None,
@@ -282,21 +277,17 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                        clause="X.1.4.1 (no call to continue: de-register from the old system)"))
     client = Role(
         "MC service client",
-        states=[*states, *(["off"] if switch_off else [])],
+        states=states,
         initial="joined",
-        final=["joined", "unaffiliated", "call_over", "awaiting_late_entry",
-               *(["off"] if switch_off else [])],
+        final=["joined", "unaffiliated", "call_over", "awaiting_late_entry"],
         variables={"my_id": Var(str, USER1), "migrations": Var(int, 0),
                    "joined": Var(frozenset, frozenset({HOME})), "old_system": Var(str, ""),
                    "old_id": Var(str, ""), "call_over": Var(bool, False),
                    "last_kind": Var(str, ""), "late_entries": Var(frozenset, frozenset())},
         transitions=client_transitions,
-        # After the group call has ended, a late entry still on its way has nothing to join;
-        # a switched-off UE takes nothing at all.
-        ignores={GroupCallLateEntry: ["call_over", *(["off"] if switch_off else [])],
-                 **({m: ["off"] for m in (GroupCallRelease, RegistrationResponse,
-                                          UserProfileResponse, GroupAffiliationResponse)}
-                    if switch_off else {})},
+        # After the group call has ended, a late entry still on its way has nothing to join
+        # (a switched-off UE takes nothing at all: the SwitchOff fault drops it).
+        ignores={GroupCallLateEntry: ["call_over"]},
     )
 
     # -- MC service servers: A hosts group G and its call; B and C are partners ------------
@@ -467,10 +458,13 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                  why="UE 1 leaving coverage may lose its de-affiliation and de-registration to "
                      "the MC system it leaves (every other message arrives)")
             if lossy_leaving else False)
+    off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) once, "
+                                    "at any point",
+                     clause="not in the text: an environment event 10.16.2.2 must survive")]
     return System(
         "group_call_migration",
         assumptions=ASSUMPTIONS,
-        loss=lost,
+        loss=lost, faults=off if switch_off else [],
         instances=[
             Instance("client1", client, label="MC service client 1"),
             Instance("serverA", server, label="MC service server A",
