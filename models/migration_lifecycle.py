@@ -107,6 +107,7 @@ from mcfsm import (
     Model,
     Param,
     Role,
+    SwitchOff,
     System,
     Timeout,
     Transaction,
@@ -131,7 +132,7 @@ def kind(old: str, new: str) -> str:
 
 MAX_MIGRATIONS = 3
 # The migrating client's states between "registered" and the next registration; with
-# "registered", every state but "off" (switch-off variants only).
+# "registered", every state of the role (a SwitchOff adds "switched off").
 MIGRATING = ("permission_pending", "downloading", "authenticating", "registering")
 
 
@@ -149,6 +150,11 @@ ASSUMPTIONS = (
 )
 
 
+INVITE_TRANSACTION = Transaction(
+    PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject, PrivateCallRedirection],
+    clause="RFC 3261 17.1.1.2 (Timer B)",
+    doc="client 1's private call request is a SIP INVITE: it ends in an answer (a redirection "
+        "is one) or in a timeout, which may come while the answer is merely slow")
 DEREGISTRATION_TRANSACTION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F: a de-registration is a REGISTER)",
@@ -376,37 +382,12 @@ def build(*, make_before_break: bool, calls: bool,
         Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
                    after=[call_answered], clause="X.1.7.3"),
     ]
-    def no_answer(ctx) -> None:
-        ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
-                                               called_id=ctx.msg.called_id, cause="no answer"))
-
-    def clocks_stop(ctx) -> None:
-        ctx.cancel(DEREGISTRATION_TRANSACTION.name)  # a switched-off UE's timers stop with it
-
-    # Still hand-written (the other models use the SwitchOff fault): with SwitchOff a call
-    # to the switched-off UE goes unanswered, and client 1's second call could not tell the
-    # first call's late answer from its own (the messages carry no SIP Call-ID yet).
-    off_transitions = [
-        Transition("switch_off", ["registered", *busy], "off", environment=True,
-                   after=[clocks_stop],
-                   label="UE 2 is switched off (or loses coverage for good): it sends nothing "
-                         "more",
-                   clause="not in the text: an environment event annex X.1 must survive"),
-        *([Transition(PrivateCallRequest, "off", None, name="no_answer", after=[no_answer],
-                      sends=[PrivateCallReject], label="no answer: the call set-up times out",
-                      clause="TS 23.379 10.7.2.1.1 (the switched-off UE's side answers 'no "
-                             "answer' for the timer)")] if calls else []),
-    ] if switch_off else []
-    off_ignores = ({m: ["off"] for m in (AccessToken, RegistrationResponse, DeregistrationResponse,
-                                         MigrationPermissionResponse, MigrationMaterialResponse,
-                                         *([PrivateCallAccept] if calls else []))}
-                   if switch_off else {})
     migrant = Role(
         "migrating MC service client",
         transactions=[DEREGISTRATION_TRANSACTION],
-        states=["registered", *busy, *(["off"] if switch_off else [])],
+        states=["registered", *busy],
         initial="registered",
-        final=["registered", *(["off"] if switch_off else [])],
+        final=["registered"],
         variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
                    "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
                    "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
@@ -533,9 +514,7 @@ def build(*, make_before_break: bool, calls: bool,
                        clause="forced: a command sent before the primary learnt of the last "
                               "migration names the system the user is in (X.1.5)"),
             *(call_transitions if calls else []),
-            *off_transitions,
         ],
-        ignores={MigrationCommand: ["off"], **off_ignores} if switch_off else off_ignores,
     )
 
     # -- MC service client 1: addressing a migrated user (X.1.7.1) -----------------------
@@ -557,11 +536,16 @@ def build(*, make_before_break: bool, calls: bool,
         call(ctx, ctx.v.cached)
         ctx.v.used_cache = True
 
+    # Where UE 2 may be switched off, client 1's call is an INVITE transaction that may
+    # time out, and it makes one call: without a SIP Call-ID in the messages a second call
+    # could not tell the first call's late answer from its own.
+    max_calls = 1 if switch_off else 2
+
     def may_call_again(ctx) -> bool:
-        return ctx.v.calls < 2
+        return ctx.v.calls < max_calls
 
     def has_cache(ctx) -> bool:
-        return ctx.v.calls < 2 and ctx.v.cached != ""
+        return ctx.v.calls < max_calls and ctx.v.cached != ""
 
     def follow(ctx) -> None:
         ctx.v.cached = ctx.msg.called_id_migrated
@@ -581,6 +565,9 @@ def build(*, make_before_break: bool, calls: bool,
         # is current: a lower bound would fail calls the text lets succeed.
         return (ctx.msg.called_id != USER2 and ctx.msg.cause == "not registered"
                 and ctx.v.reinitiated < max_migrations)
+
+    def timed_out(ctx) -> None:
+        ctx.v.timed_out = True
 
     def connected(ctx) -> None:
         ctx.v.connected_by = (*ctx.v.connected_by, ctx.msg.called_id)
@@ -608,12 +595,19 @@ def build(*, make_before_break: bool, calls: bool,
         states=["idle", "calling", "connected", "failed"],
         initial="idle",
         final=["idle", "connected", "failed"],
+        transactions=[INVITE_TRANSACTION] if switch_off else [],
+        # after its INVITE timed out, the answer may still come (RFC 3261 17.1.1.2)
+        ignores={m: ["failed"] for m in (PrivateCallAccept, PrivateCallReject,
+                                          PrivateCallRedirection)} if switch_off else {},
         variables={"calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
                    "reinitiated": Var(int, 0, doc="re-initiations with the primary ID (item 6b)"),
                    "used_cache": Var(bool, False),
                    "gap_mark": Var(int, 0, doc="history variable: user 2's periods registered "
                                                "nowhere when this call started (-1: in one)"),
-                   "connected_by": Var(tuple, ()), "learnt_from_call": Var(bool, False)},
+                   "connected_by": Var(tuple, ()), "learnt_from_call": Var(bool, False),
+                   **({"timed_out": Var(bool, False, doc="its call's INVITE transaction timed "
+                                                         "out (no answer came in time)")}
+                      if switch_off else {})},
         transitions=[
             Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
                        conditions=[may_call_again], after=[call_primary],
@@ -641,6 +635,12 @@ def build(*, make_before_break: bool, calls: bool,
                        sends=[PrivateCallAccept],
                        label="answers; may cache the caller's current MC service ID",
                        clause="X.1.7.3 (both MC service IDs, for optional caching)"),
+            *([Transition(Timeout(PrivateCallRequest), "calling", "failed", name="no_answer",
+                          after=[timed_out],
+                          label="no answer: the call's INVITE transaction times out (the "
+                                "answer is slow, or the call reached a switched-off UE)",
+                          clause="RFC 3261 17.1.1.2 (Timer B; not in the text)")]
+              if switch_off else []),
         ],
     )
 
@@ -863,6 +863,9 @@ def build(*, make_before_break: bool, calls: bool,
                                 clause="X.1.3.1; X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
     )
 
+    off = [SwitchOff("client2", why="UE 2 may be switched off (or lose coverage for good) once, "
+                                    "at any point",
+                     clause="not in the text: an environment event annex X.1 must survive")]
     lost = (Loss(lambda sender, receiver, m: sender == "client2"
                  and isinstance(m, Deregistration),
                  why="UE 2 leaving coverage may lose its de-registration to the MC system it "
@@ -870,7 +873,7 @@ def build(*, make_before_break: bool, calls: bool,
     return System(
         "migration_lifecycle",
         assumptions=ASSUMPTIONS,
-        loss=lost,
+        loss=lost, faults=off if switch_off else [],
         # History variables (read by cached-call-connects, not by the protocol): periods in
         # which user 2 was registered nowhere (break-before-make), and whether one is open.
         shared={"gaps": Var(int, 0), "gap_open": Var(bool, False)},
@@ -1026,10 +1029,13 @@ def kept_command_followed(before, key, after) -> bool:
 
 def call_attempt_answered(v) -> bool:
     """Quiescent: once no message is in flight and no call is held, client 1 is not still
-    waiting for an answer to a call (each attempt ends connected or failed)."""
+    waiting for an answer to a call (each attempt ends connected or failed), unless its
+    INVITE transaction still runs (switch_off: its timeout ends the attempt)."""
     if v.in_flight() or v[SERVER[HOME]].held:
         return True
-    return v["client1"].state != "calling"
+    c1 = v["client1"]
+    return c1.state != "calling" or any(a.name == "PrivateCallRequest"
+                                        for a in getattr(c1, "timers", ()))
 
 
 def migrated_call_answered(v) -> bool:
@@ -1049,6 +1055,8 @@ def cached_call_connects(v) -> bool:
         return True
     if v["client2"].state not in ("registered", *MIGRATING):
         return True  # user 2 was switched off: a call to it fails, whatever the text says
+    if getattr(c1, "timed_out", False):
+        return True  # no answer in time (switch_off's INVITE timeout): not the text's doing
     return c1.gap_mark == -1 or c1.gap_mark != v.shared.gaps  # a gap overlapped the call
 
 
@@ -1207,7 +1215,9 @@ model.add_variant("permission_and_provisioning",
                 "witnessed only with notification=acknowledged"})
 model.add_variant("switch_off",
                   lambda: build(make_before_break=False, **ADDRESSING, switch_off=True),
-                  doc="break_before_make; UE 2 may be switched off for good at any point",
+                  doc="break_before_make; UE 2 may be switched off for good at any point (a "
+                      "SwitchOff fault); client 1's call is an INVITE transaction with a free "
+                      "timeout, and client 1 makes one call",
                   baseline="break_before_make",
     expect={**EXPECT_BREAK_BEFORE_MAKE,
             "registrations-match-client": "violated"})
