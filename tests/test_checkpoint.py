@@ -81,14 +81,15 @@ def test_no_checkpoint_yet_starts_afresh(tmp_path):
 
 
 def test_check_resumes_a_cut_search_from_the_command_line(tmp_path):
-    model = str(ROOT / "models" / "private_call_migration.py")
+    # a bundled model with two parameter combinations, small enough to search three times
+    model = str(ROOT / "models" / "group_call_migration.py")
     folder = str(tmp_path / "ck")
-    cut = run_cli("check", model, "--variant", "as_published", "--no-cache", "--summary",
-                  "--checkpoint", folder, "--checkpoint-every", "0", "--max-states", "30000")
+    cut = run_cli("check", model, "--variant", "break_before_make", "--no-cache", "--summary",
+                  "--checkpoint", folder, "--checkpoint-every", "0", "--max-states", "3000")
     assert cut.returncode in (1, 3) and "INCOMPLETE" in cut.stdout
-    resumed = run_cli("check", model, "--variant", "as_published", "--no-cache", "--json",
+    resumed = run_cli("check", model, "--variant", "break_before_make", "--no-cache", "--json",
                       "--checkpoint", folder, "--resume")
-    whole = run_cli("check", model, "--variant", "as_published", "--no-cache", "--json")
+    whole = run_cli("check", model, "--variant", "break_before_make", "--no-cache", "--json")
     assert resumed.returncode == whole.returncode, resumed.stderr
     import json
 
@@ -99,5 +100,5 @@ def test_check_resumes_a_cut_search_from_the_command_line(tmp_path):
     assert [(p["name"], p["verdict"]) for p in a["properties"]] == \
         [(p["name"], p["verdict"]) for p in b["properties"]]
     assert len(list(Path(folder).glob("*.ckpt"))) >= 2  # one per parameter combination
-    refused = run_cli("check", model, "--variant", "as_published", "--resume")
+    refused = run_cli("check", model, "--variant", "break_before_make", "--resume")
     assert refused.returncode == 2 and "--checkpoint DIR" in refused.stderr
