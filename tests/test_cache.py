@@ -110,3 +110,40 @@ def test_the_key_does_not_depend_on_the_hash_seed(tmp_path):
                            env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
             for seed in ("1", "2", "3")}
     assert len(keys) == 1
+
+
+def test_processes_that_want_the_same_entry_search_once(cache, tmp_path):
+    """Two processes (pytest-xdist workers, two `mcfsm check` runs) exploring the same
+    variant at once: one searches and stores, the other waits for it and reads its entry.
+    Each search is logged by a wrapper that also sleeps, so that the two overlap; without
+    the lock both would search."""
+    import multiprocessing
+    import os
+    import time
+
+    import mcfsm.check.cache as cache_module
+
+    log = tmp_path / "searches.log"
+    search = cache_module.explore_by_choice
+
+    def logged(*args, **kwargs):
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        time.sleep(1.0)
+        return search(*args, **kwargs)
+
+    def child(queue):
+        cache_module.explore_by_choice = logged
+        result = run(VALIDATION / "diehard.py", "jugs_3_5")
+        queue.put((result.distinct_states, [v.status for v in result.verdicts]))
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [context.Process(target=child, args=(queue,)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    results = [queue.get(timeout=60) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+    assert results[0] == results[1]
+    assert len(log.read_text().split()) == 1, "both processes searched"

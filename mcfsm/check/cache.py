@@ -32,12 +32,14 @@ An entry that cannot be read or replayed is explored afresh and rewritten.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import random
 import sys
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -76,18 +78,45 @@ def explore_cached(system: System, *, loaded: LoadedModel | None, variant: str,
     found = cached_result(system, loaded=loaded, variant=variant, budget=budget)
     if found is not None:
         return found
-    with recording() as run_reads:
-        result = explore_by_choice(system, budget, progress=progress)
-    if result.stopped_by in ("time-limit", "interrupted"):  # those cuts vary run to run
-        return result
-    manifest, refusal = _manifest(loaded, run_reads)
-    if refusal is not None:
-        _say_once(loaded, refusal)
-        return result
     file = _file(loaded, system, variant, budget, {})
-    _store(file, {**_dump(system, result), "reads": dataclasses.asdict(manifest),
-                  "origin": _origin(loaded, variant, budget)})
+    with _one_search_at_a_time(file):
+        # another process may have explored it while this one waited: read its entry
+        found = cached_result(system, loaded=loaded, variant=variant, budget=budget)
+        if found is not None:
+            return found
+        with recording() as run_reads:
+            result = explore_by_choice(system, budget, progress=progress)
+        if result.stopped_by in ("time-limit", "interrupted"):  # those cuts vary run to run
+            return result
+        manifest, refusal = _manifest(loaded, run_reads)
+        if refusal is not None:
+            _say_once(loaded, refusal)
+            return result
+        _store(file, {**_dump(system, result), "reads": dataclasses.asdict(manifest),
+                      "origin": _origin(loaded, variant, budget)})
     return result
+
+
+@contextlib.contextmanager
+def _one_search_at_a_time(file: Path) -> Iterator[None]:
+    """Processes that want the same entry (pytest-xdist workers, two `mcfsm check` runs)
+    take turns: the first explores and stores, the others wait and read its entry instead
+    of searching again. A waiting process idles no longer than the one searching, and
+    never as long as a second search. Without a lock (a read-only cache, no fcntl) each
+    explores for itself, as before."""
+    try:
+        import fcntl
+
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(file.with_suffix(".lock"), "a")
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # releases the lock
 
 
 def cached_result(system: System, *, loaded: LoadedModel | None, variant: str,
