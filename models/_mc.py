@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mcfsm import Assumption, M, Message, O
+from mcfsm import Assumption, M, Message, O, Transaction
 
 SYSTEMS = ("A", "B", "C")  # MC systems: A is the primary MC system of user 2
 SERVER = {s: f"server{s}" for s in SYSTEMS}  # the instance name of each MC service server
@@ -127,6 +127,15 @@ class PrivateCallReject(Message, clause="TS 23.379 10.7.2.1.1"):
     calling_id: str = M("MC service ID of the calling party")
     called_id: str = M("MC service ID of the called party")
     cause: str | None = O("why the call was not set up")
+
+
+# A caller's private call request is a SIP INVITE (RFC 3261 17.1.1.2; FACTS items 8-10):
+# declared on a calling role where its call may go unanswered (a switched-off UE).
+INVITE_TRANSACTION = Transaction(
+    PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject, PrivateCallRedirection],
+    clause="RFC 3261 17.1.1.2 (Timer B)",
+    doc="a private call request is a SIP INVITE: it ends in an answer (a redirection is one) "
+        "or in a timeout, which may come while the answer is merely slow")
 
 
 class CallRelease(Message, clause="TS 23.379 10.7.2.1.3"):

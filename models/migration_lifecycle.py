@@ -26,8 +26,16 @@ calls user 1 once; its call carries both its partner and its primary MC service 
 (X.1.7.3), and client 1 may cache the partner ID from it.
 
 Assumptions
-- Network: FIFO per sender-receiver pair, no loss, no duplication; A, B and C are
-  interconnected.
+- Network: FIFO per sender-receiver pair, no duplication, no loss but where a variant
+  declares it (lossy_deregistration: UE 2's de-registration as it leaves coverage); A, B
+  and C are interconnected. switch_off: UE 2 may be switched off at any point (a SwitchOff
+  fault: it stops, and what reaches it is lost).
+- Transactions: the de-registration is a SIP request (Timer F) where its answer is awaited
+  (deregistration=acknowledged): it ends in the answer or in a timeout, free where a
+  de-registration can be lost and in the acknowledged fixes, beside the reading
+  deregistration_timeout=outlasts_answer; where UE 2 may be switched off, client 1's call
+  is an INVITE (Timer B) that ends in a timeout when unanswered, and client 1 makes one
+  call there (the messages carry no SIP Call-ID to tell two calls' answers apart).
 - Atomic steps: one instance takes one message or one event per step.
 - Bounds: three migrations in permission_and_provisioning (the chain A, B, C, A has one
   migration of each kind of X.1.7.4's NOTE; there the user goes to any other system each
@@ -51,6 +59,10 @@ Silent choices (parameters):
 - deregistration (X.1.4.1 defines no response to the de-registration): "one_way", or
   "acknowledged" by the old system, the client waiting for it before it authenticates
   elsewhere (break-before-make) or migrates again;
+- deregistration_timeout (X.1.4.1 is silent on an unanswered de-registration): the
+  transaction's timer is "free" (it may expire while the answer is merely slow) or
+  "outlasts_answer" (a reading: it expires only once the de-registration or its answer was
+  lost);
 - uninformed_primary (10.16.5.3 pre-condition 3 assumes the primary informed): a call for a
   user who left and of whom no notification has arrived is "reject"ed or "hold"-ed;
 - command_while_moving (X.1.5 says nothing of a command that arrives mid-migration): the
@@ -63,6 +75,7 @@ from __future__ import annotations
 
 from _mc import (
     COMMON_ASSUMPTIONS,
+    INVITE_TRANSACTION,
     MIGRATION_CHAIN,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -150,11 +163,6 @@ ASSUMPTIONS = (
 )
 
 
-INVITE_TRANSACTION = Transaction(
-    PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject, PrivateCallRedirection],
-    clause="RFC 3261 17.1.1.2 (Timer B)",
-    doc="client 1's private call request is a SIP INVITE: it ends in an answer (a redirection "
-        "is one) or in a timeout, which may come while the answer is merely slow")
 DEREGISTRATION_TRANSACTION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F: a de-registration is a REGISTER)",

@@ -104,6 +104,7 @@ from __future__ import annotations
 import _progress
 from _mc import (
     COMMON_ASSUMPTIONS,
+    INVITE_TRANSACTION,
     MIGRATION_CHAIN,
     SERVER,
     SYSTEMS,
@@ -886,13 +887,6 @@ def call_user1(ctx) -> None:
 
 def refused(ctx) -> None:
     ctx.v.cause = ctx.msg.cause or ""
-
-
-INVITE_TRANSACTION = Transaction(
-    PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject],
-    clause="RFC 3261 17.1.1.2 (Timer B)",
-    doc="client 3's private call request is a SIP INVITE: it ends in an answer or in a "
-        "timeout, which may come while the answer is merely slow")
 
 
 def build_other_caller(transaction: bool) -> Role:

@@ -72,6 +72,7 @@ from __future__ import annotations
 import _progress
 from _mc import (
     COMMON_ASSUMPTIONS,
+    INVITE_TRANSACTION,
     MIGRATION_CHAIN,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -111,13 +112,13 @@ from mcfsm import (
     Instance,
     Loss,
     Model,
+    ModelError,
     Param,
     Role,
     SwitchOff,
     System,
     Timeout,
     Timer,
-    Transaction,
     Transition,
     Var,
     always,
@@ -183,13 +184,6 @@ PARAM_DOCS = {
 }
 
 
-INVITE_TRANSACTION = Transaction(
-    PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject, PrivateCallRedirection],
-    clause="RFC 3261 17.1.1.2 (Timer B)",
-    doc="a caller's private call request is a SIP INVITE: it ends in an answer (a redirection "
-        "is one) or in a timeout, which may come while the answer is merely slow")
-
-
 def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
           fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
           sequence_numbers: bool = False, departure_notice: bool = False,
@@ -211,7 +205,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     if switch_off and client1_calls != 1:
         # a timed-out call's answer may still come; with a second call it would pass for
         # that call's (the messages carry no SIP Call-ID), so a caller makes one call here
-        raise ValueError("switch_off variants give client 1 one call (client1_calls=1)")
+        raise ModelError(f"switch_off with client1_calls={client1_calls}: client 1 makes one "
+                         "call where its calls may time out",
+                         fix="pass client1_calls=1 with switch_off=True (SWITCH_OFF_BOUNDS)")
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
     indication = True if migration_indication else None
 
