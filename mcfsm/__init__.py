@@ -10,14 +10,19 @@ from .check.stateful import state_machine
 from .errors import McfsmError, ModelError, UsageError
 from .lang.faults import Duplication, Loss, Reorder, SwitchOff
 from .lang.findings import (
+    AGAINST,
     CHOICE,
     CR_DEMONSTRATION,
+    DECIDES,
     FIX_PROPERTY,
     GAP_IN_THE_TEXT,
+    LEFT_OUT,
     MODEL_ARTEFACT,
+    SUPPORTS,
     TRADE_OFF,
     UNDER_REVIEW,
     Assumption,
+    Fact,
     Finding,
 )
 from .lang.initial import one_of
@@ -42,10 +47,10 @@ from .lang.system import Instance, Network, Param, StepKey, System, View
 from .lang.timers import Expiry, Timeout, Timer, Transaction
 
 __all__ = [
-    "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "FIX_PROPERTY", "GAP_IN_THE_TEXT", "MODEL_ARTEFACT",
-    "TRADE_OFF",
+    "AGAINST", "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "DECIDES", "FIX_PROPERTY",
+    "GAP_IN_THE_TEXT", "LEFT_OUT", "MODEL_ARTEFACT", "SUPPORTS", "TRADE_OFF",
     "UNDER_REVIEW",
-    "AllOf", "Assumption", "Budget", "Duplication", "Expiry", "Finding", "Instance", "Loss", "M",
+    "AllOf", "Assumption", "Budget", "Duplication", "Expiry", "Fact", "Finding", "Instance", "Loss", "M",
     "McfsmError", "Message", "Model",
     "ModelError", "Monitor",
     "Network", "O", "Param", "Property", "Reorder", "Result", "Role", "StateActions", "StepKey",

@@ -71,6 +71,79 @@ class Assumption:
         return f"{self.name} ({self.why}{'; ' + self.clause if self.clause else ''})"
 
 
+# How a neighbouring clause bears on a finding (`Fact.bears`).
+AGAINST = "argues against the reading it needs"
+SUPPORTS = "supports the reading it needs"
+LEFT_OUT = "is what the model leaves out (why it is an artefact)"
+DECIDES = "would decide it, were it in the text"
+BEARINGS = (AGAINST, SUPPORTS, LEFT_OUT, DECIDES)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fact:
+    """What a clause outside the excerpts says: the clauses the excerpts point to (TS 23.280
+    10.6.3 service authorization, 10.1.4.1, 10.8.2; RFC 3261's transaction timers), in the
+    model's own words, never quoted. `items` are the items of the fact sheet that gather it
+    (spec/context/FACTS.md); `confirmed=False` where only part of the clause was seen."""
+
+    name: str
+    clause: str
+    says: str
+    items: tuple[int, ...] = ()
+    confirmed: bool = True
+
+    def __post_init__(self) -> None:
+        check_name(self.name, "fact name", plain=True)
+        where = f"fact {self.name!r}"
+        check_text(self.clause, "clause", where=where)
+        check_text(self.says, "says", where=where)
+        if not self.clause.strip() or not self.says.strip():
+            raise ModelError("needs the clause that states it and what it says", where=where,
+                             fix="Fact(name, clause='TS 23.280 10.6.3.2', says='the partner ...')")
+        if (isinstance(self.items, int | str) or not isinstance(self.items, tuple | list)
+                or not all(isinstance(i, int) and i > 0 for i in self.items)):
+            raise ModelError(f"has items={self.items!r}", where=where,
+                             fix="name the fact sheet's items as a tuple of numbers: items=(2, 3)")
+        object.__setattr__(self, "items", tuple(self.items))
+
+    def bears(self, how: str, detail: str = "") -> FactUse:
+        """This fact as a finding uses it: `how` is one of BEARINGS; `detail` names the
+        reading or the element ("notification=one_way")."""
+        return FactUse(self, how, detail)
+
+    def source(self) -> str:
+        """Where the fact is gathered, for a page: the clause, the fact sheet's items, and
+        whether it rests on part of the clause only."""
+        items = ", ".join(str(i) for i in self.items)
+        sheet = f"; fact sheet item{'s' if len(self.items) > 1 else ''} {items}" if items else ""
+        return f"{self.clause}{sheet}{'' if self.confirmed else '; unconfirmed: part of the clause'}"
+
+
+@dataclasses.dataclass(frozen=True)
+class FactUse:
+    """A fact as one finding uses it (see `Fact.bears`)."""
+
+    fact: Fact
+    how: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"fact {getattr(self.fact, 'name', self.fact)!r} on a finding"
+        if not isinstance(self.fact, Fact):
+            raise ModelError(f"is {self.fact!r}, not a Fact", where=where,
+                             fix="declare it with Fact(name, clause=..., says=...) and use "
+                                 "fact.bears(AGAINST, 'notification=one_way')")
+        if self.how not in BEARINGS:
+            raise ModelError(f"bears on it as {self.how!r}", where=where,
+                             fix=f"use one of {', '.join(repr(b) for b in BEARINGS)}")
+        check_text(self.detail, "detail", where=where)
+
+    def words(self) -> str:
+        """One line for a page: what the clause says and how it bears on the finding."""
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{self.fact.says} ({self.fact.source()}): it {self.how}{detail}"
+
+
 @dataclasses.dataclass(frozen=True)
 class Finding:
     """A reviewed finding: a property's failure in one variant, its class and the reason
@@ -89,6 +162,9 @@ class Finding:
     clauses: tuple[str, ...] = ()
     # The one sentence on which reading of the text the finding turns.
     reading: str = ""
+    # What the clauses around the excerpts say that bears on it (`Fact.bears`): a fact that
+    # argues against the reading it needs, or the fact the model leaves out.
+    facts: tuple[FactUse, ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "finding name", plain=True)
@@ -101,6 +177,12 @@ class Finding:
                              fix="name the clauses to quote as a tuple of citations: "
                                  "clauses=('10.16.5.3 pre-condition 3', 'X.1.6')")
         object.__setattr__(self, "clauses", tuple(self.clauses))  # a list is kept as a tuple
+        if (not isinstance(self.facts, tuple | list)
+                or not all(isinstance(u, FactUse) for u in self.facts)):
+            raise ModelError(f"has facts={self.facts!r}", where=where,
+                             fix="give the facts as a tuple of fact.bears(...): "
+                                 "facts=(SERVICE_AUTHORIZATION.bears(AGAINST, 'notification=one_way'),)")
+        object.__setattr__(self, "facts", tuple(self.facts))
         for c in self.clauses:
             check_text(c, "clauses", where=where)
         if (isinstance(self.variants, str) or not self.variants

@@ -123,11 +123,12 @@ class Model:
 
     def finding(self, name: str, *, prop: str, variants: tuple[str, ...], cls: str, why: str,
                 title: str = "", fix: str = "", clauses: tuple[str, ...] = (),
-                reading: str = "") -> Finding:
+                reading: str = "", facts: tuple = ()) -> Finding:
         """Declare a reviewed finding: `prop` fails in `variants`, and a reviewer classes
         it as `cls` for the reason `why` (see lang/findings.py). Reports print the class
         only where it is declared, beside what the search found."""
-        f = Finding(name, prop, tuple(variants), cls, why, title, fix, clauses, reading)
+        f = Finding(name, prop, tuple(variants), cls, why, title, fix, clauses, reading,
+                    tuple(facts) if isinstance(facts, list) else facts)
         if name in self.findings:
             raise ModelError(f"model {self.name!r} declares finding {name!r} twice",
                              fix="give each finding its own name")

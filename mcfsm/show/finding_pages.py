@@ -171,7 +171,8 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
             "prop_doc": v.property.doc if v is not None else "",
             "prop_clause": v.property.clause if v is not None else "",
             "variants": list(f.variants), "cls": f.cls, "why": f.why, "found": found,
-            "reading": f.reading, "quotes": quotes, "spec": spec is not None,
+            "reading": f.reading, "facts": [u.words() for u in f.facts], "quotes": quotes,
+            "spec": spec is not None,
             "chart": chart, "basis": basis, "fix": fix, "page": page_path(f),
             "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE}
 
@@ -226,6 +227,11 @@ def finding_markdown(d: dict[str, Any]) -> str:
                 "only as far as the lines above print it.", ""]
     if d["reading"]:
         out += ["## The reading it turns on", "", d["reading"], ""]
+    if d["facts"]:
+        # the clauses the excerpts point to, in our words (they are not quoted: only the
+        # excerpts are), and how each bears on the reading the finding needs
+        out += ["## What the clauses around the excerpts say", ""]
+        out += [f"- {w}" for w in d["facts"]] + [""]
     out += ["## For a contribution", "",
             "A paragraph to paste into a contribution (observation, scenario, proposed "
             "change; a fenced block, so that it is not taken for the spec's words):", "",
