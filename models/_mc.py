@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from mcfsm import Assumption, M, Message, O, Transaction
+from mcfsm import Assumption, Fact, M, Message, O, Transaction
 
 SYSTEMS = ("A", "B", "C")  # MC systems: A is the primary MC system of user 2
 SERVER = {s: f"server{s}" for s in SYSTEMS}  # the instance name of each MC service server
@@ -316,3 +316,39 @@ REINITIATE_PER_REJECTION = Assumption(
     "no bound, each such rejection means the user moved after the ID was learnt, and a client "
     "that gave up sooner would only add failures the text does not ask for",
     clause="X.1.7.1 item 6b")
+
+
+# -- what the clauses around the excerpts say (spec/context/FACTS.md; never quoted) ----------
+# A finding names the ones that bear on it (`facts=(SERVICE_AUTHORIZATION.bears(...),)`), so
+# that its page says which reading it needs and which neighbouring clause argues for or
+# against that reading.
+SERVICE_AUTHORIZATION = Fact(
+    "service-authorization",
+    clause="TS 23.280 10.6.3 (Table 10.6.3.2.1-1, migration service authorization request); "
+           "10.16.5.3 pre-condition 3 cites its 10.6.3.3",
+    says="the partner MC service server passes the migration service authorization request, "
+         "with the user's primary and partner MC service IDs, on to the primary MC service "
+         "server during service authorization, as a request, before the user is served at "
+         "the partner",
+    items=(1, 2, 3, 4), confirmed=False)  # the response flow and 10.6.3.3 itself unseen
+ONE_ID_PER_SERVICE = Fact(
+    "one-id-per-service", clause="TS 23.280 10.1.4.1",
+    says="a user holds at most one MC service ID per MC service (its MCPTT, MCVideo and MCData "
+         "IDs may differ), so a partner assigns one per service and the primary must learn each",
+    items=(6,))
+AFFILIATION_FLOWS = Fact(
+    "affiliation-flows", clause="TS 23.280 10.8.2",
+    says="affiliation and de-affiliation are request/response exchanges, client to server and "
+         "server to server for a group defined in the other MC system",
+    items=(7,))
+SIP_TRANSACTIONS = Fact(
+    "sip-transactions", clause="RFC 3261 17.1; TS 24.229 7.8",
+    says="every SIP request (a REGISTER, a de-registration, which is a REGISTER with expiry "
+         "zero, an INVITE, a BYE) ends at its sender in a final response or a transaction "
+         "timeout (Timer B or F, 128 s in the IM CN subsystem), which may come while the "
+         "request or its answer is merely slow",
+    items=(8, 9, 10))
+REGISTRATION_EXPIRY = Fact(
+    "registration-expiry", clause="RFC 3261 10.2.1.1; TS 24.229 (registration expiry)",
+    says="a SIP registration has an expiry interval: a registration its UE stops refreshing "
+         "(switched off, out of coverage, a lost de-registration) is removed when it expires")

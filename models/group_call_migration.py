@@ -48,9 +48,12 @@ from __future__ import annotations
 
 import _progress
 from _mc import (
+    AFFILIATION_FLOWS,
     COMMON_ASSUMPTIONS,
     MIGRATION_CHAIN,
+    REGISTRATION_EXPIRY,
     SERVER,
+    SIP_TRANSACTIONS,
     SYSTEMS,
     Deregistration,
     GroupAffiliationRequest,
@@ -70,6 +73,7 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
+    LEFT_OUT,
     MODEL_ARTEFACT,
     TRADE_OFF,
     Assumption,
@@ -662,6 +666,10 @@ model.finding(
     why="X.1.7.4 says break-before-make leaves a period without the group call's media")
 model.finding(
     "ghost-affiliation", prop="affiliation-consistent",
+    facts=(
+        AFFILIATION_FLOWS.bears(LEFT_OUT, "the de-affiliation's response: the model sends the request "
+                                          "one-way"),
+    ),
     reading="no reading of our text removes the affiliation: 10.16.2.2 step 1 and 10.8.4.2 assume "
             "the de-affiliation arrives, and the lifetimes that would expire it (TS 24.229, TS "
             "24.379) are not in our text",
@@ -676,6 +684,10 @@ model.finding(
         "nothing at the MC layer removes it before the lifetime would")
 model.finding(
     "ghost-registration-group", prop="registration-consistent",
+    facts=(
+        REGISTRATION_EXPIRY.bears(LEFT_OUT),
+        SIP_TRANSACTIONS.bears(LEFT_OUT, "the de-registration's response and timeout"),
+    ),
     reading="no reading of our text removes the registration: the de-registration is assumed to "
             "arrive, and SIP registration expiry (TS 24.229) is not in our text",
     variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off"), cls=MODEL_ARTEFACT,

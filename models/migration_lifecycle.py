@@ -52,8 +52,10 @@ Assumptions
 
 Silent choices (parameters):
 - permission, provisioning (X.1.4, X.1.5): the means of permission and of provisioning;
-- notification (X.1.6 points to TS 23.379 10.6.3.3, which is not in our text): the partner's
-  notice to the primary is "one_way" or "acknowledged" before the registration completes;
+- notification (X.1.6 points to TS 23.379 10.6.3.3, probably the wrong spec; TS 23.280 10.6.3,
+  outside our excerpts, has the partner pass a migration service authorization request to the
+  primary before the user is served): the partner's notice to the primary is "one_way" or
+  "acknowledged" before the registration completes (the 10.6.3 reading);
 - late_call (X.1.4.1): the client accepts or refuses a call that the system it has just sent
   its de-registration to still delivers;
 - deregistration (X.1.4.1 defines no response to the de-registration): "one_way", or
@@ -77,8 +79,11 @@ from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
     MIGRATION_CHAIN,
+    REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
+    SERVICE_AUTHORIZATION,
+    SIP_TRANSACTIONS,
     SYSTEMS,
     AccessToken,
     AuthenticationRequest,
@@ -110,8 +115,11 @@ from _mc import (
 )
 
 from mcfsm import (
+    AGAINST,
     CHOICE,
+    DECIDES,
     FIX_PROPERTY,
+    LEFT_OUT,
     MODEL_ARTEFACT,
     TRADE_OFF,
     Assumption,
@@ -930,9 +938,13 @@ def build(*, make_before_break: bool, calls: bool,
                                                            "not required); X.1.4.1",
                                         doc="what the primary does with a call for its user who "
                                             "left before any notification arrived"),
-            "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent)",
+            "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent); "
+                                                        "TS 23.280 10.6.3 (outside the excerpts)",
                                   doc="whether the partner's notice to the primary is one-way "
-                                      "or acknowledged before the registration completes"),
+                                      "or acknowledged before the registration completes: "
+                                      "'acknowledged' is the reading TS 23.280 10.6.3's "
+                                      "service authorization gives (a request to the primary "
+                                      "before the user is served)"),
         },
         final=lambda v: not v.in_flight() and v["client2"].state not in busy,
         properties=[*properties(calls, per_permission=len(permissions) > 1,
@@ -1324,17 +1336,24 @@ model.add_variant("fix_deregistration_acknowledged_mbb",
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "stale-binding-lifecycle", prop="primary-binding-fresh",
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     reading="the notification is not answered before the registration completes "
             "(notification=one_way), the reading left open when X.1.6 sends the reader to TS "
-            "23.379 10.6.3.3",
+            "23.379 10.6.3.3; TS 23.280 10.6.3, outside the excerpts, argues against it",
     variants=("break_before_make", "make_before_break", "permission_and_provisioning"),
     cls=CHOICE, fix="fix_notification_order",
     title="With one-way notification, the primary's record of the partner ID goes stale "
           "when notifications overtake",
     why="X.1.6 sends the reader to TS 23.379 10.6.3.3, which is not in the text: whether the "
-        "notification is acknowledged before the registration completes decides it")
+        "notification is acknowledged before the registration completes decides it (TS "
+        "23.280 10.6.3, outside the excerpts, says it is: the finding needs the one-way "
+        "reading)")
 model.finding(
     "stale-cache-bbm", prop="cached-call-connects", variants=("break_before_make",),
+    facts=(
+        SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
+        SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
+    ),
     cls=CHOICE, fix="fix_deregistration_acknowledged",
     clauses=("X.1.7.1 item 6b", "X.1.4.1", "X.1.7.4"),
     reading="the de-registration or the notification is not answered (one-way), so the "
@@ -1350,6 +1369,10 @@ model.finding(
         "time")
 model.finding(
     "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
+    facts=(
+        SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
+        SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
+    ),
     reading="the de-registration or the notification is not answered (one-way), so with make- "
             "before-break the primary can name a partner ID the user has left",
     cls=CHOICE, fix="fix_deregistration_acknowledged_mbb",
@@ -1372,6 +1395,10 @@ model.finding(
         "registration")
 model.finding(
     "acknowledged-deregistration-needs-long-timer", prop="cached-call-connects",
+    facts=(
+        SIP_TRANSACTIONS.bears(DECIDES, "Timer F bounds the wait; whether the answer comes within it "
+                                        "is the reading outlasts_answer"),
+    ),
     variants=("fix_deregistration_acknowledged", "fix_deregistration_acknowledged_mbb"),
     cls=FIX_PROPERTY, clauses=("X.1.4.1", "X.1.7.1 item 6b"),
     reading="the old MC system answers the de-registration (deregistration=acknowledged, a "
@@ -1389,6 +1416,7 @@ model.finding(
         "timer expired only once the answer was lost, so the fix held by construction")
 model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
+    facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
     reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "
             "arrives, and SIP registration expiry (TS 24.229) is not in our text",
     variants=("lossy_deregistration", "switch_off"), cls=MODEL_ARTEFACT,

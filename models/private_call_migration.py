@@ -106,7 +106,10 @@ from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
     MIGRATION_CHAIN,
+    REGISTRATION_EXPIRY,
     SERVER,
+    SERVICE_AUTHORIZATION,
+    SIP_TRANSACTIONS,
     SYSTEMS,
     CallRelease,
     CallReleaseResponse,
@@ -127,9 +130,13 @@ from _mc import (
 )
 
 from mcfsm import (
+    AGAINST,
     CHOICE,
+    DECIDES,
     FIX_PROPERTY,
+    LEFT_OUT,
     MODEL_ARTEFACT,
+    SUPPORTS,
     Assumption,
     Expiry,
     Instance,
@@ -1724,6 +1731,10 @@ model.add_variant("fix_peer_call_resumes",
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
+    facts=(
+        SIP_TRANSACTIONS.bears(AGAINST, "release_ack=none: the BYE is answered"),
+        SIP_TRANSACTIONS.bears(SUPPORTS, "release_timeout=free: Timer F may expire while the answer is slow"),
+    ),
     reading="client 1 migrates before the release has completed: without waiting for its answer "
             "(release_ack=none), or because the release's SIP transaction timed out while the "
             "answer was merely slow (release_timeout=free); and client 2 refuses a new call "
@@ -1770,6 +1781,10 @@ model.finding(
         "with a timer, which ends the wait whether it is free or outlasts any migration")
 model.finding(
     "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    facts=(
+        SIP_TRANSACTIONS.bears(DECIDES, "the INVITE ends in Timer B's timeout at the latest: the "
+                                        "set-up fails rather than completes"),
+    ),
     reading="client 1 keeps waiting for the answer to a call still being set up when it changes "
             "MC system (setup_on_migration=wait): pre-condition 1 speaks of ongoing calls only",
     fix="fix_setup_resumed",
@@ -1781,6 +1796,7 @@ model.finding(
         "releasing it and resuming it as step 1 does for an ongoing call is the fix")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
+    facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
     reading="no reading of our text removes the registration: 10.16.3.2 NOTE 1 leaves "
             "registration out of the procedure, and SIP registration expiry (TS 24.229) is not in "
             "our text",
@@ -1793,6 +1809,9 @@ model.finding(
         "clean-up keeps registration-consistent true at every instant")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused",
+    facts=(
+        SERVICE_AUTHORIZATION.bears(AGAINST, "primary_routing=refuse: the primary is told of each migration"),
+    ),
     variants=("both_migrating", "fix_primary_reaches_migrated_user"), cls=CHOICE,
     reading="the primary refuses a call for its own user registered elsewhere "
             "(primary_routing=refuse: 10.16.3 involves no migration notification), or a party "

@@ -39,9 +39,11 @@ Assumptions
   because that is the case the Editor's note and CR 001 are about.
 
 Silent choices (parameters; every variant explores those it does not pin):
-- notification (pre-condition 3 refers to clause 10.6.3.3 of TS 23.379, which is not in our
-  text): "one_way" (the partner informs the primary and answers the registration at once)
-  or "acknowledged" (registration completes only when the primary has acknowledged);
+- notification (pre-condition 3 refers to "clause 10.6.3.3", which is not in our excerpts:
+  read as TS 23.280's own, the migration service authorization, the partner passes a request
+  to the primary before the user is served): "one_way" (the partner informs the primary and
+  answers the registration at once) or "acknowledged" (registration completes only when the
+  primary has acknowledged: the 10.6.3 reading);
 - uninformed_primary (pre-condition 3 assumes the primary is informed; silent otherwise): a
   call for a user who left and of whom no notification has arrived is "reject"ed or
   "hold"-ed until the notification (or the user's return) arrives;
@@ -74,8 +76,10 @@ from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
     MIGRATION_CHAIN,
+    REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
+    SERVICE_AUTHORIZATION,
     SYSTEMS,
     USER2_PRIMARY,
     DepartureNotification,
@@ -104,8 +108,10 @@ from _mc import (
 )
 
 from mcfsm import (
+    AGAINST,
     CHOICE,
     CR_DEMONSTRATION,
+    LEFT_OUT,
     MODEL_ARTEFACT,
     Assumption,
     Expiry,
@@ -147,9 +153,12 @@ BOTH = {
     "hold_timer": ("free", "until_switch_off"),
 }
 PARAM_DOCS = {
-    "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6",
+    "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6; TS 23.280 "
+                     "10.6.3 (outside the excerpts)",
                      "whether the partner's notice to the primary is one-way or acknowledged "
-                     "before the registration completes"),
+                     "before the registration completes: 'acknowledged' is the reading TS "
+                     "23.280 10.6.3's service authorization gives (a request to the primary "
+                     "before the user is served)"),
     "uninformed_primary": ("10.16.5.3 pre-condition 3 (assumed, not required)",
                            "what the primary does with a call for a user who left before any "
                            "notification arrived"),
@@ -1596,6 +1605,7 @@ for _variant in model.variants.values():
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "redirect-loop", prop="no-repeated-redirection-to-left-id",
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     variants=("base", "cr_kms_uri", "cr_both"), cls=CHOICE, fix="fix_departure_notice",
     clauses=("10.16.5.3 pre-condition 3", "X.1.7.1 item 6b", "X.1.7.4"),
     reading="the partner answers the registration before the primary is informed "
@@ -1605,23 +1615,28 @@ model.finding(
     why="violated only with notification=one_way, under both registration orders: the new "
         "partner answers the registration before the primary is informed, so the primary "
         "still names the ID the user left to the call re-initiated with the primary ID "
-        "(X.1.7.1 item 6b). Pre-condition 3 sends the reader to TS 23.379 10.6.3.3, not in "
-        "our text, for whether the notification is answered first. Issue 12's 'gap' rested "
-        "on break-before-make: there the repetition happens only while user 2 is registered "
-        "nowhere, which X.1.7.4 accepts, and the property now exempts that period")
+        "(X.1.7.1 item 6b). Pre-condition 3 sends the reader to clause 10.6.3.3, not in "
+        "our excerpts, for whether the notification is answered first (read as TS 23.280's "
+        "own, the service authorization, it is: the finding needs the one-way reading). "
+        "Issue 12's 'gap' rested on break-before-make: there the repetition happens only "
+        "while user 2 is registered nowhere, which X.1.7.4 accepts, and the property now exempts that period")
 model.finding(
     "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     reading="the notification is not answered before the registration completes "
             "(notification=one_way), the reading left open when pre-condition 3 sends the reader "
-            "to TS 23.379 10.6.3.3",
+            "to clause 10.6.3.3, outside the excerpts; TS 23.280 10.6.3 argues against it",
     cls=CHOICE, fix="fix_notification_order",
     title="With one-way notification, the primary's record of the partner ID goes stale "
           "when two partners' "
           "notifications overtake each other",
-    why="pre-condition 3 sends the reader to TS 23.379 10.6.3.3, which is not in the text: "
-        "whether the notification is acknowledged before the registration completes decides it")
+    why="pre-condition 3 sends the reader to clause 10.6.3.3, which is not in the excerpts: "
+        "whether the notification is acknowledged before the registration completes decides it "
+        "(read as TS 23.280's own 10.6.3.3, the service authorization, it is: the finding "
+        "needs the one-way reading)")
 model.finding(
     "refused-before-notification", prop="call-not-refused-before-notification",
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     reading="the partner's notification is one-way (notification=one_way): the partner "
             "answers the registration before the primary is informed, which TS 23.280 "
             "10.6.3 argues against (the partner asks the primary during the migration "
@@ -1640,6 +1655,7 @@ model.finding(
         "acknowledged notification closes it under every choice")
 model.finding(
     "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     reading="NOTE 2's re-check is made at the primary (note2_server=primary) and the notification "
             "is one-way, so the record it reads can name a partner ID the user has left",
     fix="fix_notification_order",
@@ -1705,6 +1721,7 @@ model.finding(
         "000 must settle both")
 model.finding(
     "ghost-registration", prop="registration-consistent", variants=("lossy_deregistration",),
+    facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
     reading="no reading of our text removes the registration: X.1.4.1 and 10.16.2.2 step 1 assume "
             "the de-registration arrives, and SIP registration expiry (TS 24.229) is not in our "
             "text",

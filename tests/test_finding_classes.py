@@ -80,3 +80,41 @@ def test_the_rule_catches_what_it_is_meant_to():
     record = {"steps": [{"message": {"type": "CallRelease", "calling_id": "a", "called_id": "b",
                                      "suspension": True}, "sends": []}]}
     assert invented(record) == {"CallRelease.suspension"}
+
+
+# -- which reading or neighbouring clause each finding needs (issue 32's "Done when") --------
+def _declared(model, finding) -> list[str]:
+    """The verdicts the finding's variants declare for its property ('violated only with
+    notification=one_way', ...)."""
+    return [str(model.variants[v].expect.get(finding.prop, "")) for v in finding.variants]
+
+
+@pytest.mark.parametrize("model,finding", FINDINGS, ids=[f.name for _, f in FINDINGS])
+def test_each_finding_states_the_reading_or_the_fact_it_needs(model, finding):
+    """Every finding says which reading of the text it turns on; a finding whose verdict
+    needs the one-way notification names TS 23.280 10.6.3's service authorization, which
+    argues against that reading; an artefact names what the model leaves out."""
+    from mcfsm.lang.findings import AGAINST, LEFT_OUT
+
+    assert finding.reading.strip(), f"finding {finding.name!r} states no reading"
+    uses = {(u.fact.name, u.how) for u in finding.facts}
+    if any("notification=one_way" in d for d in _declared(model, finding)):
+        assert ("service-authorization", AGAINST) in uses, (
+            f"finding {finding.name!r} needs notification=one_way but does not say that TS "
+            "23.280 10.6.3 argues against it: facts=(SERVICE_AUTHORIZATION.bears(AGAINST, ...),)")
+    if finding.cls == MODEL_ARTEFACT:
+        assert any(how == LEFT_OUT for _, how in uses), (
+            f"artefact {finding.name!r} does not name the fact the model leaves out")
+    for u in finding.facts:
+        assert u.fact.clause and u.fact.says and u.words().startswith(u.fact.says)
+
+
+def test_a_finding_page_says_what_the_clauses_around_the_excerpts_say():
+    """The committed page of a finding that bears a fact prints it, in our words with its
+    clause and the fact sheet's items (never a quotation: only the excerpts are quoted)."""
+    page = (ROOT / "diagrams" / "findings" / "stale-binding.md").read_text()
+    section = page.split("## What the clauses around the excerpts say", 1)
+    assert len(section) == 2, "the stale-binding page has no section on the neighbouring clauses"
+    body = section[1].split("\n## ", 1)[0]
+    assert "TS 23.280 10.6.3" in body and "fact sheet items 1, 2, 3, 4" in body
+    assert "argues against the reading it needs (notification=one_way)" in body
