@@ -1,6 +1,7 @@
 """`mcfsm simulate` keeps to the contract: it stops at the first violation unless asked to
 go on (--keep-going), says when it found each, writes trace files only when asked
-(--traces DIR), and a run cut by --max-memory says so and exits 3 (not "Ctrl-C", 130)."""
+(--traces DIR), a run cut by --max-memory says so and exits 3 (not "Ctrl-C", 130), and
+--time-limit holds with a slow property."""
 
 import re
 
@@ -69,3 +70,56 @@ def test_check_headings_of_a_model_without_clauses_have_no_empty_brackets(tmp_pa
     assert proc.returncode == 1, proc.stderr
     assert "below-three violated: shortest counterexample, 3 steps" in proc.stdout, proc.stdout
     assert "()" not in proc.stdout
+
+
+SLOW_WALK = '''"""A walk in three dimensions whose property is slow to judge (0.05 s a state): shrinking
+its counterexample judges balls of states around the run."""
+
+import time
+
+from mcfsm import Instance, Model, Role, System, Transition, Var, always
+
+
+def move(dx, dy, dz):
+    def after(ctx):
+        ctx.v.x += dx
+        ctx.v.y += dy
+        ctx.v.z += dz
+    return after
+
+
+def near(v):
+    time.sleep(0.05)
+    return v["w"].x < 12
+
+
+MOVES = (("east", 1, 0, 0), ("west", -1, 0, 0), ("north", 0, 1, 0), ("south", 0, -1, 0),
+         ("up", 0, 0, 1), ("down", 0, 0, -1))
+WALKER = Role("walker", states=["s"], initial="s", final=["s"],
+              variables={"x": Var(int, 0), "y": Var(int, 0), "z": Var(int, 0)},
+              transitions=[Transition(name, "s", None, environment=True, name=name,
+                                      after=[move(dx, dy, dz)])
+                           for name, dx, dy, dz in MOVES])
+
+model = Model("slow_walk")
+model.add_variant("base", lambda: System("slow_walk", instances=[Instance("w", WALKER)],
+                                         properties=[always("near", near)]))
+'''
+
+
+def test_simulate_keeps_to_its_time_limit_with_a_slow_property(tmp_path):
+    """Issue 33: `simulate --time-limit 3` with a slow property ran 25 s past the limit
+    (shrinking judged every state around the run without looking at the clock)."""
+    import time
+
+    (tmp_path / "slow_walk.py").write_text(SLOW_WALK)
+    started = time.monotonic()
+    proc = run_cli("simulate", "slow_walk.py", "--seed", "1", "--time-limit", "2",
+                   cwd=tmp_path)
+    took = time.monotonic() - started
+    assert took < 2 + 8, (took, proc.stdout, proc.stderr)
+    # what it found before the limit is reported (a real run, perhaps not shrunk), and the
+    # cut is said
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert re.search(r"VIOLATED +near", proc.stdout), proc.stdout
+    assert "time-limit" in proc.stdout, proc.stdout

@@ -20,8 +20,10 @@ distinct states" is not a proof, nor is "no violating fair cycle among N cycles 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings, target
@@ -84,6 +86,9 @@ class Simulation:
     # stopped at the first violation of a property in simulate(stop_on=...): the others
     # were not searched on (`mcfsm simulate` without --keep-going)
     stopped_at_first: bool = False
+    # violated: counterexamples reported as the run found them, the budget having run out
+    # while they were shrunk
+    unshrunk: frozenset[str] = frozenset()
 
     @property
     def failed(self) -> bool:
@@ -131,76 +136,95 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     if budget is not None and budget.max_depth is not None:
         steps = max(1, min(steps, budget.max_depth - 1))
     stop = budget_stop(budget, lambda: walker.distinct_states, started)
-    checkable = {p.name for p in system.properties
-                 if p.kind != "sometimes" and p.name not in known
-                 and (not p.temporal or walker.lassos is not None)}
-    violated: dict[str, Run] = {}
-    raw: dict[str, int] = {}
-    # every property's first violating run, with when it was seen: hypothesis shrinks
-    # towards whichever failure is smallest, so a violation it saw may not be the one it
-    # reports; one seen is never lost (it is reported from this run, minimized)
-    first: dict[str, tuple[Run, float]] = {}
-    stopped_by: str | None = None
-    stopped_at_first = False
-    while checkable - set(violated) or not checkable:
-        skip = frozenset(violated) | known
-        search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
-                         first)
-        test = simulation_settings(examples, derandomize=derandomize, database=database,
-                                   shrink=shrink, guided=guided)(search.test())
-        if seed is not None:
-            test = hypothesis_seed(seed)(test)
-        try:
-            test()
-            break
-        except SimulationStopped as stopped:
-            stopped_by = stopped.reason
-            break
-        except ViolatingRunError as failure:
-            failing = failure.run
-        except BaseException:
-            stopped_by = spent_or_raise(stop)
-            break
-        assert failing.violated is not None
-        raw[failing.violated] = len(failing.sids)
-        violated[failing.violated] = (walker.minimize(failing, failing.violated, stop=stop)
-                                      if shrink else failing)
-        if not checkable:
-            break
-        if stop_on is not None and failing.violated in stop_on:
-            stopped_at_first = True
-            break
-    for name, (run, _) in first.items():
-        if name not in violated and name in checkable and not stopped_at_first:
-            raw[name] = len(run.sids)
-            violated[name] = walker.minimize(run, name, stop=stop) if shrink else run
-    found_after = {name: first[name][1] - started for name in violated if name in first}
-    if walker.lassos is not None and stopped_by is None and not stopped_at_first:
-        # the runs' states as one graph: cycles and prefixes that no single run closed
-        rest = sorted(checkable & walker.temporal_names - set(violated))
-        for name, run in walker.lassos_among_visited(rest).items():
-            raw[name] = len(run.sids)
-            violated[name] = walker.minimize(run, name, stop=stop) if shrink else run
-            found_after[name] = time.perf_counter() - started
-    traces = {name: walker.trace(run) for name, run in violated.items()}
-    shrunk = {name: len(trace) for name, trace in traces.items()}
-    shortest: set[str] = set()
-    if shrink and shortest_within > 0 and stopped_by is None:
-        for name, trace in traces.items():
-            if name in walker.temporal_names:
-                continue
-            bfs = breadth_first_shortest(system, name, len(trace), shortest_within, stop)
-            if bfs is not None:
-                traces[name] = bfs
-                shortest.add(name)
-    outcomes = _outcomes(system, walker, traces, known, shortest)
-    return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
-                      time.perf_counter() - started, tuple(outcomes), stopped_by,
-                      walker.estimated_states(), tuple(walker.never_fired()),
-                      len(system.coverage_names), raw, found_after,
-                      None if walker.lassos is None else walker.lassos.counts, shrunk,
-                      frozenset(shortest), 1, () if seed is None else (seed,),
-                      stopped_at_first)
+    with _judging_stops(walker, stop):
+        checkable = {p.name for p in system.properties
+                     if p.kind != "sometimes" and p.name not in known
+                     and (not p.temporal or walker.lassos is not None)}
+        violated: dict[str, Run] = {}
+        raw: dict[str, int] = {}
+        # every property's first violating run, with when it was seen: hypothesis shrinks
+        # towards whichever failure is smallest, so a violation it saw may not be the one it
+        # reports; one seen is never lost (it is reported from this run, minimized)
+        first: dict[str, tuple[Run, float]] = {}
+        stopped_by: str | None = None
+        stopped_at_first = False
+        unshrunk: set[str] = set()
+
+        def minimized(run: Run, name: str) -> Run:
+            # shrunk; or, when the budget runs out while shrinking, the run as found (a
+            # real one, only longer) and the simulation says it was cut
+            nonlocal stopped_by
+            if not shrink:
+                return run
+            try:
+                return walker.minimize(run, name, stop=stop)
+            except SimulationStopped as stopped:
+                stopped_by = stopped_by or stopped.reason
+                unshrunk.add(name)
+                return run
+
+        while checkable - set(violated) or not checkable:
+            skip = frozenset(violated) | known
+            search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
+                             first)
+            test = simulation_settings(examples, derandomize=derandomize, database=database,
+                                       shrink=shrink, guided=guided)(search.test())
+            if seed is not None:
+                test = hypothesis_seed(seed)(test)
+            try:
+                test()
+                break
+            except SimulationStopped as stopped:
+                stopped_by = stopped.reason
+                break
+            except ViolatingRunError as failure:
+                failing = failure.run
+            except BaseException:
+                stopped_by = spent_or_raise(stop)
+                break
+            assert failing.violated is not None
+            raw[failing.violated] = len(failing.sids)
+            violated[failing.violated] = minimized(failing, failing.violated)
+            if not checkable:
+                break
+            if stop_on is not None and failing.violated in stop_on:
+                stopped_at_first = True
+                break
+        for name, (run, _) in first.items():
+            if name not in violated and name in checkable and not stopped_at_first:
+                raw[name] = len(run.sids)
+                violated[name] = minimized(run, name)
+        found_after = {name: first[name][1] - started for name in violated if name in first}
+        if walker.lassos is not None and stopped_by is None and not stopped_at_first:
+            # the runs' states as one graph: cycles and prefixes that no single run closed
+            rest = sorted(checkable & walker.temporal_names - set(violated))
+            try:
+                among = walker.lassos_among_visited(rest)
+            except SimulationStopped as stopped:
+                among, stopped_by = {}, stopped.reason
+            for name, run in among.items():
+                raw[name] = len(run.sids)
+                violated[name] = minimized(run, name)
+                found_after[name] = time.perf_counter() - started
+        traces = {name: walker.trace(run) for name, run in violated.items()}
+        shrunk = {name: len(trace) for name, trace in traces.items()}
+        shortest: set[str] = set()
+        if shrink and shortest_within > 0 and stopped_by is None:
+            for name, trace in traces.items():
+                if name in walker.temporal_names:
+                    continue
+                bfs = breadth_first_shortest(system, name, len(trace), shortest_within, stop)
+                if bfs is not None:
+                    traces[name] = bfs
+                    shortest.add(name)
+        outcomes = _outcomes(system, walker, traces, known, shortest, minimized, unshrunk)
+        return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
+                          time.perf_counter() - started, tuple(outcomes), stopped_by,
+                          walker.estimated_states(), tuple(walker.never_fired()),
+                          len(system.coverage_names), raw, found_after,
+                          None if walker.lassos is None else walker.lassos.counts, shrunk,
+                          frozenset(shortest), 1, () if seed is None else (seed,),
+                          stopped_at_first, frozenset(unshrunk & set(traces)))
 
 
 def breadth_first_shortest(system: System, name: str, length: int, max_states: int,
@@ -265,23 +289,25 @@ class _Search:
 
 
 def _outcomes(system: System, walker: Walker, violated: dict[str, Trace],
-              known: frozenset[str], shortest: set[str]) -> list[PropertyOutcome]:
-    first = {name: walker.trace(walker.minimize(run, name))
+              known: frozenset[str], shortest: set[str], minimized: Any,
+              unshrunk: set[str]) -> list[PropertyOutcome]:
+    first = {name: walker.trace(minimized(run, name))
              for name, run in walker.witnesses.items()}
     return outcomes(system, violated, walker.witness_counts, first, known, walker.steps_taken,
                     walker.distinct_states,
                     None if walker.lassos is None else walker.lassos.counts, walker.runs,
-                    shortest)
+                    shortest, unshrunk)
 
 
 def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, int],
              first_witness: dict[str, Trace], known: frozenset[str], steps: int,
              states: int, cycles: CycleCounts | None = None,
-             runs: int = 0, shortest: set[str] | frozenset[str] = frozenset()
-             ) -> list[PropertyOutcome]:
+             runs: int = 0, shortest: set[str] | frozenset[str] = frozenset(),
+             unshrunk: set[str] | frozenset[str] = frozenset()) -> list[PropertyOutcome]:
     """Every property's outcome after random runs, each saying what it rests on (both
     simulations, here and on the transitions runtime in stateful.py, word them so).
-    `cycles`: the lassos the runs closed; without it temporal properties are not checked."""
+    `cycles`: the lassos the runs closed; without it temporal properties are not checked.
+    `unshrunk`: counterexamples as the runs found them (the budget ran out first)."""
     over = f"{steps:,} random steps over {states:,} distinct states"
     result = []
     for p in system.properties:
@@ -305,6 +331,8 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
             result.append(PropertyOutcome(p, "violated", trace, (
                 f"shortest counterexample: {len(trace)} steps (found by a breadth-first "
                 "search bounded by the shrunk run's length)" if p.name in shortest else
+                f"counterexample as found: {len(trace)} steps (the budget ran out while it "
+                "was shrunk; not necessarily the shortest)" if p.name in unshrunk else
                 f"shrunk counterexample: {len(trace)} steps (not necessarily the shortest)")))
         else:
             result.append(PropertyOutcome(p, "no violation found", None,
@@ -333,6 +361,35 @@ def _temporal_outcome(p: Property, trace: Trace | None, cycles: CycleCounts,
                            f"runs ({cycles.cycles:,} revisits of a state, {cycles.stops:,} "
                            f"stays in a state with an obligation open){discarded}{union} "
                            "(this is not a proof)")
+
+
+@contextlib.contextmanager
+def _judging_stops(walker: Walker, stop: Any) -> Iterator[None]:
+    """While it lasts, the walker asks stop() before it judges a state it has not judged
+    (its state predicates' first call there) and raises SimulationStopped when the time is
+    up or a stop was requested: with a slow predicate, the stop between hypothesis examples
+    comes too late (an example is about 1,000 steps), and shrinking judges every state of
+    the balls around a run (issue 33: `--time-limit 3` ran 25 s past it). The max-states
+    budget, which counts the search's distinct states, still stops between examples."""
+    if stop is None or not (walker.always or walker.sometimes):
+        yield
+        return
+
+    def guarded(holds: Any) -> Any:
+        def judged(idxs: Any, decode: Any) -> Any:
+            reason = stop()
+            if reason and reason != "max-states":
+                raise SimulationStopped(reason)
+            return holds(idxs, decode)
+        return judged
+
+    saved = walker.always, walker.sometimes
+    walker.always = [(name, guarded(holds)) for name, holds in walker.always]
+    walker.sometimes = [(name, guarded(holds)) for name, holds in walker.sometimes]
+    try:
+        yield
+    finally:
+        walker.always, walker.sometimes = saved
 
 
 def spent_or_raise(stop: Any) -> str:

@@ -174,7 +174,8 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
         for o in sim.outcomes:
             if o.status == "violated" and o.trace is not None:
                 found = sim.raw_lengths.get(o.property.name)
-                kind = "lasso" if o.trace.loop_start is not None else "shrunk"
+                kind = ("lasso" if o.trace.loop_start is not None else
+                        "unshrunk" if o.property.name in sim.unshrunk else "shrunk")
                 clause = f" ({o.property.clause})" if o.property.clause else ""
                 echo(f"\n  {o.property.name} violated{clause}: {kind} "
                      f"counterexample, {plural(len(o.trace), 'step')}"
