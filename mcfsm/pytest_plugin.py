@@ -5,7 +5,8 @@ explorer against the verdict the model declares: a property declared violated pa
 the checker finds its counterexample, and fails with the trace when a change makes it
 hold, or the reverse) and one hypothesis item (random runs chosen by hypothesis on the
 engine's successor function, check/simulation.py; it fails when a property declared to hold
-is violated, with the shrunk trace).
+is violated, with the shrunk trace). A failure's trace is written under `.mcfsm-traces/` with
+the `mcfsm replay` command that shows it again.
 
 Profiles (`--mcfsm-profile` or MCFSM_PROFILE; default `ci` when the CI environment variable
 is set, else `dev`):
@@ -212,6 +213,11 @@ def _bundled(path: Path) -> bool:
     return Path(path).resolve().parent == _MCFSM_MODELS
 
 
+def _clause(prop: Any) -> str:
+    """ [clause] after a property's name, nothing when it names none."""
+    return f" [{prop.clause}]" if prop.clause else ""
+
+
 class MismatchError(Exception):
     """A verdict differs from the one the model declares (reported without a traceback)."""
 
@@ -224,6 +230,22 @@ class _ModelItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Any, int | None, str]:
         return self.path, None, self.name
+
+    def replay_line(self, system: Any, prop: Any, status: str, source: str,
+                    trace: Any) -> str:
+        """The failure as a trace file under the run's root, `.mcfsm-traces/` (the hypothesis
+        item's in `.mcfsm-traces/hypothesis/`, so that the two failures of one property do
+        not overwrite each other), naming the model file by its absolute path, and the
+        command that replays it from any folder."""
+        assert isinstance(self.parent, VariantCollector)
+        lm = self.parent.loaded
+        record = trace_record(model=lm.model.name, file=str(lm.path.resolve()),
+                              variant=self.parent.variant, system=system, prop=prop,
+                              status=status, source=source, trace=trace)
+        folder = Path(str(self.config.rootpath)) / ".mcfsm-traces"
+        written = write_trace(folder / "hypothesis" if source == "hypothesis" else folder,
+                              record)
+        return f"  replay: mcfsm replay {written}"
 
 
 class PropertyItem(_ModelItem):
@@ -242,31 +264,20 @@ class PropertyItem(_ModelItem):
             raise MismatchError(f"{self.parent.name}::{self.name}: inconclusive, the model "
                                 f"declares {self.expected}; {verdict_words(result, verdict)}")
         lines = [f"{self.parent.name}::{self.name}: the model declares {self.expected}, "
-                 f"the exhaustive check says {verdict_words(result, verdict)} "
-                 f"[{verdict.property.clause}]; per choice: {found_words(result, verdict)}"]
+                 f"the exhaustive check says {verdict_words(result, verdict)}"
+                 f"{_clause(verdict.property)}; per choice: {found_words(result, verdict)}"]
         if verdict.property.doc:
             lines.append(f"  the property: {verdict.property.doc}")
         if verdict.trace is not None:
             lines += trace_text(result.system, verdict.trace, indent="  ",
                                 note=explain(result.system, verdict))
-            lines.append(f"  replay: mcfsm replay {self._write_trace(result, verdict)}")
+            lines.append(self.replay_line(result.system, verdict.property, verdict.status,
+                                          "explorer", verdict.trace))
         elif self.expected in ("violated", "witnessed"):
             lines.append("  the counterexample or witness the model declares no longer exists: "
                          "the model changed, or update expect=..."
                          + (" and models/README.md" if _bundled(self.path) else ""))
         raise MismatchError("\n".join(lines))
-
-
-    def _write_trace(self, result: Result, verdict: Any) -> Path:
-        """The failure as a trace file under the run's root, `.mcfsm-traces/`, naming the
-        model file by its absolute path so `mcfsm replay` works from any folder."""
-        assert isinstance(self.parent, VariantCollector)
-        lm = self.parent.loaded
-        record = trace_record(model=lm.model.name, file=str(lm.path.resolve()),
-                              variant=self.parent.variant, system=result.system,
-                              prop=verdict.property, status=verdict.status, source="explorer",
-                              trace=verdict.trace)
-        return write_trace(Path(str(self.config.rootpath)) / ".mcfsm-traces", record)
 
 
 class HypothesisItem(_ModelItem):
@@ -299,9 +310,13 @@ class HypothesisItem(_ModelItem):
         if unexpected:
             lines = []
             for o in unexpected:
-                lines.append(f"{self.parent.name}: {o.property.name} [{o.property.clause}] is declared "
-                             f"{self.expected[o.property.name]}, hypothesis found a violation "
-                             f"({o.words}):")
+                lines.append(f"{self.parent.name}: {o.property.name}{_clause(o.property)} is "
+                             f"declared {self.expected[o.property.name]}, hypothesis found a "
+                             f"violation ({o.words}):")
                 if o.trace is not None:
                     lines += trace_text(system, o.trace, indent="  ")
+                    # hypothesis's own replay (its seed, @reproduce_failure) is muted above:
+                    # the shrunk run itself is the exact failure, as a trace file
+                    lines.append(self.replay_line(system, o.property, "violated", "hypothesis",
+                                                  o.trace))
             raise MismatchError("\n".join(lines))

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from .conftest import ROOT
+from .conftest import ROOT, run_cli
 
 
 def run_pytest(*args, env=None):
@@ -26,9 +26,10 @@ def test_items_per_property_and_variant_with_expected_verdicts(tmp_path):
     assert "the model declares holds, the exhaustive check says VIOLATED" in proc.stdout
     assert "6. jugs: BigToSmall" in proc.stdout  # the counterexample, narrated
     # ... written as a trace file, with the command that replays it from anywhere (a set:
-    # with $CI set, pytest repeats the whole failure message in its short summary)
+    # with $CI set, pytest repeats the whole failure message in its short summary; the
+    # hypothesis item's own, when its runs find the violation too, is in a folder of its own)
     [command] = {line.split("replay: ", 1)[1] for line in proc.stdout.splitlines()
-                 if "replay: mcfsm replay " in line}
+                 if "replay: mcfsm replay " in line and "/hypothesis/" not in line}
     trace = command.split("mcfsm replay ", 1)[1].strip()
     # (jugs.py imports diehard from tests/validation, which the plugin run puts on the path)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "validation")}
@@ -101,3 +102,38 @@ def test_a_model_file_named_outside_models_gets_a_hint(tmp_path):
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert "is not under a models/ folder" in proc.stdout, proc.stdout + proc.stderr
     assert "mcfsm_model_dirs=" in proc.stdout
+
+
+def _project(tmp_path, name, source):
+    """A model project elsewhere: tmp_path/models/NAME.py."""
+    (tmp_path / "models").mkdir(exist_ok=True)
+    (tmp_path / "models" / name).write_text(source)
+
+
+def run_project(tmp_path, *args):
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), MCFSM_PROFILE="ci"))
+
+
+def test_a_hypothesis_failure_prints_a_replay_line_that_replays_it(tmp_path):
+    """Issue 33: the hypothesis item's failure said what it found but not how to see it
+    again; it writes the shrunk run as a trace file and prints the command, as the
+    property items do (each item its own file), without an empty [] for a clause."""
+    _project(tmp_path, "counter.py",
+             (ROOT / "tests" / "fixtures" / "sim_counter.py").read_text())
+    proc = run_project(tmp_path, "-q", "models/counter.py")
+    # below-three and below-twelve are declared to hold (by default) and are violated
+    assert proc.returncode == 1 and "3 failed" in proc.stdout, proc.stdout + proc.stderr
+    assert "hypothesis found a violation" in proc.stdout, proc.stdout
+    assert "[]" not in proc.stdout, proc.stdout
+    # a set: with $CI set, pytest repeats each failure message in its short summary
+    commands = {line.split("replay: ", 1)[1].strip() for line in proc.stdout.splitlines()
+                if "replay: mcfsm replay " in line}
+    traces = {command.split("mcfsm replay ", 1)[1] for command in commands}
+    hypothesis = {t for t in traces if t.startswith(str(tmp_path / ".mcfsm-traces" / "hypothesis"))}
+    assert len(traces) == 4 and len(hypothesis) == 2, proc.stdout  # 2 items x 2 properties
+    for trace in hypothesis:
+        replayed = run_cli("replay", trace, cwd=ROOT)  # pasted anywhere
+        assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+        assert "still shows below-" in replayed.stdout, replayed.stdout
