@@ -137,3 +137,48 @@ def test_a_hypothesis_failure_prints_a_replay_line_that_replays_it(tmp_path):
         replayed = run_cli("replay", trace, cwd=ROOT)  # pasted anywhere
         assert replayed.returncode == 0, replayed.stdout + replayed.stderr
         assert "still shows below-" in replayed.stdout, replayed.stdout
+
+
+DECLARED_WRONG = '''from mcfsm import Instance, Model, Role, System, Transition, Var, always
+
+
+def bump(ctx):
+    ctx.v.n += 1
+
+
+COUNTER = Role("counter", states=["s"], initial="s", final=["s"], variables={"n": Var(int, 0)},
+               transitions=[Transition("up", "s", None, environment=True,
+                                       conditions=[lambda ctx: ctx.v.n < 2], after=[bump])])
+
+model = Model("stale")
+# below-five holds: the violation it declares is gone
+model.add_variant("base", lambda: System("stale", instances=[Instance("c", COUNTER)],
+                                         properties=[always("below-five",
+                                                            lambda v: v["c"].n < 5)]),
+                  expect={"below-five": "violated"})
+'''
+
+
+def test_only_mcfsms_own_models_are_told_to_update_models_readme(tmp_path):
+    """Issue 33: the failure text told every project to edit models/README.md, which only
+    mcfsm's bundled models have (it explains their verdicts)."""
+    from mcfsm import pytest_plugin
+
+    _project(tmp_path, "stale.py", DECLARED_WRONG)
+    node = "models/stale.py::stale.base::below-five"
+    elsewhere = run_project(tmp_path, "-q", node)
+    assert elsewhere.returncode == 1, elsewhere.stdout + elsewhere.stderr
+    assert "no longer exists" in elsewhere.stdout and "update expect=..." in elsewhere.stdout
+    assert "README" not in elsewhere.stdout, elsewhere.stdout
+    # the same file read as one of mcfsm's own models (the plugin's idea of mcfsm's models/
+    # folder pointed at this project's) is told to update the README too
+    (tmp_path / "conftest.py").write_text(
+        "from pathlib import Path\n\nimport mcfsm.pytest_plugin\n\n"
+        "mcfsm.pytest_plugin._MCFSM_MODELS = (Path(__file__).parent / 'models').resolve()\n")
+    bundled = run_project(tmp_path, "-q", node)
+    assert bundled.returncode == 1, bundled.stdout + bundled.stderr
+    assert "update expect=... and models/README.md" in bundled.stdout, bundled.stdout
+    # ... which is where mcfsm's own models are
+    assert pytest_plugin._MCFSM_MODELS == (ROOT / "models").resolve()
+    assert all(pytest_plugin._bundled(path) for path in (ROOT / "models").glob("*.py"))
+    assert not pytest_plugin._bundled(tmp_path / "models" / "stale.py")
