@@ -3,7 +3,8 @@
     .venv/bin/python -m tests.fuzz_corpus.make_corpus
 
 A case is {"name", "argv", "files": {name: text}, "setup": [...], "exits": [...allowed exit
-codes], "mentions": [...words an exit-2 message must contain]}. The cases come from the
+codes], "mentions": [...words an exit-2 message must contain], and optionally "says": [...words
+the output must contain whatever the exit]}. The cases come from the
 grammar of mistakes (grammar.py): every model mistake under `check`, and again under a
 second command (list, diff, simulate or diagram, in turn); broken trace files under replay
 and export; and wrong options and paths under every command. Expected exit codes are
@@ -412,6 +413,84 @@ def contract_r3_cases(good: dict[str, Any]) -> list[dict[str, Any]]:
     return cases
 
 
+def contract_r3_more_cases() -> list[dict[str, Any]]:
+    """Issue 33's bad inputs that cases 858-875 left out (after them, so every number stays)."""
+    cases = []
+    model = grammar.model_source()
+
+    def case(name: str, argv: list[str], exits: list[int], mentions: list[str],
+             files: dict[str, Any] | None = None, says: list[str] | None = None,
+             setup: list[str] | None = None) -> None:
+        cases.append({"name": f"r3-{name}", "argv": argv, "files": files or {M: model},
+                      "exits": exits, "mentions": mentions, "says": says or [],
+                      "setup": setup or []})
+
+    # a predicate returning None (a `return` left out)
+    for site, prop in (("ALWAYS", "few"), ("SOMETIMES", "two"), ("STEP", "grows")):
+        case(f"{site.lower()}-returns-none", ["check", M, *BUDGET], [2],
+             [M, f"property '{prop}'", "True or False"],
+             {M: grammar.model_source(**{site: "return None"})})
+    # a period that overflows to infinity, NaN and infinity spelled otherwise, and a period
+    # without a checkpoint folder
+    for value in ("1e999", "NaN", "Infinity"):
+        case(f"checkpoint-every={value}", ["check", M, "--checkpoint", "ck",
+                                           "--checkpoint-every", value], [2],
+             ["--checkpoint-every"])
+    case("checkpoint-every=nan-without-checkpoint", ["check", M, "--checkpoint-every", "nan"],
+         [2], ["--checkpoint-every"])
+    # --resume with nothing to resume: the search starts afresh and says so; without a
+    # folder, a usage error
+    case("resume-without-checkpoint-says-afresh", ["check", M, "--checkpoint", "ck", "--resume"],
+         [0], [], says=["--resume: no checkpoint of fuzz_model[v1]", "starts afresh"])
+    case("resume-without-checkpoint-folder", ["check", M, "--resume"], [2], ["--checkpoint"])
+    # v1 and v2 share a System name: each keeps its own checkpoint (v2's, written last,
+    # does not replace v1's), and v1 resumes from its own
+    case("resume-two-variants-one-system-name", ["check", M, "--checkpoint", "ck", "--resume",
+                                                 "--variant", "v1"],
+         [0], [], setup=[f"run:check {M} --checkpoint ck --no-cache"],
+         says=["resumed from a checkpoint"])
+    # a checkpoint from elsewhere (a forged signature over a pickle that would run code):
+    # refused unread
+    case("resume-forged-checkpoint", ["check", M, "--checkpoint", "ck", "--resume"], [2],
+         ["refused unread"], setup=[f"run:check {M} --checkpoint ck --no-cache",
+                                    "forge_checkpoints"])
+    # temporal properties a mode does not judge: unknown is never a pass (exit 3), also
+    # where the plain search finds them violated (exit 1) or holding (exit 0)
+    temporal = {
+        "violated": ('eventually("pinged", lambda v: v["b"].seen >= 1', 1),
+        "holding": ('eventually("counted", lambda v: v["b"].seen >= 0', 0),
+    }
+    for label, (prop, plain) in temporal.items():
+        files = {M: grammar.model_source(PRELUDE="from mcfsm import eventually",
+                                         STEP_FN=f'grows, clause="1.8"), {prop}')}
+        case(f"temporal-{label}-plain", ["check", M], [plain], [], files)
+        for mode, flags in (("dfs", ["--dfs"]), ("hash-compact", ["--hash-compact"]),
+                            ("split", ["--variant", "v1", "--workers", "2"]),
+                            ("dfs-expected", ["--dfs", "--expected"]),
+                            ("hash-compact-expected", ["--hash-compact", "--expected"])):
+            case(f"temporal-{label}-{mode}-unknown", ["check", M, *flags], [3], [], files,
+                 says=["not judged"])
+    # initial_states= an endless generator (of distinct or of equal configurations) or a
+    # slow one: the budget stops it with a model error, under check and simulate
+    endless = ("import itertools\n\n\ndef configurations():\n"
+               "    for k in itertools.count():\n        yield {{\"b\": {{\"seen\": {}}}}}\n")
+    slow = ("import time\n\n\ndef configurations():\n    for _ in range(100):\n"
+            "        time.sleep(0.05)\n        yield {}\n")
+    generators = {"endless": endless.format("k"), "endless-equal": endless.format("0")}
+    for label, prelude in generators.items():
+        files = {M: grammar.model_source(PRELUDE=prelude,
+                                         MAX_IN_FLIGHT="None, initial_states=configurations")}
+        for command, extra in (("check", []), ("simulate", ["--examples", "3", "--seed", "1"])):
+            case(f"initial-states-{label}-{command}-max-states",
+                 [command, M, "--max-states", "50", *extra], [2],
+                 [M, "initial_states=", "endless generator"], files)
+    case("initial-states-slow-time-limit", ["check", M, "--time-limit", "0.5"], [2],
+         [M, "initial_states=", "time limit"],
+         {M: grammar.model_source(PRELUDE=slow,
+                                  MAX_IN_FLIGHT="None, initial_states=configurations")})
+    return cases
+
+
 def main() -> None:
     import tempfile
 
@@ -421,7 +500,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         good = valid_trace(Path(tmp))
     cases = (model_cases() + trace_cases(good) + option_cases() + cache_cases()
-             + contract_r3_cases(good))
+             + contract_r3_cases(good) + contract_r3_more_cases())
     names = set()
     for number, case in enumerate(cases, start=1):
         assert case["name"] not in names, case["name"]

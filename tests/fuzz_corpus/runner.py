@@ -75,6 +75,14 @@ def materialise(case: dict[str, Any], folder: Path) -> None:
         elif kind == "corrupt_cache":  # every entry of the folder's result cache garbled
             for entry in (folder / ".mcfsm-cache").glob("*.json"):
                 entry.write_text('{"format": 4, "distinct": ')
+        elif kind == "forge_checkpoints":  # every checkpoint under ck/: a pickle that would
+            # write FORGED_CHECKPOINT_RAN if read, signed with a made-up key
+            from mcfsm.check.checkpoint import MAGIC
+
+            payload = (b"cbuiltins\nexec\n(Vopen('FORGED_CHECKPOINT_RAN', 'w').close()\n"
+                       b"tR.")
+            for entry in (folder / "ck").glob("*.ckpt"):
+                entry.write_bytes(MAGIC + bytes(32) + payload)
         else:
             raise ValueError(f"unknown setup {entry!r}")
 
@@ -93,6 +101,8 @@ def run_in(case: dict[str, Any], folder: Path) -> Outcome:
     finally:
         os.chdir(before)
     problems = judge(case, result.exit_code, result.stdout, result.stderr)
+    if (folder / "FORGED_CHECKPOINT_RAN").exists():  # see materialise's forge_checkpoints
+        problems.append("reading a forged checkpoint ran its code")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         problems.append(f"an exception escaped: {type(result.exception).__name__}: "
                         f"{result.exception}")
@@ -110,6 +120,9 @@ def judge(case: dict[str, Any], code: int, stdout: str, stderr: str) -> list[str
         problems.append("a traceback was printed")
     if "internal error" in output:
         problems.append("an internal error was reported")
+    for words in case.get("says", []):  # whatever the exit
+        if words not in output:
+            problems.append(f"the output does not say {words!r}")
     if case.get("stdout_json") and code in (0, 1, 3):
         try:
             json.loads(stdout)
