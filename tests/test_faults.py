@@ -6,32 +6,39 @@ the docstrings do."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
 from mcfsm import (
     Duplication,
+    Expiry,
     Instance,
     Loss,
     M,
     Message,
     ModelError,
+    Monitor,
     Network,
     Reorder,
     Role,
     SwitchOff,
     System,
+    Timeout,
+    Timer,
+    Transaction,
     Transition,
     Var,
     always,
     explore,
     sometimes,
+    step,
 )
 from mcfsm.check.assumptions import rests_on
 from mcfsm.lang.faults import SWITCHED_OFF
 from mcfsm.show.chart_layout import chart_dot
 from mcfsm.show.charts import chart, mermaid
-from mcfsm.show.trace import trace_text
+from mcfsm.show.trace import steps_json, trace_text
 
 
 class Num(Message, clause="t"):
@@ -231,9 +238,172 @@ def test_a_lasso_whose_only_step_is_a_loss_draws():
     assert "loop_frame" in chart_dot(c) and "loop steps 1-1" in mermaid(c)
 
 
-def test_timer_expiries_and_switch_offs_are_marked_in_charts():
+class Ask(Message, clause="t"):
+    pass
+
+
+class Answer(Message, clause="t"):
+    pass
+
+
+class GaveUp(Message, clause="t"):
+    pass
+
+
+def _ask(ctx):
+    ctx.arm("patience")
+    ctx.send("server", Ask())
+
+
+ASKER = Role("asker", states=["idle", "asking", "answered", "gave up"], initial="idle",
+             final=["idle", "answered", "gave up"], timers=[Timer("patience", clause="t 5")],
+             transactions=[Transaction(Ask, responses=[Answer], clause="t 4")],
+             ignores={Answer: ["gave up"]},
+             transitions=[Transition("ask", "idle", "asking", clause="t 1", after=[_ask],
+                                     sends=[Ask]),
+                          Transition(Answer, "asking", "answered", clause="t 2",
+                                     after=[lambda ctx: ctx.cancel("patience")]),
+                          Transition(Timeout(Ask), ["asking", "answered", "gave up"], None,
+                                     clause="t 3"),
+                          Transition(Expiry("patience"), "asking", "gave up", clause="t 5",
+                                     after=[lambda ctx: ctx.send("server", GaveUp())],
+                                     sends=[GaveUp])])
+ANSWERER = Role("answerer", states=["on"], initial="on", final=["on"], ignores=[GaveUp],
+                transitions=[Transition(Ask, "on", None, clause="t 6", sends=[Answer],
+                                        after=[lambda ctx: ctx.send(ctx.sender, Answer())])])
+# a monitor that observes what the expiry sends: its note shares the expiry's step
+GIVING_UP = Role("giving-up spec", states=["none", "seen"], initial="none",
+                 transitions=[Transition(GaveUp, "none", "seen", clause="t 7")])
+
+
+def timer_system(monitor: bool = False) -> System:
+    return System("timers", instances=[Instance("server", ANSWERER, label="the server"),
+                                       Instance("client", ASKER, label="the client")],
+                  monitors=[Monitor("giving_up", GIVING_UP)] if monitor else [],
+                  properties=[always("never-gives-up", lambda v: v["client"].state != "gave up"),
+                              step("never-times-out",
+                                   lambda before, key, after: key.transition != "Ask times out")])
+
+
+def _timer_chart(name: str, monitor: bool = False):
+    system = timer_system(monitor)
+    [v] = [v for v in explore(system).verdicts if v.property.name == name]
+    return v.trace, chart(system, v.trace, name)
+
+
+def _node(dot: str, ident: str) -> str:
+    [line] = [x for x in dot.splitlines() if f'[id="{ident}"' in x]
+    return line
+
+
+def _x(line: str) -> str:
+    return re.search(r'pos="([-0-9.]+),', line).group(1)
+
+
+@pytest.mark.parametrize("prop,words", [("never-gives-up", "⏱ the patience timer expires"),
+                                        ("never-times-out", "⏱ the Ask transaction times out")],
+                         ids=["timer-expiry", "transaction-timeout"])
+def test_timer_expiries_and_switch_offs_are_marked_in_charts(prop, words):
+    """A timer expiry and a transaction timeout: an amber note marked ⏱ on the lifeline of
+    the role whose timer it is (Mermaid and DOT), in the step that took it; a switch-off:
+    a grey note marked ⏻ on the switched-off party's lifeline."""
+    trace, c = _timer_chart(prop)
+    step_no = len(trace.steps)
+    assert [k.kind for k in trace.steps] == ["internal", "internal"]  # ask, then the event
+    assert dict(c.events)[step_no] == "timer"
+    text = mermaid(c)
+    client = re.search(r"participant (P\d+) as the client", text).group(1)
+    assert f"    Note over {client}: {step_no}. {words}" in text
+    dot = chart_dot(c)
+    note = _node(dot, f"step-{step_no}-note")
+    assert words in note and 'fillcolor="#fff4e0"' in note
+    assert _x(note) == _x(_node_named(dot, "client_h"))  # on the owner's lifeline
+    assert "⏱" not in _node(dot, "step-1-note")  # arming is no expiry
+
     system = switch_off_system()
     [v] = [v for v in explore(system).verdicts if v.property.name == "got-it"]
     c = chart(system, v.trace, "off")
     assert dict(c.events)[1] == "switch-off"
-    assert "⏻" in mermaid(c) and 'fillcolor="#eeeeee"' in chart_dot(c)
+    text = mermaid(c)
+    ue = re.search(r"participant (P\d+) as UE 2", text).group(1)
+    assert f"    Note over {ue}: 1. ⏻ environment: is switched off" in text
+    note = _node(chart_dot(c), "step-1-note")
+    assert "⏻" in note and 'fillcolor="#eeeeee"' in note
+    assert _x(note) == _x(_node_named(chart_dot(c), "ue_h"))
+
+
+def _node_named(dot: str, name: str) -> str:
+    [line] = [x for x in dot.splitlines() if x.startswith(f'  "{name}" [')]
+    return line
+
+
+def test_an_expiry_a_monitor_observes_keeps_its_mark_in_dot():
+    """The expiry sends GaveUp, which a monitor observes: the step has two notes, the
+    client's (⏱, amber) and the monitor's. DOT kept one note per step: the monitor's
+    replaced the expiry's, and the chart drew no expiry at all."""
+    _, c = _timer_chart("never-gives-up", monitor=True)
+    dot = chart_dot(c)
+    expiry = _node(dot, "step-2-note")
+    assert "⏱ the patience timer expires" in expiry and 'fillcolor="#fff4e0"' in expiry
+    observed = _node(dot, "step-2-note-2")
+    assert "observes: none → seen" in observed and 'fillcolor="#fff4e0"' not in observed
+    assert _x(observed) == _x(_node_named(dot, "giving_up_h"))
+
+
+def duplicated():
+    """a sends one Num to r; the network duplicates it; r receives both."""
+    def count(ctx):
+        ctx.v.got = (*ctx.v.got, ctx.msg.n)
+
+    once = Role("sender", states=["idle", "sent"], initial="idle", final=["sent"],
+                transitions=[Transition("send", "idle", "sent", clause="t 1", sends=[Num],
+                                        after=[lambda ctx: ctx.send("r", Num(n=1))])])
+    counting = Role("receiver", states=["on"], initial="on", final=["on"],
+                    variables={"got": Var(tuple, ())},
+                    transitions=[Transition(Num, "on", None, clause="t 2", after=[count],
+                                            conditions=[lambda ctx: len(ctx.v.got) < 2])])
+    system = System("dup", max_in_flight=2, check_deadlock=False,
+                    faults=[Duplication.of(Num, why="a number may come twice")],
+                    instances=[Instance("a", once), Instance("r", counting)],
+                    properties=[always("once", lambda v: len(v["r"].got) <= 1)])
+    [v] = [v for v in explore(system).verdicts if v.property.name == "once"]
+    assert [k.kind for k in v.trace.steps] == ["internal", "duplicate", "receive", "receive"]
+    return system, v.trace
+
+
+def test_a_duplication_is_drawn_as_a_duplication_not_as_a_fresh_send():
+    """The duplicate step is the network's: the text narrates it as a duplication and lists
+    no send under it (System.replay reports the copy as a message the step added), the
+    trace file records no send, and the charts draw the copy leaving where the original
+    left (one send, two arrivals), marked as the network's copy. Mermaid stopped with a
+    KeyError (an arrow from a "network" lifeline the chart does not have)."""
+    system, trace = duplicated()
+    text = trace_text(system, trace)
+    at = text.index("  2. the network duplicates Num {n=1} from a to r")
+    assert not text[at + 1].strip().startswith("sends"), text
+    assert sum("sends Num" in line for line in text) == 1  # a's own send, step 1
+    assert steps_json(system, trace)[1]["sends"] == []
+
+    c = chart(system, trace, "dup")
+    assert [(a.sender, a.sent_at, a.received_at, a.copy) for a in c.arrows] == [
+        ("a", 1, 3, 0), ("a", 1, 4, 2)]
+    assert dict(c.events) == {2: "duplicate"}
+    mm = mermaid(c)
+    assert "network" not in mm.split("participant", 1)[0] + "".join(
+        x for x in mm.splitlines() if x.lstrip().startswith("participant"))
+    assert "    Note over P1: 2. the network duplicates Num from a" in mm
+    assert "P0->>P1: 3. Num (n=1) [t 2]\n" in mm
+    assert "P0->>P1: 4. Num (n=1) [t 2] [a copy: the network duplicated it in step 2]" in mm
+    dot = chart_dot(c)
+    original, copy = _edge(dot, "step-3"), _edge(dot, "step-4")
+    assert original.split(" -> ")[0] == copy.split(" -> ")[0]  # from the one send
+    assert "a copy: the network duplicated it in step 2" in _node(dot, "step-4-label")
+    assert "copy" not in _node(dot, "step-3-label")
+    note = _node(dot, "step-2-note")
+    assert "the network duplicates Num from a" in note and 'fillcolor="#f3eefb"' in note
+    assert _x(note) == _x(_node_named(dot, "r_h"))  # on the receiver's lifeline
+
+
+def _edge(dot: str, ident: str) -> str:
+    [line] = [x for x in dot.splitlines() if " -> " in x and f'[id="{ident}"' in x]
+    return line.strip()

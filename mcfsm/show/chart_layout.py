@@ -52,6 +52,8 @@ def _label_lines(a: Arrow) -> list[str]:
     lines = [type(a.message).title] + (textwrap.wrap(elements, 56) if elements else [])
     if a.not_in_text:
         lines.append("(not in the text)")
+    if a.copy:
+        lines.append(f"(a copy: the network duplicated it in step {a.copy})")
     return lines
 
 
@@ -85,13 +87,15 @@ def _continues(c: Chart, a: Arrow) -> bool:
 def _bands(c: Chart) -> dict[int, float]:
     """The height each step's band takes (its arrow's label row, its note, its clause)."""
     received = {a.received_at: a for a in c.arrows if a.received_at is not None}
-    notes = {step: _wrap(f"{step}. {text}", 38) for step, _, text in c.notes}
+    notes: dict[int, int] = {}  # the lines of a step's tallest note
+    for step, _, text in c.notes:
+        notes[step] = max(notes.get(step, 0), len(_wrap(f"{step}. {text}", 38)))
     clause_of = {k: _clause_lines(t) for k, t in c.clauses}
     out = {}
     for k in range(c.first, c.steps + 1):
         a = received.get(k)
         head = len(_label_lines(a)) * LINE_H + 12 if a is not None else 10
-        out[k] = head + max(len(notes[k]) * 11 + 14 if k in notes else 4,
+        out[k] = head + max(notes[k] * 11 + 14 if k in notes else 4,
                             len(clause_of.get(k, ())) * 9)
     return out
 
@@ -159,9 +163,11 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     columns = {name: k for k, (name, _) in enumerate(c.lifelines)}
     received = {a.received_at: a for a in c.arrows
                 if a.received_at is not None and not _continues(c, a)}
-    notes: dict[int, tuple[str, list[str]]] = {}
+    # A step's notes, each on its lifeline (the actor's first, then what monitors made of it)
+    notes: dict[int, list[tuple[str, list[str]]]] = {}
     for step, who, text in c.notes:
-        notes[step] = (who, _wrap(f"{step}. {text}", 38))
+        notes.setdefault(step, []).append((who, _wrap(f"{step}. {text}", 38)))
+    tallest = {k: max(len(lines) for _, lines in ns) for k, ns in notes.items()}
     clause_of = {k: _clause_lines(t) for k, t in c.clauses}
     margin = MARGIN_X + (max((len(line) for ls in clause_of.values() for line in ls), default=0)
                          * 4.6 + 8 if clause_of else 0)
@@ -170,7 +176,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     for a in c.arrows:
         span = max(1, abs(columns[a.receiver] - columns[a.sender]))
         spacing = max(spacing, (_width(_label_lines(a)) + 30) / span)
-    for _, lines in notes.values():
+    for _, lines in (n for ns in notes.values() for n in ns):
         spacing = max(spacing, _width(lines, 5.2) + 24)
     spacing = min(spacing, 320.0)
 
@@ -191,7 +197,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         else:
             y += 10
         top[k] = y
-        y = max(y + (len(notes[k][1]) * 11 + 14 if k in notes else 4),
+        y = max(y + (tallest[k] * 11 + 14 if k in notes else 4),
                 top[k] + len(clause_of.get(k, ())) * 9)  # the margin's clause fits the band
         bottom[k] = y
     # A lasso's cycle (steps after loop_start, to the end) is framed; its caption sits at
@@ -303,6 +309,10 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
         if a.not_in_text:  # invented by the model: visibly not the text's
             style = f'style=dotted, penwidth=1.6, color="{NOT_IN_TEXT}"'
             colour = NOT_IN_TEXT
+        elif a.copy and not a.lost and a.received_at is not None and not _continues(c, a):
+            # the network's copy, in the colour of the duplication's note
+            style = f'color="{_NOTE_STYLE["duplicate"][1]}"'
+            colour = _NOTE_STYLE["duplicate"][2]
         start = point(a.sender, start_y)
         out.append(f'  {start} -> {end} [id="{ident}", {style}, arrowsize=0.8];')
         # The label sits on the arrow where it crosses the label row, drawn on white.
@@ -313,14 +323,19 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
                    f'color=white, height=0.1, margin="0.04,0.02", fontcolor="{colour}", '
                    f'label=<{_html_lines(lines, bold_first=True)}>, {pos(lx, ly)}];')
     kinds = dict(c.events)
-    for k, (who, lines) in notes.items():
-        height = len(lines) * 11 + 8
-        # an environment event is marked as one: a timer amber, a switch-off grey
-        fill, line, ink = _NOTE_STYLE.get(kinds.get(k, ""), _NOTE_STYLE[""])
-        out.append(f'  "note{k}" [id="{prefix}step-{k}-note", shape=box, style="rounded,filled", '
-                   f'fillcolor="{fill}", color="{line}", fontsize=9, fontcolor="{ink}", height=0.2, '
-                   f'margin="0.05,0.02", label=<{_html_lines(lines)}>, '
-                   f'{pos(x(who), top[k] + 4 + height / 2)}];')
+    for k, step_notes in notes.items():
+        for n, (who, lines) in enumerate(step_notes):
+            height = len(lines) * 11 + 8
+            # an environment event is marked as one (the step's first note, on the lifeline
+            # it happens to): a timer amber, a switch-off grey, a duplication purple
+            kind = kinds.get(k, "") if n == 0 else ""
+            fill, line, ink = _NOTE_STYLE.get(kind, _NOTE_STYLE[""])
+            node, ident = (f"note{k}", f"step-{k}-note") if n == 0 else \
+                (f"note{k}_{n}", f"step-{k}-note-{n + 1}")
+            out.append(f'  "{node}" [id="{prefix}{ident}", shape=box, style="rounded,filled", '
+                       f'fillcolor="{fill}", color="{line}", fontsize=9, fontcolor="{ink}", '
+                       f'height=0.2, margin="0.05,0.02", label=<{_html_lines(lines)}>, '
+                       f'{pos(x(who), top[k] + 4 + height / 2)}];')
     mark = _end_mark(c)
     if mark:
         mid = (x(c.lifelines[0][0]) + x(c.lifelines[-1][0])) / 2

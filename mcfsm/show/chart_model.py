@@ -20,6 +20,9 @@ class Arrow:
     # "" when received; else why it never arrived, in the step `received_at`: "lost" (the
     # network lost it) or "switched off" (it reached an instance that was switched off)
     lost: str = ""
+    # the step in which the network duplicated it (0: the sender's own message): a copy is
+    # drawn from the original's send, marked as the network's copy, never as a fresh send
+    copy: int = 0
 
     @property
     def not_in_text(self) -> str:

@@ -19,6 +19,7 @@ from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System, View
 from .chart_layout import chart_dot
 from .chart_model import Arrow, Chart
+from .trace import step_sends
 from .values import chart_elements
 
 
@@ -26,7 +27,8 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
           caption: str = "") -> Chart:
     """Pair every send with its receipt by replaying the trace. `outcome` is the end mark
     (what is violated or witnessed after the last step), `caption` the property's doc."""
-    pending: list[tuple[str, str, Message, int]] = []  # (sender, receiver, message, sent_at)
+    # (sender, receiver, message, sent_at, the step in which the network copied it or 0)
+    pending: list[tuple[str, str, Message, int, int]] = []
     arrows: list[Arrow] = []
     notes: list[tuple[int, str, str]] = []
     clauses: list[tuple[int, str]] = []
@@ -42,25 +44,26 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
             lost = ("lost" if key.kind == "lose" else SWITCHED_OFF
                     if key.kind == "ignore" and before_state(system, before, key) == SWITCHED_OFF
                     else "")
-            for pos, (s, r, m, at) in enumerate(pending):
+            for pos, (s, r, m, at, copy) in enumerate(pending):
                 if s == key.sender and r == receiver and m == key.message:
-                    arrows.append(Arrow(s, r, m, at, number, clause, lost))
+                    arrows.append(Arrow(s, r, m, at, number, clause, lost, copy))
                     del pending[pos]
                     break
             else:  # in flight before the trace began
                 arrows.append(Arrow(key.sender or "?", receiver, key.message, 0, number, clause,
                                     lost))
         if key.kind == "duplicate" and key.message is not None:
-            first = next((at for s, r, m, at in pending if s == key.sender and r == key.arg
+            # the copy leaves where the original left (one send, two arrivals), marked as
+            # the network's copy; the original is the first to arrive (FIFO pairing above)
+            first = next((at for s, r, m, at, _ in pending if s == key.sender and r == key.arg
                           and m == key.message), 0)
-            pending.append((key.sender, key.arg, key.message, first))
+            pending.append((key.sender, key.arg, key.message, first, number))
             notes.append((number, key.arg, "the network duplicates "
                           f"{type(key.message).title} from "
                           f"{system.instance(key.sender).words}"))
             events.append((number, "duplicate"))
-        _, sent = system.replay(before, key)
-        for to, message in sent:
-            pending.append((key.actor, to, message, number))
+        for to, message in step_sends(system, before, key):
+            pending.append((key.actor, to, message, number, 0))
         if key.actor != NETWORK_ACTOR:
             b, a = system.view(before)[key.actor], system.view(after)[key.actor]
             change = []
@@ -85,7 +88,7 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
             b, a = system.view(before)[m.name], system.view(after)[m.name]
             if b.state != a.state:
                 notes.append((number, m.name, f"observes: {b.state} → {a.state}"))
-    arrows += [Arrow(s, r, m, at, None) for s, r, m, at in pending]
+    arrows += [Arrow(s, r, m, at, None, copy=copy) for s, r, m, at, copy in pending]
     involved = {a.sender for a in arrows} | {a.receiver for a in arrows} | {n[1] for n in notes}
     lifelines = tuple((i.name, i.words) for i in system.instances if i.name in involved)
     if not lifelines:  # nothing moved (a violation in the initial state): every party
@@ -172,7 +175,9 @@ def mermaid(c: Chart) -> str:
         text = _mm(type(a.message).title + (f" ({', '.join(_elements(a.message))})"
                                             if a.message.present() else "")
                    + (f" [{a.clause}]" if a.clause else "")
-                   + (f" [{NOT_IN_TEXT}: {a.not_in_text}]" if a.not_in_text else ""))
+                   + (f" [{NOT_IN_TEXT}: {a.not_in_text}]" if a.not_in_text else "")
+                   + (f" [a copy: the network duplicated it in step {a.copy}]" if a.copy
+                      else ""))
         if a.received_at is None:
             events.append((c.steps + 1, 1, f"    {alias[a.sender]}--){alias[a.receiver]}: "
                                             f"{text} [sent in step {a.sent_at}, still in flight]"))

@@ -48,6 +48,14 @@ def state_json(system: System, state: State) -> dict[str, Any]:
     return out
 
 
+def step_sends(system: System, state: State, key: StepKey) -> list[tuple[str, Message]]:
+    """What a step sent, (receiver, message): nothing for a step of the network (the copy
+    a duplication adds to an inbox is the sender's message, not a send of the network)."""
+    if key.actor == NETWORK_ACTOR:
+        return []
+    return system.replay(state, key)[1]
+
+
 def _transition_info(system: System, key: StepKey) -> tuple[str, str, bool]:
     """(clause, words, whether it is an environment event) of the transition a step took."""
     if key.actor == NETWORK_ACTOR:  # a fault: what the network did, in words
@@ -69,7 +77,7 @@ def steps_json(system: System, trace: Trace) -> list[dict[str, Any]]:
     out = []
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
-        _, sent = system.replay(before, key)
+        sent = step_sends(system, before, key)
         clause, words, environment = _transition_info(system, key)
         record: dict[str, Any] = {
             "step": number,
@@ -147,7 +155,7 @@ def trace_text(system: System, trace: Trace, indent: str = "  ", note: str | Non
     lines.extend(f"{indent}     {line}" for line in describe_state(system, trace.states[0]))
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
-        _, sent = system.replay(before, key)
+        sent = step_sends(system, before, key)
         clause, words, _ = _transition_info(system, key)
         actor = _label(system, key.actor)
         if key.kind == "receive":
