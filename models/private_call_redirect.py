@@ -1087,6 +1087,24 @@ def served_call_not_refused(before, key, after) -> bool:
                    for _, _, x in after.sent_since(before, sender="client2"))
 
 
+def notified_delivery_where_served(before, key, after) -> bool:
+    """10.16.5.3 step 2; X.1.4.1; X.1.6: once a partner has told the primary where user 2 is
+    served, a call the primary delivers to user 2's registration with it finds user 2 served
+    there. Judged at the delivery, whatever rule of the primary made it. Exempt: break-before-
+    make's gap (X.1.7.4 accepts it) and a UE switched off (its registration outlives it only
+    because the model gives registrations no lifetime: ghost-registration)."""
+    if key.actor != SERVER["A"]:
+        return True
+    if not any(to == "client2" for _, to, _ in
+               after.sent_since(before, PrivateCallRequest, sender=SERVER["A"])):
+        return True
+    c2 = before["client2"]
+    told = dict(before[SERVER["A"]].bindings).get(USER2_PRIMARY, "")
+    if not told or c2.between_registrations or c2.state == SWITCHED_OFF:
+        return True
+    return c2.serving == "A"
+
+
 def stale_id_reinitiated(bound: int):
     """X.1.7.1 item 6b: a call by a partner MC service ID that is rejected because user 2 is
     not registered there, or that user 2 no longer holds (it has migrated again, whatever
@@ -1193,6 +1211,11 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                  "informed of (or the primary ID), never another"),
         step("served-call-not-refused", served_call_not_refused, clause="X.1.7.2",
              doc="a registered user 2 takes the calls its serving MC system delivers to it"),
+        step("notified-delivery-finds-user", notified_delivery_where_served,
+             clause="10.16.5.3 step 2; X.1.4.1; X.1.6",
+             doc="once a partner has told the primary where user 2 is served, a call the "
+                 "primary delivers to user 2's registration with it finds user 2 there "
+                 "(break-before-make's gap exempt)"),
         step("stale-id-reinitiated", stale_id_reinitiated(reinitiations), clause="X.1.7.1 item 6b",
              doc="a call by a partner ID that is rejected as not registered, or that user 2 "
                  "no longer holds, is re-initiated with the primary MC service ID"),
@@ -1321,6 +1344,10 @@ ASSUMPTIONS = (
 # diffs compare the CRs' text alone.
 POLICIES = {"uninformed_primary": REJECT, "departed_policy": REJECT,
             "registered_and_notified": ("deliver",)}
+# Every variant that pins registered_and_notified=deliver shows the primary delivering to a
+# registration the user has left once it has been told where the user is (a de-registration
+# still on its way, or lost): finding stale-delivery.
+DELIVERY_PINNED = {"notified-delivery-finds-user": "violated"}
 BOUNDS = dict(max_migrations=2, client1_calls=2)
 # where calls may time out (switch-off), one call per caller: see build
 SWITCH_OFF_BOUNDS = dict(max_migrations=2, client1_calls=1)
@@ -1336,7 +1363,7 @@ model.add_variant(
     "base", lambda: build(kms_in_redirect=False, migration_indication=False, **BOUNDS,
                           pinned=POLICIES),
     doc="as published (CR 001's 'before' text); explores notification and kms_without_uri",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
+    expect={**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
@@ -1347,7 +1374,7 @@ model.add_variant(
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
             "primary-learns-current-id": "violated only with notification=one_way"})
-EXPECT_CR_KMS_URI = {"primary-binding-fresh": "violated only with notification=one_way",
+EXPECT_CR_KMS_URI = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
@@ -1361,7 +1388,7 @@ model.add_variant(
     doc="CR 001: the KMS URI element; explores notification and registration, with "
         "base's pinned policies (it differs from base only in the CR)",
     expect=EXPECT_CR_KMS_URI)
-EXPECT_CR_BOTH = {"primary-binding-fresh": "violated only with notification=one_way",
+EXPECT_CR_BOTH = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "call-not-refused-before-notification": "violated only with notification=one_way",
@@ -1387,7 +1414,7 @@ model.add_variant(
                                 pinned={**POLICIES, "note2_server": ("primary",),
                                         "otherwise": ("forward",)}),
     doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included)",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
+    expect={**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "call-not-refused-before-notification": "violated only with notification=one_way",
@@ -1407,6 +1434,7 @@ model.add_variant(
         "elsewhere (registered_and_notified), which the other variants pin",
     baseline="cr_kms_uri",
     expect={**EXPECT_CR_KMS_URI,
+            "notified-delivery-finds-user": "violated only with registered_and_notified=deliver",
             "call-not-refused-before-notification":
                 ("violated only with notification=one_way and (uninformed_primary=reject or "
                  "hold_timer=free)"),
@@ -1443,7 +1471,7 @@ model.add_variant(
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
-EXPECT_FIX_NOTIFICATION_ORDER = {"no-repeated-redirection-to-left-id":
+EXPECT_FIX_NOTIFICATION_ORDER = {**DELIVERY_PINNED, "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "call-not-refused-before-notification": "violated only with notification=one_way",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
@@ -1461,7 +1489,8 @@ model.add_variant(
     expect=EXPECT_FIX_NOTIFICATION_ORDER,
     baseline="cr_both")
 # the primary holds a call only when user 2 can leave it before it is informed
-EXPECT_FIX_HOLD_UNTIL_INFORMED = {"primary-binding-fresh": "violated only with notification=one_way",
+EXPECT_FIX_HOLD_UNTIL_INFORMED = {
+    **DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             # a free hold timer may expire while the notification is merely slow
             "call-not-refused-before-notification":
                 "violated only with notification=one_way and hold_timer=free",
@@ -1503,6 +1532,16 @@ model.add_variant(
             "no-repeated-redirection-to-left-id": "holds"}, baseline="fix_notification_order")
 
 model.add_variant(
+    "fix_migration_checked_first",
+    lambda: build(**FIXED_TEXT, pinned={**POLICIES, "registered_and_notified": ("redirect",)}),
+    doc="candidate fix, one sentence of step 2: the primary checks whether a partner has told "
+        "it of the user's migration before it looks at the user's registration with it, so a "
+        "call for a user it has been told about is redirected, never delivered to a "
+        "registration the user may have left",
+    expect={k: v for k, v in EXPECT_CR_BOTH.items() if k not in DELIVERY_PINNED},
+    baseline="cr_both")
+
+model.add_variant(
     "switch_off_with_hold",
     lambda: build(**{**FIXED_TEXT, **SWITCH_OFF_BOUNDS},
                   pinned={**POLICIES, "uninformed_primary": ("hold",),
@@ -1527,7 +1566,7 @@ model.add_variant(
     doc="CRs 001 and 000, user 1 (primary MC system A) migrated to B beforehand; explores "
         "note2_server, otherwise and same_system_by (notification pinned to acknowledged: "
         "the one-way findings are shown by cr_both)",
-    expect={"call-connects-after-redirection":
+    expect={**DELIVERY_PINNED, "call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
             "protected-call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
@@ -1548,7 +1587,7 @@ model.add_variant(
                           "note2_server": ("primary",)}),
     doc="candidate fix: a partner with an indicated call for a user who left it passes the "
         "call to the user's primary MC system, which answers NOTE 2 with the current ID",
-    expect={"call-connects-after-redirection":
+    expect={**DELIVERY_PINNED, "call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
             "protected-call-connects-after-redirection":
                 "witnessed only with same_system_by=primary_id",
@@ -1569,7 +1608,7 @@ model.add_variant(
                   pinned={**POLICIES, "note2_server": ("primary",)}),
     doc="candidate fix: CR 000's NOTE 2 says that the primary MC service server, which holds "
         "the status it asks about, makes the re-check",
-    expect={"primary-binding-fresh": "violated only with notification=one_way",
+    expect={**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id": "violated only with notification=one_way",
             "call-not-refused-before-notification": "violated only with notification=one_way",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
@@ -1586,7 +1625,7 @@ model.add_variant(
         "the primary MC service ID the call carries (X.1.7.3), not off the calling ID",
     # the reading it chooses is the one that meets note2-unanswerable: NOTE 2 then cannot
     # be answered for a caller served by a partner (fix_note2_via_primary mends that)
-    expect={"foreign-caller-connects": "witnessed only with otherwise=forward",
+    expect={**DELIVERY_PINNED, "foreign-caller-connects": "witnessed only with otherwise=forward",
             "call-connects-after-redirection-to-primary-id":
                 "witnessed only with note2_server=partner",
             "note2-answers-with-current-id": "violated only with note2_server=primary",
@@ -1720,6 +1759,23 @@ model.finding(
         "With calling_id the caller is treated as foreign instead (own-caller-foreign): CR "
         "000 must settle both")
 model.finding(
+    "stale-delivery", prop="notified-delivery-finds-user",
+    variants=("cr_both", "base", "cr_kms_uri", "lossy_deregistration"), cls=CHOICE,
+    fix="fix_migration_checked_first", clauses=("10.16.5.3 step 2", "X.1.4.1"),
+    reading="the primary looks at the user's registration with it before it checks the "
+            "migration it was told of (registered_and_notified=deliver): step 2 does not order "
+            "its tests",
+    title="When the primary still holds user 2's registration after a partner has told it "
+          "where user 2 is, it delivers the call to the UE that left and the call fails: "
+          "once for a de-registration that is merely slow, for every call until the "
+          "registration expires for one that is lost",
+    why="violated only with registered_and_notified=deliver, under both notification readings "
+        "and both registration orders: step 2 checks that user 2 has migrated but does not "
+        "say what the primary does when user 2 is still registered with it, which a "
+        "de-registration on its way (or lost, as the UE leaves coverage: lossy_deregistration) "
+        "makes true after the partner's notification. Delivering fails at the UE; checking the "
+        "migration first redirects the call (fix_migration_checked_first)")
+model.finding(
     "ghost-registration", prop="registration-consistent", variants=("lossy_deregistration",),
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
     reading="no reading of our text removes the registration: X.1.4.1 and 10.16.2.2 step 1 assume "
@@ -1731,4 +1787,6 @@ model.finding(
     why="X.1.4.1 and 10.16.2.2 step 1 assume the de-registration arrives, and stage 2 relies "
         "on the IMS below it: SIP registration expiry (TS 24.229) removes a registration its "
         "UE stops refreshing. The model leaves that lifetime out; with loss no clean-up keeps "
-        "registration-consistent true at every instant")
+        "registration-consistent true at every instant. What the stale registration does to "
+        "calls while it lives is not an artefact: the primary, told where the user is, may "
+        "still deliver to it (finding stale-delivery, a reading of step 2)")
