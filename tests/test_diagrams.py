@@ -4,9 +4,13 @@ trace JSON, ITF) and compares it with the committed one; SVGs are rendered from 
 committed DOT files, so each DOT must have its SVG."""
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from mcfsm.lang.faults import SWITCHED_OFF
 
 from .conftest import ROOT, run_cli
 
@@ -114,27 +118,95 @@ def test_diagram_command_writes_svg(tmp_path):
     assert Path(tmp_path / "README.md").read_text().startswith("# Diagrams")
 
 
+def _lost_steps(record: dict) -> list[int]:
+    """The steps of a trace file that lose a message: a `lose` step of the network (a Loss,
+    also the way a switched-off sender's messages are lost: lang/faults.py leaves what it
+    sent in flight unless a Loss covers it), or an `ignore` step of an instance that was
+    switched off before it (what reaches a switched-off party is lost)."""
+    states = [record["initial_state"], *(n["state"] for n in record["narrated"])]
+    return [k for k, step in enumerate(record["steps"], 1)
+            if step["kind"] == "lose" or (
+                step["kind"] == "ignore"
+                and states[k - 1]["instances"][step["actor"]]["state"] == SWITCHED_OFF)]
+
+
+def _still_in_flight(record: dict) -> Counter:
+    """How many messages each step of the trace sent that are neither received, ignored nor
+    lost at its end (by the step that sent them), read from the trace file alone."""
+    pending: list[tuple] = []  # (sender, receiver, message, sent in step)
+    for k, (step, told) in enumerate(zip(record["steps"], record["narrated"]), 1):
+        if step["kind"] in ("receive", "ignore", "lose") and step.get("message") is not None:
+            receiver = step["arg"] if step["kind"] == "lose" else step["actor"]
+            match = (step["from"], receiver, step["message"])
+            at = next((n for n, (s, r, m, _) in enumerate(pending) if (s, r, m) == match), None)
+            if at is not None:
+                del pending[at]
+        if step["kind"] == "duplicate":  # the copy leaves where the original left
+            match = (step["from"], step["arg"], step["message"])
+            pending.append((*match, next((k for s, r, m, k in pending if (s, r, m) == match), 0)))
+        pending += [(step["actor"], sent["to"], sent["message"], k) for sent in told["sends"]]
+    return Counter(k for *_, k in pending)
+
+
+def _pages(first: Path) -> list[Path]:
+    """A chart's DOT pages in order: NAME.dot, NAME-p2.dot, ..."""
+    more = sorted(first.parent.glob(first.stem + "-p*.dot"),
+                  key=lambda p: int(p.stem.rsplit("-p", 1)[1]))
+    return [first, *more]
+
+
+def _check_drawn(record: dict, pages: list[Path], where: Path, mermaid: str | None = None) -> None:
+    """Each loss a crossed arrow, and "still in flight" exactly what the trace left in
+    flight (a lost message drawn in flight is one too many for the step that sent it)."""
+    lost, left = len(_lost_steps(record)), _still_in_flight(record)
+
+    def in_flight(text: str, pattern: str) -> Counter:
+        return Counter(int(k) for k in re.findall(pattern, text))
+
+    if mermaid is not None:
+        assert len(re.findall(r"^    P\d+-xP\d+: \d+\. ✗ ", mermaid, re.M)) == lost, where
+        assert in_flight(mermaid, r"\[sent in step (\d+), still in flight\]") == left, where
+    dots = [p.read_text() for p in pages]
+    assert sum(len(re.findall(r'\[id="step-\d+-lost", [^\n]*label="✗"', d)) for d in dots) \
+        == lost, where
+    # an arrow still in flight at the end is drawn on every page from its send to the last
+    assert in_flight(dots[-1], r"\(sent in step (\d+), still in flight\)") == left, where
+    svgs = [p.with_suffix(".svg") for p in pages]
+    if all(s.exists() for s in svgs):
+        drawn = [s.read_text() for s in svgs]
+        assert sum(len(re.findall(r'id="step&#45;\d+&#45;lost"', d)) for d in drawn) == lost, where
+        assert in_flight(drawn[-1], r"\(sent in step (\d+), still in flight\)") == left, where
+
+
 def test_no_committed_chart_draws_a_lost_message_still_in_flight():
-    """Every committed trace with a loss (a `lose` step of the network, or a message that
-    reached a switched-off instance) is drawn with as many crossed arrows as losses, in its
-    Mermaid chart and in its DOT pages, and none of its lines says "still in flight" for a
-    message of a type it lost."""
-    checked = 0
-    for trace_file in sorted(ROOT.glob("diagrams/**/charts/*.trace.json")):
+    """Every committed chart of a trace that loses messages (a `lose` step of the network,
+    or a message that reached a switched-off party: _lost_steps) draws as many crossed
+    arrows as losses, in its Mermaid, its DOT pages and their SVGs, and in the charts the
+    CR diffs draw of the same trace; and what it draws "still in flight" is exactly what the
+    trace file says was sent and never received, ignored or lost, step by step (checked on
+    every committed chart, lossy or not)."""
+    by_kind: Counter = Counter()
+    traces = sorted(ROOT.glob("diagrams/*/*/charts/*.trace.json"))
+    for trace_file in traces:
         record = json.loads(trace_file.read_text())
-        lost = [s for s in record["steps"] if s["kind"] == "lose"]
-        if not lost:
-            continue
-        checked += 1
+        for k in _lost_steps(record):
+            by_kind[record["steps"][k - 1]["kind"]] += 1
         base = trace_file.name[: -len(".trace.json")]
-        mermaid = trace_file.with_name(base + ".mmd").read_text()
-        assert mermaid.count("-x") == len(lost), trace_file
-        pages = [trace_file.with_name(base + ".dot"),
-                 *sorted(trace_file.parent.glob(base + "-p*.dot"))]
-        crosses = sum(p.read_text().count('-lost"') for p in pages if p.exists())
-        assert crosses == len(lost), trace_file
-        types = {s["message"]["type"] for s in lost}
-        for line in mermaid.splitlines():
-            if "still in flight" in line:
-                assert not any(t in line.replace(" ", "") for t in types), (trace_file, line)
-    assert checked, "no committed chart of a lossy variant: the test checks nothing"
+        _check_drawn(record, _pages(trace_file.with_name(base + ".dot")), trace_file,
+                     trace_file.with_name(base + ".mmd").read_text())
+    # the CR diffs' charts: NAME-VARIANT.dot of the trace in VARIANT/charts/NAME.trace.json
+    diffs = 0
+    for folder in sorted(ROOT.glob("diagrams/*/diff-*-vs-*-charts")):
+        sides = folder.name[len("diff-"):-len("-charts")].split("-vs-")
+        for first in sorted(folder.glob("*.dot")):
+            if re.search(r"-p\d+$", first.stem):
+                continue
+            variant = max((v for v in sides if first.stem.endswith("-" + v)), key=len)
+            trace_file = (folder.parent / variant / "charts"
+                          / f"{first.stem[: -len(variant) - 1]}.trace.json")
+            record = json.loads(trace_file.read_text())
+            diffs += bool(_lost_steps(record))
+            _check_drawn(record, _pages(first), first)
+    assert traces, "no committed chart: the test checks nothing"
+    # the committed charts hold both kinds of loss, and a CR diff draws one
+    assert by_kind["lose"] and by_kind["ignore"] and diffs, (by_kind, diffs)
