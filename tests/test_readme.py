@@ -190,3 +190,50 @@ def test_reference_turnstile_example_runs_as_documented(tmp_path):
     assert "INCOMPLETE, stopped by the --max-memory budget" in memory.stdout
     assert not re.search(r"^ +holds ", memory.stdout, re.M)  # a cut search never says holds
     assert "stopped by the --max-memory budget" in flat
+
+
+def test_readme_timers_example_shows_the_race_and_the_long_enough_reading(tmp_path):
+    """Issue 31, "done when": README shows a timer, a transaction and a loss in a runnable
+    example, with the race a free timer exposes and, beside it, the verdict the reading
+    "long enough" gives; this runs it and checks both verdicts and the words that state them."""
+    import re
+
+    from mcfsm import explore
+    from mcfsm.check.assumptions import rests_on
+    from mcfsm.lang.loader import load_path
+
+    text = README.read_text()
+    [code] = re.findall(r"<!-- runnable-example: timers -->\n```python\n(.*?)```", text, re.S)
+    for declaration in ("timers=[hold]", "Transaction(WhereIs", "Timeout(WhereIs)",
+                        "Expiry(\"hold\")", "Loss.on(", "outlasts=(\"WhereIs\",)"):
+        assert declaration in code, declaration
+    (tmp_path / "held_call.py").write_text(code)
+    [loaded] = load_path(tmp_path / "held_call.py")
+    model = loaded.model
+    assert list(model.variants) == ["free_timer", "long_enough"]
+    found = {}
+    for variant in model.variants:
+        system = model.system(variant)
+        assert "loss-where-declared" in rests_on(system)  # the answer may be lost in both
+        verdicts = {v.property.name: v for v in explore(system).verdicts}
+        assert {n: v.status for n, v in verdicts.items()} == model.expected(variant, system)
+        found[variant] = (system, verdicts)
+    # the race: the hold expires right after the call, while the query is merely slow
+    system, verdicts = found["free_timer"]
+    race = verdicts["no-refusal-while-asking"]
+    assert race.status == "violated"
+    assert [k.transition for k in race.trace.steps] == ["call", "hold expires"]
+    assert [type(m).__name__ for _, _, m in system.view(race.trace.states[1]).in_flight()] == [
+        "WhereIs"]
+    # the reading: it holds, and the lost answer deadlocks nothing (the query times out)
+    _, verdicts = found["long_enough"]
+    assert verdicts["no-refusal-while-asking"].status == "holds"
+    assert verdicts["no-deadlock"].status == "holds"
+    flat = " ".join(text.split())
+    assert ("`no-refusal-while-asking` is violated in 2 steps (the call, then the hold expires "
+            "while the query is merely slow); under the reading \"the hold outlasts the query\" "
+            "(`outlasts=`) it holds.") in flat
+    assert "a lost answer deadlocks nothing" in flat
+    # after the section on writing a model, before the first check
+    assert text.index("## Writing a model") < text.index("<!-- runnable-example: timers -->") \
+        < text.index("## A check, start to finish")
