@@ -10,7 +10,9 @@ Layout, per distinct state: its slot indices packed in `width` bytes (each slot 
 4 bytes wide, widened when a slot's table outgrows it: every stored state is then
 re-encoded once; a slot with one value so far takes none), a 4-byte parent and a 4-byte step id (Python `array`s, read by the
 trace code), and a 4-byte slot in the open-addressing visited set (state index + 1; 0 is
-empty; at most 3/4 full). The memo of local steps maps (instance, local, inbox, params,
+empty; at most 3/4 full). Under hash compaction (set_compact) only a set of 64-bit
+fingerprints stays in memory; the columns and the breadth-first queue go to temporary files
+(see the fields below). The memo of local steps maps (instance, local, inbox, params,
 shared) to an entry of the memo pools (deltas, sends, self-loops); the inbox table maps
 (inbox slot, inbox, message code) to the inbox after the message is added. A miss calls
 CompiledSteps (model code) and converts its answer into the pools.
@@ -18,6 +20,7 @@ CompiledSteps (model code) and converts its answer into the pools.
 
 from cpython cimport array
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.dict cimport PyDict_GetItem
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.ref cimport PyObject
@@ -27,6 +30,7 @@ from libc.string cimport memcmp, memcpy, memmove, memset
 from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 import array as _array
+import tempfile as _tempfile
 import time as _time
 
 from ..lang.system import StepCut
@@ -244,6 +248,27 @@ cdef enum:
 READS = 2
 
 
+# hash compaction: the columns of this many states are buffered before they go to the file
+cdef enum:
+    SPILL_CHUNK = 1 << 16
+# ... and the queue's rows (a buffer each way of QUEUE_CHUNK rows of slot indices)
+cdef enum:
+    QUEUE_CHUNK = 1 << 12
+
+cdef class Core
+
+
+cdef class _SpilledSteps:
+    """Core.step_of under hash compaction: the step column, read from the spilled file."""
+    cdef Core core
+
+    def __cinit__(self, Core core):
+        self.core = core
+
+    def __getitem__(self, Py_ssize_t index):
+        return self.core._spilled(index)[2]
+
+
 cdef class Core:
     """The compiled twin of core.PyCore (same constructor, methods and results)."""
 
@@ -324,12 +349,28 @@ cdef class Core:
     # and puts the others in per-owner outboxes
     cdef int part, nparts
     cdef object hash_value
-    # hash compaction (set_compact): the visited set compares 64-bit fingerprints, one per
-    # state in `fps`; rows are kept only from `base` on (the levels not yet expanded)
-    cdef bint compact
-    cdef uint64_t* fps
-    cdef Py_ssize_t cfps, base
+    # hash compaction (set_compact): the visited set is `ctab`, an open-addressing set of
+    # the 64-bit fingerprints themselves (0 is empty; the state whose fingerprint is 0 is
+    # `zero_seen`), at most 3/4 full; rows are kept only from `base` on (the levels not yet
+    # expanded); each state's fingerprint, parent and step (16 bytes) go to a temporary file
+    # (`spill_file`, through the buffer `spill`), read back only to rebuild a trace or to
+    # grow the set: what stays in memory is the set and the unexpanded rows
+    cdef bint compact, zero_seen
+    cdef uint64_t* ctab
+    cdef size_t cmask
+    cdef uint64_t* spill
+    cdef Py_ssize_t nspill, spilled, base
+    cdef object spill_file
     cdef uint64_t last_fp
+    # ... and the breadth-first queue is on disk too (TLC's state queue): a new state's slot
+    # indices (unpacked, so that no widening re-encodes them) go to `q_next` through the
+    # buffer `q_out`; the level being expanded is read back in order from `q_cur` through
+    # `q_in` (rows `q_in_first` ... `q_in_first + q_in_n - 1`); the two files swap at each
+    # level's end. In memory: the fingerprint set and these two buffers.
+    cdef const uint32_t* last_row
+    cdef uint32_t* q_out
+    cdef Py_ssize_t q_out_n, q_in_first, q_in_n, q_in_cap
+    cdef object q_in, q_cur, q_next
     cdef uint64_t** vh  # per slot: the stable hash of each interned value, by index
     cdef Py_ssize_t* vh_n
     cdef Py_ssize_t* vh_cap
@@ -400,7 +441,12 @@ cdef class Core:
         self.rmon_j = [j for _, j in steps.receipt_slots]
         self.j_observe_receipt = steps.observe_receipt
         self.part, self.nparts = 0, 1
-        self.compact, self.fps, self.cfps, self.base = False, NULL, 0, 0
+        self.compact, self.zero_seen, self.base = False, False, 0
+        self.ctab, self.cmask, self.spill, self.nspill, self.spilled = NULL, 0, NULL, 0, 0
+        self.spill_file = None
+        self.last_row, self.q_out, self.q_out_n = NULL, NULL, 0
+        self.q_in, self.q_in_first, self.q_in_n, self.q_in_cap = None, 0, 0, 0
+        self.q_cur = self.q_next = None
         self._plan_judging()
 
     cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
@@ -590,7 +636,9 @@ cdef class Core:
         free(self.packed)
         free(self.states)
         free(self.table)
-        free(self.fps)
+        free(self.ctab)
+        free(self.spill)
+        free(self.q_out)
         free(self.memo.slots)
         free(self.adds.slots)
         free(self.projs.slots)
@@ -677,7 +725,7 @@ cdef class Core:
         cdef int* old_widths
         cdef int* new_widths
         if (value == 0 or (old_w == 1 and value <= 0xFF) or (old_w == 2 and value <= 0xFFFF)
-                or old_w == 4):
+                or old_w == 4 or self.compact):  # compaction keeps no packed row
             return 0
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
         old_widths = <int*>calloc(self.slots, sizeof(int))
@@ -718,10 +766,7 @@ cdef class Core:
         free(self.table)
         self.table, self.tmask = table, mask
         for j in range(self.count):
-            if self.compact:
-                pos = self.fps[j] & mask
-            else:
-                pos = _hash_bytes(self.states + j * self.width, self.width) & mask
+            pos = _hash_bytes(self.states + j * self.width, self.width) & mask
             while table[pos] != 0:
                 pos = (pos + 1) & mask
             table[pos] = <uint32_t>(j + 1)
@@ -743,39 +788,164 @@ cdef class Core:
 
     cdef Py_ssize_t _lookup(self, const uint32_t* v, size_t* at) except -2:
         """Pack v and find it; the table is grown first so that `at` stays valid."""
+        if self.compact:
+            if (self.count + 1) * 4 > <Py_ssize_t>(self.cmask + 1) * 3:
+                self._regrow_fingerprints((self.cmask + 1) * 2)
+            self.last_row = v
+            return self._find_fingerprint(_fingerprint(v, self.slots), at)
         if (self.count + 1) * 4 > <Py_ssize_t>(self.tmask + 1) * 3:
             self._rehash((self.tmask + 1) * 2)
         self._pack(v, self.packed)
-        if self.compact:
-            return self._find_fingerprint(_fingerprint(v, self.slots), at)
         return self._find(self.packed, at)
 
     cdef inline Py_ssize_t _find_fingerprint(self, uint64_t fp, size_t* at) noexcept nogil:
-        """Hash compaction: the index of the state with fingerprint fp (a distinct state
-        sharing it is taken as seen: the omission the report bounds), or -1."""
-        cdef size_t pos = fp & self.tmask
-        cdef uint32_t v
+        """Hash compaction: 0 when a state with fingerprint fp was seen (a distinct state
+        sharing it is taken as seen: the omission the report bounds; its index is not kept,
+        and no caller needs it without a state graph), else -1 with `at` set to its free
+        slot (SIZE_MAX for the fingerprint 0, which the empty mark cannot hold)."""
+        cdef size_t pos = fp & self.cmask
+        cdef uint64_t v
         self.last_fp = fp
+        if fp == 0:
+            if self.zero_seen:
+                return 0
+            at[0] = <size_t>-1
+            return -1
         while True:
-            v = self.table[pos]
+            v = self.ctab[pos]
             if v == 0:
                 at[0] = pos
                 return -1
-            if self.fps[v - 1] == fp:
-                return v - 1
-            pos = (pos + 1) & self.tmask
+            if v == fp:
+                return 0
+            pos = (pos + 1) & self.cmask
+
+    cdef int _put_fingerprint(self, uint64_t fp) except -1:
+        """Into the fingerprint set, known absent (growing it)."""
+        cdef size_t pos
+        if fp == 0:
+            self.zero_seen = True
+            return 0
+        pos = fp & self.cmask
+        while self.ctab[pos] != 0:
+            pos = (pos + 1) & self.cmask
+        self.ctab[pos] = fp
+        return 0
+
+    cdef int _regrow_fingerprints(self, size_t capacity) except -1:
+        """A fingerprint set of `capacity` slots, refilled from the spilled columns: the old
+        set is freed first, so that the two never take memory at once."""
+        cdef Py_ssize_t j, n, chunk = SPILL_CHUNK
+        cdef const uint64_t* rec
+        free(self.ctab)
+        self.ctab = <uint64_t*>calloc(capacity, sizeof(uint64_t))
+        if self.ctab == NULL:
+            raise MemoryError("the fingerprint set could not grow")
+        self.cmask = capacity - 1
+        self.zero_seen = False
+        if self.spilled:
+            self.spill_file.flush()
+            self.spill_file.seek(0)
+            n = 0
+            while n < self.spilled:
+                data = self.spill_file.read(16 * min(chunk, self.spilled - n))
+                rec = <const uint64_t*>PyBytes_AS_STRING(data)
+                for j in range(PyBytes_GET_SIZE(data) // 16):
+                    self._put_fingerprint(rec[2 * j])
+                n += PyBytes_GET_SIZE(data) // 16
+            self.spill_file.seek(16 * self.spilled)
+        for j in range(self.nspill):
+            self._put_fingerprint(self.spill[2 * j])
+        return 0
+
+    cdef int _spill_add(self, uint64_t fp, int32_t parent, uint32_t step) except -1:
+        """A new state's columns, into the buffer; a full buffer goes to the file."""
+        if self.nspill == SPILL_CHUNK:
+            self.spill_file.write(PyBytes_FromStringAndSize(<char*>self.spill,
+                                                            16 * SPILL_CHUNK))
+            self.spilled += SPILL_CHUNK
+            self.nspill = 0
+        self.spill[2 * self.nspill] = fp
+        self.spill[2 * self.nspill + 1] = (<uint64_t><uint32_t>parent) << 32 | step
+        self.nspill += 1
+        return 0
+
+    cdef int _enqueue(self, const uint32_t* row) except -1:
+        """A new state's slot indices, onto the queue of the next level."""
+        if self.q_out_n == QUEUE_CHUNK:
+            self._flush_queue()
+        memcpy(self.q_out + self.q_out_n * self.slots, row, self.slots * sizeof(uint32_t))
+        self.q_out_n += 1
+        return 0
+
+    cdef int _flush_queue(self) except -1:
+        if self.q_out_n:
+            self.q_next.write(PyBytes_FromStringAndSize(
+                <char*>self.q_out, self.q_out_n * self.slots * sizeof(uint32_t)))
+            self.q_out_n = 0
+        return 0
+
+    cdef int _next_level(self, Py_ssize_t first) except -1:
+        """The queued level becomes the one read (its first state is `first`); the file of
+        the level just expanded is emptied and takes the next level's states."""
+        self._flush_queue()
+        self.q_cur, self.q_next = self.q_next, self.q_cur
+        self.q_cur.flush()
+        self.q_cur.seek(0)
+        self.q_next.seek(0)
+        self.q_next.truncate()
+        self.q_in, self.q_in_first, self.q_in_n = None, first, 0
+        self.base = first
+        return 0
+
+    cdef const uint32_t* _queued(self, Py_ssize_t i) except NULL:
+        """State i's slot indices, read in order from the level being expanded."""
+        cdef Py_ssize_t row_bytes = self.slots * sizeof(uint32_t)
+        if not self.q_in_first <= i < self.q_in_first + self.q_in_n:
+            if i != self.q_in_first + self.q_in_n:
+                raise IndexError(f"state {i} is not next in the breadth-first queue")
+            self.q_in = self.q_cur.read(row_bytes * QUEUE_CHUNK)
+            self.q_in_first, self.q_in_n = i, PyBytes_GET_SIZE(self.q_in) // max(row_bytes, 1)
+            if self.q_in_n == 0 and row_bytes:
+                raise IndexError(f"state {i} is past the end of the breadth-first queue")
+        if row_bytes == 0:
+            return self.cur
+        return (<const uint32_t*>PyBytes_AS_STRING(self.q_in)) + (i - self.q_in_first) * self.slots
+
+    cdef object _spilled(self, Py_ssize_t index):
+        """State `index`'s (fingerprint, parent, step) under hash compaction."""
+        cdef uint64_t fp, ps
+        cdef const uint64_t* rec
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        if index >= self.spilled:
+            fp = self.spill[2 * (index - self.spilled)]
+            ps = self.spill[2 * (index - self.spilled) + 1]
+        else:
+            self.spill_file.flush()
+            self.spill_file.seek(16 * index)
+            data = self.spill_file.read(16)
+            self.spill_file.seek(16 * self.spilled)
+            rec = <const uint64_t*>PyBytes_AS_STRING(data)
+            fp, ps = rec[0], rec[1]
+        return fp, <int32_t><uint32_t>(ps >> 32), <uint32_t>(ps & 0xffffffffULL)
 
     cdef Py_ssize_t _insert(self, size_t at, int32_t parent, uint32_t step) except -1:
         """Add the state last packed (by _lookup) at free slot `at`: its index."""
         cdef Py_ssize_t j = self.count, row = self.count - self.base
+        if self.compact:
+            if at == <size_t>-1:
+                self.zero_seen = True
+            else:
+                self.ctab[at] = self.last_fp
+            self._spill_add(self.last_fp, parent, step)
+            self._enqueue(self.last_row)
+            self.count = j + 1
+            return j
         if row >= self.cstates:
             self.states = <uint8_t*>_grow(self.states, &self.cstates, row + 1,
                                           max(self.width, 1))
         memcpy(self.states + row * self.width, self.packed, self.width)
-        if self.compact:
-            if j >= self.cfps:
-                self.fps = <uint64_t*>_grow(self.fps, &self.cfps, j + 1, sizeof(uint64_t))
-            self.fps[j] = self.last_fp
         self.table[at] = <uint32_t>(j + 1)
         self.count = j + 1
         array.resize_smart(self.parent, j + 1)
@@ -803,9 +973,10 @@ cdef class Core:
         cdef int k
         if not 0 <= index < self.count:
             raise IndexError(index)
-        if index < self.base:
-            raise IndexError(f"state {index} was expanded and dropped (hash compaction keeps "
-                             "only the fingerprints of expanded states)")
+        if self.compact:
+            raise IndexError(f"state {index}: hash compaction keeps no row in memory (the "
+                             "fingerprints of the states, and the queue of the unexpanded "
+                             "ones on disk)")
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
         self._unpack(self.states + (index - self.base) * self.width, v)
         out = tuple([v[k] for k in range(self.slots)])
@@ -818,6 +989,8 @@ cdef class Core:
         cdef size_t at
         if not self.indexed:
             raise RuntimeError("the visited set was released after the search")
+        if self.compact:
+            raise RuntimeError("hash compaction keeps no index of a state")
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
         try:
             for k in range(self.slots):
@@ -831,17 +1004,19 @@ cdef class Core:
 
     @property
     def step_of(self):
-        return self.step
+        return _SpilledSteps(self) if self.compact else self.step
 
     def path_to(self, Py_ssize_t index):
         path = []
         while index >= 0:
             path.append(index)
-            index = self.parent.data.as_ints[index]
+            index = self.parent_of(index)
         path.reverse()
         return path
 
     def parent_of(self, Py_ssize_t index):
+        if self.compact:
+            return self._spilled(index)[1]
         return self.parent.data.as_ints[index]
 
     def decode_at(self, Py_ssize_t index):
@@ -917,6 +1092,8 @@ cdef class Core:
             for i, name in enumerate(self.always_names + self.somet_names + self.step_names):
                 self.done[i] = name in found
         stopped_by = None
+        if self.compact:
+            self._next_level(level_start)
         while level_start < level_end and stopped_by is None:
             if maxd >= 0 and depth >= maxd:
                 stopped_by = "max-depth"
@@ -951,17 +1128,29 @@ cdef class Core:
                 depth += 1
             level_start, level_end = level_end, self.count
             if self.compact and stopped_by is None:
-                self._drop_expanded(level_start)
+                self._next_level(level_start)
             if at_level is not None and stopped_by is None and level_start < level_end:
                 at_level(depth, level_start)
         return depth, stopped_by
 
     def set_compact(self):
         """Hash compaction from now on (before the first state is added): the visited set
-        keeps a fingerprint per state, and rows only for the levels not yet expanded."""
+        keeps a fingerprint per state, and rows only for the levels not yet expanded; the
+        parent, step and fingerprint columns go to a temporary file (deleted on close)."""
         if self.count:
             raise RuntimeError("set_compact() comes before the first state")
         self.compact = True
+        self.ctab = <uint64_t*>calloc(1 << 10, sizeof(uint64_t))
+        self.spill = <uint64_t*>calloc(2 * SPILL_CHUNK, sizeof(uint64_t))
+        if self.ctab == NULL or self.spill == NULL:
+            raise MemoryError()
+        self.cmask = (1 << 10) - 1
+        self.spill_file = _tempfile.TemporaryFile(prefix="mcfsm-columns-")
+        self.q_out = <uint32_t*>calloc(QUEUE_CHUNK * max(self.slots, 1), sizeof(uint32_t))
+        if self.q_out == NULL:
+            raise MemoryError()
+        self.q_cur = _tempfile.TemporaryFile(prefix="mcfsm-queue-")
+        self.q_next = _tempfile.TemporaryFile(prefix="mcfsm-queue-")
 
     cdef int _drop_expanded(self, Py_ssize_t keep_from) except -1:
         """Hash compaction: forget the rows of the states before `keep_from` (expanded)."""
@@ -979,7 +1168,7 @@ cdef class Core:
         if not 0 <= index < self.count:
             raise IndexError(index)
         if self.compact:
-            return self.fps[index]
+            return self._spilled(index)[0]
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
         self._unpack(self.states + (index - self.base) * self.width, v)
         fp = _fingerprint(v, self.slots)
@@ -988,7 +1177,7 @@ cdef class Core:
 
     @property
     def rows_kept(self):
-        """Rows held now (hash compaction drops the expanded ones)."""
+        """Rows held now (hash compaction: the unexpanded states, queued on disk)."""
         return self.count - self.base
 
     # -- checkpoints (checkpoint.py) ----------------------------------------------------------
@@ -1147,7 +1336,11 @@ cdef class Core:
         """Expand state i and record its successors; 1 when the state budget is reached."""
         cdef Py_ssize_t j
         cdef bint has_steps
-        self._unpack(self.states + (i - self.base) * self.width, self.cur)
+        if self.compact:
+            memcpy(self.cur, self._queued(i), self.slots * sizeof(uint32_t))
+            self.base = i + 1
+        else:
+            self._unpack(self.states + (i - self.base) * self.width, self.cur)
         self.cur_tuple = None
         self._assemble()
         self.expanded += 1
