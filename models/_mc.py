@@ -190,6 +190,13 @@ class GroupDeaffiliationRequest(Message, clause="10.8.4.2; 10.8.4.3; 10.16.2.2 s
     mc_service_id: str = M("MC service ID that de-affiliates")
 
 
+class GroupDeaffiliationResponse(Message, clause="10.8.4.2; 10.8.4.3; TS 23.280 10.8.2 (a "
+                                                 "request/response exchange; outside the "
+                                                 "excerpts)"):
+    group_id: str = M("MC service group ID")
+    mc_service_id: str = M("MC service ID that asked to de-affiliate")
+
+
 class GroupCallLateEntry(Message, clause="10.16.2.2 step 4; TS 23.379 10.6.2.3.1.1.4"):
     group_id: str = M("MC service group ID of the ongoing group call")
     mc_service_id: str = M("MC service ID brought into the call")
