@@ -60,9 +60,9 @@ Assumptions
   it has left the old one in step 1 and is registered nowhere); a timed-out affiliation is
   treated as refused; a late answer, and a late entry it brings, are dropped; no retry.
 - Atomic steps: one instance takes one message or one event per step.
-- Bounds: three migrations (the chain A, B, C, A has each kind of X.1.7.4's NOTE; the
-  free_chain variant goes to any other MC system each time), one group, one call that may
-  end at any time: the findings need one migration.
+- Bounds: three migration attempts, a timed-out one included (the chain A, B, C, A has
+  each kind of X.1.7.4's NOTE; the free_chain variant goes to any other MC system each
+  time), one group, one call that may end at any time: the findings need one migration.
 - IDs: opaque (see _mc.py): a server assigns the ID its provisioning holds (X.1.2 item
   1b), delivers to the client registered with an ID, and A's group document is a table of
   IDs that A reads.
