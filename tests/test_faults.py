@@ -407,3 +407,17 @@ def test_a_duplication_is_drawn_as_a_duplication_not_as_a_fresh_send():
 def _edge(dot: str, ident: str) -> str:
     [line] = [x for x in dot.splitlines() if " -> " in x and f'[id="{ident}"' in x]
     return line.strip()
+
+
+def test_a_switch_off_keeps_the_ignored_answers_that_end_a_transaction():
+    """A role that ignores its transaction's answer in some state (the answer still ends the
+    transaction: an "ignore Answer" reception) keeps that reception when a SwitchOff adds
+    its "switched off" state; it had been dropped, so the late answer became an unhandled
+    message in every switch-off variant."""
+    system = System("timers", instances=[Instance("server", ANSWERER), Instance("client", ASKER)],
+                    faults=[SwitchOff("client", why="the client may be switched off")])
+    role = system.instance("client").role
+    ignore = [t for t in role.transitions if t.name == "ignore Answer"]
+    assert ignore and set(ignore[0].source) == {"gave up", SWITCHED_OFF}, ignore
+    verdicts = {v.property.name: v.status for v in explore(system).verdicts}
+    assert verdicts["no-unhandled-message"] == "holds", verdicts

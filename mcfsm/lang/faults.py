@@ -40,7 +40,7 @@ from typing import Any
 from ..errors import ModelError
 from .declared import check_clause
 from .messages import Message
-from .roles import Role, Transition
+from .roles import Role, Transition, _normalise_ignores
 from .timers import TIMERS
 
 Where = Callable[[str, str, Message], bool]
@@ -276,8 +276,12 @@ def _with_switch_off(role: Any, offs: list[SwitchOff]) -> Any:
     step = Transition("switch off", list(role.states), SWITCHED_OFF, clause=offs[0].clause,
                       conditions=[may_switch_off], after=[stops] if has_timers else [],
                       environment=True, label=offs[0].label or "is switched off")
-    ignores = {m: tuple(states) for m, states in role.ignores.items()}
-    for m in role.accepted | set(role.ignores) | set(role.defers):
+    # from the declaration: the role turned the ignored answers of its transactions into
+    # receptions ("ignore Answer", roles._ignored_responses) and dropped them from its
+    # ignores, and the role built here must turn them so again
+    ignores = {m: tuple(states) for m, states in
+               _normalise_ignores(role.declared["ignores"], role.states, role.name).items()}
+    for m in role.accepted | set(ignores) | set(role.defers):
         ignores[m] = (*ignores.get(m, ()), SWITCHED_OFF)
     declared = dict(role.declared)
     declared.update(states=(*role.states, SWITCHED_OFF), final=(*role.final, SWITCHED_OFF),
