@@ -195,9 +195,10 @@ DEAFFILIATION = Transaction(
     clause="TS 23.280 10.8.2; RFC 3261 17.1.2.2 (Timer F)",
     doc="the de-affiliation request ends in the host's answer or in a timeout; the client "
         "awaits nothing from it",
-    # the answer names the ID de-affiliated: an earlier de-affiliation's late answer does not
-    # end the one under way (SIP matches by branch and Call-ID, RFC 3261 17.1.3)
-    matches=lambda ctx: ctx.msg.mc_service_id == ctx.v.old_id)
+    # the answer names the group and the ID de-affiliated: an earlier de-affiliation's late
+    # answer does not end the one under way (SIP matches by branch and Call-ID, RFC 3261
+    # 17.1.3)
+    matches=lambda ctx: ctx.msg.group_id == GROUP and ctx.msg.mc_service_id == ctx.v.old_id)
 DEREGISTRATION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
     clause="RFC 3261 10.3; RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F: a REGISTER with "
@@ -941,8 +942,9 @@ model.add_variant("make_before_break_slow_answers",
                                 timeouts=FREE_AND_READING),
                   doc="make-before-break, the group document listing the partner IDs; client "
                       "1's transaction timer is free beside the reading that it outlasts the "
-                      "answer",
-                  baseline="make_before_break",
+                      "answer (the candidate fix of no-way-back-after-break: slow_answers with "
+                      "make-before-break, X.1.4.1)",
+                  baseline="slow_answers",
                   expect={"registration-consistent": FREE_TIMER,
                           "affiliation-consistent": FREE_TIMER})
 

@@ -48,7 +48,9 @@ LIVE = [case for case in ALL if REFERENCE.get(case[0], {}).get("distinct", 0) <=
 def test_the_live_comparison_covers_temporal_and_bundled_variants():
     names = {case[0] for case in LIVE}
     assert any(n.startswith("live_hour_clock") for n in names)
-    assert sum(1 for case in LIVE if case[3].parent.name == "models") >= 4
+    # variants of at least two bundled models (their smallest: the models grew in issue 32,
+    # and the twin is compared on the rest by benchmarks/engine_reference.py --against-twin)
+    assert len({case[3].name for case in LIVE if case[3].parent.name == "models"}) >= 2
 
 
 @pytest.mark.parametrize("name,model,variant,path", LIVE, ids=[c[0] for c in LIVE])

@@ -281,7 +281,8 @@ def _with_switch_off(role: Any, offs: list[SwitchOff]) -> Any:
     # ignores, and the role built here must turn them so again
     ignores = {m: tuple(states) for m, states in
                _normalise_ignores(role.declared["ignores"], role.states, role.name).items()}
-    for m in role.accepted | set(ignores) | set(role.defers):
+    # in a fixed order (a set of classes iterates by their ids: diagrams would differ per run)
+    for m in sorted(role.accepted | set(ignores) | set(role.defers), key=lambda m: m.__name__):
         ignores[m] = (*ignores.get(m, ()), SWITCHED_OFF)
     declared = dict(role.declared)
     declared.update(states=(*role.states, SWITCHED_OFF), final=(*role.final, SWITCHED_OFF),
