@@ -7,7 +7,8 @@ own run: check/choices.py). The ratio free/reading is what the free timer adds.
     .venv/bin/python benchmarks/timer_growth.py            # every bundled variant (cached runs reused)
     .venv/bin/python benchmarks/timer_growth.py --no-cache
 
-Variants that pin a timer to one choice are listed apart (their count is the pinned choice's).
+A variant that pins a timer to "free" is listed apart; one that pins it to its reading has
+no "free" choice and is not listed (its count is the reading's).
 """
 
 from __future__ import annotations
