@@ -11,13 +11,24 @@ migrated ID (X.1.7.1 item 6a), may call again by the cached ID (NOTE 2's "subseq
 calls"), and after a rejection re-initiates with the primary ID (item 6b, assumption
 reinitiate-per-rejection, shared with migration_lifecycle). MC service user 3, of MC
 system C, calls user 2 by its primary ID (the foreign caller of CR 000). Environment
-variants: UE 2 switched off (switch_off), its de-registration lost as it leaves coverage
-(lossy_deregistration).
+variants: UE 2 switched off (switch_off); what UE 2 exchanges with the MC system it leaves
+lost as it leaves coverage (lossy_deregistration: its de-registration, a call that system
+delivers to it, its answer); its REGISTER's timer free (slow_registration).
+
+Transactions (RFC 3261 17.1; TS 24.229 7.8; fact sheet items 8-10): UE 2's REGISTER at the
+new MC system is a SIP transaction in every variant; it ends in the registration response
+or in a timeout (Timer F), after which UE 2 gives the attempt up (assumption
+register-timeout-gives-up). Its de-registration is not one: X.1.4.1 defines no answer and
+UE 2 awaits none (migration_lifecycle explores deregistration=acknowledged), so a lost one
+leaves nothing waiting. A caller's call is an INVITE transaction (Timer B) where it or its
+answer can vanish: free with switch-off (one call per caller), the reading
+call-timeout-outlasts-answer where UE 2 loses messages (assumption).
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no loss (but in lossy_deregistration), no
   duplication. A, B and C are interconnected: a server forwards signalling for another
-  system's ID to that system, and a response goes back the way the request came.
+  system's ID to that system, and a response goes back the way the request came. UE 2's
+  REGISTER and its answer reach the new MC system, whose coverage it is entering.
 - Atomic steps: a server handles one request per step; with break-before-make client 2
   de-registers and sends its new registration in one step (X.1.7.4).
 - Bounds: user 2 migrates at most `max_migrations` times (the fixed chain A, B, C, A has one
@@ -60,6 +71,10 @@ Silent choices (parameters; every variant explores those it does not pin):
   which knows no migration): the primary "reject"s it (user 2 is not registered there) or
   "forward"s it to the partner keeping the addressed ID (X.1.7.1 item 7, X.1.7.2);
 - registration (X.1.4.1, X.1.7.4 allow both): "break_before_make" or "make_before_break";
+- register_timeout (X.1.4.1, X.1.6 give no duration): UE 2's Timer F is "free" (it may expire
+  while the REGISTER or its answer is merely slow) or, a reading, "outlasts_answer" (it
+  expires only once one was lost: never here); explored in slow_registration, pinned to the
+  reading elsewhere;
 - registered_and_notified (10.16.5.3 step 2 does not order its tests): a call for user 2
   still registered at the primary although a partner has notified it is "deliver"ed or
   "redirect"ed (explored by primary_policies, pinned to deliver elsewhere);
@@ -80,6 +95,7 @@ from _mc import (
     REINITIATE_PER_REJECTION,
     SERVER,
     SERVICE_AUTHORIZATION,
+    SIP_TRANSACTIONS,
     SYSTEMS,
     USER2_PRIMARY,
     DepartureNotification,
@@ -113,6 +129,7 @@ from mcfsm import (
     CR_DEMONSTRATION,
     LEFT_OUT,
     MODEL_ARTEFACT,
+    SUPPORTS,
     Assumption,
     Expiry,
     Instance,
@@ -125,6 +142,7 @@ from mcfsm import (
     System,
     Timeout,
     Timer,
+    Transaction,
     Transition,
     Var,
     always,
@@ -151,6 +169,7 @@ BOTH = {
     "registration": ("break_before_make", "make_before_break"),
     "registered_and_notified": ("deliver", "redirect"),
     "hold_timer": ("free", "until_switch_off"),
+    "register_timeout": ("free", "outlasts_answer"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6; TS 23.280 "
@@ -185,12 +204,39 @@ PARAM_DOCS = {
     "registration": ("X.1.4.1; X.1.7.4 (both allowed)",
                      "whether user 2 de-registers from the MC system it leaves before it "
                      "registers at the new one, or only once the new registration completes"),
+    "register_timeout": ("X.1.4.1; X.1.7.4; 10.16.5.3 pre-condition 3 (no duration, silent "
+                         "on a registration that fails); RFC 3261 17.1.2.2; TS 24.229 7.8",
+                         "how long UE 2 awaits the answer to its REGISTER at the new MC system: "
+                         "'free' is SIP's Timer F (it may expire while the REGISTER, the "
+                         "partner's exchange with the primary or the answer is merely slow); "
+                         "'outlasts_answer' is a reading, the bound the text would have to "
+                         "give (the timer outlasts the round trip, so it expires only once "
+                         "the REGISTER or its answer was lost)"),
     "registered_and_notified": ("10.16.5.3 step 2 (does not order its tests); X.1.4.1",
                                 "what the primary does with a call for its user who is still "
                                 "registered with it although a partner has notified it of a "
                                 "migration (make-before-break, or a de-registration still on "
                                 "its way): deliver it, or redirect it"),
 }
+
+# UE 2's REGISTER at the new MC system (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F). Its
+# de-registration is no transaction: X.1.4.1 defines no answer to it and the client awaits
+# none (migration_lifecycle explores the reading deregistration=acknowledged), so a lost one
+# leaves nothing waiting.
+REGISTER = Transaction(
+    Registration, responses=[RegistrationResponse],
+    clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
+    doc="UE 2's REGISTER at the new MC system ends in its answer or in a timeout, which may "
+        "come while the REGISTER, the partner's exchange with the primary or the answer is "
+        "merely slow",
+    # an earlier, timed-out REGISTER's answer does not end the one under way
+    matches=lambda ctx: bool(ctx.v.pending) and ctx.msg.mc_service_id == lookup(
+        PROVISIONED[ctx.v.pending], USER2_PRIMARY))
+# What UE 2 exchanges with the MC system it leaves, as it leaves (lossy_leaving): its
+# de-registration (X.1.4.1), a call that system still delivers to it, and its answer. A
+# Loss sees no state, so a call (or its answer) with the system UE 2 is moving to may be
+# lost as well: a UE at the edge of coverage.
+LEAVING = (Deregistration, PrivateCallRequest, PrivateCallAccept, PrivateCallReject)
 
 
 def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
@@ -210,7 +256,11 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     once (a SwitchOff fault: it stops, and what reaches it is lost), and then a caller's
     call is an INVITE transaction that ends in an answer or a timeout (RFC 3261 17.1.1.2),
     free: it may come while an answer is merely slow; `lossy_leaving` lets the network lose
-    UE 2's de-registration to the system it leaves (it left coverage)."""
+    what UE 2 exchanges with the MC system it leaves as it leaves coverage (LEAVING: its
+    de-registration, a call delivered to it and its answer), and then a call is an INVITE
+    transaction too, under the reading call-timeout-outlasts-answer (assumption). UE 2's
+    REGISTER is a transaction in every variant; `register_timeout` is pinned to the reading
+    outlasts_answer unless `pinned` names it."""
     if switch_off and client1_calls != 1:
         # a timed-out call's answer may still come; with a second call it would pass for
         # that call's (the messages carry no SIP Call-ID), so a caller makes one call here
@@ -218,6 +268,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                          "call where its calls may time out",
                          fix="pass client1_calls=1 with switch_off=True (SWITCH_OFF_BOUNDS)")
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
+    # a call is an INVITE transaction where it or its answer can vanish: a switched-off UE
+    # 2 takes nothing, and UE 2 leaving coverage may lose a call or its answer
+    calls_time_out = switch_off or lossy_leaving
     indication = True if migration_indication else None
 
     # -- MC service clients 1 and 3: the calling parties ---------------------------------
@@ -295,13 +348,28 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def timed_out(ctx) -> None:
         ctx.v.timed_out = True
 
+    def call_may_time_out(ctx) -> bool:
+        """switch_off: SIP's Timer B is free, it may expire while an answer is merely slow
+        (one call per caller there). lossy_leaving: the reading call-timeout-outlasts-answer
+        (assumption): it expires only once nothing of the call is left, neither its request
+        nor an answer in flight on any hop nor held by a server (one was lost with UE 2).
+        That reads the network (ctx.world), which the caller cannot see: it stands for a
+        duration, not for something the caller knows; it keeps a late answer from passing
+        for the next call's (the messages carry no SIP Call-ID)."""
+        if switch_off:
+            return True
+        me = ctx.v.my_id
+        return not any(m.calling_id == me for kind in answers + (PrivateCallRequest,)
+                       for _, _, m in ctx.world.in_flight(kind)) and not any(
+            m.calling_id == me for s in SYSTEMS for m in ctx.world[SERVER[s]].held)
+
     answers = (PrivateCallAccept, PrivateCallReject, PrivateCallRedirection)
     caller = Role(
         "calling MC service client",
         states=["idle", "calling", "awaiting_kms", "connected", "failed"],
         initial="idle",
         final=["idle", "connected", "failed"],
-        transactions=[INVITE_TRANSACTION] if switch_off else [],
+        transactions=[INVITE_TRANSACTION] if calls_time_out else [],
         # after its INVITE timed out, the answer may still come (RFC 3261 17.1.1.2); a caller
         # makes one call where calls time out, so no answer outlives its call into the next
         ignores={m: ["failed"] for m in answers}
@@ -318,7 +386,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                            "(item 6b)"),
             "sent_home": Var(bool, False, doc="this call was redirected to the primary ID"),
             **({"timed_out": Var(bool, False, doc="a call of its INVITE transaction timed out "
-                                                  "(for a witness)")} if switch_off else {}),
+                                                  "(for a witness)")} if calls_time_out else {}),
         },
         transitions=[
             Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
@@ -358,11 +426,12 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        conditions=[lambda ctx: not may_retry_primary(ctx)],
                        clause="TS 23.379 10.7.2.1.1"),
             *([Transition(Timeout(PrivateCallRequest), "calling", "failed", name="no_answer",
-                          after=[timed_out],
+                          conditions=[call_may_time_out], after=[timed_out],
                           label="no answer: the call's INVITE transaction times out (the answer "
-                                "is slow, or the call reached a switched-off UE)",
+                                "is slow, or the call or its answer was lost: a switched-off "
+                                "UE, or UE 2 leaving coverage)",
                           clause="RFC 3261 17.1.1.2 (Timer B; not in the text)")]
-              if switch_off else []),
+              if calls_time_out else []),
         ],
     )
 
@@ -388,12 +457,38 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.send(SERVER[ctx.arg], Registration(
             primary_id=USER2_PRIMARY, sequence=ctx.v.migrations if sequence_numbers else None))
 
+    def answers_pending(ctx) -> bool:
+        """The answer to the REGISTER under way names the ID the new MC system assigns
+        (X.1.2 item 1b); an earlier, timed-out REGISTER's answer does not end this one (SIP
+        matches by branch and Call-ID, RFC 3261 17.1.3; the model by what the answer
+        carries)."""
+        return bool(ctx.v.pending) and ctx.msg.mc_service_id == lookup(
+            PROVISIONED[ctx.v.pending], USER2_PRIMARY)
+
     def registered(ctx) -> None:
         if make_before_break(ctx):  # X.1.4.1: leave the old system once the new one serves
             ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
         ctx.v.between_registrations = False
         ctx.v.serving = ctx.v.pending
+        ctx.v.pending = ""
         ctx.v.current_id = ctx.msg.mc_service_id
+
+    def register_may_time_out(ctx) -> bool:
+        """register_timeout=free: SIP's Timer F may expire at any step, while the REGISTER,
+        the partner's exchange with the primary (notification=acknowledged) or the answer
+        is merely slow. The reading register_timeout=outlasts_answer (the bound the text
+        would have to give): it expires only once the REGISTER or its answer was lost;
+        nothing of that exchange is lost here (the new MC system's coverage: only what UE 2
+        exchanges with the system it leaves is), so under the reading it never expires."""
+        return ctx.params.register_timeout == "free"
+
+    def registration_given_up(ctx) -> None:
+        """Assumption register-timeout-gives-up: the attempt ends; with make-before-break
+        UE 2 is still registered at the old MC system and stays there, with break-before-
+        make it has de-registered from it and is registered nowhere (X.1.7.4's gap, which
+        it does not leave: no retry)."""
+        ctx.v.pending = ""
+        ctx.v.gave_up = True
 
     def still_served(ctx) -> bool:
         """Make-before-break: while the new registration is pending, the old MC system
@@ -421,17 +516,25 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
 
     migrant = Role(
         "migrating MC service client",
-        states=["registered", "migrating"],
+        states=["registered", "migrating", "unregistered"],
         initial="registered",
-        final=["registered"],
-        variables={"serving": Var(str, "A"), "current_id": Var(str, USER2_PRIMARY),
+        final=["registered", "unregistered"],
+        transactions=[REGISTER],
+        # the answer to a REGISTER whose transaction timed out ends nothing (RFC 3261 17.1)
+        ignores={RegistrationResponse: ["registered", "unregistered"]},
+        variables={"serving": Var(str, "A", doc="the MC system it is registered at (with "
+                                                "break-before-make after a timed-out REGISTER: "
+                                                "the one it left)"),
+                   "current_id": Var(str, USER2_PRIMARY),
                    "pending": Var(str, ""), "migrations": Var(int, 0),
                    "between_registrations": Var(bool, False,
                                                 doc="break-before-make: de-registered, the new "
                                                     "registration not yet complete (X.1.7.4)"),
                    "foreign_call_while_migrated": Var(bool, False,
                                                       doc="it accepted user 3's call while "
-                                                          "migrated (for a witness)")},
+                                                          "migrated (for a witness)"),
+                   "gave_up": Var(bool, False, doc="a REGISTER of it timed out (for a "
+                                                   "witness)")},
         transitions=[
             Transition("migrate", "registered", "migrating", conditions=[may_migrate],
                        choices=next_system, after=[migrate],
@@ -441,10 +544,33 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        clause="10.16.3.2 pre-condition 2; X.1.2 items 5-6; X.1.4.1; "
                               "X.1.7.4 NOTE"),
             Transition(RegistrationResponse, "migrating", "registered", after=[registered],
-                       sends=[Deregistration],
+                       conditions=[answers_pending], sends=[Deregistration],
                        clause="X.1.6 (the MC service IDs of the access token); "
                               "X.1.7.1 items 2-3; X.1.4.1 (make-before-break: de-registers "
                               "from the old system now)"),
+            Transition(Timeout(Registration), "migrating", "registered",
+                       name="registration_timed_out_kept_old",
+                       conditions=[make_before_break, register_may_time_out],
+                       after=[registration_given_up],
+                       label="the REGISTER timed out: stays registered at the old MC system",
+                       clause="X.1.4.1; X.1.7.4 (the old registration is kept until the new "
+                              "one completes; silent on a REGISTER that fails); RFC 3261 "
+                              "17.1.2.2; TS 24.229 7.8 (Timer F)"),
+            Transition(Timeout(Registration), "migrating", "unregistered",
+                       name="registration_timed_out_nowhere",
+                       conditions=[lambda ctx: not make_before_break(ctx),
+                                   register_may_time_out],
+                       after=[registration_given_up],
+                       label="the REGISTER timed out: registered nowhere (it de-registered "
+                             "from the old MC system first)",
+                       clause="X.1.7.4 NOTE (break-before-make: unreachable until the new "
+                              "registration; silent on one that fails); RFC 3261 17.1.2.2; "
+                              "TS 24.229 7.8 (Timer F)"),
+            Transition(RegistrationResponse, "migrating", None, name="late_registration_answer",
+                       conditions=[lambda ctx: not answers_pending(ctx)],
+                       label="the answer to an earlier, timed-out REGISTER: dropped",
+                       clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under "
+                              "way)"),
             Transition(PrivateCallRequest, "registered", None, name="accept_call",
                        conditions=[from_serving, addressed_me], after=[accept],
                        sends=[PrivateCallAccept],
@@ -463,6 +589,12 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        after=[refuse], sends=[PrivateCallReject],
                        clause="X.1.4.1: a call arriving after the de-registration "
                               "(late_call=refuse, see migration_lifecycle)"),
+            Transition(PrivateCallRequest, "unregistered", None, name="refuse_call_unregistered",
+                       after=[refuse], sends=[PrivateCallReject],
+                       label="registered nowhere: refuses a call a system it left (or never "
+                             "reached) delivers",
+                       clause="X.1.4.1 (late_call=refuse, see migration_lifecycle); X.1.7.4 "
+                              "NOTE (unreachable while registered nowhere)"),
         ],
     )
 
@@ -802,7 +934,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         wanted += ["note2_server", "otherwise"]
         if caller_migrated:
             wanted.append("same_system_by")
-    pins = dict(pinned or {})
+    pins = {"register_timeout": ("outlasts_answer",), **(pinned or {})}
+    wanted.append("register_timeout")
     if "hold" in pins.get("uninformed_primary", BOTH["uninformed_primary"]):
         wanted.append("hold_timer")  # how long a hold lasts: only where a call can be held
     params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
@@ -822,19 +955,26 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                    init=server_init(s, caller_migrated)) for s in SYSTEMS),
         Instance("kms", kms, label="KMS"),
     ]
-    lost = (Loss(lambda sender, receiver, m: sender == "client2"
-                 and isinstance(m, Deregistration),
-                 why="UE 2 leaving coverage may lose its de-registration to the MC system it "
-                     "leaves (every other message arrives)") if lossy_leaving else False)
-    off = [SwitchOff("client2", why="UE 2 may be switched off (or lose coverage for good) "
-                                    "once, before, during or after a migration",
-                     clause="not in the text: an environment event the procedures must "
-                            "survive (10.16.5.3 and X.1.6 say nothing of it)")]
+    faults = []
+    if lossy_leaving:
+        faults.append(Loss.around(
+            "client2", messages=LEAVING,
+            why="UE 2 leaving coverage of the MC system it leaves may lose what it exchanges "
+                "with it: its de-registration, a call that system delivers to it and its "
+                "answer (a Loss sees no state: such a call or answer with the new MC system "
+                "too); every other message arrives"))
+    if switch_off:
+        faults.append(SwitchOff("client2", why="UE 2 may be switched off (or lose coverage "
+                                               "for good) once, before, during or after a "
+                                               "migration",
+                                clause="not in the text: an environment event the procedures "
+                                       "must survive (10.16.5.3 and X.1.6 say nothing of it)"))
+    assumptions = (*ASSUMPTIONS, *((CALL_TIMEOUT_READING,) if lossy_leaving else ()))
     return System("private_call_redirect", instances=instances, params=params,
-                  assumptions=ASSUMPTIONS, loss=lost, faults=off if switch_off else [],
+                  assumptions=assumptions, faults=faults,
                   final=lambda v: not v.in_flight() and all(
                       v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
-                  and v["client2"].state in ("registered", SWITCHED_OFF),
+                  and v["client2"].state in ("registered", "unregistered", SWITCHED_OFF),
                   fairness=_progress.FAIRNESS,
                   properties=[*properties(
                       migration_indication, returns=max_migrations >= 3 or not fixed_chain,
@@ -850,6 +990,20 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                            doc="a caller's call to the switched-off UE 2 ends "
                                                "in its INVITE transaction's timeout")]
                                 if switch_off else []),
+                              *([sometimes("call-unanswered-after-loss",
+                                           lambda v: any(v[c].timed_out for c in CALLERS),
+                                           clause="RFC 3261 17.1.1.2 (lossy_leaving)",
+                                           doc="a caller's call ends in its INVITE "
+                                               "transaction's timeout: the call or its "
+                                               "answer was lost with UE 2")]
+                                if lossy_leaving else []),
+                              *([sometimes("registration-given-up",
+                                           lambda v: v["client2"].gave_up,
+                                           clause="RFC 3261 17.1.2.2; X.1.4.1 "
+                                                  "(register_timeout=free)",
+                                           doc="UE 2's REGISTER at the new MC system times "
+                                               "out and UE 2 gives the attempt up")]
+                                if "free" in params["register_timeout"].choices else []),
                               *([sometimes("held-call-released-after-switch-off",
                                            held_call_released_after_switch_off,
                                            clause="uninformed_primary=hold; TS 23.379 "
@@ -1333,7 +1487,25 @@ ASSUMPTIONS = (
                "A reading, not forced: the table marks the element O and the reason for "
                "change says what happens when it is absent (models/DIMENSIONS.md)",
                clause="CR 001 Table 10.16.5.2-1"),
+    Assumption("register-timeout-gives-up",
+               "what UE 2 does when its REGISTER at the new MC system times out, where the "
+               "text is silent: the attempt ends (it counts against the bound of migrations) "
+               "and nothing is retried; with make-before-break UE 2 stays registered at the "
+               "old MC system, with break-before-make it has de-registered and stays "
+               "registered nowhere; a late answer is dropped (as group_call_migration's "
+               "timeout-gives-up)",
+               clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 "
+                      "17.1.2.2"),
 )
+# lossy_leaving: a call whose request or answer UE 2 may lose is an INVITE transaction, and
+# client 1 still makes two calls (the cached-ID call of NOTE 2), so its timer is the reading
+CALL_TIMEOUT_READING = Assumption(
+    "call-timeout-outlasts-answer",
+    "where UE 2 may lose a call or its answer, a caller's INVITE transaction times out only "
+    "once nothing of the call is left (lost): a reading of Timer B, which keeps a late answer "
+    "from passing for the caller's next call (the messages carry no SIP Call-ID); the free "
+    "Timer B is explored in switch_off, with one call per caller",
+    clause="RFC 3261 17.1.1.2 (Timer B; not in the text)")
 
 # A to B to C, the shortest stale chain, and a second call by the cached ID (NOTE 2). The
 # published text and each CR are explored with the same bounds and every choice, so that a
@@ -1463,11 +1635,47 @@ model.add_variant(
     "lossy_deregistration",
     lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS, pinned=POLICIES,
                   lossy_leaving=True),
-    doc="CRs 001 and 000; the network may lose UE 2's de-registration to the MC system it "
-        "leaves (it left that system's coverage)",
+    doc="CRs 001 and 000; UE 2 leaving coverage may lose what it exchanges with the MC "
+        "system it leaves (its de-registration, a call that system delivers to it, its "
+        "answer); a caller's call is an INVITE transaction that ends once its call or answer "
+        "was lost (the reading call-timeout-outlasts-answer)",
     baseline="cr_both",
     expect={**EXPECT_CR_BOTH,
-            "registration-consistent": "violated"})
+            "registration-consistent": "violated",
+            "call-unanswered-after-loss": "witnessed"})
+# (the words mcfsm check prints: violated with notification=one_way, or with
+# make-before-break and the free timer)
+ABANDONED = ("violated except with notification=acknowledged and (registration=break_before_make "
+             "or register_timeout=outlasts_answer)")
+NOTE2_ABANDONED = "violated only with " + "; ".join(
+    f"(notification={n}, registration={r}, note2_server=primary, otherwise={o}, "
+    f"register_timeout={t})"
+    for n, r, timeouts in (("acknowledged", "make_before_break", ("free",)),
+                           ("one_way", "break_before_make", ("free", "outlasts_answer")),
+                           ("one_way", "make_before_break", ("free", "outlasts_answer")))
+    for o in ("forward", "reject") for t in timeouts)
+model.add_variant(
+    "slow_registration",
+    lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS,
+                  pinned={**POLICIES, "register_timeout": BOTH["register_timeout"]}),
+    doc="CRs 001 and 000; UE 2's REGISTER at the new MC system is a SIP transaction whose "
+        "Timer F is free (it may expire while the REGISTER, the partner's exchange with the "
+        "primary or the answer is merely slow), beside the reading that it outlasts the "
+        "answer (pinned elsewhere); UE 2 then gives the attempt up (assumption "
+        "register-timeout-gives-up)",
+    baseline="cr_both",
+    # finding abandoned-registration: with make-before-break UE 2 gives up a migration the
+    # new partner has already told the primary of, under both notification readings; the
+    # registration it leaves at the partner is ghost-registration's root (no lifetime)
+    expect={**EXPECT_CR_BOTH,
+            "primary-binding-fresh": ABANDONED,
+            "primary-learns-current-id": ABANDONED,
+            "no-repeated-redirection-to-left-id": ABANDONED,
+            # note2_server=primary and (notification=one_way or the abandoned migration)
+            "note2-never-names-stale-id": NOTE2_ABANDONED,
+            "registration-consistent":
+                "violated only with registration=make_before_break and register_timeout=free",
+            "registration-given-up": "witnessed only with register_timeout=free"})
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
@@ -1776,17 +1984,61 @@ model.finding(
         "makes true after the partner's notification. Delivering fails at the UE; checking the "
         "migration first redirects the call (fix_migration_checked_first)")
 model.finding(
-    "ghost-registration", prop="registration-consistent", variants=("lossy_deregistration",),
-    facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
+    "ghost-registration", prop="registration-consistent",
+    variants=("lossy_deregistration", "slow_registration"),
+    facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),
+           SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free, in slow_registration: a "
+                                            "REGISTER UE 2 gave up while its answer was merely "
+                                            "slow")),
     reading="no reading of our text removes the registration: X.1.4.1 and 10.16.2.2 step 1 assume "
-            "the de-registration arrives, and SIP registration expiry (TS 24.229) is not in our "
-            "text",
+            "the de-registration arrives and the registration completes, and SIP registration "
+            "expiry (TS 24.229) is not in our text",
     cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
-          "de-registration lost as the UE leaves coverage leaves a registration nothing removes",
+          "de-registration lost as the UE leaves coverage, or a REGISTER UE 2 gave up while its "
+          "answer was merely slow (register_timeout=free), leaves a registration nothing removes",
     why="X.1.4.1 and 10.16.2.2 step 1 assume the de-registration arrives, and stage 2 relies "
         "on the IMS below it: SIP registration expiry (TS 24.229) removes a registration its "
-        "UE stops refreshing. The model leaves that lifetime out; with loss no clean-up keeps "
-        "registration-consistent true at every instant. What the stale registration does to "
-        "calls while it lives is not an artefact: the primary, told where the user is, may "
-        "still deliver to it (finding stale-delivery, a reading of step 2)")
+        "UE stops refreshing or never learnt of. The model leaves that lifetime out; with loss "
+        "(lossy_deregistration: under every choice, 4 steps), or a make-before-break REGISTER "
+        "given up while the partner's answer is on its way (slow_registration: only with "
+        "register_timeout=free, 3 steps), no clean-up keeps registration-consistent true at "
+        "every instant. What the stale registration does to calls while it lives is not an "
+        "artefact: the primary, told where the user is, may still deliver to it (finding "
+        "stale-delivery, a reading of step 2), and a partner's notice of a migration UE 2 gave "
+        "up leaves the primary's record wrong (finding abandoned-registration)")
+model.finding(
+    "abandoned-registration", prop="primary-binding-fresh", variants=("slow_registration",),
+    cls=CHOICE, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
+    facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free: Timer F may expire while "
+                                            "the partner's exchange with the primary or its "
+                                            "answer to the REGISTER is merely slow"),
+           SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way, which the other half of "
+                                                "the verdict needs (finding stale-binding); "
+                                                "this half holds under the acknowledged reading "
+                                                "too")),
+    reading="how long UE 2 awaits the answer to its REGISTER at the new MC system "
+            "(register_timeout=free: SIP's Timer F, which may expire while the answer is merely "
+            "slow) and what it does then (assumption register-timeout-gives-up: stays at the "
+            "old MC system): X.1.4.1 and X.1.6 give no duration and say nothing of a "
+            "registration that fails after the partner has informed the primary",
+    title="If UE 2's REGISTER at a partner goes unanswered in time (register_timeout=free: "
+          "SIP's timer may expire while the answer is merely slow), UE 2 stays at the MC system "
+          "it was leaving while the partner tells the primary it has migrated: the primary "
+          "then names a partner ID UE 2 never took up, under both notification readings",
+    why="violated with make-before-break and register_timeout=free under both notification "
+        "readings (besides notification=one_way, stale-binding), in 4 steps (5 with "
+        "notification=acknowledged: A answers B first): UE 2 starts to "
+        "register at B keeping A (X.1.4.1), its Timer F expires while the REGISTER is on its "
+        "way, and it gives up and stays at A (assumption register-timeout-gives-up); B then "
+        "registers it and informs A, which records B's ID (X.1.6: the partner informs the "
+        "primary that the user 'has successfully migrated'), and nothing in the text tells A "
+        "that the migration did not happen. With notification=acknowledged A records it in "
+        "the exchange that precedes B's answer, which UE 2 has stopped awaiting. The same root "
+        "breaks primary-learns-current-id, and, once UE 2 starts its next migration while B's "
+        "exchange is still going on, the notification race of stale-binding returns under the "
+        "acknowledged reading (no-repeated-redirection-to-left-id, note2-never-names-stale-id). "
+        "Break-before-make leaves UE 2 registered nowhere instead, which the property does not "
+        "judge; under the reading register_timeout=outlasts_answer it holds. The text would "
+        "have to say how long the client waits for its registration, or how a migration that "
+        "fails after the primary was informed is undone")
