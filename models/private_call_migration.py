@@ -142,6 +142,7 @@ from mcfsm import (
     Instance,
     Loss,
     Model,
+    Monitor,
     Param,
     Role,
     SwitchOff,
@@ -296,7 +297,6 @@ def retrieve_profile(ctx) -> None:
 
 
 def resume_call(ctx) -> None:
-    ctx.v.resumptions += 1
     ctx.send(SERVER[ctx.v.serving],
              PrivateCallRequest(calling_id=ctx.v.my_id, called_id=peer_primary(ctx),
                                 calling_primary_id=own_primary(ctx)
@@ -470,7 +470,7 @@ def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = 
                    "new_id": Var(str, "", doc="make-before-break: the ID the new MC system "
                                               "assigned while the old one still serves"),
                    "migrations": Var(int, 0), "last_kind": Var(str, ""),
-                   "suspended": Var(bool, False), "resumptions": Var(int, 0),
+                   "suspended": Var(bool, False),
                    "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
                    "resumed_after": Var(frozenset, frozenset()),
                    "budget": Var(int, MAX_MIGRATIONS, doc="how many migrations it makes at "
@@ -1111,8 +1111,111 @@ CMS_ROLE = Role(
 
 
 # -- properties ----------------------------------------------------------------------------
-def resumed_at_most_once(v) -> bool:
-    return v["client1"].resumptions <= v["client1"].migrations
+# -- what the properties count themselves (issue 32): a monitor of the messages sent -------
+# The migrating parties (client 1; with both_migrating client 2 too). The monitor counts each
+# party's migrations (the Registration it sends to the MC system it moves to: one per
+# migration, break-before-make or make-before-break) and the private calls it initiates
+# (step 3's new call, or the call being set up at the start): what the properties judge,
+# never a counter of the client they judge.
+COUNTED = ("client1", "client2")
+COUNTS = "counts"
+
+
+def counted_by(sender: str, field: str):
+    def guard(ctx) -> bool:
+        return ctx.sender == sender
+    guard.__name__ = f"sent_by_{sender}"
+
+    def count(ctx) -> None:
+        setattr(ctx.v, f"{field}_{sender}", getattr(ctx.v, f"{field}_{sender}") + 1)
+    count.__name__ = f"count_{field}"
+    return guard, count
+
+
+def counting_transitions() -> list[Transition]:
+    out = []
+    for who in COUNTED:
+        for kind, field, clause in (
+                (Registration, "migrations", "10.16.3.2 first paragraph; X.1.4.1 (a migration "
+                                             "registers at the MC system the client moves to)"),
+                (PCR, "calls", "10.16.3.2 step 3 (a new private call)")):
+            guard, count = counted_by(who, field)
+            out.append(Transition(kind, "counting", None, name=f"{field}_of_{who}",
+                                  conditions=[guard], after=[count], clause=clause))
+    return out
+
+
+COUNTS_ROLE = Role(
+    "migrations and new calls",
+    states=["counting"], initial="counting",
+    variables={f"{field}_{who}": Var(int, 0) for who in COUNTED
+               for field in ("migrations", "calls")},
+    transitions=counting_transitions())
+
+
+def new_calls_per_migration(parties: tuple[str, ...], calls_at_start: int = 0):
+    """10.16.3.2 step 3: a party initiates at most one new private call per migration it
+    makes (counted by the monitor on the wire); `calls_at_start`: the call being set up
+    at the start (the set-up variants), which is no re-initiation."""
+    def pred(v) -> bool:
+        m = v[COUNTS]
+        return all(getattr(m, f"calls_{p}") <= getattr(m, f"migrations_{p}") + calls_at_start
+                   for p in parties)
+    pred.__name__ = "new_calls_per_migration"
+    return pred
+
+
+def migrations_counted(v, who: str) -> int:
+    return getattr(v[COUNTS], f"migrations_{who}")
+
+
+def ue1_message_lost(v) -> bool:
+    """Something UE 1 sent to the MC system it leaves was lost: the monitor saw it sent and
+    not received, and it is no longer in flight."""
+    return v[LEAVING].unreceived > sum(len(v.in_flight(k, sender="client1"))
+                                       for k in (CallRelease, Deregistration))
+
+
+LEAVING = "leaving"
+
+
+def leaving_transitions() -> list[Transition]:
+    def sent(ctx) -> bool:
+        return ctx.sender == "client1" and not ctx.received
+
+    def received(ctx) -> bool:
+        return ctx.sender == "client1" and ctx.received
+
+    def count_sent(ctx) -> None:
+        ctx.v.unreceived += 1
+
+    def count_received(ctx) -> None:
+        ctx.v.unreceived -= 1
+    return [Transition(k, "counting", None, name=f"{k.__name__}_{what}", conditions=[guard],
+                       after=[act], clause="10.16.3.2 step 1; X.1.4.1 (what UE 1 sends to the "
+                                           "MC system it leaves)")
+            for k in (CallRelease, Deregistration)
+            for what, guard, act in (("sent", sent, count_sent),
+                                     ("received", received, count_received))]
+
+
+LEAVING_ROLE = Role(
+    "UE 1's messages to the MC system it leaves",
+    states=["counting"], initial="counting",
+    variables={"unreceived": Var(int, 0, doc="sent and not (yet) received")},
+    transitions=leaving_transitions())
+
+
+def new_call_replaces_old(v) -> bool:
+    """Client 2 is in a call from its peer while the release of an earlier call of the
+    peer's is still on its way (same_peer_call=replace took the new call in its place)."""
+    c2 = v["client2"]
+    return c2.state == "in_call" and any(m.calling_id != c2.call_from and m.called_id == USER2
+                                         for _, _, m in v.in_flight(CallRelease))
+
+
+def call_forwarded_to_partner_id(v) -> bool:
+    return any(m.original_called_id is not None for _, _, m in v.in_flight(PCR))
 
 
 def suspended_call_not_lost(v) -> bool:
@@ -1255,10 +1358,6 @@ def not_both_refused(v) -> bool:
     return not all(v[c].state == "call_lost" for c in BOTH)
 
 
-def resumed_once_each(v) -> bool:
-    return all(v[c].resumptions <= v[c].migrations for c in BOTH)
-
-
 def profile_before_new_call_each(before, key, after) -> bool:
     if key.transition != "resume_call":
         return True
@@ -1270,7 +1369,7 @@ def registration_consistent_each(v) -> bool:
     return all(registration_consistent(v, c) for c in BOTH)
 
 
-def both_properties() -> list:
+def both_properties(routings: tuple[str, ...]) -> list:
     return [
         _progress.suspended_call_resumed_or_released(),
         leads_to("call-between-parties-resumes", either_suspended, both_in_call,
@@ -1281,9 +1380,10 @@ def both_properties() -> list:
                clause="10.16.3.2 step 3; NOTE 3",
                doc="when both parties migrate, their two re-initiated private calls are not "
                    "both refused (the call would never resume)"),
-        always("suspended-call-resumed-once", resumed_once_each, clause="10.16.3.2 step 3",
-               doc="each party re-initiates a suspended private call at most once per "
-                   "migration"),
+        always("suspended-call-resumed-once", new_calls_per_migration(BOTH),
+               clause="10.16.3.2 step 3",
+               doc="each party initiates at most one new private call per migration it makes "
+                   "(both counted on the wire by the monitor)"),
         step("profile-before-new-call", profile_before_new_call_each,
              clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
              doc="each new private call is initiated with the user profile of the MC system "
@@ -1293,7 +1393,7 @@ def both_properties() -> list:
                doc="a settled client is registered at exactly one server, under the ID it "
                    "uses"),
         sometimes("call-resumed-after-both-migrated",
-                  lambda v: both_in_call(v) and all(v[c].migrations == 1 for c in BOTH),
+                  lambda v: both_in_call(v) and all(migrations_counted(v, c) == 1 for c in BOTH),
                   clause="10.16.3.2 step 3",
                   doc="both parties have migrated and are in a private call with each other"),
         sometimes("crossed-calls-both-connected",
@@ -1304,9 +1404,13 @@ def both_properties() -> list:
                       "private calls connect, one each way"),
         sometimes("re-initiated-call-refused-after-both-migrated",
                   lambda v: any(v[c].state == "call_lost" for c in BOTH)
-                  and all(v[c].migrations == 1 for c in BOTH),
+                  and all(migrations_counted(v, c) == 1 for c in BOTH),
                   clause="10.16.3.2 step 3; NOTE 3",
                   doc="after both migrated, a party's re-initiated call has been refused"),
+        *([sometimes("call-forwarded-to-partner-id", call_forwarded_to_partner_id,
+                     clause="X.1.6; X.1.7.2 (primary_routing=forward)",
+                     doc="the primary delivers a call for its migrated user at the partner ID "
+                         "it was told of")] if "forward" in routings else []),
     ]
 
 
@@ -1348,6 +1452,10 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         assumptions=BOTH_ASSUMPTIONS if both_migrating
         else ASSUMPTIONS,
         loss=lost, faults=off if switch_off else [],
+        monitors=[Monitor(COUNTS, COUNTS_ROLE, label="monitor: migrations and new calls"),
+                  *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
+                             label="monitor: UE 1's messages to the MC system it leaves")]
+                    if lossy_leaving else [])],
         instances=[
             Instance("client1", client1_role,
                      label="MC service client 1",
@@ -1422,15 +1530,19 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             **(both_params(peer_calls, routings) if both_migrating else {}),
         },
         fairness=_progress.FAIRNESS,
-        properties=both_properties() if both_migrating else [
+        properties=both_properties(routings) if both_migrating else [
             _progress.suspended_call_resumed_or_released(),
             leads_to("suspended-wait-ends",
                      lambda v: v["client2"].state == "awaiting_resumption",
                      lambda v: v["client2"].state != "awaiting_resumption",
                      clause="10.16.3.2 step 1; NOTE 3",
                      doc="client 2 does not wait for ever for a suspended call to resume"),
-            always("suspended-call-resumed-once", resumed_at_most_once, clause="10.16.3.2 step 3",
-                   doc="a suspended private call is re-initiated at most once per migration"),
+            always("suspended-call-resumed-once",
+                   new_calls_per_migration(("client1",), 1 if setup else 0),
+                   clause="10.16.3.2 step 3",
+                   doc="client 1 initiates at most one new private call per migration it makes "
+                       "(both counted on the wire by the monitor; the call being set up at the "
+                       "start is none)"),
             always("suspended-call-not-lost", suspended_call_not_lost,
                    clause="10.16.3.1; 10.16.3.2 pre-condition 1; 10.16.3.2 step 3 and NOTE 3",
                    doc="the re-initiated private call is not refused, whatever the cause"),
@@ -1455,7 +1567,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                    doc="a settled client 1 is registered at exactly one server, under the ID "
                        "it uses"),
             *([sometimes("first-migration-skips-b",
-                         lambda v: v["client1"].migrations == 1 and v["client1"].pending == "C",
+                         lambda v: migrations_counted(v, "client1") == 1 and bool(
+                             v.in_flight(Registration, sender="client1", to=SERVER["C"])),
                          clause="10.16.3.2 first paragraph",
                          doc="free chain: the first migration goes to C, not B")]
               if not fixed_chain else []),
@@ -1473,6 +1586,30 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                         clause="10.16.3.2 pre-condition 1; TS 23.379 10.7.2.1.1",
                         doc="a call being set up when client 1 changes MC system is eventually "
                             "set up, or released to be resumed")] if setup else []),
+            # witnesses of what defines each variant (issue 32): named in its expect=
+            *([sometimes("ue1-switched-off", lambda v: v["client1"].state == SWITCHED_OFF,
+                         clause="not in the text (switch_off)",
+                         doc="UE 1 is switched off")] if switch_off else []),
+            *([sometimes("ue1-message-lost", ue1_message_lost,
+                         clause="10.16.3.2 step 1; X.1.4.1 (lossy_release)",
+                         doc="the network lost a release or de-registration UE 1 sent to the "
+                             "MC system it leaves (the monitor saw it sent, and not received)")]
+              if lossy_leaving else []),
+            *([sometimes("release-answered", lambda v: bool(v.in_flight(CallReleaseResponse)),
+                         clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)",
+                         doc="client 2 answers step 1's release")]
+              if "acknowledged" in release_ack else []),
+            *([sometimes("new-call-replaces-old", new_call_replaces_old,
+                         clause="10.16.3.2 step 3 (same_peer_call=replace)",
+                         doc="client 2 has taken its peer's new call in place of the call whose "
+                             "release is still on its way")]
+              if "replace" in same_peer_calls and not setup else []),
+            *([sometimes("client2-awaits-resumption",
+                         lambda v: v["client2"].state == "awaiting_resumption",
+                         clause="10.16.3.2 step 1; NOTE 3 (suspension_indication=present)",
+                         doc="client 2 waits for the resumption: the release said the call is "
+                             "suspended")]
+              if "present" in suspension else []),
             *([] if setup else [
                 sometimes("other-call-connects-while-suspended", other_call_while_suspended,
                           clause="10.16.3.2 NOTE 3",
@@ -1506,9 +1643,17 @@ EVERY_VARIANT = {"call-continues-while-registered-twice":
                      "client1-takes-other-call-while-suspended":
                      "witnessed only with note3_policy=accept",
                      "client1-refuses-other-call-while-suspended":
-                     "witnessed only with note3_policy=reject"}
+                     "witnessed only with note3_policy=reject",
+                 # the witnesses of what the fix variants add (issue 32)
+                 "release-answered": "witnessed only with release_ack=acknowledged",
+                 "client2-awaits-resumption":
+                     "witnessed only with suspension_indication=present"}
+# fix_new_call_replaces' behaviour: client 2 takes its peer's new call in place of the call
+# whose release the new call overtook
+NEW_CALL_REPLACES = "witnessed only with release_ack=none and same_peer_call=replace"
 # With same_peer_call pinned to busy (free_chain); release_timeout explored
-EXPECT_BUSY = {**EVERY_VARIANT, "suspended-wait-ends":
+EXPECT_BUSY = {**EVERY_VARIANT, "first-migration-skips-b": "witnessed",
+               "suspended-wait-ends":
                 "violated only with suspension_indication=present and (release_ack=none or "
                 "release_timeout=free)",
             "suspended-call-not-lost":
@@ -1522,7 +1667,8 @@ EXPECT_BUSY = {**EVERY_VARIANT, "suspended-wait-ends":
 OVERTAKEN = "violated only with release_ack=none and same_peer_call=busy"
 # With release_timeout pinned to the reading outlasts_answer (every variant but as_published,
 # free_chain and fix_new_call_replaces, which explore the free timer beside it)
-EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "suspended-wait-ends":
+EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "new-call-replaces-old": NEW_CALL_REPLACES,
+            "suspended-wait-ends":
                 ("violated only with release_ack=none and suspension_indication=present and "
                  "same_peer_call=busy"),
             "suspended-call-not-lost":
@@ -1558,7 +1704,10 @@ model.add_variant("as_published", lambda: build(),
                                                   "present and same_peer_call=busy and "
                                                   "(release_ack=none or release_timeout=free)"),
                           "suspended-call-not-lost": NOT_LOST_FREE,
-                          "release-not-overtaken": FREE_OVERTAKEN})
+                          "release-not-overtaken": FREE_OVERTAKEN,
+                          "new-call-replaces-old": "witnessed only with same_peer_call=replace "
+                                                   "and (release_ack=none or "
+                                                   "release_timeout=free)"})
 model.add_variant("free_chain", lambda: build(fixed_chain=False, same_peer_calls=("busy",)),
                   doc="as published, migrating to any other MC system each time (revisits); "
                       "same_peer_call pinned to busy (as_published explores both)",
@@ -1570,7 +1719,8 @@ model.add_variant("switch_off", lambda: build(switch_off=True, release_timeouts=
                   baseline="as_published",
     expect={**EXPECT_AS_PUBLISHED,
             "suspended-wait-ends": "violated only with suspension_indication=present",
-            "registration-consistent": "violated"})
+            "registration-consistent": "violated",
+            "ue1-switched-off": "witnessed"})
 model.add_variant("lossy_release", lambda: build(lossy_leaving=True, release_timeouts=OUTLASTS),
                   doc="as published; the network may lose UE 1's release and de-registration "
                       "to the MC system it leaves (it left coverage)",
@@ -1580,7 +1730,8 @@ model.add_variant("lossy_release", lambda: build(lossy_leaving=True, release_tim
             "suspended-call-not-lost": ("violated only with suspension_indication=absent or "
                                         "note3_policy=accept or same_peer_call=busy"),
             "release-not-overtaken": "violated only with same_peer_call=busy",
-            "registration-consistent": "violated"})
+            "registration-consistent": "violated",
+            "ue1-message-lost": "witnessed"})
 # Once the resumed call is not refused for overtaking the release, NOTE 3 is what is left.
 EXPECT_NOT_OVERTAKEN = {
     **EVERY_VARIANT,
@@ -1595,17 +1746,28 @@ model.add_variant("fix_release_completes",
                                 release_timeouts=("outlasts_answer",)),
                   doc="candidate fix, one reading of step 1: the release completes (TS 23.379's "
                       "release response) before the client migrates",
-                  baseline="as_published", expect=EXPECT_NOT_OVERTAKEN)
+                  baseline="as_published",
+                  # the behaviour the fix adds: the release is answered (so the new call never
+                  # meets the old one)
+                  expect={**EXPECT_NOT_OVERTAKEN, "release-answered": "witnessed",
+                          "new-call-replaces-old": "never"})
 model.add_variant("fix_new_call_replaces",
                   lambda: build(same_peer_calls=("replace",)),
                   doc="candidate fix, one sentence in step 3: client 2 takes a new private "
                       "call from the party of the call it is still in in place of that call "
                       "(the release that follows names the old call)",
-                  baseline="as_published", expect=EXPECT_NOT_OVERTAKEN)
+                  baseline="as_published",
+                  # the behaviour the fix adds, wherever the new call overtakes the release
+                  expect={**EXPECT_NOT_OVERTAKEN,
+                          "new-call-replaces-old": "witnessed only with release_ack=none or "
+                                                   "release_timeout=free"})
 # A free resumption timer may expire while client 1 is merely slow: client 2 then stops
 # waiting, may take client 3's call and refuse the resumption as busy.
 EXPECT_SUSPENSION_INDICATED = {
     **EVERY_VARIANT,
+    # the behaviour the fix adds: client 2 is told, and waits
+    "client2-awaits-resumption": "witnessed",
+    "new-call-replaces-old": NEW_CALL_REPLACES,
     "suspended-call-not-lost": ("violated except with resumption_timer=outlasts_migration and "
                                 "note3_policy=reject and (release_ack=acknowledged or "
                                 "same_peer_call=replace)"),
@@ -1633,7 +1795,8 @@ model.add_variant("switch_off_with_suspension_indicated",
                   baseline="fix_suspension_indicated",
     expect={**EXPECT_SUSPENSION_INDICATED,
             "other-call-connects-while-suspended": "witnessed",
-            "registration-consistent": "violated"})
+            "registration-consistent": "violated",
+            "ue1-switched-off": "witnessed"})
 model.add_variant("fix_note3_refuses_other_calls",
                   lambda: build(suspension=("present",), resumption_timer=True,
                                 note3=("reject",), release_timeouts=OUTLASTS),
@@ -1655,6 +1818,8 @@ model.add_variant("fix_note3_refuses_other_calls",
             "client1-refuses-other-call-while-suspended": "witnessed"})
 # A call being set up and then released for the migration meets the ongoing call's findings.
 EXPECT_SETUP_RESUMED = {
+    "release-answered": "witnessed only with release_ack=acknowledged",
+    "client2-awaits-resumption": "witnessed only with suspension_indication=present",
     "suspended-wait-ends":
         ("violated only with release_ack=none and suspension_indication=present and "
          "same_peer_call=busy"),
@@ -1683,7 +1848,9 @@ model.add_variant("fix_setup_resumed",
                       "MC system is released and resumed as an ongoing one (step 1)",
                   baseline="setup_in_progress",
     expect={**EXPECT_SETUP_RESUMED, "suspended-wait-ends":
-            "violated only with release_ack=none and suspension_indication=present"})
+            "violated only with release_ack=none and suspension_indication=present",
+            # the behaviour the fix adds: the call being set up is resumed after the migration
+            "call-resumed-primary-to-partner": "witnessed"})
 
 # Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
 # break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
@@ -1707,7 +1874,9 @@ model.add_variant("both_migrating", lambda: build(both_migrating=True, **BOTH_PI
                           "re-initiated-calls-not-both-refused":
                           "violated only with peer_call_while_suspended=note3 or "
                           "primary_routing=refuse",
-                          "crossed-calls-both-connected": CROSSED})
+                          "crossed-calls-both-connected": CROSSED,
+                          "call-forwarded-to-partner-id":
+                          "witnessed only with primary_routing=forward"})
 model.add_variant("fix_primary_reaches_migrated_user",
                   lambda: build(both_migrating=True, routings=("forward",), **BOTH_PINS),
                   doc="candidate fix, first sentence: step 3's new call reaches a party that "
@@ -1718,7 +1887,9 @@ model.add_variant("fix_primary_reaches_migrated_user",
                           "violated only with peer_call_while_suspended=note3",
                           "re-initiated-calls-not-both-refused":
                           "violated only with peer_call_while_suspended=note3",
-                          "crossed-calls-both-connected": CROSSED})
+                          "crossed-calls-both-connected": CROSSED,
+                          # the behaviour the fix adds
+                          "call-forwarded-to-partner-id": "witnessed"})
 model.add_variant("fix_peer_call_resumes",
                   lambda: build(both_migrating=True, routings=("forward",),
                                 peer_calls=("resumption",), **BOTH_PINS),
@@ -1726,7 +1897,10 @@ model.add_variant("fix_peer_call_resumes",
                       "fix_primary_reaches_migrated_user: a party that has migrated and holds "
                       "the call suspended takes the other party's new call as the resumption "
                       "(not as NOTE 3's other call); the price: crossed new calls both connect",
-                  baseline="fix_primary_reaches_migrated_user")
+                  baseline="fix_primary_reaches_migrated_user",
+                  # the behaviour the fix adds: each party takes the other's new call
+                  expect={"crossed-calls-both-connected": "witnessed",
+                          "call-forwarded-to-partner-id": "witnessed"})
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
