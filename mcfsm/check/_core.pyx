@@ -351,8 +351,7 @@ cdef class Core:
     cdef object hash_value
     # hash compaction (set_compact): the visited set is `ctab`, an open-addressing set of
     # the 64-bit fingerprints themselves (0 is empty; the state whose fingerprint is 0 is
-    # `zero_seen`), at most 3/4 full; rows are kept only from `base` on (the levels not yet
-    # expanded); each state's fingerprint, parent and step (16 bytes) go to a temporary file
+    # `zero_seen`), at most 3/4 full; `base` is the first state not yet expanded; each state's fingerprint, parent and step (16 bytes) go to a temporary file
     # (`spill_file`, through the buffer `spill`), read back only to rebuild a trace or to
     # grow the set: what stays in memory is the set and the unexpanded rows
     cdef bint compact, zero_seen
@@ -369,7 +368,7 @@ cdef class Core:
     # level's end. In memory: the fingerprint set and these two buffers.
     cdef const uint32_t* last_row
     cdef uint32_t* q_out
-    cdef Py_ssize_t q_out_n, q_in_first, q_in_n, q_in_cap
+    cdef Py_ssize_t q_out_n, q_in_first, q_in_n
     cdef object q_in, q_cur, q_next
     cdef uint64_t** vh  # per slot: the stable hash of each interned value, by index
     cdef Py_ssize_t* vh_n
@@ -445,7 +444,7 @@ cdef class Core:
         self.ctab, self.cmask, self.spill, self.nspill, self.spilled = NULL, 0, NULL, 0, 0
         self.spill_file = None
         self.last_row, self.q_out, self.q_out_n = NULL, NULL, 0
-        self.q_in, self.q_in_first, self.q_in_n, self.q_in_cap = None, 0, 0, 0
+        self.q_in, self.q_in_first, self.q_in_n = None, 0, 0
         self.q_cur = self.q_next = None
         self._plan_judging()
 
@@ -737,12 +736,12 @@ cdef class Core:
         new_widths = self.widths
         new_widths[slot] = 1 if value <= 0xFF else 2 if value <= 0xFFFF else 4
         self._layout()
-        new_states = <uint8_t*>calloc(max(self.count - self.base, 1), self.width)
+        new_states = <uint8_t*>calloc(max(self.count, 1), self.width)
         if new_states == NULL:
             free(v)
             free(old_widths)
             raise MemoryError("the visited set could not be re-encoded")
-        for j in range(self.count - self.base):  # the rows kept (hash compaction: a window)
+        for j in range(self.count):
             self.widths = old_widths
             self._unpack(old + j * old_width, v)
             self.widths = new_widths
@@ -751,7 +750,7 @@ cdef class Core:
         free(old_widths)
         free(old)
         self.states = new_states
-        self.cstates = max(self.count - self.base, 1)
+        self.cstates = max(self.count, 1)
         if not self.compact:  # fingerprints are of slot indices: unchanged by the packing
             self._rehash(self.tmask + 1)
         return 0
@@ -905,11 +904,9 @@ cdef class Core:
             if i != self.q_in_first + self.q_in_n:
                 raise IndexError(f"state {i} is not next in the breadth-first queue")
             self.q_in = self.q_cur.read(row_bytes * QUEUE_CHUNK)
-            self.q_in_first, self.q_in_n = i, PyBytes_GET_SIZE(self.q_in) // max(row_bytes, 1)
-            if self.q_in_n == 0 and row_bytes:
+            self.q_in_first, self.q_in_n = i, PyBytes_GET_SIZE(self.q_in) // row_bytes
+            if self.q_in_n == 0:
                 raise IndexError(f"state {i} is past the end of the breadth-first queue")
-        if row_bytes == 0:
-            return self.cur
         return (<const uint32_t*>PyBytes_AS_STRING(self.q_in)) + (i - self.q_in_first) * self.slots
 
     cdef object _spilled(self, Py_ssize_t index):
@@ -1151,16 +1148,6 @@ cdef class Core:
             raise MemoryError()
         self.q_cur = _tempfile.TemporaryFile(prefix="mcfsm-queue-")
         self.q_next = _tempfile.TemporaryFile(prefix="mcfsm-queue-")
-
-    cdef int _drop_expanded(self, Py_ssize_t keep_from) except -1:
-        """Hash compaction: forget the rows of the states before `keep_from` (expanded)."""
-        cdef Py_ssize_t drop = keep_from - self.base
-        if drop <= 0:
-            return 0
-        memmove(self.states, self.states + drop * self.width,
-                (self.count - keep_from) * self.width)
-        self.base = keep_from
-        return 0
 
     def fingerprint_at(self, Py_ssize_t index):
         """State `index`'s fingerprint (the trace replay of fingerprints.py asks for it)."""
