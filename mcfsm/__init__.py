@@ -44,16 +44,18 @@ from .lang.properties import (
 from .lang.roles import ANY_STATE, Role, Transition, Var
 from .lang.state_actions import StateActions
 from .lang.system import Instance, Network, Param, StepKey, System, View
-from .lang.timers import Expiry, Timeout, Timer, Transaction
+from .lang.timers import ROUND_TRIP, Expiry, RoundTrip, Span, Timeout, Timer, Transaction
 
 __all__ = [
     "AGAINST", "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "DECIDES", "FIX_PROPERTY",
-    "GAP_IN_THE_TEXT", "LEFT_OUT", "MODEL_ARTEFACT", "SUPPORTS", "TRADE_OFF",
+    "GAP_IN_THE_TEXT", "LEFT_OUT", "MODEL_ARTEFACT", "ROUND_TRIP", "SUPPORTS", "TRADE_OFF",
     "UNDER_REVIEW",
     "AllOf", "Assumption", "Budget", "Duplication", "Expiry", "Fact", "Finding", "Instance", "Loss", "M",
     "McfsmError", "Message", "Model",
     "ModelError", "Monitor",
-    "Network", "O", "Param", "Property", "Reorder", "Result", "Role", "StateActions", "StepKey",
+    "Network", "O", "Param", "Property", "Reorder", "Result", "Role", "RoundTrip", "Span",
+    "StateActions",
+    "StepKey",
     "SwitchOff", "System",
     "Timeout", "Timer", "Trace", "Transaction",
     "Transition", "UsageError", "Var", "Variant", "Verdict", "View", "all_of", "always",

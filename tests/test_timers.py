@@ -5,18 +5,23 @@ protocol written below by hand, not through mcfsm's machinery."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 
 import pytest
 
 from mcfsm import (
+    ROUND_TRIP,
     Expiry,
     Instance,
     M,
     Message,
     ModelError,
+    Param,
     Role,
+    RoundTrip,
+    Span,
     System,
     Timeout,
     Timer,
@@ -304,6 +309,167 @@ def test_timers_work_in_the_hypothesis_runtime_too():
     assert rt.export()[2].timers == (Armed("Register"),)
     names = sorted(k.transition for k, _ in rt.enabled()[0])
     assert names == ["Register", "Register times out"]
+
+
+# -- spans: durations that are not the role's own clocks -----------------------------------------
+def round_trip_client() -> Role:
+    return Role("client", states=["idle", "registering", "registered", "failed"],
+                initial="idle", final=["registered", "failed"],
+                transactions=[Transaction(Register, responses=[Ok], clause="RFC 3261 17.1.2.2",
+                                          outlasts=(ROUND_TRIP,))],
+                transitions=[Transition("register", "idle", "registering", after=[_register],
+                                        sends=[Register]),
+                             Transition(Ok, "registering", "registered"),
+                             Transition(Timeout(Register), "registering", "failed")],
+                ignores={Ok: ["failed"]})
+
+
+def test_a_transaction_that_outlasts_its_round_trip_times_out_only_once_a_message_is_lost():
+    """Without loss, 4 states (idle; registering with the request, then the answer, in
+    flight; registered): the timeout never comes. With loss everywhere, 6: those, plus
+    registering with nothing in flight (the request or the answer lost) and failed after
+    it. The free timer of the 7-state example fails with the request or answer in flight;
+    here no state is failed with anything in flight."""
+    quiet = always("fails-only-when-nothing-is-in-flight",
+                   lambda v: v["client"].state != "failed" or not v.in_flight())
+    fails = sometimes("fails", lambda v: v["client"].state == "failed")
+    for loss, distinct, failing in ((False, 4, "never"), (True, 6, "witnessed")):
+        system = System("t", loss=loss, properties=[quiet, fails],
+                        instances=[Instance("client", round_trip_client()),
+                                   Instance("server", SERVER)])
+        result = explore(system)
+        verdicts = {v.property.name: v.status for v in result.verdicts}
+        assert result.distinct_states == distinct
+        assert verdicts["fails-only-when-nothing-is-in-flight"] == "holds"
+        assert verdicts["fails"] == failing
+
+
+def test_a_round_trip_bound_holds_only_where_its_reading_is_chosen():
+    """RoundTrip(when=...): with the parameter at "free", the 7 states of the free timer;
+    at "outlasts_answer", the 4 of the bound (no loss); both explored in one search: 11."""
+    role = round_trip_client()
+    bounded = dataclasses.replace(role.timer_table.timers["Register"], outlasts=(
+        RoundTrip(when=lambda p: p.timeout == "outlasts_answer"),))
+    client = Role("client", states=["idle", "registering", "registered", "failed"],
+                  initial="idle", final=["registered", "failed"], transactions=[bounded],
+                  transitions=list(role.declared["transitions"]), ignores={Ok: ["failed"]})
+    system = System("t", params={"timeout": Param(("free", "outlasts_answer"), doc="t")},
+                    instances=[Instance("client", client), Instance("server", SERVER)],
+                    properties=[sometimes("fails-while-slow", lambda v: (
+                        v["client"].state == "failed" and bool(v.in_flight())))])
+    result = explore(system)
+    assert result.distinct_states == 7 + 4
+    [slow] = [v for v in result.verdicts if v.property.name == "fails-while-slow"]
+    assert slow.status == "witnessed"
+    assert slow.trace.states[-1][0].timeout == "free"
+
+
+class Arrived(Message, clause="t"):
+    pass
+
+
+def _go(ctx):
+    ctx.v.trips += 1
+
+
+def _arrive(ctx):
+    ctx.send("watcher", Arrived())
+
+
+def _wait(ctx):
+    ctx.arm("hold")
+    mover = ctx.world["mover"]  # bookkeeping for the test's properties only
+    ctx.v.armed_in = mover.trips if mover.state == "moving" else 0
+
+
+def _trip_under_way(world, owner):
+    mover = world["mover"]
+    return mover.trips if mover.state == "moving" else None
+
+
+MOVER = Role("mover", states=["here", "moving"], initial="here", final=["here"],
+             variables={"trips": Var(int, 0)},
+             transitions=[Transition("go", "here", "moving", after=[_go],
+                                     conditions=[lambda ctx: ctx.v.trips < 2]),
+                          Transition("arrive", "moving", "here", after=[_arrive],
+                                     sends=[Arrived])])
+WATCHER = Role("watcher", states=["idle", "holding", "met", "gave_up"], initial="idle",
+               final=["idle", "met", "gave_up"], variables={"armed_in": Var(int, 0)},
+               timers=[Timer("hold", clause="t", outlasts=(
+                   Span("the mover's trip", _trip_under_way, doc="a trip takes less"),))],
+               transitions=[Transition("wait", "idle", "holding", after=[_wait]),
+                            Transition(Arrived, "holding", "met",
+                                       after=[lambda ctx: ctx.cancel("hold")]),
+                            Transition(Expiry("hold"), "holding", "gave_up")],
+               ignores={Arrived: ["idle", "met", "gave_up"]})
+
+
+def test_a_timer_outlasts_the_run_of_a_span_under_way_when_it_was_armed_and_no_later_one():
+    """The watcher's hold outlasts the mover's trip (a Span, the reading of a bound across
+    parties): armed during trip n, it cannot expire while trip n is under way; armed while
+    the mover is here, or during a later trip, it may."""
+    system = System("t", instances=[Instance("mover", MOVER), Instance("watcher", WATCHER)],
+                    properties=[
+                        always("never-during-the-trip-it-was-armed-in", lambda v: not (
+                            v["watcher"].state == "gave_up" and v["mover"].state == "moving"
+                            and v["watcher"].armed_in == v["mover"].trips)),
+                        sometimes("during-a-later-trip", lambda v: (
+                            v["watcher"].state == "gave_up" and v["mover"].state == "moving"
+                            and 0 < v["watcher"].armed_in < v["mover"].trips)),
+                        sometimes("during-a-trip-begun-after-it", lambda v: (
+                            v["watcher"].state == "gave_up" and v["mover"].state == "moving"
+                            and v["watcher"].armed_in == 0)),
+                        sometimes("once-the-trip-ended", lambda v: (
+                            v["watcher"].state == "gave_up" and v["watcher"].armed_in == 1
+                            and v["mover"].state == "here"))])
+    verdicts = {v.property.name: v.status for v in explore(system).verdicts}
+    assert verdicts["never-during-the-trip-it-was-armed-in"] == "holds"
+    assert verdicts["during-a-later-trip"] == "witnessed"
+    assert verdicts["during-a-trip-begun-after-it"] == "witnessed"
+    assert verdicts["once-the-trip-ended"] == "witnessed"
+    # the same system without the span: the hold expires during its own trip too
+    free = dataclasses.replace(WATCHER.timer_table.timers["hold"], outlasts=())
+    watcher = Role("watcher", states=["idle", "holding", "met", "gave_up"], initial="idle",
+                   final=["idle", "met", "gave_up"], variables={"armed_in": Var(int, 0)},
+                   timers=[free], transitions=[t for t in WATCHER.declared["transitions"]],
+                   ignores={Arrived: ["idle", "met", "gave_up"]})
+    unbound = System("t", instances=[Instance("mover", MOVER), Instance("watcher", watcher)],
+                     properties=[system.properties[0]])
+    verdicts = {v.property.name: v.status for v in explore(unbound).verdicts}
+    assert verdicts["never-during-the-trip-it-was-armed-in"] == "violated"
+
+
+def test_spans_run_in_the_hypothesis_runtime_as_in_the_search():
+    from mcfsm.check.runtime import Runtime
+
+    system = System("t", instances=[Instance("mover", MOVER), Instance("watcher", WATCHER)])
+    rt = Runtime(system)
+
+    def fire(name):
+        [fire] = [f for k, f in rt.enabled()[0] if k.transition == name]
+        fire()
+
+    fire("go")
+    fire("wait")
+    assert rt.export()[3].timers == (Armed("hold", (), (("the mover's trip", 1),)),)
+    assert "hold expires" not in [k.transition for k, _ in rt.enabled()[0]]
+    fire("arrive")
+    assert "hold expires" in [k.transition for k, _ in rt.enabled()[0]]
+
+
+def test_a_span_is_checked_where_it_is_declared():
+    with pytest.raises(ModelError, match="ROUND_TRIP, which only a transaction has"):
+        Role("c", states=["a"], initial="a", final=["a"],
+             timers=[Timer("t", outlasts=(ROUND_TRIP,))],
+             transitions=[Transition(Expiry("t"), "a", None)])
+    with pytest.raises(ModelError, match=r"under_way=.* is not a function"):
+        Role("c", states=["a"], initial="a", final=["a"],
+             timers=[Timer("t", outlasts=(Span("trip", "moving"),))],
+             transitions=[Transition(Expiry("t"), "a", None)])
+    with pytest.raises(ModelError, match="outlasts holds 3"):
+        Role("c", states=["a"], initial="a", final=["a"],
+             timers=[Timer("t", outlasts=(3,))],
+             transitions=[Transition(Expiry("t"), "a", None)])
 
 
 # -- errors a modeller meets --------------------------------------------------------------------

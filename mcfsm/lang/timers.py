@@ -32,6 +32,26 @@ of one role: across instances, which clock started first is not something either
 sees, so a bound between two parties' timers is a reading of the text, declared as a
 `Param` and explored beside the free timer.
 
+**Durations that are not the role's own clocks** (a `Span` in `outlasts=`): a message's
+flight and another party's activity take time too, and a timer may be declared to outlast
+them. Such a bound is always a reading (declare the Param that chooses it and explore the
+free timer beside it); the engine, not model code, enforces it, by the same rule:
+
+- `Transaction(Register, ..., outlasts=(ROUND_TRIP,))`: the timer outlasts its request's
+  round trip (RFC 3261 17.1.2.2: Timer F is 64*T1 against a round trip of about T1). The
+  round trip begins when the request is sent, so with the timer: the timeout waits while a
+  request of its kind from the owner, or one of its responses to the owner, is in flight.
+  A round trip whose message was lost has ended, and the timeout may come. (A response in
+  flight from an earlier run began earlier still, so it holds the timeout back soundly.)
+- `Span("UE 2's migration", under_way=..., doc=...)`: an activity elsewhere (another
+  party's migration, a call's path over several hops). `under_way(world, owner)` returns
+  what identifies the run under way (truthy), or a falsy value. When the timer is armed,
+  the runs under way then are recorded with it (read in the state before the step: what
+  the step sends has not left yet), and its expiry waits while one of them is still under
+  way; a run that starts after the timer constrains nothing, as for the role's own timers.
+  `Span(..., with_timer=True)` is a span that the arming step itself starts (a call sent
+  over several hops): nothing is recorded, and the expiry waits while it is under way.
+
 The armed timers are part of the role's local state, in its variable `timers` (a sorted
 tuple of `Armed` records), so every engine runs them as ordinary model code: the implicit
 guard and actions are folded into the role's transitions when it is built (`with_timers`).
@@ -54,13 +74,46 @@ TIMERS = "timers"  # the local variable of a role with timers or transactions
 
 class Armed(NamedTuple):
     """A running timer: its name, and the shorter ones, armed no later, still running
-    (its expiry waits for them)."""
+    (its expiry waits for them); `spans`: the runs of spans under way when it was armed,
+    as (span name, run)."""
 
     name: str
     waits_for: tuple[str, ...] = ()
+    spans: tuple[tuple[str, Any], ...] = ()
 
     def __repr__(self) -> str:
-        return self.name + (f" (outlasts {', '.join(self.waits_for)})" if self.waits_for else "")
+        waits = (*self.waits_for, *(span for span, _ in self.spans))
+        return self.name + (f" (outlasts {', '.join(waits)})" if waits else "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    """A duration that is not a clock of the role: something under way elsewhere that a
+    timer is declared to outlast (see the module doc). `under_way(world, owner)`: the run
+    under way (truthy, hashable), or a falsy value; `world` is the read-only view of the
+    state, `owner` the timer owner's instance name."""
+
+    name: str
+    under_way: Callable[[Any, str], Any]
+    doc: str = ""
+    with_timer: bool = False
+    # Where the bound is a reading explored beside the free timer: `when(params)` says
+    # whether the state's parameters choose it. None: always.
+    when: Callable[[Any], bool] | None = None
+
+    def __repr__(self) -> str:
+        return f"Span({self.name!r})"
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundTrip:
+    """`Transaction(..., outlasts=(RoundTrip(when=...),))`: the transaction's timer outlasts
+    its request's round trip, where `when(params)` chooses that reading (None: always)."""
+
+    when: Callable[[Any], bool] | None = None
+
+
+ROUND_TRIP = RoundTrip()  # Transaction(..., outlasts=(ROUND_TRIP,)): see the module doc
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,6 +222,8 @@ class TimerTable:
     outlasts: Mapping[str, frozenset[str]]  # transitive: every shorter timer
     requests: Mapping[type[Message], str]  # request class -> its transaction's timer
     responses: Mapping[type[Message], tuple[str, ...]]  # response class -> transactions
+    # timer -> the spans it outlasts, its own and those of the shorter timers (transitive)
+    spans: Mapping[str, tuple[Span, ...]] = dataclasses.field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.timers)
@@ -203,7 +258,9 @@ def compile_timers(role: str, timers: Any, transactions: Any) -> TimerTable:
                 raise ModelError(f"two timers or transactions are named {item.name!r}",
                                  role=role, fix="give each timer its own name")
             decls[item.name] = item
-    direct = {name: frozenset(d.outlasts) for name, d in decls.items()}
+    direct = {name: frozenset(o for o in d.outlasts if isinstance(o, str))
+              for name, d in decls.items()}
+    own_spans = {name: _spans(d, role) for name, d in decls.items()}
     for name, shorter in direct.items():
         for other in shorter:
             if other not in decls:
@@ -220,7 +277,56 @@ def compile_timers(role: str, timers: Any, transactions: Any) -> TimerTable:
             requests[d.request] = d.name
             for r in d.responses:
                 responses[r] = (*responses.get(r, ()), d.name)
-    return TimerTable(role, decls, closure, requests, responses)
+    spans = {name: tuple({s.name: s for other in (name, *sorted(closure[name]))
+                          for s in own_spans[other]}.values())
+             for name in decls}
+    return TimerTable(role, decls, closure, requests, responses,
+                      {name: got for name, got in spans.items() if got})
+
+
+def _spans(d: Timer | Transaction, role: str) -> tuple[Span, ...]:
+    """The spans `d` declares it outlasts: ROUND_TRIP (a transaction's) and Span objects."""
+    out: list[Span] = []
+    for o in d.outlasts:
+        if not isinstance(o, str | RoundTrip | Span):
+            raise ModelError(f"timer {d.name!r}: outlasts holds {o!r}", role=role,
+                             fix="name a timer or transaction of the role, ROUND_TRIP, or "
+                                 "a Span(...)")
+        if isinstance(o, RoundTrip):
+            if not isinstance(d, Transaction):
+                raise ModelError(f"timer {d.name!r} outlasts ROUND_TRIP, which only a "
+                                 "transaction has", role=role,
+                                 fix="declare the request as a Transaction(..., outlasts="
+                                     "(ROUND_TRIP,)), or name a Span for the timer")
+            out.append(_round_trip(d, o.when))
+        elif isinstance(o, Span):
+            check_name(o.name, "span name")
+            if not callable(o.under_way):
+                raise ModelError(f"Span {o.name!r}: under_way={o.under_way!r} is not a "
+                                 "function", role=role,
+                                 fix="pass under_way=lambda world, owner: <the run under "
+                                     "way, or None>")
+            out.append(o)
+        else:
+            continue
+        if out[-1].when is not None and not callable(out[-1].when):
+            raise ModelError(f"timer {d.name!r}: the span's when={out[-1].when!r} is not a "
+                             "function", role=role,
+                             fix="pass when=lambda params: params.<reading> == '...'")
+    return tuple(out)
+
+
+def _round_trip(t: Transaction, when: Callable[[Any], bool] | None) -> Span:
+    """The round trip of `t`'s request: under way while the request from its owner, or one
+    of its responses to its owner, is in flight. It begins with the timer."""
+    request, responses = t.request, tuple(t.responses)
+
+    def under_way(world: Any, owner: str) -> bool:
+        return bool(world.in_flight(request, sender=owner)) or any(
+            world.in_flight(r, to=owner) for r in responses)
+
+    return Span(f"the {request.title} round trip", under_way,
+                doc="the request's flight and its response's", with_timer=True, when=when)
 
 
 def _check_decl(role: str, d: Timer | Transaction) -> None:
@@ -280,15 +386,45 @@ def arm(table: TimerTable, running: tuple[Armed, ...], name: str) -> tuple[Armed
 def arm_in_step(ctx: Any, table: TimerTable, running: tuple[Armed, ...], name: str
                 ) -> tuple[Armed, ...]:
     """`arm`, where the timers armed earlier in the same (atomic) step count as armed at
-    the same instant: a longer one armed before this one in the step waits for it too."""
+    the same instant: a longer one armed before this one in the step waits for it too;
+    and the runs of the spans it outlasts that are under way now are recorded with it."""
     running = arm(table, running, name)
+    recorded = _runs_under_way(ctx, table, name)
+    if recorded:
+        running = tuple(a._replace(spans=recorded) if a.name == name else a
+                        for a in running)
     now: set[str] = ctx._armed_now
     longer = {a for a in now if a != name and name in table.outlasts[a]}
     if longer:
-        running = tuple(Armed(a.name, tuple(sorted({*a.waits_for, name})))
+        running = tuple(a._replace(waits_for=tuple(sorted({*a.waits_for, name})))
                         if a.name in longer else a for a in running)
     now.add(name)
     return running
+
+
+def _runs_under_way(ctx: Any, table: TimerTable, name: str) -> tuple[tuple[str, Any], ...]:
+    spans = [s for s in table.spans.get(name, ()) if not s.with_timer
+             and (s.when is None or s.when(ctx.params))]
+    if not spans:
+        return ()
+    world = ctx.world
+    return tuple((s.name, run) for s in spans if (run := s.under_way(world, ctx.me)))
+
+
+def spans_ended(ctx: Any, table: TimerTable, running: tuple[Armed, ...], name: str) -> bool:
+    """Whether every span timer `name` outlasts has ended: the spans that began with it,
+    and the runs recorded when it was armed."""
+    spans = [s for s in table.spans.get(name, ()) if s.when is None or s.when(ctx.params)]
+    if not spans:
+        return True
+    world = ctx.world
+    if any(s.under_way(world, ctx.me) for s in spans if s.with_timer):
+        return False
+    armed = next((a for a in running if a.name == name), None)
+    if armed is None or not armed.spans:
+        return True
+    by_name = {s.name: s for s in spans}
+    return not any(by_name[span].under_way(world, ctx.me) == run for span, run in armed.spans)
 
 
 def stop(running: tuple[Armed, ...], name: str) -> tuple[Armed, ...]:
@@ -297,7 +433,7 @@ def stop(running: tuple[Armed, ...], name: str) -> tuple[Armed, ...]:
     if not any(a.name == name for a in running) and not any(name in a.waits_for
                                                             for a in running):
         return running
-    return tuple(Armed(a.name, tuple(w for w in a.waits_for if w != name))
+    return tuple(a._replace(waits_for=tuple(w for w in a.waits_for if w != name))
                  for a in running if a.name != name)
 
 
@@ -347,8 +483,13 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
     if isinstance(t.trigger, TimerEvent):
         name = t.trigger.timer
 
-        def expirable(ctx: Any) -> bool:
-            return may_expire(getattr(ctx.v, TIMERS), name)
+        if table.spans.get(name):
+            def expirable(ctx: Any) -> bool:
+                running = getattr(ctx.v, TIMERS)
+                return may_expire(running, name) and spans_ended(ctx, table, running, name)
+        else:
+            def expirable(ctx: Any) -> bool:
+                return may_expire(getattr(ctx.v, TIMERS), name)
 
         def expire(ctx: Any) -> None:
             setattr(ctx.v, TIMERS, stop(getattr(ctx.v, TIMERS), name))
