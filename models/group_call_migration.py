@@ -113,6 +113,7 @@ from mcfsm import (
     Model,
     Param,
     Role,
+    RoundTrip,
     SwitchOff,
     System,
     Timeout,
@@ -180,18 +181,31 @@ ASSUMPTIONS = (
 
 
 # -- client 1's SIP transactions (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F) ----------------
+# transaction_timeout=free: a timer may expire at any step, while the request or its answer
+# is merely slow. The reading transaction_timeout=outlasts_answer (the bound the text would
+# have to give): each timer outlasts its request's round trip on every hop, so it expires
+# only once the request or its answer was lost. The engine holds the timeout back while
+# the round trip lasts (lang/timers.py, RoundTrip); client 1 reads nothing of the network.
+# The partner relays the affiliation and its answer as they are, and client 1 is the only
+# party that sends these requests or receives their answers: every one in flight is part
+# of its round trip.
+OUTLASTS_ANSWER = RoundTrip(when=lambda params: params.transaction_timeout == "outlasts_answer",
+                            relayed=lambda message, client: True)
 REGISTER = Transaction(
     Registration, responses=[RegistrationResponse],
+    outlasts=(OUTLASTS_ANSWER,),
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
     doc="the REGISTER at the new MC system ends in its answer or in a timeout, which may come "
         "while the REGISTER or its answer is merely slow")
 AFFILIATION = Transaction(
     GroupAffiliationRequest, responses=[GroupAffiliationResponse],
+    outlasts=(OUTLASTS_ANSWER,),
     clause="TS 23.280 10.8.2; RFC 3261 17.1.2.2 (Timer F)",
     doc="the affiliation request ends in the host's answer (relayed by the partner) or in a "
         "timeout, which may come while the request or its answer is merely slow")
 DEAFFILIATION = Transaction(
     GroupDeaffiliationRequest, responses=[GroupDeaffiliationResponse],
+    outlasts=(OUTLASTS_ANSWER,),
     clause="TS 23.280 10.8.2; RFC 3261 17.1.2.2 (Timer F)",
     doc="the de-affiliation request ends in the host's answer or in a timeout; the client "
         "awaits nothing from it",
@@ -201,6 +215,7 @@ DEAFFILIATION = Transaction(
     matches=lambda ctx: ctx.msg.group_id == GROUP and ctx.msg.mc_service_id == ctx.v.old_id)
 DEREGISTRATION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
+    outlasts=(OUTLASTS_ANSWER,),
     clause="RFC 3261 10.3; RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F: a REGISTER with "
            "expiry zero)",
     doc="the de-registration ends in the registrar's answer or in a timeout; the client "
@@ -214,31 +229,10 @@ ANSWERS = {Registration: RegistrationResponse, GroupAffiliationRequest: GroupAff
            Deregistration: DeregistrationResponse}
 
 
-def may_time_out(request, lossy: frozenset):
-    """transaction_timeout=free: the transaction's timer may expire at any step, while the
-    request or its answer is merely slow. The reading transaction_timeout=outlasts_answer
-    (the bound the text would have to give: the timer outlasts the round trip): it expires
-    only once neither the request nor its answer is in flight on any hop (one was lost).
-    That reads the network (ctx.world), which the client cannot see: it stands for a
-    duration, not for something the client knows. Where the variant's faults can lose
-    neither (`lossy`: the message kinds a Loss covers), nothing is ever lost, so under the
-    reading the timer never expires, and the guard need not look."""
-    answer = ANSWERS[request]
-    can_be_lost = bool({request, answer} & lossy)
-
-    def guard(ctx) -> bool:
-        return ctx.params.transaction_timeout == "free" or (can_be_lost and (
-            not ctx.world.in_flight(request) and not ctx.world.in_flight(answer)))
-
-    guard.__name__ = f"{request.__name__}_may_time_out"
-    return guard
-
-
 # -- MC service client 1, with its configuration management client ---------------------------
-def client_role(*, make_before_break: bool, fixed_chain: bool,
-                lossy: frozenset = frozenset()) -> Role:
+def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
     """Client 1's transitions in the order of 10.16.2.2's steps (make-before-break: X.1.4.1
-    moves step 1 after step 4). `lossy`: the kinds of message the variant may lose."""
+    moves step 1 after step 4)."""
     states = ["joined", "registering", "retrieving_profile", "affiliating",
               "awaiting_late_entry", "holding", "unaffiliated", "call_over"]
 
@@ -366,12 +360,10 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
         # client awaits neither (assumptions deaffiliation-answered, deregistration-answered)
         Transition(Timeout(GroupDeaffiliationRequest), states, None,
                    name="deaffiliation_transaction_ends",
-                   conditions=[may_time_out(GroupDeaffiliationRequest, lossy)],
                    label="the de-affiliation's transaction times out: nothing waits for it",
                    clause="10.16.2.2 step 1; TS 23.280 10.8.2; RFC 3261 17.1.2.2 (Timer F)"),
         Transition(Timeout(Deregistration), states, None,
                    name="deregistration_transaction_ends",
-                   conditions=[may_time_out(Deregistration, lossy)],
                    label="the de-registration's transaction times out: nothing waits for it",
                    clause="10.16.2.2 step 1; RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)"),
         # -- step 2: registered at the other MC system; the partner's user profile ----------
@@ -385,7 +377,7 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
                    clause="10.16.2.2 step 3; X.1.7 (the primary profile is remembered)"),
         Transition(Timeout(Registration), "registering",
                    "joined" if make_before_break else "unaffiliated",
-                   name="registration_timed_out", conditions=[may_time_out(Registration, lossy)],
+                   name="registration_timed_out",
                    after=[registration_given_up],
                    label=("the REGISTER timed out: stays in the call at the old MC system"
                           if make_before_break else
@@ -415,14 +407,14 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
                    clause="10.16.2.2 step 3; X.1.7.5 (the group document lacks the partner ID)"),
         Transition(Timeout(GroupAffiliationRequest), "affiliating", "holding",
                    name="affiliation_timed_out",
-                   conditions=[may_time_out(GroupAffiliationRequest, lossy), holding_old],
+                   conditions=[holding_old],
                    label="the affiliation timed out: as refused, keeps the old registration "
                          "until the call ends",
                    clause="X.1.7.4; 10.16.2.2 step 3 (silent on an unanswered affiliation); "
                           "RFC 3261 17.1.2.2"),
         Transition(Timeout(GroupAffiliationRequest), "affiliating", "call_over",
                    name="affiliation_timed_out_after_call",
-                   conditions=[may_time_out(GroupAffiliationRequest, lossy), old_after_call],
+                   conditions=[old_after_call],
                    after=[giving_up_old], sends=[GroupDeaffiliationRequest, Deregistration],
                    label="the affiliation timed out after the call ended: de-registers from "
                          "the old MC system",
@@ -430,7 +422,7 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
                           "unanswered affiliation); RFC 3261 17.1.2.2"),
         Transition(Timeout(GroupAffiliationRequest), "affiliating", "unaffiliated",
                    name="affiliation_timed_out_after_break",
-                   conditions=[may_time_out(GroupAffiliationRequest, lossy), nothing_held],
+                   conditions=[nothing_held],
                    label="the affiliation timed out: as refused, outside the call",
                    clause="10.16.2.2 step 3 (silent on an unanswered affiliation); RFC 3261 "
                           "17.1.2.2"),
@@ -720,7 +712,6 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
     de-registration and their answers); `call_at_partner`: the group call is already
     ongoing in partner MC system B (members B serves take part), step 4's first case."""
     faults = []
-    lossy = frozenset(LEAVING if lossy_leaving else ())
     if lossy_leaving:
         faults.append(Loss.around(
             "client1", messages=LEAVING,
@@ -739,7 +730,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         faults=faults,
         instances=[
             Instance("client1", client_role(make_before_break=make_before_break,
-                                            fixed_chain=fixed_chain, lossy=lossy),
+                                            fixed_chain=fixed_chain),
                      label="MC service client 1"),
             Instance("serverA", server, label="MC service server A",
                      init={"system": "A", "provisioned": PROVISIONED["A"],

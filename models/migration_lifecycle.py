@@ -129,6 +129,7 @@ from mcfsm import (
     Monitor,
     Param,
     Role,
+    RoundTrip,
     SwitchOff,
     System,
     Timeout,
@@ -175,6 +176,12 @@ ASSUMPTIONS = (
 
 DEREGISTRATION_TRANSACTION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
+    # deregistration_timeout=free: the timer may expire at any step, while the
+    # de-registration or its answer is merely slow. The reading outlasts_answer (the bound
+    # the text would have to give): it outlasts the round trip, so it expires only once the
+    # de-registration or its response was lost; the engine holds the timeout back while the
+    # round trip lasts (lang/timers.py), and the client reads nothing of the network.
+    outlasts=(RoundTrip(when=lambda params: params.deregistration_timeout == "outlasts_answer"),),
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F: a de-registration is a REGISTER)",
     doc="the de-registration is a SIP request: it ends in its response or in a timeout, which "
         "may come while the de-registration or its response is merely slow",
@@ -258,17 +265,6 @@ def build(*, make_before_break: bool, calls: bool,
 
     def awaits_confirmation(ctx) -> bool:
         return bool(ctx.v.unconfirmed)
-
-    def deregistration_may_time_out(ctx) -> bool:
-        """deregistration_timeout=free: the transaction's timer may expire at any step,
-        while the de-registration or its answer is merely slow. The reading
-        deregistration_timeout=outlasts_answer (the bound the text would have to give: the
-        timer outlasts the round trip): it expires only once neither the de-registration
-        nor its response is in flight (one was lost). That reads the network (ctx.world),
-        which the client cannot see: it stands for a duration, not for something it knows."""
-        return ctx.params.deregistration_timeout == "free" or (
-            not ctx.world.in_flight(Deregistration)
-            and not ctx.world.in_flight(DeregistrationResponse))
 
     def deregistration_confirmed(ctx) -> None:
         ctx.v.unconfirmed = ""
@@ -477,7 +473,7 @@ def build(*, make_before_break: bool, calls: bool,
                        clause="X.1.2 items 4-6; X.1.6"),
             Transition(Timeout(Deregistration), ["registered", *busy], None,
                        name="deregistration_times_out",
-                       conditions=[awaits_confirmation, deregistration_may_time_out],
+                       conditions=[awaits_confirmation],
                        after=[deregistration_confirmed], sends=[AuthenticationRequest],
                        label="no de-registration response: its transaction timed out; goes "
                              "on as de-registered",
@@ -861,14 +857,15 @@ def build(*, make_before_break: bool, calls: bool,
     off = [SwitchOff("client2", why="UE 2 may be switched off (or lose coverage for good) once, "
                                     "at any point",
                      clause="not in the text: an environment event annex X.1 must survive")]
-    lost = (Loss(lambda sender, receiver, m: sender == "client2"
-                 and isinstance(m, Deregistration),
-                 why="UE 2 leaving coverage may lose its de-registration to the MC system it "
-                     "leaves (every other message arrives)") if lossy_leaving else False)
+    lost = ([Loss.around("client2", messages=(Deregistration, DeregistrationResponse),
+                         why="UE 2 leaving coverage may lose what it exchanges with the MC "
+                             "system it leaves as it leaves: its de-registration and the "
+                             "answer to it (every other message arrives)")]
+            if lossy_leaving else [])
     return System(
         "migration_lifecycle",
         assumptions=ASSUMPTIONS,
-        loss=lost, faults=off if switch_off else [],
+        faults=[*lost, *(off if switch_off else [])],
         monitors=[*([Monitor(CALLS, calls_monitor(max_migrations), receipts=True,
                              label="monitor: client 1's calls and user 2's registrations")]
                     if calls else []),
@@ -1424,7 +1421,7 @@ model.add_variant("lossy_deregistration",
                   lambda: build(make_before_break=False, **ADDRESSING, lossy_leaving=True,
                                 deregistration_timeouts=("free",)),
                   doc="break_before_make; the network may lose UE 2's de-registration to the "
-                      "MC system it leaves",
+                      "MC system it leaves, and the answer to it",
                   baseline="break_before_make",
     # the de-registration is a SIP transaction: a lost one ends in its (free) timeout,
     # the client goes on, and the old MC system

@@ -44,7 +44,8 @@ Assumptions
   call ends unanswered, and a late answer is dropped). Client 2's bounded wait for the
   resumption (fix_suspension_indicated and its successors) is a timer too. No timer reads
   what its owner cannot see; a bound between parties is a reading (release_timeout,
-  resumption_timer below).
+  resumption_timer below), a duration the engine enforces (ROUND_TRIP, the Span "user 1's
+  migration"), never a guard that reads the network or the other party.
 - Calls: a release names its call by the calling ID the call was set up with (assumption
   call-named-by-calling-id), so client 2 tells a late release of a replaced call from the
   release of the call it is in.
@@ -63,8 +64,9 @@ Silent choices, each a parameter every variant explores unless it pins it:
   outlasts_answer except in as_published, free_chain and fix_new_call_replaces (state
   space; its free choice adds only the overtaking as_published shows);
 - resumption_timer (only where client 2's wait is bounded): "free" (it may expire while
-  client 1 is merely slow) or "outlasts_migration" (a reading: it expires only once UE 1
-  can no longer resume);
+  client 1 is merely slow) or "outlasts_migration" (a reading: it outlasts the migration
+  under way when client 2 started waiting, so it expires only once that migration ended
+  without resuming the call: the resumption failed, UE 1 was switched off);
 - suspension_indication (step 1 carries no indication, yet NOTE 3 presumes client 2 knows
   the call will resume): "absent" (client 2 sees an ordinary release) or "present" (the
   release says the call is suspended);
@@ -145,6 +147,8 @@ from mcfsm import (
     Monitor,
     Param,
     Role,
+    RoundTrip,
+    Span,
     SwitchOff,
     System,
     Timeout,
@@ -416,20 +420,20 @@ def setup_transitions(fixed_chain: bool) -> list[Transition]:
 
 RELEASE_TRANSACTION = Transaction(
     CallRelease, responses=[CallReleaseResponse],
+    # release_timeout=free: the timer may expire at any step, while the release or its
+    # answer is merely slow. The reading outlasts_answer (the bound the text would have to
+    # give): it outlasts the release's round trip on every hop (the servers relay the
+    # release and its response as they are), so it expires only once one of them was
+    # lost; the engine holds the timeout back while the round trip lasts (lang/timers.py),
+    # and the client reads nothing of the network. A release names its call by the calling
+    # ID it was set up with: the ones naming the owner's call are its round trip.
+    # (both_migrating declares no release_timeout: its timer is free.)
+    outlasts=(RoundTrip(when=lambda params: getattr(params, "release_timeout", "free")
+                        == "outlasts_answer",
+                        relayed=lambda message, client: message.calling_id == client.my_id),),
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
     doc="step 1's release is a SIP request (BYE): it ends in its response or in a timeout, "
         "which may come while the release or its response is merely slow")
-
-
-def release_may_time_out(ctx) -> bool:
-    """release_timeout=free: the transaction's timer may expire at any step, while the
-    release or its answer is merely slow. The reading release_timeout=outlasts_answer (the
-    bound the text would have to give: the timer outlasts the round trip of the release):
-    it expires only once no release and no release response is in flight on any hop (one
-    was lost). That reads the network (ctx.world), which client 1 cannot see: it stands for
-    a duration, not for something the client knows."""
-    return ctx.params.release_timeout == "free" or (
-        not ctx.world.in_flight(CallRelease) and not ctx.world.in_flight(CallReleaseResponse))
 
 
 def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = False) -> Role:
@@ -445,7 +449,6 @@ def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = 
     after_release = [s for s in states if s != "releasing"]
     timeout = [
         Transition(Timeout(CallRelease), "releasing", "released", name="release_times_out",
-                   conditions=[] if both else [release_may_time_out],
                    label="no release response: the release's transaction timed out; goes on "
                          "as released",
                    clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; release_ack="
@@ -773,15 +776,33 @@ def both_party_transitions() -> list[Transition]:
     ]
 
 
-def resumption_may_expire(ctx) -> bool:
-    """resumption_timer=free: client 2's timer may expire at any step, while client 1 is
-    merely slow to migrate and resume. The reading resumption_timer=outlasts_migration (the
-    bound the text would have to give: the timer outlasts any migration): it expires only
-    once UE 1 can no longer resume (switched off, or its call lost). That reads client 1
-    (ctx.world), which client 2 cannot see: it stands for a duration, not for something
-    client 2 knows."""
-    return ctx.params.resumption_timer == "free" or \
-        ctx.world["client1"].state in (SWITCHED_OFF, "call_lost")
+def ue1_migrating(world, owner: str) -> str | None:
+    """UE 1's migration and resumption under way (the span the reading
+    resumption_timer=outlasts_migration bounds): client 1 between its release and the
+    outcome of its resumption (SUSPENDED_STATES), or its new call on its way to client 2.
+    It ends when the call resumes, and also when the resumption fails or UE 1 is switched
+    off: a migration that will never resume the call does not hold the timer back.
+    One run at a time: client 1 suspends no other call before this one has resumed (its
+    new call, reaching client 2, ends client 2's wait) or is lost for good (call_lost
+    leaves only for a call from client 2, which no longer waits then), so the run needs no
+    number (UE 1's migration count would not do: make-before-break moves it before the
+    release, break-before-make after)."""
+    ue1 = world["client1"]
+    if ue1.state in SUSPENDED_STATES or any(
+            m.calling_id == ue1.my_id for _, _, m in world.in_flight(PCR)):
+        return "the suspended call"
+    return None
+
+
+# resumption_timer=free: client 2's timer may expire at any step, while client 1 is merely
+# slow to migrate and resume. The reading resumption_timer=outlasts_migration (the bound the
+# text would have to give): the timer outlasts the migration under way when client 2
+# started waiting, so it expires only once that migration has ended without resuming the
+# call. The engine holds the expiry back (lang/timers.py); client 2 reads nothing of UE 1.
+UE1_MIGRATION = Span("user 1's migration", ue1_migrating,
+                     doc="from UE 1's release to its resumed call reaching client 2",
+                     when=lambda params: getattr(params, "resumption_timer", "free")
+                     == "outlasts_migration")
 
 
 def arm_resumption(ctx) -> None:
@@ -796,12 +817,13 @@ RESUMPTION_TIMER = Timer(
     "resumption", clause="candidate fix (fix_suspension_indicated): a suspended call is "
                          "awaited for a bounded time; not in the text",
     doc="armed when client 2 starts waiting for the resumption (the release said the call is "
-        "suspended); cancelled when a call ends the wait")
+        "suspended); cancelled when a call ends the wait",
+    outlasts=(UE1_MIGRATION,))
 
 
 def build_peer(resumption_timer: bool, setup: bool = False) -> Role:
     timer = [Transition(Expiry("resumption"), "awaiting_resumption", "idle",
-                        name="resumption_timer_expires", conditions=[resumption_may_expire],
+                        name="resumption_timer_expires",
                         label="stops waiting for the resumption: its timer expired",
                         clause="candidate fix (fix_suspension_indicated): a suspended "
                                "call is awaited for a bounded time; not in the text")]
@@ -1443,15 +1465,17 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) "
                                     "once, at any point of the call and its migration",
                      clause="not in the text: an environment event 10.16.3.2 must survive")]
-    lost = (Loss(lambda sender, receiver, m: sender == "client1"
-                 and isinstance(m, (CallRelease, Deregistration)),
-                 why="UE 1 leaving coverage may lose the release of step 1 and its "
-                     "de-registration (every other message arrives)") if lossy_leaving else False)
+    lost = ([Loss.around("client1", messages=(CallRelease, CallReleaseResponse, Deregistration),
+                         why="UE 1 leaving coverage may lose what it exchanges with the MC "
+                             "system it leaves as it leaves: the release of step 1 and the "
+                             "answer to it, and its de-registration (every other message "
+                             "arrives)")]
+            if lossy_leaving else [])
     return System(
         "private_call_migration",
         assumptions=BOTH_ASSUMPTIONS if both_migrating
         else ASSUMPTIONS,
-        loss=lost, faults=off if switch_off else [],
+        faults=[*lost, *(off if switch_off else [])],
         monitors=[Monitor(COUNTS, COUNTS_ROLE, label="monitor: migrations and new calls"),
                   *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
                              label="monitor: UE 1's messages to the MC system it leaves")]
@@ -1723,7 +1747,8 @@ model.add_variant("switch_off", lambda: build(switch_off=True, release_timeouts=
             "ue1-switched-off": "witnessed"})
 model.add_variant("lossy_release", lambda: build(lossy_leaving=True, release_timeouts=OUTLASTS),
                   doc="as published; the network may lose UE 1's release and de-registration "
-                      "to the MC system it leaves (it left coverage)",
+                      "to the MC system it leaves, and the answer to the release (it left "
+                      "coverage)",
                   baseline="as_published",
     expect={**EXPECT_AS_PUBLISHED,
             # the lost release leaves client 2 in the old call, whatever release_ack

@@ -22,7 +22,11 @@ register-timeout-gives-up). Its de-registration is not one: X.1.4.1 defines no a
 UE 2 awaits none (migration_lifecycle explores deregistration=acknowledged), so a lost one
 leaves nothing waiting. A caller's call is an INVITE transaction (Timer B) where it or its
 answer can vanish: free with switch-off (one call per caller), the reading
-call-timeout-outlasts-answer where UE 2 loses messages (assumption).
+call-timeout-outlasts-answer where UE 2 loses messages (assumption): a Span, the call's
+path over every hop, that the engine enforces. The primary's hold timer is free, beside the
+reading hold_timer=outlasts_migration (the Span "user 2's migration": the hold outlasts the
+migration under way when the call was held, and expires once it ended without informing
+the primary). No guard reads the network or another party to decide a timer.
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no loss (but in lossy_deregistration), no
@@ -86,6 +90,8 @@ Silent choices (parameters; every variant explores those it does not pin):
 
 from __future__ import annotations
 
+import dataclasses
+
 import _progress
 from _mc import (
     COMMON_ASSUMPTIONS,
@@ -138,6 +144,7 @@ from mcfsm import (
     ModelError,
     Param,
     Role,
+    Span,
     SwitchOff,
     System,
     Timeout,
@@ -168,7 +175,7 @@ BOTH = {
     "same_system_by": ("calling_id", "primary_id"),
     "registration": ("break_before_make", "make_before_break"),
     "registered_and_notified": ("deliver", "redirect"),
-    "hold_timer": ("free", "until_switch_off"),
+    "hold_timer": ("free", "outlasts_migration"),
     "register_timeout": ("free", "outlasts_answer"),
 }
 PARAM_DOCS = {
@@ -185,9 +192,10 @@ PARAM_DOCS = {
                    "bound); TS 23.379 call set-up timers",
                    "how long the primary's hold of a call lasts: 'free' is a real timer (it "
                    "may expire at any step, while the notification is merely slow); "
-                   "'until_switch_off' is a reading, the hold outlasts any migration, so it "
-                   "expires only for a UE that was switched off (a history flag no server "
-                   "sees: the bound the text would have to give)"),
+                   "'outlasts_migration' is a reading, the bound the text would have to give: "
+                   "the hold outlasts the migration under way when the call was held, so it "
+                   "expires only once that migration ended without informing the primary "
+                   "(the REGISTER given up, or UE 2 switched off)"),
     "departed_policy": ("10.16.5.3; X.1.7.1 item 6b (silent)",
                         "what a partner does with a call for a user who has left it"),
     "kms_without_uri": ("10.16.5.3 Editor's note (FFS)",
@@ -237,6 +245,31 @@ REGISTER = Transaction(
 # Loss sees no state, so a call (or its answer) with the system UE 2 is moving to may be
 # lost as well: a UE at the edge of coverage.
 LEAVING = (Deregistration, PrivateCallRequest, PrivateCallAccept, PrivateCallReject)
+
+
+def ue2_migrating(world, owner: str) -> set[str]:
+    """User 2's migration under way (the span the reading hold_timer=outlasts_migration
+    bounds): UE 2 awaits the outcome of its REGISTER, or the new MC system's notification
+    to the primary is in flight. It ends when the notification arrives, and also when the
+    REGISTER times out or UE 2 is switched off: a migration that will never complete does
+    not hold the hold back. Each run is named by the MC system UE 2 migrates to, which its
+    REGISTER and the notification both name: the notification of one migration may still be
+    in flight while the next begins. (A later migration to the same MC system counts as
+    the same run: the notification carries no count.)"""
+    ue2 = world["client2"]
+    under_way = {ue2.pending} if ue2.state == "migrating" else set()
+    return under_way | {system_of(m.partner_id)
+                        for _, _, m in world.in_flight(MigrationNotification, to=owner)}
+
+
+# hold_timer=free: a real timer, it may expire at any step, while the notification is
+# merely slow. The reading hold_timer=outlasts_migration (the bound the text would have to
+# give): the hold outlasts the migration under way when the call was held, so it expires
+# only once that migration has ended without informing the primary. The engine holds the
+# expiry back (lang/timers.py); the server reads nothing of UE 2.
+UE2_MIGRATION = Span("user 2's migration", ue2_migrating,
+                     doc="from UE 2 leaving to the primary receiving the notification",
+                     when=lambda params: getattr(params, "hold_timer", "free") == "outlasts_migration")
 
 
 def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
@@ -348,28 +381,32 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def timed_out(ctx) -> None:
         ctx.v.timed_out = True
 
-    def call_may_time_out(ctx) -> bool:
-        """switch_off: SIP's Timer B is free, it may expire while an answer is merely slow
-        (one call per caller there). lossy_leaving: the reading call-timeout-outlasts-answer
-        (assumption): it expires only once nothing of the call is left, neither its request
-        nor an answer in flight on any hop nor held by a server (one was lost with UE 2).
-        That reads the network (ctx.world), which the caller cannot see: it stands for a
-        duration, not for something the caller knows; it keeps a late answer from passing
-        for the next call's (the messages carry no SIP Call-ID)."""
-        if switch_off:
-            return True
-        me = ctx.v.my_id
-        return not any(m.calling_id == me for kind in answers + (PrivateCallRequest,)
-                       for _, _, m in ctx.world.in_flight(kind)) and not any(
-            m.calling_id == me for s in SYSTEMS for m in ctx.world[SERVER[s]].held)
+    def call_under_way(world, owner: str) -> bool:
+        """The call's path (lossy_leaving, the reading call-timeout-outlasts-answer): its
+        request or an answer in flight on any hop, or the call held by a server. The caller
+        reads none of it: the engine holds the timeout back while the path lasts
+        (lang/timers.py, a Span that begins with the INVITE). The messages carry no SIP
+        Call-ID: the calling ID names the caller's call, one at a time."""
+        me = world[owner].my_id
+        return any(m.calling_id == me for kind in answers + (PrivateCallRequest,)
+                   for _, _, m in world.in_flight(kind)) or any(
+            m.calling_id == me for s in SYSTEMS for m in world[SERVER[s]].held)
 
+    # switch_off: SIP's Timer B is free, it may expire while an answer is merely slow (one
+    # call per caller there). lossy_leaving: it outlasts the call's path, so it expires only
+    # once nothing of the call is left (one was lost with UE 2); that keeps a late answer
+    # from passing for the next call's.
+    invite = INVITE_TRANSACTION if switch_off else dataclasses.replace(
+        INVITE_TRANSACTION, outlasts=(Span("the call's path", call_under_way, with_timer=True,
+                                           doc="its request and answers on every hop, and "
+                                               "the time a server holds it"),))
     answers = (PrivateCallAccept, PrivateCallReject, PrivateCallRedirection)
     caller = Role(
         "calling MC service client",
         states=["idle", "calling", "awaiting_kms", "connected", "failed"],
         initial="idle",
         final=["idle", "connected", "failed"],
-        transactions=[INVITE_TRANSACTION] if calls_time_out else [],
+        transactions=[invite] if calls_time_out else [],
         # after its INVITE timed out, the answer may still come (RFC 3261 17.1.1.2); a caller
         # makes one call where calls time out, so no answer outlives its call into the next
         ignores={m: ["failed"] for m in answers}
@@ -426,7 +463,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        conditions=[lambda ctx: not may_retry_primary(ctx)],
                        clause="TS 23.379 10.7.2.1.1"),
             *([Transition(Timeout(PrivateCallRequest), "calling", "failed", name="no_answer",
-                          conditions=[call_may_time_out], after=[timed_out],
+                          after=[timed_out],
                           label="no answer: the call's INVITE transaction times out (the answer "
                                 "is slow, or the call or its answer was lost: a switched-off "
                                 "UE, or UE 2 leaving coverage)",
@@ -789,13 +826,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def held_calls(ctx) -> list:
         return sorted(ctx.v.held, key=repr)
 
-    def hold_timer_may_expire(ctx) -> bool:
-        """hold_timer=free: a real timer, it may expire at any step. The reading
-        hold_timer=until_switch_off: the hold outlasts any migration, so it expires only
-        once UE 2 cannot reappear (switched off): it reads UE 2's state, which no server
-        sees; that is what makes it a reading (the bound the text would have to give)."""
-        return ctx.params.hold_timer == "free" or ctx.world["client2"].state == SWITCHED_OFF
-
     def hold_expires(ctx) -> None:
         ctx.v.held = ctx.v.held - {ctx.arg}
         route_back(ctx, rejection(ctx.arg, "not reachable"))
@@ -818,7 +848,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         initial="serving",
         final=["serving"],
         timers=[Timer("hold", clause="10.16.5.3 pre-condition 3 (uninformed_primary=hold); "
-                                     "TS 23.379 call set-up timers (no duration in the text)")],
+                                     "TS 23.379 call set-up timers (no duration in the text)",
+                      outlasts=(UE2_MIGRATION,))],
         variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
                    "registered": Var(frozenset, frozenset()),
                    "visitors": Var(frozenset, frozenset()), "bindings": Var(frozenset, frozenset()),
@@ -872,7 +903,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        conditions=[branch("uninformed_hold")], after=[hold],
                        clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
             Transition(Expiry("hold"), "serving", None, name="hold_timer_expires",
-                       conditions=[hold_timer_may_expire],
                        choices=held_calls, after=[hold_expires], sends=[rej],
                        label="the hold timer expires: the held call is rejected",
                        clause="uninformed_primary=hold: a hold needs a bound, for a user who "
@@ -1753,18 +1783,21 @@ model.add_variant(
     "switch_off_with_hold",
     lambda: build(**{**FIXED_TEXT, **SWITCH_OFF_BOUNDS},
                   pinned={**POLICIES, "uninformed_primary": ("hold",),
-                          "hold_timer": ("until_switch_off",)},
+                          "hold_timer": ("outlasts_migration",)},
                   switch_off=True),
     doc="the hold of fix_hold_until_informed when UE 2 may be switched off and never "
         "reappear: the hold timer releases the held call",
     baseline="fix_hold_until_informed",
     # with an acknowledged notification and make-before-break the primary is informed
-    # before user 2 leaves it, so it never holds a call
+    # before user 2 leaves it, so it never holds a call; with a one-way notification and
+    # make-before-break the notification is already on its way when the call is held, and
+    # the hold outlasts that migration: the notification, not the timer, releases the call
+    # (the migration under way ends only when it arrives), even if UE 2 is switched off
     expect={**one_call(EXPECT_FIX_HOLD_UNTIL_INFORMED),
             "call-not-refused-before-notification": "holds",
             "hold-lasts-until-informed": "holds",
             "held-call-released-after-switch-off":
-                "witnessed only with notification=one_way or registration=break_before_make"})
+                "witnessed only with registration=break_before_make"})
 
 # -- issue 12 item 7: a migrated caller from the primary's own system -----------------------
 MIGRATED_CALLER = dict(**FIXED_TEXT, caller_migrated=True)
@@ -1897,8 +1930,8 @@ model.finding(
         "violated only with notification=one_way: whether the primary rejects the call "
         "(uninformed_primary=reject) or holds it with a timer that, like any timer, may "
         "expire while the notification is slow (hold_timer=free). Holding closes it only "
-        "under the reading that the hold outlasts any migration "
-        "(hold_timer=until_switch_off), a bound the text would have to give; an "
+        "under the reading that the hold outlasts the migration under way "
+        "(hold_timer=outlasts_migration), a bound the text would have to give; an "
         "acknowledged notification closes it under every choice")
 model.finding(
     "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,

@@ -11,6 +11,7 @@ readings of the text and are listed with them.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..lang.faults import Duplication, Loss, Reorder
 from ..lang.findings import Assumption
@@ -75,15 +76,30 @@ def _timer_orders(system: System) -> list[Assumption]:
         if inst.role.name in seen or not table:
             continue
         seen.add(inst.role.name)
-        pairs = [f"{name} outlasts {', '.join(sorted(d.outlasts))}"
-                 for name, d in table.timers.items() if d.outlasts]
+        pairs = []
+        for name, d in table.timers.items():
+            longer = sorted(o for o in d.outlasts if isinstance(o, str))
+            longer += [s.name + (" where the parameters choose that reading"
+                                 if s.when is not None else "")
+                       for s in table.spans.get(name, ()) if s in _own_spans(table, name)]
+            if longer:
+                pairs.append(f"{d.words if table.spans.get(name) else name} outlasts "
+                             f"{', '.join(longer)}")
         if pairs:
             out.append(Assumption("timer-order-" + re.sub(r"[^A-Za-z0-9_-]+", "-",
                                                           inst.role.name),
                                   f"{inst.role.name}: " + "; ".join(pairs) + " (a timer cannot "
-                                  "expire while a shorter one, armed no later, still runs)",
+                                  "expire while a shorter one, or a span it outlasts, armed or "
+                                  "begun no later, still runs)",
                                   derived=True))
     return out
+
+
+def _own_spans(table: Any, name: str) -> list[Any]:
+    """The spans timer `name` declares itself (not those it outlasts through a shorter
+    timer, which that timer's own entry names)."""
+    inherited = {s.name for other in table.outlasts[name] for s in table.spans.get(other, ())}
+    return [s for s in table.spans.get(name, ()) if s.name not in inherited]
 
 
 def assumptions_of(system: System) -> tuple[Assumption, ...]:

@@ -49,6 +49,7 @@ free timer beside it); the engine, not model code, enforces it, by the same rule
   the runs under way then are recorded with it (read in the state before the step: what
   the step sends has not left yet), and its expiry waits while one of them is still under
   way; a run that starts after the timer constrains nothing, as for the role's own timers.
+  `under_way` may return a set of runs (one's tail in flight while the next begins).
   `Span(..., with_timer=True)` is a span that the arming step itself starts (a call sent
   over several hops): nothing is recorded, and the expiry waits while it is under way.
 
@@ -90,8 +91,10 @@ class Armed(NamedTuple):
 class Span:
     """A duration that is not a clock of the role: something under way elsewhere that a
     timer is declared to outlast (see the module doc). `under_way(world, owner)`: the run
-    under way (truthy, hashable), or a falsy value; `world` is the read-only view of the
-    state, `owner` the timer owner's instance name."""
+    under way (truthy, hashable), a set of runs (a run's tail may still be in flight while
+    the next begins), or a falsy value; `world` is the read-only view of the state, `owner`
+    the timer owner's instance name. Name a run by what stays the same from its start to
+    its end (the system migrated to, not a counter that the next run moves on)."""
 
     name: str
     under_way: Callable[[Any, str], Any]
@@ -108,9 +111,13 @@ class Span:
 @dataclasses.dataclass(frozen=True)
 class RoundTrip:
     """`Transaction(..., outlasts=(RoundTrip(when=...),))`: the transaction's timer outlasts
-    its request's round trip, where `when(params)` chooses that reading (None: always)."""
+    its request's round trip, where `when(params)` chooses that reading (None: always).
+    `relayed(message, owner_locals)`: where relays forward the request and its responses as
+    they are, the round trip spans every hop: a message of those kinds in flight on any
+    channel for which it says True is part of it. None: the owner's own channels only."""
 
     when: Callable[[Any], bool] | None = None
+    relayed: Callable[[Message, Any], bool] | None = None
 
 
 ROUND_TRIP = RoundTrip()  # Transaction(..., outlasts=(ROUND_TRIP,)): see the module doc
@@ -298,7 +305,12 @@ def _spans(d: Timer | Transaction, role: str) -> tuple[Span, ...]:
                                  "transaction has", role=role,
                                  fix="declare the request as a Transaction(..., outlasts="
                                      "(ROUND_TRIP,)), or name a Span for the timer")
-            out.append(_round_trip(d, o.when))
+            if o.relayed is not None and not callable(o.relayed):
+                raise ModelError(f"timer {d.name!r}: RoundTrip(relayed={o.relayed!r}) is not a "
+                                 "function", role=role,
+                                 fix="pass relayed=lambda message, owner: <whether it is part "
+                                     "of the owner's round trip>")
+            out.append(_round_trip(d, o))
         elif isinstance(o, Span):
             check_name(o.name, "span name")
             if not callable(o.under_way):
@@ -316,17 +328,23 @@ def _spans(d: Timer | Transaction, role: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
-def _round_trip(t: Transaction, when: Callable[[Any], bool] | None) -> Span:
+def _round_trip(t: Transaction, trip: RoundTrip) -> Span:
     """The round trip of `t`'s request: under way while the request from its owner, or one
-    of its responses to its owner, is in flight. It begins with the timer."""
-    request, responses = t.request, tuple(t.responses)
+    of its responses to its owner, is in flight (on any hop, where it is relayed). It
+    begins with the timer."""
+    request, responses, relayed = t.request, tuple(t.responses), trip.relayed
 
     def under_way(world: Any, owner: str) -> bool:
-        return bool(world.in_flight(request, sender=owner)) or any(
-            world.in_flight(r, to=owner) for r in responses)
+        if relayed is None:
+            return bool(world.in_flight(request, sender=owner)) or any(
+                world.in_flight(r, to=owner) for r in responses)
+        me = world[owner]
+        return any(relayed(m, me) for kind in (request, *responses)
+                   for _, _, m in world.in_flight(kind))
 
-    return Span(f"the {request.title} round trip", under_way,
-                doc="the request's flight and its response's", with_timer=True, when=when)
+    return Span("its round trip", under_way,
+                doc="the request's flight and its response's", with_timer=True,
+                when=trip.when)
 
 
 def _check_decl(role: str, d: Timer | Transaction) -> None:
@@ -402,13 +420,25 @@ def arm_in_step(ctx: Any, table: TimerTable, running: tuple[Armed, ...], name: s
     return running
 
 
+def runs(got: Any) -> frozenset[Any]:
+    """What `Span.under_way` returned, as the set of runs under way: a falsy value is none,
+    a set, tuple or list is several (a migration's tail still in flight while the next one
+    starts), anything else is one."""
+    if not got:
+        return frozenset()
+    if isinstance(got, set | frozenset | tuple | list):
+        return frozenset(got)
+    return frozenset((got,))
+
+
 def _runs_under_way(ctx: Any, table: TimerTable, name: str) -> tuple[tuple[str, Any], ...]:
     spans = [s for s in table.spans.get(name, ()) if not s.with_timer
              and (s.when is None or s.when(ctx.params))]
     if not spans:
         return ()
     world = ctx.world
-    return tuple((s.name, run) for s in spans if (run := s.under_way(world, ctx.me)))
+    return tuple(sorted(((s.name, run) for s in spans for run in runs(s.under_way(world, ctx.me))),
+                        key=repr))
 
 
 def spans_ended(ctx: Any, table: TimerTable, running: tuple[Armed, ...], name: str) -> bool:
@@ -423,8 +453,8 @@ def spans_ended(ctx: Any, table: TimerTable, running: tuple[Armed, ...], name: s
     armed = next((a for a in running if a.name == name), None)
     if armed is None or not armed.spans:
         return True
-    by_name = {s.name: s for s in spans}
-    return not any(by_name[span].under_way(world, ctx.me) == run for span, run in armed.spans)
+    now = {s.name: runs(s.under_way(world, ctx.me)) for s in spans if not s.with_timer}
+    return not any(run in now.get(span, ()) for span, run in armed.spans)
 
 
 def stop(running: tuple[Armed, ...], name: str) -> tuple[Armed, ...]:
