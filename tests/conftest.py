@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +39,30 @@ def check_json(path: str, *extra: str) -> list[dict[str, Any]]:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@contextlib.contextmanager
+def _session_wide(factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """(a folder of this test run shared by every pytest-xdist worker, whether it is already
+    filled), held under a lock so that one worker fills it while the others wait: a session
+    fixture alone is per worker, and two workers would each redo the work."""
+    base = factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / name
+    with open(root / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / ".done"
+        yield folder, done.exists()
+        done.touch()
+
+
+@pytest.fixture(scope="session")
+def group_call_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real `mcfsm report models/group_call_migration.py` per test run, read by the HTML
+    report's test and the browser's: both checked the same command's pages, each from its own
+    run (its explorations come from the result cache; the pages cost seconds of CPU each)."""
+    with _session_wide(tmp_path_factory, "group_call_report") as (out, done):
+        if not done:
+            proc = run_cli("report", "models/group_call_migration.py", "--out", str(out))
+            assert proc.returncode == 0, proc.stderr
+    return out

@@ -20,7 +20,7 @@ import pytest
 
 from mcfsm.lang.loader import load_path
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT
 
 BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
                 if shutil.which(n)), None)
@@ -45,11 +45,10 @@ def chromium(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("html")
-    proc = run_cli("report", MODEL, "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out / "group_call_migration.html"
+def page(group_call_report: Path) -> Path:
+    # `mcfsm report` of MODEL, run once per test run for this test and tests/test_report.py
+    assert MODEL == "models/group_call_migration.py"
+    return group_call_report / "group_call_migration.html"
 
 
 def test_the_page_renders_the_verdicts_and_steps_through_a_counterexample(page):

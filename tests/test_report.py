@@ -181,9 +181,10 @@ def test_export_png_and_pdf(tmp_path):
 
 
 # -- the HTML report ---------------------------------------------------------------------
-def test_html_report_is_self_contained_and_explains_itself(tmp_path):
-    proc = run_cli("report", "models/group_call_migration.py", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
+def test_html_report_is_self_contained_and_explains_itself(group_call_report):
+    # `mcfsm report models/group_call_migration.py --out DIR`, run once per test run (the
+    # browser test reads the same pages): tests/conftest.py
+    tmp_path = group_call_report
     page = (tmp_path / "group_call_migration.html").read_text()
     index = (tmp_path / "index.html").read_text()
     assert 'href="group_call_migration.html"' in index
