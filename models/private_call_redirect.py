@@ -272,41 +272,29 @@ UE2_MIGRATION = Span("user 2's migration", ue2_migrating,
                      when=lambda params: getattr(params, "hold_timer", "free") == "outlasts_migration")
 
 
-def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
-          fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
-          sequence_numbers: bool = False, departure_notice: bool = False,
-          caller_migrated: bool = False, note2_via_primary: bool = False,
-          switch_off: bool = False, lossy_leaving: bool = False) -> System:
-    """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
-    fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
-    candidate fix of the notification race, `departure_notice` the candidate fix of the
-    redirection loop (a partner tells the primary that the user left), `caller_migrated`
-    puts user 1 (primary MC system A) at partner B from the start (issue 12 item 7: a
-    migrated caller from the primary's own system); `note2_via_primary` is the candidate
-    fix of the NOTE 2 gap for such callers (the partner passes an indicated call for a
-    user who left it to the user's primary, which holds the status NOTE 2 asks about).
-    Environments the spec's readers know happen: `switch_off` lets UE 2 be switched off
-    once (a SwitchOff fault: it stops, and what reaches it is lost), and then a caller's
-    call is an INVITE transaction that ends in an answer or a timeout (RFC 3261 17.1.1.2),
-    free: it may come while an answer is merely slow; `lossy_leaving` lets the network lose
-    what UE 2 exchanges with the MC system it leaves as it leaves coverage (LEAVING: its
-    de-registration, a call delivered to it and its answer), and then a call is an INVITE
-    transaction too, under the reading call-timeout-outlasts-answer (assumption). UE 2's
-    REGISTER is a transaction in every variant; `register_timeout` is pinned to the reading
-    outlasts_answer unless `pinned` names it."""
-    if switch_off and client1_calls != 1:
-        # a timed-out call's answer may still come; with a second call it would pass for
-        # that call's (the messages carry no SIP Call-ID), so a caller makes one call here
-        raise ModelError(f"switch_off with client1_calls={client1_calls}: client 1 makes one "
-                         "call where its calls may time out",
-                         fix="pass client1_calls=1 with switch_off=True (SWITCH_OFF_BOUNDS)")
+# The roles below read in the order of the clause: the calling clients (10.16.5.3 step 1,
+# steps 3-4 and X.1.7.1 items 6a-6b), the migrating client 2 (X.1.4.1's migration, X.1.6's
+# registration, step 4's delivery and X.1.7.2), the MC service servers (X.1.6's
+# registration and notification, then a private call through steps 1-4: the call is passed
+# on, checked in step 2, redirected in step 3 or handled otherwise, re-checked by CR 000's
+# NOTE 2, and its answers go back), the KMS (step 3's lookup); build() composes them.
+
+
+# -- MC service clients 1 and 3: the calling parties -----------------------------------------
+def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int,
+                switch_off: bool, lossy_leaving: bool) -> Role:
+    """A caller's transitions in the order of 10.16.5.3's steps: step 1 (the call by the
+    primary MC service ID), steps 3-4 (the redirection followed, after a KMS lookup where
+    the URI is unknown) and the answer, then X.1.7.1 item 6a (a subsequent call by the
+    cached ID, CR 000 NOTE 2), item 6b (re-initiation with the primary ID after a
+    rejection), and the INVITE's Timer B where calls time out."""
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
     # a call is an INVITE transaction where it or its answer can vanish: a switched-off UE
     # 2 takes nothing, and UE 2 leaving coverage may lose a call or its answer
     calls_time_out = switch_off or lossy_leaving
     indication = True if migration_indication else None
 
-    # -- MC service clients 1 and 3: the calling parties ---------------------------------
+    # step 1: the call by user 2's primary MC service ID
     def start(ctx, target: str, indicated: bool | None) -> None:
         ctx.v.calls += 1
         ctx.v.target = target
@@ -321,15 +309,10 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def may_call(ctx) -> bool:
         return ctx.v.calls < ctx.v.max_calls
 
-    def has_cache(ctx) -> bool:
-        return may_call(ctx) and ctx.v.cached != ""
-
     def call_primary(ctx) -> None:
         start(ctx, USER2_PRIMARY, None)
 
-    def call_cached(ctx) -> None:
-        start(ctx, ctx.v.cached, indication)
-
+    # steps 3-4: the redirection followed, with the KMS URI of the target's domain
     def setup(ctx, target: str) -> None:
         ctx.v.target = target
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
@@ -364,6 +347,14 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.kms = ctx.v.kms | {ctx.msg.kms_uri}
         setup(ctx, ctx.v.target)
 
+    # X.1.7.1 item 6a: a subsequent call by the cached migrated ID (CR 000 NOTE 2)
+    def has_cache(ctx) -> bool:
+        return may_call(ctx) and ctx.v.cached != ""
+
+    def call_cached(ctx) -> None:
+        start(ctx, ctx.v.cached, indication)
+
+    # X.1.7.1 item 6b: after a rejection, re-initiate with the primary MC service ID
     def may_retry_primary(ctx) -> bool:
         # X.1.7.1 item 6b (assumption reinitiate-per-rejection): the ID tried is no longer
         # the user's (the partner says it is not registered there): re-initiate with the
@@ -378,6 +369,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2_PRIMARY,
                                                   calling_primary_id=ctx.v.primary_id or None))
 
+    # RFC 3261 17.1.1.2 (Timer B) where calls time out
     def timed_out(ctx) -> None:
         ctx.v.timed_out = True
 
@@ -401,7 +393,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                            doc="its request and answers on every hop, and "
                                                "the time a server holds it"),))
     answers = (PrivateCallAccept, PrivateCallReject, PrivateCallRedirection)
-    caller = Role(
+    return Role(
         "calling MC service client",
         states=["idle", "calling", "awaiting_kms", "connected", "failed"],
         initial="idle",
@@ -426,16 +418,12 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                                   "(for a witness)")} if calls_time_out else {}),
         },
         transitions=[
+            # -- step 1 -----------------------------------------------------------------
             Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
                        conditions=[may_call], after=[call_primary], sends=[PrivateCallRequest],
                        environment=True, label="calls user 2 by its primary MC service ID",
                        clause="10.16.5.3 step 1; X.1.7.1 items 1 and 5"),
-            Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
-                       conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
-                       environment=True,
-                       label="calls user 2 by the cached migrated MC service ID",
-                       clause="X.1.7.1 item 6a; CR 000 NOTE 2 (subsequent calls carry the "
-                              "indication)"),
+            # -- steps 3-4: the redirection, the KMS lookup, the answer -------------------
             Transition(PrivateCallRedirection, "calling", "calling", name="follow_redirection",
                        conditions=[can_follow,
                                    lambda ctx: not redirect_needs_lookup(ctx)],
@@ -448,20 +436,28 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        after=[follow_redirection], sends=[KmsLookupRequest],
                        label="releases the call and first looks up the KMS URI",
                        clause="10.16.5.3 step 3; Table 10.16.5.2-1 NOTE; TS 33.180 D.2.7"),
+            Transition(KmsLookupResponse, "awaiting_kms", "calling", after=[learn_kms],
+                       conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.target],
+                       sends=[PrivateCallRequest], clause="TS 33.180 D.2.7; 10.16.5.3 step 4"),
             Transition(PrivateCallRedirection, "calling", "failed", name="give_up_redirections",
                        conditions=[lambda ctx: not can_follow(ctx)],
                        clause=f"bound: a client stops after {MAX_REDIRECTIONS} redirections "
                               "(the text sets none)"),
-            Transition(KmsLookupResponse, "awaiting_kms", "calling", after=[learn_kms],
-                       conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.target],
-                       sends=[PrivateCallRequest], clause="TS 33.180 D.2.7; 10.16.5.3 step 4"),
             Transition(PrivateCallAccept, "calling", "connected", clause="TS 23.379 10.7.2.1.1"),
+            # -- X.1.7.1 item 6a: the cached ID; item 6b: the primary ID again -----------
+            Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
+                       conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
+                       environment=True,
+                       label="calls user 2 by the cached migrated MC service ID",
+                       clause="X.1.7.1 item 6a; CR 000 NOTE 2 (subsequent calls carry the "
+                              "indication)"),
             Transition(PrivateCallReject, "calling", "calling", name="retry_with_primary_id",
                        conditions=[may_retry_primary], after=[retry_primary],
                        sends=[PrivateCallRequest], clause="X.1.7.1 item 6b"),
             Transition(PrivateCallReject, "calling", "failed", name="call_fails",
                        conditions=[lambda ctx: not may_retry_primary(ctx)],
                        clause="TS 23.379 10.7.2.1.1"),
+            # -- RFC 3261 17.1.1.2: the INVITE transaction times out -------------------
             *([Transition(Timeout(PrivateCallRequest), "calling", "failed", name="no_answer",
                           after=[timed_out],
                           label="no answer: the call's INVITE transaction times out (the answer "
@@ -472,7 +468,16 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ],
     )
 
-    # -- MC service client 2: the migrating called party -----------------------------------
+
+# -- MC service client 2: the migrating called party -----------------------------------------
+def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bool) -> Role:
+    """Client 2's transitions in the order of X.1's migration concepts and 10.16.5.3 step
+    4: it migrates (X.1.4.1, X.1.7.4: break-before-make or make-before-break), its
+    registration completes at the new MC system (X.1.6) or its REGISTER times out, and it
+    takes the calls the MC system serving it delivers (step 4, X.1.7.1 item 7, X.1.7.2),
+    refusing those of a system it has left."""
+
+    # X.1.4.1; X.1.7.4: the UE detects the need to change MC system and registers elsewhere
     def next_system(ctx):
         if fixed_chain:
             step = ctx.v.migrations + 1
@@ -494,6 +499,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.send(SERVER[ctx.arg], Registration(
             primary_id=USER2_PRIMARY, sequence=ctx.v.migrations if sequence_numbers else None))
 
+    # X.1.6: the registration completes at the new MC system, or the REGISTER times out
     def answers_pending(ctx) -> bool:
         """The answer to the REGISTER under way names the ID the new MC system assigns
         (X.1.2 item 1b); an earlier, timed-out REGISTER's answer does not end this one (SIP
@@ -527,6 +533,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.v.pending = ""
         ctx.v.gave_up = True
 
+    # step 4: the calls the MC system serving it delivers (X.1.7.1 item 7; X.1.7.2)
     def still_served(ctx) -> bool:
         """Make-before-break: while the new registration is pending, the old MC system
         still serves the user, and its calls are taken as before."""
@@ -551,7 +558,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id, cause="not registered"))
 
-    migrant = Role(
+    return Role(
         "migrating MC service client",
         states=["registered", "migrating", "unregistered"],
         initial="registered",
@@ -573,6 +580,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                    "gave_up": Var(bool, False, doc="a REGISTER of it timed out (for a "
                                                    "witness)")},
         transitions=[
+            # -- X.1.4.1; X.1.7.4: migration ---------------------------------------------
             Transition("migrate", "registered", "migrating", conditions=[may_migrate],
                        choices=next_system, after=[migrate],
                        sends=[Deregistration, Registration], environment=True,
@@ -580,6 +588,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                              "one (with break-before-make, de-registers from the old one first)",
                        clause="10.16.3.2 pre-condition 2; X.1.2 items 5-6; X.1.4.1; "
                               "X.1.7.4 NOTE"),
+            # -- X.1.6: the registration completes, or its REGISTER times out -----------
             Transition(RegistrationResponse, "migrating", "registered", after=[registered],
                        conditions=[answers_pending], sends=[Deregistration],
                        clause="X.1.6 (the MC service IDs of the access token); "
@@ -608,6 +617,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        label="the answer to an earlier, timed-out REGISTER: dropped",
                        clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under "
                               "way)"),
+            # -- step 4: the calls delivered to it ----------------------------------------
             Transition(PrivateCallRequest, "registered", None, name="accept_call",
                        conditions=[from_serving, addressed_me], after=[accept],
                        sends=[PrivateCallAccept],
@@ -635,7 +645,17 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         ],
     )
 
-    # -- MC service servers A, B, C: primary for their own users, partner for visitors ------
+
+# -- MC service servers A, B, C: primary for their own users, partner for visitors -----------
+def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_notice: bool,
+                note2_via_primary: bool, caller_migrated: bool) -> Role:
+    """A server's transitions in the order of X.1.6 and 10.16.5.3's steps: the user's
+    registration and the partner's notification to the primary (pre-condition 3), then a
+    private call request: passed on towards the called ID's MC system (step 1, pre-condition
+    1), checked at the primary (step 2: delivered, redirected in step 3, handled otherwise
+    under CR 000, or met while the primary is uninformed), re-checked under CR 000's NOTE
+    2, met at a partner the user has left, and the answers relayed back (steps 3-4)."""
+
     def binding(ctx, primary_id: str) -> str:
         return dict(ctx.v.bindings).get(primary_id, "")
 
@@ -653,6 +673,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         """A primary MC service ID of this system (its provisioning maps it to itself)."""
         return lookup(ctx.v.provisioned, mc_service_id) == mc_service_id
 
+    # X.1.6: registration, the notification to the primary, de-registration
     def register(ctx, assigned: str) -> None:
         ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
         ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
@@ -678,20 +699,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         else:
             ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(primary, assigned, ctx.sender)}
 
-    def on_ack(ctx) -> None:
-        for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == ctx.msg.primary_id):
-            ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
-            ctx.v.registered = ctx.v.registered | {(entry[1], entry[2])}
-            ctx.send(entry[2], RegistrationResponse(mc_service_id=entry[1]))
-
-    def on_deregistration(ctx) -> None:
-        left = ctx.msg.mc_service_id
-        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != left)
-        primary = lookup(ctx.v.visitors, left)
-        if departure_notice and primary:
-            ctx.send(SERVER[system_of(primary)],
-                     DepartureNotification(primary_id=primary, partner_id=left))
-
     def on_notification(ctx) -> None:
         record_binding(ctx)
         if ctx.params.notification == "acknowledged":
@@ -708,7 +715,21 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         if not ctx.v.held:
             ctx.cancel("hold")
 
-    # Which branch of 10.16.5.3 a private call request takes at this server:
+    def on_ack(ctx) -> None:
+        for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == ctx.msg.primary_id):
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
+            ctx.v.registered = ctx.v.registered | {(entry[1], entry[2])}
+            ctx.send(entry[2], RegistrationResponse(mc_service_id=entry[1]))
+
+    def on_deregistration(ctx) -> None:
+        left = ctx.msg.mc_service_id
+        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != left)
+        primary = lookup(ctx.v.visitors, left)
+        if departure_notice and primary:
+            ctx.send(SERVER[system_of(primary)],
+                     DepartureNotification(primary_id=primary, partner_id=left))
+
+    # step 2: which branch of 10.16.5.3 a private call request takes at this server
     def classify(ctx) -> str:
         m = ctx.msg
         called, here = m.called_id, ctx.v.system
@@ -766,12 +787,14 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         guard.__name__ = f"branch_{name}"
         return guard
 
+    # step 1 (pre-condition 1: the MC systems are interconnected) and step 2's delivery
     def interwork(ctx) -> None:
         ctx.send(SERVER[system_of(ctx.msg.called_id)], ctx.msg)
 
     def deliver(ctx) -> None:
         ctx.send(client_of(ctx, ctx.msg.called_id), ctx.msg)
 
+    # steps 2-3: the redirection
     def redirection(ctx, request, migrated_id: str) -> PrivateCallRedirection:
         called = request.called_id
         primary = lookup(ctx.v.visitors, called) or lookup(ctx.v.told, called) or called
@@ -783,6 +806,40 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     def redirect(ctx) -> None:
         route_back(ctx, redirection(ctx, ctx.msg, binding(ctx, ctx.msg.called_id)))
 
+    # CR 000 step 2, otherwise: a foreign caller's call
+    def forward_keeping_address(ctx, request=None) -> None:
+        request = request or ctx.msg
+        migrated_to = binding(ctx, request.called_id)
+        ctx.send(SERVER[system_of(migrated_to)],
+                 PrivateCallRequest(calling_id=request.calling_id, called_id=migrated_to,
+                                    original_called_id=request.called_id))
+
+    def rejection(request, cause: str) -> PrivateCallReject:
+        return PrivateCallReject(calling_id=request.calling_id, called_id=request.called_id,
+                                 cause=cause)
+
+    def reject(cause: str):
+        def action(ctx) -> None:
+            route_back(ctx, rejection(ctx.msg, cause))
+        action.__name__ = f"reject_{cause.replace(' ', '_')}"
+        return action
+
+    # pre-condition 3 not met: the primary holds the call (uninformed_primary=hold)
+    def hold(ctx) -> None:
+        ctx.v.held = ctx.v.held | {ctx.msg}
+        if not ctx.armed("hold"):  # one timer for what is held: a free timer per held
+            ctx.arm("hold")        # call expires in any order, and so does this one
+
+    def held_calls(ctx) -> list:
+        return sorted(ctx.v.held, key=repr)
+
+    def hold_expires(ctx) -> None:
+        ctx.v.held = ctx.v.held - {ctx.arg}
+        route_back(ctx, rejection(ctx.arg, "not reachable"))
+        if ctx.v.held:
+            ctx.arm("hold")
+
+    # CR 000 NOTE 2: the re-check of an indicated call
     def note2_primary(ctx) -> None:
         """NOTE 2 at the primary: the indicated partner ID was updated (redirect to the
         current one) or removed (the user is home: redirect to the primary ID)."""
@@ -803,46 +860,17 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         route_back(ctx, redirection(ctx, ctx.msg, current if current and current != called
                                     else primary))
 
+    # a partner the user has left (spec silent; X.1.7.1 item 6b)
     def to_primary(ctx) -> None:
         """A partner knows only that the user left: it names the primary ID it stored."""
         route_back(ctx, redirection(ctx, ctx.msg, lookup(ctx.v.visitors, ctx.msg.called_id)))
 
-    def forward_keeping_address(ctx, request=None) -> None:
-        request = request or ctx.msg
-        migrated_to = binding(ctx, request.called_id)
-        ctx.send(SERVER[system_of(migrated_to)],
-                 PrivateCallRequest(calling_id=request.calling_id, called_id=migrated_to,
-                                    original_called_id=request.called_id))
-
-    def rejection(request, cause: str) -> PrivateCallReject:
-        return PrivateCallReject(calling_id=request.calling_id, called_id=request.called_id,
-                                 cause=cause)
-
-    def hold(ctx) -> None:
-        ctx.v.held = ctx.v.held | {ctx.msg}
-        if not ctx.armed("hold"):  # one timer for what is held: a free timer per held
-            ctx.arm("hold")        # call expires in any order, and so does this one
-
-    def held_calls(ctx) -> list:
-        return sorted(ctx.v.held, key=repr)
-
-    def hold_expires(ctx) -> None:
-        ctx.v.held = ctx.v.held - {ctx.arg}
-        route_back(ctx, rejection(ctx.arg, "not reachable"))
-        if ctx.v.held:
-            ctx.arm("hold")
-
-    def reject(cause: str):
-        def action(ctx) -> None:
-            route_back(ctx, rejection(ctx.msg, cause))
-        action.__name__ = f"reject_{cause.replace(' ', '_')}"
-        return action
-
+    # steps 3-4: the answers go back towards the caller
     def relay(ctx) -> None:
         route_back(ctx, ctx.msg)
 
     pcr, red, rej = PrivateCallRequest, PrivateCallRedirection, PrivateCallReject
-    server = Role(
+    return Role(
         "MC service server",
         states=["serving"],
         initial="serving",
@@ -856,11 +884,16 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                    "told": Var(frozenset, frozenset()), "latest": Var(frozenset, frozenset()),
                    "awaiting_ack": Var(frozenset, frozenset()), "held": Var(frozenset, frozenset())},
         transitions=[
+            # -- X.1.6: registration and the notification to the primary ----------------
             Transition(Registration, "serving", None, after=[on_registration],
                        sends=[RegistrationResponse, MigrationNotification, pcr],
                        label="registers the user; a partner informs the primary MC system",
                        clause="X.1.6; X.1.2 item 1b; X.1.3; spec silent on a return: the primary learns "
                               "it from the registration with the primary MC service ID"),
+            Transition(MigrationNotification, "serving", None, after=[on_notification],
+                       sends=[MigrationNotificationAck, red, rej, pcr],
+                       label="records the user's current MC service ID",
+                       clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6"),
             Transition(MigrationNotificationAck, "serving", None, after=[on_ack],
                        sends=[RegistrationResponse],
                        clause="X.1.6 (notification=acknowledged; 10.6.3.3 not in our text)"),
@@ -872,16 +905,14 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                           clause="candidate fix (fix_departure_notice): the partner tells the "
                                  "primary that the user left; not in the text")]
               if departure_notice else []),
-            Transition(MigrationNotification, "serving", None, after=[on_notification],
-                       sends=[MigrationNotificationAck, red, rej, pcr],
-                       label="records the user's current MC service ID",
-                       clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6"),
+            # -- step 1: towards the called ID's MC system; step 2: delivered -------------
             Transition(pcr, "serving", None, name="interwork", conditions=[branch("interwork")],
                        after=[interwork], sends=[pcr],
                        clause="10.16.5.3 pre-condition 1; 10.16.5.3 step 4 (MC systems "
                               "interconnected)"),
             Transition(pcr, "serving", None, name="deliver", conditions=[branch("deliver")],
                        after=[deliver], sends=[pcr], clause="TS 23.379 10.7.2.1.1; X.1.7.2"),
+            # -- steps 2-3: redirected; CR 000 step 2 otherwise -------------------------
             Transition(pcr, "serving", None, name="redirect", conditions=[branch("redirect")],
                        after=[redirect], sends=[red],
                        label="checks that user 2 has migrated and sends a private call redirection",
@@ -895,6 +926,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        conditions=[branch("otherwise_forward")], after=[forward_keeping_address],
                        sends=[pcr], clause="CR 000 10.16.5.3 step 2 otherwise (otherwise=forward; "
                                            "X.1.7.1 item 7, X.1.7.2 keep the addressed ID)"),
+            # -- pre-condition 3 not met: the primary is not informed yet -------------
             Transition(pcr, "serving", None, name="reject_uninformed",
                        conditions=[branch("uninformed_reject")], after=[reject("not reachable")],
                        sends=[rej], clause="10.16.5.3 pre-condition 3 not met "
@@ -907,6 +939,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        label="the hold timer expires: the held call is rejected",
                        clause="uninformed_primary=hold: a hold needs a bound, for a user who "
                               "never reappears (switch-off); TS 23.379's call set-up timers"),
+            # -- CR 000 NOTE 2: the re-check of an indicated call ------------------------
             Transition(pcr, "serving", None, name="note2_recheck_at_primary",
                        conditions=[branch("note2_at_primary")], after=[note2_primary], sends=[red],
                        label="re-checks the indicated MC service ID and redirects to the current one",
@@ -930,6 +963,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                           clause="CR 000 10.16.5.3 NOTE 2 at the primary, reached through the "
                                  "partner (candidate fix fix_note2_via_primary)")]
               if note2_via_primary else []),
+            # -- a partner the user has left (spec silent) ------------------------------
             Transition(pcr, "serving", None, name="departed_reject",
                        conditions=[branch("departed_reject")], after=[reject("not registered")],
                        sends=[rej], clause="spec silent (departed_policy=reject)"),
@@ -937,6 +971,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        conditions=[branch("departed_redirect_to_primary")],
                        after=[to_primary], sends=[red],
                        clause="spec silent (departed_policy=redirect_to_primary)"),
+            # -- steps 3-4: the answers back towards the caller -------------------------
             Transition(red, "serving", None, name="relay_redirection", after=[relay], sends=[red],
                        clause="10.16.5.3 step 3 (towards the calling MC service client)"),
             Transition(PrivateCallAccept, "serving", None, name="relay_accept", after=[relay],
@@ -945,126 +980,6 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                        sends=[rej], clause="TS 23.379 10.7.2.1.1"),
         ],
     )
-
-    def answer_lookup(ctx) -> None:
-        ctx.send(ctx.sender, KmsLookupResponse(mc_service_id=ctx.msg.mc_service_id,
-                                               kms_uri=kms_uri(system_of(ctx.msg.mc_service_id))))
-
-    kms = Role(
-        "KMS", states=["serving"], initial="serving", final=["serving"],
-        transitions=[Transition(KmsLookupRequest, "serving", None, after=[answer_lookup],
-                                sends=[KmsLookupResponse], clause="TS 33.180 D.2.7")],
-    )
-
-    wanted = ["notification", "uninformed_primary", "departed_policy", "registration",
-              "registered_and_notified"]
-    if not kms_prescribed:
-        wanted.append("kms_without_uri")
-    if migration_indication:
-        wanted += ["note2_server", "otherwise"]
-        if caller_migrated:
-            wanted.append("same_system_by")
-    pins = {"register_timeout": ("outlasts_answer",), **(pinned or {})}
-    wanted.append("register_timeout")
-    if "hold" in pins.get("uninformed_primary", BOTH["uninformed_primary"]):
-        wanted.append("hold_timer")  # how long a hold lasts: only where a call can be held
-    params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
-                          doc=PARAM_DOCS[name][1]) for name in wanted}
-
-    instances = [
-        Instance("client1", caller, label="MC service client 1",
-                 init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls}
-                 if not caller_migrated else
-                 {"my_id": USER1_AT_B, "server": "serverB", "max_calls": client1_calls,
-                  "primary_id": USER1, "kms": frozenset({kms_uri("A"), kms_uri("B")})}),
-        Instance("client2", migrant, label="MC service client 2"),
-        Instance("client3", caller, label="MC service client 3",
-                 init={"my_id": USER3, "server": "serverC", "max_calls": 1,
-                       "kms": frozenset({kms_uri("A"), kms_uri("C")})}),
-        *(Instance(SERVER[s], server, label=f"MC service server {s}",
-                   init=server_init(s, caller_migrated)) for s in SYSTEMS),
-        Instance("kms", kms, label="KMS"),
-    ]
-    faults = []
-    if lossy_leaving:
-        faults.append(Loss.around(
-            "client2", messages=LEAVING,
-            why="UE 2 leaving coverage of the MC system it leaves may lose what it exchanges "
-                "with it: its de-registration, a call that system delivers to it and its "
-                "answer (a Loss sees no state: such a call or answer with the new MC system "
-                "too); every other message arrives"))
-    if switch_off:
-        faults.append(SwitchOff("client2", why="UE 2 may be switched off (or lose coverage "
-                                               "for good) once, before, during or after a "
-                                               "migration",
-                                clause="not in the text: an environment event the procedures "
-                                       "must survive (10.16.5.3 and X.1.6 say nothing of it)"))
-    assumptions = (*ASSUMPTIONS, *((CALL_TIMEOUT_READING,) if lossy_leaving else ()))
-    return System("private_call_redirect", instances=instances, params=params,
-                  assumptions=assumptions, faults=faults,
-                  final=lambda v: not v.in_flight() and all(
-                      v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
-                  and v["client2"].state in ("registered", "unregistered", SWITCHED_OFF),
-                  fairness=_progress.FAIRNESS,
-                  properties=[*properties(
-                      migration_indication, returns=max_migrations >= 3 or not fixed_chain,
-                      second_call=client1_calls >= 2,
-                      sent_home="redirect_to_primary" in params["departed_policy"].choices
-                      or ("note2_server" in params
-                          and "partner" in params["note2_server"].choices),
-                      reinitiations=max_migrations, caller_migrated=caller_migrated,
-                      order_explored="redirect" in params["registered_and_notified"].choices),
-                              *([sometimes("call-unanswered-after-switch-off",
-                                           call_timed_out_after_switch_off,
-                                           clause="RFC 3261 17.1.1.2 (switch-off)",
-                                           doc="a caller's call to the switched-off UE 2 ends "
-                                               "in its INVITE transaction's timeout")]
-                                if switch_off else []),
-                              *([sometimes("call-unanswered-after-loss",
-                                           lambda v: any(v[c].timed_out for c in CALLERS),
-                                           clause="RFC 3261 17.1.1.2 (lossy_leaving)",
-                                           doc="a caller's call ends in its INVITE "
-                                               "transaction's timeout: the call or its "
-                                               "answer was lost with UE 2")]
-                                if lossy_leaving else []),
-                              *([sometimes("registration-given-up",
-                                           lambda v: v["client2"].gave_up,
-                                           clause="RFC 3261 17.1.2.2; X.1.4.1 "
-                                                  "(register_timeout=free)",
-                                           doc="UE 2's REGISTER at the new MC system times "
-                                               "out and UE 2 gives the attempt up")]
-                                if "free" in params["register_timeout"].choices else []),
-                              *([sometimes("held-call-released-after-switch-off",
-                                           held_call_released_after_switch_off,
-                                           clause="uninformed_primary=hold; TS 23.379 "
-                                                  "10.7.2.1.1 (switch-off)",
-                                           doc="the primary's hold timer releases a call it "
-                                               "holds for a switched-off UE 2, with a cause, "
-                                               "towards the caller")]
-                                if switch_off and "hold" in params["uninformed_primary"].choices
-                                else []),
-                              *([sometimes("call-held-until-informed",
-                                           lambda v: bool(v[SERVER["A"]].held),
-                                           clause="10.16.5.3 pre-condition 3 (uninformed_"
-                                                  "primary=hold)",
-                                           doc="the primary holds a call for user 2 because "
-                                               "no notification of its migration has "
-                                               "arrived yet"),
-                                 step("hold-lasts-until-informed", hold_lasts_until_informed,
-                                      clause="10.16.5.3 pre-condition 3 (uninformed_primary="
-                                             "hold)",
-                                      doc="a call the primary holds for user 2 leaves the hold "
-                                          "only when the primary learns where user 2 is, or "
-                                          "once UE 2 is switched off")]
-                                if "hold" in params["uninformed_primary"].choices else []),
-                              *([sometimes("notification-acknowledged",
-                                           lambda v: bool(v.in_flight(MigrationNotificationAck)),
-                                           clause="X.1.6 (notification=acknowledged)",
-                                           doc="the primary acknowledges a partner's migration "
-                                               "notification")]
-                                if "acknowledged" in params["notification"].choices else []),
-                              _progress.primary_learns_current_id(),
-                              *(_progress.call_ends(c) for c in CALLERS)])
 
 
 def server_init(system: str, caller_migrated: bool) -> dict:
@@ -1087,6 +1002,124 @@ def server_init(system: str, caller_migrated: bool) -> dict:
     return {"system": system, "provisioned": PROVISIONED[system],
             "registered": frozenset(registered), "visitors": frozenset(visitors),
             "bindings": frozenset(bindings), "told": frozenset(told)}
+
+
+# -- the KMS (TS 33.180): the lookup of step 3 when the redirection carries no KMS URI ---------
+def kms_role() -> Role:
+    def answer_lookup(ctx) -> None:
+        ctx.send(ctx.sender, KmsLookupResponse(mc_service_id=ctx.msg.mc_service_id,
+                                               kms_uri=kms_uri(system_of(ctx.msg.mc_service_id))))
+
+    return Role(
+        "KMS", states=["serving"], initial="serving", final=["serving"],
+        transitions=[Transition(KmsLookupRequest, "serving", None, after=[answer_lookup],
+                                sends=[KmsLookupResponse], clause="TS 33.180 D.2.7")],
+    )
+
+
+def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
+          fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
+          sequence_numbers: bool = False, departure_notice: bool = False,
+          caller_migrated: bool = False, note2_via_primary: bool = False,
+          switch_off: bool = False, lossy_leaving: bool = False) -> System:
+    """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
+    fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
+    candidate fix of the notification race, `departure_notice` the candidate fix of the
+    redirection loop (a partner tells the primary that the user left), `caller_migrated`
+    puts user 1 (primary MC system A) at partner B from the start (issue 12 item 7: a
+    migrated caller from the primary's own system); `note2_via_primary` is the candidate
+    fix of the NOTE 2 gap for such callers (the partner passes an indicated call for a
+    user who left it to the user's primary, which holds the status NOTE 2 asks about).
+    Environments the spec's readers know happen: `switch_off` lets UE 2 be switched off
+    once (a SwitchOff fault: it stops, and what reaches it is lost), and then a caller's
+    call is an INVITE transaction that ends in an answer or a timeout (RFC 3261 17.1.1.2),
+    free: it may come while an answer is merely slow; `lossy_leaving` lets the network lose
+    what UE 2 exchanges with the MC system it leaves as it leaves coverage (LEAVING: its
+    de-registration, a call delivered to it and its answer), and then a call is an INVITE
+    transaction too, under the reading call-timeout-outlasts-answer (assumption). UE 2's
+    REGISTER is a transaction in every variant; `register_timeout` is pinned to the reading
+    outlasts_answer unless `pinned` names it."""
+    if switch_off and client1_calls != 1:
+        # a timed-out call's answer may still come; with a second call it would pass for
+        # that call's (the messages carry no SIP Call-ID), so a caller makes one call here
+        raise ModelError(f"switch_off with client1_calls={client1_calls}: client 1 makes one "
+                         "call where its calls may time out",
+                         fix="pass client1_calls=1 with switch_off=True (SWITCH_OFF_BOUNDS)")
+    caller = caller_role(kms_in_redirect=kms_in_redirect,
+                         migration_indication=migration_indication,
+                         max_migrations=max_migrations, switch_off=switch_off,
+                         lossy_leaving=lossy_leaving)
+    server = server_role(kms_in_redirect=kms_in_redirect,
+                         migration_indication=migration_indication,
+                         departure_notice=departure_notice, note2_via_primary=note2_via_primary,
+                         caller_migrated=caller_migrated)
+
+    wanted = ["notification", "uninformed_primary", "departed_policy", "registration",
+              "registered_and_notified"]
+    if not kms_in_redirect:  # CR 001's table NOTE prescribes the lookup
+        wanted.append("kms_without_uri")
+    if migration_indication:
+        wanted += ["note2_server", "otherwise"]
+        if caller_migrated:
+            wanted.append("same_system_by")
+    pins = {"register_timeout": ("outlasts_answer",), **(pinned or {})}
+    wanted.append("register_timeout")
+    if "hold" in pins.get("uninformed_primary", BOTH["uninformed_primary"]):
+        wanted.append("hold_timer")  # how long a hold lasts: only where a call can be held
+    params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
+                          doc=PARAM_DOCS[name][1]) for name in wanted}
+
+    instances = [
+        Instance("client1", caller, label="MC service client 1",
+                 init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls}
+                 if not caller_migrated else
+                 {"my_id": USER1_AT_B, "server": "serverB", "max_calls": client1_calls,
+                  "primary_id": USER1, "kms": frozenset({kms_uri("A"), kms_uri("B")})}),
+        Instance("client2", migrant_role(max_migrations=max_migrations,
+                                         fixed_chain=fixed_chain,
+                                         sequence_numbers=sequence_numbers),
+                 label="MC service client 2"),
+        Instance("client3", caller, label="MC service client 3",
+                 init={"my_id": USER3, "server": "serverC", "max_calls": 1,
+                       "kms": frozenset({kms_uri("A"), kms_uri("C")})}),
+        *(Instance(SERVER[s], server, label=f"MC service server {s}",
+                   init=server_init(s, caller_migrated)) for s in SYSTEMS),
+        Instance("kms", kms_role(), label="KMS"),
+    ]
+    faults = []
+    if lossy_leaving:
+        faults.append(Loss.around(
+            "client2", messages=LEAVING,
+            why="UE 2 leaving coverage of the MC system it leaves may lose what it exchanges "
+                "with it: its de-registration, a call that system delivers to it and its "
+                "answer (a Loss sees no state: such a call or answer with the new MC system "
+                "too); every other message arrives"))
+    if switch_off:
+        faults.append(SwitchOff("client2", why="UE 2 may be switched off (or lose coverage "
+                                               "for good) once, before, during or after a "
+                                               "migration",
+                                clause="not in the text: an environment event the procedures "
+                                       "must survive (10.16.5.3 and X.1.6 say nothing of it)"))
+    assumptions = (*ASSUMPTIONS, *((CALL_TIMEOUT_READING,) if lossy_leaving else ()))
+    return System("private_call_redirect", instances=instances, params=params,
+                  assumptions=assumptions, faults=faults,
+                  final=lambda v: not v.in_flight() and all(
+                      v[c].state not in ("calling", "awaiting_kms") for c in CALLERS)
+                  and v["client2"].state in ("registered", "unregistered", SWITCHED_OFF),
+                  fairness=_progress.FAIRNESS,
+                  properties=[
+                      *properties(
+                          migration_indication, returns=max_migrations >= 3 or not fixed_chain,
+                          second_call=client1_calls >= 2,
+                          sent_home="redirect_to_primary" in params["departed_policy"].choices
+                          or ("note2_server" in params
+                              and "partner" in params["note2_server"].choices),
+                          reinitiations=max_migrations, caller_migrated=caller_migrated,
+                          order_explored="redirect" in params["registered_and_notified"].choices),
+                      *conditional_properties(params, switch_off=switch_off,
+                                              lossy_leaving=lossy_leaving),
+                      _progress.primary_learns_current_id(),
+                      *(_progress.call_ends(c) for c in CALLERS)])
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -1354,6 +1387,64 @@ def connected_where_registered(v) -> bool:
     """Client 1 is connected after a redirection, by an ID user 2 holds now."""
     c1, c2 = v["client1"], v["client2"]
     return c1.state == "connected" and c1.redirects >= 1 and c1.target == c2.current_id
+
+
+def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: bool) -> list:
+    """The witnesses (and the hold's step property) a variant asks only where its
+    environment or its choices make them possible: a timed-out call (switch_off,
+    lossy_leaving), a REGISTER given up (register_timeout=free), a held call
+    (uninformed_primary=hold), an acknowledged notification."""
+    return [
+        *([sometimes("call-unanswered-after-switch-off",
+                     call_timed_out_after_switch_off,
+                     clause="RFC 3261 17.1.1.2 (switch-off)",
+                     doc="a caller's call to the switched-off UE 2 ends "
+                         "in its INVITE transaction's timeout")]
+          if switch_off else []),
+        *([sometimes("call-unanswered-after-loss",
+                     lambda v: any(v[c].timed_out for c in CALLERS),
+                     clause="RFC 3261 17.1.1.2 (lossy_leaving)",
+                     doc="a caller's call ends in its INVITE "
+                         "transaction's timeout: the call or its "
+                         "answer was lost with UE 2")]
+          if lossy_leaving else []),
+        *([sometimes("registration-given-up",
+                     lambda v: v["client2"].gave_up,
+                     clause="RFC 3261 17.1.2.2; X.1.4.1 "
+                            "(register_timeout=free)",
+                     doc="UE 2's REGISTER at the new MC system times "
+                         "out and UE 2 gives the attempt up")]
+          if "free" in params["register_timeout"].choices else []),
+        *([sometimes("held-call-released-after-switch-off",
+                     held_call_released_after_switch_off,
+                     clause="uninformed_primary=hold; TS 23.379 "
+                            "10.7.2.1.1 (switch-off)",
+                     doc="the primary's hold timer releases a call it "
+                         "holds for a switched-off UE 2, with a cause, "
+                         "towards the caller")]
+          if switch_off and "hold" in params["uninformed_primary"].choices
+          else []),
+        *([sometimes("call-held-until-informed",
+                     lambda v: bool(v[SERVER["A"]].held),
+                     clause="10.16.5.3 pre-condition 3 (uninformed_"
+                            "primary=hold)",
+                     doc="the primary holds a call for user 2 because "
+                         "no notification of its migration has "
+                         "arrived yet"),
+           step("hold-lasts-until-informed", hold_lasts_until_informed,
+                clause="10.16.5.3 pre-condition 3 (uninformed_primary="
+                       "hold)",
+                doc="a call the primary holds for user 2 leaves the hold "
+                    "only when the primary learns where user 2 is, or "
+                    "once UE 2 is switched off")]
+          if "hold" in params["uninformed_primary"].choices else []),
+        *([sometimes("notification-acknowledged",
+                     lambda v: bool(v.in_flight(MigrationNotificationAck)),
+                     clause="X.1.6 (notification=acknowledged)",
+                     doc="the primary acknowledges a partner's migration "
+                         "notification")]
+          if "acknowledged" in params["notification"].choices else []),
+    ]
 
 
 def properties(migration_indication: bool, *, returns: bool, second_call: bool,
