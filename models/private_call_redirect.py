@@ -239,7 +239,25 @@ REGISTER = Transaction(
         "merely slow",
     # an earlier, timed-out REGISTER's answer does not end the one under way
     matches=lambda ctx: bool(ctx.v.pending) and ctx.msg.mc_service_id == lookup(
-        PROVISIONED[ctx.v.pending], USER2_PRIMARY))
+        PROVISIONED[ctx.v.pending], USER2_PRIMARY),
+    outlasts=(Span("the registration's exchange", lambda world, owner: registering(world, owner),
+                   with_timer=True, when=lambda params: getattr(
+                       params, "register_timeout", "free") == "outlasts_answer",
+                   doc="the REGISTER, the new MC system's exchange with the primary "
+                       "(notification=acknowledged) and the answer"),))
+
+
+def registering(world, owner: str) -> bool:
+    """UE 2's REGISTER exchange under way (the span the reading
+    register_timeout=outlasts_answer bounds; it begins with the REGISTER): the REGISTER or
+    its answer in flight, or the new MC system awaiting the primary's acknowledgement
+    before it answers (notification=acknowledged). The engine holds the timeout back while
+    it lasts (lang/timers.py); UE 2 reads nothing of it. Nothing of this exchange is lost
+    in any variant (only what UE 2 exchanges with the MC system it leaves is), so under the
+    reading the REGISTER never times out."""
+    return bool(world.in_flight(Registration, sender=owner)
+                or world.in_flight(RegistrationResponse, to=owner)) or any(
+        entry[2] == owner for s in SYSTEMS for entry in world[SERVER[s]].awaiting_ack)
 # What UE 2 exchanges with the MC system it leaves, as it leaves (lossy_leaving): its
 # de-registration (X.1.4.1), a call that system still delivers to it, and its answer. A
 # Loss sees no state, so a call (or its answer) with the system UE 2 is moving to may be
@@ -516,15 +534,6 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
         ctx.v.pending = ""
         ctx.v.current_id = ctx.msg.mc_service_id
 
-    def register_may_time_out(ctx) -> bool:
-        """register_timeout=free: SIP's Timer F may expire at any step, while the REGISTER,
-        the partner's exchange with the primary (notification=acknowledged) or the answer
-        is merely slow. The reading register_timeout=outlasts_answer (the bound the text
-        would have to give): it expires only once the REGISTER or its answer was lost;
-        nothing of that exchange is lost here (the new MC system's coverage: only what UE 2
-        exchanges with the system it leaves is), so under the reading it never expires."""
-        return ctx.params.register_timeout == "free"
-
     def registration_given_up(ctx) -> None:
         """Assumption register-timeout-gives-up: the attempt ends; with make-before-break
         UE 2 is still registered at the old MC system and stays there, with break-before-
@@ -596,7 +605,7 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                               "from the old system now)"),
             Transition(Timeout(Registration), "migrating", "registered",
                        name="registration_timed_out_kept_old",
-                       conditions=[make_before_break, register_may_time_out],
+                       conditions=[make_before_break],
                        after=[registration_given_up],
                        label="the REGISTER timed out: stays registered at the old MC system",
                        clause="X.1.4.1; X.1.7.4 (the old registration is kept until the new "
@@ -604,8 +613,7 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                               "17.1.2.2; TS 24.229 7.8 (Timer F)"),
             Transition(Timeout(Registration), "migrating", "unregistered",
                        name="registration_timed_out_nowhere",
-                       conditions=[lambda ctx: not make_before_break(ctx),
-                                   register_may_time_out],
+                       conditions=[lambda ctx: not make_before_break(ctx)],
                        after=[registration_given_up],
                        label="the REGISTER timed out: registered nowhere (it de-registered "
                              "from the old MC system first)",
@@ -1202,12 +1210,33 @@ def hold_lasts_until_informed(before, key, after) -> bool:
     """uninformed_primary=hold (fix_hold_until_informed): a call the primary holds for user
     2 leaves the hold only when the primary learns where user 2 is (the migration
     notification, or user 2's registration back at home), or once UE 2 is switched off and
-    cannot register again (the hold timer, assumption hold-timer-long-enough)."""
+    cannot register again (the hold timer, under the reading hold_timer=outlasts_migration:
+    it outlasts the migration under way, which a switch-off ends)."""
     if key.actor != SERVER["A"] or before["client2"].state == SWITCHED_OFF:
         return True
     if isinstance(key.message, (MigrationNotification, Registration)):
         return True
     return after[key.actor].held >= before[key.actor].held
+
+
+def held_call_answered(before, key, after) -> bool:
+    """uninformed_primary=hold: a call that leaves the primary's hold is passed on in that
+    same step, towards user 2 or back towards its caller (a redirection, or a rejection
+    with a cause): a hold never swallows a call, whatever ends it (the notification, user
+    2's registration, the hold timer). Judged on what the step sends, not on the model's
+    own bookkeeping beyond the hold itself."""
+    server = key.actor
+    if server not in SERVER.values():
+        return True
+    gone = before[server].held - after[server].held
+    if not gone:
+        return True
+    sent = [m for _, _, m in after.sent_since(before, sender=server)]
+    calls = [m for m in sent if isinstance(m, PrivateCallRequest | PrivateCallRedirection
+                                           | PrivateCallReject)]
+    return all(any(m.calling_id == call.calling_id
+                   and (not isinstance(m, PrivateCallReject) or bool(m.cause))
+                   for m in calls) for call in gone)
 
 
 def held_call_released_after_switch_off(v) -> bool:
@@ -1436,7 +1465,13 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                        "hold)",
                 doc="a call the primary holds for user 2 leaves the hold "
                     "only when the primary learns where user 2 is, or "
-                    "once UE 2 is switched off")]
+                    "once UE 2 is switched off"),
+           step("held-call-answered", held_call_answered,
+                clause="10.16.5.3 pre-condition 3 (uninformed_primary=hold); TS 23.379 "
+                       "10.7.2.1.1 (a call ends in an answer)",
+                doc="a call that leaves the primary's hold is passed on in that step, "
+                    "towards user 2, or back to its caller redirected or rejected with a "
+                    "cause")]
           if "hold" in params["uninformed_primary"].choices else []),
         *([sometimes("notification-acknowledged",
                      lambda v: bool(v.in_flight(MigrationNotificationAck)),
