@@ -192,40 +192,38 @@ DEREGISTRATION_TRANSACTION = Transaction(
     awaited=lambda ctx: ctx.params.deregistration == "acknowledged")
 
 
-def build(*, make_before_break: bool, calls: bool,
-          permissions: tuple[str, ...] = ("implicit",),
-          provisionings: tuple[str, ...] = ("pre_provisioned",),
-          notifications: tuple[str, ...] = ("one_way", "acknowledged"),
-          late_calls: tuple[str, ...] = ("refuse",),
-          deregistrations: tuple[str, ...] = ("one_way",),
-          uninformed: tuple[str, ...] = ("reject",),
-          fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
-          migrant_calls: bool = True, departure_notice: bool = False,
-          sequence_numbers: bool = False, switch_off: bool = False,
-          lossy_leaving: bool = False,
-          deregistration_timeouts: tuple[str, ...] = ("outlasts_answer",),
-          commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
-    """One variant. `calls` adds the addressing part (MC service client 1 and, with
-    `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
-    explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
-    candidate fix of findings 1 and 8 (a partner tells the primary that the user left),
-    `switch_off` lets UE 2 be switched off for good, `lossy_leaving` lets the network lose
-    its de-registration to the MC system it leaves, `deregistration_timeouts` the readings of
-    how long the client awaits the de-registration response (deregistration=acknowledged:
-    its SIP transaction's free timeout, or the reading that it outlasts the answer),
-    `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
-    notification)."""
-    # -- MC service client 2: the migrating user ----------------------------------------------
-    def next_systems(done: int, here: str) -> list[str]:
-        if done >= max_migrations:
-            return []
-        if fixed_chain:
-            return [MIGRATION_CHAIN[done + 1]]
-        return [s for s in SYSTEMS if s != here]
+# The roles below read in the order of annex X.1's migration concepts (X.1.2 - X.1.7):
+# permission, provisioning, authentication, registration, notification, de-registration,
+# then addressing while migrated. MC service client 2 migrates (X.1.2 items 2-6, X.1.4,
+# X.1.5, X.1.4.1) and calls while migrated (X.1.7.2 - X.1.7.3); the MC service servers
+# command, permit and provision (X.1.5), register and notify (X.1.6), de-register (X.1.4.1)
+# and handle calls (X.1.7.1); the IdMS authenticates (X.1.3); MC service client 1 addresses
+# the migrated user (X.1.7.1 items 6-6b). build() composes them.
+def next_systems(done: int, here: str, *, max_migrations: int, fixed_chain: bool) -> list[str]:
+    """The MC systems a migration after `done` others may go to from `here`: the next of the
+    chain A, B, C, A, or any other system (fixed_chain=False); none past the bound."""
+    if done >= max_migrations:
+        return []
+    if fixed_chain:
+        return [MIGRATION_CHAIN[done + 1]]
+    return [s for s in SYSTEMS if s != here]
 
+
+# -- MC service client 2: the migrating user (X.1.2 items 2-6; X.1.4; X.1.5; X.1.4.1) ---------
+def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
+                 max_migrations: int, fixed_chain: bool, sequence_numbers: bool) -> Role:
+    """Client 2's transitions in the clause order of annex X.1: permission (X.1.2 item 3,
+    X.1.4, X.1.5: a command, with what becomes of one that arrives mid-migration; an
+    explicit request; the implicit permission), provisioning (X.1.2 item 2: the material
+    downloaded), authentication (X.1.2 items 4-6: the access token), registration (X.1.2
+    item 6; make-before-break de-registers now, X.1.4.1), de-registration (X.1.4.1: its
+    answer or its transaction's timeout, deregistration=acknowledged), then the calls while
+    migrated (X.1.7.2 - X.1.7.3)."""
     def targets(ctx):
-        return next_systems(ctx.v.migrations, ctx.v.serving)
+        return next_systems(ctx.v.migrations, ctx.v.serving, max_migrations=max_migrations,
+                            fixed_chain=fixed_chain)
 
+    # X.1.4; X.1.5: permission held, the migration begins
     def permission(mode: str):
         def guard(ctx) -> bool:
             return ctx.params.permission == mode
@@ -246,51 +244,13 @@ def build(*, make_before_break: bool, calls: bool,
     def needs_download(ctx, target: str) -> bool:
         return ctx.params.provisioning == "download" and target != HOME
 
-    def authenticate(ctx) -> None:
-        if not make_before_break:
-            leave_old(ctx)
-            if ctx.v.unconfirmed:
-                return  # break-before-make: authenticate once the old system confirms
-        ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
-
-    def leave_old(ctx) -> None:
-        ctx.v.left = ctx.v.serving
-        ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
-        ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
-        if ctx.params.deregistration == "acknowledged":
-            ctx.v.unconfirmed = ctx.v.current_id
-
-    def confirmed(ctx) -> bool:
-        return ctx.msg.mc_service_id == ctx.v.unconfirmed
-
-    def awaits_confirmation(ctx) -> bool:
-        return bool(ctx.v.unconfirmed)
-
-    def deregistration_confirmed(ctx) -> None:
-        ctx.v.unconfirmed = ""
-        if not make_before_break and ctx.v.target:
-            ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
-
     def settled(ctx) -> bool:
         """No de-registration awaits its confirmation (deregistration=acknowledged): the
         client does not start another migration before the old system has confirmed."""
         return not ctx.v.unconfirmed
 
-    def migrate_implicitly(ctx) -> None:
-        begin(ctx, ctx.arg)
-
-    def request_permission(ctx) -> None:
-        ctx.v.target = ctx.arg
-        ctx.send(SERVER[HOME], MigrationPermissionRequest(primary_id=USER2, partner_system=ctx.arg))
-
-    def answers_my_request(ctx) -> bool:
-        """The permission is for the MC system the client asked to migrate to (X.1.5)."""
-        return ctx.msg.partner_system == ctx.v.target
-
+    # X.1.2 item 3a; X.1.5: the command
     def commanded(ctx) -> None:
-        begin(ctx, ctx.msg.partner_system)
-
-    def granted(ctx) -> None:
         begin(ctx, ctx.msg.partner_system)
 
     def command_while(choice: str):
@@ -320,6 +280,23 @@ def build(*, make_before_break: bool, calls: bool,
     def drop_kept_command(ctx) -> None:
         ctx.v.kept_command = ""
 
+    # X.1.2 item 3b(i); X.1.5: the explicit request and the primary's response
+    def request_permission(ctx) -> None:
+        ctx.v.target = ctx.arg
+        ctx.send(SERVER[HOME], MigrationPermissionRequest(primary_id=USER2, partner_system=ctx.arg))
+
+    def answers_my_request(ctx) -> bool:
+        """The permission is for the MC system the client asked to migrate to (X.1.5)."""
+        return ctx.msg.partner_system == ctx.v.target
+
+    def granted(ctx) -> None:
+        begin(ctx, ctx.msg.partner_system)
+
+    # X.1.2 item 3b(ii): the implicit permission
+    def migrate_implicitly(ctx) -> None:
+        begin(ctx, ctx.arg)
+
+    # X.1.2 item 2; X.1.5: the material downloaded
     def download_then(ctx) -> bool:
         return needs_download(ctx, ctx.arg if ctx.arg else ctx.v.target)
 
@@ -327,11 +304,20 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.v.downloaded = True
         authenticate(ctx)
 
+    # X.1.2 items 4-5; X.1.6: authentication at the IdMS of the MC system it moves to
+    def authenticate(ctx) -> None:
+        if not make_before_break:
+            leave_old(ctx)
+            if ctx.v.unconfirmed:
+                return  # break-before-make: authenticate once the old system confirms
+        ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
+
     def got_token(ctx) -> None:
         ctx.v.token_id = ctx.msg.mc_service_id
         ctx.send(SERVER[ctx.v.target], Registration(
             primary_id=USER2, sequence=ctx.v.migrations + 1 if sequence_numbers else None))
 
+    # X.1.2 item 6: registration (make-before-break: the de-registration follows it)
     def registered(ctx) -> None:
         old = ctx.v.serving
         if make_before_break:
@@ -344,24 +330,35 @@ def build(*, make_before_break: bool, calls: bool,
         ctx.v.registered_at = ctx.v.registered_at | {ctx.v.target}
         ctx.v.target = ""
 
+    # X.1.4.1: de-registration from the MC system it leaves, and its answer
+    def leave_old(ctx) -> None:
+        ctx.v.left = ctx.v.serving
+        ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
+        ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
+        if ctx.params.deregistration == "acknowledged":
+            ctx.v.unconfirmed = ctx.v.current_id
+
+    def awaits_confirmation(ctx) -> bool:
+        return bool(ctx.v.unconfirmed)
+
+    def confirmed(ctx) -> bool:
+        return ctx.msg.mc_service_id == ctx.v.unconfirmed
+
+    def deregistration_confirmed(ctx) -> None:
+        ctx.v.unconfirmed = ""
+        if not make_before_break and ctx.v.target:
+            ctx.send(IDMS[ctx.v.target], AuthenticationRequest(primary_id=USER2))
+
+    # X.1.7.2 - X.1.7.3: calls while migrated
+    def may_call(ctx) -> bool:
+        return not ctx.v.called and ctx.v.serving != HOME
+
     def call_user1(ctx) -> None:
         ctx.v.called = True
         ctx.v.called_from = ctx.v.serving
         ctx.send(SERVER[ctx.v.serving],
                  PrivateCallRequest(calling_id=ctx.v.current_id, called_id=USER1,
                                     calling_primary_id=USER2 if ctx.v.serving != HOME else None))
-
-    def call_answered(ctx) -> None:
-        ctx.v.answered = True
-
-    def may_call(ctx) -> bool:
-        return not ctx.v.called and ctx.v.serving != HOME
-
-    def accept_call(ctx) -> None:
-        if ctx.sender not in {SERVER[s] for s in ctx.v.registered_at}:
-            ctx.v.accepted_late = True
-        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
-                                               called_id=ctx.msg.called_id))
 
     def served_by_sender(ctx) -> bool:
         if ctx.params.late_call == "accept" and ctx.sender == SERVER[ctx.v.left]:
@@ -371,9 +368,18 @@ def build(*, make_before_break: bool, calls: bool,
     def not_served_by_sender(ctx) -> bool:
         return not served_by_sender(ctx)
 
+    def accept_call(ctx) -> None:
+        if ctx.sender not in {SERVER[s] for s in ctx.v.registered_at}:
+            ctx.v.accepted_late = True
+        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id))
+
     def refuse_call(ctx) -> None:
         ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id, cause="not registered"))
+
+    def call_answered(ctx) -> None:
+        ctx.v.answered = True
 
     busy = list(MIGRATING)
     call_transitions = [
@@ -392,7 +398,7 @@ def build(*, make_before_break: bool, calls: bool,
         Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
                    after=[call_answered], clause="X.1.7.3"),
     ]
-    migrant = Role(
+    return Role(
         "migrating MC service client",
         transactions=[DEREGISTRATION_TRANSACTION],
         states=["registered", *busy],
@@ -418,35 +424,7 @@ def build(*, make_before_break: bool, calls: bool,
                                         doc="what became of commands that arrived mid-migration "
                                             "(history, for the witnesses)")},
         transitions=[
-            Transition("migrate_with_implicit_permission", "registered", "downloading",
-                       conditions=[permission("implicit"), settled, download_then],
-                       choices=targets,
-                       after=[migrate_implicitly], sends=[MigrationMaterialRequest],
-                       environment=True, clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (download)"),
-            Transition("migrate_with_implicit_permission_provisioned", "registered",
-                       "authenticating", conditions=[permission("implicit"), settled,
-                                                     lambda ctx: not download_then(ctx)],
-                       choices=targets, after=[migrate_implicitly],
-                       sends=[Deregistration, AuthenticationRequest], environment=True,
-                       label="migrates on the implicit permission, material pre-provisioned",
-                       clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (pre-provisioned)"),
-            Transition("request_permission", "registered", "permission_pending",
-                       conditions=[permission("explicit"), settled], choices=targets,
-                       after=[request_permission], sends=[MigrationPermissionRequest],
-                       environment=True, label="asks the primary MC system to permit migration",
-                       clause="X.1.2 item 3b(i); X.1.4"),
-            Transition(MigrationPermissionResponse, "permission_pending", "downloading",
-                       name="permitted_download",
-                       conditions=[answers_my_request, lambda ctx: ctx.msg.granted and
-                                   needs_download(ctx, ctx.msg.partner_system)],
-                       after=[granted], sends=[MigrationMaterialRequest],
-                       clause="X.1.2 item 3b(i); X.1.5 (material identified in the response)"),
-            Transition(MigrationPermissionResponse, "permission_pending", "authenticating",
-                       name="permitted_provisioned",
-                       conditions=[answers_my_request, lambda ctx: ctx.msg.granted and
-                                   not needs_download(ctx, ctx.msg.partner_system)],
-                       after=[granted], sends=[Deregistration, AuthenticationRequest],
-                       clause="X.1.2 item 3b(i); X.1.5"),
+            # -- permission, X.1.2 item 3a; X.1.5: the primary's command --------------------
             Transition(MigrationCommand, "registered", None, name="already_there",
                        conditions=[lambda ctx: ctx.msg.partner_system == ctx.v.serving],
                        label="ignores a command to the MC system it already uses",
@@ -463,38 +441,6 @@ def build(*, make_before_break: bool, calls: bool,
                                    and not needs_download(ctx, ctx.msg.partner_system)],
                        after=[commanded], sends=[Deregistration, AuthenticationRequest],
                        clause="X.1.2 item 3a; X.1.5 (command)"),
-            Transition(MigrationMaterialResponse, "downloading", "authenticating",
-                       conditions=[lambda ctx: ctx.msg.partner_system == ctx.v.target],
-                       after=[got_material], sends=[Deregistration, AuthenticationRequest],
-                       clause="X.1.2 item 2; X.1.5"),
-            Transition(AccessToken, "authenticating", "registering", after=[got_token],
-                       sends=[Registration],
-                       label="authenticated; the access token holds its MC service ID there",
-                       clause="X.1.2 items 4-6; X.1.6"),
-            Transition(Timeout(Deregistration), ["registered", *busy], None,
-                       name="deregistration_times_out",
-                       conditions=[awaits_confirmation],
-                       after=[deregistration_confirmed], sends=[AuthenticationRequest],
-                       label="no de-registration response: its transaction timed out; goes "
-                             "on as de-registered",
-                       clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; deregistration="
-                              "acknowledged: X.1.4.1 says nothing of an unanswered "
-                              "de-registration)"),
-            Transition(DeregistrationResponse, ["registered", *busy], None,
-                       name="late_deregistration_response",
-                       conditions=[lambda ctx: not confirmed(ctx)],
-                       label="a de-registration response after its transaction timed out: "
-                             "dropped",
-                       clause="RFC 3261 17.1.1.2 / 17.1.2.2 (the transaction has ended)"),
-            Transition(DeregistrationResponse, ["registered", *busy], None,
-                       name="deregistration_confirmed", conditions=[confirmed],
-                       after=[deregistration_confirmed], sends=[AuthenticationRequest],
-                       label="the old MC system confirms the de-registration",
-                       clause="X.1.4.1 silent on a response (deregistration=acknowledged); "
-                              "break-before-make: authenticate at the new system after it"),
-            Transition(RegistrationResponse, "registering", "registered", after=[registered],
-                       sends=[Deregistration],
-                       clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
             # X.1.5 says nothing of a command that arrives while the client migrates
             Transition(MigrationCommand, busy, None, name="command_while_moving_ignored",
                        conditions=[command_while("ignore")], after=[ignore_command],
@@ -523,119 +469,115 @@ def build(*, make_before_break: bool, calls: bool,
                        label="the command it kept names the MC system it is in",
                        clause="forced: a command sent before the primary learnt of the last "
                               "migration names the system the user is in (X.1.5)"),
+            # -- permission, X.1.2 item 3b(i): the explicit request ---------------------------
+            Transition("request_permission", "registered", "permission_pending",
+                       conditions=[permission("explicit"), settled], choices=targets,
+                       after=[request_permission], sends=[MigrationPermissionRequest],
+                       environment=True, label="asks the primary MC system to permit migration",
+                       clause="X.1.2 item 3b(i); X.1.4"),
+            Transition(MigrationPermissionResponse, "permission_pending", "downloading",
+                       name="permitted_download",
+                       conditions=[answers_my_request, lambda ctx: ctx.msg.granted and
+                                   needs_download(ctx, ctx.msg.partner_system)],
+                       after=[granted], sends=[MigrationMaterialRequest],
+                       clause="X.1.2 item 3b(i); X.1.5 (material identified in the response)"),
+            Transition(MigrationPermissionResponse, "permission_pending", "authenticating",
+                       name="permitted_provisioned",
+                       conditions=[answers_my_request, lambda ctx: ctx.msg.granted and
+                                   not needs_download(ctx, ctx.msg.partner_system)],
+                       after=[granted], sends=[Deregistration, AuthenticationRequest],
+                       clause="X.1.2 item 3b(i); X.1.5"),
+            # -- permission, X.1.2 item 3b(ii): the implicit permission -----------------------
+            Transition("migrate_with_implicit_permission", "registered", "downloading",
+                       conditions=[permission("implicit"), settled, download_then],
+                       choices=targets,
+                       after=[migrate_implicitly], sends=[MigrationMaterialRequest],
+                       environment=True, clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (download)"),
+            Transition("migrate_with_implicit_permission_provisioned", "registered",
+                       "authenticating", conditions=[permission("implicit"), settled,
+                                                     lambda ctx: not download_then(ctx)],
+                       choices=targets, after=[migrate_implicitly],
+                       sends=[Deregistration, AuthenticationRequest], environment=True,
+                       label="migrates on the implicit permission, material pre-provisioned",
+                       clause="X.1.2 item 3b(ii); X.1.4; X.1.5 (pre-provisioned)"),
+            # -- provisioning, X.1.2 item 2; X.1.5: the material downloaded -------------------
+            Transition(MigrationMaterialResponse, "downloading", "authenticating",
+                       conditions=[lambda ctx: ctx.msg.partner_system == ctx.v.target],
+                       after=[got_material], sends=[Deregistration, AuthenticationRequest],
+                       clause="X.1.2 item 2; X.1.5"),
+            # -- authentication, X.1.2 items 4-5; X.1.6: the access token ---------------------
+            Transition(AccessToken, "authenticating", "registering", after=[got_token],
+                       sends=[Registration],
+                       label="authenticated; the access token holds its MC service ID there",
+                       clause="X.1.2 items 4-6; X.1.6"),
+            # -- registration, X.1.2 item 6 (make-before-break de-registers now, X.1.4.1) -----
+            Transition(RegistrationResponse, "registering", "registered", after=[registered],
+                       sends=[Deregistration],
+                       clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
+            # -- de-registration, X.1.4.1: its answer or its timeout (acknowledged) -----------
+            Transition(Timeout(Deregistration), ["registered", *busy], None,
+                       name="deregistration_times_out",
+                       conditions=[awaits_confirmation],
+                       after=[deregistration_confirmed], sends=[AuthenticationRequest],
+                       label="no de-registration response: its transaction timed out; goes "
+                             "on as de-registered",
+                       clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; deregistration="
+                              "acknowledged: X.1.4.1 says nothing of an unanswered "
+                              "de-registration)"),
+            Transition(DeregistrationResponse, ["registered", *busy], None,
+                       name="late_deregistration_response",
+                       conditions=[lambda ctx: not confirmed(ctx)],
+                       label="a de-registration response after its transaction timed out: "
+                             "dropped",
+                       clause="RFC 3261 17.1.1.2 / 17.1.2.2 (the transaction has ended)"),
+            Transition(DeregistrationResponse, ["registered", *busy], None,
+                       name="deregistration_confirmed", conditions=[confirmed],
+                       after=[deregistration_confirmed], sends=[AuthenticationRequest],
+                       label="the old MC system confirms the de-registration",
+                       clause="X.1.4.1 silent on a response (deregistration=acknowledged); "
+                              "break-before-make: authenticate at the new system after it"),
+            # -- X.1.7.2 - X.1.7.3: calls while migrated --------------------------------------
             *(call_transitions if calls else []),
         ],
     )
 
-    # -- MC service client 1: addressing a migrated user (X.1.7.1) -----------------------
-    def call(ctx, target: str) -> None:
-        ctx.v.calls += 1
-        ctx.v.target = target
-        ctx.v.reinitiated = 0
-        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=target))
 
-    def call_primary(ctx) -> None:
-        call(ctx, USER2)
+# -- MC service servers A, B, C: X.1.5 (the primary), X.1.6, X.1.4.1, X.1.7.1 --------------
+# The primary (A) commands, permits and provisions; each server registers the user, a
+# partner notifies the primary, each de-registers the user and handles calls.
+def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
+                fixed_chain: bool) -> Role:
+    """A server's transitions in the clause order of annex X.1: permission (X.1.2 item 3,
+    X.1.5: the primary's command, its answer to an explicit request), provisioning (X.1.2
+    item 2, X.1.3.1: the material downloaded from the primary), registration (X.1.6: a
+    partner stores the primary ID), notification (X.1.6: the partner informs the primary,
+    which records the partner ID and, acknowledged, answers), de-registration (X.1.4.1, and
+    the candidate fix's departure notice), then addressing (X.1.7.1: a call passed on,
+    delivered, redirected, rejected or held, and the answers relayed back)."""
+    # X.1.2 item 3; X.1.5: the primary commands or permits migration
+    def is_primary(ctx) -> bool:
+        return ctx.v.system == HOME
 
-    def call_cached(ctx) -> None:
-        call(ctx, ctx.v.cached)
+    def command_targets(ctx):
+        # The primary commands the next move; it knows where the user is from its own
+        # registrations and the notifications (X.1.5).
+        here = dict(ctx.v.bindings).get(mcid("user2", HOME), "")
+        return next_systems(ctx.v.commands, system_of(here) if here else HOME,
+                            max_migrations=max_migrations, fixed_chain=fixed_chain)
 
-    # Where UE 2 may be switched off, client 1's call is an INVITE transaction that may
-    # time out, and it makes one call: without a SIP Call-ID in the messages a second call
-    # could not tell the first call's late answer from its own.
-    max_calls = 1 if switch_off else 2
+    def command(ctx) -> None:
+        ctx.v.commands += 1
+        ctx.send("client2", MigrationCommand(partner_system=ctx.arg))
 
-    def may_call_again(ctx) -> bool:
-        return ctx.v.calls < max_calls
+    def permit(ctx) -> None:
+        ctx.send(ctx.sender, MigrationPermissionResponse(partner_system=ctx.msg.partner_system,
+                                                         granted=True))
 
-    def has_cache(ctx) -> bool:
-        return ctx.v.calls < max_calls and ctx.v.cached != ""
+    # X.1.2 item 2; X.1.5: the migration material
+    def material(ctx) -> None:
+        ctx.send(ctx.sender, MigrationMaterialResponse(partner_system=ctx.msg.partner_system))
 
-    def follow(ctx) -> None:
-        ctx.v.cached = ctx.msg.called_id_migrated
-        ctx.v.target = ctx.msg.called_id_migrated
-        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=ctx.v.target))
-
-    def retry_primary(ctx) -> None:
-        ctx.v.cached = ""
-        ctx.v.reinitiated += 1
-        ctx.v.target = USER2
-        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=USER2))
-
-    def may_retry(ctx) -> bool:
-        # Item 6b: whenever a partner MC service ID the client used is rejected, it may
-        # re-initiate with the primary ID. Each such rejection means user 2 moved after the
-        # ID was learnt, so max_migrations re-initiations suffice when the primary's record
-        # is current: a lower bound would fail calls the text lets succeed.
-        return (ctx.msg.called_id != USER2 and ctx.msg.cause == "not registered"
-                and ctx.v.reinitiated < max_migrations)
-
-    def redirected_for_my_call(ctx) -> bool:
-        """Table 10.16.5.2-1: the redirection is for this caller's call to user 2, whose
-        primary ID it names, because user 2 has migrated (the optional reason)."""
-        m = ctx.msg
-        return (m.calling_id == USER1 and m.called_id_primary == ctx.v.target
-                and m.redirection_reason == "migrated")
-
-    def answers_my_call(ctx) -> bool:
-        """The answer is for the call the client has in progress (the ID it called)."""
-        return ctx.msg.called_id == ctx.v.target
-
-    def learn_from_call(ctx) -> None:
-        if ctx.msg.calling_primary_id == USER2:
-            ctx.v.cached = ctx.msg.calling_id
-            ctx.v.learnt_from_call = True
-        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
-                                               called_id=ctx.msg.called_id))
-
-    caller = Role(
-        "calling MC service client",
-        states=["idle", "calling", "connected", "failed"],
-        initial="idle",
-        final=["idle", "connected", "failed"],
-        transactions=[INVITE_TRANSACTION] if switch_off else [],
-        # after its INVITE timed out, the answer may still come (RFC 3261 17.1.1.2)
-        ignores={m: ["failed"] for m in (PrivateCallAccept, PrivateCallReject,
-                                          PrivateCallRedirection)} if switch_off else {},
-        variables={"calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
-                   "reinitiated": Var(int, 0, doc="re-initiations with the primary ID (item 6b)"),
-                   "learnt_from_call": Var(bool, False)},
-        transitions=[
-            Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
-                       conditions=[may_call_again], after=[call_primary],
-                       sends=[PrivateCallRequest], environment=True,
-                       label="calls user 2 by its primary MC service ID", clause="X.1.7.1 item 6"),
-            Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
-                       conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
-                       environment=True, label="calls user 2 by the partner MC service ID it cached",
-                       clause="X.1.7.1 item 6a"),
-            Transition(PrivateCallRedirection, "calling", None, name="follow_redirection",
-                       conditions=[redirected_for_my_call],
-                       after=[follow], sends=[PrivateCallRequest],
-                       label="caches the current partner MC service ID and calls it",
-                       clause="X.1.7.1 items 6, 6a; 10.16.5.3 steps 3-4"),
-            Transition(PrivateCallReject, "calling", None, name="retry_with_primary_id",
-                       conditions=[may_retry], after=[retry_primary], sends=[PrivateCallRequest],
-                       clause="X.1.7.1 item 6b"),
-            Transition(PrivateCallReject, "calling", "failed", name="call_fails",
-                       conditions=[lambda ctx: not may_retry(ctx)], clause="TS 23.379 10.7.2.1.1"),
-            Transition(PrivateCallAccept, "calling", "connected",
-                       conditions=[answers_my_call],
-                       clause="TS 23.379 10.7.2.1.1"),
-            Transition(PrivateCallRequest, ["idle", "calling", "connected", "failed"], None,
-                       name="answer_call_from_migrated_user", after=[learn_from_call],
-                       sends=[PrivateCallAccept],
-                       label="answers; may cache the caller's current MC service ID",
-                       clause="X.1.7.3 (both MC service IDs, for optional caching)"),
-            *([Transition(Timeout(PrivateCallRequest), "calling", "failed", name="no_answer",
-                          label="no answer: the call's INVITE transaction times out (the "
-                                "answer is slow, or the call reached a switched-off UE)",
-                          clause="RFC 3261 17.1.1.2 (Timer B; not in the text)")]
-              if switch_off else []),
-        ],
-    )
-
-    # -- MC service servers; the primary (A) also commands and permits migration ----------
+    # X.1.6: registration; a partner stores the primary ID and informs the primary
     def on_registration(ctx) -> None:
         primary = ctx.msg.primary_id
         if ctx.v.system == system_of(primary):  # the user returns to its primary MC system
@@ -656,18 +598,7 @@ def build(*, make_before_break: bool, calls: bool,
         else:
             ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(partner_id, ctx.sender)}
 
-    def on_ack(ctx) -> None:
-        partner_id = lookup(ctx.v.visitors, ctx.msg.primary_id, reverse=True)
-        for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == partner_id):
-            ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
-            ctx.v.registered = ctx.v.registered | {entry}
-            ctx.send(entry[1], RegistrationResponse(mc_service_id=entry[0]))
-
-    def release_held(ctx, primary: str) -> list:
-        held = sorted((m for m in ctx.v.held if m.called_id == primary), key=repr)
-        ctx.v.held = ctx.v.held - set(held)
-        return held
-
+    # X.1.6: the primary records the partner ID (and releases calls it held)
     def on_notification(ctx) -> None:
         record_binding(ctx)
         if ctx.params.notification == "acknowledged":
@@ -675,6 +606,14 @@ def build(*, make_before_break: bool, calls: bool,
         for held in release_held(ctx, ctx.msg.primary_id):
             ctx.send(towards(ctx, held.calling_id), redirection(ctx, held))
 
+    def on_ack(ctx) -> None:
+        partner_id = lookup(ctx.v.visitors, ctx.msg.primary_id, reverse=True)
+        for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == partner_id):
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
+            ctx.v.registered = ctx.v.registered | {entry}
+            ctx.send(entry[1], RegistrationResponse(mc_service_id=entry[0]))
+
+    # X.1.4.1: de-registration (and the candidate fix's departure notice)
     def on_deregistration(ctx) -> None:
         left = ctx.msg.mc_service_id
         ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != left)
@@ -685,6 +624,7 @@ def build(*, make_before_break: bool, calls: bool,
             ctx.send(SERVER[system_of(primary)],
                      DepartureNotification(primary_id=primary, partner_id=left))
 
+    # X.1.7.1: which way a private call request goes at this server
     def binding(ctx, request=None) -> str:
         return dict(ctx.v.bindings).get((request or ctx.msg).called_id, "")
 
@@ -710,16 +650,11 @@ def build(*, make_before_break: bool, calls: bool,
         guard.__name__ = f"branch_{name}"
         return guard
 
-    def caller_reachable(ctx) -> bool:
-        calling = ctx.msg.calling_id
-        return system_of(calling) != ctx.v.system or bool(lookup(ctx.v.registered, calling))
-
+    # X.1.7.1 item 5; X.1.7.2: passed on, delivered
     def to_called(ctx) -> None:
         ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
 
-    def to_calling(ctx) -> None:
-        ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
-
+    # X.1.7.1 item 6: redirected with the current partner MC service ID
     def redirection(ctx, request) -> PrivateCallRedirection:
         return PrivateCallRedirection(
             calling_id=request.calling_id, called_id_primary=request.called_id,
@@ -728,35 +663,59 @@ def build(*, make_before_break: bool, calls: bool,
     def redirect(ctx) -> None:
         ctx.send(towards(ctx, ctx.msg.calling_id), redirection(ctx, ctx.msg))
 
-    def hold(ctx) -> None:
-        ctx.v.held = ctx.v.held | {ctx.msg}
-
+    # 10.16.5.3 pre-condition 3 not met (the primary is uninformed); X.1.7.1 item 6b
     def reject(ctx) -> None:
         ctx.send(towards(ctx, ctx.msg.calling_id), PrivateCallReject(
             calling_id=ctx.msg.calling_id, called_id=ctx.msg.called_id, cause="not registered"))
 
-    def command(ctx) -> None:
-        ctx.v.commands += 1
-        ctx.send("client2", MigrationCommand(partner_system=ctx.arg))
+    def hold(ctx) -> None:
+        ctx.v.held = ctx.v.held | {ctx.msg}
 
-    def command_targets(ctx):
-        # The primary commands the next move; it knows where the user is from its own
-        # registrations and the notifications (X.1.5).
-        here = dict(ctx.v.bindings).get(mcid("user2", HOME), "")
-        return next_systems(ctx.v.commands, system_of(here) if here else HOME)
+    def release_held(ctx, primary: str) -> list:
+        held = sorted((m for m in ctx.v.held if m.called_id == primary), key=repr)
+        ctx.v.held = ctx.v.held - set(held)
+        return held
 
-    def is_primary(ctx) -> bool:
-        return ctx.v.system == HOME
+    # TS 23.379 10.7.2.1.1: the answers back towards the caller
+    def caller_reachable(ctx) -> bool:
+        calling = ctx.msg.calling_id
+        return system_of(calling) != ctx.v.system or bool(lookup(ctx.v.registered, calling))
 
-    def permit(ctx) -> None:
-        ctx.send(ctx.sender, MigrationPermissionResponse(partner_system=ctx.msg.partner_system,
-                                                         granted=True))
-
-    def material(ctx) -> None:
-        ctx.send(ctx.sender, MigrationMaterialResponse(partner_system=ctx.msg.partner_system))
+    def to_calling(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
 
     pcr = PrivateCallRequest
-    server_base = Role(
+    call_handling = [
+        Transition(pcr, "serving", None, name="interwork", conditions=[on("interwork")],
+                   after=[to_called], sends=[pcr], clause="TS 23.379 (interconnection)"),
+        Transition(pcr, "serving", None, name="deliver", conditions=[on("deliver")],
+                   after=[to_called], sends=[pcr], clause="X.1.7.1 item 5; X.1.7.2"),
+        Transition(pcr, "serving", None, name="redirect", conditions=[on("redirect")],
+                   after=[redirect], sends=[PrivateCallRedirection],
+                   label="rejects with the current partner MC service ID (migrated)",
+                   clause="X.1.7.1 item 6; 10.16.5.3 steps 2-3"),
+        Transition(pcr, "serving", None, name="reject_uninformed",
+                   conditions=[on("uninformed_reject")], after=[reject], sends=[PrivateCallReject],
+                   clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=reject)"),
+        Transition(pcr, "serving", None, name="hold_uninformed",
+                   conditions=[on("uninformed_hold")], after=[hold],
+                   label="holds the call until it learns the user's new MC service ID",
+                   clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
+        Transition(pcr, "serving", None, name="reject", conditions=[on("reject")],
+                   after=[reject], sends=[PrivateCallReject],
+                   clause="X.1.7.1 item 6b (a stale partner MC service ID)"),
+        Transition(PrivateCallAccept, "serving", None, name="relay_accept",
+                   conditions=[caller_reachable], after=[to_calling],
+                   sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
+        Transition(PrivateCallReject, "serving", None, name="relay_reject",
+                   conditions=[caller_reachable], after=[to_calling],
+                   sends=[PrivateCallReject], clause="TS 23.379 10.7.2.1.1"),
+        Transition(PrivateCallAccept, "serving", None, name="drop_answer_for_departed_caller",
+                   conditions=[lambda ctx: not caller_reachable(ctx)],
+                   clause="forced: the calling client has de-registered from this MC system, "
+                          "so the answer has nobody to reach (X.1.4.1)"),
+    ]
+    return Role(
         "MC service server",
         states=["serving"], initial="serving", final=["serving"],
         variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
@@ -768,28 +727,7 @@ def build(*, make_before_break: bool, calls: bool,
                                doc="calls held until the user's new ID is known "
                                    "(uninformed_primary=hold)")},
         transitions=[
-            Transition(Registration, "serving", None, after=[on_registration],
-                       sends=[RegistrationResponse, MigrationNotification,
-                              *([PrivateCallRequest] if calls else [])],
-                       label="registers the user; a partner informs the primary MC system",
-                       clause="X.1.6; spec silent on a return: the primary learns it from the "
-                              "registration with the primary MC service ID"),
-            Transition(Deregistration, "serving", None, after=[on_deregistration],
-                       sends=[DeregistrationResponse,
-                              *([DepartureNotification] if departure_notice else [])],
-                       clause="X.1.4.1 (a response only with deregistration=acknowledged)"),
-            *([Transition(DepartureNotification, "serving", None, after=[forget_departed],
-                          label="forgets the partner MC service ID the user left",
-                          clause="candidate fix (fix_departure_notice): the partner tells the "
-                                 "primary that the user left; not in the text")]
-              if departure_notice else []),
-            Transition(MigrationNotification, "serving", None, after=[on_notification],
-                       sends=[MigrationNotificationAck,
-                              *([PrivateCallRedirection] if calls else [])],
-                       clause="X.1.4.1; X.1.6"),
-            Transition(MigrationNotificationAck, "serving", None, after=[on_ack],
-                       sends=[RegistrationResponse],
-                       clause="X.1.6 (notification=acknowledged; 10.6.3.3 not in our text)"),
+            # -- permission, X.1.2 item 3; X.1.5: the command, the explicit permission ------
             Transition("command_migration", "serving", None,
                        conditions=[is_primary, lambda ctx: ctx.params.permission == "command"],
                        choices=command_targets, after=[command], sends=[MigrationCommand],
@@ -799,52 +737,49 @@ def build(*, make_before_break: bool, calls: bool,
                        conditions=[lambda ctx: lookup(ctx.v.provisioned, ctx.msg.primary_id)
                                    == ctx.msg.primary_id],  # one of its own users (X.1.5)
                        sends=[MigrationPermissionResponse], clause="X.1.2 item 3b(i); X.1.5"),
+            # -- provisioning, X.1.2 item 2; X.1.3.1; X.1.5: the material ---------------------
             Transition(MigrationMaterialRequest, "serving", None, after=[material],
                        sends=[MigrationMaterialResponse], clause="X.1.2 item 2; X.1.3.1; X.1.5"),
+            # -- registration, X.1.6 ----------------------------------------------------------
+            Transition(Registration, "serving", None, after=[on_registration],
+                       sends=[RegistrationResponse, MigrationNotification,
+                              *([PrivateCallRequest] if calls else [])],
+                       label="registers the user; a partner informs the primary MC system",
+                       clause="X.1.6; spec silent on a return: the primary learns it from the "
+                              "registration with the primary MC service ID"),
+            # -- notification, X.1.6: the primary records the partner ID ----------------------
+            Transition(MigrationNotification, "serving", None, after=[on_notification],
+                       sends=[MigrationNotificationAck,
+                              *([PrivateCallRedirection] if calls else [])],
+                       clause="X.1.4.1; X.1.6"),
+            Transition(MigrationNotificationAck, "serving", None, after=[on_ack],
+                       sends=[RegistrationResponse],
+                       clause="X.1.6 (notification=acknowledged; 10.6.3.3 not in our text)"),
+            # -- de-registration, X.1.4.1 -----------------------------------------------------
+            Transition(Deregistration, "serving", None, after=[on_deregistration],
+                       sends=[DeregistrationResponse,
+                              *([DepartureNotification] if departure_notice else [])],
+                       clause="X.1.4.1 (a response only with deregistration=acknowledged)"),
+            *([Transition(DepartureNotification, "serving", None, after=[forget_departed],
+                          label="forgets the partner MC service ID the user left",
+                          clause="candidate fix (fix_departure_notice): the partner tells the "
+                                 "primary that the user left; not in the text")]
+              if departure_notice else []),
+            # -- addressing, X.1.7.1: a call passed on, delivered, redirected or not ----------
+            *(call_handling if calls else []),
         ],
     )
-    call_handling = [
-            Transition(pcr, "serving", None, name="interwork", conditions=[on("interwork")],
-                       after=[to_called], sends=[pcr], clause="TS 23.379 (interconnection)"),
-            Transition(pcr, "serving", None, name="deliver", conditions=[on("deliver")],
-                       after=[to_called], sends=[pcr], clause="X.1.7.1 item 5; X.1.7.2"),
-            Transition(pcr, "serving", None, name="redirect", conditions=[on("redirect")],
-                       after=[redirect], sends=[PrivateCallRedirection],
-                       label="rejects with the current partner MC service ID (migrated)",
-                       clause="X.1.7.1 item 6; 10.16.5.3 steps 2-3"),
-            Transition(pcr, "serving", None, name="reject_uninformed",
-                       conditions=[on("uninformed_reject")], after=[reject], sends=[PrivateCallReject],
-                       clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=reject)"),
-            Transition(pcr, "serving", None, name="hold_uninformed",
-                       conditions=[on("uninformed_hold")], after=[hold],
-                       label="holds the call until it learns the user's new MC service ID",
-                       clause="10.16.5.3 pre-condition 3 not met (uninformed_primary=hold)"),
-            Transition(pcr, "serving", None, name="reject", conditions=[on("reject")],
-                       after=[reject], sends=[PrivateCallReject],
-                       clause="X.1.7.1 item 6b (a stale partner MC service ID)"),
-            Transition(PrivateCallAccept, "serving", None, name="relay_accept",
-                       conditions=[caller_reachable], after=[to_calling],
-                       sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
-            Transition(PrivateCallReject, "serving", None, name="relay_reject",
-                       conditions=[caller_reachable], after=[to_calling],
-                       sends=[PrivateCallReject], clause="TS 23.379 10.7.2.1.1"),
-            Transition(PrivateCallAccept, "serving", None, name="drop_answer_for_departed_caller",
-                       conditions=[lambda ctx: not caller_reachable(ctx)],
-                       clause="forced: the calling client has de-registered from this MC system, "
-                              "so the answer has nobody to reach (X.1.4.1)"),
-    ]
-    server = Role(
-        "MC service server",
-        states=["serving"], initial="serving", final=["serving"],
-        variables=dict(server_base.variables),
-        transitions=[*server_base.transitions, *(call_handling if calls else [])],
-    )
 
+
+# -- the IdMS of each MC system: authentication (X.1.2 items 4-5; X.1.3.1; X.1.3.2; X.1.6) ----
+def idms_role() -> Role:
+    """The partner IdMS validates the user with the primary IdMS certificate (X.1.3.2) and
+    returns an access token holding the MC service ID the user has there (X.1.6)."""
     def issue_token(ctx) -> None:
         ctx.send(ctx.sender, AccessToken(mc_service_id=lookup(ctx.v.provisioned,
                                                               ctx.msg.primary_id)))
 
-    idms = Role(
+    return Role(
         "IdMS", states=["serving"], initial="serving", final=["serving"],
         variables={"provisioned": Var(frozenset, frozenset())},
         transitions=[Transition(AuthenticationRequest, "serving", None, after=[issue_token],
@@ -853,6 +788,162 @@ def build(*, make_before_break: bool, calls: bool,
                                       "and issues an access token",
                                 clause="X.1.3.1; X.1.3.2; X.1.6; TS 33.180 5.1.4.2")],
     )
+
+
+# -- MC service client 1: addressing a migrated user (X.1.7.1 items 6-6b; X.1.7.3) -----------
+def caller_role(*, switch_off: bool, max_migrations: int) -> Role:
+    """Client 1's transitions in the order of X.1.7.1 item 6: the call by user 2's primary
+    MC service ID, the redirection followed and its ID cached (items 6, 6a), the answer, a
+    later call by the cached ID (item 6a), the re-initiation with the primary ID after a
+    rejection (item 6b), then the call of the migrated user answered (X.1.7.3) and, where
+    UE 2 may be switched off, the INVITE's Timer B."""
+    # Where UE 2 may be switched off, client 1's call is an INVITE transaction that may
+    # time out, and it makes one call: without a SIP Call-ID in the messages a second call
+    # could not tell the first call's late answer from its own.
+    max_calls = 1 if switch_off else 2
+
+    # X.1.7.1 item 6: the call by the primary MC service ID
+    def call(ctx, target: str) -> None:
+        ctx.v.calls += 1
+        ctx.v.target = target
+        ctx.v.reinitiated = 0
+        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=target))
+
+    def may_call_again(ctx) -> bool:
+        return ctx.v.calls < max_calls
+
+    def call_primary(ctx) -> None:
+        call(ctx, USER2)
+
+    # X.1.7.1 items 6, 6a: the redirection followed, its partner ID cached
+    def redirected_for_my_call(ctx) -> bool:
+        """Table 10.16.5.2-1: the redirection is for this caller's call to user 2, whose
+        primary ID it names, because user 2 has migrated (the optional reason)."""
+        m = ctx.msg
+        return (m.calling_id == USER1 and m.called_id_primary == ctx.v.target
+                and m.redirection_reason == "migrated")
+
+    def follow(ctx) -> None:
+        ctx.v.cached = ctx.msg.called_id_migrated
+        ctx.v.target = ctx.msg.called_id_migrated
+        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=ctx.v.target))
+
+    def answers_my_call(ctx) -> bool:
+        """The answer is for the call the client has in progress (the ID it called)."""
+        return ctx.msg.called_id == ctx.v.target
+
+    # X.1.7.1 item 6a: a later call by the cached partner MC service ID
+    def has_cache(ctx) -> bool:
+        return ctx.v.calls < max_calls and ctx.v.cached != ""
+
+    def call_cached(ctx) -> None:
+        call(ctx, ctx.v.cached)
+
+    # X.1.7.1 item 6b: a rejected partner ID, re-initiated with the primary ID
+    def may_retry(ctx) -> bool:
+        # Item 6b: whenever a partner MC service ID the client used is rejected, it may
+        # re-initiate with the primary ID. Each such rejection means user 2 moved after the
+        # ID was learnt, so max_migrations re-initiations suffice when the primary's record
+        # is current: a lower bound would fail calls the text lets succeed.
+        return (ctx.msg.called_id != USER2 and ctx.msg.cause == "not registered"
+                and ctx.v.reinitiated < max_migrations)
+
+    def retry_primary(ctx) -> None:
+        ctx.v.cached = ""
+        ctx.v.reinitiated += 1
+        ctx.v.target = USER2
+        ctx.send("serverA", PrivateCallRequest(calling_id=USER1, called_id=USER2))
+
+    # X.1.7.3: the migrated user's call, with both its MC service IDs
+    def learn_from_call(ctx) -> None:
+        if ctx.msg.calling_primary_id == USER2:
+            ctx.v.cached = ctx.msg.calling_id
+            ctx.v.learnt_from_call = True
+        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id))
+
+    return Role(
+        "calling MC service client",
+        states=["idle", "calling", "connected", "failed"],
+        initial="idle",
+        final=["idle", "connected", "failed"],
+        transactions=[INVITE_TRANSACTION] if switch_off else [],
+        # after its INVITE timed out, the answer may still come (RFC 3261 17.1.1.2)
+        ignores={m: ["failed"] for m in (PrivateCallAccept, PrivateCallReject,
+                                          PrivateCallRedirection)} if switch_off else {},
+        variables={"calls": Var(int, 0), "target": Var(str, ""), "cached": Var(str, ""),
+                   "reinitiated": Var(int, 0, doc="re-initiations with the primary ID (item 6b)"),
+                   "learnt_from_call": Var(bool, False)},
+        transitions=[
+            # -- X.1.7.1 item 6: the call by the primary ID, redirected, answered -----------
+            Transition("call_by_primary_id", ["idle", "connected", "failed"], "calling",
+                       conditions=[may_call_again], after=[call_primary],
+                       sends=[PrivateCallRequest], environment=True,
+                       label="calls user 2 by its primary MC service ID", clause="X.1.7.1 item 6"),
+            Transition(PrivateCallRedirection, "calling", None, name="follow_redirection",
+                       conditions=[redirected_for_my_call],
+                       after=[follow], sends=[PrivateCallRequest],
+                       label="caches the current partner MC service ID and calls it",
+                       clause="X.1.7.1 items 6, 6a; 10.16.5.3 steps 3-4"),
+            Transition(PrivateCallAccept, "calling", "connected",
+                       conditions=[answers_my_call],
+                       clause="TS 23.379 10.7.2.1.1"),
+            # -- X.1.7.1 item 6a: the cached ID; item 6b: the primary ID again ---------------
+            Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
+                       conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
+                       environment=True, label="calls user 2 by the partner MC service ID it cached",
+                       clause="X.1.7.1 item 6a"),
+            Transition(PrivateCallReject, "calling", None, name="retry_with_primary_id",
+                       conditions=[may_retry], after=[retry_primary], sends=[PrivateCallRequest],
+                       clause="X.1.7.1 item 6b"),
+            Transition(PrivateCallReject, "calling", "failed", name="call_fails",
+                       conditions=[lambda ctx: not may_retry(ctx)], clause="TS 23.379 10.7.2.1.1"),
+            # -- X.1.7.3: the migrated user's call ---------------------------------------------
+            Transition(PrivateCallRequest, ["idle", "calling", "connected", "failed"], None,
+                       name="answer_call_from_migrated_user", after=[learn_from_call],
+                       sends=[PrivateCallAccept],
+                       label="answers; may cache the caller's current MC service ID",
+                       clause="X.1.7.3 (both MC service IDs, for optional caching)"),
+            # -- RFC 3261 17.1.1.2: the INVITE transaction times out (switch_off) ------------
+            *([Transition(Timeout(PrivateCallRequest), "calling", "failed", name="no_answer",
+                          label="no answer: the call's INVITE transaction times out (the "
+                                "answer is slow, or the call reached a switched-off UE)",
+                          clause="RFC 3261 17.1.1.2 (Timer B; not in the text)")]
+              if switch_off else []),
+        ],
+    )
+
+
+def build(*, make_before_break: bool, calls: bool,
+          permissions: tuple[str, ...] = ("implicit",),
+          provisionings: tuple[str, ...] = ("pre_provisioned",),
+          notifications: tuple[str, ...] = ("one_way", "acknowledged"),
+          late_calls: tuple[str, ...] = ("refuse",),
+          deregistrations: tuple[str, ...] = ("one_way",),
+          uninformed: tuple[str, ...] = ("reject",),
+          fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
+          migrant_calls: bool = True, departure_notice: bool = False,
+          sequence_numbers: bool = False, switch_off: bool = False,
+          lossy_leaving: bool = False,
+          deregistration_timeouts: tuple[str, ...] = ("outlasts_answer",),
+          commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
+    """One variant. `calls` adds the addressing part (MC service client 1 and, with
+    `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
+    explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
+    candidate fix of findings 1 and 8 (a partner tells the primary that the user left),
+    `switch_off` lets UE 2 be switched off for good, `lossy_leaving` lets the network lose
+    its de-registration to the MC system it leaves, `deregistration_timeouts` the readings of
+    how long the client awaits the de-registration response (deregistration=acknowledged:
+    its SIP transaction's free timeout, or the reading that it outlasts the answer),
+    `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
+    notification)."""
+    migrant = migrant_role(make_before_break=make_before_break, calls=calls,
+                           migrant_calls=migrant_calls, max_migrations=max_migrations,
+                           fixed_chain=fixed_chain, sequence_numbers=sequence_numbers)
+    server = server_role(calls=calls, departure_notice=departure_notice,
+                         max_migrations=max_migrations, fixed_chain=fixed_chain)
+    idms = idms_role()
+    caller = caller_role(switch_off=switch_off, max_migrations=max_migrations)
 
     off = [SwitchOff("client2", why="UE 2 may be switched off (or lose coverage for good) once, "
                                     "at any point",
@@ -927,35 +1018,44 @@ def build(*, make_before_break: bool, calls: bool,
                                       "service authorization gives (a request to the primary "
                                       "before the user is served)"),
         },
-        final=lambda v: not v.in_flight() and v["client2"].state not in busy,
+        final=lambda v: not v.in_flight() and v["client2"].state not in MIGRATING,
         properties=[*properties(calls, per_permission=len(permissions) > 1,
                                 late_call_explored=len(late_calls) > 1,
                                 whole_chain=max_migrations >= 3,
                                 holds_calls="hold" in uninformed),
                     *choice_witnesses(deregistrations, notifications),
-                    # witnesses of what defines each variant (issue 32): named in its expect=
-                    *([sometimes("ue2-switched-off",
-                                 lambda v: v["client2"].state == SWITCHED_OFF,
-                                 clause="not in the text (switch_off)",
-                                 doc="UE 2 is switched off")] if switch_off else []),
-                    *([sometimes("deregistration-lost", deregistration_lost,
-                                 clause="X.1.4.1 (lossy_deregistration)",
-                                 doc="the network lost a de-registration UE 2 sent (the monitor "
-                                     "saw it sent, and not received)")] if lossy_leaving else []),
-                    *([sometimes("older-notification-ignored",
-                                 lambda v: v[ORDER].state == "overtaken" and dict(
-                                     v[SERVER[HOME]].bindings).get(USER2, "")
-                                 not in ("", v[ORDER].older_id),
-                                 clause="X.1.6 (candidate fix: fix_notification_order)",
-                                 doc="a notification reached the primary after a newer one, and "
-                                     "the primary still records the newer partner ID")]
-                      if sequence_numbers else []),
-                    *([sometimes("primary-told-user-left",
-                                 lambda v: bool(v.in_flight(DepartureNotification)),
-                                 clause="candidate fix (fix_departure_notice)",
-                                 doc="a partner tells the primary that the user left it")]
-                      if departure_notice else [])],
+                    *conditional_properties(switch_off=switch_off, lossy_leaving=lossy_leaving,
+                                            sequence_numbers=sequence_numbers,
+                                            departure_notice=departure_notice)],
     )
+
+
+def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_numbers: bool,
+                           departure_notice: bool) -> list:
+    """Witnesses of what defines each variant (issue 32), named in its expect=: UE 2
+    switched off, a de-registration lost, an older notification ignored (the candidate fix
+    fix_notification_order), the primary told that the user left (fix_departure_notice)."""
+    return [*([sometimes("ue2-switched-off",
+                         lambda v: v["client2"].state == SWITCHED_OFF,
+                         clause="not in the text (switch_off)",
+                         doc="UE 2 is switched off")] if switch_off else []),
+            *([sometimes("deregistration-lost", deregistration_lost,
+                         clause="X.1.4.1 (lossy_deregistration)",
+                         doc="the network lost a de-registration UE 2 sent (the monitor "
+                             "saw it sent, and not received)")] if lossy_leaving else []),
+            *([sometimes("older-notification-ignored",
+                         lambda v: v[ORDER].state == "overtaken" and dict(
+                             v[SERVER[HOME]].bindings).get(USER2, "")
+                         not in ("", v[ORDER].older_id),
+                         clause="X.1.6 (candidate fix: fix_notification_order)",
+                         doc="a notification reached the primary after a newer one, and "
+                             "the primary still records the newer partner ID")]
+              if sequence_numbers else []),
+            *([sometimes("primary-told-user-left",
+                         lambda v: bool(v.in_flight(DepartureNotification)),
+                         clause="candidate fix (fix_departure_notice)",
+                         doc="a partner tells the primary that the user left it")]
+              if departure_notice else [])]
 
 
 def choice_witnesses(deregistrations: tuple[str, ...], notifications: tuple[str, ...]) -> list:
