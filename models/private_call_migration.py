@@ -178,139 +178,19 @@ def kind_of(here: str, there: str) -> str:
     return KINDS[2] if there == HOME else KINDS[1]
 
 
-# -- MC service client 1, with its configuration management client --------------------------
+
+PCR = PrivateCallRequest
 # Who a migrating client is, and with whom its call is: (own primary MC service ID, the
 # peer's). With both_migrating, client 2 is a migrating client too (one role, two instances,
 # told apart by instance name as Peterson's processes are by their id).
 PARTIES = {"client1": (USER1, USER2), "client2": (USER2, USER1)}
-
-
-def own_primary(ctx) -> str:
-    return PARTIES[ctx.me][0]
-
-
-def peer_primary(ctx) -> str:
-    return PARTIES[ctx.me][1]
-
-
-def may_migrate(ctx) -> bool:
-    return ctx.v.migrations < ctx.v.budget
-
-
-def release_for_migration(ctx) -> None:
-    ctx.v.suspended = True
-    indication = True if ctx.params.suspension_indication == "present" else None
-    ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.my_id,
-                                                called_id=peer_primary(ctx),
-                                                suspension=indication))
-
-
-def release_named_call(ctx) -> None:
-    """both_migrating: either party may release, so the release names its call by the
-    calling ID the call was set up with (call_from; assumption call-named-by-calling-id),
-    which is the releaser's own ID only when it made the call, and goes to the MC service
-    ID the peer has in that call (peer_id: the call's route, not a new look-up)."""
-    ctx.v.suspended = True
-    indication = True if ctx.params.suspension_indication == "present" else None
-    ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.call_from,
-                                                called_id=ctx.v.peer_id,
-                                                suspension=indication))
-
-
-def acknowledged(ctx) -> bool:
-    return ctx.params.release_ack == "acknowledged"
-
-
-def unacknowledged(ctx) -> bool:
-    return not acknowledged(ctx)
-
-
-def next_systems(fixed_chain: bool):
-    def choose(ctx) -> list[str]:
-        if fixed_chain:
-            step = ctx.v.migrations + 1
-            return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
-        return [s for s in SYSTEMS if s != ctx.v.serving]
-    choose.__name__ = "next_system_in_chain" if fixed_chain else "any_other_system"
-    return choose
-
-
-def break_before_make(ctx) -> bool:
-    return ctx.params.registration == "break_before_make"
-
-
-def make_before_break(ctx) -> bool:
-    return not break_before_make(ctx)
-
-
-def start_migration(ctx) -> None:
-    ctx.v.migrations += 1
-    ctx.v.last_kind = kind_of(ctx.v.serving, ctx.arg)
-    ctx.v.pending = ctx.arg
-
-
-def migrate(ctx) -> None:
-    start_migration(ctx)
-    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
-    ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
-
-
-def register_first(ctx) -> None:
-    start_migration(ctx)
-    ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
-
-
-def registered_twice(ctx) -> None:
-    ctx.v.new_id = ctx.msg.mc_service_id
-
-
-def leave_old(ctx) -> None:
-    """Make-before-break: de-register from the MC system the client leaves, then go on
-    under the MC service ID the new one assigned."""
-    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
-    ctx.v.my_id, ctx.v.new_id = ctx.v.new_id, ""
-    ctx.v.serving = ctx.v.pending
-    if ctx.v.serving == HOME:
-        ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
-    else:
-        ctx.send(CMS[ctx.v.serving], UserProfileRequest(mc_service_id=ctx.v.my_id))
-
-
-def registered(ctx) -> None:
-    ctx.v.my_id = ctx.msg.mc_service_id
-    ctx.v.serving = ctx.v.pending
-    if ctx.v.serving == HOME:
-        ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
-
-
-def got_profile(ctx) -> None:
-    ctx.v.profile = ctx.v.serving
-
-
-def at_partner(ctx) -> bool:
-    return ctx.v.pending != HOME
-
-
-def at_primary(ctx) -> bool:
-    return not at_partner(ctx)
-
-
-def retrieve_profile(ctx) -> None:
-    registered(ctx)
-    ctx.send(CMS[ctx.v.serving], UserProfileRequest(mc_service_id=ctx.v.my_id))
-
-
-def resume_call(ctx) -> None:
-    ctx.send(SERVER[ctx.v.serving],
-             PrivateCallRequest(calling_id=ctx.v.my_id, called_id=peer_primary(ctx),
-                                calling_primary_id=own_primary(ctx)
-                                if ctx.v.serving != HOME else None))
-
-
-def resumed(ctx) -> None:
-    ctx.v.suspended = False
-    ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
-
+# The states between client 1's release (step 1) and the resumption (step 3): "before the
+# call has resumed" (NOTE 3).
+SUSPENDED_STATES = ["releasing", "released", "registering", "retrieving_profile", "ready",
+                    "resuming"]
+# The states in which a client has completed its own migration (steps 1-2) and is about to
+# re-initiate the call, or has (step 3): where the peer's new call can be the resumption.
+MIGRATED_STATES = ("ready", "resuming")
 
 
 # Decisions this model makes besides its parameters; every verdict lists them.
@@ -331,93 +211,6 @@ ASSUMPTIONS = (
 )
 
 
-def release_transitions(source: str, *, environment: bool, label: str, clause: str,
-                        guard: tuple = (), suffix: str = "",
-                        release=release_for_migration) -> list[Transition]:
-    """Step 1's release, answered or not (release_ack). Break-before-make releases to start
-    a migration; make-before-break once registered at the new MC system (X.1.4.1)."""
-    return [
-        Transition(f"release_for_migration{suffix}", source, "releasing",
-                   conditions=[*guard, acknowledged], after=[release],
-                   sends=[CallRelease], environment=environment,
-                   label=f"{label} (waits for the release response)",
-                   clause=f"{clause} (release_ack=acknowledged)"),
-        Transition(f"release_for_migration{suffix}_unacknowledged", source, "released",
-                   conditions=[*guard, unacknowledged], after=[release],
-                   sends=[CallRelease], environment=environment, label=label,
-                   clause=f"{clause} (release_ack=none)"),
-    ]
-
-
-def setup_policy(choice: str):
-    def guard(ctx) -> bool:
-        return ctx.params.setup_on_migration == choice
-    guard.__name__ = f"setup_{choice}"
-    return guard
-
-
-def answers_current_call(ctx) -> bool:
-    return ctx.msg.calling_id == ctx.v.my_id
-
-
-def answers_setup(ctx) -> bool:
-    """The call being set up was made under user 1's primary MC service ID, at A."""
-    return ctx.msg.calling_id == USER1
-
-
-def answers_released_setup(ctx) -> bool:
-    return not answers_current_call(ctx)
-
-
-def moved_during_setup(ctx) -> None:
-    start_migration(ctx)
-    ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
-    ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
-
-
-def setup_transitions(fixed_chain: bool) -> list[Transition]:
-    """A call whose set-up is in progress when UE 1 must change MC system. 10.16.3.2
-    pre-condition 1 speaks of ongoing calls only; setup_on_migration says what the client
-    does: "wait" for the answer (which goes to the MC system it leaves), or "resume"
-    (release the call and re-initiate it after the migration, as step 1 does for an
-    ongoing call)."""
-    return [
-        Transition(PrivateCallAccept, ["setting_up", "setup_waiting"], "in_call",
-                   name="setup_accepted", conditions=[answers_setup],
-                   clause="TS 23.379 10.7.2.1.1"),
-        Transition("migrate_during_setup", "setting_up", "setup_registering",
-                   conditions=[may_migrate, setup_policy("wait")],
-                   choices=next_systems(fixed_chain), after=[moved_during_setup],
-                   sends=[Deregistration, Registration], environment=True,
-                   label="detects the need to change MC system while its call is being set "
-                         "up; de-registers and registers at the other MC system",
-                   clause="10.16.3.2 pre-condition 1 (ongoing calls only: silent on a call "
-                          "being set up; setup_on_migration=wait)"),
-        Transition(RegistrationResponse, "setup_registering", "setup_waiting",
-                   name="registered_during_setup", after=[registered],
-                   label="registered; still waits for the answer to its call",
-                   clause="X.1.6 (setup_on_migration=wait)"),
-        *release_transitions("setting_up", environment=True, suffix="_during_setup",
-                             guard=(may_migrate, break_before_make, setup_policy("resume")),
-                             label="detects the need to change MC system while its call is "
-                                   "being set up; releases it and marks it suspended",
-                             clause="10.16.3.2 step 1 applied to a call being set up "
-                                    "(setup_on_migration=resume)"),
-        # client 2 starts idle and no one else calls, so the set-up is never refused
-        Transition(PrivateCallAccept, ["releasing", "released", "registering",
-                                       "retrieving_profile", "ready"], None,
-                   name="accept_of_released_setup",
-                   label="the answer to the call set-up it released comes late: dropped",
-                   clause="TS 23.379 10.7.2.1.1 (the call was released)"),
-        *(Transition(m, ["resuming", "in_call", "call_lost"], None,
-                     name=f"late_{kind}_of_released_setup",
-                     conditions=[answers_released_setup],
-                     label="the answer to the call set-up it released comes late: dropped",
-                     clause="TS 23.379 10.7.2.1.1 (the call was released)")
-          for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))),
-    ]
-
-
 RELEASE_TRANSACTION = Transaction(
     CallRelease, responses=[CallReleaseResponse],
     # release_timeout=free: the timer may expire at any step, while the release or its
@@ -436,9 +229,253 @@ RELEASE_TRANSACTION = Transaction(
         "which may come while the release or its response is merely slow")
 
 
-def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = False) -> Role:
-    """`both`: the role of both parties when both migrate (both_migrating): each also takes
-    the other's release and new call, as client 2 does in peer_role."""
+# The roles below read in the order of 10.16.3.2: the migrating client 1 (step 1's release;
+# the migration of the first paragraph and NOTE 1; step 2's profile; step 3's new call; NOTE
+# 3 for client 1; then a call still being set up, and both parties migrating); client 2, the
+# other party (step 1's release received; step 3's new call taken; NOTE 3's other calls);
+# client 3, NOTE 3's other caller; the MC service servers (NOTE 1's registrations; step 1's
+# release and step 3's call passed on; the answers back); the partners' CMSs (step 2).
+# build() composes them.
+
+
+# -- what the clients share: the answers to a release and to a call (steps 1, 3; NOTE 3) ----
+def answer_release(ctx) -> None:
+    if ctx.params.release_ack == "acknowledged":
+        ctx.send(ctx.sender, CallReleaseResponse(calling_id=ctx.msg.calling_id,
+                                                 called_id=ctx.msg.called_id))
+
+
+def same_peer(choice: str):
+    def guard(ctx) -> bool:
+        return ctx.params.same_peer_call == choice
+    guard.__name__ = f"same_peer_{choice}"
+    return guard
+
+
+def policy(choice: str):
+    def guard(ctx) -> bool:
+        return ctx.params.note3_policy == choice
+    guard.__name__ = f"note3_{choice}"
+    return guard
+
+
+def answer(accepted: bool, cause: str = ""):
+    def action(ctx) -> None:
+        if accepted:
+            ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                                   called_id=ctx.msg.called_id))
+        else:
+            ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
+                                                   called_id=ctx.msg.called_id, cause=cause))
+    action.__name__ = "accept" if accepted else f"reject_{cause.replace(' ', '_')}"
+    return action
+
+
+# client 1's registration at the MC system it moves to (NOTE 1; X.1.6). At module level: a
+# reviewed mutant names it (benchmarks/mutation_equivalent.txt: private_call_migration.
+# registered+3).
+def registered(ctx) -> None:
+    ctx.v.my_id = ctx.msg.mc_service_id
+    ctx.v.serving = ctx.v.pending
+    if ctx.v.serving == HOME:
+        ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
+
+
+# -- MC service client 1, the migrating party (10.16.3.2 steps 1-3, NOTE 1, NOTE 3) ---------
+def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool = False) -> Role:
+    """Client 1's transitions in the order of 10.16.3.2: step 1's release (a SIP transaction:
+    its timeouts come first), answered or not, break-before-make, or make-before-break after
+    registering at the new MC system (X.1.4.1); the migration (first paragraph, NOTE 1);
+    step 2 (the partner's user profile); step 3 (the new private call, accepted or refused);
+    NOTE 3 (another call while the call waits to resume). `both`: the role of both parties
+    when both migrate (both_migrating): each also takes the other's release and new call, as
+    client 2 does in peer_role. `setup`: the call is still being set up when UE 1 must
+    change MC system (pre-condition 1 speaks of ongoing calls only)."""
+    def own_primary(ctx) -> str:
+        return PARTIES[ctx.me][0]
+
+    def peer_primary(ctx) -> str:
+        return PARTIES[ctx.me][1]
+
+    def may_migrate(ctx) -> bool:
+        return ctx.v.migrations < ctx.v.budget
+
+    def break_before_make(ctx) -> bool:
+        return ctx.params.registration == "break_before_make"
+
+    def make_before_break(ctx) -> bool:
+        return not break_before_make(ctx)
+
+    def next_systems(fixed_chain: bool):
+        def choose(ctx) -> list[str]:
+            if fixed_chain:
+                step = ctx.v.migrations + 1
+                return [MIGRATION_CHAIN[step]] if step < len(MIGRATION_CHAIN) else []
+            return [s for s in SYSTEMS if s != ctx.v.serving]
+        choose.__name__ = "next_system_in_chain" if fixed_chain else "any_other_system"
+        return choose
+
+    # step 1: the release, answered (release_ack=acknowledged) or not
+    def release_for_migration(ctx) -> None:
+        ctx.v.suspended = True
+        indication = True if ctx.params.suspension_indication == "present" else None
+        ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.my_id,
+                                                    called_id=peer_primary(ctx),
+                                                    suspension=indication))
+
+    def release_named_call(ctx) -> None:
+        """both_migrating: either party may release, so the release names its call by the
+        calling ID the call was set up with (call_from; assumption call-named-by-calling-id),
+        which is the releaser's own ID only when it made the call, and goes to the MC service
+        ID the peer has in that call (peer_id: the call's route, not a new look-up)."""
+        ctx.v.suspended = True
+        indication = True if ctx.params.suspension_indication == "present" else None
+        ctx.send(SERVER[ctx.v.serving], CallRelease(calling_id=ctx.v.call_from,
+                                                    called_id=ctx.v.peer_id,
+                                                    suspension=indication))
+
+    def acknowledged(ctx) -> bool:
+        return ctx.params.release_ack == "acknowledged"
+
+    def unacknowledged(ctx) -> bool:
+        return not acknowledged(ctx)
+
+    def release_transitions(source: str, *, environment: bool, label: str, clause: str,
+                            guard: tuple = (), suffix: str = "",
+                            release=release_for_migration) -> list[Transition]:
+        """Step 1's release, answered or not (release_ack). Break-before-make releases to
+        start a migration; make-before-break once registered at the new MC system
+        (X.1.4.1)."""
+        return [
+            Transition(f"release_for_migration{suffix}", source, "releasing",
+                       conditions=[*guard, acknowledged], after=[release],
+                       sends=[CallRelease], environment=environment,
+                       label=f"{label} (waits for the release response)",
+                       clause=f"{clause} (release_ack=acknowledged)"),
+            Transition(f"release_for_migration{suffix}_unacknowledged", source, "released",
+                       conditions=[*guard, unacknowledged], after=[release],
+                       sends=[CallRelease], environment=environment, label=label,
+                       clause=f"{clause} (release_ack=none)"),
+        ]
+
+    # X.1.4.1 (make-before-break): registered at the new MC system while the call continues
+    def start_migration(ctx) -> None:
+        ctx.v.migrations += 1
+        ctx.v.last_kind = kind_of(ctx.v.serving, ctx.arg)
+        ctx.v.pending = ctx.arg
+
+    def register_first(ctx) -> None:
+        start_migration(ctx)
+        ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
+
+    def registered_twice(ctx) -> None:
+        ctx.v.new_id = ctx.msg.mc_service_id
+
+    # first paragraph and NOTE 1: de-registration and registration at the other MC system
+    def migrate(ctx) -> None:
+        start_migration(ctx)
+        ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+        ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
+
+    def at_partner(ctx) -> bool:
+        return ctx.v.pending != HOME
+
+    def at_primary(ctx) -> bool:
+        return not at_partner(ctx)
+
+    def leave_old(ctx) -> None:
+        """Make-before-break: de-register from the MC system the client leaves, then go on
+        under the MC service ID the new one assigned."""
+        ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+        ctx.v.my_id, ctx.v.new_id = ctx.v.new_id, ""
+        ctx.v.serving = ctx.v.pending
+        if ctx.v.serving == HOME:
+            ctx.v.profile = HOME  # the primary's profile is remembered (X.1.7)
+        else:
+            ctx.send(CMS[ctx.v.serving], UserProfileRequest(mc_service_id=ctx.v.my_id))
+
+    # step 2: the configuration management client retrieves the partner's user profile
+    def retrieve_profile(ctx) -> None:
+        registered(ctx)
+        ctx.send(CMS[ctx.v.serving], UserProfileRequest(mc_service_id=ctx.v.my_id))
+
+    def got_profile(ctx) -> None:
+        ctx.v.profile = ctx.v.serving
+
+    # step 3: a new private call because the call is marked suspended
+    def resume_call(ctx) -> None:
+        ctx.send(SERVER[ctx.v.serving],
+                 PrivateCallRequest(calling_id=ctx.v.my_id, called_id=peer_primary(ctx),
+                                    calling_primary_id=own_primary(ctx)
+                                    if ctx.v.serving != HOME else None))
+
+    def answers_current_call(ctx) -> bool:
+        return ctx.msg.calling_id == ctx.v.my_id
+
+    def resumed(ctx) -> None:
+        ctx.v.suspended = False
+        ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
+
+    # NOTE 3 (client 1), and both parties migrating (both_migrating)
+    def from_peer_party(ctx) -> bool:
+        """The call comes from the other party of the suspended call: its primary MC service
+        ID is the calling ID, or the additional ID a migrated caller sends (X.1.7.3)."""
+        return peer_primary(ctx) in (ctx.msg.calling_id, ctx.msg.calling_primary_id)
+
+    def peer_call_choice(choice: str):
+        def guard(ctx) -> bool:
+            return ctx.params.peer_call_while_suspended == choice
+        guard.__name__ = f"peer_call_{choice}"
+        return guard
+
+    def not_taken_as_resumption(ctx) -> bool:
+        return not (from_peer_party(ctx) and ctx.state in MIGRATED_STATES
+                    and peer_call_choice("resumption")(ctx))
+
+    def busy_for_peer_call(ctx) -> bool:
+        return not from_peer_party(ctx) or same_peer("busy")(ctx)
+
+    def own_call_named(ctx) -> None:
+        """Its own new call was accepted: the call is named by its ID, and the peer answered
+        under the ID the call reached (its partner ID when the primary forwarded it)."""
+        ctx.v.call_from = ctx.v.my_id
+        ctx.v.peer_id = ctx.msg.called_id
+
+    def take_peer_call(ctx) -> None:
+        ctx.v.call_from = ctx.msg.calling_id
+        ctx.v.peer_id = ctx.msg.calling_id
+
+    def resumed_by_peer(ctx) -> None:
+        """The peer's new call takes the place of the suspended call: the call has resumed."""
+        ctx.v.suspended = False
+        ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
+        take_peer_call(ctx)
+
+    def releases_named_call(ctx) -> bool:
+        return ctx.msg.calling_id == ctx.v.call_from
+
+    def releases_other_call(ctx) -> bool:
+        return not releases_named_call(ctx)
+
+    # pre-condition 1 (ongoing calls only): a call still being set up (setup_on_migration)
+    def setup_policy(choice: str):
+        def guard(ctx) -> bool:
+            return ctx.params.setup_on_migration == choice
+        guard.__name__ = f"setup_{choice}"
+        return guard
+
+    def answers_setup(ctx) -> bool:
+        """The call being set up was made under user 1's primary MC service ID, at A."""
+        return ctx.msg.calling_id == USER1
+
+    def answers_released_setup(ctx) -> bool:
+        return not answers_current_call(ctx)
+
+    def moved_during_setup(ctx) -> None:
+        start_migration(ctx)
+        ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
+        ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
+
     moving = ["released", "registering", "retrieving_profile", "ready"]
     release = release_named_call if both else release_for_migration
     states = ["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
@@ -447,19 +484,17 @@ def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = 
               *(["idle"] if both else [])]
     # once the release's transaction has ended one way or the other, nothing waits for it
     after_release = [s for s in states if s != "releasing"]
-    timeout = [
-        Transition(Timeout(CallRelease), "releasing", "released", name="release_times_out",
-                   label="no release response: the release's transaction timed out; goes on "
-                         "as released",
-                   clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; release_ack="
-                          "acknowledged: step 1 says nothing of a release that goes "
-                          "unanswered)"),
-        Transition(Timeout(CallRelease), after_release, None, name="release_transaction_ends",
-                   label="the release's transaction times out (unanswered, or answered too "
-                         "late): nothing waits for it",
-                   clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)"),
-    ]
     ignores = {CallReleaseResponse: after_release}  # an answer after the timeout
+    # NOTE 3 names client 1 as a receiver too: another private call before the call has
+    # resumed is handled by note3_policy; while in its call (or setting one up), client 1 is
+    # busy. With `both`, the peer's own new call is not "another" call in two cases: in its
+    # call, same_peer_call says what the client does with it; and once migrated,
+    # peer_call_while_suspended may take it as the resumption (the both-party transitions).
+    calling = ["setting_up", "setup_registering", "setup_waiting"] if setup else []
+    busy = [busy_for_peer_call] if both else []
+    note3 = [not_taken_as_resumption] if both else []
+    who = "the receiving client" if both else "client 1"
+    answers = ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
     return Role(
         "migrating MC service client",
         states=states,
@@ -483,12 +518,25 @@ def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = 
                        "peer_id": Var(str, USER2, doc="the MC service ID the peer has in that "
                                                       "call")} if both else {})},
         transitions=[
-            *timeout,
+            # -- step 1's release is a SIP transaction (Timer F): its timeouts. First in the
+            # -- list: a state's internal steps are tried in this order (the search order)
+            Transition(Timeout(CallRelease), "releasing", "released", name="release_times_out",
+                       label="no release response: the release's transaction timed out; goes on "
+                             "as released",
+                       clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; release_ack="
+                              "acknowledged: step 1 says nothing of a release that goes "
+                              "unanswered)"),
+            Transition(Timeout(CallRelease), after_release, None, name="release_transaction_ends",
+                       label="the release's transaction times out (unanswered, or answered too "
+                             "late): nothing waits for it",
+                       clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)"),
+            # -- step 1: break-before-make releases the call to start a migration --------------
             *release_transitions("in_call", environment=True, release=release,
                                  guard=(may_migrate, break_before_make),
                                  label="detects the need to change MC system; releases the "
                                        "private call and marks it suspended",
                                  clause="10.16.3.2 pre-condition 2 and step 1"),
+            # -- X.1.4.1: make-before-break registers first, then releases (step 1) -----------
             Transition("register_first", "in_call", "making",
                        conditions=[may_migrate, make_before_break],
                        choices=next_systems(fixed_chain), after=[register_first],
@@ -503,10 +551,12 @@ def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = 
                                  release=release,
                                  label="releases the private call and marks it suspended",
                                  clause="10.16.3.2 step 1 (after registering, X.1.4.1)"),
+            # -- step 1: the release's answer (release_ack=acknowledged) ----------------------
             Transition(CallReleaseResponse, "releasing", "released",
                        # the answer to the call it released
                        conditions=[lambda ctx: ctx.msg.called_id == peer_primary(ctx)],
                        clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)"),
+            # -- first paragraph, NOTE 1: the migration (make-before-break: de-registration) ---
             Transition("migrate", "released", "registering", choices=next_systems(fixed_chain),
                        conditions=[break_before_make], after=[migrate], sends=[Deregistration, Registration],
                        label="de-registers and registers at the other MC system",
@@ -531,9 +581,11 @@ def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = 
                        label="de-registers from the old MC system",
                        clause="X.1.4.1 (make-before-break); X.1.7 (the primary MC system's "
                               "profile is remembered)"),
+            # -- step 2: the partner's user profile -------------------------------------------
             Transition(UserProfileResponse, "retrieving_profile", "ready", after=[got_profile],
                        conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.my_id],
                        clause="10.16.3.2 step 2; 10.1.4.3.2"),
+            # -- step 3: the new private call, accepted or refused ----------------------------
             Transition("resume_call", "ready", "resuming", after=[resume_call],
                        sends=[PrivateCallRequest],
                        label="initiates a new private call because the call is marked suspended",
@@ -546,236 +598,130 @@ def build_migrating_client(fixed_chain: bool, setup: bool = False, both: bool = 
                        conditions=[answers_current_call],
                        label="the new private call is refused; the suspended call is lost",
                        clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
-            *note3_for_client1(setup, both),
-            *(both_party_transitions() if both else []),
-            *(setup_transitions(fixed_chain) if setup else []),
+            # -- NOTE 3: another private call, to client 1 (busy while in its call) -----------
+            Transition(PCR, ["in_call", "making", "in_call_both", *calling], None, name="reject_busy",
+                       conditions=busy, after=[answer(False, "busy")], sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+            Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
+                       conditions=[*note3, policy("reject")],
+                       after=[answer(False, "awaiting resumption")],
+                       sends=[PrivateCallReject],
+                       clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=reject)"),
+            Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
+                       conditions=[*note3, policy("accept")], after=[answer(True)],
+                       sends=[PrivateCallAccept],
+                       clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=accept)"),
+            # with both, the only caller is the peer: its call after a loss resumes the call
+            *([] if both else [
+                Transition(PCR, "call_lost", None, name="accept_call_after_loss",
+                           after=[answer(True)], sends=[PrivateCallAccept],
+                           clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary "
+                                  "call)")]),
+            # -- both parties migrating: the peer's release (step 1) and new call (step 3),
+            # -- and the crossings: two releases, two new calls (client 2's part in peer_role)
+            *([
+                # With no third caller, waiting for the resumption (suspension indicated) and
+                # idle take the peer's new call alike: one state for both readings.
+                Transition(CallRelease, "in_call", "idle", name="release_received",
+                           conditions=[releases_named_call], after=[answer_release],
+                           sends=[CallReleaseResponse],
+                           clause="10.16.3.2 step 1 (received by the other party: an ordinary "
+                                  "release, TS 23.379 10.7.2.1.3, or one that says the call is "
+                                  "suspended)"),
+                Transition(CallRelease, "in_call", None, name="release_of_replaced_call",
+                           conditions=[releases_other_call], after=[answer_release],
+                           sends=[CallReleaseResponse],
+                           label="the release of the call the peer's new call replaced: the new "
+                                 "call goes on",
+                           clause="TS 23.379 10.7.2.1.3 (the release names its call; "
+                                  "same_peer_call=replace)"),
+                Transition(CallRelease, [*SUSPENDED_STATES, "call_lost"], None,
+                           name="release_crossed",
+                           after=[answer_release], sends=[CallReleaseResponse],
+                           label="the peer's release crosses its own: the call is released "
+                                 "already",
+                           clause="10.16.3.2 step 1 (both parties release the call, each for "
+                                  "its own migration)"),
+                Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
+                           conditions=[from_peer_party], after=[answer(True), take_peer_call],
+                           sends=[PrivateCallAccept],
+                           clause="10.16.3.2 step 3 (the peer's new call); TS 23.379 "
+                                  "10.7.2.1.1"),
+                Transition(PCR, "in_call", None, name="accept_as_replacement",
+                           conditions=[from_peer_party, same_peer("replace")],
+                           after=[answer(True), take_peer_call], sends=[PrivateCallAccept],
+                           label="takes the peer's new call in place of the call it is in",
+                           clause="10.16.3.2 step 3 (silent on a new call from the party of the "
+                                  "call the client is in; same_peer_call=replace)"),
+                Transition(PCR, list(MIGRATED_STATES), "in_call",
+                           name="take_peer_call_as_resumption",
+                           conditions=[from_peer_party, peer_call_choice("resumption")],
+                           after=[answer(True), resumed_by_peer], sends=[PrivateCallAccept],
+                           label="takes the peer's new call as the resumption of its suspended "
+                                 "call",
+                           clause="10.16.3.2 step 3 and NOTE 3 (silent on a new call from the "
+                                  "party of the suspended call; peer_call_while_suspended="
+                                  "resumption)"),
+                Transition(PCR, "call_lost", "in_call", name="peer_call_resumes_lost_call",
+                           conditions=[from_peer_party], after=[answer(True), resumed_by_peer],
+                           sends=[PrivateCallAccept],
+                           label="its own new call was refused; the peer's new call resumes "
+                                 "the call",
+                           clause="10.16.3.2 step 3 (the peer's re-initiated call); TS 23.379 "
+                                  "10.7.2.1.1"),
+                *(Transition(m, "in_call", None, name=f"late_{kind}_of_crossed_call",
+                             conditions=[answers_current_call],
+                             label="the answer to its own new call, which crossed the peer's "
+                                   "call taken as the resumption: the call has resumed already",
+                             clause="10.16.3.2 step 3 (both parties re-initiate; "
+                                    "peer_call_while_suspended=resumption)")
+                  for m, kind in answers),
+            ] if both else []),
+            # -- pre-condition 1 (ongoing calls only): a call still being set up when UE 1
+            # -- must change MC system: "wait" for the answer, or "resume" it as step 1 does
+            *([
+                Transition(PrivateCallAccept, ["setting_up", "setup_waiting"], "in_call",
+                           name="setup_accepted", conditions=[answers_setup],
+                           clause="TS 23.379 10.7.2.1.1"),
+                Transition("migrate_during_setup", "setting_up", "setup_registering",
+                           conditions=[may_migrate, setup_policy("wait")],
+                           choices=next_systems(fixed_chain), after=[moved_during_setup],
+                           sends=[Deregistration, Registration], environment=True,
+                           label="detects the need to change MC system while its call is being "
+                                 "set up; de-registers and registers at the other MC system",
+                           clause="10.16.3.2 pre-condition 1 (ongoing calls only: silent on a "
+                                  "call being set up; setup_on_migration=wait)"),
+                Transition(RegistrationResponse, "setup_registering", "setup_waiting",
+                           name="registered_during_setup", after=[registered],
+                           label="registered; still waits for the answer to its call",
+                           clause="X.1.6 (setup_on_migration=wait)"),
+                *release_transitions("setting_up", environment=True, suffix="_during_setup",
+                                     guard=(may_migrate, break_before_make,
+                                            setup_policy("resume")),
+                                     label="detects the need to change MC system while its "
+                                           "call is being set up; releases it and marks it "
+                                           "suspended",
+                                     clause="10.16.3.2 step 1 applied to a call being set up "
+                                            "(setup_on_migration=resume)"),
+                # client 2 starts idle and no one else calls, so the set-up is never refused
+                Transition(PrivateCallAccept, ["releasing", "released", "registering",
+                                               "retrieving_profile", "ready"], None,
+                           name="accept_of_released_setup",
+                           label="the answer to the call set-up it released comes late: dropped",
+                           clause="TS 23.379 10.7.2.1.1 (the call was released)"),
+                *(Transition(m, ["resuming", "in_call", "call_lost"], None,
+                             name=f"late_{kind}_of_released_setup",
+                             conditions=[answers_released_setup],
+                             label="the answer to the call set-up it released comes late: "
+                                   "dropped",
+                             clause="TS 23.379 10.7.2.1.1 (the call was released)")
+                  for m, kind in answers),
+            ] if setup else []),
         ],
     )
 
 
-# -- MC service client 2: the other party of the private call ------------------------------
-def from_peer(ctx) -> bool:
-    """The resumed call is recognised by the primary MC service ID it carries (X.1.7.3),
-    or by the caller's own ID when the caller is at home."""
-    return ctx.v.peer in (ctx.msg.calling_id, ctx.msg.calling_primary_id)
-
-
-def from_other(ctx) -> bool:
-    return not from_peer(ctx)
-
-
-def release_says_suspended(ctx) -> bool:
-    return ctx.msg.suspension is True
-
-
-def ordinary_release(ctx) -> bool:
-    return not release_says_suspended(ctx)
-
-
-def take_call(ctx) -> None:
-    ctx.v.call_from = ctx.msg.calling_id
-
-
-def releases_this_call(ctx) -> bool:
-    """A release names its call by the calling ID it was set up with; in this model that
-    tells the calls of one peer apart (each migration gives a new ID, and a release sent
-    through A before a later call through A arrives first)."""
-    return ctx.msg.calling_id == ctx.v.call_from
-
-
-def releases_an_earlier_call(ctx) -> bool:
-    return not releases_this_call(ctx)
-
-
-def same_peer(choice: str):
-    def guard(ctx) -> bool:
-        return ctx.params.same_peer_call == choice
-    guard.__name__ = f"same_peer_{choice}"
-    return guard
-
-
-def busy_for_this_call(ctx) -> bool:
-    return from_other(ctx) or same_peer("busy")(ctx)
-
-
-def answer_release(ctx) -> None:
-    if ctx.params.release_ack == "acknowledged":
-        ctx.send(ctx.sender, CallReleaseResponse(calling_id=ctx.msg.calling_id,
-                                                 called_id=ctx.msg.called_id))
-
-
-def policy(choice: str):
-    def guard(ctx) -> bool:
-        return ctx.params.note3_policy == choice
-    guard.__name__ = f"note3_{choice}"
-    return guard
-
-
-def answer(accepted: bool, cause: str = ""):
-    def action(ctx) -> None:
-        if accepted:
-            ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
-                                                   called_id=ctx.msg.called_id))
-        else:
-            ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
-                                                   called_id=ctx.msg.called_id, cause=cause))
-    action.__name__ = "accept" if accepted else f"reject_{cause.replace(' ', '_')}"
-    return action
-
-
-PCR = PrivateCallRequest
-
-
-# The states between client 1's release (step 1) and the resumption (step 3): "before the
-# call has resumed" (NOTE 3).
-SUSPENDED_STATES = ["releasing", "released", "registering", "retrieving_profile", "ready",
-                    "resuming"]
-
-
-def note3_for_client1(setup: bool, both: bool = False) -> list[Transition]:
-    """NOTE 3 names client 1 as a receiver too: another private call before the call has
-    resumed is handled by note3_policy; while in its call (or setting one up), client 1 is
-    busy. With `both`, the peer's own new call is not "another" call in two cases:
-    in its call, same_peer_call says what the client does with it; and once migrated,
-    peer_call_while_suspended may take it as the resumption (both_party_transitions)."""
-    calling = ["setting_up", "setup_registering", "setup_waiting"] if setup else []
-    busy = [busy_for_peer_call] if both else []
-    note3 = [not_taken_as_resumption] if both else []
-    who = "the receiving client" if both else "client 1"
-    return [
-        Transition(PCR, ["in_call", "making", "in_call_both", *calling], None, name="reject_busy",
-                   conditions=busy, after=[answer(False, "busy")], sends=[PrivateCallReject],
-                   clause="TS 23.379 10.7.2.1.1 (called party busy)"),
-        Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
-                   conditions=[*note3, policy("reject")],
-                   after=[answer(False, "awaiting resumption")],
-                   sends=[PrivateCallReject],
-                   clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=reject)"),
-        Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
-                   conditions=[*note3, policy("accept")], after=[answer(True)],
-                   sends=[PrivateCallAccept],
-                   clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=accept)"),
-        # with both, the only caller is the peer: its call after a loss resumes the call
-        *([] if both else [
-            Transition(PCR, "call_lost", None, name="accept_call_after_loss",
-                       after=[answer(True)], sends=[PrivateCallAccept],
-                       clause="TS 23.379 10.7.2.1.1 (its own call is gone: an ordinary "
-                              "call)")]),
-    ]
-
-
-# -- both parties migrating (both_migrating) -------------------------------------------------
-def from_peer_party(ctx) -> bool:
-    """The call comes from the other party of the suspended call: its primary MC service ID
-    is the calling ID, or the additional ID a migrated caller sends (X.1.7.3)."""
-    return peer_primary(ctx) in (ctx.msg.calling_id, ctx.msg.calling_primary_id)
-
-
-def peer_call_choice(choice: str):
-    def guard(ctx) -> bool:
-        return ctx.params.peer_call_while_suspended == choice
-    guard.__name__ = f"peer_call_{choice}"
-    return guard
-
-
-# The states in which a client has completed its own migration (steps 1-2) and is about to
-# re-initiate the call, or has (step 3): where the peer's new call can be the resumption.
-MIGRATED_STATES = ("ready", "resuming")
-
-
-def not_taken_as_resumption(ctx) -> bool:
-    return not (from_peer_party(ctx) and ctx.state in MIGRATED_STATES
-                and peer_call_choice("resumption")(ctx))
-
-
-def busy_for_peer_call(ctx) -> bool:
-    return not from_peer_party(ctx) or same_peer("busy")(ctx)
-
-
-def own_call_named(ctx) -> None:
-    """Its own new call was accepted: the call is named by its ID, and the peer answered
-    under the ID the call reached (its partner ID when the primary forwarded it)."""
-    ctx.v.call_from = ctx.v.my_id
-    ctx.v.peer_id = ctx.msg.called_id
-
-
-def take_peer_call(ctx) -> None:
-    ctx.v.call_from = ctx.msg.calling_id
-    ctx.v.peer_id = ctx.msg.calling_id
-
-
-def resumed_by_peer(ctx) -> None:
-    """The peer's new call takes the place of the suspended call: the call has resumed."""
-    ctx.v.suspended = False
-    ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
-    take_peer_call(ctx)
-
-
-def releases_named_call(ctx) -> bool:
-    return ctx.msg.calling_id == ctx.v.call_from
-
-
-def releases_other_call(ctx) -> bool:
-    return not releases_named_call(ctx)
-
-
-def both_party_transitions() -> list[Transition]:
-    """What a migrating client does as the other party of the call (client 2's part in
-    peer_role), and the crossings when both parties migrate: two releases, two new calls."""
-    answers = ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
-    return [
-        # With no third caller, waiting for the resumption (suspension indicated) and idle
-        # take the peer's new call alike: one state for both readings.
-        Transition(CallRelease, "in_call", "idle", name="release_received",
-                   conditions=[releases_named_call], after=[answer_release],
-                   sends=[CallReleaseResponse],
-                   clause="10.16.3.2 step 1 (received by the other party: an ordinary "
-                          "release, TS 23.379 10.7.2.1.3, or one that says the call is "
-                          "suspended)"),
-        Transition(CallRelease, "in_call", None, name="release_of_replaced_call",
-                   conditions=[releases_other_call], after=[answer_release],
-                   sends=[CallReleaseResponse],
-                   label="the release of the call the peer's new call replaced: the new call "
-                         "goes on",
-                   clause="TS 23.379 10.7.2.1.3 (the release names its call; "
-                          "same_peer_call=replace)"),
-        Transition(CallRelease, [*SUSPENDED_STATES, "call_lost"], None, name="release_crossed",
-                   after=[answer_release], sends=[CallReleaseResponse],
-                   label="the peer's release crosses its own: the call is released already",
-                   clause="10.16.3.2 step 1 (both parties release the call, each for its own "
-                          "migration)"),
-        Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
-                   conditions=[from_peer_party], after=[answer(True), take_peer_call],
-                   sends=[PrivateCallAccept],
-                   clause="10.16.3.2 step 3 (the peer's new call); TS 23.379 10.7.2.1.1"),
-        Transition(PCR, "in_call", None, name="accept_as_replacement",
-                   conditions=[from_peer_party, same_peer("replace")],
-                   after=[answer(True), take_peer_call], sends=[PrivateCallAccept],
-                   label="takes the peer's new call in place of the call it is in",
-                   clause="10.16.3.2 step 3 (silent on a new call from the party of the call "
-                          "the client is in; same_peer_call=replace)"),
-        Transition(PCR, list(MIGRATED_STATES), "in_call", name="take_peer_call_as_resumption",
-                   conditions=[from_peer_party, peer_call_choice("resumption")],
-                   after=[answer(True), resumed_by_peer], sends=[PrivateCallAccept],
-                   label="takes the peer's new call as the resumption of its suspended call",
-                   clause="10.16.3.2 step 3 and NOTE 3 (silent on a new call from the party "
-                          "of the suspended call; peer_call_while_suspended=resumption)"),
-        Transition(PCR, "call_lost", "in_call", name="peer_call_resumes_lost_call",
-                   conditions=[from_peer_party], after=[answer(True), resumed_by_peer],
-                   sends=[PrivateCallAccept],
-                   label="its own new call was refused; the peer's new call resumes the call",
-                   clause="10.16.3.2 step 3 (the peer's re-initiated call); TS 23.379 "
-                          "10.7.2.1.1"),
-        *(Transition(m, "in_call", None, name=f"late_{kind}_of_crossed_call",
-                     conditions=[answers_current_call],
-                     label="the answer to its own new call, which crossed the peer's call "
-                           "taken as the resumption: the call has resumed already",
-                     clause="10.16.3.2 step 3 (both parties re-initiate; "
-                            "peer_call_while_suspended=resumption)")
-          for m, kind in answers),
-    ]
-
-
+# -- MC service client 2, the other party (10.16.3.2 steps 1 and 3, NOTE 3) ------------------
 def ue1_migrating(world, owner: str) -> str | None:
     """UE 1's migration and resumption under way (the span the reading
     resumption_timer=outlasts_migration bounds): client 1 between its release and the
@@ -805,14 +751,6 @@ UE1_MIGRATION = Span("user 1's migration", ue1_migrating,
                      == "outlasts_migration")
 
 
-def arm_resumption(ctx) -> None:
-    ctx.arm("resumption")
-
-
-def cancel_resumption(ctx) -> None:
-    ctx.cancel("resumption")
-
-
 RESUMPTION_TIMER = Timer(
     "resumption", clause="candidate fix (fix_suspension_indicated): a suspended call is "
                          "awaited for a bounded time; not in the text",
@@ -821,31 +759,65 @@ RESUMPTION_TIMER = Timer(
     outlasts=(UE1_MIGRATION,))
 
 
-def build_peer(resumption_timer: bool, setup: bool = False) -> Role:
-    timer = [Transition(Expiry("resumption"), "awaiting_resumption", "idle",
-                        name="resumption_timer_expires",
-                        label="stops waiting for the resumption: its timer expired",
-                        clause="candidate fix (fix_suspension_indicated): a suspended "
-                               "call is awaited for a bounded time; not in the text")]
-    return peer_role(timer if resumption_timer else [], initial="idle" if setup else "in_call",
-                     timed=resumption_timer)
+def peer_role(*, resumption_timer: bool, setup: bool = False) -> Role:
+    """Client 2's transitions in the order of 10.16.3.2: step 1's release received (saying
+    the call is suspended, or ordinary; or the late release of a call a new one replaced),
+    step 3's new call taken (the resumption, a new call, or in place of the call it is in;
+    refused as busy), NOTE 3's other calls, and, with `resumption_timer` (the candidate fix
+    fix_suspension_indicated), the bound on its wait: a timer armed when the wait starts
+    and cancelled when a call ends it."""
+    # step 1: the release received
+    def releases_this_call(ctx) -> bool:
+        """A release names its call by the calling ID it was set up with; in this model that
+        tells the calls of one peer apart (each migration gives a new ID, and a release sent
+        through A before a later call through A arrives first)."""
+        return ctx.msg.calling_id == ctx.v.call_from
 
+    def releases_an_earlier_call(ctx) -> bool:
+        return not releases_this_call(ctx)
 
-def peer_role(extra: list[Transition], initial: str = "in_call", timed: bool = False) -> Role:
-    """`timed`: client 2 bounds its wait for the resumption with a timer (extra holds its
-    expiry), armed when the wait starts and cancelled when a call ends it."""
-    arm = [arm_resumption] if timed else []
-    cancel = [cancel_resumption] if timed else []
+    def release_says_suspended(ctx) -> bool:
+        return ctx.msg.suspension is True
+
+    def ordinary_release(ctx) -> bool:
+        return not release_says_suspended(ctx)
+
+    # step 3: the new call
+    def from_peer(ctx) -> bool:
+        """The resumed call is recognised by the primary MC service ID it carries (X.1.7.3),
+        or by the caller's own ID when the caller is at home."""
+        return ctx.v.peer in (ctx.msg.calling_id, ctx.msg.calling_primary_id)
+
+    def take_call(ctx) -> None:
+        ctx.v.call_from = ctx.msg.calling_id
+
+    def busy_for_this_call(ctx) -> bool:
+        return from_other(ctx) or same_peer("busy")(ctx)
+
+    # NOTE 3: another private call
+    def from_other(ctx) -> bool:
+        return not from_peer(ctx)
+
+    # the bounded wait (fix_suspension_indicated)
+    def arm_resumption(ctx) -> None:
+        ctx.arm("resumption")
+
+    def cancel_resumption(ctx) -> None:
+        ctx.cancel("resumption")
+
+    arm = [arm_resumption] if resumption_timer else []
+    cancel = [cancel_resumption] if resumption_timer else []
     return Role(
         "MC service client",
         states=["in_call", "idle", "awaiting_resumption", "in_other_call"],
-        timers=[RESUMPTION_TIMER] if timed else [],
-        initial=initial,
+        timers=[RESUMPTION_TIMER] if resumption_timer else [],
+        initial="idle" if setup else "in_call",
         final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
         variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party"),
                    "call_from": Var(str, USER1, doc="the calling ID of the call it is in "
                                                     "(names the call)")},
         transitions=[
+            # -- step 1: the release received --------------------------------------------
             Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
                        conditions=[releases_this_call, release_says_suspended],
                        after=[answer_release, *arm],
@@ -864,6 +836,7 @@ def peer_role(extra: list[Transition], initial: str = "in_call", timed: bool = F
                              "the new call goes on",
                        clause="TS 23.379 10.7.2.1.3 (the release names its call; "
                               "same_peer_call=replace)"),
+            # -- step 3: the new call from the peer --------------------------------------
             Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
                        conditions=[from_peer], after=[answer(True), take_call, *cancel],
                        sends=[PrivateCallAccept], clause="10.16.3.2 step 3; X.1.7.3"),
@@ -877,6 +850,7 @@ def peer_role(extra: list[Transition], initial: str = "in_call", timed: bool = F
                        label="takes the peer's new call in place of the call it is in",
                        clause="10.16.3.2 step 3 (silent on a new call from the party of the "
                               "call client 2 is in; same_peer_call=replace)"),
+            # -- NOTE 3: another private call (busy, or before the call has resumed) ------
             Transition(PCR, "idle", "in_other_call", name="accept_other_call",
                        conditions=[from_other], after=[answer(True)], sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1"),
@@ -898,31 +872,34 @@ def peer_role(extra: list[Transition], initial: str = "in_call", timed: bool = F
             Transition("other_call_ends", "in_other_call", "idle", environment=True,
                        label="the other private call ends",
                        clause="TS 23.379 10.7.2.1.3 (release of the other call)"),
-            *extra,
+            # -- the bounded wait for the resumption (fix_suspension_indicated) ------------
+            *([Transition(Expiry("resumption"), "awaiting_resumption", "idle",
+                          name="resumption_timer_expires",
+                          label="stops waiting for the resumption: its timer expired",
+                          clause="candidate fix (fix_suspension_indicated): a suspended "
+                                 "call is awaited for a bounded time; not in the text")]
+              if resumption_timer else []),
         ],
     )
 
 
 # -- MC service client 3: another caller (NOTE 3) --------------------------------------------
-def call_user2(ctx) -> None:
-    ctx.v.callee = USER2
-    ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER2))
+def other_caller_role(*, transaction: bool) -> Role:
+    """Client 3 calls user 2 or user 1 once (NOTE 3 names both receivers). `transaction`:
+    its call is an INVITE transaction (RFC 3261 17.1.1.2): it ends in an answer or in a
+    timeout, free (it may come while the answer is merely slow, or when the call reaches no
+    one: UE 1 switched off), after which a late answer is dropped."""
+    def call_user2(ctx) -> None:
+        ctx.v.callee = USER2
+        ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER2))
 
+    def call_user1(ctx) -> None:
+        ctx.v.callee = USER1
+        ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER1))
 
-def call_user1(ctx) -> None:
-    ctx.v.callee = USER1
-    ctx.send(SERVER[HOME], PrivateCallRequest(calling_id=USER3, called_id=USER1))
+    def refused(ctx) -> None:
+        ctx.v.cause = ctx.msg.cause or ""
 
-
-def refused(ctx) -> None:
-    ctx.v.cause = ctx.msg.cause or ""
-
-
-def build_other_caller(transaction: bool) -> Role:
-    """`transaction`: client 3's call is an INVITE transaction (RFC 3261 17.1.1.2): it ends
-    in an answer or in a timeout, free (it may come while the answer is merely slow, or
-    when the call reaches no one: UE 1 switched off), after which a late answer is
-    dropped."""
     return Role(
         "calling MC service client",
         states=["idle", "calling", "connected", "rejected"],
@@ -953,120 +930,84 @@ def build_other_caller(transaction: bool) -> Role:
     )
 
 
-# -- MC service servers A, B, C and the partners' CMSs -------------------------------------
-def towards(ctx, mc_service_id: str) -> str:
-    """Where a server sends signalling for an MC service ID: the client registered with
-    it here, else the MC system that assigned it (interconnected MC systems)."""
-    owner = system_of(mc_service_id)
-    if owner != ctx.v.system:
-        return SERVER[owner]
-    return lookup(ctx.v.registered, mc_service_id)
+# -- MC service servers A, B, C (NOTE 1's registrations; steps 1 and 3 passed on) ------------
+def server_role(*, setup: bool, both: bool = False) -> Role:
+    """A server's transitions in the order of 10.16.3.2: the registrations of NOTE 1 (X.1.6
+    registration, X.1.4.1 de-registration; with `both`, the partner informs the primary,
+    X.1.6), step 1's release passed on and its answer back, step 3's new call passed on
+    (refused where the called user is not registered; with `both`, forwarded to the partner
+    ID the primary was told of, X.1.7.2), and the answers back towards the caller (`setup`:
+    dropped for a caller that has since de-registered here)."""
+    def towards(ctx, mc_service_id: str) -> str:
+        """Where a server sends signalling for an MC service ID: the client registered with
+        it here, else the MC system that assigned it (interconnected MC systems)."""
+        owner = system_of(mc_service_id)
+        if owner != ctx.v.system:
+            return SERVER[owner]
+        return lookup(ctx.v.registered, mc_service_id)
 
+    # NOTE 1: registration and de-registration (X.1.6; X.1.4.1)
+    def on_registration(ctx) -> None:
+        assigned = lookup(ctx.v.provisioned, ctx.msg.primary_id)
+        ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
+        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
 
-def route_to_called(ctx) -> None:
-    ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
+    def on_deregistration(ctx) -> None:
+        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
+    def forwards(ctx) -> bool:
+        return ctx.params.primary_routing == "forward"
 
-def called_reachable(ctx) -> bool:
-    return towards(ctx, ctx.msg.called_id) != ""
+    def notify_primary(ctx) -> None:
+        """X.1.6: the partner MC server informs the primary MC system of the partner MC service
+        ID it assigned (only where primary_routing=forward reads it)."""
+        if forwards(ctx) and ctx.v.system != HOME:
+            ctx.send(SERVER[HOME], MigrationNotification(
+                primary_id=ctx.msg.primary_id,
+                partner_id=lookup(ctx.v.provisioned, ctx.msg.primary_id)))
 
+    # steps 1 and 3: the release and the new call passed on towards the called party
+    def route_to_called(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
 
-def called_unreachable(ctx) -> bool:
-    return not called_reachable(ctx)
+    def called_reachable(ctx) -> bool:
+        return towards(ctx, ctx.msg.called_id) != ""
 
+    def called_unreachable(ctx) -> bool:
+        return not called_reachable(ctx)
 
-def refuse_unregistered(ctx) -> None:
-    ctx.send(towards(ctx, ctx.msg.calling_id),
-             PrivateCallReject(calling_id=ctx.msg.calling_id, called_id=ctx.msg.called_id,
-                               cause="not registered"))
+    def refuse_unregistered(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.calling_id),
+                 PrivateCallReject(calling_id=ctx.msg.calling_id, called_id=ctx.msg.called_id,
+                                   cause="not registered"))
 
+    def partner_id_known(ctx) -> bool:
+        """The primary reaches its own migrated user at the partner ID it was informed of."""
+        return forwards(ctx) and dict(ctx.v.bindings).get(ctx.msg.called_id, "") != ""
 
-def route_to_calling(ctx) -> None:
-    ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
+    def refused_here(ctx) -> bool:
+        return called_unreachable(ctx) and not partner_id_known(ctx)
 
+    def forward_to_partner_id(ctx) -> None:
+        """X.1.7.2: the call is delivered at the partner ID, carrying the ID the caller
+        addressed. (10.16.5 redirects the caller instead, who then calls that ID: the same
+        route one round trip later; assumption primary-forwards.)"""
+        partner_id = dict(ctx.v.bindings)[ctx.msg.called_id]
+        ctx.send(SERVER[system_of(partner_id)],
+                 PCR(calling_id=ctx.msg.calling_id, called_id=partner_id,
+                     calling_primary_id=ctx.msg.calling_primary_id,
+                     original_called_id=ctx.msg.called_id))
 
-def calling_reachable(ctx) -> bool:
-    return towards(ctx, ctx.msg.calling_id) != ""
+    # the answers back towards the calling party
+    def route_to_calling(ctx) -> None:
+        ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
 
+    def calling_reachable(ctx) -> bool:
+        return towards(ctx, ctx.msg.calling_id) != ""
 
-def calling_unreachable(ctx) -> bool:
-    return not calling_reachable(ctx)
+    def calling_unreachable(ctx) -> bool:
+        return not calling_reachable(ctx)
 
-
-def on_registration(ctx) -> None:
-    assigned = lookup(ctx.v.provisioned, ctx.msg.primary_id)
-    ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
-    ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
-
-
-def on_deregistration(ctx) -> None:
-    ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
-
-
-def drops_for_departed_caller() -> list[Transition]:
-    """The answer to a call set up by a client that has since de-registered here."""
-    return [Transition(m, "serving", None, name=f"drop_{kind}_for_departed_caller",
-                       conditions=[calling_unreachable],
-                       label="no client is registered here under the calling ID: the answer "
-                             "reaches no one",
-                       clause="TS 23.379 10.7.2.1.1 (the caller de-registered from this MC "
-                              "system; 10.16.3 says nothing of a call being set up)")
-            for m, kind in ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))]
-
-
-def forwards(ctx) -> bool:
-    return ctx.params.primary_routing == "forward"
-
-
-def notify_primary(ctx) -> None:
-    """X.1.6: the partner MC server informs the primary MC system of the partner MC service
-    ID it assigned (only where primary_routing=forward reads it)."""
-    if forwards(ctx) and ctx.v.system != HOME:
-        ctx.send(SERVER[HOME], MigrationNotification(
-            primary_id=ctx.msg.primary_id,
-            partner_id=lookup(ctx.v.provisioned, ctx.msg.primary_id)))
-
-
-def partner_id_known(ctx) -> bool:
-    """The primary reaches its own migrated user at the partner ID it was informed of."""
-    return forwards(ctx) and dict(ctx.v.bindings).get(ctx.msg.called_id, "") != ""
-
-
-def refused_here(ctx) -> bool:
-    return called_unreachable(ctx) and not partner_id_known(ctx)
-
-
-def forward_to_partner_id(ctx) -> None:
-    """X.1.7.2: the call is delivered at the partner ID, carrying the ID the caller
-    addressed. (10.16.5 redirects the caller instead, who then calls that ID: the same
-    route one round trip later; assumption primary-forwards.)"""
-    partner_id = dict(ctx.v.bindings)[ctx.msg.called_id]
-    ctx.send(SERVER[system_of(partner_id)],
-             PCR(calling_id=ctx.msg.calling_id, called_id=partner_id,
-                 calling_primary_id=ctx.msg.calling_primary_id,
-                 original_called_id=ctx.msg.called_id))
-
-
-def primary_routing_transitions() -> list[Transition]:
-    """both_migrating: what the primary does with a call, or a release, for its own user
-    who is registered elsewhere (primary_routing)."""
-    return [
-        Transition(MigrationNotification, "serving", None, after=[record_binding],
-                   clause="X.1.6 (the partner informs the primary; primary_routing=forward)"),
-        Transition(PCR, "serving", None, name="forward_to_partner_id",
-                   conditions=[called_unreachable, partner_id_known],
-                   after=[forward_to_partner_id], sends=[PCR],
-                   label="delivers the call at the partner MC service ID it was informed of",
-                   clause="X.1.6; X.1.7.2 (primary_routing=forward)"),
-        Transition(CallRelease, "serving", None, name="drop_release_for_departed",
-                   conditions=[called_unreachable],
-                   label="the released party is no longer registered here: it has released "
-                         "the call itself and left",
-                   clause="10.16.3.2 step 1 (both parties release; the other has migrated)"),
-    ]
-
-
-def build_server(setup: bool, both: bool = False) -> Role:
     return Role(
         "MC service server",
         states=["serving"],
@@ -1079,12 +1020,37 @@ def build_server(setup: bool, both: bool = False) -> Role:
                        "told": Var(frozenset, frozenset()),
                        "latest": Var(frozenset, frozenset())} if both else {})},
         transitions=[
+            # -- NOTE 1: registration and de-registration; X.1.6: the primary informed -----
             Transition(Registration, "serving", None,
                        after=[on_registration, *([notify_primary] if both else [])],
                        sends=[RegistrationResponse, *([MigrationNotification] if both else [])],
                        clause="X.1.6 (registration; the ID assigned, X.1.2 item 1b)"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
                        clause="X.1.4.1 (de-registration)"),
+            *([Transition(MigrationNotification, "serving", None, after=[record_binding],
+                          clause="X.1.6 (the partner informs the primary; primary_routing="
+                                 "forward)")] if both else []),
+            # -- step 1: the release passed on, and its answer back ----------------------
+            Transition(CallRelease, "serving", None, after=[route_to_called],
+                       conditions=[called_reachable] if both else [],
+                       sends=[CallRelease], clause="10.16.3.2 step 1"),
+            *([Transition(CallRelease, "serving", None, name="drop_release_for_departed",
+                          conditions=[called_unreachable],
+                          label="the released party is no longer registered here: it has "
+                                "released the call itself and left",
+                          clause="10.16.3.2 step 1 (both parties release; the other has "
+                                 "migrated)")] if both else []),
+            Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
+                       conditions=[calling_reachable], sends=[CallReleaseResponse],
+                       clause="TS 23.379 10.7.2.1.3"),
+            Transition(CallReleaseResponse, "serving", None,
+                       name="drop_release_response_for_departed",
+                       conditions=[calling_unreachable],
+                       label="no client is registered here under the releasing ID (its "
+                             "release timed out and it left): the answer reaches no one",
+                       clause="TS 23.379 10.7.2.1.3; RFC 3261 17.1.2.2 (the releasing client "
+                              "went on after its transaction timed out)"),
+            # -- step 3: the new call passed on, refused, or forwarded (both) ---------------
             Transition(PCR, "serving", None, conditions=[called_reachable],
                        after=[route_to_called], sends=[PCR],
                        clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
@@ -1096,40 +1062,42 @@ def build_server(setup: bool, both: bool = False) -> Role:
                               + ("A knows no partner ID for it: primary_routing=refuse, or not "
                                  "yet informed, X.1.6)" if both else
                                  "10.16.3 tells A nothing of where user 1 went)")),
-            Transition(CallRelease, "serving", None, after=[route_to_called],
-                       conditions=[called_reachable] if both else [],
-                       sends=[CallRelease], clause="10.16.3.2 step 1"),
-            Transition(CallReleaseResponse, "serving", None, after=[route_to_calling],
-                       conditions=[calling_reachable], sends=[CallReleaseResponse],
-                       clause="TS 23.379 10.7.2.1.3"),
-            Transition(CallReleaseResponse, "serving", None,
-                       name="drop_release_response_for_departed",
-                       conditions=[calling_unreachable],
-                       label="no client is registered here under the releasing ID (its "
-                             "release timed out and it left): the answer reaches no one",
-                       clause="TS 23.379 10.7.2.1.3; RFC 3261 17.1.2.2 (the releasing client "
-                              "went on after its transaction timed out)"),
+            *([Transition(PCR, "serving", None, name="forward_to_partner_id",
+                          conditions=[called_unreachable, partner_id_known],
+                          after=[forward_to_partner_id], sends=[PCR],
+                          label="delivers the call at the partner MC service ID it was "
+                                "informed of",
+                          clause="X.1.6; X.1.7.2 (primary_routing=forward)")] if both else []),
+            # -- the answers back towards the caller ----------------------------------------
             Transition(PrivateCallAccept, "serving", None, conditions=[calling_reachable],
                        after=[route_to_calling], sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallReject, "serving", None, conditions=[calling_reachable],
                        after=[route_to_calling], sends=[PrivateCallReject],
                        clause="TS 23.379 10.7.2.1.1"),
-            *(drops_for_departed_caller() if setup else []),
-            *(primary_routing_transitions() if both else []),
+            # the answer to a call set up by a client that has since de-registered here
+            *(Transition(m, "serving", None, name=f"drop_{kind}_for_departed_caller",
+                         conditions=[calling_unreachable],
+                         label="no client is registered here under the calling ID: the answer "
+                               "reaches no one",
+                         clause="TS 23.379 10.7.2.1.1 (the caller de-registered from this MC "
+                                "system; 10.16.3 says nothing of a call being set up)")
+              for m, kind in (((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
+                              if setup else ())),
         ],
     )
 
 
-def profile(ctx) -> None:
-    ctx.send(ctx.sender, UserProfileResponse(mc_service_id=ctx.msg.mc_service_id))
+# -- the partners' CMSs: the user profile of step 2 (10.1.4.3.2) -----------------------------
+def cms_role() -> Role:
+    def profile(ctx) -> None:
+        ctx.send(ctx.sender, UserProfileResponse(mc_service_id=ctx.msg.mc_service_id))
 
-
-CMS_ROLE = Role(
-    "CMS", states=["serving"], initial="serving", final=["serving"],
-    transitions=[Transition(UserProfileRequest, "serving", None, after=[profile],
-                            sends=[UserProfileResponse], clause="10.1.4.3.2")],
-)
+    return Role(
+        "CMS", states=["serving"], initial="serving", final=["serving"],
+        transitions=[Transition(UserProfileRequest, "serving", None, after=[profile],
+                                sends=[UserProfileResponse], clause="10.1.4.3.2")],
+    )
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -1461,7 +1429,12 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     primary_routing (`routings`)."""
     setup = bool(setups_on_migration)
     # with both_migrating, one role for both parties
-    client1_role = build_migrating_client(fixed_chain, setup, both_migrating)
+    client1_role = migrating_client_role(fixed_chain=fixed_chain, setup=setup,
+                                         both=both_migrating)
+    client2_role = client1_role if both_migrating else peer_role(
+        resumption_timer=resumption_timer, setup=setup)
+    server = server_role(setup=setup, both=both_migrating)
+    cms = cms_role()
     off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) "
                                     "once, at any point of the call and its migration",
                      clause="not in the text: an environment event 10.16.3.2 must survive")]
@@ -1486,23 +1459,24 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                      init={"budget": 1} if setup or both_migrating else {},
                      sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
                      if setup else ()),
-            Instance("client2", client1_role if both_migrating else build_peer(resumption_timer, setup),
+            Instance("client2", client2_role,
                      label="MC service client 2",
                      init={"my_id": USER2, "peer_id": USER1, "budget": 1}
                      if both_migrating else {}),
             # the set-up and both-migrating variants are about the call of clients 1 and 2:
             # no third caller
             *([] if setup or both_migrating else [
-                Instance("client3", build_other_caller(switch_off or caller_transaction),
+                Instance("client3", other_caller_role(transaction=switch_off
+                                                      or caller_transaction),
                          label="MC service client 3")]),
-            *(Instance(SERVER[s], build_server(setup, both_migrating),
+            *(Instance(SERVER[s], server,
                        label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
                              "registered": frozenset(
                                  (mcid(u, s), f"client{u[-1]}") for u in USERS
                                  if not (both_migrating and u == "user3")) if s == HOME
                              else frozenset()}) for s in SYSTEMS),
-            *(Instance(CMS[s], CMS_ROLE, label=f"CMS of MC system {s}") for s in CMS),
+            *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
         ],
         params={
             "release_ack": Param(release_ack, clause="10.16.3.2 step 1 (silent)",
@@ -1554,103 +1528,114 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             **(both_params(peer_calls, routings) if both_migrating else {}),
         },
         fairness=_progress.FAIRNESS,
-        properties=both_properties(routings) if both_migrating else [
-            _progress.suspended_call_resumed_or_released(),
-            leads_to("suspended-wait-ends",
-                     lambda v: v["client2"].state == "awaiting_resumption",
-                     lambda v: v["client2"].state != "awaiting_resumption",
-                     clause="10.16.3.2 step 1; NOTE 3",
-                     doc="client 2 does not wait for ever for a suspended call to resume"),
-            always("suspended-call-resumed-once",
-                   new_calls_per_migration(("client1",), 1 if setup else 0),
-                   clause="10.16.3.2 step 3",
-                   doc="client 1 initiates at most one new private call per migration it makes "
-                       "(both counted on the wire by the monitor; the call being set up at the "
-                       "start is none)"),
-            always("suspended-call-not-lost", suspended_call_not_lost,
-                   clause="10.16.3.1; 10.16.3.2 pre-condition 1; 10.16.3.2 step 3 and NOTE 3",
-                   doc="the re-initiated private call is not refused, whatever the cause"),
-            step("release-not-overtaken", release_not_overtaken,
-                 clause="10.16.3.2 steps 1 and 3",
-                 doc="client 2 never refuses the re-initiated call because the release of "
-                     "step 1 has not reached it yet"),
-            step("other-call-does-not-block-resumption", note3_does_not_block,
-                 clause="10.16.3.2 NOTE 3",
-                 doc="client 2 never refuses the re-initiated call because it took another call "
-                     "in the meantime"),
-            step("profile-before-new-call", profile_before_new_call,
-                 clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
-                 doc="the new private call is initiated with the user profile of the MC system "
-                     "the client is in (a migrated user decides by the partner's profile)"),
-            always("client2-waits-only-when-told", waits_only_when_told,
-                   clause="10.16.3.2 step 1; NOTE 3",
-                   doc="client 2 waits for a resumption only when the release said the call "
-                       "is suspended"),
-            always("registration-consistent", registration_consistent,
-                   clause="X.1.4.1; 10.16.3.2 NOTE 1",
-                   doc="a settled client 1 is registered at exactly one server, under the ID "
-                       "it uses"),
-            *([sometimes("first-migration-skips-b",
-                         lambda v: migrations_counted(v, "client1") == 1 and bool(
-                             v.in_flight(Registration, sender="client1", to=SERVER["C"])),
-                         clause="10.16.3.2 first paragraph",
-                         doc="free chain: the first migration goes to C, not B")]
-              if not fixed_chain else []),
-            *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
-                        clause=f"10.16.3.2 first paragraph ({k})")
-              for k in (KINDS[:1] if setup else KINDS)),  # one migration when setting up
-            *([sometimes("call-continues-while-registered-twice",
-                      lambda v: v["client1"].state == "in_call_both"
-                      and v["client2"].state == "in_call", clause="X.1.4.1",
-                      doc="make-before-break: the private call is still up while client 1 is "
-                          "registered at both MC systems")] if "make_before_break" in registration else []),
-            *([leads_to("setup-completes",
-                        lambda v: v["client1"].state in SETUP_STATES,
-                        lambda v: v["client1"].state not in SETUP_STATES,
-                        clause="10.16.3.2 pre-condition 1; TS 23.379 10.7.2.1.1",
-                        doc="a call being set up when client 1 changes MC system is eventually "
-                            "set up, or released to be resumed")] if setup else []),
-            # witnesses of what defines each variant (issue 32): named in its expect=
-            *([sometimes("ue1-switched-off", lambda v: v["client1"].state == SWITCHED_OFF,
-                         clause="not in the text (switch_off)",
-                         doc="UE 1 is switched off")] if switch_off else []),
-            *([sometimes("ue1-message-lost", ue1_message_lost,
-                         clause="10.16.3.2 step 1; X.1.4.1 (lossy_release)",
-                         doc="the network lost a release or de-registration UE 1 sent to the "
-                             "MC system it leaves (the monitor saw it sent, and not received)")]
-              if lossy_leaving else []),
-            *([sometimes("release-answered", lambda v: bool(v.in_flight(CallReleaseResponse)),
-                         clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)",
-                         doc="client 2 answers step 1's release")]
-              if "acknowledged" in release_ack else []),
-            *([sometimes("new-call-replaces-old", new_call_replaces_old,
-                         clause="10.16.3.2 step 3 (same_peer_call=replace)",
-                         doc="client 2 has taken its peer's new call in place of the call whose "
-                             "release is still on its way")]
-              if "replace" in same_peer_calls and not setup else []),
-            *([sometimes("client2-awaits-resumption",
-                         lambda v: v["client2"].state == "awaiting_resumption",
-                         clause="10.16.3.2 step 1; NOTE 3 (suspension_indication=present)",
-                         doc="client 2 waits for the resumption: the release said the call is "
-                             "suspended")]
-              if "present" in suspension else []),
-            *([] if setup else [
-                sometimes("other-call-connects-while-suspended", other_call_while_suspended,
-                          clause="10.16.3.2 NOTE 3",
-                          doc="client 3's call to user 2 connects while client 1's call is "
-                              "suspended"),
-                sometimes("client1-takes-other-call-while-suspended",
-                          client1_answers_while_suspended("connected"),
-                          clause="10.16.3.2 NOTE 3 (client 1)",
-                          doc="client 1 takes client 3's call before its own call has resumed"),
-                sometimes("client1-refuses-other-call-while-suspended",
-                          client1_answers_while_suspended("rejected"),
-                          clause="10.16.3.2 NOTE 3 (client 1)",
-                          doc="client 1 refuses client 3's call because its own call waits to "
-                              "resume"),
-            ]),
-        ],
+        properties=both_properties(routings) if both_migrating else one_party_properties(
+            setup=setup, fixed_chain=fixed_chain, registration=registration,
+            switch_off=switch_off, lossy_leaving=lossy_leaving, release_ack=release_ack,
+            same_peer_calls=same_peer_calls, suspension=suspension),
     )
+
+
+def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[str, ...],
+                         switch_off: bool, lossy_leaving: bool, release_ack: tuple[str, ...],
+                         same_peer_calls: tuple[str, ...], suspension: tuple[str, ...]) -> list:
+    """The properties where client 1 alone migrates (every variant but both_migrating and its
+    fixes), with the witnesses a variant's environment or choices enable."""
+    return [
+        _progress.suspended_call_resumed_or_released(),
+        leads_to("suspended-wait-ends",
+                 lambda v: v["client2"].state == "awaiting_resumption",
+                 lambda v: v["client2"].state != "awaiting_resumption",
+                 clause="10.16.3.2 step 1; NOTE 3",
+                 doc="client 2 does not wait for ever for a suspended call to resume"),
+        always("suspended-call-resumed-once",
+               new_calls_per_migration(("client1",), 1 if setup else 0),
+               clause="10.16.3.2 step 3",
+               doc="client 1 initiates at most one new private call per migration it makes "
+                   "(both counted on the wire by the monitor; the call being set up at the "
+                   "start is none)"),
+        always("suspended-call-not-lost", suspended_call_not_lost,
+               clause="10.16.3.1; 10.16.3.2 pre-condition 1; 10.16.3.2 step 3 and NOTE 3",
+               doc="the re-initiated private call is not refused, whatever the cause"),
+        step("release-not-overtaken", release_not_overtaken,
+             clause="10.16.3.2 steps 1 and 3",
+             doc="client 2 never refuses the re-initiated call because the release of "
+                 "step 1 has not reached it yet"),
+        step("other-call-does-not-block-resumption", note3_does_not_block,
+             clause="10.16.3.2 NOTE 3",
+             doc="client 2 never refuses the re-initiated call because it took another call "
+                 "in the meantime"),
+        step("profile-before-new-call", profile_before_new_call,
+             clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
+             doc="the new private call is initiated with the user profile of the MC system "
+                 "the client is in (a migrated user decides by the partner's profile)"),
+        always("client2-waits-only-when-told", waits_only_when_told,
+               clause="10.16.3.2 step 1; NOTE 3",
+               doc="client 2 waits for a resumption only when the release said the call "
+                   "is suspended"),
+        always("registration-consistent", registration_consistent,
+               clause="X.1.4.1; 10.16.3.2 NOTE 1",
+               doc="a settled client 1 is registered at exactly one server, under the ID "
+                   "it uses"),
+        *([sometimes("first-migration-skips-b",
+                     lambda v: migrations_counted(v, "client1") == 1 and bool(
+                         v.in_flight(Registration, sender="client1", to=SERVER["C"])),
+                     clause="10.16.3.2 first paragraph",
+                     doc="free chain: the first migration goes to C, not B")]
+          if not fixed_chain else []),
+        *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
+                    clause=f"10.16.3.2 first paragraph ({k})")
+          for k in (KINDS[:1] if setup else KINDS)),  # one migration when setting up
+        *([sometimes("call-continues-while-registered-twice",
+                  lambda v: v["client1"].state == "in_call_both"
+                  and v["client2"].state == "in_call", clause="X.1.4.1",
+                  doc="make-before-break: the private call is still up while client 1 is "
+                      "registered at both MC systems")] if "make_before_break" in registration else []),
+        *([leads_to("setup-completes",
+                    lambda v: v["client1"].state in SETUP_STATES,
+                    lambda v: v["client1"].state not in SETUP_STATES,
+                    clause="10.16.3.2 pre-condition 1; TS 23.379 10.7.2.1.1",
+                    doc="a call being set up when client 1 changes MC system is eventually "
+                        "set up, or released to be resumed")] if setup else []),
+        # witnesses of what defines each variant (issue 32): named in its expect=
+        *([sometimes("ue1-switched-off", lambda v: v["client1"].state == SWITCHED_OFF,
+                     clause="not in the text (switch_off)",
+                     doc="UE 1 is switched off")] if switch_off else []),
+        *([sometimes("ue1-message-lost", ue1_message_lost,
+                     clause="10.16.3.2 step 1; X.1.4.1 (lossy_release)",
+                     doc="the network lost a release or de-registration UE 1 sent to the "
+                         "MC system it leaves (the monitor saw it sent, and not received)")]
+          if lossy_leaving else []),
+        *([sometimes("release-answered", lambda v: bool(v.in_flight(CallReleaseResponse)),
+                     clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)",
+                     doc="client 2 answers step 1's release")]
+          if "acknowledged" in release_ack else []),
+        *([sometimes("new-call-replaces-old", new_call_replaces_old,
+                     clause="10.16.3.2 step 3 (same_peer_call=replace)",
+                     doc="client 2 has taken its peer's new call in place of the call whose "
+                         "release is still on its way")]
+          if "replace" in same_peer_calls and not setup else []),
+        *([sometimes("client2-awaits-resumption",
+                     lambda v: v["client2"].state == "awaiting_resumption",
+                     clause="10.16.3.2 step 1; NOTE 3 (suspension_indication=present)",
+                     doc="client 2 waits for the resumption: the release said the call is "
+                         "suspended")]
+          if "present" in suspension else []),
+        *([] if setup else [
+            sometimes("other-call-connects-while-suspended", other_call_while_suspended,
+                      clause="10.16.3.2 NOTE 3",
+                      doc="client 3's call to user 2 connects while client 1's call is "
+                          "suspended"),
+            sometimes("client1-takes-other-call-while-suspended",
+                      client1_answers_while_suspended("connected"),
+                      clause="10.16.3.2 NOTE 3 (client 1)",
+                      doc="client 1 takes client 3's call before its own call has resumed"),
+            sometimes("client1-refuses-other-call-while-suspended",
+                      client1_answers_while_suspended("rejected"),
+                      clause="10.16.3.2 NOTE 3 (client 1)",
+                      doc="client 1 refuses client 3's call because its own call waits to "
+                          "resume"),
+        ]),
+    ]
 
 
 model = Model("private_call_migration", clause="10.16.3", doc=__doc__)
