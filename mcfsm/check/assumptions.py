@@ -11,11 +11,11 @@ readings of the text and are listed with them.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..lang.faults import Duplication, Loss, Reorder
 from ..lang.findings import Assumption
 from ..lang.system import Network, System
+from ..lang.timers import own_spans
 
 _NETWORK = {
     Network.FIFO: ("network-fifo", "messages from one party to another arrive in the order "
@@ -81,7 +81,7 @@ def _timer_orders(system: System) -> list[Assumption]:
             longer = sorted(o for o in d.outlasts if isinstance(o, str))
             longer += [s.name + (" where the parameters choose that reading"
                                  if s.when is not None else "")
-                       for s in table.spans.get(name, ()) if s in _own_spans(table, name)]
+                       for s in own_spans(d, table.role)]
             if longer:
                 pairs.append(f"{d.words if table.spans.get(name) else name} outlasts "
                              f"{', '.join(longer)}")
@@ -93,13 +93,6 @@ def _timer_orders(system: System) -> list[Assumption]:
                                   "begun no later, still runs)",
                                   derived=True))
     return out
-
-
-def _own_spans(table: Any, name: str) -> list[Any]:
-    """The spans timer `name` declares itself (not those it outlasts through a shorter
-    timer, which that timer's own entry names)."""
-    inherited = {s.name for other in table.outlasts[name] for s in table.spans.get(other, ())}
-    return [s for s in table.spans.get(name, ()) if s.name not in inherited]
 
 
 def assumptions_of(system: System) -> tuple[Assumption, ...]:

@@ -267,7 +267,7 @@ def compile_timers(role: str, timers: Any, transactions: Any) -> TimerTable:
             decls[item.name] = item
     direct = {name: frozenset(o for o in d.outlasts if isinstance(o, str))
               for name, d in decls.items()}
-    own_spans = {name: _spans(d, role) for name, d in decls.items()}
+    own = {name: own_spans(d, role) for name, d in decls.items()}
     for name, shorter in direct.items():
         for other in shorter:
             if other not in decls:
@@ -285,13 +285,13 @@ def compile_timers(role: str, timers: Any, transactions: Any) -> TimerTable:
             for r in d.responses:
                 responses[r] = (*responses.get(r, ()), d.name)
     spans = {name: tuple({s.name: s for other in (name, *sorted(closure[name]))
-                          for s in own_spans[other]}.values())
+                          for s in own[other]}.values())
              for name in decls}
     return TimerTable(role, decls, closure, requests, responses,
                       {name: got for name, got in spans.items() if got})
 
 
-def _spans(d: Timer | Transaction, role: str) -> tuple[Span, ...]:
+def own_spans(d: Timer | Transaction, role: str) -> tuple[Span, ...]:
     """The spans `d` declares it outlasts: ROUND_TRIP (a transaction's) and Span objects."""
     out: list[Span] = []
     for o in d.outlasts:
@@ -453,7 +453,9 @@ def spans_ended(ctx: Any, table: TimerTable, running: tuple[Armed, ...], name: s
     armed = next((a for a in running if a.name == name), None)
     if armed is None or not armed.spans:
         return True
-    now = {s.name: runs(s.under_way(world, ctx.me)) for s in spans if not s.with_timer}
+    # only the spans whose runs were recorded: reading the others would widen the memo key
+    recorded = {span for span, _ in armed.spans}
+    now = {s.name: runs(s.under_way(world, ctx.me)) for s in spans if s.name in recorded}
     return not any(run in now.get(span, ()) for span, run in armed.spans)
 
 
