@@ -8,7 +8,8 @@ import random
 import pytest
 
 from benchmarks.engine_reference import FOLDERS, variants
-from mcfsm.check.predicates import MemoPredicate, Projections
+from mcfsm.check.predicates import MemoPredicate
+from mcfsm.check.projections import Projections
 from mcfsm.check.steps import CompiledSteps
 from mcfsm.check.store import Store
 from mcfsm.lang.system import canonical_key

@@ -9,7 +9,9 @@ import random
 
 import pytest
 
-from mcfsm import Instance, Role, System, Transition
+from mcfsm import Instance, Message, Network, Role, System, Transition, explore
+from mcfsm.check.predicates import MemoPredicate
+from mcfsm.check.projections import Projections
 from mcfsm.check.steps import CompiledSteps
 from mcfsm.check.store import Store
 
@@ -65,7 +67,9 @@ def test_memoized_reads_equal_the_reference_and_are_reused(monkeypatch):
         want_pairs = in_engine_order(state, [(key, nxt) for key, nxt, _, _ in want])
         assert in_engine_order(state, steps.successors(state)) == want_pairs
     assert steps.world_readers == {0}
-    assert steps.read_slots(0) == (3, 4)  # b's local, then c's
+    # b's local, then c's, each keyed on the one field read
+    assert [(slot, steps.column_key(c)) for slot, c in steps.read_columns(0)] == [
+        (3, (3, "state")), (4, (4, "state"))]
     calls = []
     original = system.local_step
     monkeypatch.setattr(system, "local_step",
@@ -83,7 +87,8 @@ def test_the_memo_keys_on_the_values_read_not_on_the_whole_peer():
     [init] = system.initial_states()
     steps.successors(init)
     recorded = [reads for by_key in steps._read_memo[0].values() for reads in by_key]
-    assert recorded and all(field == "state" for reads in recorded for _, field in reads)
+    assert recorded and all(c and steps.column_key(c)[1] == "state"
+                            for reads in recorded for _, c in reads)
 
 
 @pytest.mark.parametrize("engine", ["python", "compiled"])
@@ -95,3 +100,87 @@ def test_explore_counts_do_not_depend_on_the_memo(engine, monkeypatch):
     plain = run(lights(), engine, monkeypatch, memoize=False)
     assert (memoized.distinct_states, memoized.total_states) == \
         (plain.distinct_states, plain.total_states) == (DISTINCT, TOTAL)
+
+
+# -- in_flight reads are memoized on what the filter lets through (issue 34 item 5) -------
+class Ping(Message, clause="t"):
+    pass
+
+
+class Pong(Message, clause="t"):
+    pass
+
+
+def _sender(name: str, message: type[Message]) -> Role:
+    return Role(name, states=["start", "done"], initial="start", final=["start", "done"],
+                transitions=[Transition("send", "start", "done", sends=[message],
+                                        after=[lambda ctx: ctx.send("sink", message())])])
+
+
+SINK = Role("sink", states=["idle"], initial="idle", final=["idle"], transitions=[],
+            ignores={Ping: ["idle"], Pong: ["idle"]})
+PING_WATCHER = Role("watcher", states=["waiting", "saw"], initial="waiting",
+                    final=["waiting", "saw"],
+                    transitions=[Transition("sees_ping", "waiting", "saw", conditions=[
+                        lambda ctx: bool(ctx.world.in_flight(Ping, to="sink"))])])
+
+
+def pings() -> System:
+    return System("pings", network=Network.FIFO,
+                  instances=[Instance("watcher", PING_WATCHER),
+                             Instance("pinger", _sender("pinger", Ping)),
+                             Instance("ponger", _sender("ponger", Pong)),
+                             Instance("sink", SINK)])
+
+
+def test_an_in_flight_read_is_keyed_on_the_messages_it_looks_for(monkeypatch):
+    """The sink's inbox takes four values (nothing, Ping, Pong, both) while the watcher
+    waits, but the watcher's guard looks only for Ping: its code runs twice (Ping absent,
+    Ping present), where a key on the whole inbox would run it four times. Counts by hand:
+    the Ping is not sent, in flight or consumed (the sink ignores it), the Pong alike (9
+    states while the watcher waits), and the watcher sees the Ping while it is in flight,
+    after which it may be consumed (2 x 3 more): 15 distinct. Total, as TLC counts: while
+    waiting, an unsent message is sent and one in flight is consumed, or, the Ping, seen:
+    3 x (1 + 2) + 3 x (1 + 1) = 15; after seeing, 3 x 1 (Ping consumed) + 2 x (1 + 1) = 7;
+    with the initial state, 23."""
+    monkeypatch.setenv("MCFSM_PURE", "1")
+    system = pings()
+    calls = []
+    original = system.local_step
+    monkeypatch.setattr(system, "local_step", lambda *a, **k: (
+        calls.append(a[1]) if a[1] == 0 else None) or original(*a, **k))
+    memoized = explore(system)
+    assert calls.count(0) == 2
+    monkeypatch.undo()
+    plain = explore(pings(), memoize=False)
+    assert (memoized.distinct_states, memoized.total_states) == (
+        plain.distinct_states, plain.total_states) == (15, 23)
+
+
+def test_a_quiescence_test_is_memoized_on_emptiness_not_on_messages():
+    """`not v.in_flight()` reads only whether each inbox holds an envelope, up to the first
+    that does: the states with the Ping in flight, the Pong, or both all answer from one
+    leaf, so the predicate runs once per emptiness pattern of the sink's inbox (2), and
+    again where the result is used as a list (each distinct content: 4)."""
+    system = pings()
+    store = Store(system.slot_count)
+    projections = Projections(system, store.values)
+    calls: list[str] = []
+
+    def quiet(v) -> bool:
+        calls.append("quiet")
+        return not v.in_flight()
+
+    def listed(v) -> bool:
+        calls.append("listed")
+        return len(v.in_flight()) < 2
+
+    memos = [MemoPredicate(system, fn, projections=projections) for fn in (quiet, listed)]
+    states = random_states(system, random.Random(5), walks=30, length=6)
+    sink = {s[2 + len(system.instances) + 3] for s in states}
+    assert len(sink) == 4  # nothing, Ping, Pong, both: every content was met
+    for state in states:
+        idxs = store.encode(state)
+        assert [m(idxs, store.decode) for m in memos] == [
+            not system.view(state).in_flight(), len(system.view(state).in_flight()) < 2]
+    assert (calls.count("quiet"), calls.count("listed")) == (2, 4)

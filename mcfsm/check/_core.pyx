@@ -240,10 +240,10 @@ cdef double _now() noexcept nogil:
     return t.tv_sec + t.tv_nsec * 1e-9
 
 
-# A world reader whose code read more slots than this is not memoized in C (steps.py
+# A world reader whose code read more columns than this is not memoized in C (steps.py
 # still memoizes it on its reads, in Python).
 cdef enum:
-    READ_SLOTS = 4
+    READ_SLOTS = 64
 # local_found's "memoizable" answer for a world reader: memoize on the slots it read
 READS = 2
 
@@ -273,7 +273,7 @@ cdef class Core:
     """The compiled twin of core.PyCore (same constructor, methods and results)."""
 
     cdef object steps, store, judge, record
-    cdef object local_found, add_message, fault_list
+    cdef object local_found, add_message, fault_list, column_value
     cdef object j_state, j_expansion, j_step, j_progress
     cdef bint check_states, judge_steps, check_expansions, faulty, indexed, capacity
     cdef object fits
@@ -291,13 +291,16 @@ cdef class Core:
     # the memo of local steps and the inbox table
     cdef Map memo, adds
     # Instances whose model code reads other instances (steps.py's world readers): their
-    # steps are memoized on the slots they read too. Per instance: how many slots (0: not
-    # a world reader, or more than READ_SLOTS), which, and an epoch bumped when the set
-    # grows; `projs` numbers each (instance, epoch, values of those slots).
+    # steps are memoized on the columns they read too. Per instance: how many (0: not a
+    # world reader, or more than READ_SLOTS), which (a slot, and a column id: 0 the slot's
+    # index, else steps.column_value's interned projection, kept in `cols` by (column,
+    # index)), and an epoch bumped when the set grows; `projs` numbers each (instance,
+    # epoch, values of those columns), four columns at a time, chained.
     cdef uint32_t* wr_n
     cdef uint32_t* wr_slots
+    cdef uint32_t* wr_cols
     cdef uint32_t* wr_epoch
-    cdef Map projs
+    cdef Map projs, cols
     cdef object read_slots
     cdef Pool perm, scratch
     cdef list unhandled_records
@@ -385,7 +388,8 @@ cdef class Core:
         cdef int k
         self.steps, self.store, self.judge, self.record = steps, store, judge, record
         self.local_found = steps.local_found
-        self.read_slots = steps.read_slots
+        self.read_slots = steps.read_columns
+        self.column_value = steps.column_value
         self.add_message = steps._add_message
         self.fault_list = steps.faults
         self.faulty = bool(steps.faulty)
@@ -416,10 +420,13 @@ cdef class Core:
         _map_init(&self.memo, 1 << 8)
         _map_init(&self.adds, 1 << 8)
         _map_init(&self.projs, 1 << 6)
+        _map_init(&self.cols, 1 << 6)
         self.wr_n = <uint32_t*>calloc(self.n, sizeof(uint32_t))
         self.wr_epoch = <uint32_t*>calloc(self.n, sizeof(uint32_t))
         self.wr_slots = <uint32_t*>calloc(self.n * READ_SLOTS, sizeof(uint32_t))
-        if self.wr_n == NULL or self.wr_epoch == NULL or self.wr_slots == NULL:
+        self.wr_cols = <uint32_t*>calloc(self.n * READ_SLOTS, sizeof(uint32_t))
+        if (self.wr_n == NULL or self.wr_epoch == NULL or self.wr_slots == NULL
+                or self.wr_cols == NULL):
             raise MemoryError()
         self.unhandled_records = []
         self.unhandled_ids = {}
@@ -450,36 +457,59 @@ cdef class Core:
 
     cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
         """The first word of instance k's memo key: k itself, or, for a world reader, k
-        and the number of the values its read slots have now (k + n * (number + 1))."""
+        and the number of the values its read columns have now (k + n * (number + 1))."""
         cdef uint32_t pk[5]
         cdef uint32_t m = self.wr_n[k]
-        cdef uint32_t j, v
+        cdef uint32_t j, q, v
         if m == 0:
             return k
+        # the first group starts with (instance, epoch); each later one with the number of
+        # the groups before it (top bit set: never an instance's first word)
         pk[0] = <uint32_t>k << 16 | (self.wr_epoch[k] & 0xffff)
-        for j in range(4):
-            pk[1 + j] = self.cur[self.wr_slots[k * READ_SLOTS + j]] if j < m else 0
-        v = _map_get(&self.projs, pk)
+        q = 0
+        while True:
+            for j in range(4):
+                pk[1 + j] = self._column(k * READ_SLOTS + q + j) if q + j < m else 0
+            v = _map_get(&self.projs, pk)
+            if v == 0:
+                v = <uint32_t>self.projs.count + 1
+                if <uint64_t>v * self.n + k >= 0x7fffffff:
+                    raise MemoryError("too many values of what world readers read")
+                _map_put(&self.projs, pk, v - 1)
+            q += 4
+            if q >= m:
+                return k + self.n * v
+            pk[0] = 0x80000000 | v
+
+    cdef inline uint32_t _column(self, Py_ssize_t at) except? 0xffffffff:
+        """The value of a world reader's read column `at` in self.cur."""
+        cdef uint32_t idx = self.cur[self.wr_slots[at]]
+        cdef uint32_t c = self.wr_cols[at]
+        cdef uint32_t ck[5]
+        cdef uint32_t v
+        if c == 0:
+            return idx
+        ck[0], ck[1], ck[2], ck[3], ck[4] = c, idx, 0, 0, 0
+        v = _map_get(&self.cols, ck)
         if v == 0:
-            v = <uint32_t>self.projs.count + 1
-            if <uint64_t>v * self.n + k >= 0xffffffff:
-                raise MemoryError("too many values of what world readers read")
-            _map_put(&self.projs, pk, v - 1)
-        return k + self.n * v
+            v = <uint32_t>self.column_value(c, idx) + 1
+            _map_put(&self.cols, ck, v - 1)
+        return v - 1
 
     cdef bint _register_reads(self, int k) except -1:
-        """Record the slots instance k's model code has read so far (steps.read_slots);
+        """Record the columns instance k's model code has read so far (steps.read_columns);
         False (not memoizable here) when they are more than READ_SLOTS."""
         cdef Py_ssize_t j
-        slots = self.read_slots(k)
-        if len(slots) > READ_SLOTS:
+        columns = self.read_slots(k)
+        if len(columns) > READ_SLOTS:
             self.wr_n[k] = 0
             return False
-        if len(slots) != self.wr_n[k] or any(
-                self.wr_slots[k * READ_SLOTS + j] != slots[j] for j in range(len(slots))):
-            for j in range(len(slots)):
-                self.wr_slots[k * READ_SLOTS + j] = slots[j]
-            self.wr_n[k] = len(slots)
+        if len(columns) != self.wr_n[k] or any(
+                (self.wr_slots[k * READ_SLOTS + j], self.wr_cols[k * READ_SLOTS + j])
+                != columns[j] for j in range(len(columns))):
+            for j in range(len(columns)):
+                self.wr_slots[k * READ_SLOTS + j], self.wr_cols[k * READ_SLOTS + j] = columns[j]
+            self.wr_n[k] = len(columns)
             self.wr_epoch[k] += 1  # entries keyed on the smaller set are never hit again
         return self.wr_n[k] > 0
 
@@ -641,9 +671,11 @@ cdef class Core:
         free(self.memo.slots)
         free(self.adds.slots)
         free(self.projs.slots)
+        free(self.cols.slots)
         free(self.wr_n)
         free(self.wr_epoch)
         free(self.wr_slots)
+        free(self.wr_cols)
         free(self.mon_slot)
         free(self.rmon_slot)
         _pool_free(&self.perm)

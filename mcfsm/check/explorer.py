@@ -27,7 +27,7 @@ from ..lang.system import State, StepKey, System
 from .checkpoint import Checkpointer, CheckpointPlan, restore
 from .core import load
 from .fingerprints import replayed_trace_to
-from .predicates import MemoPredicate, MemoStep, Projections, predicate_guard, truth
+from .predicates import MemoPredicate, MemoStep, predicate_guard, truth
 from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from .steps import CompiledSteps
 from .store import Store
@@ -86,7 +86,7 @@ class Judge:
         self.check_unhandled = any(p.kind == "unhandled" for p in props)
         self.check_states = bool(always or somet or temporal)
         # Property predicates memoized on the slots they read (predicates.py).
-        projections = Projections(system, store.values)
+        projections = steps.projections  # shared with the world readers' memo
 
         def memo(p: Any, fn: Any) -> MemoPredicate:
             return MemoPredicate(system, fn, memoize, projections, predicate_guard(p))

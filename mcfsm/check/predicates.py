@@ -22,9 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ModelError
+from ..lang.context import Envelopes
 from ..lang.guard import function_line, model_code_error, none_result_error
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
+from .projections import ANY, Projections
 
 _WHOLE = -1  # recorded when a predicate reads the whole state
 _FIRST_WINDOW = 1 << 11  # evaluations before the first judgement of whether the memo pays
@@ -85,44 +87,12 @@ class _RecordingView(View):
             system._inbox_slot[to],)  # type: ignore[index]
         # What the predicate sees of each inbox is only the envelopes that pass the filter:
         # the memo branches on that projection, so an inbox that changed in other messages
-        # (or holds none of this type, the common case) still hits.
-        for slot in slots:
-            self._read((slot, message_type, sender))
-        return system.envelopes(self._full, message_type, to=to, sender=sender)
-
-
-class Projections:
-    """Interned projections of inboxes, (inbox slot, message type, sender) -> small ids,
-    shared by the predicates of one exploration."""
-
-    def __init__(self, system: System, values: list[list[Any]]) -> None:
-        self.system = system
-        self.values = values
-        self._tables: dict[Any, dict[int, int]] = {}  # key -> {inbox index: projection id}
-        self._interned: dict[tuple, int] = {}
-        n = len(system.instances)
-        self._receiver = {2 + n + k: name for k, name in enumerate(system.instance_names)}
-
-    def table(self, key: tuple[int, Any, Any]) -> dict[int, int]:
-        """The projection ids of one key found so far, by inbox index (memo nodes read it
-        directly; a miss calls the Projections)."""
-        table = self._tables.get(key)
-        if table is None:
-            table = self._tables[key] = {}
-        return table
-
-    def __call__(self, key: tuple[int, Any, Any], idx: int) -> int:
-        table = self.table(key)
-        pid = table.get(idx)
-        if pid is None:
-            slot, message_type, sender = key
-            state: list[Any] = [None] * self.system.slot_count
-            state[slot] = self.values[slot][idx]
-            seen = tuple(self.system.envelopes(tuple(state), message_type,
-                                               to=self._receiver[slot], sender=sender))
-            pid = self._interned.setdefault(seen, len(self._interned))
-            table[idx] = pid
-        return pid
+        # (or holds none of this type, the common case) still hits. And only when it uses
+        # them: asked only whether any is in flight, it reads whether each inbox holds one.
+        def read(slot: int, any_: bool) -> None:
+            self._read((slot, message_type, sender, ANY) if any_ else
+                       (slot, message_type, sender))
+        return Envelopes(system, self._full, tuple(slots), message_type, to, sender, read)  # type: ignore[return-value]
 
 
 class MemoPredicate:
@@ -268,13 +238,13 @@ class _StepProjections:
         self.base = base
         self.width = width
 
-    def _key(self, key: tuple[int, Any, Any]) -> tuple[int, Any, Any]:
-        return (key[0] % self.width, key[1], key[2])
+    def _key(self, key: tuple) -> tuple:
+        return (key[0] % self.width, *key[1:])
 
-    def table(self, key: tuple[int, Any, Any]) -> dict[int, int]:
+    def table(self, key: tuple) -> dict[int, int]:
         return self.base.table(self._key(key))
 
-    def __call__(self, key: tuple[int, Any, Any], idx: int) -> int:
+    def __call__(self, key: tuple, idx: int) -> int:
         return self.base(self._key(key), idx)
 
 

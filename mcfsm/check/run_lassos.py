@@ -27,7 +27,7 @@ from ..lang.properties import Property
 from ..lang.system import System
 from .edges import EdgeGraph
 from .liveness import MET, OPENS, Constraint, fair_cycle, find_violation
-from .predicates import MemoPredicate, Projections, predicate_guard
+from .predicates import MemoPredicate, predicate_guard
 from .steps import CompiledSteps
 from .store import Store
 from .temporal import TemporalCheck, fairness_constraints
@@ -57,7 +57,7 @@ class LassoJudge:
         self.system, self.steps, self.allowed, self.filtered = system, steps, allowed, filtered
         self.decode = decode
         self.props: list[Property] = [p for p in system.properties if p.temporal]
-        projections = Projections(system, store.values)
+        projections = steps.projections  # shared with the world readers' memo
 
         def memo(p: Any, fn: Any) -> MemoPredicate:
             return MemoPredicate(system, fn, memoize, projections, predicate_guard(p))

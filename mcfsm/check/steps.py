@@ -18,11 +18,12 @@ they are needed:
 
 Model code that reads other instances (`ctx.world`, `ctx.peers()`; TCommit's resource
 managers do) depends on more than the key. Such a call is memoized on what it read: the
-fields (or whole slots) of other instances, in the order read, and their values. A later
-call with the same key finds, for each set of reads recorded under it, the current values
-of those reads; if some recorded call saw the same values, the code would take the same
-path (it is deterministic) and read nothing else, so its outcome is reused
-(`_read_memo`). An instance whose code has read other instances (`self.world_readers`)
+fields (or whole slots) of other instances, and what `in_flight` saw of each inbox (the
+envelopes passing its filter, not the whole inbox), in the order read, and their values
+(interned by projections.py). A later call with the same key finds, for each set of reads
+recorded under it, the current values of those reads; if some recorded call saw the same
+values, the code would take the same path (it is deterministic) and read nothing else, so
+its outcome is reused (`_read_memo`). An instance whose code has read other instances (`self.world_readers`)
 is looked up this way, never in the per-key tables, whose entries must not depend on
 anything but the key.
 An instance whose memo misses on more than half of its lookups over a window of
@@ -40,10 +41,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..lang.context import Read
 from ..lang.guard import unhashable_error
 from ..lang.messages import Message
 from ..lang.monitors import observe
 from ..lang.system import Network, StepKey, System, Unhandled
+from .projections import ANY, Projections
 from .store import Store
 
 # (coverage id, step id, new local index, new shared index, sends as (inbox slot, message code))
@@ -54,6 +57,10 @@ Delta = tuple[int, int, int, int, int, tuple[tuple[int, int], ...]]
 Found = tuple[list[Delta], list[tuple[int, int]], Unhandled | None]
 # (coverage id, step id, successor as a list of slot indices)
 Succ = tuple[int, int, list[int]]
+# What a world reader's memo keys on, per read: (slot, column), column 0 the slot's index
+# itself, else a column id whose values `column_value` interns (a field, an inbox's
+# envelopes of one type and sender).
+Column = tuple[int, int]
 
 
 class _Unhandled:
@@ -93,11 +100,15 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
-        # For world readers: key -> {reads: {their values: outcome}} (module docstring)
-        self._read_memo: list[dict[tuple, dict[tuple, dict[tuple, Any]]]] = [
+        # For world readers: key -> {columns read: {their values: outcome}} (docstring)
+        self._read_memo: list[dict[tuple, dict[tuple[Column, ...], dict[tuple, Any]]]] = [
             {} for _ in range(n)]
-        # the slots of other instances each world reader's code has read, in order
-        self._read_slots: list[dict[int, None]] = [{} for _ in range(n)]
+        # the columns of other instances each world reader's code has read, in order
+        self._read_columns: list[dict[Column, None]] = [{} for _ in range(n)]
+        # projection keys of the columns (column id - 1), and their ids
+        self.projections = Projections(system, store.values)
+        self._column_keys: list[tuple] = []
+        self._column_ids: dict[tuple, int] = {}
         # Deferred messages (deliverable by inbox and receiver state) and channel capacities
         # (whether a channel holds at most its capacity, by inbox and sender).
         self._deferring: list[dict[tuple[int, str], list[tuple[int, int, int]]]] = [
@@ -233,7 +244,7 @@ class CompiledSteps:
         """Instance k's steps from an interned state, for an engine core that keeps its own
         memo (core.py's compiled one): (steps, loops, first unhandled) and whether they may
         be memoized on the key: 1 yes, 0 no, READS (a world reader) on the key and the
-        slots `read_slots(k)` names."""
+        columns `read_columns(k)` names."""
         n = self.n
         key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
         found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
@@ -243,10 +254,38 @@ class CompiledSteps:
             return found, 0
         return found, READS if k in self.world_readers else 1
 
-    def read_slots(self, k: int) -> tuple[int, ...]:
-        """The slots of other instances that instance k's code has read so far: its steps
-        depend on the key and their values only (a superset of what any one call read)."""
-        return tuple(self._read_slots[k])
+    def read_columns(self, k: int) -> tuple[Column, ...]:
+        """What instance k's code has read of other instances so far, as (slot, column):
+        its steps depend on the key and their values only (a superset of what any one call
+        read)."""
+        return tuple(self._read_columns[k])
+
+    def column_value(self, column: int, idx: int) -> int:
+        """The interned value of a column (> 0) where its slot has index idx."""
+        return self.projections(self._column_keys[column - 1], idx)
+
+    def column_key(self, column: int) -> tuple:
+        """A column's projection key: (slot, field) or (inbox slot, message type, sender)."""
+        return self._column_keys[column - 1]
+
+    def _column(self, read: Read) -> Column:
+        slot, spec = read
+        if spec is None:
+            return (slot, 0)
+        key = (slot, spec) if isinstance(spec, str) else (
+            (slot, spec.message_type, spec.sender, ANY) if spec.any_  # type: ignore[union-attr]
+            else (slot, spec.message_type, spec.sender))  # type: ignore[union-attr]
+        column = self._column_ids.get(key)
+        if column is None:
+            self._column_keys.append(key)
+            column = self._column_ids[key] = len(self._column_keys)
+        return (slot, column)
+
+    def _read_values(self, idxs: tuple[int, ...], columns: tuple[Column, ...]) -> tuple:
+        """The values `idxs` has in the columns read (module docstring)."""
+        project, keys = self.projections, self._column_keys
+        return tuple(idxs[slot] if c == 0 else project(keys[c - 1], idxs[slot])
+                     for slot, c in columns)
 
     def faults(self, k: int, bi: int) -> list[tuple[int, int, int]]:
         """The loss and duplication steps of instance k's inbox bi: (coverage id, step id,
@@ -269,9 +308,9 @@ class CompiledSteps:
         ikey = (li, params, shared)
         entries = None if internal is None else internal.get(ikey)
         if entries is None and by_reads:
-            entries = self._read_lookup(k, state, ikey)
+            entries = self._read_lookup(k, idxs, ikey)
         if entries is None:
-            entries = self._internal_entries(k, state, internal, ikey)
+            entries = self._internal_entries(k, idxs, state, internal, ikey)
         deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
         if bi != self._empty[k]:
             if self.system._deferred[k] is None:
@@ -285,9 +324,9 @@ class CompiledSteps:
                 rkey = (li, sender, mid, params, shared)
                 outcome = None if receive is None else receive.get(rkey)
                 if outcome is None and by_reads:
-                    outcome = self._read_lookup(k, state, rkey)
+                    outcome = self._read_lookup(k, idxs, rkey)
                 if outcome is None:
-                    outcome = self._receive_entries(k, state, sender, mid, receive, rkey)
+                    outcome = self._receive_entries(k, idxs, state, sender, mid, receive, rkey)
                 if outcome.__class__ is _Unhandled:
                     if unhandled is None:
                         unhandled = outcome.record
@@ -317,23 +356,25 @@ class CompiledSteps:
             size = self._size[slot][idx] = self.system._inbox_size(self.store.values[slot][idx])
         return size
 
-    def _read_lookup(self, k: int, state: tuple, key: tuple) -> Any:
+    def _read_lookup(self, k: int, idxs: tuple[int, ...], key: tuple) -> Any:
         """A world reader's outcome recorded under `key` for a call that saw, in what it
-        read of other instances, the values `state` has there; None if none did."""
+        read of other instances, the values the state `idxs` has there; None if none did."""
         recorded = self._read_memo[k].get(key)
         if recorded is not None:
-            for reads, outcomes in recorded.items():
-                found = outcomes.get(_values(state, reads))
+            for columns, outcomes in recorded.items():
+                found = outcomes.get(self._read_values(idxs, columns))
                 if found is not None:
                     return found
         self._tally_miss(k)  # the model code runs
         return None
 
-    def _remember(self, k: int, state: tuple, key: tuple, reads: tuple, outcome: Any) -> None:
+    def _remember(self, k: int, idxs: tuple[int, ...], key: tuple, reads: tuple[Read, ...],
+                  outcome: Any) -> None:
         if self.memoize and k not in self.low_hit:
-            by_values = self._read_memo[k].setdefault(key, {}).setdefault(reads, {})
-            by_values[_values(state, reads)] = outcome
-            self._read_slots[k].update(dict.fromkeys(slot for slot, _ in reads))
+            columns = tuple(self._column(read) for read in reads)
+            by_values = self._read_memo[k].setdefault(key, {}).setdefault(columns, {})
+            by_values[self._read_values(idxs, columns)] = outcome
+            self._read_columns[k].update(dict.fromkeys(columns))
 
     # -- table construction (on a miss) -----------------------------------------------------
     def _entries(self, k: int, state: tuple, t: Any, tid: int, kind: str, sender: int | None,
@@ -358,7 +399,8 @@ class CompiledSteps:
                 raise unhashable_error(system, tuple(after), exc, key) from exc
         return entries, reads
 
-    def _internal_entries(self, k: int, state: tuple, memo: dict | None, key: tuple) -> list[Entry]:
+    def _internal_entries(self, k: int, idxs: tuple[int, ...], state: tuple, memo: dict | None,
+                          key: tuple) -> list[Entry]:
         local = state[2 + k]
         entries: list[Entry] = []
         reads: dict = {}
@@ -367,11 +409,11 @@ class CompiledSteps:
             entries.extend(more)
             if read:
                 reads.update(dict.fromkeys(read))
-        self._record(k, state, memo, key, tuple(reads), entries)
+        self._record(k, idxs, memo, key, tuple(reads), entries)
         return entries
 
-    def _record(self, k: int, state: tuple, memo: dict | None, key: tuple, reads: tuple,
-                outcome: Any) -> None:
+    def _record(self, k: int, idxs: tuple[int, ...], memo: dict | None, key: tuple,
+                reads: tuple[Read, ...], outcome: Any) -> None:
         """Memoize an outcome: on the key alone, or, when the code read other instances,
         on the key and the values of what it read (and the instance becomes a world
         reader, whose per-key tables are no longer filled)."""
@@ -380,14 +422,14 @@ class CompiledSteps:
                 self.world_readers.add(k)
                 self._internal[k].clear()
                 self._receive[k].clear()
-            self._remember(k, state, key, reads, outcome)
+            self._remember(k, idxs, key, reads, outcome)
         elif k in self.world_readers:
-            self._remember(k, state, key, (), outcome)
+            self._remember(k, idxs, key, (), outcome)
         elif memo is not None:
             memo[key] = outcome
 
-    def _receive_entries(self, k: int, state: tuple, sender: int, mid: int, memo: dict | None,
-                         key: tuple) -> Any:
+    def _receive_entries(self, k: int, idxs: tuple[int, ...], state: tuple, sender: int,
+                         mid: int, memo: dict | None, key: tuple) -> Any:
         system = self.system
         local = state[2 + k]
         message = self.messages[mid]
@@ -419,7 +461,7 @@ class CompiledSteps:
                 outcome.extend(more)
                 if read:
                     reads.update(dict.fromkeys(read))
-        self._record(k, state, memo, key, tuple(reads), outcome)
+        self._record(k, idxs, memo, key, tuple(reads), outcome)
         return outcome
 
     def _deliverable_entries(self, k: int, bi: int) -> list[tuple[int, int, int]]:
@@ -515,9 +557,3 @@ class CompiledSteps:
         return ([(self.step_list[sid], self.store.decode(new)) for _, sid, new in succs]
                 + [(self.step_list[sid], state) for _, sid in loops])
 
-
-def _values(state: tuple, reads: tuple) -> tuple:
-    """The values `state` has at what a call read of other instances: a field, or a whole
-    slot."""
-    return tuple(state[slot] if field is None else getattr(state[slot], field)
-                 for slot, field in reads)

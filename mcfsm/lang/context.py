@@ -4,7 +4,8 @@ world) and the step Context handed to guards and actions (split from system.py).
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from ..errors import ModelError
 from .messages import Message
@@ -64,10 +65,82 @@ class View:
         return sorted((e for e, n in now.items() for _ in range(max(n, 0))), key=repr)
 
 
-# What model code read of other instances: (slot, field), or (slot, None) for a whole slot
-# (a local it iterated or compared whole, an inbox). The compiled engine memoizes a step
-# that read other instances on the values of exactly these (check/steps.py).
-Read = tuple[int, str | None]
+class InFlight(NamedTuple):
+    """What `ctx.world.in_flight(message_type, sender=...)` read of one inbox: the envelopes
+    of that type from that sender (None: any), or, `any_`, only whether there is one."""
+
+    message_type: Any
+    sender: str | None
+    any_: bool = False
+
+
+class Envelopes(Sequence):
+    """What `in_flight` returns where reads are recorded (ctx.world, a memoized predicate's
+    view): the envelopes, listed when first used as a sequence, which reads each inbox's
+    envelopes passing the filter (`read(slot, False)`); its truth value alone reads, inbox by
+    inbox up to the first that holds one, only whether it does (`read(slot, True)`), so that
+    a quiescence test (`not v.in_flight()`) is memoized on emptiness, not on messages."""
+
+    __slots__ = ("_filter", "_items", "_read", "_slots", "_state", "_system")
+
+    def __init__(self, system: System, state: State, slots: tuple[int, ...],
+                 message_type: Any, to: str | None, sender: str | None,
+                 read: Callable[[int, bool], None]) -> None:
+        self._system, self._state, self._slots, self._read = system, state, slots, read
+        self._filter = (message_type, to, sender)
+        self._items: list[tuple[str, str, Message]] | None = None
+
+    def _listed(self) -> list[tuple[str, str, Message]]:
+        if self._items is None:
+            for slot in self._slots:
+                self._read(slot, False)
+            message_type, to, sender = self._filter
+            self._items = self._system.envelopes(self._state, message_type, to=to,
+                                                 sender=sender)
+        return self._items
+
+    def __bool__(self) -> bool:
+        if self._items is not None:
+            return bool(self._items)
+        system, state = self._system, self._state
+        message_type, _, sender = self._filter
+        n = len(system.instances)
+        for slot in self._slots:
+            self._read(slot, True)
+            if state[slot] and system.envelopes(state, message_type, sender=sender,
+                                                to=system.instance_names[slot - 2 - n]):
+                return True
+        return False
+
+    def __len__(self) -> int:
+        return len(self._listed())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._listed()[index]
+
+    def __iter__(self) -> Iterator[tuple[str, str, Message]]:
+        return iter(self._listed())
+
+    def __eq__(self, other: object) -> bool:
+        return self._listed() == (list(other) if isinstance(other, Envelopes) else other)
+
+    __hash__ = None  # type: ignore[assignment]  # like the list it stands for
+
+    def __add__(self, other: Any) -> list[tuple[str, str, Message]]:
+        return self._listed() + list(other)
+
+    def __radd__(self, other: Any) -> list[tuple[str, str, Message]]:
+        return list(other) + self._listed()
+
+    def __repr__(self) -> str:
+        return repr(self._listed())
+
+
+# What model code read of other instances: (slot, field), (slot, None) for a whole slot (a
+# local it iterated or compared whole), or (inbox slot, InFlight) for what in_flight saw
+# there. The compiled engine memoizes a step that read other instances on the values of
+# exactly these (check/steps.py).
+Read = tuple[int, str | InFlight | None]
 
 
 class _ReadLocal:
@@ -127,10 +200,17 @@ class _ReadingView(View):
         self, message_type: type[Message] | None = None, *, to: str | None = None,
         sender: str | None = None,
     ) -> list[tuple[str, str, Message]]:
-        n = len(self._system.instances)
-        for slot in range(2 + n, 2 + 2 * n):  # every inbox: a whole-slot read each
-            self._reads[(slot, None)] = None
-        return super().in_flight(message_type, to=to, sender=sender)
+        system = self._system
+        if to is not None and to not in system._index:
+            return super().in_flight(message_type, to=to, sender=sender)  # raises the usual error
+        n = len(system.instances)
+        slots = range(2 + n, 2 + 2 * n) if to is None else (2 + n + system._index[to],)
+        reads = self._reads
+        listed, any_ = InFlight(message_type, sender), InFlight(message_type, sender, True)
+
+        def read(slot: int, only_any: bool) -> None:  # each inbox it looked in
+            reads[(slot, any_ if only_any else listed)] = None
+        return Envelopes(system, self.state, tuple(slots), message_type, to, sender, read)  # type: ignore[return-value]
 
 
 class Context:

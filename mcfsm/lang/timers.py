@@ -426,7 +426,8 @@ def runs(got: Any) -> frozenset[Any]:
     starts), anything else is one."""
     if not got:
         return frozenset()
-    if isinstance(got, set | frozenset | tuple | list):
+    if isinstance(got, set | frozenset) or (isinstance(got, Sequence)  # in_flight's too
+                                            and not isinstance(got, str | bytes)):
         return frozenset(got)
     return frozenset((got,))
 

@@ -1,0 +1,59 @@
+"""Interned projections of a state's slots, shared by everything memoized on what model
+code reads (predicates.py's trees, steps.py's world readers): what `in_flight` sees of an
+inbox (the envelopes of one message type and sender), and one field of a local.
+
+A memo keyed on a whole inbox misses whenever any message in it changes; keyed on the
+projection it hits while the messages the code looks for stay the same (usually none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..lang.system import System
+
+# The last element of a projection key that asks only whether the inbox holds an envelope
+# passing the filter (a truth test of `in_flight`'s result).
+ANY = "any"
+
+
+class Projections:
+    """Interned projections of slots, by key -> small ids, shared by the memos of one
+    exploration. A key is (inbox slot, message type, sender): the envelopes `in_flight`
+    sees there; (inbox slot, message type, sender, ANY): whether it sees one; or (local
+    slot, field): one field of an instance's local."""
+
+    def __init__(self, system: System, values: list[list[Any]]) -> None:
+        self.system = system
+        self.values = values
+        self._tables: dict[Any, dict[int, int]] = {}  # key -> {slot index: projection id}
+        self._interned: dict[Any, int] = {}
+        n = len(system.instances)
+        self._receiver = {2 + n + k: name for k, name in enumerate(system.instance_names)}
+
+    def table(self, key: tuple) -> dict[int, int]:
+        """The projection ids of one key found so far, by slot index (memo nodes read it
+        directly; a miss calls the Projections)."""
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = {}
+        return table
+
+    def __call__(self, key: tuple, idx: int) -> int:
+        table = self.table(key)
+        pid = table.get(idx)
+        if pid is None:
+            seen = self._project(key, self.values[key[0]][idx])
+            pid = self._interned.setdefault(seen, len(self._interned))
+            table[idx] = pid
+        return pid
+
+    def _project(self, key: tuple, value: Any) -> Any:
+        if len(key) == 2:  # a field; typed, so that True and 1 stay apart
+            field = getattr(value, key[1])
+            return (type(field), field)
+        slot, message_type, sender = key[:3]
+        state: list[Any] = [None] * self.system.slot_count
+        state[slot] = value
+        seen = tuple(self.system.envelopes(tuple(state), message_type,
+                                           to=self._receiver[slot], sender=sender))
+        return bool(seen) if len(key) == 4 else seen
