@@ -109,6 +109,7 @@ class CompiledSteps:
         self.projections = Projections(system, store.values)
         self._column_keys: list[tuple] = []
         self._column_ids: dict[tuple, int] = {}
+        self._plans: dict[tuple[Column, ...], list[tuple[int, int, dict | None]]] = {}
         # Deferred messages (deliverable by inbox and receiver state) and channel capacities
         # (whether a channel holds at most its capacity, by inbox and sender).
         self._deferring: list[dict[tuple[int, str], list[tuple[int, int, int]]]] = [
@@ -283,9 +284,21 @@ class CompiledSteps:
 
     def _read_values(self, idxs: tuple[int, ...], columns: tuple[Column, ...]) -> tuple:
         """The values `idxs` has in the columns read (module docstring)."""
-        project, keys = self.projections, self._column_keys
-        return tuple(idxs[slot] if c == 0 else project(keys[c - 1], idxs[slot])
-                     for slot, c in columns)
+        plan = self._plans.get(columns)
+        if plan is None:  # each column's projection table, looked up once per column set
+            tables = self.projections.table
+            plan = self._plans[columns] = [
+                (slot, c, None if c == 0 else tables(self._column_keys[c - 1]))
+                for slot, c in columns]
+        out = []
+        for slot, c, table in plan:
+            idx = idxs[slot]
+            if table is None:
+                out.append(idx)
+            else:
+                value = table.get(idx)
+                out.append(self.column_value(c, idx) if value is None else value)
+        return tuple(out)
 
     def faults(self, k: int, bi: int) -> list[tuple[int, int, int]]:
         """The loss and duplication steps of instance k's inbox bi: (coverage id, step id,
