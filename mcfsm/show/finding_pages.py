@@ -15,11 +15,22 @@ Everything comes from the model's declarations and this run's results; nothing i
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Any
 
 from ..check.assumptions import assumptions_of, pins, unforced
 from ..check.explorer import Result, Verdict
-from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
+from ..lang.findings import (
+    CHOICE,
+    CR_DEMONSTRATION,
+    GAP_IN_THE_TEXT,
+    MODEL_ARTEFACT,
+    TRADE_OFF,
+    UNDER_REVIEW,
+    Fact,
+    Finding,
+)
 from ..lang.loader import LoadedModel
 from ..lang.model import Model
 from .chart_layout import chart_pages
@@ -27,8 +38,9 @@ from .charts import mermaid, run_values, step_clause, verdict_chart
 from .diff import diff
 from .diff_model import Side, baseline_of
 from .diff_words import change_rows
+from .matrix import parse_ref
 from .report import choice_words, finding_class
-from .spec_quotes import NOT_LOCATED, SpecText
+from .spec_quotes import SpecText
 from .trace import trace_text
 
 
@@ -48,6 +60,31 @@ def chart_title(model: str, variant: str, v: Verdict) -> str:
     return f"{model} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
 
 
+# A finding's reason may end with the change it proposes: "...; the text must say X.
+# Proposed change: say X". The page prints the reason as the class's reason and the change
+# in the paragraph for a contribution.
+CHANGE_MARK = " Proposed change: "
+
+
+def reason_and_change(f: Finding) -> tuple[str, str]:
+    """(the reason for the class, the proposed change the reason states, or "")."""
+    reason, mark, change = f.why.rpartition(CHANGE_MARK)
+    if not mark:
+        return f.why, ""
+    return reason.rstrip().rstrip("."), change.strip().rstrip(".")
+
+
+def _reason_only(f: Finding) -> Finding:
+    reason, change = reason_and_change(f)
+    return dataclasses.replace(f, why=reason) if change else f
+
+
+def _doc(text: str) -> str:
+    """A variant's doc as a page shows it: without the issue's internal numbering of
+    findings ("candidate fix of finding 2"), which means nothing to a delegate."""
+    return re.sub(r" of finding \d+\b", "", text)
+
+
 def _verdict(result: Result | None, prop: str) -> Verdict | None:
     if result is None:
         return None
@@ -56,6 +93,7 @@ def _verdict(result: Result | None, prop: str) -> Verdict | None:
 
 def class_line(f: Finding, variant: str, result: Result | None) -> str:
     """The reviewed class as far as the search in `variant` agrees with it."""
+    f = _reason_only(f)
     v = _verdict(result, f.prop)
     if result is None or v is None:
         return f"not judged: {variant} was not explored in this run"
@@ -73,9 +111,46 @@ def class_line(f: Finding, variant: str, result: Result | None) -> str:
             f"({f.cls}) is not printed as holding")
 
 
-def _quotes(spec: SpecText | None, cited: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def _clause_number(clause: str) -> list[str]:
+    """The parts of a clause number of TS 23.280 (the spec the excerpts are from)."""
+    clause = clause.removeprefix("TS 23.280 ")
+    m = re.match(r"\s*(\d+(?:\.\d+)+|X(?:\.\d+)+)\b", clause)
+    return m.group(1).split(".") if m else []
+
+
+def _missing(spec: SpecText, where: str, files: list[str], facts: list[Fact]) -> str:
+    """Why a cited piece has no quote: a whole clause given by its subclauses, a NOTE the
+    file numbers, or a clause the excerpts refer to without holding it (and the fact sheet
+    items gathered from its neighbourhood, where a fact names one)."""
+    ref = parse_ref(where)
+    clause = ref.clause if ref is not None else where
+    subs = sorted({row.ref.clause for row in spec.rows
+                   if row.ref.clause.startswith(clause + ".")})
+    if subs and ref is not None and not ref.qualifiers:
+        return (f"a whole clause, cited as such: its text is that of {', '.join(subs)}, "
+                "quoted where a step cites them")
+    if not files:
+        return "not in the excerpts, and no spec file the clause list names holds it"
+    words = "referenced by the text, not in the excerpts"
+    near = []
+    number = _clause_number(clause)
+    for fact in facts:
+        own = _clause_number(fact.clause) if fact.clause.startswith("TS 23.280 ") else []
+        if len(own) >= 2 and number[:len(own) - 1] == own[:-1] and fact.items:
+            items = ", ".join(str(i) for i in fact.items)
+            near.append(f"the fact sheet, item{'s' if len(fact.items) > 1 else ''} {items} "
+                        f"({fact.clause.split(' (')[0].split(';')[0]})")
+    if near:
+        words += "; see " + " and ".join(dict.fromkeys(near))
+    return words
+
+
+def _quotes(spec: SpecText | None, cited: list[tuple[str, str]],
+            facts: tuple[Fact, ...] | list[Fact] = ()) -> list[dict[str, Any]]:
     """(citation, who cites it) pairs -> quotes, one per piece of text, merged where two
-    files give the same sentence and where several steps cite the same piece."""
+    files give the same sentence and where several steps cite the same piece. A piece one
+    file holds and another (a CR's differently numbered NOTE) does not is quoted from the
+    file that holds it; a piece no file holds says why."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     if spec is None:
         return []
@@ -88,7 +163,11 @@ def _quotes(spec: SpecText | None, cited: list[tuple[str, str]]) -> list[dict[st
                 entry["files"].append(q.file)
             if by not in entry["cited_by"]:
                 entry["cited_by"].append(by)
-    return list(out.values())
+    located = {e["where"] for e in out.values() if e["text"]}
+    quotes = [e for e in out.values() if e["text"] or e["where"] not in located]
+    for e in quotes:
+        e["missing"] = "" if e["text"] else _missing(spec, e["where"], e["files"], list(facts))
+    return quotes
 
 
 def fix_changes(model: Model, base: str, fix: str, results: dict[str, Result]
@@ -109,10 +188,41 @@ def fix_changes(model: Model, base: str, fix: str, results: dict[str, Result]
     return flips, one_side
 
 
+def _in_excerpts(spec: SpecText | None, clause: str) -> bool:
+    """Whether every clause a forced assumption names is quoted from the spec excerpts
+    (else it is forced, at least in part, by a clause outside them: SIP, or a clause the
+    excerpts only refer to)."""
+    if spec is None:
+        return True
+    for part in clause.split(";"):
+        if not part.strip():
+            continue
+        if parse_ref(part.strip()) is None or not any(q.located for q in spec.quotes(part)):
+            return False
+    return True
+
+
+def _model_facts(model: Model) -> list[Fact]:
+    """Every fact a finding of the model uses (a clause the excerpts only refer to is
+    pointed to the fact sheet's items gathered near it)."""
+    return list({u.fact.name: u.fact for g in model.findings.values() for u in g.facts}.values())
+
+
+def _fact_words(u: Any) -> str:
+    """A fact as the page prints it; one that the fact sheet does not gather says so."""
+    words = u.words()
+    if u.fact.items:
+        return words
+    return (f"{words}. This fact is outside the spec excerpts and is not in the fact sheet "
+            "(spec/context/FACTS.md): it is the model's own statement of the clause, not "
+            "confirmed there")
+
+
 def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                  spec: SpecText | None) -> dict[str, Any]:
     """Everything a finding's page shows, as data (Markdown and HTML render it)."""
     model = lm.model
+    reason, change = reason_and_change(f)
     first = f.variants[0]
     result = results.get(first)
     v = _verdict(result, f.prop)
@@ -148,19 +258,23 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                  "unforced": [a.words() for a in unforced(system)],
                  # forced ones too: a reading the model takes from a CR's cover page rests
                  # on that page, and a delegate must see it
-                 "forced": [a.words() for a in assumptions_of(system) if a.forced]}
+                 "forced": [a.words() for a in assumptions_of(system)
+                            if a.forced and _in_excerpts(spec, a.clause)],
+                 "forced_outside": [a.words() for a in assumptions_of(system)
+                                    if a.forced and not _in_excerpts(spec, a.clause)]}
     fix: dict[str, Any] | None = None
     if f.fix:
         base = baseline_of(model, f.fix)
         after = _verdict(results.get(f.fix), f.prop)
-        fix = {"variant": f.fix, "doc": model.variants[f.fix].doc,
+        fix = {"variant": f.fix, "doc": _doc(model.variants[f.fix].doc),
                "verdict": after.status if after is not None else "not explored in this run",
                "baseline": base, "flips": None, "declared": [],
                "diff": f"../{model.name}/diff-{base}-vs-{f.fix}.md"}
         changes = fix_changes(model, base, f.fix, results)
         if changes is not None:
             fix["flips"], fix["declared"] = changes
-    quotes = _quotes(spec, cited)
+    facts = _model_facts(model)
+    quotes = _quotes(spec, cited, facts)
     own = [q for q in quotes if set(q["cited_by"]) & {"the finding", "the property"}]
     scenario = ([line.strip() for line in trace_text(result.system, v.trace, indent="")
                  if line[:1].isdigit() and not line.startswith("0.")]
@@ -170,8 +284,9 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
             "scenario": scenario,
             "prop_doc": v.property.doc if v is not None else "",
             "prop_clause": v.property.clause if v is not None else "",
-            "variants": list(f.variants), "cls": f.cls, "why": f.why, "found": found,
-            "reading": f.reading, "facts": [u.words() for u in f.facts], "quotes": quotes,
+            "variants": list(f.variants), "cls": f.cls, "why": reason, "change": change,
+            "found": found,
+            "reading": f.reading, "facts": [_fact_words(u) for u in f.facts], "quotes": quotes,
             "spec": spec is not None,
             "chart": chart, "basis": basis, "fix": fix, "page": page_path(f),
             "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE}
@@ -187,26 +302,51 @@ def _quote_block(quotes: list[dict[str, Any]]) -> list[str]:
         files = ", ".join(f"`{name}`" for name in q["files"]) or "no spec file lists it"
         out.append(f"**{q['where']}** ({files}; cited by {', '.join(q['cited_by'])}):")
         out.append("")
-        out += _quote_lines(q["text"]) if q["text"] else [f"*{NOT_LOCATED}*"]
+        out += _quote_lines(q["text"]) if q["text"] else [f"*{q['missing']}*"]
         out.append("")
     return out
+
+
+def proposed_change(d: dict[str, Any]) -> str:
+    """What the paragraph proposes: the change the finding's reason states; else none for
+    an artefact of the model (nothing in the text to change) or a trade-off the text
+    states; else the candidate fix where it closes the finding; else that none does yet."""
+    fix = d["fix"]
+    closes = fix is not None and fix["verdict"] in ("holds", "witnessed")
+    if d["change"]:
+        return d["change"]
+    if d["cls"] == MODEL_ARTEFACT:
+        return ("none to the text: an artefact of the model (what the model leaves out, not "
+                "what the text says); not for a contribution")
+    if d["cls"] == TRADE_OFF:
+        return "none: a trade-off the text states" + (
+            f"; the alternative it offers avoids it ({fix['doc'].rstrip('.')})"
+            if closes and fix["doc"] else "")
+    if fix is not None and closes:
+        words = fix["doc"].rstrip(".") if fix["doc"] else f"see the candidate fix {fix['variant']}"
+        return (f"adopt the CR ({words})" if d["cls"] == CR_DEMONSTRATION else words)
+    if fix is not None:
+        return (f"none found yet that closes it: the candidate fix {fix['variant']} leaves "
+                f"{d['prop']} {fix['verdict']}")
+    return "none yet; the text must say which reading it means"
 
 
 def contribution(d: dict[str, Any]) -> str:
     """One paragraph a delegate can paste into a contribution: the observation, the
     scenario, the proposed change, and what it rests on. Built from the page's data."""
     b = d["basis"] or {}
-    observation = (f"Observation: {d['title'].rstrip('.')}. The property \"{d['prop_doc'] or d['prop']}\""
-                   + (f" ({d['prop_clause']})" if d["prop_clause"] else "")
+    # the property in the model's words, never in quotation marks (only the spec is quoted)
+    about = "; ".join(part for part in (
+        f"in the model's words, {d['prop_doc']}" if d["prop_doc"] else "",
+        f"after {d['prop_clause']}" if d["prop_clause"] else "") if part)
+    observation = (f"Observation: {d['title'].rstrip('.')}. The model's property {d['prop']}"
+                   + (f" ({about})" if about else "")
                    + (f" is {b['choices']}" if b.get("choices") else " fails")
                    + f" ({d['cls']}).")
     # each step's head, without the clause the page quotes below
     steps = [step.split("  (")[0].rstrip() for step in d["scenario"]]
     scenario = ("Scenario: " + " ".join(steps).rstrip(".") + "." if steps else "")
-    fix = d["fix"]
-    change = ("Proposed change: " + (fix["doc"].rstrip(".") if fix and fix["doc"] else
-                                     f"see the candidate fix {fix['variant']}") + "."
-              if fix else "Proposed change: none yet; the text must say which reading it means.")
+    change = "Proposed change: " + proposed_change(d) + "."
     rests = [*b.get("pinned", []), *(w.split(" (")[0] for w in b.get("unforced", []))]
     basis = ("It rests on: " + ", ".join(rests) + "." if rests else "")
     return " ".join(part for part in (observation, scenario, change, basis) if part)
@@ -273,6 +413,11 @@ def finding_markdown(d: dict[str, Any]) -> str:
         out += [f"  - {w}" for w in b["unforced"]] or ["  - none"]
         out.append("- **Forced by the text** (or by a CR's cover page):")
         out += [f"  - {w}" for w in b["forced"]] or ["  - none"]
+        if b["forced_outside"]:
+            # a clause the excerpts only refer to (10.8.x), SIP (RFC 3261), the fact sheet
+            out.append("- **Forced by clauses outside the excerpts** (the clauses the text "
+                       "refers to, SIP; see the fact sheet), not by the excerpts' own words:")
+            out += [f"  - {w}" for w in b["forced_outside"]]
     else:
         out.append("Not explored in this run.")
     out += ["", "## Candidate fix", ""]
