@@ -95,8 +95,10 @@ class DepartureNotification(Message, clause="candidate fix (fix_departure_notice
 
 
 class MigrationNotificationAck(Message, clause="X.1.6 (request/response reading of 10.6.3.3)",
-                               not_in_text="TS 23.379 10.6.3.3, which would define it, is not "
-                                           "in our text (the notification=acknowledged reading)"):
+                               not_in_text="the notification=acknowledged reading (fact "
+                                           "sheet items 1-3: TS 23.280 10.6.3's authorization "
+                                           "is a request the primary answers); the 10.6.3.3 "
+                                           "that X.1.6 cites for it is outside the excerpts"):
     primary_id: str = M("MC service ID of the user the notification was about")
 
 

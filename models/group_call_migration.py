@@ -958,7 +958,10 @@ model.finding(
     variants=("break_before_make", "free_chain", "fix_group_lists_partner_ids"),
     cls=TRADE_OFF, fix="make_before_break",
     title="Break-before-make leaves the client without the group call's media",
-    why="X.1.7.4 says break-before-make leaves a period without the group call's media")
+    why="X.1.7.4 says that a client that de-affiliates before it affiliates on the new MC "
+        "system leaves 'a period when the media for that group call will not be available'. "
+        "Proposed change: none: a trade-off the text states; make-before-break (X.1.4.1) "
+        "avoids it")
 model.finding(
     "no-way-back-after-break", prop="member-gets-media-after-migration",
     variants=("slow_answers",), cls=CHOICE, fix="make_before_break_slow_answers",
@@ -969,10 +972,11 @@ model.finding(
         AFFILIATION_FLOWS.bears(SUPPORTS, "the affiliation is a request the client awaits an "
                                           "answer to, so its transaction can time out"),
     ),
-    reading="how long the client awaits the answers of steps 2 and 3 (transaction_timeout=free: "
-            "SIP's timer, which may expire while an answer is merely slow) and what it does "
-            "then: 10.16.2.2 gives no duration and says nothing of a registration or an "
-            "affiliation that fails after step 1",
+    reading="what the client does when the REGISTER or the affiliation of steps 2-3 times out "
+            "after step 1 (assumption timeout-gives-up: no retry, no return to A): 10.16.2.2 "
+            "says nothing of a registration or an affiliation that fails after step 1; that "
+            "the timer may expire while the answer is merely slow (transaction_timeout=free) "
+            "is how SIP timers behave (fact sheet item 10), not a choice",
     title="If its REGISTER or its affiliation at the new MC system goes unanswered in time "
           "(transaction_timeout=free: SIP's timer may expire while the answer is merely "
           "slow), a client that migrated break-before-make stays outside the ongoing group "
@@ -983,8 +987,11 @@ model.finding(
         "client at A; the client gives up (assumption timeout-gives-up; a client that retried "
         "could time out again the same way). Under the reading outlasts_answer it holds, and "
         "make-before-break holds under both (X.1.4.1: still in the call at the old MC system, "
-        "as X.1.1 and X.1.7.4 say it keeps a call from dropping). The text would have to say "
-        "how long the client waits, or what it does when step 2 or 3 fails after step 1")
+        "as X.1.1 and X.1.7.4 say it keeps a call from dropping). A client that retried "
+        "would, under fairness, eventually be answered, so the verdict turns on the "
+        "assumption timeout-gives-up. Proposed change: 10.16.2.2 says what the client does "
+        "when step 2 or 3 fails after step 1 (retry, or return to the old MC system), or "
+        "how long it waits")
 model.finding(
     "ghost-affiliation", prop="affiliation-consistent",
     facts=(

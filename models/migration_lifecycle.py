@@ -1650,43 +1650,68 @@ model.finding(
     ),
     cls=CHOICE, fix="fix_deregistration_acknowledged",
     clauses=("X.1.7.1 item 6b", "X.1.4.1", "X.1.7.4"),
-    reading="the de-registration or the notification is not answered (one-way), so the "
-            "primary can name a partner ID the user has left to the re-initiated call",
+    reading="the client does not await an answer to the de-registration, or the notification "
+            "is not answered (one-way), so the re-initiated call can reach A while UE 2's old "
+            "registration at A, or A's record of a partner ID UE 2 has left, still stands",
     title="A call by a stale cached ID, re-initiated with the primary ID (item 6b), fails "
           "when the de-registration or the notification is one-way",
-    why="violated only with deregistration=one_way or notification=one_way: X.1.4.1 defines "
-        "no response to the de-registration and X.1.6 none to the notification, and either "
-        "one-way reading leaves the primary naming a departed ID. Issue 12's 'gap with "
-        "break-before-make' rested on failures while user 2 was registered nowhere, which "
-        "X.1.7.4 accepts and the property now exempts. The fix chain (notification order, "
-        "departure notice, hold, acknowledged de-registration) closes it one sentence at a "
-        "time")
+    why="violated only with deregistration=one_way or notification=one_way: X.1.4.1 does "
+        "not say whether the client awaits the de-registration's answer (SIP gives one, fact "
+        "sheet item 8) and X.1.6 defines no response to the notification. In the chart the "
+        "call re-initiated with the primary ID (steps 24-28) is delivered by A to UE 2's old "
+        "registration at A, whose de-registration (sent at step 1) is still on its way, and "
+        "refused there (as in stale-delivery). Issue 12's 'gap with break-before-make' "
+        "rested on failures while user 2 was registered nowhere, which X.1.7.4 accepts and "
+        "the property now exempts. The fix chain (notification order, departure notice, "
+        "hold, acknowledged de-registration) closes it one sentence at a time, the last only "
+        "with deregistration_timeout=outlasts_answer (acknowledged-deregistration-needs-"
+        "long-timer). Proposed change: the fix chain's sentences (notification order, "
+        "departure notice, hold, acknowledged de-registration: "
+        "fix_deregistration_acknowledged); that last one closes it only with "
+        "deregistration_timeout=outlasts_answer, so the text must also say that the client "
+        "does not go on before the de-registration's answer")
 model.finding(
     "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
     facts=(
         SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
         SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
     ),
-    reading="the de-registration or the notification is not answered (one-way), so with make- "
-            "before-break the primary can name a partner ID the user has left",
+    reading="the client does not await an answer to the de-registration, or the notification "
+            "is not answered (one-way), so with make-before-break the re-initiated call can "
+            "reach A while UE 2's old registration at A, or A's record of a partner ID UE 2 has "
+            "left, still stands",
     cls=CHOICE, fix="fix_deregistration_acknowledged_mbb",
     title="A call by a stale cached ID fails with make-before-break unless the "
-          "de-registration and the notification are acknowledged",
-    why="X.1.4.1 defines no response to the de-registration and X.1.6 none to the "
-        "notification: one-way readings of either leave the primary naming a departed ID. "
-        "The fix chain under make-before-break (notification order, departure notice with "
-        "the hold, acknowledged de-registration: fix_notification_order_mbb, "
-        "fix_departure_notice_mbb, fix_deregistration_acknowledged_mbb) closes it one "
-        "sentence at a time, as the break-before-make chain does")
+          "de-registration and the notification are acknowledged and the client awaits the "
+          "de-registration's answer",
+    why="violated only with deregistration=one_way or notification=one_way: X.1.4.1 does "
+        "not say whether the client awaits the de-registration's answer (SIP gives one, fact "
+        "sheet item 8) and X.1.6 defines no response to the notification. In the chart the "
+        "call re-initiated with the primary ID (steps 24-28) is delivered by A to UE 2's old "
+        "registration at A, whose de-registration is still on its way, and refused there (as "
+        "in stale-delivery). The fix chain under make-before-break (notification order, "
+        "departure notice with the hold, acknowledged de-registration: "
+        "fix_notification_order_mbb, fix_departure_notice_mbb, "
+        "fix_deregistration_acknowledged_mbb) closes it one sentence at a time, as the "
+        "break-before-make chain does, the last only with "
+        "deregistration_timeout=outlasts_answer (acknowledged-deregistration-needs-long-"
+        "timer). Proposed change: the fix chain's sentences, ending with "
+        "fix_deregistration_acknowledged_mbb; that last one closes it only with "
+        "deregistration_timeout=outlasts_answer, so the text must also say that the client "
+        "does not go on before the de-registration's answer")
 model.finding(
     "registered-nowhere", prop="always-registered",
-    reading="break-before-make, which X.1.4.1 allows and X.1.7.4 says leaves a period without "
-            "registration (a trade-off the text states, not a reading)",
+    reading="break-before-make, the order X.1.4.1's make-before-break is offered against: "
+            "de-registering before registering elsewhere leaves a period registered nowhere "
+            "(a trade-off the text states, not a reading)",
     variants=("break_before_make", "permission_and_provisioning"), cls=TRADE_OFF,
     fix="make_before_break",
     title="Break-before-make leaves the user registered nowhere for a while",
-    why="X.1.4.1 and X.1.7.4 describe break-before-make as leaving a period without "
-        "registration")
+    why="X.1.4.1 offers registration 'before de-registration from another MC system' as "
+        "the way to be 'registered in two MC systems'; the other order implies a period "
+        "registered nowhere, and X.1.1 says that with make-before-break 'call drops due to "
+        "migration can be avoided'. Proposed change: none: a trade-off the text states; "
+        "make-before-break (X.1.4.1) avoids it")
 model.finding(
     "acknowledged-deregistration-needs-long-timer", prop="cached-call-connects",
     facts=(
@@ -1702,12 +1727,19 @@ model.finding(
           "stale-cache failure only if the client waits for the answer longer than it takes: "
           "with a real transaction timer the client can give up on a slow answer and go on "
           "as if the de-registration were one-way",
-    why="violated only with deregistration_timeout=free: the fix rests on an element the "
-        "text does not have (a de-registration response) and on a bound the text would also "
-        "have to give (the client's wait outlasts the round trip: the reading "
-        "deregistration_timeout=outlasts_answer, under which it holds). Session 15 made the "
-        "de-registration a SIP transaction (Timer F, RFC 3261 17.1.2.2); before, the model's "
-        "timer expired only once the answer was lost, so the fix held by construction")
+    why="violated only with deregistration_timeout=free: the fix chain rests on elements "
+        "the text does not have, the departure notification (step 16) and the migration "
+        "count (sequence=), and on a bound the text would also have to give (the client's "
+        "wait for the de-registration's answer outlasts the round trip: the reading "
+        "deregistration_timeout=outlasts_answer, under which it holds). The answer itself "
+        "is SIP's (fact sheet item 8); whether the client awaits it is the reading "
+        "stale-cache-bbm and stale-cache-mbb explore. In the chart the failing call (steps "
+        "27-31) is A delivering to UE 2's old registration at A, because the de-registration "
+        "sent at step 1 arrives only at step 29: stale-delivery's mechanism. Session 15 made "
+        "the de-registration a SIP transaction (Timer F, RFC 3261 17.1.2.2); before, the "
+        "model's timer expired only once the answer was lost, so the fix held by "
+        "construction. Proposed change: the candidate fix must also say that the client does "
+        "not go on before the de-registration's answer (or how long it waits for it)")
 model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),

@@ -139,6 +139,7 @@ from mcfsm import (
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
+    TRADE_OFF,
     Assumption,
     Expiry,
     Instance,
@@ -1923,7 +1924,7 @@ model.finding(
             "(release_ack=none), or because the release's SIP transaction timed out while the "
             "answer was merely slow (release_timeout=free); and client 2 refuses a new call "
             "from its peer as busy (same_peer_call=busy): steps 1 and 3 say neither",
-    cls=CHOICE, fix="fix_release_completes",
+    cls=CHOICE, fix="fix_new_call_replaces",
     title="When client 1 migrates before its release has completed (it does not wait for the "
           "answer, or its transaction times out first) and client 2 refuses a new call from "
           "its peer as busy, the re-initiated private call overtakes the release and is "
@@ -1932,22 +1933,45 @@ model.finding(
         "release_timeout=free): step 1 does not say whether the release completes before "
         "the client migrates, nor how long the client waits for it (the BYE's Timer F may "
         "expire while the answer is slow), and step 3 does not say that client 2 takes the "
-        "new call in place of the one it is still in; either sentence fixes it "
-        "(fix_release_completes: the client awaits the answer for longer than its round "
-        "trip, release_timeout=outlasts_answer; or fix_new_call_replaces)")
+        "new call in place of the one it is still in. Either sentence fixes it, but not "
+        "equally: fix_new_call_replaces (client 2 takes the new call in place of the old) "
+        "holds whatever the release's timer; fix_release_completes (the client awaits the "
+        "release's answer) holds only with release_timeout=outlasts_answer, a bound no SIP "
+        "timer guarantees (fact sheet item 10). The chart shows the release_ack=none half, "
+        "which fact sheet item 8 argues against (a BYE is answered); release_timeout=free "
+        "gives the same failure with the answer on its way. Proposed change: step 3 says "
+        "that client 2 takes a new private call from the party of the call it is still in "
+        "in place of that call (fix_new_call_replaces); a sentence that the release "
+        "completes before the client migrates would also need a bound on the client's wait "
+        "longer than the answer takes")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
-    reading="the release carries no suspension indication (step 1 does not give one), or client 2 "
-            "reads NOTE 3 as leaving it free to take another call (note3_policy=accept)",
-    variants=("as_published", "free_chain"), cls=CHOICE, fix="fix_note3_refuses_other_calls",
-    title="Without a suspension indication in the release (or with NOTE 3 read as accept), "
-          "the resumed call is refused because client 2 took another call",
-    why="step 1's release carries no suspension indication although NOTE 3 presumes client 2 "
-        "knows, and NOTE 3 leaves the other call's handling out of scope. The fix chain "
-        "bounds client 2's wait with a timer: a free one may expire while client 1 is merely "
-        "slow, and client 2 may then take the other call, so fix_note3_refuses_other_calls "
-        "holds only with the reading resumption_timer=outlasts_migration (the timer outlasts "
-        "any migration), a bound the text would have to give")
+    reading="the release the text has carries no suspension indication "
+            "(suspension_indication=absent), so client 2 cannot tell that a call from client 3 "
+            "comes 'before the call has resumed' (NOTE 3), whatever it does with it "
+            "(note3_policy); with the indication, client 2 reading NOTE 3 as leaving it free "
+            "to take the other call (note3_policy=accept) fails too",
+    variants=("as_published", "free_chain"), cls=TRADE_OFF, fix="fix_note3_refuses_other_calls",
+    title="Client 2 takes another private call while the call is suspended (step 1's release "
+          "does not tell it so, and NOTE 3 puts its actions outside the scope of the "
+          "document) and then refuses the resumed call as busy",
+    why="a documented trade-off, not a reading and not a gap. With the release the text has "
+        "(suspension_indication=absent) it is violated whatever note3_policy: client 2 cannot "
+        "tell that client 3's call comes 'before the call has resumed', so it takes it and "
+        "refuses the resumption as busy; note3_policy=accept fails even with the indication. "
+        "But NOTE 3 names this very case and says the receiving client's actions 'are outside "
+        "the scope of the present document': the text knowingly leaves the other call, and "
+        "with it the busy resumption, to the client, so it states the cost rather than "
+        "omitting a sentence. What it does not say is that the rejection it offers ('could "
+        "include rejecting this new private call request') needs client 2 to know that the "
+        "call is suspended, which step 1's release does not tell it (the element that would "
+        "is the subject of suspended-wait-unbounded). The search also explores that element "
+        "(suspension_indication=present, not in the text), under which note3_policy=reject "
+        "holds: that is why the search finds it only under some choices. Proposed "
+        "change: none within NOTE 3's scope; to close it, fix_suspension_indicated with "
+        "fix_note3_refuses_other_calls, which hold only with "
+        "resumption_timer=outlasts_migration: the text must then also give client 2's wait a "
+        "bound longer than a migration")
 model.finding(
     "suspended-wait-unbounded", prop="suspended-wait-ends", variants=("switch_off", "as_published"),
     reading="the release carries a suspension indication (suspension_indication=present), an "
@@ -1977,7 +2001,12 @@ model.finding(
           "never completes",
     why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
         "ongoing calls only, and nothing says what a client does with a call being set up; "
-        "releasing it and resuming it as step 1 does for an ongoing call is the fix")
+        "releasing it and resuming it as step 1 does for an ongoing call is the fix. In this "
+        "variant client 1's set-up INVITE has no transaction timer (Timer B, fact sheet "
+        "items 8-10), so the part of the verdict where the set-up stutters for ever "
+        "(no-deadlock) comes from that omission; with Timer B the set-up ends in a timeout "
+        "instead, and the call is still not set up unless the client then resumes it, which "
+        "is the fix")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
@@ -1996,17 +2025,25 @@ model.finding(
     facts=(
         SERVICE_AUTHORIZATION.bears(AGAINST, "primary_routing=refuse: the primary is told of each migration"),
     ),
-    variants=("both_migrating", "fix_primary_reaches_migrated_user"), cls=CHOICE,
+    variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=CHOICE,
     reading="the primary refuses a call for its own user registered elsewhere "
             "(primary_routing=refuse: 10.16.3 involves no migration notification), or a party "
             "that has itself migrated treats the other's new call as NOTE 3's other call "
             "(peer_call_while_suspended=note3)",
     clauses=("10.16.3.2 NOTE 3", "X.1.6", "X.1.7.2"), fix="fix_peer_call_resumes",
-    title="When the primary refuses calls for its users registered elsewhere (10.16.3 read "
-          "without X.1.6), or a migrated party refuses the other's new call under NOTE 3, "
-          "both parties' re-initiated calls are refused and the private call never resumes",
+    title="When a party that has itself migrated refuses the other's new call under NOTE 3 "
+          "(or the primary refuses calls for its users registered elsewhere, 10.16.3 read "
+          "without X.1.6), both parties' re-initiated calls are refused and the private call "
+          "never resumes",
     why="violated only with primary_routing=refuse or peer_call_while_suspended=note3: step 3 "
         "has each party call the other, but says neither where the call goes when the called "
         "party has migrated too, nor that a party holding the call suspended takes the "
         "other's new call as the resumption; NOTE 3 lets it refuse. Both sentences are "
-        "needed (fix_primary_reaches_migrated_user, then fix_peer_call_resumes)")
+        "needed (fix_primary_reaches_migrated_user, then fix_peer_call_resumes). The chart "
+        "shows the NOTE 3 half, in fix_primary_reaches_migrated_user, where the primary "
+        "reaches the migrated party; the primary_routing=refuse half (both_migrating) needs a "
+        "reading that X.1.4.1 ('This allows the primary MC system to always provide the "
+        "current MC service ID needed to reach the MC user') and fact sheet items 1-4 argue "
+        "against. A release names the call it releases by the calling ID the call was set up "
+        "with (assumption call-named-by-calling-id) and is addressed by its called_id, so "
+        "client 2's release sent to client 1 reads calling_id=user1@A, called_id=user1@A")

@@ -595,14 +595,14 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                        sends=[Deregistration, Registration], environment=True,
                        label="detects the need to change MC system and registers at the new "
                              "one (with break-before-make, de-registers from the old one first)",
-                       clause="10.16.3.2 pre-condition 2; X.1.2 items 5-6; X.1.4.1; "
-                              "X.1.7.4 NOTE"),
+                       clause="X.1.2 items 5-6; X.1.4.1; X.1.7.4 NOTE"),
             # -- X.1.6: the registration completes, or its REGISTER times out -----------
             Transition(RegistrationResponse, "migrating", "registered", after=[registered],
                        conditions=[answers_pending], sends=[Deregistration],
                        clause="X.1.6 (the MC service IDs of the access token); "
-                              "X.1.7.1 items 2-3; X.1.4.1 (make-before-break: de-registers "
-                              "from the old system now)"),
+                              "X.1.7.1 items 2-3; X.1.4.1 (with make-before-break the "
+                              "de-registration from the old system follows now; with "
+                              "break-before-make it went first)"),
             Transition(Timeout(Registration), "migrating", "registered",
                        name="registration_timed_out_kept_old",
                        conditions=[make_before_break],
@@ -907,7 +907,7 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                        clause="X.1.6 (notification=acknowledged; 10.6.3.3 not in our text)"),
             Transition(Deregistration, "serving", None, after=[on_deregistration],
                        sends=[DepartureNotification] if departure_notice else [],
-                       clause="10.16.2.2 step 1; X.1.4.1"),
+                       clause="X.1.4.1"),
             *([Transition(DepartureNotification, "serving", None, after=[forget_departed],
                           label="forgets the partner MC service ID the user left",
                           clause="candidate fix (fix_departure_notice): the partner tells the "
@@ -2058,7 +2058,12 @@ model.finding(
         "expire while the notification is slow (hold_timer=free). Holding closes it only "
         "under the reading that the hold outlasts the migration under way "
         "(hold_timer=outlasts_migration), a bound the text would have to give; an "
-        "acknowledged notification closes it under every choice")
+        "acknowledged notification closes it under every choice (the candidate fix "
+        "fix_hold_until_informed leaves it violated, with hold_timer=free). Proposed change: "
+        "pre-condition 3 (or the clause 10.6.3.3 it cites) says that the partner serves the "
+        "user only after the primary has acknowledged the migration (the 10.6.3 "
+        "authorization, fact sheet items 1-3); a hold alone needs a bound the text would "
+        "have to give (hold_timer=outlasts_migration)")
 model.finding(
     "note2-stale-id", prop="note2-never-names-stale-id", variants=("cr_both",), cls=CHOICE,
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
@@ -2078,7 +2083,11 @@ model.finding(
     title="NOTE 2 at the partner can never name 'another partner MC system'",
     why="CR 000 NOTE 2 says 'the MC service server'; only the primary holds the status it "
         "asks about, so the reading of which server applies it decides whether the witness "
-        "exists")
+        "exists. In cr_both A is both the caller's server and user 2's primary, so the "
+        "primary here is also the caller's server. The candidate fix fix_note2_at_primary "
+        "flips no verdict: it only removes the note2_server=partner runs, and with them the "
+        "witness call-connects-after-redirection-to-primary-id (a partner sending the caller "
+        "back to the primary ID, which NOTE 2 lists as appropriate)")
 model.finding(
     "foreign-caller-redirected", prop="primary-redirects-own-users",
     reading="the published 10.16.5.3 step 2, which redirects every caller: CR 000's same-system "
@@ -2086,19 +2095,33 @@ model.finding(
     variants=("base", "cr_kms_uri"), cls=CR_DEMONSTRATION, fix="cr_both",
     title="The primary redirects a foreign caller",
     why="the published 10.16.5.3 redirects every caller; CR 000 step 2's same-system check "
-        "closes it")
+        "closes it. The property is CR 000's own sentence, so the finding shows that CR 000 "
+        "changes behaviour, not harm in the published text: the redirected foreign call "
+        "connects. Under CR 000 the foreign caller's call is handled per TS 23.379 "
+        "('Otherwise the call request is handled') and refused with otherwise=reject "
+        "(foreign-caller-connects is witnessed only with otherwise=forward). Proposed change: "
+        "adopt CR 000 step 2's same-system check")
 model.finding(
     "kms-uri-missing", prop="e2e-kms-uri-known", variants=("base",), cls=CR_DEMONSTRATION,
+    clauses=("10.16.5.3 Editor's note", "CR 001 Table 10.16.5.2-1 NOTE"),
     reading="a caller without the target's KMS URI sets the call up without looking it up "
-            "(kms_without_uri=none), which the Editor's note (FFS) leaves open and CR 001's "
-            "element closes",
+            "(kms_without_uri=none): the published text does not require the lookup (its "
+            "Editor's note asks only whether the KMS URI is preconfigured in the caller's user "
+            "profile), and CR 001's table NOTE makes it mandatory when the element is absent",
     fix="cr_kms_uri",
     title="When a caller without the migrated target's KMS URI does not look it up "
-          "(kms_without_uri=none: the Editor's note leaves the lookup open), it sends the "
+          "(kms_without_uri=none: the published text does not require the lookup; CR 001's "
+          "reason for change names the TS 33.180 lookup and gives call set-up time as its "
+          "motive), it sends the "
           "protected call's request without the KMS URI of the target's domain (the trace "
           "ends there: the call cannot be end-to-end protected)",
-    why="the published redirection carries no KMS URI (Editor's note: FFS); CR 001's element "
-        "closes it")
+    why="the published redirection carries no KMS URI and the published text does not "
+        "require the lookup; CR 001's element closes it, and its Table 10.16.5.2-1 NOTE "
+        "requires the lookup where the element is absent. As published, the finding needs a "
+        "caller that ignores TS 33.180: CR 001's reason for change says the KMS URI 'can be "
+        "obtained using the procedures defined in 3GPP TS 33.180' and argues from call set-up "
+        "time. Proposed change: adopt CR 001: its Table 10.16.5.2-1 NOTE makes the lookup "
+        "mandatory when the element is absent")
 model.finding(
     "own-caller-foreign", prop="own-caller-gets-migration-check", variants=("migrated_caller",),
     reading="CR 000 step 2's 'calling party MC system' read off the calling ID "
@@ -2107,41 +2130,52 @@ model.finding(
     title="Read off the calling ID, CR 000's same-system check treats a call of the "
           "primary's own migrated user as a foreign caller's",
     why="CR 000 step 2's 'calling party MC system' can be read off the calling ID or off the "
-        "primary ID the call carries (X.1.7.3)")
+        "primary ID the call carries (X.1.7.3). The candidate fix "
+        "fix_same_system_by_primary_id picks the reading under which note2-unanswerable "
+        "appears: CR 000 must settle both")
 model.finding(
     "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
     reading="CR 000 step 2's 'calling party MC system' read off the primary ID the call carries "
             "(same_system_by=primary_id), the reading X.1.7.3 suggests, with NOTE 2's re-check "
-            "left to the primary (note2_server=primary)",
+            "left to the primary (note2_server=primary), and the pinned departed_policy=reject: "
+            "the partner the user left refuses a call for it",
     cls=CHOICE, fix="fix_note2_via_primary",
-    title="Read off the primary ID, NOTE 2 cannot be answered for a caller served by a "
-          "partner: no server on the "
-          "call's path holds the status it asks about",
+    title="Read off the primary ID, the partner refuses the NOTE 2 call of a caller served "
+          "by a partner: no server on the call's path holds the status NOTE 2 asks about, and "
+          "the partner the user left refuses the call (departed_policy=reject)",
     why="violated only with same_system_by=primary_id (the reading X.1.7.3 suggests: the "
-        "call carries the caller's primary ID) and note2_server=primary, whatever otherwise: "
-        "the indicated call goes to the partner that assigned the cached ID and never passes "
-        "the primary, the only server holding the status NOTE 2 asks about. With "
-        "note2_server=partner the partner answers with the primary MC service ID, which NOTE "
+        "call carries the caller's primary ID) and note2_server=primary, whatever "
+        "otherwise, and with the pinned departed_policy=reject: the indicated call goes to "
+        "the partner that assigned the cached ID and never passes the primary, the only "
+        "server holding the status NOTE 2 asks about, and B, the partner the user left, "
+        "refuses it (chart step 18); with departed_policy=redirect_to_primary B would answer "
+        "with the primary ID, which the property accepts. With note2_server=partner the "
+        "partner answers with the primary MC service ID, which NOTE "
         "2 lists as appropriate (session 14: the property no longer rejects that answer). "
         "With calling_id the caller is treated as foreign instead (own-caller-foreign): CR "
         "000 must settle both")
 model.finding(
     "stale-delivery", prop="notified-delivery-finds-user",
-    variants=("cr_both", "base", "cr_kms_uri", "lossy_deregistration"), cls=CHOICE,
-    fix="fix_migration_checked_first", clauses=("10.16.5.3 step 2", "X.1.4.1"),
+    variants=("cr_both", "base", "cr_kms_uri", "lossy_deregistration", "primary_policies"),
+    cls=CHOICE, fix="fix_migration_checked_first", clauses=("10.16.5.3 step 2", "X.1.4.1"),
     reading="the primary looks at the user's registration with it before it checks the "
             "migration it was told of (registered_and_notified=deliver): step 2 does not order "
             "its tests",
     title="When the primary still holds user 2's registration after a partner has told it "
           "where user 2 is, it delivers the call to the UE that left and the call fails: "
-          "once for a de-registration that is merely slow, for every call until the "
-          "registration expires for one that is lost",
+          "once for a de-registration that is merely slow, for every call while the stale "
+          "registration lasts for one that is lost (its SIP expiry is not modelled: "
+          "ghost-registration)",
     why="violated only with registered_and_notified=deliver, under both notification readings "
         "and both registration orders: step 2 checks that user 2 has migrated but does not "
         "say what the primary does when user 2 is still registered with it, which a "
         "de-registration on its way (or lost, as the UE leaves coverage: lossy_deregistration) "
         "makes true after the partner's notification. Delivering fails at the UE; checking the "
-        "migration first redirects the call (fix_migration_checked_first)")
+        "migration first redirects the call (fix_migration_checked_first). The other variants "
+        "pin registered_and_notified=deliver, so there it fails under every choice explored; "
+        "primary_policies explores that choice and fails only with deliver. "
+        "The chart ends at A's delivery (step 6): the property fails there, before the UE "
+        "refuses the call")
 model.finding(
     "ghost-registration", prop="registration-consistent",
     variants=("lossy_deregistration", "slow_registration"),
@@ -2149,14 +2183,14 @@ model.finding(
            SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free, in slow_registration: a "
                                             "REGISTER UE 2 gave up while its answer was merely "
                                             "slow")),
-    reading="no reading of our text removes the registration: X.1.4.1 and 10.16.2.2 step 1 assume "
-            "the de-registration arrives and the registration completes, and SIP registration "
+    reading="no reading of our text removes the registration: X.1.4.1 assumes the "
+            "de-registration arrives and the registration completes, and SIP registration "
             "expiry (TS 24.229) is not in our text",
     cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
           "de-registration lost as the UE leaves coverage, or a REGISTER UE 2 gave up while its "
           "answer was merely slow (register_timeout=free), leaves a registration nothing removes",
-    why="X.1.4.1 and 10.16.2.2 step 1 assume the de-registration arrives, and stage 2 relies "
+    why="X.1.4.1 assumes the de-registration arrives, and stage 2 relies "
         "on the IMS below it: SIP registration expiry (TS 24.229) removes a registration its "
         "UE stops refreshing or never learnt of. The model leaves that lifetime out; with loss "
         "(lossy_deregistration: under every choice, 4 steps), or a make-before-break REGISTER "
@@ -2176,15 +2210,16 @@ model.finding(
                                                 "the verdict needs (finding stale-binding); "
                                                 "this half holds under the acknowledged reading "
                                                 "too")),
-    reading="how long UE 2 awaits the answer to its REGISTER at the new MC system "
-            "(register_timeout=free: SIP's Timer F, which may expire while the answer is merely "
-            "slow) and what it does then (assumption register-timeout-gives-up: stays at the "
-            "old MC system): X.1.4.1 and X.1.6 give no duration and say nothing of a "
-            "registration that fails after the partner has informed the primary",
+    reading="what UE 2 does when its REGISTER at the new MC system times out with "
+            "make-before-break (assumption register-timeout-gives-up: it stays at the old MC "
+            "system): X.1.4.1 and X.1.6 say nothing of a registration that fails after the "
+            "partner has informed the primary; that Timer F may expire while the answer is "
+            "merely slow (register_timeout=free) is how SIP timers behave (fact sheet item 10), "
+            "not a choice",
     title="If UE 2's REGISTER at a partner goes unanswered in time (register_timeout=free: "
           "SIP's timer may expire while the answer is merely slow), UE 2 stays at the MC system "
           "it was leaving while the partner tells the primary it has migrated: the primary "
-          "then names a partner ID UE 2 never took up, under both notification readings",
+          "then records a partner ID UE 2 never took up, under both notification readings",
     why="violated with make-before-break and register_timeout=free under both notification "
         "readings (besides notification=one_way, stale-binding), in 4 steps (5 with "
         "notification=acknowledged: A answers B first): UE 2 starts to "
@@ -2198,6 +2233,9 @@ model.finding(
         "exchange is still going on, the notification race of stale-binding returns under the "
         "acknowledged reading (no-repeated-redirection-to-left-id, note2-never-names-stale-id). "
         "Break-before-make leaves UE 2 registered nowhere instead, which the property does not "
-        "judge; under the reading register_timeout=outlasts_answer it holds. The text would "
-        "have to say how long the client waits for its registration, or how a migration that "
-        "fails after the primary was informed is undone")
+        "judge; under the reading register_timeout=outlasts_answer it holds. Under the pinned "
+        "registered_and_notified=deliver A still delivers calls made to the primary ID to UE "
+        "2 at A; it names user2@B to callers only with stale-delivery's fix, "
+        "fix_migration_checked_first. Proposed change: say how long the client waits for its "
+        "registration, or how a migration that fails after the primary was informed is "
+        "undone")
