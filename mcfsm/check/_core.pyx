@@ -21,7 +21,7 @@ CompiledSteps (model code) and converts its answer into the pools.
 from cpython cimport array
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.dict cimport PyDict_GetItem
+from cpython.list cimport PyList_GET_ITEM
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.ref cimport PyObject
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
@@ -203,6 +203,24 @@ cdef void _pool_free(Pool* p) noexcept:
     memset(p, 0, sizeof(Pool))
 
 
+cdef extern from "Python.h":
+    # without PyDict_GetItem's save and restore of the error state on every lookup
+    PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
+
+
+# Boxed slot indices, made once: a memo tree's dicts are keyed by Python ints, and boxing
+# an index on every lookup (an allocation above 256) cost a tenth of a property-heavy search.
+cdef enum:
+    BOXED = 1 << 17
+cdef list _BOXED = list(range(BOXED))
+
+
+cdef inline object _boxed(uint32_t v):
+    if v < BOXED:
+        return <object>PyList_GET_ITEM(_BOXED, v)
+    return v
+
+
 cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) except -2:
     """A MemoPredicate's decision tree (predicates.py) walked on slot indices: a node is
     [slot, {index: child}, None] or [(inbox slot, type, sender), {projection: child},
@@ -218,14 +236,14 @@ cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) exc
         if (<list>node)[2] is None:
             slot = key
             idx = a[slot] if slot < width else b[slot - width]
-            child = PyDict_GetItem((<list>node)[1], idx)
+            child = PyDict_GetItemWithError((<list>node)[1], _boxed(idx))
         else:
             slot = (<tuple>key)[0]
             idx = a[slot] if slot < width else b[slot - width]
-            pid = PyDict_GetItem((<list>node)[2], idx)
+            pid = PyDict_GetItemWithError((<list>node)[2], _boxed(idx))
             if pid == NULL:
                 return -1
-            child = PyDict_GetItem((<list>node)[1], <object>pid)
+            child = PyDict_GetItemWithError((<list>node)[1], <object>pid)
         if child == NULL:
             return -1
         node = <object>child
