@@ -28,6 +28,10 @@ from .store import Store
 from .temporal import lasso_note
 from .verdicts import unhandled_note
 
+# The lasso searches' shared rows are emptied past this many states (about 100 MB at the
+# bundled models' sizes); one search lists at most its known states and 20,000 more.
+_ROWS_LIMIT = 250_000
+
 Idxs = tuple[int, ...]
 
 
@@ -76,6 +80,9 @@ class Walker:
                                   judge.decode_once, memoize)
                        if any(p.temporal for p in system.properties) else None)
         self.temporal_names = frozenset(p.name for p in system.properties if p.temporal)
+        # every step of the states the lasso searches listed (run_lassos.shortest's rows),
+        # shared by them: each shortens a lasso in nearly the same graph of visited states
+        self._lasso_rows: dict[Idxs, Any] = {}
         # what every run saw
         self.visits: dict[Idxs, int] = {}  # state -> times visited (the coverage estimate)
         self.fired: dict[int, int] = {}  # coverage id -> steps taken
@@ -458,10 +465,9 @@ class Walker:
         if not known:
             return {}
         self.lassos.counts.graph_states = len(known)
-        rows: dict[Idxs, Any] = {}
         out = {}
         for name in names:
-            found = self.lassos.shortest(name, self.initials, (), known, 0, 0, rows)
+            found = self.lassos.shortest(name, self.initials, (), known, 0, 0, self._rows())
             if found is not None:
                 path, sids, loop_start = found
                 out[name] = Run(tuple(path), tuple(sids), name, _lasso_note(self.system, name),
@@ -473,6 +479,12 @@ class Walker:
         `cap`: the graph would cost more than it saves)."""
         return list(self.visits) if len(self.visits) <= cap else []
 
+    def _rows(self) -> dict[Idxs, Any]:
+        """The shared rows of the lasso searches, emptied past a bound (memory)."""
+        if len(self._lasso_rows) > _ROWS_LIMIT:
+            self._lasso_rows.clear()
+        return self._lasso_rows
+
     def shortest_lasso(self, run: Run) -> Run:
         """The shortest violating fair lasso among the states the runs visited and those
         around this run (run_lassos.LassoJudge.shortest); the run itself if none is
@@ -481,7 +493,7 @@ class Walker:
         best = run
         for _ in range(4):  # around each shorter lasso again, while that helps
             found = self.lassos.shortest(run.violated, self.initials, best.path,
-                                         self._known_states())
+                                         self._known_states(), rows=self._rows())
             if found is None or len(found[1]) >= len(best.sids):
                 break
             path, sids, loop_start = found
