@@ -40,7 +40,7 @@ sends is a SIP transaction that ends in its answer or in a timeout (Timer F): th
 at the new MC system, the affiliation request, the de-affiliation request (TS 23.280 10.8.2:
 a request/response exchange, answered back the way it came) and the de-registration (a
 REGISTER with expiry zero, which the registrar answers, RFC 3261 10.3; X.1.4.1 defines no
-MC-level answer, and the client awaits none: see the assumption deregistration-answered).
+MC-level answer; the client awaits none: the assumption answers-not-awaited, a reading).
 
 Parameters (the text is silent):
 - group_document (X.1.7.5): "all_ids" lists every MC service ID of user 1; "primary_only"
@@ -122,6 +122,7 @@ from mcfsm import (
     Var,
     always,
     sometimes,
+    step,
 )
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
@@ -159,15 +160,20 @@ ASSUMPTIONS = (
                "members and floor control are left out", clause="10.16.2.1"),
     Assumption("deregistration-answered",
                "the de-registration is a SIP REGISTER with expiry zero, which the registrar "
-               "answers (X.1.4.1 defines no MC-level answer, so the answer is SIP's); the "
-               "client awaits nothing from it: step 2 follows step 1 with nothing to wait for "
-               "and X.1.4.1's de-registration comes once the client is served elsewhere",
+               "answers (X.1.4.1 defines no MC-level answer, so the answer is SIP's)",
                clause="RFC 3261 10.3; RFC 3261 17.1.2.2; 10.16.2.2 step 1; X.1.4.1",
                forced=True),
     Assumption("deaffiliation-answered",
                "the de-affiliation is a request/response exchange, answered back the way it "
-               "came (through the partner for a group defined in A); the client awaits "
-               "nothing from it", clause="10.8.4.2; 10.8.4.3; TS 23.280 10.8.2", forced=True),
+               "came (through the partner for a group defined in A)",
+               clause="10.8.4.2; 10.8.4.3; TS 23.280 10.8.2", forced=True),
+    Assumption("answers-not-awaited",
+               "the client awaits neither the de-registration's answer nor the "
+               "de-affiliation's: step 2 follows step 1 with nothing to wait for and X.1.4.1's "
+               "de-registration comes once the client is served elsewhere (a reading: "
+               "migration_lifecycle explores awaiting the de-registration's answer as "
+               "deregistration=acknowledged)",
+               clause="10.16.2.2 steps 1-2 (silent on waiting); X.1.4.1"),
     Assumption("timeout-gives-up",
                "what a client does when a request goes unanswered, where the text is silent: "
                "a timed-out REGISTER ends that attempt (make-before-break: still in the call "
@@ -357,7 +363,8 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                    clause="X.1.4.1; X.1.7.4" if make_before_break
                    else "10.16.2.2 pre-condition 2 and step 1"),
         # step 1's two transactions end in their answers (ignored below) or time out; the
-        # client awaits neither (assumptions deaffiliation-answered, deregistration-answered)
+        # client awaits neither (assumptions deaffiliation-answered, deregistration-answered,
+        # answers-not-awaited)
         Transition(Timeout(GroupDeaffiliationRequest), states, None,
                    name="deaffiliation_transaction_ends",
                    label="the de-affiliation's transaction times out: nothing waits for it",
@@ -783,6 +790,22 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                    or v["client1"].state not in _progress.GROUP_CLIENT_STATES,  # switched off
                    clause="TS 23.379 10.6.2.3.1.1.3 (group call release)",
                    doc="quiescent: when the group call has ended, the client is in no call"),
+            # step 1's answers (assumptions deregistration-answered, deaffiliation-answered):
+            # nothing waits for them, but each request is answered back to the client
+            sometimes("deregistration-answered",
+                      lambda v: bool(v.in_flight(DeregistrationResponse, to="client1")),
+                      clause="10.16.2.2 step 1; RFC 3261 10.3",
+                      doc="the old MC system's answer to the de-registration is on its way "
+                          "back to client 1"),
+            sometimes("deaffiliation-answered",
+                      lambda v: bool(v.in_flight(GroupDeaffiliationResponse, to="client1")),
+                      clause="10.16.2.2 step 1; 10.8.4.3; TS 23.280 10.8.2",
+                      doc="the host's answer to the de-affiliation is on its way back to "
+                          "client 1 (relayed by the partner for a group defined in A)"),
+            step("answer-ends-its-transaction", answer_ends_its_transaction,
+                 clause="RFC 3261 17.1.3 (a response matches its transaction); 10.16.2.2 step 1",
+                 doc="an answer to the de-registration or de-affiliation under way, received "
+                     "by client 1, ends that request's transaction"),
             sometimes("call-ends-after-migration",
                       lambda v: not v["serverA"].call_ongoing and v["client1"].migrations >= 1
                       and not v["client1"].joined and not v.in_flight(),
@@ -815,6 +838,25 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
               for k in KINDS),
         ],
     )
+
+
+# step 1's answers and the request whose transaction each ends
+ANSWERED = {DeregistrationResponse: "Deregistration",
+            GroupDeaffiliationResponse: "GroupDeaffiliationRequest"}
+
+
+def answer_ends_its_transaction(before, key, after) -> bool:
+    """Judged on the step itself: client 1 receiving an answer to step 1's request under
+    way (naming the ID it left, and the group) no longer runs that request's transaction.
+    What the property reads: the message received and the armed timers before and after."""
+    request = ANSWERED.get(type(key.message)) if key.kind == "receive" else None
+    if key.actor != "client1" or request is None:
+        return True
+    c1 = before["client1"]
+    ours = key.message.mc_service_id == c1.old_id and getattr(key.message, "group_id",
+                                                               GROUP) == GROUP
+    running = any(a.name == request for a in c1.timers)
+    return not (ours and running) or not any(a.name == request for a in after["client1"].timers)
 
 
 def late_entry_after(kind: str):
