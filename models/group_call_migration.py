@@ -853,8 +853,9 @@ def answer_ends_its_transaction(before, key, after) -> bool:
     if key.actor != "client1" or request is None:
         return True
     c1 = before["client1"]
-    ours = key.message.mc_service_id == c1.old_id and getattr(key.message, "group_id",
-                                                               GROUP) == GROUP
+    # the answer the transaction matches (DEREGISTRATION's and DEAFFILIATION's `matches`)
+    ours = key.message.mc_service_id == c1.old_id and (
+        isinstance(key.message, DeregistrationResponse) or key.message.group_id == GROUP)
     running = any(a.name == request for a in c1.timers)
     return not (ours and running) or not any(a.name == request for a in after["client1"].timers)
 

@@ -261,7 +261,7 @@ cdef double _now() noexcept nogil:
 # A world reader whose code read more columns than this is not memoized in C (steps.py
 # still memoizes it on its reads, in Python).
 cdef enum:
-    READ_SLOTS = 64
+    READ_COLUMNS = 64
 # local_found's "memoizable" answer for a world reader: memoize on the slots it read
 READS = 2
 
@@ -310,7 +310,7 @@ cdef class Core:
     cdef Map memo, adds
     # Instances whose model code reads other instances (steps.py's world readers): their
     # steps are memoized on the columns they read too. Per instance: how many (0: not a
-    # world reader, or more than READ_SLOTS), which (a slot, and a column id: 0 the slot's
+    # world reader, or more than READ_COLUMNS), which (a slot, and a column id: 0 the slot's
     # index, else steps.column_value's interned projection, kept in `cols` by (column,
     # index)), and an epoch bumped when the set grows; `projs` numbers each (instance,
     # epoch, values of those columns), four columns at a time, chained.
@@ -319,7 +319,7 @@ cdef class Core:
     cdef uint32_t* wr_cols
     cdef uint32_t* wr_epoch
     cdef Map projs, cols
-    cdef object read_slots
+    cdef object read_columns
     cdef Pool perm, scratch
     cdef list unhandled_records
     cdef dict unhandled_ids
@@ -406,7 +406,7 @@ cdef class Core:
         cdef int k
         self.steps, self.store, self.judge, self.record = steps, store, judge, record
         self.local_found = steps.local_found
-        self.read_slots = steps.read_columns
+        self.read_columns = steps.read_columns
         self.column_value = steps.column_value
         self.add_message = steps._add_message
         self.fault_list = steps.faults
@@ -441,8 +441,8 @@ cdef class Core:
         _map_init(&self.cols, 1 << 6)
         self.wr_n = <uint32_t*>calloc(self.n, sizeof(uint32_t))
         self.wr_epoch = <uint32_t*>calloc(self.n, sizeof(uint32_t))
-        self.wr_slots = <uint32_t*>calloc(self.n * READ_SLOTS, sizeof(uint32_t))
-        self.wr_cols = <uint32_t*>calloc(self.n * READ_SLOTS, sizeof(uint32_t))
+        self.wr_slots = <uint32_t*>calloc(self.n * READ_COLUMNS, sizeof(uint32_t))
+        self.wr_cols = <uint32_t*>calloc(self.n * READ_COLUMNS, sizeof(uint32_t))
         if (self.wr_n == NULL or self.wr_epoch == NULL or self.wr_slots == NULL
                 or self.wr_cols == NULL):
             raise MemoryError()
@@ -487,7 +487,7 @@ cdef class Core:
         q = 0
         while True:
             for j in range(4):
-                pk[1 + j] = self._column(k * READ_SLOTS + q + j) if q + j < m else 0
+                pk[1 + j] = self._column(k * READ_COLUMNS + q + j) if q + j < m else 0
             v = _map_get(&self.projs, pk)
             if v == 0:
                 v = <uint32_t>self.projs.count + 1
@@ -516,17 +516,17 @@ cdef class Core:
 
     cdef bint _register_reads(self, int k) except -1:
         """Record the columns instance k's model code has read so far (steps.read_columns);
-        False (not memoizable here) when they are more than READ_SLOTS."""
+        False (not memoizable here) when they are more than READ_COLUMNS."""
         cdef Py_ssize_t j
-        columns = self.read_slots(k)
-        if len(columns) > READ_SLOTS:
+        columns = self.read_columns(k)
+        if len(columns) > READ_COLUMNS:
             self.wr_n[k] = 0
             return False
         if len(columns) != self.wr_n[k] or any(
-                (self.wr_slots[k * READ_SLOTS + j], self.wr_cols[k * READ_SLOTS + j])
+                (self.wr_slots[k * READ_COLUMNS + j], self.wr_cols[k * READ_COLUMNS + j])
                 != columns[j] for j in range(len(columns))):
             for j in range(len(columns)):
-                self.wr_slots[k * READ_SLOTS + j], self.wr_cols[k * READ_SLOTS + j] = columns[j]
+                self.wr_slots[k * READ_COLUMNS + j], self.wr_cols[k * READ_COLUMNS + j] = columns[j]
             self.wr_n[k] = len(columns)
             self.wr_epoch[k] += 1  # entries keyed on the smaller set are never hit again
         return self.wr_n[k] > 0

@@ -23,9 +23,9 @@ envelopes passing its filter, not the whole inbox), in the order read, and their
 (interned by projections.py). A later call with the same key finds, for each set of reads
 recorded under it, the current values of those reads; if some recorded call saw the same
 values, the code would take the same path (it is deterministic) and read nothing else, so
-its outcome is reused (`_read_memo`). An instance whose code has read other instances (`self.world_readers`)
-is looked up this way, never in the per-key tables, whose entries must not depend on
-anything but the key.
+its outcome is reused (`_read_memo`). An instance whose code has read other instances
+(`self.world_readers`) is looked up this way, never in the per-key tables, whose entries
+must not depend on anything but the key.
 An instance whose memo misses on more than half of its lookups over a window of
 expansions (its local differs in nearly every state, as in a model written as one role
 holding the whole state) is no longer memoized either, so memo tables stop growing
@@ -266,7 +266,8 @@ class CompiledSteps:
         return self.projections(self._column_keys[column - 1], idx)
 
     def column_key(self, column: int) -> tuple:
-        """A column's projection key: (slot, field) or (inbox slot, message type, sender)."""
+        """A column's projection key: (slot, field), (inbox slot, message type, sender) or,
+        for a truth test of in_flight, the same with ANY (projections.py)."""
         return self._column_keys[column - 1]
 
     def _column(self, read: Read) -> Column:
