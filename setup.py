@@ -1,14 +1,14 @@
-"""Builds the compiled engine core (mcfsm/check/_core.pyx, Cython) on `pip install -e .`.
+"""Builds the compiled engine core (mcfsm/check/kernel/_core.pyx, Cython) on `pip install -e .`.
 Everything else is declared in pyproject.toml. The extension is optional: when Cython or a
 C compiler is missing, or the build fails, mcfsm installs without it and runs the
-pure-Python twin (mcfsm/check/core.py), and every Result says which engine ran."""
+pure-Python twin (mcfsm/check/kernel/core.py), and every Result says which engine ran."""
 
 from setuptools import setup
 
 try:
     from Cython.Build import cythonize
 
-    ext_modules = cythonize(["mcfsm/check/_core.pyx"], quiet=True,
+    ext_modules = cythonize(["mcfsm/check/kernel/_core.pyx"], quiet=True,
                             compiler_directives={"language_level": "3"})
     for ext in ext_modules:
         ext.optional = True  # a failed C build is a warning: the twin runs instead

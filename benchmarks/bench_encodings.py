@@ -8,7 +8,7 @@ clients' guards also read one field of a peer through `ctx.world` (server A's st
 
 Issue 19's target: states/s within 1.5x of the idiomatic encoding and at most 100 bytes
 per state for each encoding. A step whose model code reads other instances is memoized on
-what it read (check/steps.py, issue 19 item 2); this benchmark shows what the reads still
+what it read (check/state/steps.py, issue 19 item 2); this benchmark shows what the reads still
 cost. The third encoding is one role holding the whole state, built from the idiomatic system
 (its one variable is that system's state, its one step each successor): its memo never
 hits, so it measures per-state model code and the bounded memo (steps.py's low_hit).

@@ -12,7 +12,7 @@ fails), seconds, distinct states per second, peak RSS, and bytes per distinct st
 look worse). The two must also agree on which invariants hold. The ratio engine/hand is
 of distinct states per second, on wall clock and on CPU time (process_time): on a
 loaded machine the CPU ratio is the steadier one; both sides of a ratio run in the same
-window. The output says which engine core ran: the compiled one (mcfsm/check/_core.pyx,
+window. The output says which engine core ran: the compiled one (mcfsm/check/kernel/_core.pyx,
 built by `pip install -e .`) or its pure-Python twin (MCFSM_PURE=1, or no build).
 Targets (issue 19): ratio >= 3 at every size; <= 40 bytes per distinct state at 10M.
 """

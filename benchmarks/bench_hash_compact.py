@@ -25,7 +25,7 @@ import gc, json, resource, sys, time
 sys.path[:0] = [{root!r} + "/benchmarks", {root!r} + "/tests/validation"]
 model, size, compact = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 from mcfsm import Budget, explore
-from mcfsm.check.fingerprints import omission_bound
+from mcfsm.check.state.fingerprints import omission_bound
 if model == "twophase":
     import twophase
     system = twophase.build(size)

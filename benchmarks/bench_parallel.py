@@ -1,5 +1,5 @@
 """One search on all cores (issue 20 item 4): the split search (check --workers N on one
-variant, check/partitioned.py) against the single search, on TwoPhase with 8 resource
+variant, check/split/partitioned.py) against the single search, on TwoPhase with 8 resource
 managers (1.7M distinct states) by default, in one run:
 
     .venv/bin/python benchmarks/bench_parallel.py          # TwoPhase 8, 1 and 2 processes
@@ -50,7 +50,7 @@ def _cpu() -> float:
 
 def main() -> int:
     from mcfsm import explore
-    from mcfsm.check.partitioned import explore_split
+    from mcfsm.check.split.partitioned import explore_split
 
     which = sys.argv[1] if len(sys.argv) > 1 else "8"
     counts = [int(a) for a in sys.argv[2:]] or [2]

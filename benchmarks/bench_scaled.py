@@ -21,7 +21,7 @@ states/s, which known violations it had found); then per seed, guided (target() 
 swarm, the default of `mcfsm simulate`) and uniform runs, each with a budget of
 --seconds: steps/s, distinct states seen, time to each known violation, its length after
 simulate's bounded breadth-first pass and after shrinking alone, against free_chain's
-shortest; then a swarm of --members guided simulations at once (check/swarm.py, `mcfsm
+shortest; then a swarm of --members guided simulations at once (check/runs/swarm.py, `mcfsm
 simulate --workers N`: seeds S..S+N-1, forked processes, each with the same --seconds
 budget), with each member's figures, and the swarm against the single guided run of the
 same seed: aggregate steps/s (all members' steps over the swarm's wall time, forking and
@@ -46,13 +46,13 @@ sys.path.insert(0, str(ROOT))
 
 from mcfsm import explore  # noqa: E402
 from mcfsm.check.results import Budget  # noqa: E402
-from mcfsm.check.simulation import (  # noqa: E402
+from mcfsm.check.runs.simulation import (  # noqa: E402
     SHORTEST_WITHIN,
     Simulation,
     breadth_first_shortest,
     simulate,
 )
-from mcfsm.check.swarm import Share, SwarmOptions, forked_members, swarm  # noqa: E402
+from mcfsm.check.runs.swarm import Share, SwarmOptions, forked_members, swarm  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
 from mcfsm.lang.system import System  # noqa: E402
 from mcfsm.show.trace import trace_text  # noqa: E402

@@ -21,7 +21,7 @@ is peak RSS / distinct states (the interpreter's baseline included), and "above"
 growth of peak RSS during the search / distinct states. The ratio is the encoding's
 distinct states per CPU second over the plain BFS's (target, issue 34: at least 1.5 for
 every encoding). Compiled engine core only: the run stops if the compiled core is not
-what `mcfsm.check.core.load()` gives (MCFSM_PURE set, or the extension not built).
+what `mcfsm.check.kernel.core.load()` gives (MCFSM_PURE set, or the extension not built).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def main() -> int:
         child(args.child[0], int(args.child[1]))
         return 0
 
-    from mcfsm.check.core import load
+    from mcfsm.check.kernel.core import load
 
     core = load()[1]
     print(f"engine core: {core}")

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mcfsm import explore  # noqa: E402
-from mcfsm.check import walk  # noqa: E402
-from mcfsm.check.simulation import simulate  # noqa: E402
+from mcfsm.check.runs import walk  # noqa: E402
+from mcfsm.check.runs.simulation import simulate  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
 
 

@@ -97,7 +97,7 @@ def load() -> dict[str, dict[str, Any]]:
 
 def against_twin() -> int:
     """Every variant explored by the compiled engine core and by its pure-Python twin
-    (check/core.py), now: counts, verdicts with their traces (lassos included), coverage
+    (check/kernel/core.py), now: counts, verdicts with their traces (lassos included), coverage
     and edges must be identical."""
     import os
 

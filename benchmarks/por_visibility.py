@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mcfsm.check.predicates import _RecordingView  # noqa: E402
+from mcfsm.check.state.predicates import _RecordingView  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
 from mcfsm.lang.properties import TEMPORAL_KINDS  # noqa: E402
 from mcfsm.lang.system import System  # noqa: E402

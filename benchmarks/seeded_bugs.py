@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT / "models")]
 from hypothesis.stateful import get_state_machine_test  # noqa: E402
 
 from mcfsm import Budget, Role, System, Transition, always, explore  # noqa: E402
-from mcfsm.check.stateful import PropertyViolatedError, Stats, simulation_settings, state_machine  # noqa: E402
+from mcfsm.check.runtime.stateful import PropertyViolatedError, Stats, simulation_settings, state_machine  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
 
 Mutation = Callable[[Transition], Transition]

@@ -5,8 +5,8 @@ explorers -> reports -> CLI.
 """
 
 from .check.expectations import unexpected_verdicts
-from .check.explorer import Budget, Result, Trace, Verdict, explore
-from .check.stateful import state_machine
+from .check.runtime.stateful import state_machine
+from .check.search.explorer import Budget, Result, Trace, Verdict, explore
 from .errors import McfsmError, ModelError, UsageError
 from .lang.faults import Duplication, Loss, Reorder, SwitchOff
 from .lang.findings import (

@@ -4,7 +4,7 @@ Each model file yields, per variant, one test item per property (judged by the e
 explorer against the verdict the model declares: a property declared violated passes when
 the checker finds its counterexample, and fails with the trace when a change makes it
 hold, or the reverse) and one hypothesis item (random runs chosen by hypothesis on the
-engine's successor function, check/simulation.py; it fails when a property declared to hold
+engine's successor function, check/runs/simulation.py; it fails when a property declared to hold
 is violated, with the shrunk trace). A failure's trace is written under `.mcfsm-traces/` with
 the `mcfsm replay` command that shows it again.
 
@@ -36,7 +36,7 @@ import pytest
 
 from .check.cache import explore_cached
 from .check.expectations import declares_violation, found_words, meets
-from .check.explorer import Budget, Result
+from .check.search.explorer import Budget, Result
 from .errors import McfsmError
 from .interrupt import sigint_is_user_interrupt
 from .lang.loader import LoadedModel, defines_model, load_path
@@ -289,7 +289,7 @@ class HypothesisItem(_ModelItem):
         from hypothesis.database import DirectoryBasedExampleDatabase
         from hypothesis.reporting import with_reporter
 
-        from .check.simulation import simulate
+        from .check.runs.simulation import simulate
 
         profile = _profile(self.config)
         database = (DirectoryBasedExampleDatabase(str(Path(str(self.config.rootpath))

@@ -1,4 +1,4 @@
-"""Checkpoints (check/checkpoint.py): a search cut off and resumed gives what one
+"""Checkpoints (check/search/checkpoint.py): a search cut off and resumed gives what one
 uninterrupted search gives (counts, verdicts, counterexample and lasso lengths, coverage),
 across the two engine cores too; a checkpoint of another search is refused."""
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mcfsm import Budget, explore
-from mcfsm.check.checkpoint import CheckpointPlan
 from mcfsm.check.choices import combinations
+from mcfsm.check.search.checkpoint import CheckpointPlan
 from mcfsm.errors import UsageError
 from mcfsm.lang.loader import load_path
 

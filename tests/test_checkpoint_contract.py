@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from mcfsm import Budget, explore
-from mcfsm.check.checkpoint import CheckpointPlan
+from mcfsm.check.search.checkpoint import CheckpointPlan
 from mcfsm.errors import UsageError
 
 from .conftest import ROOT, run_cli

@@ -94,7 +94,7 @@ def test_bad_input_gets_a_clear_error_and_exit_2(args, expected):
 
 
 def test_progress_line_only_after_two_seconds(capsys):
-    from mcfsm.check.explorer import Progress
+    from mcfsm.check.search.explorer import Progress
     from mcfsm.cli import _ProgressLine
 
     line = _ProgressLine("m[v]")

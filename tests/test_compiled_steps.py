@@ -8,10 +8,10 @@ import random
 import pytest
 
 from benchmarks.engine_reference import FOLDERS, variants
-from mcfsm.check.predicates import MemoPredicate
-from mcfsm.check.projections import Projections
-from mcfsm.check.steps import CompiledSteps
-from mcfsm.check.store import Store
+from mcfsm.check.state.predicates import MemoPredicate
+from mcfsm.check.state.projections import Projections
+from mcfsm.check.state.steps import CompiledSteps
+from mcfsm.check.state.store import Store
 from mcfsm.lang.system import canonical_key
 
 CASES = [(f"{m}[{v}]", model, v) for folder in FOLDERS for m, v, model, _ in variants(folder)]

@@ -7,7 +7,7 @@ the role and transition, entry actions of the state chosen, and the `transitions
 import pytest
 
 from mcfsm import Instance, M, Message, ModelError, Role, System, Transition, Var, always, explore
-from mcfsm.check.stateful import Stats, simulate
+from mcfsm.check.runtime.stateful import Stats, simulate
 from mcfsm.show.diagrams import role_dot
 
 

@@ -24,8 +24,8 @@ import pytest
 
 from mcfsm import explore
 from mcfsm.check.cache import explore_cached
-from mcfsm.check.stateful import Stats, simulate
-from mcfsm.check.walk import Walker
+from mcfsm.check.runs.walk import Walker
+from mcfsm.check.runtime.stateful import Stats, simulate
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT
@@ -98,7 +98,7 @@ def hypothesis_runs_agree(system, explored):
 
 
 def walker_runs_agree(system, explored):
-    """The walker on the engine's successor function (check/walk.py): every violation or
+    """The walker on the engine's successor function (check/runs/walk.py): every violation or
     witness it reports is one the explorer reports, every shrunk trace is a real run of the
     model (System.successors) and no shorter than the explorer's shortest."""
     walker = Walker(system)

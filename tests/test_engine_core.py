@@ -1,4 +1,4 @@
-"""The compiled engine core (check/_core.pyx) against its pure-Python twin (check/core.py):
+"""The compiled engine core (check/kernel/_core.pyx) against its pure-Python twin (check/kernel/core.py):
 the same counts, verdicts, traces (every state and step, not only lengths), coverage and
 edges on every small validation and bundled variant, and through budgets that cut the
 search. `MCFSM_PURE=1` forces the twin (then the whole suite runs on it)."""
@@ -11,14 +11,14 @@ import pytest
 
 from benchmarks.engine_reference import FOLDERS, SMALL, key, load, summarize, variants
 from mcfsm import Instance, Role, System, Transition, Var, explore
-from mcfsm.check import core
+from mcfsm.check.kernel import core
 from mcfsm.check.results import Budget
 from mcfsm.lang.properties import always
 
 REFERENCE = load()
 SMALL_VARIANTS = [(key(m, v), model, v) for folder in FOLDERS for m, v, model, _ in variants(folder)
                   if REFERENCE.get(key(m, v), {}).get("distinct", SMALL + 1) <= SMALL]
-BUILT = importlib.util.find_spec("mcfsm.check._core") is not None
+BUILT = importlib.util.find_spec("mcfsm.check.kernel._core") is not None
 needs_compiled = pytest.mark.skipif(not BUILT, reason="the compiled core is not built "
                                     "(pip install -e . builds it; the twin runs instead)")
 
@@ -50,7 +50,7 @@ def test_the_compiled_core_runs_when_built(monkeypatch):
     monkeypatch.delenv("MCFSM_PURE", raising=False)
     cls, name = core.load()
     assert name == core.COMPILED
-    assert cls.__module__ == "mcfsm.check._core"
+    assert cls.__module__ == "mcfsm.check.kernel._core"
 
 
 @needs_compiled
@@ -104,9 +104,9 @@ def test_a_memo_that_never_hits_stops_growing(engine, monkeypatch):
     """The counter's local differs in every state, so its memo of local steps never hits:
     after the first window it stops growing (bounded memory per state), and the search
     still finds every state."""
-    from mcfsm.check.explorer import Judge
-    from mcfsm.check.steps import CompiledSteps
-    from mcfsm.check.store import Store
+    from mcfsm.check.search.explorer import Judge
+    from mcfsm.check.state.steps import CompiledSteps
+    from mcfsm.check.state.store import Store
 
     if engine == "compiled" and not BUILT:
         pytest.skip("the compiled core is not built")

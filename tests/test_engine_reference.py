@@ -55,7 +55,7 @@ def test_the_live_comparison_covers_temporal_and_bundled_variants():
 
 @pytest.mark.parametrize("name,model,variant,path", LIVE, ids=[c[0] for c in LIVE])
 def test_compiled_core_matches_the_pure_python_twin(name, model, variant, path, monkeypatch):
-    """Never skipped: the engine core in use against its pure-Python twin (check/core.py;
+    """Never skipped: the engine core in use against its pure-Python twin (check/kernel/core.py;
     the engine before issue 11, check/classic.py, was retired in issue 19 once both had
     matched it), run now on today's model text: counts, verdicts with trace lengths
     (lassos included), coverage."""

@@ -1,4 +1,4 @@
-"""Hash compaction (check --hash-compact, check/fingerprints.py): the visited set compares
+"""Hash compaction (check --hash-compact, check/state/fingerprints.py): the visited set compares
 64-bit fingerprints, the compiled core drops the rows of expanded levels, traces are
 replayed. Without a fingerprint collision (probability printed, about 1e-9 here) it gives
 the full search's counts, verdicts and traces, state by state; temporal properties are
@@ -11,11 +11,11 @@ import json
 import pytest
 
 from mcfsm import Budget, explore
-from mcfsm.check.core import PyCore, compiled
-from mcfsm.check.explorer import Judge
-from mcfsm.check.fingerprints import fingerprint, omission_bound
-from mcfsm.check.steps import CompiledSteps
-from mcfsm.check.store import Store
+from mcfsm.check.kernel.core import PyCore, compiled
+from mcfsm.check.search.explorer import Judge
+from mcfsm.check.state.fingerprints import fingerprint, omission_bound
+from mcfsm.check.state.steps import CompiledSteps
+from mcfsm.check.state.store import Store
 
 from .conftest import ROOT, run_cli
 from .test_partitioned import SYSTEMS, _validation, every_variant_searched_whole

@@ -208,7 +208,7 @@ def test_an_action_constraint_is_validated():
 def test_the_hypothesis_runtime_starts_where_the_explorer_does():
     """The transitions runtime (the independent semantics of the differential test) starts
     with the initial sends in flight and a correlated initial state's role state."""
-    from mcfsm.check.runtime import Runtime
+    from mcfsm.check.runtime.machines import Runtime
 
     for system in (pingpong(Network.FIFO), pingpong(Network.BAG),
                    correlated([{"a": {"state": "off", "v": 2}}, {"b": {"v": 1}}])):

@@ -109,3 +109,30 @@ def test_no_layer_imports_a_layer_above_it():
 
 def test_the_circle_finder_finds_a_circle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# Inside check/, the concern packages in the order data flows up (issue 34's layout): a
+# module imports only from its own package or one lower. results.py (the records every
+# package returns) sits below them all; the top-level modules (cache, choices, expectations,
+# assumptions, parallel, ray_backend) sit above them all.
+CHECK_ORDER = ["results", "state", "kernel", "temporal", "search", "split", "runs", "runtime"]
+
+
+def _check_rank(module: str) -> int | None:
+    parts = module.split(".")
+    if parts[:2] != ["mcfsm", "check"] or len(parts) < 3:
+        return None
+    return CHECK_ORDER.index(parts[2]) if parts[2] in CHECK_ORDER else len(CHECK_ORDER)
+
+
+def test_check_packages_import_only_downwards():
+    upward = sorted((m, t) for m, targets in import_graph().items() for t in targets
+                    if (rm := _check_rank(m)) is not None and (rt := _check_rank(t)) is not None
+                    and rt > rm)
+    assert upward == []
+
+
+def test_every_check_package_is_ranked():
+    packages = {p.name for p in (PACKAGE / "check").iterdir()
+                if p.is_dir() and (p / "__init__.py").is_file()}
+    assert packages == set(CHECK_ORDER) - {"results"}

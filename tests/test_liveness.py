@@ -346,7 +346,7 @@ def test_a_cut_search_gives_unknown_for_temporal_properties():
 
 
 def test_simulate_does_not_pretend_to_check_temporal_properties():
-    from mcfsm.check.stateful import simulate
+    from mcfsm.check.runtime.stateful import simulate
 
     sim = simulate(MODELS["strong_fairness"].system("fair_process"), examples=3, steps=5,
                    derandomize=True)

@@ -1,4 +1,4 @@
-"""check/liveness.py against a brute-force oracle on small random graphs.
+"""check/temporal/liveness.py against a brute-force oracle on small random graphs.
 
 The oracle enumerates every set S of states: a fair behaviour can stay in S forever while
 the obligation stays open iff S is strongly connected through its own edges (a single
@@ -13,8 +13,8 @@ import random
 
 import pytest
 
-from mcfsm.check.edges import EdgeRecorder
-from mcfsm.check.liveness import MET, OPENS, Constraint, find_violation
+from mcfsm.check.state.edges import EdgeRecorder
+from mcfsm.check.temporal.liveness import MET, OPENS, Constraint, find_violation
 
 
 def random_case(seed: int):

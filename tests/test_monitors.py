@@ -24,7 +24,7 @@ from mcfsm import (
     explore,
     leads_to,
 )
-from mcfsm.check.stateful import Stats, simulate
+from mcfsm.check.runtime.stateful import Stats, simulate
 from mcfsm.cli import main
 from mcfsm.show.charts import chart
 from mcfsm.show.diagrams import role_dot

@@ -1,4 +1,4 @@
-"""The split search (check/partitioned.py) against the single search: the same TLC counts,
+"""The split search (check/split/partitioned.py) against the single search: the same TLC counts,
 verdicts, shortest counterexample lengths and coverage, for any number of partitions, in
 this process and in forked ones, with the compiled core and its pure-Python twin; and the
 stable hash it partitions by, equal in processes with different hash seeds."""
@@ -18,8 +18,8 @@ import pytest
 
 from mcfsm import Budget, explore
 from mcfsm.check.choices import combinations
-from mcfsm.check.partitioned import InProcessPartitions, explore_split, owner_of
-from mcfsm.check.stable_hash import StableHashError, combine, stable_hash
+from mcfsm.check.split.partitioned import InProcessPartitions, explore_split, owner_of
+from mcfsm.check.state.stable_hash import StableHashError, combine, stable_hash
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT, run_cli
@@ -151,7 +151,7 @@ def test_stable_hash_is_equal_in_processes_with_other_hash_seeds():
     program = (
         f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); "
         "from tests.test_partitioned import VALUES; "
-        "from mcfsm.check.stable_hash import stable_hash; "
+        "from mcfsm.check.state.stable_hash import stable_hash; "
         "print(json.dumps([stable_hash(v) for v in VALUES]))")
     seen = set()
     for seed in ("1", "2", "random"):

@@ -10,10 +10,10 @@ import random
 import pytest
 
 from mcfsm import Instance, Message, Network, Role, System, Transition, explore
-from mcfsm.check.predicates import MemoPredicate
-from mcfsm.check.projections import Projections
-from mcfsm.check.steps import CompiledSteps
-from mcfsm.check.store import Store
+from mcfsm.check.state.predicates import MemoPredicate
+from mcfsm.check.state.projections import Projections
+from mcfsm.check.state.steps import CompiledSteps
+from mcfsm.check.state.store import Store
 
 from .test_compiled_steps import in_engine_order, random_states
 from .test_engine_core import BUILT, run

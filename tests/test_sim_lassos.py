@@ -1,4 +1,4 @@
-"""Temporal properties judged on the lassos random runs close (check/run_lassos.py), held
+"""Temporal properties judged on the lassos random runs close (check/temporal/run_lassos.py), held
 against the exhaustive liveness checker: a violation simulate reports is a real fair
 lasso (replayed by test_liveness's independent checker) of a property the exhaustive
 checker finds violated; an unfair cycle is never reported; "no violation" is never a
@@ -7,8 +7,8 @@ proof."""
 import json
 
 from mcfsm import Instance, Role, System, Transition, Var, explore
-from mcfsm.check.liveness import fair_cycle
-from mcfsm.check.simulation import simulate
+from mcfsm.check.runs.simulation import simulate
+from mcfsm.check.temporal.liveness import fair_cycle
 from mcfsm.lang.properties import always_eventually, eventually, leads_to
 
 from .conftest import ROOT, run_cli
@@ -95,8 +95,8 @@ def test_fair_cycle_applies_the_component_rule_to_one_cycle():
     outside (state 2)."""
     from array import array
 
-    from mcfsm.check.edges import EdgeGraph
-    from mcfsm.check.lasso import Constraint
+    from mcfsm.check.state.edges import EdgeGraph
+    from mcfsm.check.temporal.lasso import Constraint
 
     def graph(rows):
         offsets, targets, labels = array("I", [0]), array("i"), array("H")
@@ -147,7 +147,7 @@ def test_simulate_finds_the_bundled_models_violated_wait_as_a_fair_lasso(tmp_pat
 def test_the_visited_states_are_searched_as_one_graph():
     """After the runs, every visited state with all its steps is one graph for the
     exhaustive lasso search: it finds the fair cycle (weak) and no unfair one (strong)."""
-    from mcfsm.check.walk import Walker
+    from mcfsm.check.runs.walk import Walker
 
     for kind, expect in (("weak", {"grabbed", "on-then-grabbed"}), ("strong", set())):
         system = _light_and_grabber(kind)

@@ -1,12 +1,12 @@
-"""Random runs on the engine's successor function (check/walk.py, check/simulation.py): the
+"""Random runs on the engine's successor function (check/runs/walk.py, check/runs/simulation.py): the
 published DieHard length, every property in one simulation, budgets and swarm masks. Every
 bundled variant's random runs are held against the exhaustive explorer in
 test_differential.py, which explores each variant once for both random engines."""
 
 from mcfsm.check.cache import explore_cached
 from mcfsm.check.results import Budget
-from mcfsm.check.simulation import simulate
-from mcfsm.check.walk import Walker
+from mcfsm.check.runs.simulation import simulate
+from mcfsm.check.runs.walk import Walker
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mcfsm import Instance, Message, ModelError, Role, StateActions, System, Transition, Var, always, explore
-from mcfsm.check.stateful import Stats, simulate
+from mcfsm.check.runtime.stateful import Stats, simulate
 
 
 class Busy(Message, clause="e 0"):

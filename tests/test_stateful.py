@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import settings
 
-from mcfsm.check.stateful import PropertyViolatedError, state_machine
+from mcfsm.check.runtime.stateful import PropertyViolatedError, state_machine
 
 sys.path.insert(0, str(Path(__file__).parent / "validation"))
 import diehard
@@ -71,7 +71,7 @@ def test_hypothesis_reproduce_failure_blob_replays_the_failure():
 
 def test_simulate_leaves_known_violations_alone_and_still_finds_the_others():
     from mcfsm import System, always
-    from mcfsm.check.stateful import simulate
+    from mcfsm.check.runtime.stateful import simulate
 
     system = diehard.model.system("jugs_3_5")
     quick = System("diehard", instances=system.instances, check_deadlock=False,

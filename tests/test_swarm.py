@@ -1,10 +1,10 @@
-"""The swarm (check/swarm.py, `simulate --workers N`): members are independent simulations
+"""The swarm (check/runs/swarm.py, `simulate --workers N`): members are independent simulations
 with seeds S, S+1, ...; their findings merge by the rules in swarm.py's doc."""
 
 from __future__ import annotations
 
 from mcfsm.check.results import Trace
-from mcfsm.check.swarm import Share, SwarmOptions, chao1, member, merge, swarm
+from mcfsm.check.runs.swarm import Share, SwarmOptions, chao1, member, merge, swarm
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT, run_cli

@@ -299,7 +299,7 @@ def test_matches_and_awaited_must_be_functions(field):
 
 
 def test_timers_work_in_the_hypothesis_runtime_too():
-    from mcfsm.check.runtime import Runtime
+    from mcfsm.check.runtime.machines import Runtime
 
     system = System("t", instances=[Instance("client", client()), Instance("server", SERVER)])
     rt = Runtime(system)
@@ -440,7 +440,7 @@ def test_a_timer_outlasts_the_run_of_a_span_under_way_when_it_was_armed_and_no_l
 
 
 def test_spans_run_in_the_hypothesis_runtime_as_in_the_search():
-    from mcfsm.check.runtime import Runtime
+    from mcfsm.check.runtime.machines import Runtime
 
     system = System("t", instances=[Instance("mover", MOVER), Instance("watcher", WATCHER)])
     rt = Runtime(system)

@@ -48,8 +48,8 @@ from ..lang.loader import LoadedModel, load_path
 from ..lang.reads import Reads, changed, digest, recording
 from ..lang.system import System
 from .choices import ChoiceRun, explore_by_choice
-from .explorer import explore
 from .results import Budget, ProgressFn, Result, Trace, Verdict
+from .search.explorer import explore
 
 FORMAT = 4
 _MCFSM_ROOT = Path(__file__).resolve().parent.parent
@@ -236,9 +236,9 @@ def mcfsm_digest() -> str:
     root = _MCFSM_ROOT
     if root not in _source_digests:
         h = hashlib.sha256()
-        # check/*.pyx: the compiled engine core (identical results to its twin, but code)
-        for f in sorted([*root.glob("lang/*.py"), *root.glob("check/*.py"),
-                         *root.glob("check/*.pyx")]):
+        # check/kernel/_core.pyx: the compiled engine core (identical results to its twin, but code)
+        for f in sorted([*root.glob("lang/*.py"), *root.glob("check/**/*.py"),
+                         *root.glob("check/**/*.pyx")]):
             h.update(f.read_bytes())
         _source_digests[root] = h.hexdigest()
     return _source_digests[root]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..lang.system import System
-from .explorer import Budget, Progress, ProgressFn, Result, Verdict, explore
+from .search.explorer import Budget, Progress, ProgressFn, Result, Verdict, explore
 
 Choices = tuple[tuple[str, Any], ...]  # (parameter, value) in declaration order
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..lang.system import System
-from .partition import Partition
+from .split.partition import Partition
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ class RaySwarm:
     def __call__(self, system: System, members: int, options: Any) -> list[Any]:
         import dataclasses
 
-        from . import value_pickle
+        from .state import value_pickle
 
         ray = connect(self.address)
         budget = options.budget
@@ -191,8 +191,8 @@ class RaySwarm:
 
 
 def _swarm_member(spec: SystemSpec, choices: tuple, k: int, options: Any) -> bytes:
-    from . import value_pickle
-    from .swarm import member
+    from .runs.swarm import member
+    from .state import value_pickle
 
     system = spec.build(choices)
     value_pickle.register(system)

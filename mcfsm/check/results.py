@@ -88,7 +88,7 @@ class Result:
     contains: Callable[[State], bool] | None = None
     edges: int = 0  # edges recorded for temporal properties (0 when there are none)
     cached: bool = False  # read from .mcfsm-cache/ (cache.py) rather than explored now
-    # Which engine core ran (check/core.py): "compiled", or "python (why)" for the twin.
+    # Which engine core ran (check/kernel/core.py): "compiled", or "python (why)" for the twin.
     engine: str = ""
     # Filled by check/choices.py (one run per parameter combination): a ChoiceRun per
     # combination, so reports can say which choices a verdict rests on.

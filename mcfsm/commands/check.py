@@ -11,11 +11,11 @@ from typing import Any
 import click
 
 from ..check.cache import mcfsm_digest
-from ..check.checkpoint import CheckpointPlan
 from ..check.expectations import declares_violation
-from ..check.explorer import Result
 from ..check.parallel import Job, explore_many
 from ..check.ray_backend import RayBackend, SystemSpec
+from ..check.search.checkpoint import CheckpointPlan
+from ..check.search.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel, load_path
 from ..show.report import closing_line, result_json, result_text, variant_summary

@@ -30,10 +30,10 @@ from typing import Any, NoReturn
 import click
 
 from ..check.cache import explore_cached
-from ..check.checkpoint import CheckpointPlan
 from ..check.choices import explore_by_choice
-from ..check.explorer import Budget, Progress, Result, explore
-from ..check.partitioned import explore_split
+from ..check.search.checkpoint import CheckpointPlan
+from ..check.search.explorer import Budget, Progress, Result, explore
+from ..check.split.partitioned import explore_split
 from ..errors import McfsmError, ModelError, Terminated, UsageError
 from ..interrupt import (
     EXIT_INTERRUPTED,
@@ -312,7 +312,7 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
     """The one way commands explore a variant: build it, explore it within the budget (or
     read it from .mcfsm-cache/), locate model errors in the file, and refuse a search with
     no state at all. `done` is a result already explored (by a worker process). `split` > 1
-    (or a Ray `backend`): one search split over that many partitions (check/partitioned.py),
+    (or a Ray `backend`): one search split over that many partitions (check/split/partitioned.py),
     never cached, as its temporal verdicts read unknown."""
     system = system if system is not None else build(lm, variant)
     try:

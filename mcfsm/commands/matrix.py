@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..check.explorer import Result
+from ..check.search.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import load_path
 from ..show.matrix import load_clauses, matrix, matrix_markdown

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from ..check.explorer import Budget, Result
+from ..check.search.explorer import Budget, Result
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .common import EXIT_INCONCLUSIVE, EXIT_INTERRUPTED, EXIT_OK, echo, explore_variant

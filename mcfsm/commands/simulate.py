@@ -1,5 +1,5 @@
 """`mcfsm simulate`: property-based exploration, hypothesis choosing and shrinking runs on the
-engine's own successor function (check/simulation.py)."""
+engine's own successor function (check/runs/simulation.py)."""
 
 from __future__ import annotations
 
@@ -98,9 +98,9 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
     from hypothesis.reporting import with_reporter
 
     from ..check.ray_backend import RaySwarm, SystemSpec
-    from ..check.simulation import SHORTEST_WITHIN
-    from ..check.simulation import simulate as run_simulation
-    from ..check.swarm import SwarmOptions, swarm
+    from ..check.runs.simulation import SHORTEST_WITHIN
+    from ..check.runs.simulation import simulate as run_simulation
+    from ..check.runs.swarm import SwarmOptions, swarm
 
     if traces is not None:
         check_output_dir(traces, "--traces")

@@ -139,7 +139,7 @@ class Envelopes(Sequence):
 # What model code read of other instances: (slot, field), (slot, None) for a whole slot (a
 # local it iterated or compared whole), or (inbox slot, InFlight) for what in_flight saw
 # there. The compiled engine memoizes a step that read other instances on the values of
-# exactly these (check/steps.py).
+# exactly these (check/state/steps.py).
 Read = tuple[int, str | InFlight | None]
 
 

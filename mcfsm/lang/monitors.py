@@ -30,7 +30,7 @@ messages the system's steps send and keeps its own state, which is part of the s
 
 Engine: `observe` below is the reference (System.expand calls it per successor); the
 compiled engine memoizes it per (monitor, its local, receiver, message and sender) in
-check/steps.py and in the compiled core.
+check/state/steps.py and in the compiled core.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ functions it calls) finds every comparison of a `.state` with string constants, 
 
 - a name that no role in the system declares is a model error at build time, naming the
   property, the name and the states there are (`check_state_names`);
-- after a search, each such comparison (an atom) is known, and check/vacuity.py can say
+- after a search, each such comparison (an atom) is known, and check/search/vacuity.py can say
   whether any of a property's atoms ever changed truth value.
 
 Only comparisons written directly with constants are read (`== "x"`, `!= "x"`,

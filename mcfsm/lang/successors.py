@@ -1,6 +1,6 @@
 """The successor function of a System (a mixin): from a global state, every enabled step
 and its successor state. Model code (choices, guards, actions) runs under the model-code
-guard in `local_step`; check/steps.py memoizes exactly that call."""
+guard in `local_step`; check/state/steps.py memoizes exactly that call."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class Successors:
     def _fire(self, state: State, k: int, inst: Instance, t: Transition, tid: int, local: Any,
               sender: int | None, msg: Message | None, rest: Any, out: list[Successor]) -> None:
         """The reference (unmemoized) step: run the model code, then assemble each successor.
-        The compiled engine (check/steps.py) runs the same `local_step` once per distinct
+        The compiled engine (check/state/steps.py) runs the same `local_step` once per distinct
         local step and assembles successors from tables; tests/test_compiled_steps.py checks
         that both give the same successors."""
         sender_name = None if sender is None else self.instances[sender].name

@@ -11,7 +11,7 @@ towards one instance; its shape depends on the network:
     PERSISTENT  frozenset of (sender index, message): sent messages stay and may be read
                 again (TLA+'s `msgs` set), so nothing is consumed
 Keeping components separate lets the explorer intern each one and store a state as a few
-small integers (see check/store.py).
+small integers (see check/state/store.py).
 
 The class is split by job: lang/records.py (the records), lang/validation.py (the
 declaration checked when built), lang/successors.py (the successor function) and

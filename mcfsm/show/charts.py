@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..check.assumptions import pins
-from ..check.explorer import Trace, Verdict
+from ..check.search.explorer import Trace, Verdict
 from ..lang.faults import SWITCHED_OFF
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System, View

@@ -8,7 +8,7 @@ import html
 import textwrap
 from typing import Any
 
-from ..check.explorer import Result
+from ..check.search.explorer import Result
 from ..lang.guard import call_predicate
 from ..lang.roles import ANY_STATE, Role
 from ..lang.system import System, View

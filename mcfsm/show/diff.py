@@ -12,7 +12,7 @@ from typing import Any
 
 from ..check.choices import failing_runs
 from ..check.expectations import found_reading
-from ..check.explorer import Result, Trace, Verdict
+from ..check.search.explorer import Result, Trace, Verdict
 from ..lang.system import System
 from .charts import Chart, mermaid, verdict_chart
 from .diff_model import Cost, Diff, PropertyChange, Side

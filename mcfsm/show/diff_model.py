@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..check.explorer import Result, Verdict
+from ..check.search.explorer import Result, Verdict
 from ..lang.model import Model
 from ..lang.system import System
 

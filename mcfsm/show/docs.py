@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..check.cache import explore_cached
-from ..check.explorer import Result
+from ..check.search.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
 from ..lang.system import System

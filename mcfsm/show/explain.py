@@ -9,7 +9,7 @@ counterexample's last step is the one that made the predicate false.
 
 from __future__ import annotations
 
-from ..check.explorer import Trace, Verdict
+from ..check.search.explorer import Trace, Verdict
 from ..lang.properties import AllOf
 from ..lang.system import NETWORK_ACTOR, System, View
 from .values import spec_value

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from typing import Any
 
-from ..check.explorer import Trace
+from ..check.search.explorer import Trace
 from ..errors import UsageError
 from ..lang.system import System
 from .charts import chart, dot

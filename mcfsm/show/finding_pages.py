@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from ..check.assumptions import assumptions_of, pins, unforced
-from ..check.explorer import Result, Verdict
+from ..check.search.explorer import Result, Verdict
 from ..lang.findings import (
     CHOICE,
     CR_DEMONSTRATION,

@@ -30,7 +30,7 @@ from typing import Any
 from ..check.assumptions import assumptions_of
 from ..check.choices import explore_by_choice
 from ..check.expectations import as_declared
-from ..check.explorer import Result, Verdict
+from ..check.search.explorer import Result, Verdict
 from ..lang.loader import LoadedModel
 from ..lang.system import System, View
 from .charts import dot, verdict_chart

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check.choices import dependency
-from ..check.explorer import Result
+from ..check.search.explorer import Result
 from ..errors import UsageError
 from .values import md_cell
 

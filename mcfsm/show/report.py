@@ -11,10 +11,10 @@ from typing import Any
 from ..check.assumptions import assumptions_of, pins, rests_on, unforced
 from ..check.choices import dependency, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
-from ..check.explorer import Result, Verdict
-from ..check.fingerprints import omission_bound, omission_words
-from ..check.temporal import fairness_words
-from ..check.vacuity import vacuous
+from ..check.search.explorer import Result, Verdict
+from ..check.search.vacuity import vacuous
+from ..check.state.fingerprints import omission_bound, omission_words
+from ..check.temporal.marking import fairness_words
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
 from .explain import explain
 from .trace import state_json, steps_json, trace_text
@@ -67,10 +67,10 @@ def verdict_detail(result: Result, v: Verdict) -> str:
 
 # A depth-first search's traces: the first it came upon, not the shortest (check --dfs).
 DFS_TRACE = "depth-first (not necessarily the shortest)"
-# How Result.search names a search split over processes (check/partitioned.py), and one
-# resumed from a checkpoint (check/checkpoint.py).
+# How Result.search names a search split over processes (check/split/partitioned.py), and one
+# resumed from a checkpoint (check/search/checkpoint.py).
 SPLIT = "breadth-first, split over"
-# ... and one whose visited set kept fingerprints (check/fingerprints.py).
+# ... and one whose visited set kept fingerprints (check/state/fingerprints.py).
 HASHED = "breadth-first, hash compaction"
 RESUMED = "breadth-first, resumed"
 
@@ -347,7 +347,7 @@ def result_json(model: str, variant: str, result: Result,
         "stopped_by": result.stopped_by,
         "elapsed_s": round(result.elapsed_s, 4),
         "pruned_by_constraint": result.pruned,
-        "engine": result.engine,  # which engine core computed it (check/core.py)
+        "engine": result.engine,  # which engine core computed it (check/kernel/core.py)
         "search": result.search,  # breadth-first (shortest traces) or depth-first (--dfs)
         # --hash-compact: at most this probability that a state was missed (fingerprints.py)
         "omission_bound": (omission_bound(result.distinct_states)

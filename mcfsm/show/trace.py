@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..check.explorer import Trace
+from ..check.search.explorer import Trace
 from ..lang.faults import SWITCHED_OFF
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, State, StepKey, System

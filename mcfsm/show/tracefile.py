@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..check.explorer import Trace, Verdict
+from ..check.search.explorer import Trace, Verdict
 from ..errors import UsageError
 from ..lang.guard import call_predicate
 from ..lang.properties import Property

@@ -77,7 +77,7 @@ def materialise(case: dict[str, Any], folder: Path) -> None:
                 entry.write_text('{"format": 4, "distinct": ')
         elif kind == "forge_checkpoints":  # every checkpoint under ck/: a pickle that would
             # write FORGED_CHECKPOINT_RAN if read, signed with a made-up key
-            from mcfsm.check.checkpoint import MAGIC
+            from mcfsm.check.search.checkpoint import MAGIC
 
             payload = (b"cbuiltins\nexec\n(Vopen('FORGED_CHECKPOINT_RAN', 'w').close()\n"
                        b"tR.")

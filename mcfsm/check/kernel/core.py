@@ -40,12 +40,12 @@ import time
 from array import array
 from typing import Any
 
-from ..lang.system import State, StepCut
-from .edges import EdgeRecorder
-from .fingerprints import FingerprintSet, fingerprint
-from .stable_hash import combine
-from .steps import CompiledSteps
-from .store import Store
+from ...lang.system import State, StepCut
+from ..state.edges import EdgeRecorder
+from ..state.fingerprints import FingerprintSet, fingerprint
+from ..state.stable_hash import combine
+from ..state.steps import CompiledSteps
+from ..state.store import Store
 
 # Which engine ran, as Result.engine reports it.
 COMPILED = "compiled"

@@ -23,7 +23,7 @@ import re
 import struct
 from typing import Any
 
-from ..errors import McfsmError
+from ...errors import McfsmError
 
 _MASK = (1 << 64) - 1
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..lang.system import State, System
-from .results import Trace
+from ...lang.system import State, System
+from ..results import Trace
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15

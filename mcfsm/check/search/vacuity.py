@@ -13,9 +13,9 @@ readable atoms is never called vacuous.
 
 from __future__ import annotations
 
-from ..lang.predicate_atoms import StateAtom, predicate_functions, state_atoms
-from ..lang.roles import ANY_STATE, Role
-from .results import Result
+from ...lang.predicate_atoms import StateAtom, predicate_functions, state_atoms
+from ...lang.roles import ANY_STATE, Role
+from ..results import Result
 
 
 def reached_states(result: Result) -> dict[str, set[str]]:

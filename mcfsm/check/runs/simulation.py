@@ -10,7 +10,7 @@ itself (walk.Walker.minimize). One search checks every property at once; after a
 the search goes on without that property, so the others still get their verdicts.
 
 Temporal properties are judged on the lassos the runs close (a run that revisits a state,
-or may stop for ever where it is: check/run_lassos.py), with the exhaustive checker's
+or may stop for ever where it is: check/temporal/run_lassos.py), with the exhaustive checker's
 fairness: a violating fair lasso is a real counterexample, reported as the shortest one
 among the states of the run that found it.
 
@@ -30,12 +30,12 @@ from hypothesis import HealthCheck, Phase, given, settings, target
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from ..interrupt import stop_word
-from ..lang.properties import Property
-from ..lang.system import System
-from .explorer import explore
-from .results import Budget, Trace
-from .run_lassos import CycleCounts
+from ...interrupt import stop_word
+from ...lang.properties import Property
+from ...lang.system import System
+from ..results import Budget, Trace
+from ..search.explorer import explore
+from ..temporal.run_lassos import CycleCounts
 from .walk import Run, Walker
 
 

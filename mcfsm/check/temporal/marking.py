@@ -1,6 +1,6 @@
 """The explorer's side of temporal properties: while the BFS runs, mark each new state
-with what the temporal properties say of it and record the edges (check/edges.py); after
-it, search each property for a fair lasso (check/liveness.py) and turn the lasso into a
+with what the temporal properties say of it and record the edges (check/state/edges.py); after
+it, search each property for a fair lasso (check/temporal/liveness.py) and turn the lasso into a
 narrated Trace. Used only when the system has temporal properties (no cost otherwise;
 no second exploration)."""
 
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..lang.guard import model_code_error
-from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, View
-from .edges import EdgeGraph, EdgeRecorder
+from ...lang.guard import model_code_error
+from ...lang.properties import Property
+from ...lang.system import State, StepKey, System, View
+from ..results import Trace, Verdict
+from ..state.edges import EdgeGraph, EdgeRecorder
 from .liveness import MET, OPENS, Constraint, Lasso, find_violation
-from .results import Trace, Verdict
 
 
 def fairness_constraints(system: System) -> list[Constraint]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..lang.system import System
+from ...lang.system import System
 
 # The last element of a projection key that asks only whether the inbox holds an envelope
 # passing the filter (a truth test of `in_flight`'s result).

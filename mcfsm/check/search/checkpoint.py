@@ -42,9 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ..lang.system import System
-from . import value_pickle
+from ...errors import UsageError
+from ...lang.system import System
+from ..state import value_pickle
 
 FORMAT = 2
 MAGIC = b"mcfsm checkpoint 2, HMAC-SHA256 signed\n"

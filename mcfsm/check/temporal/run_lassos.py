@@ -1,10 +1,10 @@
-"""Temporal properties on the lassos that random runs close (check/walk.py calls it per step).
+"""Temporal properties on the lassos that random runs close (check/runs/walk.py calls it per step).
 
 A run that comes back to a state it visited earlier closes a cycle: the prefix up to the
 first visit and the cycle repeated forever is a lasso, an infinite behaviour the model
 really has. A run may also stop for ever in the state it is in (TLA+ stuttering), which
 is the lasso whose cycle is that one state. Each lasso is judged as the exhaustive checker
-(check/liveness.py) judges the cycle of its counterexamples:
+(check/temporal/liveness.py) judges the cycle of its counterexamples:
 - the obligation (leads_to's P, eventually's start, every state for always_eventually)
   is open when the cycle is entered or opens inside it, and the awaited state never
   comes on the cycle, which repeats;
@@ -23,14 +23,14 @@ import dataclasses
 from array import array
 from typing import Any
 
-from ..lang.properties import Property
-from ..lang.system import System
-from .edges import EdgeGraph
+from ...lang.properties import Property
+from ...lang.system import System
+from ..state.edges import EdgeGraph
+from ..state.predicates import MemoPredicate, predicate_guard
+from ..state.steps import CompiledSteps
+from ..state.store import Store
 from .liveness import MET, OPENS, Constraint, fair_cycle, find_violation
-from .predicates import MemoPredicate, predicate_guard
-from .steps import CompiledSteps
-from .store import Store
-from .temporal import TemporalCheck, fairness_constraints
+from .marking import TemporalCheck, fairness_constraints
 
 Idxs = tuple[int, ...]
 _CACHE_LIMIT = 1 << 16  # cycles whose fairness is remembered (runs retrace the same cycles)

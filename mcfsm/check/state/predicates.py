@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ModelError
-from ..lang.context import Envelopes
-from ..lang.guard import function_line, model_code_error, none_result_error
-from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, View
+from ...errors import ModelError
+from ...lang.context import Envelopes
+from ...lang.guard import function_line, model_code_error, none_result_error
+from ...lang.properties import Property
+from ...lang.system import State, StepKey, System, View
 from .projections import ANY, Projections
 
 _WHOLE = -1  # recorded when a predicate reads the whole state

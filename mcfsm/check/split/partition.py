@@ -11,17 +11,17 @@ import time
 from array import array
 from typing import Any
 
-from ..errors import McfsmError
-from ..interrupt import stop_word
-from ..lang.guard import unhashable_error
-from ..lang.system import System
-from . import value_pickle
-from .core import load
-from .explorer import Judge
-from .results import Budget
-from .stable_hash import combine, stable_hash
-from .steps import CompiledSteps
-from .store import Store
+from ...errors import McfsmError
+from ...interrupt import stop_word
+from ...lang.guard import unhashable_error
+from ...lang.system import System
+from ..kernel.core import load
+from ..results import Budget
+from ..search.explorer import Judge
+from ..state import value_pickle
+from ..state.stable_hash import combine, stable_hash
+from ..state.steps import CompiledSteps
+from ..state.store import Store
 
 __all__ = ["Partition", "PartitionError"]
 

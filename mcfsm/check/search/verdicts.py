@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..lang.system import State, StepKey, System, Unhandled
-from .results import Trace, Verdict
-from .store import Store
+from ...lang.system import State, StepKey, System, Unhandled
+from ..results import Trace, Verdict
+from ..state.store import Store
 
 
 def verdicts_of(system: System, store: Store, step_list: list[StepKey],

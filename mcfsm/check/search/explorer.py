@@ -21,17 +21,17 @@ import gc
 import time
 from typing import Any
 
-from ..errors import UsageError
-from ..lang.guard import model_code_error, unhashable_error
-from ..lang.system import State, StepKey, System
+from ...errors import UsageError
+from ...lang.guard import model_code_error, unhashable_error
+from ...lang.system import State, StepKey, System
+from ..kernel.core import load
+from ..results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
+from ..state.fingerprints import replayed_trace_to
+from ..state.predicates import MemoPredicate, MemoStep, predicate_guard, truth
+from ..state.steps import CompiledSteps
+from ..state.store import Store
+from ..temporal.marking import TemporalCheck, temporal_verdicts
 from .checkpoint import Checkpointer, CheckpointPlan, restore
-from .core import load
-from .fingerprints import replayed_trace_to
-from .predicates import MemoPredicate, MemoStep, predicate_guard, truth
-from .results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
-from .steps import CompiledSteps
-from .store import Store
-from .temporal import TemporalCheck, temporal_verdicts
 from .verdicts import coverage_by_role, safety_verdicts, unhandled_note, verdicts_of
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]

@@ -1,4 +1,4 @@
-"""The hypothesis bridge: a RuleBasedStateMachine over the runtime (mcfsm.check.runtime), so a
+"""The hypothesis bridge: a RuleBasedStateMachine over the runtime (mcfsm.check.runtime.machines), so a
 model is also a property-based test. Rules pick among the steps enabled in the current
 state; invariants are the model's `always`, step, deadlock and unhandled-message
 properties; `sometimes` witnesses are counted.
@@ -29,12 +29,12 @@ from hypothesis.stateful import (
     rule,
 )
 
-from ..lang.guard import call_predicate, unhashable_error
-from ..lang.properties import Property
-from ..lang.system import State, StepKey, System, View
-from .explorer import Budget, Trace
-from .runtime import Runtime
-from .simulation import Simulation, SimulationStopped, budget_stop, outcomes, spent_or_raise
+from ...lang.guard import call_predicate, unhashable_error
+from ...lang.properties import Property
+from ...lang.system import State, StepKey, System, View
+from ..runs.simulation import Simulation, SimulationStopped, budget_stop, outcomes, spent_or_raise
+from ..search.explorer import Budget, Trace
+from .machines import Runtime
 
 
 def _step_index(n: int) -> st.SearchStrategy[int]:

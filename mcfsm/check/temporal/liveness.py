@@ -39,8 +39,8 @@ import dataclasses
 from array import array
 from collections.abc import Iterator, Sequence
 
-from .core import compiled
-from .edges import EdgeGraph
+from ..kernel.core import compiled
+from ..state.edges import EdgeGraph
 from .lasso import Constraint, cycle_through, shortest_prefix
 
 OPENS = 1  # flag bit: the obligation opens in this state (leads_to's P; always for []<>)
@@ -125,7 +125,7 @@ def fair_cycle(graph: EdgeGraph, constraints: Sequence[Constraint], label_count:
     """Whether a behaviour that goes round one cycle through every state of `graph` forever
     is fair, by the rule `_judge` applies to a component. The graph's edges between its
     states are the cycle's steps; every other step enabled in a state leads to state
-    graph.size (outside). check/run_lassos.py asks it of the cycles random runs close."""
+    graph.size (outside). check/temporal/run_lassos.py asks it of the cycles random runs close."""
     comp = array("i", range(graph.size))
     owner = array("i", [-1]) * (graph.size + 1)
     verdict, _ = _judge(graph, comp, 1, owner, constraints,

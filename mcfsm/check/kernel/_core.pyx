@@ -33,7 +33,7 @@ import array as _array
 import tempfile as _tempfile
 import time as _time
 
-from ..lang.system import StepCut
+from ...lang.system import StepCut
 
 
 cdef struct Entry:

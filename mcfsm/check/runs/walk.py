@@ -18,15 +18,15 @@ import dataclasses
 import time
 from typing import Any
 
-from ..lang.guard import unhashable_error
-from ..lang.system import System
-from .explorer import Judge
-from .results import Budget, Trace
-from .run_lassos import LassoJudge
-from .steps import CompiledSteps
-from .store import Store
-from .temporal import lasso_note
-from .verdicts import unhandled_note
+from ...lang.guard import unhashable_error
+from ...lang.system import System
+from ..results import Budget, Trace
+from ..search.explorer import Judge
+from ..search.verdicts import unhandled_note
+from ..state.steps import CompiledSteps
+from ..state.store import Store
+from ..temporal.marking import lasso_note
+from ..temporal.run_lassos import LassoJudge
 
 # The lasso searches' shared rows are emptied past this many states (about 100 MB at the
 # bundled models' sizes); one search lists at most its known states and 20,000 more.

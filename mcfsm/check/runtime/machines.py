@@ -15,13 +15,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ModelError
-from ..lang.guard import model_code_error
-from ..lang.messages import Message
-from ..lang.monitors import observe
-from ..lang.roles import Role, Transition, Variables
-from ..lang.system import SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
-from ..lang.timers import set_timer, timer_running
+from ...errors import ModelError
+from ...lang.guard import model_code_error
+from ...lang.messages import Message
+from ...lang.monitors import observe
+from ...lang.roles import Role, Transition, Variables
+from ...lang.system import SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
+from ...lang.timers import set_timer, timer_running
 
 
 class _Ctx:

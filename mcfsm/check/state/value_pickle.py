@@ -24,9 +24,9 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from ..errors import McfsmError
-from ..lang.loader import model_modules
-from ..lang.system import System
+from ...errors import McfsmError
+from ...lang.loader import model_modules
+from ...lang.system import System
 
 _CLASSES: dict[tuple[str, ...], type] = {}
 _KEYS: dict[type, tuple[str, ...]] = {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from array import array
 
-from ..errors import McfsmError
+from ...errors import McfsmError
 
 
 class EdgeRecorder:

@@ -31,15 +31,15 @@ import time
 from collections import Counter
 from typing import Any
 
-from ..errors import McfsmError
-from ..interrupt import bind_to_parent
-from ..lang.system import System
-from . import value_pickle
-from .partition_backends import portable_exception
-from .results import Budget, Trace
-from .run_lassos import CycleCounts
+from ...errors import McfsmError
+from ...interrupt import bind_to_parent
+from ...lang.system import System
+from ..results import Budget, Trace
+from ..split.backends import portable_exception
+from ..state import value_pickle
+from ..state.stable_hash import combine, stable_hash
+from ..temporal.run_lassos import CycleCounts
 from .simulation import Simulation, outcomes, simulate
-from .stable_hash import combine, stable_hash
 from .walk import Walker, chao1
 
 

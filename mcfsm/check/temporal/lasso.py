@@ -1,4 +1,4 @@
-"""The two halves of a lasso (check/liveness.py finds where it is): the shortest product
+"""The two halves of a lasso (check/temporal/liveness.py finds where it is): the shortest product
 path from an initial state to a pending state of a fair component, and a cycle inside
 that component which discharges every fairness constraint."""
 
@@ -10,7 +10,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from .edges import EdgeGraph
+from ..state.edges import EdgeGraph
 
 
 # Declared here, below liveness.py (which imports this module), so the two stay one-way.

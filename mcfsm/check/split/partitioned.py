@@ -36,14 +36,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import McfsmError
-from ..interrupt import stop_word
-from ..lang.system import System
+from ...errors import McfsmError
+from ...interrupt import stop_word
+from ...lang.system import System
+from ..results import Budget, Progress, ProgressFn, Result, Trace, Verdict
+from ..search.verdicts import coverage_by_role, safety_verdicts
+from ..state.stable_hash import combine, stable_hash
+from .backends import ForkedPartitions, InProcessPartitions
 from .partition import Partition, PartitionError
-from .partition_backends import ForkedPartitions, InProcessPartitions
-from .results import Budget, Progress, ProgressFn, Result, Trace, Verdict
-from .stable_hash import combine, stable_hash
-from .verdicts import coverage_by_role, safety_verdicts
 
 __all__ = ["ForkedPartitions", "InProcessPartitions", "Partition", "PartitionError",
            "explore_split", "owner_of"]

@@ -41,11 +41,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..lang.context import Read
-from ..lang.guard import unhashable_error
-from ..lang.messages import Message
-from ..lang.monitors import observe
-from ..lang.system import Network, StepKey, System, Unhandled
+from ...lang.context import Read
+from ...lang.guard import unhashable_error
+from ...lang.messages import Message
+from ...lang.monitors import observe
+from ...lang.system import Network, StepKey, System, Unhandled
 from .projections import ANY, Projections
 from .store import Store
 

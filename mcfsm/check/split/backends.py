@@ -21,8 +21,8 @@ from abc import ABC, abstractmethod
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..interrupt import bind_to_parent
-from ..lang.system import System
+from ...interrupt import bind_to_parent
+from ...lang.system import System
 from .partition import Partition, PartitionError
 
 __all__ = ["ForkedPartitions", "InProcessPartitions"]

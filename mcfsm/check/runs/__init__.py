@@ -1,0 +1,1 @@
+"""Random runs: the walker, hypothesis-driven simulation and the swarm."""

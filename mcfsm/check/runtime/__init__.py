@@ -1,0 +1,1 @@
+"""A second, independent execution: transitions machines and the hypothesis stateful bridge."""

@@ -1,0 +1,1 @@
+"""The exhaustive search: the explorer, its verdicts, checkpoints and vacuity."""

@@ -1,0 +1,1 @@
+"""One search on several cores or machines: the hash-partitioned breadth-first search."""
