@@ -184,3 +184,46 @@ def test_a_quiescence_test_is_memoized_on_emptiness_not_on_messages():
         assert [m(idxs, store.decode) for m in memos] == [
             not system.view(state).in_flight(), len(system.view(state).in_flight()) < 2]
     assert (calls.count("quiet"), calls.count("listed")) == (2, 4)
+
+
+# -- a step property's sent_since is memoized on what the step put in each inbox ----------
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_sent_since_is_keyed_on_what_the_step_sent(engine, monkeypatch):
+    """`after.sent_since(before)` reads, per inbox, only the step's difference there (the
+    pair of the inbox's indices before and after). In `pings` every step id sends the same
+    envelopes whatever else is in flight (the pinger a Ping to the sink, the ponger a Pong,
+    the watcher and the sink's consumptions nothing), so the property's code runs once per
+    step id taken: 5 (pinger.send, ponger.send, watcher.sees_ping, the sink's drop of the
+    Ping and of the Pong). Keyed on the inboxes' contents before and after, as two
+    in_flight reads are, it runs once per step id and content of the sink's inbox, and
+    each step id meets two: the Ping is sent with the Pong unsent (or consumed) or in flight,
+    the Pong likewise, the watcher sees the Ping with or without the Pong beside it, and
+    each drop leaves the other message or nothing: 10."""
+    from mcfsm import step
+
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    calls: list[tuple[str, str]] = []
+
+    def sends_at_most_one(before, key, after) -> bool:
+        calls.append((key.actor, key.transition))
+        return len(after.sent_since(before)) <= 1
+
+    def diffed_by_hand(before, key, after) -> bool:
+        calls.append(("by hand", key.actor, key.transition))
+        return len(after.in_flight()) - len(before.in_flight()) <= 1
+
+    def system(prop) -> System:
+        base = pings()
+        return System("pings", network=Network.FIFO, instances=base.instances,
+                      properties=[step("one-send", prop, clause="t")])
+
+    memoized = run(system(sends_at_most_one), engine, monkeypatch)
+    assert len(calls) == len(set(calls)) == 5
+    calls.clear()
+    run(system(diffed_by_hand), engine, monkeypatch)
+    assert len(calls) == len(set(calls)) * 2 == 10
+    plain = run(system(sends_at_most_one), engine, monkeypatch, memoize=False)
+    assert [(v.property.name, v.status) for v in memoized.verdicts] == \
+        [(v.property.name, v.status) for v in plain.verdicts]
+    assert (memoized.distinct_states, memoized.total_states) == (15, 23)

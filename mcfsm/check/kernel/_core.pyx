@@ -34,6 +34,7 @@ import tempfile as _tempfile
 import time as _time
 
 from ...lang.system import StepCut
+from ..state.projections import NOTHING_SENT
 
 
 cdef struct Entry:
@@ -221,11 +222,16 @@ cdef inline object _boxed(uint32_t v):
     return v
 
 
+cdef object _NOTHING_SENT = NOTHING_SENT
+
+
 cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) except -2:
     """A MemoPredicate's decision tree (predicates.py) walked on slot indices: a node is
     [slot, {index: child}, None] or [(inbox slot, type, sender), {projection: child},
-    {inbox index: projection}], a leaf is the result. Slots from `width` on are read from
-    b (a step's state after). 1 or 0, or -1 when the walk falls off the tree."""
+    {inbox index: projection}], or a step's difference in an inbox, [(-1 - inbox slot,
+    type, sender), {projection: child}, {before << 32 | after: projection}]; a leaf is the
+    result. Slots from `width` on are read from b (a step's state after). 1 or 0, or -1
+    when the walk falls off the tree."""
     cdef object node = root, key
     cdef PyObject* child
     cdef PyObject* pid
@@ -239,8 +245,16 @@ cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) exc
             child = PyDict_GetItemWithError((<list>node)[1], _boxed(idx))
         else:
             slot = (<tuple>key)[0]
-            idx = a[slot] if slot < width else b[slot - width]
-            pid = PyDict_GetItemWithError((<list>node)[2], _boxed(idx))
+            if slot >= 0:
+                idx = a[slot] if slot < width else b[slot - width]
+                pid = PyDict_GetItemWithError((<list>node)[2], _boxed(idx))
+            else:  # a step's difference in inbox -1 - slot (sent_since): before, after
+                slot = -1 - slot
+                if a[slot] == b[slot]:
+                    pid = <PyObject*>_NOTHING_SENT
+                else:
+                    pid = PyDict_GetItemWithError((<list>node)[2],
+                                                  (<uint64_t>a[slot]) << 32 | b[slot])
             if pid == NULL:
                 return -1
             child = PyDict_GetItemWithError((<list>node)[1], <object>pid)

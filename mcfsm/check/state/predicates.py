@@ -94,6 +94,24 @@ class _RecordingView(View):
                        (slot, message_type, sender))
         return Envelopes(system, self._full, tuple(slots), message_type, to, sender, read)  # type: ignore[return-value]
 
+    def sent_since(self, before: View, message_type: Any = None, *, to: str | None = None,
+                   sender: str | None = None) -> list[tuple[str, str, Any]]:
+        """A step's two views (MemoStep) read, inbox by inbox, only what the step put there
+        (a node per inbox on the pair of its indices before and after, and none of the
+        lookups of both projections when the step left the inbox as it was)."""
+        if not (isinstance(before, _RecordingView) and before.reads is self.reads
+                and self._offset and not before._offset):
+            return super().sent_since(before, message_type, to=to, sender=sender)
+        system = self._system
+        slots = system._inbox_slot.values() if to not in system._inbox_slot else (
+            system._inbox_slot[to],)  # type: ignore[index]
+        for slot in slots:
+            key = (-1 - slot, message_type, sender)
+            if key not in self.reads:
+                self.reads.append(key)
+        return View(system, self._full).sent_since(View(system, before._full), message_type,
+                                                   to=to, sender=sender)
+
 
 class MemoPredicate:
     """One predicate of a View, memoized on the indices of the slots it reads (and on the
@@ -122,18 +140,23 @@ class MemoPredicate:
         if not self.memoize:
             return self._call(self._plain(decode(idxs)))
         # A node is [slot, {index: child}, None], or [(inbox slot, type, sender),
-        # {projection id: child}, that key's projection table]; anything else is a leaf.
+        # {projection id: child}, that key's projection table], or the same keyed
+        # (-1 - inbox slot, ...) on a step's difference there; anything else is a leaf.
         node = self._root
         while node.__class__ is list:
             table = node[2]
             if table is None:
                 child = node[1].get(idxs[node[0]])
-            else:
+            elif node[0][0] >= 0:
                 idx = idxs[node[0][0]]
                 pid = table.get(idx)
                 if pid is None:
                     pid = self._project(node[0], idx)  # type: ignore[misc]
                 child = node[1].get(pid)
+            else:  # a step's difference in an inbox (sent_since): before and after
+                slot = -1 - node[0][0]
+                child = node[1].get(self._project.diff(  # type: ignore[union-attr]
+                    node[0], idxs[slot], idxs[slot + (len(idxs) >> 1)]))
             if child is None:
                 break
             node = child
@@ -193,7 +216,9 @@ class MemoPredicate:
             self._root = None
             return result
         project = self._project
-        branch = [idxs[r] if r.__class__ is int else project(r, idxs[r[0]])  # type: ignore[misc]
+        half = len(idxs) >> 1  # a step's state after, for its differences (sent_since)
+        branch = [idxs[r] if r.__class__ is int else project(r, idxs[r[0]]) if r[0] >= 0  # type: ignore[misc]
+                  else project.diff(r, idxs[-1 - r[0]], idxs[half - 1 - r[0]])  # type: ignore[union-attr]
                   for r in reads]
         if not reads:
             self._root = result
@@ -239,6 +264,8 @@ class _StepProjections:
         self.width = width
 
     def _key(self, key: tuple) -> tuple:
+        if key[0] < 0:  # a difference between before and after: keyed on the inbox itself
+            return key
         return (key[0] % self.width, *key[1:])
 
     def table(self, key: tuple) -> dict[int, int]:
@@ -246,6 +273,9 @@ class _StepProjections:
 
     def __call__(self, key: tuple, idx: int) -> int:
         return self.base(self._key(key), idx)
+
+    def diff(self, key: tuple, before: int, after: int) -> int:
+        return self.base.diff(key, before, after)
 
 
 class _StepTree(MemoPredicate):

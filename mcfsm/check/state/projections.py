@@ -7,6 +7,7 @@ projection it hits while the messages the code looks for stay the same (usually 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ...lang.system import System
@@ -14,6 +15,9 @@ from ...lang.system import System
 # The last element of a projection key that asks only whether the inbox holds an envelope
 # passing the filter (a truth test of `in_flight`'s result).
 ANY = "any"
+# The projection id of a step's difference in an inbox when the step put nothing there that
+# passes the filter (the common case: most steps leave most inboxes as they were).
+NOTHING_SENT = -1
 
 
 class Projections:
@@ -45,6 +49,24 @@ class Projections:
             seen = self._project(key, self.values[key[0]][idx])
             pid = self._interned.setdefault(seen, len(self._interned))
             table[idx] = pid
+        return pid
+
+    def diff(self, key: tuple, before: int, after: int) -> int:
+        """The projection id of what a step put in one inbox (envelopes passing the filter,
+        as a multiset): NOTHING_SENT when it put none there."""
+        if before == after:
+            return NOTHING_SENT
+        table = self.table(key)
+        pair = before << 32 | after
+        pid = table.get(pair)
+        if pid is None:
+            slot = -1 - key[0]
+            inbox = (slot, *key[1:])
+            added = Counter(self._project(inbox, self.values[slot][after]))
+            added.subtract(Counter(self._project(inbox, self.values[slot][before])))
+            seen = frozenset((e, n) for e, n in added.items() if n > 0)
+            pid = table[pair] = NOTHING_SENT if not seen else \
+                self._interned.setdefault(("sent", seen), len(self._interned))
         return pid
 
     def _project(self, key: tuple, value: Any) -> Any:
