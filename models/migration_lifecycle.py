@@ -1044,12 +1044,19 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                          doc="the network lost a de-registration UE 2 sent (the monitor "
                              "saw it sent, and not received)")] if lossy_leaving else []),
             *([sometimes("older-notification-ignored",
-                         lambda v: v[ORDER].state == "overtaken" and dict(
-                             v[SERVER[HOME]].bindings).get(USER2, "")
+                         lambda v: v[ORDER].state == "overtaken" and v[ORDER].older_id != ""
+                         and dict(v[SERVER[HOME]].bindings).get(USER2, "")
                          not in ("", v[ORDER].older_id),
                          clause="X.1.6 (candidate fix: fix_notification_order)",
                          doc="a notification reached the primary after a newer one, and "
-                             "the primary still records the newer partner ID")]
+                             "the primary still records another partner ID than the older "
+                             "one named")]
+              if sequence_numbers else []),
+            *([step("newest-notification-recorded", newest_notification_recorded,
+                    clause="X.1.6 (candidate fix: fix_notification_order)",
+                    doc="the primary records a notification at least as new as every one "
+                        "that reached it before (by the sequences the monitor saw), and an "
+                        "older one leaves its record of user 2 as it was")]
               if sequence_numbers else []),
             *([sometimes("primary-told-user-left",
                          lambda v: bool(v.in_flight(DepartureNotification)),
@@ -1148,12 +1155,17 @@ def kept_command_followed(before, key, after) -> bool:
 def call_attempt_answered(v) -> bool:
     """Quiescent: once no message is in flight and no call is held, client 1 is not still
     waiting for an answer to a call (each attempt ends connected or failed), unless its
-    INVITE transaction still runs (switch_off: its timeout ends the attempt)."""
+    INVITE transaction still runs (switch_off: its timeout ends the attempt); and the wire
+    shows the answer that ended each call client 1 started (the calls monitor awaits none),
+    unless the call ended in its INVITE's timeout (switch_off: client 1 failed with no
+    answer, which may never come from a switched-off UE)."""
     if v.in_flight() or v[SERVER[HOME]].held:
         return True
     c1 = v["client1"]
-    return c1.state != "calling" or any(a.name == "PrivateCallRequest"
-                                        for a in getattr(c1, "timers", ()))
+    invite = getattr(c1, "timers", None)  # client 1's INVITE transaction (switch_off)
+    if c1.state == "calling":
+        return invite is not None and any(a.name == "PrivateCallRequest" for a in invite)
+    return v[CALLS].state == "idle" or (invite is not None and c1.state == "failed")
 
 
 def migrated_call_answered(v) -> bool:
@@ -1255,6 +1267,21 @@ def calls_monitor(bound: int) -> Role:
         ])
 
 
+def registrations_on_the_wire(v) -> bool:
+    """X.1.2 item 6; X.1.4.1: the MC systems client 2 believes it is registered at are as
+    many as the wire shows: one per registration response it took, one fewer per
+    de-registration it sent (the monitor's count, which the gap exemptions and
+    always-registered read, is thereby pinned to what the client did)."""
+    return v[CALLS].held == len(v["client2"].registered_at)
+
+
+def no_gap_on_the_wire(v) -> bool:
+    """always-registered where the calls monitor runs: no period with user 2 registered
+    nowhere has begun on the wire (the monitor's gap count, which cached-call-connects
+    exempts by, is still 0)."""
+    return v[CALLS].gaps == 0
+
+
 def cached_call_connects(before, key, after) -> bool:
     """Judged at the step in which client 1's call fails, whatever transition fails it: a
     call the monitor saw start by a cached partner ID does not fail on a rejection, unless
@@ -1321,8 +1348,10 @@ def notification_received(ctx) -> bool:
     return ctx.to == SERVER[HOME] and ctx.received
 
 
+# The monitor runs only with sequence_numbers, where every registration, and so every
+# notification, carries the client's migration count.
 def older_than_seen(ctx) -> bool:
-    return ctx.msg.sequence is not None and ctx.msg.sequence < ctx.v.latest
+    return ctx.msg.sequence < ctx.v.latest
 
 
 def newer_than_seen(ctx) -> bool:
@@ -1330,8 +1359,21 @@ def newer_than_seen(ctx) -> bool:
 
 
 def note_latest(ctx) -> None:
-    if ctx.msg.sequence is not None:
-        ctx.v.latest = ctx.msg.sequence
+    ctx.v.latest = ctx.msg.sequence
+
+
+def newest_notification_recorded(before, key, after) -> bool:
+    """The candidate fix fix_notification_order, judged at the step in which the primary
+    takes a notification: one at least as new as every notification that reached it before
+    (by the latest sequence the monitor saw reach it) is recorded; an older one leaves the
+    primary's record of user 2 as it was."""
+    m = key.message
+    if key.actor != SERVER[HOME] or not isinstance(m, MigrationNotification):
+        return True
+    now = dict(after[SERVER[HOME]].bindings).get(USER2, "")
+    if m.sequence >= before[ORDER].latest:
+        return now == m.partner_id
+    return now == dict(before[SERVER[HOME]].bindings).get(USER2, "")
 
 
 ORDER_ROLE = Role(
@@ -1362,8 +1404,16 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
     lifecycle = [
         always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
                doc="the primary always knows the current MC service ID of its migrated user"),
-        always("always-registered", always_registered, clause="X.1.4.1 (make-before-break)",
-               doc="user 2 is registered in some MC system at every moment"),
+        always("always-registered", no_gap_on_the_wire if calls else always_registered,
+               clause="X.1.4.1 (make-before-break)",
+               doc="user 2 is registered in some MC system at every moment"
+                   + (" (judged on the wire: no period registered nowhere has begun)"
+                      if calls else "")),
+        *([always("registrations-seen-on-the-wire", registrations_on_the_wire,
+                  clause="X.1.2 item 6; X.1.4.1",
+                  doc="client 2 believes itself registered in as many MC systems as the "
+                      "wire shows: one per registration response it took, one fewer per "
+                      "de-registration it sent")] if calls else []),
         always("registered-with-token-id", registered_with_token_id, clause="X.1.6",
                doc="the client uses the MC service ID of its access token, and servers "
                    "register it under their own system's ID"),
