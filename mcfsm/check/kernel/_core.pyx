@@ -22,6 +22,7 @@ from cpython cimport array
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_GET_SIZE, PyByteArray_Resize
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.list cimport PyList_GET_ITEM
+from cpython.tuple cimport PyTuple_GET_ITEM
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.ref cimport PyObject
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
@@ -225,6 +226,32 @@ cdef inline object _boxed(uint32_t v):
 cdef object _NOTHING_SENT = NOTHING_SENT
 
 
+cdef object _sent(tuple slots, list tables, const uint32_t* a, const uint32_t* b):
+    """Projections.sent on a step's two index vectors: NOTHING_SENT, the one inbox's
+    projection id, or the tuple of them; None where a difference is not interned yet."""
+    cdef Py_ssize_t j, slot
+    cdef PyObject* pid
+    cdef object first = _NOTHING_SENT
+    cdef list more = None
+    for j in range(len(slots)):
+        slot = <Py_ssize_t>(<object>PyTuple_GET_ITEM(slots, j))
+        if a[slot] == b[slot]:
+            continue
+        pid = PyDict_GetItemWithError(<object>PyList_GET_ITEM(tables, j),
+                                      (<uint64_t>a[slot]) << 32 | b[slot])
+        if pid == NULL:
+            return None
+        if <object>pid == _NOTHING_SENT:
+            continue
+        if more is not None:
+            more.append(<object>pid)
+        elif first is _NOTHING_SENT:
+            first = <object>pid
+        else:
+            more = [first, <object>pid]
+    return first if more is None else tuple(more)
+
+
 cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) except -2:
     """A MemoPredicate's decision tree (predicates.py) walked on slot indices: a node is
     [slot, {index: child}, None] or [(inbox slot, type, sender), {projection: child},
@@ -232,7 +259,7 @@ cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) exc
     type, sender), {projection: child}, {before << 32 | after: projection}]; a leaf is the
     result. Slots from `width` on are read from b (a step's state after). 1 or 0, or -1
     when the walk falls off the tree."""
-    cdef object node = root, key
+    cdef object node = root, key, sent
     cdef PyObject* child
     cdef PyObject* pid
     cdef Py_ssize_t slot
@@ -248,16 +275,14 @@ cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) exc
             if slot >= 0:
                 idx = a[slot] if slot < width else b[slot - width]
                 pid = PyDict_GetItemWithError((<list>node)[2], _boxed(idx))
-            else:  # a step's difference in inbox -1 - slot (sent_since): before, after
-                slot = -1 - slot
-                if a[slot] == b[slot]:
-                    pid = <PyObject*>_NOTHING_SENT
-                else:
-                    pid = PyDict_GetItemWithError((<list>node)[2],
-                                                  (<uint64_t>a[slot]) << 32 | b[slot])
-            if pid == NULL:
-                return -1
-            child = PyDict_GetItemWithError((<list>node)[1], <object>pid)
+                if pid == NULL:
+                    return -1
+                child = PyDict_GetItemWithError((<list>node)[1], <object>pid)
+            else:  # what a step put in the inboxes key[3] (sent_since): Projections.sent
+                sent = _sent((<tuple>key)[3], (<list>node)[2], a, b)
+                if sent is None:
+                    return -1
+                child = PyDict_GetItemWithError((<list>node)[1], sent)
         if child == NULL:
             return -1
         node = <object>child

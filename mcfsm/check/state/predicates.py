@@ -96,19 +96,19 @@ class _RecordingView(View):
 
     def sent_since(self, before: View, message_type: Any = None, *, to: str | None = None,
                    sender: str | None = None) -> list[tuple[str, str, Any]]:
-        """A step's two views (MemoStep) read, inbox by inbox, only what the step put there
-        (a node per inbox on the pair of its indices before and after, and none of the
-        lookups of both projections when the step left the inbox as it was)."""
+        """A step's two views (MemoStep) read only what the step put in the inboxes: one
+        node for the call, branching on what was put in the inboxes it changed (found from
+        the pairs of indices before and after), where in_flight on both views would read
+        both projections of every inbox."""
         if not (isinstance(before, _RecordingView) and before.reads is self.reads
                 and self._offset and not before._offset):
             return super().sent_since(before, message_type, to=to, sender=sender)
         system = self._system
         slots = system._inbox_slot.values() if to not in system._inbox_slot else (
             system._inbox_slot[to],)  # type: ignore[index]
-        for slot in slots:
-            key = (-1 - slot, message_type, sender)
-            if key not in self.reads:
-                self.reads.append(key)
+        key = (-1, message_type, sender, tuple(slots))
+        if key not in self.reads:
+            self.reads.append(key)
         return View(system, self._full).sent_since(View(system, before._full), message_type,
                                                    to=to, sender=sender)
 
@@ -140,8 +140,9 @@ class MemoPredicate:
         if not self.memoize:
             return self._call(self._plain(decode(idxs)))
         # A node is [slot, {index: child}, None], or [(inbox slot, type, sender),
-        # {projection id: child}, that key's projection table], or the same keyed
-        # (-1 - inbox slot, ...) on a step's difference there; anything else is a leaf.
+        # {projection id: child}, that key's projection table], or [(-1, type, sender,
+        # inbox slots), {what a step put there: child}, those inboxes' tables of the step's
+        # differences]; anything else is a leaf.
         node = self._root
         while node.__class__ is list:
             table = node[2]
@@ -153,10 +154,8 @@ class MemoPredicate:
                 if pid is None:
                     pid = self._project(node[0], idx)  # type: ignore[misc]
                 child = node[1].get(pid)
-            else:  # a step's difference in an inbox (sent_since): before and after
-                slot = -1 - node[0][0]
-                child = node[1].get(self._project.diff(  # type: ignore[union-attr]
-                    node[0], idxs[slot], idxs[slot + (len(idxs) >> 1)]))
+            else:  # what a step put in the inboxes (sent_since): before and after
+                child = node[1].get(self._project.sent(node[0], idxs))  # type: ignore[union-attr]
             if child is None:
                 break
             node = child
@@ -194,6 +193,9 @@ class MemoPredicate:
     def _node(self, key: Any) -> list[Any]:
         if key.__class__ is int:
             return [key, {}, None]
+        if key[0] < 0:  # sent_since: the tables of the step's differences, inbox by inbox
+            return [key, {}, [self._project.table((-1 - slot, *key[1:3]))  # type: ignore[union-attr]
+                              for slot in key[3]]]
         return [key, {}, self._project.table(key)]  # type: ignore[union-attr]
 
     def _miss(self, idxs: Any, state: State) -> bool:
@@ -216,9 +218,8 @@ class MemoPredicate:
             self._root = None
             return result
         project = self._project
-        half = len(idxs) >> 1  # a step's state after, for its differences (sent_since)
         branch = [idxs[r] if r.__class__ is int else project(r, idxs[r[0]]) if r[0] >= 0  # type: ignore[misc]
-                  else project.diff(r, idxs[-1 - r[0]], idxs[half - 1 - r[0]])  # type: ignore[union-attr]
+                  else project.sent(r, idxs)  # type: ignore[union-attr]
                   for r in reads]
         if not reads:
             self._root = result
@@ -274,8 +275,8 @@ class _StepProjections:
     def __call__(self, key: tuple, idx: int) -> int:
         return self.base(self._key(key), idx)
 
-    def diff(self, key: tuple, before: int, after: int) -> int:
-        return self.base.diff(key, before, after)
+    def sent(self, key: tuple, idxs: Any) -> Any:
+        return self.base.sent(key, idxs)
 
 
 class _StepTree(MemoPredicate):

@@ -24,7 +24,11 @@ class Projections:
     """Interned projections of slots, by key -> small ids, shared by the memos of one
     exploration. A key is (inbox slot, message type, sender): the envelopes `in_flight`
     sees there; (inbox slot, message type, sender, ANY): whether it sees one; or (local
-    slot, field): one field of an instance's local."""
+    slot, field): one field of an instance's local. What a step put in an inbox (what
+    `after.sent_since(before, ...)` sees there) is keyed (-1 - inbox slot, message type,
+    sender), on the pair of the inbox's indices before and after the step (`diff`); what
+    it put in all the inboxes one `sent_since` reads, (-1, message type, sender, inbox
+    slots) (`sent`)."""
 
     def __init__(self, system: System, values: list[list[Any]]) -> None:
         self.system = system
@@ -68,6 +72,18 @@ class Projections:
             pid = table[pair] = NOTHING_SENT if not seen else \
                 self._interned.setdefault(("sent", seen), len(self._interned))
         return pid
+
+    def sent(self, key: tuple, idxs: Any) -> Any:
+        """What a step put in the inboxes key[3] (idxs: the step's combined index vector,
+        before then after): NOTHING_SENT, the projection id of the one inbox it put
+        something in (ids name the receiver, so they differ between inboxes), or the tuple
+        of them."""
+        half = len(idxs) >> 1
+        message_type, sender = key[1], key[2]
+        pids = [pid for slot in key[3] if idxs[slot] != idxs[slot + half]
+                and (pid := self.diff((-1 - slot, message_type, sender), idxs[slot],
+                                      idxs[slot + half])) != NOTHING_SENT]
+        return NOTHING_SENT if not pids else pids[0] if len(pids) == 1 else tuple(pids)
 
     def _project(self, key: tuple, value: Any) -> Any:
         if len(key) == 2:  # a field; typed, so that True and 1 stay apart
