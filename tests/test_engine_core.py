@@ -99,6 +99,23 @@ def test_slots_widen_past_one_and_two_bytes(monkeypatch):
     assert everything(compiled) == everything(run(counter(limit), "python", monkeypatch))
 
 
+@needs_compiled
+@pytest.mark.parametrize("limit", [1, 200, 10**9], ids=["untagged", "switch", "tagged"])
+def test_the_visited_sets_tagged_entries_find_the_same_states(limit, monkeypatch):
+    """The compiled visited set keeps 6 bits of each state's hash beside its index until
+    2**26 states (TAG_LIMIT), then rebuilds itself with plain indices. Lowered, the switch
+    comes inside a small search (the largest small variant: thousands of states, so 200 is
+    passed early), or never, or at once: the same search in all three, equal to the twin."""
+    from mcfsm.check.kernel import _core  # type: ignore[attr-defined]
+
+    _name, model, variant = max(SMALL_VARIANTS, key=lambda c: REFERENCE[c[0]]["distinct"])
+    assert REFERENCE[_name]["distinct"] > 200
+    monkeypatch.setattr(_core, "TAG_LIMIT", limit)
+    compiled = everything(run(model.system(variant), "compiled", monkeypatch, keep_states=True))
+    assert compiled == everything(run(model.system(variant), "python", monkeypatch,
+                                      keep_states=True))
+
+
 @pytest.mark.parametrize("engine", ["python", "compiled"])
 def test_a_memo_that_never_hits_stops_growing(engine, monkeypatch):
     """The counter's local differs in every state, so its memo of local steps never hits:

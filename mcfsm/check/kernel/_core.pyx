@@ -123,6 +123,19 @@ cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
     return h
 
 
+# The visited set's tagged entries (Core.tagged): an index below 2**26, 6 hash bits above.
+cdef enum:
+    TAG_INDEX = (1 << 26) - 1
+
+
+# where the entries stop holding tags (a module attribute, so that a test can lower it)
+TAG_LIMIT = TAG_INDEX
+
+
+cdef inline uint32_t _tag(uint64_t h) noexcept nogil:
+    return <uint32_t>(h >> 58) << 26
+
+
 cdef inline uint64_t _hash_bytes(const uint8_t* p, Py_ssize_t n) nogil:
     cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>n
     cdef uint64_t w
@@ -342,6 +355,12 @@ cdef class Core:
     cdef Py_ssize_t width, count, cstates
     cdef uint8_t* states
     cdef uint32_t* table
+    # While fewer than 2**26 states are seen, a table entry holds 6 bits of the state's hash
+    # above its index: a probe compares the packed state (a cache miss into `states`) only
+    # where those bits match, at no cost in memory. Past that, the entry is the index alone.
+    cdef bint tagged
+    cdef uint32_t last_tag
+    cdef Py_ssize_t tag_limit
     cdef size_t tmask
     cdef array.array parent, step
     cdef uint8_t* packed
@@ -468,6 +487,8 @@ cdef class Core:
             self.widths[k] = 0  # a slot that never changes takes no byte (persistent inboxes)
         self._layout()
         self.tmask = (1 << 10) - 1
+        self.tagged = True
+        self.tag_limit = TAG_LIMIT
         self.table = <uint32_t*>calloc(self.tmask + 1, sizeof(uint32_t))
         if self.table == NULL:
             raise MemoryError()
@@ -848,30 +869,37 @@ cdef class Core:
     cdef int _rehash(self, size_t capacity) except -1:
         cdef uint32_t* table = <uint32_t*>calloc(capacity, sizeof(uint32_t))
         cdef size_t mask = capacity - 1, pos
+        cdef uint64_t h
         cdef Py_ssize_t j
         if table == NULL:
             raise MemoryError("the visited set could not grow")
         free(self.table)
         self.table, self.tmask = table, mask
         for j in range(self.count):
-            pos = _hash_bytes(self.states + j * self.width, self.width) & mask
+            h = _hash_bytes(self.states + j * self.width, self.width)
+            pos = h & mask
             while table[pos] != 0:
                 pos = (pos + 1) & mask
-            table[pos] = <uint32_t>(j + 1)
+            table[pos] = <uint32_t>(j + 1) | (_tag(h) if self.tagged else 0)
         return 0
 
     cdef inline Py_ssize_t _find(self, const uint8_t* packed, size_t* at) noexcept nogil:
-        """The index of a packed state, or -1 with `at` set to the free slot for it."""
-        cdef size_t pos = _hash_bytes(packed, self.width) & self.tmask
-        cdef uint32_t v
+        """The index of a packed state, or -1 with `at` set to the free slot for it (and
+        last_tag to the tag its entry takes)."""
+        cdef uint64_t h = _hash_bytes(packed, self.width)
+        cdef size_t pos = h & self.tmask
+        cdef uint32_t v, tag = _tag(h) if self.tagged else 0
+        cdef uint32_t mask = TAG_INDEX if self.tagged else 0xFFFFFFFFU
         cdef Py_ssize_t width = self.width
         while True:
             v = self.table[pos]
             if v == 0:
                 at[0] = pos
+                self.last_tag = tag
                 return -1
-            if memcmp(self.states + (v - 1) * width, packed, width) == 0:
-                return v - 1
+            if (v & ~mask) == tag and memcmp(self.states + ((v & mask) - 1) * width, packed,
+                                             width) == 0:
+                return (v & mask) - 1
             pos = (pos + 1) & self.tmask
 
     cdef Py_ssize_t _lookup(self, const uint32_t* v, size_t* at) except -2:
@@ -883,6 +911,9 @@ cdef class Core:
             return self._find_fingerprint(_fingerprint(v, self.slots), at)
         if (self.count + 1) * 4 > <Py_ssize_t>(self.tmask + 1) * 3:
             self._rehash((self.tmask + 1) * 2)
+        if self.tagged and self.count + 1 >= self.tag_limit:  # indices outgrow the entries' room
+            self.tagged = False
+            self._rehash(self.tmask + 1)
         self._pack(v, self.packed)
         return self._find(self.packed, at)
 
@@ -1032,7 +1063,7 @@ cdef class Core:
             self.states = <uint8_t*>_grow(self.states, &self.cstates, row + 1,
                                           max(self.width, 1))
         memcpy(self.states + row * self.width, self.packed, self.width)
-        self.table[at] = <uint32_t>(j + 1)
+        self.table[at] = <uint32_t>(j + 1) | self.last_tag
         self.count = j + 1
         array.resize_smart(self.parent, j + 1)
         self.parent.data.as_ints[j] = parent
