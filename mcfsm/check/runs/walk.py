@@ -31,6 +31,9 @@ from ..temporal.run_lassos import LassoJudge
 # The lasso searches' shared rows are emptied past this many states (about 100 MB at the
 # bundled models' sizes); one search lists at most its known states and 20,000 more.
 _ROWS_LIMIT = 250_000
+# The successors kept for the shortening (emptied past this many states; a shortening's
+# balls hold at most 4,000 states each).
+_SUCCESSORS_KEPT = 100_000
 
 Idxs = tuple[int, ...]
 
@@ -95,6 +98,9 @@ class Walker:
         # successor is a function of both, and random runs take the same steps again and
         # again, so the predicates run once per distinct step
         self._broken: dict[tuple[Idxs, int], tuple[str, ...]] = {}
+        # each state's successors as `successors` lists them, for the shortening after a
+        # run: its balls overlap and its replays take the same prefix again and again
+        self._successors: dict[Idxs, dict[Idxs, int]] = {}
         self.runs = 0
         self.steps_taken = 0
 
@@ -248,7 +254,16 @@ class Walker:
 
     # -- after a run ------------------------------------------------------------------------
     def successors(self, idxs: Idxs) -> dict[Idxs, int]:
-        """The states one step away (within the bounds), each with a step id leading there."""
+        """The states one step away (within the bounds), each with a step id leading there
+        (the same dict for the same state, kept for the last _SUCCESSORS_KEPT states)."""
+        out = self._successors.get(idxs)
+        if out is None:
+            if len(self._successors) >= _SUCCESSORS_KEPT:
+                self._successors.clear()
+            out = self._successors[idxs] = self._list_successors(idxs)
+        return out
+
+    def _list_successors(self, idxs: Idxs) -> dict[Idxs, int]:
         succs, loops, _ = self.steps.expand(idxs)
         out: dict[Idxs, int] = {}
         for _tid, sid, new in succs:
