@@ -410,7 +410,10 @@ cdef class Core:
     cdef int* somet_t
     cdef uint8_t* done
     cdef Py_ssize_t nmarks, nalways, nsomet, nsteps
-    cdef Map trees
+    # the tree of step property q for step id sid, at sid * nsteps + q (-1: not made yet):
+    # step ids are small and dense, and this is read for every property on every step
+    cdef int32_t* sid_trees
+    cdef Py_ssize_t csid
     cdef object new_tuple
     # edges (temporal properties): the recorder's own arrays
     cdef array.array e_offsets, e_targets, e_labels
@@ -598,7 +601,6 @@ cdef class Core:
         judge = self.judge
         self.preds = []
         self.roots = []
-        _map_init(&self.trees, 1 << 6)
         if not hasattr(judge, "compiled_plan"):
             return 0
         marks, always, somet, steps = judge.compiled_plan()
@@ -705,22 +707,24 @@ cdef class Core:
 
     cdef int _judge_step(self, Py_ssize_t i, uint32_t sid, const uint32_t* after, object after_tuple) except -1:
         """Judge.step in C (without bounds): each step property's tree for this step id."""
-        cdef Py_ssize_t q
-        cdef uint32_t key[5]
-        cdef uint32_t v
+        cdef Py_ssize_t q, k, n = self.nsteps
         cdef int t, r
+        cdef int32_t* trees
         cdef uint8_t* done = self.done + self.nalways + self.nsomet
         cdef int verdict = 1
-        for q in range(self.nsteps):
+        if n == 0:
+            return 1
+        if <Py_ssize_t>sid >= self.csid:
+            k = self.csid
+            self.sid_trees = <int32_t*>_grow(self.sid_trees, &self.csid, sid + 1, n * sizeof(int32_t))
+            memset(self.sid_trees + k * n, 0xFF, (self.csid - k) * n * sizeof(int32_t))
+        trees = self.sid_trees + sid * n
+        for q in range(n):
             if done[q]:
                 continue
-            key[0], key[1], key[2], key[3], key[4] = q, sid, 0, 0, 0
-            v = _map_get(&self.trees, key)
-            if v == 0:
-                t = self._register(self.step_memos[q].tree(sid, self.step_keys[sid]))
-                _map_put(&self.trees, key, t)
-            else:
-                t = v - 1
+            t = trees[q]
+            if t < 0:
+                t = trees[q] = self._register(self.step_memos[q].tree(sid, self.step_keys[sid]))
             r = self._eval(t, self.cur, after)
             if r < 0:
                 if after_tuple is None:
@@ -772,7 +776,7 @@ cdef class Core:
         free(self.always_t)
         free(self.somet_t)
         free(self.done)
-        free(self.trees.slots)
+        free(self.sid_trees)
         if self.vh != NULL:
             for k in range(self.slots):
                 free(self.vh[k])
