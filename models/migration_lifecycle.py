@@ -1406,9 +1406,8 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                doc="the primary always knows the current MC service ID of its migrated user"),
         always("always-registered", no_gap_on_the_wire if calls else always_registered,
                clause="X.1.4.1 (make-before-break)",
-               doc="user 2 is registered in some MC system at every moment"
-                   + (" (judged on the wire: no period registered nowhere has begun)"
-                      if calls else "")),
+               # with calls, judged on the wire (no_gap_on_the_wire), the same statement
+               doc="user 2 is registered in some MC system at every moment"),
         *([always("registrations-seen-on-the-wire", registrations_on_the_wire,
                   clause="X.1.2 item 6; X.1.4.1",
                   doc="client 2 believes itself registered in as many MC systems as the "
