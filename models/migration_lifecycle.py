@@ -1026,16 +1026,24 @@ def build(*, make_before_break: bool, calls: bool,
                     *choice_witnesses(deregistrations, notifications),
                     *conditional_properties(switch_off=switch_off, lossy_leaving=lossy_leaving,
                                             sequence_numbers=sequence_numbers,
-                                            departure_notice=departure_notice)],
+                                            departure_notice=departure_notice,
+                                            fixed_chain=fixed_chain)],
     )
 
 
 def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_numbers: bool,
-                           departure_notice: bool) -> list:
+                           departure_notice: bool, fixed_chain: bool = True) -> list:
     """Witnesses of what defines each variant (issue 32), named in its expect=: UE 2
     switched off, a de-registration lost, an older notification ignored (the candidate fix
-    fix_notification_order), the primary told that the user left (fix_departure_notice)."""
-    return [*([sometimes("ue2-switched-off",
+    fix_notification_order), the primary told that the user left (fix_departure_notice), a
+    migration off the chain A, B, C, A (fixed_chain=False: any other system each time)."""
+    return [*([sometimes("migration-off-the-chain",
+                         lambda v: v["client2"].serving == "C" and v["client2"].left == HOME,
+                         clause="X.1.4; X.1.7.4 NOTE (any other MC system)",
+                         doc="user 2 migrates from its primary MC system straight to C, "
+                             "which the chain A, B, C, A never does")]
+              if not fixed_chain else []),
+            *([sometimes("ue2-switched-off",
                          lambda v: v["client2"].state == SWITCHED_OFF,
                          clause="not in the text (switch_off)",
                          doc="UE 2 is switched off")] if switch_off else []),
@@ -1553,6 +1561,8 @@ model.add_variant("permission_and_provisioning",
             "migration-implicit-completes": "witnessed only with permission=implicit",
             "migration-implicit-with-download-completes":
                 "witnessed only with permission=implicit and provisioning=download",
+            # the behaviour that defines the variant: any other MC system each time
+            "migration-off-the-chain": "witnessed",
             "deregistration-confirmed":
                 "witnessed only with deregistration=acknowledged",
             "notification-acknowledged":
