@@ -77,13 +77,37 @@ Mutator = Callable[[System], None]
 
 
 def _patch(system: System, role: str, name: str, change: Callable[[Any], Any]) -> None:
-    """Replace transition `name` of instances of `role` in the system's dispatch tables."""
+    """Replace transition `name` of instances of `role` in the system's dispatch tables,
+    and of monitors of `role` (which take no step: they observe from their role's
+    transitions, lang/monitors.py, so they are in no dispatch table)."""
     for k, inst in enumerate(system.instances):
         if inst.role.name != role:
+            continue
+        if inst.observer:
+            patch_monitor(system, k, lambda t: change(t) if t.name == name else t)
             continue
         for table in (system._internal[k], system._receive[k]):
             for key, entries in table.items():
                 table[key] = [(change(t) if t.name == name else t, tid) for t, tid in entries]
+
+
+def patch_monitor(system: System, k: int, change: Callable[[Any], Any]) -> bool:
+    """Monitor k observes with its transitions as `change` gives them (a copy of its role;
+    the declared role, which other systems may share, stays as it was). True when one
+    changed; the monitor's index joins system.mutated_monitors."""
+    import copy
+    inst = system.instances[k]
+    new = tuple(change(t) for t in inst.role.transitions)
+    if all(a is b for a, b in zip(new, inst.role.transitions)):
+        return False
+    role = copy.copy(inst.role)
+    role.transitions = new
+    monitor = copy.copy(inst)
+    object.__setattr__(monitor, "role", role)
+    system.instances = (*system.instances[:k], monitor, *system.instances[k + 1:])
+    system.monitors = tuple(monitor if m is inst else m for m in system.monitors)
+    system.mutated_monitors = getattr(system, "mutated_monitors", frozenset()) | {k}
+    return True
 
 
 def _drop_sends(kind: type, label: str) -> Callable[[Any], None]:
@@ -259,6 +283,8 @@ def watch_steps(system: System, before: dict[tuple[int, int, Any], list[Any]]) -
         for new, old in zip(now, before.get(where, ())):
             if new is not old:
                 original[id(new)] = old
+    if getattr(system, "mutated_monitors", None):
+        return [True]  # a monitor changed: its observations are not compared, it differs
     if not original:
         return []
     differs = [False]
@@ -343,9 +369,15 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
              for k in range(len(system.instances))]
     before = dict(_tables(system))
     versions: dict[tuple[int, int], list[tuple[str, Any]]] = {}
+    instances, monitors = system.instances, system.monitors
+    monitor_mutants: set[str] = set()
     for label, mutate in candidates.items():
         try:
             mutate(system)
+            if getattr(system, "mutated_monitors", None):
+                monitor_mutants.add(label)  # observations are not compared: it differs
+            system.instances, system.monitors = instances, monitors
+            system.mutated_monitors = frozenset()
             seen: set[tuple[int, int]] = set()
             for where, now in _tables(system):
                 for new, old in zip(now, before.get(where, ())):
@@ -358,7 +390,7 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
                 system._internal[k].update(internal)
                 system._receive[k].clear()
                 system._receive[k].update(receive)
-    differ: set[str] = set()
+    differ: set[str] = set(monitor_mutants)
     step = system.local_step
 
     def local_step(state: Any, k: int, t: Any, local: Any, sender: Any, msg: Any,

@@ -412,4 +412,15 @@ def apply(system: Any, mutant: SourceMutant, hits: Callable[[], None] | None = N
                             done[id(t)] = t
                     new_entries.append((done[id(t)], tid))
                 table[key] = new_entries
+    from benchmarks.mutation import patch_monitor
+    for k in list(getattr(system, "monitor_indices", ())):
+        def change(t: Any) -> Any:
+            conditions = tuple(transform(g, mutant, hits) for g in t.conditions)
+            after = tuple(transform(a, mutant, hits) for a in t.after)
+            if (any(x is not y for x, y in zip(conditions, t.conditions))
+                    or any(x is not y for x, y in zip(after, t.after))):
+                return dataclasses.replace(t, conditions=conditions, after=after)
+            return t
+        if patch_monitor(system, k, change):
+            changed += 1
     return changed

@@ -360,3 +360,25 @@ def test_a_run_is_judged_again_from_its_log(tmp_path):
     assert [o.status for o in judged] == [mutation.VERDICT, mutation.EQUIVALENT, mutation.SAME_STEPS]
     assert judged[1].why == "x is always true here"
     assert "listed as equivalent (wrongly listed), yet killed by verdict" in judged[0].why
+
+
+def test_a_monitors_mutants_are_applied_to_a_copy_of_its_role():
+    """A monitor takes no step (it observes from its role's transitions), so it is in no
+    dispatch table: its mutants once changed nothing and survived unseen. Negating the
+    guard of the order monitor's `b_pings` lets both of its transitions observe a's Ping,
+    which the engine refuses (a monitor observes deterministically); the role the test
+    module declares stays as it was, and the mutant counts as one whose steps differ."""
+    from mcfsm import ModelError, explore
+
+    from .test_monitors import ORDER, pings
+
+    declared = ORDER.transitions
+    system = pings()
+    mutate = dict(mutation.mutants(system))["negate-guard order spec.b_pings"]
+    mutate(system)
+    assert ORDER.transitions == declared
+    with pytest.raises(ModelError, match="2 transitions enabled"):
+        explore(system, Budget(max_states=1_000))
+    fresh = pings()
+    differ, _ = mutation.differing(fresh, {"negate-guard order spec.b_pings": mutate})
+    assert differ == {"negate-guard order spec.b_pings"}
