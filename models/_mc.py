@@ -76,8 +76,10 @@ class Deregistration(Message, clause="10.16.2.2 step 1; X.1.4.1"):
 
 class DeregistrationResponse(Message, clause="X.1.4.1 (no response defined; "
                                               "deregistration=acknowledged)",
-                             not_in_text="X.1.4.1 defines no response to the de-registration "
-                                         "(the deregistration=acknowledged reading)"):
+                             not_in_text="the excerpts define no MC-level response to the "
+                                         "de-registration: this is SIP's final response to the "
+                                         "REGISTER with expiry zero, which ends its transaction "
+                                         "(RFC 3261 10.3 and 17.1, outside the excerpts)"):
     mc_service_id: str = M("MC service ID whose de-registration the MC system confirms")
 
 
