@@ -268,9 +268,9 @@ cdef object _sent(tuple slots, list tables, const uint32_t* a, const uint32_t* b
 cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) except -2:
     """A MemoPredicate's decision tree (predicates.py) walked on slot indices: a node is
     [slot, {index: child}, None] or [(inbox slot, type, sender), {projection: child},
-    {inbox index: projection}], or a step's difference in an inbox, [(-1 - inbox slot,
-    type, sender), {projection: child}, {before << 32 | after: projection}]; a leaf is the
-    result. Slots from `width` on are read from b (a step's state after). 1 or 0, or -1
+    {inbox index: projection}], or what a step put in some inboxes (sent_since), [(-1,
+    type, sender, inbox slots), {what was put there: child}, [per inbox, {before << 32 |
+    after: projection}]]; a leaf is the result. Slots from `width` on are read from b (a step's state after). 1 or 0, or -1
     when the walk falls off the tree."""
     cdef object node = root, key, sent
     cdef PyObject* child

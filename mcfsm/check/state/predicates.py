@@ -83,8 +83,7 @@ class _RecordingView(View):
     def in_flight(self, message_type: Any = None, *, to: str | None = None,
                   sender: str | None = None) -> list[tuple[str, str, Any]]:
         system = self._system
-        slots = system._inbox_slot.values() if to not in system._inbox_slot else (
-            system._inbox_slot[to],)  # type: ignore[index]
+        slots = self._inbox_slots(to)
         # What the predicate sees of each inbox is only the envelopes that pass the filter:
         # the memo branches on that projection, so an inbox that changed in other messages
         # (or holds none of this type, the common case) still hits. And only when it uses
@@ -92,7 +91,13 @@ class _RecordingView(View):
         def read(slot: int, any_: bool) -> None:
             self._read((slot, message_type, sender, ANY) if any_ else
                        (slot, message_type, sender))
-        return Envelopes(system, self._full, tuple(slots), message_type, to, sender, read)  # type: ignore[return-value]
+        return Envelopes(system, self._full, slots, message_type, to, sender, read)  # type: ignore[return-value]
+
+    def _inbox_slots(self, to: str | None) -> tuple[int, ...]:
+        """The inbox slots a read addressed `to` looks at (every inbox for None; an unknown
+        name reads all of them, and the plain View's listing raises the usual error)."""
+        inbox = self._system._inbox_slot
+        return (inbox[to],) if to in inbox else tuple(inbox.values())
 
     def sent_since(self, before: View, message_type: Any = None, *, to: str | None = None,
                    sender: str | None = None) -> list[tuple[str, str, Any]]:
@@ -104,9 +109,7 @@ class _RecordingView(View):
                 and self._offset and not before._offset):
             return super().sent_since(before, message_type, to=to, sender=sender)
         system = self._system
-        slots = system._inbox_slot.values() if to not in system._inbox_slot else (
-            system._inbox_slot[to],)  # type: ignore[index]
-        key = (-1, message_type, sender, tuple(slots))
+        key = (-1, message_type, sender, self._inbox_slots(to))
         if key not in self.reads:
             self.reads.append(key)
         return View(system, self._full).sent_since(View(system, before._full), message_type,

@@ -80,9 +80,9 @@ class Projections:
         of them."""
         half = len(idxs) >> 1
         message_type, sender = key[1], key[2]
-        pids = [pid for slot in key[3] if idxs[slot] != idxs[slot + half]
-                and (pid := self.diff((-1 - slot, message_type, sender), idxs[slot],
-                                      idxs[slot + half])) != NOTHING_SENT]
+        pids = [pid for slot in key[3]
+                if (pid := self.diff((-1 - slot, message_type, sender), idxs[slot],
+                                     idxs[slot + half])) != NOTHING_SENT]
         return NOTHING_SENT if not pids else pids[0] if len(pids) == 1 else tuple(pids)
 
     def _project(self, key: tuple, value: Any) -> Any:
