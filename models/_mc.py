@@ -320,6 +320,18 @@ OPAQUE_IDS = Assumption(
     clause="X.1.2 item 1b; X.1.6")
 COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS)
 # One reading of X.1.7.1 item 6b for every model that re-initiates calls.
+# UE 2's REGISTER at the new MC system is a SIP transaction (Timer F) in the models where it
+# migrates; the text is silent on one that fails (private_call_redirect, migration_lifecycle)
+REGISTER_TIMEOUT_GIVES_UP = Assumption(
+    "register-timeout-gives-up",
+    "what UE 2 does when its REGISTER at the new MC system times out, where the text is "
+    "silent: the attempt ends (it counts against the bound of migrations) and nothing is "
+    "retried; with make-before-break UE 2 stays registered at the old MC system, with "
+    "break-before-make it has de-registered and stays registered nowhere; a late answer is "
+    "dropped (as group_call_migration's timeout-gives-up)",
+    clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 17.1.2.2")
+
+
 REINITIATE_PER_REJECTION = Assumption(
     "reinitiate-per-rejection",
     "a caller re-initiates with the primary ID whenever a partner ID it used is rejected as "

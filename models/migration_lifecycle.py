@@ -27,10 +27,20 @@ calls user 1 once; its call carries both its partner and its primary MC service 
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no duplication, no loss but where a variant
-  declares it (lossy_deregistration: UE 2's de-registration as it leaves coverage); A, B
-  and C are interconnected. switch_off: UE 2 may be switched off at any point (a SwitchOff
-  fault: it stops, and what reaches it is lost).
-- Transactions: the de-registration is a SIP request (Timer F) where its answer is awaited
+  declares it (lossy_deregistration: UE 2's de-registration as it leaves coverage, and the
+  answer; lossy_registration and lossy_registration_bbm: its REGISTER at the new MC system
+  and the answer, as it moves between coverage areas); A, B and C are interconnected.
+  switch_off: UE 2 may be switched off at any point (a SwitchOff fault: it stops, and what
+  reaches it is lost).
+- Transactions: UE 2's REGISTER at the new MC system is a SIP transaction (Timer F) in
+  every variant: it ends in its answer or in a timeout, after which UE 2 gives the attempt
+  up (assumption register-timeout-gives-up: it stays at the old MC system with
+  make-before-break, and is registered nowhere with break-before-make); the timer is free
+  free beside the reading register_timeout=outlasts_answer in lossy_registration (the
+  reading: it expires only once the REGISTER or its answer was lost), and that reading
+  elsewhere (with nothing of the exchange lost, it never expires; lossy_registration_bbm
+  loses it, and a violation under the reading is one under the free timer too). The
+  de-registration is a SIP request (Timer F) where its answer is awaited
   (deregistration=acknowledged): it ends in the answer or in a timeout, free where a
   de-registration can be lost and in the acknowledged fixes, beside the reading
   deregistration_timeout=outlasts_answer; where UE 2 may be switched off, client 1's call
@@ -79,6 +89,7 @@ from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
     MIGRATION_CHAIN,
+    REGISTER_TIMEOUT_GIVES_UP,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -121,6 +132,7 @@ from mcfsm import (
     FIX_PROPERTY,
     LEFT_OUT,
     MODEL_ARTEFACT,
+    SUPPORTS,
     TRADE_OFF,
     Assumption,
     Instance,
@@ -130,6 +142,7 @@ from mcfsm import (
     Param,
     Role,
     RoundTrip,
+    Span,
     SwitchOff,
     System,
     Timeout,
@@ -165,6 +178,7 @@ MIGRATING = ("permission_pending", "downloading", "authenticating", "registering
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
     REINITIATE_PER_REJECTION,
+    REGISTER_TIMEOUT_GIVES_UP,
     Assumption("permission-granted",
                "the primary always grants permission to migrate: a refusal ends the procedure "
                "before anything migrates", clause="X.1.4; X.1.5"),
@@ -181,7 +195,8 @@ DEREGISTRATION_TRANSACTION = Transaction(
     # the text would have to give): it outlasts the round trip, so it expires only once the
     # de-registration or its response was lost; the engine holds the timeout back while the
     # round trip lasts (lang/timers.py), and the client reads nothing of the network.
-    outlasts=(RoundTrip(when=lambda params: params.deregistration_timeout == "outlasts_answer"),),
+    outlasts=(RoundTrip(when=lambda params: getattr(params, "deregistration_timeout", "free")
+                        == "outlasts_answer"),),
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F: a de-registration is a REGISTER)",
     doc="the de-registration is a SIP request: it ends in its response or in a timeout, which "
         "may come while the de-registration or its response is merely slow",
@@ -190,6 +205,35 @@ DEREGISTRATION_TRANSACTION = Transaction(
     matches=lambda ctx: ctx.msg.mc_service_id == ctx.v.unconfirmed,
     # sent one-way, no answer is awaited (and none comes): its timer would change nothing
     awaited=lambda ctx: ctx.params.deregistration == "acknowledged")
+
+
+def registration_exchange(world, owner: str) -> bool:
+    """UE 2's REGISTER exchange under way (the span the reading
+    register_timeout=outlasts_answer bounds; it begins with the REGISTER): the REGISTER or
+    its answer in flight, or the new MC system awaiting the primary's acknowledgement before
+    it answers (notification=acknowledged). The engine holds the timeout back while it
+    lasts (lang/timers.py); UE 2 reads nothing of it. Where the exchange can be lost
+    (lossy_registration) it ends with the loss, and the timeout may come."""
+    return bool(world.in_flight(Registration, sender=owner)
+                or world.in_flight(RegistrationResponse, to=owner)) or any(
+        entry[1] == owner for s in SYSTEMS for entry in world[SERVER[s]].awaiting_ack)
+
+
+REGISTER_TRANSACTION = Transaction(
+    Registration, responses=[RegistrationResponse],
+    clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
+    doc="UE 2's REGISTER at the new MC system ends in its answer or in a timeout, which may "
+        "come while the REGISTER, the partner's exchange with the primary or the answer is "
+        "merely slow (register_timeout=free)",
+    # the answer names the ID the access token gave for the system registered at (X.1.6);
+    # an earlier, timed-out REGISTER's answer does not end the one under way (SIP matches by
+    # branch and Call-ID, RFC 3261 17.1.3; the model by what the answer carries)
+    matches=lambda ctx: bool(ctx.v.target) and ctx.msg.mc_service_id == ctx.v.token_id,
+    outlasts=(Span("the registration's exchange", registration_exchange, with_timer=True,
+                   when=lambda params: getattr(params, "register_timeout", "free")
+                   == "outlasts_answer",
+                   doc="the REGISTER, the new MC system's exchange with the primary "
+                       "(notification=acknowledged) and the answer"),))
 
 
 # The roles below read in the order of annex X.1's migration concepts (X.1.2 - X.1.7):
@@ -204,8 +248,8 @@ def next_systems(done: int, here: str, *, max_migrations: int, fixed_chain: bool
     chain A, B, C, A, or any other system (fixed_chain=False); none past the bound."""
     if done >= max_migrations:
         return []
-    if fixed_chain:
-        return [MIGRATION_CHAIN[done + 1]]
+    if fixed_chain:  # a REGISTER given up counts: the chain may name where the user is
+        return [s for s in (MIGRATION_CHAIN[done + 1],) if s != here]
     return [s for s in SYSTEMS if s != here]
 
 
@@ -330,6 +374,19 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         ctx.v.registered_at = ctx.v.registered_at | {ctx.v.target}
         ctx.v.target = ""
 
+    def answers_register(ctx) -> bool:
+        """The answer to the REGISTER under way (REGISTER_TRANSACTION's match)."""
+        return ctx.msg.mc_service_id == ctx.v.token_id
+
+    def registration_given_up(ctx) -> None:
+        """Assumption register-timeout-gives-up: the attempt ends and counts against the
+        bound; with make-before-break UE 2 stays registered at the old MC system, with
+        break-before-make it de-registered first and is registered nowhere."""
+        ctx.v.migrations += 1
+        ctx.v.target = ""
+        ctx.v.token_id = ctx.v.current_id  # the token of the system it stays at is in use
+        ctx.v.gave_up = True
+
     # X.1.4.1: de-registration from the MC system it leaves, and its answer
     def leave_old(ctx) -> None:
         ctx.v.left = ctx.v.serving
@@ -382,28 +439,33 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         ctx.v.answered = True
 
     busy = list(MIGRATING)
+    # every state in which UE 2 is on (switched off, it takes nothing); break-before-make
+    # leaves it registered nowhere when its REGISTER times out
+    on = ["registered", *busy, *([] if make_before_break else ["unregistered"])]
     call_transitions = [
         *([Transition("call_user1_while_migrated", "registered", None, conditions=[may_call],
                       after=[call_user1], sends=[PrivateCallRequest], environment=True,
                       label="calls user 1; the call carries both MC service IDs",
                       clause="X.1.7.3")] if migrant_calls else []),
-        Transition(PrivateCallRequest, ["registered", *busy], None, name="accept_call",
+        Transition(PrivateCallRequest, on, None, name="accept_call",
                    conditions=[served_by_sender], after=[accept_call],
                    sends=[PrivateCallAccept], clause="X.1.7.2"),
-        Transition(PrivateCallRequest, ["registered", *busy], None,
+        Transition(PrivateCallRequest, on, None,
                    name="refuse_call_from_old_system", conditions=[not_served_by_sender],
                    after=[refuse_call], sends=[PrivateCallReject],
                    clause="X.1.4.1 silent on calls after the de-registration is sent "
                           "(late_call=refuse, or not the system just left)"),
-        Transition(PrivateCallAccept, ["registered", *busy], None, name="call_answered",
+        Transition(PrivateCallAccept, on, None, name="call_answered",
                    after=[call_answered], clause="X.1.7.3"),
     ]
     return Role(
         "migrating MC service client",
-        transactions=[DEREGISTRATION_TRANSACTION],
-        states=["registered", *busy],
+        transactions=[DEREGISTRATION_TRANSACTION, REGISTER_TRANSACTION],
+        states=on,
         initial="registered",
-        final=["registered"],
+        final=[s for s in on if s not in busy],
+        # the answer to a REGISTER whose transaction timed out ends nothing (RFC 3261 17.1)
+        ignores={RegistrationResponse: [s for s in on if s != "registering"]},
         variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
                    "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
                    "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
@@ -412,6 +474,8 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
                                         doc="it accepted a call after its de-registration"),
                    "completed": Var(frozenset, frozenset(),
                                     doc="means of permission (and download) of each migration"),
+                   "gave_up": Var(bool, False, doc="a REGISTER of it timed out (for a "
+                                                   "witness)"),
                    "called": Var(bool, False),
                    "answered": Var(bool, False, doc="user 1 answered its call (X.1.7.3)"),
                    "called_from": Var(str, "", doc="the MC system it called user 1 from"),
@@ -512,10 +576,31 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
                        clause="X.1.2 items 4-6; X.1.6"),
             # -- registration, X.1.2 item 6 (make-before-break de-registers now, X.1.4.1) -----
             Transition(RegistrationResponse, "registering", "registered", after=[registered],
-                       sends=[Deregistration],
+                       conditions=[answers_register], sends=[Deregistration],
                        clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
+            *([Transition(Timeout(Registration), "registering", "registered",
+                          name="registration_timed_out_kept_old",
+                          after=[registration_given_up],
+                          label="the REGISTER timed out: stays registered at the old MC system",
+                          clause="X.1.4.1 (the old registration is kept until the new one "
+                                 "completes; silent on a REGISTER that fails); RFC 3261 "
+                                 "17.1.2.2; TS 24.229 7.8 (Timer F)")]
+              if make_before_break else
+              [Transition(Timeout(Registration), "registering", "unregistered",
+                          name="registration_timed_out_nowhere",
+                          after=[registration_given_up],
+                          label="the REGISTER timed out: registered nowhere (it de-registered "
+                                "from the old MC system first)",
+                          clause="X.1.7.4 NOTE (break-before-make: unreachable until the new "
+                                 "registration; silent on one that fails); RFC 3261 17.1.2.2; "
+                                 "TS 24.229 7.8 (Timer F)")]),
+            Transition(RegistrationResponse, "registering", None,
+                       name="late_registration_answer",
+                       conditions=[lambda ctx: not answers_register(ctx)],
+                       label="the answer to an earlier, timed-out REGISTER: dropped",
+                       clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under way)"),
             # -- de-registration, X.1.4.1: its answer or its timeout (acknowledged) -----------
-            Transition(Timeout(Deregistration), ["registered", *busy], None,
+            Transition(Timeout(Deregistration), on, None,
                        name="deregistration_times_out",
                        conditions=[awaits_confirmation],
                        after=[deregistration_confirmed], sends=[AuthenticationRequest],
@@ -524,13 +609,13 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
                        clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F; deregistration="
                               "acknowledged: X.1.4.1 says nothing of an unanswered "
                               "de-registration)"),
-            Transition(DeregistrationResponse, ["registered", *busy], None,
+            Transition(DeregistrationResponse, on, None,
                        name="late_deregistration_response",
                        conditions=[lambda ctx: not confirmed(ctx)],
                        label="a de-registration response after its transaction timed out: "
                              "dropped",
                        clause="RFC 3261 17.1.1.2 / 17.1.2.2 (the transaction has ended)"),
-            Transition(DeregistrationResponse, ["registered", *busy], None,
+            Transition(DeregistrationResponse, on, None,
                        name="deregistration_confirmed", conditions=[confirmed],
                        after=[deregistration_confirmed], sends=[AuthenticationRequest],
                        label="the old MC system confirms the de-registration",
@@ -924,8 +1009,9 @@ def build(*, make_before_break: bool, calls: bool,
           fixed_chain: bool = True, max_migrations: int = MAX_MIGRATIONS,
           migrant_calls: bool = True, departure_notice: bool = False,
           sequence_numbers: bool = False, switch_off: bool = False,
-          lossy_leaving: bool = False,
+          lossy_leaving: bool = False, lossy_registration: bool = False,
           deregistration_timeouts: tuple[str, ...] = ("outlasts_answer",),
+          register_timeouts: tuple[str, ...] = ("outlasts_answer",),
           commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
@@ -935,6 +1021,9 @@ def build(*, make_before_break: bool, calls: bool,
     its de-registration to the MC system it leaves, `deregistration_timeouts` the readings of
     how long the client awaits the de-registration response (deregistration=acknowledged:
     its SIP transaction's free timeout, or the reading that it outlasts the answer),
+    `lossy_registration` lets it lose UE 2's REGISTER at the new MC system and the answer,
+    `register_timeouts` the readings of how long UE 2 awaits that answer (Timer F, free, or
+    the reading that it outlasts the registration's exchange),
     `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
     notification)."""
     migrant = migrant_role(make_before_break=make_before_break, calls=calls,
@@ -953,6 +1042,11 @@ def build(*, make_before_break: bool, calls: bool,
                              "system it leaves as it leaves: its de-registration and the "
                              "answer to it (every other message arrives)")]
             if lossy_leaving else [])
+    if lossy_registration:
+        lost.append(Loss.around("client2", messages=(Registration, RegistrationResponse),
+                                why="UE 2 moving between coverage areas may lose its REGISTER "
+                                    "at the new MC system or the answer to it (every other "
+                                    "message arrives)"))
     return System(
         "migration_lifecycle",
         assumptions=ASSUMPTIONS,
@@ -1006,6 +1100,16 @@ def build(*, make_before_break: bool, calls: bool,
                     "is a reading, the bound the text would have to give: the timer outlasts "
                     "the round trip, so it expires only once one of them was lost")}
                if "acknowledged" in deregistrations else {}),
+            "register_timeout": Param(
+                register_timeouts,
+                clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 "
+                       "17.1.2.2; TS 24.229 7.8 (Timer F, 128 s)",
+                doc="how long UE 2 awaits the answer to its REGISTER at the new MC system: "
+                    "'free' is SIP's Timer F (it may expire while the REGISTER, the partner's "
+                    "exchange with the primary or the answer is merely slow); "
+                    "'outlasts_answer' is a reading, the bound the text would have to give "
+                    "(the timer outlasts that exchange, so it expires only once the REGISTER "
+                    "or its answer was lost)"),
             "uninformed_primary": Param(uninformed, clause="10.16.5.3 pre-condition 3 (assumed, "
                                                            "not required); X.1.4.1",
                                         doc="what the primary does with a call for its user who "
@@ -1025,6 +1129,9 @@ def build(*, make_before_break: bool, calls: bool,
                                 holds_calls="hold" in uninformed),
                     *choice_witnesses(deregistrations, notifications),
                     *conditional_properties(switch_off=switch_off, lossy_leaving=lossy_leaving,
+                                            register_given_up=lossy_registration
+                                            or "free" in register_timeouts,
+                                            free_register=calls and "free" in register_timeouts,
                                             sequence_numbers=sequence_numbers,
                                             departure_notice=departure_notice,
                                             fixed_chain=fixed_chain)],
@@ -1032,7 +1139,8 @@ def build(*, make_before_break: bool, calls: bool,
 
 
 def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_numbers: bool,
-                           departure_notice: bool, fixed_chain: bool = True) -> list:
+                           departure_notice: bool, fixed_chain: bool = True,
+                           register_given_up: bool = False, free_register: bool = False) -> list:
     """Witnesses of what defines each variant (issue 32), named in its expect=: UE 2
     switched off, a de-registration lost, an older notification ignored (the candidate fix
     fix_notification_order), the primary told that the user left (fix_departure_notice), a
@@ -1043,6 +1151,18 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                          doc="user 2 migrates from its primary MC system straight to C, "
                              "which the chain A, B, C, A never does")]
               if not fixed_chain else []),
+            *([sometimes("registration-given-up",
+                         lambda v: v["client2"].gave_up,
+                         clause="RFC 3261 17.1.2.2 (lossy_registration)",
+                         doc="UE 2's REGISTER at the new MC system timed out, and UE 2 gave "
+                             "the migration up")] if register_given_up else []),
+            *([sometimes("late-registration-answer",
+                         lambda v: v[CALLS].late_answer,
+                         clause="RFC 3261 17.1.2.2 (register_timeout=free)",
+                         doc="an answer to UE 2's REGISTER reaches it after the transaction "
+                             "timed out (the calls monitor saw it arrive with no REGISTER "
+                             "under way to that MC system)")]
+              if register_given_up and free_register else []),
             *([sometimes("ue2-switched-off",
                          lambda v: v["client2"].state == SWITCHED_OFF,
                          clause="not in the text (switch_off)",
@@ -1130,10 +1250,12 @@ def chain(name: str):
 
 def moves_to_another_system(before, key, after) -> bool:
     """X.1.4: a migration takes the user to another MC system than the one it left."""
-    if (key.actor != "client2" or not isinstance(key.message, RegistrationResponse)
-            or key.kind == "ignore"):  # switched off: the response reaches nobody
+    if key.actor != "client2" or not isinstance(key.message, RegistrationResponse):
         return True
-    return after["client2"].serving != before["client2"].serving
+    b, a = before["client2"], after["client2"]
+    if not (b.state == "registering" and a.state == "registered"):
+        return True  # a late answer, or one that reaches UE 2 switched off: it registers nothing
+    return a.serving != b.serving
 
 
 def command_obeyed(before, key, after) -> bool:
@@ -1217,7 +1339,9 @@ def calls_monitor(bound: int) -> Role:
     reinitiate-per-rejection; the client sends it in the same step, so a state in "retry"
     is one where it did not). User 2's registrations: one held at the start, one more per
     registration response it takes, one fewer per de-registration it sends; a gap is a period
-    with none (break-before-make, X.1.7.4)."""
+    with none (break-before-make, X.1.7.4). A response it takes answers the REGISTER under
+    way: from the MC system that REGISTER went to, before its transaction timed out (SIP
+    matches an answer to its transaction, RFC 3261 17.1.3; a late one ends nothing)."""
     states = ["idle", "answer", "retry"]
 
     def new_call(ctx) -> None:
@@ -1243,19 +1367,35 @@ def calls_monitor(bound: int) -> Role:
         if ctx.v.held == 0:
             ctx.v.gaps += 1
 
+    def register_sent(ctx) -> None:
+        ctx.v.register_to = ctx.to
+
+    def answers_register(ctx) -> bool:
+        return ctx.sender == ctx.v.register_to
+
     def registered(ctx) -> None:
         ctx.v.held += 1
+        ctx.v.register_to = ""
+
+    def register_given_up(ctx) -> None:
+        ctx.v.register_to = ""
+
+    def late(ctx) -> None:
+        ctx.v.late_answer = True
 
     to1, by1 = received_by("client1"), sent_by("client1")
     return Role(
         "client 1's calls; user 2's registrations",
-        states=states, initial="idle",
+        states=states, initial="idle", observer=True,
         variables={"cached_call": Var(bool, False, doc="the call started by a cached partner ID"),
                    "retries": Var(int, 0, doc="its re-initiations with the primary ID"),
                    "mark": Var(int, 0, doc="gaps counted when the call started (-1: in one)"),
                    "connected_to": Var(str, "", doc="the ID its last acceptance answered"),
                    "held": Var(int, 1, doc="user 2's registrations"),
-                   "gaps": Var(int, 0, doc="user 2's periods registered nowhere")},
+                   "gaps": Var(int, 0, doc="user 2's periods registered nowhere"),
+                   "register_to": Var(str, "", doc="where user 2's REGISTER under way went"),
+                   "late_answer": Var(bool, False, doc="an answer reached user 2 after its "
+                                                       "REGISTER's transaction had ended")},
         transitions=[
             Transition(PrivateCallRequest, "idle", "answer", name="call_starts",
                        conditions=[by1], after=[new_call], clause="X.1.7.1 items 6, 6a"),
@@ -1269,9 +1409,19 @@ def calls_monitor(bound: int) -> Role:
                        conditions=[to1], after=[connected], clause="TS 23.379 10.7.2.1.1"),
             Transition(Deregistration, states, None, name="user2_leaves",
                        conditions=[sent_by("client2")], after=[left], clause="X.1.4.1"),
+            Transition(Registration, states, None, name="user2_registers",
+                       conditions=[sent_by("client2")], after=[register_sent],
+                       clause="X.1.2 item 6; RFC 3261 17.1.2 (a transaction begins)"),
             Transition(RegistrationResponse, states, None, name="user2_registered",
-                       conditions=[received_by("client2")], after=[registered],
-                       clause="X.1.2 item 6; X.1.6"),
+                       conditions=[received_by("client2"), answers_register],
+                       after=[registered], clause="X.1.2 item 6; X.1.6"),
+            Transition(RegistrationResponse, states, None, name="user2_late_answer",
+                       conditions=[received_by("client2"), lambda ctx: not answers_register(ctx)],
+                       after=[late], clause="RFC 3261 17.1.2.2 (it ends no transaction)"),
+            Transition(Timeout(Registration), states, None, name="user2_register_timed_out",
+                       conditions=[received_by("client2")], after=[register_given_up],
+                       clause="RFC 3261 17.1.2.2 (Timer F: the transaction ends; a late "
+                              "answer ends nothing)"),
         ])
 
 
@@ -1589,6 +1739,44 @@ model.add_variant("lossy_deregistration",
             "cached-call-connects": "violated",
             "registrations-match-client": "violated",
             "deregistration-lost": "witnessed"})
+model.add_variant("lossy_registration",
+                  lambda: build(make_before_break=True, **ADDRESSING, lossy_registration=True,
+                                register_timeouts=FREE_AND_READING),
+                  doc="make_before_break; the network may lose UE 2's REGISTER at the new MC "
+                      "system, and the answer to it; the REGISTER's Timer F free, beside the "
+                      "reading that it outlasts the registration's exchange (it expires only "
+                      "once the REGISTER or its answer was lost)",
+                  baseline="make_before_break",
+    # a REGISTER given up after the new MC system has informed the primary (the answer lost,
+    # or Timer F free and the answer merely slow): the primary records a partner ID UE 2
+    # never took up, and calls by it fail (finding abandoned-registration-lifecycle)
+    expect={"primary-binding-fresh": "violated",
+            "registrations-match-client": "violated",
+            "cached-call-connects": "violated",
+            "call-accepted-after-deregistration-sent":
+                "witnessed only with late_call=accept",
+            "deregistration-confirmed":
+                "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged":
+                "witnessed only with notification=acknowledged",
+            # what the free timer adds: an answer that comes after UE 2 gave up
+            "late-registration-answer": "witnessed only with register_timeout=free",
+            # the behaviour that defines the variant
+            "registration-given-up": "witnessed"})
+model.add_variant("lossy_registration_bbm",
+                  lambda: build(make_before_break=False, calls=False,
+                                deregistrations=("one_way", "acknowledged"),
+                                lossy_registration=True),
+                  doc="lossy_registration under break-before-make, without calls (the whole "
+                      "chain A, B, C, A): a REGISTER given up leaves UE 2 registered nowhere",
+                  baseline="lossy_registration",
+    expect={"primary-binding-fresh": "violated only with notification=one_way",
+            "always-registered": "violated",
+            "registrations-match-client": "violated",
+            "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged": "witnessed only with notification=acknowledged",
+            # the behaviour that defines the variant
+            "registration-given-up": "witnessed"})
 EXPECT_FIX_NOTIFICATION_ORDER = {"always-registered": "violated",
             # the behaviour the fix adds: an older notification that arrives later is ignored
             # (notifications overtake each other only when one-way)
@@ -1693,7 +1881,8 @@ model.finding(
     reading="the notification is not answered before the registration completes "
             "(notification=one_way), the reading left open when X.1.6 sends the reader to TS "
             "23.379 10.6.3.3; TS 23.280 10.6.3, outside the excerpts, argues against it",
-    variants=("break_before_make", "make_before_break", "permission_and_provisioning"),
+    variants=("break_before_make", "make_before_break", "permission_and_provisioning",
+              "lossy_registration_bbm"),
     cls=CHOICE, fix="fix_notification_order",
     title="With one-way notification, the primary's record of the partner ID goes stale "
           "when notifications overtake",
@@ -1763,7 +1952,8 @@ model.finding(
     reading="break-before-make, the order X.1.4.1's make-before-break is offered against: "
             "de-registering before registering elsewhere leaves a period registered nowhere "
             "(a trade-off the text states, not a reading)",
-    variants=("break_before_make", "permission_and_provisioning"), cls=TRADE_OFF,
+    variants=("break_before_make", "permission_and_provisioning", "lossy_registration_bbm"),
+    cls=TRADE_OFF,
     fix="make_before_break",
     title="Break-before-make leaves the user registered nowhere for a while",
     why="X.1.4.1 offers registration 'before de-registration from another MC system' as "
@@ -1804,12 +1994,51 @@ model.finding(
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
     reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "
             "arrives, and SIP registration expiry (TS 24.229) is not in our text",
-    variants=("lossy_deregistration", "switch_off"), cls=MODEL_ARTEFACT,
+    variants=("lossy_deregistration", "switch_off", "lossy_registration",
+              "lossy_registration_bbm"), cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
-          "de-registration lost as the UE leaves coverage, or a UE switched off, leaves a "
-          "registration nothing removes",
+          "de-registration lost as the UE leaves coverage, a UE switched off, or a REGISTER "
+          "UE 2 gave up after the new MC system took it, leaves a registration nothing removes",
     why="X.1.4.1 assumes the de-registration arrives, and stage 2 relies on the IMS below it: "
         "SIP registration expiry (TS 24.229) removes a registration its UE stops refreshing. "
         "The model leaves that lifetime out; with loss no clean-up keeps "
         "registrations-match-client true at every instant, so the violation shows the "
-        "model's omission, not a sentence the text lacks")
+        "model's omission, not a sentence the text lacks. What the new MC system's stale "
+        "registration does to the primary's record while it lives is not an artefact (finding "
+        "abandoned-registration-lifecycle)")
+model.finding(
+    "abandoned-registration-lifecycle", prop="primary-binding-fresh",
+    variants=("lossy_registration",), cls=CHOICE,
+    clauses=("X.1.4.1", "X.1.6", "X.1.7.1 items 6a-6b"),
+    facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "the REGISTER ends in its answer or in Timer F, "
+                                            "which expires once the answer is lost whatever "
+                                            "its duration"),
+           SERVICE_AUTHORIZATION.bears(SUPPORTS, "notification=acknowledged, under which it is "
+                                                 "violated too: the primary records the "
+                                                 "partner ID in the exchange that precedes the "
+                                                 "answer UE 2 never gets")),
+    reading="what UE 2 does when its REGISTER at the new MC system times out with "
+            "make-before-break (assumption register-timeout-gives-up: it stays at the old MC "
+            "system): X.1.4.1 and X.1.6 say nothing of a registration that fails after the "
+            "new MC system has informed the primary",
+    title="If the answer to UE 2's REGISTER at a partner is lost, UE 2 stays at the MC system "
+          "it was leaving while the partner has told the primary it migrated: the primary "
+          "records a partner ID UE 2 never took up, under every notification and timer "
+          "reading, and a call by the primary ID is redirected there and fails",
+    why="violated under every choice explored: in 6 steps with register_timeout=free (Timer "
+        "F expires while the REGISTER is on its way, as private_call_redirect's "
+        "abandoned-registration), and in 8 with notification=acknowledged and "
+        "register_timeout=outlasts_answer (the 10.6.3 reading and the longest timer): UE 2 "
+        "registers at B keeping A (X.1.4.1, make-before-break), B informs A, which records "
+        "B's ID and acknowledges (X.1.6), B answers, the network loses the answer as UE 2 "
+        "moves between coverage areas, and UE 2's Timer F expires: it gives up and stays at A "
+        "(assumption register-timeout-gives-up). Nothing in the text tells A that the "
+        "migration did not happen, so A redirects calls for the user to B's ID (X.1.7.1 item "
+        "6), where the user is not; the same root fails cached-call-connects in this variant "
+        "under every choice (client 1's re-initiated call is redirected again to the ID UE 2 "
+        "never took up). It is a choice, not a gap proved by the text alone: a UE that retried "
+        "its REGISTER at B until it succeeded would make A's record true again, and the text "
+        "does not say what a UE does. private_call_redirect's abandoned-registration is the "
+        "same root with a slow answer (register_timeout=free). Proposed change: say what "
+        "undoes a migration that fails after the primary was informed (the UE retries, or "
+        "the partner tells the primary that the registration was not taken up)")

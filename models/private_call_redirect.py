@@ -97,6 +97,7 @@ from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
     MIGRATION_CHAIN,
+    REGISTER_TIMEOUT_GIVES_UP,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -1643,15 +1644,7 @@ ASSUMPTIONS = (
                "A reading, not forced: the table marks the element O and the reason for "
                "change says what happens when it is absent (models/DIMENSIONS.md)",
                clause="CR 001 Table 10.16.5.2-1"),
-    Assumption("register-timeout-gives-up",
-               "what UE 2 does when its REGISTER at the new MC system times out, where the "
-               "text is silent: the attempt ends (it counts against the bound of migrations) "
-               "and nothing is retried; with make-before-break UE 2 stays registered at the "
-               "old MC system, with break-before-make it has de-registered and stays "
-               "registered nowhere; a late answer is dropped (as group_call_migration's "
-               "timeout-gives-up)",
-               clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 "
-                      "17.1.2.2"),
+    REGISTER_TIMEOUT_GIVES_UP,
 )
 # lossy_leaving: a call whose request or answer UE 2 may lose is an INVITE transaction, and
 # client 1 still makes two calls (the cached-ID call of NOTE 2), so its timer is the reading

@@ -17,7 +17,10 @@ from mcfsm import (
     Monitor,
     Network,
     Role,
+    SwitchOff,
     System,
+    Timeout,
+    Transaction,
     Transition,
     Var,
     always,
@@ -288,3 +291,115 @@ def test_receipts_need_a_network_that_consumes():
         System("s", network=Network.PERSISTENT,
                instances=[Instance("a", SENDER), Instance("r", RECEIVER)],
                monitors=[Monitor("m", RECEIPTS, receipts=True)])
+
+
+# A transaction (RFC 3261 17.1) and a monitor that sees it end: the client's REQ is answered
+# by RESP or times out; a RESP that arrives after the timeout ends nothing (the client
+# ignores it, which ends no transaction any more). A monitor of "answers taken" can tell the
+# late answer from the taken one only if it sees the timeout: Role(observer=True) with
+# Monitor(receipts=True) lets its Timeout(Req) transitions observe the client's.
+class Req(Message, clause="demo 20"):
+    pass
+
+
+class Resp(Message, clause="demo 21"):
+    pass
+
+
+ASKER = Role("asker", states=["idle", "waiting", "done", "gave_up"], initial="idle",
+             final=["idle", "done", "gave_up"],
+             transactions=[Transaction(Req, responses=[Resp], clause="demo 22")],
+             ignores={Resp: ["gave_up"]},
+             transitions=[Transition("ask", "idle", "waiting", clause="demo 22", sends=[Req],
+                                     after=[lambda ctx: ctx.send("s", Req())]),
+                          Transition(Resp, "waiting", "done", clause="demo 22"),
+                          Transition(Timeout(Req), "waiting", "gave_up", clause="demo 22")])
+ANSWERER = Role("answerer", states=["on"], initial="on", final=["on"],
+                transitions=[Transition(Req, "on", None, clause="demo 23", sends=[Resp],
+                                        after=[lambda ctx: ctx.send(ctx.sender, Resp())])])
+
+
+def answers_spec(*, observer: bool = True, sees_timeout: bool = True) -> Role:
+    def taken(ctx) -> None:
+        ctx.v.taken += 1
+    return Role(
+        "answers taken", states=["closed", "open"], initial="closed", observer=observer,
+        variables={"taken": Var(int, 0)},
+        transitions=[
+            Transition(Req, "closed", "open", clause="demo 24",
+                       conditions=[lambda ctx: not ctx.received]),
+            Transition(Resp, "open", "closed", clause="demo 24", after=[taken],
+                       conditions=[lambda ctx: ctx.received and ctx.to == "c"]),
+            *([Transition(Timeout(Req), "open", "closed", clause="demo 24", name="timed_out",
+                          conditions=[lambda ctx: ctx.to == "c" and ctx.msg is None])]
+              if sees_timeout else [])])
+
+
+def asking(spec: Role, **extra) -> System:
+    return System("asking", instances=[Instance("c", ASKER), Instance("s", ANSWERER)],
+                  monitors=[Monitor("answers", spec, receipts=True)],
+                  properties=[always("taken-iff-done", lambda v: v["answers"].taken
+                                     == (v["c"].state == "done"), clause="demo 25")], **extra)
+
+
+def test_a_receipt_monitor_sees_a_transaction_time_out(engine):
+    """By hand (FIFO): idle; waiting with REQ in flight; then the server answers (RESP in
+    flight) or the timeout comes (gave_up, REQ in flight); from the answer in flight the
+    client takes it (done, taken 1) or times out (gave_up, RESP in flight), which the
+    server's late answer also reaches; the late answer ignored: 7 distinct states. The
+    monitor closes at the timeout, so the late answer is no answer taken and the property
+    holds; a monitor blind to the timeout counts it (violated after ask, answer, timeout,
+    late answer: 4 steps)."""
+    r = explore(asking(answers_spec()), keep_states=True)
+    assert r.distinct_states == 7
+    assert {v.property.name: v.status for v in r.verdicts}["taken-iff-done"] == "holds"
+    stats = Stats()
+    simulate(asking(answers_spec()), examples=20, steps=10, derandomize=True, shrink=False,
+             stats=stats)
+    assert all(r.contains(s) for s in stats.states)
+    assert any(s[2].state == "gave_up" and s[4].state == "closed" for s in stats.states)
+    blind = explore(asking(answers_spec(sees_timeout=False)))
+    [v] = [v for v in blind.verdicts if v.property.name == "taken-iff-done"]
+    assert v.status == "violated" and len(v.trace) == 4
+    assert v.trace.steps[-1].transition == "ignore Resp"
+
+
+def test_an_observed_timeout_needs_an_observer_role():
+    with pytest.raises(ModelError, match="declares no transaction 'Req'"):
+        answers_spec(observer=False)  # an ordinary role's Timeout is its own transaction's
+    with pytest.raises(ModelError, match="observer='yes' is not True or False"):
+        answers_spec(observer="yes")
+
+
+def test_observed_timeouts_are_for_monitors_with_receipts():
+    with pytest.raises(ModelError, match="observes no timeouts"):
+        System("asking", instances=[Instance("c", ASKER), Instance("s", ANSWERER)],
+               monitors=[Monitor("answers", answers_spec())])
+    with pytest.raises(ModelError, match="declared observer=True"):
+        System("asking", instances=[Instance("c", ASKER), Instance("s", ANSWERER),
+                                    Instance("m", answers_spec())])
+    with pytest.raises(ModelError, match="a monitor has no clocks of its own"):
+        Role("clocked", states=["on"], initial="on", observer=True,
+             transactions=[Transaction(Req, responses=[Resp])],
+             transitions=[Transition(Timeout(Req), "on", None, clause="d")])
+
+
+def test_a_switched_off_asker_loses_the_answer_and_ends_no_transaction(engine):
+    """With a SwitchOff, an answer that reaches the switched-off client is lost like any
+    message (kind "ignore", not a reception: its clocks stopped with it), so the receipt
+    monitor does not see it (before, the switched-off client's ignore was turned into a
+    reception that ends the transaction, which the monitor observed)."""
+    system = asking(answers_spec(), faults=[SwitchOff("c", why="the client may be switched off")])
+    r = explore(system)
+    seen, todo, kinds = set(), list(system.initial_states()), set()
+    while todo:
+        state = todo.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        for key, after in system.successors(state):
+            if key.actor == "c" and isinstance(key.message, Resp) and state[2].state == "switched off":
+                kinds.add((key.kind, key.transition))
+            todo.append(after)
+    assert len(seen) == r.distinct_states
+    assert kinds and {k for k, _ in kinds} == {"ignore"}, kinds

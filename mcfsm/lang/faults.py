@@ -286,5 +286,6 @@ def _with_switch_off(role: Any, offs: list[SwitchOff]) -> Any:
         ignores[m] = (*ignores.get(m, ()), SWITCHED_OFF)
     declared = dict(role.declared)
     declared.update(states=(*role.states, SWITCHED_OFF), final=(*role.final, SWITCHED_OFF),
-                    ignores=ignores, _environment=(*declared["_environment"], step))
+                    ignores=ignores, _environment=(*declared["_environment"], step),
+                    _stopped=SWITCHED_OFF)
     return Role(**declared)

@@ -20,7 +20,11 @@ messages the system's steps send and keeps its own state, which is part of the s
   Observing must be deterministic: two enabled transitions for one message are a model error.
 - **Receptions too** with `Monitor(..., receipts=True)`: a step that receives a message
   (a transition that takes it; not an ignored one) offers it to the monitor first, with
-  `ctx.received` True, then its sends.
+  `ctx.received` True, then its sends. Such a monitor also sees a SIP transaction end in
+  its timeout (`Transition(Timeout(Register), ...)` in the monitor's role): the sender's
+  transaction layer gives the request up, which decides what the answers still on the wire
+  mean (a late answer ends nothing). Then `ctx.msg` is None and `ctx.sender` and `ctx.to`
+  both name the instance whose transaction timed out.
 - **What it sees** (`ctx`): `ctx.msg` (the message), `ctx.sender` and `ctx.to` (instance
   names), `ctx.received`, `ctx.v` (its variables), `ctx.state`. Not the senders' variables, not parameters
   nor shared variables: a monitor judges what is said on the wire.
@@ -44,6 +48,7 @@ from .guard import model_code_error
 from .messages import Message
 from .records import Instance
 from .roles import ANY_STATE, Role, Variables
+from .timers import Timeout
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,10 +91,16 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
                              fix="a monitor never sends: drop sends=")
         for t in m.role.transitions:
             at = dict(role=m.role.name, transition=t.name, clause=t.clause or None, where=where)
-            if t.receives is None:
+            if isinstance(t.trigger, Timeout) and not (m.receipts and m.role.observer):
+                raise ModelError(f"monitor {m.name!r} has a transition on {t.trigger_name!r}, "
+                                 "but observes no timeouts", **at,
+                                 fix="declare its role with Role(..., observer=True) and the "
+                                     "monitor with Monitor(..., receipts=True)")
+            if t.receives is None and not isinstance(t.trigger, Timeout):
                 raise ModelError(f"monitor {m.name!r} has a transition on the event "
                                  f"{t.trigger_name!r}, not on a message", **at,
-                                 fix="a monitor's triggers are the Message classes it observes")
+                                 fix="a monitor's triggers are the Message classes it observes "
+                                     "(and, with receipts=True, a transaction's Timeout)")
             if t.choices is not None or t.environment:
                 raise ModelError(f"monitor {m.name!r} has a transition with choices= or "
                                  "environment=True", **at,
@@ -107,6 +118,11 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
         if isinstance(inst, Monitor):
             raise ModelError(f"instances contains the Monitor {inst.name!r}", where=where,
                              fix="declare monitors in System(monitors=[...])")
+        if getattr(inst.role, "observer", False):
+            raise ModelError(f"instance {inst.name!r} has the role {inst.role.name!r}, declared "
+                             "observer=True (a monitor's role)", where=where,
+                             fix="declare it in System(monitors=[Monitor(...)]), or drop "
+                                 "observer=True")
         for pair in inst.sends:  # malformed pairs: check_initial_sends says so
             to = pair[0] if isinstance(pair, tuple) and len(pair) == 2 else None
             if any(m.name == to for m in out):
@@ -120,7 +136,7 @@ class MonitorContext:
 
     __slots__ = ("_dest", "_role", "local", "msg", "received", "sender", "to", "v")
 
-    def __init__(self, role: Role, local: Any, msg: Message, sender: str, to: str,
+    def __init__(self, role: Role, local: Any, msg: Message | None, sender: str, to: str,
                  received: bool = False) -> None:
         self._role = role
         self.local = local
@@ -145,18 +161,19 @@ class MonitorContext:
                              "variables)")
 
 
-def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message,
+def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message | Timeout,
             received: bool = False) -> Any:
     """The monitor's local after it observes `message` sent by `sender` to `to` (received:
-    taken by `to`, for a monitor with receipts=True); its local unchanged when no transition
-    of its current state takes the message."""
+    taken by `to`, for a monitor with receipts=True; a Timeout: the transaction of `to` timed
+    out); its local unchanged when no transition of its current state takes the message."""
     role = monitor.role
     enabled = []
-    ctx = MonitorContext(role, local, message, sender, to, received)
+    timeout = isinstance(message, Timeout)
+    ctx = MonitorContext(role, local, None if timeout else message, sender, to, received)
     what = "a guard (conditions=)"
     try:
         for t in role.transitions:
-            if t.receives is not type(message):
+            if (t.trigger != message) if timeout else (t.receives is not type(message)):
                 continue
             if ANY_STATE not in t.sources and local.state not in t.sources:
                 continue

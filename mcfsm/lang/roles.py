@@ -27,6 +27,7 @@ from .timers import (
     TIMERS,
     TimerEvent,
     TimerTable,
+    check_observed_triggers,
     check_timer_triggers,
     compile_timers,
     handled_in,
@@ -178,7 +179,9 @@ class Role:
         timers: Sequence[Any] | None = None,
         transactions: Sequence[Any] | None = None,
         doc: str = "",
+        observer: bool = False,
         _environment: Sequence[Transition] = (),
+        _stopped: str | None = None,
     ) -> None:
         check_name(name, "role name")
         # The declaration as given, so that a system can derive a variant of the role (a
@@ -187,13 +190,21 @@ class Role:
             name=name, states=states, initial=initial, transitions=transitions,
             variables=variables, final=final, ignores=ignores, defers=defers, fair=fair,
             on_enter=on_enter, on_exit=on_exit, reusable=reusable, timers=timers,
-            transactions=transactions, doc=doc, _environment=_environment)
+            transactions=transactions, doc=doc, observer=observer, _environment=_environment,
+            _stopped=_stopped)
         # A role written once for several systems: a transition on a message that a system
         # using it never sends is a warning there (the transition never fires), not an error.
         if not isinstance(reusable, bool):
             raise ModelError(f"reusable={reusable!r} is not True or False", role=name,
                              fix="pass reusable=True for a role shared between systems")
         self.reusable = reusable
+        # A monitor's role (lang/monitors.py): its Timeout triggers observe the transactions
+        # of the instances it watches, not clocks of its own.
+        if not isinstance(observer, bool):
+            raise ModelError(f"observer={observer!r} is not True or False", role=name,
+                             fix="pass observer=True for the role of a Monitor that observes "
+                                 "transaction timeouts")
+        self.observer = observer
         check_text(doc, "doc", role=name)
         self.name = name
         self.doc = doc
@@ -238,8 +249,10 @@ class Role:
         # Steps the environment adds (a switch-off): no entry or exit actions run.
         self.transitions += tuple(_named(t, len(self.transitions) + i, name)
                                   for i, t in enumerate(_environment))
-        self.transitions += _ignored_responses(self, self.timer_table)
-        if self.timer_table or any(t.timer for t in self.transitions):
+        self.transitions += _ignored_responses(self, self.timer_table, _stopped)
+        if observer:
+            check_observed_triggers(name, self.transitions, self.timer_table)
+        elif self.timer_table or any(t.timer for t in self.transitions):
             check_timer_triggers(name, self.transitions, self.timer_table)
             handled = handled_in(self.transitions, self.states, ANY_STATE)
             self.transitions = tuple(with_timers(t, self.timer_table, handled)
@@ -331,16 +344,25 @@ class Role:
         return f"Role({self.name!r}, {len(self.states)} states, {len(self.transitions)} transitions)"
 
 
-def _ignored_responses(role: Role, table: TimerTable) -> tuple[Transition, ...]:
+def _ignored_responses(role: Role, table: TimerTable,
+                       stopped: str | None = None) -> tuple[Transition, ...]:
     """A response the role ignores still ends its transaction (the transaction layer
     matches it whatever the role then does): such an ignore becomes a reception that only
-    ends the transaction, named "ignore <Response>"."""
+    ends the transaction, named "ignore <Response>". Not in `stopped`, the state a SwitchOff
+    adds (lang/faults.py): the instance's clocks stopped with it, and what reaches it is
+    lost like everything else."""
     out = []
-    for message, states in list(role.ignores.items()):
+    for message, declared in list(role.ignores.items()):
         ends = table.responses.get(message)
         if not ends:
             continue
-        del role.ignores[message]
+        states = declared - {stopped}
+        if states != declared:
+            role.ignores[message] = frozenset({stopped})
+        else:
+            del role.ignores[message]
+        if not states:
+            continue
         clause = next((table.timers[n].clause for n in ends if table.timers[n].clause), "")
         out.append(Transition(message, sorted(states), None, clause=clause,
                               name=f"ignore {message.__name__}",

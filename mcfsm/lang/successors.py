@@ -27,6 +27,7 @@ from .records import (
     _make,
 )
 from .roles import Transition, Variables
+from .timers import Timeout
 
 
 class Successors:
@@ -110,10 +111,12 @@ class Successors:
                 slot = 2 + n + to
                 nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)
-            if self.receipt_monitors and msg is not None:  # a reception, then the sends
-                for m in self.receipt_monitors:
-                    local_m = observe(self.instances[m], nxt[2 + m], sender_name, inst.name,
-                                      msg, received=True)
+            ended = msg if msg is not None else t.trigger if isinstance(t.trigger, Timeout) \
+                else None
+            if self.receipt_monitors and ended is not None:  # a reception, then the sends
+                for m in self.receipt_monitors:  # (a timeout: the transaction's sender, twice)
+                    local_m = observe(self.instances[m], nxt[2 + m], sender_name or inst.name,
+                                      inst.name, ended, received=True)
                     if local_m != nxt[2 + m]:
                         nxt[2 + m] = local_m
                         changed.append(2 + m)

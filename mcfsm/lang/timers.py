@@ -611,6 +611,21 @@ def check_timer_triggers(role: str, transitions: Sequence[Any], table: TimerTabl
                                  "the role does when it expires")
 
 
+def check_observed_triggers(role: str, transitions: Sequence[Any], table: TimerTable) -> None:
+    """A monitor's role (Role(observer=True)) has no clocks: its Timeout triggers observe
+    other instances' transactions; an Expiry or a timer of its own has nothing to run it."""
+    if table:
+        raise ModelError("declares timers or transactions, but observer=True: a monitor has no "
+                         "clocks of its own", role=role,
+                         fix="drop timers= and transactions= from the monitor's role")
+    for t in transitions:
+        if isinstance(t.trigger, TimerEvent) and not isinstance(t.trigger, Timeout):
+            raise ModelError(f"{t.trigger.event_name}, but a monitor's role has no timers",
+                             role=role, transition=t.name,
+                             fix="a monitor observes messages and transactions' timeouts "
+                                 "(Timeout(Request)) only")
+
+
 # -- what model code calls (Context and the hypothesis runtime's context share these) -------
 def set_timer(ctx: Any, table: TimerTable, name: str, armed: bool) -> None:
     """ctx.arm(name) / ctx.cancel(name): only actions change timers."""

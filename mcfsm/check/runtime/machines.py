@@ -21,7 +21,7 @@ from ...lang.messages import Message
 from ...lang.monitors import observe
 from ...lang.roles import Role, Transition, Variables
 from ...lang.system import SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
-from ...lang.timers import set_timer, timer_running
+from ...lang.timers import Timeout, set_timer, timer_running
 
 
 class _Ctx:
@@ -204,6 +204,8 @@ class Runtime:
         steps: list[Step] = []
         unhandled: list[Unhandled] = []
         for k, inst in enumerate(system.instances):
+            if inst.observer:
+                continue  # a monitor takes no step (its Timeout transitions observe others')
             model, machine, role = self._models[k], self._machines[k], inst.role
             allowed = set(machine.get_triggers(model.state))
             for t in role.transitions:
@@ -256,6 +258,9 @@ class Runtime:
                 self._deliver(k, to, message)
             if self.system.receipt_monitors and msg is not None:
                 self._observe(sender, [(self.system.instances[k].name, msg)], received=True)
+            elif self.system.receipt_monitors and isinstance(t.trigger, Timeout):
+                # a transaction's timeout: its sender is both ends (lang/monitors.py)
+                self._observe(k, [(self.system.instances[k].name, t.trigger)], received=True)
             if self.system.monitors and ctx._sends:
                 self._observe(k, ctx._sends)
         return fire

@@ -46,6 +46,7 @@ from ...lang.guard import unhashable_error
 from ...lang.messages import Message
 from ...lang.monitors import observe
 from ...lang.system import Network, StepKey, System, Unhandled
+from ...lang.timers import Timeout
 from .projections import ANY, Projections
 from .store import Store
 
@@ -537,14 +538,23 @@ class CompiledSteps:
         if new is None:
             step = self.step_list[sid]
             new = li
-            if step.kind == "receive":
+            ended = step.message if step.kind == "receive" else self._timeout_of(step)
+            if ended is not None:
                 system = self.system
                 k = system.monitor_indices[j]
-                after = observe(system.instances[k], self.store.values[2 + k][li], step.sender,
-                                step.actor, step.message, received=True)
+                after = observe(system.instances[k], self.store.values[2 + k][li],
+                                step.sender or step.actor, step.actor, ended, received=True)
                 new = self.store.intern(2 + k, after)
             self._observed[key] = new  # type: ignore[index]
         return new
+
+    def _timeout_of(self, step: StepKey) -> Timeout | None:
+        """The transaction timeout an internal step is (receipt monitors observe it), or None."""
+        if step.kind != "internal":
+            return None
+        role = self.system.instances[self.system.instance_names.index(step.actor)].role
+        trigger = role.transition(step.transition).trigger
+        return trigger if isinstance(trigger, Timeout) else None
 
     def _add_message(self, slot: int, bi: int, code: int) -> int:
         table = self._add[slot]
