@@ -215,10 +215,11 @@ DEAFFILIATION = Transaction(
     clause="TS 23.280 10.8.2; RFC 3261 17.1.2.2 (Timer F)",
     doc="the de-affiliation request ends in the host's answer or in a timeout; the client "
         "awaits nothing from it",
-    # the answer names the group and the ID de-affiliated: an earlier de-affiliation's late
-    # answer does not end the one under way (SIP matches by branch and Call-ID, RFC 3261
-    # 17.1.3)
-    matches=lambda ctx: ctx.msg.group_id == GROUP and ctx.msg.mc_service_id == ctx.v.old_id)
+    # the answer names the group and the ID de-affiliated (the one in the request under way,
+    # leaving_id, not old_id, which the next make-before-break migration moves on before the
+    # answer comes): an earlier de-affiliation's late answer does not end the one under way
+    # (SIP matches by branch and Call-ID, RFC 3261 17.1.3)
+    matches=lambda ctx: ctx.msg.group_id == GROUP and ctx.msg.mc_service_id == ctx.v.leaving_id)
 DEREGISTRATION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
     outlasts=(OUTLASTS_ANSWER,),
@@ -226,7 +227,7 @@ DEREGISTRATION = Transaction(
            "expiry zero)",
     doc="the de-registration ends in the registrar's answer or in a timeout; the client "
         "awaits nothing from it",
-    matches=lambda ctx: ctx.msg.mc_service_id == ctx.v.old_id)  # as DEAFFILIATION's
+    matches=lambda ctx: ctx.msg.mc_service_id == ctx.v.leaving_id)  # as DEAFFILIATION's
 # What UE 1 exchanges with the MC system it leaves as it leaves (lossy_leaving variants).
 LEAVING = (GroupDeaffiliationRequest, GroupDeaffiliationResponse, Deregistration,
            DeregistrationResponse)
@@ -258,6 +259,7 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
         transactions whose answers the client does not wait for)."""
         old = ctx.v.old_system
         ctx.v.joined = ctx.v.joined - {old}
+        ctx.v.leaving_id = ctx.v.old_id  # what the answers to these requests name
         ctx.send(SERVER[old], GroupDeaffiliationRequest(group_id=GROUP, mc_service_id=ctx.v.old_id))
         ctx.send(SERVER[old], Deregistration(mc_service_id=ctx.v.old_id))
 
@@ -487,7 +489,13 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                    "migrations": Var(int, 0, doc="migrations completed (registered)"),
                    "attempts": Var(int, 0, doc="migrations started (bounded: three)"),
                    "joined": Var(frozenset, frozenset({HOME})), "old_system": Var(str, ""),
-                   "old_id": Var(str, ""), "call_over": Var(bool, False),
+                   "old_id": Var(str, ""),
+                   "leaving_id": Var(str, "", doc="the MC service ID step 1's requests under "
+                                                  "way name: their answers name it (make-"
+                                                  "before-break: old_id moves on when the "
+                                                  "next migration starts, before they are "
+                                                  "answered)"),
+                   "call_over": Var(bool, False),
                    "last_kind": Var(str, ""), "late_entries": Var(frozenset, frozenset())},
         transitions=transitions,
         # A late entry after a timed-out affiliation (treated as refused: assumption
@@ -731,14 +739,15 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                                 clause="not in the text: an environment event 10.16.2.2 must "
                                        "survive"))
     server = server_role(call_at_partner=call_at_partner)
+    client = client_role(make_before_break=make_before_break, fixed_chain=fixed_chain)
+    timeout_steps = {t.name: t.trigger.request for t in client.transitions
+                     if isinstance(t.trigger, Timeout)}
     return System(
         "group_call_migration",
         assumptions=ASSUMPTIONS,
         faults=faults,
         instances=[
-            Instance("client1", client_role(make_before_break=make_before_break,
-                                            fixed_chain=fixed_chain),
-                     label="MC service client 1"),
+            Instance("client1", client, label="MC service client 1"),
             Instance("serverA", server, label="MC service server A",
                      init={"system": "A", "provisioned": PROVISIONED["A"],
                            "registered": frozenset({(USER1, "client1")}),
@@ -771,7 +780,14 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.member_gets_media_after_migration(),
-            *([_progress.old_registration_released()] if make_before_break else []),
+            *([_progress.old_registration_released(),
+               step("kept-registration-released", kept_registration_released,
+                    clause="X.1.4.1; X.1.7.4 (de-affiliation and de-registration on the first "
+                           "MC system); 10.16.2.2 step 1",
+                    doc="a step in which client 1 stops keeping the MC system it leaves "
+                        "(make-before-break) sends it the de-affiliation from G and the "
+                        "de-registration of the MC service ID used there")]
+              if make_before_break else []),
             always("group-continuity",
                    lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
                    clause="10.16.2.1; 10.16.2.2 pre-condition 1; X.1.7.4",
@@ -779,6 +795,15 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
             always("registration-consistent", registration_consistent,
                    clause="10.16.2.2 steps 1-2; X.1.4.1",
                    doc="quiescent: client 1 is registered exactly where it believes it is"),
+            always("registered-where-it-believes", registered_where_it_believes,
+                   clause="10.16.2.2 steps 1-2; X.1.4.1; X.1.6 (registration)",
+                   doc="quiescent: every MC system client 1 believes it is registered at has "
+                       "it registered"),
+            step("late-answer-dropped", late_answer_dropped,
+                 clause="RFC 3261 17.1.2.2 (the transaction has ended); assumption "
+                        "timeout-gives-up; 10.16.2.2 steps 2-3",
+                 doc="client 1 drops an answer whose transaction is no longer running, its "
+                     "state as it was"),
             always("old-registration-released-after-call",
                    lambda v: v.in_flight() or v["client1"].state not in ("call_over", "unaffiliated")
                    or not v["client1"].old_system,
@@ -806,6 +831,30 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                  clause="RFC 3261 17.1.3 (a response matches its transaction); 10.16.2.2 step 1",
                  doc="an answer to the de-registration or de-affiliation under way, received "
                      "by client 1, ends that request's transaction"),
+            step("transaction-ends-in-its-answer",
+                 transaction_ends_in_its_answer(
+                     frozenset(r for r in ANSWERS if lossy_leaving and r in LEAVING)),
+                 clause="RFC 3261 17.1.2.2; RFC 3261 17.1.3; 10.16.2.2 steps 1-3 (the reading "
+                        "transaction_timeout=outlasts_answer: the timer outlasts the round trip)",
+                 doc="under the reading outlasts_answer, a transaction of client 1 ends in its "
+                     "answer, unless the network may lose its request or answer (the "
+                     "lossy_leaving variants) or the UE is switched off"),
+            step("timeout-ends-its-transaction", timeout_ends_its_transaction(timeout_steps),
+                 clause="RFC 3261 17.1.2.2 (Timer F fires: the transaction terminates)",
+                 doc="a step in which a transaction of client 1 times out ends that "
+                     "transaction"),
+            step("forwarded-to-the-host", forwarded_to_the_host,
+                 clause="10.8.3.2; 10.8.4.3; 10.8.3.1; 10.8.4.2",
+                 doc="an MC service server sends an affiliation or de-affiliation request only "
+                     "to the MC system that defines its group, never to itself"),
+            step("no-self-signalling", no_self_signalling,
+                 clause="10.8.3.1; 10.8.3.2; 10.8.4.3; TS 23.379 10.6.2.3.1.1.3-4",
+                 doc="an MC service server sends nothing to itself: its flows go to the client "
+                     "it serves, the host or a partner MC system"),
+            step("call-released-once", call_released_once,
+                 clause="TS 23.379 10.6.2.3.1.1.3 (group call release)",
+                 doc="a server sends the group call's release only as it ends the call it "
+                     "hosts or relays a release it took, and at most once to each party"),
             sometimes("call-ends-after-migration",
                       lambda v: not v["serverA"].call_ongoing and v["client1"].migrations >= 1
                       and not v["client1"].joined and not v.in_flight(),
@@ -854,11 +903,144 @@ def answer_ends_its_transaction(before, key, after) -> bool:
         return True
     c1 = before["client1"]
     # the answer the transaction matches (DEREGISTRATION's and DEAFFILIATION's `matches`)
-    ours = key.message.mc_service_id == c1.old_id and (
+    ours = key.message.mc_service_id == c1.leaving_id and (
         isinstance(key.message, DeregistrationResponse) or key.message.group_id == GROUP)
     running = any(a.name == request for a in c1.timers)
     return not (ours and running) or not any(a.name == request for a in after["client1"].timers)
 
+
+def _running(c1, request: type) -> bool:
+    return any(a.name == request.__name__ for a in c1.timers)
+
+
+def transaction_ends_in_its_answer(lossy: frozenset):
+    """Judged on every step of client 1 that ends one of its transactions (its timer ran
+    before and not after) other than by taking an answer of that transaction's kind: under
+    the reading transaction_timeout=outlasts_answer the timer outlasts the round trip, so the
+    transaction times out only once its request or its answer was lost, which the network
+    can do only to the kinds in `lossy` (the lossy_leaving variants: step 1's requests and
+    their answers). An answer that does not match its request (another ID or group), or one
+    never sent back, leaves the transaction to a timeout with nothing lost. A switched-off
+    UE's transactions end with it."""
+    def holds(before, key, after) -> bool:
+        if key.actor != "client1" or before.params.transaction_timeout != "outlasts_answer":
+            return True
+        c1, c1_after = before["client1"], after["client1"]
+        if c1_after.state not in _progress.GROUP_CLIENT_STATES:
+            return True  # switched off
+        for request, answer in ANSWERS.items():
+            if not _running(c1, request) or _running(c1_after, request):
+                continue
+            if key.kind == "receive" and isinstance(key.message, answer):
+                continue  # its answer ended it
+            if request not in lossy:
+                return False
+        return True
+    return holds
+
+
+def timeout_ends_its_transaction(timeouts: dict[str, type]):
+    """`timeouts`: client 1's transitions that take a transaction's timeout, by name, and the
+    request each times out. Judged on such a step: the transaction has ended (its timer no
+    longer runs: RFC 3261 17.1.2.2, Timer F fires once and the transaction terminates)."""
+    def holds(before, key, after) -> bool:
+        request = timeouts.get(key.transition) if key.actor == "client1" else None
+        return request is None or not _running(after["client1"], request)
+    return holds
+
+
+def kept_registration_released(before, key, after) -> bool:
+    """X.1.4.1; X.1.7.4 (make-before-break): judged on every step after which client 1 no
+    longer keeps the registration it kept at the MC system it leaves and is not served there
+    either (a timed-out REGISTER leaves it served there): that step sends that MC system its
+    de-affiliation from G and its de-registration, naming the MC service ID it used there.
+    What the property reads: the kept MC system and ID before the step, the MC system client
+    1 is served by after it, and the messages the step sends."""
+    c1, c1_after = before["client1"], after["client1"]
+    old = c1.old_system
+    if not old or c1_after.old_system or c1_after.state not in _progress.GROUP_CLIENT_STATES:
+        return True  # nothing kept, still kept, or switched off
+    if serving_system(c1_after.my_id) == old:
+        return True
+    sent = [m for _, _, m in after.sent_since(before, to=SERVER[old], sender="client1")]
+    return (any(isinstance(m, GroupDeaffiliationRequest) and m.group_id == GROUP
+                and m.mc_service_id == c1.old_id for m in sent)
+            and any(isinstance(m, Deregistration) and m.mc_service_id == c1.old_id
+                    for m in sent))
+
+
+def late_answer_dropped(before, key, after) -> bool:
+    """Assumption timeout-gives-up; RFC 3261 17.1.2.2 (a transaction that has ended takes no
+    answer): judged on every step in which client 1 takes an answer of a kind whose
+    transaction is not running (it timed out, or its answer came already): the client drops
+    it, its state as it was."""
+    if key.actor != "client1" or key.kind != "receive":
+        return True
+    c1 = before["client1"]
+    for request, answer in ANSWERS.items():
+        if isinstance(key.message, answer) and not _running(c1, request):
+            return after["client1"] == c1
+    return True
+
+
+def registered_where_it_believes(v) -> bool:
+    """Quiescent: every MC system client 1 believes it is registered at (as
+    registration-consistent reads its belief) has it registered. The other half of
+    registration-consistent, which a registration nothing removes (lost de-registration,
+    given-up REGISTER, switched-off UE: the ghost findings) does not break."""
+    if v.in_flight():
+        return True
+    c1 = v["client1"]
+    if c1.state not in _progress.GROUP_CLIENT_STATES:
+        return True  # switched off: it believes nothing
+    believed = ({serving_system(c1.my_id)} - {""}) | ({c1.old_system} if c1.old_system else set())
+    return all(any(who == "client1" for _, who in v[SERVER[s]].registered) for s in believed)
+
+
+
+SERVERS = frozenset(SERVER.values())
+
+
+def forwarded_to_the_host(before, key, after) -> bool:
+    """10.8.3.2; 10.8.4.3 (a partner forwards affiliation signalling for a group defined in
+    another MC system to that MC system): judged on every step of an MC service server, an
+    affiliation or de-affiliation request it sends goes to the server of the MC system that
+    defines the request's group (the domain of the group ID), and never to itself: the host
+    handles its own group's requests (10.8.3.1; 10.8.4.2). What the property reads: the
+    messages the step sends."""
+    if key.actor not in SERVERS:
+        return True
+    return all(to == SERVER[system_of(m.group_id)] and to != key.actor
+               for _, to, m in after.sent_since(before, sender=key.actor)
+               if isinstance(m, GroupAffiliationRequest | GroupDeaffiliationRequest))
+
+
+
+def no_self_signalling(before, key, after) -> bool:
+    """Judged on every step of an MC service server: it sends nothing to itself. Each flow of
+    the procedures 10.16.2.2 builds on goes between two parties: the host answers an
+    affiliation, brings a client in by late entry and releases the call towards the client it
+    serves or through the partner MC system that serves it (10.8.3.1; 10.8.3.2; TS 23.379
+    10.6.2.3.1.1.3-4), and a partner forwards to the host (10.8.3.2; 10.8.4.3). What the
+    property reads: the messages the step sends."""
+    return key.actor not in SERVERS or not after.sent_since(before, to=key.actor,
+                                                            sender=key.actor)
+
+def call_released_once(before, key, after) -> bool:
+    """TS 23.379 10.6.2.3.1.1.3 (the group call is released once): judged on every step of an
+    MC service server that sends a release of the group call: in that step the server ends
+    the call it hosts (ongoing before, not after) or relays a release it takes, and it sends
+    at most one release to each party (the host sends one to each partner in the call, whose
+    leg carries it on). What the property reads: the step, the server's call_ongoing before
+    and after it, the messages it sends."""
+    if key.actor not in SERVERS:
+        return True
+    released = [to for _, to, m in after.sent_since(before, GroupCallRelease, sender=key.actor)]
+    if not released:
+        return True
+    ends = before[key.actor].call_ongoing and not after[key.actor].call_ongoing
+    relays = key.kind == "receive" and isinstance(key.message, GroupCallRelease)
+    return (ends or relays) and len(set(released)) == len(released)
 
 def late_entry_after(kind: str):
     def witness(v) -> bool:
