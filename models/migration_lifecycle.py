@@ -122,6 +122,7 @@ from _mc import (
     record_binding,
     record_return,
     redirection_names_recorded_id,
+    sent_in_step,
     system_of,
 )
 
@@ -1440,6 +1441,23 @@ def no_gap_on_the_wire(v) -> bool:
     return v[CALLS].gaps == 0
 
 
+def answer_names_its_call(before, key, after) -> bool:
+    """TS 23.379 10.7.2.1.1: the answer to a private call request (an acceptance or a
+    rejection sent in the step that takes the request) carries the calling and called MC
+    service IDs of that request, and a server that relays an answer towards the caller
+    (in the step that takes it) keeps them; X.1.7.1 item 6b's re-initiation turns on the
+    called ID a rejection names."""
+    if key.kind != "receive" or not isinstance(key.message, PrivateCallRequest | PrivateCallAccept
+                                                           | PrivateCallReject):
+        return True
+    call = (key.message.calling_id, key.message.called_id)
+    # a request's answer, or an answer a server relays towards the caller (the same call)
+    kinds = ((PrivateCallAccept, PrivateCallReject)
+             if isinstance(key.message, PrivateCallRequest) else (type(key.message),))
+    return all((m.calling_id, m.called_id) == call
+               for kind in kinds for m in sent_in_step(before, after, kind, key.actor))
+
+
 def cached_call_connects(before, key, after) -> bool:
     """Judged at the step in which client 1's call fails, whatever transition fails it: a
     call the monitor saw start by a cached partner ID does not fail on a rejection, unless
@@ -1620,6 +1638,12 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                doc="a call by a cached partner ID, re-initiated with the primary ID, does not "
                    "fail, unless user 2 was registered nowhere during it (break-before-make: "
                    "X.1.7.4 accepts that it cannot be reached then)"),
+        step("answer-names-its-call", answer_names_its_call,
+             clause="TS 23.379 10.7.2.1.1; X.1.7.1 item 6b",
+             doc="an acceptance or rejection that answers a private call request in the same "
+                 "step, or relays an answer, names that call's calling and called MC service "
+                 "IDs (client 1 tells which call is answered, and whether a partner ID was "
+                 "rejected, by them)"),
         step("redirection-names-recorded-id", redirection_names_recorded_id,
              clause="10.16.5.3 step 3; X.1.7.1 item 6",
              doc="a redirection the primary sends names the partner MC service ID it was "
