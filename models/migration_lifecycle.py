@@ -1913,7 +1913,11 @@ model.finding(
     why="X.1.6 sends the reader to TS 23.379 10.6.3.3, which is not in the text: whether the "
         "notification is acknowledged before the registration completes decides it (TS "
         "23.280 10.6.3, outside the excerpts, says it is: the finding needs the one-way "
-        "reading)")
+        "reading). In lossy_registration_bbm it survives unchanged, by the same 14-step race "
+        "with nothing lost; there a UE left registered nowhere by a REGISTER given up is not "
+        "judged (the property asks only of a registered user), so the acknowledged reading's "
+        "holding there says nothing of a lost answer (abandoned-registration-lifecycle "
+        "covers it under make-before-break)")
 model.finding(
     "stale-cache-bbm", prop="cached-call-connects", variants=("break_before_make",),
     facts=(
@@ -1972,12 +1976,11 @@ model.finding(
         "deregistration_timeout=outlasts_answer, so the text must also say that the client "
         "does not go on before the de-registration's answer")
 model.finding(
-    "registered-nowhere", prop="always-registered",
+    "registered-nowhere", prop="always-registered", clauses=("X.1.1", "X.1.4.1", "X.1.7.4"),
     reading="break-before-make, the order X.1.4.1's make-before-break is offered against: "
             "de-registering before registering elsewhere leaves a period registered nowhere "
             "(a trade-off the text states, not a reading)",
-    variants=("break_before_make", "permission_and_provisioning", "lossy_registration_bbm"),
-    cls=TRADE_OFF,
+    variants=("break_before_make", "permission_and_provisioning"), cls=TRADE_OFF,
     fix="make_before_break",
     title="Break-before-make leaves the user registered nowhere for a while",
     why="X.1.4.1 offers registration 'before de-registration from another MC system' as "
@@ -2022,18 +2025,21 @@ model.finding(
               "lossy_registration_bbm"), cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
           "de-registration lost as the UE leaves coverage, a UE switched off, or a REGISTER "
-          "UE 2 gave up after the new MC system took it, leaves a registration nothing removes",
+          "whose answer UE 2 never takes (lost, or arriving after Timer F), leaves a "
+          "registration nothing removes",
     why="X.1.4.1 assumes the de-registration arrives, and stage 2 relies on the IMS below it: "
         "SIP registration expiry (TS 24.229) removes a registration its UE stops refreshing. "
         "The model leaves that lifetime out; with loss no clean-up keeps "
         "registrations-match-client true at every instant, so the violation shows the "
-        "model's omission, not a sentence the text lacks. What the new MC system's stale "
-        "registration does to the primary's record while it lives is not an artefact (finding "
-        "abandoned-registration-lifecycle)")
+        "model's omission (the property, which asks for agreement at every quiescent "
+        "instant, is stronger than anything a lifetime could give), not a sentence the text "
+        "lacks. What the new MC system's registration does to the primary's record is not an "
+        "artefact: the record outlives it, since nothing in the text tells the primary when a "
+        "partner's registration expires (finding abandoned-registration-lifecycle)")
 model.finding(
     "abandoned-registration-lifecycle", prop="primary-binding-fresh",
     variants=("lossy_registration",), cls=CHOICE,
-    clauses=("X.1.4.1", "X.1.6", "X.1.7.1 items 6a-6b"),
+    clauses=("X.1.4.1", "X.1.6", "X.1.7.1 item 6", "X.1.7.1 items 6a-6b"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "the REGISTER ends in its answer or in Timer F, "
                                             "which expires once the answer is lost whatever "
                                             "its duration"),
@@ -2043,26 +2049,38 @@ model.finding(
                                                  "answer UE 2 never gets")),
     reading="what UE 2 does when its REGISTER at the new MC system times out with "
             "make-before-break (assumption register-timeout-gives-up: it stays at the old MC "
-            "system): X.1.4.1 and X.1.6 say nothing of a registration that fails after the "
-            "new MC system has informed the primary",
-    title="If the answer to UE 2's REGISTER at a partner is lost, UE 2 stays at the MC system "
-          "it was leaving while the partner has told the primary it migrated: the primary "
-          "records a partner ID UE 2 never took up, under every notification and timer "
-          "reading, and a call by the primary ID is redirected there and fails",
-    why="violated under every choice explored: in 6 steps with register_timeout=free (Timer "
-        "F expires while the REGISTER is on its way, as private_call_redirect's "
-        "abandoned-registration), and in 8 with notification=acknowledged and "
-        "register_timeout=outlasts_answer (the 10.6.3 reading and the longest timer): UE 2 "
-        "registers at B keeping A (X.1.4.1, make-before-break), B informs A, which records "
-        "B's ID and acknowledges (X.1.6), B answers, the network loses the answer as UE 2 "
-        "moves between coverage areas, and UE 2's Timer F expires: it gives up and stays at A "
-        "(assumption register-timeout-gives-up). Nothing in the text tells A that the "
-        "migration did not happen, so A redirects calls for the user to B's ID (X.1.7.1 item "
-        "6), where the user is not; the same root fails cached-call-connects in this variant "
-        "under every choice (client 1's re-initiated call is redirected again to the ID UE 2 "
-        "never took up). It is a choice, not a gap proved by the text alone: a UE that retried "
-        "its REGISTER at B until it succeeded would make A's record true again, and the text "
-        "does not say what a UE does. private_call_redirect's abandoned-registration is the "
-        "same root with a slow answer (register_timeout=free). Proposed change: say what "
-        "undoes a migration that fails after the primary was informed (the UE retries, or "
-        "the partner tells the primary that the registration was not taken up)")
+            "system and does not retry): X.1.4.1 and X.1.6 say nothing of a registration that "
+            "fails after the new MC system has informed the primary. The assumption is not "
+            "explored as a parameter: a UE that retried is not in the model",
+    title="If UE 2's REGISTER at a partner times out (its answer lost, or merely slow), UE 2 "
+          "stays at the MC system it was leaving while the partner has told the primary it "
+          "migrated: the primary records a partner ID UE 2 never took up, under every "
+          "notification and timer reading; once UE 2 has left the primary (a partner-to-partner "
+          "migration), a call by the primary ID is redirected there and fails",
+    why="violated under every choice explored. The chart is the shortest run, 6 steps with "
+        "register_timeout=free and nothing lost (Timer F expires while the REGISTER is on its "
+        "way, as private_call_redirect's abandoned-registration). What loss adds: with "
+        "notification=acknowledged and register_timeout=outlasts_answer (the 10.6.3 reading "
+        "and the longest timer) it fails in 8 steps: UE 2 registers at B keeping A (X.1.4.1, "
+        "make-before-break), B informs A, which records B's ID and acknowledges (X.1.6), B "
+        "answers, the network loses the answer (in the model one loss stands for every "
+        "retransmission lost for the whole of Timer F, 128 s: UE 2 out of B's coverage, fact "
+        "sheet item 8), and Timer F expires: UE 2 gives up and stays at A (assumption "
+        "register-timeout-gives-up). Nothing in the text tells A that the migration did not "
+        "happen. While UE 2 is still registered at A, A delivers a call by the primary ID to "
+        "it (this model tests the registration first); once UE 2 has left A, in a "
+        "partner-to-partner migration whose answer is lost, A redirects calls to the ID UE 2 "
+        "never took up (X.1.7.1 item 6), and they fail (with stale-delivery's fix, "
+        "fix_migration_checked_first in private_call_redirect, the first case would fail too). "
+        "cached-call-connects fails in this variant under every choice as well: with a "
+        "one-way reading by stale-cache-mbb's mechanism, and with both acknowledged when A "
+        "redirects to a partner ID whose REGISTER answer was lost (UE 2, still registering "
+        "there, refuses the call: a model choice). Classed a choice because it rests on "
+        "register-timeout-gives-up, which the model does not explore against a UE that "
+        "retries; were retrying shown to keep the record true, the text's silence would be "
+        "the reading's alone. private_call_redirect's abandoned-registration is the same root "
+        "with a slow answer. Proposed change: say what the UE does when its registration at "
+        "the partner fails after the primary may have been informed (for instance, it "
+        "retries), and that the partner informs the primary when a visitor's registration is "
+        "removed or expires (a REGISTER has no ACK, RFC 3261 17.2.2: B cannot tell that its "
+        "answer was lost)")
