@@ -65,3 +65,17 @@ def test_relative_links_in_the_readmes_resolve():
                 continue
             path = (readme.parent / target.split("#")[0]).resolve()
             assert path.exists(), f"{readme.relative_to(ROOT)} links to missing {target}"
+
+
+def test_generated_pages_count_one_step_in_the_singular():
+    """Issue 33: "1 steps" in a chart's title or a finding page's link (the generator wrote
+    `{n} steps` for every n); `plural` (show/values.py) writes "1 step"."""
+    one_steps = re.compile(r"(?<![\d.,])1 steps\b")
+    pages = [*(ROOT / "diagrams" / "findings").glob("*.md"), *(ROOT / "diagrams").glob("*/README.md"),
+             *(ROOT / "diagrams").glob("*/*/charts/*.mmd")]
+    assert pages
+    wrong = [p.relative_to(ROOT) for p in pages if one_steps.search(p.read_text())]
+    assert not wrong, wrong
+    # the 1-step counterexamples are there, counted in the singular
+    page = ROOT / "diagrams" / "findings" / "registered-nowhere.md"
+    assert "(counterexample, 1 step)" in page.read_text()

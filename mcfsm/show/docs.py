@@ -32,6 +32,7 @@ from .findings_table import finding_rows, findings_markdown
 from .glossary import glossary, glossary_markdown
 from .spec_quotes import SpecText
 from .tracefile import itf, trace_record
+from .values import plural
 from .verdict_table import verdict_table_markdown
 
 # How a variant is explored: (loaded model, variant) -> (system, result). The CLI passes
@@ -121,7 +122,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             if v.trace is None:
                 continue
             kind = "witness" if v.status == "witnessed" else "counterexample"
-            title = f"{model.name} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
+            title = f"{model.name} [{variant}]: {v.property.name} ({kind}, {plural(len(v.trace), 'step')})"
             c = verdict_chart(system, v, title)
             base = vfolder / "charts" / _slug(v.property.name)
             # A long chart is cut into pages that fit an A4 page: NAME.svg, NAME-p2.svg, ...
@@ -139,7 +140,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                    json.dumps(itf(system, v.trace, title), indent=1) + "\n", written)
             rel = base.relative_to(out).as_posix()
             more = "".join(f", [page {n}]({rel}-p{n}.svg)" for n in range(2, len(pages) + 1))
-            index.append(f"- {v.property.name} ({kind}, {len(v.trace)} steps): "
+            index.append(f"- {v.property.name} ({kind}, {plural(len(v.trace), 'step')}): "
                          f"[chart]({rel}.svg){more}, [Mermaid]({rel}.mmd), "
                          f"[trace]({rel}.trace.json), "
                          f"[ITF]({rel}.itf.json)")

@@ -42,6 +42,7 @@ from .matrix import parse_ref
 from .report import choice_words, finding_class
 from .spec_quotes import SpecText
 from .trace import trace_text
+from .values import plural
 
 
 def slug(text: str) -> str:
@@ -57,7 +58,7 @@ def chart_title(model: str, variant: str, v: Verdict) -> str:
     """The chart's title, as docs.py writes it (so the Mermaid text is the .mmd file's)."""
     assert v.trace is not None
     kind = "witness" if v.status == "witnessed" else "counterexample"
-    return f"{model} [{variant}]: {v.property.name} ({kind}, {len(v.trace)} steps)"
+    return f"{model} [{variant}]: {v.property.name} ({kind}, {plural(len(v.trace), 'step')})"
 
 
 # A finding's reason may end with the change it proposes: "...; the text must say X.
@@ -398,7 +399,7 @@ def finding_markdown(d: dict[str, Any]) -> str:
     else:
         # a link's words hold no brackets (the title's "[variant]" would break the link)
         more = "".join(f", [page {n}]({p})" for n, p in enumerate(chart["pages"], 2))
-        out += [f"{chart['title']}: [SVG chart, {chart['steps']} steps]({chart['svg']}){more}",
+        out += [f"{chart['title']}: [SVG chart, {plural(chart['steps'], 'step')}]({chart['svg']}){more}",
                 "",
                 "```mermaid",
                 chart["mermaid"].rstrip(), "```", ""]
