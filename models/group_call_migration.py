@@ -124,6 +124,7 @@ from mcfsm import (
     sometimes,
     step,
 )
+from mcfsm.lang.timers import is_armed
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 GROUP = "G@A"  # MC service group G, defined in MC system A
@@ -905,12 +906,12 @@ def answer_ends_its_transaction(before, key, after) -> bool:
     # the answer the transaction matches (DEREGISTRATION's and DEAFFILIATION's `matches`)
     ours = key.message.mc_service_id == c1.leaving_id and (
         isinstance(key.message, DeregistrationResponse) or key.message.group_id == GROUP)
-    running = any(a.name == request for a in c1.timers)
-    return not (ours and running) or not any(a.name == request for a in after["client1"].timers)
+    return not (ours and is_armed(c1.timers, request)) or not is_armed(after["client1"].timers,
+                                                                          request)
 
 
 def _running(c1, request: type) -> bool:
-    return any(a.name == request.__name__ for a in c1.timers)
+    return is_armed(c1.timers, request.__name__)
 
 
 def transaction_ends_in_its_answer(lossy: frozenset):
@@ -996,8 +997,6 @@ def registered_where_it_believes(v) -> bool:
     believed = ({serving_system(c1.my_id)} - {""}) | ({c1.old_system} if c1.old_system else set())
     return all(any(who == "client1" for _, who in v[SERVER[s]].registered) for s in believed)
 
-
-
 SERVERS = frozenset(SERVER.values())
 
 
@@ -1015,7 +1014,6 @@ def forwarded_to_the_host(before, key, after) -> bool:
                if isinstance(m, GroupAffiliationRequest | GroupDeaffiliationRequest))
 
 
-
 def no_self_signalling(before, key, after) -> bool:
     """Judged on every step of an MC service server: it sends nothing to itself. Each flow of
     the procedures 10.16.2.2 builds on goes between two parties: the host answers an
@@ -1025,6 +1023,7 @@ def no_self_signalling(before, key, after) -> bool:
     property reads: the messages the step sends."""
     return key.actor not in SERVERS or not after.sent_since(before, to=key.actor,
                                                             sender=key.actor)
+
 
 def call_released_once(before, key, after) -> bool:
     """TS 23.379 10.6.2.3.1.1.3 (the group call is released once): judged on every step of an

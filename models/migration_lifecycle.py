@@ -155,6 +155,7 @@ from mcfsm import (
     step,
 )
 from mcfsm.lang.faults import SWITCHED_OFF
+from mcfsm.lang.timers import is_armed
 
 IDMS = {s: f"idms{s}" for s in SYSTEMS}
 HOME = "A"
@@ -208,6 +209,12 @@ DEREGISTRATION_TRANSACTION = Transaction(
     awaited=lambda ctx: ctx.params.deregistration == "acknowledged")
 
 
+def answers_register(ctx) -> bool:
+    """The answer to UE 2's REGISTER under way: it names the ID the access token gave for the
+    MC system it registers at (X.1.6)."""
+    return bool(ctx.v.target) and ctx.msg.mc_service_id == ctx.v.token_id
+
+
 def registration_exchange(world, owner: str) -> bool:
     """UE 2's REGISTER exchange under way (the span the reading
     register_timeout=outlasts_answer bounds; it begins with the REGISTER): the REGISTER or
@@ -229,7 +236,7 @@ REGISTER_TRANSACTION = Transaction(
     # the answer names the ID the access token gave for the system registered at (X.1.6);
     # an earlier, timed-out REGISTER's answer does not end the one under way (SIP matches by
     # branch and Call-ID, RFC 3261 17.1.3; the model by what the answer carries)
-    matches=lambda ctx: bool(ctx.v.target) and ctx.msg.mc_service_id == ctx.v.token_id,
+    matches=answers_register,
     outlasts=(Span("the registration's exchange", registration_exchange, with_timer=True,
                    when=lambda params: getattr(params, "register_timeout", "free")
                    == "outlasts_answer",
@@ -374,10 +381,6 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         ctx.v.current_id = ctx.msg.mc_service_id
         ctx.v.registered_at = ctx.v.registered_at | {ctx.v.target}
         ctx.v.target = ""
-
-    def answers_register(ctx) -> bool:
-        """The answer to the REGISTER under way (REGISTER_TRANSACTION's match)."""
-        return ctx.msg.mc_service_id == ctx.v.token_id
 
     def registration_given_up(ctx) -> None:
         """Assumption register-timeout-gives-up: the attempt ends and counts against the
@@ -1295,7 +1298,7 @@ def call_attempt_answered(v) -> bool:
     c1 = v["client1"]
     invite = getattr(c1, "timers", None)  # client 1's INVITE transaction (switch_off)
     if c1.state == "calling":
-        return invite is not None and any(a.name == "PrivateCallRequest" for a in invite)
+        return invite is not None and is_armed(invite, "PrivateCallRequest")
     return v[CALLS].state == "idle" or (invite is not None and c1.state == "failed")
 
 
@@ -1371,7 +1374,7 @@ def calls_monitor(bound: int) -> Role:
     def register_sent(ctx) -> None:
         ctx.v.register_to = ctx.to
 
-    def answers_register(ctx) -> bool:
+    def from_register_target(ctx) -> bool:
         return ctx.sender == ctx.v.register_to
 
     def registered(ctx) -> None:
@@ -1414,10 +1417,11 @@ def calls_monitor(bound: int) -> Role:
                        conditions=[sent_by("client2")], after=[register_sent],
                        clause="X.1.2 item 6; RFC 3261 17.1.2 (a transaction begins)"),
             Transition(RegistrationResponse, states, None, name="user2_registered",
-                       conditions=[received_by("client2"), answers_register],
+                       conditions=[received_by("client2"), from_register_target],
                        after=[registered], clause="X.1.2 item 6; X.1.6"),
             Transition(RegistrationResponse, states, None, name="user2_late_answer",
-                       conditions=[received_by("client2"), lambda ctx: not answers_register(ctx)],
+                       conditions=[received_by("client2"),
+                                   lambda ctx: not from_register_target(ctx)],
                        after=[late], clause="RFC 3261 17.1.2.2 (it ends no transaction)"),
             Transition(Timeout(Registration), states, None, name="user2_register_timed_out",
                        conditions=[received_by("client2")], after=[register_given_up],

@@ -161,6 +161,14 @@ class MonitorContext:
                              "variables)")
 
 
+def receipt(t: Any, msg: Message | None) -> Message | Timeout | None:
+    """What a receipt monitor observes of a step of transition `t` that took `msg`: the
+    message, or the transaction's timeout the transition is triggered by, or nothing."""
+    if msg is not None:
+        return msg
+    return t.trigger if isinstance(t.trigger, Timeout) else None
+
+
 def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message | Timeout,
             received: bool = False) -> Any:
     """The monitor's local after it observes `message` sent by `sender` to `to` (received:

@@ -13,7 +13,7 @@ from .context import Context, Read
 from .guard import model_code_error
 from .inboxes import _replace, canonical_key
 from .messages import Message
-from .monitors import observe
+from .monitors import observe, receipt
 from .records import (
     SHARED_OWNER,
     Instance,
@@ -27,7 +27,6 @@ from .records import (
     _make,
 )
 from .roles import Transition, Variables
-from .timers import Timeout
 
 
 class Successors:
@@ -111,8 +110,7 @@ class Successors:
                 slot = 2 + n + to
                 nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)
-            ended = msg if msg is not None else t.trigger if isinstance(t.trigger, Timeout) \
-                else None
+            ended = receipt(t, msg)
             if self.receipt_monitors and ended is not None:  # a reception, then the sends
                 for m in self.receipt_monitors:  # (a timeout: the transaction's sender, twice)
                     local_m = observe(self.instances[m], nxt[2 + m], sender_name or inst.name,

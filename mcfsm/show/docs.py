@@ -27,7 +27,7 @@ from .diagrams import PRODUCT_GRAPH_CAP, fired_by_role, product_dot, role_dot
 from .diff import Side, diff
 from .diff_files import write_diff_markdown
 from .diff_model import diff_pairs
-from .finding_pages import finding_data, finding_markdown, page_path
+from .finding_pages import chart_title, finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
 from .glossary import glossary, glossary_markdown
 from .spec_quotes import SpecText
@@ -122,7 +122,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             if v.trace is None:
                 continue
             kind = "witness" if v.status == "witnessed" else "counterexample"
-            title = f"{model.name} [{variant}]: {v.property.name} ({kind}, {plural(len(v.trace), 'step')})"
+            title = chart_title(model.name, variant, v)
             c = verdict_chart(system, v, title)
             base = vfolder / "charts" / _slug(v.property.name)
             # A long chart is cut into pages that fit an A4 page: NAME.svg, NAME-p2.svg, ...

@@ -18,10 +18,10 @@ from typing import Any
 from ...errors import ModelError
 from ...lang.guard import model_code_error
 from ...lang.messages import Message
-from ...lang.monitors import observe
+from ...lang.monitors import observe, receipt
 from ...lang.roles import Role, Transition, Variables
 from ...lang.system import SHARED_OWNER, Network, State, StepKey, System, Unhandled, View
-from ...lang.timers import Timeout, set_timer, timer_running
+from ...lang.timers import set_timer, timer_running
 
 
 class _Ctx:
@@ -256,11 +256,11 @@ class Runtime:
                                  fix="guards must not depend on anything but the state")
             for to, message in ctx._sends:
                 self._deliver(k, to, message)
-            if self.system.receipt_monitors and msg is not None:
-                self._observe(sender, [(self.system.instances[k].name, msg)], received=True)
-            elif self.system.receipt_monitors and isinstance(t.trigger, Timeout):
-                # a transaction's timeout: its sender is both ends (lang/monitors.py)
-                self._observe(k, [(self.system.instances[k].name, t.trigger)], received=True)
+            ended = receipt(t, msg)
+            if self.system.receipt_monitors and ended is not None:
+                # a transaction's timeout has no sender: its owner is both ends (monitors.py)
+                self._observe(k if sender is None else sender,
+                              [(self.system.instances[k].name, ended)], received=True)
             if self.system.monitors and ctx._sends:
                 self._observe(k, ctx._sends)
         return fire

@@ -44,9 +44,8 @@ from typing import Any
 from ...lang.context import Read
 from ...lang.guard import unhashable_error
 from ...lang.messages import Message
-from ...lang.monitors import observe
+from ...lang.monitors import observe, receipt
 from ...lang.system import Network, StepKey, System, Unhandled
-from ...lang.timers import Timeout
 from .projections import ANY, Projections
 from .store import Store
 
@@ -538,7 +537,10 @@ class CompiledSteps:
         if new is None:
             step = self.step_list[sid]
             new = li
-            ended = step.message if step.kind == "receive" else self._timeout_of(step)
+            ended = None
+            if step.kind in ("receive", "internal"):
+                t = self.system.instance(step.actor).role.transition(step.transition)
+                ended = receipt(t, step.message)
             if ended is not None:
                 system = self.system
                 k = system.monitor_indices[j]
@@ -547,14 +549,6 @@ class CompiledSteps:
                 new = self.store.intern(2 + k, after)
             self._observed[key] = new  # type: ignore[index]
         return new
-
-    def _timeout_of(self, step: StepKey) -> Timeout | None:
-        """The transaction timeout an internal step is (receipt monitors observe it), or None."""
-        if step.kind != "internal":
-            return None
-        role = self.system.instances[self.system.instance_names.index(step.actor)].role
-        trigger = role.transition(step.transition).trigger
-        return trigger if isinstance(trigger, Timeout) else None
 
     def _add_message(self, slot: int, bi: int, code: int) -> int:
         table = self._add[slot]
