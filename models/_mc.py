@@ -59,15 +59,26 @@ def kms_uri(system: str) -> str:
 
 
 # -- registration and migration (X.1.4 - X.1.6) ---------------------------------------------
+# SIP's transaction identity, which the models carry only where a REGISTER is retried
+REGISTER_ATTEMPT_WHY = ("SIP's transaction identity (the Via branch, RFC 3261 17.1.3), not an "
+                        "element of the text: a retried REGISTER is a new transaction, and "
+                        "the answer to the earlier one ends nothing")
+
+
 class Registration(Message, clause="X.1.2 item 6; X.1.6"):
     primary_id: str = M("MC service ID of the user in its primary MC system")
     sequence: int | None = O("how many times the client has migrated (only in the "
                              "fix_notification_order variants)",
                              not_in_text="candidate fix fix_notification_order")
+    attempt: int | None = O("which of UE 2's REGISTERs for this migration it is (only where "
+                            "UE 2 retries: register_failure=retries)",
+                            not_in_text=REGISTER_ATTEMPT_WHY)
 
 
 class RegistrationResponse(Message, clause="X.1.6 (MC service IDs in the access token)"):
     mc_service_id: str = M("MC service ID the serving MC system assigned")
+    attempt: int | None = O("the attempt of the REGISTER it answers (register_failure=retries)",
+                            not_in_text=REGISTER_ATTEMPT_WHY)
 
 
 class Deregistration(Message, clause="10.16.2.2 step 1; X.1.4.1"):
@@ -325,11 +336,38 @@ COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS)
 REGISTER_TIMEOUT_GIVES_UP = Assumption(
     "register-timeout-gives-up",
     "what UE 2 does when its REGISTER at the new MC system times out, where the text is "
-    "silent: the attempt ends (it counts against the bound of migrations) and nothing is "
-    "retried; with make-before-break UE 2 stays registered at the old MC system, with "
-    "break-before-make it has de-registered and stays registered nowhere; a late answer is "
-    "dropped (as group_call_migration's timeout-gives-up)",
+    "silent and no variant explores register_failure: the attempt ends (it counts against "
+    "the bound of migrations) and nothing is retried; with make-before-break UE 2 stays "
+    "registered at the old MC system, with break-before-make it has de-registered and stays "
+    "registered nowhere; a late answer is dropped (as group_call_migration's "
+    "timeout-gives-up)",
     clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 17.1.2.2")
+# The readings of that silence, where a variant explores them (Param register_failure)
+REGISTER_FAILURES = ("gives_up", "retries")
+MAX_REGISTER_ATTEMPTS = 2  # register_failure=retries: the REGISTER and one retry
+REGISTER_FAILURE_DOC = (
+    "what UE 2 does when its REGISTER at the new MC system times out (the text is silent): "
+    "'gives_up' ends the attempt at once (make-before-break: it stays at the old MC system; "
+    "break-before-make: registered nowhere); 'retries' sends a new REGISTER to the same MC "
+    "system, a new transaction whose answer alone ends it, and gives up as 'gives_up' does "
+    f"only when that one times out too ({MAX_REGISTER_ATTEMPTS} REGISTERs per migration: "
+    "assumption register-retries-bounded)")
+REGISTER_FAILURE_CLAUSE = ("X.1.4.1; X.1.7.4 (silent on a registration that fails); "
+                           "RFC 3261 17.1.2.2")
+REGISTER_RETRIES_BOUNDED = Assumption(
+    "register-retries-bounded",
+    f"with register_failure=retries UE 2 sends at most {MAX_REGISTER_ATTEMPTS} REGISTERs to "
+    "one MC system per migration, then gives the attempt up: a bound of the model (every "
+    "real UE's retries end, and no text gives their number); a violation that needs every "
+    "REGISTER to time out needs them all to fail, and a UE that retried without end would "
+    "stay between systems as long as they fail",
+    clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 17.1.2.2")
+
+
+def register_failure(ctx) -> str:
+    """The reading of a timed-out REGISTER this variant explores (gives_up where it
+    explores none)."""
+    return getattr(ctx.params, "register_failure", "gives_up")
 
 
 REINITIATE_PER_REJECTION = Assumption(

@@ -88,7 +88,12 @@ from __future__ import annotations
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
+    MAX_REGISTER_ATTEMPTS,
     MIGRATION_CHAIN,
+    REGISTER_FAILURE_CLAUSE,
+    REGISTER_FAILURE_DOC,
+    REGISTER_FAILURES,
+    REGISTER_RETRIES_BOUNDED,
     REGISTER_TIMEOUT_GIVES_UP,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
@@ -122,6 +127,7 @@ from _mc import (
     record_binding,
     record_return,
     redirection_names_recorded_id,
+    register_failure,
     sent_in_step,
     system_of,
 )
@@ -190,6 +196,20 @@ ASSUMPTIONS = (
 )
 
 
+def assumptions(register_failures: tuple[str, ...]) -> tuple:
+    """ASSUMPTIONS, where a variant explores what UE 2 does when its REGISTER times out
+    (register_failures) that reading's Param instead of register-timeout-gives-up."""
+    if not register_failures:
+        return ASSUMPTIONS
+    return (*(a for a in ASSUMPTIONS if a is not REGISTER_TIMEOUT_GIVES_UP),
+            *((REGISTER_RETRIES_BOUNDED,) if "retries" in register_failures else ()))
+
+
+def register_retried_on_the_wire(v) -> bool:
+    """A REGISTER UE 2 sent again after Timer F (its attempt past the first) is in flight."""
+    return any((m.attempt or 0) > 1 for _, _, m in v.in_flight(Registration, sender="client2"))
+
+
 DEREGISTRATION_TRANSACTION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
     # deregistration_timeout=free: the timer may expire at any step, while the
@@ -211,8 +231,16 @@ DEREGISTRATION_TRANSACTION = Transaction(
 
 def answers_register(ctx) -> bool:
     """The answer to UE 2's REGISTER under way: it names the ID the access token gave for the
-    MC system it registers at (X.1.6)."""
-    return bool(ctx.v.target) and ctx.msg.mc_service_id == ctx.v.token_id
+    MC system it registers at (X.1.6), and, where UE 2 retries, the attempt under way (an
+    answer to the REGISTER it retried ends nothing: RFC 3261 17.1.3)."""
+    return (bool(ctx.v.target) and ctx.msg.mc_service_id == ctx.v.token_id
+            and ctx.msg.attempt == (ctx.v.attempt or None))
+
+
+def may_retry(ctx) -> bool:
+    """register_failure=retries: a REGISTER that timed out is sent again, up to the bound
+    (assumption register-retries-bounded)."""
+    return register_failure(ctx) == "retries" and ctx.v.attempt < MAX_REGISTER_ATTEMPTS
 
 
 def registration_exchange(world, owner: str) -> bool:
@@ -366,8 +394,18 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
 
     def got_token(ctx) -> None:
         ctx.v.token_id = ctx.msg.mc_service_id
+        ctx.v.attempt = 1 if register_failure(ctx) == "retries" else 0
+        send_register(ctx)
+
+    def send_register(ctx) -> None:
         ctx.send(SERVER[ctx.v.target], Registration(
-            primary_id=USER2, sequence=ctx.v.migrations + 1 if sequence_numbers else None))
+            primary_id=USER2, sequence=ctx.v.migrations + 1 if sequence_numbers else None,
+            attempt=ctx.v.attempt or None))
+
+    # register_failure=retries: Timer F expired; a new REGISTER, a new transaction
+    def retry_register(ctx) -> None:
+        ctx.v.attempt += 1
+        send_register(ctx)
 
     # X.1.2 item 6: registration (make-before-break: the de-registration follows it)
     def registered(ctx) -> None:
@@ -381,6 +419,7 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         ctx.v.current_id = ctx.msg.mc_service_id
         ctx.v.registered_at = ctx.v.registered_at | {ctx.v.target}
         ctx.v.target = ""
+        ctx.v.attempt = 0
 
     def registration_given_up(ctx) -> None:
         """Assumption register-timeout-gives-up: the attempt ends and counts against the
@@ -388,6 +427,7 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         break-before-make it de-registered first and is registered nowhere."""
         ctx.v.migrations += 1
         ctx.v.target = ""
+        ctx.v.attempt = 0
         ctx.v.token_id = ctx.v.current_id  # the token of the system it stays at is in use
         ctx.v.gave_up = True
 
@@ -473,6 +513,8 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         variables={"serving": Var(str, HOME), "current_id": Var(str, USER2),
                    "registered_at": Var(frozenset, frozenset({HOME})), "target": Var(str, ""),
                    "token_id": Var(str, ""), "migrations": Var(int, 0), "chains": Var(tuple, ()),
+                   "attempt": Var(int, 0, doc="the REGISTER under way, counted from 1 where "
+                                              "UE 2 retries (register_failure=retries)"),
                    "how": Var(str, ""), "downloaded": Var(bool, False), "left": Var(str, "A"),
                    "accepted_late": Var(bool, False,
                                         doc="it accepted a call after its de-registration"),
@@ -582,8 +624,15 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
             Transition(RegistrationResponse, "registering", "registered", after=[registered],
                        conditions=[answers_register], sends=[Deregistration],
                        clause="X.1.2 item 6; X.1.4.1" if make_before_break else "X.1.2 item 6"),
+            Transition(Timeout(Registration), "registering", None,
+                       name="registration_retried", conditions=[may_retry],
+                       after=[retry_register], sends=[Registration],
+                       label="the REGISTER timed out: sends it again (register_failure=retries)",
+                       clause="X.1.4.1; X.1.7.4 (silent on a REGISTER that fails: "
+                              "register_failure=retries); RFC 3261 17.1.2.2"),
             *([Transition(Timeout(Registration), "registering", "registered",
                           name="registration_timed_out_kept_old",
+                          conditions=[lambda ctx: not may_retry(ctx)],
                           after=[registration_given_up],
                           label="the REGISTER timed out: stays registered at the old MC system",
                           clause="X.1.4.1 (the old registration is kept until the new one "
@@ -592,6 +641,7 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
               if make_before_break else
               [Transition(Timeout(Registration), "registering", "unregistered",
                           name="registration_timed_out_nowhere",
+                          conditions=[lambda ctx: not may_retry(ctx)],
                           after=[registration_given_up],
                           label="the REGISTER timed out: registered nowhere (it de-registered "
                                 "from the old MC system first)",
@@ -672,7 +722,8 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
         if ctx.v.system == system_of(primary):  # the user returns to its primary MC system
             ctx.v.registered = ctx.v.registered | {(primary, ctx.sender)}
             record_return(ctx, primary)
-            ctx.send(ctx.sender, RegistrationResponse(mc_service_id=primary))
+            ctx.send(ctx.sender, RegistrationResponse(mc_service_id=primary,
+                                                      attempt=ctx.msg.attempt))
             for held in release_held(ctx, primary):
                 ctx.send(ctx.sender, held)  # uninformed_primary=hold: deliver it now
             return
@@ -683,9 +734,11 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
                                        sequence=ctx.msg.sequence))
         if ctx.params.notification == "one_way":
             ctx.v.registered = ctx.v.registered | {(partner_id, ctx.sender)}
-            ctx.send(ctx.sender, RegistrationResponse(mc_service_id=partner_id))
+            ctx.send(ctx.sender, RegistrationResponse(mc_service_id=partner_id,
+                                                      attempt=ctx.msg.attempt))
         else:
-            ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(partner_id, ctx.sender)}
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(partner_id, ctx.sender,
+                                                        ctx.msg.attempt)}
 
     # X.1.6: the primary records the partner ID (and releases calls it held)
     def on_notification(ctx) -> None:
@@ -699,8 +752,8 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
         partner_id = lookup(ctx.v.visitors, ctx.msg.primary_id, reverse=True)
         for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == partner_id):
             ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
-            ctx.v.registered = ctx.v.registered | {entry}
-            ctx.send(entry[1], RegistrationResponse(mc_service_id=entry[0]))
+            ctx.v.registered = ctx.v.registered | {entry[:2]}
+            ctx.send(entry[1], RegistrationResponse(mc_service_id=entry[0], attempt=entry[2]))
 
     # X.1.4.1: de-registration (and the candidate fix's departure notice)
     def on_deregistration(ctx) -> None:
@@ -1016,6 +1069,7 @@ def build(*, make_before_break: bool, calls: bool,
           lossy_leaving: bool = False, lossy_registration: bool = False,
           deregistration_timeouts: tuple[str, ...] = ("outlasts_answer",),
           register_timeouts: tuple[str, ...] = ("outlasts_answer",),
+          register_failures: tuple[str, ...] = (),
           commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
@@ -1027,7 +1081,9 @@ def build(*, make_before_break: bool, calls: bool,
     its SIP transaction's free timeout, or the reading that it outlasts the answer),
     `lossy_registration` lets it lose UE 2's REGISTER at the new MC system and the answer,
     `register_timeouts` the readings of how long UE 2 awaits that answer (Timer F, free, or
-    the reading that it outlasts the registration's exchange),
+    the reading that it outlasts the registration's exchange), `register_failures` the
+    readings of what UE 2 does when that timer expires (none: it gives up, assumption
+    register-timeout-gives-up),
     `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
     notification)."""
     migrant = migrant_role(make_before_break=make_before_break, calls=calls,
@@ -1053,7 +1109,7 @@ def build(*, make_before_break: bool, calls: bool,
                                     "message arrives)"))
     return System(
         "migration_lifecycle",
-        assumptions=ASSUMPTIONS,
+        assumptions=assumptions(register_failures),
         faults=[*lost, *(off if switch_off else [])],
         monitors=[*([Monitor(CALLS, calls_monitor(max_migrations), receipts=True,
                              label="monitor: client 1's calls and user 2's registrations")]
@@ -1114,6 +1170,9 @@ def build(*, make_before_break: bool, calls: bool,
                     "'outlasts_answer' is a reading, the bound the text would have to give "
                     "(the timer outlasts that exchange, so it expires only once the REGISTER "
                     "or its answer was lost)"),
+            **({"register_failure": Param(register_failures, clause=REGISTER_FAILURE_CLAUSE,
+                                          doc=REGISTER_FAILURE_DOC)}
+               if register_failures else {}),
             "uninformed_primary": Param(uninformed, clause="10.16.5.3 pre-condition 3 (assumed, "
                                                            "not required); X.1.4.1",
                                         doc="what the primary does with a call for its user who "
@@ -1135,6 +1194,7 @@ def build(*, make_before_break: bool, calls: bool,
                     *conditional_properties(switch_off=switch_off, lossy_leaving=lossy_leaving,
                                             register_given_up=lossy_registration
                                             or "free" in register_timeouts,
+                                            register_retried="retries" in register_failures,
                                             free_register=calls and "free" in register_timeouts,
                                             sequence_numbers=sequence_numbers,
                                             departure_notice=departure_notice,
@@ -1144,7 +1204,8 @@ def build(*, make_before_break: bool, calls: bool,
 
 def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_numbers: bool,
                            departure_notice: bool, fixed_chain: bool = True,
-                           register_given_up: bool = False, free_register: bool = False) -> list:
+                           register_given_up: bool = False, free_register: bool = False,
+                           register_retried: bool = False) -> list:
     """Witnesses of what defines each variant (issue 32), named in its expect=: UE 2
     switched off, a de-registration lost, an older notification ignored (the candidate fix
     fix_notification_order), the primary told that the user left (fix_departure_notice), a
@@ -1160,6 +1221,11 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                          clause="RFC 3261 17.1.2.2 (lossy_registration)",
                          doc="UE 2's REGISTER at the new MC system timed out, and UE 2 gave "
                              "the migration up")] if register_given_up else []),
+            *([sometimes("registration-retried", register_retried_on_the_wire,
+                         clause="RFC 3261 17.1.2.2 (register_failure=retries)",
+                         doc="UE 2 sent its REGISTER at the new MC system again after Timer "
+                             "F expired (a retried REGISTER is in flight)")]
+              if register_retried else []),
             *([sometimes("late-registration-answer",
                          lambda v: v[CALLS].late_answer,
                          clause="RFC 3261 17.1.2.2 (register_timeout=free)",
@@ -1373,9 +1439,13 @@ def calls_monitor(bound: int) -> Role:
 
     def register_sent(ctx) -> None:
         ctx.v.register_to = ctx.to
+        ctx.v.register_attempt = ctx.msg.attempt or 0
 
     def from_register_target(ctx) -> bool:
-        return ctx.sender == ctx.v.register_to
+        """The answer to the REGISTER under way: from the MC system it went to, and (where
+        UE 2 retries) to the same attempt."""
+        return (ctx.sender == ctx.v.register_to
+                and (ctx.msg.attempt or 0) == ctx.v.register_attempt)
 
     def registered(ctx) -> None:
         ctx.v.held += 1
@@ -1398,6 +1468,7 @@ def calls_monitor(bound: int) -> Role:
                    "held": Var(int, 1, doc="user 2's registrations"),
                    "gaps": Var(int, 0, doc="user 2's periods registered nowhere"),
                    "register_to": Var(str, "", doc="where user 2's REGISTER under way went"),
+                   "register_attempt": Var(int, 0, doc="its attempt, where user 2 retries"),
                    "late_answer": Var(bool, False, doc="an answer reached user 2 after its "
                                                        "REGISTER's transaction had ended")},
         transitions=[
@@ -1791,10 +1862,29 @@ model.add_variant("lossy_registration",
             "late-registration-answer": "witnessed only with register_timeout=free",
             # the behaviour that defines the variant
             "registration-given-up": "witnessed"})
+model.add_variant("lossy_registration_retries",
+                  lambda: build(make_before_break=True, calls=False,
+                                deregistrations=("one_way", "acknowledged"),
+                                lossy_registration=True, register_timeouts=FREE_AND_READING,
+                                register_failures=REGISTER_FAILURES),
+                  doc="lossy_registration without calls (the whole chain A, B, C, A), and what "
+                      "UE 2 does when its REGISTER times out explored: it gives up, or sends "
+                      "a new REGISTER and gives up only when that one times out too "
+                      "(register_failure=retries; assumption register-retries-bounded)",
+                  baseline="lossy_registration",
+    # finding abandoned-registration-lifecycle under every reading: a retry that is lost too
+    # (UE 2 still out of the new MC system's coverage) ends as a REGISTER given up at once
+    expect={"primary-binding-fresh": "violated",
+            "registrations-match-client": "violated",
+            "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
+            "notification-acknowledged": "witnessed only with notification=acknowledged",
+            "registration-given-up": "witnessed",
+            # the behaviour that defines the variant
+            "registration-retried": "witnessed only with register_failure=retries"})
 model.add_variant("lossy_registration_bbm",
                   lambda: build(make_before_break=False, calls=False,
                                 deregistrations=("one_way", "acknowledged"),
-                                lossy_registration=True),
+                                lossy_registration=True, register_failures=REGISTER_FAILURES),
                   doc="lossy_registration under break-before-make, without calls (the whole "
                       "chain A, B, C, A): a REGISTER given up leaves UE 2 registered nowhere",
                   baseline="lossy_registration",
@@ -1803,6 +1893,7 @@ model.add_variant("lossy_registration_bbm",
             "registrations-match-client": "violated",
             "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
             "notification-acknowledged": "witnessed only with notification=acknowledged",
+            "registration-retried": "witnessed only with register_failure=retries",
             # the behaviour that defines the variant
             "registration-given-up": "witnessed"})
 EXPECT_FIX_NOTIFICATION_ORDER = {"always-registered": "violated",

@@ -96,7 +96,11 @@ import _progress
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
+    MAX_REGISTER_ATTEMPTS,
     MIGRATION_CHAIN,
+    REGISTER_FAILURE_CLAUSE,
+    REGISTER_FAILURE_DOC,
+    REGISTER_RETRIES_BOUNDED,
     REGISTER_TIMEOUT_GIVES_UP,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
@@ -126,6 +130,7 @@ from _mc import (
     record_binding,
     record_return,
     redirection_names_recorded_id,
+    register_failure,
     sent_in_step,
     system_of,
 )
@@ -178,6 +183,7 @@ BOTH = {
     "registered_and_notified": ("deliver", "redirect"),
     "hold_timer": ("free", "outlasts_migration"),
     "register_timeout": ("free", "outlasts_answer"),
+    "register_failure": ("gives_up", "retries"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6; TS 23.280 "
@@ -221,6 +227,7 @@ PARAM_DOCS = {
                          "'outlasts_answer' is a reading, the bound the text would have to "
                          "give (the timer outlasts the round trip, so it expires only once "
                          "the REGISTER or its answer was lost)"),
+    "register_failure": (REGISTER_FAILURE_CLAUSE, REGISTER_FAILURE_DOC),
     "registered_and_notified": ("10.16.5.3 step 2 (does not order its tests); X.1.4.1",
                                 "what the primary does with a call for its user who is still "
                                 "registered with it although a partner has notified it of a "
@@ -239,13 +246,28 @@ REGISTER = Transaction(
         "come while the REGISTER, the partner's exchange with the primary or the answer is "
         "merely slow",
     # an earlier, timed-out REGISTER's answer does not end the one under way
-    matches=lambda ctx: bool(ctx.v.pending) and ctx.msg.mc_service_id == lookup(
-        PROVISIONED[ctx.v.pending], USER2_PRIMARY),
+    matches=lambda ctx: answers_register(ctx),
     outlasts=(Span("the registration's exchange", lambda world, owner: registering(world, owner),
                    with_timer=True, when=lambda params: getattr(
                        params, "register_timeout", "free") == "outlasts_answer",
                    doc="the REGISTER, the new MC system's exchange with the primary "
                        "(notification=acknowledged) and the answer"),))
+
+
+def answers_register(ctx) -> bool:
+    """The answer to the REGISTER under way names the ID the new MC system assigns (X.1.2
+    item 1b), and, where UE 2 retries, the attempt under way; an earlier, timed-out
+    REGISTER's answer does not end this one (SIP matches by branch and Call-ID, RFC 3261
+    17.1.3; the model by what the answer carries)."""
+    return (bool(ctx.v.pending)
+            and ctx.msg.mc_service_id == lookup(PROVISIONED[ctx.v.pending], USER2_PRIMARY)
+            and ctx.msg.attempt == (ctx.v.attempt or None))
+
+
+def may_retry(ctx) -> bool:
+    """register_failure=retries: a REGISTER that timed out is sent again, up to the bound
+    (assumption register-retries-bounded)."""
+    return register_failure(ctx) == "retries" and ctx.v.attempt < MAX_REGISTER_ATTEMPTS
 
 
 def registering(world, owner: str) -> bool:
@@ -515,17 +537,21 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
         if not make_before_break(ctx):  # X.1.7.4: unreachable until the new registration
             ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
             ctx.v.between_registrations = True
-        ctx.send(SERVER[ctx.arg], Registration(
-            primary_id=USER2_PRIMARY, sequence=ctx.v.migrations if sequence_numbers else None))
+        ctx.v.attempt = 1 if register_failure(ctx) == "retries" else 0
+        send_register(ctx)
+
+    def send_register(ctx) -> None:
+        ctx.send(SERVER[ctx.v.pending], Registration(
+            primary_id=USER2_PRIMARY, sequence=ctx.v.migrations if sequence_numbers else None,
+            attempt=ctx.v.attempt or None))
+
+    # register_failure=retries: Timer F expired; a new REGISTER, a new transaction
+    def retry_register(ctx) -> None:
+        ctx.v.attempt += 1
+        send_register(ctx)
 
     # X.1.6: the registration completes at the new MC system, or the REGISTER times out
-    def answers_pending(ctx) -> bool:
-        """The answer to the REGISTER under way names the ID the new MC system assigns
-        (X.1.2 item 1b); an earlier, timed-out REGISTER's answer does not end this one (SIP
-        matches by branch and Call-ID, RFC 3261 17.1.3; the model by what the answer
-        carries)."""
-        return bool(ctx.v.pending) and ctx.msg.mc_service_id == lookup(
-            PROVISIONED[ctx.v.pending], USER2_PRIMARY)
+    answers_pending = answers_register
 
     def registered(ctx) -> None:
         if make_before_break(ctx):  # X.1.4.1: leave the old system once the new one serves
@@ -533,14 +559,16 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
         ctx.v.between_registrations = False
         ctx.v.serving = ctx.v.pending
         ctx.v.pending = ""
+        ctx.v.attempt = 0
         ctx.v.current_id = ctx.msg.mc_service_id
 
     def registration_given_up(ctx) -> None:
         """Assumption register-timeout-gives-up: the attempt ends; with make-before-break
         UE 2 is still registered at the old MC system and stays there, with break-before-
         make it has de-registered from it and is registered nowhere (X.1.7.4's gap, which
-        it does not leave: no retry)."""
+        it does not leave: no retry after the last attempt)."""
         ctx.v.pending = ""
+        ctx.v.attempt = 0
         ctx.v.gave_up = True
 
     # step 4: the calls the MC system serving it delivers (X.1.7.1 item 7; X.1.7.2)
@@ -581,6 +609,8 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                                                 "the one it left)"),
                    "current_id": Var(str, USER2_PRIMARY),
                    "pending": Var(str, ""), "migrations": Var(int, 0),
+                   "attempt": Var(int, 0, doc="the REGISTER under way, counted from 1 where "
+                                              "UE 2 retries (register_failure=retries)"),
                    "between_registrations": Var(bool, False,
                                                 doc="break-before-make: de-registered, the new "
                                                     "registration not yet complete (X.1.7.4)"),
@@ -604,9 +634,15 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                               "X.1.7.1 items 2-3; X.1.4.1 (with make-before-break the "
                               "de-registration from the old system follows now; with "
                               "break-before-make it went first)"),
+            Transition(Timeout(Registration), "migrating", None,
+                       name="registration_retried", conditions=[may_retry],
+                       after=[retry_register], sends=[Registration],
+                       label="the REGISTER timed out: sends it again (register_failure=retries)",
+                       clause="X.1.4.1; X.1.7.4 (silent on a REGISTER that fails: "
+                              "register_failure=retries); RFC 3261 17.1.2.2"),
             Transition(Timeout(Registration), "migrating", "registered",
                        name="registration_timed_out_kept_old",
-                       conditions=[make_before_break],
+                       conditions=[make_before_break, lambda ctx: not may_retry(ctx)],
                        after=[registration_given_up],
                        label="the REGISTER timed out: stays registered at the old MC system",
                        clause="X.1.4.1; X.1.7.4 (the old registration is kept until the new "
@@ -614,7 +650,8 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                               "17.1.2.2; TS 24.229 7.8 (Timer F)"),
             Transition(Timeout(Registration), "migrating", "unregistered",
                        name="registration_timed_out_nowhere",
-                       conditions=[lambda ctx: not make_before_break(ctx)],
+                       conditions=[lambda ctx: not make_before_break(ctx)
+                                   and not may_retry(ctx)],
                        after=[registration_given_up],
                        label="the REGISTER timed out: registered nowhere (it de-registered "
                              "from the old MC system first)",
@@ -685,7 +722,8 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
     # X.1.6: registration, the notification to the primary, de-registration
     def register(ctx, assigned: str) -> None:
         ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
-        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
+        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned,
+                                                  attempt=ctx.msg.attempt))
         for held in sorted((m for m in ctx.v.held if m.called_id == ctx.msg.primary_id), key=repr):
             ctx.v.held = ctx.v.held - {held}
             ctx.send(ctx.sender, held)
@@ -706,7 +744,8 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
         if ctx.params.notification == "one_way":
             register(ctx, assigned)
         else:
-            ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(primary, assigned, ctx.sender)}
+            ctx.v.awaiting_ack = ctx.v.awaiting_ack | {(primary, assigned, ctx.sender,
+                                                        ctx.msg.attempt)}
 
     def on_notification(ctx) -> None:
         record_binding(ctx)
@@ -728,7 +767,7 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
         for entry in sorted(e for e in ctx.v.awaiting_ack if e[0] == ctx.msg.primary_id):
             ctx.v.awaiting_ack = ctx.v.awaiting_ack - {entry}
             ctx.v.registered = ctx.v.registered | {(entry[1], entry[2])}
-            ctx.send(entry[2], RegistrationResponse(mc_service_id=entry[1]))
+            ctx.send(entry[2], RegistrationResponse(mc_service_id=entry[1], attempt=entry[3]))
 
     def on_deregistration(ctx) -> None:
         left = ctx.msg.mc_service_id
@@ -1047,7 +1086,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     de-registration, a call delivered to it and its answer), and then a call is an INVITE
     transaction too, under the reading call-timeout-outlasts-answer (assumption). UE 2's
     REGISTER is a transaction in every variant; `register_timeout` is pinned to the reading
-    outlasts_answer unless `pinned` names it."""
+    outlasts_answer unless `pinned` names it, and what UE 2 does when it times out is
+    assumption register-timeout-gives-up unless `pinned` names `register_failure`."""
     if switch_off and client1_calls != 1:
         # a timed-out call's answer may still come; with a second call it would pass for
         # that call's (the messages carry no SIP Call-ID), so a caller makes one call here
@@ -1073,6 +1113,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             wanted.append("same_system_by")
     pins = {"register_timeout": ("outlasts_answer",), **(pinned or {})}
     wanted.append("register_timeout")
+    if "register_failure" in pins:  # else assumption register-timeout-gives-up
+        wanted.append("register_failure")
     if "hold" in pins.get("uninformed_primary", BOTH["uninformed_primary"]):
         wanted.append("hold_timer")  # how long a hold lasts: only where a call can be held
     params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
@@ -1110,6 +1152,10 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                 clause="not in the text: an environment event the procedures "
                                        "must survive (10.16.5.3 and X.1.6 say nothing of it)"))
     assumptions = (*ASSUMPTIONS, *((CALL_TIMEOUT_READING,) if lossy_leaving else ()))
+    if "register_failure" in params:  # the reading explored instead of assumed
+        assumptions = (*(a for a in assumptions if a is not REGISTER_TIMEOUT_GIVES_UP),
+                       *((REGISTER_RETRIES_BOUNDED,)
+                         if "retries" in params["register_failure"].choices else ()))
     return System("private_call_redirect", instances=instances, params=params,
                   assumptions=assumptions, faults=faults,
                   final=lambda v: not v.in_flight() and all(
@@ -1445,6 +1491,13 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                      doc="UE 2's REGISTER at the new MC system times "
                          "out and UE 2 gives the attempt up")]
           if "free" in params["register_timeout"].choices else []),
+        *([sometimes("registration-retried",
+                     lambda v: any((m.attempt or 0) > 1 for _, _, m in
+                                   v.in_flight(Registration, sender="client2")),
+                     clause="RFC 3261 17.1.2.2 (register_failure=retries)",
+                     doc="UE 2 sent its REGISTER at the new MC system again after Timer F "
+                         "expired (a retried REGISTER is in flight)")]
+          if "retries" in getattr(params.get("register_failure"), "choices", ()) else []),
         *([sometimes("held-call-released-after-switch-off",
                      held_call_released_after_switch_off,
                      clause="uninformed_primary=hold; TS 23.379 "
@@ -1825,6 +1878,35 @@ model.add_variant(
             "registration-consistent":
                 "violated only with registration=make_before_break and register_timeout=free",
             "registration-given-up": "witnessed only with register_timeout=free"})
+SLOW_MBB = "violated only with registration=make_before_break and register_timeout=free"
+model.add_variant(
+    "slow_registration_retries",
+    lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=1,
+                  client1_calls=1,
+                  pinned={**POLICIES, "register_timeout": BOTH["register_timeout"],
+                          "register_failure": BOTH["register_failure"]}),
+    doc="slow_registration with one migration and one call, and what UE 2 does when its "
+        "REGISTER times out explored: it gives up, or sends a new REGISTER and gives up only "
+        "when that one times out too (register_failure=retries; assumption "
+        "register-retries-bounded)",
+    baseline="slow_registration",
+    # finding abandoned-registration under both readings of a timed-out REGISTER: retrying
+    # once more does not keep the primary's record true while Timer F may expire while the
+    # answer is merely slow; one migration, so notification=one_way's race
+    # (stale-binding) and NOTE 2's second call are not in this variant
+    expect={**DELIVERY_PINNED,
+            "primary-binding-fresh": SLOW_MBB,
+            "primary-learns-current-id": SLOW_MBB,
+            "registration-consistent": SLOW_MBB,
+            "call-not-refused-before-notification": "violated only with notification=one_way",
+            "registered-nowhere": "witnessed only with registration=break_before_make",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "call-connects-after-redirection-to-primary-id": "never",
+            "notification-acknowledged": "witnessed only with notification=acknowledged",
+            "registration-given-up": "witnessed only with register_timeout=free",
+            # the behaviour that defines the variant
+            "registration-retried":
+                "witnessed only with register_timeout=free and register_failure=retries"})
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
