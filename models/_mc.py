@@ -336,11 +336,11 @@ COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS)
 REGISTER_TIMEOUT_GIVES_UP = Assumption(
     "register-timeout-gives-up",
     "what UE 2 does when its REGISTER at the new MC system times out, where the text is "
-    "silent and no variant explores register_failure: the attempt ends (it counts against "
-    "the bound of migrations) and nothing is retried; with make-before-break UE 2 stays "
-    "registered at the old MC system, with break-before-make it has de-registered and stays "
-    "registered nowhere; a late answer is dropped (as group_call_migration's "
-    "timeout-gives-up)",
+    "silent (a variant that explores register_failure lists that parameter instead): the "
+    "attempt ends (it counts against the bound of migrations) and nothing is retried; "
+    "with make-before-break UE 2 stays registered at the old MC system, with "
+    "break-before-make it has de-registered and stays registered nowhere; a late answer is "
+    "dropped (as group_call_migration's timeout-gives-up)",
     clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 17.1.2.2")
 # The readings of that silence, where a variant explores them (Param register_failure)
 REGISTER_FAILURES = ("gives_up", "retries")

@@ -28,15 +28,20 @@ calls user 1 once; its call carries both its partner and its primary MC service 
 Assumptions
 - Network: FIFO per sender-receiver pair, no duplication, no loss but where a variant
   declares it (lossy_deregistration: UE 2's de-registration as it leaves coverage, and the
-  answer; lossy_registration and lossy_registration_bbm: its REGISTER at the new MC system
-  and the answer, as it moves between coverage areas); A, B and C are interconnected.
+  answer; lossy_registration, lossy_registration_retries and lossy_registration_bbm: its
+  REGISTER at the new MC system and the answer, as it moves between coverage areas); A, B
+  and C are interconnected.
   switch_off: UE 2 may be switched off at any point (a SwitchOff fault: it stops, and what
   reaches it is lost).
 - Transactions: UE 2's REGISTER at the new MC system is a SIP transaction (Timer F) in
   every variant: it ends in its answer or in a timeout, after which UE 2 gives the attempt
   up (assumption register-timeout-gives-up: it stays at the old MC system with
-  make-before-break, and is registered nowhere with break-before-make); the timer is free
-  free beside the reading register_timeout=outlasts_answer in lossy_registration (the
+  make-before-break, and is registered nowhere with break-before-make), or, where
+  register_failure is explored (lossy_registration_retries, lossy_registration_bbm),
+  beside that reading sends a new REGISTER and gives up only when that one times out too
+  (register_failure=retries, two REGISTERs at most: assumption register-retries-bounded);
+  the timer is free beside the reading register_timeout=outlasts_answer in
+  lossy_registration and lossy_registration_retries (the
   reading: it expires only once the REGISTER or its answer was lost), and that reading
   elsewhere (with nothing of the exchange lost, it never expires; lossy_registration_bbm
   loses it, and a violation under the reading is one under the free timer too). The
@@ -137,6 +142,7 @@ from mcfsm import (
     CHOICE,
     DECIDES,
     FIX_PROPERTY,
+    GAP_IN_THE_TEXT,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
@@ -1886,7 +1892,8 @@ model.add_variant("lossy_registration_bbm",
                                 deregistrations=("one_way", "acknowledged"),
                                 lossy_registration=True, register_failures=REGISTER_FAILURES),
                   doc="lossy_registration under break-before-make, without calls (the whole "
-                      "chain A, B, C, A): a REGISTER given up leaves UE 2 registered nowhere",
+                      "chain A, B, C, A), UE 2 giving up or retrying once (register_failure): "
+                      "a REGISTER given up leaves UE 2 registered nowhere",
                   baseline="lossy_registration",
     expect={"primary-binding-fresh": "violated only with notification=one_way",
             "always-registered": "violated",
@@ -2133,7 +2140,7 @@ model.finding(
         "partner's registration expires (finding abandoned-registration-lifecycle)")
 model.finding(
     "abandoned-registration-lifecycle", prop="primary-binding-fresh",
-    variants=("lossy_registration",), cls=CHOICE,
+    variants=("lossy_registration", "lossy_registration_retries"), cls=GAP_IN_THE_TEXT,
     clauses=("X.1.4.1", "X.1.6", "X.1.7.1 item 6", "X.1.7.1 items 6a-6b"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "the REGISTER ends in its answer or in Timer F, "
                                             "which expires once the answer is lost whatever "
@@ -2142,40 +2149,48 @@ model.finding(
                                                  "violated too: the primary records the "
                                                  "partner ID in the exchange that precedes the "
                                                  "answer UE 2 never gets")),
-    reading="what UE 2 does when its REGISTER at the new MC system times out with "
-            "make-before-break (assumption register-timeout-gives-up: it stays at the old MC "
-            "system and does not retry): X.1.4.1 and X.1.6 say nothing of a registration that "
-            "fails after the new MC system has informed the primary. The assumption is not "
-            "explored as a parameter: a UE that retried is not in the model",
+    reading="none: it fails under every reading explored of what the text leaves open (the "
+            "notification, one-way or acknowledged; Timer F's length against the "
+            "registration's exchange; what UE 2 does when Timer F expires, give up or retry "
+            "once more), needing only that UE 2's attempt at the new MC system ends after that "
+            "system has informed the primary (X.1.4.1 and X.1.6 are silent on such an "
+            "attempt)",
     title="If UE 2's REGISTER at a partner times out (its answer lost, or merely slow), UE 2 "
           "stays at the MC system it was leaving while the partner has told the primary it "
-          "migrated: the primary records a partner ID UE 2 never took up, under every "
-          "notification and timer reading; once UE 2 has left the primary (a partner-to-partner "
-          "migration), a call by the primary ID is redirected there and fails",
-    why="violated under every choice explored. The chart is the shortest run, 6 steps with "
-        "register_timeout=free and nothing lost (Timer F expires while the REGISTER is on its "
-        "way, as private_call_redirect's abandoned-registration). What loss adds: with "
+          "migrated: the primary records a partner ID UE 2 never took up, under every reading "
+          "explored (both notification readings, both timer readings, and a UE 2 that gives "
+          "up or retries); once UE 2 has left the primary, a call by the primary ID is "
+          "redirected there and fails",
+    why="violated under every choice explored, in both variants. The chart is the shortest "
+        "run, 6 steps with register_timeout=free and nothing lost (Timer F expires while the "
+        "REGISTER is on its way, as private_call_redirect's abandoned-registration). With "
         "notification=acknowledged and register_timeout=outlasts_answer (the 10.6.3 reading "
         "and the longest timer) it fails in 8 steps: UE 2 registers at B keeping A (X.1.4.1, "
         "make-before-break), B informs A, which records B's ID and acknowledges (X.1.6), B "
         "answers, the network loses the answer (in the model one loss stands for every "
         "retransmission lost for the whole of Timer F, 128 s: UE 2 out of B's coverage, fact "
-        "sheet item 8), and Timer F expires: UE 2 gives up and stays at A (assumption "
-        "register-timeout-gives-up). Nothing in the text tells A that the migration did not "
-        "happen. While UE 2 is still registered at A, A delivers a call by the primary ID to "
-        "it (this model tests the registration first); once UE 2 has left A, in a "
+        "sheet item 8), and Timer F expires: UE 2 gives the attempt up and stays at A. "
+        "What UE 2 does then is not in the text, and lossy_registration_retries explores "
+        "both readings (register_failure): a UE 2 that sends a new REGISTER fails the same "
+        "way in 10 steps once that one is lost too (UE 2 still out of B's coverage) and it "
+        "gives up. A UE that retried without end is not explored (two REGISTERs at most, "
+        "assumption register-retries-bounded): it would stay between systems for as long as "
+        "B cannot be reached, with A's record naming a registration UE 2 cannot use. So the "
+        "failure needs no reading of ours, only that UE 2's attempt at B ends after B has "
+        "informed A: nothing in the text tells A that the migration did not happen, and B "
+        "cannot tell that its answer was lost (a REGISTER has no ACK, RFC 3261 17.2.2). "
+        "While UE 2 is still registered at A, A delivers a call by the primary ID to it "
+        "(this model tests the registration first); once UE 2 has left A, in a "
         "partner-to-partner migration whose answer is lost, A redirects calls to the ID UE 2 "
-        "never took up (X.1.7.1 item 6), and they fail (with stale-delivery's fix, "
-        "fix_migration_checked_first in private_call_redirect, the first case would fail too). "
-        "cached-call-connects fails in this variant under every choice as well: with a "
-        "one-way reading by stale-cache-mbb's mechanism, and with both acknowledged when A "
-        "redirects to a partner ID whose REGISTER answer was lost (UE 2, still registering "
-        "there, refuses the call: a model choice). Classed a choice because it rests on "
-        "register-timeout-gives-up, which the model does not explore against a UE that "
-        "retries; were retrying shown to keep the record true, the text's silence would be "
-        "the reading's alone. private_call_redirect's abandoned-registration is the same root "
-        "with a slow answer. Proposed change: say what the UE does when its registration at "
-        "the partner fails after the primary may have been informed (for instance, it "
-        "retries), and that the partner informs the primary when a visitor's registration is "
-        "removed or expires (a REGISTER has no ACK, RFC 3261 17.2.2: B cannot tell that its "
-        "answer was lost)")
+        "never took up (X.1.7.1 item 6), and they fail (lossy_registration; with "
+        "stale-delivery's fix, fix_migration_checked_first in private_call_redirect, the "
+        "first case would fail too). cached-call-connects fails in lossy_registration under "
+        "every choice as well: with a one-way reading by stale-cache-mbb's mechanism, and "
+        "with both acknowledged when A redirects to a partner ID whose REGISTER answer was "
+        "lost (UE 2, still registering there, refuses the call: a model choice). "
+        "private_call_redirect's abandoned-registration is the same root with a slow answer. "
+        "Proposed change: say that the partner informs the primary when a visitor's "
+        "registration is removed or expires, as it informs it of the registration (X.1.6), "
+        "and what the UE does when its registration at the partner fails after the primary "
+        "may have been informed. Neither is in a variant (registrations have no lifetime "
+        "here), so none shows the change closing the finding")

@@ -77,8 +77,12 @@ Silent choices (parameters; every variant explores those it does not pin):
 - registration (X.1.4.1, X.1.7.4 allow both): "break_before_make" or "make_before_break";
 - register_timeout (X.1.4.1, X.1.6 give no duration): UE 2's Timer F is "free" (it may expire
   while the REGISTER or its answer is merely slow) or, a reading, "outlasts_answer" (it
-  expires only once one was lost: never here); explored in slow_registration, pinned to the
-  reading elsewhere;
+  expires only once one was lost: never here); explored in slow_registration and
+  slow_registration_retries, pinned to the reading elsewhere;
+- register_failure (X.1.4.1, X.1.7.4 silent on a REGISTER that fails): when its Timer F
+  expires UE 2 "gives_up" or "retries" (a new REGISTER, given up when it times out too;
+  two at most), explored in slow_registration_retries; elsewhere it gives up (assumption
+  register-timeout-gives-up);
 - registered_and_notified (10.16.5.3 step 2 does not order its tests): a call for user 2
   still registered at the primary although a partner has notified it is "deliver"ed or
   "redirect"ed (explored by primary_policies, pinned to deliver elsewhere);
@@ -2276,7 +2280,8 @@ model.finding(
         "stale-delivery, a reading of step 2), and a partner's notice of a migration UE 2 gave "
         "up leaves the primary's record wrong (finding abandoned-registration)")
 model.finding(
-    "abandoned-registration", prop="primary-binding-fresh", variants=("slow_registration",),
+    "abandoned-registration", prop="primary-binding-fresh",
+    variants=("slow_registration", "slow_registration_retries"),
     cls=CHOICE, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free: Timer F may expire while "
                                             "the partner's exchange with the primary or its "
@@ -2285,30 +2290,41 @@ model.finding(
                                                 "the verdict needs (finding stale-binding); "
                                                 "this half holds under the acknowledged reading "
                                                 "too")),
-    reading="what UE 2 does when its REGISTER at the new MC system times out with "
-            "make-before-break (assumption register-timeout-gives-up: it stays at the old MC "
-            "system): X.1.4.1 and X.1.6 say nothing of a registration that fails after the "
-            "partner has informed the primary; that Timer F may expire while the answer is "
-            "merely slow (register_timeout=free) is how SIP timers behave (fact sheet item 10), "
-            "not a choice",
+    reading="how long UE 2's Timer F lasts against the registration's exchange, with "
+            "make-before-break (X.1.4.1 allows both orders): it fails with SIP's timer, which "
+            "may expire while the answer is merely slow (register_timeout=free, fact sheet "
+            "item 10), and holds only under the reading that the timer outlasts the exchange, "
+            "a bound the text does not give; what UE 2 does when the timer expires (give up, "
+            "or retry once and then give up: register_failure, slow_registration_retries) "
+            "changes nothing",
     title="If UE 2's REGISTER at a partner goes unanswered in time (register_timeout=free: "
           "SIP's timer may expire while the answer is merely slow), UE 2 stays at the MC system "
           "it was leaving while the partner tells the primary it has migrated: the primary "
-          "then records a partner ID UE 2 never took up, under both notification readings",
+          "then records a partner ID UE 2 never took up, under both notification readings "
+          "and whether UE 2 gives up or retries",
     why="violated with make-before-break and register_timeout=free under both notification "
         "readings (besides notification=one_way, stale-binding), in 4 steps (5 with "
         "notification=acknowledged: A answers B first): UE 2 starts to "
         "register at B keeping A (X.1.4.1), its Timer F expires while the REGISTER is on its "
-        "way, and it gives up and stays at A (assumption register-timeout-gives-up); B then "
+        "way, and it gives up and stays at A (slow_registration: assumption "
+        "register-timeout-gives-up); B then "
         "registers it and informs A, which records B's ID (X.1.6: the partner informs the "
         "primary that the user 'has successfully migrated'), and nothing in the text tells A "
         "that the migration did not happen. With notification=acknowledged A records it in "
-        "the exchange that precedes B's answer, which UE 2 has stopped awaiting. The same root "
+        "the exchange that precedes B's answer, which UE 2 has stopped awaiting. "
+        "slow_registration_retries (one migration, one call) explores what UE 2 does when "
+        "Timer F expires: a UE 2 that sends a new REGISTER fails the same way once that one's "
+        "timer expires too (7 steps), and the verdict there is violated only with "
+        "make-before-break and register_timeout=free, whatever register_failure is. "
+        "The same root "
         "breaks primary-learns-current-id, and, once UE 2 starts its next migration while B's "
         "exchange is still going on, the notification race of stale-binding returns under the "
         "acknowledged reading (no-repeated-redirection-to-left-id, note2-never-names-stale-id). "
         "Break-before-make leaves UE 2 registered nowhere instead, which the property does not "
-        "judge; under the reading register_timeout=outlasts_answer it holds. Under the pinned "
+        "judge; under the reading register_timeout=outlasts_answer it holds, since nothing is "
+        "lost here; migration_lifecycle's abandoned-registration-lifecycle loses the answer "
+        "and fails under every reading, so the reading saves only a network that loses "
+        "nothing. Under the pinned "
         "registered_and_notified=deliver A still delivers calls made to the primary ID to UE "
         "2 at A; it names user2@B to callers only with stale-delivery's fix, "
         "fix_migration_checked_first. Proposed change: say how long the client waits for its "
