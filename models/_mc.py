@@ -357,10 +357,10 @@ REGISTER_FAILURE_CLAUSE = ("X.1.4.1; X.1.7.4 (silent on a registration that fail
 REGISTER_RETRIES_BOUNDED = Assumption(
     "register-retries-bounded",
     f"with register_failure=retries UE 2 sends at most {MAX_REGISTER_ATTEMPTS} REGISTERs to "
-    "one MC system per migration, then gives the attempt up: a bound of the model (every "
-    "real UE's retries end, and no text gives their number); a violation that needs every "
-    "REGISTER to time out needs them all to fail, and a UE that retried without end would "
-    "stay between systems as long as they fail",
+    "one MC system per migration, then gives the attempt up: a bound of the model (no text "
+    "gives a number); each further REGISTER can be lost or slow as the second is, so any "
+    "finite number fails the same way, only later; only a UE that never ends its attempt "
+    "escapes, and it stays between systems for as long as its REGISTERs fail",
     clause="X.1.4.1; X.1.7.4 (silent on a registration that fails); RFC 3261 17.1.2.2")
 
 

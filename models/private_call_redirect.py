@@ -1888,8 +1888,10 @@ model.add_variant(
     lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=1,
                   client1_calls=1,
                   pinned={**POLICIES, "register_timeout": BOTH["register_timeout"],
-                          "register_failure": BOTH["register_failure"]}),
-    doc="slow_registration with one migration and one call, and what UE 2 does when its "
+                          "register_failure": BOTH["register_failure"],
+                          "note2_server": ("primary",)}),
+    doc="slow_registration with one migration and one call (so NOTE 2's re-check, which "
+        "needs a second migration, is pinned: note2_server=primary), and what UE 2 does when its "
         "REGISTER times out explored: it gives up, or sends a new REGISTER and gives up only "
         "when that one times out too (register_failure=retries; assumption "
         "register-retries-bounded)",
@@ -1905,7 +1907,6 @@ model.add_variant(
             "call-not-refused-before-notification": "violated only with notification=one_way",
             "registered-nowhere": "witnessed only with registration=break_before_make",
             "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "call-connects-after-redirection-to-primary-id": "never",
             "notification-acknowledged": "witnessed only with notification=acknowledged",
             "registration-given-up": "witnessed only with register_timeout=free",
             # the behaviour that defines the variant
@@ -2281,7 +2282,7 @@ model.finding(
         "up leaves the primary's record wrong (finding abandoned-registration)")
 model.finding(
     "abandoned-registration", prop="primary-binding-fresh",
-    variants=("slow_registration", "slow_registration_retries"),
+    variants=("slow_registration_retries", "slow_registration"),
     cls=CHOICE, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free: Timer F may expire while "
                                             "the partner's exchange with the primary or its "
@@ -2292,29 +2293,31 @@ model.finding(
                                                 "too")),
     reading="how long UE 2's Timer F lasts against the registration's exchange, with "
             "make-before-break (X.1.4.1 allows both orders): it fails with SIP's timer, which "
-            "may expire while the answer is merely slow (register_timeout=free, fact sheet "
-            "item 10), and holds only under the reading that the timer outlasts the exchange, "
+            "may expire while the REGISTER or its answer is merely slow (register_timeout=free, "
+            "fact sheet item 10), and holds only under the reading that the timer outlasts the exchange, "
             "a bound the text does not give; what UE 2 does when the timer expires (give up, "
             "or retry once and then give up: register_failure, slow_registration_retries) "
             "changes nothing",
     title="If UE 2's REGISTER at a partner goes unanswered in time (register_timeout=free: "
-          "SIP's timer may expire while the answer is merely slow), UE 2 stays at the MC system "
-          "it was leaving while the partner tells the primary it has migrated: the primary "
+          "SIP's timer may expire while the REGISTER or its answer is merely slow), UE 2 "
+          "stays at the MC system it was leaving while the partner tells the primary it has "
+          "migrated: the primary "
           "then records a partner ID UE 2 never took up, under both notification readings "
           "and whether UE 2 gives up or retries",
     why="violated with make-before-break and register_timeout=free under both notification "
         "readings (besides notification=one_way, stale-binding), in 4 steps (5 with "
         "notification=acknowledged: A answers B first): UE 2 starts to "
         "register at B keeping A (X.1.4.1), its Timer F expires while the REGISTER is on its "
-        "way, and it gives up and stays at A (slow_registration: assumption "
-        "register-timeout-gives-up); B then "
+        "way, and it gives up and stays at A (register_failure=gives_up, which "
+        "slow_registration assumes: register-timeout-gives-up); B then "
         "registers it and informs A, which records B's ID (X.1.6: the partner informs the "
         "primary that the user 'has successfully migrated'), and nothing in the text tells A "
         "that the migration did not happen. With notification=acknowledged A records it in "
         "the exchange that precedes B's answer, which UE 2 has stopped awaiting. "
         "slow_registration_retries (one migration, one call) explores what UE 2 does when "
         "Timer F expires: a UE 2 that sends a new REGISTER fails the same way once that one's "
-        "timer expires too (7 steps), and the verdict there is violated only with "
+        "timer expires too (7 steps; 9 with notification=acknowledged), and the verdict there "
+        "is violated only with "
         "make-before-break and register_timeout=free, whatever register_failure is. "
         "The same root "
         "breaks primary-learns-current-id, and, once UE 2 starts its next migration while B's "

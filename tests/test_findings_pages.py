@@ -330,3 +330,13 @@ def test_a_page_puts_the_finding_s_own_sentences_first_and_a_paragraph_to_paste(
         if "<details>" in rest:
             assert rest.index("<details>") > rest.index("> ") or "turns on" not in rest
         assert "**Forced by the text** (or by a CR's cover page):" in text
+        # a verdict over every choice says which choices, in which variant: never the bare
+        # "whatever the choices", which reads as every reading of the text
+        assert "whatever the choices" not in paragraph, page.name
+
+
+def test_a_gap_s_paragraph_names_the_variant_and_the_choices_it_spans():
+    page = (ROOT / "diagrams" / "findings" / "abandoned-registration-lifecycle.md").read_text()
+    paragraph = page.split("```text\n", 1)[1].split("\n```", 1)[0]
+    assert ("is violated under every choice lossy_registration_retries explores "
+            "(deregistration, register_failure) (gap in the text)") in paragraph

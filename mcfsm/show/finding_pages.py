@@ -256,6 +256,8 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         basis = {"values": [f"{n}={val}" for n, val, pinned in values if not pinned],
                  "pinned": pins(system),
                  "choices": choice_words(result, v),
+                 # what "whatever the choices" spans: the variant's explored parameters
+                 "explored": [n for n, p in system.params.items() if len(p.choices) > 1],
                  "unforced": [a.words() for a in unforced(system)],
                  # forced ones too: a reading the model takes from a CR's cover page rests
                  # on that page, and a delegate must see it
@@ -340,9 +342,14 @@ def contribution(d: dict[str, Any]) -> str:
     about = "; ".join(part for part in (
         f"in the model's words, {d['prop_doc']}" if d["prop_doc"] else "",
         f"after {d['prop_clause']}" if d["prop_clause"] else "") if part)
+    choices = b.get("choices", "")
+    if choices.endswith("whatever the choices"):  # say which choices, and where
+        choices = (choices.removesuffix("whatever the choices")
+                   + f"under every choice {(d.get('chart') or {}).get('variant', 'the variant')} explores ("
+                   + ", ".join(b.get("explored", [])) + ")")
     observation = (f"Observation: {d['title'].rstrip('.')}. The model's property {d['prop']}"
                    + (f" ({about})" if about else "")
-                   + (f" is {b['choices']}" if b.get("choices") else " fails")
+                   + (f" is {choices}" if choices else " fails")
                    + f" ({d['cls']}).")
     # each step's head, without the clause the page quotes below
     steps = [step.split("  (")[0].rstrip() for step in d["scenario"]]
