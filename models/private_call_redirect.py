@@ -1168,7 +1168,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                   fairness=_progress.FAIRNESS,
                   properties=[
                       *properties(
-                          migration_indication, returns=max_migrations >= 3 or not fixed_chain,
+                          migration_indication, kms_in_redirect=kms_in_redirect,
+                          returns=max_migrations >= 3 or not fixed_chain,
                           second_call=client1_calls >= 2,
                           sent_home="redirect_to_primary" in params["departed_policy"].choices
                           or ("note2_server" in params
@@ -1425,6 +1426,53 @@ def stale_id_reinitiated(bound: int):
     return stale_id_reinitiated
 
 
+SERVERS = frozenset(SERVER.values())
+
+
+def call_passed_on_intact(before, key, after) -> bool:
+    """Judged on every step of an MC service server that takes a private call request: a
+    request it sends on for the same call and the same called ID (towards the called ID's
+    MC system, to the client registered under it, or to the user's primary MC system) is
+    the request it took, element for element: the calling MC service ID (10.16.5.3 step 1;
+    Table 10.16.5.2-1), the called one (step 1), the call redirection due to migration
+    indication, which "directs the MC service server" further on (CR 000 step 4, NOTE 2),
+    the caller's primary MC service ID, so that "the receiver thus has both" (X.1.7.3), and
+    the originally addressed ID (X.1.7.2). A request for another called ID (CR 000's
+    otherwise=forward to the partner ID) is a new request, not judged here. What the
+    property reads: the request the step takes and those it sends."""
+    m = key.message
+    if key.actor not in SERVERS or not isinstance(m, PrivateCallRequest):
+        return True
+    return all(x == m for x in sent_in_step(before, after, PrivateCallRequest, key.actor)
+               if x.calling_id == m.calling_id and x.called_id == m.called_id)
+
+
+def migrated_call_carries_both_ids(before, key, after) -> bool:
+    """X.1.7.3: judged on every step of a migrated caller (one with a primary MC service ID
+    of another MC system than the one serving it): each private call request it sends
+    carries its partner MC service ID as the calling user and its primary MC service ID as
+    the additional element, whichever call it is (step 1, a redirection followed, a cached
+    ID, a re-initiation). What the property reads: the caller's two IDs (its provisioning)
+    and the requests the step sends."""
+    c = before[key.actor] if key.actor in CALLERS else None
+    if c is None or not c.primary_id:
+        return True
+    return all(m.calling_id == c.my_id and m.calling_primary_id == c.primary_id
+               for m in sent_in_step(before, after, PrivateCallRequest, key.actor))
+
+
+def redirection_kms_uri_of_migrated_id(before, key, after) -> bool:
+    """CR 001 Table 10.16.5.2-1: the optional KMS URI element of a private call redirection
+    is "the KMS URI associated with the MC service ID of the migrated MC service user":
+    judged on every step that sends a redirection (made or passed on), each one that
+    carries a KMS URI carries that of the MC service ID it names as the migrated one (the
+    KMS of that ID's domain, TS 33.180). What the property reads: the redirections the step
+    sends."""
+    return all(m.kms_uri is None or m.kms_uri == kms_uri(system_of(m.called_id_migrated))
+               for _, _, m in after.sent_since(before, PrivateCallRedirection,
+                                               sender=key.actor))
+
+
 def note2_answers_with_current_id(before, key, after) -> bool:
     """CR 000 NOTE 2: "the MC service server" that gets an indicated call by a partner ID
     user 2 has left, while user 2 is settled elsewhere, answers with an appropriate ID: the
@@ -1542,7 +1590,7 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
 
 def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                sent_home: bool, reinitiations: int, order_explored: bool = False,
-               caller_migrated: bool = False) -> list:
+               caller_migrated: bool = False, kms_in_redirect: bool = False) -> list:
     out = [
         # what defines registration=break_before_make (X.1.7.4), a witness per choice
         sometimes("registered-nowhere", lambda v: v["client2"].between_registrations,
@@ -1593,6 +1641,13 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
         always("redirection-elements", redirection_elements, clause="Table 10.16.5.2-1",
                doc="every private call redirection names user 2's primary MC service ID and an "
                    "MC service ID assigned to user 2, with the reason 'migrated' if any"),
+        step("call-passed-on-intact", call_passed_on_intact,
+             clause="10.16.5.3 step 1; pre-condition 1; CR 000 10.16.5.3 step 4 and NOTE 2; "
+                    "X.1.7.2; X.1.7.3",
+             doc="a server that passes a private call request on for the called ID it "
+                 "addresses passes the request it took: calling and called IDs, the call "
+                 "redirection due to migration indication, the caller's primary ID, the "
+                 "originally addressed ID"),
         always("registration-consistent", registration_consistent, clause="X.1.4.1; X.1.6",
                doc="a settled user 2 is registered at exactly one server, under its current ID"),
         sometimes("call-connects-after-redirection", connected_where_registered,
@@ -1653,6 +1708,18 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
             clause="CR 000 10.16.5.3 NOTE 2",
             doc="an indicated call by a partner ID user 2 has left is answered with the ID "
                 "user 2 holds now, by whichever server NOTE 2 falls to (user 2 settled)"))
+    if kms_in_redirect:
+        out.append(step(
+            "redirection-kms-uri-of-migrated-id", redirection_kms_uri_of_migrated_id,
+            clause="CR 001 Table 10.16.5.2-1 (KMS URI)",
+            doc="a private call redirection that carries a KMS URI carries the one associated "
+                "with the MC service ID it names as the migrated one"))
+    if caller_migrated:
+        out.append(step(
+            "migrated-call-carries-both-ids", migrated_call_carries_both_ids,
+            clause="X.1.7.3",
+            doc="a migrated caller's private call request carries its partner MC service ID "
+                "as the calling user and its primary MC service ID as an additional element"))
     if migration_indication and caller_migrated:
         out.append(step(
             "own-caller-gets-migration-check", own_caller_gets_migration_check,
