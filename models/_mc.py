@@ -307,6 +307,23 @@ def sent_in_step(before, after, kind: type, sender: str) -> Counter:
     return Counter(m for _, _, m in after.sent_since(before, kind, sender=sender))
 
 
+def answer_names_its_call(before, key, after) -> bool:
+    """TS 23.379 10.7.2.1.1: the answer to a private call request (an acceptance or a
+    rejection sent in the step that takes the request) carries the calling and called MC
+    service IDs of that request, and a server that relays an answer towards the caller
+    (in the step that takes it) keeps them; X.1.7.1 item 6b's re-initiation turns on the
+    called ID a rejection names."""
+    if key.kind != "receive" or not isinstance(key.message, PrivateCallRequest | PrivateCallAccept
+                                                           | PrivateCallReject):
+        return True
+    call = (key.message.calling_id, key.message.called_id)
+    # a request's answer, or an answer a server relays towards the caller (the same call)
+    kinds = ((PrivateCallAccept, PrivateCallReject)
+             if isinstance(key.message, PrivateCallRequest) else (type(key.message),))
+    return all((m.calling_id, m.called_id) == call
+               for kind in kinds for m in sent_in_step(before, after, kind, key.actor))
+
+
 def redirection_names_recorded_id(before, key, after) -> bool:
     """10.16.5.3 step 3; X.1.7.1 item 6: a redirection the primary (server A) sends names
     the MC service ID it was informed of (its record after the step), or the primary ID

@@ -124,6 +124,7 @@ from _mc import (
     PrivateCallRequest,
     Registration,
     RegistrationResponse,
+    answer_names_its_call,
     forget_departed,
     lookup,
     mcid,
@@ -133,7 +134,6 @@ from _mc import (
     record_return,
     redirection_names_recorded_id,
     register_failure,
-    sent_in_step,
     system_of,
 )
 
@@ -1520,23 +1520,6 @@ def no_gap_on_the_wire(v) -> bool:
     nowhere has begun on the wire (the monitor's gap count, which cached-call-connects
     exempts by, is still 0)."""
     return v[CALLS].gaps == 0
-
-
-def answer_names_its_call(before, key, after) -> bool:
-    """TS 23.379 10.7.2.1.1: the answer to a private call request (an acceptance or a
-    rejection sent in the step that takes the request) carries the calling and called MC
-    service IDs of that request, and a server that relays an answer towards the caller
-    (in the step that takes it) keeps them; X.1.7.1 item 6b's re-initiation turns on the
-    called ID a rejection names."""
-    if key.kind != "receive" or not isinstance(key.message, PrivateCallRequest | PrivateCallAccept
-                                                           | PrivateCallReject):
-        return True
-    call = (key.message.calling_id, key.message.called_id)
-    # a request's answer, or an answer a server relays towards the caller (the same call)
-    kinds = ((PrivateCallAccept, PrivateCallReject)
-             if isinstance(key.message, PrivateCallRequest) else (type(key.message),))
-    return all((m.calling_id, m.called_id) == call
-               for kind in kinds for m in sent_in_step(before, after, kind, key.actor))
 
 
 def cached_call_connects(before, key, after) -> bool:
