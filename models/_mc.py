@@ -15,6 +15,7 @@ The ID abstraction, common to every model:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from mcfsm import Assumption, Fact, M, Message, O, Transaction
 
@@ -385,6 +386,43 @@ def register_failure(ctx) -> str:
     """The reading of a timed-out REGISTER this variant explores (gives_up where it
     explores none)."""
     return getattr(ctx.params, "register_failure", "gives_up")
+
+
+# UE 2's REGISTERs of one migration (a role with a variable `attempt`: 0 where it never
+# retries, else the REGISTER under way counted from 1); the messages carry it only then
+def first_attempt(ctx) -> int:
+    return 1 if register_failure(ctx) == "retries" else 0
+
+
+def attempt_sent(ctx) -> int | None:
+    """The `attempt` element of the REGISTER UE 2 sends now (None where it never retries)."""
+    return ctx.v.attempt or None
+
+
+def answers_attempt(ctx) -> bool:
+    """A RegistrationResponse answers the REGISTER under way, not one UE 2 retried (SIP
+    matches it to its transaction, RFC 3261 17.1.3)."""
+    return ctx.msg.attempt == attempt_sent(ctx)
+
+
+def may_retry(ctx) -> bool:
+    """register_failure=retries: a REGISTER that timed out is sent again, up to the bound
+    (assumption register-retries-bounded)."""
+    return register_failure(ctx) == "retries" and ctx.v.attempt < MAX_REGISTER_ATTEMPTS
+
+
+def register_retried_on_the_wire(v) -> bool:
+    """A REGISTER UE 2 sent again after Timer F (its attempt past the first) is in flight."""
+    return any((m.attempt or 0) > 1 for _, _, m in v.in_flight(Registration, sender="client2"))
+
+
+def with_register_failure(assumptions: tuple, failures: Sequence[str]) -> tuple:
+    """A variant's assumptions where it explores register_failure: that Param replaces
+    register-timeout-gives-up, and a UE that retries is bounded (register-retries-bounded)."""
+    if not failures:
+        return assumptions
+    return (*(a for a in assumptions if a is not REGISTER_TIMEOUT_GIVES_UP),
+            *((REGISTER_RETRIES_BOUNDED,) if "retries" in failures else ()))
 
 
 REINITIATE_PER_REJECTION = Assumption(

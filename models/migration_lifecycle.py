@@ -93,12 +93,10 @@ from __future__ import annotations
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
-    MAX_REGISTER_ATTEMPTS,
     MIGRATION_CHAIN,
     REGISTER_FAILURE_CLAUSE,
     REGISTER_FAILURE_DOC,
     REGISTER_FAILURES,
-    REGISTER_RETRIES_BOUNDED,
     REGISTER_TIMEOUT_GIVES_UP,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
@@ -125,16 +123,21 @@ from _mc import (
     Registration,
     RegistrationResponse,
     answer_names_its_call,
+    answers_attempt,
+    attempt_sent,
+    first_attempt,
     forget_departed,
     lookup,
+    may_retry,
     mcid,
     primary_binding_fresh,
     provisioning,
     record_binding,
     record_return,
     redirection_names_recorded_id,
-    register_failure,
+    register_retried_on_the_wire,
     system_of,
+    with_register_failure,
 )
 
 from mcfsm import (
@@ -202,20 +205,6 @@ ASSUMPTIONS = (
 )
 
 
-def assumptions(register_failures: tuple[str, ...]) -> tuple:
-    """ASSUMPTIONS, where a variant explores what UE 2 does when its REGISTER times out
-    (register_failures) that reading's Param instead of register-timeout-gives-up."""
-    if not register_failures:
-        return ASSUMPTIONS
-    return (*(a for a in ASSUMPTIONS if a is not REGISTER_TIMEOUT_GIVES_UP),
-            *((REGISTER_RETRIES_BOUNDED,) if "retries" in register_failures else ()))
-
-
-def register_retried_on_the_wire(v) -> bool:
-    """A REGISTER UE 2 sent again after Timer F (its attempt past the first) is in flight."""
-    return any((m.attempt or 0) > 1 for _, _, m in v.in_flight(Registration, sender="client2"))
-
-
 DEREGISTRATION_TRANSACTION = Transaction(
     Deregistration, responses=[DeregistrationResponse],
     # deregistration_timeout=free: the timer may expire at any step, while the
@@ -240,13 +229,7 @@ def answers_register(ctx) -> bool:
     MC system it registers at (X.1.6), and, where UE 2 retries, the attempt under way (an
     answer to the REGISTER it retried ends nothing: RFC 3261 17.1.3)."""
     return (bool(ctx.v.target) and ctx.msg.mc_service_id == ctx.v.token_id
-            and ctx.msg.attempt == (ctx.v.attempt or None))
-
-
-def may_retry(ctx) -> bool:
-    """register_failure=retries: a REGISTER that timed out is sent again, up to the bound
-    (assumption register-retries-bounded)."""
-    return register_failure(ctx) == "retries" and ctx.v.attempt < MAX_REGISTER_ATTEMPTS
+            and answers_attempt(ctx))
 
 
 def registration_exchange(world, owner: str) -> bool:
@@ -400,13 +383,13 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
 
     def got_token(ctx) -> None:
         ctx.v.token_id = ctx.msg.mc_service_id
-        ctx.v.attempt = 1 if register_failure(ctx) == "retries" else 0
+        ctx.v.attempt = first_attempt(ctx)
         send_register(ctx)
 
     def send_register(ctx) -> None:
         ctx.send(SERVER[ctx.v.target], Registration(
             primary_id=USER2, sequence=ctx.v.migrations + 1 if sequence_numbers else None,
-            attempt=ctx.v.attempt or None))
+            attempt=attempt_sent(ctx)))
 
     # register_failure=retries: Timer F expired; a new REGISTER, a new transaction
     def retry_register(ctx) -> None:
@@ -1115,7 +1098,7 @@ def build(*, make_before_break: bool, calls: bool,
                                     "message arrives)"))
     return System(
         "migration_lifecycle",
-        assumptions=assumptions(register_failures),
+        assumptions=with_register_failure(ASSUMPTIONS, register_failures),
         faults=[*lost, *(off if switch_off else [])],
         monitors=[*([Monitor(CALLS, calls_monitor(max_migrations), receipts=True,
                              label="monitor: client 1's calls and user 2's registrations")]

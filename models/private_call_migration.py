@@ -1361,6 +1361,15 @@ def registration_consistent_each(v) -> bool:
     return all(registration_consistent(v, c) for c in BOTH)
 
 
+def answer_names_its_call_property():
+    """Both property sets judge the answers (_mc.answer_names_its_call)."""
+    return step("answer-names-its-call", answer_names_its_call,
+                clause="TS 23.379 10.7.2.1.1; 10.16.3.2 step 3",
+                doc="an acceptance or rejection that answers a private call request in the "
+                    "same step, or relays an answer, names that call's calling and called MC "
+                    "service IDs (a caller tells which of its calls is answered by them)")
+
+
 def both_properties(routings: tuple[str, ...]) -> list:
     return [
         _progress.suspended_call_resumed_or_released(),
@@ -1376,11 +1385,7 @@ def both_properties(routings: tuple[str, ...]) -> list:
                clause="10.16.3.2 step 3",
                doc="each party initiates at most one new private call per migration it makes "
                    "(both counted on the wire by the monitor)"),
-        step("answer-names-its-call", answer_names_its_call,
-             clause="TS 23.379 10.7.2.1.1; 10.16.3.2 step 3",
-             doc="an acceptance or rejection that answers a private call request in the same "
-                 "step, or relays an answer, names that call's calling and called MC service "
-                 "IDs (a caller tells which of its calls is answered by them)"),
+        answer_names_its_call_property(),
         step("profile-before-new-call", profile_before_new_call_each,
              clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
              doc="each new private call is initiated with the user profile of the MC system "
@@ -1563,11 +1568,7 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
         always("suspended-call-not-lost", suspended_call_not_lost,
                clause="10.16.3.1; 10.16.3.2 pre-condition 1; 10.16.3.2 step 3 and NOTE 3",
                doc="the re-initiated private call is not refused, whatever the cause"),
-        step("answer-names-its-call", answer_names_its_call,
-             clause="TS 23.379 10.7.2.1.1; 10.16.3.2 step 3",
-             doc="an acceptance or rejection that answers a private call request in the same "
-                 "step, or relays an answer, names that call's calling and called MC service "
-                 "IDs (a caller tells which of its calls is answered by them)"),
+        answer_names_its_call_property(),
         step("release-not-overtaken", release_not_overtaken,
              clause="10.16.3.2 steps 1 and 3",
              doc="client 2 never refuses the re-initiated call because the release of "

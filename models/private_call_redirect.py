@@ -100,11 +100,9 @@ import _progress
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
-    MAX_REGISTER_ATTEMPTS,
     MIGRATION_CHAIN,
     REGISTER_FAILURE_CLAUSE,
     REGISTER_FAILURE_DOC,
-    REGISTER_RETRIES_BOUNDED,
     REGISTER_TIMEOUT_GIVES_UP,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
@@ -125,18 +123,23 @@ from _mc import (
     PrivateCallRequest,
     Registration,
     RegistrationResponse,
+    answers_attempt,
+    attempt_sent,
+    first_attempt,
     forget_departed,
     kms_uri,
     lookup,
+    may_retry,
     mcid,
     primary_binding_fresh,
     provisioning,
     record_binding,
     record_return,
     redirection_names_recorded_id,
-    register_failure,
+    register_retried_on_the_wire,
     sent_in_step,
     system_of,
+    with_register_failure,
 )
 
 from mcfsm import (
@@ -265,13 +268,7 @@ def answers_register(ctx) -> bool:
     17.1.3; the model by what the answer carries)."""
     return (bool(ctx.v.pending)
             and ctx.msg.mc_service_id == lookup(PROVISIONED[ctx.v.pending], USER2_PRIMARY)
-            and ctx.msg.attempt == (ctx.v.attempt or None))
-
-
-def may_retry(ctx) -> bool:
-    """register_failure=retries: a REGISTER that timed out is sent again, up to the bound
-    (assumption register-retries-bounded)."""
-    return register_failure(ctx) == "retries" and ctx.v.attempt < MAX_REGISTER_ATTEMPTS
+            and answers_attempt(ctx))
 
 
 def registering(world, owner: str) -> bool:
@@ -541,13 +538,13 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
         if not make_before_break(ctx):  # X.1.7.4: unreachable until the new registration
             ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.current_id))
             ctx.v.between_registrations = True
-        ctx.v.attempt = 1 if register_failure(ctx) == "retries" else 0
+        ctx.v.attempt = first_attempt(ctx)
         send_register(ctx)
 
     def send_register(ctx) -> None:
         ctx.send(SERVER[ctx.v.pending], Registration(
             primary_id=USER2_PRIMARY, sequence=ctx.v.migrations if sequence_numbers else None,
-            attempt=ctx.v.attempt or None))
+            attempt=attempt_sent(ctx)))
 
     # register_failure=retries: Timer F expired; a new REGISTER, a new transaction
     def retry_register(ctx) -> None:
@@ -1157,9 +1154,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                        "must survive (10.16.5.3 and X.1.6 say nothing of it)"))
     assumptions = (*ASSUMPTIONS, *((CALL_TIMEOUT_READING,) if lossy_leaving else ()))
     if "register_failure" in params:  # the reading explored instead of assumed
-        assumptions = (*(a for a in assumptions if a is not REGISTER_TIMEOUT_GIVES_UP),
-                       *((REGISTER_RETRIES_BOUNDED,)
-                         if "retries" in params["register_failure"].choices else ()))
+        assumptions = with_register_failure(assumptions, params["register_failure"].choices)
     return System("private_call_redirect", instances=instances, params=params,
                   assumptions=assumptions, faults=faults,
                   final=lambda v: not v.in_flight() and all(
@@ -1544,8 +1539,7 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                          "out and UE 2 gives the attempt up")]
           if "free" in params["register_timeout"].choices else []),
         *([sometimes("registration-retried",
-                     lambda v: any((m.attempt or 0) > 1 for _, _, m in
-                                   v.in_flight(Registration, sender="client2")),
+                     register_retried_on_the_wire,
                      clause="RFC 3261 17.1.2.2 (register_failure=retries)",
                      doc="UE 2 sent its REGISTER at the new MC system again after Timer F "
                          "expired (a retried REGISTER is in flight)")]

@@ -112,6 +112,11 @@ def pins(system: System) -> list[str]:
     return [f"{n}={p.choices[0]}" for n, p in system.params.items() if len(p.choices) == 1]
 
 
+def explored(system: System) -> list[str]:
+    """The parameters this variant explores: two choices or more."""
+    return [n for n, p in system.params.items() if len(p.choices) > 1]
+
+
 def rests_on(system: System) -> list[str]:
     """The names of what every verdict of the system rests on besides the text: its
     unforced assumptions and its pinned readings."""

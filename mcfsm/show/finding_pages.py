@@ -19,7 +19,7 @@ import dataclasses
 import re
 from typing import Any
 
-from ..check.assumptions import assumptions_of, pins, unforced
+from ..check.assumptions import assumptions_of, explored, pins, unforced
 from ..check.search.explorer import Result, Verdict
 from ..lang.findings import (
     CHOICE,
@@ -256,8 +256,7 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         basis = {"values": [f"{n}={val}" for n, val, pinned in values if not pinned],
                  "pinned": pins(system),
                  "choices": choice_words(result, v),
-                 # what "whatever the choices" spans: the variant's explored parameters
-                 "explored": [n for n, p in system.params.items() if len(p.choices) > 1],
+                 "explored": explored(system),  # what "whatever the choices" spans
                  "unforced": [a.words() for a in unforced(system)],
                  # forced ones too: a reading the model takes from a CR's cover page rests
                  # on that page, and a delegate must see it
@@ -344,8 +343,9 @@ def contribution(d: dict[str, Any]) -> str:
         f"after {d['prop_clause']}" if d["prop_clause"] else "") if part)
     choices = b.get("choices", "")
     if choices.endswith("whatever the choices"):  # say which choices, and where
+        variant = (d.get("chart") or {}).get("variant", "the variant")
         choices = (choices.removesuffix("whatever the choices")
-                   + f"under every choice {(d.get('chart') or {}).get('variant', 'the variant')} explores ("
+                   + f"under every choice {variant} explores ("
                    + ", ".join(b.get("explored", [])) + ")")
     observation = (f"Observation: {d['title'].rstrip('.')}. The model's property {d['prop']}"
                    + (f" ({about})" if about else "")
