@@ -290,8 +290,10 @@ def record_return(ctx, primary: str) -> None:
 
 
 def primary_binding_fresh(v) -> bool:
-    """When user 2 is registered and nothing about its registration is in flight, the
-    primary MC system knows its current MC service ID (none when it is home)."""
+    """When user 2 is registered and no registration, de-registration or migration
+    notification (or its acknowledgement) is in flight, the primary MC system knows its
+    current MC service ID (none when it is home). An answer to a REGISTER is not exempted:
+    UE 2 may have stopped awaiting it (Timer F), and it changes nothing on arrival."""
     c2 = v["client2"]
     if c2.state != "registered" or any(
             v.in_flight(m) for m in (MigrationNotification, MigrationNotificationAck,
@@ -308,19 +310,28 @@ def sent_in_step(before, after, kind: type, sender: str) -> Counter:
     return Counter(m for _, _, m in after.sent_since(before, kind, sender=sender))
 
 
+# A request and the answers that name its call (TS 23.379 10.7.2.1.1; 10.7.2.1.3).
+ANSWERS_TO = {PrivateCallRequest: (PrivateCallAccept, PrivateCallReject),
+              CallRelease: (CallReleaseResponse,)}
+
+
 def answer_names_its_call(before, key, after) -> bool:
-    """TS 23.379 10.7.2.1.1: the answer to a private call request (an acceptance or a
-    rejection sent in the step that takes the request) carries the calling and called MC
-    service IDs of that request, and a server that relays an answer towards the caller
-    (in the step that takes it) keeps them; X.1.7.1 item 6b's re-initiation turns on the
-    called ID a rejection names."""
-    if key.kind != "receive" or not isinstance(key.message, PrivateCallRequest | PrivateCallAccept
-                                                           | PrivateCallReject):
+    """TS 23.379 10.7.2.1.1 and 10.7.2.1.3: the answer to a private call request (an
+    acceptance or a rejection) or to a release (its response), sent in the step that takes
+    the request, carries the calling and called MC service IDs of that request, and a server
+    that relays an answer towards the caller (in the step that takes it) keeps them; X.1.7.1
+    item 6b's re-initiation turns on the called ID a rejection names, and a releasing client
+    tells the call its release ended by them."""
+    if key.kind != "receive":
+        return True
+    kinds = next((answers for request, answers in ANSWERS_TO.items()
+                  if isinstance(key.message, request)), None)
+    if kinds is None and any(isinstance(key.message, a)
+                             for answers in ANSWERS_TO.values() for a in answers):
+        kinds = (type(key.message),)  # an answer a server relays towards the caller
+    if kinds is None:
         return True
     call = (key.message.calling_id, key.message.called_id)
-    # a request's answer, or an answer a server relays towards the caller (the same call)
-    kinds = ((PrivateCallAccept, PrivateCallReject)
-             if isinstance(key.message, PrivateCallRequest) else (type(key.message),))
     return all((m.calling_id, m.called_id) == call
                for kind in kinds for m in sent_in_step(before, after, kind, key.actor))
 

@@ -202,6 +202,14 @@ ASSUMPTIONS = (
     Assumption("primary-issues-permission",
                "permission and security material always come from the primary MC system",
                clause="X.1.5"),
+    # the server's branch(): registrations first (private_call_redirect explores the other
+    # order as the Param registered_and_notified)
+    Assumption("deliver-to-local-registration",
+               "a server delivers a call for an MC service ID registered with it before it "
+               "looks at what it was told of the user's migration: the primary delivers to "
+               "UE 2's registration at the primary while it holds one, even once a partner "
+               "has informed it",
+               clause="10.16.5.3 step 2 (does not order its tests); X.1.7.1 item 6"),
 )
 
 
@@ -2067,26 +2075,33 @@ model.finding(
     ),
     variants=("fix_deregistration_acknowledged", "fix_deregistration_acknowledged_mbb"),
     cls=FIX_PROPERTY, clauses=("X.1.4.1", "X.1.7.1 item 6b"),
-    reading="the old MC system answers the de-registration (deregistration=acknowledged, a "
-            "response X.1.4.1 does not define) and the client's SIP transaction timer is free "
-            "(deregistration_timeout=free): it may expire while the answer is merely slow",
-    title="The acknowledged de-registration (a response the text does not define) closes the "
-          "stale-cache failure only if the client waits for the answer longer than it takes: "
-          "with a real transaction timer the client can give up on a slow answer and go on "
-          "as if the de-registration were one-way",
-    why="violated only with deregistration_timeout=free: the fix chain rests on elements "
-        "the text does not have, the departure notification (step 16) and the migration "
-        "count (sequence=), and on a bound the text would also have to give (the client's "
-        "wait for the de-registration's answer outlasts the round trip: the reading "
-        "deregistration_timeout=outlasts_answer, under which it holds). The answer itself "
-        "is SIP's (fact sheet item 8); whether the client awaits it is the reading "
-        "stale-cache-bbm and stale-cache-mbb explore. In the chart the failing call (steps "
-        "27-31) is A delivering to UE 2's old registration at A, because the de-registration "
-        "sent at step 1 arrives only at step 29: stale-delivery's mechanism. Session 15 made "
-        "the de-registration a SIP transaction (Timer F, RFC 3261 17.1.2.2); before, the "
-        "model's timer expired only once the answer was lost, so the fix held by "
-        "construction. Proposed change: the candidate fix must also say that the client does "
-        "not go on before the de-registration's answer (or how long it waits for it)")
+    reading="the candidate fix chain's client awaits the de-registration's SIP answer "
+            "(deregistration=acknowledged: RFC 3261 10.3, fact sheet item 8, which X.1.4.1 "
+            "does not mention) with a real transaction timer (deregistration_timeout=free): it "
+            "may expire while the answer is merely slow",
+    title="Our candidate fix chain (the departure notice and the migration count, which the "
+          "text does not have, with an awaited de-registration) closes the stale-cache "
+          "failure only if the client waits for the de-registration's answer longer than it "
+          "takes: with a real transaction timer the client can give up on a slow answer and "
+          "go on as if the de-registration were one-way",
+    why="a property of our candidate fix chain, not of the text: violated only with "
+        "deregistration_timeout=free in fix_deregistration_acknowledged and its "
+        "make-before-break twin, whose chart uses the departure notification (step 16) and "
+        "the migration count (sequence=), elements the text does not have, and holds under "
+        "the reading deregistration_timeout=outlasts_answer, a bound the text would also "
+        "have to give. The answer itself is SIP's (fact sheet item 8); whether the client "
+        "awaits it is the reading stale-cache-bbm and stale-cache-mbb explore. In the chart "
+        "the failing call (steps 27-31) is A delivering to UE 2's old registration at A, "
+        "because the de-registration sent at step 1 arrives only at step 29: stale-delivery's "
+        "mechanism (A delivers to a registration it holds before it looks at what it was "
+        "told: assumption deliver-to-local-registration, a reading private_call_redirect "
+        "explores as registered_and_notified). Session 15 made the de-registration a SIP "
+        "transaction (Timer F, RFC 3261 17.1.2.2); before, the model's timer expired only "
+        "once the answer was lost, so the fix held by construction. What this means for the "
+        "fix: a wait at the client cannot close it (no Timer F outlasts every slow answer, "
+        "fact sheet item 10). Proposed change: rest the fix at the primary instead, which "
+        "checks what it was told of the user's migration before it delivers to a local "
+        "registration (stale-delivery's fix, fix_migration_checked_first)")
 model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),

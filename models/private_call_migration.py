@@ -129,18 +129,18 @@ from _mc import (
     mcid,
     provisioning,
     record_binding,
+    sent_in_step,
     system_of,
 )
 
 from mcfsm import (
     AGAINST,
     CHOICE,
-    DECIDES,
     FIX_PROPERTY,
+    GAP_IN_THE_TEXT,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
-    TRADE_OFF,
     Assumption,
     Expiry,
     Instance,
@@ -164,6 +164,7 @@ from mcfsm import (
     step,
 )
 from mcfsm.lang.faults import SWITCHED_OFF
+from mcfsm.lang.timers import is_armed
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 HOME = "A"  # the primary MC system of every user here
@@ -1161,6 +1162,10 @@ def migrations_counted(v, who: str) -> int:
     return getattr(v[COUNTS], f"migrations_{who}")
 
 
+def calls_counted(v, who: str) -> int:
+    return getattr(v[COUNTS], f"calls_{who}")
+
+
 def ue1_message_lost(v) -> bool:
     """Something UE 1 sent to the MC system it leaves was lost: the monitor saw it sent and
     not received, and it is no longer in flight."""
@@ -1274,6 +1279,17 @@ def other_call_while_suspended(v) -> bool:
         and v["client1"].suspended
 
 
+def resumed_after_other_call(v) -> bool:
+    """Client 2 took client 3's call while client 1's call was suspended (NOTE 3); that call
+    has ended and clients 1 and 2 are in a call again."""
+    return (other_call_while_suspended_taken(v) and v["client1"].state == "in_call"
+            and v["client2"].state == "in_call")
+
+
+def other_call_while_suspended_taken(v) -> bool:
+    return v["client3"].state == "connected" and v["client3"].callee == USER2
+
+
 def client1_answers_while_suspended(outcome: str):
     """Client 3's call to user 1, taken or refused by client 1 itself (NOTE 3), while
     client 1's own call is suspended."""
@@ -1364,10 +1380,108 @@ def registration_consistent_each(v) -> bool:
 def answer_names_its_call_property():
     """Both property sets judge the answers (_mc.answer_names_its_call)."""
     return step("answer-names-its-call", answer_names_its_call,
-                clause="TS 23.379 10.7.2.1.1; 10.16.3.2 step 3",
+                clause="TS 23.379 10.7.2.1.1; TS 23.379 10.7.2.1.3; 10.16.3.2 steps 1 and 3",
                 doc="an acceptance or rejection that answers a private call request in the "
-                    "same step, or relays an answer, names that call's calling and called MC "
-                    "service IDs (a caller tells which of its calls is answered by them)")
+                    "same step, a release response that answers a release, or an answer a "
+                    "server relays, names that call's calling and called MC service IDs (a "
+                    "caller tells which of its calls is answered by them)")
+
+
+# -- the causes a rejection gives (drawn in every chart): each true of the party that refuses
+# The text names no cause (NOTE 3: "could include rejecting"); the model's three say why it
+# refuses, and this property keeps what a chart prints true of the state it refuses in.
+IN_A_CALL = frozenset(("in_call", "making", "in_call_both", "setting_up", "setup_registering",
+                       "setup_waiting", "in_other_call"))
+AWAITING_RESUMPTION = frozenset((*SUSPENDED_STATES, "awaiting_resumption"))
+REFUSING_CLIENTS = ("client1", "client2")  # client 3 only calls
+
+
+def rejection_cause_true(before, key, after) -> bool:
+    """Judged on every step that takes a private call request and refuses it: 'busy' only
+    from a client in a call (or setting one up), 'awaiting resumption' only from a client
+    whose call waits to resume (NOTE 3), 'not registered' only from a server where the
+    called MC service ID has no registration."""
+    if key.kind != "receive" or not isinstance(key.message, PCR):
+        return True
+    me = before[key.actor]
+    for m in sent_in_step(before, after, PrivateCallReject, key.actor):
+        if m.cause == "busy":
+            ok = key.actor in REFUSING_CLIENTS and me.state in IN_A_CALL
+        elif m.cause == "awaiting resumption":
+            ok = key.actor in REFUSING_CLIENTS and me.state in AWAITING_RESUMPTION
+        elif m.cause == "not registered":
+            ok = (key.actor in SERVER.values()
+                  and all(r[0] != key.message.called_id for r in me.registered))
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def rejection_cause_property():
+    return step("rejection-cause-true", rejection_cause_true,
+                clause="TS 23.379 10.7.2.1.1; 10.16.3.2 NOTE 3 (the causes are the model's: "
+                       "the text names none)",
+                doc="a rejection's cause is true of the party that refuses: busy in a call, "
+                    "awaiting the resumption, or a server where the called ID is not "
+                    "registered")
+
+
+# -- step 1's release as a SIP transaction (issue 32: judge the step, as group_call_migration
+# -- judges its transactions): what ends it, read from the engine's timers of the client
+RELEASE = CallRelease.__name__
+
+
+def releasing(c) -> bool:
+    return is_armed(c.timers, RELEASE)
+
+
+def release_ends_in_its_answer(lossy: bool):
+    """Judged on every step of client 1 that ends its release's transaction (its timer ran
+    before and not after) other than by taking a release response, where client 2 answers
+    a release (release_ack=acknowledged; with none, nothing answers it and the transaction
+    always times out): under the reading
+    release_timeout=outlasts_answer the timer outlasts the round trip, so the transaction
+    times out only once the release or its answer was lost, which the network can do only
+    in the lossy_release variant (`lossy`). A release answered by no one, an answer routed
+    elsewhere or dropped on the way, leaves the transaction to a timeout with nothing lost.
+    A switched-off UE's transaction ends with it."""
+    def holds(before, key, after) -> bool:
+        if (key.actor != "client1" or lossy or before.params.release_ack != "acknowledged"
+                or getattr(before.params, "release_timeout", "free") != "outlasts_answer"):
+            return True
+        c1, c1_after = before["client1"], after["client1"]
+        if not releasing(c1) or releasing(c1_after) or c1_after.state == SWITCHED_OFF:
+            return True
+        return key.kind == "receive" and isinstance(key.message, CallReleaseResponse)
+    holds.__name__ = "release_ends_in_its_answer"
+    return holds
+
+
+RELEASE_TIMEOUTS = ("release_times_out", "release_transaction_ends")
+
+
+def release_timeout_ends_it(before, key, after) -> bool:
+    """RFC 3261 17.1.2.2 (Timer F fires once and the transaction terminates): a step in
+    which a party's release transaction times out ends that transaction."""
+    return key.transition not in RELEASE_TIMEOUTS or not releasing(after[key.actor])
+
+
+def release_transaction_properties(*, lossy: bool, reading: bool = True) -> list:
+    """`reading`: the variant has release_timeout (both_migrating has a free timer only)."""
+    return [
+        *([step("release-ends-in-its-answer", release_ends_in_its_answer(lossy),
+             clause="RFC 3261 17.1.2.2; TS 23.379 10.7.2.1.3; 10.16.3.2 step 1 (the reading "
+                    "release_timeout=outlasts_answer: the timer outlasts the round trip)",
+             doc="under the reading outlasts_answer, client 1's answered release "
+                 "(release_ack=acknowledged) ends in its response, unless the network "
+                 "may lose the release or its answer (lossy_release) or UE 1 is switched "
+                 "off")] if reading else []),
+        step("release-timeout-ends-its-transaction", release_timeout_ends_it,
+             clause="RFC 3261 17.1.2.2 (Timer F fires: the transaction terminates)",
+             doc="a step in which a release's transaction times out ends that transaction"),
+    ]
 
 
 def both_properties(routings: tuple[str, ...]) -> list:
@@ -1386,6 +1500,8 @@ def both_properties(routings: tuple[str, ...]) -> list:
                doc="each party initiates at most one new private call per migration it makes "
                    "(both counted on the wire by the monitor)"),
         answer_names_its_call_property(),
+        rejection_cause_property(),
+        *release_transaction_properties(lossy=False, reading=False),
         step("profile-before-new-call", profile_before_new_call_each,
              clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
              doc="each new private call is initiated with the user profile of the MC system "
@@ -1400,10 +1516,11 @@ def both_properties(routings: tuple[str, ...]) -> list:
                   doc="both parties have migrated and are in a private call with each other"),
         sometimes("crossed-calls-both-connected",
                   lambda v: both_in_call(v)
-                  and v["client1"].call_from != v["client2"].call_from,
+                  and v["client1"].call_from != v["client2"].call_from
+                  and all(calls_counted(v, c) == 1 for c in BOTH),
                   clause="10.16.3.2 step 3 (both parties re-initiate)",
                   doc="each party took the other's new call and its own was taken too: two "
-                      "private calls connect, one each way"),
+                      "private calls connect, one each way (each counted on the wire)"),
         sometimes("re-initiated-call-refused-after-both-migrated",
                   lambda v: any(v[c].state == "call_lost" for c in BOTH)
                   and all(migrations_counted(v, c) == 1 for c in BOTH),
@@ -1569,6 +1686,9 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
                clause="10.16.3.1; 10.16.3.2 pre-condition 1; 10.16.3.2 step 3 and NOTE 3",
                doc="the re-initiated private call is not refused, whatever the cause"),
         answer_names_its_call_property(),
+        rejection_cause_property(),
+        *release_transaction_properties(lossy=lossy_leaving,
+                                        reading="acknowledged" in release_ack),
         step("release-not-overtaken", release_not_overtaken,
              clause="10.16.3.2 steps 1 and 3",
              doc="client 2 never refuses the re-initiated call because the release of "
@@ -1598,6 +1718,11 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
         *(sometimes("call-resumed-" + k.replace(" ", "-"), resumed_after(k),
                     clause=f"10.16.3.2 first paragraph ({k})")
           for k in (KINDS[:1] if setup else KINDS)),  # one migration when setting up
+        sometimes("new-call-on-the-wire",
+                  lambda v: calls_counted(v, "client1") > (1 if setup else 0),
+                  clause="10.16.3.2 step 3",
+                  doc="client 1 initiates step 3's new private call, as the monitor counts it "
+                      "on the wire (the count suspended-call-resumed-once bounds)"),
         *([sometimes("call-continues-while-registered-twice",
                   lambda v: v["client1"].state == "in_call_both"
                   and v["client2"].state == "in_call", clause="X.1.4.1",
@@ -1638,6 +1763,10 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
                       clause="10.16.3.2 NOTE 3",
                       doc="client 3's call to user 2 connects while client 1's call is "
                           "suspended"),
+            sometimes("call-resumes-after-other-call", resumed_after_other_call,
+                      clause="10.16.3.2 NOTE 3; step 3",
+                      doc="client 2 took client 3's call while client 1's call waited to "
+                          "resume; that call ended, and clients 1 and 2 are in a call again"),
             sometimes("client1-takes-other-call-while-suspended",
                       client1_answers_while_suspended("connected"),
                       clause="10.16.3.2 NOTE 3 (client 1)",
@@ -1670,6 +1799,9 @@ EVERY_VARIANT = {"call-continues-while-registered-twice":
                  "release-answered": "witnessed only with release_ack=acknowledged",
                  "client2-awaits-resumption":
                      "witnessed only with suspension_indication=present"}
+# Client 2 takes client 3's call while client 1's call waits (and, once it ends, the call
+# resumes): only where client 2 does not wait or NOTE 3 lets it accept.
+OTHER_CALL_TAKEN = "witnessed only with suspension_indication=absent or note3_policy=accept"
 # fix_new_call_replaces' behaviour: client 2 takes its peer's new call in place of the call
 # whose release the new call overtook
 NEW_CALL_REPLACES = "witnessed only with release_ack=none and same_peer_call=replace"
@@ -1684,8 +1816,8 @@ EXPECT_BUSY = {**EVERY_VARIANT, "first-migration-skips-b": "witnessed",
             "release-not-overtaken": "violated only with release_ack=none or release_timeout=free",
             "other-call-does-not-block-resumption":
                 "violated only with suspension_indication=absent or note3_policy=accept",
-            "other-call-connects-while-suspended":
-                "witnessed only with suspension_indication=absent or note3_policy=accept"}
+            "other-call-connects-while-suspended": OTHER_CALL_TAKEN,
+            "call-resumes-after-other-call": OTHER_CALL_TAKEN}
 OVERTAKEN = "violated only with release_ack=none and same_peer_call=busy"
 # With release_timeout pinned to the reading outlasts_answer (every variant but as_published,
 # free_chain and fix_new_call_replaces, which explore the free timer beside it)
@@ -1699,8 +1831,8 @@ EXPECT_AS_PUBLISHED = {**EVERY_VARIANT, "new-call-replaces-old": NEW_CALL_REPLAC
             "release-not-overtaken": OVERTAKEN,
             "other-call-does-not-block-resumption":
                 "violated only with suspension_indication=absent or note3_policy=accept",
-            "other-call-connects-while-suspended":
-                "witnessed only with suspension_indication=absent or note3_policy=accept"}
+            "other-call-connects-while-suspended": OTHER_CALL_TAKEN,
+            "call-resumes-after-other-call": OTHER_CALL_TAKEN}
 # The free release timer: with release_ack=acknowledged it may expire while the answer is
 # slow, so the client migrates with its release in flight, as with release_ack=none.
 FREE_OVERTAKEN = ("violated only with same_peer_call=busy and (release_ack=none or "
@@ -1762,8 +1894,8 @@ EXPECT_NOT_OVERTAKEN = {
         "violated only with suspension_indication=absent or note3_policy=accept",
     "other-call-does-not-block-resumption":
         "violated only with suspension_indication=absent or note3_policy=accept",
-    "other-call-connects-while-suspended":
-        "witnessed only with suspension_indication=absent or note3_policy=accept"}
+    "other-call-connects-while-suspended": OTHER_CALL_TAKEN,
+    "call-resumes-after-other-call": OTHER_CALL_TAKEN}
 model.add_variant("fix_release_completes",
                   lambda: build(release_ack=("acknowledged",),
                                 release_timeouts=("outlasts_answer",)),
@@ -1800,7 +1932,11 @@ EXPECT_SUSPENSION_INDICATED = {
     "other-call-connects-while-suspended": ("witnessed except with resumption_timer="
                                             "outlasts_migration and note3_policy=reject and "
                                             "(release_ack=acknowledged or "
-                                            "same_peer_call=replace)")}
+                                            "same_peer_call=replace)"),
+    # once that call ends, the call resumes only where client 2 stopped waiting (its timer
+    # is free) or took the other call (NOTE 3): a refused resumption is lost for good
+    "call-resumes-after-other-call": "witnessed only with resumption_timer=free or "
+                                     "note3_policy=accept"}
 model.add_variant("fix_suspension_indicated",
                   lambda: build(suspension=("present",), resumption_timer=True,
                                 release_timeouts=OUTLASTS),
@@ -1837,6 +1973,7 @@ model.add_variant("fix_note3_refuses_other_calls",
                                                     "outlasts_migration and "
                                                     "(release_ack=acknowledged or "
                                                     "same_peer_call=replace)"),
+            "call-resumes-after-other-call": "witnessed only with resumption_timer=free",
             "client1-takes-other-call-while-suspended": "never",
             "client1-refuses-other-call-while-suspended": "witnessed"})
 # A call being set up and then released for the migration meets the ongoing call's findings.
@@ -1958,32 +2095,39 @@ model.finding(
         "longer than the answer takes")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
-    reading="the release the text has carries no suspension indication "
-            "(suspension_indication=absent), so client 2 cannot tell that a call from client 3 "
-            "comes 'before the call has resumed' (NOTE 3), whatever it does with it "
-            "(note3_policy); with the indication, client 2 reading NOTE 3 as leaving it free "
-            "to take the other call (note3_policy=accept) fails too",
-    variants=("as_published", "free_chain"), cls=TRADE_OFF, fix="fix_note3_refuses_other_calls",
-    title="Client 2 takes another private call while the call is suspended (step 1's release "
-          "does not tell it so, and NOTE 3 puts its actions outside the scope of the "
-          "document) and then refuses the resumed call as busy",
-    why="a documented trade-off, not a reading and not a gap. With the release the text has "
-        "(suspension_indication=absent) it is violated whatever note3_policy: client 2 cannot "
-        "tell that client 3's call comes 'before the call has resumed', so it takes it and "
-        "refuses the resumption as busy; note3_policy=accept fails even with the indication. "
-        "But NOTE 3 names this very case and says the receiving client's actions 'are outside "
-        "the scope of the present document': the text knowingly leaves the other call, and "
-        "with it the busy resumption, to the client, so it states the cost rather than "
-        "omitting a sentence. What it does not say is that the rejection it offers ('could "
-        "include rejecting this new private call request') needs client 2 to know that the "
-        "call is suspended, which step 1's release does not tell it (the element that would "
-        "is the subject of suspended-wait-unbounded). The search also explores that element "
+    reading="none with the elements the text has: step 1's release carries no suspension "
+            "indication (suspension_indication=absent), so client 2 cannot tell that a call "
+            "from client 3 comes 'before the call has resumed' (NOTE 3), and it fails "
+            "whatever client 2 does with such a call (note3_policy). It holds only with an "
+            "element the text does not have (the indication) and NOTE 3's rejection "
+            "(note3_policy=reject), and then only while client 2's wait outlasts UE 1's "
+            "migration",
+    variants=("as_published", "free_chain"), cls=GAP_IN_THE_TEXT,
+    fix="fix_note3_refuses_other_calls",
+    title="NOTE 3 presumes that client 2 knows its call is suspended, which step 1's release "
+          "does not tell it: client 2 takes another private call while the call waits to "
+          "resume and then refuses the resumed call as busy, whatever it does with calls it "
+          "knows come before the resumption",
+    why="violated whatever note3_policy with the release the text has "
+        "(suspension_indication=absent): client 2 cannot tell that client 3's call comes "
+        "'before the call has resumed', so it takes it and refuses the resumption as busy. "
+        "NOTE 3 puts the receiving client's actions 'outside the scope of the present "
+        "document' and offers a remedy ('could include rejecting this new private call "
+        "request'), but unlike X.1.7.4 for the media gap it does not state the cost, and "
+        "client 2 cannot carry the remedy out: it needs to know that the call is suspended, "
+        "which step 1's ordinary release does not tell it. That is why this is a gap and not "
+        "a documented trade-off. The search also explores the missing element "
         "(suspension_indication=present, not in the text), under which note3_policy=reject "
-        "holds: that is why the search finds it only under some choices. Proposed "
-        "change: none within NOTE 3's scope; to close it, fix_suspension_indicated with "
-        "fix_note3_refuses_other_calls, which hold only with "
-        "resumption_timer=outlasts_migration: the text must then also give client 2's wait a "
-        "bound longer than a migration")
+        "holds in as_published; note3_policy=accept fails even with it. The candidate fix "
+        "fix_note3_refuses_other_calls (after fix_suspension_indicated) does not close it "
+        "under a real timer: there it is violated only with resumption_timer=free, since a "
+        "wait that expires before a slow UE 1 resumes lets client 2 take the other call "
+        "again. Proposed change: step 1's release (TS 23.379's private call release, "
+        "10.7.2.1.3) says that the call is suspended, and NOTE 3 says that client 2 refuses "
+        "other private calls until the call resumes or its wait for the resumption expires; "
+        "how long it waits trades client 3's access against the resumption, and no length "
+        "closes it while a migration can last longer (suspended-wait-unbounded is the "
+        "indication's own finding)")
 model.finding(
     "suspended-wait-unbounded", prop="suspended-wait-ends", variants=("switch_off", "as_published"),
     reading="the release carries a suspension indication (suspension_indication=present), an "
@@ -2000,25 +2144,33 @@ model.finding(
         "release_timeout=free) and was refused, leaves client 2 waiting; the fix bounds it "
         "with a timer, which ends the wait whether it is free or outlasts any migration")
 model.finding(
-    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",),
+    cls=MODEL_ARTEFACT,
     facts=(
-        SIP_TRANSACTIONS.bears(DECIDES, "the INVITE ends in Timer B's timeout at the latest: the "
-                                        "set-up fails rather than completes"),
+        SIP_TRANSACTIONS.bears(LEFT_OUT, "the set-up INVITE's Timer B, which would end the wait "
+                                         "in a timeout: the set-up would fail rather than "
+                                         "stutter for ever"),
     ),
-    reading="client 1 keeps waiting for the answer to a call still being set up when it changes "
-            "MC system (setup_on_migration=wait): pre-condition 1 speaks of ongoing calls only",
+    reading="none that the search can show yet: client 1 keeps waiting for the answer to a "
+            "call still being set up when it changes MC system (setup_on_migration=wait; "
+            "pre-condition 1 speaks of ongoing calls only), and the model gives that INVITE "
+            "no transaction timer, so the wait never ends",
     fix="fix_setup_resumed",
-    title="When client 1 changes MC system while its private call is still being set up and "
-          "waits for the answer, the answer goes to the MC system it left and the set-up "
-          "never completes",
-    why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
-        "ongoing calls only, and nothing says what a client does with a call being set up; "
-        "releasing it and resuming it as step 1 does for an ongoing call is the fix. In this "
-        "variant client 1's set-up INVITE has no transaction timer (Timer B, fact sheet "
-        "items 8-10), so the part of the verdict where the set-up stutters for ever "
-        "(no-deadlock) comes from that omission; with Timer B the set-up ends in a timeout "
-        "instead, and the call is still not set up unless the client then resumes it, which "
-        "is the fix")
+    title="The model gives client 1's set-up INVITE no transaction timer (Timer B is left "
+          "out), so when client 1 changes MC system while its private call is still being "
+          "set up and waits for the answer (setup_on_migration=wait), the answer goes to the "
+          "MC system it left and the set-up stutters for ever",
+    why="an artefact of the model, whatever setup_on_migration is: violated only with "
+        "setup_on_migration=wait, and the counterexample is a stutter (from a state on, "
+        "nothing happens) that exists only because the INVITE has no Timer B (fact sheet "
+        "items 8-10; the one rule, (a)). What the text leaves open is real: 10.16.3.2 "
+        "pre-condition 1 speaks of ongoing calls only, and nothing says what a client does "
+        "with a call being set up; releasing it and resuming it as step 1 does for an "
+        "ongoing call is fix_setup_resumed, under which the property holds. With Timer B the "
+        "wait would end in a timeout and the call would fail instead of being set up: a "
+        "reading (setup_on_migration=wait) to be shown once the set-up INVITE is a "
+        "transaction, with its own reading of how long Timer B lasts against the answer. "
+        "Not for a contribution until then")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),

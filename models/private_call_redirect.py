@@ -146,6 +146,7 @@ from mcfsm import (
     AGAINST,
     CHOICE,
     CR_DEMONSTRATION,
+    GAP_IN_THE_TEXT,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
@@ -1593,8 +1594,10 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                       "new registration completed (break-before-make's gap)"),
         always("primary-binding-fresh", primary_binding_fresh,
                clause="10.16.5.3 pre-condition 3; X.1.4.1; X.1.6",
-               doc="quiescent: when user 2 is registered and nothing about it is in flight, "
-                   "the primary's record of its current MC service ID is right"),
+               doc="quiescent: when user 2 is registered and no registration, "
+                   "de-registration or migration notification is in flight (an answer to a "
+                   "REGISTER UE 2 has stopped awaiting may be), the primary's record of its "
+                   "current MC service ID is right"),
         step("no-repeated-redirection-to-left-id", no_repeated_redirection_to_left_id,
              clause="10.16.5.3 steps 2-3; X.1.7.1 item 6b; X.1.7.4",
              doc="no server redirects a call attempt again to an MC service ID it was already "
@@ -2344,27 +2347,29 @@ model.finding(
 model.finding(
     "abandoned-registration", prop="primary-binding-fresh",
     variants=("slow_registration_retries", "slow_registration"),
-    cls=CHOICE, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
+    cls=GAP_IN_THE_TEXT, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free: Timer F may expire while "
                                             "the partner's exchange with the primary or its "
-                                            "answer to the REGISTER is merely slow"),
-           SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way, which the other half of "
-                                                "the verdict needs (finding stale-binding); "
-                                                "this half holds under the acknowledged reading "
-                                                "too")),
-    reading="how long UE 2's Timer F lasts against the registration's exchange, with "
-            "make-before-break (X.1.4.1 allows both orders): it fails with SIP's timer, which "
-            "may expire while the REGISTER or its answer is merely slow (register_timeout=free, "
-            "fact sheet item 10), and holds only under the reading that the timer outlasts the exchange, "
-            "a bound the text does not give; what UE 2 does when the timer expires (give up, "
-            "or retry once and then give up: register_failure, slow_registration_retries) "
-            "changes nothing",
-    title="If UE 2's REGISTER at a partner goes unanswered in time (register_timeout=free: "
-          "SIP's timer may expire while the REGISTER or its answer is merely slow), UE 2 "
-          "stays at the MC system it was leaving while the partner tells the primary it has "
-          "migrated: the primary "
-          "then records a partner ID UE 2 never took up, under both notification readings "
-          "and whether UE 2 gives up or retries",
+                                            "answer to the REGISTER is merely slow, and it "
+                                            "expires whatever its length once the answer is "
+                                            "lost"),
+           SERVICE_AUTHORIZATION.bears(SUPPORTS, "notification=acknowledged, under which it is "
+                                                 "violated too: A records the partner ID in the "
+                                                 "exchange that precedes B's answer")),
+    reading="none: it is abandoned-registration-lifecycle's gap (nothing in the text undoes a "
+            "migration the primary was told of, X.1.6), seen in a model that loses nothing. "
+            "With make-before-break it fails with SIP's Timer F (register_timeout=free, fact "
+            "sheet item 10) under both notification readings and whether UE 2 gives up or "
+            "retries once (register_failure). It holds only where no case arises: with the "
+            "reading register_timeout=outlasts_answer, a bound no UE can set that saves only "
+            "a network that loses nothing (with the answer lost, migration_lifecycle fails "
+            "under every reading), and with break-before-make, where UE 2 is left registered "
+            "nowhere, which this property does not judge",
+    title="The same gap as abandoned-registration-lifecycle, without loss: if UE 2's "
+          "REGISTER at a partner goes unanswered within SIP's Timer F (the REGISTER or its "
+          "answer merely slow), UE 2 stays at the MC system it was leaving while the partner "
+          "tells the primary it has migrated, and the primary records a partner ID UE 2 never "
+          "took up, under both notification readings and whether UE 2 gives up or retries",
     why="violated with make-before-break and register_timeout=free under both notification "
         "readings (besides notification=one_way, stale-binding), in 4 steps (5 with "
         "notification=acknowledged: A answers B first): UE 2 starts to "
@@ -2373,24 +2378,29 @@ model.finding(
         "slow_registration assumes: register-timeout-gives-up); B then "
         "registers it and informs A, which records B's ID (X.1.6: the partner informs the "
         "primary that the user 'has successfully migrated'), and nothing in the text tells A "
-        "that the migration did not happen. With notification=acknowledged A records it in "
-        "the exchange that precedes B's answer, which UE 2 has stopped awaiting. "
-        "slow_registration_retries (one migration, one call) explores what UE 2 does when "
-        "Timer F expires: a UE 2 that sends a new REGISTER fails the same way once that one's "
-        "timer expires too (7 steps; 9 with notification=acknowledged), and the verdict there "
-        "is violated only with "
-        "make-before-break and register_timeout=free, whatever register_failure is. "
-        "The same root "
+        "that the migration did not happen. B's answer is still on its way at the chart's "
+        "last step: the property exempts registrations, de-registrations and notifications "
+        "in flight, not an answer UE 2 has stopped awaiting, which it ignores on arrival. "
+        "With notification=acknowledged A records the ID in the exchange that precedes B's "
+        "answer. slow_registration_retries (one migration, one call) explores what UE 2 does "
+        "when Timer F expires: a UE 2 that sends a new REGISTER fails the same way once that "
+        "one's timer expires too (7 steps; 9 with notification=acknowledged), and the verdict "
+        "there is violated only with make-before-break and register_timeout=free, whatever "
+        "register_failure is. Why a gap and not a reading: the two choices under which it "
+        "holds decide nothing the text could say. register_timeout=outlasts_answer is a "
+        "bound the text does not give and no UE can set (Timer F expires once the answer is "
+        "lost, whatever its length: fact sheet item 10), and it holds there only because "
+        "this model loses nothing; migration_lifecycle loses the answer and fails under every "
+        "reading (abandoned-registration-lifecycle). Break-before-make leaves UE 2 "
+        "registered nowhere instead, which the property does not judge. The same root "
         "breaks primary-learns-current-id, and, once UE 2 starts its next migration while B's "
         "exchange is still going on, the notification race of stale-binding returns under the "
         "acknowledged reading (no-repeated-redirection-to-left-id, note2-never-names-stale-id). "
-        "Break-before-make leaves UE 2 registered nowhere instead, which the property does not "
-        "judge; under the reading register_timeout=outlasts_answer it holds, since nothing is "
-        "lost here; migration_lifecycle's abandoned-registration-lifecycle loses the answer "
-        "and fails under every reading, so the reading saves only a network that loses "
-        "nothing. Under the pinned "
-        "registered_and_notified=deliver A still delivers calls made to the primary ID to UE "
-        "2 at A; it names user2@B to callers only with stale-delivery's fix, "
-        "fix_migration_checked_first. Proposed change: say how long the client waits for its "
-        "registration, or how a migration that fails after the primary was informed is "
-        "undone")
+        "Under the pinned registered_and_notified=deliver A still delivers calls made to the "
+        "primary ID to UE 2 at A; it names user2@B to callers only with stale-delivery's fix, "
+        "fix_migration_checked_first. Proposed change (as for abandoned-registration-"
+        "lifecycle): say how a migration that fails after the primary was informed is undone, "
+        "for instance the partner informs the primary when a visitor's registration is "
+        "removed or expires (a mitigation: it corrects the primary only after the "
+        "registration's lifetime). No wait at the UE closes it: a longer Timer F only helps "
+        "where nothing is lost")

@@ -325,11 +325,18 @@ def test_a_page_puts_the_finding_s_own_sentences_first_and_a_paragraph_to_paste(
         text = page.read_text()
         head, _, rest = text.partition("## The text involved")
         assert "## For a contribution" in head, page.name
-        paragraph = head.split("```text\n", 1)[1].split("\n```", 1)[0]
-        assert paragraph.startswith("Observation: ") and "Proposed change: " in paragraph
         if "<details>" in rest:
             assert rest.index("<details>") > rest.index("> ") or "turns on" not in rest
         assert "**Forced by the text** (or by a CR's cover page):" in text
+        # a fix that leaves the property violated says so in words, not only in a verdict
+        fix = text.partition("## Candidate fix")[2]
+        assert ("violated there" in fix) == ("**It does not close the finding**" in fix), page.name
+        if "**artefact of the model**" in head:
+            # nothing of the text to cite: no paragraph to paste, and the page says so
+            assert "Not for a contribution" in head and "```text" not in head, page.name
+            continue
+        paragraph = head.split("```text\n", 1)[1].split("\n```", 1)[0]
+        assert paragraph.startswith("Observation: ") and "Proposed change: " in paragraph
         # a verdict over every choice says which choices, in which variant: never the bare
         # "whatever the choices", which reads as every reading of the text
         assert "whatever the choices" not in paragraph, page.name

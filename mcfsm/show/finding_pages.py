@@ -270,6 +270,8 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         after = _verdict(results.get(f.fix), f.prop)
         fix = {"variant": f.fix, "doc": _doc(model.variants[f.fix].doc),
                "verdict": after.status if after is not None else "not explored in this run",
+               "choices": (choice_words(results[f.fix], after) if after is not None
+                           else ""),
                "baseline": base, "flips": None, "declared": [],
                "diff": f"../{model.name}/diff-{base}-vs-{f.fix}.md"}
         changes = fix_changes(model, base, f.fix, results)
@@ -380,10 +382,17 @@ def finding_markdown(d: dict[str, Any]) -> str:
         # excerpts are), and how each bears on the reading the finding needs
         out += ["## What the clauses around the excerpts say", ""]
         out += [f"- {w}" for w in d["facts"]] + [""]
-    out += ["## For a contribution", "",
-            "A paragraph to paste into a contribution (observation, scenario, proposed "
-            "change; a fenced block, so that it is not taken for the spec's words):", "",
-            "```text", contribution(d), "```", ""]
+    out += ["## For a contribution", ""]
+    if d["cls"] == MODEL_ARTEFACT:
+        # nothing of the text to cite: the paragraph would put the model's omission in a
+        # delegate's mouth
+        out += ["Not for a contribution: an artefact of the model (what the model leaves out, "
+                "not what the text says). The finding becomes citable once the model has "
+                "what it leaves out and the search still finds it.", ""]
+    else:
+        out += ["A paragraph to paste into a contribution (observation, scenario, proposed "
+                "change; a fenced block, so that it is not taken for the spec's words):", "",
+                "```text", contribution(d), "```", ""]
     out += ["## The text involved", ""]
     if not d["spec"]:
         out += ["No clause list (clauses.txt) beside the models: the spec text is not quoted.", ""]
@@ -435,6 +444,11 @@ def finding_markdown(d: dict[str, Any]) -> str:
     else:
         out.append(f"`{fix['variant']}`: {d['prop']} {fix['verdict']} there "
                    f"([diff]({fix['diff']}))." + (f" {fix['doc']}" if fix["doc"] else ""))
+        if fix["verdict"] not in ("holds", "witnessed", "not explored in this run"):
+            # a delegate reads "fix" as "closes it": say plainly where it does not
+            out += ["", f"**It does not close the finding**: {d['prop']} is {fix['verdict']} "
+                        f"there{' (' + fix['choices'] + ')' if fix['choices'] else ''}; the "
+                        "reason above says what is left open."]
         flips = fix["flips"]
         if flips is None:
             out += ["", f"Not diffed: `{fix['variant']}` or its baseline, `{fix['baseline']}`, "
