@@ -383,6 +383,13 @@ REGISTER_FAILURE_DOC = (
     "assumption register-retries-bounded)")
 REGISTER_FAILURE_CLAUSE = ("X.1.4.1; X.1.7.4 (silent on a registration that fails); "
                            "RFC 3261 17.1.2.2")
+# What the primary does with a call for its own user who is still registered with it once a
+# partner has told it where the user is served (both models that route calls declare it).
+REGISTERED_AND_NOTIFIED_CLAUSE = "10.16.5.3 step 2 (does not order its tests); X.1.4.1"
+REGISTERED_AND_NOTIFIED_DOC = (
+    "what the primary does with a call for its user who is still registered with it although "
+    "a partner has notified it of a migration (make-before-break, or a de-registration still "
+    "on its way): deliver it, or redirect it")
 REGISTER_RETRIES_BOUNDED = Assumption(
     "register-retries-bounded",
     f"with register_failure=retries UE 2 sends at most {MAX_REGISTER_ATTEMPTS} REGISTERs to "

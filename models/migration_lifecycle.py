@@ -98,6 +98,8 @@ from _mc import (
     REGISTER_FAILURE_DOC,
     REGISTER_FAILURES,
     REGISTER_TIMEOUT_GIVES_UP,
+    REGISTERED_AND_NOTIFIED_CLAUSE,
+    REGISTERED_AND_NOTIFIED_DOC,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -202,14 +204,6 @@ ASSUMPTIONS = (
     Assumption("primary-issues-permission",
                "permission and security material always come from the primary MC system",
                clause="X.1.5"),
-    # the server's branch(): registrations first (private_call_redirect explores the other
-    # order as the Param registered_and_notified)
-    Assumption("deliver-to-local-registration",
-               "a server delivers a call for an MC service ID registered with it before it "
-               "looks at what it was told of the user's migration: the primary delivers to "
-               "UE 2's registration at the primary while it holds one, even once a partner "
-               "has informed it",
-               clause="10.16.5.3 step 2 (does not order its tests); X.1.7.1 item 6"),
 )
 
 
@@ -775,9 +769,13 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
         called = ctx.msg.called_id
         if system_of(called) != ctx.v.system:
             return "interwork"
-        if lookup(ctx.v.registered, called):
+        own = lookup(ctx.v.provisioned, called) == called  # the primary, for its own user
+        # 10.16.5.3 step 2 does not order its tests: a registration here first (deliver), or
+        # what a partner told the primary first (redirect; registered_and_notified)
+        if lookup(ctx.v.registered, called) and not (
+                own and ctx.params.registered_and_notified == "redirect" and binding(ctx)):
             return "deliver"
-        if lookup(ctx.v.provisioned, called) == called:  # the primary, for its own user
+        if own:
             if binding(ctx):
                 return "redirect"
             return "uninformed_" + ctx.params.uninformed_primary
@@ -1067,6 +1065,7 @@ def build(*, make_before_break: bool, calls: bool,
           deregistration_timeouts: tuple[str, ...] = ("outlasts_answer",),
           register_timeouts: tuple[str, ...] = ("outlasts_answer",),
           register_failures: tuple[str, ...] = (),
+          registered_and_notified: tuple[str, ...] = ("deliver",),
           commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
@@ -1170,6 +1169,9 @@ def build(*, make_before_break: bool, calls: bool,
             **({"register_failure": Param(register_failures, clause=REGISTER_FAILURE_CLAUSE,
                                           doc=REGISTER_FAILURE_DOC)}
                if register_failures else {}),
+            "registered_and_notified": Param(registered_and_notified,
+                                             clause=REGISTERED_AND_NOTIFIED_CLAUSE,
+                                             doc=REGISTERED_AND_NOTIFIED_DOC),
             "uninformed_primary": Param(uninformed, clause="10.16.5.3 pre-condition 3 (assumed, "
                                                            "not required); X.1.4.1",
                                         doc="what the primary does with a call for its user who "
@@ -1743,6 +1745,11 @@ model = Model("migration_lifecycle", clause="X.1.2 - X.1.7", doc=__doc__)
 FREE_AND_READING = ("free", "outlasts_answer")
 ADDRESSING = dict(calls=True, max_migrations=2, notifications=("one_way", "acknowledged"),
                   late_calls=("refuse", "accept"), deregistrations=("one_way", "acknowledged"))
+# With step 2's order explored: an acknowledged notification and a primary that checks what
+# it was told before it delivers to a registration it holds close it whatever the
+# de-registration (findings stale-cache-bbm, stale-cache-mbb).
+STALE_CACHE = ("violated except with notification=acknowledged and (deregistration=acknowledged "
+               "or registered_and_notified=redirect)")
 EXPECT_BREAK_BEFORE_MAKE = {"primary-binding-fresh": "violated only with notification=one_way",
             "always-registered": "violated",
             "call-accepted-after-deregistration-sent":
@@ -1753,20 +1760,24 @@ EXPECT_BREAK_BEFORE_MAKE = {"primary-binding-fresh": "violated only with notific
                 "witnessed only with deregistration=acknowledged",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged"}
-model.add_variant("break_before_make", lambda: build(make_before_break=False, **ADDRESSING),
+# Step 2's order of tests (registered_and_notified) is explored where the stale-cache
+# findings are shown: the call they fail on is delivered to a registration UE 2 has left.
+BOTH_ORDERS = ("deliver", "redirect")
+model.add_variant("break_before_make", lambda: build(make_before_break=False, **ADDRESSING,
+                                                     registered_and_notified=BOTH_ORDERS),
                   doc="de-register from the old MC system before authenticating at the new one; "
                       "addressing while migrated; explores notification, deregistration and "
                       "late_call",
-                  expect=EXPECT_BREAK_BEFORE_MAKE)
-model.add_variant("make_before_break", lambda: build(make_before_break=True, **ADDRESSING),
+                  expect={**EXPECT_BREAK_BEFORE_MAKE, "cached-call-connects": STALE_CACHE})
+model.add_variant("make_before_break", lambda: build(make_before_break=True, **ADDRESSING,
+                                                     registered_and_notified=BOTH_ORDERS),
                   doc="X.1.4.1: register at the new MC system before de-registering from the old; "
                       "addressing while migrated; explores notification, deregistration and "
                       "late_call",
                   expect={"primary-binding-fresh": "violated only with notification=one_way",
             "call-accepted-after-deregistration-sent":
                 "witnessed only with late_call=accept",
-            "cached-call-connects":
-                "violated only with deregistration=one_way or notification=one_way",
+            "cached-call-connects": STALE_CACHE,
             "deregistration-confirmed":
                 "witnessed only with deregistration=acknowledged",
             "notification-acknowledged":
@@ -1910,11 +1921,17 @@ model.add_variant("fix_departure_notice",
     expect={**EXPECT_FIX_NOTIFICATION_ORDER,
             "cached-call-connects": "violated only with deregistration=one_way",
             "primary-told-user-left": "witnessed"})
+# The acknowledged de-registration needs a client that waits longer than the answer takes,
+# unless the primary checks what it was told first and the notification is acknowledged
+# (finding acknowledged-deregistration-needs-long-timer).
+LONG_TIMER = ("violated only with deregistration_timeout=free and "
+              "(registered_and_notified=deliver or notification=one_way)")
 model.add_variant("fix_deregistration_acknowledged",
                   lambda: build(make_before_break=False,
                                 **{**ADDRESSING, "deregistrations": ("acknowledged",)},
                                 sequence_numbers=True, departure_notice=True,
-                                uninformed=("hold",), deregistration_timeouts=FREE_AND_READING),
+                                uninformed=("hold",), deregistration_timeouts=FREE_AND_READING,
+                                registered_and_notified=BOTH_ORDERS),
                   doc="candidate fix, one reading on top of fix_departure_notice: the old MC "
                       "system confirms a de-registration before the client moves on (X.1.4.1 "
                       "defines no response)",
@@ -1922,7 +1939,7 @@ model.add_variant("fix_deregistration_acknowledged",
     # with a free transaction timer the client may give up on the answer while it is merely
     # slow, and go on as with a one-way de-registration
     expect={"always-registered": "violated",
-            "cached-call-connects": "violated only with deregistration_timeout=free",
+            "cached-call-connects": LONG_TIMER,
             # the behaviour the fix adds: an older notification that arrives later is ignored
             # (notifications overtake each other only when one-way)
             "older-notification-ignored": "witnessed only with notification=one_way",
@@ -1961,11 +1978,12 @@ model.add_variant("fix_departure_notice_mbb",
 model.add_variant("fix_deregistration_acknowledged_mbb",
                   lambda: build(**{**MBB_CHAIN, "deregistrations": ("acknowledged",)},
                                 departure_notice=True, uninformed=("hold",),
-                                deregistration_timeouts=FREE_AND_READING),
+                                deregistration_timeouts=FREE_AND_READING,
+                                registered_and_notified=BOTH_ORDERS),
                   doc="fix_deregistration_acknowledged under make-before-break, on top of "
                       "fix_departure_notice_mbb: the old MC system confirms a de-registration",
                   baseline="fix_departure_notice_mbb",
-    expect={"cached-call-connects": "violated only with deregistration_timeout=free",
+    expect={"cached-call-connects": LONG_TIMER,
             # the behaviour the fix adds: an older notification that arrives later is
             # ignored (notifications overtake each other only when one-way)
             "older-notification-ignored": "witnessed only with notification=one_way",
@@ -2005,14 +2023,22 @@ model.finding(
     ),
     cls=CHOICE, fix="fix_deregistration_acknowledged",
     clauses=("X.1.7.1 item 6b", "X.1.4.1", "X.1.7.4"),
-    reading="the client does not await an answer to the de-registration, or the notification "
-            "is not answered (one-way), so the re-initiated call can reach A while UE 2's old "
-            "registration at A, or A's record of a partner ID UE 2 has left, still stands",
+    reading="the notification is not answered (one-way), or the client does not await an "
+            "answer to the de-registration and the primary delivers to a registration it holds "
+            "before it looks at what a partner told it (registered_and_notified=deliver: "
+            "10.16.5.3 step 2 does not order its tests), so the re-initiated call can reach A "
+            "while A's record of a partner ID UE 2 has left, or UE 2's old registration at A, "
+            "still stands",
     title="A call by a stale cached ID, re-initiated with the primary ID (item 6b), fails "
-          "when the de-registration or the notification is one-way",
-    why="violated only with deregistration=one_way or notification=one_way: X.1.4.1 does "
-        "not say whether the client awaits the de-registration's answer (SIP gives one, fact "
-        "sheet item 8) and X.1.6 defines no response to the notification. In the chart the "
+          "when the notification is one-way, or when the de-registration is one-way and the "
+          "primary delivers to the registration it still holds before it checks what it was "
+          "told",
+    why="violated except with notification=acknowledged and (deregistration=acknowledged or "
+        "registered_and_notified=redirect): X.1.6 defines no response to the notification "
+        "(TS 23.280 10.6.3 has the partner ask the primary first, fact sheet items 1-3), "
+        "X.1.4.1 does not say whether the client awaits the de-registration's answer (SIP "
+        "gives one, item 8), and 10.16.5.3 step 2 does not order its tests (a registration "
+        "with the primary first, or what a partner told it first). In the chart the "
         "call re-initiated with the primary ID (steps 24-28) is delivered by A to UE 2's old "
         "registration at A, whose de-registration (sent at step 1) is still on its way, and "
         "refused there (as in stale-delivery). Issue 12's 'gap with break-before-make' "
@@ -2020,28 +2046,39 @@ model.finding(
         "the property now exempts. The fix chain (notification order, departure notice, "
         "hold, acknowledged de-registration) closes it one sentence at a time, the last only "
         "with deregistration_timeout=outlasts_answer (acknowledged-deregistration-needs-"
-        "long-timer). Proposed change: the fix chain's sentences (notification order, "
-        "departure notice, hold, acknowledged de-registration: "
-        "fix_deregistration_acknowledged); that last one closes it only with "
-        "deregistration_timeout=outlasts_answer, so the text must also say that the client "
-        "does not go on before the de-registration's answer")
+        "long-timer), a wait no client can guarantee (fact sheet item 10). Two sentences "
+        "close it with no wait at the client, as the search shows since session 23 explored "
+        "step 2's order here: with the acknowledged notification and a primary that checks "
+        "what it was told before it delivers (registered_and_notified=redirect, "
+        "stale-delivery's fix in private_call_redirect) it holds whatever the "
+        "de-registration. Proposed change: the partner's notification is answered by the "
+        "primary before the partner completes the registration (as TS 23.280 10.6.3's "
+        "migration service authorization has it), and 10.16.5.3 step 2 says that the primary "
+        "checks whether a partner has told it of the user's migration before it delivers a "
+        "call to a registration it still holds")
 model.finding(
     "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
     facts=(
         SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
         SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
     ),
-    reading="the client does not await an answer to the de-registration, or the notification "
-            "is not answered (one-way), so with make-before-break the re-initiated call can "
-            "reach A while UE 2's old registration at A, or A's record of a partner ID UE 2 has "
-            "left, still stands",
+    reading="the notification is not answered (one-way), or the client does not await an "
+            "answer to the de-registration and the primary delivers to a registration it holds "
+            "before it looks at what a partner told it (registered_and_notified=deliver: "
+            "10.16.5.3 step 2 does not order its tests), so with make-before-break the "
+            "re-initiated call can reach A while UE 2's old registration at A, or A's record of "
+            "a partner ID UE 2 has left, still stands",
     cls=CHOICE, fix="fix_deregistration_acknowledged_mbb",
-    title="A call by a stale cached ID fails with make-before-break unless the "
-          "de-registration and the notification are acknowledged and the client awaits the "
-          "de-registration's answer",
-    why="violated only with deregistration=one_way or notification=one_way: X.1.4.1 does "
-        "not say whether the client awaits the de-registration's answer (SIP gives one, fact "
-        "sheet item 8) and X.1.6 defines no response to the notification. In the chart the "
+    title="A call by a stale cached ID fails with make-before-break when the notification is "
+          "one-way, or when the de-registration is one-way and the primary delivers to the "
+          "registration it still holds before it checks what it was told",
+    why="violated except with notification=acknowledged and (deregistration=acknowledged or "
+        "registered_and_notified=redirect), as stale-cache-bbm: X.1.6 defines no response to "
+        "the notification (TS 23.280 10.6.3 has one, fact sheet items 1-3), X.1.4.1 does not "
+        "say whether the client awaits the de-registration's answer (SIP gives one, item 8), "
+        "and 10.16.5.3 step 2 does not order its tests. Make-before-break keeps UE 2 "
+        "registered at A until its de-registration arrives, and a call A still delivers then "
+        "is refused (late_call=refuse in the chart's run). In the chart the "
         "call re-initiated with the primary ID (steps 24-28) is delivered by A to UE 2's old "
         "registration at A, whose de-registration is still on its way, and refused there (as "
         "in stale-delivery). The fix chain under make-before-break (notification order, "
@@ -2050,10 +2087,13 @@ model.finding(
         "fix_deregistration_acknowledged_mbb) closes it one sentence at a time, as the "
         "break-before-make chain does, the last only with "
         "deregistration_timeout=outlasts_answer (acknowledged-deregistration-needs-long-"
-        "timer). Proposed change: the fix chain's sentences, ending with "
-        "fix_deregistration_acknowledged_mbb; that last one closes it only with "
-        "deregistration_timeout=outlasts_answer, so the text must also say that the client "
-        "does not go on before the de-registration's answer")
+        "timer), a wait no client can guarantee (fact sheet item 10). As under "
+        "break-before-make, the acknowledged notification with a primary that checks what it "
+        "was told first (registered_and_notified=redirect) closes it whatever the "
+        "de-registration. Proposed change: as for stale-cache-bbm, the partner's notification "
+        "is answered before the registration completes (TS 23.280 10.6.3) and 10.16.5.3 step "
+        "2 checks what a partner told the primary before it delivers to a registration the "
+        "primary still holds")
 model.finding(
     "registered-nowhere", prop="always-registered", clauses=("X.1.1", "X.1.4.1", "X.1.7.4"),
     reading="break-before-make, the order X.1.4.1's make-before-break is offered against: "
@@ -2085,7 +2125,8 @@ model.finding(
           "takes: with a real transaction timer the client can give up on a slow answer and "
           "go on as if the de-registration were one-way",
     why="a property of our candidate fix chain, not of the text: violated only with "
-        "deregistration_timeout=free in fix_deregistration_acknowledged and its "
+        "deregistration_timeout=free and (registered_and_notified=deliver or "
+        "notification=one_way) in fix_deregistration_acknowledged and its "
         "make-before-break twin, whose chart uses the departure notification (step 16) and "
         "the migration count (sequence=), elements the text does not have, and holds under "
         "the reading deregistration_timeout=outlasts_answer, a bound the text would also "
@@ -2094,14 +2135,18 @@ model.finding(
         "the failing call (steps 27-31) is A delivering to UE 2's old registration at A, "
         "because the de-registration sent at step 1 arrives only at step 29: stale-delivery's "
         "mechanism (A delivers to a registration it holds before it looks at what it was "
-        "told: assumption deliver-to-local-registration, a reading private_call_redirect "
-        "explores as registered_and_notified). Session 15 made the de-registration a SIP "
+        "told: registered_and_notified=deliver, a reading of 10.16.5.3 step 2, explored here "
+        "since session 23). Session 15 made the de-registration a SIP "
         "transaction (Timer F, RFC 3261 17.1.2.2); before, the model's timer expired only "
         "once the answer was lost, so the fix held by construction. What this means for the "
         "fix: a wait at the client cannot close it (no Timer F outlasts every slow answer, "
-        "fact sheet item 10). Proposed change: rest the fix at the primary instead, which "
-        "checks what it was told of the user's migration before it delivers to a local "
-        "registration (stale-delivery's fix, fix_migration_checked_first)")
+        "fact sheet item 10). The search shows where it belongs instead: with the primary "
+        "checking what it was told before it delivers (registered_and_notified=redirect) and "
+        "the acknowledged notification, it holds under the free timer. Proposed change: rest "
+        "the fix at the primary, which checks what it was told of the user's migration before "
+        "it delivers to a registration it still holds (stale-delivery's fix, "
+        "fix_migration_checked_first in private_call_redirect), with the notification "
+        "answered as TS 23.280 10.6.3 has it")
 model.finding(
     "ghost-registration-lifecycle", prop="registrations-match-client",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
@@ -2138,13 +2183,19 @@ model.finding(
             "against the registration's exchange; what UE 2 does when Timer F expires, give "
             "up or retry once more), needing only that UE 2's attempt at the new MC system "
             "ends after that system has informed the primary (X.1.4.1 and X.1.6 are silent "
-            "on such an attempt)",
+            "on such an attempt). The readings are explored across two variants: "
+            "lossy_registration_retries explores the retry with the kindest readings pinned "
+            "(the acknowledged notification, the longest timer), lossy_registration the "
+            "others with a UE 2 that gives up. The record stays wrong after the instant "
+            "charted: only UE 2's next successful migration, which nothing makes it try, "
+            "replaces it",
     title="If UE 2's REGISTER at a partner times out (the REGISTER or its answer lost, or "
           "merely slow), UE 2 stays at the MC system it was leaving while the partner has told "
           "the primary it migrated: the primary records a partner ID UE 2 never took up, "
           "under every reading explored (both notification readings, both readings of Timer "
-          "F, and a UE 2 that gives up or retries); once UE 2 has left the primary, a call by "
-          "the primary ID is redirected there and fails",
+          "F, and a UE 2 that gives up or retries, across the two variants); once UE 2 has "
+          "left the primary, a call by the primary ID is redirected there and fails "
+          "(lossy_registration)",
     why="violated under every choice explored, in both variants, with make-before-break. The "
         "chart is lossy_registration_retries' shortest run, under the kindest readings that "
         "variant pins (notification=acknowledged, TS 23.280 10.6.3's; "

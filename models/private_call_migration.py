@@ -41,7 +41,11 @@ Assumptions
 - Transactions (issue 32): step 1's release is a SIP transaction of client 1 (a BYE: it ends
   in its response or in a timeout, Timer F, which may come while the answer is merely
   slow), and so is client 3's call where UE 1 may be switched off (an INVITE, Timer B: the
-  call ends unanswered, and a late answer is dropped). Client 2's bounded wait for the
+  call ends unanswered, and a late answer is dropped), and so is client 1's call being set
+  up in the set-up variants (Timer B, under the reading setup-invite-timer-outlasts-answer:
+  the answer A drops for a caller that has left ends the set-up in the timeout). Step 3's
+  new call has no Timer B (assumption resumed-call-answered: nothing on its path is lost
+  here). Client 2's bounded wait for the
   resumption (fix_suspension_indicated and its successors) is a timer too. No timer reads
   what its owner cannot see; a bound between parties is a reading (release_timeout,
   resumption_timer below), a duration the engine enforces (ROUND_TRIP, the Span "user 1's
@@ -211,7 +215,40 @@ ASSUMPTIONS = (
     Assumption("client2-stays-home",
                "client 2 stays registered at A, so no migration notification is involved",
                clause="10.16.3"),
+    # client 2 in a call with client 3 refuses the resumed call (note3-other-call's harm)
+    Assumption("one-call-at-a-time-for-client-2",
+               "client 2 holds one private call at a time: in another call it refuses a new "
+               "one as busy, the resumed call too (TS 23.379 lets a client be in more than "
+               "one private call; a client 2 that took the resumption beside client 3's call "
+               "is not explored)",
+               clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+    # RFC 3261 17.1.1.2 (Timer B): step 3's INVITE has no timer in this model
+    Assumption("resumed-call-answered",
+               "client 1 awaits the answer to step 3's new call without Timer B: nothing on "
+               "its path is lost here, so under the reading that Timer B outlasts the answer "
+               "it would never fire, and a free Timer B would fail any call whose answer is "
+               "slow, migration or not, which is no question of 10.16.3",
+               clause="RFC 3261 17.1.1.2 (Timer B; not in the text)"),
 )
+# The set-up variants: the call being set up at the start is an INVITE transaction whose
+# answer can vanish (A drops it for a caller that has de-registered), so its Timer B is
+# modelled, under a reading (its free length would fail a merely slow set-up, migration or
+# not).
+SETUP_INVITE_READING = Assumption(
+    "setup-invite-timer-outlasts-answer",
+    "the set-up INVITE's Timer B outlasts the set-up's round trip: it expires only once "
+    "nothing of the set-up is left in flight (an answer dropped for a caller that has left)",
+    clause="RFC 3261 17.1.1.2 (Timer B; not in the text)")
+# The set-up variants: what A does with the answer to a call whose caller has since
+# de-registered from it (break-before-make: the UE has left A's coverage).
+ANSWER_FOR_DEPARTED_CALLER = Assumption(
+    "answer-for-departed-caller-dropped",
+    "the answer to a call being set up reaches no one once its caller has de-registered "
+    "from the MC system it called through: the UE has left that system's coverage, and SIP "
+    "sends a response back along the request's path (its Via headers, RFC 3261 18.2.2), "
+    "which ends at the address the UE no longer has",
+    clause="TS 23.379 10.7.2.1.1; RFC 3261 18.2.2 (not in the text)")
+SETUP_ASSUMPTIONS = (*ASSUMPTIONS, SETUP_INVITE_READING, ANSWER_FOR_DEPARTED_CALLER)
 
 
 RELEASE_TRANSACTION = Transaction(
@@ -230,6 +267,20 @@ RELEASE_TRANSACTION = Transaction(
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
     doc="step 1's release is a SIP request (BYE): it ends in its response or in a timeout, "
         "which may come while the release or its response is merely slow")
+
+
+# The call being set up at the start (the set-up variants): its INVITE, armed in the initial
+# state (the request is in flight), answered by the set-up's acceptance or rejection (named
+# by user 1's primary ID, which only that call carries there), under the reading
+# setup-invite-timer-outlasts-answer (the round trip on every hop); step 3's new call arms
+# nothing (assumption resumed-call-answered).
+SETUP_INVITE = Transaction(
+    PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject],
+    outlasts=(RoundTrip(relayed=lambda message, client: message.calling_id == USER1),),
+    matches=lambda ctx: ctx.msg.calling_id == USER1,
+    awaited=lambda ctx: False,
+    clause="RFC 3261 17.1.1.2 (Timer B)",
+    doc="the call being set up is a SIP INVITE: it ends in its answer or in a timeout")
 
 
 # The roles below read in the order of 10.16.3.2: the migrating client 1 (step 1's release;
@@ -483,7 +534,8 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     release = release_named_call if both else release_for_migration
     states = ["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
               "call_lost",
-              *(["setting_up", "setup_registering", "setup_waiting"] if setup else []),
+              *(["setting_up", "setup_registering", "setup_waiting", "setup_failed"]
+                if setup else []),
               *(["idle"] if both else [])]
     # once the release's transaction has ended one way or the other, nothing waits for it
     after_release = [s for s in states if s != "releasing"]
@@ -501,11 +553,12 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     return Role(
         "migrating MC service client",
         states=states,
-        transactions=[RELEASE_TRANSACTION],
+        transactions=[RELEASE_TRANSACTION, *([SETUP_INVITE] if setup else [])],
         initial="setting_up" if setup else "in_call",
         # an answer arriving mid-registration waits until the registration completes
         defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
-        final=["in_call", "call_lost", *(["idle"] if both else [])],
+        final=["in_call", "call_lost", *(["idle"] if both else []),
+               *(["setup_failed"] if setup else [])],
         ignores=ignores,
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
                    "new_id": Var(str, "", doc="make-before-break: the ID the new MC system "
@@ -683,6 +736,18 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
             # -- pre-condition 1 (ongoing calls only): a call still being set up when UE 1
             # -- must change MC system: "wait" for the answer, or "resume" it as step 1 does
             *([
+                # the set-up's INVITE (Timer B): first, as the release's timeouts
+                Transition(Timeout(PrivateCallRequest), list(SETUP_STATES), "setup_failed",
+                           name="setup_times_out",
+                           label="no answer to the call being set up: its INVITE timed out; "
+                                 "the call is not set up",
+                           clause="RFC 3261 17.1.1.2; TS 24.229 7.8 (Timer B; reading "
+                                  "setup-invite-timer-outlasts-answer)"),
+                Transition(Timeout(PrivateCallRequest),
+                           [st for st in states if st not in SETUP_STATES], None,
+                           name="setup_transaction_ends",
+                           label="the released set-up's INVITE times out: nothing waits for it",
+                           clause="RFC 3261 17.1.1.2 (Timer B)"),
                 Transition(PrivateCallAccept, ["setting_up", "setup_waiting"], "in_call",
                            name="setup_accepted", conditions=[answers_setup],
                            clause="TS 23.379 10.7.2.1.1"),
@@ -697,6 +762,10 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                 Transition(RegistrationResponse, "setup_registering", "setup_waiting",
                            name="registered_during_setup", after=[registered],
                            label="registered; still waits for the answer to its call",
+                           clause="X.1.6 (setup_on_migration=wait)"),
+                Transition(RegistrationResponse, "setup_failed", None,
+                           name="registered_after_failed_setup", after=[registered],
+                           label="registered at the new MC system after its set-up timed out",
                            clause="X.1.6 (setup_on_migration=wait)"),
                 *release_transitions("setting_up", environment=True, suffix="_during_setup",
                                      guard=(may_migrate, break_before_make,
@@ -859,7 +928,8 @@ def peer_role(*, resumption_timer: bool, setup: bool = False) -> Role:
                        clause="TS 23.379 10.7.2.1.1"),
             Transition(PCR, "in_other_call", None, name="reject_busy",
                        after=[answer(False, "busy")], sends=[PrivateCallReject],
-                       clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+                       clause="TS 23.379 10.7.2.1.1 (called party busy; assumption "
+                              "one-call-at-a-time-for-client-2)"),
             Transition(PCR, "in_call", None, name="reject_busy_in_call",
                        conditions=[busy_for_this_call], after=[answer(False, "busy")],
                        sends=[PrivateCallReject],
@@ -1084,7 +1154,8 @@ def server_role(*, setup: bool, both: bool = False) -> Role:
                          label="no client is registered here under the calling ID: the answer "
                                "reaches no one",
                          clause="TS 23.379 10.7.2.1.1 (the caller de-registered from this MC "
-                                "system; 10.16.3 says nothing of a call being set up)")
+                                "system; 10.16.3 says nothing of a call being set up; "
+                                "assumption answer-for-departed-caller-dropped)")
               for m, kind in (((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
                               if setup else ())),
         ],
@@ -1576,7 +1647,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     return System(
         "private_call_migration",
         assumptions=BOTH_ASSUMPTIONS if both_migrating
-        else ASSUMPTIONS,
+        else SETUP_ASSUMPTIONS if setup else ASSUMPTIONS,
         faults=[*lost, *(off if switch_off else [])],
         monitors=[Monitor(COUNTS, COUNTS_ROLE, label="monitor: migrations and new calls"),
                   *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
@@ -1585,7 +1656,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         instances=[
             Instance("client1", client1_role,
                      label="MC service client 1",
-                     init={"budget": 1} if setup or both_migrating else {},
+                     init={"budget": 1, **({"timers": (PrivateCallRequest.__name__,)}
+                                           if setup else {})}
+                     if setup or both_migrating else {},
                      sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
                      if setup else ()),
             Instance("client2", client2_role,
@@ -1730,10 +1803,11 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
                       "registered at both MC systems")] if "make_before_break" in registration else []),
         *([leads_to("setup-completes",
                     lambda v: v["client1"].state in SETUP_STATES,
-                    lambda v: v["client1"].state not in SETUP_STATES,
+                    lambda v: v["client1"].state not in (*SETUP_STATES, "setup_failed"),
                     clause="10.16.3.2 pre-condition 1; TS 23.379 10.7.2.1.1",
                     doc="a call being set up when client 1 changes MC system is eventually "
-                        "set up, or released to be resumed")] if setup else []),
+                        "set up, or released to be resumed (not failed by its INVITE's "
+                        "timeout)")] if setup else []),
         # witnesses of what defines each variant (issue 32): named in its expect=
         *([sometimes("ue1-switched-off", lambda v: v["client1"].state == SWITCHED_OFF,
                      clause="not in the text (switch_off)",
@@ -1999,8 +2073,8 @@ model.add_variant("setup_in_progress",
             "suspended-wait-ends":
                 ("violated only with release_ack=none and suspension_indication=present and "
                  "(setup_on_migration=resume or same_peer_call=busy)"),
-            "setup-completes": "violated only with setup_on_migration=wait",
-            "no-deadlock": "violated only with setup_on_migration=wait"})
+            # with Timer B the wait ends in a timeout (no-deadlock holds): the set-up fails
+            "setup-completes": "violated only with setup_on_migration=wait"})
 model.add_variant("fix_setup_resumed",
                   lambda: build(setups_on_migration=("resume",), note3=("reject",),
                                 registration=("break_before_make",), release_timeouts=OUTLASTS),
@@ -2103,6 +2177,7 @@ model.finding(
             "(note3_policy=reject), and then only while client 2's wait outlasts UE 1's "
             "migration",
     variants=("as_published", "free_chain"), cls=GAP_IN_THE_TEXT,
+    outside_readings=("suspension_indication=present",),
     fix="fix_note3_refuses_other_calls",
     title="NOTE 3 presumes that client 2 knows its call is suspended, which step 1's release "
           "does not tell it: client 2 takes another private call while the call waits to "
@@ -2110,7 +2185,9 @@ model.finding(
           "knows come before the resumption",
     why="violated whatever note3_policy with the release the text has "
         "(suspension_indication=absent): client 2 cannot tell that client 3's call comes "
-        "'before the call has resumed', so it takes it and refuses the resumption as busy. "
+        "'before the call has resumed', so it takes it and refuses the resumption as busy "
+        "(it holds one call at a time: assumption one-call-at-a-time-for-client-2; TS 23.379 "
+        "would let it hold both, which is not explored). "
         "NOTE 3 puts the receiving client's actions 'outside the scope of the present "
         "document' and offers a remedy ('could include rejecting this new private call "
         "request'), but unlike X.1.7.4 for the media gap it does not state the cost, and "
@@ -2144,33 +2221,39 @@ model.finding(
         "release_timeout=free) and was refused, leaves client 2 waiting; the fix bounds it "
         "with a timer, which ends the wait whether it is free or outlasts any migration")
 model.finding(
-    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",),
-    cls=MODEL_ARTEFACT,
+    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
     facts=(
-        SIP_TRANSACTIONS.bears(LEFT_OUT, "the set-up INVITE's Timer B, which would end the wait "
-                                         "in a timeout: the set-up would fail rather than "
-                                         "stutter for ever"),
+        SIP_TRANSACTIONS.bears(SUPPORTS, "the set-up INVITE ends in its answer or in Timer B's "
+                                         "timeout: with the answer gone to the MC system the "
+                                         "client left, the set-up fails"),
     ),
-    reading="none that the search can show yet: client 1 keeps waiting for the answer to a "
-            "call still being set up when it changes MC system (setup_on_migration=wait; "
-            "pre-condition 1 speaks of ongoing calls only), and the model gives that INVITE "
-            "no transaction timer, so the wait never ends",
+    reading="client 1 keeps waiting for the answer to a call still being set up when it "
+            "changes MC system (setup_on_migration=wait): pre-condition 1 speaks of ongoing "
+            "calls only",
     fix="fix_setup_resumed",
-    title="The model gives client 1's set-up INVITE no transaction timer (Timer B is left "
-          "out), so when client 1 changes MC system while its private call is still being "
-          "set up and waits for the answer (setup_on_migration=wait), the answer goes to the "
-          "MC system it left and the set-up stutters for ever",
-    why="an artefact of the model, whatever setup_on_migration is: violated only with "
-        "setup_on_migration=wait, and the counterexample is a stutter (from a state on, "
-        "nothing happens) that exists only because the INVITE has no Timer B (fact sheet "
-        "items 8-10; the one rule, (a)). What the text leaves open is real: 10.16.3.2 "
-        "pre-condition 1 speaks of ongoing calls only, and nothing says what a client does "
-        "with a call being set up; releasing it and resuming it as step 1 does for an "
-        "ongoing call is fix_setup_resumed, under which the property holds. With Timer B the "
-        "wait would end in a timeout and the call would fail instead of being set up: a "
-        "reading (setup_on_migration=wait) to be shown once the set-up INVITE is a "
-        "transaction, with its own reading of how long Timer B lasts against the answer. "
-        "Not for a contribution until then")
+    title="When client 1 changes MC system while its private call is still being set up and "
+          "waits for the answer (setup_on_migration=wait), the answer goes to the MC system "
+          "it left and the set-up fails when the INVITE's Timer B expires",
+    why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
+        "ongoing calls only, and nothing says what a client does with a call being set up; "
+        "the reading is whether step 1 applies to such a call (setup_on_migration=resume, "
+        "the candidate fix fix_setup_resumed, under which the property holds). In the chart "
+        "(8 steps) client 1 de-registers from A and registers at B while its INVITE, sent "
+        "before the chart starts, is on its way; client 2 accepts, A drops the answer (its "
+        "caller has left A: assumption answer-for-departed-caller-dropped, SIP's response "
+        "path ends at the address the UE left), and Timer B expires: the call is not set "
+        "up. Client 2 is then left in a call with no one: SIP would end it when client 2's "
+        "own wait for the ACK expires, which is not drawn. The variant pins break-before-make "
+        "(registration=break_before_make); with make-before-break client 1 stays registered "
+        "at A until it de-registers, and X.1.4.1 says calls 'initiated on the first MC system "
+        "can continue' meanwhile, so the answer would reach it: not explored here. The set-up "
+        "INVITE is a SIP transaction (Timer B) under the reading that the timer outlasts the "
+        "set-up's round trip (assumption setup-invite-timer-outlasts-answer: a free Timer B "
+        "would also fail a merely slow set-up, migration or not); until session 22 it had "
+        "no Timer B and the wait stuttered for ever, an artefact. Proposed change: "
+        "pre-condition 1 (or a NOTE) says that a call still being set up when the UE must "
+        "change MC system under break-before-make is released and re-initiated as an ongoing "
+        "one (step 1, step 3)")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),

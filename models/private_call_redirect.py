@@ -104,6 +104,8 @@ from _mc import (
     REGISTER_FAILURE_CLAUSE,
     REGISTER_FAILURE_DOC,
     REGISTER_TIMEOUT_GIVES_UP,
+    REGISTERED_AND_NOTIFIED_CLAUSE,
+    REGISTERED_AND_NOTIFIED_DOC,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -236,11 +238,7 @@ PARAM_DOCS = {
                          "give (the timer outlasts the round trip, so it expires only once "
                          "the REGISTER or its answer was lost)"),
     "register_failure": (REGISTER_FAILURE_CLAUSE, REGISTER_FAILURE_DOC),
-    "registered_and_notified": ("10.16.5.3 step 2 (does not order its tests); X.1.4.1",
-                                "what the primary does with a call for its user who is still "
-                                "registered with it although a partner has notified it of a "
-                                "migration (make-before-break, or a de-registration still on "
-                                "its way): deliver it, or redirect it"),
+    "registered_and_notified": (REGISTERED_AND_NOTIFIED_CLAUSE, REGISTERED_AND_NOTIFIED_DOC),
 }
 
 # UE 2's REGISTER at the new MC system (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F). Its
@@ -2348,6 +2346,7 @@ model.finding(
     "abandoned-registration", prop="primary-binding-fresh",
     variants=("slow_registration_retries", "slow_registration"),
     cls=GAP_IN_THE_TEXT, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
+    outside_readings=("register_timeout=outlasts_answer", "registration=break_before_make"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free: Timer F may expire while "
                                             "the partner's exchange with the primary or its "
                                             "answer to the REGISTER is merely slow, and it "
@@ -2398,8 +2397,8 @@ model.finding(
         "acknowledged reading (no-repeated-redirection-to-left-id, note2-never-names-stale-id). "
         "Under the pinned registered_and_notified=deliver A still delivers calls made to the "
         "primary ID to UE 2 at A; it names user2@B to callers only with stale-delivery's fix, "
-        "fix_migration_checked_first. Proposed change (as for abandoned-registration-"
-        "lifecycle): say how a migration that fails after the primary was informed is undone, "
+        "fix_migration_checked_first. Proposed change: as for abandoned-registration-"
+        "lifecycle, say how a migration that fails after the primary was informed is undone, "
         "for instance the partner informs the primary when a visitor's registration is "
         "removed or expires (a mitigation: it corrects the primary only after the "
         "registration's lifetime). No wait at the UE closes it: a longer Timer F only helps "

@@ -88,6 +88,47 @@ model.finding("four", prop="never-4", variants=("base",), cls=GAP_IN_THE_TEXT,
             "choices, so that class does not apply") in out
 
 
+def test_a_gap_may_set_aside_the_choices_that_cannot_save_it(tmp_path):
+    """A gap whose only saving choice is no reading of the text (an element the text does
+    not have, say) names it in outside_readings: it is printed as a gap when the property
+    fails in every other run, and still refused when it does not."""
+    findings = '''
+model.finding("four", prop="never-4", variants=("base",), cls=GAP_IN_THE_TEXT,
+              why="limit=5 is no reading of the text", outside_readings=("limit=5",))
+'''
+    code, out, _ = check(str(write(tmp_path, findings=findings)))
+    assert code == 1
+    assert ("gap in the text (reviewed: limit=5 is no reading of the text); violated only "
+            "with limit=4, that is under every reading explored that could save it (not "
+            "counting the choices the reason says cannot save it: limit=5)") in out
+    # setting aside the choice it fails under leaves no run that fails: not a gap
+    wrong = findings.replace("limit=5\",)", "limit=4\",)")
+    code, out, _ = check(str(write(tmp_path, findings=wrong)))
+    assert code == 1
+    assert "declared a gap in the text (four), but the search finds it only under some" in out
+
+
+@pytest.mark.parametrize(("outside", "says"), [
+    ("('limt=5',)", "variant 'base' has no parameter 'limt'"),
+    ("('limit=6',)", "limit in variant 'base' has no choice '6'"),
+    ("('limit',)", "name each choice as parameter=value"),
+])
+def test_outside_readings_that_name_nothing_are_refused(tmp_path, outside, says):
+    findings = f'''
+model.finding("four", prop="never-4", variants=("base",), cls=GAP_IN_THE_TEXT,
+              why="a reason", outside_readings={outside})
+'''
+    code, out, err = check(str(write(tmp_path, findings=findings)))
+    assert code == 2
+    assert says in out + err and "four" in out + err
+
+
+def test_outside_readings_belong_to_a_gap():
+    from mcfsm.lang.findings import CHOICE, Finding
+    with pytest.raises(ModelError, match="outside_readings are for a gap"):
+        Finding("f", "p", ("base",), CHOICE, "why", outside_readings=("limit=5",))
+
+
 def test_every_verdict_lists_its_unforced_assumptions_in_json(tmp_path):
     code, out, _ = check(str(write(tmp_path)), "--json")
     assert code == 1

@@ -176,6 +176,19 @@ def finished_runs(result: Result) -> tuple[int, int]:
     return sum(1 for r in result.per_choice if r.complete), combination_count(result.system)
 
 
+def fails_in_every_reading(result: Result, prop: str, outside: tuple[str, ...]) -> bool:
+    """Whether the property fails (or is witnessed) in every finished run whose choices
+    include none of `outside` ("p=v": choices that are no reading of the text), and in at
+    least one such run: a gap in the text whose saving choices the text could not make."""
+    if not result.complete:
+        return False
+    hits, known = failing_runs(result, prop)
+    inside = [r for r in known
+              if not any(f"{name}={value}" in outside for name, value in r.choices)]
+    hit_ids = {id(r) for r in hits}
+    return bool(inside) and all(id(r) in hit_ids for r in inside)
+
+
 def dependency(result: Result, prop: str) -> str | None:
     """Which parameter choices a violation (or, for a `sometimes`, a witness) rests on:
     None when the model has no choice to make or the search was cut, "whatever the

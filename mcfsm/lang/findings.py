@@ -22,6 +22,7 @@ consistent with it (a "gap in the text" needs a violation under every choice exp
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from ..errors import ModelError
 from .declared import check_name, check_text
@@ -165,6 +166,11 @@ class Finding:
     # What the clauses around the excerpts say that bears on it (`Fact.bears`): a fact that
     # argues against the reading it needs, or the fact the model leaves out.
     facts: tuple[FactUse, ...] = ()
+    # A gap's choices that cannot save it as a reading ("p=v"): an element the text does not
+    # have, a bound no UE can set, a case the property does not judge (`why` says which). A
+    # gap is printed as such when the property fails in every run whose choices include none
+    # of them; without them a gap needs a failure under every choice explored.
+    outside_readings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "finding name", plain=True)
@@ -185,6 +191,19 @@ class Finding:
         object.__setattr__(self, "facts", tuple(self.facts))
         for c in self.clauses:
             check_text(c, "clauses", where=where)
+        if (isinstance(self.outside_readings, str)
+                or not isinstance(self.outside_readings, tuple | list)
+                or not all(isinstance(c, str) and re.fullmatch(r"\w+=\S+", c)
+                           for c in self.outside_readings)):
+            raise ModelError(f"has outside_readings={self.outside_readings!r}", where=where,
+                             fix="name each choice as parameter=value in a tuple: "
+                                 "outside_readings=('suspension_indication=present',)")
+        object.__setattr__(self, "outside_readings", tuple(self.outside_readings))
+        if self.outside_readings and self.cls != GAP_IN_THE_TEXT:
+            raise ModelError(f"is classed {self.cls!r} but names outside_readings", where=where,
+                             fix="outside_readings are for a gap in the text (choices under "
+                                 "which it holds that are no reading of the text); drop them "
+                                 "or class the finding a gap")
         if (isinstance(self.variants, str) or not self.variants
                 or not all(isinstance(v, str) and v for v in self.variants)):
             raise ModelError(f"has variants={self.variants!r}", where=where,

@@ -123,12 +123,13 @@ class Model:
 
     def finding(self, name: str, *, prop: str, variants: tuple[str, ...], cls: str, why: str,
                 title: str = "", fix: str = "", clauses: tuple[str, ...] = (),
-                reading: str = "", facts: tuple = ()) -> Finding:
+                reading: str = "", facts: tuple = (),
+                outside_readings: tuple[str, ...] = ()) -> Finding:
         """Declare a reviewed finding: `prop` fails in `variants`, and a reviewer classes
         it as `cls` for the reason `why` (see lang/findings.py). Reports print the class
         only where it is declared, beside what the search found."""
         f = Finding(name, prop, tuple(variants), cls, why, title, fix, clauses, reading,
-                    tuple(facts) if isinstance(facts, list) else facts)
+                    tuple(facts) if isinstance(facts, list) else facts, outside_readings)
         if name in self.findings:
             raise ModelError(f"model {self.name!r} declares finding {name!r} twice",
                              fix="give each finding its own name")
@@ -157,6 +158,7 @@ class Model:
                                      f"variant {variant!r} does not have",
                                      where=f"model {self.name!r}",
                                      fix=f"use one of {sorted(names)}")
+                _check_outside_readings(f, variant, system)
                 out[f.prop] = f
         return out
 
@@ -212,3 +214,19 @@ def _require_clauses(system: System, where: str) -> None:
     for p in system.properties:
         if p.kind not in ("deadlock", "unhandled"):
             check_clause(p.clause, "the property", prop=p.name, where=where)
+
+
+def _check_outside_readings(f: Finding, variant: str, system: System) -> None:
+    """Each of a gap's outside_readings names a parameter of the variant and one of its
+    choices (a misspelt one would silently count every run as a reading)."""
+    for choice in f.outside_readings:
+        name, _, value = choice.partition("=")
+        param = system.params.get(name)
+        if param is None:
+            raise ModelError(f"finding {f.name!r} names outside_readings {choice!r}, but "
+                             f"variant {variant!r} has no parameter {name!r}",
+                             fix=f"use one of {sorted(system.params)}")
+        if value not in {str(c) for c in param.choices}:
+            raise ModelError(f"finding {f.name!r} names outside_readings {choice!r}, but "
+                             f"{name} in variant {variant!r} has no choice {value!r}",
+                             fix="use one of " + ", ".join(f"{name}={c}" for c in param.choices))

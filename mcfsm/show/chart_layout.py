@@ -31,7 +31,7 @@ import html
 import textwrap
 from pathlib import Path
 
-from .chart_model import Arrow, Chart
+from .chart_model import Arrow, Chart, late_words
 from .values import chart_elements
 
 FONT = "Helvetica"
@@ -302,8 +302,9 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
             style = 'color="#222222"'
             ident = f"{prefix}step-{a.received_at}"
             lines = _label_lines(a)
-            lines[0] = f"{a.received_at}. {lines[0]}" + (
-                f" (sent in step {a.sent_at})" if 0 < a.sent_at < c.first else "")
+            late = late_words(a, "") or (f"sent in step {a.sent_at}"
+                                         if 0 < a.sent_at < c.first else "")
+            lines[0] = f"{a.received_at}. {lines[0]}" + (f" ({late})" if late else "")
             ly = label_y[a.received_at]
             colour = "#222222"
         if a.not_in_text:  # invented by the model: visibly not the text's

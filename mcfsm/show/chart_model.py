@@ -55,3 +55,12 @@ class Chart:
     # transaction times out), "switch-off", "duplicate", "environment" (another event
     # from outside: a user, a UE).
     events: tuple[tuple[int, str], ...] = ()
+
+
+def late_words(a: Arrow, lead: str) -> str:
+    """When a message arrives (or is lost) later than the step after its send, the step it
+    was sent in: Mermaid draws an arrow at its arrival only, so a message sent long before
+    would read as a fresh send. "" for one taken in the step after it was sent."""
+    if a.received_at is None or a.sent_at >= a.received_at - 1:
+        return ""
+    return lead + ("in flight from the start" if a.sent_at == 0 else f"sent in step {a.sent_at}")

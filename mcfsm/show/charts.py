@@ -18,7 +18,7 @@ from ..lang.faults import SWITCHED_OFF
 from ..lang.messages import Message
 from ..lang.system import NETWORK_ACTOR, System, View
 from .chart_layout import chart_dot
-from .chart_model import Arrow, Chart
+from .chart_model import Arrow, Chart, late_words
 from .trace import step_sends
 from .values import chart_elements
 
@@ -184,10 +184,13 @@ def mermaid(c: Chart) -> str:
         elif a.lost:
             why = "lost" if a.lost == "lost" else f"lost: {_mm(a.lost)}"
             events.append((a.received_at, 1, f"    {alias[a.sender]}-x{alias[a.receiver]}: "
-                                             f"{a.received_at}. ✗ {text} [{why}]"))
+                                             f"{a.received_at}. ✗ {text} [{why}"
+                                             f"{late_words(a, ', ')}]"))
         else:
+            late = late_words(a, "")
             events.append((a.received_at, 1, f"    {alias[a.sender]}->>{alias[a.receiver]}: "
-                                             f"{a.received_at}. {text}"))
+                                             f"{a.received_at}. {text}"
+                                             + (f" [{late}]" if late else "")))
     received = {a.received_at for a in c.arrows}
     clause_of = dict(c.clauses)
     for step, who, text in c.notes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..check.assumptions import assumptions_of, pins, rests_on, unforced
-from ..check.choices import dependency, finished_runs, per_choice_json
+from ..check.choices import dependency, fails_in_every_reading, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
 from ..check.search.explorer import Result, Verdict
 from ..check.search.vacuity import vacuous
@@ -150,6 +150,10 @@ def finding_class(result: Result, v: Verdict, reviewed: Finding | None = None) -
     if reviewed is None or found.startswith("not classified"):
         return found + tail
     every = "under every choice explored" in found or found in ("violated", "never witnessed")
+    if reviewed.cls == GAP_IN_THE_TEXT and not every and reviewed.outside_readings \
+            and fails_in_every_reading(result, v.property.name, reviewed.outside_readings):
+        return (f"{reviewed.cls} (reviewed: {reviewed.why}); {found}, that is under every "
+                f"reading explored that could save it ({outside_words(reviewed)}){tail}")
     if reviewed.cls == UNDER_REVIEW:
         return f"{found}{tail}; {UNDER_REVIEW} ({reviewed.name}: {reviewed.why})"
     if reviewed.cls == GAP_IN_THE_TEXT and not every:
@@ -159,6 +163,12 @@ def finding_class(result: Result, v: Verdict, reviewed: Finding | None = None) -
         return (f"{found}{tail}; declared to depend on a reading ({reviewed.name}), but it "
                 "fails under every choice explored")
     return f"{reviewed.cls} (reviewed: {reviewed.why}); {found}{tail}"
+
+
+def outside_words(f: Finding) -> str:
+    """A gap's choices that are no reading of the text, as its class line names them."""
+    return ("not counting the choices the reason says cannot save it: "
+            + ", ".join(f.outside_readings))
 
 
 def choice_words(result: Result, v: Verdict) -> str:
