@@ -71,8 +71,8 @@ class Registration(Message, clause="X.1.2 item 6; X.1.6"):
     sequence: int | None = O("how many times the client has migrated (only in the "
                              "fix_notification_order variants)",
                              not_in_text="candidate fix fix_notification_order")
-    attempt: int | None = O("which of UE 2's REGISTERs for this migration it is (only where "
-                            "UE 2 retries: register_failure=retries)",
+    attempt: int | None = O("which of the UE's REGISTERs for this migration it is (only "
+                            "where the UE retries: register_failure=retries)",
                             not_in_text=REGISTER_ATTEMPT_WHY)
 
 

@@ -50,6 +50,10 @@ Parameters (the text is silent):
   answer is merely slow; "outlasts_answer" is a reading, the bound the text would have to
   give: the timer outlasts the round trip, so it expires only once the request or its
   answer was lost. Explored in the slow_answers variants, pinned to the reading elsewhere.
+- register_failure (10.16.2.2 step 2 is silent on a REGISTER that fails): "gives_up" ends
+  the attempt when the REGISTER times out (assumption timeout-gives-up elsewhere);
+  "retries" sends it once more, a new transaction (two REGISTERs per migration: assumption
+  register-retries-bounded). Explored in slow_answers (finding no-way-back-after-break).
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no duplication, no loss but where a variant
@@ -58,7 +62,8 @@ Assumptions
 - Timeouts (assumption timeout-gives-up): a timed-out REGISTER ends that attempt (make-
   before-break: the client is still in the call at the old MC system; break-before-make:
   it has left the old one in step 1 and is registered nowhere); a timed-out affiliation is
-  treated as refused; a late answer, and a late entry it brings, are dropped; no retry.
+  treated as refused; a late answer, and a late entry it brings, are dropped; no retry
+  (but where slow_answers explores register_failure).
 - Atomic steps: one instance takes one message or one event per step.
 - Bounds: three migration attempts, a timed-out one included (the chain A, B, C, A has
   each kind of X.1.7.4's NOTE; the free_chain variant goes to any other MC system each
@@ -78,7 +83,11 @@ import _progress
 from _mc import (
     AFFILIATION_FLOWS,
     COMMON_ASSUMPTIONS,
+    MAX_REGISTER_ATTEMPTS,
     MIGRATION_CHAIN,
+    REGISTER_FAILURE_CLAUSE,
+    REGISTER_FAILURE_DOC,
+    REGISTER_FAILURES,
     REGISTRATION_EXPIRY,
     SERVER,
     SIP_TRANSACTIONS,
@@ -95,7 +104,11 @@ from _mc import (
     RegistrationResponse,
     UserProfileRequest,
     UserProfileResponse,
+    answers_attempt,
+    attempt_sent,
+    first_attempt,
     lookup,
+    may_retry,
     mcid,
     provisioning,
     system_of,
@@ -103,6 +116,7 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
+    GAP_IN_THE_TEXT,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
@@ -150,6 +164,16 @@ def serving_system(mc_service_id: str) -> str:
 
 
 # Decisions this model makes besides its parameters; every verdict lists them.
+TIMEOUT_GIVES_UP = Assumption(
+    "timeout-gives-up",
+    "what a client does when a request goes unanswered, where the text is silent: "
+    "a timed-out REGISTER ends that attempt (make-before-break: still in the call "
+    "at the old MC system, which it may try to leave again within the bound of "
+    "three attempts; break-before-make: "
+    "registered nowhere, since step 1 has left the old one), a timed-out "
+    "affiliation is treated as refused, a late answer and a late entry it brings "
+    "are dropped, and nothing is retried",
+    clause="10.16.2.2 steps 2-3 (silent on an unanswered request); X.1.7.4")
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
     Assumption("partner-forwards-affiliation",
@@ -175,16 +199,33 @@ ASSUMPTIONS = (
                "migration_lifecycle explores awaiting the de-registration's answer as "
                "deregistration=acknowledged)",
                clause="10.16.2.2 steps 1-2 (silent on waiting); X.1.4.1"),
-    Assumption("timeout-gives-up",
-               "what a client does when a request goes unanswered, where the text is silent: "
-               "a timed-out REGISTER ends that attempt (make-before-break: still in the call "
-               "at the old MC system, which it may try to leave again within the bound of "
-               "three attempts; break-before-make: "
-               "registered nowhere, since step 1 has left the old one), a timed-out "
-               "affiliation is treated as refused, a late answer and a late entry it brings "
-               "are dropped, and nothing is retried",
-               clause="10.16.2.2 steps 2-3 (silent on an unanswered request); X.1.7.4"),
+    TIMEOUT_GIVES_UP,
 )
+# Where a variant explores what client 1 does when its REGISTER times out (register_failure,
+# the Param private_call_redirect and migration_lifecycle explore for UE 2), the REGISTER
+# leaves timeout-gives-up, and a client that retries is bounded.
+REGISTER_EXPLORED = (
+    Assumption("timeout-gives-up",
+               "what a client does when a request other than its REGISTER goes unanswered, "
+               "where the text is silent: a timed-out affiliation is treated as refused, a "
+               "late answer and a late entry it brings are dropped, and nothing but the "
+               "REGISTER is retried (register_failure says what a timed-out REGISTER does)",
+               clause="10.16.2.2 steps 2-3 (silent on an unanswered request); X.1.7.4"),
+    Assumption("register-retries-bounded",
+               f"with register_failure=retries client 1 sends at most {MAX_REGISTER_ATTEMPTS} "
+               "REGISTERs to one MC system per migration, then gives the attempt up as "
+               "register_failure=gives_up does: a bound of the model (no text gives a number); "
+               "each further REGISTER can be slow as the second is, so any finite number fails "
+               "the same way, only later",
+               clause="10.16.2.2 step 2 (silent on a REGISTER that fails); RFC 3261 17.1.2.2"),
+)
+
+
+def assumptions_for(register_failures: tuple[str, ...]) -> tuple[Assumption, ...]:
+    """The model's assumptions, with the REGISTER's timeout a Param where it is explored."""
+    if not register_failures:
+        return ASSUMPTIONS
+    return (*(a for a in ASSUMPTIONS if a is not TIMEOUT_GIVES_UP), *REGISTER_EXPLORED)
 
 
 # -- client 1's SIP transactions (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F) ----------------
@@ -201,6 +242,9 @@ OUTLASTS_ANSWER = RoundTrip(when=lambda params: params.transaction_timeout == "o
 REGISTER = Transaction(
     Registration, responses=[RegistrationResponse],
     outlasts=(OUTLASTS_ANSWER,),
+    # where client 1 retries, only the answer to the REGISTER under way ends it (SIP matches
+    # by branch, RFC 3261 17.1.3): the answer to a REGISTER it sent before ends nothing
+    matches=answers_attempt,
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
     doc="the REGISTER at the new MC system ends in its answer or in a timeout, which may come "
         "while the REGISTER or its answer is merely slow")
@@ -272,7 +316,18 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
         if not make_before_break:
             leave(ctx)
             ctx.v.old_system = ""  # nothing is kept: break-before-make
-        ctx.send(SERVER[ctx.arg], Registration(primary_id=USER1))
+        ctx.v.register_to = ctx.arg
+        ctx.v.attempt = first_attempt(ctx)
+        send_register(ctx)
+
+    def send_register(ctx) -> None:
+        ctx.send(SERVER[ctx.v.register_to],
+                 Registration(primary_id=USER1, attempt=attempt_sent(ctx)))
+
+    # register_failure=retries: the REGISTER timed out; a new REGISTER, a new transaction
+    def retry_register(ctx) -> None:
+        ctx.v.attempt += 1
+        send_register(ctx)
 
     # step 2: registered at the other MC system; the CMC retrieves the partner's profile
     def registered(ctx) -> None:
@@ -378,16 +433,24 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                    clause="10.16.2.2 step 1; RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)"),
         # -- step 2: registered at the other MC system; the partner's user profile ----------
         Transition(RegistrationResponse, "registering", "retrieving_profile",
-                   name="registered_at_partner", conditions=[at_partner], after=[registered],
+                   name="registered_at_partner", conditions=[answers_attempt, at_partner],
+                   after=[registered],
                    sends=[UserProfileRequest],
                    clause="10.16.2.2 step 2; X.1.6"),
         Transition(RegistrationResponse, "registering", "affiliating",
-                   name="registered_at_primary", conditions=[at_primary], after=[registered],
+                   name="registered_at_primary", conditions=[answers_attempt, at_primary],
+                   after=[registered],
                    sends=[GroupAffiliationRequest],
                    clause="10.16.2.2 step 3; X.1.7 (the primary profile is remembered)"),
+        Transition(Timeout(Registration), "registering", None,
+                   name="registration_retried", conditions=[may_retry],
+                   after=[retry_register], sends=[Registration],
+                   label="the REGISTER timed out: sends it again (register_failure=retries)",
+                   clause="10.16.2.2 step 2 (silent on a REGISTER that fails: "
+                          "register_failure=retries); RFC 3261 17.1.2.2"),
         Transition(Timeout(Registration), "registering",
                    "joined" if make_before_break else "unaffiliated",
-                   name="registration_timed_out",
+                   name="registration_timed_out", conditions=[lambda ctx: not may_retry(ctx)],
                    after=[registration_given_up],
                    label=("the REGISTER timed out: stays in the call at the old MC system"
                           if make_before_break else
@@ -469,6 +532,11 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                    name="late_registration_answer",
                    label="a REGISTER's answer after its transaction timed out: dropped",
                    clause="RFC 3261 17.1.2.2 (the transaction has ended); 10.16.2.2 step 2"),
+        Transition(RegistrationResponse, "registering", None,
+                   name="late_answer_to_retried_register",
+                   conditions=[lambda ctx: not answers_attempt(ctx)],
+                   label="the answer to an earlier, timed-out REGISTER: dropped",
+                   clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under way)"),
         Transition(GroupAffiliationResponse, given_up, None, name="late_affiliation_answer",
                    label="an affiliation's answer after its transaction timed out: dropped",
                    clause="RFC 3261 17.1.2.2 (the transaction has ended); 10.16.2.2 step 3"),
@@ -497,7 +565,12 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                                                   "next migration starts, before they are "
                                                   "answered)"),
                    "call_over": Var(bool, False),
-                   "last_kind": Var(str, ""), "late_entries": Var(frozenset, frozenset())},
+                   "last_kind": Var(str, ""), "late_entries": Var(frozenset, frozenset()),
+                   "register_to": Var(str, "", doc="the MC system the REGISTER under way is "
+                                                   "sent to"),
+                   "attempt": Var(int, 0, doc="the REGISTER under way, counted from 1 where "
+                                              "client 1 retries (register_failure=retries), "
+                                              "else 0")},
         transitions=transitions,
         # A late entry after a timed-out affiliation (treated as refused: assumption
         # timeout-gives-up), or once the group call has ended, has nothing to join. (A
@@ -568,7 +641,8 @@ def server_role(*, call_at_partner: bool) -> Role:
     def on_registration(ctx) -> None:
         assigned = lookup(ctx.v.provisioned, ctx.msg.primary_id)  # X.1.2 item 1b
         ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
-        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned))
+        ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned,
+                                                  attempt=ctx.msg.attempt))
 
     # step 3: affiliation, decided by the host's group document
     def allowed(ctx, mc_service_id: str) -> bool:
@@ -721,7 +795,8 @@ CMS_ROLE = Role("CMS", states=["serving"], initial="serving", final=["serving"],
 def build(*, make_before_break: bool, fixed_chain: bool = True,
           documents: tuple[str, ...] = ("all_ids", "primary_only"),
           timeouts: tuple[str, ...] = READING, switch_off: bool = False,
-          lossy_leaving: bool = False, call_at_partner: bool = False) -> System:
+          lossy_leaving: bool = False, call_at_partner: bool = False,
+          register_failures: tuple[str, ...] = ()) -> System:
     """One variant. `timeouts`: the transaction_timeout choices explored; `switch_off`: UE
     1 may be switched off (for good) at any point; `lossy_leaving`: the network may lose
     what UE 1 exchanges with the MC system it leaves as it leaves (its de-affiliation and
@@ -745,7 +820,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                      if isinstance(t.trigger, Timeout)}
     return System(
         "group_call_migration",
-        assumptions=ASSUMPTIONS,
+        assumptions=assumptions_for(register_failures),
         faults=faults,
         instances=[
             Instance("client1", client, label="MC service client 1"),
@@ -775,12 +850,22 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                     "answer is merely slow; 'outlasts_answer' is a reading, the bound the text "
                     "would have to give: the timer outlasts the round trip, so it expires only "
                     "once the request or its answer was lost"),
+            **({"register_failure": Param(register_failures, clause=REGISTER_FAILURE_CLAUSE,
+                                          doc=REGISTER_FAILURE_DOC)}
+               if register_failures else {}),
         },
         final=lambda v: not v.in_flight() and v["client1"].state not in (
             "registering", "retrieving_profile", "affiliating", "holding"),
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.member_gets_media_after_migration(),
+            # the witness of what register_failure explores (issue 32: each variant names it)
+            *([sometimes("registration-retried",
+                         lambda v: any((m.attempt or 0) > 1 for _, _, m in
+                                       v.in_flight(Registration, sender="client1")),
+                         clause="10.16.2.2 step 2 (register_failure=retries); RFC 3261 17.1.2.2",
+                         doc="client 1 sent its REGISTER again after Timer F, and it is on its "
+                             "way")] if "retries" in register_failures else []),
             *([_progress.old_registration_released(),
                step("kept-registration-released", kept_registration_released,
                     clause="X.1.4.1; X.1.7.4 (de-affiliation and de-registration on the first "
@@ -946,6 +1031,8 @@ def timeout_ends_its_transaction(timeouts: dict[str, type]):
     longer runs: RFC 3261 17.1.2.2, Timer F fires once and the transaction terminates)."""
     def holds(before, key, after) -> bool:
         request = timeouts.get(key.transition) if key.actor == "client1" else None
+        if request is Registration and after["client1"].attempt > before["client1"].attempt:
+            return True  # register_failure=retries: a new REGISTER, a new transaction
         return request is None or not _running(after["client1"], request)
     return holds
 
@@ -1143,11 +1230,16 @@ model.add_variant("fix_group_lists_partner_ids",
 FREE_TIMER = "violated only with transaction_timeout=free"
 model.add_variant("slow_answers",
                   lambda: build(make_before_break=False, documents=("all_ids",),
-                                timeouts=FREE_AND_READING),
+                                timeouts=FREE_AND_READING, register_failures=REGISTER_FAILURES),
                   doc="as published, the group document listing the partner IDs; client 1's "
-                      "transaction timer is free beside the reading that it outlasts the answer",
+                      "transaction timer is free beside the reading that it outlasts the "
+                      "answer; explores what client 1 does when its REGISTER times out "
+                      "(register_failure)",
                   baseline="break_before_make",
                   expect={"member-gets-media-after-migration": FREE_TIMER,
+                          "registration-retried": "witnessed only with "
+                                                  "transaction_timeout=free and "
+                                                  "register_failure=retries",
                           "group-continuity": "violated",
                           "registration-consistent": FREE_TIMER,
                           "affiliation-consistent": FREE_TIMER,
@@ -1188,7 +1280,8 @@ model.finding(
         "avoids it")
 model.finding(
     "no-way-back-after-break", prop="member-gets-media-after-migration",
-    variants=("slow_answers",), cls=CHOICE, fix="make_before_break_slow_answers",
+    variants=("slow_answers",), cls=GAP_IN_THE_TEXT, fix="make_before_break_slow_answers",
+    outside_readings=("transaction_timeout=outlasts_answer",),
     facts=(
         SIP_TRANSACTIONS.bears(SUPPORTS, "transaction_timeout=free: Timer F may expire while "
                                          "the REGISTER's or the affiliation's answer is merely "
@@ -1196,26 +1289,35 @@ model.finding(
         AFFILIATION_FLOWS.bears(SUPPORTS, "the affiliation is a request the client awaits an "
                                           "answer to, so its transaction can time out"),
     ),
-    reading="what the client does when the REGISTER or the affiliation of steps 2-3 times out "
-            "after step 1 (assumption timeout-gives-up: no retry, no return to A): 10.16.2.2 "
-            "says nothing of a registration or an affiliation that fails after step 1; that "
-            "the timer may expire while the answer is merely slow (transaction_timeout=free) "
-            "is how SIP timers behave (fact sheet item 10), not a choice",
-    title="If its REGISTER or its affiliation at the new MC system goes unanswered in time "
-          "(transaction_timeout=free: SIP's timer may expire while the answer is merely "
-          "slow), a client that migrated break-before-make stays outside the ongoing group "
-          "call: step 1 has already left the old MC system, and 10.16.2.2 has no step for a "
+    reading="none: 10.16.2.2 has no step for a registration or an affiliation that fails "
+            "after step 1 has left the old MC system, and the client fails whether it gives up "
+            "when its REGISTER times out or sends it again (register_failure). It holds only "
+            "with transaction_timeout=outlasts_answer, a bound no UE can set (Timer F expires "
+            "while an answer is merely slow, fact sheet item 10), and with make-before-break, "
+            "which X.1.4.1 offers instead of 10.16.2.2's order",
+    title="If its REGISTER or its affiliation at the new MC system goes unanswered within "
+          "SIP's Timer F (the answer merely slow), a client that migrated break-before-make "
+          "stays outside the ongoing group call, whether it gives up or sends its REGISTER "
+          "again: step 1 has already left the old MC system, and 10.16.2.2 has no step for a "
           "failed step 2 or 3",
-    why="violated only with transaction_timeout=free, in 8 steps: the REGISTER at B times out "
-        "while B's answer is on its way, after step 1 has de-affiliated and de-registered the "
-        "client at A; the client gives up (assumption timeout-gives-up; a client that retried "
-        "could time out again the same way). Under the reading outlasts_answer it holds, and "
-        "make-before-break holds under both (X.1.4.1: still in the call at the old MC system, "
-        "as X.1.1 and X.1.7.4 say it keeps a call from dropping). A client that retried "
-        "would, under fairness, eventually be answered, so the verdict turns on the "
-        "assumption timeout-gives-up. Proposed change: 10.16.2.2 says what the client does "
-        "when step 2 or 3 fails after step 1 (retry, or return to the old MC system), or "
-        "how long it waits")
+    why="violated only with transaction_timeout=free, whatever register_failure is, in 8 "
+        "steps: the REGISTER at B times out while B's answer is on its way, after step 1 has "
+        "de-affiliated and de-registered the client at A, and the client gives up "
+        "(register_failure=gives_up); a client that sends its REGISTER again "
+        "(register_failure=retries) fails the same way once the second one's timer expires "
+        "too (assumption register-retries-bounded: two REGISTERs; more only postpone it). "
+        "Why a gap and not a reading: the one choice under which it holds, "
+        "transaction_timeout=outlasts_answer, is a bound the text does not give and no UE "
+        "can set, and nothing in 10.16.2.2 brings the client back: once step 1 is done, no "
+        "step or NOTE says what a client does whose step 2 or 3 fails (the text has no "
+        "failure path after step 1, with or without a timer; B could as well refuse the "
+        "registration or the service authorisation, which this model does not explore). "
+        "Make-before-break holds under both timer readings (X.1.4.1: still in the call at the "
+        "old MC system, as X.1.1 and X.1.7.4 say it keeps a call from dropping): "
+        "make_before_break_slow_answers, the candidate fix. Proposed change: 10.16.2.2 says "
+        "what the client does when step 2 or 3 fails after step 1 (return to the old MC "
+        "system and re-register there, for instance), or performs step 1 only once steps 2 "
+        "and 3 have succeeded (X.1.4.1's make-before-break)")
 model.finding(
     "ghost-affiliation", prop="affiliation-consistent",
     facts=(
