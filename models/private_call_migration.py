@@ -1394,6 +1394,14 @@ BOTH_ASSUMPTIONS = (
                "own migration (steps 1-2: ready to re-initiate, or re-initiated); before, it "
                "is still changing MC system and the peer's call meets NOTE 3 "
                "(note3_policy)", clause="10.16.3.2 steps 2-3; NOTE 3"),
+    # the notification of the both-migrating variants (crossed-resumptions-refused's reading)
+    Assumption("notification-one-way-with-registration",
+               "with primary_routing=forward the partner informs the primary as it registers "
+               "the user, in the same step as its registration response, and awaits no answer "
+               "(the one-way reading; private_call_redirect and migration_lifecycle explore "
+               "the acknowledged one of TS 23.280 10.6.3 as notification=acknowledged)",
+               clause="X.1.6 (TS 23.379 10.6.3.3 absent); TS 23.280 10.6.3 (outside the "
+                      "excerpts)"),
 )
 
 
@@ -2293,4 +2301,9 @@ model.finding(
         "current MC service ID needed to reach the MC user') and fact sheet items 1-4 argue "
         "against. A release names the call it releases by the calling ID the call was set up "
         "with (assumption call-named-by-calling-id) and is addressed by its called_id, so "
-        "client 2's release sent to client 1 reads calling_id=user1@A, called_id=user1@A")
+        "client 2's release sent to client 1 reads calling_id=user1@A, called_id=user1@A. "
+        "Two things the chart rests on besides the NOTE 3 reading: the partner's "
+        "notification is one-way, sent with its registration response (assumption "
+        "notification-one-way-with-registration), and a refusal in it may fall while user 1 "
+        "is between registrations under break-before-make, a period X.1.7.4 accepts and "
+        "this property does not exempt")
