@@ -2235,7 +2235,10 @@ model.finding(
     reading="the published 10.16.5.3 step 2, which redirects every caller: CR 000's same-system "
             "check is what the finding demonstrates",
     variants=("base", "cr_kms_uri"), cls=CR_DEMONSTRATION, fix="cr_both",
-    title="The primary redirects a foreign caller",
+    title="The primary redirects a foreign caller, and its call connects; CR 000 stops the "
+          "redirection, and with otherwise=reject the foreign caller's call is then refused "
+          "where it connected before: a change of behaviour CR 000's authors may want to "
+          "confirm",
     why="the published 10.16.5.3 redirects every caller; CR 000 step 2's same-system check "
         "closes it. The property is CR 000's own sentence, so the finding shows that CR 000 "
         "changes behaviour, not harm in the published text: the redirected foreign call "
