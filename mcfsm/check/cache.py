@@ -315,6 +315,7 @@ def _dump(system: System, result: Result) -> dict[str, Any]:
         "edges": result.edges,
         "engine": result.engine,
         "search": result.search,
+        "symmetry": result.symmetry,
         "per_choice": [{"choices": [list(system.params[name].choices).index(value)
                                     for name, value in run.choices],
                         "verdicts": {name: list(v) for name, v in run.verdicts.items()},
@@ -370,6 +371,7 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
         edges=data["edges"],
         engine=data.get("engine", ""),
         search=data.get("search", "breadth-first"),
+        symmetry=data.get("symmetry", ""),
         cached=cached,
         per_choice=tuple(_choice_run(system, run) for run in data["per_choice"]),
     )

@@ -150,6 +150,7 @@ def _merge(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
         per_choice=runs,
         engine=", ".join(sorted({r.engine for r in results if r.engine})),
         search=results[0].search if results else "breadth-first",
+        symmetry=results[0].symmetry if results else "",
     )
 
 

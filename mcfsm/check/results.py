@@ -9,6 +9,9 @@ from typing import Any, Literal
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System
 
+# How Result.symmetry begins when a declared symmetry did not reduce the search.
+NOT_APPLIED = "not applied"
+
 Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
 
 
@@ -31,6 +34,9 @@ class Budget:
     # Hash compaction (`check --hash-compact`, fingerprints.py): the visited set keeps a
     # 64-bit fingerprint per state; a state may be missed with the probability it reports.
     hash_compact: bool = False
+    # Symmetry reduction (state/symmetry.py) where the system declares symmetry=: one state
+    # per orbit. False (`check --no-symmetry`): the unreduced search.
+    symmetry: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +102,15 @@ class Result:
     # "breadth-first" (shortest traces; depth = BFS levels) or "depth-first" (Budget's
     # depth_first: traces not necessarily shortest; depth = the deepest path searched).
     search: str = "breadth-first"
+    # The system's symmetry= (state/symmetry.py): "" when it declares none; the sets and
+    # the group's size when the states counted are orbits ("r1, r2, r3 (6 permutations)");
+    # "not applied: why" when the search ran unreduced.
+    symmetry: str = ""
+
+    @property
+    def reduced(self) -> bool:
+        """Whether the states counted are orbits under a declared symmetry."""
+        return bool(self.symmetry) and not self.symmetry.startswith(NOT_APPLIED)
 
     @property
     def ok(self) -> bool:

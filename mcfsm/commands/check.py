@@ -108,6 +108,11 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
                    "probability the report prints (at most n(n-1)/2^65 for n states); "
                    "counterexamples stay real and shortest (replayed); temporal properties "
                    "are not judged.")
+@click.option("--no-symmetry", is_flag=True,
+              help="Search unreduced where the model declares symmetry= (interchangeable "
+                   "instances, TLC's SYMMETRY): without this, the search stores one state per "
+                   "orbit and the report says so; verdicts and counterexample lengths are the "
+                   "same, counts are of orbits.")
 @click.option("--checkpoint", "checkpoint_dir", type=click.Path(path_type=Path),
               metavar="DIR",
               help="Write each search's state to DIR between breadth-first levels (at most "
@@ -123,14 +128,15 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
           max_depth: int | None, time_limit: float | None, out: Path | None,
           expected: bool, traces: Path | None, summary: bool, fail_fast: bool,
           depth_first: bool, strict: bool, workers: int | None,
-          ray_address: str | None, hash_compact: bool, checkpoint_dir: Path | None,
-          checkpoint_every: float, resume: bool) -> None:
+          ray_address: str | None, hash_compact: bool, no_symmetry: bool,
+          checkpoint_dir: Path | None, checkpoint_every: float, resume: bool) -> None:
     check_output_dir(out, "--out")
     check_output_dir(traces, "--traces")
     loaded = load_path(path)
     chosen = list(selected(loaded, variants))
     run_budget = dataclasses.replace(budget(max_states, max_depth, time_limit),
-                                     depth_first=depth_first, hash_compact=hash_compact)
+                                     depth_first=depth_first, hash_compact=hash_compact,
+                                     symmetry=not no_symmetry)
     if hash_compact and (depth_first or checkpoint_dir is not None or ray_address
                          or ((workers or 1) > 1 and len(chosen) == 1)):
         raise UsageError("--hash-compact is for the single breadth-first search: drop --dfs, "

@@ -66,6 +66,7 @@ from .records import (
 )
 from .roles import ANY_STATE, Role, Transition, Var
 from .successors import Successors
+from .symmetry import SymmetryDecl, check_symmetry
 from .validation import Validation
 
 # Re-exported: the records and helpers lived here before the split, and callers import them
@@ -114,6 +115,7 @@ class System(Validation, Successors, Inboxes):
         assumptions: Sequence[Assumption] = (),
         initial_states: Callable[[], Any] | None = None,
         monitors: Sequence[Monitor] = (),
+        symmetry: SymmetryDecl | None = None,
         doc: str = "",
     ) -> None:
         self.name = name
@@ -177,6 +179,9 @@ class System(Validation, Successors, Inboxes):
         # one_of alternatives); built once, when the system is built, so errors show then
         self._correlated = correlated(self, initial_states)
         check_state_names(self)  # a misspelt state name would make a property vacuous
+        # Sets of interchangeable instances (lang/symmetry.py): the explorer stores one
+        # state per orbit of their permutations (check/state/symmetry.py).
+        self.symmetry: tuple[tuple[str, ...], ...] = check_symmetry(self, symmetry)
 
     # -- validation -------------------------------------------------------------------------
 

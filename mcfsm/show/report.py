@@ -33,7 +33,8 @@ STOP_WORDS = {
 def verdict_detail(result: Result, v: Verdict) -> str:
     """What the verdict rests on, without the status word (the table shows that)."""
     n = f"{result.distinct_states:,}"
-    scope = "exhaustive" + (", within bounds" if result.pruned else "")
+    scope = "exhaustive" + (", within bounds" if result.pruned else "") + (
+        ", states are orbits under the declared symmetry" if result.reduced else "")
     if v.status == "holds" and v.property.temporal:
         return f"on every fair behaviour ({scope}, {n} states){fairness_tail(v)}"
     if v.status == "holds" and result.search.startswith(HASHED):
@@ -202,6 +203,11 @@ def summary_line(model: str, variant: str, result: Result) -> str:
         tail += f", {omission_words(result.distinct_states)}"
     elif result.search.startswith(SPLIT) or result.search.startswith(RESUMED):
         tail += f", {result.search[len('breadth-first, '):]}"
+    if result.reduced:  # as TLC's run report says it ran with SYMMETRY
+        tail += (f", symmetry: {result.symmetry}; the {result.distinct_states:,} distinct "
+                 "states are orbits")
+    elif result.symmetry:
+        tail += f", symmetry {result.symmetry}"
     return (f"{model}[{variant}]: {result.distinct_states:,} distinct states, "
             f"{result.total_states:,} total, {depth}, {result.elapsed_s:.2f} s ({tail})")
 
@@ -359,6 +365,9 @@ def result_json(model: str, variant: str, result: Result,
         "pruned_by_constraint": result.pruned,
         "engine": result.engine,  # which engine core computed it (check/kernel/core.py)
         "search": result.search,  # breadth-first (shortest traces) or depth-first (--dfs)
+        # symmetry= (check/state/symmetry.py): the sets and the group's size when the states
+        # counted are orbits, "not applied: why" when the search ran unreduced, "" if none
+        "symmetry": result.symmetry,
         # --hash-compact: at most this probability that a state was missed (fingerprints.py)
         "omission_bound": (omission_bound(result.distinct_states)
                            if result.search.startswith(HASHED) else 0.0),

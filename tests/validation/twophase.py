@@ -80,13 +80,17 @@ def consistent(view) -> bool:
     return not {"committed", "aborted"} <= states
 
 
-def build(n: int) -> System:
+def build(n: int, symmetric: bool = False, properties: tuple = ()) -> System:
+    """TwoPhase with n RMs; symmetric: the RMs declared interchangeable (TLC's SYMMETRY
+    Permutations(RM), tests/test_symmetry.py); properties: more, for tests."""
     return System(
         "twophase",
         instances=[Instance("tm", tm_role(n))] + [Instance(rm, RM) for rm in rm_names(n)],
         network=Network.PERSISTENT,
         properties=[always("TCConsistent", consistent, clause="TCommit.tla TCConsistent, "
-                           "implied by TwoPhase.tla THEOREM TPSpec => TC!TCSpec")],
+                           "implied by TwoPhase.tla THEOREM TPSpec => TC!TCSpec"),
+                    *properties],
+        symmetry=[tuple(rm_names(n))] if symmetric else None,
     )
 
 

@@ -347,6 +347,7 @@ cdef class Core:
     cdef object j_state, j_expansion, j_step, j_progress
     cdef bint check_states, judge_steps, check_expansions, faulty, indexed, capacity
     cdef object fits
+    cdef object canon  # symmetry reduction (state/symmetry.py): None, or canon(row) -> row
     cdef public long long total, pruned, expanded
     cdef int n, slots
     # the visited set
@@ -534,6 +535,7 @@ cdef class Core:
         self.last_row, self.q_out, self.q_out_n = NULL, NULL, 0
         self.q_in, self.q_in_first, self.q_in_n = None, 0, 0
         self.q_cur = self.q_next = None
+        self.canon = None
         self._plan_judging()
 
     cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
@@ -1153,6 +1155,21 @@ cdef class Core:
             idxs.append(idx)
         return self.index_of(idxs) >= 0
 
+    def set_symmetry(self, canon):
+        """Store canonical states only: canon(slot indices) -> the canonical member's (core.py)."""
+        self.canon = canon
+
+    cdef int _canonical(self, Py_ssize_t j) except -1:
+        """Successor row j replaced by the canonical member of its orbit (PyCore's
+        `new = canon(new)`), its slots widened where the canonical indices need it."""
+        cdef int k
+        cdef uint32_t* row = self.succ + j * self.slots
+        canonical = self.canon(self._row_tuple(j))
+        for k in range(self.slots):
+            row[k] = canonical[k]
+            self._fit(k, row[k])
+        return 0
+
     def release_index(self):
         """The state -> index map is not needed any more (liveness runs next): free it."""
         free(self.table)
@@ -1481,6 +1498,8 @@ cdef class Core:
         for j in range(self.nsucc):
             tid = self.succ_tid[j]
             self._tally(tid, False)
+            if self.canon is not None:
+                self._canonical(j)
             if self.nparts > 1 and self._sent(i, j):
                 continue
             if self._lookup(self.succ + j * self.slots, &at) >= 0:
@@ -1541,6 +1560,8 @@ cdef class Core:
                     continue
                 if verdict == 2:
                     self.hit = True
+            if self.canon is not None:
+                self._canonical(j)
             if self.nparts > 1 and self._sent(i, j):
                 continue
             index = self._lookup(self.succ + j * self.slots, &at)

@@ -100,6 +100,9 @@ class PyCore:
         self.hash_value: Any = None
         self.value_hashes: list[list[int]] = []
         self.outbox: list[tuple[array, array, array, array]] = []
+        # Symmetry reduction (state/symmetry.py): each successor, once its step is judged,
+        # is replaced by the canonical member of its orbit before it is looked up.
+        self.canon: Any = None
 
     # -- the visited set and its columns ----------------------------------------------------
     def __len__(self) -> int:
@@ -130,6 +133,10 @@ class PyCore:
 
     def contains(self, state: State) -> bool:
         return self.store.contains(state)
+
+    def set_symmetry(self, canon: Any) -> None:
+        """Store canonical states only: canon(slot indices) -> the canonical member's."""
+        self.canon = canon
 
     def release_index(self) -> None:
         """The state -> index map is not needed any more (liveness runs next): free it."""
@@ -337,10 +344,13 @@ class PyCore:
         seen, states, parent, step_of = store.seen, store.states, store.parent, store.step_of
         generated, discovered = self.generated, self.discovered
         judge = self.judge if self.check_states else None
+        canon = self.canon
         hit = False
         split = self.nparts > 1
         for tid, sid, new in succs:
             self._count(generated, tid)
+            if canon is not None:
+                new = canon(new)
             if split and self._sent(i, tid, sid, new):
                 continue
             packed = pack(*new)
@@ -379,6 +389,8 @@ class PyCore:
                     self.pruned += 1
                     continue
                 hit = hit or verdict == 2
+            if self.canon is not None:
+                new = self.canon(new)
             if self.nparts > 1 and self._sent(i, tid, sid, new):
                 continue
             packed = pack(*new)

@@ -13,6 +13,11 @@ visited set, parent and step columns, edges), and the judgement of what was foun
 which the core calls only for new states and findings. Values are decoded only for what
 needs them: predicates that miss their memo, the state constraint, the final-state test of
 a dead end, and traces.
+
+With a declared symmetry (System(symmetry=...); state/symmetry.py), the core stores the
+canonical member of each successor's orbit, after its step was judged on the real
+successor; search/symmetric.py checks the model respects the symmetry before the search
+and replays counterexamples as real runs after it.
 """
 
 from __future__ import annotations
@@ -25,13 +30,15 @@ from ...errors import UsageError
 from ...lang.guard import model_code_error, unhashable_error
 from ...lang.system import State, StepKey, System
 from ..kernel.core import load
-from ..results import Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
+from ..results import NOT_APPLIED, Budget, Progress, ProgressFn, Result, Status, Trace, Verdict
 from ..state.fingerprints import replayed_trace_to
 from ..state.predicates import MemoPredicate, MemoStep, predicate_guard, truth
 from ..state.steps import CompiledSteps
 from ..state.store import Store
+from ..state.symmetry import Canonical, words
 from ..temporal.marking import TemporalCheck, temporal_verdicts
 from .checkpoint import Checkpointer, CheckpointPlan, restore
+from .symmetric import check_symmetric, symmetric_trace_to
 from .verdicts import coverage_by_role, safety_verdicts, unhandled_note, verdicts_of
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
@@ -264,6 +271,11 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     # hash compaction keeps no state graph: temporal properties are not judged (below)
     temporal = TemporalCheck(system) if any(p.temporal for p in system.properties) \
         and not depth_first and not compact else None
+    # Symmetry reduction (state/symmetry.py): the core stores each successor's canonical
+    # member; liveness under symmetry is unsound (TLC warns of it), so a system with
+    # temporal properties is searched unreduced, and the report says so.
+    symmetry = _symmetry(system, budget, checkpoint)
+    canon: Canonical | None = None
     core_class, engine = load()
     # indexed: edges, or a depth-bounded DFS's revisits, need a seen state's index
     store = Store(system.slot_count, indexed=temporal is not None
@@ -276,6 +288,9 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
     if compact:
         core.set_compact()
+    if symmetry and not symmetry.startswith(NOT_APPLIED):
+        canon = Canonical(system, store)
+        core.set_symmetry(canon)
     initials: dict[int, State] = {}  # by index: where a replayed trace starts (compact)
 
     max_states = budget.max_states
@@ -298,6 +313,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             idxs = store.encode(init)
         except TypeError as exc:
             raise unhashable_error(system, init, exc) from exc
+        if canon is not None:
+            idxs = canon(idxs)
         index = core.add_initial(idxs)
         if index >= 0:
             initials[index] = init
@@ -330,7 +347,10 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         depth = 1 if len(core) else 0
 
     complete = stopped_by is None
-    if compact:  # the expanded states' rows are gone: traces are replayed
+    if canon is not None:  # paths of canonical states, printed as real runs
+        verdicts = safety_verdicts(system, judge.found, complete, symmetric_trace_to(
+            system, canon, store.encode, store.decode, core, compact))
+    elif compact:  # the expanded states' rows are gone: traces are replayed
         verdicts = safety_verdicts(system, judge.found, complete, replayed_trace_to(
             system, store.encode, core, steps.step_list, initials))
     else:
@@ -344,7 +364,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         verdicts = temporal_verdicts(system, temporal, core.decode_at, verdicts, complete,
                                      core.expanded, initial_count)
     return Result(
-        contains=core.contains if keep_states else None,
+        contains=None if not keep_states else core.contains if canon is None else (
+            lambda state: core.contains(store.decode(canon(store.encode(state))))),
         system=system,
         distinct_states=len(core),
         total_states=core.total,
@@ -361,5 +382,24 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         "breadth-first, hash compaction" if compact else
         "breadth-first" if resumed is None else (
             f"breadth-first, resumed from a checkpoint at depth {resumed['depth']}"),
+        symmetry=symmetry,
     )
+
+
+def _symmetry(system: System, budget: Budget, checkpoint: CheckpointPlan | None) -> str:
+    """What Result.symmetry says (results.py), after checking that the model respects the
+    symmetry it declares (search/symmetric.py); the canonicaliser is made with the store."""
+    if not system.symmetry:
+        return ""
+    declared = words(system)
+    if not budget.symmetry:
+        return f"{NOT_APPLIED} (--no-symmetry): {declared}"
+    if any(p.temporal for p in system.properties):
+        return (f"{NOT_APPLIED}: {declared}; temporal properties are judged on the unreduced "
+                "search (symmetry is unsound for liveness, as TLC warns)")
+    if checkpoint is not None:
+        raise UsageError(f"system {system.name!r} declares symmetry=, and checkpoints store "
+                         "unreduced searches only: drop --checkpoint, or pass --no-symmetry")
+    check_symmetric(system)
+    return declared
 

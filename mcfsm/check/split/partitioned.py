@@ -36,7 +36,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ...errors import McfsmError
+from ...errors import McfsmError, UsageError
 from ...interrupt import stop_word
 from ...lang.system import System
 from ..results import Budget, Progress, ProgressFn, Result, Trace, Verdict
@@ -64,6 +64,11 @@ def explore_split(system: System, budget: Budget | None = None, workers: int = 2
     budget = budget or Budget()
     if budget.depth_first:
         raise McfsmError("a split search is breadth-first: drop --dfs or use --workers 1")
+    if system.symmetry and budget.symmetry:
+        raise UsageError(f"system {system.name!r} declares symmetry=, which the split search "
+                         "does not reduce by (its partitions intern values apart, so one "
+                         "orbit could be stored twice): use --workers 1 and no --ray, or pass "
+                         "--no-symmetry")
     started = time.perf_counter()
     if backend is None:
         backend = InProcessPartitions if workers == 1 else ForkedPartitions
