@@ -79,3 +79,22 @@ def test_generated_pages_count_one_step_in_the_singular():
     # the 1-step counterexamples are there, counted in the singular
     page = ROOT / "diagrams" / "findings" / "registered-nowhere.md"
     assert "(counterexample, 1 step)" in page.read_text()
+
+
+def test_a_delegate_finds_the_way_in():
+    """Issue 33: README sends a delegate to one entry page near its top; that page lists the
+    findings first, one line each, and stays a page (not a wall of links); README says what
+    a checkpoint or cache folder from elsewhere can do."""
+    readme = (ROOT / "README.md").read_text()
+    head = "\n".join(readme.splitlines()[:40])
+    assert "A delegate starts here: [diagrams/README.md](diagrams/README.md)" in head
+    entry = ROOT / "diagrams" / "README.md"
+    sections = re.findall(r"^## (.+)$", entry.read_text(), re.M)
+    assert sections[0] == "Findings first", sections
+    findings = len([line for line in TABLE.read_text().splitlines()
+                    if ROW.match(line) and line.count(" | ") >= 7])
+    links = re.findall(r"^- \[.+\]\(findings/[^)]+\.md\)", entry.read_text(), re.M)
+    assert len(links) == findings  # every finding, once
+    assert entry.stat().st_size < 64_000, "the entry page grew into a wall of links"
+    assert "A checkpoint or cache folder from elsewhere" in readme
+    assert "mcfsm cache verify" in readme or "cache verify" in readme

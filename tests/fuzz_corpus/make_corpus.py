@@ -488,6 +488,11 @@ def contract_r3_more_cases() -> list[dict[str, Any]]:
          [M, "initial_states=", "time limit"],
          {M: grammar.model_source(PRELUDE=slow,
                                   MAX_IN_FLIGHT="None, initial_states=configurations")})
+    # session 23's audit: the same slow generator under simulate's time limit
+    case("initial-states-slow-simulate-time-limit", ["simulate", M, "--time-limit", "0.5"],
+         [2], [M, "initial_states=", "time limit"],
+         {M: grammar.model_source(PRELUDE=slow,
+                                  MAX_IN_FLIGHT="None, initial_states=configurations")})
     return cases
 
 
