@@ -2112,6 +2112,9 @@ model.finding(
     facts=(
         SIP_TRANSACTIONS.bears(DECIDES, "Timer F bounds the wait; whether the answer comes within it "
                                         "is the reading outlasts_answer"),
+        SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way, under which it fails even "
+                                             "with a primary that checks what it was told "
+                                             "first"),
     ),
     variants=("fix_deregistration_acknowledged", "fix_deregistration_acknowledged_mbb"),
     cls=FIX_PROPERTY, clauses=("X.1.4.1", "X.1.7.1 item 6b"),
