@@ -392,8 +392,10 @@ def test_a_duplication_is_drawn_as_a_duplication_not_as_a_fresh_send():
     assert "network" not in mm.split("participant", 1)[0] + "".join(
         x for x in mm.splitlines() if x.lstrip().startswith("participant"))
     assert "    Note over P1: 2. the network duplicates Num from a" in mm
-    assert "P0->>P1: 3. Num (n=1) [t 2]\n" in mm
-    assert "P0->>P1: 4. Num (n=1) [t 2] [a copy: the network duplicated it in step 2]" in mm
+    # both taken later than the step after the send: each says when it was sent
+    assert "P0->>P1: 3. Num (n=1) [t 2] [sent in step 1]\n" in mm
+    assert ("P0->>P1: 4. Num (n=1) [t 2] [a copy: the network duplicated it in step 2] "
+            "[sent in step 1]") in mm
     dot = chart_dot(c)
     original, copy = _edge(dot, "step-3"), _edge(dot, "step-4")
     assert original.split(" -> ")[0] == copy.split(" -> ")[0]  # from the one send
