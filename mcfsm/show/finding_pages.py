@@ -20,7 +20,6 @@ import re
 from typing import Any
 
 from ..check.assumptions import assumptions_of, explored, pins, unforced
-from ..check.choices import fails_in_every_reading
 from ..check.search.explorer import Result, Verdict
 from ..lang.findings import (
     CHOICE,
@@ -40,7 +39,7 @@ from .diff import diff
 from .diff_model import Side, baseline_of
 from .diff_words import change_rows
 from .matrix import parse_ref
-from .report import choice_words, finding_class, outside_words
+from .report import choice_words, finding_class, gap_beside_outside_readings, gap_line
 from .spec_quotes import SpecText
 from .trace import trace_text
 from .values import plural
@@ -103,10 +102,8 @@ def class_line(f: Finding, variant: str, result: Result | None) -> str:
         return finding_class(result, v, f) or ""
     words = choice_words(result, v)
     if v.status == "witnessed" and words:  # a witness that exists only under some readings
-        if f.cls == GAP_IN_THE_TEXT and f.outside_readings and fails_in_every_reading(
-                result, f.prop, f.outside_readings):
-            return (f"{f.cls} (reviewed: {f.why}); {words}, that is under every reading "
-                    f"explored that could save it ({outside_words(f)})")
+        if gap_beside_outside_readings(result, f):
+            return gap_line(f, words)
         if f.cls == GAP_IN_THE_TEXT:
             return (f"{words}; declared a {GAP_IN_THE_TEXT}, but the search finds it only "
                     "under some choices, so that class does not apply")

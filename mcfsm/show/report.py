@@ -151,10 +151,8 @@ def finding_class(result: Result, v: Verdict, reviewed: Finding | None = None) -
     if reviewed is None or found.startswith("not classified"):
         return found + tail
     every = "under every choice explored" in found or found in ("violated", "never witnessed")
-    if reviewed.cls == GAP_IN_THE_TEXT and not every and reviewed.outside_readings \
-            and fails_in_every_reading(result, v.property.name, reviewed.outside_readings):
-        return (f"{reviewed.cls} (reviewed: {reviewed.why}); {found}, that is under every "
-                f"reading explored that could save it ({outside_words(reviewed)}){tail}")
+    if not every and gap_beside_outside_readings(result, reviewed):
+        return gap_line(reviewed, found) + tail
     if reviewed.cls == UNDER_REVIEW:
         return f"{found}{tail}; {UNDER_REVIEW} ({reviewed.name}: {reviewed.why})"
     if reviewed.cls == GAP_IN_THE_TEXT and not every:
@@ -166,10 +164,18 @@ def finding_class(result: Result, v: Verdict, reviewed: Finding | None = None) -
     return f"{reviewed.cls} (reviewed: {reviewed.why}); {found}{tail}"
 
 
-def outside_words(f: Finding) -> str:
-    """A gap's choices that are no reading of the text, as its class line names them."""
-    return ("not counting the choices the reason says cannot save it: "
-            + ", ".join(f.outside_readings))
+def gap_beside_outside_readings(result: Result, f: Finding) -> bool:
+    """A gap that names the choices that cannot save it (`outside_readings`) and fails in
+    every other run: printed as a gap though some choices save it."""
+    return (f.cls == GAP_IN_THE_TEXT and bool(f.outside_readings)
+            and fails_in_every_reading(result, f.prop, f.outside_readings))
+
+
+def gap_line(f: Finding, found: str) -> str:
+    """Such a gap's class line: the reason, what the search found, the choices set aside."""
+    return (f"{f.cls} (reviewed: {f.why}); {found}, that is under every reading explored that "
+            "could save it (not counting the choices the reason says cannot save it: "
+            + ", ".join(f.outside_readings) + ")")
 
 
 def choice_words(result: Result, v: Verdict) -> str:
