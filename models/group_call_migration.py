@@ -1301,7 +1301,8 @@ model.finding(
           "again: step 1 has already left the old MC system, and 10.16.2.2 has no step for a "
           "failed step 2 or 3",
     why="violated only with transaction_timeout=free, whatever register_failure is, in 8 "
-        "steps: the REGISTER at B times out while B's answer is on its way, after step 1 has "
+        "steps: the REGISTER at B times out while it (or B's answer) is still on its way, "
+        "after step 1 has "
         "de-affiliated and de-registered the client at A, and the client gives up "
         "(register_failure=gives_up); a client that sends its REGISTER again "
         "(register_failure=retries) fails the same way once the second one's timer expires "
