@@ -254,35 +254,6 @@ def test_a_partition_past_max_memory_stops_the_split_search_saying_so():
     assert all(v.status in ("unknown", "violated", "witnessed") for v in result.verdicts)
 
 
-@pytest.mark.slow
-def test_every_bundled_and_validation_variant_splits_to_the_single_results():
-    """Every variant of the bundled and validation models (its first parameter combination,
-    up to 400,000 states), split over 3 partitions in this process. This found a model
-    predicate that compared messages by object identity (equal messages may be distinct
-    objects in two states): private_call_redirect's step properties now compare what a step
-    sent by value (View.sent_since)."""
-    checked = []
-    for name, system, single in every_variant_searched_whole():
-        split = explore_split(system, workers=3, backend=InProcessPartitions)
-        assert _figures(split) == _figures(single), name
-        checked.append(name)
-    assert len(checked) >= 50
-
-
-def every_variant_searched_whole(max_states: int = 400_000):
-    """(model[variant], system, its full search) for every bundled and validation variant's
-    first parameter combination whose search completes within max_states."""
-    for folder in (ROOT / "models", VALIDATION):
-        for lm in load_path(folder):
-            for variant in lm.model.variants:
-                system = lm.model.system(variant)
-                combo = next(combinations(system), ())
-                system = system.restricted(dict(combo)) if combo else system
-                full = explore(system, Budget(max_states=max_states))
-                if full.complete:
-                    yield f"{lm.model.name}[{variant}]", system, full
-
-
 def test_the_driver_past_max_memory_says_max_memory_too():
     """The driver polls the same guard between rounds; past the limit it says max-memory,
     not "interrupted"."""
