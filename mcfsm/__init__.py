@@ -22,6 +22,7 @@ from .lang.findings import (
     TRADE_OFF,
     UNDER_REVIEW,
     Assumption,
+    Chart,
     Fact,
     Finding,
 )
@@ -50,7 +51,8 @@ __all__ = [
     "AGAINST", "ANY_STATE", "CHOICE", "CR_DEMONSTRATION", "DECIDES", "FIX_PROPERTY",
     "GAP_IN_THE_TEXT", "LEFT_OUT", "MODEL_ARTEFACT", "ROUND_TRIP", "SUPPORTS", "TRADE_OFF",
     "UNDER_REVIEW",
-    "AllOf", "Assumption", "Budget", "Duplication", "Expiry", "Fact", "Finding", "Instance", "Loss", "M",
+    "AllOf", "Assumption", "Budget", "Chart", "Duplication", "Expiry", "Fact", "Finding",
+    "Instance", "Loss", "M",
     "McfsmError", "Message", "Model",
     "ModelError", "Monitor",
     "Network", "O", "Param", "Property", "Reorder", "Result", "Role", "RoundTrip", "Span",

@@ -153,6 +153,7 @@ from mcfsm import (
     SUPPORTS,
     TRADE_OFF,
     Assumption,
+    Chart,
     Instance,
     Loss,
     Model,
@@ -2016,7 +2017,9 @@ model.finding(
         "holding there says nothing of a lost answer (abandoned-registration-lifecycle "
         "covers it under make-before-break)")
 model.finding(
-    "stale-cache-bbm", prop="cached-call-connects", variants=("break_before_make",),
+    "stale-cache-bbm",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="cached-call-connects", variants=("break_before_make",),
     facts=(
         SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
         SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
@@ -2057,7 +2060,9 @@ model.finding(
         "checks whether a partner has told it of the user's migration before it delivers a "
         "call to a registration it still holds")
 model.finding(
-    "stale-cache-mbb", prop="cached-call-connects", variants=("make_before_break",),
+    "stale-cache-mbb",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="cached-call-connects", variants=("make_before_break",),
     facts=(
         SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
         SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
@@ -2095,7 +2100,9 @@ model.finding(
         "2 checks what a partner told the primary before it delivers to a registration the "
         "primary still holds")
 model.finding(
-    "registered-nowhere", prop="always-registered", clauses=("X.1.1", "X.1.4.1", "X.1.7.4"),
+    "registered-nowhere",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="always-registered", clauses=("X.1.1", "X.1.4.1", "X.1.7.4"),
     reading="break-before-make, the order X.1.4.1's make-before-break is offered against: "
             "de-registering before registering elsewhere leaves a period registered nowhere "
             "(a trade-off the text states, not a reading)",
@@ -2108,7 +2115,9 @@ model.finding(
         "migration can be avoided'. Proposed change: none: a trade-off the text states; "
         "make-before-break (X.1.4.1) avoids it")
 model.finding(
-    "acknowledged-deregistration-needs-long-timer", prop="cached-call-connects",
+    "acknowledged-deregistration-needs-long-timer",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="cached-call-connects",
     facts=(
         SIP_TRANSACTIONS.bears(DECIDES, "Timer F bounds the wait; whether the answer comes within it "
                                         "is the reading outlasts_answer"),
@@ -2151,7 +2160,9 @@ model.finding(
         "fix_migration_checked_first in private_call_redirect), with the notification "
         "answered as TS 23.280 10.6.3 has it")
 model.finding(
-    "ghost-registration-lifecycle", prop="registrations-match-client",
+    "ghost-registration-lifecycle",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="registrations-match-client",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
     reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "
             "arrives, and SIP registration expiry (TS 24.229) is not in our text",

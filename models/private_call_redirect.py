@@ -153,6 +153,7 @@ from mcfsm import (
     MODEL_ARTEFACT,
     SUPPORTS,
     Assumption,
+    Chart,
     Expiry,
     Instance,
     Loss,
@@ -2218,7 +2219,16 @@ model.finding(
         "can leave stale; CR 000 says neither which server applies NOTE 2 nor how the record "
         "is kept fresh")
 model.finding(
-    "note2-another-partner", prop="note2-redirects-to-another-partner", variants=("cr_both",),
+    "note2-another-partner",
+    charts=(Chart(under=("notification=acknowledged",),
+                  says="The witness: NOTE 2 applied at the primary names the partner ID user 2 "
+                       "holds now, of another partner MC system."),
+            Chart(prop="call-connects-after-redirection-to-primary-id",
+                  under=("note2_server=partner", "notification=acknowledged"),
+                  says="What the partner's re-check gives instead: the partner user 2 has left "
+                       "knows only that it left, and sends the caller back to the primary ID "
+                       "(which NOTE 2 lists as appropriate), where the call connects.")),
+    prop="note2-redirects-to-another-partner", variants=("cr_both",),
     reading="NOTE 2's re-check is made at the partner that assigned the called ID "
             "(note2_server=partner), which does not hold the status NOTE 2 asks about",
     cls=CHOICE, fix="fix_note2_at_primary",
@@ -2231,7 +2241,9 @@ model.finding(
         "witness call-connects-after-redirection-to-primary-id (a partner sending the caller "
         "back to the primary ID, which NOTE 2 lists as appropriate)")
 model.finding(
-    "foreign-caller-redirected", prop="primary-redirects-own-users",
+    "foreign-caller-redirected",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="primary-redirects-own-users",
     reading="the published 10.16.5.3 step 2, which redirects every caller: CR 000's same-system "
             "check is what the finding demonstrates",
     variants=("base", "cr_kms_uri"), cls=CR_DEMONSTRATION, fix="cr_both",
@@ -2247,7 +2259,9 @@ model.finding(
         "(foreign-caller-connects is witnessed only with otherwise=forward). Proposed change: "
         "adopt CR 000 step 2's same-system check")
 model.finding(
-    "kms-uri-missing", prop="e2e-kms-uri-known", variants=("base",), cls=CR_DEMONSTRATION,
+    "kms-uri-missing",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="e2e-kms-uri-known", variants=("base",), cls=CR_DEMONSTRATION,
     clauses=("10.16.5.3 Editor's note", "CR 001 Table 10.16.5.2-1 NOTE"),
     reading="a caller without the target's KMS URI sets the call up without looking it up "
             "(kms_without_uri=none): the published text does not require the lookup (its "
@@ -2300,7 +2314,9 @@ model.finding(
         "With calling_id the caller is treated as foreign instead (own-caller-foreign): CR "
         "000 must settle both")
 model.finding(
-    "stale-delivery", prop="notified-delivery-finds-user",
+    "stale-delivery",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="notified-delivery-finds-user",
     variants=("cr_both", "base", "cr_kms_uri", "lossy_deregistration", "primary_policies"),
     cls=CHOICE, fix="fix_migration_checked_first", clauses=("10.16.5.3 step 2", "X.1.4.1"),
     reading="the primary looks at the user's registration with it before it checks the "
@@ -2322,7 +2338,9 @@ model.finding(
         "The chart ends at A's delivery (step 6): the property fails there, before the UE "
         "refuses the call")
 model.finding(
-    "ghost-registration", prop="registration-consistent",
+    "ghost-registration",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="registration-consistent",
     variants=("lossy_deregistration", "slow_registration"),
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),
            SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free, in slow_registration: a "
@@ -2346,7 +2364,9 @@ model.finding(
         "stale-delivery, a reading of step 2), and a partner's notice of a migration UE 2 gave "
         "up leaves the primary's record wrong (finding abandoned-registration)")
 model.finding(
-    "abandoned-registration", prop="primary-binding-fresh",
+    "abandoned-registration",
+    charts=(Chart(under=("notification=acknowledged",)),),
+    prop="primary-binding-fresh",
     variants=("slow_registration_retries", "slow_registration"),
     cls=GAP_IN_THE_TEXT, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
     outside_readings=("register_timeout=outlasts_answer", "registration=break_before_make"),

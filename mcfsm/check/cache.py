@@ -47,7 +47,7 @@ from typing import Any
 from ..lang.loader import LoadedModel, load_path
 from ..lang.reads import Reads, changed, digest, recording
 from ..lang.system import System
-from .choices import ChoiceRun, explore_by_choice
+from .choices import ChoiceRun, explore_by_choice, restrict
 from .results import Budget, ProgressFn, Result, Trace, Verdict
 from .search.explorer import explore
 
@@ -67,21 +67,25 @@ def cache_enabled(requested: bool = True) -> bool:
 
 def explore_cached(system: System, *, loaded: LoadedModel | None, variant: str,
                    budget: Budget | None = None, cache: bool = True,
-                   progress: ProgressFn | None = None, **options: Any) -> Result:
+                   progress: ProgressFn | None = None, under: tuple[str, ...] = (),
+                   **options: Any) -> Result:
     """Explore one variant, or read its result from the cache when nothing it depends on
-    changed. `loaded` is the loaded model file (None: never cached)."""
+    changed. `loaded` is the loaded model file (None: never cached). `under` ("p=v", ...)
+    explores only the runs with those choices (a finding's chart drawn under a reading)."""
     budget = budget or Budget()
+    system = restrict(system, under)
     if options:  # keep_states / memoize: one joint search, never cached
         return explore(system, budget, progress=progress, **options)
     if loaded is None or not cache_enabled(cache):
         return explore_by_choice(system, budget, progress=progress)
-    found = cached_result(system, loaded=loaded, variant=variant, budget=budget)
+    found = cached_result(system, loaded=loaded, variant=variant, budget=budget, under=under)
     if found is not None:
         return found
-    file = _file(loaded, system, variant, budget, {})
+    file = _file(loaded, system, variant, budget, {}, under)
     with _one_search_at_a_time(file):
         # another process may have explored it while this one waited: read its entry
-        found = cached_result(system, loaded=loaded, variant=variant, budget=budget)
+        found = cached_result(system, loaded=loaded, variant=variant, budget=budget,
+                              under=under)
         if found is not None:
             return found
         with recording() as run_reads:
@@ -93,7 +97,7 @@ def explore_cached(system: System, *, loaded: LoadedModel | None, variant: str,
             _say_once(loaded, refusal)
             return result
         _store(file, {**_dump(system, result), "reads": dataclasses.asdict(manifest),
-                      "origin": _origin(loaded, variant, budget)})
+                      "origin": _origin(loaded, variant, budget, under)})
     return result
 
 
@@ -120,12 +124,13 @@ def _one_search_at_a_time(file: Path) -> Iterator[None]:
 
 
 def cached_result(system: System, *, loaded: LoadedModel | None, variant: str,
-                  budget: Budget | None = None, cache: bool = True,
+                  budget: Budget | None = None, cache: bool = True, under: tuple[str, ...] = (),
                   **options: Any) -> Result | None:
-    """The cached result of a variant, or None when it must be explored."""
+    """The cached result of a variant (restricted to the choices `under`, a system
+    explore_cached has restricted), or None when it must be explored."""
     if loaded is None or not cache_enabled(cache) or options:
         return None
-    file = _file(loaded, system, variant, budget or Budget(), {})
+    file = _file(loaded, system, variant, budget or Budget(), {}, under)
     try:
         if not file.exists():
             return None
@@ -184,16 +189,18 @@ def _shown(path: str) -> str:
         return path
 
 
-def _origin(loaded: LoadedModel, variant: str, budget: Budget) -> dict[str, Any]:
+def _origin(loaded: LoadedModel, variant: str, budget: Budget,
+            under: tuple[str, ...] = ()) -> dict[str, Any]:
     """How to explore the entry afresh (`mcfsm cache verify`)."""
     return {"file": str(loaded.path.absolute()), "model": loaded.model.name,
-            "variant": variant, "budget": _limits(budget)}
+            "variant": variant, "budget": _limits(budget), "under": list(under)}
 
 
 # -- the key ---------------------------------------------------------------------------------
 def _file(loaded: LoadedModel, system: System, variant: str, budget: Budget,
-          options: dict) -> Path:
-    key = _key(loaded, system, variant, budget, options)
+          options: dict, under: tuple[str, ...] = ()) -> Path:
+    key = _key(loaded, system, variant, budget, {**options, "under": list(under)} if under
+               else options)
     return cache_dir() / (f"{_safe(loaded.path.stem)}-{_safe(loaded.model.name)}-"
                           f"{_safe(variant)}-{key[:20]}.json")
 
@@ -272,13 +279,14 @@ def _verify_one(file: Path) -> Verification:
     try:
         loaded = next(lm for lm in load_path(origin["file"])
                       if lm.model.name == origin["model"])
-        system = loaded.model.system(origin["variant"])
+        under = tuple(origin.get("under", ()))
+        system = restrict(loaded.model.system(origin["variant"]), under)
         budget = Budget(**{k: frozenset(v) if k == "stop_on" else v
                            for k, v in origin["budget"].items()})
     except Exception as exc:  # e.g. a model that needs a sys.path only its test sets up
         return Verification(file.name, "unverified",
                             f"its model cannot be built here ({type(exc).__name__}: {exc})")
-    if _file(loaded, system, origin["variant"], budget, {}).name != file.name:
+    if _file(loaded, system, origin["variant"], budget, {}, under).name != file.name:
         return Verification(file.name, "stale", "the model or a module it reads changed since")
     edited = changed(Reads(**data["reads"]))
     if edited:

@@ -145,6 +145,39 @@ class FactUse:
         return f"{self.fact.says} ({self.fact.source()}): it {self.how}{detail}"
 
 
+CHOICE_FORM = re.compile(r"\w+=\S+")
+
+
+def _choices_field(value: object, field: str, where: str, example: str) -> tuple[str, ...]:
+    """A tuple of "parameter=value" strings, or a ModelError that shows the form."""
+    if (isinstance(value, str) or not isinstance(value, tuple | list)
+            or not all(isinstance(c, str) and CHOICE_FORM.fullmatch(c) for c in value)):
+        raise ModelError(f"has {field}={value!r}", where=where,
+                         fix=f"name each choice as parameter=value in a tuple: {field}={example}")
+    return tuple(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Chart:
+    """One chart a finding's page draws: the shortest run of `prop` (default: the finding's
+    property) in `variant` (default: its first) among the runs whose parameter choices
+    include every one of `under` ("notification=acknowledged": the reading the fact sheet
+    favours, rather than the shortest run under any reading), with `says`, a sentence on
+    what it shows."""
+
+    under: tuple[str, ...] = ()
+    prop: str = ""
+    variant: str = ""
+    says: str = ""
+
+    def __post_init__(self) -> None:
+        where = "a finding's Chart"
+        object.__setattr__(self, "under", _choices_field(
+            self.under, "under", where, "('notification=acknowledged',)"))
+        for field in ("prop", "variant", "says"):
+            check_text(getattr(self, field), field, where=where)
+
+
 @dataclasses.dataclass(frozen=True)
 class Finding:
     """A reviewed finding: a property's failure in one variant, its class and the reason
@@ -171,6 +204,9 @@ class Finding:
     # gap is printed as such when the property fails in every run whose choices include none
     # of them; without them a gap needs a failure under every choice explored.
     outside_readings: tuple[str, ...] = ()
+    # The charts its page draws, the first as the finding's own (its steps' clauses quoted,
+    # its scenario written out); none: the shortest run of prop in the first variant.
+    charts: tuple[Chart, ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "finding name", plain=True)
@@ -191,14 +227,14 @@ class Finding:
         object.__setattr__(self, "facts", tuple(self.facts))
         for c in self.clauses:
             check_text(c, "clauses", where=where)
-        if (isinstance(self.outside_readings, str)
-                or not isinstance(self.outside_readings, tuple | list)
-                or not all(isinstance(c, str) and re.fullmatch(r"\w+=\S+", c)
-                           for c in self.outside_readings)):
-            raise ModelError(f"has outside_readings={self.outside_readings!r}", where=where,
-                             fix="name each choice as parameter=value in a tuple: "
-                                 "outside_readings=('suspension_indication=present',)")
-        object.__setattr__(self, "outside_readings", tuple(self.outside_readings))
+        object.__setattr__(self, "outside_readings", _choices_field(
+            self.outside_readings, "outside_readings", where, "('suspension_indication=present',)"))
+        if (isinstance(self.charts, Chart) or not isinstance(self.charts, tuple | list)
+                or not all(isinstance(c, Chart) for c in self.charts)):
+            raise ModelError(f"has charts={self.charts!r}", where=where,
+                             fix="give the charts as a tuple of Chart(...): "
+                                 "charts=(Chart(under=('notification=acknowledged',)),)")
+        object.__setattr__(self, "charts", tuple(self.charts))
         if self.outside_readings and self.cls != GAP_IN_THE_TEXT:
             raise ModelError(f"is classed {self.cls!r} but names outside_readings", where=where,
                              fix="outside_readings are for a gap in the text (choices under "

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from ..errors import ModelError
 from .declared import check_name, check_text
-from .findings import Finding
+from .findings import Chart, Finding
 from .guard import call_model, check_callable, function_line
 from .system import System
 
@@ -124,12 +124,13 @@ class Model:
     def finding(self, name: str, *, prop: str, variants: tuple[str, ...], cls: str, why: str,
                 title: str = "", fix: str = "", clauses: tuple[str, ...] = (),
                 reading: str = "", facts: tuple = (),
-                outside_readings: tuple[str, ...] = ()) -> Finding:
+                outside_readings: tuple[str, ...] = (), charts: tuple = ()) -> Finding:
         """Declare a reviewed finding: `prop` fails in `variants`, and a reviewer classes
         it as `cls` for the reason `why` (see lang/findings.py). Reports print the class
         only where it is declared, beside what the search found."""
         f = Finding(name, prop, tuple(variants), cls, why, title, fix, clauses, reading,
-                    tuple(facts) if isinstance(facts, list) else facts, outside_readings)
+                    tuple(facts) if isinstance(facts, list) else facts, outside_readings,
+                    tuple(charts) if isinstance(charts, list) else charts)
         if name in self.findings:
             raise ModelError(f"model {self.name!r} declares finding {name!r} twice",
                              fix="give each finding its own name")
@@ -147,7 +148,8 @@ class Model:
         out = {}
         names = {p.name for p in system.properties}
         for f in self.findings.values():
-            for v in (*f.variants, *((f.fix,) if f.fix else ())):
+            for v in (*f.variants, *((f.fix,) if f.fix else ()),
+                      *(c.variant for c in f.charts if c.variant)):
                 if v not in self.variants:
                     raise ModelError(f"finding {f.name!r} names variant {v!r}, which the model "
                                      "does not declare", where=f"model {self.name!r}",
@@ -160,6 +162,9 @@ class Model:
                                      fix=f"use one of {sorted(names)}")
                 _check_outside_readings(f, variant, system)
                 out[f.prop] = f
+            for k, c in enumerate(f.charts, 1):
+                if (c.variant or f.variants[0]) == variant:
+                    _check_chart(f, k, c, variant, system)
         return out
 
     def add_variant(self, name: str, build: Builder, *, doc: str = "",
@@ -219,14 +224,27 @@ def _require_clauses(system: System, where: str) -> None:
 def _check_outside_readings(f: Finding, variant: str, system: System) -> None:
     """Each of a gap's outside_readings names a parameter of the variant and one of its
     choices (a misspelt one would silently count every run as a reading)."""
-    for choice in f.outside_readings:
+    _check_choices(f.outside_readings, f"finding {f.name!r} names outside_readings", variant,
+                   system)
+
+
+def _check_chart(f: Finding, k: int, c: Chart, variant: str, system: System) -> None:
+    """A chart's property is one of its variant's, and its choices that variant's."""
+    names = {p.name for p in system.properties}
+    if (c.prop or f.prop) not in names:
+        raise ModelError(f"finding {f.name!r}'s chart {k} draws property {c.prop!r}, which "
+                         f"variant {variant!r} does not have", fix=f"use one of {sorted(names)}")
+    _check_choices(c.under, f"finding {f.name!r}'s chart {k} is drawn under", variant, system)
+
+
+def _check_choices(choices: tuple[str, ...], what: str, variant: str, system: System) -> None:
+    for choice in choices:
         name, _, value = choice.partition("=")
         param = system.params.get(name)
         if param is None:
-            raise ModelError(f"finding {f.name!r} names outside_readings {choice!r}, but "
-                             f"variant {variant!r} has no parameter {name!r}",
-                             fix=f"use one of {sorted(system.params)}")
+            raise ModelError(f"{what} {choice!r}, but variant {variant!r} has no parameter "
+                             f"{name!r}", fix=f"use one of {sorted(system.params)}")
         if value not in {str(c) for c in param.choices}:
-            raise ModelError(f"finding {f.name!r} names outside_readings {choice!r}, but "
-                             f"{name} in variant {variant!r} has no choice {value!r}",
+            raise ModelError(f"{what} {choice!r}, but {name} in variant {variant!r} has no "
+                             f"choice {value!r}",
                              fix="use one of " + ", ".join(f"{name}={c}" for c in param.choices))

@@ -148,8 +148,17 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     if not variants and findings is not None:
         findings.extend(finding_rows(lm, results))
         for f in model.findings.values():  # one page per finding, linked from its row
-            _write(out / page_path(f), finding_markdown(finding_data(lm, f, results, spec)),
-                   written)
+            data = finding_data(lm, f, results, spec)
+            _write(out / page_path(f), finding_markdown(data), written)
+            for chart in data["charts"]:  # a declared chart's files sit beside the page
+                if chart["title"] is None or chart["svg"].startswith("../"):
+                    continue
+                base = (out / page_path(f)).parent / chart["svg"].removesuffix(".svg")
+                for n, page in enumerate(chart_pages(chart["drawing"]), 1):
+                    path = _write(page_file(base, n, ".dot"), dot(page), written)
+                    if svg:
+                        written.append(render_svg(path))
+                _write(base.with_suffix(".mmd"), chart["mermaid"], written)
     if not variants:
         table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen], {
             v: model.expected(v, results[v].system) for v in chosen})

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..check.assumptions import assumptions_of, explored, pins, unforced
+from ..check.cache import explore_cached
 from ..check.search.explorer import Result, Verdict
 from ..lang.findings import (
     CHOICE,
@@ -28,6 +30,7 @@ from ..lang.findings import (
     MODEL_ARTEFACT,
     TRADE_OFF,
     UNDER_REVIEW,
+    Chart,
     Fact,
     Finding,
 )
@@ -221,14 +224,72 @@ def _fact_words(u: Any) -> str:
             "confirmed there")
 
 
+# (loaded model, variant, choices "p=v") -> the search of that variant restricted to them
+Search = Callable[[LoadedModel, str, tuple[str, ...]], Result]
+
+
+def search_under(lm: LoadedModel, variant: str, under: tuple[str, ...]) -> Result:
+    """A variant's search restricted to some of its choices: the runs a chart declared with
+    Chart(under=...) is drawn from (only those runs are explored, through the result cache
+    as every variant's search)."""
+    return explore_cached(lm.model.system(variant), loaded=lm, variant=variant, under=under)
+
+
+def chart_file(f: Finding, k: int) -> str:
+    """A declared chart's files beside the finding's page (without the extension)."""
+    return f"findings/{slug(f.name)}-chart{k}"
+
+
+def finding_charts(lm: LoadedModel, f: Finding, results: dict[str, Result],
+                   search: Search = search_under) -> list[dict[str, Any]]:
+    """The charts a finding's page draws, the first being its own: the shortest run of its
+    property in its first variant, or the Chart(...)s it declares. Each: variant, prop,
+    under, says, the run's result and verdict, and `own` (its files are the page's own,
+    not the variant's charts)."""
+    out = []
+    for k, c in enumerate(f.charts or (Chart(),), 1):
+        variant = c.variant or f.variants[0]
+        prop = c.prop or f.prop
+        result = search(lm, variant, c.under) if c.under else results.get(variant)
+        out.append({"k": k, "variant": variant, "prop": prop, "under": c.under, "says": c.says,
+                    "result": result, "verdict": _verdict(result, prop), "own": bool(f.charts)})
+    return out
+
+
+def declared_chart_title(model: str, c: dict[str, Any]) -> str:
+    v = c["verdict"]
+    under = f" under {', '.join(c['under'])}" if c["under"] else ""
+    return chart_title(model, c["variant"], v) + under
+
+
 def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
-                 spec: SpecText | None) -> dict[str, Any]:
+                 spec: SpecText | None, search: Search = search_under) -> dict[str, Any]:
     """Everything a finding's page shows, as data (Markdown and HTML render it)."""
     model = lm.model
     reason, change = reason_and_change(f)
     first = f.variants[0]
     result = results.get(first)
     v = _verdict(result, f.prop)
+    charts = finding_charts(lm, f, results, search)
+    drawn = []
+    for c in charts:
+        cv = c["verdict"]
+        if cv is None or cv.trace is None:
+            drawn.append({"title": None, "variant": c["variant"], "prop": c["prop"],
+                          "under": list(c["under"]), "says": c["says"]})
+            continue
+        title = declared_chart_title(model.name, c)
+        drawing = verdict_chart(c["result"].system, cv, title)
+        svg = (f"{slug(f.name)}-chart{c['k']}" if c["own"]
+               else f"../{model.name}/{c['variant']}/charts/{slug(c['prop'])}")
+        drawn.append({"title": title, "variant": c["variant"], "prop": c["prop"],
+                      "under": list(c["under"]), "says": c["says"], "steps": len(cv.trace),
+                      "svg": f"{svg}.svg", "mermaid": mermaid(drawing), "drawing": drawing,
+                      "pages": [f"{svg}-p{n}.svg"
+                                for n in range(2, len(chart_pages(drawing)) + 1)]})
+    # The page's own chart (its clauses quoted, its scenario written out) is the first.
+    main = charts[0]
+    chart_result, chart_verdict = main["result"], main["verdict"]
     found = []
     for variant in f.variants:
         r = results.get(variant)
@@ -237,22 +298,16 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
     cited: list[tuple[str, str]] = [(c, "the finding") for c in f.clauses]
     if v is not None and v.property.clause:
         cited.append((v.property.clause, "the property"))
-    chart: dict[str, Any] | None = None
+    chart: dict[str, Any] | None = drawn[0] if drawn[0]["title"] is not None else None
     basis: dict[str, Any] = {}
     if result is not None and v is not None:
         system = result.system
-        if v.trace is not None:
-            for k, key in enumerate(v.trace.steps, 1):
-                clause = step_clause(system, key)
+        if chart_verdict is not None and chart_verdict.trace is not None:
+            for k, key in enumerate(chart_verdict.trace.steps, 1):
+                clause = step_clause(chart_result.system, key)
                 if clause:
                     cited.append((clause, f"step {k}"))
-            title = chart_title(model.name, first, v)
-            c = verdict_chart(system, v, title)
-            svg = f"../{model.name}/{first}/charts/{slug(f.prop)}"
-            chart = {"variant": first, "steps": len(v.trace), "title": title,
-                     "svg": f"{svg}.svg", "mermaid": mermaid(c),
-                     "pages": [f"{svg}-p{n}.svg" for n in range(2, len(chart_pages(c)) + 1)]}
-            values = run_values(system, v.trace)
+            values = run_values(chart_result.system, chart_verdict.trace)
         else:
             values = []
         basis = {"values": [f"{n}={val}" for n, val, pinned in values if not pinned],
@@ -282,9 +337,10 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
     facts = _model_facts(model)
     quotes = _quotes(spec, cited, facts)
     own = [q for q in quotes if set(q["cited_by"]) & {"the finding", "the property"}]
-    scenario = ([line.strip() for line in trace_text(result.system, v.trace, indent="")
+    scenario = ([line.strip() for line in trace_text(chart_result.system, chart_verdict.trace,
+                                                      indent="")
                  if line[:1].isdigit() and not line.startswith("0.")]
-                if result is not None and v is not None and v.trace is not None else [])
+                if chart_verdict is not None and chart_verdict.trace is not None else [])
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
             "quotes_cited": own, "quotes_context": [q for q in quotes if q not in own],
             "scenario": scenario,
@@ -294,7 +350,7 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
             "found": found,
             "reading": f.reading, "facts": [_fact_words(u) for u in f.facts], "quotes": quotes,
             "spec": spec is not None,
-            "chart": chart, "basis": basis, "fix": fix, "page": page_path(f),
+            "chart": chart, "charts": drawn, "basis": basis, "fix": fix, "page": page_path(f),
             "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE}
 
 
@@ -411,12 +467,22 @@ def finding_markdown(d: dict[str, Any]) -> str:
                 f"({n} passage{'s' if n != 1 else ''})</summary>", ""]
         out += _quote_block(d["quotes_context"])
         out += ["</details>", ""]
-    out += ["## Shortest chart", ""]
-    chart = d["chart"]
-    if chart is None:
-        out += ["No trace: the property holds in the first variant named, or it was not "
-                "explored.", ""]
-    else:
+    charts = d["charts"]
+    out += ["## Shortest chart" if len(charts) == 1 else "## Charts", ""]
+    for k, chart in enumerate(charts, 1):
+        under = (f" under {', '.join(chart['under'])}" if chart["under"] else "")
+        if len(charts) > 1:
+            # a declared chart says what it shows; the first is the finding's own
+            out += [f"### {k}. {chart['prop']} in {chart['variant']}{under}", ""]
+        if chart["says"]:
+            out += [chart["says"], ""]
+        if chart["title"] is None:
+            out += [f"No trace: {chart['prop']} holds in {chart['variant']}{under}, or it was "
+                    "not explored.", ""]
+            continue
+        if chart["under"] and len(charts) == 1:
+            out += [f"The shortest run{under} (the readings this finding is charted under; "
+                    "the class above is judged over every choice).", ""]
         # a link's words hold no brackets (the title's "[variant]" would break the link)
         more = "".join(f", [page {n}]({p})" for n, p in enumerate(chart["pages"], 2))
         out += [f"{chart['title']}: [SVG chart, {plural(chart['steps'], 'step')}]({chart['svg']}){more}",

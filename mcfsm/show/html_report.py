@@ -199,7 +199,8 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
     findings = []
     for f in model.findings.values():
         data = finding_data(lm, f, results, spec)
-        data["trace"] = trace_ids.get((f.variants[0], f.prop))
+        main = data["charts"][0]  # this page's trace of it, unless drawn under some choices
+        data["trace"] = None if main["under"] else trace_ids.get((main["variant"], main["prop"]))
         if data["fix"] is not None:  # link the fix's CR diff where this page shows it
             data["fix"]["on_page"] = (data["fix"]["baseline"], f.fix) in shown
         findings.append(data)
