@@ -141,7 +141,6 @@ from mcfsm import (
     AGAINST,
     CHOICE,
     FIX_PROPERTY,
-    GAP_IN_THE_TEXT,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
@@ -2148,8 +2147,10 @@ model.add_variant("fix_peer_call_resumes",
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
     facts=(
-        SIP_TRANSACTIONS.bears(AGAINST, "release_ack=none: the BYE is answered"),
-        SIP_TRANSACTIONS.bears(SUPPORTS, "release_timeout=free: Timer F may expire while the answer is slow"),
+        SIP_TRANSACTIONS.bears(SUPPORTS, "release_timeout=free: Timer F may expire while the "
+                                         "answer is slow; it says the BYE is answered, not "
+                                         "that client 1 waits for that answer before it "
+                                         "migrates (release_ack)"),
     ),
     reading="client 1 migrates before the release has completed: without waiting for its answer "
             "(release_ack=none), or because the release's SIP transaction timed out while the "
@@ -2168,29 +2169,30 @@ model.finding(
         "equally: fix_new_call_replaces (client 2 takes the new call in place of the old) "
         "holds whatever the release's timer; fix_release_completes (the client awaits the "
         "release's answer) holds only with release_timeout=outlasts_answer, a bound no SIP "
-        "timer guarantees (fact sheet item 10). The chart shows the release_ack=none half, "
-        "which fact sheet item 8 argues against (a BYE is answered); release_timeout=free "
-        "gives the same failure with the answer on its way. Proposed change: step 3 says "
+        "timer guarantees (fact sheet item 10). The chart shows the release_ack=none half "
+        "(client 1 does not wait for the BYE's answer: that a BYE is answered, fact sheet "
+        "item 8, does not say the client waits for it); release_timeout=free gives the same "
+        "failure with the answer on its way. Proposed change: step 3 says "
         "that client 2 takes a new private call from the party of the call it is still in "
         "in place of that call (fix_new_call_replaces); a sentence that the release "
         "completes before the client migrates would also need a bound on the client's wait "
         "longer than the answer takes")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
-    reading="none with the elements the text has: step 1's release carries no suspension "
-            "indication (suspension_indication=absent), so client 2 cannot tell that a call "
-            "from client 3 comes 'before the call has resumed' (NOTE 3), and it fails "
-            "whatever client 2 does with such a call (note3_policy). It holds only with an "
-            "element the text does not have (the indication) and NOTE 3's rejection "
-            "(note3_policy=reject), and then only while client 2's wait outlasts UE 1's "
-            "migration",
-    variants=("as_published", "free_chain"), cls=GAP_IN_THE_TEXT,
-    outside_readings=("suspension_indication=present",),
+    reading="client 2 holds one private call at a time (assumption "
+            "one-call-at-a-time-for-client-2, which the model does not explore: TS 23.379 "
+            "lets a client be in more than one private call), so once it has taken client "
+            "3's call it refuses the resumption as busy. With the elements the text has (no "
+            "suspension indication in step 1's release) it fails whatever client 2 does with "
+            "a call it knows comes first (note3_policy); it holds only with an element the "
+            "text does not have (the indication) and NOTE 3's rejection, and then only while "
+            "client 2's wait outlasts UE 1's migration",
+    variants=("as_published", "free_chain"), cls=CHOICE,
     fix="fix_note3_refuses_other_calls",
     title="NOTE 3 presumes that client 2 knows its call is suspended, which step 1's release "
-          "does not tell it: client 2 takes another private call while the call waits to "
-          "resume and then refuses the resumed call as busy, whatever it does with calls it "
-          "knows come before the resumption",
+          "does not tell it: a client 2 that holds one call at a time takes another private "
+          "call while the call waits to resume and then refuses the resumed call as busy, "
+          "whatever it does with calls it knows come before the resumption",
     why="violated whatever note3_policy with the release the text has "
         "(suspension_indication=absent): client 2 cannot tell that client 3's call comes "
         "'before the call has resumed', so it takes it and refuses the resumption as busy "
@@ -2200,8 +2202,11 @@ model.finding(
         "document' and offers a remedy ('could include rejecting this new private call "
         "request'), but unlike X.1.7.4 for the media gap it does not state the cost, and "
         "client 2 cannot carry the remedy out: it needs to know that the call is suspended, "
-        "which step 1's ordinary release does not tell it. That is why this is a gap and not "
-        "a documented trade-off. The search also explores the missing element "
+        "which step 1's ordinary release does not tell it. So it is not a documented "
+        "trade-off; nor is it a gap under every reading, since it needs a client 2 that holds "
+        "one call at a time (a client holding client 3's call and taking the resumption "
+        "beside it is not explored), and NOTE 3 leaves client 2's actions out of scope: it "
+        "depends on that reading. The search also explores the missing element "
         "(suspension_indication=present, not in the text), under which note3_policy=reject "
         "holds in as_published; note3_policy=accept fails even with it. The candidate fix "
         "fix_note3_refuses_other_calls (after fix_suspension_indicated) does not close it "
@@ -2230,6 +2235,7 @@ model.finding(
         "with a timer, which ends the wait whether it is free or outlasts any migration")
 model.finding(
     "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    clauses=("10.16.3.2 pre-condition 1", "X.1.1"),
     facts=(
         SIP_TRANSACTIONS.bears(SUPPORTS, "the set-up INVITE ends in its answer or in Timer B's "
                                          "timeout: with the answer gone to the MC system the "
@@ -2258,23 +2264,28 @@ model.finding(
         "INVITE is a SIP transaction (Timer B) under the reading that the timer outlasts the "
         "set-up's round trip (assumption setup-invite-timer-outlasts-answer: a free Timer B "
         "would also fail a merely slow set-up, migration or not); until session 22 it had "
-        "no Timer B and the wait stuttered for ever, an artefact. Proposed change: "
+        "no Timer B and the wait stuttered for ever, an artefact. Why not a trade-off: "
+        "X.1.1 says a client without make-before-break 'could be willing to have a call drop "
+        "and be re-initiated', a cost 10.16.3 then pays by re-initiating ongoing calls; a "
+        "call still being set up is neither dropped and re-initiated by any step nor named "
+        "in that sentence, so the text does not state this cost. Proposed change: "
         "pre-condition 1 (or a NOTE) says that a call still being set up when the UE must "
         "change MC system under break-before-make is released and re-initiated as an ongoing "
         "one (step 1, step 3)")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
-    reading="no reading of our text removes the registration: 10.16.3.2 NOTE 1 leaves "
-            "registration out of the procedure, and SIP registration expiry (TS 24.229) is not in "
-            "our text",
+    reading="no reading of our text removes the registration: registration is among the "
+            "signalling plane procedures 10.16.3.2 NOTE 1 does not show, and SIP registration "
+            "expiry (TS 24.229) is not in our text",
     variants=("switch_off", "lossy_release"), cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
           "UE switched off, or whose de-registration is lost, stays registered",
-    why="10.16.3.2 NOTE 1 leaves registration out of the procedure, and stage 2 relies on "
-        "the IMS below it: SIP registration expiry (TS 24.229) removes a registration its UE "
-        "stops refreshing. The model leaves that lifetime out; with loss or switch-off no "
-        "clean-up keeps registration-consistent true at every instant")
+    why="registration is among the signalling plane procedures 10.16.3.2 NOTE 1 does not "
+        "show, and stage 2 relies on the IMS below it: SIP registration expiry (TS 24.229) "
+        "removes a registration its UE stops refreshing. The model leaves that lifetime out; "
+        "with loss or switch-off no clean-up keeps registration-consistent true at every "
+        "instant")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused",
     facts=(
@@ -2289,7 +2300,9 @@ model.finding(
     title="When a party that has itself migrated refuses the other's new call under NOTE 3 "
           "(or the primary refuses calls for its users registered elsewhere, 10.16.3 read "
           "without X.1.6), both parties' re-initiated calls are refused and the private call "
-          "never resumes",
+          "never resumes (in the chart only the second refusal is NOTE 3's: the first is "
+          "refused-before-notification's, while user 1 is between registrations and A not yet "
+          "informed)",
     why="violated only with primary_routing=refuse or peer_call_while_suspended=note3: step 3 "
         "has each party call the other, but says neither where the call goes when the called "
         "party has migrated too, nor that a party holding the call suspended takes the "

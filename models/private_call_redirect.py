@@ -626,7 +626,9 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                        choices=next_system, after=[migrate],
                        sends=[Deregistration, Registration], environment=True,
                        label="detects the need to change MC system and registers at the new "
-                             "one (with break-before-make, de-registers from the old one first)",
+                             "one (de-registering from the old one first with "
+                             "break-before-make, after the new registration with "
+                             "make-before-break)",
                        clause="X.1.2 items 5-6; X.1.4.1; X.1.7.4 NOTE"),
             # -- X.1.6: the registration completes, or its REGISTER times out -----------
             Transition(RegistrationResponse, "migrating", "registered", after=[registered],
@@ -2168,7 +2170,12 @@ model.finding(
         "our excerpts, for whether the notification is answered first (read as TS 23.280's "
         "own, the service authorization, it is: the finding needs the one-way reading). "
         "Issue 12's 'gap' rested on break-before-make: there the repetition happens only "
-        "while user 2 is registered nowhere, which X.1.7.4 accepts, and the property now exempts that period")
+        "while user 2 is registered nowhere, which X.1.7.4 accepts, and the property now "
+        "exempts that period. The acknowledged notification closes it; the candidate fix "
+        "fix_departure_notice (a departure notice, an element the text does not have) is a "
+        "second option for a one-way notification. Proposed change: pre-condition 3 (or the "
+        "clause 10.6.3.3 it cites) says that the partner informs the primary, and is "
+        "answered, before it answers the registration (the acknowledged reading)")
 model.finding(
     "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
@@ -2182,7 +2189,12 @@ model.finding(
     why="pre-condition 3 sends the reader to clause 10.6.3.3, which is not in the excerpts: "
         "whether the notification is acknowledged before the registration completes decides it "
         "(read as TS 23.280's own 10.6.3.3, the service authorization, it is: the finding "
-        "needs the one-way reading)")
+        "needs the one-way reading). The acknowledged notification closes it; the candidate "
+        "fix fix_notification_order (a migration count in the notification, an element the "
+        "text does not have) is a second option for a one-way notification. Proposed change: "
+        "pre-condition 3 (or the clause 10.6.3.3 it cites) says that the partner informs the "
+        "primary, and is answered, before it answers the registration (the acknowledged "
+        "reading)")
 model.finding(
     "refused-before-notification", prop="call-not-refused-before-notification",
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
@@ -2195,7 +2207,10 @@ model.finding(
           "primary is informed: rejected at once, or held until a hold timer expires while "
           "the notification is merely slow",
     why="pre-condition 3 assumes the primary is informed and says nothing of a call that "
-        "arrives before it is. With the break-before-make gap exempt (X.1.7.4 accepts it), "
+        "arrives before it is; with the pre-condition false 10.16.5.3 does not apply, and "
+        "refusing the call as an ordinary one is arguably conformant, so the harm is to the "
+        "caller (a call refused for a user who can be reached), not a step broken. With the "
+        "break-before-make gap exempt (X.1.7.4 accepts it), "
         "violated only with notification=one_way: whether the primary rejects the call "
         "(uninformed_primary=reject) or holds it with a timer that, like any timer, may "
         "expire while the notification is slow (hold_timer=free). Holding closes it only "
@@ -2217,7 +2232,12 @@ model.finding(
           "partner ID the user has left",
     why="with NOTE 2 at the primary the re-check reads a record that one-way notifications "
         "can leave stale; CR 000 says neither which server applies NOTE 2 nor how the record "
-        "is kept fresh")
+        "is kept fresh. The acknowledged notification closes it (violated only with "
+        "notification=one_way and note2_server=primary); the candidate fix "
+        "fix_notification_order (a migration count, an element the text does not have) is a "
+        "second option. Proposed change: pre-condition 3 (or the clause 10.6.3.3 it cites) "
+        "says that the partner informs the primary, and is answered, before it answers the "
+        "registration, and CR 000 says which server applies NOTE 2")
 model.finding(
     "note2-another-partner",
     charts=(Chart(under=("notification=acknowledged",),
@@ -2232,14 +2252,22 @@ model.finding(
     reading="NOTE 2's re-check is made at the partner that assigned the called ID "
             "(note2_server=partner), which does not hold the status NOTE 2 asks about",
     cls=CHOICE, fix="fix_note2_at_primary",
-    title="NOTE 2 at the partner can never name 'another partner MC system'",
+    title="Which server applies NOTE 2 decides whether its 'another partner MC system' answer "
+          "can ever be given: at the partner (note2_server=partner) it never is, since only the "
+          "primary knows where the user went; nothing fails, the partner answers with the "
+          "primary ID, which NOTE 2 also lists",
     why="CR 000 NOTE 2 says 'the MC service server'; only the primary holds the status it "
         "asks about, so the reading of which server applies it decides whether the witness "
         "exists. In cr_both A is both the caller's server and user 2's primary, so the "
         "primary here is also the caller's server. The candidate fix fix_note2_at_primary "
         "flips no verdict: it only removes the note2_server=partner runs, and with them the "
         "witness call-connects-after-redirection-to-primary-id (a partner sending the caller "
-        "back to the primary ID, which NOTE 2 lists as appropriate)")
+        "back to the primary ID, which NOTE 2 lists as appropriate). The evidence is the "
+        "verdict itself, witnessed only with note2_server=primary: no run at the partner "
+        "reaches the answer NOTE 2 names. It is no defect of the text, only a sign of which "
+        "server NOTE 2 means (note2-stale-id and note2-unanswerable are what each reading "
+        "costs). Proposed change: CR 000 says which server applies NOTE 2 (the primary, the "
+        "only one holding the status it asks about)")
 model.finding(
     "foreign-caller-redirected",
     charts=(Chart(under=("notification=acknowledged",)),),
@@ -2256,8 +2284,12 @@ model.finding(
         "changes behaviour, not harm in the published text: the redirected foreign call "
         "connects. Under CR 000 the foreign caller's call is handled per TS 23.379 "
         "('Otherwise the call request is handled') and refused with otherwise=reject "
-        "(foreign-caller-connects is witnessed only with otherwise=forward). Proposed change: "
-        "adopt CR 000 step 2's same-system check")
+        "(foreign-caller-connects is witnessed only with otherwise=forward): TS 23.379's "
+        "private call handling has no migration element, so a foreign caller may no longer "
+        "reach a migrated user by the primary ID where it could before. Proposed change: "
+        "with CR 000 step 2's same-system check, say what 'otherwise' does with a foreign "
+        "caller's call to a migrated user (forward it to the partner ID the primary was "
+        "informed of, X.1.7.2, or state that such calls are not served)")
 model.finding(
     "kms-uri-missing",
     charts=(Chart(under=("notification=acknowledged",)),),
@@ -2294,6 +2326,7 @@ model.finding(
         "appears: CR 000 must settle both")
 model.finding(
     "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
+    clauses=("CR 000 10.16.5.3 step 2", "X.1.7.3", "CR 000 10.16.5.3 NOTE 2"),
     reading="CR 000 step 2's 'calling party MC system' read off the primary ID the call carries "
             "(same_system_by=primary_id), the reading X.1.7.3 suggests, with NOTE 2's re-check "
             "left to the primary (note2_server=primary), and the pinned departed_policy=reject: "
@@ -2312,7 +2345,9 @@ model.finding(
         "partner answers with the primary MC service ID, which NOTE "
         "2 lists as appropriate (session 14: the property no longer rejects that answer). "
         "With calling_id the caller is treated as foreign instead (own-caller-foreign): CR "
-        "000 must settle both")
+        "000 must settle both. The harm is a round trip, not a lost call: refused, client 1 "
+        "re-initiates with the primary ID (X.1.7.1 item 6b; assumption "
+        "reinitiate-per-rejection) and reaches user 2 through A")
 model.finding(
     "stale-delivery",
     charts=(Chart(under=("notification=acknowledged",)),),
@@ -2323,10 +2358,10 @@ model.finding(
             "migration it was told of (registered_and_notified=deliver): step 2 does not order "
             "its tests",
     title="When the primary still holds user 2's registration after a partner has told it "
-          "where user 2 is, it delivers the call to the UE that left and the call fails: "
-          "once for a de-registration that is merely slow, for every call while the stale "
-          "registration lasts for one that is lost (its SIP expiry is not modelled: "
-          "ghost-registration)",
+          "where user 2 is, it delivers the call to the registration the UE has left (the "
+          "chart ends at that delivery; the UE then refuses it): once for a de-registration "
+          "that is merely slow, for every call while the stale registration lasts for one "
+          "that is lost (its SIP expiry is not modelled: ghost-registration)",
     why="violated only with registered_and_notified=deliver, under both notification readings "
         "and both registration orders: step 2 checks that user 2 has migrated but does not "
         "say what the primary does when user 2 is still registered with it, which a "
@@ -2336,7 +2371,9 @@ model.finding(
         "pin registered_and_notified=deliver, so there it fails under every choice explored; "
         "primary_policies explores that choice and fails only with deliver. "
         "The chart ends at A's delivery (step 6): the property fails there, before the UE "
-        "refuses the call")
+        "refuses the call. The candidate fix has a cost: with the migration checked first, a "
+        "call to a UE still at A after it gave up a migration A was told of is redirected to "
+        "an ID it never took up (abandoned-registration, abandoned-registration-lifecycle)")
 model.finding(
     "ghost-registration",
     charts=(Chart(under=("notification=acknowledged",)),),
@@ -2346,14 +2383,14 @@ model.finding(
            SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free, in slow_registration: a "
                                             "REGISTER UE 2 gave up while its answer was merely "
                                             "slow")),
-    reading="no reading of our text removes the registration: X.1.4.1 assumes the "
-            "de-registration arrives and the registration completes, and SIP registration "
+    reading="no reading of our text removes the registration: X.1.4.1 is silent on a lost "
+            "de-registration and on a registration that does not complete, and SIP registration "
             "expiry (TS 24.229) is not in our text",
     cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
           "de-registration lost as the UE leaves coverage, or a REGISTER UE 2 gave up while its "
           "answer was merely slow (register_timeout=free), leaves a registration nothing removes",
-    why="X.1.4.1 assumes the de-registration arrives, and stage 2 relies "
+    why="X.1.4.1 is silent on a de-registration that does not arrive, and stage 2 relies "
         "on the IMS below it: SIP registration expiry (TS 24.229) removes a registration its "
         "UE stops refreshing or never learnt of. The model leaves that lifetime out; with loss "
         "(lossy_deregistration: under every choice, 4 steps), or a make-before-break REGISTER "
@@ -2392,11 +2429,16 @@ model.finding(
           "answer merely slow), UE 2 stays at the MC system it was leaving while the partner "
           "tells the primary it has migrated, and the primary records a partner ID UE 2 never "
           "took up, under both notification readings and whether UE 2 gives up or retries",
-    why="violated with make-before-break and register_timeout=free under both notification "
+    why="within this model alone (which loses nothing) it holds with "
+        "register_timeout=outlasts_answer; it is a gap because migration_lifecycle, which "
+        "loses the answer, fails under every reading (abandoned-registration-lifecycle). "
+        "Violated with make-before-break and register_timeout=free under both notification "
         "readings (besides notification=one_way, stale-binding), in 4 steps (5 with "
-        "notification=acknowledged: A answers B first): UE 2 starts to "
+        "notification=acknowledged, the run charted: A answers B first): UE 2 starts to "
         "register at B keeping A (X.1.4.1), its Timer F expires while the REGISTER is on its "
-        "way, and it gives up and stays at A (register_failure=gives_up, which "
+        "way (Timer F expires before B receives the REGISTER: a network that takes longer "
+        "than Timer F's 128 s, B out of reach), and it gives up and stays at A "
+        "(register_failure=gives_up, which "
         "slow_registration assumes: register-timeout-gives-up); B then "
         "registers it and informs A, which records B's ID (X.1.6: the partner informs the "
         "primary that the user 'has successfully migrated'), and nothing in the text tells A "

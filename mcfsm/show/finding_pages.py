@@ -307,7 +307,8 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                 clause = step_clause(chart_result.system, key)
                 if clause:
                     cited.append((clause, f"step {k}"))
-            values = run_values(chart_result.system, chart_verdict.trace)
+            # pinned as the variant pins it, not as the chart's choices restrict it
+            values = run_values(model.system(main["variant"]), chart_verdict.trace)
         else:
             values = []
         basis = {"values": [f"{n}={val}" for n, val, pinned in values if not pinned],
