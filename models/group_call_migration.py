@@ -122,6 +122,7 @@ from mcfsm import (
     SUPPORTS,
     TRADE_OFF,
     Assumption,
+    Chart,
     Instance,
     Loss,
     Model,
@@ -1265,8 +1266,16 @@ model.finding(
     title="If the group document lists only the primary ID (group_document=primary_only), a "
           "migrating client's affiliation with its partner ID is refused and it is left "
           "outside the call",
-    why="X.1.7.5 (informative) says the group document 'will contain' the partner ID; step 3 "
-        "does not require it")
+    why="X.1.7.5 (informative) says that 'If the MC user is to participate in groups that it "
+        "is a member of in the primary MC system, the group document for that group will "
+        "contain the MC service ID from the partner MC system', and X.1.4.1 lets a client "
+        "affiliate in the new MC system first 'if the group contains the MC service IDs of the "
+        "MC user for both the first and the second MC systems'; 10.16.2.2 requires neither. "
+        "Under primary_only the refusal may be right for a user not meant to take part; the "
+        "defect is that 10.16.2.2 checks nothing before step 1 leaves the old MC system, so a "
+        "client whose partner ID the document lacks is left outside the call. Proposed "
+        "change: add a 10.16.2.2 pre-condition that the group document lists the user's "
+        "partner MC service ID (X.1.7.5 made normative)")
 model.finding(
     "media-gap", prop="group-continuity",
     reading="break-before-make, which X.1.4.1 allows and X.1.7.4 says leaves a period without the "
@@ -1275,9 +1284,12 @@ model.finding(
     cls=TRADE_OFF, fix="make_before_break",
     title="Break-before-make leaves the client without the group call's media",
     why="X.1.7.4 says that a client that de-affiliates before it affiliates on the new MC "
-        "system leaves 'a period when the media for that group call will not be available'. "
-        "Proposed change: none: a trade-off the text states; make-before-break (X.1.4.1) "
-        "avoids it")
+        "system leaves 'a period when the media for that group call will not be available'. The "
+        "property judges what the client believes: it is violated as client 1 sends its "
+        "de-affiliation (10.16.2.2 step 1), while A may still send the media until it takes "
+        "it. make_before_break, shown below as the candidate fix, is the alternative the "
+        "text offers (X.1.4.1), not a change to it. Proposed change: none: a trade-off the "
+        "text states; make-before-break (X.1.4.1) avoids it")
 model.finding(
     "no-way-back-after-break", prop="member-gets-media-after-migration",
     variants=("slow_answers",), cls=GAP_IN_THE_TEXT, fix="make_before_break_slow_answers",
@@ -1297,22 +1309,26 @@ model.finding(
             "which X.1.4.1 offers instead of 10.16.2.2's order",
     title="If its REGISTER or its affiliation at the new MC system goes unanswered within "
           "SIP's Timer F (the answer merely slow), a client that migrated break-before-make "
-          "stays outside the ongoing group call, whether it gives up or sends its REGISTER "
-          "again: step 1 has already left the old MC system, and 10.16.2.2 has no step for a "
-          "failed step 2 or 3",
+          "stays outside the ongoing group call (in the chart it gives up; one that sends its "
+          "REGISTER again fails the same way): step 1 has already left the old MC system, and "
+          "10.16.2.2 has no step for a failed step 2 or 3",
     why="violated only with transaction_timeout=free, whatever register_failure is, in 8 "
         "steps: the REGISTER at B times out while it (or B's answer) is still on its way, "
         "after step 1 has "
-        "de-affiliated and de-registered the client at A, and the client gives up "
+        "de-affiliated and de-registered the client at A (the model reads step 1's "
+        "'de-authorizes' as a SIP de-registration, itself a reading), and the client gives up "
         "(register_failure=gives_up); a client that sends its REGISTER again "
         "(register_failure=retries) fails the same way once the second one's timer expires "
         "too (assumption register-retries-bounded: two REGISTERs; more only postpone it). "
+        "A timer that expires right after the send, as in the chart, stands for B out of "
+        "reach, or its answer delayed, for more than Timer F's 128 s (fact sheet items 8-9). "
         "Why a gap and not a reading: the one choice under which it holds, "
         "transaction_timeout=outlasts_answer, is a bound the text does not give and no UE "
         "can set, and nothing in 10.16.2.2 brings the client back: once step 1 is done, no "
         "step or NOTE says what a client does whose step 2 or 3 fails (the text has no "
         "failure path after step 1, with or without a timer; B could as well refuse the "
-        "registration or the service authorisation, which this model does not explore). "
+        "registration or the service authorisation, the simplest failed step 2 or 3, which "
+        "is argued here and not explored). "
         "Make-before-break holds under both timer readings (X.1.4.1: still in the call at the "
         "old MC system, as X.1.1 and X.1.7.4 say it keeps a call from dropping): "
         "make_before_break_slow_answers, the candidate fix. Proposed change: 10.16.2.2 says "
@@ -1321,6 +1337,7 @@ model.finding(
         "and 3 have succeeded (X.1.4.1's make-before-break)")
 model.finding(
     "ghost-affiliation", prop="affiliation-consistent",
+    charts=(Chart(under=("group_document=all_ids",)),),
     facts=(
         REGISTRATION_EXPIRY.bears(LEFT_OUT, "and the affiliation's own expiry (TS 24.379), which "
                                             "the model gives no lifetime either"),
@@ -1340,11 +1357,14 @@ model.finding(
     why="the model leaves out the lifetimes below the text: an affiliation expires unless "
         "refreshed (TS 24.379) and a registration with it (TS 24.229), and stage 2 relies on "
         "them as it relies on signalling arriving; with loss, or a client that gives up on a "
-        "slow answer, no clean-up can keep affiliation-consistent true at every instant, and "
-        "what the model shows is only that nothing at the MC layer removes it before the "
-        "lifetime would")
+        "slow answer, no clean-up can keep affiliation-consistent true at every quiescent "
+        "instant (nothing in flight) before the lifetime expires, and what the model shows "
+        "is only that nothing at the MC layer removes it before the lifetime would. The chart "
+        "is drawn with group_document=all_ids, so that group-document's refusal is not mixed "
+        "in")
 model.finding(
     "ghost-registration-group", prop="registration-consistent",
+    charts=(Chart(under=("group_document=all_ids",)),),
     facts=(
         REGISTRATION_EXPIRY.bears(LEFT_OUT),
         SIP_TRANSACTIONS.bears(SUPPORTS, "transaction_timeout=free, in the slow_answers "
@@ -1362,4 +1382,6 @@ model.finding(
     why="the same root as ghost-affiliation: the model leaves out SIP registration expiry "
         "(TS 24.229), which removes a registration its UE stops refreshing or never learnt "
         "of; with loss, or a client that gives up on a slow answer, no clean-up keeps "
-        "registration-consistent true at every instant")
+        "registration-consistent true at every quiescent instant (nothing in flight) before "
+        "the registration would expire. The chart is drawn with group_document=all_ids, "
+        "so that group-document's refusal is not mixed in")

@@ -2009,21 +2009,27 @@ model.finding(
     title="With one-way notification, the primary's record of the partner ID goes stale "
           "when notifications overtake",
     why="X.1.6 sends the reader to TS 23.379 10.6.3.3, which is not in the text: whether the "
-        "notification is acknowledged before the registration completes decides it (TS "
-        "23.280 10.6.3, outside the excerpts, says it is: the finding needs the one-way "
-        "reading). In lossy_registration_bbm it survives unchanged, by the same 14-step race "
-        "with nothing lost; there a UE left registered nowhere by a REGISTER given up is not "
-        "judged (the property asks only of a registered user), so the acknowledged reading's "
-        "holding there says nothing of a lost answer (abandoned-registration-lifecycle "
-        "covers it under make-before-break)")
+        "notification is answered before the registration completes decides it. TS 23.280 "
+        "10.6.3, outside the excerpts, argues against the one-way reading the finding needs: "
+        "there the partner passes the user's IDs to the primary as a request during service "
+        "authorization, before the user is served, though no response to it was seen (fact "
+        "sheet items 1-4, unconfirmed). In lossy_registration_bbm it survives unchanged, by "
+        "the same 14-step race with nothing lost; there a UE left registered nowhere by a "
+        "REGISTER given up is not judged (the property asks only of a registered user), so the "
+        "acknowledged reading's holding there says nothing of a lost answer "
+        "(abandoned-registration-lifecycle covers it under make-before-break). Proposed "
+        "change: state the reading that closes it in every variant here "
+        "(notification=acknowledged): the partner informs the primary (X.1.6) by a request the "
+        "primary answers before the partner completes the registration, the reading TS 23.280 "
+        "10.6.3's service authorization request argues for (its response was not seen). "
+        "Failing that, the registration and the notification carry the client's migration "
+        "count and the primary ignores an older notification (fix_notification_order, an "
+        "element the text does not have)")
 model.finding(
     "stale-cache-bbm",
     charts=(Chart(under=("notification=acknowledged",)),),
     prop="cached-call-connects", variants=("break_before_make",),
-    facts=(
-        SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
-        SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
-    ),
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     cls=CHOICE, fix="fix_deregistration_acknowledged",
     clauses=("X.1.7.1 item 6b", "X.1.4.1", "X.1.7.4"),
     reading="the notification is not answered (one-way), or the client does not await an "
@@ -2038,13 +2044,17 @@ model.finding(
           "told",
     why="violated except with notification=acknowledged and (deregistration=acknowledged or "
         "registered_and_notified=redirect): X.1.6 defines no response to the notification "
-        "(TS 23.280 10.6.3 has the partner ask the primary first, fact sheet items 1-3), "
-        "X.1.4.1 does not say whether the client awaits the de-registration's answer (SIP "
-        "gives one, item 8), and 10.16.5.3 step 2 does not order its tests (a registration "
-        "with the primary first, or what a partner told it first). In the chart the "
+        "(TS 23.280 10.6.3 has the partner ask the primary, as a request, before the user is "
+        "served; a response was not seen: fact sheet items 1-4), X.1.4.1 does not say "
+        "whether the client awaits the de-registration's answer (SIP gives an answer, fact "
+        "sheet item 8, but not whether the client waits for it), and 10.16.5.3 step 2 does "
+        "not order its tests (a registration with the primary first, or what a partner told "
+        "it first). In the chart the "
         "call re-initiated with the primary ID (steps 24-28) is delivered by A to UE 2's old "
         "registration at A, whose de-registration (sent at step 1) is still on its way, and "
-        "refused there (as in stale-delivery). Issue 12's 'gap with break-before-make' "
+        "refused there (as in stale-delivery): that de-registration stays in flight across "
+        "two whole migrations, which is legal (the model bounds no message's delay, and a "
+        "one-way de-registration has no timer). Issue 12's 'gap with break-before-make' "
         "rested on failures while user 2 was registered nowhere, which X.1.7.4 accepts and "
         "the property now exempts. The fix chain (notification order, departure notice, "
         "hold, acknowledged de-registration) closes it one sentence at a time, the last only "
@@ -2054,19 +2064,20 @@ model.finding(
         "step 2's order here: with the acknowledged notification and a primary that checks "
         "what it was told before it delivers (registered_and_notified=redirect, "
         "stale-delivery's fix in private_call_redirect) it holds whatever the "
-        "de-registration. Proposed change: the partner's notification is answered by the "
-        "primary before the partner completes the registration (as TS 23.280 10.6.3's "
-        "migration service authorization has it), and 10.16.5.3 step 2 says that the primary "
+        "de-registration. The candidate fix shown below (fix_deregistration_acknowledged, "
+        "the chain's last link) still fails under a free timer; the proposed change is that "
+        "pair instead, whose holding is the verdict above. Proposed change: the partner's "
+        "notification is answered by the primary before the partner completes the "
+        "registration (the acknowledged reading, which TS 23.280 10.6.3's service "
+        "authorization request argues for; its response was not seen), and 10.16.5.3 step "
+        "2 says that the primary "
         "checks whether a partner has told it of the user's migration before it delivers a "
         "call to a registration it still holds")
 model.finding(
     "stale-cache-mbb",
     charts=(Chart(under=("notification=acknowledged",)),),
     prop="cached-call-connects", variants=("make_before_break",),
-    facts=(
-        SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),
-        SIP_TRANSACTIONS.bears(AGAINST, "deregistration=one_way: a de-registration is answered"),
-    ),
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     reading="the notification is not answered (one-way), or the client does not await an "
             "answer to the de-registration and the primary delivers to a registration it holds "
             "before it looks at what a partner told it (registered_and_notified=deliver: "
@@ -2079,26 +2090,32 @@ model.finding(
           "registration it still holds before it checks what it was told",
     why="violated except with notification=acknowledged and (deregistration=acknowledged or "
         "registered_and_notified=redirect), as stale-cache-bbm: X.1.6 defines no response to "
-        "the notification (TS 23.280 10.6.3 has one, fact sheet items 1-3), X.1.4.1 does not "
-        "say whether the client awaits the de-registration's answer (SIP gives one, item 8), "
-        "and 10.16.5.3 step 2 does not order its tests. Make-before-break keeps UE 2 "
-        "registered at A until its de-registration arrives, and a call A still delivers then "
-        "is refused (late_call=refuse in the chart's run). In the chart the "
-        "call re-initiated with the primary ID (steps 24-28) is delivered by A to UE 2's old "
-        "registration at A, whose de-registration is still on its way, and refused there (as "
-        "in stale-delivery). The fix chain under make-before-break (notification order, "
-        "departure notice with the hold, acknowledged de-registration: "
-        "fix_notification_order_mbb, fix_departure_notice_mbb, "
+        "the notification (TS 23.280 10.6.3 makes it a request before the user is served; a "
+        "response was not seen: fact sheet items 1-4), X.1.4.1 does not say whether the client "
+        "awaits the de-registration's answer (SIP gives an answer, fact sheet item 8, but not "
+        "whether the client waits for it), and 10.16.5.3 step 2 does not order its tests. "
+        "Make-before-break keeps UE 2 registered at A until its de-registration arrives, and a "
+        "call A still delivers then is refused (late_call=refuse in the chart's run). In the "
+        "chart the call re-initiated with the primary ID (steps 24-28) is delivered by A to UE "
+        "2's old registration at A, whose de-registration is still on its way, and refused "
+        "there (as in stale-delivery). The model does not track a call client 1 has accepted, "
+        "so the chart may show client 1, still idle, calling user 2 while user 2's call to it "
+        "goes on (a simplification, no part of the failure). The fix chain under "
+        "make-before-break (notification order, departure notice with the hold, acknowledged "
+        "de-registration: fix_notification_order_mbb, fix_departure_notice_mbb, "
         "fix_deregistration_acknowledged_mbb) closes it one sentence at a time, as the "
         "break-before-make chain does, the last only with "
-        "deregistration_timeout=outlasts_answer (acknowledged-deregistration-needs-long-"
-        "timer), a wait no client can guarantee (fact sheet item 10). As under "
-        "break-before-make, the acknowledged notification with a primary that checks what it "
-        "was told first (registered_and_notified=redirect) closes it whatever the "
-        "de-registration. Proposed change: as for stale-cache-bbm, the partner's notification "
-        "is answered before the registration completes (TS 23.280 10.6.3) and 10.16.5.3 step "
-        "2 checks what a partner told the primary before it delivers to a registration the "
-        "primary still holds")
+        "deregistration_timeout=outlasts_answer "
+        "(acknowledged-deregistration-needs-long-timer), a wait no client can guarantee (fact "
+        "sheet item 10). As under break-before-make, the acknowledged notification with a "
+        "primary that checks what it was told first (registered_and_notified=redirect) closes "
+        "it whatever the de-registration; the candidate fix shown below "
+        "(fix_deregistration_acknowledged_mbb) still fails under a free timer, and the "
+        "proposed change is that pair instead. Proposed change: as for stale-cache-bbm, the "
+        "partner's notification is answered before the registration completes (the "
+        "acknowledged reading, which TS 23.280 10.6.3 argues for) and 10.16.5.3 step 2 checks "
+        "what a partner told the primary before it delivers to a registration the primary "
+        "still holds")
 model.finding(
     "registered-nowhere",
     charts=(Chart(under=("notification=acknowledged",)),),
@@ -2110,9 +2127,13 @@ model.finding(
     fix="make_before_break",
     title="Break-before-make leaves the user registered nowhere for a while",
     why="X.1.4.1 offers registration 'before de-registration from another MC system' as "
-        "the way to be 'registered in two MC systems'; the other order implies a period "
-        "registered nowhere, and X.1.1 says that with make-before-break 'call drops due to "
-        "migration can be avoided'. Proposed change: none: a trade-off the text states; "
+        "the way to be 'registered in two MC systems'. The text does not state a period "
+        "registered nowhere, but the other order implies one, and the text states its cost: "
+        "X.1.1 says that with make-before-break 'call drops due to migration can be avoided', "
+        "and X.1.7.4 that an ongoing private call otherwise 'can be dropped and "
+        "re-initiated'. The property judges what the client believes: it is violated as the "
+        "client sends its de-registration, while A may still hold the registration until it "
+        "takes it. Proposed change: none: a trade-off the text states; "
         "make-before-break (X.1.4.1) avoids it")
 model.finding(
     "acknowledged-deregistration-needs-long-timer",
@@ -2133,9 +2154,12 @@ model.finding(
             "may expire while the answer is merely slow",
     title="Our candidate fix chain (the departure notice and the migration count, which the "
           "text does not have, with an awaited de-registration) closes the stale-cache "
-          "failure only if the client waits for the de-registration's answer longer than it "
-          "takes: with a real transaction timer the client can give up on a slow answer and "
-          "go on as if the de-registration were one-way",
+          "failure, when the primary delivers to the registration it still holds or the "
+          "notification is one-way, only if the client waits for the de-registration's answer "
+          "longer than it takes: with a real transaction timer the client can give up on a "
+          "slow answer and go on as if the de-registration were one-way (with a primary that "
+          "checks what it was told first and the acknowledged notification, it holds even "
+          "then)",
     why="a property of our candidate fix chain, not of the text: violated only with "
         "deregistration_timeout=free and (registered_and_notified=deliver or "
         "notification=one_way) in fix_deregistration_acknowledged and its "
@@ -2148,7 +2172,10 @@ model.finding(
         "because the de-registration sent at step 1 arrives only at step 29: stale-delivery's "
         "mechanism (A delivers to a registration it holds before it looks at what it was "
         "told: registered_and_notified=deliver, a reading of 10.16.5.3 step 2, explored here "
-        "since session 23). Session 15 made the de-registration a SIP "
+        "since session 23); a one-way notification, where the chart's run has it, is not "
+        "needed for it. A de-registration's timer that expires on the step right after its "
+        "send stands for the old MC system out of reach, or its answer delayed, for more "
+        "than Timer F's 128 s (fact sheet items 8-9). Session 15 made the de-registration a SIP "
         "transaction (Timer F, RFC 3261 17.1.2.2); before, the model's timer expired only "
         "once the answer was lost, so the fix held by construction. What this means for the "
         "fix: a wait at the client cannot close it (no Timer F outlasts every slow answer, "
@@ -2158,29 +2185,32 @@ model.finding(
         "the fix at the primary, which checks what it was told of the user's migration before "
         "it delivers to a registration it still holds (stale-delivery's fix, "
         "fix_migration_checked_first in private_call_redirect), with the notification "
-        "answered as TS 23.280 10.6.3 has it")
+        "answered before the registration completes (the acknowledged reading, which TS "
+        "23.280 10.6.3 argues for)")
 model.finding(
     "ghost-registration-lifecycle",
     charts=(Chart(under=("notification=acknowledged",)),),
     prop="registrations-match-client",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
-    reading="no reading of our text removes the registration: X.1.4.1 assumes the de-registration "
-            "arrives, and SIP registration expiry (TS 24.229) is not in our text",
+    reading="no reading of our text removes the registration: X.1.4.1 is silent on a lost "
+            "de-registration, and SIP registration expiry (TS 24.229) is not in our text",
     variants=("lossy_deregistration", "switch_off", "lossy_registration",
               "lossy_registration_bbm"), cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
           "de-registration lost as the UE leaves coverage, a UE switched off, or a REGISTER "
           "whose answer UE 2 never takes (lost, or arriving after Timer F), leaves a "
           "registration nothing removes",
-    why="X.1.4.1 assumes the de-registration arrives, and stage 2 relies on the IMS below it: "
+    why="X.1.4.1 is silent on a lost de-registration, and stage 2 relies on the IMS below it: "
         "SIP registration expiry (TS 24.229) removes a registration its UE stops refreshing. "
         "The model leaves that lifetime out; with loss no clean-up keeps "
-        "registrations-match-client true at every instant, so the violation shows the "
-        "model's omission (the property, which asks for agreement at every quiescent "
-        "instant, is stronger than anything a lifetime could give), not a sentence the text "
-        "lacks. What the new MC system's registration does to the primary's record is not an "
-        "artefact: the record outlives it, since nothing in the text tells the primary when a "
-        "partner's registration expires (finding abandoned-registration-lifecycle)")
+        "registrations-match-client true whenever no registration, de-registration or "
+        "registration answer is in flight, so the violation shows the model's omission (the "
+        "property, which asks for agreement at each such instant, other messages such as an "
+        "authentication request in flight or not, is stronger than anything a lifetime could "
+        "give), not a sentence the text lacks. What the new MC system's registration does to "
+        "the primary's record is not an artefact: the record outlives it, since nothing in the "
+        "text tells the primary when a partner's registration expires (finding "
+        "abandoned-registration-lifecycle)")
 model.finding(
     "abandoned-registration-lifecycle", prop="primary-binding-fresh",
     variants=("lossy_registration_retries", "lossy_registration"), cls=GAP_IN_THE_TEXT,
@@ -2207,9 +2237,10 @@ model.finding(
           "merely slow), UE 2 stays at the MC system it was leaving while the partner has told "
           "the primary it migrated: the primary records a partner ID UE 2 never took up, "
           "under every reading explored (both notification readings, both readings of Timer "
-          "F, and a UE 2 that gives up or retries, across the two variants); once UE 2 has "
-          "left the primary, a call by the primary ID is redirected there and fails "
-          "(lossy_registration)",
+          "F, and a UE 2 that gives up or retries, across the two variants). The chart stops "
+          "at that wrong record; what follows, in lossy_registration, once UE 2 has left the "
+          "primary in a partner-to-partner migration whose answer is lost, is a call by the "
+          "primary ID redirected to the ID never taken up, which fails",
     why="violated under every choice explored, in both variants, with make-before-break. The "
         "chart is lossy_registration_retries' shortest run, under the kindest readings that "
         "variant pins (notification=acknowledged, TS 23.280 10.6.3's; "
@@ -2228,13 +2259,16 @@ model.finding(
         "lossy_registration (with calls; UE 2 gives up) explores the other readings: it fails "
         "under every one of them, in 6 steps with register_timeout=free and nothing lost "
         "(Timer F expires while the REGISTER is on its way, as private_call_redirect's "
-        "abandoned-registration). So the failure needs no reading of ours, only that UE 2's "
+        "abandoned-registration: a timer that expires right after the send stands for B out "
+        "of reach for more than Timer F's 128 s). So the failure needs no reading of ours, "
+        "only that UE 2's "
         "attempt at B ends after B has informed A: nothing in the text tells A that the "
         "migration did not happen, and B cannot tell that its answer was lost (a REGISTER "
         "has no ACK, RFC 3261 17.2.2). With break-before-make (lossy_registration_bbm) the "
         "same timeout leaves UE 2 registered nowhere (registered-nowhere), which this "
         "property does not judge; there it fails only with the one-way notification "
         "(stale-binding-lifecycle). "
+        "The chart makes no call: it ends at A's wrong record. "
         "While UE 2 is still registered at A, A delivers a call by the primary ID to it "
         "(this model tests the registration first); once UE 2 has left A, in a "
         "partner-to-partner migration whose answer is lost, A redirects calls to the ID UE 2 "

@@ -38,7 +38,7 @@ MODELS = ROOT / "models"
 # recorded are the same (issue 33).
 VARIANTS = {
     "group_call_migration": ("break_before_make",),
-    "private_call_migration": ("as_published",),
+    "private_call_migration": ("fix_release_completes", "fix_peer_call_resumes", "setup_in_progress"),
     "migration_lifecycle": ("permission_and_provisioning", "fix_departure_notice_mbb"),
     "private_call_redirect": ("base", "fix_note2_via_primary"),
 }
