@@ -883,8 +883,9 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
                        sends=[RegistrationResponse, MigrationNotification,
                               *([PrivateCallRequest] if calls else [])],
                        label="registers the user; a partner informs the primary MC system",
-                       clause="X.1.6; spec silent on a return: the primary learns it from the "
-                              "registration with the primary MC service ID"),
+                       clause="X.1.6 (at a partner; on a return to the primary MC system "
+                              "the spec is silent: the registration with the primary MC "
+                              "service ID tells the primary)"),
             # -- notification, X.1.6: the primary records the partner ID ----------------------
             Transition(MigrationNotification, "serving", None, after=[on_notification],
                        sends=[MigrationNotificationAck,

@@ -939,8 +939,9 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
             Transition(Registration, "serving", None, after=[on_registration],
                        sends=[RegistrationResponse, MigrationNotification, pcr],
                        label="registers the user; a partner informs the primary MC system",
-                       clause="X.1.6; X.1.2 item 1b; X.1.3; spec silent on a return: the primary learns "
-                              "it from the registration with the primary MC service ID"),
+                       clause="X.1.6 (at a partner; on a return to the primary MC system "
+                              "the spec is silent: the registration with the primary MC "
+                              "service ID tells the primary); X.1.2 item 1b; X.1.3"),
             Transition(MigrationNotification, "serving", None, after=[on_notification],
                        sends=[MigrationNotificationAck, red, rej, pcr],
                        label="records the user's current MC service ID",
