@@ -2032,7 +2032,8 @@ model.finding(
     prop="cached-call-connects", variants=("break_before_make",),
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     cls=CHOICE, fix="fix_deregistration_acknowledged",
-    clauses=("X.1.7.1 item 6b", "X.1.4.1", "X.1.7.4"),
+    clauses=("X.1.7.1 item 6b", 'X.1.4.1 "The second MC system will notify"',
+             'X.1.7.4 "the call can be dropped and re-initiated"'),
     reading="the notification is not answered (one-way), or the client does not await an "
             "answer to the de-registration and the primary delivers to a registration it holds "
             "before it looks at what a partner told it (registered_and_notified=deliver: "
@@ -2120,7 +2121,9 @@ model.finding(
 model.finding(
     "registered-nowhere",
     charts=(Chart(under=("notification=acknowledged",)),),
-    prop="always-registered", clauses=("X.1.1", "X.1.4.1", "X.1.7.4"),
+    prop="always-registered",
+    clauses=("X.1.1", 'X.1.4.1 "Registration in one MC system can be accomplished before de-registration"',
+             'X.1.7.4 "the call can be dropped and re-initiated"'),
     reading="break-before-make, the order X.1.4.1's make-before-break is offered against: "
             "de-registering before registering elsewhere leaves a period registered nowhere "
             "(a trade-off the text states, not a reading)",
@@ -2148,7 +2151,7 @@ model.finding(
                                              "first"),
     ),
     variants=("fix_deregistration_acknowledged", "fix_deregistration_acknowledged_mbb"),
-    cls=FIX_PROPERTY, clauses=("X.1.4.1", "X.1.7.1 item 6b"),
+    cls=FIX_PROPERTY, clauses=('X.1.4.1 "The second MC system will notify"', "X.1.7.1 item 6b"),
     reading="the candidate fix chain's client awaits the de-registration's SIP answer "
             "(deregistration=acknowledged: RFC 3261 10.3, fact sheet item 8, which X.1.4.1 "
             "does not mention) with a real transaction timer (deregistration_timeout=free): it "
@@ -2215,7 +2218,9 @@ model.finding(
 model.finding(
     "abandoned-registration-lifecycle", prop="primary-binding-fresh",
     variants=("lossy_registration_retries", "lossy_registration"), cls=GAP_IN_THE_TEXT,
-    clauses=("X.1.4.1", "X.1.6", "X.1.7.1 item 6", "X.1.7.1 items 6a-6b"),
+    clauses=('X.1.4.1 "Registration in one MC system can be accomplished before de-registration"',
+             'X.1.6 "to inform the primary MC system"', "X.1.7.1 item 6",
+             "X.1.7.1 items 6a-6b"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "the REGISTER ends in its answer or in Timer F, "
                                             "which expires once the answer is lost whatever "
                                             "its duration"),

@@ -2296,7 +2296,8 @@ model.finding(
             "(primary_routing=refuse: 10.16.3 involves no migration notification), or a party "
             "that has itself migrated treats the other's new call as NOTE 3's other call "
             "(peer_call_while_suspended=note3)",
-    clauses=("10.16.3.2 NOTE 3", "X.1.6", "X.1.7.2"), fix="fix_peer_call_resumes",
+    clauses=("10.16.3.2 NOTE 3", 'X.1.6 "to inform the primary MC system"', "X.1.7.2"),
+    fix="fix_peer_call_resumes",
     title="When a party that has itself migrated refuses the other's new call under NOTE 3 "
           "(or the primary refuses calls for its users registered elsewhere, 10.16.3 read "
           "without X.1.6), both parties' re-initiated calls are refused and the private call "

@@ -2159,7 +2159,8 @@ model.finding(
     "redirect-loop", prop="no-repeated-redirection-to-left-id",
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
     variants=("base", "cr_kms_uri", "cr_both"), cls=CHOICE, fix="fix_departure_notice",
-    clauses=("10.16.5.3 pre-condition 3", "X.1.7.1 item 6b", "X.1.7.4"),
+    clauses=("10.16.5.3 pre-condition 3", "X.1.7.1 item 6b",
+             'X.1.7.4 "the call can be dropped and re-initiated"'),
     reading="the partner answers the registration before the primary is informed "
             "(notification=one_way), so the primary still names the ID the user left",
     title="With one-way notification, the primary redirects a re-initiated call again to the "
@@ -2354,7 +2355,8 @@ model.finding(
     charts=(Chart(under=("notification=acknowledged",)),),
     prop="notified-delivery-finds-user",
     variants=("cr_both", "base", "cr_kms_uri", "lossy_deregistration", "primary_policies"),
-    cls=CHOICE, fix="fix_migration_checked_first", clauses=("10.16.5.3 step 2", "X.1.4.1"),
+    cls=CHOICE, fix="fix_migration_checked_first", clauses=("10.16.5.3 step 2",
+             'X.1.4.1 "Registration in one MC system can be accomplished before de-registration"'),
     reading="the primary looks at the user's registration with it before it checks the "
             "migration it was told of (registered_and_notified=deliver): step 2 does not order "
             "its tests",
@@ -2406,7 +2408,9 @@ model.finding(
     charts=(Chart(under=("notification=acknowledged",)),),
     prop="primary-binding-fresh",
     variants=("slow_registration_retries", "slow_registration"),
-    cls=GAP_IN_THE_TEXT, clauses=("X.1.4.1", "X.1.6", "10.16.5.3 pre-condition 3"),
+    cls=GAP_IN_THE_TEXT,
+    clauses=('X.1.4.1 "Registration in one MC system can be accomplished before de-registration"',
+             'X.1.6 "to inform the primary MC system"', "10.16.5.3 pre-condition 3"),
     outside_readings=("register_timeout=outlasts_answer", "registration=break_before_make"),
     facts=(SIP_TRANSACTIONS.bears(SUPPORTS, "register_timeout=free: Timer F may expire while "
                                             "the partner's exchange with the primary or its "

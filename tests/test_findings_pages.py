@@ -204,6 +204,20 @@ def test_spec_quotes_locate_or_say_so():
     assert spec.quotes("TS 23.379 10.6.3.3") == []  # another specification: not quoted
 
 
+def test_a_citation_of_quoted_words_quotes_only_their_sentence():
+    """A finding that turns on one sentence of a long clause cites its words: the page
+    quotes that sentence, verbatim, and not the clause's three paragraphs."""
+    spec = SpecText(CLAUSES)
+    (whole,) = spec.quotes("X.1.6")
+    (one,) = spec.quotes('X.1.6 "to inform the primary MC system"')
+    assert one.text.startswith("The partner MC server uses this information to inform")
+    assert one.text.endswith("10.6.3.3.") and "\n" not in one.text
+    assert one.text in whole.text and len(one.text) < len(whole.text) // 4
+    assert one.text in (spec_folder(CLAUSES) / one.file).read_text(encoding="utf-8")
+    (nowhere,) = spec.quotes('X.1.6 "words the clause does not hold"')
+    assert not nowhere.located  # never the whole clause instead
+
+
 def test_spec_folder_and_files_missing_name_the_file(tmp_path):
     clauses = tmp_path / "clauses.txt"
     clauses.write_text("# the spec text in ../nowhere/\n10.16.1 | 003 | general\n")

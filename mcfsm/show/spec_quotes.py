@@ -9,7 +9,9 @@ published by CR 001 and as changed by CR 000) is quoted from each, unless the ci
 names its CR. What cannot be located is said to be so, never guessed.
 
 Quotes are verbatim substrings of the file: only the step's number ("2.\\t"), the NOTE's
-label ("NOTE 2:\\t") and surrounding white space are cut off.
+label ("NOTE 2:\\t") and surrounding white space are cut off. A citation that quotes words
+of a clause (X.1.6 "inform the primary MC system") is quoted by the sentences that hold
+them, each verbatim, not the whole clause.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _FOLDER = re.compile(r"(\.{1,2}/[^\s,;)]+)")
 # The figure caption that separates a procedure's pre-conditions from its steps (the text
 # writes "Figure" and the number with a no-break space, often after a bookmark).
 _FIGURE = re.compile(r"^(?:\[bookmark:[^\]]*\])*Figure\s+[\dX.-]+:")
+# Between two sentences of a paragraph ("... system. This allows ..."; not "e.g. the").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def _table(clause: str, tail: str) -> re.Pattern[str]:
@@ -201,7 +205,13 @@ def locate(text: str, clause: str, kind: str, number: str, words: str = "") -> s
         return body[-1].strip() if body else ""
     if kind == "first paragraph":
         return body[0].strip() if body else ""
-    if not kind:  # the whole clause, paragraph by paragraph
+    if not kind:
+        fragment = re.search(r'"([^"]+)"', words)
+        if fragment is not None:  # the one sentence a finding turns on: X.1.6 "inform the"
+            return "\n".join(sentence for line in body
+                            for sentence in _SENTENCE_END.split(line.strip())
+                            if fragment.group(1) in sentence)
+        # the whole clause, paragraph by paragraph
         return "\n".join(line.strip() for line in body if not _FIGURE.match(line))
     return ""
 
