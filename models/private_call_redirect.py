@@ -2373,7 +2373,7 @@ model.finding(
         "migration first redirects the call (fix_migration_checked_first). The other variants "
         "pin registered_and_notified=deliver, so there it fails under every choice explored; "
         "primary_policies explores that choice and fails only with deliver. "
-        "The chart ends at A's delivery (step 6): the property fails there, before the UE "
+        "The chart ends at A's delivery (step 7): the property fails there, before the UE "
         "refuses the call. The candidate fix has a cost: with the migration checked first, a "
         "call to a UE still at A after it gave up a migration A was told of is redirected to "
         "an ID it never took up (abandoned-registration, abandoned-registration-lifecycle)")
@@ -2396,7 +2396,8 @@ model.finding(
     why="X.1.4.1 is silent on a de-registration that does not arrive, and stage 2 relies "
         "on the IMS below it: SIP registration expiry (TS 24.229) removes a registration its "
         "UE stops refreshing or never learnt of. The model leaves that lifetime out; with loss "
-        "(lossy_deregistration: under every choice, 4 steps), or a make-before-break REGISTER "
+        "(lossy_deregistration: under every choice, 4 steps; 6 with the acknowledged "
+        "notification, the run charted), or a make-before-break REGISTER "
         "given up while the partner's answer is on its way (slow_registration: only with "
         "register_timeout=free, 3 steps), no clean-up keeps registration-consistent true at "
         "every instant. What the stale registration does to calls while it lives is not an "
