@@ -26,6 +26,7 @@ from mcfsm.check.split.partitioned import InProcessPartitions, explore_split
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT
+from .test_partitioned import _figures
 
 MAX_STATES = 400_000  # the recorded whole-variant count; above it a variant is left out
 RECORDED = json.loads((ROOT / "tests" / "data" / "engine_reference.json").read_text())["variants"]
@@ -38,17 +39,6 @@ IDS = [f"{lm.model.name}[{variant}]" for lm, variant in CASES]
 assert len(CASES) >= 50 and {lm.model.name for lm, _ in CASES} == {
     lm.model.name for folder in (ROOT / "models", ROOT / "tests" / "validation")
     for lm in load_path(folder)}
-
-
-def _split_figures(result):
-    """Which transition first finds a state depends on the partitions' order, so only the
-    steps each transition generates and the sum of the states they find compare."""
-    verdicts = [(v.property.name, v.status, None if v.trace is None else len(v.trace))
-                for v in result.verdicts if not v.property.temporal]
-    generated = {key: g for key, (g, _) in result.coverage.items()}
-    discovered = sum(n for _, n in result.coverage.values())
-    return (result.distinct_states, result.total_states, result.depth, result.pruned,
-            result.complete, verdicts, generated, discovered)
 
 
 def _safety(result):
@@ -87,7 +77,9 @@ def test_the_split_search_gives_the_single_results(k):
     single = _single(lm, variant)
     assert single.complete
     split = explore_by_choice(lm.model.system(variant), explorer=_split3)
-    assert _split_figures(split) == _split_figures(single)
+    # which transition first finds a state depends on the partitions' order: _figures
+    # compares the steps each transition generates and the sum of the states they find
+    assert _figures(split) == _figures(single)
 
 
 @pytest.mark.slow
