@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..errors import ModelError
+from ..lang.model import named_choices
 from ..lang.system import System
 from .search.explorer import Budget, Progress, ProgressFn, Result, Verdict, explore
 
@@ -36,21 +36,11 @@ class ChoiceRun:
 
 
 def restrict(system: System, under: tuple[str, ...]) -> System:
-    """The system with the choices `under` ("parameter=value", as a finding names them, the
-    value as its str) pinned; the system itself when there are none."""
+    """The system with the choices `under` ("parameter=value", as a finding names them)
+    pinned; the system itself when there are none."""
     if not under:
         return system
-    chosen: dict[str, Any] = {}
-    for choice in under:
-        name, _, value = choice.partition("=")
-        param = system.params.get(name)
-        matching = [c for c in param.choices if str(c) == value] if param is not None else []
-        if not matching:
-            raise ModelError(f"has no choice {choice!r}", where=f"system {system.name!r}",
-                             fix="use one of " + ", ".join(
-                                 f"{n}={c}" for n, p in system.params.items() for c in p.choices))
-        chosen[name] = matching[0]
-    return system.restricted(chosen)
+    return system.restricted(named_choices(under, system, what="the search is restricted to"))
 
 
 def combinations(system: System) -> Iterator[Choices]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 from ..errors import ModelError
 from .declared import check_name, check_text
@@ -238,13 +239,25 @@ def _check_chart(f: Finding, k: int, c: Chart, variant: str, system: System) -> 
 
 
 def _check_choices(choices: tuple[str, ...], what: str, variant: str, system: System) -> None:
+    named_choices(choices, system, what=what, variant=variant)
+
+
+def named_choices(choices: tuple[str, ...], system: System, *, what: str = "names",
+                  variant: str = "") -> dict[str, Any]:
+    """("p=v", ...), as a finding names choices (the value as its str) -> {p: the choice},
+    or a ModelError that names the parameter or choice the variant lacks."""
+    where = f"variant {variant!r}" if variant else f"system {system.name!r}"
+    chosen: dict[str, Any] = {}
     for choice in choices:
         name, _, value = choice.partition("=")
         param = system.params.get(name)
         if param is None:
-            raise ModelError(f"{what} {choice!r}, but variant {variant!r} has no parameter "
-                             f"{name!r}", fix=f"use one of {sorted(system.params)}")
-        if value not in {str(c) for c in param.choices}:
-            raise ModelError(f"{what} {choice!r}, but {name} in variant {variant!r} has no "
-                             f"choice {value!r}",
+            raise ModelError(f"{what} {choice!r}, but {where} has no parameter {name!r}",
+                             fix=f"use one of {sorted(system.params)}")
+        matching = [c for c in param.choices if str(c) == value]
+        if not matching:
+            raise ModelError(f"{what} {choice!r}, but {name} in {where} has no choice "
+                             f"{value!r}",
                              fix="use one of " + ", ".join(f"{name}={c}" for c in param.choices))
+        chosen[name] = matching[0]
+    return chosen

@@ -235,11 +235,6 @@ def search_under(lm: LoadedModel, variant: str, under: tuple[str, ...]) -> Resul
     return explore_cached(lm.model.system(variant), loaded=lm, variant=variant, under=under)
 
 
-def chart_file(f: Finding, k: int) -> str:
-    """A declared chart's files beside the finding's page (without the extension)."""
-    return f"findings/{slug(f.name)}-chart{k}"
-
-
 def finding_charts(lm: LoadedModel, f: Finding, results: dict[str, Result],
                    search: Search = search_under) -> list[dict[str, Any]]:
     """The charts a finding's page draws, the first being its own: the shortest run of its
