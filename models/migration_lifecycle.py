@@ -1197,6 +1197,7 @@ def build(*, make_before_break: bool, calls: bool,
                                             or "free" in register_timeouts,
                                             register_retried="retries" in register_failures,
                                             free_register=calls and "free" in register_timeouts,
+                                            calls=calls,
                                             sequence_numbers=sequence_numbers,
                                             departure_notice=departure_notice,
                                             fixed_chain=fixed_chain)],
@@ -1206,7 +1207,7 @@ def build(*, make_before_break: bool, calls: bool,
 def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_numbers: bool,
                            departure_notice: bool, fixed_chain: bool = True,
                            register_given_up: bool = False, free_register: bool = False,
-                           register_retried: bool = False) -> list:
+                           register_retried: bool = False, calls: bool = False) -> list:
     """Witnesses of what defines each variant (issue 32), named in its expect=: UE 2
     switched off, a de-registration lost, an older notification ignored (the candidate fix
     fix_notification_order), the primary told that the user left (fix_departure_notice), a
@@ -1234,6 +1235,12 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                              "timed out (the calls monitor saw it arrive with no REGISTER "
                              "under way to that MC system)")]
               if register_given_up and free_register else []),
+            *([sometimes("call-to-abandoned-id-fails", call_to_abandoned_id_fails,
+                         clause="X.1.7.1 items 6, 6b (abandoned-registration-lifecycle)",
+                         doc="client 1's call by user 2's primary MC service ID fails at "
+                             "the partner ID the primary recorded, an MC system where UE 2, "
+                             "having given up a REGISTER, is not registered")]
+              if register_given_up and calls else []),
             *([sometimes("ue2-switched-off",
                          lambda v: v["client2"].state == SWITCHED_OFF,
                          clause="not in the text (switch_off)",
@@ -1262,6 +1269,21 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                          clause="candidate fix (fix_departure_notice)",
                          doc="a partner tells the primary that the user left it")]
               if departure_notice else [])]
+
+
+def call_to_abandoned_id_fails(v) -> bool:
+    """The failed call of finding abandoned-registration-lifecycle: it started by the
+    primary ID (not a cached one), and the partner ID it last called is the one the primary
+    records for user 2, at a system where UE 2, which gave up a REGISTER, is not
+    registered; no notification is in flight that would change the record (the failure is
+    not a race with one)."""
+    c1, c2 = v["client1"], v["client2"]
+    if c1.state != "failed" or v[CALLS].cached_call or not c2.gave_up \
+            or v.in_flight(MigrationNotification):
+        return False
+    recorded = dict(v[SERVER[HOME]].bindings).get(USER2, "")
+    return recorded not in ("", USER2) and c1.target == recorded \
+        and system_of(recorded) not in c2.registered_at
 
 
 def choice_witnesses(deregistrations: tuple[str, ...], notifications: tuple[str, ...]) -> list:
@@ -1853,6 +1875,8 @@ model.add_variant("lossy_registration",
                 "witnessed only with notification=acknowledged",
             # what the free timer adds: an answer that comes after UE 2 gave up
             "late-registration-answer": "witnessed only with register_timeout=free",
+            # the failed call of finding abandoned-registration-lifecycle (its second chart)
+            "call-to-abandoned-id-fails": "witnessed",
             # the behaviour that defines the variant
             "registration-given-up": "witnessed"})
 model.add_variant("lossy_registration_retries",
@@ -2218,6 +2242,17 @@ model.finding(
 model.finding(
     "abandoned-registration-lifecycle", prop="primary-binding-fresh",
     variants=("lossy_registration_retries", "lossy_registration"), cls=GAP_IN_THE_TEXT,
+    charts=(Chart(),
+            Chart(under=("notification=acknowledged", "register_timeout=outlasts_answer"),
+                  prop="call-to-abandoned-id-fails", variant="lossy_registration",
+                  says="what the wrong record does to a call, under the same kindest "
+                       "readings: UE 2, registered at B, migrates to C; C informs A, which "
+                       "records C's ID and acknowledges; C's answer is lost and UE 2 gives "
+                       "the attempt up, staying at B. Client 1's call by the primary ID is "
+                       "redirected to C's ID, C delivers it to a UE 2 that is not registered "
+                       "there, which refuses; re-initiated with the primary ID (X.1.7.1 item "
+                       "6b) it is redirected to C's ID again, and after the re-initiations "
+                       "the model allows, it fails: 41 steps")),
     clauses=('X.1.4.1 "Registration in one MC system can be accomplished before de-registration"',
              'X.1.6 "to inform the primary MC system"', "X.1.7.1 item 6",
              "X.1.7.1 items 6a-6b"),
@@ -2243,10 +2278,10 @@ model.finding(
           "merely slow), UE 2 stays at the MC system it was leaving while the partner has told "
           "the primary it migrated: the primary records a partner ID UE 2 never took up, "
           "under every reading explored (both notification readings, both readings of Timer "
-          "F, and a UE 2 that gives up or retries, across the two variants). The chart stops "
-          "at that wrong record; what follows, in lossy_registration, once UE 2 has left the "
-          "primary in a partner-to-partner migration whose answer is lost, is a call by the "
-          "primary ID redirected to the ID never taken up, which fails",
+          "F, and a UE 2 that gives up or retries, across the two variants). The first chart "
+          "stops at that wrong record; the second shows what follows in lossy_registration "
+          "once UE 2 has left the primary and a partner-to-partner migration's answer is "
+          "lost: a call by the primary ID redirected to the ID never taken up, which fails",
     why="violated under every choice explored, in both variants, with make-before-break. The "
         "chart is lossy_registration_retries' shortest run, under the kindest readings that "
         "variant pins (notification=acknowledged, TS 23.280 10.6.3's; "
@@ -2274,7 +2309,8 @@ model.finding(
         "same timeout leaves UE 2 registered nowhere (registered-nowhere), which this "
         "property does not judge; there it fails only with the one-way notification "
         "(stale-binding-lifecycle). "
-        "The chart makes no call: it ends at A's wrong record. "
+        "The first chart makes no call: it ends at A's wrong record; the second is the "
+        "call (witness call-to-abandoned-id-fails). "
         "While UE 2 is still registered at A, A delivers a call by the primary ID to it "
         "(this model tests the registration first); once UE 2 has left A, in a "
         "partner-to-partner migration whose answer is lost, A redirects calls to the ID UE 2 "
