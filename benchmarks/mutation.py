@@ -84,30 +84,11 @@ def _patch(system: System, role: str, name: str, change: Callable[[Any], Any]) -
         if inst.role.name != role:
             continue
         if inst.observer:
-            patch_monitor(system, k, lambda t: change(t) if t.name == name else t)
+            ms.patch_monitor(system, k, lambda t: change(t) if t.name == name else t)
             continue
         for table in (system._internal[k], system._receive[k]):
             for key, entries in table.items():
                 table[key] = [(change(t) if t.name == name else t, tid) for t, tid in entries]
-
-
-def patch_monitor(system: System, k: int, change: Callable[[Any], Any]) -> bool:
-    """Monitor k observes with its transitions as `change` gives them (a copy of its role;
-    the declared role, which other systems may share, stays as it was). True when one
-    changed; the monitor's index joins system.mutated_monitors."""
-    import copy
-    inst = system.instances[k]
-    new = tuple(change(t) for t in inst.role.transitions)
-    if all(a is b for a, b in zip(new, inst.role.transitions)):
-        return False
-    role = copy.copy(inst.role)
-    role.transitions = new
-    monitor = copy.copy(inst)
-    object.__setattr__(monitor, "role", role)
-    system.instances = (*system.instances[:k], monitor, *system.instances[k + 1:])
-    system.monitors = tuple(monitor if m is inst else m for m in system.monitors)
-    system.mutated_monitors = getattr(system, "mutated_monitors", frozenset()) | {k}
-    return True
 
 
 def _drop_sends(kind: type, label: str) -> Callable[[Any], None]:

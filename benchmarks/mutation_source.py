@@ -412,7 +412,6 @@ def apply(system: Any, mutant: SourceMutant, hits: Callable[[], None] | None = N
                             done[id(t)] = t
                     new_entries.append((done[id(t)], tid))
                 table[key] = new_entries
-    from benchmarks.mutation import patch_monitor
     for k in list(getattr(system, "monitor_indices", ())):
         def change(t: Any) -> Any:
             conditions = tuple(transform(g, mutant, hits) for g in t.conditions)
@@ -424,3 +423,22 @@ def apply(system: Any, mutant: SourceMutant, hits: Callable[[], None] | None = N
         if patch_monitor(system, k, change):
             changed += 1
     return changed
+
+
+def patch_monitor(system: Any, k: int, change: Callable[[Any], Any]) -> bool:
+    """Monitor k observes with its transitions as `change` gives them (a copy of its role;
+    the declared role, which other systems may share, stays as it was). True when one
+    changed; the monitor's index joins system.mutated_monitors."""
+    import copy
+    inst = system.instances[k]
+    new = tuple(change(t) for t in inst.role.transitions)
+    if all(a is b for a, b in zip(new, inst.role.transitions)):
+        return False
+    role = copy.copy(inst.role)
+    role.transitions = new
+    monitor = copy.copy(inst)
+    object.__setattr__(monitor, "role", role)
+    system.instances = (*system.instances[:k], monitor, *system.instances[k + 1:])
+    system.monitors = tuple(monitor if m is inst else m for m in system.monitors)
+    system.mutated_monitors = getattr(system, "mutated_monitors", frozenset()) | {k}
+    return True
