@@ -1307,11 +1307,12 @@ model.finding(
             "with transaction_timeout=outlasts_answer, a bound no UE can set (Timer F expires "
             "while an answer is merely slow, fact sheet item 10), and with make-before-break, "
             "which X.1.4.1 offers instead of 10.16.2.2's order",
-    title="If its REGISTER or its affiliation at the new MC system goes unanswered within "
-          "SIP's Timer F (the answer merely slow), a client that migrated break-before-make "
-          "stays outside the ongoing group call (in the chart it gives up; one that sends its "
-          "REGISTER again fails the same way): step 1 has already left the old MC system, and "
-          "10.16.2.2 has no step for a failed step 2 or 3",
+    title="If its REGISTER (or, the same way, its affiliation) at the new MC system goes "
+          "unanswered within SIP's Timer F (the new MC system out of reach for longer than "
+          "Timer F's 128 s), a client that migrated break-before-make stays outside the "
+          "ongoing group call (in the chart its REGISTER times out and it gives up; one that "
+          "sends its REGISTER again fails the same way): step 1 has already left the old MC "
+          "system, and 10.16.2.2 has no step for a failed step 2 or 3",
     why="violated only with transaction_timeout=free, whatever register_failure is, in 8 "
         "steps: the REGISTER at B times out while it (or B's answer) is still on its way, "
         "after step 1 has "
@@ -1379,7 +1380,8 @@ model.finding(
           "de-registration lost as the UE leaves coverage, a UE switched off, or a REGISTER the "
           "client gave up while its answer was merely slow (transaction_timeout=free) leaves a "
           "registration nothing removes",
-    why="the same root as ghost-affiliation: the model leaves out SIP registration expiry "
+    why="the same root as ghost-affiliation, and its chart is the same run as that page's "
+        "(both properties fail at its last step): the model leaves out SIP registration expiry "
         "(TS 24.229), which removes a registration its UE stops refreshing or never learnt "
         "of; with loss, or a client that gives up on a slow answer, no clean-up keeps "
         "registration-consistent true at every quiescent instant (nothing in flight) before "

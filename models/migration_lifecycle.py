@@ -489,8 +489,9 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         Transition(PrivateCallRequest, on, None,
                    name="refuse_call_from_old_system", conditions=[not_served_by_sender],
                    after=[refuse_call], sends=[PrivateCallReject],
-                   clause="X.1.4.1 silent on calls after the de-registration is sent "
-                          "(late_call=refuse, or not the system just left)"),
+                   clause="TS 23.379 10.7.2.1.1 (UE 2 is not registered at the MC system "
+                          "that delivers the call); X.1.4.1 silent on a call after the "
+                          "de-registration is sent (late_call=refuse)"),
         Transition(PrivateCallAccept, on, None, name="call_answered",
                    after=[call_answered], clause="X.1.7.3"),
     ]
@@ -2043,8 +2044,10 @@ model.finding(
         "REGISTER given up is not judged (the property asks only of a registered user), so the "
         "acknowledged reading's holding there says nothing of a lost answer "
         "(abandoned-registration-lifecycle covers it under make-before-break). Proposed "
-        "change: state the reading that closes it in every variant here "
-        "(notification=acknowledged): the partner informs the primary (X.1.6) by a request the "
+        "change: state the reading that closes it wherever no REGISTER answer goes astray "
+        "(notification=acknowledged; in lossy_registration the record goes wrong under that "
+        "reading too, by another root: abandoned-registration-lifecycle): the partner "
+        "informs the primary (X.1.6) by a request the "
         "primary answers before the partner completes the registration, the reading TS 23.280 "
         "10.6.3's service authorization request argues for (its response was not seen). "
         "Failing that, the registration and the notification carry the client's migration "
@@ -2272,8 +2275,11 @@ model.finding(
             "lossy_registration_retries explores the retry with the kindest readings pinned "
             "(the acknowledged notification, the longest timer), lossy_registration the "
             "others with a UE 2 that gives up. The record stays wrong after the instant "
-            "charted: only UE 2's next successful migration, which nothing makes it try, "
-            "replaces it",
+            "charted: in the model only UE 2's next successful migration, which nothing makes it "
+            "try, replaces it (a periodic re-registration at the partner, which the model "
+            "leaves out, might make the partner inform A again if X.1.6's 'As part of the "
+            "registration procedure' covers a refresh; the text does not say, and until then "
+            "the record stays wrong)",
     title="If UE 2's REGISTER at a partner times out (the REGISTER or its answer lost, or "
           "merely slow), UE 2 stays at the MC system it was leaving while the partner has told "
           "the primary it migrated: the primary records a partner ID UE 2 never took up, "

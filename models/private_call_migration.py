@@ -141,6 +141,7 @@ from mcfsm import (
     AGAINST,
     CHOICE,
     FIX_PROPERTY,
+    GAP_IN_THE_TEXT,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
@@ -914,7 +915,8 @@ def peer_role(*, resumption_timer: bool, setup: bool = False) -> Role:
             Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
                        conditions=[from_peer], after=[answer(True), take_call],
                        sends=[PrivateCallAccept],
-                       clause="10.16.3.2 step 3 (seen as a new call); TS 23.379 10.7.2.1.1"),
+                       clause="TS 23.379 10.7.2.1.1 (a call from the peer: its first "
+                              "set-up, or 10.16.3.2 step 3's new call seen as a new call)"),
             Transition(PCR, "in_call", None, name="accept_as_replacement",
                        conditions=[from_peer, same_peer("replace")],
                        after=[answer(True), take_call], sends=[PrivateCallAccept],
@@ -2179,45 +2181,50 @@ model.finding(
         "longer than the answer takes")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
-    reading="client 2 holds one private call at a time (assumption "
-            "one-call-at-a-time-for-client-2, which the model does not explore: TS 23.379 "
-            "lets a client be in more than one private call), so once it has taken client "
-            "3's call it refuses the resumption as busy. With the elements the text has (no "
-            "suspension indication in step 1's release) it fails whatever client 2 does with "
-            "a call it knows comes first (note3_policy); it holds only with an element the "
-            "text does not have (the indication) and NOTE 3's rejection, and then only while "
-            "client 2's wait outlasts UE 1's migration",
-    variants=("as_published", "free_chain"), cls=CHOICE,
+    reading="none of the text's: with the release step 1 has (no suspension indication) it "
+            "fails whatever client 2 does with a call it knows comes first (note3_policy); "
+            "it holds only with the suspension indication, an element the text does not "
+            "have, with NOTE 3's rejection, and then only while client 2's wait outlasts UE "
+            "1's migration. The model's client 2 holds one call at a time (assumption "
+            "one-call-at-a-time-for-client-2); a client that holds N calls is blocked the "
+            "same way by N other callers, and the text bounds neither, so that assumption "
+            "only shortens the run",
+    variants=("as_published", "free_chain"), cls=GAP_IN_THE_TEXT,
+    outside_readings=("suspension_indication=present",),
     fix="fix_note3_refuses_other_calls",
     title="NOTE 3 presumes that client 2 knows its call is suspended, which step 1's release "
-          "does not tell it: a client 2 that holds one call at a time takes another private "
-          "call while the call waits to resume and then refuses the resumed call as busy, "
-          "whatever it does with calls it knows come before the resumption",
-    why="violated whatever note3_policy with the release the text has "
-        "(suspension_indication=absent): client 2 cannot tell that client 3's call comes "
-        "'before the call has resumed', so it takes it and refuses the resumption as busy "
-        "(it holds one call at a time: assumption one-call-at-a-time-for-client-2; TS 23.379 "
-        "would let it hold both, which is not explored). "
+          "does not tell it: client 2 takes another private call while the call waits to "
+          "resume and then refuses the resumed call as busy, whatever it does with calls it "
+          "knows come before the resumption (in the chart it holds one call at a time; one "
+          "that holds more is blocked the same way by as many other callers)",
+    why="violated under every choice explored with the release the text has "
+        "(suspension_indication=absent, whatever note3_policy): client 2 cannot tell that "
+        "client 3's call comes 'before the call has resumed', so it takes it and refuses the "
+        "resumption as busy. It holds only with suspension_indication=present, an element "
+        "10.16.3.2 step 1 does not have, so that choice cannot save the text "
+        "(outside_readings). The model's client 2 holds one call at a time (assumption "
+        "one-call-at-a-time-for-client-2; TS 23.379 lets a client be in more than one "
+        "private call): a client that can hold N calls takes N other callers' calls the "
+        "same way and then refuses the resumption, and nothing in the text bounds the "
+        "callers or promises the resumption a free place, so a larger N only lengthens the "
+        "run (as more REGISTER retries lengthen abandoned-registration-lifecycle's); the "
+        "model explores N=1 with one other caller. "
         "NOTE 3 puts the receiving client's actions 'outside the scope of the present "
         "document' and offers a remedy ('could include rejecting this new private call "
         "request'), but unlike X.1.7.4 for the media gap it does not state the cost, and "
         "client 2 cannot carry the remedy out: it needs to know that the call is suspended, "
         "which step 1's ordinary release does not tell it. So it is not a documented "
-        "trade-off; nor is it a gap under every reading, since it needs a client 2 that holds "
-        "one call at a time (a client holding client 3's call and taking the resumption "
-        "beside it is not explored), and NOTE 3 leaves client 2's actions out of scope: it "
-        "depends on that reading. The search also explores the missing element "
-        "(suspension_indication=present, not in the text), under which note3_policy=reject "
-        "holds in as_published; note3_policy=accept fails even with it. The candidate fix "
-        "fix_note3_refuses_other_calls (after fix_suspension_indicated) does not close it "
-        "under a real timer: there it is violated only with resumption_timer=free, since a "
-        "wait that expires before a slow UE 1 resumes lets client 2 take the other call "
-        "again. Proposed change: step 1's release (TS 23.379's private call release, "
-        "10.7.2.1.3) says that the call is suspended, and NOTE 3 says that client 2 refuses "
-        "other private calls until the call resumes or its wait for the resumption expires; "
-        "how long it waits trades client 3's access against the resumption, and no length "
-        "closes it while a migration can last longer (suspended-wait-unbounded is the "
-        "indication's own finding)")
+        "trade-off, and no reading of the text closes it. With the missing element, "
+        "note3_policy=reject holds in as_published; note3_policy=accept fails even with it. "
+        "The candidate fix fix_note3_refuses_other_calls (after fix_suspension_indicated) "
+        "does not close it under a real timer: there it is violated only with "
+        "resumption_timer=free, since a wait that expires before a slow UE 1 resumes lets "
+        "client 2 take the other call again. Proposed change: step 1's release (TS 23.379's "
+        "private call release, 10.7.2.1.3) says that the call is suspended, and NOTE 3 says "
+        "that client 2 refuses other private calls until the call resumes or its wait for "
+        "the resumption expires; how long it waits trades client 3's access against the "
+        "resumption, and no length closes it while a migration can last longer "
+        "(suspended-wait-unbounded is the indication's own finding)")
 model.finding(
     "suspended-wait-unbounded", prop="suspended-wait-ends", variants=("switch_off", "as_published"),
     reading="the release carries a suspension indication (suspension_indication=present), an "

@@ -2191,7 +2191,9 @@ model.finding(
     why="pre-condition 3 sends the reader to clause 10.6.3.3, which is not in the excerpts: "
         "whether the notification is acknowledged before the registration completes decides it "
         "(read as TS 23.280's own 10.6.3.3, the service authorization, it is: the finding "
-        "needs the one-way reading). The acknowledged notification closes it; the candidate "
+        "needs the one-way reading). The acknowledged notification closes it (with a REGISTER "
+        "that ends only in its answer: with a real Timer F the record goes wrong under the "
+        "acknowledged reading too, by another root, abandoned-registration); the candidate "
         "fix fix_notification_order (a migration count in the notification, an element the "
         "text does not have) is a second option for a one-way notification. Proposed change: "
         "pre-condition 3 (or the clause 10.6.3.3 it cites) says that the partner informs the "
@@ -2277,10 +2279,10 @@ model.finding(
     reading="the published 10.16.5.3 step 2, which redirects every caller: CR 000's same-system "
             "check is what the finding demonstrates",
     variants=("base", "cr_kms_uri"), cls=CR_DEMONSTRATION, fix="cr_both",
-    title="The primary redirects a foreign caller, and its call connects; CR 000 stops the "
-          "redirection, and with otherwise=reject the foreign caller's call is then refused "
-          "where it connected before: a change of behaviour CR 000's authors may want to "
-          "confirm",
+    title="The primary redirects a foreign caller (the chart ends at that redirection; the "
+          "redirected call then connects); CR 000 stops the redirection, and with "
+          "otherwise=reject the foreign caller's call is then refused where it connected "
+          "before (not charted): a change of behaviour CR 000's authors may want to confirm",
     why="the published 10.16.5.3 redirects every caller; CR 000 step 2's same-system check "
         "closes it. The property is CR 000's own sentence, so the finding shows that CR 000 "
         "changes behaviour, not harm in the published text: the redirected foreign call "
@@ -2336,7 +2338,8 @@ model.finding(
     cls=CHOICE, fix="fix_note2_via_primary",
     title="Read off the primary ID, the partner refuses the NOTE 2 call of a caller served "
           "by a partner: no server on the call's path holds the status NOTE 2 asks about, and "
-          "the partner the user left refuses the call (departed_policy=reject)",
+          "the partner the user left refuses the call (departed_policy=reject): the harm is "
+          "a round trip, not a lost call, since the caller may call again by the primary ID",
     why="violated only with same_system_by=primary_id (the reading X.1.7.3 suggests: the "
         "call carries the caller's primary ID) and note2_server=primary, whatever "
         "otherwise, and with the pinned departed_policy=reject: the indicated call goes to "
@@ -2362,7 +2365,9 @@ model.finding(
             "its tests",
     title="When the primary still holds user 2's registration after a partner has told it "
           "where user 2 is, it delivers the call to the registration the UE has left (the "
-          "chart ends at that delivery; the UE then refuses it): once for a de-registration "
+          "chart ends at that delivery; the UE then refuses it, by the model's assumption "
+          "late-call-refused, where one that still took calls it had de-registered from "
+          "would connect it): once for a de-registration "
           "that is merely slow, for every call while the stale registration lasts for one "
           "that is lost (its SIP expiry is not modelled: ghost-registration)",
     why="violated only with registered_and_notified=deliver, under both notification readings "

@@ -75,8 +75,11 @@ def test_the_page_draws_its_declared_charts_under_their_choices(tmp_path, own_ca
     assert len(d["scenario"]) == 3 and "step=1" in " ".join(d["basis"]["values"])
     assert second["prop"] == "reaches-two" and second["steps"] == 1
     assert first["svg"] == "over-chart1.svg" and second["svg"] == "over-chart2.svg"
+    # the variant explores step: the chart names it as its own choice, not the variant's pin
+    assert first["drawing"].context == ("chosen for this chart: step=1",)
     page = finding_markdown(d)
     assert "## Charts" in page and "### 1. below-three in both under step=1" in page
+    assert "pinned by the variant" not in page
     assert "One at a time." in page and "### 2. reaches-two in both under step=2" in page
     # the restricted searches are cache entries of their own, which cache verify redoes
     entries = [json.loads(p.read_text()) for p in own_cache.glob("*.json")]

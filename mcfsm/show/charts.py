@@ -11,6 +11,7 @@ text (rendered by code-hosting sites). Both are built from the same event list.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 
 from ..check.assumptions import pins
 from ..check.search.explorer import Trace, Verdict
@@ -24,9 +25,10 @@ from .values import chart_elements
 
 
 def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed: bool = False,
-          caption: str = "") -> Chart:
+          caption: str = "", chosen: Collection[str] = ()) -> Chart:
     """Pair every send with its receipt by replaying the trace. `outcome` is the end mark
-    (what is violated or witnessed after the last step), `caption` the property's doc."""
+    (what is violated or witnessed after the last step), `caption` the property's doc,
+    `chosen` the parameters a finding's chart pinned for itself (run_context)."""
     # (sender, receiver, message, sent_at, the step in which the network copied it or 0)
     pending: list[tuple[str, str, Message, int, int]] = []
     arrows: list[Arrow] = []
@@ -95,7 +97,7 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
         lifelines = tuple((i.name, i.words) for i in system.instances)
     return Chart(lifelines, tuple(arrows), tuple(notes), len(trace.steps), title, trace.note,
                  outcome, failed, caption, loop_start=trace.loop_start,
-                 context=run_context(system, trace), clauses=tuple(clauses),
+                 context=run_context(system, trace, chosen), clauses=tuple(clauses),
                  events=tuple(events))
 
 
@@ -124,21 +126,28 @@ def run_values(system: System, trace: Trace) -> list[tuple[str, object, bool]]:
     return [(name, values[name], len(p.choices) == 1) for name, p in system.params.items()]
 
 
-def run_context(system: System, trace: Trace) -> tuple[str, ...]:
-    """The header lines of a chart: the run's parameter values, then the pinned ones."""
+def run_context(system: System, trace: Trace, chosen: Collection[str] = ()) -> tuple[str, ...]:
+    """The header lines of a chart: the run's parameter values, the ones a finding's chart
+    chose for itself (`chosen`, parameter names: Chart(under=...), which the variant
+    explores, so they are not the variant's pins), then the variant's pinned ones."""
     values = run_values(system, trace)
-    chosen = [f"{n}={v}" for n, v, pinned in values if not pinned]
-    pinned = pins(system)
+    run = [f"{n}={v}" for n, v, pinned in values if not pinned]
+    mine = [f"{n}={v}" for n, v, _ in values if n in chosen]
+    pinned = [pin for pin in pins(system) if pin.split("=", 1)[0] not in chosen]
     out = []
-    if chosen:
-        out.append("run with " + ", ".join(chosen))
+    if run:
+        out.append("run with " + ", ".join(run))
+    if mine:
+        out.append("chosen for this chart: " + ", ".join(mine))
     if pinned:
         out.append("pinned by the variant: " + ", ".join(pinned))
     return tuple(out)
 
 
-def verdict_chart(system: System, verdict: Verdict, title: str) -> Chart:
-    """The chart of a verdict's trace, marked at the end with what it shows and why."""
+def verdict_chart(system: System, verdict: Verdict, title: str,
+                  chosen: Collection[str] = ()) -> Chart:
+    """The chart of a verdict's trace, marked at the end with what it shows and why;
+    `chosen`: the parameters a finding's chart pinned (Chart(under=...))."""
     from .explain import explain
 
     assert verdict.trace is not None
@@ -146,7 +155,7 @@ def verdict_chart(system: System, verdict: Verdict, title: str) -> Chart:
     where = f"after step {n}" if n else "in the initial state"
     what = "witnessed" if verdict.status == "witnessed" else "violated"
     c = chart(system, verdict.trace, title, outcome=f"{verdict.property.name} {what} {where}",
-              failed=verdict.failed, caption=verdict.property.doc)
+              failed=verdict.failed, caption=verdict.property.doc, chosen=chosen)
     return dataclasses.replace(c, footnote=explain(system, verdict))
 
 

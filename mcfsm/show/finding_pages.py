@@ -274,7 +274,8 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                           "under": list(c["under"]), "says": c["says"]})
             continue
         title = declared_chart_title(model.name, c)
-        drawing = verdict_chart(c["result"].system, cv, title)
+        chosen = [u.split("=", 1)[0] for u in c["under"]]
+        drawing = verdict_chart(c["result"].system, cv, title, chosen)
         svg = (f"{slug(f.name)}-chart{c['k']}" if c["own"]
                else f"../{model.name}/{c['variant']}/charts/{slug(c['prop'])}")
         drawn.append({"title": title, "variant": c["variant"], "prop": c["prop"],
