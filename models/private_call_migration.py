@@ -2308,7 +2308,9 @@ model.finding(
     title="When a party that has itself migrated refuses the other's new call under NOTE 3 "
           "(or the primary refuses calls for its users registered elsewhere, 10.16.3 read "
           "without X.1.6), both parties' re-initiated calls are refused and the private call "
-          "never resumes (in the chart only the second refusal is NOTE 3's: the first is "
+          "never resumes (the chart is drawn with the first candidate sentence applied, "
+          "fix_primary_reaches_migrated_user, and in it only the second refusal is NOTE 3's: "
+          "the first is "
           "refused-before-notification's, while user 1 is between registrations and A not yet "
           "informed)",
     why="violated only with primary_routing=refuse or peer_call_while_suspended=note3: step 3 "

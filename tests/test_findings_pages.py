@@ -361,3 +361,15 @@ def test_a_gap_s_paragraph_names_the_variant_and_the_choices_it_spans():
     paragraph = page.split("```text\n", 1)[1].split("\n```", 1)[0]
     assert ("is violated under every choice lossy_registration_retries explores "
             "(deregistration, register_failure) (gap in the text)") in paragraph
+
+
+def test_a_gap_that_holds_under_some_choices_says_they_are_no_reading_of_the_text():
+    """A gap declared with outside_readings is violated only under some choices: pasted
+    alone, the paragraph would read like a reading, so it names the choices that save it
+    and says that no reading of the text can choose them (the reason argues it)."""
+    page = (ROOT / "diagrams" / "findings" / "abandoned-registration.md").read_text()
+    paragraph = page.split("```text\n", 1)[1].split("\n```", 1)[0]
+    assert "is violated only with" in paragraph
+    assert ("it holds only with register_timeout=outlasts_answer or "
+            "registration=break_before_make, which the reason shows no reading of the text "
+            "can choose (gap in the text)") in paragraph

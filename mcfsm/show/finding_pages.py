@@ -344,7 +344,7 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
             "prop_doc": v.property.doc if v is not None else "",
             "prop_clause": v.property.clause if v is not None else "",
             "variants": list(f.variants), "cls": f.cls, "why": reason, "change": change,
-            "found": found,
+            "found": found, "outside": list(f.outside_readings),
             "reading": f.reading, "facts": [_fact_words(u) for u in f.facts], "quotes": quotes,
             "spec": spec is not None,
             "chart": chart, "charts": drawn, "basis": basis, "fix": fix, "page": page_path(f),
@@ -406,10 +406,13 @@ def contribution(d: dict[str, Any]) -> str:
         choices = (choices.removesuffix("whatever the choices")
                    + f"under every choice {variant} explores ("
                    + ", ".join(b.get("explored", [])) + ")")
+    # a gap that holds under some choices says why they cannot save the text
+    outside = (f"; it holds only with {' or '.join(d['outside'])}, which the reason shows "
+               "no reading of the text can choose" if d.get("outside") else "")
     observation = (f"Observation: {d['title'].rstrip('.')}. The model's property {d['prop']}"
                    + (f" ({about})" if about else "")
                    + (f" is {choices}" if choices else " fails")
-                   + f" ({d['cls']}).")
+                   + outside + f" ({d['cls']}).")
     # each step's head, without the clause the page quotes below
     steps = [step.split("  (")[0].rstrip() for step in d["scenario"]]
     scenario = ("Scenario: " + " ".join(steps).rstrip(".") + "." if steps else "")
