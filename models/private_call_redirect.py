@@ -1289,6 +1289,22 @@ def held_call_answered(before, key, after) -> bool:
                    for m in calls) for call in gone)
 
 
+def register_names_primary_id(before, key, after) -> bool:
+    """X.1.6: as part of the registration procedure the partner stores the primary MC
+    service IDs, which the REGISTER carries: every REGISTER UE 2 sends (the first of a
+    migration or one sent again after Timer F) names its primary MC service ID."""
+    return all(m.primary_id == USER2_PRIMARY
+               for m in sent_in_step(before, after, Registration, "client2"))
+
+
+def retry_answered_in_time(v) -> bool:
+    """The answer to a REGISTER UE 2 sent again (its attempt past the first) is on its way
+    to UE 2 while UE 2 still awaits that attempt: a retry that can succeed."""
+    c2 = v["client2"]
+    return c2.state == "migrating" and c2.attempt > 1 and any(
+        m.attempt == c2.attempt for _, _, m in v.in_flight(RegistrationResponse, to="client2"))
+
+
 def held_call_released_after_switch_off(v) -> bool:
     """A call the primary held is released to its caller with the cause 'not reachable'
     after UE 2 was switched off (with uninformed_primary=hold only the hold timer gives
@@ -1545,7 +1561,11 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                      register_retried_on_the_wire,
                      clause="RFC 3261 17.1.2.2 (register_failure=retries)",
                      doc="UE 2 sent its REGISTER at the new MC system again after Timer F "
-                         "expired (a retried REGISTER is in flight)")]
+                         "expired (a retried REGISTER is in flight)"),
+           sometimes("retry-answered-in-time", retry_answered_in_time,
+                     clause="RFC 3261 17.1.2.2 (register_failure=retries); X.1.6",
+                     doc="the answer to a REGISTER UE 2 sent again reaches it while it "
+                         "awaits that attempt (a retry can succeed)")]
           if "retries" in getattr(params.get("register_failure"), "choices", ()) else []),
         *([sometimes("held-call-released-after-switch-off",
                      held_call_released_after_switch_off,
@@ -1647,6 +1667,10 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                  "addresses passes the request it took: calling and called IDs, the call "
                  "redirection due to migration indication, the caller's primary ID, the "
                  "originally addressed ID"),
+        step("register-names-primary-id", register_names_primary_id,
+             clause="X.1.6 (the partner stores the primary MC service IDs)",
+             doc="every REGISTER UE 2 sends names its primary MC service ID, the one the "
+                 "partner stores and passes to the primary"),
         always("registration-consistent", registration_consistent, clause="X.1.4.1; X.1.6",
                doc="a settled user 2 is registered at exactly one server, under its current ID"),
         sometimes("call-connects-after-redirection", connected_where_registered,
@@ -1975,8 +1999,10 @@ model.add_variant(
             "foreign-caller-connects": "witnessed only with otherwise=forward",
             "notification-acknowledged": "witnessed only with notification=acknowledged",
             "registration-given-up": "witnessed only with register_timeout=free",
-            # the behaviour that defines the variant
+            # the behaviour that defines the variant, and a retry that can succeed
             "registration-retried":
+                "witnessed only with register_timeout=free and register_failure=retries",
+            "retry-answered-in-time":
                 "witnessed only with register_timeout=free and register_failure=retries"})
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
