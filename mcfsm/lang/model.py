@@ -225,8 +225,8 @@ def _require_clauses(system: System, where: str) -> None:
 def _check_outside_readings(f: Finding, variant: str, system: System) -> None:
     """Each of a gap's outside_readings names a parameter of the variant and one of its
     choices (a misspelt one would silently count every run as a reading)."""
-    _check_choices(f.outside_readings, f"finding {f.name!r} names outside_readings", variant,
-                   system)
+    named_choices(f.outside_readings, system, variant=variant,
+                  what=f"finding {f.name!r} names outside_readings")  # raises on a bad one
 
 
 def _check_chart(f: Finding, k: int, c: Chart, variant: str, system: System) -> None:
@@ -235,11 +235,8 @@ def _check_chart(f: Finding, k: int, c: Chart, variant: str, system: System) -> 
     if (c.prop or f.prop) not in names:
         raise ModelError(f"finding {f.name!r}'s chart {k} draws property {c.prop!r}, which "
                          f"variant {variant!r} does not have", fix=f"use one of {sorted(names)}")
-    _check_choices(c.under, f"finding {f.name!r}'s chart {k} is drawn under", variant, system)
-
-
-def _check_choices(choices: tuple[str, ...], what: str, variant: str, system: System) -> None:
-    named_choices(choices, system, what=what, variant=variant)
+    named_choices(c.under, system, variant=variant,
+                  what=f"finding {f.name!r}'s chart {k} is drawn under")
 
 
 def named_choices(choices: tuple[str, ...], system: System, *, what: str = "names",
