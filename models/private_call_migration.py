@@ -1543,9 +1543,11 @@ RELEASE_TIMEOUTS = ("release_times_out", "release_transaction_ends")
 
 
 def release_timeout_ends_it(before, key, after) -> bool:
-    """RFC 3261 17.1.2.2 (Timer F fires once and the transaction terminates): a step in
-    which a party's release transaction times out ends that transaction."""
-    return key.transition not in RELEASE_TIMEOUTS or not releasing(after[key.actor])
+    """RFC 3261 17.1.2.2 (Timer F fires once, while the transaction waits for its final
+    response, and the transaction terminates): a step in which a party's release
+    transaction times out finds that transaction open and ends it."""
+    return key.transition not in RELEASE_TIMEOUTS or (
+        releasing(before[key.actor]) and not releasing(after[key.actor]))
 
 
 def release_transaction_properties(*, lossy: bool, reading: bool = True) -> list:
@@ -1560,7 +1562,8 @@ def release_transaction_properties(*, lossy: bool, reading: bool = True) -> list
                  "off")] if reading else []),
         step("release-timeout-ends-its-transaction", release_timeout_ends_it,
              clause="RFC 3261 17.1.2.2 (Timer F fires: the transaction terminates)",
-             doc="a step in which a release's transaction times out ends that transaction"),
+             doc="a step in which a release's transaction times out finds it open and "
+                 "ends it"),
     ]
 
 
