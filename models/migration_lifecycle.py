@@ -1546,8 +1546,10 @@ def cached_call_connects(before, key, after) -> bool:
     user 2 was registered nowhere during it (the monitor's gap count moved since the call
     started, or a gap was open then: X.1.7.4 accepts it) or UE 2 was switched off. A call
     that fails with no answer (its INVITE transaction timed out, switch_off) is not the
-    text's doing."""
-    if not (before["client1"].state == "calling" and after["client1"].state == "failed"):
+    text's doing. Only client 1's own steps change its state, so the others are passed
+    over first (each of their memos is a single leaf)."""
+    if key.actor != "client1" or not (before["client1"].state == "calling"
+                                      and after["client1"].state == "failed"):
         return True
     calls = before[CALLS]
     if not calls.cached_call or not isinstance(key.message, PrivateCallReject):

@@ -1188,13 +1188,17 @@ def no_repeated_redirection_to_left_id(before, key, after) -> bool:
     early, e.g. before the partner completed the registration) is correct; and while user 2
     is between registrations under break-before-make, X.1.7.4 accepts that it cannot be
     reached, so a redirection to the system it left is that trade-off."""
-    c2 = before["client2"]
-    if c2.between_registrations or key.transition == "relay_redirection":
+    if key.transition == "relay_redirection":
         return True  # judged where a redirection is made, not where it is passed on
+    # what the step sent first: most send no redirection, and then nothing else is read
+    sent = sent_in_step(before, after, PrivateCallRedirection, key.actor)
+    c2 = before["client2"] if sent else None
+    if c2 is None or c2.between_registrations:
+        return True
     held = {c2.current_id, USER2_PRIMARY}  # the primary ID is never left
     if c2.state == "migrating":  # the ID it is registering under is not one it left
         held.add(lookup(PROVISIONED[c2.pending], USER2_PRIMARY))
-    for m in sent_in_step(before, after, PrivateCallRedirection, key.actor):
+    for m in sent:
         caller = next(c for c in CALLERS if before[c].my_id == m.calling_id)
         if (before[caller].state in ("calling", "awaiting_kms")
                 and m.called_id_migrated in before[caller].redirected_to
@@ -1292,8 +1296,9 @@ def held_call_answered(before, key, after) -> bool:
 def register_names_primary_id(before, key, after) -> bool:
     """X.1.6: as part of the registration procedure the partner stores the primary MC
     service IDs, which the REGISTER carries: every REGISTER UE 2 sends (the first of a
-    migration or one sent again after Timer F) names its primary MC service ID."""
-    return all(m.primary_id == USER2_PRIMARY
+    migration or one sent again after Timer F) names its primary MC service ID. Only UE 2's
+    own steps send from it, so the others are passed over first."""
+    return key.actor != "client2" or all(m.primary_id == USER2_PRIMARY
                for m in sent_in_step(before, after, Registration, "client2"))
 
 

@@ -227,3 +227,51 @@ def test_sent_since_is_keyed_on_what_the_step_sent(engine, monkeypatch):
     assert [(v.property.name, v.status) for v in memoized.verdicts] == \
         [(v.property.name, v.status) for v in plain.verdicts]
     assert (memoized.distinct_states, memoized.total_states) == (15, 23)
+
+
+# -- a new state that changes no slot a state predicate reads keeps its parent's result ------
+def test_a_predicate_s_slot_mask_names_every_slot_its_tree_reads():
+    """Slots: params 0, shared 1, the locals of a, b, c 2 to 4. `both on` reads b, and c
+    only where b is on: its mask grows with the paths its tree records."""
+    system = lights()
+    store = Store(system.slot_count)
+    memo = MemoPredicate(system, lambda v: v["b"].state == "on" and v["c"].state == "on",
+                         projections=Projections(system, store.values))
+    [init] = system.initial_states()
+    assert not memo.unchanged_for(1 << 2)  # no path yet: nothing is known
+    memo(store.encode(init), store.decode)
+    assert memo.slot_mask == 1 << 3
+    assert memo.unchanged_for(1 << 2 | 1 << 4)  # a and c changed: b, the one read, did not
+    assert not memo.unchanged_for(1 << 3)
+    b_on = next(s for key, s in system.successors(init) if key.actor == "b")
+    memo(store.encode(b_on), store.decode)
+    assert memo.slot_mask == 1 << 3 | 1 << 4
+    assert not memo.unchanged_for(1 << 4)
+
+
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_a_successor_that_changes_no_slot_read_is_not_judged_again(engine, monkeypatch):
+    """`b never on` reads only b's local, `c never on` only c's. Breadth-first, instance
+    order within a state: the initial state (both trees walked), then b on, where b's tree
+    is walked (violated) and c's is not (c did not change: it holds there as at the
+    parent), then c on, where c's is walked (violated). Four walks; judging every
+    predicate on every new state would take five. Both cores find both violated in one
+    step (the compiled core skips in C, where the walks are not counted)."""
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    from mcfsm import always
+    from mcfsm.check.state import predicates
+
+    system = lights()
+    system.properties = (always("b-never-on", lambda v: v["b"].state == "off"),
+                         always("c-never-on", lambda v: v["c"].state == "off"))
+    walks: list[int] = []
+    original = predicates.MemoPredicate.__call__
+    monkeypatch.setattr(predicates.MemoPredicate, "__call__",
+                        lambda self, *a: walks.append(1) or original(self, *a))
+    result = run(system, engine, monkeypatch)
+    assert (result.distinct_states, result.total_states) == (DISTINCT, TOTAL)
+    assert {v.property.name: (v.status, len(v.trace or ())) for v in result.verdicts} == {
+        "b-never-on": ("violated", 1), "c-never-on": ("violated", 1)}
+    if engine == "python":
+        assert len(walks) == 4

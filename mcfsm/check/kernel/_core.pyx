@@ -131,6 +131,10 @@ cdef enum:
 # where the entries stop holding tags (a module attribute, so that a test can lower it)
 TAG_LIMIT = TAG_INDEX
 
+# A predicate's slot mask when it is unknown (or names a slot past 63): it reads every slot.
+cdef uint64_t ALL_SLOTS = 0xFFFFFFFFFFFFFFFF
+_MAX_MASK = (1 << 64) - 1
+
 
 cdef inline uint32_t _tag(uint64_t h) noexcept nogil:
     return <uint32_t>(h >> 58) << 26
@@ -403,7 +407,9 @@ cdef class Core:
     cdef list preds, roots, marks_flags, always_names, somet_names, step_names, step_memos
     cdef int64_t* hits
     cdef uint8_t* memo_on  # each tree's `memoize`, cached with its root (refreshed on a miss)
-    cdef Py_ssize_t cpreds, cmemo_on
+    # each tree's slot_mask (the slots its paths read; ALL_SLOTS when unknown or past 64)
+    cdef uint64_t* masks
+    cdef Py_ssize_t cpreds, cmemo_on, cmasks
     cdef int* mark_opens
     cdef int* mark_trigger
     cdef int* mark_met
@@ -646,6 +652,7 @@ cdef class Core:
         self.roots.append(None)
         self.hits = <int64_t*>_grow(self.hits, &self.cpreds, t + 1, sizeof(int64_t))
         self.memo_on = <uint8_t*>_grow(self.memo_on, &self.cmemo_on, t + 1, 1)
+        self.masks = <uint64_t*>_grow(self.masks, &self.cmasks, t + 1, sizeof(uint64_t))
         self.hits[t] = 0
         self._refresh(t)
         return <int>t
@@ -655,6 +662,11 @@ cdef class Core:
         pred = self.preds[t]
         self.roots[t] = pred._root
         self.memo_on[t] = 1 if pred.memoize else 0
+        mask = pred.slot_mask
+        if pred._root is None or mask < 0 or mask > _MAX_MASK:
+            self.masks[t] = ALL_SLOTS
+        else:
+            self.masks[t] = <uint64_t>mask
 
     cdef int _eval(self, int t, const uint32_t* a, const uint32_t* b) except -2:
         """Memo tree t on a (and b): 1 or 0, or -1 on a miss (then the hits counted here
@@ -680,11 +692,20 @@ cdef class Core:
         self._refresh(t)
         return r
 
-    cdef int _judge_new(self, Py_ssize_t index, const uint32_t* row) except -1:
-        """Judge.state in C: the temporal marks, then the always and sometimes predicates."""
-        cdef Py_ssize_t q, m
-        cdef int f
+    cdef int _judge_new(self, Py_ssize_t index, const uint32_t* row,
+                        const uint32_t* parent) except -1:
+        """Judge.state in C: the temporal marks, then the always and sometimes predicates;
+        those that read none of the slots in which the state differs from `parent` (the
+        state expanded, judged before; NULL for none) keep its result, as in Judge.state."""
+        cdef Py_ssize_t q, m, k
+        cdef int f, t
+        cdef uint64_t changed = ALL_SLOTS
         self.new_tuple = None
+        if parent != NULL and self.slots <= 64:
+            changed = 0
+            for k in range(self.slots):
+                if row[k] != parent[k]:
+                    changed |= (<uint64_t>1) << k
         for q in range(self.nmarks):
             f = 1 if self.mark_opens[q] else 0  # OPENS (liveness.py)
             if not f and self.mark_trigger[q] >= 0 and self._eval_state(self.mark_trigger[q], row):
@@ -696,12 +717,22 @@ cdef class Core:
             PyByteArray_Resize(flags, m + 1)
             PyByteArray_AS_STRING(flags)[m] = <char>f
         for q in range(self.nalways):
-            if not self.done[q] and not self._eval_state(self.always_t[q], row):
+            if self.done[q]:
+                continue
+            t = self.always_t[q]
+            if self.memo_on[t] and not (self.masks[t] & changed):
+                self.hits[t] += 1  # holds, as on the parent (the walk would have hit)
+            elif not self._eval_state(t, row):
                 self.done[q] = 1
                 if self.found_state(self.always_names[q], index):
                     self.hit = True
         for q in range(self.nsomet):
-            if not self.done[self.nalways + q] and self._eval_state(self.somet_t[q], row):
+            if self.done[self.nalways + q]:
+                continue
+            t = self.somet_t[q]
+            if self.memo_on[t] and not (self.masks[t] & changed):
+                self.hits[t] += 1  # not met, as on the parent
+            elif self._eval_state(t, row):
                 self.done[self.nalways + q] = 1
                 if self.found_state(self.somet_names[q], index):
                     self.hit = True
@@ -772,6 +803,7 @@ cdef class Core:
         free(self.discovered_)
         free(self.hits)
         free(self.memo_on)
+        free(self.masks)
         free(self.mark_opens)
         free(self.mark_trigger)
         free(self.mark_met)
@@ -1513,13 +1545,16 @@ cdef class Core:
         return 0
 
     cdef int _judge(self, Py_ssize_t index, Py_ssize_t j) except -1:
-        return self._judge_row(index, self.succ + j * self.slots)
+        """Judge successor j of the state being expanded (self.cur)."""
+        return self._judge_row(index, self.succ + j * self.slots, self.cur)
 
-    cdef int _judge_row(self, Py_ssize_t index, const uint32_t* row) except -1:
+    cdef int _judge_row(self, Py_ssize_t index, const uint32_t* row,
+                        const uint32_t* parent) except -1:
         cdef int k
         if self.fast_states:
-            self._judge_new(index, row)
-        elif self.j_state(index, tuple([row[k] for k in range(self.slots)])):
+            self._judge_new(index, row, parent)
+        elif self.j_state(index, tuple([row[k] for k in range(self.slots)]),
+                          None if parent == NULL else self._idxs()):
             self.hit = True
         return 0
 
@@ -1793,7 +1828,7 @@ cdef class Core:
             self._tally(tids.data.as_uints[j], True)
             if self.check_states:
                 self.hit = False
-                self._judge_row(index, row)
+                self._judge_row(index, row, NULL)
                 any_hit = any_hit or self.hit
         return positions, any_hit
 

@@ -24,7 +24,9 @@ a state and record its successors with the same `expand`.
 The core calls back into Python through two objects: `steps` (CompiledSteps: memo misses
 and inbox tables) and `judge` (explorer.Judge), with these methods:
 
-    judge.state(index, idxs) -> bool             a new state: predicates; whether to stop
+    judge.state(index, idxs, parent) -> bool     a new state (found from the state parent
+                                                 expanded, or None): predicates; whether
+                                                 to stop
     judge.expansion(i, idxs, has_steps, unhandled) -> bool
                                                  an unhandled message or a dead end
     judge.step(i, idxs, tid, sid, new) -> int    only with step properties or bounds:
@@ -334,10 +336,11 @@ class PyCore:
         if (self.judge_steps and (succs or loops)) or self.record is not None or self.revisit:
             stopped_by, more = self.record_all(i, idxs, succs, loops, max_states)
         else:
-            stopped_by, more = self.record_new(i, succs, max_states)
+            stopped_by, more = self.record_new(i, idxs, succs, max_states)
         return stopped_by, hit or more
 
-    def record_new(self, i: int, succs: list, max_states: int | None) -> tuple[str | None, bool]:
+    def record_new(self, i: int, idxs: Any, succs: list,
+                   max_states: int | None) -> tuple[str | None, bool]:
         """The hot loop: no edges, no step properties, no bounds."""
         store = self.store
         pack = store.pack  # read afresh: interning may have widened the packing
@@ -361,7 +364,7 @@ class PyCore:
             parent.append(i)
             step_of.append(sid)
             discovered[tid] += 1
-            if judge is not None and judge.state(len(states) - 1, new):
+            if judge is not None and judge.state(len(states) - 1, new, idxs):
                 hit = True
             if max_states is not None and len(states) >= max_states:
                 return "max-states", hit
@@ -405,7 +408,7 @@ class PyCore:
                     self.revisit_at(seen[packed], i, sid)
                 continue
             discovered[tid] += 1
-            if self.check_states and judge.state(len(states) - 1, new):
+            if self.check_states and judge.state(len(states) - 1, new, idxs):
                 hit = True
             if max_states is not None and len(states) >= max_states:
                 return "max-states", hit

@@ -69,6 +69,15 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
             gc.enable()
 
 
+def changed_slots(before: Any, after: Any) -> int:
+    """The slots in which two states differ, a bit per slot."""
+    mask = 0
+    for k, (x, y) in enumerate(zip(before, after)):
+        if x != y:
+            mask |= 1 << k
+    return mask
+
+
 class Judge:
     """What the core asks of Python besides model code: each new state's predicates, each
     expansion's findings (unhandled message, deadlock), each step's step properties and
@@ -128,17 +137,22 @@ class Judge:
             last[0], last[1] = idxs, self.decode(idxs)
         return last[1]  # type: ignore[no-any-return]
 
-    def state(self, index: int, idxs: Any) -> bool:
+    def state(self, index: int, idxs: Any, parent: Any = None) -> bool:
+        """Judge a new state. `parent`: a state this judge judged before (the one expanded),
+        or None. A property not yet found held (always) or was not met (sometimes) there, so
+        a predicate that reads none of the slots in which the two differ is not evaluated
+        (MemoPredicate.unchanged_for); the compiled core does the same."""
         found = self.found
         decode = self.decode_once
         before = len(found)
         if self.mark is not None:
             self.mark(idxs, decode)
+        changed = -1 if parent is None else changed_slots(parent, idxs)
         for name, holds in self.memo_always:
-            if name not in found and not holds(idxs, decode):
+            if name not in found and not (holds.unchanged_for(changed) or holds(idxs, decode)):
                 found[name] = (index, None, "")
         for name, holds in self.memo_somet:
-            if name not in found and holds(idxs, decode):
+            if name not in found and not holds.unchanged_for(changed) and holds(idxs, decode):
                 found[name] = (index, None, "")
         return len(found) > before and self.hit()
 

@@ -121,7 +121,7 @@ class MemoPredicate:
     projections of the inboxes it reads through `in_flight`)."""
 
     __slots__ = ("_evaluations", "_misses", "_project", "_root", "_window", "fn", "memoize",
-                 "on_error", "system")
+                 "on_error", "slot_mask", "system")
 
     def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True,
                  projections: Projections | None = None,
@@ -135,6 +135,11 @@ class MemoPredicate:
         self._project = projections
         self.memoize = memoize
         self._root: Any = None  # None: empty; [slot, {index: child}]: a node; else a leaf
+        # The slots any path of the tree reads, a bit per slot (-1: some read names no one
+        # slot). Once the tree has a path and while memoized, the predicate's result on a
+        # state is a function of these slots, so a state that agrees on them with one
+        # already judged has its result (`unchanged_for`).
+        self.slot_mask = 0
         self._evaluations = 0
         self._misses = 0
         self._window = _FIRST_WINDOW
@@ -212,6 +217,7 @@ class MemoPredicate:
             if self._misses > share * self._evaluations:
                 self.memoize = False
                 self._root = None
+                self.slot_mask = -1
                 return result
             self._evaluations = self._misses = 0
             self._window = _WINDOW
@@ -219,6 +225,7 @@ class MemoPredicate:
                 r.__class__ is not int for r in reads)):
             self.memoize = False
             self._root = None
+            self.slot_mask = -1
             return result
         project = self._project
         branch = [idxs[r] if r.__class__ is int else project(r, idxs[r[0]]) if r[0] >= 0  # type: ignore[misc]
@@ -226,6 +233,7 @@ class MemoPredicate:
                   for r in reads]
         if not reads:
             self._root = result
+            self.slot_mask = 0  # a constant: it reads nothing
             return result
         if self._root is None:
             self._root = self._node(reads[0])
@@ -236,6 +244,7 @@ class MemoPredicate:
                 # the predicate is not a function of what it reads; stop memoizing it.
                 self.memoize = False
                 self._root = None
+                self.slot_mask = -1
                 return result
             children = node[1]
             if depth == len(reads) - 1:
@@ -245,7 +254,27 @@ class MemoPredicate:
                 if child is None:
                     child = children[branch[depth]] = self._node(reads[depth + 1])
                 node = child
+        self.slot_mask = _mask(reads, self.slot_mask)
         return result
+
+    def unchanged_for(self, changed: int) -> bool:
+        """Whether the result on a state equals the result on a state already judged that
+        differs from it only in the slots of `changed` (a bit per slot): the tree reads
+        none of them. A run that read other slots would have added its path (and their
+        bits) to the tree, so the walk on either state reads the same slots and values."""
+        if self.memoize and self._root is not None and not self.slot_mask & changed:
+            self._evaluations += 1  # the walk would have hit: counted as a hit
+            return True
+        return False
+
+
+def _mask(reads: list[Any], mask: int) -> int:
+    """`mask` with the bits of the slots `reads` names (an inbox projection names its inbox
+    slot); -1 (every bit) when a read names no one slot (what a step put in its inboxes)."""
+    for r in reads:
+        slot = r if r.__class__ is int else r[0]
+        mask |= -1 if slot < 0 else 1 << slot
+    return mask
 
 
 class _StepViews:
