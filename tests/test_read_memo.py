@@ -229,6 +229,43 @@ def test_sent_since_is_keyed_on_what_the_step_sent(engine, monkeypatch):
     assert (memoized.distinct_states, memoized.total_states) == (15, 23)
 
 
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_sent_since_reads_nothing_where_the_transition_cannot_send_the_type(engine, monkeypatch):
+    """A transition's sends= bounds what its step can put in flight (the engine refuses any
+    other message), so `after.sent_since(before, Pong)` reads nothing in a step of a
+    transition that sends no Pong: its memo is a leaf. Only the ponger's send reads the
+    inboxes; the pinger's send, the watcher's sighting and the sink's two drops (which
+    send nothing) do not."""
+    from mcfsm import step
+    from mcfsm.check.search import explorer
+
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    judges = []
+    original = explorer.Judge.__init__
+
+    def keep(self, *a, **k):
+        original(self, *a, **k)
+        judges.append(self)
+    monkeypatch.setattr(explorer.Judge, "__init__", keep)
+
+    def one_pong(before, key, after) -> bool:
+        return len(after.sent_since(before, Pong)) <= 1
+
+    base = pings()
+    system = System("pings", network=Network.FIFO, instances=base.instances,
+                    properties=[step("one-pong", one_pong, clause="t")])
+    result = run(system, engine, monkeypatch)
+    assert {v.property.name: v.status for v in result.verdicts}["one-pong"] == "holds"
+    [(_, memo)] = judges[0].memo_steps
+    reading = sorted((t.key.actor, t.key.transition) for t in memo._trees.values()
+                     if t._root.__class__ is list)
+    leaves = sorted((t.key.actor, t.key.transition) for t in memo._trees.values()
+                    if t._root.__class__ is not list)
+    assert reading == [("ponger", "send")]
+    assert len(leaves) == 4 and ("pinger", "send") in leaves
+
+
 # -- a new state that changes no slot a state predicate reads keeps its parent's result ------
 def test_a_predicate_s_slot_mask_names_every_slot_its_tree_reads():
     """Slots: params 0, shared 1, the locals of a, b, c 2 to 4. `both on` reads b, and c

@@ -40,12 +40,16 @@ _FIRST_MISS_SHARE, _MISS_SHARE = 0.75, 0.5
 class _RecordingView(View):
     """A View that records which slots are read, in order of first read."""
 
-    __slots__ = ("_full", "_offset", "reads")
+    __slots__ = ("_actor", "_full", "_offset", "_sendable", "reads")
 
     def __init__(self, system: System, state: State, reads: list[Any] | None = None,
                  offset: int = 0) -> None:
         self._system = system
         self._full = state
+        # The state after a step of a transition (_StepViews): its actor, and the message
+        # types the transition may send (its sends=, which the engine enforces).
+        self._actor: str | None = None
+        self._sendable: tuple[type, ...] | None = None
         # slots, or (inbox slot, type, sender) projections; a step's two views share one
         # list, the state after the step's slots counted from `offset` (MemoStep)
         self.reads: list[Any] = [] if reads is None else reads
@@ -108,6 +112,12 @@ class _RecordingView(View):
         if not (isinstance(before, _RecordingView) and before.reads is self.reads
                 and self._offset and not before._offset):
             return super().sent_since(before, message_type, to=to, sender=sender)
+        sendable = self._sendable
+        if sendable is not None and ((sender is not None and sender != self._actor) or not any(
+                message_type is None or issubclass(kind, message_type) for kind in sendable)):
+            # the step's transition cannot have sent such a message: nothing to read, so
+            # the memo of this step id becomes a leaf (most steps send nothing watched)
+            return []
         system = self._system
         key = (-1, message_type, sender, self._inbox_slots(to))
         if key not in self.reads:
@@ -282,10 +292,12 @@ class _StepViews:
 
     __slots__ = ("after", "before", "reads")
 
-    def __init__(self, system: System, before: State, after: State, width: int) -> None:
+    def __init__(self, system: System, before: State, after: State, width: int,
+                 actor: str | None = None, sendable: tuple[type, ...] | None = None) -> None:
         self.reads: list[Any] = []
         self.before = _RecordingView(system, before, self.reads)
         self.after = _RecordingView(system, after, self.reads, width)
+        self.after._actor, self.after._sendable = actor, sendable
 
 
 class _StepProjections:
@@ -315,7 +327,7 @@ class _StepTree(MemoPredicate):
     """One step property for one step id: a MemoPredicate over the step's combined index
     vector (the slots of the state before, then those of the state after)."""
 
-    __slots__ = ("key", "width")
+    __slots__ = ("key", "sendable", "width")
 
     def __init__(self, system: System, p: Property, key: StepKey, memoize: bool,
                  projections: _StepProjections, width: int) -> None:
@@ -324,12 +336,27 @@ class _StepTree(MemoPredicate):
                          memoize, projections, predicate_guard(p))  # type: ignore[arg-type]
         self.key = key
         self.width = width
+        self.sendable = sendable(system, key)
 
     def _plain(self, pair: Any) -> Any:
         return _PlainViews(View(self.system, pair[0]), View(self.system, pair[1]))
 
     def _recording(self, pair: Any) -> Any:
-        return _StepViews(self.system, pair[0], pair[1], self.width)
+        return _StepViews(self.system, pair[0], pair[1], self.width, self.key.actor,
+                          self.sendable)
+
+
+def sendable(system: System, key: StepKey) -> tuple[type, ...] | None:
+    """The message types a step may put in flight: a transition's sends= (every transition
+    of the actor's role with that name: names may repeat), nothing for a message ignored,
+    None (unknown) for the network's loss and duplication, whose added envelopes keep
+    their senders."""
+    if key.kind == "ignore":
+        return ()
+    if key.kind not in ("internal", "receive") or key.actor not in system._index:
+        return None
+    found = [t for t in system.instance(key.actor).role.transitions if t.name == key.transition]
+    return tuple({kind: None for t in found for kind in t.sends}) if found else None
 
 
 class _PlainViews:
