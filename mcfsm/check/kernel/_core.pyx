@@ -421,6 +421,10 @@ cdef class Core:
     # step ids are small and dense, and this is read for every property on every step
     cdef int32_t* sid_trees
     cdef Py_ssize_t csid
+    # per step id: 1 when every step property's tree for it is the leaf True (for good: a
+    # leaf never misses), so its steps have nothing to judge (Judge.true_sids)
+    cdef uint8_t* sid_true
+    cdef Py_ssize_t csid_true
     cdef object new_tuple
     # edges (temporal properties): the recorder's own arrays
     cdef array.array e_offsets, e_targets, e_labels
@@ -745,7 +749,7 @@ cdef class Core:
         cdef int32_t* trees
         cdef uint8_t* done = self.done + self.nalways + self.nsomet
         cdef int verdict = 1
-        if n == 0:
+        if n == 0 or (<Py_ssize_t>sid < self.csid_true and self.sid_true[sid]):
             return 1
         if <Py_ssize_t>sid >= self.csid:
             k = self.csid
@@ -770,6 +774,15 @@ cdef class Core:
                     after_tuple = tuple([after[k] for k in range(self.slots)])
                 if self.found_step(self.step_names[q], i, sid, after_tuple):
                     verdict = 2
+        for q in range(n):
+            t = trees[q]
+            if t < 0 or not self.memo_on[t] or self.roots[t] is not True:
+                return verdict
+        if <Py_ssize_t>sid >= self.csid_true:
+            k = self.csid_true
+            self.sid_true = <uint8_t*>_grow(self.sid_true, &self.csid_true, sid + 1, 1)
+            memset(self.sid_true + k, 0, self.csid_true - k)
+        self.sid_true[sid] = 1
         return verdict
 
     def __dealloc__(self):
@@ -811,6 +824,7 @@ cdef class Core:
         free(self.somet_t)
         free(self.done)
         free(self.sid_trees)
+        free(self.sid_true)
         if self.vh != NULL:
             for k in range(self.slots):
                 free(self.vh[k])

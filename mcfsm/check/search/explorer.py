@@ -125,6 +125,9 @@ class Judge:
         self._before: list[Any] = [None, None, None, None]
         self.width = system.slot_count
         self.memo_steps = [(p, MemoStep(system, p, memoize, projections)) for p in self.stepp]
+        # Step ids on which every step property's memo is the leaf True: nothing to judge
+        # there again (a leaf is never walked past; the compiled core keeps the same flags).
+        self.true_sids: set[int] = set()
 
     def hit(self) -> bool:
         """Whether a finding named in budget.stop_on was made (stop at the first one)."""
@@ -211,12 +214,15 @@ class Judge:
 
     def broken_steps(self, idxs: Any, sid: int, new: Any, skip: Any) -> list[str]:
         """The step properties (not in skip) that a step violates."""
-        if not self.memo_steps:
+        if not self.memo_steps or sid in self.true_sids:
             return []
         combined = self._combined(idxs, new)
         key = self.steps.step_list[sid]
-        return [p.name for p, holds in self.memo_steps
-                if p.name not in skip and not holds(sid, key, combined, self._decode_step)]
+        broken = [p.name for p, holds in self.memo_steps
+                  if p.name not in skip and not holds(sid, key, combined, self._decode_step)]
+        if all(holds.holds_always(sid) for _, holds in self.memo_steps):
+            self.true_sids.add(sid)
+        return broken
 
     def _combined(self, idxs: Any, new: Any) -> tuple[int, ...]:
         before = self._before

@@ -391,6 +391,13 @@ class MemoStep:
         `combined[width:]` (slot indices); `decode(combined)` gives both states."""
         return self.tree(sid, key)(combined, decode)
 
+    def holds_always(self, sid: int) -> bool:
+        """Whether the memo of step id `sid` is the leaf True: the property holds on every
+        step with that id, whatever the states (it read nothing there). For good: a leaf is
+        never walked past, so it never misses."""
+        tree = self._trees.get(sid)
+        return tree is not None and tree.memoize and tree._root is True
+
     def tree(self, sid: int, key: StepKey) -> _StepTree:
         """The memo tree of step id `sid` (made when first asked)."""
         tree = self._trees.get(sid)
