@@ -316,3 +316,28 @@ def test_a_successor_that_changes_no_slot_read_is_not_judged_again(engine, monke
         "b-never-on": ("violated", 1), "c-never-on": ("violated", 1)}
     if engine == "python":
         assert len(walks) == 4
+
+
+def test_a_temporal_mark_is_the_parent_s_where_its_predicates_read_nothing_changed(
+        monkeypatch):
+    """`b on leads to c on` marks each new state by its trigger (reads b) and its predicate
+    (reads c). Of the six states found after the initial one, the watcher's two sightings
+    change only a: they take their parent's marks; the other four (b or c switched on)
+    walk both trees, as does the initial state: 10 walks, where marking every state would
+    take 14. The verdict is the unmemoized search's (the twin here: the compiled core's
+    marks are compared with it in test_engine_reference)."""
+    from mcfsm import leads_to
+    from mcfsm.check.state import predicates
+
+    system = lights()
+    system.properties = (leads_to("b-then-c", lambda v: v["b"].state == "on",
+                                  lambda v: v["c"].state == "on"),)
+    walks: list[int] = []
+    original = predicates.MemoPredicate.__call__
+    monkeypatch.setattr(predicates.MemoPredicate, "__call__",
+                        lambda self, *a: walks.append(1) or original(self, *a))
+    memoized = run(system, "python", monkeypatch)
+    assert len(walks) == 10
+    plain = run(system, "python", monkeypatch, memoize=False)
+    assert [(v.property.name, v.status) for v in memoized.verdicts] == \
+        [(v.property.name, v.status) for v in plain.verdicts]

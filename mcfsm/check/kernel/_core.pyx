@@ -426,6 +426,7 @@ cdef class Core:
     cdef uint8_t* sid_true
     cdef Py_ssize_t csid_true
     cdef object new_tuple
+    cdef Py_ssize_t cur_index  # the index of the state being expanded (self.cur)
     # edges (temporal properties): the recorder's own arrays
     cdef array.array e_offsets, e_targets, e_labels
     cdef Py_ssize_t last_opened
@@ -711,13 +712,24 @@ cdef class Core:
                 if row[k] != parent[k]:
                     changed |= (<uint64_t>1) << k
         for q in range(self.nmarks):
-            f = 1 if self.mark_opens[q] else 0  # OPENS (liveness.py)
-            if not f and self.mark_trigger[q] >= 0 and self._eval_state(self.mark_trigger[q], row):
-                f = 1
-            if self._eval_state(self.mark_met[q], row):
-                f |= 2  # MET
             flags = self.marks_flags[q]
             m = PyByteArray_GET_SIZE(flags)
+            t = self.mark_met[q]
+            k = self.mark_trigger[q]
+            if (parent != NULL and self.cur_index < m
+                    and self.memo_on[t] and not (self.masks[t] & changed)
+                    and (k < 0 or (self.memo_on[k] and not (self.masks[k] & changed)))):
+                # neither predicate reads what changed: the parent's flags (marking.py)
+                f = PyByteArray_AS_STRING(flags)[self.cur_index]
+                self.hits[t] += 1
+                if k >= 0:
+                    self.hits[k] += 1
+            else:
+                f = 1 if self.mark_opens[q] else 0  # OPENS (liveness.py)
+                if not f and k >= 0 and self._eval_state(k, row):
+                    f = 1
+                if self._eval_state(t, row):
+                    f |= 2  # MET
             PyByteArray_Resize(flags, m + 1)
             PyByteArray_AS_STRING(flags)[m] = <char>f
         for q in range(self.nalways):
@@ -1516,6 +1528,7 @@ cdef class Core:
         else:
             self._unpack(self.states + (i - self.base) * self.width, self.cur)
         self.cur_tuple = None
+        self.cur_index = i
         self._assemble()
         self.expanded += 1
         self.hit = False
@@ -1568,7 +1581,8 @@ cdef class Core:
         if self.fast_states:
             self._judge_new(index, row, parent)
         elif self.j_state(index, tuple([row[k] for k in range(self.slots)]),
-                          None if parent == NULL else self._idxs()):
+                          None if parent == NULL else self._idxs(),
+                          -1 if parent == NULL else self.cur_index):
             self.hit = True
         return 0
 

@@ -24,9 +24,10 @@ a state and record its successors with the same `expand`.
 The core calls back into Python through two objects: `steps` (CompiledSteps: memo misses
 and inbox tables) and `judge` (explorer.Judge), with these methods:
 
-    judge.state(index, idxs, parent) -> bool     a new state (found from the state parent
-                                                 expanded, or None): predicates; whether
-                                                 to stop
+    judge.state(index, idxs, parent, parent_index) -> bool
+                                                 a new state (found from the state parent
+                                                 expanded, at parent_index, or None):
+                                                 predicates; whether to stop
     judge.expansion(i, idxs, has_steps, unhandled) -> bool
                                                  an unhandled message or a dead end
     judge.step(i, idxs, tid, sid, new) -> int    only with step properties or bounds:
@@ -364,7 +365,7 @@ class PyCore:
             parent.append(i)
             step_of.append(sid)
             discovered[tid] += 1
-            if judge is not None and judge.state(len(states) - 1, new, idxs):
+            if judge is not None and judge.state(len(states) - 1, new, idxs, i):
                 hit = True
             if max_states is not None and len(states) >= max_states:
                 return "max-states", hit
@@ -408,7 +409,7 @@ class PyCore:
                     self.revisit_at(seen[packed], i, sid)
                 continue
             discovered[tid] += 1
-            if self.check_states and judge.state(len(states) - 1, new, idxs):
+            if self.check_states and judge.state(len(states) - 1, new, idxs, i):
                 hit = True
             if max_states is not None and len(states) >= max_states:
                 return "max-states", hit

@@ -140,17 +140,19 @@ class Judge:
             last[0], last[1] = idxs, self.decode(idxs)
         return last[1]  # type: ignore[no-any-return]
 
-    def state(self, index: int, idxs: Any, parent: Any = None) -> bool:
-        """Judge a new state. `parent`: a state this judge judged before (the one expanded),
-        or None. A property not yet found held (always) or was not met (sometimes) there, so
-        a predicate that reads none of the slots in which the two differ is not evaluated
-        (MemoPredicate.unchanged_for); the compiled core does the same."""
+    def state(self, index: int, idxs: Any, parent: Any = None, parent_index: int = -1) -> bool:
+        """Judge a new state. `parent`: a state this judge judged before (the one expanded,
+        at `parent_index`), or None. A property not yet found held (always) or was not met
+        (sometimes) there, so a predicate that reads none of the slots in which the two
+        differ is not evaluated (MemoPredicate.unchanged_for), and the temporal marks are
+        the parent's where neither of their predicates reads them; the compiled core does
+        the same."""
         found = self.found
         decode = self.decode_once
         before = len(found)
-        if self.mark is not None:
-            self.mark(idxs, decode)
         changed = -1 if parent is None else changed_slots(parent, idxs)
+        if self.mark is not None:
+            self.mark(idxs, decode, parent_index if parent is not None else -1, changed)
         for name, holds in self.memo_always:
             if name not in found and not (holds.unchanged_for(changed) or holds(idxs, decode)):
                 found[name] = (index, None, "")

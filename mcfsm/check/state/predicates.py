@@ -267,13 +267,17 @@ class MemoPredicate:
         self.slot_mask = _mask(reads, self.slot_mask)
         return result
 
-    def unchanged_for(self, changed: int) -> bool:
+    def keeps(self, changed: int) -> bool:
         """Whether the result on a state equals the result on a state already judged that
         differs from it only in the slots of `changed` (a bit per slot): the tree reads
         none of them. A run that read other slots would have added its path (and their
         bits) to the tree, so the walk on either state reads the same slots and values."""
-        if self.memoize and self._root is not None and not self.slot_mask & changed:
-            self._evaluations += 1  # the walk would have hit: counted as a hit
+        return self.memoize and self._root is not None and not self.slot_mask & changed
+
+    def unchanged_for(self, changed: int) -> bool:
+        """`keeps`, counted as the hit the walk would have been."""
+        if self.keeps(changed):
+            self._evaluations += 1
             return True
         return False
 

@@ -66,8 +66,19 @@ class TemporalCheck:
         interned state; the same flags as `mark`."""
         plan = self.memo_plan(memo)
 
-        def mark(idxs: object, decode: Callable[[object], State]) -> None:
+        def mark(idxs: object, decode: Callable[[object], State], parent: int = -1,
+                 changed: int = -1) -> None:
+            """`parent`: the index of a state marked before that differs from this one only
+            in the slots of `changed` (a bit per slot), or -1. Where neither the trigger nor
+            the predicate reads those slots, the state has the parent's flags."""
             for opens_always, trigger, met, flags in plan:
+                if 0 <= parent < len(flags) and met.keeps(changed) and (
+                        trigger is None or trigger.keeps(changed)):
+                    met.unchanged_for(changed)  # counted as hits, as the walks would be
+                    if trigger is not None:
+                        trigger.unchanged_for(changed)
+                    flags.append(flags[parent])
+                    continue
                 f = OPENS if opens_always or (trigger is not None and trigger(idxs, decode)) else 0
                 if met(idxs, decode):
                     f |= MET
