@@ -6,7 +6,9 @@
      below; --only runs just the mutants whose label contains TEXT, to re-check survivors
      after adding a property; --skip=TEXT leaves out those whose label contains TEXT;
      --all-variants takes every mutant no verdict killed there to all the model's other
-     variants, see `extend`)
+     variants, see `extend`; --resume LOG goes on with a run a session cut off, LOG being
+     its standard output: the mutants it decided are printed again, not run; each run
+     prints a digest of models/, and a log of other models is refused)
 
 Transition-level mutants change one transition of one role in a built variant (the
 system's dispatch tables are patched; the model files are untouched):
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -401,7 +404,10 @@ def verdicts_of(result: Any) -> dict[str, tuple[str, str | None]]:
 def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
               reverse: bool = False, ops: str = "all",
               equivalent: dict[str, str] | None = None,
-              verbose: bool = True, all_variants: bool = False) -> list[Outcome]:
+              verbose: bool = True, all_variants: bool = False,
+              done: frozenset[str] = frozenset()) -> list[Outcome]:
+    """`done`: the labels an earlier run of the same models decided (--resume): not run
+    again, nor the not-applicable counts it printed first."""
     model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
@@ -454,7 +460,7 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
             print(f"  {o.status.upper() if o.status == SURVIVED else o.status:17} {o.label}"
                   + (f"  -- {o.why}" if o.why else ""), flush=True)
 
-    if ops in ("all", "source") and not only and not skip:
+    if ops in ("all", "source") and not only and not skip and not done:
         for op, n in sorted(not_applicable.items()):
             for _ in range(n):
                 report(Outcome(model_name, f"{op} (no change or no compile)", NOT_APPLICABLE))
@@ -469,7 +475,7 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
 
     pending: list[tuple[str, str, str]] = []
     for label, per_variant in (reversed(names.items()) if reverse else names.items()):
-        if not wanted(label, only, skip):
+        if not wanted(label, only, skip) or label in done:
             continue
         status, why = judge(build, per_variant, baseline, budget)
         if all_variants and status in (SURVIVED, SAME_STEPS):
@@ -484,7 +490,7 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
     for v in variants if ops in ("all", "transition") else ():
         for label, pins in choice_mutants(lm.model.system(v)):
             label = f"{label} [{v}]"
-            if not wanted(label, only, skip):
+            if not wanted(label, only, skip) or label in done:
                 continue
             status, why = judge(lambda _, v=v, pins=pins: build(v).restricted(pins),
                                 [(v, lambda s: None)], baseline, budget)
@@ -560,6 +566,52 @@ def reviewed(o: Outcome, equivalent: dict[str, str]) -> Outcome:
         return Outcome(o.model, o.label, EQUIVALENT, reason)
     return Outcome(o.model, o.label, o.status,
                    f"{o.why}  [listed as equivalent ({reason}), yet {o.status}: remove it]")
+
+
+DIGEST = "# models digest: "
+
+
+def models_digest() -> str:
+    """A digest of every file under models/ that a run mutates or reads (the models and
+    their helpers): a run resumed from a log must mutate the same code."""
+    h = hashlib.sha256()
+    for path in sorted((ROOT / "models").glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def resumable(log: Path, spec: str, trust: bool) -> tuple[list[str], frozenset[str]]:
+    """What an earlier run of `spec` printed (its outcome lines, to print again, and their
+    labels), checked to be a run of the same models: its digest line must match today's.
+    A log written before the digest line existed is taken only with --trust-log."""
+    model = spec.partition(":")[0]
+    lines, labels, digest, inside = [], [], None, False
+    statuses = sorted(COLUMNS, key=len, reverse=True)
+    for line in log.read_text().splitlines():
+        if line and not line.startswith(" ") and line.endswith(":") and " " not in line:
+            inside = line[:-1].partition(":")[0] == model
+            continue
+        if inside and line.startswith(DIGEST):
+            digest = line[len(DIGEST):].strip()
+        elif inside and line.startswith("  "):
+            rest = line[2:]
+            for status in statuses:
+                shown = status.upper() if status == SURVIVED else status
+                if rest.startswith(shown + " "):
+                    lines.append(line)
+                    labels.append(rest[len(shown):].strip().partition("  -- ")[0].strip())
+                    break
+    if not lines:
+        sys.exit(f"mutation.py: {log} holds no outcome of {model}: run it without --resume")
+    if digest is None and not trust:
+        sys.exit(f"mutation.py: {log} has no '{DIGEST.strip()}' line (a log written before "
+                 "runs printed one), so nothing shows it ran on today's models; resume only "
+                 "from a checkout of the commit it ran on, with --trust-log")
+    if digest is not None and digest != models_digest():
+        sys.exit(f"mutation.py: models/ changed since {log} was written (digest {digest}, "
+                 f"now {models_digest()}): run again from scratch, or resume from a "
+                 "checkout of the commit it ran on")
+    return lines, frozenset(labels)
 
 
 def read_log(path: Path) -> list[Outcome]:
@@ -652,6 +704,13 @@ def main(argv: list[str]) -> int:
                         help="take each mutant no verdict killed in the variants run to every "
                              "other variant of its model: killed there, a survivor, or "
                              "equivalent by exploration when no step differs in any variant")
+    parser.add_argument("--resume", type=Path, metavar="LOG",
+                        help="go on with a run a session cut off: LOG is its standard output; "
+                             "the mutants it decided are printed again and not run (LOG must "
+                             "be of the same models: its digest line is checked)")
+    parser.add_argument("--trust-log", action="store_true",
+                        help="with --resume: take a log that has no digest line (written "
+                             "before runs printed one); you vouch that it ran on these models")
     parser.add_argument("--reverse", action="store_true",
                         help="take the mutants in reverse order (to split a long run between "
                              "two processes by hand: stop both when they meet)")
@@ -676,8 +735,18 @@ def main(argv: list[str]) -> int:
     for spec in chosen:
         start = time.perf_counter()
         print(f"{spec}:", flush=True)
+        print(f"{DIGEST}{models_digest()}", flush=True)
+        done: frozenset[str] = frozenset()
+        if args.resume is not None:
+            earlier, done = resumable(args.resume, spec, args.trust_log)
+            if args.trust_log:
+                print(f"# resumed from {args.resume} with --trust-log (no digest checked)")
+            print("\n".join(earlier), flush=True)  # this output is a whole log again
+            model = spec.partition(":")[0]
+            outcomes += [reviewed(o, equivalent) for o in read_log(args.resume)
+                         if o.model == model and o.label in done]
         got = run_model(spec, only, skip, args.reverse, args.ops, equivalent,
-                        all_variants=args.all_variants)
+                        all_variants=args.all_variants, done=done)
         outcomes += got
         print(f"{spec}: {len(got)} mutants, {time.perf_counter() - start:.0f} s", flush=True)
     summary(outcomes)

@@ -382,3 +382,41 @@ def test_a_monitors_mutants_are_applied_to_a_copy_of_its_role():
     fresh = pings()
     differ, _ = mutation.differing(fresh, {"negate-guard order spec.b_pings": mutate})
     assert differ == {"negate-guard order spec.b_pings"}
+
+
+def test_resume_takes_only_a_log_of_the_same_models(tmp_path):
+    """--resume: a log's outcome lines count as decided only where its digest line is
+    today's models'; an older log without one needs --trust-log."""
+    spec = "m:v1"
+    body = "  killed by verdict negate-if m.f+1  -- [v1] p: ('holds', None) -> ...\n"
+    same = tmp_path / "same.txt"
+    same.write_text(f"{spec}:\n{mutation.DIGEST}{mutation.models_digest()}\n{body}")
+    lines, done = mutation.resumable(same, spec, trust=False)
+    assert lines == [body.rstrip("\n")] and done == {"negate-if m.f+1"}
+    changed = tmp_path / "changed.txt"
+    changed.write_text(f"{spec}:\n{mutation.DIGEST}0123456789abcdef\n{body}")
+    with pytest.raises(SystemExit, match="models/ changed since"):
+        mutation.resumable(changed, spec, trust=False)
+    old = tmp_path / "old.txt"
+    old.write_text(f"{spec}:\n{body}")
+    with pytest.raises(SystemExit, match="--trust-log"):
+        mutation.resumable(old, spec, trust=False)
+    assert mutation.resumable(old, spec, trust=True)[1] == {"negate-if m.f+1"}
+
+
+def test_a_resumed_run_runs_nothing_its_log_decided(tmp_path, capsys):
+    """A run, then the same run resumed from its output: the second runs no mutant (each
+    outcome is printed once, from the log) and tabulates the same figures."""
+    args = ["private_call_migration:fix_setup_resumed", "--only",
+            "guard migrating MC service client.release_transaction_ends"]
+    assert mutation.main(args) == 0
+    first = capsys.readouterr().out
+    log = tmp_path / "run.txt"
+    log.write_text(first)
+    assert mutation.main([*args, "--resume", str(log)]) == 0
+    second = capsys.readouterr().out
+    outcome_lines = [line for line in first.splitlines() if line.startswith("  killed")]
+    assert len(outcome_lines) == 2
+    assert [line for line in second.splitlines() if line.startswith("  killed")] == \
+        outcome_lines
+    assert first.split("overall kill ratio")[1] == second.split("overall kill ratio")[1]
