@@ -580,27 +580,37 @@ def models_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def resumable(log: Path, spec: str, trust: bool) -> tuple[list[str], frozenset[str]]:
-    """What an earlier run of `spec` printed (its outcome lines, to print again, and their
-    labels), checked to be a run of the same models: its digest line must match today's.
-    A log written before the digest line existed is taken only with --trust-log."""
-    model = spec.partition(":")[0]
-    lines, labels, digest, inside = [], [], None, False
+def log_entries(path: Path) -> Iterator[tuple[str, str, Outcome | str]]:
+    """A run's standard output, line by line under each model's header line: (model, the
+    line, its Outcome or, for the digest line, the models digest it names); other lines
+    (progress, the summary) are left out."""
     statuses = sorted(COLUMNS, key=len, reverse=True)
-    for line in log.read_text().splitlines():
+    model = ""
+    for line in path.read_text().splitlines():
         if line and not line.startswith(" ") and line.endswith(":") and " " not in line:
-            inside = line[:-1].partition(":")[0] == model
-            continue
-        if inside and line.startswith(DIGEST):
-            digest = line[len(DIGEST):].strip()
-        elif inside and line.startswith("  "):
+            model = line[:-1].partition(":")[0]
+        elif model and line.startswith(DIGEST):
+            yield model, line, line[len(DIGEST):].strip()
+        elif model and line.startswith("  "):
             rest = line[2:]
             for status in statuses:
                 shown = status.upper() if status == SURVIVED else status
                 if rest.startswith(shown + " "):
-                    lines.append(line)
-                    labels.append(rest[len(shown):].strip().partition("  -- ")[0].strip())
+                    label, _, why = rest[len(shown):].strip().partition("  -- ")
+                    yield model, line, Outcome(model, label.strip(), status, why)
                     break
+
+
+def resumable(log: Path, spec: str, trust: bool) -> tuple[list[str], list[Outcome]]:
+    """What an earlier run of `spec` printed (its outcome lines, to print again, and the
+    outcomes), checked to be a run of the same models: its digest line must match today's.
+    A log written before the digest line existed is taken only with --trust-log."""
+    model = spec.partition(":")[0]
+    entries = [(line, e) for m, line, e in log_entries(log) if m == model]
+    lines = [line for line, e in entries if isinstance(e, Outcome)]
+    outcomes = [e for _, e in entries if isinstance(e, Outcome)]
+    digests = [e for _, e in entries if isinstance(e, str)]
+    digest = digests[-1] if digests else None
     if not lines:
         sys.exit(f"mutation.py: {log} holds no outcome of {model}: run it without --resume")
     if digest is None and not trust:
@@ -611,28 +621,13 @@ def resumable(log: Path, spec: str, trust: bool) -> tuple[list[str], frozenset[s
         sys.exit(f"mutation.py: models/ changed since {log} was written (digest {digest}, "
                  f"now {models_digest()}): run again from scratch, or resume from a "
                  "checkout of the commit it ran on")
-    return lines, frozenset(labels)
+    return lines, outcomes
 
 
 def read_log(path: Path) -> list[Outcome]:
     """The outcomes a run printed (its standard output), to tabulate again with another
     equivalence file without running the mutants again."""
-    statuses = sorted(COLUMNS, key=len, reverse=True)
-    out, model = [], ""
-    for line in path.read_text().splitlines():
-        if line and not line.startswith(" ") and line.endswith(":") and " " not in line:
-            model = line[:-1].partition(":")[0]
-            continue
-        if not line.startswith("  ") or not model:
-            continue
-        rest = line[2:]
-        for status in statuses:
-            shown = status.upper() if status == SURVIVED else status
-            if rest.startswith(shown + " "):
-                label, _, why = rest[len(shown):].strip().partition("  -- ")
-                out.append(Outcome(model, label.strip(), status, why))
-                break
-    return out
+    return [e for _, _, e in log_entries(path) if isinstance(e, Outcome)]
 
 
 def ratio(row: dict[str, int], strict: bool = False) -> tuple[int, int]:
@@ -738,13 +733,12 @@ def main(argv: list[str]) -> int:
         print(f"{DIGEST}{models_digest()}", flush=True)
         done: frozenset[str] = frozenset()
         if args.resume is not None:
-            earlier, done = resumable(args.resume, spec, args.trust_log)
+            earlier, decided = resumable(args.resume, spec, args.trust_log)
             if args.trust_log:
                 print(f"# resumed from {args.resume} with --trust-log (no digest checked)")
             print("\n".join(earlier), flush=True)  # this output is a whole log again
-            model = spec.partition(":")[0]
-            outcomes += [reviewed(o, equivalent) for o in read_log(args.resume)
-                         if o.model == model and o.label in done]
+            done = frozenset(o.label for o in decided)
+            outcomes += [reviewed(o, equivalent) for o in decided]
         got = run_model(spec, only, skip, args.reverse, args.ops, equivalent,
                         all_variants=args.all_variants, done=done)
         outcomes += got

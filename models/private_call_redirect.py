@@ -1296,9 +1296,8 @@ def held_call_answered(before, key, after) -> bool:
 def register_names_primary_id(before, key, after) -> bool:
     """X.1.6: as part of the registration procedure the partner stores the primary MC
     service IDs, which the REGISTER carries: every REGISTER UE 2 sends (the first of a
-    migration or one sent again after Timer F) names its primary MC service ID. Only UE 2's
-    own steps send from it, so the others are passed over first."""
-    return key.actor != "client2" or all(m.primary_id == USER2_PRIMARY
+    migration or one sent again after Timer F) names its primary MC service ID."""
+    return all(m.primary_id == USER2_PRIMARY
                for m in sent_in_step(before, after, Registration, "client2"))
 
 

@@ -391,8 +391,8 @@ def test_resume_takes_only_a_log_of_the_same_models(tmp_path):
     body = "  killed by verdict negate-if m.f+1  -- [v1] p: ('holds', None) -> ...\n"
     same = tmp_path / "same.txt"
     same.write_text(f"{spec}:\n{mutation.DIGEST}{mutation.models_digest()}\n{body}")
-    lines, done = mutation.resumable(same, spec, trust=False)
-    assert lines == [body.rstrip("\n")] and done == {"negate-if m.f+1"}
+    lines, decided = mutation.resumable(same, spec, trust=False)
+    assert lines == [body.rstrip("\n")] and [o.label for o in decided] == ["negate-if m.f+1"]
     changed = tmp_path / "changed.txt"
     changed.write_text(f"{spec}:\n{mutation.DIGEST}0123456789abcdef\n{body}")
     with pytest.raises(SystemExit, match="models/ changed since"):
@@ -401,7 +401,7 @@ def test_resume_takes_only_a_log_of_the_same_models(tmp_path):
     old.write_text(f"{spec}:\n{body}")
     with pytest.raises(SystemExit, match="--trust-log"):
         mutation.resumable(old, spec, trust=False)
-    assert mutation.resumable(old, spec, trust=True)[1] == {"negate-if m.f+1"}
+    assert [o.label for o in mutation.resumable(old, spec, trust=True)[1]] == ["negate-if m.f+1"]
 
 
 def test_a_resumed_run_runs_nothing_its_log_decided(tmp_path, capsys):

@@ -287,6 +287,12 @@ class Role:
     def sent(self) -> set[type[Message]]:
         return {m for t in self.transitions for m in t.sends}
 
+    def sent_by(self, name: str) -> tuple[type[Message], ...] | None:
+        """The message types the transitions named `name` may send (names may repeat; the
+        engine refuses a send not in sends=), or None when no transition has that name."""
+        found = [t for t in self.transitions if t.name == name]
+        return tuple({m: None for t in found for m in t.sends}) if found else None
+
     def initial_local(self, overrides: dict[str, Any] | None = None) -> tuple:
         """The first initial local state (the only one unless a variable is a one_of set)."""
         return self.initial_locals(overrides)[0]

@@ -421,12 +421,12 @@ cdef class Core:
     # step ids are small and dense, and this is read for every property on every step
     cdef int32_t* sid_trees
     cdef Py_ssize_t csid
-    # per step id: 1 when every step property's tree for it is the leaf True (for good: a
-    # leaf never misses), so its steps have nothing to judge (Judge.true_sids)
+    # per step id, once each of its step properties has a tree (Judge.sid_settled): 1 when
+    # every tree is the leaf True (for good: a leaf never misses), so its steps have
+    # nothing to judge; 2 otherwise (for good too: a node never becomes a leaf); 0 not yet
     cdef uint8_t* sid_true
     cdef Py_ssize_t csid_true
     cdef object new_tuple
-    cdef Py_ssize_t cur_index  # the index of the state being expanded (self.cur)
     # edges (temporal properties): the recorder's own arrays
     cdef array.array e_offsets, e_targets, e_labels
     cdef Py_ssize_t last_opened
@@ -673,6 +673,10 @@ cdef class Core:
         else:
             self.masks[t] = <uint64_t>mask
 
+    cdef inline bint _keeps(self, int t, uint64_t changed):
+        """MemoPredicate.keeps: tree t reads none of the slots in `changed`."""
+        return self.memo_on[t] and not (self.masks[t] & changed)
+
     cdef int _eval(self, int t, const uint32_t* a, const uint32_t* b) except -2:
         """Memo tree t on a (and b): 1 or 0, or -1 on a miss (then the hits counted here
         are handed to the predicate, whose memo judges its hit rate on them)."""
@@ -698,7 +702,7 @@ cdef class Core:
         return r
 
     cdef int _judge_new(self, Py_ssize_t index, const uint32_t* row,
-                        const uint32_t* parent) except -1:
+                        const uint32_t* parent, Py_ssize_t parent_index) except -1:
         """Judge.state in C: the temporal marks, then the always and sometimes predicates;
         those that read none of the slots in which the state differs from `parent` (the
         state expanded, judged before; NULL for none) keep its result, as in Judge.state."""
@@ -716,11 +720,10 @@ cdef class Core:
             m = PyByteArray_GET_SIZE(flags)
             t = self.mark_met[q]
             k = self.mark_trigger[q]
-            if (parent != NULL and self.cur_index < m
-                    and self.memo_on[t] and not (self.masks[t] & changed)
-                    and (k < 0 or (self.memo_on[k] and not (self.masks[k] & changed)))):
+            if (0 <= parent_index < m and self._keeps(t, changed)
+                    and (k < 0 or self._keeps(k, changed))):
                 # neither predicate reads what changed: the parent's flags (marking.py)
-                f = PyByteArray_AS_STRING(flags)[self.cur_index]
+                f = PyByteArray_AS_STRING(flags)[parent_index]
                 self.hits[t] += 1
                 if k >= 0:
                     self.hits[k] += 1
@@ -736,7 +739,7 @@ cdef class Core:
             if self.done[q]:
                 continue
             t = self.always_t[q]
-            if self.memo_on[t] and not (self.masks[t] & changed):
+            if self._keeps(t, changed):
                 self.hits[t] += 1  # holds, as on the parent (the walk would have hit)
             elif not self._eval_state(t, row):
                 self.done[q] = 1
@@ -746,7 +749,7 @@ cdef class Core:
             if self.done[self.nalways + q]:
                 continue
             t = self.somet_t[q]
-            if self.memo_on[t] and not (self.masks[t] & changed):
+            if self._keeps(t, changed):
                 self.hits[t] += 1  # not met, as on the parent
             elif self._eval_state(t, row):
                 self.done[self.nalways + q] = 1
@@ -761,7 +764,7 @@ cdef class Core:
         cdef int32_t* trees
         cdef uint8_t* done = self.done + self.nalways + self.nsomet
         cdef int verdict = 1
-        if n == 0 or (<Py_ssize_t>sid < self.csid_true and self.sid_true[sid]):
+        if n == 0 or (<Py_ssize_t>sid < self.csid_true and self.sid_true[sid] == 1):
             return 1
         if <Py_ssize_t>sid >= self.csid:
             k = self.csid
@@ -786,15 +789,21 @@ cdef class Core:
                     after_tuple = tuple([after[k] for k in range(self.slots)])
                 if self.found_step(self.step_names[q], i, sid, after_tuple):
                     verdict = 2
+        if <Py_ssize_t>sid < self.csid_true and self.sid_true[sid]:
+            return verdict  # settled
         for q in range(n):
-            t = trees[q]
-            if t < 0 or not self.memo_on[t] or self.roots[t] is not True:
-                return verdict
+            if trees[q] < 0:
+                return verdict  # a property found before this step id's tree was made
         if <Py_ssize_t>sid >= self.csid_true:
             k = self.csid_true
             self.sid_true = <uint8_t*>_grow(self.sid_true, &self.csid_true, sid + 1, 1)
             memset(self.sid_true + k, 0, self.csid_true - k)
         self.sid_true[sid] = 1
+        for q in range(n):
+            t = trees[q]
+            if not self.memo_on[t] or self.roots[t] is not True:
+                self.sid_true[sid] = 2
+                break
         return verdict
 
     def __dealloc__(self):
@@ -1528,7 +1537,6 @@ cdef class Core:
         else:
             self._unpack(self.states + (i - self.base) * self.width, self.cur)
         self.cur_tuple = None
-        self.cur_index = i
         self._assemble()
         self.expanded += 1
         self.hit = False
@@ -1566,23 +1574,22 @@ cdef class Core:
             index = self._insert(at, <int32_t>i, self.succ_sid[j])
             self._tally(tid, True)
             if self.check_states:
-                self._judge(index, j)
+                self._judge(index, j, i)
             if maxs >= 0 and self.count >= maxs:
                 return 1
         return 0
 
-    cdef int _judge(self, Py_ssize_t index, Py_ssize_t j) except -1:
-        """Judge successor j of the state being expanded (self.cur)."""
-        return self._judge_row(index, self.succ + j * self.slots, self.cur)
+    cdef int _judge(self, Py_ssize_t index, Py_ssize_t j, Py_ssize_t i) except -1:
+        """Judge successor j of state i, the one being expanded (self.cur)."""
+        return self._judge_row(index, self.succ + j * self.slots, self.cur, i)
 
     cdef int _judge_row(self, Py_ssize_t index, const uint32_t* row,
-                        const uint32_t* parent) except -1:
+                        const uint32_t* parent, Py_ssize_t parent_index) except -1:
         cdef int k
         if self.fast_states:
-            self._judge_new(index, row, parent)
+            self._judge_new(index, row, parent, parent_index)
         elif self.j_state(index, tuple([row[k] for k in range(self.slots)]),
-                          None if parent == NULL else self._idxs(),
-                          -1 if parent == NULL else self.cur_index):
+                          None if parent == NULL else self._idxs(), parent_index):
             self.hit = True
         return 0
 
@@ -1637,7 +1644,7 @@ cdef class Core:
             index = self._insert(at, <int32_t>i, self.succ_sid[j])
             self._tally(tid, True)
             if self.check_states:
-                self._judge(index, j)
+                self._judge(index, j, i)
             if maxs >= 0 and self.count >= maxs:
                 return 1
         for j in range(self.nloops):
@@ -1856,7 +1863,7 @@ cdef class Core:
             self._tally(tids.data.as_uints[j], True)
             if self.check_states:
                 self.hit = False
-                self._judge_row(index, row, NULL)
+                self._judge_row(index, row, NULL, -1)
                 any_hit = any_hit or self.hit
         return positions, any_hit
 

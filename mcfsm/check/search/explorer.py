@@ -125,9 +125,10 @@ class Judge:
         self._before: list[Any] = [None, None, None, None]
         self.width = system.slot_count
         self.memo_steps = [(p, MemoStep(system, p, memoize, projections)) for p in self.stepp]
-        # Step ids on which every step property's memo is the leaf True: nothing to judge
-        # there again (a leaf is never walked past; the compiled core keeps the same flags).
-        self.true_sids: set[int] = set()
+        # Per step id, once each step property has a memo there: True when every memo is
+        # the leaf True (nothing to judge there again: a leaf never misses), False when
+        # not (a node never becomes a leaf). The compiled core keeps the same flags.
+        self.sid_settled: dict[int, bool] = {}
 
     def hit(self) -> bool:
         """Whether a finding named in budget.stop_on was made (stop at the first one)."""
@@ -216,14 +217,17 @@ class Judge:
 
     def broken_steps(self, idxs: Any, sid: int, new: Any, skip: Any) -> list[str]:
         """The step properties (not in skip) that a step violates."""
-        if not self.memo_steps or sid in self.true_sids:
+        settled = self.sid_settled.get(sid)
+        if not self.memo_steps or settled:
             return []
         combined = self._combined(idxs, new)
         key = self.steps.step_list[sid]
         broken = [p.name for p, holds in self.memo_steps
                   if p.name not in skip and not holds(sid, key, combined, self._decode_step)]
-        if all(holds.holds_always(sid) for _, holds in self.memo_steps):
-            self.true_sids.add(sid)
+        if settled is None:
+            always = [holds.holds_always(sid) for _, holds in self.memo_steps]
+            if None not in always:
+                self.sid_settled[sid] = all(always)
         return broken
 
     def _combined(self, idxs: Any, new: Any) -> tuple[int, ...]:

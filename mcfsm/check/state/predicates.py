@@ -146,7 +146,7 @@ class MemoPredicate:
         self.memoize = memoize
         self._root: Any = None  # None: empty; [slot, {index: child}]: a node; else a leaf
         # The slots any path of the tree reads, a bit per slot (-1: some read names no one
-        # slot). Once the tree has a path and while memoized, the predicate's result on a
+        # slot); read only while memoized. Once the tree has a path, the predicate's result on a
         # state is a function of these slots, so a state that agrees on them with one
         # already judged has its result (`unchanged_for`).
         self.slot_mask = 0
@@ -227,7 +227,6 @@ class MemoPredicate:
             if self._misses > share * self._evaluations:
                 self.memoize = False
                 self._root = None
-                self.slot_mask = -1
                 return result
             self._evaluations = self._misses = 0
             self._window = _WINDOW
@@ -235,7 +234,6 @@ class MemoPredicate:
                 r.__class__ is not int for r in reads)):
             self.memoize = False
             self._root = None
-            self.slot_mask = -1
             return result
         project = self._project
         branch = [idxs[r] if r.__class__ is int else project(r, idxs[r[0]]) if r[0] >= 0  # type: ignore[misc]
@@ -254,7 +252,6 @@ class MemoPredicate:
                 # the predicate is not a function of what it reads; stop memoizing it.
                 self.memoize = False
                 self._root = None
-                self.slot_mask = -1
                 return result
             children = node[1]
             if depth == len(reads) - 1:
@@ -359,8 +356,7 @@ def sendable(system: System, key: StepKey) -> tuple[type, ...] | None:
         return ()
     if key.kind not in ("internal", "receive") or key.actor not in system._index:
         return None
-    found = [t for t in system.instance(key.actor).role.transitions if t.name == key.transition]
-    return tuple({kind: None for t in found for kind in t.sends}) if found else None
+    return system.instance(key.actor).role.sent_by(key.transition)
 
 
 class _PlainViews:
@@ -395,12 +391,13 @@ class MemoStep:
         `combined[width:]` (slot indices); `decode(combined)` gives both states."""
         return self.tree(sid, key)(combined, decode)
 
-    def holds_always(self, sid: int) -> bool:
+    def holds_always(self, sid: int) -> bool | None:
         """Whether the memo of step id `sid` is the leaf True: the property holds on every
-        step with that id, whatever the states (it read nothing there). For good: a leaf is
-        never walked past, so it never misses."""
+        step with that id, whatever the states (it read nothing there). For good either
+        way: a leaf is never walked past, and a node never becomes a leaf. None while the
+        step id has no memo."""
         tree = self._trees.get(sid)
-        return tree is not None and tree.memoize and tree._root is True
+        return None if tree is None else tree.memoize and tree._root is True
 
     def tree(self, sid: int, key: StepKey) -> _StepTree:
         """The memo tree of step id `sid` (made when first asked)."""
