@@ -203,6 +203,17 @@ cdef int _map_put(Map* m, const uint32_t* key, uint32_t value) except -1:
     return 0
 
 
+cdef int _map_set(Map* m, const uint32_t* key, uint32_t value) except -1:
+    """Store value under key, replacing what the key held."""
+    cdef size_t pos = _hash_key(key) & m.mask
+    while m.slots[pos].value != 0:
+        if memcmp(m.slots[pos].key, key, 5 * sizeof(uint32_t)) == 0:
+            m.slots[pos].value = value + 1
+            return 0
+        pos = (pos + 1) & m.mask
+    return _map_put(m, key, value)
+
+
 cdef int* _slot_array(list pairs) except NULL:
     """The local slots of (slot, monitor number) pairs as a C array (at least one item)."""
     cdef int* out = <int*>calloc(max(len(pairs), 1), sizeof(int))
@@ -314,10 +325,6 @@ cdef double _now() noexcept nogil:
     return t.tv_sec + t.tv_nsec * 1e-9
 
 
-# A world reader whose code read more columns than this is not memoized in C (steps.py
-# still memoizes it on its reads, in Python).
-cdef enum:
-    READ_COLUMNS = 64
 # local_found's "memoizable" answer for a world reader: memoize on the slots it read
 READS = 2
 
@@ -371,18 +378,21 @@ cdef class Core:
     cdef uint8_t* packed
     # the memo of local steps and the inbox table
     cdef Map memo, adds
-    # Instances whose model code reads other instances (steps.py's world readers): their
-    # steps are memoized on the columns they read too. Per instance: how many (0: not a
-    # world reader, or more than READ_COLUMNS), which (a slot, and a column id: 0 the slot's
-    # index, else steps.column_value's interned projection, kept in `cols` by (column,
-    # index)), and an epoch bumped when the set grows; `projs` numbers each (instance,
-    # epoch, values of those columns), four columns at a time, chained.
-    cdef uint32_t* wr_n
-    cdef uint32_t* wr_slots
-    cdef uint32_t* wr_cols
-    cdef uint32_t* wr_epoch
-    cdef Map projs, cols
-    cdef object read_columns
+    # Instances whose model code reads other instances (steps.py's world readers, `wr`):
+    # their steps are memoized on what their code read too, as steps.py does: `wkeys` maps
+    # a key (instance, local, inbox, params, shared) to a list of the column sets its calls
+    # have read (steps.path_columns: each set what one state's paths read; a list, as
+    # later reads depend on earlier values), in `node_cs` and `node_next` (node + 1, 0 at
+    # the end). Not the instance's whole read set: its values change in nearly every state.
+    # A column set is numbered once (`column_sets`) and stored as runs of (slot, column id:
+    # 0 the slot's index, else steps.column_value's interned projection, kept in `cols` by
+    # (column, index)); `projs` numbers each (column set, values of its columns), four
+    # columns at a time, chained.
+    cdef uint8_t* wr
+    cdef Map wkeys, projs, cols
+    cdef array.array cs_at, cs_len, cs_slots, cs_cols, node_cs, node_next
+    cdef dict column_sets
+    cdef object path_columns
     cdef Pool perm, scratch
     cdef list unhandled_records
     cdef dict unhandled_ids
@@ -479,7 +489,7 @@ cdef class Core:
         cdef int k
         self.steps, self.store, self.judge, self.record = steps, store, judge, record
         self.local_found = steps.local_found
-        self.read_columns = steps.read_columns
+        self.path_columns = steps.path_columns
         self.column_value = steps.column_value
         self.add_message = steps._add_message
         self.fault_list = steps.faults
@@ -512,15 +522,16 @@ cdef class Core:
         self.step = _array.array("I")
         _map_init(&self.memo, 1 << 8)
         _map_init(&self.adds, 1 << 8)
+        _map_init(&self.wkeys, 1 << 6)
         _map_init(&self.projs, 1 << 6)
         _map_init(&self.cols, 1 << 6)
-        self.wr_n = <uint32_t*>calloc(self.n, sizeof(uint32_t))
-        self.wr_epoch = <uint32_t*>calloc(self.n, sizeof(uint32_t))
-        self.wr_slots = <uint32_t*>calloc(self.n * READ_COLUMNS, sizeof(uint32_t))
-        self.wr_cols = <uint32_t*>calloc(self.n * READ_COLUMNS, sizeof(uint32_t))
-        if (self.wr_n == NULL or self.wr_epoch == NULL or self.wr_slots == NULL
-                or self.wr_cols == NULL):
+        self.wr = <uint8_t*>calloc(self.n, 1)
+        if self.wr == NULL:
             raise MemoryError()
+        self.cs_at, self.cs_len = _array.array("I"), _array.array("I")
+        self.cs_slots, self.cs_cols = _array.array("I"), _array.array("I")
+        self.column_sets = {}
+        self.node_cs, self.node_next = _array.array("I"), _array.array("I")
         self.unhandled_records = []
         self.unhandled_ids = {}
         self.ntids = len(steps.system.coverage_names) + 1
@@ -549,21 +560,19 @@ cdef class Core:
         self.canon = None
         self._plan_judging()
 
-    cdef uint32_t _reader_key(self, int k) except? 0xffffffff:
-        """The first word of instance k's memo key: k itself, or, for a world reader, k
-        and the number of the values its read columns have now (k + n * (number + 1))."""
+    cdef uint32_t _reader_key(self, int k, uint32_t cs) except? 0xffffffff:
+        """The first word of world reader k's memo key: k and the number of the values
+        column set cs has now (k + n * number)."""
         cdef uint32_t pk[5]
-        cdef uint32_t m = self.wr_n[k]
+        cdef uint32_t at = self.cs_at.data.as_uints[cs], m = self.cs_len.data.as_uints[cs]
         cdef uint32_t j, q, v
-        if m == 0:
-            return k
-        # the first group starts with (instance, epoch); each later one with the number of
-        # the groups before it (top bit set: never an instance's first word)
-        pk[0] = <uint32_t>k << 16 | (self.wr_epoch[k] & 0xffff)
+        # the first group starts with the set's number; each later one with the number of
+        # the groups before it (top bit set: never a set's number)
+        pk[0] = cs
         q = 0
         while True:
             for j in range(4):
-                pk[1 + j] = self._column(k * READ_COLUMNS + q + j) if q + j < m else 0
+                pk[1 + j] = self._column(at + q + j) if q + j < m else 0
             v = _map_get(&self.projs, pk)
             if v == 0:
                 v = <uint32_t>self.projs.count + 1
@@ -576,9 +585,9 @@ cdef class Core:
             pk[0] = 0x80000000 | v
 
     cdef inline uint32_t _column(self, Py_ssize_t at) except? 0xffffffff:
-        """The value of a world reader's read column `at` in self.cur."""
-        cdef uint32_t idx = self.cur[self.wr_slots[at]]
-        cdef uint32_t c = self.wr_cols[at]
+        """The value in self.cur of the column stored at `at` of cs_slots and cs_cols."""
+        cdef uint32_t idx = self.cur[self.cs_slots.data.as_uints[at]]
+        cdef uint32_t c = self.cs_cols.data.as_uints[at]
         cdef uint32_t ck[5]
         cdef uint32_t v
         if c == 0:
@@ -590,22 +599,35 @@ cdef class Core:
             _map_put(&self.cols, ck, v - 1)
         return v - 1
 
-    cdef bint _register_reads(self, int k) except -1:
-        """Record the columns instance k's model code has read so far (steps.read_columns);
-        False (not memoizable here) when they are more than READ_COLUMNS."""
-        cdef Py_ssize_t j
-        columns = self.read_columns(k)
-        if len(columns) > READ_COLUMNS:
-            self.wr_n[k] = 0
-            return False
-        if len(columns) != self.wr_n[k] or any(
-                (self.wr_slots[k * READ_COLUMNS + j], self.wr_cols[k * READ_COLUMNS + j])
-                != columns[j] for j in range(len(columns))):
-            for j in range(len(columns)):
-                self.wr_slots[k * READ_COLUMNS + j], self.wr_cols[k * READ_COLUMNS + j] = columns[j]
-            self.wr_n[k] = len(columns)
-            self.wr_epoch[k] += 1  # entries keyed on the smaller set are never hit again
-        return self.wr_n[k] > 0
+    cdef uint32_t _column_set(self, tuple columns) except? 0xffffffff:
+        """The number of a column set ((slot, column id) pairs), stored the first time."""
+        cs = self.column_sets.get(columns)
+        if cs is None:
+            cs = len(self.cs_len)
+            if cs >= 0x7fffffff:
+                raise MemoryError("too many column sets read by world readers")
+            self.cs_at.append(len(self.cs_slots))
+            self.cs_len.append(len(columns))
+            for slot, column in columns:
+                self.cs_slots.append(slot)
+                self.cs_cols.append(column)
+            self.column_sets[columns] = cs
+        return cs
+
+    cdef int _add_column_set(self, int k, uint32_t* key, uint32_t cs) except -1:
+        """Put column set cs first in the list of world reader k's key (key[1:]), unless
+        the list holds it (then its lookup under cs has just missed: new values)."""
+        cdef uint32_t head, node
+        key[0] = k
+        head = node = _map_get(&self.wkeys, key)
+        while node != 0:
+            if self.node_cs.data.as_uints[node - 1] == cs:
+                return 0
+            node = self.node_next.data.as_uints[node - 1]
+        self.node_cs.append(cs)
+        self.node_next.append(head)
+        _map_set(&self.wkeys, key, <uint32_t>len(self.node_cs) - 1)
+        return 0
 
     cdef int _plan_judging(self) except -1:
         """Take over Judge.state and Judge.step's memo walks (their Python code runs on a
@@ -819,12 +841,10 @@ cdef class Core:
         free(self.q_out)
         free(self.memo.slots)
         free(self.adds.slots)
+        free(self.wkeys.slots)
         free(self.projs.slots)
         free(self.cols.slots)
-        free(self.wr_n)
-        free(self.wr_epoch)
-        free(self.wr_slots)
-        free(self.wr_cols)
+        free(self.wr)
         free(self.mon_slot)
         free(self.rmon_slot)
         _pool_free(&self.perm)
@@ -1924,7 +1944,7 @@ cdef class Core:
         its self-loops; Python runs only on a memo miss."""
         cdef int k, n = self.n, slots = self.slots
         cdef uint32_t key[5]
-        cdef uint32_t v
+        cdef uint32_t v, cs, node
         cdef Entry e
         cdef Pool* pool
         cdef Delta* d
@@ -1936,21 +1956,33 @@ cdef class Core:
         self.unhandled = -1
         self.scratch.nentries = self.scratch.ndeltas = self.scratch.nsends = self.scratch.nloops = 0
         for k in range(n):
-            key[0] = self._reader_key(k)
+            key[0] = k
             key[1] = self.cur[2 + k]
             key[2] = self.cur[2 + n + k]
             key[3] = self.cur[0]
             key[4] = self.cur[1]
-            v = _map_get(&self.memo, key)
+            if self.wr[k]:  # a world reader: keyed on the values of what its paths read
+                node = _map_get(&self.wkeys, key)
+                v = 0
+                while node != 0:
+                    key[0] = self._reader_key(k, self.node_cs.data.as_uints[node - 1])
+                    v = _map_get(&self.memo, key)
+                    if v != 0:
+                        break
+                    node = self.node_next.data.as_uints[node - 1]
+            else:
+                v = _map_get(&self.memo, key)
             if v != 0:
                 pool = &self.perm
                 e = pool.entries[v - 1]
             else:
                 self.steps.expansions = self.expanded + 1  # for its memo's hit rate
                 found, memoizable = self.local_found(k, self._idxs())
-                if memoizable == READS:  # a world reader: key it on what it has read
-                    memoizable = self._register_reads(k)
-                    key[0] = self._reader_key(k)
+                if memoizable == READS:  # a world reader: key it on what its paths read
+                    self.wr[k] = 1
+                    cs = self._column_set(self.path_columns(k))
+                    self._add_column_set(k, key, cs)
+                    key[0] = self._reader_key(k, cs)
                 pool = &self.perm if memoizable else &self.scratch
                 self._convert(k, found, pool, &e)
                 if memoizable:

@@ -39,6 +39,7 @@ unmemoized successors on random states of every bundled model.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from ...lang.context import Read
@@ -105,11 +106,18 @@ class CompiledSteps:
             {} for _ in range(n)]
         # the columns of other instances each world reader's code has read, in order
         self._read_columns: list[dict[Column, None]] = [{} for _ in range(n)]
+        # what a world reader's code read (or, answered from the memo, would have read) in
+        # the state of its last local_found (path_columns)
+        self._path_columns: list[dict[Column, None]] = [{} for _ in range(n)]
         # projection keys of the columns (column id - 1), and their ids
         self.projections = Projections(system, store.values)
         self._column_keys: list[tuple] = []
         self._column_ids: dict[tuple, int] = {}
-        self._plans: dict[tuple[Column, ...], list[tuple[int, int, dict | None]]] = {}
+        # per column set: the slots it reads, its values by those slots' indices, and each
+        # column's projection table (_read_values)
+        self._plans: dict[tuple[Column, ...], tuple[Callable[[tuple[int, ...]], Any],
+                                                    dict[Any, tuple],
+                                                    list[tuple[int, int, dict | None]]]] = {}
         # Deferred messages (deliverable by inbox and receiver state) and channel capacities
         # (whether a channel holds at most its capacity, by inbox and sender).
         self._deferring: list[dict[tuple[int, str], list[tuple[int, int, int]]]] = [
@@ -245,9 +253,10 @@ class CompiledSteps:
         """Instance k's steps from an interned state, for an engine core that keeps its own
         memo (core.py's compiled one): (steps, loops, first unhandled) and whether they may
         be memoized on the key: 1 yes, 0 no, READS (a world reader) on the key and the
-        columns `read_columns(k)` names."""
+        values of the columns `path_columns(k)` names."""
         n = self.n
         key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
+        self._path_columns[k] = {}
         found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
         if k not in self.world_readers:  # a world reader tallies its own misses
             self._tally_miss(k)
@@ -260,6 +269,15 @@ class CompiledSteps:
         its steps depend on the key and their values only (a superset of what any one call
         read)."""
         return tuple(self._read_columns[k])
+
+    def path_columns(self, k: int) -> tuple[Column, ...]:
+        """What world reader k's code reads of other instances, as (slot, column), in the
+        state of the last `local_found(k, ...)`: its internal steps and each reception, on
+        the paths that state's values take. Every state with the same key and the same
+        values in these columns takes the same paths (the code is deterministic), so it
+        has the same steps. Usually far fewer than `read_columns(k)`: where a timer's guard
+        returns on the first inbox it finds a message in, it reads no further."""
+        return tuple(self._path_columns[k])
 
     def column_value(self, column: int, idx: int) -> int:
         """The interned value of a column (> 0) where its slot has index idx."""
@@ -284,15 +302,29 @@ class CompiledSteps:
         return (slot, column)
 
     def _read_values(self, idxs: tuple[int, ...], columns: tuple[Column, ...]) -> tuple:
-        """The values `idxs` has in the columns read (module docstring)."""
+        """The values `idxs` has in the columns read (module docstring). A function of the
+        indices of the few slots the columns lie in (a timer's guard may ask six inboxes
+        for eight message types each), so remembered by those indices."""
+        if not columns:
+            return ()
         plan = self._plans.get(columns)
         if plan is None:  # each column's projection table, looked up once per column set
             tables = self.projections.table
-            plan = self._plans[columns] = [
-                (slot, c, None if c == 0 else tables(self._column_keys[c - 1]))
-                for slot, c in columns]
+            plan = self._plans[columns] = (
+                itemgetter(*dict.fromkeys(slot for slot, _ in columns)), {},
+                [(slot, c, None if c == 0 else tables(self._column_keys[c - 1]))
+                 for slot, c in columns])
+        slots_of, known, projection = plan
+        at = slots_of(idxs)
+        values = known.get(at)
+        if values is None:
+            values = known[at] = self._project_values(idxs, projection)
+        return values
+
+    def _project_values(self, idxs: tuple[int, ...],
+                        projection: list[tuple[int, int, dict | None]]) -> tuple:
         out = []
-        for slot, c, table in plan:
+        for slot, c, table in projection:
             idx = idxs[slot]
             if table is None:
                 out.append(idx)
@@ -378,6 +410,7 @@ class CompiledSteps:
             for columns, outcomes in recorded.items():
                 found = outcomes.get(self._read_values(idxs, columns))
                 if found is not None:
+                    self._path_columns[k].update(dict.fromkeys(columns))
                     return found
         self._tally_miss(k)  # the model code runs
         return None
@@ -389,6 +422,7 @@ class CompiledSteps:
             by_values = self._read_memo[k].setdefault(key, {}).setdefault(columns, {})
             by_values[self._read_values(idxs, columns)] = outcome
             self._read_columns[k].update(dict.fromkeys(columns))
+            self._path_columns[k].update(dict.fromkeys(columns))
 
     # -- table construction (on a miss) -----------------------------------------------------
     def _entries(self, k: int, state: tuple, t: Any, tid: int, kind: str, sender: int | None,
