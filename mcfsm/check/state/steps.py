@@ -39,7 +39,6 @@ unmemoized successors on random states of every bundled model.
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import itemgetter
 from typing import Any
 
 from ...lang.context import Read
@@ -113,11 +112,11 @@ class CompiledSteps:
         self.projections = Projections(system, store.values)
         self._column_keys: list[tuple] = []
         self._column_ids: dict[tuple, int] = {}
-        # per column set: the slots it reads, its values by those slots' indices, and each
-        # column's projection table (_read_values)
-        self._plans: dict[tuple[Column, ...], tuple[Callable[[tuple[int, ...]], Any],
-                                                    dict[Any, tuple],
-                                                    list[tuple[int, int, dict | None]]]] = {}
+        # per column set, per slot it reads: the slot, the values of its columns there by
+        # the slot's index, and each of those columns' projection table (_read_values)
+        self._plans: dict[tuple[Column, ...],
+                          list[tuple[int, dict[int, tuple],
+                                     list[tuple[int, dict | None]]]]] = {}
         # Deferred messages (deliverable by inbox and receiver state) and channel capacities
         # (whether a channel holds at most its capacity, by inbox and sender).
         self._deferring: list[dict[tuple[int, str], list[tuple[int, int, int]]]] = [
@@ -302,30 +301,31 @@ class CompiledSteps:
         return (slot, column)
 
     def _read_values(self, idxs: tuple[int, ...], columns: tuple[Column, ...]) -> tuple:
-        """The values `idxs` has in the columns read (module docstring). A function of the
-        indices of the few slots the columns lie in (a timer's guard may ask six inboxes
-        for eight message types each), so remembered by those indices."""
-        if not columns:
-            return ()
+        """The values `idxs` has in the columns read (module docstring), one tuple per slot
+        they lie in. A slot's values are a function of its index, which recurs in many
+        states (a timer's guard may ask six inboxes for eight message types each), so they
+        are remembered by it."""
         plan = self._plans.get(columns)
         if plan is None:  # each column's projection table, looked up once per column set
             tables = self.projections.table
-            plan = self._plans[columns] = (
-                itemgetter(*dict.fromkeys(slot for slot, _ in columns)), {},
-                [(slot, c, None if c == 0 else tables(self._column_keys[c - 1]))
-                 for slot, c in columns])
-        slots_of, known, projection = plan
-        at = slots_of(idxs)
-        values = known.get(at)
-        if values is None:
-            values = known[at] = self._project_values(idxs, projection)
-        return values
-
-    def _project_values(self, idxs: tuple[int, ...],
-                        projection: list[tuple[int, int, dict | None]]) -> tuple:
+            by_slot: dict[int, list[tuple[int, dict | None]]] = {}
+            for slot, c in columns:
+                by_slot.setdefault(slot, []).append(
+                    (c, None if c == 0 else tables(self._column_keys[c - 1])))
+            plan = self._plans[columns] = [(slot, {}, projection)
+                                           for slot, projection in by_slot.items()]
         out = []
-        for slot, c, table in projection:
+        for slot, known, projection in plan:
             idx = idxs[slot]
+            values = known.get(idx)
+            if values is None:
+                values = known[idx] = self._project_values(idx, projection)
+            out.append(values)
+        return tuple(out)
+
+    def _project_values(self, idx: int, projection: list[tuple[int, dict | None]]) -> tuple:
+        out = []
+        for c, table in projection:
             if table is None:
                 out.append(idx)
             else:
