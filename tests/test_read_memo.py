@@ -102,33 +102,37 @@ def test_explore_counts_do_not_depend_on_the_memo(engine, monkeypatch):
         (plain.distinct_states, plain.total_states) == (DISTINCT, TOTAL)
 
 
-@pytest.mark.parametrize("engine", ["python", "compiled"])
-def test_the_core_keys_a_world_reader_on_what_each_state_s_path_read(engine, monkeypatch):
-    """The compiled core keeps its own memo, keyed for a world reader on the columns its
-    code read in the state at hand (steps.path_columns), not on all it has ever read:
-    where b is off the watcher reads only b, so (b off, c off) and (b off, c on) are one
-    call. By hand, the watcher's code runs for idle with b off (1), b on and c off (1), b
-    on and c on (1), and once each for `both` and `b_only`, which read nothing: 5 calls.
-    Keyed on everything read (b and c, once b has been seen on) it would run 7 times, once
-    per state. The twin memoizes in steps.py, per step, and runs the code less often."""
-    if engine == "compiled" and not BUILT:
+@pytest.mark.parametrize("union_columns", [8, 0])
+def test_the_core_keys_a_world_reader_on_what_its_paths_read(union_columns, monkeypatch):
+    """The compiled core keeps its own memo, keyed for a world reader on what its code read
+    (steps.path_columns: the watcher reads b, and c only where b is on). By hand, in
+    breadth-first order:
+    - on the union of what the key's calls read (the default while it has at most 8
+      columns: one lookup a state), the watcher's code runs for idle at (off, off), reading
+      b; at (on, off), a new value of b, reading b and c; at (off, on) and (on, on), new
+      values of (b, c); once for `b_only`, which reads nothing, and once for `both`: 6;
+    - on a list of what each path read (union_columns=0, as where a guard reads dozens of
+      columns), (off, off) and (off, on) are one entry, b off: 5.
+    Keyed on everything the instance has read, as before session 27, it ran 7 times."""
+    if not BUILT:
         pytest.skip("the compiled core is not built")
+    from mcfsm.check.kernel import _core
+    monkeypatch.setattr(_core, "UNION_COLUMNS", union_columns)
     calls = []
     original = CompiledSteps.local_found
 
     def counted(self, k, idxs):
         calls.append(k)
         found = original(self, k, idxs)
-        if engine == "compiled" and k == 0:
+        if k == 0:
             read = [self.column_key(c)[0] for _, c in self.path_columns(0)]
             assert read in ([], [3], [3, 4])  # nothing, b, or b then c
         return found
 
     monkeypatch.setattr(CompiledSteps, "local_found", counted)
-    result = run(lights(), engine, monkeypatch)
+    result = run(lights(), "compiled", monkeypatch)
     assert (result.distinct_states, result.total_states) == (DISTINCT, TOTAL)
-    if engine == "compiled":
-        assert calls.count(0) == 5
+    assert calls.count(0) == (6 if union_columns else 5)
 
 
 # -- in_flight reads are memoized on what the filter lets through (issue 34 item 5) -------

@@ -327,6 +327,10 @@ cdef double _now() noexcept nogil:
 
 # local_found's "memoizable" answer for a world reader: memoize on the slots it read
 READS = 2
+# A world reader's key is memoized on the union of what its paths read while the union
+# has at most this many columns (one lookup a state), else on a list of what each read
+# (read by each Core as it starts: tests set it to 0 to see the lists alone).
+UNION_COLUMNS = 8
 
 
 # hash compaction: the columns of this many states are buffered before they go to the file
@@ -379,11 +383,13 @@ cdef class Core:
     # the memo of local steps and the inbox table
     cdef Map memo, adds
     # Instances whose model code reads other instances (steps.py's world readers, `wr`):
-    # their steps are memoized on what their code read too, as steps.py does: `wkeys` maps
-    # a key (instance, local, inbox, params, shared) to a list of the column sets its calls
-    # have read (steps.path_columns: each set what one state's paths read; a list, as
-    # later reads depend on earlier values), in `node_cs` and `node_next` (node + 1, 0 at
-    # the end). Not the instance's whole read set: its values change in nearly every state.
+    # their steps are memoized on what their code read too: `wkeys` maps a key (instance,
+    # local, inbox, params, shared) to a list of column sets, in `node_cs` and `node_next`
+    # (node + 1, 0 at the end). While what the key's calls have read (steps.path_columns,
+    # what one state's paths read) comes to at most `union_columns` columns, the list is
+    # their union, one lookup a state; past that, one set per path taken, as steps.py keeps
+    # them (later reads depend on earlier values): keyed on the union, a guard that reads
+    # six inboxes for eight message types each would miss in nearly every state.
     # A column set is numbered once (`column_sets`) and stored as runs of (slot, column id:
     # 0 the slot's index, else steps.column_value's interned projection, kept in `cols` by
     # (column, index)); `projs` numbers each (column set, values of its columns), four
@@ -392,6 +398,8 @@ cdef class Core:
     cdef Map wkeys, projs, cols
     cdef array.array cs_at, cs_len, cs_slots, cs_cols, node_cs, node_next
     cdef dict column_sets
+    cdef list set_columns
+    cdef Py_ssize_t union_columns
     cdef object path_columns
     cdef Pool perm, scratch
     cdef list unhandled_records
@@ -531,6 +539,8 @@ cdef class Core:
         self.cs_at, self.cs_len = _array.array("I"), _array.array("I")
         self.cs_slots, self.cs_cols = _array.array("I"), _array.array("I")
         self.column_sets = {}
+        self.set_columns = []
+        self.union_columns = UNION_COLUMNS
         self.node_cs, self.node_next = _array.array("I"), _array.array("I")
         self.unhandled_records = []
         self.unhandled_ids = {}
@@ -612,22 +622,40 @@ cdef class Core:
                 self.cs_slots.append(slot)
                 self.cs_cols.append(column)
             self.column_sets[columns] = cs
+            self.set_columns.append(columns)
         return cs
 
-    cdef int _add_column_set(self, int k, uint32_t* key, uint32_t cs) except -1:
-        """Put column set cs first in the list of world reader k's key (key[1:]), unless
-        the list holds it (then its lookup under cs has just missed: new values)."""
-        cdef uint32_t head, node
+    cdef uint32_t _key_set(self, int k, uint32_t* key, tuple path) except? 0xffffffff:
+        """The column set to memoize world reader k's steps on at key[1:], whose lookup
+        has just missed, now that its code read the columns `path`: the union of what the
+        key's calls read while it is small (replacing the list's one set), else `path`,
+        put first in the key's list unless the list holds it (then its values are new)."""
+        cdef uint32_t head, node, cs
         key[0] = k
-        head = node = _map_get(&self.wkeys, key)
+        head = _map_get(&self.wkeys, key)
+        if head == 0 and len(path) <= self.union_columns:
+            cs = self._column_set(path)
+            self.node_cs.append(cs)
+            self.node_next.append(0)
+            _map_put(&self.wkeys, key, <uint32_t>len(self.node_cs) - 1)
+            return cs
+        if head != 0 and self.node_next.data.as_uints[head - 1] == 0:
+            union = tuple(dict.fromkeys(
+                self.set_columns[self.node_cs.data.as_uints[head - 1]] + path))
+            if len(union) <= self.union_columns:
+                cs = self._column_set(union)
+                self.node_cs.data.as_uints[head - 1] = cs
+                return cs
+        cs = self._column_set(path)
+        node = head
         while node != 0:
             if self.node_cs.data.as_uints[node - 1] == cs:
-                return 0
+                return cs
             node = self.node_next.data.as_uints[node - 1]
         self.node_cs.append(cs)
         self.node_next.append(head)
         _map_set(&self.wkeys, key, <uint32_t>len(self.node_cs) - 1)
-        return 0
+        return cs
 
     cdef int _plan_judging(self) except -1:
         """Take over Judge.state and Judge.step's memo walks (their Python code runs on a
@@ -1980,8 +2008,7 @@ cdef class Core:
                 found, memoizable = self.local_found(k, self._idxs())
                 if memoizable == READS:  # a world reader: key it on what its paths read
                     self.wr[k] = 1
-                    cs = self._column_set(self.path_columns(k))
-                    self._add_column_set(k, key, cs)
+                    cs = self._key_set(k, key, self.path_columns(k))
                     key[0] = self._reader_key(k, cs)
                 pool = &self.perm if memoizable else &self.scratch
                 self._convert(k, found, pool, &e)
