@@ -125,7 +125,7 @@ def test_the_core_keys_a_world_reader_on_what_its_paths_read(union_columns, monk
         calls.append(k)
         found = original(self, k, idxs)
         if k == 0:
-            read = [self.column_key(c)[0] for _, c in self.path_columns(0)]
+            read = [self.column_key(c)[0] for _, c in self.path_columns()]
             assert read in ([], [3], [3, 4])  # nothing, b, or b then c
         return found
 

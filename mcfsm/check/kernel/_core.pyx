@@ -2008,7 +2008,7 @@ cdef class Core:
                 found, memoizable = self.local_found(k, self._idxs())
                 if memoizable == READS:  # a world reader: key it on what its paths read
                     self.wr[k] = 1
-                    cs = self._key_set(k, key, self.path_columns(k))
+                    cs = self._key_set(k, key, self.path_columns())
                     key[0] = self._reader_key(k, cs)
                 pool = &self.perm if memoizable else &self.scratch
                 self._convert(k, found, pool, &e)

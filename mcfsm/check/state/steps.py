@@ -103,11 +103,10 @@ class CompiledSteps:
         # For world readers: key -> {columns read: {their values: outcome}} (docstring)
         self._read_memo: list[dict[tuple, dict[tuple[Column, ...], dict[tuple, Any]]]] = [
             {} for _ in range(n)]
-        # the columns of other instances each world reader's code has read, in order
-        self._read_columns: list[dict[Column, None]] = [{} for _ in range(n)]
-        # what a world reader's code read (or, answered from the memo, would have read) in
-        # the state of its last local_found (path_columns)
-        self._path_columns: list[dict[Column, None]] = [{} for _ in range(n)]
+        # While local_found runs: what the code read (or, answered from the memo, would
+        # have read) in that state (path_columns); None otherwise (the twin reads none).
+        self._path: dict[Column, None] | None = None
+        self._last_path: tuple[Column, ...] = ()
         # projection keys of the columns (column id - 1), and their ids
         self.projections = Projections(system, store.values)
         self._column_keys: list[tuple] = []
@@ -252,11 +251,14 @@ class CompiledSteps:
         """Instance k's steps from an interned state, for an engine core that keeps its own
         memo (core.py's compiled one): (steps, loops, first unhandled) and whether they may
         be memoized on the key: 1 yes, 0 no, READS (a world reader) on the key and the
-        values of the columns `path_columns(k)` names."""
+        values of the columns `path_columns()` names."""
         n = self.n
         key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
-        self._path_columns[k] = {}
-        found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
+        self._path = {}
+        try:
+            found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
+        finally:
+            self._last_path, self._path = tuple(self._path), None
         if k not in self.world_readers:  # a world reader tallies its own misses
             self._tally_miss(k)
         if not self.memoize or k in self.low_hit:
@@ -266,17 +268,18 @@ class CompiledSteps:
     def read_columns(self, k: int) -> tuple[Column, ...]:
         """What instance k's code has read of other instances so far, as (slot, column):
         its steps depend on the key and their values only (a superset of what any one call
-        read)."""
-        return tuple(self._read_columns[k])
+        read). Derived from the memo, in the order first recorded."""
+        return tuple(dict.fromkeys(column for recorded in self._read_memo[k].values()
+                                   for columns in recorded for column in columns))
 
-    def path_columns(self, k: int) -> tuple[Column, ...]:
-        """What world reader k's code reads of other instances, as (slot, column), in the
-        state of the last `local_found(k, ...)`: its internal steps and each reception, on
-        the paths that state's values take. Every state with the same key and the same
-        values in these columns takes the same paths (the code is deterministic), so it
-        has the same steps. Usually far fewer than `read_columns(k)`: where a timer's guard
-        returns on the first inbox it finds a message in, it reads no further."""
-        return tuple(self._path_columns[k])
+    def path_columns(self) -> tuple[Column, ...]:
+        """What the last `local_found` read of other instances, as (slot, column): that
+        instance's internal steps and each reception, on the paths that state's values
+        take. Every state with the same key and the same values in these columns takes the
+        same paths (the code is deterministic), so it has the same steps. Usually far fewer
+        than `read_columns(k)`: where a timer's guard returns on the first inbox it finds a
+        message in, it reads no further."""
+        return self._last_path
 
     def column_value(self, column: int, idx: int) -> int:
         """The interned value of a column (> 0) where its slot has index idx."""
@@ -410,7 +413,8 @@ class CompiledSteps:
             for columns, outcomes in recorded.items():
                 found = outcomes.get(self._read_values(idxs, columns))
                 if found is not None:
-                    self._path_columns[k].update(dict.fromkeys(columns))
+                    if self._path is not None:
+                        self._path.update(dict.fromkeys(columns))
                     return found
         self._tally_miss(k)  # the model code runs
         return None
@@ -421,8 +425,8 @@ class CompiledSteps:
             columns = tuple(self._column(read) for read in reads)
             by_values = self._read_memo[k].setdefault(key, {}).setdefault(columns, {})
             by_values[self._read_values(idxs, columns)] = outcome
-            self._read_columns[k].update(dict.fromkeys(columns))
-            self._path_columns[k].update(dict.fromkeys(columns))
+            if self._path is not None:
+                self._path.update(dict.fromkeys(columns))
 
     # -- table construction (on a miss) -----------------------------------------------------
     def _entries(self, k: int, state: tuple, t: Any, tid: int, kind: str, sender: int | None,
