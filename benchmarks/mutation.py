@@ -219,6 +219,10 @@ NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, EXPLORED, SAME_STEPS, SURVIVED 
     "not applicable", "killed by verdict", "killed by error", "cut", "equivalent",
     "equivalent by exploration", "no step differs", "survived")
 COLUMNS = (NOT_APPLICABLE, VERDICT, ERROR, CUT, EQUIVALENT, EXPLORED, SAME_STEPS, SURVIVED)
+# Not an outcome: a mutant --all-variants takes on to the other variants, printed when the
+# variants run leaves it alive (with what it was there), so that a run cut off in the long
+# --all-variants phase resumes there instead of judging it again. A later line decides it.
+PENDING = "pending"
 
 
 @dataclasses.dataclass
@@ -405,9 +409,12 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
               reverse: bool = False, ops: str = "all",
               equivalent: dict[str, str] | None = None,
               verbose: bool = True, all_variants: bool = False,
-              done: frozenset[str] = frozenset()) -> list[Outcome]:
+              done: frozenset[str] = frozenset(),
+              carried: list[tuple[str, int, str, str]] = ()) -> list[Outcome]:
     """`done`: the labels an earlier run of the same models decided (--resume): not run
-    again, nor the not-applicable counts it printed first."""
+    again, nor the not-applicable counts it printed first. `carried`: the mutants it left
+    pending in --all-variants, (label, messages changed, status, why): taken there without
+    a variants run."""
     model_name, _, chosen = spec.partition(":")
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
@@ -474,12 +481,20 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
         report(reviewed(Outcome(model_name, label, status, why), equivalent))
 
     pending: list[tuple[str, str, str]] = []
+    for label, changed, status, why in carried:
+        if label in names and wanted(label, only, skip):
+            CHANGED[label] = CHANGED.get(label, 0) + changed
+            pending.append((label, status, why))
+    taken = done | {label for label, _, _ in pending}
     for label, per_variant in (reversed(names.items()) if reverse else names.items()):
-        if not wanted(label, only, skip) or label in done:
+        if not wanted(label, only, skip) or label in taken:
             continue
         status, why = judge(build, per_variant, baseline, budget)
         if all_variants and status in (SURVIVED, SAME_STEPS):
             pending.append((label, status, why))  # judged again on the other variants
+            if verbose:
+                print(f"  {PENDING:17} {label}  -- changed {CHANGED.get(label, 0)}; "
+                      f"{status}: {why}", flush=True)
             continue
         finish(label, status, why)
     others = [v for v in lm.model.variants if v not in variants]
@@ -584,7 +599,7 @@ def log_entries(path: Path) -> Iterator[tuple[str, str, Outcome | str]]:
     """A run's standard output, line by line under each model's header line: (model, the
     line, its Outcome or, for the digest line, the models digest it names); other lines
     (progress, the summary) are left out."""
-    statuses = sorted(COLUMNS, key=len, reverse=True)
+    statuses = sorted((*COLUMNS, PENDING), key=len, reverse=True)
     model = ""
     for line in path.read_text().splitlines():
         if line and not line.startswith(" ") and line.endswith(":") and " " not in line:
@@ -601,14 +616,17 @@ def log_entries(path: Path) -> Iterator[tuple[str, str, Outcome | str]]:
                     break
 
 
-def resumable(log: Path, spec: str, trust: bool) -> tuple[list[str], list[Outcome]]:
-    """What an earlier run of `spec` printed (its outcome lines, to print again, and the
-    outcomes), checked to be a run of the same models: its digest line must match today's.
-    A log written before the digest line existed is taken only with --trust-log."""
+def resumable(log: Path, spec: str, trust: bool
+              ) -> tuple[list[str], list[Outcome], list[tuple[str, int, str, str]]]:
+    """What an earlier run of `spec` printed (its outcome lines, to print again, the
+    outcomes it decided, and the mutants it left pending in --all-variants, as (label,
+    messages it changed, status in the variants run, why)), checked to be a run of the same models: its digest
+    line must match today's. A log written before the digest line existed is taken only
+    with --trust-log."""
     model = spec.partition(":")[0]
     entries = [(line, e) for m, line, e in log_entries(log) if m == model]
     lines = [line for line, e in entries if isinstance(e, Outcome)]
-    outcomes = [e for _, e in entries if isinstance(e, Outcome)]
+    outcomes, pending = settled([e for _, e in entries if isinstance(e, Outcome)])
     digests = [e for _, e in entries if isinstance(e, str)]
     digest = digests[-1] if digests else None
     if not lines:
@@ -621,13 +639,26 @@ def resumable(log: Path, spec: str, trust: bool) -> tuple[list[str], list[Outcom
         sys.exit(f"mutation.py: models/ changed since {log} was written (digest {digest}, "
                  f"now {models_digest()}): run again from scratch, or resume from a "
                  "checkout of the commit it ran on")
-    return lines, outcomes
+    carried = []
+    for o in pending:  # "changed N; STATUS: WHY"
+        changed, _, rest = o.why.partition("; ")
+        status, _, why = rest.partition(": ")
+        carried.append((o.label, int(changed.removeprefix("changed ")), status, why))
+    return lines, outcomes, carried
 
 
-def read_log(path: Path) -> list[Outcome]:
+def settled(outcomes: list[Outcome]) -> tuple[list[Outcome], list[Outcome]]:
+    """(the decided outcomes, the pending lines no later line decided)."""
+    decided = [o for o in outcomes if o.status != PENDING]
+    labels = {o.label for o in decided}
+    open_ = {o.label: o for o in outcomes if o.status == PENDING and o.label not in labels}
+    return decided, list(open_.values())
+
+
+def read_log(path: Path) -> tuple[list[Outcome], list[Outcome]]:
     """The outcomes a run printed (its standard output), to tabulate again with another
-    equivalence file without running the mutants again."""
-    return [e for _, _, e in log_entries(path) if isinstance(e, Outcome)]
+    equivalence file without running the mutants again; and the mutants it left pending."""
+    return settled([e for _, _, e in log_entries(path) if isinstance(e, Outcome)])
 
 
 def ratio(row: dict[str, int], strict: bool = False) -> tuple[int, int]:
@@ -723,8 +754,11 @@ def main(argv: list[str]) -> int:
                              f"choose from {', '.join(known[name].variants)}")
     equivalent = read_equivalent(args.equivalent) if args.equivalent.exists() else {}
     if args.from_log is not None:
-        outcomes = [reviewed(o, equivalent) for o in read_log(args.from_log)]
-        summary(outcomes)
+        decided, pending = read_log(args.from_log)
+        summary([reviewed(o, equivalent) for o in decided])
+        if pending:
+            print(f"\nnot in the table: {len(pending)} mutants the run left pending in "
+                  "--all-variants (cut off before it decided them; --resume goes on)")
         return 0
     outcomes: list[Outcome] = []
     for spec in chosen:
@@ -732,15 +766,17 @@ def main(argv: list[str]) -> int:
         print(f"{spec}:", flush=True)
         print(f"{DIGEST}{models_digest()}", flush=True)
         done: frozenset[str] = frozenset()
+        carried: list[tuple[str, int, str, str]] = []
         if args.resume is not None:
-            earlier, decided = resumable(args.resume, spec, args.trust_log)
+            earlier, decided, carried = resumable(args.resume, spec, args.trust_log)
             if args.trust_log:
                 print(f"# resumed from {args.resume} with --trust-log (no digest checked)")
             print("\n".join(earlier), flush=True)  # this output is a whole log again
             done = frozenset(o.label for o in decided)
             outcomes += [reviewed(o, equivalent) for o in decided]
         got = run_model(spec, only, skip, args.reverse, args.ops, equivalent,
-                        all_variants=args.all_variants, done=done)
+                        all_variants=args.all_variants, done=done,
+                        carried=carried if args.all_variants else [])
         outcomes += got
         print(f"{spec}: {len(got)} mutants, {time.perf_counter() - start:.0f} s", flush=True)
     summary(outcomes)

@@ -348,7 +348,7 @@ def test_a_run_is_judged_again_from_its_log(tmp_path):
                    "  SURVIVED          drop-if m.f+2:then  -- L3: if x: -> only its body\n"
                    "  no step differs   swap-statements m.f+1:+1  -- L2 <-> L3: a <-> b\n"
                    "m:v1,v2: 3 mutants, 1 s\n\nsurvived (1):\n  m: drop-if m.f+2:then\n")
-    outcomes = mutation.read_log(log)
+    outcomes, _ = mutation.read_log(log)
     assert [(o.model, o.label, o.status) for o in outcomes] == [
         ("m", "negate-if m.f+1", mutation.VERDICT), ("m", "drop-if m.f+2:then", mutation.SURVIVED),
         ("m", "swap-statements m.f+1:+1", mutation.SAME_STEPS)]
@@ -391,7 +391,7 @@ def test_resume_takes_only_a_log_of_the_same_models(tmp_path):
     body = "  killed by verdict negate-if m.f+1  -- [v1] p: ('holds', None) -> ...\n"
     same = tmp_path / "same.txt"
     same.write_text(f"{spec}:\n{mutation.DIGEST}{mutation.models_digest()}\n{body}")
-    lines, decided = mutation.resumable(same, spec, trust=False)
+    lines, decided, _ = mutation.resumable(same, spec, trust=False)
     assert lines == [body.rstrip("\n")] and [o.label for o in decided] == ["negate-if m.f+1"]
     changed = tmp_path / "changed.txt"
     changed.write_text(f"{spec}:\n{mutation.DIGEST}0123456789abcdef\n{body}")
@@ -420,3 +420,39 @@ def test_a_resumed_run_runs_nothing_its_log_decided(tmp_path, capsys):
     assert [line for line in second.splitlines() if line.startswith("  killed")] == \
         outcome_lines
     assert first.split("overall kill ratio")[1] == second.split("overall kill ratio")[1]
+
+
+def test_a_pending_mutant_is_taken_on_from_the_log_not_judged_again(tmp_path, monkeypatch):
+    """--all-variants prints a `pending` line for each mutant the variants run leaves alive,
+    so a run cut off in the long phase on the other variants resumes there: the mutant is
+    not judged on the variants run again, and keeps the count of messages it changed. A
+    later line of the log decides a pending mutant; one no line decides is left out of
+    the table (it is undecided, not a survivor)."""
+    spec = "private_call_migration:fix_setup_resumed"
+    label = "drop-guard migrating MC service client.release_transaction_ends"
+    decided_label = "negate-guard migrating MC service client.release_transaction_ends"
+    log = tmp_path / "cut.txt"
+    log.write_text(f"{spec}:\n{mutation.DIGEST}{mutation.models_digest()}\n"
+                   f"  pending           {decided_label}  -- changed 0; survived: x\n"
+                   f"  killed by verdict {decided_label}  -- [w] p: ('holds', None) -> ...\n"
+                   f"  pending           {label}  -- changed 3; no step differs: a: b\n")
+    lines, decided, carried = mutation.resumable(log, spec, trust=False)
+    assert len(lines) == 3 and [o.label for o in decided] == [decided_label]
+    assert carried == [(label, 3, mutation.SAME_STEPS, "a: b")]
+    table, pending = mutation.read_log(log)
+    assert [o.status for o in table] == [mutation.VERDICT] and [o.label for o in pending] == [label]
+
+    judged, extended = [], []
+    monkeypatch.setattr(mutation, "judge", lambda b, per_variant, *a, **k: (
+        judged.append(per_variant), (mutation.SURVIVED, "steps differ"))[1])
+
+    def extend(model, others, pending, *args, **kwargs):
+        extended.extend(pending)
+        return iter(())
+    monkeypatch.setattr(mutation, "extend", extend)
+    monkeypatch.setattr(mutation, "CHANGED", {})
+    mutation.run_model(spec, only=(label, decided_label),
+                       all_variants=True, done=frozenset({decided_label}), carried=carried,
+                       verbose=False)
+    assert judged == [] and extended == [(label, mutation.SAME_STEPS, "a: b")]
+    assert mutation.CHANGED == {label: 3}
