@@ -422,8 +422,8 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
         (lang/timers.py, a Span that begins with the INVITE). The messages carry no SIP
         Call-ID: the calling ID names the caller's call, one at a time."""
         me = world[owner].my_id
-        return any(m.calling_id == me for kind in answers + (PrivateCallRequest,)
-                   for _, _, m in world.in_flight(kind)) or any(
+        return any(me in world.in_flight_values(kind, "calling_id")
+                   for kind in answers + (PrivateCallRequest,)) or any(
             m.calling_id == me for s in SYSTEMS for m in world[SERVER[s]].held)
 
     # switch_off: SIP's Timer B is free, it may expire while an answer is merely slow (one

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from mcfsm import Instance, Message, Network, Role, System, Transition, explore
+from mcfsm import Instance, M, Message, ModelError, Network, Role, System, Transition, explore
 from mcfsm.check.state.predicates import MemoPredicate
 from mcfsm.check.state.projections import Projections
 from mcfsm.check.state.steps import CompiledSteps
@@ -188,6 +188,85 @@ def test_an_in_flight_read_is_keyed_on_the_messages_it_looks_for(monkeypatch):
     plain = explore(pings(), memoize=False)
     assert (memoized.distinct_states, memoized.total_states) == (
         plain.distinct_states, plain.total_states) == (15, 23)
+
+
+class Tagged(Message, clause="t"):
+    who: str = M("whose message it is")
+    n: int = M("which of its messages")
+
+
+def _tagger(name: str, n: int) -> Role:
+    return Role(name, states=["start", "done"], initial="start", final=["start", "done"],
+                transitions=[Transition("send", "start", "done", sends=[Tagged],
+                                        after=[lambda ctx: ctx.send("sink", Tagged(who="x", n=n))])])
+
+
+def _tag_watcher(guard) -> Role:
+    return Role("watcher", states=["waiting", "saw"], initial="waiting",
+                final=["waiting", "saw"],
+                transitions=[Transition("sees_x", "waiting", "saw", conditions=[guard])])
+
+
+def tags(guard) -> System:
+    return System("tags", network=Network.FIFO,
+                  instances=[Instance("watcher", _tag_watcher(guard)),
+                             Instance("one", _tagger("one", 1)),
+                             Instance("two", _tagger("two", 2)),
+                             Instance("sink", Role("sink", states=["idle"], initial="idle",
+                                                   final=["idle"], transitions=[],
+                                                   ignores={Tagged: ["idle"]}))])
+
+
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_in_flight_values_is_keyed_on_the_element_s_values(engine, monkeypatch):
+    """`in_flight_values(Tagged, "who")` reads only the `who` of each Tagged in flight. While
+    the watcher waits, the sink's inbox holds nothing, message 1, message 2 or both: the
+    values read are (), ("x",) twice and ("x", "x"), so the guard runs 3 times, where
+    listing the messages (`in_flight`) runs it 4 times. Counts by hand, the same for both
+    guards (each holds exactly when an "x" is in flight): each message is unsent, in
+    flight or consumed (9 states while waiting); the watcher sees one while it is in
+    flight, after which the messages go on, to every pair but (unsent, unsent): 8 more,
+    17."""
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    by_values = tags(lambda ctx: "x" in ctx.world.in_flight_values(Tagged, "who", to="sink"))
+    listing = tags(lambda ctx: any(m.who == "x" for _, _, m in ctx.world.in_flight(Tagged)))
+    runs = {}
+    for name, system in (("values", by_values), ("listing", listing)):
+        calls = []
+        original = system.local_step
+        monkeypatch.setattr(system, "local_step", lambda *a, original=original, calls=calls, **k:
+                            (calls.append(a[1]) if a[1] == 0 else None) or original(*a, **k))
+        result = run(system, engine, monkeypatch)
+        assert result.distinct_states == 17
+        runs[name] = calls.count(0)
+    assert runs == {"values": 3, "listing": 4}
+
+
+def test_in_flight_values_names_a_missing_element():
+    system = tags(lambda ctx: "x" in ctx.world.in_flight_values(Tagged, "whom"))
+    with pytest.raises(ModelError, match=r"(?s)Tagged has no element 'whom'.*elements: who, n"):
+        explore(system)
+
+
+def test_a_property_s_in_flight_values_is_memoized_on_the_values():
+    """The same read in a property (a MemoPredicate's view): run once per distinct tuple of
+    `who` values in the sink's inbox ((), ("x",), ("x", "x")), with the plain view's answers."""
+    system = tags(lambda ctx: False)
+    store = Store(system.slot_count)
+    calls: list[int] = []
+
+    def count_x(v) -> bool:
+        calls.append(1)
+        return v.in_flight_values(Tagged, "who").count("x") == 1
+
+    memo = MemoPredicate(system, count_x, projections=Projections(system, store.values))
+    states = random_states(system, random.Random(5), walks=30, length=6)
+    assert len({s[2 + len(system.instances) + 3] for s in states}) == 4
+    for state in states:
+        assert memo(store.encode(state), store.decode) == (
+            system.view(state).in_flight_values(Tagged, "who").count("x") == 1)
+    assert len(calls) == 3
 
 
 def test_a_quiescence_test_is_memoized_on_emptiness_not_on_messages():

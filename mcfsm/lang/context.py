@@ -64,14 +64,48 @@ class View:
         now.subtract(Counter(before.in_flight(message_type, to=to, sender=sender)))
         return sorted((e for e, n in now.items() for _ in range(max(n, 0))), key=repr)
 
+    def in_flight_values(self, message_type: type[Message], element: str, *,
+                         to: str | None = None, sender: str | None = None) -> list[Any]:
+        """The values one element takes in the messages of `message_type` in flight (with
+        multiplicity, in `in_flight`'s order): `me in world.in_flight_values(Request,
+        "calling_id")`. Where reads are memoized (`ctx.world`, a property's view) the
+        memo keys on those values alone, so it still hits when another element of such a
+        message, or a message of another type, changes."""
+        _check_element(message_type, element)
+        return _values(self._system, self.state, message_type, element, to, sender)
+
+
+def _values(system: Any, state: State, message_type: Any, element: str,
+            to: str | None, sender: str | None) -> list[Any]:
+    return [getattr(m, element)
+            for _, _, m in system.envelopes(state, message_type, to=to, sender=sender)]
+
+
+_ELEMENTS_SEEN: set[tuple[Any, str]] = set()  # (message type, element) checked once
+
+
+def _check_element(message_type: Any, element: str) -> None:
+    if (message_type, element) in _ELEMENTS_SEEN:
+        return
+    names = [e.name for e in getattr(message_type, "elements", ())]
+    if element in names:
+        _ELEMENTS_SEEN.add((message_type, element))
+    else:
+        what = getattr(message_type, "__name__", repr(message_type))
+        raise ModelError(f"in_flight_values({what}, {element!r}): {what} has no element "
+                         f"{element!r}",
+                         fix=f"name one of its elements: {', '.join(names) or '(none)'}")
+
 
 class InFlight(NamedTuple):
     """What `ctx.world.in_flight(message_type, sender=...)` read of one inbox: the envelopes
-    of that type from that sender (None: any), or, `any_`, only whether there is one."""
+    of that type from that sender (None: any), or, `any_`, only whether there is one; or,
+    `element` (in_flight_values), only the values of that element they carry."""
 
     message_type: Any
     sender: str | None
     any_: bool = False
+    element: str | None = None
 
 
 class Envelopes(Sequence):
@@ -211,6 +245,19 @@ class _ReadingView(View):
         def read(slot: int, only_any: bool) -> None:  # each inbox it looked in
             reads[(slot, any_ if only_any else listed)] = None
         return Envelopes(system, self.state, tuple(slots), message_type, to, sender, read)  # type: ignore[return-value]
+
+    def in_flight_values(self, message_type: type[Message], element: str, *,
+                         to: str | None = None, sender: str | None = None) -> list[Any]:
+        system = self._system
+        if to is not None and to not in system._index:
+            return super().in_flight_values(message_type, element, to=to, sender=sender)
+        _check_element(message_type, element)
+        n = len(system.instances)
+        slots = range(2 + n, 2 + 2 * n) if to is None else (2 + n + system._index[to],)
+        read = InFlight(message_type, sender, False, element)
+        for slot in slots:
+            self._reads[(slot, read)] = None
+        return _values(system, self.state, message_type, element, to, sender)
 
 
 class Context:

@@ -403,6 +403,9 @@ cdef class Core:
     cdef object path_columns
     cdef Pool perm, scratch
     cdef list unhandled_records
+    # the loss and duplication steps of each instance's inbox, by inbox index (None: not
+    # asked yet): steps.faults is a Python call, and nearly every inbox, empty, has none
+    cdef list fault_memo
     cdef dict unhandled_ids
     # one expansion
     cdef uint32_t* cur
@@ -543,6 +546,7 @@ cdef class Core:
         self.union_columns = UNION_COLUMNS
         self.node_cs, self.node_next = _array.array("I"), _array.array("I")
         self.unhandled_records = []
+        self.fault_memo = [[] for _ in range(len(steps.system.instances))]
         self.unhandled_ids = {}
         self.ntids = len(steps.system.coverage_names) + 1
         self.generated_ = <int64_t*>calloc(self.ntids, sizeof(int64_t))
@@ -1979,6 +1983,8 @@ cdef class Core:
         cdef Send* s
         cdef uint32_t* row
         cdef Py_ssize_t j, q
+        cdef list known
+        cdef object faults
         self.nsucc = 0
         self.nloops = 0
         self.unhandled = -1
@@ -2045,7 +2051,17 @@ cdef class Core:
                 self.nsucc += 1
         if self.faulty:
             for k in range(n):
-                for tid, sid, new_inbox in self.fault_list(k, self.cur[2 + n + k]):
+                known = <list>self.fault_memo[k]
+                j = self.cur[2 + n + k]
+                faults = known[j] if j < len(known) else None
+                if faults is None:
+                    faults = tuple(self.fault_list(k, j))
+                    if j >= len(known):
+                        known.extend([None] * (j + 1 - len(known)))
+                    known[j] = faults
+                if not faults:
+                    continue
+                for tid, sid, new_inbox in <tuple>faults:
                     self._fit(2 + n + k, new_inbox)
                     row = self._row()
                     row[2 + n + k] = new_inbox

@@ -26,7 +26,7 @@ from ...lang.context import Envelopes
 from ...lang.guard import function_line, model_code_error, none_result_error
 from ...lang.properties import Property
 from ...lang.system import State, StepKey, System, View
-from .projections import ANY, Projections
+from .projections import ANY, ELEMENT, Projections
 
 _WHOLE = -1  # recorded when a predicate reads the whole state
 _FIRST_WINDOW = 1 << 11  # evaluations before the first judgement of whether the memo pays
@@ -96,6 +96,14 @@ class _RecordingView(View):
             self._read((slot, message_type, sender, ANY) if any_ else
                        (slot, message_type, sender))
         return Envelopes(system, self._full, slots, message_type, to, sender, read)  # type: ignore[return-value]
+
+    def in_flight_values(self, message_type: Any, element: str, *, to: str | None = None,
+                         sender: str | None = None) -> list[Any]:
+        # the memo branches on the values alone (projections.py, ELEMENT)
+        for slot in self._inbox_slots(to):
+            self._read((slot, message_type, sender, (ELEMENT, element)))
+        return View(self._system, self._full).in_flight_values(message_type, element, to=to,
+                                                                sender=sender)
 
     def _inbox_slots(self, to: str | None) -> tuple[int, ...]:
         """The inbox slots a read addressed `to` looks at (every inbox for None; an unknown

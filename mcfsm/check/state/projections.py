@@ -15,6 +15,9 @@ from ...lang.system import System
 # The last element of a projection key that asks only whether the inbox holds an envelope
 # passing the filter (a truth test of `in_flight`'s result).
 ANY = "any"
+# The first item of a projection key's last element that asks only for the values one
+# element takes in the envelopes passing the filter: (..., (ELEMENT, element name)).
+ELEMENT = "element"
 # The projection id of a step's difference in an inbox when the step put nothing there that
 # passes the filter (the common case: most steps leave most inboxes as they were).
 NOTHING_SENT = -1
@@ -23,7 +26,8 @@ NOTHING_SENT = -1
 class Projections:
     """Interned projections of slots, by key -> small ids, shared by the memos of one
     exploration. A key is (inbox slot, message type, sender): the envelopes `in_flight`
-    sees there; (inbox slot, message type, sender, ANY): whether it sees one; or (local
+    sees there; (inbox slot, message type, sender, ANY): whether it sees one; (inbox slot,
+    message type, sender, (ELEMENT, name)): the values of one element they carry; or (local
     slot, field): one field of an instance's local. What a step put in an inbox (what
     `after.sent_since(before, ...)` sees there) is keyed (-1 - inbox slot, message type,
     sender), on the pair of the inbox's indices before and after the step (`diff`); what
@@ -94,4 +98,9 @@ class Projections:
         state[slot] = value
         seen = tuple(self.system.envelopes(tuple(state), message_type,
                                            to=self._receiver[slot], sender=sender))
-        return bool(seen) if len(key) == 4 else seen
+        if len(key) == 3:
+            return seen
+        if key[3] == ANY:
+            return bool(seen)
+        element = key[3][1]  # typed, as a field's value is
+        return tuple((type(v), v) for v in (getattr(m, element) for _, _, m in seen))

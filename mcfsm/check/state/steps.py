@@ -46,7 +46,7 @@ from ...lang.guard import unhashable_error
 from ...lang.messages import Message
 from ...lang.monitors import observe, receipt
 from ...lang.system import Network, StepKey, System, Unhandled
-from .projections import ANY, Projections
+from .projections import ANY, ELEMENT, Projections
 from .store import Store
 
 # (coverage id, step id, new local index, new shared index, sends as (inbox slot, message code))
@@ -111,6 +111,7 @@ class CompiledSteps:
         self.projections = Projections(system, store.values)
         self._column_keys: list[tuple] = []
         self._column_ids: dict[tuple, int] = {}
+        self._columns_of: dict[tuple[Read, ...], tuple[Column, ...]] = {}
         # per column set, per slot it reads: the slot, the values of its columns there by
         # the slot's index, and each of those columns' projection table (_read_values)
         self._plans: dict[tuple[Column, ...],
@@ -296,6 +297,8 @@ class CompiledSteps:
             return (slot, 0)
         key = (slot, spec) if isinstance(spec, str) else (
             (slot, spec.message_type, spec.sender, ANY) if spec.any_  # type: ignore[union-attr]
+            else (slot, spec.message_type, spec.sender, (ELEMENT, spec.element))  # type: ignore[union-attr]
+            if spec.element is not None  # type: ignore[union-attr]
             else (slot, spec.message_type, spec.sender))  # type: ignore[union-attr]
         column = self._column_ids.get(key)
         if column is None:
@@ -422,7 +425,9 @@ class CompiledSteps:
     def _remember(self, k: int, idxs: tuple[int, ...], key: tuple, reads: tuple[Read, ...],
                   outcome: Any) -> None:
         if self.memoize and k not in self.low_hit:
-            columns = tuple(self._column(read) for read in reads)
+            columns = self._columns_of.get(reads)
+            if columns is None:  # the same reads recur in many states: named once
+                columns = self._columns_of[reads] = tuple(self._column(read) for read in reads)
             by_values = self._read_memo[k].setdefault(key, {}).setdefault(columns, {})
             by_values[self._read_values(idxs, columns)] = outcome
             if self._path is not None:
