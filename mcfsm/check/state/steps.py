@@ -105,7 +105,7 @@ class CompiledSteps:
             {} for _ in range(n)]
         # While local_found runs: what the code read (or, answered from the memo, would
         # have read) in that state (path_columns); None otherwise (the twin reads none).
-        self._path: dict[Column, None] | None = None
+        self._path: list[tuple[Column, ...]] | None = None
         self._last_path: tuple[Column, ...] = ()
         # projection keys of the columns (column id - 1), and their ids
         self.projections = Projections(system, store.values)
@@ -255,11 +255,12 @@ class CompiledSteps:
         values of the columns `path_columns()` names."""
         n = self.n
         key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
-        self._path = {}
-        try:
-            found = self._instance_steps(k, idxs, self.store.decode(idxs), key, keep=False)
+        self._path = []
+        try:  # the state is decoded only if model code runs (most misses run none)
+            found = self._instance_steps(k, idxs, None, key, keep=False)
         finally:
-            self._last_path, self._path = tuple(self._path), None
+            self._last_path = tuple(dict.fromkeys(c for cs in self._path for c in cs))
+            self._path = None
         if k not in self.world_readers:  # a world reader tallies its own misses
             self._tally_miss(k)
         if not self.memoize or k in self.low_hit:
@@ -345,10 +346,11 @@ class CompiledSteps:
         faults = self._faults[k].get(bi)
         return self._fault_entries(k, bi) if faults is None else faults
 
-    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple, key: int,
+    def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple | None, key: int,
                         keep: bool = True) -> Found:
         """Every step instance k can take given its local, its inbox, params and shared:
-        internal steps, then one delivery per deliverable message (System.expand's order)."""
+        internal steps, then one delivery per deliverable message (System.expand's order).
+        `state`: the decoded state, or None to decode it only where model code runs."""
         n = self.n
         li, bi = idxs[2 + k], idxs[2 + n + k]
         params, shared = idxs[0], idxs[1]
@@ -362,6 +364,8 @@ class CompiledSteps:
         if entries is None and by_reads:
             entries = self._read_lookup(k, idxs, ikey)
         if entries is None:
+            if state is None:
+                state = self.store.decode(idxs)
             entries = self._internal_entries(k, idxs, state, internal, ikey)
         deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
         if bi != self._empty[k]:
@@ -370,7 +374,8 @@ class CompiledSteps:
                 if deliverable is None:
                     deliverable = self._deliverable_entries(k, bi)
             else:  # what is deliverable depends on the receiver's state too
-                deliverable = self._deferring_entries(k, bi, state[2 + k].state)
+                deliverable = self._deferring_entries(
+                    k, bi, self.store.values[2 + k][li].state)
             for sender, mid, rest in deliverable:
                 receive = self._receive[k] if self.memoize and k not in readers else None
                 rkey = (li, sender, mid, params, shared)
@@ -378,6 +383,8 @@ class CompiledSteps:
                 if outcome is None and by_reads:
                     outcome = self._read_lookup(k, idxs, rkey)
                 if outcome is None:
+                    if state is None:
+                        state = self.store.decode(idxs)
                     outcome = self._receive_entries(k, idxs, state, sender, mid, receive, rkey)
                 if outcome.__class__ is _Unhandled:
                     if unhandled is None:
@@ -417,7 +424,7 @@ class CompiledSteps:
                 found = outcomes.get(self._read_values(idxs, columns))
                 if found is not None:
                     if self._path is not None:
-                        self._path.update(dict.fromkeys(columns))
+                        self._path.append(columns)
                     return found
         self._tally_miss(k)  # the model code runs
         return None
@@ -431,7 +438,7 @@ class CompiledSteps:
             by_values = self._read_memo[k].setdefault(key, {}).setdefault(columns, {})
             by_values[self._read_values(idxs, columns)] = outcome
             if self._path is not None:
-                self._path.update(dict.fromkeys(columns))
+                self._path.append(columns)
 
     # -- table construction (on a miss) -----------------------------------------------------
     def _entries(self, k: int, state: tuple, t: Any, tid: int, kind: str, sender: int | None,
