@@ -102,6 +102,7 @@ class _RecordingView(View):
         # the memo branches on the values alone (projections.py, ELEMENT)
         for slot in self._inbox_slots(to):
             self._read((slot, message_type, sender, (ELEMENT, element)))
+        # through a plain view: this view's `state` would record a read of the whole state
         return View(self._system, self._full).in_flight_values(message_type, element, to=to,
                                                                 sender=sender)
 

@@ -296,11 +296,14 @@ class CompiledSteps:
         slot, spec = read
         if spec is None:
             return (slot, 0)
-        key = (slot, spec) if isinstance(spec, str) else (
-            (slot, spec.message_type, spec.sender, ANY) if spec.any_  # type: ignore[union-attr]
-            else (slot, spec.message_type, spec.sender, (ELEMENT, spec.element))  # type: ignore[union-attr]
-            if spec.element is not None  # type: ignore[union-attr]
-            else (slot, spec.message_type, spec.sender))  # type: ignore[union-attr]
+        if isinstance(spec, str):  # a field of a local
+            key: tuple = (slot, spec)
+        elif spec.any_:  # type: ignore[union-attr]
+            key = (slot, spec.message_type, spec.sender, ANY)  # type: ignore[union-attr]
+        elif spec.element is not None:  # type: ignore[union-attr]
+            key = (slot, spec.message_type, spec.sender, (ELEMENT, spec.element))  # type: ignore[union-attr]
+        else:
+            key = (slot, spec.message_type, spec.sender)  # type: ignore[union-attr]
         column = self._column_ids.get(key)
         if column is None:
             self._column_keys.append(key)
