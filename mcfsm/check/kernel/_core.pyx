@@ -214,6 +214,57 @@ cdef int _map_set(Map* m, const uint32_t* key, uint32_t value) except -1:
     return _map_put(m, key, value)
 
 
+cdef struct EdgeSlot:
+    uint64_t key    # a memo tree node's number << 32 | the slot index the walk read there
+    uint32_t value  # the edge + 1 (0 marks an empty slot); see Core._tree_edge
+
+
+cdef struct EdgeMap:
+    EdgeSlot* slots
+    size_t mask
+    size_t count
+
+
+cdef int _edges_init(EdgeMap* m, size_t capacity) except -1:
+    m.slots = <EdgeSlot*>calloc(capacity, sizeof(EdgeSlot))
+    if m.slots == NULL:
+        raise MemoryError("the engine core could not allocate a memo tree's edge table")
+    m.mask = capacity - 1
+    m.count = 0
+    return 0
+
+
+cdef inline uint32_t _edges_get(EdgeMap* m, uint64_t key) nogil:
+    """The value + 1 stored under key, or 0."""
+    cdef size_t pos = _mix(key * 0x9E3779B97F4A7C15ULL) & m.mask
+    while True:
+        if m.slots[pos].value == 0:
+            return 0
+        if m.slots[pos].key == key:
+            return m.slots[pos].value
+        pos = (pos + 1) & m.mask
+
+
+cdef int _edges_put(EdgeMap* m, uint64_t key, uint32_t value) except -1:
+    """Store value under a key that is not in the map."""
+    cdef EdgeSlot* old
+    cdef size_t old_size, j, pos
+    if (m.count + 1) * 4 > (m.mask + 1) * 3:
+        old, old_size = m.slots, m.mask + 1
+        _edges_init(m, old_size * 2)
+        for j in range(old_size):
+            if old[j].value != 0:
+                _edges_put(m, old[j].key, old[j].value - 1)
+        free(old)
+    pos = _mix(key * 0x9E3779B97F4A7C15ULL) & m.mask
+    while m.slots[pos].value != 0:
+        pos = (pos + 1) & m.mask
+    m.slots[pos].key = key
+    m.slots[pos].value = value + 1
+    m.count += 1
+    return 0
+
+
 cdef int* _slot_array(list pairs) except NULL:
     """The local slots of (slot, monitor number) pairs as a C array (at least one item)."""
     cdef int* out = <int*>calloc(max(len(pairs), 1), sizeof(int))
@@ -431,6 +482,19 @@ cdef class Core:
     # each tree's slot_mask (the slots its paths read; ALL_SLOTS when unknown or past 64)
     cdef uint64_t* masks
     cdef Py_ssize_t cpreds, cmemo_on, cmasks
+    # The memo trees' edges in C (_walk_edges): each tree node the walks have met has a
+    # number (its index in `tnodes`, which keeps it alive, so that its id is never reused),
+    # `tslot` the slot it reads (-1: what a step sent, walked in Python), `troot` each
+    # tree's root node's number (-1: a leaf or no tree) and `edges` (node, index) -> edge
+    # (_tree_edge).
+    # A tree only grows (Python adds an edge on a miss, never changes one), so an edge
+    # copied here stays true; a tree Python stops memoizing is not walked at all.
+    cdef EdgeMap edges
+    cdef list tnodes
+    cdef dict tnode_of
+    cdef int32_t* tslot
+    cdef int32_t* troot
+    cdef Py_ssize_t ctslot, ctroot
     cdef int* mark_opens
     cdef int* mark_trigger
     cdef int* mark_met
@@ -536,6 +600,8 @@ cdef class Core:
         _map_init(&self.wkeys, 1 << 6)
         _map_init(&self.projs, 1 << 6)
         _map_init(&self.cols, 1 << 6)
+        _edges_init(&self.edges, 1 << 8)
+        self.tnodes, self.tnode_of = [], {}
         self.wr = <uint8_t*>calloc(self.n, 1)
         if self.wr == NULL:
             raise MemoryError()
@@ -712,6 +778,7 @@ cdef class Core:
         self.hits = <int64_t*>_grow(self.hits, &self.cpreds, t + 1, sizeof(int64_t))
         self.memo_on = <uint8_t*>_grow(self.memo_on, &self.cmemo_on, t + 1, 1)
         self.masks = <uint64_t*>_grow(self.masks, &self.cmasks, t + 1, sizeof(uint64_t))
+        self.troot = <int32_t*>_grow(self.troot, &self.ctroot, t + 1, sizeof(int32_t))
         self.hits[t] = 0
         self._refresh(t)
         return <int>t
@@ -721,6 +788,7 @@ cdef class Core:
         pred = self.preds[t]
         self.roots[t] = pred._root
         self.memo_on[t] = 1 if pred.memoize else 0
+        self.troot[t] = self._tnode(pred._root) if type(pred._root) is list else -1
         mask = pred.slot_mask
         if pred._root is None or mask < 0 or mask > _MAX_MASK:
             self.masks[t] = ALL_SLOTS
@@ -731,12 +799,79 @@ cdef class Core:
         """MemoPredicate.keeps: tree t reads none of the slots in `changed`."""
         return self.memo_on[t] and not (self.masks[t] & changed)
 
+    cdef int32_t _tnode(self, object node) except -2:
+        """The number of a memo tree node (a list), given on first sight."""
+        cdef object known = self.tnode_of.get(id(node))
+        cdef Py_ssize_t k
+        cdef object key
+        if known is not None:
+            return <int32_t>known
+        k = len(self.tnodes)
+        if k >= 0x7FFFFFFF:
+            raise MemoryError("the engine core numbers at most 2**31 memo tree nodes")
+        self.tnodes.append(node)
+        self.tnode_of[id(node)] = k
+        self.tslot = <int32_t*>_grow(self.tslot, &self.ctslot, k + 1, sizeof(int32_t))
+        key = (<list>node)[0]
+        if (<list>node)[2] is None:
+            self.tslot[k] = <int32_t>key
+        else:
+            self.tslot[k] = <int32_t>(<tuple>key)[0]  # an inbox slot, or -1 (sent_since)
+        return <int32_t>k
+
+    cdef uint32_t _tree_edge(self, int32_t nid, uint32_t idx) except? 0xFFFFFFFF:
+        """The edge from node nid for the index idx of the slot it reads, looked up in the
+        Python tree and copied into `edges`: the child's number << 1, or a leaf's result << 1
+        | 1; 0xFFFFFFFE when the tree has no such edge yet (a miss: Python extends it)."""
+        cdef list node = <list>self.tnodes[nid]
+        cdef PyObject* child
+        cdef PyObject* pid
+        cdef uint32_t edge
+        if node[2] is None:
+            child = PyDict_GetItemWithError(node[1], _boxed(idx))
+        else:
+            pid = PyDict_GetItemWithError(node[2], _boxed(idx))
+            if pid == NULL:
+                return 0xFFFFFFFE
+            child = PyDict_GetItemWithError(node[1], <object>pid)
+        if child == NULL or <object>child is None:
+            return 0xFFFFFFFE
+        if type(<object>child) is list:
+            edge = (<uint32_t>self._tnode(<object>child)) << 1
+        else:
+            edge = 3 if <object>child else 1
+        _edges_put(&self.edges, (<uint64_t>nid) << 32 | idx, edge)
+        return edge
+
+    cdef int _walk_edges(self, int t, const uint32_t* a, const uint32_t* b) except -2:
+        """_walk on tree t through the C table of its edges (Python dicts only for an edge
+        not copied yet, and for what a step sent): 1 or 0, or -1 on a miss."""
+        cdef int32_t nid = self.troot[t], slot
+        cdef uint32_t idx, edge
+        cdef int width = self.slots
+        while True:
+            slot = self.tslot[nid]
+            if slot < 0:  # what a step put in some inboxes: the Python walk from here
+                return _walk(self.tnodes[nid], a, b, width)
+            idx = a[slot] if slot < width else b[slot - width]
+            edge = _edges_get(&self.edges, (<uint64_t>nid) << 32 | idx)
+            if edge == 0:
+                edge = self._tree_edge(nid, idx)
+                if edge == 0xFFFFFFFE:
+                    return -1
+            else:
+                edge -= 1
+            if edge & 1:
+                return <int>(edge >> 1)
+            nid = <int32_t>(edge >> 1)
+
     cdef int _eval(self, int t, const uint32_t* a, const uint32_t* b) except -2:
         """Memo tree t on a (and b): 1 or 0, or -1 on a miss (then the hits counted here
         are handed to the predicate, whose memo judges its hit rate on them)."""
         cdef int r
         if self.memo_on[t]:
-            r = _walk(self.roots[t], a, b, self.slots)
+            r = self._walk_edges(t, a, b) if self.troot[t] >= 0 else \
+                _walk(self.roots[t], a, b, self.slots)
             if r >= 0:
                 self.hits[t] += 1
                 return r
@@ -876,6 +1011,9 @@ cdef class Core:
         free(self.wkeys.slots)
         free(self.projs.slots)
         free(self.cols.slots)
+        free(self.edges.slots)
+        free(self.tslot)
+        free(self.troot)
         free(self.wr)
         free(self.mon_slot)
         free(self.rmon_slot)
