@@ -125,6 +125,7 @@ from _mc import (
     PrivateCallRequest,
     Registration,
     RegistrationResponse,
+    answer_names_its_call,
     answers_attempt,
     attempt_sent,
     first_attempt,
@@ -1403,6 +1404,40 @@ def served_call_not_refused(before, key, after) -> bool:
                    for _, _, x in after.sent_since(before, sender="client2"))
 
 
+def forwarded_call_not_refused(before, key, after) -> bool:
+    """CR 000 10.16.5.3 step 2 (otherwise=forward); X.1.6; X.1.7.2: a call the primary passes
+    on to a partner MC service ID, keeping the addressed ID, is not refused by that partner
+    while user 2 is registered there or registering there (the primary forwards it only once
+    told where user 2 is served, so the partner must take it)."""
+    m = key.message
+    if key.actor not in SERVERS or not isinstance(m, PrivateCallRequest) \
+            or not m.original_called_id:
+        return True
+    here = before[key.actor].system
+    c2 = before["client2"]
+    if system_of(m.called_id) != here or not (
+            (c2.state == "registered" and c2.serving == here)
+            or (c2.state == "migrating" and c2.pending == here)):
+        return True
+    return not any(True for _ in after.sent_since(before, PrivateCallReject, sender=key.actor))
+
+
+def foreign_call_passed_on(before, key, after) -> bool:
+    """CR 000 10.16.5.3 step 2 with otherwise=forward (X.1.7.1 item 7; X.1.7.2): once the
+    primary knows the partner MC service ID of user 2, it passes a foreign caller's call for
+    user 2's primary MC service ID on to that partner and never refuses it as not
+    registered, whether the call arrives after the notification or was held until it."""
+    if key.actor != SERVER["A"] or getattr(before.params, "otherwise", None) != "forward":
+        return True
+    if isinstance(key.message, PrivateCallReject):
+        return True  # a relayed answer (user 2 refusing a delivery) is judged where made
+    if not dict(after[key.actor].bindings).get(USER2_PRIMARY):
+        return True
+    return not any(m.called_id == USER2_PRIMARY and system_of(m.calling_id) != "A"
+                   for _, _, m in after.sent_since(before, PrivateCallReject,
+                                                   sender=key.actor))
+
+
 def notified_delivery_where_served(before, key, after) -> bool:
     """10.16.5.3 step 2; X.1.4.1; X.1.6: once a partner has told the primary where user 2 is
     served, a call the primary delivers to user 2's registration with it finds user 2 served
@@ -1650,6 +1685,11 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
                  "informed of (or the primary ID), never another"),
         step("served-call-not-refused", served_call_not_refused, clause="X.1.7.2",
              doc="a registered user 2 takes the calls its serving MC system delivers to it"),
+        step("answer-names-its-call", answer_names_its_call,
+             clause="TS 23.379 10.7.2.1.1; X.1.7.1 item 6b",
+             doc="an acceptance or rejection that answers a private call request in the same "
+                 "step, or relays an answer, names that call's calling and called MC service "
+                 "IDs"),
         step("notified-delivery-finds-user", notified_delivery_where_served,
              clause="10.16.5.3 step 2; X.1.4.1; X.1.6",
              doc="once a partner has told the primary where user 2 is served, a call the "
@@ -1725,6 +1765,16 @@ def properties(migration_indication: bool, *, returns: bool, second_call: bool,
             clause="CR 000 10.16.5.3 step 2 (otherwise=forward); X.1.7.2",
             doc="a call the primary passes on for its migrated user goes to the partner MC "
                 "service ID it was informed of"))
+        out.append(step(
+            "forwarded-call-not-refused", forwarded_call_not_refused,
+            clause="CR 000 10.16.5.3 step 2 (otherwise=forward); X.1.6; X.1.7.2",
+            doc="a call the primary passes on to the partner is not refused there while "
+                "user 2 is registered or registering there"))
+        out.append(step(
+            "foreign-call-passed-on", foreign_call_passed_on,
+            clause="CR 000 10.16.5.3 step 2 (otherwise=forward); X.1.7.2",
+            doc="with otherwise=forward the informed primary never refuses a foreign "
+                "caller's call for user 2 as not registered"))
         out.append(step(
             "reinitiated-call-indicated", reinitiated_call_indicated,
             clause="CR 000 10.16.5.3 step 4",
