@@ -56,7 +56,7 @@ import dataclasses
 import hashlib
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -616,29 +616,44 @@ def log_entries(path: Path) -> Iterator[tuple[str, str, Outcome | str]]:
                     break
 
 
-def resumable(log: Path, spec: str, trust: bool
+def resumable(logs: Path | Sequence[Path], spec: str, trust: bool
               ) -> tuple[list[str], list[Outcome], list[tuple[str, int, str, str]]]:
-    """What an earlier run of `spec` printed (its outcome lines, to print again, the
-    outcomes it decided, and the mutants it left pending in --all-variants, as (label,
-    messages it changed, status in the variants run, why)), checked to be a run of the same models: its digest
-    line must match today's. A log written before the digest line existed is taken only
-    with --trust-log."""
+    """What earlier runs of `spec` printed (their outcome lines, to print again, the
+    outcomes they decided, and the mutants they left pending in --all-variants, as (label,
+    messages it changed, status in the variants run, why)), each log checked to be a run of
+    the same models: its digest line must match today's. A log written before the digest
+    line existed is taken only with --trust-log. Several logs (a run split between two
+    processes with --reverse, each resumed from the same log): the first is taken whole,
+    a later one adds only the mutants the logs before it did not decide (its copy of their
+    common lines, the not-applicable counts among them, is left out)."""
     model = spec.partition(":")[0]
-    entries = [(line, e) for m, line, e in log_entries(log) if m == model]
-    lines = [line for line, e in entries if isinstance(e, Outcome)]
-    outcomes, pending = settled([e for _, e in entries if isinstance(e, Outcome)])
-    digests = [e for _, e in entries if isinstance(e, str)]
-    digest = digests[-1] if digests else None
-    if not lines:
-        sys.exit(f"mutation.py: {log} holds no outcome of {model}: run it without --resume")
-    if digest is None and not trust:
-        sys.exit(f"mutation.py: {log} has no '{DIGEST.strip()}' line (a log written before "
-                 "runs printed one), so nothing shows it ran on today's models; resume only "
-                 "from a checkout of the commit it ran on, with --trust-log")
-    if digest is not None and digest != models_digest():
-        sys.exit(f"mutation.py: models/ changed since {log} was written (digest {digest}, "
-                 f"now {models_digest()}): run again from scratch, or resume from a "
-                 "checkout of the commit it ran on")
+    lines: list[str] = []
+    taken: dict[str, bool] = {}  # label -> decided (False: only pending so far)
+    found: list[Outcome] = []
+    for n, log in enumerate([logs] if isinstance(logs, Path) else logs):
+        entries = [(line, e) for m, line, e in log_entries(log) if m == model]
+        digests = [e for _, e in entries if isinstance(e, str)]
+        digest = digests[-1] if digests else None
+        if not any(isinstance(e, Outcome) for _, e in entries):
+            sys.exit(f"mutation.py: {log} holds no outcome of {model}: run it without --resume")
+        if digest is None and not trust:
+            sys.exit(f"mutation.py: {log} has no '{DIGEST.strip()}' line (a log written before "
+                     "runs printed one), so nothing shows it ran on today's models; resume "
+                     "only from a checkout of the commit it ran on, with --trust-log")
+        if digest is not None and digest != models_digest():
+            sys.exit(f"mutation.py: models/ changed since {log} was written (digest {digest}, "
+                     f"now {models_digest()}): run again from scratch, or resume from a "
+                     "checkout of the commit it ran on")
+        for line, e in entries:
+            if not isinstance(e, Outcome):
+                continue
+            decided = e.status != PENDING
+            if n and e.label in taken and (taken[e.label] or not decided):
+                continue
+            taken[e.label] = taken.get(e.label, False) or decided
+            lines.append(line)
+            found.append(e)
+    outcomes, pending = settled(found)
     carried = []
     for o in pending:  # "changed N; STATUS: WHY"
         changed, _, rest = o.why.partition("; ")
@@ -730,16 +745,18 @@ def main(argv: list[str]) -> int:
                         help="take each mutant no verdict killed in the variants run to every "
                              "other variant of its model: killed there, a survivor, or "
                              "equivalent by exploration when no step differs in any variant")
-    parser.add_argument("--resume", type=Path, metavar="LOG",
+    parser.add_argument("--resume", type=Path, action="append", metavar="LOG",
                         help="go on with a run a session cut off: LOG is its standard output; "
                              "the mutants it decided are printed again and not run (LOG must "
-                             "be of the same models: its digest line is checked)")
+                             "be of the same models: its digest line is checked). Repeatable: "
+                             "the logs of a run split with --reverse are merged")
     parser.add_argument("--trust-log", action="store_true",
                         help="with --resume: take a log that has no digest line (written "
                              "before runs printed one); you vouch that it ran on these models")
     parser.add_argument("--reverse", action="store_true",
                         help="take the mutants in reverse order (to split a long run between "
-                             "two processes by hand: stop both when they meet)")
+                             "two processes: stop both when they meet, then --resume from both "
+                             "logs)")
     args = parser.parse_args(argv)
     only, skip = tuple(args.only), tuple(args.skip)
     chosen = args.models or list(DEFAULT_MODELS)
@@ -770,7 +787,8 @@ def main(argv: list[str]) -> int:
         if args.resume is not None:
             earlier, decided, carried = resumable(args.resume, spec, args.trust_log)
             if args.trust_log:
-                print(f"# resumed from {args.resume} with --trust-log (no digest checked)")
+                print(f"# resumed from {', '.join(map(str, args.resume))} with --trust-log "
+                      "(no digest checked)")
             print("\n".join(earlier), flush=True)  # this output is a whole log again
             done = frozenset(o.label for o in decided)
             outcomes += [reviewed(o, equivalent) for o in decided]

@@ -404,6 +404,40 @@ def test_resume_takes_only_a_log_of_the_same_models(tmp_path):
     assert [o.label for o in mutation.resumable(old, spec, trust=True)[1]] == ["negate-if m.f+1"]
 
 
+def test_two_logs_of_a_split_run_resume_as_one(tmp_path):
+    """A run split between two processes (--reverse), each resumed from the same log, is
+    resumed from both logs: the first is taken whole, the second adds only what the first
+    did not decide, so the common lines (the not-applicable counts among them) count once,
+    a mutant the first left pending and the second decided is decided, and one neither
+    decided is carried on."""
+    spec = "m:v1"
+    head = f"{spec}:\n{mutation.DIGEST}{mutation.models_digest()}\n"
+    common = ("  not applicable    drop-if (no change or no compile)\n"
+              "  not applicable    drop-if (no change or no compile)\n"
+              "  killed by verdict negate-if m.f+1  -- [v1] p: ('holds', None) -> ...\n")
+    forward = tmp_path / "forward.txt"
+    forward.write_text(head + common
+                       + "  killed by verdict negate-if m.f+2  -- [v1] p: ...\n"
+                       + "  pending           negate-if m.g+1  -- changed 1; survived: x\n")
+    backward = tmp_path / "backward.txt"
+    backward.write_text(head + common
+                        + "  killed by error   negate-if m.g+1  -- [v2] ModelError: y\n"
+                        + "  pending           negate-if m.h+1  -- changed 2; survived: z\n"
+                        + "  killed by verdict negate-if m.f+2  -- [v1] p: ...\n")
+    lines, decided, carried = mutation.resumable([forward, backward], spec, trust=False)
+    assert len(lines) == 7  # forward's five, then backward's two it adds
+    assert sorted((o.label, o.status) for o in decided) == [
+        ("drop-if (no change or no compile)", mutation.NOT_APPLICABLE),
+        ("drop-if (no change or no compile)", mutation.NOT_APPLICABLE),
+        ("negate-if m.f+1", mutation.VERDICT), ("negate-if m.f+2", mutation.VERDICT),
+        ("negate-if m.g+1", mutation.ERROR)]
+    assert carried == [("negate-if m.h+1", 2, mutation.SURVIVED, "z")]
+    stale = tmp_path / "stale.txt"
+    stale.write_text(f"{spec}:\n{mutation.DIGEST}0123456789abcdef\n{common}")
+    with pytest.raises(SystemExit, match="models/ changed since"):
+        mutation.resumable([forward, stale], spec, trust=False)
+
+
 def test_a_resumed_run_runs_nothing_its_log_decided(tmp_path, capsys):
     """A run, then the same run resumed from its output: the second runs no mutant (each
     outcome is printed once, from the log) and tabulates the same figures."""
