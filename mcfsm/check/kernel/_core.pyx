@@ -214,6 +214,8 @@ cdef int _map_set(Map* m, const uint32_t* key, uint32_t value) except -1:
     return _map_put(m, key, value)
 
 
+# The memo trees' edges (Core._walk_edges): Map's open addressing with one 64-bit key, so
+# a probe is one compare where Map's 5-word keys take a memcmp of 20 bytes.
 cdef struct EdgeSlot:
     uint64_t key    # a memo tree node's number << 32 | the slot index the walk read there
     uint32_t value  # the edge + 1 (0 marks an empty slot); see Core._tree_edge
