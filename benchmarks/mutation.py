@@ -627,10 +627,8 @@ def resumable(logs: Path | Sequence[Path], spec: str, trust: bool
     a later one adds only the mutants the logs before it did not decide (its copy of their
     common lines, the not-applicable counts among them, is left out)."""
     model = spec.partition(":")[0]
-    lines: list[str] = []
-    taken: dict[str, bool] = {}  # label -> decided (False: only pending so far)
-    found: list[Outcome] = []
-    for n, log in enumerate([logs] if isinstance(logs, Path) else logs):
+    per_log: list[list[tuple[str, Outcome]]] = []
+    for log in [logs] if isinstance(logs, Path) else logs:
         entries = [(line, e) for m, line, e in log_entries(log) if m == model]
         digests = [e for _, e in entries if isinstance(e, str)]
         digest = digests[-1] if digests else None
@@ -644,22 +642,33 @@ def resumable(logs: Path | Sequence[Path], spec: str, trust: bool
             sys.exit(f"mutation.py: models/ changed since {log} was written (digest {digest}, "
                      f"now {models_digest()}): run again from scratch, or resume from a "
                      "checkout of the commit it ran on")
-        for line, e in entries:
-            if not isinstance(e, Outcome):
-                continue
-            decided = e.status != PENDING
-            if n and e.label in taken and (taken[e.label] or not decided):
-                continue
-            taken[e.label] = taken.get(e.label, False) or decided
-            lines.append(line)
-            found.append(e)
-    outcomes, pending = settled(found)
+        per_log.append([(line, e) for line, e in entries if isinstance(e, Outcome)])
+    kept = merged(per_log)
+    lines = [line for line, _ in kept]
+    outcomes, pending = settled([e for _, e in kept])
     carried = []
     for o in pending:  # "changed N; STATUS: WHY"
         changed, _, rest = o.why.partition("; ")
         status, _, why = rest.partition(": ")
         carried.append((o.label, int(changed.removeprefix("changed ")), status, why))
     return lines, outcomes, carried
+
+
+def merged(logs: Sequence[list[tuple[str, Outcome]]]) -> list[tuple[str, Outcome]]:
+    """The outcome lines of several logs of one run (split with --reverse, each part resumed
+    from the same log) as one log: the first whole; from a later one only the mutants the
+    logs before it did not decide (a pending line only for a mutant not seen yet), so their
+    common lines, the not-applicable counts among them, count once."""
+    taken: dict[tuple[str, str], bool] = {}  # (model, label) -> decided (False: pending)
+    kept = []
+    for n, entries in enumerate(logs):
+        for line, e in entries:
+            key, decided = (e.model, e.label), e.status != PENDING
+            if n and key in taken and (taken[key] or not decided):
+                continue
+            taken[key] = taken.get(key, False) or decided
+            kept.append((line, e))
+    return kept
 
 
 def settled(outcomes: list[Outcome]) -> tuple[list[Outcome], list[Outcome]]:
@@ -670,10 +679,14 @@ def settled(outcomes: list[Outcome]) -> tuple[list[Outcome], list[Outcome]]:
     return decided, list(open_.values())
 
 
-def read_log(path: Path) -> tuple[list[Outcome], list[Outcome]]:
-    """The outcomes a run printed (its standard output), to tabulate again with another
-    equivalence file without running the mutants again; and the mutants it left pending."""
-    return settled([e for _, _, e in log_entries(path) if isinstance(e, Outcome)])
+def read_log(paths: Path | Sequence[Path]) -> tuple[list[Outcome], list[Outcome]]:
+    """The outcomes a run printed (its standard output; several logs of a split run are
+    merged), to tabulate again with another equivalence file without running the mutants
+    again; and the mutants it left pending."""
+    logs = [paths] if isinstance(paths, Path) else paths
+    return settled([e for _, e in merged(
+        [[(line, e) for _, line, e in log_entries(p) if isinstance(e, Outcome)]
+         for p in logs])])
 
 
 def ratio(row: dict[str, int], strict: bool = False) -> tuple[int, int]:
@@ -738,9 +751,10 @@ def main(argv: list[str]) -> int:
                         help="mutants reviewed as equivalent, `label  # reason` a line "
                              f"(default: {EQUIVALENT_FILE.relative_to(ROOT)}); they leave "
                              "the denominator and are printed as such")
-    parser.add_argument("--from-log", type=Path, metavar="LOG",
+    parser.add_argument("--from-log", type=Path, action="append", metavar="LOG",
                         help="run nothing: tabulate again what an earlier run printed (its "
-                             "standard output) with the equivalence file as it is now")
+                             "standard output) with the equivalence file as it is now "
+                             "(repeatable: the logs of a run split with --reverse)")
     parser.add_argument("--all-variants", action="store_true",
                         help="take each mutant no verdict killed in the variants run to every "
                              "other variant of its model: killed there, a survivor, or "

@@ -432,6 +432,9 @@ def test_two_logs_of_a_split_run_resume_as_one(tmp_path):
         ("negate-if m.f+1", mutation.VERDICT), ("negate-if m.f+2", mutation.VERDICT),
         ("negate-if m.g+1", mutation.ERROR)]
     assert carried == [("negate-if m.h+1", 2, mutation.SURVIVED, "z")]
+    table, pending = mutation.read_log([forward, backward])  # --from-log with both logs
+    assert sorted(o.label for o in table) == sorted(o.label for o in decided)
+    assert [o.label for o in pending] == ["negate-if m.h+1"]
     stale = tmp_path / "stale.txt"
     stale.write_text(f"{spec}:\n{mutation.DIGEST}0123456789abcdef\n{common}")
     with pytest.raises(SystemExit, match="models/ changed since"):
