@@ -8,7 +8,9 @@
      --all-variants takes every mutant no verdict killed there to all the model's other
      variants, see `extend`; --resume LOG goes on with a run a session cut off, LOG being
      its standard output: the mutants it decided are printed again, not run; each run
-     prints a digest of models/, and a log of other models is refused)
+     prints a digest of models/, and a log of other models is refused; --reverse takes the
+     mutants backwards, to split a long run between two processes, and --resume and
+     --from-log take both logs of such a split, repeated)
 
 Transition-level mutants change one transition of one role in a built variant (the
 system's dispatch tables are patched; the model files are untouched):
