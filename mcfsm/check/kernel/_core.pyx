@@ -333,37 +333,43 @@ cdef object _sent(tuple slots, list tables, const uint32_t* a, const uint32_t* b
     return first if more is None else tuple(more)
 
 
+cdef inline Py_ssize_t _node_slot(list node):
+    """The slot a memo tree node reads: its own, an inbox projection's inbox, or -1 for what
+    a step sent (sent_since)."""
+    return <Py_ssize_t>node[0] if node[2] is None else <Py_ssize_t>(<tuple>node[0])[0]
+
+
+cdef inline PyObject* _child(list node, uint32_t idx) except? NULL:
+    """The child of a slot or inbox-projection node for index idx of the slot it reads
+    (borrowed), or NULL when the tree has none yet."""
+    cdef PyObject* pid
+    if node[2] is None:
+        return PyDict_GetItemWithError(node[1], _boxed(idx))
+    pid = PyDict_GetItemWithError(node[2], _boxed(idx))
+    if pid == NULL:
+        return NULL
+    return PyDict_GetItemWithError(node[1], <object>pid)
+
+
 cdef int _walk(object root, const uint32_t* a, const uint32_t* b, int width) except -2:
     """A MemoPredicate's decision tree (predicates.py) walked on slot indices: a node is
     [slot, {index: child}, None] or [(inbox slot, type, sender), {projection: child},
     {inbox index: projection}], or what a step put in some inboxes (sent_since), [(-1,
     type, sender, inbox slots), {what was put there: child}, [per inbox, {before << 32 |
-    after: projection}]]; a leaf is the result. Slots from `width` on are read from b (a step's state after). 1 or 0, or -1
-    when the walk falls off the tree."""
-    cdef object node = root, key, sent
+    after: projection}]]; a leaf is the result. Slots from `width` on are read from b (a
+    step's state after). 1 or 0, or -1 when the walk falls off the tree."""
+    cdef object node = root, sent
     cdef PyObject* child
-    cdef PyObject* pid
     cdef Py_ssize_t slot
-    cdef uint32_t idx
     while type(node) is list:
-        key = (<list>node)[0]
-        if (<list>node)[2] is None:
-            slot = key
-            idx = a[slot] if slot < width else b[slot - width]
-            child = PyDict_GetItemWithError((<list>node)[1], _boxed(idx))
-        else:
-            slot = (<tuple>key)[0]
-            if slot >= 0:
-                idx = a[slot] if slot < width else b[slot - width]
-                pid = PyDict_GetItemWithError((<list>node)[2], _boxed(idx))
-                if pid == NULL:
-                    return -1
-                child = PyDict_GetItemWithError((<list>node)[1], <object>pid)
-            else:  # what a step put in the inboxes key[3] (sent_since): Projections.sent
-                sent = _sent((<tuple>key)[3], (<list>node)[2], a, b)
-                if sent is None:
-                    return -1
-                child = PyDict_GetItemWithError((<list>node)[1], sent)
+        slot = _node_slot(<list>node)
+        if slot >= 0:
+            child = _child(<list>node, a[slot] if slot < width else b[slot - width])
+        else:  # what a step put in the inboxes key[3] (sent_since): Projections.sent
+            sent = _sent((<tuple>(<list>node)[0])[3], (<list>node)[2], a, b)
+            if sent is None:
+                return -1
+            child = PyDict_GetItemWithError((<list>node)[1], sent)
         if child == NULL:
             return -1
         node = <object>child
@@ -805,7 +811,6 @@ cdef class Core:
         """The number of a memo tree node (a list), given on first sight."""
         cdef object known = self.tnode_of.get(id(node))
         cdef Py_ssize_t k
-        cdef object key
         if known is not None:
             return <int32_t>known
         k = len(self.tnodes)
@@ -814,28 +819,15 @@ cdef class Core:
         self.tnodes.append(node)
         self.tnode_of[id(node)] = k
         self.tslot = <int32_t*>_grow(self.tslot, &self.ctslot, k + 1, sizeof(int32_t))
-        key = (<list>node)[0]
-        if (<list>node)[2] is None:
-            self.tslot[k] = <int32_t>key
-        else:
-            self.tslot[k] = <int32_t>(<tuple>key)[0]  # an inbox slot, or -1 (sent_since)
+        self.tslot[k] = <int32_t>_node_slot(<list>node)
         return <int32_t>k
 
     cdef uint32_t _tree_edge(self, int32_t nid, uint32_t idx) except? 0xFFFFFFFF:
         """The edge from node nid for the index idx of the slot it reads, looked up in the
         Python tree and copied into `edges`: the child's number << 1, or a leaf's result << 1
         | 1; 0xFFFFFFFE when the tree has no such edge yet (a miss: Python extends it)."""
-        cdef list node = <list>self.tnodes[nid]
-        cdef PyObject* child
-        cdef PyObject* pid
+        cdef PyObject* child = _child(<list>self.tnodes[nid], idx)
         cdef uint32_t edge
-        if node[2] is None:
-            child = PyDict_GetItemWithError(node[1], _boxed(idx))
-        else:
-            pid = PyDict_GetItemWithError(node[2], _boxed(idx))
-            if pid == NULL:
-                return 0xFFFFFFFE
-            child = PyDict_GetItemWithError(node[1], <object>pid)
         if child == NULL or <object>child is None:
             return 0xFFFFFFFE
         if type(<object>child) is list:
