@@ -126,6 +126,10 @@ cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
 # The visited set's tagged entries (Core.tagged): an index below 2**26, 6 hash bits above.
 cdef enum:
     TAG_INDEX = (1 << 26) - 1
+# Slot indices below this have a world reader's column values in a dense array (_column);
+# the rare larger ones stay in the `cols` table.
+cdef enum:
+    DENSE_COLUMN = 1 << 20
 
 
 # where the entries stop holding tags (a module attribute, so that a test can lower it)
@@ -454,7 +458,19 @@ cdef class Core:
     # (column, index)); `projs` numbers each (column set, values of its columns), four
     # columns at a time, chained.
     cdef uint8_t* wr
+    # Each instance's last memo hit outside the world readers: (local, inbox, params,
+    # shared) and the entry + 1 (0: none). States leave the queue in the order their parent
+    # made them, and siblings differ in the few slots one step changed, so most instances
+    # meet the key they met last and skip the memo's probe (a cache miss on a large table).
+    cdef uint32_t* last_key
+    cdef uint32_t* last_v
     cdef Map wkeys, projs, cols
+    # `cols` read directly where it can be: per column id, the projection + 1 of each slot
+    # index below DENSE_COLUMN (0: not asked yet). Slot indices are dense small integers,
+    # and a world reader reads its columns in every state it is expanded in.
+    cdef uint32_t** colv
+    cdef Py_ssize_t* colcap
+    cdef Py_ssize_t ncolv
     cdef array.array cs_at, cs_len, cs_slots, cs_cols, node_cs, node_next
     cdef dict column_sets
     cdef list set_columns
@@ -611,7 +627,9 @@ cdef class Core:
         _edges_init(&self.edges, 1 << 8)
         self.tnodes, self.tnode_of = [], {}
         self.wr = <uint8_t*>calloc(self.n, 1)
-        if self.wr == NULL:
+        self.last_key = <uint32_t*>calloc(4 * self.n + 1, sizeof(uint32_t))
+        self.last_v = <uint32_t*>calloc(self.n + 1, sizeof(uint32_t))
+        if self.wr == NULL or self.last_key == NULL or self.last_v == NULL:
             raise MemoryError()
         self.cs_at, self.cs_len = _array.array("I"), _array.array("I")
         self.cs_slots, self.cs_cols = _array.array("I"), _array.array("I")
@@ -680,12 +698,50 @@ cdef class Core:
         cdef uint32_t v
         if c == 0:
             return idx
+        if idx < DENSE_COLUMN:
+            if c < self.ncolv and idx < self.colcap[c]:
+                v = self.colv[c][idx]
+                if v != 0:
+                    return v - 1
+            v = <uint32_t>self.column_value(c, idx) + 1
+            self._dense_put(c, idx, v)
+            return v - 1
         ck[0], ck[1], ck[2], ck[3], ck[4] = c, idx, 0, 0, 0
         v = _map_get(&self.cols, ck)
         if v == 0:
             v = <uint32_t>self.column_value(c, idx) + 1
             _map_put(&self.cols, ck, v - 1)
         return v - 1
+
+    cdef int _dense_put(self, uint32_t c, uint32_t idx, uint32_t v) except -1:
+        """colv[c][idx] = v, growing the arrays (zero-filled) to hold it."""
+        cdef Py_ssize_t old, new, j
+        cdef uint32_t** p
+        cdef Py_ssize_t* q
+        cdef uint32_t* r
+        if c >= self.ncolv:
+            old, new = self.ncolv, max(2 * <Py_ssize_t>c, 16)
+            p = <uint32_t**>realloc(self.colv, new * sizeof(uint32_t*))
+            if p == NULL:
+                raise MemoryError()
+            self.colv = p
+            q = <Py_ssize_t*>realloc(self.colcap, new * sizeof(Py_ssize_t))
+            if q == NULL:
+                raise MemoryError()
+            self.colcap = q
+            for j in range(old, new):
+                self.colv[j] = NULL
+                self.colcap[j] = 0
+            self.ncolv = new
+        if idx >= self.colcap[c]:
+            old, new = self.colcap[c], max(2 * <Py_ssize_t>idx, 64)
+            r = <uint32_t*>realloc(self.colv[c], new * sizeof(uint32_t))
+            if r == NULL:
+                raise MemoryError()
+            memset(r + old, 0, (new - old) * sizeof(uint32_t))
+            self.colv[c], self.colcap[c] = r, new
+        self.colv[c][idx] = v
+        return 0
 
     cdef uint32_t _column_set(self, tuple columns) except? 0xffffffff:
         """The number of a column set ((slot, column id) pairs), stored the first time."""
@@ -991,6 +1047,7 @@ cdef class Core:
 
     def __dealloc__(self):
         cdef int k
+        cdef Py_ssize_t j
         free(self.widths)
         free(self.offsets)
         free(self.cur)
@@ -1005,10 +1062,16 @@ cdef class Core:
         free(self.wkeys.slots)
         free(self.projs.slots)
         free(self.cols.slots)
+        for j in range(self.ncolv):
+            free(self.colv[j])
+        free(self.colv)
+        free(self.colcap)
         free(self.edges.slots)
         free(self.tslot)
         free(self.troot)
         free(self.wr)
+        free(self.last_key)
+        free(self.last_v)
         free(self.mon_slot)
         free(self.rmon_slot)
         _pool_free(&self.perm)
@@ -2109,6 +2172,7 @@ cdef class Core:
         cdef int k, n = self.n, slots = self.slots
         cdef uint32_t key[5]
         cdef uint32_t v, cs, node
+        cdef uint32_t* last
         cdef Entry e
         cdef Pool* pool
         cdef Delta* d
@@ -2137,7 +2201,15 @@ cdef class Core:
                         break
                     node = self.node_next.data.as_uints[node - 1]
             else:
-                v = _map_get(&self.memo, key)
+                last = self.last_key + 4 * k
+                if (self.last_v[k] != 0 and last[0] == key[1] and last[1] == key[2]
+                        and last[2] == key[3] and last[3] == key[4]):
+                    v = self.last_v[k]
+                else:
+                    v = _map_get(&self.memo, key)
+                    if v != 0:  # a perm entry: the memo never drops one
+                        last[0], last[1], last[2], last[3] = key[1], key[2], key[3], key[4]
+                        self.last_v[k] = v
             if v != 0:
                 pool = &self.perm
                 e = pool.entries[v - 1]
