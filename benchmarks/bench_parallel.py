@@ -5,6 +5,13 @@ managers (1.7M distinct states) by default, in one run:
     .venv/bin/python benchmarks/bench_parallel.py          # TwoPhase 8, 1 and 2 processes
     .venv/bin/python benchmarks/bench_parallel.py 9 2 3    # TwoPhase 9, 2 and 3 processes
     .venv/bin/python benchmarks/bench_parallel.py lifecycle  # a bundled model's largest run
+    .venv/bin/python benchmarks/bench_parallel.py side-by-side [MODEL:VARIANT] [N ...]
+
+`side-by-side`: one bundled variant with several combinations of choices, explored
+combination after combination (check --workers 1) against its combinations side by side in
+N processes (check --workers N on that variant, check/parallel.py); default
+private_call_migration:switch_off_with_suspension_indicated (32 combinations, 2,054,814
+states). The run fails if any figure, verdict or trace length differs.
 
 It prints, per run, wall time, CPU time (this process and its children), states/s and
 the counts, and the ratio of the single search's wall time to each split search's. The
@@ -48,10 +55,69 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _verdicts(result) -> list[tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
+    return [(v.property.name, v.status, None if v.trace is None else len(v.trace))
+            for v in result.verdicts]
+
+
+def side_by_side(args: list[str]) -> int:
+    from mcfsm import Budget
+    from mcfsm.check.choices import combination_count, explore_by_choice
+    from mcfsm.check.parallel import explore_choices
+    from mcfsm.lang.loader import load_path
+
+    target = next((a for a in args if ":" in a),
+                  "private_call_migration:switch_off_with_suspension_indicated")
+    counts = [int(a) for a in args if a.isdigit()] or [2]
+    model, variant = target.split(":")
+    [lm] = load_path(ROOT / "models" / f"{model}.py")
+    system = lm.model.system(variant)
+    print(f"{model}[{variant}], {combination_count(system)} combinations; load average at "
+          f"start {os.getloadavg()[0]:.2f} on {len(os.sched_getaffinity(0))} cores")
+    runs = []
+    for label, run in [("one after another", lambda: explore_by_choice(system))] + [
+            (f"side by side on {n}", lambda n=n: explore_choices(system, Budget(), n))
+            for n in counts]:
+        cpu, start = _cpu(), time.perf_counter()
+        result = run()
+        wall, cpu = time.perf_counter() - start, _cpu() - cpu
+        runs.append((label, wall, result))
+        print(f"  {label:>18}: {wall:6.1f} s wall, {cpu:6.1f} s CPU; "
+              f"{result.distinct_states:,} distinct, {result.total_states:,} total, "
+              f"depth {result.depth}")
+    base = runs[0]
+    for n in counts:  # the ceiling: n copies of the sequential run at once
+        start = time.perf_counter()
+        pids = []
+        for _ in range(n):
+            pid = os.fork()
+            if pid == 0:
+                explore_by_choice(system)
+                os._exit(0)
+            pids.append(pid)
+        for pid in pids:
+            os.waitpid(pid, 0)
+        wall = time.perf_counter() - start
+        print(f"  ceiling: {n} sequential runs at once in {wall:.1f} s: "
+              f"{n * base[1] / wall:.2f}x the throughput of one alone")
+    failed = False
+    for label, wall, result in runs[1:]:
+        same = ((result.distinct_states, result.total_states, result.depth,
+                 _verdicts(result), result.coverage) ==
+                (base[2].distinct_states, base[2].total_states, base[2].depth,
+                 _verdicts(base[2]), base[2].coverage))
+        failed = failed or not same
+        print(f"  {label}: {base[1] / wall:.2f}x the sequential run's speed; counts, "
+              f"verdicts, trace lengths and coverage {'equal' if same else 'DIFFER'}")
+    return 1 if failed else 0
+
+
 def main() -> int:
     from mcfsm import explore
     from mcfsm.check.split.partitioned import explore_split
 
+    if sys.argv[1:2] == ["side-by-side"]:
+        return side_by_side(sys.argv[2:])
     which = sys.argv[1] if len(sys.argv) > 1 else "8"
     counts = [int(a) for a in sys.argv[2:]] or [2]
     name, system = _system(which)

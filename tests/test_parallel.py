@@ -44,3 +44,51 @@ def test_workers_report_their_progress_while_they_explore():
         assert heard[i][-1] is None  # done, once, at the end
         states = [p.distinct for p in heard[i][:-1]]
         assert states and states == sorted(states)  # progress only grows
+
+
+def test_one_variant_runs_its_combinations_side_by_side():
+    """check --workers 2 on one variant with several combinations of choices: each
+    combination's search is whole, in its own process, and the merge is the sequential
+    one's, so the record is --workers 1's to the last trace step, temporal verdicts
+    included (a split search could not judge them)."""
+    from .conftest import ROOT, run_cli
+
+    model = str(ROOT / "models" / "private_call_redirect.py")
+    args = ("check", model, "--variant", "base", "--no-cache", "--json")
+    single, side = run_cli(*args, "--workers", "1"), run_cli(*args, "--workers", "2")
+    assert single.returncode == side.returncode == 1, side.stderr
+    [a], [b] = json.loads(single.stdout), json.loads(side.stdout)
+    assert b.pop("search").startswith("breadth-first, parameter combinations side by side: ")
+    a.pop("search")
+    a.pop("elapsed_s"), b.pop("elapsed_s")
+    assert a == b
+    temporal = [p["verdict"] for p in b["properties"] if p["kind"] == "leads_to"]
+    assert temporal and "unknown" not in temporal
+    head = run_cli("check", model, "--variant", "base", "--workers", "2",
+                   "--no-cache").stdout.splitlines()[0]
+    assert "parameter combinations side by side: " in head and " on 2 processes" in head
+
+
+def test_side_by_side_keeps_the_first_shortest_trace_of_each_property():
+    """Only the trace merge_runs takes is replayed in the parent: per property, among the
+    combinations that violate or witness it, the first with the fewest steps."""
+    from mcfsm.check.parallel import _kept_traces
+    from mcfsm.lang.loader import load_path
+
+    from .conftest import ROOT
+
+    [lm] = load_path(ROOT / "models" / "private_call_redirect.py")
+    system = lm.model.system("base")
+    names = [p.name for p in system.properties]
+
+    def dump(lengths: dict[str, int]) -> dict:
+        return {"verdicts": [{"property": name, "trace": None, "status": "holds"}
+                             if name not in lengths else
+                             {"property": name, "status": "violated",
+                              "trace": {"steps": [0] * lengths[name]}}
+                             for name in names]}
+
+    first, second = names[0], names[1]
+    keep = _kept_traces(system, [dump({first: 5, second: 3}), None,
+                                 dump({first: 4, second: 3}), dump({first: 4})])
+    assert keep == [{second}, set(), {first}, set()]

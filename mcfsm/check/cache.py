@@ -309,6 +309,7 @@ def _safe(name: str) -> str:
 
 # -- storing and reading -----------------------------------------------------------------------
 def _dump(system: System, result: Result) -> dict[str, Any]:
+    memo: dict[Any, list] = {}  # traces share their first states: their successors once
     return {
         "format": FORMAT,
         "distinct": result.distinct_states,
@@ -331,16 +332,24 @@ def _dump(system: System, result: Result) -> dict[str, Any]:
                        for run in result.per_choice],
         "verdicts": [{"property": v.property.name, "status": v.status,
                       "assumes": list(v.assumes),
-                      "trace": None if v.trace is None else _trace_indices(system, v.trace)}
+                      "trace": None if v.trace is None else _trace_indices(system, v.trace,
+                                                                           memo)}
                      for v in result.verdicts],
     }
 
 
-def _trace_indices(system: System, trace: Trace) -> dict[str, Any]:
+def _successors(system: System, state: Any, memo: dict[Any, list]) -> list:
+    found = memo.get(state)
+    if found is None:
+        found = memo[state] = system.successors(state)
+    return found
+
+
+def _trace_indices(system: System, trace: Trace, memo: dict[Any, list]) -> dict[str, Any]:
     initial = system.initial_states().index(trace.states[0])
     steps = []
     for key, before, after in zip(trace.steps, trace.states, trace.states[1:]):
-        steps.append(system.successors(before).index((key, after)))
+        steps.append(_successors(system, before, memo).index((key, after)))
     return {"initial": initial, "steps": steps, "note": trace.note,
             "loop_start": trace.loop_start}
 
@@ -349,6 +358,7 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
     if data["format"] != FORMAT:
         raise ValueError("old format")
     by_name = {p.name: p for p in system.properties}
+    memo: dict[Any, list] = {}  # traces share their first states: their successors once
     verdicts = []
     for v in data["verdicts"]:
         trace = None
@@ -356,7 +366,7 @@ def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
             states = [system.initial_states()[v["trace"]["initial"]]]
             steps = []
             for index in v["trace"]["steps"]:
-                key, nxt = system.successors(states[-1])[index]
+                key, nxt = _successors(system, states[-1], memo)[index]
                 steps.append(key)
                 states.append(nxt)
             trace = Trace(tuple(states), tuple(steps), v["trace"]["note"],

@@ -63,8 +63,8 @@ def explore_by_choice(system: System, budget: Budget | None = None,
     budget = budget or Budget()
     if combination_count(system) <= 1:
         result = explorer(system, budget, progress=progress)
-        return dataclasses.replace(result, per_choice=(_run(next(combinations(system), ()),
-                                                            result),))
+        return dataclasses.replace(result, per_choice=(
+            choice_run(next(combinations(system), ()), result),))
     started = time.perf_counter()
     results: list[Result] = []
     runs: list[ChoiceRun] = []
@@ -90,12 +90,12 @@ def explore_by_choice(system: System, budget: Budget | None = None,
         result = explorer(system.restricted(dict(combo)), remaining,
                          progress=_cumulative(progress, results, started))
         results.append(result)
-        runs.append(_run(combo, result))
+        runs.append(choice_run(combo, result))
         distinct += result.distinct_states
         if not result.complete:
             stopped_by = result.stopped_by
             break
-    return _merge(system, results, tuple(runs), stopped_by, time.perf_counter() - started)
+    return merge_runs(system, results, tuple(runs), stopped_by, time.perf_counter() - started)
 
 
 def _cumulative(progress: ProgressFn | None, done: list[Result], started: float
@@ -113,7 +113,7 @@ def _cumulative(progress: ProgressFn | None, done: list[Result], started: float
     return report
 
 
-def _run(combo: Choices, result: Result) -> ChoiceRun:
+def choice_run(combo: Choices, result: Result) -> ChoiceRun:
     return ChoiceRun(combo, {v.property.name: (v.status, None if v.trace is None else len(v.trace))
                              for v in result.verdicts},
                      result.distinct_states, result.complete)
@@ -123,7 +123,7 @@ def _shortest(verdicts: list[Verdict]) -> Verdict:
     return min(verdicts, key=lambda v: len(v.trace) if v.trace is not None else 1 << 30)
 
 
-def _merge(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
+def merge_runs(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
            stopped_by: str | None, elapsed: float) -> Result:
     complete = stopped_by is None
     verdicts = []

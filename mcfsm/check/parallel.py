@@ -12,8 +12,13 @@ answer (killed by the kernel's OOM killer, a segfault in an extension, `os._exit
 code) is an error naming its variant, never a hang. A worker that stops because it was
 interrupted (a SIGINT that reached it alone) stops the others too.
 
-One search split across processes (check --workers N on one variant, or --ray) is
-partitioned.py's: this module runs whole variants side by side.
+One variant on several processes (check --workers N on one variant): a variant with
+parameters is the disjoint union of one search per combination of choices (choices.py), so
+`explore_choices` runs those searches side by side, each whole (temporal properties
+judged), and merges them in combination order as the sequential run does: every figure,
+verdict and trace is the one `--workers 1` gives. A variant with one combination, or a
+budget that counts across combinations, is split instead (partitioned.py, or --ray): this
+module runs whole searches side by side.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from ..interrupt import bind_to_parent, stop_word
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .cache import _dump, _load, cached_result, explore_cached
-from .results import Budget, Progress, Result
+from .choices import choice_run, combination_count, combinations, merge_runs
+from .results import Budget, Progress, ProgressFn, Result
+from .search.explorer import explore
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,16 @@ def explore_many(jobs: list[Job], workers: int | None = None,
     methods = multiprocessing.get_all_start_methods()
     if workers <= 1 or len(pending) <= 1 or "fork" not in methods:
         return results  # the caller explores the rest in-process
+    for i, dump in _dumps(jobs, pending, workers, progress).items():
+        if dump is not None:
+            results[i] = _load(jobs[i].system, dump, cached=dump["was_cached"])
+    return results
+
+
+def _dumps(jobs: list[Job], pending: list[int], workers: int,
+           progress: JobProgress | None) -> dict[int, dict[str, Any] | None]:
+    """The pending jobs explored in forked workers, at most `workers` at a time: each
+    one's result in the cache's JSON form, or None where it failed with an error."""
     global _JOBS, _STOP
     context = multiprocessing.get_context("fork")
     _JOBS = list(jobs)
@@ -134,10 +151,7 @@ def explore_many(jobs: list[Job], workers: int | None = None,
             pipe.close()
         _JOBS = []
         _STOP = None
-    for i, dump in dumps.items():
-        if dump is not None:
-            results[i] = _load(jobs[i].system, dump, cached=dump["was_cached"])
-    return results
+    return dumps
 
 
 _NOTHING: Any = object()  # the pipe closed without an answer
@@ -173,8 +187,16 @@ def _run(index: int, send: Connection, parent: int) -> None:
     job = _JOBS[index]
     own_stop, shared = job.budget.stop, _STOP
 
+    calls = [0]
+
     def stop() -> bool:
-        return bool((shared is not None and shared.is_set()) or (own_stop and own_stop()))
+        # The search polls this after every expansion; the shared event costs a lock (0.6
+        # us, a fifth of a small model's search), so it is read on every 256th call only.
+        calls[0] += 1
+        if shared is not None and calls[0] & 255 == 1 and shared.is_set():
+            calls[0] = 0  # set for good: read it on the next call too
+            return True
+        return bool(own_stop and own_stop())
 
     last = [0.0]
 
@@ -196,3 +218,90 @@ def _run(index: int, send: Connection, parent: int) -> None:
         answer = None
     send.send(("done", answer))
     send.close()
+
+
+# -- one variant's parameter combinations side by side ----------------------------------------
+def explore_choices(system: System, budget: Budget, workers: int,
+                    progress: ProgressFn | None = None) -> Result | None:
+    """A variant's combinations of choices explored on up to `workers` processes and merged
+    in combination order (see the module doc): the result `explore_by_choice` gives. None
+    where that cannot hold, so the caller splits each search instead: one combination,
+    fewer than two workers, no fork, or a budget the sequential run spends across
+    combinations (--max-states, --time-limit, --fail-fast stops at the first), or a
+    search of another kind (--dfs, --hash-compact)."""
+    if (workers <= 1 or combination_count(system) <= 1
+            or "fork" not in multiprocessing.get_all_start_methods()
+            or budget.max_states is not None or budget.time_limit is not None
+            or budget.stop_on or budget.depth_first or budget.hash_compact):
+        return None
+    started = time.perf_counter()
+    combos = list(combinations(system))
+    jobs = [Job(system.restricted(dict(combo)), None,
+                ",".join(f"{name}={value}" for name, value in combo), budget, cache=False)
+            for combo in combos]
+    dumps = _dumps(jobs, list(range(len(jobs))), workers,
+                   _summed(progress, len(jobs), started))
+    # Each property's trace is read back (replayed) from the combination merge_runs takes
+    # it from only, the first of the shortest: a replay costs what the search's successor
+    # function costs per step, and this process would spend it beside the workers.
+    keep = _kept_traces(system, [dumps.get(i) for i in range(len(jobs))])
+    # A combination whose worker failed with an error is explored here, to raise it here.
+    finished = [explore(job.system, budget) if dumps.get(i) is None else
+                _load(job.system, _without_traces(dumps[i], keep[i]), cached=False)
+                for i, job in enumerate(jobs)]
+    stopped_by = next((r.stopped_by for r in finished if not r.complete), None)
+    # each run's own record, made in its worker from the whole traces (their lengths)
+    runs = tuple(r.per_choice[0] if r.per_choice else choice_run(c, r)
+                 for c, r in zip(combos, finished))
+    merged = merge_runs(system, finished, runs, stopped_by, time.perf_counter() - started)
+    return dataclasses.replace(merged, search=(
+        f"breadth-first, parameter combinations side by side: {len(combos)} on "
+        f"{min(workers, len(combos))} processes"))
+
+
+def _kept_traces(system: System, dumps: list[dict[str, Any] | None]) -> list[set[str]]:
+    """Per combination, the properties whose trace merge_runs takes from it: where a
+    property is violated or witnessed, the first combination with the shortest trace."""
+    keep: list[set[str]] = [set() for _ in dumps]
+    for k, prop in enumerate(system.properties):
+        best: tuple[int, int] | None = None  # (steps, combination)
+        for i, dump in enumerate(dumps):
+            verdict = None if dump is None else dump["verdicts"][k]
+            if verdict is None or verdict["trace"] is None or verdict["status"] not in (
+                    "violated", "witnessed"):
+                continue
+            steps = len(verdict["trace"]["steps"])
+            if best is None or steps < best[0]:
+                best = (steps, i)
+        if best is not None:
+            keep[best[1]].add(prop.name)
+    return keep
+
+
+def _without_traces(dump: dict[str, Any], keep: set[str]) -> dict[str, Any]:
+    """The dump with the traces of the properties outside `keep` left out (not replayed)."""
+    return {**dump, "verdicts": [v if v["property"] in keep or v["trace"] is None
+                                 else {**v, "trace": None} for v in dump["verdicts"]]}
+
+
+def _summed(progress: ProgressFn | None, jobs: int, started: float) -> JobProgress | None:
+    """One progress line for the variant: the states of the finished combinations and of
+    the running ones, added up."""
+    if progress is None:
+        return None
+    last: dict[int, Progress] = {}
+    done: dict[int, Progress] = {}
+
+    def report(index: int, p: Progress | None) -> None:
+        if p is None:
+            if index in last:
+                done[index] = last.pop(index)
+        else:
+            last[index] = p
+        seen = [*done.values(), *last.values()]
+        progress(Progress(distinct=sum(q.distinct for q in seen),
+                          total=sum(q.total for q in seen),
+                          depth=max((q.depth for q in seen), default=0),
+                          queued=sum(q.queued for q in last.values()),
+                          elapsed_s=time.perf_counter() - started))
+    return report

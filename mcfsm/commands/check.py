@@ -92,9 +92,11 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
 @click.option("--workers", type=click.IntRange(min=1), metavar="N",
               help="Explore up to N variants at once in separate processes. Default: the "
                    "machine's cores; 1 explores in this process (with a progress line). With "
-                   "one variant and N > 1, that variant's search is split over N processes "
-                   "(same counts, verdicts and counterexample lengths; temporal properties "
-                   "unknown, never cached).")
+                   "one variant and N > 1: its parameter combinations run side by side in N "
+                   "processes (the result --workers 1 gives, temporal verdicts included); a "
+                   "variant with one combination, or with --max-states, --time-limit or "
+                   "--fail-fast, has its search split over N processes instead (same counts, "
+                   "verdicts and counterexample lengths; temporal properties not judged).")
 @click.option("--ray", "ray_address", metavar="ADDRESS",
               help="Split each variant's search over Ray actors (pip install 'mcfsm[ray]'): "
                    "'local' starts Ray for this run, 'auto' joins the instance `ray start "

@@ -31,6 +31,7 @@ import click
 
 from ..check.cache import explore_cached
 from ..check.choices import explore_by_choice
+from ..check.parallel import explore_choices
 from ..check.search.checkpoint import CheckpointPlan
 from ..check.search.explorer import Budget, Progress, Result, explore
 from ..check.split.partitioned import explore_split
@@ -320,8 +321,11 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
             result = explore_by_choice(system, run_budget, progress, explorer=functools.partial(
                 explore, checkpoint=checkpoint))
         elif done is None and (split > 1 or backend is not None):
-            result = explore_by_choice(system, run_budget, progress, explorer=functools.partial(
-                explore_split, workers=split, backend=backend))
+            # its combinations side by side where it has several, else each search split
+            result = (explore_choices(system, run_budget, split, progress) if backend is None
+                      else None) or explore_by_choice(
+                system, run_budget, progress,
+                explorer=functools.partial(explore_split, workers=split, backend=backend))
         else:
             result = done if done is not None else explore_cached(
                 system, loaded=lm, variant=variant, budget=run_budget, cache=_use_cache[0],

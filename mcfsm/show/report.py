@@ -59,7 +59,8 @@ def verdict_detail(result: Result, v: Verdict) -> str:
         return ("not judged: hash compaction (--hash-compact) keeps no state graph for "
                 "temporal properties; check without it")
     if v.property.temporal and result.search.startswith(SPLIT) and result.complete:
-        return ("not judged: a split search (--workers N on one variant, or --ray) records "
+        return ("not judged: a split search (--workers N on a variant with one combination of "
+                "choices, or --ray) records "
                 "no state graph for temporal properties; check with --workers 1, without --ray")
     return (f"no {'witness' if v.property.kind == 'sometimes' else 'violation'} in the "
             f"{plural(result.distinct_states, 'state')} explored; search stopped by "
@@ -74,6 +75,8 @@ SPLIT = "breadth-first, split over"
 # ... and one whose visited set kept fingerprints (check/state/fingerprints.py).
 HASHED = "breadth-first, hash compaction"
 RESUMED = "breadth-first, resumed"
+# ... and one variant's parameter combinations searched in parallel (check/parallel.py).
+SIDE_BY_SIDE = "breadth-first, parameter combinations side by side"
 
 
 def declared_fairness(result: Result) -> tuple[str, ...]:
@@ -207,7 +210,7 @@ def summary_line(model: str, variant: str, result: Result) -> str:
         depth = f"depth {result.depth} (the deepest path searched)"
     elif result.search.startswith(HASHED):
         tail += f", {omission_words(result.distinct_states)}"
-    elif result.search.startswith(SPLIT) or result.search.startswith(RESUMED):
+    elif result.search.startswith((SPLIT, RESUMED, SIDE_BY_SIDE)):
         tail += f", {result.search[len('breadth-first, '):]}"
     if result.reduced:  # as TLC's run report says it ran with SYMMETRY
         tail += (f", symmetry: {result.symmetry}; the {result.distinct_states:,} distinct "
