@@ -464,12 +464,18 @@ def contract_r3_more_cases() -> list[dict[str, Any]]:
         files = {M: grammar.model_source(PRELUDE="from mcfsm import eventually",
                                          STEP_FN=f'grows, clause="1.8"), {prop}')}
         case(f"temporal-{label}-plain", ["check", M], [plain], [], files)
+        # (--workers 2 on one variant of several combinations runs them side by side, each
+        # search whole: judged; a budget spent across combinations keeps the split search)
         for mode, flags in (("dfs", ["--dfs"]), ("hash-compact", ["--hash-compact"]),
-                            ("split", ["--variant", "v1", "--workers", "2"]),
+                            ("split", ["--variant", "v1", "--workers", "2",
+                                       "--max-states", "100000"]),
                             ("dfs-expected", ["--dfs", "--expected"]),
                             ("hash-compact-expected", ["--hash-compact", "--expected"])):
             case(f"temporal-{label}-{mode}-unknown", ["check", M, *flags], [3], [], files,
                  says=["not judged"])
+        case(f"temporal-{label}-side-by-side-judged",
+             ["check", M, "--variant", "v1", "--workers", "2"], [plain], [], files,
+             says=["parameter combinations side by side: 2 on 2 processes"])
     # initial_states= an endless generator (of distinct or of equal configurations) or a
     # slow one: the budget stops it with a model error, under check and simulate
     endless = ("import itertools\n\n\ndef configurations():\n"
