@@ -55,6 +55,24 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _ceiling(n: int, run, alone: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    """The machine's ceiling: n copies of `run` at once, each in its own forked process,
+    against one alone (`alone` seconds): no parallel search can beat that ratio."""
+    start = time.perf_counter()
+    pids = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:
+            run()
+            os._exit(0)
+        pids.append(pid)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    wall = time.perf_counter() - start
+    print(f"  ceiling: {n} {what} at once in {wall:.1f} s: {n * alone / wall:.2f}x the "
+          "throughput of one alone")
+
+
 def _verdicts(result) -> list[tuple[str, str, int | None]]:  # type: ignore[no-untyped-def]
     return [(v.property.name, v.status, None if v.trace is None else len(v.trace))
             for v in result.verdicts]
@@ -86,20 +104,8 @@ def side_by_side(args: list[str]) -> int:
               f"{result.distinct_states:,} distinct, {result.total_states:,} total, "
               f"depth {result.depth}")
     base = runs[0]
-    for n in counts:  # the ceiling: n copies of the sequential run at once
-        start = time.perf_counter()
-        pids = []
-        for _ in range(n):
-            pid = os.fork()
-            if pid == 0:
-                explore_by_choice(system)
-                os._exit(0)
-            pids.append(pid)
-        for pid in pids:
-            os.waitpid(pid, 0)
-        wall = time.perf_counter() - start
-        print(f"  ceiling: {n} sequential runs at once in {wall:.1f} s: "
-              f"{n * base[1] / wall:.2f}x the throughput of one alone")
+    for n in counts:
+        _ceiling(n, lambda: explore_by_choice(system), base[1], "sequential runs")
     failed = False
     for label, wall, result in runs[1:]:
         same = ((result.distinct_states, result.total_states, result.depth,
@@ -135,20 +141,8 @@ def main() -> int:
               f"distinct, {result.total_states:,} total, depth {result.depth} "
               f"({result.engine})")
     base = runs[0]
-    for n in counts:  # the ceiling: n independent single searches at once
-        start = time.perf_counter()
-        pids = []
-        for _ in range(n):
-            pid = os.fork()
-            if pid == 0:
-                explore(system)
-                os._exit(0)
-            pids.append(pid)
-        for pid in pids:
-            os.waitpid(pid, 0)
-        wall = time.perf_counter() - start
-        print(f"  ceiling: {n} single searches at once in {wall:.1f} s: {n * base[1] / wall:.2f}x "
-              f"the throughput of one alone")
+    for n in counts:
+        _ceiling(n, lambda: explore(system), base[1], "single searches")
     for label, wall, result in runs[1:]:
         same = (result.distinct_states, result.total_states, result.depth) == (
             base[2].distinct_states, base[2].total_states, base[2].depth)
