@@ -92,3 +92,22 @@ def test_side_by_side_keeps_the_first_shortest_trace_of_each_property():
     keep = _kept_traces(system, [dump({first: 5, second: 3}), None,
                                  dump({first: 4, second: 3}), dump({first: 4})])
     assert keep == [{second}, set(), {first}, set()]
+
+
+def test_side_by_side_reports_one_progress_line_for_the_variant():
+    """The combinations' progress, added up into the variant's one line: heard at least
+    once per combination (when it is done), never more states than the search found."""
+    from mcfsm import Budget
+    from mcfsm.check.choices import combination_count
+    from mcfsm.check.parallel import explore_choices
+    from mcfsm.lang.loader import load_path
+
+    from .conftest import ROOT
+
+    [lm] = load_path(ROOT / "models" / "private_call_migration.py")
+    system = lm.model.system("setup_in_progress")
+    heard = []
+    result = explore_choices(system, Budget(), 2, progress=heard.append)
+    assert result is not None and result.complete
+    assert len(heard) >= combination_count(system) == 16
+    assert all(0 <= p.distinct <= result.distinct_states for p in heard)

@@ -239,8 +239,7 @@ def explore_choices(system: System, budget: Budget, workers: int,
     jobs = [Job(system.restricted(dict(combo)), None,
                 ",".join(f"{name}={value}" for name, value in combo), budget, cache=False)
             for combo in combos]
-    dumps = _dumps(jobs, list(range(len(jobs))), workers,
-                   _summed(progress, len(jobs), started))
+    dumps = _dumps(jobs, list(range(len(jobs))), workers, _summed(progress, started))
     # Each property's trace is read back (replayed) from the combination merge_runs takes
     # it from only, the first of the shortest: a replay costs what the search's successor
     # function costs per step, and this process would spend it beside the workers.
@@ -284,7 +283,7 @@ def _without_traces(dump: dict[str, Any], keep: set[str]) -> dict[str, Any]:
                                  else {**v, "trace": None} for v in dump["verdicts"]]}
 
 
-def _summed(progress: ProgressFn | None, jobs: int, started: float) -> JobProgress | None:
+def _summed(progress: ProgressFn | None, started: float) -> JobProgress | None:
     """One progress line for the variant: the states of the finished combinations and of
     the running ones, added up."""
     if progress is None:
