@@ -55,6 +55,13 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _timed(run):  # type: ignore[no-untyped-def]
+    """(wall s, CPU s of this process and its children, what run() returned)."""
+    cpu, start = _cpu(), time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, _cpu() - cpu, result
+
+
 def _ceiling(n: int, run, alone: float, what: str) -> None:  # type: ignore[no-untyped-def]
     """The machine's ceiling: n copies of `run` at once, each in its own forked process,
     against one alone (`alone` seconds): no parallel search can beat that ratio."""
@@ -96,9 +103,7 @@ def side_by_side(args: list[str]) -> int:
     for label, run in [("one after another", lambda: explore_by_choice(system))] + [
             (f"side by side on {n}", lambda n=n: explore_choices(system, Budget(), n))
             for n in counts]:
-        cpu, start = _cpu(), time.perf_counter()
-        result = run()
-        wall, cpu = time.perf_counter() - start, _cpu() - cpu
+        wall, cpu, result = _timed(run)
         runs.append((label, wall, result))
         print(f"  {label:>18}: {wall:6.1f} s wall, {cpu:6.1f} s CPU; "
               f"{result.distinct_states:,} distinct, {result.total_states:,} total, "
@@ -132,9 +137,7 @@ def main() -> int:
     runs = []
     for label, run in [("single search", lambda: explore(system))] + [
             (f"split over {n}", lambda n=n: explore_split(system, workers=n)) for n in counts]:
-        cpu, start = _cpu(), time.perf_counter()
-        result = run()
-        wall, cpu = time.perf_counter() - start, _cpu() - cpu
+        wall, cpu, result = _timed(run)
         runs.append((label, wall, result))
         print(f"  {label:>14}: {wall:6.1f} s wall, {cpu:6.1f} s CPU, "
               f"{result.distinct_states / wall:>9,.0f} states/s; {result.distinct_states:,} "

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.engine_reference import variants  # noqa: E402
 from mcfsm.check.choices import combination_count, combinations  # noqa: E402
-from mcfsm.lang.loader import load_path  # noqa: E402
 from mcfsm.lang.system import System  # noqa: E402
 
 
@@ -67,24 +67,22 @@ def main() -> None:
                         help="skip a variant past this many states in all (default 200,000)")
     args = parser.parse_args()
     rows = []
-    for loaded in load_path(ROOT / "models"):
-        model = loaded.model
-        for variant in model.variants:
-            system = model.system(variant)
-            name = f"{model.name}[{variant}]"
-            if combination_count(system) <= 1:
-                print(f"{name}: one combination, nothing to share", flush=True)
-                continue
-            started = time.process_time()
-            try:
-                combos, total, shared = sharing(system, args.limit)
-            except TooLargeError:
-                print(f"{name}: past {args.limit:,} states, skipped", flush=True)
-                continue
-            rows.append((name, combos, total, shared))
-            print(f"{name}: {combos} combinations, {total:,} states in all, {shared:,} "
-                  f"without the params ({total / shared:.2f}x); "
-                  f"{time.process_time() - started:.1f} s", flush=True)
+    for model_name, variant, model, _file in variants("models"):
+        system = model.system(variant)
+        name = f"{model_name}[{variant}]"
+        if combination_count(system) <= 1:
+            print(f"{name}: one combination, nothing to share", flush=True)
+            continue
+        started = time.process_time()
+        try:
+            combos, total, shared = sharing(system, args.limit)
+        except TooLargeError:
+            print(f"{name}: past {args.limit:,} states, skipped", flush=True)
+            continue
+        rows.append((name, combos, total, shared))
+        print(f"{name}: {combos} combinations, {total:,} states in all, {shared:,} "
+              f"without the params ({total / shared:.2f}x); "
+              f"{time.process_time() - started:.1f} s", flush=True)
     if rows:
         total = sum(r[2] for r in rows)
         shared = sum(r[3] for r in rows)

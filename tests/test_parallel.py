@@ -70,28 +70,21 @@ def test_one_variant_runs_its_combinations_side_by_side():
 
 
 def test_side_by_side_keeps_the_first_shortest_trace_of_each_property():
-    """Only the trace merge_runs takes is replayed in the parent: per property, among the
-    combinations that violate or witness it, the first with the fewest steps."""
-    from mcfsm.check.parallel import _kept_traces
-    from mcfsm.lang.loader import load_path
+    """One rule says which run a merged verdict and its trace come from (choices.py
+    verdict_sources), and the parent replays only those traces: per property, among the
+    combinations that violate or witness it, the first with the fewest steps; a verdict
+    without a trace counts last."""
+    from mcfsm.check.choices import ChoiceRun, verdict_sources
 
-    from .conftest import ROOT
+    def run(lengths: dict[str, int | None]) -> ChoiceRun:
+        verdicts = {name: ("violated", steps) for name, steps in lengths.items()}
+        return ChoiceRun((), {"other": ("holds", None), **verdicts}, 10, True)
 
-    [lm] = load_path(ROOT / "models" / "private_call_redirect.py")
-    system = lm.model.system("base")
-    names = [p.name for p in system.properties]
-
-    def dump(lengths: dict[str, int]) -> dict:
-        return {"verdicts": [{"property": name, "trace": None, "status": "holds"}
-                             if name not in lengths else
-                             {"property": name, "status": "violated",
-                              "trace": {"steps": [0] * lengths[name]}}
-                             for name in names]}
-
-    first, second = names[0], names[1]
-    keep = _kept_traces(system, [dump({first: 5, second: 3}), None,
-                                 dump({first: 4, second: 3}), dump({first: 4})])
-    assert keep == [{second}, set(), {first}, set()]
+    first, second, third = "first", "second", "third"
+    sources = verdict_sources((run({first: 5, second: 3, third: None}), run({}),
+                               run({first: 4, second: 3}), run({first: 4, third: 9})))
+    keep = [{name for name, i in sources.items() if i == k} for k in range(4)]
+    assert keep == [{second}, set(), {first}, {third}]
 
 
 def test_side_by_side_reports_one_progress_line_for_the_variant():

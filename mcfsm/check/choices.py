@@ -119,19 +119,32 @@ def choice_run(combo: Choices, result: Result) -> ChoiceRun:
                      result.distinct_states, result.complete)
 
 
-def _shortest(verdicts: list[Verdict]) -> Verdict:
-    return min(verdicts, key=lambda v: len(v.trace) if v.trace is not None else 1 << 30)
+def verdict_sources(runs: tuple[ChoiceRun, ...]) -> dict[str, int]:
+    """Per property violated or witnessed in some run, the run its merged verdict (and
+    trace) comes from: the first with the shortest trace, a verdict without one last. BFS
+    from all roots at once would find that length."""
+    sources: dict[str, int] = {}
+    shortest: dict[str, int] = {}
+    for i, run in enumerate(runs):
+        for name, (status, length) in run.verdicts.items():
+            if status in ("violated", "witnessed"):
+                steps = 1 << 30 if length is None else length
+                if name not in sources or steps < shortest[name]:
+                    sources[name], shortest[name] = i, steps
+    return sources
 
 
 def merge_runs(system: System, results: list[Result], runs: tuple[ChoiceRun, ...],
-           stopped_by: str | None, elapsed: float) -> Result:
+               stopped_by: str | None, elapsed: float) -> Result:
+    """One Result from the runs of the combinations, in combination order (`runs[i]` is
+    `results[i]`'s record)."""
     complete = stopped_by is None
+    sources = verdict_sources(runs)
     verdicts = []
     for k, prop in enumerate(system.properties):
         mine = [r.verdicts[k] for r in results]
-        bad = [v for v in mine if v.status in ("violated", "witnessed")]
-        if bad:
-            verdicts.append(_shortest(bad))
+        if prop.name in sources:
+            verdicts.append(mine[sources[prop.name]])
         elif any(v.status == "unknown" for v in mine):  # a depth-first run's temporal ones
             verdicts.append(Verdict(prop, "unknown", None, ()))
         elif prop.kind == "sometimes":

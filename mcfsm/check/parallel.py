@@ -38,7 +38,7 @@ from ..interrupt import bind_to_parent, stop_word
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .cache import _dump, _load, cached_result, explore_cached
-from .choices import choice_run, combination_count, combinations, merge_runs
+from .choices import choice_run, combination_count, combinations, merge_runs, verdict_sources
 from .results import Budget, Progress, ProgressFn, Result
 from .search.explorer import explore
 
@@ -187,15 +187,16 @@ def _run(index: int, send: Connection, parent: int) -> None:
     job = _JOBS[index]
     own_stop, shared = job.budget.stop, _STOP
 
-    calls = [0]
+    next_read = [0.0]
 
     def stop() -> bool:
         # The search polls this after every expansion; the shared event costs a lock (0.6
-        # us, a fifth of a small model's search), so it is read on every 256th call only.
-        calls[0] += 1
-        if shared is not None and calls[0] & 255 == 1 and shared.is_set():
-            calls[0] = 0  # set for good: read it on the next call too
-            return True
+        # us, a fifth of a small model's search), so it is read at most every 50 ms (by
+        # the clock, not a count: an expansion of a slow model may take that long itself).
+        if shared is not None and time.monotonic() >= next_read[0]:
+            if shared.is_set():
+                return True  # set for good: next_read stays behind the clock
+            next_read[0] = time.monotonic() + 0.05
         return bool(own_stop and own_stop())
 
     last = [0.0]
@@ -240,41 +241,27 @@ def explore_choices(system: System, budget: Budget, workers: int,
                 ",".join(f"{name}={value}" for name, value in combo), budget, cache=False)
             for combo in combos]
     dumps = _dumps(jobs, list(range(len(jobs))), workers, _summed(progress, started))
-    # Each property's trace is read back (replayed) from the combination merge_runs takes
-    # it from only, the first of the shortest: a replay costs what the search's successor
-    # function costs per step, and this process would spend it beside the workers.
-    keep = _kept_traces(system, [dumps.get(i) for i in range(len(jobs))])
-    # A combination whose worker failed with an error is explored here, to raise it here.
+    # Read back without their traces first: a replay costs what the search's successor
+    # function costs per step, and this process would spend it beside the workers. A
+    # combination whose worker failed with an error is explored here, to raise it here.
     finished = [explore(job.system, budget) if dumps.get(i) is None else
-                _load(job.system, _without_traces(dumps[i], keep[i]), cached=False)
+                _load(job.system, _without_traces(dumps[i], set()), cached=False)
                 for i, job in enumerate(jobs)]
-    stopped_by = next((r.stopped_by for r in finished if not r.complete), None)
     # each run's own record, made in its worker from the whole traces (their lengths)
     runs = tuple(r.per_choice[0] if r.per_choice else choice_run(c, r)
                  for c, r in zip(combos, finished))
+    # ... then each property's trace from the one run merge_runs takes it from
+    wanted: dict[int, set[str]] = {}
+    for name, i in verdict_sources(runs).items():
+        wanted.setdefault(i, set()).add(name)
+    for i, names in wanted.items():
+        if dumps.get(i) is not None:
+            finished[i] = _load(jobs[i].system, _without_traces(dumps[i], names), cached=False)
+    stopped_by = next((r.stopped_by for r in finished if not r.complete), None)
     merged = merge_runs(system, finished, runs, stopped_by, time.perf_counter() - started)
     return dataclasses.replace(merged, search=(
         f"breadth-first, parameter combinations side by side: {len(combos)} on "
         f"{min(workers, len(combos))} processes"))
-
-
-def _kept_traces(system: System, dumps: list[dict[str, Any] | None]) -> list[set[str]]:
-    """Per combination, the properties whose trace merge_runs takes from it: where a
-    property is violated or witnessed, the first combination with the shortest trace."""
-    keep: list[set[str]] = [set() for _ in dumps]
-    for k, prop in enumerate(system.properties):
-        best: tuple[int, int] | None = None  # (steps, combination)
-        for i, dump in enumerate(dumps):
-            verdict = None if dump is None else dump["verdicts"][k]
-            if verdict is None or verdict["trace"] is None or verdict["status"] not in (
-                    "violated", "witnessed"):
-                continue
-            steps = len(verdict["trace"]["steps"])
-            if best is None or steps < best[0]:
-                best = (steps, i)
-        if best is not None:
-            keep[best[1]].add(prop.name)
-    return keep
 
 
 def _without_traces(dump: dict[str, Any], keep: set[str]) -> dict[str, Any]:

@@ -322,10 +322,12 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
                 explore, checkpoint=checkpoint))
         elif done is None and (split > 1 or backend is not None):
             # its combinations side by side where it has several, else each search split
-            result = (explore_choices(system, run_budget, split, progress) if backend is None
-                      else None) or explore_by_choice(
-                system, run_budget, progress,
-                explorer=functools.partial(explore_split, workers=split, backend=backend))
+            side = None if backend is not None else explore_choices(
+                system, run_budget, split, progress)
+            result = side or explore_by_choice(system, run_budget, progress,
+                                               explorer=functools.partial(
+                                                   explore_split, workers=split,
+                                                   backend=backend))
         else:
             result = done if done is not None else explore_cached(
                 system, loaded=lm, variant=variant, budget=run_budget, cache=_use_cache[0],
