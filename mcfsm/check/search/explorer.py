@@ -46,16 +46,34 @@ __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Ver
 Found = dict[str, tuple[int, tuple[StepKey, State] | None, str]]
 
 
+class SharedTables:
+    """What the searches of one variant's parameter combinations share (choices.py): the
+    interning tables, the memo of local steps and the memos of the predicates and step
+    properties. A parameter is constant in every state, so each combination is its own
+    search; but most model code and most properties never read the parameters, and a
+    memo keyed on component indices (a state's params are one of them) is as true in one
+    combination's search as in another's. Each search still has its own visited set,
+    judge and core, so its figures are those of a search on its own."""
+
+    def __init__(self, system: System, memoize: bool = True) -> None:
+        self.memoize = memoize
+        self.store = Store(system.slot_count)
+        self.steps = CompiledSteps(system, self.store, memoize=memoize)
+        self.memos: dict[Any, Any] = {}  # (kind, property, function) -> its memo (Judge)
+
+
 def explore(system: System, budget: Budget | None = None, progress: ProgressFn | None = None,
             progress_every: int = 1 << 14, keep_states: bool = False,
-            memoize: bool = True, checkpoint: CheckpointPlan | None = None) -> Result:
+            memoize: bool = True, checkpoint: CheckpointPlan | None = None,
+            tables: SharedTables | None = None) -> Result:
     """Breadth-first search of every state reachable within the budget and bounds
     (depth-first with Budget(depth_first=True): the same search, a stack for its frontier).
     With keep_states, the result can answer whether a state was found (it then keeps the
     state tables alive). memoize=False runs model code for every step (for differential
     tests and for timing the memoization). `checkpoint`: write the search's state between
     BFS levels, and with `resume`, continue from the checkpoint found there
-    (checkpoint.py)."""
+    (checkpoint.py). `tables`: the memo tables of the searches before this one, for the
+    parameter combinations of one variant (SharedTables)."""
     # The search allocates millions of short-lived tuples and keeps its own tables acyclic;
     # Python's cyclic collector would rescan every live table entry again and again, so it
     # is paused for the search and restored afterwards.
@@ -63,7 +81,7 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
     gc.disable()
     try:
         return _explore(system, budget or Budget(), progress, progress_every, keep_states, memoize,
-                        checkpoint)
+                        checkpoint, tables)
     finally:
         if was_enabled:
             gc.enable()
@@ -85,7 +103,8 @@ class Judge:
 
     def __init__(self, system: System, store: Store, steps: CompiledSteps,
                  temporal: TemporalCheck | None, memoize: bool, budget: Budget,
-                 progress: ProgressFn | None, started: float) -> None:
+                 progress: ProgressFn | None, started: float,
+                 memos: dict[Any, Any] | None = None) -> None:
         self.system = system
         self.steps = steps
         self.decode = store.decode
@@ -104,8 +123,16 @@ class Judge:
         # Property predicates memoized on the slots they read (predicates.py).
         projections = steps.projections  # shared with the world readers' memo
 
+        # `memos`: the memo of each predicate, kept across the searches that share this
+        # store (SharedTables), by the predicate function itself
+        memos = {} if memos is None else memos
+
         def memo(p: Any, fn: Any) -> MemoPredicate:
-            return MemoPredicate(system, fn, memoize, projections, predicate_guard(p))
+            made = memos.get(("state", p, fn))
+            if made is None:
+                made = memos[("state", p, fn)] = MemoPredicate(system, fn, memoize, projections,
+                                                 predicate_guard(p))
+            return made  # type: ignore[no-any-return]
         self.memo_always = [(p.name, memo(p, p.predicate)) for p in always]
         self.memo_somet = [(p.name, memo(p, p.predicate)) for p in somet]
         # Temporal properties mark each new state (liveness.py's flags), memoized alike.
@@ -114,17 +141,21 @@ class Judge:
         n = len(system.instances)
         self.inbox_slots = range(2 + n, 2 + 2 * n)
         self.max_in_flight = system.max_in_flight
-        self.constraint = None if system.constraint is None else MemoPredicate(
-            system, truth(system.constraint), memoize, projections,
-            lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
-                                         where=f"system {system.name!r}"))
+        self.constraint = None if system.constraint is None else memos.get(
+            ("constraint", system.constraint))
+        if system.constraint is not None and self.constraint is None:
+            self.constraint = memos[("constraint", system.constraint)] = MemoPredicate(
+                system, truth(system.constraint), memoize, projections,
+                lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
+                                             where=f"system {system.name!r}"))
         self.bounded = system.bounded
         self.action_constraint = system.action_constraint
         self.cut = ""
         self._last: list[Any] = [None, None]
         self._before: list[Any] = [None, None, None, None]
         self.width = system.slot_count
-        self.memo_steps = [(p, MemoStep(system, p, memoize, projections)) for p in self.stepp]
+        self.memo_steps = [(p, memos.get(("step", p)) or memos.setdefault(
+            ("step", p), MemoStep(system, p, memoize, projections))) for p in self.stepp]
         # Per step id, once each step property has a memo there: True when every memo is
         # the leaf True (nothing to judge there again: a leaf never misses), False when
         # not (a node never becomes a leaf). The compiled core keeps the same flags.
@@ -281,7 +312,8 @@ class Judge:
 
 def _explore(system: System, budget: Budget, progress: ProgressFn | None,
              progress_every: int, keep_states: bool, memoize: bool,
-             checkpoint: CheckpointPlan | None = None) -> Result:
+             checkpoint: CheckpointPlan | None = None,
+             tables: SharedTables | None = None) -> Result:
     started = time.perf_counter()
     # Temporal properties (temporal.py): every generated successor within the bounds is
     # recorded as an edge (source, target, coverage id), duplicates and self-loops
@@ -304,10 +336,21 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     canon: Canonical | None = None
     core_class, engine = load()
     # indexed: edges, or a depth-bounded DFS's revisits, need a seen state's index
-    store = Store(system.slot_count, indexed=temporal is not None
-                  or (depth_first and budget.max_depth is not None))
-    steps = CompiledSteps(system, store, memoize=memoize)
-    judge = Judge(system, store, steps, temporal, memoize, budget, progress, started)
+    indexed = temporal is not None or (depth_first and budget.max_depth is not None)
+    if tables is None or checkpoint is not None:  # a checkpoint restores its own tables
+        store = Store(system.slot_count, indexed=indexed)
+        steps = CompiledSteps(system, store, memoize=memoize)
+        memos = None
+    else:
+        if tables.memoize != memoize:
+            raise UsageError("explore: memoize differs from the shared tables'")
+        store = tables.store.sharing_values(indexed)
+        steps = tables.steps
+        steps.use_store(store)
+        memos = tables.memos
+        for memo in memos.values():  # each judged again from its first window
+            memo.restart()
+    judge = Judge(system, store, steps, temporal, memoize, budget, progress, started, memos)
     core = core_class(steps, store, judge, None if temporal is None else temporal.edges,
                       judge.check_states, bool(judge.stepp or judge.bounded),
                       judge.check_deadlock or judge.check_unhandled)

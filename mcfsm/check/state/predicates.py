@@ -139,8 +139,8 @@ class MemoPredicate:
     """One predicate of a View, memoized on the indices of the slots it reads (and on the
     projections of the inboxes it reads through `in_flight`)."""
 
-    __slots__ = ("_evaluations", "_misses", "_project", "_root", "_window", "fn", "memoize",
-                 "on_error", "slot_mask", "system")
+    __slots__ = ("_evaluations", "_misses", "_project", "_root", "_unpaid", "_window", "fn",
+                 "memoize", "on_error", "slot_mask", "system")
 
     def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True,
                  projections: Projections | None = None,
@@ -162,6 +162,7 @@ class MemoPredicate:
         self._evaluations = 0
         self._misses = 0
         self._window = _FIRST_WINDOW
+        self._unpaid = False  # memoize turned off for its misses alone (`restart`)
 
     def __call__(self, idxs: Any, decode: Callable[[Any], State]) -> bool:
         if not self.memoize:
@@ -236,6 +237,7 @@ class MemoPredicate:
             if self._misses > share * self._evaluations:
                 self.memoize = False
                 self._root = None
+                self._unpaid = True
                 return result
             self._evaluations = self._misses = 0
             self._window = _WINDOW
@@ -272,6 +274,16 @@ class MemoPredicate:
                 node = child
         self.slot_mask = _mask(reads, self.slot_mask)
         return result
+
+    def restart(self) -> None:
+        """A new search on the same interning tables (explorer.SharedTables): whether the
+        memo pays is judged again from its first window, as for a fresh memo, and one
+        turned off for its misses alone starts again (turned off for what it reads, it
+        stays off)."""
+        if self._unpaid:
+            self.memoize, self._root, self.slot_mask, self._unpaid = True, None, 0, False
+        self._evaluations = self._misses = 0
+        self._window = _FIRST_WINDOW
 
     def keeps(self, changed: int) -> bool:
         """Whether the result on a state equals the result on a state already judged that
@@ -407,6 +419,11 @@ class MemoStep:
         step id has no memo."""
         tree = self._trees.get(sid)
         return None if tree is None else tree.memoize and tree._root is True
+
+    def restart(self) -> None:
+        """MemoPredicate.restart, for the tree of every step id."""
+        for tree in self._trees.values():
+            tree.restart()
 
     def tree(self, sid: int, key: StepKey) -> _StepTree:
         """The memo tree of step id `sid` (made when first asked)."""

@@ -148,6 +148,27 @@ class CompiledSteps:
                               if k in system.receipt_monitors]
         self._observed: dict[tuple[int, int, int, int], int] = {}
 
+    def use_store(self, store: Store) -> None:
+        """Go on with another search on `store`, which interns into this one's tables
+        (Store.sharing_values): every memo here is keyed on component indices, which mean
+        the same in both, so it stays true."""
+        if store.values is not self.store.values:
+            raise ValueError("use_store: the store must share this one's interning tables "
+                             "(Store.sharing_values)")
+        self.store = store
+        self.poll = None
+        # Whether a memo pays is judged again, as a fresh search would judge it: a window
+        # that spans two searches would judge one by the other's first misses (a new
+        # parameter value makes every key new for a while).
+        n = self.n
+        for k in self.low_hit - self.world_readers:
+            self._plan[k] = (k, 2 + k, 2 + n + k, self._steps[k])
+        self.low_hit.clear()
+        self.expansions = 0  # counted per search (the compiled core sets it so too)
+        self._misses = [0] * n
+        self._window_start = [0] * n
+        self._window = [_FIRST_WINDOW] * n
+
     # -- interned ids ---------------------------------------------------------------------
     def message_id(self, message: Message) -> int:
         mid = self._message_ids.get(message)

@@ -56,6 +56,20 @@ class Store:
         self.pack = codec.pack
         self.unpack = codec.unpack
 
+    def sharing_values(self, indexed: bool = False) -> Store:
+        """An empty store of states that interns into this one's tables: one variant's
+        parameter combinations are searched one after another on the same component
+        indices, so that memo tables keyed on them carry over (search/explorer.py's
+        SharedTables). Each slot starts as wide as the indices its table holds already
+        (another store sharing them may have widened its own)."""
+        store = Store(len(self.tables), indexed)
+        store.tables, store.values = self.tables, self.values
+        store._codes = [next(code for code, top in _LIMIT.items() if len(values) - 1 <= top)
+                        for values in self.values]
+        codec = struct.Struct("<" + "".join(store._codes))
+        store.pack, store.unpack = codec.pack, codec.unpack
+        return store
+
     def intern(self, slot: int, value: Any) -> int:
         """The index of a component value in its slot's table (added when new)."""
         idx = self.tables[slot].get(value)
