@@ -15,7 +15,9 @@ interrupted (a SIGINT that reached it alone) stops the others too.
 One variant on several processes (check --workers N on one variant): a variant with
 parameters is the disjoint union of one search per combination of choices (choices.py), so
 `explore_choices` runs those searches side by side, each whole (temporal properties
-judged), and merges them in combination order as the sequential run does: every figure,
+judged), each process taking every N-th combination in turn on its own shared memo tables
+(as the sequential run shares them), and merges them in combination order as the
+sequential run does: every figure,
 verdict and trace is the one `--workers 1` gives. A variant with one combination, or a
 budget that counts across combinations, is split instead (partitioned.py, or --ray): this
 module runs whole searches side by side.
@@ -24,6 +26,7 @@ module runs whole searches side by side.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import multiprocessing
 import os
 import signal
@@ -38,9 +41,16 @@ from ..interrupt import bind_to_parent, stop_word
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .cache import _dump, _load, cached_result, explore_cached
-from .choices import choice_run, combination_count, combinations, merge_runs, verdict_sources
+from .choices import (
+    choice_run,
+    combination_count,
+    combinations,
+    explore_by_choice,
+    merge_runs,
+    verdict_sources,
+)
 from .results import Budget, Progress, ProgressFn, Result
-from .search.explorer import explore
+from .search.explorer import SharedTables, explore
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,7 @@ class WorkerDiedError(McfsmError):
 
 
 _JOBS: list[Job] = []  # set before forking: the workers inherit the built systems
+_TABLES_OF: System | None = None  # the variant whose combinations share tables (_dumps)
 _STOP: Any = None  # a multiprocessing Event, set when the parent is asked to stop
 
 
@@ -96,52 +107,60 @@ def explore_many(jobs: list[Job], workers: int | None = None,
 
 
 def _dumps(jobs: list[Job], pending: list[int], workers: int,
-           progress: JobProgress | None) -> dict[int, dict[str, Any] | None]:
+           progress: JobProgress | None,
+           shared_tables: System | None = None) -> dict[int, dict[str, Any] | None]:
     """The pending jobs explored in forked workers, at most `workers` at a time: each
-    one's result in the cache's JSON form, or None where it failed with an error."""
-    global _JOBS, _STOP
+    one's result in the cache's JSON form, or None where it failed with an error.
+
+    Each job has its own process; with `shared_tables` (the variant whose parameter
+    combinations the jobs are), `workers` processes each take every `workers`-th job in
+    turn and run them one after another on one SharedTables (search/explorer.py), as the
+    sequential search does: a process per combination would build every memo again."""
+    global _JOBS, _STOP, _TABLES_OF
     context = multiprocessing.get_context("fork")
     _JOBS = list(jobs)
+    _TABLES_OF = shared_tables
+    batches = [[i] for i in pending] if shared_tables is None else [
+        b for b in (pending[w::workers] for w in range(workers)) if b]
     # A stop request reaches the workers through a shared event: a Ctrl-C in a terminal
     # signals every process of the group, but `kill -INT` (a CI runner's timeout) only
     # this one, whose stop request the forked workers do not share.
     _STOP = context.Event()
     stops = [job.budget.stop for job in jobs if job.budget.stop is not None]
-    running: dict[Any, tuple[int, Any, Connection]] = {}  # sentinel -> (job, process, pipe)
+    # sentinel -> (the batch's jobs not answered yet, process, pipe)
+    running: dict[Any, tuple[list[int], Any, Connection]] = {}
     dumps: dict[int, dict[str, Any] | None] = {}
     try:
-        queue = list(pending)
+        queue = list(batches)
         while queue or running:
             while queue and len(running) < workers:
-                index = queue.pop(0)
+                batch = queue.pop(0)
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_run, args=(index, send, os.getpid()),
+                process = context.Process(target=_run, args=(batch, send, os.getpid()),
                                           daemon=True)
                 process.start()
                 send.close()
-                running[process.sentinel] = (index, process, receive)
+                running[process.sentinel] = (list(batch), process, receive)
             ready = wait([*running, *(pipe for _, _, pipe in running.values())], timeout=0.1)
-            for sentinel, (index, process, pipe) in list(running.items()):
+            for sentinel, (left, process, pipe) in list(running.items()):
                 if pipe not in ready and sentinel not in ready:
                     continue
-                answer = _read(pipe, index, progress)
-                if answer is _PENDING and sentinel not in ready:
+                closed = _read(pipe, progress, dumps, left)
+                if left and not closed and sentinel not in ready:
                     continue  # only progress so far
-                if answer is _PENDING or answer is _NOTHING:  # it ended without an answer
+                if left:  # it ended without answering them all
                     process.join()
                     raise WorkerDiedError(
-                        f"the worker process exploring {jobs[index].name} died without a "
+                        f"the worker process exploring {jobs[left[0]].name} died without a "
                         f"result ({_exit_words(process.exitcode)})\n  how to fix: explore "
                         "that variant alone with --workers 1 to see its error; if memory "
                         "ran out, lower --max-states or pass --max-memory")
                 process.join()
                 pipe.close()
                 del running[sentinel]
-                dumps[index] = answer
-                if progress is not None:
-                    progress(index, None)
-                if answer is not None and answer.get("stopped_by") == "interrupted":
-                    _STOP.set()  # one interrupted worker stops them all
+            if any(d is not None and d.get("stopped_by") == "interrupted"
+                   for d in dumps.values()):
+                _STOP.set()  # one interrupted worker stops them all
             if not _STOP.is_set() and any(stop() for stop in stops):
                 _STOP.set()
     finally:
@@ -151,26 +170,28 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
             pipe.close()
         _JOBS = []
         _STOP = None
+        _TABLES_OF = None
     return dumps
 
 
-_NOTHING: Any = object()  # the pipe closed without an answer
-_PENDING: Any = object()  # no answer yet
-
-
-def _read(pipe: Connection, index: int, progress: JobProgress | None) -> Any:
-    """Every message waiting in a worker's pipe: progress goes to `progress`; the answer
-    (or _NOTHING when the pipe closed without one, or _PENDING) is returned."""
+def _read(pipe: Connection, progress: JobProgress | None,
+          dumps: dict[int, dict[str, Any] | None], left: list[int]) -> bool:
+    """Every message waiting in a worker's pipe: progress goes to `progress`, each answer
+    to `dumps` (its job leaves `left`, and progress hears it is done). Whether the pipe
+    closed."""
     try:
         while pipe.poll():
-            kind, payload = pipe.recv()
+            kind, index, payload = pipe.recv()
             if kind == "done":
-                return payload
-            if progress is not None:
+                dumps[index] = payload
+                left.remove(index)
+                if progress is not None:
+                    progress(index, None)
+            elif progress is not None:
                 progress(index, Progress(*payload))
     except (EOFError, OSError):
-        return _NOTHING
-    return _PENDING
+        return True
+    return False
 
 
 def _exit_words(code: int | None) -> str:
@@ -182,14 +203,13 @@ def _exit_words(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def _run(index: int, send: Connection, parent: int) -> None:
+def _run(batch: list[int], send: Connection, parent: int) -> None:
     bind_to_parent(parent)  # it ends with the parent, whatever ends the parent
-    job = _JOBS[index]
-    own_stop, shared = job.budget.stop, _STOP
-
+    shared = _STOP
+    tables = None if _TABLES_OF is None else SharedTables(_TABLES_OF)
     next_read = [0.0]
 
-    def stop() -> bool:
+    def shared_stop() -> bool:
         # The search polls this after every expansion; the shared event costs a lock (0.6
         # us, a fifth of a small model's search), so it is read at most every 50 ms (by
         # the clock, not a count: an expansion of a slow model may take that long itself).
@@ -197,27 +217,38 @@ def _run(index: int, send: Connection, parent: int) -> None:
             if shared.is_set():
                 return True  # set for good: next_read stays behind the clock
             next_read[0] = time.monotonic() + 0.05
-        return bool(own_stop and own_stop())
+        return False
 
-    last = [0.0]
+    for index in batch:
+        job = _JOBS[index]
+        own_stop = job.budget.stop
+        last = [0.0]
 
-    def report(p: Progress) -> None:  # at most twice a second, to the parent's display
-        now = time.monotonic()
-        if now - last[0] >= 0.5:
-            last[0] = now
-            send.send(("progress", (p.distinct, p.total, p.depth, p.queued, p.elapsed_s)))
+        def report(p: Progress, index: int = index, last: list[float] = last) -> None:
+            now = time.monotonic()  # at most twice a second, to the parent's display
+            if now - last[0] >= 0.5:
+                last[0] = now
+                send.send(("progress", index,
+                           (p.distinct, p.total, p.depth, p.queued, p.elapsed_s)))
 
-    try:
-        result = explore_cached(job.system, loaded=job.loaded, variant=job.variant,
-                                budget=dataclasses.replace(job.budget, stop=stop),
-                                cache=job.cache, progress=report)
-        # this worker's own memory passed --max-memory
-        result = dataclasses.replace(result, stopped_by=stop_word(result.stopped_by, own_stop))
-        answer: dict[str, Any] | None = {**_dump(job.system, result),
-                                          "was_cached": result.cached}
-    except Exception:  # reported by the parent (see explore_many)
-        answer = None
-    send.send(("done", answer))
+        def stop(own_stop: Any = own_stop) -> bool:
+            return shared_stop() or bool(own_stop and own_stop())
+
+        try:
+            budget = dataclasses.replace(job.budget, stop=stop)
+            result = (explore_cached(job.system, loaded=job.loaded, variant=job.variant,
+                                     budget=budget, cache=job.cache, progress=report)
+                      if tables is None else  # one combination: its per_choice record too
+                      explore_by_choice(job.system, budget, progress=report,
+                                        explorer=functools.partial(explore, tables=tables)))
+            # this worker's own memory passed --max-memory
+            result = dataclasses.replace(result,
+                                         stopped_by=stop_word(result.stopped_by, own_stop))
+            answer: dict[str, Any] | None = {**_dump(job.system, result),
+                                              "was_cached": result.cached}
+        except Exception:  # reported by the parent (see explore_many)
+            answer = None
+        send.send(("done", index, answer))
     send.close()
 
 
@@ -240,7 +271,8 @@ def explore_choices(system: System, budget: Budget, workers: int,
     jobs = [Job(system.restricted(dict(combo)), None,
                 ",".join(f"{name}={value}" for name, value in combo), budget, cache=False)
             for combo in combos]
-    dumps = _dumps(jobs, list(range(len(jobs))), workers, _summed(progress, started))
+    dumps = _dumps(jobs, list(range(len(jobs))), workers, _summed(progress, started),
+                   shared_tables=system)
     # Read back without their traces first: a replay costs what the search's successor
     # function costs per step, and this process would spend it beside the workers. A
     # combination whose worker failed with an error is explored here, to raise it here.
