@@ -12,6 +12,7 @@ this script counts both, by a plain breadth-first search of each combination
 
     .venv/bin/python benchmarks/param_sharing.py                 # variants up to 200,000 states
     .venv/bin/python benchmarks/param_sharing.py --limit 50000   # smaller ones only, faster
+    .venv/bin/python benchmarks/param_sharing.py --limit 3000000 private_call_migration:as_published
 """
 
 from __future__ import annotations
@@ -63,11 +64,15 @@ def sharing(system: System, limit: int) -> tuple[int, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("only", nargs="*", metavar="MODEL:VARIANT",
+                        help="these variants only (default: every bundled variant)")
     parser.add_argument("--limit", type=int, default=200_000,
                         help="skip a variant past this many states in all (default 200,000)")
     args = parser.parse_args()
     rows = []
     for model_name, variant, model, _file in variants("models"):
+        if args.only and f"{model_name}:{variant}" not in args.only:
+            continue
         system = model.system(variant)
         name = f"{model_name}[{variant}]"
         if combination_count(system) <= 1:
