@@ -123,8 +123,8 @@ class Judge:
         # Property predicates memoized on the slots they read (predicates.py).
         projections = steps.projections  # shared with the world readers' memo
 
-        # `memos`: the memo of each predicate, kept across the searches that share this
-        # store (SharedTables), by the predicate function itself
+        # `memos`: each predicate's memo, by (kind, property, function), kept across the
+        # searches that share their tables (SharedTables)
         memos = {} if memos is None else memos
 
         def memo(p: Any, fn: Any) -> MemoPredicate:
