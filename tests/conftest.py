@@ -66,3 +66,14 @@ def group_call_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             proc = run_cli("report", "models/group_call_migration.py", "--out", str(out))
             assert proc.returncode == 0, proc.stderr
     return out
+
+
+@pytest.fixture(autouse=True)
+def _initial_states_budget_reset() -> Iterator[None]:
+    """A command run in this process (click's CliRunner) sets the budget for enumerating
+    initial_states= (commands/common.py's budget()); it would outlive that test and cut a
+    later one's initial states (coffeecan's, at --max-states 100) in the same worker."""
+    yield
+    from mcfsm.lang.initial_states import limit_initial_states
+
+    limit_initial_states(None, None)

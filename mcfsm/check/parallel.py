@@ -158,9 +158,6 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
                 process.join()
                 pipe.close()
                 del running[sentinel]
-            if any(d is not None and d.get("stopped_by") == "interrupted"
-                   for d in dumps.values()):
-                _STOP.set()  # one interrupted worker stops them all
             if not _STOP.is_set() and any(stop() for stop in stops):
                 _STOP.set()
     finally:
@@ -185,6 +182,8 @@ def _read(pipe: Connection, progress: JobProgress | None,
             if kind == "done":
                 dumps[index] = payload
                 left.remove(index)
+                if payload is not None and payload.get("stopped_by") == "interrupted":
+                    _STOP.set()  # one interrupted worker stops them all
                 if progress is not None:
                     progress(index, None)
             elif progress is not None:

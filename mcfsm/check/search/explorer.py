@@ -127,12 +127,15 @@ class Judge:
         # searches that share their tables (SharedTables)
         memos = {} if memos is None else memos
 
-        def memo(p: Any, fn: Any) -> MemoPredicate:
-            made = memos.get(("state", p, fn))
+        def kept(key: tuple, make: Any) -> Any:
+            made = memos.get(key)
             if made is None:
-                made = memos[("state", p, fn)] = MemoPredicate(system, fn, memoize, projections,
-                                                 predicate_guard(p))
-            return made  # type: ignore[no-any-return]
+                made = memos[key] = make()
+            return made
+
+        def memo(p: Any, fn: Any) -> MemoPredicate:
+            return kept(("state", p, fn), lambda: MemoPredicate(  # type: ignore[no-any-return]
+                system, fn, memoize, projections, predicate_guard(p)))
         self.memo_always = [(p.name, memo(p, p.predicate)) for p in always]
         self.memo_somet = [(p.name, memo(p, p.predicate)) for p in somet]
         # Temporal properties mark each new state (liveness.py's flags), memoized alike.
@@ -141,21 +144,19 @@ class Judge:
         n = len(system.instances)
         self.inbox_slots = range(2 + n, 2 + 2 * n)
         self.max_in_flight = system.max_in_flight
-        self.constraint = None if system.constraint is None else memos.get(
-            ("constraint", system.constraint))
-        if system.constraint is not None and self.constraint is None:
-            self.constraint = memos[("constraint", system.constraint)] = MemoPredicate(
+        self.constraint = None if system.constraint is None else kept(
+            ("constraint", system.constraint), lambda: MemoPredicate(
                 system, truth(system.constraint), memoize, projections,
                 lambda exc: model_code_error(exc, what="constraint=", fn=system.constraint,  # type: ignore[arg-type]
-                                             where=f"system {system.name!r}"))
+                                             where=f"system {system.name!r}")))
         self.bounded = system.bounded
         self.action_constraint = system.action_constraint
         self.cut = ""
         self._last: list[Any] = [None, None]
         self._before: list[Any] = [None, None, None, None]
         self.width = system.slot_count
-        self.memo_steps = [(p, memos.get(("step", p)) or memos.setdefault(
-            ("step", p), MemoStep(system, p, memoize, projections))) for p in self.stepp]
+        self.memo_steps = [(p, kept(("step", p), lambda p=p: MemoStep(
+            system, p, memoize, projections))) for p in self.stepp]
         # Per step id, once each step property has a memo there: True when every memo is
         # the leaf True (nothing to judge there again: a leaf never misses), False when
         # not (a node never becomes a leaf). The compiled core keeps the same flags.
