@@ -934,6 +934,15 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                  clause="10.8.3.2; 10.8.4.3; 10.8.3.1; 10.8.4.2",
                  doc="an MC service server sends an affiliation or de-affiliation request only "
                      "to the MC system that defines its group, never to itself"),
+            step("answer-names-its-request", answer_names_its_request,
+                 clause="10.8.3.1; 10.8.3.2; 10.8.4.2; 10.8.4.3; TS 23.280 10.8.2",
+                 doc="an affiliation or de-affiliation answer a server sends as it takes the "
+                     "request, or relays the host's answer, names that request's MC service "
+                     "ID and group"),
+            step("deaffiliated-before-deauthorised", deaffiliated_before_deauthorised,
+                 clause="10.16.2.2 step 1",
+                 doc="the MC system left takes the client's de-affiliation before its "
+                     "de-registration (step 1 requests the one, then the other)"),
             step("no-self-signalling", no_self_signalling,
                  clause="10.8.3.1; 10.8.3.2; 10.8.4.3; TS 23.379 10.6.2.3.1.1.3-4",
                  doc="an MC service server sends nothing to itself: its flows go to the client "
@@ -1100,6 +1109,40 @@ def forwarded_to_the_host(before, key, after) -> bool:
     return all(to == SERVER[system_of(m.group_id)] and to != key.actor
                for _, to, m in after.sent_since(before, sender=key.actor)
                if isinstance(m, GroupAffiliationRequest | GroupDeaffiliationRequest))
+
+
+def answer_names_its_request(before, key, after) -> bool:
+    """10.8.3.1-10.8.3.2; 10.8.4.2-10.8.4.3; TS 23.280 10.8.2 (request/response): judged on
+    every step of an MC service server that takes an affiliation or de-affiliation request
+    or answer, each answer it sends in that step names the MC service ID and group of what
+    it took: the host answers the request it took, and a partner relays the host's answer
+    as it came (client 1 takes an answer by its group and whether it is accepted, so an
+    answer about another ID would be taken as its own). What the property reads: the
+    message taken and the messages the step sends."""
+    m = key.message
+    if key.actor not in SERVERS or key.kind != "receive" or not isinstance(
+            m, GroupAffiliationRequest | GroupAffiliationResponse | GroupDeaffiliationRequest
+            | GroupDeaffiliationResponse):
+        return True
+    return all(a.mc_service_id == m.mc_service_id and a.group_id == m.group_id
+               for _, _, a in after.sent_since(before, sender=key.actor)
+               if isinstance(a, GroupAffiliationResponse | GroupDeaffiliationResponse))
+
+
+def deaffiliated_before_deauthorised(before, key, after) -> bool:
+    """10.16.2.2 step 1: the client requests de-affiliation from the group, then
+    de-authorises from the MC system it leaves; so that MC system takes the de-affiliation
+    while it still serves the MC service ID (a server that took the de-registration first
+    would be asked to de-affiliate a user it no longer serves). Judged on the step in which
+    a server takes a de-registration: no de-affiliation request of the same sender for the
+    same MC service ID is still on its way to it. What the property reads: the message
+    taken and the messages in flight before the step."""
+    m = key.message
+    if key.actor not in SERVERS or key.kind != "receive" or not isinstance(m, Deregistration):
+        return True
+    return not any(d.mc_service_id == m.mc_service_id
+                   for _, _, d in before.in_flight(GroupDeaffiliationRequest, sender=key.sender,
+                                                   to=key.actor))
 
 
 def no_self_signalling(before, key, after) -> bool:

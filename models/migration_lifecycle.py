@@ -138,6 +138,7 @@ from _mc import (
     record_return,
     redirection_names_recorded_id,
     register_retried_on_the_wire,
+    sent_in_step,
     system_of,
     with_register_failure,
 )
@@ -351,6 +352,7 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
 
     def drop_kept_command(ctx) -> None:
         ctx.v.kept_command = ""
+        ctx.v.commands_seen = ctx.v.commands_seen | {"dropped"}
 
     # X.1.2 item 3b(i); X.1.5: the explicit request and the primary's response
     def request_permission(ctx) -> None:
@@ -1115,6 +1117,9 @@ def build(*, make_before_break: bool, calls: bool,
                     if calls else []),
                   *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
                              label="monitor: UE 2's de-registrations")] if lossy_leaving else []),
+                  *([Monitor(REGISTERS, REGISTERS_ROLE, receipts=True,
+                             label="monitor: UE 2's REGISTERs")]
+                    if lossy_registration or "free" in register_timeouts else []),
                   *([Monitor(ORDER, ORDER_ROLE, receipts=True,
                              label="monitor: the order notifications reach the primary")]
                     if sequence_numbers else [])],
@@ -1224,10 +1229,20 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                          clause="RFC 3261 17.1.2.2 (lossy_registration)",
                          doc="UE 2's REGISTER at the new MC system timed out, and UE 2 gave "
                              "the migration up")] if register_given_up else []),
+            *([step("register-answer-taken", register_answer_taken,
+                    clause="RFC 3261 17.1.2.2; X.1.2 item 6",
+                    doc="an answer from the MC system UE 2 is registering at, before any "
+                        "REGISTER of this migration timed out, registers it (the monitor "
+                        "counts the REGISTERs and their timeouts)")]
+              if register_given_up else []),
             *([sometimes("registration-retried", register_retried_on_the_wire,
                          clause="RFC 3261 17.1.2.2 (register_failure=retries)",
                          doc="UE 2 sent its REGISTER at the new MC system again after Timer "
-                             "F expired (a retried REGISTER is in flight)")]
+                             "F expired (a retried REGISTER is in flight)"),
+               sometimes("retried-register-answered", retried_register_answered,
+                         clause="RFC 3261 17.1.2.2 (register_failure=retries)",
+                         doc="UE 2 is registered by the answer to a REGISTER it sent again "
+                             "after Timer F expired (the monitor's count of timeouts)")]
               if register_retried else []),
             *([sometimes("late-registration-answer",
                          lambda v: v[CALLS].late_answer,
@@ -1310,13 +1325,16 @@ def always_registered(v) -> bool:
 
 def registered_with_token_id(v) -> bool:
     """X.1.6: the MC service ID the client uses at a partner is the one its access token
-    holds, and every server that has it registered holds it under the ID of that system."""
+    holds, and every server that has it registered holds it under the ID that system
+    assigned to user 2 (X.1.2 item 1b: each MC system provisions one MC service ID per
+    user, TS 23.280 10.1.4.1), never under another user's."""
     c2 = v["client2"]
-    if c2.state == "registered" and c2.serving != HOME and c2.current_id != c2.token_id:
+    if c2.state == "registered" and c2.serving != HOME and (
+            c2.current_id != c2.token_id or c2.current_id != mcid("user2", c2.serving)):
         return False
     for s in SYSTEMS:
         for mc_id, who in v[SERVER[s]].registered:
-            if who == "client2" and system_of(mc_id) != s:
+            if who == "client2" and mc_id != mcid("user2", s):
                 return False
     return True
 
@@ -1350,6 +1368,21 @@ def moves_to_another_system(before, key, after) -> bool:
     if not (b.state == "registering" and a.state == "registered"):
         return True  # a late answer, or one that reaches UE 2 switched off: it registers nothing
     return a.serving != b.serving
+
+
+def command_names_another_system(before, key, after) -> bool:
+    """X.1.5; X.1.2 item 3a: the primary commands its user to migrate to a specific MC
+    system, never to the one its own records place the user in (its registration there,
+    or the partner ID a notification told it of): such a command would move nobody.
+    Judged on every step of the primary, by the commands it sends and its records before."""
+    if key.actor != SERVER[HOME]:
+        return True
+    sent = sent_in_step(before, after, MigrationCommand, SERVER[HOME])
+    if not sent:
+        return True
+    known = dict(before[SERVER[HOME]].bindings).get(USER2, "")
+    here = system_of(known) if known else HOME
+    return all(m.partner_system != here for m in sent)
 
 
 def command_obeyed(before, key, after) -> bool:
@@ -1653,6 +1686,66 @@ ORDER_ROLE = Role(
     ])
 
 
+REGISTERS = "registers"
+
+
+def _migration_begins(ctx) -> None:
+    ctx.v.to, ctx.v.timed_out = "", 0
+
+
+def _register_sent(ctx) -> None:
+    ctx.v.to = ctx.to
+
+
+def _register_timed_out(ctx) -> None:
+    ctx.v.timed_out += 1
+
+
+# Where UE 2's REGISTER can time out (lossy_registration, or a free Timer F): its REGISTER
+# transactions as the wire shows them, counted by the monitor and not by UE 2's `attempt`
+# (a mutant that corrupts that count, or the element that carries it, is then seen).
+REGISTERS_ROLE = Role(
+    "UE 2's REGISTERs",
+    states=["counting"], initial="counting", observer=True,
+    variables={"to": Var(str, "", doc="the MC service server its REGISTER under way went to"),
+               "timed_out": Var(int, 0, doc="this migration's REGISTERs whose transaction "
+                                            "timed out")},
+    transitions=[
+        # X.1.2 items 4-6: each migration authenticates at the new MC system's IdMS before
+        # it registers there; a REGISTER sent again after Timer F does not authenticate again
+        Transition(AuthenticationRequest, "counting", None, name="migration_begins",
+                   conditions=[sent_by("client2")], after=[_migration_begins],
+                   clause="X.1.2 items 4-5; X.1.6"),
+        Transition(Registration, "counting", None, name="register_sent",
+                   conditions=[sent_by("client2")], after=[_register_sent],
+                   clause="X.1.2 item 6; RFC 3261 17.1.2 (a transaction begins)"),
+        Transition(Timeout(Registration), "counting", None, name="register_timed_out",
+                   conditions=[received_by("client2")], after=[_register_timed_out],
+                   clause="RFC 3261 17.1.2.2 (Timer F: the transaction ends)")])
+
+
+def register_answer_taken(before, key, after) -> bool:
+    """RFC 3261 17.1.2.2; X.1.2 item 6: an answer that reaches UE 2, registering, from the
+    MC system its REGISTER went to, while none of this migration's REGISTERs has timed out,
+    answers the only REGISTER it sent there, and registers it (only after a timeout can an
+    answer belong to a REGISTER that ended). Judged on the step that takes the answer,
+    whatever transition takes it; the REGISTERs and their timeouts are the monitor's count."""
+    m = key.message
+    if key.actor != "client2" or key.kind != "receive" or not isinstance(m, RegistrationResponse):
+        return True
+    seen = before[REGISTERS]
+    if before["client2"].state != "registering" or seen.timed_out or key.sender != seen.to:
+        return True
+    return after["client2"].state == "registered"
+
+
+def retried_register_answered(v) -> bool:
+    """register_failure=retries: UE 2 is registered at the MC system of a REGISTER it sent
+    after one of this migration's REGISTERs timed out (the monitor's count)."""
+    c2, seen = v["client2"], v[REGISTERS]
+    return c2.state == "registered" and seen.timed_out > 0 and SERVER[c2.serving] == seen.to
+
+
 def held_call_released(v) -> bool:
     """Quiescent: when no message is in flight, the primary holds no call (a held call
     waits for a notification or a registration, which are messages)."""
@@ -1673,9 +1766,10 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                   doc="client 2 believes itself registered in as many MC systems as the "
                       "wire shows: one per registration response it took, one fewer per "
                       "de-registration it sent")] if calls else []),
-        always("registered-with-token-id", registered_with_token_id, clause="X.1.6",
+        always("registered-with-token-id", registered_with_token_id,
+               clause="X.1.6; X.1.2 item 1b",
                doc="the client uses the MC service ID of its access token, and servers "
-                   "register it under their own system's ID"),
+                   "register it under the ID their own system assigned to user 2"),
         step("migration-moves-to-another-system", moves_to_another_system, clause="X.1.4; X.1.5",
              doc="each completed migration registers the user at another MC system than "
                  "the one it left"),
@@ -1695,6 +1789,10 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
           if per_permission),
         *([step("command-obeyed", command_obeyed, clause="X.1.5 (command); X.1.2 item 3a",
                 doc="a client commanded to migrate to another MC system starts migrating there"),
+           step("command-names-another-system", command_names_another_system,
+                clause="X.1.5; X.1.2 item 3a",
+                doc="the primary commands a migration to another MC system than the one its "
+                    "records place the user in"),
            step("kept-command-followed", kept_command_followed,
                 clause="X.1.5 (command; command_while_moving=after)",
                 doc="a command kept during a migration that names another MC system is "
@@ -1708,7 +1806,14 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                      and v["client2"].state == "registered",
                      clause="X.1.5 (command_while_moving=after)",
                      doc="a command that arrived mid-migration is followed to its end once "
-                         "the client is registered")]
+                         "the client is registered"),
+           sometimes("command-while-moving-dropped",
+                     lambda v: "dropped" in v["client2"].commands_seen
+                     and not v["client2"].kept_command,
+                     clause="X.1.5 (command_while_moving=after; forced: a command naming the "
+                            "MC system the client is in moves nobody)",
+                     doc="a command kept mid-migration that names the MC system the client "
+                         "then registers at is dropped, not followed")]
           if per_permission else []),
     ]
     addressing = [
@@ -1824,6 +1929,8 @@ model.add_variant("permission_and_provisioning",
                 "witnessed only with permission=command and command_while_moving=ignore",
             "command-while-moving-followed":
                 "witnessed only with permission=command and command_while_moving=after",
+            "command-while-moving-dropped":
+                "witnessed only with permission=command and command_while_moving=after",
             "migration-explicit-completes": "witnessed only with permission=explicit",
             "migration-implicit-completes": "witnessed only with permission=implicit",
             "migration-implicit-with-download-completes":
@@ -1903,7 +2010,8 @@ model.add_variant("lossy_registration_retries",
             "notification-acknowledged": "witnessed",
             "registration-given-up": "witnessed",
             # the behaviour that defines the variant
-            "registration-retried": "witnessed only with register_failure=retries"})
+            "registration-retried": "witnessed only with register_failure=retries",
+            "retried-register-answered": "witnessed only with register_failure=retries"})
 model.add_variant("lossy_registration_bbm",
                   lambda: build(make_before_break=False, calls=False,
                                 deregistrations=("one_way", "acknowledged"),
@@ -1918,6 +2026,7 @@ model.add_variant("lossy_registration_bbm",
             "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
             "notification-acknowledged": "witnessed only with notification=acknowledged",
             "registration-retried": "witnessed only with register_failure=retries",
+            "retried-register-answered": "witnessed only with register_failure=retries",
             # the behaviour that defines the variant
             "registration-given-up": "witnessed"})
 EXPECT_FIX_NOTIFICATION_ORDER = {"always-registered": "violated",
