@@ -15,8 +15,8 @@ interrupted (a SIGINT that reached it alone) stops the others too.
 One variant on several processes (check --workers N on one variant): a variant with
 parameters is the disjoint union of one search per combination of choices (choices.py), so
 `explore_choices` runs those searches side by side, each whole (temporal properties
-judged), each process taking every N-th combination in turn on its own shared memo tables
-(as the sequential run shares them), and merges them in combination order as the
+judged), each process taking the next combination not yet taken whenever it finishes one,
+on its own shared memo tables (as the sequential run shares them), and merges them in combination order as the
 sequential run does: every figure,
 verdict and trace is the one `--workers 1` gives. A variant with one combination, or a
 budget that counts across combinations, is split instead (partitioned.py, or --ray): this
@@ -31,7 +31,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -74,6 +74,7 @@ class WorkerDiedError(McfsmError):
 _JOBS: list[Job] = []  # set before forking: the workers inherit the built systems
 _TABLES_OF: System | None = None  # the variant whose combinations share tables (_dumps)
 _STOP: Any = None  # a multiprocessing Event, set when the parent is asked to stop
+_NEXT: Any = None  # on shared tables: a multiprocessing Value, the next job to take
 
 
 def default_workers() -> int:
@@ -113,15 +114,22 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
     one's result in the cache's JSON form, or None where it failed with an error.
 
     Each job has its own process; with `shared_tables` (the variant whose parameter
-    combinations the jobs are), `workers` processes each take every `workers`-th job in
-    turn and run them one after another on one SharedTables (search/explorer.py), as the
-    sequential search does: a process per combination would build every memo again."""
-    global _JOBS, _STOP, _TABLES_OF
+    combinations the jobs are), `workers` processes each run jobs one after another on one
+    SharedTables (search/explorer.py), as the sequential search does (a process per
+    combination would build every memo again), each taking the next job nobody has taken
+    whenever it finishes one: a variant's combinations differ in size by 10x or more, and
+    the large ones fall on every other index where a two-valued choice varies last, so a
+    fixed share (every N-th) left one process with most of the work."""
+    global _JOBS, _STOP, _TABLES_OF, _NEXT
     context = multiprocessing.get_context("fork")
     _JOBS = list(jobs)
     _TABLES_OF = shared_tables
-    batches = [[i] for i in pending] if shared_tables is None else [
-        b for b in (pending[w::workers] for w in range(workers)) if b]
+    if shared_tables is None:
+        batches = [[i] for i in pending]
+    else:
+        _NEXT = context.Value("i", 0)  # the index in `pending` of the next job to take
+        batches = [list(pending) for _ in range(min(workers, len(pending)))]
+    unanswered = set(pending)
     # A stop request reaches the workers through a shared event: a Ctrl-C in a terminal
     # signals every process of the group, but `kill -INT` (a CI runner's timeout) only
     # this one, whose stop request the forked workers do not share.
@@ -146,12 +154,18 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
                 if pipe not in ready and sentinel not in ready:
                     continue
                 closed = _read(pipe, progress, dumps, left)
+                unanswered.difference_update(dumps)
                 if left and not closed and sentinel not in ready:
                     continue  # only progress so far
-                if left:  # it ended without answering them all
+                # it ended without answering them all (taking jobs in turn: without
+                # answering one it took, or while jobs were left for it to take)
+                died = left and (shared_tables is None or process.exitcode not in (0, None)
+                                 or (unanswered and _NEXT.value < len(pending)))
+                if died:
                     process.join()
+                    lost = sorted(unanswered if shared_tables is not None else left)
                     raise WorkerDiedError(
-                        f"the worker process exploring {jobs[left[0]].name} died without a "
+                        f"the worker process exploring {jobs[lost[0]].name} died without a "
                         f"result ({_exit_words(process.exitcode)})\n  how to fix: explore "
                         "that variant alone with --workers 1 to see its error; if memory "
                         "ran out, lower --max-states or pass --max-memory")
@@ -160,6 +174,11 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
                 del running[sentinel]
             if not _STOP.is_set() and any(stop() for stop in stops):
                 _STOP.set()
+        if shared_tables is not None and unanswered and not _STOP.is_set():
+            lost = sorted(unanswered)  # every worker ended, and nobody answered these
+            raise WorkerDiedError(f"the worker processes ended without a result for "
+                                  f"{jobs[lost[0]].name}\n  how to fix: explore that variant "
+                                  "alone with --workers 1 to see its error")
     finally:
         for _, process, pipe in running.values():
             process.terminate()
@@ -168,6 +187,7 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
         _JOBS = []
         _STOP = None
         _TABLES_OF = None
+        _NEXT = None
     return dumps
 
 
@@ -202,6 +222,21 @@ def _exit_words(code: int | None) -> str:
     return f"exit status {code}"
 
 
+def _taken(batch: list[int]) -> Iterator[int]:
+    """The jobs this worker runs: its batch, or, on shared tables, the next job of the
+    batch (every pending job) that no worker has taken yet, until none is left."""
+    if _NEXT is None:
+        yield from batch
+        return
+    while True:
+        with _NEXT.get_lock():
+            at = _NEXT.value
+            if at >= len(batch):
+                return
+            _NEXT.value = at + 1
+        yield batch[at]
+
+
 def _run(batch: list[int], send: Connection, parent: int) -> None:
     bind_to_parent(parent)  # it ends with the parent, whatever ends the parent
     shared = _STOP
@@ -218,7 +253,7 @@ def _run(batch: list[int], send: Connection, parent: int) -> None:
             next_read[0] = time.monotonic() + 0.05
         return False
 
-    for index in batch:
+    for index in _taken(batch):
         job = _JOBS[index]
         own_stop = job.budget.stop
         last = [0.0]
