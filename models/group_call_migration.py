@@ -1307,8 +1307,9 @@ model.finding(
             "does not require the partner ID that X.1.7.5, informative, says it 'will contain'",
     cls=CHOICE, fix="fix_group_lists_partner_ids",
     title="If the group document lists only the primary ID (group_document=primary_only), a "
-          "migrating client's affiliation with its partner ID is refused and it is left "
-          "outside the call",
+          "client migrating break-before-make (the order its variants explore: with "
+          "make-before-break it keeps the old MC system's call) has its affiliation with its "
+          "partner ID refused and is left outside the call",
     why="X.1.7.5 (informative) says that 'If the MC user is to participate in groups that it "
         "is a member of in the primary MC system, the group document for that group will "
         "contain the MC service ID from the partner MC system', and X.1.4.1 lets a client "
@@ -1349,8 +1350,10 @@ model.finding(
             "when its REGISTER times out or sends it again (register_failure). It holds only "
             "with transaction_timeout=outlasts_answer, a bound no UE can set (Timer F expires "
             "while an answer is merely slow, fact sheet item 10), and with make-before-break, "
-            "which X.1.4.1 offers instead of 10.16.2.2's order",
-    title="If its REGISTER (or, the same way, its affiliation) at the new MC system goes "
+            "which X.1.4.1 offers instead of 10.16.2.2's order. It reads step 1's "
+            "'de-authorizes' as a SIP de-registration (a reading: the client is then "
+            "registered nowhere); returning to the old MC system is in no variant",
+    title="If its REGISTER at the new MC system goes "
           "unanswered within SIP's Timer F (the new MC system out of reach for longer than "
           "Timer F's 128 s), a client that migrated break-before-make stays outside the "
           "ongoing group call (in the chart its REGISTER times out and it gives up; one that "
@@ -1399,7 +1402,9 @@ model.finding(
           "the client gave up while its answer was merely slow (transaction_timeout=free) "
           "leaves the group's MC system affiliating an ID nobody uses",
     why="the model leaves out the lifetimes below the text: an affiliation expires unless "
-        "refreshed (TS 24.379) and a registration with it (TS 24.229), and stage 2 relies on "
+        "refreshed (TS 24.379) and a registration with it (TS 24.229; RFC 3261 10.2.1.1), "
+        "facts from outside the excerpts and the fact sheet (a reader who doubts them reads "
+        "the finding as a gap of 10.16.2.2 step 1), and stage 2 relies on "
         "them as it relies on signalling arriving; with loss, or a client that gives up on a "
         "slow answer, no clean-up can keep affiliation-consistent true at every quiescent "
         "instant (nothing in flight) before the lifetime expires, and what the model shows "

@@ -1756,7 +1756,9 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                whole_chain: bool, holds_calls: bool = False) -> list:
     lifecycle = [
         always("primary-binding-fresh", primary_binding_fresh, clause="X.1.4.1; X.1.6",
-               doc="the primary always knows the current MC service ID of its migrated user"),
+               doc="quiescent: when user 2 is registered and no registration, de-registration "
+                   "or migration notification (or its acknowledgement) is in flight, the "
+                   "primary knows its current MC service ID (none when it is home)"),
         always("always-registered", no_gap_on_the_wire if calls else always_registered,
                clause="X.1.4.1 (make-before-break)",
                # with calls, judged on the wire (no_gap_on_the_wire), the same statement
@@ -2181,7 +2183,8 @@ model.finding(
     title="A call by a stale cached ID, re-initiated with the primary ID (item 6b), fails "
           "when the notification is one-way, or when the de-registration is one-way and the "
           "primary delivers to the registration it still holds before it checks what it was "
-          "told",
+          "told (the chart: that second branch, under the acknowledged notification, where "
+          "the failing delivery is stale-delivery's)",
     why="violated except with notification=acknowledged and (deregistration=acknowledged or "
         "registered_and_notified=redirect): X.1.6 defines no response to the notification "
         "(TS 23.280 10.6.3 has the partner ask the primary, as a request, before the user is "
@@ -2232,7 +2235,9 @@ model.finding(
     cls=CHOICE, fix="fix_deregistration_acknowledged_mbb",
     title="A call by a stale cached ID fails with make-before-break when the notification is "
           "one-way, or when the de-registration is one-way and the primary delivers to the "
-          "registration it still holds before it checks what it was told",
+          "registration it still holds before it checks what it was told (the chart: that "
+          "second branch, under the acknowledged notification, where the failing delivery is "
+          "stale-delivery's)",
     why="violated except with notification=acknowledged and (deregistration=acknowledged or "
         "registered_and_notified=redirect), as stale-cache-bbm: X.1.6 defines no response to "
         "the notification (TS 23.280 10.6.3 makes it a request before the user is served; a "
@@ -2274,7 +2279,8 @@ model.finding(
             "(a trade-off the text states, not a reading)",
     variants=("break_before_make", "permission_and_provisioning"), cls=TRADE_OFF,
     fix="make_before_break",
-    title="Break-before-make leaves the user registered nowhere for a while",
+    title="Under break-before-make the client holds no registration from the moment it "
+          "sends its de-registration until its new registration completes",
     why="X.1.4.1 offers registration 'before de-registration from another MC system' as "
         "the way to be 'registered in two MC systems'. The text does not state a period "
         "registered nowhere, but the other order implies one, and the text states its cost: "
@@ -2402,7 +2408,8 @@ model.finding(
           "merely slow), UE 2 stays at the MC system it was leaving while the partner has told "
           "the primary it migrated: the primary records a partner ID UE 2 never took up, "
           "under every reading explored (both notification readings, both readings of Timer "
-          "F, and a UE 2 that gives up or retries, across the two variants). The first chart "
+          "F, and a UE 2 that gives up or retries, across the two variants, each pinning the "
+          "others: not every combination together). The first chart "
           "stops at that wrong record; the second shows what follows in lossy_registration "
           "once UE 2 has left the primary and a partner-to-partner migration's answer is "
           "lost: a call by the primary ID redirected to the ID never taken up, which fails",

@@ -2183,7 +2183,11 @@ model.finding(
         "that client 2 takes a new private call from the party of the call it is still in "
         "in place of that call (fix_new_call_replaces); a sentence that the release "
         "completes before the client migrates would also need a bound on the client's wait "
-        "longer than the answer takes")
+        "longer than the answer takes. fix_new_call_replaces needs client 2 to know the new "
+        "call is from its peer although client 1 calls from another MC service ID: the model "
+        "reads the caller's primary ID in the request, which only X.1.7.3 (informative) says "
+        "the call carries and TS 23.379 10.7.2.1.1's request does not list (fact sheet item "
+        "12, unconfirmed), so that sentence adds the element too")
 model.finding(
     "note3-other-call", prop="other-call-does-not-block-resumption",
     reading="none of the text's: with the release step 1 has (no suspension indication) it "
@@ -2200,8 +2204,8 @@ model.finding(
     title="NOTE 3 presumes that client 2 knows its call is suspended, which step 1's release "
           "does not tell it: client 2 takes another private call while the call waits to "
           "resume and then refuses the resumed call as busy, whatever it does with calls it "
-          "knows come before the resumption (in the chart it holds one call at a time; one "
-          "that holds more is blocked the same way by as many other callers)",
+          "knows come before the resumption (explored, and charted, with a client 2 that "
+          "holds one call at a time and one other caller)",
     why="violated under every choice explored with the release the text has "
         "(suspension_indication=absent, whatever note3_policy): client 2 cannot tell that "
         "client 3's call comes 'before the call has resumed', so it takes it and refuses the "
@@ -2212,8 +2216,8 @@ model.finding(
         "private call): a client that can hold N calls takes N other callers' calls the "
         "same way and then refuses the resumption, and nothing in the text bounds the "
         "callers or promises the resumption a free place, so a larger N only lengthens the "
-        "run (as more REGISTER retries lengthen abandoned-registration-lifecycle's); the "
-        "model explores N=1 with one other caller. "
+        "run (as more REGISTER retries lengthen abandoned-registration-lifecycle's): argued, "
+        "not explored; the model explores N=1 with one other caller. "
         "NOTE 3 puts the receiving client's actions 'outside the scope of the present "
         "document' and offers a remedy ('could include rejecting this new private call "
         "request'), but unlike X.1.7.4 for the media gap it does not state the cost, and "
@@ -2257,13 +2261,17 @@ model.finding(
             "changes MC system (setup_on_migration=wait): pre-condition 1 speaks of ongoing "
             "calls only",
     fix="fix_setup_resumed",
-    title="When client 1 changes MC system while its private call is still being set up and "
-          "waits for the answer (setup_on_migration=wait), the answer goes to the MC system "
-          "it left and the set-up fails when the INVITE's Timer B expires",
+    title="When client 1 changes MC system under break-before-make while its private call "
+          "is still being set up and waits for the answer (setup_on_migration=wait), the answer "
+          "goes to the MC system it left and the set-up fails when the INVITE's Timer B "
+          "expires",
     why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
         "ongoing calls only, and nothing says what a client does with a call being set up; "
         "the reading is whether step 1 applies to such a call (setup_on_migration=resume, "
-        "the candidate fix fix_setup_resumed, under which the property holds). In the chart "
+        "the candidate fix fix_setup_resumed, under which the property holds): a reader who "
+        "takes 'ongoing' to cover a call being set up reads step 1 as releasing it and "
+        "step 3 as setting it up again, and under that reading it holds; one who does not "
+        "finds nothing in the text for such a call, and would class this a gap. In the chart "
         "(8 steps) client 1 de-registers from A and registers at B while its INVITE, sent "
         "before the chart starts, is on its way; client 2 accepts, A drops the answer (its "
         "caller has left A: assumption answer-for-departed-caller-dropped, SIP's response "
@@ -2307,7 +2315,11 @@ model.finding(
     reading="the primary refuses a call for its own user registered elsewhere "
             "(primary_routing=refuse: 10.16.3 involves no migration notification), or a party "
             "that has itself migrated treats the other's new call as NOTE 3's other call "
-            "(peer_call_while_suspended=note3)",
+            "(peer_call_while_suspended=note3). The chart's first refusal also rests on the "
+            "partner's notification being one-way, sent with its registration response "
+            "(assumption notification-one-way-with-registration, which fact sheet items 1-4 "
+            "argue against), and falls in break-before-make's gap, which X.1.7.4 accepts: "
+            "only its second refusal is NOTE 3's",
     clauses=("10.16.3.2 NOTE 3", 'X.1.6 "to inform the primary MC system"', "X.1.7.2"),
     fix="fix_peer_call_resumes",
     title="When a party that has itself migrated refuses the other's new call under NOTE 3 "

@@ -2244,7 +2244,8 @@ model.finding(
     reading="the partner answers the registration before the primary is informed "
             "(notification=one_way), so the primary still names the ID the user left",
     title="With one-way notification, the primary redirects a re-initiated call again to the "
-          "partner ID the user has left",
+          "partner ID the user has left (a repeated redirection; the chart shows it once, "
+          "with the newer notification still on its way to end it)",
     why="violated only with notification=one_way, under both registration orders: the new "
         "partner answers the registration before the primary is informed, so the primary "
         "still names the ID the user left to the call re-initiated with the primary ID "
@@ -2287,9 +2288,10 @@ model.finding(
             "10.6.3 argues against (the partner asks the primary during the migration "
             "service authorization, before the user is served)",
     variants=("primary_policies", "cr_kms_uri"), cls=CHOICE, fix="fix_hold_until_informed",
-    title="With one-way notification, a call for a user who left is refused before the "
-          "primary is informed: rejected at once, or held until a hold timer expires while "
-          "the notification is merely slow",
+    title="With one-way notification, a call for a user who left is rejected before the "
+          "primary is informed (the chart; a call held by the primary is refused the same way "
+          "when its hold timer expires while the notification is merely slow, hold_timer=free: "
+          "not charted)",
     why="pre-condition 3 assumes the primary is informed and says nothing of a call that "
         "arrives before it is; with the pre-condition false 10.16.5.3 does not apply, and "
         "refusing the call as an ordinary one is arguably conformant, so the harm is to the "
@@ -2359,25 +2361,29 @@ model.finding(
     reading="the published 10.16.5.3 step 2, which redirects every caller: CR 000's same-system "
             "check is what the finding demonstrates",
     variants=("base", "cr_kms_uri"), cls=CR_DEMONSTRATION, fix="cr_both",
-    title="The primary redirects a foreign caller (the chart ends at that redirection; the "
-          "redirected call then connects); CR 000 stops the redirection, and with "
-          "otherwise=reject the foreign caller's call is then refused where it connected "
-          "before (not charted): a change of behaviour CR 000's authors may want to confirm",
-    why="the published 10.16.5.3 redirects every caller; CR 000 step 2's same-system check "
-        "closes it. The property is CR 000's own sentence, so the finding shows that CR 000 "
-        "changes behaviour, not harm in the published text: the redirected foreign call "
-        "connects. Under CR 000 the foreign caller's call is handled per TS 23.379 "
+    title="As published, the primary redirects a foreign caller (the chart ends at that "
+          "redirection); CR 000 stops the redirection, and with otherwise=reject the foreign "
+          "caller's call is then refused (not charted): a change of behaviour CR 000's "
+          "authors may want to confirm",
+    why="the published 10.16.5.3 redirects every caller, under every choice base explores "
+        "(as X.1.7.1 item 6 does: CR 000 step 2 narrows it to the primary's own users); CR "
+        "000 step 2's same-system check closes it. The property is CR 000's own sentence, "
+        "so the finding demonstrates what CR 000 changes (a CR demonstration: violated as "
+        "published whatever the choices, closed by the CR), not harm in the published "
+        "text: there the redirected foreign call connects (witnessed in base, not charted "
+        "here). Under CR 000 the foreign caller's call is handled per TS 23.379 "
         "('Otherwise the call request is handled') and refused with otherwise=reject "
         "(foreign-caller-connects is witnessed only with otherwise=forward): TS 23.379's "
-        "private call handling has no migration element, so a foreign caller may no longer "
-        "reach a migrated user by the primary ID where it could before. Proposed change: "
+        "private call request has no migration element (fact sheet item 12, unconfirmed), "
+        "so a foreign caller may no longer reach a migrated user by the primary ID where it "
+        "could before. Proposed change: "
         "with CR 000 step 2's same-system check, say what 'otherwise' does with a foreign "
         "caller's call to a migrated user (forward it to the partner ID the primary was "
         "informed of, X.1.7.2, or state that such calls are not served)")
 model.finding(
     "kms-uri-missing",
     charts=(Chart(under=("notification=acknowledged",)),),
-    prop="e2e-kms-uri-known", variants=("base",), cls=CR_DEMONSTRATION,
+    prop="e2e-kms-uri-known", variants=("base",), cls=CHOICE,
     clauses=("10.16.5.3 Editor's note", "CR 001 Table 10.16.5.2-1 NOTE"),
     reading="a caller without the target's KMS URI sets the call up without looking it up "
             "(kms_without_uri=none): the published text does not require the lookup (its "
@@ -2390,7 +2396,12 @@ model.finding(
           "motive), it sends the "
           "protected call's request without the KMS URI of the target's domain (the trace "
           "ends there: the call cannot be end-to-end protected)",
-    why="the published redirection carries no KMS URI and the published text does not "
+    why="violated only with kms_without_uri=none, a reading the published text allows: "
+        "base holds where the caller looks the URI up (kms_without_uri=lookup). So it depends "
+        "on a reading, which CR 001 settles (its fix, cr_kms_uri, holds whatever the "
+        "caller does, the redirection then carrying the element), not a CR demonstration of "
+        "harm under every reading. The published redirection carries no KMS URI and the "
+        "published text does not "
         "require the lookup; CR 001's element closes it, and its Table 10.16.5.2-1 NOTE "
         "requires the lookup where the element is absent. As published, the finding needs a "
         "caller that ignores TS 33.180: CR 001's reason for change says the KMS URI 'can be "
@@ -2407,7 +2418,12 @@ model.finding(
     why="CR 000 step 2's 'calling party MC system' can be read off the calling ID or off the "
         "primary ID the call carries (X.1.7.3). The candidate fix "
         "fix_same_system_by_primary_id picks the reading under which note2-unanswerable "
-        "appears: CR 000 must settle both")
+        "appears: CR 000 must settle both. That reading needs the caller's primary ID in the "
+        "private call request, which only X.1.7.3 (informative) says it carries: TS 23.379 "
+        "10.7.2.1.1's request lists no such element (fact sheet item 12, unconfirmed), so "
+        "a change that adopts it adds that element too. The harm charted is with "
+        "otherwise=reject (the caller refused as foreign); with otherwise=forward the call "
+        "may still connect")
 model.finding(
     "note2-unanswerable", prop="note2-answers-with-current-id", variants=("migrated_caller",),
     clauses=("CR 000 10.16.5.3 step 2", "X.1.7.3", "CR 000 10.16.5.3 NOTE 2"),
@@ -2432,7 +2448,9 @@ model.finding(
         "With calling_id the caller is treated as foreign instead (own-caller-foreign): CR "
         "000 must settle both. The harm is a round trip, not a lost call: refused, client 1 "
         "re-initiates with the primary ID (X.1.7.1 item 6b; assumption "
-        "reinitiate-per-rejection) and reaches user 2 through A")
+        "reinitiate-per-rejection) and reaches user 2 through A (argued from the model, not "
+        "charted: the chart ends at B's refusal). departed_policy=reject is pinned by "
+        "migrated_caller, so the verdict line's choices leave it out: the finding needs it")
 model.finding(
     "stale-delivery",
     charts=(Chart(under=("notification=acknowledged",)),),
@@ -2447,9 +2465,10 @@ model.finding(
           "where user 2 is, it delivers the call to the registration the UE has left (the "
           "chart ends at that delivery; the UE then refuses it, by the model's assumption "
           "late-call-refused, where one that still took calls it had de-registered from "
-          "would connect it): once for a de-registration "
-          "that is merely slow, for every call while the stale registration lasts for one "
-          "that is lost (its SIP expiry is not modelled: ghost-registration)",
+          "would connect it), only with registered_and_notified=deliver (the chart: a "
+          "de-registration that is merely slow; where it is lost, every call while the stale "
+          "registration lasts, how long depending on SIP expiry, not modelled "
+          "(ghost-registration): not charted)",
     why="violated only with registered_and_notified=deliver, under both notification readings "
         "and both registration orders: step 2 checks that user 2 has migrated but does not "
         "say what the primary does when user 2 is still registered with it, which a "
@@ -2485,7 +2504,9 @@ model.finding(
         "notification, the run charted), or a make-before-break REGISTER "
         "given up while the partner's answer is on its way (slow_registration: only with "
         "register_timeout=free, 3 steps), no clean-up keeps registration-consistent true at "
-        "every instant. What the stale registration does to calls while it lives is not an "
+        "every instant. The expiry this class rests on (RFC 3261 10.2.1.1; TS 24.229) is "
+        "outside the excerpts and the fact sheet: a reader who doubts it reads the finding as "
+        "a gap of X.1.4.1. What the stale registration does to calls while it lives is not an "
         "artefact: the primary, told where the user is, may still deliver to it (finding "
         "stale-delivery, a reading of step 2), and a partner's notice of a migration UE 2 gave "
         "up leaves the primary's record wrong (finding abandoned-registration)")
@@ -2519,7 +2540,8 @@ model.finding(
           "REGISTER at a partner goes unanswered within SIP's Timer F (the REGISTER or its "
           "answer merely slow), UE 2 stays at the MC system it was leaving while the partner "
           "tells the primary it has migrated, and the primary records a partner ID UE 2 never "
-          "took up, under both notification readings and whether UE 2 gives up or retries",
+          "took up, under both notification readings and whether UE 2 gives up or retries "
+          "(in this model only with make-before-break and register_timeout=free)",
     why="within this model alone (which loses nothing) it holds with "
         "register_timeout=outlasts_answer; it is a gap because migration_lifecycle, which "
         "loses the answer, fails under every reading (abandoned-registration-lifecycle). "

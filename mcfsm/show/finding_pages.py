@@ -334,9 +334,7 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
     facts = _model_facts(model)
     quotes = _quotes(spec, cited, facts)
     own = [q for q in quotes if set(q["cited_by"]) & {"the finding", "the property"}]
-    scenario = ([line.strip() for line in trace_text(chart_result.system, chart_verdict.trace,
-                                                      indent="")
-                 if line[:1].isdigit() and not line.startswith("0.")]
+    scenario = (scenario_steps(trace_text(chart_result.system, chart_verdict.trace, indent=""))
                 if chart_verdict is not None and chart_verdict.trace is not None else [])
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
             "quotes_cited": own, "quotes_context": [q for q in quotes if q not in own],
@@ -349,6 +347,25 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
             "spec": spec is not None,
             "chart": chart, "charts": drawn, "basis": basis, "fix": fix, "page": page_path(f),
             "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE}
+
+
+def scenario_steps(lines: list[str]) -> list[str]:
+    """The numbered steps of a narrated trace (trace_text with no indent), the last one with
+    what it sent: a violation judged after the last step is often that message (a
+    redirection naming the ID the user has left, a rejection), which the chart draws still
+    in flight, and a scenario that stopped before it would show nothing going wrong."""
+    steps: list[str] = []
+    sends: list[str] = []
+    for line in lines:
+        if line[:1].isdigit() and not line.startswith("0."):
+            steps.append(line.strip())
+            sends = []
+        elif steps and line.strip().startswith("sends "):
+            sends.append(line.strip())
+    if steps and sends:
+        head, sep, clause = steps[-1].partition("  (")
+        steps[-1] = f"{head}; {'; '.join(sends)}{sep}{clause}"
+    return steps
 
 
 def _quote_lines(text: str) -> list[str]:
