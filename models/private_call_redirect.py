@@ -2376,8 +2376,8 @@ model.finding(
         "(foreign-caller-connects is witnessed only with otherwise=forward): TS 23.379's "
         "private call request has no migration element (fact sheet item 12, unconfirmed), "
         "so a foreign caller may no longer reach a migrated user by the primary ID where it "
-        "could before. Proposed change: "
-        "with CR 000 step 2's same-system check, say what 'otherwise' does with a foreign "
+        "could before. Proposed change: adopt CR 000 step 2's same-system check, and say "
+        "what 'otherwise' does with a foreign "
         "caller's call to a migrated user (forward it to the partner ID the primary was "
         "informed of, X.1.7.2, or state that such calls are not served)")
 model.finding(
@@ -2395,12 +2395,14 @@ model.finding(
           "reason for change names the TS 33.180 lookup and gives call set-up time as its "
           "motive), it sends the "
           "protected call's request without the KMS URI of the target's domain (the trace "
-          "ends there: the call cannot be end-to-end protected)",
+          "ends there, the caller's KMS URIs not including it)",
     why="violated only with kms_without_uri=none, a reading the published text allows: "
         "base holds where the caller looks the URI up (kms_without_uri=lookup). So it depends "
-        "on a reading, which CR 001 settles (its fix, cr_kms_uri, holds whatever the "
-        "caller does, the redirection then carrying the element), not a CR demonstration of "
-        "harm under every reading. The published redirection carries no KMS URI and the "
+        "on a reading, which CR 001 settles (its fix, cr_kms_uri, holds because the "
+        "redirection then carries the element, assumption kms-uri-with-cr001, though CR 001's "
+        "table marks it optional: where it is absent, the table NOTE's mandatory lookup is "
+        "what closes it, and cr_kms_uri does not explore that case), not a CR demonstration "
+        "of harm under every reading. The published redirection carries no KMS URI and the "
         "published text does not "
         "require the lookup; CR 001's element closes it, and its Table 10.16.5.2-1 NOTE "
         "requires the lookup where the element is absent. As published, the finding needs a "
@@ -2466,9 +2468,7 @@ model.finding(
           "chart ends at that delivery; the UE then refuses it, by the model's assumption "
           "late-call-refused, where one that still took calls it had de-registered from "
           "would connect it), only with registered_and_notified=deliver (the chart: a "
-          "de-registration that is merely slow; where it is lost, every call while the stale "
-          "registration lasts, how long depending on SIP expiry, not modelled "
-          "(ghost-registration): not charted)",
+          "de-registration that is merely slow, still in flight at the delivery)",
     why="violated only with registered_and_notified=deliver, under both notification readings "
         "and both registration orders: step 2 checks that user 2 has migrated but does not "
         "say what the primary does when user 2 is still registered with it, which a "
