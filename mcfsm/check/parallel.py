@@ -148,24 +148,22 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
                                           daemon=True)
                 process.start()
                 send.close()
-                running[process.sentinel] = (list(batch), process, receive)
+                # the jobs it has not answered: its batch, or on shared tables those it
+                # took (it says so as it takes one) and has not answered yet
+                running[process.sentinel] = ([] if shared_tables is not None else list(batch),
+                                             process, receive)
             ready = wait([*running, *(pipe for _, _, pipe in running.values())], timeout=0.1)
             for sentinel, (left, process, pipe) in list(running.items()):
                 if pipe not in ready and sentinel not in ready:
                     continue
                 closed = _read(pipe, progress, dumps, left)
                 unanswered.difference_update(dumps)
-                if left and not closed and sentinel not in ready:
-                    continue  # only progress so far
-                # it ended without answering them all (taking jobs in turn: without
-                # answering one it took, or while jobs were left for it to take)
-                died = left and (shared_tables is None or process.exitcode not in (0, None)
-                                 or (unanswered and _NEXT.value < len(pending)))
-                if died:
+                if not closed and sentinel not in ready and (left or shared_tables is not None):
+                    continue  # only progress so far (on shared tables: until it ends)
+                if left:  # it ended without answering a job it had
                     process.join()
-                    lost = sorted(unanswered if shared_tables is not None else left)
                     raise WorkerDiedError(
-                        f"the worker process exploring {jobs[lost[0]].name} died without a "
+                        f"the worker process exploring {jobs[left[0]].name} died without a "
                         f"result ({_exit_words(process.exitcode)})\n  how to fix: explore "
                         "that variant alone with --workers 1 to see its error; if memory "
                         "ran out, lower --max-states or pass --max-memory")
@@ -206,6 +204,8 @@ def _read(pipe: Connection, progress: JobProgress | None,
                     _STOP.set()  # one interrupted worker stops them all
                 if progress is not None:
                     progress(index, None)
+            elif kind == "took":
+                left.append(index)
             elif progress is not None:
                 progress(index, Progress(*payload))
     except (EOFError, OSError):
@@ -254,6 +254,8 @@ def _run(batch: list[int], send: Connection, parent: int) -> None:
         return False
 
     for index in _taken(batch):
+        if _NEXT is not None:  # the parent learns which job it has, should it die
+            send.send(("took", index, None))
         job = _JOBS[index]
         own_stop = job.budget.stop
         last = [0.0]
