@@ -37,8 +37,11 @@ def test_committed_diagrams_are_current(tmp_path):
 def test_diff_of_kms_cr_shows_the_fix_and_the_saved_round_trip():
     text = (ROOT / "diagrams" / "private_call_redirect" / "diff-base-vs-cr_kms_uri.md").read_text()
     assert "| e2e-kms-uri-known | a protected call is requested only with" in text
-    assert ("CR demonstration (reviewed: the published redirection carries no KMS URI and the "
-            "published text does not require the lookup; CR 001's element closes it") in text
+    # a reading CR 001 settles (session 32): violated only with kms_without_uri=none
+    assert ("depends on a reading of the text (reviewed: violated only with "
+            "kms_without_uri=none, a reading the published text allows") in text
+    assert ("The published redirection carries no KMS URI and the published text does not "
+            "require the lookup; CR 001's element closes it") in text
     assert ("mandatory when the element is absent); violated only with kms_without_uri=none; "
             "rests on ") in text and "unforced assumptions and the pinned readings" in text
     [row] = [line for line in text.splitlines() if line.startswith("| e2e-kms-uri-known |")]
