@@ -373,3 +373,28 @@ def test_a_gap_that_holds_under_some_choices_says_they_are_no_reading_of_the_tex
     assert ("it holds only with register_timeout=outlasts_answer or "
             "registration=break_before_make, which the reason shows no reading of the text "
             "can choose (gap in the text)") in paragraph
+
+
+def test_the_paragraphs_scenario_ends_with_what_the_last_step_sent():
+    """The violation judged after the last step is often the message it sent (a
+    redirection naming the ID the user has left), which the chart draws still in flight:
+    the scenario takes that step's sends into its last line, before its clause, and only
+    that step's."""
+    from mcfsm.show.finding_pages import scenario_steps
+
+    lines = ["0. initial state:", "     client: idle",
+             "1. A: calls  (X.1 item 1)", "     sends Call {id=1} to B",
+             "2. B receives Call {id=1} from A; redirects  (10.16.5.3 step 2)",
+             "     state idle -> busy", "     sends Redirection {to=old} to A"]
+    assert scenario_steps(lines) == [
+        "1. A: calls  (X.1 item 1)",
+        "2. B receives Call {id=1} from A; redirects; sends Redirection {to=old} to A"
+        "  (10.16.5.3 step 2)"]
+
+
+def test_a_scenario_that_starts_mid_exchange_says_what_is_in_flight_first():
+    """setup-abandoned's run starts with client 1's INVITE already sent: its paragraph says
+    so before step 1."""
+    page = (ROOT / "diagrams" / "findings" / "setup-abandoned.md").read_text()
+    assert ("Scenario: 0. at the start, in flight: Private call request {calling_id=user1@A, "
+            "called_id=user2@A} from MC service client 1 to MC service server A 1. ") in page

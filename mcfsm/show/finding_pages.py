@@ -44,7 +44,7 @@ from .diff_words import change_rows
 from .matrix import parse_ref
 from .report import choice_words, finding_class, gap_beside_outside_readings, gap_line
 from .spec_quotes import SpecText
-from .trace import trace_text
+from .trace import in_flight_words, trace_text
 from .values import plural
 
 
@@ -334,8 +334,13 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
     facts = _model_facts(model)
     quotes = _quotes(spec, cited, facts)
     own = [q for q in quotes if set(q["cited_by"]) & {"the finding", "the property"}]
-    scenario = (scenario_steps(trace_text(chart_result.system, chart_verdict.trace, indent=""))
-                if chart_verdict is not None and chart_verdict.trace is not None else [])
+    scenario: list[str] = []
+    if chart_verdict is not None and chart_verdict.trace is not None:
+        trace = chart_verdict.trace
+        # a run that starts mid-exchange says so first (setup-abandoned's INVITE)
+        scenario = [f"0. at the start, in flight: {words}"
+                    for words in in_flight_words(chart_result.system, trace.states[0])]
+        scenario += scenario_steps(trace_text(chart_result.system, trace, indent=""))
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
             "quotes_cited": own, "quotes_context": [q for q in quotes if q not in own],
             "scenario": scenario,

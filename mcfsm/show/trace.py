@@ -133,6 +133,13 @@ def _fmt(message: Message) -> str:
     return message_words(message)
 
 
+def in_flight_words(system: System, state: State) -> list[str]:
+    """Each message in flight in a state, in words: what a run that starts mid-exchange
+    (an initial state with a request already sent) has on the wire at its start."""
+    return [f"{_fmt(m)} from {_label(system, sender)} to {_label(system, to)}"
+            for sender, to, m in system.view(state).in_flight()]
+
+
 def describe_state(system: System, state: State) -> list[str]:
     """One line for the parameters and shared variables, then one per instance."""
     view = system.view(state)
