@@ -1429,7 +1429,11 @@ model.finding(
           "client gave up while its answer was merely slow (transaction_timeout=free) leaves a "
           "registration nothing removes",
     why="the same root as ghost-affiliation, and its chart is the same run as that page's "
-        "(both properties fail at its last step): the model leaves out SIP registration expiry "
+        "(both properties fail at its last step). The expiry this class rests on "
+        "(RFC 3261 10.2.1.1; TS 24.229) is "
+        "outside the excerpts and the fact sheet: a reader who doubts it reads the "
+        "finding as a gap of 10.16.2.2 step 1. "
+        "The model leaves out SIP registration expiry "
         "(TS 24.229), which removes a registration its UE stops refreshing or never learnt "
         "of; with loss, or a client that gives up on a slow answer, no clean-up keeps "
         "registration-consistent true at every quiescent instant (nothing in flight) before "

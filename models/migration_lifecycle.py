@@ -2357,6 +2357,9 @@ model.finding(
           "registration nothing removes",
     why="X.1.4.1 is silent on a lost de-registration, and stage 2 relies on the IMS below it: "
         "SIP registration expiry (TS 24.229) removes a registration its UE stops refreshing. "
+        "The expiry this class rests on (RFC 3261 10.2.1.1; TS 24.229) is "
+        "outside the excerpts and the fact sheet: a reader who doubts it reads the "
+        "finding as a gap of X.1.4.1. "
         "The model leaves that lifetime out; with loss no clean-up keeps "
         "registrations-match-client true whenever no registration, de-registration or "
         "registration answer is in flight, so the violation shows the model's omission (the "

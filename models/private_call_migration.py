@@ -2303,7 +2303,11 @@ model.finding(
           "UE switched off, or whose de-registration is lost, stays registered",
     why="registration is among the signalling plane procedures 10.16.3.2 NOTE 1 does not "
         "show, and stage 2 relies on the IMS below it: SIP registration expiry (TS 24.229) "
-        "removes a registration its UE stops refreshing. The model leaves that lifetime out; "
+        "removes a registration its UE stops refreshing. The expiry this class rests on "
+        "(RFC 3261 10.2.1.1; TS 24.229) is "
+        "outside the excerpts and the fact sheet: a reader who doubts it reads the "
+        "finding as a gap of 10.16.3.2. "
+        "The model leaves that lifetime out; "
         "with loss or switch-off no clean-up keeps registration-consistent true at every "
         "instant")
 model.finding(
