@@ -16,9 +16,9 @@ One variant on several processes (check --workers N on one variant): a variant w
 parameters is the disjoint union of one search per combination of choices (choices.py), so
 `explore_choices` runs those searches side by side, each whole (temporal properties
 judged), each process taking the next combination not yet taken whenever it finishes one,
-on its own shared memo tables (as the sequential run shares them), and merges them in combination order as the
-sequential run does: every figure,
-verdict and trace is the one `--workers 1` gives. A variant with one combination, or a
+on its own shared memo tables (as the sequential run shares them), and merges them in
+combination order as the sequential run does: every figure, verdict and trace is the one
+`--workers 1` gives. A variant with one combination, or a
 budget that counts across combinations, is split instead (partitioned.py, or --ray): this
 module runs whole searches side by side.
 """
@@ -128,8 +128,7 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
         batches = [[i] for i in pending]
     else:
         _NEXT = context.Value("i", 0)  # the index in `pending` of the next job to take
-        batches = [list(pending) for _ in range(min(workers, len(pending)))]
-    unanswered = set(pending)
+        batches = [pending] * min(workers, len(pending))  # each reads it, none changes it
     # A stop request reaches the workers through a shared event: a Ctrl-C in a terminal
     # signals every process of the group, but `kill -INT` (a CI runner's timeout) only
     # this one, whose stop request the forked workers do not share.
@@ -157,7 +156,6 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
                 if pipe not in ready and sentinel not in ready:
                     continue
                 closed = _read(pipe, progress, dumps, left)
-                unanswered.difference_update(dumps)
                 if not closed and sentinel not in ready and (left or shared_tables is not None):
                     continue  # only progress so far (on shared tables: until it ends)
                 if left:  # it ended without answering a job it had
@@ -172,8 +170,10 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
                 del running[sentinel]
             if not _STOP.is_set() and any(stop() for stop in stops):
                 _STOP.set()
-        if shared_tables is not None and unanswered and not _STOP.is_set():
-            lost = sorted(unanswered)  # every worker ended, and nobody answered these
+        # on shared tables a worker that died between two jobs answered all it took; the
+        # jobs nobody took then are left
+        lost = [i for i in pending if i not in dumps]
+        if lost and not _STOP.is_set():
             raise WorkerDiedError(f"the worker processes ended without a result for "
                                   f"{jobs[lost[0]].name}\n  how to fix: explore that variant "
                                   "alone with --workers 1 to see its error")
