@@ -1610,15 +1610,17 @@ cdef class Core:
                     stopped_by = "max-states"
                 if stopped_by is not None:
                     break
-                if stop is not None and stop():
-                    stopped_by = "interrupted"
-                    break
                 if timed and _now() > until:
                     stopped_by = "time-limit"
                     break
                 if self.expanded & 255 == 0:
-                    # Ctrl-C: a loop that calls no Python would otherwise never see it
+                    # Ctrl-C: a loop that calls no Python would otherwise never see it.
+                    # A stop request is polled here too, not per expansion: a Python call
+                    # each time cost about 3% of `check models/` (36 M calls).
                     PyErr_CheckSignals()
+                    if stop is not None and stop():
+                        stopped_by = "interrupted"
+                        break
                     if self.expanded % every == 0:
                         self.j_progress(self.count, self.total, depth, self.count - i - 1)
                 i += 1
@@ -1782,14 +1784,14 @@ cdef class Core:
                 stopped_by = "max-states"
             if stopped_by is not None:
                 break
-            if stop is not None and stop():
-                stopped_by = "interrupted"
-                break
             if timed and _now() > until:
                 stopped_by = "time-limit"
                 break
             if self.expanded & 255 == 0:
                 PyErr_CheckSignals()
+                if stop is not None and stop():
+                    stopped_by = "interrupted"
+                    break
                 if self.expanded % every == 0:
                     self.j_progress(self.count, self.total, d, len(self.dstack))
         if stopped_by is None and 0 in done_at:
@@ -2120,14 +2122,14 @@ cdef class Core:
                 any_hit = True
                 if stop_at_hit:
                     break
-            if stop is not None and stop():
-                stopped_by = "interrupted"
-                break
             if timed and _now() > until:
                 stopped_by = "time-limit"
                 break
             if self.expanded & 255 == 0:
                 PyErr_CheckSignals()
+                if stop is not None and stop():
+                    stopped_by = "interrupted"
+                    break
             i += 1
         return stopped_by, any_hit
 

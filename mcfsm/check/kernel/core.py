@@ -308,16 +308,18 @@ class PyCore:
 
     def poll(self, i: int, depth: int, deadline: float | None, stop: Any,
              progress_every: int, queued: int | None = None) -> str | None:
-        """After each expansion: Ctrl-C, the clock (about 0.1 us against the microseconds an
-        expansion takes, so a time limit holds however slow one state is), progress."""
-        if stop is not None and stop():
-            return "interrupted"
+        """After each expansion: the clock (about 0.1 us against the microseconds an
+        expansion takes, so a time limit holds however slow one state is); every 256
+        expansions a stop request (Ctrl-C) and progress, as the compiled core polls them."""
         if deadline is not None and time.perf_counter() > deadline:
             return "time-limit"
         expanded = self.expanded
-        if expanded & 255 == 0 and expanded % progress_every == 0:
-            n = len(self.store.states)
-            self.judge.progress(n, self.total, depth, n - i - 1 if queued is None else queued)
+        if expanded & 255 == 0:
+            if stop is not None and stop():
+                return "interrupted"
+            if expanded % progress_every == 0:
+                n = len(self.store.states)
+                self.judge.progress(n, self.total, depth, n - i - 1 if queued is None else queued)
         return None
 
     def expand(self, i: int, max_states: int | None) -> tuple[str | None, bool]:
@@ -490,10 +492,10 @@ class PyCore:
                 any_hit = True
                 if stop_at_hit:
                     break
-            if stop is not None and stop():
-                return "interrupted", any_hit
             if deadline is not None and time.perf_counter() > deadline:
                 return "time-limit", any_hit
+            if self.expanded & 255 == 0 and stop is not None and stop():
+                return "interrupted", any_hit
         return None, any_hit
 
     def ingest(self, rows: array, tids: array, parent_base: int) -> tuple[array, bool]:
