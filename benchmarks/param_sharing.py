@@ -13,6 +13,13 @@ this script counts both, by a plain breadth-first search of each combination
     .venv/bin/python benchmarks/param_sharing.py                 # variants up to 200,000 states
     .venv/bin/python benchmarks/param_sharing.py --limit 50000   # smaller ones only, faster
     .venv/bin/python benchmarks/param_sharing.py --limit 3000000 private_call_migration:as_published
+    .venv/bin/python benchmarks/param_sharing.py --lazy --limit 3000000 private_call_migration:as_published
+
+`--lazy` also counts the states of a search that binds a parameter only when some code
+reads it (lazy binding: the params slot holds the choices read so far, and a state is
+split into one copy per value at the first read of an unbound parameter). It binds at the
+level of a state's expansion (any step's read binds the parameter for every successor),
+so a search that binds per step would store at most about as many.
 """
 
 from __future__ import annotations
@@ -62,10 +69,93 @@ def sharing(system: System, limit: int) -> tuple[int, int, int]:
     return combos, total, len(shared)
 
 
+class UnboundError(Exception):
+    """Model code read a parameter the params slot has not bound yet."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class Partial:
+    """The params record of a lazy search: the parameters bound so far; reading another
+    one raises UnboundError."""
+
+    __slots__ = ("_bound", "_hash", "_names")
+
+    def __init__(self, names: frozenset[str], bound: tuple[tuple[str, object], ...]) -> None:
+        self._names = names
+        self._bound = bound
+        self._hash = hash(bound)
+
+    def __getattr__(self, name: str) -> object:
+        for bound_name, value in self._bound:
+            if bound_name == name:
+                return value
+        if name in self._names:
+            raise UnboundError(name)
+        raise AttributeError(name)
+
+    def bind(self, name: str, value: object) -> Partial:
+        return Partial(self._names, tuple(sorted((*self._bound, (name, value)))))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Partial) and self._bound == other._bound
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+def _unbound_read(exc: BaseException) -> str | None:
+    """The parameter whose read raised `exc` (through the model-code guard's wrapping)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, UnboundError):
+            return seen.name
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def lazy_states(system: System, limit: int) -> int:
+    """Distinct states of a lazily binding search of every combination at once (see the
+    module doc). An initial state whose rest appears under every combination starts with
+    nothing bound; one that appears under some only keeps its whole combination."""
+    names = frozenset(system.params)
+    combos = {combo for combo in combinations(system)}
+    under: dict[tuple, set] = {}
+    for state in system.initial_states():
+        under.setdefault(state[1:], set()).add(tuple(state[0]._asdict().items()))
+    seen: set[tuple] = set()
+    for rest, found in under.items():
+        if len(found) == len(combos):
+            seen.add((Partial(names, ()), *rest))
+        else:
+            seen.update((Partial(names, tuple(sorted(c))), *rest) for c in found)
+    queue = deque(seen)
+    while queue:
+        state = queue.popleft()
+        try:
+            after = [nxt for _key, nxt in system.successors(state)]
+        except Exception as exc:
+            name = _unbound_read(exc)
+            if name is None:
+                raise
+            after = [(state[0].bind(name, v), *state[1:]) for v in system.params[name].choices]
+        for nxt in after:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+                if len(seen) > limit:
+                    raise TooLargeError()
+    return len(seen)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("only", nargs="*", metavar="MODEL:VARIANT",
                         help="these variants only (default: every bundled variant)")
+    parser.add_argument("--lazy", action="store_true",
+                        help="also count the states of a search that binds parameters lazily")
     parser.add_argument("--limit", type=int, default=200_000,
                         help="skip a variant past this many states in all (default 200,000)")
     args = parser.parse_args()
@@ -85,8 +175,12 @@ def main() -> None:
             print(f"{name}: past {args.limit:,} states, skipped", flush=True)
             continue
         rows.append((name, combos, total, shared))
+        lazy = ""
+        if args.lazy:
+            count = lazy_states(system, args.limit)
+            lazy = f", {count:,} binding lazily ({total / count:.2f}x)"
         print(f"{name}: {combos} combinations, {total:,} states in all, {shared:,} "
-              f"without the params ({total / shared:.2f}x); "
+              f"without the params ({total / shared:.2f}x){lazy}; "
               f"{time.process_time() - started:.1f} s", flush=True)
     if rows:
         total = sum(r[2] for r in rows)

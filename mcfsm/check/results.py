@@ -23,8 +23,8 @@ class Budget:
     # Stop as soon as one of these properties is violated (fail fast; the verdicts of the
     # others then say the search was cut short).
     stop_on: frozenset[str] = frozenset()
-    # A stop request (Ctrl-C), polled with the clock after every expansion: when it
-    # returns True the search stops and the result says "interrupted".
+    # A stop request (Ctrl-C), polled every 256 expansions and whenever model code runs:
+    # when it returns True the search stops and the result says "interrupted".
     stop: Callable[[], bool] | None = None
     # Depth-first (`check --dfs`): the same search with a stack for its frontier, for bugs
     # deep down. Its counterexamples are not necessarily the shortest; with max_depth, a
