@@ -364,14 +364,17 @@ class System(Validation, Successors, Inboxes):
         """Re-run one step from `state`: the successor and the messages it sent (for traces)."""
         for candidate, nxt in self.successors(state):
             if candidate == key:
-                if self.network is Network.PERSISTENT:
-                    before = set(self.envelopes(state))
-                    sent = [(r, m) for s, r, m in self.envelopes(nxt) if (s, r, m) not in before]
-                else:
-                    sent = _sent_by_diff(self.envelopes(state), self.envelopes(nxt), key)
-                return nxt, sent
+                return nxt, self.sent_between(state, nxt, key)
         raise ModelError(f"step {key.actor}: {key.transition} is not enabled in this state",
                          fix="the model changed since the trace was recorded; re-run the check")
+
+    def sent_between(self, state: State, after: State, key: StepKey) -> list[tuple[str, Message]]:
+        """The messages step `key` sent, from the state it was taken in and the state it led
+        to (what is in flight after and was not before): no model code runs."""
+        if self.network is Network.PERSISTENT:
+            before = set(self.envelopes(state))
+            return [(r, m) for s, r, m in self.envelopes(after) if (s, r, m) not in before]
+        return _sent_by_diff(self.envelopes(state), self.envelopes(after), key)
 
     def __repr__(self) -> str:
         return f"System({self.name!r}, {len(self.instances)} instances, {self.network.value})"

@@ -64,7 +64,7 @@ def chart(system: System, trace: Trace, title: str, *, outcome: str = "", failed
                           f"{type(key.message).title} from "
                           f"{system.instance(key.sender).words}"))
             events.append((number, "duplicate"))
-        for to, message in step_sends(system, before, key):
+        for to, message in step_sends(system, before, key, after):
             pending.append((key.actor, to, message, number, 0))
         if key.actor != NETWORK_ACTOR:
             b, a = system.view(before)[key.actor], system.view(after)[key.actor]

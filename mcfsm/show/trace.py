@@ -48,12 +48,15 @@ def state_json(system: System, state: State) -> dict[str, Any]:
     return out
 
 
-def step_sends(system: System, state: State, key: StepKey) -> list[tuple[str, Message]]:
-    """What a step sent, (receiver, message): nothing for a step of the network (the copy
-    a duplication adds to an inbox is the sender's message, not a send of the network)."""
+def step_sends(system: System, state: State, key: StepKey, after: State
+               ) -> list[tuple[str, Message]]:
+    """What a step of a trace sent, (receiver, message), from the states before and after
+    it (the trace holds both: re-running the step's model code would only find `after`
+    again): nothing for a step of the network (the copy a duplication adds to an inbox is
+    the sender's message, not a send of the network)."""
     if key.actor == NETWORK_ACTOR:
         return []
-    return system.replay(state, key)[1]
+    return system.sent_between(state, after, key)
 
 
 def _transition_info(system: System, key: StepKey) -> tuple[str, str, bool]:
@@ -77,7 +80,7 @@ def steps_json(system: System, trace: Trace) -> list[dict[str, Any]]:
     out = []
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
-        sent = step_sends(system, before, key)
+        sent = step_sends(system, before, key, after)
         clause, words, environment = _transition_info(system, key)
         record: dict[str, Any] = {
             "step": number,
@@ -162,7 +165,7 @@ def trace_text(system: System, trace: Trace, indent: str = "  ", note: str | Non
     lines.extend(f"{indent}     {line}" for line in describe_state(system, trace.states[0]))
     for number, (key, before, after) in enumerate(
             zip(trace.steps, trace.states, trace.states[1:]), start=1):
-        sent = step_sends(system, before, key)
+        sent = step_sends(system, before, key, after)
         clause, words, _ = _transition_info(system, key)
         actor = _label(system, key.actor)
         if key.kind == "receive":
