@@ -243,11 +243,12 @@ def dependency(result: Result, prop: str) -> str | None:
 def _product(multi: list[str], subset: set[Choices], all_set: set[Choices]
              ) -> list[tuple[str, set[Any]]] | None:
     """The fewest parameters whose value sets carve out exactly `subset`, if any do."""
+    as_dict = {c: dict(c) for c in all_set | subset}  # read in every test below: made once
     for size in range(1, len(multi) + 1):
         for names in itertools.combinations(multi, size):
-            values = [{dict(c)[n] for c in subset} for n in names]
+            values = [{as_dict[c][n] for c in subset} for n in names]
             carved = {c for c in all_set
-                      if all(dict(c)[n] in vs for n, vs in zip(names, values))}
+                      if all(as_dict[c][n] in vs for n, vs in zip(names, values))}
             if carved == subset:
                 return list(zip(names, values))
     return None
