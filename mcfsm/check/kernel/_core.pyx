@@ -2508,6 +2508,18 @@ def product_bfs(graph, Py_ssize_t initial_count, flags, bint eventually):
     return parent, order
 
 
+def region_of(order, Py_ssize_t size):
+    """liveness._region_of in C: -1 for every state, 0 for those in `order`."""
+    cdef array.array region = array.clone(_array.array("i"), size, False)
+    cdef int* r = region.data.as_ints
+    cdef const int[:] o = order
+    cdef Py_ssize_t i
+    memset(r, 0xFF, size * sizeof(int))  # every byte 0xFF: -1 in each int
+    for i in range(o.shape[0]):
+        r[o[i]] = 0
+    return region
+
+
 def tarjan_pass(graph, region, int rid, roots, index, low, on_stack, constrained,
                 component_of, list fair, multi):
     """liveness._tarjan followed by liveness._judge of each component, in C for the

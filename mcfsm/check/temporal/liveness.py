@@ -69,11 +69,11 @@ def find_violation(graph: EdgeGraph, initial_count: int, flags: bytearray, kind:
         parent, order = fast.product_bfs(graph, initial_count, flags, kind == "eventually")
     if not order:
         return None
-    region = array("i", [-1]) * size
-    for s in order:
-        region[s] = 0
+    region = _region_of(order, size) if fast is None else fast.region_of(order, size)
     component_of, components = _fair_components(graph, region, order, constraints, label_count)
     del region
+    if not components:  # the property holds: no need to look for the first hit below
+        return None
     for s in order:  # breadth-first order: the first hit has the shortest prefix
         c = component_of[s]
         if c >= 0:
@@ -82,6 +82,15 @@ def find_violation(graph: EdgeGraph, initial_count: int, flags: bytearray, kind:
             return Lasso(tuple(prefix + cycle[1:]), tuple(prefix_labels + cycle_labels),
                          len(prefix) - 1)
     return None
+
+
+def _region_of(order: array, size: int) -> array:
+    """The region the fair components are looked for in: 0 for the states whose pending
+    node was reached (`order`), -1 for the others."""
+    region = array("i", [-1]) * size
+    for s in order:
+        region[s] = 0
+    return region
 
 
 def _product_bfs(graph: EdgeGraph, initial_count: int, flags: bytearray,
