@@ -21,7 +21,7 @@ from typing import Any
 
 from ..lang.model import named_choices
 from ..lang.system import System
-from .search.explorer import Budget, Progress, ProgressFn, Result, SharedTables, Verdict, explore
+from .search.explorer import Budget, Progress, ProgressFn, Result, SharedTables, Verdict, explore, gc_paused
 
 Choices = tuple[tuple[str, Any], ...]  # (parameter, value) in declaration order
 
@@ -68,6 +68,12 @@ def explore_by_choice(system: System, budget: Budget | None = None,
         result = explorer(system, budget, progress=progress)
         return dataclasses.replace(result, per_choice=(
             choice_run(next(combinations(system), ()), result),))
+    with gc_paused():  # between the searches too: their shared tables stay alive
+        return _explore_each(system, budget, progress, explorer)
+
+
+def _explore_each(system: System, budget: Budget, progress: ProgressFn | None,
+                  explorer: Callable[..., Result]) -> Result:
     started = time.perf_counter()
     if explorer is explore:
         explorer = functools.partial(explore, tables=SharedTables(system))
