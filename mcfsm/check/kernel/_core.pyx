@@ -393,6 +393,10 @@ cdef double _now() noexcept nogil:
 
 # local_found's "memoizable" answer for a world reader: memoize on the slots it read
 READS = 2
+# a relative delta's inbox (Core.bysig): the inbox as it is, or after the j-th delivery
+cdef enum:
+    KEEP = 0xFFFFFFFF
+    TAKE = 0x80000000
 # A world reader's key is memoized on the union of what its paths read while the union
 # has at most this many columns (one lookup a state), else on a list of what each read
 # (read by each Core as it starts: tests set it to 0 to see the lists alone).
@@ -461,6 +465,19 @@ cdef class Core:
     # (column, index)); `projs` numbers each (column set, values of its columns), four
     # columns at a time, chained.
     cdef uint8_t* wr
+    # An instance's local steps depend on its inbox only through what can be delivered
+    # from it (steps.py memoizes a reception on the message and its sender), so the memo
+    # key holds the inbox's *signature* (its deliverable (sender, message) list, numbered
+    # in `sig_ids`) where the role defers nothing (`bysig`): inboxes that differ only
+    # behind their heads share entries. A delta's inbox is then relative: KEEP (the inbox
+    # as it is) or TAKE | j (the inbox after the j-th delivery, `rests` from `rest_at`).
+    # Per instance, `sig_of` and `rest_at` map an inbox index to its signature + 1 (0: not
+    # asked yet) and to where its rests start.
+    cdef uint8_t* bysig
+    cdef list sig_of, rest_at
+    cdef array.array rests
+    cdef dict sig_ids
+    cdef object deliverables
     # Each instance's last memo hit outside the world readers: (local, inbox, params,
     # shared) and the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
@@ -638,6 +655,16 @@ cdef class Core:
         _edges_init(&self.edges, 1 << 8)
         self.tnodes, self.tnode_of = [], {}
         self.wr = <uint8_t*>calloc(self.n, 1)
+        self.bysig = <uint8_t*>calloc(self.n + 1, 1)
+        if self.bysig == NULL:
+            raise MemoryError()
+        for k in range(self.n):
+            self.bysig[k] = steps.system._deferred[k] is None
+        self.sig_of = [_array.array("I") for _ in range(self.n)]
+        self.rest_at = [_array.array("I") for _ in range(self.n)]
+        self.rests = _array.array("I")
+        self.sig_ids = {}
+        self.deliverables = steps.deliverables
         self.last_key = <uint32_t*>calloc(4 * self.n + 1, sizeof(uint32_t))
         self.last_v = <uint32_t*>calloc(self.n + 1, sizeof(uint32_t))
         if self.wr == NULL or self.last_key == NULL or self.last_v == NULL:
@@ -1116,6 +1143,7 @@ cdef class Core:
         free(self.tdcap)
         free(self.troot)
         free(self.wr)
+        free(self.bysig)
         free(self.last_key)
         free(self.last_v)
         free(self.mon_slot)
@@ -2213,6 +2241,57 @@ cdef class Core:
             free(lens)
         return out
 
+    # -- inbox signatures (bysig) ------------------------------------------------------------
+    cdef uint32_t _sig(self, int k, uint32_t bi) except? 0xffffffff:
+        """The signature number of instance k's inbox bi (what can be delivered from it)."""
+        cdef array.array known = <array.array>self.sig_of[k]
+        cdef uint32_t v
+        if bi < <uint32_t>len(known):
+            v = known.data.as_uints[bi]
+            if v != 0:
+                return v - 1
+        return self._new_sig(k, bi)
+
+    cdef uint32_t _new_sig(self, int k, uint32_t bi) except? 0xffffffff:
+        """Number inbox bi's signature and keep its rests (steps.deliverables: once per
+        inbox index)."""
+        cdef array.array known = <array.array>self.sig_of[k]
+        cdef array.array at = <array.array>self.rest_at[k]
+        cdef Py_ssize_t grow
+        entries = self.deliverables(k, bi)
+        sig = tuple([(sender, mid) for sender, mid, _ in entries])
+        number = self.sig_ids.get(sig)
+        if number is None:
+            number = self.sig_ids[sig] = len(self.sig_ids)
+        if bi >= <uint32_t>len(known):
+            grow = max(bi + 1 - len(known), len(known))  # doubling: indices come densely
+            known.extend(_array.array("I", bytes(4 * grow)))
+            at.extend(_array.array("I", bytes(4 * grow)))
+        at.data.as_uints[bi] = len(self.rests)
+        for _, _, rest in entries:
+            rest = bi if rest < 0 else rest  # a persistent inbox keeps its message
+            self._fit(2 + self.n + k, rest)
+            self.rests.append(rest)
+        known.data.as_uints[bi] = <uint32_t>number + 1
+        return number
+
+    cdef uint32_t _relative(self, int k, uint32_t ni) except? 0xffffffff:
+        """A delta's inbox after, ni, relative to the inbox of the state being expanded:
+        KEEP, or TAKE | j for the first delivery j whose rest it is (two deliveries with
+        one rest are the same message from the same sender, so any inbox with this
+        signature has one rest for both too)."""
+        cdef uint32_t bi = self.cur[2 + self.n + k]
+        cdef uint32_t start, j, count
+        if ni == bi:
+            return KEEP
+        start = (<array.array>self.rest_at[k]).data.as_uints[bi]
+        count = len(self.deliverables(k, bi))
+        for j in range(count):
+            if self.rests.data.as_uints[start + j] == ni:
+                return TAKE | j
+        raise RuntimeError(f"engine core: instance {k}'s inbox after a step ({ni}) is neither "
+                           f"its inbox ({bi}) nor what a delivery leaves (steps.deliverables)")
+
     # -- successor assembly from memoized local steps ---------------------------------------------
     cdef int _assemble(self) except -1:
         """The successors of self.cur into the succ rows (instance order, faults last) and
@@ -2236,7 +2315,7 @@ cdef class Core:
         for k in range(n):
             key[0] = k
             key[1] = self.cur[2 + k]
-            key[2] = self.cur[2 + n + k]
+            key[2] = self._sig(k, self.cur[2 + n + k]) if self.bysig[k] else self.cur[2 + n + k]
             key[3] = self.cur[0]
             key[4] = self.cur[1]
             if self.wr[k]:  # a world reader: keyed on the values of what its paths read
@@ -2287,7 +2366,12 @@ cdef class Core:
                 d = pool.deltas + e.delta_start + j
                 row[2 + k] = d.local
                 row[1] = d.shared
-                row[2 + n + k] = d.inbox
+                if not self.bysig[k]:
+                    row[2 + n + k] = d.inbox
+                elif d.inbox != KEEP:  # (KEEP: the row holds the inbox already)
+                    row[2 + n + k] = self.rests.data.as_uints[
+                        (<array.array>self.rest_at[k]).data.as_uints[self.cur[2 + n + k]]
+                        + (d.inbox & ~TAKE)]
                 for q in range(d.nsends):
                     s = pool.sends + d.send_start + q
                     row[s.slot] = self._add(s.slot, row[s.slot], s.code)
@@ -2438,7 +2522,8 @@ cdef class Core:
             self._fit(2 + n + k, ni)
             pool.sends = <Send*>_grow(pool.sends, &pool.csends, pool.nsends + len(sends), sizeof(Send))
             d = pool.deltas + pool.ndeltas
-            d.tid, d.sid, d.local, d.shared, d.inbox = tid, sid, nl, ns, ni
+            d.tid, d.sid, d.local, d.shared = tid, sid, nl, ns
+            d.inbox = self._relative(k, ni) if self.bysig[k] else ni
             d.send_start = <uint32_t>pool.nsends
             d.nsends = len(sends)
             for slot, code in sends:

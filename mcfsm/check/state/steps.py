@@ -562,6 +562,13 @@ class CompiledSteps:
         self._deliverable[k][bi] = entries
         return entries
 
+    def deliverables(self, k: int, bi: int) -> list[tuple[int, int, int]]:
+        """What can be delivered from instance k's inbox bi, in delivery order: (sender,
+        message id, the inbox after: -1 when the message stays). For a role that defers
+        nothing (then it depends on the inbox alone)."""
+        entries = self._deliverable[k].get(bi)
+        return self._deliverable_entries(k, bi) if entries is None else entries
+
     def _deferring_entries(self, k: int, bi: int, here: str) -> list[tuple[int, int, int]]:
         """_deliverable_entries for a role that defers messages in some states."""
         key = (bi, here)
