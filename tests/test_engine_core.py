@@ -174,3 +174,35 @@ def test_both_cores_agree_on_deferred_messages_and_capacities(name, system, monk
     twin = everything(run(system, "python", monkeypatch))
     assert compiled == twin
     assert compiled["distinct"] > 1
+
+
+@needs_compiled
+def test_inboxes_that_differ_behind_their_heads_share_memo_entries(monkeypatch):
+    """The compiled memo keys an instance's steps on what can be delivered from its inbox
+    (the inbox's signature), not on the whole inbox: the receiver takes the same step with
+    1 to 29 Pings queued, so its entries do not grow with the queue (the sender, whose
+    count differs in every state, has one per state). The figures equal the twin's."""
+    from mcfsm.check.search.explorer import Judge
+    from mcfsm.check.state.steps import CompiledSteps
+    from mcfsm.check.state.store import Store
+
+    from .test_liveness import _pinger_ponger
+
+    pings = 30
+    system = _pinger_ponger(pings=pings)
+    monkeypatch.setenv("MCFSM_PURE", "0")
+    cls, _ = core.load()
+    store = Store(system.slot_count)
+    steps = CompiledSteps(system, store)
+    judge = Judge(system, store, steps, None, True, Budget(), None, 0.0)
+    engine_core = cls(steps, store, judge, None, judge.check_states, False, False)
+    [init] = system.initial_states()
+    engine_core.add_initial(store.encode(init))
+    engine_core.search(None, None, None, None, 1 << 14, False)
+    memoized, _, _ = engine_core.memo_size()
+    # the sender: one entry per count left in "go" (pings + 1 values) and one in "idle";
+    # the receiver: "waiting" and "ready" with an empty inbox, a Pong and a Ping at the
+    # head: 4 (keyed on whole inboxes, as before session 33: 61)
+    assert memoized == (pings + 2) + 4
+    assert everything(run(system, "compiled", monkeypatch)) == everything(
+        run(system, "python", monkeypatch))
