@@ -478,6 +478,15 @@ cdef class Core:
     cdef array.array rests
     cdef dict sig_ids
     cdef object deliverables
+    # A world reader's steps are memoized part by part (steps.local_parts): its internal
+    # steps under part code 0, each delivery under 1 + the number of its (sender, message)
+    # (`part_ids`), each keyed on what its own path read, so that a state whose parts were
+    # all seen in different states hits (keyed whole, the combination of the parts' values
+    # would be new). Per signature, `sig_parts` holds its deliveries' part codes from
+    # `sig_part_at[signature]` on.
+    cdef dict part_ids
+    cdef array.array sig_parts, sig_part_at
+    cdef object local_parts
     # Each instance's last memo hit outside the world readers: (local, inbox, params,
     # shared) and the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
@@ -665,6 +674,9 @@ cdef class Core:
         self.rests = _array.array("I")
         self.sig_ids = {}
         self.deliverables = steps.deliverables
+        self.part_ids = {}
+        self.sig_parts, self.sig_part_at = _array.array("I"), _array.array("I")
+        self.local_parts = steps.local_parts
         self.last_key = <uint32_t*>calloc(4 * self.n + 1, sizeof(uint32_t))
         self.last_v = <uint32_t*>calloc(self.n + 1, sizeof(uint32_t))
         if self.wr == NULL or self.last_key == NULL or self.last_v == NULL:
@@ -2263,6 +2275,12 @@ cdef class Core:
         number = self.sig_ids.get(sig)
         if number is None:
             number = self.sig_ids[sig] = len(self.sig_ids)
+            self.sig_part_at.append(len(self.sig_parts))
+            for delivery in sig:
+                code = self.part_ids.get(delivery)
+                if code is None:
+                    code = self.part_ids[delivery] = len(self.part_ids) + 1
+                self.sig_parts.append(code)
         if bi >= <uint32_t>len(known):
             grow = max(bi + 1 - len(known), len(known))  # doubling: indices come densely
             known.extend(_array.array("I", bytes(4 * grow)))
@@ -2318,6 +2336,9 @@ cdef class Core:
             key[2] = self._sig(k, self.cur[2 + n + k]) if self.bysig[k] else self.cur[2 + n + k]
             key[3] = self.cur[0]
             key[4] = self.cur[1]
+            if self.wr[k] and self.bysig[k]:  # a world reader: part by part
+                self._assemble_parts(k, key)
+                continue
             if self.wr[k]:  # a world reader: keyed on the values of what its paths read
                 node = _map_get(&self.wkeys, key)
                 v = 0
@@ -2344,9 +2365,13 @@ cdef class Core:
                 self.steps.expansions = self.expanded + 1  # for its memo's hit rate
                 found, memoizable = self.local_found(k, self._idxs())
                 if memoizable == READS:  # a world reader: key it on what its paths read
-                    self.wr[k] = 1
-                    cs = self._key_set(k, key, self.path_columns())
-                    key[0] = self._reader_key(k, cs)
+                    if self.bysig[k]:  # from the next state on, part by part
+                        self.wr[k] = 1
+                        memoizable = 0
+                    else:
+                        self.wr[k] = 1
+                        cs = self._key_set(k, key, self.path_columns())
+                        key[0] = self._reader_key(k, cs)
                 pool = &self.perm if memoizable else &self.scratch
                 self._convert(k, found, pool, &e)
                 if memoizable:
@@ -2355,36 +2380,7 @@ cdef class Core:
                     pool.entries[pool.nentries] = e
                     _map_put(&self.memo, key, <uint32_t>pool.nentries)
                     pool.nentries += 1
-            if e.unhandled >= 0 and self.unhandled < 0:
-                self.unhandled = e.unhandled
-            if e.nloops:
-                self.loops = <Loop*>_grow(self.loops, &self.cloops, self.nloops + e.nloops, sizeof(Loop))
-                memcpy(self.loops + self.nloops, pool.loops + e.loop_start, e.nloops * sizeof(Loop))
-                self.nloops += e.nloops
-            for j in range(e.ndeltas):
-                row = self._row()
-                d = pool.deltas + e.delta_start + j
-                row[2 + k] = d.local
-                row[1] = d.shared
-                if not self.bysig[k]:
-                    row[2 + n + k] = d.inbox
-                elif d.inbox != KEEP:  # (KEEP: the row holds the inbox already)
-                    row[2 + n + k] = self.rests.data.as_uints[
-                        (<array.array>self.rest_at[k]).data.as_uints[self.cur[2 + n + k]]
-                        + (d.inbox & ~TAKE)]
-                for q in range(d.nsends):
-                    s = pool.sends + d.send_start + q
-                    row[s.slot] = self._add(s.slot, row[s.slot], s.code)
-                    # _add may call Python, which never grows the pools: d and s stay valid
-                if self.capacity and d.nsends and not self._fit_all(pool, d, row, k):
-                    continue  # a channel it sends on is full: the sender waits
-                if self.nrmon:  # a reception first (Monitor(receipts=True))
-                    self._observe_receipt(d.sid, row)
-                if self.nmon and d.nsends:  # monitors observe the sends, in order
-                    self._observe_sends(pool, d, row)
-                self.succ_tid[self.nsucc] = d.tid
-                self.succ_sid[self.nsucc] = d.sid
-                self.nsucc += 1
+            self._emit(k, pool, &e, 0)
         if self.faulty:
             for k in range(n):
                 known = <list>self.fault_memo[k]
@@ -2404,6 +2400,108 @@ cdef class Core:
                     self.succ_tid[self.nsucc] = tid
                     self.succ_sid[self.nsucc] = sid
                     self.nsucc += 1
+        return 0
+
+    cdef int _emit(self, int k, Pool* pool, Entry* e, uint32_t jbase) except -1:
+        """Instance k's steps from one memo entry into the succ rows and loops. A relative
+        inbox TAKE | j is the rest of delivery j + jbase of the current inbox (a part's
+        entry holds TAKE, its delivery's position coming as jbase)."""
+        cdef int n = self.n
+        cdef Delta* d
+        cdef Send* s
+        cdef uint32_t* row
+        cdef Py_ssize_t j, q
+        if e.unhandled >= 0 and self.unhandled < 0:
+            self.unhandled = e.unhandled
+        if e.nloops:
+            self.loops = <Loop*>_grow(self.loops, &self.cloops, self.nloops + e.nloops, sizeof(Loop))
+            memcpy(self.loops + self.nloops, pool.loops + e.loop_start, e.nloops * sizeof(Loop))
+            self.nloops += e.nloops
+        for j in range(e.ndeltas):
+            row = self._row()
+            d = pool.deltas + e.delta_start + j
+            row[2 + k] = d.local
+            row[1] = d.shared
+            if not self.bysig[k]:
+                row[2 + n + k] = d.inbox
+            elif d.inbox != KEEP:  # (KEEP: the row holds the inbox already)
+                row[2 + n + k] = self.rests.data.as_uints[
+                    (<array.array>self.rest_at[k]).data.as_uints[self.cur[2 + n + k]]
+                    + (d.inbox & ~TAKE) + jbase]
+            for q in range(d.nsends):
+                s = pool.sends + d.send_start + q
+                row[s.slot] = self._add(s.slot, row[s.slot], s.code)
+                # _add may call Python, which never grows the pools: d and s stay valid
+            if self.capacity and d.nsends and not self._fit_all(pool, d, row, k):
+                continue  # a channel it sends on is full: the sender waits
+            if self.nrmon:  # a reception first (Monitor(receipts=True))
+                self._observe_receipt(d.sid, row)
+            if self.nmon and d.nsends:  # monitors observe the sends, in order
+                self._observe_sends(pool, d, row)
+            self.succ_tid[self.nsucc] = d.tid
+            self.succ_sid[self.nsucc] = d.sid
+            self.nsucc += 1
+        return 0
+
+    cdef uint32_t _part_lookup(self, int k, uint32_t* key) except? 0xffffffff:
+        """World reader k's memo entry + 1 for the part key[1:] names (0: a miss), trying
+        each column set its paths have read there."""
+        cdef uint32_t node, v
+        key[0] = k
+        node = _map_get(&self.wkeys, key)
+        while node != 0:
+            key[0] = self._reader_key(k, self.node_cs.data.as_uints[node - 1])
+            v = _map_get(&self.memo, key)
+            if v != 0:
+                return v
+            node = self.node_next.data.as_uints[node - 1]
+        return 0
+
+    cdef int _assemble_parts(self, int k, uint32_t* key) except -1:
+        """World reader k's steps from its parts' entries (internal, then each delivery);
+        on any miss, steps.local_parts answers every part and each is memoized on its own
+        key and the columns its path read."""
+        cdef int n = self.n
+        cdef uint32_t bi = self.cur[2 + n + k]
+        cdef uint32_t sig = key[2]
+        cdef uint32_t at = self.sig_part_at.data.as_uints[sig]
+        cdef Py_ssize_t count = (len(self.sig_parts) if sig + 1 >= <uint32_t>len(self.sig_part_at)
+                                 else self.sig_part_at.data.as_uints[sig + 1]) - at
+        cdef Py_ssize_t j
+        cdef uint32_t v, cs
+        cdef uint32_t got[64]
+        cdef Entry e
+        cdef Pool* pool
+        if count < 64:
+            key[2] = 0
+            got[0] = self._part_lookup(k, key)
+            j = 0
+            while got[j] != 0 and j < count:
+                key[2] = self.sig_parts.data.as_uints[at + j]
+                got[j + 1] = self._part_lookup(k, key)
+                j += 1
+            if got[count] != 0 and j == count:  # every part hit
+                for j in range(count + 1):
+                    self._emit(k, &self.perm, &self.perm.entries[got[j] - 1],
+                               0 if j == 0 else <uint32_t>(j - 1))
+                return 0
+        self.steps.expansions = self.expanded + 1  # for its memo's hit rate
+        parts, memoizable = self.local_parts(k, self._idxs())
+        pool = &self.perm if memoizable else &self.scratch
+        for j, (found, columns) in enumerate(parts):
+            self._convert(k, found, pool, &e, True)
+            if memoizable and count < 64:
+                key[0] = k
+                key[2] = 0 if j == 0 else self.sig_parts.data.as_uints[at + j - 1]
+                cs = self._key_set(k, key, columns)
+                key[0] = self._reader_key(k, cs)
+                pool.entries = <Entry*>_grow(pool.entries, &pool.centries, pool.nentries + 1,
+                                             sizeof(Entry))
+                pool.entries[pool.nentries] = e
+                _map_set(&self.memo, key, <uint32_t>pool.nentries)
+                pool.nentries += 1
+            self._emit(k, pool, &e, 0 if j == 0 else <uint32_t>(j - 1))
+        key[2] = sig
         return 0
 
     cdef uint32_t* _row(self) except NULL:
@@ -2504,8 +2602,9 @@ cdef class Core:
         _map_put(&self.adds, key, new)
         return new
 
-    cdef int _convert(self, int k, object found, Pool* pool, Entry* e) except -1:
-        """CompiledSteps' answer for instance k into the pool, described by e."""
+    cdef int _convert(self, int k, object found, Pool* pool, Entry* e, bint part=False) except -1:
+        """CompiledSteps' answer for instance k into the pool, described by e. A part's
+        (local_parts) inbox after is KEEP or TAKE: its own delivery's rest."""
         cdef int n = self.n
         cdef Delta* d
         cdef Send* s
@@ -2523,7 +2622,10 @@ cdef class Core:
             pool.sends = <Send*>_grow(pool.sends, &pool.csends, pool.nsends + len(sends), sizeof(Send))
             d = pool.deltas + pool.ndeltas
             d.tid, d.sid, d.local, d.shared = tid, sid, nl, ns
-            d.inbox = self._relative(k, ni) if self.bysig[k] else ni
+            if part:
+                d.inbox = KEEP if ni == self.cur[2 + n + k] else TAKE
+            else:
+                d.inbox = self._relative(k, ni) if self.bysig[k] else ni
             d.send_start = <uint32_t>pool.nsends
             d.nsends = len(sends)
             for slot, code in sends:

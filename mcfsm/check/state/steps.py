@@ -63,6 +63,18 @@ Succ = tuple[int, int, list[int]]
 Column = tuple[int, int]
 
 
+def _split_loops(deltas: list, li: int, shared: int, bi: int) -> tuple[list, list]:
+    """(the steps that change something, the self-loops as (coverage id, step id)): a step
+    that leaves the local, the shared variables and the inbox as they were and sends
+    nothing is a self-loop, which needs no packing nor lookup."""
+    loops = [(d[0], d[1]) for d in deltas
+             if d[2] == li and d[3] == shared and d[4] == bi and not d[5]]
+    if loops:
+        deltas = [d for d in deltas if not (d[2] == li and d[3] == shared and d[4] == bi
+                                            and not d[5])]
+    return deltas, loops
+
+
 class _Unhandled:
     """A memoized reception that no transition accepts (a finding, not a step)."""
 
@@ -376,11 +388,40 @@ class CompiledSteps:
         internal steps, then one delivery per deliverable message (System.expand's order).
         `state`: the decoded state, or None to decode it only where model code runs."""
         n = self.n
+        li, bi, shared = idxs[2 + k], idxs[2 + n + k], idxs[1]
+        entries, receptions = self._parts(k, idxs, state)
+        deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
+        unhandled: Unhandled | None = None
+        for rest, outcome in receptions:
+            if outcome.__class__ is _Unhandled:
+                if unhandled is None:
+                    unhandled = outcome.record
+                continue
+            new_inbox = bi if rest < 0 else rest
+            deltas.extend((tid, sid, nl, ns, new_inbox, sends)
+                          for tid, sid, nl, ns, sends in outcome)
+        deltas, loops = _split_loops(deltas, li, shared, bi)
+        found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
+        # A step that read other instances is not a function of the key: not memoized here
+        # (it is, on its reads). keep=False: the caller keeps its own memo.
+        if keep and k not in self.world_readers:
+            self._tally_miss(k)
+        if keep and self.memoize and k not in self.world_readers and k not in self.low_hit:
+            self._steps[k][key] = found
+        elif keep:
+            self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
+        return found
+
+    def _parts(self, k: int, idxs: tuple[int, ...], state: tuple | None
+               ) -> tuple[list[Entry], list[tuple[int, Any]]]:
+        """Instance k's internal steps (entries) and, per deliverable message in delivery
+        order, (the inbox after it, -1 when it stays; its outcome: entries or _Unhandled):
+        the parts _instance_steps puts together, each memoized on its own key."""
+        n = self.n
         li, bi = idxs[2 + k], idxs[2 + n + k]
         params, shared = idxs[0], idxs[1]
         # not memoized: read other instances, or hit too rarely (_tally_miss)
         readers = self.world_readers | self.low_hit if self.low_hit else self.world_readers
-        unhandled: Unhandled | None = None
         internal = self._internal[k] if self.memoize and k not in readers else None
         by_reads = self.memoize and k in self.world_readers and k not in self.low_hit
         ikey = (li, params, shared)
@@ -391,7 +432,7 @@ class CompiledSteps:
             if state is None:
                 state = self.store.decode(idxs)
             entries = self._internal_entries(k, idxs, state, internal, ikey)
-        deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
+        receptions: list[tuple[int, Any]] = []
         if bi != self._empty[k]:
             if self.system._deferred[k] is None:
                 deliverable = self._deliverable[k].get(bi)
@@ -410,28 +451,45 @@ class CompiledSteps:
                     if state is None:
                         state = self.store.decode(idxs)
                     outcome = self._receive_entries(k, idxs, state, sender, mid, receive, rkey)
-                if outcome.__class__ is _Unhandled:
-                    if unhandled is None:
-                        unhandled = outcome.record
-                    continue
-                new_inbox = bi if rest < 0 else rest
-                deltas.extend((tid, sid, nl, ns, new_inbox, sends)
-                              for tid, sid, nl, ns, sends in outcome)
-        loops = [(d[0], d[1]) for d in deltas
-                 if d[2] == li and d[3] == shared and d[4] == bi and not d[5]]
-        if loops:
-            deltas = [d for d in deltas if not (d[2] == li and d[3] == shared and d[4] == bi
-                                                and not d[5])]
-        found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
-        # A step that read other instances is not a function of the key: not memoized here
-        # (it is, on its reads). keep=False: the caller keeps its own memo.
-        if keep and k not in self.world_readers:
-            self._tally_miss(k)
-        if keep and self.memoize and k not in self.world_readers and k not in self.low_hit:
-            self._steps[k][key] = found
-        elif keep:
-            self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
-        return found
+                receptions.append((rest, outcome))
+        return entries, receptions
+
+    def local_parts(self, k: int, idxs: tuple[int, ...]
+                    ) -> tuple[list[tuple[Found, tuple[Column, ...]]], int]:
+        """World reader k's steps part by part, for the compiled core's memo of parts: the
+        internal steps, then one part per deliverable message (in deliverables(k, bi)'s
+        order), each (steps, loops, unhandled) with the columns its path read; and whether
+        they may be memoized (READS) or not (0). A part is a function of its own key
+        (local, params, shared; for a delivery its sender and message too) and of what its
+        own path read, so states whose parts were all seen apart need no model code."""
+        n = self.n
+        li, bi, shared = idxs[2 + k], idxs[2 + n + k], idxs[1]
+        self._path = []
+        try:
+            entries, receptions = self._parts(k, idxs, None)
+            path = self._path
+        finally:
+            self._path = None
+        parts: list[tuple[Found, tuple[Column, ...]]] = []
+        internal = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
+        deltas, loops = _split_loops(internal, li, shared, bi)
+        parts.append(((deltas, loops, None), path[0] if path else ()))
+        for j, (rest, outcome) in enumerate(receptions):
+            columns = path[1 + j] if 1 + j < len(path) else ()
+            if outcome.__class__ is _Unhandled:
+                parts.append((([], [], outcome.record), columns))
+                continue
+            new_inbox = bi if rest < 0 else rest
+            deltas, loops = _split_loops([(tid, sid, nl, ns, new_inbox, sends)
+                                          for tid, sid, nl, ns, sends in outcome],
+                                         li, shared, bi)
+            parts.append(((deltas, loops, None), columns))
+        # one path entry per part (a lookup that hit, or model code that ran and was
+        # remembered): anything else and the columns cannot be told apart, so no memo
+        aligned = len(path) == len(parts)
+        if not self.memoize or k in self.low_hit or not aligned:
+            return parts, 0
+        return parts, READS
 
     def inbox_size(self, slot: int, idx: int) -> int:
         size = self._size[slot].get(idx)
