@@ -206,3 +206,49 @@ def test_inboxes_that_differ_behind_their_heads_share_memo_entries(monkeypatch):
     assert memoized == (pings + 2) + 4
     assert everything(run(system, "compiled", monkeypatch)) == everything(
         run(system, "python", monkeypatch))
+
+
+def _looker() -> System:
+    """A reader whose internal step reads a peer's counter (ctx.world) and whose delivery
+    of a Ping reads nothing; a sender queues up to three Pings."""
+    from .test_liveness import Ping
+
+    peer = Role("peer", states=["on"], initial="on", variables={"x": Var(int, 0)}, transitions=[
+        Transition("tick", "on", "on", clause="t",
+                   after=[lambda c: setattr(c.v, "x", (c.v.x + 1) % 4)])])
+    sender = Role("sender", states=["on"], initial="on", variables={"left": Var(int, 3)},
+                  transitions=[
+        Transition("send", "on", "on", sends=[Ping], clause="t", conditions=[lambda c: c.v.left > 0],
+                   after=[lambda c: (c.send("reader", Ping()), setattr(c.v, "left", c.v.left - 1))])])
+    reader = Role("reader", states=["on", "seen"], initial="on", variables={"got": Var(int, 0)},
+                  transitions=[
+        Transition("look", "on", "seen", clause="t", conditions=[lambda c: c.world["peer"].x == 2]),
+        Transition(Ping, ["on", "seen"], None, clause="t",
+                   after=[lambda c: setattr(c.v, "got", min(c.v.got + 1, 1))])])
+    return System("looker", instances=[Instance("peer", peer), Instance("sender", sender),
+                                       Instance("reader", reader)], check_deadlock=False)
+
+
+@needs_compiled
+def test_a_world_readers_parts_are_memoized_apart(monkeypatch):
+    """The reader's internal step reads the peer's counter; its delivery of a Ping reads
+    nothing. Memoized part by part, one Python call answers a state whose parts are not
+    all known, and each part is then known for good: at most as many calls as part keys,
+    the internal part's (2 locals in "on" x 4 counter values, and the 2 locals in "seen",
+    which read nothing) and the delivery's (4 locals): 14. Keyed whole, the reader's keys
+    would be 20 (each local with an empty inbox and with a Ping at the head, "on" with each
+    counter value). The figures equal the twin's."""
+    from mcfsm.check.state.steps import CompiledSteps
+
+    calls = []
+    parts = CompiledSteps.local_parts
+
+    def counted(self, k, idxs):
+        calls.append(k)
+        return parts(self, k, idxs)
+
+    monkeypatch.setattr(CompiledSteps, "local_parts", counted)
+    system = _looker()
+    compiled = everything(run(system, "compiled", monkeypatch))
+    assert 0 < len(calls) <= 2 * 4 + 2 + 4
+    assert compiled == everything(run(system, "python", monkeypatch))
