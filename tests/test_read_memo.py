@@ -105,34 +105,48 @@ def test_explore_counts_do_not_depend_on_the_memo(engine, monkeypatch):
 @pytest.mark.parametrize("union_columns", [8, 0])
 def test_the_core_keys_a_world_reader_on_what_its_paths_read(union_columns, monkeypatch):
     """The compiled core keeps its own memo, keyed for a world reader on what its code read
-    (steps.path_columns: the watcher reads b, and c only where b is on). By hand, in
-    breadth-first order:
-    - on the union of what the key's calls read (the default while it has at most 8
-      columns: one lookup a state), the watcher's code runs for idle at (off, off), reading
-      b; at (on, off), a new value of b, reading b and c; at (off, on) and (on, on), new
-      values of (b, c); once for `b_only`, which reads nothing, and once for `both`: 6;
-    - on a list of what each path read (union_columns=0, as where a guard reads dozens of
-      columns), (off, off) and (off, on) are one entry, b off: 5.
+    (the watcher reads b, and c only where b is on), part by part (steps.local_parts; the
+    watcher has its internal steps only). By hand, in breadth-first order, each a call into
+    Python:
+    - at (off, off) the watcher's code runs and reads b: it is found to read the world
+      here, so this answer is used once and not memoized (local_found);
+    - at (on, off), a new value of b: its code reads b and c (local_parts, as every later
+      call);
+    - at (off, on): keyed on the union of what the key's calls read (the default while it
+      has at most 8 columns: one lookup a state), the values (off, on) of (b, c) are new;
+      on a list of what each path read (union_columns=0, as where a guard reads dozens of
+      columns), the one set read so far is (b, c), whose values are new too;
+    - at (on, on), new values of (b, c) either way; once for `b_only`, which reads nothing,
+      and once for `both`: 6 in both modes.
     Keyed on everything the instance has read, as before session 27, it ran 7 times."""
     if not BUILT:
         pytest.skip("the compiled core is not built")
     from mcfsm.check.kernel import _core
     monkeypatch.setattr(_core, "UNION_COLUMNS", union_columns)
     calls = []
-    original = CompiledSteps.local_found
+    found_by, parts_by = CompiledSteps.local_found, CompiledSteps.local_parts
 
-    def counted(self, k, idxs):
+    def found(self, k, idxs):
         calls.append(k)
-        found = original(self, k, idxs)
+        answer = found_by(self, k, idxs)
         if k == 0:
             read = [self.column_key(c)[0] for _, c in self.path_columns()]
             assert read in ([], [3], [3, 4])  # nothing, b, or b then c
-        return found
+        return answer
 
-    monkeypatch.setattr(CompiledSteps, "local_found", counted)
+    def parts(self, k, idxs):
+        calls.append(k)
+        answer, memoizable = parts_by(self, k, idxs)
+        if k == 0:
+            [(_, columns)] = answer  # the watcher's internal steps, its only part
+            assert [self.column_key(c)[0] for _, c in columns] in ([], [3], [3, 4])
+        return answer, memoizable
+
+    monkeypatch.setattr(CompiledSteps, "local_found", found)
+    monkeypatch.setattr(CompiledSteps, "local_parts", parts)
     result = run(lights(), "compiled", monkeypatch)
     assert (result.distinct_states, result.total_states) == (DISTINCT, TOTAL)
-    assert calls.count(0) == (6 if union_columns else 5)
+    assert calls.count(0) == 6
 
 
 # -- in_flight reads are memoized on what the filter lets through (issue 34 item 5) -------
