@@ -38,6 +38,26 @@ def everything(result) -> dict:
             "pruned": result.pruned, "stopped_by": result.stopped_by}
 
 
+def searched_core(system: System, engine: str, monkeypatch: pytest.MonkeyPatch):
+    """(the engine core after a whole search of `system`, its CompiledSteps): for tests
+    that look inside the memo tables."""
+    from mcfsm.check.search.explorer import Judge
+    from mcfsm.check.state.steps import CompiledSteps
+    from mcfsm.check.state.store import Store
+
+    monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
+    cls, name = core.load()
+    assert name.startswith(engine)
+    store = Store(system.slot_count)
+    steps = CompiledSteps(system, store)
+    judge = Judge(system, store, steps, None, True, Budget(), None, 0.0)
+    engine_core = cls(steps, store, judge, None, judge.check_states, False, False)
+    [init] = system.initial_states()
+    engine_core.add_initial(store.encode(init))
+    engine_core.search(None, None, None, None, 1 << 14, False)
+    return engine_core, steps
+
+
 def test_mcfsm_pure_forces_the_twin_and_says_so(monkeypatch):
     monkeypatch.setenv("MCFSM_PURE", "1")
     cls, name = core.load()
@@ -121,23 +141,10 @@ def test_a_memo_that_never_hits_stops_growing(engine, monkeypatch):
     """The counter's local differs in every state, so its memo of local steps never hits:
     after the first window it stops growing (bounded memory per state), and the search
     still finds every state."""
-    from mcfsm.check.search.explorer import Judge
-    from mcfsm.check.state.steps import CompiledSteps
-    from mcfsm.check.state.store import Store
 
     if engine == "compiled" and not BUILT:
         pytest.skip("the compiled core is not built")
-    monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
-    cls, name = core.load()
-    assert name.startswith(engine)
-    system = counter(20_000)
-    store = Store(system.slot_count)
-    steps = CompiledSteps(system, store)
-    judge = Judge(system, store, steps, None, True, Budget(), None, 0.0)
-    engine_core = cls(steps, store, judge, None, judge.check_states, False, False)
-    [init] = system.initial_states()
-    engine_core.add_initial(store.encode(init))
-    engine_core.search(None, None, None, None, 1 << 14, False)
+    engine_core, steps = searched_core(counter(20_000), engine, monkeypatch)
     assert len(engine_core) == 20_001
     assert steps.low_hit == {0}
     assert not steps._steps[0] and not steps._internal[0]  # the Python memo was dropped
@@ -182,23 +189,12 @@ def test_inboxes_that_differ_behind_their_heads_share_memo_entries(monkeypatch):
     (the inbox's signature), not on the whole inbox: the receiver takes the same step with
     1 to 29 Pings queued, so its entries do not grow with the queue (the sender, whose
     count differs in every state, has one per state). The figures equal the twin's."""
-    from mcfsm.check.search.explorer import Judge
-    from mcfsm.check.state.steps import CompiledSteps
-    from mcfsm.check.state.store import Store
 
     from .test_liveness import _pinger_ponger
 
     pings = 30
     system = _pinger_ponger(pings=pings)
-    monkeypatch.setenv("MCFSM_PURE", "0")
-    cls, _ = core.load()
-    store = Store(system.slot_count)
-    steps = CompiledSteps(system, store)
-    judge = Judge(system, store, steps, None, True, Budget(), None, 0.0)
-    engine_core = cls(steps, store, judge, None, judge.check_states, False, False)
-    [init] = system.initial_states()
-    engine_core.add_initial(store.encode(init))
-    engine_core.search(None, None, None, None, 1 << 14, False)
+    engine_core, _ = searched_core(system, "compiled", monkeypatch)
     memoized, _, _ = engine_core.memo_size()
     # the sender: one entry per count left in "go" (pings + 1 values) and one in "idle";
     # the receiver: "waiting" and "ready" with an empty inbox, a Pong and a Ping at the
