@@ -2294,18 +2294,24 @@ cdef class Core:
         known.data.as_uints[bi] = <uint32_t>number + 1
         return number
 
+    cdef inline Py_ssize_t _deliveries(self, uint32_t sig):
+        """How many deliveries signature sig lists (its part codes in sig_parts)."""
+        cdef uint32_t at = self.sig_part_at.data.as_uints[sig]
+        if sig + 1 >= <uint32_t>len(self.sig_part_at):
+            return len(self.sig_parts) - at
+        return self.sig_part_at.data.as_uints[sig + 1] - at
+
     cdef uint32_t _relative(self, int k, uint32_t ni) except? 0xffffffff:
         """A delta's inbox after, ni, relative to the inbox of the state being expanded:
         KEEP, or TAKE | j for the first delivery j whose rest it is (two deliveries with
         one rest are the same message from the same sender, so any inbox with this
         signature has one rest for both too)."""
         cdef uint32_t bi = self.cur[2 + self.n + k]
-        cdef uint32_t start, j, count
+        cdef uint32_t start, j
         if ni == bi:
             return KEEP
         start = (<array.array>self.rest_at[k]).data.as_uints[bi]
-        count = len(self.deliverables(k, bi))
-        for j in range(count):
+        for j in range(self._deliveries(self._sig(k, bi))):
             if self.rests.data.as_uints[start + j] == ni:
                 return TAKE | j
         raise RuntimeError(f"engine core: instance {k}'s inbox after a step ({ni}) is neither "
@@ -2315,16 +2321,14 @@ cdef class Core:
     cdef int _assemble(self) except -1:
         """The successors of self.cur into the succ rows (instance order, faults last) and
         its self-loops; Python runs only on a memo miss."""
-        cdef int k, n = self.n, slots = self.slots
+        cdef int k, n = self.n
         cdef uint32_t key[5]
-        cdef uint32_t v, cs, node
+        cdef uint32_t v, cs, node, bi
         cdef uint32_t* last
         cdef Entry e
         cdef Pool* pool
-        cdef Delta* d
-        cdef Send* s
         cdef uint32_t* row
-        cdef Py_ssize_t j, q
+        cdef Py_ssize_t j
         cdef list known
         cdef object faults
         self.nsucc = 0
@@ -2332,9 +2336,12 @@ cdef class Core:
         self.unhandled = -1
         self.scratch.nentries = self.scratch.ndeltas = self.scratch.nsends = self.scratch.nloops = 0
         for k in range(n):
+            bi = self.cur[2 + n + k]
             key[0] = k
             key[1] = self.cur[2 + k]
-            key[2] = self._sig(k, self.cur[2 + n + k]) if self.bysig[k] else self.cur[2 + n + k]
+            # the inbox's signature where the role defers nothing (also in the last hit
+            # below: siblings whose inboxes differ behind their heads then hit it too)
+            key[2] = self._sig(k, bi) if self.bysig[k] else bi
             key[3] = self.cur[0]
             key[4] = self.cur[1]
             if self.wr[k] and self.bysig[k]:  # a world reader: part by part
@@ -2366,11 +2373,10 @@ cdef class Core:
                 self.steps.expansions = self.expanded + 1  # for its memo's hit rate
                 found, memoizable = self.local_found(k, self._idxs())
                 if memoizable == READS:  # a world reader: key it on what its paths read
+                    self.wr[k] = 1
                     if self.bysig[k]:  # from the next state on, part by part
-                        self.wr[k] = 1
                         memoizable = 0
                     else:
-                        self.wr[k] = 1
                         cs = self._key_set(k, key, self.path_columns())
                         key[0] = self._reader_key(k, cs)
                 pool = &self.perm if memoizable else &self.scratch
@@ -2412,6 +2418,7 @@ cdef class Core:
         cdef Send* s
         cdef uint32_t* row
         cdef Py_ssize_t j, q
+        cdef uint32_t rests = KEEP  # where the current inbox's rests start, plus jbase
         if e.unhandled >= 0 and self.unhandled < 0:
             self.unhandled = e.unhandled
         if e.nloops:
@@ -2426,9 +2433,10 @@ cdef class Core:
             if not self.bysig[k]:
                 row[2 + n + k] = d.inbox
             elif d.inbox != KEEP:  # (KEEP: the row holds the inbox already)
-                row[2 + n + k] = self.rests.data.as_uints[
-                    (<array.array>self.rest_at[k]).data.as_uints[self.cur[2 + n + k]]
-                    + (d.inbox & ~TAKE) + jbase]
+                if rests == KEEP:  # looked up once, at the first delivery
+                    rests = (<array.array>self.rest_at[k]).data.as_uints[
+                        self.cur[2 + n + k]] + jbase
+                row[2 + n + k] = self.rests.data.as_uints[rests + (d.inbox & ~TAKE)]
             for q in range(d.nsends):
                 s = pool.sends + d.send_start + q
                 row[s.slot] = self._add(s.slot, row[s.slot], s.code)
@@ -2464,8 +2472,7 @@ cdef class Core:
         key and the columns its path read."""
         cdef uint32_t sig = key[2]
         cdef uint32_t at = self.sig_part_at.data.as_uints[sig]
-        cdef Py_ssize_t count = (len(self.sig_parts) if sig + 1 >= <uint32_t>len(self.sig_part_at)
-                                 else self.sig_part_at.data.as_uints[sig + 1]) - at
+        cdef Py_ssize_t count = self._deliveries(sig)
         cdef Py_ssize_t j
         cdef uint32_t cs
         cdef uint32_t got[64]
