@@ -373,7 +373,7 @@ def duplicated():
 
 def test_a_duplication_is_drawn_as_a_duplication_not_as_a_fresh_send():
     """The duplicate step is the network's: the text narrates it as a duplication and lists
-    no send under it (System.replay reports the copy as a message the step added), the
+    no send under it (System.sent_between reports the copy as a message the step added), the
     trace file records no send, and the charts draw the copy leaving where the original
     left (one send, two arrivals), marked as the network's copy. Mermaid stopped with a
     KeyError (an arrow from a "network" lifeline the chart does not have)."""

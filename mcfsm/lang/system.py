@@ -360,14 +360,6 @@ class System(Validation, Successors, Inboxes):
                                                  if i.role.name == name]
         return cached
 
-    def replay(self, state: State, key: StepKey) -> tuple[State, list[tuple[str, Message]]]:
-        """Re-run one step from `state`: the successor and the messages it sent (for traces)."""
-        for candidate, nxt in self.successors(state):
-            if candidate == key:
-                return nxt, self.sent_between(state, nxt, key)
-        raise ModelError(f"step {key.actor}: {key.transition} is not enabled in this state",
-                         fix="the model changed since the trace was recorded; re-run the check")
-
     def sent_between(self, state: State, after: State, key: StepKey) -> list[tuple[str, Message]]:
         """The messages step `key` sent, from the state it was taken in and the state it led
         to (what is in flight after and was not before): no model code runs."""

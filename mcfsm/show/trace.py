@@ -1,8 +1,8 @@
 """Traces in the model's own words: numbered text steps and JSON records.
 
 This module only reads explorer results and the system's public queries; it never
-changes what was explored. Sent messages are recovered by replaying each step
-(System.replay), so the explorer need not store them.
+changes what was explored. Sent messages are recovered from the states before and after
+each step (System.sent_between), so the explorer need not store them.
 """
 
 from __future__ import annotations
