@@ -121,13 +121,13 @@ def lazy_states(system: System, limit: int) -> int:
     module doc). An initial state whose rest appears under every combination starts with
     nothing bound; one that appears under some only keeps its whole combination."""
     names = frozenset(system.params)
-    combos = {combo for combo in combinations(system)}
+    every = combination_count(system)
     under: dict[tuple, set] = {}
     for state in system.initial_states():
         under.setdefault(state[1:], set()).add(tuple(state[0]._asdict().items()))
     seen: set[tuple] = set()
     for rest, found in under.items():
-        if len(found) == len(combos):
+        if len(found) == every:
             seen.add((Partial(names, ()), *rest))
         else:
             seen.update((Partial(names, tuple(sorted(c))), *rest) for c in found)
