@@ -34,9 +34,9 @@ sys.path[:0] = [{root!r} + "/benchmarks", {root!r} + "/tests/validation"]
 which, model, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if which == "engine":
     from mcfsm import explore
-    if model == "twophase":
+    if model in ("twophase", "twophase_symmetric"):  # the latter: RMs interchangeable
         import twophase
-        system = twophase.build(size)
+        system = twophase.build(size, symmetric=model == "twophase_symmetric")
     else:
         import redirect_model
         system = redirect_model.build(size)
