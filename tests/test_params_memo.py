@@ -3,7 +3,9 @@
 choices, must never answer for another, in one joint search (every combination's initial
 states at once) or in the searches of each combination on shared tables
 (explorer.SharedTables). The counts are counted by hand, and are the unmemoized search's
-too, on both engine cores."""
+too, on both engine cores. And the other way round: a step that reads no parameter, or
+reads the same values, is one memo entry for every combination on shared tables, so its
+model code runs once for them all."""
 
 from __future__ import annotations
 
@@ -76,3 +78,45 @@ def test_combinations_sharing_tables_keep_the_hand_counts(engine, monkeypatch):
     by_choice = {dict(run.choices)["mode"]: run.distinct_states for run in result.per_choice}
     assert by_choice == {"fast": FAST[0], "slow": SLOW[0]}
     assert (result.distinct_states, result.total_states) == (10, 11)
+
+
+# -- a step is shared by the combinations in which it reads the same params ---------------
+RUNS: dict[str, int] = {}
+
+
+def counted(name: str, holds):
+    def guard(ctx) -> bool:
+        RUNS[name] = RUNS.get(name, 0) + 1
+        return holds(ctx)
+    return guard
+
+
+def two_counters() -> System:
+    """Two counters to 3 under six combinations (mode x label): "plain" reads no param,
+    "moded" reads `mode` (its guard), so its steps differ between two of them only."""
+    plain = Role("plain", states=["run"], initial="run", final=["run"],
+                 variables={"n": Var(int, 0)},
+                 transitions=[Transition("tick", "run", None, after=[tick], conditions=[
+                     counted("plain", lambda ctx: ctx.v.n < 3)])])
+    moded = Role("moded", states=["run"], initial="run", final=["run"],
+                 variables={"n": Var(int, 0)},
+                 transitions=[Transition("tick", "run", None, after=[tick], conditions=[
+                     counted("moded", lambda ctx: ctx.v.n < (3 if ctx.params.mode == "fast"
+                                                             else 2))])])
+    return System("shared_steps", instances=[Instance("p", plain), Instance("m", moded)],
+                  params={"mode": Param(choices=("fast", "slow")),
+                          "label": Param(choices=("a", "b", "c"))})
+
+
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_model_code_runs_once_for_the_combinations_that_read_alike(engine, monkeypatch):
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
+    RUNS.clear()
+    result = explore_by_choice(two_counters())
+    # Each combination: 4 x 4 states under mode=fast, 4 x 3 under slow; 3 of each.
+    assert result.distinct_states == 3 * 16 + 3 * 12
+    # "plain"'s guard runs once per n (0..3), not once per n and combination (24);
+    # "moded"'s once per n and mode: 0..3 under fast, 0..2 under slow (not 21)
+    assert RUNS == {"plain": 4, "moded": 4 + 3}

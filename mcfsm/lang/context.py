@@ -170,16 +170,16 @@ class Envelopes(Sequence):
         return repr(self._listed())
 
 
-# What model code read of other instances: (slot, field), (slot, None) for a whole slot (a
-# local it iterated or compared whole), or (inbox slot, InFlight) for what in_flight saw
-# there. The compiled engine memoizes a step that read other instances on the values of
-# exactly these (check/state/steps.py).
+# What model code read of other instances or of the params (slot 0): (slot, field), (slot,
+# None) for a whole slot (a local it iterated or compared whole), or (inbox slot, InFlight)
+# for what in_flight saw there. The compiled engine memoizes a step that read other
+# instances on the values of exactly these (check/state/steps.py).
 Read = tuple[int, str | InFlight | None]
 
 
 class _ReadLocal:
-    """Another instance's local as model code sees it through `ctx.world`: reading a field
-    records (slot, field); any other use records the whole slot."""
+    """Another instance's local as model code sees it through `ctx.world`, or the params
+    (slot 0): reading a field records (slot, field); any other use records the whole slot."""
 
     __slots__ = ("_local", "_reads", "_slot")
 
@@ -229,6 +229,10 @@ class _ReadingView(View):
     def __getitem__(self, instance: str) -> Any:
         local = super().__getitem__(instance)
         return _ReadLocal(local, self._system._local_slot[instance], self._reads)
+
+    @property
+    def params(self) -> Any:
+        return _ReadLocal(self.state[0], 0, self._reads)
 
     def in_flight(
         self, message_type: type[Message] | None = None, *, to: str | None = None,
@@ -305,7 +309,12 @@ class Context:
 
     @property
     def params(self) -> Any:
-        return self._state[0]
+        """The parameter choices. A field read is recorded like a read of another instance
+        (slot 0, field): a step that reads none of them is the same step in every
+        combination of choices, and the searches of a variant's combinations share it."""
+        if self.reads is None:
+            self.reads = {}
+        return _ReadLocal(self._state[0], 0, self.reads)
 
     @property
     def world(self) -> View:

@@ -13,7 +13,7 @@ trace code), and a 4-byte slot in the open-addressing visited set (state index +
 empty; at most 3/4 full). Under hash compaction (set_compact) only a set of 64-bit
 fingerprints stays in memory; the columns and the breadth-first queue go to temporary files
 (see the fields below). The memo of local steps maps (instance, local, inbox signature,
-params, shared) to an entry of the memo pools (deltas, sends, self-loops), a world
+0, shared) to an entry of the memo pools (deltas, sends, self-loops), a world
 reader's part by part on what each part read (see the fields); the inbox table maps
 (inbox slot, inbox, message code) to the inbox after the message is added. A miss calls
 CompiledSteps (model code) and converts its answer into the pools.
@@ -455,7 +455,7 @@ cdef class Core:
     cdef Map memo, adds
     # Instances whose model code reads other instances (steps.py's world readers, `wr`):
     # their steps are memoized on what their code read too: `wkeys` maps a key (instance,
-    # local, inbox, params, shared) to a list of column sets, in `node_cs` and `node_next`
+    # local, inbox, 0, shared) to a list of column sets, in `node_cs` and `node_next`
     # (node + 1, 0 at the end). While what the key's calls have read (steps.path_columns,
     # what one state's paths read) comes to at most `union_columns` columns, the list is
     # their union, one lookup a state; past that, one set per path taken, as steps.py keeps
@@ -488,8 +488,8 @@ cdef class Core:
     cdef dict part_ids
     cdef array.array sig_parts, sig_part_at
     cdef object local_parts
-    # Each instance's last memo hit outside the world readers: (local, inbox, params,
-    # shared) and the entry + 1 (0: none). States leave the queue in the order their parent
+    # Each instance's last memo hit outside the world readers: (local, inbox, 0, shared)
+    # and the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
     # meet the key they met last and skip the memo's probe (a cache miss on a large table).
     cdef uint32_t* last_key
@@ -2342,7 +2342,10 @@ cdef class Core:
             # the inbox's signature where the role defers nothing (also in the last hit
             # below: siblings whose inboxes differ behind their heads then hit it too)
             key[2] = self._sig(k, bi) if self.bysig[k] else bi
-            key[3] = self.cur[0]
+            # not the params: code that reads them is a world reader, keyed on the params
+            # fields it read (steps.py), so a step that reads none is shared by every
+            # combination's search on the same tables
+            key[3] = 0
             key[4] = self.cur[1]
             if self.wr[k] and self.bysig[k]:  # a world reader: part by part
                 self._assemble_parts(k, key)

@@ -5,19 +5,22 @@ guards and actions see only its own local, the event (internal trigger and choic
 message and sender), the params and the shared variables, so the model code of a local
 step is a pure function of
 
-    (instance, local, event, params, shared) -> [(transition, choice, new local, new shared, sends)]
+    (instance, local, event, shared, params read) -> [(transition, choice, new local, new shared, sends)]
 
 and runs once per distinct argument tuple: the outcomes are memoized on the indices of
-those components. Everything else per global state is table lookups on small integers,
-built on demand from the same declarations (System's reference functions) the first time
-they are needed:
+those components. The params are not in the key: a read of one (`ctx.params.x`) is
+recorded like a read of another instance (below), so a step that reads none is one memo
+entry for every combination of choices, and the searches of a variant's combinations,
+which share these tables (explorer.SharedTables), run its model code once. Everything
+else per global state is table lookups on small integers, built on demand from the same
+declarations (System's reference functions) the first time they are needed:
 
     deliverable[k][inbox]           -> [(sender, message id, inbox after consuming it)]
     add[slot][(inbox, message code)] -> the inbox after appending/adding that message
     faults[k][inbox]                -> [(coverage id, step id, inbox after loss/duplication)]
 
 Model code that reads other instances (`ctx.world`, `ctx.peers()`; TCommit's resource
-managers do) depends on more than the key. Such a call is memoized on what it read: the
+managers do) or the params depends on more than the key. Such a call is memoized on what it read: the
 fields (or whole slots) of other instances, and what `in_flight` saw of each inbox (the
 envelopes passing its filter, not the whole inbox), in the order read, and their values
 (interned by projections.py). A later call with the same key finds, for each set of reads
@@ -208,8 +211,9 @@ class CompiledSteps:
         loops: list[tuple[int, int]] = []
         unhandled: Unhandled | None = None
         self.expansions += 1
-        # One int key per instance: (local, own inbox, params, shared) indices, each < 2**32.
-        context = idxs[0] << 64 | idxs[1] << 96
+        # One int key per instance: (local, own inbox, shared) indices, each < 2**32 (the
+        # params are read like other instances: module docstring).
+        context = idxs[1] << 96
         state: tuple | None = None  # decoded only when some local step is not memoized
         add = self._add_message
         for k, local_slot, inbox_slot, memo in self._plan:
@@ -287,7 +291,7 @@ class CompiledSteps:
         be memoized on the key: 1 yes, 0 no, READS (a world reader) on the key and the
         values of the columns `path_columns()` names."""
         n = self.n
-        key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[0] << 64 | idxs[1] << 96
+        key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[1] << 96
         self._path = []
         try:  # the state is decoded only if model code runs (most misses run none)
             found = self._instance_steps(k, idxs, None, key, keep=False)
@@ -384,7 +388,8 @@ class CompiledSteps:
 
     def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple | None, key: int,
                         keep: bool = True) -> Found:
-        """Every step instance k can take given its local, its inbox, params and shared:
+        """Every step instance k can take given its local, its inbox and shared (and what
+        its code read of the params and other instances):
         internal steps, then one delivery per deliverable message (System.expand's order).
         `state`: the decoded state, or None to decode it only where model code runs."""
         n = self.n
@@ -419,12 +424,12 @@ class CompiledSteps:
         the parts _instance_steps puts together, each memoized on its own key."""
         n = self.n
         li, bi = idxs[2 + k], idxs[2 + n + k]
-        params, shared = idxs[0], idxs[1]
+        shared = idxs[1]
         # not memoized: read other instances, or hit too rarely (_tally_miss)
         readers = self.world_readers | self.low_hit if self.low_hit else self.world_readers
         internal = self._internal[k] if self.memoize and k not in readers else None
         by_reads = self.memoize and k in self.world_readers and k not in self.low_hit
-        ikey = (li, params, shared)
+        ikey = (li, shared)
         entries = None if internal is None else internal.get(ikey)
         if entries is None and by_reads:
             entries = self._read_lookup(k, idxs, ikey)
@@ -443,7 +448,7 @@ class CompiledSteps:
                     k, bi, self.store.values[2 + k][li].state)
             for sender, mid, rest in deliverable:
                 receive = self._receive[k] if self.memoize and k not in readers else None
-                rkey = (li, sender, mid, params, shared)
+                rkey = (li, sender, mid, shared)
                 outcome = None if receive is None else receive.get(rkey)
                 if outcome is None and by_reads:
                     outcome = self._read_lookup(k, idxs, rkey)
@@ -460,7 +465,7 @@ class CompiledSteps:
         internal steps, then one part per deliverable message (in deliverables(k, bi)'s
         order), each (steps, loops, unhandled) with the columns its path read; and whether
         they may be memoized (READS) or not (0). A part is a function of its own key
-        (local, params, shared; for a delivery its sender and message too) and of what its
+        (local, shared; for a delivery its sender and message too) and of what its
         own path read, so states whose parts were all seen apart need no model code."""
         n = self.n
         li, bi, shared = idxs[2 + k], idxs[2 + n + k], idxs[1]
