@@ -468,3 +468,47 @@ def test_a_temporal_mark_is_the_parent_s_where_its_predicates_read_nothing_chang
     plain = run(system, "python", monkeypatch, memoize=False)
     assert [(v.property.name, v.status) for v in memoized.verdicts] == \
         [(v.property.name, v.status) for v in plain.verdicts]
+
+
+def test_a_property_is_memoized_on_the_fields_it_reads_not_the_whole_local():
+    """`lit` reads only the lamp's `on`: the four values of its counter make no new call;
+    `whole` compares the local whole, so each of the lamp's eight locals is a call. Counted
+    by hand: a predicate's model code runs once per distinct value of what it read."""
+    from mcfsm import Var
+
+    def tick(ctx) -> None:
+        ctx.v.n += 1
+
+    def flip(ctx) -> None:
+        ctx.v.on = not ctx.v.on
+
+    lamp = Role("lamp", states=["s"], initial="s", final=["s"],
+                variables={"on": Var(bool, False), "n": Var(int, 0)},
+                transitions=[Transition("tick", "s", None, conditions=[lambda ctx: ctx.v.n < 3],
+                                        after=[tick]),
+                             Transition("flip", "s", None, after=[flip])])
+    system = System("lamp", instances=[Instance("l", lamp)])
+    store = Store(system.slot_count)
+    projections = Projections(system, store.values)
+    calls = {"lit": 0, "whole": 0}
+
+    def counted(name, fn):
+        def predicate(v) -> bool:
+            calls[name] += 1
+            return fn(v)
+        return predicate
+
+    lit = MemoPredicate(system, counted("lit", lambda v: v["l"].on), projections=projections)
+    whole = MemoPredicate(system, counted("whole", lambda v: v["l"] != v["l"]._replace(n=9)),
+                          projections=projections)
+    seen, frontier = set(system.initial_states()), list(system.initial_states())
+    while frontier:
+        state = frontier.pop()
+        for memo in (lit, whole):
+            memo(store.encode(state), store.decode)
+        for _, after in system.successors(state):
+            if after not in seen:
+                seen.add(after)
+                frontier.append(after)
+    assert len(seen) == 8
+    assert calls == {"lit": 2, "whole": 8}

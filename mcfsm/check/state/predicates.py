@@ -1,12 +1,14 @@
 """State predicates (always/sometimes properties, the state constraint) memoized on what
 they read: slots, and for `in_flight` the envelopes of each inbox that pass its filter.
 
-A predicate sees the state through a View; most read a few instances (`view["client1"]`),
-the params, the shared variables or some inboxes (`view.in_flight(...)`). Its result is a
-function of the indices of the slots it read, so it is memoized in a decision tree: a node
-names the next slot the predicate read and branches on that slot's index; a leaf is the
-result. Evaluating walks the tree on the state's indices and runs the predicate only when
-the walk falls off the tree (then it records the slots read, in order, and adds the path).
+A predicate sees the state through a View; most read a few fields of a few instances
+(`view["client1"].state`), the params, the shared variables or some inboxes
+(`view.in_flight(...)`). Its result is a function of the values it read, so it is memoized
+in a decision tree: a node names the next field (or whole slot) the predicate read and
+branches on its value (a field's, through projections.py, so a local that changed in
+other fields takes the same branch); a leaf is the result. Evaluating walks the tree on
+the state's indices and runs the predicate only when the walk falls off the tree (then it
+records what it read, in order, and adds the path).
 This assumes, as model checking does anyway, that predicates are deterministic; a
 predicate that reads a different slot where the tree expects another is no longer
 memoized. A predicate that reads the whole state (`view.state`, or a View method this
@@ -71,18 +73,15 @@ class _RecordingView(View):
         slot = self._system._local_slot.get(instance)
         if slot is None:
             return View(self._system, self._full)[instance]  # raises the usual error
-        self._read(slot)
-        return self._full[slot]
+        return _RecordedRecord(self, slot)
 
     @property
     def params(self) -> Any:
-        self._read(0)
-        return self._full[0]
+        return _RecordedRecord(self, 0)
 
     @property
     def shared(self) -> Any:
-        self._read(1)
-        return self._full[1]
+        return _RecordedRecord(self, 1)
 
     def in_flight(self, message_type: Any = None, *, to: str | None = None,
                   sender: str | None = None) -> list[tuple[str, str, Any]]:
@@ -133,6 +132,47 @@ class _RecordingView(View):
             self.reads.append(key)
         return View(system, self._full).sent_since(View(system, before._full), message_type,
                                                    to=to, sender=sender)
+
+
+class _RecordedRecord:
+    """An instance's local, the params or the shared variables as a recording view hands
+    them out: reading a field records (slot, field), so the memo branches on that field's
+    value and a state whose record differs in other fields still hits (a property that
+    reads a client's `state` is not judged again when its counters change); any other use
+    records the whole slot."""
+
+    __slots__ = ("_slot", "_view")
+
+    def __init__(self, view: _RecordingView, slot: int) -> None:
+        self._view, self._slot = view, slot
+
+    def __getattr__(self, field: str) -> Any:
+        value = getattr(self._view._full[self._slot], field)
+        self._view._read(self._slot if field.startswith("_") or callable(value)
+                         else (self._slot, field))
+        return value
+
+    def _whole(self) -> Any:
+        self._view._read(self._slot)
+        return self._view._full[self._slot]
+
+    def __eq__(self, other: object) -> bool:
+        return self._whole() == (other._whole() if isinstance(other, _RecordedRecord) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __iter__(self) -> Any:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._whole()[index]
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
 
 
 class MemoPredicate:
