@@ -177,29 +177,31 @@ class Envelopes(Sequence):
 Read = tuple[int, str | InFlight | None]
 
 
-class _ReadLocal:
-    """Another instance's local as model code sees it through `ctx.world`, or the params
-    (slot 0): reading a field records (slot, field); any other use records the whole slot."""
+class ReadRecord:
+    """A record (an instance's local, the params, the shared variables) handed to code whose
+    reads are recorded: reading a field notes the field; any other use (comparing it
+    whole, iterating, hashing) notes the whole slot (`_note(None)`). Subclasses say where
+    a note goes."""
 
-    __slots__ = ("_local", "_reads", "_slot")
+    __slots__ = ("_local", "_slot")
 
-    def __init__(self, local: Any, slot: int, reads: dict[Read, None]) -> None:
-        self._local, self._slot, self._reads = local, slot, reads
+    def __init__(self, local: Any, slot: int) -> None:
+        self._local, self._slot = local, slot
+
+    def _note(self, field: str | None) -> None:
+        raise NotImplementedError
 
     def __getattr__(self, field: str) -> Any:
         value = getattr(self._local, field)
-        if not field.startswith("_") and not callable(value):
-            self._reads[(self._slot, field)] = None
-        else:
-            self._reads[(self._slot, None)] = None
+        self._note(None if field.startswith("_") or callable(value) else field)
         return value
 
     def _whole(self) -> Any:
-        self._reads[(self._slot, None)] = None
+        self._note(None)
         return self._local
 
     def __eq__(self, other: object) -> bool:
-        return self._whole() == (other._whole() if isinstance(other, _ReadLocal) else other)
+        return self._whole() == (other._whole() if isinstance(other, ReadRecord) else other)
 
     def __hash__(self) -> int:
         return hash(self._whole())
@@ -215,6 +217,20 @@ class _ReadLocal:
 
     def __repr__(self) -> str:
         return repr(self._whole())
+
+
+class _ReadLocal(ReadRecord):
+    """Another instance's local as model code sees it through `ctx.world`, or the params
+    (slot 0): a note is a Read, (slot, field) or (slot, None)."""
+
+    __slots__ = ("_reads",)
+
+    def __init__(self, local: Any, slot: int, reads: dict[Read, None]) -> None:
+        super().__init__(local, slot)
+        self._reads = reads
+
+    def _note(self, field: str | None) -> None:
+        self._reads[(self._slot, field)] = None
 
 
 class _ReadingView(View):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import ModelError
-from ...lang.context import Envelopes
+from ...lang.context import Envelopes, ReadRecord
 from ...lang.guard import function_line, model_code_error, none_result_error
 from ...lang.properties import Property
 from ...lang.system import State, StepKey, System, View
@@ -134,45 +134,21 @@ class _RecordingView(View):
                                                    to=to, sender=sender)
 
 
-class _RecordedRecord:
+class _RecordedRecord(ReadRecord):
     """An instance's local, the params or the shared variables as a recording view hands
-    them out: reading a field records (slot, field), so the memo branches on that field's
+    them out: a field read is noted (slot, field), so the memo branches on that field's
     value and a state whose record differs in other fields still hits (a property that
     reads a client's `state` is not judged again when its counters change); any other use
-    records the whole slot."""
+    notes the whole slot."""
 
-    __slots__ = ("_slot", "_view")
+    __slots__ = ("_view",)
 
     def __init__(self, view: _RecordingView, slot: int) -> None:
-        self._view, self._slot = view, slot
+        super().__init__(view._full[slot], slot)
+        self._view = view
 
-    def __getattr__(self, field: str) -> Any:
-        value = getattr(self._view._full[self._slot], field)
-        self._view._read(self._slot if field.startswith("_") or callable(value)
-                         else (self._slot, field))
-        return value
-
-    def _whole(self) -> Any:
-        self._view._read(self._slot)
-        return self._view._full[self._slot]
-
-    def __eq__(self, other: object) -> bool:
-        return self._whole() == (other._whole() if isinstance(other, _RecordedRecord) else other)
-
-    def __hash__(self) -> int:
-        return hash(self._whole())
-
-    def __iter__(self) -> Any:
-        return iter(self._whole())
-
-    def __len__(self) -> int:
-        return len(self._whole())
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._whole()[index]
-
-    def __repr__(self) -> str:
-        return repr(self._whole())
+    def _note(self, field: str | None) -> None:
+        self._view._read(self._slot if field is None else (self._slot, field))
 
 
 class MemoPredicate:
