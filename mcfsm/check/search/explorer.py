@@ -130,7 +130,7 @@ class Judge:
         self.check_deadlock = any(p.kind == "deadlock" for p in props)
         self.check_unhandled = any(p.kind == "unhandled" for p in props)
         self.check_states = bool(always or somet or temporal)
-        # Property predicates memoized on the slots they read (predicates.py).
+        # Property predicates memoized on the fields and slots they read (predicates.py).
         projections = steps.projections  # shared with the world readers' memo
 
         # `memos`: each predicate's memo, by (kind, property, function), kept across the

@@ -1,5 +1,6 @@
 """State predicates (always/sometimes properties, the state constraint) memoized on what
-they read: slots, and for `in_flight` the envelopes of each inbox that pass its filter.
+they read: fields of records, slots, and for `in_flight` the envelopes of each inbox that
+pass its filter.
 
 A predicate sees the state through a View; most read a few fields of a few instances
 (`view["client1"].state`), the params, the shared variables or some inboxes
@@ -152,7 +153,7 @@ class _RecordedRecord(ReadRecord):
 
 
 class MemoPredicate:
-    """One predicate of a View, memoized on the indices of the slots it reads (and on the
+    """One predicate of a View, memoized on the fields and slots it reads (and on the
     projections of the inboxes it reads through `in_flight`)."""
 
     __slots__ = ("_evaluations", "_misses", "_project", "_root", "_unpaid", "_window", "fn",
