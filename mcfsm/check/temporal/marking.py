@@ -61,9 +61,9 @@ class TemporalCheck:
 
     def memoized(self, memo: Callable[[Property, Callable[..., bool]], Callable[..., bool]],
                  ) -> Callable[[object, Callable[[object], State]], None]:
-        """`mark` for the compiled engine: each predicate and trigger memoized on the fields and slots
-        it reads (`memo` builds a predicates.MemoPredicate with the guard), called on the
-        interned state; the same flags as `mark`."""
+        """`mark` for the compiled engine: each predicate and trigger memoized on the fields
+        and slots it reads (`memo` builds a predicates.MemoPredicate with the guard), called
+        on the interned state; the same flags as `mark`."""
         plan = self.memo_plan(memo)
 
         def mark(idxs: object, decode: Callable[[object], State], parent: int = -1,
