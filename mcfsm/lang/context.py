@@ -3,6 +3,7 @@ world) and the step Context handed to guards and actions (split from system.py).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -177,7 +178,7 @@ class Envelopes(Sequence):
 Read = tuple[int, str | InFlight | None]
 
 
-class ReadRecord:
+class ReadRecord(ABC):
     """A record (an instance's local, the params, the shared variables) handed to code whose
     reads are recorded: reading a field notes the field; any other use (comparing it
     whole, iterating, hashing) notes the whole slot (`_note(None)`). Subclasses say where
@@ -188,8 +189,9 @@ class ReadRecord:
     def __init__(self, local: Any, slot: int) -> None:
         self._local, self._slot = local, slot
 
+    @abstractmethod
     def _note(self, field: str | None) -> None:
-        raise NotImplementedError
+        """Record a read of `field` of this slot, or of the whole slot (None)."""
 
     def __getattr__(self, field: str) -> Any:
         value = getattr(self._local, field)

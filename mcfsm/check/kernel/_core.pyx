@@ -488,8 +488,8 @@ cdef class Core:
     cdef dict part_ids
     cdef array.array sig_parts, sig_part_at
     cdef object local_parts
-    # Each instance's last memo hit outside the world readers: (local, inbox, 0, shared)
-    # and the entry + 1 (0: none). States leave the queue in the order their parent
+    # Each instance's last memo hit outside the world readers: (local, inbox, shared) and
+    # the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
     # meet the key they met last and skip the memo's probe (a cache miss on a large table).
     cdef uint32_t* last_key
@@ -678,7 +678,7 @@ cdef class Core:
         self.part_ids = {}
         self.sig_parts, self.sig_part_at = _array.array("I"), _array.array("I")
         self.local_parts = steps.local_parts
-        self.last_key = <uint32_t*>calloc(4 * self.n + 1, sizeof(uint32_t))
+        self.last_key = <uint32_t*>calloc(3 * self.n + 1, sizeof(uint32_t))
         self.last_v = <uint32_t*>calloc(self.n + 1, sizeof(uint32_t))
         if self.wr == NULL or self.last_key == NULL or self.last_v == NULL:
             raise MemoryError()
@@ -2342,9 +2342,9 @@ cdef class Core:
             # the inbox's signature where the role defers nothing (also in the last hit
             # below: siblings whose inboxes differ behind their heads then hit it too)
             key[2] = self._sig(k, bi) if self.bysig[k] else bi
-            # not the params: code that reads them is a world reader, keyed on the params
-            # fields it read (steps.py), so a step that reads none is shared by every
-            # combination's search on the same tables
+            # the params' place, left 0: code that reads them is a world reader, keyed on
+            # the params fields it read (steps.py), so a step that reads none is shared by
+            # every combination's search on the same tables
             key[3] = 0
             key[4] = self.cur[1]
             if self.wr[k] and self.bysig[k]:  # a world reader: part by part
@@ -2360,14 +2360,14 @@ cdef class Core:
                         break
                     node = self.node_next.data.as_uints[node - 1]
             else:
-                last = self.last_key + 4 * k
+                last = self.last_key + 3 * k
                 if (self.last_v[k] != 0 and last[0] == key[1] and last[1] == key[2]
-                        and last[2] == key[3] and last[3] == key[4]):
+                        and last[2] == key[4]):
                     v = self.last_v[k]
                 else:
                     v = _map_get(&self.memo, key)
                     if v != 0:  # a perm entry: the memo never drops one
-                        last[0], last[1], last[2], last[3] = key[1], key[2], key[3], key[4]
+                        last[0], last[1], last[2] = key[1], key[2], key[4]
                         self.last_v[k] = v
             if v != 0:
                 pool = &self.perm

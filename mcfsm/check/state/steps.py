@@ -20,15 +20,15 @@ declarations (System's reference functions) the first time they are needed:
     faults[k][inbox]                -> [(coverage id, step id, inbox after loss/duplication)]
 
 Model code that reads other instances (`ctx.world`, `ctx.peers()`; TCommit's resource
-managers do) or the params depends on more than the key. Such a call is memoized on what it read: the
-fields (or whole slots) of other instances, and what `in_flight` saw of each inbox (the
-envelopes passing its filter, not the whole inbox), in the order read, and their values
-(interned by projections.py). A later call with the same key finds, for each set of reads
-recorded under it, the current values of those reads; if some recorded call saw the same
-values, the code would take the same path (it is deterministic) and read nothing else, so
-its outcome is reused (`_read_memo`). An instance whose code has read other instances
-(`self.world_readers`) is looked up this way, never in the per-key tables, whose entries
-must not depend on anything but the key.
+managers do) or the params depends on more than the key. Such a call is memoized on what
+it read: the fields (or whole slots) of other instances and of the params, and what
+`in_flight` saw of each inbox (the envelopes passing its filter, not the whole inbox), in
+the order read, and their values (interned by projections.py). A later call with the same
+key finds, for each set of reads recorded under it, the current values of those reads; if
+some recorded call saw the same values, the code would take the same path (it is
+deterministic) and read nothing else, so its outcome is reused (`_read_memo`). An
+instance whose code has read other instances (`self.world_readers`) is looked up this
+way, never in the per-key tables, whose entries must not depend on anything but the key.
 An instance whose memo misses on more than half of its lookups over a window of
 expansions (its local differs in nearly every state, as in a model written as one role
 holding the whole state) is no longer memoized either, so memo tables stop growing
@@ -64,6 +64,11 @@ Succ = tuple[int, int, list[int]]
 # itself, else a column id whose values `column_value` interns (a field, an inbox's
 # envelopes of one type and sender).
 Column = tuple[int, int]
+
+
+def _with_inbox(entries: list[Entry], inbox: int) -> list[Delta]:
+    """Memoized entries as steps that leave the own inbox at `inbox`."""
+    return [(tid, sid, nl, ns, inbox, sends) for tid, sid, nl, ns, sends in entries]
 
 
 def _split_loops(deltas: list, li: int, shared: int, bi: int) -> tuple[list, list]:
@@ -213,7 +218,7 @@ class CompiledSteps:
         self.expansions += 1
         # One int key per instance: (local, own inbox, shared) indices, each < 2**32 (the
         # params are read like other instances: module docstring).
-        context = idxs[1] << 96
+        context = idxs[1] << 64
         state: tuple | None = None  # decoded only when some local step is not memoized
         add = self._add_message
         for k, local_slot, inbox_slot, memo in self._plan:
@@ -291,7 +296,7 @@ class CompiledSteps:
         be memoized on the key: 1 yes, 0 no, READS (a world reader) on the key and the
         values of the columns `path_columns()` names."""
         n = self.n
-        key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[1] << 96
+        key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[1] << 64
         self._path = []
         try:  # the state is decoded only if model code runs (most misses run none)
             found = self._instance_steps(k, idxs, None, key, keep=False)
@@ -395,16 +400,14 @@ class CompiledSteps:
         n = self.n
         li, bi, shared = idxs[2 + k], idxs[2 + n + k], idxs[1]
         entries, receptions = self._parts(k, idxs, state)
-        deltas = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
+        deltas = _with_inbox(entries, bi)
         unhandled: Unhandled | None = None
         for rest, outcome in receptions:
             if outcome.__class__ is _Unhandled:
                 if unhandled is None:
                     unhandled = outcome.record
                 continue
-            new_inbox = bi if rest < 0 else rest
-            deltas.extend((tid, sid, nl, ns, new_inbox, sends)
-                          for tid, sid, nl, ns, sends in outcome)
+            deltas.extend(_with_inbox(outcome, bi if rest < 0 else rest))
         deltas, loops = _split_loops(deltas, li, shared, bi)
         found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
         # A step that read other instances is not a function of the key: not memoized here
@@ -440,9 +443,7 @@ class CompiledSteps:
         receptions: list[tuple[int, Any]] = []
         if bi != self._empty[k]:
             if self.system._deferred[k] is None:
-                deliverable = self._deliverable[k].get(bi)
-                if deliverable is None:
-                    deliverable = self._deliverable_entries(k, bi)
+                deliverable = self.deliverables(k, bi)
             else:  # what is deliverable depends on the receiver's state too
                 deliverable = self._deferring_entries(
                     k, bi, self.store.values[2 + k][li].state)
@@ -476,17 +477,14 @@ class CompiledSteps:
         finally:
             self._path = None
         parts: list[tuple[Found, tuple[Column, ...]]] = []
-        internal = [(tid, sid, nl, ns, bi, sends) for tid, sid, nl, ns, sends in entries]
-        deltas, loops = _split_loops(internal, li, shared, bi)
+        deltas, loops = _split_loops(_with_inbox(entries, bi), li, shared, bi)
         parts.append(((deltas, loops, None), path[0] if path else ()))
         for j, (rest, outcome) in enumerate(receptions):
             columns = path[1 + j] if 1 + j < len(path) else ()
             if outcome.__class__ is _Unhandled:
                 parts.append((([], [], outcome.record), columns))
                 continue
-            new_inbox = bi if rest < 0 else rest
-            deltas, loops = _split_loops([(tid, sid, nl, ns, new_inbox, sends)
-                                          for tid, sid, nl, ns, sends in outcome],
+            deltas, loops = _split_loops(_with_inbox(outcome, bi if rest < 0 else rest),
                                          li, shared, bi)
             parts.append(((deltas, loops, None), columns))
         # one path entry per part (a lookup that hit, or model code that ran and was
