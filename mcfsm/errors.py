@@ -73,7 +73,13 @@ class ModelError(McfsmError):
 
 
 class UsageError(McfsmError):
-    """A command-line option or path is wrong."""
+    """A command-line option or path is wrong. `fix`, when given, is printed as a
+    `how to fix` line, as ModelError prints its own."""
+
+    def __init__(self, problem: str, *, fix: str = "") -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(problem + (f"\n  how to fix: {fix}" if fix else ""))
 
 
 class UserInterrupt(KeyboardInterrupt):

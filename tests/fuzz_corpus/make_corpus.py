@@ -502,6 +502,22 @@ def contract_r3_more_cases() -> list[dict[str, Any]]:
     return cases
 
 
+def clean_stop_cases() -> list[dict[str, Any]]:
+    """Issue 57 item 4's bad inputs (after every earlier case, so their numbers stay)."""
+    cases = []
+    model = grammar.model_source()
+    # a checkpoint that cannot be one is refused unread: before, a link to /dev/zero was
+    # read for ever and a FIFO blocked the open for ever
+    for kind in ("fifo", "dir", "devzero"):
+        cases.append({"name": f"r4-resume-checkpoint-is-{kind}",
+                      "argv": ["check", M, "--checkpoint", "ck", "--resume"],
+                      "files": {M: model},
+                      "setup": [f"run:check {M} --checkpoint ck --no-cache",
+                                f"replace_checkpoints:{kind}"],
+                      "exits": [2], "mentions": ["ck/", "not a regular file", "how to fix"]})
+    return cases
+
+
 def main() -> None:
     import tempfile
 
@@ -511,7 +527,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         good = valid_trace(Path(tmp))
     cases = (model_cases() + trace_cases(good) + option_cases() + cache_cases()
-             + contract_r3_cases(good) + contract_r3_more_cases())
+             + contract_r3_cases(good) + contract_r3_more_cases() + clean_stop_cases())
     names = set()
     for number, case in enumerate(cases, start=1):
         assert case["name"] not in names, case["name"]

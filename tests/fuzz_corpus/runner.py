@@ -83,6 +83,16 @@ def materialise(case: dict[str, Any], folder: Path) -> None:
                        b"tR.")
             for entry in (folder / "ck").glob("*.ckpt"):
                 entry.write_bytes(MAGIC + bytes(32) + payload)
+        elif kind == "replace_checkpoints":  # every checkpoint under ck/ made a FIFO, a
+            # folder or a link to /dev/zero (replace_checkpoints:fifo|dir|devzero)
+            for entry in (folder / "ck").glob("*.ckpt"):
+                entry.unlink()
+                if name == "fifo":
+                    os.mkfifo(entry)
+                elif name == "dir":
+                    entry.mkdir()
+                else:
+                    entry.symlink_to("/dev/zero")
         else:
             raise ValueError(f"unknown setup {entry!r}")
 

@@ -27,7 +27,10 @@ read: the file is signed with an HMAC-SHA256 keyed by a secret of this user
 (`~/.config/mcfsm/checkpoint-key`, or under $XDG_CONFIG_HOME; made on first use, readable
 by this user only). A checkpoint written by someone else, on another machine, or altered
 since it was written is refused unread, with the reason: a checkpoint folder from elsewhere
-can make `--resume` fail, never run code.
+can make `--resume` fail, never run code. The key is refused, like ssh refuses a private
+key, when it is shorter than 32 bytes or open to the group or others; a checkpoint is
+opened without following it into a device or a pipe, and refused unread when it is not a
+regular file or larger than this machine could have written (`_read_regular`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -55,29 +59,125 @@ def secret_file() -> Path:
     return Path(base) / "mcfsm" / "checkpoint-key"
 
 
+# The shortest key accepted: HMAC-SHA256's output length. RFC 2104 section 3: a key shorter
+# than the hash's output "is strongly discouraged as it would decrease the security strength
+# of the function"; the key mcfsm makes has 32 random bytes.
+MIN_KEY_BYTES = 32
+# The longest key read: mcfsm writes 32 bytes, and a longer key adds nothing (HMAC hashes a
+# key longer than its 64-byte block); the cap keeps a mistaken file from being read whole.
+MAX_KEY_BYTES = 4096
+
+
 def _secret() -> bytes:
     """This user's key for signing checkpoints, made on first use (32 random bytes, mode
-    0600); two processes making it at once agree on one (the second link fails)."""
+    0600); two processes making it at once agree on one (the second link fails). A key that
+    is too short, open to the group or others, or another user's is refused (`_key_from`)."""
     path = secret_file()
-    try:
-        key = path.read_bytes()
-        if len(key) >= 32:
-            return key
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".checkpoint-key.")
-    try:
-        os.write(fd, os.urandom(32))
-        os.fchmod(fd, 0o600)
-        os.close(fd)
+    if not os.path.lexists(path):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".checkpoint-key.")
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
+            os.write(fd, os.urandom(MIN_KEY_BYTES))
+            os.fchmod(fd, 0o600)
+            os.close(fd)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+    return _key_from(path)
+
+
+def _key_from(path: Path) -> bytes:
+    """The key in `path`, checked as ssh checks a private key: a key others can read lets
+    them forge a checkpoint that runs their code when this user resumes it."""
+    fix_new = (f"delete {path} and mcfsm makes a new key on its next run (the checkpoints "
+               "signed with the old one are then refused: delete them too)")
+
+    def check(info: os.stat_result) -> None:
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise UsageError(f"checkpoint key {path}: owned by another user (uid "
+                             f"{info.st_uid}); a key someone else controls can sign a "
+                             "checkpoint that runs their code", fix=fix_new)
+        if info.st_mode & 0o077:
+            raise UsageError(
+                f"checkpoint key {path}: its permissions {stat.filemode(info.st_mode)} let "
+                "the group or others read or replace it, and with it sign a checkpoint that "
+                "runs their code when you resume it; the key is refused",
+                fix=f"chmod 600 {path}")
+
+    key = _read_regular(path, MAX_KEY_BYTES, "checkpoint key", fix_new, check)
+    if len(key) < MIN_KEY_BYTES:
+        raise UsageError(f"checkpoint key {path}: {len(key)} bytes, shorter than the "
+                         f"{MIN_KEY_BYTES} an HMAC-SHA256 key needs (RFC 2104: a shorter key "
+                         "weakens the signature); the key is refused", fix=fix_new)
+    return key
+
+
+def _memory_bytes() -> int:
+    """This machine's memory and swap: the most a process here can hold."""
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("SwapTotal:"):
+                    total += int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return total
+
+
+def max_checkpoint_bytes() -> int:
+    """The largest checkpoint `--resume` reads. The writer pickled the search's tables into
+    one bytes object while it still held them (Checkpointer.write), and the reader holds
+    the whole file before checking its signature: a file larger than this machine's memory
+    and swap was not written here, and reading it would only exhaust the memory."""
+    return _memory_bytes()
+
+
+def _read_regular(path: Path, cap: int, what: str, fix: str,
+                  check: Any = None) -> bytes:
+    """The bytes of `path`, a regular file of at most `cap` bytes, after following links.
+    Opened non-blocking (a FIFO would block the open for ever) and checked on the open
+    descriptor (no race with a rename): a device, a FIFO or a folder is refused unread (a
+    link to /dev/zero would be read for ever), and so is a file over the cap, or one that
+    grows past it while being read. `check(stat)` may refuse the file on its metadata."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:  # a dangling link, a loop of links, no permission
+        raise UsageError(f"{what} {path}: cannot be opened ({exc.strerror or exc})",
+                         fix=fix) from None
+    try:
+        info = os.fstat(fd)
+        mode = info.st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a folder" if stat.S_ISDIR(mode) else
+                    "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else
+                    "a character device" if stat.S_ISCHR(mode) else
+                    "a block device" if stat.S_ISBLK(mode) else
+                    "a socket" if stat.S_ISSOCK(mode) else "of an unknown kind")
+            target = f" (a link to {os.path.realpath(path)})" if os.path.islink(path) else ""
+            raise UsageError(f"{what} {path}{target}: {kind}, not a regular file; it is "
+                             "refused unread", fix=fix)
+        if check is not None:
+            check(info)
+        if info.st_size > cap:
+            raise UsageError(f"{what} {path}: {info.st_size:,} bytes, more than the "
+                             f"{cap:,} it can be; it is refused unread", fix=fix)
+        chunks, size = [], 0
+        while size <= cap:  # read until the end, or one byte past the cap
+            chunk = os.read(fd, min(cap + 1 - size, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
     finally:
-        os.unlink(tmp)
-    return path.read_bytes()
+        os.close(fd)
+    if size > cap:
+        raise UsageError(f"{what} {path}: grew past {cap:,} bytes while being read; it is "
+                         "refused", fix=fix)
+    return b"".join(chunks)
 
 
 def _sign(payload: bytes) -> bytes:
@@ -168,9 +268,11 @@ def restore(plan: CheckpointPlan, system: System, parts: dict[str, Any]
     check; None when there is none. The answer holds where the search goes on: depth,
     level_start, and the initial states' counts."""
     file = plan.file_for(system)
-    if not file.exists():
+    if not os.path.lexists(file):
         return None
-    blob = file.read_bytes()
+    blob = _read_regular(file, max_checkpoint_bytes(), "checkpoint",
+                         f"delete {file} (or point --checkpoint at another folder) to start "
+                         "the search afresh")
     signature, payload = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
     if not blob.startswith(MAGIC) or not hmac.compare_digest(signature, _sign(payload)):
         raise UsageError(
