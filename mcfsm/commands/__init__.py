@@ -28,6 +28,7 @@ from ..interrupt import EXIT_INTERRUPTED
 from .cache_command import cache_command
 from .check import check
 from .common import EXIT_ERROR
+from .contribution import contribution
 from .diagram import diagram
 from .diff import diff_
 from .init import init
@@ -101,5 +102,5 @@ def main() -> None:
 
 
 for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command,
-                report, init, cache_command):
+                report, init, cache_command, contribution):
     main.add_command(command)

@@ -1,0 +1,331 @@
+"""What a finding's contribution says, as data: a discussion paper (introduction, discussion
+with the scenario as numbered stage-2 steps and the chart as a figure, proposal) and a
+draft CR (the cover page's fields, the changed clause). tdoc.py writes both as .docx.
+
+Everything comes from what the finding's page computes (finding_pages.finding_data: the
+quotes, the shortest chart, the fix's verdict) and the fix's changed sentence (fix_text.py).
+What goes to a meeting speaks the text's vocabulary, so the modeller's words stay in the
+modeller's notes: a parenthesis or a clause of a sentence that holds a parameter choice
+("notification=one_way"), a variant, parameter, assumption or property name is left out
+(`spec_words`), and the scenario is told from the trace in the spec's names ("MC service
+client 1 sends a private call request to MC service server A"), never as model records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..check.assumptions import assumptions_of
+from ..check.search.explorer import Trace
+from ..lang.faults import SWITCHED_OFF
+from ..lang.findings import (
+    CHOICE,
+    CR_DEMONSTRATION,
+    FIX_PROPERTY,
+    GAP_IN_THE_TEXT,
+    MODEL_ARTEFACT,
+    TRADE_OFF,
+    UNDER_REVIEW,
+    Finding,
+)
+from ..lang.messages import Message
+from ..lang.model import Model
+from ..lang.system import NETWORK_ACTOR, System
+from .chart_model import Chart
+from .fix_text import TextChange, line_runs
+from .trace import step_sends
+from .values import spec_value
+
+TS = "TS 23.280"
+# What the CR form calls for where the text gives nothing to fill in: visible placeholders
+# a delegate replaces, never a guess.
+VERSION_UNKNOWN = "<current version: not stated in the spec text; fill in>"
+
+# Model words: a parameter choice, a snake_case identifier (variant and parameter names).
+_CHOICE = re.compile(r"\b\w+=\S+")
+_IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def model_names(model: Model, systems: Iterable[System]) -> set[str]:
+    """The names the modeller uses that a delegate's reader would not know: variants,
+    parameters, assumptions, properties and findings (a plain word such as "base" is left
+    alone: only a name with '_' or '-' reads as the model's)."""
+    names = set(model.variants) | set(model.findings)
+    for system in systems:
+        names |= set(system.params)
+        names |= {a.name for a in assumptions_of(system)}
+        names |= {p.name for p in system.properties}
+    return {n for n in names if "_" in n or "-" in n}
+
+
+def model_words_in(text: str, names: set[str]) -> list[str]:
+    """The model words a text holds (what `spec_words` removes; tests check it is none)."""
+    found = _CHOICE.findall(text) + _IDENTIFIER.findall(text)
+    found += [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)]
+    return found
+
+
+def _parentheses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each innermost parenthesis, end exclusive."""
+    spans, stack = [], []
+    for k, ch in enumerate(text):
+        if ch == "(":
+            stack.append(k)
+        elif ch == ")" and stack:
+            start = stack.pop()
+            spans.append((start, k + 1))
+    return [s for s in spans if not any(o != s and s[0] < o[0] and o[1] < s[1] for o in spans)]
+
+
+def spec_words(text: str, names: set[str]) -> str:
+    """The text without the modeller's words: a parenthesis that holds one goes (innermost
+    first), then a clause of a sentence (between ';' or ':') that still holds one. The
+    sentence's own words are kept as they are."""
+    changed = True
+    while changed:
+        changed = False
+        for start, end in sorted(_parentheses(text), reverse=True):
+            if model_words_in(text[start:end], names):
+                text = text[:start].rstrip() + text[end:]
+                changed = True
+                break
+    parts = re.split(r"(;\s+|:\s+)", text)
+    kept: list[str] = []
+    for k in range(0, len(parts), 2):
+        if model_words_in(parts[k], names):
+            continue
+        if kept and k >= 1:
+            kept.append(parts[k - 1])
+        kept.append(parts[k])
+    out = "".join(kept).strip()
+    out = re.sub(r"\s+([,.;:])", r"\1", out)
+    out = re.sub(r"[;:,]\s*$", "", out)
+    return re.sub(r"\s{2,}", " ", out)
+
+
+def _article(title: str) -> str:
+    """A message's title as a noun in a sentence: "the private call request" (a title that
+    starts with an acronym keeps its case: "the KMS lookup request")."""
+    first = title.split()[0] if title else ""
+    words = title if first.isupper() and len(first) > 1 else title[:1].lower() + title[1:]
+    return f"the {words}"
+
+
+def message_phrase(message: Message, names: set[str]) -> str:
+    """A message with its information elements, in the words of its flow table: "the
+    private call request, with the MC service ID of the calling party user1@A and ..."."""
+    described = {e.name: e.description for e in message.elements}
+    parts = []
+    for name, value in message.present().items():
+        what = spec_words(described.get(name) or "", names)
+        if not what or model_words_in(what, names):
+            continue  # an element only a model's variant has, or undescribed: not told
+        if value is True:
+            parts.append(f"the indication of {what}")
+        elif value is not False:
+            parts.append(f"{spec_value(value)} as the {what}")
+    head = _article(type(message).title)
+    if not parts:
+        return head
+    return head + " with " + (", ".join(parts[:-1]) + " and " if len(parts) > 1 else "") + parts[-1]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    """A sentence's first letter in lower case, to follow a colon (not an acronym's)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _who(system: System, name: str | None) -> str:
+    if name is None or name == NETWORK_ACTOR:
+        return "the network"
+    return system.instance(name).words
+
+
+def _is_verb(words: str) -> bool:
+    """Whether a transition's words start with a verb in the third person ("detects ...",
+    "registers ..."), so that they follow the actor's name as a sentence does."""
+    first = words.split()[0] if words.split() else ""
+    return first.endswith("s") and first.islower() and not first.endswith("ss")
+
+
+def _verb_phrase(actor: str, words: str) -> str:
+    """"MC service client 1 detects ..." or, for words that are no verb phrase, "MC service
+    client 1: no answer ..."."""
+    return f"{actor} {words}" if _is_verb(words) else f"{actor}: {words}"
+
+
+def stage2_steps(system: System, trace: Trace, names: set[str]) -> tuple[list[str], list[str]]:
+    """(what is in flight at the start, the numbered steps) of a trace, each step one
+    sentence in the spec's names: who receives what from whom, what it does, what it sends."""
+    view = system.view(trace.states[0])
+    start = [f"{_capital(message_phrase(m, names))} is on its way from {_who(system, s)} to "
+             f"{_who(system, r)}." for s, r, m in view.in_flight()]
+    steps = []
+    for key, before, after in zip(trace.steps, trace.states, trace.states[1:]):
+        actor = _who(system, key.actor)
+        sender = _who(system, key.sender)
+        words = ""
+        if key.actor != NETWORK_ACTOR and key.kind in ("receive", "internal"):
+            words = spec_words(system.instance(key.actor).role.transition(key.transition).words,
+                               names)
+        title = _article(type(key.message).title) if key.message is not None else ""
+        if key.kind == "receive":
+            text = f"{actor} receives {title} from {sender}"
+            if words and not words.startswith("receives "):
+                text += f" and {words}" if _is_verb(words) else f"; {words}"
+        elif key.kind == "ignore" and system.view(before)[key.actor].state == SWITCHED_OFF:
+            text = f"{title[:1].upper()}{title[1:]} from {sender} is lost: {actor} is switched off"
+        elif key.kind == "ignore":
+            text = f"{actor} ignores {title} from {sender}"
+        elif key.kind in ("lose", "duplicate"):
+            what = "loses" if key.kind == "lose" else "duplicates"
+            text = f"The network {what} {title} from {sender} to {_who(system, key.arg)}"
+        else:
+            text = _verb_phrase(actor, words or key.transition.replace("_", " "))
+        sends = [f"{message_phrase(m, names)} to {_who(system, to)}"
+                 for to, m in step_sends(system, before, key, after)]
+        if sends:
+            text += (", and sends " + ", ".join(sends[:-1]) + (" and " if len(sends) > 1 else "")
+                     + sends[-1])
+        steps.append(text.rstrip(".") + ".")
+    return start, steps
+
+
+def category(f: Finding) -> tuple[str, str]:
+    """The CR's category and why, from the finding's reviewed class: a fix that adds an
+    element the text does not have is an addition of feature (B); a gap, or a reading the
+    text leaves open that makes the procedure fail, is a correction (F): the text as it
+    stands lets compliant implementations fail to interwork."""
+    if f.cls == FIX_PROPERTY:
+        return "B", ("B (addition of feature): the change adds an element the text does not "
+                     "have, rather than correcting what it says")
+    if f.cls == GAP_IN_THE_TEXT:
+        return "F", ("F (correction): the text has no step for the case, so the procedure "
+                     "fails in it whatever an implementation chooses")
+    if f.cls == CR_DEMONSTRATION:
+        return "F", ("F (correction): the published procedure behaves as the scenario shows, "
+                     "which the change corrects")
+    return "F", ("F (correction): the text can be read in a way under which the procedure "
+                 "fails; the change removes that reading")
+
+
+NOT_FOR_A_CONTRIBUTION = {
+    MODEL_ARTEFACT: "an artefact of the model (what the model leaves out, not what the text "
+                    "says): there is nothing in the text to change",
+    TRADE_OFF: "a trade-off the text states: the text already offers the alternative",
+    UNDER_REVIEW: "not classed yet: a reviewer has not decided whether the text is to blame",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Contribution:
+    """The two documents' words. `chart` is the finding's shortest chart, for the figure."""
+
+    finding: str
+    title: str
+    paper: dict[str, Any]
+    cr: dict[str, Any]
+    chart: Chart | None
+
+
+def cr_title(fix_doc: str, where: str, title: str, names: set[str]) -> str:
+    """The CR's title: what the fix's doc says it changes ("candidate fix, one sentence: a
+    call being set up ... is released and resumed"), else the finding's title."""
+    words = spec_words(re.sub(r"^candidate fix[^:]*:\s*", "", fix_doc), names)
+    words = words if words and not words.startswith(("CR", "X.1")) else title
+    return f"Clause {where}: {_capital(words)}"[:240]
+
+
+def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: System,
+          trace: Trace | None, names: set[str], source: str) -> Contribution:
+    """The paper's and the CR's words from a finding page's data `d` (finding_data), the
+    fix's changed sentences, and the chart's system and trace."""
+    title = spec_words(d["title"], names).rstrip(".")
+    quotes = [{"where": q["where"], "text": q["text"]} for q in d["quotes_cited"] if q["text"]]
+    start, steps = stage2_steps(system, trace, names) if trace is not None else ([], [])
+    fix = d["fix"] or {}
+    closes = fix.get("verdict") in ("holds", "witnessed")
+    reading = spec_words(d["reading"], names) if d["reading"] else ""
+    reason = spec_words(d["why"], names)
+    change_words = spec_words(d["change"], names) if d["change"] else ""
+    clauses = sorted({c.clause_number for c in changes})
+    cat, why_cat = category(f)
+    introduction = [
+        f"This contribution discusses a case of {TS} in which the procedure fails: "
+        f"{_lower(title)}.",
+        ("The case was found by exhaustive exploration of a state-machine model of the "
+         "procedure, which follows the text clause by clause and step by step; the scenario "
+         "below is the shortest one the exploration found, told in the words of the text."),
+    ]
+    discussion = []
+    if quotes:
+        discussion.append("The text involved reads:")
+    prop = spec_words(d["prop_doc"], names)
+    outcome = (f"After the last step, what the procedure should ensure does not hold: {prop}."
+               if prop else "After the last step, the procedure has failed.")
+    analysis = [reason[:1].upper() + reason[1:] + "."] if reason else []
+    if reading:
+        analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
+    proposal = []
+    if change_words:
+        proposal.append(f"Proposal 1: {change_words[:1].upper()}{change_words[1:]}.")
+    sentences = "; ".join(f"clause {c.clause}" for c in changes)
+    proposal.append(f"Proposal {len(proposal) + 1}: change {sentences} as shown in the draft CR "
+                    "attached to this contribution"
+                    + ("; with the change, the scenario above no longer fails." if closes else
+                       "."))
+    if fix and not closes:
+        proposal.append("Note: with the change, the procedure still fails in some runs; the "
+                        "discussion above says what is left open.")
+    where = ", ".join(clauses)
+    paper = {"title": f"Discussion on clause {where}: {_lower(title)}", "source": source,
+             "introduction": introduction, "quotes": quotes, "discussion": discussion,
+             "pre_steps": start, "steps": steps, "outcome": outcome, "analysis": analysis,
+             "proposal": proposal}
+    summary = " ".join(_summary(c) for c in changes)
+    cr = {"spec": TS, "cr": "<CR number>", "rev": "-", "version": VERSION_UNKNOWN,
+          "title": cr_title(fix.get("doc", ""), where, title, names),
+          "source": source, "work_item": "<work item code>", "date": "<date>",
+          "category": cat, "category_why": why_cat, "release": "<release>",
+          "reason": f"{title}. " + (analysis[0] if analysis else ""),
+          "summary": summary,
+          "consequences": ("The procedure keeps failing in the scenario of the discussion "
+                           "paper" + (f": it is not ensured that {_lower(prop)}." if prop
+                                      else ".")),
+          "clauses": ", ".join(clauses), "other_specs": "None",
+          "changes": [{"heading": c.heading, "body": list(c.body), "line": c.line,
+                       "runs": line_runs(c), "clause": c.clause} for c in changes]}
+    return Contribution(d["name"], title, paper, cr, d["chart"]["drawing"] if d["chart"] else None)
+
+
+def _summary(c: TextChange) -> str:
+    return (f"In {c.clause}, the sentence \u201c{c.published.strip()}\u201d becomes "
+            f"\u201c{c.changed.strip()}\u201d.")
+
+
+def refusal(f: Finding) -> str:
+    """Why a finding gets no contribution ("" when it may have one)."""
+    return NOT_FOR_A_CONTRIBUTION.get(f.cls, "")
+
+
+def titled_chart(c: Chart, title: str, names: set[str]) -> Chart:
+    """The chart as a tdoc's figure shows it: the title in the text's words, no run context
+    of parameter choices, and margins, notes and the end mark without the modeller's words."""
+    notes = tuple((n, who, spec_words(t, names)) for n, who, t in c.notes)
+    return dataclasses.replace(
+        c, title=title, context=(), caption="", footnote="",
+        outcome=spec_words(c.outcome, names) if not model_words_in(c.outcome, names) else
+        ("the procedure fails here" if c.failed else "reached here"),
+        clauses=tuple((n, spec_words(t, names)) for n, t in c.clauses),
+        notes=tuple(note for note in notes if note[2].strip(" .0123456789")),
+        arrows=tuple(dataclasses.replace(a, clause=spec_words(a.clause, names)) for a in c.arrows))
+
+
+CLASSES_WITH_A_CR = (GAP_IN_THE_TEXT, CHOICE, CR_DEMONSTRATION, FIX_PROPERTY)

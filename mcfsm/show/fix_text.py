@@ -1,0 +1,183 @@
+"""The sentence a candidate fix changes, against the published text: what a draft CR shows
+as revision marks.
+
+A `fix_*` variant models one changed sentence of the text, but the model holds behaviour,
+not words. The words live beside the models in `fix_sentences.toml` (one table per change,
+keyed by model and variant; the file's header says how to write one). Each change names a
+citation; its published sentence is taken verbatim from the spec files through the clause
+list (spec_quotes.py), and a published sentence that the cited piece does not hold is an
+error, so the file cannot drift from the spec text unnoticed.
+
+`word_diff` is the word-level difference of the published and the changed sentence, as
+runs of kept, deleted and inserted words: the CR writer turns them into Word's w:del and
+w:ins revision marks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .matrix import parse_ref
+from .spec_quotes import _HEADING, SpecText, _section
+
+FILE_NAME = "fix_sentences.toml"
+KEPT, DELETED, INSERTED = "kept", "deleted", "inserted"
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+
+
+@dataclasses.dataclass(frozen=True)
+class TextChange:
+    """One changed piece of a clause: `clause` the citation, `published` the sentence(s) as
+    the spec file gives them, `changed` as the fix reads; `file` the spec file quoted,
+    `heading` the clause's heading ("10.16.5.3 Procedure") and `body` its lines, the line
+    holding the published sentence being `line`."""
+
+    clause: str
+    published: str
+    changed: str
+    file: str
+    heading: str
+    body: tuple[str, ...]
+    line: int
+
+    @property
+    def clause_number(self) -> str:
+        return self.heading.split()[0] if self.heading else ""
+
+
+def _plain(text: str) -> str:
+    """The text with no-break spaces as spaces (the spec files write "3GPP\\xa0TS"), for
+    matching a sentence typed with ordinary spaces; one character for one, so an index into
+    the plain text is an index into the original."""
+    return text.replace("\xa0", " ")
+
+
+def sentences_file(models: Path) -> Path:
+    """Where the fix sentences of the model(s) at `models` are declared."""
+    return (models if models.is_dir() else models.parent) / FILE_NAME
+
+
+def load_declared(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML ({exc}); fix the file") from exc
+
+
+def _quote(spec: SpecText, citation: str, path: Path, what: str) -> tuple[str, str]:
+    """(spec file name, text) of the first located quote of a citation."""
+    located = [q for q in spec.quotes(citation) if q.located]
+    if not located:
+        raise UsageError(f"{path}: {what} cites {citation!r}, which the spec files do not "
+                         "hold (no quote located); cite a clause, step or NOTE as a model's "
+                         "clause= does ('CR 000 10.16.5.3 step 2')")
+    return located[0].file, located[0].text
+
+
+def _clause_lines(spec: SpecText, file: str, citation: str) -> tuple[str, list[str]]:
+    """The heading and the lines of the clause a citation names, from one spec file."""
+    ref = parse_ref(citation)
+    assert ref is not None  # _quote located it
+    text = (spec.folder / file).read_text(encoding="utf-8")
+    body = _section(text, ref.clause) or []
+    heading = next((line for line in text.splitlines()
+                    if (m := _HEADING.match(line)) and m.group(1) == ref.clause), ref.clause)
+    words = " ".join(_BOOKMARK.sub("", heading).split())
+    return words, [line for line in body if line.strip()]
+
+
+def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[TextChange]:
+    """The changes `fix_sentences.toml` declares for a model's variant; [] when none."""
+    declared = load_declared(path).get(model, {}).get(variant, [])
+    if isinstance(declared, dict):  # [model.variant] written as one table, not an array
+        declared = [declared]
+    out = []
+    for k, entry in enumerate(declared, 1):
+        what = f"[[{model}.{variant}]] number {k}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("clause"), str):
+            raise UsageError(f"{path}: {what} has no clause; give clause = 'the citation'")
+        citation = entry["clause"]
+        file, quote = _quote(spec, citation, path, what)
+        published = entry.get("published") or quote
+        if entry.get("changed_from"):
+            _, changed = _quote(spec, entry["changed_from"], path, what)
+        elif isinstance(entry.get("changed"), str) and entry["changed"].strip():
+            changed = entry["changed"]
+        else:
+            raise UsageError(f"{path}: {what} says neither changed = 'the text as the fix "
+                             "reads' nor changed_from = 'the citation that holds it'")
+        if _plain(published) not in _plain(quote):
+            raise UsageError(f"{path}: {what}: the published sentence {published!r} is not "
+                             f"in {citation} as {file} gives it; copy it from there verbatim")
+        heading, body = _clause_lines(spec, file, citation)
+        line = next((n for n, text in enumerate(body) if _plain(published) in _plain(text)), None)
+        if line is None:
+            raise UsageError(f"{path}: {what}: the published sentence spans several lines of "
+                             f"{citation}; declare one change per paragraph")
+        # the original characters (no-break spaces and all), found through the plain text
+        at = _plain(body[line]).index(_plain(published))
+        published = body[line][at:at + len(published)]
+        out.append(TextChange(citation, published, changed, file, heading, tuple(body), line))
+    return out
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The word-level difference as runs [(KEPT | DELETED | INSERTED, text)]: a word keeps
+    the white space after it, so the runs joined give `before` (kept and deleted) and
+    `after` (kept and inserted). Words are compared with no-break spaces as spaces."""
+    a, b = re.findall(r"\S+\s*", before), re.findall(r"\S+\s*", after)
+    matcher = difflib.SequenceMatcher(None, [_plain(w).strip() for w in a],
+                                      [_plain(w).strip() for w in b], autojunk=False)
+    runs: list[tuple[str, str]] = []
+
+    def add(kind: str, text: str) -> None:
+        if not text:
+            return
+        if runs and runs[-1][0] == kind:
+            runs[-1] = (kind, runs[-1][1] + text)
+        else:
+            runs.append((kind, text))
+
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            # the changed text's spacing after a kept word (a word that now ends the
+            # sentence loses its space only in what follows)
+            add(KEPT, "".join(a[i1:i2]))
+        if op in ("delete", "replace"):
+            add(DELETED, "".join(a[i1:i2]))
+        if op in ("insert", "replace"):
+            add(INSERTED, "".join(b[j1:j2]))
+    return _spaced(runs)
+
+
+def _spaced(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An insertion after a kept word that ended the old text has no space before it
+    ("...B." + "Then ..."): give the kept run its trailing space back."""
+    out = list(runs)
+    for k in range(1, len(out)):
+        kind = out[k][0]
+        prev_kind, prev = out[k - 1]
+        if kind == INSERTED and prev_kind == KEPT and prev and not prev[-1].isspace():
+            out[k - 1] = (prev_kind, prev + " ")
+    return out
+
+
+def line_runs(change: TextChange) -> list[tuple[str, str]]:
+    """The line of the clause that holds the change, as runs: the text around the published
+    sentence kept, the sentence itself diffed against the changed one."""
+    line = change.body[change.line]
+    at = line.index(change.published)
+    head, tail = line[:at], line[at + len(change.published):]
+    runs = [(KEPT, head)] if head else []
+    runs += word_diff(change.published, change.changed)
+    if tail:
+        runs.append((KEPT, tail))
+    return runs

@@ -1,0 +1,202 @@
+"""A contribution as Word files in the shapes a 3GPP meeting takes: the discussion paper
+(header block, 1 Introduction, 2 Discussion, 3 Proposal) and the draft CR (the CR form's
+cover page, then the changed clause between "First Change" and "End of Changes" marks).
+
+python-docx writes everything it has an API for (headings, paragraphs, runs, tables,
+pictures). It has none for revision marks, so the CR's change is raw WordprocessingML, as
+Word writes it with "Track Changes" on: deleted words as <w:del><w:r><w:delText>, inserted
+ones as <w:ins><w:r><w:t>, each with w:id, w:author and w:date, so that a delegate accepts
+or rejects them in Word or LibreOffice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+
+from ..errors import UsageError
+from .chart_layout import chart_pages
+from .chart_model import Chart
+from .charts import dot
+from .fix_text import DELETED, INSERTED, KEPT
+
+AUTHOR = "mcfsm"
+MEETING = "3GPP TSG-SA WG6 Meeting #<number>"
+WHERE = "<location>, <dates>"
+TDOC = "S6-<tdoc number>"
+FIRST_CHANGE = "* * * First Change * * *"
+END_OF_CHANGES = "* * * End of Changes * * *"
+# The cover page's fields, in the CR form's order (its labels, with the form's colon).
+COVER_FIELDS = (("Specification", "spec"), ("CR", "cr"), ("rev", "rev"),
+                ("Current version", "version"), ("Title", "title"), ("Source to WG", "source"),
+                ("Work item code", "work_item"), ("Date", "date"), ("Category", "category"),
+                ("Release", "release"), ("Reason for change", "reason"),
+                ("Summary of change", "summary"),
+                ("Consequences if not approved", "consequences"),
+                ("Clauses affected", "clauses"), ("Other specs affected", "other_specs"))
+
+
+def chart_png(c: Chart, base: Path) -> list[Path]:
+    """The chart as PNG pictures, one per page (chart_pages), rendered from the same DOT
+    `mcfsm diagram` renders to SVG; a picture is what Word embeds without a converter."""
+    if shutil.which("dot") is None:
+        raise UsageError("graphviz's `dot` is not installed, and the paper's figure needs it; "
+                         "install it (apt-get install graphviz)")
+    out = []
+    for n, page in enumerate(chart_pages(c), 1):
+        source = base.with_name(f"{base.name}-p{n}.dot")
+        source.write_text(dot(page))
+        png = source.with_suffix(".png")
+        # as docs.render_svg runs it: the DOT names its own layout (every point pinned)
+        subprocess.run(["dot", "-Tpng", "-Gdpi=110", str(source), "-o", str(png)],
+                       check=True, capture_output=True)
+        source.unlink()
+        out.append(png)
+    return out
+
+
+def _header(doc: Any, p: dict[str, Any], purpose: str) -> None:
+    """The block every tdoc starts with: meeting, tdoc number, then the labelled lines."""
+    first = doc.add_paragraph()
+    first.add_run(MEETING).bold = True
+    first.add_run("\t")
+    first.add_run(TDOC).bold = True
+    first.paragraph_format.tab_stops.add_tab_stop(Cm(16))
+    doc.add_paragraph().add_run(WHERE).bold = True
+    doc.add_paragraph()
+    for label, value in (("Source:", p["source"]), ("Title:", p["title"]),
+                         ("Agenda item:", "<agenda item>"), ("Document for:", purpose)):
+        line = doc.add_paragraph()
+        line.paragraph_format.tab_stops.add_tab_stop(Cm(3.5))
+        line.add_run(label).bold = True
+        line.add_run("\t" + value)
+
+
+def _step(doc: Any, number: str, text: str) -> None:
+    """A numbered stage-2 step: "1." and a tab, with a hanging indent (3GPP's B1 look)."""
+    para = doc.add_paragraph(f"{number}\t{text}")
+    para.paragraph_format.left_indent = Cm(1)
+    para.paragraph_format.first_line_indent = Cm(-1)
+    para.paragraph_format.tab_stops.add_tab_stop(Cm(1))
+
+
+def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, path: Path) -> None:
+    doc = Document()
+    _header(doc, paper, "Discussion and Approval")
+    doc.add_heading("1\tIntroduction", level=1)
+    for text in paper["introduction"]:
+        doc.add_paragraph(text)
+    doc.add_heading("2\tDiscussion", level=1)
+    for text in paper["discussion"]:
+        doc.add_paragraph(text)
+    for q in paper["quotes"]:  # the spec's own words, marked as quoted
+        doc.add_paragraph().add_run(f"Clause {q['where']}:").bold = True
+        for para in q["text"].split("\n"):
+            quoted = doc.add_paragraph(para)
+            quoted.paragraph_format.left_indent = Cm(1)
+            for run in quoted.runs:
+                run.italic = True
+    doc.add_paragraph("The following scenario shows the case, in the steps of the procedure:")
+    for text in paper["pre_steps"]:
+        _step(doc, "0.", "Pre-condition: " + text[:1].lower() + text[1:])
+    for n, text in enumerate(paper["steps"], 1):
+        _step(doc, f"{n}.", text)
+    doc.add_paragraph(paper["outcome"])
+    pages = len(figures)
+    for n, png in enumerate(figures, 1):
+        doc.add_picture(str(png), width=Cm(16))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        part = f" (part {n} of {pages})" if pages > 1 else ""
+        caption = doc.add_paragraph()
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption.add_run(f"Figure 2-1: {figure_title}{part}").bold = True
+    for text in paper["analysis"]:
+        doc.add_paragraph(text)
+    doc.add_heading("3\tProposal", level=1)
+    for text in paper["proposal"]:
+        doc.add_paragraph(text)
+    doc.save(str(path))
+
+
+def _revision(kind: str, text: str, ids: itertools.count, date: str) -> Any:
+    """<w:del> or <w:ins> holding one run of `text` (w:delText in a deletion, as Word
+    requires: a w:t there would read as text still present)."""
+    mark = OxmlElement("w:del" if kind == DELETED else "w:ins")
+    mark.set(qn("w:id"), str(next(ids)))
+    mark.set(qn("w:author"), AUTHOR)
+    mark.set(qn("w:date"), date)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:delText" if kind == DELETED else "w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    mark.append(run)
+    return mark
+
+
+def revised_paragraph(para: Paragraph, runs: list[tuple[str, str]], ids: itertools.count,
+                      date: str) -> None:
+    for kind, text in runs:
+        if kind == KEPT:
+            para.add_run(text)
+        elif kind in (DELETED, INSERTED):
+            para._p.append(_revision(kind, text, ids, date))
+
+
+def _cover(doc: Any, cr: dict[str, Any]) -> None:
+    form = doc.add_paragraph("CR-Form-v12.3")
+    form.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table = doc.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    head = table.rows[0].cells
+    merged = head[0].merge(head[1])
+    merged.text = "CHANGE REQUEST"
+    merged.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    merged.paragraphs[0].runs[0].bold = True
+    merged.paragraphs[0].runs[0].font.size = Pt(14)
+    for label, key in COVER_FIELDS:
+        cells = table.add_row().cells
+        cells[0].text = label + ":"
+        cells[0].paragraphs[0].runs[0].bold = True
+        value = cr[key]
+        if key == "category":
+            value = f"{cr['category']}\n{cr['category_why']}"
+        cells[1].text = value
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Cm(4.5), Cm(12)
+
+
+def write_cr(cr: dict[str, Any], path: Path, date: str | None = None) -> int:
+    """The draft CR; returns how many revision marks it holds."""
+    date = date or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    doc = Document()
+    _header(doc, {"source": cr["source"], "title": cr["title"]}, "Approval")
+    _cover(doc, cr)
+    ids = itertools.count(1)
+    for k, change in enumerate(cr["changes"]):
+        mark = doc.add_paragraph(FIRST_CHANGE if k == 0 else "* * * Next Change * * *")
+        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        number, _, name = change["heading"].partition(" ")
+        depth = min(number.count(".") + 1, 9)
+        doc.add_heading(f"{number}\t{name}", level=depth)
+        for n, line in enumerate(change["body"]):
+            para = doc.add_paragraph()
+            if n == change["line"]:
+                revised_paragraph(para, change["runs"], ids, date)
+            else:
+                para.add_run(line)
+    end = doc.add_paragraph(END_OF_CHANGES)
+    end.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.save(str(path))
+    return next(ids) - 1
