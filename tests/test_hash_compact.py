@@ -7,6 +7,11 @@ not judged."""
 from __future__ import annotations
 
 import json
+import os
+import resource
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -119,3 +124,25 @@ def test_check_hash_compact_reports_the_bound_and_refuses_what_it_cannot_do():
         assert "Traceback" not in refused.stderr
 
 
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE, SIGXFSZ")
+def test_a_failed_write_of_a_temporary_file_names_the_file_and_the_option(tmp_path):
+    """Issue 57 item 4: "File too large" (a file size limit, `ulimit -f`) named no file."""
+    if compiled()[0] is None:
+        pytest.skip("the compiled core is not built (the twin keeps its columns in memory)")
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path), MCFSM_NO_CACHE="1")
+    proc = subprocess.run([sys.executable, "-m", "mcfsm", "check", REDIRECT, "--variant", "base",
+                           "--hash-compact", "--summary"], env=env, capture_output=True,
+                          text=True, timeout=300, preexec_fn=limited)
+    assert proc.returncode == 2, proc.stderr
+    error = proc.stderr
+    assert "--hash-compact: writing " + str(tmp_path / "mcfsm-") in error, error
+    assert "File too large" in error and "how to fix:" in error and "ulimit -f" in error
+    assert "Traceback" not in error
+    assert not list(tmp_path.iterdir())  # unlinked while open: nothing is left behind

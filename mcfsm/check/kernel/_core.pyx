@@ -32,10 +32,10 @@ from libc.string cimport memcmp, memcpy, memmove, memset
 from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 import array as _array
-import tempfile as _tempfile
 import time as _time
 
 from ...lang.system import StepCut
+from ..state.fingerprints import SpillFile
 from ..state.projections import NOTHING_SENT
 
 
@@ -1677,7 +1677,8 @@ cdef class Core:
     def set_compact(self):
         """Hash compaction from now on (before the first state is added): the visited set
         keeps a fingerprint per state, and rows only for the levels not yet expanded; the
-        parent, step and fingerprint columns go to a temporary file (deleted on close)."""
+        parent, step and fingerprint columns go to a temporary file (SpillFile: unlinked once
+        open, named in the error of a failed write)."""
         if self.count:
             raise RuntimeError("set_compact() comes before the first state")
         self.compact = True
@@ -1686,12 +1687,13 @@ cdef class Core:
         if self.ctab == NULL or self.spill == NULL:
             raise MemoryError()
         self.cmask = (1 << 10) - 1
-        self.spill_file = _tempfile.TemporaryFile(prefix="mcfsm-columns-")
+        self.spill_file = SpillFile("state columns (fingerprint, parent, step)",
+                                    "mcfsm-columns-")
         self.q_out = <uint32_t*>calloc(QUEUE_CHUNK * max(self.slots, 1), sizeof(uint32_t))
         if self.q_out == NULL:
             raise MemoryError()
-        self.q_cur = _tempfile.TemporaryFile(prefix="mcfsm-queue-")
-        self.q_next = _tempfile.TemporaryFile(prefix="mcfsm-queue-")
+        self.q_cur = SpillFile("the breadth-first queue", "mcfsm-queue-")
+        self.q_next = SpillFile("the breadth-first queue", "mcfsm-queue-")
 
     def fingerprint_at(self, Py_ssize_t index):
         """State `index`'s fingerprint (the trace replay of fingerprints.py asks for it)."""

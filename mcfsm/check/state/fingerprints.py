@@ -20,9 +20,12 @@ and gives the same results.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
+from ...errors import UsageError
 from ...lang.system import State, System
 from ..results import Trace
 
@@ -119,3 +122,65 @@ def replayed_trace_to(system: System, encode: Callable[[State], Any], core: Any,
         return Trace(tuple(states), tuple(steps), note)
 
     return trace_to
+
+
+class SpillFile:
+    """One of the compiled core's temporary files under hash compaction (`what`: the state
+    columns, or a level of the breadth-first queue). Its name is unlinked as soon as it is
+    open, so a search killed by SIGKILL leaves no file behind; the name is kept for errors.
+    Python's error on a failed write names no file ("File too large" under `ulimit -f`, a
+    full disk): this one names the file, what it holds and --hash-compact."""
+
+    __slots__ = ("file", "name", "what")
+
+    def __init__(self, what: str, prefix: str) -> None:
+        self.what = what
+        try:
+            fd, self.name = tempfile.mkstemp(prefix=prefix)
+        except OSError as exc:
+            self._failed("creating", exc, os.path.join(tempfile.gettempdir(), prefix + "*"))
+        os.unlink(self.name)
+        self.file = os.fdopen(fd, "w+b")
+
+    def _failed(self, doing: str, exc: OSError, name: str | None = None) -> Any:
+        folder = os.path.dirname(name or self.name)
+        raise UsageError(
+            f"--hash-compact: {doing} {name or self.name} (its temporary file of {self.what}, "
+            f"unlinked while open) failed: {exc.strerror or exc}",
+            fix=f"make room in {folder} or raise the file size limit (ulimit -f), point TMPDIR "
+                "at a file system with room, or bound the search with --max-states N "
+                "(--hash-compact keeps 16 bytes a state there, plus the queued states)"
+        ) from None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.file.write(data)
+        except OSError as exc:
+            return self._failed("writing", exc)  # type: ignore[no-any-return]
+
+    def flush(self) -> None:
+        try:
+            self.file.flush()
+        except OSError as exc:
+            self._failed("writing", exc)
+
+    def truncate(self) -> int:
+        try:
+            return self.file.truncate()
+        except OSError as exc:
+            return self._failed("writing", exc)  # type: ignore[no-any-return]
+
+    def read(self, size: int) -> bytes:
+        try:
+            return self.file.read(size)
+        except OSError as exc:
+            return self._failed("reading", exc)  # type: ignore[no-any-return]
+
+    def seek(self, offset: int) -> int:
+        try:
+            return self.file.seek(offset)
+        except OSError as exc:  # a seek flushes what the buffer holds
+            return self._failed("writing", exc)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.file.close()
