@@ -20,9 +20,11 @@ HELP = ("Write FINDING's contribution into --out: a discussion paper in the shap
         "proposal) and a draft CR in the CR form (FINDING-cr.docx: the cover page, then the "
         "changed clause with Word revision marks from the published sentence to the one "
         "the finding's fix declares in fix_sentences.toml beside the models).\n\n"
-        "FINDING is a name declared with model.finding(...) (`mcfsm list` and "
-        "diagrams/findings/ name them); it needs a fix=... variant whose sentence "
-        "fix_sentences.toml gives.\n\n"
+        "FINDING is a name declared with model.finding(...) (each page under "
+        "diagrams/findings/ gives it); it needs a fix=... variant whose sentence "
+        "fix_sentences.toml gives. The documents hold placeholders in angle brackets "
+        "(<tdoc number>, <CR number>, <current version: ...>) for what the model cannot "
+        "know.\n\n"
         + exit_help("both files were written from exhaustive searches",
                     "(not used: the finding's verdicts are written, not judged)"))
 
@@ -60,15 +62,15 @@ def contribution(finding: str, models: Path, out: Path, source: str, max_states:
     loaded = load_path(models)
     lm, f = find_finding(loaded, finding)
     model = lm.model
-    if not f.fix:
-        raise UsageError(f"finding {finding!r} declares no fix, so there is no changed sentence "
-                         f"to propose; add fix='fix_...' to its model.finding(...) in {lm.path} "
-                         "(a variant that changes one sentence of the text)")
-    why_not = refusal(f)
+    why_not = refusal(f)  # the class first: a fix would not make an artefact citable
     if why_not:
         raise UsageError(f"finding {finding!r} is {why_not}; a contribution is written only for "
                          "a finding the text is to blame for (reclass it in its "
                          "model.finding(...) if a review says so)")
+    if not f.fix:
+        raise UsageError(f"finding {finding!r} declares no fix, so there is no changed sentence "
+                         f"to propose; add fix='fix_...' to its model.finding(...) in {lm.path} "
+                         "(a variant that changes one sentence of the text)")
     clauses = lm.path.parent / "clauses.txt"
     if not clauses.is_file():
         raise UsageError(f"no clause list at {clauses}: the contribution quotes the spec text "

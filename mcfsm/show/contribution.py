@@ -273,17 +273,17 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
     analysis = [reason[:1].upper() + reason[1:] + "."] if reason else []
     if reading:
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
-    proposal = []
-    if change_words:
-        proposal.append(f"Proposal 1: {change_words[:1].upper()}{change_words[1:]}.")
+    # the change the CR makes first (its verdict is the fix's); the finding's own proposal,
+    # where its reason states one, for discussion beside it
     sentences = "; ".join(f"clause {c.clause}" for c in changes)
-    proposal.append(f"Proposal {len(proposal) + 1}: change {sentences} as shown in the draft CR "
-                    "attached to this contribution"
-                    + ("; with the change, the scenario above no longer fails." if closes else
-                       "."))
+    proposal = [f"Proposal 1: change {sentences} as shown in the draft CR attached to this "
+                "contribution" + ("; with the change, the scenario above no longer fails."
+                                  if closes else ".")]
     if fix and not closes:
         proposal.append("Note: with the change, the procedure still fails in some runs; the "
                         "discussion above says what is left open.")
+    if change_words:
+        proposal.append(f"Proposal 2 (for discussion): {_lower(change_words)}.")
     where = ", ".join(clauses)
     paper = {"title": f"Discussion on clause {where}: {_lower(title)}", "source": source,
              "introduction": introduction, "quotes": quotes, "discussion": discussion,

@@ -1,0 +1,192 @@
+"""`mcfsm contribution FINDING --out DIR` (issue 56 item 3): a finding's discussion paper and
+draft CR as .docx, read back with python-docx. The two findings are the cheapest to explore
+that have a fix (setup-abandoned: 3,544 and 2,636 states; group-document: about 41,000 each).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from mcfsm.lang.loader import load_path
+from mcfsm.show.contribution import model_names, refusal
+from mcfsm.show.fix_text import DELETED, INSERTED, KEPT, word_diff
+
+from .conftest import ROOT, run_cli
+
+# finding -> (a word the fix inserts, a word it deletes, the clause it changes)
+FINDINGS = {
+    "setup-abandoned": ("still being set up", "calls.", "10.16.3.2"),
+    "group-document": ("shall list", "groups.", "10.16.2.2"),
+}
+COVER = ("Specification", "CR", "rev", "Current version", "Title", "Source to WG",
+         "Work item code", "Category", "Reason for change", "Summary of change",
+         "Consequences if not approved", "Clauses affected", "Other specs affected")
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = {}
+    for finding in FINDINGS:
+        folder = tmp_path_factory.mktemp(finding)
+        proc = run_cli("contribution", finding, "--out", str(folder), "--models",
+                       str(ROOT / "models"))
+        assert proc.returncode == 0, proc.stderr
+        assert f"{finding}-cr.docx" in proc.stdout
+        out[finding] = folder
+    return out
+
+
+def _model_names() -> set[str]:
+    names: set[str] = set()
+    for lm in load_path(ROOT / "models"):
+        names |= model_names(lm.model, [lm.model.system(v) for v in lm.model.variants])
+    return names
+
+
+def _revisions(path: Path) -> tuple[list[str], list[str]]:
+    """The text of every w:ins and w:del in the document's body."""
+    body = docx.Document(str(path)).element.body
+    ins = ["".join(t.text or "" for t in e.iter(qn("w:t"))) for e in body.iter(qn("w:ins"))]
+    dels = ["".join(t.text or "" for t in e.iter(qn("w:delText"))) for e in body.iter(qn("w:del"))]
+    for e in [*body.iter(qn("w:ins")), *body.iter(qn("w:del"))]:
+        assert e.get(qn("w:id")) and e.get(qn("w:author")) and e.get(qn("w:date"))
+    return ins, dels
+
+
+@pytest.mark.parametrize("finding", FINDINGS)
+def test_the_cr_carries_the_change_as_word_revision_marks(written, finding):
+    inserted, deleted, _ = FINDINGS[finding]
+    ins, dels = _revisions(written[finding] / f"{finding}-cr.docx")
+    assert any(inserted in text for text in ins), ins
+    assert any(deleted in text for text in dels), dels
+    # a deletion is w:delText, never w:t (Word would show it as text still present)
+    body = docx.Document(str(written[finding] / f"{finding}-cr.docx")).element.body
+    assert not [t for d in body.iter(qn("w:del")) for t in d.iter(qn("w:t"))]
+
+
+@pytest.mark.parametrize("finding", FINDINGS)
+def test_the_cr_cover_page_is_filled_and_the_change_is_framed(written, finding):
+    _, _, clause = FINDINGS[finding]
+    cr = docx.Document(str(written[finding] / f"{finding}-cr.docx"))
+    fields = {row.cells[0].text.rstrip(":"): row.cells[1].text for row in cr.tables[0].rows[1:]}
+    for label in COVER:
+        assert fields.get(label, "").strip(), label
+    assert fields["Specification"] == "TS 23.280"
+    assert fields["rev"] == "-"
+    assert "not stated in the spec text" in fields["Current version"]  # no version in it
+    assert fields["Category"].split("\n")[0] in ("F", "B")
+    assert fields["Clauses affected"] == clause
+    text = [p.text for p in cr.paragraphs]
+    first, end = text.index("* * * First Change * * *"), text.index("* * * End of Changes * * *")
+    assert any(t.startswith(clause + "\t") for t in text[first:end])  # the clause's heading
+
+
+@pytest.mark.parametrize("finding", FINDINGS)
+def test_the_paper_has_a_tdoc_shape_and_the_text_s_vocabulary(written, finding):
+    paper = docx.Document(str(written[finding] / f"{finding}-discussion.docx"))
+    text = [p.text for p in paper.paragraphs]
+    assert text[0].startswith("3GPP TSG-SA WG6 Meeting") and "S6-" in text[0]
+    for label in ("Source:", "Title:", "Agenda item:", "Document for:\tDiscussion and Approval"):
+        assert any(t.startswith(label) for t in text), label
+    headings = [p.text for p in paper.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == ["1\tIntroduction", "2\tDiscussion", "3\tProposal"]
+    steps = [t for t in text if re.match(r"\d+\.\t", t)]
+    assert len(steps) >= 5
+    assert any("MC service client 1" in s for s in steps)
+    assert any("MC service server A" in s for s in steps)
+    assert paper.inline_shapes, "the chart is embedded as a figure"
+    assert any(t.startswith("Figure 2-1:") for t in text)
+    body = "\n".join(text)
+    assert not re.findall(r"\b\w+=\S+", body), "a param=value token in the paper"
+    names = _model_names()
+    found = [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", body)]
+    assert not found, f"model words in the paper: {found}"
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", body), "a snake_case model name in the paper"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice/libreoffice) is not installed, so the .docx "
+                           "files cannot be converted to PDF here")
+def test_libreoffice_converts_both_documents_to_pdf(written, tmp_path):
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    for finding, folder in written.items():
+        for name in (f"{finding}-discussion.docx", f"{finding}-cr.docx"):
+            proc = subprocess.run([str(office), "--headless", "--convert-to", "pdf", "--outdir",
+                                   str(tmp_path), str(folder / name)],
+                                  capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            assert (tmp_path / name.replace(".docx", ".pdf")).stat().st_size > 0
+
+
+def test_word_diff_gives_back_both_texts():
+    before = "MC service server A checks that MC service user 2 has migrated."
+    after = "MC service server A first checks that MC service user 2 has migrated to B."
+    runs = word_diff(before, after)
+    assert "".join(t for k, t in runs if k in (KEPT, DELETED)).split() == before.split()
+    assert "".join(t for k, t in runs if k in (KEPT, INSERTED)).split() == after.split()
+    assert (INSERTED, "first ") in runs
+
+
+# -- bad input: one message naming the finding or option and the fix, exit 2 ------------
+def test_an_unknown_finding_is_named_with_the_ones_that_have_a_fix(tmp_path):
+    proc = run_cli("contribution", "no-such-finding", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "'no-such-finding'" in proc.stderr and "setup-abandoned" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_finding_without_a_fix_is_refused_with_the_fix(tmp_path):
+    names = [f.name for lm in load_path(ROOT / "models") for f in lm.model.findings.values()
+             if not f.fix and not refusal(f)]  # a gap in the text no candidate fix closes yet
+    assert names, "every bundled finding has a fix: pick another case"
+    proc = run_cli("contribution", names[0], "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert repr(names[0]) in proc.stderr and "fix='fix_...'" in proc.stderr
+
+
+def test_an_artefact_of_the_model_gets_no_contribution(tmp_path):
+    proc = run_cli("contribution", "ghost-affiliation", "--out", str(tmp_path))
+    assert proc.returncode == 2 and "artefact of the model" in proc.stderr
+
+
+def test_a_fix_with_no_declared_sentence_says_where_to_declare_it(tmp_path):
+    # kms-uri-missing's fix is CR 001, whose published text the excerpts do not hold
+    proc = run_cli("contribution", "kms-uri-missing", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "fix_sentences.toml" in proc.stderr and "[[private_call_redirect.cr_kms_uri]]" in proc.stderr
+
+
+def test_an_out_that_is_a_file_is_refused_before_the_search(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    proc = run_cli("contribution", "setup-abandoned", "--out", str(blocker))
+    assert proc.returncode == 2
+    assert "--out" in proc.stderr and "is a file" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_a_published_sentence_not_in_the_spec_is_refused(tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models", models, ignore=shutil.ignore_patterns("__pycache__"))
+    # the copy's clause list names the same spec folder, relative to where the copy is
+    clauses = (models / "clauses.txt").read_text()
+    relative = re.search(r"(\.{1,2}/[^\s,;)]+)", clauses).group(1)
+    spec = (ROOT / "models" / relative).resolve()
+    (models / "clauses.txt").write_text(
+        clauses.replace(relative, os.path.relpath(spec, models) + "/", 1))
+    sentences = models / "fix_sentences.toml"
+    sentences.write_text(sentences.read_text().replace(
+        'clause = "10.16.3.2 pre-condition 1"',
+        'clause = "10.16.3.2 pre-condition 1"\npublished = "A sentence the text never had."'))
+    proc = run_cli("contribution", "setup-abandoned", "--out", str(tmp_path / "out"), "--models",
+                   str(models))
+    assert proc.returncode == 2, proc.stderr
+    assert "'A sentence the text never had.'" in proc.stderr and "verbatim" in proc.stderr
