@@ -541,3 +541,32 @@ def test_timers_armed_in_the_initial_state_are_named_and_checked():
     assert start[2].timers == (Armed("long", ("short",)), Armed("short"))
     with pytest.raises(ModelError, match=r"(?s)no timer 'nope'.*one of \['long', 'short'\]"):
         System("t", instances=[Instance("x", role, init={"timers": ("nope",)})])
+
+
+@pytest.mark.parametrize("field, returned", [("matches", "yes"), ("matches", None),
+                                             ("awaited", None), ("awaited", "no"),
+                                             ("awaited", b"")])
+def test_matches_and_awaited_must_return_true_or_false(field, returned):
+    """Issue 57 item 4: a string (always true) or None (a `return` left out) was taken as
+    its truth value; like action_constraint=, it is a model error naming the transaction,
+    the role and the transition of the step."""
+    def answer(ctx):
+        return returned
+
+    role = Role("client", states=["idle", "registering", "registered", "failed"],
+                initial="idle", final=["registered", "failed"],
+                transactions=[Transaction(Register, responses=[Ok], clause="RFC 3261 17.1.2.2",
+                                          **{field: answer})],
+                transitions=[Transition("register", "idle", "registering", after=[_register],
+                                        sends=[Register]),
+                             Transition(Ok, "registering", "registered"),
+                             Transition(Timeout(Register), "registering", "failed")],
+                ignores={Ok: ["failed"]})
+    system = System("t", instances=[Instance("client", role), Instance("server", SERVER)])
+    with pytest.raises(ModelError) as refused:
+        explore(system)
+    text = str(refused.value)
+    assert f"Transaction Register: {field}= returned {returned!r}" in text
+    assert "not True or False" in text and "how to fix: return True" in text
+    assert "role 'client" in text
+    assert ("transition 'register'" if field == "awaited" else "transition 'Ok'") in text

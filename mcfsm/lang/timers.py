@@ -505,6 +505,25 @@ def handled_in(transitions: Sequence[Any], states: Sequence[str], any_state: str
     return {s: frozenset(v) for s, v in out.items()}
 
 
+_DECIDES = {"matches": ("the response answers the request under way",
+                        "it answers an earlier request: the timer keeps running"),
+            "awaited": ("the sender awaits the request: its timer is armed",
+                        "it is sent one-way: no timer")}
+
+
+def _decided(result: Any, field: str, name: str) -> bool:
+    """A Transaction's matches=/awaited= result: True or False. None (a `return` left out)
+    and a string (always true, whatever it says) are model errors, as for
+    action_constraint= (System.allows): either would decide every step the same way
+    without saying so. The step's role and transition are added by the action's guard."""
+    if result is None or isinstance(result, (str, bytes)):
+        yes, no = _DECIDES[field]
+        raise ModelError(f"Transaction {name}: {field}= returned {result!r}, not True or False",
+                         fix=f"return True ({yes}) or False ({no}); is a `return` or a "
+                             "comparison missing?")
+    return bool(result)
+
+
 def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]) -> Any:
     """The transition with its timer bookkeeping folded in: an expiry waits until its timer
     may expire and disarms it; a response ends its transactions; a request sent arms its
@@ -536,7 +555,7 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
             running = getattr(ctx.v, TIMERS)
             for name in ended:
                 matches = table.timers[name].matches  # type: ignore[union-attr]
-                if matches is None or matches(ctx):
+                if matches is None or _decided(matches(ctx), "matches", name):
                     running = stop(running, name)
             setattr(ctx.v, TIMERS, running)
 
@@ -551,7 +570,7 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
                 if name is None:
                     continue
                 awaited = table.timers[name].awaited  # type: ignore[union-attr]
-                if awaited is None or awaited(ctx):
+                if awaited is None or _decided(awaited(ctx), "awaited", name):
                     running = arm_in_step(ctx, table, running, name)
             setattr(ctx.v, TIMERS, running)
 
