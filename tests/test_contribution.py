@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -117,13 +118,27 @@ def test_the_paper_has_a_tdoc_shape_and_the_text_s_vocabulary(written, finding):
                            "files cannot be converted to PDF here")
 def test_libreoffice_converts_both_documents_to_pdf(written, tmp_path):
     office = shutil.which("soffice") or shutil.which("libreoffice")
+    # a profile of its own: another soffice running (a user's, a parallel test) would
+    # otherwise take the conversion over and this one would return without a file
+    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
+
+    def convert(path: Path, to: str) -> Path:
+        proc = subprocess.run([str(office), profile, "--headless", "--convert-to", to,
+                               "--outdir", str(tmp_path), str(path)],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        out = tmp_path / path.with_suffix("." + to).name
+        assert out.is_file() and out.stat().st_size > 0, proc.stdout + proc.stderr
+        return out
+
     for finding, folder in written.items():
         for name in (f"{finding}-discussion.docx", f"{finding}-cr.docx"):
-            proc = subprocess.run([str(office), "--headless", "--convert-to", "pdf", "--outdir",
-                                   str(tmp_path), str(folder / name)],
-                                  capture_output=True, text=True, timeout=300)
-            assert proc.returncode == 0, proc.stderr
-            assert (tmp_path / name.replace(".docx", ".pdf")).stat().st_size > 0
+            convert(folder / name, "pdf")
+        # LibreOffice reads the revision marks as tracked changes, not as plain text
+        odt = convert(folder / f"{finding}-cr.docx", "odt")
+        with zipfile.ZipFile(odt) as z:
+            content = z.read("content.xml").decode()
+        assert "<text:deletion>" in content and "<text:insertion>" in content
 
 
 def test_word_diff_gives_back_both_texts():
