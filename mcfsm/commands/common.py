@@ -23,6 +23,7 @@ import os
 import shutil
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -351,14 +352,63 @@ def memory_cut(result: Result, run_budget: Budget) -> Result:
     return result if word == result.stopped_by else dataclasses.replace(result, stopped_by=word)
 
 
+# Where stderr is not a terminal (a CI log), a plain progress line every this many seconds
+# instead of the redrawn one: a long or unbounded search says it is alive, and a log keeps
+# a line a half-minute, not a redraw per progress report. MCFSM_PROGRESS_EVERY=SECONDS
+# sets it (tests use a fraction of a second); 0 turns the lines off.
+PROGRESS_EVERY_S = 30.0
+
+
+def progress_every() -> float:
+    """Seconds between plain progress lines off a terminal (MCFSM_PROGRESS_EVERY, or 30)."""
+    text = os.environ.get("MCFSM_PROGRESS_EVERY", "").strip()
+    if not text:
+        return PROGRESS_EVERY_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise UsageError(f"MCFSM_PROGRESS_EVERY={text!r} is not a number of seconds (0 or more)",
+                         fix="set it to the seconds between progress lines on a "
+                             "non-terminal stderr (default 30; 0: none), or unset it")
+    return seconds
+
+
+class _PlainLines:
+    """When a plain line is due off a terminal: every `progress_every()` seconds from the
+    start, measured here (a variant's combinations each restart the explorer's clock)."""
+
+    def __init__(self) -> None:
+        self.every = progress_every()
+        self.started = time.monotonic()
+        self.next_at = self.every
+
+    def due(self) -> float | None:
+        """The seconds elapsed when a line is due now, else None."""
+        if not self.every:
+            return None
+        elapsed = time.monotonic() - self.started
+        if elapsed < self.next_at:
+            return None
+        self.next_at = (elapsed // self.every + 1) * self.every  # the next multiple
+        return elapsed
+
+    @staticmethod
+    def write(line: str) -> None:
+        sys.stderr.write(f"mcfsm: {line}\n")
+        sys.stderr.flush()
+
+
 class WorkersLine:
     """One progress line on stderr for variants explored in worker processes (check
-    --workers N): per running variant its states, states/s, depth and elapsed time; only
-    on a terminal, so CI logs stay quiet."""
+    --workers N): per running variant its states, states/s, depth and elapsed time; on a
+    terminal, redrawn in place; elsewhere (a CI log), a plain line every 30 seconds."""
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
         self.enabled = sys.stderr.isatty()
+        self.plain = None if self.enabled else _PlainLines()
         self.running: dict[int, Progress] = {}
         self.done = 0
         self.shown = False
@@ -369,12 +419,16 @@ class WorkersLine:
             self.done += 1
         else:
             self.running[index] = p
-        if not self.enabled:
+        elapsed = None if self.plain is None else self.plain.due()
+        if not self.enabled and elapsed is None:
             return
         parts = [f"{self.names[i]} {q.distinct:,} states "
                  f"({q.distinct / max(q.elapsed_s, 1e-9):,.0f}/s) depth {q.depth} {q.elapsed_s:.0f} s"
                  for i, q in sorted(self.running.items())]
         line = f"{self.done} of {len(self.names)} done | " + " | ".join(parts)
+        if elapsed is not None:
+            self.plain.write(f"{elapsed:.0f} s: {line}")  # type: ignore[union-attr]
+            return
         width = shutil.get_terminal_size((120, 20)).columns - 1
         sys.stderr.write("\r" + line[:width].ljust(width))
         sys.stderr.flush()
@@ -388,19 +442,28 @@ class WorkersLine:
 
 
 class ProgressLine:
-    """A progress line on stderr, only on a terminal and only for runs over two seconds."""
+    """A progress line on stderr: on a terminal, redrawn in place for runs over two
+    seconds; elsewhere (a CI log), a plain line every 30 seconds (MCFSM_PROGRESS_EVERY),
+    so an unbounded search is not silent there."""
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.enabled = sys.stderr.isatty()
+        self.plain = None if self.enabled else _PlainLines()
         self.shown = False
 
     def __call__(self, p: Progress) -> None:
-        if not self.enabled or p.elapsed_s < 2.0:
+        words = (f"{p.distinct:,} distinct, {p.total:,} total, depth {p.depth}, "
+                 f"{p.queued:,} queued")
+        if not self.enabled:
+            elapsed = None if self.plain is None else self.plain.due()
+            if elapsed is not None:
+                self.plain.write(f"{self.label}: {words}, {elapsed:.0f} s")  # type: ignore[union-attr]
+            return
+        if p.elapsed_s < 2.0:
             return
         self.shown = True
-        sys.stderr.write(f"\r{self.label}: {p.distinct:,} distinct, {p.total:,} total, "
-                         f"depth {p.depth}, {p.queued:,} queued, {p.elapsed_s:.0f} s   ")
+        sys.stderr.write(f"\r{self.label}: {words}, {p.elapsed_s:.0f} s   ")
         sys.stderr.flush()
 
     def done(self) -> None:

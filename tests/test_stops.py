@@ -1,0 +1,93 @@
+"""Issue 57 item 4, clean stops: a long run says it is alive where nobody watches a terminal
+(a CI log), and a run under a time limit or a signal ends when it should, saying why."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .conftest import ROOT
+
+UNBOUNDED = '''
+from mcfsm import Instance, Model, Role, System, Transition, Var, always
+
+
+def inc(ctx):
+    ctx.v.n += 1
+
+
+def more(ctx):
+    ctx.v.m += 1
+
+
+COUNTER = Role("counter", states=["on"], initial="on", final=["on"],
+               variables={"n": Var(int, 0), "m": Var(int, 0)},
+               transitions=[Transition("inc", "on", None, after=[inc]),
+                            Transition("more", "on", None, after=[more])])
+
+model = Model("unbounded")
+
+
+@model.variant("base")
+def base() -> System:
+    return System("unbounded", instances=[Instance("c", COUNTER)],
+                  properties=[always("non-negative", lambda v: v["c"].n >= 0)])
+
+
+@model.variant("again")
+def again() -> System:
+    return base()
+'''
+
+
+def mcfsm(*args: str, cwd: Path, timeout: float = 120, **env: str
+          ) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run `python -m mcfsm ARGS` (stderr a pipe, not a terminal): (its outcome, seconds)."""
+    environ = dict(os.environ, PYTHONPATH=str(ROOT), MCFSM_NO_CACHE="1", **env)
+    environ.pop("MCFSM_DEBUG", None)
+    began = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "mcfsm", *args], cwd=cwd, env=environ,
+                          capture_output=True, text=True, timeout=timeout)
+    return proc, time.monotonic() - began
+
+
+# -- a progress line in CI logs ------------------------------------------------------------------
+def test_an_unbounded_search_prints_a_plain_progress_line_off_a_terminal(tmp_path):
+    """Before: no line at all when stderr is not a terminal; now one every 30 s
+    (MCFSM_PROGRESS_EVERY), a plain line each: no carriage return to redraw it."""
+    (tmp_path / "unbounded.py").write_text(UNBOUNDED)
+    proc, _ = mcfsm("check", "unbounded.py", "--variant", "base", "--time-limit", "4",
+                    "--summary", cwd=tmp_path, MCFSM_PROGRESS_EVERY="0.5")
+    assert proc.returncode == 3, proc.stderr  # the time limit cut it
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("mcfsm: unbounded[base]: ")]
+    assert len(lines) >= 2, proc.stderr
+    assert "\r" not in proc.stderr
+    assert all(" distinct, " in line and " depth " in line and line.endswith(" s")
+               for line in lines)
+    counts = [int(line.split(": ")[2].split(" distinct")[0].replace(",", "")) for line in lines]
+    assert counts == sorted(counts) and counts[0] < counts[-1]  # it moves on
+
+
+def test_the_default_is_a_line_every_30_seconds_and_0_turns_them_off(tmp_path):
+    (tmp_path / "unbounded.py").write_text(UNBOUNDED)
+    for every in ("", "0"):  # a 2 s run: no line before 30 s; none at all with 0
+        proc, _ = mcfsm("check", "unbounded.py", "--variant", "base", "--time-limit", "2",
+                        "--summary", cwd=tmp_path, MCFSM_PROGRESS_EVERY=every)
+        assert proc.returncode == 3 and "distinct, " not in proc.stderr, proc.stderr
+    bad, _ = mcfsm("check", "unbounded.py", "--time-limit", "1", cwd=tmp_path,
+                   MCFSM_PROGRESS_EVERY="soon")
+    assert bad.returncode == 2 and "MCFSM_PROGRESS_EVERY='soon'" in bad.stderr
+    assert "how to fix:" in bad.stderr
+
+
+def test_variants_in_worker_processes_print_a_plain_line_too(tmp_path):
+    (tmp_path / "unbounded.py").write_text(UNBOUNDED)
+    proc, _ = mcfsm("check", "unbounded.py", "--workers", "2", "--time-limit", "4",
+                    "--summary", cwd=tmp_path, MCFSM_PROGRESS_EVERY="0.5")
+    assert proc.returncode == 3, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if " of 2 done | " in line]
+    assert len(lines) >= 2 and all(line.startswith("mcfsm: ") for line in lines), proc.stderr
+    assert "\r" not in proc.stderr and "unbounded[base] " in proc.stderr
