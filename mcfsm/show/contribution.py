@@ -125,8 +125,8 @@ def message_phrase(message: Message, names: set[str]) -> str:
             continue  # an element only a model's variant has, or undescribed: not told
         if value is True:
             parts.append(f"the indication of {what}")
-        elif value is not False:
-            parts.append(f"{spec_value(value)} as the {what}")
+        elif value is not False:  # "the target MC service user has migrated" keeps its article
+            parts.append(f"{spec_value(value)} as {what if what.startswith('the ') else 'the ' + what}")
     head = _article(type(message).title)
     if not parts:
         return head
@@ -275,7 +275,8 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
     # the change the CR makes first (its verdict is the fix's); the finding's own proposal,
     # where its reason states one, for discussion beside it
-    sentences = "; ".join(f"clause {c.clause}" for c in changes)
+    # the clause as the CR names it: TS 23.280's number, without the CR the excerpt is from
+    sentences = "; ".join(f"clause {re.sub(r'^CR [0-9]+ ', '', c.clause)}" for c in changes)
     proposal = [f"Proposal 1: change {sentences} as shown in the draft CR attached to this "
                 "contribution" + ("; with the change, the scenario above no longer fails."
                                   if closes else ".")]
@@ -306,7 +307,8 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
 
 
 def _summary(c: TextChange) -> str:
-    return (f"In {c.clause}, the sentence \u201c{c.published.strip()}\u201d becomes "
+    clause = re.sub(r"^CR [0-9]+ ", "", c.clause)
+    return (f"In {clause}, the sentence \u201c{c.published.strip()}\u201d becomes "
             f"\u201c{c.changed.strip()}\u201d.")
 
 
