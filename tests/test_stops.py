@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from .conftest import ROOT
 
@@ -91,3 +95,62 @@ def test_variants_in_worker_processes_print_a_plain_line_too(tmp_path):
     lines = [line for line in proc.stderr.splitlines() if " of 2 done | " in line]
     assert len(lines) >= 2 and all(line.startswith("mcfsm: ") for line in lines), proc.stderr
     assert "\r" not in proc.stderr and "unbounded[base] " in proc.stderr
+
+
+# -- a swarm member killed -----------------------------------------------------------------------
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for the members")
+def test_a_killed_swarm_member_is_reported_at_once_and_the_swarm_stops(tmp_path):
+    """Before: member 1's death was reported when member 0 had spent its 60 s budget."""
+    (tmp_path / "unbounded.py").write_text(UNBOUNDED)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MCFSM_NO_CACHE="1")
+    proc = subprocess.Popen([sys.executable, "-m", "mcfsm", "simulate", "unbounded.py",
+                             "--variant", "base", "--workers", "2", "--examples", "1000000",
+                             "--steps", "1000", "--time-limit", "60", "--seed", "7"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        members: set[int] = set()
+        deadline = time.monotonic() + 30
+        while len(members) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            members = _children(proc.pid)
+        assert len(members) == 2, "the members never started"
+        time.sleep(1)
+        victim = max(members)  # forked second: member 1
+        os.kill(victim, signal.SIGKILL)
+        killed = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        took = time.monotonic() - killed
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert took < 10, took
+    assert proc.returncode == 2, err
+    said = re.search(r"swarm member (\d) \(seed (\d+)\) was killed by SIGKILL", err)
+    assert said and int(said[2]) == 7 + int(said[1]), err  # (member 1, forked second)
+    assert "the swarm was stopped" in err and f"--seed {said[2]}" in err
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    assert not [pid for pid in members if _alive(pid)], "a member outlived the swarm"

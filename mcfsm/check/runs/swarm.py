@@ -26,7 +26,9 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import time
 from collections import Counter
 from typing import Any
@@ -203,29 +205,68 @@ def forked_members(system: System, members: int, options: SwarmOptions) -> list[
             processes.append(process)
     finally:
         _JOB = None
-    shares: list[Share] = []
+    shares: dict[int, Share] = {}
+    failed = False
     try:
-        for k, (pipe, process) in enumerate(zip(pipes, processes)):
-            try:
-                kind, payload = pipe.recv()
-            except (EOFError, OSError):
-                process.join(1)
-                raise SwarmMemberError(
-                    f"swarm member {k} (seed {options.seed + k}) died without an answer "
-                    f"(exit status {process.exitcode})\n  how to fix: run `mcfsm simulate` "
-                    f"with --seed {options.seed + k} and no --workers to see its error") \
-                    from None
-            if kind == "error":
-                raise payload if isinstance(payload, BaseException) else \
-                    SwarmMemberError(payload)
-            shares.append(value_pickle.loads(payload))
+        # Answers as they come, from any member: a member that dies is reported at once
+        # (the others stopped), not when the ones before it have spent their budgets.
+        waiting = {pipe: k for k, pipe in enumerate(pipes)}
+        ends = {processes[k].sentinel: k for k in range(members)}
+        while waiting:
+            for ready in multiprocessing.connection.wait([*waiting, *ends]):
+                k = waiting.get(ready)  # type: ignore[call-overload]
+                if k is None:  # a member ended
+                    k = ends.pop(ready)  # type: ignore[call-overload]
+                    if pipes[k] not in waiting or pipes[k].poll():
+                        continue  # its answer was read, or is there to read
+                pipe = pipes[k]
+                try:
+                    kind, payload = pipe.recv()
+                except (EOFError, OSError):
+                    failed = True
+                    raise _died(k, processes[k], options.seed + k) from None
+                if kind == "error":
+                    failed = True
+                    raise payload if isinstance(payload, BaseException) else \
+                        SwarmMemberError(payload)
+                shares[k] = value_pickle.loads(payload)
+                del waiting[pipe]
+    except BaseException:
+        failed = True
+        raise
     finally:
         for process in processes:
+            if failed and process.is_alive():
+                process.terminate()  # the swarm stops with its first failure
             process.join(2)
             if process.is_alive():
-                process.terminate()
+                process.kill()
                 process.join()
-    return shares
+    return [shares[k] for k in range(members)]
+
+
+def _died(k: int, process: Any, seed: int) -> SwarmMemberError:
+    """The error of member k, whose pipe closed without an answer: how it ended (the signal
+    that killed it, or its exit status)."""
+    process.join(2)
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        how = f"was killed by {name}"
+        if -code == signal.SIGKILL:
+            how += (" (sent by someone, or by the kernel's out-of-memory killer: a member "
+                    "holding too much memory; --max-memory MB stops it cleanly)")
+    elif code is None:
+        how = "closed its pipe and did not end"
+    else:
+        how = f"exited with status {code}"
+    return SwarmMemberError(
+        f"swarm member {k} (seed {seed}) {how} without an answer; the swarm was stopped"
+        f"\n  how to fix: run `mcfsm simulate` with --seed {seed} and no --workers to see "
+        "what it does")
 
 
 class SwarmMemberError(McfsmError):
