@@ -19,6 +19,33 @@ from .timers import set_timer, timer_running
 System = Any
 
 
+class Slot(NamedTuple):
+    """A slot of mcfsm's own that holds raw state, taken out of model code's reach by
+    `hidden_slot`: `get(obj)` and `set(obj, value)` are mcfsm's only way in."""
+
+    get: Callable[[Any], Any]
+    set: Callable[[Any, Any], None]
+
+
+def hidden_slot(cls: type, name: str, *, instead: str) -> Slot:
+    """Take slot `name` of `cls` out of model code's reach. Memoized search is exact only if
+    every read of the state by model code is recorded (the memo keys on what was read); a
+    private attribute that holds raw state (`ctx._state`, a record's `_local`) would hand it
+    out unrecorded, so reading it raises a ModelError that says what to read `instead`. The
+    slot keeps its storage; mcfsm reaches it through the Slot returned."""
+    member = cls.__dict__[name]
+    what = f"{cls.__name__}.{name}"
+
+    def refuse(self: Any) -> Any:
+        raise ModelError(f"model code reads {what}, mcfsm's own copy of the state, whose "
+                         "reads are not recorded (a memoized search would key a step on "
+                         "less than it read, and could print a wrong verdict)",
+                         fix=f"read {instead}: every read through them is recorded")
+
+    setattr(cls, name, property(refuse))
+    return Slot(member.__get__, member.__set__)
+
+
 class View:
     """Read-only access to a global state, for properties, guards and reports."""
 
@@ -121,7 +148,8 @@ class Envelopes(Sequence):
     def __init__(self, system: System, state: State, slots: tuple[int, ...],
                  message_type: Any, to: str | None, sender: str | None,
                  read: Callable[[int, bool], None]) -> None:
-        self._system, self._state, self._slots, self._read = system, state, slots, read
+        self._system, self._slots, self._read = system, slots, read
+        _ENVELOPES_STATE.set(self, state)
         self._filter = (message_type, to, sender)
         self._items: list[tuple[str, str, Message]] | None = None
 
@@ -130,14 +158,14 @@ class Envelopes(Sequence):
             for slot in self._slots:
                 self._read(slot, False)
             message_type, to, sender = self._filter
-            self._items = self._system.envelopes(self._state, message_type, to=to,
+            self._items = self._system.envelopes(_ENVELOPES_STATE.get(self), message_type, to=to,
                                                  sender=sender)
         return self._items
 
     def __bool__(self) -> bool:
         if self._items is not None:
             return bool(self._items)
-        system, state = self._system, self._state
+        system, state = self._system, _ENVELOPES_STATE.get(self)
         message_type, _, sender = self._filter
         n = len(system.instances)
         for slot in self._slots:
@@ -171,6 +199,9 @@ class Envelopes(Sequence):
         return repr(self._listed())
 
 
+_ENVELOPES_STATE = hidden_slot(Envelopes, "_state", instead="the envelopes (iterate, index)")
+
+
 # What model code read of other instances or of the params (slot 0): (slot, field), (slot,
 # None) for a whole slot (a local it iterated or compared whole), or (inbox slot, InFlight)
 # for what in_flight saw there. The compiled engine memoizes a step that read other
@@ -187,20 +218,35 @@ class ReadRecord(ABC):
     __slots__ = ("_local", "_slot")
 
     def __init__(self, local: Any, slot: int) -> None:
-        self._local, self._slot = local, slot
+        _RECORD_LOCAL.set(self, local)
+        self._slot = slot
 
     @abstractmethod
     def _note(self, field: str | None) -> None:
         """Record a read of `field` of this slot, or of the whole slot (None)."""
 
     def __getattr__(self, field: str) -> Any:
-        value = getattr(self._local, field)
+        value = getattr(_RECORD_LOCAL.get(self), field)
         self._note(None if field.startswith("_") or callable(value) else field)
         return value
 
     def _whole(self) -> Any:
         self._note(None)
-        return self._local
+        return _RECORD_LOCAL.get(self)
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]  # vars(record): all read
+        return self._whole()._asdict()  # type: ignore[no-any-return]
+
+    # copy.copy, copy.deepcopy and pickle take the record itself (immutable), all of it read
+    def __copy__(self) -> Any:
+        return self._whole()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return self._whole()
+
+    def __reduce__(self) -> Any:
+        return self._whole().__reduce__()
 
     def __eq__(self, other: object) -> bool:
         return self._whole() == (other._whole() if isinstance(other, ReadRecord) else other)
@@ -221,6 +267,9 @@ class ReadRecord(ABC):
         return repr(self._whole())
 
 
+_RECORD_LOCAL = hidden_slot(ReadRecord, "_local", instead="its fields (`record.name`)")
+
+
 class _ReadLocal(ReadRecord):
     """Another instance's local as model code sees it through `ctx.world`, or the params
     (slot 0): a note is a Read, (slot, field) or (slot, None)."""
@@ -235,22 +284,87 @@ class _ReadLocal(ReadRecord):
         self._reads[(self._slot, field)] = None
 
 
+class RecordedState(Sequence):
+    """The whole state as a view whose reads are recorded hands it out (`ctx.world.state`):
+    indexing notes a read of the whole slot (`note(slot)`), any use of the whole (iterating,
+    comparing, hashing, printing) notes every slot. Its length is the system's, read freely."""
+
+    __slots__ = ("_note", "_raw")
+
+    def __init__(self, raw: State, note: Callable[[int], None]) -> None:
+        _RAW.set(self, raw)
+        self._note = note
+
+    def _all(self) -> State:
+        raw = _RAW.get(self)
+        for slot in range(len(raw)):
+            self._note(slot)
+        return raw  # type: ignore[no-any-return]
+
+    def __getitem__(self, index: Any) -> Any:
+        raw = _RAW.get(self)
+        if isinstance(index, slice):
+            for slot in range(len(raw))[index]:
+                self._note(slot)
+        else:
+            self._note(range(len(raw))[index])  # a negative index names its slot
+        return raw[index]
+
+    def __len__(self) -> int:
+        return len(_RAW.get(self))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == (other._all() if isinstance(other, RecordedState) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> Any:  # copy.copy / pickle: the plain tuple, all of it read
+        return (tuple, (self._all(),))
+
+
+_RAW = hidden_slot(RecordedState, "_raw", instead="the slots by index (`state[k]`)")
+# The plain View's state slot, for the views that hand out a recorded state instead.
+_VIEW_STATE = Slot(View.__dict__["state"].__get__, View.__dict__["state"].__set__)
+
+
 class _ReadingView(View):
     """`ctx.world`: a View that records what model code reads of other instances."""
 
     __slots__ = ("_reads",)
 
     def __init__(self, system: System, state: State, reads: dict[Read, None]) -> None:
-        super().__init__(system, state)
+        self._system = system
+        _VIEW_STATE.set(self, state)
         self._reads = reads
 
+    @property  # type: ignore[override]
+    def state(self) -> Any:
+        reads = self._reads
+
+        def note(slot: int) -> None:
+            reads[(slot, None)] = None
+        return RecordedState(_VIEW_STATE.get(self), note)
+
     def __getitem__(self, instance: str) -> Any:
-        local = super().__getitem__(instance)
-        return _ReadLocal(local, self._system._local_slot[instance], self._reads)
+        slot = self._system._local_slot.get(instance)
+        if slot is None:
+            return View(self._system, _VIEW_STATE.get(self))[instance]  # the usual error
+        return _ReadLocal(_VIEW_STATE.get(self)[slot], slot, self._reads)
 
     @property
     def params(self) -> Any:
-        return _ReadLocal(self.state[0], 0, self._reads)
+        return _ReadLocal(_VIEW_STATE.get(self)[0], 0, self._reads)
+
+    @property
+    def shared(self) -> Any:  # in every step's memo key already: no need to record
+        return _VIEW_STATE.get(self)[1]
 
     def in_flight(
         self, message_type: type[Message] | None = None, *, to: str | None = None,
@@ -266,7 +380,8 @@ class _ReadingView(View):
 
         def read(slot: int, only_any: bool) -> None:  # each inbox it looked in
             reads[(slot, any_ if only_any else listed)] = None
-        return Envelopes(system, self.state, tuple(slots), message_type, to, sender, read)  # type: ignore[return-value]
+        return Envelopes(system, _VIEW_STATE.get(self), tuple(slots), message_type, to, sender,
+                         read)  # type: ignore[return-value]
 
     def in_flight_values(self, message_type: type[Message], element: str, *,
                          to: str | None = None, sender: str | None = None) -> list[Any]:
@@ -279,7 +394,7 @@ class _ReadingView(View):
         read = InFlight(message_type, sender, False, element)
         for slot in slots:
             self._reads[(slot, read)] = None
-        return _values(system, self.state, message_type, element, to, sender)
+        return _values(system, _VIEW_STATE.get(self), message_type, element, to, sender)
 
 
 class Context:
@@ -305,7 +420,7 @@ class Context:
     def __init__(self, system: System, state: State, me: str, local: Any, msg: Message | None,
                  sender: str | None, transition: Transition) -> None:
         self._system = system
-        self._state = state
+        _CONTEXT_STATE.set(self, state)
         self.me = me
         self.local = local
         self.v: Any = local
@@ -332,14 +447,14 @@ class Context:
         combination of choices, and the searches of a variant's combinations share it."""
         if self.reads is None:
             self.reads = {}
-        return _ReadLocal(self._state[0], 0, self.reads)
+        return _ReadLocal(_CONTEXT_STATE.get(self)[0], 0, self.reads)
 
     @property
     def world(self) -> View:
         """The whole pre-state, read-only (shared-memory specs such as TLA+ examples)."""
         if self.reads is None:
             self.reads = {}
-        return _ReadingView(self._system, self._state, self.reads)
+        return _ReadingView(self._system, _CONTEXT_STATE.get(self), self.reads)
 
     def peers(self) -> list[Any]:
         """Locals of every instance of this role, this one included (pre-state)."""
@@ -350,7 +465,8 @@ class Context:
         slots = [system._local_slot[i.name] for i in system.instances if i.role is role]
         for slot in slots:
             self.reads[(slot, None)] = None
-        return [self._state[slot] for slot in slots]
+        state = _CONTEXT_STATE.get(self)
+        return [state[slot] for slot in slots]
 
     def arm(self, timer: str) -> None:
         """Arm (or re-arm) one of the role's timers (lang/timers.py)."""
@@ -377,3 +493,8 @@ class Context:
             raise ModelError(f"sends to monitor {to!r}",
                              fix="a monitor observes every message sent; send to an instance")
         self._sends.append((to, message))
+
+
+_CONTEXT_STATE = hidden_slot(Context, "_state",
+                             instead="ctx.world (other instances, in_flight), ctx.params, "
+                                     "ctx.v and ctx.shared")

@@ -39,6 +39,7 @@ from ..state.steps import CompiledSteps
 from ..state.store import Store
 from ..state.symmetry import Canonical, words
 from ..temporal.marking import TemporalCheck, temporal_verdicts
+from . import memo_oracle
 from .checkpoint import Checkpointer, CheckpointPlan, restore
 from .symmetric import check_symmetric, symmetric_trace_to
 from .verdicts import coverage_by_role, safety_verdicts, unhandled_note, verdicts_of
@@ -76,9 +77,14 @@ def explore(system: System, budget: Budget | None = None, progress: ProgressFn |
     BFS levels, and with `resume`, continue from the checkpoint found there
     (checkpoint.py). `tables`: the memo tables of the searches before this one, for the
     parameter combinations of one variant (SharedTables)."""
+    budget = budget or Budget()
     with gc_paused():
-        return _explore(system, budget or Budget(), progress, progress_every, keep_states, memoize,
-                        checkpoint, tables)
+        result = _explore(system, budget, progress, progress_every, keep_states, memoize,
+                          checkpoint, tables)
+        if memoize and memo_oracle.enabled() and checkpoint is None:
+            return memo_oracle.checked(result, lambda: _explore(
+                system, budget, None, progress_every, False, False))
+        return result
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import ModelError
-from ...lang.context import Envelopes, ReadRecord
+from ...lang.context import Envelopes, ReadRecord, hidden_slot
 from ...lang.guard import function_line, model_code_error, none_result_error
 from ...lang.properties import Property
 from ...lang.system import State, StepKey, System, View
@@ -48,7 +48,7 @@ class _RecordingView(View):
     def __init__(self, system: System, state: State, reads: list[Any] | None = None,
                  offset: int = 0) -> None:
         self._system = system
-        self._full = state
+        _FULL.set(self, state)
         # The state after a step of a transition (_StepViews): its actor, and the message
         # types the transition may send (its sends=, which the engine enforces).
         self._actor: str | None = None
@@ -68,12 +68,12 @@ class _RecordingView(View):
     @property  # type: ignore[override]
     def state(self) -> State:
         self.reads.append(_WHOLE)
-        return self._full
+        return _FULL.get(self)  # type: ignore[no-any-return]
 
     def __getitem__(self, instance: str) -> Any:
         slot = self._system._local_slot.get(instance)
         if slot is None:
-            return View(self._system, self._full)[instance]  # raises the usual error
+            return View(self._system, _FULL.get(self))[instance]  # raises the usual error
         return _RecordedRecord(self, slot)
 
     @property
@@ -95,7 +95,7 @@ class _RecordingView(View):
         def read(slot: int, any_: bool) -> None:
             self._read((slot, message_type, sender, ANY) if any_ else
                        (slot, message_type, sender))
-        return Envelopes(system, self._full, slots, message_type, to, sender, read)  # type: ignore[return-value]
+        return Envelopes(system, _FULL.get(self), slots, message_type, to, sender, read)  # type: ignore[return-value]
 
     def in_flight_values(self, message_type: Any, element: str, *, to: str | None = None,
                          sender: str | None = None) -> list[Any]:
@@ -103,7 +103,7 @@ class _RecordingView(View):
         for slot in self._inbox_slots(to):
             self._read((slot, message_type, sender, (ELEMENT, element)))
         # through a plain view: this view's `state` would record a read of the whole state
-        return View(self._system, self._full).in_flight_values(message_type, element, to=to,
+        return View(self._system, _FULL.get(self)).in_flight_values(message_type, element, to=to,
                                                                 sender=sender)
 
     def _inbox_slots(self, to: str | None) -> tuple[int, ...]:
@@ -131,8 +131,13 @@ class _RecordingView(View):
         key = (-1, message_type, sender, self._inbox_slots(to))
         if key not in self.reads:
             self.reads.append(key)
-        return View(system, self._full).sent_since(View(system, before._full), message_type,
+        return View(system, _FULL.get(self)).sent_since(View(system, _FULL.get(before)),
+                                                           message_type,
                                                    to=to, sender=sender)
+
+
+_FULL = hidden_slot(_RecordingView, "_full", instead="the View's instances, params, shared "
+                    "variables and in_flight")
 
 
 class _RecordedRecord(ReadRecord):
@@ -145,7 +150,7 @@ class _RecordedRecord(ReadRecord):
     __slots__ = ("_view",)
 
     def __init__(self, view: _RecordingView, slot: int) -> None:
-        super().__init__(view._full[slot], slot)
+        super().__init__(_FULL.get(view)[slot], slot)
         self._view = view
 
     def _note(self, field: str | None) -> None:

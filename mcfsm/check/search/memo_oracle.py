@@ -1,0 +1,82 @@
+"""The memo oracle: a search run memoized and again with every memo off, compared.
+
+Memoized search is exact only if the memo keys a step (or a property) on everything its
+code read. The views handed to model code record every read by construction
+(lang/context.py), but a read they do not see (a helper that caches across calls, a global
+the code mutates) would make the memoized search print a wrong verdict with nothing to
+show for it. With `MCFSM_MEMO_ORACLE=1` in the environment (any command, pytest too),
+`explore` runs each search a second time with memoize=False and raises MemoOracleError on
+any difference in the counts, the verdicts or their trace lengths. CI runs it over every
+test model and every bundled variant small enough (tests/test_memo_oracle.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from ...errors import McfsmError
+from ..results import Result
+
+ENV = "MCFSM_MEMO_ORACLE"
+
+
+class MemoOracleError(McfsmError):
+    """A memoized search and the same search without memos disagree."""
+
+
+def enabled() -> bool:
+    """Whether the environment asks for the oracle (any value but '', '0', 'no')."""
+    return os.environ.get(ENV, "").strip().lower() not in ("", "0", "no", "false")
+
+
+def differences(memoized: Result, plain: Result) -> list[str]:
+    """What differs between the two results: counts, depth, each verdict's status and
+    trace length. Complete searches are compared, and breadth-first searches bounded by
+    depth (every state within the bound, whatever the order); a search cut by states, time
+    or a first violation is not (its figures depend on where the cut fell, which memos
+    move). A depth-first search's traces are not the shortest: only their presence counts."""
+    def comparable(r: Result) -> bool:
+        return r.complete or (r.stopped_by == "max-depth"
+                              and not r.search.startswith("depth-first"))
+    if not (comparable(memoized) and comparable(plain)):
+        return []
+    out = [f"{what}: {a:,} memoized, {b:,} without memos"
+           for what, a, b in (("distinct states", memoized.distinct_states,
+                               plain.distinct_states),
+                              ("total states", memoized.total_states, plain.total_states),
+                              ("depth", memoized.depth, plain.depth))
+           if a != b]
+    exact_lengths = not memoized.search.startswith("depth-first")
+    theirs = {v.property.name: v for v in plain.verdicts}
+    for mine in memoized.verdicts:
+        other = theirs.get(mine.property.name)
+        if other is None:
+            continue
+        name = mine.property.name
+        if mine.status != other.status:
+            out.append(f"{name}: {mine.status} memoized, {other.status} without memos")
+        elif exact_lengths and _length(mine.trace) != _length(other.trace):
+            out.append(f"{name}: a trace of {_length(mine.trace)} steps memoized, "
+                       f"{_length(other.trace)} without memos")
+    return out
+
+
+def _length(trace: object) -> int | None:
+    return None if trace is None else len(trace)  # type: ignore[arg-type]
+
+
+def checked(memoized: Result, run_plain: Callable[[], Result]) -> Result:
+    """The memoized result, after the oracle found it equal to a search without memos."""
+    plain = run_plain()
+    found = differences(memoized, plain)
+    if found:
+        raise MemoOracleError(
+            f"the memo oracle ({ENV}) found system {memoized.system.name!r}'s memoized "
+            "search different from the same search without memos: " + "; ".join(found)
+            + ". Some model code (a guard, an action, a property, a Span) reads state the "
+            "memo does not see: a helper that caches across calls (functools.lru_cache on "
+            "something other than its arguments), a global it changes, or a read through "
+            "an object mcfsm does not hand out. Read other instances through ctx.world, "
+            "the choices through ctx.params, and keep model code free of side effects.")
+    return memoized
