@@ -127,7 +127,8 @@ def test_simulate_finds_the_bundled_models_violated_wait_as_a_fair_lasso(tmp_pat
                    "--seed", "3", "--keep-going", "--traces", str(tmp_path), cwd=ROOT)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     names = ("suspended-wait-ends", "suspended-call-resumed-or-released")
-    lines = {name: next(line for line in proc.stdout.splitlines() if f" {name} " in line)
+    lines = {name: next(line for line in proc.stdout.splitlines()  # the verdict lines
+                        if f" {name} " in line and line.startswith("  "))
              for name in names}
     assert "VIOLATED" in lines["suspended-wait-ends"]
     assert "then stutters forever (a real fair behaviour)" in lines["suspended-wait-ends"]

@@ -154,3 +154,81 @@ def test_a_killed_swarm_member_is_reported_at_once_and_the_swarm_stops(tmp_path)
     assert "Traceback" not in err
     time.sleep(0.5)
     assert not [pid for pid in members if _alive(pid)], "a member outlived the swarm"
+
+
+# -- simulate: the run as found at once, shrinking bounded by time --------------------------------
+SLOW_TO_SHRINK = '''
+import time
+
+from mcfsm import Instance, Model, Role, System, Transition, Var, always
+
+
+def inc(ctx):
+    ctx.v.n += 1
+
+
+def flip(ctx):
+    ctx.v.b = (ctx.v.b + 1) % 7
+
+
+COUNTER = Role("counter", states=["on"], initial="on", final=["on"],
+               variables={"n": Var(int, 0)},
+               transitions=[Transition("inc", "on", None, after=[inc])])
+NOISE = Role("noise", states=["on"], initial="on", final=["on"], variables={"b": Var(int, 0)},
+             transitions=[Transition("flip", "on", None, after=[flip])])
+
+
+def below(v):
+    time.sleep(0.005)  # 5 ms a state, and it reads every state's fields (no memo helps)
+    return v["c"].n + 0 * sum(v[f"x{k}"].b for k in range(4)) < 12
+
+
+model = Model("slow_to_shrink")
+
+
+@model.variant("base")
+def base() -> System:
+    return System("slow_to_shrink",
+                  instances=[Instance("c", COUNTER)] + [Instance(f"x{k}", NOISE) for k in range(4)],
+                  properties=[always("below-12", below)])
+'''
+
+
+def test_simulate_prints_the_run_as_found_at_once_and_bounds_shrinking(tmp_path):
+    """Before: "found after 0.1 s", and the trace 22 s later, once shrinking (and the
+    breadth-first search for the shortest) had finished; now the run as found is printed
+    and written at once, and shrinking stops at --shrink-time, saying so."""
+    (tmp_path / "slow.py").write_text(SLOW_TO_SHRINK)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MCFSM_NO_CACHE="1")
+    began = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "mcfsm", "simulate", "slow.py", "--seed", "1",
+                             "--steps", "200", "--shrink-time", "2"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # type: ignore[union-attr]
+    first_at = time.monotonic() - began
+    rest, err = proc.communicate(timeout=120)
+    ended = time.monotonic() - began
+    assert proc.returncode == 1, err
+    assert "slow_to_shrink[base]: below-12 violated after " in first, first
+    assert "the run as found, 12 steps (unshrunk; written to " in first
+    assert first_at < ended - 1.5, (first_at, ended)  # printed before shrinking, not after
+    written = Path(first.split("written to ")[1].split(")")[0])
+    assert written.name == "slow_to_shrink.base.below-12.unshrunk.trace.json"
+    assert "12. c: inc" in rest.split("\n\n")[0]  # the trace follows the line at once
+    assert "shrinking cut by --shrink-time after 2 s" in rest
+    assert "partly shrunk counterexample" in rest
+    assert ended < 15, ended  # 2 s of shrinking (without the bound: 22 s)
+    replay = subprocess.run([sys.executable, "-m", "mcfsm", "replay", str(written)], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert replay.returncode == 0, replay.stdout + replay.stderr
+
+
+def test_simulate_says_when_shrinking_finished(tmp_path):
+    (tmp_path / "slow.py").write_text(SLOW_TO_SHRINK.replace("time.sleep(0.005)", "pass"))
+    proc, _ = mcfsm("simulate", "slow.py", "--seed", "1", "--steps", "200", "--traces", "tr",
+                    cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "(unshrunk; written to tr/unshrunk/slow_to_shrink.base.below-12.unshrunk.trace.json)" \
+        in proc.stdout
+    assert "shrinking finished in " in proc.stdout and "cut by --shrink-time" not in proc.stdout
+    assert (tmp_path / "tr" / "slow_to_shrink.base.below-12.trace.json").exists()

@@ -67,14 +67,16 @@ _report_stream: list[Any] = [None]
 _reader_gone = [False]  # stdout's reader closed the pipe (`mcfsm check ... | head`)
 
 
-def echo(message: str = "", nl: bool = True) -> None:
-    """Print part of a report on the real stdout. When the reader has gone (`| head`), the
-    rest of the report is dropped quietly and the command still ends with its verdict's
-    exit code."""
+def echo(message: str = "", nl: bool = True, flush: bool = False) -> None:
+    """Print part of a report on the real stdout (`flush`: at once, also into a pipe).
+    When the reader has gone (`| head`), the rest of the report is dropped quietly and the
+    command still ends with its verdict's exit code."""
     if _reader_gone[0]:
         return
     try:
         click.echo(message, nl=nl, file=_report_stream[0])
+        if flush and _report_stream[0] is not None:
+            _report_stream[0].flush()
     except BrokenPipeError:
         _reader_gone[0] = True
         # later writes, and the interpreter's final flush, go nowhere instead of failing

@@ -4,6 +4,7 @@ engine's own successor function (check/runs/simulation.py)."""
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from .common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_VIOLATED,
+    Seconds,
     budget,
     budget_options,
     build,
@@ -31,6 +33,11 @@ from .common import (
     selected,
     where,
 )
+
+# --shrink-time's default: a violation found in a second is not reported half a minute
+# later (issue 57: a 38-step run took 31 s to shrink); the run as found is printed at once
+# anyway, and most shrinks settle within a few seconds.
+SHRINK_TIME_S = 10.0
 
 HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guided towards "
         "states no run reached yet, swarm runs that avoid random subsets of transitions), the "
@@ -76,6 +83,13 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
                    "deeper than the shrunk run, looks for the shortest counterexample of "
                    "each violated safety property (0: none; default 200,000; the output says "
                    "which traces are the shortest).")
+@click.option("--shrink-time", type=Seconds(), default=SHRINK_TIME_S, show_default=True,
+              metavar="SECONDS",
+              help="Shrink each violation for at most this many seconds from when it was "
+                   "found (hypothesis's shrinking, the walker's, and the breadth-first "
+                   "search for the shortest), then report the shortest run found by then; the "
+                   "output says whether shrinking finished or was cut. The run as found is "
+                   "printed, and written to a trace file, the moment it is found.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               metavar="N",
               help="A swarm: N simulations of each variant at once, in forked processes, "
@@ -91,8 +105,9 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
 def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
              seed: int | None, traces: Path | None, keep_going: bool, uniform: bool,
              expected: bool,
-             shortest_within: int | None, workers: int, ray_address: str | None,
-             max_states: int | None, max_depth: int | None, time_limit: float | None) -> None:
+             shortest_within: int | None, shrink_time: float, workers: int,
+             ray_address: str | None, max_states: int | None, max_depth: int | None,
+             time_limit: float | None) -> None:
     import random
 
     from hypothesis.reporting import with_reporter
@@ -113,6 +128,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
     for lm, variant in selected(loaded, variants):
         system = build(lm, variant)
         declared = lm.model.expected(variant, system)
+        found = FoundAtOnce(lm, variant, system, traces)
         try:
             # hypothesis's own report names its internal test function; the trace file and
             # `mcfsm replay` are how a run is replayed
@@ -122,6 +138,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                     sim = run_simulation(system, examples=examples, steps=steps, seed=seed,
                                          budget=run_budget, swarm=not uniform,
                                          guided=not uniform, shortest_within=within,
+                                         shrink_time=shrink_time, on_found=found,
                                          stop_on=None if keep_going else frozenset(
                                              p.name for p in system.properties
                                              if not expected or not declares_violation(
@@ -129,7 +146,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
                 else:
                     sim = swarm(system, members, SwarmOptions(
                         examples, steps, seed, run_budget, swarm=not uniform,
-                        guided=not uniform, shortest_within=within),
+                        guided=not uniform, shortest_within=within, shrink_time=shrink_time),
                         runner=RaySwarm(SystemSpec(str(lm.path.resolve()), lm.model.name,
                                                    variant), ray_address)
                         if ray_address else None)
@@ -175,11 +192,19 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
             if o.status == "violated" and o.trace is not None:
                 found = sim.raw_lengths.get(o.property.name)
                 kind = ("lasso" if o.trace.loop_start is not None else
-                        "unshrunk" if o.property.name in sim.unshrunk else "shrunk")
+                        "unshrunk" if o.property.name in sim.unshrunk else
+                        "partly shrunk" if o.property.name in sim.shrink_cut else "shrunk")
                 clause = f" ({o.property.clause})" if o.property.clause else ""
+                took = sim.shrink_s.get(o.property.name)
+                shrinking = ("" if o.property.name in sim.unshrunk else
+                             f"shrinking cut by --shrink-time after {shrink_time:g} s"
+                             if o.property.name in sim.shrink_cut else
+                             "shrinking finished" + (f" in {took:.1f} s" if took else ""))
+                said = [f"the run that found it: {plural(found, 'step')}"] if found else []
+                said += [shrinking] if shrinking else []
                 echo(f"\n  {o.property.name} violated{clause}: {kind} "
                      f"counterexample, {plural(len(o.trace), 'step')}"
-                     + (f" (the run that found it: {plural(found, 'step')})" if found else ""))
+                     + (f" ({'; '.join(said)})" if said else ""))
                 echo("\n".join(trace_text(system, o.trace, indent="    ")))
         echo()
         if sim.stopped_by == "interrupted":
@@ -190,6 +215,31 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
     if failed:
         sys.exit(EXIT_VIOLATED)
     sys.exit(EXIT_INCONCLUSIVE if stopped else EXIT_OK)
+
+
+class FoundAtOnce:
+    """simulate(on_found=...): the moment a property is first seen violated, its run as
+    found (unshrunk) is printed and written to a trace file (under --traces DIR/unshrunk/,
+    else a fresh temporary folder), and the path said: shrinking may take up to --shrink-time,
+    and whoever watches (or kills) the run has the counterexample already."""
+
+    def __init__(self, lm: Any, variant: str, system: Any, traces: Path | None) -> None:
+        self.lm, self.variant, self.system, self.traces = lm, variant, system, traces
+
+    def __call__(self, name: str, trace: Any, seconds: float) -> None:
+        prop = next(p for p in self.system.properties if p.name == name)
+        # beside the shrunk traces, not among them (DIR/*.trace.json stays one per finding)
+        folder = self.traces / "unshrunk" if self.traces is not None else Path(
+            tempfile.mkdtemp(prefix="mcfsm-simulate-"))
+        record = trace_record(model=self.lm.model.name, file=str(self.lm.path.resolve()),
+                              variant=self.variant, system=self.system, prop=prop,
+                              status="violated", source="hypothesis, unshrunk", trace=trace)
+        written = write_trace(folder, record, suffix=".unshrunk")
+        echo(f"{self.lm.model.name}[{self.variant}]: {name} violated after {seconds:.1f} s: "
+             f"the run as found, {plural(len(trace), 'step')} (unshrunk; written to "
+             f"{written}); shrinking it")
+        echo("\n".join(trace_text(self.system, trace, indent="    ")))
+        echo(flush=True)  # now, not when the shrunk report follows (stdout may be a pipe)
 
 
 def coverage_words(sim: Any) -> str:

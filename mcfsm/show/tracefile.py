@@ -47,10 +47,12 @@ def trace_record(*, model: str, file: str, variant: str, system: System, prop: P
     } | ({"loop_start": trace.loop_start} if trace.loop_start is not None else {})
 
 
-def write_trace(folder: Path, record: dict[str, Any]) -> Path:
+def write_trace(folder: Path, record: dict[str, Any], suffix: str = "") -> Path:
+    """Write `record` under `folder`, named by model, variant and property (and `suffix`:
+    simulate's ".unshrunk" for a run as found, beside the shrunk one)."""
     folder.mkdir(parents=True, exist_ok=True)
     prop = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["property"])
-    path = folder / f"{record['model']}.{record['variant']}.{prop}.trace.json"
+    path = folder / f"{record['model']}.{record['variant']}.{prop}{suffix}.trace.json"
     path.write_text(json.dumps(record, indent=2) + "\n")
     return path
 

@@ -515,6 +515,11 @@ def clean_stop_cases() -> list[dict[str, Any]]:
                       "setup": [f"run:check {M} --checkpoint ck --no-cache",
                                 f"replace_checkpoints:{kind}"],
                       "exits": [2], "mentions": ["ck/", "not a regular file", "how to fix"]})
+    # simulate's shrink window: a number of seconds, positive and finite
+    for value in ("nan", "inf", "0", "-1", "abc"):
+        cases.append({"name": f"r4-simulate-shrink-time={value}",
+                      "argv": ["simulate", M, "--examples", "3", "--shrink-time", value],
+                      "files": {M: model}, "exits": [2], "mentions": ["--shrink-time"]})
     return cases
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings, target
@@ -46,6 +46,38 @@ class SimulationStopped(BaseException):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+SHRINK_TIME = "shrink-time"  # SimulationStopped's reason when a shrink window runs out
+
+
+class _FoundCallbackError(BaseException):
+    """simulate(on_found=...) raised: carried out of hypothesis (a BaseException, as
+    SimulationStopped) and raised again as it was."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(repr(error))
+        self.error = error
+
+
+class _Shrinking:
+    """The shrink window of each violation (`mcfsm simulate --shrink-time`): shrinking a
+    violation (hypothesis's shrink phase, then Walker.minimize, then the breadth-first
+    search that settles the shortest length) stops `seconds` after the violation was found,
+    and reports the shortest run it had by then. Only shrinking is bounded: while no
+    window is open, `spent` is False, so the search for violations runs on its own budget."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline: float | None = None  # of the window open now, if any
+        self.cut: set[str] = set()  # violations whose shrinking the window cut
+        self.took: dict[str, float] = {}  # seconds from finding to the shrunk run
+
+    def window(self, found_at: float) -> float | None:
+        return None if self.seconds is None else found_at + self.seconds
+
+    def spent(self) -> bool:
+        return self.deadline is not None and time.perf_counter() > self.deadline
 
 
 class ViolatingRunError(AssertionError):
@@ -89,6 +121,10 @@ class Simulation:
     # violated: counterexamples reported as the run found them, the budget having run out
     # while they were shrunk
     unshrunk: frozenset[str] = frozenset()
+    # violated: counterexamples whose shrinking the shrink window cut (--shrink-time): the
+    # shortest run found by then
+    shrink_cut: frozenset[str] = frozenset()
+    shrink_s: dict[str, float] = dataclasses.field(default_factory=dict)  # found -> reported
 
     @property
     def failed(self) -> bool:
@@ -119,7 +155,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
              budget: Budget | None = None, known: frozenset[str] = frozenset(),
              swarm: bool = True, guided: bool = True, walker: Walker | None = None,
              episode: int = 1000, shortest_within: int = SHORTEST_WITHIN,
-             stop_on: frozenset[str] | None = None) -> Simulation:
+             stop_on: frozenset[str] | None = None, shrink_time: float | None = None,
+             on_found: Callable[[str, Trace, float], None] | None = None) -> Simulation:
     """Search for violations of every property with `examples` hypothesis examples, each an
     episode of `episode` steps in runs of at most `steps` steps (max_depth: states per run,
     so max_depth - 1 steps), until every property has
@@ -130,12 +167,22 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     (0: none) looks for a shorter counterexample of each violated safety property; when it
     finds one it is the shortest (see `breadth_first_shortest`).
     `stop_on`: stop searching once one of these properties is violated (its counterexample
-    is still shrunk and settled); None searches on for every property."""
+    is still shrunk and settled); None searches on for every property.
+    `shrink_time`: shrinking each violation stops this many seconds after it was found
+    (`_Shrinking`; None: no bound); the result says which were cut (`shrink_cut`).
+    `on_found(name, trace, seconds)`: called the moment a property is first seen violated,
+    with the run as found (unshrunk), before shrinking starts."""
     started = time.perf_counter()
     walker = walker if walker is not None else Walker(system)
     if budget is not None and budget.max_depth is not None:
         steps = max(1, min(steps, budget.max_depth - 1))
-    stop = budget_stop(budget, lambda: walker.distinct_states, started)
+    budget_stops = budget_stop(budget, lambda: walker.distinct_states, started)
+    shrinking = _Shrinking(shrink_time)
+
+    def stop() -> str | None:  # the budget's reason to stop, or the shrink window's
+        reason = budget_stops() if budget_stops is not None else None
+        return reason or (SHRINK_TIME if shrinking.spent() else None)
+
     with _judging_stops(walker, stop):
         checkable = {p.name for p in system.properties
                      if p.kind != "sometimes" and p.name not in known
@@ -150,23 +197,38 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
         stopped_at_first = False
         unshrunk: set[str] = set()
 
-        def minimized(run: Run, name: str) -> Run:
+        windows: dict[str, float] = {}  # when shrinking each violation began
+
+        def minimized(run: Run, name: str, window: float | None = None) -> Run:
             # shrunk; or, when the budget runs out while shrinking, the run as found (a
-            # real one, only longer) and the simulation says it was cut
+            # real one, only longer) and the simulation says it was cut; when the shrink
+            # window closes first, the shortest run found by then, and the result says so
             nonlocal stopped_by
             if not shrink:
                 return run
+            shrinking.deadline = window
             try:
-                return walker.minimize(run, name, stop=stop)
+                shorter = walker.minimize(run, name, stop=stop)
+                if shrinking.spent():
+                    shrinking.cut.add(name)
+                return shorter
             except SimulationStopped as stopped:
-                stopped_by = stopped_by or stopped.reason
-                unshrunk.add(name)
+                if stopped.reason == SHRINK_TIME:
+                    shrinking.cut.add(name)
+                else:
+                    stopped_by = stopped_by or stopped.reason
+                    unshrunk.add(name)
                 return run
+            finally:
+                shrinking.deadline = None
+
+        def window_of(name: str) -> float | None:
+            return shrinking.window(windows.setdefault(name, time.perf_counter()))
 
         while checkable - set(violated) or not checkable:
             skip = frozenset(violated) | known
             search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
-                             first)
+                             first, shrinking, on_found, started)
             test = simulation_settings(examples, derandomize=derandomize, database=database,
                                        shrink=shrink, guided=guided)(search.test())
             if seed is not None:
@@ -174,17 +236,29 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
             try:
                 test()
                 break
-            except SimulationStopped as stopped:
-                stopped_by = stopped.reason
-                break
             except ViolatingRunError as failure:
                 failing = failure.run
-            except BaseException:
-                stopped_by = spent_or_raise(stop)
-                break
+            except _FoundCallbackError as failure:
+                raise failure.error from None
+            except BaseException as exc:
+                spent = budget_stops() if budget_stops is not None else None
+                if spent or search.failing is None or not shrinking.spent():
+                    if isinstance(exc, SimulationStopped) and exc.reason != SHRINK_TIME:
+                        stopped_by = exc.reason
+                    else:
+                        stopped_by = spent_or_raise(budget_stops)
+                    break
+                # the shrink window closed while hypothesis shrank (SimulationStopped, or
+                # hypothesis's own words for a run cut short): the shortest run it had
+                failing = search.failing
+                shrinking.cut.add(failing.violated)  # type: ignore[arg-type]
+            finally:
+                shrinking.deadline = None
             assert failing.violated is not None
+            windows.setdefault(failing.violated, search.failing_at)
             raw[failing.violated] = len(failing.sids)
-            violated[failing.violated] = minimized(failing, failing.violated)
+            violated[failing.violated] = minimized(failing, failing.violated,
+                                                   window_of(failing.violated))
             if not checkable:
                 break
             if stop_on is not None and failing.violated in stop_on:
@@ -193,7 +267,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
         for name, (run, _) in first.items():
             if name not in violated and name in checkable and not stopped_at_first:
                 raw[name] = len(run.sids)
-                violated[name] = minimized(run, name)
+                violated[name] = minimized(run, name, window_of(name))
         found_after = {name: first[name][1] - started for name in violated if name in first}
         if walker.lassos is not None and stopped_by is None and not stopped_at_first:
             # the runs' states as one graph: cycles and prefixes that no single run closed
@@ -204,27 +278,38 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                 among, stopped_by = {}, stopped.reason
             for name, run in among.items():
                 raw[name] = len(run.sids)
-                violated[name] = minimized(run, name)
-                found_after[name] = time.perf_counter() - started
+                windows[name] = time.perf_counter()
+                if on_found is not None:
+                    on_found(name, walker.trace(run), windows[name] - started)
+                violated[name] = minimized(run, name, window_of(name))
+                found_after[name] = windows[name] - started
         traces = {name: walker.trace(run) for name, run in violated.items()}
         shrunk = {name: len(trace) for name, trace in traces.items()}
         shortest: set[str] = set()
         if shrink and shortest_within > 0 and stopped_by is None:
             for name, trace in traces.items():
-                if name in walker.temporal_names:
+                if name in walker.temporal_names or name in shrinking.cut:
                     continue
+                shrinking.deadline = window_of(name)  # the rest of its shrink window
                 bfs = breadth_first_shortest(system, name, len(trace), shortest_within, stop)
                 if bfs is not None:
                     traces[name] = bfs
                     shortest.add(name)
-        outcomes = _outcomes(system, walker, traces, known, shortest, minimized, unshrunk)
+                elif shrinking.spent():
+                    shrinking.cut.add(name)
+                shrinking.deadline = None
+        shrinking.took.update((name, time.perf_counter() - windows[name]) for name in traces
+                              if name in windows)
+        outcomes = _outcomes(system, walker, traces, known, shortest, minimized, unshrunk,
+                             shrinking)
         return Simulation(system, walker.runs, walker.steps_taken, walker.distinct_states,
                           time.perf_counter() - started, tuple(outcomes), stopped_by,
                           walker.estimated_states(), tuple(walker.never_fired()),
                           len(system.coverage_names), raw, found_after,
                           None if walker.lassos is None else walker.lassos.counts, shrunk,
                           frozenset(shortest), 1, () if seed is None else (seed,),
-                          stopped_at_first, frozenset(unshrunk & set(traces)))
+                          stopped_at_first, frozenset(unshrunk & set(traces)),
+                          frozenset(shrinking.cut & set(traces)), dict(shrinking.took))
 
 
 def breadth_first_shortest(system: System, name: str, length: int, max_states: int,
@@ -250,9 +335,16 @@ class _Search:
 
     def __init__(self, walker: Walker, steps: int, runs: int, skip: frozenset[str],
                  stop: Any, swarm: bool, guided: bool,
-                 first: dict[str, tuple[Run, float]]) -> None:
+                 first: dict[str, tuple[Run, float]], shrinking: _Shrinking | None = None,
+                 on_found: Callable[[str, Trace, float], None] | None = None,
+                 started: float = 0.0) -> None:
         self.walker, self.steps, self.runs, self.skip = walker, steps, runs, skip
         self.first = first
+        self.shrinking, self.on_found, self.started = shrinking, on_found, started
+        # the violation hypothesis shrinks in this test (the first raised) and the shortest
+        # run of it raised so far: what is reported when the shrink window cuts it
+        self.failing: Run | None = None
+        self.failing_at = 0.0
         self.stop, self.swarm, self.guided = stop, swarm, guided
         n = len(walker.initials)
         self.starts = st.integers(0, n - 1) if n > 1 else st.just(0)
@@ -281,29 +373,52 @@ class _Search:
             run = walker.run(data.draw(self.choices), start, disabled, self.skip, depth)
             new_states += run.new_states
             if run.violated is not None:
-                if run.violated not in self.first:
-                    self.first[run.violated] = run, time.perf_counter()
+                self._failed(run)
                 raise ViolatingRunError(run)
         if self.guided:
             target(new_states, label="states no earlier run reached")
 
+    def _failed(self, run: Run) -> None:
+        """A violating run: the first of its property is recorded and reported at once
+        (on_found), and the first violation of this test opens its shrink window."""
+        name = run.violated
+        assert name is not None
+        if name not in self.first:
+            now = time.perf_counter()
+            self.first[name] = run, now
+            if self.on_found is not None:
+                try:
+                    self.on_found(name, self.walker.trace(run), now - self.started)
+                except BaseException as exc:  # through hypothesis, raised again as it was
+                    raise _FoundCallbackError(exc) from exc
+        if self.failing is None:
+            self.failing, self.failing_at = run, time.perf_counter()
+            if self.shrinking is not None:
+                self.shrinking.deadline = self.shrinking.window(self.failing_at)
+        elif name == self.failing.violated and len(run.sids) < len(self.failing.sids):
+            self.failing = run
+
 
 def _outcomes(system: System, walker: Walker, violated: dict[str, Trace],
               known: frozenset[str], shortest: set[str], minimized: Any,
-              unshrunk: set[str]) -> list[PropertyOutcome]:
-    first = {name: walker.trace(minimized(run, name))
+              unshrunk: set[str], shrinking: _Shrinking | None = None) -> list[PropertyOutcome]:
+    # a witness is shrunk within a window of its own, from now (it is not reported early)
+    first = {name: walker.trace(minimized(run, name, None if shrinking is None else
+                                          shrinking.window(time.perf_counter())))
              for name, run in walker.witnesses.items()}
     return outcomes(system, violated, walker.witness_counts, first, known, walker.steps_taken,
                     walker.distinct_states,
                     None if walker.lassos is None else walker.lassos.counts, walker.runs,
-                    shortest, unshrunk)
+                    shortest, unshrunk, frozenset() if shrinking is None else
+                    frozenset(shrinking.cut))
 
 
 def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, int],
              first_witness: dict[str, Trace], known: frozenset[str], steps: int,
              states: int, cycles: CycleCounts | None = None,
              runs: int = 0, shortest: set[str] | frozenset[str] = frozenset(),
-             unshrunk: set[str] | frozenset[str] = frozenset()) -> list[PropertyOutcome]:
+             unshrunk: set[str] | frozenset[str] = frozenset(),
+             shrink_cut: set[str] | frozenset[str] = frozenset()) -> list[PropertyOutcome]:
     """Every property's outcome after random runs, each saying what it rests on (both
     simulations, here and on the transitions runtime in stateful.py, word them so).
     `cycles`: the lassos the runs closed; without it temporal properties are not checked.
@@ -333,6 +448,9 @@ def outcomes(system: System, violated: dict[str, Trace], witnessed: dict[str, in
                 "search bounded by the shrunk run's length)" if p.name in shortest else
                 f"counterexample as found: {len(trace)} steps (the budget ran out while it "
                 "was shrunk; not necessarily the shortest)" if p.name in unshrunk else
+                f"counterexample shrunk until the shrink time ran out: {len(trace)} steps "
+                "(shrinking cut by --shrink-time; not necessarily the shortest)"
+                if p.name in shrink_cut else
                 f"shrunk counterexample: {len(trace)} steps (not necessarily the shortest)")))
         else:
             result.append(PropertyOutcome(p, "no violation found", None,

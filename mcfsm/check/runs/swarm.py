@@ -65,6 +65,7 @@ class Share:
     witness_counts: dict[str, int]
     first_witness: dict[str, Trace]
     cycles: CycleCounts | None
+    shrink_cut: frozenset[str] = frozenset()  # violated: shrinking cut by --shrink-time
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +80,7 @@ class SwarmOptions:
     swarm: bool = True
     guided: bool = True
     shortest_within: int = 200_000
+    shrink_time: float | None = None  # seconds to shrink each violation (None: unbounded)
 
 
 def member(system: System, k: int, options: SwarmOptions) -> Share:
@@ -87,7 +89,7 @@ def member(system: System, k: int, options: SwarmOptions) -> Share:
     sim = simulate(system, examples=options.examples, steps=options.steps,
                    seed=options.seed + k, budget=options.budget, known=options.known,
                    swarm=options.swarm, guided=options.guided, walker=walker,
-                   shortest_within=options.shortest_within)
+                   shortest_within=options.shortest_within, shrink_time=options.shrink_time)
     violated = {o.property.name: o.trace for o in sim.outcomes
                 if o.status == "violated" and o.trace is not None}
     witnessed = {o.property.name: o.trace for o in sim.outcomes
@@ -96,7 +98,7 @@ def member(system: System, k: int, options: SwarmOptions) -> Share:
                  _hashed_visits(walker), frozenset(t for t, n in walker.fired.items() if n),
                  violated, frozenset(sim.shortest), dict(sim.raw_lengths),
                  dict(sim.shrunk_lengths), dict(sim.found_after),
-                 dict(walker.witness_counts), witnessed, sim.cycles)
+                 dict(walker.witness_counts), witnessed, sim.cycles, sim.shrink_cut)
 
 
 def _hashed_visits(walker: Walker) -> dict[int, int]:
@@ -145,17 +147,18 @@ def merge(system: System, shares: list[Share], elapsed_s: float,
     fired = frozenset().union(*(s.fired for s in shares))
     never = tuple(name for tid, name in enumerate(system.coverage_names) if tid not in fired)
     stopped = next((s.stopped_by for s in shares if s.stopped_by), None)
+    cut = frozenset(n for n, s in best.items() if n in s.shrink_cut)
     return Simulation(
         system, runs, steps, len(visits), elapsed_s,
         tuple(outcomes(system, violated, witness_counts, first_witness, known, steps,
-                       len(visits), cycles, runs, shortest)),
+                       len(visits), cycles, runs, shortest, shrink_cut=cut)),
         stopped, chao1(visits), never, len(system.coverage_names),
         {n: s.raw_lengths[n] for n, s in best.items() if n in s.raw_lengths},
         {n: min(x.found_after[n] for x in shares if n in x.found_after)
          for n in best if any(n in x.found_after for x in shares)},
         cycles,
         {n: s.shrunk_lengths[n] for n, s in best.items() if n in s.shrunk_lengths},
-        shortest, members=len(shares), seeds=tuple(s.seed for s in shares))
+        shortest, members=len(shares), seeds=tuple(s.seed for s in shares), shrink_cut=cut)
 
 
 def _merged_cycles(counts: list[CycleCounts | None]) -> CycleCounts | None:
