@@ -218,8 +218,8 @@ def test_the_hypothesis_runtime_starts_where_the_explorer_does():
 
 def test_an_endless_initial_states_generator_stops_at_the_command_s_budget(tmp_path):
     """Issue 33: an endless (or slow) initial_states generator ignored --max-states and
-    --time-limit and the command never returned; now it stops with an error naming
-    initial_states= and the option to raise."""
+    --time-limit and the command never returned; now --max-states stops it with an error
+    naming initial_states= and the option to raise, and --time-limit cuts it."""
     from .conftest import run_cli
 
     (tmp_path / "endless.py").write_text(
@@ -236,7 +236,10 @@ def test_an_endless_initial_states_generator_stops_at_the_command_s_budget(tmp_p
     proc = run_cli("check", str(tmp_path / "endless.py"), "--max-states", "1000")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "initial_states=" in proc.stderr and "more than 1,000 configurations" in proc.stderr
+    # the time limit cuts it as it cuts a search (issue 57 item 4): exit 3, not an error
     proc = run_cli("check", str(tmp_path / "endless.py"), "--time-limit", "1",
                    "--max-states", "100000000")
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert "after the time limit (1 s" in proc.stderr and "--time-limit" in proc.stderr
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "initial_states= was still listing the initial configurations when the " \
+        "--time-limit of 1 s ran out" in proc.stderr
+    assert "INCOMPLETE, stopped by the --time-limit budget" in proc.stdout

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -232,3 +233,73 @@ def test_simulate_says_when_shrinking_finished(tmp_path):
         in proc.stdout
     assert "shrinking finished in " in proc.stdout and "cut by --shrink-time" not in proc.stdout
     assert (tmp_path / "tr" / "slow_to_shrink.base.below-12.trace.json").exists()
+
+
+# -- initial_states= under --time-limit ----------------------------------------------------------
+SLOW_INITIAL_STATES = '''
+import time
+
+from mcfsm import Instance, Model, Role, System, Transition, Var, always
+
+
+def inc(ctx):
+    ctx.v.n += 1
+
+
+COUNTER = Role("counter", states=["on"], initial="on", final=["on"],
+               variables={"n": Var(int, 0)},
+               transitions=[Transition("inc", "on", None, after=[inc],
+                                       conditions=[lambda ctx: ctx.v.n < 3])])
+
+
+def configurations():
+    time.sleep(15)  # one slow call (a solver, a file over the network): no generator
+    return [{"c": {"n": 0}}, {"c": {"n": 1}}]
+
+
+model = Model("slow_init")
+
+
+@model.variant("base")
+def base() -> System:
+    return System("slow_init", instances=[Instance("c", COUNTER)],
+                  initial_states=configurations,
+                  properties=[always("small", lambda v: v["c"].n <= 3)])
+
+
+@model.variant("again")
+def again() -> System:
+    return base()
+'''
+
+
+@pytest.mark.parametrize("extra", [[], ["--workers", "2"]], ids=["one", "workers"])
+def test_a_slow_initial_states_is_cut_by_the_time_limit(tmp_path, extra):
+    """Before: a 15 s initial_states= under --time-limit 2 ran 15.8 s and exited 0."""
+    (tmp_path / "slow.py").write_text(SLOW_INITIAL_STATES)
+    proc, took = mcfsm("check", "slow.py", "--time-limit", "2", "--json", *extra, cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr  # a budget cut the search
+    assert took < 10, took
+    assert "initial_states= was still listing the initial configurations when the " \
+        "--time-limit of 2 s ran out (0 listed); the search did not start" in proc.stderr
+    for record in json.loads(proc.stdout):
+        assert (record["complete"], record["stopped_by"]) == (False, "time-limit")
+        assert {p["verdict"] for p in record["properties"]} == {"unknown"}
+
+
+def test_a_slow_initial_states_is_cut_by_simulate_s_time_limit(tmp_path):
+    (tmp_path / "slow.py").write_text(SLOW_INITIAL_STATES)
+    proc, took = mcfsm("simulate", "slow.py", "--variant", "base", "--time-limit", "2",
+                       cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    assert took < 10, took
+    assert "INCOMPLETE, stopped by the --time-limit budget" in proc.stdout
+    assert "no run started" in proc.stderr
+
+
+def test_initial_states_within_the_time_limit_are_searched(tmp_path):
+    (tmp_path / "quick.py").write_text(SLOW_INITIAL_STATES.replace("time.sleep(15)", "pass"))
+    proc, _ = mcfsm("check", "quick.py", "--variant", "base", "--time-limit", "2", "--summary",
+                    cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "slow_init[base]: 4 states" in proc.stdout

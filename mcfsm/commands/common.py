@@ -34,7 +34,8 @@ from ..check.cache import explore_cached
 from ..check.choices import explore_by_choice
 from ..check.parallel import explore_choices
 from ..check.search.checkpoint import CheckpointPlan
-from ..check.search.explorer import Budget, Progress, Result, explore
+from ..check.search.explorer import Budget, Progress, Result, Verdict, explore
+from ..check.search.verdicts import coverage_by_role
 from ..check.split.partitioned import explore_split
 from ..errors import McfsmError, ModelError, Terminated, UsageError
 from ..interrupt import (
@@ -319,6 +320,8 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
     (or a Ray `backend`): one search split over that many partitions (check/split/partitioned.py),
     never cached, as its temporal verdicts read unknown."""
     system = system if system is not None else build(lm, variant)
+    if system.initial_states_cut and done is None:
+        return system, not_started(system, lm, variant)
     try:
         if done is None and checkpoint is not None:  # each parameter combination its file
             result = explore_by_choice(system, run_budget, progress, explorer=functools.partial(
@@ -345,6 +348,20 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
             where=where(lm, variant),
             fix="relax constraint= (it must hold in at least one initial state)")
     return system, result
+
+
+def not_started(system: System, lm: LoadedModel, variant: str) -> Result:
+    """The result of a search that never started: the --time-limit ran out while the
+    model's initial_states= listed the initial configurations (lang/initial_states.py).
+    Every verdict is unknown, and the result says its time limit stopped it (exit 3)."""
+    click.echo(f"mcfsm: {where(lm, variant)}: {system.initial_states_cut}; the search did "
+               "not start, every verdict is unknown (raise --time-limit, or make "
+               "initial_states= faster)", err=True)
+    return Result(system=system, distinct_states=0, total_states=0, depth=0, complete=False,
+                  stopped_by="time-limit", elapsed_s=0.0,
+                  verdicts=tuple(Verdict(p, "unknown", None, ()) for p in system.properties),
+                  coverage=coverage_by_role(system, [], []), pruned=0,
+                  search="not started (initial_states= cut by the time limit)")
 
 
 def memory_cut(result: Result, run_budget: Budget) -> Result:

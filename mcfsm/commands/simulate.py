@@ -129,6 +129,9 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
         system = build(lm, variant)
         declared = lm.model.expected(variant, system)
         found = FoundAtOnce(lm, variant, system, traces)
+        if system.initial_states_cut:
+            click.echo(f"mcfsm: {where(lm, variant)}: {system.initial_states_cut}; no run "
+                       "started (raise --time-limit, or make initial_states= faster)", err=True)
         try:
             # hypothesis's own report names its internal test function; the trace file and
             # `mcfsm replay` are how a run is replayed

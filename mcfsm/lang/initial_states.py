@@ -18,13 +18,17 @@ them all), and identical ones are one distinct state.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from ..errors import ModelError
+from ..errors import McfsmError, ModelError
 from .declared import check_nesting
-from .guard import call_model
+from .guard import model_code_error
 from .initial import OneOf, alternatives
 from .messages import Message
 
@@ -72,12 +76,40 @@ def limit_initial_states(configurations: int | None, seconds: float | None) -> N
     _LIMITS["configurations"], _LIMITS["seconds"] = configurations, seconds
 
 
-def _listed(configs: Iterable[Any], where: str) -> list[Any]:
-    """The configurations, stopped with a ModelError past the budget."""
+class _TimeUp(BaseException):
+    """The --time-limit ran out while initial_states= ran (raised by SIGALRM's handler; a
+    BaseException, so that model code's `except Exception` does not swallow it)."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    """While inside, SIGALRM raises _TimeUp after `seconds`: the initial_states function is
+    interrupted where it is (in a `time.sleep`, a loop, a generator's next item), not only
+    between the configurations it yields. Only the main thread can take a signal; elsewhere
+    the clock is read between configurations (`_listed`) and once the function returns.
+    The caller catches _TimeUp outside the block: the alarm may ring in its `finally`."""
+    if (seconds is None or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+
+    def ring(signum: int, frame: Any) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _listed(configs: Iterable[Any], where: str, out: list[Any],
+            deadline: float | None) -> None:
+    """The configurations, into `out`; a ModelError past the budget of configurations (an
+    endless generator); _TimeUp past the deadline."""
     cap = _LIMITS["configurations"] or DEFAULT_MAX_CONFIGURATIONS
-    seconds = _LIMITS["seconds"]
-    deadline = None if seconds is None else time.monotonic() + seconds
-    out = []
     for config in configs:
         out.append(config)
         if len(out) > cap:
@@ -87,29 +119,57 @@ def _listed(configs: Iterable[Any], where: str) -> list[Any]:
                                  "before the search starts (raise --max-states if so many are "
                                  "meant)")
         if deadline is not None and time.monotonic() > deadline:
-            raise ModelError(f"was still giving configurations after the time limit "
-                             f"({seconds:g} s; {len(out):,} so far)", where=where,
-                             fix="return the configurations faster, or raise --time-limit")
-    return out
+            raise _TimeUp
+
+
+def _called(generator: Callable[[], Any], where: str) -> Any:
+    """generator() under the model-code guard (lang/guard.py's call_model), letting the
+    time limit's _TimeUp through."""
+    try:
+        return generator()
+    except _TimeUp:
+        raise
+    except BaseException as exc:
+        if os.environ.get("MCFSM_DEBUG") and not isinstance(exc, McfsmError):
+            raise
+        raise model_code_error(exc, what="the initial_states function", fn=generator,
+                               where=where) from exc
 
 
 def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | None
-               ) -> list[tuple[Any, tuple[Any, ...]]] | None:
-    """The (shared, locals) of each configuration `generator` gives, validated; None when
-    the system declares none (the product of one_of alternatives applies)."""
+               ) -> tuple[list[tuple[Any, tuple[Any, ...]]] | None, str | None]:
+    """(the (shared, locals) of each configuration `generator` gives, validated, or None
+    when the system declares none: the product of one_of alternatives applies; why listing
+    them was cut, or None). The command's --time-limit bounds the call: when it runs out,
+    the configurations listed so far are kept and the second item says so (the command
+    then reports the search cut by its time limit, exit 3, without searching)."""
     if generator is None:
-        return None
+        return None, None
     where = f"system {system.name!r}, initial_states="
     if not callable(generator):
         raise ModelError(f"initial_states={generator!r} is not a function", where=where,
                          fix="pass a function returning a list of configurations: "
                              "initial_states=lambda: [{'a': {'x': 1}, 'b': {'x': 1}}]")
-    configs = call_model(generator, what="the initial_states function", where=where)
+    seconds = _LIMITS["seconds"]
+    deadline = None if seconds is None else time.monotonic() + seconds
+    configs: list[Any] = []
+    cut = None
     try:
-        configs = _listed(configs, where)
-    except TypeError:
-        raise ModelError(f"returned {configs!r}, which is not a list of configurations",
-                         where=where, fix="return a list of mappings, one per initial state") from None
+        with _alarm(seconds):
+            given = _called(generator, where)
+            try:
+                _listed(given, where, configs, deadline)
+            except TypeError:
+                raise ModelError(f"returned {given!r}, which is not a list of configurations",
+                                 where=where,
+                                 fix="return a list of mappings, one per initial state") from None
+            if deadline is not None and time.monotonic() > deadline:
+                raise _TimeUp  # it caught the alarm itself, or it ran where none rings
+    except _TimeUp:
+        cut = (f"initial_states= was still listing the initial configurations when the "
+               f"--time-limit of {seconds:g} s ran out ({len(configs):,} listed)")
+    if cut is not None:
+        return [], cut  # nothing is searched: part of a listing is not the initial states
     if not configs:
         raise ModelError("returned no configuration: the system would have no initial state",
                          where=where, fix="return at least one mapping")
@@ -137,7 +197,7 @@ def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | N
                              inst.role.name)
             locals_.append(inst.role.Local(state, *values))
         out.append((system._Shared(*shared), tuple(locals_)))
-    return out  # TLC: each generated initial state counts in the total, duplicates included
+    return out, None  # TLC: each generated initial state counts in the total, duplicates included
 
 
 def _values(declared: Mapping[str, Any], given: Mapping[str, Any], where: str,

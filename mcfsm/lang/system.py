@@ -177,7 +177,9 @@ class System(Validation, Successors, Inboxes):
         check_initial_sends(self)
         # (shared, locals) per declared initial configuration, or None (the product of the
         # one_of alternatives); built once, when the system is built, so errors show then
-        self._correlated = correlated(self, initial_states)
+        # initial_states_cut: why listing them was cut (the command's --time-limit ran out
+        # first), or None; a cut system is reported as a search its time limit stopped
+        self._correlated, self.initial_states_cut = correlated(self, initial_states)
         check_state_names(self)  # a misspelt state name would make a property vacuous
         # Sets of interchangeable instances (lang/symmetry.py): the explorer stores one
         # state per orbit of their permutations (check/state/symmetry.py).

@@ -490,15 +490,17 @@ def contract_r3_more_cases() -> list[dict[str, Any]]:
             case(f"initial-states-{label}-{command}-max-states",
                  [command, M, "--max-states", "50", *extra], [2],
                  [M, "initial_states=", "endless generator"], files)
-    case("initial-states-slow-time-limit", ["check", M, "--time-limit", "0.5"], [2],
-         [M, "initial_states=", "time limit"],
+    # (issue 57 item 4: the time limit cuts the listing as it cuts a search, exit 3; it was
+    # a model error, exit 2)
+    case("initial-states-slow-time-limit", ["check", M, "--time-limit", "0.5"], [3], [],
          {M: grammar.model_source(PRELUDE=slow,
-                                  MAX_IN_FLIGHT="None, initial_states=configurations")})
+                                  MAX_IN_FLIGHT="None, initial_states=configurations")},
+         says=["initial_states= was still listing", "--time-limit of 0.5 s"])
     # session 23's audit: the same slow generator under simulate's time limit
     case("initial-states-slow-simulate-time-limit", ["simulate", M, "--time-limit", "0.5"],
-         [2], [M, "initial_states=", "time limit"],
-         {M: grammar.model_source(PRELUDE=slow,
-                                  MAX_IN_FLIGHT="None, initial_states=configurations")})
+         [3], [], {M: grammar.model_source(PRELUDE=slow,
+                                           MAX_IN_FLIGHT="None, initial_states=configurations")},
+         says=["initial_states= was still listing", "--time-limit of 0.5 s"])
     return cases
 
 
@@ -520,6 +522,16 @@ def clean_stop_cases() -> list[dict[str, Any]]:
         cases.append({"name": f"r4-simulate-shrink-time={value}",
                       "argv": ["simulate", M, "--examples", "3", "--shrink-time", value],
                       "files": {M: model}, "exits": [2], "mentions": ["--shrink-time"]})
+    # a slow initial_states= function (one call, no generator): the time limit cuts it
+    # where it is, and the command reports the search cut (exit 3), not 15 s later with 0
+    sleepy = "import time\n\n\ndef configurations():\n    time.sleep(30)\n    return [{}]\n"
+    for command in ("check", "simulate"):
+        cases.append({"name": f"r4-initial-states-slow-function-{command}-time-limit",
+                      "argv": [command, M, "--time-limit", "0.5"],
+                      "files": {M: grammar.model_source(
+                          PRELUDE=sleepy, MAX_IN_FLIGHT="None, initial_states=configurations")},
+                      "exits": [3], "mentions": [],
+                      "says": ["initial_states= was still listing", "--time-limit of 0.5 s"]})
     return cases
 
 

@@ -173,6 +173,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     `on_found(name, trace, seconds)`: called the moment a property is first seen violated,
     with the run as found (unshrunk), before shrinking starts."""
     started = time.perf_counter()
+    if getattr(system, "initial_states_cut", None):
+        return _not_started(system, known)
     walker = walker if walker is not None else Walker(system)
     if budget is not None and budget.max_depth is not None:
         steps = max(1, min(steps, budget.max_depth - 1))
@@ -310,6 +312,15 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                           frozenset(shortest), 1, () if seed is None else (seed,),
                           stopped_at_first, frozenset(unshrunk & set(traces)),
                           frozenset(shrinking.cut & set(traces)), dict(shrinking.took))
+
+
+def _not_started(system: System, known: frozenset[str]) -> Simulation:
+    """No run started: the --time-limit ran out while the model's initial_states= listed
+    the initial configurations (System.initial_states_cut); the simulation says its time
+    limit stopped it."""
+    return Simulation(system, 0, 0, 0, 0.0, tuple(outcomes(system, {}, {}, {}, known, 0, 0)),
+                      "time-limit", None, tuple(system.coverage_names),
+                      len(system.coverage_names))
 
 
 def breadth_first_shortest(system: System, name: str, length: int, max_states: int,
