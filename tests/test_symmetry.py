@@ -42,8 +42,10 @@ from mcfsm import (
 )
 from mcfsm.check.results import Budget
 from mcfsm.check.search.checkpoint import CheckpointPlan
+from mcfsm.check.search.symmetric import check_symmetric
 from mcfsm.check.split.partitioned import explore_split
 from mcfsm.errors import ModelError, UsageError
+from mcfsm.show.report import verdict_detail
 
 from .conftest import ROOT, run_cli
 
@@ -112,7 +114,8 @@ def test_twophase_states_are_the_orbits_of_the_unreduced_search(n, engine):
     assert reduced.complete and reduced.distinct_states == orbits
     assert reduced.reduced and reduced.symmetry == (
         ", ".join(twophase.rm_names(n)) + f" ({len(list(itertools.permutations(range(n))))}"
-        " permutations)")
+        " permutations); assumed (as TLC's SYMMETRY): checked under its 2 generators on each "
+        f"of the {orbits} states, --verify-symmetry checks every permutation")
     assert reduced.depth == full.depth  # BFS levels: an orbit's members share a depth
     assert [(v.property.name, v.status) for v in reduced.verdicts] == \
         [(v.property.name, v.status) for v in full.verdicts] == \
@@ -362,6 +365,75 @@ def test_an_asymmetric_model_is_refused():
                        symmetry=[("r1", "r2", "r3")]))
 
 
+# -- issue 57 item 2: a symmetry checked on every state stored, not on a sample ---------------------
+def _committed_first(n: int):
+    """Asymmetric (it names r1), and first false deep down: r1 committed while every other RM
+    is still prepared, 14 steps in with 6 RMs, far beyond check_symmetric's 200 states."""
+    return always("r1-not-committed-first", lambda v: not (
+        v["r1"].state == "committed"
+        and all(v[f"r{k}"].state == "prepared" for k in range(2, n + 1))))
+
+
+def test_an_asymmetric_property_first_false_beyond_the_sample_is_refused():
+    system = twophase.build(6, symmetric=True, properties=(_committed_first(6),))
+    check_symmetric(system)  # the 200 states near the initial states show nothing
+    unreduced = explore(system, Budget(symmetry=False))
+    [v] = [v for v in unreduced.verdicts if v.property.name == "r1-not-committed-first"]
+    assert v.status == "violated" and len(v.trace) == 14
+    # the reduced search alone said "holds" (session 34); now the stored states refuse it
+    with pytest.raises(ModelError, match="r1-not-committed-first") as info:
+        explore(system)
+    assert "not symmetric under the renaming" in str(info.value)
+
+
+COUNTER = 10  # each counter counts to COUNTER - 1
+
+
+def _counters(blocked_at: int | None) -> System:
+    """Four interchangeable counters; with `blocked_at`, r1 alone stops there (an asymmetric
+    guard first met at depth `blocked_at`, past the 200 states near the initial states)."""
+    def step_on(ctx) -> None:
+        ctx.v.n += 1
+    guard = [lambda ctx: ctx.v.n < COUNTER - 1
+             and not (ctx.me == "r1" and ctx.v.n == blocked_at)]
+    counter = Role("counter", states=["on"], initial="on", final=["on"],
+                   variables={"n": Var(int, 0)},
+                   transitions=[Transition("count", "on", "on", conditions=guard,
+                                           after=[step_on])])
+    return System("counters", instances=[Instance(f"r{k}", counter) for k in (1, 2, 3, 4)],
+                  symmetry=[("r1", "r2", "r3", "r4")])
+
+
+def test_an_asymmetric_guard_beyond_the_sample_is_refused():
+    system = _counters(blocked_at=COUNTER - 2)
+    check_symmetric(system)  # depth 8 lies beyond the sample's 200 states
+    with pytest.raises(ModelError, match="steps are not symmetric"):
+        explore(system)
+    assert explore(_counters(blocked_at=None)).complete  # the symmetric twin is accepted
+
+
+def _ever_commits(n: int):
+    return always("no-rm-commits", lambda v: all(v[f"r{k}"].state != "committed"
+                                                  for k in range(1, n + 1)))
+
+
+def test_verify_symmetry_checks_every_permutation_and_only_then_says_shortest():
+    system = twophase.build(4, symmetric=True, properties=(_ever_commits(4),))
+    unreduced = explore(system, Budget(symmetry=False))
+    assumed = explore(system)
+    verified = explore(system, Budget(verify_symmetry=True))
+    assert verified.symmetry.endswith(
+        f"verified under all 24 permutations on each of the {verified.distinct_states} states")
+    assert "assumed" in assumed.symmetry and "2 generators" in assumed.symmetry
+    for result in (assumed, verified):
+        assert [(v.property.name, v.status, v.trace and len(v.trace)) for v in result.verdicts] \
+            == [(v.property.name, v.status, v.trace and len(v.trace))
+                for v in unreduced.verdicts]
+    [v] = [v for v in assumed.verdicts if v.property.name == "no-rm-commits"]
+    assert verdict_detail(assumed, v).startswith("shortest if the declared symmetry holds")
+    assert verdict_detail(verified, v).startswith("shortest counterexample")
+
+
 # -- the command line ------------------------------------------------------------------------------
 MODEL = f'''
 import importlib.util
@@ -382,13 +454,17 @@ def test_check_reports_orbits_and_no_symmetry_turns_it_off(tmp_path):
     path.write_text(MODEL)
     proc = run_cli("check", str(path))
     assert proc.returncode == 0, proc.stderr
-    assert ("symmetry: r1, r2, r3 (6 permutations); the 80 distinct states are orbits"
-            in proc.stdout)
+    assert ("symmetry: r1, r2, r3 (6 permutations); assumed (as TLC's SYMMETRY): checked "
+            "under its 2 generators on each of the 80 states, --verify-symmetry checks every "
+            "permutation; the 80 distinct states are orbits" in proc.stdout)
     assert "states are orbits under the declared symmetry" in proc.stdout
     reduced = json.loads(run_cli("check", str(path), "--json").stdout)[0]
     full = json.loads(run_cli("check", str(path), "--json", "--no-symmetry").stdout)[0]
     assert (reduced["distinct_states"], full["distinct_states"]) == (80, 288)
-    assert reduced["symmetry"] == "r1, r2, r3 (6 permutations)"
+    assert reduced["symmetry"].startswith("r1, r2, r3 (6 permutations); assumed")
+    verified = json.loads(run_cli("check", str(path), "--json", "--verify-symmetry").stdout)[0]
+    assert verified["symmetry"] == ("r1, r2, r3 (6 permutations); verified under all 6 "
+                                    "permutations on each of the 80 states")
     assert full["symmetry"].startswith("not applied (--no-symmetry)")
     assert [(p["name"], p["verdict"]) for p in reduced["properties"]] == \
         [(p["name"], p["verdict"]) for p in full["properties"]]

@@ -37,6 +37,10 @@ class Budget:
     # Symmetry reduction (state/symmetry.py) where the system declares symmetry=: one state
     # per orbit. False (`check --no-symmetry`): the unreduced search.
     symmetry: bool = True
+    # After a reduced search, check the symmetry on every stored state under every
+    # permutation of the group (`check --verify-symmetry`; search/symmetric.check_stored),
+    # not only under its generators: complete, at about the unreduced search's cost.
+    verify_symmetry: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

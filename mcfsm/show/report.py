@@ -45,7 +45,7 @@ def verdict_detail(result: Result, v: Verdict) -> str:
         k, n = v.trace.loop_start, len(v.trace)
         loop = "then stutters forever" if k == n else f"steps {k + 1}-{n} repeat forever"
         return f"lasso counterexample: {n} steps, {loop}{fairness_tail(v)}"
-    shortest = "shortest" if result.search != "depth-first" else DFS_TRACE
+    shortest = trace_word(result)
     if v.status == "violated":
         return f"{shortest} counterexample: {plural(len(v.trace or ()), 'step')}"
     if v.status == "witnessed":
@@ -69,6 +69,18 @@ def verdict_detail(result: Result, v: Verdict) -> str:
 
 # A depth-first search's traces: the first it came upon, not the shortest (check --dfs).
 DFS_TRACE = "depth-first (not necessarily the shortest)"
+# A reduced search's traces whose symmetry was checked under its generators only: shortest
+# if the model is symmetric, which the run assumes (check --verify-symmetry checks it).
+ASSUMED_SYMMETRY_TRACE = "shortest if the declared symmetry holds"
+
+
+def trace_word(result: Result) -> str:
+    """How a safety trace of this result is described: shortest, or what it is instead."""
+    if result.search == "depth-first":
+        return DFS_TRACE
+    if result.reduced and "verified under all" not in result.symmetry:
+        return ASSUMED_SYMMETRY_TRACE
+    return "shortest"
 # How Result.search names a search split over processes (check/split/partitioned.py), and one
 # resumed from a checkpoint (check/search/checkpoint.py).
 SPLIT = "breadth-first, split over"
@@ -287,8 +299,7 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
         for v in result.verdicts:
             if v.failed and v.trace is not None:
                 lines.append("")
-                kind = "lasso" if v.trace.loop_start is not None else (
-                    DFS_TRACE if result.search == "depth-first" else "shortest")
+                kind = "lasso" if v.trace.loop_start is not None else trace_word(result)
                 clause = f" ({v.property.clause})" if v.property.clause else ""
                 lines.append(f"  {v.property.name} violated{clause}: {kind} "
                              f"counterexample, {plural(len(v.trace), 'step')}")

@@ -37,11 +37,11 @@ from ..state.fingerprints import replayed_trace_to
 from ..state.predicates import MemoPredicate, MemoStep, predicate_guard, truth
 from ..state.steps import CompiledSteps
 from ..state.store import Store
-from ..state.symmetry import Canonical, words
+from ..state.symmetry import Canonical, generators, group, words
 from ..temporal.marking import TemporalCheck, temporal_verdicts
 from . import memo_oracle
 from .checkpoint import Checkpointer, CheckpointPlan, restore
-from .symmetric import check_symmetric, symmetric_trace_to
+from .symmetric import check_stored, check_symmetric, symmetric_trace_to
 from .verdicts import coverage_by_role, safety_verdicts, unhandled_note, verdicts_of
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
@@ -433,6 +433,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
         depth = 1 if len(core) else 0
 
     complete = stopped_by is None
+    if canon is not None:
+        symmetry += _stored_checked(system, budget, store, core, compact)
     if canon is not None:  # paths of canonical states, printed as real runs
         verdicts = safety_verdicts(system, judge.found, complete, symmetric_trace_to(
             system, canon, store.encode, store.decode, core, compact))
@@ -470,6 +472,24 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             f"breadth-first, resumed from a checkpoint at depth {resumed['depth']}"),
         symmetry=symmetry,
     )
+
+
+def _stored_checked(system: System, budget: Budget, store: Store, core: Any,
+                    compact: bool) -> str:
+    """Check the declared symmetry on every state the reduced search stored
+    (symmetric.check_stored), and say how far it was checked (Result.symmetry's tail)."""
+    if compact:
+        return ("; assumed: checked on the first 200 states only (hash compaction keeps no "
+                "states to check it on)")
+    states = (store.decode(tuple(core.unpack(j))) for j in range(len(core)))
+    if budget.verify_symmetry:
+        perms = group(system)
+        n = check_stored(system, states, perms)
+        return f"; verified under all {len(perms):,} permutations on each of the {n:,} states"
+    gens = generators(system)
+    n = check_stored(system, states, gens)
+    return (f"; assumed (as TLC's SYMMETRY): checked under its {len(gens)} generators on each "
+            f"of the {n:,} states, --verify-symmetry checks every permutation")
 
 
 def _symmetry(system: System, budget: Budget, checkpoint: CheckpointPlan | None) -> str:

@@ -7,6 +7,11 @@
   the group's generators, the initial states must be closed under them, and the steps of
   an image must be the images of the steps. TLC checks none of this; a failure is a
   ModelError naming the property (or step) and the permutation.
+- `check_stored`: after the reduced search, the same checks on every state it stored,
+  under the generators (default: an asymmetry far from the initial states is still
+  found, though one visible only under a product of generators may not be, so the
+  verdicts print the symmetry as an assumption) or under every permutation
+  (--verify-symmetry: complete, at about the cost of the unreduced search).
 - `symmetric_trace_to`: counterexamples found on canonical states, printed as real runs.
   The path of canonical states is replayed from a concrete initial state, taking at each
   step a successor whose canonical form is the next state of the path; the run is then
@@ -17,7 +22,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any
 
@@ -27,7 +32,7 @@ from ...lang.symmetry import Renaming
 from ...lang.system import State, StepKey, System
 from ..results import Trace
 from ..state.fingerprints import fingerprint
-from ..state.symmetry import Canonical, generators
+from ..state.symmetry import Canonical, Perm, generators
 
 _FIX = ("make it treat the instances of each set alike (for example, quantify over "
         "view.instances_of(role) rather than name one instance), or drop symmetry= "
@@ -61,40 +66,65 @@ def check_symmetric(system: System, limit: int = 200) -> None:
                 raise ModelError(f"the initial states are not symmetric under {_words(r)}: "
                                  f"one has no counterpart with the instances renamed",
                                  where=where, fix=_FIX)
+    for state in _sample(system, limit):
+        _check_state(system, state, renamings)
+
+
+def check_stored(system: System, states: Iterable[State], perms: list[Perm]) -> int:
+    """After a reduced search: the same checks on every state it stored (one per orbit),
+    under each permutation in `perms` (the group's generators by default; every
+    permutation with --verify-symmetry). Under every permutation this is complete: if each
+    stored state's images have the same properties and the renamed steps, so has every
+    reachable state (each is an image of a stored one), and the reduced verdicts and trace
+    lengths are the unreduced search's. Returns how many states were checked."""
+    renamings = [Renaming(system, g) for g in perms if list(g) != sorted(g)]
+    count = 0
+    for state in states:
+        _check_state(system, state, renamings)
+        count += 1
+    return count
+
+
+def _check_state(system: System, state: State, renamings: list[Renaming]) -> None:
+    """The properties, bounds, steps, action constraint and step properties of `state` and
+    of its image under each renaming agree (a ModelError names what differs)."""
+    where = f"system {system.name!r}"
     state_props = [p for p in system.properties if p.kind in ("always", "sometimes")]
     step_props = [p for p in system.properties if p.kind == "step"]
-    for state in _sample(system, limit):
-        steps = system.successors(state)
-        for r in renamings:
-            image = r.state(state)
-            for p in state_props:
-                if call_predicate(p, system.view(state)) != call_predicate(p, system.view(image)):
-                    raise ModelError(f"is not symmetric under {_words(r)}: it differs on a "
-                                     "state and on that state with the instances renamed",
+    steps = system.successors(state)
+    images: dict[State, set] = {}  # an image's steps, once per distinct image
+    for r in renamings:
+        image = r.state(state)
+        for p in state_props:
+            if call_predicate(p, system.view(state)) != call_predicate(p, system.view(image)):
+                raise ModelError(f"is not symmetric under {_words(r)}: it differs on a "
+                                 "state and on that state with the instances renamed",
+                                 where=where, prop=p.name, fix=_FIX)
+        if system.within_bounds(state) != system.within_bounds(image):
+            raise ModelError(f"the state constraint or max_in_flight is not symmetric "
+                             f"under {_words(r)}", where=where, fix=_FIX)
+        image_steps = images.get(image)
+        if image_steps is None:
+            image_steps = images[image] = set(system.successors(image))
+        expected = {(r.key(k), r.state(after)) for k, after in steps}
+        if expected != image_steps:
+            odd = min(expected ^ image_steps, key=repr)[0]
+            raise ModelError(f"the model's steps are not symmetric under {_words(r)}: "
+                             f"a state and its renamed image do not have renamed steps "
+                             f"(step {_step_words(odd)} has no counterpart)", where=where,
+                             fix=_FIX)
+        for k, after in steps:
+            rk, rafter = r.key(k), r.state(after)
+            if system.action_constraint is not None and system.allows(state, k, after) \
+                    != system.allows(image, rk, rafter):
+                raise ModelError(f"action_constraint= is not symmetric under {_words(r)}",
+                                 where=where, fix=_FIX)
+            for p in step_props:
+                if call_predicate(p, system.view(state), k, system.view(after)) != \
+                        call_predicate(p, system.view(image), rk, system.view(rafter)):
+                    raise ModelError(f"is not symmetric under {_words(r)}: it differs on "
+                                     f"step {_step_words(k)} and on its renamed image",
                                      where=where, prop=p.name, fix=_FIX)
-            if system.within_bounds(state) != system.within_bounds(image):
-                raise ModelError(f"the state constraint or max_in_flight is not symmetric "
-                                 f"under {_words(r)}", where=where, fix=_FIX)
-            image_steps = system.successors(image)
-            expected = {(r.key(k), r.state(after)) for k, after in steps}
-            if expected != set(image_steps):
-                odd = min(expected ^ set(image_steps), key=repr)[0]
-                raise ModelError(f"the model's steps are not symmetric under {_words(r)}: "
-                                 f"a state and its renamed image do not have renamed steps "
-                                 f"(step {_step_words(odd)} has no counterpart)", where=where,
-                                 fix=_FIX)
-            for k, after in steps:
-                rk, rafter = r.key(k), r.state(after)
-                if system.action_constraint is not None and system.allows(state, k, after) \
-                        != system.allows(image, rk, rafter):
-                    raise ModelError(f"action_constraint= is not symmetric under {_words(r)}",
-                                     where=where, fix=_FIX)
-                for p in step_props:
-                    if call_predicate(p, system.view(state), k, system.view(after)) != \
-                            call_predicate(p, system.view(image), rk, system.view(rafter)):
-                        raise ModelError(f"is not symmetric under {_words(r)}: it differs on "
-                                         f"step {_step_words(k)} and on its renamed image",
-                                         where=where, prop=p.name, fix=_FIX)
 
 
 def _words(r: Renaming) -> str:
