@@ -53,6 +53,10 @@ class _ChannelFault:
 
     where: Where
     why: str
+    # The instance names `around` and `on` were given: each must be an instance of the
+    # system (check_fault_instances), or the fault would happen nowhere while every verdict
+    # lists it among its assumptions.
+    names: frozenset[str] = dataclasses.field(default=frozenset(), compare=False)
 
     kind = "fault"
 
@@ -73,7 +77,7 @@ class _ChannelFault:
         names = _names(instances, cls.__name__ + ".around")
         kinds = _kinds(messages, cls.__name__ + ".around")
         return cls(lambda s, r, m: (s in names or r in names)
-                   and (kinds is None or isinstance(m, kinds)), why)
+                   and (kinds is None or isinstance(m, kinds)), why, names)
 
     @classmethod
     def of(cls, *messages: type[Message], why: str) -> Any:
@@ -98,7 +102,7 @@ class _ChannelFault:
             pairs.add(c)
         kinds = _kinds(messages, cls.__name__ + ".on")
         return cls(lambda s, r, m: (s, r) in pairs and (kinds is None or isinstance(m, kinds)),
-                   why)
+                   why, frozenset(name for pair in pairs for name in pair))
 
     def applies(self, sender: str, receiver: str, message: Message) -> bool:
         try:
@@ -208,6 +212,19 @@ def check_faults(faults: Any, where: str) -> tuple[Fault, ...]:
                              fix="declare each as Loss(...), Duplication(...), Reorder(...) or "
                                  "SwitchOff(...)")
     return out
+
+
+def check_fault_instances(decls: Iterable[Any], instances: Iterable[str], where: str) -> None:
+    """Refuse a Loss, Duplication or Reorder `around` or `on` an instance the system does not
+    have (as SwitchOff of one is refused): it would happen nowhere, yet every verdict would
+    list it among the assumptions it rests on."""
+    known = list(instances)
+    for decl in decls:
+        unknown = sorted(getattr(decl, "names", frozenset()) - set(known))
+        if unknown:
+            raise ModelError(f"{type(decl).__name__} ({decl.why}) names instance "
+                             f"{unknown[0]!r}, which the system does not have: it would "
+                             "happen nowhere", where=where, fix=f"use one of {known}")
 
 
 def happens(decl: ChannelDecl, sender: str, receiver: str, message: Message) -> bool:

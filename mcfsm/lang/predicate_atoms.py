@@ -73,24 +73,75 @@ def _str_names(value: Any) -> frozenset[str] | None:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class FieldAtom:
+    """`<view>[instance].<field> == value` for a field other than `state`, compared with
+    string constants (instance None when not a constant)."""
+
+    instance: str | None
+    field: str
+    values: frozenset[str]
+
+
+def field_atoms(fn: Any) -> list[FieldAtom]:
+    """Every comparison of a record's field (not `.state`) with string constants in the
+    predicate's own code (its nested functions included, not the helpers it calls)."""
+    atoms: list[FieldAtom] = []
+    for f in _functions(fn):
+        code = getattr(f, "__code__", None)
+        stack = [code] if code is not None else []
+        while stack:
+            c = stack.pop()
+            atoms.extend(a for a in _atoms_in(c) if isinstance(a, FieldAtom))
+            stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return atoms
+
+
+def own_codes(fn: Any) -> set[types.CodeType]:
+    """The code of a predicate and of the functions nested in it (not its helpers)."""
+    out: set[types.CodeType] = set()
+    for f in _functions(fn):
+        code = getattr(f, "__code__", None)
+        stack = [code] if code is not None else []
+        while stack:
+            c = stack.pop()
+            if c not in out:
+                out.add(c)
+                stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return out
+
+
+def string_constants(code: types.CodeType) -> set[str]:
+    """The strings a code object names as constants (in tuples and frozensets too)."""
+    out: set[str] = set()
+    stack = list(code.co_consts)
+    while stack:
+        k = stack.pop()
+        if isinstance(k, str):
+            out.add(k)
+        elif isinstance(k, tuple | frozenset):
+            stack.extend(k)
+    return out
+
+
 def state_atoms(fn: Any) -> list[StateAtom]:
     """Every comparison of a `.state` with string constants in the predicate's code."""
     atoms: list[StateAtom] = []
     seen: set[types.CodeType] = set()
     for f in _functions(fn):
         for code in _codes(f, seen):
-            atoms.extend(_atoms_in(code))
+            atoms.extend(a for a in _atoms_in(code) if isinstance(a, StateAtom))
     return atoms
 
 
 @functools.cache
-def _atoms_in(code: types.CodeType) -> tuple[StateAtom, ...]:
+def _atoms_in(code: types.CodeType) -> tuple[StateAtom | FieldAtom, ...]:
     """The atoms of one code object: a function of the code alone, and the same predicates
     are read for every variant of a model (dis costs about 1 s over `check models/`)."""
     return tuple(_scan(code))
 
 
-def _scan(code: types.CodeType) -> Iterator[StateAtom]:
+def _scan(code: types.CodeType) -> Iterator[StateAtom | FieldAtom]:
     # A tiny symbolic stack over the instructions that matter: a constant, a subscript by a
     # constant (the instance), `.state`, and the comparison. Anything else resets it.
     window: list[tuple[str, Any]] = []
@@ -104,6 +155,9 @@ def _scan(code: types.CodeType) -> Iterator[StateAtom]:
         elif op in ("LOAD_ATTR", "LOAD_METHOD") and ins.argval == "state":
             owner = window.pop()[1] if window and window[-1][0] == "instance" else None
             window.append(("state", owner))
+        elif op == "LOAD_ATTR" and window and window[-1][0] == "instance" \
+                and not ins.argval.startswith("_"):
+            window.append(("field", (window.pop()[1], ins.argval)))
         elif op in ("COMPARE_OP", "CONTAINS_OP", "IS_OP") and len(window) >= 2:
             (kind_a, a), (kind_b, b) = window[-2], window[-1]
             window.clear()
@@ -112,6 +166,9 @@ def _scan(code: types.CodeType) -> Iterator[StateAtom]:
                 names = _str_names(const) if kind_c == "const" else None
                 if kind_s == "state" and names is not None:
                     yield StateAtom(owner, names)
+                    break
+                if kind_s == "field" and names is not None:
+                    yield FieldAtom(owner[0], owner[1], names)
                     break
         elif op in ("LOAD_FAST", "LOAD_GLOBAL", "LOAD_DEREF", "LOAD_NAME", "LOAD_ATTR",
                     "LOAD_METHOD", "BINARY_SUBSCR", "PRECALL", "CALL", "BUILD_TUPLE"):

@@ -37,6 +37,7 @@ from .faults import (
     Loss,
     Reorder,
     SwitchOff,
+    check_fault_instances,
     check_faults,
     combined,
     switchable,
@@ -136,6 +137,8 @@ class System(Validation, Successors, Inboxes):
             f for f in declared_faults if isinstance(f, SwitchOff))
         self.instances: tuple[Instance, ...] = switchable(tuple(instances), self.switch_offs,
                                                           where)
+        check_fault_instances([*declared_faults, loss, duplication],
+                              [getattr(i, "name", None) for i in self.instances], where)
         self.network = network
         # Monitors (lang/monitors.py) come after the instances: a local slot and an (always
         # empty) inbox each, no step of their own; each step's sends update them.

@@ -9,11 +9,24 @@ nothing else. A property is reported vacuous when it has atoms and none of them 
 changes truth value; it is a warning in every output and an error under `--strict`.
 Comparisons written with names built at run time are not read, so a property without
 readable atoms is never called vacuous.
+
+A field compared with a string (`after["c"].cause == "donee"`, in any kind of property, step
+properties included) is a comparison that can never be true when no code of the model
+could put that string there: it is no constant of the model's code outside the properties
+themselves (the modules that define its roles and properties: functions, classes,
+module-level values), no initial value, init= or parameter choice. A typo, or values
+listed only in a comment, then makes the property vacuous; it is reported so whatever
+the other atoms do.
 """
 
 from __future__ import annotations
 
-from ...lang.predicate_atoms import StateAtom, predicate_functions, state_atoms
+import sys
+import types
+from typing import Any
+
+from ...lang.predicate_atoms import (StateAtom, field_atoms, own_codes, predicate_functions,
+                                     state_atoms, string_constants)
 from ...lang.roles import ANY_STATE, Role
 from ..results import Result
 
@@ -43,6 +56,69 @@ def _atom_words(atom: StateAtom, truth: str) -> str:
     return f"{who} is never anywhere but {names}"
 
 
+def model_strings(system: Any) -> set[str]:
+    """Every string the model's code could write into a state (module doc): the string
+    constants of the modules that define its roles' and properties' functions, except the
+    properties' own code, and the strings in initial values, init= and parameter choices."""
+    callables: list[Any] = [p for prop in system.properties for p in predicate_functions(prop)]
+    for inst in system.instances:
+        for t in inst.role.transitions:
+            callables += [*t.conditions, *t.after]
+    modules = {getattr(f, "__module__", None) for f in callables}
+    codes: set[types.CodeType] = set()
+    values: list[Any] = []
+    for name in modules:
+        module = sys.modules.get(name) if name else None
+        for value in vars(module).values() if module is not None else ():
+            values.append(value)
+            for member in (vars(value).values() if isinstance(value, type) else (value,)):
+                code = getattr(member, "__code__", None)
+                if isinstance(code, types.CodeType):
+                    codes.add(code)
+    for f in callables:  # lambdas and closures defined inside functions of the module
+        code = getattr(f, "__code__", None)
+        if isinstance(code, types.CodeType):
+            codes.add(code)
+    stack = list(codes)
+    while stack:
+        code = stack.pop()
+        for k in code.co_consts:
+            if isinstance(k, types.CodeType) and k not in codes:
+                codes.add(k)
+                stack.append(k)
+    for prop in system.properties:
+        for f in predicate_functions(prop):
+            codes -= own_codes(f)
+    out: set[str] = set().union(*(string_constants(c) for c in codes)) if codes else set()
+    for inst in system.instances:
+        values += [v.initial for v in inst.role.variables.values()]
+        values += list(inst.init.values())
+    values += [v.initial for v in system.shared.values()]
+    values += [c for p in system.params.values() for c in p.choices]
+    stack = values
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            out.add(v)
+        elif isinstance(v, tuple | frozenset | list | set):
+            stack.extend(v)
+    return out
+
+
+def _field_reasons(system: Any, prop: Any, strings: set[str]) -> list[str]:
+    """Why the property compares a field with a string nothing writes (module doc)."""
+    reasons = []
+    for f in predicate_functions(prop):
+        for atom in field_atoms(f):
+            unknown = sorted(atom.values - strings)
+            if unknown:
+                who = atom.instance or "a record"
+                reasons.append(f"it compares {who}.{atom.field} with {unknown[0]!r}, which no "
+                               "code, initial value or choice of the model writes, so that "
+                               "comparison is never true (a typo?)")
+    return reasons
+
+
 def vacuous(result: Result) -> dict[str, str]:
     """Property name -> why it is vacuous, for every vacuous property of a complete search."""
     if not result.complete:
@@ -51,7 +127,15 @@ def vacuous(result: Result) -> dict[str, str]:
     reached = reached_states(result)
     role_of = {inst.name: inst.role.name for inst in system.instances}
     out: dict[str, str] = {}
+    strings: set[str] | None = None
     for prop in system.properties:
+        if any(field_atoms(f) for f in predicate_functions(prop)):
+            if strings is None:
+                strings = model_strings(system)
+            reasons = _field_reasons(system, prop, strings)
+            if reasons:
+                out[prop.name] = "; ".join(dict.fromkeys(reasons))
+                continue
         atoms = [a for f in predicate_functions(prop) for a in state_atoms(f)]
         if not atoms:
             continue
