@@ -25,8 +25,14 @@ import sys
 import types
 from typing import Any
 
-from ...lang.predicate_atoms import (StateAtom, field_atoms, own_codes, predicate_functions,
-                                     state_atoms, string_constants)
+from ...lang.predicate_atoms import (
+    StateAtom,
+    field_atoms,
+    own_codes,
+    predicate_functions,
+    state_atoms,
+    string_constants,
+)
 from ...lang.roles import ANY_STATE, Role
 from ..results import Result
 
