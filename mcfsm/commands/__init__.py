@@ -29,8 +29,10 @@ from .cache_command import cache_command
 from .check import check
 from .common import EXIT_ERROR
 from .contribution import contribution
+from .cr import cr_group
 from .diagram import diagram
 from .diff import diff_
+from .impact import impact
 from .init import init
 from .listing import list_
 from .matrix import matrix_command
@@ -102,5 +104,5 @@ def main() -> None:
 
 
 for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command,
-                report, init, cache_command, contribution):
+                report, init, cache_command, contribution, cr_group, impact):
     main.add_command(command)

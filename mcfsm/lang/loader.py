@@ -24,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import McfsmError, ModelError, UsageError
+from .change_request import change_request_model, read_change_request
 from .guard import DEBUG_HINT, is_real_interrupt, model_line, shown_path
 from .model import Model
 from .reads import Reads, digest, module_files, recording
@@ -59,9 +60,32 @@ def load_path(path: str | Path) -> list[LoadedModel]:
             raise UsageError(f"{p}: no model files here (no .py file defines a mcfsm Model)")
         _no_duplicate_names(loaded)
         return loaded
+    if p.suffix == ".toml":  # a change request (lang/change_request.py)
+        return [_load_change_request(p)]
     if p.suffix != ".py":
-        raise UsageError(f"{p}: not a Python model file; pass a .py file or a folder")
+        raise UsageError(f"{p}: not a model file; pass a .py model file, a .toml change "
+                         "request or a folder")
     return _load_file(p, required=True)
+
+
+def _load_change_request(path: Path) -> LoadedModel:
+    """A CR file as a model of two variants over the model file it names; what the result
+    cache keys on is the model file's reads, the CR file and the fix sentences read."""
+    _regular_file(path)
+    cr = read_change_request(path)
+    if not cr.model_file.is_file():
+        raise UsageError(f"{path}: model = {cr.model_file} is not a file; give the model "
+                         "file's path relative to the CR file")
+    loaded = _load_file(cr.model_file, required=True)
+    if len(loaded) != 1:
+        raise ModelError(f"{cr.model_file} defines {len(loaded)} models", where=str(path),
+                         fix="a CR names a model file that defines one Model")
+    model = change_request_model(cr, loaded[0].model)
+    reads = loaded[0].reads.copy()
+    for file in (path, cr.model_file.parent / "fix_sentences.toml"):
+        if file.is_file():
+            reads.files[str(file.resolve())] = digest(str(file.resolve()))
+    return LoadedModel(path, model, reads)
 
 
 def defines_model(path: Path) -> bool | None:

@@ -162,7 +162,9 @@ def _shown(d: Diff, p: PropertyChange) -> list[tuple[Side, Verdict]]:
     """The verdicts that explain a change: the failing side's, or both when a property is
     violated in both variants with a different shortest counterexample."""
 
-    if changed_in_both(p):
+    if changed_in_both(p) or (p.readings and p.a is not None and p.b is not None
+                              and p.a.trace is not None and p.b.trace is not None):
+        # the same status under other readings (a CR's effect): both runs, side by side
         assert p.a is not None and p.b is not None
         return [(d.a, p.a), (d.b, p.b)]
     v = p.a if p.failing_side == "a" else p.b if p.failing_side == "b" else None

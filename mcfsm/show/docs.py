@@ -165,8 +165,16 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
         path = _write(folder / "verdicts.md", table, written)
         index[3:3] = ["", f"[Verdicts of every variant]({path.relative_to(out).as_posix()}), "
                             "with the parameter choices each rests on."]
-    if len(chosen) > 1:
-        for base, other in diff_pairs(model, chosen):
+    pairs = diff_pairs(model, chosen) if len(chosen) > 1 else []
+    if variants:  # a variant asked for by name: its CR diff against its declared baseline
+        for other in chosen:
+            base = model.variants[other].baseline
+            if base and (base, other) not in pairs:
+                if base not in results:  # searched for the diff, not drawn
+                    results[base] = run(lm, base)[1]
+                pairs.append((base, other))
+    if pairs:
+        for base, other in pairs:
             d = diff(Side(base, model.system(base), results[base], model.variants[base].doc),
                      Side(other, model.system(other), results[other], model.variants[other].doc))
             path = folder / f"diff-{base}-vs-{other}.md"

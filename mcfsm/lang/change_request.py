@@ -1,0 +1,269 @@
+"""A delegate's change request as data: choice points, and a CR file over their names.
+
+A delegate thinks in clauses, steps and sentences. A model answers each question the text
+leaves open, or that a CR changes, in one of two ways, and each is a **choice point** of
+the model, named and found by its clause:
+
+- a reading the model explores as a `Param` (`notification`: one_way or acknowledged,
+  clause "10.16.5.3 pre-condition 3 ..."): each choice is a behaviour, and selecting one
+  pins the parameter;
+- a candidate change the model implements as a variant with a `baseline=` (the `fix_*` and
+  `cr_*` variants, and any whose changed sentence models/fix_sentences.toml gives): its
+  behaviours are "published" (the baseline) and "changed" (the variant).
+
+A CR file (TOML, a file of its own, written by `mcfsm cr new`) says which variant it
+starts from, and per change the clause, the new sentence and the behaviour that sentence
+selects:
+
+    [change_request]
+    title = "The partner acknowledges the migration notification"
+    model = "../models/private_call_redirect.py"     # relative to this file
+    start = "base"
+
+    [[change]]
+    clause = "10.16.5.3 pre-condition 3"
+    sentence = "The MC service server A is aware ..."
+    choice = "notification"
+    behaviour = "acknowledged"
+
+It loads as a model of two variants, `as_published` (the start variant) and `changed`
+(with `baseline="as_published"`), so that `check`, `diff`, `diagram` and `report` take it
+like any model. No role code is touched: a change selects behaviours the model offers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from .model import Model
+from .system import System
+
+CHANGED = "changed"  # a candidate-change choice point's behaviour that is the variant
+PUBLISHED = "published"  # ... and the one that is its baseline
+
+
+@dataclasses.dataclass(frozen=True)
+class Behaviour:
+    """One behaviour a choice point offers: `pins` (a reading: parameter -> value) or
+    `variant` (a candidate change, built by that variant on top of `baseline`)."""
+
+    name: str
+    words: str
+    pins: tuple[tuple[str, Any], ...] = ()
+    variant: str = ""
+    baseline: str = ""
+    sentence: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ChoicePoint:
+    """A step of a procedure a CR can change: its clause, what it decides, its behaviours."""
+
+    name: str
+    clause: str
+    doc: str
+    behaviours: tuple[Behaviour, ...]
+
+    def behaviour(self, name: str) -> Behaviour | None:
+        return next((b for b in self.behaviours if b.name == name), None)
+
+
+def fix_sentences(model_file: Path) -> dict[str, list[dict[str, str]]]:
+    """The candidate sentences of the `fix_*` variants, by variant, from the
+    fix_sentences.toml beside the model file (empty when there is none)."""
+    path = model_file.parent / "fix_sentences.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ModelError(f"cannot be read as TOML ({exc})", where=str(path),
+                         fix="fix the file's syntax") from None
+    return {variant: list(entries) for variant, entries in data.get(_stem(model_file), {}).items()}
+
+
+def _stem(model_file: Path) -> str:
+    return model_file.stem
+
+
+def choice_points(model: Model, model_file: Path) -> list[ChoicePoint]:
+    """Every choice point of a model (module doc): one per parameter any variant declares
+    (its choices the behaviours), then one per variant with a baseline (published or
+    changed), in declaration order."""
+    params: dict[str, Any] = {}
+    choices: dict[str, list[Any]] = {}
+    for name in model.variants:
+        system = _fresh(model, name)
+        for pname, param in system.params.items():
+            params.setdefault(pname, param)
+            seen = choices.setdefault(pname, [])
+            seen += [c for c in param.choices if c not in seen]
+    out = [ChoicePoint(pname, params[pname].clause, params[pname].doc, tuple(
+        Behaviour(str(value), f"the reading {value!r} of what it decides",
+                  pins=((pname, value),)) for value in choices[pname]))
+        for pname in params]
+    sentences = fix_sentences(model_file)
+    for name, variant in model.variants.items():
+        entries = sentences.get(name, [])
+        # a candidate change of the text: a sentence declared, or a fix_/cr_ variant (the
+        # others with a baseline change the world, a fault or a bound, not the text)
+        if not variant.baseline or not (entries or name.startswith(("fix_", "cr_"))):
+            continue
+        clause = "; ".join(e.get("clause", "") for e in entries) or _clause_in(variant.doc)
+        sentence = " ".join(e.get("changed", "") for e in entries)
+        out.append(ChoicePoint(
+            re.sub(r"^fix_", "", name), clause, variant.doc,
+            (Behaviour(PUBLISHED, f"as in variant {variant.baseline}", variant=variant.baseline),
+             Behaviour(CHANGED, f"as in variant {name}", variant=name,
+                       baseline=variant.baseline, sentence=sentence))))
+    return out
+
+
+def _fresh(model: Model, variant: str) -> System:
+    """A variant's system built afresh: the model's own cached one keeps its reviews."""
+    built = model.variants[variant].build()
+    if not isinstance(built, System):
+        raise ModelError(f"variant {variant!r} of model {model.name!r} returned {built!r}",
+                         fix="the variant function must return a System(...)")
+    return built
+
+
+def _clause_in(text: str) -> str:
+    found = re.search(r"\b(?:X\.\d+(?:\.\d+)*|\d+\.\d+(?:\.\d+)*)\b(?: (?:step|pre-condition|"
+                      r"NOTE) \d+)?", text)
+    return found.group(0) if found else ""
+
+
+def matching(points: list[ChoicePoint], clause: str) -> list[ChoicePoint]:
+    """The choice points that cite `clause` (its number, and step where given)."""
+    want = " ".join(clause.split()).lower()
+    return [p for p in points if want in " ".join(p.clause.split()).lower()]
+
+
+# -- the CR file ---------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Change:
+    clause: str
+    sentence: str
+    choice: str
+    behaviour: str
+    published: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangeRequest:
+    path: Path
+    title: str
+    model_file: Path
+    start: str
+    changes: tuple[Change, ...]
+    source: str = ""
+
+
+def read_change_request(path: Path) -> ChangeRequest:
+    """Parse and check the shape of a CR file (module doc); every error names the file, the
+    key and the fix."""
+    where = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"not valid TOML ({exc})", where=where,
+                         fix="fix the syntax; `mcfsm cr new` writes a file to start from") from None
+    head = data.get("change_request")
+    if not isinstance(head, dict):
+        raise ModelError("not a Python model file, and not a change request: no "
+                         "[change_request] table", where=where,
+                         fix="start the file with [change_request] (title, model, start); "
+                             "`mcfsm cr new MODEL --from VARIANT --clause CLAUSE` writes one")
+    for key in ("title", "model", "start"):
+        if not isinstance(head.get(key), str) or not head[key].strip():
+            raise ModelError(f"[change_request] has no {key} = \"...\"", where=where,
+                             fix=f"give {key}: title (one line), model (the model file, "
+                                 "relative to this file), start (the variant it changes)")
+    changes = data.get("change")
+    if not isinstance(changes, list) or not changes:
+        raise ModelError("no [[change]] block", where=where,
+                         fix="add a [[change]] with clause, sentence, choice and behaviour")
+    out = []
+    for k, c in enumerate(changes, 1):
+        for key in ("clause", "sentence", "choice", "behaviour"):
+            if not isinstance(c.get(key), str) or not c[key].strip():
+                raise ModelError(f"change {k} has no {key} = \"...\"", where=where,
+                                 fix="each [[change]] gives the clause it changes, the new "
+                                     "sentence, and the choice point and behaviour it selects")
+        out.append(Change(c["clause"], c["sentence"], c["choice"], c["behaviour"],
+                          c.get("published", "")))
+    model_file = (path.parent / head["model"]).resolve()
+    return ChangeRequest(path, head["title"], model_file, head["start"], tuple(out),
+                         head.get("source", ""))
+
+
+def change_request_model(cr: ChangeRequest, base: Model) -> Model:
+    """The CR as a model of two variants: as_published (the start variant) and changed."""
+    where = str(cr.path)
+    if cr.start not in base.variants:
+        raise ModelError(f"start = {cr.start!r}: model {base.name!r} has no such "
+                         "variant", where=where, fix=f"use one of {list(base.variants)}")
+    points = {p.name: p for p in choice_points(base, cr.model_file)}
+    pins: dict[str, Any] = {}
+    built_by = cr.start
+    for k, change in enumerate(cr.changes, 1):
+        point = points.get(change.choice)
+        if point is None:
+            near = [p.name for p in matching(list(points.values()), change.clause)]
+            raise ModelError(f"change {k}: model {base.name!r} has no choice point "
+                             f"{change.choice!r}", where=where,
+                             fix=f"choose one of {near or sorted(points)} (`mcfsm cr list "
+                                 f"{cr.model_file.name} --clause ...` lists them)")
+        b = point.behaviour(change.behaviour)
+        if b is None:
+            raise ModelError(f"change {k}: choice point {point.name!r} has no "
+                             f"behaviour {change.behaviour!r}", where=where,
+                             fix=f"use one of {[x.name for x in point.behaviours]}")
+        pins.update(b.pins)
+        if b.variant and b.name == CHANGED:
+            if b.baseline != cr.start:
+                raise ModelError(f"change {k}: behaviour {point.name}: changed is "
+                                 f"built on variant {b.baseline!r}, not on {cr.start!r}",
+                                 where=where, fix=f"start = {b.baseline!r}")
+            if built_by != cr.start:
+                raise ModelError(f"changes select two candidate changes "
+                                 f"({built_by!r} and {b.variant!r}) that the model builds "
+                                 "as separate variants", where=where,
+                                 fix="select one of them per CR, or ask the modeller for a "
+                                     "variant that combines them")
+            built_by = b.variant
+    built = _fresh(base, built_by)  # the pins must be choices of the variant it builds on
+    for pname, value in pins.items():
+        param = built.params.get(pname)
+        if param is None or value not in param.choices:
+            explore = [v for v in base.variants if (p := _fresh(base, v).params.get(pname))
+                       is not None and value in p.choices]
+            raise ModelError(f"behaviour {pname}: {value} is not explored by "
+                             f"variant {built_by!r}" + (f" (it pins {pname} to "
+                             f"{list(param.choices)})" if param is not None else ""),
+                             where=where, fix=f"start from a variant that explores it: "
+                                              f"{explore or 'none does'}")
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", f"{base.name}__{cr.path.stem}")
+    sentences = cr.model_file.parent / "fix_sentences.toml"  # read by choice_points
+    model = Model(name, clause=base.clause, doc=cr.title,
+                  source=f"change request {cr.path.name} to {base.name}[{cr.start}]",
+                  reads_files=(os.path.relpath(sentences, cr.path.parent),)
+                  if sentences.is_file() else ())
+    start_build = base.variants[cr.start].build
+    changed_build = base.variants[built_by].build
+    model.add_variant("as_published", start_build,
+                      doc=f"{base.name}[{cr.start}]: the text as published")
+
+    def changed() -> System:
+        system = changed_build()
+        return system.restricted(pins) if pins else system
+    model.add_variant(CHANGED, changed, baseline="as_published",
+                      doc=cr.title + ": " + " ".join(c.sentence for c in cr.changes))
+    return model

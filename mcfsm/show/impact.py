@@ -1,0 +1,257 @@
+"""What a change request touches: its changed sentences, piece by piece (pre-condition,
+step, NOTE, Editor's note, table), against the other text of the same clause, and the
+transitions, parameters, properties, findings and variants of the models that cite each
+piece (the traceability matrix's `covers`); a changed piece no model cites is said so.
+
+A CR comes as text, in the seeds' form (the clause as changed, between "* * * First
+Change * * *" and "* * * End of Changes * * *"; no revision marks survive in plain text,
+so its sentences are compared with the same clause in the other spec files, where one
+holds it: 10.16.5.3 in CR 000 against CR 001), or as a .docx whose changes are revision
+marks (w:ins, w:del: each paragraph's inserted and deleted text, under the clause heading
+above it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from ..errors import UsageError
+from ..lang.loader import LoadedModel
+from .matrix import Ref, covers, refs_of
+from .spec_quotes import _END, _FIGURE, _HEADING, _SENTENCE_END, _section, locate
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# A heading paragraph of a .docx: the clause number, then its title or nothing (the title
+# may sit in a run of its own).
+_DOCX_HEADING = re.compile(r"^\s*(X\.\d+(?:\.\d+)*|\d+(?:\.\d+){2,})(?:\s|$)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    """One changed piece of a clause: its sentences inserted and deleted (against `against`,
+    the file the other text came from; "" when no other text of the clause exists)."""
+
+    cr: str | None
+    clause: str
+    kind: str
+    number: str
+    inserted: tuple[str, ...]
+    deleted: tuple[str, ...]
+    against: str = ""
+
+    @property
+    def where(self) -> str:
+        return " ".join(w for w in (self.clause, self.kind, self.number) if w)
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.cr, self.clause, ((self.kind, (self.number,) if self.number else ()),)
+                   if self.kind else (), "")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+
+
+def _norm(sentence: str) -> str:
+    """A sentence for comparison: letters and digits only ("user2" is "user 2")."""
+    return re.sub(r"\W+", "", sentence.lower())
+
+
+def _pieces(body: list[str]) -> list[tuple[str, str]]:
+    """The (kind, number) pieces of a clause body, in order."""
+    lines = [line.strip() for line in body if line.strip()]
+    out: list[tuple[str, str]] = []
+    figure = next((k for k, line in enumerate(lines) if _FIGURE.match(line)), len(lines))
+    pre = next((k for k, line in enumerate(lines) if line.startswith("Pre-condition")), None)
+    if pre is not None:
+        n = 0
+        for line in lines[pre + 1:figure]:
+            if not re.match(r"(?:\d+\.|-)\s+", line):
+                break
+            n += 1
+            out.append(("pre-condition", str(n)))
+    for line in lines:
+        if re.match(r"Editor[’']s note\s*:", line):
+            out.append(("Editor's note", ""))
+    for line in lines[figure + 1:] if figure < len(lines) else []:
+        m = re.match(r"(\d+)\.\s+", line)
+        if m:
+            out.append(("step", m.group(1)))
+    for line in lines:
+        m = re.match(r"NOTE\s*(\d*)\s*:", line)
+        if m:
+            out.append(("NOTE", m.group(1)))
+    return out or [("", "")]
+
+
+def _changed_clauses(text: str) -> list[str]:
+    """The clause numbers whose headings lie in the CR's change blocks (the whole file when
+    it marks none)."""
+    lines = text.splitlines()
+    inside = not any("First Change" in line for line in lines)
+    out = []
+    for line in lines:
+        if "Change" in line and _END.match(line):
+            inside = "End of Changes" not in line
+            continue
+        m = _HEADING.match(line)
+        if inside and m and m.group(1) not in out:
+            out.append(m.group(1))
+    return out
+
+
+def text_changes(cr_file: Path, spec_folder: Path) -> list[Piece]:
+    """The changed pieces of a CR in the seeds' text form (module doc)."""
+    text = cr_file.read_text(encoding="utf-8")
+    cr = re.match(r"(\d{3})_", cr_file.name)
+    others = [f for f in sorted(spec_folder.glob("*.txt")) if f.resolve() != cr_file.resolve()]
+    out = []
+    for clause in _changed_clauses(text):
+        body = _section(text, clause) or []
+        if not any(line.strip() for line in body):
+            continue  # a heading above the changed subclauses
+        other = next(((f.name, t) for f in others
+                      if _section(t := f.read_text(encoding="utf-8"), clause) is not None), None)
+        table = next(("Table " + m.group(1) for line in body  # a no-break space, often
+                      if (m := re.match(r"\s*Table\s+([\d.]+-\d+):", line))), None)
+        if table is not None:  # an information-flow table: the piece is the table (and its NOTE)
+            clause, body = table, _section(text, table) or body
+            other = next(((f.name, t) for f in others
+                          if _section(t := f.read_text(encoding="utf-8"), table) is not None),
+                         None)
+        for kind, number in ([("", "")] if table else []) + _pieces(body):
+            if table and kind not in ("", "NOTE"):
+                continue
+            mine = _sentences(locate(text, clause, kind, number) if kind else " ".join(body))
+            if other is None:
+                out.append(Piece(cr.group(1) if cr else None, clause, kind, number,
+                                 tuple(mine), ()))
+                continue
+            name, theirs_text = other
+            theirs = _sentences(locate(theirs_text, clause, kind, number) if kind else
+                                " ".join(_section(theirs_text, clause) or []))
+            if not theirs and kind == "NOTE":  # "NOTE 1:" where the other text has "NOTE:"
+                theirs = _sentences(locate(theirs_text, clause, kind, "" if number else "1"))
+            known = {_norm(s) for s in theirs}
+            gone = {_norm(s) for s in mine}
+            inserted = tuple(s for s in mine if _norm(s) not in known)
+            deleted = tuple(s for s in theirs if _norm(s) not in gone)
+            if inserted or deleted:
+                out.append(Piece(cr.group(1) if cr else None, clause, kind, number, inserted,
+                                 deleted, name))
+    return out
+
+
+def docx_changes(path: Path) -> list[Piece]:
+    """The changed pieces of a .docx CR: per paragraph with revision marks, its inserted
+    and deleted text, under the clause heading above it."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            root = ElementTree.fromstring(z.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
+        raise UsageError(f"{path}: not a readable .docx ({exc})") from None
+    clause = ""
+    pieces: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
+    for para in root.iter(f"{_W}p"):
+        whole = "".join(t.text or "" for t in para.iter() if t.tag in (f"{_W}t", f"{_W}delText"))
+        m = _DOCX_HEADING.match(whole)
+        if m and not para.findall(f".//{_W}ins") and not para.findall(f".//{_W}del"):
+            clause = m.group(1)
+            continue
+        ins = " ".join("".join(t.text or "" for t in e.iter(f"{_W}t"))
+                       for e in para.iter(f"{_W}ins")).strip()
+        dele = " ".join("".join(t.text or "" for t in e.iter(f"{_W}delText"))
+                        for e in para.iter(f"{_W}del")).strip()
+        if not (ins or dele) or not clause:
+            continue
+        step = re.match(r"\s*(\d+)\.", whole)
+        note = re.match(r"\s*NOTE\s*(\d*)\s*:", whole)
+        kind, number = (("step", step.group(1)) if step else
+                        ("NOTE", note.group(1)) if note else ("", ""))
+        entry = pieces.setdefault((clause, kind, number), ([], []))
+        entry[0].extend([ins] if ins else [])
+        entry[1].extend([dele] if dele else [])
+    return [Piece(None, c, k, n, tuple(i), tuple(d), path.name)
+            for (c, k, n), (i, d) in pieces.items()]
+
+
+def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, Any]]:
+    """Per piece: the transitions, parameters and properties that cite it, the findings on
+    those properties and the variants that have them; `covered` False when nothing does."""
+    out = []
+    for piece in pieces:
+        ref = piece.ref
+        transitions: set[str] = set()
+        params: set[str] = set()
+        props: set[str] = set()
+        findings: set[str] = set()
+        variants: set[str] = set()
+        for lm in loaded:
+            model = lm.model
+            for variant in model.variants:
+                system = model.system(variant)
+                hit = False
+                for inst in system.instances:
+                    for t in inst.role.transitions:
+                        if any(_touches(ref, r) for r in refs_of(t.clause)):
+                            transitions.add(f"{model.name}: {inst.role.name}.{t.name}")
+                            hit = True
+                for name, p in system.params.items():
+                    if any(_touches(ref, r) for r in refs_of(p.clause)):
+                        params.add(f"{model.name}: {name}")
+                        hit = True
+                for p in system.properties:
+                    if any(_touches(ref, r) for r in refs_of(p.clause)):
+                        props.add(f"{model.name}: {p.name}")
+                        hit = True
+                        findings |= {f"{model.name}: {n}" for n, f in model.findings.items()
+                                     if f.prop == p.name}
+                if hit:
+                    variants.add(f"{model.name}[{variant}]")
+        out.append({"where": piece.where, "cr": piece.cr, "inserted": list(piece.inserted),
+                    "deleted": list(piece.deleted), "against": piece.against,
+                    "transitions": sorted(transitions), "parameters": sorted(params),
+                    "properties": sorted(props), "findings": sorted(findings),
+                    "variants": sorted(variants),
+                    "covered": bool(transitions or params or props)})
+    return out
+
+
+def _touches(piece: Ref, cited: Ref) -> bool:
+    """Whether a model's citation names the changed piece (a CR's own piece: citations of
+    that CR, or of none)."""
+    if cited.cr and piece.cr and cited.cr != piece.cr:
+        return False
+    if not piece.qualifiers:
+        return cited.clause == piece.clause
+    return covers(dataclasses.replace(piece, cr=None), dataclasses.replace(cited, cr=None))
+
+
+def impact_text(records: list[dict[str, Any]], name: str) -> list[str]:
+    lines = [f"{name}: {len(records)} changed piece{'s' * (len(records) != 1)}, "
+             f"{sum(not r['covered'] for r in records)} that no model covers"]
+    for r in records:
+        lines.append("")
+        against = f" (against {r['against']})" if r["against"] else \
+            " (no other text of the clause: every sentence listed)"
+        lines.append(f"{r['where']}{against}")
+        for s in r["inserted"]:
+            lines.append(f"  + {s}")
+        for s in r["deleted"]:
+            lines.append(f"  - {s}")
+        if not r["covered"]:
+            lines.append("  NOT COVERED: no transition, parameter or property of the models "
+                         "cites it")
+            continue
+        for key, words in (("transitions", "transitions"), ("parameters", "parameters"),
+                           ("properties", "properties"), ("findings", "findings"),
+                           ("variants", "variants")):
+            if r[key]:
+                lines.append(f"  {words}: {', '.join(r[key])}")
+    return lines
