@@ -105,3 +105,83 @@ def _swarm_equals_forked_swarm(cluster: str, tmp_path: Path) -> None:
     assert findings(forked.stdout) == findings(on_ray.stdout)
     assert f"as Ray tasks ({cluster})" in on_ray.stdout
     assert "VIOLATED" in on_ray.stdout
+
+
+# -- clean stops (issue 57 item 4) ---------------------------------------------------------------
+def _descendants(pid: int) -> dict[int, str]:
+    """pid -> start time of every process under `pid` (from /proc)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                table[int(entry.name)] = (int(fields[1]), fields[19])
+    kin, grew = {pid}, True
+    while grew:
+        grew = False
+        for child, (parent, _) in table.items():
+            if parent in kin and child not in kin:
+                kin.add(child)
+                grew = True
+    return {k: table[k][1] for k in kin - {pid}}
+
+
+def _still_alive(procs: dict[int, str]) -> list[int]:
+    alive = []
+    for pid, started in procs.items():
+        try:
+            fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[19] == started and fields[0] != "Z":
+            alive.append(pid)
+    return alive
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize("command", [
+    ["check", MODEL, "--variant", "switch_off", "--workers", "2"],
+    ["simulate", MODEL, "--variant", "switch_off", "--workers", "2", "--examples", "1000000",
+     "--time-limit", "120", "--seed", "1"],
+], ids=["check", "simulate"])
+def test_a_ray_local_run_stops_cleanly(how, command):
+    """Before: SIGTERM ended `--ray local` with status 15 (Ray's own handler), and after a
+    SIGKILL of the driver two Ray agents lived on for more than 90 s. Now SIGTERM gives
+    143 as local runs do, and whatever ends the driver, no process of the run is left."""
+    import signal
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MCFSM_NO_CACHE="1",
+               RAY_USAGE_STATS_ENABLED="0")
+    proc = subprocess.Popen([sys.executable, "-m", "mcfsm", *command, "--ray", "local"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        kin: dict[int, str] = {}
+        while time.monotonic() < deadline and proc.poll() is None:
+            kin.update(_descendants(proc.pid))
+            if sum("ray::" in (Path("/proc") / str(p) / "cmdline").read_text(errors="replace")
+                   for p in _still_alive(kin)) >= 4:  # two agents and two workers
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.communicate()[1][-2000:]
+        time.sleep(1)
+        kin.update(_descendants(proc.pid))
+        proc.send_signal(getattr(signal, how))
+        signalled = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        while _still_alive(kin) and time.monotonic() < signalled + 20:
+            time.sleep(0.1)
+        left = _still_alive(kin)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert not left, f"{len(left)} processes of the Ray run outlived it"
+    if how == "SIGTERM":
+        assert proc.returncode == 128 + signal.SIGTERM, err[-2000:]
+        assert "terminated (SIGTERM)" in err

@@ -14,16 +14,31 @@ Addresses, as `ray.init` takes them: "local" starts a Ray instance for this run 
 "auto" joins the one `ray start --head` runs on this machine, and HOST:PORT (or
 ray://HOST:PORT) joins a cluster. On a cluster, mcfsm and the model folder must be at
 the same paths on every node (a shared file system, or the same install everywhere).
+
+Clean stops (issue 57 item 4). Ray's core worker replaces the driver's SIGTERM handler with
+its own, which exits 15 without running a `finally`; `connect` puts mcfsm's back, and
+Ray is shut down as Terminated unwinds: a Ray run ends 143 on SIGTERM as a local one does. A
+SIGKILL runs nothing in the driver: the processes it started itself die with it (Ray
+binds them with PR_SET_PDEATHSIG), but the raylet's agents only notice the raylet is gone
+by polling, then wait on the dead GCS (measured: two processes still alive after 90 s).
+With `--ray local`, a watchdog process (`_watchdog`) keeps a list of the driver's
+descendants and kills them when the driver ends; a cluster's processes are not ours to
+kill (its GCS ends a dead driver's actors).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import Terminated, UsageError
 from ..lang.system import System
 from .split.partition import Partition
 
@@ -60,13 +75,127 @@ def connect(address: str) -> Any:
     ray = _ray()
     if not ray.is_initialized():
         _reachable(address)
+        if address == "local":
+            _watchdog()  # before ray.init: no process of the run is started unwatched
+        ours = signal.getsignal(signal.SIGTERM)
         try:
             ray.init(address=None if address == "local" else address,
                      include_dashboard=False, log_to_driver=False, configure_logging=False)
         except ConnectionError as exc:
             raise UsageError(f"--ray {address}: no Ray cluster answers there ({exc}); "
                              "start one with `ray start --head`, or use --ray local") from None
+        _take_back_sigterm(ray, ours)
     return ray
+
+
+# Set by the SIGTERM handler below. Ray's get() runs Python's signal handlers while it
+# waits and turns whatever they raise into a KeyboardInterrupt: `_get` says Terminated again.
+_terminating = [False]
+
+
+def _get(ray: Any, refs: Any) -> Any:
+    """ray.get, with a SIGTERM received while it waits raised as Terminated (exit 143), not
+    as the KeyboardInterrupt Ray makes of it (which would read as a Ctrl-C, exit 130); Ray
+    is shut down first, here rather than inside the signal handler (a shutdown from within
+    the get() it interrupts waits for ever: measured on a simulate swarm)."""
+    try:
+        return ray.get(refs)
+    except KeyboardInterrupt:
+        if _terminating[0]:
+            _shut_down(ray)
+            raise Terminated from None
+        raise
+
+
+def _shut_down(ray: Any) -> None:
+    """Ray shut down (its local cluster's processes end), a second SIGTERM ignored
+    meanwhile."""
+    previous = signal.getsignal(signal.SIGTERM) \
+        if threading.current_thread() is threading.main_thread() else None
+    if previous is not None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        ray.shutdown()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _take_back_sigterm(ray: Any, ours: Any) -> None:
+    """mcfsm's SIGTERM handler again (ray.init replaced it with Ray's, which exits 15 at
+    once): SIGTERM raises Terminated, Ray is shut down (by `_get`, or by the `finally` of
+    `connect`'s callers and Ray's own exit hook), and the command exits 143. Without a
+    handler of mcfsm's (a library call), Terminated ends the caller all the same."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def ended(signum: int, frame: Any) -> None:
+        _terminating[0] = True
+        if callable(ours):
+            ours(signum, frame)  # mcfsm's: raises Terminated
+        elif ours != signal.SIG_IGN:
+            raise Terminated
+
+    signal.signal(signal.SIGTERM, ended)
+
+
+# The watchdog of a `--ray local` run (a separate process, started in a session of its own
+# so that a signal to the driver's process group leaves it to clean up): every WATCH_S
+# seconds it lists the driver's descendants (pid and start time, from /proc); once the
+# driver is gone, it SIGKILLs those still alive with the same start time (never a reused
+# pid), and ends. It ends too when nothing is left to watch.
+WATCH_S = 0.2
+_WATCHDOG = r"""
+import os, signal, sys, time
+driver, me, every = int(sys.argv[1]), os.getpid(), float(sys.argv[2])
+def table():
+    out = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out[int(name)] = (int(fields[1]), fields[19], fields[0])
+    return out
+def alive(pid, started):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[19] == started and fields[0] != "Z"
+kin = {}
+while True:
+    procs = table()
+    if driver not in procs or procs[driver][2] == "Z":
+        break
+    kids, seen = {driver}, True
+    while seen:
+        seen = False
+        for pid, (ppid, started, state) in procs.items():
+            if ppid in kids and pid not in kids and pid != me:
+                kids.add(pid)
+                seen = True
+    kin.update((pid, procs[pid][1]) for pid in kids if pid != driver)
+    time.sleep(every)
+for pid, started in kin.items():
+    if alive(pid, started):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+"""
+
+
+def _watchdog() -> None:
+    """Start the watchdog of this driver's `--ray local` processes (Linux: it reads /proc)."""
+    if not sys.platform.startswith("linux"):
+        return
+    subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(WATCH_S)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True)
 
 
 def choices_of(system: System) -> tuple[tuple[str, Any], ...]:
@@ -100,7 +229,7 @@ class RayPartitions:
         self.actors = [actor.remote(spec, choices, w, nparts, stop_on, memoize)
                        for w in range(nparts)]
         self._pending: list[list[Any]] = []
-        ray.get([a.ready.remote() for a in self.actors])  # built (or their error raised here)
+        _get(ray, [a.ready.remote() for a in self.actors])  # built (or their error raised here)
 
     def expand(self, stop_at_hit: bool, left: float | None) -> list[dict[str, Any]]:
         n = self.nparts
@@ -108,21 +237,25 @@ class RayPartitions:
                 for a in self.actors]
         # owner o's parcels: every other sender's o-th object, in sender order
         self._pending = [[refs[s][1 + o] for s in range(n) if s != o] for o in range(n)]
-        return list(self.ray.get([r[0] for r in refs]))
+        return list(_get(self.ray, [r[0] for r in refs]))
 
     def deliver(self) -> list[dict[str, Any]]:
         pending, self._pending = self._pending, []
-        return list(self.ray.get([a.ingest.remote(*p) for a, p in zip(self.actors, pending)]))
+        return list(_get(self.ray, [a.ingest.remote(*p) for a, p in zip(self.actors, pending)]))
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
-        return list(self.ray.get([a.call.remote(method, *x) for a, x in zip(self.actors, args)]))
+        return list(_get(self.ray, [a.call.remote(method, *x) for a, x in zip(self.actors, args)]))
 
     def call_one(self, part: int, method: str, *args: Any) -> Any:
-        return self.ray.get(self.actors[part].call.remote(method, *args))
+        return _get(self.ray, self.actors[part].call.remote(method, *args))
 
     def close(self) -> None:
-        for a in self.actors:
-            self.ray.kill(a)
+        if self.ray.is_initialized():  # (a SIGTERM in a get() shuts Ray down before this)
+            if _terminating[0]:
+                _shut_down(self.ray)  # the whole run ends: its actors with it
+            else:
+                for a in self.actors:
+                    self.ray.kill(a)
         self.actors = []
 
 
@@ -184,7 +317,7 @@ class RaySwarm:
         if budget is not None and budget.stop is not None:
             options = dataclasses.replace(options, budget=dataclasses.replace(budget, stop=None))
         task = ray.remote(num_cpus=1)(_swarm_member)
-        blobs = ray.get([task.remote(self.spec, choices_of(system), k, options)
+        blobs = _get(ray, [task.remote(self.spec, choices_of(system), k, options)
                          for k in range(members)])
         value_pickle.register(system)
         return [value_pickle.loads(blob) for blob in blobs]
