@@ -147,6 +147,14 @@ class CompiledSteps:
         # whose local differs in every state): no longer memoized, so the memo stops growing
         # (bounded memory per state). Judged per window of expansions, like predicates.py.
         self.low_hit: set[int] = set()
+        # ... judged again as the search goes on (a memo that missed in the first levels,
+        # which are mostly new, may hit later on): from `_probe_at[k]` expansions, the keys
+        # of a window of lookups are kept (keys only, no outcomes); if more than half would
+        # have hit, k is memoized again, else the next probe waits twice as long.
+        self._probe_at = [0] * n
+        self._backoff = [_FIRST_WINDOW] * n
+        self._probe_keys: list[set[int]] = [set() for _ in range(n)]
+        self._probe_hits = [0] * n
         self.expansions = 0  # states expanded (each looks every instance up once)
         self._misses = [0] * n
         self._window_start = [0] * n
@@ -184,6 +192,11 @@ class CompiledSteps:
         for k in self.low_hit - self.world_readers:
             self._plan[k] = (k, 2 + k, 2 + n + k, self._steps[k])
         self.low_hit.clear()
+        self._probe_at = [0] * n
+        self._backoff = [_FIRST_WINDOW] * n
+        for keys in self._probe_keys:
+            keys.clear()
+        self._probe_hits = [0] * n
         self.expansions = 0  # counted per search (the compiled core sets it so too)
         self._misses = [0] * n
         self._window_start = [0] * n
@@ -281,6 +294,7 @@ class CompiledSteps:
         share = _FIRST_MISS_SHARE if self._window[k] == _FIRST_WINDOW else _MISS_SHARE
         if self._misses[k] > share * seen:
             self.low_hit.add(k)
+            self._probe_at[k] = self.expansions + self._backoff[k]
             self._read_memo[k].clear()
             self._steps[k].clear()
             self._internal[k].clear()
@@ -289,6 +303,32 @@ class CompiledSteps:
         self._misses[k] = 0
         self._window_start[k] = self.expansions
         self._window[k] = _WINDOW
+
+    def _probe(self, k: int, key: int) -> None:
+        """A lookup of instance k while it is not memoized (low_hit): from its probe time on,
+        count how many of a window's keys repeat (class doc); memoize k again if more than
+        half do."""
+        if self.expansions < self._probe_at[k] or k in self.world_readers:
+            return
+        keys = self._probe_keys[k]
+        if key in keys:
+            self._probe_hits[k] += 1
+        keys.add(key)
+        lookups = len(keys) + self._probe_hits[k]
+        if lookups < _FIRST_WINDOW:
+            return
+        if self._probe_hits[k] > (1 - _MISS_SHARE) * lookups:  # it pays now
+            self.low_hit.discard(k)
+            self._plan[k] = (k, 2 + k, 2 + self.n + k, self._steps[k])
+            self._misses[k] = 0
+            self._window_start[k] = self.expansions
+            self._window[k] = _WINDOW
+            self._backoff[k] = _FIRST_WINDOW
+        else:
+            self._backoff[k] *= 2
+            self._probe_at[k] = self.expansions + self._backoff[k]
+        keys.clear()
+        self._probe_hits[k] = 0
 
     def local_found(self, k: int, idxs: tuple[int, ...]) -> tuple[Found, int]:
         """Instance k's steps from an interned state, for an engine core that keeps its own
@@ -304,6 +344,8 @@ class CompiledSteps:
             self._last_path = tuple(dict.fromkeys(c for cs in self._path for c in cs))
             self._path = None
         if k not in self.world_readers:  # a world reader tallies its own misses
+            if k in self.low_hit:
+                self._probe(k, key)
             self._tally_miss(k)
         if not self.memoize or k in self.low_hit:
             return found, 0
@@ -413,6 +455,8 @@ class CompiledSteps:
         # A step that read other instances is not a function of the key: not memoized here
         # (it is, on its reads). keep=False: the caller keeps its own memo.
         if keep and k not in self.world_readers:
+            if k in self.low_hit:
+                self._probe(k, key)
             self._tally_miss(k)
         if keep and self.memoize and k not in self.world_readers and k not in self.low_hit:
             self._steps[k][key] = found
