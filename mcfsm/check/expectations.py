@@ -78,3 +78,32 @@ def unexpected_verdicts(model: Model, variant: str) -> list[tuple[str, str, str]
     if not result.complete:
         return [("(the search)", "complete", f"stopped by {result.stopped_by}")]
     return surprises(result, model.expected(variant, system))
+
+
+def coverage_gaps(model: Model, results: dict[str, Result]) -> list[str]:
+    """Coverage as a verdict, over every variant of a model: each transition fires in some
+    variant whose system has it, unless the model declares it never fires
+    (Model.transition_never_fires) with its reason; one declared so must not fire. Cut
+    searches judge nothing (an empty list). Each gap is a sentence naming the transition."""
+    if set(results) != set(model.variants) or not all(r.complete for r in results.values()):
+        return []
+    fired: dict[tuple[str, str], list[str]] = {}
+    for variant, result in results.items():
+        for key, (generated, _) in result.coverage.items():
+            fired.setdefault(key, [])
+            if generated:
+                fired[key].append(variant)
+    gaps = []
+    for (role, transition), where in fired.items():
+        declared = model.never_fires.get((role, transition))
+        if not where and declared is None:
+            gaps.append(f"{model.name}: {role}.{transition} fires in no variant (a guard cut "
+                        "off, or a path no variant explores); if that is intended, declare "
+                        f"model.transition_never_fires({role!r}, {transition!r}, why=...)")
+        elif where and declared is not None:
+            gaps.append(f"{model.name}: {role}.{transition} is declared never to fire "
+                        f"({declared}) but fires in {', '.join(where)}")
+    for role, transition in sorted(set(model.never_fires) - set(fired)):
+        gaps.append(f"{model.name}: transition_never_fires names {role}.{transition}, which "
+                    "no variant has")
+    return gaps

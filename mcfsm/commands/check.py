@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..check.cache import mcfsm_digest
-from ..check.expectations import declares_violation
+from ..check.expectations import coverage_gaps, declares_violation
 from ..check.parallel import Job, explore_many
 from ..check.ray_backend import RayBackend, SystemSpec
 from ..check.search.checkpoint import CheckpointPlan
@@ -251,6 +251,14 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         click.echo("mcfsm: interrupted: the last result is partial (INCOMPLETE)"
                    + (f"; {skipped} variant(s) not checked" if skipped else ""), err=True)
         sys.exit(EXIT_INTERRUPTED)
+    if expected:  # coverage as a verdict, per model whose every variant ran here
+        by_model: dict[str, tuple[Any, dict[str, Result]]] = {}
+        for (lm, variant), result in zip(chosen, results):
+            by_model.setdefault(lm.model.name, (lm.model, {}))[1][variant] = result
+        for model, runs in by_model.values():
+            for gap in coverage_gaps(model, runs):
+                click.echo(f"mcfsm: coverage: {gap}", err=True)
+                surprised = True
     if surprised or (not expected and any(r.failed for r in results)):
         sys.exit(EXIT_VIOLATED)
     unjudged = [f"{r['model']}[{r['variant']}] {p['name']}" for r in records

@@ -89,6 +89,9 @@ class Model:
         self.source = source
         self.variants: dict[str, Variant] = {}
         self.findings: dict[str, Finding] = {}
+        # Transitions declared never to fire in any variant, with the reason (coverage as a
+        # verdict: check/expectations.coverage_gaps); (role name, transition name) -> why.
+        self.never_fires: dict[tuple[str, str], str] = {}
         self._built: dict[str, System] = {}
 
     def variant(self, name: str, *, doc: str = "", expect: dict[str, str] | None = None,
@@ -121,6 +124,17 @@ class Model:
             return build
 
         return register
+
+    def transition_never_fires(self, role: str, transition: str, *, why: str) -> None:
+        """Declare that a transition fires in no variant of this model, and why (a defensive
+        branch, a reception the model keeps for another model's world). Without it, `check
+        --expected` over every variant fails when a transition never fires: a guard cut off
+        by mistake would otherwise pass unseen."""
+        check_text(why, "why", where=f"model {self.name!r}, {role}.{transition}")
+        if not why.strip():
+            raise ModelError(f"transition_never_fires({role!r}, {transition!r}) gives no reason",
+                             where=f"model {self.name!r}", fix="say why it never fires: why=...")
+        self.never_fires[(role, transition)] = why
 
     def finding(self, name: str, *, prop: str, variants: tuple[str, ...], cls: str, why: str,
                 title: str = "", fix: str = "", clauses: tuple[str, ...] = (),

@@ -92,6 +92,9 @@ CLIENT = Role("client", states=["on"], initial="on", final=["on"],
                                       conditions=[lambda ctx: False])])
 
 model = Model("stateright_pingpong", source="stateright/stateright src/actor/model.rs tests")
+model.transition_never_fires("client", "idle", why="Stateright's no_op client has no step "
+                             "(on_start and on_msg do nothing): a role needs a transition, "
+                             "and this one's guard is always false")
 
 
 @model.variant("ping_pong", doc="max_nat 5, unordered non-duplicating network, no loss")
