@@ -100,9 +100,10 @@ def test_diff_command_text_json_and_markdown(tmp_path):
         ("violated", "holds", "now holds", "break_before_make")
 
 
-def test_diff_needs_two_variants():
+def test_diff_needs_two_variants_or_one_with_a_baseline():
     proc = run_cli("diff", "models/group_call_migration.py", "--variant", "break_before_make")
-    assert proc.returncode == 2 and "exactly twice" in proc.stderr
+    assert proc.returncode == 2 and "declares no baseline" in proc.stderr
+    assert "give --variant twice" in proc.stderr
 
 
 def test_export_itf_and_mermaid(tmp_path):
