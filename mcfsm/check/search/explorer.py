@@ -41,7 +41,7 @@ from ..state.symmetry import Canonical, generators, group, words
 from ..temporal.marking import TemporalCheck, temporal_verdicts
 from . import memo_oracle
 from .checkpoint import Checkpointer, CheckpointPlan, restore
-from .symmetric import check_stored, check_symmetric, symmetric_trace_to
+from .symmetric import check_stored_rows, check_symmetric, symmetric_trace_to
 from .verdicts import coverage_by_role, safety_verdicts, unhandled_note, verdicts_of
 
 __all__ = ["Budget", "Progress", "ProgressFn", "Result", "Status", "Trace", "Verdict", "explore"]
@@ -434,7 +434,7 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
 
     complete = stopped_by is None
     if canon is not None:
-        symmetry += _stored_checked(system, budget, store, core, compact)
+        symmetry += _stored_checked(system, budget, canon, steps, core, compact)
     if canon is not None:  # paths of canonical states, printed as real runs
         verdicts = safety_verdicts(system, judge.found, complete, symmetric_trace_to(
             system, canon, store.encode, store.decode, core, compact))
@@ -474,20 +474,20 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     )
 
 
-def _stored_checked(system: System, budget: Budget, store: Store, core: Any,
-                    compact: bool) -> str:
+def _stored_checked(system: System, budget: Budget, canon: Canonical, steps: CompiledSteps,
+                    core: Any, compact: bool) -> str:
     """Check the declared symmetry on every state the reduced search stored
-    (symmetric.check_stored), and say how far it was checked (Result.symmetry's tail)."""
+    (symmetric.check_stored_rows), and say how far it was checked (Result.symmetry's tail)."""
     if compact:
         return ("; assumed: checked on the first 200 states only (hash compaction keeps no "
                 "states to check it on)")
-    states = (store.decode(tuple(core.unpack(j))) for j in range(len(core)))
+    rows = (core.unpack(j) for j in range(len(core)))
     if budget.verify_symmetry:
         perms = group(system)
-        n = check_stored(system, states, perms)
+        n = check_stored_rows(system, canon, steps, rows, perms)
         return f"; verified under all {len(perms):,} permutations on each of the {n:,} states"
     gens = generators(system)
-    n = check_stored(system, states, gens)
+    n = check_stored_rows(system, canon, steps, rows, gens)
     return (f"; assumed (as TLC's SYMMETRY): checked under its {len(gens)} generators on each "
             f"of the {n:,} states, --verify-symmetry checks every permutation")
 
