@@ -153,7 +153,7 @@ def trace_cases(good: dict[str, Any]) -> list[dict[str, Any]]:
     case("model-unknown", {**good, "model": "other_model"}, [2], ["t.trace.json", "other_model"])
     case("variant-unknown", {**good, "variant": "v9"}, [2], ["t.trace.json", "v9"])
     case("file-gone", {**good, "file": "gone.py"}, [2], ["gone.py"])
-    case("file-not-py", {**good, "file": "t.trace.json"}, [2], ["not a Python model file"])
+    case("file-not-py", {**good, "file": "t.trace.json"}, [2], ["not a model file"])
     case("file-nul", {**good, "file": "a\u0000b.py"}, [2], ["t.trace.json"])
     # not JSON, or JSON of the wrong shape
     for name, raw in (("empty", ""), ("garbage", "not json at all"), ("list", "[1, 2]"),
@@ -256,7 +256,7 @@ def option_cases() -> list[dict[str, Any]]:
     case("check-json-and-out", ["check", M, "--json", "--out", "reports"], [0], [])
     case("diagram-out-is-file", ["diagram", M, "--no-svg", "--out", "f"], [2], ["f"],
          the_files={**files, "f": "x"})
-    case("diff-one-variant", ["diff", M, "--variant", "v1"], [2], ["exactly twice"])
+    case("diff-one-variant", ["diff", M, "--variant", "v1"], [2], ["give --variant twice"])
     case("diff-three-variants", ["diff", M, "--variant", "v1", "--variant", "v2", "--variant",
                                  "v1"], [2], ["exactly twice"])
     case("diff-three-paths", ["diff", M, M, M, "--variant", "v1", "--variant", "v2"], [2],
@@ -535,6 +535,40 @@ def clean_stop_cases() -> list[dict[str, Any]]:
     return cases
 
 
+def reads_and_declarations_cases() -> list[dict[str, Any]]:
+    """Issue 57 items 1 and 3's bad inputs (after every earlier case, so their numbers
+    stay): a read of the state that no record notes is refused, naming what to read
+    instead, where it used to give a memoized search a wrong verdict; a fault on an
+    instance the system lacks is refused; a field compared with a string nothing writes
+    is vacuous (an error under --strict)."""
+    cases = []
+    for name, guard, mention in (
+            ("ctx-state", "ctx._state", "Context._state"),
+            ("record-local", 'ctx.world["b"]._local', "ReadRecord._local"),
+            ("params-local", "ctx.params._local", "ReadRecord._local"),
+            ("getattr-ctx-state", 'getattr(ctx, "_state")', "Context._state")):
+        cases.append({"name": f"r4-guard-reads-{name}", "argv": ["check", M, *BUDGET],
+                      "files": {M: grammar.model_source(GUARD=guard)}, "exits": [2],
+                      "mentions": [M, mention, "transition 'ping'", "how to fix"]})
+    # the whole state by index is recorded now: a valid read (the model's own verdicts)
+    cases.append({"name": "r4-guard-reads-world-state-by-index",
+                  "argv": ["check", M, *BUDGET],
+                  "files": {M: grammar.model_source(GUARD='ctx.world.state[3]')},
+                  "exits": [0], "mentions": []})
+    for name, loss in (("around", 'Loss.around("nosuch", why="gone")'),
+                       ("on", 'Loss.on(("a", "nosuch"), why="the link")')):
+        cases.append({"name": f"r4-loss-{name}-unknown-instance", "argv": ["check", M, *BUDGET],
+                      "files": {M: grammar.model_source(PRELUDE="from mcfsm import Loss\n",
+                                                        LOSS=loss)},
+                      "exits": [2], "mentions": [M, "'nosuch'", "does not have"]})
+    typo = 'if after["b"].seen == "deux": return False  # the values: 0, 1, 2'
+    cases.append({"name": "r4-step-field-value-nothing-writes-strict",
+                  "argv": ["check", M, "--strict", *BUDGET],
+                  "files": {M: grammar.model_source(STEP=typo)}, "exits": [2],
+                  "mentions": ["--strict"]})
+    return cases
+
+
 def main() -> None:
     import tempfile
 
@@ -544,7 +578,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         good = valid_trace(Path(tmp))
     cases = (model_cases() + trace_cases(good) + option_cases() + cache_cases()
-             + contract_r3_cases(good) + contract_r3_more_cases() + clean_stop_cases())
+             + contract_r3_cases(good) + contract_r3_more_cases() + clean_stop_cases()
+             + reads_and_declarations_cases())
     names = set()
     for number, case in enumerate(cases, start=1):
         assert case["name"] not in names, case["name"]
