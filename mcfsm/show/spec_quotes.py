@@ -246,3 +246,70 @@ def _item(body: list[str], number: str) -> str:
                      if re.match(rf"{level[k][0]}\)\s+", body[j])
                      or (k and re.match(r"\d+\)\s+", body[j]))), len(body))
     return found
+
+
+def sentences(text: str) -> list[str]:
+    """A quote's sentences, each verbatim: its lines (paragraphs, list items) cut where a
+    sentence ends and the next begins."""
+    return [s.strip() for line in text.split("\n") if line.strip()
+            for s in _SENTENCE_END.split(line.strip()) if s.strip()]
+
+
+# What a line is within a clause: a procedure's step ("1.\t" after the figure), a
+# pre-condition ("1.\t" before it), a list item ("5)", "b)"), a NOTE.
+_NUMBERED = re.compile(r"(\d+)\.\s+")
+_ITEM = re.compile(r"(\d+[a-h]?|[a-h])\)\s+")
+_NOTE = re.compile(r"NOTE\s*(\d*)\s*:")
+
+
+def _where(clause: str, body: list[str], k: int) -> str:
+    """The citation of line `k` of a clause's body ("10.16.2.2 step 1", "X.1.7.1 item 5")."""
+    line = body[k].strip()
+    figure = next((j for j, x in enumerate(body) if _FIGURE.match(x.strip())), None)
+    if (m := _NUMBERED.match(line)) is not None:
+        pre = next((j for j, x in enumerate(body) if x.strip().startswith("Pre-condition")), None)
+        if pre is not None and pre < k and (figure is None or k < figure):
+            return f"{clause} pre-condition {m.group(1)}"
+        return f"{clause} step {m.group(1)}"
+    if (m := _ITEM.match(line)) is not None and m.group(1)[0].isdigit():
+        return f"{clause} item {m.group(1)}"
+    if (m := _NOTE.match(line)) is not None:
+        return f"{clause} NOTE{' ' + m.group(1) if m.group(1) else ''}"
+    return clause
+
+
+def _fragment_quotes(spec: SpecText, fragment: str) -> list[Quote]:
+    """The sentences of the spec files that hold `fragment` verbatim, each with its
+    citation (see SpecText.find)."""
+    out: list[Quote] = []
+    for source in dict.fromkeys(row.source for row in spec.rows):
+        name, text = spec.file(source)
+        if fragment not in text:
+            continue
+        clause, body = "", []
+        for line in text.splitlines() + [""]:
+            m = _HEADING.match(line)
+            if m or _END.match(line):
+                clause, body = (m.group(1) if m else ""), []
+                continue
+            body.append(line)
+            if clause and fragment in line:
+                where = _where(clause, body, len(body) - 1)
+                for s in _SENTENCE_END.split(line.strip()):
+                    if fragment in s:
+                        out.append(Quote(where, name, s.strip()))
+    return out
+
+
+def find_sentences(spec: SpecText, fragment: str) -> list[Quote]:
+    """Where a reviewer's quoted words ('if the group contains ...') stand in the text:
+    the one sentence that holds them, verbatim, with its clause, step or item, in each
+    file that holds it (none when the words are not the text's own)."""
+    return _fragment_quotes(spec, fragment.strip()) if fragment.strip() else []
+
+
+def cr_of(spec: SpecText, file: str) -> str:
+    """The CR a spec file holds ("000" for 000_*.txt when the clause list's rows for it
+    name CR 000), or "" for an excerpt of the published text."""
+    source = file.split("_", 1)[0]
+    return next((row.ref.cr for row in spec.rows if row.source == source and row.ref.cr), "")
