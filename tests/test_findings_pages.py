@@ -23,8 +23,9 @@ from mcfsm.lang.system import System
 from mcfsm.show.chart_layout import chart_dot, chart_pages
 from mcfsm.show.chart_model import Arrow, Chart
 from mcfsm.show.charts import chart, mermaid, run_values
+from mcfsm.show.contribution import model_names
 from mcfsm.show.docs import write_docs
-from mcfsm.show.finding_pages import class_line, page_path
+from mcfsm.show.finding_pages import class_line, page_path, short_title
 from mcfsm.show.glossary import glossary
 from mcfsm.show.spec_quotes import SpecText, spec_folder
 
@@ -62,11 +63,14 @@ def test_a_page_per_declared_finding_linked_from_the_table(docs):
     pages = {p.name for p in (docs["out"] / "findings").iterdir()}
     assert pages == {f"{name}.md" for name in model.findings}
     table = (docs["out"] / "findings.md").read_text()
+    names = model_names(model, [r.system for r in docs["results"].values()])
     for f in model.findings.values():
         page = (docs["out"] / "findings" / f"{f.name}.md").read_text()
-        assert page.startswith(f"# {f.title}\n")
+        title = short_title(f.title, names)  # the page's title: the claim, in the text's words
+        assert page.startswith(f"# {title}\n")
         assert f"`{f.prop}`" in page and ", ".join(f.variants) in page
-        assert f"[{f.title}](findings/{f.name}.md)" in table  # the row links its page
+        assert f"[{title}](findings/{f.name}.md)" in table  # the row links its page
+    assert "## By CR and spec file" in table and "`002_" in table  # the index by file
 
 
 def test_quotes_are_verbatim_spec_sentences_with_clause_and_step(docs):
@@ -78,7 +82,7 @@ def test_quotes_are_verbatim_spec_sentences_with_clause_and_step(docs):
             assert any(q in t for t in texts), f"{page.name}: not verbatim: {q[:80]}"
     # the release-overtaken finding turns on 10.16.3.2 step 1: its sentence is on the page
     page = (docs["out"] / "findings" / "release-overtaken.md").read_text()
-    assert "**10.16.3.2 step 1** (`002_" in page
+    assert "**10.16.3.2 step 1** (file 002" in page
     assert ("> MC service client 1 releases the private call towards the MC service client 2 "
             "and puts the call into suspended state in MC service client.") in page
 
@@ -337,10 +341,10 @@ def test_a_page_puts_the_finding_s_own_sentences_first_and_a_paragraph_to_paste(
     the page's own data; forced assumptions listed with what the verdict rests on."""
     for page in (docs["out"] / "findings").iterdir():
         text = page.read_text()
-        head, _, rest = text.partition("## The text involved")
-        assert "## For a contribution" in head, page.name
-        if "<details>" in rest:
-            assert rest.index("<details>") > rest.index("> ") or "turns on" not in rest
+        # the sentences it turns on come first, before anything else is said
+        sections = re.findall(r"^## (.*)$", text, re.M)
+        assert sections[0] == "The text it turns on", page.name
+        head = text.partition("## Why it is classed so")[0]
         assert "**Forced by the text** (or by a CR's cover page):" in text
         # a fix that leaves the property violated says so in words, not only in a verdict
         fix = text.partition("## Candidate fix")[2]
@@ -351,28 +355,28 @@ def test_a_page_puts_the_finding_s_own_sentences_first_and_a_paragraph_to_paste(
             continue
         paragraph = head.split("```text\n", 1)[1].split("\n```", 1)[0]
         assert paragraph.startswith("Observation: ") and "Proposed change: " in paragraph
-        # a verdict over every choice says which choices, in which variant: never the bare
-        # "whatever the choices", which reads as every reading of the text
+        # in the text's words: no parameter choice, no model name (the modeller's block
+        # holds them)
+        assert not re.search(r"\b\w+=\w+", paragraph), page.name
         assert "whatever the choices" not in paragraph, page.name
 
 
-def test_a_gap_s_paragraph_names_the_variant_and_the_choices_it_spans():
+def test_a_gap_s_modeller_notes_name_the_variant_and_the_choices_it_spans():
+    """The paragraph to paste speaks the text's words; which variant explored which
+    choices is the modeller's, in the folded block (issue 56 item 4)."""
     page = (ROOT / "diagrams" / "findings" / "abandoned-registration-lifecycle.md").read_text()
     paragraph = page.split("```text\n", 1)[1].split("\n```", 1)[0]
-    assert ("is violated under every choice lossy_registration_retries explores "
-            "(deregistration, register_failure) (gap in the text)") in paragraph
+    assert "lossy_registration_retries" not in paragraph
+    modeller = page.split("<details><summary>For the modeller</summary>", 1)[1]
+    assert "- lossy_registration_retries: gap in the text" in modeller
 
 
 def test_a_gap_that_holds_under_some_choices_says_they_are_no_reading_of_the_text():
-    """A gap declared with outside_readings is violated only under some choices: pasted
-    alone, the paragraph would read like a reading, so it names the choices that save it
-    and says that no reading of the text can choose them (the reason argues it)."""
+    """A gap declared with outside_readings is violated only under some choices: the
+    modeller's block names them beside the class the search bears out."""
     page = (ROOT / "diagrams" / "findings" / "abandoned-registration.md").read_text()
-    paragraph = page.split("```text\n", 1)[1].split("\n```", 1)[0]
-    assert "is violated only with" in paragraph
-    assert ("it holds only with register_timeout=outlasts_answer or "
-            "registration=break_before_make, which the reason shows no reading of the text "
-            "can choose (gap in the text)") in paragraph
+    modeller = page.split("<details><summary>For the modeller</summary>", 1)[1]
+    assert "gap in the text" in modeller and "register_timeout" in modeller
 
 
 def test_the_paragraphs_scenario_ends_with_what_the_last_step_sent():
@@ -394,7 +398,8 @@ def test_the_paragraphs_scenario_ends_with_what_the_last_step_sent():
 
 def test_a_scenario_that_starts_mid_exchange_says_what_is_in_flight_first():
     """setup-abandoned's run starts with client 1's INVITE already sent: its paragraph says
-    so before step 1."""
+    so before step 1, in the text's words."""
     page = (ROOT / "diagrams" / "findings" / "setup-abandoned.md").read_text()
-    assert ("Scenario: 0. at the start, in flight: Private call request {calling_id=user1@A, "
-            "called_id=user2@A} from MC service client 1 to MC service server A 1. ") in page
+    assert ("Scenario: The private call request with user1@A as the MC service ID of the "
+            "calling party and user2@A as the MC service ID of the called party is on its way "
+            "from MC service client 1 to MC service server A. 1. ") in page

@@ -38,12 +38,13 @@ from ..lang.loader import LoadedModel
 from ..lang.model import Model
 from .chart_layout import chart_pages
 from .charts import mermaid, run_values, step_clause, verdict_chart
+from .contribution import _parentheses, model_names, model_words_in, stage2_steps
 from .diff import diff
 from .diff_model import Side, baseline_of
 from .diff_words import change_rows
 from .matrix import parse_ref
 from .report import choice_words, finding_class, gap_beside_outside_readings, gap_line
-from .spec_quotes import SpecText
+from .spec_quotes import SpecText, cr_of, find_sentences, sentences
 from .trace import in_flight_words, trace_text
 from .values import plural
 
@@ -224,6 +225,160 @@ def _fact_words(u: Any) -> str:
             "confirmed there")
 
 
+# -- the page in the text's words (issue 56 item 4: a page a delegate reads in five minutes) --
+
+TITLE_WORDS = 20  # a page's title: one claim a delegate takes in at a glance
+PASTE_WORDS = 200  # the paragraph to paste: what a contribution's discussion can hold
+_WORD = re.compile(r"[\w'’@.-]*\w")
+# A reviewer's quotation of the text in a finding's words: 'if the group contains ...'
+# (not an apostrophe: "user's", "users' IDs").
+_QUOTED = re.compile(r"(?<![\w'’])'([^']*?[^\s'])'(?![\w’])")
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _split_top(text: str) -> list[str]:
+    """A sentence cut at ", ", "; " and ": " outside parentheses, separators kept at odd
+    indices (a parenthesis is never cut in two)."""
+    parts, depth, start, k = [], 0, 0, 0
+    while k < len(text):
+        ch = text[k]
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch in ",;:" and text[k + 1:k + 2] == " ":
+            parts += [text[start:k], text[k:k + 2]]
+            start = k = k + 2
+            continue
+        k += 1
+    return parts + [text[start:]]
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+([,.;:)])", r"\1", text)
+    text = re.sub(r"\(\s+", "(", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def plain(text: str, names: set[str]) -> tuple[str, list[str]]:
+    """(the text in the spec's vocabulary, the pieces of it in the modeller's words): a
+    parenthesis that holds a parameter choice ("registered_and_notified=deliver"), a
+    variant, assumption or property name goes, then the part of a sentence between commas,
+    semicolons or colons that still holds one. What goes is returned, for the modeller's
+    block, so the page loses nothing and says nothing twice."""
+    removed: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for start, end in sorted(_parentheses(text), reverse=True):
+            if model_words_in(text[start:end], names):
+                removed.append(text[start + 1:end - 1].strip())
+                text = text[:start].rstrip() + text[end:]
+                changed = True
+                break
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
+        parts = _split_top(sentence)
+        kept: list[str] = []
+        dropped = False
+        for k in range(0, len(parts), 2):
+            # a part that leans on the one just dropped ("..., so there it fails") goes too
+            if model_words_in(parts[k], names) or (dropped and re.match(
+                    r"\s*(so|and|but|which|whereas|then|there)\b", parts[k])):
+                removed.append(parts[k].strip().rstrip("."))
+                dropped = True
+                continue
+            dropped = False
+            if kept:
+                kept.append(parts[k - 1])
+            kept.append(parts[k])
+        words = _tidy("".join(kept)).rstrip(",;:")
+        if not word_count(words):
+            continue
+        if sentence.rstrip().endswith(".") and not words.endswith("."):
+            words += "."
+        out.append(words[:1].upper() + words[1:])
+    return _tidy(" ".join(out)), [r for r in removed if r]
+
+
+def _no_parentheses(text: str) -> str:
+    while spans := _parentheses(text):
+        start, end = spans[-1]
+        text = text[:start].rstrip() + text[end:]
+    return _tidy(text)
+
+
+def short_title(title: str, names: set[str]) -> str:
+    """The page's title: the finding's title in the text's words, cut mechanically to one
+    claim of at most TITLE_WORDS words where it is longer: its parentheses go (what they
+    add is in the paragraph below), then what follows its first colon or semicolon (the
+    claim comes first in every declared title). A title still longer is left so (the
+    budget test names it: its `title=` needs rewriting, not cutting mid-claim)."""
+    words, _ = plain(title, names)
+    words = words.rstrip(" .")
+    if word_count(words) <= TITLE_WORDS:
+        return words
+    words = _no_parentheses(words).rstrip(" .")
+    if word_count(words) > TITLE_WORDS:
+        head = re.split(r"[:;] ", words, maxsplit=1)[0]
+        if 5 <= word_count(head) < word_count(words):
+            words = head
+    return words.rstrip(" .,")
+
+
+def quoted_fragments(*texts: str) -> list[str]:
+    """The text's own words a finding quotes ('will contain', 'de-authorizes')."""
+    return list(dict.fromkeys(m.group(1).strip(" .,") for t in texts for m in _QUOTED.finditer(t)))
+
+
+_STOP = frozenset(
+    "the a an of to and or in on at by for with from is are be been it its that this which "
+    "as not no any all if when while then than so there their they them what who whose "
+    "was were has have had can could may might will would shall should does did do one "
+    "two only also each other such into out up new old mc service system user client id "
+    "ids step".split())
+
+
+def _content(text: str) -> set[str]:
+    return {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z][A-Za-z-]+", text)
+            if len(w) > 2 and w.lower() not in _STOP}
+
+
+def narrow(text: str, fragments: list[str], hint: str, keep: int = 2) -> tuple[str, int]:
+    """(the one or two sentences of a cited piece that matter, how many the piece has):
+    those holding words the finding quotes from it; else the sentence sharing most words
+    with `hint` (the finding's words, or the step's that cites it), and the next best
+    where it shares nearly as many. A piece of `keep` sentences or fewer is kept whole."""
+    said = sentences(text)
+    if len(said) <= keep:
+        return text, len(said)
+    picked = [x for x in said if any(f in x for f in fragments)]
+    if not picked:
+        want = _content(hint)
+        score = {x: len(_content(x) & want) / (1 + len(_content(x))) ** 0.5 for x in said}
+        ranked = sorted(said, key=lambda x: -score[x])
+        picked = ranked[:1] + [x for x in ranked[1:2] if score[x] >= 0.8 * score[ranked[0]] > 0]
+    picked = [x for x in said if x in picked][:keep]
+    return "\n".join(picked), len(said)
+
+
+def _steps_words(by: list[str]) -> str:
+    """"the finding, step 1, step 2, step 3, step 7" -> "the finding, steps 1-3, 7"."""
+    numbers = [int(b.split()[1]) for b in by if re.fullmatch(r"step \d+", b)]
+    others = [b for b in by if not re.fullmatch(r"step \d+", b)]
+    runs: list[str] = []
+    for n in numbers:
+        if runs and "-" not in runs[-1].split(",")[-1] and int(runs[-1]) == n - 1:
+            runs[-1] = f"{runs[-1]}-{n}"
+        elif runs and "-" in runs[-1] and int(runs[-1].split("-")[1]) == n - 1:
+            runs[-1] = f"{runs[-1].split('-')[0]}-{n}"
+        else:
+            runs.append(str(n))
+    if runs:
+        others.append(("steps " if len(numbers) > 1 else "step ") + ", ".join(runs))
+    return ", ".join(others)
+
+
 # (loaded model, variant, choices "p=v") -> the search of that variant restricted to them
 Search = Callable[[LoadedModel, str, tuple[str, ...]], Result]
 
@@ -289,12 +444,16 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
     found = []
     for variant in f.variants:
         r = results.get(variant)
-        found.append({"variant": variant, "class": class_line(f, variant, r)})
+        found.append({"variant": variant, "class": class_line(f, variant, r),
+                      # the same, the reason left to the page's own statement of it
+                      "modeller": class_line(dataclasses.replace(
+                          f, why="the reason: see the page"), variant, r)})
     # What the finding declares and what the property cites come first, then the chart's.
     cited: list[tuple[str, str]] = [(c, "the finding") for c in f.clauses]
     if v is not None and v.property.clause:
         cited.append((v.property.clause, "the property"))
     chart: dict[str, Any] | None = drawn[0] if drawn[0]["title"] is not None else None
+    hints: dict[str, str] = {}  # what each step does: the words that pick its sentence
     basis: dict[str, Any] = {}
     if result is not None and v is not None:
         system = result.system
@@ -303,6 +462,8 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
                 clause = step_clause(chart_result.system, key)
                 if clause:
                     cited.append((clause, f"step {k}"))
+                    hints[f"step {k}"] = chart_result.system.instance(
+                        key.actor).role.transition(key.transition).words
             # pinned as the variant pins it, not as the chart's choices restrict it
             values = run_values(model.system(main["variant"]), chart_verdict.trace)
         else:
@@ -341,6 +502,11 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
         scenario = [f"0. at the start, in flight: {words}"
                     for words in in_flight_words(chart_result.system, trace.states[0])]
         scenario += scenario_steps(trace_text(chart_result.system, trace, indent=""))
+    names = model_names(model, [r.system for r in results.values()])
+    # what picks a long piece's sentences: the finding's claim, its reading and its
+    # property (its reason argues more widely, and would pick the clause's every sentence)
+    first_block, other_block = _narrowed(spec, f, cited, hints, " ".join(
+        (f.title, f.reading, v.property.doc if v is not None else "")), facts)
     return {"name": f.name, "title": f.title or f.name, "model": model.name, "prop": f.prop,
             "quotes_cited": own, "quotes_context": [q for q in quotes if q not in own],
             "scenario": scenario,
@@ -351,7 +517,121 @@ def finding_data(lm: LoadedModel, f: Finding, results: dict[str, Result],
             "reading": f.reading, "facts": [_fact_words(u) for u in f.facts], "quotes": quotes,
             "spec": spec is not None,
             "chart": chart, "charts": drawn, "basis": basis, "fix": fix, "page": page_path(f),
-            "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE}
+            "under_review": f.cls == UNDER_REVIEW, "choice": f.cls == CHOICE,
+            # the page as a delegate reads it (issue 56 item 4): a short title, the one or
+            # two sentences of each cited piece that matter, the model's words apart
+            "short_title": short_title(f.title or f.name, names), "names": sorted(names),
+            "quotes_first": first_block, "quotes_other": other_block,
+            "stage2": (stage2_steps(chart_result.system, chart_verdict.trace, names)
+                       if chart_verdict is not None and chart_verdict.trace is not None
+                       else ([], []))}
+
+
+def finding_files(lm: LoadedModel, f: Finding, results: dict[str, Result],
+                  spec: SpecText | None, search: Search = search_under
+                  ) -> tuple[list[str], list[str]]:
+    """(the spec files whose sentences the finding turns on, the files its chart's other
+    steps cite), by name: what the index by CR and spec file lists (the page's two blocks
+    of quotes, without drawing its charts)."""
+    if spec is None:
+        return [], []
+    v = _verdict(results.get(f.variants[0]), f.prop)
+    cited: list[tuple[str, str]] = [(c, "the finding") for c in f.clauses]
+    if v is not None and v.property.clause:
+        cited.append((v.property.clause, "the property"))
+    main = finding_charts(lm, f, results, search)[0]
+    if main["verdict"] is not None and main["verdict"].trace is not None:
+        for k, key in enumerate(main["verdict"].trace.steps, 1):
+            if clause := step_clause(main["result"].system, key):
+                cited.append((clause, f"step {k}"))
+    first, other = _narrowed(spec, f, cited, {}, "", [])
+    files = [sorted({name for q in block if q["text"] for name in q["files"]})
+             for block in (first, other)]
+    return files[0], [name for name in files[1] if name not in files[0]]
+
+
+def _mentioned(clause: str, *texts: str) -> bool:
+    return any(re.search(rf"(?<![\w.]){re.escape(clause)}(?![\w]|\.\d)", t) for t in texts)
+
+
+def _narrowed(spec: SpecText | None, f: Finding, cited: list[tuple[str, str]],
+              hints: dict[str, str], hint: str, facts: list[Fact]
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the first block: the sentences the finding turns on, from what the finding and its
+    property cite and the text's words its reason quotes; the block of what the chart's
+    other steps cite), each piece cut to its one or two sentences that matter (X.1.6 is
+    three paragraphs; a finding means one sentence of it)."""
+    if spec is None:
+        return [], []
+    fragments = quoted_fragments(f.title, f.reading, f.why)
+    blocks: tuple[dict[tuple[str, str], dict[str, Any]], ...] = ({}, {})
+
+    def add(block: int, where: str, file: str, text: str, by: str, total: int,
+            missing: str = "") -> None:
+        if block and text and all(any(x in e["text"] and file in e["files"]
+                                      for e in blocks[0].values()) for x in sentences(text)):
+            return  # the first block quotes it already
+        same = next((e for e in blocks[0].values() if e["where"] == where and file in e["files"]),
+                    None) if not block and by != "the reviewer's reason" else None
+        if same is not None:  # one piece, one narrowing: the first citer's
+            if by not in same["cited_by"]:
+                same["cited_by"].append(by)
+            return
+        e = blocks[block].setdefault((where, text or file), {
+            "where": where, "files": [], "crs": [], "text": text, "cited_by": [],
+            "sentences": total, "missing": missing})
+        if file and file not in e["files"]:
+            e["files"].append(file)
+            e["crs"].append(cr_of(spec, file))
+        if by not in e["cited_by"]:
+            e["cited_by"].append(by)
+
+    def cite(block: int, citation: str, by: str, words: str) -> None:
+        for part in citation.split(";"):
+            paren = " ".join(re.findall(r"\(([^()]*)\)", part))
+            for q in spec.quotes(part):
+                if not q.text:
+                    add(block, q.where, q.file, "", by, 0,
+                        _missing(spec, q.where, [q.file] if q.file else [], facts))
+                    continue
+                text, total = narrow(q.text, fragments, f"{words} {paren}")
+                add(block, q.where, q.file, text, by, total)
+
+    own = [(c, by) for c, by in cited if by in ("the finding", "the property")]
+    for c, by in own:
+        if by == "the finding":
+            cite(0, c, by, hint)
+    texts = (f.title, f.reading, f.why)
+    for fragment in fragments:  # the sentence the reviewer quotes, where no citation holds it
+        hits = find_sentences(spec, fragment)
+        if len({h.where for h in hits}) > 1:
+            hits = [h for h in hits if _mentioned(h.where.split()[0], *texts)]
+        for h in hits:
+            if not any(h.text in e["text"] for e in blocks[0].values()):
+                add(0, h.where, h.file, h.text, "the reviewer's reason", 1)
+    for c, by in own:
+        if by == "the property":
+            cite(0, c, by, hint)
+    for c, by in cited:
+        if by not in ("the finding", "the property"):
+            cite(1, c, by, hints.get(by, ""))
+    located = {e["where"] for b in blocks for e in b.values() if e["text"]}
+    first, other = ([e for e in b.values() if e["text"] or e["where"] not in located]
+                    for b in blocks)
+    # one heading per piece of the text: what several steps cite of X.1.6 (each its own
+    # sentence) is quoted together, the sentences in the text's order
+    merged: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    for e in other:
+        m = merged.setdefault((e["where"], tuple(e["files"])), {**e, "cited_by": []})
+        if m is not e and e["text"]:
+            whole = spec.file(e["files"][0].split("_")[0])[1] if e["files"] else ""
+            m["text"] = "\n".join(sorted(dict.fromkeys(sentences(m["text"]) + sentences(
+                e["text"])), key=lambda x: whole.find(x)))
+        m["cited_by"] += [b for b in e["cited_by"] if b not in m["cited_by"]]
+    for m in merged.values():
+        m["cited_by"].sort(key=lambda b: (not b.startswith("step "), int(b.split()[1])
+                                          if b.startswith("step ") else 0))
+    return first, list(merged.values())
 
 
 def scenario_steps(lines: list[str]) -> list[str]:
@@ -414,105 +694,124 @@ def proposed_change(d: dict[str, Any]) -> str:
     return "none yet; the text must say which reading it means"
 
 
+def _lower(text: str) -> str:
+    """A sentence's first letter in lower case, to follow a colon (not an acronym's)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _scenario(d: dict[str, Any], room: int) -> str:
+    """The chart's run as numbered stage-2 steps in the text's words, in at most `room`
+    words: every step whole where they fit; else each step without what it sends but the
+    last (whose message is often what fails); else the first step and the last two; else a
+    pointer to the chart."""
+    start, steps = d.get("stage2") or ([], [])
+    if not steps:
+        return ""
+    numbered = [f"{k}. {x}" for k, x in enumerate(steps, 1)]
+    lean = [re.sub(r", and sends .*$", ".", x) for x in numbered[:-1]] + numbered[-1:]
+    tries = [[*start, *numbered], [*start, *lean]]
+    if len(steps) > 3:
+        tries.append([*start, lean[0], "...", *lean[-2:]])
+    for t in tries:
+        text = "Scenario: " + " ".join(t)
+        if word_count(text) <= room:
+            return text
+    return (f"Scenario: the shortest run takes {plural(len(steps), 'step')} (the chart below); "
+            f"in the last, {_lower(steps[-1])}") if word_count(steps[-1]) + 12 <= room else (
+        f"Scenario: the chart below, {plural(len(steps), 'step')}.")
+
+
+def paste(d: dict[str, Any]) -> tuple[str, bool]:
+    """(the paragraph a delegate pastes into a contribution, whether it says the reading
+    the finding turns on): in the text's vocabulary and at most PASTE_WORDS words, the
+    observation (the finding's claim), the reading, the scenario (the chart's steps, told
+    in the text's names) and the proposed change. No parameter choice, variant, assumption
+    or property name: those are the modeller's (the folded block), and a meeting does not
+    know them. What does not fit gives way in turn: the scenario's detail, the claim's
+    parentheses (the title's short form), then the reading (the page says it apart)."""
+    names = set(d.get("names", []))
+    full = plain(d["title"], names)[0].rstrip(".")
+    short = d.get("short_title") or full
+    reading = plain(d["reading"], names)[0].rstrip(".") if d["reading"] else ""
+    turn = f"It turns on this: {_lower(reading)}." if reading else ""
+    change = "Proposed change: " + plain(proposed_change(d), names)[0].rstrip(".") + "."
+    best = ""
+    for claim, with_reading in ((full, True), (short, True), (short, False)):
+        parts = [f"Observation: {claim}."] + ([turn] if with_reading and turn else [])
+        room = PASTE_WORDS - word_count(" ".join(parts + [change]))
+        scenario = _scenario(d, room)
+        best = " ".join(parts + ([scenario] if scenario else []) + [change])
+        if word_count(best) <= PASTE_WORDS:
+            return best, with_reading
+    return best, False
+
+
 def contribution(d: dict[str, Any]) -> str:
-    """One paragraph a delegate can paste into a contribution: the observation, the
-    scenario, the proposed change, and what it rests on. Built from the page's data."""
-    b = d["basis"] or {}
-    # the property in the model's words, never in quotation marks (only the spec is quoted)
-    about = "; ".join(part for part in (
-        f"in the model's words, {d['prop_doc']}" if d["prop_doc"] else "",
-        f"after {d['prop_clause']}" if d["prop_clause"] else "") if part)
-    choices = b.get("choices", "")
-    if choices.endswith("whatever the choices"):  # say which choices, and where
-        variant = (d.get("chart") or {}).get("variant", "the variant")
-        choices = (choices.removesuffix("whatever the choices")
-                   + f"under every choice {variant} explores ("
-                   + ", ".join(b.get("explored", [])) + ")")
-    # a gap that holds under some choices says why they cannot save the text
-    outside = (f"; it holds only with {' or '.join(d['outside'])}, which the reason shows "
-               "no reading of the text can choose" if d.get("outside") else "")
-    observation = (f"Observation: {d['title'].rstrip('.')}. The model's property {d['prop']}"
-                   + (f" ({about})" if about else "")
-                   + (f" is {choices}" if choices else " fails")
-                   + outside + f" ({d['cls']}).")
-    # each step's head, without the clause the page quotes below
-    steps = [step.split("  (")[0].rstrip() for step in d["scenario"]]
-    scenario = ("Scenario: " + " ".join(steps).rstrip(".") + "." if steps else "")
-    change = "Proposed change: " + proposed_change(d) + "."
-    rests = [*b.get("pinned", []), *(w.split(" (")[0] for w in b.get("unforced", []))]
-    basis = ("It rests on: " + ", ".join(rests) + "." if rests else "")
-    return " ".join(part for part in (observation, scenario, change, basis) if part)
+    """The paragraph to paste (see `paste`)."""
+    return paste(d)[0]
 
 
-def finding_markdown(d: dict[str, Any]) -> str:
-    out = [f"# {d['title']}", "",
-           "Generated by `mcfsm diagram` from the model's `model.finding(...)` declaration and "
-           "this run's results (do not edit by hand). [All findings](../findings.md).", "",
-           f"- **Model**: {d['model']} ([verdicts of every variant](../{d['model']}/verdicts.md))",
+def _search_words(d: dict[str, Any]) -> str:
+    """Whether the exhaustive search bears the reviewed class out, in words."""
+    n = len(d["found"])
+    held = sum(1 for r in d["found"] if r["class"].startswith(d["cls"]))
+    where = "the one configuration named" if n == 1 else f"all {n} configurations named"
+    if d["cls"] == UNDER_REVIEW:
+        return "not classed yet by a reviewer"
+    if held == n:
+        return f"which the exhaustive search bears out in {where}"
+    return (f"which the exhaustive search bears out in {held} of the {n} configurations it "
+            "names (the modeller's notes below say where not)")
+
+
+def _quote_head(q: dict[str, Any], short: bool = False) -> str:
+    """A quote's heading: the clause, the CR or excerpt file it is from, and how much of
+    the piece it is ("1 of 11 sentences": the rest is the clause's, not the finding's)."""
+    # the source matters where two files give a clause differently (CR 000 and CR 001's
+    # 10.16.5.3); the other block names only a CR's
+    files = ", ".join(f"CR {cr}" if cr else f"file {name.split('_')[0]}"
+                      for name, cr in zip(q["files"], q.get("crs") or [""] * len(q["files"]))
+                      if cr or short)
+    part = ""
+    if short and q["text"] and q.get("sentences", 0) > len(sentences(q["text"])):
+        part = f"; {len(sentences(q['text']))} of its {q['sentences']} sentences"
+    if short:
+        return f"**{q['where']}** ({files or 'no spec file lists it'}{part}):"
+    return f"**{q['where']}** ({'; '.join(x for x in (files, _steps_words(q['cited_by'])) if x)}):"
+
+
+def _quotes_md(quotes: list[dict[str, Any]], short: bool = False) -> list[str]:
+    out: list[str] = []
+    for q in quotes:
+        out += [_quote_head(q, short), ""]
+        # one sentence a line, each verbatim; a ">" line between two that are not adjacent
+        out += _quote_lines(q["text"]) if q["text"] else [f"*{q['missing']}*"]
+        out.append("")
+    return out
+
+
+def _modeller(d: dict[str, Any], leftovers: list[str]) -> list[str]:
+    """The modeller's vocabulary in one folded block: names, readings as param=value,
+    variants, what each verdict rests on, the fix's variant and the verdicts it flips."""
+    out = ["<details><summary>For the modeller</summary>", "",
+           f"- **Finding**: `{d['name']}` in {d['model']} ([verdicts of every "
+           f"variant](../{d['model']}/verdicts.md))",
            f"- **Property**: `{d['prop']}`" + (f": {d['prop_doc']}" if d["prop_doc"] else "")
            + (f" ({d['prop_clause']})" if d["prop_clause"] else ""),
-           f"- **Variants**: {', '.join(d['variants'])}",
-           f"- **Finding**: `{d['name']}`", "",
-           "## Class (reviewed) and what the search found", ""]
-    out += [f"- {r['variant']}: {r['class']}" for r in d["found"]]
-    out += ["", f"The reviewer's class, **{d['cls']}**, for the reason: {d['why']}. It holds "
-                "only as far as the lines above print it.", ""]
-    if d["reading"]:
-        out += ["## The reading it turns on", "", d["reading"], ""]
-    if d["facts"]:
-        # the clauses the excerpts point to, in our words (they are not quoted: only the
-        # excerpts are), and how each bears on the reading the finding needs
-        out += ["## What the clauses around the excerpts say", ""]
-        out += [f"- {w}" for w in d["facts"]] + [""]
-    out += ["## For a contribution", ""]
-    if d["cls"] == MODEL_ARTEFACT:
-        # nothing of the text to cite: the paragraph would put the model's omission in a
-        # delegate's mouth
-        out += ["Not for a contribution: an artefact of the model (what the model leaves out, "
-                "not what the text says). The finding becomes citable once the model has "
-                "what it leaves out and the search still finds it.", ""]
-    else:
-        out += ["A paragraph to paste into a contribution (observation, scenario, proposed "
-                "change; a fenced block, so that it is not taken for the spec's words):", "",
-                "```text", contribution(d), "```", ""]
-    out += ["## The text involved", ""]
-    if not d["spec"]:
-        out += ["No clause list (clauses.txt) beside the models: the spec text is not quoted.", ""]
-    elif not d["quotes"]:
-        out += ["The chart's transitions cite no clause of the spec text.", ""]
-    if d["quotes_cited"]:
-        out += ["The sentences the finding turns on (cited by the finding or its property):", ""]
-        out += _quote_block(d["quotes_cited"])
-    if d["quotes_context"]:
-        n = len(d["quotes_context"])
-        out += ["<details><summary>The text the chart's other steps cite "
-                f"({n} passage{'s' if n != 1 else ''})</summary>", ""]
-        out += _quote_block(d["quotes_context"])
-        out += ["</details>", ""]
-    charts = d["charts"]
-    out += ["## Shortest chart" if len(charts) == 1 else "## Charts", ""]
-    for k, chart in enumerate(charts, 1):
-        under = (f" under {', '.join(chart['under'])}" if chart["under"] else "")
-        if len(charts) > 1:
-            # a declared chart says what it shows; the first is the finding's own
-            out += [f"### {k}. {chart['prop']} in {chart['variant']}{under}", ""]
-        if chart["says"]:
-            out += [chart["says"], ""]
-        if chart["title"] is None:
-            out += [f"No trace: {chart['prop']} holds in {chart['variant']}{under}, or it was "
-                    "not explored.", ""]
-            continue
-        if chart["under"] and len(charts) == 1:
-            out += [f"The shortest run{under} (the readings this finding is charted under; "
-                    "the class above is judged over every choice).", ""]
-        # a link's words hold no brackets (the title's "[variant]" would break the link)
-        more = "".join(f", [page {n}]({p})" for n, p in enumerate(chart["pages"], 2))
-        out += [f"{chart['title']}: [SVG chart, {plural(chart['steps'], 'step')}]({chart['svg']}){more}",
-                "",
-                "```mermaid",
-                chart["mermaid"].rstrip(), "```", ""]
-    out += ["## What the verdict rests on", ""]
+           f"- **Variants**: {', '.join(d['variants'])}"]
+    if leftovers:
+        # what the page's words leave out of the title, reading and reason: the model's
+        # own words, said here once (the reason whole is in the findings table)
+        out.append("- **In the model's words** (left out above; the reason whole is in "
+                   "[the findings table](../findings.md)): " + "; ".join(
+                       f"*{x}*" for x in dict.fromkeys(leftovers)))
+    out += ["- **Class per variant**:"]
+    out += [f"  - {r['variant']}: {r['modeller']}" for r in d["found"]]
+    for k, chart in enumerate(d["charts"], 1):
+        if chart["title"] is not None:
+            out.append(f"- **Chart {k}**: {chart['title']}")
     b = d["basis"]
+    out += ["", "**What the verdict rests on**", ""]
     if b:
         out.append("- **This run's parameter values**: " + (", ".join(b["values"]) or "none"))
         out.append("- **Pinned by the variant**: " + (", ".join(b["pinned"]) or "nothing"))
@@ -523,24 +822,19 @@ def finding_markdown(d: dict[str, Any]) -> str:
         out.append("- **Forced by the text** (or by a CR's cover page):")
         out += [f"  - {w}" for w in b["forced"]] or ["  - none"]
         if b["forced_outside"]:
-            # a clause the excerpts only refer to (10.8.x), SIP (RFC 3261), the fact sheet
             out.append("- **Forced by clauses outside the excerpts** (the clauses the text "
                        "refers to, SIP; see the fact sheet), not by the excerpts' own words:")
             out += [f"  - {w}" for w in b["forced_outside"]]
     else:
         out.append("Not explored in this run.")
-    out += ["", "## Candidate fix", ""]
     fix = d["fix"]
+    out += ["", "**Candidate fix**", ""]
     if fix is None:
         out.append("None declared.")
     else:
-        out.append(f"`{fix['variant']}`: {d['prop']} {fix['verdict']} there "
-                   f"([diff]({fix['diff']}))." + (f" {fix['doc']}" if fix["doc"] else ""))
-        if fix["verdict"] not in ("holds", "witnessed", "not explored in this run"):
-            # a delegate reads "fix" as "closes it": say plainly where it does not
-            out += ["", f"**It does not close the finding**: {d['prop']} is {fix['verdict']} "
-                        f"there{' (' + fix['choices'] + ')' if fix['choices'] else ''}; the "
-                        "reason above says what is left open."]
+        out.append(f"`{fix['variant']}`: {d['prop']} {fix['verdict']} there"
+                   + (f" ({fix['choices']})" if fix["choices"] and fix["verdict"] not in
+                      ("holds", "witnessed") else "") + f" ([diff]({fix['diff']})).")
         flips = fix["flips"]
         if flips is None:
             out += ["", f"Not diffed: `{fix['variant']}` or its baseline, `{fix['baseline']}`, "
@@ -557,4 +851,92 @@ def finding_markdown(d: dict[str, Any]) -> str:
             if only:
                 out += ["", "Properties one of the two declares and the other does not (no "
                             "flip): " + ", ".join(only) + "."]
-    return "\n".join(out) + "\n"
+    return out + ["", "</details>", ""]
+
+
+def finding_markdown(d: dict[str, Any]) -> str:
+    """A finding's page, for a delegate first: a title of one claim, the sentences it turns
+    on, the finding in a paragraph to paste, why it is classed so, the chart, the fix; the
+    modeller's vocabulary (readings as param=value, variants, assumptions, properties) in
+    one folded block at the end. Each thing is said once."""
+    names = set(d.get("names", []))
+    leftovers: list[str] = []
+
+    def words(text: str) -> str:
+        kept, gone = plain(text, names)
+        leftovers.extend(gone)
+        return kept
+
+    title = d.get("short_title") or d["title"]
+    out = [f"# {title}", "",
+           f"*{d['cls']}*, {_search_words(d)}. [All findings](../findings.md); generated by "
+           "`mcfsm diagram` (do not edit by hand).", "",
+           "## The text it turns on", ""]
+    if not d["spec"]:
+        out += ["No clause list (clauses.txt) beside the models: the spec text is not quoted.", ""]
+    elif not d["quotes_first"]:
+        out += ["The finding and its property cite no sentence of the spec text.", ""]
+    out += _quotes_md(d["quotes_first"], short=True)
+    if d["cls"] == MODEL_ARTEFACT:
+        # nothing of the text to cite: a paragraph would put the model's omission in a
+        # delegate's mouth
+        full = words(d["title"]).rstrip(".")
+        out += ["## The finding", ""] + ([full + ".", ""] if full != title else [])
+        if d["reading"]:
+            out += ["It turns on this: " + _lower(words(d["reading"]).rstrip(".")) + ".", ""]
+        out += ["Not for a contribution: an artefact of the model (what the model leaves "
+                "out, not what the text says). The finding becomes citable once the model has "
+                "what it leaves out and the search still finds it.", ""]
+    else:
+        words(d["title"])
+        paragraph, said = paste(d)
+        reading = words(d["reading"]).rstrip(".") if d["reading"] else ""
+        out += ["## The finding, in a paragraph to paste", "",
+                "In the text's words, fenced so that it is not taken for the spec's:", "",
+                "```text", paragraph, "```", ""]
+        if reading and not said:  # too long for the paragraph: said here, once
+            out += [f"It turns on this: {_lower(reading)}.", ""]
+    out += ["## Why it is classed so", "", f"**{d['cls']}**: " + words(d["why"]).rstrip(".")
+            + ".", ""]
+    if d["facts"]:
+        # the clauses the excerpts point to, in our words (they are not quoted: only the
+        # excerpts are), and how each bears on the reading the finding needs
+        out += ["## What the clauses around the excerpts say", ""]
+        out += [f"- {words(w)}" for w in d["facts"]] + [""]
+    charts = d["charts"]
+    out += ["## Shortest chart" if len(charts) == 1 else "## Charts", ""]
+    for k, chart in enumerate(charts, 1):
+        if len(charts) > 1:
+            out += [f"### Chart {k}", ""]
+        if chart["says"]:
+            out += [words(chart["says"]), ""]
+        if chart["title"] is None:
+            out += ["No trace: the property holds in this configuration, or it was not "
+                    "explored.", ""]
+            continue
+        if chart["under"] and len(charts) == 1:
+            out += ["Drawn under one reading (see the modeller's notes); the class is judged "
+                    "over them all.", ""]
+        more = "".join(f", [page {n}]({p})" for n, p in enumerate(chart["pages"], 2))
+        out += [f"[The chart, {plural(chart['steps'], 'step')} (SVG)]({chart['svg']}){more}", "",
+                "```mermaid", chart["mermaid"].rstrip(), "```", ""]
+    out += ["## Candidate fix", ""]
+    fix = d["fix"]
+    if fix is None:
+        out += ["None declared.", ""]
+    else:
+        doc = words(fix["doc"]).rstrip(".") if fix["doc"] else "a change of the text"
+        closes = fix["verdict"] in ("holds", "witnessed")
+        out += [_lower(doc)[:1].upper() + _lower(doc)[1:] + "."
+                + (" With it, the case no longer fails." if closes else ""), ""]
+        if fix["verdict"] not in ("holds", "witnessed", "not explored in this run"):
+            # a delegate reads "fix" as "closes it": say plainly where it does not
+            out += ["**It does not close the finding**: the case still fails in some runs.", ""]
+    if d["quotes_other"]:
+        n = len(d["quotes_other"])
+        out += ["<details><summary>The text the chart's other steps cite "
+                f"({n} passage{'s' if n != 1 else ''})</summary>", ""]
+        out += _quotes_md(d["quotes_other"])
+        out += ["</details>", ""]
+    out += _modeller(d, leftovers)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -12,9 +12,11 @@ from ..check.assumptions import pins, unforced
 from ..check.results import Result
 from ..lang.findings import UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
+from .contribution import model_names
 from .diff_model import baseline_of
-from .finding_pages import page_path
+from .finding_pages import finding_files, page_path, short_title
 from .report import choice_words, found_class
+from .spec_quotes import SpecText, cr_of
 
 
 def _slug(text: str) -> str:
@@ -39,14 +41,22 @@ def _found(result: Result, prop: str) -> str:
 def finding_rows(lm: LoadedModel, results: dict[str, Result]) -> list[dict[str, str]]:
     """One row per reviewed finding of a model, as cells (Markdown)."""
     model = lm.model
+    clauses = lm.path.parent / "clauses.txt"  # as `mcfsm diagram` finds the spec text
+    spec = SpecText(clauses) if clauses.is_file() else None
+    names = model_names(model, [r.system for r in results.values()])
     rows = []
     for f in model.findings.values():
-        rows.append(_row(lm, f, results))
+        rows.append(_row(lm, f, results, spec, names))
     return rows
 
 
-def _row(lm: LoadedModel, f: Finding, results: dict[str, Result]) -> dict[str, str]:
+def _row(lm: LoadedModel, f: Finding, results: dict[str, Result], spec: SpecText | None,
+         names: set[str]) -> dict[str, str]:
     model = lm.model
+    turns_on, cites = finding_files(lm, f, results, spec) if f.variants[0] in results else ([], [])
+    # a spec file as the index names it: "000_....txt (CR 000)"
+    label = {name: f"{name} (CR {cr})" if (cr := cr_of(spec, name)) else name
+             for name in turns_on + cites} if spec is not None else {}
     first = f.variants[0]
     found = "; ".join(f"{v}: {_found(results[v], f.prop)}" for v in f.variants if v in results)
     result = results.get(first)
@@ -67,8 +77,13 @@ def _row(lm: LoadedModel, f: Finding, results: dict[str, Result]) -> dict[str, s
                    f" ({f.prop}: {next(v.status for v in after.verdicts if v.property.name == f.prop)})")
         fix = f"`{f.fix}`{verdict} ([diff]({model.name}/diff-{base}-vs-{f.fix}.md))"
     cls = ("**not classed yet**" if f.cls == UNDER_REVIEW else f"**{f.cls}**") + f": {f.why}"
-    # the title links to the finding's own page (quotes, chart, what it rests on)
-    return {"finding": f"[{f.title or f.name}]({page_path(f)})", "cls": f.cls,
+    # the title links to the finding's own page (quotes, chart, what it rests on): its
+    # short form, the page's own title
+    short = short_title(f.title or f.name, names)
+    return {"finding": f"[{short}]({page_path(f)})", "cls": f.cls, "short": short,
+            "page": page_path(f),
+            "turns_on": "\n".join(label[n] for n in turns_on),
+            "cites": "\n".join(label[n] for n in cites),
             "where": f"{model.name}, {f.prop} ({f.name})",
             "class": cls, "found": found, "rests_on": basis, "chart": chart, "fix": fix}
 
@@ -87,4 +102,29 @@ def findings_markdown(rows: list[dict[str, str]]) -> str:
     for n, r in enumerate(rows, 1):
         out.append(f"| {n} | " + " | ".join(_cell(r[k]) for k in (
             "finding", "where", "class", "found", "rests_on", "chart", "fix")) + " |")
-    return "\n".join(out) + "\n"
+    return "\n".join(out + [""] + by_file(rows)) + "\n"
+
+
+def by_file(rows: list[dict[str, str]]) -> list[str]:
+    """The findings by CR and spec file: which findings turn on a sentence of each file (the
+    first quotes of their pages), and which only have a chart step citing it. A delegate
+    preparing a CR's discussion (CR 000, CR 001) or reviewing an excerpt (002-004) starts
+    from its file."""
+    files = sorted({name for r in rows for k in ("turns_on", "cites")
+                    for name in r.get(k, "").split("\n") if name})
+    if not files:
+        return []
+    out = ["## By CR and spec file", "",
+           "For each file of the spec text, the findings that turn on one of its sentences "
+           "(quoted first on their pages) and those whose chart only cites it in a step.", "",
+           "| spec file | findings that turn on it | charts that cite it |",
+           "| --- | --- | --- |"]
+    for name in files:
+        cells = []
+        for k in ("turns_on", "cites"):
+            links = [f"[{r['short']}]({r['page']})" for r in rows
+                     if name in r.get(k, "").split("\n")]
+            cells.append(", ".join(links) or "none")
+        out.append(f"| `{name.split(' ')[0]}`{name[len(name.split(' ')[0]):]} | "
+                   + " | ".join(_cell(c) for c in cells) + " |")
+    return out
