@@ -95,3 +95,34 @@ def test_faults_on_instances_the_system_has_are_accepted():
                     faults=[Loss.on(("a", "b"), why="the link"),
                             Loss.around("b", why="b leaves coverage")])
     assert system.loss
+
+
+VACUOUS_MODEL = '''
+from mcfsm import Instance, Model, Role, System, Transition, always
+
+JUG = Role("jug", states=["on", "off"], initial="on", final=["on", "off"],
+           transitions=[Transition("Stop", "on", "off", clause="t 1",
+                                   conditions=[lambda ctx: False])])  # never in this world
+
+model = Model("jug", source="test", clause="t")
+model.add_variant("base", lambda: System("jug", instances=[Instance("jug", JUG)],
+    properties=[always("stays-on", lambda v: v["jug"].state != "off", clause="t 2")]))
+model.transition_never_fires("jug", "Stop", why="this world never stops the jug")
+{declare}
+'''
+
+
+def test_a_vacuity_the_model_explains_is_printed_with_its_reason_and_passes_strict(tmp_path):
+    """Issue 58: no property is vacuous on a bundled variant without saying why."""
+    path = tmp_path / "jug.py"
+    path.write_text(VACUOUS_MODEL.format(declare=""))
+    r = CliRunner().invoke(main, ["check", str(path), "--strict", "--no-cache"])
+    assert r.exit_code == 2 and "1 vacuous property" in r.stderr
+    path.write_text(VACUOUS_MODEL.format(declare='model.vacuous_where_so("stays-on", why="the '
+                                         'jug never stops here; other worlds stop it")'))
+    r = CliRunner().invoke(main, ["check", str(path), "--strict", "--no-cache", "--expected"])
+    assert r.exit_code == 0, r.stdout + r.stderr
+    assert "as the model says: the jug never stops here" in r.stdout
+    r = CliRunner().invoke(main, ["check", str(path), "--json", "--no-cache"])
+    [prop] = [p for p in json.loads(r.stdout)[0]["properties"] if p["name"] == "stays-on"]
+    assert prop["vacuous"] is None and "never stops" in prop["vacuous_explained"]

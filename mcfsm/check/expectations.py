@@ -106,4 +106,8 @@ def coverage_gaps(model: Model, results: dict[str, Result]) -> list[str]:
     for role, transition in sorted(set(model.never_fires) - set(fired)):
         gaps.append(f"{model.name}: transition_never_fires names {role}.{transition}, which "
                     "no variant has")
+    props = {v.property.name for r in results.values() for v in r.verdicts}
+    for prop in sorted(set(model.vacuity_reasons) - props):
+        gaps.append(f"{model.name}: vacuous_where_so names property {prop!r}, which no "
+                    "variant has")
     return gaps

@@ -92,6 +92,9 @@ class Model:
         # Transitions declared never to fire in any variant, with the reason (coverage as a
         # verdict: check/expectations.coverage_gaps); (role name, transition name) -> why.
         self.never_fires: dict[tuple[str, str], str] = {}
+        # Properties the model says may be vacuous where they are, and why (a witness of a
+        # reading other variants explore): printed beside the verdict, no warning.
+        self.vacuity_reasons: dict[str, str] = {}
         self._built: dict[str, System] = {}
 
     def variant(self, name: str, *, doc: str = "", expect: dict[str, str] | None = None,
@@ -124,6 +127,17 @@ class Model:
             return build
 
         return register
+
+    def vacuous_where_so(self, prop: str, *, why: str) -> None:
+        """Declare why property `prop` may be vacuous in some variants (its comparisons
+        never change truth value there: the situation it judges does not arise in that
+        world). Reports print the reason beside the verdict instead of a warning, and
+        `--strict` accepts it; a property vacuous without a reason still fails --strict."""
+        check_text(why, "why", where=f"model {self.name!r}, property {prop!r}")
+        if not why.strip():
+            raise ModelError(f"vacuous_where_so({prop!r}) gives no reason",
+                             where=f"model {self.name!r}", fix="say why: why=...")
+        self.vacuity_reasons[prop] = why
 
     def transition_never_fires(self, role: str, transition: str, *, why: str) -> None:
         """Declare that a transition fires in no variant of this model, and why (a defensive
@@ -213,6 +227,8 @@ class Model:
                     at=function_line(build))
             built.reviewed = self.reviewed(variant, built)
             built.cites_text = bool(self.clause)
+            names = {p.name for p in built.properties}  # a name no variant has: coverage_gaps
+            built.vacuity_reasons = {p: w for p, w in self.vacuity_reasons.items() if p in names}
             if self.clause:
                 _require_clauses(built, f"model {self.name!r}, variant {variant!r}")
             self._built[variant] = built

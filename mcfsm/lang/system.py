@@ -125,6 +125,7 @@ class System(Validation, Successors, Inboxes):
         # both set by Model.system for the variant built.
         self.reviewed: dict[str, Finding] = {}
         self.cites_text = False
+        self.vacuity_reasons: dict[str, str] = {}  # Model.vacuous_where_so, for this variant
         self.doc = doc
         # Faults (lang/faults.py): one declaration per kind, and the instances that may be
         # switched off, whose roles gain the step and the state for it.

@@ -12,7 +12,7 @@ from ..check.assumptions import assumptions_of, pins, rests_on, unforced
 from ..check.choices import dependency, fails_in_every_reading, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
 from ..check.search.explorer import Result, Verdict
-from ..check.search.vacuity import vacuous
+from ..check.search.vacuity import explained_vacuity, vacuous
 from ..check.state.fingerprints import omission_bound, omission_words
 from ..check.temporal.marking import fairness_words
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
@@ -265,6 +265,7 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                  f"them): " + (", ".join(a.name for a in assumed) or "nothing"))
     width = max((len(shown_name(v.property.name)) for v in result.verdicts), default=10)
     empty = vacuous(result)
+    explained = explained_vacuity(result)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {shown_name(v.property.name):<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}"
@@ -277,6 +278,8 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
             lines.append(f"  {'':<9} {'':<{width}}  {'; '.join(extra)}")
         if v.property.name in empty:
             lines.append(f"  {'VACUOUS':<9} {'':<{width}}  {empty[v.property.name]}")
+        elif v.property.name in explained:
+            lines.append(f"  {'vacuous':<9} {'':<{width}}  {explained[v.property.name]}")
     unjudged = [v for v in result.verdicts if v.status == "unknown"]
     if expected is not None:
         unexpected = surprises(result, expected)
@@ -336,6 +339,7 @@ def result_json(model: str, variant: str, result: Result,
     system = result.system
     properties = []
     empty = vacuous(result)
+    explained = explained_vacuity(result)
     for v in result.verdicts:
         entry: dict[str, Any] = {
             "name": v.property.name,
@@ -350,6 +354,7 @@ def result_json(model: str, variant: str, result: Result,
             "found": found_words(result, v),
             "rests_on": rests_on(system),
             "vacuous": empty.get(v.property.name),
+            "vacuous_explained": explained.get(v.property.name),
             "counterexample": None,
             "depends_on": dependency(result, v.property.name),
             "finding": finding_class(result, v),

@@ -126,6 +126,21 @@ def _field_reasons(system: Any, prop: Any, strings: set[str]) -> list[str]:
 
 
 def vacuous(result: Result) -> dict[str, str]:
+    """Property name -> why it is vacuous, for every vacuous property of a complete search
+    whose vacuity the model does not explain (Model.vacuous_where_so)."""
+    declared = getattr(result.system, "vacuity_reasons", {})
+    return {p: why for p, why in vacuous_all(result).items() if p not in declared}
+
+
+def explained_vacuity(result: Result) -> dict[str, str]:
+    """Property name -> what the search found and the model's reason, for every vacuous
+    property whose vacuity the model explains."""
+    declared = getattr(result.system, "vacuity_reasons", {})
+    return {p: f"{why}; as the model says: {declared[p]}"
+            for p, why in vacuous_all(result).items() if p in declared}
+
+
+def vacuous_all(result: Result) -> dict[str, str]:
     """Property name -> why it is vacuous, for every vacuous property of a complete search."""
     if not result.complete:
         return {}
