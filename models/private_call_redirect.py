@@ -48,10 +48,11 @@ Assumptions
 - Pinned here, explored elsewhere: a client that has sent its de-registration refuses
   calls the old system still delivers (late_call=refuse; migration_lifecycle.py explores
   accepting them). A server that has de-registered the user does not deliver to it.
-- Forced, not chosen: with CR 001 the KMS URI is always in the redirection, because every
-  call here is protected and CR 001's summary returns it "if the end-to-end encryption is
-  required" (the element is optional only for unprotected calls). Calls are protected
-  because that is the case the Editor's note and CR 001 are about.
+- A reading, not forced (assumption kms-uri-with-cr001): with CR 001 the KMS URI is always
+  in the redirection, because every call here is protected and CR 001's summary returns it
+  "if the end-to-end encryption is required". The text does not force it: the table marks
+  the element O and the reason for change says what happens when it is absent. Calls are
+  protected because that is the case the Editor's note and CR 001 are about.
 
 Silent choices (parameters; every variant explores those it does not pin):
 - notification (pre-condition 3 refers to "clause 10.6.3.3", which is not in our excerpts:
@@ -70,7 +71,9 @@ Silent choices (parameters; every variant explores those it does not pin):
 - note2_server (CR 000 NOTE 2 says "the MC service server"; the call by the migrated ID
   reaches the partner that assigned it, but only the primary holds the status NOTE 2 asks
   about and can name "another partner MC system"): the re-check is made by the "primary"
-  (the caller's server, on the way out) or by the "partner" (the called ID's server);
+  (the called user's primary MC system's server, as the indicated call by the partner ID
+  passes it: for its own calling users, whose calls go out through it) or by the "partner"
+  (the called ID's server);
 - otherwise (CR 000 step 2: a foreign caller's call "is handled as described in" TS 23.379,
   which knows no migration): the primary "reject"s it (user 2 is not registered there) or
   "forward"s it to the partner keeping the addressed ID (X.1.7.1 item 7, X.1.7.2);
@@ -961,8 +964,9 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
             # -- step 1: towards the called ID's MC system; step 2: delivered -------------
             Transition(pcr, "serving", None, name="interwork", conditions=[branch("interwork")],
                        after=[interwork], sends=[pcr],
-                       clause="10.16.5.3 pre-condition 1; 10.16.5.3 step 4 (MC systems "
-                              "interconnected)"),
+                       clause="10.16.5.3 pre-condition 1 (MC systems interconnected); "
+                              "10.16.5.3 steps 1 and 4 (a call for another MC system's ID is "
+                              "passed on to it); X.1.7.3"),
             Transition(pcr, "serving", None, name="deliver", conditions=[branch("deliver")],
                        after=[deliver], sends=[pcr], clause="TS 23.379 10.7.2.1.1; X.1.7.2"),
             # -- steps 2-3: redirected; CR 000 step 2 otherwise -------------------------
