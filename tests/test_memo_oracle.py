@@ -255,3 +255,14 @@ def test_the_oracle_passes_on_every_larger_bundled_variant_to_a_depth(k, monkeyp
     lm, variant = LARGER[k]
     result = explore_by_choice(lm.model.system(variant), Budget(max_depth=DEPTH))
     assert result.stopped_by == "max-depth" and result.depth == DEPTH
+
+
+def test_copying_the_params_reads_them_whole_and_works():
+    """`copy.copy(ctx.params)` raised RecursionError (issue 57, smaller items)."""
+    seen = []
+
+    def guard(ctx) -> bool:
+        seen.append((copy.copy(ctx.params), copy.deepcopy(ctx.params)))
+        return ctx.world["a"].state == "on"
+    result = explore(_system(guard))
+    assert result.complete and seen and seen[0][0] == seen[0][1]
