@@ -78,9 +78,12 @@ def test_the_page_draws_its_declared_charts_under_their_choices(tmp_path, own_ca
     # the variant explores step: the chart names it as its own choice, not the variant's pin
     assert first["drawing"].context == ("chosen for this chart: step=1",)
     page = finding_markdown(d)
-    assert "## Charts" in page and "### 1. below-three in both under step=1" in page
+    # the delegate reads "Chart 1", "Chart 2"; which property and choices each is drawn
+    # under is the modeller's (the folded block)
+    assert "## Charts" in page and "### Chart 1" in page and "### Chart 2" in page
+    assert "**Chart 1**: counter [both]: below-three (counterexample, 3 steps) under step=1" in page
     assert "pinned by the variant" not in page
-    assert "One at a time." in page and "### 2. reaches-two in both under step=2" in page
+    assert "One at a time." in page and "**Chart 2**: counter [both]: reaches-two" in page
     # the restricted searches are cache entries of their own, which cache verify redoes
     entries = [json.loads(p.read_text()) for p in own_cache.glob("*.json")]
     assert sorted(tuple(e["origin"]["under"]) for e in entries) == [(), ("step=1",), ("step=2",)]
@@ -94,7 +97,8 @@ def test_mcfsm_diagram_writes_a_declared_chart_beside_the_page(tmp_path, own_cac
     assert (out / "findings" / "over-chart1.dot").is_file()
     mmd = (out / "findings" / "over-chart1.mmd").read_text()
     page = (out / "findings" / "over.md").read_text()
-    assert "## Shortest chart" in page and "under step=1 (the readings" in page
+    assert "## Shortest chart" in page and "Drawn under one reading" in page
+    assert "below-three (counterexample, 3 steps) under step=1" in page
     assert mmd.rstrip() in page  # the page's Mermaid is the file's
 
 
