@@ -1306,10 +1306,8 @@ model.finding(
     reading="the group document lists only the primary ID (group_document=primary_only): step 3 "
             "does not require the partner ID that X.1.7.5, informative, says it 'will contain'",
     cls=CHOICE, fix="fix_group_lists_partner_ids",
-    title="If the group document lists only the primary ID (group_document=primary_only), a "
-          "client migrating break-before-make (the order its variants explore: with "
-          "make-before-break it keeps the old MC system's call) has its affiliation with its "
-          "partner ID refused and is left outside the call",
+    title="If the group document lists only the primary ID, a client migrating "
+          "break-before-make is left outside the group call",
     why="X.1.7.5 (informative) says that 'If the MC user is to participate in groups that it "
         "is a member of in the primary MC system, the group document for that group will "
         "contain the MC service ID from the partner MC system', and X.1.4.1 lets a client "
@@ -1353,12 +1351,8 @@ model.finding(
             "which X.1.4.1 offers instead of 10.16.2.2's order. It reads step 1's "
             "'de-authorizes' as a SIP de-registration (a reading: the client is then "
             "registered nowhere); returning to the old MC system is in no variant",
-    title="If its REGISTER at the new MC system goes "
-          "unanswered within SIP's Timer F (the new MC system out of reach for longer than "
-          "Timer F's 128 s), a client that migrated break-before-make stays outside the "
-          "ongoing group call (in the chart its REGISTER times out and it gives up; one that "
-          "sends its REGISTER again fails the same way): step 1 has already left the old MC "
-          "system, and 10.16.2.2 has no step for a failed step 2 or 3",
+    title="A client that migrated break-before-make and whose REGISTER times out stays "
+          "outside the group call: 10.16.2.2 has no way back",
     why="violated only with transaction_timeout=free, whatever register_failure is, in 8 "
         "steps: the REGISTER at B times out while it (or B's answer) is still on its way, "
         "after step 1 has "
@@ -1397,10 +1391,8 @@ model.finding(
             "24.379) are not in our text",
     variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off", "slow_answers",
               "make_before_break_slow_answers"), cls=MODEL_ARTEFACT,
-    title="The model gives an affiliation no lifetime (TS 24.379's expiry is left out), so a "
-          "de-affiliation lost as the UE leaves coverage, a UE switched off, or an affiliation "
-          "the client gave up while its answer was merely slow (transaction_timeout=free) "
-          "leaves the group's MC system affiliating an ID nobody uses",
+    title="The model gives an affiliation no lifetime, so a lost de-affiliation leaves "
+          "the group's MC system affiliating an unused ID",
     why="the model leaves out the lifetimes below the text: an affiliation expires unless "
         "refreshed (TS 24.379) and a registration with it (TS 24.229; RFC 3261 10.2.1.1), "
         "facts from outside the excerpts and the fact sheet (a reader who doubts them reads "
@@ -1424,10 +1416,8 @@ model.finding(
             "arrive, and SIP registration expiry (TS 24.229) is not in our text",
     variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off", "slow_answers",
               "make_before_break_slow_answers"), cls=MODEL_ARTEFACT,
-    title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
-          "de-registration lost as the UE leaves coverage, a UE switched off, or a REGISTER the "
-          "client gave up while its answer was merely slow (transaction_timeout=free) leaves a "
-          "registration nothing removes",
+    title="The model gives a registration no lifetime, so a lost de-registration or a "
+          "given-up REGISTER leaves a registration nothing removes",
     why="the same root as ghost-affiliation, and its chart is the same run as that page's "
         "(both properties fail at its last step). The expiry this class rests on "
         "(RFC 3261 10.2.1.1; TS 24.229) is "

@@ -2164,10 +2164,8 @@ model.finding(
             "answer was merely slow (release_timeout=free); and client 2 refuses a new call "
             "from its peer as busy (same_peer_call=busy): steps 1 and 3 say neither",
     cls=CHOICE, fix="fix_new_call_replaces",
-    title="When client 1 migrates before its release has completed (it does not wait for the "
-          "answer, or its transaction times out first) and client 2 refuses a new call from "
-          "its peer as busy, the re-initiated private call overtakes the release and is "
-          "refused",
+    title="When client 1 migrates before its release completes, the re-initiated private "
+          "call overtakes the release and is refused as busy",
     why="violated only with same_peer_call=busy and (release_ack=none or "
         "release_timeout=free): step 1 does not say whether the release completes before "
         "the client migrates, nor how long the client waits for it (the BYE's Timer F may "
@@ -2261,10 +2259,8 @@ model.finding(
             "changes MC system (setup_on_migration=wait): pre-condition 1 speaks of ongoing "
             "calls only",
     fix="fix_setup_resumed",
-    title="When client 1 changes MC system under break-before-make while its private call "
-          "is still being set up and waits for the answer (setup_on_migration=wait), the answer "
-          "goes to the MC system it left and the set-up fails when the INVITE's Timer B "
-          "expires",
+    title="When client 1 migrates break-before-make mid set-up and waits for the answer, "
+          "the answer goes astray and the set-up fails",
     why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
         "ongoing calls only, and nothing says what a client does with a call being set up; "
         "the reading is whether step 1 applies to such a call (setup_on_migration=resume, "
@@ -2326,14 +2322,8 @@ model.finding(
             "only its second refusal is NOTE 3's",
     clauses=("10.16.3.2 NOTE 3", 'X.1.6 "to inform the primary MC system"', "X.1.7.2"),
     fix="fix_peer_call_resumes",
-    title="When a party that has itself migrated refuses the other's new call under NOTE 3 "
-          "(or the primary refuses calls for its users registered elsewhere, 10.16.3 read "
-          "without X.1.6), both parties' re-initiated calls are refused and the private call "
-          "never resumes (the chart is drawn with the first candidate sentence applied, "
-          "fix_primary_reaches_migrated_user, and in it only the second refusal is NOTE 3's: "
-          "the first is "
-          "refused-before-notification's, while user 1 is between registrations and A not yet "
-          "informed)",
+    title="When a party that has itself migrated refuses the other's new call under NOTE "
+          "3, the private call never resumes",
     why="violated only with primary_routing=refuse or peer_call_while_suspended=note3: step 3 "
         "has each party call the other, but says neither where the call goes when the called "
         "party has migrated too, nor that a party holding the call suspended takes the "

@@ -2394,12 +2394,8 @@ model.finding(
             "Editor's note asks only whether the KMS URI is preconfigured in the caller's user "
             "profile), and CR 001's table NOTE makes it mandatory when the element is absent",
     fix="cr_kms_uri",
-    title="When a caller without the migrated target's KMS URI does not look it up "
-          "(kms_without_uri=none: the published text does not require the lookup; CR 001's "
-          "reason for change names the TS 33.180 lookup and gives call set-up time as its "
-          "motive), it sends the "
-          "protected call's request without the KMS URI of the target's domain (the trace "
-          "ends there, the caller's KMS URIs not including it)",
+    title="A caller that does not look up the migrated target's KMS URI sends the "
+          "protected call without it",
     why="violated only with kms_without_uri=none, a reading the published text allows: "
         "base holds where the caller looks the URI up (kms_without_uri=lookup). So it depends "
         "on a reading, which CR 001 settles (its fix, cr_kms_uri, holds because the "
@@ -2419,8 +2415,8 @@ model.finding(
     reading="CR 000 step 2's 'calling party MC system' read off the calling ID "
             "(same_system_by=calling_id) rather than off the primary ID the call carries",
     cls=CHOICE, fix="fix_same_system_by_primary_id",
-    title="Read off the calling ID, CR 000's same-system check treats a call of the "
-          "primary's own migrated user as a foreign caller's",
+    title="Read off the calling ID, CR 000's same-system check treats the primary's own "
+          "migrated user as a foreign caller",
     why="CR 000 step 2's 'calling party MC system' can be read off the calling ID or off the "
         "primary ID the call carries (X.1.7.3). The candidate fix "
         "fix_same_system_by_primary_id picks the reading under which note2-unanswerable "
@@ -2467,12 +2463,8 @@ model.finding(
     reading="the primary looks at the user's registration with it before it checks the "
             "migration it was told of (registered_and_notified=deliver): step 2 does not order "
             "its tests",
-    title="When the primary still holds user 2's registration after a partner has told it "
-          "where user 2 is, it delivers the call to the registration the UE has left (the "
-          "chart ends at that delivery; the UE then refuses it, by the model's assumption "
-          "late-call-refused, where one that still took calls it had de-registered from "
-          "would connect it), only with registered_and_notified=deliver (the chart: a "
-          "de-registration that is merely slow, still in flight at the delivery)",
+    title="A primary told that user 2 has migrated still delivers the call to the "
+          "registration the UE has left",
     why="violated only with registered_and_notified=deliver, under both notification readings "
         "and both registration orders: step 2 checks that user 2 has migrated but does not "
         "say what the primary does when user 2 is still registered with it, which a "
@@ -2498,9 +2490,8 @@ model.finding(
             "de-registration and on a registration that does not complete, and SIP registration "
             "expiry (TS 24.229) is not in our text",
     cls=MODEL_ARTEFACT,
-    title="The model gives a registration no lifetime (SIP expiry, TS 24.229, is left out), so a "
-          "de-registration lost as the UE leaves coverage, or a REGISTER UE 2 gave up while its "
-          "answer was merely slow (register_timeout=free), leaves a registration nothing removes",
+    title="The model gives a registration no lifetime, so a lost de-registration or a "
+          "given-up REGISTER leaves a registration nothing removes",
     why="X.1.4.1 is silent on a de-registration that does not arrive, and stage 2 relies "
         "on the IMS below it: SIP registration expiry (TS 24.229) removes a registration its "
         "UE stops refreshing or never learnt of. The model leaves that lifetime out; with loss "
@@ -2540,12 +2531,8 @@ model.finding(
             "a network that loses nothing (with the answer lost, migration_lifecycle fails "
             "under every reading), and with break-before-make, where UE 2 is left registered "
             "nowhere, which this property does not judge",
-    title="The same gap as abandoned-registration-lifecycle, without loss: if UE 2's "
-          "REGISTER at a partner goes unanswered within SIP's Timer F (the REGISTER or its "
-          "answer merely slow), UE 2 stays at the MC system it was leaving while the partner "
-          "tells the primary it has migrated, and the primary records a partner ID UE 2 never "
-          "took up, under both notification readings and whether UE 2 gives up or retries "
-          "(in this model only with make-before-break and register_timeout=free)",
+    title="Without loss, a REGISTER at a partner that times out leaves the primary with a "
+          "partner ID never taken up",
     why="within this model alone (which loses nothing) it holds with "
         "register_timeout=outlasts_answer; it is a gap because migration_lifecycle, which "
         "loses the answer, fails under every reading (abandoned-registration-lifecycle). "
