@@ -37,6 +37,7 @@ JUG = Role("jug", states=["on", "off"], initial="on", variables={{"big": Var(int
                                    conditions=[lambda ctx: ctx.v.big > 100])])
 
 model = Model("jug", source="test", clause="t")
+model.transition_never_fires("jug", "Stop", why="big stays at most 9")
 
 @model.variant("base", expect={expect})
 def base():
