@@ -3,7 +3,8 @@ the page's own test hook (`#selftest`, see mcfsm/show/static/explorer.js) checks
 verdict table rendered and steps through a counterexample, and the browser's result is
 read back with --dump-dom. Screenshots go to artifacts/ (kept by CI).
 
-Skipped, saying why, when no Chromium is installed (`.ci/setup` installs Debian's).
+Skipped, saying why, when no Chromium is installed (`.ci/setup` installs Debian's). The
+page's layout at 1400 x 900 (widths, links to findings, chart panes): tests/test_html_layout.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -20,26 +20,21 @@ import pytest
 
 from mcfsm.lang.loader import load_path
 
+from .chromium_devtools import BROWSER, FLAGS, SKIP_REASON
 from .conftest import ROOT
 
-BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                if shutil.which(n)), None)
-pytestmark = pytest.mark.skipif(
-    BROWSER is None, reason="no Chromium on this machine (apt-get install chromium, or run "
-                            ".ci/setup): the HTML report's browser test cannot run")
+pytestmark = pytest.mark.skipif(BROWSER is None, reason=SKIP_REASON)
 
 MODEL = "models/group_call_migration.py"  # bundled, small: both variants explore in under 1 s
 ARTIFACTS = ROOT / "artifacts"
 
 
 def chromium(*args: str) -> str:
-    # The flags this machine's closed network needs: no background connections at all.
+    # FLAGS: what this machine's closed network needs, no background connections at all
+    assert BROWSER is not None
     with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run(
-            [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars", *args],
-            capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 
