@@ -212,12 +212,32 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
             "diffs": diffs, "findings": findings}
 
 
+def breakable(name: str) -> Any:
+    """A name escaped, with a line-break opportunity (<wbr>) after each _ - = . , so that a
+    narrow column wraps `fix_migration_checked_first` between its words, not mid-word or
+    not at all (the table would then widen the page)."""
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"([_\-=.,])", r"\1<wbr>", str(escape(name))))
+
+
+def _tally(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the index says above a model's folded verdict table: how many cells have each
+    verdict ("40 holds, 3 VIOLATED") and how many differ from the declared one."""
+    cells = [c for row in rows for c in row["cells"].values()]
+    counts = {word: sum(1 for c in cells if c["word"] == word) for word in STATUS_WORDS.values()}
+    return {"tally": ", ".join(f"{n:,} {word}" for word, n in counts.items() if n),
+            "unexpected": sum(1 for c in cells if c["as_expected"] is False)}
+
+
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("mcfsm.show", "templates"),
         autoescape=jinja2.select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["breakable"] = breakable
+    return env
 
 
 def _static(name: str) -> str:
@@ -264,7 +284,8 @@ def write_report(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, .
         written.append(path)
         pages.append({"href": path.name, "model": context["model"], "clause": context["clause"],
                       "findings": len(context["findings"]),
-                      "doc": context["doc_head"], "columns": context["columns"], "rows": context["rows"]})
+                      "doc": context["doc_head"], "columns": context["columns"], "rows": context["rows"],
+                      **_tally(context["rows"])})
     index = out / "index.html"
     index.write_text(env.get_template("index.html").render(pages=pages, **assets), encoding="utf-8")
     written.append(index)

@@ -9,6 +9,10 @@
  * its outcome as JSON into <pre id="selftest-result"> (read by tests through the
  * browser's --dump-dom); "#show=TRACE-ID&step=K" opens a trace at step K, and with
  * "&only" shows nothing else (screenshots).
+ *
+ * Links: a link to anything on the page ("#finding-NAME", "#t12", "#diff-A-vs-B") opens
+ * it and every fold around it, then scrolls to it: when the page loads with that hash, when
+ * the hash changes, and when a link is clicked (also to the hash the page already has).
  */
 (function () {
   "use strict";
@@ -51,8 +55,79 @@
       if (e.key === "ArrowLeft") { self.go(self.step - 1); e.preventDefault(); }
     });
     root.setAttribute("tabindex", "0");
+    this.setupChart();
     this.go(0);
   }
+
+  // The chart's size in its pane. Graphviz gives its natural size in pt (the SVG's width and
+  // height); "width" shrinks a chart wider than the pane to the pane's width, but no further
+  // than keeps its median text MIN_TEXT_PX tall (the pane scrolls sideways beyond that);
+  // "whole" shrinks it to show all of it in the pane at once; "natural" is graphviz's size.
+  var MIN_TEXT_PX = 9;
+
+  function cssPx(length) {
+    var v = parseFloat(length);
+    return /pt$/.test(length) ? v * 96 / 72 : v;
+  }
+
+  Explorer.prototype.setupChart = function () {
+    var pane = this.root.querySelector(".chart"), svg = pane && pane.querySelector("svg");
+    if (!svg) { return; }
+    this.pane = pane;
+    this.svg = svg;
+    var w = cssPx(svg.getAttribute("width")), h = cssPx(svg.getAttribute("height"));
+    var box = svg.viewBox && svg.viewBox.baseVal, unit = box && box.width ? w / box.width : 1;
+    var sizes = Array.prototype.map.call(svg.querySelectorAll("text[font-size]"), function (t) {
+      return parseFloat(t.getAttribute("font-size")) * unit;
+    }).sort(function (a, b) { return a - b; });
+    var median = sizes.length ? sizes[Math.floor(sizes.length / 2)] : 14;
+    this.natural = {w: w, h: h, minScale: Math.min(1, MIN_TEXT_PX / median)};
+    this.mode = "width";
+    var self = this;
+    Array.prototype.forEach.call(this.root.querySelectorAll(".chart-tools [data-fit]"), function (b) {
+      b.addEventListener("click", function () { self.fit(b.getAttribute("data-fit")); });
+    });
+    // the pane has no width while its trace or its variant's fold is closed: fit it when
+    // it shows, and again when the window's width changes
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { self.fit(); }).observe(pane);
+    }
+    this.fit();
+  };
+
+  Explorer.prototype.fit = function (mode) {
+    if (!this.svg) { return; }
+    if (mode) {
+      this.mode = mode;
+      Array.prototype.forEach.call(this.root.querySelectorAll(".chart-tools [data-fit]"), function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-fit") === mode));
+      });
+    }
+    var width = this.pane.clientWidth, n = this.natural, scale = 1;
+    if (!width || !n.w || !n.h) { return; }  // folded away: fitted when it shows
+    if (this.mode === "width") {
+      scale = Math.min(1, Math.max(width / n.w, n.minScale));
+    } else if (this.mode === "whole") {
+      var height = parseFloat(window.getComputedStyle(this.pane).maxHeight) || window.innerHeight * 0.8;
+      scale = Math.min(1, width / n.w, (height - 4) / n.h);
+    }
+    // whole pixels, rounded down: a chart a fraction of a pixel too wide scrolls for nothing
+    var w = Math.floor(n.w * scale) + "px", h = Math.floor(n.h * scale) + "px";
+    if (this.svg.style.width !== w || this.svg.style.height !== h) {
+      this.svg.style.width = w;
+      this.svg.style.height = h;
+    }
+    this.scale = scale;
+    // say so when part of the chart is out of the pane (scrollbars may be hidden)
+    var cut = this.root.querySelector(".chart-cut");
+    if (cut) {
+      var wide = this.pane.scrollWidth > this.pane.clientWidth + 1;
+      var tall = this.pane.scrollHeight > this.pane.clientHeight + 1;
+      cut.textContent = wide || tall ? "more of the chart " + (wide && tall ? "to the right and below" :
+        wide ? "to the right" : "below") + ": scroll it, or see the whole chart" : "";
+    }
+    if (mode) { this.highlight(); }
+  };
 
   Explorer.prototype.go = function (k) {
     k = Math.max(0, Math.min(this.data.steps, k));
@@ -119,10 +194,14 @@
   // chart is taller than its panel, and step 30 must not stay hidden below step 20.
   Explorer.prototype.reveal = function (node) {
     var box = this.root.querySelector(".chart");
-    if (!node || !box || box.scrollHeight <= box.clientHeight) { return; }
+    if (!node || !box || (box.scrollHeight <= box.clientHeight && box.scrollWidth <= box.clientWidth)) { return; }
     var r = node.getBoundingClientRect(), b = box.getBoundingClientRect();
     if (r.top < b.top || r.bottom > b.bottom) {
       box.scrollTop += (r.top - b.top) - box.clientHeight / 3;
+    }
+    // sideways too: a wide chart scrolls, and a step between lanes at its right must show
+    if (box.scrollWidth > box.clientWidth && (r.left < b.left || r.right > b.right)) {
+      box.scrollLeft += (r.left - b.left) - Math.max(0, (box.clientWidth - r.width) / 2);
     }
   };
 
@@ -135,14 +214,40 @@
     return out;
   }
 
+  // Open a node and every fold around it (a trace in its variant's fold, a finding).
+  function openPath(node) {
+    for (var n = node; n; n = n.parentElement) {
+      if (n.tagName === "DETAILS" && !n.open) { n.open = true; }
+    }
+  }
+
+  // The element a "#..." link names; null for the test hooks ("#show=...", "#selftest").
+  function targetOf(hash) {
+    var id = (hash || "").replace(/^#/, "");
+    if (!id || id.indexOf("=") >= 0) { return null; }
+    try { id = decodeURIComponent(id); } catch (e) { return null; }
+    return document.getElementById(id);
+  }
+
+  function revealHash() {
+    var target = targetOf(window.location.hash);
+    if (!target) { return; }
+    openPath(target);
+    target.scrollIntoView({block: "start"});
+  }
+
   function selftest(explorers) {
-    var result = {verdict_rows: document.querySelectorAll("[data-testid=verdict-table] tbody tr").length,
-                  explorers: explorers.length};
+    // a band of a wide table repeats its rows: count the properties, not the rows
+    var names = {};
+    Array.prototype.forEach.call(document.querySelectorAll("[data-testid=verdict-table] tbody tr"),
+      function (tr) { names[tr.getAttribute("data-property")] = true; });
+    var result = {verdict_rows: Object.keys(names).length, explorers: explorers.length};
     // A counterexample if there is one, else any trace long enough to step through.
     var long = explorers.filter(function (x) { return x.data.steps >= 2; });
     var target = long.filter(function (x) { return x.root.hasAttribute("data-failed"); })[0] || long[0];
     if (target) {
-      target.root.open = true;
+      openPath(target.root);
+      target.fit();
       target.go(0);
       result.state_at_0 = target.stateBox.textContent;
       target.root.querySelector(".next").click();
@@ -201,23 +306,51 @@
         if (root.open) { withExplorer(root, function () {}); }
       });
     });
-    var links = document.querySelectorAll("[data-open-trace]");
-    for (var j = 0; j < links.length; j++) {
-      links[j].addEventListener("click", function (e) {
-        var target = document.getElementById(e.currentTarget.getAttribute("data-open-trace"));
-        if (target) { target.open = true; }
-      });
-    }
+    // A click on a link to this page opens its target before the browser scrolls to it
+    // (clicking the link of the hash the page already has fires no hashchange); a click on
+    // a clipped note shows it whole, and a second click clips it again.
+    document.addEventListener("click", function (e) {
+      var link = e.target.closest && e.target.closest("a[href]");
+      if (link) {
+        var href = link.getAttribute("href");
+        var target = href.charAt(0) === "#" ? targetOf(href) :
+          document.getElementById(link.getAttribute("data-open-trace") || "");
+        if (target) { openPath(target); }
+        return;
+      }
+      var note = e.target.closest && e.target.closest(".clamp");
+      if (note && !(window.getSelection && String(window.getSelection()))) {
+        note.classList.toggle("whole");
+      }
+    });
+    window.addEventListener("hashchange", revealHash);
+    revealHash();
+    // once everything has loaded, again if the target has left the window (a browser may
+    // scroll to the fragment itself before the folds around it are open)
+    window.addEventListener("load", function () {
+      var target = targetOf(window.location.hash);
+      if (target) {
+        var r = target.getBoundingClientRect();
+        if (!target.closest("details:not([open])") && r.top >= 0 && r.top < window.innerHeight) { return; }
+        revealHash();
+      }
+    });
+    window.addEventListener("resize", function () {
+      roots.forEach(function (root) { if (root._explorer) { root._explorer.fit(); } });
+    });
     var p = params();
     if ("show" in p) {
       var shown = document.getElementById(p.show);
       if (shown && shown.matches("details.trace")) {
-        shown.open = true;
+        openPath(shown);
         withExplorer(shown, function (wanted) {
           wanted.go(Number(p.step || 0));
           if ("only" in p) {  // a page of this one trace, e.g. for a screenshot
             document.body.classList.add("only-trace");
             wanted.root.classList.add("shown");
+            var group = wanted.root.closest(".trace-group");
+            if (group) { group.classList.add("shown"); }
+            wanted.fit();
           } else {
             wanted.root.scrollIntoView();
           }
