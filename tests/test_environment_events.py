@@ -228,6 +228,7 @@ def test_the_finding_page_names_each_event(outputs):
     [mermaid] = re.findall(r"```mermaid\n(.*?)```", page, re.S)
     _mermaid_events(outputs, mermaid)
     [paragraph] = re.findall(r"```text\n(.*?)\n```", page, re.S)
-    for words in ("the network loses Ping from the client to the server",
-                  "the client: the patience timer expires", "the client: is switched off"):
+    # the paragraph to paste speaks in stage-2 steps (issue 56 item 4)
+    for words in ("The network loses the ping from the client to the server",
+                  "the client: the patience timer expires", "the client is switched off"):
         assert words in paragraph, paragraph
