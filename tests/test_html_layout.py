@@ -241,6 +241,29 @@ def test_a_trace_link_opens_its_variants_fold_and_the_trace(page, group_call_rep
     assert shown, "the trace's link left it folded or out of view"
 
 
+def test_every_link_inside_a_page_opens_its_target_in_view(page, group_call_report):
+    """A finding's links to its trace (in its variant's fold) and to its fix's CR diff (a
+    folded table whose heading is the target): a click opens them and shows them."""
+    model = group_call_report / "group_call_migration.html"
+    links = sorted(set(re.findall(r'<a href="#((?:t\d+|diff-[^"]+))"', model.read_text())))
+    assert any(x.startswith("diff-") for x in links) and any(x.startswith("t") for x in links)
+    page.open(model.as_uri())
+    for target in links:
+        opened = page.js(f"""(async () => {{
+          document.querySelectorAll("details[open]").forEach(d => {{ d.open = false; }});
+          window.scrollTo(0, 0);
+          const link = document.querySelector('a[href="#{target}"]');
+          link.click();
+          await new Promise(done => setTimeout(done, 100));
+          const node = document.getElementById("{target}");
+          const fold = node.closest("details");
+          const r = node.getBoundingClientRect();
+          return {{open: !!fold && fold.open, folds: !node.closest("details:not([open])"),
+                   top: r.top, shown: r.top >= 0 && r.top < window.innerHeight}};
+        }})()""")
+        assert opened["open"] and opened["folds"] and opened["shown"], (target, opened)
+
+
 # -- every bundled model --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def models_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
