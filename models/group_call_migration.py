@@ -1203,6 +1203,19 @@ def affiliation_consistent(v) -> bool:
 
 
 model = Model("group_call_migration", clause="10.16.2", doc=__doc__)
+# Properties that judge a situation some worlds never reach: where they do not, the check
+# prints these reasons instead of a vacuity warning (issue 58).
+model.vacuous_where_so(
+    "rejoins-when-affiliated",
+    why="client 1 ends unaffiliated only with break-before-make and a group document that "
+        "lists the primary ID alone; make-before-break keeps the old affiliation until the "
+        "new one succeeds, and the fix lists the partner's IDs, so there it never does "
+        "(the property judges the break-before-make variants, where group-document fails)")
+model.vacuous_where_so(
+    "old-registration-released-after-call",
+    why="it judges a registration kept for make-before-break once the call is over; where "
+        "the client never ends its call with such a registration (break-before-make keeps "
+        "none, and the fix's client never ends unaffiliated) there is nothing to release")
 # Every variant but the two slow_answers ones pins transaction_timeout to the reading
 # outlasts_answer (the timer outlasts the round trip): there a timeout comes only once a
 # message was lost, and the free timer's own consequences are shown apart.
