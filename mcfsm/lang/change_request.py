@@ -149,6 +149,9 @@ def matching(points: list[ChoicePoint], clause: str) -> list[ChoicePoint]:
 # -- the CR file ---------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class Change:
+    """One [[change]] of a CR file: the clause it changes, the new sentence (and the
+    published one, optional), and the choice point's behaviour that sentence selects."""
+
     clause: str
     sentence: str
     choice: str
@@ -158,6 +161,9 @@ class Change:
 
 @dataclasses.dataclass(frozen=True)
 class ChangeRequest:
+    """A CR file as read (read_change_request): its [change_request] table and changes; the
+    model file resolved against the CR file's folder."""
+
     path: Path
     title: str
     model_file: Path
