@@ -77,3 +77,16 @@ def _initial_states_budget_reset() -> Iterator[None]:
     from mcfsm.lang.initial_states import limit_initial_states
 
     limit_initial_states(None, None)
+
+
+@pytest.fixture
+def ray_alone():
+    """Tests that run Ray take turns, across xdist workers: the cluster test ends with `ray
+    stop`, which ends every Ray process on the machine, another worker's `--ray local` run
+    included (seen in CI: its actors died mid-run). An exclusive lock on a file in the
+    temporary folder, held for the whole test (its cluster's start and stop included)."""
+    import tempfile
+
+    with open(Path(tempfile.gettempdir()) / "mcfsm-tests-ray.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

@@ -21,7 +21,7 @@ from .conftest import ROOT, run_cli
 ray = pytest.importorskip("ray", reason="the ray package is not installed: "
                           "pip install 'mcfsm[ray]' to run the Ray cluster test")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ray_alone")]
 
 MODEL = str(ROOT / "models" / "private_call_redirect.py")
 
@@ -40,8 +40,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def cluster():
+@pytest.fixture  # per test (one uses it), inside ray_alone's turn: started and stopped there
+def cluster(ray_alone):
     """A head and a worker node on 127.0.0.1, started as README shows (`ray start`), without
     Ray's token authentication (a loopback cluster for this test only; the CLI subprocesses
     inherit this environment). `ray stop` ends it."""

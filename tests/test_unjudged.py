@@ -39,7 +39,9 @@ def _mode(name):
 
 @pytest.mark.parametrize("expected", [(), ("--expected",)], ids=["plain", "expected"])
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_a_run_with_an_unjudged_property_says_so_and_exits_3(mode, expected):
+def test_a_run_with_an_unjudged_property_says_so_and_exits_3(mode, expected, request):
+    if mode == "ray":
+        request.getfixturevalue("ray_alone")  # no other Ray test's `ray stop` meanwhile
     model, variant = TARGETS.get(mode, (MODEL, VARIANT))
     proc = run_cli("check", model, "--variant", variant, "--no-cache", *_mode(mode), *expected)
     out = proc.stdout

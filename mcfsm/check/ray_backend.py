@@ -79,8 +79,12 @@ def connect(address: str) -> Any:
             _watchdog()  # before ray.init: no process of the run is started unwatched
         ours = signal.getsignal(signal.SIGTERM)
         try:
-            ray.init(address=None if address == "local" else address,
-                     include_dashboard=False, log_to_driver=False, configure_logging=False)
+            # "local" is Ray's own word for a new instance even where one is running:
+            # address=None would attach to the latest `ray start` cluster (or RAY_ADDRESS),
+            # whose owner may stop it under this run (seen in CI: a test's cluster stopped
+            # while another test's `--ray local` run had attached to it)
+            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False)
         except ConnectionError as exc:
             raise UsageError(f"--ray {address}: no Ray cluster answers there ({exc}); "
                              "start one with `ray start --head`, or use --ray local") from None
