@@ -12,7 +12,7 @@ from ..check.assumptions import assumptions_of, pins, rests_on, unforced
 from ..check.choices import dependency, fails_in_every_reading, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
 from ..check.search.explorer import Result, Verdict
-from ..check.search.vacuity import explained_vacuity, vacuous
+from ..check.search.vacuity import vacuity
 from ..check.state.fingerprints import omission_bound, omission_words
 from ..check.temporal.marking import fairness_words
 from ..lang.findings import CHOICE, GAP_IN_THE_TEXT, UNDER_REVIEW, Finding
@@ -264,8 +264,7 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     lines.append(f"  assumed, {by} ({len(assumed)}; every verdict rests on "
                  f"them): " + (", ".join(a.name for a in assumed) or "nothing"))
     width = max((len(shown_name(v.property.name)) for v in result.verdicts), default=10)
-    empty = vacuous(result)
-    explained = explained_vacuity(result)
+    empty, explained = vacuity(result)
     for v in result.verdicts:
         lines.append(f"  {STATUS_WORDS[v.status]:<9} {shown_name(v.property.name):<{width}}  "
                      f"{verdict_detail(result, v)}  [{v.property.kind}"
@@ -338,8 +337,7 @@ def result_json(model: str, variant: str, result: Result,
                 expected: dict[str, str] | None = None) -> dict[str, Any]:
     system = result.system
     properties = []
-    empty = vacuous(result)
-    explained = explained_vacuity(result)
+    empty, explained = vacuity(result)
     for v in result.verdicts:
         entry: dict[str, Any] = {
             "name": v.property.name,

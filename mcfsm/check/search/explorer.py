@@ -481,14 +481,12 @@ def _stored_checked(system: System, budget: Budget, canon: Canonical, steps: Com
     if compact:
         return ("; assumed: checked on the first 200 states only (hash compaction keeps no "
                 "states to check it on)")
-    rows = (core.unpack(j) for j in range(len(core)))
+    perms = group(system) if budget.verify_symmetry else generators(system)
+    n = check_stored_rows(system, canon, steps, (core.unpack(j) for j in range(len(core))),
+                          perms)
     if budget.verify_symmetry:
-        perms = group(system)
-        n = check_stored_rows(system, canon, steps, rows, perms)
         return f"; verified under all {len(perms):,} permutations on each of the {n:,} states"
-    gens = generators(system)
-    n = check_stored_rows(system, canon, steps, rows, gens)
-    return (f"; assumed (as TLC's SYMMETRY): checked under its {len(gens)} generators on each "
+    return (f"; assumed (as TLC's SYMMETRY): checked under its {len(perms)} generators on each "
             f"of the {n:,} states, --verify-symmetry checks every permutation")
 
 

@@ -125,19 +125,20 @@ def _field_reasons(system: Any, prop: Any, strings: set[str]) -> list[str]:
     return reasons
 
 
+def vacuity(result: Result) -> tuple[dict[str, str], dict[str, str]]:
+    """(property name -> why it is vacuous, for every vacuous property whose vacuity the
+    model does not explain (Model.vacuous_where_so); property name -> what the search found
+    and the model's reason, for those it explains), from one pass over the properties."""
+    declared = getattr(result.system, "vacuity_reasons", {})
+    found = vacuous_all(result)
+    return ({p: why for p, why in found.items() if p not in declared},
+            {p: f"{why}; as the model says: {declared[p]}"
+             for p, why in found.items() if p in declared})
+
+
 def vacuous(result: Result) -> dict[str, str]:
-    """Property name -> why it is vacuous, for every vacuous property of a complete search
-    whose vacuity the model does not explain (Model.vacuous_where_so)."""
-    declared = getattr(result.system, "vacuity_reasons", {})
-    return {p: why for p, why in vacuous_all(result).items() if p not in declared}
-
-
-def explained_vacuity(result: Result) -> dict[str, str]:
-    """Property name -> what the search found and the model's reason, for every vacuous
-    property whose vacuity the model explains."""
-    declared = getattr(result.system, "vacuity_reasons", {})
-    return {p: f"{why}; as the model says: {declared[p]}"
-            for p, why in vacuous_all(result).items() if p in declared}
+    """The unexplained vacuous properties (`vacuity`'s first half)."""
+    return vacuity(result)[0]
 
 
 def vacuous_all(result: Result) -> dict[str, str]:

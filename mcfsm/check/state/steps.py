@@ -308,7 +308,7 @@ class CompiledSteps:
         """A lookup of instance k while it is not memoized (low_hit): from its probe time on,
         count how many of a window's keys repeat (class doc); memoize k again if more than
         half do."""
-        if self.expansions < self._probe_at[k] or k in self.world_readers:
+        if self.expansions < self._probe_at[k]:  # callers pass no world reader
             return
         keys = self._probe_keys[k]
         if key in keys:
