@@ -1192,7 +1192,7 @@ def build(*, make_before_break: bool, calls: bool,
                                       "service authorization gives (a request to the primary "
                                       "before the user is served)"),
         },
-        final=lambda v: not v.in_flight() and v["client2"].state not in MIGRATING,
+        final=final_state(calls_end_in_transaction=calls and switch_off),
         properties=[*properties(calls, per_permission=len(permissions) > 1,
                                 late_call_explored=len(late_calls) > 1,
                                 whole_chain=max_migrations >= 3,
@@ -1208,6 +1208,20 @@ def build(*, make_before_break: bool, calls: bool,
                                             departure_notice=departure_notice,
                                             fixed_chain=fixed_chain)],
     )
+
+
+def final_state(*, calls_end_in_transaction: bool):
+    """Where the search may stop (a state with no step left that is no deadlock): nothing in
+    flight and UE 2 not migrating; and, where client 1's call is an INVITE transaction
+    (switch_off), client 1 not still `calling`: its transaction ends in an answer or in Timer
+    B's timeout (RFC 3261 17.1.1.2; fact sheet items 8-9), so a run that stops with the
+    caller waiting is a deadlock (no-deadlock), not an end: a Timer B that never fires would
+    otherwise leave the caller in `calling` for ever with every verdict as declared."""
+    def final(v) -> bool:
+        if v.in_flight() or v["client2"].state in MIGRATING:
+            return False
+        return not calls_end_in_transaction or v["client1"].state != "calling"
+    return final
 
 
 def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_numbers: bool,
