@@ -1,0 +1,163 @@
+"""TLA+'s SimplifiedFastPaxos Paxos.tla (tlaplus/Examples specifications/SimplifiedFastPaxos,
+Lim Ngian Xin Terry and Gaurav Gandhi) with its Paxos.cfg: Replicas {r1..r4}, Values
+{v1, v2, v3}, Ballots {0, 1, 2}, Quorums the four 3-subsets of the replicas, and SYMMETRY
+Permutations(Values) \\union Permutations(Replicas). The published TLC run
+(specifications/SimplifiedFastPaxos/manifest.json) finds 1,207 distinct states, depth 22;
+mcfsm's symmetry group is the product of the two sets' permutations (4! x 3! = 144), and
+its orbit count is that figure too (tests/test_symmetry_canonical.py counts the orbits by
+brute force).
+
+The encoding: the spec's variables `maxBallot`, `maxVBallot`, `maxValue` are each replica's
+local; `messages` and `decision` are shared variables (a message is a tuple of its record's
+fields); each value is an instance with no steps of its own, so that its name is a model
+value the symmetry renames (a replica's maxValue and the messages mention values, and the
+messages mention replicas, so every symmetric local mentions a symmetric instance: the
+shape on which a canonical form that tries every permutation costs the most). The actions
+with no actor of their own (PaxosPrepare, PaxosAccept, PaxosDecide) are steps of one
+asymmetric instance, "ballots", each over the spec's existential choices.
+
+    .venv/bin/python benchmarks/bench_symmetry.py --paxos   # the search with and without symmetry
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from mcfsm import Instance, Role, System, Transition, Var, always, step
+
+REPLICAS = ("r1", "r2", "r3", "r4")
+VALUES = ("v1", "v2", "v3")
+BALLOTS = (0, 1, 2)
+NONE = "none"  # the spec's model value `none` (no instance of that name)
+QUORUMS = tuple(frozenset(q) for q in itertools.combinations(REPLICAS, 3))
+
+
+def _of(messages: frozenset, kind: str) -> list[tuple]:
+    return [m for m in messages if m[0] == kind]
+
+
+def _prepare_choices(ctx) -> list[int]:
+    return [b for b in BALLOTS if b != 0]
+
+
+def _prepare(ctx) -> None:
+    ctx.shared.messages = ctx.shared.messages | {("P1a", ctx.arg)}
+
+
+def _accept_choices(ctx) -> list[tuple]:
+    """PaxosAccept's (b, q, v): no P2a of ballot b yet, a P1b of b from every acceptor of q,
+    and v free when none of them accepted a value, else ForcedValue(M)."""
+    messages = ctx.shared.messages
+    p2a_ballots = {m[1] for m in _of(messages, "P2a")}
+    p1b = _of(messages, "P1b")
+    out = []
+    for b in BALLOTS:
+        if b in p2a_ballots:
+            continue
+        for q in QUORUMS:
+            got = [m for m in p1b if m[1] == b and m[2] in q]
+            if {m[2] for m in got} != q:
+                continue
+            if all(m[4] == NONE for m in got):
+                out += [(b, q, v) for v in VALUES]
+            else:  # CHOOSE picks one of the highest; the spec guarantees they agree
+                top = max(m[3] for m in got)
+                out += [(b, q, v) for v in sorted({m[4] for m in got if m[3] == top})]
+    return out
+
+
+def _accept(ctx) -> None:
+    b, _, v = ctx.arg
+    ctx.shared.messages = ctx.shared.messages | {("P2a", b, v)}
+
+
+def _decide_choices(ctx) -> list[tuple]:
+    messages = ctx.shared.messages
+    p2b = _of(messages, "P2b")
+    out = set()
+    for b in BALLOTS:
+        for q in QUORUMS:
+            got = [m for m in p2b if m[1] == b and m[2] in q]
+            if {m[2] for m in got} == q:
+                out |= {(b, q, m[3]) for m in got}
+    return sorted(out, key=repr)
+
+
+def _decide(ctx) -> None:
+    ctx.shared.decision = ctx.arg[2]
+
+
+BALLOTS_ROLE = Role(
+    "ballots", states=["on"], initial="on", final=["on"],
+    transitions=[
+        Transition("PaxosPrepare", "on", "on", choices=_prepare_choices, after=[_prepare],
+                   clause="Paxos.tla PaxosPrepare"),
+        Transition("PaxosAccept", "on", "on", choices=_accept_choices, after=[_accept],
+                   clause="Paxos.tla PaxosAccept"),
+        Transition("PaxosDecide", "on", "on", choices=_decide_choices, after=[_decide],
+                   clause="Paxos.tla PaxosDecide"),
+    ])
+
+
+def _promise_choices(ctx) -> list[tuple]:
+    return sorted((m for m in _of(ctx.shared.messages, "P1a") if ctx.v.maxBallot < m[1]),
+                  key=repr)
+
+
+def _promise(ctx) -> None:
+    b = ctx.arg[1]
+    v = ctx.v
+    ctx.shared.messages = ctx.shared.messages | {("P1b", b, ctx.me, v.maxVBallot, v.maxValue)}
+    v.maxBallot = b
+
+
+def _accepted_choices(ctx) -> list[tuple]:
+    return sorted((m for m in _of(ctx.shared.messages, "P2a")
+                   if m[2] in VALUES and ctx.v.maxBallot <= m[1]), key=repr)
+
+
+def _accepted(ctx) -> None:
+    _, b, value = ctx.arg
+    v = ctx.v
+    v.maxBallot, v.maxVBallot, v.maxValue = b, b, value
+    ctx.shared.messages = ctx.shared.messages | {("P2b", b, ctx.me, value)}
+
+
+REPLICA = Role(
+    "replica", states=["on"], initial="on", final=["on"],
+    variables={"maxBallot": Var(int, 0), "maxVBallot": Var(int, 0),
+               "maxValue": Var(str, NONE)},
+    transitions=[
+        Transition("PaxosPromise", "on", "on", choices=_promise_choices, after=[_promise],
+                   clause="Paxos.tla PaxosPromise"),
+        Transition("PaxosAccepted", "on", "on", choices=_accepted_choices, after=[_accepted],
+                   clause="Paxos.tla PaxosAccepted"),
+    ])
+
+VALUE = Role("value", states=["on"], initial="on", final=["on"], transitions=[])
+
+
+def _nontriviality(view) -> bool:
+    messages, decision = view.shared.messages, view.shared.decision
+    return (decision == NONE or any(m[2] == decision for m in _of(messages, "P2a"))) and all(
+        (m[4] in VALUES or m[3] == 0) and (m[4] == NONE or m[3] > 0)
+        for m in _of(messages, "P1b"))
+
+
+def _consistency(before, key, after) -> bool:
+    """[][decision = none]_decision: the decision changes only from none."""
+    return before.shared.decision == after.shared.decision or before.shared.decision == NONE
+
+
+def build(symmetric: bool = True) -> System:
+    return System(
+        "simplified_paxos",
+        instances=[Instance("ballots", BALLOTS_ROLE),
+                   *(Instance(r, REPLICA) for r in REPLICAS),
+                   *(Instance(v, VALUE) for v in VALUES)],
+        shared={"messages": Var(frozenset, frozenset()), "decision": Var(str, NONE)},
+        properties=[always("PaxosNontriviality", _nontriviality,
+                           clause="Paxos.tla PaxosNontriviality"),
+                    step("PaxosConsistency", _consistency, clause="Paxos.tla PaxosConsistency")],
+        symmetry=[REPLICAS, VALUES] if symmetric else None,
+    )
