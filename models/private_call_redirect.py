@@ -199,6 +199,7 @@ BOTH = {
     "hold_timer": ("free", "outlasts_migration"),
     "register_timeout": ("free", "outlasts_answer"),
     "register_failure": ("gives_up", "retries"),
+    "indication_lasts": ("every_call", "until_answered"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6; TS 23.280 "
@@ -244,6 +245,15 @@ PARAM_DOCS = {
                          "the REGISTER or its answer was lost)"),
     "register_failure": (REGISTER_FAILURE_CLAUSE, REGISTER_FAILURE_DOC),
     "registered_and_notified": (REGISTERED_AND_NOTIFIED_CLAUSE, REGISTERED_AND_NOTIFIED_DOC),
+    "indication_lasts": ("CR 000 10.16.5.3 NOTE 2 ('The subsequent calls initiated using new MC "
+                         "service ID ... include the call redirection due to migration "
+                         "indication': no end); X.1.7.1 item 6a (the cache is 'to reduce "
+                         "subsequent signalling')",
+                         "how long a caller's calls by the cached migrated ID carry the "
+                         "indication (each makes the server re-check, NOTE 2): on "
+                         "'every_call' by that ID, the words' literal reading, or "
+                         "'until_answered': once a call by that ID has been answered there, "
+                         "later calls by it carry none (item 6a's saving)"),
 }
 
 # UE 2's REGISTER at the new MC system (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F). Its
@@ -328,12 +338,13 @@ UE2_MIGRATION = Span("user 2's migration", ue2_migrating,
 
 # -- MC service clients 1 and 3: the calling parties -----------------------------------------
 def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int,
-                switch_off: bool, lossy_leaving: bool) -> Role:
+                switch_off: bool, lossy_leaving: bool, indication_ends: bool = False) -> Role:
     """A caller's transitions in the order of 10.16.5.3's steps: step 1 (the call by the
     primary MC service ID), steps 3-4 (the redirection followed, after a KMS lookup where
     the URI is unknown) and the answer, then X.1.7.1 item 6a (a subsequent call by the
     cached ID, CR 000 NOTE 2), item 6b (re-initiation with the primary ID after a
-    rejection), and the INVITE's Timer B where calls time out."""
+    rejection), and the INVITE's Timer B where calls time out. `indication_ends`: the
+    parameter indication_lasts is explored (CR 000 with a second call by the cached ID)."""
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
     # a call is an INVITE transaction where it or its answer can vanish: a switched-off UE
     # 2 takes nothing, and UE 2 leaving coverage may lose a call or its answer
@@ -398,7 +409,15 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
         return may_call(ctx) and ctx.v.cached != ""
 
     def call_cached(ctx) -> None:
-        start(ctx, ctx.v.cached, indication)
+        # NOTE 2's indication, unless indication_lasts=until_answered and a call by this ID
+        # has been answered at it (the cache then needs no re-check: item 6a's saving)
+        confirmed = (indication_ends and ctx.params.indication_lasts == "until_answered"
+                     and ctx.v.answered_at == ctx.v.cached)
+        start(ctx, ctx.v.cached, None if confirmed else indication)
+
+    def answered(ctx) -> None:
+        if ctx.params.indication_lasts == "until_answered":  # else nothing reads it
+            ctx.v.answered_at = ctx.v.target
 
     # X.1.7.1 item 6b: after a rejection, re-initiate with the primary MC service ID
     def may_retry_primary(ctx) -> bool:
@@ -460,6 +479,9 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
             "reinitiated": Var(int, 0, doc="re-initiations with the primary ID in this call "
                                            "(item 6b)"),
             "sent_home": Var(bool, False, doc="this call was redirected to the primary ID"),
+            **({"answered_at": Var(str, "", doc="the ID its last answered call was set up "
+                                               "with (indication_lasts=until_answered)")}
+               if indication_ends else {}),
             **({"timed_out": Var(bool, False, doc="a call of its INVITE transaction timed out "
                                                   "(for a witness)")} if calls_time_out else {}),
         },
@@ -489,7 +511,9 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
                        conditions=[lambda ctx: not can_follow(ctx)],
                        clause=f"bound: a client stops after {MAX_REDIRECTIONS} redirections "
                               "(the text sets none)"),
-            Transition(PrivateCallAccept, "calling", "connected", clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallAccept, "calling", "connected",
+                       after=[answered] if indication_ends else [],
+                       clause="TS 23.379 10.7.2.1.1"),
             # -- X.1.7.1 item 6a: the cached ID; item 6b: the primary ID again -----------
             Transition("call_by_cached_id", ["idle", "connected", "failed"], "calling",
                        conditions=[has_cache], after=[call_cached], sends=[PrivateCallRequest],
@@ -1103,10 +1127,13 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         raise ModelError(f"switch_off with client1_calls={client1_calls}: client 1 makes one "
                          "call where its calls may time out",
                          fix="pass client1_calls=1 with switch_off=True (SWITCH_OFF_BOUNDS)")
+    # NOTE 2's indication on a subsequent call by the cached ID: only with CR 000 and a
+    # second call by client 1 (client 3 makes one)
+    indication_ends = migration_indication and client1_calls >= 2
     caller = caller_role(kms_in_redirect=kms_in_redirect,
                          migration_indication=migration_indication,
                          max_migrations=max_migrations, switch_off=switch_off,
-                         lossy_leaving=lossy_leaving)
+                         lossy_leaving=lossy_leaving, indication_ends=indication_ends)
     server = server_role(kms_in_redirect=kms_in_redirect,
                          migration_indication=migration_indication,
                          departure_notice=departure_notice, note2_via_primary=note2_via_primary,
@@ -1120,7 +1147,11 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         wanted += ["note2_server", "otherwise"]
         if caller_migrated:
             wanted.append("same_system_by")
-    pins = {"register_timeout": ("outlasts_answer",), **(pinned or {})}
+    if indication_ends:
+        wanted.append("indication_lasts")
+    # indication_lasts: NOTE 2's literal reading, but where a variant explores it
+    pins = {"register_timeout": ("outlasts_answer",), "indication_lasts": ("every_call",),
+            **(pinned or {})}
     wanted.append("register_timeout")
     if "register_failure" in pins:  # else assumption register-timeout-gives-up
         wanted.append("register_failure")
@@ -1928,23 +1959,32 @@ EXPECT_CR_BOTH = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only wit
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
             "primary-learns-current-id": "violated only with notification=one_way"}
+# NOTE 2's indication on every call by the cached ID, or until one was answered there: with
+# the latter, a caller whose cache went stale learns the current ID by item 6b's rejection
+# and re-initiation, not by NOTE 2's re-check (no verdict but that witness moves)
+INDICATION_LASTS = {"indication_lasts": BOTH["indication_lasts"]}
+NOTE2_USED = "notification=one_way or registration=break_before_make or indication_lasts=every_call"
 model.add_variant(
     "cr_both", lambda: build(kms_in_redirect=True, migration_indication=True, **BOUNDS,
-                             pinned=POLICIES),
-    doc="CRs 001 and 000: explores notification, note2_server and otherwise",
+                             pinned={**POLICIES, **INDICATION_LASTS}),
+    doc="CRs 001 and 000: explores notification, note2_server, otherwise and how long NOTE "
+        "2's indication lasts (indication_lasts)",
     baseline="cr_kms_uri",
-    expect=EXPECT_CR_BOTH)
+    expect={**EXPECT_CR_BOTH, "note2-redirects-to-another-partner":
+            f"witnessed only with note2_server=primary and ({NOTE2_USED})"})
 model.add_variant(
     "free_chain", lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=2,
                                 fixed_chain=False, client1_calls=2,
                                 pinned={**POLICIES, "note2_server": ("primary",),
-                                        "otherwise": ("forward",)}),
-    doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included)",
+                                        "otherwise": ("forward",), **INDICATION_LASTS}),
+    doc="CRs 001 and 000, user 2 migrating twice to any other MC system (back home included); "
+        "explores indication_lasts as cr_both does",
     expect={**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "call-not-refused-before-notification": "violated only with notification=one_way",
             "note2-never-names-stale-id": "violated only with notification=one_way",
+            "note2-redirects-to-another-partner": f"witnessed only with {NOTE2_USED}",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
             "primary-learns-current-id": "violated only with notification=one_way"}, baseline="cr_both")
