@@ -92,7 +92,24 @@ Silent choices (parameters; every variant explores those it does not pin):
 - same_system_by (CR 000 step 2: "the called party belongs to the same MC system as that of
   calling party MC system"; only in the migrated_caller variants, where user 1 of A has
   migrated to B): the primary reads the caller's MC system off the "calling_id" (user1@B)
-  or off the "primary_id" its call carries (X.1.7.3).
+  or off the "primary_id" its call carries (X.1.7.3);
+- indication_lasts (CR 000 NOTE 2: "The subsequent calls initiated using new MC service ID
+  ... include" the indication, with no end; only where client 1 calls twice): "every_call"
+  by the cached ID carries it, or only "until_answered" there (X.1.7.1 item 6a caches "to
+  reduce subsequent signalling"); explored in cr_both and free_chain, the first elsewhere;
+- redirect_on_path (10.16.5.2 defines the flow from the MC service server to MC service
+  client 1 and names no server between them; RFC 3261 16.5 lets a proxy recurse on a
+  redirection): the caller's own server "relay"s a redirection from another MC system to
+  its client, or "recurse"s on it (sends the call on to the migrated ID itself); explored
+  in base and cr_kms_uri (a foreign caller's redirection passes its server C), relayed
+  elsewhere.
+
+Answered, not explored (assumption redirection-is-final): the redirection ends the call
+attempt it answers. X.1.7.1 item 6 says the primary "will reject the signalling" and step 3
+that client 1 "releases the private call request": a rejection is a final response, which
+ends the INVITE transaction at both ends (RFC 3261 17.1.1.3, 17.2.1: the ACK of a non-2xx
+final response belongs to the transaction), so no half-open call is left at a server to be
+released, whether the client migrates or a message is lost.
 """
 
 from __future__ import annotations
@@ -200,6 +217,7 @@ BOTH = {
     "register_timeout": ("free", "outlasts_answer"),
     "register_failure": ("gives_up", "retries"),
     "indication_lasts": ("every_call", "until_answered"),
+    "redirect_on_path": ("relay", "recurse"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6; TS 23.280 "
@@ -254,6 +272,15 @@ PARAM_DOCS = {
                          "'every_call' by that ID, the words' literal reading, or "
                          "'until_answered': once a call by that ID has been answered there, "
                          "later calls by it carry none (item 6a's saving)"),
+    "redirect_on_path": ("10.16.5.2 (the flow goes from the MC service server to the MC "
+                         "service client 1: a server between them is not named); 10.16.5.3 "
+                         "step 3; RFC 3261 16.5, 16.7 (a proxy may recurse on a 3xx "
+                         "response's contacts)",
+                         "what the calling party's own server does with a redirection it "
+                         "receives for its client from another MC system: 'relay' it to the "
+                         "client, which follows it (steps 3-4), or 'recurse': send the call "
+                         "on to the migrated MC service ID itself, as a SIP proxy may, so the "
+                         "client never sees the redirection (nor CR 001's KMS URI)"),
 }
 
 # UE 2's REGISTER at the new MC system (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F). Its
@@ -496,13 +523,16 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
                        conditions=[can_follow,
                                    lambda ctx: not redirect_needs_lookup(ctx)],
                        after=[follow_redirection], sends=[PrivateCallRequest],
-                       label="releases the call and re-initiates it with the migrated MC service ID",
+                       label="the call attempt ends (a final answer: assumption "
+                             "redirection-is-final); re-initiates it with the migrated MC "
+                             "service ID",
                        clause="10.16.5.3 steps 3-4; X.1.7.1 item 6a"),
             Transition(PrivateCallRedirection, "calling", "awaiting_kms",
                        name="follow_redirection_after_kms_lookup",
                        conditions=[can_follow, redirect_needs_lookup],
                        after=[follow_redirection], sends=[KmsLookupRequest],
-                       label="releases the call and first looks up the KMS URI",
+                       label="the call attempt ends (assumption redirection-is-final); first "
+                             "looks up the KMS URI",
                        clause="10.16.5.3 step 3; Table 10.16.5.2-1 NOTE; TS 33.180 D.2.7"),
             Transition(KmsLookupResponse, "awaiting_kms", "calling", after=[learn_kms],
                        conditions=[lambda ctx: ctx.msg.mc_service_id == ctx.v.target],
@@ -725,7 +755,7 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
 
 # -- MC service servers A, B, C: primary for their own users, partner for visitors -----------
 def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_notice: bool,
-                note2_via_primary: bool, caller_migrated: bool) -> Role:
+                note2_via_primary: bool, caller_migrated: bool, recursion: bool = False) -> Role:
     """A server's transitions in the order of X.1.6 and 10.16.5.3's steps: the user's
     registration and the partner's notification to the primary (pre-condition 3), then a
     private call request: passed on towards the called ID's MC system (step 1, pre-condition
@@ -948,6 +978,27 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
     def relay(ctx) -> None:
         route_back(ctx, ctx.msg)
 
+    # redirect_on_path=recurse (RFC 3261 16.5): the caller's own server sends the call on to
+    # the migrated ID itself, once per ID and call (16.5: a target is never added twice;
+    # the call's final answer ends its target set), keeping the addressed ID (SIP's To
+    # header stays; X.1.7.1 item 7)
+    def recurses(ctx) -> bool:
+        m = ctx.msg
+        return (recursion and ctx.params.redirect_on_path == "recurse"
+                and bool(client_of(ctx, m.calling_id))
+                and (m.calling_id, m.called_id_migrated) not in ctx.v.tried)
+
+    def recurse(ctx) -> None:
+        m = ctx.msg
+        ctx.v.tried = ctx.v.tried | {(m.calling_id, m.called_id_migrated)}
+        ctx.send(SERVER[system_of(m.called_id_migrated)],
+                 PrivateCallRequest(calling_id=m.calling_id, called_id=m.called_id_migrated,
+                                    original_called_id=m.called_id_primary))
+
+    def end_target_set(ctx) -> None:
+        if ctx.v.tried:
+            ctx.v.tried = frozenset(t for t in ctx.v.tried if t[0] != ctx.msg.calling_id)
+
     pcr, red, rej = PrivateCallRequest, PrivateCallRedirection, PrivateCallReject
     return Role(
         "MC service server",
@@ -961,7 +1012,11 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                    "registered": Var(frozenset, frozenset()),
                    "visitors": Var(frozenset, frozenset()), "bindings": Var(frozenset, frozenset()),
                    "told": Var(frozenset, frozenset()), "latest": Var(frozenset, frozenset()),
-                   "awaiting_ack": Var(frozenset, frozenset()), "held": Var(frozenset, frozenset())},
+                   "awaiting_ack": Var(frozenset, frozenset()), "held": Var(frozenset, frozenset()),
+                   **({"tried": Var(frozenset, frozenset(),
+                                    doc="(calling ID, migrated ID) it recursed on in a call "
+                                        "under way (redirect_on_path=recurse)")}
+                      if recursion else {})},
         transitions=[
             # -- X.1.6: registration and the notification to the primary ----------------
             Transition(Registration, "serving", None, after=[on_registration],
@@ -1054,10 +1109,21 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                        clause="spec silent (departed_policy=redirect_to_primary)"),
             # -- steps 3-4: the answers back towards the caller -------------------------
             Transition(red, "serving", None, name="relay_redirection", after=[relay], sends=[red],
-                       clause="10.16.5.3 step 3 (towards the calling MC service client)"),
-            Transition(PrivateCallAccept, "serving", None, name="relay_accept", after=[relay],
+                       conditions=[lambda ctx: not recurses(ctx)] if recursion else [],
+                       clause="10.16.5.3 step 3 (towards the calling MC service client; "
+                              "redirect_on_path=relay where explored)"),
+            *([Transition(red, "serving", None, name="recurse_on_redirection",
+                          conditions=[recurses], after=[recurse], sends=[pcr],
+                          label="sends the call on to the migrated MC service ID itself",
+                          clause="10.16.5.2 (silent on a server between the redirecting "
+                                 "server and client 1); RFC 3261 16.5 "
+                                 "(redirect_on_path=recurse)")]
+              if recursion else []),
+            Transition(PrivateCallAccept, "serving", None, name="relay_accept",
+                       after=[relay, end_target_set] if recursion else [relay],
                        sends=[PrivateCallAccept], clause="TS 23.379 10.7.2.1.1"),
-            Transition(rej, "serving", None, name="relay_reject", after=[relay],
+            Transition(rej, "serving", None, name="relay_reject",
+                       after=[relay, end_target_set] if recursion else [relay],
                        sends=[rej], clause="TS 23.379 10.7.2.1.1"),
         ],
     )
@@ -1102,7 +1168,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
           fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
           sequence_numbers: bool = False, departure_notice: bool = False,
           caller_migrated: bool = False, note2_via_primary: bool = False,
-          switch_off: bool = False, lossy_leaving: bool = False) -> System:
+          switch_off: bool = False, lossy_leaving: bool = False,
+          recursion: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
@@ -1120,7 +1187,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     transaction too, under the reading call-timeout-outlasts-answer (assumption). UE 2's
     REGISTER is a transaction in every variant; `register_timeout` is pinned to the reading
     outlasts_answer unless `pinned` names it, and what UE 2 does when it times out is
-    assumption register-timeout-gives-up unless `pinned` names `register_failure`."""
+    assumption register-timeout-gives-up unless `pinned` names `register_failure`.
+    `recursion` explores what the caller's own server does with a redirection
+    (redirect_on_path: relay it, or recurse on it as a SIP proxy may)."""
     if switch_off and client1_calls != 1:
         # a timed-out call's answer may still come; with a second call it would pass for
         # that call's (the messages carry no SIP Call-ID), so a caller makes one call here
@@ -1137,7 +1206,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     server = server_role(kms_in_redirect=kms_in_redirect,
                          migration_indication=migration_indication,
                          departure_notice=departure_notice, note2_via_primary=note2_via_primary,
-                         caller_migrated=caller_migrated)
+                         caller_migrated=caller_migrated, recursion=recursion)
 
     wanted = ["notification", "uninformed_primary", "departed_policy", "registration",
               "registered_and_notified"]
@@ -1149,6 +1218,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
             wanted.append("same_system_by")
     if indication_ends:
         wanted.append("indication_lasts")
+    if recursion:
+        wanted.append("redirect_on_path")
     # indication_lasts: NOTE 2's literal reading, but where a variant explores it
     pins = {"register_timeout": ("outlasts_answer",), "indication_lasts": ("every_call",),
             **(pinned or {})}
@@ -1676,7 +1747,29 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                      doc="the primary acknowledges a partner's migration "
                          "notification")]
           if "acknowledged" in params["notification"].choices else []),
+        *([step("answered-by-addressed-id", answered_by_addressed_id,
+                clause="10.16.5.3 steps 3-4; CR 001 10.16.5.2 (the KMS URI of the migrated "
+                       "MC service ID); TS 33.180 (a protected call is keyed to the called "
+                       "MC service ID)",
+                doc="a caller's call is answered by the MC service ID it set the call up "
+                    "with: every call here is protected (assumption kms-uri-with-cr001), "
+                    "so a call answered by another ID was protected for an ID that did "
+                    "not take it, with a KMS URI the caller never learnt"),
+           sometimes("server-recursed-on-redirection",
+                     lambda v: any(v[SERVER[s]].tried for s in SYSTEMS),
+                     clause="RFC 3261 16.5 (redirect_on_path=recurse)",
+                     doc="the caller's server sends a redirected call on to the migrated "
+                         "MC service ID itself")]
+          if "redirect_on_path" in params else []),
     ]
+
+
+def answered_by_addressed_id(before, key, after) -> bool:
+    """A caller's call is answered by the MC service ID it called (steps 3-4: the caller
+    sets the new call up with the migrated ID and its KMS URI itself)."""
+    if key.actor not in CALLERS or not isinstance(key.message, PrivateCallAccept):
+        return True
+    return key.message.called_id == before[key.actor].target
 
 
 def properties(migration_indication: bool, *, returns: bool, second_call: bool,
@@ -1868,6 +1961,14 @@ REJECT = ("reject",)
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
     REINITIATE_PER_REJECTION,
+    Assumption("redirection-is-final",
+               "the private call redirection is a final answer that ends the call attempt at "
+               "both ends: X.1.7.1 item 6's primary 'will reject the signalling', and a "
+               "rejection is a final response whose acknowledgement belongs to the INVITE "
+               "transaction (RFC 3261 17.1.1.3, 17.2.1), so step 3's 'releases the private "
+               "call request' sends no release and leaves nothing half-open at a server, "
+               "whether the client migrates or a message is lost",
+               clause="10.16.5.3 step 3; X.1.7.1 item 6; RFC 3261 17.1.1.3"),
     Assumption("three-redirections",
                "a caller follows at most three redirections per call (a loop shows at the "
                "second redirection to the same ID, before the bound)", clause="10.16.5.3"),
@@ -1916,11 +2017,17 @@ def one_call(expect: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in expect.items() if k != "note2-redirects-to-another-partner"}
 
 model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
+# redirect_on_path (base, cr_kms_uri: where a foreign caller's redirection passes its own
+# server C): a server that recurses on the redirection sets the call up with the migrated ID
+# itself, so the caller's protected call was keyed to the primary ID
+RECURSED = {"answered-by-addressed-id": "violated only with redirect_on_path=recurse",
+            "server-recursed-on-redirection": "witnessed only with redirect_on_path=recurse"}
 model.add_variant(
     "base", lambda: build(kms_in_redirect=False, migration_indication=False, **BOUNDS,
-                          pinned=POLICIES),
-    doc="as published (CR 001's 'before' text); explores notification and kms_without_uri",
-    expect={**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
+                          pinned=POLICIES, recursion=True),
+    doc="as published (CR 001's 'before' text); explores notification, kms_without_uri and "
+        "what the caller's own server does with a redirection (redirect_on_path)",
+    expect={**DELIVERY_PINNED, **RECURSED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
@@ -1931,7 +2038,8 @@ model.add_variant(
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged",
             "primary-learns-current-id": "violated only with notification=one_way"})
-EXPECT_CR_KMS_URI = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
+EXPECT_CR_KMS_URI = {**DELIVERY_PINNED,
+            "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
             "primary-redirects-own-users": "violated",
@@ -1941,10 +2049,21 @@ EXPECT_CR_KMS_URI = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only 
             "primary-learns-current-id": "violated only with notification=one_way"}
 model.add_variant(
     "cr_kms_uri", lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
-                                pinned=POLICIES),
-    doc="CR 001: the KMS URI element; explores notification and registration, with "
-        "base's pinned policies (it differs from base only in the CR)",
-    expect=EXPECT_CR_KMS_URI)
+                                pinned=POLICIES, recursion=True),
+    doc="CR 001: the KMS URI element; explores notification, registration and "
+        "redirect_on_path, with base's pinned policies (it differs from base only in the CR)",
+    expect={**EXPECT_CR_KMS_URI, **RECURSED})
+model.add_variant(
+    "fix_redirection_reaches_caller",
+    lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
+                  pinned={**POLICIES, "redirect_on_path": ("relay",)}, recursion=True),
+    doc="candidate fix, one sentence in 10.16.5.2: an MC service server between the "
+        "redirecting server and MC service client 1 passes the private call redirection on "
+        "to the client (it does not recurse on it), so the client sets the new call up "
+        "with the migrated MC service ID and CR 001's KMS URI (steps 3-4)",
+    baseline="cr_kms_uri",
+    expect={**EXPECT_CR_KMS_URI, "answered-by-addressed-id": "holds",
+            "server-recursed-on-redirection": "never"})
 EXPECT_CR_BOTH = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
@@ -2279,6 +2398,25 @@ for _variant in model.variants.values():
 
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
+model.finding(
+    "redirection-recursed", prop="answered-by-addressed-id", variants=("base", "cr_kms_uri"),
+    cls=CHOICE, fix="fix_redirection_reaches_caller",
+    clauses=("10.16.5.2", "10.16.5.3 steps 3-4", "CR 001 Table 10.16.5.2-1"),
+    reading="the caller's own MC service server recurses on the redirection, as RFC 3261 "
+            "16.5 lets a SIP proxy do (redirect_on_path=recurse)",
+    title="A server between the redirecting server and the caller that recurses on the "
+          "redirection sets the call up with the migrated MC service ID itself: the caller's "
+          "protected call is answered by an ID it never learnt, nor its KMS URI",
+    why="violated only with redirect_on_path=recurse, in base and under CR 001 alike: "
+        "10.16.5.2 defines the redirection from the MC service server to MC service client "
+        "1 and says nothing of a server between them, which a call from another MC system "
+        "(client 3 of C) has; a SIP proxy may recurse on a 3xx response's contacts (RFC "
+        "3261 16.5), and then CR 001's KMS URI, carried in the redirection, stops at that "
+        "server, so the harm CR 001 mends (a protected call the caller cannot key to the "
+        "migrated ID) comes back by another way. It needs that reading of an element the "
+        "text does not name, hence a choice. Proposed change: 10.16.5.2 (or step 3) says "
+        "that an MC service server on the path passes the redirection on to the calling "
+        "client (fix_redirection_reaches_caller: holds)")
 model.finding(
     "redirect-loop", prop="no-repeated-redirection-to-left-id",
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
