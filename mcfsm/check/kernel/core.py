@@ -357,6 +357,7 @@ class PyCore:
             self._count(generated, tid)
             if canon is not None:
                 new = canon(new)
+                pack = store.pack  # the canonical member's values may have widened a slot
             if split and self._sent(i, tid, sid, new):
                 continue
             packed = pack(*new)
@@ -397,6 +398,7 @@ class PyCore:
                 hit = hit or verdict == 2
             if self.canon is not None:
                 new = self.canon(new)
+                pack = store.pack  # the canonical member's values may have widened a slot
             if self.nparts > 1 and self._sent(i, tid, sid, new):
                 continue
             packed = pack(*new)
