@@ -25,7 +25,8 @@ cross), migrates once (A to B), and re-initiates toward the other's primary MC s
 migrated does with the other's new call, and where the primary sends a call for its user
 registered elsewhere (10.16.3 has no notification; X.1.6 and X.1.7.2 give one), hence the
 parameters below. Either "note3" or "refuse" lets both new calls be refused, and the call
-never resumes (finding crossed-resumptions-refused); the fix needs both sentences.
+never resumes: NOTE 3's glare alone (finding crossed-resumptions-refused), or the primary's
+refusal alone (finding migrated-peer-unreachable); the fix needs both sentences.
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no loss, no duplication; MC systems A, B and C
@@ -146,6 +147,7 @@ from mcfsm import (
     MODEL_ARTEFACT,
     SUPPORTS,
     Assumption,
+    Chart,
     Expiry,
     Instance,
     Loss,
@@ -176,6 +178,8 @@ USERS = {"user1": HOME, "user2": HOME, "user3": HOME}
 PROVISIONED = provisioning(USERS)
 USER1, USER2, USER3 = mcid("user1", HOME), mcid("user2", HOME), mcid("user3", HOME)
 MAX_MIGRATIONS = 3
+# the cause a party gives when NOTE 3's policy refuses another private call
+NOTE3_CAUSE = "awaiting resumption"
 KINDS = ("primary to partner", "partner to partner", "partner to primary")
 
 
@@ -466,6 +470,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     def answers_current_call(ctx) -> bool:
         return ctx.msg.calling_id == ctx.v.my_id
 
+    def refused_as(ctx) -> None:
+        ctx.v.refused_as = ctx.msg.cause
+
     def resumed(ctx) -> None:
         ctx.v.suspended = False
         ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
@@ -572,7 +579,10 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                    **({"call_from": Var(str, USER1, doc="the calling ID of the call it is in "
                                                         "(names the call)"),
                        "peer_id": Var(str, USER2, doc="the MC service ID the peer has in that "
-                                                      "call")} if both else {})},
+                                                      "call"),
+                       "refused_as": Var(str, "", doc="the cause its own new call was refused "
+                                                      "with (set once the call is lost)")}
+                      if both else {})},
         transitions=[
             # -- step 1's release is a SIP transaction (Timer F): its timeouts. First in the
             # -- list: a state's internal steps are tried in this order (the search order)
@@ -652,6 +662,7 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                        clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1"),
             Transition(PrivateCallReject, "resuming", "call_lost",
                        conditions=[answers_current_call],
+                       after=[refused_as] if both else [],
                        label="the new private call is refused; the suspended call is lost",
                        clause="10.16.3.2 step 3 (refused: NOTE 3, or the call arrives first)"),
             # -- NOTE 3: another private call, to client 1 (busy while in its call) -----------
@@ -660,7 +671,7 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                        clause="TS 23.379 10.7.2.1.1 (called party busy)"),
             Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
                        conditions=[*note3, policy("reject")],
-                       after=[answer(False, "awaiting resumption")],
+                       after=[answer(False, NOTE3_CAUSE)],
                        sends=[PrivateCallReject],
                        clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=reject)"),
             Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
@@ -938,7 +949,7 @@ def peer_role(*, resumption_timer: bool, setup: bool = False) -> Role:
                               "call: same_peer_call=busy)"),
             Transition(PCR, "awaiting_resumption", None, name="note3_reject_new_call",
                        conditions=[from_other, policy("reject")],
-                       after=[answer(False, "awaiting resumption")], sends=[PrivateCallReject],
+                       after=[answer(False, NOTE3_CAUSE)], sends=[PrivateCallReject],
                        clause="10.16.3.2 NOTE 3 (note3_policy=reject)"),
             Transition(PCR, "awaiting_resumption", "in_other_call", name="note3_accept_new_call",
                        conditions=[from_other, policy("accept")], after=[answer(True), *cancel],
@@ -1373,7 +1384,7 @@ def client1_answers_while_suspended(outcome: str):
             return False
         if outcome == "connected":
             return c3.state == "connected"
-        return c3.state == "rejected" and c3.cause == "awaiting resumption"
+        return c3.state == "rejected" and c3.cause == NOTE3_CAUSE
     witness.__name__ = f"client1_{outcome}_while_suspended"
     return witness
 
@@ -1442,6 +1453,12 @@ def both_in_call(v) -> bool:
     return all(v[c].state == "in_call" for c in BOTH)
 
 
+def not_both_refused_by_note3(v) -> bool:
+    """The two re-initiated calls are not both refused by NOTE 3's policy (each by a party
+    that holds the call suspended), whatever the primary does: the glare alone."""
+    return not all(v[c].state == "call_lost" and v[c].refused_as == NOTE3_CAUSE for c in BOTH)
+
+
 def not_both_refused(v) -> bool:
     """A client is in call_lost when its own re-initiated call was refused; with both there,
     neither has a call left to make (one migration each), so the call is lost for good."""
@@ -1489,7 +1506,7 @@ def rejection_cause_true(before, key, after) -> bool:
     for m in sent_in_step(before, after, PrivateCallReject, key.actor):
         if m.cause == "busy":
             ok = key.actor in REFUSING_CLIENTS and me.state in IN_A_CALL
-        elif m.cause == "awaiting resumption":
+        elif m.cause == NOTE3_CAUSE:
             ok = key.actor in REFUSING_CLIENTS and me.state in AWAITING_RESUMPTION
         elif m.cause == "not registered":
             ok = (key.actor in SERVER.values()
@@ -1576,6 +1593,13 @@ def both_properties(routings: tuple[str, ...]) -> list:
                  clause="10.16.3.2 step 3; NOTE 3",
                  doc="once a party has released the call for a migration, the two are "
                      "eventually in a private call with each other again"),
+        always("re-initiated-calls-not-both-refused-by-note3", not_both_refused_by_note3,
+               clause="10.16.3.2 step 3; NOTE 3",
+               doc="when both parties migrate, their two re-initiated private calls are not "
+                   "both refused under NOTE 3 (each party, holding the call suspended, "
+                   "treats the other's new call as another private call): the crossed "
+                   "resumptions alone, with no refusal by the primary or during a "
+                   "registration window"),
         always("re-initiated-calls-not-both-refused", not_both_refused,
                clause="10.16.3.2 step 3; NOTE 3",
                doc="when both parties migrate, their two re-initiated private calls are not "
@@ -2122,6 +2146,8 @@ model.add_variant("both_migrating", lambda: build(both_migrating=True, **BOTH_PI
                           "re-initiated-calls-not-both-refused":
                           "violated only with peer_call_while_suspended=note3 or "
                           "primary_routing=refuse",
+                          "re-initiated-calls-not-both-refused-by-note3":
+                          "violated only with peer_call_while_suspended=note3",
                           "crossed-calls-both-connected": CROSSED,
                           "call-forwarded-to-partner-id":
                           "witnessed only with primary_routing=forward"})
@@ -2134,6 +2160,8 @@ model.add_variant("fix_primary_reaches_migrated_user",
                   expect={"call-between-parties-resumes":
                           "violated only with peer_call_while_suspended=note3",
                           "re-initiated-calls-not-both-refused":
+                          "violated only with peer_call_while_suspended=note3",
+                          "re-initiated-calls-not-both-refused-by-note3":
                           "violated only with peer_call_while_suspended=note3",
                           "crossed-calls-both-connected": CROSSED,
                           # the behaviour the fix adds
@@ -2307,37 +2335,53 @@ model.finding(
         "with loss or switch-off no clean-up keeps registration-consistent true at every "
         "instant")
 model.finding(
-    "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused",
-    facts=(
-        SERVICE_AUTHORIZATION.bears(AGAINST, "primary_routing=refuse: the primary is told of each migration"),
-    ),
+    "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused-by-note3",
     variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=CHOICE,
-    reading="the primary refuses a call for its own user registered elsewhere "
-            "(primary_routing=refuse: 10.16.3 involves no migration notification), or a party "
-            "that has itself migrated treats the other's new call as NOTE 3's other call "
-            "(peer_call_while_suspended=note3). The chart's first refusal also rests on the "
-            "partner's notification being one-way, sent with its registration response "
-            "(assumption notification-one-way-with-registration, which fact sheet items 1-4 "
-            "argue against), and falls in break-before-make's gap, which X.1.7.4 accepts: "
-            "only its second refusal is NOTE 3's",
-    clauses=("10.16.3.2 NOTE 3", 'X.1.6 "to inform the primary MC system"', "X.1.7.2"),
+    reading="a party that holds the call suspended treats the other party's new call as NOTE "
+            "3's other call (note3_policy=reject before its own migration, "
+            "peer_call_while_suspended=note3 once migrated)",
+    clauses=("10.16.3.2 step 3", "10.16.3.2 NOTE 3"),
     fix="fix_peer_call_resumes",
-    title="When a party that has itself migrated refuses the other's new call under NOTE "
-          "3, the private call never resumes",
-    why="violated only with primary_routing=refuse or peer_call_while_suspended=note3: step 3 "
-        "has each party call the other, but says neither where the call goes when the called "
-        "party has migrated too, nor that a party holding the call suspended takes the "
-        "other's new call as the resumption; NOTE 3 lets it refuse. Both sentences are "
-        "needed (fix_primary_reaches_migrated_user, then fix_peer_call_resumes). The chart "
-        "shows the NOTE 3 half, in fix_primary_reaches_migrated_user, where the primary "
-        "reaches the migrated party; the primary_routing=refuse half (both_migrating) needs a "
-        "reading that X.1.4.1 ('This allows the primary MC system to always provide the "
-        "current MC service ID needed to reach the MC user') and fact sheet items 1-4 argue "
-        "against. A release names the call it releases by the calling ID the call was set up "
-        "with (assumption call-named-by-calling-id) and is addressed by its called_id, so "
-        "client 2's release sent to client 1 reads calling_id=user1@A, called_id=user1@A. "
-        "Two things the chart rests on besides the NOTE 3 reading: the partner's "
-        "notification is one-way, sent with its registration response (assumption "
-        "notification-one-way-with-registration), and a refusal in it may fall while user 1 "
-        "is between registrations under break-before-make, a period X.1.7.4 accepts and "
-        "this property does not exempt")
+    title="When both parties migrate, each refuses the other's new call under NOTE 3, and "
+          "the private call never resumes",
+    why="violated only with peer_call_while_suspended=note3, in both variants, whatever the "
+        "primary does with a call for its migrated user: both re-initiated calls are refused "
+        "with NOTE 3's cause, by parties that each hold the call suspended, and by no one "
+        "else (no refusal by the primary, none while a party is registered nowhere). Step 3 "
+        "has each party call the other but does not say that a party holding the call "
+        "suspended takes the other's new call as the resumption; NOTE 3 lets it refuse "
+        "'another private call request'. The chart's first refusal comes from client 2 "
+        "before its own migration (it has released the call: note3_policy, pinned to "
+        "reject, the reading NOTE 3 names), its second from client 1 once migrated "
+        "(peer_call_while_suspended=note3). A release names the call it releases by the "
+        "calling ID the call was set up with (assumption call-named-by-calling-id). "
+        "Proposed change: step 3 (or NOTE 3) says that a party holding the call suspended "
+        "takes the other party's new private call as the resumption (fix_peer_call_resumes: "
+        "holds; its price: crossed new calls both connect)")
+model.finding(
+    "migrated-peer-unreachable", prop="re-initiated-calls-not-both-refused",
+    facts=(
+        SERVICE_AUTHORIZATION.bears(AGAINST, "primary_routing=refuse: the primary is told of "
+                                             "each migration"),
+    ),
+    variants=("both_migrating",), cls=CHOICE,
+    reading="the primary refuses a call for its own user registered elsewhere "
+            "(primary_routing=refuse: 10.16.3 involves no migration notification)",
+    clauses=("10.16.3.2 step 3", 'X.1.6 "to inform the primary MC system"', "X.1.7.2"),
+    fix="fix_primary_reaches_migrated_user",
+    charts=(Chart(under=("primary_routing=refuse", "peer_call_while_suspended=resumption"),
+                  says="the primary's refusals alone: each party would take the other's "
+                       "new call as the resumption"),),
+    title="When both parties migrate and the primary refuses a call for its user "
+          "registered elsewhere, both new calls are refused and the call never resumes",
+    why="violated only with primary_routing=refuse or peer_call_while_suspended=note3 (the "
+        "second is crossed-resumptions-refused; the chart shows the first alone): step 3 "
+        "has each party call the other by its primary MC service ID, but 10.16.3 does not "
+        "say where that call goes when the called party has migrated too, and involves no "
+        "migration notification. X.1.4.1 ('This allows the primary MC system to always "
+        "provide the current MC service ID needed to reach the MC user') and fact sheet "
+        "items 1-4 argue against the refusing reading: the partner informs the primary "
+        "(X.1.6), which delivers the call at the partner ID (X.1.7.2; 10.16.5 would "
+        "redirect it, assumption primary-forwards). Proposed change: step 3 says that the "
+        "new call reaches a party that has itself migrated as X.1.6 and X.1.7.2 describe "
+        "(fix_primary_reaches_migrated_user)")
