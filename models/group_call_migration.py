@@ -54,6 +54,12 @@ Parameters (the text is silent):
   the attempt when the REGISTER times out (assumption timeout-gives-up elsewhere);
   "retries" sends it once more, a new transaction (two REGISTERs per migration: assumption
   register-retries-bounded). Explored in slow_answers (finding no-way-back-after-break).
+- after_break (10.16.2.2 has no step for a step 2 or 3 that fails after step 1): once the
+  REGISTER (after any retry) or the affiliation times out under break-before-make, the
+  client "give_up"s (outside the call, as elsewhere) or "return"s to the MC system it left
+  (de-registering from the new one if it registered there), once per migration. Explored
+  with register_failure and both timer readings in slow_answers_after_break (one
+  migration), so that no-way-back-after-break is judged with give up, retry and return.
 
 Assumptions
 - Network: FIFO per sender-receiver pair, no duplication, no loss but where a variant
@@ -210,7 +216,9 @@ REGISTER_EXPLORED = (
                "what a client does when a request other than its REGISTER goes unanswered, "
                "where the text is silent: a timed-out affiliation is treated as refused, a "
                "late answer and a late entry it brings are dropped, and nothing but the "
-               "REGISTER is retried (register_failure says what a timed-out REGISTER does)",
+               "REGISTER is retried (register_failure says what a timed-out REGISTER does; "
+               "where after_break is explored, it says what a client does once its REGISTER "
+               "or affiliation failed after step 1)",
                clause="10.16.2.2 steps 2-3 (silent on an unanswered request); X.1.7.4"),
     Assumption("register-retries-bounded",
                f"with register_failure=retries client 1 sends at most {MAX_REGISTER_ATTEMPTS} "
@@ -229,6 +237,37 @@ def assumptions_for(register_failures: tuple[str, ...]) -> tuple[Assumption, ...
     return (*(a for a in ASSUMPTIONS if a is not TIMEOUT_GIVES_UP), *REGISTER_EXPLORED)
 
 
+# What a client does once step 2 or 3 has failed after step 1 left the old MC system (its
+# REGISTER finally timed out, or its affiliation did): 10.16.2.2 has no step for it (issue 58:
+# a "gap" needs a model in which the behaviours the text leaves open are all explored).
+# "give_up": it stays outside the call (assumption timeout-gives-up); "return": it goes back
+# to the MC system it left, registering and affiliating there again (leaving the new one
+# first if it had registered there), once per migration: the return's own REGISTER or
+# affiliation may fail too, and then it gives up. Retrying the REGISTER is register_failure
+# (bounded: assumption register-retries-bounded), explored beside it.
+AFTER_BREAK = ("give_up", "return")
+AFTER_BREAK_CLAUSE = ("10.16.2.2 steps 1-3 (no step for a step 2 or 3 that fails after step 1 "
+                      "has left the old MC system); X.1.7.4 (silent on a failed migration)")
+AFTER_BREAK_DOC = ("what client 1 does when its REGISTER at the new MC system (after any "
+                   "retry, register_failure) or its affiliation there times out after step 1 "
+                   "left the old MC system: 'give_up' stays outside the group call; 'return' "
+                   "de-registers from the new MC system if it registered there and registers "
+                   "and affiliates again at the MC system it left (once per migration: if the "
+                   "return fails too, it gives up)")
+
+
+def after_break(ctx) -> str:
+    """The reading of a failure after step 1 this variant explores (give_up where none)."""
+    return getattr(ctx.params, "after_break", "give_up")
+
+
+def answers_register(ctx) -> bool:
+    """The answer to the REGISTER under way: its attempt (where client 1 retries) and the MC
+    system it went to (where client 1 returns, an earlier REGISTER's late answer comes from
+    another MC system; SIP matches by branch, RFC 3261 17.1.3)."""
+    return answers_attempt(ctx) and ctx.sender == SERVER[ctx.v.register_to]
+
+
 # -- client 1's SIP transactions (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F) ----------------
 # transaction_timeout=free: a timer may expire at any step, while the request or its answer
 # is merely slow. The reading transaction_timeout=outlasts_answer (the bound the text would
@@ -245,13 +284,16 @@ REGISTER = Transaction(
     outlasts=(OUTLASTS_ANSWER,),
     # where client 1 retries, only the answer to the REGISTER under way ends it (SIP matches
     # by branch, RFC 3261 17.1.3): the answer to a REGISTER it sent before ends nothing
-    matches=answers_attempt,
+    matches=lambda ctx: answers_register(ctx),
     clause="RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)",
     doc="the REGISTER at the new MC system ends in its answer or in a timeout, which may come "
         "while the REGISTER or its answer is merely slow")
 AFFILIATION = Transaction(
     GroupAffiliationRequest, responses=[GroupAffiliationResponse],
     outlasts=(OUTLASTS_ANSWER,),
+    # the answer names the MC service ID affiliated: one for the ID given up on a return
+    # (after_break=return) does not end the affiliation under way (RFC 3261 17.1.3)
+    matches=lambda ctx: ctx.msg.mc_service_id == ctx.v.my_id,
     clause="TS 23.280 10.8.2; RFC 3261 17.1.2.2 (Timer F)",
     doc="the affiliation request ends in the host's answer (relayed by the partner) or in a "
         "timeout, which may come while the request or its answer is merely slow")
@@ -283,7 +325,8 @@ ANSWERS = {Registration: RegistrationResponse, GroupAffiliationRequest: GroupAff
 
 
 # -- MC service client 1, with its configuration management client ---------------------------
-def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
+def client_role(*, make_before_break: bool, fixed_chain: bool,
+                max_migrations: int = MAX_MIGRATIONS) -> Role:
     """Client 1's transitions in the order of 10.16.2.2's steps (make-before-break: X.1.4.1
     moves step 1 after step 4)."""
     states = ["joined", "registering", "retrieving_profile", "affiliating",
@@ -294,7 +337,7 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
 
     # pre-condition 2 and step 1: the UE detects the need to change; de-affiliate, de-register
     def next_systems(ctx) -> list[str]:
-        if ctx.v.attempts >= MAX_MIGRATIONS:  # a timed-out attempt counts against the bound
+        if ctx.v.attempts >= max_migrations:  # a timed-out attempt counts against the bound
             return []
         if fixed_chain:
             return [MIGRATION_CHAIN[ctx.v.migrations + 1]]
@@ -311,6 +354,8 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
 
     def start_migration(ctx) -> None:
         ctx.v.attempts += 1
+        ctx.v.returning = False
+        ctx.v.came_from = here(ctx)
         ctx.v.old_system = here(ctx)
         ctx.v.old_id = ctx.v.my_id
         ctx.v.last_kind = kind_of(here(ctx), ctx.arg)
@@ -332,7 +377,8 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
 
     # step 2: registered at the other MC system; the CMC retrieves the partner's profile
     def registered(ctx) -> None:
-        ctx.v.migrations += 1
+        if not ctx.v.returning:  # a return completes no migration: the chain goes on
+            ctx.v.migrations += 1
         ctx.v.my_id = ctx.msg.mc_service_id
         if system_of(ctx.v.my_id) != HOME:
             ctx.send(CMS[system_of(ctx.v.my_id)], UserProfileRequest(mc_service_id=ctx.v.my_id))
@@ -354,6 +400,26 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
         else:
             ctx.v.my_id = ""
 
+    # after_break=return: back to the MC system step 1 left (a new REGISTER transaction);
+    # a client that registered at the new MC system leaves it first, as step 1 leaves
+    def may_return(ctx) -> bool:
+        return after_break(ctx) == "return" and not ctx.v.returning
+
+    def gives_up_after_break(ctx) -> bool:
+        return not may_return(ctx)
+
+    def return_to_old(ctx) -> None:
+        if ctx.v.my_id:  # registered at the new MC system: de-affiliate and de-register
+            ctx.v.old_system, ctx.v.old_id = here(ctx), ctx.v.my_id
+            leave(ctx)
+            ctx.v.old_system = ""
+            ctx.v.my_id = ""
+        ctx.v.returning = True
+        ctx.v.last_kind = "return"  # no kind of X.1.7.4's NOTE: its witnesses ignore it
+        ctx.v.register_to = ctx.v.came_from
+        ctx.v.attempt = first_attempt(ctx)
+        send_register(ctx)
+
     # step 3: affiliation to G with the MC service ID of the new MC system
     def affiliate(ctx) -> None:
         """Step 3 (the group is among those of the user profile, X.1.2 item 7)."""
@@ -363,11 +429,16 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
         ctx.send(SERVER[system_of(ctx.v.my_id)],
                  GroupAffiliationRequest(group_id=GROUP, mc_service_id=ctx.v.my_id))
 
+    def mine(ctx) -> bool:
+        """The answer to the affiliation under way: it names the MC service ID in use
+        (after_break=return, an affiliation at the MC system left may still be answered)."""
+        return ctx.msg.mc_service_id == ctx.v.my_id
+
     def accepted(ctx) -> bool:
-        return ctx.msg.accepted and ctx.msg.group_id == GROUP
+        return ctx.msg.accepted and ctx.msg.group_id == GROUP and mine(ctx)
 
     def refused(ctx) -> bool:
-        return not ctx.msg.accepted
+        return not ctx.msg.accepted and mine(ctx)
 
     # what the client does without the affiliation, refused or unanswered (X.1.7.4)
     def holding_old(ctx) -> bool:
@@ -434,12 +505,12 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                    clause="10.16.2.2 step 1; RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F)"),
         # -- step 2: registered at the other MC system; the partner's user profile ----------
         Transition(RegistrationResponse, "registering", "retrieving_profile",
-                   name="registered_at_partner", conditions=[answers_attempt, at_partner],
+                   name="registered_at_partner", conditions=[answers_register, at_partner],
                    after=[registered],
                    sends=[UserProfileRequest],
                    clause="10.16.2.2 step 2; X.1.6"),
         Transition(RegistrationResponse, "registering", "affiliating",
-                   name="registered_at_primary", conditions=[answers_attempt, at_primary],
+                   name="registered_at_primary", conditions=[answers_register, at_primary],
                    after=[registered],
                    sends=[GroupAffiliationRequest],
                    clause="10.16.2.2 step 3; X.1.7 (the primary profile is remembered)"),
@@ -451,7 +522,9 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                           "register_failure=retries); RFC 3261 17.1.2.2"),
         Transition(Timeout(Registration), "registering",
                    "joined" if make_before_break else "unaffiliated",
-                   name="registration_timed_out", conditions=[lambda ctx: not may_retry(ctx)],
+                   name="registration_timed_out",
+                   conditions=[lambda ctx: not may_retry(ctx)]
+                   + ([] if make_before_break else [gives_up_after_break]),
                    after=[registration_given_up],
                    label=("the REGISTER timed out: stays in the call at the old MC system"
                           if make_before_break else
@@ -460,6 +533,15 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                            "on an unanswered REGISTER); RFC 3261 17.1.2.2" if make_before_break
                            else "10.16.2.2 steps 1-2 (silent on an unanswered REGISTER after "
                                 "step 1); RFC 3261 17.1.2.2")),
+        *([Transition(Timeout(Registration), "registering", None,
+                      name="registration_failed_returns",
+                      conditions=[lambda ctx: not may_retry(ctx), may_return],
+                      after=[registration_given_up, return_to_old], sends=[Registration],
+                      label="the REGISTER timed out: registers again at the MC system it "
+                            "left (after_break=return)",
+                      clause="10.16.2.2 steps 1-2 (silent on an unanswered REGISTER after "
+                             "step 1: after_break=return); RFC 3261 17.1.2.2")]
+          if not make_before_break else []),
         Transition(UserProfileResponse, "retrieving_profile", "affiliating", after=[affiliate],
                    sends=[GroupAffiliationRequest],
                    label="has the partner's user profile; requests affiliation to the group",
@@ -496,10 +578,19 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                           "unanswered affiliation); RFC 3261 17.1.2.2"),
         Transition(Timeout(GroupAffiliationRequest), "affiliating", "unaffiliated",
                    name="affiliation_timed_out_after_break",
-                   conditions=[nothing_held],
+                   conditions=[nothing_held, gives_up_after_break],
                    label="the affiliation timed out: as refused, outside the call",
                    clause="10.16.2.2 step 3 (silent on an unanswered affiliation); RFC 3261 "
                           "17.1.2.2"),
+        Transition(Timeout(GroupAffiliationRequest), "affiliating", "registering",
+                   name="affiliation_failed_returns",
+                   conditions=[nothing_held, may_return],
+                   after=[return_to_old],
+                   sends=[GroupDeaffiliationRequest, Deregistration, Registration],
+                   label="the affiliation timed out: leaves the new MC system and registers "
+                         "again at the one it left (after_break=return)",
+                   clause="10.16.2.2 steps 1-3 (silent on an unanswered affiliation after "
+                          "step 1: after_break=return); RFC 3261 17.1.2.2"),
         # -- step 4: late entry -------------------------------------------------------------
         Transition(GroupCallLateEntry, "awaiting_late_entry", "joined", name="late_entry",
                    conditions=[for_current_id], after=[join],
@@ -535,12 +626,27 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                    clause="RFC 3261 17.1.2.2 (the transaction has ended); 10.16.2.2 step 2"),
         Transition(RegistrationResponse, "registering", None,
                    name="late_answer_to_retried_register",
-                   conditions=[lambda ctx: not answers_attempt(ctx)],
+                   conditions=[lambda ctx: not answers_register(ctx)],
                    label="the answer to an earlier, timed-out REGISTER: dropped",
                    clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under way)"),
         Transition(GroupAffiliationResponse, given_up, None, name="late_affiliation_answer",
                    label="an affiliation's answer after its transaction timed out: dropped",
                    clause="RFC 3261 17.1.2.2 (the transaction has ended); 10.16.2.2 step 3"),
+        # after_break=return: the answer to, and late entry by, the affiliation given up at
+        # the MC system left reach the client on its way back: they end nothing
+        Transition(GroupAffiliationResponse, ["joined", "registering", "retrieving_profile",
+                                              "affiliating", "awaiting_late_entry"], None,
+                   name="answer_to_affiliation_left", conditions=[lambda ctx: not mine(ctx)],
+                   label="the answer to the affiliation it gave up at the MC system it left: "
+                         "dropped",
+                   clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under way); "
+                          "10.16.2.2 step 3 (after_break=return)"),
+        Transition(GroupCallLateEntry, ["joined", "registering", "retrieving_profile",
+                                        "affiliating", "awaiting_late_entry"], None,
+                   name="late_entry_left_behind",
+                   conditions=[lambda ctx: not for_current_id(ctx)],
+                   label="a late entry for the MC service ID it gave up: dropped",
+                   clause="10.16.2.2 step 4 (after_break=return: not the ID in use)"),
         # -- the group call ends ------------------------------------------------------------
         Transition(GroupCallRelease, ["joined", "registering", "retrieving_profile",
                                       "affiliating", "awaiting_late_entry", "unaffiliated",
@@ -560,6 +666,11 @@ def client_role(*, make_before_break: bool, fixed_chain: bool) -> Role:
                    "attempts": Var(int, 0, doc="migrations started (bounded: three)"),
                    "joined": Var(frozenset, frozenset({HOME})), "old_system": Var(str, ""),
                    "old_id": Var(str, ""),
+                   "came_from": Var(str, "", doc="the MC system the migration under way "
+                                                 "started from (after_break=return goes back "
+                                                 "there)"),
+                   "returning": Var(bool, False, doc="after_break=return: the client is "
+                                                     "going back to the MC system it left"),
                    "leaving_id": Var(str, "", doc="the MC service ID step 1's requests under "
                                                   "way name: their answers name it (make-"
                                                   "before-break: old_id moves on when the "
@@ -599,7 +710,9 @@ def server_role(*, call_at_partner: bool) -> Role:
         ctx.send(SERVER[system_of(ctx.msg.group_id)], ctx.msg)
 
     def to_client(ctx) -> None:
-        ctx.send(lookup(ctx.v.registered, ctx.msg.mc_service_id), ctx.msg)
+        client = lookup(ctx.v.registered, ctx.msg.mc_service_id)
+        if client:  # else the client has de-registered since (after_break=return, leaving
+            ctx.send(client, ctx.msg)  # this MC system): nobody to relay to, as in route
 
     def route(ctx, mc_service_id: str, message) -> None:
         """Towards the client using `mc_service_id`: its registration when served here,
@@ -769,6 +882,11 @@ def server_role(*, call_at_partner: bool) -> Role:
                        sends=[GroupCallLateEntry],
                        label="the partner MC system brings the client into the group call",
                        clause="10.16.2.2 step 4"),
+            Transition(GroupCallLateEntry, "serving", None, name="late_entry_for_departed",
+                       conditions=[lambda ctx: not client_still_here(ctx)],
+                       label="no client registered with the MC service ID any more (it went "
+                             "back to the MC system it left): nobody to bring in",
+                       clause="10.16.2.2 step 4 (after_break=return)"),
             # -- the group call ends --------------------------------------------------------
             Transition("end_group_call", "serving", None,
                        conditions=[lambda ctx: ctx.v.call_ongoing], after=[end_call],
@@ -797,7 +915,9 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
           documents: tuple[str, ...] = ("all_ids", "primary_only"),
           timeouts: tuple[str, ...] = READING, switch_off: bool = False,
           lossy_leaving: bool = False, call_at_partner: bool = False,
-          register_failures: tuple[str, ...] = ()) -> System:
+          register_failures: tuple[str, ...] = (),
+          after_breaks: tuple[str, ...] = (),
+          max_migrations: int = MAX_MIGRATIONS) -> System:
     """One variant. `timeouts`: the transaction_timeout choices explored; `switch_off`: UE
     1 may be switched off (for good) at any point; `lossy_leaving`: the network may lose
     what UE 1 exchanges with the MC system it leaves as it leaves (its de-affiliation and
@@ -816,7 +936,8 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                                 clause="not in the text: an environment event 10.16.2.2 must "
                                        "survive"))
     server = server_role(call_at_partner=call_at_partner)
-    client = client_role(make_before_break=make_before_break, fixed_chain=fixed_chain)
+    client = client_role(make_before_break=make_before_break, fixed_chain=fixed_chain,
+                         max_migrations=max_migrations)
     timeout_steps = {t.name: t.trigger.request for t in client.transitions
                      if isinstance(t.trigger, Timeout)}
     return System(
@@ -854,6 +975,8 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
             **({"register_failure": Param(register_failures, clause=REGISTER_FAILURE_CLAUSE,
                                           doc=REGISTER_FAILURE_DOC)}
                if register_failures else {}),
+            **({"after_break": Param(after_breaks, clause=AFTER_BREAK_CLAUSE,
+                                     doc=AFTER_BREAK_DOC)} if after_breaks else {}),
         },
         final=lambda v: not v.in_flight() and v["client1"].state not in (
             "registering", "retrieving_profile", "affiliating", "holding"),
@@ -867,6 +990,14 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                          clause="10.16.2.2 step 2 (register_failure=retries); RFC 3261 17.1.2.2",
                          doc="client 1 sent its REGISTER again after Timer F, and it is on its "
                              "way")] if "retries" in register_failures else []),
+            # the witness of what after_break explores: back in the call at the MC system left
+            *([sometimes("rejoined-where-it-left",
+                         lambda v: v["client1"].last_kind == "return"
+                         and v["client1"].state == "joined" and v["serverA"].call_ongoing,
+                         clause="10.16.2.2 steps 1-4 (after_break=return)",
+                         doc="client 1, whose step 2 or 3 failed after step 1, is back in the "
+                             "ongoing group call at the MC system it left")]
+              if "return" in after_breaks else []),
             *([_progress.old_registration_released(),
                step("kept-registration-released", kept_registration_released,
                     clause="X.1.4.1; X.1.7.4 (de-affiliation and de-registration on the first "
@@ -1041,8 +1172,9 @@ def timeout_ends_its_transaction(timeouts: dict[str, type]):
     longer runs: RFC 3261 17.1.2.2, Timer F fires once and the transaction terminates)."""
     def holds(before, key, after) -> bool:
         request = timeouts.get(key.transition) if key.actor == "client1" else None
-        if request is Registration and after["client1"].attempt > before["client1"].attempt:
-            return True  # register_failure=retries: a new REGISTER, a new transaction
+        if request is not None and after.sent_since(before, request, sender="client1"):
+            return True  # a new request of its kind, a new transaction (register_failure=
+            # retries, or after_break=return registering again where it left)
         return request is None or not _running(after["client1"], request)
     return holds
 
@@ -1301,6 +1433,37 @@ model.add_variant("slow_answers",
                           "registration-consistent": FREE_TIMER,
                           "affiliation-consistent": FREE_TIMER,
                           "rejoins-when-affiliated": FREE_TIMER})
+# What a client does once step 2 or 3 failed after step 1 (after_break: give up, or return
+# to the MC system it left), beside retrying the REGISTER (register_failure), under both
+# timer readings: the world in which no-way-back-after-break is judged a gap (issue 58).
+# One migration (A to B, and a return to A): the finding needs one, and the whole chain
+# with returns outgrows the machine (more than 4 million states with two migrations).
+model.add_variant("slow_answers_after_break",
+                  lambda: build(make_before_break=False, documents=("all_ids",),
+                                timeouts=FREE_AND_READING, register_failures=REGISTER_FAILURES,
+                                after_breaks=AFTER_BREAK, max_migrations=1),
+                  doc="slow_answers with one migration, exploring what client 1 does when its "
+                      "REGISTER or affiliation times out after step 1 (after_break: give up, "
+                      "or return to the MC system it left) beside retrying the REGISTER "
+                      "(register_failure)",
+                  baseline="slow_answers",
+                  # as observed: the client fails whatever it does after the failure (it gives
+                  # up, retries the REGISTER, or returns, whose own REGISTER or affiliation
+                  # can time out as well), only with the free timer
+                  expect={"member-gets-media-after-migration": FREE_TIMER,
+                          "registration-retried": "witnessed only with "
+                                                  "transaction_timeout=free and "
+                                                  "register_failure=retries",
+                          "rejoined-where-it-left": "witnessed only with "
+                                                    "transaction_timeout=free and "
+                                                    "after_break=return",
+                          "group-continuity": "violated",
+                          "registration-consistent": FREE_TIMER,
+                          "affiliation-consistent": FREE_TIMER,
+                          "rejoins-when-affiliated": FREE_TIMER,
+                          # one migration (A to B): the other two kinds need the chain
+                          "late-entry-after-partner-to-partner": "never",
+                          "late-entry-after-partner-to-primary": "never"})
 model.add_variant("make_before_break_slow_answers",
                   lambda: build(make_before_break=True, documents=("all_ids",),
                                 timeouts=FREE_AND_READING),
@@ -1347,7 +1510,8 @@ model.finding(
         "text states; make-before-break (X.1.4.1) avoids it")
 model.finding(
     "no-way-back-after-break", prop="member-gets-media-after-migration",
-    variants=("slow_answers",), cls=GAP_IN_THE_TEXT, fix="make_before_break_slow_answers",
+    variants=("slow_answers", "slow_answers_after_break"), cls=GAP_IN_THE_TEXT,
+    fix="make_before_break_slow_answers",
     outside_readings=("transaction_timeout=outlasts_answer",),
     facts=(
         SIP_TRANSACTIONS.bears(SUPPORTS, "transaction_timeout=free: Timer F may expire while "
@@ -1357,13 +1521,15 @@ model.finding(
                                           "answer to, so its transaction can time out"),
     ),
     reading="none: 10.16.2.2 has no step for a registration or an affiliation that fails "
-            "after step 1 has left the old MC system, and the client fails whether it gives up "
-            "when its REGISTER times out or sends it again (register_failure). It holds only "
+            "after step 1 has left the old MC system, and the client fails whatever it then "
+            "does: gives up, sends its REGISTER again (register_failure), or returns to the MC "
+            "system it left (after_break=return, slow_answers_after_break), whose own "
+            "REGISTER or affiliation can time out the same way. It holds only "
             "with transaction_timeout=outlasts_answer, a bound no UE can set (Timer F expires "
             "while an answer is merely slow, fact sheet item 10), and with make-before-break, "
             "which X.1.4.1 offers instead of 10.16.2.2's order. It reads step 1's "
             "'de-authorizes' as a SIP de-registration (a reading: the client is then "
-            "registered nowhere); returning to the old MC system is in no variant",
+            "registered nowhere)",
     title="A client that migrated break-before-make and whose REGISTER times out stays "
           "outside the group call: 10.16.2.2 has no way back",
     why="violated only with transaction_timeout=free, whatever register_failure is, in 8 "
@@ -1373,7 +1539,10 @@ model.finding(
         "'de-authorizes' as a SIP de-registration, itself a reading), and the client gives up "
         "(register_failure=gives_up); a client that sends its REGISTER again "
         "(register_failure=retries) fails the same way once the second one's timer expires "
-        "too (assumption register-retries-bounded: two REGISTERs; more only postpone it). "
+        "too (assumption register-retries-bounded: two REGISTERs; more only postpone it), "
+        "and a client that goes back to the MC system it left (after_break=return, in "
+        "slow_answers_after_break, with one migration) fails once the return's REGISTER or "
+        "affiliation times out as well (one return per migration: more only postpone it). "
         "A timer that expires right after the send, as in the chart, stands for B out of "
         "reach, or its answer delayed, for more than Timer F's 128 s (fact sheet items 8-9). "
         "Why a gap and not a reading: the one choice under which it holds, "
@@ -1403,7 +1572,8 @@ model.finding(
             "the de-affiliation arrives, and the lifetimes that would expire it (TS 24.229, TS "
             "24.379) are not in our text",
     variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off", "slow_answers",
-              "make_before_break_slow_answers"), cls=MODEL_ARTEFACT,
+              "slow_answers_after_break", "make_before_break_slow_answers"),
+    cls=MODEL_ARTEFACT,
     title="The model gives an affiliation no lifetime, so a lost de-affiliation leaves "
           "the group's MC system affiliating an unused ID",
     why="the model leaves out the lifetimes below the text: an affiliation expires unless "
@@ -1428,7 +1598,8 @@ model.finding(
     reading="no reading of our text removes the registration: the de-registration is assumed to "
             "arrive, and SIP registration expiry (TS 24.229) is not in our text",
     variants=("lossy_deaffiliation", "make_before_break_lossy", "switch_off", "slow_answers",
-              "make_before_break_slow_answers"), cls=MODEL_ARTEFACT,
+              "slow_answers_after_break", "make_before_break_slow_answers"),
+    cls=MODEL_ARTEFACT,
     title="The model gives a registration no lifetime, so a lost de-registration or a "
           "given-up REGISTER leaves a registration nothing removes",
     why="the same root as ghost-affiliation, and its chart is the same run as that page's "
