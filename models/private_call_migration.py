@@ -280,7 +280,12 @@ RELEASE_TRANSACTION = Transaction(
 # nothing (assumption resumed-call-answered).
 SETUP_INVITE = Transaction(
     PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject],
-    outlasts=(RoundTrip(relayed=lambda message, client: message.calling_id == USER1),),
+    # setup_timeout=outlasts_answer (assumption setup-invite-timer-outlasts-answer where
+    # the variant does not explore it): the timer outlasts the set-up's round trip; free:
+    # it may expire while the answer is merely slow
+    outlasts=(RoundTrip(relayed=lambda message, client: message.calling_id == USER1,
+                        when=lambda params: getattr(params, "setup_timeout", "outlasts_answer")
+                        == "outlasts_answer"),),
     matches=lambda ctx: ctx.msg.calling_id == USER1,
     awaited=lambda ctx: False,
     clause="RFC 3261 17.1.1.2 (Timer B)",
@@ -547,6 +552,10 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     # once the release's transaction has ended one way or the other, nothing waits for it
     after_release = [s for s in states if s != "releasing"]
     ignores = {CallReleaseResponse: after_release}  # an answer after the timeout
+    if setup:
+        # setup_timeout=free: the set-up's answer may come after its Timer B expired (RFC
+        # 3261 17.1.1.2); the call is over for client 1, which drops it
+        ignores.update({PrivateCallAccept: ["setup_failed"], PrivateCallReject: ["setup_failed"]})
     # NOTE 3 names client 1 as a receiver too: another private call before the call has
     # resumed is handled by note3_policy; while in its call (or setting one up), client 1 is
     # busy. With `both`, the peer's own new call is not "another" call in two cases: in its
@@ -1653,6 +1662,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           resumption_timers: tuple[str, ...] = ("free", "outlasts_migration"),
           caller_transaction: bool = False,
           setups_on_migration: tuple[str, ...] = (),
+          setup_timeouts: tuple[str, ...] = ("outlasts_answer",),
           both_migrating: bool = False,
           peer_calls: tuple[str, ...] = ("resumption", "note3"),
           routings: tuple[str, ...] = ("refuse", "forward")) -> System:
@@ -1661,7 +1671,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
     for a bounded time (part of fix_suspension_indicated); `setups_on_migration`, when
     given, starts with client 1's call to client 2 being set up (its request in flight)
-    and one migration, and explores what the client does with it (setup_on_migration).
+    and one migration, and explores what the client does with it (setup_on_migration)
+    and, with `setup_timeouts` naming "free", the set-up INVITE's Timer B free beside the
+    reading that it outlasts the answer (setup_timeout).
     `both_migrating`: client 2 is a migrating client too, each makes one migration (A to
     B), no third caller; explores peer_call_while_suspended (`peer_calls`) and
     primary_routing (`routings`)."""
@@ -1685,7 +1697,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     return System(
         "private_call_migration",
         assumptions=BOTH_ASSUMPTIONS if both_migrating
-        else SETUP_ASSUMPTIONS if setup else ASSUMPTIONS,
+        else (SETUP_ASSUMPTIONS if "free" not in setup_timeouts else tuple(
+            a for a in SETUP_ASSUMPTIONS if a is not SETUP_INVITE_READING)) if setup
+        else ASSUMPTIONS,
         faults=[*lost, *(off if switch_off else [])],
         monitors=[Monitor(COUNTS, COUNTS_ROLE, label="monitor: migrations and new calls"),
                   *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
@@ -1754,6 +1768,14 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                 doc="what client 1 does with a call still being set up when it must change MC "
                     "system: wait for the answer, or release it and resume it after the "
                     "migration as step 1 does for an ongoing call")} if setup else {}),
+            **({"setup_timeout": Param(
+                setup_timeouts,
+                clause="RFC 3261 17.1.1.2 (Timer B; not in the text, which gives no duration)",
+                doc="how long client 1 awaits the answer to the call being set up: 'free' is "
+                    "SIP's Timer B (it may expire while the answer is merely slow, migration "
+                    "or not); 'outlasts_answer' is a reading, the bound the text would have "
+                    "to give (it expires only once nothing of the set-up is left in "
+                    "flight)")} if setup and "free" in setup_timeouts else {}),
             "same_peer_call": Param(
                 same_peer_calls,
                 clause="10.16.3.2 step 3 (silent on a new call from the party of the call "
@@ -2101,7 +2123,8 @@ EXPECT_SETUP_RESUMED = {
 # (both note3_policy choices gave the same graph and verdicts): note3_policy is pinned.
 model.add_variant("setup_in_progress",
                   lambda: build(setups_on_migration=("wait", "resume"), note3=("reject",),
-                                registration=("break_before_make",), release_timeouts=OUTLASTS),
+                                registration=("break_before_make",), release_timeouts=OUTLASTS,
+                                setup_timeouts=("free", "outlasts_answer")),
                   doc="client 1's call to client 2 is still being set up when UE 1 must "
                       "change MC system (one migration): 10.16.3.2 pre-condition 1 covers "
                       "ongoing calls only; both things a client could do are explored "
@@ -2111,8 +2134,10 @@ model.add_variant("setup_in_progress",
             "suspended-wait-ends":
                 ("violated only with release_ack=none and suspension_indication=present and "
                  "(setup_on_migration=resume or same_peer_call=busy)"),
-            # with Timer B the wait ends in a timeout (no-deadlock holds): the set-up fails
-            "setup-completes": "violated only with setup_on_migration=wait"})
+            # with Timer B the wait ends in a timeout (no-deadlock holds): the set-up fails;
+            # a free Timer B also fails a set-up whose answer is merely slow
+            "setup-completes": "violated only with setup_on_migration=wait or "
+                               "setup_timeout=free"})
 model.add_variant("fix_setup_resumed",
                   lambda: build(setups_on_migration=("resume",), note3=("reject",),
                                 registration=("break_before_make",), release_timeouts=OUTLASTS),
@@ -2277,6 +2302,10 @@ model.finding(
         "with a timer, which ends the wait whether it is free or outlasts any migration")
 model.finding(
     "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    # the run the finding claims: not a slow answer under a free Timer B
+    charts=(Chart(under=("setup_timeout=outlasts_answer",),
+                  says="with Timer B outlasting the set-up's answer: the answer goes astray "
+                       "because client 1 migrated"),),
     clauses=("10.16.3.2 pre-condition 1", "X.1.1"),
     facts=(
         SIP_TRANSACTIONS.bears(SUPPORTS, "the set-up INVITE ends in its answer or in Timer B's "
@@ -2289,8 +2318,13 @@ model.finding(
     fix="fix_setup_resumed",
     title="When client 1 migrates break-before-make mid set-up and waits for the answer, "
           "the answer goes astray and the set-up fails",
-    why="violated only with setup_on_migration=wait: 10.16.3.2 pre-condition 1 speaks of "
-        "ongoing calls only, and nothing says what a client does with a call being set up; "
+    why="violated only with setup_on_migration=wait or setup_timeout=free: under the "
+        "reading that Timer B outlasts the set-up's answer, only with setup_on_migration="
+        "wait (the chart's run); with the free Timer B (explored beside it since round 4) "
+        "also with setup_on_migration=resume, where the set-up fails because its answer is "
+        "merely slow, migration or not, which is no question of 10.16.3. 10.16.3.2 "
+        "pre-condition 1 speaks of ongoing calls only, and nothing says what a client does "
+        "with a call being set up; "
         "the reading is whether step 1 applies to such a call (setup_on_migration=resume, "
         "the candidate fix fix_setup_resumed, under which the property holds): a reader who "
         "takes 'ongoing' to cover a call being set up reads step 1 as releasing it and "
@@ -2305,9 +2339,9 @@ model.finding(
         "(registration=break_before_make); with make-before-break client 1 stays registered "
         "at A until it de-registers, and X.1.4.1 says calls 'initiated on the first MC system "
         "can continue' meanwhile, so the answer would reach it: not explored here. The set-up "
-        "INVITE is a SIP transaction (Timer B) under the reading that the timer outlasts the "
-        "set-up's round trip (assumption setup-invite-timer-outlasts-answer: a free Timer B "
-        "would also fail a merely slow set-up, migration or not); until session 22 it had "
+        "INVITE is a SIP transaction (Timer B), explored free and under the reading that it "
+        "outlasts the set-up's round trip (setup_timeout; fix_setup_resumed pins the "
+        "reading); until session 22 it had "
         "no Timer B and the wait stuttered for ever, an artefact. Why not a trade-off: "
         "X.1.1 says a client without make-before-break 'could be willing to have a call drop "
         "and be re-initiated', a cost 10.16.3 then pays by re-initiating ongoing calls; a "
