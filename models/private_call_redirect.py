@@ -218,6 +218,7 @@ BOTH = {
     "register_failure": ("gives_up", "retries"),
     "indication_lasts": ("every_call", "until_answered"),
     "redirect_on_path": ("relay", "recurse"),
+    "call_timeout": ("free", "outlasts_path"),
 }
 PARAM_DOCS = {
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6; TS 23.280 "
@@ -281,6 +282,13 @@ PARAM_DOCS = {
                          "client, which follows it (steps 3-4), or 'recurse': send the call "
                          "on to the migrated MC service ID itself, as a SIP proxy may, so the "
                          "client never sees the redirection (nor CR 001's KMS URI)"),
+    "call_timeout": ("RFC 3261 17.1.1.2 (Timer B; the text gives no duration)",
+                     "how long a caller awaits the answer to its call where UE 2 may lose "
+                     "what it exchanges as it leaves: 'free' is SIP's Timer B (it may expire "
+                     "while the call or its answer is merely slow, on any hop or held by a "
+                     "server); 'outlasts_path' is the reading call-timeout-outlasts-answer, "
+                     "the bound the text would have to give (it expires only once nothing "
+                     "of the call is left: the call or its answer was lost)"),
 }
 
 # UE 2's REGISTER at the new MC system (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F). Its
@@ -365,13 +373,16 @@ UE2_MIGRATION = Span("user 2's migration", ue2_migrating,
 
 # -- MC service clients 1 and 3: the calling parties -----------------------------------------
 def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int,
-                switch_off: bool, lossy_leaving: bool, indication_ends: bool = False) -> Role:
+                switch_off: bool, lossy_leaving: bool, indication_ends: bool = False,
+                free_call_timer: bool = False) -> Role:
     """A caller's transitions in the order of 10.16.5.3's steps: step 1 (the call by the
     primary MC service ID), steps 3-4 (the redirection followed, after a KMS lookup where
     the URI is unknown) and the answer, then X.1.7.1 item 6a (a subsequent call by the
     cached ID, CR 000 NOTE 2), item 6b (re-initiation with the primary ID after a
     rejection), and the INVITE's Timer B where calls time out. `indication_ends`: the
-    parameter indication_lasts is explored (CR 000 with a second call by the cached ID)."""
+    parameter indication_lasts is explored (CR 000 with a second call by the cached ID);
+    `free_call_timer`: with lossy_leaving, the parameter call_timeout explores Timer B free
+    beside the reading that it outlasts the call's path (one call per caller)."""
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
     # a call is an INVITE transaction where it or its answer can vanish: a switched-off UE
     # 2 takes nothing, and UE 2 leaving coverage may lose a call or its answer
@@ -480,10 +491,15 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
     # call per caller there). lossy_leaving: it outlasts the call's path, so it expires only
     # once nothing of the call is left (one was lost with UE 2); that keeps a late answer
     # from passing for the next call's.
+    # With free_call_timer (call_timeout explored, one call per caller) the Span holds only
+    # where call_timeout=outlasts_path.
     invite = INVITE_TRANSACTION if switch_off else dataclasses.replace(
         INVITE_TRANSACTION, outlasts=(Span("the call's path", call_under_way, with_timer=True,
                                            doc="its request and answers on every hop, and "
-                                               "the time a server holds it"),))
+                                               "the time a server holds it",
+                                           when=lambda params: getattr(
+                                               params, "call_timeout", "outlasts_path")
+                                           == "outlasts_path"),))
     answers = (PrivateCallAccept, PrivateCallReject, PrivateCallRedirection)
     return Role(
         "calling MC service client",
@@ -494,7 +510,7 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
         # after its INVITE timed out, the answer may still come (RFC 3261 17.1.1.2); a caller
         # makes one call where calls time out, so no answer outlives its call into the next
         ignores={m: ["failed"] for m in answers}
-        if switch_off else {},
+        if switch_off or free_call_timer else {},
         variables={
             "my_id": Var(str, ""), "server": Var(str, ""), "max_calls": Var(int, 1),
             "primary_id": Var(str, "", doc="its primary MC service ID while migrated (X.1.7.3)"),
@@ -1169,7 +1185,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
           sequence_numbers: bool = False, departure_notice: bool = False,
           caller_migrated: bool = False, note2_via_primary: bool = False,
           switch_off: bool = False, lossy_leaving: bool = False,
-          recursion: bool = False) -> System:
+          recursion: bool = False, free_call_timer: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
@@ -1189,7 +1205,14 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     outlasts_answer unless `pinned` names it, and what UE 2 does when it times out is
     assumption register-timeout-gives-up unless `pinned` names `register_failure`.
     `recursion` explores what the caller's own server does with a redirection
-    (redirect_on_path: relay it, or recurse on it as a SIP proxy may)."""
+    (redirect_on_path: relay it, or recurse on it as a SIP proxy may). `free_call_timer`
+    (with lossy_leaving and one call per caller) explores call_timeout: Timer B free
+    beside the reading call-timeout-outlasts-answer."""
+    if free_call_timer and (not lossy_leaving or client1_calls != 1):
+        raise ModelError(f"free_call_timer with lossy_leaving={lossy_leaving}, client1_calls="
+                         f"{client1_calls}: Timer B is explored free where calls may be lost, "
+                         "one call per caller (a late answer would pass for the next call's)",
+                         fix="pass lossy_leaving=True and client1_calls=1 with free_call_timer")
     if switch_off and client1_calls != 1:
         # a timed-out call's answer may still come; with a second call it would pass for
         # that call's (the messages carry no SIP Call-ID), so a caller makes one call here
@@ -1202,7 +1225,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     caller = caller_role(kms_in_redirect=kms_in_redirect,
                          migration_indication=migration_indication,
                          max_migrations=max_migrations, switch_off=switch_off,
-                         lossy_leaving=lossy_leaving, indication_ends=indication_ends)
+                         lossy_leaving=lossy_leaving, indication_ends=indication_ends,
+                         free_call_timer=free_call_timer)
     server = server_role(kms_in_redirect=kms_in_redirect,
                          migration_indication=migration_indication,
                          departure_notice=departure_notice, note2_via_primary=note2_via_primary,
@@ -1220,6 +1244,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         wanted.append("indication_lasts")
     if recursion:
         wanted.append("redirect_on_path")
+    if free_call_timer:
+        wanted.append("call_timeout")
     # indication_lasts: NOTE 2's literal reading, but where a variant explores it
     pins = {"register_timeout": ("outlasts_answer",), "indication_lasts": ("every_call",),
             **(pinned or {})}
@@ -1262,7 +1288,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                                "migration",
                                 clause="not in the text: an environment event the procedures "
                                        "must survive (10.16.5.3 and X.1.6 say nothing of it)"))
-    assumptions = (*ASSUMPTIONS, *((CALL_TIMEOUT_READING,) if lossy_leaving else ()))
+    # the reading is assumed where calls may be lost, unless call_timeout explores it
+    assumptions = (*ASSUMPTIONS, *((CALL_TIMEOUT_READING,) if lossy_leaving and not
+                                   free_call_timer else ()))
     if "register_failure" in params:  # the reading explored instead of assumed
         assumptions = with_register_failure(assumptions, params["register_failure"].choices)
     return System("private_call_redirect", instances=instances, params=params,
@@ -2154,6 +2182,17 @@ model.add_variant(
         "was lost (the reading call-timeout-outlasts-answer)",
     baseline="cr_both",
     expect={**EXPECT_CR_BOTH,
+            "registration-consistent": "violated",
+            "call-unanswered-after-loss": "witnessed"})
+model.add_variant(
+    "lossy_deregistration_free_timer",
+    lambda: build(kms_in_redirect=True, migration_indication=True, **SWITCH_OFF_BOUNDS,
+                  pinned=POLICIES, lossy_leaving=True, free_call_timer=True),
+    doc="lossy_deregistration with one call per caller and the callers' Timer B explored "
+        "free (call_timeout) beside the reading call-timeout-outlasts-answer that "
+        "lossy_deregistration assumes",
+    baseline="lossy_deregistration",
+    expect={**one_call(EXPECT_CR_BOTH),
             "registration-consistent": "violated",
             "call-unanswered-after-loss": "witnessed"})
 # (the words mcfsm check prints: violated with notification=one_way, or with
