@@ -101,33 +101,49 @@ def _same_declaration(system: System, a: str, b: str, where: str, number: int) -
                          f"{b!r} sends {other.sends!r}", where=where, fix=fix)
 
 
-def renamed(value: Any, names: dict[str, str]) -> Any:
+def renamed(value: Any, names: dict[str, str], memo: dict[Any, Any] | None = None) -> Any:
     """`value` with every instance name in it renamed through `names` (the value itself
     when nothing in it changes). A value mcfsm cannot see into is an error, since a name
-    hidden in it would not be renamed."""
+    hidden in it would not be renamed. `memo`, kept by the caller for one `names`, holds
+    the renamed compound values met so far, at every depth: the states of a search share
+    most of their parts (Paxos's message sets differ by a message or two, each message a
+    tuple met in thousands of sets), so each part is renamed once, not once per set."""
     if isinstance(value, str):
         return names.get(value, value)
     if isinstance(value, _PLAIN):
         return value
+    if memo is None:
+        return _renamed_inside(value, names, None)
+    try:
+        out = memo.get(value)
+    except TypeError:  # unhashable (an init mapping, a dataclass that is not frozen)
+        return _renamed_inside(value, names, None)
+    if out is None:
+        out = memo[value] = _renamed_inside(value, names, memo)
+    return out
+
+
+def _renamed_inside(value: Any, names: dict[str, str], memo: dict[Any, Any] | None) -> Any:
+    """`renamed` of a value that is neither a string nor plain, its parts through `memo`."""
     if isinstance(value, tuple):
-        items = [renamed(v, names) for v in value]
+        items = [renamed(v, names, memo) for v in value]
         if all(x is y for x, y in zip(items, value)):
             return value
         return tuple.__new__(type(value), items) if hasattr(value, "_fields") else tuple(items)
     if isinstance(value, frozenset):
-        items = [renamed(v, names) for v in value]
+        items = [renamed(v, names, memo) for v in value]
         return value if all(x is y for x, y in zip(items, value)) else frozenset(items)
     if isinstance(value, dict):  # an init mapping (checked when the system is built)
         return {renamed(k, names): renamed(v, names) for k, v in value.items()}
     if isinstance(value, Message):
         fields = {e.name: getattr(value, e.name) for e in value.elements}
-        new = {k: renamed(v, names) for k, v in fields.items()}
+        new = {k: renamed(v, names, memo) for k, v in fields.items()}
         if all(new[k] is fields[k] for k in fields):
             return value
         return type(value)(**new)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        new = {k: renamed(v, names) for k, v in fields.items()}
+        new = {k: renamed(v, names, memo) for k, v in fields.items()}
         if all(new[k] is fields[k] for k in fields):
             return value
         out = copy.copy(value)
@@ -152,15 +168,16 @@ class Renaming:
         self.identity = not self.names
         self.network = system.network
         self._states: dict[tuple[int, Any], Any] = {}  # state(): (slot, value) -> renamed
+        self._parts: dict[Any, Any] = {}  # renamed()'s memo of compound values
 
     def value(self, value: Any) -> Any:
-        return value if self.identity else renamed(value, self.names)
+        return value if self.identity else renamed(value, self.names, self._parts)
 
     def local(self, local: Any) -> Any:
         """A local (state, *variables): the state name stays."""
         if self.identity:
             return local
-        rest = renamed(tuple(local[1:]), self.names)
+        rest = renamed(tuple(local[1:]), self.names, self._parts)
         if all(x is y for x, y in zip(rest, local[1:])):
             return local
         return tuple.__new__(type(local), (local[0], *rest))
@@ -231,6 +248,7 @@ class Marking:
         me = system.instances[k].name
         self.names: dict[str, str] = {}
         self.senders: dict[int, int] = {}
+        self._parts: dict[Any, Any] = {}  # renamed()'s memo of compound values
         index = {name: j for j, name in enumerate(system.instance_names)}
         for number, names in enumerate(system.symmetry):
             for name in names:
@@ -239,24 +257,25 @@ class Marking:
 
     def slot(self, slot: int, n: int, value: Any) -> Any:
         """The marked value of a slot (n instances): params, shared, a local, an inbox."""
-        names = self.names
+        names, memo = self.names, self._parts
         if slot < 2:
-            return renamed(value, names)
+            return renamed(value, names, memo)
         if slot < 2 + n:
-            return (value[0], renamed(tuple(value[1:]), names))
+            return (value[0], renamed(tuple(value[1:]), names, memo))
         senders, net = self.senders, self.network
         if net is Network.FIFO:
-            return frozenset(Counter((senders.get(s, s), renamed(queue, names))
+            return frozenset(Counter((senders.get(s, s), renamed(queue, names, memo))
                                      for s, queue in value).items())
         if net is Network.INBOX:
-            return tuple((senders.get(s, s), renamed(m, names)) for s, m in value)
+            return tuple((senders.get(s, s), renamed(m, names, memo)) for s, m in value)
         if net is Network.BAG:
-            return frozenset(_bag_marked(value, senders, names).items())
-        return frozenset((senders.get(s, s), renamed(m, names)) for s, m in value)
+            return frozenset(_bag_marked(value, senders, names, memo).items())
+        return frozenset((senders.get(s, s), renamed(m, names, memo)) for s, m in value)
 
 
-def _bag_marked(value: Any, senders: dict[int, int], names: dict[str, str]) -> Counter:
+def _bag_marked(value: Any, senders: dict[int, int], names: dict[str, str],
+                memo: dict[Any, Any]) -> Counter:
     out: Counter = Counter()
     for (s, m), c in value:
-        out[(senders.get(s, s), renamed(m, names))] += c
+        out[(senders.get(s, s), renamed(m, names, memo))] += c
     return out

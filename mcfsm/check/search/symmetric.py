@@ -88,10 +88,20 @@ def check_stored_rows(system: System, canonical: Canonical, steps: Any,
     targets = {g: [r.target(slot) for slot in range(system.slot_count)] for g, r in gens}
     key_ids: dict[tuple[Perm, int], int] = {}
 
-    def rename(row: Any, g: Perm) -> tuple[int, ...]:
-        out = [0] * len(row)
-        for slot, (idx, to) in enumerate(zip(row, targets[g])):
-            out[to] = moved(slot, idx, g)
+    def rename(row: Any, g: Perm, near: Any = None, near_image: Any = None,
+               ) -> tuple[int, ...]:
+        """The row renamed by g; given a row `near` and its image, only the slots where
+        the two rows differ are renamed (a successor differs from its state in a slot or
+        two)."""
+        if near is None:
+            out = [0] * len(row)
+            for slot, (idx, to) in enumerate(zip(row, targets[g])):
+                out[to] = moved(slot, idx, g)
+        else:
+            out = list(near_image)
+            for slot, (idx, was, to) in enumerate(zip(row, near, targets[g])):
+                if idx != was:
+                    out[to] = moved(slot, idx, g)
         return tuple(out)
 
     def step_set(row: tuple[int, ...]) -> set[tuple[int, tuple[int, ...]]]:
@@ -124,8 +134,9 @@ def check_stored_rows(system: System, canonical: Canonical, steps: Any,
                 rid = key_ids.get((g, sid))
                 if rid is None:
                     rid = key_ids[(g, sid)] = steps.step_id(r.key(steps.step_list[sid]))
-                expected.add((rid, rename(new, g)))
-            theirs = step_set(image)
+                expected.add((rid, rename(new, g, row, image)))
+            # a state the permutation leaves as it is has its own steps (no expansion)
+            theirs = mine if image == row else step_set(image)
             if expected != theirs:
                 odd = steps.step_list[min(expected ^ theirs)[0]]
                 raise ModelError(f"the model's steps are not symmetric under {_words(r)}: "
