@@ -2323,6 +2323,27 @@ model.add_variant(
                  "note2_server=partner"),
             "no-repeated-redirection-to-left-id": "holds"}, baseline="fix_notification_order")
 
+# The fixes under a free Timer F (issue 58: a fix judged only under the timer reading)
+model.add_variant(
+    "fix_departure_notice_slow_registration",
+    lambda: build(**FIXED_TEXT, departure_notice=True, sequence_numbers=True,
+                  pinned={**POLICIES, "register_timeout": BOTH["register_timeout"]}),
+    doc="fix_departure_notice (with fix_notification_order under it) where UE 2's Timer F "
+        "is free beside the reading that it outlasts the answer (slow_registration's world): "
+        "whether the fixes hold when UE 2 may give up a REGISTER whose answer is merely slow",
+    baseline="fix_departure_notice",
+    # the abandoned registration (finding abandoned-registration) re-opens what the fixes
+    # closed: UE 2 gives up a make-before-break REGISTER whose answer was merely slow after
+    # the partner told the primary, which then names an ID UE 2 never took up
+    expect={**EXPECT_FIX_NOTIFICATION_ORDER,
+            "call-connects-after-redirection-to-primary-id":
+                ("witnessed only with notification=one_way or registration=break_before_make or "
+                 "note2_server=partner"),
+            "primary-binding-fresh": SLOW_MBB, "primary-learns-current-id": SLOW_MBB,
+            "no-repeated-redirection-to-left-id": SLOW_MBB, "registration-consistent": SLOW_MBB,
+            "note2-never-names-stale-id": ("violated only with registration=make_before_break "
+                                           "and note2_server=primary and register_timeout=free"),
+            "registration-given-up": "witnessed only with register_timeout=free"})
 model.add_variant(
     "fix_migration_checked_first",
     lambda: build(**FIXED_TEXT, pinned={**POLICIES, "registered_and_notified": ("redirect",)}),
@@ -2437,6 +2458,14 @@ for _variant in model.variants.values():
 
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
+# what a finding closed by the acknowledged notification meets under a free Timer F
+FREE_TIMER_F = (
+    "Under a free Timer F neither the acknowledged notification nor the candidate fixes close "
+    "it: with make-before-break UE 2 may give up a REGISTER whose answer is merely slow after "
+    "the partner told the primary, which then names an ID UE 2 never took up "
+    "(slow_registration, and fix_departure_notice_slow_registration: violated only with "
+    "registration=make_before_break and register_timeout=free; finding "
+    "abandoned-registration is that root, and the proposed change holds only with its fix)")
 model.finding(
     "redirection-recursed", prop="answered-by-addressed-id", variants=("base", "cr_kms_uri"),
     cls=CHOICE, fix="fix_redirection_reaches_caller",
@@ -2479,7 +2508,8 @@ model.finding(
         "fix_departure_notice (a departure notice, an element the text does not have) is a "
         "second option for a one-way notification. Proposed change: pre-condition 3 (or the "
         "clause 10.6.3.3 it cites) says that the partner informs the primary, and is "
-        "answered, before it answers the registration (the acknowledged reading)")
+        "answered, before it answers the registration (the acknowledged reading). "
+        + FREE_TIMER_F)
 model.finding(
     "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
@@ -2544,7 +2574,8 @@ model.finding(
         "fix_notification_order (a migration count, an element the text does not have) is a "
         "second option. Proposed change: pre-condition 3 (or the clause 10.6.3.3 it cites) "
         "says that the partner informs the primary, and is answered, before it answers the "
-        "registration, and CR 000 says which server applies NOTE 2")
+        "registration, and CR 000 says which server applies NOTE 2. "
+        + FREE_TIMER_F)
 model.finding(
     "note2-another-partner",
     charts=(Chart(under=("notification=acknowledged",),
