@@ -103,7 +103,12 @@ Silent choices, each a parameter every variant explores unless it pins it:
   goes when the called party has migrated too): the primary "refuse"s a call for its own
   user registered elsewhere as not registered (10.16.3 alone), or the partner informs it
   (X.1.6) and it "forward"s the call to the partner ID (X.1.7.2; 10.16.5 would redirect the
-  caller there instead: assumption primary-forwards).
+  caller there instead: assumption primary-forwards);
+- resume_address (only with both parties migrating; step 3 says "toward MC service client
+  2", not by which ID): a party's new call addresses the peer's "primary_id", or the
+  partner ID the peer's own new call came from if it heard one first ("last_heard", as a
+  cached ID of X.1.7.1 item 6a). No verdict moves: a call the primary refuses is heard by
+  no one, and a call to the heard ID meets the same NOTE 3 choice.
 """
 
 from __future__ import annotations
@@ -467,8 +472,11 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
 
     # step 3: a new private call because the call is marked suspended
     def resume_call(ctx) -> None:
+        # resume_address=last_heard (both parties migrating): the ID the peer's own new
+        # call came from, if one came; else, and with primary_id, the peer's primary ID
+        heard = both and ctx.params.resume_address == "last_heard" and ctx.v.peer_heard
         ctx.send(SERVER[ctx.v.serving],
-                 PrivateCallRequest(calling_id=ctx.v.my_id, called_id=peer_primary(ctx),
+                 PrivateCallRequest(calling_id=ctx.v.my_id, called_id=heard or peer_primary(ctx),
                                     calling_primary_id=own_primary(ctx)
                                     if ctx.v.serving != HOME else None))
 
@@ -506,6 +514,10 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
         under the ID the call reached (its partner ID when the primary forwarded it)."""
         ctx.v.call_from = ctx.v.my_id
         ctx.v.peer_id = ctx.msg.called_id
+
+    def hear_peer(ctx) -> None:
+        if ctx.params.resume_address == "last_heard":  # else nothing reads it
+            ctx.v.peer_heard = ctx.msg.calling_id
 
     def take_peer_call(ctx) -> None:
         ctx.v.call_from = ctx.msg.calling_id
@@ -590,7 +602,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                        "peer_id": Var(str, USER2, doc="the MC service ID the peer has in that "
                                                       "call"),
                        "refused_as": Var(str, "", doc="the cause its own new call was refused "
-                                                      "with (set once the call is lost)")}
+                                                      "with (set once the call is lost)"),
+                       "peer_heard": Var(str, "", doc="the calling ID of the peer's new call "
+                                                      "it refused (resume_address=last_heard)")}
                       if both else {})},
         transitions=[
             # -- step 1's release is a SIP transaction (Timer F): its timeouts. First in the
@@ -680,7 +694,7 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                        clause="TS 23.379 10.7.2.1.1 (called party busy)"),
             Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
                        conditions=[*note3, policy("reject")],
-                       after=[answer(False, NOTE3_CAUSE)],
+                       after=[answer(False, NOTE3_CAUSE), *([hear_peer] if both else [])],
                        sends=[PrivateCallReject],
                        clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=reject)"),
             Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
@@ -1430,6 +1444,14 @@ BOTH_ASSUMPTIONS = (
 
 def both_params(peer_calls: tuple[str, ...], routings: tuple[str, ...]) -> dict[str, Param]:
     return {
+        "resume_address": Param(
+            ("primary_id", "last_heard"),
+            clause="10.16.3.2 step 3 ('initiates a new private call toward MC service client "
+                   "2': by which MC service ID is not said); X.1.7.1 items 1 and 6a",
+            doc="the MC service ID a party's new call addresses: the peer's 'primary_id' "
+                "(X.1.7.1 item 1), or the ID the peer's own new call came from, if the party "
+                "heard one before it re-initiates ('last_heard': a partner ID, as a cached "
+                "one of item 6a)"),
         "peer_call_while_suspended": Param(
             peer_calls,
             clause="10.16.3.2 step 3 and NOTE 3 (silent on a new call from the party whose "
@@ -1602,6 +1624,12 @@ def both_properties(routings: tuple[str, ...]) -> list:
                  clause="10.16.3.2 step 3; NOTE 3",
                  doc="once a party has released the call for a migration, the two are "
                      "eventually in a private call with each other again"),
+        sometimes("new-call-to-heard-id",
+                  lambda v: any(m.called_id not in (USER1, USER2) and m.original_called_id is None
+                                for _, _, m in v.in_flight(PCR)),
+                  clause="10.16.3.2 step 3 (resume_address=last_heard)",
+                  doc="a party's new call addresses the partner MC service ID the peer's own "
+                      "new call came from (not its primary ID)"),
         always("re-initiated-calls-not-both-refused-by-note3", not_both_refused_by_note3,
                clause="10.16.3.2 step 3; NOTE 3",
                doc="when both parties migrate, their two re-initiated private calls are not "
@@ -2160,12 +2188,15 @@ BOTH_PINNED = ("release_ack=none, suspension_indication=absent, note3_policy=rej
                "same_peer_call=replace, break-before-make; one migration each, A to B; no "
                "third caller")
 CROSSED = "witnessed only with peer_call_while_suspended=resumption"
+# resume_address=last_heard: no verdict moves (a refused call by the primary is heard by
+# no one, and a call to the heard partner ID meets the same NOTE 3 choice)
+HEARD = {"new-call-to-heard-id": "witnessed only with resume_address=last_heard"}
 model.add_variant("both_migrating", lambda: build(both_migrating=True, **BOTH_PINS),
                   doc="both parties of the private call migrate (10.16.3.2 for each): each "
                       "releases, migrates and re-initiates toward the other; explores what a "
                       "migrated party does with the other's new call and how the primary "
                       f"routes a call for its user registered elsewhere. Pinned: {BOTH_PINNED}",
-                  expect={"call-between-parties-resumes":
+                  expect={**HEARD, "call-between-parties-resumes":
                           "violated only with peer_call_while_suspended=note3 or "
                           "primary_routing=refuse",
                           "re-initiated-calls-not-both-refused":
@@ -2182,7 +2213,7 @@ model.add_variant("fix_primary_reaches_migrated_user",
                       "has itself migrated (the partner informs the primary, X.1.6, and the "
                       "primary delivers the call at the partner ID, X.1.7.2)",
                   baseline="both_migrating",
-                  expect={"call-between-parties-resumes":
+                  expect={**HEARD, "call-between-parties-resumes":
                           "violated only with peer_call_while_suspended=note3",
                           "re-initiated-calls-not-both-refused":
                           "violated only with peer_call_while_suspended=note3",
@@ -2200,7 +2231,7 @@ model.add_variant("fix_peer_call_resumes",
                       "(not as NOTE 3's other call); the price: crossed new calls both connect",
                   baseline="fix_primary_reaches_migrated_user",
                   # the behaviour the fix adds: each party takes the other's new call
-                  expect={"crossed-calls-both-connected": "witnessed",
+                  expect={**HEARD, "crossed-calls-both-connected": "witnessed",
                           "call-forwarded-to-partner-id": "witnessed"})
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
