@@ -16,8 +16,18 @@ that no two outputs can disagree on which verdict is as declared
 
 from __future__ import annotations
 
+import re
+
+from ..lang.findings import (
+    AGAINST,
+    GAP_IN_THE_TEXT,
+    LEFT_OUT,
+    MODEL_ARTEFACT,
+    SUPPORTS,
+    Finding,
+)
 from ..lang.model import Model, split_expectation
-from .choices import dependency, explore_by_choice
+from .choices import dependency, explore_by_choice, failing_runs, fails_in_every_reading
 from .results import Result, Verdict
 
 
@@ -86,14 +96,14 @@ def coverage_gaps(model: Model, results: dict[str, Result]) -> list[str]:
     (Model.transition_never_fires) with its reason; one declared so must not fire. Cut
     searches judge nothing (an empty list). Each gap is a sentence naming the transition."""
     if set(results) != set(model.variants) or not all(r.complete for r in results.values()):
-        return []
+        return finding_gaps(model, results)
     fired: dict[tuple[str, str], list[str]] = {}
     for variant, result in results.items():
         for key, (generated, _) in result.coverage.items():
             fired.setdefault(key, [])
             if generated:
                 fired[key].append(variant)
-    gaps = []
+    gaps = finding_gaps(model, results)
     for (role, transition), where in fired.items():
         declared = model.never_fires.get((role, transition))
         if not where and declared is None:
@@ -111,3 +121,143 @@ def coverage_gaps(model: Model, results: dict[str, Result]) -> list[str]:
         gaps.append(f"{model.name}: vacuous_where_so names property {prop!r}, which no "
                     "variant has")
     return gaps
+
+
+# A FactUse's detail that names a reading starts with it: "notification=one_way, under
+# which ..." (the choice, then the words about it).
+LEADING_CHOICE = re.compile(r"(\w+)=([^\s,;:()]+)")
+
+
+def _choice_of(detail: str) -> tuple[str, str] | None:
+    m = LEADING_CHOICE.match(detail)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _fails_with(result: Result, prop: str, name: str, value: str) -> bool | None:
+    """Whether the property fails (or is witnessed) in some finished run whose choices
+    include name=value; None when the variant does not explore that parameter."""
+    param = result.system.params.get(name)
+    if param is None or not any(str(c) == value for c in param.choices):
+        return None
+    hits, _ = failing_runs(result, prop)
+    return any(f"{n}={v}" == f"{name}={value}" for r in hits for n, v in r.choices) \
+        or (len(param.choices) == 1 and bool(hits))
+
+
+def finding_gaps(model: Model, results: dict[str, Result]) -> list[str]:
+    """What a model's reviewed findings declare beyond the verdicts, judged against the
+    search (issue 58: the stances of facts and a gap's outside_readings were checked by
+    nothing, so a flipped stance or a wrong outside reading passed `check --expected`).
+    Judged in every variant of a finding that ran to the end; each gap is a sentence naming
+    the finding and how to fix it:
+
+    - the finding's property fails in each of its variants, or for a `sometimes` is
+      witnessed or never (a finding of a property that holds there is stale);
+    - a gap in the text fails under every choice explored or, with `outside_readings`,
+      under every choice but those (check.choices.fails_in_every_reading), and each outside
+      reading is needed: without it the gap would not be one (a choice named as unable to
+      save it must be one that does save it somewhere);
+    - a fact that `bears` on a finding as LEFT_OUT explains an artefact of the model, so
+      only a finding classed so uses it, and such a finding names the fact it leaves out;
+      a gap in the text has no fact that argues AGAINST the reading it needs (then it is a
+      reading's consequence, not a gap);
+    - a fact that SUPPORTS or argues AGAINST a reading named as "p=v" (its detail begins
+      with the choice) bears on a reading the finding needs: the property fails in some
+      run with p=v where the variant explores p;
+    - across the model's findings, one fact bears on one reading one way: it does not both
+      support and argue against p=v, support two choices of p, or argue against every
+      choice of p."""
+    gaps: list[str] = []
+    stances: dict[tuple[str, str, str], set[str]] = {}  # (fact, p, v) -> bearings
+    choices_of: dict[str, tuple[str, ...]] = {}
+    for f in model.findings.values():
+        where = f"{model.name}: finding {f.name!r}"
+        kinds = [u.how for u in f.facts]
+        if LEFT_OUT in kinds and f.cls != MODEL_ARTEFACT:
+            gaps.append(f"{where} is classed {f.cls!r} but a fact bears on it as {LEFT_OUT!r}: "
+                        "only an artefact of the model rests on what the model leaves out; "
+                        "class it an artefact, or say how the fact bears (SUPPORTS, AGAINST, "
+                        "DECIDES)")
+        if f.cls == MODEL_ARTEFACT and LEFT_OUT not in kinds:
+            gaps.append(f"{where} is classed an artefact of the model but names no fact it "
+                        f"leaves out: add facts=(FACT.bears(LEFT_OUT),) for what the model "
+                        "leaves out, or class it otherwise")
+        if f.cls == GAP_IN_THE_TEXT and AGAINST in kinds:
+            against = [u.fact.name for u in f.facts if u.how == AGAINST]
+            gaps.append(f"{where} is classed a gap in the text but fact {against[0]!r} argues "
+                        "against the reading it needs: a gap fails under every reading the "
+                        "text allows; class it a reading (CHOICE), or say how the fact bears")
+        for u in f.facts:
+            choice = _choice_of(u.detail)
+            if choice is not None and u.how in (SUPPORTS, AGAINST):
+                stances.setdefault((u.fact.name, *choice), set()).add(u.how)
+        for variant in f.variants:
+            result = results.get(variant)
+            if result is None or not result.complete:
+                continue
+            for name, p in result.system.params.items():
+                choices_of.setdefault(name, tuple(str(c) for c in p.choices))
+            gaps.extend(_judged_in(f, variant, result, where))
+    for (fact, name, value), hows in sorted(stances.items()):
+        if len(hows) > 1:
+            gaps.append(f"{model.name}: fact {fact!r} both supports and argues against "
+                        f"{name}={value} in its findings: one fact bears on one reading one "
+                        "way; correct the stance of one of them")
+    by_param: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for (fact, name, value), hows in stances.items():
+        for how in hows:
+            by_param.setdefault((fact, name), {}).setdefault(how, set()).add(value)
+    for (fact, name), hows in sorted(by_param.items()):
+        supported, against = hows.get(SUPPORTS, set()), hows.get(AGAINST, set())
+        if len(supported) > 1:
+            gaps.append(f"{model.name}: fact {fact!r} supports {len(supported)} choices of "
+                        f"{name} ({', '.join(sorted(supported))}) in its findings: a fact "
+                        "favours one reading; correct the stance of one of them")
+        every = set(choices_of.get(name, ()))
+        if every and len(every) > 1 and against >= every:
+            gaps.append(f"{model.name}: fact {fact!r} argues against every choice of {name} "
+                        f"({', '.join(sorted(every))}) in its findings: it would favour no "
+                        "reading; correct the stance of one of them")
+    return gaps
+
+
+def _judged_in(f: Finding, variant: str, result: Result, where: str) -> list[str]:
+    """The declarations of finding `f` judged in one of its variants (finding_gaps)."""
+    out = []
+    v = next((x for x in result.verdicts if x.property.name == f.prop), None)
+    if v is None:
+        return out  # Model.reviewed refuses a finding of a property the variant lacks
+    if v.status in ("holds", "unknown"):  # a finding of a `sometimes` may be its witness
+        out.append(f"{where} classes {f.prop!r} in variant {variant!r}, where it is "
+                   f"{v.status}: drop {variant!r} from its variants, or find why it no "
+                   "longer fails")
+        return out
+    if f.cls == GAP_IN_THE_TEXT:
+        depends = dependency(result, f.prop)
+        every = depends in (None, "whatever the choices")
+        if not every and not (f.outside_readings
+                              and fails_in_every_reading(result, f.prop, f.outside_readings)):
+            out.append(f"{where} is classed a gap in the text, but in variant {variant!r} "
+                       f"{f.prop!r} is {v.status} {depends}"
+                       + (f" and holds in some run with none of its outside_readings "
+                          f"({', '.join(f.outside_readings)})" if f.outside_readings else "")
+                       + ": name the choices that cannot save it in outside_readings=, or "
+                         "class it a reading (CHOICE)")
+        elif not every:
+            for o in f.outside_readings:
+                rest = tuple(x for x in f.outside_readings if x != o)
+                if fails_in_every_reading(result, f.prop, rest):
+                    out.append(f"{where} names {o!r} among its outside_readings, but in "
+                               f"variant {variant!r} {f.prop!r} fails in every run with it "
+                               "too: it saves nothing, so it is no outside reading; drop it")
+    for u in f.facts:
+        choice = _choice_of(u.detail)
+        if choice is None or u.how not in (SUPPORTS, AGAINST):
+            continue
+        fails = _fails_with(result, f.prop, *choice)
+        if fails is False:
+            out.append(f"{where}: fact {u.fact.name!r} {u.how} '{choice[0]}={choice[1]}', "
+                       f"but in variant {variant!r} {f.prop!r} never fails with it: the "
+                       "reading a fact bears on is one the finding needs; correct the "
+                       "detail or the stance")
+    return out

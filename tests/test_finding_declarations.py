@@ -1,0 +1,104 @@
+"""What a finding declares beyond its verdicts is judged by `check --expected` (issue 58: the
+stances of facts and a gap's outside_readings were checked by nothing): each mutant of a
+declaration below is caught by check.expectations.finding_gaps with a message that names
+the finding, and the declarations as committed pass. One small variant of
+group_call_migration is searched once (slow_answers_after_break: the gap
+no-way-back-after-break and the artefact ghost-affiliation both hold there)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import pytest
+
+from mcfsm import AGAINST, LEFT_OUT, SUPPORTS
+from mcfsm.check.choices import explore_by_choice
+from mcfsm.check.expectations import finding_gaps
+from mcfsm.lang.loader import load_path
+
+from .conftest import ROOT
+
+VARIANT = "slow_answers_after_break"
+
+
+@pytest.fixture(scope="module")
+def searched():
+    model = next(lm.model for lm in load_path(ROOT / "models" / "group_call_migration.py"))
+    return model, {VARIANT: explore_by_choice(model.system(VARIANT))}
+
+
+def with_finding(model, name, **changes):
+    """A copy of the model whose finding `name` has `changes` (its other findings kept)."""
+    other = copy.copy(model)
+    other.findings = {**model.findings,
+                      name: dataclasses.replace(model.findings[name], **changes)}
+    return other
+
+
+def restance(finding, old, new):
+    return tuple(dataclasses.replace(u, how=new) if u.how == old else u for u in finding.facts)
+
+
+def test_the_committed_findings_pass(searched):
+    model, results = searched
+    assert finding_gaps(model, results) == []
+
+
+def test_an_outside_reading_swapped_for_another_choice_fails(searched):
+    model, results = searched
+    gaps = finding_gaps(with_finding(model, "no-way-back-after-break",
+                                     outside_readings=("transaction_timeout=free",)), results)
+    assert any("no-way-back-after-break" in g and "gap in the text" in g for g in gaps), gaps
+
+
+def test_a_dropped_outside_reading_fails(searched):
+    model, results = searched
+    gaps = finding_gaps(with_finding(model, "no-way-back-after-break", outside_readings=()),
+                        results)
+    assert any("no-way-back-after-break" in g and "outside_readings=" in g for g in gaps), gaps
+
+
+def test_an_outside_reading_that_saves_nothing_fails(searched):
+    model, results = searched
+    f = model.findings["no-way-back-after-break"]
+    gaps = finding_gaps(with_finding(model, f.name, outside_readings=(
+        *f.outside_readings, "after_break=return")), results)
+    assert any("'after_break=return'" in g and "saves nothing" in g for g in gaps), gaps
+
+
+def test_a_supporting_fact_flipped_against_a_gap_fails(searched):
+    model, results = searched
+    f = model.findings["no-way-back-after-break"]
+    gaps = finding_gaps(with_finding(model, f.name, facts=restance(f, SUPPORTS, AGAINST)),
+                        results)
+    assert any(f.name in g and "argues against the reading it needs" in g for g in gaps), gaps
+    # the same fact now supports transaction_timeout=free in ghost-affiliation and argues
+    # against it here: one fact, one reading, two stances
+    assert any("both supports and argues against transaction_timeout=free" in g
+               for g in gaps), gaps
+
+
+def test_a_left_out_fact_flipped_fails(searched):
+    model, results = searched
+    f = model.findings["ghost-affiliation"]
+    gaps = finding_gaps(with_finding(model, f.name, facts=restance(f, LEFT_OUT, SUPPORTS)),
+                        results)
+    assert any(f.name in g and "names no fact it leaves out" in g for g in gaps), gaps
+
+
+def test_a_fact_on_a_reading_the_finding_does_not_need_fails(searched):
+    model, results = searched
+    f = model.findings["no-way-back-after-break"]
+    facts = tuple(dataclasses.replace(u, detail="transaction_timeout=outlasts_answer")
+                  if u.how == SUPPORTS else u for u in f.facts)
+    gaps = finding_gaps(with_finding(model, f.name, facts=facts), results)
+    assert any("never fails with it" in g for g in gaps), gaps
+
+
+def test_a_finding_of_a_property_that_holds_fails(searched):
+    model, results = searched
+    gaps = finding_gaps(with_finding(model, "no-way-back-after-break",
+                                     prop="registered-where-it-believes",
+                                     outside_readings=()), results)
+    assert any("where it is holds" in g for g in gaps), gaps
