@@ -102,8 +102,9 @@ Silent choices, each a parameter every variant explores unless it pins it:
 - primary_routing (only with both parties migrating; step 3 does not say where the new call
   goes when the called party has migrated too): the primary "refuse"s a call for its own
   user registered elsewhere as not registered (10.16.3 alone), or the partner informs it
-  (X.1.6) and it "forward"s the call to the partner ID (X.1.7.2; 10.16.5 would redirect the
-  caller there instead: assumption primary-forwards);
+  (X.1.6) and it "forward"s the call to the partner ID (X.1.7.2) or "redirect"s the caller
+  there (10.16.5.3 steps 2-3; the caller then calls that ID, step 4). Forward and redirect
+  give every finding the same verdicts;
 - resume_address (only with both parties migrating; step 3 says "toward MC service client
   2", not by which ID): a party's new call addresses the peer's "primary_id", or the
   partner ID the peer's own new call came from if it heard one first ("last_heard", as a
@@ -128,6 +129,7 @@ from _mc import (
     Deregistration,
     MigrationNotification,
     PrivateCallAccept,
+    PrivateCallRedirection,
     PrivateCallReject,
     PrivateCallRequest,
     Registration,
@@ -483,6 +485,13 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     def answers_current_call(ctx) -> bool:
         return ctx.msg.calling_id == ctx.v.my_id
 
+    def follow_redirection(ctx) -> None:
+        """10.16.5.3 step 4: the new call again, to the migrated MC service ID."""
+        ctx.send(SERVER[ctx.v.serving],
+                 PrivateCallRequest(calling_id=ctx.v.my_id, called_id=ctx.msg.called_id_migrated,
+                                    calling_primary_id=own_primary(ctx)
+                                    if ctx.v.serving != HOME else None))
+
     def refused_as(ctx) -> None:
         ctx.v.refused_as = ctx.msg.cause
 
@@ -578,6 +587,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     note3 = [not_taken_as_resumption] if both else []
     who = "the receiving client" if both else "client 1"
     answers = ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
+    # with both, a new call may also be answered by the primary's redirection
+    # (primary_routing=redirect): late, it is dropped as the other answers are
+    late_answers = (*answers, (PrivateCallRedirection, "redirection")) if both else answers
     return Role(
         "migrating MC service client",
         states=states,
@@ -759,13 +771,19 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                                  "the call",
                            clause="10.16.3.2 step 3 (the peer's re-initiated call); TS 23.379 "
                                   "10.7.2.1.1"),
+                Transition(PrivateCallRedirection, "resuming", "resuming",
+                           name="follow_redirection", conditions=[answers_current_call],
+                           after=[follow_redirection], sends=[PrivateCallRequest],
+                           label="the new call is redirected: calls the partner MC service ID",
+                           clause="10.16.5.3 steps 3-4; X.1.7.1 item 6 (primary_routing="
+                                  "redirect)"),
                 *(Transition(m, "in_call", None, name=f"late_{kind}_of_crossed_call",
                              conditions=[answers_current_call],
                              label="the answer to its own new call, which crossed the peer's "
                                    "call taken as the resumption: the call has resumed already",
                              clause="10.16.3.2 step 3 (both parties re-initiate; "
                                     "peer_call_while_suspended=resumption)")
-                  for m, kind in answers),
+                  for m, kind in late_answers),
             ] if both else []),
             # -- pre-condition 1 (ongoing calls only): a call still being set up when UE 1
             # -- must change MC system: "wait" for the answer, or "resume" it as step 1 does
@@ -1064,11 +1082,18 @@ def server_role(*, setup: bool, both: bool = False) -> Role:
         ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != ctx.msg.mc_service_id)
 
     def forwards(ctx) -> bool:
-        return ctx.params.primary_routing == "forward"
+        """The primary is informed of its migrated users (X.1.6): it forwards or redirects."""
+        return ctx.params.primary_routing in ("forward", "redirect")
+
+    def routing(choice: str):
+        def guard(ctx) -> bool:
+            return ctx.params.primary_routing == choice
+        guard.__name__ = f"primary_routing_{choice}"
+        return guard
 
     def notify_primary(ctx) -> None:
         """X.1.6: the partner MC server informs the primary MC system of the partner MC service
-        ID it assigned (only where primary_routing=forward reads it)."""
+        ID it assigned (only where primary_routing=forward or redirect reads it)."""
         if forwards(ctx) and ctx.v.system != HOME:
             ctx.send(SERVER[HOME], MigrationNotification(
                 primary_id=ctx.msg.primary_id,
@@ -1098,13 +1123,20 @@ def server_role(*, setup: bool, both: bool = False) -> Role:
 
     def forward_to_partner_id(ctx) -> None:
         """X.1.7.2: the call is delivered at the partner ID, carrying the ID the caller
-        addressed. (10.16.5 redirects the caller instead, who then calls that ID: the same
-        route one round trip later; assumption primary-forwards.)"""
+        addressed (primary_routing=forward; =redirect sends the caller there instead)."""
         partner_id = dict(ctx.v.bindings)[ctx.msg.called_id]
         ctx.send(SERVER[system_of(partner_id)],
                  PCR(calling_id=ctx.msg.calling_id, called_id=partner_id,
                      calling_primary_id=ctx.msg.calling_primary_id,
                      original_called_id=ctx.msg.called_id))
+
+    def redirect_to_partner_id(ctx) -> None:
+        """10.16.5.3 steps 2-3 (primary_routing=redirect): the caller is told the partner ID,
+        and calls it (X.1.7.1 item 6)."""
+        ctx.send(towards(ctx, ctx.msg.calling_id), PrivateCallRedirection(
+            calling_id=ctx.msg.calling_id, called_id_primary=ctx.msg.called_id,
+            called_id_migrated=dict(ctx.v.bindings)[ctx.msg.called_id],
+            redirection_reason="migrated"))
 
     # the answers back towards the calling party
     def route_to_calling(ctx) -> None:
@@ -1171,11 +1203,23 @@ def server_role(*, setup: bool, both: bool = False) -> Role:
                                  "yet informed, X.1.6)" if both else
                                  "10.16.3 tells A nothing of where user 1 went)")),
             *([Transition(PCR, "serving", None, name="forward_to_partner_id",
-                          conditions=[called_unreachable, partner_id_known],
+                          conditions=[called_unreachable, partner_id_known, routing("forward")],
                           after=[forward_to_partner_id], sends=[PCR],
                           label="delivers the call at the partner MC service ID it was "
                                 "informed of",
-                          clause="X.1.6; X.1.7.2 (primary_routing=forward)")] if both else []),
+                          clause="X.1.6; X.1.7.2 (primary_routing=forward)"),
+               Transition(PCR, "serving", None, name="redirect_to_partner_id",
+                          conditions=[called_unreachable, partner_id_known, routing("redirect")],
+                          after=[redirect_to_partner_id], sends=[PrivateCallRedirection],
+                          label="sends the caller a private call redirection to the partner "
+                                "MC service ID it was informed of",
+                          clause="10.16.5.3 steps 2-3; X.1.7.1 item 6 (primary_routing="
+                                 "redirect)"),
+               Transition(PrivateCallRedirection, "serving", None,
+                          conditions=[calling_reachable], after=[route_to_calling],
+                          sends=[PrivateCallRedirection],
+                          clause="10.16.5.3 step 3 (towards the calling MC service client)"),
+               ] if both else []),
             # -- the answers back towards the caller ----------------------------------------
             Transition(PrivateCallAccept, "serving", None, conditions=[calling_reachable],
                        after=[route_to_calling], sends=[PrivateCallAccept],
@@ -1231,7 +1275,7 @@ def counted_by(sender: str, field: str):
     return guard, count
 
 
-def counting_transitions() -> list[Transition]:
+def counting_transitions(redirections: bool) -> list[Transition]:
     out = []
     for who in COUNTED:
         for kind, field, clause in (
@@ -1241,25 +1285,41 @@ def counting_transitions() -> list[Transition]:
             guard, count = counted_by(who, field)
             out.append(Transition(kind, "counting", None, name=f"{field}_of_{who}",
                                   conditions=[guard], after=[count], clause=clause))
+        # a redirection sent to the party (primary_routing=redirect): the call it answers
+        # is set up again at the partner ID (10.16.5.3 step 4), no new call of step 3
+        out += [] if not redirections else [Transition(PrivateCallRedirection, "counting", None,
+                              name=f"redirections_to_{who}", conditions=[redirected_to(who)],
+                              after=[counted_by(who, "redirections")[1]],
+                              clause="10.16.5.3 steps 3-4 (primary_routing=redirect)")]
     return out
 
 
-COUNTS_ROLE = Role(
-    "migrations and new calls",
-    states=["counting"], initial="counting",
-    variables={f"{field}_{who}": Var(int, 0) for who in COUNTED
-               for field in ("migrations", "calls")},
-    transitions=counting_transitions())
+def redirected_to(who: str):
+    def guard(ctx) -> bool:
+        return ctx.to == who
+    guard.__name__ = f"sent_to_{who}"
+    return guard
 
 
-def new_calls_per_migration(parties: tuple[str, ...], calls_at_start: int = 0):
+def counts_role(redirections: bool) -> Role:
+    """The monitor; `redirections` (both parties migrating, where the primary may redirect)
+    counts the redirections sent to each party too."""
+    fields = ("migrations", "calls", *(("redirections",) if redirections else ()))
+    return Role("migrations and new calls", states=["counting"], initial="counting",
+                variables={f"{field}_{who}": Var(int, 0) for who in COUNTED for field in fields},
+                transitions=counting_transitions(redirections))
+
+
+def new_calls_per_migration(parties: tuple[str, ...], calls_at_start: int = 0,
+                            redirected: bool = False):
     """10.16.3.2 step 3: a party initiates at most one new private call per migration it
     makes (counted by the monitor on the wire); `calls_at_start`: the call being set up
-    at the start (the set-up variants), which is no re-initiation."""
+    at the start (the set-up variants), which is no re-initiation; a call set up again
+    after a redirection (10.16.5.3 step 4) is that call, not a new one."""
     def pred(v) -> bool:
         m = v[COUNTS]
         return all(getattr(m, f"calls_{p}") <= getattr(m, f"migrations_{p}") + calls_at_start
-                   for p in parties)
+                   + (getattr(m, f"redirections_{p}") if redirected else 0) for p in parties)
     pred.__name__ = "new_calls_per_migration"
     return pred
 
@@ -1421,11 +1481,6 @@ BOTH_ASSUMPTIONS = (
                "its call is ongoing (pre-condition 1): a party that has received the other's "
                "release first has no ongoing private call, and stays", clause="10.16.3.2 "
                "pre-conditions 1-2"),
-    Assumption("primary-forwards",
-               "with primary_routing=forward the primary delivers the call at the partner ID "
-               "(X.1.7.2); 10.16.5's redirection sends the caller there instead, the same route "
-               "one round trip later, modelled in private_call_redirect",
-               clause="X.1.6; X.1.7.1 item 6; X.1.7.2; 10.16.5"),
     Assumption("resumption-only-once-migrated",
                "peer_call_while_suspended applies once the receiving client has completed its "
                "own migration (steps 1-2: ready to re-initiate, or re-initiated); before, it "
@@ -1433,7 +1488,8 @@ BOTH_ASSUMPTIONS = (
                "(note3_policy)", clause="10.16.3.2 steps 2-3; NOTE 3"),
     # the notification of the both-migrating variants (crossed-resumptions-refused's reading)
     Assumption("notification-one-way-with-registration",
-               "with primary_routing=forward the partner informs the primary as it registers "
+               "with primary_routing=forward or redirect the partner informs the primary as it "
+               "registers "
                "the user, in the same step as its registration response, and awaits no answer "
                "(the one-way reading; private_call_redirect and migration_lifecycle explore "
                "the acknowledged one of TS 23.280 10.6.3 as notification=acknowledged)",
@@ -1465,9 +1521,10 @@ def both_params(peer_calls: tuple[str, ...], routings: tuple[str, ...]) -> dict[
             clause="10.16.3.2 step 3 (silent on where the new call goes when the called party "
                    "has itself migrated); X.1.6; X.1.7.1 item 6; X.1.7.2",
             doc="what the primary MC system does with a call for its own user registered "
-                "elsewhere: refuse it as not registered (10.16.3 involves no migration "
-                "notification), or deliver it at the partner ID the partner told it of "
-                "(X.1.6, X.1.7.2)"),
+                "elsewhere: 'refuse' it as not registered (10.16.3 involves no migration "
+                "notification), or, told the partner ID by the partner (X.1.6), 'forward' "
+                "the call there (X.1.7.2) or 'redirect' the caller there (10.16.5.3 steps "
+                "2-3, X.1.7.1 item 6)"),
     }
 
 
@@ -1625,11 +1682,16 @@ def both_properties(routings: tuple[str, ...]) -> list:
                  doc="once a party has released the call for a migration, the two are "
                      "eventually in a private call with each other again"),
         sometimes("new-call-to-heard-id",
-                  lambda v: any(m.called_id not in (USER1, USER2) and m.original_called_id is None
-                                for _, _, m in v.in_flight(PCR)),
+                  lambda v: any(v[c].state == "resuming" and v[c].peer_heard != ""
+                                for c in BOTH),
                   clause="10.16.3.2 step 3 (resume_address=last_heard)",
                   doc="a party's new call addresses the partner MC service ID the peer's own "
                       "new call came from (not its primary ID)"),
+        sometimes("call-redirected-to-partner-id",
+                  lambda v: bool(v.in_flight(PrivateCallRedirection)),
+                  clause="10.16.5.3 steps 2-3 (primary_routing=redirect)",
+                  doc="the primary redirects a party's new call to the partner MC service ID "
+                      "of the other party"),
         always("re-initiated-calls-not-both-refused-by-note3", not_both_refused_by_note3,
                clause="10.16.3.2 step 3; NOTE 3",
                doc="when both parties migrate, their two re-initiated private calls are not "
@@ -1641,7 +1703,8 @@ def both_properties(routings: tuple[str, ...]) -> list:
                clause="10.16.3.2 step 3; NOTE 3",
                doc="when both parties migrate, their two re-initiated private calls are not "
                    "both refused (the call would never resume)"),
-        always("suspended-call-resumed-once", new_calls_per_migration(BOTH),
+        always("suspended-call-resumed-once",
+               new_calls_per_migration(BOTH, redirected="redirect" in routings),
                clause="10.16.3.2 step 3",
                doc="each party initiates at most one new private call per migration it makes "
                    "(both counted on the wire by the monitor)"),
@@ -1693,7 +1756,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           setup_timeouts: tuple[str, ...] = ("outlasts_answer",),
           both_migrating: bool = False,
           peer_calls: tuple[str, ...] = ("resumption", "note3"),
-          routings: tuple[str, ...] = ("refuse", "forward")) -> System:
+          routings: tuple[str, ...] = ("refuse", "forward", "redirect")) -> System:
     """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
@@ -1729,7 +1792,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             a for a in SETUP_ASSUMPTIONS if a is not SETUP_INVITE_READING)) if setup
         else ASSUMPTIONS,
         faults=[*lost, *(off if switch_off else [])],
-        monitors=[Monitor(COUNTS, COUNTS_ROLE, label="monitor: migrations and new calls"),
+        monitors=[Monitor(COUNTS, counts_role(both_migrating and "redirect" in routings),
+                          label="monitor: migrations and new calls"),
                   *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
                              label="monitor: UE 1's messages to the MC system it leaves")]
                     if lossy_leaving else [])],
@@ -2188,9 +2252,13 @@ BOTH_PINNED = ("release_ack=none, suspension_indication=absent, note3_policy=rej
                "same_peer_call=replace, break-before-make; one migration each, A to B; no "
                "third caller")
 CROSSED = "witnessed only with peer_call_while_suspended=resumption"
+# the primary reaches its migrated user: it delivers the call at the partner ID (X.1.7.2)
+# or redirects the caller there (10.16.5.3)
+REACHES = ("forward", "redirect")
 # resume_address=last_heard: no verdict moves (a refused call by the primary is heard by
 # no one, and a call to the heard partner ID meets the same NOTE 3 choice)
-HEARD = {"new-call-to-heard-id": "witnessed only with resume_address=last_heard"}
+HEARD = {"new-call-to-heard-id": "witnessed only with resume_address=last_heard",
+         "call-redirected-to-partner-id": "witnessed only with primary_routing=redirect"}
 model.add_variant("both_migrating", lambda: build(both_migrating=True, **BOTH_PINS),
                   doc="both parties of the private call migrate (10.16.3.2 for each): each "
                       "releases, migrates and re-initiates toward the other; explores what a "
@@ -2208,10 +2276,11 @@ model.add_variant("both_migrating", lambda: build(both_migrating=True, **BOTH_PI
                           "call-forwarded-to-partner-id":
                           "witnessed only with primary_routing=forward"})
 model.add_variant("fix_primary_reaches_migrated_user",
-                  lambda: build(both_migrating=True, routings=("forward",), **BOTH_PINS),
+                  lambda: build(both_migrating=True, routings=REACHES, **BOTH_PINS),
                   doc="candidate fix, first sentence: step 3's new call reaches a party that "
                       "has itself migrated (the partner informs the primary, X.1.6, and the "
-                      "primary delivers the call at the partner ID, X.1.7.2)",
+                      "primary delivers the call at the partner ID, X.1.7.2, or redirects the "
+                      "caller there, 10.16.5.3: both explored)",
                   baseline="both_migrating",
                   expect={**HEARD, "call-between-parties-resumes":
                           "violated only with peer_call_while_suspended=note3",
@@ -2221,9 +2290,10 @@ model.add_variant("fix_primary_reaches_migrated_user",
                           "violated only with peer_call_while_suspended=note3",
                           "crossed-calls-both-connected": CROSSED,
                           # the behaviour the fix adds
-                          "call-forwarded-to-partner-id": "witnessed"})
+                          "call-forwarded-to-partner-id":
+                              "witnessed only with primary_routing=forward"})
 model.add_variant("fix_peer_call_resumes",
-                  lambda: build(both_migrating=True, routings=("forward",),
+                  lambda: build(both_migrating=True, routings=REACHES,
                                 peer_calls=("resumption",), **BOTH_PINS),
                   doc="candidate fix, the second sentence after "
                       "fix_primary_reaches_migrated_user: a party that has migrated and holds "
@@ -2232,7 +2302,8 @@ model.add_variant("fix_peer_call_resumes",
                   baseline="fix_primary_reaches_migrated_user",
                   # the behaviour the fix adds: each party takes the other's new call
                   expect={**HEARD, "crossed-calls-both-connected": "witnessed",
-                          "call-forwarded-to-partner-id": "witnessed"})
+                          "call-forwarded-to-partner-id":
+                              "witnessed only with primary_routing=forward"})
 
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
@@ -2419,7 +2490,9 @@ model.finding(
         "before its own migration (it has released the call: note3_policy, pinned to "
         "reject, the reading NOTE 3 names), its second from client 1 once migrated "
         "(peer_call_while_suspended=note3). A release names the call it releases by the "
-        "calling ID the call was set up with (assumption call-named-by-calling-id). "
+        "calling ID the call was set up with (assumption call-named-by-calling-id). It needs "
+        "no reading of the notification: in both_migrating it is violated with "
+        "primary_routing=refuse too, where the primary reads none. "
         "Proposed change: step 3 (or NOTE 3) says that a party holding the call suspended "
         "takes the other party's new private call as the resumption (fix_peer_call_resumes: "
         "holds; its price: crossed new calls both connect)")
@@ -2446,7 +2519,7 @@ model.finding(
         "migration notification. X.1.4.1 ('This allows the primary MC system to always "
         "provide the current MC service ID needed to reach the MC user') and fact sheet "
         "items 1-4 argue against the refusing reading: the partner informs the primary "
-        "(X.1.6), which delivers the call at the partner ID (X.1.7.2; 10.16.5 would "
-        "redirect it, assumption primary-forwards). Proposed change: step 3 says that the "
-        "new call reaches a party that has itself migrated as X.1.6 and X.1.7.2 describe "
-        "(fix_primary_reaches_migrated_user)")
+        "(X.1.6), which delivers the call at the partner ID (X.1.7.2) or redirects the "
+        "caller there (10.16.5.3): both are explored, with the same verdicts. Proposed "
+        "change: step 3 says that the new call reaches a party that has itself migrated as "
+        "X.1.6 and X.1.7.2 (or 10.16.5.3) describe (fix_primary_reaches_migrated_user)")
