@@ -57,6 +57,10 @@ class _ChannelFault:
     # system (check_fault_instances), or the fault would happen nowhere while every verdict
     # lists it among its assumptions.
     names: frozenset[str] = dataclasses.field(default=frozenset(), compare=False)
+    # The message classes it covers, where the declaration names them (around/on with
+    # messages=, of): each gets a witness that a message of that kind is lost (loss_witnesses);
+    # None where it covers every kind (a where= function, or around/on without messages=).
+    kinds: tuple[type, ...] | None = dataclasses.field(default=None, compare=False)
 
     kind = "fault"
 
@@ -77,7 +81,7 @@ class _ChannelFault:
         names = _names(instances, cls.__name__ + ".around")
         kinds = _kinds(messages, cls.__name__ + ".around")
         return cls(lambda s, r, m: (s in names or r in names)
-                   and (kinds is None or isinstance(m, kinds)), why, names)
+                   and (kinds is None or isinstance(m, kinds)), why, names, kinds)
 
     @classmethod
     def of(cls, *messages: type[Message], why: str) -> Any:
@@ -86,7 +90,7 @@ class _ChannelFault:
         if kinds is None:
             raise ModelError(f"{cls.__name__}.of() names no message class", where=cls.__name__,
                              fix=f"pass the Message classes: {cls.__name__}.of(Register, why=...)")
-        return cls(lambda s, r, m: isinstance(m, kinds), why)
+        return cls(lambda s, r, m: isinstance(m, kinds), why, kinds=kinds)
 
     @classmethod
     def on(cls, *channels: tuple[str, str], why: str,
@@ -102,7 +106,7 @@ class _ChannelFault:
             pairs.add(c)
         kinds = _kinds(messages, cls.__name__ + ".on")
         return cls(lambda s, r, m: (s, r) in pairs and (kinds is None or isinstance(m, kinds)),
-                   why, frozenset(name for pair in pairs for name in pair))
+                   why, frozenset(name for pair in pairs for name in pair), kinds)
 
     def applies(self, sender: str, receiver: str, message: Message) -> bool:
         try:
@@ -197,8 +201,11 @@ def combined(kind: type[_ChannelFault], flag: Any, faults: Iterable[Any],
         return False
     if len(parts) == 1:
         return parts[0]
+    kinds = (None if any(p.kinds is None for p in parts)
+             else tuple(dict.fromkeys(k for p in parts for k in p.kinds or ())))
     return kind(lambda s, r, m: any(p.applies(s, r, m) for p in parts),
-                "; ".join(p.why for p in parts))
+                "; ".join(p.why for p in parts), frozenset(n for p in parts for n in p.names),
+                kinds)
 
 
 def check_faults(faults: Any, where: str) -> tuple[Fault, ...]:
@@ -306,3 +313,44 @@ def _with_switch_off(role: Any, offs: list[SwitchOff]) -> Any:
                     ignores=ignores, _environment=(*declared["_environment"], step),
                     _stopped=SWITCHED_OFF)
     return Role(**declared)
+
+
+# -- every declared loss is witnessed, per message kind (issue 58) ---------------------------
+def lost_name(kind: type) -> str:
+    """The derived witness of a loss of `kind`: "Deregistration-lost"."""
+    return f"{kind.__name__}-lost"
+
+
+def loss_witnesses(loss: ChannelDecl) -> list[Any]:
+    """The witnesses derived from a Loss that names the message kinds it covers: per kind,
+    `sometimes("<Kind>-lost")`, a reachable state from which the search takes the step that
+    loses a message of that kind (issue 58: declared losses were not witnessed per kind).
+
+    The engine lets the network lose any message in flight on a channel a Loss covers, at
+    any position of its channel (inboxes.py, fault_steps), and an exhaustive search takes
+    every step enabled in a reachable state: so a covered message of that kind in flight
+    in a reachable state is the loss step taken. The witness reads the network (no model
+    variable, no monitor: a counter would split every state by the losses so far, 3 to 5
+    times the states of a lossy variant), so a mutant of the model cannot meet it with no
+    loss; a Loss of a kind the model never sends on a covered channel, a send a mutant
+    stops, or a Loss whose where= no longer covers it leaves that kind's witness `never`,
+    which `check --expected` reports. Nothing is derived for `loss=True` or a Loss that
+    covers every kind (no kinds to name). Each witness is expected `witnessed` unless the
+    variant's expect= says otherwise."""
+    from .properties import sometimes
+
+    if not isinstance(loss, Loss) or not loss.kinds:
+        return []
+    decl = loss
+
+    def witness(kind: type) -> Callable[[Any], bool]:
+        def lossable(v: Any) -> bool:
+            return any(decl.applies(s, r, m) for s, r, m in v.in_flight(kind))
+        lossable.__qualname__ = f"a {kind.__name__} in flight where the Loss covers it"
+        return lossable
+
+    return [sometimes(lost_name(kind), witness(kind),
+                      clause="not in the text: the Loss the variant declares (lang/faults.py)",
+                      doc=f"the network loses a {kind.__name__} on a channel the declared "
+                          f"Loss covers (derived from it: {decl.why})")
+            for kind in decl.kinds or ()]

@@ -40,6 +40,7 @@ from .faults import (
     check_fault_instances,
     check_faults,
     combined,
+    loss_witnesses,
     switchable,
 )
 from .findings import Assumption, Finding
@@ -177,7 +178,10 @@ class System(Validation, Successors, Inboxes):
         self._capacity = capacity_table(self, capacity)
         self._deferred = deferred_table(self)
         self.fairness: tuple[Fairness, ...] = compile_fairness(self, fairness)
-        self.properties: tuple[Property, ...] = self._all_properties(properties)
+        # A Loss that names its message kinds is witnessed per kind (lang/faults.py,
+        # loss_witnesses): a derived `sometimes` per kind says a message of it is lost.
+        self.properties: tuple[Property, ...] = self._all_properties(
+            [*properties, *loss_witnesses(self.loss)])
         check_initial_sends(self)
         # (shared, locals) per declared initial configuration, or None (the product of the
         # one_of alternatives); built once, when the system is built, so errors show then
