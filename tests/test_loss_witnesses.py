@@ -1,0 +1,81 @@
+"""Every declared loss is witnessed per message kind (issue 58; lang/faults.py,
+loss_witnesses): a Loss that names its kinds gives the system one `sometimes("<Kind>-lost")`
+per kind, reached where a covered message of that kind is in flight (the search then takes
+the loss step); a kind the model never sends where the Loss covers it is `never`, and a
+Loss that names no kinds derives nothing. The systems are small enough to count by hand:
+a sends 1 and Other to r at the start, b sends nothing."""
+
+from __future__ import annotations
+
+from mcfsm import Instance, Loss, M, Message, Role, System, Transition, Var, explore
+
+
+class Num(Message, clause="t"):
+    n: int = M("a number")
+
+
+class Other(Message, clause="t"):
+    pass
+
+
+class Never(Message, clause="t"):
+    pass
+
+
+def _record(ctx):
+    ctx.v.got = (*ctx.v.got, ctx.msg.n)
+
+
+RECEIVER = Role("receiver", states=["on"], initial="on", final=["on"],
+                variables={"got": Var(tuple, ())}, ignores=[Other, Never],
+                transitions=[Transition(Num, "on", None, after=[_record])])
+SENDER = Role("sender", states=["on"], initial="on", final=["on"],
+              transitions=[Transition("never", "on", None, conditions=[lambda ctx: False],
+                                      sends=[Num, Other, Never])])
+
+
+def system(*faults) -> System:
+    return System("lossy", check_deadlock=False, faults=list(faults),
+                  instances=[Instance("a", SENDER, sends=[("r", Num(n=1)), ("r", Other())]),
+                             Instance("b", SENDER), Instance("r", RECEIVER)])
+
+
+def verdicts(s: System) -> dict[str, str]:
+    return {v.property.name: v.status for v in explore(s).verdicts}
+
+
+def test_each_kind_a_loss_names_gets_its_witness():
+    got = verdicts(system(Loss.around("a", messages=(Num, Other), why="a may leave coverage")))
+    assert got["Num-lost"] == "witnessed" and got["Other-lost"] == "witnessed"
+
+
+def test_a_kind_never_sent_where_the_loss_covers_it_is_never_lost():
+    """Never is declared lost but nobody sends it; Num is declared lost only on b's channels,
+    where nothing is sent: both witnesses are never, which --expected reports unless the
+    variant declares them so."""
+    got = verdicts(system(Loss.around("a", messages=(Never,), why="w"),
+                          Loss.around("b", messages=(Num,), why="w")))
+    assert got["Never-lost"] == "never" and got["Num-lost"] == "never"
+
+
+def test_the_witness_follows_where_the_loss_applies_not_its_kinds_alone():
+    """A Loss whose where= covers no Num sent (only those with n > 1) leaves Num-lost never:
+    the witness reads the declaration's where, so a loss that can never happen shows."""
+    loss = Loss.around("a", messages=(Num,), why="w")
+    narrowed = Loss(lambda s, r, m: loss.applies(s, r, m) and m.n > 1, why="w", kinds=(Num,))
+    assert verdicts(system(loss))["Num-lost"] == "witnessed"
+    assert verdicts(system(narrowed))["Num-lost"] == "never"
+
+
+def test_a_loss_of_every_kind_derives_no_witness():
+    got = verdicts(system(Loss.around("a", why="every message")))
+    assert not [name for name in got if name.endswith("-lost")]
+    assert not [name for name in verdicts(System(
+        "everywhere", check_deadlock=False, loss=True,
+        instances=[Instance("a", SENDER, sends=[("r", Num(n=1))]), Instance("r", RECEIVER)]))
+        if name.endswith("-lost")]
+
+
+def test_several_losses_keep_the_union_of_their_kinds():
+    got = verdicts(system(Loss.of(Num, why="w"), Loss.of(Other, why="w")))
+    assert got["Num-lost"] == "witnessed" and got["Other-lost"] == "witnessed"
