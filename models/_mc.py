@@ -124,6 +124,8 @@ class PrivateCallRequest(Message, clause="10.16.5.3 step 1; TS 23.379 10.7.2.1.1
     redirection_indication: bool | None = O("call redirection due to migration (CR 000, NOTE 2)")
     original_called_id: str | None = O("the MC service ID the caller addressed (X.1.7.1 item 7; "
                                        "X.1.7.2), when a server forwards the call")
+    priority: str | None = O("'emergency' for an emergency private call (TS 23.379 10.7.2.1.1 "
+                             "lists a priority element: fact sheet item 12)")
 
 
 class PrivateCallRedirection(Message, clause="10.16.5.2; Table 10.16.5.2-1"):

@@ -109,7 +109,10 @@ Silent choices, each a parameter every variant explores unless it pins it:
   2", not by which ID): a party's new call addresses the peer's "primary_id", or the
   partner ID the peer's own new call came from if it heard one first ("last_heard", as a
   cached ID of X.1.7.1 item 6a). No verdict moves: a call the primary refuses is heard by
-  no one, and a call to the heard ID meets the same NOTE 3 choice.
+  no one, and a call to the heard ID meets the same NOTE 3 choice;
+- resumed_kind (only in emergency_call and its fix, where the ongoing call is an emergency
+  private call; step 3 names no kind): step 3's new call is an emergency call again
+  ("as_suspended") or an "ordinary" one (finding resumed-call-priority).
 """
 
 from __future__ import annotations
@@ -352,7 +355,8 @@ def registered(ctx) -> None:
 
 
 # -- MC service client 1, the migrating party (10.16.3.2 steps 1-3, NOTE 1, NOTE 3) ---------
-def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool = False) -> Role:
+def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool = False,
+                          emergency: bool = False) -> Role:
     """Client 1's transitions in the order of 10.16.3.2: step 1's release (a SIP transaction:
     its timeouts come first), answered or not, break-before-make, or make-before-break after
     registering at the new MC system (X.1.4.1); the migration (first paragraph, NOTE 1);
@@ -360,7 +364,8 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     NOTE 3 (another call while the call waits to resume). `both`: the role of both parties
     when both migrate (both_migrating): each also takes the other's release and new call, as
     client 2 does in peer_role. `setup`: the call is still being set up when UE 1 must
-    change MC system (pre-condition 1 speaks of ongoing calls only)."""
+    change MC system (pre-condition 1 speaks of ongoing calls only). `emergency`: the
+    suspended call is an emergency private call, and resumed_kind says what the new call is."""
     def own_primary(ctx) -> str:
         return PARTIES[ctx.me][0]
 
@@ -477,10 +482,13 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
         # resume_address=last_heard (both parties migrating): the ID the peer's own new
         # call came from, if one came; else, and with primary_id, the peer's primary ID
         heard = both and ctx.params.resume_address == "last_heard" and ctx.v.peer_heard
+        # resumed_kind (an emergency call suspended): the new call is one again, or ordinary
+        kept = emergency and ctx.params.resumed_kind == "as_suspended"
         ctx.send(SERVER[ctx.v.serving],
                  PrivateCallRequest(calling_id=ctx.v.my_id, called_id=heard or peer_primary(ctx),
                                     calling_primary_id=own_primary(ctx)
-                                    if ctx.v.serving != HOME else None))
+                                    if ctx.v.serving != HOME else None,
+                                    priority="emergency" if kept else None))
 
     def answers_current_call(ctx) -> bool:
         return ctx.msg.calling_id == ctx.v.my_id
@@ -1756,7 +1764,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           setup_timeouts: tuple[str, ...] = ("outlasts_answer",),
           both_migrating: bool = False,
           peer_calls: tuple[str, ...] = ("resumption", "note3"),
-          routings: tuple[str, ...] = ("refuse", "forward", "redirect")) -> System:
+          routings: tuple[str, ...] = ("refuse", "forward", "redirect"),
+          resumed_kinds: tuple[str, ...] = ()) -> System:
     """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
@@ -1767,11 +1776,13 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     reading that it outlasts the answer (setup_timeout).
     `both_migrating`: client 2 is a migrating client too, each makes one migration (A to
     B), no third caller; explores peer_call_while_suspended (`peer_calls`) and
-    primary_routing (`routings`)."""
+    primary_routing (`routings`). `resumed_kinds`, when given: the ongoing call is an
+    emergency private call, and resumed_kind explores what step 3's new call is."""
     setup = bool(setups_on_migration)
+    emergency = bool(resumed_kinds)
     # with both_migrating, one role for both parties
     client1_role = migrating_client_role(fixed_chain=fixed_chain, setup=setup,
-                                         both=both_migrating)
+                                         both=both_migrating, emergency=emergency)
     client2_role = client1_role if both_migrating else peer_role(
         resumption_timer=resumption_timer, setup=setup)
     server = server_role(setup=setup, both=both_migrating)
@@ -1880,13 +1891,36 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                                       "the new MC system, or registers there first while the "
                                       "call continues"),
             **(both_params(peer_calls, routings) if both_migrating else {}),
+            **({"resumed_kind": Param(
+                resumed_kinds,
+                clause="10.16.3.2 step 3 ('initiates a new private call ... based on the call "
+                       "is marked as suspended': not what kind of call); TS 23.379 10.7.2.1.1 "
+                       "(a priority element, fact sheet item 12)",
+                doc="what step 3's new call is when the suspended call was an emergency "
+                    "private call: an emergency call again ('as_suspended'), or an "
+                    "'ordinary' one, as nothing in step 3 carries the kind over")}
+               if emergency else {}),
         },
         fairness=_progress.FAIRNESS,
         properties=both_properties(routings) if both_migrating else one_party_properties(
             setup=setup, fixed_chain=fixed_chain, registration=registration,
             switch_off=switch_off, lossy_leaving=lossy_leaving, release_ack=release_ack,
-            same_peer_calls=same_peer_calls, suspension=suspension),
+            same_peer_calls=same_peer_calls, suspension=suspension) + ([
+                step("resumed-call-keeps-priority", resumed_call_keeps_priority,
+                     clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1 (priority)",
+                     doc="step 3's new call for a suspended emergency private call is an "
+                         "emergency call too: a re-initiation that drops the priority "
+                         "leaves the user's emergency call in an ordinary one")]
+                if emergency else []),
     )
+
+
+def resumed_call_keeps_priority(before, key, after) -> bool:
+    """Judged on the wire: the request client 1's step 3 sends (the variant's suspended call
+    is an emergency call)."""
+    if key.actor != "client1" or key.transition != "resume_call":
+        return True
+    return all(m.priority == "emergency" for m in sent_in_step(before, after, PCR, "client1"))
 
 
 def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[str, ...],
@@ -2241,6 +2275,34 @@ model.add_variant("fix_setup_resumed",
             # the behaviour the fix adds: the call being set up is resumed after the migration
             "call-resumed-primary-to-partner": "witnessed"})
 
+# An emergency private call suspended (issue 58: what a released call carries into its
+# re-initiation). Pinned to fix_release_completes' readings and the published release, one
+# registration order, so that resumed_kind alone is new.
+EMERGENCY_PINS = dict(release_ack=("acknowledged",), release_timeouts=OUTLASTS,
+                      suspension=("absent",), note3=("reject",), same_peer_calls=("busy",),
+                      registration=("break_before_make",))
+# NOTE 3's other call under the published release (suspension_indication=absent), as in
+# as_published; client 1 refuses other calls (note3_policy=reject)
+EXPECT_EMERGENCY = {"suspended-call-not-lost": "violated",
+                    "other-call-does-not-block-resumption": "violated",
+                    "client1-takes-other-call-while-suspended": "never"}
+EMERGENCY_PINNED = ("release_ack=acknowledged, release_timeout=outlasts_answer, "
+                    "suspension_indication=absent, note3_policy=reject, same_peer_call=busy, "
+                    "break-before-make")
+model.add_variant("emergency_call",
+                  lambda: build(resumed_kinds=("as_suspended", "ordinary"), **EMERGENCY_PINS),
+                  doc="the ongoing call is an emergency private call: explores what step 3's "
+                      f"new call is (resumed_kind). Pinned: {EMERGENCY_PINNED}",
+                  expect={**EXPECT_EMERGENCY, "resumed-call-keeps-priority":
+                          "violated only with resumed_kind=ordinary"})
+model.add_variant("fix_resumed_call_keeps_priority",
+                  lambda: build(resumed_kinds=("as_suspended",), **EMERGENCY_PINS),
+                  doc="candidate fix, one sentence in step 3: the new private call has the "
+                      "kind of the call marked suspended (an emergency call is re-initiated "
+                      "as an emergency call)",
+                  baseline="emergency_call",
+                  expect=EXPECT_EMERGENCY)
+
 # Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
 # break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
 # (the re-initiated call may overtake the release, and is taken: finding release-overtaken is
@@ -2470,6 +2532,25 @@ model.finding(
         "The model leaves that lifetime out; "
         "with loss or switch-off no clean-up keeps registration-consistent true at every "
         "instant")
+model.finding(
+    "resumed-call-priority", prop="resumed-call-keeps-priority", variants=("emergency_call",),
+    cls=CHOICE, fix="fix_resumed_call_keeps_priority",
+    clauses=("10.16.3.2 step 3",),
+    reading="step 3's new call is an ordinary private call whatever the suspended call was "
+            "(resumed_kind=ordinary): step 3 names no kind",
+    title="An emergency private call suspended for a migration may be re-initiated as an "
+          "ordinary one: step 3 does not say what the new call carries over",
+    why="violated only with resumed_kind=ordinary: step 3 has client 1 initiate 'a new "
+        "private call' because the call is marked suspended, and says nothing of the "
+        "suspended call's kind; TS 23.379's private call request has a priority element "
+        "(fact sheet item 12), and an emergency private call is set up as one. A reader who "
+        "takes 'based on the call is marked as suspended' to carry the call's kind over "
+        "finds it holds (fix_resumed_call_keeps_priority); one who does not re-initiates an "
+        "ordinary call, which another call may then pre-empt or which the partner MC "
+        "system's profile may not let through as an emergency. Modelled on the wire only: "
+        "the priority the new call carries, not what servers do with it. Proposed change: "
+        "step 3 says that the new private call has the kind (emergency, priority) of the "
+        "call marked suspended")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused-by-note3",
     variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=CHOICE,
