@@ -126,6 +126,9 @@ class PrivateCallRequest(Message, clause="10.16.5.3 step 1; TS 23.379 10.7.2.1.1
                                        "X.1.7.2), when a server forwards the call")
     priority: str | None = O("'emergency' for an emergency private call (TS 23.379 10.7.2.1.1 "
                              "lists a priority element: fact sheet item 12)")
+    calling_kms_uri: str | None = O("the KMS URI of the calling MC service ID's domain (not in "
+                                    "the text: a candidate fix that gives the called party "
+                                    "what CR 001's element gives the caller)")
 
 
 class PrivateCallRedirection(Message, clause="10.16.5.2; Table 10.16.5.2-1"):

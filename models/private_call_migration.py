@@ -112,7 +112,10 @@ Silent choices, each a parameter every variant explores unless it pins it:
   no one, and a call to the heard ID meets the same NOTE 3 choice;
 - resumed_kind (only in emergency_call and its fix, where the ongoing call is an emergency
   private call; step 3 names no kind): step 3's new call is an emergency call again
-  ("as_suspended") or an "ordinary" one (finding resumed-call-priority).
+  ("as_suspended") or an "ordinary" one (finding resumed-call-priority);
+- callee_kms_unknown (only in protected_resumption, a call protected end to end; CR 001
+  gives the KMS URI to a caller only): client 2 does the TS 33.180 "lookup" of the KMS URI
+  of a migrated caller's domain, or goes on with "none" (finding callee-kms-unknown).
 """
 
 from __future__ import annotations
@@ -140,6 +143,7 @@ from _mc import (
     UserProfileRequest,
     UserProfileResponse,
     answer_names_its_call,
+    kms_uri,
     lookup,
     mcid,
     provisioning,
@@ -356,7 +360,7 @@ def registered(ctx) -> None:
 
 # -- MC service client 1, the migrating party (10.16.3.2 steps 1-3, NOTE 1, NOTE 3) ---------
 def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool = False,
-                          emergency: bool = False) -> Role:
+                          emergency: bool = False, kms_in_call: bool = False) -> Role:
     """Client 1's transitions in the order of 10.16.3.2: step 1's release (a SIP transaction:
     its timeouts come first), answered or not, break-before-make, or make-before-break after
     registering at the new MC system (X.1.4.1); the migration (first paragraph, NOTE 1);
@@ -365,7 +369,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     when both migrate (both_migrating): each also takes the other's release and new call, as
     client 2 does in peer_role. `setup`: the call is still being set up when UE 1 must
     change MC system (pre-condition 1 speaks of ongoing calls only). `emergency`: the
-    suspended call is an emergency private call, and resumed_kind says what the new call is."""
+    suspended call is an emergency private call, and resumed_kind says what the new call is.
+    `kms_in_call`: step 3's new call carries the KMS URI of its calling ID's domain (the
+    candidate fix fix_kms_uri_in_new_call)."""
     def own_primary(ctx) -> str:
         return PARTIES[ctx.me][0]
 
@@ -488,7 +494,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                  PrivateCallRequest(calling_id=ctx.v.my_id, called_id=heard or peer_primary(ctx),
                                     calling_primary_id=own_primary(ctx)
                                     if ctx.v.serving != HOME else None,
-                                    priority="emergency" if kept else None))
+                                    priority="emergency" if kept else None,
+                                    calling_kms_uri=kms_uri(ctx.v.serving) if kms_in_call
+                                    else None))
 
     def answers_current_call(ctx) -> bool:
         return ctx.msg.calling_id == ctx.v.my_id
@@ -891,7 +899,7 @@ RESUMPTION_TIMER = Timer(
     outlasts=(UE1_MIGRATION,))
 
 
-def peer_role(*, resumption_timer: bool, setup: bool = False) -> Role:
+def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = False) -> Role:
     """Client 2's transitions in the order of 10.16.3.2: step 1's release received (saying
     the call is suspended, or ordinary; or the late release of a call a new one replaced),
     step 3's new call taken (the resumption, a new call, or in place of the call it is in;
@@ -922,6 +930,19 @@ def peer_role(*, resumption_timer: bool, setup: bool = False) -> Role:
 
     def take_call(ctx) -> None:
         ctx.v.call_from = ctx.msg.calling_id
+        if protected:
+            learn_caller_kms(ctx)
+
+    def learn_caller_kms(ctx) -> None:
+        """A protected call (protected_resumption): the KMS URI of the caller's domain is
+        needed to verify and decrypt it (TS 33.180). Client 2 has it if the call carries it
+        (the candidate fix), or, with callee_kms_unknown=lookup, looks it up (the exchange
+        with the KMS is not drawn); else it goes on without."""
+        needed = kms_uri(system_of(ctx.msg.calling_id))
+        if needed in ctx.v.kms:
+            return
+        if ctx.msg.calling_kms_uri == needed or ctx.params.callee_kms_unknown == "lookup":
+            ctx.v.kms = ctx.v.kms | {needed}
 
     def busy_for_this_call(ctx) -> bool:
         return from_other(ctx) or same_peer("busy")(ctx)
@@ -947,7 +968,10 @@ def peer_role(*, resumption_timer: bool, setup: bool = False) -> Role:
         final=["in_call", "idle", "awaiting_resumption", "in_other_call"],
         variables={"peer": Var(str, USER1, doc="primary MC service ID of the call's other party"),
                    "call_from": Var(str, USER1, doc="the calling ID of the call it is in "
-                                                    "(names the call)")},
+                                                    "(names the call)"),
+                   **({"kms": Var(frozenset, frozenset({kms_uri(HOME)}),
+                                  doc="the KMS URIs it holds (TS 33.180): its own domain's at "
+                                      "first")} if protected else {})},
         transitions=[
             # -- step 1: the release received --------------------------------------------
             Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
@@ -1765,7 +1789,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           both_migrating: bool = False,
           peer_calls: tuple[str, ...] = ("resumption", "note3"),
           routings: tuple[str, ...] = ("refuse", "forward", "redirect"),
-          resumed_kinds: tuple[str, ...] = ()) -> System:
+          resumed_kinds: tuple[str, ...] = (),
+          callee_kms: tuple[str, ...] = (), kms_in_call: bool = False) -> System:
     """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
@@ -1777,14 +1802,19 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     `both_migrating`: client 2 is a migrating client too, each makes one migration (A to
     B), no third caller; explores peer_call_while_suspended (`peer_calls`) and
     primary_routing (`routings`). `resumed_kinds`, when given: the ongoing call is an
-    emergency private call, and resumed_kind explores what step 3's new call is."""
+    emergency private call, and resumed_kind explores what step 3's new call is.
+    `callee_kms`, when given: the call is protected end to end, and callee_kms_unknown
+    explores what client 2 does without the KMS URI of a migrated caller's domain;
+    `kms_in_call`: step 3's new call carries it (a candidate fix)."""
     setup = bool(setups_on_migration)
     emergency = bool(resumed_kinds)
+    protected = bool(callee_kms)
     # with both_migrating, one role for both parties
     client1_role = migrating_client_role(fixed_chain=fixed_chain, setup=setup,
-                                         both=both_migrating, emergency=emergency)
+                                         both=both_migrating, emergency=emergency,
+                                         kms_in_call=kms_in_call)
     client2_role = client1_role if both_migrating else peer_role(
-        resumption_timer=resumption_timer, setup=setup)
+        resumption_timer=resumption_timer, setup=setup, protected=protected)
     server = server_role(setup=setup, both=both_migrating)
     cms = cms_role()
     off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) "
@@ -1900,6 +1930,15 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "private call: an emergency call again ('as_suspended'), or an "
                     "'ordinary' one, as nothing in step 3 carries the kind over")}
                if emergency else {}),
+            **({"callee_kms_unknown": Param(
+                callee_kms,
+                clause="10.16.3.2 step 3; X.1.7.3; CR 001 (the KMS URI is given to the caller "
+                       "only, in the redirection); TS 33.180",
+                doc="what client 2 does with a protected call from a caller whose MC service "
+                    "ID is of another domain (a migrated caller, X.1.7.3) when it does not "
+                    "hold that domain's KMS URI: the TS 33.180 'lookup', or 'none' (it goes "
+                    "on without, as a caller does under kms_without_uri=none)")}
+               if protected else {}),
         },
         fairness=_progress.FAIRNESS,
         properties=both_properties(routings) if both_migrating else one_party_properties(
@@ -1911,8 +1950,20 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                      doc="step 3's new call for a suspended emergency private call is an "
                          "emergency call too: a re-initiation that drops the priority "
                          "leaves the user's emergency call in an ordinary one")]
-                if emergency else []),
+                if emergency else []) + ([
+                always("e2e-callee-kms-known", callee_kms_known,
+                       clause="10.16.3.2 step 3; X.1.7.3; TS 33.180 (CR 001's reason for "
+                              "change, for the called party)",
+                       doc="client 2, in a protected call, holds the KMS URI of the domain of "
+                           "the calling MC service ID (to verify and decrypt it): the "
+                           "called side of what CR 001 gives the caller")]
+                if protected else []),
     )
+
+
+def callee_kms_known(v) -> bool:
+    c2 = v["client2"]
+    return c2.state != "in_call" or kms_uri(system_of(c2.call_from)) in c2.kms
 
 
 def resumed_call_keeps_priority(before, key, after) -> bool:
@@ -2303,6 +2354,23 @@ model.add_variant("fix_resumed_call_keeps_priority",
                   baseline="emergency_call",
                   expect=EXPECT_EMERGENCY)
 
+# A protected call (issue 58: the KMS of the called side): the same pins as emergency_call
+model.add_variant("protected_resumption",
+                  lambda: build(callee_kms=("lookup", "none"), **EMERGENCY_PINS),
+                  doc="the call is protected end to end (TS 33.180): explores what client 2 "
+                      "does with step 3's new call from client 1's partner ID when it does "
+                      f"not hold that domain's KMS URI (callee_kms_unknown). Pinned: "
+                      f"{EMERGENCY_PINNED}",
+                  expect={**EXPECT_EMERGENCY, "e2e-callee-kms-known":
+                          "violated only with callee_kms_unknown=none"})
+model.add_variant("fix_kms_uri_in_new_call",
+                  lambda: build(callee_kms=("none",), kms_in_call=True, **EMERGENCY_PINS),
+                  doc="candidate fix, one element: step 3's new call carries the KMS URI of "
+                      "the calling MC service ID's domain (as CR 001's element gives the "
+                      "caller the migrated ID's), so client 2 needs no lookup",
+                  baseline="protected_resumption",
+                  expect=EXPECT_EMERGENCY)
+
 # Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
 # break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
 # (the re-initiated call may overtake the release, and is taken: finding release-overtaken is
@@ -2551,6 +2619,25 @@ model.finding(
         "the priority the new call carries, not what servers do with it. Proposed change: "
         "step 3 says that the new private call has the kind (emergency, priority) of the "
         "call marked suspended")
+model.finding(
+    "callee-kms-unknown", prop="e2e-callee-kms-known", variants=("protected_resumption",),
+    cls=CHOICE, fix="fix_kms_uri_in_new_call",
+    clauses=("10.16.3.2 step 3", "X.1.7.3", "CR 001 Table 10.16.5.2-1"),
+    reading="client 2, without the KMS URI of the domain client 1's new call comes from, "
+            "goes on without looking it up (callee_kms_unknown=none)",
+    title="Step 3's new call reaches client 2 from the caller's partner MC service ID, whose "
+          "domain's KMS URI client 2 does not hold: CR 001 gives that URI to callers only",
+    why="violated only with callee_kms_unknown=none: a migrated caller's new call (step 3; "
+        "X.1.7.3 has it carry the partner ID) is protected under keys of the partner's "
+        "domain, and client 2 holds only its own domain's KMS URI. CR 001 adds the KMS URI to "
+        "the redirection, for a caller that reaches a migrated user; no element gives it to a "
+        "called party that a migrated user reaches, and 10.16.3 names none. With the TS "
+        "33.180 lookup it holds, at the cost of set-up time CR 001's reason for change "
+        "argues against for the caller. As e2e-kms-uri-known of private_call_redirect, "
+        "it needs a client that ignores TS 33.180, hence a choice. Proposed change: step 3's "
+        "new call (the private call request of a migrated user) carries the KMS URI of its "
+        "calling MC service ID, as CR 001 does for the redirection "
+        "(fix_kms_uri_in_new_call: holds with no lookup)")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused-by-note3",
     variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=CHOICE,
