@@ -7,7 +7,7 @@ a sends 1 and Other to r at the start, b sends nothing."""
 
 from __future__ import annotations
 
-from mcfsm import Instance, Loss, M, Message, Role, System, Transition, Var, explore
+from mcfsm import Instance, Loss, M, Message, Role, System, Timeout, Transition, Var, explore
 
 
 class Num(Message, clause="t"):
@@ -79,3 +79,47 @@ def test_a_loss_of_every_kind_derives_no_witness():
 def test_several_losses_keep_the_union_of_their_kinds():
     got = verdicts(system(Loss.of(Num, why="w"), Loss.of(Other, why="w")))
     assert got["Num-lost"] == "witnessed" and got["Other-lost"] == "witnessed"
+
+
+# -- an answer ends only its own transaction, derived from every declared Transaction -------
+class Req(Message, clause="t"):
+    n: int = M("which request")
+
+
+class Ans(Message, clause="t"):
+    n: int = M("the request it answers")
+
+
+def transaction_system(matches) -> System:
+    """c sends Req(1), then (answered or timed out) Req(2); s answers each with Ans(n).
+    `matches`: the declared match of the transaction."""
+    from mcfsm import Transaction
+
+    def ask(ctx):
+        ctx.v.asked += 1
+        ctx.send("s", Req(n=ctx.v.asked))
+
+    client = Role("client", states=["idle", "waiting"], initial="idle",
+                  final=["idle", "waiting"], variables={"asked": Var(int, 0)},
+                  transactions=[Transaction(Req, responses=[Ans], matches=matches)],
+                  transitions=[
+                      Transition("ask", "idle", "waiting", after=[ask], sends=[Req],
+                                 conditions=[lambda ctx: ctx.v.asked < 2]),
+                      Transition(Ans, "waiting", "idle"),
+                      Transition(Ans, "idle", None, name="late"),
+                      Transition(Timeout(Req), ["waiting", "idle"], "idle")])
+    server = Role("server", states=["on"], initial="on", final=["on"],
+                  transitions=[Transition(Req, "on", None, sends=[Ans], after=[
+                      lambda ctx: ctx.send(ctx.sender, Ans(n=ctx.msg.n))])])
+    return System("txn", check_deadlock=False,
+                  instances=[Instance("c", client), Instance("s", server)])
+
+
+def test_the_derived_transaction_property_judges_the_declared_match():
+    """Matched by the number it names, each answer ends its own request's transaction: the
+    property holds. Matched by anything, Req(1)'s late answer ends Req(2)'s transaction
+    (after Req(1) timed out and Req(2) was sent): violated."""
+    right = verdicts(transaction_system(lambda ctx: ctx.msg.n == ctx.v.asked))
+    wrong = verdicts(transaction_system(None))
+    assert right["answer-ends-only-its-transaction"] == "holds"
+    assert wrong["answer-ends-only-its-transaction"] == "violated"

@@ -69,6 +69,7 @@ from .records import (
 from .roles import ANY_STATE, Role, Transition, Var
 from .successors import Successors
 from .symmetry import SymmetryDecl, check_symmetry
+from .timers import transaction_properties
 from .validation import Validation
 
 # Re-exported: the records and helpers lived here before the split, and callers import them
@@ -180,8 +181,9 @@ class System(Validation, Successors, Inboxes):
         self.fairness: tuple[Fairness, ...] = compile_fairness(self, fairness)
         # A Loss that names its message kinds is witnessed per kind (lang/faults.py,
         # loss_witnesses): a derived `sometimes` per kind says a message of it is lost.
+        # Every declared Transaction: an answer ends only its own (lang/timers.py).
         self.properties: tuple[Property, ...] = self._all_properties(
-            [*properties, *loss_witnesses(self.loss)])
+            [*properties, *loss_witnesses(self.loss), *transaction_properties(self.instances)])
         check_initial_sends(self)
         # (shared, locals) per declared initial configuration, or None (the product of the
         # one_of alternatives); built once, when the system is built, so errors show then

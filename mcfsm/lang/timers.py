@@ -81,6 +81,10 @@ class Armed(NamedTuple):
     name: str
     waits_for: tuple[str, ...] = ()
     spans: tuple[tuple[str, Any], ...] = ()
+    # A transaction's: the party its request went to, and the elements the request shares
+    # with a response kind, as (element, value): what an answer of its own names. Read by
+    # the derived step property answer-ends-only-its-transaction (transaction_properties).
+    request: tuple[Any, ...] = ()
 
     def __repr__(self) -> str:
         waits = (*self.waits_for, *(span for span, _ in self.spans))
@@ -565,13 +569,16 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
     if started:
         def sent(ctx: Any) -> None:
             running = getattr(ctx.v, TIMERS)
-            for _, message in ctx._sends:
+            for to, message in ctx._sends:
                 name = started.get(type(message))
                 if name is None:
                     continue
                 awaited = table.timers[name].awaited  # type: ignore[union-attr]
                 if awaited is None or _decided(awaited(ctx), "awaited", name):
                     running = arm_in_step(ctx, table, running, name)
+                    named = request_names(table.timers[name], to, message)  # type: ignore[arg-type]
+                    running = tuple(a._replace(request=named) if a.name == name else a
+                                    for a in running)
             setattr(ctx.v, TIMERS, running)
 
         sent.__qualname__ = f"sending a request starts {', '.join(started.values())}"
@@ -661,3 +668,81 @@ def timer_running(ctx: Any, table: TimerTable, name: str) -> bool:
     """ctx.armed(name): whether the timer (or transaction) is running."""
     table.check(name)
     return is_armed(getattr(ctx.v, TIMERS), name)
+
+
+# -- an answer ends only its own transaction (issue 58), for every declared transaction ---
+ANSWER_ENDS_ONLY_ITS_TRANSACTION = "answer-ends-only-its-transaction"
+
+
+def shared_elements(t: Transaction) -> tuple[str, ...]:
+    """The elements the request shares with one of its response kinds (by name): what an
+    answer of its own repeats of it."""
+    answered = {e.name for r in t.responses for e in getattr(r, "elements", ())}
+    return tuple(e.name for e in getattr(t.request, "elements", ()) if e.name in answered)
+
+
+def request_names(t: Transaction, to: str, message: Message) -> tuple[Any, ...]:
+    """What the request under way names that an answer of its own names too: the party it
+    went to, and its shared elements as (element, value)."""
+    return (to, tuple((e, getattr(message, e)) for e in shared_elements(t)))
+
+
+def answers_request(named: tuple[Any, ...], sender: str, message: Message) -> bool:
+    """Whether `message` (a response kind of the transaction) from `sender` is its own
+    answer, judged on the wire alone: it comes from the party the request went to and
+    repeats each element of the request it has (an element absent, None, on either side is
+    not compared: an optional element the answer leaves out)."""
+    if not named:
+        return True  # armed before requests were recorded (an initial timer): not judged
+    to, elements = named
+    if sender != to:
+        return False
+    return all(getattr(message, e) == v for e, v in elements
+               if hasattr(message, e) and v is not None and getattr(message, e) is not None)
+
+
+def transaction_properties(instances: Sequence[Any]) -> list[Any]:
+    """The step property derived from every declared Transaction (issue 58: "an answer ends
+    only its own transaction" was judged for one model's REGISTER and affiliation only):
+    judged on every step in which an instance with transactions receives a response kind of
+    one of them, each transaction that ran before the step ends in it exactly when the
+    message is its own answer as the wire shows it (answers_request: from the party its
+    request went to, repeating the request's elements), unless the step sends a new request
+    of its kind (a new transaction). The engine ends a transaction by its declared `matches`
+    (with_timers); this property judges that declaration, and `responses=`, against what the
+    messages say, so a `matches` that takes another transaction's answer, or misses its
+    own, is a violation. One property for the system, none where no role declares a
+    transaction."""
+    from .properties import step
+
+    owners = {i.name: i.role.timer_table for i in instances
+              if not getattr(i, "observer", False) and getattr(i.role, "timer_table", None)
+              and any(isinstance(d, Transaction) for d in i.role.timer_table.timers.values())}
+    if not owners:
+        return []
+    kinds = frozenset(r for table in owners.values() for r in table.responses)
+
+    def holds(before: Any, key: Any, after: Any) -> bool:
+        table = owners.get(key.actor)
+        if table is None or key.kind != "receive" or type(key.message) not in kinds:
+            return True
+        ran = {a.name: a for a in getattr(before[key.actor], TIMERS)}
+        runs_after = {a.name for a in getattr(after[key.actor], TIMERS)}
+        sent = {type(m) for _, _, m in after.sent_since(before, sender=key.actor)}
+        for name, d in table.timers.items():
+            if not isinstance(d, Transaction) or name not in ran or d.request in sent:
+                continue
+            own = type(key.message) in d.responses and answers_request(
+                ran[name].request, key.sender, key.message)
+            if own == (name in runs_after):
+                return False
+        return True
+
+    holds.__qualname__ = "each transaction ends exactly in its own answer"
+    roles = sorted({i.role.name for i in instances if i.name in owners})
+    return [step(ANSWER_ENDS_ONLY_ITS_TRANSACTION, holds,
+                 clause="RFC 3261 17.1.3 (a response matches the transaction of its request); "
+                        "RFC 3261 17.1.1.2, 17.1.2.2",
+                 doc="an answer a party receives ends the transaction of its own request (from "
+                     "the party the request went to, naming what it named), and only that one "
+                     f"(derived from the transactions of {', '.join(roles)})")]
