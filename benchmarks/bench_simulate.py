@@ -1,6 +1,7 @@
 """Random exploration at engine speed (issue 20), measured in one run.
 
     .venv/bin/python benchmarks/bench_simulate.py [--examples N] [--seed S]
+    .venv/bin/python benchmarks/bench_simulate.py --driver   # steps per CPU second (issue 59)
 
 For each bundled model variant: the exhaustive search's shortest counterexample lengths
 (the reference), then `simulate` guided+swarm and uniform with the same seed and examples.
@@ -8,6 +9,15 @@ Printed per run: steps, seconds, steps/s (shrinking included), distinct states, 
 first violation found, and per violated property the shrunk length against the shortest.
 Targets: >= 20,000 steps/s on one core; shrunk within 2 steps of the shortest (printed
 after simulate's bounded breadth-first pass, and by shrinking alone before it).
+
+`--driver` measures the rate as issue 20's last round did (its `/tmp/time_sim.py`:
+`simulate(system, examples=100, steps=100, seed=1)`, guided+swarm, steps per CPU second
+of the call, time.process_time, so a shared machine does not halve it as it halves the
+wall-clock steps/s that `simulate` prints), on TLA+'s SimplifiedFastPaxos unreduced
+(benchmarks/symmetric_paxos.py), TwoPhase 3 and private_call_redirect[switch_off_with_hold],
+with and without shrinking, each twice in one run: with the walker's kept expansions
+(walk.Walker.expand) and without them (every step expanded afresh, as before issue 59),
+with the ratio. The runs are the same either way (the script fails when the steps differ).
 """
 
 from __future__ import annotations
@@ -25,6 +35,11 @@ from mcfsm.check.runs import walk  # noqa: E402
 from mcfsm.check.runs.simulation import simulate  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests" / "validation"))
+import twophase  # noqa: E402
+
+from benchmarks import symmetric_paxos  # noqa: E402
+
 
 def first_violation_clock() -> tuple[dict[str, float], object]:
     """Patch Walker.run to note when the first violating run was seen."""
@@ -41,11 +56,53 @@ def first_violation_clock() -> tuple[dict[str, float], object]:
     return seen, original
 
 
+def driver_rate(system, shrink: bool, kept: bool) -> tuple[int, float, float]:  # type: ignore[no-untyped-def]
+    """(steps, CPU s, wall s) of issue 20's driver's simulate call; kept: the walker's
+    kept expansions on (today) or off (each step expanded afresh, as before)."""
+    expand = walk.Walker.expand
+    if not kept:
+        walk.Walker.expand = lambda self, idxs: self.steps.expand(idxs)  # type: ignore[method-assign]
+    try:
+        cpu, wall = time.process_time(), time.perf_counter()
+        sim = simulate(system, examples=100, steps=100, seed=1, swarm=True, guided=True,
+                       shrink=shrink)
+        return sim.steps, time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        walk.Walker.expand = expand  # type: ignore[method-assign]
+
+
+def driver() -> int:
+    redirect = next(lm.model for lm in load_path(ROOT / "models" / "private_call_redirect.py"))
+    systems = [("SimplifiedFastPaxos, unreduced", lambda: symmetric_paxos.build(False)),
+               ("TwoPhase 3", lambda: twophase.build(3)),
+               ("private_call_redirect[switch_off_with_hold]",
+                lambda: redirect.system("switch_off_with_hold"))]
+    print("| model | shrinking | steps | CPU s, afresh | steps/CPU s, afresh | CPU s, kept "
+          "| steps/CPU s, kept | kept / afresh (rate) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    failed = False
+    for name, build in systems:
+        for shrink in (False, True):
+            steps, before_s, _ = driver_rate(build(), shrink, kept=False)
+            again, after_s, _ = driver_rate(build(), shrink, kept=True)
+            failed = failed or steps != again
+            print(f"| {name} | {'yes' if shrink else 'no'} | {steps:,} | {before_s:.2f} | "
+                  f"{steps / before_s:,.0f} | {after_s:.2f} | {again / after_s:,.0f} | "
+                  f"**{before_s / after_s:.2f}** |", flush=True)
+    if failed:
+        print("DIFFERENT RUNS with and without the kept expansions")
+    return 1 if failed else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--driver", action="store_true",
+                        help="steps per CPU second with issue 20's driver (module doc)")
     args = parser.parse_args()
+    if args.driver:
+        sys.exit(driver())
     rows = []
     for lm in load_path(ROOT / "models"):
         for variant in lm.model.variants:

@@ -4,8 +4,8 @@ Lim Ngian Xin Terry and Gaurav Gandhi) with its Paxos.cfg: Replicas {r1..r4}, Va
 Permutations(Values) \\union Permutations(Replicas). The published TLC run
 (specifications/SimplifiedFastPaxos/manifest.json) finds 1,207 distinct states, depth 22;
 mcfsm's symmetry group is the product of the two sets' permutations (4! x 3! = 144), and
-its orbit count is that figure too (tests/test_symmetry_canonical.py counts the orbits by
-brute force).
+its orbit count is that figure too (tests/test_symmetry_canonical.py checks it, and counts
+the orbits of smaller configurations by brute force).
 
 The encoding: the spec's variables `maxBallot`, `maxVBallot`, `maxValue` are each replica's
 local; `messages` and `decision` are shared variables (a message is a tuple of its record's
@@ -17,6 +17,7 @@ with no actor of their own (PaxosPrepare, PaxosAccept, PaxosDecide) are steps of
 asymmetric instance, "ballots", each over the spec's existential choices.
 
     .venv/bin/python benchmarks/bench_symmetry.py --paxos   # the search with and without symmetry
+    .venv/bin/python benchmarks/bench_simulate.py --driver  # simulate's rate on it, unreduced
 """
 
 from __future__ import annotations

@@ -34,6 +34,13 @@ _ROWS_LIMIT = 250_000
 # The successors kept for the shortening (emptied past this many states; a shortening's
 # balls hold at most 4,000 states each).
 _SUCCESSORS_KEPT = 100_000
+# Each state's expansion, kept for the runs: random runs come back to the states they saw
+# (Paxos: 98,760 steps over 2,238 states), and an expansion through the memo keyed on what
+# the steps read (CompiledSteps: every instance that reads the params or another
+# instance, since commit 70eeed47) costs more than a lookup here (bench_simulate.py --driver,
+# docs/benchmarks.md). Emptied when full: about 1 KB a state on the redirect model (its
+# successors as tuples of small ints), so about 50 MB there.
+_EXPANDED_KEPT = 50_000
 
 Idxs = tuple[int, ...]
 
@@ -101,6 +108,7 @@ class Walker:
         # each state's successors as `successors` lists them, for the shortening after a
         # run: its balls overlap and its replays take the same prefix again and again
         self._successors: dict[Idxs, dict[Idxs, int]] = {}
+        self._expanded: dict[Idxs, tuple[list[Any], list[Any], Any]] = {}
         self.runs = 0
         self.steps_taken = 0
 
@@ -118,7 +126,7 @@ class Walker:
             return Run((), ())
         initials = self.initials
         visits, fired = self.visits, self.fired
-        expand = self.steps.expand
+        expand = self.expand
         judge = self.judge
         step_props = bool(judge.memo_steps)
         check_deadlock = self.check_deadlock and "no-deadlock" not in skip
@@ -197,6 +205,18 @@ class Walker:
                 idxs = None  # the run's depth bound: the next byte starts a new run
         return Run(tuple(path), tuple(sids), None, "", new_states)
 
+    def expand(self, idxs: Idxs) -> tuple[list[Any], list[Any], Any]:
+        """CompiledSteps.expand(idxs), each successor a tuple, kept for the next visit
+        (`_EXPANDED_KEPT`); the same successors in the same order, so the same runs."""
+        found = self._expanded.get(idxs)
+        if found is None:
+            succs, loops, unhandled = self.steps.expand(idxs)
+            found = ([(tid, sid, tuple(new)) for tid, sid, new in succs], loops, unhandled)
+            if len(self._expanded) >= _EXPANDED_KEPT:
+                self._expanded.clear()
+            self._expanded[idxs] = found
+        return found
+
     def _broken_by(self, idxs: Idxs, sid: int, new: Any) -> tuple[str, ...]:
         """The step properties the step sid from idxs breaks, in declaration order (none
         skipped: the caller skips), judged once per distinct step."""
@@ -264,7 +284,7 @@ class Walker:
         return out
 
     def _list_successors(self, idxs: Idxs) -> dict[Idxs, int]:
-        succs, loops, _ = self.steps.expand(idxs)
+        succs, loops, _ = self.expand(idxs)
         out: dict[Idxs, int] = {}
         for _tid, sid, new in succs:
             after = tuple(new)
@@ -442,7 +462,7 @@ class Walker:
         found: tuple[str, int] | None = None
         try:
             for sid in [*sids, None]:
-                succs = self.steps.expand(idxs)[0]
+                succs = self.expand(idxs)[0]
                 if lassos.open and (found := lassos.stop_here(idxs, succs, len(taken))):
                     break
                 if sid is None:
@@ -464,7 +484,7 @@ class Walker:
 
     def _moves(self, idxs: Idxs) -> list[tuple[Idxs, int]]:
         """Every step from idxs within the bounds: (next state, step id)."""
-        succs, loops, _ = self.steps.expand(idxs)
+        succs, loops, _ = self.expand(idxs)
         out = [(tuple(new), sid) for _tid, sid, new in succs
                if not self.filtered or self.judge.allowed(idxs, sid, new)]
         out += [(idxs, sid) for _tid, sid in loops
@@ -521,15 +541,15 @@ class Walker:
             violated, witnessed = self._judged.get(idxs) or self._judgement(idxs)
             return target in violated or target in witnessed
         if target == "no-unhandled-message":
-            return self.steps.expand(idxs)[2] is not None
+            return self.expand(idxs)[2] is not None
         if target == "no-deadlock":
-            succs, loops, _ = self.steps.expand(idxs)
+            succs, loops, _ = self.expand(idxs)
             return not succs and not loops and not self.system.is_final(self.store.decode(idxs))
         return False
 
     def _note(self, target: str, idxs: Idxs) -> str:
         if target == "no-unhandled-message":
-            unhandled = self.steps.expand(idxs)[2]
+            unhandled = self.expand(idxs)[2]
             return "" if unhandled is None else unhandled_note(self.system, unhandled)
         if target == "no-deadlock":
             return "no step is enabled and the state is not final"
