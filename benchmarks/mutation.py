@@ -23,6 +23,22 @@ system's dispatch tables are patched; the model files are untouched):
   - drop-update                 a transition's actions (updates and sends) are skipped;
   - wrong-dest                  a transition ends in its source state instead;
   - drop-choice:<param>         a parameter loses its last choice (variant level).
+Machinery mutants (--ops=machinery; issue 58) change what a model declares besides its
+transitions' code:
+  - timer-never-fires / timer-fires-always  a timer's expiry never comes, or comes while
+                                what it is declared to outlast still runs;
+  - answer-matches-any / answer-matches-none  a transaction's answer matched to any
+                                transaction of its kind (another's answer ends it), or to none;
+  - loss-never-happens / loss-spares:<Message>  a declared Loss loses nothing, or never
+                                that declared kind;
+  - count-plus-one / count-minus-one  a monitor's count off by one either way;
+  - swap-sends                  the sends of a step in reverse order (a change only where
+                                two go to the same receiver);
+  - stance-flipped, outside-reading-dropped, outside-reading-swapped  a finding's fact
+                                bears the other way, or a gap's outside reading is dropped or
+                                another choice: killed when `check --expected` reports it
+                                (check.expectations.finding_gaps), judged on the variants run.
+Message contents are change-field below.
 Source-level mutants (benchmarks/mutation_source.py) change one thing in the Python code
 of a guard, an action, or a helper one of them calls: swap-statements, negate-if, drop-if,
 flip-comparison, drop-call. They are compiled in the function's own globals and closure
@@ -54,6 +70,7 @@ against the 90% target; the run also prints it counting the last two as survivor
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import hashlib
 import os
@@ -67,9 +84,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's mcfsm, whichever one the venv installed
 
 from benchmarks import mutation_source as ms  # noqa: E402
-from mcfsm import Budget, ModelError, System  # noqa: E402
+from mcfsm import (  # noqa: E402
+    AGAINST,
+    DECIDES,
+    LEFT_OUT,
+    SUPPORTS,
+    Budget,
+    Loss,
+    ModelError,
+    Param,
+    System,
+    Transaction,
+)
 from mcfsm.check.choices import dependency, explore_by_choice  # noqa: E402
+from mcfsm.check.expectations import finding_gaps  # noqa: E402
 from mcfsm.lang.loader import load_path  # noqa: E402
+from mcfsm.lang.timers import TIMERS, TimerEvent, is_armed  # noqa: E402
 
 # One or two variants per model, chosen to run most of its code in little time: a full
 # run (every operator, 1,359 mutants) took 31 minutes on the shared 2-core machine.
@@ -186,6 +216,160 @@ def mutants(system: System) -> Iterator[tuple[str, Mutator]]:
             if t.dest is not None and t.dest not in t.sources:
                 yield (f"wrong-dest {where}", lambda s, r=role.name, n=t.name:
                        _patch(s, r, n, lambda x: dataclasses.replace(x, dest=None)))
+
+
+# -- the new machinery (issue 58): timers, transactions, faults, monitors, send order -------
+def _fold_armed(name: str) -> Callable[[Any], bool]:
+    def armed(ctx: Any) -> bool:
+        return is_armed(getattr(ctx.v, TIMERS), name)
+    armed.__qualname__ = f"{name} is armed (outlasting nothing)"
+    return armed
+
+
+def _never(ctx: Any) -> bool:
+    return False
+
+
+def _reverse_sends(label: str) -> Callable[[Any], None]:
+    """Two sends of a step swapped: the step's sends in reverse order, counted as a change
+    only where two of them go to the same receiver (sends to different receivers reach the
+    same next state in any order: each receiver has its own inbox)."""
+    def action(ctx: Any) -> None:
+        receivers = [to for to, _ in ctx._sends]
+        if len(receivers) != len(set(receivers)):
+            CHANGED[label] = CHANGED.get(label, 0) + 1
+        ctx._sends = list(reversed(ctx._sends))
+    return action
+
+
+def _counted(after: tuple, delta: int, label: str, ints: tuple[str, ...]) -> Callable:
+    """A monitor's actions with every integer variable they change moved `delta` further
+    (a count off by one)."""
+    def action(ctx: Any) -> None:
+        before = {k: getattr(ctx.v, k) for k in ints}
+        for cb in after:
+            cb(ctx)
+        for k in ints:
+            if getattr(ctx.v, k) != before[k]:
+                setattr(ctx.v, k, getattr(ctx.v, k) + delta)
+                CHANGED[label] = CHANGED.get(label, 0) + 1
+    return action
+
+
+def _set_matches(role: str, name: str, matches: Callable[[Any], bool]) -> Mutator:
+    """Transaction `name` of the role's instances matched by `matches` (the role's timer
+    table is read at each step by the folded bookkeeping, lang/timers.py with_timers; each
+    mutant builds its system afresh, and the roles with transactions are built per variant)."""
+    def mutate(system: System) -> None:
+        for inst in system.instances:
+            table = inst.role.timer_table
+            if inst.role.name == role and name in table.timers:
+                table.timers[name] = dataclasses.replace(  # type: ignore[index]
+                    table.timers[name], matches=matches)
+    return mutate
+
+
+def _set_loss(change: Callable[[Any], Any]) -> Mutator:
+    def mutate(system: System) -> None:
+        system.loss = change(system.loss)
+    return mutate
+
+
+def machinery_mutants(system: System) -> Iterator[tuple[str, Mutator]]:
+    """Mutants of the machinery models declare besides roles: timers (one that never fires;
+    one that fires while what it outlasts still runs), transactions (an answer matched to
+    any transaction of its kind, or to none), faults (a loss that never happens; a declared
+    message kind never lost), monitors (a count off by one either way), send order (the
+    sends of a step swapped). Findings' facts and outside readings are judged apart
+    (finding_mutants): they change no verdict, only what `check --expected` says."""
+    seen: set[tuple[str, str]] = set()
+    for inst in system.instances:
+        role = inst.role
+        for t in role.transitions:
+            if (role.name, t.name) in seen:
+                continue
+            seen.add((role.name, t.name))
+            where = f"{role.name}.{t.name}"
+            if inst.observer:
+                ints = tuple(k for k, v in role.variables.items() if v.type is int)
+                slot = system.instances.index(inst)
+                if t.after and ints:
+                    for delta, word in ((1, "plus"), (-1, "minus")):
+                        label = f"count-{word}-one {where}"
+                        yield (label, lambda s, k=slot, n=t.name,
+                               d=delta, lab=label, i=ints: ms.patch_monitor(
+                                   s, k, lambda x: dataclasses.replace(
+                                       x, after=(_counted(x.after, d, lab, i),))
+                                   if x.name == n else x))
+                continue
+            if isinstance(t.trigger, TimerEvent):
+                yield (f"timer-never-fires {where}", lambda s, r=role.name, n=t.name:
+                       _patch(s, r, n, lambda x: dataclasses.replace(
+                           x, conditions=(_never, *x.conditions))))
+                timer = t.trigger.timer
+                if role.timer_table.spans.get(timer) or role.timer_table.outlasts.get(timer):
+                    armed = _fold_armed(timer)
+                    yield (f"timer-fires-always {where}", lambda s, r=role.name, n=t.name,
+                           a=armed: _patch(s, r, n, lambda x: dataclasses.replace(
+                               x, conditions=(a, *x.conditions[1:]))))
+            if t.sends:
+                label = f"swap-sends {where}"
+                swap = _reverse_sends(label)
+                yield (label, lambda s, r=role.name, n=t.name, a=swap:
+                       _patch(s, r, n, lambda x: dataclasses.replace(x, after=(*x.after, a))))
+        for name, d in role.timer_table.timers.items():
+            if isinstance(d, Transaction) and (role.name, f"txn {name}") not in seen:
+                seen.add((role.name, f"txn {name}"))
+                yield (f"answer-matches-any {role.name}.{name}",
+                       _set_matches(role.name, name, lambda ctx: True))
+                yield (f"answer-matches-none {role.name}.{name}",
+                       _set_matches(role.name, name, _never))
+    loss = system.loss
+    if isinstance(loss, Loss):
+        yield ("loss-never-happens", _set_loss(
+            lambda old: Loss(lambda s, r, m: False, why=old.why, kinds=old.kinds)))
+        for kind in loss.kinds or ():
+            yield (f"loss-spares:{kind.__name__}", _set_loss(
+                lambda old, k=kind: Loss(lambda s, r, m: old.applies(s, r, m)
+                                         and not isinstance(m, k), why=old.why,
+                                         kinds=old.kinds)))
+
+
+FLIPPED = {SUPPORTS: AGAINST, AGAINST: SUPPORTS, LEFT_OUT: SUPPORTS, DECIDES: AGAINST}
+
+
+def finding_mutants(model: Any) -> Iterator[tuple[str, str, Any]]:
+    """(label, finding name, the mutated Finding): a fact's stance flipped; an outside
+    reading dropped, or swapped for another choice of its parameter."""
+    for f in model.findings.values():
+        for k, u in enumerate(f.facts):
+            facts = (*f.facts[:k], dataclasses.replace(u, how=FLIPPED[u.how]), *f.facts[k + 1:])
+            yield (f"stance-flipped {f.name}#{k + 1}:{u.fact.name}", f.name,
+                   dataclasses.replace(f, facts=facts))
+        for o in f.outside_readings:
+            rest = tuple(x for x in f.outside_readings if x != o)
+            yield (f"outside-reading-dropped {f.name}:{o}", f.name,
+                   dataclasses.replace(f, outside_readings=rest))
+            name, _, value = o.partition("=")
+            others = [str(c) for v in f.variants if v in model.variants
+                      for c in model.system(v).params.get(name, Param((value,))).choices
+                      if str(c) != value]
+            if others:
+                yield (f"outside-reading-swapped {f.name}:{o}", f.name,
+                       dataclasses.replace(f, outside_readings=(*rest, f"{name}={others[0]}")))
+
+
+def judge_finding(model: Any, name: str, mutated: Any, results: dict[str, Any]) -> tuple[str, str]:
+    """A finding mutant is killed when `check --expected` over the variants run reports it
+    (check.expectations.finding_gaps): the declarations judged against the search."""
+    if not any(v in results for v in mutated.variants):
+        return NOT_APPLICABLE, "none of the finding's variants was run"
+    other = copy.copy(model)
+    other.findings = {**model.findings, name: mutated}
+    gaps = [g for g in finding_gaps(other, results) if g not in finding_gaps(model, results)]
+    if gaps:
+        return VERDICT, "check --expected: " + gaps[0][:200]
+    return SURVIVED, "check --expected reports nothing"
 
 
 def choice_mutants(system: System) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -422,10 +606,10 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
     lm = next(lm for lm in load_path(ROOT / "models") if lm.model.name == model_name)
     variants = chosen.split(",") if chosen else list(lm.model.variants)
     equivalent = equivalent or {}
-    baseline, budget = {}, {}
+    baseline, budget, results = {}, {}, {}
     for v in variants:
         started = time.process_time()
-        result = explore_by_choice(lm.model.system(v))
+        result = results[v] = explore_by_choice(lm.model.system(v))
         seconds = time.process_time() - started
         baseline[v] = {x.property.name: (x.status, dependency(result, x.property.name))
                        for x in result.verdicts}
@@ -444,6 +628,10 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
     if ops in ("all", "transition"):
         for v in variants:
             for label, mutate in mutants(lm.model.system(v)):
+                names.setdefault(label, []).append((v, mutate))
+    if ops in ("all", "machinery"):
+        for v in variants:
+            for label, mutate in machinery_mutants(lm.model.system(v)):
                 names.setdefault(label, []).append((v, mutate))
     if ops in ("all", "source"):
         dirs = (ROOT / "models",)
@@ -476,7 +664,8 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
                 report(Outcome(model_name, f"{op} (no change or no compile)", NOT_APPLICABLE))
     def finish(label: str, status: str, why: str) -> None:
         alive = status in (SURVIVED, SAME_STEPS, EXPLORED)
-        if alive and label.startswith(("change-field", "drop-send")) and not CHANGED.get(label):
+        if alive and label.startswith(("change-field", "drop-send", "swap-sends", "count-")) \
+                and not CHANGED.get(label):
             status, why = NOT_APPLICABLE, "never changed a message"
         elif alive and label in change_text:
             why = f"{change_text[label]}  [{why}" + (
@@ -505,6 +694,11 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
         extended = extend(lm.model, others, pending, names, ops, build, verbose)
         for label, status, why in extended:
             finish(label, status, why)
+    for label, finding, mutated in (finding_mutants(lm.model) if ops in ("all", "machinery")
+                                    else ()):
+        if wanted(label, only, skip) and label not in done:
+            status, why = judge_finding(lm.model, finding, mutated, results)
+            report(reviewed(Outcome(model_name, label, status, why), equivalent))
     for v in variants if ops in ("all", "transition") else ():
         for label, pins in choice_mutants(lm.model.system(v)):
             label = f"{label} [{v}]"
@@ -748,9 +942,12 @@ def main(argv: list[str]) -> int:
                         help="run just the mutants whose label contains TEXT (repeatable)")
     parser.add_argument("--skip", action="append", default=[], metavar="TEXT",
                         help="leave out the mutants whose label contains TEXT (repeatable)")
-    parser.add_argument("--ops", choices=("all", "source", "transition"), default="all",
+    parser.add_argument("--ops", choices=("all", "source", "transition", "machinery"),
+                        default="all",
                         help="source-level operators on the model code, the transition-level "
-                             "ones, or both (default)")
+                             "ones, the machinery ones (timers, transactions, faults, "
+                             "monitors, send order, findings' facts and outside readings), "
+                             "or all of them (default)")
     parser.add_argument("--equivalent", type=Path, default=EQUIVALENT_FILE, metavar="FILE",
                         help="mutants reviewed as equivalent, `label  # reason` a line "
                              f"(default: {EQUIVALENT_FILE.relative_to(ROOT)}); they leave "

@@ -345,7 +345,10 @@ def loss_witnesses(loss: ChannelDecl) -> list[Any]:
 
     def witness(kind: type) -> Callable[[Any], bool]:
         def lossable(v: Any) -> bool:
-            return any(decl.applies(s, r, m) for s, r, m in v.in_flight(kind))
+            # the Loss the system holds now (the declaration it was built with, unless a
+            # mutation benchmark replaced it): the witness follows the loss steps taken
+            now = getattr(getattr(v, "_system", None), "loss", decl)
+            return any(happens(now, s, r, m) for s, r, m in v.in_flight(kind))
         lossable.__qualname__ = f"a {kind.__name__} in flight where the Loss covers it"
         return lossable
 
