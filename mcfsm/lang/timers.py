@@ -692,8 +692,6 @@ def answers_request(named: tuple[Any, ...], sender: str, message: Message) -> bo
     answer, judged on the wire alone: it comes from the party the request went to and
     repeats each element of the request it has (an element absent, None, on either side is
     not compared: an optional element the answer leaves out)."""
-    if not named:
-        return True  # armed before requests were recorded (an initial timer): not judged
     to, elements = named
     if sender != to:
         return False
@@ -730,7 +728,8 @@ def transaction_properties(instances: Sequence[Any]) -> list[Any]:
         runs_after = {a.name for a in getattr(after[key.actor], TIMERS)}
         sent = {type(m) for _, _, m in after.sent_since(before, sender=key.actor)}
         for name, d in table.timers.items():
-            if not isinstance(d, Transaction) or name not in ran or d.request in sent:
+            if (not isinstance(d, Transaction) or name not in ran or d.request in sent
+                    or not ran[name].request):  # armed in an initial state: no request seen
                 continue
             own = type(key.message) in d.responses and answers_request(
                 ran[name].request, key.sender, key.message)
