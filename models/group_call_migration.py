@@ -145,7 +145,7 @@ from mcfsm import (
     sometimes,
     step,
 )
-from mcfsm.lang.timers import is_armed
+from mcfsm.lang.timers import TIMERS, is_armed
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 GROUP = "G@A"  # MC service group G, defined in MC system A
@@ -354,7 +354,7 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
 
     def start_migration(ctx) -> None:
         ctx.v.attempts += 1
-        ctx.v.returning = False
+        ctx.v.returning = ""
         ctx.v.came_from = here(ctx)
         ctx.v.old_system = here(ctx)
         ctx.v.old_id = ctx.v.my_id
@@ -409,12 +409,12 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
         return not may_return(ctx)
 
     def return_to_old(ctx) -> None:
+        ctx.v.returning = "affiliation" if ctx.v.my_id else "register"  # what failed
         if ctx.v.my_id:  # registered at the new MC system: de-affiliate and de-register
             ctx.v.old_system, ctx.v.old_id = here(ctx), ctx.v.my_id
             leave(ctx)
             ctx.v.old_system = ""
             ctx.v.my_id = ""
-        ctx.v.returning = True
         ctx.v.last_kind = "return"  # no kind of X.1.7.4's NOTE: its witnesses ignore it
         ctx.v.register_to = ctx.v.came_from
         ctx.v.attempt = first_attempt(ctx)
@@ -669,8 +669,9 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
                    "came_from": Var(str, "", doc="the MC system the migration under way "
                                                  "started from (after_break=return goes back "
                                                  "there)"),
-                   "returning": Var(bool, False, doc="after_break=return: the client is "
-                                                     "going back to the MC system it left"),
+                   "returning": Var(str, "", doc="after_break=return: the client is going "
+                                                 "back to the MC system it left, after its "
+                                                 "'register' or its 'affiliation' failed"),
                    "leaving_id": Var(str, "", doc="the MC service ID step 1's requests under "
                                                   "way name: their answers name it (make-"
                                                   "before-break: old_id moves on when the "
@@ -978,8 +979,11 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
             **({"after_break": Param(after_breaks, clause=AFTER_BREAK_CLAUSE,
                                      doc=AFTER_BREAK_DOC)} if after_breaks else {}),
         },
+        # a run may stop only with client 1's transactions ended (RFC 3261 17.1.2.2: each
+        # ends in its answer or in Timer F), so a timer that never fires is a deadlock
         final=lambda v: not v.in_flight() and v["client1"].state not in (
-            "registering", "retrieving_profile", "affiliating", "holding"),
+            "registering", "retrieving_profile", "affiliating", "holding")
+        and not getattr(v["client1"], TIMERS, ()),
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.member_gets_media_after_migration(),
@@ -991,13 +995,12 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                          doc="client 1 sent its REGISTER again after Timer F, and it is on its "
                              "way")] if "retries" in register_failures else []),
             # the witness of what after_break explores: back in the call at the MC system left
-            *([sometimes("rejoined-where-it-left",
-                         lambda v: v["client1"].last_kind == "return"
-                         and v["client1"].state == "joined" and v["serverA"].call_ongoing,
-                         clause="10.16.2.2 steps 1-4 (after_break=return)",
-                         doc="client 1, whose step 2 or 3 failed after step 1, is back in the "
-                             "ongoing group call at the MC system it left")]
-              if "return" in after_breaks else []),
+            # one per step that failed: each way back is a transition of its own
+            *(sometimes(f"rejoined-after-{failed}-failed", rejoined_after(failed),
+                        clause="10.16.2.2 steps 1-4 (after_break=return)",
+                        doc=f"client 1, whose {failed} failed after step 1, is back in the "
+                            "ongoing group call at the MC system it left")
+              for failed in ("register", "affiliation") if "return" in after_breaks),
             *([_progress.old_registration_released(),
                step("kept-registration-released", kept_registration_released,
                     clause="X.1.4.1; X.1.7.4 (de-affiliation and de-registration on the first "
@@ -1304,6 +1307,14 @@ def call_released_once(before, key, after) -> bool:
     relays = key.kind == "receive" and isinstance(key.message, GroupCallRelease)
     return (ends or relays) and len(set(released)) == len(released)
 
+def rejoined_after(failed: str):
+    def witness(v) -> bool:
+        c1 = v["client1"]
+        return (c1.returning == failed and c1.last_kind == "return" and c1.state == "joined"
+                and v["serverA"].call_ongoing)
+    return witness
+
+
 def late_entry_after(kind: str):
     def witness(v) -> bool:
         c1 = v["client1"]
@@ -1454,9 +1465,9 @@ model.add_variant("slow_answers_after_break",
                           "registration-retried": "witnessed only with "
                                                   "transaction_timeout=free and "
                                                   "register_failure=retries",
-                          "rejoined-where-it-left": "witnessed only with "
-                                                    "transaction_timeout=free and "
-                                                    "after_break=return",
+                          **{f"rejoined-after-{failed}-failed":
+                             "witnessed only with transaction_timeout=free and "
+                             "after_break=return" for failed in ("register", "affiliation")},
                           "group-continuity": "violated",
                           "registration-consistent": FREE_TIMER,
                           "affiliation-consistent": FREE_TIMER,
