@@ -363,7 +363,20 @@ OPAQUE_IDS = Assumption(
     "an MC service ID is opaque: its domain part only routes signalling between systems; a "
     "server finds a client by its registration and learns a partner ID only when told",
     clause="X.1.2 item 1b; X.1.6")
-COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS)
+# Issue 58 item 1: how many MC service IDs. A reading, declared where it was silent.
+ONE_SERVICE = Assumption(
+    "one-mc-service",
+    "each model carries one MC service, so a user has one MC service ID per MC system: the "
+    "procedures speak of 'the MC service ID' of the service being called (10.16.5.3; "
+    "10.16.3.2 names MCPTT and MCVideo calls alike), and TS 23.280 10.1.4.1 (fact "
+    "one-id-per-service) gives a user one ID per MC service, which a partner assigns and the "
+    "primary must learn each of. Read so, each service runs its own copy of the procedure "
+    "with its own ID, notification and calls, and a second service adds a copy, not an "
+    "interaction. Not forced: pre-condition 3's notification names one MC service ID, and a "
+    "partner that notified one ID for several services would leave the primary without the "
+    "others (not explored: a reading the fact argues against)",
+    clause="TS 23.280 10.1.4.1; 10.16.5.3 pre-condition 3; 10.16.3.1 NOTE")
+COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS, ONE_SERVICE)
 # One reading of X.1.7.1 item 6b for every model that re-initiates calls.
 # UE 2's REGISTER at the new MC system is a SIP transaction (Timer F) in the models where it
 # migrates; the text is silent on one that fails (private_call_redirect, migration_lifecycle)
