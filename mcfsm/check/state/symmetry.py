@@ -2,16 +2,17 @@
 canonical member of its orbit under the permutations of the instances the system declares
 interchangeable (lang/symmetry.py), so the visited set holds one state per orbit.
 
-The canonical member is, as TLC's, the least image of the state over every permutation g
-of the group (all permutations of each declared set), in one fixed order of comparison
-(`key`): first, per symmetric instance in declared order, its local, its inbox and its
-marks (how the rest of the state mentions it: lang/symmetry.Marking, numbered in the
-order first met), then the other slots (params, shared, the other instances' locals and
-inboxes) in slot order. Values compare by their index in their slot's interning table;
-the locals and inboxes of one set by their index in the table of the set's first instance
-(`ref`), so that equal values compare equal wherever they sit. The order depends on the
-order values were interned, which both engine cores share (they call this in the same
-order); the orbit count does not depend on it.
+Where no symmetric local or inbox mentions a symmetric instance, the canonical member is,
+as TLC's, the least image of the state over every permutation g of the group (all
+permutations of each declared set), in one fixed order of comparison (`key`): first, per
+symmetric instance in declared order, its local, its inbox and its marks (how the rest of
+the state mentions it: lang/symmetry.Marking, numbered in the order first met), then the
+other slots (params, shared, the other instances' locals and inboxes) in slot order.
+Values compare by their index in their slot's interning table; the locals and inboxes of
+one set by their index in the table of the set's first instance (`ref`), so that equal
+values compare equal wherever they sit. The order depends on the order values were
+interned, which both engine cores share (they call this in the same order); the orbit
+count does not depend on it.
 
 Computing it without trying every permutation where possible (`__call__`): when no
 symmetric instance's local or inbox mentions a symmetric instance (a name, or a sender
