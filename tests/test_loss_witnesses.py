@@ -123,3 +123,24 @@ def test_the_derived_transaction_property_judges_the_declared_match():
     wrong = verdicts(transaction_system(None))
     assert right["answer-ends-only-its-transaction"] == "holds"
     assert wrong["answer-ends-only-its-transaction"] == "violated"
+
+
+def test_identified_by_names_the_elements_an_answer_repeats():
+    """A request retargeted on its way (a forwarded call) is answered naming the new called
+    ID; identified_by leaves that element out of the comparison, and a name the request
+    lacks is refused with the elements it has."""
+    import pytest
+
+    from mcfsm import ModelError, Transaction
+    from mcfsm.lang.timers import answers_request, request_names
+
+    t = Transaction(Req, responses=[Ans])
+    assert answers_request(request_names(t, "s", Req(n=1)), "s", Ans(n=1))
+    assert not answers_request(request_names(t, "s", Req(n=1)), "s", Ans(n=2))
+    assert not answers_request(request_names(t, "s", Req(n=1)), "other", Ans(n=1))
+    loose = Transaction(Req, responses=[Ans], identified_by=())
+    assert answers_request(request_names(loose, "s", Req(n=1)), "s", Ans(n=2))
+    with pytest.raises(ModelError, match=r"identified_by=.* names no element"):
+        Role("c", states=["a"], initial="a", final=["a"],
+             transactions=[Transaction(Req, responses=[Ans], identified_by=("m",))],
+             transitions=[Transition(Timeout(Req), "a", None)])

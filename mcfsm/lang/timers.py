@@ -164,6 +164,12 @@ class Transaction:
     # timer: its timeout would change nothing the sender does, and as a step of its own it
     # would only multiply the interleavings. None: every request is awaited.
     awaited: Callable[[Any], bool] | None = None
+    # The request's elements an answer of its own repeats, for the derived property
+    # answer-ends-only-its-transaction (transaction_properties): None, every element the
+    # request shares with a response kind. Name fewer where a relay may retarget the request
+    # (a server that forwards a call to another ID: the answer names the new called ID,
+    # and SIP still matches it by branch, RFC 3261 16.6, 17.1.3).
+    identified_by: Sequence[str] | None = None
 
     @property
     def name(self) -> str:
@@ -373,6 +379,14 @@ def _check_decl(role: str, d: Timer | Transaction) -> None:
             if got is not None and not callable(got):
                 raise ModelError(f"Transaction {d.name}: {field}={got!r} is not a function",
                                  **where, fix=f"pass {field}=lambda ctx: ..., or leave it out")
+        if d.identified_by is not None:
+            known = [e.name for e in getattr(d.request, "elements", ())]
+            names = d.identified_by
+            if isinstance(names, str) or not all(n in known for n in names):
+                raise ModelError(f"Transaction {d.name}: identified_by={names!r} names no "
+                                 f"element of {d.name} (it has {known})", **where,
+                                 fix="name the request's elements an answer of its own "
+                                     "repeats, as a tuple: identified_by=('calling_id',)")
     check_clause(d.clause, f"timer {d.name!r}", required=False, **where)
     check_text(d.doc, "doc", **where)
     if isinstance(d.outlasts, str | bytes) or not isinstance(d.outlasts, Iterable):
@@ -675,10 +689,11 @@ ANSWER_ENDS_ONLY_ITS_TRANSACTION = "answer-ends-only-its-transaction"
 
 
 def shared_elements(t: Transaction) -> tuple[str, ...]:
-    """The elements the request shares with one of its response kinds (by name): what an
-    answer of its own repeats of it."""
+    """The elements the request shares with one of its response kinds (by name), or those
+    its `identified_by` names: what an answer of its own repeats of it."""
     answered = {e.name for r in t.responses for e in getattr(r, "elements", ())}
-    return tuple(e.name for e in getattr(t.request, "elements", ()) if e.name in answered)
+    return tuple(e.name for e in getattr(t.request, "elements", ()) if e.name in answered
+                 and (t.identified_by is None or e.name in t.identified_by))
 
 
 def request_names(t: Transaction, to: str, message: Message) -> tuple[Any, ...]:
