@@ -93,6 +93,7 @@ from __future__ import annotations
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
+    MAX_REGISTER_ATTEMPTS,
     MIGRATION_CHAIN,
     REGISTER_FAILURE_CLAUSE,
     REGISTER_FAILURE_DOC,
@@ -1250,7 +1251,13 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                     clause="RFC 3261 17.1.2.2; X.1.2 item 6",
                     doc="an answer from the MC system UE 2 is registering at, before any "
                         "REGISTER of this migration timed out, registers it (the monitor "
-                        "counts the REGISTERs and their timeouts)")]
+                        "counts the REGISTERs and their timeouts)"),
+               always("register-timeouts-counted",
+                      lambda v: 0 <= v[REGISTERS].timed_out <= MAX_REGISTER_ATTEMPTS,
+                      clause="RFC 3261 17.1.2.2 (the monitor of UE 2's REGISTERs)",
+                      doc="the monitor counts this migration's REGISTER timeouts from none, "
+                          "at most one per REGISTER (a count that went below zero would "
+                          "read as timeouts that never came)")]
               if register_given_up else []),
             *([sometimes("registration-retried", register_retried_on_the_wire,
                          clause="RFC 3261 17.1.2.2 (register_failure=retries)",

@@ -732,7 +732,7 @@ def transaction_properties(instances: Sequence[Any]) -> list[Any]:
               if not getattr(i, "observer", False) and getattr(i.role, "timer_table", None)
               and any(isinstance(d, Transaction) for d in i.role.timer_table.timers.values())}
     if not owners:
-        return []
+        return expiry_properties(instances)
     kinds = frozenset(r for table in owners.values() for r in table.responses)
 
     def holds(before: Any, key: Any, after: Any) -> bool:
@@ -754,9 +754,67 @@ def transaction_properties(instances: Sequence[Any]) -> list[Any]:
 
     holds.__qualname__ = "each transaction ends exactly in its own answer"
     roles = sorted({i.role.name for i in instances if i.name in owners})
-    return [step(ANSWER_ENDS_ONLY_ITS_TRANSACTION, holds,
+    return [*expiry_properties(instances), step(ANSWER_ENDS_ONLY_ITS_TRANSACTION, holds,
                  clause="RFC 3261 17.1.3 (a response matches the transaction of its request); "
                         "RFC 3261 17.1.1.2, 17.1.2.2",
                  doc="an answer a party receives ends the transaction of its own request (from "
                      "the party the request went to, naming what it named), and only that one "
                      f"(derived from the transactions of {', '.join(roles)})")]
+
+
+TIMER_WAITS_FOR_WHAT_IT_OUTLASTS = "timer-waits-for-what-it-outlasts"
+
+
+class _Site:
+    """What spans_ended reads of a step's context, from the state before a step."""
+
+    __slots__ = ("me", "params", "world")
+
+    def __init__(self, world: Any, me: str) -> None:
+        self.world, self.me, self.params = world, me, world.params
+
+
+def expiry_properties(instances: Sequence[Any]) -> list[Any]:
+    """The step property derived from every timer or transaction declared to outlast
+    something (issue 58: a timer made to fire while what it outlasts still ran changed no
+    verdict of migration_lifecycle): judged on each step that takes a timer's expiry or a
+    transaction's timeout, the timer was armed and outlasted nothing still running before
+    it, neither a shorter timer armed no later nor a span (a round trip, another party's
+    activity) whose reading the parameters choose. The engine holds the expiry back by the
+    same rule (with_timers); this property judges the transitions as the search took them,
+    so a model whose timeout fires early (a guard replaced, a transition that takes the
+    expiry without it) is a violation. None where no timer outlasts anything."""
+    from .properties import step
+
+    timed: dict[str, tuple[TimerTable, dict[str, str]]] = {}
+    for i in instances:
+        table = getattr(i.role, "timer_table", None)
+        if getattr(i, "observer", False) or not table:
+            continue
+        if not any(table.outlasts.get(n) or table.spans.get(n) for n in table.timers):
+            continue
+        events = {t.name: t.trigger.timer for t in i.role.transitions
+                  if isinstance(t.trigger, TimerEvent)}
+        timed[i.name] = (table, events)
+    if not timed:
+        return []
+
+    def holds(before: Any, key: Any, after: Any) -> bool:
+        got = timed.get(key.actor)
+        if got is None:
+            return True
+        table, events = got
+        name = events.get(key.transition)
+        if name is None:
+            return True
+        running = getattr(before[key.actor], TIMERS)
+        return may_expire(running, name) and spans_ended(_Site(before, key.actor), table,
+                                                          running, name)
+
+    holds.__qualname__ = "a timer expires only once what it outlasts has ended"
+    return [step(TIMER_WAITS_FOR_WHAT_IT_OUTLASTS, holds,
+                 clause="RFC 3261 17.1.2.2 (Timer F, 64*T1, against a round trip of about T1); "
+                        "the readings the variant chooses",
+                 doc="a timer or transaction timeout expires only while armed and once every "
+                     "shorter timer armed no later, and every span it is declared to outlast "
+                     "(where the parameters choose that reading), has ended")]
