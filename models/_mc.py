@@ -376,7 +376,17 @@ ONE_SERVICE = Assumption(
     "partner that notified one ID for several services would leave the primary without the "
     "others (not explored: a reading the fact argues against)",
     clause="TS 23.280 10.1.4.1; 10.16.5.3 pre-condition 3; 10.16.3.1 NOTE")
-COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS, ONE_SERVICE)
+# Issue 58: what happens when a message is duplicated. Declared, with the reason and the cost.
+DUPLICATES_ABSORBED = Assumption(
+    "duplicates-absorbed",
+    "a message reaches the procedure at most once: SIP's transaction layer absorbs a "
+    "retransmitted request, and the response retransmitted to it, while the transaction "
+    "lasts (RFC 3261 17.1.1.2, 17.2.1, 17.2.2; fact sheet item 8), so only a copy outliving "
+    "its transaction (over an unreliable transport, after Timer J) would reach a party twice. "
+    "Not explored: a trial duplicating private_call_redirect's migration notification "
+    "(inboxes bounded at four messages) did not finish in ten minutes on one core",
+    clause="RFC 3261 17.1.1.2, 17.2.1, 17.2.2 (not in the text)")
+COMMON_ASSUMPTIONS = (INTERCONNECTED, OPAQUE_IDS, ONE_SERVICE, DUPLICATES_ABSORBED)
 # One reading of X.1.7.1 item 6b for every model that re-initiates calls.
 # UE 2's REGISTER at the new MC system is a SIP transaction (Timer F) in the models where it
 # migrates; the text is silent on one that fails (private_call_redirect, migration_lifecycle)
