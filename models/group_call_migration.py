@@ -1001,6 +1001,14 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                         doc=f"client 1, whose {failed} failed after step 1, is back in the "
                             "ongoing group call at the MC system it left")
               for failed in ("register", "affiliation") if "return" in after_breaks),
+            *([step("return-leaves-and-registers", return_leaves_and_registers,
+                    clause="10.16.2.2 steps 1-2 (after_break=return: step 1 towards the new "
+                           "MC system, then the REGISTER where it left); RFC 3261 17.1.2.2",
+                    doc="the step in which client 1 turns back sends a new REGISTER (its "
+                        "first attempt) to the MC system the migration started from and, if "
+                        "it had registered at the new one, that one its de-affiliation from "
+                        "G and its de-registration, naming the MC service ID it used there")]
+              if "return" in after_breaks else []),
             *([_progress.old_registration_released(),
                step("kept-registration-released", kept_registration_released,
                     clause="X.1.4.1; X.1.7.4 (de-affiliation and de-registration on the first "
@@ -1306,6 +1314,33 @@ def call_released_once(before, key, after) -> bool:
     ends = before[key.actor].call_ongoing and not after[key.actor].call_ongoing
     relays = key.kind == "receive" and isinstance(key.message, GroupCallRelease)
     return (ends or relays) and len(set(released)) == len(released)
+
+def return_leaves_and_registers(before, key, after) -> bool:
+    """after_break=return, judged on the step in which client 1 turns back (`returning` set):
+    what it sends is what step 1 and the registration that precedes step 2 send, towards
+    the MC systems they concern: a REGISTER, its first attempt (attempt 1 where it retries,
+    none else), to the MC system it left; and where it was registered at the new MC system
+    (its MC service ID before the step), that system's server gets the de-affiliation from
+    G and the de-registration of that ID. What the property reads: client 1's locals before
+    and after, the parameters, the messages the step sends."""
+    c1, c1_after = before["client1"], after["client1"]
+    if key.actor != "client1" or c1.returning or not c1_after.returning:
+        return True
+    sent = after.sent_since(before, sender="client1")
+    first = 1 if getattr(before.params, "register_failure", "gives_up") == "retries" else None
+    registers = [(to, m) for _, to, m in sent if isinstance(m, Registration)]
+    if registers != [(SERVER[c1.came_from], Registration(primary_id=USER1, attempt=first))]:
+        return False
+    left = c1.my_id if c1_after.returning == "affiliation" else ""
+    leaving = [(to, m) for _, to, m in sent
+               if isinstance(m, GroupDeaffiliationRequest | Deregistration)]
+    if not left:
+        return not leaving
+    new = SERVER[system_of(left)]
+    return sorted(leaving, key=repr) == sorted(
+        [(new, GroupDeaffiliationRequest(group_id=GROUP, mc_service_id=left)),
+         (new, Deregistration(mc_service_id=left))], key=repr)
+
 
 def rejoined_after(failed: str):
     def witness(v) -> bool:
