@@ -1315,15 +1315,21 @@ def call_released_once(before, key, after) -> bool:
     relays = key.kind == "receive" and isinstance(key.message, GroupCallRelease)
     return (ends or relays) and len(set(released)) == len(released)
 
+RETURNS = ("registration_failed_returns", "affiliation_failed_returns")  # the ways back
+
+
 def return_leaves_and_registers(before, key, after) -> bool:
     """after_break=return, judged on the step in which client 1 turns back (`returning` set):
     what it sends is what step 1 and the registration that precedes step 2 send, towards
     the MC systems they concern: a REGISTER, its first attempt (attempt 1 where it retries,
     none else), to the MC system it left; and where it was registered at the new MC system
     (its MC service ID before the step), that system's server gets the de-affiliation from
-    G and the de-registration of that ID. What the property reads: client 1's locals before
-    and after, the parameters, the messages the step sends."""
+    G and the de-registration of that ID; and it turns back once per migration (a step of a
+    way back while already returning is a violation). What the property reads: client 1's
+    locals before and after, the step, the parameters, the messages the step sends."""
     c1, c1_after = before["client1"], after["client1"]
+    if key.actor == "client1" and key.transition in RETURNS and c1.returning:
+        return False  # a second return in one migration: once per migration, then give up
     if key.actor != "client1" or c1.returning or not c1_after.returning:
         return True
     sent = after.sent_since(before, sender="client1")
