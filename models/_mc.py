@@ -155,6 +155,9 @@ class PrivateCallReject(Message, clause="TS 23.379 10.7.2.1.1"):
 INVITE_TRANSACTION = Transaction(
     PrivateCallRequest, responses=[PrivateCallAccept, PrivateCallReject, PrivateCallRedirection],
     clause="RFC 3261 17.1.1.2 (Timer B)",
+    # the answer names the caller's call by its calling ID: a call a server forwards to the
+    # partner ID (otherwise=forward) is answered naming that ID, not the one addressed
+    identified_by=("calling_id",),
     doc="a private call request is a SIP INVITE: it ends in an answer (a redirection is one) "
         "or in a timeout, which may come while the answer is merely slow")
 

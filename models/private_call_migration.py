@@ -120,6 +120,8 @@ Silent choices, each a parameter every variant explores unless it pins it:
 
 from __future__ import annotations
 
+import dataclasses
+
 import _progress
 from _mc import (
     COMMON_ASSUMPTIONS,
@@ -602,6 +604,12 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     busy = [busy_for_peer_call] if both else []
     note3 = [not_taken_as_resumption] if both else []
     who = "the receiving client" if both else "client 1"
+    # the answer to its own release names the call released by its calling ID (assumption
+    # call-named-by-calling-id): with release_timeout=free, an earlier release's late answer
+    # may come while a later release runs, and ends nothing (RFC 3261 17.1.3)
+    def own_release(ctx) -> bool:
+        return ctx.msg.calling_id == (ctx.v.call_from if both else ctx.v.my_id)
+
     answers = ((PrivateCallAccept, "accept"), (PrivateCallReject, "reject"))
     # with both, a new call may also be answered by the primary's redirection
     # (primary_routing=redirect): late, it is dropped as the other answers are
@@ -609,7 +617,8 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     return Role(
         "migrating MC service client",
         states=states,
-        transactions=[RELEASE_TRANSACTION, *([SETUP_INVITE] if setup else [])],
+        transactions=[dataclasses.replace(RELEASE_TRANSACTION, matches=own_release),
+                      *([SETUP_INVITE] if setup else [])],
         initial="setting_up" if setup else "in_call",
         # an answer arriving mid-registration waits until the registration completes
         defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
@@ -671,8 +680,14 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
             # -- step 1: the release's answer (release_ack=acknowledged) ----------------------
             Transition(CallReleaseResponse, "releasing", "released",
                        # the answer to the call it released
-                       conditions=[lambda ctx: ctx.msg.called_id == peer_primary(ctx)],
+                       conditions=[own_release],
                        clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)"),
+            Transition(CallReleaseResponse, "releasing", None, name="late_release_response",
+                       conditions=[lambda ctx: not own_release(ctx)],
+                       label="the late answer to an earlier release (its transaction timed "
+                             "out): dropped, the release under way goes on",
+                       clause="RFC 3261 17.1.3 (a response that matches no transaction "
+                              "running is dropped); TS 23.379 10.7.2.1.3"),
             # -- first paragraph, NOTE 1: the migration (make-before-break: de-registration) ---
             Transition("migrate", "released", "registering", choices=next_systems(fixed_chain),
                        conditions=[break_before_make], after=[migrate], sends=[Deregistration, Registration],
@@ -2197,7 +2212,9 @@ model.add_variant("lossy_release", lambda: build(lossy_leaving=True, release_tim
                                         "note3_policy=accept or same_peer_call=busy"),
             "release-not-overtaken": "violated only with same_peer_call=busy",
             "registration-consistent": "violated",
-            "ue1-message-lost": "witnessed"})
+            "ue1-message-lost": "witnessed",
+            # the loss witnessed per kind: a release is answered only where it is awaited
+            "CallReleaseResponse-lost": "witnessed only with release_ack=acknowledged"})
 # Once the resumed call is not refused for overtaking the release, NOTE 3 is what is left.
 EXPECT_NOT_OVERTAKEN = {
     **EVERY_VARIANT,
