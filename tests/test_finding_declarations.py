@@ -102,3 +102,12 @@ def test_a_finding_of_a_property_that_holds_fails(searched):
                                      prop="registered-where-it-believes",
                                      outside_readings=()), results)
     assert any("where it is holds" in g for g in gaps), gaps
+
+
+def test_a_fact_against_a_reading_it_does_not_name_fails(searched):
+    model, results = searched
+    f = model.findings["no-way-back-after-break"]
+    facts = tuple(dataclasses.replace(u, how=AGAINST, detail="Timer F bounds the wait")
+                  for u in f.facts[:1])
+    gaps = finding_gaps(with_finding(model, "group-document", facts=facts), results)
+    assert any("argues against a reading it does not name" in g for g in gaps), gaps

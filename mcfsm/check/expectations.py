@@ -161,9 +161,10 @@ def finding_gaps(model: Model, results: dict[str, Result]) -> list[str]:
       only a finding classed so uses it, and such a finding names the fact it leaves out;
       a gap in the text has no fact that argues AGAINST the reading it needs (then it is a
       reading's consequence, not a gap);
-    - a fact that SUPPORTS or argues AGAINST a reading named as "p=v" (its detail begins
-      with the choice) bears on a reading the finding needs: the property fails in some
-      run with p=v where the variant explores p;
+    - a fact that argues AGAINST a reading names it (its detail begins with the choice,
+      "p=v"), and one that SUPPORTS or argues AGAINST a reading so named bears on a reading
+      the finding needs: the property fails in some run with p=v where the variant
+      explores p;
     - across the model's findings, one fact bears on one reading one way: it does not both
       support and argue against p=v, support two choices of p, or argue against every
       choice of p."""
@@ -191,6 +192,10 @@ def finding_gaps(model: Model, results: dict[str, Result]) -> list[str]:
             choice = _choice_of(u.detail)
             if choice is not None and u.how in (SUPPORTS, AGAINST):
                 stances.setdefault((u.fact.name, *choice), set()).add(u.how)
+            if choice is None and u.how == AGAINST:
+                gaps.append(f"{where}: fact {u.fact.name!r} argues against a reading it does "
+                            "not name: begin its detail with the choice it argues against, "
+                            f"FACT.bears(AGAINST, 'p=v, ...') (detail now {u.detail!r})")
         for variant in f.variants:
             result = results.get(variant)
             if result is None or not result.complete:
