@@ -31,6 +31,9 @@ Variants
 - slow_answers, make_before_break_slow_answers: the client's transaction timer is free (it
   may expire while an answer is merely slow), explored beside the reading that it outlasts
   the answer; every other variant pins that reading.
+- slow_answers_after_break: slow_answers with one migration, where what the client does once
+  its REGISTER or affiliation failed after step 1 is explored too (after_break: give up, or
+  return to the MC system it left), beside retrying the REGISTER (register_failure).
 - lossy_deaffiliation, make_before_break_lossy: UE 1 leaving coverage may lose what it
   exchanges with the MC system it leaves (its de-affiliation and de-registration, and their
   answers); switch_off: UE 1 may be switched off for good at any point.
@@ -41,6 +44,11 @@ at the new MC system, the affiliation request, the de-affiliation request (TS 23
 a request/response exchange, answered back the way it came) and the de-registration (a
 REGISTER with expiry zero, which the registrar answers, RFC 3261 10.3; X.1.4.1 defines no
 MC-level answer; the client awaits none: the assumption answers-not-awaited, a reading).
+A run may stop only once each of them has ended (a Timer F that never fires is a deadlock),
+and the engine judges every answer against the request under way (the derived property
+answer-ends-only-its-transaction) and every timeout against what it outlasts
+(timer-waits-for-what-it-outlasts); the Loss of the lossy variants is witnessed per kind
+(<Kind>-lost).
 
 Parameters (the text is silent):
 - group_document (X.1.7.5): "all_ids" lists every MC service ID of user 1; "primary_only"

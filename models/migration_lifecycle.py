@@ -50,7 +50,8 @@ Assumptions
   de-registration can be lost and in the acknowledged fixes, beside the reading
   deregistration_timeout=outlasts_answer; where UE 2 may be switched off, client 1's call
   is an INVITE (Timer B) that ends in a timeout when unanswered, and client 1 makes one
-  call there (the messages carry no SIP Call-ID to tell two calls' answers apart).
+  call there (the messages carry no SIP Call-ID to tell two calls' answers apart); a run
+  there may stop only once that call has ended (a Timer B that never fires is a deadlock).
 - Atomic steps: one instance takes one message or one event per step.
 - Bounds: three migrations in permission_and_provisioning (the chain A, B, C, A has one
   migration of each kind of X.1.7.4's NOTE; there the user goes to any other system each
