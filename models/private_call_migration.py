@@ -186,7 +186,7 @@ from mcfsm import (
     step,
 )
 from mcfsm.lang.faults import SWITCHED_OFF
-from mcfsm.lang.timers import is_armed
+from mcfsm.lang.timers import TIMERS, is_armed
 
 CMS = {s: f"cms{s}" for s in ("B", "C")}
 HOME = "A"  # the primary MC system of every user here
@@ -1365,8 +1365,12 @@ def new_calls_per_migration(parties: tuple[str, ...], calls_at_start: int = 0,
     after a redirection (10.16.5.3 step 4) is that call, not a new one."""
     def pred(v) -> bool:
         m = v[COUNTS]
+        # a redirection answers a call the party sent: never more of them than calls
         return all(getattr(m, f"calls_{p}") <= getattr(m, f"migrations_{p}") + calls_at_start
-                   + (getattr(m, f"redirections_{p}") if redirected else 0) for p in parties)
+                   + (getattr(m, f"redirections_{p}") if redirected else 0)
+                   and (not redirected
+                        or getattr(m, f"redirections_{p}") <= getattr(m, f"calls_{p}"))
+                   for p in parties)
     pred.__name__ = "new_calls_per_migration"
     return pred
 
@@ -1841,6 +1845,33 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                              "answer to it, and its de-registration (every other message "
                              "arrives)")]
             if lossy_leaving else [])
+    instances = [
+        Instance("client1", client1_role,
+                 label="MC service client 1",
+                 init={"budget": 1, **({"timers": (PrivateCallRequest.__name__,)}
+                                       if setup else {})}
+                 if setup or both_migrating else {},
+                 sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
+                 if setup else ()),
+        Instance("client2", client2_role,
+                 label="MC service client 2",
+                 init={"my_id": USER2, "peer_id": USER1, "budget": 1}
+                 if both_migrating else {}),
+        # the set-up and both-migrating variants are about the call of clients 1 and 2:
+        # no third caller
+        *([] if setup or both_migrating else [
+            Instance("client3", other_caller_role(transaction=switch_off
+                                                  or caller_transaction),
+                     label="MC service client 3")]),
+        *(Instance(SERVER[s], server,
+                   label=f"MC service server {s}",
+                   init={"system": s, "provisioned": PROVISIONED[s],
+                         "registered": frozenset(
+                             (mcid(u, s), f"client{u[-1]}") for u in USERS
+                             if not (both_migrating and u == "user3")) if s == HOME
+                         else frozenset()}) for s in SYSTEMS),
+        *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
+    ]
     return System(
         "private_call_migration",
         assumptions=BOTH_ASSUMPTIONS if both_migrating
@@ -1853,33 +1884,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                   *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
                              label="monitor: UE 1's messages to the MC system it leaves")]
                     if lossy_leaving else [])],
-        instances=[
-            Instance("client1", client1_role,
-                     label="MC service client 1",
-                     init={"budget": 1, **({"timers": (PrivateCallRequest.__name__,)}
-                                           if setup else {})}
-                     if setup or both_migrating else {},
-                     sends=[(SERVER[HOME], PCR(calling_id=USER1, called_id=USER2))]
-                     if setup else ()),
-            Instance("client2", client2_role,
-                     label="MC service client 2",
-                     init={"my_id": USER2, "peer_id": USER1, "budget": 1}
-                     if both_migrating else {}),
-            # the set-up and both-migrating variants are about the call of clients 1 and 2:
-            # no third caller
-            *([] if setup or both_migrating else [
-                Instance("client3", other_caller_role(transaction=switch_off
-                                                      or caller_transaction),
-                         label="MC service client 3")]),
-            *(Instance(SERVER[s], server,
-                       label=f"MC service server {s}",
-                       init={"system": s, "provisioned": PROVISIONED[s],
-                             "registered": frozenset(
-                                 (mcid(u, s), f"client{u[-1]}") for u in USERS
-                                 if not (both_migrating and u == "user3")) if s == HOME
-                             else frozenset()}) for s in SYSTEMS),
-            *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
-        ],
+        instances=instances,
+        final=settled(instances, both_migrating),
         params={
             "release_ack": Param(release_ack, clause="10.16.3.2 step 1 (silent)",
                                  doc="whether the release completes (TS 23.379 release "
@@ -1987,6 +1993,21 @@ def resumed_call_keeps_priority(before, key, after) -> bool:
     if key.actor != "client1" or key.transition != "resume_call":
         return True
     return all(m.priority == "emergency" for m in sent_in_step(before, after, PCR, "client1"))
+
+
+def settled(instances: list[Instance], both: bool):
+    """A run may stop where every party is in a final state of its role (or switched off),
+    nothing is in flight, and the migrating clients' transactions have ended (RFC 3261
+    17.1.2.2: each ends in its answer or its timeout), so a timer that never fires is a
+    deadlock, not an end."""
+    finals = {i.name: (*i.role.final, SWITCHED_OFF) for i in instances}
+    migrating = ("client1", "client2") if both else ("client1",)
+
+    def final(v) -> bool:
+        return (not v.in_flight() and all(v[n].state in f for n, f in finals.items())
+                and not any(getattr(v[c], TIMERS, ()) for c in migrating))
+    final.__name__ = "settled"
+    return final
 
 
 def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[str, ...],
