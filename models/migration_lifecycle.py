@@ -1438,6 +1438,22 @@ def kept_command_followed(before, key, after) -> bool:
     return a.state in ("downloading", "authenticating") and a.target == b.kept_command
 
 
+def call_starts_on_the_wire(before, key, after) -> bool:
+    """X.1.7.1 items 6, 6a: judged on the step in which client 1 starts a call (its count of
+    calls moves on): it sends one private call request, to server A (its MC system), from
+    user 1's primary ID to the ID it calls (`target` after the step). Where the INVITE is a
+    transaction (switch_off) a call entered with nothing sent would end in Timer B's
+    timeout, as a lost INVITE does, and every other verdict would stay as declared (issue
+    58's mutation round: such a mutant survived). What the property reads: client 1's
+    locals before and after, the messages the step sends."""
+    if key.actor != "client1" or after["client1"].calls == before["client1"].calls:
+        return True
+    sent = [(to, m) for _, to, m in after.sent_since(before, PrivateCallRequest,
+                                                      sender="client1")]
+    return sent == [("serverA", PrivateCallRequest(calling_id=USER1,
+                                                   called_id=after["client1"].target))]
+
+
 def call_attempt_answered(v) -> bool:
     """Quiescent: once no message is in flight and no call is held, client 1 is not still
     waiting for an answer to a call (each attempt ends connected or failed), unless its
@@ -1876,6 +1892,10 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
              clause="10.16.5.3 step 3; X.1.7.1 item 6",
              doc="a redirection the primary sends names the partner MC service ID it was "
                  "informed of (or the primary ID), never another"),
+        step("call-starts-on-the-wire", call_starts_on_the_wire,
+             clause="X.1.7.1 items 6, 6a; TS 23.379 10.7.2.1.1",
+             doc="the step in which client 1 starts a call sends one private call request, "
+                 "from user 1's primary ID to the ID it calls, to its MC system A"),
         always("call-attempt-answered", call_attempt_answered,
                clause="TS 23.379 10.7.2.1.1; X.1.7.1 item 6",
                doc="quiescent: every call attempt of client 1 is answered (connected or failed)"),
