@@ -2473,6 +2473,15 @@ model.add_variant("fix_peer_call_resumes",
                           "call-forwarded-to-partner-id":
                               "witnessed only with primary_routing=forward"})
 
+# Properties that judge a situation some worlds never reach (issue 58): the check prints
+# these reasons instead of a vacuity warning.
+WAITS_ONLY_WHEN_TOLD = ("client 2 waits for a resumption only when the release says the call "
+                        "is suspended; emergency_call, protected_resumption and their fixes "
+                        "pin the published release (suspension_indication=absent), so there "
+                        "client 2 never waits (the variants that explore the indication judge it)")
+model.vacuous_where_so("suspended-wait-ends", why=WAITS_ONLY_WHEN_TOLD)
+model.vacuous_where_so("client2-waits-only-when-told", why=WAITS_ONLY_WHEN_TOLD)
+
 # -- reviewed findings (models/README.md explains each; diagrams/findings.md is generated) --
 model.finding(
     "release-overtaken", prop="release-not-overtaken", variants=("as_published", "free_chain"),
