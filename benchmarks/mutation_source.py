@@ -9,7 +9,11 @@ closure and patched into the transitions of a built system.
     flip-comparison   one comparison operator of a guard, or of a helper a guard calls,
                       flipped: == and !=, < and >=, <= and >, in and not in, is and is not;
     drop-call         a statement that is only a call of a helper by name (`leave(ctx)`)
-                      removed (`ctx.send(...)` is drop-send's, not this one's).
+                      removed (`ctx.send(...)` is drop-send's, not this one's);
+    swap-arguments    two keyword arguments of a message built in the code swapped
+                      (`PrivateCallRequest(calling_id=a, called_id=b)` gets calling_id=b,
+                      called_id=a): message contents mixed up where they are written, which
+                      change-field, one element at a time in what is sent, does not do.
 
 Targets are the functions a transition holds (`conditions`, `after`, `choices`) defined
 under models/, and one level of helpers: the model functions those name through their
@@ -38,7 +42,8 @@ from pathlib import Path
 from typing import Any
 
 Function = types.FunctionType
-OPERATORS = ("swap-statements", "negate-if", "drop-if", "flip-comparison", "drop-call")
+OPERATORS = ("swap-statements", "negate-if", "drop-if", "flip-comparison", "drop-call",
+             "swap-arguments")
 
 FLIPS: dict[type, type] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
@@ -243,6 +248,13 @@ def edits(node: ast.AST, kinds: set[str]) -> Iterator[Edit]:
     for n in _walk_own(node):
         if isinstance(n, ast.If):
             yield ("negate-if", "", n.lineno, *_negate(n))
+        if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                and n.func.id[:1].isupper() and len(n.keywords) > 1):  # a Message built
+            named = [k for k in n.keywords if k.arg is not None]
+            for i in range(len(named)):
+                for j in range(i + 1, len(named)):
+                    yield ("swap-arguments", f"{named[i].arg}/{named[j].arg}", n.lineno,
+                           *_swap(named[i], named[j]))
         if isinstance(n, ast.Compare) and "guard" in kinds:
             for k, op in enumerate(n.ops):
                 if type(op) in FLIPS:
@@ -259,6 +271,17 @@ def _negate(n: ast.If) -> tuple[Callable, Callable]:
 
     def undo() -> None:
         n.test = test
+    return do, undo
+
+
+def _swap(a: ast.keyword, b: ast.keyword) -> tuple[Callable, Callable]:
+    va, vb = a.value, b.value
+
+    def do() -> None:
+        a.value, b.value = vb, va
+
+    def undo() -> None:
+        a.value, b.value = va, vb
     return do, undo
 
 
@@ -329,6 +352,8 @@ def _describe(op: str, detail: str, line: int, lines: list[str]) -> str:
         return f"L{line}: {original} removed"
     if op == "negate-if":
         return f"L{line}: {original} negated"
+    if op == "swap-arguments":
+        return f"L{line}: {original} with the values of {detail.replace('/', ' and ')} swapped"
     return f"L{line}: {original} with {detail.split('@')[0].replace('/', ' -> ')}"
 
 

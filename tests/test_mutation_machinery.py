@@ -113,3 +113,28 @@ def test_finding_mutants_flip_each_stance_and_each_outside_reading():
                         "outside-reading-swapped f:timer=outlasts"}
     assert got["stance-flipped f#1:sheet"].facts[0].how != SUPPORTS
     assert got["outside-reading-swapped f:timer=outlasts"].outside_readings == ("timer=free",)
+
+
+Pair = dict  # a constructor named as a Message class is (capitalised), for the test below
+
+
+def test_swap_arguments_swaps_two_elements_of_a_message_built_in_the_code():
+    """The source operator swap-arguments, on a function that builds a message with two
+    keyword arguments: one mutant, which gives the message the swapped values."""
+    import types
+
+    from benchmarks import mutation_source as ms
+
+    def answer(ctx):
+        ctx.send(ctx.sender, Answer(n=ctx.msg.n))
+
+    def both(ctx):
+        return Ask(n=1), Pair(a=1, b=2)
+
+    [swapped] = [m for m in ms.source_mutants(ms.Target(both.__code__, {"action"}))
+                 if m.op == "swap-arguments"]
+    assert swapped.label.endswith(":a/b")
+    fn = types.FunctionType(swapped.code, both.__globals__)
+    assert fn(None)[1] == {"a": 2, "b": 1}
+    assert not [m for m in ms.source_mutants(ms.Target(answer.__code__, {"action"}))
+                if m.op == "swap-arguments"]  # one keyword argument: nothing to swap
