@@ -111,3 +111,24 @@ def test_a_fact_against_a_reading_it_does_not_name_fails(searched):
                   for u in f.facts[:1])
     gaps = finding_gaps(with_finding(model, "group-document", facts=facts), results)
     assert any("argues against a reading it does not name" in g for g in gaps), gaps
+
+
+def test_a_stance_against_what_the_fact_favours_fails(searched):
+    """A fact that declares the reading it favours bears on that reading one way only:
+    no-way-back-after-break's Timer F fact favouring the free timer, flipped to argue
+    against it, is caught even were no other finding to use the fact."""
+    model, results = searched
+    f = model.findings["no-way-back-after-break"]
+    fact = dataclasses.replace(f.facts[0].fact, favours=("transaction_timeout=free",))
+    right = (dataclasses.replace(f.facts[0], fact=fact), *f.facts[1:])
+    flipped = (dataclasses.replace(f.facts[0], fact=fact, how=AGAINST), *f.facts[1:])
+    assert finding_gaps(with_finding(model, f.name, facts=right), results) == []
+    gaps = finding_gaps(with_finding(model, f.name, facts=flipped), results)
+    assert any("favours transaction_timeout=free, so it supports" in g for g in gaps), gaps
+
+
+def test_a_fact_favours_one_choice_of_a_parameter():
+    from mcfsm import Fact, ModelError
+
+    with pytest.raises(ModelError, match="favours two choices of one parameter"):
+        Fact("f", clause="X", says="s", favours=("p=a", "p=b"))

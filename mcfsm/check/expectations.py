@@ -161,6 +161,8 @@ def finding_gaps(model: Model, results: dict[str, Result]) -> list[str]:
       only a finding classed so uses it, and such a finding names the fact it leaves out;
       a gap in the text has no fact that argues AGAINST the reading it needs (then it is a
       reading's consequence, not a gap);
+    - a fact that declares the readings it favours (Fact(favours=("p=v",))) SUPPORTS a
+      favoured choice and argues AGAINST the others of that parameter, as it is used;
     - a fact that argues AGAINST a reading names it (its detail begins with the choice,
       "p=v"), and one that SUPPORTS or argues AGAINST a reading so named bears on a reading
       the finding needs: the property fails in some run with p=v where the variant
@@ -192,6 +194,15 @@ def finding_gaps(model: Model, results: dict[str, Result]) -> list[str]:
             choice = _choice_of(u.detail)
             if choice is not None and u.how in (SUPPORTS, AGAINST):
                 stances.setdefault((u.fact.name, *choice), set()).add(u.how)
+            favoured = dict(c.partition("=")[::2] for c in u.fact.favours)
+            if choice is not None and u.how in (SUPPORTS, AGAINST) and choice[0] in favoured:
+                agrees = (choice[1] == favoured[choice[0]]) == (u.how == SUPPORTS)
+                if not agrees:
+                    gaps.append(f"{where}: fact {u.fact.name!r} favours "
+                                f"{choice[0]}={favoured[choice[0]]}, so it "
+                                f"{'supports' if choice[1] == favoured[choice[0]] else 'argues against'}"
+                                f" {choice[0]}={choice[1]}, but the finding says it {u.how}: "
+                                "correct the stance, or what the fact favours")
             if choice is None and u.how == AGAINST:
                 gaps.append(f"{where}: fact {u.fact.name!r} argues against a reading it does "
                             "not name: begin its detail with the choice it argues against, "

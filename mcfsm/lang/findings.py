@@ -92,10 +92,21 @@ class Fact:
     says: str
     items: tuple[int, ...] = ()
     confirmed: bool = True
+    # The readings the clause favours, as "p=v" choices, one per parameter it speaks to
+    # ("notification=acknowledged"; a model's parameter it does not name is not judged). A
+    # stance on a named reading then follows from it (check.expectations.finding_gaps): the
+    # fact SUPPORTS a favoured choice and argues AGAINST another choice of that parameter.
+    favours: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "fact name", plain=True)
         where = f"fact {self.name!r}"
+        object.__setattr__(self, "favours", _choices_field(
+            self.favours, "favours", where, "('notification=acknowledged',)"))
+        if len({c.partition("=")[0] for c in self.favours}) != len(self.favours):
+            raise ModelError(f"favours two choices of one parameter: {self.favours!r}",
+                             where=where, fix="name the one choice of each parameter the "
+                                              "clause favours")
         check_text(self.clause, "clause", where=where)
         check_text(self.says, "says", where=where)
         if not self.clause.strip() or not self.says.strip():
