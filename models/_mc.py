@@ -495,6 +495,8 @@ SERVICE_AUTHORIZATION = Fact(
          "with the user's primary and partner MC service IDs, on to the primary MC service "
          "server during service authorization, as a request, before the user is served at "
          "the partner",
+    # the request answered before the user is served: the acknowledged reading
+    favours=("notification=acknowledged",),
     items=(1, 2, 3, 4), confirmed=False)  # the response flow and 10.6.3.3 itself unseen
 ONE_ID_PER_SERVICE = Fact(
     "one-id-per-service", clause="TS 23.280 10.1.4.1",
@@ -512,6 +514,9 @@ SIP_TRANSACTIONS = Fact(
          "zero, an INVITE, a BYE) ends at its sender in a final response or a transaction "
          "timeout (Timer B or F, 128 s in the IM CN subsystem), which may come while the "
          "request or its answer is merely slow",
+    # a timer that may expire while the answer is merely slow: every free reading
+    favours=("transaction_timeout=free", "register_timeout=free", "release_timeout=free",
+             "deregistration_timeout=free", "call_timeout=free", "setup_timeout=free"),
     items=(8, 9, 10))
 REGISTRATION_EXPIRY = Fact(
     "registration-expiry", clause="RFC 3261 10.2.1.1; TS 24.229 (registration expiry)",
