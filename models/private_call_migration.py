@@ -2597,11 +2597,11 @@ model.finding(
     fix="fix_setup_resumed",
     title="When client 1 migrates break-before-make mid set-up and waits for the answer, "
           "the answer goes astray and the set-up fails",
-    why="violated only with setup_on_migration=wait or setup_timeout=free: under the "
-        "reading that Timer B outlasts the set-up's answer, only with setup_on_migration="
-        "wait (the chart's run); with the free Timer B (explored beside it since round 4) "
-        "also with setup_on_migration=resume, where the set-up fails because its answer is "
-        "merely slow, migration or not, which is no question of 10.16.3. 10.16.3.2 "
+    why="violated only with setup_on_migration=wait or setup_timeout=free. Under the "
+        "reading that Timer B outlasts the set-up's answer it is violated only with "
+        "setup_on_migration=wait, the chart's run. The free Timer B, explored beside that "
+        "reading since round 4, also fails a set-up whose answer is merely slow, migration "
+        "or not, which is no question of 10.16.3. 10.16.3.2 "
         "pre-condition 1 speaks of ongoing calls only, and nothing says what a client does "
         "with a call being set up; "
         "the reading is whether step 1 applies to such a call (setup_on_migration=resume, "
@@ -2706,8 +2706,8 @@ model.finding(
         "reject, the reading NOTE 3 names), its second from client 1 once migrated "
         "(peer_call_while_suspended=note3). A release names the call it releases by the "
         "calling ID the call was set up with (assumption call-named-by-calling-id). It needs "
-        "no reading of the notification: in both_migrating it is violated with "
-        "primary_routing=refuse too, where the primary reads none. "
+        "no reading of the notification: it fails also where the primary refuses every call "
+        "for a migrated user and reads no notification. "
         "Proposed change: step 3 (or NOTE 3) says that a party holding the call suspended "
         "takes the other party's new private call as the resumption (fix_peer_call_resumes: "
         "holds; its price: crossed new calls both connect)")

@@ -2461,11 +2461,10 @@ for _variant in model.variants.values():
 # what a finding closed by the acknowledged notification meets under a free Timer F
 FREE_TIMER_F = (
     "Under a free Timer F neither the acknowledged notification nor the candidate fixes close "
-    "it: with make-before-break UE 2 may give up a REGISTER whose answer is merely slow after "
-    "the partner told the primary, which then names an ID UE 2 never took up "
-    "(slow_registration, and fix_departure_notice_slow_registration: violated only with "
-    "registration=make_before_break and register_timeout=free; finding "
-    "abandoned-registration is that root, and the proposed change holds only with its fix)")
+    "it: with make-before-break, UE 2 may give up a REGISTER whose answer is merely slow after "
+    "the partner told the primary, which then names an ID UE 2 never took up. Variants "
+    "slow_registration and fix_departure_notice_slow_registration show it; its root is "
+    "finding abandoned-registration, and the proposed change holds only with that fix too.")
 model.finding(
     "redirection-recursed", prop="answered-by-addressed-id", variants=("base", "cr_kms_uri"),
     cls=CHOICE, fix="fix_redirection_reaches_caller",
@@ -2506,10 +2505,10 @@ model.finding(
         "while user 2 is registered nowhere, which X.1.7.4 accepts, and the property now "
         "exempts that period. The acknowledged notification closes it; the candidate fix "
         "fix_departure_notice (a departure notice, an element the text does not have) is a "
-        "second option for a one-way notification. Proposed change: pre-condition 3 (or the "
-        "clause 10.6.3.3 it cites) says that the partner informs the primary, and is "
-        "answered, before it answers the registration (the acknowledged reading). "
-        + FREE_TIMER_F)
+        "second option for a one-way notification. " + FREE_TIMER_F
+        + " Proposed change: pre-condition 3 (or the clause 10.6.3.3 it cites) says that the "
+        "partner informs the primary, and is answered, before it answers the registration "
+        "(the acknowledged reading)")
 model.finding(
     "stale-binding", prop="primary-binding-fresh", variants=("base", "cr_kms_uri", "cr_both"),
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
@@ -2572,10 +2571,10 @@ model.finding(
         "is kept fresh. The acknowledged notification closes it (violated only with "
         "notification=one_way and note2_server=primary); the candidate fix "
         "fix_notification_order (a migration count, an element the text does not have) is a "
-        "second option. Proposed change: pre-condition 3 (or the clause 10.6.3.3 it cites) "
-        "says that the partner informs the primary, and is answered, before it answers the "
-        "registration, and CR 000 says which server applies NOTE 2. "
-        + FREE_TIMER_F)
+        "second option. " + FREE_TIMER_F + " Proposed change: pre-condition 3 (or the "
+        "clause 10.6.3.3 it cites) says that the partner informs the primary, and is "
+        "answered, before it answers the registration, and CR 000 says which server applies "
+        "NOTE 2")
 model.finding(
     "note2-another-partner",
     charts=(Chart(under=("notification=acknowledged",),
