@@ -2325,7 +2325,7 @@ model.add_variant(
 
 # The fixes under a free Timer F (issue 58: a fix judged only under the timer reading)
 model.add_variant(
-    "fix_departure_notice_slow_registration",
+    "slow_registration_under_fixes",
     lambda: build(**FIXED_TEXT, departure_notice=True, sequence_numbers=True,
                   pinned={**POLICIES, "register_timeout": BOTH["register_timeout"]}),
     doc="fix_departure_notice (with fix_notification_order under it) where UE 2's Timer F "
@@ -2463,7 +2463,7 @@ FREE_TIMER_F = (
     "Under a free Timer F neither the acknowledged notification nor the candidate fixes close "
     "it: with make-before-break, UE 2 may give up a REGISTER whose answer is merely slow after "
     "the partner told the primary, which then names an ID UE 2 never took up. Variants "
-    "slow_registration and fix_departure_notice_slow_registration show it; its root is "
+    "slow_registration and slow_registration_under_fixes show it; its root is "
     "finding abandoned-registration, and the proposed change holds only with that fix too.")
 model.finding(
     "redirection-recursed", prop="answered-by-addressed-id", variants=("base", "cr_kms_uri"),
@@ -2471,9 +2471,8 @@ model.finding(
     clauses=("10.16.5.2", "10.16.5.3 steps 3-4", "CR 001 Table 10.16.5.2-1"),
     reading="the caller's own MC service server recurses on the redirection, as RFC 3261 "
             "16.5 lets a SIP proxy do (redirect_on_path=recurse)",
-    title="A server between the redirecting server and the caller that recurses on the "
-          "redirection sets the call up with the migrated MC service ID itself: the caller's "
-          "protected call is answered by an ID it never learnt, nor its KMS URI",
+    title="A server recursing on the redirection for the caller hides the migrated ID and its "
+          "KMS URI from it",
     why="violated only with redirect_on_path=recurse, in base and under CR 001 alike: "
         "10.16.5.2 defines the redirection from the MC service server to MC service client "
         "1 and says nothing of a server between them, which a call from another MC system "
@@ -2586,6 +2585,12 @@ model.finding(
                        "knows only that it left, and sends the caller back to the primary ID "
                        "(which NOTE 2 lists as appropriate), where the call connects.")),
     prop="note2-redirects-to-another-partner", variants=("cr_both",),
+    # with indication_lasts=until_answered the re-check is reached only where the primary
+    # learns of a migration late (the one-way notification) or user 2 is between systems
+    facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way: where NOTE 2's "
+                                                "indication ends once a call was answered, "
+                                                "the re-check is reached only where the "
+                                                "primary learns of a migration late"),),
     reading="NOTE 2's re-check is made at the partner that assigned the called ID "
             "(note2_server=partner), which does not hold the status NOTE 2 asks about",
     cls=CHOICE, fix="fix_note2_at_primary",

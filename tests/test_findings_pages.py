@@ -53,6 +53,12 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"out": out, "lm": lm, "results": results, "written": set(written)}
 
 
+def _pages(docs: dict[str, Any]) -> list[Path]:
+    """The finding pages: findings/ also holds the drawings of a finding's declared
+    charts (`Chart(...)`: NAME-chartK.svg, .dot, .mmd)."""
+    return sorted(p for p in (docs["out"] / "findings").iterdir() if p.suffix == ".md")
+
+
 def _spec_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in spec_folder(CLAUSES).glob("*.txt")]
 
@@ -60,8 +66,13 @@ def _spec_texts() -> list[str]:
 def test_a_page_per_declared_finding_linked_from_the_table(docs):
     model = docs["lm"].model
     assert len(model.findings) >= 2
-    pages = {p.name for p in (docs["out"] / "findings").iterdir()}
+    pages = {p.name for p in _pages(docs)}
     assert pages == {f"{name}.md" for name in model.findings}
+    # every other file there draws a chart a finding declares
+    drawings = {p.name for p in (docs["out"] / "findings").iterdir()} - pages
+    declared = {name for name, f in model.findings.items() if f.charts}
+    assert all(any(d.startswith(f"{name}-chart") for name in declared) for d in drawings), \
+        sorted(drawings)
     table = (docs["out"] / "findings.md").read_text()
     names = model_names(model, [r.system for r in docs["results"].values()])
     for f in model.findings.values():
@@ -75,7 +86,7 @@ def test_a_page_per_declared_finding_linked_from_the_table(docs):
 
 def test_quotes_are_verbatim_spec_sentences_with_clause_and_step(docs):
     texts = _spec_texts()
-    for page in (docs["out"] / "findings").iterdir():
+    for page in _pages(docs):
         quotes = [line[2:] for line in page.read_text().splitlines() if line.startswith("> ")]
         assert quotes, f"{page.name} quotes no spec sentence"
         for q in quotes:
@@ -88,7 +99,7 @@ def test_quotes_are_verbatim_spec_sentences_with_clause_and_step(docs):
 
 
 def test_chart_links_point_to_files_written(docs):
-    for page in (docs["out"] / "findings").iterdir():
+    for page in _pages(docs):
         charts = [t for _, t in LINK.findall(page.read_text()) if t.endswith(".svg")]
         assert charts, f"{page.name} links no chart"
         for target in charts:
@@ -339,7 +350,7 @@ def test_a_page_puts_the_finding_s_own_sentences_first_and_a_paragraph_to_paste(
     """Issue 32 item 6: the sentences cited by the finding (or its property) first and
     apart, the chart's other citations folded; a paragraph for a contribution built from
     the page's own data; forced assumptions listed with what the verdict rests on."""
-    for page in (docs["out"] / "findings").iterdir():
+    for page in _pages(docs):
         text = page.read_text()
         # the sentences it turns on come first, before anything else is said
         sections = re.findall(r"^## (.*)$", text, re.M)
