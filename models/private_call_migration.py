@@ -1726,24 +1726,26 @@ def release_transaction_properties(*, lossy: bool, reading: bool = True) -> list
     ]
 
 
-def both_properties(routings: tuple[str, ...]) -> list:
+def both_properties(routings: tuple[str, ...], resume_addresses: tuple[str, ...]) -> list:
     return [
         _progress.suspended_call_resumed_or_released(),
         leads_to("call-between-parties-resumes", either_suspended, both_in_call,
                  clause="10.16.3.2 step 3; NOTE 3",
                  doc="once a party has released the call for a migration, the two are "
                      "eventually in a private call with each other again"),
-        sometimes("new-call-to-heard-id",
+        *([sometimes("new-call-to-heard-id",
                   lambda v: any(v[c].state == "resuming" and v[c].peer_heard != ""
                                 for c in BOTH),
                   clause="10.16.3.2 step 3 (resume_address=last_heard)",
                   doc="a party's new call addresses the partner MC service ID the peer's own "
-                      "new call came from (not its primary ID)"),
-        sometimes("call-redirected-to-partner-id",
-                  lambda v: bool(v.in_flight(PrivateCallRedirection)),
-                  clause="10.16.5.3 steps 2-3 (primary_routing=redirect)",
-                  doc="the primary redirects a party's new call to the partner MC service ID "
-                      "of the other party"),
+                      "new call came from (not its primary ID)")]
+          if "last_heard" in resume_addresses else []),
+        *([sometimes("call-redirected-to-partner-id",
+                     lambda v: bool(v.in_flight(PrivateCallRedirection)),
+                     clause="10.16.5.3 steps 2-3 (primary_routing=redirect)",
+                     doc="the primary redirects a party's new call to the partner MC service "
+                         "ID of the other party")]
+          if "redirect" in routings else []),
         always("re-initiated-calls-not-both-refused-by-note3", not_both_refused_by_note3,
                clause="10.16.3.2 step 3; NOTE 3",
                doc="when both parties migrate, their two re-initiated private calls are not "
@@ -1964,7 +1966,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                if protected else {}),
         },
         fairness=_progress.FAIRNESS,
-        properties=both_properties(routings) if both_migrating else one_party_properties(
+        properties=both_properties(routings, resume_addresses) if both_migrating else one_party_properties(
             setup=setup, fixed_chain=fixed_chain, registration=registration,
             switch_off=switch_off, lossy_leaving=lossy_leaving, release_ack=release_ack,
             same_peer_calls=same_peer_calls, suspension=suspension) + ([
@@ -2478,9 +2480,7 @@ model.add_variant("fix_peer_call_resumes",
                   baseline="fix_primary_reaches_migrated_user",
                   # the behaviour the fix adds: each party takes the other's new call
                   expect={"crossed-calls-both-connected": "witnessed",
-                          "call-forwarded-to-partner-id": "witnessed",
-                          "new-call-to-heard-id": "never",
-                          "call-redirected-to-partner-id": "never"})
+                          "call-forwarded-to-partner-id": "witnessed"})
 
 # Properties that judge a situation some worlds never reach (issue 58): the check prints
 # these reasons instead of a vacuity warning.
