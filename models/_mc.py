@@ -495,8 +495,10 @@ SERVICE_AUTHORIZATION = Fact(
          "with the user's primary and partner MC service IDs, on to the primary MC service "
          "server during service authorization, as a request, before the user is served at "
          "the partner",
-    # the request answered before the user is served: the acknowledged reading
-    favours=("notification=acknowledged",),
+    # the request answered before the user is served: the acknowledged reading; and a
+    # primary told of each migration reaches its migrated user (X.1.7.2's delivery; a
+    # redirection, 10.16.5.3, is as informed)
+    favours=("notification=acknowledged", "primary_routing=forward"),
     items=(1, 2, 3, 4), confirmed=False)  # the response flow and 10.6.3.3 itself unseen
 ONE_ID_PER_SERVICE = Fact(
     "one-id-per-service", clause="TS 23.280 10.1.4.1",
