@@ -39,6 +39,7 @@ Renamed values are memoized per (slot, index, permutation).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from typing import Any
@@ -70,10 +71,18 @@ def generators(system: System) -> list[Perm]:
     """A generating set of the group: per set, a swap of its first two instances and the
     cycle through all of them. A value or predicate unchanged by these is unchanged by
     every permutation of the group."""
-    n = len(system.instances)
+    return list(swaps_and_cycles(len(system.instances), tuple(
+        tuple(system.instance_names.index(name) for name in names)
+        for names in system.symmetry)))
+
+
+@functools.lru_cache(maxsize=1024)
+def swaps_and_cycles(n: int, blocks: tuple[tuple[int, ...], ...]) -> tuple[Perm, ...]:
+    """Per block of slots, the swap of its first two and the cycle through all of them
+    (for more than two): generators of the permutations within the blocks. Cached: the
+    canonical form asks it of every state's tie blocks."""
     out = []
-    for names in system.symmetry:
-        ks = [system.instance_names.index(name) for name in names]
+    for ks in blocks:
         swap = list(range(n))
         swap[ks[0]], swap[ks[1]] = ks[1], ks[0]
         out.append(tuple(swap))
@@ -82,7 +91,7 @@ def generators(system: System) -> list[Perm]:
             for q, k in enumerate(ks):
                 cycle[k] = ks[(q + 1) % len(ks)]
             out.append(tuple(cycle))
-    return out
+    return tuple(out)
 
 
 def words(system: System) -> str:
@@ -361,17 +370,7 @@ class Canonical:
                       ) -> tuple[list[int], Perm | None]:
         """The least image of a row under the permutations within the tie blocks (the
         permutation that gives it, None for the identity); the blocks' generators first."""
-        n = self.n
-        gens = []
-        for b in blocks:
-            swap = list(range(n))
-            swap[b[0]], swap[b[1]] = b[1], b[0]
-            gens.append(tuple(swap))
-            if len(b) > 2:
-                cycle = list(range(n))
-                for q, k in enumerate(b):
-                    cycle[k] = b[(q + 1) % len(b)]
-                gens.append(tuple(cycle))
+        gens = swaps_and_cycles(self.n, blocks)
         if all(self.image(row, h) == row for h in gens):
             self._last_tried = 1
             return row, None
