@@ -372,6 +372,21 @@ UE2_MIGRATION = Span("user 2's migration", ue2_migrating,
 
 
 # -- MC service clients 1 and 3: the calling parties -----------------------------------------
+CALL_ANSWERS = (PrivateCallAccept, PrivateCallReject, PrivateCallRedirection)
+
+
+def call_under_way(world, owner: str) -> bool:
+    """The call's path (lossy_leaving, the reading call-timeout-outlasts-answer): its request
+    or an answer in flight on any hop, or the call held by a server. The caller reads none of
+    it: the engine holds the timeout back while the path lasts (lang/timers.py, a Span that
+    begins with the INVITE); the witness call-timed-out-while-under-way reads it too. The
+    messages carry no SIP Call-ID: the calling ID names the caller's call, one at a time."""
+    me = world[owner].my_id
+    return any(me in world.in_flight_values(kind, "calling_id")
+               for kind in (*CALL_ANSWERS, PrivateCallRequest)) or any(
+        m.calling_id == me for s in SYSTEMS for m in world[SERVER[s]].held)
+
+
 def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int,
                 switch_off: bool, lossy_leaving: bool, indication_ends: bool = False,
                 free_call_timer: bool = False) -> Role:
@@ -476,17 +491,6 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
     def timed_out(ctx) -> None:
         ctx.v.timed_out = True
 
-    def call_under_way(world, owner: str) -> bool:
-        """The call's path (lossy_leaving, the reading call-timeout-outlasts-answer): its
-        request or an answer in flight on any hop, or the call held by a server. The caller
-        reads none of it: the engine holds the timeout back while the path lasts
-        (lang/timers.py, a Span that begins with the INVITE). The messages carry no SIP
-        Call-ID: the calling ID names the caller's call, one at a time."""
-        me = world[owner].my_id
-        return any(me in world.in_flight_values(kind, "calling_id")
-                   for kind in answers + (PrivateCallRequest,)) or any(
-            m.calling_id == me for s in SYSTEMS for m in world[SERVER[s]].held)
-
     # switch_off: SIP's Timer B is free, it may expire while an answer is merely slow (one
     # call per caller there). lossy_leaving: it outlasts the call's path, so it expires only
     # once nothing of the call is left (one was lost with UE 2); that keeps a late answer
@@ -500,7 +504,7 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
                                            when=lambda params: getattr(
                                                params, "call_timeout", "outlasts_path")
                                            == "outlasts_path"),))
-    answers = (PrivateCallAccept, PrivateCallReject, PrivateCallRedirection)
+    answers = CALL_ANSWERS
     return Role(
         "calling MC service client",
         states=["idle", "calling", "awaiting_kms", "connected", "failed"],
@@ -1799,20 +1803,10 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
 
 
 def call_timed_out_under_way(v) -> bool:
-    """A caller gave its call up by Timer B while something of that call is still in flight
-    or held (the messages carry no SIP Call-ID: the calling ID names the caller's one call
-    here, free_call_timer making one call per caller)."""
-    for c in CALLERS:
-        caller = v[c]
-        if caller.state != "failed" or not caller.timed_out:
-            continue
-        me = caller.my_id
-        if any(me in v.in_flight_values(kind, "calling_id")
-               for kind in (PrivateCallRequest, PrivateCallAccept, PrivateCallReject,
-                            PrivateCallRedirection)) or any(
-                m.calling_id == me for s in SYSTEMS for m in v[SERVER[s]].held):
-            return True
-    return False
+    """A caller gave its call up by Timer B while its call's path still lasts (free_call_timer
+    makes one call per caller)."""
+    return any(v[c].state == "failed" and v[c].timed_out and call_under_way(v, c)
+               for c in CALLERS)
 
 
 def answered_by_addressed_id(before, key, after) -> bool:
