@@ -211,6 +211,37 @@ def test_a_transaction_ends_in_its_response_or_its_timeout_even_while_merely_slo
                         "answer-ends-only-its-transaction": "holds"}
 
 
+@pytest.mark.parametrize("answered", [True, False])
+def test_a_run_stopped_with_a_transaction_open_is_a_deadlock_not_an_end(answered):
+    """The default end of a run (no final=) asks every transaction to have ended, as it asks
+    every party to be in a final state and nothing in flight. Here "registering" is final
+    for its role and the timeout never comes (its guard is false: what a broken timer
+    does): a server that swallows the REGISTER leaves the client waiting for ever, which
+    no-deadlock reports; one that answers ends the transaction and the run (3 states)."""
+    server = SERVER if answered else Role(
+        "server", states=["on"], initial="on", final=["on"],
+        transitions=[Transition(Register, "on", None)])
+    role = Role("client", states=["idle", "registering", "registered"], initial="idle",
+                final=["registering", "registered"], reusable=True,
+                transactions=[Transaction(Register, responses=[Ok], clause="RFC 3261 17.1.2.2")],
+                transitions=[Transition("register", "idle", "registering", after=[_register],
+                                        sends=[Register]),
+                             Transition(Ok, "registering", "registered"),
+                             Transition(Timeout(Register), "registering", "registering",
+                                        conditions=[lambda ctx: False])])
+    system = System("t", instances=[Instance("client", role), Instance("server", server)])
+    result = explore(system)
+    verdicts = {v.property.name: v for v in result.verdicts}
+    if answered:
+        assert verdicts["no-deadlock"].status == "holds"
+        assert result.distinct_states == 4  # idle; REGISTER in flight; Ok in flight; registered
+    else:
+        assert verdicts["no-deadlock"].status == "violated"
+        end = verdicts["no-deadlock"].trace.states[-1]
+        assert system.view(end)["client"].state == "registering"
+        assert not system.view(end).in_flight()
+
+
 def test_an_ignored_response_still_ends_its_transaction():
     """The late Ok in "failed" is ignored by the role but matched by the transaction layer:
     a role in "failed" re-registering... here: no Timeout can follow an answered request."""

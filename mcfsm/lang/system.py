@@ -69,7 +69,7 @@ from .records import (
 from .roles import ANY_STATE, Role, Transition, Var
 from .successors import Successors
 from .symmetry import SymmetryDecl, check_symmetry
-from .timers import transaction_properties
+from .timers import TIMERS, transaction_properties
 from .validation import Validation
 
 # Re-exported: the records and helpers lived here before the split, and callers import them
@@ -300,20 +300,6 @@ class System(Validation, Successors, Inboxes):
     def _empty_inbox(self) -> Any:
         return () if self.network in (Network.FIFO, Network.INBOX) else frozenset()
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
     # -- state-level queries used by explorers and reports ---------------------------------
     def view(self, state: State) -> View:
         return View(self, state)
@@ -326,7 +312,15 @@ class System(Validation, Successors, Inboxes):
         for k, inst in enumerate(self.instances):
             if inst.observer:
                 continue  # a monitor never holds the system back
-            if state[2 + k].state not in inst.role.final:
+            local = state[2 + k]
+            if local.state not in inst.role.final:
+                return False
+            # A transaction still open at its sender has not ended (RFC 3261 17.1: in its
+            # answer or its timeout): a run stopped there is a deadlock, not an end, so a
+            # timeout that never comes cannot pass for a finished run.
+            transactions = inst.role.timer_table.requests
+            if transactions and any(a.name in transactions.values()
+                                    for a in getattr(local, TIMERS, ())):
                 return False
             if self.network is not Network.PERSISTENT and state[2 + n + k]:
                 return False
