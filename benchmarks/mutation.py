@@ -542,6 +542,13 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
     fails, or reads other instances where the original does not, counts as differing."""
     saved = [(dict(system._internal[k]), dict(system._receive[k]))
              for k in range(len(system.instances))]
+    # what a machinery mutant changes besides the dispatch tables (a transaction's matching
+    # in its role's timer table, the system's Loss): restored after each candidate, or the
+    # search below (the baseline of every mutant judged on this variant) would be that
+    # mutant's; such a candidate is not compared step by step, it counts as differing
+    timer_tables = {id(i.role.timer_table): (i.role.timer_table, dict(i.role.timer_table.timers))
+                    for i in system.instances}
+    loss = system.loss
     before = dict(_tables(system))
     versions: dict[tuple[int, int], list[tuple[str, Any]]] = {}
     instances, monitors = system.instances, system.monitors
@@ -551,6 +558,10 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
             mutate(system)
             if getattr(system, "mutated_monitors", None):
                 monitor_mutants.add(label)  # observations are not compared: it differs
+            if system.loss is not loss or any(
+                    table.timers.get(name) is not d
+                    for table, timers in timer_tables.values() for name, d in timers.items()):
+                monitor_mutants.add(label)  # a timer table or the loss changed: it differs
             system.instances, system.monitors = instances, monitors
             system.mutated_monitors = frozenset()
             seen: set[tuple[int, int]] = set()
@@ -560,6 +571,10 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
                         seen.add((where[0], id(old)))
                         versions.setdefault((where[0], id(old)), []).append((label, new))
         finally:  # the tables as they were, for the next candidate and the search
+            system.loss = loss
+            for table, timers in timer_tables.values():
+                table.timers.clear()  # type: ignore[attr-defined]
+                table.timers.update(timers)  # type: ignore[attr-defined]
             for k, (internal, receive) in enumerate(saved):
                 system._internal[k].clear()
                 system._internal[k].update(internal)
