@@ -3,6 +3,7 @@ variant, check/split/partitioned.py) against the single search, on TwoPhase with
 managers (1.7M distinct states) by default, in one run:
 
     .venv/bin/python benchmarks/bench_parallel.py          # TwoPhase 8, 1 and 2 processes
+                                                           # (split, and sharing one visited set)
     .venv/bin/python benchmarks/bench_parallel.py 9 2 3    # TwoPhase 9, 2 and 3 processes
     .venv/bin/python benchmarks/bench_parallel.py lifecycle  # a bundled model's largest run
     .venv/bin/python benchmarks/bench_parallel.py side-by-side [MODEL:VARIANT] [N ...]
@@ -124,7 +125,7 @@ def side_by_side(args: list[str]) -> int:
 
 
 def main() -> int:
-    from mcfsm import explore
+    from mcfsm import Budget, explore
     from mcfsm.check.split.partitioned import explore_split
 
     if sys.argv[1:2] == ["side-by-side"]:
@@ -135,11 +136,17 @@ def main() -> int:
     print(f"{name}; load average at start {os.getloadavg()[0]:.2f} on "
           f"{len(os.sched_getaffinity(0))} cores")
     runs = []
+    shared = Budget(hash_compact=True)  # one visited set of fingerprints (shared_table.py)
+    cpus: list[float] = []
     for label, run in [("single search", lambda: explore(system))] + [
-            (f"split over {n}", lambda n=n: explore_split(system, workers=n)) for n in counts]:
+            (f"split over {n}", lambda n=n: explore_split(system, workers=n)) for n in counts] + [
+            (f"shared by {n}", lambda n=n: explore_split(system, shared, workers=n))
+            for n in counts]:
         wall, cpu, result = _timed(run)
         runs.append((label, wall, result))
-        print(f"  {label:>14}: {wall:6.1f} s wall, {cpu:6.1f} s CPU, "
+        cpus.append(cpu)
+        print(f"  {label:>14}: {wall:6.1f} s wall, {cpu:6.1f} s CPU "
+              f"({cpu / cpus[0]:.2f}x the single search's), "
               f"{result.distinct_states / wall:>9,.0f} states/s; {result.distinct_states:,} "
               f"distinct, {result.total_states:,} total, depth {result.depth} "
               f"({result.engine})")
@@ -152,7 +159,9 @@ def main() -> int:
         print(f"  {label}: {base[1] / wall:.2f}x the single search's speed; counts "
               f"{'equal' if same else 'DIFFER'}")
     print("  (CPU above the single search's is the split's own work: hashing each successor "
-          "to its owner, the batches, and each partition learning its own memo tables)")
+          "to its owner, the batches, and each partition learning its own memo tables; "
+          "\"shared by N\": --workers N --hash-compact, one visited set of fingerprints, "
+          "the work moved between levels)")
     return 0
 
 

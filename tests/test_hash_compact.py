@@ -118,7 +118,8 @@ def test_check_hash_compact_reports_the_bound_and_refuses_what_it_cannot_do():
     text = run_cli("check", REDIRECT, "--variant", "base", "--hash-compact", "--no-cache")
     assert "a state missed with probability at most" in text.stdout
     assert "not judged: hash compaction" in text.stdout
-    for extra in (["--dfs"], ["--workers", "2"], ["--checkpoint", "cp"]):
+    # (with --workers N on one variant it shares one visited set: test_shared_visited.py)
+    for extra in (["--dfs"], ["--ray", "local"], ["--checkpoint", "cp"]):
         refused = run_cli("check", REDIRECT, "--variant", "base", "--hash-compact", *extra)
         assert refused.returncode == 2 and "--hash-compact" in refused.stderr, extra
         assert "Traceback" not in refused.stderr

@@ -247,6 +247,12 @@ class RayPartitions:
         pending, self._pending = self._pending, []
         return list(_get(self.ray, [a.ingest.remote(*p) for a, p in zip(self.actors, pending)]))
 
+    def grow(self, claimed: int, last_level: int) -> None:
+        """Ray partitions share no visited set (partitioned.py refuses --hash-compact)."""
+
+    def balance(self, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return []  # each partition expands the states it owns by hash
+
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         return list(_get(self.ray, [a.call.remote(method, *x) for a, x in zip(self.actors, args)]))
 

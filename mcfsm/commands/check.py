@@ -109,7 +109,9 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
                    "for state spaces that do not fit. A state may be missed with the "
                    "probability the report prints (at most n(n-1)/2^65 for n states); "
                    "counterexamples stay real and shortest (replayed); temporal properties "
-                   "are not judged.")
+                   "are not judged. With --workers N on a variant of one combination: one "
+                   "visited set of fingerprints shared by N processes, each expanding the "
+                   "states it claims first, the work moved between levels.")
 @click.option("--no-symmetry", is_flag=True,
               help="Search unreduced where the model declares symmetry= (interchangeable "
                    "instances, TLC's SYMMETRY): without this, the search stores one state per "
@@ -146,10 +148,9 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                                      depth_first=depth_first, hash_compact=hash_compact,
                                      symmetry=not no_symmetry,
                                      verify_symmetry=verify_symmetry)
-    if hash_compact and (depth_first or checkpoint_dir is not None or ray_address
-                         or ((workers or 1) > 1 and len(chosen) == 1)):
-        raise UsageError("--hash-compact is for the single breadth-first search: drop --dfs, "
-                         "--checkpoint, --ray or --workers N on one variant")
+    if hash_compact and (depth_first or checkpoint_dir is not None or ray_address):
+        raise UsageError("--hash-compact is for the breadth-first search on this machine: "
+                         "drop --dfs, --checkpoint or --ray")
     records: list[dict[str, Any]] = []
     results: list[Result] = []
     surprised = False

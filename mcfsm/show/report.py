@@ -222,6 +222,8 @@ def summary_line(model: str, variant: str, result: Result) -> str:
         depth = f"depth {result.depth} (the deepest path searched)"
     elif result.search.startswith(HASHED):
         tail += f", {omission_words(result.distinct_states)}"
+        if "split over" in result.search:  # --workers N --hash-compact (split/shared_table.py)
+            tail += f", {result.search[result.search.index('split over'):]}"
     elif result.search.startswith((SPLIT, RESUMED, SIDE_BY_SIDE)):
         tail += f", {result.search[len('breadth-first, '):]}"
     if result.reduced:  # as TLC's run report says it ran with SYMMETRY

@@ -294,6 +294,29 @@ cdef void _pool_free(Pool* p) noexcept:
     memset(p, 0, sizeof(Pool))
 
 
+cdef extern from *:
+    """
+    /* One compare-and-swap on a 64-bit word that several processes map (the shared
+       visited set of the split search with --hash-compact: set_shared). */
+    static inline int mcfsm_claim_slot(unsigned long long* p, unsigned long long want) {
+        return __sync_bool_compare_and_swap(p, 0ULL, want);
+    }
+    static inline unsigned long long mcfsm_load(unsigned long long* p) {
+        return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+    }
+    static inline unsigned long long mcfsm_add(unsigned long long* p, unsigned long long n) {
+        return __sync_add_and_fetch(p, n);
+    }
+    static inline void mcfsm_prefetch(const void* p) {
+        __builtin_prefetch(p, 1, 1);
+    }
+    """
+    void mcfsm_prefetch(const void* p) nogil
+    int mcfsm_claim_slot(unsigned long long* p, unsigned long long want) nogil
+    unsigned long long mcfsm_load(unsigned long long* p) nogil
+    unsigned long long mcfsm_add(unsigned long long* p, unsigned long long n) nogil
+
+
 cdef extern from "Python.h":
     # without PyDict_GetItem's save and restore of the error state on every lookup
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
@@ -620,6 +643,20 @@ cdef class Core:
     # rows only when their hashes agree: a successor generated again in the round is sent once
     cdef uint64_t** otab
     cdef size_t* omask
+    # The shared visited set (set_shared): 64-bit state fingerprints in memory every
+    # partition maps, word 0 the number claimed, claimed by compare-and-swap; a successor
+    # whose fingerprint another partition (or this one) claimed first is skipped, so each
+    # state is stored by exactly one partition and no row is sent. `claimed`: the
+    # fingerprints this partition claimed, to insert again into a larger table (reshare).
+    cdef unsigned long long* stab
+    cdef size_t smask
+    cdef object sbuf
+    cdef array.array claimed
+    # the state hash of each successor of the state being expanded, computed (and its slot
+    # of the shared table prefetched) before any is claimed: the table is far larger than
+    # the caches, so the probes of one expansion overlap instead of waiting in turn
+    cdef uint64_t* succ_h
+    cdef Py_ssize_t csucc_h
 
     def __cinit__(self, steps, store, judge, record, bint check_states, bint judge_steps,
                   bint check_expansions):
@@ -1166,6 +1203,7 @@ cdef class Core:
         free(self.succ)
         free(self.succ_tid)
         free(self.succ_sid)
+        free(self.succ_h)
         free(self.loops)
         free(self.generated_)
         free(self.discovered_)
@@ -1900,6 +1938,8 @@ cdef class Core:
         cdef Py_ssize_t j, index
         cdef size_t at
         cdef uint32_t tid
+        if self.stab != NULL and self.canon is None:
+            self._prefetch_claims()
         for j in range(self.nsucc):
             tid = self.succ_tid[j]
             self._tally(tid, False)
@@ -1955,6 +1995,8 @@ cdef class Core:
                 self.e_offsets.data.as_uints[j] = <unsigned int>m
             self.last_opened = i
             self.record._last = i
+        if self.stab != NULL and self.canon is None:
+            self._prefetch_claims()
         for j in range(self.nsucc):
             tid = self.succ_tid[j]
             self._tally(tid, False)
@@ -2016,6 +2058,94 @@ cdef class Core:
             raise MemoryError()
         self._clear_outbox()
 
+    def set_shared(self, buffer, lock=None):
+        """Share the visited set with the other partitions: `buffer` (writable, 8-byte
+        words, a power of two of them plus one) is mapped by every partition; word 0 counts
+        the fingerprints claimed, the others are an open-addressing set of them (0 empty).
+        Call after set_partition; again (reshare) to move to a larger table. `lock` is
+        the twin's (it has no compare-and-swap); the compiled core needs none."""
+        cdef unsigned long long[::1] words = memoryview(buffer).cast("B").cast("Q")
+        cdef Py_ssize_t n = words.shape[0] - 1
+        if n < 2 or n & (n - 1):
+            raise ValueError(f"a shared table of {n} slots: a power of two is needed")
+        if self.nparts < 2:
+            raise ValueError("set_shared needs set_partition first")
+        self.sbuf = words
+        self.stab = &words[0]
+        self.smask = <size_t>(n - 1)
+        if self.claimed is None:
+            self.claimed = _array.array("Q")
+
+    def reshare(self, buffer, lock=None):
+        """Move to a larger shared table: claim again every fingerprint this partition
+        claimed (each partition its own, so none is claimed twice)."""
+        cdef array.array mine = self.claimed
+        cdef Py_ssize_t k, n = len(mine)
+        self.set_shared(buffer)
+        self.claimed = _array.array("Q")
+        for k in range(n):
+            if not self._claim(mine.data.as_ulonglongs[k]):
+                raise ValueError("a fingerprint was claimed twice while the shared table "
+                                 "grew: every partition must reshare before any expands")
+
+    def claim_initial(self, idxs):
+        """Claim an initial state's fingerprint; whether this partition claimed it first."""
+        cdef uint32_t* row = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
+        cdef int k
+        if row == NULL:
+            raise MemoryError()
+        try:
+            for k in range(self.slots):
+                row[k] = idxs[k]
+            return self._claim(self._state_hash(row))
+        finally:
+            free(row)
+
+    def shared_load(self):
+        """(fingerprints claimed by all partitions, slots of the shared table)."""
+        if self.stab == NULL:
+            return 0, 0
+        return mcfsm_load(self.stab), self.smask + 1
+
+    cdef int _prefetch_claims(self) except -1:
+        """Hash every successor of the state being expanded and prefetch its first slot."""
+        cdef Py_ssize_t j
+        cdef uint64_t h
+        self.succ_h = <uint64_t*>_grow(self.succ_h, &self.csucc_h, max(self.nsucc, 1),
+                                       sizeof(uint64_t))
+        for j in range(self.nsucc):
+            h = self._state_hash(self.succ + j * self.slots)
+            self.succ_h[j] = h
+            mcfsm_prefetch(self.stab + 1 + (((h if h != 0 else 1) >> 7) & self.smask))
+        return 0
+
+    cdef bint _claim(self, uint64_t h) except -1:
+        """Claim fingerprint h in the shared table; False if some partition has it."""
+        cdef unsigned long long want = h if h != 0 else 1  # 0 marks an empty slot
+        cdef size_t pos = (want >> 7) & self.smask, probes = 0
+        cdef unsigned long long* slot
+        cdef unsigned long long e
+        cdef Py_ssize_t m
+        while True:
+            slot = self.stab + 1 + pos
+            e = mcfsm_load(slot)
+            if e == want:
+                return False
+            if e == 0:
+                if mcfsm_claim_slot(slot, want):
+                    break
+                continue  # another partition took this slot just now: read it again
+            pos = (pos + 1) & self.smask
+            probes += 1
+            if probes > self.smask:
+                raise OverflowError("the shared visited set is full")
+        if mcfsm_add(self.stab, 1) * 8 > (self.smask + 1) * 7:
+            raise OverflowError("the shared visited set is full")
+        m = len(self.claimed)
+        array.resize_smart(self.claimed, m + 1)
+        self.claimed.data.as_ulonglongs[m] = want
+        return True
+
     cdef int _clear_outbox(self) except -1:
         cdef int k
         for k in range(self.nparts):
@@ -2066,13 +2196,18 @@ cdef class Core:
         """Successor j of state i goes to its owner's outbox (once a round), unless this
         partition owns it."""
         cdef uint32_t* row = self.succ + j * self.slots
-        cdef uint64_t h = self._state_hash(row)
-        cdef int o = <int>(h % <uint64_t>self.nparts)
+        cdef uint64_t h, e, high
+        cdef int o
         cdef array.array rows, col
         cdef Py_ssize_t m
         cdef size_t pos, mask
-        cdef uint64_t e, high = h & 0xFFFFFFFF00000000ULL
         cdef uint64_t* table
+        if self.stab != NULL:  # shared visited set: this partition's if it claims it first
+            return not self._claim(self.succ_h[j] if self.canon is None
+                                   else self._state_hash(row))
+        h = self._state_hash(row)
+        o = <int>(h % <uint64_t>self.nparts)
+        high = h & 0xFFFFFFFF00000000ULL
         if o == self.part:
             return False
         rows = <array.array>self.out_rows[o]
@@ -2176,11 +2311,12 @@ cdef class Core:
             i += 1
         return stopped_by, any_hit
 
-    def ingest(self, array.array rows, array.array tids, int parent_base):
+    def ingest(self, array.array rows, array.array tids, int parent_base, bint tally=True):
         """Add the states other partitions sent (rows of slot indices already in this
         store's numbering): the m-th new one gets parent `parent_base - m` (a negative
         reference that partitioned.py resolves to its sender's state) and is judged.
-        (the positions of the rows that were new, whether a finding asks to stop)."""
+        (the positions of the rows that were new, whether a finding asks to stop).
+        tally=False: states another partition gave away, whose discovery it counted."""
         cdef Py_ssize_t j, n = len(tids), index
         cdef uint32_t* row
         cdef size_t at
@@ -2198,7 +2334,8 @@ cdef class Core:
             m += 1
             array.resize_smart(positions, m)
             positions.data.as_ints[m - 1] = <int>j
-            self._tally(tids.data.as_uints[j], True)
+            if tally:
+                self._tally(tids.data.as_uints[j], True)
             if self.check_states:
                 self.hit = False
                 self._judge_row(index, row, NULL, -1)

@@ -103,6 +103,11 @@ class PyCore:
         self.hash_value: Any = None
         self.value_hashes: list[list[int]] = []
         self.outbox: list[tuple[array, array, array, array]] = []
+        # The shared visited set (set_shared): fingerprints every partition maps, word 0
+        # the number claimed; `claimed`, this partition's own (reshare inserts them again).
+        self.shared: memoryview | None = None
+        self.shared_lock: Any = None
+        self.claimed = array("Q")
         # Symmetry reduction (state/symmetry.py): each successor, once its step is judged,
         # is replaced by the canonical member of its orbit before it is looked up.
         self.canon: Any = None
@@ -455,9 +460,67 @@ class PyCore:
         """The stable hash of state `index` (equal in every partition for equal states)."""
         return self._state_hash(self.unpack(index))
 
+    def set_shared(self, buffer: Any, lock: Any = None) -> None:
+        """Share the visited set with the other partitions (the compiled core's docstring
+        says how); the twin has no compare-and-swap, so it claims under `lock` (a
+        multiprocessing lock every partition holds), or alone when there is none."""
+        words = memoryview(buffer).cast("B").cast("Q")
+        n = len(words) - 1
+        if n < 2 or n & (n - 1):
+            raise ValueError(f"a shared table of {n} slots: a power of two is needed")
+        if self.nparts < 2:
+            raise ValueError("set_shared needs set_partition first")
+        self.shared, self.shared_lock = words, lock
+
+    def reshare(self, buffer: Any, lock: Any = None) -> None:
+        """Move to a larger shared table: claim again every fingerprint this partition
+        claimed."""
+        mine, self.claimed = self.claimed, array("Q")
+        self.set_shared(buffer, lock)
+        for want in mine:
+            if not self._claim(want):
+                raise ValueError("a fingerprint was claimed twice while the shared table "
+                                 "grew: every partition must reshare before any expands")
+
+    def claim_initial(self, idxs: Any) -> bool:
+        """Claim an initial state's fingerprint; whether this partition claimed it first."""
+        return self._claim(self._state_hash(idxs))
+
+    def shared_load(self) -> tuple[int, int]:
+        """(fingerprints claimed by all partitions, slots of the shared table)."""
+        return (0, 0) if self.shared is None else (self.shared[0], len(self.shared) - 1)
+
+    def _claim(self, h: int) -> bool:
+        if self.shared_lock is None:
+            return self._claim_locked(h)
+        with self.shared_lock:
+            return self._claim_locked(h)
+
+    def _claim_locked(self, h: int) -> bool:
+        table = self.shared
+        assert table is not None
+        want = h or 1  # 0 marks an empty slot
+        mask = len(table) - 2
+        pos = (want >> 7) & mask
+        for _ in range(mask + 1):
+            e = table[1 + pos]
+            if e == want:
+                return False
+            if e == 0:
+                table[1 + pos] = want
+                table[0] += 1
+                if table[0] * 8 > (mask + 1) * 7:
+                    raise OverflowError("the shared visited set is full")
+                self.claimed.append(want)
+                return True
+            pos = (pos + 1) & mask
+        raise OverflowError("the shared visited set is full")
+
     def _sent(self, i: int, tid: int, sid: int, new: Any) -> bool:
         """A successor goes to its owner's outbox (once a round), unless this partition
-        owns it."""
+        owns it; with a shared visited set, it is skipped unless this partition claims it."""
+        if self.shared is not None:
+            return not self._claim(self._state_hash(new))
         owner = self._state_hash(new) % self.nparts
         if owner == self.part:
             return False
@@ -500,7 +563,8 @@ class PyCore:
                 return "interrupted", any_hit
         return None, any_hit
 
-    def ingest(self, rows: array, tids: array, parent_base: int) -> tuple[array, bool]:
+    def ingest(self, rows: array, tids: array, parent_base: int,
+               tally: bool = True) -> tuple[array, bool]:
         """Add the states other partitions sent (rows of slot indices already in this
         store's numbering): the m-th new one gets parent `parent_base - m` (a negative
         reference that partitioned.py resolves to its sender's state) and is judged.
@@ -514,7 +578,8 @@ class PyCore:
             if not store.add(store.pack(*idxs), parent_base - len(positions), 0):
                 continue
             positions.append(j)
-            self._count(self.discovered, tid)
+            if tally:  # not for states another partition gave away (it counted them)
+                self._count(self.discovered, tid)
             if self.check_states and judge.state(len(store.states) - 1, idxs):
                 any_hit = True
         return positions, any_hit

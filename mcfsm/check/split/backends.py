@@ -24,6 +24,7 @@ from typing import Any
 from ...interrupt import bind_to_parent
 from ...lang.system import System
 from .partition import Partition, PartitionError
+from .shared_table import SharedTable
 
 __all__ = ["ForkedPartitions", "InProcessPartitions"]
 
@@ -37,17 +38,65 @@ class _Routed(ABC):
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         """Run `method` on every partition, partition k with args[k]; their answers."""
 
+    table: SharedTable | None = None  # --hash-compact: the visited set all partitions share
+
     def expand(self, stop_at_hit: bool, left: float | None) -> list[dict[str, Any]]:
         answers = self.call("expand", [(stop_at_hit, left)] * self.nparts)
         self._parcels = [[a["parcels"][owner] for sender, a in enumerate(answers)
-                          if sender != owner] for owner in range(self.nparts)]
+                          if sender != owner and a["parcels"][owner] is not None]
+                         for owner in range(self.nparts)]
         for a in answers:
             del a["parcels"]
         return answers
 
     def deliver(self) -> list[dict[str, Any]]:
+        if self.table is not None:  # nothing was sent: each takes the level it holds
+            return self.call("next_level", [()] * self.nparts)
         parcels, self._parcels = self._parcels, []
         return self.call("ingest", [(p,) for p in parcels])
+
+    def balance(self, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Work stealing over the shared visited set: a partition expands the states it
+        claimed first, so the one that holds the initial state would claim all the others;
+        after each level, the partitions that found the most new states give the surplus
+        to those that found the fewest (the largest to the smallest, greedily, until each
+        holds its share within 2% of the level or 64 states). The receivers' reports."""
+        if self.table is None:
+            return []
+        new = [a["new"] for a in answers]
+        target = sum(new) // self.nparts
+        gifts: dict[int, list[tuple]] = {}
+        while True:
+            g = max(range(self.nparts), key=new.__getitem__)
+            r = min(range(self.nparts), key=new.__getitem__)
+            count = min(new[g] - target, target - new[r])
+            if count < max(64, sum(new) // 50):
+                break
+            gifts.setdefault(r, []).append(self.call_one(g, "give", count, r))
+            new[g] -= count
+            new[r] += count
+        return [self.call_one(r, "receive", parcels) for r, parcels in sorted(gifts.items())]
+
+    def grow(self, claimed: int, last_level: int) -> None:
+        """Between two levels: move the shared visited set to a larger table when the
+        next level could fill it past half (shared_table.py)."""
+        if self.table is None:
+            return
+        larger = self.table.grown(claimed, last_level)
+        if larger is None:
+            return
+        self.call("reshare", [(self._handle(larger),)] * self.nparts)
+        self.table.close()
+        self.table = larger
+
+    def _handle(self, table: SharedTable) -> Any:
+        """What a partition maps the table by: the table itself in this process."""
+        return table
+
+    def close_table(self) -> None:
+        if self.table is not None:
+            self.table.close()
+            self.table = None
 
     nparts: int
 
@@ -57,9 +106,10 @@ class InProcessPartitions(_Routed):
     other backends)."""
 
     def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
-                 memoize: bool = True, stop: Any = None) -> None:
+                 memoize: bool = True, stop: Any = None, shared: bool = False) -> None:
         self.nparts = nparts
-        self.parts = [Partition(system, w, nparts, stop_on, memoize, stop)
+        self.table = SharedTable() if shared else None
+        self.parts = [Partition(system, w, nparts, stop_on, memoize, stop, self.table)
                       for w in range(nparts)]
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
@@ -70,6 +120,7 @@ class InProcessPartitions(_Routed):
 
     def close(self) -> None:
         self.parts = []
+        self.close_table()
 
 
 _MAKE: Any = None  # set before forking: the children build their partition with it
@@ -80,11 +131,16 @@ class ForkedPartitions(_Routed):
     never pickled), spoken to through a pipe; all partitions work at once."""
 
     def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
-                 memoize: bool = True, stop: Any = None) -> None:
+                 memoize: bool = True, stop: Any = None, shared: bool = False) -> None:
         global _MAKE
         self.nparts = nparts
         context = multiprocessing.get_context("fork")
-        _MAKE = lambda w: Partition(system, w, nparts, stop_on, memoize, stop)  # noqa: E731
+        # the twin core claims fingerprints under this lock (the compiled one by CAS)
+        self.table, lock = (SharedTable(), context.Lock()) if shared else (None, None)
+        self.lock = lock
+        table = None if self.table is None else self._handle(self.table)
+        _MAKE = lambda w: Partition(system, w, nparts, stop_on, memoize, stop,  # noqa: E731
+                                    table, lock)
         self.pipes: list[Connection] = []
         self.processes = []
         try:
@@ -96,10 +152,13 @@ class ForkedPartitions(_Routed):
                 theirs.close()
                 self.pipes.append(mine)
                 self.processes.append(process)
+            for w in range(nparts):
+                self._answer(w)  # the partition is built (or its error is raised here)
+        except BaseException:
+            self.close()
+            raise
         finally:
             _MAKE = None
-        for w in range(nparts):
-            self._answer(w)  # the partition is built (or its error is raised here)
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         for pipe, a in zip(self.pipes, args):
@@ -123,7 +182,11 @@ class ForkedPartitions(_Routed):
             raise payload if isinstance(payload, BaseException) else PartitionError(payload)
         return payload
 
+    def _handle(self, table: SharedTable) -> Any:
+        return (table.path, table.size)  # each process maps it by its path
+
     def close(self) -> None:
+        self.close_table()
         for pipe in self.pipes:
             try:
                 pipe.send(("exit", ()))

@@ -22,6 +22,7 @@ from ..state import value_pickle
 from ..state.stable_hash import combine, stable_hash
 from ..state.steps import CompiledSteps
 from ..state.store import Store
+from .shared_table import attach
 
 __all__ = ["Partition", "PartitionError"]
 
@@ -36,7 +37,8 @@ class Partition:
     or as a Ray actor): every argument and answer is plain data."""
 
     def __init__(self, system: System, part: int, nparts: int, stop_on: frozenset[str],
-                 memoize: bool = True, stop: Any = None) -> None:
+                 memoize: bool = True, stop: Any = None, shared: Any = None,
+                 lock: Any = None) -> None:
         self.system = system
         # a stop request polled after each expansion: in a forked partition, the driver's
         # Ctrl-C flag and --max-memory guard, which then measures this process's memory
@@ -51,6 +53,15 @@ class Partition:
                                bool(judge.stepp or judge.bounded),
                                judge.check_deadlock or judge.check_unhandled)
         self.core.set_partition(part, nparts, stable_hash)
+        # --hash-compact: one visited set of fingerprints for all partitions (shared_table.py),
+        # a SharedTable (this process) or its (path, size) (a process of its own)
+        self.shared, self.lock = shared, lock
+        self.mapped: Any = None
+        self.mark = 0  # where this round's new states begin
+        self.given = self.given_now = 0  # states given away (kept, never expanded here)
+        self.announced_to: dict[int, list[int]] = {}  # receiver -> values sent, per slot
+        if shared is not None:
+            self.reshare(shared)
         value_pickle.register(system)
         # Every partition interns the components of all initial states first, in the same
         # order: those indices agree everywhere and are never sent (the parameter record
@@ -81,6 +92,8 @@ class Partition:
                 idxs = self.store.encode(initial[o])
             except TypeError as exc:
                 raise unhashable_error(self.system, initial[o], exc) from exc
+            if self.shared is not None and not self.core.claim_initial(idxs):
+                continue  # an equal initial state, claimed already
             index = self.core.add_initial(idxs)
             if index >= 0:
                 self.initial_of[index] = o
@@ -92,6 +105,7 @@ class Partition:
     def expand(self, stop_at_hit: bool, deadline_s: float | None) -> dict[str, Any]:
         """Expand this partition's frontier; the answer holds the batches for the others."""
         deadline = None if deadline_s is None else time.perf_counter() + deadline_s
+        self.mark = len(self.core)
         self.steps.poll = None if deadline is None and self.stop is None else (
             lambda choices: self.judge.poll(choices, self.stop, deadline, None))
         try:
@@ -100,6 +114,11 @@ class Partition:
         except KeyboardInterrupt:
             stopped_by, hit = "interrupted", False
         stopped_by = stop_word(stopped_by, self.stop)  # this partition's own memory
+        if self.shared is not None:  # nothing to send: each keeps what it claimed
+            report = self._report(stopped_by, hit)
+            report["parcels"] = [None] * self.nparts
+            report["new"] = len(self.core) - self.mark
+            return report
         values = self.store.values
         fresh = [(k, values[k][self.announced[k]:]) for k in range(len(values))
                  if len(values[k]) > self.announced[k]]
@@ -116,6 +135,12 @@ class Partition:
     def ingest(self, parcels: list[tuple[int, list, list, tuple]]) -> dict[str, Any]:
         """Add what the others sent: per sender, in sender order, (sender, its new values per
         slot, its new coverage names, its batch for this partition)."""
+        report = self._take(parcels, tally=True)
+        self.level_start, self.level_end = self.level_end, len(self.core)
+        report["frontier"] = self.level_end - self.level_start
+        return report
+
+    def _take(self, parcels: list[tuple[int, list, list, tuple]], tally: bool) -> dict[str, Any]:
         width = self.system.slot_count
         hit = False
         for sender, values, coverage, (rows, parents, sids, tids) in parcels:
@@ -127,22 +152,66 @@ class Partition:
             if not len(tids):
                 continue
             local = self.core.translate(rows, width, maps)
-            local_tids = self.core.translate(tids, 1, [tid_map])
-            positions, more = self.core.ingest(local, local_tids, -2 - len(self.f_sender))
+            local_tids = self.core.translate(tids, 1, [tid_map]) if tally else tids
+            positions, more = self.core.ingest(local, local_tids, -2 - len(self.f_sender),
+                                               tally)
             hit = hit or more
             for j in positions:
                 self.f_sender.append(sender)
                 self.f_index.append(parents[j])
                 self.f_sid.append(sids[j])
-        self.level_start, self.level_end = self.level_end, len(self.core)
         return self._report(None, hit)
+
+    # -- work stealing over a shared visited set (shared_table.py) --------------------------
+    def give(self, count: int, receiver: int) -> tuple[int, Any, list, tuple]:
+        """Give the last `count` states this round added to `receiver`, to expand in this
+        one's place (they stay stored here, counted and never expanded): a parcel as
+        `ingest` takes it, with the component values the receiver has not had from here."""
+        core, values = self.core, self.store.values
+        first = len(core) - self.given_now - count
+        if count <= 0 or first < self.mark:
+            raise PartitionError(f"partition {self.part} cannot give {count} states")
+        rows, parents, sids = array("I"), array("i"), array("I")
+        step_of = core.step_of
+        for g in range(first, first + count):
+            rows.extend(core.unpack(g))
+            parents.append(core.parent_of(g))
+            sids.append(step_of[g])
+        sent = self.announced_to.setdefault(receiver, list(self.common))
+        fresh = [(k, values[k][sent[k]:]) for k in range(len(values)) if len(values[k]) > sent[k]]
+        self.announced_to[receiver] = [len(v) for v in values]
+        self.given_now += count
+        blob = value_pickle.dumps(fresh, self.system, "a state component")
+        return (self.part, blob, [], (core.narrow(rows), parents, sids, array("I", [0]) * count))
+
+    def receive(self, parcels: list[tuple[int, Any, list, tuple]]) -> dict[str, Any]:
+        """Take the states other partitions gave: stored and judged here, expanded next."""
+        return self._take(parcels, tally=False)
+
+    def next_level(self) -> dict[str, Any]:
+        """The next level to expand: what this round added here, but what was given."""
+        self.level_start, self.level_end = self.mark, len(self.core) - self.given_now
+        self.given += self.given_now
+        self.given_now = 0
+        return self._report(None, False)
+
+    def reshare(self, table: Any) -> None:
+        """Map the shared visited set (first, or a larger one the driver made: this
+        partition's fingerprints are claimed in it again)."""
+        mapped = table.map if hasattr(table, "map") else attach(*table)
+        if self.mapped is None:
+            self.core.set_shared(mapped, self.lock)
+        else:
+            self.core.reshare(mapped, self.lock)
+        self.mapped = mapped
 
     def _report(self, stopped_by: str | None, hit: bool) -> dict[str, Any]:
         found = self.judge.found
         fresh = sorted(set(found) - self.reported)
         self.reported.update(fresh)
         return {"stopped_by": stopped_by, "hit": hit, "found": fresh,
-                "distinct": len(self.core), "frontier": self.level_end - self.level_start}
+                "distinct": len(self.core) - self.given - self.given_now,
+                "frontier": self.level_end - self.level_start}
 
     def totals(self) -> dict[str, Any]:
         """The counts the driver sums: totals, pruned, coverage by (actor, transition)."""

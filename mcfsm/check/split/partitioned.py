@@ -72,7 +72,14 @@ def explore_split(system: System, budget: Budget | None = None, workers: int = 2
     started = time.perf_counter()
     if backend is None:
         backend = InProcessPartitions if workers == 1 else ForkedPartitions
-    parts = backend(system, workers, budget.stop_on, memoize, budget.stop)
+    if budget.hash_compact:  # one visited set of fingerprints, shared (shared_table.py)
+        if not (isinstance(backend, type)
+                and issubclass(backend, (InProcessPartitions, ForkedPartitions))):
+            raise UsageError("--hash-compact with --workers N shares one table of fingerprints "
+                             "in this machine's memory: drop --ray, or --hash-compact")
+        parts = backend(system, workers, budget.stop_on, memoize, budget.stop, shared=True)
+    else:
+        parts = backend(system, workers, budget.stop_on, memoize, budget.stop)
     try:
         return _drive(system, parts, workers, budget, progress, started)
     finally:
@@ -106,16 +113,20 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
         left = None if deadline is None else max(deadline - time.perf_counter(), 0.0)
         expanded = parts.expand(bool(budget.stop_on), left)
         _note_findings(first_round, expanded, round_no)
+        received = parts.balance(expanded)  # shared visited set: work moves (backends.py)
+        _note_findings(first_round, received, round_no)
         reports = parts.deliver()
         _note_findings(first_round, reports, round_no)
         before = distinct
         distinct = sum(r["distinct"] for r in reports)
+        parts.grow(distinct, distinct - before)
         if distinct > before:
             depth += 1
         cut = next((a["stopped_by"] for a in expanded if a["stopped_by"]), None)
         if cut is not None:
             stopped_by = cut
-        elif any(a["hit"] for a in expanded) or any(r["hit"] for r in reports):
+        elif (any(a["hit"] for a in expanded) or any(r["hit"] for r in received)
+              or any(r["hit"] for r in reports)):
             stopped_by = "first-violation"
         elif budget.max_states is not None and distinct >= budget.max_states:
             stopped_by = "max-states"
@@ -170,7 +181,9 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
         coverage=coverage_by_role(system, generated, discovered),
         pruned=pruned,
         engine=", ".join(sorted(engines)),
-        search=f"breadth-first, split over {nparts} processes",
+        search=(f"breadth-first, hash compaction, split over {nparts} processes sharing one "
+                "visited set of fingerprints" if budget.hash_compact else
+                f"breadth-first, split over {nparts} processes"),
     )
 
 
