@@ -116,3 +116,13 @@ def test_check_workers_with_hash_compact_shares_the_visited_set():
     states = plain.stdout.split(" states")[0].rsplit(": ", 1)[-1]
     assert f"{states} states" in out, (states, out)
     assert shared.returncode == 3, out  # its temporal properties are not judged
+
+
+def test_a_table_filled_within_a_level_is_an_error_that_says_what_to_do(monkeypatch):
+    """A level that adds far more states than the table was grown for: a PartitionError
+    naming the cause and the fix, not a bare OverflowError."""
+    monkeypatch.setattr(shared_table, "FIRST_SLOTS", 1 << 2)  # 3 fingerprints at most
+    monkeypatch.setattr(shared_table, "LEVEL_GROWTH", 0)
+    with pytest.raises(partitioned.PartitionError, match="--workers 1"):
+        explore_split(_validation("twophase").build(4), SHARED, workers=2,
+                      backend=InProcessPartitions)

@@ -113,6 +113,11 @@ class Partition:
                                                      self.stop, deadline, stop_at_hit)
         except KeyboardInterrupt:
             stopped_by, hit = "interrupted", False
+        except OverflowError as exc:  # the shared visited set (shared_table.py) filled
+            raise PartitionError(
+                "the visited set the partitions share filled within one BFS level: the level "
+                "added more than 4 times the states of the one before\n  how to fix: check "
+                "this variant with --workers 1 (with or without --hash-compact)") from exc
         stopped_by = stop_word(stopped_by, self.stop)  # this partition's own memory
         if self.shared is not None:  # nothing to send: each keeps what it claimed
             report = self._report(stopped_by, hit)
