@@ -1791,7 +1791,18 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                      lambda v: any(v[SERVER[s]].tried for s in SYSTEMS),
                      clause="RFC 3261 16.5 (redirect_on_path=recurse)",
                      doc="the caller's server sends a redirected call on to the migrated "
-                         "MC service ID itself")]
+                         "MC service ID itself"),
+           # the other choice's witness: what defines redirect_on_path=relay
+           sometimes("redirection-relayed-to-foreign-caller", redirection_relayed,
+                     clause="10.16.5.3 step 3 (towards the calling MC service client); "
+                            "10.16.5.2 (redirect_on_path=relay)",
+                     doc="a foreign caller's own server passes a redirection it has not "
+                         "recursed on to the caller, which sets the new call up itself"),
+           step("recursion-targets-migrated-id", recursion_targets_migrated_id,
+                clause="RFC 3261 16.5 (redirect_on_path=recurse); X.1.7.1 item 7",
+                doc="a server that recurses on a redirection sends the call on for the "
+                    "caller it redirects, to the migrated MC service ID the redirection "
+                    "names, keeping the ID the caller addressed")]
           if "redirect_on_path" in params else []),
         *([sometimes("call-timed-out-while-under-way", call_timed_out_under_way,
                      clause="RFC 3261 17.1.1.2 (call_timeout=free)",
@@ -1800,6 +1811,36 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                          "the reading call-timeout-outlasts-answer excludes")]
           if "call_timeout" in params else []),
     ]
+
+
+def redirection_relayed(v) -> bool:
+    """A redirection in flight from a foreign caller's own MC service server (not the
+    primary's system of the ID it redirects) to that caller, for a target the server has
+    not recursed on (its target set, `tried`): the relay of redirect_on_path=relay. A
+    recursing server passes on only a redirection to a target it has already tried (RFC
+    3261 16.5: a target is never added twice)."""
+    for caller in CALLERS:
+        home = v[caller].server
+        for _, _, m in v.in_flight(PrivateCallRedirection, to=caller, sender=home):
+            if (system_of(m.calling_id) != system_of(m.called_id_primary)
+                    and (m.calling_id, m.called_id_migrated) not in v[home].tried):
+                return True
+    return False
+
+
+def recursion_targets_migrated_id(before, key, after) -> bool:
+    """RFC 3261 16.5: a server that recurses on a 3xx adds the contacts it names to the
+    call's target set. Judged on every step of an MC service server that takes a private
+    call redirection: each private call request it sends is for the redirected caller, to
+    the migrated MC service ID the redirection names, with the primary ID the caller
+    addressed kept as the originally addressed ID (X.1.7.1 item 7). What the property reads:
+    the redirection the step takes and the requests it sends."""
+    m = key.message
+    if key.actor not in SERVERS or not isinstance(m, PrivateCallRedirection):
+        return True
+    return all(x.calling_id == m.calling_id and x.called_id == m.called_id_migrated
+               and x.original_called_id == m.called_id_primary
+               for x in sent_in_step(before, after, PrivateCallRequest, key.actor))
 
 
 def call_timed_out_under_way(v) -> bool:
@@ -2066,7 +2107,9 @@ model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
 # server C): a server that recurses on the redirection sets the call up with the migrated ID
 # itself, so the caller's protected call was keyed to the primary ID
 RECURSED = {"answered-by-addressed-id": "violated only with redirect_on_path=recurse",
-            "server-recursed-on-redirection": "witnessed only with redirect_on_path=recurse"}
+            "server-recursed-on-redirection": "witnessed only with redirect_on_path=recurse",
+            "redirection-relayed-to-foreign-caller":
+                "witnessed only with redirect_on_path=relay"}
 model.add_variant(
     "base", lambda: build(kms_in_redirect=False, migration_indication=False, **BOUNDS,
                           pinned=POLICIES, recursion=True),
