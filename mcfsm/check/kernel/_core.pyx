@@ -2116,13 +2116,18 @@ cdef class Core:
         for j in range(self.nsucc):
             h = self._state_hash(self.succ + j * self.slots)
             self.succ_h[j] = h
-            mcfsm_prefetch(self.stab + 1 + (((h if h != 0 else 1) >> 7) & self.smask))
+            mcfsm_prefetch(self.stab + 1 + self._first_slot(h))
         return 0
+
+    cdef inline size_t _first_slot(self, uint64_t h) noexcept:
+        """Where fingerprint h's probe starts (0 marks an empty slot, so h = 0 is kept as 1;
+        the low bits, which chose the partition in the split, are shifted out)."""
+        return ((h if h != 0 else 1) >> 7) & self.smask
 
     cdef bint _claim(self, uint64_t h) except -1:
         """Claim fingerprint h in the shared table; False if some partition has it."""
         cdef unsigned long long want = h if h != 0 else 1  # 0 marks an empty slot
-        cdef size_t pos = (want >> 7) & self.smask, probes = 0
+        cdef size_t pos = self._first_slot(h), probes = 0
         cdef unsigned long long* slot
         cdef unsigned long long e
         cdef Py_ssize_t m
