@@ -1726,6 +1726,160 @@ def release_transaction_properties(*, lossy: bool, reading: bool = True) -> list
     ]
 
 
+
+# -- what the mutation review of session 38 found undeclared (benchmarks/mutation_logs/
+# -- s37_pcm_all.log): each property judges what the text (or the model's reading) pins
+SETUP = PrivateCallRequest.__name__
+SETUP_TIMEOUTS = ("setup_times_out", "setup_transaction_ends")
+
+
+def setup_transaction_ends_in_answer_or_timeout(before, key, after) -> bool:
+    """RFC 3261 17.1.1.2 and 17.1.3 (the set-up variants): judged on client 1's steps. An
+    answer to the call being set up (an acceptance or rejection naming user 1's primary MC
+    service ID as the calling ID: only that call is made under it here, one migration away
+    from A) that client 1 takes while the set-up's INVITE transaction runs ends it; its
+    timeout finds it running and ends it (Timer B fires once); and no other step ends it (an
+    answer to the new call of step 3 is not the set-up's). What the property reads: the
+    message taken, the transition, and client 1's armed timers before and after."""
+    if key.actor != "client1":
+        return True
+    running = is_armed(before["client1"].timers, SETUP)
+    running_after = is_armed(after["client1"].timers, SETUP)
+    if key.transition in SETUP_TIMEOUTS:
+        return running and not running_after
+    answers_setup = (key.kind == "receive"
+                     and isinstance(key.message, (PrivateCallAccept, PrivateCallReject))
+                     and key.message.calling_id == USER1)
+    if answers_setup and running:
+        return not running_after
+    return not running or running_after
+
+
+def release_names_its_call(before, key, after) -> bool:
+    """10.16.3.2 step 1 (assumption call-named-by-calling-id): every release a migrating
+    client sends names the call it is in, by the calling MC service ID that call was set up
+    with (client 1 alone migrating made every call, under its ID of the time; both
+    migrating: call_from) and the MC service ID the peer has in it, and says that the call
+    is suspended exactly where the variant's release carries the indication
+    (suspension_indication=present; absent: no such element). What the property reads: the
+    releases the step sends and the sender's call before it."""
+    if key.actor not in COUNTED:
+        return True
+    sent = sent_in_step(before, after, CallRelease, key.actor)
+    if not sent:
+        return True
+    me = before[key.actor]
+    call_from, peer = getattr(me, "call_from", me.my_id), getattr(me, "peer_id", USER2)
+    indication = True if before.params.suspension_indication == "present" else None
+    return all(m.calling_id == call_from and m.called_id == peer and m.suspension is indication
+               for m in sent)
+
+
+def release_ends_the_call(before, key, after) -> bool:
+    """10.16.3.2 step 1; TS 23.379 10.7.2.1.3: a client in a call that takes a release
+    naming that call (by the calling ID it was set up with) is no longer in the call after
+    the step (waiting for its resumption, idle, or in its own migration). A release naming
+    another call (the one a new call replaced) leaves the call as it is."""
+    if key.kind != "receive" or not isinstance(key.message, CallRelease):
+        return True
+    me = before[key.actor]
+    if me.state != "in_call" or key.message.calling_id != getattr(me, "call_from", None):
+        return True
+    return after[key.actor].state != "in_call"
+
+
+def registered_under_assigned_id(parties: tuple[str, ...]):
+    """X.1.2 item 1b; X.1.6 (a client registers with its primary MC service ID, and the MC
+    system it registers with gives it the MC service ID it assigned to that user): each
+    migrating party goes by the MC service ID the MC system serving it has assigned to its
+    user (before its first migration, its primary ID at A)."""
+    def holds(v) -> bool:
+        return all(v[c].my_id == lookup(PROVISIONED[v[c].serving], PARTIES[c][0])
+                   for c in parties)
+    holds.__name__ = "registered_under_assigned_id"
+    return holds
+
+
+# the server transitions that pass a message on as they took it (no name: the message's)
+RELAYS = {"PrivateCallRequest": PCR, "CallRelease": CallRelease,
+          "PrivateCallRedirection": PrivateCallRedirection}
+
+
+def relay_keeps_the_message(before, key, after) -> bool:
+    """10.16.3.2 steps 1 and 3 (the release and the new call go from client 1 towards
+    client 2 through the MC service servers); TS 23.379 10.7.2.1.1 (interconnected MC
+    systems); 10.16.5.3 step 3: a server that passes a private call request, a release or a
+    redirection on towards its receiver sends the message it took, every element kept
+    (calling and called IDs, the caller's primary ID, the priority, the KMS URI, the
+    suspension indication). Delivering a call at a partner ID (forward_to_partner_id) is
+    another transition and changes the called ID by design."""
+    kind = RELAYS.get(key.transition) if key.actor in SERVER.values() else None
+    if kind is None:
+        return True
+    return all(m == key.message for m in sent_in_step(before, after, kind, key.actor))
+
+
+def release_passed_on(before, key, after) -> bool:
+    """10.16.3.2 step 1 (both parties migrating): a server that takes a release passes it
+    on unless the released party is one of its own MC service IDs and no longer registered
+    there (it has released the call itself and left: drop_release_for_departed)."""
+    if key.actor not in SERVER.values() or key.kind != "receive" \
+            or not isinstance(key.message, CallRelease):
+        return True
+    me, called = before[key.actor], key.message.called_id
+    departed = system_of(called) == me.system and all(r[0] != called for r in me.registered)
+    return departed or bool(sent_in_step(before, after, CallRelease, key.actor))
+
+
+# The MC service IDs some MC system has assigned to each user (X.1.2 item 1b)
+IDS_OF = {primary: frozenset(ours for pairs in PROVISIONED.values() for p, ours in pairs
+                             if p == primary) for primary in (USER1, USER2, USER3)}
+
+
+def redirection_elements(v) -> bool:
+    """Table 10.16.5.2-1 (both parties migrating, primary_routing=redirect): every private
+    call redirection in flight names a user's primary MC service ID as the called party's
+    primary ID, an MC service ID some MC system assigned to that same user as the migrated
+    one, and, when the optional reason is present, 'migrated'."""
+    return all(m.called_id_primary in IDS_OF and m.called_id_migrated in IDS_OF[m.called_id_primary]
+               and m.redirection_reason in (None, "migrated")
+               for _, _, m in v.in_flight(PrivateCallRedirection))
+
+
+def other_call_to_callee(before, key, after) -> bool:
+    """10.16.3.2 NOTE 3; X.1.7.1 items 1 and 5: client 3's private call names client 3 as
+    the caller and the user it calls by that user's primary MC service ID (client 3, at A,
+    is told of no migration, so it knows no partner ID)."""
+    if key.actor != "client3":
+        return True
+    callee = after["client3"].callee
+    return all(m.calling_id == USER3 and m.called_id == callee and callee in (USER1, USER2)
+               for m in sent_in_step(before, after, PCR, "client3"))
+
+
+def common_review_properties(parties: tuple[str, ...]) -> list:
+    """The session 38 properties that both property sets declare."""
+    return [
+        step("release-names-its-call", release_names_its_call,
+             clause="10.16.3.2 step 1 (assumption call-named-by-calling-id; "
+                    "suspension_indication)",
+             doc="a release a migrating client sends names its call's calling ID and the "
+                 "peer's ID in it, and says the call is suspended exactly where the "
+                 "variant's release carries the indication"),
+        step("release-ends-the-call", release_ends_the_call,
+             clause="10.16.3.2 step 1; TS 23.379 10.7.2.1.3",
+             doc="a client in a call that takes the release of that call is no longer in it"),
+        always("registered-under-assigned-id", registered_under_assigned_id(parties),
+               clause="X.1.2 item 1b; X.1.6",
+               doc="each migrating party goes by the MC service ID the MC system serving it "
+                   "assigned to its user"),
+        step("relay-keeps-the-message", relay_keeps_the_message,
+             clause="10.16.3.2 steps 1 and 3; TS 23.379 10.7.2.1.1; 10.16.5.3 step 3",
+             doc="a server passes a private call request, a release or a redirection on "
+                 "towards its receiver as it took it"),
+    ]
+
+
 def both_properties(routings: tuple[str, ...], resume_addresses: tuple[str, ...]) -> list:
     return [
         _progress.suspended_call_resumed_or_released(),
@@ -1765,6 +1919,17 @@ def both_properties(routings: tuple[str, ...], resume_addresses: tuple[str, ...]
         answer_names_its_call_property(),
         rejection_cause_property(),
         *release_transaction_properties(lossy=False, reading=False),
+        *common_review_properties(BOTH),
+        step("release-passed-on", release_passed_on,
+             clause="10.16.3.2 step 1 (both parties release; the other has migrated)",
+             doc="a server passes a release on unless the released party is its own MC "
+                 "service ID and no longer registered there"),
+        *([always("redirection-elements", redirection_elements,
+                  clause="10.16.5.2 Table 10.16.5.2-1 (primary_routing=redirect)",
+                  doc="every private call redirection names a user's primary MC service ID, "
+                      "an MC service ID assigned to that user as the migrated one, and the "
+                      "reason 'migrated' when it gives one")]
+          if "redirect" in routings else []),
         step("profile-before-new-call", profile_before_new_call_each,
              clause="10.16.3.2 steps 2-3; X.1.7.1 item 4",
              doc="each new private call is initiated with the user profile of the MC system "
@@ -2039,6 +2204,14 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
         rejection_cause_property(),
         *release_transaction_properties(lossy=lossy_leaving,
                                         reading="acknowledged" in release_ack),
+        *common_review_properties(("client1",)),
+        *([step("setup-transaction-ends-in-answer-or-timeout",
+                setup_transaction_ends_in_answer_or_timeout,
+                clause="RFC 3261 17.1.1.2; RFC 3261 17.1.3 (a response matches its "
+                       "transaction); TS 23.379 10.7.2.1.1",
+                doc="the set-up INVITE's transaction ends in the step that takes an answer "
+                    "to the call being set up, or in its timeout, and in no other step")]
+          if setup else []),
         step("release-not-overtaken", release_not_overtaken,
              clause="10.16.3.2 steps 1 and 3",
              doc="client 2 never refuses the re-initiated call because the release of "
@@ -2098,6 +2271,11 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
                      clause="TS 23.379 10.7.2.1.3 (release_ack=acknowledged)",
                      doc="client 2 answers step 1's release")]
           if "acknowledged" in release_ack else []),
+        *([sometimes("release-response-awaited", lambda v: v["client1"].state == "releasing",
+                     clause="10.16.3.2 step 1 (release_ack=acknowledged: the client awaits "
+                            "the release response before it migrates; none: it moves on)",
+                     doc="client 1 has released the call and waits for the release's answer")]
+          if "acknowledged" in release_ack else []),
         *([sometimes("new-call-replaces-old", new_call_replaces_old,
                      clause="10.16.3.2 step 3 (same_peer_call=replace)",
                      doc="client 2 has taken its peer's new call in place of the call whose "
@@ -2110,6 +2288,10 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
                          "suspended")]
           if "present" in suspension else []),
         *([] if setup else [
+            step("other-call-to-callee", other_call_to_callee,
+                 clause="10.16.3.2 NOTE 3; X.1.7.1 items 1 and 5",
+                 doc="client 3's call names it as the caller and the user it calls by that "
+                     "user's primary MC service ID"),
             sometimes("other-call-connects-while-suspended", other_call_while_suspended,
                       clause="10.16.3.2 NOTE 3",
                       doc="client 3's call to user 2 connects while client 1's call is "
@@ -2148,6 +2330,7 @@ EVERY_VARIANT = {"call-continues-while-registered-twice":
                      "witnessed only with note3_policy=reject",
                  # the witnesses of what the fix variants add (issue 32)
                  "release-answered": "witnessed only with release_ack=acknowledged",
+                 "release-response-awaited": "witnessed only with release_ack=acknowledged",
                  "client2-awaits-resumption":
                      "witnessed only with suspension_indication=present"}
 # Client 2 takes client 3's call while client 1's call waits (and, once it ends, the call
@@ -2258,6 +2441,7 @@ model.add_variant("fix_release_completes",
                   # the behaviour the fix adds: the release is answered (so the new call never
                   # meets the old one)
                   expect={**EXPECT_NOT_OVERTAKEN, "release-answered": "witnessed",
+                          "release-response-awaited": "witnessed",
                           "new-call-replaces-old": "never"})
 model.add_variant("fix_new_call_replaces",
                   lambda: build(same_peer_calls=("replace",)),
@@ -2332,6 +2516,7 @@ model.add_variant("fix_note3_refuses_other_calls",
 # A call being set up and then released for the migration meets the ongoing call's findings.
 EXPECT_SETUP_RESUMED = {
     "release-answered": "witnessed only with release_ack=acknowledged",
+    "release-response-awaited": "witnessed only with release_ack=acknowledged",
     "client2-awaits-resumption": "witnessed only with suspension_indication=present",
     "suspended-wait-ends":
         ("violated only with release_ack=none and suspension_indication=present and "
