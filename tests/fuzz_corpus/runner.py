@@ -69,7 +69,7 @@ def materialise(case: dict[str, Any], folder: Path) -> None:
             before = os.getcwd()
             os.chdir(folder)
             try:
-                CliRunner().invoke(main, name.split(), prog_name="mcfsm")
+                CliRunner().invoke(main, name.split(), prog_name="mcfsm", env=CASE_ENV)
             finally:
                 os.chdir(before)
         elif kind == "corrupt_cache":  # every entry of the folder's result cache garbled
@@ -97,6 +97,13 @@ def materialise(case: dict[str, Any], folder: Path) -> None:
             raise ValueError(f"unknown setup {entry!r}")
 
 
+# Each case has its own result cache, in its folder (the cache cases corrupt or verify
+# `.mcfsm-cache` there): a MCFSM_CACHE_DIR of the caller's (a developer's, or a test run
+# that pins one cache for all its searches) would make `cache verify` re-run every search
+# of the whole test run and `corrupt_cache` garble nothing.
+CASE_ENV: dict[str, str | None] = {"MCFSM_CACHE_DIR": None}
+
+
 def argv_of(case: dict[str, Any]) -> list[str]:
     nonutf8 = os.fsdecode(b"m\xff\xfe.py")
     return [nonutf8 if a == "@NONUTF8@" else a for a in case["argv"]]
@@ -107,7 +114,7 @@ def run_in(case: dict[str, Any], folder: Path) -> Outcome:
     before = os.getcwd()
     os.chdir(folder)
     try:
-        result = CliRunner().invoke(main, argv_of(case), prog_name="mcfsm")
+        result = CliRunner().invoke(main, argv_of(case), prog_name="mcfsm", env=CASE_ENV)
     finally:
         os.chdir(before)
     problems = judge(case, result.exit_code, result.stdout, result.stderr)
