@@ -440,6 +440,20 @@ def _tables(system: System) -> Iterator[tuple[tuple[int, int, Any], list[Any]]]:
                 yield (k, which, key), [t for t, _ in entries]
 
 
+def reads_within(reads: Any, keyed: Any) -> bool:
+    """Whether model code that read `reads` read nothing outside `keyed` (what the memo of
+    the search being run keys that step on; None: nothing). A comparison runs only on a
+    memo miss: on a state that hits the entry, the other version is not run, and its
+    outcome there is the one compared only if every read it makes is among the entry's
+    key (then, by induction on its reads, it reads the same values there). A whole slot,
+    (slot, None), covers every read of that slot."""
+    if not reads:
+        return True
+    keyed = set(keyed or ())
+    whole = {slot for slot, what in keyed if what is None}
+    return all(r in keyed or r[0] in whole for r in reads)
+
+
 def _outcomes(outcomes: list[Any]) -> list[Any]:
     """A local step's outcomes with each one's sends grouped by receiver (a stable sort):
     every receiver has its own inbox, so the order of sends to different receivers within
@@ -450,7 +464,9 @@ def _outcomes(outcomes: list[Any]) -> list[Any]:
 def watch_steps(system: System, before: dict[tuple[int, int, Any], list[Any]]) -> list[bool]:
     """After a mutant is patched in: run each changed transition's original next to it on
     every local step the search takes (memo misses only), and set the flag returned when
-    some outcome (choice, local variables, shared variables, sends) differs. A mutant no
+    some outcome (choice, local variables, shared variables, sends) differs, or the original
+    read what the mutant's step did not (reads_within: the search memoizes the mutant's
+    step on the mutant's reads, so the original is compared on one state per key). A mutant no
     step of which differs reaches exactly the original's states: no verdict can tell it
     apart within these bounds. Empty list: no transition changed (nothing to compare)."""
     original: dict[int, Any] = {}
@@ -471,8 +487,10 @@ def watch_steps(system: System, before: dict[tuple[int, int, Any], list[Any]]) -
         old = original.get(id(t))
         if old is not None and not differs[0]:
             try:
-                differs[0] = _outcomes(step(state, k, old, local, sender, msg, None)[0]) \
-                    != _outcomes(got[0])
+                mine = step(state, k, old, local, sender, msg, None)
+                # the search is the mutant's, memoized on the mutant's reads (reads_within)
+                differs[0] = _outcomes(mine[0]) != _outcomes(got[0]) \
+                    or not reads_within(mine[1], got[1])
             except Exception:  # the original fails where the mutant went: they differ
                 differs[0] = True
         return got
@@ -539,7 +557,8 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
     result. A candidate whose every version agrees on every step of the original's graph
     reaches exactly the original's states (by induction on the steps): it is equivalent
     within this variant's bounds, and no verdict need be computed for it. A version that
-    fails, or reads other instances where the original does not, counts as differing."""
+    fails, or reads what the original's step did not read (reads_within), counts as
+    differing."""
     saved = [(dict(system._internal[k]), dict(system._receive[k]))
              for k in range(len(system.instances))]
     # what a machinery mutant changes besides the dispatch tables (a transaction's matching
@@ -591,7 +610,8 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
                 continue
             try:
                 mine = step(state, k, new, local, sender, msg, None)
-                if mine[1] != got[1] or _outcomes(mine[0]) != _outcomes(got[0]):
+                # the search is the original's, memoized on its reads (reads_within)
+                if _outcomes(mine[0]) != _outcomes(got[0]) or not reads_within(mine[1], got[1]):
                     differ.add(label)
             except Exception:  # the mutant fails where the original went: they differ
                 differ.add(label)

@@ -493,3 +493,47 @@ def test_a_pending_mutant_is_taken_on_from_the_log_not_judged_again(tmp_path, mo
                        verbose=False)
     assert judged == [] and extended == [(label, mutation.SAME_STEPS, "a: b")]
     assert mutation.CHANGED == {label: 3}
+
+
+def peer_guarded() -> System:
+    """A counter whose step is guarded by a peer's flag (a world read), the peer flipping
+    its flag freely; the flag starts raised, so the first state in which the counter's step
+    runs has the guard true."""
+    counter = Role(
+        "counter", states=["on"], initial="on", final=["on"],
+        variables={"count": Var(int, 0)},
+        transitions=[Transition("go", "on", None, clause="t 1",
+                                conditions=[lambda ctx: ctx.world["flag"].up],
+                                after=[lambda ctx: setattr(ctx.v, "count",
+                                                           min(ctx.v.count + 1, 2))])])
+    flag = Role("flag", states=["on"], initial="on", final=["on"],
+                variables={"up": Var(bool, True)},
+                transitions=[Transition("flip", "on", None, clause="t 2",
+                                        after=[lambda ctx: setattr(ctx.v, "up", not ctx.v.up)])])
+    return System("peer", instances=[Instance("c", counter), Instance("flag", flag)],
+                  check_deadlock=False,
+                  properties=[always("small", lambda v: v["c"].count <= 2, clause="t 3")])
+
+
+def test_a_dropped_world_guard_differs_though_its_first_compared_state_agrees():
+    """The mutant's search memoizes its step on what the mutant reads (nothing of the
+    peer), so the original, which reads the peer's flag, is compared on one state per
+    counter value, each with the flag up: the outcomes agree there. The original reads
+    what the mutant does not, so the steps count as differing; and the other way round,
+    one search of the original tells the same."""
+    label = "drop-guard counter.go"
+    [(_, drop)] = [(lab, m) for lab, m in mutation.mutants(peer_guarded()) if lab == label]
+    baseline = {"v": verdicts(peer_guarded())}
+    status, why = mutation.judge(lambda _: peer_guarded(), [("v", drop)], baseline,
+                                 {"v": Budget(max_states=10_000)})
+    assert status == mutation.SURVIVED, (status, why)
+    found, _ = mutation.differing(peer_guarded(), {label: drop})
+    assert found == {label}
+
+
+def test_reads_within_a_key_whole_slots_cover_their_fields():
+    assert mutation.reads_within(None, None) and mutation.reads_within((), ((2, "up"),))
+    assert mutation.reads_within(((2, "up"),), ((2, "up"), (3, "x")))
+    assert mutation.reads_within(((2, "up"), (2, "down")), ((2, None),))
+    assert not mutation.reads_within(((2, "up"),), None)
+    assert not mutation.reads_within(((0, "mode"),), ((2, None),))
