@@ -1,5 +1,5 @@
 """Speed on every shape (issue 34 item 5): a message-passing model with five instances on
-FIFO channels, shared variables and guards that read a peer, written three ways
+FIFO channels, shared variables and guards that read a peer, written four ways
 (benchmarks/shapes_model.py) and measured in one run, each encoding in its own process.
 
     .venv/bin/python benchmarks/bench_shapes.py            # 6, 10 and 14 items (about 90 s)
@@ -11,7 +11,10 @@ The encodings: `plain`, a plain-Python BFS written for this one model (flat tupl
 ints, one dict of parents, the cyclic GC paused as the engine pauses it); `idiomatic`,
 the mcfsm model (roles, FIFO channels, shared variables, `ctx.world` guards); `one_role`,
 the same system as one mcfsm role whose one variable is the whole (flat) state and whose
-one step goes to each successor. The three must agree on distinct states, total states
+one step goes to each successor; `one_role_vars`, one role again but with one variable per
+component of the flat state and one transition per action, each guard and action reading
+the few variables it concerns (the model issue 59 item 3 judges: memos keyed on the fields
+a step reads of its own local). The four must agree on distinct states, total states
 (TLC's counting), depth, and every invariant's and no-deadlock's verdict with the length
 of its shortest counterexample; the run fails (exit 1) if they do not.
 
@@ -35,7 +38,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ENCODINGS = ("plain", "idiomatic", "one_role")
+ENCODINGS = ("plain", "idiomatic", "one_role", "one_role_vars")
 
 
 def cpu_seconds() -> float:
@@ -113,7 +116,7 @@ def main() -> int:
         profile(args.profile, sizes[-1])
         return 0
     print(f"machine load at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    print(f"{'encoding':<10} {'items':>5} {'distinct':>9} {'total':>10} {'depth':>5} "
+    print(f"{'encoding':<13} {'items':>5} {'distinct':>9} {'total':>10} {'depth':>5} "
           f"{'cpu s':>7} {'process':>7} {'states/cpu s':>12} {'vs plain':>8} "
           f"{'peak RSS':>8} {'B/state':>7} {'above':>6}")
     failures = []
@@ -124,7 +127,7 @@ def main() -> int:
             distinct, total, depth = m["figures"]
             rate = distinct / m["cpu"]
             ratio = rate / (plain["figures"][0] / plain["cpu"])
-            print(f"{encoding:<10} {size:>5} {distinct:>9,} {total:>10,} {depth:>5} "
+            print(f"{encoding:<13} {size:>5} {distinct:>9,} {total:>10,} {depth:>5} "
                   f"{m['cpu']:>7.2f} {m['process_cpu']:>7.2f} {rate:>12,.0f} {ratio:>8.2f} "
                   f"{m['rss'] / 2**20:>6.0f}MB {m['rss'] / distinct:>7.0f} "
                   f"{(m['rss'] - m['baseline']) / distinct:>6.0f}", flush=True)
@@ -134,7 +137,7 @@ def main() -> int:
                 if m[what] != plain[what]:
                     failures.append(f"{encoding} at {size} items: {what} {m[what]} != "
                                     f"plain BFS {plain[what]}")
-        print(f"{'':<10} {size:>5} verdicts (steps to a shortest counterexample, or holds): "
+        print(f"{'':<13} {size:>5} verdicts (steps to a shortest counterexample, or holds): "
               + ", ".join(f"{k} {'holds' if v is None else v}"
                           for k, v in plain["verdicts"].items()), flush=True)
     print(f"machine load at end: {os.getloadavg()[0]:.2f}")

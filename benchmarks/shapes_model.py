@@ -1,4 +1,4 @@
-"""Benchmark model of issue 34 item 5's shape, written three ways (benchmarks/bench_shapes.py
+"""Benchmark model of issue 34 item 5's shape, written four ways (benchmarks/bench_shapes.py
 measures them): five instances on FIFO channels, shared variables, guards that read a peer.
 
 A bounded pipeline with `n` items. The producer hands items 1..n to two workers, one at a
@@ -22,6 +22,10 @@ highest item seen, not the count) and `alarm-justified` (holds); `no-deadlock` h
 1. `build(n)`: idiomatic mcfsm (roles, FIFO channels, shared variables, `ctx.world`).
 2. `build_one_role(n)`: one role whose one variable is the whole state as a flat tuple
    (the plain BFS's), one step per successor of `successors`.
+2b. `build_one_role_vars(n)`: one role again, with one variable per component of the flat
+   state (FLAT_VARS) and one transition per action of `successors`, each guard and action
+   reading and writing the few variables it concerns (the flat model as a modeller would
+   write it; issue 59 item 3: memos keyed on the fields a step reads of its own local).
 3. `plain_bfs(n)`: a plain-Python breadth-first search of the same model, written for this
    model alone (flat tuples of small ints, one dict of parents).
 """
@@ -267,6 +271,153 @@ def build_one_role(n: int) -> System:
                     always("alarm-justified", lambda v: alarm_justified(v["all"].s))])
 
 
+# -- 2b. one role, one variable per component, one transition per action ----------------
+# The flat state's components as the one role's variables (same order as INITIAL).
+FLAT_VARS = ("next", "sent_w1", "sent_w2", "acked", "busy_w1", "cur_w1", "taken_w1",
+             "busy_w2", "cur_w2", "taken_w2", "maxseq", "ooo", "alarm", "mark", "credit",
+             "done", "jobs_w1", "jobs_w2", "results_w1", "results_w2", "checkpoints")
+
+
+def _flat_emit(n: int, w: str) -> Transition:
+    sent, busy, taken, jobs = f"sent_{w}", f"busy_{w}", f"taken_{w}", f"jobs_{w}"
+
+    def may_emit(ctx) -> bool:
+        v = ctx.v
+        return v.next < n and v.credit > 0 and v.next - v.acked < LAG
+
+    def ready(ctx) -> bool:
+        v = ctx.v
+        return not getattr(v, busy) and getattr(v, taken) == getattr(v, sent)
+
+    def emit(ctx) -> None:
+        v = ctx.v
+        v.next += 1
+        setattr(v, sent, getattr(v, sent) + 1)
+        v.credit -= 1
+        setattr(v, jobs, (*getattr(v, jobs), v.next))
+    ready.__name__, emit.__name__ = f"{w}_ready", f"emit_to_{w}"
+    return Transition(f"emit_to_{w}", "running", None, conditions=[may_emit, ready],
+                      after=[emit])
+
+
+def _flat_worker(w: str) -> list[Transition]:
+    busy, cur, taken, jobs, results = (f"busy_{w}", f"cur_{w}", f"taken_{w}", f"jobs_{w}",
+                                       f"results_{w}")
+
+    def job_waiting(ctx) -> bool:
+        return not getattr(ctx.v, busy) and bool(getattr(ctx.v, jobs))
+
+    def take_job(ctx) -> None:
+        v = ctx.v
+        queue = getattr(v, jobs)
+        setattr(v, busy, True)
+        setattr(v, cur, queue[0])
+        setattr(v, taken, getattr(v, taken) + 1)
+        setattr(v, jobs, queue[1:])
+
+    def working(ctx) -> bool:
+        return bool(getattr(ctx.v, busy))
+
+    def finish(ctx) -> None:
+        v = ctx.v
+        setattr(v, results, (*getattr(v, results), getattr(v, cur)))
+        setattr(v, busy, False)
+        setattr(v, cur, 0)
+
+    def result_waiting(ctx) -> bool:
+        return bool(getattr(ctx.v, results))
+
+    def consume(ctx) -> None:
+        v = ctx.v
+        queue = getattr(v, results)
+        seq = queue[0]
+        if seq < v.maxseq:
+            v.ooo = True
+        else:
+            v.maxseq = seq
+        v.credit += 1
+        v.done += 1
+        setattr(v, results, queue[1:])
+    for f, name in ((job_waiting, "job_waiting"), (take_job, "take_job"),
+                    (working, "working"), (finish, "finish"),
+                    (result_waiting, "result_waiting"), (consume, "consume")):
+        f.__name__ = f"{name}_{w}"
+    return [Transition(f"{w}_takes_job", "running", None, conditions=[job_waiting],
+                       after=[take_job]),
+            Transition(f"{w}_finishes", "running", None, conditions=[working],
+                       after=[finish]),
+            Transition(f"consumer_takes_from_{w}", "running", None,
+                       conditions=[result_waiting], after=[consume])]
+
+
+def _checkpoint_waiting(ctx) -> bool:
+    return bool(ctx.v.checkpoints)
+
+
+def _take_checkpoint(ctx) -> None:
+    v = ctx.v
+    queue = v.checkpoints
+    v.acked = queue[0]
+    v.checkpoints = queue[1:]
+
+
+def _consumer_ahead(ctx) -> bool:
+    return ctx.v.maxseq > ctx.v.mark
+
+
+def _audit(ctx) -> None:
+    v = ctx.v
+    v.mark = v.maxseq
+    v.checkpoints = (*v.checkpoints, v.mark)
+
+
+def _disorder_unnoticed(ctx) -> bool:
+    return ctx.v.ooo and not ctx.v.alarm
+
+
+def _raise_alarm(ctx) -> None:
+    ctx.v.alarm = True
+
+
+def build_one_role_vars(n: int) -> System:
+    """The same pipeline as one role with one variable per component of the flat state
+    (FLAT_VARS) and one transition per action `successors` takes, each guard and action
+    reading and writing only the variables it concerns: a flat model as a modeller writes
+    it in mcfsm. The invariants read the variables."""
+    flags = {"busy_w1", "busy_w2", "ooo", "alarm"}
+    channels = {"jobs_w1", "jobs_w2", "results_w1", "results_w2", "checkpoints"}
+    variables = {name: (Var(bool, False) if name in flags
+                        else Var(tuple, ()) if name in channels
+                        else Var(int, initial)) for name, initial in zip(FLAT_VARS, INITIAL)}
+    whole = Role(
+        "pipeline", states=["running"], initial="running", final=["running"],
+        variables=variables,
+        transitions=[
+            *(_flat_emit(n, w) for w in WORKERS),
+            Transition("take_checkpoint", "running", None, conditions=[_checkpoint_waiting],
+                       after=[_take_checkpoint]),
+            *(t for w in WORKERS for t in _flat_worker(w)),
+            Transition("audit", "running", None, conditions=[_consumer_ahead],
+                       after=[_audit]),
+            Transition("notice_disorder", "running", None, conditions=[_disorder_unnoticed],
+                       after=[_raise_alarm]),
+        ])
+
+    def rests(v) -> bool:
+        a = v["all"]
+        return not (a.busy_w1 or a.busy_w2 or a.jobs_w1 or a.jobs_w2 or a.results_w1
+                    or a.results_w2 or a.checkpoints)
+    return System(
+        "pipeline_one_role_vars", instances=[Instance("all", whole)], final=rests,
+        properties=[
+            always("window-kept", lambda v: v["all"].next - v["all"].done
+                   == WINDOW - v["all"].credit),
+            always("in-order", lambda v: not v["all"].ooo),
+            always("acked-consumed", lambda v: v["all"].acked <= v["all"].done),
+            always("alarm-justified", lambda v: not v["all"].alarm or v["all"].ooo),
+        ])
+
+
 # -- 3. plain-Python BFS -------------------------------------------------------------------
 def plain_bfs(n: int) -> tuple[int, int, int, dict[str, int | None]]:
     """(distinct, total, depth, verdicts) with TLC's counting: total = initial states +
@@ -342,7 +493,9 @@ def engine_figures(system: System) -> tuple[int, int, int, dict[str, int | None]
 
 
 def run(encoding: str, n: int) -> tuple[int, int, int, dict[str, int | None], str]:
-    """One encoding at size n: "idiomatic", "one_role" or "plain"."""
+    """One encoding at size n: "idiomatic", "one_role", "one_role_vars" or "plain"."""
     if encoding == "plain":
         return (*plain_bfs(n), "plain Python")
-    return engine_figures(build(n) if encoding == "idiomatic" else build_one_role(n))
+    builders = {"idiomatic": build, "one_role": build_one_role,
+                "one_role_vars": build_one_role_vars}
+    return engine_figures(builders[encoding](n))
