@@ -63,6 +63,17 @@ def test_out_writes_reports(tmp_path):
     assert record["distinct_states"] == 34
     assert "34 distinct states" in (tmp_path / "tcommit" / "rm3.txt").read_text()
     assert json.loads((tmp_path / "summary.json").read_text())[0]["model"] == "tcommit"
+    # the record is --json's, written a top-level key a line and a property a line
+    [printed] = json.loads(run_cli("check", "tests/validation/tcommit.py", "--json").stdout)
+    text = (tmp_path / "tcommit" / "rm3.json").read_text()
+    assert {k: v for k, v in record.items() if k != "elapsed_s"} == \
+        {k: v for k, v in printed.items() if k != "elapsed_s"}
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    start = lines.index(' "properties": [') + 1
+    assert lines[start + len(record["properties"])].startswith(" ]")
+    assert [json.loads(line.strip().rstrip(","))
+            for line in lines[start:start + len(record["properties"])]] == record["properties"]
 
 
 # -- bad input: every case exits 2 with a message naming what and where, no traceback ---

@@ -18,7 +18,7 @@ from ..check.search.checkpoint import CheckpointPlan
 from ..check.search.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import LoadedModel, load_path
-from ..show.report import closing_line, result_json, result_text, variant_summary
+from ..show.report import closing_line, report_file_text, result_json, result_text, variant_summary
 from ..show.tracefile import trace_record, write_trace
 from .common import (
     EXIT_ERROR,
@@ -218,7 +218,7 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
             folder = out / lm.model.name
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{variant}.txt").write_text("\n".join(text) + "\n")
-            (folder / f"{variant}.json").write_text(json.dumps(record, indent=2) + "\n")
+            (folder / f"{variant}.json").write_text(report_file_text(record))
         if result.stopped_by == "interrupted":
             break
         if fail_fast and (record["as_expected"] is False

@@ -6,6 +6,7 @@ in the N states explored" when a budget cut the search.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..check.assumptions import assumptions_of, pins, rests_on, unforced
@@ -333,6 +334,22 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
                          if not fair else "  temporal verdicts assume:")
         lines.extend(f"    - {words}" for words in fair)
     return lines
+
+
+def report_file_text(record: dict[str, Any]) -> str:
+    """A variant's JSON record as `check --out` writes it: one top-level key a line and each
+    element of a list (each property, with its trace) on a line of its own, so that grep,
+    less and a diff of two runs find their way; json's own encoder writes each line (the
+    fully indented form goes through its pure-Python encoder: 5.5x the CPU and twice the
+    bytes on the bundled reports, measured in session 38)."""
+    lines = []
+    for key, value in record.items():
+        if isinstance(value, list) and value:
+            items = ",\n  ".join(json.dumps(x) for x in value)
+            lines.append(f"{json.dumps(key)}: [\n  {items}\n ]")
+        else:
+            lines.append(f"{json.dumps(key)}: {json.dumps(value)}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
 
 
 def result_json(model: str, variant: str, result: Result,
