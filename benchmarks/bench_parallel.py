@@ -7,6 +7,11 @@ managers (1.7M distinct states) by default, in one run:
     .venv/bin/python benchmarks/bench_parallel.py 9 2 3    # TwoPhase 9, 2 and 3 processes
     .venv/bin/python benchmarks/bench_parallel.py lifecycle  # a bundled model's largest run
     .venv/bin/python benchmarks/bench_parallel.py side-by-side [MODEL:VARIANT] [N ...]
+    .venv/bin/python benchmarks/bench_parallel.py ray 9 2   # + the split on Ray actors
+
+`ray` (TwoPhase only, Ray installed): the split search on a local Ray instance's actors
+(check --ray local on one variant, check/ray_backend.py) besides the local processes, run
+twice: the first run pays for starting the Ray instance, the second finds it running.
 
 `side-by-side`: one bundled variant with several combinations of choices, explored
 combination after combination (check --workers 1) against its combinations side by side in
@@ -48,6 +53,19 @@ def _system(which: str):  # type: ignore[no-untyped-def]
     import twophase
 
     return f"TwoPhase {which} RMs", twophase.build(int(which))
+
+
+def _ray_backend(which: str):  # type: ignore[no-untyped-def]
+    """The Ray backend of TwoPhase `which`: the actors load a model file (SystemSpec), so
+    one that builds TwoPhase with that many resource managers is written for them."""
+    from mcfsm.check.ray_backend import RayBackend, SystemSpec
+
+    path = Path(f"/tmp/bench_parallel_twophase{which}.py")
+    path.write_text(f"import sys\nsys.path.insert(0, {str(ROOT / 'tests' / 'validation')!r})\n"
+                    "from mcfsm import Model\nimport twophase\n"
+                    f"model = Model('twophase{which}', source='TwoPhase.tla')\n"
+                    f"model.add_variant('rm{which}', lambda: twophase.build({int(which)}))\n")
+    return RayBackend(SystemSpec(str(path), f"twophase{which}", f"rm{which}"), "local")
 
 
 def _cpu() -> float:
@@ -130,8 +148,11 @@ def main() -> int:
 
     if sys.argv[1:2] == ["side-by-side"]:
         return side_by_side(sys.argv[2:])
-    which = sys.argv[1] if len(sys.argv) > 1 else "8"
-    counts = [int(a) for a in sys.argv[2:]] or [2]
+    args = sys.argv[1:]
+    with_ray = args[:1] == ["ray"]
+    args = args[1:] if with_ray else args
+    which = args[0] if args else "8"
+    counts = [int(a) for a in args[1:]] or [2]
     name, system = _system(which)
     print(f"{name}; load average at start {os.getloadavg()[0]:.2f} on "
           f"{len(os.sched_getaffinity(0))} cores")
@@ -141,7 +162,10 @@ def main() -> int:
     for label, run in [("single search", lambda: explore(system))] + [
             (f"split over {n}", lambda n=n: explore_split(system, workers=n)) for n in counts] + [
             (f"shared by {n}", lambda n=n: explore_split(system, shared, workers=n))
-            for n in counts]:
+            for n in counts] + ([
+            (f"Ray, {n}{again}", lambda n=n: explore_split(system, workers=n,
+                                                           backend=_ray_backend(which)))
+            for n in counts for again in ("", ", again")] if with_ray else []):
         wall, cpu, result = _timed(run)
         runs.append((label, wall, result))
         cpus.append(cpu)
@@ -161,7 +185,8 @@ def main() -> int:
     print("  (CPU above the single search's is the split's own work: hashing each successor "
           "to its owner, the batches, and each partition learning its own memo tables; "
           "\"shared by N\": --workers N --hash-compact, one visited set of fingerprints, "
-          "the work moved between levels)")
+          "the work moved between levels; Ray's CPU is its actors', not counted here: they are "
+          "not this process's children)")
     return 0
 
 
