@@ -74,6 +74,16 @@ def load() -> tuple[type, str]:
     return (PyCore if module is None else module.Core), name
 
 
+def count(generated: list[int], discovered: list[int], column: list[int], tid: int) -> None:
+    """One more in `column` (generated or discovered) for coverage id tid, both columns
+    grown to hold it (coverage ids are handed out as the search meets steps)."""
+    if tid >= len(column):
+        extra = [0] * (tid + 1 - len(column))
+        generated.extend(extra)
+        discovered.extend(extra)
+    column[tid] += 1
+
+
 class PyCore:
     """The pure-Python twin of `_core.Core`."""
 
@@ -166,11 +176,7 @@ class PyCore:
         return len(self.store.states)
 
     def _count(self, column: list[int], tid: int) -> None:
-        if tid >= len(column):
-            extra = [0] * (tid + 1 - len(column))
-            self.generated.extend(extra)
-            self.discovered.extend(extra)
-        column[tid] += 1
+        count(self.generated, self.discovered, column, tid)
 
     # -- the search ---------------------------------------------------------------------------
     def search(self, max_depth: int | None, max_states: int | None, deadline: float | None,

@@ -32,7 +32,8 @@ from typing import Any
 
 from ..state.edges import EdgeRecorder
 from ..state.steps import CompiledSteps
-from ..state.store import Store
+from ..state.store import Store, follow_parents
+from .core import count
 
 BLANK = 0  # the params slot of a stored row: which combinations reach it is kept apart
 
@@ -72,12 +73,7 @@ class Combination:
 
     def path_to(self, index: int) -> list[int]:
         """Local indices from an initial state to `index`, following parents."""
-        path = []
-        while index >= 0:
-            path.append(index)
-            index = self.parent[index]
-        path.reverse()
-        return path
+        return follow_parents(self.parent, index)
 
     def add(self, g: int, parent: int, sid: int) -> int:
         """Record shared row g as this combination's next state; its local index."""
@@ -88,11 +84,7 @@ class Combination:
         return local
 
     def count(self, column: list[int], tid: int) -> None:
-        if tid >= len(column):
-            extra = [0] * (tid + 1 - len(column))
-            self.generated.extend(extra)
-            self.discovered.extend(extra)
-        column[tid] += 1
+        count(self.generated, self.discovered, column, tid)
 
 
 class JointCore:

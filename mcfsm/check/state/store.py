@@ -122,12 +122,7 @@ class Store:
 
     def path_to(self, index: int) -> list[int]:
         """State indices from an initial state to `index`, following parents."""
-        path = []
-        while index >= 0:
-            path.append(index)
-            index = self.parent[index]
-        path.reverse()
-        return path
+        return follow_parents(self.parent, index)
 
     def contains(self, state: tuple) -> bool:
         indices = []
@@ -140,6 +135,16 @@ class Store:
 
     def __len__(self) -> int:
         return len(self.states)
+
+
+def follow_parents(parent: Any, index: int) -> list[int]:
+    """The indices from an initial state (parent -1) to `index`, following `parent`."""
+    path = []
+    while index >= 0:
+        path.append(index)
+        index = parent[index]
+    path.reverse()
+    return path
 
 
 class LazyState:
