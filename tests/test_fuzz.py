@@ -52,6 +52,20 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path) -> None:
     assert not outcome.problems, (outcome.problems, outcome.stdout[-2000:], outcome.stderr[-2000:])
 
 
+def test_a_cache_case_uses_its_own_folder_whatever_the_callers_cache(tmp_path, monkeypatch):
+    """The cache cases verify or corrupt `.mcfsm-cache` in their folder: a MCFSM_CACHE_DIR of
+    the caller's (a developer's, or a test run pinning one cache) is not theirs to read."""
+    elsewhere = tmp_path / "callers-cache"
+    monkeypatch.setenv("MCFSM_CACHE_DIR", str(elsewhere))
+    [case] = [c for c in CASES if c["name"] == "cache-verify-after-check"]
+    folder = tmp_path / "case"
+    folder.mkdir()
+    outcome = runner.run_in(case, folder)
+    assert not outcome.problems, outcome.problems
+    assert list((folder / ".mcfsm-cache").glob("*.json")), "the case's own cache is empty"
+    assert not elsewhere.exists()
+
+
 # -- hypothesis: several mistakes at once ---------------------------------------------------------
 MISTAKES = grammar.all_model_mistakes()
 COMBINABLE = [m for m in MISTAKES if not m.alone]
