@@ -165,9 +165,9 @@ class JointCore:
 
     def expand(self, c: Combination, i: int, row: tuple[int, ...]) -> None:
         """Expand combination c's state i (shared row `row`): record its successors."""
-        blanked = list(row)
-        blanked[0] = c.params_index
-        idxs = tuple(blanked)
+        mine = list(row)
+        mine[0] = c.params_index  # the stored row with this combination's params
+        idxs = tuple(mine)
         succs, loops, unhandled = self.steps.expand(idxs)
         c.expanded += 1
         if self.check_expansions and (unhandled is not None or not (succs or loops)):
