@@ -2,7 +2,7 @@
 FIFO channels, shared variables and guards that read a peer, written four ways
 (benchmarks/shapes_model.py) and measured in one run, each encoding in its own process.
 
-    .venv/bin/python benchmarks/bench_shapes.py            # 6, 10 and 14 items (about 90 s)
+    .venv/bin/python benchmarks/bench_shapes.py            # 6, 10 and 14 items (about 9 min)
     .venv/bin/python benchmarks/bench_shapes.py --quick    # 6 items only
     .venv/bin/python benchmarks/bench_shapes.py 4 8        # other sizes
     .venv/bin/python benchmarks/bench_shapes.py --profile  # cProfile of the engine, largest size
