@@ -61,15 +61,13 @@ def explore_jointly(system: System, combos: list[Choices], budget: Budget | None
         systems = [system.restricted(dict(combo)) for combo in combos]
         temporal_of: list[TemporalCheck | None] = []
         combinations: list[Combination] = []
-        judges: list[Judge] = []
         for sub in systems:
             temporal = TemporalCheck(sub) if any(p.temporal for p in sub.properties) else None
             judge = Judge(sub, store, steps, temporal, memoize, budget, None, started, memos)
             combinations.append(Combination(store, -1, judge,
                                             None if temporal is None else temporal.edges))
             temporal_of.append(temporal)
-            judges.append(judge)
-        judge = judges[0]
+        judge = combinations[0].judge  # the same properties in every combination
         core = JointCore(steps, store, combinations, judge.check_states,
                          bool(judge.stepp or judge.bounded),
                          judge.check_deadlock or judge.check_unhandled)
