@@ -7,6 +7,8 @@ against the figures of the one it replaces.
     .venv/bin/python benchmarks/engine_reference.py --check            # every variant (minutes)
     .venv/bin/python benchmarks/engine_reference.py --check --workers 2
     .venv/bin/python benchmarks/engine_reference.py --against-twin  # both engine cores, now
+    .venv/bin/python benchmarks/engine_reference.py --check --fields   # every instance memoized
+                                                      # on the fields it reads from the start
     .venv/bin/python benchmarks/engine_reference.py --write            # regenerate (only when
                                                                        # the models change)
 
@@ -142,7 +144,15 @@ def main() -> int:
     parser.add_argument("--against-twin", action="store_true",
                         help="compare the compiled engine core with its pure-Python twin on "
                              "every variant, run now (no stored figures)")
+    parser.add_argument("--fields", action="store_true",
+                        help="memoize every instance with variables on the fields of its own "
+                             "local its steps read from the start (check/state/steps.py's "
+                             "`fields`), not only where a memo on whole locals misses")
     args = parser.parse_args()
+    if args.fields:  # (forked workers inherit it)
+        from mcfsm.check.state import steps
+
+        steps.FIELD_KEYS_AT_START = True
     if args.against_twin:
         return against_twin()
     start = time.perf_counter()

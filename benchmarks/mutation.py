@@ -482,12 +482,13 @@ def watch_steps(system: System, before: dict[tuple[int, int, Any], list[Any]]) -
     step = system.local_step
 
     def local_step(state: Any, k: int, t: Any, local: Any, sender: Any, msg: Any,
-                   poll: Any = None) -> Any:
-        got = step(state, k, t, local, sender, msg, poll)
+                   poll: Any = None, own: Any = None) -> Any:
+        # own: a field-keyed memo's call (steps.py): both record their reads of the local
+        got = step(state, k, t, local, sender, msg, poll, own)
         old = original.get(id(t))
         if old is not None and not differs[0]:
             try:
-                mine = step(state, k, old, local, sender, msg, None)
+                mine = step(state, k, old, local, sender, msg, None, own)
                 # the search is the mutant's, memoized on the mutant's reads (reads_within)
                 differs[0] = _outcomes(mine[0]) != _outcomes(got[0]) \
                     or not reads_within(mine[1], got[1])
@@ -603,13 +604,13 @@ def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str],
     step = system.local_step
 
     def local_step(state: Any, k: int, t: Any, local: Any, sender: Any, msg: Any,
-                   poll: Any = None) -> Any:
-        got = step(state, k, t, local, sender, msg, poll)
+                   poll: Any = None, own: Any = None) -> Any:
+        got = step(state, k, t, local, sender, msg, poll, own)
         for label, new in versions.get((k, id(t)), ()):
             if label in differ:
                 continue
             try:
-                mine = step(state, k, new, local, sender, msg, None)
+                mine = step(state, k, new, local, sender, msg, None, own)
                 # the search is the original's, memoized on its reads (reads_within)
                 if _outcomes(mine[0]) != _outcomes(got[0]) or not reads_within(mine[1], got[1]):
                     differ.add(label)

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from benchmarks.engine_reference import FOLDERS, variants
+from mcfsm.check.state import steps as steps_module
 from mcfsm.check.state.predicates import MemoPredicate
 from mcfsm.check.state.projections import Projections
 from mcfsm.check.state.steps import CompiledSteps
@@ -39,12 +40,20 @@ def in_engine_order(state: tuple, pairs: list) -> tuple[list, list]:
             sorted((p[0] for p in pairs if p[1] == state), key=canonical_key))
 
 
+@pytest.mark.parametrize("fields", [False, True], ids=["whole", "fields"])
 @pytest.mark.parametrize("name,model,variant", CASES, ids=[c[0] for c in CASES])
-def test_memoized_steps_equal_the_reference(name, model, variant):
+def test_memoized_steps_equal_the_reference(name, model, variant, fields, monkeypatch):
+    # fields: every instance with variables memoized on the fields of its own local that
+    # its steps read (steps.py's `fields`), as the one-role encoding of a model comes to be
+    monkeypatch.setattr(steps_module, "FIELD_KEYS_AT_START", fields)
     system = model.system(variant)
     rng = random.Random(f"{name} 11")  # a fixed seed per variant: failures reproduce
     states = random_states(system, rng, walks=12, length=40)
     memoized = CompiledSteps(system, Store(system.slot_count), memoize=True)
+    if fields:
+        memoized.successors(states[0])
+        assert memoized.fields == {k for k, i in enumerate(system.instances)
+                                   if i.role.variables}
     unmemoized = CompiledSteps(system, Store(system.slot_count), memoize=False)
     for state in states + states:  # the second pass is answered from the memo tables
         want, unhandled = system.expand(state)

@@ -153,6 +153,71 @@ def test_a_memo_that_never_hits_stops_growing(engine, monkeypatch):
         assert memoized <= 2 * 2048  # what was stored before the judgement, no more
 
 
+def counter_and_flags(limit: int, flags: int = 3) -> System:
+    """A counter and `flags` flags in one local: the counter differs in every state, so a
+    memo keyed on the whole local never hits, while each flag's toggle reads its flag alone."""
+    def inc(ctx) -> None:
+        ctx.v.x += 1
+
+    def toggle(name: str):
+        def flip(ctx) -> None:
+            setattr(ctx.v, name, not getattr(ctx.v, name))
+        return flip
+
+    names = [f"f{j}" for j in range(flags)]
+    role = Role("counter", states=["counting"], initial="counting",
+                variables={"x": Var(int, 0), **{f: Var(bool, False) for f in names}},
+                transitions=[Transition("inc", "counting", "counting", conditions=[
+                    lambda ctx: ctx.v.x < limit], after=[inc], clause="test"),
+                    *(Transition(f"toggle_{f}", "counting", "counting", after=[toggle(f)],
+                                 clause="test") for f in names)])
+    return System("counter", instances=[Instance("c", role)], check_deadlock=False,
+                  properties=[always("below", lambda v: v["c"].x < limit, clause="test")])
+
+
+@pytest.mark.parametrize("engine", ["python", "compiled"])
+def test_a_local_that_differs_in_every_state_is_memoized_on_the_fields_read(engine, monkeypatch):
+    """Issue 59 item 3: after the first window the counter's memo is keyed on the fields
+    each transition reads (steps.py's `fields`): each toggle reads its flag alone, so its
+    outcome (what it wrote) is found again in every state with that flag's value, though
+    the local is new; the counts are the product of the counter's and the flags' values."""
+    if engine == "compiled" and not BUILT:
+        pytest.skip("the compiled core is not built")
+    limit = 4_000
+    engine_core, steps = searched_core(counter_and_flags(limit), engine, monkeypatch)
+    assert len(engine_core) == (limit + 1) * 2 ** 3
+    assert steps.fields == {0} and not steps.low_hit
+    # from the switch on, model code ran once per (toggle, flag value) and once per counter
+    # value for `inc` (whose guard reads the counter): an entry each
+    entries = sum(len(by_values) for by_key in steps._read_memo[0].values()
+                  for by_values in by_key.values())
+    assert limit // 2 < entries <= (limit + 1) + 3 * 2
+    if engine == "compiled":
+        system = counter_and_flags(limit)
+        assert everything(run(system, "compiled", monkeypatch)) == \
+            everything(run(counter_and_flags(limit), "python", monkeypatch))
+
+
+FIELD_VARIANTS = [c for c in SMALL_VARIANTS if c[0].split("[")[0] in (
+    "tcommit", "twophase", "peterson", "alternating_bit", "migration_lifecycle",
+    "private_call_migration", "group_call_migration", "strong_fairness")]
+
+
+@needs_compiled
+@pytest.mark.parametrize("name,model,variant", FIELD_VARIANTS, ids=[c[0] for c in FIELD_VARIANTS])
+def test_both_cores_agree_with_every_local_keyed_on_its_fields(name, model, variant, monkeypatch):
+    """Every instance with variables memoized on the fields its steps read from the start
+    (steps.FIELD_KEYS_AT_START; `engine_reference.py --check --fields` runs every variant
+    so): the same figures, traces and edges from both cores, and the reference's."""
+    from mcfsm.check.state import steps
+
+    monkeypatch.setattr(steps, "FIELD_KEYS_AT_START", True)
+    compiled = everything(run(model.system(variant), "compiled", monkeypatch))
+    assert compiled == everything(run(model.system(variant), "python", monkeypatch))
+    want = {k: v for k, v in REFERENCE[name].items() if k != "source"}
+    assert {k: compiled[k] for k in want} == want
+
+
 def _deferring_and_bounded() -> list[tuple[str, System]]:
     from mcfsm import Network
 

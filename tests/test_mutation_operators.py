@@ -531,6 +531,22 @@ def test_a_dropped_world_guard_differs_though_its_first_compared_state_agrees():
     assert found == {label}
 
 
+def test_steps_are_compared_where_locals_are_keyed_on_their_fields(tiny, monkeypatch):
+    """With every local memoized on the fields its steps read (steps.py's `fields`), the
+    model code runs with its own reads recorded (local_step's `own`): the watch passes it to
+    both versions, and tells the same mutants apart as with whole locals."""
+    from mcfsm.check.state import steps
+
+    _, _, mutants = tiny
+    labels = (f"negate-if {B}step+2", f"swap-statements {B}step+6:+1",
+              f"flip-comparison {B}small+1:</>=", f"swap-statements {B}tell+1:+1")
+    monkeypatch.setattr(steps, "FIELD_KEYS_AT_START", True)
+    found, result = mutation.differing(
+        build(), {label: (lambda s, m=mutants[label]: ms.apply(s, m)) for label in labels})
+    assert found == {labels[0], labels[2], labels[3]}
+    assert result.complete and mutation.verdicts_of(result) == verdicts(build())
+
+
 def test_reads_within_a_key_whole_slots_cover_their_fields():
     assert mutation.reads_within(None, None) and mutation.reads_within((), ((2, "up"),))
     assert mutation.reads_within(((2, "up"),), ((2, "up"), (3, "x")))

@@ -540,7 +540,14 @@ def test_a_timer_still_running_where_its_expiry_is_not_handled_is_named():
         explore(system)
 
 
-def test_a_guard_that_arms_a_timer_is_refused():
+@pytest.mark.parametrize("fields", [False, True], ids=["whole", "fields"])
+def test_a_guard_that_arms_a_timer_is_refused(fields, monkeypatch):
+    # fields: the guard sees its local as a record that notes its reads (steps.py's
+    # field-keyed memo), not as a tuple; it is refused all the same
+    from mcfsm.check.state import steps
+
+    monkeypatch.setattr(steps, "FIELD_KEYS_AT_START", fields)
+
     def sneaky(ctx):
         ctx.arm("hold")
         return True

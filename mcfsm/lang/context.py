@@ -284,6 +284,30 @@ class _ReadLocal(ReadRecord):
         self._reads[(self._slot, field)] = None
 
 
+class OwnValues(dict):
+    """The variables of an instance's own local as its actions see them (through
+    Variables), where its reads are recorded (`System.local_step(own=...)`): a read of a
+    variable not yet assigned in the step notes (slot, name), as `_ReadLocal` does; an
+    assignment notes the name in `assigned`, so that the step's outcome is what it wrote
+    (records.Writes), not a whole local."""
+
+    __slots__ = ("_reads", "_slot", "assigned")
+
+    def __init__(self, items: Any, slot: int, reads: dict[Read, None]) -> None:
+        super().__init__(items)
+        self._slot, self._reads = slot, reads
+        self.assigned: dict[str, None] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.assigned:
+            self._reads[(self._slot, name)] = None
+        return dict.__getitem__(self, name)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.assigned[name] = None
+        dict.__setitem__(self, name, value)
+
+
 class RecordedState(Sequence):
     """The whole state as a view whose reads are recorded hands it out (`ctx.world.state`):
     indexing notes a read of the whole slot (`note(slot)`), any use of the whole (iterating,

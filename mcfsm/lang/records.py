@@ -133,3 +133,23 @@ Constraint = Callable[[Any], bool]  # a function of the state view (lang/context
 Successor = tuple[StepKey, State, tuple[int, ...], int]
 # (choice, new local, new shared, sends as (receiver index, message)): one run of model code
 LocalOutcome = tuple[Any, Any, Any, tuple[tuple[int, Message], ...]]
+
+
+class Writes(NamedTuple):
+    """A step's change to its own local where reads of that local are recorded
+    (`System.local_step(own=...)`): the state it goes to (None: it stays) and the variables
+    its actions assigned, as (position in the local, value), in the local's order. Applied
+    to any local with the values it read, it gives the step's new local
+    (check/state/steps.py memoizes field-reading steps on those values)."""
+
+    dest: str | None
+    assigned: tuple[tuple[int, Any], ...]
+
+    def apply(self, local: Any) -> Any:
+        values = list(local)
+        if self.dest is not None:
+            values[0] = self.dest
+        for position, value in self.assigned:
+            values[position] = value
+        new = _make(type(local), values)
+        return local if new == local else new

@@ -125,6 +125,8 @@ class Variables:
     keeps one per instance and freezes it while guards run (`frozen`)."""
 
     __slots__ = ("_owner", "_types", "_values", "frozen")
+    # what lang/timers.py asks of `ctx.v` before arming: a guard's view lacks it
+    _mcfsm_writable = True
 
     def __init__(self, types: Mapping[str, Any], values: dict[str, Any], owner: str,
                  frozen: bool = False) -> None:

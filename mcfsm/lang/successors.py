@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import ModelError
 from .channels import check_capacity
-from .context import Context, Read
+from .context import Context, OwnValues, Read, _ReadLocal
 from .guard import model_code_error
 from .inboxes import _replace, canonical_key
 from .messages import Message
@@ -24,6 +24,7 @@ from .records import (
     StepKey,
     Successor,
     Unhandled,
+    Writes,
     _make,
 )
 from .roles import Transition, Variables
@@ -135,6 +136,7 @@ class Successors:
 
     def local_step(self, state: State, k: int, t: Transition, local: Any, sender: int | None,
                    msg: Message | None, poll: Callable[[int], bool] | None = None,
+                   own: int | None = None,
                    ) -> tuple[list[LocalOutcome], tuple[Read, ...] | None]:
         """Run one transition's model code (choices, guards, actions) for instance k.
 
@@ -148,15 +150,26 @@ class Successors:
         Choices are taken lazily; `poll` (the explorer's budget check) is called every 256
         choices with the number taken so far and, when it returns True, the step is
         abandoned with StepCut, so a step with very many choices cannot outlast the time
-        limit, a stop request or the state budget."""
+        limit, a stop request or the state budget.
+
+        `own` (the local's slot): the code's reads of its own local are recorded too, as
+        (own, field), and each outcome's new local is what the step wrote (records.Writes),
+        so that the outcomes depend on the values of the fields read, not the whole local
+        (steps.py memoizes an instance whose local differs in nearly every state so)."""
         if not (t.conditions or t.after or t.choices):
             # A pure state change (and/or consumption): no model code to run.
+            if own is not None:
+                return [(None, Writes(t.dest, ()), state[1], ())], ()
             dest = local.state if t.dest is None else t.dest
             new = local if dest == local.state else _make(type(local), (dest, *local[1:]))
             return [(None, new, state[1], ())], None
         inst = self.instances[k]
         sender_name = None if sender is None else self.instances[sender].name
         ctx = Context(self, state, inst.name, local, msg, sender_name, t)
+        seen: Any = local  # what guards see as ctx.v: the local, or a record noting reads
+        if own is not None:
+            ctx.reads = {}
+            seen = ctx.local = ctx.v = _ReadLocal(local, own, ctx.reads)
         outcomes: list[LocalOutcome] = []
         cut = False
         what = "choices="  # which model code runs, for the guard's message
@@ -167,7 +180,7 @@ class Successors:
                     cut = True
                     break
                 ctx.arg = arg
-                ctx.v = local
+                ctx.v = seen
                 ctx.shared = state[1]
                 enabled = True
                 what = "a guard (conditions=)"
@@ -177,7 +190,8 @@ class Successors:
                         break
                 if enabled:
                     what = "an action (after=)"
-                    outcomes.append(self._apply(state, k, t, local, ctx, arg))
+                    outcomes.append(self._apply(state, k, t, local, ctx, arg) if own is None
+                                    else self._writes(state, k, t, local, ctx, arg, own))
         except BaseException as exc:  # the model-code guard (guard.py): say where
             if isinstance(exc, ModelError):
                 raise _in_context(exc, inst, t) from exc.__cause__
@@ -216,6 +230,38 @@ class Successors:
             new_local = local
         sends = tuple((self._index[to], message) for to, message in ctx._sends)
         return arg, new_local, new_shared, sends
+
+
+    def _writes(self, state: State, k: int, t: Transition, local: Any, ctx: Context,
+                arg: Any, own: int) -> LocalOutcome:
+        """_apply where the reads of the own local are recorded: the new local as the
+        variables the actions assigned (records.Writes), every read of one not yet assigned
+        noted in ctx.reads."""
+        ctx._sends = []
+        ctx._armed_now = set()
+        new_shared = state[1]
+        assigned: tuple[tuple[int, Any], ...] = ()
+        dest = t.dest
+        if t.after:
+            fields = local._fields
+            values = OwnValues(zip(fields[1:], local[1:]), own, ctx.reads)  # type: ignore[arg-type]
+            ctx.v = Variables(self._var_types[k], values, self._var_owner[k])
+            shared_values = None
+            if self.shared:
+                shared_values = state[1]._asdict()
+                ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
+            for cb in t.after:
+                cb(ctx)
+            if t.dynamic:  # the last action (state_actions.py) chose it
+                dest = ctx._dest
+            assigned = tuple((position, dict.__getitem__(values, name))
+                             for position, name in enumerate(fields) if name in values.assigned)
+            if shared_values is not None:
+                candidate = self._Shared(*shared_values.values())
+                if candidate != state[1]:
+                    new_shared = candidate
+        sends = tuple((self._index[to], message) for to, message in ctx._sends)
+        return arg, Writes(dest, assigned), new_shared, sends
 
 
 def _in_order(choices: Iterable[Any]) -> Iterable[Any]:

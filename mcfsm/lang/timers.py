@@ -671,7 +671,8 @@ def set_timer(ctx: Any, table: TimerTable, name: str, armed: bool) -> None:
     """ctx.arm(name) / ctx.cancel(name): only actions change timers."""
     table.check(name)
     running = getattr(ctx.v, TIMERS, None)
-    if running is None or isinstance(ctx.v, tuple):
+    # a guard sees its local as a tuple, or as a record whose reads are noted (context.py)
+    if running is None or not getattr(type(ctx.v), "_mcfsm_writable", False):
         raise ModelError(f"a guard {'arms' if armed else 'cancels'} timer {name!r}",
                          fix="guards only read; arm and cancel timers in `after` actions")
     setattr(ctx.v, TIMERS, arm_in_step(ctx, table, running, name) if armed

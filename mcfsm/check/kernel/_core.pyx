@@ -417,6 +417,12 @@ cdef double _now() noexcept nogil:
 
 # local_found's "memoizable" answer for a world reader: memoize on the slots it read
 READS = 2
+# ... for a field-keyed one (steps.py's `fields`): memoize on its local's state, the part
+# and the columns read, of its own local too; each delta's local a writes number
+FIELDS = 3
+# a field-keyed instance's internal part j is keyed with part code INTERNAL | j
+cdef enum:
+    INTERNAL = 0x40000000
 # a relative delta's inbox (Core.bysig): the inbox as it is, or after the j-th delivery
 cdef enum:
     KEEP = 0xFFFFFFFF
@@ -511,6 +517,22 @@ cdef class Core:
     cdef dict part_ids
     cdef array.array sig_parts, sig_part_at
     cdef object local_parts
+    # Field-keyed instances (`fm`, steps.py's `fields`): keyed on their local's state
+    # number (key[1]; key[3] = 1 sets these keys apart) instead of the local, one part per
+    # internal transition (part code INTERNAL | j), the local's own fields among the
+    # columns read; a delta's local is a writes number, applied by `_transform` (the
+    # `adds` table, key[4] = 3; steps.transformed on a miss), and a step that changes
+    # nothing is told to be a self-loop as it is emitted. `st_of[k]` maps a local's index
+    # to steps.state_code + 1 (its state's number | internal transitions << 20).
+    cdef uint8_t* fm
+    cdef list st_of
+    cdef object state_code, transformed
+    # ... and as a writes number makes a new local, the values of the old one's columns
+    # are carried to it (`_carry`: steps.carried by (writes, instance), asked again when
+    # a column is added), so that a new local's columns need no call to Python
+    cdef dict carry_of
+    cdef list column_keys
+    cdef object carried
     # Each instance's last memo hit outside the world readers: (local, inbox, shared) and
     # the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
@@ -570,6 +592,12 @@ cdef class Core:
     cdef list tnodes
     cdef dict tnode_of
     cdef int32_t* tslot
+    # ... and for a node that reads a field of a local, the world readers' column of that
+    # field (0: none): where the node's projection table lacks a local's index, its value
+    # may be known there (carried from the local it was made of: _carry)
+    cdef uint32_t* tcol
+    cdef Py_ssize_t ctcol
+    cdef object column_of
     # ... and each node's edges for slot indices below DENSE_EDGE in an array by index
     # (`tdense[node]`, `tdcap[node]` entries; edge + 1, 0 not copied yet), `edges` keeping
     # the larger ones: a walk reads one entry per node instead of probing the hash table
@@ -702,6 +730,13 @@ cdef class Core:
         _edges_init(&self.edges, 1 << 8)
         self.tnodes, self.tnode_of = [], {}
         self.wr = <uint8_t*>calloc(self.n, 1)
+        self.fm = <uint8_t*>calloc(self.n + 1, 1)
+        if self.fm == NULL:
+            raise MemoryError()
+        self.st_of = [_array.array("I") for _ in range(self.n)]
+        self.state_code, self.transformed = steps.state_code, steps.transformed
+        self.carry_of, self.column_keys, self.carried = {}, steps.column_keys, steps.carried
+        self.column_of = steps.column_of
         self.bysig = <uint8_t*>calloc(self.n + 1, 1)
         if self.bysig == NULL:
             raise MemoryError()
@@ -964,6 +999,11 @@ cdef class Core:
         self.tnode_of[id(node)] = k
         self.tslot = <int32_t*>_grow(self.tslot, &self.ctslot, k + 1, sizeof(int32_t))
         self.tslot[k] = <int32_t>_node_slot(<list>node)
+        self.tcol = <uint32_t*>_grow(self.tcol, &self.ctcol, k + 1, sizeof(uint32_t))
+        key = (<list>node)[0]
+        self.tcol[k] = 0
+        if (<list>node)[2] is not None and len(<tuple>key) == 2 and (<tuple>key)[0] >= 2:
+            self.tcol[k] = self.column_of(key)
         self.tdense = <uint32_t**>_grow(self.tdense, &self.ctdense, k + 1, sizeof(uint32_t*))
         self.tdcap = <uint32_t*>_grow(self.tdcap, &self.ctdcap, k + 1, sizeof(uint32_t))
         self.tdense[k] = NULL
@@ -992,8 +1032,20 @@ cdef class Core:
         """The edge from node nid for the index idx of the slot it reads, looked up in the
         Python tree and copied into `edges`: the child's number << 1, or a leaf's result << 1
         | 1; 0xFFFFFFFE when the tree has no such edge yet (a miss: Python extends it)."""
-        cdef PyObject* child = _child(<list>self.tnodes[nid], idx)
-        cdef uint32_t edge
+        cdef PyObject* child
+        cdef PyObject* pid
+        cdef uint32_t edge, c = self.tcol[nid], v = 0
+        if c == 0:
+            child = _child(<list>self.tnodes[nid], idx)
+        else:  # a field: its projection from the node's table, else as carried (colv)
+            if c < self.ncolv and idx < self.colcap[c]:
+                v = self.colv[c][idx]
+            pid = PyDict_GetItemWithError((<list>self.tnodes[nid])[2], _boxed(idx))
+            if pid != NULL and v == 0 and idx < DENSE_COLUMN:
+                v = <uint32_t>(<object>pid) + 1
+                self._dense_put(c, idx, v)  # known from here on, to carry
+            child = NULL if v == 0 else PyDict_GetItemWithError(
+                (<list>self.tnodes[nid])[1], v - 1)
         if child == NULL or <object>child is None:
             return 0xFFFFFFFE
         if type(<object>child) is list:
@@ -1186,6 +1238,7 @@ cdef class Core:
         free(self.colcap)
         free(self.edges.slots)
         free(self.tslot)
+        free(self.tcol)
         if self.tdense != NULL:
             for j in range(self.ntdense):
                 free(self.tdense[j])
@@ -1193,6 +1246,7 @@ cdef class Core:
         free(self.tdcap)
         free(self.troot)
         free(self.wr)
+        free(self.fm)
         free(self.bysig)
         free(self.last_key)
         free(self.last_v)
@@ -2482,14 +2536,15 @@ cdef class Core:
         for k in range(n):
             bi = self.cur[2 + n + k]
             key[0] = k
-            key[1] = self.cur[2 + k]
+            # the local, or a field-keyed instance's state number (its fields are columns)
+            key[1] = self._state(k) & 0xFFFFF if self.fm[k] else self.cur[2 + k]
             # the inbox's signature where the role defers nothing (also in the last hit
             # below: siblings whose inboxes differ behind their heads then hit it too)
             key[2] = self._sig(k, bi) if self.bysig[k] else bi
             # the params' place, left 0: code that reads them is a world reader, keyed on
             # the params fields it read (steps.py), so a step that reads none is shared by
-            # every combination's search on the same tables
-            key[3] = 0
+            # every combination's search on the same tables; 1 for a field-keyed instance
+            key[3] = self.fm[k]
             key[4] = self.cur[1]
             if self.wr[k] and self.bysig[k]:  # a world reader: part by part
                 self._assemble_parts(k, key)
@@ -2519,8 +2574,12 @@ cdef class Core:
             else:
                 self.steps.expansions = self.expanded + 1  # for its memo's hit rate
                 found, memoizable = self.local_found(k, self._idxs())
-                if memoizable == READS:  # a world reader: key it on what its paths read
-                    self.wr[k] = 1
+                if (memoizable == FIELDS) != self.fm[k]:  # keyed on the fields read, or not
+                    self.fm[k] = memoizable == FIELDS
+                    key[1] = self._state(k) & 0xFFFFF if self.fm[k] else self.cur[2 + k]
+                    key[3] = self.fm[k]
+                if memoizable == READS or memoizable == FIELDS:  # a world reader: key it on
+                    self.wr[k] = 1                               # what its paths read
                     if self.bysig[k]:  # from the next state on, part by part
                         memoizable = 0
                     else:
@@ -2566,6 +2625,7 @@ cdef class Core:
         cdef uint32_t* row
         cdef Py_ssize_t j, q
         cdef uint32_t rests = KEEP  # where the current inbox's rests start, plus jbase
+        cdef uint32_t local
         if e.unhandled >= 0 and self.unhandled < 0:
             self.unhandled = e.unhandled
         if e.nloops:
@@ -2573,9 +2633,24 @@ cdef class Core:
             memcpy(self.loops + self.nloops, pool.loops + e.loop_start, e.nloops * sizeof(Loop))
             self.nloops += e.nloops
         for j in range(e.ndeltas):
-            row = self._row()
             d = pool.deltas + e.delta_start + j
-            row[2 + k] = d.local
+            local = d.local
+            if self.fm[k]:  # a writes number: the local it makes of this one
+                local = self._transform(k, self.cur[2 + k], d.local)
+                if (local == self.cur[2 + k] and d.shared == self.cur[1] and d.nsends == 0
+                        and (d.inbox == KEEP if self.bysig[k]
+                             else d.inbox == self.cur[2 + n + k])):
+                    # a self-loop (steps._split_loops), in the order of the deltas
+                    self.loops = <Loop*>_grow(self.loops, &self.cloops, self.nloops + 1,
+                                              sizeof(Loop))
+                    self.loops[self.nloops].tid = d.tid
+                    self.loops[self.nloops].sid = d.sid
+                    self.nloops += 1
+                    continue
+                d = pool.deltas + e.delta_start + j  # (_transform may call Python: the
+                # pools never grow there, but re-read as _add's callers do)
+            row = self._row()
+            row[2 + k] = local
             row[1] = d.shared
             if not self.bysig[k]:
                 row[2 + n + k] = d.inbox
@@ -2613,40 +2688,61 @@ cdef class Core:
             node = self.node_next.data.as_uints[node - 1]
         return 0
 
+    cdef inline uint32_t _part_code(self, int k, Py_ssize_t j, Py_ssize_t m, uint32_t at):
+        """The part code of instance k's part j of a state with m internal parts whose
+        signature's part codes start at `at`: 0 (a world reader's internal steps), INTERNAL | j
+        (a field-keyed instance's internal transition j), else its delivery's code."""
+        if j < m:
+            return INTERNAL | <uint32_t>j if self.fm[k] else 0
+        return self.sig_parts.data.as_uints[at + j - m]
+
     cdef int _assemble_parts(self, int k, uint32_t* key) except -1:
         """World reader k's steps from its parts' entries (internal, then each delivery);
         on any miss, steps.local_parts answers every part and each is memoized on its own
-        key and the columns its path read."""
+        key and the columns its path read. A field-keyed instance has one internal part
+        per internal transition from its local's state (key[1] its number), a world reader
+        one for them all."""
         cdef uint32_t sig = key[2]
         cdef uint32_t at = self.sig_part_at.data.as_uints[sig]
         cdef Py_ssize_t count = self._deliveries(sig)
-        cdef Py_ssize_t j
+        cdef Py_ssize_t j, m = self._state(k) >> 20 if self.fm[k] else 1
         cdef uint32_t cs
         cdef uint32_t got[64]
         cdef Entry e
         cdef Pool* pool
-        if count < 64:
-            key[2] = 0
-            got[0] = self._part_lookup(k, key)
+        if count + m <= 64:
             j = 0
-            while got[j] != 0 and j < count:
-                key[2] = self.sig_parts.data.as_uints[at + j]
-                got[j + 1] = self._part_lookup(k, key)
+            while j < count + m:
+                key[2] = self._part_code(k, j, m, at)
+                got[j] = self._part_lookup(k, key)
+                if got[j] == 0:
+                    break
                 j += 1
-            if j == count and got[count] != 0:  # every part hit
-                for j in range(count + 1):
+            if j == count + m:  # every part hit
+                for j in range(count + m):
                     self._emit(k, &self.perm, &self.perm.entries[got[j] - 1],
-                               0 if j == 0 else <uint32_t>(j - 1))
+                               0 if j < m else <uint32_t>(j - m))
+                key[2] = sig
                 return 0
         self.steps.expansions = self.expanded + 1  # for its memo's hit rate
         parts, memoizable = self.local_parts(k, self._idxs())
-        memoizable = memoizable and count < 64  # (past 63 deliveries: not memoized)
+        if (memoizable == FIELDS) != self.fm[k]:  # keyed on the fields read, or not
+            self.fm[k] = memoizable == FIELDS
+            key[1] = self._state(k) & 0xFFFFF if self.fm[k] else self.cur[2 + k]
+            key[3] = self.fm[k]
+        # (an answer not memoized may come in a field-keyed instance's parts: one per
+        # internal transition)
+        m = len(parts) - count
+        if memoizable and m != (self._state(k) >> 20 if self.fm[k] else 1):
+            raise RuntimeError(f"engine core: instance {k} has {len(parts)} parts where its "
+                               f"state and inbox make another number (steps.local_parts)")
+        memoizable = memoizable and count + m <= 64  # (past 64 parts: not memoized)
         pool = &self.perm if memoizable else &self.scratch
         for j, (found, columns) in enumerate(parts):
             self._convert(k, found, pool, &e, True)
             if memoizable:
                 key[0] = k
-                key[2] = 0 if j == 0 else self.sig_parts.data.as_uints[at + j - 1]
+                key[2] = self._part_code(k, j, m, at)
                 cs = self._key_set(k, key, columns)
                 key[0] = self._reader_key(k, cs)
                 pool.entries = <Entry*>_grow(pool.entries, &pool.centries, pool.nentries + 1,
@@ -2654,8 +2750,73 @@ cdef class Core:
                 pool.entries[pool.nentries] = e
                 _map_set(&self.memo, key, <uint32_t>pool.nentries)
                 pool.nentries += 1
-            self._emit(k, pool, &e, 0 if j == 0 else <uint32_t>(j - 1))
+            self._emit(k, pool, &e, 0 if j < m else <uint32_t>(j - m))
         key[2] = sig
+        return 0
+
+    cdef uint32_t _state(self, int k) except? 0xffffffff:
+        """steps.state_code of instance k's local in the state being expanded (cached by
+        the local's index)."""
+        cdef array.array known = <array.array>self.st_of[k]
+        cdef uint32_t li = self.cur[2 + k]
+        cdef Py_ssize_t grow
+        cdef uint32_t v
+        if li < <uint32_t>len(known):
+            v = known.data.as_uints[li]
+            if v != 0:
+                return v - 1
+        else:
+            grow = max(li + 1 - len(known), len(known))  # doubling: indices come densely
+            known.extend(_array.array("I", bytes(4 * grow)))
+        v = <uint32_t>self.state_code(k, li)
+        known.data.as_uints[li] = v + 1
+        return v
+
+    cdef uint32_t _transform(self, int k, uint32_t li, uint32_t w) except? 0xFFFFFFFF:
+        """Instance k's local li after the writes numbered w (the `adds` table, key[4] = 3;
+        steps.transformed on a miss)."""
+        cdef uint32_t key[5]
+        cdef uint32_t v
+        key[0], key[1], key[2], key[3], key[4] = k, li, w, 0, 3
+        v = _map_get(&self.adds, key)
+        if v != 0:
+            return v - 1
+        new = self.transformed(k, li, w)
+        self._fit(2 + k, new)
+        _map_put(&self.adds, key, new)
+        self._carry(k, li, w, new)
+        return new
+
+    cdef int _carry(self, int k, uint32_t li, uint32_t w, uint32_t new) except -1:
+        """The column values of instance k's local li, as far as known, given to the local
+        `new` that the writes numbered w make of it: a written field's value as written,
+        every other as it was."""
+        cdef Py_ssize_t count = len(self.column_keys)
+        cdef uint32_t c, v
+        cdef array.array known
+        if new >= DENSE_COLUMN:
+            return 0
+        at = <Py_ssize_t>w * self.n + k
+        info = self.carry_of.get(at)
+        if info is None or <Py_ssize_t>(<tuple>info)[0] != count:
+            info = self.carry_of[at] = self.carried(k, w)
+        for column in <tuple>(<tuple>info)[1]:
+            c = column
+            if c < self.ncolv and li < self.colcap[c]:
+                v = self.colv[c][li]
+                if v != 0:
+                    self._dense_put(c, new, v)
+        for column, value in <tuple>(<tuple>info)[2]:
+            self._dense_put(column, new, value)
+        # and its state's number (the key of its next lookup), where known
+        v = (<tuple>info)[3]
+        known = <array.array>self.st_of[k]
+        if v == 0 and li < <uint32_t>len(known):
+            v = known.data.as_uints[li]
+        if v != 0:
+            if new >= <uint32_t>len(known):
+                known.extend(_array.array("I", bytes(4 * max(new + 1 - len(known), len(known)))))
+            known.data.as_uints[new] = v
         return 0
 
     cdef uint32_t* _row(self) except NULL:
@@ -2770,7 +2931,8 @@ cdef class Core:
         e.nloops = len(loops)
         pool.deltas = <Delta*>_grow(pool.deltas, &pool.cdeltas, pool.ndeltas + e.ndeltas, sizeof(Delta))
         for tid, sid, nl, ns, ni, sends in deltas:
-            self._fit(2 + k, nl)
+            if not self.fm[k]:  # (a field-keyed instance's nl is a writes number)
+                self._fit(2 + k, nl)
             self._fit(1, ns)
             self._fit(2 + n + k, ni)
             pool.sends = <Send*>_grow(pool.sends, &pool.csends, pool.nsends + len(sends), sizeof(Send))

@@ -59,6 +59,11 @@ class Projections:
             table[idx] = pid
         return pid
 
+    def field_value(self, value: Any) -> int:
+        """The projection id a field holding `value` has (as `(local slot, field)` keys
+        intern it)."""
+        return self._interned.setdefault((type(value), value), len(self._interned))
+
     def diff(self, key: tuple, before: int, after: int) -> int:
         """The projection id of what a step put in one inbox (envelopes passing the filter,
         as a multiset): NOTHING_SENT when it put none there."""

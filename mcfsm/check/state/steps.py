@@ -29,10 +29,17 @@ some recorded call saw the same values, the code would take the same path (it is
 deterministic) and read nothing else, so its outcome is reused (`_read_memo`). An
 instance whose code has read other instances (`self.world_readers`) is looked up this
 way, never in the per-key tables, whose entries must not depend on anything but the key.
-An instance whose memo misses on more than half of its lookups over a window of
-expansions (its local differs in nearly every state, as in a model written as one role
-holding the whole state) is no longer memoized either, so memo tables stop growing
-where they do not pay. The engine core (core.py) calls `expand`, or, when compiled,
+An instance whose memo misses on more than three quarters of its lookups over the first
+window of expansions (its local differs in nearly every state, as in a model written as
+one role holding the whole state, a variable per component) is memoized on the fields of
+its own local that each step reads (`fields`): its code's reads of its own local are
+recorded like reads of other instances, each internal transition is a part of its own
+(one guard reads two variables of twenty; the union of all guards' reads would be the
+whole local), keyed on the local's state, the transition and the values read, and a
+step's outcome is what it wrote (records.Writes, numbered by `write_id`), applied to the
+current local by `transformed` (a table of (local, writes) -> local). Where even that
+misses on more than half of its lookups, the instance is no longer memoized at all, so
+memo tables stop growing where they do not pay. The engine core (core.py) calls `expand`, or, when compiled,
 keeps its own memo in C and calls `local_found` only on a miss.
 Model code that is not deterministic (random, clocks, mutable globals) breaks memoization
 like it breaks any model checker; tests/test_compiled_steps.py compares memoized and
@@ -48,6 +55,7 @@ from ...lang.context import Read
 from ...lang.guard import unhashable_error
 from ...lang.messages import Message
 from ...lang.monitors import observe, receipt
+from ...lang.records import Writes
 from ...lang.system import Network, StepKey, System, Unhandled
 from .projections import ANY, ELEMENT, Projections
 from .store import Store
@@ -94,6 +102,11 @@ class _Unhandled:
 
 _NOTHING: Found = ([], [], None)  # an instance with no step and nothing unhandled
 READS = 2  # local_found: memoize on the key and the slots read (the compiled core's READS)
+# ... on the local's state, the part and the columns read, each step's new local a writes
+# number that `transformed` applies (the compiled core's FIELDS)
+FIELDS = 3
+# Tests set it True to key every instance with variables on the fields read from the start.
+FIELD_KEYS_AT_START = False
 _FIRST_WINDOW = 1 << 11  # expansions before the first judgement of whether a memo pays
 _WINDOW = 1 << 14  # expansions per later judgement
 # The share of misses that stops memoizing, as for predicates (predicates.py says why).
@@ -120,16 +133,30 @@ class CompiledSteps:
         self._faults: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in range(n)]
         self._size: list[dict[int, int]] = [{} for _ in range(system.slot_count)]
         self.world_readers: set[int] = set()
+        # Instances memoized on the fields of their own local that their steps read (module
+        # docstring); `_to_fields`: judged so, switched at their next call (never within one,
+        # whose parts must all be of one kind). Every instance in `fields` is a world reader.
+        self.fields: set[int] = set()
+        self._to_fields: set[int] = set()
+        self._has_variables = [len(i.role.variables) > 0 for i in system.instances]
+        self._writes: list[Any] = []  # records.Writes by number
+        self._write_ids: dict[Any, int] = {}
+        self._state_codes: list[dict[str, int]] = [{} for _ in range(n)]
+        # parts looked up per call of a field-keyed instance (calls, parts): its misses are
+        # judged per part, as a plain instance's per expansion
+        self._parts_seen = [[0, 0] for _ in range(n)]
         # For world readers: key -> {columns read: {their values: outcome}} (docstring)
         self._read_memo: list[dict[tuple, dict[tuple[Column, ...], dict[tuple, Any]]]] = [
             {} for _ in range(n)]
         # While local_found runs: what the code read (or, answered from the memo, would
         # have read) in that state (path_columns); None otherwise (the twin reads none).
         self._path: list[tuple[Column, ...]] | None = None
+        self._last_fields = False  # whether the last _parts call was field-keyed
         self._last_path: tuple[Column, ...] = ()
-        # projection keys of the columns (column id - 1), and their ids
+        # projection keys of the columns (column id - 1), and their ids (a list only ever
+        # appended to: the compiled core reads its length)
         self.projections = Projections(system, store.values)
-        self._column_keys: list[tuple] = []
+        self.column_keys: list[tuple] = []
         self._column_ids: dict[tuple, int] = {}
         self._columns_of: dict[tuple[Read, ...], tuple[Column, ...]] = {}
         # per column set, per slot it reads: the slot, the values of its columns there by
@@ -175,6 +202,8 @@ class CompiledSteps:
         self.receipt_slots = [(2 + k, j) for j, k in enumerate(system.monitor_indices)
                               if k in system.receipt_monitors]
         self._observed: dict[tuple[int, int, int, int], int] = {}
+        if FIELD_KEYS_AT_START and memoize:
+            self._to_fields.update(k for k in range(n) if self._has_variables[k])
 
     def use_store(self, store: Store) -> None:
         """Go on with another search on `store`, which interns into this one's tables
@@ -283,8 +312,9 @@ class CompiledSteps:
         return out, loops, unhandled
 
     def _tally_miss(self, k: int) -> None:
-        """A memo miss of instance k; at the end of a window, stop memoizing k when more
-        than half of its lookups missed (three quarters in the first window)."""
+        """A memo miss of instance k; at the end of a window, when more than half of its
+        lookups missed (three quarters in the first window), key it on the fields it reads
+        (module docstring), or, keyed so already or without variables, stop memoizing it."""
         if k in self.low_hit or not self.memoize:
             return
         self._misses[k] += 1
@@ -292,7 +322,14 @@ class CompiledSteps:
         if seen < self._window[k]:
             return
         share = _FIRST_MISS_SHARE if self._window[k] == _FIRST_WINDOW else _MISS_SHARE
-        if self._misses[k] > share * seen:
+        if k in self.fields:  # misses per part looked up (class doc)
+            calls, parts = self._parts_seen[k]
+            seen = seen * parts // max(calls, 1)
+        if self._misses[k] > share * seen and self._has_variables[k] \
+                and k not in self.fields and k not in self._to_fields:
+            self._to_fields.add(k)  # keyed on the fields read, from its next call
+            self._window[k] = _FIRST_WINDOW
+        elif self._misses[k] > share * seen:
             self.low_hit.add(k)
             self._probe_at[k] = self.expansions + self._backoff[k]
             self._read_memo[k].clear()
@@ -300,15 +337,89 @@ class CompiledSteps:
             self._internal[k].clear()
             self._receive[k].clear()
             self._plan[k] = (k, 2 + k, 2 + self.n + k, {})  # never filled: always recomputed
+        else:
+            self._window[k] = _WINDOW
         self._misses[k] = 0
         self._window_start[k] = self.expansions
-        self._window[k] = _WINDOW
+
+    def _enter_fields(self, k: int) -> None:
+        """Key instance k's memo on the fields of its own local its steps read (module
+        docstring): it becomes a world reader whose reads include its own fields."""
+        self._to_fields.discard(k)
+        self.fields.add(k)
+        self.world_readers.add(k)
+        for memo in (self._read_memo[k], self._steps[k], self._internal[k], self._receive[k]):
+            memo.clear()
+        self._plan[k] = (k, 2 + k, 2 + self.n + k, {})  # never filled: always recomputed
+        self._misses[k] = 0
+        self._window_start[k] = self.expansions
+        self._window[k] = _FIRST_WINDOW
+        self._parts_seen[k] = [0, 0]
+
+    def write_id(self, writes: Any) -> int:
+        """The number of a step's writes (records.Writes)."""
+        w = self._write_ids.get(writes)
+        if w is None:
+            w = self._write_ids[writes] = len(self._writes)
+            self._writes.append(writes)
+        return w
+
+    def transformed(self, k: int, li: int, w: int) -> int:
+        """Instance k's local li after the writes numbered w (no model code runs here; not
+        remembered: the local is new in nearly every state where this pays)."""
+        return self.store.intern(2 + k, self._writes[w].apply(self.store.values[2 + k][li]))
+
+    def carried(self, k: int, w: int
+                ) -> tuple[int, tuple[int, ...], tuple[tuple[int, int], ...], int]:
+        """For the compiled core, which carries the column values of a local to the local
+        the writes numbered w make of it (so that a new local's columns need no call):
+        (the number of columns now, the columns of instance k's fields, the written ones
+        with their values' projection + 1, and the state_code + 1 of the state it goes to,
+        0 if it stays). True while no column is added."""
+        slot = 2 + k
+        writes = self._writes[w]
+        fields = self.store.values[slot][0]._fields if self.store.values[slot] else ()
+        assigned = dict(writes.assigned)
+        if writes.dest is not None:
+            assigned[0] = writes.dest
+        own, written = [], []
+        for c, key in enumerate(self.column_keys, 1):
+            if key[0] != slot or len(key) != 2:
+                continue
+            own.append(c)
+            position = fields.index(key[1]) if key[1] in fields else -1
+            if position in assigned:
+                written.append((c, 1 + self.projections.field_value(assigned[position])))
+        goes = 0 if writes.dest is None else 1 + self._state_packed(k, writes.dest)
+        return len(self.column_keys), tuple(own), tuple(written), goes
+
+    def state_code(self, k: int, li: int) -> int:
+        """For the compiled core's keys of a field-keyed instance: the number of local li's
+        state, plus the number of internal transitions from it << 20 (its internal parts)."""
+        return self._state_packed(k, self.store.values[2 + k][li].state)
+
+    def _state_packed(self, k: int, here: str) -> int:
+        codes = self._state_codes[k]
+        code = codes.get(here)
+        if code is None:
+            code = codes[here] = len(codes)
+        count = len(self.system._internal[k][here])
+        if code >= 1 << 20 or count >= 1 << 11:
+            raise ValueError(f"engine core: {self.system.instances[k].name} has more than "
+                             "2**20 states or 2**11 internal transitions from one state")
+        return code | count << 20
+
+    def _resolved(self, k: int, li: int, deltas: list) -> list:
+        """Deltas whose new local is a writes number, with the local it makes of li."""
+        transformed = self.transformed
+        return [(tid, sid, transformed(k, li, nl), ns, ni, sends)
+                for tid, sid, nl, ns, ni, sends in deltas]
 
     def _probe(self, k: int, key: int) -> None:
         """A lookup of instance k while it is not memoized (low_hit): from its probe time on,
         count how many of a window's keys repeat (class doc); memoize k again if more than
         half do."""
-        if self.expansions < self._probe_at[k]:  # callers pass no world reader
+        if self.expansions < self._probe_at[k]:  # (a world reader only if field-keyed)
             return
         keys = self._probe_keys[k]
         if key in keys:
@@ -319,7 +430,8 @@ class CompiledSteps:
             return
         if self._probe_hits[k] > (1 - _MISS_SHARE) * lookups:  # it pays now
             self.low_hit.discard(k)
-            self._plan[k] = (k, 2 + k, 2 + self.n + k, self._steps[k])
+            self._plan[k] = (k, 2 + k, 2 + self.n + k,
+                             {} if k in self.world_readers else self._steps[k])
             self._misses[k] = 0
             self._window_start[k] = self.expansions
             self._window[k] = _WINDOW
@@ -339,7 +451,7 @@ class CompiledSteps:
         key = idxs[2 + k] | idxs[2 + n + k] << 32 | idxs[1] << 64
         self._path = []
         try:  # the state is decoded only if model code runs (most misses run none)
-            found = self._instance_steps(k, idxs, None, key, keep=False)
+            found = self._instance_steps(k, idxs, None, key, keep=False, resolve=False)
         finally:
             self._last_path = tuple(dict.fromkeys(c for cs in self._path for c in cs))
             self._path = None
@@ -347,6 +459,15 @@ class CompiledSteps:
             if k in self.low_hit:
                 self._probe(k, key)
             self._tally_miss(k)
+        elif k in self.low_hit and k in self.fields:  # judged again like the others
+            self._probe(k, key)
+        if self._last_fields:
+            if k not in self.low_hit:
+                return found, FIELDS
+            # cut off from the memo during the call: its new locals as the others give them
+            deltas, loops = _split_loops(self._resolved(k, idxs[2 + k], found[0]),
+                                         idxs[2 + k], idxs[1], idxs[2 + n + k])
+            found = (deltas, loops, found[2]) if deltas or loops or found[2] else _NOTHING
         if not self.memoize or k in self.low_hit:
             return found, 0
         return found, READS if k in self.world_readers else 1
@@ -369,12 +490,20 @@ class CompiledSteps:
 
     def column_value(self, column: int, idx: int) -> int:
         """The interned value of a column (> 0) where its slot has index idx."""
-        return self.projections(self._column_keys[column - 1], idx)
+        return self.projections(self.column_keys[column - 1], idx)
 
     def column_key(self, column: int) -> tuple:
         """A column's projection key: (slot, field), (inbox slot, message type, sender) or,
         for a truth test of in_flight, the same with ANY (projections.py)."""
-        return self._column_keys[column - 1]
+        return self.column_keys[column - 1]
+
+    def column_of(self, key: tuple) -> int:
+        """The column id of a projection key (numbered on first sight)."""
+        column = self._column_ids.get(key)
+        if column is None:
+            self.column_keys.append(key)
+            column = self._column_ids[key] = len(self.column_keys)
+        return column
 
     def _column(self, read: Read) -> Column:
         slot, spec = read
@@ -388,11 +517,7 @@ class CompiledSteps:
             key = (slot, spec.message_type, spec.sender, (ELEMENT, spec.element))  # type: ignore[union-attr]
         else:
             key = (slot, spec.message_type, spec.sender)  # type: ignore[union-attr]
-        column = self._column_ids.get(key)
-        if column is None:
-            self._column_keys.append(key)
-            column = self._column_ids[key] = len(self._column_keys)
-        return (slot, column)
+        return (slot, self.column_of(key))
 
     def _read_values(self, idxs: tuple[int, ...], columns: tuple[Column, ...]) -> tuple:
         """The values `idxs` has in the columns read (module docstring), one tuple per slot
@@ -405,7 +530,7 @@ class CompiledSteps:
             by_slot: dict[int, list[tuple[int, dict | None]]] = {}
             for slot, c in columns:
                 by_slot.setdefault(slot, []).append(
-                    (c, None if c == 0 else tables(self._column_keys[c - 1])))
+                    (c, None if c == 0 else tables(self.column_keys[c - 1])))
             plan = self._plans[columns] = [(slot, {}, projection)
                                            for slot, projection in by_slot.items()]
         out = []
@@ -434,15 +559,18 @@ class CompiledSteps:
         return self._fault_entries(k, bi) if faults is None else faults
 
     def _instance_steps(self, k: int, idxs: tuple[int, ...], state: tuple | None, key: int,
-                        keep: bool = True) -> Found:
+                        keep: bool = True, resolve: bool = True) -> Found:
         """Every step instance k can take given its local, its inbox and shared (and what
         its code read of the params and other instances):
         internal steps, then one delivery per deliverable message (System.expand's order).
-        `state`: the decoded state, or None to decode it only where model code runs."""
+        `state`: the decoded state, or None to decode it only where model code runs.
+        A field-keyed instance's new locals are writes numbers, applied here unless
+        `resolve` is False (the compiled core applies them, and tells self-loops apart)."""
         n = self.n
         li, bi, shared = idxs[2 + k], idxs[2 + n + k], idxs[1]
-        entries, receptions = self._parts(k, idxs, state)
-        deltas = _with_inbox(entries, bi)
+        internal, receptions = self._parts(k, idxs, state)
+        fields = self._last_fields
+        deltas = _with_inbox([e for part in internal for e in part], bi)
         unhandled: Unhandled | None = None
         for rest, outcome in receptions:
             if outcome.__class__ is _Unhandled:
@@ -450,7 +578,12 @@ class CompiledSteps:
                     unhandled = outcome.record
                 continue
             deltas.extend(_with_inbox(outcome, bi if rest < 0 else rest))
-        deltas, loops = _split_loops(deltas, li, shared, bi)
+        if fields and not resolve:
+            loops: list[tuple[int, int]] = []
+        else:
+            if fields:
+                deltas = self._resolved(k, li, deltas)
+            deltas, loops = _split_loops(deltas, li, shared, bi)
         found = (deltas, loops, unhandled) if deltas or loops or unhandled else _NOTHING
         # A step that read other instances is not a function of the key: not memoized here
         # (it is, on its reads). keep=False: the caller keeps its own memo.
@@ -458,6 +591,8 @@ class CompiledSteps:
             if k in self.low_hit:
                 self._probe(k, key)
             self._tally_miss(k)
+        elif keep and k in self.low_hit and k in self.fields:
+            self._probe(k, key)
         if keep and self.memoize and k not in self.world_readers and k not in self.low_hit:
             self._steps[k][key] = found
         elif keep:
@@ -465,10 +600,14 @@ class CompiledSteps:
         return found
 
     def _parts(self, k: int, idxs: tuple[int, ...], state: tuple | None
-               ) -> tuple[list[Entry], list[tuple[int, Any]]]:
-        """Instance k's internal steps (entries) and, per deliverable message in delivery
-        order, (the inbox after it, -1 when it stays; its outcome: entries or _Unhandled):
-        the parts _instance_steps puts together, each memoized on its own key."""
+               ) -> tuple[list[list[Entry]], list[tuple[int, Any]]]:
+        """Instance k's internal steps (one part, or for a field-keyed instance one part
+        per internal transition) and, per deliverable message in delivery order, (the
+        inbox after it, -1 when it stays; its outcome: entries or _Unhandled): the parts
+        _instance_steps puts together, each memoized on its own key. Sets _last_fields:
+        whether k is field-keyed in this call (its new locals are then writes numbers)."""
+        if self._to_fields and k in self._to_fields:
+            self._enter_fields(k)
         n = self.n
         li, bi = idxs[2 + k], idxs[2 + n + k]
         shared = idxs[1]
@@ -476,14 +615,34 @@ class CompiledSteps:
         readers = self.world_readers | self.low_hit if self.low_hit else self.world_readers
         internal = self._internal[k] if self.memoize and k not in readers else None
         by_reads = self.memoize and k in self.world_readers and k not in self.low_hit
-        ikey = (li, shared)
-        entries = None if internal is None else internal.get(ikey)
-        if entries is None and by_reads:
-            entries = self._read_lookup(k, idxs, ikey)
-        if entries is None:
-            if state is None:
-                state = self.store.decode(idxs)
-            entries = self._internal_entries(k, idxs, state, internal, ikey)
+        fields = self._last_fields = by_reads and k in self.fields
+        parts: list[list[Entry]] = []
+        if fields:  # keyed on the state (its number), the transition, the fields read
+            here = self.store.values[2 + k][li].state
+            code = self._state_codes[k].get(here)
+            if code is None:
+                code = self._state_codes[k][here] = len(self._state_codes[k])
+            rcode = -2 - code
+            for j, (t, tid) in enumerate(self.system._internal[k][here]):
+                ikey = (-1 - code, j, shared)
+                entries = self._read_lookup(k, idxs, ikey)
+                if entries is None:
+                    if state is None:
+                        state = self.store.decode(idxs)
+                    entries, reads = self._entries(k, state, t, tid, "internal", None, None,
+                                                   2 + k)
+                    self._record(k, idxs, None, ikey, reads or (), entries)
+                parts.append(entries)
+        else:
+            ikey = (li, shared)
+            entries = None if internal is None else internal.get(ikey)
+            if entries is None and by_reads:
+                entries = self._read_lookup(k, idxs, ikey)
+            if entries is None:
+                if state is None:
+                    state = self.store.decode(idxs)
+                entries = self._internal_entries(k, idxs, state, internal, ikey)
+            parts.append(entries)
         receptions: list[tuple[int, Any]] = []
         if bi != self._empty[k]:
             if self.system._deferred[k] is None:
@@ -493,16 +652,21 @@ class CompiledSteps:
                     k, bi, self.store.values[2 + k][li].state)
             for sender, mid, rest in deliverable:
                 receive = self._receive[k] if self.memoize and k not in readers else None
-                rkey = (li, sender, mid, shared)
+                rkey = (rcode, sender, mid, shared) if fields else (li, sender, mid, shared)
                 outcome = None if receive is None else receive.get(rkey)
                 if outcome is None and by_reads:
                     outcome = self._read_lookup(k, idxs, rkey)
                 if outcome is None:
                     if state is None:
                         state = self.store.decode(idxs)
-                    outcome = self._receive_entries(k, idxs, state, sender, mid, receive, rkey)
+                    outcome = self._receive_entries(k, idxs, state, sender, mid, receive, rkey,
+                                                    fields)
                 receptions.append((rest, outcome))
-        return entries, receptions
+        if fields:
+            seen = self._parts_seen[k]
+            seen[0] += 1
+            seen[1] += len(parts) + len(receptions)
+        return parts, receptions
 
     def local_parts(self, k: int, idxs: tuple[int, ...]
                     ) -> tuple[list[tuple[Found, tuple[Column, ...]]], int]:
@@ -516,27 +680,39 @@ class CompiledSteps:
         li, bi, shared = idxs[2 + k], idxs[2 + n + k], idxs[1]
         self._path = []
         try:
-            entries, receptions = self._parts(k, idxs, None)
+            internal, receptions = self._parts(k, idxs, None)
             path = self._path
         finally:
             self._path = None
+        # one path entry per part (a lookup that hit, or model code that ran and was
+        # remembered): anything else and the columns cannot be told apart, so no memo
+        aligned = len(path) == len(internal) + len(receptions)
+        if k in self.low_hit and k in self.fields:  # judged again like the others
+            self._probe(k, li | bi << 32 | shared << 64)
+        memoizable = self.memoize and k not in self.low_hit and aligned
+        fields = self._last_fields
+        relative = fields and memoizable  # writes numbers, self-loops told apart in C
+
+        def part(deltas: list, unhandled: Unhandled | None = None) -> Found:
+            if relative:
+                return (deltas, [], unhandled)
+            if fields:
+                deltas = self._resolved(k, li, deltas)
+            deltas, loops = _split_loops(deltas, li, shared, bi)
+            return (deltas, loops, unhandled)
+
         parts: list[tuple[Found, tuple[Column, ...]]] = []
-        deltas, loops = _split_loops(_with_inbox(entries, bi), li, shared, bi)
-        parts.append(((deltas, loops, None), path[0] if path else ()))
-        for j, (rest, outcome) in enumerate(receptions):
-            columns = path[1 + j] if 1 + j < len(path) else ()
+        for j, entries in enumerate(internal):
+            parts.append((part(_with_inbox(entries, bi)), path[j] if j < len(path) else ()))
+        for j, (rest, outcome) in enumerate(receptions, len(internal)):
+            columns = path[j] if j < len(path) else ()
             if outcome.__class__ is _Unhandled:
                 parts.append((([], [], outcome.record), columns))
                 continue
-            deltas, loops = _split_loops(_with_inbox(outcome, bi if rest < 0 else rest),
-                                         li, shared, bi)
-            parts.append(((deltas, loops, None), columns))
-        # one path entry per part (a lookup that hit, or model code that ran and was
-        # remembered): anything else and the columns cannot be told apart, so no memo
-        aligned = len(path) == len(parts)
-        if not self.memoize or k in self.low_hit or not aligned:
+            parts.append((part(_with_inbox(outcome, bi if rest < 0 else rest)), columns))
+        if not memoizable:
             return parts, 0
-        return parts, READS
+        return parts, FIELDS if fields else READS
 
     def inbox_size(self, slot: int, idx: int) -> int:
         size = self._size[slot].get(idx)
@@ -571,11 +747,14 @@ class CompiledSteps:
 
     # -- table construction (on a miss) -----------------------------------------------------
     def _entries(self, k: int, state: tuple, t: Any, tid: int, kind: str, sender: int | None,
-                 message: Message | None) -> tuple[list[Entry], tuple | None]:
+                 message: Message | None, own: int | None = None
+                 ) -> tuple[list[Entry], tuple | None]:
+        """One transition's outcomes as entries; `own` (field-keyed): its reads of its own
+        local recorded, each new local a writes number."""
         system, store = self.system, self.store
         n = self.n
         outcomes, reads = system.local_step(state, k, t, state[2 + k], sender, message,
-                                            self.poll)
+                                            self.poll, own)
         name = system.instances[k].name
         sender_name = None if sender is None else system.instances[sender].name
         entries = []
@@ -584,11 +763,13 @@ class CompiledSteps:
             try:
                 sid = self.step_id(key)
                 codes = tuple((2 + n + to, self.message_id(m) * n + k) for to, m in sends)
-                entries.append((tid, sid, store.intern(2 + k, new_local),
-                                store.intern(1, new_shared), codes))
+                entries.append((tid, sid, store.intern(2 + k, new_local) if own is None
+                                else self.write_id(new_local), store.intern(1, new_shared),
+                                codes))
             except TypeError as exc:  # model code produced a value that cannot be hashed
                 after = list(state)
-                after[2 + k], after[1] = new_local, new_shared
+                after[2 + k] = new_local if own is None else new_local.apply(state[2 + k])
+                after[1] = new_shared
                 raise unhashable_error(system, tuple(after), exc, key) from exc
         return entries, reads
 
@@ -622,7 +803,7 @@ class CompiledSteps:
             memo[key] = outcome
 
     def _receive_entries(self, k: int, idxs: tuple[int, ...], state: tuple, sender: int,
-                         mid: int, memo: dict | None, key: tuple) -> Any:
+                         mid: int, memo: dict | None, key: tuple, fields: bool = False) -> Any:
         system = self.system
         local = state[2 + k]
         message = self.messages[mid]
@@ -640,8 +821,9 @@ class CompiledSteps:
                     sid = self.step_id(StepKey(name, step, "ignore",
                                                system.instances[sender].name, message))
                     outcome = [(system.coverage_id(name, step), sid,
-                                self.store.intern(2 + k, local), self.store.intern(1, state[1]),
-                                ())]
+                                self.write_id(Writes(None, ())) if fields
+                                else self.store.intern(2 + k, local),
+                                self.store.intern(1, state[1]), ())]
             elif not self.persistent:
                 outcome = _Unhandled(Unhandled(name, local.state, system.instances[sender].name,
                                                message))
@@ -650,7 +832,8 @@ class CompiledSteps:
         else:
             outcome = []
             for t, tid in candidates:
-                more, read = self._entries(k, state, t, tid, "receive", sender, message)
+                more, read = self._entries(k, state, t, tid, "receive", sender, message,
+                                           2 + k if fields else None)
                 outcome.extend(more)
                 if read:
                     reads.update(dict.fromkeys(read))
