@@ -127,6 +127,15 @@ def _patch(system: System, role: str, name: str, change: Callable[[Any], Any]) -
                 table[key] = [(change(t) if t.name == name else t, tid) for t, tid in entries]
 
 
+def _patch_monitor_named(system: System, name: str, change: Callable[[Any], Any]) -> None:
+    """ms.patch_monitor on the monitor called `name` in this system (a mutant made on one
+    variant is applied to the others, where the monitor may sit at another index, or be
+    absent: then nothing changes)."""
+    for k, inst in enumerate(system.instances):
+        if inst.name == name and inst.observer:
+            ms.patch_monitor(system, k, change)
+
+
 def _drop_sends(kind: type, label: str) -> Callable[[Any], None]:
     def action(ctx: Any) -> None:
         kept = [(to, m) for to, m in ctx._sends if not isinstance(m, kind)]
@@ -292,13 +301,12 @@ def machinery_mutants(system: System) -> Iterator[tuple[str, Mutator]]:
             where = f"{role.name}.{t.name}"
             if inst.observer:
                 ints = tuple(k for k, v in role.variables.items() if v.type is int)
-                slot = system.instances.index(inst)
                 if t.after and ints:
                     for delta, word in ((1, "plus"), (-1, "minus")):
                         label = f"count-{word}-one {where}"
-                        yield (label, lambda s, k=slot, n=t.name,
-                               d=delta, lab=label, i=ints: ms.patch_monitor(
-                                   s, k, lambda x: dataclasses.replace(
+                        yield (label, lambda s, m=inst.name, n=t.name,
+                               d=delta, lab=label, i=ints: _patch_monitor_named(
+                                   s, m, lambda x: dataclasses.replace(
                                        x, after=(_counted(x.after, d, lab, i),))
                                    if x.name == n else x))
                 continue

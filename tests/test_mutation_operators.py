@@ -384,6 +384,37 @@ def test_a_monitors_mutants_are_applied_to_a_copy_of_its_role():
     assert differ == {"negate-guard order spec.b_pings"}
 
 
+def test_a_monitors_count_mutant_finds_its_monitor_by_name_in_another_variant():
+    """--all-variants applies a mutant made on one variant to the others: a monitor's
+    count mutant once named the monitor by its index there, which in another variant is
+    another instance or none at all (migration_lifecycle's run crashed on an IndexError).
+    It names the monitor: moved, it is the one changed; absent, nothing is."""
+    from mcfsm import Instance, Monitor, Role, System, Transition, Var
+
+    from .test_monitors import RECEIVER, SENDER, Ping
+
+    def count(ctx) -> None:
+        ctx.v.seen += 1
+
+    counter = Role("ping count", states=["on"], initial="on", variables={"seen": Var(int, 0)},
+                   transitions=[Transition(Ping, "on", None, clause="demo", after=[count])])
+
+    def build(first: tuple, monitored: bool = True) -> System:
+        return System("pings", instances=[*first, Instance("a", SENDER), Instance("r", RECEIVER)],
+                      monitors=[Monitor("count", counter)] if monitored else [])
+
+    label = "count-plus-one ping count.Ping"
+    mutate = dict(mutation.machinery_mutants(build(())))[label]
+    moved = build((Instance("b", SENDER),))
+    mutate(moved)
+    [k] = moved.mutated_monitors
+    assert moved.instances[k].name == "count"
+    assert moved.instances[k].role is not counter  # a copy, changed
+    absent = build((), monitored=False)
+    mutate(absent)  # nothing to change
+    assert not getattr(absent, "mutated_monitors", None)
+
+
 def test_resume_takes_only_a_log_of_the_same_models(tmp_path):
     """--resume: a log's outcome lines count as decided only where its digest line is
     today's models'; an older log without one needs --trust-log."""
