@@ -520,9 +520,9 @@ cdef class Core:
     # Field-keyed instances (`fm`, steps.py's `fields`): keyed on their local's state
     # number (key[1]; key[3] = 1 sets these keys apart) instead of the local, one part per
     # internal transition (part code INTERNAL | j), the local's own fields among the
-    # columns read; a delta's local is a writes number, applied by `_transform` (the
-    # `adds` table, key[4] = 3; steps.transformed on a miss), and a step that changes
-    # nothing is told to be a self-loop as it is emitted. `st_of[k]` maps a local's index
+    # columns read; a delta's local is a writes number, applied by `_transform`
+    # (steps.transformed), and a step that changes nothing is told to be a self-loop as
+    # it is emitted. `st_of[k]` maps a local's index
     # to steps.state_code + 1 (its state's number | internal transitions << 20).
     cdef uint8_t* fm
     cdef list st_of
@@ -593,8 +593,9 @@ cdef class Core:
     cdef dict tnode_of
     cdef int32_t* tslot
     # ... and for a node that reads a field of a local, the world readers' column of that
-    # field (0: none): where the node's projection table lacks a local's index, its value
-    # may be known there (carried from the local it was made of: _carry)
+    # field (0: none): the walk reads the field's value there (carried from the local it
+    # was made of: _carry) or in the node's table, and the node's dense edges are by that
+    # value, not by the local's index (_field_edge)
     cdef uint32_t* tcol
     cdef Py_ssize_t ctcol
     cdef object column_of
@@ -1032,20 +1033,8 @@ cdef class Core:
         """The edge from node nid for the index idx of the slot it reads, looked up in the
         Python tree and copied into `edges`: the child's number << 1, or a leaf's result << 1
         | 1; 0xFFFFFFFE when the tree has no such edge yet (a miss: Python extends it)."""
-        cdef PyObject* child
-        cdef PyObject* pid
-        cdef uint32_t edge, c = self.tcol[nid], v = 0
-        if c == 0:
-            child = _child(<list>self.tnodes[nid], idx)
-        else:  # a field: its projection from the node's table, else as carried (colv)
-            if c < self.ncolv and idx < self.colcap[c]:
-                v = self.colv[c][idx]
-            pid = PyDict_GetItemWithError((<list>self.tnodes[nid])[2], _boxed(idx))
-            if pid != NULL and v == 0 and idx < DENSE_COLUMN:
-                v = <uint32_t>(<object>pid) + 1
-                self._dense_put(c, idx, v)  # known from here on, to carry
-            child = NULL if v == 0 else PyDict_GetItemWithError(
-                (<list>self.tnodes[nid])[1], v - 1)
+        cdef PyObject* child = _child(<list>self.tnodes[nid], idx)
+        cdef uint32_t edge
         if child == NULL or <object>child is None:
             return 0xFFFFFFFE
         if type(<object>child) is list:
@@ -1056,6 +1045,45 @@ cdef class Core:
             self._dense_edge(nid, idx, edge + 1)
         else:
             _edges_put(&self.edges, (<uint64_t>nid) << 32 | idx, edge)
+        return edge
+
+    cdef uint32_t _field_edge(self, int32_t nid, uint32_t c, uint32_t idx) \
+            except? 0xFFFFFFFF:
+        """The edge from node nid, which reads a field (column c) of a local, for the
+        local's index idx: by the field's projection (carried to new locals, colv; else
+        from the node's table, then kept there), its edges kept by projection, not by
+        index: where a local is new in every state, an index is met once, a value often.
+        0xFFFFFFFE on a miss (Python extends the tree)."""
+        cdef uint32_t v = 0, p, edge
+        cdef PyObject* pid
+        cdef PyObject* child
+        if c < self.ncolv and idx < self.colcap[c]:
+            v = self.colv[c][idx]
+        if v == 0:
+            pid = PyDict_GetItemWithError((<list>self.tnodes[nid])[2], _boxed(idx))
+            if pid == NULL:
+                return 0xFFFFFFFE
+            v = <uint32_t>(<object>pid) + 1
+            if idx < DENSE_COLUMN:
+                self._dense_put(c, idx, v)  # known from here on, to carry
+        p = v - 1
+        if p < self.tdcap[nid] and self.tdense[nid][p] != 0:
+            return self.tdense[nid][p] - 1
+        if p >= DENSE_EDGE:
+            edge = _edges_get(&self.edges, (<uint64_t>nid) << 32 | p)
+            if edge != 0:
+                return edge - 1
+        child = PyDict_GetItemWithError((<list>self.tnodes[nid])[1], p)
+        if child == NULL or <object>child is None:
+            return 0xFFFFFFFE
+        if type(<object>child) is list:
+            edge = (<uint32_t>self._tnode(<object>child)) << 1
+        else:
+            edge = 3 if <object>child else 1
+        if p < DENSE_EDGE:
+            self._dense_edge(nid, p, edge + 1)
+        else:
+            _edges_put(&self.edges, (<uint64_t>nid) << 32 | p, edge)
         return edge
 
     cdef int _walk_edges(self, int t, const uint32_t* a, const uint32_t* b) except -2:
@@ -1069,6 +1097,14 @@ cdef class Core:
             if slot < 0:  # what a step put in some inboxes: the Python walk from here
                 return _walk(self.tnodes[nid], a, b, width)
             idx = a[slot] if slot < width else b[slot - width]
+            if self.tcol[nid] != 0:  # a field of a local: by its value (_field_edge)
+                edge = self._field_edge(nid, self.tcol[nid], idx)
+                if edge == 0xFFFFFFFE:
+                    return -1
+                if edge & 1:
+                    return <int>(edge >> 1)
+                nid = <int32_t>(edge >> 1)
+                continue
             if idx < self.tdcap[nid]:
                 edge = self.tdense[nid][idx]
             elif idx < DENSE_EDGE:
@@ -2773,18 +2809,13 @@ cdef class Core:
         return v
 
     cdef uint32_t _transform(self, int k, uint32_t li, uint32_t w) except? 0xFFFFFFFF:
-        """Instance k's local li after the writes numbered w (the `adds` table, key[4] = 3;
-        steps.transformed on a miss)."""
-        cdef uint32_t key[5]
-        cdef uint32_t v
-        key[0], key[1], key[2], key[3], key[4] = k, li, w, 0, 3
-        v = _map_get(&self.adds, key)
-        if v != 0:
-            return v - 1
-        new = self.transformed(k, li, w)
+        """Instance k's local li after the writes numbered w (steps.transformed; not kept:
+        a field-keyed instance's local is new in nearly every state, so each (local,
+        writes) pair is met about once)."""
+        cdef uint32_t new = self.transformed(k, li, w)
         self._fit(2 + k, new)
-        _map_put(&self.adds, key, new)
-        self._carry(k, li, w, new)
+        if new != li:
+            self._carry(k, li, w, new)
         return new
 
     cdef int _carry(self, int k, uint32_t li, uint32_t w, uint32_t new) except -1:
