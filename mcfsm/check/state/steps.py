@@ -48,6 +48,7 @@ unmemoized successors on random states of every bundled model.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -105,8 +106,9 @@ READS = 2  # local_found: memoize on the key and the slots read (the compiled co
 # ... on the local's state, the part and the columns read, each step's new local a writes
 # number that `transformed` applies (the compiled core's FIELDS)
 FIELDS = 3
-# Tests set it True to key every instance with variables on the fields read from the start.
-FIELD_KEYS_AT_START = False
+# Tests set it True to key every instance with variables on the fields read from the start;
+# MCFSM_FIELD_KEYS=1 sets it for a whole run (the test suite run so checks that memo).
+FIELD_KEYS_AT_START = os.environ.get("MCFSM_FIELD_KEYS") == "1"
 _FIRST_WINDOW = 1 << 11  # expansions before the first judgement of whether a memo pays
 _WINDOW = 1 << 14  # expansions per later judgement
 # The share of misses that stops memoizing, as for predicates (predicates.py says why).
