@@ -313,3 +313,18 @@ def test_a_world_readers_parts_are_memoized_apart(monkeypatch):
     compiled = everything(run(system, "compiled", monkeypatch))
     assert 0 < len(calls) <= 2 * 4 + 2 + 4
     assert compiled == everything(run(system, "python", monkeypatch))
+
+
+def test_an_actions_reads_of_its_own_variables_are_noted_until_assigned():
+    """What a field-keyed step's actions read of its own local (context.OwnValues, behind
+    Variables): a variable read before it is assigned is noted (its value was the local's);
+    read after, it is not (its value is the step's own); any other use notes the whole
+    local, so that nothing read goes unkeyed."""
+    from mcfsm.lang.context import OwnValues
+
+    reads: dict = {}
+    values = OwnValues([("a", 1), ("b", 2)], 5, reads)
+    assert values["a"] == 1 and list(reads) == [(5, "a")]
+    values["b"] = 3
+    assert values["b"] == 3 and list(reads) == [(5, "a")] and list(values.assigned) == ["b"]
+    assert sorted(values.items()) == [("a", 1), ("b", 3)] and (5, None) in reads

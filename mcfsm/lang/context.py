@@ -307,6 +307,40 @@ class OwnValues(dict):
         self.assigned[name] = None
         dict.__setitem__(self, name, value)
 
+    # Any other read (Variables uses none; code that reached the dict would): all read.
+    def _all(self) -> dict:
+        self._reads[(self._slot, None)] = None
+        return {name: dict.__getitem__(self, name) for name in dict.keys(self)}
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self._all().get(name, default)
+
+    def __iter__(self) -> Any:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._all()
+
+    def keys(self) -> Any:  # type: ignore[override]
+        return self._all().keys()
+
+    def values(self) -> Any:  # type: ignore[override]
+        return self._all().values()
+
+    def items(self) -> Any:  # type: ignore[override]
+        return self._all().items()
+
+    def copy(self) -> dict:
+        return self._all()
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == other
+
+    __hash__ = None  # type: ignore[assignment]  # like the dict it is
+
 
 class RecordedState(Sequence):
     """The whole state as a view whose reads are recorded hands it out (`ctx.world.state`):
