@@ -56,7 +56,7 @@ from ...lang.context import Read
 from ...lang.guard import unhashable_error
 from ...lang.messages import Message
 from ...lang.monitors import observe, receipt
-from ...lang.records import Writes
+from ...lang.records import Writes, _make
 from ...lang.system import Network, StepKey, System, Unhandled
 from .projections import ANY, ELEMENT, Projections
 from .store import Store
@@ -369,7 +369,16 @@ class CompiledSteps:
     def transformed(self, k: int, li: int, w: int) -> int:
         """Instance k's local li after the writes numbered w (no model code runs here; not
         remembered: the local is new in nearly every state where this pays)."""
-        return self.store.intern(2 + k, self._writes[w].apply(self.store.values[2 + k][li]))
+        slot = 2 + k
+        local = self.store.values[slot][li]
+        dest, assigned = self._writes[w]
+        values = list(local)
+        if dest is not None:
+            values[0] = dest
+        for position, value in assigned:
+            values[position] = value
+        # (Writes.apply, inlined: a local equal to li interns to li)
+        return self.store.intern(slot, _make(type(local), values))
 
     def carried(self, k: int, w: int
                 ) -> tuple[int, tuple[int, ...], tuple[tuple[int, int], ...], int]:
