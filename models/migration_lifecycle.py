@@ -1301,7 +1301,14 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                          clause="X.1.6 (candidate fix: fix_notification_order)",
                          doc="a notification reached the primary after a newer one, and "
                              "the primary still records another partner ID than the older "
-                             "one named")]
+                             "one named"),
+               always("order-monitor-saw-sent-sequences",
+                      lambda v: v[ORDER].latest <= v["client2"].migrations + 1,
+                      clause="X.1.6 (the monitor of fix_notification_order)",
+                      doc="the newest sequence the order monitor saw reach the primary is "
+                          "one UE 2's registrations carried (its migration count plus one "
+                          "at most): the monitor the step property newest-notification-"
+                          "recorded reads keeps what the notifications said")]
               if sequence_numbers else []),
             *([step("newest-notification-recorded", newest_notification_recorded,
                     clause="X.1.6 (candidate fix: fix_notification_order)",
