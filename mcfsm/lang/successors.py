@@ -208,22 +208,12 @@ class Successors:
         new_shared = state[1]
         if t.after:
             values = dict(zip(local._fields[1:], local[1:]))
-            ctx.v = Variables(self._var_types[k], values, self._var_owner[k])
-            shared_values = None
-            if self.shared:
-                shared_values = state[1]._asdict()
-                ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
-            for cb in t.after:
-                cb(ctx)
+            new_shared = self._run_actions(state, k, t, ctx, values)
             # a computed destination: the last action (state_actions.py) chose it
             dest = ctx._dest if t.dynamic else local.state if t.dest is None else t.dest
             new_local = _make(type(local), (dest, *values.values()))
             if new_local == local:
                 new_local = local
-            if shared_values is not None:
-                candidate = self._Shared(*shared_values.values())
-                if candidate != state[1]:
-                    new_shared = candidate
         elif t.dest is not None and t.dest != local.state:
             new_local = _make(type(local), (t.dest, *local[1:]))
         else:
@@ -245,23 +235,31 @@ class Successors:
         if t.after:
             fields = local._fields
             values = OwnValues(zip(fields[1:], local[1:]), own, ctx.reads)  # type: ignore[arg-type]
-            ctx.v = Variables(self._var_types[k], values, self._var_owner[k])
-            shared_values = None
-            if self.shared:
-                shared_values = state[1]._asdict()
-                ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
-            for cb in t.after:
-                cb(ctx)
+            new_shared = self._run_actions(state, k, t, ctx, values)
             if t.dynamic:  # the last action (state_actions.py) chose it
                 dest = ctx._dest
             assigned = tuple((position, dict.__getitem__(values, name))
                              for position, name in enumerate(fields) if name in values.assigned)
-            if shared_values is not None:
-                candidate = self._Shared(*shared_values.values())
-                if candidate != state[1]:
-                    new_shared = candidate
         sends = tuple((self._index[to], message) for to, message in ctx._sends)
         return arg, Writes(dest, assigned), new_shared, sends
+
+
+    def _run_actions(self, state: State, k: int, t: Transition, ctx: Context,
+                     values: dict[str, Any]) -> Any:
+        """Run t's actions on the variables `values` (assigned in place) and the shared
+        variables: the shared record after them, `state[1]` itself when unchanged."""
+        ctx.v = Variables(self._var_types[k], values, self._var_owner[k])
+        shared_values = None
+        if self.shared:
+            shared_values = state[1]._asdict()
+            ctx.shared = Variables(self._shared_types, shared_values, SHARED_OWNER)
+        for cb in t.after:
+            cb(ctx)
+        if shared_values is not None:
+            candidate = self._Shared(*shared_values.values())
+            if candidate != state[1]:
+                return candidate
+        return state[1]
 
 
 def _in_order(choices: Iterable[Any]) -> Iterable[Any]:

@@ -1033,7 +1033,12 @@ cdef class Core:
         """The edge from node nid for the index idx of the slot it reads, looked up in the
         Python tree and copied into `edges`: the child's number << 1, or a leaf's result << 1
         | 1; 0xFFFFFFFE when the tree has no such edge yet (a miss: Python extends it)."""
-        cdef PyObject* child = _child(<list>self.tnodes[nid], idx)
+        return self._copy_edge(nid, _child(<list>self.tnodes[nid], idx), idx)
+
+    cdef uint32_t _copy_edge(self, int32_t nid, PyObject* child, uint32_t at) \
+            except? 0xFFFFFFFF:
+        """The edge from node nid to `child` (NULL or None: 0xFFFFFFFE, none yet), kept under
+        `at` (the index or value it was found by) in the node's dense edges or `edges`."""
         cdef uint32_t edge
         if child == NULL or <object>child is None:
             return 0xFFFFFFFE
@@ -1041,10 +1046,10 @@ cdef class Core:
             edge = (<uint32_t>self._tnode(<object>child)) << 1
         else:
             edge = 3 if <object>child else 1
-        if idx < DENSE_EDGE:
-            self._dense_edge(nid, idx, edge + 1)
+        if at < DENSE_EDGE:
+            self._dense_edge(nid, at, edge + 1)
         else:
-            _edges_put(&self.edges, (<uint64_t>nid) << 32 | idx, edge)
+            _edges_put(&self.edges, (<uint64_t>nid) << 32 | at, edge)
         return edge
 
     cdef uint32_t _field_edge(self, int32_t nid, uint32_t c, uint32_t idx) \
@@ -1056,7 +1061,6 @@ cdef class Core:
         0xFFFFFFFE on a miss (Python extends the tree)."""
         cdef uint32_t v = 0, p, edge
         cdef PyObject* pid
-        cdef PyObject* child
         if c < self.ncolv and idx < self.colcap[c]:
             v = self.colv[c][idx]
         if v == 0:
@@ -1073,18 +1077,7 @@ cdef class Core:
             edge = _edges_get(&self.edges, (<uint64_t>nid) << 32 | p)
             if edge != 0:
                 return edge - 1
-        child = PyDict_GetItemWithError((<list>self.tnodes[nid])[1], p)
-        if child == NULL or <object>child is None:
-            return 0xFFFFFFFE
-        if type(<object>child) is list:
-            edge = (<uint32_t>self._tnode(<object>child)) << 1
-        else:
-            edge = 3 if <object>child else 1
-        if p < DENSE_EDGE:
-            self._dense_edge(nid, p, edge + 1)
-        else:
-            _edges_put(&self.edges, (<uint64_t>nid) << 32 | p, edge)
-        return edge
+        return self._copy_edge(nid, PyDict_GetItemWithError((<list>self.tnodes[nid])[1], p), p)
 
     cdef int _walk_edges(self, int t, const uint32_t* a, const uint32_t* b) except -2:
         """_walk on tree t through the C table of its edges (Python dicts only for an edge
