@@ -133,6 +133,71 @@ def test_every_way_of_reading_gives_the_unmemoized_answer(shape, engine, monkeyp
     assert _figures(explore(_system(SHAPES[shape]))) == _figures(truth)
 
 
+def _flag_is_up(local) -> bool:  # a helper handed the whole local
+    return local.flag
+
+
+@functools.cache
+def _cached_flag(local) -> bool:
+    return local.flag
+
+
+# Each shape reads the instance's own `flag` in its own way, where its memo is keyed on the
+# fields of its own local each step reads (steps.py's `fields`, forced from the start): a
+# read it did not note would key `fall` on `n` alone, and the entry made where the flag was
+# down would answer where it is up. The truth: raise, tick, tick, fall: "never bad" violated
+# in 4 steps.
+OWN_SHAPES = {
+    "field": lambda ctx: ctx.v.flag,
+    "computed getattr": lambda ctx: getattr(ctx.v, "fl" + "ag"),
+    "_asdict": lambda ctx: ctx.v._asdict()["flag"],
+    "repr": lambda ctx: "True" in repr(ctx.v),
+    "iteration": lambda ctx: tuple(ctx.v)[1],
+    "indexing": lambda ctx: ctx.v[1],
+    "ctx.local": lambda ctx: ctx.local.flag,
+    "helper": lambda ctx: _flag_is_up(ctx.v),
+    "lru_cache helper": lambda ctx: _cached_flag(ctx.v),
+    "copy": lambda ctx: copy.copy(ctx.v).flag,
+    "deepcopy": lambda ctx: copy.deepcopy(ctx.v).flag,
+    "world": lambda ctx: ctx.world["x"].flag,
+    "world.state": lambda ctx: ctx.world.state[2].flag,
+    "peers": lambda ctx: ctx.peers()[0].flag,
+}
+
+
+def _own_system(shape) -> System:
+    def up(ctx) -> None:
+        ctx.v.flag = True
+
+    def tick(ctx) -> None:
+        ctx.v.n += 1
+
+    role = Role("self", states=["idle", "bad"], initial="idle", final=["idle", "bad"],
+                variables={"flag": Var(bool, False), "n": Var(int, 0)},
+                transitions=[Transition("raise", "idle", "idle", after=[up],
+                                        conditions=[lambda ctx: not ctx.v.flag]),
+                             Transition("tick", "idle", "idle", after=[tick],
+                                        conditions=[lambda ctx: ctx.v.n < 2]),
+                             Transition("fall", "idle", "bad", conditions=[
+                                 lambda ctx: ctx.v.n == 2 and shape(ctx)])])
+    return System("own", instances=[Instance("x", role)],
+                  properties=[always("never-bad", lambda v: v["x"].state != "bad")])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("shape", sorted(OWN_SHAPES))
+def test_every_way_of_reading_its_own_local_gives_the_unmemoized_answer(shape, engine,
+                                                                        monkeypatch):
+    from mcfsm.check.state import steps
+
+    monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
+    truth = explore(_own_system(OWN_SHAPES[shape]), memoize=False)
+    never_bad = {v.property.name: v for v in truth.verdicts}["never-bad"]
+    assert never_bad.status == "violated" and len(never_bad.trace) == 4
+    monkeypatch.setattr(steps, "FIELD_KEYS_AT_START", True)
+    assert _figures(explore(_own_system(OWN_SHAPES[shape]))) == _figures(truth)
+
+
 @pytest.mark.parametrize("shape", sorted(REFUSED))
 def test_a_read_that_cannot_be_recorded_is_refused(shape):
     guard, instead = REFUSED[shape]

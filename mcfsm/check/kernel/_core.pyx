@@ -2565,8 +2565,7 @@ cdef class Core:
         for k in range(n):
             bi = self.cur[2 + n + k]
             key[0] = k
-            # the local, or a field-keyed instance's state number (its fields are columns)
-            key[1] = self._state(k) & 0xFFFFF if self.fm[k] else self.cur[2 + k]
+            key[1] = self._local_key(k)
             # the inbox's signature where the role defers nothing (also in the last hit
             # below: siblings whose inboxes differ behind their heads then hit it too)
             key[2] = self._sig(k, bi) if self.bysig[k] else bi
@@ -2603,10 +2602,7 @@ cdef class Core:
             else:
                 self.steps.expansions = self.expanded + 1  # for its memo's hit rate
                 found, memoizable = self.local_found(k, self._idxs())
-                if (memoizable == FIELDS) != self.fm[k]:  # keyed on the fields read, or not
-                    self.fm[k] = memoizable == FIELDS
-                    key[1] = self._state(k) & 0xFFFFF if self.fm[k] else self.cur[2 + k]
-                    key[3] = self.fm[k]
+                self._keyed_as(k, memoizable == FIELDS, key)
                 if memoizable == READS or memoizable == FIELDS:  # a world reader: key it on
                     self.wr[k] = 1                               # what its paths read
                     if self.bysig[k]:  # from the next state on, part by part
@@ -2676,8 +2672,6 @@ cdef class Core:
                     self.loops[self.nloops].sid = d.sid
                     self.nloops += 1
                     continue
-                d = pool.deltas + e.delta_start + j  # (_transform may call Python: the
-                # pools never grow there, but re-read as _add's callers do)
             row = self._row()
             row[2 + k] = local
             row[1] = d.shared
@@ -2755,10 +2749,7 @@ cdef class Core:
                 return 0
         self.steps.expansions = self.expanded + 1  # for its memo's hit rate
         parts, memoizable = self.local_parts(k, self._idxs())
-        if (memoizable == FIELDS) != self.fm[k]:  # keyed on the fields read, or not
-            self.fm[k] = memoizable == FIELDS
-            key[1] = self._state(k) & 0xFFFFF if self.fm[k] else self.cur[2 + k]
-            key[3] = self.fm[k]
+        self._keyed_as(k, memoizable == FIELDS, key)
         # (an answer not memoized may come in a field-keyed instance's parts: one per
         # internal transition)
         m = len(parts) - count
@@ -2781,6 +2772,20 @@ cdef class Core:
                 pool.nentries += 1
             self._emit(k, pool, &e, 0 if j < m else <uint32_t>(j - m))
         key[2] = sig
+        return 0
+
+    cdef inline uint32_t _local_key(self, int k) except? 0xffffffff:
+        """key[1] of instance k's memo key: its local, or a field-keyed instance's state
+        number (its fields are columns)."""
+        return self._state(k) & 0xFFFFF if self.fm[k] else self.cur[2 + k]
+
+    cdef int _keyed_as(self, int k, bint fields, uint32_t* key) except -1:
+        """Python answered instance k field-keyed (FIELDS) or not: if that changed, its memo
+        key from now on (key[1], and key[3] = 1 for field keys)."""
+        if fields != self.fm[k]:
+            self.fm[k] = fields
+            key[1] = self._local_key(k)
+            key[3] = fields
         return 0
 
     cdef uint32_t _state(self, int k) except? 0xffffffff:

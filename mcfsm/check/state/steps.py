@@ -37,7 +37,7 @@ recorded like reads of other instances, each internal transition is a part of it
 (one guard reads two variables of twenty; the union of all guards' reads would be the
 whole local), keyed on the local's state, the transition and the values read, and a
 step's outcome is what it wrote (records.Writes, numbered by `write_id`), applied to the
-current local by `transformed` (a table of (local, writes) -> local). Where even that
+current local by `transformed`. Where even that
 misses on more than half of its lookups, the instance is no longer memoized at all, so
 memo tables stop growing where they do not pay. The engine core (core.py) calls `expand`, or, when compiled,
 keeps its own memo in C and calls `local_found` only on a miss.
@@ -56,7 +56,7 @@ from ...lang.context import Read
 from ...lang.guard import unhashable_error
 from ...lang.messages import Message
 from ...lang.monitors import observe, receipt
-from ...lang.records import Writes, _make
+from ...lang.records import Writes
 from ...lang.system import Network, StepKey, System, Unhandled
 from .projections import ANY, ELEMENT, Projections
 from .store import Store
@@ -73,6 +73,19 @@ Succ = tuple[int, int, list[int]]
 # itself, else a column id whose values `column_value` interns (a field, an inbox's
 # envelopes of one type and sender).
 Column = tuple[int, int]
+
+
+def _numbered(ids: dict[Any, int], items: list[Any] | None, value: Any) -> int:
+    """The number of `value` in `ids`, given on first sight: the next one, or, `items`
+    given, its place at the end of `items` (which then lists the values by number)."""
+    number = ids.get(value)
+    if number is None:
+        if items is None:
+            number = ids[value] = len(ids)
+        else:
+            number = ids[value] = len(items)
+            items.append(value)
+    return number
 
 
 def _with_inbox(entries: list[Entry], inbox: int) -> list[Delta]:
@@ -235,18 +248,10 @@ class CompiledSteps:
 
     # -- interned ids ---------------------------------------------------------------------
     def message_id(self, message: Message) -> int:
-        mid = self._message_ids.get(message)
-        if mid is None:
-            mid = self._message_ids[message] = len(self.messages)
-            self.messages.append(message)
-        return mid
+        return _numbered(self._message_ids, self.messages, message)
 
     def step_id(self, key: StepKey) -> int:
-        sid = self._step_ids.get(key)
-        if sid is None:
-            sid = self._step_ids[key] = len(self.step_list)
-            self.step_list.append(key)
-        return sid
+        return _numbered(self._step_ids, self.step_list, key)
 
     # -- the successor function -----------------------------------------------------------
     def expand(self, idxs: tuple[int, ...]) -> tuple[list[Succ], list[tuple[int, int]],
@@ -327,11 +332,12 @@ class CompiledSteps:
         if k in self.fields:  # misses per part looked up (class doc)
             calls, parts = self._parts_seen[k]
             seen = seen * parts // max(calls, 1)
-        if self._misses[k] > share * seen and self._has_variables[k] \
-                and k not in self.fields and k not in self._to_fields:
+        if self._misses[k] <= share * seen:
+            self._window[k] = _WINDOW
+        elif self._has_variables[k] and k not in self.fields and k not in self._to_fields:
             self._to_fields.add(k)  # keyed on the fields read, from its next call
             self._window[k] = _FIRST_WINDOW
-        elif self._misses[k] > share * seen:
+        else:
             self.low_hit.add(k)
             self._probe_at[k] = self.expansions + self._backoff[k]
             self._read_memo[k].clear()
@@ -339,8 +345,6 @@ class CompiledSteps:
             self._internal[k].clear()
             self._receive[k].clear()
             self._plan[k] = (k, 2 + k, 2 + self.n + k, {})  # never filled: always recomputed
-        else:
-            self._window[k] = _WINDOW
         self._misses[k] = 0
         self._window_start[k] = self.expansions
 
@@ -360,25 +364,12 @@ class CompiledSteps:
 
     def write_id(self, writes: Any) -> int:
         """The number of a step's writes (records.Writes)."""
-        w = self._write_ids.get(writes)
-        if w is None:
-            w = self._write_ids[writes] = len(self._writes)
-            self._writes.append(writes)
-        return w
+        return _numbered(self._write_ids, self._writes, writes)
 
     def transformed(self, k: int, li: int, w: int) -> int:
         """Instance k's local li after the writes numbered w (no model code runs here; not
         remembered: the local is new in nearly every state where this pays)."""
-        slot = 2 + k
-        local = self.store.values[slot][li]
-        dest, assigned = self._writes[w]
-        values = list(local)
-        if dest is not None:
-            values[0] = dest
-        for position, value in assigned:
-            values[position] = value
-        # (Writes.apply, inlined: a local equal to li interns to li)
-        return self.store.intern(slot, _make(type(local), values))
+        return self.store.intern(2 + k, self._writes[w].apply(self.store.values[2 + k][li]))
 
     def carried(self, k: int, w: int
                 ) -> tuple[int, tuple[int, ...], tuple[tuple[int, int], ...], int]:
@@ -410,10 +401,7 @@ class CompiledSteps:
         return self._state_packed(k, self.store.values[2 + k][li].state)
 
     def _state_packed(self, k: int, here: str) -> int:
-        codes = self._state_codes[k]
-        code = codes.get(here)
-        if code is None:
-            code = codes[here] = len(codes)
+        code = _numbered(self._state_codes[k], None, here)
         count = len(self.system._internal[k][here])
         if code >= 1 << 20 or count >= 1 << 11:
             raise ValueError(f"engine core: {self.system.instances[k].name} has more than "
@@ -630,9 +618,7 @@ class CompiledSteps:
         parts: list[list[Entry]] = []
         if fields:  # keyed on the state (its number), the transition, the fields read
             here = self.store.values[2 + k][li].state
-            code = self._state_codes[k].get(here)
-            if code is None:
-                code = self._state_codes[k][here] = len(self._state_codes[k])
+            code = _numbered(self._state_codes[k], None, here)
             rcode = -2 - code
             for j, (t, tid) in enumerate(self.system._internal[k][here]):
                 ikey = (-1 - code, j, shared)
