@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 from ..check.cache import explore_cached
 from ..check.search.explorer import Result
-from ..errors import UsageError
 from ..lang.loader import LoadedModel
 from ..lang.system import System
 from .chart_layout import chart_pages, page_file
@@ -27,6 +24,7 @@ from .diagrams import PRODUCT_GRAPH_CAP, fired_by_role, product_dot, role_dot
 from .diff import Side, diff
 from .diff_files import write_diff_markdown
 from .diff_model import diff_pairs
+from .dot_render import need_dot, render_files
 from .finding_pages import chart_title, finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
 from .glossary import glossary, glossary_markdown
@@ -50,12 +48,15 @@ def _slug(text: str) -> str:
 
 
 def render_svg(dot_path: Path) -> Path:
-    if shutil.which("dot") is None:
-        raise UsageError("graphviz's `dot` is not installed; install it (apt-get install graphviz) "
-                         "or pass --no-svg")
-    svg = dot_path.with_suffix(".svg")
-    subprocess.run(["dot", "-Tsvg", str(dot_path), "-o", str(svg)], check=True)
-    return svg
+    """One DOT file drawn as SVG beside it (a folder's worth: dot_render.render_files)."""
+    need_dot("drawing the SVG pictures (or pass --no-svg)")
+    return render_files([dot_path])[0]
+
+
+def _to_draw(dot_path: Path, queue: list[Path]) -> Path:
+    """Queue a DOT file to be drawn with the others; the SVG's path, written later."""
+    queue.append(dot_path)
+    return dot_path.with_suffix(".svg")
 
 
 def _write(path: Path, text: str, written: list[Path]) -> Path:
@@ -77,6 +78,9 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
     model = lm.model
     folder = out / model.name
     written: list[Path] = []
+    drawn: list[Path] = []  # DOT files drawn as SVG at the end, together (dot_render.py)
+    if svg:
+        need_dot("drawing the SVG pictures (or pass --no-svg)")
     index = [f"## {model.name}", "", (model.clause + ". " if model.clause else "")
              + f"Model file `{lm.path.as_posix()}`.", ""]
     results: dict[str, Result] = {}
@@ -104,14 +108,14 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                                    title=f"{role.name} ({model.name}, {variant})",
                                    observer=role.name in monitor_roles), written)
             if svg:
-                written.append(render_svg(path))
+                written.append(_to_draw(path, drawn))
             role_links.append(f"[{role.name}]({path.relative_to(out).with_suffix('.svg').as_posix()})")
         index.append("- State diagrams (dashed: never fired in this variant): " + ", ".join(role_links))
         product = product_dot(system, result)
         if product is not None:
             path = _write(vfolder / "product.dot", product, written)
             if svg:
-                written.append(render_svg(path))
+                written.append(_to_draw(path, drawn))
             index.append(f"- [Product state graph]({path.relative_to(out).with_suffix('.svg').as_posix()})")
         else:
             why = (f"{result.distinct_states:,} states, more than the {PRODUCT_GRAPH_CAP} a "
@@ -130,7 +134,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             for n, page in enumerate(pages, 1):
                 path = _write(page_file(base, n, ".dot"), dot(page), written)
                 if svg:
-                    written.append(render_svg(path))
+                    written.append(_to_draw(path, drawn))
             _write(base.with_suffix(".mmd"), mermaid(c), written)
             record = trace_record(model=model.name, file=lm.path.as_posix(), variant=variant,
                                   system=system, prop=v.property, status=v.status,
@@ -157,7 +161,7 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                 for n, page in enumerate(chart_pages(chart["drawing"]), 1):
                     path = _write(page_file(base, n, ".dot"), dot(page), written)
                     if svg:
-                        written.append(render_svg(path))
+                        written.append(_to_draw(path, drawn))
                 _write(base.with_suffix(".mmd"), chart["mermaid"], written)
     if not variants:
         table = verdict_table_markdown(model.name, [(v, results[v]) for v in chosen], {
@@ -179,9 +183,10 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
                      Side(other, model.system(other), results[other], model.variants[other].doc))
             path = folder / f"diff-{base}-vs-{other}.md"
             written += write_diff_markdown(d, f"CR diff: {model.name}, {base} vs {other}", path,
-                                           svg=svg)
+                                           svg=svg, queue=drawn)
             index.append(f"- CR diff [{base} vs {other}]({path.relative_to(out).as_posix()})")
         index.append("")
+    render_files(drawn)
     return written, index
 
 

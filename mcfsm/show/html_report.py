@@ -21,7 +21,6 @@ import itertools
 import json
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -38,6 +37,7 @@ from .diagrams import fired_by_role, role_dot
 from .diff import diff
 from .diff_model import Side, diff_pairs
 from .diff_words import change_rows
+from .dot_render import render_texts
 from .explain import explain
 from .finding_pages import finding_data
 from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
@@ -46,14 +46,15 @@ from .trace import trace_text
 from .values import message_words, plural, spec_value
 
 
-def svg_of(dot_source: str) -> str | None:
-    """The SVG graphviz draws for a DOT text, ready to inline (None without graphviz)."""
+def _draw_inline(entries: list[dict[str, Any]]) -> None:
+    """Replace each entry's "svg", a DOT text, by the SVG graphviz draws for it, ready to
+    inline (None without graphviz); all drawn together (dot_render.py)."""
     if shutil.which("dot") is None:
-        return None
-    proc = subprocess.run(["dot", "-Tsvg"], input=dot_source, capture_output=True, text=True,
-                          check=True)
-    svg = proc.stdout
-    return svg[svg.index("<svg"):]  # drop the XML prolog and doctype, invalid inside HTML
+        for entry in entries:
+            entry["svg"] = None
+        return
+    for entry, svg in zip(entries, render_texts([e["svg"] for e in entries]), strict=True):
+        entry["svg"] = svg[svg.index("<svg"):]  # no XML prolog and doctype: invalid in HTML
 
 
 def _state_rows(system: System, state: Any) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def _traces(lm: LoadedModel, variant: str, system: System, result: Result,
                     "kind": kind, "status": v.status, "length": length, "failed": v.failed,
                     "title": title,
                     "doc": v.property.doc, "clause": v.property.clause,
-                    "svg": svg_of(dot(verdict_chart(system, v, title), prefix)),
+                    "svg": dot(verdict_chart(system, v, title), prefix),  # drawn later
                     "data": json.dumps(trace_view(system, v, prefix), ensure_ascii=False)
                     .replace("</", "<\\/")})
     return out
@@ -171,9 +172,9 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
         for inst in system.instances:
             drawn.setdefault(inst.role.name, inst.role)
         roles.append({"variant": variant, "pictures": [
-            {"role": name, "svg": svg_of(role_dot(
+            {"role": name, "svg": role_dot(  # drawn later, with the traces' charts
                 role, fired.get(name, set()), title=name,
-                observer=name in {m.role.name for m in system.monitors}))}
+                observer=name in {m.role.name for m in system.monitors})}
             for name, role in drawn.items()]})
         never = [f"{r}.{t}" for (r, t), (g, _) in result.coverage.items() if not g]
         coverage.append({"variant": variant, "fired": len(result.coverage) - len(never),
@@ -204,6 +205,7 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
         if data["fix"] is not None:  # link the fix's CR diff where this page shows it
             data["fix"]["on_page"] = (data["fix"]["baseline"], f.fix) in shown
         findings.append(data)
+    _draw_inline(traces + [picture for r in roles for picture in r["pictures"]])
     head, _, rest = model.doc.strip().partition("\n\n")
     return {"model": model.name, "clause": model.clause, "doc": model.doc,
             "doc_head": " ".join(head.split()), "doc_rest": rest.strip(),

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +23,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from ..errors import UsageError
 from .chart_layout import chart_pages
 from .chart_model import Chart
 from .charts import dot
+from .dot_render import need_dot, render_files
 from .fix_text import DELETED, INSERTED, KEPT
 
 AUTHOR = "mcfsm"
@@ -50,19 +48,16 @@ COVER_FIELDS = (("Specification", "spec"), ("CR", "cr"), ("rev", "rev"),
 def chart_png(c: Chart, base: Path) -> list[Path]:
     """The chart as PNG pictures, one per page (chart_pages), rendered from the same DOT
     `mcfsm diagram` renders to SVG; a picture is what Word embeds without a converter."""
-    if shutil.which("dot") is None:
-        raise UsageError("graphviz's `dot` is not installed, and the paper's figure needs it; "
-                         "install it (apt-get install graphviz)")
-    out = []
+    need_dot("the paper's figure")
+    sources = []
     for n, page in enumerate(chart_pages(c), 1):
         source = base.with_name(f"{base.name}-p{n}.dot")
         source.write_text(dot(page))
-        png = source.with_suffix(".png")
-        # as docs.render_svg runs it: the DOT names its own layout (every point pinned)
-        subprocess.run(["dot", "-Tpng", "-Gdpi=110", str(source), "-o", str(png)],
-                       check=True, capture_output=True)
+        sources.append(source)
+    # as `mcfsm diagram` draws them: the DOT names its own layout (every point pinned)
+    out = render_files(sources, "png", ["-Gdpi=110"])
+    for source in sources:
         source.unlink()
-        out.append(png)
     return out
 
 
