@@ -521,10 +521,11 @@ def on_cpu_clock(budget: Budget) -> Budget:
 
 def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]],
           baseline: dict[str, dict], budget: dict[str, Budget],
-          watch: bool = True) -> tuple[str, str]:
+          watch: bool = True, fired: dict[str, set[Any]] | None = None) -> tuple[str, str]:
     """Run the mutant in each variant until a verdict changes. A model error or crash in
     one variant does not stop the others: a verdict elsewhere is the stronger kill.
-    `watch=False`: the steps are known to differ (differing_variants), not compared again."""
+    `watch=False`: the steps are known to differ (differing_variants), not compared again.
+    `fired`, when given, gets the transitions the mutant fires in each variant searched."""
     errors, cuts = [], []
     same_steps = True
     for variant, mutate in per_variant:
@@ -542,6 +543,8 @@ def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]]
                           if str(exc) else f"[{variant}] {type(exc).__name__}")
             continue
         same_steps = same_steps and bool(differs) and not differs[0] and result.complete
+        if fired is not None:
+            fired[variant] = fired_transitions(result)
         changes = changed_verdicts(result, baseline[variant])
         if changes:
             return VERDICT, f"[{variant}] " + "; ".join(changes[:2]) + (
@@ -557,6 +560,20 @@ def judge(build: Callable[[str], System], per_variant: list[tuple[str, Mutator]]
     if same_steps:
         return SAME_STEPS, "no step differs from the original's in any explored state"
     return SURVIVED, "steps differ, no verdict noticed"
+
+
+def fired_transitions(result: Any) -> set[Any]:
+    """The (role, transition) pairs a search saw fire (its coverage)."""
+    return {key for key, (generated, _) in result.coverage.items() if generated}
+
+
+def lost_coverage(original: dict[str, set[Any]], mutant: dict[str, set[Any]]) -> list[str]:
+    """What `check --expected`'s coverage verdict says of a mutant searched in every variant
+    where its steps differ (`mutant`; elsewhere it fires what the original fires): each
+    transition the original fires in some variant and the mutant in none, as
+    `role.transition` (coverage_gaps in mcfsm/check/expectations.py words it for a model)."""
+    now = set().union(*(mutant.get(v, fired) for v, fired in original.items()))
+    return sorted(f"{role}.{name}" for role, name in set().union(*original.values()) - now)
 
 
 def differing(system: System, candidates: dict[str, Mutator]) -> tuple[set[str], Any]:
@@ -734,8 +751,17 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
             continue
         finish(label, status, why)
     others = [v for v in lm.model.variants if v not in variants]
+
+    def fired_where_run(label: str) -> dict[str, set[Any]] | None:
+        """What a mutant fires in the variants run first (searched again: it survived
+        there); None when a search there is cut or fails."""
+        fired: dict[str, set[Any]] = {}
+        status, _ = judge(build, names.get(label, []), baseline, budget, fired=fired)
+        return fired if status in (SURVIVED, SAME_STEPS) else None
+
+    first = ({v: fired_transitions(results[v]) for v in variants}, fired_where_run)
     if pending:
-        extended = extend(lm.model, others, pending, names, ops, build, verbose)
+        extended = extend(lm.model, others, pending, names, ops, build, verbose, first)
         for label, status, why in extended:
             finish(label, status, why)
     for label, finding, mutated in (finding_mutants(lm.model) if ops in ("all", "machinery")
@@ -756,7 +782,9 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
 
 def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
            names: dict[str, list[tuple[str, Mutator]]], ops: str,
-           build: Callable[[str], System], verbose: bool = True
+           build: Callable[[str], System], verbose: bool = True,
+           first: tuple[dict[str, set[Any]], Callable[[str], dict[str, set[Any]] | None]]
+           | None = None,
            ) -> Iterator[tuple[str, str, str]]:
     """--all-variants: the mutants no verdict killed in the variants run (no step differs,
     or survived) are taken to every other variant of the model. One search of each other
@@ -764,11 +792,16 @@ def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
     (`differing`); each is then judged on just those variants, cheapest first. A mutant
     no step of which differs in any variant of its model is equivalent by exploration:
     it reaches exactly the original's states within every bound the model declares.
+    A mutant no verdict kills is then judged by coverage, as `check --expected` judges it
+    over all the model's variants: killed if a transition the original fires in some
+    variant fires in none (`first`: what the original fires in the variants run first,
+    and what the mutant fires there).
     Yields (label, status, why) as each is judged."""
     labels = [label for label, _, _ in pending]
     differ_in: dict[str, list[str]] = {label: [] for label in labels}
     per_variant: dict[str, dict[str, Mutator]] = {}
     baseline, budget, seconds = {}, {}, {}
+    covered: dict[str, set[Any]] = {}  # what the original fires in each variant
     for v in others:
         here: dict[str, Mutator] = {}
         if ops in ("all", "transition"):
@@ -781,6 +814,7 @@ def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
         found, result = differing(build(v), here)
         seconds[v] = time.process_time() - started
         baseline[v] = verdicts_of(result)
+        covered[v] = fired_transitions(result)
         # the budget of a mutant, as in run_model (the time measured with the comparisons
         # running beside the search, so a little more generous)
         budget[v] = Budget(max_states=2 * result.distinct_states + 1000,
@@ -792,20 +826,43 @@ def extend(model: Any, others: list[str], pending: list[tuple[str, str, str]],
                   f"differs ({result.distinct_states} states, {seconds[v]:.0f} s)", flush=True)
     for label, status, why in pending:
         where = sorted(differ_in[label], key=lambda v: seconds[v])
-        if not where:
-            if status == SAME_STEPS:
-                yield (label, EXPLORED, "no step differs from the original's in any of "
-                       f"the model's {len(model.variants)} variants")
-            else:
-                yield (label, status, why)
+        if not where and status == SAME_STEPS:
+            yield (label, EXPLORED, "no step differs from the original's in any of "
+                   f"the model's {len(model.variants)} variants")
             continue
-        got, why_here = judge(build, [(v, per_variant[v][label]) for v in where], baseline,
-                              budget, watch=False)
-        if got in (SURVIVED, SAME_STEPS):
+        fired: dict[str, set[Any]] = {}
+        got, why_here = status, why
+        if where:
+            got, why_here = judge(build, [(v, per_variant[v][label]) for v in where], baseline,
+                                  budget, watch=False, fired=fired)
+        lost = coverage_lost_by(label, status, got, fired, covered, first)
+        if lost:
+            got, why_here = VERDICT, (f"coverage: {', '.join(lost[:2])}"
+                                      + (f" (+{len(lost) - 2})" if len(lost) > 2 else "")
+                                      + " fires in no variant (check --expected fails)")
+        elif got in (SURVIVED, SAME_STEPS) and where:
             got = SURVIVED
             why_here = ("steps differ" + (" in the variants run and" if status == SURVIVED
                                           else "") + f" in {', '.join(where)}; no verdict noticed")
         yield (label, got, why_here)
+
+
+def coverage_lost_by(label: str, status: str, got: str, fired: dict[str, set[Any]],
+                     covered: dict[str, set[Any]],
+                     first: tuple[dict[str, set[Any]], Callable[[str], dict[str, set[Any]] | None]]
+                     | None) -> list[str]:
+    """The transitions a mutant no verdict killed fires in no variant (lost_coverage), with
+    `fired` what it fires where searched in the other variants; [] where that cannot be
+    judged (a cut or an error somewhere)."""
+    if got not in (SURVIVED, SAME_STEPS) or first is None:
+        return []
+    ran, fired_where_run = first
+    if status == SURVIVED:  # its steps differ in the variants run first too
+        there = fired_where_run(label)
+        if there is None:
+            return []
+        fired = {**fired, **there}
+    return lost_coverage({**ran, **covered}, fired)
 
 
 TRANSITION_OPS = ("negate-guard", "drop-guard", "drop-send", "change-field", "drop-update",

@@ -6,6 +6,7 @@ differs."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -584,3 +585,34 @@ def test_reads_within_a_key_whole_slots_cover_their_fields():
     assert mutation.reads_within(((2, "up"), (2, "down")), ((2, None),))
     assert not mutation.reads_within(((2, "up"),), None)
     assert not mutation.reads_within(((0, "mode"),), ((2, None),))
+
+
+def test_a_survivor_that_silences_a_transition_in_every_variant_is_killed_by_coverage(tiny):
+    """--all-variants judges a mutant no verdict kills as `check --expected` does: a
+    transition the original fires in some variant and the mutant in none is a coverage
+    gap, and that verdict kills it; a survivor that silences nothing stays a survivor."""
+    _, _, mutants = tiny
+    differs = f"negate-if {B}step+2"
+    names = {"silence tell": [("v", lambda s: mutation._patch(
+                 s, "counter", "tell", lambda t: dataclasses.replace(t, conditions=[mutation._never])))],
+             differs: [("v", lambda s, m=mutants[differs]: ms.apply(s, m))]}
+
+    def fired_where_run(label):
+        fired = {}
+        status, _ = mutation.judge(lambda v: build(), names[label], {"v": verdicts(build())},
+                                   {"v": Budget()}, fired=fired)
+        return fired if status in (mutation.SURVIVED, mutation.SAME_STEPS) else None
+
+    first = ({"v": mutation.fired_transitions(explore_by_choice(build()))}, fired_where_run)
+    model = SimpleNamespace(variants={"v": None, "w": None}, system=lambda v: build(3))
+    pending = [("silence tell", mutation.SURVIVED, ""), (differs, mutation.SURVIVED, "")]
+    out = list(mutation.extend(model, ["w"], pending, names, "machinery", lambda v: build(3),
+                               False, first))
+    assert out == [("silence tell", mutation.VERDICT,
+                    "coverage: counter.tell fires in no variant (check --expected fails)"),
+                   (differs, mutation.SURVIVED,
+                    "steps differ in the variants run and in w; no verdict noticed")]
+    assert mutation.lost_coverage({"v": {("r", "a"), ("r", "b")}, "w": {("r", "b")}},
+                                  {"v": {("r", "b")}}) == ["r.a"]
+    assert mutation.lost_coverage({"v": {("r", "a")}, "w": {("r", "a")}},
+                                  {"v": set()}) == []  # still fires in w
