@@ -1029,6 +1029,12 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                    lambda v: not v["serverA"].call_ongoing or bool(v["client1"].joined),
                    clause="10.16.2.1; 10.16.2.2 pre-condition 1; X.1.7.4",
                    doc="while the group call is ongoing, client 1 receives it in some system"),
+            always("migrations-completed-were-started",
+                   lambda v: v["client1"].migrations <= v["client1"].attempts,
+                   clause="10.16.2.2 steps 1-2",
+                   doc="the model's count of completed migrations: one completes as client 1 "
+                       "registers at the MC system it migrates to, none on its way back to the "
+                       "one it left (after_break=return), so no more complete than start"),
             always("registration-consistent", registration_consistent,
                    clause="10.16.2.2 steps 1-2; X.1.4.1",
                    doc="quiescent: client 1 is registered exactly where it believes it is"),
