@@ -739,12 +739,15 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
             CHANGED[label] = CHANGED.get(label, 0) + changed
             pending.append((label, status, why))
     taken = done | {label for label, _, _ in pending}
+    fired_first: dict[str, dict[str, set[Any]]] = {}  # a pending mutant's firings, variants run
     for label, per_variant in (reversed(names.items()) if reverse else names.items()):
         if not wanted(label, only, skip) or label in taken:
             continue
-        status, why = judge(build, per_variant, baseline, budget)
+        fired: dict[str, set[Any]] = {}
+        status, why = judge(build, per_variant, baseline, budget, fired=fired)
         if all_variants and status in (SURVIVED, SAME_STEPS):
             pending.append((label, status, why))  # judged again on the other variants
+            fired_first[label] = fired  # for its coverage verdict there
             if verbose:
                 print(f"  {PENDING:17} {label}  -- changed {CHANGED.get(label, 0)}; "
                       f"{status}: {why}", flush=True)
@@ -753,8 +756,10 @@ def run_model(spec: str, only: tuple[str, ...] = (), skip: tuple[str, ...] = (),
     others = [v for v in lm.model.variants if v not in variants]
 
     def fired_where_run(label: str) -> dict[str, set[Any]] | None:
-        """What a mutant fires in the variants run first (searched again: it survived
-        there); None when a search there is cut or fails."""
+        """What a mutant fires in the variants run first: kept from its judgement there, or
+        (taken on from a log) searched again; None when a search there is cut or fails."""
+        if label in fired_first:
+            return fired_first[label]
         fired: dict[str, set[Any]] = {}
         status, _ = judge(build, names.get(label, []), baseline, budget, fired=fired)
         return fired if status in (SURVIVED, SAME_STEPS) else None
