@@ -169,6 +169,14 @@ cdef inline uint64_t _hash_key(const uint32_t* k) nogil:
     return _mix(h ^ k[4])
 
 
+cdef inline uint64_t _hash_words(const uint32_t* v, int n) noexcept nogil:
+    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>n
+    cdef int k
+    for k in range(n):
+        h = _mix(h ^ v[k]) + 0x9E3779B97F4A7C15ULL
+    return h
+
+
 cdef int _map_init(Map* m, size_t capacity) except -1:
     m.slots = <MapSlot*>calloc(capacity, sizeof(MapSlot))
     if m.slots == NULL:
@@ -533,6 +541,19 @@ cdef class Core:
     cdef dict carry_of
     cdef list column_keys
     cdef object carried
+    # ... and a writes number's new local is looked up by value among the locals seen
+    # (`_by_value`): each local of instance k as its positions' projections + 1 (`lv_vec[k]`,
+    # `lv_width[k]` words a local, 0: not known yet; steps.local_codes), in an open-addressing
+    # table of local indices + 1 (`lv_tab[k]`) hashed on those words; steps.transformed runs
+    # only for a local not seen yet, once per distinct local instead of once per successor.
+    # A width of -1: locals of differing lengths, not looked up.
+    cdef int32_t* lv_width
+    cdef uint32_t* lv_count
+    cdef list lv_vec, lv_tab, wcodes
+    cdef uint32_t* lv_tmp
+    cdef Py_ssize_t clv_tmp
+    cdef uint64_t lv_hash
+    cdef object local_codes, write_codes
     # Each instance's last memo hit outside the world readers: (local, inbox, shared) and
     # the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
@@ -737,6 +758,14 @@ cdef class Core:
         self.st_of = [_array.array("I") for _ in range(self.n)]
         self.state_code, self.transformed = steps.state_code, steps.transformed
         self.carry_of, self.column_keys, self.carried = {}, steps.column_keys, steps.carried
+        self.lv_width = <int32_t*>calloc(self.n + 1, sizeof(int32_t))
+        self.lv_count = <uint32_t*>calloc(self.n + 1, sizeof(uint32_t))
+        if self.lv_width == NULL or self.lv_count == NULL:
+            raise MemoryError()
+        self.lv_vec = [_array.array("I") for _ in range(self.n)]
+        self.lv_tab = [_array.array("I") for _ in range(self.n)]
+        self.wcodes = []
+        self.local_codes, self.write_codes = steps.local_codes, steps.write_codes
         self.column_of = steps.column_of
         self.bysig = <uint8_t*>calloc(self.n + 1, 1)
         if self.bysig == NULL:
@@ -1276,6 +1305,9 @@ cdef class Core:
         free(self.troot)
         free(self.wr)
         free(self.fm)
+        free(self.lv_width)
+        free(self.lv_count)
+        free(self.lv_tmp)
         free(self.bysig)
         free(self.last_key)
         free(self.last_v)
@@ -2807,14 +2839,132 @@ cdef class Core:
         return v
 
     cdef uint32_t _transform(self, int k, uint32_t li, uint32_t w) except? 0xFFFFFFFF:
-        """Instance k's local li after the writes numbered w (steps.transformed; not kept:
-        a field-keyed instance's local is new in nearly every state, so each (local,
-        writes) pair is met about once)."""
-        cdef uint32_t new = self.transformed(k, li, w)
+        """Instance k's local li after the writes numbered w: a local seen before, found by
+        value (`_by_value`), else steps.transformed (not kept by (local, writes): a
+        field-keyed instance's local is new in nearly every state, so each pair is met about
+        once, while the locals they make recur)."""
+        cdef uint32_t new = self._by_value(k, li, w)
+        if new == 0xFFFFFFFF:
+            new = self.transformed(k, li, w)
+            if self.lv_width[k] > 0:
+                self._learn_local(k, new)
         self._fit(2 + k, new)
         if new != li:
             self._carry(k, li, w, new)
         return new
+
+    cdef uint32_t* _local_vector(self, int k, uint32_t li) except? NULL:
+        """Local li's words in lv_vec[k] (its projections + 1), asked of steps.local_codes
+        and entered in lv_tab[k] the first time; NULL when instance k's locals are not
+        looked up by value (lv_width[k] = -1 from here on)."""
+        cdef int width = self.lv_width[k]
+        cdef array.array vec = <array.array>self.lv_vec[k]
+        cdef Py_ssize_t need, q
+        cdef uint32_t* at
+        if width == 0:
+            width = len(self.local_codes(k, li))
+            self.lv_width[k] = width if width > 0 else -1
+        if width < 0:
+            return NULL
+        need = (<Py_ssize_t>li + 1) * width
+        if need > len(vec):
+            vec.extend(_array.array("I", bytes(4 * max(need - len(vec), len(vec)))))
+        at = vec.data.as_uints + <Py_ssize_t>li * width
+        if at[0] == 0:
+            codes = self.local_codes(k, li)
+            if len(codes) != width:
+                self.lv_width[k] = -1
+                return NULL
+            for q in range(width):
+                at[q] = <uint32_t>codes[q] + 1
+            self._enter_local(k, li, _hash_words(at, width))
+            at = (<array.array>self.lv_vec[k]).data.as_uints + <Py_ssize_t>li * width
+        return at
+
+    cdef uint32_t _by_value(self, int k, uint32_t li, uint32_t w) except? 0xFFFFFFFE:
+        """The local the writes numbered w make of local li, if a local with those values
+        was seen (lv_tab[k]); else 0xFFFFFFFF, with the new local's words in lv_tmp and their
+        hash in lv_hash (for _learn_local)."""
+        cdef uint32_t* src = self._local_vector(k, li)
+        cdef int width = self.lv_width[k]
+        cdef array.array wc, tab
+        cdef Py_ssize_t q, pos, mask
+        cdef uint32_t c
+        cdef uint32_t* vec
+        if src == NULL:
+            return 0xFFFFFFFF
+        while w >= <uint32_t>len(self.wcodes):
+            self.wcodes.append(None)
+        wc = self.wcodes[w]
+        if wc is None:
+            wc = self.wcodes[w] = _array.array("I", self.write_codes(w))
+        self.lv_tmp = <uint32_t*>_grow(self.lv_tmp, &self.clv_tmp, width, sizeof(uint32_t))
+        memcpy(self.lv_tmp, src, width * sizeof(uint32_t))
+        for q in range(0, len(wc), 2):
+            if wc.data.as_uints[q] >= <uint32_t>width:
+                self.lv_width[k] = -1  # a write past the local's end: not ours to judge
+                return 0xFFFFFFFF
+            self.lv_tmp[wc.data.as_uints[q]] = wc.data.as_uints[q + 1] + 1
+        self.lv_hash = _hash_words(self.lv_tmp, width)
+        tab = <array.array>self.lv_tab[k]
+        if len(tab) == 0:
+            return 0xFFFFFFFF
+        mask = len(tab) - 1
+        pos = <Py_ssize_t>(self.lv_hash & <uint64_t>mask)
+        vec = (<array.array>self.lv_vec[k]).data.as_uints
+        while True:
+            c = tab.data.as_uints[pos]
+            if c == 0:
+                return 0xFFFFFFFF
+            if memcmp(vec + <Py_ssize_t>(c - 1) * width, self.lv_tmp,
+                      width * sizeof(uint32_t)) == 0:
+                return c - 1
+            pos = (pos + 1) & mask
+
+    cdef int _learn_local(self, int k, uint32_t new) except -1:
+        """steps.transformed made local `new` from the words in lv_tmp: they are its words,
+        unless it was known with other words (equal values of other types, as 1 and True)."""
+        cdef int width = self.lv_width[k]
+        cdef array.array vec = <array.array>self.lv_vec[k]
+        cdef Py_ssize_t need = (<Py_ssize_t>new + 1) * width
+        cdef uint32_t* at
+        if need > len(vec):
+            vec.extend(_array.array("I", bytes(4 * max(need - len(vec), len(vec)))))
+        at = vec.data.as_uints + <Py_ssize_t>new * width
+        if at[0] != 0:
+            return 0
+        memcpy(at, self.lv_tmp, width * sizeof(uint32_t))
+        self._enter_local(k, new, self.lv_hash)
+        return 0
+
+    cdef int _enter_local(self, int k, uint32_t li, uint64_t h) except -1:
+        """Local li (its words known) into lv_tab[k], which doubles past half full."""
+        cdef array.array tab = <array.array>self.lv_tab[k]
+        cdef array.array old
+        cdef Py_ssize_t size = len(tab), j, pos, mask
+        cdef int width = self.lv_width[k]
+        cdef uint32_t c
+        if (self.lv_count[k] + 1) * 2 > size:
+            old = tab
+            tab = _array.array("I", bytes(4 * max(64, size * 2)))
+            self.lv_tab[k] = tab
+            mask = len(tab) - 1
+            for j in range(size):
+                c = old.data.as_uints[j]
+                if c != 0:
+                    pos = <Py_ssize_t>(_hash_words((<array.array>self.lv_vec[k]).data.as_uints
+                                                   + <Py_ssize_t>(c - 1) * width, width)
+                                       & <uint64_t>mask)
+                    while tab.data.as_uints[pos] != 0:
+                        pos = (pos + 1) & mask
+                    tab.data.as_uints[pos] = c
+        mask = len(tab) - 1
+        pos = <Py_ssize_t>(h & <uint64_t>mask)
+        while tab.data.as_uints[pos] != 0:
+            pos = (pos + 1) & mask
+        tab.data.as_uints[pos] = li + 1
+        self.lv_count[k] += 1
+        return 0
 
     cdef int _carry(self, int k, uint32_t li, uint32_t w, uint32_t new) except -1:
         """The column values of instance k's local li, as far as known, given to the local

@@ -371,6 +371,22 @@ class CompiledSteps:
         remembered: the local is new in nearly every state where this pays)."""
         return self.store.intern(2 + k, self._writes[w].apply(self.store.values[2 + k][li]))
 
+    def local_codes(self, k: int, li: int) -> tuple[int, ...]:
+        """For the compiled core, which finds the local a writes number makes among the
+        locals it has seen by value, without calling `transformed` (Core._transform): each
+        position of instance k's local li (its state first) as its projection. Equal codes
+        mean equal (type, value) pairs, so equal locals, so the index `transformed` gives."""
+        value = self.projections.field_value
+        return tuple(value(v) for v in self.store.values[2 + k][li])
+
+    def write_codes(self, w: int) -> tuple[int, ...]:
+        """The writes numbered w as position, projection, position, ... in the order
+        Writes.apply assigns them (the state first, at position 0)."""
+        writes = self._writes[w]
+        pairs = ([] if writes.dest is None else [(0, writes.dest)]) + list(writes.assigned)
+        value = self.projections.field_value
+        return tuple(x for position, v in pairs for x in (position, value(v)))
+
     def carried(self, k: int, w: int
                 ) -> tuple[int, tuple[int, ...], tuple[tuple[int, int], ...], int]:
         """For the compiled core, which carries the column values of a local to the local
