@@ -553,7 +553,8 @@ cdef class Core:
     cdef uint32_t* lv_tmp
     cdef Py_ssize_t clv_tmp
     cdef uint64_t lv_hash
-    cdef object local_codes, write_codes
+    cdef object local_codes, write_codes, field_position
+    cdef array.array col_pos  # a column's position in its local (-1: not a local field; -2: not asked)
     # Each instance's last memo hit outside the world readers: (local, inbox, shared) and
     # the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
@@ -766,6 +767,8 @@ cdef class Core:
         self.lv_tab = [_array.array("I") for _ in range(self.n)]
         self.wcodes = []
         self.local_codes, self.write_codes = steps.local_codes, steps.write_codes
+        self.field_position = steps.field_position
+        self.col_pos = _array.array("i")
         self.column_of = steps.column_of
         self.bysig = <uint8_t*>calloc(self.n + 1, 1)
         if self.bysig == NULL:
@@ -856,8 +859,13 @@ cdef class Core:
                 v = self.colv[c][idx]
                 if v != 0:
                     return v - 1
-            v = <uint32_t>self.column_value(c, idx) + 1
+            v = self._word_of(c, self.cs_slots.data.as_uints[at], idx)
+            if v == 0:
+                v = <uint32_t>self.column_value(c, idx) + 1
             self._dense_put(c, idx, v)
+            return v - 1
+        v = self._word_of(c, self.cs_slots.data.as_uints[at], idx)
+        if v != 0:
             return v - 1
         ck[0], ck[1], ck[2], ck[3], ck[4] = c, idx, 0, 0, 0
         v = _map_get(&self.cols, ck)
@@ -865,6 +873,30 @@ cdef class Core:
             v = <uint32_t>self.column_value(c, idx) + 1
             _map_put(&self.cols, ck, v - 1)
         return v - 1
+
+    cdef uint32_t _word_of(self, uint32_t c, uint32_t slot, uint32_t idx) except? 0xffffffff:
+        """Column c's value + 1 where `slot` has index idx, read off the local's words when
+        the column is a field of a field-keyed instance's local whose words are known (the
+        same projection column_value gives: both intern (type, value)); 0 otherwise."""
+        cdef int k = <int>slot - 2, width
+        cdef Py_ssize_t pos
+        cdef array.array vec
+        if k < 0 or k >= self.n or self.lv_width[k] <= 0:
+            return 0
+        width = self.lv_width[k]
+        while c >= <uint32_t>len(self.col_pos):
+            self.col_pos.append(-2)
+        pos = self.col_pos.data.as_ints[c]
+        if pos == -2:
+            pos = self.col_pos.data.as_ints[c] = self.field_position(c)
+        if pos < 0 or pos >= width:
+            return 0
+        vec = <array.array>self.lv_vec[k]
+        if (<Py_ssize_t>idx + 1) * width > len(vec):
+            return 0
+        if vec.data.as_uints[<Py_ssize_t>idx * width] == 0:
+            return 0
+        return vec.data.as_uints[<Py_ssize_t>idx * width + pos]
 
     cdef int _dense_put(self, uint32_t c, uint32_t idx, uint32_t v) except -1:
         """colv[c][idx] = v, growing the arrays (zero-filled) to hold it."""
@@ -1092,6 +1124,8 @@ cdef class Core:
         cdef PyObject* pid
         if c < self.ncolv and idx < self.colcap[c]:
             v = self.colv[c][idx]
+        if v == 0:
+            v = self._word_of(c, <uint32_t>self.tslot[nid], idx)
         if v == 0:
             pid = PyDict_GetItemWithError((<list>self.tnodes[nid])[2], _boxed(idx))
             if pid == NULL:
@@ -2844,9 +2878,13 @@ cdef class Core:
         field-keyed instance's local is new in nearly every state, so each pair is met about
         once, while the locals they make recur)."""
         cdef uint32_t new = self._by_value(k, li, w)
+        cdef Py_ssize_t made
         if new == 0xFFFFFFFF:
+            made = len(<list>self.store.values[2 + k])
             new = self.transformed(k, li, w)
-            if self.lv_width[k] > 0:
+            if self.lv_width[k] > 0 and new == made:
+                # a new local, the very value the words in lv_tmp describe (an existing one
+                # equal to it may hold other types, as True for 1: its words are asked anew)
                 self._learn_local(k, new)
         self._fit(2 + k, new)
         if new != li:
@@ -2922,8 +2960,7 @@ cdef class Core:
             pos = (pos + 1) & mask
 
     cdef int _learn_local(self, int k, uint32_t new) except -1:
-        """steps.transformed made local `new` from the words in lv_tmp: they are its words,
-        unless it was known with other words (equal values of other types, as 1 and True)."""
+        """steps.transformed made the new local `new` from the words in lv_tmp: its words."""
         cdef int width = self.lv_width[k]
         cdef array.array vec = <array.array>self.lv_vec[k]
         cdef Py_ssize_t need = (<Py_ssize_t>new + 1) * width

@@ -387,6 +387,18 @@ class CompiledSteps:
         value = self.projections.field_value
         return tuple(x for position, v in pairs for x in (position, value(v)))
 
+    def field_position(self, column: int) -> int:
+        """For the compiled core, which reads a local's field off its words (local_codes):
+        the position in its local of the field a column reads, or -1 when the column is not
+        a field of an instance's local."""
+        key = self.column_keys[column - 1]
+        slot = key[0]
+        if len(key) != 2 or not 2 <= slot < 2 + len(self.system.instances):
+            return -1
+        values = self.store.values[slot]
+        fields = values[0]._fields if values and hasattr(values[0], "_fields") else ()
+        return fields.index(key[1]) if key[1] in fields else -1
+
     def carried(self, k: int, w: int
                 ) -> tuple[int, tuple[int, ...], tuple[tuple[int, int], ...], int]:
         """For the compiled core, which carries the column values of a local to the local
