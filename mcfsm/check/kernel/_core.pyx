@@ -554,7 +554,7 @@ cdef class Core:
     cdef Py_ssize_t clv_tmp
     cdef uint64_t lv_hash
     cdef object local_codes, write_codes, field_position
-    cdef array.array col_pos  # a column's position in its local (-1: not a local field; -2: not asked)
+    cdef array.array col_pos  # a column's slot << 16 | position in its local (-1: none; -2: not asked)
     # Each instance's last memo hit outside the world readers: (local, inbox, shared) and
     # the entry + 1 (0: none). States leave the queue in the order their parent
     # made them, and siblings differ in the few slots one step changed, so most instances
@@ -889,8 +889,9 @@ cdef class Core:
         pos = self.col_pos.data.as_ints[c]
         if pos == -2:
             pos = self.col_pos.data.as_ints[c] = self.field_position(c)
-        if pos < 0 or pos >= width:
+        if pos < 0 or <uint32_t>(pos >> 16) != slot or (pos & 0xFFFF) >= width:
             return 0
+        pos &= 0xFFFF
         vec = <array.array>self.lv_vec[k]
         if (<Py_ssize_t>idx + 1) * width > len(vec):
             return 0

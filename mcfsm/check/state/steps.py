@@ -389,15 +389,17 @@ class CompiledSteps:
 
     def field_position(self, column: int) -> int:
         """For the compiled core, which reads a local's field off its words (local_codes):
-        the position in its local of the field a column reads, or -1 when the column is not
-        a field of an instance's local."""
+        the slot << 16 | the position in its local of the field a column reads, or -1 when
+        the column is not a field of an instance's local."""
         key = self.column_keys[column - 1]
         slot = key[0]
         if len(key) != 2 or not 2 <= slot < 2 + len(self.system.instances):
             return -1
         values = self.store.values[slot]
         fields = values[0]._fields if values and hasattr(values[0], "_fields") else ()
-        return fields.index(key[1]) if key[1] in fields else -1
+        if key[1] not in fields or slot >= 1 << 15 or len(fields) >= 1 << 16:
+            return -1
+        return slot << 16 | fields.index(key[1])
 
     def carried(self, k: int, w: int
                 ) -> tuple[int, tuple[int, ...], tuple[tuple[int, int], ...], int]:
