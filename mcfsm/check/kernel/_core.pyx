@@ -169,12 +169,11 @@ cdef inline uint64_t _hash_key(const uint32_t* k) nogil:
     return _mix(h ^ k[4])
 
 
-cdef inline uint64_t _hash_words(const uint32_t* v, int n) noexcept nogil:
-    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>n
-    cdef int k
-    for k in range(n):
-        h = _mix(h ^ v[k]) + 0x9E3779B97F4A7C15ULL
-    return h
+cdef int _cover(array.array words, Py_ssize_t need) except -1:
+    """words (unsigned ints) grown, zero-filled and at least doubling, to hold `need`."""
+    if need > len(words):
+        words.extend(_array.array("I", bytes(4 * max(need - len(words), len(words)))))
+    return 0
 
 
 cdef int _map_init(Map* m, size_t capacity) except -1:
@@ -2898,16 +2897,14 @@ cdef class Core:
         looked up by value (lv_width[k] = -1 from here on)."""
         cdef int width = self.lv_width[k]
         cdef array.array vec = <array.array>self.lv_vec[k]
-        cdef Py_ssize_t need, q
+        cdef Py_ssize_t q
         cdef uint32_t* at
         if width == 0:
             width = len(self.local_codes(k, li))
             self.lv_width[k] = width if width > 0 else -1
         if width < 0:
             return NULL
-        need = (<Py_ssize_t>li + 1) * width
-        if need > len(vec):
-            vec.extend(_array.array("I", bytes(4 * max(need - len(vec), len(vec)))))
+        _cover(vec, (<Py_ssize_t>li + 1) * width)
         at = vec.data.as_uints + <Py_ssize_t>li * width
         if at[0] == 0:
             codes = self.local_codes(k, li)
@@ -2916,7 +2913,7 @@ cdef class Core:
                 return NULL
             for q in range(width):
                 at[q] = <uint32_t>codes[q] + 1
-            self._enter_local(k, li, _hash_words(at, width))
+            self._enter_local(k, li, _fingerprint(at, width))
             at = (<array.array>self.lv_vec[k]).data.as_uints + <Py_ssize_t>li * width
         return at
 
@@ -2944,7 +2941,7 @@ cdef class Core:
                 self.lv_width[k] = -1  # a write past the local's end: not ours to judge
                 return 0xFFFFFFFF
             self.lv_tmp[wc.data.as_uints[q]] = wc.data.as_uints[q + 1] + 1
-        self.lv_hash = _hash_words(self.lv_tmp, width)
+        self.lv_hash = _fingerprint(self.lv_tmp, width)
         tab = <array.array>self.lv_tab[k]
         if len(tab) == 0:
             return 0xFFFFFFFF
@@ -2964,10 +2961,8 @@ cdef class Core:
         """steps.transformed made the new local `new` from the words in lv_tmp: its words."""
         cdef int width = self.lv_width[k]
         cdef array.array vec = <array.array>self.lv_vec[k]
-        cdef Py_ssize_t need = (<Py_ssize_t>new + 1) * width
         cdef uint32_t* at
-        if need > len(vec):
-            vec.extend(_array.array("I", bytes(4 * max(need - len(vec), len(vec)))))
+        _cover(vec, (<Py_ssize_t>new + 1) * width)
         at = vec.data.as_uints + <Py_ssize_t>new * width
         if at[0] != 0:
             return 0
@@ -2990,7 +2985,7 @@ cdef class Core:
             for j in range(size):
                 c = old.data.as_uints[j]
                 if c != 0:
-                    pos = <Py_ssize_t>(_hash_words((<array.array>self.lv_vec[k]).data.as_uints
+                    pos = <Py_ssize_t>(_fingerprint((<array.array>self.lv_vec[k]).data.as_uints
                                                    + <Py_ssize_t>(c - 1) * width, width)
                                        & <uint64_t>mask)
                     while tab.data.as_uints[pos] != 0:
