@@ -1,17 +1,22 @@
-"""A field-keyed instance's new locals found by value in the compiled core (issue 59 item 3).
+"""A field-keyed instance's new locals found by value and made in the compiled core (issue
+59 item 3).
 
 An instance memoized on the fields its steps read gets, on a memo hit, the writes the step
 made, not a new local; the core used to ask steps.transformed for the local those writes
 make of the current one once per successor, although the locals recur (a grid reached along
-every path). It now keeps each local it has met as its positions' projections and finds a
-recurring one by value, so steps.transformed runs once per distinct local made. Counted by
-hand on an N x N grid walked right and up: N * N locals, 1 + 2 * N * (N - 1) states in
-TLC's total, 2 * (N - 1) + 1 levels, and every local but the initial one made once
-(N * N - 1 runs of transformed) where each successor made one before (2 * N * (N - 1)).
+every path). It keeps each local it has met as its positions' projections and finds a
+recurring one by value, and it makes a new one itself (Writes.apply and Store.intern in C),
+asking Python only for each writes number once (steps.writes_of) and, where the store
+widens a slot's code (its 257th and 65,537th local), for steps.transformed. Counted by hand
+on an N x N grid walked right and up: N * N locals, 1 + 2 * N * (N - 1) states in TLC's
+total, 2 * (N - 1) + 1 levels; a writes number per value written (x := 1 .. N - 1, y the
+same: 2 * (N - 1)); steps.transformed once for N * N between 257 and 65,536, twice past it,
+where the twin calls it once per successor (2 * N * (N - 1)).
 
 Equal codes must mean equal locals, and equal locals one index: a local made with True where
 an equal one holds 1 is the same local to the store (1 == True); the core, whose codes tell
-the types apart, asks Python and gets the same index, so both cores give the same figures.
+the types apart, interns it as the store does and gets the same index, so both cores give
+the same figures.
 """
 
 from __future__ import annotations
@@ -60,18 +65,21 @@ def _flags() -> System:
     return System("flags", instances=[Instance("f", role)])
 
 
-def _run(system: System, engine: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, int]:
-    """The search on one core, every instance field-keyed from the start, and how many
-    times steps.transformed ran."""
+def _run(system: System, engine: str, monkeypatch: pytest.MonkeyPatch
+         ) -> tuple[object, list[str]]:
+    """The search on one core, every instance field-keyed from the start, and the calls of
+    steps.transformed and steps.writes_of, in order."""
     monkeypatch.setenv("MCFSM_PURE", "1" if engine == "python" else "0")
     monkeypatch.setattr(steps_module, "FIELD_KEYS_AT_START", True)
-    calls = []
-    original = steps_module.CompiledSteps.transformed
-    monkeypatch.setattr(steps_module.CompiledSteps, "transformed",
-                        lambda self, k, li, w: calls.append(w) or original(self, k, li, w))
+    calls: list[str] = []
+    for name in ("transformed", "writes_of"):
+        original = getattr(steps_module.CompiledSteps, name)
+        monkeypatch.setattr(steps_module.CompiledSteps, name,
+                            lambda self, *args, _f=original, _n=name: calls.append(_n)
+                            or _f(self, *args))
     result = explore(system)
     assert result.engine.startswith(engine)
-    return result, len(calls)
+    return result, calls
 
 
 def _figures(result) -> tuple:  # type: ignore[no-untyped-def]
@@ -84,10 +92,12 @@ def test_a_recurring_local_is_made_once(monkeypatch):
     compiled, made = _run(_grid(N), "compiled", monkeypatch)
     assert (compiled.distinct_states, compiled.total_states, compiled.depth) == (
         N * N, 1 + 2 * N * (N - 1), 2 * (N - 1) + 1)  # depth: levels, the first included
-    assert made == N * N - 1
+    assert 0x100 < N * N <= 0x10000
+    assert made.count("writes_of") == 2 * (N - 1)  # x := 1 .. N - 1, y too; each once
+    assert made.count("transformed") == 1  # the 257th local, where the store widens
     twin, twin_made = _run(_grid(N), "python", monkeypatch)
     assert _figures(twin) == _figures(compiled)
-    assert twin_made == 2 * N * (N - 1)  # the twin makes one a successor, as before
+    assert twin_made.count("transformed") == 2 * N * (N - 1)  # one a successor
 
 
 @pytest.mark.skipif(not BUILT, reason="the compiled core is not built")
@@ -96,3 +106,12 @@ def test_equal_locals_of_other_types_are_one_local(monkeypatch):
     twin, _ = _run(_flags(), "python", monkeypatch)
     assert compiled.distinct_states == 2 * 4
     assert _figures(compiled) == _figures(twin)
+
+
+@pytest.mark.skipif(not BUILT, reason="the compiled core is not built")
+def test_locals_past_both_widenings_of_the_store(monkeypatch):
+    big = 257  # 66,049 locals: past the store's 1-byte and 2-byte codes
+    compiled, made = _run(_grid(big), "compiled", monkeypatch)
+    assert (compiled.distinct_states, compiled.total_states, compiled.depth) == (
+        big * big, 1 + 2 * big * (big - 1), 2 * (big - 1) + 1)
+    assert made.count("transformed") == 2  # the 257th and the 65,537th local

@@ -134,9 +134,9 @@ def test_the_core_keys_a_world_reader_on_what_its_paths_read(union_columns, monk
             assert read in ([], [3], [3, 4])  # nothing, b, or b then c
         return answer
 
-    def parts(self, k, idxs):
+    def parts(self, k, idxs, skip=None):
         calls.append(k)
-        answer, memoizable = parts_by(self, k, idxs)
+        answer, memoizable = parts_by(self, k, idxs, skip)
         if k == 0:
             [(_, columns)] = answer  # the watcher's internal steps, its only part
             assert [self.column_key(c)[0] for _, c in columns] in ([], [3], [3, 4])

@@ -548,11 +548,11 @@ cdef class Core:
     # A width of -1: locals of differing lengths, not looked up.
     cdef int32_t* lv_width
     cdef uint32_t* lv_count
-    cdef list lv_vec, lv_tab, wcodes
+    cdef list lv_vec, lv_tab, wcodes, wvals
     cdef uint32_t* lv_tmp
     cdef Py_ssize_t clv_tmp
     cdef uint64_t lv_hash
-    cdef object local_codes, write_codes, field_position
+    cdef object local_codes, write_codes, field_position, writes_of
     cdef array.array col_pos  # a column's slot << 16 | position in its local (-1: none; -2: not asked)
     # Each instance's last memo hit outside the world readers: (local, inbox, shared) and
     # the entry + 1 (0: none). States leave the queue in the order their parent
@@ -764,7 +764,7 @@ cdef class Core:
             raise MemoryError()
         self.lv_vec = [_array.array("I") for _ in range(self.n)]
         self.lv_tab = [_array.array("I") for _ in range(self.n)]
-        self.wcodes = []
+        self.wcodes, self.wvals, self.writes_of = [], [], steps.writes_of
         self.local_codes, self.write_codes = steps.local_codes, steps.write_codes
         self.field_position = steps.field_position
         self.col_pos = _array.array("i")
@@ -2787,8 +2787,8 @@ cdef class Core:
 
     cdef int _assemble_parts(self, int k, uint32_t* key) except -1:
         """World reader k's steps from its parts' entries (internal, then each delivery);
-        on any miss, steps.local_parts answers every part and each is memoized on its own
-        key and the columns its path read. A field-keyed instance has one internal part
+        on a miss, steps.local_parts answers the parts missed and each is memoized on its
+        own key and the columns its path read. A field-keyed instance has one internal part
         per internal transition from its local's state (key[1] its number), a world reader
         one for them all."""
         cdef uint32_t sig = key[2]
@@ -2799,22 +2799,30 @@ cdef class Core:
         cdef uint32_t got[64]
         cdef Entry e
         cdef Pool* pool
+        cdef bint fields = self.fm[k]
+        skip = None
         if count + m <= 64:
-            j = 0
-            while j < count + m:
+            have = []
+            for j in range(count + m):
                 key[2] = self._part_code(k, j, m, at)
                 got[j] = self._part_lookup(k, key)
-                if got[j] == 0:
-                    break
-                j += 1
-            if j == count + m:  # every part hit
+                if got[j] != 0:
+                    have.append(j)
+            if len(have) == count + m:  # every part hit
                 for j in range(count + m):
                     self._emit(k, &self.perm, &self.perm.entries[got[j] - 1],
                                0 if j < m else <uint32_t>(j - m))
                 key[2] = sig
                 return 0
+            if have:  # Python answers the others
+                skip = (fields, tuple(have))
         self.steps.expansions = self.expanded + 1  # for its memo's hit rate
-        parts, memoizable = self.local_parts(k, self._idxs())
+        parts, memoizable = self.local_parts(k, self._idxs(), skip)
+        if skip is not None and memoizable != (FIELDS if fields else READS):
+            # keyed otherwise now, or not memoized: the entries found hold another kind
+            # of local (writes numbers or indices), so every part is asked of Python
+            parts, memoizable = self.local_parts(k, self._idxs())
+            skip = None
         self._keyed_as(k, memoizable == FIELDS, key)
         # (an answer not memoized may come in a field-keyed instance's parts: one per
         # internal transition)
@@ -2824,7 +2832,15 @@ cdef class Core:
                                f"state and inbox make another number (steps.local_parts)")
         memoizable = memoizable and count + m <= 64  # (past 64 parts: not memoized)
         pool = &self.perm if memoizable else &self.scratch
-        for j, (found, columns) in enumerate(parts):
+        for j, part in enumerate(parts):
+            if part is None:  # found in the memo above
+                if skip is None or got[j] == 0:
+                    raise RuntimeError(f"engine core: steps.local_parts left out instance "
+                                       f"{k}'s part {j}, which the core did not have")
+                self._emit(k, &self.perm, &self.perm.entries[got[j] - 1],
+                           0 if j < m else <uint32_t>(j - m))
+                continue
+            found, columns = part
             self._convert(k, found, pool, &e, True)
             if memoizable:
                 key[0] = k
@@ -2881,15 +2897,44 @@ cdef class Core:
         cdef Py_ssize_t made
         if new == 0xFFFFFFFF:
             made = len(<list>self.store.values[2 + k])
-            new = self.transformed(k, li, w)
-            if self.lv_width[k] > 0 and new == made:
+            new = self._made(k, li, w)
+            self._fit(2 + k, new)
+            if new != <uint32_t>made:  # an equal local seen before (True for 1)
+                return new
+            if self.lv_width[k] > 0:
                 # a new local, the very value the words in lv_tmp describe (an existing one
                 # equal to it may hold other types, as True for 1: its words are asked anew)
                 self._learn_local(k, new)
-        self._fit(2 + k, new)
-        if new != li:
-            self._carry(k, li, w, new)
+            # its state's number, and its columns unless read off its words (_word_of):
+            # a local found by value had them given when it was made, or asks for them
+            self._carry(k, li, w, new, self.lv_width[k] <= 0)
         return new
+
+    cdef uint32_t _made(self, int k, uint32_t li, uint32_t w) except? 0xFFFFFFFF:
+        """steps.transformed without a call into Python: local li with the writes numbered
+        w applied (Writes.apply: the same objects in the same record type), interned in the
+        store's table (an equal local seen before keeps its index, as Store.intern does)."""
+        cdef list values = <list>self.store.values[2 + k]
+        cdef Py_ssize_t made = len(values)
+        if made == 0x100 or made == 0x10000:  # where Store.intern widens the slot's code
+            return self.transformed(k, li, w)
+        while w >= <uint32_t>len(self.wvals):
+            self.wvals.append(None)
+        writes = self.wvals[w]
+        if writes is None:
+            writes = self.wvals[w] = self.writes_of(w)
+        old = values[li]
+        items = list(<tuple>old)
+        dest = (<tuple>writes)[0]
+        if dest is not None:
+            items[0] = dest
+        for pair in <tuple>(<tuple>writes)[1]:
+            items[<Py_ssize_t>(<tuple>pair)[0]] = (<tuple>pair)[1]
+        new = tuple.__new__(type(old), items)
+        idx = (<dict>self.store.tables[2 + k]).setdefault(new, made)
+        if <Py_ssize_t>idx == made:
+            values.append(new)
+        return idx
 
     cdef uint32_t* _local_vector(self, int k, uint32_t li) except? NULL:
         """Local li's words in lv_vec[k] (its projections + 1), asked of steps.local_codes
@@ -2999,10 +3044,11 @@ cdef class Core:
         self.lv_count[k] += 1
         return 0
 
-    cdef int _carry(self, int k, uint32_t li, uint32_t w, uint32_t new) except -1:
-        """The column values of instance k's local li, as far as known, given to the local
-        `new` that the writes numbered w make of it: a written field's value as written,
-        every other as it was."""
+    cdef int _carry(self, int k, uint32_t li, uint32_t w, uint32_t new,
+                    bint columns) except -1:
+        """The state number of instance k's local li and, with `columns`, its column
+        values as far as known, given to the new local `new` that the writes numbered w
+        make of it: a written field's value as written, every other as it was."""
         cdef Py_ssize_t count = len(self.column_keys)
         cdef uint32_t c, v
         cdef array.array known
@@ -3012,14 +3058,15 @@ cdef class Core:
         info = self.carry_of.get(at)
         if info is None or <Py_ssize_t>(<tuple>info)[0] != count:
             info = self.carry_of[at] = self.carried(k, w)
-        for column in <tuple>(<tuple>info)[1]:
-            c = column
-            if c < self.ncolv and li < self.colcap[c]:
-                v = self.colv[c][li]
-                if v != 0:
-                    self._dense_put(c, new, v)
-        for column, value in <tuple>(<tuple>info)[2]:
-            self._dense_put(column, new, value)
+        if columns:
+            for column in <tuple>(<tuple>info)[1]:
+                c = column
+                if c < self.ncolv and li < self.colcap[c]:
+                    v = self.colv[c][li]
+                    if v != 0:
+                        self._dense_put(c, new, v)
+            for column, value in <tuple>(<tuple>info)[2]:
+                self._dense_put(column, new, value)
         # and its state's number (the key of its next lookup), where known
         v = (<tuple>info)[3]
         known = <array.array>self.st_of[k]

@@ -73,6 +73,9 @@ Succ = tuple[int, int, list[int]]
 # itself, else a column id whose values `column_value` interns (a field, an inbox's
 # envelopes of one type and sender).
 Column = tuple[int, int]
+# The parts of a world reader's steps its caller has already (local_parts): whether it took
+# the instance as field-keyed, and their numbers (internal parts first); None: none.
+Skip = tuple[bool, tuple[int, ...]] | None
 
 
 def _numbered(ids: dict[Any, int], items: list[Any] | None, value: Any) -> int:
@@ -366,6 +369,11 @@ class CompiledSteps:
         """The number of a step's writes (records.Writes)."""
         return _numbered(self._write_ids, self._writes, writes)
 
+    def writes_of(self, w: int) -> Any:
+        """The writes numbered w (records.Writes), for the compiled core, which applies
+        them as `transformed` does."""
+        return self._writes[w]
+
     def transformed(self, k: int, li: int, w: int) -> int:
         """Instance k's local li after the writes numbered w (no model code runs here; not
         remembered: the local is new in nearly every state where this pays)."""
@@ -628,13 +636,16 @@ class CompiledSteps:
             self._plan[k] = (k, 2 + k, 2 + n + k, {})  # never filled: always recomputed
         return found
 
-    def _parts(self, k: int, idxs: tuple[int, ...], state: tuple | None
-               ) -> tuple[list[list[Entry]], list[tuple[int, Any]]]:
+    def _parts(self, k: int, idxs: tuple[int, ...], state: tuple | None,
+               skip: Skip = None) -> tuple[list[Any], list[tuple[int, Any]]]:
         """Instance k's internal steps (one part, or for a field-keyed instance one part
         per internal transition) and, per deliverable message in delivery order, (the
         inbox after it, -1 when it stays; its outcome: entries or _Unhandled): the parts
         _instance_steps puts together, each memoized on its own key. Sets _last_fields:
-        whether k is field-keyed in this call (its new locals are then writes numbers)."""
+        whether k is field-keyed in this call (its new locals are then writes numbers).
+        `skip`: (whether the caller took k as field-keyed, the numbers of the parts it has
+        already, internal first): those parts are None here, unless k is keyed otherwise
+        now (their numbering would differ)."""
         if self._to_fields and k in self._to_fields:
             self._enter_fields(k)
         n = self.n
@@ -645,12 +656,16 @@ class CompiledSteps:
         internal = self._internal[k] if self.memoize and k not in readers else None
         by_reads = self.memoize and k in self.world_readers and k not in self.low_hit
         fields = self._last_fields = by_reads and k in self.fields
-        parts: list[list[Entry]] = []
+        have = skip[1] if skip is not None and skip[0] == fields else ()
+        parts: list[Any] = []
         if fields:  # keyed on the state (its number), the transition, the fields read
             here = self.store.values[2 + k][li].state
             code = _numbered(self._state_codes[k], None, here)
             rcode = -2 - code
             for j, (t, tid) in enumerate(self.system._internal[k][here]):
+                if j in have:
+                    parts.append(None)
+                    continue
                 ikey = (-1 - code, j, shared)
                 entries = self._read_lookup(k, idxs, ikey)
                 if entries is None:
@@ -660,6 +675,8 @@ class CompiledSteps:
                                                    2 + k)
                     self._record(k, idxs, None, ikey, reads or (), entries)
                 parts.append(entries)
+        elif 0 in have:
+            parts.append(None)
         else:
             ikey = (li, shared)
             entries = None if internal is None else internal.get(ikey)
@@ -677,7 +694,10 @@ class CompiledSteps:
             else:  # what is deliverable depends on the receiver's state too
                 deliverable = self._deferring_entries(
                     k, bi, self.store.values[2 + k][li].state)
-            for sender, mid, rest in deliverable:
+            for j, (sender, mid, rest) in enumerate(deliverable, len(parts)):
+                if j in have:
+                    receptions.append((rest, None))
+                    continue
                 receive = self._receive[k] if self.memoize and k not in readers else None
                 rkey = (rcode, sender, mid, shared) if fields else (li, sender, mid, shared)
                 outcome = None if receive is None else receive.get(rkey)
@@ -695,25 +715,28 @@ class CompiledSteps:
             seen[1] += len(parts) + len(receptions)
         return parts, receptions
 
-    def local_parts(self, k: int, idxs: tuple[int, ...]
-                    ) -> tuple[list[tuple[Found, tuple[Column, ...]]], int]:
+    def local_parts(self, k: int, idxs: tuple[int, ...], skip: Skip = None
+                    ) -> tuple[list[tuple[Found, tuple[Column, ...]] | None], int]:
         """World reader k's steps part by part, for the compiled core's memo of parts: the
         internal steps, then one part per deliverable message (in deliverables(k, bi)'s
         order), each (steps, loops, unhandled) with the columns its path read; and whether
-        they may be memoized (READS) or not (0). A part is a function of its own key
-        (local, shared; for a delivery its sender and message too) and of what its
-        own path read, so states whose parts were all seen apart need no model code."""
+        they may be memoized (READS, FIELDS) or not (0). A part is a function of its own
+        key (local, shared; for a delivery its sender and message too) and of what its
+        own path read, so states whose parts were all seen apart need no model code.
+        `skip`: the parts the core found in its memo, None here (see _parts)."""
         n = self.n
         li, bi, shared = idxs[2 + k], idxs[2 + n + k], idxs[1]
         self._path = []
         try:
-            internal, receptions = self._parts(k, idxs, None)
+            internal, receptions = self._parts(k, idxs, None, skip)
             path = self._path
         finally:
             self._path = None
-        # one path entry per part (a lookup that hit, or model code that ran and was
-        # remembered): anything else and the columns cannot be told apart, so no memo
-        aligned = len(path) == len(internal) + len(receptions)
+        # one path entry per part answered (a lookup that hit, or model code that ran and
+        # was remembered): anything else and the columns cannot be told apart, so no memo
+        answered = (sum(part is not None for part in internal)
+                    + sum(outcome is not None for _, outcome in receptions))
+        aligned = len(path) == answered
         if k in self.low_hit and k in self.fields:  # judged again like the others
             self._probe(k, li | bi << 32 | shared << 64)
         memoizable = self.memoize and k not in self.low_hit and aligned
@@ -728,11 +751,20 @@ class CompiledSteps:
             deltas, loops = _split_loops(deltas, li, shared, bi)
             return (deltas, loops, unhandled)
 
-        parts: list[tuple[Found, tuple[Column, ...]]] = []
-        for j, entries in enumerate(internal):
-            parts.append((part(_with_inbox(entries, bi)), path[j] if j < len(path) else ()))
-        for j, (rest, outcome) in enumerate(receptions, len(internal)):
-            columns = path[j] if j < len(path) else ()
+        parts: list[tuple[Found, tuple[Column, ...]] | None] = []
+        at = 0  # the next part's place in path
+        for entries in internal:
+            if entries is None:
+                parts.append(None)
+                continue
+            parts.append((part(_with_inbox(entries, bi)), path[at] if at < len(path) else ()))
+            at += 1
+        for rest, outcome in receptions:
+            if outcome is None:
+                parts.append(None)
+                continue
+            columns = path[at] if at < len(path) else ()
+            at += 1
             if outcome.__class__ is _Unhandled:
                 parts.append((([], [], outcome.record), columns))
                 continue
