@@ -2800,22 +2800,21 @@ cdef class Core:
         cdef Entry e
         cdef Pool* pool
         cdef bint fields = self.fm[k]
+        cdef Py_ssize_t hits = 0
         skip = None
         if count + m <= 64:
-            have = []
             for j in range(count + m):
                 key[2] = self._part_code(k, j, m, at)
                 got[j] = self._part_lookup(k, key)
-                if got[j] != 0:
-                    have.append(j)
-            if len(have) == count + m:  # every part hit
+                hits += got[j] != 0
+            if hits == count + m:  # every part hit
                 for j in range(count + m):
                     self._emit(k, &self.perm, &self.perm.entries[got[j] - 1],
                                0 if j < m else <uint32_t>(j - m))
                 key[2] = sig
                 return 0
-            if have:  # Python answers the others
-                skip = (fields, tuple(have))
+            if hits:  # Python answers the others
+                skip = (fields, tuple([j for j in range(count + m) if got[j] != 0]))
         self.steps.expansions = self.expanded + 1  # for its memo's hit rate
         parts, memoizable = self.local_parts(k, self._idxs(), skip)
         if skip is not None and memoizable != (FIELDS if fields else READS):
