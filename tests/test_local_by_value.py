@@ -115,3 +115,23 @@ def test_locals_past_both_widenings_of_the_store(monkeypatch):
     assert (compiled.distinct_states, compiled.total_states, compiled.depth) == (
         big * big, 1 + 2 * big * (big - 1), 2 * (big - 1) + 1)
     assert made.count("transformed") == 2  # the 257th and the 65,537th local
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not BUILT, reason="the compiled core is not built")
+def test_locals_past_the_dense_columns(monkeypatch):
+    """Past 2**20 locals the core's dense column arrays stop (DENSE_COLUMN): a newer
+    local's fields, which the walker's guards read, come off its words (`_word_of`), not
+    from Python (steps.column_value) nor a table of its own. 1,025 x 1,025 = 1,050,625
+    locals, 2,049 past the arrays; the figures by hand as above."""
+    big = 1025
+    assert big * big > 1 << 20
+    asked = []
+    original = steps_module.CompiledSteps.column_value
+    monkeypatch.setattr(steps_module.CompiledSteps, "column_value",
+                        lambda self, c, idx: asked.append(idx) or original(self, c, idx))
+    compiled, made = _run(_grid(big), "compiled", monkeypatch)
+    assert (compiled.distinct_states, compiled.total_states, compiled.depth) == (
+        big * big, 1 + 2 * big * (big - 1), 2 * (big - 1) + 1)
+    assert made.count("transformed") == 2
+    assert not [idx for idx in asked if idx >= 1 << 20]
