@@ -124,6 +124,20 @@ cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
     return h
 
 
+cdef inline uint64_t _words_hash(const uint32_t* v, int n) noexcept nogil:
+    """The hash of a local's words in its by-value table (Core._by_value): a multiply per
+    two words and one finaliser, where a fingerprint, which hash compaction trusts without
+    comparing, mixes every word; the table compares the words it finds."""
+    cdef uint64_t h = <uint64_t>n
+    cdef int k
+    for k in range(0, n - 1, 2):
+        h = (h ^ (<uint64_t>v[k] | <uint64_t>v[k + 1] << 32)) * 0x9E3779B97F4A7C15ULL
+        h ^= h >> 29
+    if n & 1:
+        h = (h ^ v[n - 1]) * 0x9E3779B97F4A7C15ULL
+    return _mix(h)
+
+
 # The visited set's tagged entries (Core.tagged): an index below 2**26, 6 hash bits above.
 cdef enum:
     TAG_INDEX = (1 << 26) - 1
@@ -327,6 +341,49 @@ cdef extern from *:
 cdef extern from "Python.h":
     # without PyDict_GetItem's save and restore of the error state on every lookup
     PyObject* PyDict_GetItemWithError(object d, object key) except? NULL
+
+
+cdef extern from *:
+    """
+    /* Writes.apply on a local record (a tuple subclass): a new record of its type, its
+       items with `dest` (unless None) at position 0 and each (position, value) of
+       `assigned` put in, allocated as tuple.__new__(type, items) allocates it (the
+       type's tp_alloc) without the list and the tuple in between. */
+    static PyObject* mcfsm_with_writes(PyObject* old, PyObject* dest, PyObject* assigned) {
+        Py_ssize_t n = PyTuple_GET_SIZE(old), j, count = PyTuple_GET_SIZE(assigned);
+        PyTypeObject* t = Py_TYPE(old);
+        PyObject* made = t->tp_alloc(t, n);
+        if (made == NULL) return NULL;
+        for (j = 0; j < n; j++) {
+            PyObject* v = PyTuple_GET_ITEM(old, j);
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(made, j, v);
+        }
+        for (j = -1; j < count; j++) {
+            Py_ssize_t at = 0;
+            PyObject* v = dest;
+            if (j >= 0) {
+                PyObject* pair = PyTuple_GET_ITEM(assigned, j);
+                at = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
+                v = PyTuple_GET_ITEM(pair, 1);
+                if (at < 0 || at >= n) {
+                    Py_DECREF(made);
+                    if (!PyErr_Occurred())
+                        PyErr_SetString(PyExc_IndexError, "a write past the local's end");
+                    return NULL;
+                }
+            } else if (v == Py_None) {
+                continue;
+            }
+            PyObject* was = PyTuple_GET_ITEM(made, at);
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(made, at, v);
+            Py_DECREF(was);
+        }
+        return made;
+    }
+    """
+    object mcfsm_with_writes(object old, object dest, tuple assigned)
 
 
 # Boxed slot indices, made once: a memo tree's dicts are keyed by Python ints, and boxing
@@ -2923,13 +2980,9 @@ cdef class Core:
         if writes is None:
             writes = self.wvals[w] = self.writes_of(w)
         old = values[li]
-        items = list(<tuple>old)
-        dest = (<tuple>writes)[0]
-        if dest is not None:
-            items[0] = dest
-        for pair in <tuple>(<tuple>writes)[1]:
-            items[<Py_ssize_t>(<tuple>pair)[0]] = (<tuple>pair)[1]
-        new = tuple.__new__(type(old), items)
+        if not isinstance(old, tuple):  # not a record: Writes.apply says what it makes
+            return self.transformed(k, li, w)
+        new = mcfsm_with_writes(old, (<tuple>writes)[0], (<tuple>writes)[1])
         idx = (<dict>self.store.tables[2 + k]).setdefault(new, made)
         if <Py_ssize_t>idx == made:
             values.append(new)
@@ -2957,7 +3010,7 @@ cdef class Core:
                 return NULL
             for q in range(width):
                 at[q] = <uint32_t>codes[q] + 1
-            self._enter_local(k, li, _fingerprint(at, width))
+            self._enter_local(k, li, _words_hash(at, width))
             at = (<array.array>self.lv_vec[k]).data.as_uints + <Py_ssize_t>li * width
         return at
 
@@ -2985,7 +3038,7 @@ cdef class Core:
                 self.lv_width[k] = -1  # a write past the local's end: not ours to judge
                 return 0xFFFFFFFF
             self.lv_tmp[wc.data.as_uints[q]] = wc.data.as_uints[q + 1] + 1
-        self.lv_hash = _fingerprint(self.lv_tmp, width)
+        self.lv_hash = _words_hash(self.lv_tmp, width)
         tab = <array.array>self.lv_tab[k]
         if len(tab) == 0:
             return 0xFFFFFFFF
@@ -3029,7 +3082,7 @@ cdef class Core:
             for j in range(size):
                 c = old.data.as_uints[j]
                 if c != 0:
-                    pos = <Py_ssize_t>(_fingerprint((<array.array>self.lv_vec[k]).data.as_uints
+                    pos = <Py_ssize_t>(_words_hash((<array.array>self.lv_vec[k]).data.as_uints
                                                    + <Py_ssize_t>(c - 1) * width, width)
                                        & <uint64_t>mask)
                     while tab.data.as_uints[pos] != 0:
