@@ -37,6 +37,7 @@ import time as _time
 from ...lang.system import StepCut
 from ..state.fingerprints import SpillFile
 from ..state.projections import NOTHING_SENT
+from ..state.store import WIDENS_AT
 
 
 cdef struct Entry:
@@ -384,6 +385,10 @@ cdef extern from *:
     }
     """
     object mcfsm_with_writes(object old, object dest, tuple assigned)
+
+
+# Where the store widens a slot's code (Store.intern; Core._made leaves those to it).
+cdef Py_ssize_t _WIDEN_H = WIDENS_AT[0], _WIDEN_I = WIDENS_AT[1]
 
 
 # Boxed slot indices, made once: a memo tree's dicts are keyed by Python ints, and boxing
@@ -2946,9 +2951,10 @@ cdef class Core:
 
     cdef uint32_t _transform(self, int k, uint32_t li, uint32_t w) except? 0xFFFFFFFF:
         """Instance k's local li after the writes numbered w: a local seen before, found by
-        value (`_by_value`), else steps.transformed (not kept by (local, writes): a
-        field-keyed instance's local is new in nearly every state, so each pair is met about
-        once, while the locals they make recur)."""
+        value (`_by_value`; its index fits, as each local in the table was a state's or was
+        made below), else made (`_made`; not kept by (local, writes): a field-keyed
+        instance's local is new in nearly every state, so each pair is met about once, while
+        the locals they make recur)."""
         cdef uint32_t new = self._by_value(k, li, w)
         cdef Py_ssize_t made
         if new == 0xFFFFFFFF:
@@ -2972,7 +2978,7 @@ cdef class Core:
         store's table (an equal local seen before keeps its index, as Store.intern does)."""
         cdef list values = <list>self.store.values[2 + k]
         cdef Py_ssize_t made = len(values)
-        if made == 0x100 or made == 0x10000:  # where Store.intern widens the slot's code
+        if made == _WIDEN_H or made == _WIDEN_I:  # Store.intern widens the slot's code there
             return self.transformed(k, li, w)
         while w >= <uint32_t>len(self.wvals):
             self.wvals.append(None)

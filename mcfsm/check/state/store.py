@@ -25,6 +25,9 @@ from array import array
 from typing import Any
 
 _LIMIT = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF}
+# The indices at which `intern` widens a slot's code: a table that adds values without it
+# (the compiled core's Core._made) calls `intern` there.
+WIDENS_AT = tuple(top + 1 for top in _LIMIT.values() if top < 0xFFFFFFFF)
 
 
 class Store:
