@@ -141,6 +141,16 @@ def _still_alive(procs: dict[int, str]) -> list[int]:
     return alive
 
 
+def _named(pid: int) -> str:
+    """`pid (state, parent): command line`, from /proc, for the message of a failed stop."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        line = (Path("/proc") / str(pid) / "cmdline").read_text(errors="replace")
+    except OSError:
+        return f"{pid} (gone)"
+    return f"{pid} ({fields[0]}, parent {fields[1]}): {line.replace(chr(0), ' ')[:120]}"
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
 @pytest.mark.parametrize("command", [
@@ -181,7 +191,8 @@ def test_a_ray_local_run_stops_cleanly(how, command):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert not left, f"{len(left)} processes of the Ray run outlived it"
+    assert not left, (f"{len(left)} processes of the Ray run outlived it: "
+                      + "; ".join(_named(pid) for pid in left))
     if how == "SIGTERM":
         assert proc.returncode == 128 + signal.SIGTERM, err[-2000:]
         assert "terminated (SIGTERM)" in err

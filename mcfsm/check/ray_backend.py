@@ -29,6 +29,7 @@ kill (its GCS ends a dead driver's actors).
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -88,6 +89,10 @@ def connect(address: str) -> Any:
         except ConnectionError as exc:
             raise UsageError(f"--ray {address}: no Ray cluster answers there ({exc}); "
                              "start one with `ray start --head`, or use --ray local") from None
+        finally:
+            # Ray's processes have it now (the raylet passes it to the workers it forks);
+            # a process this one starts later is none of the watchdog's business
+            os.environ.pop(RUN_MARK, None)
         _take_back_sigterm(ray, ours)
     return ray
 
@@ -145,13 +150,19 @@ def _take_back_sigterm(ray: Any, ours: Any) -> None:
 
 # The watchdog of a `--ray local` run (a separate process, started in a session of its own
 # so that a signal to the driver's process group leaves it to clean up): every WATCH_S
-# seconds it lists the driver's descendants (pid and start time, from /proc); once the
-# driver is gone, it SIGKILLs those still alive with the same start time (never a reused
-# pid), and ends. It ends too when nothing is left to watch.
+# seconds it lists the driver's descendants (pid and start time, from /proc). Once the
+# driver is gone, it stops with SIGSTOP (so that none forks again) those still alive with
+# the same start time (never a reused pid), and every process whose environment carries this
+# run's mark: Ray's processes inherit the driver's environment, and the raylet dies with the
+# driver (Ray's fate sharing, PR_SET_PDEATHSIG), so a worker it forked after the last look is
+# an orphan nobody's descendant by then (CI, under load: such workers outlived the run). It
+# looks again until nothing new turns up, SIGKILLs them all, and ends.
 WATCH_S = 0.2
+RUN_MARK = "MCFSM_RAY_LOCAL_RUN"
 _WATCHDOG = r"""
 import os, signal, sys, time
 driver, me, every = int(sys.argv[1]), os.getpid(), float(sys.argv[2])
+mark = sys.argv[3].encode()
 def table():
     out = {}
     for name in os.listdir("/proc"):
@@ -170,26 +181,46 @@ def alive(pid, started):
     except OSError:
         return False
     return fields[19] == started and fields[0] != "Z"
+def marked(pid):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return mark in f.read().split(b"\0")
+    except OSError:
+        return False
+def take_in(kin, procs, roots):
+    grew, seen = False, True
+    while seen:
+        seen = False
+        for pid, (ppid, started, state) in procs.items():
+            if ppid in roots and pid not in kin and pid != me and pid != driver:
+                kin[pid] = started
+                roots.add(pid)
+                grew = seen = True
+    return grew
+def stop_all(kin, how):
+    for pid, started in kin.items():
+        if alive(pid, started):
+            try:
+                os.kill(pid, how)
+            except OSError:
+                pass
 kin = {}
 while True:
     procs = table()
     if driver not in procs or procs[driver][2] == "Z":
         break
-    kids, seen = {driver}, True
-    while seen:
-        seen = False
-        for pid, (ppid, started, state) in procs.items():
-            if ppid in kids and pid not in kids and pid != me:
-                kids.add(pid)
-                seen = True
-    kin.update((pid, procs[pid][1]) for pid in kids if pid != driver)
+    take_in(kin, procs, {driver} | set(kin))
     time.sleep(every)
-for pid, started in kin.items():
-    if alive(pid, started):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+grew = True
+while grew:
+    procs = table()
+    grew = take_in(kin, procs, {p for p in kin if p in procs and procs[p][1] == kin[p]})
+    for pid, (ppid, started, state) in procs.items():
+        if pid not in kin and pid != me and pid != driver and state != "Z" and marked(pid):
+            kin[pid] = started
+            grew = True
+    stop_all(kin, signal.SIGSTOP)
+stop_all(kin, signal.SIGKILL)
 """
 
 
@@ -197,7 +228,9 @@ def _watchdog() -> None:
     """Start the watchdog of this driver's `--ray local` processes (Linux: it reads /proc)."""
     if not sys.platform.startswith("linux"):
         return
-    subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(WATCH_S)],
+    os.environ[RUN_MARK] = secrets.token_hex(8)  # for ray.init's processes to inherit
+    subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(WATCH_S),
+                      f"{RUN_MARK}={os.environ[RUN_MARK]}"],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True)
 
