@@ -116,13 +116,39 @@ cdef inline uint64_t _mix(uint64_t h) nogil:
 
 cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
     """A state's 64-bit fingerprint in hash-compaction mode, from its slot indices (not its
-    packing, which widens during the search): every word through splitmix64's finaliser.
-    core.fingerprint is its pure-Python twin; both must agree."""
-    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>slots
-    cdef int k
-    for k in range(slots):
-        h = _mix(h ^ v[k]) + 0x9E3779B97F4A7C15ULL
-    return h
+    packing, which widens during the search): every word through splitmix64's finaliser, on
+    four lanes (word k on lane k % 4, each lane seeded apart), the lanes then chained the
+    same way. One chain over every word was a dependent run of two multiplies a word (a
+    third of a TwoPhase 9 search's time under --hash-compact); four lanes run side by side.
+    Each link is a bijection of the word it takes, so two states that differ in one slot
+    never share a fingerprint. core.fingerprint is its pure-Python twin; both must agree."""
+    cdef uint64_t a = 0x9E3779B97F4A7C15ULL ^ <uint64_t>slots
+    cdef uint64_t b = 0xC2B2AE3D27D4EB4FULL ^ <uint64_t>slots
+    cdef uint64_t c = 0x165667B19E3779F9ULL ^ <uint64_t>slots
+    cdef uint64_t d = 0x27D4EB2F165667C5ULL ^ <uint64_t>slots
+    cdef int k = 0
+    while k + 4 <= slots:
+        a = _mix(a ^ v[k]) + 0x9E3779B97F4A7C15ULL
+        b = _mix(b ^ v[k + 1]) + 0x9E3779B97F4A7C15ULL
+        c = _mix(c ^ v[k + 2]) + 0x9E3779B97F4A7C15ULL
+        d = _mix(d ^ v[k + 3]) + 0x9E3779B97F4A7C15ULL
+        k += 4
+    if k < slots:
+        a = _mix(a ^ v[k]) + 0x9E3779B97F4A7C15ULL
+    if k + 1 < slots:
+        b = _mix(b ^ v[k + 1]) + 0x9E3779B97F4A7C15ULL
+    if k + 2 < slots:
+        c = _mix(c ^ v[k + 2]) + 0x9E3779B97F4A7C15ULL
+    a = _mix(a ^ b) + 0x9E3779B97F4A7C15ULL
+    a = _mix(a ^ c) + 0x9E3779B97F4A7C15ULL
+    return _mix(a ^ d) + 0x9E3779B97F4A7C15ULL
+
+
+def fingerprint_of(words):
+    """_fingerprint of a row of slot indices given as a sequence (tests hold it to the
+    pure-Python twin, fingerprints.fingerprint, for every row length)."""
+    cdef array.array row = _array.array("I", words)
+    return _fingerprint(row.data.as_uints, len(row))
 
 
 cdef inline uint64_t _words_hash(const uint32_t* v, int n) noexcept nogil:
@@ -762,6 +788,10 @@ cdef class Core:
     # fingerprints this partition claimed, to insert again into a larger table (reshare).
     cdef unsigned long long* stab
     cdef size_t smask
+    # With a shared visited set, a state is stored only by the partition that claimed it:
+    # what is new is the claim's to say, so the partition keeps no index of its own rows
+    # (no probe of a second table per new state, no rehash as it grows): `claims_decide`.
+    cdef bint claims_decide
     cdef object sbuf
     cdef array.array claimed
     # the state hash of each successor of the state being expanded, computed (and its slot
@@ -1517,8 +1547,8 @@ cdef class Core:
         free(old)
         self.states = new_states
         self.cstates = max(self.count, 1)
-        if not self.compact:  # fingerprints are of slot indices: unchanged by the packing
-            self._rehash(self.tmask + 1)
+        if not self.compact and not self.claims_decide:  # fingerprints are of slot
+            self._rehash(self.tmask + 1)  # indices: unchanged by the packing
         return 0
 
     # -- the visited set ------------------------------------------------------------------------
@@ -1565,6 +1595,10 @@ cdef class Core:
                 self._regrow_fingerprints((self.cmask + 1) * 2)
             self.last_row = v
             return self._find_fingerprint(_fingerprint(v, self.slots), at)
+        if self.claims_decide:  # new: its claim in the shared table said so (set_shared)
+            self._pack(v, self.packed)
+            at[0] = 0
+            return -1
         if (self.count + 1) * 4 > <Py_ssize_t>(self.tmask + 1) * 3:
             self._rehash((self.tmask + 1) * 2)
         if self.tagged and self.count + 1 >= self.tag_limit:  # indices outgrow the entries' room
@@ -1719,7 +1753,8 @@ cdef class Core:
             self.states = <uint8_t*>_grow(self.states, &self.cstates, row + 1,
                                           max(self.width, 1))
         memcpy(self.states + row * self.width, self.packed, self.width)
-        self.table[at] = <uint32_t>(j + 1) | self.last_tag
+        if not self.claims_decide:
+            self.table[at] = <uint32_t>(j + 1) | self.last_tag
         self.count = j + 1
         array.resize_smart(self.parent, j + 1)
         self.parent.data.as_ints[j] = parent
@@ -1762,6 +1797,8 @@ cdef class Core:
         cdef size_t at
         if not self.indexed:
             raise RuntimeError("the visited set was released after the search")
+        if self.claims_decide:
+            raise RuntimeError("a partition of a shared visited set keeps no index of a state")
         if self.compact:
             raise RuntimeError("hash compaction keeps no index of a state")
         v = <uint32_t*>calloc(self.slots, sizeof(uint32_t))
@@ -2281,6 +2318,12 @@ cdef class Core:
             raise ValueError(f"a shared table of {n} slots: a power of two is needed")
         if self.nparts < 2:
             raise ValueError("set_shared needs set_partition first")
+        if not self.claims_decide:
+            if self.count:
+                raise ValueError("set_shared comes before the first state")
+            self.claims_decide = True
+            free(self.table)  # the claims decide what is new from now on
+            self.table, self.tmask = NULL, 0
         self.sbuf = words
         self.stab = &words[0]
         self.smask = <size_t>(n - 1)

@@ -39,12 +39,18 @@ def _mix(h: int) -> int:
     return h ^ (h >> 31)
 
 
+_LANES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
+
+
 def fingerprint(idxs: Any) -> int:
     """A state's fingerprint from its slot indices: the pure-Python twin of the compiled
-    core's _fingerprint (both must agree)."""
-    h = _GOLDEN ^ len(idxs)
-    for x in idxs:
-        h = (_mix(h ^ x) + _GOLDEN) & _MASK
+    core's _fingerprint (both must agree): word k on lane k % 4, the lanes then chained."""
+    lanes = [seed ^ len(idxs) for seed in _LANES]
+    for k, x in enumerate(idxs):
+        lanes[k & 3] = (_mix(lanes[k & 3] ^ x) + _GOLDEN) & _MASK
+    h = lanes[0]
+    for lane in lanes[1:]:
+        h = (_mix(h ^ lane) + _GOLDEN) & _MASK
     return h
 
 
