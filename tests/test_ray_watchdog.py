@@ -61,13 +61,14 @@ def test_a_process_forked_after_the_last_look_is_killed_with_the_rest(tmp_path, 
                               env=dict(os.environ, **dict([mark.split("=", 1)])),
                               stdout=subprocess.PIPE, text=True, start_new_session=True)
     child = int(driver.stdout.readline())
-    # a look every 4 s: the first at its start, the next long after the grandchild is born
-    # and the driver is gone; the grandchild is the child's child, unseen by any earlier look
-    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(driver.pid), "4", mark],
+    # a look every 2 s: the first at its start, the next after the grandchild is born and
+    # the driver is gone; the grandchild is the child's child, unseen by any earlier look
+    # (on a slow machine a look may see it: the test then passes without the race)
+    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(driver.pid), "2", mark],
                                 start_new_session=True)
     grandchild = None
     try:
-        time.sleep(1.5)
+        time.sleep(0.5)
         go.touch()
         deadline = time.monotonic() + 60
         while not (out.exists() and out.read_text()) and time.monotonic() < deadline:
