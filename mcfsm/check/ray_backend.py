@@ -187,6 +187,8 @@ def marked(pid):
             return mark in f.read().split(b"\0")
     except OSError:
         return False
+def live(kin, procs):  # never a reused pid's children
+    return {p for p in kin if p in procs and procs[p][1] == kin[p]}
 def take_in(kin, procs, roots):
     grew, seen = False, True
     while seen:
@@ -209,12 +211,12 @@ while True:
     procs = table()
     if driver not in procs or procs[driver][2] == "Z":
         break
-    take_in(kin, procs, {driver} | set(kin))
+    take_in(kin, procs, {driver} | live(kin, procs))
     time.sleep(every)
 grew = True
 while grew:
     procs = table()
-    grew = take_in(kin, procs, {p for p in kin if p in procs and procs[p][1] == kin[p]})
+    grew = take_in(kin, procs, live(kin, procs))
     for pid, (ppid, started, state) in procs.items():
         if pid not in kin and pid != me and pid != driver and state != "Z" and marked(pid):
             kin[pid] = started

@@ -119,7 +119,7 @@ cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
     packing, which widens during the search): every word through splitmix64's finaliser, on
     four lanes (word k on lane k % 4, each lane seeded apart), the lanes then chained the
     same way. One chain over every word was a dependent run of two multiplies a word (a
-    third of a TwoPhase 9 search's time under --hash-compact); four lanes run side by side.
+    fifth of a TwoPhase 9 search's time under --hash-compact); four lanes run side by side.
     Each link is a bijection of the word it takes, so two states that differ in one slot
     never share a fingerprint. core.fingerprint is its pure-Python twin; both must agree."""
     cdef uint64_t a = 0x9E3779B97F4A7C15ULL ^ <uint64_t>slots
