@@ -199,7 +199,7 @@ def take_in(kin, procs, roots):
                 roots.add(pid)
                 grew = seen = True
     return grew
-def stop_all(kin, how):
+def signal_all(kin, how):
     for pid, started in kin.items():
         if alive(pid, started):
             try:
@@ -221,8 +221,8 @@ while grew:
         if pid not in kin and pid != me and pid != driver and state != "Z" and marked(pid):
             kin[pid] = started
             grew = True
-    stop_all(kin, signal.SIGSTOP)
-stop_all(kin, signal.SIGKILL)
+    signal_all(kin, signal.SIGSTOP)
+signal_all(kin, signal.SIGKILL)
 """
 
 

@@ -114,6 +114,11 @@ cdef inline uint64_t _mix(uint64_t h) nogil:
     return h
 
 
+cdef inline uint64_t _link(uint64_t h, uint64_t w) noexcept nogil:
+    """One link of a fingerprint's chain: a bijection of w for a given h."""
+    return _mix(h ^ w) + 0x9E3779B97F4A7C15ULL
+
+
 cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
     """A state's 64-bit fingerprint in hash-compaction mode, from its slot indices (not its
     packing, which widens during the search): every word through splitmix64's finaliser, on
@@ -128,20 +133,16 @@ cdef inline uint64_t _fingerprint(const uint32_t* v, int slots) noexcept nogil:
     cdef uint64_t d = 0x27D4EB2F165667C5ULL ^ <uint64_t>slots
     cdef int k = 0
     while k + 4 <= slots:
-        a = _mix(a ^ v[k]) + 0x9E3779B97F4A7C15ULL
-        b = _mix(b ^ v[k + 1]) + 0x9E3779B97F4A7C15ULL
-        c = _mix(c ^ v[k + 2]) + 0x9E3779B97F4A7C15ULL
-        d = _mix(d ^ v[k + 3]) + 0x9E3779B97F4A7C15ULL
+        a, b = _link(a, v[k]), _link(b, v[k + 1])
+        c, d = _link(c, v[k + 2]), _link(d, v[k + 3])
         k += 4
     if k < slots:
-        a = _mix(a ^ v[k]) + 0x9E3779B97F4A7C15ULL
+        a = _link(a, v[k])
     if k + 1 < slots:
-        b = _mix(b ^ v[k + 1]) + 0x9E3779B97F4A7C15ULL
+        b = _link(b, v[k + 1])
     if k + 2 < slots:
-        c = _mix(c ^ v[k + 2]) + 0x9E3779B97F4A7C15ULL
-    a = _mix(a ^ b) + 0x9E3779B97F4A7C15ULL
-    a = _mix(a ^ c) + 0x9E3779B97F4A7C15ULL
-    return _mix(a ^ d) + 0x9E3779B97F4A7C15ULL
+        c = _link(c, v[k + 2])
+    return _link(_link(_link(a, b), c), d)
 
 
 def fingerprint_of(words):
@@ -788,10 +789,9 @@ cdef class Core:
     # fingerprints this partition claimed, to insert again into a larger table (reshare).
     cdef unsigned long long* stab
     cdef size_t smask
-    # With a shared visited set, a state is stored only by the partition that claimed it:
-    # what is new is the claim's to say, so the partition keeps no index of its own rows
-    # (no probe of a second table per new state, no rehash as it grows): `claims_decide`.
-    cdef bint claims_decide
+    # With a shared visited set (stab set), a state is stored only by the partition that
+    # claimed it: what is new is the claim's to say, so the partition keeps no index of its
+    # own rows (no probe of a second table per new state, no rehash as it grows).
     cdef object sbuf
     cdef array.array claimed
     # the state hash of each successor of the state being expanded, computed (and its slot
@@ -1547,8 +1547,8 @@ cdef class Core:
         free(old)
         self.states = new_states
         self.cstates = max(self.count, 1)
-        if not self.compact and not self.claims_decide:  # fingerprints are of slot
-            self._rehash(self.tmask + 1)  # indices: unchanged by the packing
+        if not self.compact and self.stab == NULL:  # fingerprints are of slot indices:
+            self._rehash(self.tmask + 1)  # unchanged by the packing; a shared set: no index
         return 0
 
     # -- the visited set ------------------------------------------------------------------------
@@ -1595,7 +1595,7 @@ cdef class Core:
                 self._regrow_fingerprints((self.cmask + 1) * 2)
             self.last_row = v
             return self._find_fingerprint(_fingerprint(v, self.slots), at)
-        if self.claims_decide:  # new: its claim in the shared table said so (set_shared)
+        if self.stab != NULL:  # new: its claim in the shared table said so (set_shared)
             self._pack(v, self.packed)
             at[0] = 0
             return -1
@@ -1753,7 +1753,7 @@ cdef class Core:
             self.states = <uint8_t*>_grow(self.states, &self.cstates, row + 1,
                                           max(self.width, 1))
         memcpy(self.states + row * self.width, self.packed, self.width)
-        if not self.claims_decide:
+        if self.stab == NULL:  # a partition of a shared set keeps no index (set_shared)
             self.table[at] = <uint32_t>(j + 1) | self.last_tag
         self.count = j + 1
         array.resize_smart(self.parent, j + 1)
@@ -1797,7 +1797,7 @@ cdef class Core:
         cdef size_t at
         if not self.indexed:
             raise RuntimeError("the visited set was released after the search")
-        if self.claims_decide:
+        if self.stab != NULL:
             raise RuntimeError("a partition of a shared visited set keeps no index of a state")
         if self.compact:
             raise RuntimeError("hash compaction keeps no index of a state")
@@ -2318,11 +2318,10 @@ cdef class Core:
             raise ValueError(f"a shared table of {n} slots: a power of two is needed")
         if self.nparts < 2:
             raise ValueError("set_shared needs set_partition first")
-        if not self.claims_decide:
+        if self.stab == NULL:  # the first table: the claims decide what is new from now on
             if self.count:
                 raise ValueError("set_shared comes before the first state")
-            self.claims_decide = True
-            free(self.table)  # the claims decide what is new from now on
+            free(self.table)
             self.table, self.tmask = NULL, 0
         self.sbuf = words
         self.stab = &words[0]

@@ -47,11 +47,16 @@ def fingerprint(idxs: Any) -> int:
     core's _fingerprint (both must agree): word k on lane k % 4, the lanes then chained."""
     lanes = [seed ^ len(idxs) for seed in _LANES]
     for k, x in enumerate(idxs):
-        lanes[k & 3] = (_mix(lanes[k & 3] ^ x) + _GOLDEN) & _MASK
+        lanes[k & 3] = _link(lanes[k & 3], x)
     h = lanes[0]
     for lane in lanes[1:]:
-        h = (_mix(h ^ lane) + _GOLDEN) & _MASK
+        h = _link(h, lane)
     return h
+
+
+def _link(h: int, w: int) -> int:
+    """One link of the chain: a bijection of w for a given h (the compiled core's _link)."""
+    return (_mix(h ^ w) + _GOLDEN) & _MASK
 
 
 def omission_bound(states: int) -> float:
