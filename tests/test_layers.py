@@ -113,8 +113,8 @@ def test_the_circle_finder_finds_a_circle():
 
 # Inside check/, the concern packages in the order data flows up (issue 34's layout): a
 # module imports only from its own package or one lower. results.py (the records every
-# package returns) sits below them all; the top-level modules (cache, choices, expectations,
-# assumptions, parallel, ray_backend) sit above them all.
+# package returns) sits below them all; the top-level modules (cache, stored, choices,
+# expectations, assumptions, parallel, ray_backend) sit above them all.
 CHECK_ORDER = ["results", "state", "kernel", "temporal", "search", "split", "runs", "runtime"]
 
 

@@ -184,3 +184,41 @@ def test_budget_on_an_infinite_system_says_incomplete():
     assert not result.complete and result.stopped_by == "max-states"
     assert result.distinct_states == 50
     assert all(v.status == "unknown" for v in result.verdicts)
+
+
+def test_a_run_is_named_by_step_numbers_and_replayed_from_them():
+    """A stored trace is the initial state's number and each step's number among its
+    state's successors (check/stored.py): step_numbers gives them, replayed walks them back
+    to the same states and steps, on a system built afresh."""
+    system = pair(Network.BAG)
+    states, keys = [system.initial_states()[0]], []
+    while True:  # the last of each state's successors: a run that takes every kind of step
+        successors = system.successors(states[-1])
+        if not successors:
+            break
+        key, nxt = successors[-1]
+        keys.append(key)
+        states.append(nxt)
+    assert len(keys) == 3  # send, then the two notes received
+    initial, numbers = system.step_numbers(states, keys, {})
+    assert initial == 0 and numbers[0] == 0 and len(numbers) == 3
+    again, again_keys = pair(Network.BAG).replayed(initial, numbers, {})
+    assert (again, again_keys) == (states, keys)
+    memo: dict = {}
+    pair(Network.BAG).replayed(initial, numbers, memo)
+    assert len(memo) == 1 + 3  # the initial states, and the successors of each state left
+
+
+def test_choices_named_as_a_finding_names_them_pin_the_system():
+    r = Role("r", states=["a"], initial="a", final=["a"],
+             transitions=[Transition("t", "a", None, clause="c")])
+    system = System("s", instances=[Instance("i", r)],
+                    params={"policy": Param(("reject", "accept"), doc="NOTE 3", clause="10.16.3"),
+                            "n": Param((1, 2), doc="d", clause="c")})
+    pinned = system.pinned(("policy=accept", "n=2"))
+    assert [(s[0].policy, s[0].n) for s in pinned.initial_states()] == [("accept", 2)]
+    assert system.pinned(()) is system
+    with pytest.raises(ModelError, match=r"(?s)has no choice 'maybe'.*use one of policy=reject, policy=accept"):
+        system.pinned(("policy=maybe",))
+    with pytest.raises(ModelError, match="has no parameter 'polcy'"):
+        system.pinned(("polcy=accept",))

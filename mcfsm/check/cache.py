@@ -4,7 +4,7 @@
 any later command) call to explore a model variant. A cached answer is the answer a fresh
 run would give, or it is not used. A result is stored as JSON under a key made of:
   - the model's identity: the model file (resolved path), the Model's name, the variant,
-    and the options (budget, memoization);
+    and the budget (and the choices a search was restricted to);
   - everything the model's code read while it was loaded, as recorded then
     (`lang/reads.py`): the content of the model file and of every module it imported
     (siblings in its folder, namespace packages and modules from elsewhere alike), and of
@@ -19,12 +19,8 @@ variables, files outside its folder) without declaring it (`Model(reads_files=..
 reads_env=...)`); the cache says so once per model.
 
 A result is the per-choice run of check/choices.py (one search per combination of parameter
-choices, merged), with its ChoiceRuns stored as the index of each choice among the
-parameter's choices. Traces are stored as the index of the initial state and, for each step,
-the index of the step among System.successors of the state before it (bag and set orders are
-canonical, so indices are stable across processes); reading a result rebuilds the states by
-replaying those steps on the freshly built system, so no model object is ever unpickled.
-An entry that cannot be read or replayed is explored afresh and rewritten.
+choices, merged), kept as stored.py writes it: no model object is ever unpickled. An
+entry that cannot be read or replayed is explored afresh and rewritten.
 
 `--no-cache` (or MCFSM_NO_CACHE=1) bypasses the cache; MCFSM_CACHE_DIR moves it;
 `mcfsm cache verify` re-explores a sample of entries and fails on any difference.
@@ -47,11 +43,10 @@ from typing import Any
 from ..lang.loader import LoadedModel, load_path
 from ..lang.reads import Reads, changed, digest, recording
 from ..lang.system import System
-from .choices import ChoiceRun, explore_by_choice, restrict
-from .results import Budget, ProgressFn, Result, Trace, Verdict
-from .search.explorer import explore
+from .choices import explore_by_choice
+from .results import Budget, ProgressFn, Result
+from .stored import FORMAT, dump_result, load_result
 
-FORMAT = 4
 _MCFSM_ROOT = Path(__file__).resolve().parent.parent
 _source_digests: dict[Path, str] = {}
 _said: set[tuple[str, str]] = set()  # (model file, reason) already reported on stderr
@@ -67,47 +62,85 @@ def cache_enabled(requested: bool = True) -> bool:
 
 def explore_cached(system: System, *, loaded: LoadedModel | None, variant: str,
                    budget: Budget | None = None, cache: bool = True,
-                   progress: ProgressFn | None = None, under: tuple[str, ...] = (),
-                   **options: Any) -> Result:
+                   progress: ProgressFn | None = None, under: tuple[str, ...] = ()) -> Result:
     """Explore one variant, or read its result from the cache when nothing it depends on
     changed. `loaded` is the loaded model file (None: never cached). `under` ("p=v", ...)
-    explores only the runs with those choices (a finding's chart drawn under a reading)."""
+    explores only the runs with those choices (a finding's chart drawn under a reading).
+    In order: the choices pinned, the entry's file named, the entry read under its lock, or
+    else the search run and its entry written."""
     budget = budget or Budget()
-    system = restrict(system, under)
-    if options:  # keep_states / memoize: one joint search, never cached
-        return explore(system, budget, progress=progress, **options)
-    if loaded is None or not cache_enabled(cache):
-        return explore_by_choice(system, budget, progress=progress)
-    found = cached_result(system, loaded=loaded, variant=variant, budget=budget, under=under)
-    if found is not None:
-        return found
-    file = _file(loaded, system, variant, budget, {}, under)
+    system = system.pinned(under)
+    file = _entry_file(system, loaded, variant, budget, cache, under)
     with _one_search_at_a_time(file):
-        # another process may have explored it while this one waited: read its entry
-        found = cached_result(system, loaded=loaded, variant=variant, budget=budget,
-                              under=under)
+        # another process may have explored it while this one waited: its entry is read
+        found = _read(file, system)
         if found is not None:
             return found
-        with recording() as run_reads:
+        # what the search reads is recorded only for an entry to keep
+        with recording() if file is not None else contextlib.nullcontext(Reads()) as run_reads:
             result = explore_by_choice(system, budget, progress=progress)
-        if result.stopped_by in ("time-limit", "interrupted"):  # those cuts vary run to run
-            return result
-        manifest, refusal = _manifest(loaded, run_reads)
-        if refusal is not None:
-            _say_once(loaded, refusal)
-            return result
-        _store(file, {**_dump(system, result), "reads": dataclasses.asdict(manifest),
-                      "origin": _origin(loaded, variant, budget, under)})
+        if file is not None and loaded is not None:
+            _write(file, loaded, system, result, run_reads, variant, budget, under)
     return result
 
 
+def cached_result(system: System, *, loaded: LoadedModel | None, variant: str,
+                  budget: Budget | None = None, cache: bool = True,
+                  under: tuple[str, ...] = ()) -> Result | None:
+    """The cached result of a variant (restricted to the choices `under`, a system
+    explore_cached has restricted), or None when it must be explored."""
+    return _read(_entry_file(system, loaded, variant, budget or Budget(), cache, under), system)
+
+
+def _entry_file(system: System, loaded: LoadedModel | None, variant: str, budget: Budget,
+                cache: bool, under: tuple[str, ...]) -> Path | None:
+    """The entry's file, or None when the result is not cached (no model file, the cache
+    switched off)."""
+    if loaded is None or not cache_enabled(cache):
+        return None
+    return _file(loaded, system, variant, budget, under)
+
+
+def _read(file: Path | None, system: System) -> Result | None:
+    """The entry's result, or None when there is none, something the search read has
+    changed since, or it cannot be read or replayed on this system."""
+    if file is None:
+        return None
+    try:
+        if not file.exists():
+            return None
+        data = json.loads(file.read_text())
+        if changed(Reads(**data["reads"])):
+            return None
+        return load_result(system, data)
+    except Exception:
+        return None
+
+
+def _write(file: Path, loaded: LoadedModel, system: System, result: Result, run_reads: Reads,
+           variant: str, budget: Budget, under: tuple[str, ...]) -> None:
+    """The entry, unless the search was cut in a way that varies run to run (a time limit,
+    an interrupt) or what it read cannot be kept in step with the entry (said once)."""
+    if result.stopped_by in ("time-limit", "interrupted"):
+        return
+    manifest, refusal = _manifest(loaded, run_reads)
+    if refusal is not None:
+        _say_once(loaded, refusal)
+        return
+    _store(file, {**dump_result(system, result), "reads": dataclasses.asdict(manifest),
+                  "origin": _origin(loaded, variant, budget, under)})
+
+
 @contextlib.contextmanager
-def _one_search_at_a_time(file: Path) -> Iterator[None]:
+def _one_search_at_a_time(file: Path | None) -> Iterator[None]:
     """Processes that want the same entry (pytest-xdist workers, two `mcfsm check` runs)
     take turns: the first explores and stores, the others wait and read its entry instead
     of searching again. A waiting process idles no longer than the one searching, and
-    never as long as a second search. Without a lock (a read-only cache, no fcntl) each
-    explores for itself, as before."""
+    never as long as a second search. Without an entry, or without a lock (a read-only
+    cache, no fcntl), each explores for itself."""
+    if file is None:
+        yield
+        return
     try:
         import fcntl
 
@@ -121,25 +154,6 @@ def _one_search_at_a_time(file: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()  # releases the lock
-
-
-def cached_result(system: System, *, loaded: LoadedModel | None, variant: str,
-                  budget: Budget | None = None, cache: bool = True, under: tuple[str, ...] = (),
-                  **options: Any) -> Result | None:
-    """The cached result of a variant (restricted to the choices `under`, a system
-    explore_cached has restricted), or None when it must be explored."""
-    if loaded is None or not cache_enabled(cache) or options:
-        return None
-    file = _file(loaded, system, variant, budget or Budget(), {}, under)
-    try:
-        if not file.exists():
-            return None
-        data = json.loads(file.read_text())
-        if changed(Reads(**data["reads"])):
-            return None  # something the search read has changed since
-        return _load(system, data)
-    except Exception:
-        return None
 
 
 # -- what the entry depends on ---------------------------------------------------------------
@@ -198,9 +212,8 @@ def _origin(loaded: LoadedModel, variant: str, budget: Budget,
 
 # -- the key ---------------------------------------------------------------------------------
 def _file(loaded: LoadedModel, system: System, variant: str, budget: Budget,
-          options: dict, under: tuple[str, ...] = ()) -> Path:
-    key = _key(loaded, system, variant, budget, {**options, "under": list(under)} if under
-               else options)
+          under: tuple[str, ...] = ()) -> Path:
+    key = _key(loaded, system, variant, budget, {"under": list(under)} if under else {})
     return cache_dir() / (f"{_safe(loaded.path.stem)}-{_safe(loaded.model.name)}-"
                           f"{_safe(variant)}-{key[:20]}.json")
 
@@ -280,18 +293,18 @@ def _verify_one(file: Path) -> Verification:
         loaded = next(lm for lm in load_path(origin["file"])
                       if lm.model.name == origin["model"])
         under = tuple(origin.get("under", ()))
-        system = restrict(loaded.model.system(origin["variant"]), under)
+        system = loaded.model.system(origin["variant"]).pinned(under)
         budget = Budget(**{k: frozenset(v) if k == "stop_on" else v
                            for k, v in origin["budget"].items()})
     except Exception as exc:  # e.g. a model that needs a sys.path only its test sets up
         return Verification(file.name, "unverified",
                             f"its model cannot be built here ({type(exc).__name__}: {exc})")
-    if _file(loaded, system, origin["variant"], budget, {}, under).name != file.name:
+    if _file(loaded, system, origin["variant"], budget, under).name != file.name:
         return Verification(file.name, "stale", "the model or a module it reads changed since")
     edited = changed(Reads(**data["reads"]))
     if edited:
         return Verification(file.name, "stale", f"{_shown(edited[0])} changed since")
-    fresh = json.loads(json.dumps(_dump(system, explore_by_choice(system, budget))))
+    fresh = json.loads(json.dumps(dump_result(system, explore_by_choice(system, budget))))
     ignored = {"elapsed_s", "reads", "origin", "engine"}  # provenance, not findings
     differing = sorted(k for k in set(fresh) | set(data)
                        if k not in ignored and fresh.get(k) != data.get(k))
@@ -307,105 +320,7 @@ def _safe(name: str) -> str:
     return "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "-_" else "_" for ch in name)
 
 
-# -- storing and reading -----------------------------------------------------------------------
-def _dump(system: System, result: Result) -> dict[str, Any]:
-    memo: dict[Any, list] = {}  # traces share their first states: their successors once
-    return {
-        "format": FORMAT,
-        "distinct": result.distinct_states,
-        "total": result.total_states,
-        "depth": result.depth,
-        "complete": result.complete,
-        "stopped_by": result.stopped_by,
-        "elapsed_s": result.elapsed_s,
-        "pruned": result.pruned,
-        "coverage": [[role, transition, g, n]
-                     for (role, transition), (g, n) in result.coverage.items()],
-        "edges": result.edges,
-        "engine": result.engine,
-        "search": result.search,
-        "symmetry": result.symmetry,
-        "per_choice": [{"choices": [list(system.params[name].choices).index(value)
-                                    for name, value in run.choices],
-                        "verdicts": {name: list(v) for name, v in run.verdicts.items()},
-                        "distinct": run.distinct_states, "complete": run.complete}
-                       for run in result.per_choice],
-        "verdicts": [{"property": v.property.name, "status": v.status,
-                      "assumes": list(v.assumes),
-                      "trace": None if v.trace is None else _trace_indices(system, v.trace,
-                                                                           memo)}
-                     for v in result.verdicts],
-    }
-
-
-def _successors(system: System, state: Any, memo: dict[Any, list]) -> list:
-    found = memo.get(state)
-    if found is None:
-        found = memo[state] = system.successors(state)
-    return found
-
-
-def _trace_indices(system: System, trace: Trace, memo: dict[Any, list]) -> dict[str, Any]:
-    initial = system.initial_states().index(trace.states[0])
-    steps = []
-    for key, before, after in zip(trace.steps, trace.states, trace.states[1:]):
-        steps.append(_successors(system, before, memo).index((key, after)))
-    return {"initial": initial, "steps": steps, "note": trace.note,
-            "loop_start": trace.loop_start}
-
-
-def _load(system: System, data: dict[str, Any], cached: bool = True) -> Result:
-    if data["format"] != FORMAT:
-        raise ValueError("old format")
-    by_name = {p.name: p for p in system.properties}
-    memo: dict[Any, list] = {}  # traces share their first states: their successors once
-    verdicts = []
-    for v in data["verdicts"]:
-        trace = None
-        if v["trace"] is not None:
-            states = [system.initial_states()[v["trace"]["initial"]]]
-            steps = []
-            for index in v["trace"]["steps"]:
-                key, nxt = _successors(system, states[-1], memo)[index]
-                steps.append(key)
-                states.append(nxt)
-            trace = Trace(tuple(states), tuple(steps), v["trace"]["note"],
-                          v["trace"]["loop_start"])
-        verdicts.append(Verdict(by_name[v["property"]], v["status"], trace,
-                                tuple(v["assumes"])))
-    if len(verdicts) != len(system.properties):
-        raise ValueError("properties changed")
-    return Result(
-        system=system,
-        distinct_states=data["distinct"],
-        total_states=data["total"],
-        depth=data["depth"],
-        complete=data["complete"],
-        stopped_by=data["stopped_by"],
-        elapsed_s=data["elapsed_s"],
-        verdicts=tuple(verdicts),
-        coverage={(role, transition): (g, n) for role, transition, g, n in data["coverage"]},
-        pruned=data["pruned"],
-        edges=data["edges"],
-        engine=data.get("engine", ""),
-        search=data.get("search", "breadth-first"),
-        symmetry=data.get("symmetry", ""),
-        cached=cached,
-        per_choice=tuple(_choice_run(system, run) for run in data["per_choice"]),
-    )
-
-
-def _choice_run(system: System, data: dict[str, Any]) -> ChoiceRun:
-    names = list(system.params)
-    if len(data["choices"]) not in (0, len(names)):
-        raise ValueError("parameters changed")
-    choices = tuple((name, system.params[name].choices[i])
-                    for name, i in zip(names, data["choices"]))
-    return ChoiceRun(choices, {name: (status, length)
-                               for name, (status, length) in data["verdicts"].items()},
-                     data["distinct"], data["complete"])
-
-
+# -- storing ----------------------------------------------------------------------------------
 def _store(file: Path, data: dict[str, Any]) -> None:
     try:
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..lang.model import named_choices
 from ..lang.system import System
 from .search.explorer import Budget, Progress, ProgressFn, Result, SharedTables, Verdict, explore, gc_paused
 
@@ -34,14 +33,6 @@ class ChoiceRun:
     verdicts: dict[str, tuple[str, int | None]]  # property -> (status, trace length)
     distinct_states: int
     complete: bool
-
-
-def restrict(system: System, under: tuple[str, ...]) -> System:
-    """The system with the choices `under` ("parameter=value", as a finding names them)
-    pinned; the system itself when there are none."""
-    if not under:
-        return system
-    return system.restricted(named_choices(under, system, what="the search is restricted to"))
 
 
 def combinations(system: System) -> Iterator[Choices]:

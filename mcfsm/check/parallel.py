@@ -40,7 +40,7 @@ from ..errors import McfsmError
 from ..interrupt import bind_to_parent, stop_word
 from ..lang.loader import LoadedModel
 from ..lang.system import System
-from .cache import _dump, _load, cached_result, explore_cached
+from .cache import cached_result, explore_cached
 from .choices import (
     choice_run,
     combination_count,
@@ -51,6 +51,7 @@ from .choices import (
 )
 from .results import Budget, Progress, ProgressFn, Result
 from .search.explorer import SharedTables, explore
+from .stored import dump_result, load_result
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def explore_many(jobs: list[Job], workers: int | None = None,
         return results  # the caller explores the rest in-process
     for i, dump in _dumps(jobs, pending, workers, progress).items():
         if dump is not None:
-            results[i] = _load(jobs[i].system, dump, cached=dump["was_cached"])
+            results[i] = load_result(jobs[i].system, dump, cached=dump["was_cached"])
     return results
 
 
@@ -280,7 +281,7 @@ def _run(batch: list[int], send: Connection, parent: int) -> None:
             # this worker's own memory passed --max-memory
             result = dataclasses.replace(result,
                                          stopped_by=stop_word(result.stopped_by, own_stop))
-            answer: dict[str, Any] | None = {**_dump(job.system, result),
+            answer: dict[str, Any] | None = {**dump_result(job.system, result),
                                               "was_cached": result.cached}
         except Exception:  # reported by the parent (see explore_many)
             answer = None
@@ -313,7 +314,7 @@ def explore_choices(system: System, budget: Budget, workers: int,
     # function costs per step, and this process would spend it beside the workers. A
     # combination whose worker failed with an error is explored here, to raise it here.
     finished = [explore(job.system, budget) if dumps.get(i) is None else
-                _load(job.system, _without_traces(dumps[i], set()), cached=False)
+                load_result(job.system, _without_traces(dumps[i], set()), cached=False)
                 for i, job in enumerate(jobs)]
     # each run's own record, made in its worker from the whole traces (their lengths)
     runs = tuple(r.per_choice[0] if r.per_choice else choice_run(c, r)
@@ -324,7 +325,7 @@ def explore_choices(system: System, budget: Budget, workers: int,
         wanted.setdefault(i, set()).add(name)
     for i, names in wanted.items():
         if dumps.get(i) is not None:
-            finished[i] = _load(jobs[i].system, _without_traces(dumps[i], names), cached=False)
+            finished[i] = load_result(jobs[i].system, _without_traces(dumps[i], names), cached=False)
     stopped_by = next((r.stopped_by for r in finished if not r.complete), None)
     merged = merge_runs(system, finished, runs, stopped_by, time.perf_counter() - started)
     return dataclasses.replace(merged, search=(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
 
 from ..errors import ModelError
 from .declared import check_name, check_text
@@ -255,8 +254,8 @@ def _require_clauses(system: System, where: str) -> None:
 def _check_outside_readings(f: Finding, variant: str, system: System) -> None:
     """Each of a gap's outside_readings names a parameter of the variant and one of its
     choices (a misspelt one would silently count every run as a reading)."""
-    named_choices(f.outside_readings, system, variant=variant,
-                  what=f"finding {f.name!r} names outside_readings")  # raises on a bad one
+    system.choices_named(f.outside_readings, variant=variant,  # raises on a bad one
+                         what=f"finding {f.name!r} names outside_readings")
 
 
 def _check_chart(f: Finding, k: int, c: Chart, variant: str, system: System) -> None:
@@ -265,26 +264,5 @@ def _check_chart(f: Finding, k: int, c: Chart, variant: str, system: System) -> 
     if (c.prop or f.prop) not in names:
         raise ModelError(f"finding {f.name!r}'s chart {k} draws property {c.prop!r}, which "
                          f"variant {variant!r} does not have", fix=f"use one of {sorted(names)}")
-    named_choices(c.under, system, variant=variant,
-                  what=f"finding {f.name!r}'s chart {k} is drawn under")
-
-
-def named_choices(choices: tuple[str, ...], system: System, *, what: str = "names",
-                  variant: str = "") -> dict[str, Any]:
-    """("p=v", ...), as a finding names choices (the value as its str) -> {p: the choice},
-    or a ModelError that names the parameter or choice the variant lacks."""
-    where = f"variant {variant!r}" if variant else f"system {system.name!r}"
-    chosen: dict[str, Any] = {}
-    for choice in choices:
-        name, _, value = choice.partition("=")
-        param = system.params.get(name)
-        if param is None:
-            raise ModelError(f"{what} {choice!r}, but {where} has no parameter {name!r}",
-                             fix=f"use one of {sorted(system.params)}")
-        matching = [c for c in param.choices if str(c) == value]
-        if not matching:
-            raise ModelError(f"{what} {choice!r}, but {name} in {where} has no choice "
-                             f"{value!r}",
-                             fix="use one of " + ", ".join(f"{name}={c}" for c in param.choices))
-        chosen[name] = matching[0]
-    return chosen
+    system.choices_named(c.under, variant=variant,
+                         what=f"finding {f.name!r}'s chart {k} is drawn under")

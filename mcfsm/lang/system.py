@@ -93,6 +93,9 @@ def _assumptions(name: str, declared: Sequence[Assumption]) -> tuple[Assumption,
     return tuple(out.values())
 
 
+_INITIAL = "initial states"  # replayed's memo: its key for the initial states
+
+
 class System(Validation, Successors, Inboxes):
     """Role instances composed under one network semantics, with properties and bounds."""
 
@@ -263,6 +266,33 @@ class System(Validation, Successors, Inboxes):
         clone.params = params
         return clone
 
+    def choices_named(self, choices: Sequence[str], *, what: str = "names",
+                      variant: str = "") -> dict[str, Any]:
+        """("p=v", ...), as a finding names choices (the value as its str) -> {p: the
+        choice}, or a ModelError that names the parameter or choice the system lacks."""
+        where = f"variant {variant!r}" if variant else f"system {self.name!r}"
+        chosen: dict[str, Any] = {}
+        for choice in choices:
+            name, _, value = choice.partition("=")
+            param = self.params.get(name)
+            if param is None:
+                raise ModelError(f"{what} {choice!r}, but {where} has no parameter {name!r}",
+                                 fix=f"use one of {sorted(self.params)}")
+            matching = [c for c in param.choices if str(c) == value]
+            if not matching:
+                raise ModelError(f"{what} {choice!r}, but {name} in {where} has no choice "
+                                 f"{value!r}", fix="use one of " + ", ".join(
+                                     f"{name}={c}" for c in param.choices))
+            chosen[name] = matching[0]
+        return chosen
+
+    def pinned(self, under: Sequence[str]) -> System:
+        """The system with the choices `under` ("p=v", as a finding names them) pinned;
+        the system itself when there are none."""
+        if not under:
+            return self
+        return self.restricted(self.choices_named(under, what="the search is restricted to"))
+
     def initial_states(self) -> list[State]:
         """Every initial state, in a fixed order: each parameter choice times each
         combination of one_of alternatives (shared variables, then each instance), or
@@ -286,6 +316,40 @@ class System(Validation, Successors, Inboxes):
                         for to, msg in inst.sends])
                 out.append((params, sh, *locs, *inboxes))
         return out
+
+    def replayed(self, initial: int, steps: Sequence[int], memo: dict[Any, Any],
+                 ) -> tuple[list[State], list[StepKey]]:
+        """The run from initial state number `initial` that takes, in each state, the
+        successor numbered by the next of `steps`: its states and step keys. successors()
+        and initial_states() list in a canonical order, so the numbers name the same run in
+        every process (how a stored trace is read back). `memo` keeps the initial states and
+        each state's successors for the next run: runs share their first states."""
+        states = [self._initial_memo(memo)[initial]]
+        keys = []
+        for index in steps:
+            key, nxt = self._successors_memo(states[-1], memo)[index]
+            keys.append(key)
+            states.append(nxt)
+        return states, keys
+
+    def step_numbers(self, states: Sequence[State], keys: Sequence[StepKey],
+                     memo: dict[Any, Any]) -> tuple[int, list[int]]:
+        """The numbers `replayed` takes to give this run: (the initial state's, each
+        step's among its state's successors)."""
+        initial = self._initial_memo(memo).index(states[0])
+        return initial, [self._successors_memo(before, memo).index((key, after))
+                         for key, before, after in zip(keys, states, states[1:])]
+
+    def _initial_memo(self, memo: dict[Any, Any]) -> list[State]:
+        if _INITIAL not in memo:  # no state is a str
+            memo[_INITIAL] = self.initial_states()
+        return memo[_INITIAL]
+
+    def _successors_memo(self, state: State, memo: dict[Any, Any]) -> list[tuple[StepKey, State]]:
+        found = memo.get(state)
+        if found is None:
+            found = memo[state] = self.successors(state)
+        return found
 
     def observed(self, locals_: tuple[Any, ...], sends: Sequence[tuple[int, str, Message]],
                  ) -> tuple[Any, ...]:
