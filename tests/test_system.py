@@ -218,7 +218,8 @@ def test_choices_named_as_a_finding_names_them_pin_the_system():
     pinned = system.pinned(("policy=accept", "n=2"))
     assert [(s[0].policy, s[0].n) for s in pinned.initial_states()] == [("accept", 2)]
     assert system.pinned(()) is system
-    with pytest.raises(ModelError, match=r"(?s)has no choice 'maybe'.*use one of policy=reject, policy=accept"):
+    fix = r"(?s)has no choice 'maybe'.*use one of policy=reject, policy=accept"
+    with pytest.raises(ModelError, match=fix):
         system.pinned(("policy=maybe",))
     with pytest.raises(ModelError, match="has no parameter 'polcy'"):
         system.pinned(("polcy=accept",))
