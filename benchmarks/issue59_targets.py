@@ -69,8 +69,8 @@ def steps(reports: Path, with_tests: bool) -> list[Step]:
                      "--out", str(reports)], r"variants:"))
     if with_tests:
         out.append(Step("2", "README's test command",
-                        [PY, "-m", "pytest", "-q", "-n", "auto", "-m", "not slow", "tests",
-                         "models"], r"passed|failed",
+                        [PY, "-m", "pytest", "-q", "-n", "auto", "--dist", "worksteal", "-m",
+                         "not slow", "tests", "models"], r"passed|failed",
                         # an empty result cache, as on a fresh clone
                         (("MCFSM_PROFILE", "ci"), ("MCFSM_CACHE_DIR", str(reports / "cache")))))
     out += [
