@@ -26,6 +26,7 @@ run fails (exit 1) when a step fails.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import resource
@@ -57,12 +58,11 @@ def steps(reports: Path, with_tests: bool) -> list[Step]:
              [PY, "benchmarks/bench_parallel.py", "9", "2", "4", "8"],
              r"load average|single search:|shared by \d:|x the single search's speed|ceiling"),
     ]
-    try:
-        import ray  # noqa: F401
+    if importlib.util.find_spec("ray") is not None:
         out.append(Step("1", "the split on Ray actors against local processes (TwoPhase 9)",
                         [PY, "benchmarks/bench_parallel.py", "ray", "9", "2"],
                         r"split over 2|Ray, 2"))
-    except ImportError:
+    else:
         print("(Ray is not installed: the Ray step is left out)")
     out.append(Step("2", "check models/ without the cache, one process",
                     [MCFSM, "check", "models/", "--expected", "--no-cache", "--workers", "1",
@@ -124,7 +124,7 @@ def main() -> int:
             if args.only and step.item != args.only:
                 continue
             code, wall, cpu, lines = run(step)
-            failed += code not in (0,)
+            failed += code != 0
             summary.append((step, code, wall, cpu, lines))
     finally:
         shutil.rmtree(reports, ignore_errors=True)

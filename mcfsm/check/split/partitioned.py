@@ -152,16 +152,13 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
             generated[tid] += g
             discovered[tid] += d
 
+    replays: dict[Any, Any] = {}  # the traces share their first states: replayed once
+
     def trace_to(part: int, index: int, tail: int | None, note: str) -> Trace:
         positions, ordinal = _read_back(parts, part, index)
         if tail is not None:
             positions.append(tail)
-        states = [system.initial_states()[ordinal]]
-        steps = []
-        for position in positions:
-            key, after = system.successors(states[-1])[position]
-            steps.append(key)
-            states.append(after)
+        states, steps = system.replayed(ordinal, positions, replays)
         return Trace(tuple(states), tuple(steps), note)
 
     found = {name: (part, *parts.call_one(part, "finding", name))
