@@ -14,7 +14,8 @@ from mcfsm.check.cache import explore_cached
 from mcfsm.check.choices import dependency, explore_by_choice
 from mcfsm.errors import UsageError
 from mcfsm.lang.loader import load_path
-from mcfsm.show.matrix import covers, load_clauses, matrix, parse_ref
+from mcfsm.show.matrix import matrix
+from mcfsm.spec.clauses import covers, load_clauses, parse_ref
 
 from .conftest import ROOT
 

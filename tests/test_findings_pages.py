@@ -27,7 +27,7 @@ from mcfsm.show.contribution import model_names
 from mcfsm.show.docs import write_docs
 from mcfsm.show.finding_pages import class_line, page_path, short_title
 from mcfsm.show.glossary import glossary
-from mcfsm.show.spec_quotes import SpecText, spec_folder
+from mcfsm.spec.quotes import SpecText, spec_folder
 
 from .conftest import ROOT
 
@@ -237,7 +237,10 @@ def test_spec_folder_and_files_missing_name_the_file(tmp_path):
     clauses = tmp_path / "clauses.txt"
     clauses.write_text("# the spec text in ../nowhere/\n10.16.1 | 003 | general\n")
     with pytest.raises(UsageError, match="nowhere"):
-        SpecText(clauses)
+        spec_folder(clauses)  # what needs the text itself says where it looked
+    # the quotes come from the record then, and a question it never recorded says how to
+    with pytest.raises(UsageError, match=r"no record of .*--spec DIR"):
+        SpecText(clauses).quotes("10.16.1")
     (tmp_path / "spec").mkdir()
     clauses.write_text("# the spec text in ./spec/\n10.16.1 | 003 | general\n")
     spec = SpecText(clauses)

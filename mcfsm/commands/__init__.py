@@ -36,6 +36,7 @@ from .impact import impact
 from .init import init
 from .listing import list_
 from .matrix import matrix_command
+from .quotes import quotes
 from .report import report
 from .simulate import simulate
 from .traces import export_, replay_
@@ -103,6 +104,6 @@ def main() -> None:
     pass
 
 
-for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command,
+for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command, quotes,
                 report, init, cache_command, contribution, cr_group, impact):
     main.add_command(command)

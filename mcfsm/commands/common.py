@@ -50,6 +50,7 @@ from ..interrupt import (
 from ..lang.initial_states import limit_initial_states
 from ..lang.loader import LoadedModel
 from ..lang.system import System
+from ..spec.where import choose as choose_spec
 
 EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 EXIT_CODES = (EXIT_OK, EXIT_VIOLATED, EXIT_ERROR, EXIT_INCONCLUSIVE, EXIT_INTERRUPTED)
@@ -184,6 +185,20 @@ def budget_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+def spec_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--spec DIR on the commands that quote the spec text (spec/where.py)."""
+    return click.option(
+        "--spec", metavar="DIR", expose_value=False, callback=_set_spec,
+        help="The folder of the spec text to quote from and check the record of quotes "
+             "against (default: MCFSM_SPEC, else the folder the clause list's header names; "
+             "'off': the record beside the clause list only, as on a clone with nothing "
+             "beside it).")(fn)
+
+
+def _set_spec(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    choose_spec(value)
 
 
 # Whether the running command reads and writes .mcfsm-cache/ (check/cache.py); --no-cache

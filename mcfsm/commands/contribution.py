@@ -11,7 +11,7 @@ import click
 from ..errors import UsageError
 from ..lang.findings import Finding
 from ..lang.loader import LoadedModel, load_path
-from .common import budget, budget_options, check_output_dir, exit_help, guarded
+from .common import budget, budget_options, check_output_dir, exit_help, guarded, spec_option
 from .runs import VariantRuns
 
 HELP = ("Write FINDING's contribution into --out: a discussion paper in the shape of a 3GPP "
@@ -48,6 +48,7 @@ def find_finding(loaded: list[LoadedModel], name: str) -> tuple[LoadedModel, Fin
 @click.option("--source", default="<source company>", show_default=True,
               help="The Source line of both documents.")
 @budget_options
+@spec_option
 @guarded
 def contribution(finding: str, models: Path, out: Path, source: str, max_states: int | None,
                  max_depth: int | None, time_limit: float | None) -> None:
@@ -55,8 +56,8 @@ def contribution(finding: str, models: Path, out: Path, source: str, max_states:
     from ..show.diff_model import baseline_of
     from ..show.finding_pages import finding_charts, finding_data, search_under
     from ..show.fix_text import fix_changes, sentences_file
-    from ..show.spec_quotes import SpecText
     from ..show.tdoc import chart_png, write_cr, write_paper
+    from ..spec.quotes import SpecText
 
     check_output_dir(out, "--out")
     loaded = load_path(models)

@@ -16,7 +16,7 @@ import click
 from ..errors import UsageError
 from ..lang.change_request import ChoicePoint, choice_points, matching
 from ..lang.loader import LoadedModel, load_path
-from .common import echo, exit_help, guarded
+from .common import echo, exit_help, guarded, spec_option
 
 HELP = ("A change request as data: the model's choice points by clause, and a CR file "
         "over them.\n\n"
@@ -69,6 +69,7 @@ def _lines(point: ChoicePoint, prefix: str = "") -> list[str]:
 @click.argument("model", type=click.Path(path_type=Path))
 @click.option("--clause", metavar="CLAUSE", help="Only the choice points citing this clause "
               "(its number, with the step where you want it: '10.16.5.3 step 2').")
+@spec_option
 @guarded
 def cr_list(model: Path, clause: str | None) -> None:
     lm = _one_model(model)
@@ -80,7 +81,7 @@ def cr_list(model: Path, clause: str | None) -> None:
 def _published(lm: LoadedModel, clause: str) -> str:
     """The clause's published text, quoted from the spec files the models' clause list
     names (empty when the list or the clause is not found)."""
-    from ..show.spec_quotes import SpecText
+    from ..spec.quotes import SpecText
 
     clauses = lm.path.parent / "clauses.txt"
     if not clauses.is_file():
@@ -108,6 +109,7 @@ def _toml(text: str) -> str:
               help="The clause (and step) the CR changes: '10.16.5.3 step 2'.")
 @click.option("--out", type=click.Path(path_type=Path), metavar="FILE",
               help="Where to write it (default: cr_<clause>.toml here); refused if it exists.")
+@spec_option
 @guarded
 def cr_new(model: Path, start: str, clause: str, out: Path | None) -> None:
     lm = _one_model(model)

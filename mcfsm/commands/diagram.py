@@ -14,6 +14,7 @@ from .common import (
     exit_help,
     guarded,
     selected,
+    spec_option,
 )
 from .runs import VariantRuns
 
@@ -30,6 +31,7 @@ HELP = ("State diagrams, sequence charts, trace exports and CR diffs for the mod
               show_default=True, help="Folder to write into (with an index README.md).")
 @click.option("--no-svg", is_flag=True, help="Write DOT and Mermaid only (no graphviz needed).")
 @budget_options
+@spec_option
 @guarded
 def diagram(path: Path, variants: tuple[str, ...], out: Path, no_svg: bool,
             max_states: int | None, max_depth: int | None, time_limit: float | None) -> None:

@@ -36,7 +36,7 @@ HELP = ("List what a change request changes and what the models say about it: CR
 @guarded
 def impact(cr: Path, models: Path, spec: Path | None, as_json: bool) -> None:
     from ..show.impact import docx_changes, impact_text, text_changes, touched
-    from ..show.spec_quotes import spec_folder
+    from ..spec.quotes import spec_folder
 
     if not cr.is_file():
         raise UsageError(f"{cr}: no such file; pass a CR as a .txt (the seeds' form) or .docx")

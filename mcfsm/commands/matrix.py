@@ -11,7 +11,8 @@ import click
 from ..check.search.explorer import Result
 from ..errors import UsageError
 from ..lang.loader import load_path
-from ..show.matrix import load_clauses, matrix, matrix_markdown
+from ..show.matrix import matrix, matrix_markdown
+from ..spec.clauses import load_clauses
 from .common import (
     budget,
     budget_options,

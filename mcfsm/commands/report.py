@@ -14,6 +14,7 @@ from .common import (
     exit_help,
     guarded,
     selected,
+    spec_option,
 )
 from .runs import VariantRuns
 
@@ -30,6 +31,7 @@ HELP = ("A static HTML report of the model(s) at PATH, with a trace explorer (no
               default=Path("reports/html"), show_default=True,
               help="Folder to write index.html and one page per model into.")
 @budget_options
+@spec_option
 @guarded
 def report(path: Path, variants: tuple[str, ...], out: Path, max_states: int | None,
            max_depth: int | None, time_limit: float | None) -> None:

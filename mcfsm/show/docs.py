@@ -18,6 +18,7 @@ from ..check.cache import explore_cached
 from ..check.search.explorer import Result
 from ..lang.loader import LoadedModel
 from ..lang.system import System
+from ..spec.quotes import SpecText
 from .chart_layout import chart_pages, page_file
 from .charts import dot, mermaid, verdict_chart
 from .diagrams import PRODUCT_GRAPH_CAP, fired_by_role, product_dot, role_dot
@@ -28,7 +29,6 @@ from .dot_render import need_dot, render_files
 from .finding_pages import chart_title, finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
 from .glossary import glossary, glossary_markdown
-from .spec_quotes import SpecText
 from .tracefile import itf, trace_record
 from .values import plural
 from .verdict_table import verdict_table_markdown
@@ -268,7 +268,8 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
                   "- [Glossary](glossary.md): every role state, message and information "
                   "element the charts show, with the model's words and clause for it.", ""]
     if clauses is not None and clauses.is_file() and not variants:
-        from .matrix import load_clauses, matrix, matrix_markdown
+        from ..spec.clauses import load_clauses
+        from .matrix import matrix, matrix_markdown
 
         records = matrix(load_clauses(clauses), runs)
         _write(out / "matrix.md", matrix_markdown(records), written)

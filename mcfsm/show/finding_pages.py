@@ -5,7 +5,7 @@ A page holds the finding in one sentence; where it is (model, property, variants
 what the search found in each; the reviewed class and its reason, printed only as far as
 the search agrees with it (a class the search contradicts says so; a finding the search no
 longer finds says "no longer found"); the spec's sentences involved, quoted verbatim from
-the spec files (spec_quotes.py) for every clause the shortest chart's transitions cite and
+the spec files (spec/quotes.py) for every clause the shortest chart's transitions cite and
 every clause the finding declares; the shortest chart (a link to the SVG `mcfsm diagram`
 writes, and its Mermaid text); what the verdict rests on (the run's parameter values, the
 pinned readings, the unforced assumptions); and the candidate fix with its verdict and diff.
@@ -36,15 +36,15 @@ from ..lang.findings import (
 )
 from ..lang.loader import LoadedModel
 from ..lang.model import Model
+from ..spec.clauses import parse_ref
+from ..spec.quotes import SpecText, cr_of, find_sentences, sentences
 from .chart_layout import chart_pages
 from .charts import mermaid, run_values, step_clause, verdict_chart
 from .contribution import _parentheses, model_names, model_words_in, stage2_steps
 from .diff import diff
 from .diff_model import Side, baseline_of
 from .diff_words import change_rows
-from .matrix import parse_ref
 from .report import choice_words, finding_class, gap_beside_outside_readings, gap_line
-from .spec_quotes import SpecText, cr_of, find_sentences, sentences
 from .trace import in_flight_words, trace_text
 from .values import plural
 
@@ -624,9 +624,9 @@ def _narrowed(spec: SpecText | None, f: Finding, cited: list[tuple[str, str]],
     for e in other:
         m = merged.setdefault((e["where"], tuple(e["files"])), {**e, "cited_by": []})
         if m is not e and e["text"]:
-            whole = spec.file(e["files"][0].split("_")[0])[1] if e["files"] else ""
+            source = e["files"][0].split("_")[0] if e["files"] else ""
             m["text"] = "\n".join(sorted(dict.fromkeys(sentences(m["text"]) + sentences(
-                e["text"])), key=lambda x: whole.find(x)))
+                e["text"])), key=lambda x: spec.position(source, x) if source else -1))
         m["cited_by"] += [b for b in e["cited_by"] if b not in m["cited_by"]]
     for m in merged.values():
         m["cited_by"].sort(key=lambda b: (not b.startswith("step "), int(b.split()[1])

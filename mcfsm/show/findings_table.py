@@ -12,11 +12,11 @@ from ..check.assumptions import pins, unforced
 from ..check.results import Result
 from ..lang.findings import UNDER_REVIEW, Finding
 from ..lang.loader import LoadedModel
+from ..spec.quotes import SpecText, cr_of
 from .contribution import model_names
 from .diff_model import baseline_of
 from .finding_pages import finding_files, page_path, short_title
 from .report import choice_words, found_class
-from .spec_quotes import SpecText, cr_of
 
 
 def _slug(text: str) -> str:

@@ -5,7 +5,7 @@ A `fix_*` variant models one changed sentence of the text, but the model holds b
 not words. The words live beside the models in `fix_sentences.toml` (one table per change,
 keyed by model and variant; the file's header says how to write one). Each change names a
 citation; its published sentence is taken verbatim from the spec files through the clause
-list (spec_quotes.py), and a published sentence that the cited piece does not hold is an
+list (spec/quotes.py), and a published sentence that the cited piece does not hold is an
 error, so the file cannot drift from the spec text unnoticed.
 
 `word_diff` is the word-level difference of the published and the changed sentence, as
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .matrix import parse_ref
-from .spec_quotes import _HEADING, SpecText, _section
+from ..spec.clauses import parse_ref
+from ..spec.quotes import SpecText
 
 FILE_NAME = "fix_sentences.toml"
 KEPT, DELETED, INSERTED = "kept", "deleted", "inserted"
@@ -86,12 +86,8 @@ def _clause_lines(spec: SpecText, file: str, citation: str) -> tuple[str, list[s
     """The heading and the lines of the clause a citation names, from one spec file."""
     ref = parse_ref(citation)
     assert ref is not None  # _quote located it
-    text = (spec.folder / file).read_text(encoding="utf-8")
-    body = _section(text, ref.clause) or []
-    heading = next((line for line in text.splitlines()
-                    if (m := _HEADING.match(line)) and m.group(1) == ref.clause), ref.clause)
-    words = " ".join(_BOOKMARK.sub("", heading).split())
-    return words, [line for line in body if line.strip()]
+    heading, lines = spec.clause_lines(file, ref.clause)
+    return " ".join(_BOOKMARK.sub("", heading).split()), lines
 
 
 def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[TextChange]:

@@ -32,6 +32,7 @@ from ..check.expectations import as_declared
 from ..check.search.explorer import Result, Verdict
 from ..lang.loader import LoadedModel
 from ..lang.system import System, View
+from ..spec.quotes import SpecText
 from .charts import dot, verdict_chart
 from .diagrams import fired_by_role, role_dot
 from .diff import diff
@@ -41,7 +42,6 @@ from .dot_render import render_texts
 from .explain import explain
 from .finding_pages import finding_data
 from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
-from .spec_quotes import SpecText
 from .trace import trace_text
 from .values import message_words, plural, spec_value
 

@@ -22,8 +22,8 @@ from xml.etree import ElementTree
 
 from ..errors import UsageError
 from ..lang.loader import LoadedModel
-from .matrix import Ref, covers, refs_of
-from .spec_quotes import _END, _FIGURE, _HEADING, _SENTENCE_END, _section, locate
+from ..spec.clauses import Ref, covers, refs_of
+from ..spec.quotes import _END, _FIGURE, _HEADING, _SENTENCE_END, _section, locate
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A heading paragraph of a .docx: the clause number, then its title or nothing (the title

@@ -4,7 +4,7 @@ clause 10.16.5.3, verbatim, from the spec file the clause list names for that cl
 The clause list (models/clauses.txt) names one spec file per row ("001" for
 `001_*.txt`) and, in its header comment, the folder the files live in, relative to
 itself ("the spec text in ../../shared/spec/"). A citation is parsed as the traceability
-matrix parses it (matrix.parse_ref); a clause the list names in several files (10.16.5.3 as
+matrix parses it (clauses.parse_ref); a clause the list names in several files (10.16.5.3 as
 published by CR 001 and as changed by CR 000) is quoted from each, unless the citation
 names its CR. What cannot be located is said to be so, never guessed.
 
@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
-from .matrix import ClauseRow, Ref, load_clauses, parse_ref
+from .clauses import ClauseRow, Ref, load_clauses, parse_ref
+from .record import FILE_NAME as RECORD_FILE
+from .record import SEP, QuoteRecord, key
+from .where import ENV, header_folder, say_not_reread, text_folder
 
 NOT_LOCATED = "not located in the text"
 
 # A clause heading: "[bookmark: ...]10.16.5.3\t Procedure", "X.1.7.1\tAddressing ...".
 _HEADING = re.compile(r"^(?:\[bookmark:[^\]]*\])*\s*(X\.\d+(?:\.\d+)*|\d+(?:\.\d+)+)[\s\t]+\S")
 _END = re.compile(r"^\s*\*( \*)+")  # "* * * End of Changes * * *"
-_FOLDER = re.compile(r"(\.{1,2}/[^\s,;)]+)")
 # The figure caption that separates a procedure's pre-conditions from its steps (the text
 # writes "Figure" and the number with a no-break space, often after a bookmark).
 _FIGURE = re.compile(r"^(?:\[bookmark:[^\]]*\])*Figure\s+[\dX.-]+:")
@@ -56,34 +60,73 @@ class Quote:
 
 
 def spec_folder(clauses: Path) -> Path:
-    """The folder of the spec files, as the clause list's header comment names it."""
+    """The folder of the spec files for a clause list: --spec, MCFSM_SPEC or the clause
+    list's header comment (spec/where.py); an error when none is reachable, for the uses
+    that need the text itself (a CR compared with it)."""
     if not clauses.is_file():
         raise UsageError(f"no clause list at {clauses}: the spec quotes need it to find "
                          "the spec files (one row per clause: id | file | summary)")
-    for line in clauses.read_text().splitlines():
-        if not line.lstrip().startswith("#"):
-            break
-        m = _FOLDER.search(line)
-        if m:
-            folder = (clauses.parent / m.group(1)).resolve()
-            if not folder.is_dir():
-                raise UsageError(f"{clauses} says the spec text is in {m.group(1)}, but "
-                                 f"{folder} is not a folder; fix the path in its header comment")
-            return folder
-    raise UsageError(f"{clauses} does not say where the spec text is: add a header comment "
-                     "such as '# the spec text in ../../shared/spec/'")
+    folder = text_folder(clauses)
+    if folder is not None:
+        return folder
+    named = header_folder(clauses)
+    if named is None:
+        raise UsageError(f"{clauses} does not say where the spec text is: add a header comment "
+                         "such as '# the spec text in ../../shared/spec/', or give --spec DIR")
+    raise UsageError(f"{clauses} says the spec text is in {named}, but "
+                     f"{(clauses.parent / named).resolve()} is not a folder; give the text's "
+                     f"folder with --spec DIR (or {ENV}=DIR)")
 
 
 class SpecText:
-    """The spec files a clause list names, read once, and the quotes of citations."""
+    """The spec files a clause list names and the quotes of citations. Every answer goes
+    through the record beside the clause list (spec/record.py): read from the text and
+    checked against the record when the text is reachable, read from the record when not."""
 
-    def __init__(self, clauses: Path) -> None:
-        self.folder = spec_folder(clauses)
+    def __init__(self, clauses: Path, folder: Path | None = None) -> None:
+        """`folder`: read this text and leave the record alone (`mcfsm quotes --write`
+        re-reads every recorded answer from it); by default the text the user points to,
+        checked against the record."""
+        if not clauses.is_file():
+            raise UsageError(f"no clause list at {clauses}: the spec quotes need it to find "
+                             "the spec files (one row per clause: id | file | summary)")
+        self.clauses = clauses
+        self.fresh = folder is not None
+        self.folder: Path | None = folder or text_folder(clauses)
         self.rows: list[ClauseRow] = load_clauses(clauses)
+        self.record = QuoteRecord.at(clauses.parent / RECORD_FILE)
         self._files: dict[str, tuple[str, str]] = {}
+        if self.folder is None:
+            say_not_reread(clauses.parent / RECORD_FILE, clauses)
+
+    def _answer(self, kind: str, k: str, compute: Callable[[], Any]) -> Any:
+        if self.folder is None:
+            return self.record.get(kind, k)
+        if self.fresh:
+            return compute()
+        return self.record.compare(kind, k, compute(), self.folder)
+
+    def reread(self, kind: str, k: str) -> Any:
+        """The text's answer to one recorded question, in the record's JSON form."""
+        parts = k.split(SEP)
+        if kind == "files":
+            return self.file_name(k)
+        if kind == "quotes":
+            source, clause, piece, number, words = k.split(SEP, 4)
+            return self.locate(source, clause, piece, number, words)
+        if kind == "clauses":
+            heading, lines = self.clause_lines(parts[0], SEP.join(parts[1:]))
+            return {"heading": heading, "lines": lines}
+        if kind == "positions":
+            return self.position(parts[0], SEP.join(parts[1:]))
+        return [[q.where, q.file, q.text] for q in self.fragment(k)]
 
     def file(self, source: str) -> tuple[str, str]:
-        """(file name, text) of the spec file a row names ("001" -> 001_*.txt)."""
+        """(file name, text) of the spec file a row names ("001" -> 001_*.txt); only with
+        the text reachable (the record keeps sentences, not files)."""
+        if self.folder is None:
+            raise UsageError(f"the spec text is not reachable ({self.clauses} names no folder "
+                             "that exists): give --spec DIR or MCFSM_SPEC=DIR")
         if source not in self._files:
             found = sorted(self.folder.glob(f"{source}_*.txt")) or sorted(
                 self.folder.glob(f"{source}*.txt"))
@@ -93,6 +136,38 @@ class SpecText:
                                  "fix the row in clauses.txt")
             self._files[source] = (found[0].name, found[0].read_text(encoding="utf-8"))
         return self._files[source]
+
+    def file_name(self, source: str) -> str:
+        """The name of the spec file a row names ("001" -> "001_1aa2b361e8a15f46.txt")."""
+        return str(self._answer("files", source, lambda: self.file(source)[0]))
+
+    def locate(self, source: str, clause: str, kind: str, number: str, words: str = "") -> str:
+        """The sentences of one piece of a clause in one spec file (see `locate`)."""
+        return str(self._answer("quotes", key(source, clause, kind, number, words),
+                                lambda: locate(self.file(source)[1], clause, kind, number,
+                                               words)))
+
+    def clause_lines(self, file: str, clause: str) -> tuple[str, list[str]]:
+        """(heading, non-empty lines) of a clause in one spec file, as a CR shows it."""
+        def read() -> dict[str, Any]:
+            text = self.file(file.split("_", 1)[0])[1]
+            body = _section(text, clause) or []
+            heading = next((line for line in text.splitlines()
+                            if (m := _HEADING.match(line)) and m.group(1) == clause), clause)
+            return {"heading": heading, "lines": [line for line in body if line.strip()]}
+        answer = self._answer("clauses", key(file, clause), read)
+        return answer["heading"], list(answer["lines"])
+
+    def position(self, source: str, sentence: str) -> int:
+        """Where a sentence stands in a spec file (-1 when it is not there), for ordering."""
+        return int(self._answer("positions", key(source, sentence),
+                                lambda: self.file(source)[1].find(sentence)))
+
+    def fragment(self, fragment: str) -> list[Quote]:
+        """The sentences that hold `fragment` verbatim, each with its citation."""
+        found = self._answer("fragments", fragment, lambda: [
+            [q.where, q.file, q.text] for q in _fragment_quotes(self, fragment)])
+        return [Quote(where, file, text) for where, file, text in found]
 
     def sources(self, ref: Ref) -> list[str]:
         """The spec files the clause list names for a citation's clause (and CR)."""
@@ -125,9 +200,8 @@ class SpecText:
                 if not sources:
                     out.append(Quote(where, "", ""))
                 for source in sources:
-                    name, text = self.file(source)
-                    out.append(Quote(where, name, locate(text, ref.clause, kind, number,
-                                                         ref.text)))
+                    out.append(Quote(where, self.file_name(source),
+                                     self.locate(source, ref.clause, kind, number, ref.text)))
         return out
 
 
@@ -305,7 +379,7 @@ def find_sentences(spec: SpecText, fragment: str) -> list[Quote]:
     """Where a reviewer's quoted words ('if the group contains ...') stand in the text:
     the one sentence that holds them, verbatim, with its clause, step or item, in each
     file that holds it (none when the words are not the text's own)."""
-    return _fragment_quotes(spec, fragment.strip()) if fragment.strip() else []
+    return spec.fragment(fragment.strip()) if fragment.strip() else []
 
 
 def cr_of(spec: SpecText, file: str) -> str:

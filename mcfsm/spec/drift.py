@@ -1,0 +1,168 @@
+"""Spec drift: the record of cited sentences (record.py) against another version of the
+text (a new release of the TS as a folder of the same files, one text file, or a .docx).
+
+Each recorded answer is asked again of the other text; a sentence that reads differently
+(white space aside) is changed, one the other text no longer holds is gone. The answers are
+the record's own questions, so what is compared is exactly what the models' pages quote.
+Which transitions, properties, findings and contributions cite a changed piece is the
+command's to say (commands/quotes.py): this module only reads text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from ..errors import UsageError
+from .clauses import ClauseRow, Ref, parse_ref
+from .quotes import _fragment_quotes, _section, locate
+from .record import SEP, QuoteRecord
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# A document.xml larger than this is not a spec (TS 23.280 as a whole is some 10 MB).
+MAX_DOCX_XML = 256 * 1024 * 1024
+
+
+@dataclasses.dataclass(frozen=True)
+class Drift:
+    """One recorded piece that the other text gives differently."""
+
+    where: str       # "10.16.5.3 step 2"
+    source: str      # the clause list's file id ("001")
+    file: str        # the recorded spec file's name
+    recorded: str
+    now: str         # "" when the other text no longer holds it
+    ref: Ref
+
+    @property
+    def status(self) -> str:
+        return "gone" if not self.now.strip() else "changed"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def docx_text(path: Path) -> str:
+    """A .docx's text in the form of the spec files: a line per paragraph (tabs kept),
+    a table row as one line per cell, each starting with a tab, then an empty line.
+    Revision marks are read as accepted: inserted text kept, deleted text left out."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML:
+                raise UsageError(f"{path}: its document.xml is {info.file_size:,} bytes, more "
+                                 f"than the {MAX_DOCX_XML:,} a spec needs; pass the spec itself")
+            root = ElementTree.fromstring(z.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
+        raise UsageError(f"{path}: not a readable .docx ({exc})") from None
+
+    def para(p: ElementTree.Element) -> str:
+        out = []
+        for e in p.iter():
+            if e.tag == f"{_W}t":
+                out.append(e.text or "")
+            elif e.tag == f"{_W}tab":
+                out.append("\t")
+        return "".join(out)
+
+    lines: list[str] = []
+    body = root.find(f"{_W}body")
+    for block in (body if body is not None else []):
+        if block.tag == f"{_W}p":
+            lines.append(para(block))
+        elif block.tag == f"{_W}tbl":
+            for row in block.iter(f"{_W}tr"):
+                for cell in row.iter(f"{_W}tc"):
+                    lines.append("\t" + " ".join(para(p) for p in cell.iter(f"{_W}p")))
+                lines.append("")
+    return "\n".join(lines)
+
+
+class OtherText:
+    """Another version of the spec text, answering as SpecText's files do: a folder of
+    the same files (NNN_*.txt), or one file (.txt or .docx) standing for each of them."""
+
+    def __init__(self, path: Path, rows: list[ClauseRow]) -> None:
+        if not path.exists():
+            raise UsageError(f"--spec {path}: no such file or folder; give a folder of spec "
+                             "text files, a .txt or a .docx")
+        self.path = path
+        self.rows = rows
+        self._one: str | None = None
+        if path.is_file():
+            if path.suffix.lower() == ".docx":
+                self._one = docx_text(path)
+            else:
+                try:
+                    self._one = path.read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    raise UsageError(f"--spec {path}: not UTF-8 text; pass the spec as a "
+                                     ".txt in UTF-8 or as a .docx") from None
+        self._files: dict[str, tuple[str, str] | None] = {}
+
+    def file(self, source: str) -> tuple[str, str]:
+        found = self.lookup(source)
+        return found if found is not None else ("", "")
+
+    def lookup(self, source: str) -> tuple[str, str] | None:
+        """(name, text) of the file standing for `source`, or None when there is none."""
+        if self._one is not None:
+            return self.path.name, self._one
+        if source not in self._files:
+            found = sorted(self.path.glob(f"{source}_*.txt")) or sorted(
+                self.path.glob(f"{source}*.txt"))
+            self._files[source] = ((found[0].name, found[0].read_text(encoding="utf-8"))
+                                   if found else None)
+        return self._files[source]
+
+
+def _ref(where: str) -> Ref:
+    ref = parse_ref(where)
+    assert ref is not None, where  # a recorded citation parses: it was parsed to record it
+    return ref
+
+
+def compare(record: QuoteRecord, other: OtherText) -> list[Drift]:
+    """Every recorded sentence the other text gives differently, in the record's order."""
+    out: list[Drift] = []
+    files = {**record.entries["files"], **record.added["files"]}
+    quotes = {**record.entries["quotes"], **record.added["quotes"]}
+    changed_clauses: set[tuple[str, str]] = set()
+    for k, recorded in quotes.items():
+        source, clause, kind, number, words = k.split(SEP, 4)
+        found = other.lookup(source)
+        now = locate(found[1], clause, kind, number, words) if found else ""
+        if _plain(now) != _plain(recorded):
+            where = " ".join(w for w in (clause, kind, number) if w)
+            if words and not kind and '"' in words:
+                where = f"{clause} {words}"
+            out.append(Drift(where, source, files.get(source, source), recorded, now,
+                             _ref(where)))
+            changed_clauses.add((source, clause))
+    for k, answer in {**record.entries["clauses"], **record.added["clauses"]}.items():
+        file, clause = k.split(SEP, 1)
+        source = file.split("_", 1)[0]
+        if (source, clause) in changed_clauses:
+            continue  # its changed pieces are listed one by one
+        found = other.lookup(source)
+        lines = [x for x in (_section(found[1], clause) or []) if x.strip()] if found else []
+        if [_plain(x) for x in lines] != [_plain(x) for x in answer["lines"]]:
+            out.append(Drift(clause, source, file, "\n".join(answer["lines"]),
+                             "\n".join(lines), _ref(clause)))
+    for fragment, answer in {**record.entries["fragments"],
+                             **record.added["fragments"]}.items():
+        now_quotes = _fragment_quotes(other, fragment)  # type: ignore[arg-type]
+        then = {(w, _plain(t)) for w, _, t in answer}
+        if then != {(q.where, _plain(q.text)) for q in now_quotes}:
+            where = answer[0][0] if answer else fragment
+            out.append(Drift(f'{where} "{fragment}"', answer[0][1].split("_")[0] if answer
+                             else "", answer[0][1] if answer else "",
+                             "\n".join(t for _, _, t in answer),
+                             "\n".join(q.text for q in now_quotes), _ref(where)))
+    unique: dict[tuple[str, str, str, str], Drift] = {}  # one piece asked in two words: once
+    for d in out:
+        unique.setdefault((d.where, d.file, _plain(d.recorded), _plain(d.now)), d)
+    return list(unique.values())
