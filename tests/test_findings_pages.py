@@ -29,7 +29,7 @@ from mcfsm.show.finding_pages import class_line, page_path, short_title
 from mcfsm.show.glossary import glossary
 from mcfsm.spec.quotes import SpecText, spec_folder
 
-from .conftest import ROOT
+from .conftest import ROOT, needs_spec_text
 
 MODEL = ROOT / "models" / "private_call_migration.py"
 CLAUSES = ROOT / "models" / "clauses.txt"
@@ -84,6 +84,7 @@ def test_a_page_per_declared_finding_linked_from_the_table(docs):
     assert "## By CR and spec file" in table and "`002_" in table  # the index by file
 
 
+@needs_spec_text
 def test_quotes_are_verbatim_spec_sentences_with_clause_and_step(docs):
     texts = _spec_texts()
     for page in _pages(docs):
@@ -219,6 +220,7 @@ def test_spec_quotes_locate_or_say_so():
     assert spec.quotes("TS 23.379 10.6.3.3") == []  # another specification: not quoted
 
 
+@needs_spec_text
 def test_a_citation_of_quoted_words_quotes_only_their_sentence():
     """A finding that turns on one sentence of a long clause cites its words: the page
     quotes that sentence, verbatim, and not the clause's three paragraphs."""
@@ -233,7 +235,8 @@ def test_a_citation_of_quoted_words_quotes_only_their_sentence():
     assert not nowhere.located  # never the whole clause instead
 
 
-def test_spec_folder_and_files_missing_name_the_file(tmp_path):
+def test_spec_folder_and_files_missing_name_the_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("MCFSM_SPEC", raising=False)  # the clause list's own folder
     clauses = tmp_path / "clauses.txt"
     clauses.write_text("# the spec text in ../nowhere/\n10.16.1 | 003 | general\n")
     with pytest.raises(UsageError, match="nowhere"):

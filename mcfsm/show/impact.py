@@ -110,7 +110,10 @@ def text_changes(cr_file: Path, spec_folder: Path) -> list[Piece]:
     """The changed pieces of a CR in the seeds' text form (module doc)."""
     text = cr_file.read_text(encoding="utf-8")
     cr = re.match(r"(\d{3})_", cr_file.name)
-    others = [f for f in sorted(spec_folder.glob("*.txt")) if f.resolve() != cr_file.resolve()]
+    # the CR itself is never its own base, wherever it sits: not by path, name or content
+    # (a copy of a seed beside the spec folder's own would otherwise compare with itself)
+    others = [f for f in sorted(spec_folder.glob("*.txt")) if f.resolve() != cr_file.resolve()
+              and f.name != cr_file.name and f.read_bytes() != cr_file.read_bytes()]
     out = []
     for clause in _changed_clauses(text):
         body = _section(text, clause) or []

@@ -83,7 +83,8 @@ def docx_text(path: Path) -> str:
 
 class OtherText:
     """Another version of the spec text, answering as SpecText's files do: a folder of
-    the same files (NNN_*.txt), or one file (.txt or .docx) standing for each of them."""
+    the same files (NNN_*.txt, or NNN_*.docx), or one file (.txt or .docx) standing for
+    each of them (a release of the TS holds every clause)."""
 
     def __init__(self, path: Path, rows: list[ClauseRow]) -> None:
         if not path.exists():
@@ -112,9 +113,12 @@ class OtherText:
         if self._one is not None:
             return self.path.name, self._one
         if source not in self._files:
-            found = sorted(self.path.glob(f"{source}_*.txt")) or sorted(
-                self.path.glob(f"{source}*.txt"))
-            self._files[source] = ((found[0].name, found[0].read_text(encoding="utf-8"))
+            found = [f for pattern in (f"{source}_*", f"{source}*")
+                     for f in sorted(self.path.glob(pattern))
+                     if f.suffix.lower() in (".txt", ".docx")]
+            self._files[source] = ((found[0].name, docx_text(found[0])
+                                    if found[0].suffix.lower() == ".docx"
+                                    else found[0].read_text(encoding="utf-8"))
                                    if found else None)
         return self._files[source]
 
