@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from ..spec.clauses import covers, refs_of
 from .model import Model
 from .system import System
 
@@ -187,6 +188,10 @@ def read_change_request(path: Path) -> ChangeRequest:
                          "[change_request] table", where=where,
                          fix="start the file with [change_request] (title, model, start); "
                              "`mcfsm cr new MODEL --from VARIANT --clause CLAUSE` writes one")
+    _known_keys(data, {"change_request", "change"}, "the file", where,
+                "a CR file holds a [change_request] table and [[change]] blocks")
+    _known_keys(head, HEAD_KEYS, "[change_request]", where,
+                "title, model, start (and source) are what it reads")
     for key in ("title", "model", "start"):
         if not isinstance(head.get(key), str) or not head[key].strip():
             raise ModelError(f"[change_request] has no {key} = \"...\"", where=where,
@@ -196,18 +201,78 @@ def read_change_request(path: Path) -> ChangeRequest:
     if not isinstance(changes, list) or not changes:
         raise ModelError("no [[change]] block", where=where,
                          fix="add a [[change]] with clause, sentence, choice and behaviour")
+    if PLACEHOLDER_TITLE in head["title"]:
+        raise ModelError("[change_request] title is still the placeholder `mcfsm cr new` "
+                         "wrote", where=where, fix="write the CR's title: one line saying what "
+                                                   "the change does")
     out = []
+    chosen: dict[str, int] = {}
     for k, c in enumerate(changes, 1):
+        if not isinstance(c, dict):
+            raise ModelError(f"change {k} is not a table", where=where,
+                             fix="write each change as a [[change]] block")
+        _known_keys(c, CHANGE_KEYS, f"change {k}", where,
+                    "clause, sentence, choice, behaviour (and published) are what it reads")
         for key in ("clause", "sentence", "choice", "behaviour"):
             if not isinstance(c.get(key), str) or not c[key].strip():
                 raise ModelError(f"change {k} has no {key} = \"...\"", where=where,
                                  fix="each [[change]] gives the clause it changes, the new "
                                      "sentence, and the choice point and behaviour it selects")
+        if c["choice"] in chosen:
+            raise ModelError(f"change {k} selects choice point {c['choice']!r} again (change "
+                             f"{chosen[c['choice']]} selects it too): one of them would "
+                             "silently win", where=where,
+                             fix="select each choice point once; one behaviour per choice point")
+        chosen[c["choice"]] = k
+        published = c.get("published", "")
+        if isinstance(published, str) and published.strip() and \
+                " ".join(published.split()) == " ".join(c["sentence"].split()):
+            raise ModelError(f"change {k}: the sentence is the published one, unchanged",
+                             where=where, fix="write the sentence as the CR changes it "
+                                              "(published = keeps the text as it stands)")
         out.append(Change(c["clause"], c["sentence"], c["choice"], c["behaviour"],
-                          c.get("published", "")))
+                          published if isinstance(published, str) else ""))
     model_file = (path.parent / head["model"]).resolve()
     return ChangeRequest(path, head["title"], model_file, head["start"], tuple(out),
                          head.get("source", ""))
+
+
+HEAD_KEYS = {"title", "model", "start", "source"}
+CHANGE_KEYS = {"clause", "sentence", "choice", "behaviour", "published"}
+PLACEHOLDER_TITLE = "<one line: what the change does>"
+# Folders whose model files a CR file may name besides its own folder and the working
+# directory (a CR received from a colleague is code: the model it names is run).
+TRUSTED_ENV = "MCFSM_TRUSTED_MODELS"
+
+
+def _known_keys(table: dict[str, Any], known: set[str], what: str, where: str,
+                reads: str) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ModelError(f"{what} has key(s) {unknown} that a CR file does not have",
+                         where=where, fix=f"remove or rename them: {reads}")
+
+
+def cites(point: str, change: str) -> bool:
+    """Whether a choice point's clause= names the piece a change's clause names (the
+    clause as a whole, or a step, NOTE or item of it the point cites)."""
+    return any(c.clause == r.clause and (not c.qualifiers or covers(c, r) or covers(r, c))
+               for r in refs_of(point) for c in refs_of(change))
+
+
+def trusted_model(cr: ChangeRequest, cwd: Path | None = None) -> None:
+    """Refuse a model file outside the CR file's folder, the working directory and the
+    folders MCFSM_TRUSTED_MODELS names: loading a model runs its Python code."""
+    model = cr.model_file.resolve()
+    roots = [cr.path.resolve().parent, (cwd or Path.cwd()).resolve()]
+    roots += [Path(x).expanduser().resolve()
+              for x in os.environ.get(TRUSTED_ENV, "").split(os.pathsep) if x.strip()]
+    if any(model.is_relative_to(root) for root in roots):
+        return
+    raise ModelError(f"model = {model} lies outside this CR file's folder and the working "
+                     "directory; loading it would run its code", where=str(cr.path),
+                     fix="put the CR file beside the model (or run from a folder that holds "
+                         f"the model), or allow its folder: {TRUSTED_ENV}={model.parent}")
 
 
 def change_request_model(cr: ChangeRequest, base: Model) -> Model:
@@ -227,6 +292,12 @@ def change_request_model(cr: ChangeRequest, base: Model) -> Model:
                              f"{change.choice!r}", where=where,
                              fix=f"choose one of {near or sorted(points)} (`mcfsm cr list "
                                  f"{cr.model_file.name} --clause ...` lists them)")
+        if point.clause and not cites(point.clause, change.clause):
+            raise ModelError(f"change {k}: clause = {change.clause!r}, but choice point "
+                             f"{point.name!r} cites {point.clause!r}", where=where,
+                             fix=f"give the clause the choice point changes, or choose one "
+                                 f"citing {change.clause!r} (`mcfsm cr list "
+                                 f"{cr.model_file.name} --clause '{change.clause}'`)")
         b = point.behaviour(change.behaviour)
         if b is None:
             raise ModelError(f"change {k}: choice point {point.name!r} has no "

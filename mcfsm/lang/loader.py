@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import McfsmError, ModelError, UsageError
-from .change_request import change_request_model, read_change_request
+from .change_request import change_request_model, read_change_request, trusted_model
 from .guard import DEBUG_HINT, is_real_interrupt, model_line, shown_path
 from .model import Model
 from .reads import Reads, digest, module_files, recording
@@ -76,6 +76,7 @@ def _load_change_request(path: Path) -> LoadedModel:
     if not cr.model_file.is_file():
         raise UsageError(f"{path}: model = {cr.model_file} is not a file; give the model "
                          "file's path relative to the CR file")
+    trusted_model(cr)
     loaded = _load_file(cr.model_file, required=True)
     if len(loaded) != 1:
         raise ModelError(f"{cr.model_file} defines {len(loaded)} models", where=str(path),

@@ -57,7 +57,31 @@ def _readings(ra: Result, rb: Result, a: Verdict | None, b: Verdict | None) -> t
     if a is None or b is None or a.status != b.status or a.status not in ("violated",
                                                                            "witnessed"):
         return "", ""
-    if not (ra.complete and rb.complete) or len(ra.per_choice) <= 1 or len(rb.per_choice) <= 1:
+    if not (ra.complete and rb.complete) or len(ra.per_choice) <= 1:
+        return "", ""
+    # A parameter B pins or narrows (a CR that says which reading the text means): A's
+    # failing under only some of its choices and B's under every reading it keeps is B
+    # making the violation what the text means ("violated only with p=1" -> "violated").
+    narrowed = [n for n, p in ra.system.params.items()
+                if len(p.choices) > 1 and n in rb.system.params
+                and set(rb.system.params[n].choices) < set(p.choices)]
+    if narrowed:
+        keep = [n for n, p in ra.system.params.items() if len(p.choices) > 1]
+        every_a = set(itertools.product(*(ra.system.params[n].choices for n in keep)))
+        every_b = set(itertools.product(*(rb.system.params[n].choices for n in keep
+                                          if n in rb.system.params)))
+        failing_a, _ = failing_runs(ra, a.property.name)
+        failing_b, _ = failing_runs(rb, b.property.name)
+        ha_all = {tuple(dict(r.choices)[n] for n in keep) for r in failing_a} == every_a
+        hb_all = {tuple(dict(r.choices)[n] for n in keep if n in rb.system.params)
+                  for r in failing_b} == every_b
+        pinned = ", ".join(f"{n}={'/'.join(map(str, rb.system.params[n].choices))}"
+                           for n in narrowed)
+        if hb_all and not ha_all:
+            return "more", f"under the reading the change pins ({pinned})"
+        if ha_all and not hb_all:
+            return "fewer", found_reading(rb, b) or "whatever the choices"
+    if len(rb.per_choice) <= 1:
         return "", ""
     common = [n for n, p in ra.system.params.items()
               if len(p.choices) > 1 and n in rb.system.params
