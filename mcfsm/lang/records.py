@@ -68,9 +68,14 @@ class Param:
     choices: tuple[Any, ...]
     doc: str = ""
     clause: str = ""
+    # What each choice means, in the text's words ("the partner acknowledges the
+    # notification"): how a contribution, `cr list` and a reading's outcome name it where a
+    # delegate reads (a choice's own value is the modeller's word). Keys are choices.
+    means: Mapping[Any, str] = dataclasses.field(default_factory=dict, compare=False,
+                                                 hash=False)
 
     def __post_init__(self) -> None:
-        fix = "declare it as Param(choices=(a, b, ...), doc=..., clause=...)"
+        fix = "declare it as Param(choices=(a, b, ...), doc=..., clause=..., means={a: ...})"
         choices = self.choices
         if isinstance(choices, str | bytes) or not isinstance(choices, Iterable):
             raise ModelError(f"Param choices={choices!r} is not a collection of values", fix=fix)
@@ -87,6 +92,14 @@ class Param:
                 raise ModelError(f"Param choice {value!r} is not hashable (states must be)",
                                  fix="use str, int, bool, None, tuples or frozensets") from None
         object.__setattr__(self, "choices", choices)
+        if not isinstance(self.means, Mapping):
+            raise ModelError(f"Param means={self.means!r} is not a mapping", fix=fix)
+        for value, words in self.means.items():
+            if value not in choices:
+                raise ModelError(f"Param means= names {value!r}, which is not one of its "
+                                 f"choices {list(choices)}", fix="key means= by the choices")
+            check_text(words, "Param means")
+        object.__setattr__(self, "means", dict(self.means))
         check_text(self.doc, "Param doc")
         check_text(self.clause, "Param clause")
 
