@@ -237,6 +237,15 @@ def dependency(result: Result, prop: str) -> str | None:
                                             " and ", " or "))
 
 
+def carving(system: System, subset: list[ChoiceRun], runs: list[ChoiceRun]
+            ) -> list[tuple[str, set[Any]]] | None:
+    """The fewest parameters, with their values, that carve `subset` out of `runs` (the
+    runs with some outcome among all the runs): [(p, {a})] for "only with p=a"; None when
+    no product of choices describes them."""
+    multi = [n for n, p in system.params.items() if len(p.choices) > 1]
+    return _product(multi, {r.choices for r in subset}, {r.choices for r in runs})
+
+
 def _product(multi: list[str], subset: set[Choices], all_set: set[Choices]
              ) -> list[tuple[str, set[Any]]] | None:
     """The fewest parameters whose value sets carve out exactly `subset`, if any do."""

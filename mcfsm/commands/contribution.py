@@ -5,6 +5,7 @@ finding's page data (show/finding_pages.py), its fix's changed sentence
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,7 +26,7 @@ HELP = ("Write FINDING's contribution into --out: a discussion paper in the shap
         "fix_sentences.toml gives. The documents hold placeholders in angle brackets "
         "(<tdoc number>, <CR number>, <current version: ...>) for what the model cannot "
         "know.\n\n"
-        + exit_help("both files were written from exhaustive searches",
+        + exit_help("the documents were written from exhaustive searches",
                     "(not used: the finding's verdicts are written, not judged)"))
 
 
@@ -40,55 +41,93 @@ def find_finding(loaded: list[LoadedModel], name: str) -> tuple[LoadedModel, Fin
 
 
 @click.command(name="contribution", help=HELP)
-@click.argument("finding")
+@click.argument("finding", required=False)
+@click.option("--all", "every", is_flag=True,
+              help="Every finding of the models: each gets the document its class calls for "
+                   "(or none, saying why), and --out gets INDEX.md listing them.")
 @click.option("--models", "models", type=click.Path(path_type=Path), default=Path("models"),
               show_default=True, help="The model file or folder that declares FINDING.")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Folder to write the two .docx files into (made if missing).")
+              help="Folder to write the .docx files into (made if missing).")
 @click.option("--source", default="<source company>", show_default=True,
-              help="The Source line of both documents.")
+              help="The Source line of the documents.")
+@click.option("--author", default="<author>", show_default=True,
+              help="Who the CR's revision marks are by (a delegate's name or company).")
 @budget_options
 @spec_option
 @guarded
-def contribution(finding: str, models: Path, out: Path, source: str, max_states: int | None,
-                 max_depth: int | None, time_limit: float | None) -> None:
-    from ..show.contribution import TS, build, model_names, refusal, titled_chart
+def contribution(finding: str | None, every: bool, models: Path, out: Path, source: str,
+                 author: str, max_states: int | None, max_depth: int | None,
+                 time_limit: float | None) -> None:
+    from ..show.contribution import NO_DOCUMENT
+    from ..show.contribution_index import index_markdown
+
+    if every == bool(finding):
+        raise UsageError("give one FINDING, or --all for every finding of the models")
+    check_output_dir(out, "--out")
+    loaded = load_path(models)
+    runs = VariantRuns(budget(max_states, max_depth, time_limit))
+    if not every:
+        lm, f = find_finding(loaded, finding or "")
+        record = _one(lm, f, out, source, author, runs, strict=True)
+        runs.finish(record["said"], "the scenario is the shortest one the cut search found")
+        return
+    records = []
+    for lm in loaded:
+        for f in lm.model.findings.values():
+            records.append(_one(lm, f, out, source, author, runs, strict=False))
+    (out / "INDEX.md").write_text(index_markdown(records), encoding="utf-8")
+    written = [r for r in records if r["document"] != NO_DOCUMENT]
+    runs.finish(f"wrote {len(written)} contribution(s) for {len(records)} findings under {out} "
+                f"(index: {out / 'INDEX.md'})",
+                "the scenarios are the shortest ones the cut searches found")
+
+
+def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs: VariantRuns,
+         strict: bool) -> dict[str, Any]:
+    """One finding's documents, as its class calls for (show/contribution.py document_for);
+    the record the index lists. `strict`: a finding that gets none is an error (one FINDING
+    asked for) rather than a row of the index."""
+    from ..show.contribution import (
+        CR_DOCUMENT,
+        NO_DOCUMENT,
+        TS,
+        Checked,
+        build,
+        document_for,
+        model_names,
+        outcome_per_reading,
+        titled_chart,
+    )
     from ..show.diff_model import baseline_of
     from ..show.finding_pages import finding_charts, finding_data, search_under
-    from ..show.fix_text import fix_changes, sentences_file
+    from ..show.fix_text import fix_changes, load_declared, sentences_file
     from ..show.tdoc import chart_png, write_cr, write_paper
     from ..spec.quotes import SpecText
 
-    check_output_dir(out, "--out")
-    loaded = load_path(models)
-    lm, f = find_finding(loaded, finding)
     model = lm.model
-    why_not = refusal(f)  # the class first: a fix would not make an artefact citable
-    if why_not:
-        raise UsageError(f"finding {finding!r} is {why_not}; a contribution is written only for "
-                         "a finding the text is to blame for (reclass it in its "
-                         "model.finding(...) if a review says so)")
-    if not f.fix:
-        raise UsageError(f"finding {finding!r} declares no fix, so there is no changed sentence "
-                         f"to propose; add fix='fix_...' to its model.finding(...) in {lm.path} "
-                         "(a variant that changes one sentence of the text)")
+    sentences = sentences_file(lm.path)
+    declared = bool(f.fix and load_declared(sentences).get(model.name, {}).get(f.fix))
+    kind, why = document_for(f, declared)
+    record: dict[str, Any] = {"finding": f.name, "model": model.name, "class": f.cls,
+                              "document": kind, "why": why, "files": [], "published": [],
+                              "changed": [], "said": ""}
+    if kind == NO_DOCUMENT:
+        if strict:
+            raise UsageError(f"finding {f.name!r} gets no contribution: {why} (reclass it in "
+                             "its model.finding(...) if a review says otherwise)")
+        return record
     clauses = lm.path.parent / "clauses.txt"
     if not clauses.is_file():
         raise UsageError(f"no clause list at {clauses}: the contribution quotes the spec text "
                          "through it; write one (see models/clauses.txt)")
     spec = SpecText(clauses)
-    sentences = sentences_file(lm.path)
-    changes = fix_changes(spec, sentences, model.name, f.fix)
-    if not changes:
-        raise UsageError(f"finding {finding!r}'s fix {f.fix!r} has no changed sentence in "
-                         f"{sentences}; add [[{model.name}.{f.fix}]] with clause = 'the "
-                         "citation' and changed = 'the text as the fix reads' (the file's "
-                         "header shows the form)")
-    runs = VariantRuns(budget(max_states, max_depth, time_limit))
+    changes = fix_changes(spec, sentences, model.name, f.fix) if declared and f.fix else []
     results = {}
     with runs.interruptible("no contribution written"):
-        # the finding's first variant draws the chart; the fix and its baseline are diffed
-        for variant in dict.fromkeys((f.variants[0], f.fix, baseline_of(model, f.fix))):
+        # the finding's variants draw the charts; the change and its baseline are checked
+        wanted = [f.variants[0]] + ([f.fix, baseline_of(model, f.fix)] if f.fix else [])
+        for variant in dict.fromkeys(wanted):
             results[variant] = runs(lm, variant)[1]
         data = finding_data(lm, f, results, spec)
         chart = finding_charts(lm, f, results, search_under)[0]
@@ -96,7 +135,13 @@ def contribution(finding: str, models: Path, out: Path, source: str, max_states:
     trace = verdict.trace if verdict is not None else None
     system = chart["result"].system if chart["result"] is not None else model.system(f.variants[0])
     names = model_names(model, [r.system for r in results.values()] + [system])
-    doc = build(data, f, changes, system, trace, names, source)
+    first = next((v for v in results[f.variants[0]].verdicts if v.property.name == f.prop), None)
+    checked = Checked(
+        kind=kind, witness=first is not None and first.status == "witnessed",
+        published=tuple(outcome_per_reading(results[f.variants[0]], f.prop)),
+        changed=tuple(outcome_per_reading(results.get(f.fix), f.prop)) if changes else ())
+    record["published"], record["changed"] = list(checked.published), list(checked.changed)
+    doc = build(data, f, changes, system, trace, names, source, checked)
     out.mkdir(parents=True, exist_ok=True)
     figures = []
     where = doc.cr["clauses"]
@@ -104,10 +149,15 @@ def contribution(finding: str, models: Path, out: Path, source: str, max_states:
     if doc.chart is not None:
         # a short title: a long one widens the picture past the page
         figures = chart_png(titled_chart(doc.chart, f"Scenario ({TS} {where})", names),
-                            out / f"{finding}-chart")
-    paper, cr = out / f"{finding}-discussion.docx", out / f"{finding}-cr.docx"
+                            out / f"{f.name}-chart")
+    paper = out / f"{f.name}-discussion.docx"
     write_paper(doc.paper, figures, figure_title, paper)
-    marks = write_cr(doc.cr, cr)
-    runs.finish(f"wrote {paper} ({len(doc.paper['steps'])} steps, {len(figures)} figure "
-                f"page(s)) and {cr} ({marks} revision marks in {doc.cr['clauses']})",
-                "the scenario is the shortest one the cut search found")
+    record["files"].append(paper.name)
+    said = f"wrote {paper} ({len(doc.paper['steps'])} steps, {len(figures)} figure page(s))"
+    if kind == CR_DOCUMENT:
+        cr = out / f"{f.name}-cr.docx"
+        marks = write_cr(doc.cr, cr, author=author)
+        record["files"].append(cr.name)
+        said += f" and {cr} ({marks} revision marks in {doc.cr['clauses']})"
+    record["said"] = said
+    return record

@@ -14,11 +14,13 @@ client 1 sends a private call request to MC service server A"), never as model r
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from ..check.assumptions import assumptions_of
+from ..check.choices import carving
 from ..check.search.explorer import Trace
 from ..lang.faults import SWITCHED_OFF
 from ..lang.findings import (
@@ -224,6 +226,102 @@ NOT_FOR_A_CONTRIBUTION = {
 }
 
 
+# The document each class of finding gets (DESIGN: "the document follows the finding's
+# class"): a gap with a declared change, a CR and its paper; a finding that turns on a
+# reading, a question to the meeting (SA6 decides the reading, the paper shows what each
+# leads to); a CR demonstration, a review comment on that CR; the rest, none, saying why.
+CR_DOCUMENT = "discussion paper and CR"
+QUESTION = "discussion paper asking which reading is intended"
+REVIEW = "review comment on the CR"
+CASE_PAPER = "discussion paper showing the case (no change declared)"
+NO_DOCUMENT = "none"
+
+
+def document_for(f: Finding, has_sentence: bool) -> tuple[str, str]:
+    """(the document a finding gets, why), by its reviewed class (see above)."""
+    if f.cls in NOT_FOR_A_CONTRIBUTION:
+        return NO_DOCUMENT, NOT_FOR_A_CONTRIBUTION[f.cls]
+    if f.cls == CR_DEMONSTRATION:
+        return REVIEW, ("the scenario shows what a CR already under discussion does; the "
+                        "meeting gets a comment on that CR, never a re-proposal of it")
+    if f.cls == CHOICE:
+        return QUESTION, ("the outcome turns on a reading the text leaves open; SA6 decides "
+                          "the reading, and the paper shows what each reading leads to")
+    if f.cls == FIX_PROPERTY and not (f.fix and has_sentence):
+        return NO_DOCUMENT, ("a property of an element the text does not have, and no change "
+                             "adding it is declared: nothing in the text to change")
+    if f.fix and has_sentence:
+        return CR_DOCUMENT, ("the text has no step for the case (a gap), and a change is "
+                             "declared and checked as worded")
+    return CASE_PAPER, ("a gap in the text with no change declared yet: the paper shows the "
+                        "case and asks for a step; a CR follows once its change is declared")
+
+
+def reading_words(system: System, choices: Iterable[tuple[str, Any]]) -> str:
+    """A combination of readings in the text's words: each parameter's declared meaning of
+    its choice (Param means=), else its doc and the choice quoted."""
+    parts = []
+    for name, value in choices:
+        param = system.params.get(name)
+        if param is None:
+            continue
+        parts.append(param.means.get(value) or f"{param.doc or name}: \u2018{value}\u2019")
+    return "; ".join(parts)
+
+
+def outcome_per_reading(result: Any, prop: str) -> list[tuple[str, str]]:
+    """(the readings in words, the outcome) of a property, grouped by outcome: "every
+    reading explored" when all agree, else each outcome with the fewest readings that carve
+    it out (Param means= names them), else one line per combination."""
+    if result is None:
+        return []
+    system = result.system
+    runs = [r for r in result.per_choice if prop in r.verdicts]
+    if len(runs) <= 1:
+        v = next((v for v in result.verdicts if v.property.name == prop), None)
+        return [("every reading explored", OUTCOME_WORDS.get(v.status, v.status))] if v else []
+    by_status: dict[str, list[Any]] = {}
+    for run in runs:
+        status = run.verdicts[prop][0]
+        if not run.complete and status not in ("violated", "witnessed"):
+            status = "unknown"
+        by_status.setdefault(status, []).append(run)
+    if len(by_status) == 1:
+        (status,) = by_status
+        return [("every reading explored", OUTCOME_WORDS.get(status, status))]
+    out = []
+    carved_all = {status: carving(system, subset, runs) for status, subset in by_status.items()}
+    if all(c is not None for c in carved_all.values()):
+        for status, carved in carved_all.items():
+            words = "; ".join(" or ".join(_choice_in_words(system, n, v) for v in sorted(
+                values, key=repr)) for n, values in carved or [])
+            out.append((words, OUTCOME_WORDS.get(status, status)))
+        return out
+    # else the fewest readings the outcome is a function of, one line per combination of them
+    status_of = {run.choices: s for s, subset in by_status.items() for run in subset}
+    varying = [n for n, p in system.params.items() if len(p.choices) > 1]
+    for size in range(1, len(varying) + 1):
+        for names in itertools.combinations(varying, size):
+            seen: dict[tuple[Any, ...], set[str]] = {}
+            for choices, status in status_of.items():
+                seen.setdefault(tuple(dict(choices)[n] for n in names), set()).add(status)
+            if all(len(v) == 1 for v in seen.values()):
+                return [(reading_words(system, list(zip(names, key))),
+                         OUTCOME_WORDS.get(next(iter(v)), next(iter(v))))
+                        for key, v in sorted(seen.items(), key=lambda kv: repr(kv[0]))]
+    return out
+
+
+def _choice_in_words(system: System, name: str, value: Any) -> str:
+    param = system.params[name]
+    return param.means.get(value) or f"{param.doc or name}: \u2018{value}\u2019"
+
+
+OUTCOME_WORDS = {"holds": "holds", "violated": "fails", "witnessed": "is reached",
+                 "never": "is never reached", "unreachable": "is never reached",
+                 "unknown": "is not decided (a budget cut the search)"}
+
+
 @dataclasses.dataclass(frozen=True)
 class Contribution:
     """The two documents' words. `chart` is the finding's shortest chart, for the figure."""
@@ -243,10 +341,42 @@ def cr_title(fix_doc: str, where: str, title: str, names: set[str]) -> str:
     return f"Clause {where}: {_capital(words)}"[:240]
 
 
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    """What was checked for a contribution: the document it gets, whether the finding's
+    scenario is a witness (a case the procedure allows) rather than a failure, and the
+    outcome of the finding's property per combination of readings, as published and with
+    the declared change (each a list of (readings in words, outcome))."""
+
+    kind: str = CR_DOCUMENT
+    witness: bool = False
+    published: tuple[tuple[str, str], ...] = ()
+    changed: tuple[tuple[str, str], ...] = ()
+
+
+def _outcome_lines(checked: Checked) -> list[str]:
+    """One sentence per combination of readings: the outcome as published, and with the
+    change where one was checked."""
+    changed = dict(checked.changed)
+    out = []
+    for readings, outcome in checked.published:
+        line = f"Where {_lower(readings)}: as published, the property {outcome}"
+        if readings in changed:
+            line += f"; with the change, it {changed[readings]}"
+        out.append(line + ".")
+    for readings, outcome in checked.changed:  # readings only the change explores
+        if readings not in dict(checked.published):
+            out.append(f"Where {_lower(readings)}: with the change, the property {outcome}.")
+    return out
+
+
 def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: System,
-          trace: Trace | None, names: set[str], source: str) -> Contribution:
+          trace: Trace | None, names: set[str], source: str,
+          checked: Checked | None = None) -> Contribution:
     """The paper's and the CR's words from a finding page's data `d` (finding_data), the
-    fix's changed sentences, and the chart's system and trace."""
+    declared change's sentences, the chart's system and trace, and what was checked (the
+    document kind, witness or failure, the outcome per reading)."""
+    checked = checked or Checked()
     title = spec_words(d["title"], names).rstrip(".")
     quotes = [{"where": q["where"], "text": q["text"]} for q in d["quotes_cited"] if q["text"]]
     start, steps = stage2_steps(system, trace, names) if trace is not None else ([], [])
@@ -255,41 +385,85 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
     reading = spec_words(d["reading"], names) if d["reading"] else ""
     reason = spec_words(d["why"], names)
     change_words = spec_words(d["change"], names) if d["change"] else ""
-    clauses = sorted({c.clause_number for c in changes})
+    clauses = sorted({c.clause_number for c in changes}) or sorted(dict.fromkeys(
+        re.sub(r"^CR [0-9]+ ", "", q["where"]).split()[0] for q in quotes))
     cat, why_cat = category(f)
-    introduction = [
-        f"This contribution discusses a case of {TS} in which the procedure fails: "
-        f"{_lower(title)}.",
-        ("The case was found by exhaustive exploration of a state-machine model of the "
-         "procedure, which follows the text clause by clause and step by step; the scenario "
-         "below is the shortest one the exploration found, told in the words of the text."),
-    ]
+    where = ", ".join(clauses)
+    failing = not checked.witness
+    case = ("a case in which the procedure fails" if failing
+            else "a case that the procedure allows")
+    introduction = [f"This contribution discusses {case} in {TS}: {_lower(title)}."]
+    if checked.kind == QUESTION:
+        introduction.append(f"The outcome turns on how clause {where} is read; the "
+                            "contribution asks the meeting which reading is intended and "
+                            "shows what each reading leads to.")
+    elif checked.kind == REVIEW:
+        introduction.append(f"It comments on the change request to clause {where} that is "
+                            "under discussion: the scenario below is what the procedure as "
+                            "that change request writes it does.")
+    introduction.append(
+        "The case was found by exhaustive exploration of a state-machine model of the "
+        "procedure, which follows the text clause by clause and step by step; the scenario "
+        "below is the shortest one the exploration found, told in the words of the text.")
     discussion = []
     if quotes:
         discussion.append("The text involved reads:")
     prop = spec_words(d["prop_doc"], names)
-    outcome = (f"After the last step, what the procedure should ensure does not hold: {prop}."
-               if prop else "After the last step, the procedure has failed.")
+    if failing:
+        outcome = (f"After the last step, what the procedure should ensure does not hold: "
+                   f"{_lower(prop)}." if prop else "After the last step, the procedure has failed.")
+    else:
+        outcome = (f"After the last step, the case is reached: {_lower(prop)}." if prop
+                   else "After the last step, the case is reached.")
     analysis = [reason[:1].upper() + reason[1:] + "."] if reason else []
     if reading:
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
-    # the change the CR makes first (its verdict is the fix's); the finding's own proposal,
-    # where its reason states one, for discussion beside it
-    # the clause as the CR names it: TS 23.280's number, without the CR the excerpt is from
+    per_reading = _outcome_lines(checked)
+    if per_reading:
+        analysis.append("The property was checked under every reading explored"
+                        + (", as published and with the change:" if checked.changed else ":"))
+        analysis += per_reading
+    # where the change as worded still fails (for a witness, the outcomes are stated only)
+    still = [r for r, o in checked.changed if o == "fails"] if failing else []
     sentences = "; ".join(f"clause {re.sub(r'^CR [0-9]+ ', '', c.clause)}" for c in changes)
-    proposal = [f"Proposal 1: change {sentences} as shown in the draft CR attached to this "
-                "contribution" + ("; with the change, the scenario above no longer fails."
-                                  if closes else ".")]
-    if fix and not closes:
-        proposal.append("Note: with the change, the procedure still fails in some runs; the "
-                        "discussion above says what is left open.")
-    if change_words:
+    proposal: list[str] = []
+    if checked.kind == CR_DOCUMENT:
+        proposal.append(f"Proposal 1: change {sentences} as shown in the draft CR attached to "
+                        "this contribution.")
+        if changes and not still and closes:
+            proposal.append("With the change as worded, the scenario above no longer occurs "
+                            "under any reading explored.")
+        elif still:
+            proposal.append("With the change as worded, the case still occurs where "
+                            + "; and where ".join(_lower(r) for r in still) + ".")
+    elif checked.kind == QUESTION:
+        proposal.append(f"Proposal 1: SA6 to decide which reading of clause {where} is "
+                        "intended" + (f": the case above occurs under this one: {reading}."
+                                      if reading else "."))
+        for c in changes:
+            proposal.append(f"Proposal 2: if that reading is not intended, clarify clause "
+                            f"{re.sub(r'^CR [0-9]+ ', '', c.clause)} to read: "
+                            f"\u201c{c.changed.strip()}\u201d"
+                            + (" (checked as worded: the case then no longer occurs under "
+                               "any reading explored)." if failing and not still and closes
+                               else " (checked as worded: the case still occurs where "
+                               + "; and where ".join(_lower(r) for r in still) + ")." if still
+                               else " (checked as worded: the outcome under each reading is "
+                               "stated in the discussion)."))
+    elif checked.kind == REVIEW:
+        proposal.append(f"Proposal 1: the authors of the change request to clause {where} "
+                        "are asked to consider the scenario above before it is agreed.")
+    else:
+        proposal.append(f"Proposal 1: SA6 to agree that clause {where} needs a step for the "
+                        "case above; a CR follows once the change is agreed.")
+    if change_words and checked.kind == CR_DOCUMENT:
         proposal.append(f"Proposal 2 (for discussion): {_lower(change_words)}.")
-    where = ", ".join(clauses)
-    paper = {"title": f"Discussion on clause {where}: {_lower(title)}", "source": source,
+    kind_title = {QUESTION: "Which reading of clause", REVIEW: "Comment on the change to clause",
+                  CASE_PAPER: "A case missing from clause"}.get(checked.kind, "Discussion on clause")
+    paper = {"title": f"{kind_title} {where}: {_lower(title)}", "source": source,
              "introduction": introduction, "quotes": quotes, "discussion": discussion,
              "pre_steps": start, "steps": steps, "outcome": outcome, "analysis": analysis,
-             "proposal": proposal}
+             "proposal": proposal, "kind": checked.kind}
     summary = " ".join(_summary(c) for c in changes)
     cr = {"spec": TS, "cr": "<CR number>", "rev": "-", "version": VERSION_UNKNOWN,
           "title": cr_title(fix.get("doc", ""), where, title, names),

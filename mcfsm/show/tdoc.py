@@ -29,7 +29,7 @@ from .charts import dot
 from .dot_render import need_dot, render_files
 from .fix_text import DELETED, INSERTED, KEPT
 
-AUTHOR = "mcfsm"
+AUTHOR = "<author>"  # a visible placeholder: the marks are the delegate's, never the tool's
 MEETING = "3GPP TSG-SA WG6 Meeting #<number>"
 WHERE = "<location>, <dates>"
 TDOC = "S6-<tdoc number>"
@@ -124,12 +124,13 @@ def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, p
     doc.save(str(path))
 
 
-def _revision(kind: str, text: str, ids: itertools.count, date: str) -> Any:
+def _revision(kind: str, text: str, ids: itertools.count, date: str,
+              author: str = AUTHOR) -> Any:
     """<w:del> or <w:ins> holding one run of `text` (w:delText in a deletion, as Word
     requires: a w:t there would read as text still present)."""
     mark = OxmlElement("w:del" if kind == DELETED else "w:ins")
     mark.set(qn("w:id"), str(next(ids)))
-    mark.set(qn("w:author"), AUTHOR)
+    mark.set(qn("w:author"), author)
     mark.set(qn("w:date"), date)
     run = OxmlElement("w:r")
     t = OxmlElement("w:delText" if kind == DELETED else "w:t")
@@ -141,12 +142,12 @@ def _revision(kind: str, text: str, ids: itertools.count, date: str) -> Any:
 
 
 def revised_paragraph(para: Paragraph, runs: list[tuple[str, str]], ids: itertools.count,
-                      date: str) -> None:
+                      date: str, author: str = AUTHOR) -> None:
     for kind, text in runs:
         if kind == KEPT:
             para.add_run(text)
         elif kind in (DELETED, INSERTED):
-            para._p.append(_revision(kind, text, ids, date))
+            para._p.append(_revision(kind, text, ids, date, author))
 
 
 def _cover(doc: Any, cr: dict[str, Any]) -> None:
@@ -172,8 +173,10 @@ def _cover(doc: Any, cr: dict[str, Any]) -> None:
         row.cells[0].width, row.cells[1].width = Cm(4.5), Cm(12)
 
 
-def write_cr(cr: dict[str, Any], path: Path, date: str | None = None) -> int:
-    """The draft CR; returns how many revision marks it holds."""
+def write_cr(cr: dict[str, Any], path: Path, date: str | None = None,
+             author: str = AUTHOR) -> int:
+    """The draft CR; returns how many revision marks it holds. `author` signs the revision
+    marks (a delegate's name or company, `contribution --author`)."""
     date = date or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     doc = Document()
     _header(doc, {"source": cr["source"], "title": cr["title"]}, "Approval")
@@ -188,7 +191,7 @@ def write_cr(cr: dict[str, Any], path: Path, date: str | None = None) -> int:
         for n, line in enumerate(change["body"]):
             para = doc.add_paragraph()
             if n == change["line"]:
-                revised_paragraph(para, change["runs"], ids, date)
+                revised_paragraph(para, change["runs"], ids, date, author)
             else:
                 para.add_run(line)
     end = doc.add_paragraph(END_OF_CHANGES)
