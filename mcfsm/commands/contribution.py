@@ -122,11 +122,26 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         raise UsageError(f"no clause list at {clauses}: the contribution quotes the spec text "
                          "through it; write one (see models/clauses.txt)")
     spec = SpecText(clauses)
-    changes = fix_changes(spec, sentences, model.name, f.fix) if declared and f.fix else []
+    # the change as checked: the fix's own sentences and those of every declared change it
+    # is built on (its baseline chain), so that the CR proposes what the variant does
+    # (a change request under discussion, a cr_* variant whose sentence the spec files
+    # hold, is what the contribution builds on, never part of what it proposes)
+    changes = []
+    variant = f.fix if declared else ""
+    while variant and not variant.startswith("cr_") and \
+            load_declared(sentences).get(model.name, {}).get(variant):
+        changes[:0] = fix_changes(spec, sentences, model.name, variant)
+        variant = model.variants[variant].baseline
+    record["builds_on"] = variant if variant.startswith("cr_") else ""
     results = {}
     with runs.interruptible("no contribution written"):
         # the finding's variants draw the charts; the change and its baseline are checked
         wanted = [f.variants[0]] + ([f.fix, baseline_of(model, f.fix)] if f.fix else [])
+        # the same change where the model explores more readings (a variant built on the
+        # fix that lets a timer or a fault free): re-checked there too, as every reading
+        wider = [v for v, spec in model.variants.items()
+                 if changes and f.fix and spec.baseline == f.fix]
+        wanted += wider
         for variant in dict.fromkeys(wanted):
             results[variant] = runs(lm, variant)[1]
         data = finding_data(lm, f, results, spec)
@@ -138,8 +153,10 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     first = next((v for v in results[f.variants[0]].verdicts if v.property.name == f.prop), None)
     checked = Checked(
         kind=kind, witness=first is not None and first.status == "witnessed",
+        builds_on_cr=bool(record["builds_on"]),
         published=tuple(outcome_per_reading(results[f.variants[0]], f.prop)),
-        changed=tuple(outcome_per_reading(results.get(f.fix), f.prop)) if changes else ())
+        changed=tuple(o for v in ([f.fix] + wider if changes else [])
+                      for o in outcome_per_reading(results.get(v), f.prop)))
     record["published"], record["changed"] = list(checked.published), list(checked.changed)
     doc = build(data, f, changes, system, trace, names, source, checked)
     out.mkdir(parents=True, exist_ok=True)

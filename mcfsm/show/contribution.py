@@ -350,6 +350,7 @@ class Checked:
 
     kind: str = CR_DOCUMENT
     witness: bool = False
+    builds_on_cr: bool = False  # the change is made to the text as a CR under discussion has it
     published: tuple[tuple[str, str], ...] = ()
     changed: tuple[tuple[str, str], ...] = ()
 
@@ -401,6 +402,9 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         introduction.append(f"It comments on the change request to clause {where} that is "
                             "under discussion: the scenario below is what the procedure as "
                             "that change request writes it does.")
+    if checked.builds_on_cr and changes:
+        introduction.append(f"The change it proposes is made to clause {where} as the change "
+                            "request to it under discussion writes it.")
     introduction.append(
         "The case was found by exhaustive exploration of a state-machine model of the "
         "procedure, which follows the text clause by clause and step by step; the scenario "
@@ -440,8 +444,8 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         proposal.append(f"Proposal 1: SA6 to decide which reading of clause {where} is "
                         "intended" + (f": the case above occurs under this one: {reading}."
                                       if reading else "."))
-        for c in changes:
-            proposal.append(f"Proposal 2: if that reading is not intended, clarify clause "
+        for n, c in enumerate(changes, 2):
+            proposal.append(f"Proposal {n}: if that reading is not intended, clarify clause "
                             f"{re.sub(r'^CR [0-9]+ ', '', c.clause)} to read: "
                             f"\u201c{c.changed.strip()}\u201d"
                             + (" (checked as worded: the case then no longer occurs under "
@@ -457,7 +461,7 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         proposal.append(f"Proposal 1: SA6 to agree that clause {where} needs a step for the "
                         "case above; a CR follows once the change is agreed.")
     if change_words and checked.kind == CR_DOCUMENT:
-        proposal.append(f"Proposal 2 (for discussion): {_lower(change_words)}.")
+        proposal.append(f"Proposal {len(proposal) + 1} (for discussion): {_lower(change_words)}.")
     kind_title = {QUESTION: "Which reading of clause", REVIEW: "Comment on the change to clause",
                   CASE_PAPER: "A case missing from clause"}.get(checked.kind, "Discussion on clause")
     paper = {"title": f"{kind_title} {where}: {_lower(title)}", "source": source,
