@@ -412,6 +412,12 @@ REGISTER_FAILURE_DOC = (
     "system, a new transaction whose answer alone ends it, and gives up as 'gives_up' does "
     f"only when that one times out too ({MAX_REGISTER_ATTEMPTS} REGISTERs per migration: "
     "assumption register-retries-bounded)")
+REGISTER_FAILURE_MEANS = {
+    "gives_up": "the MC service client ends the migration attempt when its REGISTER to the new "
+                "MC system times out",
+    "retries": "the MC service client sends its REGISTER to the new MC system again when the "
+               "first one times out",
+}
 REGISTER_FAILURE_CLAUSE = ("X.1.4.1; X.1.7.4 (silent on a registration that fails); "
                            "RFC 3261 17.1.2.2")
 # What the primary does with a call for its own user who is still registered with it once a

@@ -101,6 +101,7 @@ from _mc import (
     MIGRATION_CHAIN,
     REGISTER_FAILURE_CLAUSE,
     REGISTER_FAILURE_DOC,
+    REGISTER_FAILURE_MEANS,
     REGISTER_FAILURES,
     REGISTRATION_EXPIRY,
     SERVER,
@@ -262,6 +263,21 @@ AFTER_BREAK_DOC = ("what client 1 does when its REGISTER at the new MC system (a
                    "de-registers from the new MC system if it registered there and registers "
                    "and affiliates again at the MC system it left (once per migration: if the "
                    "return fails too, it gives up)")
+
+
+AFTER_BREAK_MEANS = {
+    "give_up": "the MC service client stays outside the group call once its registration or "
+               "affiliation in the partner MC system fails after step 1",
+    "return": "the MC service client registers and affiliates again in the MC system it left "
+              "once its registration or affiliation in the partner MC system fails after step 1",
+}
+# how long the client awaits the answer to its requests (a SIP transaction's Timer F)
+TIMER_MEANS = {
+    "free": "the MC service client's request times out as a SIP transaction does, possibly "
+            "while its answer is merely slow",
+    "outlasts_answer": "the MC service client's request times out only once the request or "
+                       "its answer was lost, a bound the text does not give",
+}
 
 
 def after_break(ctx) -> str:
@@ -970,8 +986,13 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
             *(Instance(CMS[s], CMS_ROLE, label=f"CMS of MC system {s}") for s in CMS),
         ],
         params={
-            "group_document": Param(documents, clause="X.1.7.5",
-                                    doc="which MC service IDs of user 1 group G lists"),
+            "group_document": Param(
+                documents, clause="X.1.7.5",
+                doc="which MC service IDs of user 1 group G lists",
+                means={"all_ids": "the group document lists every MC service ID of the "
+                                  "member, the one assigned by the partner MC system included",
+                       "primary_only": "the group document lists only the member's MC service "
+                                       "ID of its primary MC system"}),
             "transaction_timeout": Param(
                 timeouts,
                 clause="10.16.2.2 steps 1-3 (no duration; silent on an unanswered request); "
@@ -980,12 +1001,15 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                     "the SIP transaction's timer, which may expire while the request or its "
                     "answer is merely slow; 'outlasts_answer' is a reading, the bound the text "
                     "would have to give: the timer outlasts the round trip, so it expires only "
-                    "once the request or its answer was lost"),
+                    "once the request or its answer was lost",
+                means=TIMER_MEANS),
             **({"register_failure": Param(register_failures, clause=REGISTER_FAILURE_CLAUSE,
-                                          doc=REGISTER_FAILURE_DOC)}
+                                          doc=REGISTER_FAILURE_DOC,
+                                          means=REGISTER_FAILURE_MEANS)}
                if register_failures else {}),
             **({"after_break": Param(after_breaks, clause=AFTER_BREAK_CLAUSE,
-                                     doc=AFTER_BREAK_DOC)} if after_breaks else {}),
+                                     doc=AFTER_BREAK_DOC, means=AFTER_BREAK_MEANS)}
+               if after_breaks else {}),
         },
         # a run may stop only with client 1's transactions ended (RFC 3261 17.1.2.2: each
         # ends in its answer or in Timer F), so a timer that never fires is a deadlock

@@ -129,7 +129,7 @@ def test_diff_fails_when_only_the_readings_a_verdict_needs_change(tmp_path):
 @pytest.fixture(scope="module")
 def contribution(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("contribution")
-    proc = run_cli("contribution", "group-document", "--out", str(out))
+    proc = run_cli("contribution", "no-way-back-after-break", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -142,14 +142,14 @@ def _marks(docx: Path) -> tuple[str, str]:
 
 
 def test_the_contributions_cr_carries_revision_marks(contribution):
-    cr = contribution / "group-document-cr.docx"
-    assert (contribution / "group-document-discussion.docx").is_file()
+    cr = contribution / "no-way-back-after-break-cr.docx"
+    assert (contribution / "no-way-back-after-break-discussion.docx").is_file()
     ins, dele = _marks(cr)
     assert "partner MC system" in ins and "<w:delText" in dele
 
 
 def test_impact_of_the_contributions_cr_reads_its_revision_marks(contribution):
-    proc = run_cli("impact", str(contribution / "group-document-cr.docx"), "--json")
+    proc = run_cli("impact", str(contribution / "no-way-back-after-break-cr.docx"), "--json")
     assert proc.returncode in (0, 1), proc.stderr
     records = json.loads(proc.stdout)
     [step] = [r for r in records if r["where"].startswith("10.16.2.2")]

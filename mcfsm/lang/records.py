@@ -94,12 +94,11 @@ class Param:
         object.__setattr__(self, "choices", choices)
         if not isinstance(self.means, Mapping):
             raise ModelError(f"Param means={self.means!r} is not a mapping", fix=fix)
-        for value, words in self.means.items():
-            if value not in choices:
-                raise ModelError(f"Param means= names {value!r}, which is not one of its "
-                                 f"choices {list(choices)}", fix="key means= by the choices")
+        for words in self.means.values():
             check_text(words, "Param means")
-        object.__setattr__(self, "means", dict(self.means))
+        # one means= for a parameter's whole domain, kept for the choices this one offers (a
+        # variant pins a subset); a choice without words falls back to the doc and its value
+        object.__setattr__(self, "means", {k: w for k, w in self.means.items() if k in choices})
         check_text(self.doc, "Param doc")
         check_text(self.clause, "Param clause")
 

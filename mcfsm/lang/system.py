@@ -261,8 +261,7 @@ class System(Validation, Successors, Inboxes):
                 raise ModelError(f"parameter {name!r} has no choice {value!r}",
                                  where=f"system {self.name!r}",
                                  fix=f"use one of {list(params[name].choices)}")
-            params[name] = dataclasses.replace(params[name], choices=(value,), means={
-                k: w for k, w in params[name].means.items() if k == value})
+            params[name] = dataclasses.replace(params[name], choices=(value,))
         clone = copy.copy(self)
         clone.params = params
         return clone

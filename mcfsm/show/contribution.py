@@ -253,6 +253,10 @@ def document_for(f: Finding, has_sentence: bool) -> tuple[str, str]:
     if f.fix and has_sentence:
         return CR_DOCUMENT, ("the text has no step for the case (a gap), and a change is "
                              "declared and checked as worded")
+    if f.fix:
+        return CASE_PAPER, ("a gap in the text whose change is modelled but has no sentence "
+                            "declared (fix_sentences.toml): the paper shows the case and asks "
+                            "for a step; a CR follows once the sentence is declared")
     return CASE_PAPER, ("a gap in the text with no change declared yet: the paper shows the "
                         "case and asks for a step; a CR follows once its change is declared")
 
@@ -265,7 +269,7 @@ def reading_words(system: System, choices: Iterable[tuple[str, Any]]) -> str:
         param = system.params.get(name)
         if param is None:
             continue
-        parts.append(param.means.get(value) or f"{param.doc or name}: \u2018{value}\u2019")
+        parts.append(_choice_in_words(system, name, value))
     return "; ".join(parts)
 
 
@@ -313,8 +317,10 @@ def outcome_per_reading(result: Any, prop: str) -> list[tuple[str, str]]:
 
 
 def _choice_in_words(system: System, name: str, value: Any) -> str:
+    """A choice as its Param's means= words, else its doc and the value spelled as words."""
     param = system.params[name]
-    return param.means.get(value) or f"{param.doc or name}: \u2018{value}\u2019"
+    spelled = str(value).replace("_", " ")
+    return param.means.get(value) or f"{param.doc or name}: \u2018{spelled}\u2019"
 
 
 OUTCOME_WORDS = {"holds": "holds", "violated": "fails", "witnessed": "is reached",
@@ -461,7 +467,8 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         proposal.append(f"Proposal 1: SA6 to agree that clause {where} needs a step for the "
                         "case above; a CR follows once the change is agreed.")
     if change_words and checked.kind == CR_DOCUMENT:
-        proposal.append(f"Proposal {len(proposal) + 1} (for discussion): {_lower(change_words)}.")
+        number = sum(x.startswith("Proposal ") for x in proposal) + 1
+        proposal.append(f"Proposal {number} (for discussion): {_lower(change_words)}.")
     kind_title = {QUESTION: "Which reading of clause", REVIEW: "Comment on the change to clause",
                   CASE_PAPER: "A case missing from clause"}.get(checked.kind, "Discussion on clause")
     paper = {"title": f"{kind_title} {where}: {_lower(title)}", "source": source,
