@@ -51,16 +51,31 @@ _CHOICE = re.compile(r"\b\w+=\S+")
 _IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
-def model_names(model: Model, systems: Iterable[System]) -> set[str]:
+class ModelNames(set[str]):
+    """The modeller's names (a set, as `model_words_in` reads it) and the glossary that says
+    a reading "p=v" in the text's words (its Param's means=), so that a sentence naming a
+    reading can be kept whole in a delegate's document."""
+
+    def __init__(self, names: Iterable[str] = (), glossary: dict[str, str] | None = None) -> None:
+        super().__init__(names)
+        self.glossary: dict[str, str] = dict(glossary or {})
+
+
+def model_names(model: Model, systems: Iterable[System]) -> ModelNames:
     """The names the modeller uses that a delegate's reader would not know: variants,
     parameters, assumptions, properties and findings (a plain word such as "base" is left
-    alone: only a name with '_' or '-' reads as the model's)."""
+    alone: only a name with '_' or '-' reads as the model's); with the glossary of readings
+    whose meaning a Param declares."""
     names = set(model.variants) | set(model.findings)
+    glossary: dict[str, str] = {}
     for system in systems:
         names |= set(system.params)
         names |= {a.name for a in assumptions_of(system)}
         names |= {p.name for p in system.properties}
-    return {n for n in names if "_" in n or "-" in n}
+        for pname, param in system.params.items():
+            for value, words in param.means.items():
+                glossary.setdefault(f"{pname}={value}", words)
+    return ModelNames({n for n in names if "_" in n or "-" in n}, glossary)
 
 
 def model_words_in(text: str, names: set[str]) -> list[str]:
@@ -82,30 +97,42 @@ def _parentheses(text: str) -> list[tuple[int, int]]:
     return [s for s in spans if not any(o != s and s[0] < o[0] and o[1] < s[1] for o in spans)]
 
 
+# Words of this project, not of a meeting: a sentence that holds one is left out whole.
+PROJECT_WORDS = ("fact sheet", "Issue ", "issue ", "quiescent", "in flight", "candidate fix",
+                 "the model", "model's", "variant", "the search", "Param", "assumption ")
+
+
 def spec_words(text: str, names: set[str]) -> str:
-    """The text without the modeller's words: a parenthesis that holds one goes (innermost
-    first), then a clause of a sentence (between ';' or ':') that still holds one. The
-    sentence's own words are kept as they are."""
+    """The text in a meeting's words, composed of whole sentences: a reading "p=v" said in
+    its Param's declared words (ModelNames.glossary), a parenthesis that still holds a
+    modeller's word left out (innermost first: an aside, the sentence stays whole), then a
+    sentence that still holds one, or a project word, left out whole. Never cut at ";" or
+    ":" (a caveat after a semicolon is part of its sentence)."""
+    glossary = getattr(names, "glossary", {})
+    for token, words in sorted(glossary.items(), key=lambda kv: -len(kv[0])):
+        text = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", f"where {words}", text)
     changed = True
     while changed:
         changed = False
         for start, end in sorted(_parentheses(text), reverse=True):
-            if model_words_in(text[start:end], names):
+            if model_words_in(text[start:end], names) or _project(text[start:end]):
                 text = text[:start].rstrip() + text[end:]
                 changed = True
                 break
-    parts = re.split(r"(;\s+|:\s+)", text)
-    kept: list[str] = []
-    for k in range(0, len(parts), 2):
-        if model_words_in(parts[k], names):
-            continue
-        if kept and k >= 1:
-            kept.append(parts[k - 1])
-        kept.append(parts[k])
-    out = "".join(kept).strip()
+    kept = [s for s in _SENTENCES.split(text.strip())
+            if s.strip() and not model_words_in(s, names) and not _project(s)]
+    out = " ".join(s.strip() for s in kept)
     out = re.sub(r"\s+([,.;:])", r"\1", out)
     out = re.sub(r"[;:,]\s*$", "", out)
     return re.sub(r"\s{2,}", " ", out)
+
+
+# Between two sentences ("... system. This ..."; not "e.g. the", not "X.1.6 says").
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c])")
+
+
+def _project(text: str) -> bool:
+    return any(w in text for w in PROJECT_WORDS)
 
 
 def _article(title: str) -> str:
@@ -129,10 +156,17 @@ def message_phrase(message: Message, names: set[str]) -> str:
             parts.append(f"the indication of {what}")
         elif value is not False:  # "the target MC service user has migrated" keeps its article
             parts.append(f"{spec_value(value)} as {what if what.startswith('the ') else 'the ' + what}")
-    head = _article(type(message).title)
+    head = _named(type(message))
     if not parts:
         return head
     return head + " with " + (", ".join(parts[:-1]) + " and " if len(parts) > 1 else "") + parts[-1]
+
+
+def _named(kind: type[Message]) -> str:
+    """A message's name in a sentence, marked where the text does not define it (a model's
+    message must never read as the text's)."""
+    head = _article(kind.title)
+    return head + " (a message the text does not define)" if kind.not_in_text else head
 
 
 def _capital(text: str) -> str:
@@ -177,7 +211,7 @@ def stage2_steps(system: System, trace: Trace, names: set[str]) -> tuple[list[st
         if key.actor != NETWORK_ACTOR and key.kind in ("receive", "internal"):
             words = spec_words(system.instance(key.actor).role.transition(key.transition).words,
                                names)
-        title = _article(type(key.message).title) if key.message is not None else ""
+        title = _named(type(key.message)) if key.message is not None else ""
         if key.kind == "receive":
             text = f"{actor} receives {title} from {sender}"
             if words and not words.startswith("receives "):
@@ -412,9 +446,9 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         introduction.append(f"The change it proposes is made to clause {where} as the change "
                             "request to it under discussion writes it.")
     introduction.append(
-        "The case was found by exhaustive exploration of a state-machine model of the "
-        "procedure, which follows the text clause by clause and step by step; the scenario "
-        "below is the shortest one the exploration found, told in the words of the text.")
+        "The case was found by checking every behaviour, within stated bounds, of a formal "
+        "description of the procedure that follows the text clause by clause and step by "
+        "step; the scenario below is the shortest one found, told in the words of the text.")
     discussion = []
     if quotes:
         discussion.append("The text involved reads:")
