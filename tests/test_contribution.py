@@ -32,7 +32,8 @@ FINDINGS = {
 }
 COVER = ("Specification", "CR", "rev", "Current version", "Title", "Source to WG",
          "Work item code", "Category", "Reason for change", "Summary of change",
-         "Consequences if not approved", "Clauses affected", "Other specs affected")
+         "Consequences if not approved", "Clauses affected", "Other specs affected",
+         "Proposed change affects", "Other comments")
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,9 @@ def test_the_cr_cover_page_is_filled_and_the_change_is_framed(written, finding):
     assert fields["Specification"] == "TS 23.280"
     assert fields["rev"] == "-"
     assert "not stated in the spec text" in fields["Current version"]  # no version in it
-    assert fields["Category"].split("\n")[0] in ("F", "B")
+    assert fields["Category"] in ("F", "B")  # the letter once; why, under Other comments
+    assert fields["Other comments"].startswith(fields["Category"] + " (")
+    assert len(fields["Title"].split()) <= 20
     assert fields["Clauses affected"] == clause
     text = [p.text for p in cr.paragraphs]
     first, end = text.index("* * * First Change * * *"), text.index("* * * End of Changes * * *")
@@ -243,3 +246,17 @@ def test_a_published_sentence_not_in_the_spec_is_refused(tmp_path):
                    str(models))
     assert proc.returncode == 2, proc.stderr
     assert "'A sentence the text never had.'" in proc.stderr and "verbatim" in proc.stderr
+
+
+@pytest.mark.parametrize("finding", FINDINGS)
+def test_both_documents_are_a4_with_the_tdoc_number_inside_the_margin(written, finding):
+    """3GPP's page is A4; the header line's tab stop for the tdoc number lies within the
+    text width (it ran off the right edge at 9,071 twips of an 8,640-twip US Letter line)."""
+    for name in (f"{finding}-discussion.docx", f"{finding}-cr.docx"):
+        doc = docx.Document(str(written[finding] / name))
+        section = doc.sections[0]
+        assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+        width = section.page_width - section.left_margin - section.right_margin
+        stops = doc.paragraphs[0].paragraph_format.tab_stops
+        assert stops and all(stop.position <= width for stop in stops), name
+        assert "S6-" in doc.paragraphs[0].text

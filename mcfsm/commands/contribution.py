@@ -154,6 +154,8 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     checked = Checked(
         kind=kind, witness=first is not None and first.status == "witnessed",
         builds_on_cr=bool(record["builds_on"]),
+        title=next((e.get("title", "") for e in _entries(load_declared(sentences), model.name,
+                                                       f.fix) if isinstance(e, dict)), ""),
         published=tuple(outcome_per_reading(results[f.variants[0]], f.prop)),
         changed=tuple(o for v in ([f.fix] + wider if changes else [])
                       for o in outcome_per_reading(results.get(v), f.prop)))
@@ -178,3 +180,8 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         said += f" and {cr} ({marks} revision marks in {doc.cr['clauses']})"
     record["said"] = said
     return record
+
+
+def _entries(declared: dict[str, Any], model: str, variant: str | None) -> list[Any]:
+    found = declared.get(model, {}).get(variant or "", [])
+    return found if isinstance(found, list) else [found]

@@ -373,12 +373,16 @@ class Contribution:
     chart: Chart | None
 
 
-def cr_title(fix_doc: str, where: str, title: str, names: set[str]) -> str:
-    """The CR's title: what the fix's doc says it changes ("candidate fix, one sentence: a
-    call being set up ... is released and resumed"), else the finding's title."""
-    words = spec_words(re.sub(r"^candidate fix[^:]*:\s*", "", fix_doc), names)
-    words = words if words and not words.startswith(("CR", "X.1")) else title
-    return f"Clause {where}: {_capital(words)}"[:240]
+MAX_TITLE_WORDS = 20
+
+
+def cr_title(declared: str, where: str, category_letter: str) -> str:
+    """The CR's title: the one declared with its change (fix_sentences.toml `title`), else
+    what the category says it does to the clause; at most 20 words, never cut mid-word."""
+    words = declared.strip().rstrip(".") or (
+        f"Addition to clause {where}" if category_letter == "B" else f"Correction of clause {where}")
+    kept = words.split()
+    return " ".join(kept[:MAX_TITLE_WORDS])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -391,6 +395,7 @@ class Checked:
     kind: str = CR_DOCUMENT
     witness: bool = False
     builds_on_cr: bool = False  # the change is made to the text as a CR under discussion has it
+    title: str = ""  # the CR's title as declared with its change
     published: tuple[tuple[str, str], ...] = ()
     changed: tuple[tuple[str, str], ...] = ()
 
@@ -505,13 +510,17 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         proposal.append(f"Proposal {number} (for discussion): {_lower(change_words)}.")
     kind_title = {QUESTION: "Which reading of clause", REVIEW: "Comment on the change to clause",
                   CASE_PAPER: "A case missing from clause"}.get(checked.kind, "Discussion on clause")
-    paper = {"title": f"{kind_title} {where}: {_lower(title)}", "source": source,
+    short = spec_words(d.get("short_title") or title, names).rstrip(".")
+    paper_title = f"{kind_title} {where}: {_lower(short)}"
+    if len(paper_title.split()) > MAX_TITLE_WORDS:  # the claim alone, never cut mid-claim
+        paper_title = _capital(short)
+    paper = {"title": paper_title, "source": source,
              "introduction": introduction, "quotes": quotes, "discussion": discussion,
              "pre_steps": start, "steps": steps, "outcome": outcome, "analysis": analysis,
              "proposal": proposal, "kind": checked.kind}
     summary = " ".join(_summary(c) for c in changes)
     cr = {"spec": TS, "cr": "<CR number>", "rev": "-", "version": VERSION_UNKNOWN,
-          "title": cr_title(fix.get("doc", ""), where, title, names),
+          "title": cr_title(checked.title, where, cat),
           "source": source, "work_item": "<work item code>", "date": "<date>",
           "category": cat, "category_why": why_cat, "release": "<release>",
           "reason": f"{title}. " + (analysis[0] if analysis else ""),

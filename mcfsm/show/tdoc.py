@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -42,7 +42,24 @@ COVER_FIELDS = (("Specification", "spec"), ("CR", "cr"), ("rev", "rev"),
                 ("Release", "release"), ("Reason for change", "reason"),
                 ("Summary of change", "summary"),
                 ("Consequences if not approved", "consequences"),
-                ("Clauses affected", "clauses"), ("Other specs affected", "other_specs"))
+                ("Clauses affected", "clauses"), ("Other specs affected", "other_specs"),
+                ("Proposed change affects", "affects"), ("Other comments", "comments"))
+# What the CR form asks that the text cannot tell: left for the delegate to fill in.
+AFFECTS = "UICC apps <yes/no>, ME <yes/no>, Radio Access Network <yes/no>, Core Network <yes/no>"
+# 3GPP documents are A4 with 2 cm margins: a text width of 17 cm.
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(21), Cm(29.7), Cm(2)
+
+
+def _a4(doc: Any) -> None:
+    for section in doc.sections:
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = MARGIN
+
+
+def _text_width(doc: Any) -> Any:
+    section = doc.sections[0]
+    return section.page_width - section.left_margin - section.right_margin
 
 
 def chart_png(c: Chart, base: Path) -> list[Path]:
@@ -63,11 +80,13 @@ def chart_png(c: Chart, base: Path) -> list[Path]:
 
 def _header(doc: Any, p: dict[str, Any], purpose: str) -> None:
     """The block every tdoc starts with: meeting, tdoc number, then the labelled lines."""
+    _a4(doc)
     first = doc.add_paragraph()
     first.add_run(MEETING).bold = True
     first.add_run("\t")
     first.add_run(TDOC).bold = True
-    first.paragraph_format.tab_stops.add_tab_stop(Cm(16))
+    # the tdoc number right-aligned at the right margin, never past it
+    first.paragraph_format.tab_stops.add_tab_stop(_text_width(doc), WD_TAB_ALIGNMENT.RIGHT)
     doc.add_paragraph().add_run(WHERE).bold = True
     doc.add_paragraph()
     for label, value in (("Source:", p["source"]), ("Title:", p["title"]),
@@ -165,9 +184,11 @@ def _cover(doc: Any, cr: dict[str, Any]) -> None:
         cells = table.add_row().cells
         cells[0].text = label + ":"
         cells[0].paragraphs[0].runs[0].bold = True
-        value = cr[key]
-        if key == "category":
-            value = f"{cr['category']}\n{cr['category_why']}"
+        value = cr.get(key, "")
+        if key == "affects":
+            value = value or AFFECTS
+        elif key == "comments":  # why the category, and what was checked
+            value = "\n".join(x for x in (cr.get("category_why", ""), value) if x)
         cells[1].text = value
     for row in table.rows:
         row.cells[0].width, row.cells[1].width = Cm(4.5), Cm(12)
