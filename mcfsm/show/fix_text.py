@@ -24,7 +24,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..spec.clauses import parse_ref
-from ..spec.quotes import SpecText
+from ..spec.quotes import SpecText, cr_of
 
 FILE_NAME = "fix_sentences.toml"
 KEPT, DELETED, INSERTED = "kept", "deleted", "inserted"
@@ -87,7 +87,9 @@ def _clause_lines(spec: SpecText, file: str, citation: str) -> tuple[str, list[s
     ref = parse_ref(citation)
     assert ref is not None  # _quote located it
     heading, lines = spec.clause_lines(file, ref.clause)
-    return " ".join(_BOOKMARK.sub("", heading).split()), lines
+    # a document conversion's bookmark marks are no part of the text a CR shows
+    return (" ".join(_BOOKMARK.sub("", heading).split()),
+            [_BOOKMARK.sub("", line) for line in lines if _BOOKMARK.sub("", line).strip()])
 
 
 def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[TextChange]:
@@ -113,6 +115,15 @@ def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[Te
         if _plain(published) not in _plain(quote):
             raise UsageError(f"{path}: {what}: the published sentence {published!r} is not "
                              f"in {citation} as {file} gives it; copy it from there verbatim")
+        # the base text as published: a sentence cited in a CR's draft (CR 000) that the
+        # published text holds alike is changed there, not in the other CR's draft
+        published_ref = re.sub(r"^CR \d{3} ", "", citation)
+        if published_ref != citation:
+            draft = citation.split()[1]
+            located = [q for q in spec.quotes(published_ref) if q.located
+                       and cr_of(spec, q.file) != draft and _plain(published) in _plain(q.text)]
+            if located:
+                file, citation = located[0].file, published_ref
         heading, body = _clause_lines(spec, file, citation)
         line = next((n for n, text in enumerate(body) if _plain(published) in _plain(text)), None)
         if line is None:
