@@ -16,9 +16,14 @@ from .conftest import ROOT, run_cli
 
 
 @pytest.mark.slow
-def test_committed_diagrams_are_current(tmp_path):
+def test_committed_diagrams_are_current(tmp_path, monkeypatch):
+    """Regenerated with no spec text reachable (MCFSM_SPEC=off: the quotes from
+    models/quotes.json alone, as on a clone with nothing beside it), byte for byte the
+    committed files; the record is checked against the text by tests/test_spec_input.py."""
+    monkeypatch.setenv("MCFSM_SPEC", "off")
     proc = run_cli("diagram", "models/", "--out", str(tmp_path), "--no-svg")
     assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("not re-read") == 1  # said once, in one line
     fresh = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
     committed_dir = ROOT / "diagrams"
     committed = {p.relative_to(committed_dir) for p in committed_dir.rglob("*")
@@ -216,3 +221,20 @@ def test_no_committed_chart_draws_a_lost_message_still_in_flight():
     assert traces, "no committed chart: the test checks nothing"
     # the committed charts hold both kinds of loss, and a CR diff draws one
     assert by_kind["lose"] and by_kind["ignore"] and diffs, (by_kind, diffs)
+
+
+@pytest.mark.slow
+def test_the_html_report_needs_no_spec_text_and_leaves_the_checkout_clean(tmp_path, monkeypatch):
+    """README's first command's report step on a clone with nothing beside it: it runs,
+    and writes nothing into the repository (no quote it lacked, no record it changed)."""
+    import subprocess
+
+    before = subprocess.run(["git", "status", "--porcelain", "models", "diagrams"], cwd=ROOT,
+                            capture_output=True, text=True).stdout
+    monkeypatch.setenv("MCFSM_SPEC", "off")
+    proc = run_cli("report", "models/", "--out", str(tmp_path / "html"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "html" / "index.html").is_file()
+    after = subprocess.run(["git", "status", "--porcelain", "models", "diagrams"], cwd=ROOT,
+                           capture_output=True, text=True).stdout
+    assert after == before, after
