@@ -176,3 +176,36 @@ def test_impact_of_seed_001_names_the_kms_uri_table_and_its_findings():
     assert proc.returncode == 0, proc.stderr
     assert "Table 10.16.5.2-1" in proc.stdout and "KMS URI" in proc.stdout
     assert "follow_redirection_after_kms_lookup" in proc.stdout
+
+
+def test_impact_of_a_cr_reads_whole_sentences_and_its_finding(contribution):
+    """The contribution's CR read back: the step's sentences whole (not the revision runs'
+    fragments), and the finding whose change it is named among those it touches."""
+    proc = run_cli("impact", str(contribution / "no-way-back-after-break-cr.docx"), "--json")
+    records = json.loads(proc.stdout)
+    [step] = [r for r in records if r["where"] == "10.16.2.2 step 1"]
+    assert "The MC service client de-authorizes from the primary MC system." in step["deleted"]
+    assert all(s.endswith(".") for s in step["inserted"] + step["deleted"])
+    assert "group_call_migration: no-way-back-after-break" in step["findings"]
+
+
+def test_impact_reads_a_changed_pre_condition_as_a_pre_condition(tmp_path):
+    """A CR that changes pre-condition 1 (setup-abandoned's sentence, written as a CR with
+    the contribution's writer) is read as pre-condition 1, not as step 1."""
+    from mcfsm.show.fix_text import fix_changes, line_runs
+    from mcfsm.show.tdoc import write_cr
+    from mcfsm.spec.quotes import SpecText
+
+    spec = SpecText(ROOT / "models" / "clauses.txt")
+    [change] = fix_changes(spec, ROOT / "models" / "fix_sentences.toml",
+                           "private_call_migration", "fix_setup_resumed")
+    cr = {"source": "s", "title": "t", **{k: "x" for k in (
+        "spec", "cr", "rev", "version", "work_item", "date", "category", "category_why",
+        "release", "reason", "summary", "consequences", "clauses", "other_specs")},
+        "changes": [{"heading": change.heading, "body": list(change.body),
+                     "line": change.line, "runs": line_runs(change), "clause": change.clause}]}
+    path = tmp_path / "pre.docx"
+    write_cr(cr, path)
+    proc = run_cli("impact", str(path), "--json")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert [r["where"] for r in json.loads(proc.stdout)] == ["10.16.3.2 pre-condition 1"]

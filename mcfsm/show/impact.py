@@ -24,8 +24,10 @@ from ..errors import UsageError
 from ..lang.loader import LoadedModel
 from ..spec.clauses import Ref, covers, refs_of
 from ..spec.quotes import _END, _FIGURE, _HEADING, _SENTENCE_END, _section, locate
+from .fix_text import load_declared, sentences_file
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_DOCX_XML = 256 * 1024 * 1024  # a CR's document.xml is kilobytes: more is not a CR
 # A heading paragraph of a .docx: the clause number, then its title or nothing (the title
 # may sit in a run of its own).
 _DOCX_HEADING = re.compile(r"^\s*(X\.\d+(?:\.\d+)*|\d+(?:\.\d+){2,})(?:\s|$)")
@@ -151,35 +153,75 @@ def text_changes(cr_file: Path, spec_folder: Path) -> list[Piece]:
     return out
 
 
+def _versions(para: ElementTree.Element) -> tuple[str, str]:
+    """(the paragraph as it was, as it is with its revision marks accepted)."""
+    before, after = [], []
+    for e in para.iter():
+        if e.tag == f"{_W}delText":
+            before.append(e.text or "")
+        elif e.tag == f"{_W}t":
+            inserted = any(a.tag == f"{_W}ins" for a in _ancestors(para, e))
+            after.append(e.text or "")
+            if not inserted:
+                before.append(e.text or "")
+        elif e.tag == f"{_W}tab":
+            before.append("\t")
+            after.append("\t")
+    return "".join(before), "".join(after)
+
+
+def _ancestors(root: ElementTree.Element, target: ElementTree.Element) -> list[ElementTree.Element]:
+    path: list[ElementTree.Element] = []
+
+    def walk(node: ElementTree.Element) -> bool:
+        for child in node:
+            if child is target or walk(child):
+                path.append(node)
+                return True
+        return False
+    walk(root)
+    return path
+
+
 def docx_changes(path: Path) -> list[Piece]:
-    """The changed pieces of a .docx CR: per paragraph with revision marks, its inserted
-    and deleted text, under the clause heading above it."""
+    """The changed pieces of a .docx CR: per paragraph with revision marks, the whole
+    sentences it inserts and deletes (the paragraph as it was against as it is), under the
+    clause heading above it; a numbered paragraph is a pre-condition between a
+    "Pre-conditions" line and the figure, a step after it (as in the spec files)."""
     try:
         with zipfile.ZipFile(path) as z:
-            root = ElementTree.fromstring(z.read("word/document.xml"))
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML:
+                raise UsageError(f"{path}: its document.xml is {info.file_size:,} bytes, more "
+                                 "than a CR needs; pass the CR itself")
+            root = ElementTree.fromstring(z.read(info))
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise UsageError(f"{path}: not a readable .docx ({exc})") from None
     clause = ""
+    in_preconditions = False
     pieces: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
     for para in root.iter(f"{_W}p"):
-        whole = "".join(t.text or "" for t in para.iter() if t.tag in (f"{_W}t", f"{_W}delText"))
-        m = _DOCX_HEADING.match(whole)
-        if m and not para.findall(f".//{_W}ins") and not para.findall(f".//{_W}del"):
-            clause = m.group(1)
+        before, after = _versions(para)
+        marked = para.findall(f".//{_W}ins") or para.findall(f".//{_W}del")
+        m = _DOCX_HEADING.match(after)
+        if m and not marked:
+            clause, in_preconditions = m.group(1), False
             continue
-        ins = " ".join("".join(t.text or "" for t in e.iter(f"{_W}t"))
-                       for e in para.iter(f"{_W}ins")).strip()
-        dele = " ".join("".join(t.text or "" for t in e.iter(f"{_W}delText"))
-                        for e in para.iter(f"{_W}del")).strip()
-        if not (ins or dele) or not clause:
+        if after.strip().startswith("Pre-condition"):
+            in_preconditions = True
+        elif _FIGURE.match(after.strip()):
+            in_preconditions = False
+        if not marked or not clause:
             continue
-        step = re.match(r"\s*(\d+)\.", whole)
-        note = re.match(r"\s*NOTE\s*(\d*)\s*:", whole)
-        kind, number = (("step", step.group(1)) if step else
-                        ("NOTE", note.group(1)) if note else ("", ""))
-        entry = pieces.setdefault((clause, kind, number), ([], []))
-        entry[0].extend([ins] if ins else [])
-        entry[1].extend([dele] if dele else [])
+        number = re.match(r"\s*(\d+)\.", after) or re.match(r"\s*(\d+)\.", before)
+        note = re.match(r"\s*NOTE\s*(\d*)\s*:", after)
+        kind, n = (("pre-condition" if in_preconditions else "step", number.group(1)) if number
+                   else ("NOTE", note.group(1)) if note else ("", ""))
+        was, now = _sentences(before), _sentences(after)
+        known, gone = {_norm(x) for x in was}, {_norm(x) for x in now}
+        entry = pieces.setdefault((clause, kind, n), ([], []))
+        entry[0].extend(x for x in now if _norm(x) not in known)
+        entry[1].extend(x for x in was if _norm(x) not in gone)
     return [Piece(None, c, k, n, tuple(i), tuple(d), path.name)
             for (c, k, n), (i, d) in pieces.items()]
 
@@ -217,6 +259,14 @@ def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, An
                                      if f.prop == p.name}
                 if hit:
                     variants.add(f"{model.name}[{variant}]")
+            # a finding that turns on the piece (its own clauses), whatever its property cites
+            # ... or whose declared change is a sentence of it (fix_sentences.toml)
+            declared = load_declared(sentences_file(lm.path)).get(model.name, {})
+            findings |= {f"{model.name}: {n}" for n, f in model.findings.items()
+                         if any(_touches(ref, r) for c in f.clauses for r in refs_of(c))
+                         or any(isinstance(e, dict) and isinstance(e.get("clause"), str)
+                                and any(_touches(ref, r) for r in refs_of(e["clause"]))
+                                for e in _listed(declared.get(f.fix or "", [])))}
         out.append({"where": piece.where, "cr": piece.cr, "inserted": list(piece.inserted),
                     "deleted": list(piece.deleted), "against": piece.against,
                     "transitions": sorted(transitions), "parameters": sorted(params),
@@ -224,6 +274,10 @@ def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, An
                     "variants": sorted(variants),
                     "covered": bool(transitions or params or props)})
     return out
+
+
+def _listed(entries: Any) -> list[Any]:
+    return entries if isinstance(entries, list) else [entries]
 
 
 def _touches(piece: Ref, cited: Ref) -> bool:
