@@ -119,3 +119,14 @@ def test_a_model_outside_the_crs_folder_is_not_run_unless_allowed(tmp_path):
     finally:
         del os.environ["MCFSM_TRUSTED_MODELS"]
     assert proc.returncode in (0, 1), proc.stderr  # allowed: checked
+
+
+def test_the_diff_shows_what_the_sentence_was_checked_as(tmp_path):
+    """A delegate's sentence is theirs; what was checked is the behaviour it selects, and
+    the diff shows that behaviour's own declared words beside the sentence."""
+    cr = _cr(tmp_path, ("9.9.9 step 2", "p", "2"))
+    (tmp_path / "gate.py").write_text(MODEL.replace(
+        'doc="whether the counter may pass two")',
+        'doc="whether the counter may pass two", means={2: "the counter stops at two"})'))
+    proc = run_cli("diff", str(cr))
+    assert "The counter stops at two. [checked as: p: the counter stops at two]" in proc.stdout

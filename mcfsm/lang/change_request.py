@@ -99,14 +99,18 @@ def choice_points(model: Model, model_file: Path) -> list[ChoicePoint]:
     changed), in declaration order."""
     params: dict[str, Any] = {}
     choices: dict[str, list[Any]] = {}
+    means: dict[str, dict[Any, str]] = {}  # what each choice means, in the text's words
     for name in model.variants:
         system = _fresh(model, name)
         for pname, param in system.params.items():
             params.setdefault(pname, param)
             seen = choices.setdefault(pname, [])
             seen += [c for c in param.choices if c not in seen]
+            for value, words in param.means.items():
+                means.setdefault(pname, {}).setdefault(value, words)
     out = [ChoicePoint(pname, params[pname].clause, params[pname].doc, tuple(
-        Behaviour(str(value), f"the reading {value!r} of what it decides",
+        Behaviour(str(value), means.get(pname, {}).get(value)
+                  or f"the reading {value!r} of what it decides (its words: not declared)",
                   pins=((pname, value),)) for value in choices[pname]))
         for pname in params]
     sentences = fix_sentences(model_file)
@@ -256,8 +260,11 @@ def _known_keys(table: dict[str, Any], known: set[str], what: str, where: str,
 def cites(point: str, change: str) -> bool:
     """Whether a choice point's clause= names the piece a change's clause names (the
     clause as a whole, or a step, NOTE or item of it the point cites)."""
+    points, changes = refs_of(point), refs_of(change)
+    if not points or not changes:  # not a clause number (a model's own citation): the words
+        return " ".join(change.split()).lower() in " ".join(point.split()).lower()
     return any(c.clause == r.clause and (not c.qualifiers or covers(c, r) or covers(r, c))
-               for r in refs_of(point) for c in refs_of(change))
+               for r in points for c in changes)
 
 
 def trusted_model(cr: ChangeRequest, cwd: Path | None = None) -> None:
@@ -283,6 +290,7 @@ def change_request_model(cr: ChangeRequest, base: Model) -> Model:
                          "variant", where=where, fix=f"use one of {list(base.variants)}")
     points = {p.name: p for p in choice_points(base, cr.model_file)}
     pins: dict[str, Any] = {}
+    checked_as: list[str] = []  # each behaviour's own declared meaning, beside the sentence
     built_by = cr.start
     for k, change in enumerate(cr.changes, 1):
         point = points.get(change.choice)
@@ -304,6 +312,7 @@ def change_request_model(cr: ChangeRequest, base: Model) -> Model:
                              f"behaviour {change.behaviour!r}", where=where,
                              fix=f"use one of {[x.name for x in point.behaviours]}")
         pins.update(b.pins)
+        checked_as.append(f"{point.name}: {b.words}")
         if b.variant and b.name == CHANGED:
             if b.baseline != cr.start:
                 raise ModelError(f"change {k}: behaviour {point.name}: changed is "
@@ -341,6 +350,9 @@ def change_request_model(cr: ChangeRequest, base: Model) -> Model:
     def changed() -> System:
         system = changed_build()
         return system.restricted(pins) if pins else system
+    # the delegate's sentence, and what was checked: the behaviour it selects, in the
+    # model's declared words (a sentence may say more or less than its behaviour does)
     model.add_variant(CHANGED, changed, baseline="as_published",
-                      doc=cr.title + ": " + " ".join(c.sentence for c in cr.changes))
+                      doc=cr.title + ": " + " ".join(c.sentence for c in cr.changes)
+                      + " [checked as: " + "; ".join(checked_as) + "]")
     return model
