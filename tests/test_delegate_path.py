@@ -209,3 +209,15 @@ def test_impact_reads_a_changed_pre_condition_as_a_pre_condition(tmp_path):
     proc = run_cli("impact", str(path), "--json")
     assert proc.returncode in (0, 1), proc.stderr
     assert [r["where"] for r in json.loads(proc.stdout)] == ["10.16.3.2 pre-condition 1"]
+
+
+@needs_spec_text
+def test_impact_says_apart_choice_points_and_transitions_only():
+    """CR 000's step 2 has choice points a CR file can select; its step 4 is cited by
+    transitions only (a CR there needs the modeller), and the output says which is which."""
+    proc = run_cli("impact", str(next(SPEC.glob("000_*.txt"))), "--json")
+    records = {r["where"]: r for r in json.loads(proc.stdout)}
+    assert "private_call_redirect: same_system_by" in records["10.16.5.3 step 2"]["choice_points"]
+    assert records["10.16.5.3 step 4"]["choice_points"] == []
+    text = run_cli("impact", str(next(SPEC.glob("000_*.txt")))).stdout
+    assert "cited by transitions only" in text and "covered by choice points" in text

@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..errors import UsageError
+from ..lang.change_request import choice_points
 from ..lang.loader import LoadedModel
 from ..spec.clauses import Ref, covers, refs_of
 from ..spec.quotes import _END, _FIGURE, _HEADING, _SENTENCE_END, _section, locate
@@ -229,6 +230,8 @@ def docx_changes(path: Path) -> list[Piece]:
 def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, Any]]:
     """Per piece: the transitions, parameters and properties that cite it, the findings on
     those properties and the variants that have them; `covered` False when nothing does."""
+    every_point = [(lm.model.name, point) for lm in loaded
+                   for point in choice_points(lm.model, lm.path)]
     out = []
     for piece in pieces:
         ref = piece.ref
@@ -267,7 +270,10 @@ def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, An
                          or any(isinstance(e, dict) and isinstance(e.get("clause"), str)
                                 and any(_touches(ref, r) for r in refs_of(e["clause"]))
                                 for e in _listed(declared.get(f.fix or "", [])))}
+        points = sorted(f"{name}: {point.name}" for name, point in every_point
+                        if point.clause and any(_touches(ref, r) for r in refs_of(point.clause)))
         out.append({"where": piece.where, "cr": piece.cr, "inserted": list(piece.inserted),
+                    "choice_points": points,
                     "deleted": list(piece.deleted), "against": piece.against,
                     "transitions": sorted(transitions), "parameters": sorted(params),
                     "properties": sorted(props), "findings": sorted(findings),
@@ -306,6 +312,12 @@ def impact_text(records: list[dict[str, Any]], name: str) -> list[str]:
             lines.append("  NOT COVERED: no transition, parameter or property of the models "
                          "cites it")
             continue
+        if r["choice_points"]:
+            lines.append(f"  covered by choice points: {', '.join(r['choice_points'])} (a CR "
+                         "file selects one: `mcfsm cr new MODEL --clause ...`)")
+        else:
+            lines.append("  cited by transitions only: no choice point offers a change here, "
+                         "so a CR on it needs the modeller (a new Param or fix_ variant)")
         for key, words in (("transitions", "transitions"), ("parameters", "parameters"),
                            ("properties", "properties"), ("findings", "findings"),
                            ("variants", "variants")):
