@@ -59,7 +59,6 @@ def find_finding(loaded: list[LoadedModel], name: str) -> tuple[LoadedModel, Fin
 def contribution(finding: str | None, every: bool, models: Path, out: Path, source: str,
                  author: str, max_states: int | None, max_depth: int | None,
                  time_limit: float | None) -> None:
-    from ..show.contribution import NO_DOCUMENT
     from ..show.contribution_index import index_markdown
 
     if every == bool(finding):
@@ -72,19 +71,21 @@ def contribution(finding: str | None, every: bool, models: Path, out: Path, sour
         record = _one(lm, f, out, source, author, runs, strict=True)
         runs.finish(record["said"], "the scenario is the shortest one the cut search found")
         return
-    records = []
+    records: list[dict[str, Any]] = []
+    roots: dict[tuple[Any, ...], dict[str, Any]] = {}
     for lm in loaded:
         for f in lm.model.findings.values():
-            records.append(_one(lm, f, out, source, author, runs, strict=False))
+            records.append(_one(lm, f, out, source, author, runs, strict=False, roots=roots))
     (out / "INDEX.md").write_text(index_markdown(records), encoding="utf-8")
-    written = [r for r in records if r["document"] != NO_DOCUMENT]
+    written = {tuple(r["files"]) for r in records if r["files"]}
     runs.finish(f"wrote {len(written)} contribution(s) for {len(records)} findings under {out} "
                 f"(index: {out / 'INDEX.md'})",
                 "the scenarios are the shortest ones the cut searches found")
 
 
 def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs: VariantRuns,
-         strict: bool) -> dict[str, Any]:
+         strict: bool, roots: dict[tuple[Any, ...], dict[str, Any]] | None = None
+         ) -> dict[str, Any]:
     """One finding's documents, as its class calls for (show/contribution.py document_for);
     the record the index lists. `strict`: a finding that gets none is an error (one FINDING
     asked for) rather than a row of the index."""
@@ -133,6 +134,18 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         changes[:0] = fix_changes(spec, sentences, model.name, variant)
         variant = model.variants[variant].baseline
     record["builds_on"] = variant if variant.startswith("cr_") else ""
+    # one root, one contribution: a finding whose change (as worded) another finding's
+    # document already proposes is answered by that document
+    root = (kind, tuple((c.clause, c.changed) for c in changes))
+    if roots is not None and changes and root in roots:
+        first = roots[root]
+        record.update(document=f"the same change as {first['finding']}", files=first["files"],
+                      why=f"its change, as worded, is the one {first['finding']}'s "
+                          "document proposes: one root, one contribution")
+        first.setdefault("also", []).append(f.name)
+        return record
+    if roots is not None and changes:
+        roots[root] = record
     results = {}
     with runs.interruptible("no contribution written"):
         # the finding's variants draw the charts; the change and its baseline are checked
