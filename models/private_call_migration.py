@@ -235,6 +235,24 @@ ASSUMPTIONS = (
     Assumption("client2-stays-home",
                "client 2 stays registered at A, so no migration notification is involved",
                clause="10.16.3"),
+    # the three checks below were silent decisions of the roles (issue 71 item 7)
+    Assumption("resumption-recognised-by-primary-id",
+               "client 2 recognises the re-initiated call of step 3 as the resumption of the "
+               "suspended call by the primary MC service ID of the calling party it carries, "
+               "which only informative X.1.7.3 gives; 10.16.3.2 says nothing of how the called "
+               "party tells the resumed call from any other",
+               clause="X.1.7.3 (informative); 10.16.3.2 step 3"),
+    Assumption("registered-user-gets-the-call",
+               "the primary delivers a call for its user who is still registered with it "
+               "although a partner has informed it of the migration (make-before-break), as "
+               "TS 23.379 delivers to a registered user; private_call_redirect explores "
+               "redirecting it instead (registered_and_notified)",
+               clause="10.16.5.3 step 2; X.1.4.1"),
+    Assumption("partner-always-informs-primary",
+               "the partner informs the primary of the MC service ID it assigned whatever the "
+               "primary then does with a call (X.1.6 makes the notice unconditional; "
+               "primary_routing decides only the call's routing)",
+               clause="X.1.6", forced=True),
     # client 2 in a call with client 3 refuses the resumed call (note3-other-call's harm)
     Assumption("one-call-at-a-time-for-client-2",
                "client 2 holds one private call at a time: in another call it refuses a new "
@@ -1140,8 +1158,9 @@ def server_role(*, setup: bool, both: bool = False) -> Role:
 
     def notify_primary(ctx) -> None:
         """X.1.6: the partner MC server informs the primary MC system of the partner MC service
-        ID it assigned (only where primary_routing=forward or redirect reads it)."""
-        if forwards(ctx) and ctx.v.system != HOME:
+        ID it assigned, whatever the primary then does with a call (X.1.6 makes the notice
+        unconditional; primary_routing decides only what the primary does with a call)."""
+        if ctx.v.system != HOME:
             ctx.send(SERVER[HOME], MigrationNotification(
                 primary_id=ctx.msg.primary_id,
                 partner_id=lookup(ctx.v.provisioned, ctx.msg.primary_id)))
