@@ -63,7 +63,10 @@ def compiled() -> tuple[Any, str]:
     try:
         from . import _core  # type: ignore[attr-defined]
     except ImportError as exc:
-        return None, f"{PURE} (compiled core unavailable: {exc}; reinstall with `pip install -e .`)"
+        # (a wheel or sdist installed where no C compiler ran, or an editable install whose
+        # build failed): the same results, more slowly, and said where a result is read
+        return None, (f"{PURE} (compiled core unavailable: {exc}; the pure-Python twin runs, "
+                      "same results, slower; reinstall mcfsm where a C compiler is to build it)")
     return _core, COMPILED
 
 
