@@ -427,6 +427,32 @@ REGISTERED_AND_NOTIFIED_DOC = (
     "what the primary does with a call for its user who is still registered with it although "
     "a partner has notified it of a migration (make-before-break, or a de-registration still "
     "on its way): deliver it, or redirect it")
+REGISTERED_AND_NOTIFIED_MEANS = {
+    "deliver": "the primary MC system delivers a private call to its MC service user still "
+               "registered with it, although a partner MC system has informed it that the "
+               "user has migrated",
+    "redirect": "the primary MC system handles a private call for its MC service user still "
+                "registered with it as one for a migrated MC service user, once a partner MC "
+                "system has informed it that the user has migrated",
+}
+# Whether the partner's notice to the primary is answered before the registration completes
+# (Param notification, migration_lifecycle and private_call_redirect)
+NOTIFICATION_MEANS = {
+    "one_way": "the partner MC system informs the primary MC system of the migration and "
+               "completes the registration without awaiting an answer",
+    "acknowledged": "the partner MC system completes the registration only once the primary "
+                    "MC system has acknowledged being informed of the migration",
+}
+# How long UE 2 awaits the answer to its REGISTER at the new MC system (Param
+# register_timeout, migration_lifecycle and private_call_redirect)
+REGISTER_TIMEOUT_MEANS = {
+    "free": "the MC service client's REGISTER to the new MC system times out as a SIP "
+            "transaction does, possibly while the REGISTER, the partner MC system's exchange "
+            "with the primary MC system or the answer is merely slow",
+    "outlasts_answer": "the MC service client's REGISTER to the new MC system times out only "
+                       "once the REGISTER or its answer was lost, a bound the text does not "
+                       "give",
+}
 REGISTER_RETRIES_BOUNDED = Assumption(
     "register-retries-bounded",
     f"with register_failure=retries UE 2 sends at most {MAX_REGISTER_ATTEMPTS} REGISTERs to "

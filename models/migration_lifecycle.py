@@ -96,12 +96,16 @@ from _mc import (
     INVITE_TRANSACTION,
     MAX_REGISTER_ATTEMPTS,
     MIGRATION_CHAIN,
+    NOTIFICATION_MEANS,
     REGISTER_FAILURE_CLAUSE,
     REGISTER_FAILURE_DOC,
+    REGISTER_FAILURE_MEANS,
     REGISTER_FAILURES,
     REGISTER_TIMEOUT_GIVES_UP,
+    REGISTER_TIMEOUT_MEANS,
     REGISTERED_AND_NOTIFIED_CLAUSE,
     REGISTERED_AND_NOTIFIED_DOC,
+    REGISTERED_AND_NOTIFIED_MEANS,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -195,6 +199,61 @@ MAX_MIGRATIONS = 3
 # "registered", every state of the role (a SwitchOff adds "switched off").
 MIGRATING = ("permission_pending", "downloading", "authenticating", "registering")
 
+
+# What each choice of a parameter means, in the text's words (Param means=)
+PARAM_MEANS = {
+    "permission": {
+        "command": "the primary MC system commands MC service client 2 to migrate to a "
+                   "specific MC system",
+        "explicit": "MC service client 2 migrates after a request to the primary MC system to "
+                    "be permitted to migrate and an affirmative response",
+        "implicit": "MC service client 2 migrates on an implicit permission pre-provisioned "
+                    "on it",
+    },
+    "provisioning": {
+        "pre_provisioned": "the migration material is pre-provisioned on MC service client 2 "
+                           "before migration",
+        "download": "MC service client 2, once permitted, downloads the migration material "
+                    "from the primary MC system before it migrates to a partner MC system",
+    },
+    "command_while_moving": {
+        "ignore": "MC service client 2 ignores a command to migrate that arrives while it is "
+                  "migrating",
+        "after": "MC service client 2 follows a command to migrate that arrives while it is "
+                 "migrating once it is registered again, unless the command names the MC "
+                 "system it is then in",
+    },
+    "late_call": {
+        "refuse": "MC service client 2 rejects a private call that the MC system it has sent "
+                  "its de-registration to still delivers",
+        "accept": "MC service client 2 accepts a private call that the MC system it has sent "
+                  "its de-registration to still delivers",
+    },
+    "deregistration": {
+        "one_way": "the MC system that MC service client 2 leaves does not answer its "
+                   "de-registration",
+        "acknowledged": "the MC system that MC service client 2 leaves answers its "
+                        "de-registration, and the client awaits that answer",
+    },
+    "deregistration_timeout": {
+        "free": "the de-registration of MC service client 2 times out as a SIP transaction "
+                "does, possibly while its answer is merely slow",
+        "outlasts_answer": "the de-registration of MC service client 2 times out only once "
+                           "the de-registration or its answer was lost, a bound the text does "
+                           "not give",
+    },
+    "uninformed_primary": {
+        "reject": "the primary MC system rejects a private call for its MC service user who "
+                  "is not registered with it and of whose migration it has not been informed",
+        "hold": "the primary MC system holds a private call for its MC service user who is "
+                "not registered with it and of whose migration it has not been informed, "
+                "until it is informed or the user registers with it again",
+    },
+    "notification": NOTIFICATION_MEANS,
+    "register_timeout": REGISTER_TIMEOUT_MEANS,
+    "register_failure": REGISTER_FAILURE_MEANS,
+    "registered_and_notified": REGISTERED_AND_NOTIFIED_MEANS,
+}
 
 
 # Decisions the text leaves open that this model fixes in code; every verdict lists them.
@@ -1140,24 +1199,29 @@ def build(*, make_before_break: bool, calls: bool,
         ],
         params={
             "permission": Param(permissions, clause="X.1.4; X.1.5",
-                                doc="how migration is permitted"),
+                                doc="how migration is permitted",
+                                means=PARAM_MEANS["permission"]),
             "provisioning": Param(provisionings, clause="X.1.2 items 1-2; X.1.5",
-                                  doc="whether migration material is on the UE or downloaded"),
+                                  doc="whether migration material is on the UE or downloaded",
+                                  means=PARAM_MEANS["provisioning"]),
             "command_while_moving": Param(
                 commands_while_moving, clause="X.1.5 (silent on a command during a migration)",
                 doc="what a client does with a migration command that arrives while it "
-                    "migrates: ignore it, or follow it once registered"),
+                    "migrates: ignore it, or follow it once registered",
+                means=PARAM_MEANS["command_while_moving"]),
             "late_call": Param(late_calls, clause="X.1.4.1 (de-registration; no response "
                                                   "defined)",
                                doc="whether a client accepts a call that the MC system it has "
-                                   "just sent its de-registration to still delivers"),
+                                   "just sent its de-registration to still delivers",
+                               means=PARAM_MEANS["late_call"]),
             "deregistration": Param(deregistrations,
                                     clause="X.1.4.1 (de-registration; no response defined; the "
                                            "de-registration flows of TS 23.280 10.3 are not in "
                                            "our text)",
                                     doc="whether the old MC system confirms a de-registration "
                                         "(and the client waits for it before it authenticates "
-                                        "elsewhere or migrates again) or not"),
+                                        "elsewhere or migrates again) or not",
+                                    means=PARAM_MEANS["deregistration"]),
             **({"deregistration_timeout": Param(
                 deregistration_timeouts,
                 clause="X.1.4.1 (silent on an unanswered de-registration); RFC 3261 17.1.2.2; "
@@ -1166,7 +1230,8 @@ def build(*, make_before_break: bool, calls: bool,
                     "acknowledged): 'free' is the SIP transaction's timer, which may expire "
                     "while the de-registration or its answer is merely slow; 'outlasts_answer' "
                     "is a reading, the bound the text would have to give: the timer outlasts "
-                    "the round trip, so it expires only once one of them was lost")}
+                    "the round trip, so it expires only once one of them was lost",
+                means=PARAM_MEANS["deregistration_timeout"])}
                if "acknowledged" in deregistrations else {}),
             "register_timeout": Param(
                 register_timeouts,
@@ -1177,24 +1242,29 @@ def build(*, make_before_break: bool, calls: bool,
                     "exchange with the primary or the answer is merely slow); "
                     "'outlasts_answer' is a reading, the bound the text would have to give "
                     "(the timer outlasts that exchange, so it expires only once the REGISTER "
-                    "or its answer was lost)"),
+                    "or its answer was lost)",
+                means=PARAM_MEANS["register_timeout"]),
             **({"register_failure": Param(register_failures, clause=REGISTER_FAILURE_CLAUSE,
-                                          doc=REGISTER_FAILURE_DOC)}
+                                          doc=REGISTER_FAILURE_DOC,
+                                          means=PARAM_MEANS["register_failure"])}
                if register_failures else {}),
             "registered_and_notified": Param(registered_and_notified,
                                              clause=REGISTERED_AND_NOTIFIED_CLAUSE,
-                                             doc=REGISTERED_AND_NOTIFIED_DOC),
+                                             doc=REGISTERED_AND_NOTIFIED_DOC,
+                                             means=PARAM_MEANS["registered_and_notified"]),
             "uninformed_primary": Param(uninformed, clause="10.16.5.3 pre-condition 3 (assumed, "
                                                            "not required); X.1.4.1",
                                         doc="what the primary does with a call for its user who "
-                                            "left before any notification arrived"),
+                                            "left before any notification arrived",
+                                        means=PARAM_MEANS["uninformed_primary"]),
             "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent); "
                                                         "TS 23.280 10.6.3 (outside the excerpts)",
                                   doc="whether the partner's notice to the primary is one-way "
                                       "or acknowledged before the registration completes: "
                                       "'acknowledged' is the reading TS 23.280 10.6.3's "
                                       "service authorization gives (a request to the primary "
-                                      "before the user is served)"),
+                                      "before the user is served)",
+                                  means=PARAM_MEANS["notification"]),
         },
         final=final_state(calls_end_in_transaction=calls and switch_off),
         properties=[*properties(calls, per_permission=len(permissions) > 1,

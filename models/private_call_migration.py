@@ -1542,6 +1542,109 @@ def client1_answers_while_suspended(outcome: str):
     return witness
 
 
+# What each choice of a parameter means, in the text's words (Param means=)
+PARAM_MEANS = {
+    "release_ack": {
+        "none": "the migrating MC service client goes on with its migration once it has sent "
+                "the release of step 1, which is not answered",
+        "acknowledged": "the release of step 1 is answered with a release response, which "
+                        "the migrating MC service client awaits before it de-registers from "
+                        "the MC system it leaves",
+    },
+    "release_timeout": {
+        "free": "the release of step 1 by MC service client 1 times out as a SIP transaction "
+                "does, possibly while its answer is merely slow",
+        "outlasts_answer": "the release of step 1 by MC service client 1 times out only once "
+                           "the release or its answer was lost, a bound the text does not "
+                           "give",
+    },
+    "resumption_timer": {
+        "free": "MC service client 2 stops waiting for the resumption when its timer expires, "
+                "possibly while MC service client 1 is merely slow to migrate and initiate "
+                "the new private call",
+        "outlasts_migration": "MC service client 2 stops waiting for the resumption only once "
+                              "the migration of MC service client 1 has ended without the "
+                              "call resumed, a bound the text does not give",
+    },
+    "suspension_indication": {
+        "absent": "the release of step 1 is an ordinary release that does not say the call is "
+                  "suspended",
+        "present": "the release of step 1 tells the other party that the call is suspended",
+    },
+    "note3_policy": {
+        "reject": "the receiving MC service client, knowing the call is suspended, rejects "
+                  "another private call request sent to it before the call has resumed",
+        "accept": "the receiving MC service client, knowing the call is suspended, accepts "
+                  "another private call request sent to it before the call has resumed",
+    },
+    "setup_on_migration": {
+        "wait": "MC service client 1, its private call still being set up when it must change "
+                "MC system, migrates and awaits the answer to that call",
+        "resume": "MC service client 1, its private call still being set up when it must "
+                  "change MC system, releases it, marks it suspended and initiates a new "
+                  "private call after the migration, as for an ongoing call",
+    },
+    "setup_timeout": {
+        "free": "the private call request of MC service client 1 being set up times out as a "
+                "SIP transaction does, possibly while its answer is merely slow",
+        "outlasts_answer": "the private call request of MC service client 1 being set up "
+                           "times out only once the request or its answer was lost or "
+                           "dropped, a bound the text does not give",
+    },
+    "same_peer_call": {
+        "busy": "an MC service client rejects as busy a new private call from the other party "
+                "of the call it is still in",
+        "replace": "an MC service client takes a new private call from the other party of the "
+                   "call it is still in, in place of that call",
+    },
+    "registration": {
+        "break_before_make": "the migrating MC service client releases the private call and "
+                             "de-registers from the MC system it leaves before it registers "
+                             "in the new MC system",
+        "make_before_break": "the migrating MC service client registers in the new MC system "
+                             "while the private call continues, then releases the call and "
+                             "de-registers from the MC system it leaves",
+    },
+    "resume_address": {
+        "primary_id": "a party's new private call of step 3 addresses the other party by its "
+                      "MC service ID of the primary MC system",
+        "last_heard": "a party's new private call of step 3 addresses the other party by the "
+                      "MC service ID that party's own new private call came from, where it "
+                      "rejected one before, else by its MC service ID of the primary MC system",
+    },
+    "peer_call_while_suspended": {
+        "resumption": "a party that has itself released the call and migrated takes the other "
+                      "party's new private call as the resumption of the suspended call",
+        "note3": "a party that has itself released the call and migrated handles the other "
+                 "party's new private call as another private call request sent before the "
+                 "call has resumed",
+    },
+    "primary_routing": {
+        "refuse": "the primary MC system rejects a private call for its MC service user who is "
+                  "not registered with it, even once informed of the MC service ID assigned "
+                  "by the partner MC system",
+        "forward": "the primary MC system forwards a private call for its migrated MC service "
+                   "user to the MC service ID the partner MC system informed it of",
+        "redirect": "the primary MC system answers a private call for its migrated MC service "
+                    "user with a private call redirection to the MC service ID the partner MC "
+                    "system informed it of",
+    },
+    "resumed_kind": {
+        "as_suspended": "the new private call of step 3 is an emergency private call, as the "
+                        "suspended call was",
+        "ordinary": "the new private call of step 3 is an ordinary private call, though the "
+                    "suspended call was an emergency private call",
+    },
+    "callee_kms_unknown": {
+        "lookup": "MC service client 2 obtains the KMS URI associated with a migrated calling "
+                  "party's MC service ID using the KMS lookup procedure of TS 33.180 when it "
+                  "does not hold it",
+        "none": "MC service client 2 goes on without the KMS URI associated with a migrated "
+                "calling party's MC service ID when it does not hold it",
+    },
+}
+
+
 # -- both parties migrating (both_migrating variants) ---------------------------------------
 BOTH_ASSUMPTIONS = (
     *(a for a in ASSUMPTIONS
@@ -1578,7 +1681,8 @@ def both_params(peer_calls: tuple[str, ...], routings: tuple[str, ...],
             doc="the MC service ID a party's new call addresses: the peer's 'primary_id' "
                 "(X.1.7.1 item 1), or the ID the peer's own new call came from, if the party "
                 "heard one before it re-initiates ('last_heard': a partner ID, as a cached "
-                "one of item 6a)"),
+                "one of item 6a)",
+            means=PARAM_MEANS["resume_address"]),
         "peer_call_while_suspended": Param(
             peer_calls,
             clause="10.16.3.2 step 3 and NOTE 3 (silent on a new call from the party whose "
@@ -1586,7 +1690,8 @@ def both_params(peer_calls: tuple[str, ...], routings: tuple[str, ...],
             doc="what a client that has itself released the call and migrated does with the "
                 "other party's new private call: take it as the resumption of the suspended "
                 "call, or treat it as NOTE 3's 'another private call request ... before the "
-                "call has resumed' (note3_policy)"),
+                "call has resumed' (note3_policy)",
+            means=PARAM_MEANS["peer_call_while_suspended"]),
         "primary_routing": Param(
             routings,
             clause="10.16.3.2 step 3 (silent on where the new call goes when the called party "
@@ -1595,7 +1700,8 @@ def both_params(peer_calls: tuple[str, ...], routings: tuple[str, ...],
                 "elsewhere: 'refuse' it as not registered (10.16.3 involves no migration "
                 "notification), or, told the partner ID by the partner (X.1.6), 'forward' "
                 "the call there (X.1.7.2) or 'redirect' the caller there (10.16.5.3 steps "
-                "2-3, X.1.7.1 item 6)"),
+                "2-3, X.1.7.1 item 6)",
+            means=PARAM_MEANS["primary_routing"]),
     }
 
 
@@ -2077,7 +2183,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         params={
             "release_ack": Param(release_ack, clause="10.16.3.2 step 1 (silent)",
                                  doc="whether the release completes (TS 23.379 release "
-                                     "response) before the client migrates"),
+                                     "response) before the client migrates",
+                                 means=PARAM_MEANS["release_ack"]),
             **({"release_timeout": Param(
                 release_timeouts,
                 clause="10.16.3.2 step 1 (silent on an unanswered release); RFC 3261 "
@@ -2087,7 +2194,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "while the release or its answer is merely slow; 'outlasts_answer' is a "
                     "reading, the bound the text would have to give: the timer outlasts the "
                     "round trip, so it expires only once the release or its answer was "
-                    "lost")} if "acknowledged" in release_ack and not both_migrating else {}),
+                    "lost",
+                means=PARAM_MEANS["release_timeout"])}
+               if "acknowledged" in release_ack and not both_migrating else {}),
             **({"resumption_timer": Param(
                 resumption_timers,
                 clause="10.16.3.2 step 1; NOTE 3 (fix_suspension_indicated: the wait is "
@@ -2096,20 +2205,24 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "may expire while client 1 is merely slow to migrate and resume; "
                     "'outlasts_migration' is a reading, the bound the text would have to "
                     "give: the timer outlasts any migration, so it expires only once UE 1 "
-                    "can no longer resume (switched off, or its call lost)")}
+                    "can no longer resume (switched off, or its call lost)",
+                means=PARAM_MEANS["resumption_timer"])}
                if resumption_timer else {}),
             "suspension_indication": Param(suspension, clause="10.16.3.2 step 1; NOTE 3",
                                            doc="whether the release tells client 2 that the "
-                                               "call is suspended (NOTE 3 presumes it knows)"),
+                                               "call is suspended (NOTE 3 presumes it knows)",
+                                           means=PARAM_MEANS["suspension_indication"]),
             "note3_policy": Param(note3, clause="10.16.3.2 NOTE 3",
                                   doc="what client 2 does with another private call request "
-                                      "before the call has resumed"),
+                                      "before the call has resumed",
+                                  means=PARAM_MEANS["note3_policy"]),
             **({"setup_on_migration": Param(
                 setups_on_migration,
                 clause="10.16.3.2 pre-condition 1 (ongoing calls only)",
                 doc="what client 1 does with a call still being set up when it must change MC "
                     "system: wait for the answer, or release it and resume it after the "
-                    "migration as step 1 does for an ongoing call")} if setup else {}),
+                    "migration as step 1 does for an ongoing call",
+                means=PARAM_MEANS["setup_on_migration"])} if setup else {}),
             **({"setup_timeout": Param(
                 setup_timeouts,
                 clause="RFC 3261 17.1.1.2 (Timer B; not in the text, which gives no duration)",
@@ -2117,18 +2230,21 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "SIP's Timer B (it may expire while the answer is merely slow, migration "
                     "or not); 'outlasts_answer' is a reading, the bound the text would have "
                     "to give (it expires only once nothing of the set-up is left in "
-                    "flight)")} if setup and "free" in setup_timeouts else {}),
+                    "flight)",
+                means=PARAM_MEANS["setup_timeout"])} if setup and "free" in setup_timeouts else {}),
             "same_peer_call": Param(
                 same_peer_calls,
                 clause="10.16.3.2 step 3 (silent on a new call from the party of the call "
                        "client 2 is in)",
                 doc="what client 2 does with a new private call from the party of the call it "
                     "is still in (the re-initiated call overtook the release): refuse it "
-                    "as busy, or take it in place of the old call"),
+                    "as busy, or take it in place of the old call",
+                means=PARAM_MEANS["same_peer_call"]),
             "registration": Param(registration, clause="X.1.4.1; X.1.7.4 (both allowed)",
                                   doc="whether client 1 de-registers before it registers at "
                                       "the new MC system, or registers there first while the "
-                                      "call continues"),
+                                      "call continues",
+                                  means=PARAM_MEANS["registration"]),
             **(both_params(peer_calls, routings, resume_addresses) if both_migrating else {}),
             **({"resumed_kind": Param(
                 resumed_kinds,
@@ -2137,7 +2253,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                        "(a priority element, fact sheet item 12)",
                 doc="what step 3's new call is when the suspended call was an emergency "
                     "private call: an emergency call again ('as_suspended'), or an "
-                    "'ordinary' one, as nothing in step 3 carries the kind over")}
+                    "'ordinary' one, as nothing in step 3 carries the kind over",
+                means=PARAM_MEANS["resumed_kind"])}
                if emergency else {}),
             **({"callee_kms_unknown": Param(
                 callee_kms,
@@ -2146,7 +2263,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                 doc="what client 2 does with a protected call from a caller whose MC service "
                     "ID is of another domain (a migrated caller, X.1.7.3) when it does not "
                     "hold that domain's KMS URI: the TS 33.180 'lookup', or 'none' (it goes "
-                    "on without, as a caller does under kms_without_uri=none)")}
+                    "on without, as a caller does under kms_without_uri=none)",
+                means=PARAM_MEANS["callee_kms_unknown"])}
                if protected else {}),
         },
         fairness=_progress.FAIRNESS,

@@ -121,11 +121,15 @@ from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
     MIGRATION_CHAIN,
+    NOTIFICATION_MEANS,
     REGISTER_FAILURE_CLAUSE,
     REGISTER_FAILURE_DOC,
+    REGISTER_FAILURE_MEANS,
     REGISTER_TIMEOUT_GIVES_UP,
+    REGISTER_TIMEOUT_MEANS,
     REGISTERED_AND_NOTIFIED_CLAUSE,
     REGISTERED_AND_NOTIFIED_DOC,
+    REGISTERED_AND_NOTIFIED_MEANS,
     REGISTRATION_EXPIRY,
     REINITIATE_PER_REJECTION,
     SERVER,
@@ -289,6 +293,101 @@ PARAM_DOCS = {
                      "server); 'outlasts_path' is the reading call-timeout-outlasts-answer, "
                      "the bound the text would have to give (it expires only once nothing "
                      "of the call is left: the call or its answer was lost)"),
+}
+
+# What each choice of a parameter means, in the text's words (Param means=), parallel to
+# PARAM_DOCS
+PARAM_MEANS = {
+    "notification": NOTIFICATION_MEANS,
+    "uninformed_primary": {
+        "reject": "the primary MC system rejects a private call for its MC service user who "
+                  "is not registered with it and of whose migration it has not been informed",
+        "hold": "the primary MC system holds a private call for its MC service user who is "
+                "not registered with it and of whose migration it has not been informed, "
+                "until it is informed, the user registers with it again or its hold timer "
+                "expires",
+    },
+    "hold_timer": {
+        "free": "the primary MC system rejects a held private call when its hold timer "
+                "expires, possibly while the information that the user has migrated is "
+                "merely slow to arrive",
+        "outlasts_migration": "the hold timer of the primary MC system expires only once the "
+                              "migration under way when the call was held has ended without "
+                              "the primary MC system being informed, a bound the text does not "
+                              "give",
+    },
+    "departed_policy": {
+        "reject": "a partner MC system rejects a private call for an MC service user who has "
+                  "left it",
+        "redirect_to_primary": "a partner MC system answers a private call for an MC service "
+                               "user who has left it with a private call redirection to the "
+                               "user's MC service ID of its primary MC system",
+    },
+    "kms_without_uri": {
+        "lookup": "the calling MC service client, redirected to an MC service ID whose KMS URI "
+                  "it does not hold, obtains that KMS URI using the KMS lookup procedure of "
+                  "TS 33.180 before it initiates the new private call",
+        "none": "the calling MC service client, redirected to an MC service ID whose KMS URI "
+                "it does not hold, initiates the new private call without obtaining it",
+    },
+    "note2_server": {
+        "primary": "the MC service server of the called user's primary MC system, which a "
+                   "call carrying the call redirection due to migration indication passes, "
+                   "determines whether the migrated user status has been updated or removed",
+        "partner": "the MC service server of the partner MC system that assigned the called "
+                   "MC service ID determines, for a call carrying the call redirection due to "
+                   "migration indication, whether the migrated user status has been updated "
+                   "or removed",
+    },
+    "otherwise": {
+        "reject": "the primary MC system rejects a private call for its migrated MC service "
+                  "user from a calling party that does not belong to its MC system, the user "
+                  "not being registered with it",
+        "forward": "the primary MC system forwards a private call for its migrated MC service "
+                   "user from a calling party that does not belong to its MC system to the MC "
+                   "service ID assigned by the partner MC system, keeping the MC service ID "
+                   "the calling party addressed",
+    },
+    "same_system_by": {
+        "calling_id": "the primary MC system tells whether the calling party belongs to its MC "
+                      "system by the calling party's MC service ID, which for a migrated "
+                      "calling party is the one assigned by the partner MC system",
+        "primary_id": "the primary MC system tells whether the calling party belongs to its MC "
+                      "system by the primary MC service ID that a migrated calling party's "
+                      "call carries",
+    },
+    "registration": {
+        "break_before_make": "MC service client 2 de-registers from the MC system it leaves "
+                             "before it registers in the new MC system",
+        "make_before_break": "MC service client 2 de-registers from the MC system it leaves "
+                             "only once its registration in the new MC system has completed",
+    },
+    "register_timeout": REGISTER_TIMEOUT_MEANS,
+    "register_failure": REGISTER_FAILURE_MEANS,
+    "registered_and_notified": REGISTERED_AND_NOTIFIED_MEANS,
+    "indication_lasts": {
+        "every_call": "every subsequent call by the cached MC service ID of the migrated user "
+                      "includes the call redirection due to migration indication",
+        "until_answered": "subsequent calls by the cached MC service ID of the migrated user "
+                          "include the call redirection due to migration indication only "
+                          "until a call by that MC service ID has been answered",
+    },
+    "redirect_on_path": {
+        "relay": "the calling party's own MC service server passes a private call redirection "
+                 "from another MC system on to the calling MC service client, which follows it",
+        "recurse": "the calling party's own MC service server, receiving a private call "
+                   "redirection from another MC system, sends the call on to the migrated MC "
+                   "service ID itself, so that the calling MC service client never receives "
+                   "the redirection",
+    },
+    "call_timeout": {
+        "free": "the private call request of a calling MC service client times out as a SIP "
+                "transaction does, possibly while the call or its answer is merely slow or "
+                "held by an MC service server",
+        "outlasts_path": "the private call request of a calling MC service client times out "
+                         "only once the call or its answer was lost, a bound the text does "
+                         "not give",
+    },
 }
 
 # UE 2's REGISTER at the new MC system (RFC 3261 17.1.2.2; TS 24.229 7.8: Timer F). Its
@@ -1259,7 +1358,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     if "hold" in pins.get("uninformed_primary", BOTH["uninformed_primary"]):
         wanted.append("hold_timer")  # how long a hold lasts: only where a call can be held
     params = {name: Param(tuple(pins.get(name, BOTH[name])), clause=PARAM_DOCS[name][0],
-                          doc=PARAM_DOCS[name][1]) for name in wanted}
+                          doc=PARAM_DOCS[name][1], means=PARAM_MEANS[name]) for name in wanted}
 
     instances = [
         Instance("client1", caller, label="MC service client 1",
