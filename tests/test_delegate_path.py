@@ -168,6 +168,24 @@ def test_impact_of_seed_000_names_the_transitions_and_findings_it_touches():
     assert "private_call_redirect: foreign-caller-redirected" in step2["findings"]
     assert any(s.startswith("This check is performed only if") for s in step2["inserted"])
     assert "private_call_redirect: note2-stale-id" in records["10.16.5.3 NOTE 2"]["findings"]
+    # each changed sentence pinned, whole (issue 71 item 6: a change of where a region ends
+    # or which sentences it lists must fail a test)
+    assert [len(step2["inserted"]), len(step2["deleted"])] == [1, 0]
+    step4 = records["10.16.5.3 step 4"]
+    assert step4["inserted"] == [
+        "The MC service client 1 initiates a private call towards MC service user 2, including "
+        "the MC service ID of MC service user 2 obtained from MC system with call redirection "
+        "due to migration indication."]
+    assert step4["deleted"] == [
+        "The MC service client 1 initiates a private call towards MC service user 2, including "
+        "the MC service ID of MC service user 2 obtained from MC system."]
+    note2 = records["10.16.5.3 NOTE 2"]
+    assert [s.split()[:3] for s in note2["inserted"]] == [
+        ["The", "subsequent", "calls"], ["This", "indicator", "directs"], ["If", "updated", "or"]]
+    assert [s.split()[:4] for s in note2["deleted"]] == [["If", "end-to-end", "encryption", "is"]]
+    assert all(r["against"].startswith("001_") for r in records.values())
+    text = run_cli("impact", str(next(SPEC.glob("000_*.txt")))).stdout
+    assert text.splitlines()[0] == "000_44893c2c9ed11270.txt: 3 changed pieces, 0 that no model covers"
 
 
 @needs_spec_text
