@@ -652,7 +652,7 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
                    name="late_answer_to_retried_register",
                    conditions=[lambda ctx: not answers_register(ctx)],
                    label="the answer to an earlier, timed-out REGISTER: dropped",
-                   clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under way)"),
+                   clause="RFC 3261 17.1.2.2; RFC 3261 17.1.3 (it matches no transaction under way)"),
         Transition(GroupAffiliationResponse, given_up, None, name="late_affiliation_answer",
                    label="an affiliation's answer after its transaction timed out: dropped",
                    clause="RFC 3261 17.1.2.2 (the transaction has ended); 10.16.2.2 step 3"),
@@ -663,7 +663,7 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
                    name="answer_to_affiliation_left", conditions=[lambda ctx: not mine(ctx)],
                    label="the answer to the affiliation it gave up at the MC system it left: "
                          "dropped",
-                   clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under way); "
+                   clause="RFC 3261 17.1.2.2; RFC 3261 17.1.3 (it matches no transaction under way); "
                           "10.16.2.2 step 3 (after_break=return)"),
         Transition(GroupCallLateEntry, ["joined", "registering", "retrieving_profile",
                                         "affiliating", "awaiting_late_entry"], None,

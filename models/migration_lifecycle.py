@@ -708,7 +708,7 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
                        name="late_registration_answer",
                        conditions=[lambda ctx: not answers_register(ctx)],
                        label="the answer to an earlier, timed-out REGISTER: dropped",
-                       clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under way)"),
+                       clause="RFC 3261 17.1.2.2; RFC 3261 17.1.3 (it matches no transaction under way)"),
             # -- de-registration, X.1.4.1: its answer or its timeout (acknowledged) -----------
             Transition(Timeout(Deregistration), on, None,
                        name="deregistration_times_out",
@@ -2337,7 +2337,7 @@ model.finding(
         "(acknowledged-deregistration-needs-long-timer), a wait no client can guarantee "
         "(fact sheet item 10). Two sentences close it with no wait at the client: with "
         "the acknowledged notification and a primary that checks what it was told "
-        "before it delivers (registered_and_notified=redirect, stale-delivery's fix) it "
+        "before it delivers (registered_and_notified=redirect, the primary's check first) it "
         "holds whatever the de-registration. The candidate fix shown below "
         "(fix_deregistration_acknowledged, the chain's last link) still fails under a "
         "free timer; the proposed change is that pair instead. Proposed change: the "
@@ -2370,7 +2370,8 @@ model.finding(
         "call A still delivers then is refused (late_call=refuse in the chart's run). In the "
         "chart the call re-initiated with the primary ID (steps 27-31) is delivered by A to UE "
         "2's old registration at A, whose de-registration is still on its way, and refused "
-        "there (as in stale-delivery). The model does not track a call client 1 has accepted, "
+        "there (as in the stale delivery of the redirect model). The model does not track "
+        "a call client 1 has accepted, "
         "so the chart may show client 1, still idle, calling user 2 while user 2's call to it "
         "goes on (a simplification, no part of the failure). The fix chain under "
         "make-before-break (notification order, departure notice with the hold, acknowledged "
@@ -2454,7 +2455,7 @@ model.finding(
         "checking what it was told before it delivers (registered_and_notified=redirect) and "
         "the acknowledged notification, it holds under the free timer. Proposed change: rest "
         "the fix at the primary, which checks what it was told of the user's migration before "
-        "it delivers to a registration it still holds (stale-delivery's fix, "
+        "it delivers to a registration it still holds (the primary's check first, "
         "fix_migration_checked_first in private_call_redirect), with the notification "
         "answered before the registration completes (the acknowledged reading, which TS "
         "23.280 10.6.3 argues for)")

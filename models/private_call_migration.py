@@ -1697,10 +1697,10 @@ def both_params(peer_calls: tuple[str, ...], routings: tuple[str, ...],
             clause="10.16.3.2 step 3 (silent on where the new call goes when the called party "
                    "has itself migrated); X.1.6; X.1.7.1 item 6; X.1.7.2",
             doc="what the primary MC system does with a call for its own user registered "
-                "elsewhere: 'refuse' it as not registered (10.16.3 involves no migration "
-                "notification), or, told the partner ID by the partner (X.1.6), 'forward' "
-                "the call there (X.1.7.2) or 'redirect' the caller there (10.16.5.3 steps "
-                "2-3, X.1.7.1 item 6)",
+                "elsewhere, once the partner has told it the partner ID (X.1.6, whatever "
+                "this reading): 'refuse' it as not registered (10.16.3 involves no migration "
+                "notification, and reads none), 'forward' the call there (X.1.7.2) or "
+                "'redirect' the caller there (10.16.5.3 steps 2-3, X.1.7.1 item 6)",
             means=PARAM_MEANS["primary_routing"]),
     }
 

@@ -841,7 +841,7 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
             Transition(RegistrationResponse, "migrating", None, name="late_registration_answer",
                        conditions=[lambda ctx: not answers_pending(ctx)],
                        label="the answer to an earlier, timed-out REGISTER: dropped",
-                       clause="RFC 3261 17.1.2.2; 17.1.3 (it matches no transaction under "
+                       clause="RFC 3261 17.1.2.2; RFC 3261 17.1.3 (it matches no transaction under "
                               "way)"),
             # -- step 4: the calls delivered to it ----------------------------------------
             Transition(PrivateCallRequest, "registered", None, name="accept_call",
@@ -2934,7 +2934,7 @@ model.finding(
            SERVICE_AUTHORIZATION.bears(SUPPORTS, "notification=acknowledged, under which it is "
                                                  "violated too: A records the partner ID in the "
                                                  "exchange that precedes B's answer")),
-    reading="none: it is abandoned-registration-lifecycle's gap (nothing in the text undoes a "
+    reading="none: it is the lifecycle model's abandoned registration (nothing in the text undoes a "
             "migration the primary was told of, X.1.6), seen in a model that loses nothing. "
             "With make-before-break it fails with SIP's Timer F (register_timeout=free, fact "
             "sheet item 10) under both notification readings and whether UE 2 gives up or "
@@ -2977,7 +2977,7 @@ model.finding(
         "exchange is still going on, the notification race of stale-binding returns under the "
         "acknowledged reading (no-repeated-redirection-to-left-id, note2-never-names-stale-id). "
         "Under the pinned registered_and_notified=deliver A still delivers calls made to the "
-        "primary ID to UE 2 at A; it names user2@B to callers only with stale-delivery's fix, "
+        "primary ID to UE 2 at A; it names user2@B to callers only with the primary's check first, "
         "fix_migration_checked_first. Proposed change: as for abandoned-registration-"
         "lifecycle, say how a migration that fails after the primary was informed is undone, "
         "for instance the partner informs the primary when a visitor's registration is "

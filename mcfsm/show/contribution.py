@@ -110,6 +110,8 @@ def spec_words(text: str, names: set[str]) -> str:
     ":" (a caveat after a semicolon is part of its sentence)."""
     glossary = getattr(names, "glossary", {})
     for token, words in sorted(glossary.items(), key=lambda kv: -len(kv[0])):
+        # "only with p=v" -> "only where <its words>": a reading is a clause, not a noun
+        text = re.sub(rf"\bwith\s+{re.escape(token)}(?![\w-])", f"where {words}", text)
         text = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", f"where {words}", text)
     changed = True
     while changed:
