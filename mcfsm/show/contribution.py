@@ -407,14 +407,18 @@ def _outcome_lines(checked: Checked) -> list[str]:
     change where one was checked."""
     changed = dict(checked.changed)
     out = []
+    def where(readings: str) -> str:
+        return ("Under every reading explored" if readings == "every reading explored"
+                else f"Where {_lower(readings)}")
+
     for readings, outcome in checked.published:
-        line = f"Where {_lower(readings)}: as published, the property {outcome}"
+        line = f"{where(readings)}: as published, the property {outcome}"
         if readings in changed:
             line += f"; with the change, it {changed[readings]}"
         out.append(line + ".")
     for readings, outcome in checked.changed:  # readings only the change explores
         if readings not in dict(checked.published):
-            out.append(f"Where {_lower(readings)}: with the change, the property {outcome}.")
+            out.append(f"{where(readings)}: with the change, the property {outcome}.")
     return out
 
 
@@ -466,7 +470,7 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
     else:
         outcome = (f"After the last step, the case is reached: {_lower(prop)}." if prop
                    else "After the last step, the case is reached.")
-    analysis = [reason[:1].upper() + reason[1:] + "."] if reason else []
+    analysis = [reason[:1].upper() + reason[1:].rstrip(".") + "."] if reason else []
     if reading:
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
     per_reading = _outcome_lines(checked)
