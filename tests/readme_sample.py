@@ -1,7 +1,7 @@
-"""README's sample output comes from a real run: this script regenerates it, and
-tests/test_readme.py fails when it is stale.
+"""The sample outputs of README and the guides under docs/ come from a real run: this
+script regenerates them, and tests/test_readme.py fails when one is stale.
 
-    .venv/bin/python tests/readme_sample.py    # rewrite the block in README.md
+    .venv/bin/python tests/readme_sample.py    # rewrite the blocks in README.md and docs/*.md
 
 The block sits under a marker naming the command:
 
@@ -20,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+# every page that may hold a sample output: README and the guides under docs/
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 MARKER = re.compile(r"<!-- sample-output: (mcfsm [^>]*?) -->\n```\n(.*?)```\n", re.S)
 SECONDS = re.compile(r"\b\d+\.\d\d s\b")
 
@@ -41,9 +43,12 @@ def blocks(text: str) -> list[tuple[str, str]]:
 
 
 def rewrite() -> None:
-    text = README.read_text()
-    README.write_text(MARKER.sub(lambda m: f"<!-- sample-output: {m.group(1)} -->\n```\n"
-                                           f"{run(m.group(1))}```\n", text))
+    for page in PAGES:
+        text = page.read_text()
+        new = MARKER.sub(lambda m: f"<!-- sample-output: {m.group(1)} -->\n```\n"
+                                   f"{run(m.group(1))}```\n", text)
+        if new != text:
+            page.write_text(new)
 
 
 if __name__ == "__main__":

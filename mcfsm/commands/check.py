@@ -63,7 +63,7 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--variant", "variants", multiple=True, metavar="NAME",
               help="Check only this variant (repeatable). Default: every variant.")
-@click.option("--json", "as_json", is_flag=True, help="Print results as JSON (see README).")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON (fields: docs/reference.md).")
 @budget_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Also write MODEL/VARIANT.txt and .json reports under DIR.")
