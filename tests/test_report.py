@@ -309,3 +309,17 @@ def test_a_pipe_in_a_description_stays_inside_its_markdown_cell(tmp_path):
         header = next(line for line in table.read_text().splitlines() if line.startswith("| ---"))
         for row in rows:
             assert row.replace("\\|", "").count("|") == header.count("|"), row
+
+
+def test_html_report_findings_carry_the_paragraph_to_paste_and_the_chart(group_call_report):
+    """As the finding's Markdown page does (issue 72 item 5): each finding section of the
+    HTML report holds the paragraph a delegate pastes and its shortest chart, drawn inline."""
+    import re
+
+    html = (group_call_report / "group_call_migration.html").read_text()
+    sections = re.findall(r'<details class="finding" id="finding-[^"]+">(.*?)</details>', html, re.S)
+    assert sections
+    for section in sections:
+        assert "The finding, in a paragraph to paste" in section
+        assert re.search(r'<blockquote class="paste"><p>\S', section)
+    assert sum('<figure class="finding-chart"><svg' in s for s in sections) >= 3

@@ -40,7 +40,7 @@ from .diff_model import Side, diff_pairs
 from .diff_words import change_rows
 from .dot_render import render_texts
 from .explain import explain
-from .finding_pages import finding_data
+from .finding_pages import finding_data, paste
 from .report import STATUS_WORDS, choice_words, finding_class, verdict_detail
 from .trace import trace_text
 from .values import message_words, plural, spec_value
@@ -198,14 +198,21 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
     spec = SpecText(clauses) if clauses.is_file() else None
     trace_ids = {(t["variant"], t["property"]): t["id"] for t in traces}
     findings = []
-    for f in model.findings.values():
+    figures = []
+    for n, f in enumerate(model.findings.values()):
         data = finding_data(lm, f, results, spec)
+        # as the finding's Markdown page has them: the paragraph to paste, and its chart
+        data["paste"] = paste(data)[0]
+        if data["chart"] is not None:
+            data["figure"] = {"svg": dot(data["chart"]["drawing"], f"f{n}-"),
+                              "title": data["chart"]["title"]}
+            figures.append(data["figure"])
         main = data["charts"][0]  # this page's trace of it, unless drawn under some choices
         data["trace"] = None if main["under"] else trace_ids.get((main["variant"], main["prop"]))
         if data["fix"] is not None:  # link the fix's CR diff where this page shows it
             data["fix"]["on_page"] = (data["fix"]["baseline"], f.fix) in shown
         findings.append(data)
-    _draw_inline(traces + [picture for r in roles for picture in r["pictures"]])
+    _draw_inline(traces + [picture for r in roles for picture in r["pictures"]] + figures)
     head, _, rest = model.doc.strip().partition("\n\n")
     return {"model": model.name, "clause": model.clause, "doc": model.doc,
             "doc_head": " ".join(head.split()), "doc_rest": rest.strip(),
