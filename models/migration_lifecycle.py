@@ -2192,7 +2192,7 @@ model.add_variant("fix_notification_order",
 model.add_variant("fix_departure_notice",
                   lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True,
                                 departure_notice=True, uninformed=("hold",)),
-                  doc="candidate fix of findings 1 and 8, one procedure on top of "
+                  doc="candidate fix of findings 1 and 8 (X.1.6), one procedure on top of "
                       "fix_notification_order: a partner tells the primary that the user left "
                       "it, and the primary, no longer holding a current ID, holds a call until "
                       "the new notification or the user arrives (told alone, without the hold, "
@@ -2243,12 +2243,12 @@ EXPECT_FIX_NOTIFICATION_ORDER_MBB = {
     "deregistration-confirmed": "witnessed only with deregistration=acknowledged",
     "notification-acknowledged": "witnessed only with notification=acknowledged"}
 model.add_variant("fix_notification_order_mbb", lambda: build(**MBB_CHAIN),
-                  doc="fix_notification_order under make-before-break: the registration and "
-                      "the notification carry the client's migration count",
+                  doc="fix_notification_order under make-before-break (X.1.4.1): the "
+                      "registration and the notification carry the client's migration count",
                   baseline="make_before_break", expect=EXPECT_FIX_NOTIFICATION_ORDER_MBB)
 model.add_variant("fix_departure_notice_mbb",
                   lambda: build(**MBB_CHAIN, departure_notice=True, uninformed=("hold",)),
-                  doc="fix_departure_notice under make-before-break, on top of "
+                  doc="fix_departure_notice under make-before-break (X.1.6), on top of "
                       "fix_notification_order_mbb: a partner tells the primary that the user "
                       "left it, and the primary holds a call until it is informed",
                   baseline="fix_notification_order_mbb",
@@ -2260,8 +2260,9 @@ model.add_variant("fix_deregistration_acknowledged_mbb",
                                 departure_notice=True, uninformed=("hold",),
                                 deregistration_timeouts=FREE_AND_READING,
                                 registered_and_notified=BOTH_ORDERS),
-                  doc="fix_deregistration_acknowledged under make-before-break, on top of "
-                      "fix_departure_notice_mbb: the old MC system confirms a de-registration",
+                  doc="fix_deregistration_acknowledged under make-before-break (X.1.4.1), on "
+                      "top of fix_departure_notice_mbb: the old MC system confirms a "
+                      "de-registration",
                   baseline="fix_departure_notice_mbb",
     expect={"cached-call-connects": LONG_TIMER,
             # the behaviour the fix adds: an older notification that arrives later is

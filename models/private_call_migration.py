@@ -2729,7 +2729,8 @@ model.add_variant("protected_resumption",
                           "violated only with callee_kms_unknown=none"})
 model.add_variant("fix_kms_uri_in_new_call",
                   lambda: build(callee_kms=("none",), kms_in_call=True, **EMERGENCY_PINS),
-                  doc="candidate fix, one element: step 3's new call carries the KMS URI of "
+                  doc="candidate fix, one element (10.16.3.2 step 3): the new call carries "
+                      "the KMS URI of "
                       "the calling MC service ID's domain (as CR 001's element gives the "
                       "caller the migrated ID's), so client 2 needs no lookup",
                   baseline="protected_resumption",

@@ -32,3 +32,13 @@ def test_every_cited_clause_is_in_the_clause_list_or_another_spec():
     unknown = sorted({(ref.clause, who, clause) for who, clause in _citations()
                       for ref in refs_of(clause or "") if ref.clause not in known})
     assert not unknown, "\n".join(f"{c!r} in {who}: clause={full!r}" for c, who, full in unknown)
+
+
+def test_every_choice_point_cites_its_clause():
+    """A delegate finds a step's choice point by its clause (`cr list --clause`): one that
+    cites none cannot be found (issue 71 item 2: eight did)."""
+    from mcfsm.lang.change_request import choice_points
+
+    blind = [f"{lm.model.name}: {p.name}" for lm in load_path(ROOT / "models")
+             for p in choice_points(lm.model, lm.path) if not p.clause.strip()]
+    assert not blind, blind

@@ -98,6 +98,7 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         document_for,
         model_names,
         outcome_per_reading,
+        pinned_readings,
         titled_chart,
     )
     from ..show.diff_model import baseline_of
@@ -167,6 +168,7 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     checked = Checked(
         kind=kind, witness=first is not None and first.status == "witnessed",
         builds_on_cr=bool(record["builds_on"]),
+        pinned=pinned_readings(results[f.variants[0]], results.get(f.fix)) if changes else (),
         title=next((e.get("title", "") for e in _entries(load_declared(sentences), model.name,
                                                        f.fix) if isinstance(e, dict)), ""),
         published=tuple(outcome_per_reading(results[f.variants[0]], f.prop)),

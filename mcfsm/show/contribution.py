@@ -398,6 +398,7 @@ class Checked:
     witness: bool = False
     builds_on_cr: bool = False  # the change is made to the text as a CR under discussion has it
     title: str = ""  # the CR's title as declared with its change
+    pinned: tuple[str, ...] = ()  # readings the change was checked under alone, in words
     published: tuple[tuple[str, str], ...] = ()
     changed: tuple[tuple[str, str], ...] = ()
 
@@ -474,6 +475,9 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
     if reading:
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
     per_reading = _outcome_lines(checked)
+    if checked.pinned:  # what the check of the change did not vary: said, never implied
+        per_reading.append("The change was checked with these readings fixed: "
+                           + "; ".join(_lower(w) for w in checked.pinned) + ".")
     if per_reading:
         analysis.append("The property was checked under every reading explored"
                         + (", as published and with the change:" if checked.changed else ":"))
@@ -565,3 +569,16 @@ def titled_chart(c: Chart, title: str, names: set[str]) -> Chart:
 
 
 CLASSES_WITH_A_CR = (GAP_IN_THE_TEXT, CHOICE, CR_DEMONSTRATION, FIX_PROPERTY)
+
+
+def pinned_readings(published: Any, changed: Any) -> tuple[str, ...]:
+    """The readings a change's check fixed that the published text's search varies (the
+    words of the one choice the change's variant offers)."""
+    if published is None or changed is None:
+        return ()
+    out = []
+    for name, param in changed.system.params.items():
+        before = published.system.params.get(name)
+        if len(param.choices) == 1 and before is not None and len(before.choices) > 1:
+            out.append(_choice_in_words(changed.system, name, param.choices[0]))
+    return tuple(out)
