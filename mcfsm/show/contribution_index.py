@@ -25,10 +25,12 @@ def index_markdown(records: list[dict[str, Any]]) -> str:
     for r in records:
         if not r["published"]:
             continue
-        changed = dict(r["changed"])
+        published, changed = dict(r["published"]), dict(r["changed"])
         lines += ["", f"## {r['finding']}", "", r["why"][:1].upper() + r["why"][1:] + ".", "",
                   "| readings | as published | with the change |", "| --- | --- | --- |"]
-        for readings, outcome in r["published"]:
-            lines.append(f"| {md_cell(readings)} | {outcome} | "
-                         f"{changed.get(readings, 'no change declared' if not changed else '-')} |")
+        # each search's own readings (the change's may fix or add some): "-" where a
+        # search has no such reading, never an outcome it did not check
+        for readings in dict.fromkeys([*published, *changed]):
+            after = changed.get(readings, "-") if changed else "no change declared"
+            lines.append(f"| {md_cell(readings)} | {published.get(readings, '-')} | {after} |")
     return "\n".join(lines) + "\n"
