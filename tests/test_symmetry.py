@@ -112,10 +112,13 @@ def test_twophase_states_are_the_orbits_of_the_unreduced_search(n, engine):
     orbits = twophase_orbits(n)
     assert full.distinct_states == len(reachable(twophase.build(n)))
     assert reduced.complete and reduced.distinct_states == orbits
+    # a small group is verified on every stored state's whole orbit (issue 73): the orbits'
+    # members are the unreduced search's states, each checked once
     assert reduced.reduced and reduced.symmetry == (
         ", ".join(twophase.rm_names(n)) + f" ({len(list(itertools.permutations(range(n))))}"
-        " permutations); assumed (as TLC's SYMMETRY): checked under its 2 generators on each "
-        f"of the {orbits} states, --verify-symmetry checks every permutation")
+        f" permutations); verified: the whole orbit of each of the {orbits} states checked "
+        f"({full.distinct_states - orbits:,} images besides them)")
+    assert not reduced.symmetry_assumed
     assert reduced.depth == full.depth  # BFS levels: an orbit's members share a depth
     assert [(v.property.name, v.status) for v in reduced.verdicts] == \
         [(v.property.name, v.status) for v in full.verdicts] == \
@@ -418,19 +421,24 @@ def _ever_commits(n: int):
 
 
 def test_verify_symmetry_checks_every_permutation_and_only_then_says_shortest():
-    system = twophase.build(4, symmetric=True, properties=(_ever_commits(4),))
+    """6 RMs (720 permutations) exceed the whole-orbit check's default size: the default run
+    checks the generators and says it assumes the symmetry; --verify-symmetry verifies it."""
+    system = twophase.build(6, symmetric=True, properties=(_ever_commits(6),))
     unreduced = explore(system, Budget(symmetry=False))
     assumed = explore(system)
     verified = explore(system, Budget(verify_symmetry=True))
     assert verified.symmetry.endswith(
-        f"verified under all 24 permutations on each of the {verified.distinct_states} states")
-    assert "assumed" in assumed.symmetry and "2 generators" in assumed.symmetry
+        f"verified: the whole orbit of each of the {verified.distinct_states} states checked "
+        f"({unreduced.distinct_states - verified.distinct_states:,} images besides them)")
+    assert "ASSUMED" in assumed.symmetry and "2 generators" in assumed.symmetry
+    assert assumed.symmetry_assumed and not verified.symmetry_assumed
     for result in (assumed, verified):
         assert [(v.property.name, v.status, v.trace and len(v.trace)) for v in result.verdicts] \
             == [(v.property.name, v.status, v.trace and len(v.trace))
                 for v in unreduced.verdicts]
     [v] = [v for v in assumed.verdicts if v.property.name == "no-rm-commits"]
-    assert verdict_detail(assumed, v).startswith("shortest if the declared symmetry holds")
+    assert verdict_detail(assumed, v).startswith(
+        "symmetry-reduced (not necessarily the shortest: the declared symmetry is ASSUMED")
     assert verdict_detail(verified, v).startswith("shortest counterexample")
 
 
@@ -454,17 +462,16 @@ def test_check_reports_orbits_and_no_symmetry_turns_it_off(tmp_path):
     path.write_text(MODEL)
     proc = run_cli("check", str(path))
     assert proc.returncode == 0, proc.stderr
-    assert ("symmetry: r1, r2, r3 (6 permutations); assumed (as TLC's SYMMETRY): checked "
-            "under its 2 generators on each of the 80 states, --verify-symmetry checks every "
-            "permutation; the 80 distinct states are orbits" in proc.stdout)
-    assert "states are orbits under the declared symmetry" in proc.stdout
+    assert ("symmetry: r1, r2, r3 (6 permutations); verified: the whole orbit of each of the "
+            "80 states checked (208 images besides them); the 80 distinct states are orbits"
+            in proc.stdout)
+    assert "states are orbits under the declared symmetry, verified" in proc.stdout
     reduced = json.loads(run_cli("check", str(path), "--json").stdout)[0]
     full = json.loads(run_cli("check", str(path), "--json", "--no-symmetry").stdout)[0]
     assert (reduced["distinct_states"], full["distinct_states"]) == (80, 288)
-    assert reduced["symmetry"].startswith("r1, r2, r3 (6 permutations); assumed")
+    assert reduced["symmetry"].startswith("r1, r2, r3 (6 permutations); verified")
     verified = json.loads(run_cli("check", str(path), "--json", "--verify-symmetry").stdout)[0]
-    assert verified["symmetry"] == ("r1, r2, r3 (6 permutations); verified under all 6 "
-                                    "permutations on each of the 80 states")
+    assert verified["symmetry"] == reduced["symmetry"]
     assert full["symmetry"].startswith("not applied (--no-symmetry)")
     assert [(p["name"], p["verdict"]) for p in reduced["properties"]] == \
         [(p["name"], p["verdict"]) for p in full["properties"]]

@@ -16,6 +16,7 @@ from ..lang.faults import Duplication, Loss, Reorder
 from ..lang.findings import Assumption
 from ..lang.system import Network, System
 from ..lang.timers import own_spans
+from .results import Result
 
 _NETWORK = {
     Network.FIFO: ("network-fifo", "messages from one party to another arrive in the order "
@@ -117,7 +118,40 @@ def explored(system: System) -> list[str]:
     return [n for n, p in system.params.items() if len(p.choices) > 1]
 
 
-def rests_on(system: System) -> list[str]:
+def rests_on(system: System, result: Result | None = None) -> list[str]:
     """The names of what every verdict of the system rests on besides the text: its
-    unforced assumptions and its pinned readings."""
-    return [a.name for a in unforced(system)] + [f"{pin} (pinned)" for pin in pins(system)]
+    unforced assumptions and its pinned readings, and (given the run's result) what the
+    run assumed (`of_the_run`)."""
+    run = [a.name for a in of_the_run(result)] if result is not None else []
+    return [a.name for a in unforced(system)] + run + [f"{pin} (pinned)" for pin in pins(system)]
+
+
+# The name of the assumption a symmetry-reduced run makes when it did not verify the
+# declared symmetry (Result.symmetry_assumed).
+SYMMETRY = "symmetry"
+
+
+def of_the_run(result: Result) -> tuple[Assumption, ...]:
+    """What this run's verdicts rest on besides the model's assumptions: a declared
+    symmetry that reduced the search and was not verified (issue 73: the verdict read as
+    unconditional, and a product of the generators broke the symmetry). A verified one is
+    no assumption: the reduced verdicts are the unreduced search's."""
+    if not result.symmetry_assumed:
+        return ()
+    sets = "; ".join(", ".join(names) for names in result.system.symmetry)
+    return (Assumption(SYMMETRY, f"the declared symmetry holds: renaming the instances {sets} "
+                                 "among themselves changes no property, bound or step in any "
+                                 "reachable state (assumed, as TLC's SYMMETRY is, not "
+                                 "verified: `check --verify-symmetry` checks it, "
+                                 "`--no-symmetry` searches without it)",
+                       derived=True),)
+
+
+def in_the_run(result: Result) -> tuple[Assumption, ...]:
+    """Every assumption the run's verdicts rest on: the model's and the run's own."""
+    return (*assumptions_of(result.system), *of_the_run(result))
+
+
+def unforced_in_the_run(result: Result) -> tuple[Assumption, ...]:
+    """The unforced assumptions the run's verdicts rest on: the model's and the run's."""
+    return (*unforced(result.system), *of_the_run(result))

@@ -11,6 +11,11 @@ from ..lang.system import State, StepKey, System
 
 # How Result.symmetry begins when a declared symmetry did not reduce the search.
 NOT_APPLIED = "not applied"
+# What follows the declaration in Result.symmetry once the reduced search's stored states
+# have been checked against the whole group (search/symmetric.check_orbits). Anything else
+# after a reduced search (generators only, or the sample before a hash-compacted one) leaves
+# the symmetry an assumption that every verdict of the run rests on (Result.symmetry_assumed).
+SYMMETRY_VERIFIED = "; verified"
 
 Status = Literal["holds", "violated", "witnessed", "never", "unknown"]
 
@@ -37,9 +42,11 @@ class Budget:
     # Symmetry reduction (state/symmetry.py) where the system declares symmetry=: one state
     # per orbit. False (`check --no-symmetry`): the unreduced search.
     symmetry: bool = True
-    # After a reduced search, check the symmetry on every stored state under every
-    # permutation of the group (`check --verify-symmetry`; search/symmetric.check_stored),
-    # not only under its generators: complete, at about the unreduced search's cost.
+    # After a reduced search, check the symmetry on the whole orbit of every stored state
+    # (`check --verify-symmetry`; search/symmetric.check_orbits), whatever the group's size:
+    # complete, at about the unreduced search's cost. Without it the same check runs where
+    # it is small (explorer.FULL_CHECK_GROUP, FULL_CHECK_IMAGES), and elsewhere the group is
+    # checked under its generators only, the verdicts saying they assume the symmetry.
     verify_symmetry: bool = False
 
 
@@ -115,6 +122,15 @@ class Result:
     def reduced(self) -> bool:
         """Whether the states counted are orbits under a declared symmetry."""
         return bool(self.symmetry) and not self.symmetry.startswith(NOT_APPLIED)
+
+    @property
+    def symmetry_assumed(self) -> bool:
+        """Whether the verdicts rest on a declared symmetry that was not verified: the
+        search was reduced and its states were not checked against the whole group (only
+        under its generators, which can miss an asymmetry that shows under a product of
+        them, or only near the initial states). Every report then says so with each
+        verdict, and a counterexample is not called the shortest."""
+        return self.reduced and SYMMETRY_VERIFIED not in self.symmetry
 
     @property
     def ok(self) -> bool:

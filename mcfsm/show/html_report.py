@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..check.assumptions import assumptions_of
+from ..check.assumptions import in_the_run
 from ..check.choices import explore_by_choice
 from ..check.expectations import as_declared
 from ..check.search.explorer import Result, Verdict
@@ -185,7 +185,7 @@ def model_context(lm: LoadedModel, variants: tuple[str, ...] = (),
             "fixed": [{"name": a.name, "why": a.why, "clause": a.clause,
                        "source": ("forced by the text" if a.forced else
                                   "derived from the system" if a.derived else "declared")}
-                      for a in assumptions_of(system)]})
+                      for a in in_the_run(result)]})  # a symmetry the run assumed too
     diffs = []
     for base, other in diff_pairs(model, chosen):  # each variant against what it changes
         d = diff(Side(base, systems[base], results[base]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..check.assumptions import assumptions_of, pins, rests_on, unforced
+from ..check.assumptions import in_the_run, pins, rests_on, unforced_in_the_run
 from ..check.choices import dependency, fails_in_every_reading, finished_runs, per_choice_json
 from ..check.expectations import found_words, meets, surprises
 from ..check.search.explorer import Result, Verdict
@@ -34,12 +34,13 @@ STOP_WORDS = {
 def verdict_detail(result: Result, v: Verdict) -> str:
     """What the verdict rests on, without the status word (the table shows that)."""
     n = f"{result.distinct_states:,}"
-    scope = "exhaustive" + (", within bounds" if result.pruned else "") + (
-        ", states are orbits under the declared symmetry" if result.reduced else "")
+    exhaustive = "exhaustive" + (", within bounds" if result.pruned else "")
+    scope = exhaustive + symmetry_words(result)
     if v.status == "holds" and v.property.temporal:
         return f"on every fair behaviour ({scope}, {n} states){fairness_tail(v)}"
     if v.status == "holds" and result.search.startswith(HASHED):
-        return f"in all {n} states ({scope} up to {omission_words(result.distinct_states)})"
+        return (f"in all {n} states ({exhaustive} up to "
+                f"{omission_words(result.distinct_states)}{symmetry_words(result)})")
     if v.status == "holds":
         return f"in all {n} states ({scope})"
     if v.status == "violated" and v.trace is not None and v.trace.loop_start is not None:
@@ -70,16 +71,32 @@ def verdict_detail(result: Result, v: Verdict) -> str:
 
 # A depth-first search's traces: the first it came upon, not the shortest (check --dfs).
 DFS_TRACE = "depth-first (not necessarily the shortest)"
-# A reduced search's traces whose symmetry was checked under its generators only: shortest
-# if the model is symmetric, which the run assumes (check --verify-symmetry checks it).
-ASSUMED_SYMMETRY_TRACE = "shortest if the declared symmetry holds"
+# A reduced search's traces whose symmetry was not verified (Result.symmetry_assumed): a
+# real run of the unreduced system, but the shortest only if the model is symmetric, which
+# the run assumes (issue 73: one read "shortest if the declared symmetry holds ... 20
+# steps" where the shortest was 18); check --verify-symmetry verifies it.
+ASSUMED_SYMMETRY_TRACE = ("symmetry-reduced (not necessarily the shortest: the declared "
+                          "symmetry is ASSUMED, not verified)")
+# What a verdict of a symmetry-reduced search rests on, on its own line (verdict_detail).
+VERIFIED_SYMMETRY_WORDS = ", states are orbits under the declared symmetry, verified"
+ASSUMED_SYMMETRY_WORDS = (", states are orbits under the declared symmetry, which this "
+                          "verdict ASSUMES (not verified)")
+
+
+def symmetry_words(result: Result) -> str:
+    """What a verdict's scope says of a declared symmetry: nothing when the search was not
+    reduced by one; else that the states are orbits, and whether the symmetry was verified
+    (the verdict is the unreduced search's) or is assumed."""
+    if not result.reduced:
+        return ""
+    return ASSUMED_SYMMETRY_WORDS if result.symmetry_assumed else VERIFIED_SYMMETRY_WORDS
 
 
 def trace_word(result: Result) -> str:
     """How a safety trace of this result is described: shortest, or what it is instead."""
     if result.search == "depth-first":
         return DFS_TRACE
-    if result.reduced and "verified under all" not in result.symmetry:
+    if result.symmetry_assumed:
         return ASSUMED_SYMMETRY_TRACE
     return "shortest"
 # How Result.search names a search split over processes (check/split/partitioned.py), and one
@@ -144,7 +161,7 @@ def found_class(result: Result, v: Verdict) -> str:
 def rests_on_words(result: Result) -> str:
     """What every verdict of the variant rests on besides the text, by reference to the
     report's list of assumptions (the JSON lists the names per verdict)."""
-    n = len(unforced(result.system))
+    n = len(unforced_in_the_run(result))
     pinned = pins(result.system)
     parts = [f"{n} unforced assumption{'s' * (n != 1)}"] if n else []
     if pinned:
@@ -261,7 +278,7 @@ def result_text(model: str, variant: str, result: Result, *, traces: bool = True
     choices = choices_line(result)
     if choices:
         lines.append(choices)
-    assumed = unforced(result.system)
+    assumed = unforced_in_the_run(result)  # the model's, and a symmetry the run assumed
     # "the text" only for a model that cites one (Model(clause=...)); no 3GPP wording else
     by = "not forced by the text" if result.system.cites_text else "by the model"
     lines.append(f"  assumed, {by} ({len(assumed)}; every verdict rests on "
@@ -369,7 +386,11 @@ def result_json(model: str, variant: str, result: Result,
             "as_expected": (None if expected is None or v.property.name not in expected
                             else meets(result, v, expected[v.property.name])),
             "found": found_words(result, v),
-            "rests_on": rests_on(system),
+            "rests_on": rests_on(system, result),
+            # a declared symmetry that reduced the search: "verified" (the verdict is the
+            # unreduced search's) or "assumed" (it rests on it, listed in rests_on); None
+            "symmetry": (None if not result.reduced else
+                         "assumed" if result.symmetry_assumed else "verified"),
             "vacuous": empty.get(v.property.name),
             "vacuous_explained": explained.get(v.property.name),
             "counterexample": None,
@@ -416,7 +437,7 @@ def result_json(model: str, variant: str, result: Result,
         "network": system.network.value,
         "params": {name: list(p.choices) for name, p in system.params.items()},
         "assumptions": [{"name": a.name, "why": a.why, "clause": a.clause, "forced": a.forced,
-                         "derived": a.derived} for a in assumptions_of(system)],
+                         "derived": a.derived} for a in in_the_run(result)],
         "properties": properties,
         "coverage": {
             "transitions": coverage,
@@ -433,6 +454,10 @@ def variant_summary(record: dict[str, Any]) -> str:
     verdicts = ", ".join(f"{n} {TALLY_WORDS[k]}" for k, n in sorted(counts.items()))
     line = (f"{record['model']}[{record['variant']}]: {record['distinct_states']:,} states, "
             f"{record['elapsed_s']:.1f} s{'' if record['complete'] else ' (INCOMPLETE)'}: {verdicts}")
+    reduced = {p.get("symmetry") for p in record["properties"]} - {None}
+    if reduced:  # the states are orbits; say whether the verdicts rest on the symmetry
+        line += ("; orbits under the declared symmetry, ASSUMED (not verified)"
+                 if "assumed" in reduced else "; orbits under the declared symmetry, verified")
     if record["as_expected"] is not None:
         unexpected = [p["name"] for p in record["properties"] if p["as_expected"] is False]
         line += "; as declared" if not unexpected else "; UNEXPECTED " + ", ".join(unexpected)

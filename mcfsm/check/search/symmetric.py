@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any
@@ -160,6 +161,175 @@ def check_stored_rows(system: System, canonical: Canonical, steps: Any,
                                              "renamed image", where=where, prop=p.name,
                                              fix=_FIX)
     return count
+
+
+def check_orbits(system: System, canonical: Canonical, steps: Any,
+                 rows: Iterable[tuple[int, ...]]) -> tuple[int, int]:
+    """The declared symmetry checked completely on a reduced search's stored rows: every
+    image of every stored state under the group (its whole orbit), not only its images
+    under the generators. Returns (states, images checked).
+
+    Why generators alone are not enough (issue 73): a stored state c and its images s(c)
+    under each generator s are checked, but not s(t(c)): with a swap and a 3-cycle and a
+    step only r2 may take while r1 = r3 = 7, the state where it is enabled is an image of
+    the stored one under a product of generators only, and the reduced search said "holds"
+    where the unreduced one finds a violation.
+
+    What is complete: each orbit is walked from its stored member c along the generators
+    (breadth-first, each image once: an orbit has at most |G| members, usually far fewer,
+    since instances in equal states give equal images), and for each new image y = s(x),
+    x an image already checked, y's properties, bounds and unhandled message are c's, and
+    its steps are x's renamed by s (so, by induction along the path from c, c's renamed by
+    the product g of the path: y = g(c) and succ(y) = g(succ(c))), with the same step
+    properties, action constraint and bounds of the successors. Every reachable state of
+    the unreduced system is an image of a stored one, whose successors are then images of
+    the stored successors, with the same verdicts: the reduced search's verdicts and
+    shortest trace lengths are the unreduced search's. Only each image's tree edge is
+    checked, not every pair (g, image): invariance of a state's steps under its own
+    stabiliser changes no verdict. The cost is one expansion per member of each orbit, as
+    many as the unreduced search's states, with renaming by the generators only (the
+    canonicaliser's per-permutation memo of renamed slot values stays small)."""
+    store = canonical.store
+    decode = store.decode
+    where = f"system {system.name!r}"
+    state_props = [p for p in system.properties if p.kind in ("always", "sometimes")]
+    step_props = [p for p in system.properties if p.kind == "step"]
+    slow = bool(step_props) or system.action_constraint is not None
+    bounded = system.constraint is not None  # max_in_flight counts all inboxes alike
+    gens = [(_Renamer(canonical, steps, g), canonical.renaming(g))
+            for g in generators(system)]
+
+    def expanded(row: tuple[int, ...]) -> tuple[set[tuple[int, tuple[int, ...]]], bool]:
+        succs, loops, unhandled = steps.expand(row)
+        return ({(sid, tuple(new)) for _, sid, new in succs} | {(sid, row) for _, sid in loops},
+                unhandled is None)
+
+    def step_words(r: Renaming, odd: int) -> str:
+        return (f"the model's steps are not symmetric under {_words(r)}: a state the reduced "
+                f"search reached, renamed, and its image do not have renamed steps (step "
+                f"{_step_words(steps.step_list[odd])} has no counterpart)")
+
+    states = images = 0
+    for row in rows:
+        states += 1
+        row = tuple(row)
+        state = decode(row)
+        view = system.view(state)
+        truths = [call_predicate(p, view) for p in state_props]
+        mine, calm = expanded(row)
+        members: dict[tuple[int, ...], tuple[set, bool]] = {row: (mine, calm)}
+        frontier = [row]
+        while frontier:
+            later = []
+            for x in frontier:
+                x_steps, _ = members[x]
+                for g, r in gens:
+                    y = g.row(x)
+                    if y in members:
+                        continue
+                    images += 1
+                    y_state = decode(y)
+                    y_view = system.view(y_state)
+                    for p, truth in zip(state_props, truths):
+                        if call_predicate(p, y_view) != truth:
+                            raise ModelError(
+                                f"is not symmetric under {_words(r)}: it differs on a state "
+                                "the reduced search reached, renamed, and on its image",
+                                where=where, prop=p.name, fix=_FIX)
+                    if not system.within_bounds(y_state):
+                        raise ModelError(f"the state constraint or max_in_flight is not "
+                                         f"symmetric under {_words(r)}", where=where, fix=_FIX)
+                    step, row_of = g.step_ids, g.row
+                    expected = {(step[sid], row_of(new)) for sid, new in x_steps}
+                    y_steps, y_calm = expanded(y)
+                    if expected != y_steps:
+                        raise ModelError(step_words(r, min(expected ^ y_steps)[0]),
+                                         where=where, fix=_FIX)
+                    if y_calm != calm:
+                        raise ModelError(f"the model's handling of messages is not symmetric "
+                                         f"under {_words(r)}: a state the reduced search "
+                                         "reached, renamed, has an unhandled message and its "
+                                         "image has none, or the other way round",
+                                         where=where, fix=_FIX)
+                    if slow or bounded:
+                        _check_edge(system, steps, decode(x), x_steps, y_state, r, g.row,
+                                    step_props, bounded)
+                    members[y] = (y_steps, y_calm)
+                    later.append(y)
+            frontier = later
+    return states, images
+
+
+class _Renamer:
+    """One permutation applied to interned rows and step ids at C speed (check_orbits
+    renames every successor of every image): per slot a table of renamed indices, filled
+    from the canonicaliser's memo on a miss, and the slots' order after the permutation as
+    one itemgetter."""
+
+    def __init__(self, canonical: Canonical, steps: Any, perm: Perm) -> None:
+        renaming = canonical.renaming(perm)
+        slots = canonical.system.slot_count
+        source = [0] * slots  # source[j]: the slot whose content lands in slot j
+        for slot in range(slots):
+            source[renaming.target(slot)] = slot
+        self._pick = operator.itemgetter(*source)
+        self._tables = [_Moved(canonical.moved, slot, perm) for slot in source]
+        self.step_ids = _StepIds(steps, renaming)
+
+    def row(self, row: Any) -> tuple[int, ...]:
+        return tuple(map(dict.__getitem__, self._tables, self._pick(row)))
+
+
+class _Moved(dict):
+    """slot's index -> the renamed value's index in the slot it moves to (Canonical.moved)."""
+
+    def __init__(self, moved: Callable[[int, int, Perm], int], slot: int, perm: Perm) -> None:
+        super().__init__()
+        self._moved, self._slot, self._perm = moved, slot, perm
+
+    def __missing__(self, idx: int) -> int:
+        out = self[idx] = self._moved(self._slot, idx, self._perm)
+        return out
+
+
+class _StepIds(dict):
+    """step id -> the renamed step's id."""
+
+    def __init__(self, steps: Any, renaming: Renaming) -> None:
+        super().__init__()
+        self._steps, self._renaming = steps, renaming
+
+    def __missing__(self, sid: int) -> int:
+        steps = self._steps
+        out = self[sid] = steps.step_id(self._renaming.key(steps.step_list[sid]))
+        return out
+
+
+def _check_edge(system: System, steps: Any, state: State, x_steps: set, image: State,
+                r: Renaming, rename: Callable[[Any], tuple[int, ...]],
+                step_props: list, bounded: bool) -> None:
+    """Along one edge x -> r(x) of an orbit: each step's step properties and action
+    constraint agree with its renamed step's, and (with a state constraint) each
+    successor's bounds with its image's (a successor cut by the constraint is never
+    stored, so nothing else compares it)."""
+    where = f"system {system.name!r}"
+    decode = steps.store.decode
+    for sid, new in x_steps:
+        k, after = steps.step_list[sid], decode(new)
+        rk, rafter = r.key(k), decode(rename(new))
+        if bounded and system.within_bounds(after) != system.within_bounds(rafter):
+            raise ModelError(f"the state constraint is not symmetric under {_words(r)} (on a "
+                             "successor and its image)", where=where, fix=_FIX)
+        if system.action_constraint is not None and system.allows(
+                state, k, after) != system.allows(image, rk, rafter):
+            raise ModelError(f"action_constraint= is not symmetric under {_words(r)}",
+                             where=where, fix=_FIX)
+        for p in step_props:
+            if call_predicate(p, system.view(state), k, system.view(after)) != \
+                    call_predicate(p, system.view(image), rk, system.view(rafter)):
+                raise ModelError(f"is not symmetric under {_words(r)}: it differs on step "
+                                 f"{_step_words(k)} and on its renamed image", where=where,
+                                 prop=p.name, fix=_FIX)
 
 
 def _check_state(system: System, state: State, renamings: list[Renaming]) -> None:

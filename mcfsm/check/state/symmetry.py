@@ -94,11 +94,15 @@ def swaps_and_cycles(n: int, blocks: tuple[tuple[int, ...], ...]) -> tuple[Perm,
     return tuple(out)
 
 
+def group_size(system: System) -> int:
+    """How many permutations the declared sets give (the product of their factorials)."""
+    return math.prod(math.factorial(len(names)) for names in system.symmetry)
+
+
 def words(system: System) -> str:
     """The declaration as a report prints it: 'r1, r2, r3 (6 permutations)'."""
-    count = math.prod(math.factorial(len(names)) for names in system.symmetry)
     return "; ".join(", ".join(names) for names in system.symmetry) + \
-        f" ({count:,} permutations)"
+        f" ({group_size(system):,} permutations)"
 
 
 class Canonical:
