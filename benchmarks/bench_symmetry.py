@@ -6,6 +6,19 @@ distinct states and CPU seconds without and with it, and the ratios, in one run.
     .venv/bin/python benchmarks/bench_symmetry.py            # TwoPhase 5-8 RMs, then Paxos
     .venv/bin/python benchmarks/bench_symmetry.py --verify   # also count 5 RMs' orbits by brute force
     .venv/bin/python benchmarks/bench_symmetry.py --paxos    # Paxos only
+    .venv/bin/python benchmarks/bench_symmetry.py --orbits   # what verifying the symmetry costs
+
+`--orbits` (issue 73 item 1): the declared symmetry checked after the reduced search three
+ways, paired in one run on TwoPhase 3 to 6 RMs, the issue's probe (three counters whose
+asymmetry only a product of the generators shows, made symmetric) and SimplifiedFastPaxos:
+under the generators at every stored state (incomplete: the verdicts then say they assume
+the symmetry), on the whole orbit of every stored state (search/symmetric.check_orbits:
+complete; the default up to explorer.FULL_CHECK_GROUP permutations and FULL_CHECK_IMAGES
+images, else `--verify-symmetry`), and under every permutation at every stored state (the
+complete check before issue 73, kept here for the comparison). Each row gives the CPU of
+the whole reduced run with that check, the images checked and the CPU per image, against
+the unreduced search's CPU. The orbit check's images must number the unreduced states less
+the stored ones (each unreduced state is one member of one orbit), or the script fails.
 
 Paxos's rows (issue 59 item 4): its replicas' locals name values, so it never takes the
 sorting shortcut TwoPhase takes; it is run unreduced, with session 35's canonical form
@@ -152,9 +165,81 @@ def paxos() -> bool:
     return failed
 
 
+def counters(symmetric: bool):  # type: ignore[no-untyped-def]
+    """The issue's probe made symmetric: three counters to 8, any of them may go boom at 8."""
+    from tests.test_symmetry_assumed import counters as build
+    return build(("r1", "r2", "r3"), 8, asymmetric=False, symmetric=symmetric)
+
+
+def orbit_checks() -> bool:
+    """The three checks of a declared symmetry, paired (module doc); True on a mismatch."""
+    from mcfsm.check.results import Budget
+
+    def run(system, mode: str):  # type: ignore[no-untyped-def]
+        """(result, CPU s, images checked) of a reduced run whose check of the stored states
+        is `mode`: generators, orbits, permutations, or none (for the check's share)."""
+        seen = {"images": 0}
+        saved = explorer.FULL_CHECK_GROUP, explorer.check_orbits, explorer.check_stored_rows
+
+        def stored_rows(system, canon, steps, rows, perms):  # type: ignore[no-untyped-def]
+            if mode == "none":
+                return 0
+            n = saved[2](system, canon, steps, rows, perms)
+            seen["images"] = n * (len(perms) - (mode == "permutations"))  # identity left out
+            return n
+
+        def orbits(system, canon, steps, rows):  # type: ignore[no-untyped-def]
+            if mode == "permutations":
+                n = stored_rows(system, canon, steps, rows, symmetry.group(system))
+                return n, seen["images"]
+            n, seen["images"] = saved[1](system, canon, steps, rows)
+            return n, seen["images"]
+
+        explorer.FULL_CHECK_GROUP = 0  # the generators unless verify_symmetry asks more
+        explorer.check_orbits, explorer.check_stored_rows = orbits, stored_rows
+        try:
+            cpu = time.process_time()
+            result = explore(system, Budget(verify_symmetry=mode in ("orbits", "permutations")))
+            cpu = time.process_time() - cpu
+        finally:
+            explorer.FULL_CHECK_GROUP, explorer.check_orbits, explorer.check_stored_rows = saved
+        return result, cpu, seen["images"]
+
+    cases = [(f"TwoPhase {n} RMs", lambda s, n=n: twophase.build(n, symmetric=s))
+             for n in (3, 4, 5, 6)]
+    cases += [("issue 73's probe, symmetric", counters),
+              ("SimplifiedFastPaxos", symmetric_paxos.build)]
+    print("| model | permutations | unreduced: states | CPU s | orbits | check | images "
+          "checked | us an image | CPU s, whole run | / unreduced |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    failed = False
+    for label, build in cases:
+        full, full_s = timed(build(False))
+        for mode in ("generators", "orbits", "permutations"):
+            if mode == "permutations" and label.startswith(("TwoPhase 6", "Simplified")):
+                continue  # minutes: every permutation at every stored state
+            result, cpu, images = run(build(True), mode)
+            check_s = cpu - run(build(True), "none")[1] if images else 0.0
+            print(f"| {label} | {symmetry.group_size(result.system):,} | "
+                  f"{full.distinct_states:,} | {full_s:.2f} | {result.distinct_states:,} | "
+                  f"{mode} | {images:,} | {1e6 * check_s / max(images, 1):.0f} | {cpu:.2f} | "
+                  f"{cpu / full_s:.1f} |")
+            if mode == "orbits" and images != full.distinct_states - result.distinct_states:
+                print(f"MISMATCH: {images:,} images, {full.distinct_states:,} unreduced states")
+                failed = True
+            if [v.status for v in result.verdicts] != [v.status for v in full.verdicts]:
+                print(f"DISAGREE on {label} ({mode})")
+                failed = True
+    print(f"engine core: {full.engine}; CPU of the whole reduced run, the check included; "
+          "us an image: the check's CPU (the run's less a run without it) per image")
+    return failed
+
+
 def main() -> int:
     if "--paxos" in sys.argv:
         return 1 if paxos() else 0
+    if "--orbits" in sys.argv:
+        return 1 if orbit_checks() else 0
     print("| RMs | permutations | distinct, unreduced | CPU s | distinct, symmetry (orbits) "
           "| CPU s | of which the check near the initial states | states ratio "
           "| CPU, reduced / unreduced |")
