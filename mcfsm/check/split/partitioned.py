@@ -32,14 +32,17 @@ keep_states are single-search features. A budget is checked between rounds, so a
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from ...errors import McfsmError, UsageError
+from ...errors import McfsmError, ModelError, UsageError
 from ...interrupt import stop_word
 from ...lang.system import System
 from ..results import Budget, Progress, ProgressFn, Result, Trace, Verdict
+from ..search import memo_oracle
+from ..search.explorer import explore
 from ..search.verdicts import coverage_by_role, safety_verdicts
 from ..state.stable_hash import combine, stable_hash
 from .backends import ForkedPartitions, InProcessPartitions
@@ -81,9 +84,32 @@ def explore_split(system: System, budget: Budget | None = None, workers: int = 2
     else:
         parts = backend(system, workers, budget.stop_on, memoize, budget.stop)
     try:
-        return _drive(system, parts, workers, budget, progress, started)
+        result = _drive(system, parts, workers, budget, progress, started)
     finally:
         parts.close()
+    if memoize and memo_oracle.enabled():
+        # The memo oracle (MCFSM_MEMO_ORACLE=1) covers the split searches as it covers the
+        # single one (issue 73: `--workers 2` printed a wrong "holds" where it was silent).
+        # Each partition memoizes on its own; the reference is the single search without
+        # memos, whose figures a split search must give whatever N (the module doc), so
+        # model code whose answers depend on its process (a memory of its own, a global)
+        # is caught too, where two split searches would agree on the same wrong answer.
+        return memo_oracle.checked(result, lambda: _as_split(
+            explore(system, budget, memoize=False)))
+    return result
+
+
+def _as_split(result: Result) -> Result:
+    """A single search's result as a split search gives it: temporal properties unjudged
+    (a split search records no state graph)."""
+    return dataclasses.replace(result, verdicts=tuple(
+        Verdict(v.property, "unknown", None, ()) if v.property.temporal else v
+        for v in result.verdicts))
+
+
+class NotReplayedError(ModelError):
+    """A trace a partition stored does not replay in the driver (its model code is not
+    deterministic): said as a model error, not an IndexError."""
 
 
 def _drive(system: System, parts: Any, nparts: int, budget: Budget,
@@ -158,7 +184,16 @@ def _drive(system: System, parts: Any, nparts: int, budget: Budget,
         positions, ordinal = _read_back(parts, part, index)
         if tail is not None:
             positions.append(tail)
-        states, steps = system.replayed(ordinal, positions, replays)
+        try:
+            states, steps = system.replayed(ordinal, positions, replays)
+        except IndexError:  # a step the partition took is not among the driver's successors
+            raise NotReplayedError(
+                "a counterexample a partition found does not replay in the driving process: "
+                "some model code does not answer the same twice (it keeps a memory across "
+                "calls, or reads a global another process changed)", where=f"system "
+                f"{system.name!r}", fix="keep guards and actions free of side effects and "
+                "of state of their own; MCFSM_MEMO_ORACLE=1 compares the search with and "
+                "without memos") from None
         return Trace(tuple(states), tuple(steps), note)
 
     found = {name: (part, *parts.call_one(part, "finding", name))
