@@ -61,8 +61,12 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
 @click.option("--examples", type=click.IntRange(min=1, max=10**9), default=100, show_default=True,
               help="Hypothesis examples per search; each is a batch of runs of about 1,000 "
                    "steps in all.")
-@click.option("--steps", type=click.IntRange(min=1, max=10**6), default=50, show_default=True,
-              help="Steps per run at most.")
+@click.option("--steps", type=click.IntRange(min=1, max=10**6), default=None,
+              help="Steps per run at most. Default: each hypothesis example draws its runs' "
+                   "bound among 50, 100, 200, ..., 6,400 steps, so that shallow runs go on "
+                   "beside runs to the end of a behaviour (a run ends earlier where its "
+                   "behaviour does: a final state). The output says how deep the runs went, "
+                   "and when every one was cut at its bound.")
 @click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=None, metavar="S",
               help="Random seed; printed when not given, so any run can be repeated.")
 @click.option("--traces", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
@@ -102,7 +106,7 @@ HELP = ("Explore the model(s) at PATH with random runs: hypothesis chooses (guid
                    "members (default 2).")
 @budget_options
 @guarded
-def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
+def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int | None,
              seed: int | None, traces: Path | None, keep_going: bool, uniform: bool,
              expected: bool,
              shortest_within: int | None, shrink_time: float, workers: int,
@@ -167,6 +171,7 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int,
              f"{sim.steps_per_s:,.0f} steps/s ({mode} runs on the engine's successor "
              f"function, hypothesis seed {seed}{where_run}{cut})")
         echo("  " + coverage_words(sim))
+        echo("  " + depth_words(sim))
         if sim.stopped_by:
             stopped.append(sim.stopped_by)
         width = max(len(o.property.name) for o in sim.outcomes)
@@ -243,6 +248,26 @@ class FoundAtOnce:
              f"{written}); shrinking it")
         echo("\n".join(trace_text(self.system, trace, indent="    ")))
         echo(flush=True)  # now, not when the shrunk report follows (stdout may be a pipe)
+
+
+def depth_words(sim: Any) -> str:
+    """How deep the runs went, and, when every run was cut at its depth bound before its
+    behaviour ended, that nothing deeper was reached (issue 73: `--steps 50` missed a
+    violation at depth 118 for 20 s, the output saying only "this is not a proof")."""
+    runs = sim.runs_cut + sim.runs_ended
+    words = (f"depth: the longest run took {plural(sim.deepest, 'step')} (bound: "
+             f"{sim.depth_bound or '?'}); of {plural(runs, 'run')} that did not stop at a "
+             f"violation, {sim.runs_ended:,} ended where their behaviour does, "
+             f"{sim.runs_cut:,} were cut at their bound")
+    if runs and not sim.runs_ended and not sim.stopped_at_first:  # (else the search was short)
+        fixed = sim.depth_bound.endswith("steps a run") and not sim.depth_bound.startswith("one")
+        words += (f". EVERY run was cut before its behaviour ended: no state deeper than "
+                  f"{plural(sim.deepest, 'step')} from an initial state was reached, so a "
+                  "violation deeper than that cannot have been found (" + (
+                      "raise --steps, or leave it out for runs of up to 6,400 steps"
+                      if fixed else "this model's behaviours may not end; `mcfsm check` "
+                      "searches every depth") + ")")
+    return words
 
 
 def coverage_words(sim: Any) -> str:

@@ -125,6 +125,13 @@ class Simulation:
     # shortest run found by then
     shrink_cut: frozenset[str] = frozenset()
     shrink_s: dict[str, float] = dataclasses.field(default_factory=dict)  # found -> reported
+    # How deep the runs went (walk.Walker's counters): the most steps one run took, the
+    # runs cut at their depth bound (or the end of their choices) and the runs whose
+    # behaviour ended (no step left within the bounds); and the depth bound in words
+    deepest: int = 0
+    runs_cut: int = 0
+    runs_ended: int = 0
+    depth_bound: str = ""
 
     @property
     def failed(self) -> bool:
@@ -149,8 +156,45 @@ def simulation_settings(examples: int, *, derandomize: bool = False, database: A
 
 SHORTEST_WITHIN = 200_000  # states (about a second per property); `mcfsm simulate --help` says 200,000
 
+# Runs as deep as behaviours go (simulate(steps=None), `mcfsm simulate` without --steps): a
+# fixed bound of 50 steps a run missed a violation every complete run of SPIN's sort.pml
+# meets at depth 118 (issue 73); TLC's -simulate runs 100 steps deep, SPIN's random
+# simulation to the end of a behaviour. Here each example draws its runs' bound among
+# DEPTH_FROM, 2 DEPTH_FROM, ... DEPTH_TO, and a run still ends where its behaviour does (a
+# final state, every step out of the bounds), the next one starting from an initial state:
+# shallow runs (cheap, quick to shrink, enough for most bugs) go on beside runs to the end.
+# The bound is drawn from the example's data, from a range that never changes, so that
+# hypothesis replays and shrinks an example as it ran (a bound that grew with the examples
+# run so far made replays draw differently: FlakyStrategyDefinition). DEPTH_TO: a run's
+# choices are a byte a step, and hypothesis bounds an example's choices (8 KiB).
+DEPTH_FROM = 50
+DEPTH_TO = 6_400
 
-def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: int | None = None,
+
+class _Depths:
+    """The runs' depth bounds: one fixed bound, or the levels DEPTH_FROM, 2 DEPTH_FROM, ...
+    up to DEPTH_TO (or the budget's max_depth), one drawn per example."""
+
+    def __init__(self, steps: int | None, most: int | None) -> None:
+        self.drawn = steps is None
+        top = DEPTH_TO if most is None else max(1, min(DEPTH_TO, most))
+        if steps is not None:
+            self.levels = [steps]
+        else:
+            self.levels = [min(DEPTH_FROM, top)]
+            while self.levels[-1] < top:
+                self.levels.append(min(2 * self.levels[-1], top))
+        self.level = st.integers(0, len(self.levels) - 1)
+
+    def words(self) -> str:
+        if not self.drawn:
+            return f"{self.levels[0]:,} steps a run"
+        return (f"one of {', '.join(f'{n:,}' for n in self.levels)} steps a run, drawn per "
+                "example")
+
+
+def simulate(system: System, *, examples: int = 1000, steps: int | None = 100,
+             seed: int | None = None,
              derandomize: bool = False, database: Any = None, shrink: bool = True,
              budget: Budget | None = None, known: frozenset[str] = frozenset(),
              swarm: bool = True, guided: bool = True, walker: Walker | None = None,
@@ -159,7 +203,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
              on_found: Callable[[str, Trace, float], None] | None = None) -> Simulation:
     """Search for violations of every property with `examples` hypothesis examples, each an
     episode of `episode` steps in runs of at most `steps` steps (max_depth: states per run,
-    so max_depth - 1 steps), until every property has
+    so max_depth - 1 steps; steps=None: bounds drawn up to 6,400, `_Depths`), until every
+    property has
     an outcome or the budget is spent (max_states: distinct states seen, time_limit, stop).
     `known`: properties whose violation is already declared and not searched for. `swarm`
     and `guided` off give plain uniform runs (the benchmark's comparison).
@@ -176,8 +221,10 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
     if getattr(system, "initial_states_cut", None):
         return _not_started(system, known)
     walker = walker if walker is not None else Walker(system)
-    if budget is not None and budget.max_depth is not None:
-        steps = max(1, min(steps, budget.max_depth - 1))
+    most = None if budget is None or budget.max_depth is None else max(1, budget.max_depth - 1)
+    if steps is not None and most is not None:
+        steps = max(1, min(steps, most))
+    depths = _Depths(steps, most)
     budget_stops = budget_stop(budget, lambda: walker.distinct_states, started)
     shrinking = _Shrinking(shrink_time)
 
@@ -229,7 +276,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
 
         while checkable - set(violated) or not checkable:
             skip = frozenset(violated) | known
-            search = _Search(walker, steps, max(1, episode // steps), skip, stop, swarm, guided,
+            search = _Search(walker, depths, episode, skip, stop, swarm, guided,
                              first, shrinking, on_found, started)
             test = simulation_settings(examples, derandomize=derandomize, database=database,
                                        shrink=shrink, guided=guided)(search.test())
@@ -311,7 +358,9 @@ def simulate(system: System, *, examples: int = 1000, steps: int = 100, seed: in
                           None if walker.lassos is None else walker.lassos.counts, shrunk,
                           frozenset(shortest), 1, () if seed is None else (seed,),
                           stopped_at_first, frozenset(unshrunk & set(traces)),
-                          frozenset(shrinking.cut & set(traces)), dict(shrinking.took))
+                          frozenset(shrinking.cut & set(traces)), dict(shrinking.took),
+                          walker.deepest, walker.runs_cut, walker.runs_ended, depths.words())
+        # (walker.tally stays as the last search left it: a walker serves one simulation)
 
 
 def _not_started(system: System, known: frozenset[str]) -> Simulation:
@@ -340,16 +389,18 @@ def breadth_first_shortest(system: System, name: str, length: int, max_states: i
 
 
 class _Search:
-    """The hypothesis test: one example is `runs` runs of at most `steps` steps, each drawn as
-    its own start and bytes, so that shrinking can delete whole runs before the failing one
-    and then shrink the failing run's bytes."""
+    """The hypothesis test: one example is about `episode` steps in runs of at most its
+    depth bound (`_Depths`: fixed, or drawn for the example), each run drawn as its
+    own start and bytes, so that shrinking can delete whole runs before the failing one and
+    then shrink the failing run's bytes."""
 
-    def __init__(self, walker: Walker, steps: int, runs: int, skip: frozenset[str],
+    def __init__(self, walker: Walker, depths: _Depths, episode: int, skip: frozenset[str],
                  stop: Any, swarm: bool, guided: bool,
                  first: dict[str, tuple[Run, float]], shrinking: _Shrinking | None = None,
                  on_found: Callable[[str, Trace, float], None] | None = None,
                  started: float = 0.0) -> None:
-        self.walker, self.steps, self.runs, self.skip = walker, steps, runs, skip
+        self.walker, self.skip, self.depth_bounds, self.episode = walker, skip, depths, episode
+        walker.tally = True  # how deep the search's runs go is counted (not its shrinking)
         self.first = first
         self.shrinking, self.on_found, self.started = shrinking, on_found, started
         # the violation hypothesis shrinks in this test (the first raised) and the shortest
@@ -359,8 +410,10 @@ class _Search:
         self.stop, self.swarm, self.guided = stop, swarm, guided
         n = len(walker.initials)
         self.starts = st.integers(0, n - 1) if n > 1 else st.just(0)
-        self.depths = st.integers(1, steps)
-        self.choices = st.binary(min_size=steps, max_size=steps)
+        # per depth bound: a random depth within it (swarm) and a run's choices
+        self.depths = {steps: st.integers(1, steps) for steps in depths.levels}
+        self.choices = {steps: st.binary(min_size=steps, max_size=steps)
+                        for steps in depths.levels}
 
     def test(self) -> Any:
         @given(st.data())
@@ -371,17 +424,20 @@ class _Search:
     def example(self, data: Any) -> None:
         if self.stop is not None and (reason := self.stop()):
             raise SimulationStopped(reason)
-        disabled, depth = 0, self.steps
+        bounds = self.depth_bounds
+        steps = bounds.levels[data.draw(bounds.level)] if bounds.drawn else bounds.levels[0]
+        disabled, depth = 0, steps
         if self.swarm:
             if data.draw(st.booleans()):  # a swarm example: some transitions avoided
                 disabled = data.draw(st.integers(0, 2**64 - 1))
             if data.draw(st.booleans()):  # a random depth bound
-                depth = data.draw(self.depths)
+                depth = data.draw(self.depths[steps])
         new_states = 0
         walker = self.walker
-        for _ in range(self.runs):
+        choices = self.choices[steps]
+        for _ in range(max(1, self.episode // steps)):
             start = data.draw(self.starts)
-            run = walker.run(data.draw(self.choices), start, disabled, self.skip, depth)
+            run = walker.run(data.draw(choices), start, disabled, self.skip, depth)
             new_states += run.new_states
             if run.violated is not None:
                 self._failed(run)
@@ -404,6 +460,7 @@ class _Search:
                     raise _FoundCallbackError(exc) from exc
         if self.failing is None:
             self.failing, self.failing_at = run, time.perf_counter()
+            self.walker.tally = False  # hypothesis shrinks it from now on
             if self.shrinking is not None:
                 self.shrinking.deadline = self.shrinking.window(self.failing_at)
         elif name == self.failing.violated and len(run.sids) < len(self.failing.sids):

@@ -66,6 +66,11 @@ class Share:
     first_witness: dict[str, Trace]
     cycles: CycleCounts | None
     shrink_cut: frozenset[str] = frozenset()  # violated: shrinking cut by --shrink-time
+    # how deep its runs went (Simulation.deepest, runs_cut, runs_ended, depth_bound)
+    deepest: int = 0
+    runs_cut: int = 0
+    runs_ended: int = 0
+    depth_bound: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +78,7 @@ class SwarmOptions:
     """simulate()'s options, the same for every member (the seed is the first member's)."""
 
     examples: int
-    steps: int
+    steps: int | None  # None: runs that grow deeper (simulation._Depths)
     seed: int
     budget: Budget | None = None
     known: frozenset[str] = frozenset()
@@ -98,7 +103,8 @@ def member(system: System, k: int, options: SwarmOptions) -> Share:
                  _hashed_visits(walker), frozenset(t for t, n in walker.fired.items() if n),
                  violated, frozenset(sim.shortest), dict(sim.raw_lengths),
                  dict(sim.shrunk_lengths), dict(sim.found_after),
-                 dict(walker.witness_counts), witnessed, sim.cycles, sim.shrink_cut)
+                 dict(walker.witness_counts), witnessed, sim.cycles, sim.shrink_cut,
+                 sim.deepest, sim.runs_cut, sim.runs_ended, sim.depth_bound)
 
 
 def _hashed_visits(walker: Walker) -> dict[int, int]:
@@ -158,7 +164,10 @@ def merge(system: System, shares: list[Share], elapsed_s: float,
          for n in best if any(n in x.found_after for x in shares)},
         cycles,
         {n: s.shrunk_lengths[n] for n, s in best.items() if n in s.shrunk_lengths},
-        shortest, members=len(shares), seeds=tuple(s.seed for s in shares), shrink_cut=cut)
+        shortest, members=len(shares), seeds=tuple(s.seed for s in shares), shrink_cut=cut,
+        deepest=max((s.deepest for s in shares), default=0),
+        runs_cut=sum(s.runs_cut for s in shares), runs_ended=sum(s.runs_ended for s in shares),
+        depth_bound=shares[0].depth_bound if shares else "")
 
 
 def _merged_cycles(counts: list[CycleCounts | None]) -> CycleCounts | None:

@@ -111,6 +111,14 @@ class Walker:
         self._expanded: dict[Idxs, tuple[list[Any], list[Any], Any]] = {}
         self.runs = 0
         self.steps_taken = 0
+        # how the runs ended, for the report (issue 73: every run of `simulate --steps 50`
+        # was cut 68 steps short of a violation at depth 118, and nothing said so): at their
+        # depth bound or the end of their choices (cut), or in a state with no step to take
+        # within the bounds (ended: the behaviour is over); the most steps one run took
+        self.runs_cut = 0
+        self.runs_ended = 0
+        self.deepest = 0
+        self.tally = True  # off while a violation is shrunk (its replays are no search)
 
     # -- one run ----------------------------------------------------------------------------
     def run(self, choices: bytes, start: int = 0, disabled: int = 0,
@@ -163,6 +171,7 @@ class Walker:
                     return Run(tuple(path), tuple(sids), "no-deadlock",
                                "no step is enabled and the state is not final", new_states)
                 idxs = None  # a final state: the next byte starts a new run
+                self.runs_ended += self.tally
                 continue
             options: list[Any] = succs
             if loops:
@@ -171,6 +180,7 @@ class Walker:
                 options = [o for o in options if judge.allowed(idxs, o[1], o[2])]
                 if not options:
                     idxs = None  # every step leaves the bounds: the explorer stops here too
+                    self.runs_ended += self.tally
                     continue
             if disabled:
                 kept = [o for o in options if not disabled >> (o[0] & 63) & 1]
@@ -182,6 +192,8 @@ class Walker:
             self.steps_taken += 1
             path.append(after)
             sids.append(sid)
+            if len(sids) > self.deepest and self.tally:
+                self.deepest = len(sids)
             if step_props:
                 broken = self._broken_by(idxs, sid, new)
                 for name in broken:
@@ -203,6 +215,9 @@ class Walker:
                     return self._lasso(path, sids, found, new_states)
             if depth is not None and len(sids) >= depth:
                 idxs = None  # the run's depth bound: the next byte starts a new run
+                self.runs_cut += self.tally
+        if idxs is not None:  # the choices ran out while the run could go on
+            self.runs_cut += self.tally
         return Run(tuple(path), tuple(sids), None, "", new_states)
 
     def expand(self, idxs: Idxs) -> tuple[list[Any], list[Any], Any]:
