@@ -177,3 +177,26 @@ def test_the_html_report_says_it_too(model_file):
     assert "ASSUMES (not verified)" in row["cells"]["assumed"]["detail"]
     [assumptions] = context["assumptions"]
     assert "symmetry" in [a["name"] for a in assumptions["fixed"]]
+
+
+def test_a_symmetry_one_combination_only_assumed_is_assumed_by_the_variant(monkeypatch):
+    """The whole-orbit check's size limit is per search: where one parameter combination's
+    search is small enough and another's is not, the variant's verdicts assume it."""
+    from mcfsm import Param
+    from mcfsm.check.choices import explore_by_choice
+    from mcfsm.check.search import explorer
+
+    def count(ctx) -> None:
+        ctx.v.n += 1
+
+    counter = Role("counter", states=["on"], initial="on", final=["on"],
+                   variables={"n": Var(int, 0)},
+                   transitions=[Transition("count", "on", "on", after=[count],
+                                           conditions=[lambda ctx: ctx.v.n < ctx.params.top])])
+    system = System("counters", instances=[Instance(k, counter) for k in PROBE],
+                    params={"top": Param((1, 8))}, symmetry=[PROBE])
+    monkeypatch.setattr(explorer, "FULL_CHECK_IMAGES", 100)  # top=1: 4 orbits; top=8: 165
+    assert not explore(system.restricted({"top": 1})).symmetry_assumed  # the first, alone
+    assert explore(system.restricted({"top": 8})).symmetry_assumed
+    result = explore_by_choice(system)
+    assert result.symmetry_assumed and "ASSUMED" in result.symmetry

@@ -174,7 +174,10 @@ def merge_runs(system: System, results: list[Result], runs: tuple[ChoiceRun, ...
         per_choice=runs,
         engine=", ".join(sorted({r.engine for r in results if r.engine})),
         search=results[0].search if results else "breadth-first",
-        symmetry=results[0].symmetry if results else "",
+        # one combination's words; a symmetry any combination only assumed is assumed by
+        # the merged verdicts (the whole-orbit check's size limit is per search)
+        symmetry=next((r.symmetry for r in results if r.symmetry_assumed),
+                      results[0].symmetry if results else ""),
     )
 
 
