@@ -260,8 +260,10 @@ def main() -> int:
               f"{full.distinct_states / reduced.distinct_states:.1f} | "
               f"{reduced_s / full_s:.2f} |")
     print(f"engine core: {full.engine}; the symmetry run's CPU includes checking that the "
-          "model respects its symmetry on 200 states near the initial ones (the column) and, "
-          "under the generators, on every state stored (search/symmetric.py)")
+          "model respects its symmetry on 200 states near the initial ones (the column) and "
+          "on every state stored: its whole orbit where the group and the check are small "
+          "(5 RMs: verified), else under the generators (search/symmetric.py; --orbits "
+          "compares the two)")
     if "--verify" in sys.argv:
         count = orbits(5)
         reduced = explore(twophase.build(5, symmetric=True)).distinct_states
