@@ -116,7 +116,8 @@ HELP = ("Explore every variant of the model(s) at PATH and report each property'
               help="Search unreduced where the model declares symmetry= (interchangeable "
                    "instances, TLC's SYMMETRY): without this, the search stores one state per "
                    "orbit and the report says so; verdicts and counterexample lengths are the "
-                   "same, counts are of orbits.")
+                   "same where the symmetry holds (each verdict says whether it was verified "
+                   "or is assumed), counts are of orbits.")
 @click.option("--verify-symmetry", is_flag=True,
               help="Where the search is reduced by a declared symmetry, verify it on the "
                    "whole orbit of every state stored, whatever the group's size (complete, "
