@@ -94,7 +94,10 @@ def _swarm_equals_forked_swarm(cluster: str, tmp_path: Path) -> None:
     """`simulate --ray`: each member a Ray task that builds the system from the model file;
     with the same seeds, the members' merged findings equal the forked swarm's."""
     diehard = str(ROOT / "tests" / "validation" / "diehard.py")
-    common = ["simulate", diehard, "--workers", "2", "--seed", "5", "--examples", "40"]
+    # --steps as before simulate's depth grew by default (issue 73 item 2): with depths up
+    # to 6,400 a member's steps when the first violation stops the swarm depend on timing
+    common = ["simulate", diehard, "--workers", "2", "--seed", "5", "--examples", "40",
+              "--steps", "50"]
     forked = run_cli(*common, "--traces", str(tmp_path / "forked"))
     on_ray = run_cli(*common, "--traces", str(tmp_path / "ray"), "--ray", cluster)
     assert forked.returncode == on_ray.returncode == 1, on_ray.stderr
