@@ -12,7 +12,7 @@ import click
 
 from ..errors import UsageError
 from ..lang.loader import LoadedModel, load_path
-from ..spec.clauses import covers, load_clauses, parse_ref, refs_of
+from ..spec.clauses import load_clauses
 from ..spec.drift import Drift, OtherText, compare
 from ..spec.quotes import SpecText
 from ..spec.record import FILE_NAME as RECORD_FILE
@@ -77,45 +77,27 @@ def quotes(models: Path, text: Path | None, write: bool, as_json: bool) -> None:
     sys.exit(EXIT_VIOLATED if drifts else EXIT_OK)
 
 
-def _cites(clause: str, ref: Any) -> bool:
-    return any(covers(ref, r) or covers(r, ref) or (not ref.qualifiers and r.clause == ref.clause)
-               for r in refs_of(clause))
-
-
 def _record(d: Drift, loaded: list[LoadedModel], folder: Path) -> dict[str, Any]:
-    """A drifted sentence and what cites it."""
-    transitions: set[str] = set()
-    params: set[str] = set()
-    props: set[str] = set()
-    findings: set[str] = set()
-    for lm in loaded:
-        model = lm.model
-        for variant in model.variants:
-            system = model.system(variant)
-            for inst in system.instances:
-                transitions |= {f"{model.name}: {inst.role.name}.{t.name}"
-                                for t in inst.role.transitions if _cites(t.clause, d.ref)}
-            params |= {f"{model.name}: {n}" for n, p in system.params.items()
-                       if _cites(p.clause, d.ref)}
-            for p in system.properties:
-                if _cites(p.clause, d.ref):
-                    props.add(f"{model.name}: {p.name}")
-                    findings |= {f"{model.name}: {n}" for n, f in model.findings.items()
-                                 if f.prop == p.name}
-        findings |= {f"{model.name}: {n}" for n, f in model.findings.items()
-                     if any(_cites(c, d.ref) for c in f.clauses)}
-    contributions = set()
+    """A drifted sentence and what cites it: the transitions, parameters, properties and
+    findings `impact` finds for a changed piece (show/impact.touched), and the declared
+    fix sentences that change it (the contributions)."""
     from ..show.fix_text import load_declared, sentences_file
-    for model_name, variants in load_declared(sentences_file(folder)).items():
-        for variant, entries in variants.items():
-            for entry in entries if isinstance(entries, list) else [entries]:
-                if isinstance(entry, dict) and isinstance(entry.get("clause"), str) and \
-                        parse_ref(entry["clause"]) and _cites(entry["clause"], d.ref):
-                    contributions.add(f"{model_name}.{variant}")
+    from ..show.impact import Piece, cites_piece, touched
+
+    kind, numbers = d.ref.qualifiers[0] if d.ref.qualifiers else ("", ())
+    piece = Piece(d.ref.cr, d.ref.clause, kind, numbers[0] if numbers else "", (), ())
+    [found] = touched([piece], loaded)
+    contributions = sorted(
+        f"{model_name}.{variant}"
+        for model_name, variants in load_declared(sentences_file(folder)).items()
+        for variant, entries in variants.items()
+        for entry in (entries if isinstance(entries, list) else [entries])
+        if isinstance(entry, dict) and isinstance(entry.get("clause"), str)
+        and cites_piece(piece.ref, entry["clause"]))
     return {"where": d.where, "file": d.file, "status": d.status, "recorded": d.recorded,
-            "now": d.now, "transitions": sorted(transitions), "parameters": sorted(params),
-            "properties": sorted(props), "findings": sorted(findings),
-            "contributions": sorted(contributions)}
+            "now": d.now, **{k: found[k] for k in ("transitions", "parameters", "properties",
+                                                    "findings")},
+            "contributions": contributions}
 
 
 def _text(records: list[dict[str, Any]], record_path: Path, text: Path,

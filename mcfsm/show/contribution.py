@@ -550,11 +550,6 @@ def _summary(c: TextChange) -> str:
             f"\u201c{c.changed.strip()}\u201d.")
 
 
-def refusal(f: Finding) -> str:
-    """Why a finding gets no contribution ("" when it may have one)."""
-    return NOT_FOR_A_CONTRIBUTION.get(f.cls, "")
-
-
 def titled_chart(c: Chart, title: str, names: set[str]) -> Chart:
     """The chart as a tdoc's figure shows it: the title in the text's words, no run context
     of parameter choices, and margins, notes and the end mark without the modeller's words."""
@@ -567,8 +562,6 @@ def titled_chart(c: Chart, title: str, names: set[str]) -> Chart:
         notes=tuple(note for note in notes if note[2].strip(" .0123456789")),
         arrows=tuple(dataclasses.replace(a, clause=spec_words(a.clause, names)) for a in c.arrows))
 
-
-CLASSES_WITH_A_CR = (GAP_IN_THE_TEXT, CHOICE, CR_DEMONSTRATION, FIX_PROPERTY)
 
 
 def pinned_readings(published: Any, changed: Any) -> tuple[str, ...]:

@@ -15,20 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..errors import UsageError
 from ..lang.change_request import choice_points
 from ..lang.loader import LoadedModel
 from ..spec.clauses import Ref, covers, refs_of
+from ..spec.drift import document_xml
 from ..spec.quotes import _END, _FIGURE, _HEADING, _SENTENCE_END, _section, locate
 from .fix_text import load_declared, sentences_file
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_DOCX_XML = 256 * 1024 * 1024  # a CR's document.xml is kilobytes: more is not a CR
 # A heading paragraph of a .docx: the clause number, then its title or nothing (the title
 # may sit in a run of its own).
 _DOCX_HEADING = re.compile(r"^\s*(X\.\d+(?:\.\d+)*|\d+(?:\.\d+){2,})(?:\s|$)")
@@ -156,14 +154,14 @@ def text_changes(cr_file: Path, spec_folder: Path) -> list[Piece]:
 
 def _versions(para: ElementTree.Element) -> tuple[str, str]:
     """(the paragraph as it was, as it is with its revision marks accepted)."""
+    inserted = {id(t) for ins in para.iter(f"{_W}ins") for t in ins.iter(f"{_W}t")}
     before, after = [], []
     for e in para.iter():
         if e.tag == f"{_W}delText":
             before.append(e.text or "")
         elif e.tag == f"{_W}t":
-            inserted = any(a.tag == f"{_W}ins" for a in _ancestors(para, e))
             after.append(e.text or "")
-            if not inserted:
+            if id(e) not in inserted:
                 before.append(e.text or "")
         elif e.tag == f"{_W}tab":
             before.append("\t")
@@ -171,33 +169,12 @@ def _versions(para: ElementTree.Element) -> tuple[str, str]:
     return "".join(before), "".join(after)
 
 
-def _ancestors(root: ElementTree.Element, target: ElementTree.Element) -> list[ElementTree.Element]:
-    path: list[ElementTree.Element] = []
-
-    def walk(node: ElementTree.Element) -> bool:
-        for child in node:
-            if child is target or walk(child):
-                path.append(node)
-                return True
-        return False
-    walk(root)
-    return path
-
-
 def docx_changes(path: Path) -> list[Piece]:
     """The changed pieces of a .docx CR: per paragraph with revision marks, the whole
     sentences it inserts and deletes (the paragraph as it was against as it is), under the
     clause heading above it; a numbered paragraph is a pre-condition between a
     "Pre-conditions" line and the figure, a step after it (as in the spec files)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("word/document.xml")
-            if info.file_size > MAX_DOCX_XML:
-                raise UsageError(f"{path}: its document.xml is {info.file_size:,} bytes, more "
-                                 "than a CR needs; pass the CR itself")
-            root = ElementTree.fromstring(z.read(info))
-    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
-        raise UsageError(f"{path}: not a readable .docx ({exc})") from None
+    root = document_xml(path)
     clause = ""
     in_preconditions = False
     pieces: dict[tuple[str, str, str], tuple[list[str], list[str]]] = {}
@@ -280,6 +257,11 @@ def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, An
                     "variants": sorted(variants),
                     "covered": bool(transitions or params or props)})
     return out
+
+
+def cites_piece(piece: Ref, clause: str) -> bool:
+    """Whether a clause= string names a changed piece (see _touches)."""
+    return any(_touches(piece, r) for r in refs_of(clause))
 
 
 def _listed(entries: Any) -> list[Any]:

@@ -45,19 +45,26 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def docx_text(path: Path) -> str:
-    """A .docx's text in the form of the spec files: a line per paragraph (tabs kept),
-    a table row as one line per cell, each starting with a tab, then an empty line.
-    Revision marks are read as accepted: inserted text kept, deleted text left out."""
+def document_xml(path: Path) -> ElementTree.Element:
+    """A .docx's word/document.xml, parsed; its size checked before it is read (a spec or a
+    CR is megabytes at most), every failure a UsageError naming the file."""
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo("word/document.xml")
             if info.file_size > MAX_DOCX_XML:
                 raise UsageError(f"{path}: its document.xml is {info.file_size:,} bytes, more "
-                                 f"than the {MAX_DOCX_XML:,} a spec needs; pass the spec itself")
-            root = ElementTree.fromstring(z.read(info))
+                                 f"than the {MAX_DOCX_XML:,} a spec or a CR needs; pass the "
+                                 "document itself")
+            return ElementTree.fromstring(z.read(info))
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise UsageError(f"{path}: not a readable .docx ({exc})") from None
+
+
+def docx_text(path: Path) -> str:
+    """A .docx's text in the form of the spec files: a line per paragraph (tabs kept),
+    a table row as one line per cell, each starting with a tab, then an empty line.
+    Revision marks are read as accepted: inserted text kept, deleted text left out."""
+    root = document_xml(path)
 
     def para(p: ElementTree.Element) -> str:
         out = []

@@ -54,7 +54,6 @@ class QuoteRecord:
         self.path = path
         self.entries: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
         self.added: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
-        self.dropped: list[tuple[str, str]] = []
         if path.is_file():
             self.entries = _read(path)
 
@@ -66,9 +65,6 @@ class QuoteRecord:
             if len(cls._open) == 1:
                 atexit.register(_flush_all)
         return cls._open[path]
-
-    def has(self, kind: str, k: str) -> bool:
-        return k in self.entries[kind] or k in self.added[kind]
 
     def get(self, kind: str, k: str) -> Any:
         """The recorded answer; without the text, a question never recorded is an error."""
@@ -100,15 +96,10 @@ class QuoteRecord:
         self.entries[kind].pop(k, None)
         self.added[kind][k] = answer
 
-    def drop(self, kind: str, k: str) -> None:
-        self.entries[kind].pop(k, None)
-        self.added[kind].pop(k, None)
-        self.dropped.append((kind, k))
-
     def flush(self) -> bool:
         """Merge what this process added into the file (under a lock: pytest workers and
         parallel runs share it); True when the file changed."""
-        if not any(self.added.values()) and not self.dropped:
+        if not any(self.added.values()):
             return False
         if not self.path.parent.is_dir():
             return False
@@ -117,8 +108,6 @@ class QuoteRecord:
             with open(lock, "w") as held:
                 fcntl.flock(held, fcntl.LOCK_EX)
                 current = _read(self.path) if self.path.is_file() else {k: {} for k in KINDS}
-                for kind, k in self.dropped:
-                    current[kind].pop(k, None)
                 for kind, answers in self.added.items():
                     current[kind].update(answers)
                 _write(self.path, current)
@@ -128,7 +117,6 @@ class QuoteRecord:
         for kind, answers in self.added.items():
             self.entries[kind].update(answers)
             answers.clear()
-        self.dropped.clear()
         return True
 
 

@@ -320,16 +320,24 @@ def _check_edge(system: System, steps: Any, state: State, x_steps: set, image: S
         if bounded and system.within_bounds(after) != system.within_bounds(rafter):
             raise ModelError(f"the state constraint is not symmetric under {_words(r)} (on a "
                              "successor and its image)", where=where, fix=_FIX)
-        if system.action_constraint is not None and system.allows(
-                state, k, after) != system.allows(image, rk, rafter):
-            raise ModelError(f"action_constraint= is not symmetric under {_words(r)}",
-                             where=where, fix=_FIX)
-        for p in step_props:
-            if call_predicate(p, system.view(state), k, system.view(after)) != \
-                    call_predicate(p, system.view(image), rk, system.view(rafter)):
-                raise ModelError(f"is not symmetric under {_words(r)}: it differs on step "
-                                 f"{_step_words(k)} and on its renamed image", where=where,
-                                 prop=p.name, fix=_FIX)
+        _check_step(system, r, step_props, (state, k, after), (image, rk, rafter))
+
+
+def _check_step(system: System, r: Renaming, step_props: list, step: tuple[State, Any, State],
+                renamed: tuple[State, Any, State]) -> None:
+    """One step and its renamed image agree on the action constraint and every step
+    property (a ModelError names what differs)."""
+    where = f"system {system.name!r}"
+    if system.action_constraint is not None and system.allows(*step) != system.allows(*renamed):
+        raise ModelError(f"action_constraint= is not symmetric under {_words(r)}",
+                         where=where, fix=_FIX)
+    (state, k, after), (image, rk, rafter) = step, renamed
+    for p in step_props:
+        if call_predicate(p, system.view(state), k, system.view(after)) != \
+                call_predicate(p, system.view(image), rk, system.view(rafter)):
+            raise ModelError(f"is not symmetric under {_words(r)}: it differs on step "
+                             f"{_step_words(k)} and on its renamed image", where=where,
+                             prop=p.name, fix=_FIX)
 
 
 def _check_state(system: System, state: State, renamings: list[Renaming]) -> None:
@@ -361,17 +369,8 @@ def _check_state(system: System, state: State, renamings: list[Renaming]) -> Non
                              f"(step {_step_words(odd)} has no counterpart)", where=where,
                              fix=_FIX)
         for k, after in steps:
-            rk, rafter = r.key(k), r.state(after)
-            if system.action_constraint is not None and system.allows(state, k, after) \
-                    != system.allows(image, rk, rafter):
-                raise ModelError(f"action_constraint= is not symmetric under {_words(r)}",
-                                 where=where, fix=_FIX)
-            for p in step_props:
-                if call_predicate(p, system.view(state), k, system.view(after)) != \
-                        call_predicate(p, system.view(image), rk, system.view(rafter)):
-                    raise ModelError(f"is not symmetric under {_words(r)}: it differs on "
-                                     f"step {_step_words(k)} and on its renamed image",
-                                     where=where, prop=p.name, fix=_FIX)
+            _check_step(system, r, step_props, (state, k, after),
+                        (image, r.key(k), r.state(after)))
 
 
 def _words(r: Renaming) -> str:
