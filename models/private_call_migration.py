@@ -2912,7 +2912,8 @@ model.finding(
         "release_timeout=free) and was refused, leaves client 2 waiting; the fix bounds it "
         "with a timer, which ends the wait whether it is free or outlasts any migration")
 model.finding(
-    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",), cls=CHOICE,
+    "setup-abandoned", prop="setup-completes", variants=("setup_in_progress",),
+    cls=GAP_IN_THE_TEXT, outside_readings=("setup_on_migration=resume",),
     # the run the finding claims: not a slow answer under a free Timer B
     charts=(Chart(under=("setup_timeout=outlasts_answer",),
                   says="with Timer B outlasting the set-up's answer: the answer goes astray "
@@ -2923,9 +2924,9 @@ model.finding(
                                          "timeout: with the answer gone to the MC system the "
                                          "client left, the set-up fails"),
     ),
-    reading="client 1 keeps waiting for the answer to a call still being set up when it "
-            "changes MC system (setup_on_migration=wait): pre-condition 1 speaks of ongoing "
-            "calls only",
+    reading="none of the text's: pre-condition 1 speaks of ongoing calls only, and no step "
+            "says what client 1 does with a call still being set up when it changes MC "
+            "system, so it keeps waiting for the answer (setup_on_migration=wait)",
     fix="fix_setup_resumed",
     title="When client 1 migrates break-before-make mid set-up and waits for the answer, "
           "the answer goes astray and the set-up fails",
@@ -2934,12 +2935,12 @@ model.finding(
         "setup_on_migration=wait, the chart's run; the free Timer B (setup_timeout=free) also "
         "fails a merely slow set-up, migration or not. 10.16.3.2 "
         "pre-condition 1 speaks of ongoing calls only, and nothing says what a client does "
-        "with a call being set up; "
-        "the reading is whether step 1 applies to such a call (setup_on_migration=resume, "
-        "the candidate fix fix_setup_resumed, under which the property holds): a reader who "
-        "takes 'ongoing' to cover a call being set up reads step 1 as releasing it and "
-        "step 3 as setting it up again, and under that reading it holds; one who does not "
-        "finds nothing in the text for such a call, and would class this a gap. In the chart "
+        "with a call being set up. Why a gap and not a reading: applying step 1 to such a "
+        "call (setup_on_migration=resume, the candidate fix fix_setup_resumed, under which "
+        "the property holds) needs 'ongoing' to cover a call not yet answered, which TS "
+        "23.379 does not call ongoing, and step 1 releases 'the private call' of "
+        "pre-condition 1; a reader who stretches 'ongoing' that far finds it holds, and the "
+        "change proposed says so in pre-condition 1 and step 1. In the chart "
         "(8 steps) client 1 de-registers from A and registers at B while its INVITE, sent "
         "before the chart starts, is on its way; client 2 accepts, A drops the answer (its "
         "caller has left A: assumption answer-for-departed-caller-dropped, SIP's response "
@@ -2956,9 +2957,9 @@ model.finding(
         "and be re-initiated', a cost 10.16.3 then pays by re-initiating ongoing calls; a "
         "call still being set up is neither dropped and re-initiated by any step nor named "
         "in that sentence, so the text does not state this cost. Proposed change: "
-        "pre-condition 1 (or a NOTE) says that a call still being set up when the UE must "
-        "change MC system under break-before-make is released and re-initiated as an ongoing "
-        "one (step 1, step 3)")
+        "pre-condition 1 names a private call still being set up beside the ongoing ones, "
+        "and step 1 releases such a call too and marks it suspended, so that step 3 "
+        "re-initiates it (fix_setup_resumed)")
 model.finding(
     "ghost-registration-call", prop="registration-consistent",
     facts=(REGISTRATION_EXPIRY.bears(LEFT_OUT),),
@@ -3017,10 +3018,13 @@ model.finding(
         "(fix_kms_uri_in_new_call: holds with no lookup)")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused-by-note3",
-    variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=CHOICE,
-    reading="a party that holds the call suspended treats the other party's new call as NOTE "
-            "3's other call (note3_policy=reject before its own migration, "
-            "peer_call_while_suspended=note3 once migrated)",
+    variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=GAP_IN_THE_TEXT,
+    outside_readings=("peer_call_while_suspended=resumption",),
+    reading="none of the text's: a party that holds the call suspended has nothing in step 3 "
+            "or NOTE 3 that tells it the other party's new call is the resumption, so it "
+            "treats that call as NOTE 3's other call (note3_policy=reject before its own "
+            "migration, peer_call_while_suspended=note3 once migrated); taking it as the "
+            "resumption (peer_call_while_suspended=resumption) is the change proposed",
     clauses=("10.16.3.2 step 3", "10.16.3.2 NOTE 3"),
     fix="fix_peer_call_resumes",
     title="When both parties migrate, each refuses the other's new call under NOTE 3, and "
@@ -3031,7 +3035,12 @@ model.finding(
         "else (no refusal by the primary, none while a party is registered nowhere). Step 3 "
         "has each party call the other but does not say that a party holding the call "
         "suspended takes the other's new call as the resumption; NOTE 3 lets it refuse "
-        "'another private call request'. The chart's first refusal comes from client 2 "
+        "'another private call request'. Why a gap and not a reading: the text names one "
+        "party's new call only (client 1 calls client 2), so a party that holds the call "
+        "suspended and receives a new call from the other has only NOTE 3 to go by, and "
+        "NOTE 3 offers refusal; taking that call as the resumption "
+        "(peer_call_while_suspended=resumption) is what the change proposed adds. The "
+        "chart's first refusal comes from client 2 "
         "before its own migration (it has released the call: note3_policy, pinned to "
         "reject, the reading NOTE 3 names), its second from client 1 once migrated "
         "(peer_call_while_suspended=note3). A release names the call it releases by the "

@@ -177,16 +177,62 @@ def test_a_gap_without_a_change_gets_a_paper_showing_the_case_and_no_cr(tmp_path
 
 
 def test_a_finding_that_turns_on_a_reading_gets_a_question_and_no_cr(tmp_path):
-    """setup-abandoned: the paper asks which reading is intended, offers the declared
+    """resumed-call-priority: the paper asks which reading is intended, offers the declared
     sentence as a clarification checked as worded, and no CR assumes a reading."""
-    proc = run_cli("contribution", "setup-abandoned", "--out", str(tmp_path))
+    proc = run_cli("contribution", "resumed-call-priority", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert not list(tmp_path.glob("*-cr.docx"))
     text = "\n".join(p.text for p in docx.Document(
-        str(tmp_path / "setup-abandoned-discussion.docx")).paragraphs)
+        str(tmp_path / "resumed-call-priority-discussion.docx")).paragraphs)
     assert "SA6 to decide which reading of clause 10.16.3.2 is intended" in text
-    assert "still being set up" in text and "checked as worded" in text
+    assert "emergency private call" in text and "checked as worded" in text
     assert "The property was checked under every reading explored" in text
+
+
+def _cr_text(path) -> tuple[str, list[str]]:
+    """A CR's paragraphs as text, and the text its revision marks insert."""
+    doc = docx.Document(str(path))
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    inserted = ["".join(t.text or "" for t in ins.iter(f"{ns}t"))
+                for ins in doc.element.body.iter(f"{ns}ins")]
+    return "\n".join(p.text for p in doc.paragraphs), inserted
+
+
+def test_a_probable_gap_s_change_is_checked_under_every_reading_the_published_search_explores(
+        tmp_path):
+    """setup-abandoned (a gap: releasing a call being set up is the change, not a reading)
+    gets a CR. Its behaviour is a choice of the published search, so the change is checked
+    as that search's own runs with that choice: under the free Timer B, which the fix's own
+    variant does not explore, the change still fails, and the paper says so instead of
+    "holds under every reading". Its two sentences of 10.16.3.2 are one change block."""
+    proc = run_cli("contribution", "setup-abandoned", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    paper = "\n".join(p.text for p in docx.Document(
+        str(tmp_path / "setup-abandoned-discussion.docx")).paragraphs)
+    assert "The text has no step for this case" in paper
+    assert "varies every other reading as the check of the published text does" in paper
+    assert ("with the change, the property fails" in paper
+            and "with the change, the property holds" in paper)
+    assert "the case still occurs where the private call request" in paper
+    assert "no longer occurs under any reading explored" not in paper
+    text, inserted = _cr_text(tmp_path / "setup-abandoned-cr.docx")
+    assert text.count("10.16.3.2\tProcedure") == 1, "one block for the clause's two changes"
+    assert "Next Change" not in text
+    assert any("or a private call that is still being set up" in i for i in inserted)
+    assert any("also when that private call is still being set up" in i for i in inserted)
+
+
+def test_a_chained_change_shows_its_sentence_once_with_both_additions(tmp_path):
+    """crossed-resumptions-refused's change is built on fix_primary_reaches_migrated_user's,
+    and both add a sentence to 10.16.3.2 step 3: the CR shows step 3 once, with both."""
+    proc = run_cli("contribution", "crossed-resumptions-refused", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    text, inserted = _cr_text(tmp_path / "crossed-resumptions-refused-cr.docx")
+    assert len([line for line in text.splitlines()
+                if line.startswith("3.\tMC service client 1")]) == 1
+    added = " ".join(inserted)
+    assert "has itself migrated" in added and "takes it as the resumption" in added
+    assert added.index("has itself migrated") < added.index("takes it as the resumption")
 
 
 def test_a_witness_is_never_told_as_a_failure(tmp_path):

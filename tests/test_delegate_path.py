@@ -215,8 +215,9 @@ def test_impact_reads_a_changed_pre_condition_as_a_pre_condition(tmp_path):
     from mcfsm.spec.quotes import SpecText
 
     spec = SpecText(ROOT / "models" / "clauses.txt")
-    [change] = fix_changes(spec, ROOT / "models" / "fix_sentences.toml",
-                           "private_call_migration", "fix_setup_resumed")
+    change = next(c for c in fix_changes(spec, ROOT / "models" / "fix_sentences.toml",
+                                         "private_call_migration", "fix_setup_resumed")
+                  if c.clause == "10.16.3.2 pre-condition 1")
     cr = {"source": "s", "title": "t", **{k: "x" for k in (
         "spec", "cr", "rev", "version", "work_item", "date", "category", "category_why",
         "release", "reason", "summary", "consequences", "clauses", "other_specs")},

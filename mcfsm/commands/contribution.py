@@ -95,6 +95,7 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         TS,
         Checked,
         build,
+        change_as_worded,
         document_for,
         model_names,
         outcome_per_reading,
@@ -103,7 +104,7 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     )
     from ..show.diff_model import baseline_of
     from ..show.finding_pages import finding_charts, finding_data, search_under
-    from ..show.fix_text import fix_changes, load_declared, sentences_file
+    from ..show.fix_text import chained, fix_changes, load_declared, sentences_file
     from ..show.tdoc import chart_png, write_cr, write_paper
     from ..spec.quotes import SpecText
 
@@ -134,6 +135,7 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
             load_declared(sentences).get(model.name, {}).get(variant):
         changes[:0] = fix_changes(spec, sentences, model.name, variant)
         variant = model.variants[variant].baseline
+    changes = chained(changes)
     record["builds_on"] = variant if variant.startswith("cr_") else ""
     # one root, one contribution: a finding whose change (as worded) another finding's
     # document already proposes is answered by that document
@@ -165,15 +167,22 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     system = chart["result"].system if chart["result"] is not None else model.system(f.variants[0])
     names = model_names(model, [r.system for r in results.values()] + [system])
     first = next((v for v in results[f.variants[0]].verdicts if v.property.name == f.prop), None)
+    # the change as worded under every reading the published search explores, where its
+    # behaviour is one of that search's choices; else the fix's own variant
+    worded = change_as_worded(results[f.variants[0]], results.get(f.fix)) if changes else None
     checked = Checked(
         kind=kind, witness=first is not None and first.status == "witnessed",
         builds_on_cr=bool(record["builds_on"]),
-        pinned=pinned_readings(results[f.variants[0]], results.get(f.fix)) if changes else (),
+        pinned=(() if worded is not None else
+                pinned_readings(results[f.variants[0]], results.get(f.fix)) if changes else ()),
+        selects=(pinned_readings(results[f.variants[0]], results.get(f.fix))
+                 if worded is not None else ()),
         title=next((e.get("title", "") for e in _entries(load_declared(sentences), model.name,
                                                        f.fix) if isinstance(e, dict)), ""),
         published=tuple(outcome_per_reading(results[f.variants[0]], f.prop)),
-        changed=tuple(o for v in ([f.fix] + wider if changes else [])
-                      for o in outcome_per_reading(results.get(v), f.prop)))
+        changed=tuple(o for r in ([worded if worded is not None else results.get(f.fix)]
+                                  + [results.get(v) for v in wider] if changes else [])
+                      for o in outcome_per_reading(r, f.prop)))
     record["published"], record["changed"] = list(checked.published), list(checked.changed)
     doc = build(data, f, changes, system, trace, names, source, checked)
     out.mkdir(parents=True, exist_ok=True)

@@ -317,7 +317,12 @@ def outcome_per_reading(result: Any, prop: str) -> list[tuple[str, str]]:
         return []
     system = result.system
     runs = [r for r in result.per_choice if prop in r.verdicts]
-    if len(runs) <= 1:
+    if len(runs) == 1:  # one combination (a published search narrowed to a change's choices)
+        status = runs[0].verdicts[prop][0]
+        if not runs[0].complete and status not in ("violated", "witnessed"):
+            status = "unknown"
+        return [("every reading explored", OUTCOME_WORDS.get(status, status))]
+    if not runs:
         v = next((v for v in result.verdicts if v.property.name == prop), None)
         return [("every reading explored", OUTCOME_WORDS.get(v.status, v.status))] if v else []
     by_status: dict[str, list[Any]] = {}
@@ -399,6 +404,9 @@ class Checked:
     builds_on_cr: bool = False  # the change is made to the text as a CR under discussion has it
     title: str = ""  # the CR's title as declared with its change
     pinned: tuple[str, ...] = ()  # readings the change was checked under alone, in words
+    # the behaviour the change selects, where it is a choice of the published search, which
+    # then checks it under every other reading that search explores (change_as_worded)
+    selects: tuple[str, ...] = ()
     published: tuple[tuple[str, str], ...] = ()
     changed: tuple[tuple[str, str], ...] = ()
 
@@ -434,7 +442,9 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
     quotes = [{"where": q["where"], "text": q["text"]} for q in d["quotes_cited"] if q["text"]]
     start, steps = stage2_steps(system, trace, names) if trace is not None else ([], [])
     fix = d["fix"] or {}
-    closes = fix.get("verdict") in ("holds", "witnessed")
+    # closed where the change as checked holds under every reading (else the fix's verdict)
+    closes = (all(o == "holds" for _, o in checked.changed) if checked.changed
+              else fix.get("verdict") in ("holds", "witnessed"))
     reading = spec_words(d["reading"], names) if d["reading"] else ""
     reason = spec_words(d["why"], names)
     change_words = spec_words(d["change"], names) if d["change"] else ""
@@ -472,9 +482,18 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         outcome = (f"After the last step, the case is reached: {_lower(prop)}." if prop
                    else "After the last step, the case is reached.")
     analysis = [reason[:1].upper() + reason[1:].rstrip(".") + "."] if reason else []
-    if reading:
+    if reading and f.cls == GAP_IN_THE_TEXT:  # a gap's "reading" says no reading saves it
+        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading)
+        analysis.insert(0, f"The text has no step for this case: {bare}.")
+    elif reading:
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
     per_reading = _outcome_lines(checked)
+    if checked.selects:  # the change checked as the published search's own choice
+        per_reading.append("With the change, the check makes these choices (the behaviour "
+                           "the change selects, and any reading its check fixes): "
+                           + "; ".join(_lower(w) for w in checked.selects)
+                           + "; it varies every other reading as the check of the published "
+                             "text does.")
     if checked.pinned:  # what the check of the change did not vary: said, never implied
         per_reading.append("The change was checked with these readings fixed: "
                            + "; ".join(_lower(w) for w in checked.pinned) + ".")
@@ -484,7 +503,8 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
         analysis += per_reading
     # where the change as worded still fails (for a witness, the outcomes are stated only)
     still = [r for r, o in checked.changed if o == "fails"] if failing else []
-    sentences = "; ".join(f"clause {re.sub(r'^CR [0-9]+ ', '', c.clause)}" for c in changes)
+    sentences = "; ".join(dict.fromkeys(f"clause {re.sub(r'^CR [0-9]+ ', '', c.clause)}"
+                                        for c in changes))
     proposal: list[str] = []
     if checked.kind == CR_DOCUMENT:
         proposal.append(f"Proposal 1: change {sentences} as shown in the draft CR attached to "
@@ -539,9 +559,21 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
                            "paper" + (f": it is not ensured that {_lower(prop)}." if prop
                                       else ".")),
           "clauses": ", ".join(clauses), "other_specs": "None",
-          "changes": [{"heading": c.heading, "body": list(c.body), "line": c.line,
-                       "runs": line_runs(c), "clause": c.clause} for c in changes]}
+          "changes": change_blocks(changes)}
     return Contribution(d["name"], title, paper, cr, d["chart"]["drawing"] if d["chart"] else None)
+
+
+def change_blocks(changes: list[TextChange]) -> list[dict[str, Any]]:
+    """The CR's change blocks: one per clause, as 3GPP CRs show them, holding every changed
+    sentence of that clause as a revision mark (two changes to one clause are never shown
+    as two copies of it, each with one change)."""
+    blocks: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    for c in changes:
+        block = blocks.setdefault((c.heading, tuple(c.body)), {
+            "heading": c.heading, "body": list(c.body), "line": c.line, "runs": line_runs(c),
+            "clause": c.clause, "marks": {}})
+        block["marks"][c.line] = line_runs(c)
+    return list(blocks.values())
 
 
 def _summary(c: TextChange) -> str:
@@ -562,6 +594,36 @@ def titled_chart(c: Chart, title: str, names: set[str]) -> Chart:
         notes=tuple(note for note in notes if note[2].strip(" .0123456789")),
         arrows=tuple(dataclasses.replace(a, clause=spec_words(a.clause, names)) for a in c.arrows))
 
+
+
+def change_as_worded(published: Any, fix: Any) -> Any:
+    """The published search's runs that make the change's choices, as a result: the change
+    as worded under every reading the published text's search explores, where the change's
+    behaviour is a choice the published variant offers (a choice point's behaviour), so
+    that those runs are the change by construction. None where it is not: the fix's
+    variant has a choice the published one lacks (its own code), offers none narrower, or
+    a run of it differs from the published run making the same choices (a fix's code that
+    no parameter shows): then the fix's own variant is what was checked."""
+    if published is None or fix is None:
+        return None
+    before, after = published.system.params, fix.system.params
+    if any(n not in before or not set(p.choices) <= set(before[n].choices)
+           for n, p in after.items()):
+        return None
+    narrowed = {n: set(p.choices) for n, p in after.items()
+                if set(p.choices) < set(before[n].choices)}
+    if not narrowed:
+        return None
+    runs = tuple(r for r in published.per_choice
+                 if all(dict(r.choices)[n] in c for n, c in narrowed.items()))
+    for own in fix.per_choice:  # the same system: some run making its choices agrees whole
+        mine = dict(own.choices)
+        alike = [r for r in runs if all(dict(r.choices).get(n) == v for n, v in mine.items())]
+        if not any(r.distinct_states == own.distinct_states and all(
+                r.verdicts[p][0] == v[0] for p, v in own.verdicts.items() if p in r.verdicts)
+                for r in alike):
+            return None
+    return dataclasses.replace(published, per_choice=runs) if runs else None
 
 
 def pinned_readings(published: Any, changed: Any) -> tuple[str, ...]:

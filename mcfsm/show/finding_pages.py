@@ -733,7 +733,11 @@ def paste(d: dict[str, Any]) -> tuple[str, bool]:
     full = plain(d["title"], names)[0].rstrip(".")
     short = d.get("short_title") or full
     reading = plain(d["reading"], names)[0].rstrip(".") if d["reading"] else ""
-    turn = f"It turns on this: {_lower(reading)}." if reading else ""
+    if reading and d["cls"] == GAP_IN_THE_TEXT:  # a gap's "reading" says none saves it
+        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading)
+        turn = f"The text has no step for it: {_lower(bare)}."
+    else:
+        turn = f"It turns on this: {_lower(reading)}." if reading else ""
     change = "Proposed change: " + plain(proposed_change(d), names)[0].rstrip(".") + "."
     best = ""
     for claim, with_reading in ((full, True), (short, True), (short, False)):

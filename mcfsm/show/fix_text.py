@@ -188,3 +188,56 @@ def line_runs(change: TextChange) -> list[tuple[str, str]]:
     if tail:
         runs.append((KEPT, tail))
     return runs
+
+
+def chained(changes: list[TextChange]) -> list[TextChange]:
+    """A chain of changes (a fix built on another fix) as one CR makes them: two changes to
+    the same sentence become one, carrying both edits (as the chained variant checks them
+    together), so the CR shows the sentence once. Edits that touch the same words of the
+    published sentence do not compose: that is an error naming the fix."""
+    out: list[TextChange] = []
+    for c in changes:
+        same = next((k for k, e in enumerate(out) if (e.heading, e.line, e.published)
+                     == (c.heading, c.line, c.published)), None)
+        if same is None:
+            out.append(c)
+            continue
+        first = out[same]
+        merged = _merge(_plain(c.published), _plain(first.changed), _plain(c.changed))
+        if merged is None:
+            raise UsageError(
+                f"two chained changes rewrite the same words of {c.clause} "
+                f"({first.changed[:60]!r}... and {c.changed[:60]!r}...)",
+                fix="declare the later fix's published sentence as the earlier one's "
+                    "changed text (published = ...), in fix_sentences.toml")
+        out[same] = dataclasses.replace(first, changed=merged)
+    return out
+
+
+def _edits(base: list[str], new: list[str]) -> list[tuple[int, int, list[str]]]:
+    matcher = difflib.SequenceMatcher(a=base, b=new, autojunk=False)
+    return [(i1, i2, new[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes()
+            if op != "equal"]
+
+
+def _merge(base: str, one: str, two: str) -> str | None:
+    """Both edits of `base` applied, word by word (two insertions at the same place, as
+    two sentences added after it, in the chain's order); None where they touch the same
+    words."""
+    def split(text: str) -> list[str]:
+        return re.findall(r"\S+|\s+", text)
+
+    words = split(base)
+    edits = sorted([(i1, i2, k, new) for k, text in enumerate((one, two))
+                    for i1, i2, new in _edits(words, split(text))], key=lambda e: e[:3])
+    merged: list[tuple[int, int, int, list[str]]] = []
+    for e in edits:
+        if merged and merged[-1][0] == merged[-1][1] == e[0] == e[1]:  # two insertions
+            last = merged.pop()
+            e = (e[0], e[1], e[2], last[3] + e[3])
+        elif merged and e[0] < merged[-1][1]:
+            return None
+        merged.append(e)
+    for i1, i2, _, new in reversed(merged):
+        words[i1:i2] = new
+    return "".join(words)

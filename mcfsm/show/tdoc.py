@@ -209,10 +209,12 @@ def write_cr(cr: dict[str, Any], path: Path, date: str | None = None,
         number, _, name = change["heading"].partition(" ")
         depth = min(number.count(".") + 1, 9)
         doc.add_heading(f"{number}\t{name}", level=depth)
+        # a block holds every change to its clause (`marks`: line -> revision runs)
+        marks = change.get("marks") or {change["line"]: change["runs"]}
         for n, line in enumerate(change["body"]):
             para = doc.add_paragraph()
-            if n == change["line"]:
-                revised_paragraph(para, change["runs"], ids, date, author)
+            if n in marks:
+                revised_paragraph(para, marks[n], ids, date, author)
             else:
                 para.add_run(line)
     end = doc.add_paragraph(END_OF_CHANGES)
