@@ -299,13 +299,14 @@ def record_return(ctx, primary: str) -> None:
 
 def primary_binding_fresh(v) -> bool:
     """When user 2 is registered and no registration, de-registration or migration
-    notification (or its acknowledgement) is in flight, the primary MC system knows its
-    current MC service ID (none when it is home). An answer to a REGISTER is not exempted:
-    UE 2 may have stopped awaiting it (Timer F), and it changes nothing on arrival."""
+    notification (or its acknowledgement, or a candidate fix's departure notice) is in
+    flight, the primary MC system knows its current MC service ID (none when it is home).
+    An answer to a REGISTER is not exempted: UE 2 may have stopped awaiting it (Timer F),
+    and it changes nothing on arrival."""
     c2 = v["client2"]
     if c2.state != "registered" or any(
             v.in_flight(m) for m in (MigrationNotification, MigrationNotificationAck,
-                                     Registration, Deregistration)):
+                                     Registration, Deregistration, DepartureNotification)):
         return True
     known = dict(v["serverA"].bindings).get(USER2_PRIMARY, "")
     return known == ("" if c2.serving == "A" else c2.current_id)

@@ -689,7 +689,8 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
 
 
 # -- MC service client 2: the migrating called party -----------------------------------------
-def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bool) -> Role:
+def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bool,
+                 withdraw_abandoned: bool = False) -> Role:
     """Client 2's transitions in the order of X.1's migration concepts and 10.16.5.3 step
     4: it migrates (X.1.4.1, X.1.7.4: break-before-make or make-before-break), its
     registration completes at the new MC system (X.1.6) or its REGISTER times out, and it
@@ -744,7 +745,13 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
         """Assumption register-timeout-gives-up: the attempt ends; with make-before-break
         UE 2 is still registered at the old MC system and stays there, with break-before-
         make it has de-registered from it and is registered nowhere (X.1.7.4's gap, which
-        it does not leave: no retry after the last attempt)."""
+        it does not leave: no retry after the last attempt). The candidate fix
+        fix_abandoned_registration_withdrawn: UE 2 de-registers, under the primary MC
+        service ID its REGISTER carried, from the MC system whose registration it gave up
+        (it never learnt the ID assigned there), so that a registration that completed
+        after all ends there."""
+        if withdraw_abandoned:
+            ctx.send(SERVER[ctx.v.pending], Deregistration(mc_service_id=USER2_PRIMARY))
         ctx.v.pending = ""
         ctx.v.attempt = 0
         ctx.v.gave_up = True
@@ -824,7 +831,10 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                        name="registration_timed_out_kept_old",
                        conditions=[make_before_break, lambda ctx: not may_retry(ctx)],
                        after=[registration_given_up],
-                       label="the REGISTER timed out: stays registered at the old MC system",
+                       sends=[Deregistration] if withdraw_abandoned else [],
+                       label="the REGISTER timed out: stays registered at the old MC system"
+                             + ("; de-registers from the MC system it gave up"
+                                if withdraw_abandoned else ""),
                        clause="X.1.4.1; X.1.7.4 (the old registration is kept until the new "
                               "one completes; silent on a REGISTER that fails); RFC 3261 "
                               "17.1.2.2; TS 24.229 7.8 (Timer F)"),
@@ -833,8 +843,11 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
                        conditions=[lambda ctx: not make_before_break(ctx)
                                    and not may_retry(ctx)],
                        after=[registration_given_up],
+                       sends=[Deregistration] if withdraw_abandoned else [],
                        label="the REGISTER timed out: registered nowhere (it de-registered "
-                             "from the old MC system first)",
+                             "from the old MC system first)"
+                             + ("; de-registers from the MC system it gave up"
+                                if withdraw_abandoned else ""),
                        clause="X.1.7.4 NOTE (break-before-make: unreachable until the new "
                               "registration; silent on one that fails); RFC 3261 17.1.2.2; "
                               "TS 24.229 7.8 (Timer F)"),
@@ -874,7 +887,8 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
 
 # -- MC service servers A, B, C: primary for their own users, partner for visitors -----------
 def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_notice: bool,
-                note2_via_primary: bool, caller_migrated: bool, recursion: bool = False) -> Role:
+                note2_via_primary: bool, caller_migrated: bool, recursion: bool = False,
+                withdraw_abandoned: bool = False) -> Role:
     """A server's transitions in the order of X.1.6 and 10.16.5.3's steps: the user's
     registration and the partner's notification to the primary (pre-condition 3), then a
     private call request: passed on towards the called ID's MC system (step 1, pre-condition
@@ -951,6 +965,13 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
 
     def on_deregistration(ctx) -> None:
         left = ctx.msg.mc_service_id
+        # fix_abandoned_registration_withdrawn: a UE withdrawing a registration it gave up
+        # names the primary MC service ID its REGISTER carried: the visitor's ID it holds
+        # (and the registration ends here whether or not it has completed: an exchange with
+        # the primary still awaited is dropped)
+        if withdraw_abandoned and not own_primary(ctx, left):
+            ctx.v.awaiting_ack = frozenset(e for e in ctx.v.awaiting_ack if e[0] != left)
+            left = next((p for p, primary in sorted(ctx.v.visitors) if primary == left), left)
         ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != left)
         primary = lookup(ctx.v.visitors, left)
         if departure_notice and primary:
@@ -1288,7 +1309,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
           sequence_numbers: bool = False, departure_notice: bool = False,
           caller_migrated: bool = False, note2_via_primary: bool = False,
           switch_off: bool = False, lossy_leaving: bool = False,
-          recursion: bool = False, free_call_timer: bool = False) -> System:
+          recursion: bool = False, free_call_timer: bool = False,
+          withdraw_abandoned: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
@@ -1333,7 +1355,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     server = server_role(kms_in_redirect=kms_in_redirect,
                          migration_indication=migration_indication,
                          departure_notice=departure_notice, note2_via_primary=note2_via_primary,
-                         caller_migrated=caller_migrated, recursion=recursion)
+                         caller_migrated=caller_migrated, recursion=recursion,
+                         withdraw_abandoned=withdraw_abandoned)
 
     wanted = ["notification", "uninformed_primary", "departed_policy", "registration",
               "registered_and_notified"]
@@ -1368,7 +1391,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                   "primary_id": USER1, "kms": frozenset({kms_uri("A"), kms_uri("B")})}),
         Instance("client2", migrant_role(max_migrations=max_migrations,
                                          fixed_chain=fixed_chain,
-                                         sequence_numbers=sequence_numbers),
+                                         sequence_numbers=sequence_numbers,
+                                         withdraw_abandoned=withdraw_abandoned),
                  label="MC service client 2"),
         Instance("client3", caller, label="MC service client 3",
                  init={"my_id": USER3, "server": "serverC", "max_calls": 1,
@@ -2422,6 +2446,32 @@ model.add_variant(
                 "witnessed only with register_timeout=free and register_failure=retries"})
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
+model.add_variant(
+    "fix_abandoned_registration_withdrawn",
+    lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=1,
+                  client1_calls=1, departure_notice=True, withdraw_abandoned=True,
+                  pinned={**POLICIES, "register_timeout": BOTH["register_timeout"],
+                          "register_failure": BOTH["register_failure"],
+                          "note2_server": ("primary",)}),
+    doc="candidate fix of abandoned-registration, two sentences: a client whose REGISTER "
+        "at another MC system it gave up de-registers from that MC system (X.1.4.1), and a "
+        "partner MC system informs the primary MC system when a migrated user's "
+        "registration there ends (X.1.6); every reading of slow_registration_retries "
+        "explored",
+    baseline="slow_registration_retries",
+    # what slow_registration_retries declares, but the abandoned migration is undone: the
+    # primary's record, its learning of the current ID and the one registration all hold
+    expect={**DELIVERY_PINNED,
+            "call-not-refused-before-notification": "violated only with notification=one_way",
+            "registered-nowhere": "witnessed only with registration=break_before_make",
+            "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "notification-acknowledged": "witnessed only with notification=acknowledged",
+            "registration-given-up": "witnessed only with register_timeout=free",
+            "registration-retried":
+                "witnessed only with register_timeout=free and register_failure=retries",
+            "retry-answered-in-time":
+                "witnessed only with register_timeout=free and register_failure=retries"})
+
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
 EXPECT_FIX_NOTIFICATION_ORDER = {**DELIVERY_PINNED, "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
@@ -2943,6 +2993,7 @@ model.finding(
             "a network that loses nothing (with the answer lost, migration_lifecycle fails "
             "under every reading), and with break-before-make, where UE 2 is left registered "
             "nowhere, which this property does not judge",
+    fix="fix_abandoned_registration_withdrawn",
     title="Without loss, a REGISTER at a partner that times out leaves the primary with a "
           "partner ID never taken up",
     why="within this model alone (which loses nothing) it holds with "
@@ -2978,9 +3029,14 @@ model.finding(
         "acknowledged reading (no-repeated-redirection-to-left-id, note2-never-names-stale-id). "
         "Under the pinned registered_and_notified=deliver A still delivers calls made to the "
         "primary ID to UE 2 at A; it names user2@B to callers only with the primary's check first, "
-        "fix_migration_checked_first. Proposed change: as for abandoned-registration-"
-        "lifecycle, say how a migration that fails after the primary was informed is undone, "
-        "for instance the partner informs the primary when a visitor's registration is "
-        "removed or expires (a mitigation: it corrects the primary only after the "
-        "registration's lifetime). No wait at the UE closes it: a longer Timer F only helps "
-        "where nothing is lost")
+        "fix_migration_checked_first. Proposed change: say how a migration that fails after "
+        "the primary was informed is undone: the client de-registers from the MC system "
+        "whose registration it gave up, and that MC system tells the primary when a migrated "
+        "user's registration there ends (fix_abandoned_registration_withdrawn: holds under "
+        "every reading slow_registration_retries explores, one migration). The change is "
+        "worded in X.1.4.1, the sentence of the excerpts that describes the notification; "
+        "the normative registration and notification procedures (TS 23.379 10.6.3.3, which "
+        "X.1.6 names) are outside the excerpts and would carry the requirement. It does not "
+        "close abandoned-registration-lifecycle, where the de-registration itself may be "
+        "lost. No wait at the UE closes it: a longer Timer F only helps where nothing is "
+        "lost")
