@@ -306,3 +306,4 @@ def test_both_documents_are_a4_with_the_tdoc_number_inside_the_margin(written, f
         stops = doc.paragraphs[0].paragraph_format.tab_stops
         assert stops and all(stop.position <= width for stop in stops), name
         assert "S6-" in doc.paragraphs[0].text
+

@@ -91,3 +91,25 @@ def test_the_lint_finds_what_it_is_for():
     assert [p for p in found if "named without" in p] == [
         "paragraph 2: 'Migration notification ack' named without '(a message the text does "
         "not define)'"]
+
+
+@pytest.mark.slow
+def test_every_probable_gap_gets_a_cr_checked_as_worded(every):
+    """The four probable gaps of the review (abandoned-registration, note3-other-call,
+    crossed-resumptions-refused, setup-abandoned) each get a CR whose paper states the
+    outcome per reading; abandoned-registration's says why its change is worded in the
+    informative annex, and that it holds under every reading explored."""
+    import docx
+
+    def paper(name: str) -> str:
+        return "\n".join(p.text for p in docx.Document(
+            str(every / f"{name}-discussion.docx")).paragraphs)
+
+    for name in ("abandoned-registration", "note3-other-call", "crossed-resumptions-refused",
+                 "setup-abandoned"):
+        assert (every / f"{name}-cr.docx").is_file(), name
+        assert "The property was checked under every reading explored" in paper(name), name
+    text = paper("abandoned-registration")
+    assert "outside the excerpts and would carry the requirement" in text
+    assert "Under every reading explored: with the change, the property holds." in text
+
