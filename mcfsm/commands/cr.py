@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..lang.change_request import ChoicePoint, choice_points, matching
+from ..lang.change_request import PUBLISHED_TEXT, ChoicePoint, choice_points, matching
 from ..lang.loader import LoadedModel, load_path
 from .common import echo, exit_help, guarded, spec_option
 
@@ -59,7 +59,8 @@ def _lines(point: ChoicePoint, prefix: str = "") -> list[str]:
     for b in point.behaviours:
         out.append(f"{prefix}  behaviour {b.name!r}: {b.words}")
         if b.sentence:
-            out.append(f"{prefix}    its sentence: {b.sentence}")
+            words = b.sentence.replace(PUBLISHED_TEXT, "<the step's published text>")
+            out.append(f"{prefix}    its sentence: {words}")
     return out
 
 
@@ -141,7 +142,8 @@ def cr_new(model: Path, start: str, clause: str, out: Path | None) -> None:
             "[[change]]", f"clause = {_toml(first.clause or clause)}"]
     if published:
         text.append(f"published = {_toml(published)}")
-    text += [f"sentence = {_toml(chosen.sentence or published or '<the new sentence>')}",
+    sentence = chosen.sentence.replace(PUBLISHED_TEXT, published or "<the published text>")
+    text += [f"sentence = {_toml(sentence or published or '<the new sentence>')}",
              f"choice = {_toml(first.name)}", f"behaviour = {_toml(chosen.name)}", "",
              f"# The choice points citing {clause}:"]
     for point in points:

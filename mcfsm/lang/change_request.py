@@ -43,6 +43,7 @@ from typing import Any
 from ..errors import ModelError
 from ..spec.clauses import covers, refs_of
 from .model import Model
+from .step_changes import IGNORED, OMITTED, selected, steps_cited
 from .system import System
 
 CHANGED = "changed"  # a candidate-change choice point's behaviour that is the variant
@@ -60,6 +61,8 @@ class Behaviour:
     variant: str = ""
     baseline: str = ""
     sentence: str = ""
+    # a generic change to a step its transitions cite (lang/step_changes.py): (step, how)
+    step_change: tuple[str, str] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,15 +96,18 @@ def _stem(model_file: Path) -> str:
     return model_file.stem
 
 
-def choice_points(model: Model, model_file: Path) -> list[ChoicePoint]:
+def choice_points(model: Model, model_file: Path, generic: bool = True) -> list[ChoicePoint]:
     """Every choice point of a model (module doc): one per parameter any variant declares
     (its choices the behaviours), then one per variant with a baseline (published or
-    changed), in declaration order."""
+    changed), in declaration order; then, with `generic`, the generic changes to every step
+    the transitions cite (generic_points)."""
     params: dict[str, Any] = {}
     choices: dict[str, list[Any]] = {}
     means: dict[str, dict[Any, str]] = {}  # what each choice means, in the text's words
+    systems: list[System] = []
     for name in model.variants:
         system = _fresh(model, name)
+        systems.append(system)
         for pname, param in system.params.items():
             params.setdefault(pname, param)
             seen = choices.setdefault(pname, [])
@@ -127,6 +133,49 @@ def choice_points(model: Model, model_file: Path) -> list[ChoicePoint]:
             (Behaviour(PUBLISHED, f"as in variant {variant.baseline}", variant=variant.baseline),
              Behaviour(CHANGED, f"as in variant {name}", variant=name,
                        baseline=variant.baseline, sentence=sentence))))
+    return out + (generic_points(systems) if generic else [])
+
+
+GENERIC = "step "  # the name of a generic choice point: "step 10.16.3.2 step 2"
+VOID = "Void."  # the sentence of an omitted step: 3GPP keeps a removed item's number so
+PUBLISHED_TEXT = "{published}"  # in a sentence template: the step's published text
+
+
+def generic_points(systems: list[System]) -> list[ChoicePoint]:
+    """For every step any variant's transitions cite, the generic changes a CR can make to
+    it (lang/step_changes.py), beside the model's own choice points: the step as
+    published, omitted, or (where it receives a message) its messages ignored. Each
+    behaviour's words name the transitions it changes, by what a trace says of them."""
+    cited: dict[str, list[Any]] = {}
+    who: dict[int, str] = {}  # a transition's role, as the text names its instances
+    for system in systems:
+        for inst in system.instances:
+            for t in inst.role.transitions:
+                who.setdefault(id(t), inst.label or inst.name)
+        transitions = [t for inst in system.instances for t in inst.role.transitions]
+        for step, ts in steps_cited(transitions).items():
+            seen = cited.setdefault(step, [])
+            seen += [t for t in ts if all(" ".join(t.words.split()) != " ".join(u.words.split())
+                                          for u in seen)]
+    out = []
+    for step, ts in cited.items():
+        doing = "; ".join(dict.fromkeys(" ".join(t.words.split()) for t in ts))
+        behaviours = [
+            Behaviour("as_published", f"{step} as published: {doing}"),
+            Behaviour(OMITTED, f"{step} does not happen: none of this takes place ({doing})",
+                      step_change=(step, OMITTED), sentence=VOID)]
+        taking = dict.fromkeys((who.get(id(t), "the receiver"), t.receives.title)
+                               for t in ts if t.receives is not None)
+        if taking:
+            behaviours.append(Behaviour(
+                IGNORED, f"the messages {step} receives are taken and ignored: "
+                + "; ".join(f"the {title} by {receiver}" for receiver, title in taking),
+                step_change=(step, IGNORED), sentence=PUBLISHED_TEXT + " " + " ".join(
+                    f"{receiver[:1].upper() + receiver[1:]} takes no action on the {title} it "
+                    "receives." for receiver, title in taking)))
+        out.append(ChoicePoint(GENERIC + step, step,
+                               f"generic changes to {step}, derived from the transitions "
+                               "citing it (no modeller needed)", tuple(behaviours)))
     return out
 
 
@@ -290,6 +339,7 @@ def change_request_model(cr: ChangeRequest, base: Model) -> Model:
                          "variant", where=where, fix=f"use one of {list(base.variants)}")
     points = {p.name: p for p in choice_points(base, cr.model_file)}
     pins: dict[str, Any] = {}
+    step_changes: list[tuple[str, str]] = []  # generic changes to steps, applied at build
     checked_as: list[str] = []  # each behaviour's own declared meaning, beside the sentence
     built_by = cr.start
     for k, change in enumerate(cr.changes, 1):
@@ -312,6 +362,8 @@ def change_request_model(cr: ChangeRequest, base: Model) -> Model:
                              f"behaviour {change.behaviour!r}", where=where,
                              fix=f"use one of {[x.name for x in point.behaviours]}")
         pins.update(b.pins)
+        if b.step_change is not None:
+            step_changes.append(b.step_change)
         checked_as.append(f"{point.name}: {b.words}")
         if b.variant and b.name == CHANGED:
             if b.baseline != cr.start:
@@ -348,7 +400,8 @@ def change_request_model(cr: ChangeRequest, base: Model) -> Model:
                       doc=f"{base.name}[{cr.start}]: the text as published")
 
     def changed() -> System:
-        system = changed_build()
+        with selected(step_changes):  # a generic step change: its roles built changed
+            system = changed_build()
         return system.restricted(pins) if pins else system
     # the delegate's sentence, and what was checked: the behaviour it selects, in the
     # model's declared words (a sentence may say more or less than its behaviour does)

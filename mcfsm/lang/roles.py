@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
+from . import step_changes
 from .declared import Var, check_name, check_text, type_name
 from .initial import alternatives
 from .messages import Message
@@ -186,6 +187,10 @@ class Role:
         _stopped: str | None = None,
     ) -> None:
         check_name(name, "role name")
+        # a CR's generic change to a step (lang/step_changes.py) while one is in force
+        given = list(transitions)
+        transitions = step_changes.apply(given)
+        self.changed_by_cr = transitions != given
         # The declaration as given, so that a system can derive a variant of the role (a
         # SwitchOff adds a state and a step: lang/faults.py) from the same text.
         self.declared: dict[str, Any] = dict(

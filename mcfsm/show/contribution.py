@@ -483,7 +483,7 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
                    else "After the last step, the case is reached.")
     analysis = [reason[:1].upper() + reason[1:].rstrip(".") + "."] if reason else []
     if reading and f.cls == GAP_IN_THE_TEXT:  # a gap's "reading" says no reading saves it
-        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading)
+        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading, flags=re.I)
         analysis.insert(0, f"The text has no step for this case: {bare}.")
     elif reading:
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")

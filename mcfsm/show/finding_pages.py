@@ -734,7 +734,7 @@ def paste(d: dict[str, Any]) -> tuple[str, bool]:
     short = d.get("short_title") or full
     reading = plain(d["reading"], names)[0].rstrip(".") if d["reading"] else ""
     if reading and d["cls"] == GAP_IN_THE_TEXT:  # a gap's "reading" says none saves it
-        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading)
+        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading, flags=re.I)
         turn = f"The text has no step for it: {_lower(bare)}."
     else:
         turn = f"It turns on this: {_lower(reading)}." if reading else ""

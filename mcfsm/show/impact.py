@@ -208,7 +208,7 @@ def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, An
     """Per piece: the transitions, parameters and properties that cite it, the findings on
     those properties and the variants that have them; `covered` False when nothing does."""
     every_point = [(lm.model.name, point) for lm in loaded
-                   for point in choice_points(lm.model, lm.path)]
+                   for point in choice_points(lm.model, lm.path, generic=False)]
     out = []
     for piece in pieces:
         ref = piece.ref
@@ -298,8 +298,10 @@ def impact_text(records: list[dict[str, Any]], name: str) -> list[str]:
             lines.append(f"  covered by choice points: {', '.join(r['choice_points'])} (a CR "
                          "file selects one: `mcfsm cr new MODEL --clause ...`)")
         else:
-            lines.append("  cited by transitions only: no choice point offers a change here, "
-                         "so a CR on it needs the modeller (a new Param or fix_ variant)")
+            lines.append("  cited by transitions only: no choice point of the model's own; "
+                         "a CR can still omit the step or ignore what it receives (the "
+                         "generic changes `mcfsm cr list MODEL --clause ...` lists); any other "
+                         "change of what it does needs the modeller (a Param or fix_ variant)")
         for key, words in (("transitions", "transitions"), ("parameters", "parameters"),
                            ("properties", "properties"), ("findings", "findings"),
                            ("variants", "variants")):
