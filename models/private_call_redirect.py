@@ -3033,5 +3033,5 @@ model.finding(
         "holds under every reading slow_registration_retries explores). It is worded in "
         "X.1.4.1, which describes the notification; the normative procedures (TS 23.379 "
         "10.6.3.3, named by X.1.6) are outside the excerpts and would carry the requirement. "
-        "It does not close abandoned-registration-lifecycle, where the de-registration may "
-        "be lost too; no longer Timer F closes either")
+        "It does not close the same case in a network that loses messages, where the "
+        "de-registration may be lost too; no longer Timer F closes either")
