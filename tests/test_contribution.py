@@ -307,3 +307,16 @@ def test_both_documents_are_a4_with_the_tdoc_number_inside_the_margin(written, f
         assert stops and all(stop.position <= width for stop in stops), name
         assert "S6-" in doc.paragraphs[0].text
 
+
+
+def test_a_question_draws_the_shortest_scenario_under_each_reading_that_fails(tmp_path):
+    """release-overtaken fails with same_peer_call=busy and either release_ack=none or
+    release_timeout=free: its question paper draws a scenario under each of the two."""
+    proc = run_cli("contribution", "release-overtaken", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    captions = [p.text for p in docx.Document(
+        str(tmp_path / "release-overtaken-discussion.docx")).paragraphs
+        if p.text.startswith("Figure 2-")]
+    assert [c.split(":")[0] for c in captions] == ["Figure 2-1", "Figure 2-2", "Figure 2-3"]
+    assert "release of step 1 by MC service client 1 times out" in captions[2]
+    assert all("rejects as busy" in c for c in captions[1:])

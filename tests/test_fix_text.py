@@ -87,3 +87,22 @@ def test_a_fix_whose_runs_differ_from_the_published_ones_is_its_own_check():
     own = _Result(_System({"setup": _Param(("resume",)), "extra": _Param(("on",))}),
                   (_run(13, "holds", setup="resume", extra="on"),))
     assert change_as_worded(PUBLISHED, own) is None
+
+
+def test_the_readings_a_question_draws_are_the_fewest_choices_that_each_make_it_fail():
+    from mcfsm.show.contribution import failing_readings
+
+    system = _System({"a": _Param(("x", "y")), "b": _Param(("p", "q"))})
+    system.params = {n: dataclasses.replace(p) for n, p in system.params.items()}
+
+    def run(status, **choices):
+        return _run(1, status, **choices)
+
+    # fails with a=x or b=q: two readings, one chart each
+    result = _Result(system, (run("violated", a="x", b="p"), run("violated", a="x", b="q"),
+                              run("violated", a="y", b="q"), run("holds", a="y", b="p")))
+    assert failing_readings(result, "p") == [("a=x",), ("b=q",)]
+    # fails only with a=x: one reading, the finding's own chart already draws it
+    result = _Result(system, (run("violated", a="x", b="p"), run("violated", a="x", b="q"),
+                              run("holds", a="y", b="q"), run("holds", a="y", b="p")))
+    assert failing_readings(result, "p") == []

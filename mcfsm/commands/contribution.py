@@ -89,17 +89,21 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     """One finding's documents, as its class calls for (show/contribution.py document_for);
     the record the index lists. `strict`: a finding that gets none is an error (one FINDING
     asked for) rather than a row of the index."""
+    from ..show.charts import verdict_chart
     from ..show.contribution import (
         CR_DOCUMENT,
         NO_DOCUMENT,
+        QUESTION,
         TS,
         Checked,
         build,
         change_as_worded,
         document_for,
+        failing_readings,
         model_names,
         outcome_per_reading,
         pinned_readings,
+        reading_words,
         titled_chart,
     )
     from ..show.diff_model import baseline_of
@@ -193,8 +197,27 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         # a short title: a long one widens the picture past the page
         figures = chart_png(titled_chart(doc.chart, f"Scenario ({TS} {where})", names),
                             out / f"{f.name}-chart")
+    # a question: the shortest run under each reading under which the case occurs
+    reading_figures = []
+    if kind == QUESTION:
+        readings = failing_readings(results[f.variants[0]], f.prop, checked.witness)
+        published = results[f.variants[0]].system
+        with runs.interruptible("no contribution written"):
+            for k, reading in enumerate(readings, 2):
+                found = search_under(lm, f.variants[0], reading)
+                v = next((x for x in found.verdicts if x.property.name == f.prop
+                          and x.trace is not None), None)
+                if v is None:
+                    continue
+                words = reading_words(published, [tuple(r.split("=", 1)) for r in reading])
+                drawing = verdict_chart(found.system, v, "", [r.split("=", 1)[0]
+                                                              for r in reading])
+                pngs = chart_png(titled_chart(drawing, f"Scenario {k} ({TS} {where})", names),
+                                 out / f"{f.name}-reading{k}")
+                reading_figures.append((f"The shortest scenario where {words[:1].lower()}"
+                                        f"{words[1:]}", pngs))
     paper = out / f"{f.name}-discussion.docx"
-    write_paper(doc.paper, figures, figure_title, paper)
+    write_paper(doc.paper, figures, figure_title, paper, reading_figures)
     record["files"].append(paper.name)
     said = f"wrote {paper} ({len(doc.paper['steps'])} steps, {len(figures)} figure page(s))"
     if kind == CR_DOCUMENT:

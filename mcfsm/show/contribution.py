@@ -626,6 +626,56 @@ def change_as_worded(published: Any, fix: Any) -> Any:
     return dataclasses.replace(published, per_choice=runs) if runs else None
 
 
+MAX_READING_CHARTS = 4  # a question paper's charts, one per reading under which it fails
+
+
+def failing_readings(result: Any, prop: str, witness: bool = False) -> list[tuple[str, ...]]:
+    """The readings a question paper draws a chart for: the combinations of the fewest
+    choices that carve out the runs where `prop` fails (is reached, for a witness), as
+    ("p=v", ...) each; [] where fewer than two such readings, or no product of choices
+    describes them, or more than MAX_READING_CHARTS would be drawn."""
+    if result is None:
+        return []
+    runs = [r for r in result.per_choice if prop in r.verdicts]
+    bad = [r for r in runs
+           if r.verdicts[prop][0] == ("witnessed" if witness else "violated")]
+    if not bad or len(bad) == len(runs):
+        return []
+    carved = carving(result.system, bad, runs)
+    if carved is None:  # "only with p=a or q=b": the fewest choices each making it fail
+        return _sufficient(result.system, bad, runs)
+    names = [n for n, _ in carved]
+    readings = [tuple(f"{n}={v}" for n, v in zip(names, combo, strict=True))
+                for combo in itertools.product(*(sorted(vs, key=repr) for _, vs in carved))]
+    # only the combinations some failing run makes (a product may hold combinations that
+    # carve nothing on their own)
+    made = {tuple(f"{n}={dict(r.choices)[n]}" for n in names) for r in bad}
+    readings = [r for r in readings if r in made]
+    return readings if 2 <= len(readings) <= MAX_READING_CHARTS else []
+
+
+def _sufficient(system: System, bad: list[Any], runs: list[Any]) -> list[tuple[str, ...]]:
+    """The minimal combinations of one or two choices under which every run fails, where
+    together they cover every failing run ("only with p=a or (q=b and r=c)"); else []."""
+    multi = [(n, p.choices) for n, p in system.params.items() if len(p.choices) > 1]
+    bad_ids = {id(r) for r in bad}
+    choices = [(n, v) for n, vs in multi for v in vs]
+    found: list[tuple[tuple[str, Any], ...]] = []
+    for size in (1, 2):
+        for combo in itertools.combinations(choices, size):
+            if len({n for n, _ in combo}) < size or any(
+                    set(f) <= set(combo) for f in found):
+                continue
+            hit = [r for r in runs if all(dict(r.choices)[n] == v for n, v in combo)]
+            if hit and all(id(r) in bad_ids for r in hit):
+                found.append(combo)
+    covered = {id(r) for r in bad for combo in found
+               if all(dict(r.choices)[n] == v for n, v in combo)}
+    if len(covered) != len(bad) or not 2 <= len(found) <= MAX_READING_CHARTS:
+        return []
+    return [tuple(f"{n}={v}" for n, v in combo) for combo in found]
+
+
 def pinned_readings(published: Any, changed: Any) -> tuple[str, ...]:
     """The readings a change's check fixed that the published text's search varies (the
     words of the one choice the change's variant offers)."""

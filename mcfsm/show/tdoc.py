@@ -105,7 +105,10 @@ def _step(doc: Any, number: str, text: str) -> None:
     para.paragraph_format.tab_stops.add_tab_stop(Cm(1))
 
 
-def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, path: Path) -> None:
+def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, path: Path,
+                reading_figures: list[tuple[str, list[Path]]] = ()) -> None:
+    """The discussion paper; `reading_figures` (a question's): per reading under which the
+    case occurs, a caption and the pictures of its shortest scenario, after the analysis."""
     doc = Document()
     _header(doc, paper, "Discussion and Approval")
     doc.add_heading("1\tIntroduction", level=1)
@@ -137,6 +140,17 @@ def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, p
         caption.add_run(f"Figure 2-1: {figure_title}{part}").bold = True
     for text in paper["analysis"]:
         doc.add_paragraph(text)
+    if reading_figures:
+        doc.add_paragraph("The figures below show, for each reading under which the case "
+                          "occurs, the shortest scenario under that reading.")
+    for k, (caption_words, pngs) in enumerate(reading_figures, 2):
+        for n, png in enumerate(pngs, 1):
+            doc.add_picture(str(png), width=Cm(16))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            part = f" (part {n} of {len(pngs)})" if len(pngs) > 1 else ""
+            caption = doc.add_paragraph()
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            caption.add_run(f"Figure 2-{k}: {caption_words}{part}").bold = True
     doc.add_heading("3\tProposal", level=1)
     for text in paper["proposal"]:
         doc.add_paragraph(text)
