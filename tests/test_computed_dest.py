@@ -99,3 +99,51 @@ def test_the_diagram_draws_one_edge_per_declared_destination():
     dot = role_dot(seller())
     assert '"waiting" -> "accepted" [id="seller:decide"' in dot
     assert '"waiting" -> "rejected" [id="seller:decide"' in dot
+
+
+# P's "stay or goto" (issue 73 item 3, probe 1): a handler that counts ticks and goes to
+# done at the second, with an exit action that resets the counter. In P the handler without
+# a goto stays (no exit, no entry), so done is reached; a goto to its own state re-runs exit
+# and entry, so the counter is reset and done never is.
+def ticker(stay: object) -> System:
+    def count(ctx):
+        ctx.v.n += 1
+
+    def reset(ctx):
+        ctx.v.n = 0
+
+    def enter_wait(ctx):
+        ctx.v.reentered = True
+
+    role = Role("ticker", states=["wait", "done"], initial="wait", final=["done"],
+                variables={"n": Var(int, 0), "reentered": Var(bool, False)},
+                on_exit={"wait": [reset]}, on_enter={"wait": [enter_wait]},
+                transitions=[Transition("tick", "wait", dest=lambda c: "done" if c.v.n == 2
+                                        else stay, dests=("done", "wait"), clause="demo 5",
+                                        after=[count], name="tick")])
+    return System("ticks", instances=[Instance("t", role)], check_deadlock=False,
+                  properties=[always("never-done", lambda v: v["t"].state != "done",
+                                     clause="demo 6"),
+                              always("never-reentered", lambda v: not v["t"].reentered,
+                                     clause="demo 7")])
+
+
+def test_a_computed_destination_of_none_stays_without_exit_or_entry_as_p_does():
+    # stay: n counts 0 -> 1 -> 2, then done (the exit resets n on leaving): 3 states + done
+    r = explore(ticker(None))
+    verdicts = {v.property.name: v for v in r.verdicts}
+    assert verdicts["never-done"].status == "violated"
+    assert len(verdicts["never-done"].trace) == 2  # two ticks: the second goes to done
+    assert verdicts["never-reentered"].status == "holds"  # staying ran no entry
+    # goto wait: each tick re-runs exit (n = 0) and entry, so n never reaches 2
+    r = explore(ticker("wait"))
+    statuses = {v.property.name: v.status for v in r.verdicts}
+    assert (statuses["never-done"], statuses["never-reentered"]) == ("holds", "violated")
+
+
+def test_the_hypothesis_runtime_stays_too():
+    system = ticker(None)
+    stats = Stats()
+    simulate(system, examples=10, steps=6, derandomize=True, shrink=False, stats=stats)
+    strays = [(k, a) for b, k, a in stats.moves if (k, a) not in system.successors(b)]
+    assert stats.moves and not strays

@@ -211,7 +211,7 @@ def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message
         raise err.replaced(role=f"{role.name} (monitor {monitor.name})",
                            transition=enabled[0].name if enabled else None) from exc
     if t.dynamic:
-        dest = ctx._dest
+        dest = ctx._dest or local.state  # None: it stays
     else:
         dest = local.state if t.dest is None else t.dest
     return role.Local(dest, *values.values())

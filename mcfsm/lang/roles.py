@@ -58,7 +58,9 @@ class Transition:
     that depends on data, P's `goto` chosen in a handler): `dests` then lists every state
     it may return, so that validation, reachability and diagrams know them. It runs after
     the transition's own actions (it sees the updated `ctx.v`), before the entry actions of
-    the state it returns; a state outside `dests` is a model error.
+    the state it returns; a state outside `dests` is a model error. Returning None stays
+    in the source state without running its exit or entry actions (P's handler that does
+    not `goto`); returning the source state itself re-runs both (P's `goto` to it).
     """
 
     trigger: str | type[Message] | TimerEvent

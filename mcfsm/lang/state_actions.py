@@ -97,12 +97,14 @@ def with_state_actions(t: Any, enter: dict[str, StateActions], leave: dict[str, 
 
 def _with_computed_dest(t: Any, enter: dict[str, StateActions], leave: dict[str, StateActions],
                         all_states: Sequence[str], any_state: str) -> Any:
-    """A transition whose destination a function computes (`dest=f, dests=(...)`): after
-    the exit actions and its own actions, `choose` calls f, checks the state it returns
-    against dests (a ModelError naming the transition otherwise), leaves it on the context
-    as `_dest` for the engine (successors.py, runtime.py), and runs that state's entry
-    actions. Every state it may return counts as a change of state, its own source too
-    (a reflexive step: exit and entry both run)."""
+    """A transition whose destination a function computes (`dest=f, dests=(...)`), in P's
+    order: its own actions (the handler), then `choose` calls f and checks the state it
+    returns against dests (a ModelError naming the transition otherwise), leaves it on the
+    context as `_dest` for the engine (successors.py, runtime.py), and runs the exit
+    actions of the state left and the entry actions of the state chosen. A state returned
+    is a change of state, its own source too (P's `goto` to the state it is in: exit and
+    entry both run); None is P's handler without a goto: the role stays, and neither runs
+    (a counter an exit action resets survives)."""
     sources = tuple(all_states) if any_state in t.sources else t.sources
     exits = {s: leave[s] for s in sources if s in leave}
     fn = t.dest
@@ -117,11 +119,15 @@ def _with_computed_dest(t: Any, enter: dict[str, StateActions], leave: dict[str,
 
     def choose(ctx: Any) -> None:
         dest = fn(ctx)
-        if dest not in allowed:
+        if dest is not None and dest not in allowed:
             raise ModelError(f"dest= returned {dest!r}, which is not among dests={allowed!r}",
                              fix=f"return one of {list(allowed)}, or add {dest!r} to dests= "
-                                 "(and to the role's states)")
+                                 "(and to the role's states), or None to stay (P's handler "
+                                 "without a goto)")
         ctx._dest = dest
+        if dest is None:  # stays: no exit, no entry
+            return
+        run_exit(ctx)
         entry = enter.get(dest)
         if entry is not None:
             for action in entry.actions:
@@ -132,5 +138,5 @@ def _with_computed_dest(t: Any, enter: dict[str, StateActions], leave: dict[str,
     sends = list(t.sends)
     for extra in (*exits.values(), *(enter[d] for d in allowed if d in enter)):
         sends += [m for m in extra.sends if m not in sends]
-    after = ((run_exit,) if exits else ()) + tuple(t.after) + (choose,)
+    after = tuple(t.after) + (choose,)  # the exit runs in choose, once a state is chosen
     return dataclasses.replace(t, after=after, sends=tuple(sends))

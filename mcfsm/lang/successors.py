@@ -210,7 +210,8 @@ class Successors:
             values = dict(zip(local._fields[1:], local[1:]))
             new_shared = self._run_actions(state, k, t, ctx, values)
             # a computed destination: the last action (state_actions.py) chose it
-            dest = ctx._dest if t.dynamic else local.state if t.dest is None else t.dest
+            dest = (ctx._dest or local.state) if t.dynamic else \
+                local.state if t.dest is None else t.dest
             new_local = _make(type(local), (dest, *values.values()))
             if new_local == local:
                 new_local = local

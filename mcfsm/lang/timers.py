@@ -600,7 +600,8 @@ def with_timers(t: Any, table: TimerTable, handled: Mapping[str, frozenset[str]]
     everything = frozenset(table.timers)
     if t.dynamic or t.dest is None or not everything <= handled.get(t.dest, frozenset()):
         def entered(ctx: Any) -> None:
-            dest = ctx._dest if t.dynamic else ctx.state if t.dest is None else t.dest
+            dest = (ctx._dest or ctx.state) if t.dynamic else \
+                ctx.state if t.dest is None else t.dest
             here = handled.get(dest, frozenset())
             for a in getattr(ctx.v, TIMERS):
                 if a.name not in here:

@@ -363,7 +363,9 @@ def _guard(g: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 def _move(event: Any) -> None:
     """A computed destination: set the machine's state to the one chosen (`ctx._dest`)."""
-    event.machine.set_state(event.kwargs["ctx"]._dest, model=event.model)
+    dest = event.kwargs["ctx"]._dest
+    if dest is not None:  # None: it stays (P's handler without a goto)
+        event.machine.set_state(dest, model=event.model)
 
 
 def _unlock(event: Any) -> None:
