@@ -147,3 +147,11 @@ def test_the_hypothesis_runtime_stays_too():
     simulate(system, examples=10, steps=6, derandomize=True, shrink=False, stats=stats)
     strays = [(k, a) for b, k, a in stats.moves if (k, a) not in system.successors(b)]
     assert stats.moves and not strays
+
+
+def test_a_variable_called_state_is_refused_with_the_way_that_works():
+    # issue 73 item 3, probe 7: a SPIN or TLA+ port often has a variable named state
+    with pytest.raises(ModelError) as e:
+        Role("port", states=["s"], initial="s", variables={"state": Var(int, 0)},
+             transitions=[Transition("t", "s", None, clause="demo 8")])
+    assert "control state" in str(e.value) and "'st'" in str(e.value.fix)

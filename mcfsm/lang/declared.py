@@ -93,7 +93,14 @@ def check_variable(name: Any, decl: Any, *, owner: str, role: str | None = None)
     'state', declared as Var(type, initial) with an immutable type and a hashable initial
     value of that type."""
     where = None if role else owner
-    if not isinstance(name, str) or not name.isidentifier() or name == "state":
+    if name == "state":  # a SPIN or TLA+ port often has one: say why, and what works
+        raise ModelError("variable name 'state' is taken: it names the role's control state "
+                         "(ctx.state, view['instance'].state, the state= of a transition)",
+                         role=role, where=where,
+                         fix="rename the variable in the port, e.g. Var(...) as 'st' or "
+                             "'phase'; or, where the SPIN/TLA+ variable is the control state "
+                             "itself, make its values the role's states=[...]")
+    if not isinstance(name, str) or not name.isidentifier():
         raise ModelError(f"variable name {name!r} is not allowed", role=role, where=where,
                          fix="use a Python identifier other than 'state'")
     if not isinstance(decl, Var):
