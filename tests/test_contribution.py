@@ -23,12 +23,13 @@ from mcfsm.show.fix_text import DELETED, INSERTED, KEPT, word_diff
 
 from .conftest import ROOT, run_cli
 
-# finding -> (a word the fix inserts, a word it deletes, the clause it changes)
+# finding -> (a word the fix inserts, a word it deletes or None, the clause it changes)
 # (the findings whose class gets a CR: a gap with a declared change, and a property of an
 # element the change adds; a finding that turns on a reading gets a question paper instead)
 FINDINGS = {
-    "no-way-back-after-break": ("late entry of step 4", "requests ", "10.16.2.2"),
-    "suspended-wait-unbounded": ("for a bounded time", "2 ", "10.16.3.2"),
+    "no-way-back-after-break": ("late entry of step 4", "requests", "10.16.2.2"),
+    # "client 2" becomes "client 2, indicating ...": the comma is inserted, nothing deleted
+    "suspended-wait-unbounded": ("for a bounded time", None, "10.16.3.2"),
 }
 COVER = ("Specification", "CR", "rev", "Current version", "Title", "Source to WG",
          "Work item code", "Category", "Reason for change", "Summary of change",
@@ -71,7 +72,7 @@ def test_the_cr_carries_the_change_as_word_revision_marks(written, finding):
     inserted, deleted, _ = FINDINGS[finding]
     ins, dels = _revisions(written[finding] / f"{finding}-cr.docx")
     assert any(inserted in text for text in ins), ins
-    assert any(deleted in text for text in dels), dels
+    assert any(deleted in text for text in dels) if deleted else not dels, dels
     # a deletion is w:delText, never w:t (Word would show it as text still present)
     body = docx.Document(str(written[finding] / f"{finding}-cr.docx")).element.body
     assert not [t for d in body.iter(qn("w:del")) for t in d.iter(qn("w:t"))]
@@ -144,7 +145,8 @@ def test_libreoffice_converts_both_documents_to_pdf(written, tmp_path):
         odt = convert(folder / f"{finding}-cr.docx", "odt")
         with zipfile.ZipFile(odt) as z:
             content = z.read("content.xml").decode()
-        assert "<text:deletion>" in content and "<text:insertion>" in content
+        assert "<text:insertion>" in content
+        assert ("<text:deletion>" in content) == bool(FINDINGS[finding][1])
 
 
 def test_word_diff_gives_back_both_texts():
@@ -153,7 +155,10 @@ def test_word_diff_gives_back_both_texts():
     runs = word_diff(before, after)
     assert "".join(t for k, t in runs if k in (KEPT, DELETED)).split() == before.split()
     assert "".join(t for k, t in runs if k in (KEPT, INSERTED)).split() == after.split()
-    assert (INSERTED, "first ") in runs
+    assert (INSERTED, " first") in runs and (INSERTED, " to B") in runs
+    # exactly, not only word for word: a trailing comma or stop is a token of its own
+    assert "".join(t for k, t in runs if k in (KEPT, DELETED)) == before
+    assert "".join(t for k, t in runs if k in (KEPT, INSERTED)) == after
 
 
 # -- bad input: one message naming the finding or option and the fix, exit 2 ------------

@@ -136,13 +136,18 @@ def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[Te
     return out
 
 
+_TOKEN = r"\s+|[,.;:](?=\s|$)|\S+?(?=[,.;:]?(?:\s|$))"
+
+
 def word_diff(before: str, after: str) -> list[tuple[str, str]]:
     """The word-level difference as runs [(KEPT | DELETED | INSERTED, text)]: a word keeps
     the white space after it, so the runs joined give `before` (kept and deleted) and
     `after` (kept and inserted). Words are compared with no-break spaces as spaces."""
-    a, b = re.findall(r"\S+\s*", before), re.findall(r"\S+\s*", after)
-    matcher = difflib.SequenceMatcher(None, [_plain(w).strip() for w in a],
-                                      [_plain(w).strip() for w in b], autojunk=False)
+    # a word's trailing comma, full stop, semicolon or colon is a token of its own, so that
+    # "2" becoming "2," marks the comma inserted, not the word replaced
+    a, b = re.findall(_TOKEN, before), re.findall(_TOKEN, after)
+    matcher = difflib.SequenceMatcher(None, [_plain(w).strip() or " " for w in a],
+                                      [_plain(w).strip() or " " for w in b], autojunk=False)
     runs: list[tuple[str, str]] = []
 
     def add(kind: str, text: str) -> None:
@@ -162,19 +167,7 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
             add(DELETED, "".join(a[i1:i2]))
         if op in ("insert", "replace"):
             add(INSERTED, "".join(b[j1:j2]))
-    return _spaced(runs)
-
-
-def _spaced(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """An insertion after a kept word that ended the old text has no space before it
-    ("...B." + "Then ..."): give the kept run its trailing space back."""
-    out = list(runs)
-    for k in range(1, len(out)):
-        kind = out[k][0]
-        prev_kind, prev = out[k - 1]
-        if kind == INSERTED and prev_kind == KEPT and prev and not prev[-1].isspace():
-            out[k - 1] = (prev_kind, prev + " ")
-    return out
+    return runs
 
 
 def line_runs(change: TextChange) -> list[tuple[str, str]]:
