@@ -285,7 +285,8 @@ PARAM_DOCS = {
                          "receives for its client from another MC system: 'relay' it to the "
                          "client, which follows it (steps 3-4), or 'recurse': send the call "
                          "on to the migrated MC service ID itself, as a SIP proxy may, so the "
-                         "client never sees the redirection (nor CR 001's KMS URI)"),
+                         "client never sees the redirection (nor CR 001's KMS URI), and the "
+                         "request keeps the ID it addressed (X.1.7.1 item 7)"),
     "call_timeout": ("RFC 3261 17.1.1.2 (Timer B; the text gives no duration)",
                      "how long a caller awaits the answer to its call where UE 2 may lose "
                      "what it exchanges as it leaves: 'free' is SIP's Timer B (it may expire "
@@ -1902,15 +1903,12 @@ def conditional_properties(params: dict, *, switch_off: bool, lossy_leaving: boo
                      doc="the primary acknowledges a partner's migration "
                          "notification")]
           if "acknowledged" in params["notification"].choices else []),
-        *([step("answered-by-addressed-id", answered_by_addressed_id,
-                clause="10.16.5.3 steps 3-4; CR 001 10.16.5.2 (the KMS URI of the migrated "
-                       "MC service ID); TS 33.180 (a protected call is keyed to the called "
-                       "MC service ID)",
-                doc="a caller's call is answered by the MC service ID it set the call up "
-                    "with: every call here is protected (assumption kms-uri-with-cr001), "
-                    "so a call answered by another ID was protected for an ID that did "
-                    "not take it, with a KMS URI the caller never learnt"),
-           sometimes("server-recursed-on-redirection",
+        # (no property asks that the call be answered by the ID the caller addressed: a
+        # server that recurses keeps that ID in the request, and X.1.7.1 item 7 has the
+        # migrated client read it and pick the keying material by it, which
+        # recursion-targets-migrated-id and addressed-id-delivered check; the finding
+        # redirection-recursed, which called that answer a harm, is withdrawn, session 46)
+        *([sometimes("server-recursed-on-redirection",
                      lambda v: any(v[SERVER[s]].tried for s in SYSTEMS),
                      clause="RFC 3261 16.5 (redirect_on_path=recurse)",
                      doc="the caller's server sends a redirected call on to the migrated "
@@ -1971,14 +1969,6 @@ def call_timed_out_under_way(v) -> bool:
     makes one call per caller)."""
     return any(v[c].state == "failed" and v[c].timed_out and call_under_way(v, c)
                for c in CALLERS)
-
-
-def answered_by_addressed_id(before, key, after) -> bool:
-    """A caller's call is answered by the MC service ID it called (steps 3-4: the caller
-    sets the new call up with the migrated ID and its KMS URI itself)."""
-    if key.actor not in CALLERS or not isinstance(key.message, PrivateCallAccept):
-        return True
-    return key.message.called_id == before[key.actor].target
 
 
 def properties(migration_indication: bool, *, returns: bool, second_call: bool,
@@ -2228,9 +2218,8 @@ def one_call(expect: dict[str, str]) -> dict[str, str]:
 model = Model("private_call_redirect", clause="10.16.5", doc=__doc__)
 # redirect_on_path (base, cr_kms_uri: where a foreign caller's redirection passes its own
 # server C): a server that recurses on the redirection sets the call up with the migrated ID
-# itself, so the caller's protected call was keyed to the primary ID
-RECURSED = {"answered-by-addressed-id": "violated only with redirect_on_path=recurse",
-            "server-recursed-on-redirection": "witnessed only with redirect_on_path=recurse",
+# itself, keeping the ID the caller addressed (X.1.7.1 item 7), each reading witnessed
+RECURSED = {"server-recursed-on-redirection": "witnessed only with redirect_on_path=recurse",
             "redirection-relayed-to-foreign-caller":
                 "witnessed only with redirect_on_path=relay"}
 model.add_variant(
@@ -2264,17 +2253,6 @@ model.add_variant(
     doc="CR 001: the KMS URI element; explores notification, registration and "
         "redirect_on_path, with base's pinned policies (it differs from base only in the CR)",
     expect={**EXPECT_CR_KMS_URI, **RECURSED})
-model.add_variant(
-    "fix_redirection_reaches_caller",
-    lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
-                  pinned={**POLICIES, "redirect_on_path": ("relay",)}, recursion=True),
-    doc="candidate fix, one sentence in 10.16.5.2: an MC service server between the "
-        "redirecting server and MC service client 1 passes the private call redirection on "
-        "to the client (it does not recurse on it), so the client sets the new call up "
-        "with the migrated MC service ID and CR 001's KMS URI (steps 3-4)",
-    baseline="cr_kms_uri",
-    expect={**EXPECT_CR_KMS_URI, "answered-by-addressed-id": "holds",
-            "server-recursed-on-redirection": "never"})
 EXPECT_CR_BOTH = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
@@ -2675,24 +2653,6 @@ FREE_TIMER_F = (
     "the partner told the primary, which then names an ID UE 2 never took up. Variants "
     "slow_registration and slow_registration_under_fixes show it; its root is "
     "finding abandoned-registration, and the proposed change holds only with that fix too.")
-model.finding(
-    "redirection-recursed", prop="answered-by-addressed-id", variants=("base", "cr_kms_uri"),
-    cls=CHOICE, fix="fix_redirection_reaches_caller",
-    clauses=("10.16.5.2", "10.16.5.3 steps 3-4", "CR 001 Table 10.16.5.2-1"),
-    reading="the caller's own MC service server recurses on the redirection, as RFC 3261 "
-            "16.5 lets a SIP proxy do (redirect_on_path=recurse)",
-    title="A server recursing on the redirection for the caller hides the migrated ID and its "
-          "KMS URI from it",
-    why="violated only with redirect_on_path=recurse, in base and under CR 001 alike: "
-        "10.16.5.2 defines the redirection from the MC service server to MC service client "
-        "1 and says nothing of a server between them, which a call from another MC system "
-        "(client 3 of C) has; a SIP proxy may recurse on a 3xx response's contacts (RFC "
-        "3261 16.5), and then CR 001's KMS URI, carried in the redirection, stops at that "
-        "server, so the harm CR 001 mends (a protected call the caller cannot key to the "
-        "migrated ID) comes back by another way. It needs that reading of an element the "
-        "text does not name, hence a choice. Proposed change: 10.16.5.2 (or step 3) says "
-        "that an MC service server on the path passes the redirection on to the calling "
-        "client (fix_redirection_reaches_caller: holds)")
 model.finding(
     "redirect-loop", prop="no-repeated-redirection-to-left-id",
     facts=(SERVICE_AUTHORIZATION.bears(AGAINST, "notification=one_way"),),
