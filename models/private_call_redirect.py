@@ -2391,13 +2391,29 @@ model.add_variant(
                 "violated only with registration=make_before_break and register_timeout=free",
             "registration-given-up": "witnessed only with register_timeout=free"})
 SLOW_MBB = "violated only with registration=make_before_break and register_timeout=free"
+# one migration and one call, every reading of a timed-out REGISTER (and its fix below)
+RETRIES = dict(kms_in_redirect=True, migration_indication=True, max_migrations=1,
+               client1_calls=1, pinned={**POLICIES, "register_timeout": BOTH["register_timeout"],
+                                        "register_failure": BOTH["register_failure"],
+                                        "note2_server": ("primary",)})
+# the abandoned migration's properties there: violated as published, held by the fix
+ABANDONED_RETRIES = {"primary-binding-fresh": SLOW_MBB, "primary-learns-current-id": SLOW_MBB,
+                     "registration-consistent": SLOW_MBB}
+EXPECT_RETRIES = {
+    **DELIVERY_PINNED,
+    "call-not-refused-before-notification": "violated only with notification=one_way",
+    "registered-nowhere": "witnessed only with registration=break_before_make",
+    "foreign-caller-connects": "witnessed only with otherwise=forward",
+    "notification-acknowledged": "witnessed only with notification=acknowledged",
+    "registration-given-up": "witnessed only with register_timeout=free",
+    # the behaviour that defines the variant, and a retry that can succeed
+    "registration-retried":
+        "witnessed only with register_timeout=free and register_failure=retries",
+    "retry-answered-in-time":
+        "witnessed only with register_timeout=free and register_failure=retries"}
 model.add_variant(
     "slow_registration_retries",
-    lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=1,
-                  client1_calls=1,
-                  pinned={**POLICIES, "register_timeout": BOTH["register_timeout"],
-                          "register_failure": BOTH["register_failure"],
-                          "note2_server": ("primary",)}),
+    lambda: build(**RETRIES),
     doc="slow_registration with one migration and one call (so NOTE 2's re-check, which "
         "needs a second migration, is pinned: note2_server=primary), and what UE 2 does when its "
         "REGISTER times out explored: it gives up, or sends a new REGISTER and gives up only "
@@ -2408,29 +2424,12 @@ model.add_variant(
     # once more does not keep the primary's record true while Timer F may expire while the
     # answer is merely slow; one migration, so notification=one_way's race
     # (stale-binding) and NOTE 2's second call are not in this variant
-    expect={**DELIVERY_PINNED,
-            "primary-binding-fresh": SLOW_MBB,
-            "primary-learns-current-id": SLOW_MBB,
-            "registration-consistent": SLOW_MBB,
-            "call-not-refused-before-notification": "violated only with notification=one_way",
-            "registered-nowhere": "witnessed only with registration=break_before_make",
-            "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "notification-acknowledged": "witnessed only with notification=acknowledged",
-            "registration-given-up": "witnessed only with register_timeout=free",
-            # the behaviour that defines the variant, and a retry that can succeed
-            "registration-retried":
-                "witnessed only with register_timeout=free and register_failure=retries",
-            "retry-answered-in-time":
-                "witnessed only with register_timeout=free and register_failure=retries"})
+    expect={**EXPECT_RETRIES, **ABANDONED_RETRIES})
 
 # -- candidate fixes of the gaps (models/README.md; diffs under diagrams/) -------------------
 model.add_variant(
     "fix_abandoned_registration_withdrawn",
-    lambda: build(kms_in_redirect=True, migration_indication=True, max_migrations=1,
-                  client1_calls=1, departure_notice=True, withdraw_abandoned=True,
-                  pinned={**POLICIES, "register_timeout": BOTH["register_timeout"],
-                          "register_failure": BOTH["register_failure"],
-                          "note2_server": ("primary",)}),
+    lambda: build(**RETRIES, departure_notice=True, withdraw_abandoned=True),
     doc="candidate fix of abandoned-registration, two sentences: a client whose REGISTER "
         "at another MC system it gave up de-registers from that MC system (X.1.4.1), and a "
         "partner MC system informs the primary MC system when a migrated user's "
@@ -2439,16 +2438,7 @@ model.add_variant(
     baseline="slow_registration_retries",
     # what slow_registration_retries declares, but the abandoned migration is undone: the
     # primary's record, its learning of the current ID and the one registration all hold
-    expect={**DELIVERY_PINNED,
-            "call-not-refused-before-notification": "violated only with notification=one_way",
-            "registered-nowhere": "witnessed only with registration=break_before_make",
-            "foreign-caller-connects": "witnessed only with otherwise=forward",
-            "notification-acknowledged": "witnessed only with notification=acknowledged",
-            "registration-given-up": "witnessed only with register_timeout=free",
-            "registration-retried":
-                "witnessed only with register_timeout=free and register_failure=retries",
-            "retry-answered-in-time":
-                "witnessed only with register_timeout=free and register_failure=retries"})
+    expect=EXPECT_RETRIES)
 
 FIXED_TEXT = dict(kms_in_redirect=True, migration_indication=True, **BOUNDS)
 EXPECT_FIX_NOTIFICATION_ORDER = {**DELIVERY_PINNED, "no-repeated-redirection-to-left-id":

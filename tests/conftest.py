@@ -113,3 +113,14 @@ def ray_alone():
     with open(Path(tempfile.gettempdir()) / "mcfsm-tests-ray.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+@pytest.fixture(params=["compiled", "pure"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test once on the compiled engine core and once on its pure-Python twin
+    (MCFSM_PURE); a module that needs other choices defines its own."""
+    if request.param == "pure":
+        monkeypatch.setenv("MCFSM_PURE", "1")
+    else:
+        monkeypatch.delenv("MCFSM_PURE", raising=False)
+    return request.param

@@ -59,15 +59,6 @@ def _verdict(result) -> str:
     return next(v.status for v in result.verdicts if v.property.name == "never-bad")
 
 
-@pytest.fixture(params=["compiled", "pure"])
-def engine(request, monkeypatch):
-    if request.param == "pure":
-        monkeypatch.setenv("MCFSM_PURE", "1")
-    else:
-        monkeypatch.delenv("MCFSM_PURE", raising=False)
-    return request.param
-
-
 def test_the_model_fools_a_memoized_split_search(engine, monkeypatch):
     """Without the oracle the split search says "holds"; the search without memos finds the
     violation. Split, its counterexample does not even replay in the driving process (whose

@@ -96,15 +96,6 @@ def figures(result) -> tuple:
              for v in result.verdicts])
 
 
-@pytest.fixture(params=["compiled", "pure"])
-def engine(request, monkeypatch):
-    if request.param == "pure":
-        monkeypatch.setenv("MCFSM_PURE", "1")
-    else:
-        monkeypatch.delenv("MCFSM_PURE", raising=False)
-    return request.param
-
-
 @pytest.mark.parametrize("n", [3, 4])
 def test_twophase_states_are_the_orbits_of_the_unreduced_search(n, engine):
     reduced = explore(twophase.build(n, symmetric=True))

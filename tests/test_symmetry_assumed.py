@@ -64,15 +64,6 @@ PROBE = ("r1", "r2", "r3")
 IDLE = ("b1", "b2", "b3", "b4")
 
 
-@pytest.fixture(params=["compiled", "pure"])
-def engine(request, monkeypatch):
-    if request.param == "pure":
-        monkeypatch.setenv("MCFSM_PURE", "1")
-    else:
-        monkeypatch.delenv("MCFSM_PURE", raising=False)
-    return request.param
-
-
 def test_the_issue_probe_is_refused_not_said_to_hold(engine):
     unreduced = explore(counters(PROBE, 8), Budget(symmetry=False))
     [v] = [v for v in unreduced.verdicts if v.property.name == "no-boom"]

@@ -25,15 +25,6 @@ from mcfsm.lang.symmetry import Renaming
 from .test_symmetry import _counters, figures, peers, reachable, twophase
 
 
-@pytest.fixture(params=["compiled", "pure"])
-def engine(request, monkeypatch):
-    if request.param == "pure":
-        monkeypatch.setenv("MCFSM_PURE", "1")
-    else:
-        monkeypatch.delenv("MCFSM_PURE", raising=False)
-    return request.param
-
-
 def _all_heard(view) -> bool:
     return not all(len(view[p].heard) == 2 for p in ("p1", "p2", "p3"))
 

@@ -98,7 +98,7 @@ def validate_role(self: Any) -> None:
     unreachable = [s for s in self.states if s not in reachable_states(self)]
     # a CR's generic change that omits a step may leave states its transitions led to
     # unreachable: that is the change's consequence, which the check reports, not an error
-    if unreachable and not getattr(self, "changed_by_cr", False):
+    if unreachable and not self.changed_by_cr:
         raise ModelError(
             f"states {unreachable} cannot be reached from initial state {self.initial!r} "
             "by any transition", role=self.name,

@@ -81,7 +81,7 @@ class Validation:
                     sent.setdefault(type(msg), inst.role)
         # a CR's generic change that omits a step may leave a message no role sends: the
         # transitions taking it never fire, which the check shows (lang/step_changes.py)
-        changed = any(getattr(r, "changed_by_cr", False) for r in roles.values())
+        changed = any(r.changed_by_cr for r in roles.values())
         for role in roles.values():
             for t in role.transitions:
                 if t.receives is not None and t.receives not in sent and (role.reusable

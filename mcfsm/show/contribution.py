@@ -102,6 +102,12 @@ PROJECT_WORDS = ("fact sheet", "Issue ", "issue ", "quiescent", "in flight", "ca
                  "the model", "model's", "variant", "the search", "Param", "assumption ")
 
 
+def gap_case(reading: str) -> str:
+    """A gap's declared "reading" ("none of the text's: pre-condition 1 speaks of ...") as
+    the case the text has no step for: the "none" that says no reading saves it dropped."""
+    return re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading, flags=re.I)
+
+
 def spec_words(text: str, names: set[str]) -> str:
     """The text in a meeting's words, composed of whole sentences: a reading "p=v" said in
     its Param's declared words (ModelNames.glossary), a parenthesis that still holds a
@@ -483,8 +489,7 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
                    else "After the last step, the case is reached.")
     analysis = [reason[:1].upper() + reason[1:].rstrip(".") + "."] if reason else []
     if reading and f.cls == GAP_IN_THE_TEXT:  # a gap's "reading" says no reading saves it
-        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading, flags=re.I)
-        analysis.insert(0, f"The text has no step for this case: {bare}.")
+        analysis.insert(0, f"The text has no step for this case: {gap_case(reading)}.")
     elif reading:
         analysis.insert(0, f"The case turns on this reading of the text: {reading}.")
     per_reading = _outcome_lines(checked)

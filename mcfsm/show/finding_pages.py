@@ -40,7 +40,7 @@ from ..spec.clauses import parse_ref
 from ..spec.quotes import SpecText, cr_of, find_sentences, sentences
 from .chart_layout import chart_pages
 from .charts import mermaid, run_values, step_clause, verdict_chart
-from .contribution import _parentheses, model_names, model_words_in, stage2_steps
+from .contribution import _parentheses, gap_case, model_names, model_words_in, stage2_steps
 from .diff import diff
 from .diff_model import Side, baseline_of
 from .diff_words import change_rows
@@ -734,8 +734,7 @@ def paste(d: dict[str, Any]) -> tuple[str, bool]:
     short = d.get("short_title") or full
     reading = plain(d["reading"], names)[0].rstrip(".") if d["reading"] else ""
     if reading and d["cls"] == GAP_IN_THE_TEXT:  # a gap's "reading" says none saves it
-        bare = re.sub(r"^none(?: of the text's)?[:;,]\s*", "", reading, flags=re.I)
-        turn = f"The text has no step for it: {_lower(bare)}."
+        turn = f"The text has no step for it: {_lower(gap_case(reading))}."
     else:
         turn = f"It turns on this: {_lower(reading)}." if reading else ""
     change = "Proposed change: " + plain(proposed_change(d), names)[0].rstrip(".") + "."

@@ -217,8 +217,8 @@ def _merge(base: str, one: str, two: str) -> str | None:
     """Both edits of `base` applied, word by word (two insertions at the same place, as
     two sentences added after it, in the chain's order); None where they touch the same
     words."""
-    def split(text: str) -> list[str]:
-        return re.findall(r"\S+|\s+", text)
+    def split(text: str) -> list[str]:  # the tokens word_diff compares
+        return re.findall(_TOKEN, text)
 
     words = split(base)
     edits = sorted([(i1, i2, k, new) for k, text in enumerate((one, two))
