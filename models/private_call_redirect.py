@@ -2934,15 +2934,14 @@ model.finding(
            SERVICE_AUTHORIZATION.bears(SUPPORTS, "notification=acknowledged, under which it is "
                                                  "violated too: A records the partner ID in the "
                                                  "exchange that precedes B's answer")),
-    reading="none: it is the lifecycle model's abandoned registration (nothing in the text undoes a "
-            "migration the primary was told of, X.1.6), seen in a model that loses nothing. "
-            "With make-before-break it fails with SIP's Timer F (register_timeout=free, fact "
-            "sheet item 10) under both notification readings and whether UE 2 gives up or "
-            "retries once (register_failure). It holds only where no case arises: with the "
-            "reading register_timeout=outlasts_answer, a bound no UE can set that saves only "
-            "a network that loses nothing (with the answer lost, migration_lifecycle fails "
-            "under every reading), and with break-before-make, where UE 2 is left registered "
-            "nowhere, which this property does not judge",
+    reading="none: nothing in the text undoes a migration the primary was told of (X.1.6), "
+            "even where nothing is lost. With make-before-break it fails when SIP's Timer F "
+            "expires while the answer is merely slow (register_timeout=free), under both "
+            "notification readings and whether UE 2 gives up or retries once "
+            "(register_failure). It holds only where Timer F outlasts every answer "
+            "(register_timeout=outlasts_answer), a bound no UE can set that saves only a "
+            "network that loses nothing, and with break-before-make, where UE 2 is left "
+            "registered nowhere, which this property does not judge",
     fix="fix_abandoned_registration_withdrawn",
     title="Without loss, a REGISTER at a partner that times out leaves the primary with a "
           "partner ID never taken up",
