@@ -55,9 +55,12 @@ Parameters (the text is silent):
   lists only the primary MC service ID, so an affiliation with a partner ID is refused.
 - transaction_timeout (10.16.2.2 gives no duration and says nothing of an unanswered
   request): "free" is SIP's transaction timer, which may expire while the request or its
-  answer is merely slow; "outlasts_answer" is a reading, the bound the text would have to
-  give: the timer outlasts the round trip, so it expires only once the request or its
-  answer was lost. Explored in the slow_answers variants, pinned to the reading elsewhere.
+  answer is merely slow; "outlasts_answer" is a reading: the client waits out the round
+  trip, so a request times out only once it or its answer was lost. Where nothing is lost
+  (the slow_answers variants) these are also the runs of a client that keeps sending its
+  request until an answer arrives in time: every request is answered at last, and each one
+  sent again is answered alike. Explored in the slow_answers variants, pinned to the
+  reading elsewhere.
 - register_failure (10.16.2.2 step 2 is silent on a REGISTER that fails): "gives_up" ends
   the attempt when the REGISTER times out (assumption timeout-gives-up elsewhere);
   "retries" sends it once more, a new transaction (two REGISTERs per migration: assumption
@@ -131,7 +134,6 @@ from _mc import (
 
 from mcfsm import (
     CHOICE,
-    GAP_IN_THE_TEXT,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
@@ -234,7 +236,9 @@ REGISTER_EXPLORED = (
                "REGISTERs to one MC system per migration, then gives the attempt up as "
                "register_failure=gives_up does: a bound of the model (no text gives a number); "
                "each further REGISTER can be slow as the second is, so any finite number fails "
-               "the same way, only later",
+               "the same way, only later; a client that keeps sending it until an answer "
+               "arrives in time is what transaction_timeout=outlasts_answer stands for where "
+               "nothing is lost",
                clause="10.16.2.2 step 2 (silent on a REGISTER that fails); RFC 3261 17.1.2.2"),
 )
 
@@ -275,8 +279,9 @@ AFTER_BREAK_MEANS = {
 TIMER_MEANS = {
     "free": "the MC service client's request times out as a SIP transaction does, possibly "
             "while its answer is merely slow",
-    "outlasts_answer": "the MC service client's request times out only once the request or "
-                       "its answer was lost, a bound the text does not give",
+    "outlasts_answer": "the MC service client waits for the answer to its request, or keeps "
+                       "sending the request until an answer arrives in time, and gives up "
+                       "only once the request or its answer was lost",
 }
 
 
@@ -999,9 +1004,10 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                        "RFC 3261 17.1.2.2; TS 24.229 7.8 (Timer F, 128 s)",
                 doc="how long client 1 awaits the answer to each of its requests: 'free' is "
                     "the SIP transaction's timer, which may expire while the request or its "
-                    "answer is merely slow; 'outlasts_answer' is a reading, the bound the text "
-                    "would have to give: the timer outlasts the round trip, so it expires only "
-                    "once the request or its answer was lost",
+                    "answer is merely slow; 'outlasts_answer' is a reading: the client waits "
+                    "out the round trip (or, where nothing is lost, keeps sending the request "
+                    "until an answer arrives in time: the same runs), so a request times out "
+                    "only once it or its answer was lost",
                 means=TIMER_MEANS),
             **({"register_failure": Param(register_failures, clause=REGISTER_FAILURE_CLAUSE,
                                           doc=REGISTER_FAILURE_DOC,
@@ -1600,9 +1606,8 @@ model.finding(
         "text states; make-before-break (X.1.4.1) avoids it")
 model.finding(
     "no-way-back-after-break", prop="member-gets-media-after-migration",
-    variants=("slow_answers", "slow_answers_after_break"), cls=GAP_IN_THE_TEXT,
+    variants=("slow_answers", "slow_answers_after_break"), cls=CHOICE,
     fix="make_before_break_slow_answers",
-    outside_readings=("transaction_timeout=outlasts_answer",),
     facts=(
         SIP_TRANSACTIONS.bears(SUPPORTS, "transaction_timeout=free: Timer F may expire while "
                                          "the REGISTER's or the affiliation's answer is merely "
@@ -1610,44 +1615,43 @@ model.finding(
         AFFILIATION_FLOWS.bears(SUPPORTS, "the affiliation is a request the client awaits an "
                                           "answer to, so its transaction can time out"),
     ),
-    reading="none: 10.16.2.2 has no step for a registration or an affiliation that fails "
-            "after step 1 has left the old MC system, and the client fails whatever it then "
-            "does: gives up, sends its REGISTER again (register_failure), or returns to the MC "
-            "system it left (after_break=return, slow_answers_after_break), whose own "
-            "REGISTER or affiliation can time out the same way. It holds only "
-            "with transaction_timeout=outlasts_answer, a bound no UE can set (Timer F expires "
-            "while an answer is merely slow, fact sheet item 10), and with make-before-break, "
-            "which X.1.4.1 offers instead of 10.16.2.2's order. It reads step 1's "
-            "'de-authorizes' as a SIP de-registration (a reading: the client is then "
-            "registered nowhere)",
-    title="A client that migrated break-before-make and whose REGISTER times out stays "
-          "outside the group call: 10.16.2.2 has no way back",
+    reading="a client whose REGISTER or affiliation times out after step 1 has left the old MC "
+            "system stops trying after a bounded number of attempts: it gives up, sends its "
+            "REGISTER once more (register_failure=retries) or goes back once to the MC system "
+            "it left (after_break=return). 10.16.2.2 has no step for the failure, and a client "
+            "that keeps sending its requests until an answer arrives in time gets back into "
+            "the call, since the MC system answers each request at last where no message is "
+            "lost (transaction_timeout=outlasts_answer stands for that client)",
+    title="A client that migrated break-before-make and stops trying once its REGISTER times "
+          "out stays outside the group call",
     why="violated only with transaction_timeout=free, whatever register_failure is, in 8 "
         "steps: the REGISTER at B times out while it (or B's answer) is still on its way, "
-        "after step 1 has "
-        "de-affiliated and de-registered the client at A (the model reads step 1's "
-        "'de-authorizes' as a SIP de-registration, itself a reading), and the client gives up "
-        "(register_failure=gives_up); a client that sends its REGISTER again "
+        "after step 1 has de-affiliated and de-registered the client at A (the model reads "
+        "step 1's 'de-authorizes' as a SIP de-registration, itself a reading), and the client "
+        "gives up (register_failure=gives_up); a client that sends its REGISTER once more "
         "(register_failure=retries) fails the same way once the second one's timer expires "
-        "too (assumption register-retries-bounded: two REGISTERs; more only postpone it), "
-        "and a client that goes back to the MC system it left (after_break=return, in "
+        "too, and a client that goes back to the MC system it left (after_break=return, in "
         "slow_answers_after_break, with one migration) fails once the return's REGISTER or "
-        "affiliation times out as well (one return per migration: more only postpone it). "
-        "A timer that expires right after the send, as in the chart, stands for B out of "
-        "reach, or its answer delayed, for more than Timer F's 128 s (fact sheet items 8-9). "
-        "Why a gap and not a reading: the one choice under which it holds, "
-        "transaction_timeout=outlasts_answer, is a bound the text does not give and no UE "
-        "can set, and nothing in 10.16.2.2 brings the client back: once step 1 is done, no "
-        "step or NOTE says what a client does whose step 2 or 3 fails (the text has no "
-        "failure path after step 1, with or without a timer; B could as well refuse the "
-        "registration or the service authorisation, the simplest failed step 2 or 3, which "
-        "is argued here and not explored). "
+        "affiliation times out as well. Why a reading and not a gap: a client that gives "
+        "up, sends its REGISTER once more or goes back once stops after a bounded number of "
+        "attempts (assumption register-retries-bounded), and more attempts only postpone "
+        "the failure, but a client that never stops trying is not kept out. Where no message "
+        "is lost, B answers every REGISTER at last, and a client that sends its request "
+        "again until an answer arrives in time runs as a client that waits for the answer "
+        "does, the reading under which the property holds (unbounded attempts are argued, "
+        "not explored: they would fill the channels). A client that "
+        "keeps trying at B while B stays out of reach for good (loss, which these variants do "
+        "not declare) would still be kept out, where going back to A would not. So the "
+        "finding turns on what the client does when step 2 or 3 fails after step 1, on which "
+        "10.16.2.2 is silent. A timer that expires right after the send, as in the chart, "
+        "stands for B out of reach, or its answer delayed, for more than Timer F's 128 s. "
         "Make-before-break holds under both timer readings (X.1.4.1: still in the call at the "
         "old MC system, as X.1.1 and X.1.7.4 say it keeps a call from dropping): "
-        "make_before_break_slow_answers, the candidate fix. Proposed change: 10.16.2.2 says "
-        "what the client does when step 2 or 3 fails after step 1 (return to the old MC "
-        "system and re-register there, for instance), or performs step 1 only once steps 2 "
-        "and 3 have succeeded (X.1.4.1's make-before-break)")
+        "make_before_break_slow_answers, the candidate fix. Proposed change: none until the "
+        "meeting says whether a client keeps trying; if it need not, 10.16.2.2 says what it "
+        "does when step 2 or 3 fails after step 1 (return to the old MC system, for "
+        "instance), or performs step 1 only once steps 2 and 3 have succeeded (X.1.4.1's "
+        "make-before-break)")
 model.finding(
     "ghost-affiliation", prop="affiliation-consistent",
     charts=(Chart(under=("group_document=all_ids",)),),

@@ -27,7 +27,8 @@ from .conftest import ROOT, run_cli
 # (the findings whose class gets a CR: a gap with a declared change, and a property of an
 # element the change adds; a finding that turns on a reading gets a question paper instead)
 FINDINGS = {
-    "no-way-back-after-break": ("late entry of step 4", "requests", "10.16.2.2"),
+    # two sentences of one clause (pre-condition 1 and step 1), words inserted only
+    "setup-abandoned": ("still being set up", None, "10.16.3.2"),
     # "client 2" becomes "client 2, indicating ...": the comma is inserted, nothing deleted
     "suspended-wait-unbounded": ("for a bounded time", None, "10.16.3.2"),
 }
@@ -259,8 +260,10 @@ def test_the_all_index_says_what_every_finding_got(tmp_path):
     for name in lm.model.findings:
         assert f"| {name} |" in index, name
     assert "artefact of the model" in index  # ghost-affiliation: none, and why
-    assert "[no-way-back-after-break-cr.docx](no-way-back-after-break-cr.docx)" in index
-    assert (tmp_path / "no-way-back-after-break-cr.docx").is_file()
+    # a finding that turns on a reading: a question paper, and no CR
+    assert ("[no-way-back-after-break-discussion.docx](no-way-back-after-break-discussion.docx)"
+            in index)
+    assert not (tmp_path / "no-way-back-after-break-cr.docx").exists()
     assert not (tmp_path / "ghost-affiliation-discussion.docx").exists()
 
 

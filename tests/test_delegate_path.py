@@ -129,7 +129,7 @@ def test_diff_fails_when_only_the_readings_a_verdict_needs_change(tmp_path):
 @pytest.fixture(scope="module")
 def contribution(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("contribution")
-    proc = run_cli("contribution", "no-way-back-after-break", "--out", str(out))
+    proc = run_cli("contribution", "setup-abandoned", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -142,19 +142,21 @@ def _marks(docx: Path) -> tuple[str, str]:
 
 
 def test_the_contributions_cr_carries_revision_marks(contribution):
-    cr = contribution / "no-way-back-after-break-cr.docx"
-    assert (contribution / "no-way-back-after-break-discussion.docx").is_file()
+    cr = contribution / "setup-abandoned-cr.docx"
+    assert (contribution / "setup-abandoned-discussion.docx").is_file()
     ins, dele = _marks(cr)
-    assert "partner MC system" in ins and "<w:delText" in dele
+    # words inserted into pre-condition 1 and step 1, none deleted
+    assert "still being set up" in ins and "<w:delText" not in dele
 
 
 def test_impact_of_the_contributions_cr_reads_its_revision_marks(contribution):
-    proc = run_cli("impact", str(contribution / "no-way-back-after-break-cr.docx"), "--json")
+    proc = run_cli("impact", str(contribution / "setup-abandoned-cr.docx"), "--json")
     assert proc.returncode in (0, 1), proc.stderr
     records = json.loads(proc.stdout)
-    [step] = [r for r in records if r["where"].startswith("10.16.2.2")]
-    assert any("partner MC system" in s for s in step["inserted"])
-    assert step["covered"] and any("group_call_migration" in t for t in step["transitions"])
+    assert [r["where"] for r in records] == ["10.16.3.2 pre-condition 1", "10.16.3.2 step 1"]
+    step = records[1]
+    assert any("still being set up" in s for s in step["inserted"])
+    assert step["covered"] and any("private_call_migration" in t for t in step["transitions"])
 
 
 @needs_spec_text
@@ -199,12 +201,14 @@ def test_impact_of_seed_001_names_the_kms_uri_table_and_its_findings():
 def test_impact_of_a_cr_reads_whole_sentences_and_its_finding(contribution):
     """The contribution's CR read back: the step's sentences whole (not the revision runs'
     fragments), and the finding whose change it is named among those it touches."""
-    proc = run_cli("impact", str(contribution / "no-way-back-after-break-cr.docx"), "--json")
+    proc = run_cli("impact", str(contribution / "setup-abandoned-cr.docx"), "--json")
     records = json.loads(proc.stdout)
-    [step] = [r for r in records if r["where"] == "10.16.2.2 step 1"]
-    assert "The MC service client de-authorizes from the primary MC system." in step["deleted"]
+    [step] = [r for r in records if r["where"] == "10.16.3.2 step 1"]
+    assert step["deleted"] == [
+        "MC service client 1 releases the private call towards the MC service client 2 and "
+        "puts the call into suspended state in MC service client."]
     assert all(s.endswith(".") for s in step["inserted"] + step["deleted"])
-    assert "group_call_migration: no-way-back-after-break" in step["findings"]
+    assert "private_call_migration: setup-abandoned" in step["findings"]
 
 
 def test_impact_reads_a_changed_pre_condition_as_a_pre_condition(tmp_path):

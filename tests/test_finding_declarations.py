@@ -1,9 +1,10 @@
 """What a finding declares beyond its verdicts is judged by `check --expected` (issue 58: the
 stances of facts and a gap's outside_readings were checked by nothing): each mutant of a
 declaration below is caught by check.expectations.finding_gaps with a message that names
-the finding, and the declarations as committed pass. One small variant of
-group_call_migration is searched once (slow_answers_after_break: the gap
-no-way-back-after-break and the artefact ghost-affiliation both hold there)."""
+the finding, and the declarations as committed pass. Two small variants are searched once:
+group_call_migration's slow_answers_after_break (the reading no-way-back-after-break and the
+artefact ghost-affiliation, whose facts bear on one choice) and private_call_migration's
+setup_in_progress (the gap setup-abandoned and its outside reading)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,21 @@ from mcfsm.lang.loader import load_path
 from .conftest import ROOT
 
 VARIANT = "slow_answers_after_break"
+GAP_VARIANT = "setup_in_progress"
 
 
 @pytest.fixture(scope="module")
 def searched():
     model = next(lm.model for lm in load_path(ROOT / "models" / "group_call_migration.py"))
     return model, {VARIANT: explore_by_choice(model.system(VARIANT))}
+
+
+@pytest.fixture(scope="module")
+def gap_searched():
+    """setup-abandoned: a gap in the text saved only by its outside reading
+    setup_on_migration=resume (the change proposed)."""
+    model = next(lm.model for lm in load_path(ROOT / "models" / "private_call_migration.py"))
+    return model, {GAP_VARIANT: explore_by_choice(model.system(GAP_VARIANT))}
 
 
 def with_finding(model, name, **changes):
@@ -45,29 +55,34 @@ def test_the_committed_findings_pass(searched):
     assert finding_gaps(model, results) == []
 
 
-def test_an_outside_reading_swapped_for_another_choice_fails(searched):
-    model, results = searched
-    gaps = finding_gaps(with_finding(model, "no-way-back-after-break",
-                                     outside_readings=("transaction_timeout=free",)), results)
-    assert any("no-way-back-after-break" in g and "gap in the text" in g for g in gaps), gaps
+def test_the_committed_gap_passes(gap_searched):
+    model, results = gap_searched
+    assert model.findings["setup-abandoned"].outside_readings == ("setup_on_migration=resume",)
+    assert finding_gaps(model, results) == []
 
 
-def test_a_dropped_outside_reading_fails(searched):
-    model, results = searched
-    gaps = finding_gaps(with_finding(model, "no-way-back-after-break", outside_readings=()),
-                        results)
-    assert any("no-way-back-after-break" in g and "outside_readings=" in g for g in gaps), gaps
+def test_an_outside_reading_swapped_for_another_choice_fails(gap_searched):
+    model, results = gap_searched
+    gaps = finding_gaps(with_finding(model, "setup-abandoned",
+                                     outside_readings=("setup_on_migration=wait",)), results)
+    assert any("setup-abandoned" in g and "gap in the text" in g for g in gaps), gaps
 
 
-def test_an_outside_reading_that_saves_nothing_fails(searched):
-    model, results = searched
-    f = model.findings["no-way-back-after-break"]
+def test_a_dropped_outside_reading_fails(gap_searched):
+    model, results = gap_searched
+    gaps = finding_gaps(with_finding(model, "setup-abandoned", outside_readings=()), results)
+    assert any("setup-abandoned" in g and "outside_readings=" in g for g in gaps), gaps
+
+
+def test_an_outside_reading_that_saves_nothing_fails(gap_searched):
+    model, results = gap_searched
+    f = model.findings["setup-abandoned"]
     gaps = finding_gaps(with_finding(model, f.name, outside_readings=(
-        *f.outside_readings, "after_break=return")), results)
-    assert any("'after_break=return'" in g and "saves nothing" in g for g in gaps), gaps
+        *f.outside_readings, "same_peer_call=busy")), results)
+    assert any("'same_peer_call=busy'" in g and "saves nothing" in g for g in gaps), gaps
 
 
-def test_a_supporting_fact_flipped_against_a_gap_fails(searched):
+def test_a_supporting_fact_flipped_against_its_reading_fails(searched):
     model, results = searched
     f = model.findings["no-way-back-after-break"]
     gaps = finding_gaps(with_finding(model, f.name, facts=restance(f, SUPPORTS, AGAINST)),
@@ -99,8 +114,7 @@ def test_a_fact_on_a_reading_the_finding_does_not_need_fails(searched):
 def test_a_finding_of_a_property_that_holds_fails(searched):
     model, results = searched
     gaps = finding_gaps(with_finding(model, "no-way-back-after-break",
-                                     prop="registered-where-it-believes",
-                                     outside_readings=()), results)
+                                     prop="registered-where-it-believes"), results)
     assert any("where it is holds" in g for g in gaps), gaps
 
 
