@@ -2626,6 +2626,24 @@ model.add_variant(
             "note2-redirects-to-another-partner": "never"},
     baseline="migrated_caller")
 
+# One root, one contribution (issue 71 item 3): own-caller-foreign, note2-unanswerable and
+# note2-another-partner each turn on a reading of CR 000's own wording (which ID tells the
+# calling party's MC system; which server makes NOTE 2's re-check), so one revision of CR
+# 000 settles all three: the three sentences of the fixes above, checked together.
+model.add_variant(
+    "fix_cr000_readings_settled",
+    lambda: build(**MIGRATED_CALLER, note2_via_primary=True,
+                  pinned={**POLICIES, "notification": ("acknowledged",),
+                          "note2_server": ("primary",), "same_system_by": ("primary_id",)}),
+    doc="candidate fix: CR 000 revised to settle its two readings at once: step 2 reads the "
+        "calling party's MC system off the primary MC service ID the call carries, NOTE 2's "
+        "re-check is the primary's, and a partner the user has left passes an indicated call "
+        "to the primary (fix_same_system_by_primary_id, fix_note2_at_primary and "
+        "fix_note2_via_primary together)",
+    expect={**DELIVERY_PINNED, "foreign-caller-connects": "witnessed only with otherwise=forward",
+            "note2-redirects-to-another-partner": "witnessed"},
+    baseline="migrated_caller")
+
 
 # Every variant explores both registration orders: break-before-make's gap is what tells
 # them apart, so each names that witness (issue 32: a variant names the behaviour that
@@ -2843,8 +2861,8 @@ model.finding(
     clauses=("CR 000 10.16.5.3 step 2", "X.1.7.3", "CR 000 10.16.5.3 NOTE 2"),
     reading="CR 000 step 2's 'calling party MC system' read off the primary ID the call carries "
             "(same_system_by=primary_id), the reading X.1.7.3 suggests, with NOTE 2's re-check "
-            "left to the primary (note2_server=primary), and the pinned departed_policy=reject: "
-            "the partner the user left refuses a call for it",
+            "left to the primary (note2_server=primary), with the partner the user left "
+            "refusing a call for it (departed_policy=reject)",
     cls=CHOICE, fix="fix_note2_via_primary",
     title="Read off the primary ID, the partner refuses the NOTE 2 call of a caller served "
           "by a partner: no server on the call's path holds the status NOTE 2 asks about, and "
@@ -2858,13 +2876,23 @@ model.finding(
         "refuses it (chart step 18); with departed_policy=redirect_to_primary B would answer "
         "with the primary ID, which the property accepts. With note2_server=partner the "
         "partner answers with the primary MC service ID, which NOTE "
-        "2 lists as appropriate (session 14: the property no longer rejects that answer). "
+        "2 lists as appropriate, and the property accepts that answer. "
         "With calling_id the caller is treated as foreign instead (own-caller-foreign): CR "
         "000 must settle both. The harm is a round trip, not a lost call: refused, client 1 "
         "re-initiates with the primary ID (X.1.7.1 item 6b; assumption "
         "reinitiate-per-rejection) and reaches user 2 through A (argued from the model, not "
         "charted: the chart ends at B's refusal). departed_policy=reject is pinned by "
         "migrated_caller, so the verdict line's choices leave it out: the finding needs it")
+# One root, one contribution: the three readings of CR 000's wording above, settled by one
+# revision of CR 000 (the sentences of fix_same_system_by_primary_id, fix_note2_at_primary
+# and fix_note2_via_primary, checked together in fix_cr000_readings_settled).
+model.one_contribution(
+    "cr000-readings", findings=("own-caller-foreign", "note2-unanswerable",
+                                "note2-another-partner"),
+    fix="fix_cr000_readings_settled",
+    why="each turns on a reading of CR 000's own wording: which MC system step 2's 'calling "
+        "party MC system' is, and which server makes NOTE 2's re-check; one revision of CR "
+        "000 that says both settles all three")
 model.finding(
     "stale-delivery",
     charts=(Chart(under=("notification=acknowledged",)),),

@@ -241,14 +241,19 @@ def test_a_chained_change_shows_its_sentence_once_with_both_additions(tmp_path):
     assert added.index("has itself migrated") < added.index("takes it as the resumption")
 
 
-def test_a_witness_is_never_told_as_a_failure(tmp_path):
-    proc = run_cli("contribution", "note2-another-partner", "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
-    text = "\n".join(p.text for p in docx.Document(
-        str(tmp_path / "note2-another-partner-discussion.docx")).paragraphs)
-    assert "a case that the procedure allows" in text and "the case is reached" in text
-    assert "in which the procedure fails" not in text
-    assert "what the procedure should ensure does not hold" not in text
+def test_a_witness_is_never_told_as_a_failure(joint):
+    """note2-another-partner is a witness (a case the procedure allows), case 3 of the
+    joint paper on CR 000's readings: its section says the case is reached, never that
+    the procedure fails."""
+    paragraphs = docx.Document(str(joint / "cr000-readings-discussion.docx")).paragraphs
+    texts = [p.text for p in paragraphs]
+    start = next(k for k, t in enumerate(texts) if t.startswith("2.3\t"))
+    end = next(k for k, t in enumerate(texts) if t.startswith("3\t"))
+    case3 = "\n".join(texts[start:end])
+    assert "reached" in texts[start] or "another partner" in texts[start]
+    assert "After the last step, the case is reached" in case3
+    assert "in which the procedure fails" not in case3
+    assert "what the procedure should ensure does not hold" not in case3
 
 
 def test_the_all_index_says_what_every_finding_got(tmp_path):
@@ -328,3 +333,103 @@ def test_a_question_draws_the_shortest_scenario_under_each_reading_that_fails(tm
     assert [c.split(":")[0] for c in captions] == ["Figure 2-1", "Figure 2-2", "Figure 2-3"]
     assert "release of step 1 by MC service client 1 times out" in captions[2]
     assert all("rejects as busy" in c for c in captions[1:])
+
+
+# -- one root, one contribution (issue 71 item 3) ----------------------------------------------
+JOINT = ("own-caller-foreign", "note2-unanswerable", "note2-another-partner")
+
+
+@pytest.fixture(scope="module")
+def joint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cr000-readings")
+    proc = run_cli("contribution", "note2-unanswerable", "--out", str(out), "--author", "D (Co)")
+    assert proc.returncode == 0, proc.stderr
+    assert "3 cases: " + ", ".join(JOINT) in proc.stdout
+    return out
+
+
+def test_findings_with_one_root_get_one_paper_with_a_case_each(joint):
+    """own-caller-foreign, note2-unanswerable and note2-another-partner each turn on a
+    reading of CR 000's wording: one paper, one subclause per case, one proposal."""
+    paper = docx.Document(str(joint / "cr000-readings-discussion.docx"))
+    headings = [p.text for p in paper.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["1\tIntroduction", "2\tDiscussion"] and headings[-1] == "3\tProposal"
+    cases = [h for h in headings if h.startswith("2.")]
+    assert [h.split("\t")[0] for h in cases] == ["2.1", "2.2", "2.3"]
+    assert all(h.split("\t")[1].startswith(f"Case {k}: ") for k, h in enumerate(cases, 1))
+    text = [p.text for p in paper.paragraphs]
+    # the sentences quoted once, however many cases cite them
+    assert text.count("Clause CR 000 10.16.5.3 NOTE 2:") == 1
+    [first] = [t for t in text if t.startswith("Proposal 1: ")]
+    assert all(f"in case {k}, " in first for k in (1, 2, 3))
+    [second] = [t for t in text if t.startswith("Proposal 2: ")]
+    # the change re-checked as worded against every case: two failures closed, the witness
+    # of case 3 still reached (under the reading the change names)
+    assert ("in case 1, the case no longer occurs under any reading explored; in case 2, the "
+            "case no longer occurs under any reading explored; in case 3, the case is still "
+            "reached" in second), second
+    assert not (joint / "own-caller-foreign-discussion.docx").exists()
+
+
+def test_the_joint_cr_carries_the_three_sentences_and_says_it_builds_on_cr_000(joint):
+    ins, _ = _revisions(joint / "cr000-readings-cr.docx")
+    inserted = " ".join(ins)
+    # (kept words such as "of" sit between the inserted runs)
+    for words in ("given by the primary MC service ID", "which holds the migrated user status",
+                  "passes it to the primary MC system"):
+        assert words in inserted, words
+    cr = docx.Document(str(joint / "cr000-readings-cr.docx"))
+    fields = {row.cells[0].text.rstrip(":"): row.cells[1].text for row in cr.tables[0].rows[1:]}
+    assert "depends on that change request" in fields["Other comments"]
+    assert fields["Clauses affected"] == "10.16.5.3"
+    text = [p.text for p in cr.paragraphs]
+    assert text.count("10.16.5.3\tProcedure") == 1, "one block for the clause's three changes"
+    xml = __import__("zipfile").ZipFile(joint / "cr000-readings-cr.docx").read(
+        "word/document.xml").decode()
+    assert 'w:author="D (Co)"' in xml
+
+
+def test_a_fix_made_of_other_fixes_takes_their_sentences_whole():
+    """fix_cr000_readings_settled declares its sentences as same_as the three fixes': one
+    sentence, declared once, cannot drift between a fix and the joint change."""
+    from mcfsm.show.fix_text import fix_changes, sentences_file
+    from mcfsm.spec.quotes import SpecText
+
+    path = sentences_file(ROOT / "models" / "private_call_redirect.py")
+    spec = SpecText(ROOT / "models" / "clauses.txt")
+    joint = fix_changes(spec, path, "private_call_redirect", "fix_cr000_readings_settled")
+    parts = [c for v in ("fix_same_system_by_primary_id", "fix_note2_at_primary",
+                         "fix_note2_via_primary")
+             for c in fix_changes(spec, path, "private_call_redirect", v)]
+    assert joint == parts and len(joint) == 3
+
+
+def test_same_as_a_fix_without_sentences_is_refused(tmp_path):
+    from mcfsm.errors import UsageError
+    from mcfsm.show.fix_text import fix_changes
+    from mcfsm.spec.quotes import SpecText
+
+    path = tmp_path / "fix_sentences.toml"
+    path.write_text('[[m.fix_a]]\nsame_as = "fix_b"\n')
+    with pytest.raises(UsageError, match="same_as = 'fix_b', which is not another variant"):
+        fix_changes(SpecText(ROOT / "models" / "clauses.txt"), path, "m", "fix_a")
+
+
+def test_one_contribution_names_declared_findings_once_and_a_declared_fix():
+    from mcfsm import Model, ModelError
+    from mcfsm.lang.findings import CHOICE
+
+    model = Model("m")
+    model.add_variant("base", lambda: None)
+    for name in ("a", "b", "c"):
+        model.finding(name, prop=f"p-{name}", variants=("base",), cls=CHOICE, why="w")
+    with pytest.raises(ModelError, match="names finding 'z', which is not declared"):
+        model.one_contribution("j", findings=("a", "z"), fix="base", why="w")
+    with pytest.raises(ModelError, match="names fix 'nope'"):
+        model.one_contribution("j", findings=("a", "b"), fix="nope", why="w")
+    with pytest.raises(ModelError, match="two or more findings"):
+        model.one_contribution("j", findings=("a",), fix="base", why="w")
+    model.one_contribution("j", findings=("a", "b"), fix="base", why="one root")
+    with pytest.raises(ModelError, match="contribution 'j' already answers"):
+        model.one_contribution("k", findings=("b", "c"), fix="base", why="w")
+    assert model.joint_of("b").name == "j" and model.joint_of("c") is None

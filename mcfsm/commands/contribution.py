@@ -4,13 +4,14 @@ finding's page data (show/finding_pages.py), its fix's changed sentence
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..errors import UsageError
-from ..lang.findings import Finding
+from ..lang.findings import Finding, Joint
 from ..lang.loader import LoadedModel, load_path
 from .common import budget, budget_options, check_output_dir, exit_help, guarded, spec_option
 from .runs import VariantRuns
@@ -88,7 +89,89 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
          ) -> dict[str, Any]:
     """One finding's documents, as its class calls for (show/contribution.py document_for);
     the record the index lists. `strict`: a finding that gets none is an error (one FINDING
-    asked for) rather than a row of the index."""
+    asked for) rather than a row of the index. A finding with others of one root
+    (Model.one_contribution) is answered by their joint document."""
+    from ..show.tdoc import write_cr, write_paper
+
+    joint = lm.model.joint_of(f.name)
+    if joint is not None:
+        return _joint(lm, joint, f, out, source, author, runs, roots)
+    prepared = _prepare(lm, f, out, source, runs, strict, roots)
+    if isinstance(prepared, dict):
+        return prepared
+    record, p = prepared
+    paper = out / f"{f.name}-discussion.docx"
+    write_paper(p["doc"].paper, p["figures"], p["figure_title"], paper, p["reading_figures"])
+    record["files"].append(paper.name)
+    said = (f"wrote {paper} ({len(p['doc'].paper['steps'])} steps, {len(p['figures'])} figure "
+            "page(s))")
+    if record["document"] == p["cr_kind"]:
+        cr = out / f"{f.name}-cr.docx"
+        marks = write_cr(p["doc"].cr, cr, author=author)
+        record["files"].append(cr.name)
+        said += f" and {cr} ({marks} revision marks in {p['doc'].cr['clauses']})"
+    record["said"] = said
+    return record
+
+
+def _joint(lm: LoadedModel, joint: Joint, f: Finding, out: Path, source: str, author: str,
+           runs: VariantRuns, roots: dict[tuple[Any, ...], dict[str, Any]] | None
+           ) -> dict[str, Any]:
+    """The one paper and CR of findings with one root: each finding prepared as its own
+    question with the joint change (`joint.fix`'s sentences, re-checked on that variant),
+    composed into one document (show/contribution.py joint_contribution)."""
+    from ..show.contribution import JOINT, joint_contribution
+    from ..show.tdoc import write_cr, write_joint_paper
+
+    record: dict[str, Any] = {"finding": f.name, "model": lm.model.name, "class": f.cls,
+                              "document": JOINT, "why": joint.why, "files": [],
+                              "published": [], "changed": [], "said": ""}
+    key = ("joint", lm.model.name, joint.name)
+    if roots is not None and key in roots:
+        first = roots[key]
+        record.update(files=first["files"], document=f"{JOINT}: {joint.name}",
+                      why=f"answered with {first['finding']} by one contribution, "
+                          f"{joint.name}: {joint.why}")
+        first.setdefault("also", []).append(f.name)
+        record["published"], record["changed"] = first["outcomes"][f.name]
+        return record
+    cases, charts = [], []
+    outcomes: dict[str, tuple[list, list]] = {}
+    for name in joint.findings:
+        member = dataclasses.replace(lm.model.findings[name], fix=joint.fix)
+        prepared = _prepare(lm, member, out, source, runs, True, None,
+                            stem=f"{joint.name}-case{len(cases) + 1}")
+        assert not isinstance(prepared, dict)  # strict: a finding without one raised
+        member_record, p = prepared
+        outcomes[name] = (member_record["published"], member_record["changed"])
+        cases.append((member, p["doc"], p["checked"]))
+        charts.append((p["figures"], p["figure_title"].replace(
+            "of clause 2", f"of case {len(cases)}"), p["reading_figures"]))
+    paper, cr = joint_contribution(cases[0][2].title or joint.name, joint.why, cases,
+                                   p["changes"], p["names"], source)
+    paper_path = out / f"{joint.name}-discussion.docx"
+    write_joint_paper(paper, charts, paper_path)
+    cr_path = out / f"{joint.name}-cr.docx"
+    marks = write_cr(cr, cr_path, author=author)
+    record["files"] = [paper_path.name, cr_path.name]
+    record["document"] = f"{JOINT}: {joint.name}"
+    others = ", ".join(n for n in joint.findings if n != f.name)
+    record["why"] = f"one contribution with {others}: {joint.why}"
+    record["said"] = (f"wrote {paper_path} ({len(cases)} cases: {', '.join(joint.findings)}) "
+                      f"and {cr_path} ({marks} revision marks in {cr['clauses']})")
+    record["published"], record["changed"] = outcomes[f.name]
+    record["outcomes"] = outcomes  # for the other findings' rows of the index
+    if roots is not None:
+        roots[key] = record
+    return record
+
+
+def _prepare(lm: LoadedModel, f: Finding, out: Path, source: str, runs: VariantRuns,
+             strict: bool, roots: dict[tuple[Any, ...], dict[str, Any]] | None,
+             stem: str = "") -> dict[str, Any] | tuple[dict[str, Any], dict[str, Any]]:
+    """Everything a finding's documents say, checked: the record alone where it gets no
+    document of its own (none, or another's same change), else (record, the pieces: the
+    composed words, what was checked, the change, the charts drawn under `stem`)."""
     from ..show.charts import verdict_chart
     from ..show.contribution import (
         CR_DOCUMENT,
@@ -96,6 +179,7 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         QUESTION,
         TS,
         Checked,
+        _lower,
         build,
         change_as_worded,
         document_for,
@@ -109,9 +193,10 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     from ..show.diff_model import baseline_of
     from ..show.finding_pages import finding_charts, finding_data, search_under
     from ..show.fix_text import chained, fix_changes, load_declared, sentences_file
-    from ..show.tdoc import chart_png, write_cr, write_paper
+    from ..show.tdoc import chart_png
     from ..spec.quotes import SpecText
 
+    stem = stem or f.name
     model = lm.model
     sentences = sentences_file(lm.path)
     declared = bool(f.fix and load_declared(sentences).get(model.name, {}).get(f.fix))
@@ -140,7 +225,8 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
         changes[:0] = fix_changes(spec, sentences, model.name, variant)
         variant = model.variants[variant].baseline
     changes = chained(changes)
-    record["builds_on"] = variant if variant.startswith("cr_") else ""
+    record["builds_on"] = variant if variant.startswith("cr_") or any(
+        c.clause.startswith("CR ") for c in changes) else ""
     # one root, one contribution: a finding whose change (as worded) another finding's
     # document already proposes is answered by that document
     root = (kind, tuple((c.clause, c.changed) for c in changes))
@@ -196,7 +282,7 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
     if doc.chart is not None:
         # a short title: a long one widens the picture past the page
         figures = chart_png(titled_chart(doc.chart, f"Scenario ({TS} {where})", names),
-                            out / f"{f.name}-chart")
+                            out / f"{stem}-chart")
     # a question: the shortest run under each reading under which the case occurs
     reading_figures = []
     if kind == QUESTION:
@@ -213,20 +299,11 @@ def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs:
                 drawing = verdict_chart(found.system, v, "", [r.split("=", 1)[0]
                                                               for r in reading])
                 pngs = chart_png(titled_chart(drawing, f"Scenario {k} ({TS} {where})", names),
-                                 out / f"{f.name}-reading{k}")
-                reading_figures.append((f"The shortest scenario where {words[:1].lower()}"
-                                        f"{words[1:]}", pngs))
-    paper = out / f"{f.name}-discussion.docx"
-    write_paper(doc.paper, figures, figure_title, paper, reading_figures)
-    record["files"].append(paper.name)
-    said = f"wrote {paper} ({len(doc.paper['steps'])} steps, {len(figures)} figure page(s))"
-    if kind == CR_DOCUMENT:
-        cr = out / f"{f.name}-cr.docx"
-        marks = write_cr(doc.cr, cr, author=author)
-        record["files"].append(cr.name)
-        said += f" and {cr} ({marks} revision marks in {doc.cr['clauses']})"
-    record["said"] = said
-    return record
+                                 out / f"{stem}-reading{k}")
+                reading_figures.append((f"The shortest scenario where {_lower(words)}", pngs))
+    return record, {"doc": doc, "checked": checked, "changes": changes, "names": names,
+                    "figures": figures, "figure_title": figure_title,
+                    "reading_figures": reading_figures, "cr_kind": CR_DOCUMENT}
 
 
 def _entries(declared: dict[str, Any], model: str, variant: str | None) -> list[Any]:

@@ -261,3 +261,31 @@ class Finding:
         if not self.why.strip():
             raise ModelError("has no reason for its class", where=where,
                              fix="say why, citing the text: why='nothing in 10.16.5.3 ...'")
+
+
+@dataclasses.dataclass(frozen=True)
+class Joint:
+    """Findings with one root answered by one contribution (`Model.one_contribution`):
+    each turns on a reading of the same wording, and one change, the `fix` variant's
+    declared sentences, settles them all; `why` says what the root is."""
+
+    name: str
+    findings: tuple[str, ...]
+    fix: str
+    why: str
+
+    def __post_init__(self) -> None:
+        check_name(self.name, "contribution name", plain=True)
+        where = f"contribution {self.name!r}"
+        check_text(self.why, "why", where=where)
+        if (isinstance(self.findings, str) or len(self.findings) < 2
+                or not all(isinstance(n, str) and n for n in self.findings)):
+            raise ModelError(f"names findings={self.findings!r}", where=where,
+                             fix="name two or more findings with one root: "
+                                 "findings=('first-finding', 'second-finding')")
+        if not (isinstance(self.fix, str) and self.fix) or not self.why.strip():
+            raise ModelError("needs the variant whose sentences settle the findings and why "
+                             "they have one root", where=where,
+                             fix="one_contribution(name, findings=(...), fix='fix_...', "
+                                 "why='each turns on ...')")
+

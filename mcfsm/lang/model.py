@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from ..errors import ModelError
 from .declared import check_name, check_text
-from .findings import Chart, Finding
+from .findings import Chart, Finding, Joint
 from .guard import call_model, check_callable, function_line
 from .system import System
 
@@ -88,6 +88,8 @@ class Model:
         self.source = source
         self.variants: dict[str, Variant] = {}
         self.findings: dict[str, Finding] = {}
+        # Findings with one root answered by one contribution (one_contribution), by name.
+        self.joints: dict[str, Joint] = {}
         # Transitions declared never to fire in any variant, with the reason (coverage as a
         # verdict: check/expectations.coverage_gaps); (role name, transition name) -> why.
         self.never_fires: dict[tuple[str, str], str] = {}
@@ -170,6 +172,36 @@ class Model:
                              fix="one reviewed class per property and variant")
         self.findings[name] = f
         return f
+
+    def one_contribution(self, name: str, *, findings: tuple[str, ...], fix: str,
+                         why: str) -> Joint:
+        """Declare that findings already declared have one root and get one contribution:
+        each turns on a reading of the same wording, and the `fix` variant's sentences
+        (fix_sentences.toml) settle them all (`mcfsm contribution` writes one paper and
+        one CR for them, each finding's property re-checked on `fix`)."""
+        j = Joint(name, tuple(findings), fix, why)
+        where = f"model {self.name!r}, contribution {name!r}"
+        if name in self.joints or name in self.findings:
+            raise ModelError(f"model {self.name!r} already declares {name!r}",
+                             fix="give the contribution a name of its own")
+        for n in j.findings:
+            if n not in self.findings:
+                raise ModelError(f"names finding {n!r}, which is not declared before it",
+                                 where=where, fix=f"use some of {sorted(self.findings)}")
+            taken = [k for k, other in self.joints.items() if n in other.findings]
+            if taken:
+                raise ModelError(f"names finding {n!r}, which contribution {taken[0]!r} "
+                                 "already answers", where=where,
+                                 fix="one contribution per finding")
+        if fix not in self.variants:
+            raise ModelError(f"names fix {fix!r}, which the model does not declare",
+                             where=where, fix=f"use one of {list(self.variants)}")
+        self.joints[name] = j
+        return j
+
+    def joint_of(self, finding: str) -> Joint | None:
+        """The contribution that answers `finding` with others, if any."""
+        return next((j for j in self.joints.values() if finding in j.findings), None)
 
     def reviewed(self, variant: str, system: System) -> dict[str, Finding]:
         """The reviewed findings of a built variant, by property."""

@@ -139,8 +139,12 @@ def spec_words(text: str, names: set[str]) -> str:
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c])")
 
 
+# a session of this project's history ("session 14"), never a SIP session
+SESSION_WORDS = re.compile(r"\bsessions? \d+")
+
+
 def _project(text: str) -> bool:
-    return any(w in text for w in PROJECT_WORDS)
+    return any(w in text for w in PROJECT_WORDS) or bool(SESSION_WORDS.search(text))
 
 
 def _article(title: str) -> str:
@@ -564,8 +568,15 @@ def build(d: dict[str, Any], f: Finding, changes: list[TextChange], system: Syst
                            "paper" + (f": it is not ensured that {_lower(prop)}." if prop
                                       else ".")),
           "clauses": ", ".join(clauses), "other_specs": "None",
+          "comments": builds_on_words(where) if checked.builds_on_cr else "",
           "changes": change_blocks(changes)}
     return Contribution(d["name"], title, paper, cr, d["chart"]["drawing"] if d["chart"] else None)
+
+
+def builds_on_words(where: str) -> str:
+    """The cover page's word that a CR is made to a CR under discussion, not to the text."""
+    return (f"This CR is made to clause {where} as the change request to it that is under "
+            "discussion writes it, not as published: it depends on that change request.")
 
 
 def change_blocks(changes: list[TextChange]) -> list[dict[str, Any]]:
@@ -573,11 +584,15 @@ def change_blocks(changes: list[TextChange]) -> list[dict[str, Any]]:
     sentence of that clause as a revision mark (two changes to one clause are never shown
     as two copies of it, each with one change)."""
     blocks: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    on_line: dict[tuple[str, tuple[str, ...], int], list[TextChange]] = {}
     for c in changes:
         block = blocks.setdefault((c.heading, tuple(c.body)), {
             "heading": c.heading, "body": list(c.body), "line": c.line, "runs": line_runs(c),
             "clause": c.clause, "marks": {}})
-        block["marks"][c.line] = line_runs(c)
+        # several sentences of one paragraph changed: one line, every change marked
+        same = on_line.setdefault((c.heading, tuple(c.body), c.line), [])
+        same.append(c)
+        block["marks"][c.line] = line_runs(*same)
     return list(blocks.values())
 
 
@@ -692,3 +707,78 @@ def pinned_readings(published: Any, changed: Any) -> tuple[str, ...]:
         if len(param.choices) == 1 and before is not None and len(before.choices) > 1:
             out.append(_choice_in_words(changed.system, name, param.choices[0]))
     return tuple(out)
+
+
+# -- one root, one contribution (Model.one_contribution) --------------------------------------
+JOINT = "one discussion paper and CR for findings with one root"
+
+
+def _with_change(checked: Checked) -> str:
+    """What the change as checked does to one case, in a clause."""
+    outcomes = [o for _, o in checked.changed]
+    if checked.witness:
+        return ("the case is still reached, now under the reading the change says"
+                if "is reached" in outcomes else "the case is no longer reached")
+    still = [r for r, o in checked.changed if o == "fails"]
+    if still:
+        return "the case still occurs where " + "; and where ".join(_lower(r) for r in still)
+    return "the case no longer occurs under any reading explored"
+
+
+def joint_contribution(title: str, why: str, cases: list[tuple[Finding, Contribution, Checked]],
+                       changes: list[TextChange], names: set[str], source: str
+                       ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One paper and one CR for findings with one root: each finding's case (its scenario,
+    reading and outcome per reading, as its own question paper tells it) in a section of
+    its own, one proposal asking which readings are intended, and one change, checked as
+    worded against every case."""
+    where = ", ".join(sorted({c.clause_number for c in changes}))
+    claim = spec_words(title, names).rstrip(".")
+    paper_title = f"Comment on the change to clause {where}: {_lower(claim)}"
+    if len(paper_title.split()) > MAX_TITLE_WORDS:
+        paper_title = _capital(claim)
+    builds_on_cr = any(ch.builds_on_cr for _, _, ch in cases)
+    under = ("the change request to clause " + where + " that is under discussion"
+             if builds_on_cr else f"clause {where}")
+    introduction = [
+        f"This contribution comments on {under}. Its wording can be read in more than one "
+        f"way, and the reading decides the outcome in the {len(cases)} cases below; the "
+        "contribution asks the meeting which readings are intended and proposes one change "
+        "that settles them, checked as worded against every case.",
+        "The cases were found by checking every behaviour, within stated bounds, of a formal "
+        "description of the procedure that follows the text clause by clause and step by "
+        "step; each scenario below is the shortest one found, told in the words of the text."]
+    quotes: list[dict[str, str]] = []
+    for _, doc, _ in cases:
+        quotes += [q for q in doc.paper["quotes"] if q not in quotes]
+    sections = []
+    for k, (_, doc, checked) in enumerate(cases, 1):
+        sections.append({"heading": f"Case {k}: {_lower(doc.title)}",
+                         "pre_steps": doc.paper["pre_steps"], "steps": doc.paper["steps"],
+                         "outcome": doc.paper["outcome"], "analysis": doc.paper["analysis"],
+                         "witness": checked.witness})
+    readings = [f"in case {k}, {_lower(r)}" for k, (f, _, _) in enumerate(cases, 1)
+                if (r := spec_words(f.reading, names).rstrip("."))]
+    proposal = [f"Proposal 1: SA6 to decide which readings of {under} are intended"
+                + (": the cases above turn on these: " + "; ".join(readings) + "."
+                   if readings else ".")]
+    checked_words = "; ".join(f"in case {k}, {_with_change(ch)}"
+                              for k, (_, _, ch) in enumerate(cases, 1))
+    proposal.append(f"Proposal 2: revise {under} as shown in the draft CR attached to this "
+                    f"contribution, which says which readings are meant (checked as worded: "
+                    f"{checked_words}).")
+    paper = {"title": paper_title, "source": source, "introduction": introduction,
+             "quotes": quotes, "discussion": ["The text involved reads:"] if quotes else [],
+             "cases": sections, "proposal": proposal, "kind": JOINT}
+    first = cases[0][1].cr
+    reason = spec_words(why, names).rstrip(".")
+    cr = {**first,
+          "title": cr_title(cases[0][2].title, where, first["category"]),
+          "reason": _capital(claim) + ". " + (_capital(reason) + ". " if reason else "")
+          + " ".join(f"Case {k}: {_lower(doc.title)}." for k, (_, doc, _) in enumerate(cases, 1)),
+          "consequences": "The wording keeps the readings under which the procedure fails in "
+                          "the cases of the discussion paper open.",
+          "clauses": where, "changes": change_blocks(changes),
+          "comments": builds_on_words(where) if builds_on_cr else "",
+          "summary": " ".join(_summary(c) for c in changes)}
+    return paper, cr

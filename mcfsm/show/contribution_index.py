@@ -14,7 +14,9 @@ def index_markdown(records: list[dict[str, Any]]) -> str:
              "Written by `mcfsm contribution --all`. The document follows the finding's "
              "class: a gap with a declared change gets a discussion paper and a CR; a finding "
              "that turns on a reading, a paper asking which reading is intended; a CR "
-             "demonstration, a review comment on that CR; an artefact of the model or a "
+             "demonstration, a review comment on that CR; findings with one root (each "
+             "turning on a reading of one wording), one paper and one CR settling them all; "
+             "an artefact of the model or a "
              "trade-off the text states, none. Each outcome was checked under every reading "
              "the model explores.", "",
              "| finding | model | class | document | files |", "| --- | --- | --- | --- | --- |"]

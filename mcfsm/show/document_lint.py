@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from .contribution import PROJECT_WORDS, model_words_in
+from .contribution import PROJECT_WORDS, SESSION_WORDS, model_words_in
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_TITLE_WORDS = 20
@@ -38,7 +38,7 @@ def problems(text: list[str], names: set[str], undefined: set[str]) -> list[str]
         words = model_words_in(para, names)
         if words:
             out.append(f"paragraph {n}: the modeller's words {sorted(set(words))}: {para[:120]!r}")
-        project = [w for w in PROJECT_WORDS if w in para]
+        project = [w for w in PROJECT_WORDS if w in para] + SESSION_WORDS.findall(para)
         if project:
             out.append(f"paragraph {n}: this project's words {project}: {para[:120]!r}")
         for a, b in ("()", "[]", "\u201c\u201d"):

@@ -100,6 +100,17 @@ def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[Te
     out = []
     for k, entry in enumerate(declared, 1):
         what = f"[[{model}.{variant}]] number {k}"
+        if isinstance(entry, dict) and "same_as" in entry:
+            # another variant's sentences, declared once: a fix made of several fixes
+            other = entry["same_as"]
+            if not isinstance(other, str) or other == variant or not load_declared(path).get(
+                    model, {}).get(other) or any("same_as" in e for e in _entries_of(
+                        load_declared(path), model, other)):
+                raise UsageError(f"{path}: {what} has same_as = {other!r}, which is not "
+                                 f"another variant of {model} with sentences of its own; name "
+                                 "a [[model.variant]] that declares clause and changed")
+            out += fix_changes(spec, path, model, other)
+            continue
         if not isinstance(entry, dict) or not isinstance(entry.get("clause"), str):
             raise UsageError(f"{path}: {what} has no clause; give clause = 'the citation'")
         citation = entry["clause"]
@@ -136,6 +147,11 @@ def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[Te
     return out
 
 
+def _entries_of(declared: dict[str, Any], model: str, variant: str) -> list[Any]:
+    found = declared.get(model, {}).get(variant, [])
+    return found if isinstance(found, list) else [found]
+
+
 _TOKEN = r"\s+|[,.;:](?=\s|$)|\S+?(?=[,.;:]?(?:\s|$))"
 
 
@@ -158,7 +174,7 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
         else:
             runs.append((kind, text))
 
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _coalesced(matcher.get_opcodes(), a):
         if op == "equal":
             # the changed text's spacing after a kept word (a word that now ends the
             # sentence loses its space only in what follows)
@@ -170,16 +186,54 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
     return runs
 
 
-def line_runs(change: TextChange) -> list[tuple[str, str]]:
-    """The line of the clause that holds the change, as runs: the text around the published
-    sentence kept, the sentence itself diffed against the changed one."""
-    line = change.body[change.line]
-    at = line.index(change.published)
-    head, tail = line[:at], line[at + len(change.published):]
-    runs = [(KEPT, head)] if head else []
-    runs += word_diff(change.published, change.changed)
-    if tail:
-        runs.append((KEPT, tail))
+SHORT_KEPT = 2  # words: a kept run this short between two edits is read as part of them
+
+
+def _coalesced(opcodes: list[tuple[str, int, int, int, int]], a: list[str]
+               ) -> list[tuple[str, int, int, int, int]]:
+    """The opcodes with a short kept run between two edits folded into one replacement
+    ("as ~~that of calling party MC system~~ the primary MC system of the calling party",
+    not a word kept here and there between marks, as a delegate would write it)."""
+    out: list[tuple[str, int, int, int, int]] = []
+    k = 0
+    while k < len(opcodes):
+        op, i1, i2, j1, j2 = opcodes[k]
+        words = sum(1 for w in a[i1:i2] if w.strip())
+        if (op == "equal" and out and out[-1][0] != "equal" and k + 1 < len(opcodes)
+                and words <= SHORT_KEPT):
+            _, _, _, _, nj2 = nxt = opcodes[k + 1]
+            _, pi1, _, pj1, _ = out.pop()
+            out.append(("replace", pi1, nxt[2], pj1, nj2))
+            k += 2
+            continue
+        if op != "equal" and out and out[-1][0] != "equal":  # two edits meet: one
+            _, pi1, _, pj1, _ = out.pop()
+            op, i1, j1 = "replace", pi1, pj1
+        out.append((op, i1, i2, j1, j2))
+        k += 1
+    return out
+
+
+def line_runs(*changes: TextChange) -> list[tuple[str, str]]:
+    """The line of the clause that holds the changes (one or more sentences of one
+    paragraph), as runs: the text around the published sentences kept, each sentence
+    diffed against its changed one."""
+    line = changes[0].body[changes[0].line]
+    spans = sorted((line.index(c.published), c) for c in changes)
+    runs: list[tuple[str, str]] = []
+    at = 0
+    for start, c in spans:
+        if start < at:
+            raise UsageError(f"two changes to {c.clause} overlap in one paragraph "
+                             f"({c.published[:60]!r}...)",
+                             fix="declare them as one change of the whole sentence, in "
+                                 "fix_sentences.toml")
+        if line[at:start]:
+            runs.append((KEPT, line[at:start]))
+        runs += word_diff(c.published, c.changed)
+        at = start + len(c.published)
+    if line[at:]:
+        runs.append((KEPT, line[at:]))
     return runs
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +106,43 @@ def _step(doc: Any, number: str, text: str) -> None:
     para.paragraph_format.tab_stops.add_tab_stop(Cm(1))
 
 
-def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, path: Path,
-                reading_figures: list[tuple[str, list[Path]]] = ()) -> None:
-    """The discussion paper; `reading_figures` (a question's): per reading under which the
-    case occurs, a caption and the pictures of its shortest scenario, after the analysis."""
+def _figure(doc: Any, png: Path, caption_words: str) -> None:
+    doc.add_picture(str(png), width=Cm(16))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption = doc.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.add_run(caption_words).bold = True
+
+
+def _case(doc: Any, case: dict[str, Any], figures: list[Path], figure_title: str,
+          reading_figures: Sequence[tuple[str, list[Path]]], number: int) -> int:
+    """One case: its scenario as numbered steps, the outcome, its chart, the analysis and
+    a chart per reading under which it occurs; figures are numbered 2-`number` on; the
+    next free number is returned."""
+    doc.add_paragraph("The following scenario shows the case, in the steps of the procedure:")
+    for text in case["pre_steps"]:
+        _step(doc, "0.", "Pre-condition: " + text[:1].lower() + text[1:])
+    for n, text in enumerate(case["steps"], 1):
+        _step(doc, f"{n}.", text)
+    doc.add_paragraph(case["outcome"])
+    for n, png in enumerate(figures, 1):
+        part = f" (part {n} of {len(figures)})" if len(figures) > 1 else ""
+        _figure(doc, png, f"Figure 2-{number}: {figure_title}{part}")
+    number += 1
+    for text in case["analysis"]:
+        doc.add_paragraph(text)
+    if reading_figures:
+        doc.add_paragraph("The figures below show, for each reading under which the case "
+                          "occurs, the shortest scenario under that reading.")
+    for caption_words, pngs in reading_figures:
+        for n, png in enumerate(pngs, 1):
+            part = f" (part {n} of {len(pngs)})" if len(pngs) > 1 else ""
+            _figure(doc, png, f"Figure 2-{number}: {caption_words}{part}")
+        number += 1
+    return number
+
+
+def _opening(paper: dict[str, Any]) -> Any:
     doc = Document()
     _header(doc, paper, "Discussion and Approval")
     doc.add_heading("1\tIntroduction", level=1)
@@ -124,37 +158,37 @@ def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, p
             quoted.paragraph_format.left_indent = Cm(1)
             for run in quoted.runs:
                 run.italic = True
-    doc.add_paragraph("The following scenario shows the case, in the steps of the procedure:")
-    for text in paper["pre_steps"]:
-        _step(doc, "0.", "Pre-condition: " + text[:1].lower() + text[1:])
-    for n, text in enumerate(paper["steps"], 1):
-        _step(doc, f"{n}.", text)
-    doc.add_paragraph(paper["outcome"])
-    pages = len(figures)
-    for n, png in enumerate(figures, 1):
-        doc.add_picture(str(png), width=Cm(16))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        part = f" (part {n} of {pages})" if pages > 1 else ""
-        caption = doc.add_paragraph()
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption.add_run(f"Figure 2-1: {figure_title}{part}").bold = True
-    for text in paper["analysis"]:
-        doc.add_paragraph(text)
-    if reading_figures:
-        doc.add_paragraph("The figures below show, for each reading under which the case "
-                          "occurs, the shortest scenario under that reading.")
-    for k, (caption_words, pngs) in enumerate(reading_figures, 2):
-        for n, png in enumerate(pngs, 1):
-            doc.add_picture(str(png), width=Cm(16))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            part = f" (part {n} of {len(pngs)})" if len(pngs) > 1 else ""
-            caption = doc.add_paragraph()
-            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            caption.add_run(f"Figure 2-{k}: {caption_words}{part}").bold = True
+    return doc
+
+
+def _closing(doc: Any, paper: dict[str, Any], path: Path) -> None:
     doc.add_heading("3\tProposal", level=1)
     for text in paper["proposal"]:
         doc.add_paragraph(text)
     doc.save(str(path))
+
+
+def write_paper(paper: dict[str, Any], figures: list[Path], figure_title: str, path: Path,
+                reading_figures: Sequence[tuple[str, list[Path]]] = ()) -> None:
+    """The discussion paper; `reading_figures` (a question's): per reading under which the
+    case occurs, a caption and the pictures of its shortest scenario, after the analysis."""
+    doc = _opening(paper)
+    _case(doc, paper, figures, figure_title, reading_figures, 1)
+    _closing(doc, paper, path)
+
+
+def write_joint_paper(paper: dict[str, Any], charts: list[tuple[list[Path], str,
+                      Sequence[tuple[str, list[Path]]]]], path: Path) -> None:
+    """The paper for findings with one root (contribution.joint_contribution): the quotes
+    once, then a subclause per case (`paper["cases"]`) with its charts (`charts`: per case,
+    its scenario's pictures, their title and its per-reading charts), one proposal."""
+    doc = _opening(paper)
+    number = 1
+    for k, (case, (figures, title, readings)) in enumerate(zip(paper["cases"], charts,
+                                                                strict=True), 1):
+        doc.add_heading(f"2.{k}\t{case['heading']}", level=2)
+        number = _case(doc, case, figures, title, readings, number)
+    _closing(doc, paper, path)
 
 
 def _revision(kind: str, text: str, ids: itertools.count, date: str,
@@ -204,6 +238,9 @@ def _cover(doc: Any, cr: dict[str, Any]) -> None:
         elif key == "comments":  # why the category, and what was checked
             value = "\n".join(x for x in (cr.get("category_why", ""), value) if x)
         cells[1].text = value
+    # the grid's widths too: LibreOffice lays a table out by its grid, not its cells
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Cm(4.5), Cm(12)
     for row in table.rows:
         row.cells[0].width, row.cells[1].width = Cm(4.5), Cm(12)
 
