@@ -229,13 +229,15 @@ def test_mistakes_at_run_time_name_the_monitor():
     with pytest.raises(ModelError) as info:
         explore(system)
     assert "a monitor reads ctx.params" in str(info.value) and "bad spec" in str(info.value)
-    # an instance that sends to a monitor
+    # an instance that announces to a monitor a kind it does not observe (P's announce of
+    # what the monitor does not observe; announcing what it observes: test_peer_probes.py)
     sender = Role("s", states=["on"], initial="on", final=["on"],
-                  transitions=[Transition("go", "on", None, clause="d", sends=[Ping],
-                                          after=[lambda ctx: ctx.send("m", Ping())])])
+                  transitions=[Transition("go", "on", None, clause="d", sends=[Ping, Pong],
+                                          after=[lambda ctx: ctx.send("m", Pong(n=1))])])
     system = System("s", instances=[Instance("a", sender), Instance("r", RECEIVER)],
-                    monitors=[Monitor("m", bad_monitor())])
-    with pytest.raises(ModelError, match="sends to monitor 'm'"):
+                    monitors=[Monitor("m", bad_monitor()),
+                              Monitor("p", counting_spec())])
+    with pytest.raises(ModelError, match="announces Pong to monitor 'm', which observes no Pong"):
         explore(system)
 
 

@@ -547,9 +547,14 @@ class Context:
         if to not in self._system._local_slot:
             raise ModelError(f"sends to unknown instance {to!r}",
                              fix=f"send to one of {self._system.instance_names}")
-        if self._system.instance(to).observer:
-            raise ModelError(f"sends to monitor {to!r}",
-                             fix="a monitor observes every message sent; send to an instance")
+        monitor = self._system.instance(to)  # a send to a monitor announces (monitors.py)
+        if monitor.observer and not any(t.receives is type(message)
+                                        for t in monitor.role.transitions):
+            raise ModelError(f"announces {type(message).__name__} to monitor {to!r}, which "
+                             f"observes no {type(message).__name__}",
+                             fix=f"add a transition on {type(message).__name__} to the role "
+                                 f"{monitor.role.name!r} of monitor {to!r}, or announce to a "
+                                 "monitor that observes it")
         self._sends.append((to, message))
 
 

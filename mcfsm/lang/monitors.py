@@ -15,9 +15,21 @@ messages the system's steps send and keeps its own state, which is part of the s
   order sent, are offered to every monitor as part of that step (its successor holds the
   monitor's new state); messages in flight in an initial state (`Instance(sends=...)`) are
   offered before the first step. A monitor that has no transition for a message in its
-  current state leaves its state as it was (an observed message with no handler is not an
-  error, unlike in P: declare the error state and its transition when it should be).
-  Observing must be deterministic: two enabled transitions for one message are a model error.
+  current state leaves its state as it was, unless it is declared `strict=True` (P's
+  semantics, below). Observing must be deterministic: two enabled transitions for one
+  message are a model error.
+- **P's unhandled event** with `Monitor(..., strict=True)`: a message of a kind the monitor
+  observes (one its role has a transition on) that finds no enabled transition in the
+  monitor's current state, and that the role does not ignore there (`Role(ignores={Ping:
+  ["a_first"]})`, P's `ignore Ping;`), puts the monitor in the state
+  `"<state>: <event> unhandled"` for good, and the derived property
+  `<monitor>-handles-what-it-observes` fails there, its note naming the monitor, the state
+  and the event: P's "unhandled event" bug, with the shortest run to it.
+- **Announcements** (P's `announce`): `ctx.send("spec", Ping(n=1))` to a monitor puts the
+  message in no inbox; every monitor observes it with the step's other sends, in the order
+  sent (`ctx.to` naming the monitor it was addressed to), as P offers an announced event to
+  every monitor that observes it. Announcing a kind the addressed monitor does not observe
+  is a model error.
 - **Receptions too** with `Monitor(..., receipts=True)`: a step that receives a message
   (a transition that takes it; not an ignored one) offers it to the monitor first, with
   `ctx.received` True, then its sends. Such a monitor also sees a SIP transaction end in
@@ -58,6 +70,8 @@ class Monitor(Instance):
     receives (before that step's sends; `ctx.received` is then True)."""
 
     receipts: bool = False
+    # P's semantics for an observed message the current state does not handle (module doc)
+    strict: bool = False
 
     @property
     def observer(self) -> bool:
@@ -86,6 +100,15 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
             raise ModelError(f"monitor {m.name!r} observes receptions on a persistent message "
                              "set, where reading a message consumes nothing", where=where,
                              fix="drop receipts=True, or use Network.FIFO or Network.BAG")
+        if not isinstance(m.strict, bool):
+            raise ModelError(f"monitor {m.name!r}: strict={m.strict!r} is not True or False",
+                             where=where, fix="pass strict=True for P's unhandled-event check")
+        if m.strict:
+            clash = sorted(set(m.role.states) & set(unhandled_states(m.role)))
+            if clash:
+                raise ModelError(f"monitor {m.name!r} (strict=True): its role declares the "
+                                 f"state {clash[0]!r}, the name of an unhandled event",
+                                 role=m.role.name, where=where, fix="rename that state")
         if m.sends:
             raise ModelError(f"monitor {m.name!r} declares initial sends", where=where,
                              fix="a monitor never sends: drop sends=")
@@ -129,6 +152,61 @@ def check_monitors(system: Any, monitors: Sequence[Any]) -> tuple[Monitor, ...]:
                 raise ModelError(f"instance {inst.name!r} sends to monitor {to!r}", where=where,
                                  fix="a monitor observes every message sent; send to an instance")
     return tuple(out)
+
+
+def observed_events(role: Role) -> tuple[Any, ...]:
+    """What a monitor's role observes (P's `observes`): the Message classes and the
+    transactions' Timeouts its transitions are triggered by, in declaration order."""
+    return tuple(dict.fromkeys(t.trigger if isinstance(t.trigger, Timeout) else t.receives
+                               for t in role.transitions))
+
+
+def _event_name(event: Any) -> str:
+    return event.event_name if isinstance(event, Timeout) else event.__name__
+
+
+def unhandled_state(state: str, event: Any) -> str:
+    """The state a strict monitor takes for good when `event` (a Message class or a
+    Timeout) finds no transition in `state`: the state and the event in one name, which
+    every trace, chart and note shows as it is."""
+    return f"{state}: {_event_name(event)} unhandled"
+
+
+def unhandled_states(role: Role) -> dict[str, tuple[str, str]]:
+    """Every unhandled-event state of a strict monitor of `role`: name -> (the state it
+    left, the event's name); a finite set, so the engine's tables know them."""
+    return {unhandled_state(s, e): (s, _event_name(e))
+            for s in role.states for e in observed_events(role)}
+
+
+def monitor_properties(monitors: Sequence[Monitor]) -> list[Any]:
+    """Per strict monitor, the derived invariant that it never meets an event it observes
+    but does not handle (P fails such a run with "unhandled event")."""
+    from .properties import always
+
+    out = []
+    for m in monitors:
+        if not m.strict:
+            continue
+        table = unhandled_states(m.role)
+        name = m.name
+
+        def handles(v: Any, name: str = name, table: dict = table) -> bool:
+            return v[name].state not in table
+
+        def why(v: Any, m: Monitor = m, table: dict = table) -> str:
+            state, event = table[v[m.name].state]
+            return (f"monitor {m.name!r} in state {state!r} observes {event}, for which it has "
+                    f"no transition there (P: unhandled event); add a transition on {event} "
+                    f"from {state!r} to its role {m.role.name!r}, or declare "
+                    f"Role(ignores={{{event}: [{state!r}]}}) there (P's ignore)")
+
+        handles.__qualname__ = f"monitor {name} handles every event it observes"
+        out.append(always(f"{name}-handles-what-it-observes", handles, explain=why,
+                          clause="not in the text: P's unhandled-event check (strict=True)",
+                          doc=f"monitor {name} has a transition, or an ignores= entry, for "
+                              "each event it observes in each state it meets it in"))
+    return out
 
 
 class MonitorContext:
@@ -175,6 +253,8 @@ def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message
     taken by `to`, for a monitor with receipts=True; a Timeout: the transaction of `to` timed
     out); its local unchanged when no transition of its current state takes the message."""
     role = monitor.role
+    if monitor.strict and local.state not in role.states:
+        return local  # it met an unhandled event: P's run ends there
     enabled = []
     timeout = isinstance(message, Timeout)
     ctx = MonitorContext(role, local, None if timeout else message, sender, to, received)
@@ -188,6 +268,11 @@ def observe(monitor: Monitor, local: Any, sender: str, to: str, message: Message
             if all(cond(ctx) for cond in t.conditions):
                 enabled.append(t)
         if not enabled:
+            if monitor.strict:
+                event = message if timeout else type(message)
+                if event in observed_events(role) and not (
+                        not timeout and local.state in role.ignores.get(event, ())):
+                    return local._replace(state=unhandled_state(local.state, event))
             return local
         if len(enabled) > 1:
             raise ModelError(f"monitor {monitor.name!r} has {len(enabled)} transitions enabled "

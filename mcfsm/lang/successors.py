@@ -108,6 +108,8 @@ class Successors:
                 nxt[1] = new_shared
                 changed.append(1)
             for to, message in sends:
+                if to in self.monitor_indices:
+                    continue  # an announcement (P's announce): only the monitors observe it
                 slot = 2 + n + to
                 nxt[slot] = self._inbox_add(nxt[slot], k, message)
                 changed.append(slot)

@@ -49,7 +49,7 @@ from .inboxes import Inboxes, canonical_key
 from .initial import alternatives
 from .initial_states import check_initial_sends, correlated, initial_inboxes
 from .messages import Message
-from .monitors import Monitor, check_monitors, observe
+from .monitors import Monitor, check_monitors, monitor_properties, observe, unhandled_states
 from .predicate_atoms import check_state_names
 from .properties import Property, deadlock_property, unhandled_property
 from .records import (
@@ -186,7 +186,8 @@ class System(Validation, Successors, Inboxes):
         # loss_witnesses): a derived `sometimes` per kind says a message of it is lost.
         # Every declared Transaction: an answer ends only its own (lang/timers.py).
         self.properties: tuple[Property, ...] = self._all_properties(
-            [*properties, *loss_witnesses(self.loss), *transaction_properties(self.instances)])
+            [*properties, *loss_witnesses(self.loss), *transaction_properties(self.instances),
+             *monitor_properties(self.monitors)])
         check_initial_sends(self)
         # (shared, locals) per declared initial configuration, or None (the product of the
         # one_of alternatives); built once, when the system is built, so errors show then
@@ -212,6 +213,8 @@ class System(Validation, Successors, Inboxes):
         for inst in self.instances:
             role = inst.role
             internal: dict[str, list[tuple[Transition, int]]] = {s: [] for s in role.states}
+            if getattr(inst, "strict", False):  # the states its unhandled events lead to
+                internal.update((s, []) for s in unhandled_states(role))
             receive: dict[tuple[str, type], list[tuple[Transition, int]]] = {}
             for t in () if inst.observer else role.transitions:  # a monitor takes no step
                 tid = self.coverage_id(inst.name, t.name)

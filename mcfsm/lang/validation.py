@@ -72,6 +72,9 @@ class Validation:
             check_variable(sname, var, owner=f"shared variable of {where}")
         roles = {i.role.name: i.role for i in self.instances if not i.observer}
         accepted = {m for r in roles.values() for m in r.accepted}
+        # a message only announced to monitors (P's announce: monitors.py) is taken by them
+        accepted |= {t.receives for i in self.instances if i.observer
+                     for t in i.role.transitions if t.receives is not None}
         ignored = {m for r in roles.values() for m in r.ignores}
         sent = {m: r for r in roles.values() for m in r.sent}
         # a message in flight at the start counts as sent by its sender's role
@@ -133,4 +136,6 @@ class Validation:
                     role=role.name, transition=sender_t.name if sender_t else None,
                     clause=sender_t.clause if sender_t else None, where=where,
                     fix=f"add a transition with trigger={msg.__name__} to the receiving role, "
-                        "or declare ignores=[...] there")
+                        "or declare ignores=[...] there"
+                        + (f"; to announce it to a monitor (P's announce), give the monitor's "
+                           f"role a transition on {msg.__name__}" if self.monitors else ""))

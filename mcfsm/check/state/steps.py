@@ -983,6 +983,9 @@ class CompiledSteps:
         key = code << 32 | bi
         new = table.get(key)
         if new is None:
+            if slot - 2 - self.n in self.system.monitor_indices:
+                table[key] = bi  # an announcement to a monitor: it observes, nothing queues
+                return bi
             inbox = self.store.values[slot][bi]
             sender, mid = code % self.n, code // self.n
             value = self.system._inbox_add(inbox, sender, self.messages[mid])

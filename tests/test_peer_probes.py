@@ -1,0 +1,128 @@
+"""Issue 73 item 3: what TLC, SPIN and P users write, as they write it (a probe each).
+Probes 1 and 7 live in tests/test_computed_dest.py and tests/test_roles.py."""
+
+import pytest
+
+from mcfsm import (
+    Instance,
+    M,
+    Message,
+    ModelError,
+    Monitor,
+    Network,
+    Role,
+    System,
+    Transition,
+    Var,
+    always,
+    explore,
+    sometimes,
+)
+from mcfsm.show.explain import explain
+
+
+def verdicts(result) -> dict[str, str]:
+    return {v.property.name: v.status for v in result.verdicts}
+
+
+# -- probe 2: P's announce, and P's unhandled event in a spec machine -----------------------
+
+class Tick(Message, clause="demo 1"):
+    n: int = M("the count announced")
+
+
+def announce_tick(ctx) -> None:
+    ctx.v.n += 1
+    ctx.send("spec", Tick(n=ctx.v.n))  # P: announce eTick, (n = n,);
+
+
+COUNTER = Role("counter", states=["on"], initial="on", final=["on"],
+               variables={"n": Var(int, 0)},
+               transitions=[Transition("tick", "on", None, clause="demo 2", sends=[Tick],
+                                       conditions=[lambda ctx: ctx.v.n < 2],
+                                       after=[announce_tick])])
+
+
+def seen_by(name: str) -> Role:
+    return Role(f"{name} spec", states=["watching"], initial="watching",
+                variables={"seen": Var(int, 0)},
+                transitions=[Transition(Tick, "watching", None, clause="demo 3",
+                                        after=[lambda ctx: setattr(ctx.v, "seen", ctx.msg.n)])])
+
+
+def test_a_role_announces_an_event_to_a_monitor(engine):
+    """P's `announce`: the Tick goes into no inbox, and every monitor that observes Tick
+    sees it (spec, to which it is addressed, and audit). By hand: n = 0, 1, 2 with both
+    monitors' `seen` equal to n: 3 distinct states, 1 initial + 2 successors = 3 total,
+    depth 3; nothing is ever in flight, so nothing is unhandled and the run may rest."""
+    system = System("announce", instances=[Instance("c", COUNTER)],
+                    monitors=[Monitor("spec", seen_by("spec")), Monitor("audit", seen_by("audit"))],
+                    properties=[sometimes("spec-saw-2", lambda v: v["spec"].seen == 2,
+                                          clause="demo 4"),
+                                always("audit-agrees", lambda v: v["audit"].seen == v["c"].n,
+                                       clause="demo 5"),
+                                always("nothing-queued", lambda v: not v.in_flight(),
+                                       clause="demo 6")])
+    r = explore(system)
+    assert (r.distinct_states, r.total_states, r.depth, r.complete) == (3, 3, 3, True)
+    assert verdicts(r) == {"spec-saw-2": "witnessed", "audit-agrees": "holds",
+                           "nothing-queued": "holds", "no-deadlock": "holds",
+                           "no-unhandled-message": "holds"}
+
+
+def test_announcing_what_the_monitor_does_not_observe_is_refused():
+    other = Role("other spec", states=["s"], initial="s", transitions=[
+        Transition(Ping, "s", None, clause="demo 7")])
+    system = System("announce", instances=[Instance("c", COUNTER), *SENDERS],
+                    monitors=[Monitor("spec", other), Monitor("audit", seen_by("audit"))])
+    with pytest.raises(ModelError, match="announces Tick to monitor 'spec', which observes no "
+                                         "Tick") as info:
+        explore(system)
+    assert "add a transition on Tick to the role 'other spec'" in str(info.value)
+
+
+class Ping(Message, clause="demo 8"):
+    pass
+
+
+SENDER = Role("sender", states=["idle", "done"], initial="idle", final=["idle", "done"],
+              transitions=[Transition("send", "idle", "done", clause="demo 9", sends=[Ping],
+                                      after=[lambda ctx: ctx.send("r", Ping())])])
+RECEIVER = Role("receiver", states=["on"], initial="on", final=["on"],
+                transitions=[Transition(Ping, "on", None, clause="demo 10")])
+SENDERS = [Instance("a", SENDER), Instance("b", SENDER), Instance("r", RECEIVER)]
+
+
+def order_spec(**role) -> Role:
+    """P: spec OrderSpec observes Ping { start state None { on Ping do (from) { if (from ==
+    a) goto AFirst; else goto Error; } } state AFirst { } state Error { } }"""
+    return Role("order spec", states=["none", "a_first", "error"], initial="none", **role,
+                transitions=[Transition(Ping, "none", "a_first", clause="demo 11", name="a_pings",
+                                        conditions=[lambda ctx: ctx.sender == "a"]),
+                             Transition(Ping, "none", "error", clause="demo 11", name="b_pings",
+                                        conditions=[lambda ctx: ctx.sender == "b"])])
+
+
+def pings(role: Role) -> System:
+    return System("pings", network=Network.BAG, instances=SENDERS,
+                  monitors=[Monitor("order", role, strict=True)])
+
+
+def test_a_strict_monitor_fails_on_an_event_its_state_does_not_handle(engine):
+    """P's unhandled event: in AFirst (and in Error) the second Ping has no handler. By hand
+    (as tests/test_monitors.py counts the lenient monitor): 9 states of a, b and r, the 4
+    where both sent split by who sent first: 13 distinct, 17 total, depth 5; where both sent,
+    the monitor is in 'a_first: Ping unhandled' or 'error: Ping unhandled' instead. The
+    shortest failing run is 2 steps: a sends, b sends. With P's `ignore Ping;` in both
+    states (Role(ignores=)), the same 13 states hold the plain states and the check holds."""
+    r = explore(pings(order_spec()))
+    assert (r.distinct_states, r.total_states, r.depth) == (13, 17, 5)
+    [v] = [v for v in r.verdicts if v.property.name == "order-handles-what-it-observes"]
+    assert v.status == "violated" and len(v.trace) == 2
+    assert v.trace.states[-1][2 + 3].state == "a_first: Ping unhandled"
+    assert explain(pings(order_spec()), v).startswith(
+        "monitor 'order' in state 'a_first' observes Ping, for which it has no transition "
+        "there (P: unhandled event)")
+    ignoring = explore(pings(order_spec(ignores={Ping: ["a_first", "error"]})))
+    assert (ignoring.distinct_states, ignoring.total_states) == (13, 17)
+    assert verdicts(ignoring)["order-handles-what-it-observes"] == "holds"
