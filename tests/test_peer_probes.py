@@ -126,3 +126,76 @@ def test_a_strict_monitor_fails_on_an_event_its_state_does_not_handle(engine):
     ignoring = explore(pings(order_spec(ignores={Ping: ["a_first", "error"]})))
     assert (ignoring.distinct_states, ignoring.total_states) == (13, 17)
     assert verdicts(ignoring)["order-handles-what-it-observes"] == "holds"
+
+
+# -- probe 3: the initial message in flight chosen with the initial state (MCtcp) -----------
+
+class Syn(Message, clause="tcp 1"):
+    pass
+
+
+class SynAck(Message, clause="tcp 2"):
+    pass
+
+
+class Ack(Message, clause="tcp 3"):
+    pass
+
+
+def _answer(kind: type[Message]):
+    def answer(ctx) -> None:
+        ctx.send(ctx.sender, kind())
+    answer.__qualname__ = f"sends {kind.__name__}"
+    return answer
+
+
+NODE = Role("tcp node", states=["listen", "syn_sent", "syn_received", "established"],
+            initial="listen", final=["established"],
+            transitions=[Transition(Syn, "listen", "syn_received", clause="tcp 4",
+                                    sends=[SynAck], after=[_answer(SynAck)]),
+                         Transition(SynAck, "syn_sent", "established", clause="tcp 5",
+                                    sends=[Ack], after=[_answer(Ack)]),
+                         Transition(Ack, "syn_received", "established", clause="tcp 6"),
+                         Transition("open", "listen", "syn_sent", clause="tcp 7",
+                                    sends=[Syn], conditions=[lambda ctx: False])])
+
+
+def tcp() -> System:
+    # MCtcp: Init == \E node \in Node: tcb[node] = SYN-SENT /\ tcb[other] = LISTEN
+    #                                  /\ network = <<SYN from node to other>>
+    nodes = ("a", "b")
+    return System("tcp", instances=[Instance(n, NODE) for n in nodes],
+                  initial_states=lambda: [
+                      {node: {"state": "syn_sent"},
+                       "in_flight": [(node, other, Syn())]}
+                      for node in nodes for other in nodes if other != node],
+                  properties=[
+                      always("syn-from-the-opener",
+                             lambda v: all(v[s].state == "syn_sent" for s, _, _ in v.in_flight(Syn)),
+                             clause="tcp 8"),
+                      sometimes("connected",
+                                lambda v: v["a"].state == v["b"].state == "established",
+                                clause="tcp 9")])
+
+
+def test_the_message_in_flight_goes_with_the_initial_state_chosen(engine):
+    """Two initial states (a opens, or b opens), each with the opener's SYN, and only it, in
+    flight; each runs SYN taken, SYN-ACK taken, ACK taken: 4 states a chain, both chains
+    ending in the one state where both are established and nothing is in flight: 7
+    distinct, 2 initial + 6 successors = 8 total, depth 4. A SYN is only ever in flight from the node
+    that opened (a product of the two choices would have put one beside a listener)."""
+    system = tcp()
+    first = system.initial_states()
+    assert [[(s, r) for s, r, _ in system.view(state).in_flight()] for state in first] == [
+        [("a", "b")], [("b", "a")]]
+    r = explore(system)
+    assert (r.distinct_states, r.total_states, r.depth, r.complete) == (7, 8, 4, True)
+    assert verdicts(r) == {"syn-from-the-opener": "holds", "connected": "witnessed",
+                           "no-deadlock": "holds", "no-unhandled-message": "holds"}
+
+
+def test_a_configuration_in_flight_names_instances_that_take_steps():
+    with pytest.raises(ModelError, match="in_flight names 'c', which is not an instance "
+                                         "that takes steps"):
+        System("tcp", instances=[Instance("a", NODE), Instance("b", NODE)],
+               initial_states=lambda: [{"in_flight": [("a", "c", Syn())]}])

@@ -11,6 +11,11 @@ and correlated initial values (issue 22 items 1 and 2).
   cannot be combined with correlated states). TLA+'s `Init == \\E x \\in S: a = f(x) /\\
   b = g(x)` is `lambda: [{"a": {"v": f(x)}, "b": {"v": g(x)}} for x in S]`. Parameters
   still multiply: each configuration is explored under each choice.
+- A configuration's `"in_flight": [(sender, receiver, message), ...]`: messages in flight
+  in that initial state only, in the order sent, after the instances' `sends=` (TLA+
+  MCtcp's `Init == \\E node \\in Node: ... /\\ network = ...`: the message in flight depends
+  on which initial state is chosen). The system's monitors observe them before the first
+  step, as they do the instances' `sends=`.
 
 Counting follows TLC: each configuration is one generated initial state (the total counts
 them all), and identical ones are one distinct state.
@@ -55,14 +60,47 @@ def check_initial_sends(system: Any) -> None:
                                  fix="use tuples and frozensets inside messages") from None
 
 
-def initial_inboxes(system: Any) -> list[Any]:
-    """Every instance's inbox before the first step: empty, or holding the declared sends."""
+def initial_inboxes(system: Any, in_flight: Iterable[tuple[int, str, Message]] = ()
+                    ) -> list[Any]:
+    """Every instance's inbox before the first step: empty, or holding the declared sends,
+    then `in_flight` ((sender index, receiver name, message): a configuration's own)."""
     inboxes = [system._empty_inbox() for _ in system.instances]
     slot = {inst.name: k for k, inst in enumerate(system.instances)}
-    for sender, inst in enumerate(system.instances):
-        for to, msg in inst.sends:
-            inboxes[slot[to]] = system._inbox_add(inboxes[slot[to]], sender, msg)
+    sends = [(sender, to, msg) for sender, inst in enumerate(system.instances)
+             for to, msg in inst.sends]
+    for sender, to, msg in [*sends, *in_flight]:
+        inboxes[slot[to]] = system._inbox_add(inboxes[slot[to]], sender, msg)
     return inboxes
+
+
+IN_FLIGHT = "in_flight"  # a configuration's key for the messages in flight in it
+
+
+def _in_flight(system: Any, given: Any, where: str) -> tuple[tuple[int, str, Message], ...]:
+    """A configuration's `in_flight`: (sender, receiver, message) triples naming instances
+    that take steps, as (sender index, receiver name, message), in the order sent."""
+    index = {i.name: k for k, i in enumerate(system.instances) if not i.observer}
+    fix = ("list (sender, receiver, message) triples in the order sent: "
+           "'in_flight': [('client', 'server', Syn(seq=0))]")
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        raise ModelError(f"in_flight={given!r} is not a list", where=where, fix=fix)
+    out = []
+    for triple in given:
+        if not (isinstance(triple, tuple) and len(triple) == 3
+                and isinstance(triple[2], Message)):
+            raise ModelError(f"in_flight contains {triple!r}", where=where, fix=fix)
+        sender, to, msg = triple
+        for who in (sender, to):
+            if who not in index:
+                raise ModelError(f"in_flight names {who!r}, which is not an instance that "
+                                 "takes steps", where=where, fix=f"use one of {sorted(index)}")
+        try:
+            hash(msg)
+        except TypeError:
+            raise ModelError(f"in_flight holds an unhashable message {msg!r}", where=where,
+                             fix="use tuples and frozensets inside messages") from None
+        out.append((index[sender], to, msg))
+    return tuple(out)
 
 
 # What a command's budget allows for enumerating initial_states= (set by commands/common.py's
@@ -137,8 +175,10 @@ def _called(generator: Callable[[], Any], where: str) -> Any:
 
 
 def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | None
-               ) -> tuple[list[tuple[Any, tuple[Any, ...]]] | None, str | None]:
-    """(the (shared, locals) of each configuration `generator` gives, validated, or None
+               ) -> tuple[list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]] | None,
+                          str | None]:
+    """(the (shared, locals, messages in flight) of each configuration `generator` gives,
+    validated, or None
     when the system declares none: the product of one_of alternatives applies; why listing
     them was cut, or None). The command's --time-limit bounds the call: when it runs out,
     the configurations listed so far are kept and the second item says so (the command
@@ -174,16 +214,23 @@ def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | N
         raise ModelError("returned no configuration: the system would have no initial state",
                          where=where, fix="return at least one mapping")
     instances = {i.name: i for i in system.instances}
+    if IN_FLIGHT in instances:
+        raise ModelError(f"has an instance named {IN_FLIGHT!r}, the key of a configuration's "
+                         "messages in flight", where=where, fix="rename that instance")
     out = []
     for n, config in enumerate(configs):
         at = f"{where} configuration {n}"
         if not isinstance(config, Mapping):
             raise ModelError(f"{config!r} is not a mapping", where=at,
-                             fix="{'shared': {...}, 'instance name': {'var': value}}")
-        unknown = sorted(k for k in config if k != "shared" and k not in instances)
+                             fix="{'shared': {...}, 'instance name': {'var': value}, "
+                                 "'in_flight': [(sender, receiver, message)]}")
+        unknown = sorted(k for k in config if k not in ("shared", IN_FLIGHT)
+                         and k not in instances)
         if unknown:
-            raise ModelError(f"names {unknown[0]!r}, which is neither 'shared' nor an instance",
-                             where=at, fix=f"use 'shared' or one of {sorted(instances)}")
+            raise ModelError(f"names {unknown[0]!r}, which is neither 'shared' nor an "
+                             f"instance (nor {IN_FLIGHT!r})", where=at,
+                             fix=f"use 'shared', {IN_FLIGHT!r} or one of {sorted(instances)}")
+        in_flight = _in_flight(system, config.get(IN_FLIGHT, ()), at)
         shared = _values(system.shared, config.get("shared", {}), at + ", shared", None)
         locals_ = []
         for name, inst in instances.items():
@@ -196,7 +243,7 @@ def correlated(system: Any, generator: Callable[[], Iterable[Configuration]] | N
             values = _values(inst.role.variables, {**inst.init, **given}, f"{at}, {name}",
                              inst.role.name)
             locals_.append(inst.role.Local(state, *values))
-        out.append((system._Shared(*shared), tuple(locals_)))
+        out.append((system._Shared(*shared), tuple(locals_), in_flight))
     return out, None  # TLC: each generated initial state counts in the total, duplicates included
 
 

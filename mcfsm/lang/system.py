@@ -300,24 +300,26 @@ class System(Validation, Successors, Inboxes):
         """Every initial state, in a fixed order: each parameter choice times each
         combination of one_of alternatives (shared variables, then each instance), or
         times each declared initial configuration (initial_states=); the inboxes hold the
-        instances' initial sends (lang/initial_states.py)."""
+        instances' initial sends, then the configuration's own `in_flight`
+        (lang/initial_states.py)."""
         inboxes = initial_inboxes(self)
+        declared = [(k, to, msg) for k, inst in enumerate(self.instances)
+                    for to, msg in inst.sends]
         if self._correlated is not None:
             configs = self._correlated
         else:
             shared = [self._Shared(*combo) for combo in itertools.product(
                 *(alternatives(v.initial) for v in self.shared.values()))]
             locals_ = [i.role.initial_locals(dict(i.init)) for i in self.instances]
-            configs = [(sh, locs) for sh in shared for locs in itertools.product(*locals_)]
+            configs = [(sh, locs, ()) for sh in shared for locs in itertools.product(*locals_)]
         out = []
         for combo in itertools.product(*(p.choices for p in self.params.values())):
             params = self._Params(*combo)
-            for sh, locs in configs:
+            for sh, locs, in_flight in configs:
+                boxes = inboxes if not in_flight else initial_inboxes(self, in_flight)
                 if self.monitors:  # the initial sends, offered to the monitors in order
-                    locs = self.observed(tuple(locs), [
-                        (k, to, msg) for k, inst in enumerate(self.instances)
-                        for to, msg in inst.sends])
-                out.append((params, sh, *locs, *inboxes))
+                    locs = self.observed(tuple(locs), [*declared, *in_flight])
+                out.append((params, sh, *locs, *boxes))
         return out
 
     def replayed(self, initial: int, steps: Sequence[int], memo: dict[Any, Any],
