@@ -199,3 +199,55 @@ def test_a_configuration_in_flight_names_instances_that_take_steps():
                                          "that takes steps"):
         System("tcp", instances=[Instance("a", NODE), Instance("b", NODE)],
                initial_states=lambda: [{"in_flight": [("a", "c", Syn())]}])
+
+
+# -- probe 4: one step taking two queued messages (tcp.tla's Note2) --------------------------
+
+class Fin(Message, clause="note2 1"):
+    pass
+
+
+class FinAck(Message, clause="note2 2"):
+    pass
+
+
+def _close(ctx) -> None:
+    ctx.send("r", Fin())
+    ctx.send("r", FinAck())
+
+
+CLOSER = Role("closer", states=["on", "done"], initial="on", final=["done"],
+              transitions=[Transition("close", "on", "done", clause="note2 3",
+                                      sends=[Fin, FinAck], after=[_close])])
+
+
+def note2(*transitions: Transition) -> System:
+    return System("note2", instances=[
+        Instance("s", CLOSER),
+        Instance("r", Role("taker", states=["established", "fin_taken", "closed"],
+                           initial="established", final=["closed"], transitions=transitions))])
+
+
+def test_a_step_taking_a_two_message_prefix_is_refused_with_the_encoding_that_works(engine):
+    """A step takes one message: (Fin, FinAck) as one trigger is refused, and the error
+    gives the encoding that works. That encoding, run: s sends Fin and FinAck in one step;
+    r takes Fin (only when FinAck is next on its channel), then FinAck: initial, both
+    queued, Fin taken, FinAck taken: 4 distinct, 4 total, depth 4 (TLC's one Note2 action
+    gives 3: the state between is the price of two steps)."""
+    with pytest.raises(ModelError) as info:
+        note2(Transition((Fin, FinAck), "established", "closed", clause="note2 4"))
+    words = str(info.value)
+    assert ("trigger (Fin, FinAck) takes 2 queued messages in one step; a step takes one "
+            "message (the head of one channel, or one of a bag)") in words
+    assert ("take them in consecutive steps through a state of their own: Transition(Fin, "
+            "'established', 'fin_taken', conditions=[lambda ctx: [type(m) for _, _, m in "
+            "ctx.world.in_flight(to=ctx.me, sender=ctx.sender)][1:2] == [FinAck]]) then "
+            "Transition(FinAck, 'fin_taken', <dest>)") in words
+    system = note2(
+        Transition(Fin, "established", "fin_taken", clause="note2 4", conditions=[
+            lambda ctx: [type(m) for _, _, m in ctx.world.in_flight(
+                to=ctx.me, sender=ctx.sender)][1:2] == [FinAck]]),
+        Transition(FinAck, "fin_taken", "closed", clause="note2 5"))
+    r = explore(system)
+    assert (r.distinct_states, r.total_states, r.depth, r.complete) == (4, 4, 4, True)
+    assert verdicts(r) == {"no-deadlock": "holds", "no-unhandled-message": "holds"}

@@ -389,6 +389,23 @@ def _named(t: Transition, index: int, role: str) -> Transition:
     if not isinstance(t, Transition):
         raise ModelError(f"transitions[{index}] is {t!r}, not a Transition", role=role,
                          fix="declare each transition as Transition(trigger, source, dest, clause=...)")
+    if (isinstance(t.trigger, tuple | list) and len(t.trigger) > 1
+            and all(isinstance(m, type) and issubclass(m, Message) for m in t.trigger)):
+        # TLA+ tcp's Note2 reads a two-message prefix of a channel in one action: refused
+        # (one step takes one message), with the encoding that works
+        first, second = t.trigger[0].__name__, t.trigger[1].__name__
+        source = t.source if isinstance(t.source, str) else "<source>"
+        raise ModelError(
+            f"trigger ({', '.join(m.__name__ for m in t.trigger)}) takes {len(t.trigger)} "
+            "queued messages in one step; a step takes one message (the head of one channel, "
+            "or one of a bag)", role=role, transition=f"transitions[{index}]",
+            fix=f"take them in consecutive steps through a state of their own: "
+                f"Transition({first}, {source!r}, '{first.lower()}_taken', conditions=["
+                f"lambda ctx: [type(m) for _, _, m in ctx.world.in_flight(to=ctx.me, "
+                f"sender=ctx.sender)][1:2] == [{second}]]) then Transition({second}, "
+                f"'{first.lower()}_taken', <dest>), with Role(defers={{<every other message>: "
+                f"['{first.lower()}_taken']}}) so that the role takes nothing else in between "
+                "(other instances may still step there, and the state between is counted)")
     if not isinstance(t.trigger, str | TimerEvent) and not (
             isinstance(t.trigger, type) and issubclass(t.trigger, Message)):
         raise ModelError(f"trigger {t.trigger!r} is neither an event name nor a Message "
