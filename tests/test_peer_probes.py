@@ -15,6 +15,7 @@ from mcfsm import (
     Transition,
     Var,
     always,
+    eventually,
     explore,
     sometimes,
 )
@@ -251,3 +252,48 @@ def test_a_step_taking_a_two_message_prefix_is_refused_with_the_encoding_that_wo
     r = explore(system)
     assert (r.distinct_states, r.total_states, r.depth, r.complete) == (4, 4, 4, True)
     assert verdicts(r) == {"no-deadlock": "holds", "no-unhandled-message": "holds"}
+
+
+# -- probe 5: weak fairness of a disjunction across processes (WF_vars(Next)) ---------------
+
+def _flip(ctx) -> None:
+    ctx.v.n = 1 - ctx.v.n
+
+
+WORKER = Role("worker", states=["on"], initial="on", final=["on"], variables={"n": Var(int, 0)},
+              transitions=[Transition("work", "on", None, clause="wf 1", after=[_flip])])
+FINISHER = Role("finisher", states=["idle", "done"], initial="idle", final=["done"],
+                transitions=[Transition("finish", "idle", "done", clause="wf 2")])
+
+
+def processes(fairness) -> System:
+    return System("wf", instances=[Instance("a", WORKER), Instance("b", FINISHER)],
+                  fairness=fairness,
+                  properties=[eventually("something-happens",
+                                         lambda v: v["a"].n == 1 or v["b"].state == "done",
+                                         clause="wf 3"),
+                              eventually("b-finishes", lambda v: v["b"].state == "done",
+                                         clause="wf 4")])
+
+
+def test_weak_fairness_of_a_disjunction_across_processes(engine):
+    """WF_vars(Next) with Next == A \\/ B: a flips n for ever, b finishes once. By hand: n in
+    {0, 1} times b idle or done: 4 distinct; from each idle state 2 steps, each done state 1
+    (a's flip): 1 initial + 6 = 7 total, depth 3. Under WF of the disjunction the run may not
+    stop while a or b can move, so something happens (n = 1 or b done); but a flipping for
+    ever takes the disjunction infinitely often, so b need not finish: a 2-step lasso of a's
+    flips. WF of each (the per-process form) makes b finish; no fairness lets the run stop
+    at once, so even 'something happens' fails."""
+    both = explore(processes({("a", "b"): "weak"}))
+    assert (both.distinct_states, both.total_states, both.depth) == (4, 7, 3)
+    assert verdicts(both)["something-happens"] == "holds"
+    [lasso] = [v for v in both.verdicts if v.property.name == "b-finishes"]
+    assert lasso.status == "violated" and len(lasso.trace) == 2
+    assert lasso.trace.loop_start == 0
+    assert {k.actor for k in lasso.trace.steps} == {"a"}
+    assert lasso.assumes == ("weak fairness of one action, any of (a: every step or b: every "
+                             "step) (System fairness[('a', 'b')])",)
+    each = verdicts(explore(processes({"a": "weak", "b": "weak"})))
+    assert (each["something-happens"], each["b-finishes"]) == ("holds", "holds")
+    none = verdicts(explore(processes(None)))
+    assert (none["something-happens"], none["b-finishes"]) == ("violated", "violated")

@@ -15,6 +15,12 @@ Where it is declared:
 - `System(..., fairness="weak"|"strong")`: the default for every role that declares none.
   `System(fairness={"client1": "weak", "server.Release": "strong"})` names instances, roles,
   or instance/role "." transition, which overrides or adds to the declarations.
+- A tuple of such names, `System(fairness={("a", "b"): "weak"})`, is ONE constraint whose
+  action is the disjunction of theirs: TLA+'s `WF_vars(Next)` where Next is `\\E p \\in
+  {a, b}: Proc(p)` (or `WF_vars(A \\/ B)`): while some step of a or b stays possible, one of
+  them is eventually taken, but not necessarily b's (weaker than `{"a": "weak", "b":
+  "weak"}`, which is WF of each). An instance or a role in a tuple contributes every step
+  of it that is not an environment event.
 Environment transitions (`environment=True`: a user calls, a UE migrates) are never part of
 a role's fairness: a user may never call again. Declare `fair=` on the transition itself
 to assume otherwise. Network faults (loss, duplication) are never fair.
@@ -38,7 +44,7 @@ from ..errors import ModelError
 System = Any
 
 FAIRNESS_KINDS = ("weak", "strong")
-FairnessDecl = str | Mapping[str, str] | None
+FairnessDecl = str | Mapping[str | tuple[str, ...], str] | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,18 +56,30 @@ class Fairness:
     instance: str
     transitions: frozenset[str] | None
     declared_by: str
+    # a constraint on a disjunction across instances (a tuple in System fairness=): the
+    # other (instance, transitions) parts of the one action, the first being the fields above
+    also: tuple[tuple[str, frozenset[str] | None], ...] = ()
+
+    @property
+    def parts(self) -> tuple[tuple[str, frozenset[str] | None], ...]:
+        return ((self.instance, self.transitions), *self.also)
 
     def covers(self, actor: str, transition: str, environment: frozenset[str]) -> bool:
-        if actor != self.instance:
-            return False
-        if self.transitions is None:
-            return transition not in environment
-        return transition in self.transitions
+        for instance, transitions in self.parts:
+            if actor == instance and (transition not in environment if transitions is None
+                                      else transition in transitions):
+                return True
+        return False
 
-    def words(self, label: str) -> str:
-        what = ("every step" if self.transitions is None
-                else ", ".join(sorted(self.transitions)))
-        return f"{self.kind} fairness of {label}: {what} ({self.declared_by})"
+    def words(self, label: str, labels: dict[str, str] | None = None) -> str:
+        """In words; `labels` (instance -> its label) names the parts of a disjunction."""
+        def what(transitions: frozenset[str] | None) -> str:
+            return "every step" if transitions is None else ", ".join(sorted(transitions))
+        if not self.also:
+            return f"{self.kind} fairness of {label}: {what(self.transitions)} ({self.declared_by})"
+        names = labels or {}
+        steps = " or ".join(f"{names.get(i, i)}: {what(t)}" for i, t in self.parts)
+        return f"{self.kind} fairness of one action, any of ({steps}) ({self.declared_by})"
 
 
 def check_kind(value: Any, where: str) -> None:
@@ -75,13 +93,22 @@ def compile_fairness(system: System, declared: FairnessDecl) -> tuple[Fairness, 
     where = f"system {system.name!r}"
     default: str | None = None
     named: dict[str, str] = {}
+    groups: dict[tuple[str, ...], str] = {}  # a disjunction across instances: one constraint
     if isinstance(declared, str) or declared is None:
         check_kind(declared, where)
         default = declared
     elif isinstance(declared, Mapping):
         for name, kind in declared.items():
             check_kind(kind, f"{where}, fairness[{name!r}]")
-            named[name] = kind
+            if isinstance(name, tuple):
+                if len(name) < 2 or not all(isinstance(n, str) for n in name):
+                    raise ModelError(f"fairness names {name!r}, not a tuple of two or more "
+                                     "names", where=where,
+                                     fix='name the disjunction\'s parts: {("a", "b"): "weak"}')
+                _check_names(system, dict.fromkeys(name, kind), where)
+                groups[name] = kind
+            else:
+                named[name] = kind
     else:
         raise ModelError(f"fairness={declared!r} is neither a kind nor a mapping", where=where,
                          fix='pass fairness="weak", or {"client1": "weak", "role.transition": "strong"}')
@@ -108,7 +135,28 @@ def compile_fairness(system: System, declared: FairnessDecl) -> tuple[Fairness, 
             kind, source = default, "System fairness= default"
         if kind is not None:
             out.append(Fairness(kind, inst.name, None, source))
+    for names, kind in groups.items():
+        parts = [part for name in names for part in _parts(system, name)]
+        (first, transitions), *rest = parts
+        out.append(Fairness(kind, first, transitions, f"System fairness[{names!r}]",
+                            tuple(rest)))
     return tuple(out)
+
+
+def _parts(system: System, name: str) -> list[tuple[str, frozenset[str] | None]]:
+    """What one name of a disjunction contributes: (instance, its transitions or None for
+    every step that is not an environment event), per instance it covers."""
+    out: list[tuple[str, frozenset[str] | None]] = []
+    for inst in system.instances:
+        if inst.observer:
+            continue
+        if name in (inst.name, inst.role.name):
+            out.append((inst.name, None))
+            continue
+        for key in (f"{inst.name}.", f"{inst.role.name}."):
+            if name.startswith(key) and name[len(key):] in {t.name for t in inst.role.transitions}:
+                out.append((inst.name, frozenset({name[len(key):]})))
+    return out
 
 
 def _check_names(system: System, named: Mapping[str, str], where: str) -> None:

@@ -32,7 +32,8 @@ def fairness_constraints(system: System) -> list[Constraint]:
 
 def fairness_words(system: System) -> tuple[str, ...]:
     """What every temporal verdict of this system assumes, in words."""
-    return tuple(f.words(system.instance(f.instance).words) for f in system.fairness)
+    labels = {inst.name: inst.words for inst in system.instances}
+    return tuple(f.words(labels[f.instance], labels) for f in system.fairness)
 
 
 class TemporalCheck:
