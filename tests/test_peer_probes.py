@@ -297,3 +297,49 @@ def test_weak_fairness_of_a_disjunction_across_processes(engine):
     assert (each["something-happens"], each["b-finishes"]) == ("holds", "holds")
     none = verdicts(explore(processes(None)))
     assert (none["something-happens"], none["b-finishes"]) == ("violated", "violated")
+
+
+# -- probe 6: symmetry over data values (TLC's Permutations(Value)) -------------------------
+
+VALUES = ("v1", "v2", "v3")
+
+
+def _pick(ctx) -> None:
+    ctx.v.picked = ctx.v.picked | {ctx.arg}
+
+
+CHOOSER = Role("chooser", states=["on"], initial="on", final=["on"],
+               variables={"picked": Var(frozenset, frozenset())},
+               transitions=[Transition("pick", "on", None, clause="sym 1", after=[_pick],
+                                       conditions=[lambda ctx: len(ctx.v.picked) < 2],
+                                       choices=lambda ctx: [v for v in VALUES
+                                                            if v not in ctx.v.picked])])
+VALUE = Role("value", states=["v"], initial="v", final=["v"], transitions=[])
+
+
+def chooser(values_as_instances: bool, symmetry: bool = True) -> System:
+    return System("values", instances=[Instance("c", CHOOSER), *(
+                      Instance(v, VALUE) for v in VALUES if values_as_instances)],
+                  symmetry=[VALUES] if symmetry else None,
+                  properties=[always("two-at-most", lambda v: len(v["c"].picked) <= 2,
+                                     clause="sym 2")])
+
+
+def test_symmetry_over_data_values_is_declared_on_instances(engine):
+    """Permutations(Value) over plain strings is refused, and the error gives the way that
+    works: each value an instance of a role that takes no step. That, run: the chooser
+    picks up to two of three values, unreduced 1 + 3 + 3 = 7 subsets, 1 + 3 + 3 x 2 = 10
+    total, depth 3; reduced, one subset per size, 3 orbits, and 1 + 3 (from {}) + 2 (from
+    one singleton) = 6 generated, depth 3."""
+    with pytest.raises(ModelError) as info:
+        chooser(values_as_instances=False)
+    words = str(info.value)
+    assert ("symmetry set 1 names 'v1', 'v2', 'v3', none of them an instance: a symmetry "
+            "over data values (TLC's Permutations(Value)) is declared on instances") in words
+    assert ("declare each value as an instance of a role that takes no step, VALUE = "
+            "Role('value', states=['v'], initial='v', final=['v'], transitions=[])") in words
+    plain = explore(chooser(values_as_instances=True, symmetry=False))
+    assert (plain.distinct_states, plain.total_states, plain.depth) == (7, 10, 3)
+    reduced = explore(chooser(values_as_instances=True))
+    assert (reduced.distinct_states, reduced.total_states, reduced.depth) == (3, 6, 3)
+    assert verdicts(reduced)["two-at-most"] == "holds"

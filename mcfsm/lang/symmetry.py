@@ -51,6 +51,21 @@ def check_symmetry(system: System, declared: SymmetryDecl | None) -> tuple[tuple
             raise ModelError(f"symmetry set {number} is {names!r}, not a tuple of instance "
                              "names", where=where, fix=fix_form)
         names = tuple(names)
+        unknown = [name for name in names if name not in by_name]
+        if unknown and len(unknown) == len(names) and len(names) > 1:
+            # TLC's Permutations(Value) over data values: the way that works (a permutation
+            # renames an instance's name wherever it occurs in a value)
+            shown = ", ".join(repr(n) for n in names)
+            raise ModelError(
+                f"symmetry set {number} names {shown}, none of them an instance: a symmetry "
+                "over data values (TLC's Permutations(Value)) is declared on instances",
+                where=where,
+                fix="declare each value as an instance of a role that takes no step, "
+                    "VALUE = Role('value', states=['v'], initial='v', final=['v'], "
+                    "transitions=[]), instances=[..., *(Instance(v, VALUE) for v in "
+                    f"({shown}))], and use those names as the values: a permutation renames "
+                    "an instance's name wherever it occurs in a variable, a message or a "
+                    "parameter")
         for name in names:
             if name not in by_name:
                 raise ModelError(f"symmetry set {number} names {name!r}, which is no instance",
