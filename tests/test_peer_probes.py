@@ -18,6 +18,7 @@ from mcfsm import (
     eventually,
     explore,
     sometimes,
+    step,
 )
 from mcfsm.show.explain import explain
 
@@ -343,3 +344,33 @@ def test_symmetry_over_data_values_is_declared_on_instances(engine):
     reduced = explore(chooser(values_as_instances=True))
     assert (reduced.distinct_states, reduced.total_states, reduced.depth) == (3, 6, 3)
     assert verdicts(reduced)["two-at-most"] == "holds"
+
+
+# -- probe 8: an action property beside a state constraint is judged in the compiled core --
+# (its cost: benchmarks/action_property.py; here only that both cores judge it alike)
+
+COUNTER_TO_3 = Role("count", states=["on"], initial="on", final=["on"],
+                    variables={"x": Var(int, 0)},
+                    transitions=[Transition("inc", "on", None, clause="act 1",
+                                            after=[lambda ctx: setattr(ctx.v, "x", ctx.v.x + 1)]),
+                                 Transition("reset", "on", None, clause="act 2",
+                                            conditions=[lambda ctx: ctx.v.x == 3],
+                                            after=[lambda ctx: setattr(ctx.v, "x", 0)])])
+
+
+def test_an_action_property_under_a_constraint_is_judged_only_on_steps_taken(engine):
+    """TLC's CONSTRAINT x <= 3 beside two action properties. By hand: x = 0..3, 4 distinct;
+    generated: the initial state, inc from 0, 1, 2 and 3 (x = 4: generated, counted, not
+    taken) and reset from 3: 6 total, depth 4. The step to x = 4 is not taken, so
+    `never-4` (after.x != 4) holds; `no-reset` fails on the reset, after 3 incs: 4 steps."""
+    system = System("act", instances=[Instance("c", COUNTER_TO_3)],
+                    constraint=lambda v: v["c"].x <= 3,
+                    properties=[step("never-4", lambda before, key, after: after["c"].x != 4,
+                                     clause="act 3"),
+                                step("no-reset", lambda before, key, after:
+                                     key.transition != "reset", clause="act 4")])
+    r = explore(system)
+    assert (r.distinct_states, r.total_states, r.depth) == (4, 6, 4)
+    found = {v.property.name: (v.status, len(v.trace) if v.trace else None) for v in r.verdicts}
+    assert found["never-4"] == ("holds", None)
+    assert found["no-reset"] == ("violated", 4)

@@ -684,7 +684,10 @@ cdef class Core:
     cdef Py_ssize_t ntids
     # judging in C (Judge.compiled_plan): memo trees walked here, Python on a miss
     cdef bint fast_states, fast_steps
-    cdef object decode_once, found_state, found_step, step_miss, step_keys
+    # bounds (TLC's CONSTRAINT, ACTION_CONSTRAINT) beside step properties: Judge.allowed
+    # says whether a step is taken, then its trees are walked here
+    cdef bint bounded_steps
+    cdef object decode_once, found_state, found_step, step_miss, step_keys, j_allowed
     cdef list preds, roots, marks_flags, always_names, somet_names, step_names, step_memos
     cdef int64_t* hits
     cdef uint8_t* memo_on  # each tree's `memoize`, cached with its root (refreshed on a miss)
@@ -1110,6 +1113,8 @@ cdef class Core:
         self.step_memos = [] if steps is None else [memo for _, memo in steps]
         self.fast_states = True
         self.fast_steps = bool(steps)
+        self.bounded_steps = self.fast_steps and bool(getattr(judge, "bounded", False))
+        self.j_allowed = judge.allowed if self.bounded_steps else None
         return 0
 
     cdef int _register(self, object pred) except -1:
@@ -2249,7 +2254,12 @@ cdef class Core:
             tid = self.succ_tid[j]
             self._tally(tid, False)
             if self.fast_steps:
-                verdict = self._judge_step(i, self.succ_sid[j], self.succ + j * self.slots, None)
+                if self.bounded_steps and not self.j_allowed(self._idxs(), self.succ_sid[j],
+                                                             self._row_tuple(j)):
+                    verdict = 0  # out of bounds: not taken, not judged (Judge.step)
+                else:
+                    verdict = self._judge_step(i, self.succ_sid[j], self.succ + j * self.slots,
+                                               None)
             elif self.judge_steps:
                 verdict = self.j_step(i, self._idxs(), tid, self.succ_sid[j], self._row_tuple(j))
             if self.judge_steps:
@@ -2277,7 +2287,10 @@ cdef class Core:
                 return 1
         for j in range(self.nloops):
             if self.fast_steps:
-                if self._judge_step(i, self.loops[j].sid, self.cur, self._idxs()) == 2:
+                if self.bounded_steps and not self.j_allowed(self._idxs(), self.loops[j].sid,
+                                                             None):
+                    pass  # the action constraint rejects it (Judge.step)
+                elif self._judge_step(i, self.loops[j].sid, self.cur, self._idxs()) == 2:
                     self.hit = True
             elif self.judge_steps and self.j_step(i, self._idxs(), self.loops[j].tid,
                                                   self.loops[j].sid, None) == 2:

@@ -224,8 +224,10 @@ class Judge:
     def compiled_plan(self) -> tuple[list, list, list, list | None]:
         """What `state` and `step` evaluate, in their order: the temporal marks, the always
         and sometimes predicates (name, MemoPredicate), and the step properties (name,
-        MemoStep), or None when bounds make `step` itself the judge."""
-        steps = None if self.bounded else [(p.name, memo) for p, memo in self.memo_steps]
+        MemoStep). With bounds the core asks `allowed` first, as `step` does, then walks
+        the step properties' trees itself (a TLA+ port with a CONSTRAINT and an action
+        property would otherwise judge every step here, in Python)."""
+        steps = [(p.name, memo) for p, memo in self.memo_steps]
         return self.marks, self.memo_always, self.memo_somet, steps
 
     def found_state(self, name: str, index: int) -> bool:
