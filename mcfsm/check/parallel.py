@@ -290,15 +290,20 @@ def _run(batch: list[int], send: Connection, parent: int) -> None:
 
 
 # -- one variant's parameter combinations side by side ----------------------------------------
+# The most combinations explored side by side: each is a job listed before the first runs;
+# more are explored one at a time (explore_by_choice, which never lists them).
+MAX_SIDE_BY_SIDE = 10_000
+
+
 def explore_choices(system: System, budget: Budget, workers: int,
                     progress: ProgressFn | None = None) -> Result | None:
     """A variant's combinations of choices explored on up to `workers` processes and merged
     in combination order (see the module doc): the result `explore_by_choice` gives. None
-    where that cannot hold, so the caller splits each search instead: one combination,
-    fewer than two workers, no fork, or a budget the sequential run spends across
-    combinations (--max-states, --time-limit, --fail-fast stops at the first), or a
-    search of another kind (--dfs, --hash-compact)."""
-    if (workers <= 1 or combination_count(system) <= 1
+    where that cannot hold, so the caller splits each search instead: one combination
+    (or more than MAX_SIDE_BY_SIDE), fewer than two workers, no fork, or a budget the
+    sequential run spends across combinations (--max-states, --time-limit, --fail-fast
+    stops at the first), or a search of another kind (--dfs, --hash-compact)."""
+    if (workers <= 1 or not 1 < combination_count(system) <= MAX_SIDE_BY_SIDE
             or "fork" not in multiprocessing.get_all_start_methods()
             or budget.max_states is not None or budget.time_limit is not None
             or budget.stop_on or budget.depth_first or budget.hash_compact):

@@ -359,7 +359,7 @@ def explore_variant(lm: LoadedModel, variant: str, run_budget: Budget,
     if result.distinct_states == 0 and result.complete:  # a budget cut is inconclusive, not this
         raise ModelError(
             f"no initial state is within the bounds: the state constraint or max_in_flight "
-            f"excludes all {len(system.initial_states()):,} of them, so nothing would be checked",
+            f"excludes all {system.initial_count():,} of them, so nothing would be checked",
             where=where(lm, variant),
             fix="relax constraint= (it must hold in at least one initial state)")
     return system, result

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable, Iterable, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sized
 from typing import Any, NamedTuple
 
 from ..errors import ModelError
@@ -60,6 +61,11 @@ class Instance:
         return False
 
 
+# The most choices one Param may have: a parameter is a reading the text leaves open, each
+# choice explored by a search of its own (check/choices.py); a test declares 300.
+MAX_PARAM_CHOICES = 10_000
+
+
 @dataclasses.dataclass(frozen=True)
 class Param:
     """A model parameter. Every choice is explored: each is a separate initial state, so a
@@ -79,6 +85,24 @@ class Param:
         choices = self.choices
         if isinstance(choices, str | bytes) or not isinstance(choices, Iterable):
             raise ModelError(f"Param choices={choices!r} is not a collection of values", fix=fix)
+        # counted before a value is read: range(3_000_000) would be read, checked and later
+        # searched one choice at a time, outside every budget (issue 73); an iterator is
+        # read one past the most there may be
+        if not isinstance(choices, Sized):
+            choices = list(itertools.islice(choices, MAX_PARAM_CHOICES + 1))
+        if len(choices) > MAX_PARAM_CHOICES:
+            size = (f"{len(choices):,}" if isinstance(self.choices, Sized)
+                    else f"over {MAX_PARAM_CHOICES:,}")
+            shown = repr(self.choices)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            raise ModelError(
+                f"Param(choices={shown}) has {size} choices, more than the "
+                f"{MAX_PARAM_CHOICES:,} a parameter "
+                "may have: each choice is a search of its own, so no budget would see them "
+                "through", fix="a Param is a choice the text leaves open (a few readings): "
+                "keep a few representative values, pin one per variant (Param((v,), ...)), or "
+                "let the search choose the value as it runs (a Var with one_of(...) as its "
+                "initial value, or a transition's choices=)")
         if isinstance(choices, set | frozenset):  # sets iterate in hash order: fix one
             choices = sorted(choices, key=repr)
         choices = tuple(choices)

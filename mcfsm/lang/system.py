@@ -301,7 +301,18 @@ class System(Validation, Successors, Inboxes):
         combination of one_of alternatives (shared variables, then each instance), or
         times each declared initial configuration (initial_states=); the inboxes hold the
         instances' initial sends, then the configuration's own `in_flight`
-        (lang/initial_states.py)."""
+        (lang/initial_states.py). A variant's search restricts the system to one
+        combination of choices first (check/choices.py): the whole list is built only for
+        a restricted system, or one whose product of choices is small."""
+        rests = self._initial_rests()
+        return [(self._Params(*combo), *rest)
+                for combo in itertools.product(*(p.choices for p in self.params.values()))
+                for rest in rests]
+
+    def _initial_rests(self) -> list[tuple[Any, ...]]:
+        """The initial states without their parameters, in initial_states' order: they do
+        not depend on the choices, so the k-th initial state is combination k // len(rests)
+        with rest k % len(rests), counted and read without listing the product."""
         inboxes = initial_inboxes(self)
         declared = [(k, to, msg) for k, inst in enumerate(self.instances)
                     for to, msg in inst.sends]
@@ -313,14 +324,40 @@ class System(Validation, Successors, Inboxes):
             locals_ = [i.role.initial_locals(dict(i.init)) for i in self.instances]
             configs = [(sh, locs, ()) for sh in shared for locs in itertools.product(*locals_)]
         out = []
-        for combo in itertools.product(*(p.choices for p in self.params.values())):
-            params = self._Params(*combo)
-            for sh, locs, in_flight in configs:
-                boxes = inboxes if not in_flight else initial_inboxes(self, in_flight)
-                if self.monitors:  # the initial sends, offered to the monitors in order
-                    locs = self.observed(tuple(locs), [*declared, *in_flight])
-                out.append((params, sh, *locs, *boxes))
+        for sh, locs, in_flight in configs:
+            boxes = inboxes if not in_flight else initial_inboxes(self, in_flight)
+            if self.monitors:  # the initial sends, offered to the monitors in order
+                locs = self.observed(tuple(locs), [*declared, *in_flight])
+            out.append((sh, *locs, *boxes))
         return out
+
+    def initial_count(self, rests: Sequence[Any] | None = None) -> int:
+        """len(initial_states()), without listing them."""
+        count = len(rests if rests is not None else self._initial_rests())
+        for p in self.params.values():
+            count *= len(p.choices)
+        return count
+
+    def initial_state(self, index: int, rests: Sequence[Any] | None = None) -> State:
+        """initial_states()[index], without listing them (IndexError past the end)."""
+        rests = rests if rests is not None else self._initial_rests()
+        if not 0 <= index < self.initial_count(rests):
+            raise IndexError(f"initial state {index} does not exist")
+        index, r = divmod(index, len(rests))
+        combo = []
+        for p in reversed(self.params.values()):  # the last parameter varies fastest
+            index, k = divmod(index, len(p.choices))
+            combo.append(p.choices[k])
+        return (self._Params(*reversed(combo)), *rests[r])
+
+    def initial_index(self, state: State, rests: Sequence[Any] | None = None) -> int:
+        """initial_states().index(state), without listing them (ValueError when it is
+        none of them)."""
+        rests = rests if rests is not None else self._initial_rests()
+        index = 0
+        for p, value in zip(self.params.values(), state[0], strict=True):
+            index = index * len(p.choices) + p.choices.index(value)
+        return index * len(rests) + rests.index(tuple(state[1:]))
 
     def replayed(self, initial: int, steps: Sequence[int], memo: dict[Any, Any],
                  ) -> tuple[list[State], list[StepKey]]:
@@ -329,7 +366,7 @@ class System(Validation, Successors, Inboxes):
         and initial_states() list in a canonical order, so the numbers name the same run in
         every process (how a stored trace is read back). `memo` keeps the initial states and
         each state's successors for the next run: runs share their first states."""
-        states = [self._initial_memo(memo)[initial]]
+        states = [self.initial_state(initial, self._initial_memo(memo))]
         keys = []
         for index in steps:
             key, nxt = self._successors_memo(states[-1], memo)[index]
@@ -341,13 +378,15 @@ class System(Validation, Successors, Inboxes):
                      memo: dict[Any, Any]) -> tuple[int, list[int]]:
         """The numbers `replayed` takes to give this run: (the initial state's, each
         step's among its state's successors)."""
-        initial = self._initial_memo(memo).index(states[0])
+        initial = self.initial_index(states[0], self._initial_memo(memo))
         return initial, [self._successors_memo(before, memo).index((key, after))
                          for key, before, after in zip(keys, states, states[1:])]
 
-    def _initial_memo(self, memo: dict[Any, Any]) -> list[State]:
+    def _initial_memo(self, memo: dict[Any, Any]) -> list[tuple[Any, ...]]:
+        """The initial states' rests (never the product of the choices: see
+        _initial_rests), kept for the next run."""
         if _INITIAL not in memo:  # no state is a str
-            memo[_INITIAL] = self.initial_states()
+            memo[_INITIAL] = self._initial_rests()
         return memo[_INITIAL]
 
     def _successors_memo(self, state: State, memo: dict[Any, Any]) -> list[tuple[StepKey, State]]:

@@ -10,7 +10,13 @@ import json
 from typing import Any
 
 from ..check.assumptions import in_the_run, pins, rests_on, unforced_in_the_run
-from ..check.choices import dependency, fails_in_every_reading, finished_runs, per_choice_json
+from ..check.choices import (
+    choices_words,
+    dependency,
+    fails_in_every_reading,
+    finished_runs,
+    per_choice_json,
+)
 from ..check.expectations import found_words, meets, surprises
 from ..check.search.explorer import Result, Verdict
 from ..check.search.vacuity import vacuity
@@ -258,14 +264,14 @@ def choices_line(result: Result) -> str | None:
     params = result.system.params
     if not params:
         return None
-    explored = [f"{n} in {{{', '.join(map(str, p.choices))}}}" for n, p in params.items()
+    explored = [f"{n} in {{{choices_words(p.choices)}}}" for n, p in params.items()
                 if len(p.choices) > 1]
     pinned = [f"{n}={p.choices[0]}" for n, p in params.items() if len(p.choices) == 1]
     parts = []
     if explored:
         done, total = finished_runs(result)
-        runs = (f"{total} runs" if result.complete else
-                f"{done} of {total} runs finished; per-choice verdicts only for those")
+        runs = (f"{total:,} runs" if result.complete else
+                f"{done:,} of {total:,} runs finished; per-choice verdicts only for those")
         parts.append(f"explored: {'; '.join(explored)} ({runs})")
     if pinned:
         parts.append(f"pinned by this variant: {', '.join(pinned)}")

@@ -11,6 +11,7 @@ model, step by step, saying where it diverges.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -122,13 +123,14 @@ class Replay:
 def replay(system: System, record: dict[str, Any]) -> Replay:
     params = record.get("params", {})
     wanted_initial = record.get("initial_state")
-    initial = next((s for s in system.initial_states()
-                    if (to_json_value(s[0]) if system.params else {}) == params
-                    and (wanted_initial is None or state_json(system, s) == wanted_initial)),
-                   None)
+    # the recorded choices pin the system first: its initial states are then those of one
+    # combination, never the whole product of the choices
+    chosen = _recorded_choices(system, params)
+    initial = None if chosen is None else next(
+        (s for s in system.restricted(chosen).initial_states()
+         if wanted_initial is None or state_json(system, s) == wanted_initial), None)
     if initial is None:
-        choices = [to_json_value(s[0]) for s in system.initial_states()]
-        return Replay(Trace((), ()), 0, {"params": params}, tuple(choices), None)
+        return Replay(Trace((), ()), 0, {"params": params}, _some_choices(system), None)
     states: list[State] = [initial]
     keys: list[StepKey] = []
     for number, wanted in enumerate(record["steps"], start=1):
@@ -141,6 +143,31 @@ def replay(system: System, record: dict[str, Any]) -> Replay:
         states.append(match[1])
     trace = Trace(tuple(states), tuple(keys), record.get("note", ""), record.get("loop_start"))
     return Replay(trace, None, None, (), _still_shows(system, record, trace))
+
+
+def _recorded_choices(system: System, params: Any) -> dict[str, Any] | None:
+    """The choice of each parameter whose JSON is the recorded one, or None when the
+    record names another set of parameters or a choice the system does not have."""
+    if not isinstance(params, dict) or set(params) != set(system.params):
+        return None
+    chosen = {}
+    for name, p in system.params.items():
+        match = [c for c in p.choices if to_json_value(c) == params[name]]
+        if not match:
+            return None
+        chosen[name] = match[0]
+    return chosen
+
+
+def _some_choices(system: System, shown: int = 10) -> tuple[Any, ...]:
+    """The system's first combinations of choices as JSON (at most `shown`, then how many
+    there are in all): what a diverging replay lists instead of the recorded ones."""
+    from ..check.choices import combination_count, combinations
+
+    combos = tuple(dict((n, to_json_value(v)) for n, v in c)
+                   for c in itertools.islice(combinations(system), shown))
+    total = combination_count(system)
+    return combos + ((f"... {total - shown:,} more",) if total > shown else ())
 
 
 def _still_shows(system: System, record: dict[str, Any], trace: Trace) -> bool | None:

@@ -7,7 +7,7 @@ generated table instead of keeping a copy that drifts from the models."""
 
 from __future__ import annotations
 
-from ..check.choices import dependency
+from ..check.choices import choices_words, dependency
 from ..check.expectations import as_declared
 from ..check.results import Result, Verdict
 from .values import md_cell
@@ -30,9 +30,8 @@ def _cell(result: Result, v: Verdict, expected: dict[str, str] | None = None) ->
 def _choices(result: Result) -> str:
     parts = []
     for name, param in result.system.params.items():
-        values = [str(c) for c in param.choices]
-        parts.append(f"{name} = {values[0]}" if len(values) == 1
-                     else f"{name} in {{{', '.join(values)}}}")
+        parts.append(f"{name} = {param.choices[0]}" if len(param.choices) == 1
+                     else f"{name} in {{{choices_words(param.choices)}}}")
     return ", ".join(parts) if parts else "no parameters"
 
 

@@ -18,6 +18,7 @@ import dataclasses
 import time
 from typing import Any
 
+from ...errors import ModelError
 from ...lang.guard import unhashable_error
 from ...lang.system import System
 from ..results import Budget, Trace
@@ -28,6 +29,10 @@ from ..state.store import Store
 from ..temporal.marking import lasso_note
 from ..temporal.run_lassos import LassoJudge
 
+# The most initial states random runs start from: each is listed, encoded and kept (a
+# product of parameters with thousands of choices each would be listed for minutes,
+# before any run and outside every budget).
+MAX_INITIAL_STATES = 100_000
 # The lasso searches' shared rows are emptied past this many states (about 100 MB at the
 # bundled models' sizes); one search lists at most its known states and 20,000 more.
 _ROWS_LIMIT = 250_000
@@ -58,6 +63,24 @@ class Run:
     loop_start: int | None = None  # a temporal violation: path[loop_start:] repeats forever
 
 
+def too_many(system: System) -> None:
+    """Refuse, naming the parameters and their sizes, a system with more initial states
+    than random runs start from (MAX_INITIAL_STATES)."""
+    from ..choices import params_sizes
+
+    count = system.initial_count()
+    if count <= MAX_INITIAL_STATES:
+        return
+    sizes = params_sizes(system)
+    raise ModelError(
+        f"has {count:,} initial states{f' (parameters {sizes})' if sizes else ''}, more "
+        f"than the {MAX_INITIAL_STATES:,} random runs start from: each would be listed "
+        "before the first run, outside every budget",
+        fix="pin parameters per variant (Param((v,), ...)) or give them fewer choices; "
+            "`mcfsm check` searches one combination of choices at a time and stops at "
+            "--max-states or --time-limit")
+
+
 class Walker:
     """Random runs over one system; what all its runs saw is kept (states, fired transitions,
     witnesses), so a search of many runs reports its coverage."""
@@ -69,6 +92,7 @@ class Walker:
         self.judge = judge = Judge(system, store, steps, None, memoize, Budget(), None,
                                    time.perf_counter())
         self.initials: list[Idxs] = []
+        too_many(system)
         for init in system.initial_states():
             if not system.within_bounds(init):
                 continue  # TLC CONSTRAINT: the explorer neither counts nor explores it

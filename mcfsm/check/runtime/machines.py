@@ -110,11 +110,12 @@ class Runtime:
     def __init__(self, system: System, initial: int = 0) -> None:
         self.system = system
         # The initial states come from the system (parameter choices times one_of sets).
-        initials = system.initial_states()
-        if not 0 <= initial < len(initials):
+        # read by its number, never listed: a product of many choices has many of them
+        count = system.initial_count()
+        if not 0 <= initial < count:
             raise ModelError(f"initial state {initial} does not exist",
-                             fix=f"choose 0..{len(initials) - 1}")
-        start = initials[initial]
+                             fix=f"choose 0..{count - 1}")
+        start = system.initial_state(initial)
         self._params = dict(zip(system.params, start[0]))
         self._shared = dict(zip(system.shared, start[1]))
         self._shared_view = Variables({k: v.type for k, v in system.shared.items()}, self._shared,

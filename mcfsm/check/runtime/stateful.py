@@ -85,7 +85,7 @@ def state_machine(system: System, *, stats: Stats | None = None,
     sometimes = [p for p in props if p.kind == "sometimes"]
     deadlock = next((p for p in props if p.kind == "deadlock"), None)
     unhandled = next((p for p in props if p.kind == "unhandled"), None)
-    initial_count = len(system.initial_states())
+    initial_count = system.initial_count()
 
     class ModelStateMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
