@@ -30,7 +30,14 @@ since it was written is refused unread, with the reason: a checkpoint folder fro
 can make `--resume` fail, never run code. The key is refused, like ssh refuses a private
 key, when it is shorter than 32 bytes or open to the group or others; a checkpoint is
 opened without following it into a device or a pipe, and refused unread when it is not a
-regular file or larger than this machine could have written (`_read_regular`).
+regular file or larger than this machine could have written (`_open_regular`).
+
+The file starts with a header of fixed size (`_header`): the magic line, the payload's
+length, the payload's signature and the header's own signature over those. `--resume`
+reads and checks the header first: a file that is not a checkpoint of this format, or
+whose header this user's key did not sign, is refused after reading its first
+HEADER_BYTES, and one whose size is not the header's length (cut short, or grown since)
+before its payload is read. A 20 GB file of zeros is refused after 110 bytes.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import hmac
 import os
 import pickle
 import stat
+import struct
 import tempfile
 import time
 from dataclasses import dataclass
@@ -50,8 +58,11 @@ from ...errors import UsageError
 from ...lang.system import System
 from ..state import value_pickle
 
-FORMAT = 2
-MAGIC = b"mcfsm checkpoint 2, HMAC-SHA256 signed\n"
+FORMAT = 3
+MAGIC = b"mcfsm checkpoint 3, HMAC-SHA256 signed\n"
+_ANY_MAGIC = b"mcfsm checkpoint "  # every format's magic starts so
+# magic, payload length (8 bytes, big-endian), the payload's signature, the header's own
+HEADER_BYTES = len(MAGIC) + 8 + 32 + 32
 
 
 def secret_file() -> Path:
@@ -131,18 +142,28 @@ def _memory_bytes() -> int:
 def max_checkpoint_bytes() -> int:
     """The largest checkpoint `--resume` reads. The writer pickled the search's tables into
     one bytes object while it still held them (Checkpointer.write), and the reader holds
-    the whole file before checking its signature: a file larger than this machine's memory
+    the whole payload once its header is checked: a file larger than this machine's memory
     and swap was not written here, and reading it would only exhaust the memory."""
     return _memory_bytes()
 
 
 def _read_regular(path: Path, cap: int, what: str, fix: str,
                   check: Any = None) -> bytes:
-    """The bytes of `path`, a regular file of at most `cap` bytes, after following links.
-    Opened non-blocking (a FIFO would block the open for ever) and checked on the open
-    descriptor (no race with a rename): a device, a FIFO or a folder is refused unread (a
-    link to /dev/zero would be read for ever), and so is a file over the cap, or one that
-    grows past it while being read. `check(stat)` may refuse the file on its metadata."""
+    """The bytes of `path`, a regular file of at most `cap` bytes (`_open_regular`)."""
+    fd, _ = _open_regular(path, cap, what, fix, check)
+    try:
+        return _read_upto(fd, cap, path, what, fix)
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path, cap: int, what: str, fix: str,
+                  check: Any = None) -> tuple[int, os.stat_result]:
+    """(a descriptor open on `path`, its stat), a regular file of at most `cap` bytes, after
+    following links. Opened non-blocking (a FIFO would block the open for ever) and checked
+    on the open descriptor (no race with a rename): a device, a FIFO or a folder is refused
+    unread (a link to /dev/zero would be read for ever), and so is a file over the cap.
+    `check(stat)` may refuse the file on its metadata. The caller closes the descriptor."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:  # a dangling link, a loop of links, no permission
@@ -165,23 +186,37 @@ def _read_regular(path: Path, cap: int, what: str, fix: str,
         if info.st_size > cap:
             raise UsageError(f"{what} {path}: {info.st_size:,} bytes, more than the "
                              f"{cap:,} it can be; it is refused unread", fix=fix)
-        chunks, size = [], 0
-        while size <= cap:  # read until the end, or one byte past the cap
-            chunk = os.read(fd, min(cap + 1 - size, 1 << 24))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd, info
+
+
+def _read_upto(fd: int, cap: int, path: Path, what: str, fix: str) -> bytes:
+    """The rest of the file, at most `cap` bytes: one that grows past them while being
+    read is refused."""
+    chunks, size = [], 0
+    while size <= cap:  # read until the end, or one byte past the cap
+        chunk = os.read(fd, min(cap + 1 - size, 1 << 24))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
     if size > cap:
         raise UsageError(f"{what} {path}: grew past {cap:,} bytes while being read; it is "
                          "refused", fix=fix)
     return b"".join(chunks)
 
 
-def _sign(payload: bytes) -> bytes:
-    return hmac.new(_secret(), payload, hashlib.sha256).digest()
+def _sign(payload: bytes, key: bytes | None = None) -> bytes:
+    return hmac.new(key if key is not None else _secret(), payload, hashlib.sha256).digest()
+
+
+def _header(payload: bytes, key: bytes) -> bytes:
+    """The signed header a checkpoint starts with (module doc): it says how long the
+    payload is, so a reader checks it before reading on."""
+    signed = MAGIC + struct.pack(">Q", len(payload)) + _sign(payload, key)
+    return signed + _sign(b"header:" + signed, key)
 
 
 @dataclass(frozen=True)
@@ -254,12 +289,57 @@ class Checkpointer:
         partial = self.file.with_suffix(".partial")
         payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         with open(partial, "wb") as out:
-            out.write(MAGIC + _sign(payload) + payload)
+            out.write(_header(payload, _secret()) + payload)
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, self.file)
         self.last = time.monotonic()
         self.written += 1
+
+
+def _signed_payload(file: Path) -> bytes:
+    """The payload of checkpoint `file`, its header read and checked first (module doc):
+    a file this user's key did not sign is refused after HEADER_BYTES, one whose size is
+    not its header's before its payload is read."""
+    fix = (f"delete {file} (or point --checkpoint at another folder) to start the search "
+           "afresh")
+    unsigned = (f"{file}: not written by this user on this machine, or altered since (its "
+                f"signature does not match the key in {secret_file()}); reading a checkpoint "
+                "could run code, so it is refused unread")
+    fd, info = _open_regular(file, max_checkpoint_bytes(), "checkpoint", fix)
+    try:
+        head = b""
+        while len(head) < HEADER_BYTES:
+            chunk = os.read(fd, HEADER_BYTES - len(head))
+            if not chunk:
+                break
+            head += chunk
+        if not head.startswith(MAGIC):
+            if head.startswith(_ANY_MAGIC):
+                first = head.split(b"\n", 1)[0].decode("ascii", "replace")
+                raise UsageError(f"{file}: a checkpoint of another format ({first!r}, written "
+                                 f"by another mcfsm version; this one reads format {FORMAT}); "
+                                 "it is refused unread", fix=fix)
+            raise UsageError(f"{file}: not a checkpoint (not written by this user on this "
+                             "machine: it does not start with mcfsm's header "
+                             f"{MAGIC[:-1].decode()!r}); it is refused after reading "
+                             f"{len(head)} of its {info.st_size:,} bytes", fix=fix)
+        signed, mark = head[:HEADER_BYTES - 32], head[HEADER_BYTES - 32:]
+        key = _secret()
+        if len(head) < HEADER_BYTES or not hmac.compare_digest(mark, _sign(b"header:" + signed,
+                                                                           key)):
+            raise UsageError(unsigned, fix=fix)
+        [length] = struct.unpack(">Q", signed[len(MAGIC):len(MAGIC) + 8])
+        if info.st_size != HEADER_BYTES + length:
+            raise UsageError(f"checkpoint {file}: {info.st_size:,} bytes, but its signed "
+                             f"header says {HEADER_BYTES + length:,}: cut short or grown "
+                             "since it was written; it is refused unread", fix=fix)
+        payload = _read_upto(fd, length, file, "checkpoint", fix)
+    finally:
+        os.close(fd)
+    if len(payload) != length or not hmac.compare_digest(signed[-32:], _sign(payload, key)):
+        raise UsageError(unsigned.replace("refused unread", "refused"), fix=fix)
+    return payload
 
 
 def restore(plan: CheckpointPlan, system: System, parts: dict[str, Any]
@@ -270,15 +350,7 @@ def restore(plan: CheckpointPlan, system: System, parts: dict[str, Any]
     file = plan.file_for(system)
     if not os.path.lexists(file):
         return None
-    blob = _read_regular(file, max_checkpoint_bytes(), "checkpoint",
-                         f"delete {file} (or point --checkpoint at another folder) to start "
-                         "the search afresh")
-    signature, payload = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
-    if not blob.startswith(MAGIC) or not hmac.compare_digest(signature, _sign(payload)):
-        raise UsageError(
-            f"{file}: not written by this user on this machine, or altered since (its "
-            f"signature does not match the key in {secret_file()}); reading a checkpoint "
-            "could run code, so it is refused unread: delete it to start the search afresh")
+    payload = _signed_payload(file)
     try:
         data = pickle.loads(payload)
     except Exception as exc:
