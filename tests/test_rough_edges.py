@@ -148,3 +148,55 @@ def test_a_checkpoint_of_the_old_format_is_named_as_such(tmp_path):
     proc = _resume(tmp_path, model)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "a checkpoint of another format" in proc.stderr and "format 3" in proc.stderr
+
+
+# -- 3. impact bounds what it reads of a CR ----------------------------------------------------
+def _docx_claiming(path: Path, size: int) -> None:
+    """A .docx whose word/document.xml the archive says is `size` bytes (its central
+    directory patched: what zipfile reads before it inflates anything)."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the central directory's entry
+    data[entry + 24:entry + 28] = struct.pack("<I", size)  # its uncompressed size
+    path.write_bytes(bytes(data))
+
+
+def test_impact_refuses_a_docx_whose_document_xml_is_1_gib_before_inflating_it(tmp_path):
+    from mcfsm.spec.drift import MAX_DOCX_XML
+
+    cr = tmp_path / "big.docx"
+    _docx_claiming(cr, 1 << 30)
+    proc = run_cli("impact", str(cr), "--models", str(_model(tmp_path)), cwd=tmp_path.parent)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert str(cr) in proc.stderr and "1,073,741,824 bytes" in proc.stderr
+    assert f"more than the {MAX_DOCX_XML:,}" in proc.stderr and "refused unread" in proc.stderr
+    assert "how to fix: pass the CR" in proc.stderr
+
+
+def test_impact_refuses_a_1_gib_text_cr_unread(tmp_path):
+    from mcfsm.spec.drift import MAX_TEXT
+
+    cr = tmp_path / "big.txt"
+    with open(cr, "wb") as f:
+        f.truncate(1 << 30)  # sparse
+    began = time.monotonic()
+    proc = run_cli("impact", str(cr), "--spec", str(tmp_path), "--models", str(_model(tmp_path)),
+                   cwd=tmp_path.parent)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"CR {cr}: 1,073,741,824 bytes, more than the {MAX_TEXT:,}" in proc.stderr
+    assert "refused unread" in proc.stderr and "how to fix" in proc.stderr
+    assert time.monotonic() - began < 20
+
+
+def test_impact_names_a_latin_1_cr_and_how_to_convert_it(tmp_path):
+    cr = tmp_path / "cr.txt"
+    cr.write_bytes("* * * First Change * * *\n10.1 Caf\xe9\n".encode("latin-1"))
+    proc = run_cli("impact", str(cr), "--spec", str(tmp_path), "--models", str(_model(tmp_path)),
+                   cwd=tmp_path.parent)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"CR {cr}: not UTF-8 text (byte 0xe9" in proc.stderr
+    assert "iconv -f latin1 -t utf-8" in proc.stderr

@@ -40,7 +40,7 @@ def impact(cr: Path, models: Path, spec: Path | None, as_json: bool) -> None:
 
     if not cr.is_file():
         raise UsageError(f"{cr}: no such file; pass a CR as a .txt (the seeds' form) or .docx")
-    loaded = load_path(models)
+    # the CR is read (and refused, when it cannot be one) before the models are loaded
     if cr.suffix.lower() == ".docx":
         pieces = docx_changes(cr)
     else:
@@ -56,7 +56,7 @@ def impact(cr: Path, models: Path, spec: Path | None, as_json: bool) -> None:
     if not pieces:
         raise UsageError(f"{cr}: no changed clause found (no clause heading in its change "
                          "blocks, or no revision marks)")
-    records = touched(pieces, loaded)
+    records = touched(pieces, load_path(models))
     if as_json:
         echo(json.dumps(records, indent=1))
     else:

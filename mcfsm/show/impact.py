@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 from ..lang.change_request import choice_points
 from ..lang.loader import LoadedModel
 from ..spec.clauses import Ref, covers, refs_of
-from ..spec.drift import document_xml
+from ..spec.drift import document_xml, read_text
 from ..spec.quotes import _END, _FIGURE, _HEADING, _SENTENCE_END, _section, locate
 from .fix_text import load_declared, sentences_file
 
@@ -109,25 +109,25 @@ def _changed_clauses(text: str) -> list[str]:
 
 def text_changes(cr_file: Path, spec_folder: Path) -> list[Piece]:
     """The changed pieces of a CR in the seeds' text form (module doc)."""
-    text = cr_file.read_text(encoding="utf-8")
+    text = read_text(cr_file, "CR")
     cr = re.match(r"(\d{3})_", cr_file.name)
     # the CR itself is never its own base, wherever it sits: not by path, name or content
     # (a copy of a seed beside the spec folder's own would otherwise compare with itself)
     others = [f for f in sorted(spec_folder.glob("*.txt")) if f.resolve() != cr_file.resolve()
-              and f.name != cr_file.name and f.read_bytes() != cr_file.read_bytes()]
+              and f.name != cr_file.name and read_text(f, "--spec") != text]
     out = []
     for clause in _changed_clauses(text):
         body = _section(text, clause) or []
         if not any(line.strip() for line in body):
             continue  # a heading above the changed subclauses
         other = next(((f.name, t) for f in others
-                      if _section(t := f.read_text(encoding="utf-8"), clause) is not None), None)
+                      if _section(t := read_text(f, "--spec"), clause) is not None), None)
         table = next(("Table " + m.group(1) for line in body  # a no-break space, often
                       if (m := re.match(r"\s*Table\s+([\d.]+-\d+):", line))), None)
         if table is not None:  # an information-flow table: the piece is the table (and its NOTE)
             clause, body = table, _section(text, table) or body
             other = next(((f.name, t) for f in others
-                          if _section(t := f.read_text(encoding="utf-8"), table) is not None),
+                          if _section(t := read_text(f, "--spec"), table) is not None),
                          None)
         for kind, number in ([("", "")] if table else []) + _pieces(body):
             if table and kind not in ("", "NOTE"):

@@ -23,6 +23,8 @@ from .record import SEP, QuoteRecord
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A document.xml larger than this is not a spec (TS 23.280 as a whole is some 10 MB).
 MAX_DOCX_XML = 256 * 1024 * 1024
+# A text file larger than this is not a spec or a CR (TS 23.280's text is some 2 MB).
+MAX_TEXT = 64 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,13 +53,39 @@ def document_xml(path: Path) -> ElementTree.Element:
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo("word/document.xml")
+            # the size the archive gives, checked before a byte is inflated; zipfile then
+            # reads no more than that size (a member that inflates past it fails its CRC)
             if info.file_size > MAX_DOCX_XML:
-                raise UsageError(f"{path}: its document.xml is {info.file_size:,} bytes, more "
-                                 f"than the {MAX_DOCX_XML:,} a spec or a CR needs; pass the "
-                                 "document itself")
+                raise UsageError(f"{path}: its word/document.xml is {info.file_size:,} bytes, "
+                                 f"more than the {MAX_DOCX_XML:,} a spec or a CR needs; it is "
+                                 "refused unread",
+                                 fix="pass the CR or spec itself (.docx as Word saves it, or "
+                                     "its text as a .txt)")
             return ElementTree.fromstring(z.read(info))
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise UsageError(f"{path}: not a readable .docx ({exc})") from None
+
+
+def read_text(path: Path, what: str) -> str:
+    """A spec or CR text file, its size checked before it is read (MAX_TEXT) and its
+    encoding after; each refusal names the file (`what`: "CR", "--spec") and the fix."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT:
+            raise UsageError(f"{what} {path}: {size:,} bytes, more than the {MAX_TEXT:,} a spec "
+                             "or a CR text needs; it is refused unread",
+                             fix="pass the CR or spec itself (its text as a .txt, or the .docx)")
+        with open(path, "rb") as f:
+            data = f.read(MAX_TEXT + 1)  # a file that grew since is read no further
+    except OSError as exc:
+        raise UsageError(f"{what} {path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data[:MAX_TEXT].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{what} {path}: not UTF-8 text (byte {data[exc.start]:#04x} at "
+                         f"offset {exc.start:,})",
+                         fix=f"save it as UTF-8 (iconv -f latin1 -t utf-8 {path}), or pass "
+                             "the .docx") from None
 
 
 def docx_text(path: Path) -> str:
@@ -104,11 +132,7 @@ class OtherText:
             if path.suffix.lower() == ".docx":
                 self._one = docx_text(path)
             else:
-                try:
-                    self._one = path.read_text(encoding="utf-8")
-                except UnicodeDecodeError:
-                    raise UsageError(f"--spec {path}: not UTF-8 text; pass the spec as a "
-                                     ".txt in UTF-8 or as a .docx") from None
+                self._one = read_text(path, "--spec")
         self._files: dict[str, tuple[str, str] | None] = {}
 
     def file(self, source: str) -> tuple[str, str]:
@@ -125,7 +149,7 @@ class OtherText:
                      if f.suffix.lower() in (".txt", ".docx")]
             self._files[source] = ((found[0].name, docx_text(found[0])
                                     if found[0].suffix.lower() == ".docx"
-                                    else found[0].read_text(encoding="utf-8"))
+                                    else read_text(found[0], "--spec"))
                                    if found else None)
         return self._files[source]
 
