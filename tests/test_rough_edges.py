@@ -200,3 +200,43 @@ def test_impact_names_a_latin_1_cr_and_how_to_convert_it(tmp_path):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert f"CR {cr}: not UTF-8 text (byte 0xe9" in proc.stderr
     assert "iconv -f latin1 -t utf-8" in proc.stderr
+
+
+# -- 4. contribution neither overwrites documents nor writes them from a cut search ------------
+MIGRATION = str(Path(__file__).resolve().parent.parent / "models" / "private_call_migration.py")
+
+
+def test_contribution_refuses_to_overwrite_documents_without_force(tmp_path):
+    edited = tmp_path / "setup-abandoned-cr.docx"
+    edited.write_text("a delegate's edits")
+    proc = run_cli("contribution", "setup-abandoned", "--models", MIGRATION, "--out",
+                   str(tmp_path))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"{edited} already exists" in proc.stderr and "not overwritten" in proc.stderr
+    assert "how to fix: pass --force" in proc.stderr
+    assert proc.stdout == "" and edited.read_text() == "a delegate's edits"  # before the search
+    (tmp_path / "INDEX.md").write_text("mine")
+    proc = run_cli("contribution", "--all", "--models", MIGRATION, "--out", str(tmp_path))
+    assert proc.returncode == 2 and "INDEX.md" in proc.stderr and "--force" in proc.stderr
+
+
+def test_contribution_writes_nothing_from_a_cut_search_unless_asked(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("contribution", "setup-abandoned", "--models", MIGRATION, "--out", str(out),
+                   "--max-states", "50")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "INCOMPLETE: a budget cut the search of" in proc.stderr
+    assert (f"no document written ({out / 'setup-abandoned-discussion.docx'}, "
+            f"{out / 'setup-abandoned-cr.docx'}): pass --write-incomplete") in proc.stderr
+    assert not list(tmp_path.rglob("*.docx"))
+    proc = run_cli("contribution", "setup-abandoned", "--models", MIGRATION, "--out", str(out),
+                   "--max-states", "50", "--write-incomplete")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "the scenario is the shortest one the cut search found" in proc.stderr
+    assert (out / "setup-abandoned-cr.docx").is_file()
+    # --all: the index says which findings got none, and why
+    proc = run_cli("contribution", "--all", "--models", MIGRATION, "--out", str(out),
+                   "--max-states", "50", "--force")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "no document written for" in proc.stderr and "setup-abandoned" in proc.stderr
+    assert "none written: a budget cut its search" in (out / "INDEX.md").read_text()

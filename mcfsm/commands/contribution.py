@@ -5,6 +5,7 @@ finding's page data (show/finding_pages.py), its fix's changed sentence
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,19 @@ def find_finding(loaded: list[LoadedModel], name: str) -> tuple[LoadedModel, Fin
               help="The Source line of the documents.")
 @click.option("--author", default="<author>", show_default=True,
               help="Who the CR's revision marks are by (a delegate's name or company).")
+@click.option("--force", is_flag=True,
+              help="Overwrite documents already in --out (without it they are refused, "
+                   "named, before any search: a delegate may have edited them).")
+@click.option("--write-incomplete", is_flag=True,
+              help="Write the documents of a finding whose search a budget cut (their "
+                   "scenario is then the shortest the cut search found); without it such a "
+                   "finding gets none, and the command says which and exits 3.")
 @budget_options
 @spec_option
 @guarded
 def contribution(finding: str | None, every: bool, models: Path, out: Path, source: str,
-                 author: str, max_states: int | None, max_depth: int | None,
-                 time_limit: float | None) -> None:
+                 author: str, force: bool, write_incomplete: bool, max_states: int | None,
+                 max_depth: int | None, time_limit: float | None) -> None:
     from ..show.contribution_index import index_markdown
 
     if every == bool(finding):
@@ -67,21 +75,51 @@ def contribution(finding: str | None, every: bool, models: Path, out: Path, sour
     check_output_dir(out, "--out")
     loaded = load_path(models)
     runs = VariantRuns(budget(max_states, max_depth, time_limit))
+    runs.write_incomplete = write_incomplete
     if not every:
         lm, f = find_finding(loaded, finding or "")
+        _refuse_overwriting(out, _documents(lm, f), force)
         record = _one(lm, f, out, source, author, runs, strict=True)
-        runs.finish(record["said"], "the scenario is the shortest one the cut search found")
+        runs.finish(record["said"] or None, record.get("cut_words") or
+                    "the scenario is the shortest one the cut search found")
         return
+    _refuse_overwriting(out, ["INDEX.md", *(name for lm in loaded for f in
+                                            lm.model.findings.values()
+                                            for name in _documents(lm, f))], force)
     records: list[dict[str, Any]] = []
     roots: dict[tuple[Any, ...], dict[str, Any]] = {}
     for lm in loaded:
         for f in lm.model.findings.values():
             records.append(_one(lm, f, out, source, author, runs, strict=False, roots=roots))
+    out.mkdir(parents=True, exist_ok=True)  # also when no finding got a document
     (out / "INDEX.md").write_text(index_markdown(records), encoding="utf-8")
     written = {tuple(r["files"]) for r in records if r["files"]}
+    held = [r["finding"] for r in records if r.get("cut_words")]
     runs.finish(f"wrote {len(written)} contribution(s) for {len(records)} findings under {out} "
                 f"(index: {out / 'INDEX.md'})",
+                f"no document written for {', '.join(held)} (pass --write-incomplete to write "
+                "them from the cut searches)" if held else
                 "the scenarios are the shortest ones the cut searches found")
+
+
+def _documents(lm: LoadedModel, f: Finding) -> list[str]:
+    """The .docx files a finding's contribution may write (its joint contribution's)."""
+    joint = lm.model.joint_of(f.name)
+    stem = joint.name if joint is not None else f.name
+    return [f"{stem}-discussion.docx", f"{stem}-cr.docx"]
+
+
+def _refuse_overwriting(out: Path, names: list[str], force: bool) -> None:
+    """Refuse, before any search, to write over documents already in `out` (or anything
+    else by their names: a link, a folder) unless --force."""
+    there = [n for n in dict.fromkeys(names) if os.path.lexists(out / n)]
+    if not there or force:
+        return
+    shown = ", ".join(str(out / n) for n in there[:5])
+    more = f" and {len(there) - 5} more" if len(there) > 5 else ""
+    raise UsageError(f"--out {out}: {shown}{more} already exist{'s' * (len(there) == 1)}; "
+                     "the documents are not overwritten (a delegate may have edited them)",
+                     fix="pass --force to overwrite them, or choose another --out")
 
 
 def _one(lm: LoadedModel, f: Finding, out: Path, source: str, author: str, runs: VariantRuns,
@@ -141,7 +179,9 @@ def _joint(lm: LoadedModel, joint: Joint, f: Finding, out: Path, source: str, au
         member = dataclasses.replace(lm.model.findings[name], fix=joint.fix)
         prepared = _prepare(lm, member, out, source, runs, True, None,
                             stem=f"{joint.name}-case{len(cases) + 1}")
-        assert not isinstance(prepared, dict)  # strict: a finding without one raised
+        if isinstance(prepared, dict):  # strict: only a search a budget cut gets here
+            # (its words name the joint documents: _documents goes by the joint)
+            return record | {k: prepared[k] for k in ("document", "why", "cut_words")}
         member_record, p = prepared
         outcomes[name] = (member_record["published"], member_record["changed"])
         cases.append((member, p["doc"], p["checked"]))
@@ -250,6 +290,18 @@ def _prepare(lm: LoadedModel, f: Finding, out: Path, source: str, runs: VariantR
         wanted += wider
         for variant in dict.fromkeys(wanted):
             results[variant] = runs(lm, variant)[1]
+    cut = [f"{model.name}[{v}]" for v, r in results.items() if not r.complete]
+    if cut and not runs.write_incomplete:
+        # a document states the scenario as found: one from a cut search is written only
+        # when asked for (--write-incomplete)
+        names = ", ".join(str(out / n) for n in _documents(lm, f))
+        record.update(document="none written: a budget cut its search",
+                      why=f"a budget cut the search of {', '.join(cut)}; pass "
+                          "--write-incomplete to write it from the cut search",
+                      cut_words=f"no document written ({names}): pass --write-incomplete "
+                                "to write them from the cut search")
+        return record
+    with runs.interruptible("no contribution written"):
         data = finding_data(lm, f, results, spec)
         chart = finding_charts(lm, f, results, search_under)[0]
     verdict = chart["verdict"]

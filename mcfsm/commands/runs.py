@@ -25,6 +25,9 @@ class VariantRuns:
     def __init__(self, run_budget: Budget) -> None:
         self.budget = run_budget
         self.incomplete: list[str] = []
+        # whether a command writes documents from a search a budget cut (contribution's
+        # --write-incomplete); the commands that draw what was explored do
+        self.write_incomplete = True
 
     def __call__(self, lm: LoadedModel, variant: str) -> tuple[System, Result]:
         system, result = explore_variant(lm, variant, self.budget)
@@ -51,7 +54,7 @@ class VariantRuns:
         if done is not None:
             echo(done)
         if self.incomplete:
-            click.echo(f"INCOMPLETE: a budget cut the search of {', '.join(self.incomplete)}; "
-                       f"{cut}", err=True)
+            names = ", ".join(dict.fromkeys(self.incomplete))  # a variant two findings share
+            click.echo(f"INCOMPLETE: a budget cut the search of {names}; {cut}", err=True)
             sys.exit(EXIT_INCONCLUSIVE)
         sys.exit(EXIT_OK)
