@@ -240,3 +240,58 @@ def test_contribution_writes_nothing_from_a_cut_search_unless_asked(tmp_path):
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "no document written for" in proc.stderr and "setup-abandoned" in proc.stderr
     assert "none written: a budget cut its search" in (out / "INDEX.md").read_text()
+
+
+# -- 5. cr new: a clause on one line, never empty, never written through a link ----------------
+REDIRECT = str(Path(__file__).resolve().parent.parent / "models" / "private_call_redirect.py")
+
+
+@pytest.mark.parametrize("clause, words", [
+    ("10.16.5.3\nstep 2", ["control character '\\n'", "a clause is one line",
+                           "how to fix: give the clause on one line"]),
+    ("", ["--clause '': empty", "how to fix: give one", "mcfsm cr list MODEL"]),
+    ("   ", ["empty"]),
+])
+def test_cr_new_refuses_a_clause_no_cr_file_can_carry(tmp_path, clause, words):
+    out = tmp_path / "cr.toml"
+    proc = run_cli("cr", "new", REDIRECT, "--from", "base", "--clause", clause, "--out", str(out))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    for word in words:
+        assert word in proc.stderr, proc.stderr
+    assert not out.exists()
+
+
+def test_cr_new_refuses_to_write_through_a_dangling_link(tmp_path):
+    out, target = tmp_path / "cr.toml", tmp_path / "elsewhere" / "made.toml"
+    (tmp_path / "elsewhere").mkdir()
+    out.symlink_to(target)
+    proc = run_cli("cr", "new", REDIRECT, "--from", "base", "--clause", "10.16.5.3", "--out",
+                   str(out))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"--out {out}: a symbolic link (to {target}, which does not exist)" in proc.stderr
+    assert "how to fix: choose another name, or remove the link" in proc.stderr
+    assert not target.exists()
+
+
+def test_cr_new_writes_a_file_that_loads(tmp_path):
+    import tomllib
+
+    out = tmp_path / "cr.toml"
+    proc = run_cli("cr", "new", REDIRECT, "--from", "base", "--clause", "10.16.5.3", "--out",
+                   str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert data["change_request"]["start"] == "base" and data["change"][0]["clause"]
+
+
+def test_every_string_cr_new_writes_reads_back_as_it_was():
+    """Any text a model's words or a path may hold: quoted as TOML reads it back, and a
+    comment line stays one line."""
+    import tomllib
+
+    from mcfsm.commands.cr import _comment, _toml
+
+    text = "".join(map(chr, range(0, 128))) + "\u2028é\"\\'''\"\"\""
+    assert tomllib.loads(f"x = {_toml(text)}\n")["x"] == text
+    comment = _comment("# a\nb\rc\x00d")
+    assert tomllib.loads(comment + "\nx = 1\n") == {"x": 1}

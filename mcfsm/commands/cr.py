@@ -94,8 +94,54 @@ def _published(lm: LoadedModel, clause: str) -> str:
     return " ".join(quotes[0].text.split()) if quotes else ""
 
 
+# TOML's escapes in a basic string; any other control character is written \uXXXX
+_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"',
+            "\\": "\\\\"}
+
+
 def _toml(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """`text` as a TOML basic string: every character TOML does not allow there escaped."""
+    return '"' + "".join(_ESCAPES.get(c) or (f"\\u{ord(c):04X}" if _control(c) else c)
+                         for c in text) + '"'
+
+
+def _control(c: str) -> bool:
+    return ord(c) < 0x20 or ord(c) == 0x7F
+
+
+def _comment(line: str) -> str:
+    """A comment line as TOML allows it: no control character but the tab (a model's words
+    may hold a line break)."""
+    return "".join(" " if _control(c) and c != "\t" else c for c in line)
+
+
+def _check_clause(clause: str) -> None:
+    """Refuse a --clause no CR file can carry: empty, or holding a line break or another
+    control character (it would select every choice point, or write a file that does not
+    load)."""
+    example = "--clause '10.16.5.3 step 2'"
+    if not clause.strip():
+        raise UsageError(f"--clause {clause!r}: empty; a CR changes a clause (and step)",
+                         fix=f"give one, e.g. {example}; `mcfsm cr list MODEL` lists the "
+                             "clauses its choice points cite")
+    bad = next((c for c in clause if _control(c)), None)
+    if bad is not None:
+        raise UsageError(f"--clause {clause!r}: holds the control character {bad!r} (a line "
+                         "break, say); a clause is one line",
+                         fix=f"give the clause on one line, e.g. {example}")
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an --out that exists, as a file, a folder or a link (a dangling one too: the
+    file would be made where it points)."""
+    if os.path.islink(out):
+        target = os.readlink(out)
+        dangling = "" if out.exists() else ", which does not exist"
+        raise UsageError(f"--out {out}: a symbolic link (to {target}{dangling}); writing "
+                         "through it would make or change a file elsewhere",
+                         fix="choose another name, or remove the link")
+    if out.exists():
+        raise UsageError(f"--out {out}: the file exists; choose another name or remove it")
 
 
 @cr_group.command(name="new", help="Write a CR file that changes --clause of MODEL's "
@@ -113,6 +159,7 @@ def _toml(text: str) -> str:
 @spec_option
 @guarded
 def cr_new(model: Path, start: str, clause: str, out: Path | None) -> None:
+    _check_clause(clause)
     lm = _one_model(model)
     if start not in lm.model.variants:
         raise UsageError(f"--from {start!r}: {lm.model.name} has no such variant; use one of "
@@ -120,8 +167,7 @@ def cr_new(model: Path, start: str, clause: str, out: Path | None) -> None:
     points = _points(lm, clause)
     slug = "_".join(clause.replace(".", "_").split())
     out = out or Path(f"cr_{slug}.toml")
-    if out.exists():
-        raise UsageError(f"--out {out}: the file exists; choose another name or remove it")
+    _check_out(out)
     if out.suffix != ".toml":
         raise UsageError(f"--out {out}: a CR file ends in .toml")
     usable = [p for p in points if not any(b.baseline and b.baseline != start
@@ -148,6 +194,16 @@ def cr_new(model: Path, start: str, clause: str, out: Path | None) -> None:
              f"# The choice points citing {clause}:"]
     for point in points:
         text += _lines(point, "#   ")
-    out.write_text("\n".join(text) + "\n", encoding="utf-8")
+    text = [_comment(line) if line.startswith("#") else line for line in text]
+    try:  # "x": made here, never through a link or over a file made since the check
+        with open(out, "x", encoding="utf-8") as f:
+            f.write("\n".join(text) + "\n")
+    except FileExistsError:  # made since the check (or a link made since)
+        _check_out(out)
+        raise UsageError(f"--out {out}: the file exists; choose another name or remove "
+                         "it") from None
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot be written ({exc.strerror or exc})",
+                         fix="choose a writable folder") from None
     echo(f"wrote {out}: {len(points)} choice point{'s' * (len(points) != 1)} cite {clause}; "
          f"edit it, then `mcfsm diff {out}`")
