@@ -295,3 +295,44 @@ def test_every_string_cr_new_writes_reads_back_as_it_was():
     assert tomllib.loads(f"x = {_toml(text)}\n")["x"] == text
     comment = _comment("# a\nb\rc\x00d")
     assert tomllib.loads(comment + "\nx = 1\n") == {"x": 1}
+
+
+# -- 6. a CR file with a NUL in its model path, or saved as Latin-1 ----------------------------
+def _cr_file(tmp_path: Path, **head: str) -> Path:
+    """A CR file beside a copy of the fuzz model (its Param p is the choice point)."""
+    _model(tmp_path)
+    fields = {"title": '"A change"', "model": '"model.py"', "start": '"v1"'} | head
+    text = "[change_request]\n" + "".join(f"{k} = {v}\n" for k, v in fields.items())
+    text += ('[[change]]\nclause = "1.4"\nsentence = "The pinger pings twice."\n'
+             'choice = "p"\nbehaviour = "2"\n')
+    path = tmp_path / "cr.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+
+def test_a_nul_in_a_cr_file_s_model_path_is_named(tmp_path):
+    cr = _cr_file(tmp_path, model='"model\\u0000.py"')  # TOML's escape: a NUL in the value
+    proc = run_cli("check", str(cr), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "internal error" not in proc.stderr
+    assert f"{cr}: model = 'model\\x00.py' holds the control character '\\x00'" in proc.stderr
+    assert "how to fix: give the model file's path relative to this file" in proc.stderr
+
+
+def test_a_latin_1_cr_file_is_named_with_the_byte_and_how_to_convert_it(tmp_path):
+    cr = _cr_file(tmp_path, title='"Caf\u00e9"')
+    cr.write_bytes(cr.read_text(encoding="utf-8").encode("latin-1"))
+    for command in ("check", "diff"):
+        proc = run_cli(command, str(cr), cwd=tmp_path)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert "internal error" not in proc.stderr
+        assert f"{cr}: not UTF-8 text (byte 0xe9 on line 2)" in proc.stderr
+        assert "how to fix: save it as UTF-8, e.g. iconv -f latin1 -t utf-8" in proc.stderr
+
+
+def test_the_cr_file_of_these_tests_is_itself_a_valid_one(tmp_path):
+    cr = _cr_file(tmp_path)
+    proc = run_cli("check", str(cr), "--max-states", "1000", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    assert "fuzz_model[changed]" in proc.stdout or "[changed]" in proc.stdout

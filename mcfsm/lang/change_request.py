@@ -85,8 +85,8 @@ def fix_sentences(model_file: Path) -> dict[str, list[dict[str, str]]]:
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(_utf8(path, str(path)))
+    except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"cannot be read as TOML ({exc})", where=str(path),
                          fix="fix the file's syntax") from None
     return {variant: list(entries) for variant, entries in data.get(_stem(model_file), {}).items()}
@@ -226,12 +226,30 @@ class ChangeRequest:
     source: str = ""
 
 
+def _utf8(path: Path, where: str) -> str:
+    """A TOML file's text: TOML is UTF-8, and a file saved in another encoding (Latin-1, by
+    an editor's default) is named with the byte at fault and how to convert it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot be read ({exc.strerror or exc})", where=where,
+                         fix="pass a readable CR file") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ModelError(f"not UTF-8 text (byte {data[exc.start]:#04x} on line {line}); a TOML "
+                         "file is UTF-8", where=where,
+                         fix=f"save it as UTF-8, e.g. iconv -f latin1 -t utf-8 {path} > "
+                             f"{path.stem}.utf8.toml") from None
+
+
 def read_change_request(path: Path) -> ChangeRequest:
     """Parse and check the shape of a CR file (module doc); every error names the file, the
     key and the fix."""
     where = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_utf8(path, where))
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"not valid TOML ({exc})", where=where,
                          fix="fix the syntax; `mcfsm cr new` writes a file to start from") from None
@@ -285,7 +303,17 @@ def read_change_request(path: Path) -> ChangeRequest:
                                               "(published = keeps the text as it stands)")
         out.append(Change(c["clause"], c["sentence"], c["choice"], c["behaviour"],
                           published if isinstance(published, str) else ""))
-    model_file = (path.parent / head["model"]).resolve()
+    bad = next((c for c in head["model"] if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if bad is not None:  # a NUL reaches no file: the OS refuses the path
+        raise ModelError(f"model = {head['model']!r} holds the control character {bad!r}; a "
+                         "path names no file with it", where=where,
+                         fix="give the model file's path relative to this file, e.g. "
+                             'model = "../models/group_call_migration.py"')
+    try:
+        model_file = (path.parent / head["model"]).resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links, a name too long
+        raise ModelError(f"model = {head['model']!r} cannot be followed ({exc})", where=where,
+                         fix="give the model file's path relative to this file") from None
     return ChangeRequest(path, head["title"], model_file, head["start"], tuple(out),
                          head.get("source", ""))
 
