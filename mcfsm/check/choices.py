@@ -47,14 +47,6 @@ def combination_count(system: System) -> int:
     return math.prod(len(p.choices) for p in system.params.values())
 
 
-def params_sizes(system: System) -> str:
-    """The parameters with several choices and how many each has, as a refusal names them:
-    "p (3,000 choices) x q (3,000 choices) = 9,000,000 combinations"."""
-    several = [(n, len(p.choices)) for n, p in system.params.items() if len(p.choices) > 1]
-    words = " x ".join(f"{n} ({k:,} choices)" for n, k in several)
-    return f"{words} = {combination_count(system):,} combinations" if len(several) > 1 else words
-
-
 def choices_words(choices: tuple[Any, ...], shown: int = 12) -> str:
     """A parameter's choices for a line of text: all of a few, else the first ones, the
     last and how many ("0, 1, 2, ..., 2999 (3,000 choices)"): a report line stays a line."""

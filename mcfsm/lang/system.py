@@ -331,6 +331,15 @@ class System(Validation, Successors, Inboxes):
             out.append((sh, *locs, *boxes))
         return out
 
+    def params_sizes(self) -> str:
+        """The parameters with several choices and how many each has, as a refusal names
+        them: "p (3,000 choices) x q (3,000 choices) = 9,000,000 combinations"."""
+        several = [(n, len(p.choices)) for n, p in self.params.items() if len(p.choices) > 1]
+        words = " x ".join(f"{n} ({k:,} choices)" for n, k in several)
+        if len(several) < 2:
+            return words
+        return f"{words} = {self.initial_count([()]):,} combinations"  # one rest: the product
+
     def initial_count(self, rests: Sequence[Any] | None = None) -> int:
         """len(initial_states()), without listing them."""
         count = len(rests if rests is not None else self._initial_rests())

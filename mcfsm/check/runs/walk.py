@@ -66,12 +66,10 @@ class Run:
 def too_many(system: System) -> None:
     """Refuse, naming the parameters and their sizes, a system with more initial states
     than random runs start from (MAX_INITIAL_STATES)."""
-    from ..choices import params_sizes
-
     count = system.initial_count()
     if count <= MAX_INITIAL_STATES:
         return
-    sizes = params_sizes(system)
+    sizes = system.params_sizes()
     raise ModelError(
         f"has {count:,} initial states{f' (parameters {sizes})' if sizes else ''}, more "
         f"than the {MAX_INITIAL_STATES:,} random runs start from: each would be listed "
