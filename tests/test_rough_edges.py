@@ -4,6 +4,7 @@ is a CLI case. Big files are sparse (truncate), so no test fills the disk or rea
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -336,3 +337,38 @@ def test_the_cr_file_of_these_tests_is_itself_a_valid_one(tmp_path):
     proc = run_cli("check", str(cr), "--max-states", "1000", cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
     assert "fuzz_model[changed]" in proc.stdout or "[changed]" in proc.stdout
+
+
+# -- 8. replay of a trace without its status ---------------------------------------------------
+@pytest.fixture
+def witness_trace(tmp_path: Path) -> Path:
+    _model(tmp_path)
+    proc = run_cli("check", "model.py", "--variant", "v1", "--no-cache", "--traces", "traces",
+                   cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    [trace] = (tmp_path / "traces").glob("*.v1.two.trace.json")
+    return trace
+
+
+@pytest.mark.parametrize("status, command, words", [
+    (None, "replay", ["the trace file lacks 'status', the finding it shows",
+                      "how to fix: add the status"]),
+    (None, "export", ["lacks 'status'"]),
+    ("", "replay", ["has status ''", "'violated', 'witnessed'"]),
+    ("violated", "replay", ["its status is 'violated', but 'two' is a sometimes property",
+                            'how to fix: set "status": "witnessed"']),
+])
+def test_replay_refuses_a_trace_without_the_status_it_shows(witness_trace, status, command,
+                                                            words):
+    record = json.loads(witness_trace.read_text())
+    assert run_cli("replay", str(witness_trace), cwd=witness_trace.parent.parent).returncode == 0
+    if status is None:
+        del record["status"]
+    else:
+        record["status"] = status
+    witness_trace.write_text(json.dumps(record))
+    proc = run_cli(command, str(witness_trace), cwd=witness_trace.parent.parent)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert str(witness_trace) in proc.stderr
+    for word in words:
+        assert word in proc.stderr, proc.stderr

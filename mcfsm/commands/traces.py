@@ -70,6 +70,13 @@ def _replayed(tracefile: Path, lm: LoadedModel, record: dict[str, Any]) -> Any:
     if record["property"] not in names:
         raise UsageError(f"{tracefile}: model {lm.model.name!r} [{record['variant']}] has no "
                          f"property {record['property']!r}; it has {', '.join(names)}")
+    prop = system.properties[names.index(record["property"])]
+    shows = "witnessed" if prop.kind == "sometimes" else "violated"
+    if record["status"] != shows:  # what the replay checks the last state for goes by kind
+        raise UsageError(f"{tracefile}: its status is {record['status']!r}, but "
+                         f"{record['property']!r} is a {prop.kind} property, whose trace shows "
+                         f"it {shows}", fix=f'set "status": "{shows}", or replay the trace on '
+                                            "the model it was written from (--model PATH)")
     try:
         return system, replay(system, record)
     except ModelError as exc:

@@ -25,6 +25,8 @@ from .explain import explain
 from .trace import state_json, steps_json, to_json_value
 
 FORMAT = "mcfsm-trace/1"
+# what a trace file shows: a counterexample, or a `sometimes` property's witness
+STATUSES = ("violated", "witnessed")
 
 
 def step_json(key: StepKey) -> dict[str, Any]:
@@ -80,6 +82,17 @@ def load_trace(path: Path) -> dict[str, Any]:
         if key not in record:
             raise UsageError(f"{path}: trace file lacks {key!r}")
     _check_trace_fields(path, record)
+    # the finding the trace shows: what a replay checks its last state still shows, so a
+    # trace without it cannot pass
+    if record.get("status") not in STATUSES:
+        what = ("lacks 'status'" if "status" not in record
+                else f"has status {record['status']!r}")
+        raise UsageError(f"{path}: the trace file {what}, the finding it shows (one of "
+                         f"{', '.join(map(repr, STATUSES))}); a replay checks that its last "
+                         "state still shows it",
+                         fix='add the status its property\'s kind gives ("witnessed" for a '
+                             '`sometimes` property, "violated" for the others), or write the '
+                             "trace again with `mcfsm check --traces DIR` or `mcfsm simulate`")
     return record
 
 

@@ -112,7 +112,7 @@ def trace_cases(good: dict[str, Any]) -> list[dict[str, Any]]:
         for label, value in TRACE_FIELD_VALUES:
             record = copy.deepcopy(good)
             record[field] = value
-            if field in ("status", "note", "source") and isinstance(value, str):
+            if field in ("note", "source") and isinstance(value, str):
                 exits = [0]  # free text, only echoed back
             elif field == "steps" and value == []:
                 exits = [1]  # replays, but the empty trace's last state shows no witness
