@@ -372,3 +372,80 @@ def test_replay_refuses_a_trace_without_the_status_it_shows(witness_trace, statu
     assert str(witness_trace) in proc.stderr
     for word in words:
         assert word in proc.stderr, proc.stderr
+
+
+# -- 7. str.startswith / endswith in a property are comparisons vacuity reads ------------------
+JUG = '''
+from mcfsm import Instance, Model, Role, System, Transition, Var, always, step
+
+def start(ctx):
+    ctx.v.phase = "filling"
+
+def finish(ctx):
+    ctx.v.phase = "done"
+
+JUG = Role("jug", states=["on", "off"], initial="on", final=["off"],
+           variables={{"phase": Var(str, "idle")}},
+           transitions=[Transition("Start", "on", None, clause="t 1", after=[start],
+                                   conditions=[lambda ctx: ctx.v.phase == "idle"]),
+                        Transition("Finish", "on", "off", clause="t 2", after=[finish],
+                                   conditions=[lambda ctx: ctx.v.phase == "filling"])])
+
+model = Model("jug", source="test", clause="t")
+
+@model.variant("base")
+def base():
+    return System("jug", instances=[Instance("jug", JUG)],
+                  properties=[{prop}])
+'''
+
+
+def _jug(tmp_path: Path, prop: str, *args: str):
+    (tmp_path / "jug.py").write_text(JUG.format(prop=prop))
+    return run_cli("check", "jug.py", "--no-cache", "--workers", "1", *args, cwd=tmp_path)
+
+
+@pytest.mark.parametrize("test", ['startswith("typo")', 'endswith(("xx", "yy"))'])
+def test_a_prefix_or_suffix_no_string_of_the_model_has_is_vacuous(tmp_path, test):
+    prop = (f'step("phase-test", lambda before, s, after: not after["jug"].phase.{test}, '
+            'clause="t 3")')
+    proc = _jug(tmp_path, prop)
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # it holds, vacuously: said so
+    assert "VACUOUS" in proc.stdout and "1 vacuous property" in proc.stderr
+    method = test.split("(", 1)[0]
+    verb = {"startswith": "starts with", "endswith": "ends with"}[method]
+    assert f"it tests whether jug.phase {verb}" in proc.stdout
+    assert f"(.{method}), and no string any code" in proc.stdout
+    proc = _jug(tmp_path, prop, "--json")
+    [record] = json.loads(proc.stdout)[0]["properties"][:1]
+    assert "so that test is never true (a typo?)" in record["vacuous"]
+    assert _jug(tmp_path, prop, "--strict").returncode == 2
+
+
+@pytest.mark.parametrize("test", ['startswith("fill")', 'endswith("one")'])
+def test_a_prefix_or_suffix_the_model_writes_is_not_vacuous(tmp_path, test):
+    prop = f'always("phase", lambda v: not v["jug"].phase.{test}, clause="t 3")'
+    proc = _jug(tmp_path, prop, "--strict")
+    assert "VACUOUS" not in proc.stdout, proc.stdout
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # the model does write it
+
+
+def test_a_state_tested_by_a_prefix_no_state_has_is_refused_as_a_typo(tmp_path):
+    proc = _jug(tmp_path, 'always("st", lambda v: not v["jug"].state.startswith("typo"), '
+                          'clause="t 3")')
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "property 'st'" in proc.stderr
+    assert "tests whether a state's name starts with 'typo' (.startswith)" in proc.stderr
+    assert "how to fix: test a part of one of ['off', 'on']" in proc.stderr
+
+
+def test_a_state_prefix_test_that_never_changes_truth_value_is_vacuous(tmp_path):
+    # both states start with "o": the test is true in every state reached
+    proc = _jug(tmp_path, 'always("st", lambda v: v["jug"].state.startswith("o"), '
+                          'clause="t 3")')
+    assert proc.returncode == 0 and "VACUOUS" in proc.stdout, proc.stdout + proc.stderr
+    assert "jug is never anywhere but a state whose name starts with 'o'" in proc.stdout
+    # "ff" picks out "off", reached by Finish: the test changes truth value
+    proc = _jug(tmp_path, 'always("st", lambda v: not v["jug"].state.endswith("ff"), '
+                          'clause="t 3")', "--strict")
+    assert proc.returncode == 1 and "VACUOUS" not in proc.stdout, proc.stdout + proc.stderr

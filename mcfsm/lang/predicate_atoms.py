@@ -11,7 +11,8 @@ functions it calls) finds every comparison of a `.state` with string constants, 
   whether any of a property's atoms ever changed truth value.
 
 Only comparisons written directly with constants are read (`== "x"`, `!= "x"`,
-`in ("x", "y")`); a name built at run time is not checked, and nothing is guessed.
+`in ("x", "y")`, and `.startswith("x")` / `.endswith(("x", "y"))` with one argument); a name
+built at run time is not checked, and nothing is guessed.
 """
 
 from __future__ import annotations
@@ -20,18 +21,45 @@ import dataclasses
 import dis
 import functools
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..errors import ModelError
 
+# How an atom compares: "==" (equality or membership), or str's own prefix and suffix
+# tests, whose constants are then what a value starts or ends with.
+AFFIXES = {"startswith": "starts with", "endswith": "ends with"}
+
+
+def matches(method: str, value: str, constant: str) -> bool:
+    """Whether `value` passes the comparison `method` with `constant`."""
+    if method == "startswith":
+        return value.startswith(constant)
+    if method == "endswith":
+        return value.endswith(constant)
+    return value == constant
+
 
 @dataclasses.dataclass(frozen=True)
 class StateAtom:
-    """`<view>[instance].state == name` (instance None when not a constant)."""
+    """`<view>[instance].state == name` (instance None when not a constant); with `method`
+    "startswith" or "endswith", `names` are what the state's name starts or ends with."""
 
     instance: str | None
     names: frozenset[str]
+    method: str = "=="
+
+    def among(self, states: Iterable[str]) -> frozenset[str]:
+        """The states of `states` for which the comparison is true."""
+        return frozenset(s for s in states if any(matches(self.method, s, n) for n in self.names))
+
+    def words(self) -> str:
+        """The states compared with, in words: "'x' or 'y'", "a state whose name starts
+        with 'x'"."""
+        names = " or ".join(repr(n) for n in sorted(self.names))
+        if self.method in AFFIXES:
+            return f"a state whose name {AFFIXES[self.method]} {names}"
+        return names
 
 
 def _functions(fn: Any) -> list[Callable[..., Any]]:
@@ -76,11 +104,13 @@ def _str_names(value: Any) -> frozenset[str] | None:
 @dataclasses.dataclass(frozen=True)
 class FieldAtom:
     """`<view>[instance].<field> == value` for a field other than `state`, compared with
-    string constants (instance None when not a constant)."""
+    string constants (instance None when not a constant); with `method` "startswith" or
+    "endswith", the values are what the field starts or ends with."""
 
     instance: str | None
     field: str
     values: frozenset[str]
+    method: str = "=="
 
 
 def field_atoms(fn: Any) -> list[FieldAtom]:
@@ -152,6 +182,19 @@ def _scan(code: types.CodeType) -> Iterator[StateAtom | FieldAtom]:
         elif op == "BINARY_SUBSCR" and window and window[-1][0] == "const":
             key = window.pop()[1]
             window.append(("instance", key if isinstance(key, str) else None))
+        elif op in ("LOAD_ATTR", "LOAD_METHOD") and ins.argval in AFFIXES and window \
+                and window[-1][0] in ("state", "field"):
+            # `v["c"].cause.startswith("x")`: the test, then its one argument and the call
+            window.append(("affix", (window.pop(), ins.argval)))
+        elif op in ("PRECALL", "CALL") and ins.arg == 1 and len(window) >= 2 \
+                and window[-2][0] == "affix" and window[-1][0] == "const":
+            (kind, owner), method = window[-2][1]
+            names = _str_names(window[-1][1])
+            window.clear()
+            if names is not None and kind == "state":
+                yield StateAtom(owner, names, method)
+            elif names is not None:
+                yield FieldAtom(owner[0], owner[1], names, method)
         elif op in ("LOAD_ATTR", "LOAD_METHOD") and ins.argval == "state":
             owner = window.pop()[1] if window and window[-1][0] == "instance" else None
             window.append(("state", owner))
@@ -192,7 +235,17 @@ def check_state_names(system: Any) -> None:
             for atom in state_atoms(fn):
                 role = by_instance.get(atom.instance) if atom.instance else None
                 known = set(role.states) if role is not None else every
-                unknown = sorted(atom.names - known)
+                unknown = sorted(n for n in atom.names if not StateAtom(
+                    atom.instance, frozenset({n}), atom.method).among(known))
+                if unknown and atom.method in AFFIXES:
+                    whose = (f"of role {role.name!r} (instance {atom.instance!r})" if role
+                             else "of any role of this system")
+                    raise ModelError(
+                        f"tests whether a state's name {AFFIXES[atom.method]} {unknown[0]!r} "
+                        f"(.{atom.method}), and no state {whose} does; the test can never be "
+                        "true, so the property would be vacuous",
+                        prop=prop.name, where=f"system {system.name!r}",
+                        fix=f"test a part of one of {sorted(known)}")
                 if unknown:
                     whose = (f"role {role.name!r} (instance {atom.instance!r}) does not declare"
                              if role else "no role of this system declares")

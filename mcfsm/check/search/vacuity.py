@@ -16,7 +16,12 @@ could put that string there: it is no constant of the model's code outside the p
 themselves (the modules that define its roles and properties: functions, classes,
 module-level values), no initial value, init= or parameter choice. A typo, or values
 listed only in a comment, then makes the property vacuous; it is reported so whatever
-the other atoms do.
+the other atoms do. A prefix or suffix test (`after["c"].cause.startswith("dne")`,
+`.endswith(...)`) is such a comparison when no such string starts (ends) with it; a
+`.state` tested so, when no state a role declares does (refused when the system is built,
+as `== "x"` is), and it is an atom whose truth value the states reached decide.
+Strings the model builds at run time (f-strings, concatenation) are not among the ones
+known, here as for `==`.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ import types
 from typing import Any
 
 from ...lang.predicate_atoms import (
+    AFFIXES,
     StateAtom,
     field_atoms,
+    matches,
     own_codes,
     predicate_functions,
     state_atoms,
@@ -56,10 +63,9 @@ def reached_states(result: Result) -> dict[str, set[str]]:
 
 def _atom_words(atom: StateAtom, truth: str) -> str:
     who = atom.instance or "no instance"
-    names = " or ".join(repr(n) for n in sorted(atom.names))
     if truth == "never true":
-        return f"{who} is never in {names}"
-    return f"{who} is never anywhere but {names}"
+        return f"{who} is never in {atom.words()}"
+    return f"{who} is never anywhere but {atom.words()}"
 
 
 def model_strings(system: Any) -> set[str]:
@@ -116,9 +122,17 @@ def _field_reasons(system: Any, prop: Any, strings: set[str]) -> list[str]:
     reasons = []
     for f in predicate_functions(prop):
         for atom in field_atoms(f):
-            unknown = sorted(atom.values - strings)
-            if unknown:
-                who = atom.instance or "a record"
+            unknown = sorted(v for v in atom.values
+                             if not any(matches(atom.method, s, v) for s in strings))
+            if not unknown:
+                continue
+            who = atom.instance or "a record"
+            if atom.method in AFFIXES:  # str.startswith / endswith: no string it could be
+                reasons.append(f"it tests whether {who}.{atom.field} {AFFIXES[atom.method]} "
+                               f"{unknown[0]!r} (.{atom.method}), and no string any code, "
+                               "initial value or choice of the model writes does, so that "
+                               "test is never true (a typo?)")
+            else:
                 reasons.append(f"it compares {who}.{atom.field} with {unknown[0]!r}, which no "
                                "code, initial value or choice of the model writes, so that "
                                "comparison is never true (a typo?)")
@@ -165,11 +179,11 @@ def vacuous_all(result: Result) -> dict[str, str]:
         for atom in atoms:
             roles = ([role_of[atom.instance]] if atom.instance in role_of else
                      [r.name for r in {i.role for i in system.instances}
-                      if atom.names & set(r.states)])
+                      if atom.among(r.states)])
             seen = set().union(*(reached[r] for r in roles)) if roles else set()
-            if not seen & atom.names:
+            if not atom.among(seen):
                 reasons.append(_atom_words(atom, "never true"))
-            elif not seen - atom.names:
+            elif not seen - atom.among(seen):
                 reasons.append(_atom_words(atom, "never false"))
             else:
                 break  # this atom changes truth value: the property is not vacuous
