@@ -43,16 +43,20 @@ def primary_learns_current_id() -> Property:
                         "eventually holds its current MC service ID (none when at home)")
 
 
-def suspended_call_resumed_or_released() -> Property:
+def suspended_call_resumed_or_released(restricted: bool = False) -> Property:
+    """`restricted`: client 1 has the state in which local call restrictions left it with
+    the mark kept (private_call_migration's restricted_resumption), where it still holds
+    the call suspended."""
+    holding = ("releasing", "released", "registering", "retrieving_profile", "ready",
+               "resuming", *(("restricted",) if restricted else ()))
     return leads_to("suspended-call-resumed-or-released",
                     lambda v: v["client1"].suspended,
                     # released (refused), or switched off: no state in which it still acts
-                    lambda v: not v["client1"].suspended or v["client1"].state not in (
-                        "releasing", "released", "registering", "retrieving_profile", "ready",
-                        "resuming"),
+                    lambda v: not v["client1"].suspended or v["client1"].state not in holding,
                     clause="10.16.3.2 step 3",
                     doc="a private call suspended for a migration is eventually re-initiated "
-                        "and accepted, or released (refused), unless UE 1 is switched off")
+                        "and accepted, or released (refused), or its mark removed, unless UE "
+                        "1 is switched off")
 
 
 # The group client's states but "off" (switched off), named without naming "off", which

@@ -380,7 +380,8 @@ def registered(ctx) -> None:
 
 # -- MC service client 1, the migrating party (10.16.3.2 steps 1-3, NOTE 1, NOTE 3) ---------
 def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool = False,
-                          emergency: bool = False, kms_in_call: bool = False) -> Role:
+                          emergency: bool = False, kms_in_call: bool = False,
+                          restricted: bool = False) -> Role:
     """Client 1's transitions in the order of 10.16.3.2: step 1's release (a SIP transaction:
     its timeouts come first), answered or not, break-before-make, or make-before-break after
     registering at the new MC system (X.1.4.1); the migration (first paragraph, NOTE 1);
@@ -391,7 +392,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     change MC system (pre-condition 1 speaks of ongoing calls only). `emergency`: the
     suspended call is an emergency private call, and resumed_kind says what the new call is.
     `kms_in_call`: step 3's new call carries the KMS URI of its calling ID's domain (the
-    candidate fix fix_kms_uri_in_new_call)."""
+    candidate fix fix_kms_uri_in_new_call). `restricted`: local call restrictions (NOTE 2)
+    may forbid step 3's new call (local_restriction), and restricted_mark says what client
+    1 then does with the call marked suspended."""
     def own_primary(ctx) -> str:
         return PARTIES[ctx.me][0]
 
@@ -599,10 +602,28 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
         ctx.send(SERVER[ctx.v.serving], Deregistration(mc_service_id=ctx.v.my_id))
         ctx.send(SERVER[ctx.arg], Registration(primary_id=own_primary(ctx)))
 
+    # NOTE 2 (restricted): the partner's local call restrictions forbid the call to client 2
+    def forbidden(ctx) -> bool:
+        return ctx.params.local_restriction == "forbids_peer" and ctx.v.serving != HOME
+
+    def mark_policy(choice: str):
+        def guard(ctx) -> bool:
+            return ctx.params.restricted_mark == choice
+        guard.__name__ = f"mark_{choice}"
+        return guard
+
+    def note_restricted(ctx) -> None:
+        ctx.v.restricted = True
+
+    def drop_mark(ctx) -> None:
+        ctx.v.suspended = False
+
+    # "before the call has resumed" (NOTE 3): a mark kept for a forbidden call is too
+    suspended_states = [*SUSPENDED_STATES, *(["restricted"] if restricted else [])]
     moving = ["released", "registering", "retrieving_profile", "ready"]
     release = release_named_call if both else release_for_migration
     states = ["in_call", "making", "in_call_both", "releasing", *moving, "resuming",
-              "call_lost",
+              "call_lost", *(["restricted"] if restricted else []),
               *(["setting_up", "setup_registering", "setup_waiting", "setup_failed"]
                 if setup else []),
               *(["idle"] if both else [])]
@@ -641,6 +662,7 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
         # an answer arriving mid-registration waits until the registration completes
         defers={PrivateCallAccept: ["setup_registering"]} if setup else {},
         final=["in_call", "call_lost", *(["idle"] if both else []),
+               *(["restricted"] if restricted else []),
                *(["setup_failed"] if setup else [])],
         ignores=ignores,
         variables={"my_id": Var(str, USER1), "serving": Var(str, HOME), "pending": Var(str, ""),
@@ -648,6 +670,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                                               "assigned while the old one still serves"),
                    "migrations": Var(int, 0), "last_kind": Var(str, ""),
                    "suspended": Var(bool, False),
+                   **({"restricted": Var(bool, False, doc="local call restrictions forbade "
+                                                          "step 3's new call (NOTE 2)")}
+                      if restricted else {}),
                    "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
                    "resumed_after": Var(frozenset, frozenset()),
                    "budget": Var(int, MAX_MIGRATIONS, doc="how many migrations it makes at "
@@ -737,9 +762,26 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                        clause="10.16.3.2 step 2; 10.1.4.3.2"),
             # -- step 3: the new private call, accepted or refused ----------------------------
             Transition("resume_call", "ready", "resuming", after=[resume_call],
+                       conditions=[lambda ctx: not forbidden(ctx)] if restricted else [],
                        sends=[PrivateCallRequest],
                        label="initiates a new private call because the call is marked suspended",
                        clause="10.16.3.2 step 3; X.1.7.3 (both MC service IDs)"),
+            # NOTE 2: local call restrictions forbid the new call (local_restriction);
+            # what becomes of the mark is restricted_mark (step 3 and NOTE 2 are silent)
+            *([Transition("resumption_restricted", "ready", "restricted",
+                          conditions=[forbidden, mark_policy("kept")], after=[note_restricted],
+                          label="local call restrictions forbid the new private call: keeps "
+                                "the call marked suspended",
+                          clause="10.16.3.2 step 3 and NOTE 2 (silent on a call the "
+                                 "restrictions forbid: restricted_mark=kept)"),
+               Transition("resumption_restricted_mark_dropped", "ready", "call_lost",
+                          conditions=[forbidden, mark_policy("dropped")],
+                          after=[note_restricted, drop_mark],
+                          label="local call restrictions forbid the new private call: removes "
+                                "the suspended mark, and the call ends",
+                          clause="10.16.3.2 step 3 and NOTE 2 (silent on a call the "
+                                 "restrictions forbid: restricted_mark=dropped)")]
+              if restricted else []),
             Transition(PrivateCallAccept, "resuming", "in_call",
                        after=[resumed, *([own_call_named] if both else [])],
                        conditions=[answers_current_call],
@@ -753,12 +795,12 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
             Transition(PCR, ["in_call", "making", "in_call_both", *calling], None, name="reject_busy",
                        conditions=busy, after=[answer(False, "busy")], sends=[PrivateCallReject],
                        clause="TS 23.379 10.7.2.1.1 (called party busy)"),
-            Transition(PCR, SUSPENDED_STATES, None, name="note3_reject_new_call",
+            Transition(PCR, suspended_states, None, name="note3_reject_new_call",
                        conditions=[*note3, policy("reject")],
                        after=[answer(False, NOTE3_CAUSE), *([hear_peer] if both else [])],
                        sends=[PrivateCallReject],
                        clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=reject)"),
-            Transition(PCR, SUSPENDED_STATES, None, name="note3_accept_new_call",
+            Transition(PCR, suspended_states, None, name="note3_accept_new_call",
                        conditions=[*note3, policy("accept")], after=[answer(True)],
                        sends=[PrivateCallAccept],
                        clause=f"10.16.3.2 NOTE 3 ({who}; note3_policy=accept)"),
@@ -1635,6 +1677,17 @@ PARAM_MEANS = {
         "ordinary": "the new private call of step 3 is an ordinary private call, though the "
                     "suspended call was an emergency private call",
     },
+    "local_restriction": {
+        "none": "no local call restriction forbids the new private call of step 3",
+        "forbids_peer": "the local call restrictions of the MC system MC service client 1 "
+                        "migrated to forbid its new private call towards MC service client 2",
+    },
+    "restricted_mark": {
+        "dropped": "MC service client 1 removes the suspended mark when local call "
+                   "restrictions forbid the new private call, and the call ends",
+        "kept": "MC service client 1 keeps the call marked as suspended when local call "
+                "restrictions forbid the new private call",
+    },
     "callee_kms_unknown": {
         "lookup": "MC service client 2 obtains the KMS URI associated with a migrated calling "
                   "party's MC service ID using the KMS lookup procedure of TS 33.180 when it "
@@ -2103,7 +2156,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           routings: tuple[str, ...] = ("refuse", "forward", "redirect"),
           resumed_kinds: tuple[str, ...] = (),
           resume_addresses: tuple[str, ...] = ("primary_id", "last_heard"),
-          callee_kms: tuple[str, ...] = (), kms_in_call: bool = False) -> System:
+          callee_kms: tuple[str, ...] = (), kms_in_call: bool = False,
+          local_restrictions: tuple[str, ...] = (),
+          restricted_marks: tuple[str, ...] = ("dropped", "kept")) -> System:
     """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
@@ -2118,14 +2173,17 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     emergency private call, and resumed_kind explores what step 3's new call is.
     `callee_kms`, when given: the call is protected end to end, and callee_kms_unknown
     explores what client 2 does without the KMS URI of a migrated caller's domain;
-    `kms_in_call`: step 3's new call carries it (a candidate fix)."""
+    `kms_in_call`: step 3's new call carries it (a candidate fix). `local_restrictions`, when
+    given: NOTE 2's local call restrictions may forbid step 3's new call (local_restriction),
+    and restricted_mark explores what client 1 does with the mark then."""
     setup = bool(setups_on_migration)
     emergency = bool(resumed_kinds)
     protected = bool(callee_kms)
     # with both_migrating, one role for both parties
+    restricted = bool(local_restrictions)
     client1_role = migrating_client_role(fixed_chain=fixed_chain, setup=setup,
                                          both=both_migrating, emergency=emergency,
-                                         kms_in_call=kms_in_call)
+                                         kms_in_call=kms_in_call, restricted=restricted)
     client2_role = client1_role if both_migrating else peer_role(
         resumption_timer=resumption_timer, setup=setup, protected=protected)
     server = server_role(setup=setup, both=both_migrating)
@@ -2266,12 +2324,26 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "on without, as a caller does under kms_without_uri=none)",
                 means=PARAM_MEANS["callee_kms_unknown"])}
                if protected else {}),
+            **({"local_restriction": Param(
+                local_restrictions, clause="10.16.3.2 step 3 and NOTE 2",
+                doc="whether the local call restrictions NOTE 2 says are considered forbid "
+                    "step 3's new call towards client 2 in the MC system client 1 migrated to",
+                means=PARAM_MEANS["local_restriction"]),
+                "restricted_mark": Param(
+                restricted_marks,
+                clause="10.16.3.2 steps 1 and 3, NOTE 2 (silent on a call the restrictions "
+                       "forbid)",
+                doc="what client 1 does with the call marked suspended when the local call "
+                    "restrictions forbid the new call: drop the mark (the call ends) or keep "
+                    "it",
+                means=PARAM_MEANS["restricted_mark"])} if restricted else {}),
         },
         fairness=_progress.FAIRNESS,
         properties=both_properties(routings, resume_addresses) if both_migrating else one_party_properties(
             setup=setup, fixed_chain=fixed_chain, registration=registration,
             switch_off=switch_off, lossy_leaving=lossy_leaving, release_ack=release_ack,
-            same_peer_calls=same_peer_calls, suspension=suspension) + ([
+            same_peer_calls=same_peer_calls, suspension=suspension,
+            restricted=restricted) + ([
                 step("resumed-call-keeps-priority", resumed_call_keeps_priority,
                      clause="10.16.3.2 step 3; TS 23.379 10.7.2.1.1 (priority)",
                      doc="step 3's new call for a suspended emergency private call is an "
@@ -2284,7 +2356,12 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                        doc="client 2, in a protected call, holds the KMS URI of the domain of "
                            "the calling MC service ID (to verify and decrypt it): the "
                            "called side of what CR 001 gives the caller")]
-                if protected else []),
+                if protected else []) + ([
+                sometimes("resumption-restricted", lambda v: v["client1"].restricted,
+                          clause="10.16.3.2 step 3 and NOTE 2",
+                          doc="local call restrictions forbid client 1's new private call of "
+                              "step 3 (the case local_restriction explores happens)")]
+                if restricted else []),
     )
 
 
@@ -2318,11 +2395,12 @@ def settled(instances: list[Instance], both: bool):
 
 def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[str, ...],
                          switch_off: bool, lossy_leaving: bool, release_ack: tuple[str, ...],
-                         same_peer_calls: tuple[str, ...], suspension: tuple[str, ...]) -> list:
+                         same_peer_calls: tuple[str, ...], suspension: tuple[str, ...],
+                         restricted: bool = False) -> list:
     """The properties where client 1 alone migrates (every variant but both_migrating and its
     fixes), with the witnesses a variant's environment or choices enable."""
     return [
-        _progress.suspended_call_resumed_or_released(),
+        _progress.suspended_call_resumed_or_released(restricted),
         leads_to("suspended-wait-ends",
                  lambda v: v["client2"].state == "awaiting_resumption",
                  lambda v: v["client2"].state != "awaiting_resumption",
@@ -2736,6 +2814,47 @@ model.add_variant("fix_kms_uri_in_new_call",
                   baseline="protected_resumption",
                   expect=EXPECT_EMERGENCY)
 
+# NOTE 2's local call restrictions (issue 70 item 6): the new call of step 3 may be forbidden
+# in the MC system client 1 migrated to; step 3 and NOTE 2 do not say what becomes of the
+# call marked suspended then. The same pins as emergency_call.
+# What local_restriction changes in emergency_call's verdicts: a forbidden call is never
+# re-initiated, so the resumption's witnesses and NOTE 3's failures need the call allowed.
+RESUMED_ONLY_IF_ALLOWED = "witnessed only with local_restriction=none"
+EXPECT_RESTRICTED = {
+    **EXPECT_EMERGENCY,
+    **{p: RESUMED_ONLY_IF_ALLOWED for p in (
+        "call-resumed-primary-to-partner", "call-resumed-partner-to-partner",
+        "call-resumed-partner-to-primary", "new-call-on-the-wire",
+        "call-resumes-after-other-call")},
+    "other-call-does-not-block-resumption": "violated only with local_restriction=none",
+    "resumption-restricted": "witnessed only with local_restriction=forbids_peer"}
+model.add_variant("restricted_resumption",
+                  lambda: build(local_restrictions=("none", "forbids_peer"), **EMERGENCY_PINS),
+                  doc="local call restrictions (NOTE 2) may forbid step 3's new call "
+                      "(local_restriction): explores what client 1 does with the call marked "
+                      f"suspended then (restricted_mark). Pinned: {EMERGENCY_PINNED}",
+                  expect={**EXPECT_RESTRICTED,
+                          # kept: the mark never ends, and client 1 refuses every other
+                          # call for good as awaiting a resumption that cannot come
+                          "suspended-call-resumed-or-released":
+                              "violated only with local_restriction=forbids_peer and "
+                              "restricted_mark=kept",
+                          "rejection-cause-true":
+                              "violated only with local_restriction=forbids_peer and "
+                              "restricted_mark=kept",
+                          # dropped: the call ends, as a refused one does (NOTE 3's finding)
+                          "suspended-call-not-lost":
+                              "violated only with local_restriction=none or "
+                              "restricted_mark=dropped"})
+model.add_variant("fix_restricted_mark_dropped",
+                  lambda: build(local_restrictions=("none", "forbids_peer"),
+                                restricted_marks=("dropped",), **EMERGENCY_PINS),
+                  doc="candidate fix, one sentence in step 3: when local call restrictions "
+                      "forbid the new private call, client 1 removes the suspended mark and "
+                      "the call ends",
+                  baseline="restricted_resumption",
+                  expect=EXPECT_RESTRICTED)
+
 # Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
 # break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
 # (the re-initiated call may overtake the release, and is taken: finding release-overtaken is
@@ -3016,6 +3135,25 @@ model.finding(
         "new call (the private call request of a migrated user) carries the KMS URI of its "
         "calling MC service ID, as CR 001 does for the redirection "
         "(fix_kms_uri_in_new_call: holds with no lookup)")
+model.finding(
+    "restricted-mark-kept", prop="suspended-call-resumed-or-released",
+    variants=("restricted_resumption",), cls=CHOICE, fix="fix_restricted_mark_dropped",
+    clauses=("10.16.3.2 step 3", "10.16.3.2 NOTE 2", "10.16.3.2 NOTE 3"),
+    reading="client 1 keeps the call marked suspended when local call restrictions forbid the "
+            "new private call of step 3",
+    title="Local call restrictions that forbid the new call of step 3 leave the suspended mark "
+          "with no end",
+    why="violated only with local_restriction=forbids_peer and restricted_mark=kept: NOTE 2 "
+        "says that local call restrictions are considered, so the new private call of step 3 "
+        "may be forbidden in the MC system client 1 migrated to, and neither step 3 nor NOTE "
+        "2 says what becomes of the call marked suspended then. Kept, the mark never ends, and "
+        "NOTE 3 then has client 1 refuse every other private call for good as one that waits "
+        "for a resumption that cannot come (rejection-cause-true fails in the same runs). "
+        "Removed, the call ends as a refused new call ends it: the reading under which the "
+        "property holds. Client 2 is told nothing either way, since the release of step 1 as "
+        "published says nothing of a suspension. Proposed change: step 3 says that when local "
+        "call restrictions forbid the new private call, MC service client 1 removes the "
+        "suspended mark and the call ends (fix_restricted_mark_dropped)")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused-by-note3",
     variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=GAP_IN_THE_TEXT,
