@@ -37,7 +37,7 @@ length, the payload's signature and the header's own signature over those. `--re
 reads and checks the header first: a file that is not a checkpoint of this format, or
 whose header this user's key did not sign, is refused after reading its first
 HEADER_BYTES, and one whose size is not the header's length (cut short, or grown since)
-before its payload is read. A 20 GB file of zeros is refused after 110 bytes.
+before its payload is read. A 20 GB file of zeros is refused after 111 bytes.
 """
 
 from __future__ import annotations
