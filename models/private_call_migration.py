@@ -1436,6 +1436,24 @@ def new_calls_per_migration(parties: tuple[str, ...], calls_at_start: int = 0,
     return pred
 
 
+def monitor_counts_migrations(both: bool):
+    """The monitor's migration count of each party is the party's own (a REGISTER sent per
+    migration, in the step that starts it): a monitor whose count drifted would let
+    suspended-call-resumed-once pass on wrong figures (issue 70 item 4: such a mutant
+    halved the states with every verdict as declared)."""
+    def pred(v) -> bool:
+        m = v[COUNTS]
+        return (m.migrations_client1 == v["client1"].migrations
+                and m.migrations_client2 == (v["client2"].migrations if both else 0))
+    pred.__name__ = "monitor_counts_migrations"
+    return always("monitor-counts-migrations", pred,
+                  clause="10.16.3.2 first paragraph; X.1.4.1 (a migration registers at the MC "
+                         "system the client moves to)",
+                  doc="the monitor counts each party's migrations as the party does (one "
+                      "REGISTER per migration): the counts the step-3 property judges are "
+                      "true")
+
+
 def migrations_counted(v, who: str) -> int:
     return getattr(v[COUNTS], f"migrations_{who}")
 
@@ -2061,6 +2079,7 @@ def common_review_properties(parties: tuple[str, ...]) -> list:
 def both_properties(routings: tuple[str, ...], resume_addresses: tuple[str, ...]) -> list:
     return [
         _progress.suspended_call_resumed_or_released(),
+        monitor_counts_migrations(both=True),
         leads_to("call-between-parties-resumes", either_suspended, both_in_call,
                  clause="10.16.3.2 step 3; NOTE 3",
                  doc="once a party has released the call for a migration, the two are "
@@ -2401,6 +2420,7 @@ def one_party_properties(*, setup: bool, fixed_chain: bool, registration: tuple[
     fixes), with the witnesses a variant's environment or choices enable."""
     return [
         _progress.suspended_call_resumed_or_released(restricted),
+        monitor_counts_migrations(both=False),
         leads_to("suspended-wait-ends",
                  lambda v: v["client2"].state == "awaiting_resumption",
                  lambda v: v["client2"].state != "awaiting_resumption",
