@@ -1305,7 +1305,7 @@ def kms_role() -> Role:
     )
 
 
-def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int = 3,
+def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int,
           fixed_chain: bool = True, client1_calls: int = 2, pinned: dict | None = None,
           sequence_numbers: bool = False, departure_notice: bool = False,
           caller_migrated: bool = False, note2_via_primary: bool = False,
