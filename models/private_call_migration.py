@@ -342,18 +342,21 @@ def answer_release(ctx) -> None:
                                                  called_id=ctx.msg.called_id))
 
 
-def same_peer(choice: str):
+def chosen(param: str, choice: str, name: str):
+    """A guard: the variant's choice of Param `param` is `choice` (named `name`_`choice`
+    in diagrams)."""
     def guard(ctx) -> bool:
-        return ctx.params.same_peer_call == choice
-    guard.__name__ = f"same_peer_{choice}"
+        return getattr(ctx.params, param) == choice
+    guard.__name__ = f"{name}_{choice}"
     return guard
+
+
+def same_peer(choice: str):
+    return chosen("same_peer_call", choice, "same_peer")
 
 
 def policy(choice: str):
-    def guard(ctx) -> bool:
-        return ctx.params.note3_policy == choice
-    guard.__name__ = f"note3_{choice}"
-    return guard
+    return chosen("note3_policy", choice, "note3")
 
 
 def answer(accepted: bool, cause: str = ""):
@@ -545,10 +548,7 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
         return peer_primary(ctx) in (ctx.msg.calling_id, ctx.msg.calling_primary_id)
 
     def peer_call_choice(choice: str):
-        def guard(ctx) -> bool:
-            return ctx.params.peer_call_while_suspended == choice
-        guard.__name__ = f"peer_call_{choice}"
-        return guard
+        return chosen("peer_call_while_suspended", choice, "peer_call")
 
     def not_taken_as_resumption(ctx) -> bool:
         return not (from_peer_party(ctx) and ctx.state in MIGRATED_STATES
@@ -585,10 +585,7 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
 
     # pre-condition 1 (ongoing calls only): a call still being set up (setup_on_migration)
     def setup_policy(choice: str):
-        def guard(ctx) -> bool:
-            return ctx.params.setup_on_migration == choice
-        guard.__name__ = f"setup_{choice}"
-        return guard
+        return chosen("setup_on_migration", choice, "setup")
 
     def answers_setup(ctx) -> bool:
         """The call being set up was made under user 1's primary MC service ID, at A."""
@@ -607,10 +604,7 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
         return ctx.params.local_restriction == "forbids_peer" and ctx.v.serving != HOME
 
     def mark_policy(choice: str):
-        def guard(ctx) -> bool:
-            return ctx.params.restricted_mark == choice
-        guard.__name__ = f"mark_{choice}"
-        return guard
+        return chosen("restricted_mark", choice, "mark")
 
     def note_restricted(ctx) -> None:
         ctx.v.restricted = True

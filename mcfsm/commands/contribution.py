@@ -158,7 +158,7 @@ def _joint(lm: LoadedModel, joint: Joint, f: Finding, out: Path, source: str, au
     """The one paper and CR of findings with one root: each finding prepared as its own
     question with the joint change (`joint.fix`'s sentences, re-checked on that variant),
     composed into one document (show/contribution.py joint_contribution)."""
-    from ..show.contribution import JOINT, joint_contribution
+    from ..show.contribution import JOINT, TS, joint_contribution
     from ..show.tdoc import write_cr, write_joint_paper
 
     record: dict[str, Any] = {"finding": f.name, "model": lm.model.name, "class": f.cls,
@@ -185,8 +185,8 @@ def _joint(lm: LoadedModel, joint: Joint, f: Finding, out: Path, source: str, au
         member_record, p = prepared
         outcomes[name] = (member_record["published"], member_record["changed"])
         cases.append((member, p["doc"], p["checked"]))
-        charts.append((p["figures"], p["figure_title"].replace(
-            "of clause 2", f"of case {len(cases)}"), p["reading_figures"]))
+        charts.append((p["figures"], f"The scenario of case {len(cases)} as a sequence chart "
+                       f"({TS} clause {p['where']})", p["reading_figures"]))
     paper, cr = joint_contribution(cases[0][2].title or joint.name, joint.why, cases,
                                    p["changes"], p["names"], source)
     paper_path = out / f"{joint.name}-discussion.docx"
@@ -232,7 +232,7 @@ def _prepare(lm: LoadedModel, f: Finding, out: Path, source: str, runs: VariantR
     )
     from ..show.diff_model import baseline_of
     from ..show.finding_pages import finding_charts, finding_data, search_under
-    from ..show.fix_text import chained, fix_changes, load_declared, sentences_file
+    from ..show.fix_text import chained, entries, fix_changes, load_declared, sentences_file
     from ..show.tdoc import chart_png
     from ..spec.quotes import SpecText
 
@@ -265,8 +265,8 @@ def _prepare(lm: LoadedModel, f: Finding, out: Path, source: str, runs: VariantR
         changes[:0] = fix_changes(spec, sentences, model.name, variant)
         variant = model.variants[variant].baseline
     changes = chained(changes)
-    record["builds_on"] = variant if variant.startswith("cr_") or any(
-        c.clause.startswith("CR ") for c in changes) else ""
+    # made to a CR under discussion: the chain ends at one, or a change cites its draft
+    builds_on_cr = variant.startswith("cr_") or any(c.clause.startswith("CR ") for c in changes)
     # one root, one contribution: a finding whose change (as worded) another finding's
     # document already proposes is answered by that document
     root = (kind, tuple((c.clause, c.changed) for c in changes))
@@ -314,12 +314,12 @@ def _prepare(lm: LoadedModel, f: Finding, out: Path, source: str, runs: VariantR
     worded = change_as_worded(results[f.variants[0]], results.get(f.fix)) if changes else None
     checked = Checked(
         kind=kind, witness=first is not None and first.status == "witnessed",
-        builds_on_cr=bool(record["builds_on"]),
+        builds_on_cr=builds_on_cr,
         pinned=(() if worded is not None else
                 pinned_readings(results[f.variants[0]], results.get(f.fix)) if changes else ()),
         selects=(pinned_readings(results[f.variants[0]], results.get(f.fix))
                  if worded is not None else ()),
-        title=next((e.get("title", "") for e in _entries(load_declared(sentences), model.name,
+        title=next((e.get("title", "") for e in entries(load_declared(sentences), model.name,
                                                        f.fix) if isinstance(e, dict)), ""),
         published=tuple(outcome_per_reading(results[f.variants[0]], f.prop)),
         changed=tuple(o for r in ([worded if worded is not None else results.get(f.fix)]
@@ -354,10 +354,5 @@ def _prepare(lm: LoadedModel, f: Finding, out: Path, source: str, runs: VariantR
                                  out / f"{stem}-reading{k}")
                 reading_figures.append((f"The shortest scenario where {_lower(words)}", pngs))
     return record, {"doc": doc, "checked": checked, "changes": changes, "names": names,
-                    "figures": figures, "figure_title": figure_title,
+                    "figures": figures, "figure_title": figure_title, "where": where,
                     "reading_figures": reading_figures, "cr_kind": CR_DOCUMENT}
-
-
-def _entries(declared: dict[str, Any], model: str, variant: str | None) -> list[Any]:
-    found = declared.get(model, {}).get(variant or "", [])
-    return found if isinstance(found, list) else [found]

@@ -94,9 +94,7 @@ def _clause_lines(spec: SpecText, file: str, citation: str) -> tuple[str, list[s
 
 def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[TextChange]:
     """The changes `fix_sentences.toml` declares for a model's variant; [] when none."""
-    declared = load_declared(path).get(model, {}).get(variant, [])
-    if isinstance(declared, dict):  # [model.variant] written as one table, not an array
-        declared = [declared]
+    declared = entries(load_declared(path), model, variant)
     out = []
     for k, entry in enumerate(declared, 1):
         what = f"[[{model}.{variant}]] number {k}"
@@ -104,7 +102,7 @@ def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[Te
             # another variant's sentences, declared once: a fix made of several fixes
             other = entry["same_as"]
             if not isinstance(other, str) or other == variant or not load_declared(path).get(
-                    model, {}).get(other) or any("same_as" in e for e in _entries_of(
+                    model, {}).get(other) or any("same_as" in e for e in entries(
                         load_declared(path), model, other)):
                 raise UsageError(f"{path}: {what} has same_as = {other!r}, which is not "
                                  f"another variant of {model} with sentences of its own; name "
@@ -147,8 +145,10 @@ def fix_changes(spec: SpecText, path: Path, model: str, variant: str) -> list[Te
     return out
 
 
-def _entries_of(declared: dict[str, Any], model: str, variant: str) -> list[Any]:
-    found = declared.get(model, {}).get(variant, [])
+def entries(declared: dict[str, Any], model: str, variant: str | None) -> list[Any]:
+    """A variant's declared changes as a list ([model.variant] may be written as one table,
+    not an array)."""
+    found = declared.get(model, {}).get(variant or "", [])
     return found if isinstance(found, list) else [found]
 
 
