@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import multiprocessing
 import os
 import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import McfsmError
 from ..interrupt import bind_to_parent, stop_word
@@ -52,6 +50,17 @@ from .choices import (
 from .results import Budget, Progress, ProgressFn, Result
 from .search.explorer import SharedTables, explore
 from .stored import dump_result, load_result
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+
+def _can_fork() -> bool:
+    # multiprocessing is imported only where processes are started: a check with one
+    # worker (the common start-up) never needs it
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 @dataclass(frozen=True)
@@ -99,8 +108,7 @@ def explore_many(jobs: list[Job], workers: int | None = None,
         cached_result(job.system, loaded=job.loaded, variant=job.variant, budget=job.budget,
                       cache=job.cache) for job in jobs]
     pending = [i for i, r in enumerate(results) if r is None]
-    methods = multiprocessing.get_all_start_methods()
-    if workers <= 1 or len(pending) <= 1 or "fork" not in methods:
+    if workers <= 1 or len(pending) <= 1 or not _can_fork():
         return results  # the caller explores the rest in-process
     for i, dump in _dumps(jobs, pending, workers, progress).items():
         if dump is not None:
@@ -122,6 +130,9 @@ def _dumps(jobs: list[Job], pending: list[int], workers: int,
     the large ones fall on every other index where a two-valued choice varies last, so a
     fixed share (every N-th) left one process with most of the work."""
     global _JOBS, _STOP, _TABLES_OF, _NEXT
+    import multiprocessing
+    from multiprocessing.connection import wait
+
     context = multiprocessing.get_context("fork")
     _JOBS = list(jobs)
     _TABLES_OF = shared_tables
@@ -304,7 +315,7 @@ def explore_choices(system: System, budget: Budget, workers: int,
     sequential run spends across combinations (--max-states, --time-limit, --fail-fast
     stops at the first), or a search of another kind (--dfs, --hash-compact)."""
     if (workers <= 1 or not 1 < combination_count(system) <= MAX_SIDE_BY_SIDE
-            or "fork" not in multiprocessing.get_all_start_methods()
+            or not _can_fork()
             or budget.max_states is not None or budget.time_limit is not None
             or budget.stop_on or budget.depth_first or budget.hash_compact):
         return None

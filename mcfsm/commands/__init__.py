@@ -17,29 +17,31 @@ command's stop handling exits 130 (never click's "Aborted!" with status 1)."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 import warnings
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import click
 
 from ..errors import McfsmWarning
 from ..interrupt import EXIT_INTERRUPTED
-from .cache_command import cache_command
-from .check import check
 from .common import EXIT_ERROR
-from .contribution import contribution
-from .cr import cr_group
-from .diagram import diagram
-from .diff import diff_
-from .impact import impact
-from .init import init
-from .listing import list_
-from .matrix import matrix_command
-from .quotes import quotes
-from .report import report
-from .simulate import simulate
-from .traces import export_, replay_
+
+# Every command as (its module, its function): a command's module, and what it alone
+# imports (spec/, docx, hypothesis, Ray...), is imported when that command runs or its
+# help is shown, so `mcfsm check` does not pay for the other fourteen at start-up.
+COMMAND_SOURCES = {
+    "check": ("check", "check"), "simulate": ("simulate", "simulate"),
+    "replay": ("traces", "replay_"), "diagram": ("diagram", "diagram"),
+    "diff": ("diff", "diff_"), "export": ("traces", "export_"),
+    "list": ("listing", "list_"), "matrix": ("matrix", "matrix_command"),
+    "quotes": ("quotes", "quotes"), "report": ("report", "report"), "init": ("init", "init"),
+    "cache": ("cache_command", "cache_command"),
+    "contribution": ("contribution", "contribution"), "cr": ("cr", "cr_group"),
+    "impact": ("impact", "impact"),
+}
 
 CONTRACT = """Exit status of every command: 0 all as expected; 1 a property is violated
 (diff: a verdict changed; replay: the trace diverged); 2 a usage or model error (one
@@ -104,6 +106,41 @@ def main() -> None:
     pass
 
 
-for command in (check, simulate, replay_, diagram, diff_, export_, list_, matrix_command, quotes,
-                report, init, cache_command, contribution, cr_group, impact):
-    main.add_command(command)
+class LazyCommands(MutableMapping[str, click.Command]):
+    """click's table of subcommands, each imported on first use (COMMAND_SOURCES): its
+    names are known without importing anything, so `--help`, completion and the tests that
+    iterate `main.commands` see every command."""
+
+    def __init__(self, sources: dict[str, tuple[str, str]]) -> None:
+        self.sources = dict(sources)
+        self.loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded:
+            module, attr = self.sources[name]  # KeyError: not a command
+            command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+            if command.name != name:
+                raise RuntimeError(f"COMMAND_SOURCES names {module}.{attr} {name!r}, "
+                                   f"click {command.name!r}")
+            self.loaded[name] = command
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.loaded[name] = command
+        self.sources.setdefault(name, ("", ""))
+
+    def __delitem__(self, name: str) -> None:
+        del self.sources[name]
+        self.loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.sources
+
+
+main.commands = LazyCommands(COMMAND_SOURCES)

@@ -13,7 +13,6 @@ import click
 from ..check.cache import mcfsm_digest
 from ..check.expectations import coverage_gaps, declares_violation
 from ..check.parallel import Job, explore_many
-from ..check.ray_backend import RayBackend, SystemSpec
 from ..check.search.checkpoint import CheckpointPlan
 from ..check.search.explorer import FULL_CHECK_GROUP, FULL_CHECK_IMAGES, Result
 from ..errors import UsageError
@@ -193,12 +192,17 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
         variant_budget = (dataclasses.replace(run_budget, stop_on=_unexpected_if_violated(
             system, declared)) if fail_fast else run_budget)
         try:
+            backend = None
+            if ray_address is not None:  # imported here: Ray's client is for --ray alone
+                from ..check.ray_backend import RayBackend, SystemSpec
+
+                backend = RayBackend(SystemSpec(str(lm.path.resolve()), lm.model.name,
+                                                variant), ray_address)
             system, result = explore_variant(
                 lm, variant, variant_budget, progress, system, done=finished,
                 split=(workers or 2) if ray_address else
                 workers if workers is not None and len(chosen) == 1 else 1,
-                backend=None if ray_address is None else RayBackend(
-                    SystemSpec(str(lm.path.resolve()), lm.model.name, variant), ray_address),
+                backend=backend,
                 checkpoint=plan)
         finally:
             progress.done()

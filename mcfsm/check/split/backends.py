@@ -13,18 +13,19 @@ through a pipe. ray_backend.py runs them as Ray actors with the same protocol:
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 import traceback
 from abc import ABC, abstractmethod
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...interrupt import bind_to_parent
 from ...lang.system import System
 from .partition import Partition, PartitionError
 from .shared_table import SharedTable
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 __all__ = ["ForkedPartitions", "InProcessPartitions"]
 
@@ -133,6 +134,8 @@ class ForkedPartitions(_Routed):
     def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
                  memoize: bool = True, stop: Any = None, shared: bool = False) -> None:
         global _MAKE
+        import multiprocessing  # here: a search on one process never starts another
+
         self.nparts = nparts
         context = multiprocessing.get_context("fork")
         # the twin core claims fingerprints under this lock (the compiled one by CAS)
