@@ -40,6 +40,11 @@ class _Routed(ABC):
         """Run `method` on every partition, partition k with args[k]; their answers."""
 
     table: SharedTable | None = None  # --hash-compact: the visited set all partitions share
+    # Partitions that run at once on cores the OS shares with other work: each level is
+    # divided by their measured speeds, not equally (`shares`); in-process ones run one
+    # after the other at the same speed, and stay equal (their runs repeat exactly).
+    concurrent = False
+    speeds: list[float] | None = None  # states expanded per second, smoothed over levels
 
     def expand(self, stop_at_hit: bool, left: float | None) -> list[dict[str, Any]]:
         answers = self.call("expand", [(stop_at_hit, left)] * self.nparts)
@@ -65,18 +70,47 @@ class _Routed(ABC):
         if self.table is None:
             return []
         new = [a["new"] for a in answers]
-        target = sum(new) // self.nparts
+        total = sum(new)
+        # surplus: what each holds beyond its share of the level (negative: below it)
+        surplus = [n - total * share for n, share in zip(new, self.shares(answers))]
         gifts: dict[int, list[tuple]] = {}
         while True:
-            g = max(range(self.nparts), key=new.__getitem__)
-            r = min(range(self.nparts), key=new.__getitem__)
-            count = min(new[g] - target, target - new[r])
-            if count < max(64, sum(new) // 50):
+            g = max(range(self.nparts), key=surplus.__getitem__)
+            r = min(range(self.nparts), key=surplus.__getitem__)
+            count = int(min(surplus[g], -surplus[r]))
+            if count < max(64, total // 50):
                 break
             gifts.setdefault(r, []).append(self.call_one(g, "give", count, r))
-            new[g] -= count
-            new[r] += count
+            surplus[g] -= count
+            surplus[r] += count
         return [self.call_one(r, "receive", parcels) for r, parcels in sorted(gifts.items())]
+
+    def shares(self, answers: list[dict[str, Any]]) -> list[float]:
+        """Each partition's share of the next level. Equal, unless the partitions run at
+        once: then in proportion to their speeds (states expanded per wall second, half
+        the last level's, half the levels' before), since a level ends when its slowest
+        partition does. Another process on the machine takes its core from one partition
+        more than from the other (issue 73: two partitions at 0.52x the single search
+        beside one other process); given equal shares, the one that runs at half speed
+        would hold up the other for the rest of each level. A share never falls below a
+        quarter of an equal one, so a partition is still measured when its core frees."""
+        equal = [1 / self.nparts] * self.nparts
+        if not self.concurrent:
+            return equal
+        measured = [a["frontier"] / a["seconds"] if a["frontier"] >= 256
+                    and a.get("seconds", 0) > 0.005 else None for a in answers]
+        if None in measured:  # a level too small to time: the speeds so far stand
+            return equal if self.speeds is None else self._normal(self.speeds)
+        now = [float(m) for m in measured if m is not None]
+        self.speeds = now if self.speeds is None else [
+            (old + fresh) / 2 for old, fresh in zip(self.speeds, now)]
+        return self._normal(self.speeds)
+
+    def _normal(self, speeds: list[float]) -> list[float]:
+        floor = 1 / (4 * self.nparts)
+        raw = [s / sum(speeds) for s in speeds]
+        lifted = [max(r, floor) for r in raw]
+        return [x / sum(lifted) for x in lifted]
 
     def grow(self, claimed: int, last_level: int) -> None:
         """Between two levels: move the shared visited set to a larger table when the
@@ -130,6 +164,8 @@ _MAKE: Any = None  # set before forking: the children build their partition with
 class ForkedPartitions(_Routed):
     """Each partition in a forked process (it inherits the built system: model code is
     never pickled), spoken to through a pipe; all partitions work at once."""
+
+    concurrent = True
 
     def __init__(self, system: System, nparts: int, stop_on: frozenset[str],
                  memoize: bool = True, stop: Any = None, shared: bool = False) -> None:

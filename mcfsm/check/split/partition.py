@@ -108,6 +108,7 @@ class Partition:
         self.mark = len(self.core)
         self.steps.poll = None if deadline is None and self.stop is None else (
             lambda choices: self.judge.poll(choices, self.stop, deadline, None))
+        began = time.perf_counter()
         try:
             stopped_by, hit = self.core.expand_range(self.level_start, self.level_end,
                                                      self.stop, deadline, stop_at_hit)
@@ -123,6 +124,9 @@ class Partition:
             report = self._report(stopped_by, hit)
             report["parcels"] = [None] * self.nparts
             report["new"] = len(self.core) - self.mark
+            # how fast this partition went (its frontier, in wall seconds): the driver
+            # gives the faster partitions more of the next level (backends.py `balance`)
+            report["seconds"] = time.perf_counter() - began
             return report
         values = self.store.values
         fresh = [(k, values[k][self.announced[k]:]) for k in range(len(values))

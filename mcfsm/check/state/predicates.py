@@ -38,6 +38,13 @@ _WINDOW = 1 << 14  # evaluations per later judgement
 # BFS levels are mostly new, and each partition of a split search meets nearly every
 # projection while judging only its share of the states), half in later ones.
 _FIRST_MISS_SHARE, _MISS_SHARE = 0.75, 0.5
+# Plain evaluations before a memo turned off for its misses is tried again (a first window
+# afresh), doubling after each try that fails: its misses came from the first levels,
+# which are mostly new, and need not last. Kept off for good, one partition of a split
+# search judged its whole share in Python and held up every level (issue 73: TwoPhase 9
+# shared by 2 at 0.54x the single search, its CPU doubled); a try that fails costs one
+# first window of recording evaluations, at most one in nine after the first.
+_REPROBE = 1 << 14
 
 
 class _RecordingView(View):
@@ -161,8 +168,8 @@ class MemoPredicate:
     """One predicate of a View, memoized on the fields and slots it reads (and on the
     projections of the inboxes it reads through `in_flight`)."""
 
-    __slots__ = ("_evaluations", "_misses", "_project", "_root", "_unpaid", "_window", "fn",
-                 "memoize", "on_error", "slot_mask", "system")
+    __slots__ = ("_evaluations", "_misses", "_plain_left", "_project", "_reprobe", "_root",
+                 "_unpaid", "_window", "fn", "memoize", "on_error", "slot_mask", "system")
 
     def __init__(self, system: System, fn: Callable[[View], Any], memoize: bool = True,
                  projections: Projections | None = None,
@@ -185,9 +192,16 @@ class MemoPredicate:
         self._misses = 0
         self._window = _FIRST_WINDOW
         self._unpaid = False  # memoize turned off for its misses alone (`restart`)
+        self._reprobe = _REPROBE  # plain evaluations before the next try, once unpaid
+        self._plain_left = 0  # those left before it
 
     def __call__(self, idxs: Any, decode: Callable[[Any], State]) -> bool:
         if not self.memoize:
+            if self._unpaid:
+                self._plain_left -= 1
+                if self._plain_left <= 0:  # tried again from a first window (_REPROBE)
+                    self._memoize_again()
+                    return self(idxs, decode)
             return self._call(self._plain(decode(idxs)))
         # A node is [slot, {index: child}, None], or [(inbox slot, type, sender),
         # {projection id: child}, that key's projection table], or [(-1, type, sender,
@@ -260,6 +274,7 @@ class MemoPredicate:
                 self.memoize = False
                 self._root = None
                 self._unpaid = True
+                self._plain_left, self._reprobe = self._reprobe, 2 * self._reprobe
                 return result
             self._evaluations = self._misses = 0
             self._window = _WINDOW
@@ -303,7 +318,14 @@ class MemoPredicate:
         turned off for its misses alone starts again (turned off for what it reads, it
         stays off)."""
         if self._unpaid:
-            self.memoize, self._root, self.slot_mask, self._unpaid = True, None, 0, False
+            self._memoize_again()
+        self._evaluations = self._misses = 0
+        self._window = _FIRST_WINDOW
+        self._reprobe = _REPROBE
+
+    def _memoize_again(self) -> None:
+        """Memoize again, a memo turned off for its misses alone, judged from a first window."""
+        self.memoize, self._root, self.slot_mask, self._unpaid = True, None, 0, False
         self._evaluations = self._misses = 0
         self._window = _FIRST_WINDOW
 
