@@ -11,7 +11,19 @@ tests/test_engine_reference.py holds to the recorded figures; only the split and
 searches are run here. The splitting of a variant found a model predicate that compared
 messages by object identity (equal messages may be distinct objects in two states):
 private_call_redirect's step properties now compare what a step sent by value
-(View.sent_since)."""
+(View.sent_since).
+
+Hash compaction, which costs about one single search, runs on every such variant. The split
+in this process (3 partitions, each with its own successor memos: about 3x the single
+search's CPU) and the shared visited set (2 forked processes) run on COVER: for each model,
+a set of its variants that, between them, fire every transition that fires in any of its
+variants and judge every property any of them declares, by the recorded figures
+(tests/data/engine_reference.json), chosen greedily, the variant that adds the most per
+recorded state first. What a split or a shared table
+can get wrong shows there: a state lost or stored twice changes a transition's counts, a
+trace rebuilt across partitions changes a verdict or its length. tests/test_partitioned.py,
+tests/test_shared_visited.py and tests/test_memo_oracle_split.py hold both modes to the
+single search on their own systems in the quick step."""
 
 from __future__ import annotations
 
@@ -39,6 +51,41 @@ IDS = [f"{lm.model.name}[{variant}]" for lm, variant in CASES]
 assert len(CASES) >= 50 and {lm.model.name for lm, _ in CASES} == {
     lm.model.name for folder in (ROOT / "models", ROOT / "tests" / "validation")
     for lm in load_path(folder)}
+
+
+def _features(name: str) -> set[tuple]:
+    """What a variant's recorded search shows of its model: each transition that fires
+    (generates a successor) and each property it judges."""
+    model, record = name.split("[")[0], RECORDED[name]
+    return ({(model, "fires", t) for t, (generated, _) in record["coverage"].items()
+             if generated} |
+            {(model, "judges", p) for p in record["verdicts"]} | {(model,)})
+
+
+def _cover(names: list[str]) -> list[str]:
+    """Greedy set cover of every variant's features, the variant that adds the most
+    features per recorded state first (ties by name), then each chosen variant whose
+    features the others cover dropped, largest first."""
+    features = {n: _features(n) for n in names}
+    wanted = set().union(*features.values())
+    chosen: list[str] = []
+    covered: set[tuple] = set()
+    while covered != wanted:
+        best = max(sorted(features), key=lambda n: len(features[n] - covered)
+                   / (RECORDED[n]["distinct"] + 2_000))
+        chosen.append(best)
+        covered |= features[best]
+    for n in sorted(chosen, key=lambda n: (-RECORDED[n]["distinct"], n)):
+        if set().union(*(features[m] for m in chosen if m != n)) == wanted:
+            chosen.remove(n)
+    return chosen
+
+
+COVER = _cover(IDS)
+COVER_CASES = [k for k, i in enumerate(IDS) if i in COVER]
+# every model is in the cover, and it is a real subset (recorded figures: 36 of 65 variants,
+# 48% of their states, when it was chosen)
+assert {IDS[k].split("[")[0] for k in COVER_CASES} == {i.split("[")[0] for i in IDS}
 
 
 def _safety(result):
@@ -75,7 +122,7 @@ def _single(lm, variant):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", range(len(CASES)), ids=IDS)
+@pytest.mark.parametrize("k", COVER_CASES, ids=[IDS[k] for k in COVER_CASES])
 def test_the_split_search_gives_the_single_results(k):
     lm, variant = _loaded(k)
     single = _single(lm, variant)
@@ -97,7 +144,7 @@ def test_hash_compaction_gives_the_single_results(k):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", range(len(CASES)), ids=IDS)
+@pytest.mark.parametrize("k", COVER_CASES, ids=[IDS[k] for k in COVER_CASES])
 def test_the_shared_visited_set_gives_the_single_results(k):
     """`--workers 2 --hash-compact`: two forked processes on one shared set of fingerprints,
     each keeping no index of its own rows (the claim says what is new)."""
