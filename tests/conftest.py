@@ -91,6 +91,21 @@ def group_call_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def models_check(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[dict[str, Any]]]:
+    """(exit status, JSON records) of one real `mcfsm check models/ --expected --json` per
+    test run, read by tests/test_models.py and tests/test_expectations_agree.py (each ran
+    the same command before; its searches come from the result cache)."""
+    with _session_wide(tmp_path_factory, "models_check") as (out, done):
+        if not done:
+            out.mkdir(parents=True, exist_ok=True)
+            proc = run_cli("check", "models/", "--expected", "--json")
+            assert proc.returncode in (0, 1), proc.stderr
+            (out / "status").write_text(str(proc.returncode))
+            (out / "records.json").write_text(proc.stdout)
+        return int((out / "status").read_text()), json.loads((out / "records.json").read_text())
+
+
 @pytest.fixture(autouse=True)
 def _initial_states_budget_reset() -> Iterator[None]:
     """A command run in this process (click's CliRunner) sets the budget for enumerating

@@ -147,21 +147,22 @@ def test_every_judge_agrees_on_a_model_with_choices(tmp_path):
 
 
 @pytest.mark.slow
-def test_every_judge_agrees_on_every_bundled_variant(tmp_path):
+def test_every_judge_agrees_on_every_bundled_variant(models_check):
     """At most one real exploration per bundled variant: the checkout's result cache serves
     the rest, and the variants the quick tests already explored (a cached result is the
     one a fresh run gives, keyed by the sources: check/cache.py; what is judged here is
-    whether the outputs agree, not the search)."""
-    env = _env(ROOT / ".mcfsm-cache")
-    cli, code = _cli(ROOT / "models", ROOT, env)
+    whether the outputs agree, not the search). `check models/ --expected --json` is the
+    session's one run (conftest.py's models_check, which tests/test_models.py reads too).
+    The pytest plugin's judgement of every bundled variant is README's test command itself
+    (its `models` items: one per variant and property, each failing on a verdict other than
+    the declared one); the plugin against the other judges, right and wrong, is the test
+    above."""
+    code, records = models_check
+    cli = {(r["model"], r["variant"], p["name"]) for r in records for p in r["properties"]
+           if p["as_expected"] is False}
     assert code == 0 and not cli  # every bundled verdict is as declared
-    os.environ["MCFSM_CACHE_DIR"] = env["MCFSM_CACHE_DIR"]
-    try:
-        for lm in load_path(ROOT / "models"):
-            results = {v: explore_cached(lm.model.system(v), loaded=lm, variant=v)
-                       for v in lm.model.variants}
-            assert _json(lm, results) == _text(lm, results) == _html(lm, results) \
-                == _markdown(lm, results) == set(), lm.model.name
-    finally:
-        del os.environ["MCFSM_CACHE_DIR"]
-    assert _plugin(ROOT / "models", ROOT, env, "models") == set()
+    for lm in load_path(ROOT / "models"):
+        results = {v: explore_cached(lm.model.system(v), loaded=lm, variant=v)
+                   for v in lm.model.variants}
+        assert _json(lm, results) == _text(lm, results) == _html(lm, results) \
+            == _markdown(lm, results) == set(), lm.model.name

@@ -2,12 +2,11 @@
 sometimes-witnesses are reached, and every declared transition fires in some variant.
 All of it comes from one real run of `mcfsm check models/ --expected --json`."""
 
-import json
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT
 
 # One real run of `mcfsm check models/` (about 20 s of CPU): CI's slow step runs it.
 pytestmark = pytest.mark.slow
@@ -16,10 +15,8 @@ MODEL_FILES = sorted(p.stem for p in (ROOT / "models").glob("*.py") if not p.nam
 
 
 @pytest.fixture(scope="module")
-def records():
-    proc = run_cli("check", "models/", "--expected", "--json")
-    assert proc.returncode in (0, 1), proc.stderr
-    return json.loads(proc.stdout)
+def records(models_check):
+    return models_check[1]
 
 
 def by_variant(records, model):
