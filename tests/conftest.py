@@ -106,6 +106,31 @@ def models_check(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[di
         return int((out / "status").read_text()), json.loads((out / "records.json").read_text())
 
 
+def _git_status(*paths: str) -> str:
+    return subprocess.run(["git", "status", "--porcelain", *paths], cwd=ROOT,
+                          capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def models_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """(the folder, `git status` of models/ and diagrams/ before and after) of one real
+    `mcfsm report models/` per test run with no spec text reachable (MCFSM_SPEC=off), as
+    README's first command runs it on a clone with nothing beside it: read by
+    tests/test_diagrams.py (it runs and leaves the checkout clean) and tests/test_html_layout.py
+    (every page fits a window), which each ran it before (each variant's search from the
+    result cache when it has it: a minute or two of CPU without)."""
+    with _session_wide(tmp_path_factory, "models_report") as (out, done):
+        if not done:
+            before = _git_status("models", "diagrams")
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("MCFSM_SPEC", "off")
+                proc = run_cli("report", "models/", "--out", str(out / "html"))
+            assert proc.returncode == 0, proc.stderr
+            (out / "before").write_text(before)
+            (out / "after").write_text(_git_status("models", "diagrams"))
+        return out / "html", (out / "before").read_text(), (out / "after").read_text()
+
+
 @pytest.fixture(autouse=True)
 def _initial_states_budget_reset() -> Iterator[None]:
     """A command run in this process (click's CliRunner) sets the budget for enumerating

@@ -224,17 +224,10 @@ def test_no_committed_chart_draws_a_lost_message_still_in_flight():
 
 
 @pytest.mark.slow
-def test_the_html_report_needs_no_spec_text_and_leaves_the_checkout_clean(tmp_path, monkeypatch):
-    """README's first command's report step on a clone with nothing beside it: it runs,
+def test_the_html_report_needs_no_spec_text_and_leaves_the_checkout_clean(models_report):
+    """README's first command's report step on a clone with nothing beside it (MCFSM_SPEC=off:
+    conftest.py's models_report, whose pages tests/test_html_layout.py lays out): it runs,
     and writes nothing into the repository (no quote it lacked, no record it changed)."""
-    import subprocess
-
-    before = subprocess.run(["git", "status", "--porcelain", "models", "diagrams"], cwd=ROOT,
-                            capture_output=True, text=True).stdout
-    monkeypatch.setenv("MCFSM_SPEC", "off")
-    proc = run_cli("report", "models/", "--out", str(tmp_path / "html"))
-    assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "html" / "index.html").is_file()
-    after = subprocess.run(["git", "status", "--porcelain", "models", "diagrams"], cwd=ROOT,
-                           capture_output=True, text=True).stdout
+    html, before, after = models_report
+    assert (html / "index.html").is_file()
     assert after == before, after
