@@ -40,6 +40,31 @@ def pytest_configure(config: pytest.Config) -> None:
                                 "compare with the text would skip")
 
 
+# Tests of a minute or more of wall time (a chain of processes each, or a Ray cluster's
+# start): run first, so that pytest-xdist's workers share out the short ones after them
+# and no worker is left running one of these alone at the end of a step. Only the order
+# changes; pytest-xdist's worksteal gives the first of the list to one worker, so
+# test_package.py's three tests, which share the built sdist and wheel, stay together.
+LONG_FIRST = (
+    "tests/test_package.py::",
+    "tests/test_ray.py::test_a_two_node_cluster",
+    "tests/test_expectations_agree.py::test_every_judge_agrees_on_every_bundled_variant",
+    "tests/test_contribution_words.py::",
+    "tests/test_validation.py::test_coffeecan_1000_beans",
+    "tests/test_diagrams.py::test_committed_diagrams_are_current",
+    "tests/test_sim_lassos.py::test_simulate_finds_the_bundled_models_violated_wait",
+    "tests/test_simulation.py::test_every_property_is_searched_for_in_one_simulation",
+    "tests/test_simulation.py::test_a_breadth_first_pass_cut_by_its_bound",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next((k for k, prefix in enumerate(LONG_FIRST)
+                     if item.nodeid.startswith(prefix)), len(LONG_FIRST))
+    items.sort(key=rank)  # stable: the rest keep their order
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run the installed `mcfsm` console script, as a user would."""
     env = dict(os.environ)
