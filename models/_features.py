@@ -242,7 +242,7 @@ PRIVATE_CALL_TRANSFER = Fact(
 PRIVATE_CALL_AUTHORISATION = Fact(
     "private-call-authorisation",
     clause="TS 23.379 10.7.3 (the user profile's list of users who can be called); "
-           "10.7.6.2.1 (pre-conditions)",
+           "TS 23.379 10.7.6.2.1 (pre-conditions)",
     says="the MCPTT user profile lists the users its user may call in a private call, and "
          "procedures take as given that the caller is authorised to make private calls to "
          "the called user",

@@ -91,6 +91,13 @@ Silent choices (parameters):
 
 from __future__ import annotations
 
+import dataclasses
+
+from _features import (
+    MIGRATION_USERS_ADDED_OR_REMOVED,
+    PARTICIPATING_BINDS_CALLING_ID,
+    PCK_SIGNED_BY_INITIATOR,
+)
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
@@ -186,6 +193,15 @@ IDMS = {s: f"idms{s}" for s in SYSTEMS}
 HOME = "A"
 PROVISIONED = provisioning({"user1": HOME, "user2": HOME})
 USER1, USER2 = mcid("user1", HOME), mcid("user2", HOME)
+# Every MC service ID user 2 holds in some MC system (X.1.2 item 1b): what a cache entry for
+# user 2 may name.
+USER2_IDS = frozenset(mcid("user2", s) for s in SYSTEMS)
+# A user of MC system C, not user 2, whose call asserts user 2's primary MC service ID (the
+# impostor_caller variant; issue 70 item 8).
+MALLORY = mcid("mallory", "C")
+# The partner MC service ID B assigned to user 2 (X.1.2 item 1b), which B may give to
+# another user once user 2 has left (the partner_id_reused variant; issue 70 item 3).
+USER2_AT_B = mcid("user2", "B")
 CHAIN_KIND = {True: {True: "", False: "primary-to-partner"},
               False: {True: "partner-to-primary", False: "partner-to-partner"}}
 
@@ -202,6 +218,23 @@ MIGRATING = ("permission_pending", "downloading", "authenticating", "registering
 
 # What each choice of a parameter means, in the text's words (Param means=)
 PARAM_MEANS = {
+    "partner_id_reuse": {
+        "never": "an MC service ID that a partner MC system assigned to a migrated MC service "
+                 "user is never assigned to another MC service user",
+        "after_departure": "a partner MC system may assign the MC service ID it assigned to a "
+                           "migrated MC service user to another MC service user once that user "
+                           "has left the partner MC system",
+    },
+    "asserted_primary_id": {
+        "as_sent": "the primary MC service ID that the call initiation signalling of a migrated "
+                   "MC service user carries is the one its MC service client put there, "
+                   "passed on unchecked",
+        "from_registration": "the MC service server serving the calling MC service client sets "
+                             "the primary MC service ID the call initiation signalling carries "
+                             "from the primary MC service ID it stored when that client "
+                             "registered, and includes none for a client that registered "
+                             "with no other",
+    },
     "permission": {
         "command": "the primary MC system commands MC service client 2 to migrate to a "
                    "specific MC system",
@@ -741,7 +774,7 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
 # The primary (A) commands, permits and provisions; each server registers the user, a
 # partner notifies the primary, each de-registers the user and handles calls.
 def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
-                fixed_chain: bool) -> Role:
+                fixed_chain: bool, reuse: bool = False) -> Role:
     """A server's transitions in the clause order of annex X.1: permission (X.1.2 item 3,
     X.1.5: the primary's command, its answer to an explicit request), provisioning (X.1.2
     item 2, X.1.3.1: the material downloaded from the primary), registration (X.1.6: a
@@ -852,9 +885,21 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
         guard.__name__ = f"branch_{name}"
         return guard
 
+    # X.1.7.3: the primary MC service ID a call from this system's own client carries, as
+    # the client sent it, or (asserted_primary_id=from_registration) set by this server from
+    # the primary MC service ID it stored at the client's registration (X.1.6), none if it
+    # stored none
+    def as_asserted(ctx):
+        m = ctx.msg
+        if (getattr(ctx.params, "asserted_primary_id", "as_sent") == "from_registration"
+                and ctx.sender not in SERVER.values()):
+            return dataclasses.replace(
+                m, calling_primary_id=lookup(ctx.v.visitors, m.calling_id) or None)
+        return m
+
     # X.1.7.1 item 5; X.1.7.2: passed on, delivered
     def to_called(ctx) -> None:
-        ctx.send(towards(ctx, ctx.msg.called_id), ctx.msg)
+        ctx.send(towards(ctx, ctx.msg.called_id), as_asserted(ctx))
 
     # X.1.7.1 item 6: redirected with the current partner MC service ID
     def redirection(ctx, request) -> PrivateCallRedirection:
@@ -885,6 +930,26 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
 
     def to_calling(ctx) -> None:
         ctx.send(towards(ctx, ctx.msg.calling_id), ctx.msg)
+
+    # X.1.2 item 1b: B assigns the MC service ID it gave user 2 to another user, user 4,
+    # once user 2 has left (partner_id_reuse=after_departure; nothing in the text keeps it)
+    def may_reassign(ctx) -> bool:
+        return (ctx.v.system == "B" and ctx.params.partner_id_reuse == "after_departure"
+                and lookup(ctx.v.visitors, USER2_AT_B) != ""
+                and not lookup(ctx.v.registered, USER2_AT_B))
+
+    def reassign(ctx) -> None:
+        ctx.v.visitors = frozenset(p for p in ctx.v.visitors if p[0] != USER2_AT_B)
+        ctx.v.registered = ctx.v.registered | {(USER2_AT_B, "client5")}
+
+    reassignment = [
+        Transition("reassign_partner_id", "serving", None, conditions=[may_reassign],
+                   after=[reassign], environment=True,
+                   label="gives the MC service ID user 2 held here to user 4, registered here",
+                   clause="X.1.2 item 1b (assignment of MC service IDs at the partner MC "
+                          "system; partner_id_reuse=after_departure: nothing in the text keeps "
+                          "an ID bound to the user it was assigned to)"),
+    ]
 
     pcr = PrivateCallRequest
     call_handling = [
@@ -970,6 +1035,7 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
               if departure_notice else []),
             # -- addressing, X.1.7.1: a call passed on, delivered, redirected or not ----------
             *(call_handling if calls else []),
+            *(reassignment if reuse else []),
         ],
     )
 
@@ -1117,6 +1183,66 @@ def caller_role(*, switch_off: bool, max_migrations: int) -> Role:
     )
 
 
+# -- MC service client 4: a user of C whose call asserts user 2's primary ID (X.1.7.3) ------
+def impostor_role() -> Role:
+    """A client of MC system C, user `mallory@C`, not user 2, calls user 1 once, its call
+    carrying user 2's primary MC service ID as the "additional piece of information" of
+    X.1.7.3. Nothing in the text says who puts that ID in a call or checks it: the
+    participating function binds the calling ID only (fact participating-binds-calling-id),
+    and the signature of the key distribution covers the calling ID only (fact
+    pck-signed-by-initiator)."""
+
+    def call(ctx) -> None:
+        ctx.send(SERVER["C"], PrivateCallRequest(calling_id=MALLORY, called_id=USER1,
+                                                 calling_primary_id=USER2))
+
+    def answer(ctx) -> None:
+        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id))
+
+    return Role(
+        "MC service client of another user",
+        states=["idle", "calling", "answered"], initial="idle", final=["idle", "answered"],
+        transitions=[
+            Transition("call_asserting_primary_id", "idle", "calling", after=[call],
+                       sends=[PrivateCallRequest], environment=True,
+                       label="calls user 1, its call carrying user 2's primary MC service ID",
+                       clause="X.1.7.3 (the primary MC service ID is carried 'as an additional "
+                              "piece of information': the text does not say who sets or "
+                              "checks it)"),
+            # client 1 answers every call to it (X.1.7.3): no rejection comes back
+            Transition(PrivateCallAccept, "calling", "answered", clause="TS 23.379 10.7.2.1.1"),
+            # a call by the ID client 1 cached for user 2 reaches this client, which answers
+            Transition(PrivateCallRequest, ["idle", "calling", "answered"], None,
+                       name="answer_call", after=[answer], sends=[PrivateCallAccept],
+                       clause="TS 23.379 10.7.2.1.1 (the client of mallory@C answers a call "
+                              "to its MC service ID)"),
+        ])
+
+
+# -- MC service client 5: user 4, given at B the MC service ID user 2 held there -------------
+def reused_id_holder_role() -> Role:
+    """User 4's client at B answers any private call to the MC service ID B gave it, the one
+    user 2 held there before it left (X.1.2 item 1b; partner_id_reuse=after_departure)."""
+
+    def answer(ctx) -> None:
+        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id))
+
+    return Role(
+        "MC service client of user 4",
+        states=["idle"], initial="idle", final=["idle"],
+        # the answer to a call user 2 made from that ID, delivered here once the ID changed
+        # hands: it answers no call of this client's (RFC 3261 matches it to no dialog)
+        ignores={PrivateCallAccept: ["idle"]},
+        transitions=[
+            Transition(PrivateCallRequest, "idle", None, name="answer_call", after=[answer],
+                       sends=[PrivateCallAccept],
+                       clause="TS 23.379 10.7.2.1.1 (user 4's client answers a call to the MC "
+                              "service ID it holds)"),
+        ])
+
+
 def build(*, make_before_break: bool, calls: bool,
           permissions: tuple[str, ...] = ("implicit",),
           provisionings: tuple[str, ...] = ("pre_provisioned",),
@@ -1133,7 +1259,9 @@ def build(*, make_before_break: bool, calls: bool,
           register_timeouts: tuple[str, ...] = ("outlasts_answer",),
           register_failures: tuple[str, ...] = (),
           registered_and_notified: tuple[str, ...] = ("deliver",),
-          commands_while_moving: tuple[str, ...] = ("ignore",)) -> System:
+          commands_while_moving: tuple[str, ...] = ("ignore",),
+          asserted_primary_ids: tuple[str, ...] = (),
+          partner_id_reuses: tuple[str, ...] = ()) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
     explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
@@ -1148,12 +1276,16 @@ def build(*, make_before_break: bool, calls: bool,
     readings of what UE 2 does when that timer expires (none: it gives up, assumption
     register-timeout-gives-up),
     `sequence_numbers` the candidate fix of finding 2 (the primary ignores an older
-    notification)."""
+    notification), `asserted_primary_ids` (non-empty: MC service client 4, a user of C,
+    calls user 1 asserting user 2's primary ID) the readings of who sets the primary ID a
+    call carries (X.1.7.3), `partner_id_reuses` (non-empty: MC service client 5, user 4,
+    may be given at B the ID user 2 held there) whether B reassigns it (X.1.2 item 1b)."""
     migrant = migrant_role(make_before_break=make_before_break, calls=calls,
                            migrant_calls=migrant_calls, max_migrations=max_migrations,
                            fixed_chain=fixed_chain, sequence_numbers=sequence_numbers)
     server = server_role(calls=calls, departure_notice=departure_notice,
-                         max_migrations=max_migrations, fixed_chain=fixed_chain)
+                         max_migrations=max_migrations, fixed_chain=fixed_chain,
+                         reuse=bool(partner_id_reuses))
     idms = idms_role()
     caller = caller_role(switch_off=switch_off, max_migrations=max_migrations)
 
@@ -1189,10 +1321,18 @@ def build(*, make_before_break: bool, calls: bool,
         instances=[
             *([Instance("client1", caller, label="MC service client 1")] if calls else []),
             Instance("client2", migrant, label="MC service client 2"),
+            *([Instance("client4", impostor_role(),
+                        label="MC service client 4 (mallory@C, not user 2)")]
+              if asserted_primary_ids else []),
+            *([Instance("client5", reused_id_holder_role(),
+                        label="MC service client 5 (user 4, at B)")]
+              if partner_id_reuses else []),
             *(Instance(SERVER[s], server, label=f"MC service server {s}",
                        init={"system": s, "provisioned": PROVISIONED[s],
                              "registered": frozenset(
-                                 {(USER1, "client1"), (USER2, "client2")} if s == HOME else ())})
+                                 {(USER1, "client1"), (USER2, "client2")} if s == HOME
+                                 else {(MALLORY, "client4")}
+                                 if s == "C" and asserted_primary_ids else ())})
               for s in SYSTEMS),
             *(Instance(IDMS[s], idms, label=f"IdMS of MC system {s}",
                        init={"provisioned": PROVISIONED[s]}) for s in SYSTEMS),
@@ -1257,6 +1397,23 @@ def build(*, make_before_break: bool, calls: bool,
                                         doc="what the primary does with a call for its user who "
                                             "left before any notification arrived",
                                         means=PARAM_MEANS["uninformed_primary"]),
+            **({"asserted_primary_id": Param(
+                asserted_primary_ids,
+                clause="X.1.7.3 ('carries ... the primary system MC service ID as an additional "
+                       "piece of information'); X.1.6 (the partner stores the primary MC "
+                       "service ID)",
+                doc="who sets the primary MC service ID that a call carries: the calling "
+                    "client, as it sent it, or the MC service server serving the caller, from "
+                    "the primary MC service ID it stored when the client registered",
+                means=PARAM_MEANS["asserted_primary_id"])} if asserted_primary_ids else {}),
+            **({"partner_id_reuse": Param(
+                partner_id_reuses,
+                clause="X.1.2 item 1b (assignment of MC service IDs at the partner MC system: "
+                       "no lifetime); X.1.7.1 items 6a-6b",
+                doc="whether the partner MC system may give the MC service ID it assigned to a "
+                    "migrated user to another user once that user has left: 'never', or "
+                    "'after_departure'",
+                means=PARAM_MEANS["partner_id_reuse"])} if partner_id_reuses else {}),
             "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent); "
                                                         "TS 23.280 10.6.3 (outside the excerpts)",
                                   doc="whether the partner's notice to the primary is one-way "
@@ -1272,6 +1429,19 @@ def build(*, make_before_break: bool, calls: bool,
                                 whole_chain=max_migrations >= 3,
                                 holds_calls="hold" in uninformed),
                     *choice_witnesses(deregistrations, notifications),
+                    *([sometimes("impostor-call-answered",
+                                 lambda v: v["client4"].state == "answered",
+                                 clause="X.1.7.3",
+                                 doc="user 1 answers the call of MC service client 4, a user "
+                                     "of C that is not user 2, which asserts user 2's primary "
+                                     "MC service ID")] if asserted_primary_ids else []),
+                    *([sometimes("partner-id-reassigned",
+                                 lambda v: (USER2_AT_B, "client5") in v[SERVER["B"]].registered
+                                 and v["client1"].cached == USER2_AT_B,
+                                 clause="X.1.2 item 1b",
+                                 doc="B has given user 4 the MC service ID user 2 held there "
+                                     "while client 1's cache still names it for user 2")]
+                      if partner_id_reuses else []),
                     *conditional_properties(switch_off=switch_off,
                                             lossy_leaving=lossy_leaving or loss_twin,
                                             register_given_up=lossy_registration
@@ -1391,6 +1561,22 @@ def conditional_properties(*, switch_off: bool, lossy_leaving: bool, sequence_nu
                          clause="candidate fix (fix_departure_notice)",
                          doc="a partner tells the primary that the user left it")]
               if departure_notice else [])]
+
+
+def cache_binds_user2_ids(v) -> bool:
+    """X.1.7; X.1.7.1 item 6a; X.1.7.3: what client 1 caches as user 2's current MC service ID
+    is one of user 2's IDs (assigned to it by some MC system, X.1.2 item 1b), or nothing."""
+    return v["client1"].cached in USER2_IDS | {""}
+
+
+def call_for_user2_reaches_user2(before, key, after) -> bool:
+    """X.1.7.1 items 6, 6a; X.1.7.3: client 1 calls nobody but user 2, so a private call
+    request from user 1 that a client takes is taken by user 2's client (client 2). Judged on
+    the step that delivers it, whatever transition takes it."""
+    m = key.message
+    if key.kind != "receive" or not isinstance(m, PrivateCallRequest) or m.calling_id != USER1:
+        return True
+    return not key.actor.startswith("client") or key.actor == "client2"
 
 
 def call_to_abandoned_id_fails(v) -> bool:
@@ -1993,6 +2179,15 @@ def properties(calls: bool, per_permission: bool, late_call_explored: bool,
                   doc="user 1 answers the call user 2 makes while migrated"),
         sometimes("cache-learnt-from-incoming-call", lambda v: v["client1"].learnt_from_call,
                   clause="X.1.7.3"),
+        step("call-for-user2-reaches-user2", call_for_user2_reaches_user2,
+             clause="X.1.7.1 items 6, 6a; X.1.7.3",
+             doc="a private call client 1 places to user 2, by any MC service ID, is offered "
+                 "to no client but user 2's"),
+        always("cache-binds-verified-ids", cache_binds_user2_ids,
+               clause="X.1.7 (the client 'can store that current MC service ID'); X.1.7.1 item "
+                      "6a; X.1.7.3",
+               doc="client 1's cache entry for user 2 names an MC service ID that user 2 "
+                   "holds in some MC system, never another user's"),
         *([always("held-call-released", held_call_released,
                   clause="10.16.5.3 pre-condition 3 (uninformed_primary=hold)",
                   doc="quiescent: once nothing is in flight, the primary holds no call")]
@@ -2183,6 +2378,59 @@ EXPECT_FIX_NOTIFICATION_ORDER = {"always-registered": "violated",
                 "witnessed only with deregistration=acknowledged",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged"}
+# Issue 70 item 8: a caller that is not user 2 asserts user 2's primary MC service ID
+# (X.1.7.3). Pinned to the addressing variants' lightest choices (notification=one_way,
+# deregistration=one_way, late_call=refuse), with two migrations.
+IMPOSTOR_PINS = dict(make_before_break=False, calls=True, max_migrations=2,
+                     notifications=("one_way",), late_calls=("refuse",),
+                     deregistrations=("one_way",))
+model.add_variant("impostor_caller",
+                  lambda: build(**IMPOSTOR_PINS,
+                                asserted_primary_ids=("as_sent", "from_registration")),
+                  doc="break_before_make; MC service client 4 (mallory@C, not user 2) calls "
+                      "user 1 once, asserting user 2's primary MC service ID (X.1.7.3): "
+                      "explores who sets that ID (asserted_primary_id). Pinned: "
+                      "notification=one_way, deregistration=one_way, late_call=refuse",
+                  baseline="break_before_make",
+                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
+                          "cached-call-connects": "violated",
+                          # as_sent: client 1 caches mallory@C for user 2, and its next
+                          # call by that cache reaches mallory
+                          "cache-binds-verified-ids":
+                              "violated only with asserted_primary_id=as_sent",
+                          "call-for-user2-reaches-user2":
+                              "violated only with asserted_primary_id=as_sent"})
+model.add_variant("fix_primary_id_from_registration",
+                  lambda: build(**IMPOSTOR_PINS, asserted_primary_ids=("from_registration",)),
+                  doc="candidate fix, one sentence in X.1.7.3: the MC service server serving a "
+                      "migrated caller sets the primary MC service ID its call carries from the "
+                      "one it stored at registration (X.1.6)",
+                  baseline="impostor_caller",
+                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
+                          "cached-call-connects": "violated"})
+# Issue 70 item 3: the partner ID user 2 held at B given to another user once user 2 left.
+model.add_variant("partner_id_reused",
+                  lambda: build(**IMPOSTOR_PINS, partner_id_reuses=("never", "after_departure")),
+                  doc="break_before_make; once user 2 has left B, B may give the MC service ID "
+                      "it assigned to user 2 to user 4 (MC service client 5): explores "
+                      "partner_id_reuse. Pinned: notification=one_way, deregistration=one_way, "
+                      "late_call=refuse",
+                  baseline="break_before_make",
+                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
+                          "cached-call-connects": "violated",
+                          # after_departure: client 1's next call by its cache reaches user 4
+                          "call-for-user2-reaches-user2":
+                              "violated only with partner_id_reuse=after_departure",
+                          "partner-id-reassigned":
+                              "witnessed only with partner_id_reuse=after_departure"})
+model.add_variant("fix_partner_id_kept",
+                  lambda: build(**IMPOSTOR_PINS, partner_id_reuses=("never",)),
+                  doc="candidate fix, one sentence in X.1.2 item 1b: an MC service ID a "
+                      "partner MC system assigned for migration is not assigned to another "
+                      "MC service user",
+                  baseline="partner_id_reused",
+                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
+                          "cached-call-connects": "violated", "partner-id-reassigned": "never"})
 model.add_variant("fix_notification_order",
                   lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True),
                   doc="candidate fix of finding 2: the registration and the notification carry "
@@ -2538,3 +2786,50 @@ model.finding(
         "partner fails after the primary may have been informed. Neither is in a "
         "variant (registrations have no lifetime here), so none shows the change "
         "closing the finding")
+model.finding(
+    "unverified-primary-id-cached", prop="cache-binds-verified-ids",
+    variants=("impostor_caller",), cls=CHOICE, fix="fix_primary_id_from_registration",
+    facts=(PARTICIPATING_BINDS_CALLING_ID.bears(SUPPORTS),
+           PCK_SIGNED_BY_INITIATOR.bears(SUPPORTS)),
+    clauses=("X.1.7.3", "X.1.7", "X.1.6"),
+    reading="the primary MC service ID a call carries is the one the calling client put "
+            "there, passed on unchecked (asserted_primary_id=as_sent)",
+    title="A caller can assert another user's primary MC service ID, and the called client "
+          "caches its ID for that user",
+    why="violated only with asserted_primary_id=as_sent: X.1.7.3 has the call initiation "
+        "signalling of a migrated user carry its primary MC service ID 'as an additional "
+        "piece of information', and the receiver uses it for identification and optional "
+        "caching, but says nothing of who puts it there or checks it. Read as what the "
+        "calling client sends, a client of another user (mallory@C) that asserts user 2's "
+        "primary MC service ID is taken for user 2: client 1 caches mallory@C as user 2's "
+        "current MC service ID, and its next call to user 2 by that cache reaches mallory "
+        "(call-for-user2-reaches-user2 fails in the same runs). The caller's own server binds "
+        "only the calling ID to the caller, and the key distribution is signed with the "
+        "calling ID only, so neither catches it. The reading under which the property holds: "
+        "the MC service server serving the caller sets the primary MC service ID from the one "
+        "it stored when the client registered (X.1.6), and a client that registered with no "
+        "other carries none. Proposed change: X.1.7.3 says that the MC service server of the "
+        "partner MC system sets the primary MC service ID a migrated user's call carries from "
+        "the one it stored at registration (fix_primary_id_from_registration)")
+model.finding(
+    "cached-id-reaches-another-user", prop="call-for-user2-reaches-user2",
+    variants=("partner_id_reused",), cls=CHOICE, fix="fix_partner_id_kept",
+    facts=(MIGRATION_USERS_ADDED_OR_REMOVED.bears(SUPPORTS),),
+    clauses=("X.1.2 item 1b", "X.1.7.1 item 6a", "X.1.7.1 item 6b"),
+    reading="a partner MC system may give the MC service ID it assigned to a migrated user "
+            "to another user once that user has left (partner_id_reuse=after_departure)",
+    title="A partner ID given to another user once the migrated user leaves takes the calls "
+          "made by a cached ID",
+    why="violated only with partner_id_reuse=after_departure: X.1.2 item 1b has the partner "
+        "MC system assign MC service IDs for migration, and nothing in annex X.1 keeps such "
+        "an ID bound to the user it was assigned to once that user leaves. Client 1 caches "
+        "user2@B (X.1.7.1 item 6a) and keeps it when user 2 moves on; B gives user2@B to user "
+        "4; client 1's next call by the cache is delivered to user 4's client and answered. "
+        "Item 6b recovers only from a call that is rejected, and this one is answered, so "
+        "client 1 never learns that it reached another user. The set of users that may "
+        "migrate to a partner changes over time, so a partner has IDs to give again, and no "
+        "clause around excludes it. The reading under which the property holds: a partner MC "
+        "system never gives an ID it assigned for migration to another user. Proposed "
+        "change: X.1.2 item 1b says that an MC service ID so assigned is given to no other "
+        "user (fix_partner_id_kept); a lifetime for the cache of item 6a would be the other "
+        "way")

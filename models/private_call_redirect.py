@@ -117,6 +117,7 @@ from __future__ import annotations
 import dataclasses
 
 import _progress
+from _features import LOCATION_DISCLOSED_ONLY_TO_AUTHORISED, PRIVATE_CALL_AUTHORISATION
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
@@ -206,6 +207,10 @@ USER1, USER3 = mcid("user1", "A"), mcid("user3", "C")
 USER1_AT_B = mcid("user1", "B")  # user 1 migrated to B (the caller_migrated variant)
 MAX_REDIRECTIONS = 3
 CALLERS = {"client1": USER1, "client3": USER3}
+# Issue 70 item 4: the callers user 2's profile accepts private calls from (user 1, by
+# either of its IDs), for the reading redirect_disclosure=authorised_callers; client 3's
+# user is not among them.
+ACCEPTED_CALLERS = frozenset({USER1, USER1_AT_B})
 
 BOTH = {
     "notification": ("one_way", "acknowledged"),
@@ -223,8 +228,18 @@ BOTH = {
     "indication_lasts": ("every_call", "until_answered"),
     "redirect_on_path": ("relay", "recurse"),
     "call_timeout": ("free", "outlasts_path"),
+    "redirect_disclosure": ("any_caller", "authorised_callers"),
 }
 PARAM_DOCS = {
+    "redirect_disclosure": ("10.16.5.3 steps 2-3 (step 2 checks only that the called user has "
+                            "migrated; step 3 returns the migrated MC service ID and, with CR "
+                            "001, its KMS URI); TS 23.379 10.7.3 (the profile's list of users "
+                            "who can be called)",
+                            "whether the primary answers any caller's call for its migrated "
+                            "user with the redirection ('any_caller', the steps as written: "
+                            "the call is authorised only when step 4's call reaches the "
+                            "partner), or only a caller user 2's profile accepts private calls "
+                            "from, refusing the others ('authorised_callers')"),
     "notification": ("10.16.5.3 pre-condition 3 (clause 10.6.3.3 absent); X.1.6; TS 23.280 "
                      "10.6.3 (outside the excerpts)",
                      "whether the partner's notice to the primary is one-way or acknowledged "
@@ -299,6 +314,15 @@ PARAM_DOCS = {
 # What each choice of a parameter means, in the text's words (Param means=), parallel to
 # PARAM_DOCS
 PARAM_MEANS = {
+    "redirect_disclosure": {
+        "any_caller": "the primary MC system answers a private call for its migrated MC "
+                      "service user with a private call redirection whoever the calling party "
+                      "is, before any check that the calling party may call that user",
+        "authorised_callers": "the primary MC system answers a private call for its migrated "
+                              "MC service user with a private call redirection only when the "
+                              "calling party is one the user's profile accepts private calls "
+                              "from, and rejects the call otherwise",
+    },
     "notification": NOTIFICATION_MEANS,
     "uninformed_primary": {
         "reject": "the primary MC system rejects a private call for its MC service user who "
@@ -889,7 +913,7 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
 # -- MC service servers A, B, C: primary for their own users, partner for visitors -----------
 def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_notice: bool,
                 note2_via_primary: bool, caller_migrated: bool, recursion: bool = False,
-                withdraw_abandoned: bool = False) -> Role:
+                withdraw_abandoned: bool = False, disclosure: bool = False) -> Role:
     """A server's transitions in the order of X.1.6 and 10.16.5.3's steps: the user's
     registration and the partner's notification to the primary (pre-condition 3), then a
     private call request: passed on towards the called ID's MC system (step 1, pre-condition
@@ -1001,6 +1025,9 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                 return "uninformed_" + ctx.params.uninformed_primary
             if migration_indication and caller_system(ctx, m) != here:
                 return "otherwise_" + ctx.params.otherwise  # CR 000 step 2
+            if (disclosure and ctx.params.redirect_disclosure == "authorised_callers"
+                    and m.calling_id not in ACCEPTED_CALLERS):
+                return "unauthorised"  # the reading: authorised before anything is disclosed
             return "redirect"
         # A partner ID this system assigned to a user who has since left.
         if note2_via_primary and m.redirection_indication:
@@ -1195,6 +1222,14 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                        label="checks that user 2 has migrated and sends a private call redirection",
                        clause="10.16.5.3 pre-condition 2; 10.16.5.3 steps 2-3; X.1.7.1 item 6; "
                               "CR 001 10.16.5.2 (the information flow it sends)"),
+            *([Transition(pcr, "serving", None, name="reject_unauthorised_caller",
+                          conditions=[branch("unauthorised")], after=[reject("not authorised")],
+                          sends=[rej],
+                          label="rejects a caller user 2's profile does not accept calls from, "
+                                "disclosing nothing",
+                          clause="10.16.5.3 step 2 (redirect_disclosure=authorised_callers: not "
+                                 "in the text); TS 23.379 10.7.3 (the profile's list)")]
+              if disclosure else []),
             Transition(pcr, "serving", None, name="otherwise_reject",
                        conditions=[branch("otherwise_reject")], after=[reject("not registered")],
                        sends=[rej], clause="CR 000 10.16.5.3 step 2 otherwise (TS 23.379: the "
@@ -1311,7 +1346,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
           caller_migrated: bool = False, note2_via_primary: bool = False,
           switch_off: bool = False, lossy_leaving: bool = False,
           recursion: bool = False, free_call_timer: bool = False,
-          withdraw_abandoned: bool = False) -> System:
+          withdraw_abandoned: bool = False, disclosure: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
@@ -1333,7 +1368,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     `recursion` explores what the caller's own server does with a redirection
     (redirect_on_path: relay it, or recurse on it as a SIP proxy may). `free_call_timer`
     (with lossy_leaving and one call per caller) explores call_timeout: Timer B free
-    beside the reading call-timeout-outlasts-answer."""
+    beside the reading call-timeout-outlasts-answer. `disclosure` explores
+    redirect_disclosure: whether the primary redirects any caller or only one user 2's
+    profile accepts calls from (issue 70 item 4)."""
     if free_call_timer and (not lossy_leaving or client1_calls != 1):
         raise ModelError(f"free_call_timer with lossy_leaving={lossy_leaving}, client1_calls="
                          f"{client1_calls}: Timer B is explored free where calls may be lost, "
@@ -1357,7 +1394,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                          migration_indication=migration_indication,
                          departure_notice=departure_notice, note2_via_primary=note2_via_primary,
                          caller_migrated=caller_migrated, recursion=recursion,
-                         withdraw_abandoned=withdraw_abandoned)
+                         withdraw_abandoned=withdraw_abandoned, disclosure=disclosure)
 
     wanted = ["notification", "uninformed_primary", "departed_policy", "registration",
               "registered_and_notified"]
@@ -1373,6 +1410,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         wanted.append("redirect_on_path")
     if free_call_timer:
         wanted.append("call_timeout")
+    if disclosure:
+        wanted.append("redirect_disclosure")
     # indication_lasts: NOTE 2's literal reading, but where a variant explores it
     pins = {"register_timeout": ("outlasts_answer",), "indication_lasts": ("every_call",),
             **(pinned or {})}
@@ -1439,11 +1478,44 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                           order_explored="redirect" in params["registered_and_notified"].choices),
                       *conditional_properties(params, switch_off=switch_off,
                                               lossy_leaving=lossy_leaving),
+                      *(disclosure_properties() if disclosure else ()),
                       _progress.primary_learns_current_id(),
                       *(_progress.call_ends(c) for c in CALLERS)])
 
 
 # -- properties ----------------------------------------------------------------------------
+def redirection_only_to_accepted_caller(before, key, after) -> bool:
+    """10.16.5.3 step 3; Table 10.16.5.2-1: a redirection that names a partner MC service ID
+    (and, with CR 001, its KMS URI) reaches only a caller user 2's profile accepts private
+    calls from. Judged on the step in which a calling client takes one."""
+    m = key.message
+    if key.kind != "receive" or key.actor not in CALLERS or \
+            not isinstance(m, PrivateCallRedirection):
+        return True
+    return m.called_id_migrated == m.called_id_primary or m.calling_id in ACCEPTED_CALLERS
+
+
+def caller_refused_as_unauthorised(v) -> bool:
+    return any(m.cause == "not authorised"
+               for _, _, m in v.in_flight(PrivateCallReject, to="client3"))
+
+
+def disclosure_properties() -> list:
+    """Issue 70 item 4: who learns where user 2 is (its partner MC service ID and, with CR
+    001, the KMS URI of the partner's domain), and a witness that an unaccepted caller's
+    call is met (so the property does not hold for want of one)."""
+    return [
+        step("redirection-only-to-accepted-caller", redirection_only_to_accepted_caller,
+             clause="10.16.5.3 steps 2-3; Table 10.16.5.2-1; TS 23.379 10.7.3",
+             doc="a private call redirection naming user 2's partner MC service ID reaches "
+                 "only a caller user 2's profile accepts private calls from"),
+        sometimes("unaccepted-caller-refused", caller_refused_as_unauthorised,
+                  clause="10.16.5.3 step 2 (redirect_disclosure=authorised_callers)",
+                  doc="the primary rejects the call of client 3, whose user user 2's profile "
+                      "does not accept calls from, without naming where user 2 is"),
+    ]
+
+
 def no_repeated_redirection_to_left_id(before, key, after) -> bool:
     """A redirection never sends a call attempt again to an MC service ID it was already
     redirected to once user 2 has left that ID. Two exemptions, both what the text itself
@@ -2253,6 +2325,36 @@ model.add_variant(
     doc="CR 001: the KMS URI element; explores notification, registration and "
         "redirect_on_path, with base's pinned policies (it differs from base only in the CR)",
     expect={**EXPECT_CR_KMS_URI, **RECURSED})
+# Issue 70 item 4: does the redirection tell a caller user 2 does not accept calls from
+# where user 2 is? CR 001's text (the KMS URI disclosed too), base's pinned policies, the
+# caller's server relaying (no redirect_on_path).
+model.add_variant(
+    "disclosure", lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
+                                pinned={**POLICIES, "notification": ("acknowledged",)},
+                                disclosure=True),
+    doc="CR 001's text: explores whether the primary redirects any caller or only one user "
+        "2's profile accepts calls from (redirect_disclosure); client 3's user is not one. "
+        "Pinned: notification=acknowledged, with base's policies",
+    baseline="cr_kms_uri",
+    expect={**DELIVERY_PINNED,
+            # CR 000's property, the same disclosure seen from the caller's MC system
+            "primary-redirects-own-users": "violated only with redirect_disclosure=any_caller",
+            "notification-acknowledged": "witnessed",
+            "redirection-only-to-accepted-caller":
+                "violated only with redirect_disclosure=any_caller",
+            "unaccepted-caller-refused": "witnessed only with redirect_disclosure="
+                                         "authorised_callers",
+            "foreign-caller-connects": "witnessed only with redirect_disclosure=any_caller"})
+model.add_variant(
+    "fix_redirect_only_accepted_callers",
+    lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
+                  pinned={**POLICIES, "notification": ("acknowledged",),
+                          "redirect_disclosure": ("authorised_callers",)}, disclosure=True),
+    doc="candidate fix, one sentence in step 2: MC service server A also checks that user 2's "
+        "profile accepts private calls from the caller, and rejects the call otherwise",
+    baseline="disclosure",
+    expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
+            "foreign-caller-connects": "never"})
 EXPECT_CR_BOTH = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
@@ -3012,3 +3114,26 @@ model.finding(
         "10.6.3.3, named by X.1.6) are outside the excerpts and would carry the requirement. "
         "It does not close the same case in a network that loses messages, where the "
         "de-registration may be lost too; no longer Timer F closes either")
+model.finding(
+    "partner-id-disclosed-before-authorisation", prop="redirection-only-to-accepted-caller",
+    variants=("disclosure",), cls=CHOICE, fix="fix_redirect_only_accepted_callers",
+    facts=(PRIVATE_CALL_AUTHORISATION.bears(SUPPORTS),
+           LOCATION_DISCLOSED_ONLY_TO_AUTHORISED.bears(SUPPORTS)),
+    clauses=("CR 001 10.16.5.3 step 2", "CR 001 10.16.5.3 step 3",
+             "CR 001 Table 10.16.5.2-1"),
+    reading="the primary redirects any caller's call for its migrated user; the call is "
+            "authorised only when step 4's call reaches the partner "
+            "(redirect_disclosure=any_caller)",
+    title="The redirection tells any caller which MC system serves the migrated user before "
+          "the call is authorised",
+    why="violated only with redirect_disclosure=any_caller: step 2 checks only that user 2 "
+        "has migrated, and step 3 answers with the MC service ID the partner assigned and, "
+        "under CR 001, the KMS URI of the partner's domain: where user 2 now is. Nothing "
+        "checks the caller against user 2's profile first; the call is authorised only when step 4's new call reaches the partner. "
+        "Client 3, whom user 2's profile does not accept calls from, learns both. "
+        "It rests on a check on user 2's side: if the only check is the caller's own list, "
+        "made by the caller's server before the call leaves C, such a caller never reaches A; "
+        "which side's list governs was not seen. Proposed change, the reading under which the property holds: in step "
+        "2, MC service server A also checks that user 2's profile accepts private calls from "
+        "the calling party, and rejects the call otherwise "
+        "(fix_redirect_only_accepted_callers)")
