@@ -1506,11 +1506,11 @@ def disclosure_properties() -> list:
     call is met (so the property does not hold for want of one)."""
     return [
         step("redirection-only-to-accepted-caller", redirection_only_to_accepted_caller,
-             clause="10.16.5.3 steps 2-3; Table 10.16.5.2-1; TS 23.379 10.7.3",
+             clause="CR 001 10.16.5.3 steps 2-3; CR 001 Table 10.16.5.2-1; TS 23.379 10.7.3",
              doc="a private call redirection naming user 2's partner MC service ID reaches "
                  "only a caller user 2's profile accepts private calls from"),
         sometimes("unaccepted-caller-refused", caller_refused_as_unauthorised,
-                  clause="10.16.5.3 step 2 (redirect_disclosure=authorised_callers)",
+                  clause="CR 001 10.16.5.3 step 2 (redirect_disclosure=authorised_callers)",
                   doc="the primary rejects the call of client 3, whose user user 2's profile "
                       "does not accept calls from, without naming where user 2 is"),
     ]
