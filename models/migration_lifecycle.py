@@ -1183,6 +1183,12 @@ def caller_role(*, switch_off: bool, max_migrations: int) -> Role:
     )
 
 
+def accept_call(ctx) -> None:
+    """A client answers the private call it takes (TS 23.379 10.7.2.1.1): clients 4 and 5."""
+    ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                           called_id=ctx.msg.called_id))
+
+
 # -- MC service client 4: a user of C whose call asserts user 2's primary ID (X.1.7.3) ------
 def impostor_role() -> Role:
     """A client of MC system C, user `mallory@C`, not user 2, calls user 1 once, its call
@@ -1195,10 +1201,6 @@ def impostor_role() -> Role:
     def call(ctx) -> None:
         ctx.send(SERVER["C"], PrivateCallRequest(calling_id=MALLORY, called_id=USER1,
                                                  calling_primary_id=USER2))
-
-    def answer(ctx) -> None:
-        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
-                                               called_id=ctx.msg.called_id))
 
     return Role(
         "MC service client of another user",
@@ -1214,7 +1216,7 @@ def impostor_role() -> Role:
             Transition(PrivateCallAccept, "calling", "answered", clause="TS 23.379 10.7.2.1.1"),
             # a call by the ID client 1 cached for user 2 reaches this client, which answers
             Transition(PrivateCallRequest, ["idle", "calling", "answered"], None,
-                       name="answer_call", after=[answer], sends=[PrivateCallAccept],
+                       name="answer_call", after=[accept_call], sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1 (the client of mallory@C answers a call "
                               "to its MC service ID)"),
         ])
@@ -1225,10 +1227,6 @@ def reused_id_holder_role() -> Role:
     """User 4's client at B answers any private call to the MC service ID B gave it, the one
     user 2 held there before it left (X.1.2 item 1b; partner_id_reuse=after_departure)."""
 
-    def answer(ctx) -> None:
-        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
-                                               called_id=ctx.msg.called_id))
-
     return Role(
         "MC service client of user 4",
         states=["idle"], initial="idle", final=["idle"],
@@ -1236,7 +1234,7 @@ def reused_id_holder_role() -> Role:
         # hands: it answers no call of this client's (RFC 3261 matches it to no dialog)
         ignores={PrivateCallAccept: ["idle"]},
         transitions=[
-            Transition(PrivateCallRequest, "idle", None, name="answer_call", after=[answer],
+            Transition(PrivateCallRequest, "idle", None, name="answer_call", after=[accept_call],
                        sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1 (user 4's client answers a call to the MC "
                               "service ID it holds)"),
@@ -2378,22 +2376,25 @@ EXPECT_FIX_NOTIFICATION_ORDER = {"always-registered": "violated",
                 "witnessed only with deregistration=acknowledged",
             "notification-acknowledged":
                 "witnessed only with notification=acknowledged"}
-# Issue 70 item 8: a caller that is not user 2 asserts user 2's primary MC service ID
-# (X.1.7.3). Pinned to the addressing variants' lightest choices (notification=one_way,
-# deregistration=one_way, late_call=refuse), with two migrations.
-IMPOSTOR_PINS = dict(make_before_break=False, calls=True, max_migrations=2,
+# Issue 70 items 8 and 3, a third party: a caller asserting user 2's primary MC service ID
+# (X.1.7.3), a user given the partner ID user 2 left (X.1.2 item 1b). Pinned to the
+# addressing variants' lightest choices (notification=one_way, deregistration=one_way,
+# late_call=refuse), with two migrations: under them the primary's record goes stale, a
+# cached call may fail and break-before-make leaves a gap, in every such variant.
+THIRD_PARTY_PINS = dict(make_before_break=False, calls=True, max_migrations=2,
                      notifications=("one_way",), late_calls=("refuse",),
                      deregistrations=("one_way",))
+EXPECT_THIRD_PARTY = {"primary-binding-fresh": "violated", "always-registered": "violated",
+                      "cached-call-connects": "violated"}
 model.add_variant("impostor_caller",
-                  lambda: build(**IMPOSTOR_PINS,
+                  lambda: build(**THIRD_PARTY_PINS,
                                 asserted_primary_ids=("as_sent", "from_registration")),
                   doc="break_before_make; MC service client 4 (mallory@C, not user 2) calls "
                       "user 1 once, asserting user 2's primary MC service ID (X.1.7.3): "
                       "explores who sets that ID (asserted_primary_id). Pinned: "
                       "notification=one_way, deregistration=one_way, late_call=refuse",
                   baseline="break_before_make",
-                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
-                          "cached-call-connects": "violated",
+                  expect={**EXPECT_THIRD_PARTY,
                           # as_sent: client 1 caches mallory@C for user 2, and its next
                           # call by that cache reaches mallory
                           "cache-binds-verified-ids":
@@ -2401,36 +2402,33 @@ model.add_variant("impostor_caller",
                           "call-for-user2-reaches-user2":
                               "violated only with asserted_primary_id=as_sent"})
 model.add_variant("fix_primary_id_from_registration",
-                  lambda: build(**IMPOSTOR_PINS, asserted_primary_ids=("from_registration",)),
+                  lambda: build(**THIRD_PARTY_PINS, asserted_primary_ids=("from_registration",)),
                   doc="candidate fix, one sentence in X.1.7.3: the MC service server serving a "
                       "migrated caller sets the primary MC service ID its call carries from the "
                       "one it stored at registration (X.1.6)",
                   baseline="impostor_caller",
-                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
-                          "cached-call-connects": "violated"})
+                  expect=EXPECT_THIRD_PARTY)
 # Issue 70 item 3: the partner ID user 2 held at B given to another user once user 2 left.
 model.add_variant("partner_id_reused",
-                  lambda: build(**IMPOSTOR_PINS, partner_id_reuses=("never", "after_departure")),
+                  lambda: build(**THIRD_PARTY_PINS, partner_id_reuses=("never", "after_departure")),
                   doc="break_before_make; once user 2 has left B, B may give the MC service ID "
                       "it assigned to user 2 to user 4 (MC service client 5): explores "
                       "partner_id_reuse. Pinned: notification=one_way, deregistration=one_way, "
                       "late_call=refuse",
                   baseline="break_before_make",
-                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
-                          "cached-call-connects": "violated",
+                  expect={**EXPECT_THIRD_PARTY,
                           # after_departure: client 1's next call by its cache reaches user 4
                           "call-for-user2-reaches-user2":
                               "violated only with partner_id_reuse=after_departure",
                           "partner-id-reassigned":
                               "witnessed only with partner_id_reuse=after_departure"})
 model.add_variant("fix_partner_id_kept",
-                  lambda: build(**IMPOSTOR_PINS, partner_id_reuses=("never",)),
+                  lambda: build(**THIRD_PARTY_PINS, partner_id_reuses=("never",)),
                   doc="candidate fix, one sentence in X.1.2 item 1b: an MC service ID a "
                       "partner MC system assigned for migration is not assigned to another "
                       "MC service user",
                   baseline="partner_id_reused",
-                  expect={"primary-binding-fresh": "violated", "always-registered": "violated",
-                          "cached-call-connects": "violated", "partner-id-reassigned": "never"})
+                  expect={**EXPECT_THIRD_PARTY, "partner-id-reassigned": "never"})
 model.add_variant("fix_notification_order",
                   lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True),
                   doc="candidate fix of finding 2: the registration and the notification carry "
