@@ -129,6 +129,9 @@ class PrivateCallRequest(Message, clause="10.16.5.3 step 1; TS 23.379 10.7.2.1.1
     calling_kms_uri: str | None = O("the KMS URI of the calling MC service ID's domain (not in "
                                     "the text: a candidate fix that gives the called party "
                                     "what CR 001's element gives the caller)")
+    commencement: str | None = O("the requested commencement mode, 'automatic' or 'manual' "
+                                 "(TS 23.379 10.7.2.1.1: optional; none, and the called "
+                                 "client's own setting decides, TS 23.379 10.7.1)")
 
 
 class PrivateCallRedirection(Message, clause="10.16.5.2; Table 10.16.5.2-1"):

@@ -116,6 +116,11 @@ Silent choices, each a parameter every variant explores unless it pins it:
 - callee_kms_unknown (only in protected_resumption, a call protected end to end; CR 001
   gives the KMS URI to a caller only): client 2 does the TS 33.180 "lookup" of the KMS URI
   of a migrated caller's domain, or goes on with "none" (finding callee-kms-unknown).
+- resumed_commencement and callee_commencement (only in commencement and its fix, where the
+  suspended call was set up in automatic commencement mode; step 3 names no mode): step 3's
+  new call requests that mode again ("as_suspended") or none ("callee_setting"), and then
+  client 2's own setting decides, "automatic" or "manual" (its user is alerted and answers,
+  or does not).
 """
 
 from __future__ import annotations
@@ -123,6 +128,7 @@ from __future__ import annotations
 import dataclasses
 
 import _progress
+from _features import COMMENCEMENT_MODES, PRIVATE_CALL_REQUEST_ELEMENTS
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
@@ -157,6 +163,7 @@ from _mc import (
 from mcfsm import (
     AGAINST,
     CHOICE,
+    DECIDES,
     FIX_PROPERTY,
     GAP_IN_THE_TEXT,
     LEFT_OUT,
@@ -196,6 +203,10 @@ USER1, USER2, USER3 = mcid("user1", HOME), mcid("user2", HOME), mcid("user3", HO
 MAX_MIGRATIONS = 3
 # the cause a party gives when NOTE 3's policy refuses another private call
 NOTE3_CAUSE = "awaiting resumption"
+# the commencement modes of a private call (TS 23.379 10.7.1), and the cause a client gives
+# when its user, alerted in manual commencement, does not answer (resumed_commencement)
+AUTOMATIC, MANUAL = "automatic", "manual"
+NOT_ANSWERED_CAUSE = "not answered"
 KINDS = ("primary to partner", "partner to partner", "partner to primary")
 
 
@@ -384,7 +395,7 @@ def registered(ctx) -> None:
 # -- MC service client 1, the migrating party (10.16.3.2 steps 1-3, NOTE 1, NOTE 3) ---------
 def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool = False,
                           emergency: bool = False, kms_in_call: bool = False,
-                          restricted: bool = False) -> Role:
+                          restricted: bool = False, commencement: bool = False) -> Role:
     """Client 1's transitions in the order of 10.16.3.2: step 1's release (a SIP transaction:
     its timeouts come first), answered or not, break-before-make, or make-before-break after
     registering at the new MC system (X.1.4.1); the migration (first paragraph, NOTE 1);
@@ -397,7 +408,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     `kms_in_call`: step 3's new call carries the KMS URI of its calling ID's domain (the
     candidate fix fix_kms_uri_in_new_call). `restricted`: local call restrictions (NOTE 2)
     may forbid step 3's new call (local_restriction), and restricted_mark says what client
-    1 then does with the call marked suspended."""
+    1 then does with the call marked suspended. `commencement`: the suspended call was set
+    up in automatic commencement mode, and resumed_commencement says which mode step 3's
+    new call requests."""
     def own_primary(ctx) -> str:
         return PARTIES[ctx.me][0]
 
@@ -522,7 +535,16 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                                     if ctx.v.serving != HOME else None,
                                     priority="emergency" if kept else None,
                                     calling_kms_uri=kms_uri(ctx.v.serving) if kms_in_call
-                                    else None))
+                                    else None,
+                                    commencement=requested_commencement(ctx)))
+
+    def requested_commencement(ctx) -> str | None:
+        """resumed_commencement (the suspended call was set up in automatic commencement):
+        step 3's new call requests that mode again, or none (TS 23.379 10.7.2.1.1: the
+        element is optional), and client 2's own setting decides."""
+        if commencement and ctx.params.resumed_commencement == "as_suspended":
+            return AUTOMATIC
+        return None
 
     def answers_current_call(ctx) -> bool:
         return ctx.msg.calling_id == ctx.v.my_id
@@ -532,7 +554,8 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
         ctx.send(SERVER[ctx.v.serving],
                  PrivateCallRequest(calling_id=ctx.v.my_id, called_id=ctx.msg.called_id_migrated,
                                     calling_primary_id=own_primary(ctx)
-                                    if ctx.v.serving != HOME else None))
+                                    if ctx.v.serving != HOME else None,
+                                    commencement=requested_commencement(ctx)))
 
     def refused_as(ctx) -> None:
         ctx.v.refused_as = ctx.msg.cause
@@ -968,13 +991,16 @@ RESUMPTION_TIMER = Timer(
     outlasts=(UE1_MIGRATION,))
 
 
-def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = False) -> Role:
+def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = False,
+              commencement: bool = False) -> Role:
     """Client 2's transitions in the order of 10.16.3.2: step 1's release received (saying
     the call is suspended, or ordinary; or the late release of a call a new one replaced),
     step 3's new call taken (the resumption, a new call, or in place of the call it is in;
     refused as busy), NOTE 3's other calls, and, with `resumption_timer` (the candidate fix
     fix_suspension_indicated), the bound on its wait: a timer armed when the wait starts
-    and cancelled when a call ends it."""
+    and cancelled when a call ends it. `commencement`: the peer's new call commences in the
+    mode it requests, else in client 2's own (callee_commencement); in manual commencement
+    client 2's user is alerted, and answers or does not."""
     # step 1: the release received
     def releases_this_call(ctx) -> bool:
         """A release names its call by the calling ID it was set up with; in this model that
@@ -1016,6 +1042,16 @@ def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = 
     def busy_for_this_call(ctx) -> bool:
         return from_other(ctx) or same_peer("busy")(ctx)
 
+    # step 3's new call in manual commencement (commencement)
+    def automatic(ctx) -> bool:
+        return not commencement or commences_in(ctx.msg, ctx.params) == AUTOMATIC
+
+    def manual(ctx) -> bool:
+        return not automatic(ctx)
+
+    def alerted(ctx) -> None:
+        ctx.v.alerted = True
+
     # NOTE 3: another private call
     def from_other(ctx) -> bool:
         return not from_peer(ctx)
@@ -1040,7 +1076,10 @@ def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = 
                                                     "(names the call)"),
                    **({"kms": Var(frozenset, frozenset({kms_uri(HOME)}),
                                   doc="the KMS URIs it holds (TS 33.180): its own domain's at "
-                                      "first")} if protected else {})},
+                                      "first")} if protected else {}),
+                   **({"alerted": Var(bool, False, doc="its user has been alerted to a call "
+                                                       "from the peer (manual commencement)")}
+                      if commencement else {})},
         transitions=[
             # -- step 1: the release received --------------------------------------------
             Transition(CallRelease, "in_call", "awaiting_resumption", name="release_suspended",
@@ -1063,13 +1102,29 @@ def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = 
                               "same_peer_call=replace)"),
             # -- step 3: the new call from the peer --------------------------------------
             Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
-                       conditions=[from_peer], after=[answer(True), take_call, *cancel],
+                       conditions=[from_peer, automatic], after=[answer(True), take_call, *cancel],
                        sends=[PrivateCallAccept], clause="10.16.3.2 step 3; X.1.7.3"),
             Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
-                       conditions=[from_peer], after=[answer(True), take_call],
+                       conditions=[from_peer, automatic], after=[answer(True), take_call],
                        sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1 (a call from the peer: its first "
                               "set-up, or 10.16.3.2 step 3's new call seen as a new call)"),
+            *([Transition(PCR, ["idle", "awaiting_resumption"], "in_call",
+                          name="user_answers_call_from_peer", conditions=[from_peer, manual],
+                          after=[alerted, answer(True), take_call, *cancel],
+                          sends=[PrivateCallAccept],
+                          label="in manual commencement: its user, alerted, answers",
+                          clause="TS 23.379 10.7.1 (manual commencement mode); 10.16.3.2 "
+                                 "step 3"),
+               Transition(PCR, ["idle", "awaiting_resumption"], None,
+                          name="user_does_not_answer_call_from_peer",
+                          conditions=[from_peer, manual],
+                          after=[alerted, answer(False, NOT_ANSWERED_CAUSE)],
+                          sends=[PrivateCallReject],
+                          label="in manual commencement: its user, alerted, does not answer",
+                          clause="TS 23.379 10.7.1 (manual commencement mode: the called "
+                                 "user answers, or not); 10.16.3.2 step 3")]
+              if commencement else []),
             Transition(PCR, "in_call", None, name="accept_as_replacement",
                        conditions=[from_peer, same_peer("replace")],
                        after=[answer(True), take_call], sends=[PrivateCallAccept],
@@ -1700,6 +1755,18 @@ PARAM_MEANS = {
         "kept": "MC service client 1 keeps the call marked as suspended when local call "
                 "restrictions forbid the new private call",
     },
+    "resumed_commencement": {
+        "as_suspended": "the new private call of step 3 requests automatic commencement mode, "
+                        "in which the suspended call was set up",
+        "callee_setting": "the new private call of step 3 requests no commencement mode, so "
+                          "the setting of MC service client 2 decides",
+    },
+    "callee_commencement": {
+        "automatic": "MC service client 2 is set to automatic commencement mode for a private "
+                     "call that requests none",
+        "manual": "MC service client 2 is set to manual commencement mode for a private call "
+                  "that requests none: its user is alerted and answers, or does not",
+    },
     "callee_kms_unknown": {
         "lookup": "MC service client 2 obtains the KMS URI associated with a migrated calling "
                   "party's MC service ID using the KMS lookup procedure of TS 33.180 when it "
@@ -1828,7 +1895,8 @@ REFUSING_CLIENTS = ("client1", "client2")  # client 3 only calls
 def rejection_cause_true(before, key, after) -> bool:
     """Judged on every step that takes a private call request and refuses it: 'busy' only
     from a client in a call (or setting one up), 'awaiting resumption' only from a client
-    whose call waits to resume (NOTE 3), 'not registered' only from a server where the
+    whose call waits to resume (NOTE 3), 'not answered' only from a client whose user the
+    call alerted (manual commencement), 'not registered' only from a server where the
     called MC service ID has no registration."""
     if key.kind != "receive" or not isinstance(key.message, PCR):
         return True
@@ -1838,6 +1906,9 @@ def rejection_cause_true(before, key, after) -> bool:
             ok = key.actor in REFUSING_CLIENTS and me.state in IN_A_CALL
         elif m.cause == NOTE3_CAUSE:
             ok = key.actor in REFUSING_CLIENTS and me.state in AWAITING_RESUMPTION
+        elif m.cause == NOT_ANSWERED_CAUSE:
+            ok = (key.actor in REFUSING_CLIENTS
+                  and commences_in(key.message, before.params) == MANUAL)
         elif m.cause == "not registered":
             ok = (key.actor in SERVER.values()
                   and all(r[0] != key.message.called_id for r in me.registered))
@@ -2171,7 +2242,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           resume_addresses: tuple[str, ...] = ("primary_id", "last_heard"),
           callee_kms: tuple[str, ...] = (), kms_in_call: bool = False,
           local_restrictions: tuple[str, ...] = (),
-          restricted_marks: tuple[str, ...] = ("dropped", "kept")) -> System:
+          restricted_marks: tuple[str, ...] = ("dropped", "kept"),
+          resumed_commencements: tuple[str, ...] = (),
+          callee_commencements: tuple[str, ...] = (AUTOMATIC, MANUAL)) -> System:
     """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
@@ -2188,17 +2261,23 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     explores what client 2 does without the KMS URI of a migrated caller's domain;
     `kms_in_call`: step 3's new call carries it (a candidate fix). `local_restrictions`, when
     given: NOTE 2's local call restrictions may forbid step 3's new call (local_restriction),
-    and restricted_mark explores what client 1 does with the mark then."""
+    and restricted_mark explores what client 1 does with the mark then.
+    `resumed_commencements`, when given: the suspended call was set up in automatic
+    commencement mode, resumed_commencement explores which mode step 3's new call requests,
+    and callee_commencement (`callee_commencements`) client 2's own setting."""
     setup = bool(setups_on_migration)
+    commencement = bool(resumed_commencements)
     emergency = bool(resumed_kinds)
     protected = bool(callee_kms)
     # with both_migrating, one role for both parties
     restricted = bool(local_restrictions)
     client1_role = migrating_client_role(fixed_chain=fixed_chain, setup=setup,
                                          both=both_migrating, emergency=emergency,
-                                         kms_in_call=kms_in_call, restricted=restricted)
+                                         kms_in_call=kms_in_call, restricted=restricted,
+                                         commencement=commencement)
     client2_role = client1_role if both_migrating else peer_role(
-        resumption_timer=resumption_timer, setup=setup, protected=protected)
+        resumption_timer=resumption_timer, setup=setup, protected=protected,
+        commencement=commencement)
     server = server_role(setup=setup, both=both_migrating)
     cms = cms_role()
     off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) "
@@ -2350,6 +2429,21 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "restrictions forbid the new call: drop the mark (the call ends) or keep "
                     "it",
                 means=PARAM_MEANS["restricted_mark"])} if restricted else {}),
+            **({"resumed_commencement": Param(
+                resumed_commencements,
+                clause="10.16.3.2 step 3 ('initiates a new private call': not in which mode); "
+                       "TS 23.379 10.7.2.1.1 (a requested commencement mode, optional)",
+                doc="which commencement mode step 3's new call requests when the suspended "
+                    "call was set up in automatic commencement: that mode again "
+                    "('as_suspended'), or none, so that client 2's own setting decides "
+                    "('callee_setting'), as nothing in step 3 carries the mode over",
+                means=PARAM_MEANS["resumed_commencement"]),
+                "callee_commencement": Param(
+                callee_commencements, clause="TS 23.379 10.7.1 (configuration, not migration)",
+                doc="the commencement mode client 2 is set to for a private call that "
+                    "requests none: 'automatic', or 'manual' (its user is alerted and answers, "
+                    "or does not)",
+                means=PARAM_MEANS["callee_commencement"])} if commencement else {}),
         },
         fairness=_progress.FAIRNESS,
         properties=both_properties(routings, resume_addresses) if both_migrating else one_party_properties(
@@ -2374,13 +2468,43 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                           clause="10.16.3.2 step 3 and NOTE 2",
                           doc="local call restrictions forbid client 1's new private call of "
                               "step 3 (the case local_restriction explores happens)")]
-                if restricted else []),
+                if restricted else []) + ([
+                step("resumed-call-commences-as-suspended", resumed_call_commences_as_suspended,
+                     clause="10.16.3.2 step 3; TS 23.379 10.7.1, 10.7.2.1.1 (requested "
+                            "commencement mode)",
+                     doc="step 3's new call for a call set up in automatic commencement "
+                         "commences automatically at client 2 too: in manual commencement "
+                         "the resumption waits for client 2's user to answer, or is refused "
+                         "as not answered"),
+                sometimes("resumed-with-manual-commencement", lambda v: v["client2"].alerted,
+                          clause="10.16.3.2 step 3; TS 23.379 10.7.1",
+                          doc="client 2's user is alerted to client 1's new call of step 3 "
+                              "(manual commencement: the case the property rules out happens)")]
+                if commencement else []),
     )
 
 
 def callee_kms_known(v) -> bool:
     c2 = v["client2"]
     return c2.state != "in_call" or kms_uri(system_of(c2.call_from)) in c2.kms
+
+
+def commences_in(request, params) -> str:
+    """The mode a private call request commences in at the called client: the one it
+    requests, else the called client's own setting (TS 23.379 10.7.1)."""
+    return request.commencement or params.callee_commencement
+
+
+def resumed_call_commences_as_suspended(before, key, after) -> bool:
+    """Judged on the step in which client 2 takes client 1's new call of step 3 (a private
+    call request from its peer while client 1 re-initiates): it commences automatically, as
+    the suspended call did (the variant's pins)."""
+    if key.actor != "client2" or key.kind != "receive" or not isinstance(key.message, PCR):
+        return True
+    if before["client1"].state != "resuming" or before["client2"].peer not in (
+            key.message.calling_id, key.message.calling_primary_id):
+        return True
+    return commences_in(key.message, before.params) == AUTOMATIC
 
 
 def resumed_call_keeps_priority(before, key, after) -> bool:
@@ -2869,6 +2993,31 @@ model.add_variant("fix_restricted_mark_dropped",
                   baseline="restricted_resumption",
                   expect=EXPECT_RESTRICTED)
 
+# The commencement mode of the resumed call (issue 70 item 7): the suspended call was set up
+# in automatic commencement mode; step 3 does not say which mode its new call requests. The
+# same pins as emergency_call.
+EXPECT_COMMENCEMENT = {
+    **EXPECT_EMERGENCY,
+    "resumed-with-manual-commencement":
+        "witnessed only with resumed_commencement=callee_setting and callee_commencement=manual"}
+model.add_variant("commencement",
+                  lambda: build(resumed_commencements=("as_suspended", "callee_setting"),
+                                **EMERGENCY_PINS),
+                  doc="the suspended call was set up in automatic commencement mode: explores "
+                      "which mode step 3's new call requests (resumed_commencement) and client "
+                      "2's own setting for a call that requests none (callee_commencement). "
+                      f"Pinned: {EMERGENCY_PINNED}",
+                  expect={**EXPECT_COMMENCEMENT,
+                          "resumed-call-commences-as-suspended":
+                              "violated only with resumed_commencement=callee_setting and "
+                              "callee_commencement=manual"})
+model.add_variant("fix_resumed_call_commences_as_suspended",
+                  lambda: build(resumed_commencements=("as_suspended",), **EMERGENCY_PINS),
+                  doc="candidate fix, one sentence in step 3: the new private call requests "
+                      "the commencement mode of the call marked suspended",
+                  baseline="commencement",
+                  expect={**EXPECT_EMERGENCY, "resumed-with-manual-commencement": "never"})
+
 # Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
 # break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
 # (the re-initiated call may overtake the release, and is taken: finding release-overtaken is
@@ -3168,6 +3317,30 @@ model.finding(
         "published says nothing of a suspension. Proposed change: step 3 says that when local "
         "call restrictions forbid the new private call, MC service client 1 removes the "
         "suspended mark and the call ends (fix_restricted_mark_dropped)")
+model.finding(
+    "resumed-call-needs-answer", prop="resumed-call-commences-as-suspended",
+    variants=("commencement",), cls=CHOICE, fix="fix_resumed_call_commences_as_suspended",
+    facts=(COMMENCEMENT_MODES.bears(DECIDES, "callee_commencement: a call that requests no "
+                                              "mode commences in the called client's own"),
+           PRIVATE_CALL_REQUEST_ELEMENTS.bears(SUPPORTS, "the request can name a mode")),
+    clauses=("10.16.3.2 step 3",),
+    reading="step 3's new call requests no commencement mode (resumed_commencement="
+            "callee_setting): step 3 names no mode, so client 2's own setting decides",
+    title="A private call set up in automatic commencement may resume in manual "
+          "commencement, waiting for the called user to answer",
+    why="violated only with resumed_commencement=callee_setting and callee_commencement="
+        "manual: step 3 has client 1 initiate 'a new private call' because the call is "
+        "marked suspended, and says nothing of the mode in which the suspended call "
+        "commenced. TS 23.379's private call request has an optional requested commencement "
+        "mode, and a call that requests none commences in the mode the called client is set "
+        "to. So a call the two users were talking in without answering anything becomes, "
+        "after client 1's migration, a call client 2's user is alerted to, from client 1's "
+        "partner MC service ID, which it must answer: the resumption waits for that answer "
+        "(the chart), and a user who does not answer refuses it, after which client 1 ends "
+        "the call as after any refusal of step 3's call. The model does not say why a user "
+        "would not answer; it explores both. "
+        "Proposed change: step 3's new private call requests the commencement mode of the "
+        "call marked suspended (fix_resumed_call_commences_as_suspended: holds)")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused-by-note3",
     variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=GAP_IN_THE_TEXT,
