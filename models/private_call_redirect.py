@@ -117,9 +117,14 @@ from __future__ import annotations
 import dataclasses
 
 import _progress
-from _features import LOCATION_DISCLOSED_ONLY_TO_AUTHORISED, PRIVATE_CALL_AUTHORISATION
+from _features import (
+    INTERCONNECTED_CLIENTS_USE_OWN_SERVER,
+    LOCATION_DISCLOSED_ONLY_TO_AUTHORISED,
+    PRIVATE_CALL_AUTHORISATION,
+)
 from _mc import (
     COMMON_ASSUMPTIONS,
+    INTERCONNECTED,
     INVITE_TRANSACTION,
     MIGRATION_CHAIN,
     NOTIFICATION_MEANS,
@@ -229,8 +234,35 @@ BOTH = {
     "redirect_on_path": ("relay", "recurse"),
     "call_timeout": ("free", "outlasts_path"),
     "redirect_disclosure": ("any_caller", "authorised_callers"),
+    "reach": ("full_mesh", "no_b_c_link"),
 }
+# Issue 70 item 2: the pairs of MC systems that are not interconnected under each choice of
+# reach (pre-condition 1 interconnects A and B only).
+UNLINKED = {"full_mesh": frozenset(), "no_b_c_link": frozenset({frozenset({"B", "C"})})}
+NO_ROUTE_CAUSE = "no route"
+
+
+SYSTEM_OF_SERVER = {name: system for system, name in SERVER.items()}
+REACH_ASSUMPTION = Assumption(
+    "primary-interconnected",
+    "MC system A is interconnected with MC systems B and C (pre-condition 1 names A and B; C "
+    "is client 3's primary MC system and a partner of user 2); whether B and C are is reach. "
+    "A response goes back the way the request came, drawn as sent to the caller's MC system "
+    "directly",
+    clause="10.16.5.3 pre-condition 1; X.1.2")
+
+
+def linked(here: str, there: str, reach: str) -> bool:
+    """Whether MC system `here` can pass signalling to MC system `there`."""
+    return here == there or frozenset({here, there}) not in UNLINKED[reach]
+
 PARAM_DOCS = {
+    "reach": ("10.16.5.3 pre-condition 1 ('MC system A and MC system B are interconnected': "
+              "nothing of the caller's MC system); steps 3-4; X.1.2",
+              "whether every pair of MC systems is interconnected ('full_mesh', assumption "
+              "systems-interconnected elsewhere), or MC systems B and C are not ('no_b_c_link'): "
+              "a call that client 3's MC system C must pass to B is refused there, while A is "
+              "interconnected with both"),
     "redirect_disclosure": ("10.16.5.3 steps 2-3 (step 2 checks only that the called user has "
                             "migrated; step 3 returns the migrated MC service ID and, with CR "
                             "001, its KMS URI); TS 23.379 10.7.3 (the profile's list of users "
@@ -314,6 +346,11 @@ PARAM_DOCS = {
 # What each choice of a parameter means, in the text's words (Param means=), parallel to
 # PARAM_DOCS
 PARAM_MEANS = {
+    "reach": {
+        "full_mesh": "every two MC systems are interconnected",
+        "no_b_c_link": "MC system A is interconnected with MC systems B and C, and MC systems "
+                       "B and C are not interconnected",
+    },
     "redirect_disclosure": {
         "any_caller": "the primary MC system answers a private call for its migrated MC "
                       "service user with a private call redirection whoever the calling party "
@@ -913,7 +950,8 @@ def migrant_role(*, max_migrations: int, fixed_chain: bool, sequence_numbers: bo
 # -- MC service servers A, B, C: primary for their own users, partner for visitors -----------
 def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_notice: bool,
                 note2_via_primary: bool, caller_migrated: bool, recursion: bool = False,
-                withdraw_abandoned: bool = False, disclosure: bool = False) -> Role:
+                withdraw_abandoned: bool = False, disclosure: bool = False,
+                reach: bool = False, forward_foreign: bool = False) -> Role:
     """A server's transitions in the order of X.1.6 and 10.16.5.3's steps: the user's
     registration and the partner's notification to the primary (pre-condition 3), then a
     private call request: passed on towards the called ID's MC system (step 1, pre-condition
@@ -1016,6 +1054,8 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                 primary = lookup(ctx.v.told, called)
                 if primary and own_primary(ctx, primary) and binding(ctx, primary) != called:
                     return "note2_at_primary"  # the partner ID is no longer current
+            if reach and not linked(here, system_of(called), ctx.params.reach):
+                return "unroutable"
             return "interwork"
         if client_of(ctx, called) and (ctx.params.registered_and_notified == "deliver"
                                        or not own_primary(ctx, called) or not binding(ctx, called)):
@@ -1025,6 +1065,8 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                 return "uninformed_" + ctx.params.uninformed_primary
             if migration_indication and caller_system(ctx, m) != here:
                 return "otherwise_" + ctx.params.otherwise  # CR 000 step 2
+            if forward_foreign and caller_system(ctx, m) != here:
+                return "otherwise_forward"  # the fix of fix_foreign_caller_forwarded
             if (disclosure and ctx.params.redirect_disclosure == "authorised_callers"
                     and m.calling_id not in ACCEPTED_CALLERS):
                 return "unauthorised"  # the reading: authorised before anything is disclosed
@@ -1214,6 +1256,14 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                        clause="10.16.5.3 pre-condition 1 (MC systems interconnected); "
                               "10.16.5.3 steps 1 and 4 (a call for another MC system's ID is "
                               "passed on to it); X.1.7.3"),
+            *([Transition(pcr, "serving", None, name="refuse_unroutable",
+                          conditions=[branch("unroutable")], after=[reject(NO_ROUTE_CAUSE)],
+                          sends=[rej],
+                          label="cannot pass the call on: its MC system is not interconnected "
+                                "with the called ID's",
+                          clause="10.16.5.3 pre-condition 1 (reach=no_b_c_link: the caller's "
+                                 "MC system and the partner are not interconnected)")]
+              if reach else []),
             Transition(pcr, "serving", None, name="deliver", conditions=[branch("deliver")],
                        after=[deliver], sends=[pcr], clause="TS 23.379 10.7.2.1.1; X.1.7.2"),
             # -- steps 2-3: redirected; CR 000 step 2 otherwise -------------------------
@@ -1346,7 +1396,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
           caller_migrated: bool = False, note2_via_primary: bool = False,
           switch_off: bool = False, lossy_leaving: bool = False,
           recursion: bool = False, free_call_timer: bool = False,
-          withdraw_abandoned: bool = False, disclosure: bool = False) -> System:
+          withdraw_abandoned: bool = False, disclosure: bool = False,
+          reach: bool = False, forward_foreign: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
@@ -1370,7 +1421,11 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     (with lossy_leaving and one call per caller) explores call_timeout: Timer B free
     beside the reading call-timeout-outlasts-answer. `disclosure` explores
     redirect_disclosure: whether the primary redirects any caller or only one user 2's
-    profile accepts calls from (issue 70 item 4)."""
+    profile accepts calls from (issue 70 item 4). `reach` explores whether MC systems B and C
+    are interconnected (issue 70 item 2), in place of assumption systems-interconnected;
+    `forward_foreign` is its candidate fix on CR 001's text: the primary checks for a
+    migration only a call of its own user, and passes any other caller's call on to the
+    partner MC service ID (CR 000's same-system check, its 'otherwise' read as forwarding)."""
     if free_call_timer and (not lossy_leaving or client1_calls != 1):
         raise ModelError(f"free_call_timer with lossy_leaving={lossy_leaving}, client1_calls="
                          f"{client1_calls}: Timer B is explored free where calls may be lost, "
@@ -1394,7 +1449,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                          migration_indication=migration_indication,
                          departure_notice=departure_notice, note2_via_primary=note2_via_primary,
                          caller_migrated=caller_migrated, recursion=recursion,
-                         withdraw_abandoned=withdraw_abandoned, disclosure=disclosure)
+                         withdraw_abandoned=withdraw_abandoned, disclosure=disclosure,
+                         reach=reach, forward_foreign=forward_foreign)
 
     wanted = ["notification", "uninformed_primary", "departed_policy", "registration",
               "registered_and_notified"]
@@ -1412,6 +1468,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         wanted.append("call_timeout")
     if disclosure:
         wanted.append("redirect_disclosure")
+    if reach:
+        wanted.append("reach")
     # indication_lasts: NOTE 2's literal reading, but where a variant explores it
     pins = {"register_timeout": ("outlasts_answer",), "indication_lasts": ("every_call",),
             **(pinned or {})}
@@ -1460,6 +1518,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                    free_call_timer else ()))
     if "register_failure" in params:  # the reading explored instead of assumed
         assumptions = with_register_failure(assumptions, params["register_failure"].choices)
+    if reach:  # explored instead of assumed
+        assumptions = tuple(REACH_ASSUMPTION if a is INTERCONNECTED else a for a in assumptions)
     return System("private_call_redirect", instances=instances, params=params,
                   assumptions=assumptions, faults=faults,
                   final=lambda v: not v.in_flight() and all(
@@ -1479,6 +1539,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                       *conditional_properties(params, switch_off=switch_off,
                                               lossy_leaving=lossy_leaving),
                       *(disclosure_properties() if disclosure else ()),
+                      *(reach_properties() if reach else ()),
                       _progress.primary_learns_current_id(),
                       *(_progress.call_ends(c) for c in CALLERS)])
 
@@ -1493,6 +1554,39 @@ def redirection_only_to_accepted_caller(before, key, after) -> bool:
             not isinstance(m, PrivateCallRedirection):
         return True
     return m.called_id_migrated == m.called_id_primary or m.calling_id in ACCEPTED_CALLERS
+
+
+def redirection_names_reachable_id(before, key, after) -> bool:
+    """Judged on the step in which a calling client takes a redirection: the MC service ID it
+    names is of an MC system the client's own MC system can pass a call to (step 4 goes
+    through the caller's own server, TS 33.180 5.1.4.2)."""
+    m = key.message
+    if key.kind != "receive" or key.actor not in CALLERS or \
+            not isinstance(m, PrivateCallRedirection):
+        return True
+    own = SYSTEM_OF_SERVER[before[key.actor].server]
+    return linked(own, system_of(m.called_id_migrated), before.params.reach)
+
+
+def redirected_call_unroutable(v) -> bool:
+    return any(m.cause == NO_ROUTE_CAUSE
+               for _, _, m in v.in_flight(PrivateCallReject, to="client3"))
+
+
+def reach_properties() -> list:
+    """Issue 70 item 2: a redirection names an ID the caller's own MC system can reach, and
+    a witness that a call to an ID it cannot reach is refused (the consequence happens)."""
+    return [
+        step("redirection-names-reachable-id", redirection_names_reachable_id,
+             clause="CR 001 10.16.5.3 pre-condition 1; CR 001 10.16.5.3 steps 3-4",
+             doc="a private call redirection reaching a caller names an MC service ID of an MC "
+                 "system the caller's own MC system is interconnected with, so that step 4's "
+                 "call can be passed on"),
+        sometimes("redirected-call-unroutable", redirected_call_unroutable,
+                  clause="CR 001 10.16.5.3 step 4 (reach=no_b_c_link)",
+                  doc="MC system C refuses client 3's call of step 4 to user 2's partner MC "
+                      "service ID: C is not interconnected with the partner"),
+    ]
 
 
 def caller_refused_as_unauthorised(v) -> bool:
@@ -1795,10 +1889,12 @@ def stale_id_reinitiated(bound: int):
     not registered there, or that user 2 no longer holds (it has migrated again, whatever
     cause the rejection gives), is re-initiated with the primary MC service ID (up to
     `bound` times per call, assumption reinitiate-per-rejection). A rejection that comes
-    after the call's INVITE timed out answers a call that is over."""
+    after the call's INVITE timed out answers a call that is over; one by the caller's own MC
+    system for want of a route to the ID's (reach) says nothing of the ID."""
     def stale_id_reinitiated(before, key, after) -> bool:
         m = key.message
-        if key.actor not in CALLERS or not isinstance(m, PrivateCallReject):
+        if key.actor not in CALLERS or not isinstance(m, PrivateCallReject) \
+                or m.cause == NO_ROUTE_CAUSE:
             return True
         if before[key.actor].state != "calling":
             return True
@@ -2355,6 +2451,35 @@ model.add_variant(
     baseline="disclosure",
     expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
             "foreign-caller-connects": "never"})
+# Issue 70 item 2: must the caller's MC system reach the partner? CR 001's text (every caller
+# redirected), base's pinned policies; MC systems B and C interconnected or not (reach).
+model.add_variant(
+    "unconnected_partners", lambda: build(kms_in_redirect=True, migration_indication=False,
+                                          **BOUNDS, pinned={**POLICIES, "notification":
+                                                            ("acknowledged",)}, reach=True),
+    doc="CR 001's text: explores whether MC systems B and C are interconnected (reach; "
+        "pre-condition 1 names A and B only), with client 3 of MC system C calling user 2. "
+        "Pinned: notification=acknowledged, with base's policies",
+    baseline="cr_kms_uri",
+    expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
+            # CR 000's property: CR 001's text redirects a caller of another MC system too
+            "primary-redirects-own-users": "violated",
+            "redirection-names-reachable-id": "violated only with reach=no_b_c_link",
+            "redirected-call-unroutable": "witnessed only with reach=no_b_c_link"})
+# One sentence in CR 001's step 2, CR 000's same-system check with its 'otherwise' read as
+# forwarding (and nothing else of CR 000): A passes a foreign caller's call on
+model.add_variant(
+    "fix_foreign_caller_forwarded",
+    lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
+                  pinned={**POLICIES, "notification": ("acknowledged",)}, reach=True,
+                  forward_foreign=True),
+    doc="candidate fix, one sentence in CR 001's step 2: MC service server A checks for a "
+        "migration only a call from a calling party of its own MC system, and forwards any "
+        "other private call request to the partner MC service ID, over the link "
+        "pre-condition 1 gives it (CR 000's check, its 'otherwise' read as forwarding)",
+    baseline="unconnected_partners",
+    expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
+            "redirected-call-unroutable": "never"})
 EXPECT_CR_BOTH = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
@@ -3114,6 +3239,30 @@ model.finding(
         "10.6.3.3, named by X.1.6) are outside the excerpts and would carry the requirement. "
         "It does not close the same case in a network that loses messages, where the "
         "de-registration may be lost too; no longer Timer F closes either")
+model.finding(
+    "redirection-unroutable", prop="redirection-names-reachable-id",
+    variants=("unconnected_partners",), cls=CHOICE, fix="fix_foreign_caller_forwarded",
+    facts=(INTERCONNECTED_CLIENTS_USE_OWN_SERVER.bears(SUPPORTS, "step 4's call goes through "
+                                                                 "the caller's own server"),),
+    clauses=("CR 001 10.16.5.3 pre-condition 1", "CR 001 10.16.5.3 step 2",
+             "CR 001 10.16.5.3 step 4"),
+    reading="pre-condition 1 is all the interconnection the procedure needs: MC system A and "
+            "MC system B are interconnected, and a caller's own MC system need not be "
+            "interconnected with B (reach=no_b_c_link)",
+    title="A caller of a third MC system is redirected to a partner MC service ID that its "
+          "own MC system may not reach",
+    why="violated only with reach=no_b_c_link: pre-condition 1 interconnects MC systems A and "
+        "B only, yet step 2 redirects every caller, and step 4's new call goes out through "
+        "the caller's own MC system. Client 3, served by MC system C, is handed user 2's "
+        "partner MC service ID; C is not interconnected with B, so C refuses step 4's call "
+        "(witness redirected-call-unroutable), while A, interconnected with both, could "
+        "have passed the first call on. Client 3 then fails; it does not re-initiate with "
+        "the primary MC service ID, as a refusal for want of a route says nothing of the "
+        "ID. Proposed change: in step 2, MC service server A checks for a migration only a "
+        "call from a calling party of its own MC system, and forwards any other private "
+        "call request to the MC service ID assigned by MC system B "
+        "(fix_foreign_caller_forwarded: holds; CR 000's same-system check, its 'otherwise' "
+        "read as forwarding)")
 model.finding(
     "partner-id-disclosed-before-authorisation", prop="redirection-only-to-accepted-caller",
     variants=("disclosure",), cls=CHOICE, fix="fix_redirect_only_accepted_callers",
