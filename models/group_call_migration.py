@@ -97,6 +97,7 @@ Assumptions
 from __future__ import annotations
 
 import _progress
+from _features import GROUP_MEMBERSHIP_UPDATE_ACROSS_SYSTEMS
 from _mc import (
     AFFILIATION_FLOWS,
     COMMON_ASSUMPTIONS,
@@ -118,6 +119,7 @@ from _mc import (
     GroupCallRelease,
     GroupDeaffiliationRequest,
     GroupDeaffiliationResponse,
+    MigrationNotification,
     Registration,
     RegistrationResponse,
     UserProfileRequest,
@@ -133,6 +135,7 @@ from _mc import (
 )
 
 from mcfsm import (
+    AGAINST,
     CHOICE,
     LEFT_OUT,
     MODEL_ARTEFACT,
@@ -722,10 +725,12 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
 
 
 # -- MC service servers: A hosts group G and its call; B and C are partners ------------------
-def server_role(*, call_at_partner: bool) -> Role:
+def server_role(*, call_at_partner: bool, ids_known: bool = False) -> Role:
     """A server's transitions in the order of 10.16.2.2's steps, seen from the MC systems:
     step 1 (de-affiliation, de-registration), the registration and step 3 (affiliation),
-    step 4 (late entry), and the group call's end."""
+    step 4 (late entry), and the group call's end. `ids_known` (issue 70 item 5): a partner
+    informs the primary of the MC service ID it assigned as it registers the user (X.1.6),
+    and partner_id_known says whether the group document could list that ID beforehand."""
 
     def is_host(ctx) -> bool:
         """The group is defined in this MC system (its ID's domain, 10.8.3.2)."""
@@ -787,13 +792,28 @@ def server_role(*, call_at_partner: bool) -> Role:
         ctx.v.registered = ctx.v.registered | {(assigned, ctx.sender)}
         ctx.send(ctx.sender, RegistrationResponse(mc_service_id=assigned,
                                                   attempt=ctx.msg.attempt))
+        if ids_known and ctx.v.system != HOME:  # X.1.6: the partner informs the primary
+            ctx.send(SERVER[HOME], MigrationNotification(primary_id=ctx.msg.primary_id,
+                                                         partner_id=assigned))
+
+    def informed(ctx) -> None:
+        """X.1.6: the primary learns the partner MC service ID; under document_update=
+        on_notification the group document of G, whose host A is, gains it (not in the
+        text: the candidate fix)."""
+        if ctx.params.document_update == "on_notification":
+            ctx.v.listed_on_notification = ctx.v.listed_on_notification | {ctx.msg.partner_id}
 
     # step 3: affiliation, decided by the host's group document
     def allowed(ctx, mc_service_id: str) -> bool:
         """The group document A holds for G: the primary ID, and with all_ids the partner
-        IDs of user 1 as well (X.1.7.5)."""
-        document = ctx.v.members if ctx.params.group_document == "all_ids" else {USER1}
-        return mc_service_id in document
+        IDs of user 1 as well (X.1.7.5): those provisioned before the migration, or, where
+        the partner assigns them at authentication (partner_id_known), only those added to
+        the document when the primary was informed of them (document_update)."""
+        if ctx.params.group_document != "all_ids":
+            return mc_service_id == USER1
+        if ids_known and ctx.params.partner_id_known == "at_authentication":
+            return mc_service_id == USER1 or mc_service_id in ctx.v.listed_on_notification
+        return mc_service_id in ctx.v.members
 
     def partners_in_call(ctx) -> frozenset:
         return ctx.v.partners_in_call if call_at_partner else frozenset()
@@ -853,6 +873,10 @@ def server_role(*, call_at_partner: bool) -> Role:
         variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
                    "registered": Var(frozenset, frozenset()),
                    "members": Var(frozenset, frozenset()),
+                   **({"listed_on_notification": Var(
+                       frozenset, frozenset(), doc="the host: partner MC service IDs added to "
+                                                   "the group document when the primary was "
+                                                   "informed of them")} if ids_known else {}),
                    "affiliated": Var(frozenset, frozenset()), "call_ongoing": Var(bool, False),
                    "via": Var(tuple, (), doc="a partner: the de-affiliations it forwarded, "
                                              "(MC service ID, client) each, until answered"),
@@ -884,7 +908,15 @@ def server_role(*, call_at_partner: bool) -> Role:
                        clause="10.16.2.2 step 1 (de-authorisation); RFC 3261 10.3"),
             # -- the registration before step 2; step 3: affiliation ------------------------
             Transition(Registration, "serving", None, after=[on_registration],
-                       sends=[RegistrationResponse], clause="X.1.6 (registration)"),
+                       sends=[RegistrationResponse, *([MigrationNotification] if ids_known
+                                                      else [])],
+                       clause="X.1.6 (registration; a partner informs the primary)"),
+            *([Transition(MigrationNotification, "serving", None, name="informed_of_partner_id",
+                          after=[informed],
+                          label="is informed of the partner MC service ID (with document_update="
+                                "on_notification, G's group document gains it)",
+                          clause="X.1.6 (the partner informs the primary); X.1.7.5")]
+              if ids_known else []),
             Transition(GroupAffiliationRequest, "serving", None, name="host_affiliation",
                        conditions=[is_host], after=[host_affiliation],
                        sends=[GroupAffiliationResponse, GroupCallLateEntry],
@@ -947,12 +979,19 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
           lossy_leaving: bool = False, call_at_partner: bool = False,
           register_failures: tuple[str, ...] = (),
           after_breaks: tuple[str, ...] = (),
-          max_migrations: int = MAX_MIGRATIONS) -> System:
+          max_migrations: int = MAX_MIGRATIONS,
+          partner_ids: tuple[str, ...] = (),
+          document_updates: tuple[str, ...] = ("static", "on_notification")) -> System:
     """One variant. `timeouts`: the transaction_timeout choices explored; `switch_off`: UE
     1 may be switched off (for good) at any point; `lossy_leaving`: the network may lose
     what UE 1 exchanges with the MC system it leaves as it leaves (its de-affiliation and
     de-registration and their answers); `call_at_partner`: the group call is already
-    ongoing in partner MC system B (members B serves take part), step 4's first case."""
+    ongoing in partner MC system B (members B serves take part), step 4's first case.
+    `partner_ids`, when given: a partner informs the primary of the ID it assigned (X.1.6),
+    partner_id_known explores whether that ID was exchanged before the migration or
+    assigned at authentication, and document_update (`document_updates`) whether G's group
+    document gains it when the primary is informed."""
+    ids_known = bool(partner_ids)
     faults = []
     if lossy_leaving:
         faults.append(Loss.around(
@@ -965,7 +1004,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                                                "good) once, at any point",
                                 clause="not in the text: an environment event 10.16.2.2 must "
                                        "survive"))
-    server = server_role(call_at_partner=call_at_partner)
+    server = server_role(call_at_partner=call_at_partner, ids_known=ids_known)
     client = client_role(make_before_break=make_before_break, fixed_chain=fixed_chain,
                          max_migrations=max_migrations)
     timeout_steps = {t.name: t.trigger.request for t in client.transitions
@@ -1016,6 +1055,31 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
             **({"after_break": Param(after_breaks, clause=AFTER_BREAK_CLAUSE,
                                      doc=AFTER_BREAK_DOC, means=AFTER_BREAK_MEANS)}
                if after_breaks else {}),
+            **({"partner_id_known": Param(
+                partner_ids,
+                clause='X.1.6 ("learns of the MC service IDs" at authentication; "In the case '
+                       'of pre-provisioning" they "may have" been exchanged before)',
+                doc="when the partner MC service ID of user 1 is known to the primary MC "
+                    "system: exchanged before the migration ('pre_provisioned'), or assigned "
+                    "at authentication and told as the partner registers the user "
+                    "('at_authentication')",
+                means={"pre_provisioned": "the partner MC system and the primary MC system "
+                                          "exchanged the MC service IDs before the migration",
+                       "at_authentication": "the partner MC system assigns the MC service ID "
+                                            "at authentication and informs the primary MC "
+                                            "system of it as it registers the user"}),
+                "document_update": Param(
+                document_updates,
+                clause="X.1.7.5; X.1.6; 10.16.2.2 step 3 (silent on how the document comes to "
+                       "list an ID assigned at migration)",
+                doc="whether G's group document gains a partner MC service ID when the primary "
+                    "is informed of it ('on_notification', not in the text) or stays as "
+                    "provisioned ('static')",
+                means={"static": "the group document stays as provisioned when the primary MC "
+                                 "system is informed of a partner MC service ID",
+                       "on_notification": "the group document gains the partner MC service ID "
+                                          "when the primary MC system is informed of it"})}
+               if ids_known else {}),
         },
         # a run may stop only with client 1's transactions ended (RFC 3261 17.1.2.2: each
         # ends in its answer or in Timer F), so a timer that never fires is a deadlock
@@ -1025,6 +1089,11 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.member_gets_media_after_migration(),
+            *([sometimes("partner-id-listed-on-notification",
+                         lambda v: bool(v["serverA"].listed_on_notification),
+                         clause="X.1.6; X.1.7.5 (document_update=on_notification)",
+                         doc="G's group document has gained a partner MC service ID of user 1 "
+                             "when the primary was informed of it")] if ids_known else []),
             # the witness of what register_failure explores (issue 32: each variant names it)
             *([sometimes("registration-retried",
                          lambda v: any((m.attempt or 0) > 1 for _, _, m in
@@ -1509,6 +1578,40 @@ model.add_variant("fix_group_lists_partner_ids",
                   doc="candidate fix: step 3 requires the group document to list the partner MC "
                       "service ID before the client migrates (X.1.7.5 made normative)",
                   expect={"group-continuity": "violated"})  # diffed against break_before_make
+LATE_ENTRIES = ("late-entry-after-primary-to-partner", "late-entry-after-partner-to-partner",
+                "late-entry-after-partner-to-primary")
+# Issue 70 item 5: an ID assigned at authentication (X.1.6's other case) cannot be listed in
+# the group document before the migration. The document lists every ID of user 1 known to
+# the host (group_document=all_ids): pre-provisioned, or, at authentication, only what the
+# primary is told and the document then gains (document_update). Break-before-make.
+model.add_variant("ids_at_authentication",
+                  lambda: build(make_before_break=False, documents=("all_ids",),
+                                partner_ids=("pre_provisioned", "at_authentication")),
+                  doc="as published, the partner informing the primary (X.1.6): explores "
+                      "whether user 1's partner MC service ID was exchanged before the "
+                      "migration or assigned at authentication (partner_id_known), and "
+                      "whether G's group document gains it when the primary is informed "
+                      "(document_update). Pinned: group_document=all_ids, break-before-make",
+                  baseline="break_before_make",
+                  expect={"group-continuity": "violated",
+                          **{p: "violated only with partner_id_known=at_authentication and "
+                                "document_update=static"
+                             for p in ("member-gets-media-after-migration",
+                                       "rejoins-when-affiliated")},
+                          **{p: "witnessed only with partner_id_known=pre_provisioned or "
+                                "document_update=on_notification" for p in LATE_ENTRIES},
+                          "partner-id-listed-on-notification":
+                              "witnessed only with document_update=on_notification"})
+model.add_variant("fix_document_updated_on_notification",
+                  lambda: build(make_before_break=False, documents=("all_ids",),
+                                partner_ids=("pre_provisioned", "at_authentication"),
+                                document_updates=("on_notification",)),
+                  doc="candidate fix, one sentence in step 3: where the partner MC service ID "
+                      "was not exchanged before the migration, the group document of the "
+                      "group gains it when the primary MC system is informed of it (X.1.6)",
+                  baseline="ids_at_authentication",
+                  expect={"group-continuity": "violated"})
+
 # The free transaction timer, with the group document listing the partner IDs (so that a
 # refusal plays no part): a client may give up a REGISTER or an affiliation whose answer is
 # merely slow (assumption timeout-gives-up), and the MC system keeps what it granted.
@@ -1590,6 +1693,35 @@ model.finding(
         "client whose partner ID the document lacks is left outside the call. Proposed "
         "change: add a 10.16.2.2 pre-condition that the group document lists the user's "
         "partner MC service ID (X.1.7.5 made normative)")
+model.finding(
+    "partner-id-unlistable", prop="rejoins-when-affiliated", variants=("ids_at_authentication",),
+    cls=CHOICE, fix="fix_document_updated_on_notification",
+    facts=(GROUP_MEMBERSHIP_UPDATE_ACROSS_SYSTEMS.bears(
+        AGAINST, "document_update=static: an authorised user may ask for the ID to be added, "
+                 "by an administrative request that no migration triggers"),),
+    reading="the partner MC system assigns the MC service ID at authentication "
+            "(partner_id_known=at_authentication, X.1.6's case without pre-provisioning) and "
+            "the group document stays as provisioned when the primary is informed of it "
+            "(document_update=static): nothing in the excerpts updates it",
+    clauses=("10.16.2.2 step 3", "X.1.6", "X.1.7.5"),
+    title="An MC service ID the partner assigns at authentication cannot be in the group "
+          "document, so the migrated client cannot rejoin the group call",
+    why="violated only with partner_id_known=at_authentication and document_update=static, "
+        "though the group document lists every MC service ID of user 1 known before the "
+        "migration (group_document=all_ids): X.1.6 has the client learn its partner MC "
+        "service IDs at authentication, in the access token, and only 'in the case of "
+        "pre-provisioning' may the two MC systems have exchanged them before; X.1.7.5 says "
+        "the group document 'will contain' the partner ID. Step 3's affiliation by an ID the "
+        "document cannot yet list is refused, so the client is left outside the call for "
+        "reasons no provisioning can avoid (the group-document finding is the provisioned "
+        "case). No procedure in the excerpts updates the group document when the partner "
+        "informs the primary; the group membership update found outside them is an "
+        "authorised user's administrative request (not seen in full), which no migration "
+        "triggers. "
+        "Proposed change: step 3 says that, where the partner ID was not exchanged before "
+        "the migration, the document of a group defined in the primary MC system gains it "
+        "when the primary MC system is informed of it (fix_document_updated_on_notification: "
+        "holds)")
 model.finding(
     "media-gap", prop="group-continuity",
     reading="break-before-make, which X.1.4.1 allows and X.1.7.4 says leaves a period without the "
