@@ -215,6 +215,8 @@ class GroupAffiliationResponse(Message, clause="10.8.3.1; 10.8.3.2"):
 class GroupDeaffiliationRequest(Message, clause="10.8.4.2; 10.8.4.3; 10.16.2.2 step 1"):
     group_id: str = M("MC service group ID")
     mc_service_id: str = M("MC service ID that de-affiliates")
+    scope: str | None = O("'this_client' or 'all_clients' (TS 23.280 10.8.2: mandatory there, "
+                          "fact deaffiliation-scope); only where a model explores it")
 
 
 class GroupDeaffiliationResponse(Message, clause="10.8.4.2; 10.8.4.3; TS 23.280 10.8.2 (a "

@@ -97,7 +97,11 @@ Assumptions
 from __future__ import annotations
 
 import _progress
-from _features import GROUP_MEMBERSHIP_UPDATE_ACROSS_SYSTEMS
+from _features import (
+    DEAFFILIATION_SCOPE,
+    GROUP_MEMBERSHIP_UPDATE_ACROSS_SYSTEMS,
+    SEVERAL_UES_PER_USER,
+)
 from _mc import (
     AFFILIATION_FLOWS,
     COMMON_ASSUMPTIONS,
@@ -137,6 +141,7 @@ from _mc import (
 from mcfsm import (
     AGAINST,
     CHOICE,
+    DECIDES,
     LEFT_OUT,
     MODEL_ARTEFACT,
     SUPPORTS,
@@ -244,6 +249,16 @@ REGISTER_EXPLORED = (
                "nothing is lost",
                clause="10.16.2.2 step 2 (silent on a REGISTER that fails); RFC 3261 17.1.2.2"),
 )
+
+
+# issue 70 item 1: how the second UE of user 1 is drawn where one is explored
+SECOND_UE = Assumption(
+    "second-ue-stays-affiliated",
+    "user 1's second UE stays registered at A, affiliated to G under the same MC service ID, "
+    "and takes no step the model draws: the host's record of its affiliation stands for it, "
+    "and de-registration is per UE (a REGISTER names its contact), so client 1's "
+    "de-registration leaves the second UE's alone",
+    clause="TS 23.280 10.1.4.1 (several UEs per user); RFC 3261 10.2.2 (not in the text)")
 
 
 def assumptions_for(register_failures: tuple[str, ...]) -> tuple[Assumption, ...]:
@@ -358,9 +373,10 @@ ANSWERS = {Registration: RegistrationResponse, GroupAffiliationRequest: GroupAff
 
 # -- MC service client 1, with its configuration management client ---------------------------
 def client_role(*, make_before_break: bool, fixed_chain: bool,
-                max_migrations: int = MAX_MIGRATIONS) -> Role:
+                max_migrations: int = MAX_MIGRATIONS, second_ue: bool = False) -> Role:
     """Client 1's transitions in the order of 10.16.2.2's steps (make-before-break: X.1.4.1
-    moves step 1 after step 4)."""
+    moves step 1 after step 4). `second_ue`: step 1's de-affiliation names its scope
+    (deaffiliation_scope)."""
     states = ["joined", "registering", "retrieving_profile", "affiliating",
               "awaiting_late_entry", "holding", "unaffiliated", "call_over"]
 
@@ -381,7 +397,9 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
         old = ctx.v.old_system
         ctx.v.joined = ctx.v.joined - {old}
         ctx.v.leaving_id = ctx.v.old_id  # what the answers to these requests name
-        ctx.send(SERVER[old], GroupDeaffiliationRequest(group_id=GROUP, mc_service_id=ctx.v.old_id))
+        ctx.send(SERVER[old], GroupDeaffiliationRequest(
+            group_id=GROUP, mc_service_id=ctx.v.old_id,
+            scope=ctx.params.deaffiliation_scope if second_ue else None))
         ctx.send(SERVER[old], Deregistration(mc_service_id=ctx.v.old_id))
 
     def start_migration(ctx) -> None:
@@ -725,12 +743,16 @@ def client_role(*, make_before_break: bool, fixed_chain: bool,
 
 
 # -- MC service servers: A hosts group G and its call; B and C are partners ------------------
-def server_role(*, call_at_partner: bool, ids_known: bool = False) -> Role:
+def server_role(*, call_at_partner: bool, ids_known: bool = False,
+                second_ue: bool = False) -> Role:
     """A server's transitions in the order of 10.16.2.2's steps, seen from the MC systems:
     step 1 (de-affiliation, de-registration), the registration and step 3 (affiliation),
     step 4 (late entry), and the group call's end. `ids_known` (issue 70 item 5): a partner
     informs the primary of the MC service ID it assigned as it registers the user (X.1.6),
-    and partner_id_known says whether the group document could list that ID beforehand."""
+    and partner_id_known says whether the group document could list that ID beforehand.
+    `second_ue` (issue 70 item 1): a second UE of user 1 stays at A, affiliated to G under
+    the same MC service ID; the host keeps its affiliation apart, and a de-affiliation of
+    'all_clients' scope removes it too."""
 
     def is_host(ctx) -> bool:
         """The group is defined in this MC system (its ID's domain, 10.8.3.2)."""
@@ -763,6 +785,8 @@ def server_role(*, call_at_partner: bool, ids_known: bool = False) -> Role:
     # step 1: de-affiliation (answered back the way it came) and de-registration
     def host_deaffiliation(ctx) -> None:
         ctx.v.affiliated = ctx.v.affiliated - {ctx.msg.mc_service_id}
+        if second_ue and ctx.msg.scope == "all_clients" and ctx.msg.mc_service_id == USER1:
+            ctx.v.second_ue_affiliated = False  # TS 23.280 10.8.2: every client of the ID
         ctx.send(ctx.sender, GroupDeaffiliationResponse(group_id=ctx.msg.group_id,
                                                         mc_service_id=ctx.msg.mc_service_id))
 
@@ -873,6 +897,9 @@ def server_role(*, call_at_partner: bool, ids_known: bool = False) -> Role:
         variables={"system": Var(str, ""), "provisioned": Var(frozenset, frozenset()),
                    "registered": Var(frozenset, frozenset()),
                    "members": Var(frozenset, frozenset()),
+                   **({"second_ue_affiliated": Var(
+                       bool, False, doc="the host: user 1's second UE, which stays at A, is "
+                                        "affiliated to G")} if second_ue else {}),
                    **({"listed_on_notification": Var(
                        frozenset, frozenset(), doc="the host: partner MC service IDs added to "
                                                    "the group document when the primary was "
@@ -981,6 +1008,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
           after_breaks: tuple[str, ...] = (),
           max_migrations: int = MAX_MIGRATIONS,
           partner_ids: tuple[str, ...] = (),
+          deaffiliation_scopes: tuple[str, ...] = (),
           document_updates: tuple[str, ...] = ("static", "on_notification")) -> System:
     """One variant. `timeouts`: the transaction_timeout choices explored; `switch_off`: UE
     1 may be switched off (for good) at any point; `lossy_leaving`: the network may lose
@@ -990,8 +1018,11 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
     `partner_ids`, when given: a partner informs the primary of the ID it assigned (X.1.6),
     partner_id_known explores whether that ID was exchanged before the migration or
     assigned at authentication, and document_update (`document_updates`) whether G's group
-    document gains it when the primary is informed."""
+    document gains it when the primary is informed. `deaffiliation_scopes`, when given: a
+    second UE of user 1 stays at A affiliated to G, and deaffiliation_scope explores the
+    scope of step 1's de-affiliation."""
     ids_known = bool(partner_ids)
+    second_ue = bool(deaffiliation_scopes)
     faults = []
     if lossy_leaving:
         faults.append(Loss.around(
@@ -1004,14 +1035,15 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                                                "good) once, at any point",
                                 clause="not in the text: an environment event 10.16.2.2 must "
                                        "survive"))
-    server = server_role(call_at_partner=call_at_partner, ids_known=ids_known)
+    server = server_role(call_at_partner=call_at_partner, ids_known=ids_known,
+                         second_ue=second_ue)
     client = client_role(make_before_break=make_before_break, fixed_chain=fixed_chain,
-                         max_migrations=max_migrations)
+                         max_migrations=max_migrations, second_ue=second_ue)
     timeout_steps = {t.name: t.trigger.request for t in client.transitions
                      if isinstance(t.trigger, Timeout)}
     return System(
         "group_call_migration",
-        assumptions=assumptions_for(register_failures),
+        assumptions=(*assumptions_for(register_failures), *((SECOND_UE,) if second_ue else ())),
         faults=faults,
         instances=[
             Instance("client1", client, label="MC service client 1"),
@@ -1021,6 +1053,7 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                            "members": frozenset(b for _, b in
                                                 (p for s in SYSTEMS for p in PROVISIONED[s])),
                            "affiliated": frozenset({USER1}), "call_ongoing": True,
+                           **({"second_ue_affiliated": True} if second_ue else {}),
                            **({"partners_in_call": frozenset({"B"})} if call_at_partner
                               else {})}),
             *(Instance(SERVER[s], server, label=f"MC service server {s}",
@@ -1080,6 +1113,19 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
                        "on_notification": "the group document gains the partner MC service ID "
                                           "when the primary MC system is informed of it"})}
                if ids_known else {}),
+            **({"deaffiliation_scope": Param(
+                deaffiliation_scopes,
+                clause="10.16.2.2 step 1 ('requests de-affiliation from MC service groups': not "
+                       "for which clients); TS 23.280 10.8.2 (the scope is mandatory)",
+                doc="the scope step 1's de-affiliation request names: the migrating client "
+                    "only ('this_client'), or every client at which user 1's MC service ID is "
+                    "logged on ('all_clients')",
+                means={"this_client": "the de-affiliation request of step 1 removes the "
+                                      "affiliation of the requesting MC service client only",
+                       "all_clients": "the de-affiliation request of step 1 removes the "
+                                      "affiliation of every MC service client at which the "
+                                      "MC service ID is logged on"})}
+               if second_ue else {}),
         },
         # a run may stop only with client 1's transactions ended (RFC 3261 17.1.2.2: each
         # ends in its answer or in Timer F), so a timer that never fires is a deadlock
@@ -1089,6 +1135,18 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
         fairness=_progress.FAIRNESS,
         properties=[
             _progress.member_gets_media_after_migration(),
+            *([always("second-ue-keeps-group", lambda v: v["serverA"].second_ue_affiliated,
+                      clause="10.16.2.2 step 1; TS 23.280 10.1.4.1 (several UEs per user), "
+                             "10.8.2 (the scope)",
+                      doc="user 1's second UE, which does not migrate, stays affiliated to G "
+                          "when the first one migrates"),
+               sometimes("deaffiliation-while-second-ue-stays",
+                         lambda v: any(m.mc_service_id == USER1 for _, _, m in v.in_flight(
+                             GroupDeaffiliationRequest, to="serverA")),
+                         clause="10.16.2.2 step 1",
+                         doc="the migrating UE's de-affiliation from G is on its way to A while "
+                             "user 1's second UE stays there (the case the property judges)")]
+              if second_ue else []),
             *([sometimes("partner-id-listed-on-notification",
                          lambda v: bool(v["serverA"].listed_on_notification),
                          clause="X.1.6; X.1.7.5 (document_update=on_notification)",
@@ -1578,6 +1636,27 @@ model.add_variant("fix_group_lists_partner_ids",
                   doc="candidate fix: step 3 requires the group document to list the partner MC "
                       "service ID before the client migrates (X.1.7.5 made normative)",
                   expect={"group-continuity": "violated"})  # diffed against break_before_make
+# Issue 70 item 1: user 1 has a second UE that stays at A, affiliated to G under the same MC
+# service ID; step 1 names no scope for its de-affiliation (TS 23.280 10.8.2 makes it
+# mandatory). Pinned: group_document=all_ids, break-before-make.
+model.add_variant("second_ue",
+                  lambda: build(make_before_break=False, documents=("all_ids",),
+                                deaffiliation_scopes=("this_client", "all_clients")),
+                  doc="as published, user 1 with a second UE that stays at A, affiliated to "
+                      "G: explores the scope of step 1's de-affiliation (deaffiliation_scope). "
+                      "Pinned: group_document=all_ids, break-before-make",
+                  baseline="break_before_make",
+                  expect={"group-continuity": "violated",
+                          "second-ue-keeps-group":
+                              "violated only with deaffiliation_scope=all_clients"})
+model.add_variant("fix_deaffiliation_this_client",
+                  lambda: build(make_before_break=False, documents=("all_ids",),
+                                deaffiliation_scopes=("this_client",)),
+                  doc="candidate fix, one sentence in step 1: the MC service client requests "
+                      "de-affiliation for itself only, not for every client of its MC service "
+                      "ID",
+                  baseline="second_ue",
+                  expect={"group-continuity": "violated"})
 LATE_ENTRIES = ("late-entry-after-primary-to-partner", "late-entry-after-partner-to-partner",
                 "late-entry-after-partner-to-primary")
 # Issue 70 item 5: an ID assigned at authentication (X.1.6's other case) cannot be listed in
@@ -1722,6 +1801,27 @@ model.finding(
         "the migration, the document of a group defined in the primary MC system gains it "
         "when the primary MC system is informed of it (fix_document_updated_on_notification: "
         "holds)")
+model.finding(
+    "second-ue-deaffiliated", prop="second-ue-keeps-group", variants=("second_ue",),
+    cls=CHOICE, fix="fix_deaffiliation_this_client",
+    facts=(DEAFFILIATION_SCOPE.bears(DECIDES, "deaffiliation_scope: the request's scope is "
+                                              "mandatory, this client or every client"),
+           SEVERAL_UES_PER_USER.bears(SUPPORTS, "a user may be active on several UEs")),
+    reading="step 1's de-affiliation request names every client at which user 1's MC service "
+            "ID is logged on (deaffiliation_scope=all_clients): step 1 says 'requests "
+            "de-affiliation from MC service groups', not for which clients",
+    clauses=("10.16.2.2 step 1",),
+    title="A migrating UE's de-affiliation may take the group from the user's other UE, "
+          "which stays in the primary MC system",
+    why="violated only with deaffiliation_scope=all_clients: an MC service user may be "
+        "active on more than one UE at a time, and the de-affiliation request of the "
+        "procedure step 1 cites carries a mandatory scope, the requesting client only or "
+        "every client at which the MC service ID is logged on. Step 1 has the migrating "
+        "client request de-affiliation 'from MC service groups' without saying which, so a "
+        "client that names every client removes group G from user 1's second UE, which "
+        "stays at A and never migrates: it leaves the call although nothing moved it. "
+        "Proposed change: step 1's de-affiliation is for the migrating MC service client "
+        "only (fix_deaffiliation_this_client: holds)")
 model.finding(
     "media-gap", prop="group-continuity",
     reading="break-before-make, which X.1.4.1 allows and X.1.7.4 says leaves a period without the "
