@@ -202,12 +202,18 @@ def test_simulate_prints_the_run_as_found_at_once_and_bounds_shrinking(tmp_path)
     (tmp_path / "slow.py").write_text(SLOW_TO_SHRINK)
     env = dict(os.environ, PYTHONPATH=str(ROOT), MCFSM_NO_CACHE="1")
     began = time.monotonic()
+    # unbuffered bytes: readline takes the first line and not a byte more, so communicate(),
+    # which reads the pipe itself, gets all the rest (a buffered reader's readline may hold
+    # the trace already written after the line, which communicate() then never sees: a
+    # loaded machine let the child write the trace before this process read, and the test
+    # saw the summary follow the line)
     proc = subprocess.Popen([sys.executable, "-m", "mcfsm", "simulate", "slow.py", "--seed", "1",
                              "--steps", "200", "--shrink-time", "2"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = proc.stdout.readline()  # type: ignore[union-attr]
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    first = proc.stdout.readline().decode()  # type: ignore[union-attr]
     first_at = time.monotonic() - began
-    rest, err = proc.communicate(timeout=120)
+    out, error = proc.communicate(timeout=120)
+    rest, err = out.decode(), error.decode()
     ended = time.monotonic() - began
     assert proc.returncode == 1, err
     assert "slow_to_shrink[base]: below-12 violated after " in first, first
