@@ -937,7 +937,8 @@ def server_role(*, call_at_partner: bool, ids_known: bool = False,
             Transition(Registration, "serving", None, after=[on_registration],
                        sends=[RegistrationResponse, *([MigrationNotification] if ids_known
                                                       else [])],
-                       clause="X.1.6 (registration; a partner informs the primary)"),
+                       clause="X.1.6 (registration; a partner informs the primary)" if ids_known
+                       else "X.1.6 (registration)"),
             *([Transition(MigrationNotification, "serving", None, name="informed_of_partner_id",
                           after=[informed],
                           label="is informed of the partner MC service ID (with document_update="

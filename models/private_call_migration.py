@@ -1044,7 +1044,7 @@ def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = 
 
     # step 3's new call in manual commencement (commencement)
     def automatic(ctx) -> bool:
-        return not commencement or commences_in(ctx.msg, ctx.params) == AUTOMATIC
+        return commences_in(ctx.msg, ctx.params) == AUTOMATIC
 
     def manual(ctx) -> bool:
         return not automatic(ctx)
@@ -1063,6 +1063,7 @@ def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = 
     def cancel_resumption(ctx) -> None:
         ctx.cancel("resumption")
 
+    auto = [automatic] if commencement else []
     arm = [arm_resumption] if resumption_timer else []
     cancel = [cancel_resumption] if resumption_timer else []
     return Role(
@@ -1102,10 +1103,10 @@ def peer_role(*, resumption_timer: bool, setup: bool = False, protected: bool = 
                               "same_peer_call=replace)"),
             # -- step 3: the new call from the peer --------------------------------------
             Transition(PCR, "awaiting_resumption", "in_call", name="accept_resumed_call",
-                       conditions=[from_peer, automatic], after=[answer(True), take_call, *cancel],
+                       conditions=[from_peer, *auto], after=[answer(True), take_call, *cancel],
                        sends=[PrivateCallAccept], clause="10.16.3.2 step 3; X.1.7.3"),
             Transition(PCR, "idle", "in_call", name="accept_call_from_peer",
-                       conditions=[from_peer, automatic], after=[answer(True), take_call],
+                       conditions=[from_peer, *auto], after=[answer(True), take_call],
                        sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1 (a call from the peer: its first "
                               "set-up, or 10.16.3.2 step 3's new call seen as a new call)"),
