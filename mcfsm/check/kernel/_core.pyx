@@ -432,6 +432,7 @@ cdef inline object _boxed(uint32_t v):
 
 
 cdef object _NOTHING_SENT = NOTHING_SENT
+cdef long _NOTHING_ID = NOTHING_SENT  # (Core._sent_id: a sent_since edge's index is id - it)
 
 
 cdef object _sent(tuple slots, list tables, const uint32_t* a, const uint32_t* b):
@@ -650,6 +651,11 @@ cdef class Core:
     cdef uint32_t* last_key
     cdef uint32_t* last_v
     cdef Map wkeys, projs, cols
+    # a sent_since node's projection tables (Projections.diff) copied to C: the id + 1 of
+    # what a step put in inbox j of node nid, keyed [nid, j, index before, index after, 0]
+    # (Python's {before << 32 | after: id} dicts cost an int object and a dict probe on
+    # every step: step properties read what each step sent)
+    cdef Map sent_ids
     # `cols` read directly where it can be: per column id, the projection + 1 of each slot
     # index below DENSE_COLUMN (0: not asked yet). Slot indices are dense small integers,
     # and a world reader reads its columns in every state it is expanded in.
@@ -729,15 +735,14 @@ cdef class Core:
     cdef int* somet_t
     cdef uint8_t* done
     cdef Py_ssize_t nmarks, nalways, nsomet, nsteps
-    # the tree of step property q for step id sid, at sid * nsteps + q (-1: not made yet):
-    # step ids are small and dense, and this is read for every property on every step
+    # per step id sid, 2 * nsteps + 1 words at sid * (2 * nsteps + 1): the tree of step
+    # property q at q (-1: not made yet); then how many properties are left to judge on its
+    # steps, and which, in property order: a property found, or whose tree is the leaf True
+    # (for good: a leaf never misses), is dropped. Step ids are small and dense, and this is
+    # read on every step; most trees of most step ids are that leaf (the property does not
+    # apply to the step), 9 in 10 on the bundled models
     cdef int32_t* sid_trees
     cdef Py_ssize_t csid
-    # per step id, once each of its step properties has a tree (Judge.sid_settled): 1 when
-    # every tree is the leaf True (for good: a leaf never misses), so its steps have
-    # nothing to judge; 2 otherwise (for good too: a node never becomes a leaf); 0 not yet
-    cdef uint8_t* sid_true
-    cdef Py_ssize_t csid_true
     cdef object new_tuple
     # edges (temporal properties): the recorder's own arrays
     cdef array.array e_offsets, e_targets, e_labels
@@ -844,6 +849,7 @@ cdef class Core:
         _map_init(&self.wkeys, 1 << 6)
         _map_init(&self.projs, 1 << 6)
         _map_init(&self.cols, 1 << 6)
+        _map_init(&self.sent_ids, 1 << 6)
         _edges_init(&self.edges, 1 << 8)
         self.tnodes, self.tnode_of = [], {}
         self.wr = <uint8_t*>calloc(self.n, 1)
@@ -1191,6 +1197,9 @@ cdef class Core:
         """The edge from node nid for the index idx of the slot it reads, looked up in the
         Python tree and copied into `edges`: the child's number << 1, or a leaf's result << 1
         | 1; 0xFFFFFFFE when the tree has no such edge yet (a miss: Python extends it)."""
+        if self.tslot[nid] < 0:  # a sent_since node: idx is the projection id - _NOTHING_ID
+            return self._copy_edge(nid, PyDict_GetItemWithError(
+                (<list>self.tnodes[nid])[1], <long>idx + _NOTHING_ID), idx)
         return self._copy_edge(nid, _child(<list>self.tnodes[nid], idx), idx)
 
     cdef uint32_t _copy_edge(self, int32_t nid, PyObject* child, uint32_t at) \
@@ -1247,9 +1256,14 @@ cdef class Core:
         cdef int width = self.slots
         while True:
             slot = self.tslot[nid]
-            if slot < 0:  # what a step put in some inboxes: the Python walk from here
-                return _walk(self.tnodes[nid], a, b, width)
-            idx = a[slot] if slot < width else b[slot - width]
+            if slot < 0:  # what a step put in some inboxes (sent_since)
+                idx = self._sent_id(nid, a, b)
+                if idx == 0xFFFFFFFE:
+                    return -1
+                if idx == 0xFFFFFFFF:  # put in two inboxes or more: the Python walk
+                    return _walk(self.tnodes[nid], a, b, width)
+            else:
+                idx = a[slot] if slot < width else b[slot - width]
             if self.tcol[nid] != 0:  # a field of a local: by its value (_field_edge)
                 edge = self._field_edge(nid, self.tcol[nid], idx)
                 if edge == 0xFFFFFFFE:
@@ -1273,6 +1287,39 @@ cdef class Core:
             if edge & 1:
                 return <int>(edge >> 1)
             nid = <int32_t>(edge >> 1)
+
+    cdef uint32_t _sent_id(self, int32_t nid, const uint32_t* a, const uint32_t* b) \
+            except? 0xFFFFFFFE:
+        """_sent for the sent_since node nid, through `sent_ids`: what a step put in the
+        node's inboxes as the index of the node's edge, the projection id + 1 of the one
+        inbox it put something in (0: nothing, NOTHING_SENT); 0xFFFFFFFF where it put
+        something in two or more (a tuple: the Python walk), 0xFFFFFFFE where a difference
+        is not interned yet (a miss, as _sent's None)."""
+        cdef list node = <list>self.tnodes[nid]
+        cdef tuple slots = <tuple>(<tuple>node[0])[3]
+        cdef Py_ssize_t j, slot
+        cdef uint32_t key[5]
+        cdef uint32_t v, one = 0
+        cdef PyObject* pid
+        for j in range(len(slots)):
+            slot = <Py_ssize_t>(<object>PyTuple_GET_ITEM(slots, j))
+            if a[slot] == b[slot]:
+                continue
+            key[0], key[1], key[2], key[3], key[4] = <uint32_t>nid, <uint32_t>j, a[slot], b[slot], 0
+            v = _map_get(&self.sent_ids, key)
+            if v == 0:
+                pid = PyDict_GetItemWithError(<object>PyList_GET_ITEM(<list>node[2], j),
+                                              (<uint64_t>a[slot]) << 32 | b[slot])
+                if pid == NULL:
+                    return 0xFFFFFFFE
+                v = <uint32_t>(<long>(<object>pid) - _NOTHING_ID) + 1  # NOTHING_SENT: 1
+                _map_put(&self.sent_ids, key, v - 1)
+            if v == 1:
+                continue  # nothing it passes put there
+            if one != 0:
+                return 0xFFFFFFFF
+            one = v - 1
+        return one
 
     cdef int _eval(self, int t, const uint32_t* a, const uint32_t* b) except -2:
         """Memo tree t on a (and b): 1 or 0, or -1 on a miss (then the hits counted here
@@ -1356,22 +1403,33 @@ cdef class Core:
         return 0
 
     cdef int _judge_step(self, Py_ssize_t i, uint32_t sid, const uint32_t* after, object after_tuple) except -1:
-        """Judge.step in C (without bounds): each step property's tree for this step id."""
-        cdef Py_ssize_t q, k, n = self.nsteps
+        """Judge.step in C (without bounds): each step property's tree for this step id, but
+        those its `sid_trees` entry has dropped (found, or the leaf True: Judge.sid_settled)."""
+        cdef Py_ssize_t q, k, j, kept, n = self.nsteps, stride = 2 * self.nsteps + 1
         cdef int t, r
         cdef int32_t* trees
+        cdef int32_t* live
         cdef uint8_t* done = self.done + self.nalways + self.nsomet
         cdef int verdict = 1
-        if n == 0 or (<Py_ssize_t>sid < self.csid_true and self.sid_true[sid] == 1):
+        if n == 0:
             return 1
         if <Py_ssize_t>sid >= self.csid:
             k = self.csid
-            self.sid_trees = <int32_t*>_grow(self.sid_trees, &self.csid, sid + 1, n * sizeof(int32_t))
-            memset(self.sid_trees + k * n, 0xFF, (self.csid - k) * n * sizeof(int32_t))
-        trees = self.sid_trees + sid * n
-        for q in range(n):
+            self.sid_trees = <int32_t*>_grow(self.sid_trees, &self.csid, sid + 1,
+                                             stride * sizeof(int32_t))
+            for j in range(k, self.csid):  # no trees yet, every property to judge
+                trees = self.sid_trees + j * stride
+                for q in range(n):
+                    trees[q] = -1
+                    trees[n + 1 + q] = <int32_t>q
+                trees[n] = <int32_t>n
+        trees = self.sid_trees + sid * stride
+        live = trees + n + 1
+        kept = 0
+        for j in range(trees[n]):
+            q = live[j]
             if done[q]:
-                continue
+                continue  # found: dropped for good
             t = trees[q]
             if t < 0:
                 t = trees[q] = self._register(self.step_memos[q].tree(sid, self.step_keys[sid]))
@@ -1387,21 +1445,10 @@ cdef class Core:
                     after_tuple = tuple([after[k] for k in range(self.slots)])
                 if self.found_step(self.step_names[q], i, sid, after_tuple):
                     verdict = 2
-        if <Py_ssize_t>sid < self.csid_true and self.sid_true[sid]:
-            return verdict  # settled
-        for q in range(n):
-            if trees[q] < 0:
-                return verdict  # a property found before this step id's tree was made
-        if <Py_ssize_t>sid >= self.csid_true:
-            k = self.csid_true
-            self.sid_true = <uint8_t*>_grow(self.sid_true, &self.csid_true, sid + 1, 1)
-            memset(self.sid_true + k, 0, self.csid_true - k)
-        self.sid_true[sid] = 1
-        for q in range(n):
-            t = trees[q]
-            if not self.memo_on[t] or self.roots[t] is not True:
-                self.sid_true[sid] = 2
-                break
+            elif not (self.memo_on[t] and self.roots[t] is True):
+                live[kept] = <int32_t>q  # (kept <= j: the list shrinks in order)
+                kept += 1
+        trees[n] = <int32_t>kept
         return verdict
 
     def __dealloc__(self):
@@ -1421,6 +1468,7 @@ cdef class Core:
         free(self.wkeys.slots)
         free(self.projs.slots)
         free(self.cols.slots)
+        free(self.sent_ids.slots)
         for j in range(self.ncolv):
             free(self.colv[j])
         free(self.colv)
@@ -1463,7 +1511,6 @@ cdef class Core:
         free(self.somet_t)
         free(self.done)
         free(self.sid_trees)
-        free(self.sid_true)
         if self.vh != NULL:
             for k in range(self.slots):
                 free(self.vh[k])

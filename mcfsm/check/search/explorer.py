@@ -282,8 +282,11 @@ class Judge:
             return []
         combined = self._combined(idxs, new)
         key = self.steps.step_list[sid]
+        # a property whose memo here is the leaf True holds on every such step: not walked
+        # (the compiled core drops it from the step id's list for good)
         broken = [p.name for p, holds in self.memo_steps
-                  if p.name not in skip and not holds(sid, key, combined, self._decode_step)]
+                  if p.name not in skip and not holds.holds_always(sid)
+                  and not holds(sid, key, combined, self._decode_step)]
         if settled is None:
             always = [holds.holds_always(sid) for _, holds in self.memo_steps]
             if None not in always:
