@@ -371,7 +371,7 @@ OPAQUE_IDS = Assumption(
     "ids-opaque",
     "an MC service ID is opaque: its domain part only routes signalling between systems; a "
     "server finds a client by its registration and learns a partner ID only when told",
-    clause="X.1.2 item 1b; X.1.6")
+    clause="X.1.2 item 1b; X.1.6; TS 24.379 H.3 (routing by the called ID's domain)")
 # Issue 58 item 1: how many MC service IDs. A reading, declared where it was silent.
 ONE_SERVICE = Assumption(
     "one-mc-service",

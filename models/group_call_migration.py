@@ -202,6 +202,11 @@ TIMEOUT_GIVES_UP = Assumption(
     clause="10.16.2.2 steps 2-3 (silent on an unanswered request); X.1.7.4")
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
+    # forced by the text (issue 70's feature rows: an emergency group call)
+    Assumption("late-entry-keeps-call-kind",
+               "step 4's late entry brings the migrated client into the group call as it is, "
+               "whatever its kind: an emergency group call stays one (no kind is modelled)",
+               clause="10.16.2.2 step 4; TS 23.379 10.6.2.3.1.1.4", forced=True),
     Assumption("partner-forwards-affiliation",
                "a partner forwards affiliation signalling for a group defined in A to A, and "
                "A's late entry and release reach the client the same way",
@@ -1772,7 +1777,10 @@ model.finding(
         "defect is that 10.16.2.2 checks nothing before step 1 leaves the old MC system, so a "
         "client whose partner ID the document lacks is left outside the call. Proposed "
         "change: add a 10.16.2.2 pre-condition that the group document lists the user's "
-        "partner MC service ID (X.1.7.5 made normative)")
+        "partner MC service ID (X.1.7.5 made normative). It covers IDs exchanged before the "
+        "migration only: where the partner assigns the ID at authentication (X.1.6) the "
+        "pre-condition cannot be met, and the fix's variant fails the property there too "
+        "(partner-id-unlistable)")
 model.finding(
     "partner-id-unlistable", prop="rejoins-when-affiliated", variants=("ids_at_authentication",),
     cls=CHOICE, fix="fix_document_updated_on_notification",

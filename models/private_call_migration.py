@@ -234,6 +234,17 @@ MIGRATED_STATES = ("ready", "resuming")
 # Decisions this model makes besides its parameters; every verdict lists them.
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
+    # forced by the text (issue 70's feature rows: call transfer, the user profile in use)
+    Assumption("mark-names-current-peer",
+               "the call marked suspended is the call with its current peer, the party step 1 "
+               "releases the call towards: a call transferred before the migration is resumed "
+               "towards its new peer (no transfer is modelled)",
+               clause="10.16.3.2 step 1", forced=True),
+    Assumption("partner-profile-governs-while-migrated",
+               "once migrated, client 1 decides by the user profile of the MC system it is in "
+               "(step 2 retrieves it), so every decision after step 2, the new call of step 3 "
+               "and what NOTE 2's local call restrictions allow, is that profile's",
+               clause="X.1.7.1 item 4; 10.16.3.2 step 2", forced=True),
     Assumption("release-then-migrate-separately",
                "the release of step 1 and the migration are separate steps of client 1, so "
                "a release can still be in flight when the client has migrated",

@@ -2328,6 +2328,17 @@ REJECT = ("reject",)
 ASSUMPTIONS = (
     *COMMON_ASSUMPTIONS,
     REINITIATE_PER_REJECTION,
+    # forced by the text (issue 70's feature rows: call-back requests, keys while migrated)
+    Assumption("redirection-for-call-requests-only",
+               "the primary redirects private call requests only, the request step 1 names "
+               "(TS 23.379 10.7.2.1.1, TS 23.281 7.2.2.2.1, TS 23.282): a call-back request or "
+               "another message for a migrated user is not redirected, and none is modelled",
+               clause="10.16.5.3 step 1", forced=True),
+    Assumption("both-key-sets-held-while-migrated",
+               "a migrated UE holds the key material of its primary MC system's KMS and of the "
+               "partner's, so it can decrypt a call addressed to either MC service ID (the "
+               "addressed ID tells it which, X.1.7.2)",
+               clause="X.1.7.1 item 7; TS 33.180 5.3.1.1", forced=True),
     Assumption("redirection-is-final",
                "the private call redirection is a final answer that ends the call attempt at "
                "both ends: X.1.7.1 item 6's primary 'will reject the signalling', and a "
