@@ -524,6 +524,9 @@ cdef enum:
 cdef enum:
     KEEP = 0xFFFFFFFF
     TAKE = 0x80000000
+# the words of one part's last lookup (Core.parts_seen): 8, then up to 24 columns' values
+cdef enum:
+    PART_SEEN = 32
 # A world reader's key is memoized on the union of what its paths read while the union
 # has at most this many columns (one lookup a state), else on a list of what each read
 # (read by each Core as it starts: tests set it to 0 to see the lists alone).
@@ -651,6 +654,14 @@ cdef class Core:
     cdef uint32_t* last_key
     cdef uint32_t* last_v
     cdef Map wkeys, projs, cols
+    # per world reader k and part j of the state being expanded, what its lookup found
+    # last (_part_lookup): at (k * 64 + j) * PART_SEEN, [parts_epoch, key[1:5], column set,
+    # entry + 1, column count, the columns' values]. Consecutive states share most parts'
+    # keys and values (8 in 10 lookups on private_call_migration[lossy_release]), and the
+    # three or four hash probes of a lookup are the search's largest cost; any change to
+    # the tables a lookup reads (a miss) starts a new epoch
+    cdef uint32_t* parts_seen
+    cdef uint32_t parts_epoch
     # a sent_since node's projection tables (Projections.diff) copied to C: the id + 1 of
     # what a step put in inbox j of node nid, keyed [nid, j, index before, index after, 0]
     # (Python's {before << 32 | after: id} dicts cost an int object and a dict probe on
@@ -702,7 +713,7 @@ cdef class Core:
     cdef Py_ssize_t cpreds, cmemo_on, cmasks
     # The memo trees' edges in C (_walk_edges): each tree node the walks have met has a
     # number (its index in `tnodes`, which keeps it alive, so that its id is never reused),
-    # `tslot` the slot it reads (-1: what a step sent, walked in Python), `troot` each
+    # `tslot` the slot it reads (-1: what a step sent: `tsent`, _sent_id), `troot` each
     # tree's root node's number (-1: a leaf or no tree) and `edges` (node, index) -> edge
     # (_tree_edge).
     # A tree only grows (Python adds an edge on a miss, never changes one), so an edge
@@ -726,6 +737,10 @@ cdef class Core:
     cdef uint32_t** tdense
     cdef uint32_t* tdcap
     cdef Py_ssize_t ctdense, ctdcap, ntdense
+    # ... and for a node that reads what a step sent, its inbox slots as [count, slot...]
+    # (NULL for other nodes): read on every step a step property walks there
+    cdef int32_t** tsent
+    cdef Py_ssize_t ctsent
     cdef int32_t* troot
     cdef Py_ssize_t ctslot, ctroot
     cdef int* mark_opens
@@ -885,6 +900,8 @@ cdef class Core:
         self.local_parts = steps.local_parts
         self.last_key = <uint32_t*>calloc(3 * self.n + 1, sizeof(uint32_t))
         self.last_v = <uint32_t*>calloc(self.n + 1, sizeof(uint32_t))
+        self.parts_seen = <uint32_t*>calloc(self.n * 64 * PART_SEEN + 1, sizeof(uint32_t))
+        self.parts_epoch = 1
         if self.wr == NULL or self.last_key == NULL or self.last_v == NULL:
             raise MemoryError()
         self.cs_at, self.cs_len = _array.array("I"), _array.array("I")
@@ -1051,6 +1068,7 @@ cdef class Core:
         key's calls read while it is small (replacing the list's one set), else `path`,
         put first in the key's list unless the list holds it (then its values are new)."""
         cdef uint32_t head, node, cs
+        self.parts_epoch += 1  # the column sets of a key change
         key[0] = k
         head = _map_get(&self.wkeys, key)
         if head == 0 and len(path) <= self.union_columns:
@@ -1173,7 +1191,17 @@ cdef class Core:
         self.tdcap = <uint32_t*>_grow(self.tdcap, &self.ctdcap, k + 1, sizeof(uint32_t))
         self.tdense[k] = NULL
         self.tdcap[k] = 0
+        self.tsent = <int32_t**>_grow(self.tsent, &self.ctsent, k + 1, sizeof(int32_t*))
+        self.tsent[k] = NULL
         self.ntdense = k + 1
+        if self.tslot[k] < 0:
+            slots = (<tuple>key)[3]
+            self.tsent[k] = <int32_t*>calloc(len(slots) + 1, sizeof(int32_t))
+            if self.tsent[k] == NULL:
+                raise MemoryError()
+            self.tsent[k][0] = <int32_t>len(slots)
+            for j, slot in enumerate(slots):
+                self.tsent[k][1 + j] = <int32_t>slot
         return <int32_t>k
 
     cdef int _dense_edge(self, int32_t nid, uint32_t idx, uint32_t value) except -1:
@@ -1295,21 +1323,20 @@ cdef class Core:
         inbox it put something in (0: nothing, NOTHING_SENT); 0xFFFFFFFF where it put
         something in two or more (a tuple: the Python walk), 0xFFFFFFFE where a difference
         is not interned yet (a miss, as _sent's None)."""
-        cdef list node = <list>self.tnodes[nid]
-        cdef tuple slots = <tuple>(<tuple>node[0])[3]
+        cdef int32_t* slots = self.tsent[nid]
         cdef Py_ssize_t j, slot
         cdef uint32_t key[5]
         cdef uint32_t v, one = 0
         cdef PyObject* pid
-        for j in range(len(slots)):
-            slot = <Py_ssize_t>(<object>PyTuple_GET_ITEM(slots, j))
+        for j in range(slots[0]):
+            slot = slots[1 + j]
             if a[slot] == b[slot]:
                 continue
             key[0], key[1], key[2], key[3], key[4] = <uint32_t>nid, <uint32_t>j, a[slot], b[slot], 0
             v = _map_get(&self.sent_ids, key)
             if v == 0:
-                pid = PyDict_GetItemWithError(<object>PyList_GET_ITEM(<list>node[2], j),
-                                              (<uint64_t>a[slot]) << 32 | b[slot])
+                pid = PyDict_GetItemWithError(<object>PyList_GET_ITEM(
+                    <list>(<list>self.tnodes[nid])[2], j), (<uint64_t>a[slot]) << 32 | b[slot])
                 if pid == NULL:
                     return 0xFFFFFFFE
                 v = <uint32_t>(<long>(<object>pid) - _NOTHING_ID) + 1  # NOTHING_SENT: 1
@@ -1479,6 +1506,10 @@ cdef class Core:
         if self.tdense != NULL:
             for j in range(self.ntdense):
                 free(self.tdense[j])
+        if self.tsent != NULL:
+            for j in range(self.ntdense):
+                free(self.tsent[j])
+        free(self.tsent)
         free(self.tdense)
         free(self.tdcap)
         free(self.troot)
@@ -1489,6 +1520,7 @@ cdef class Core:
         free(self.lv_tmp)
         free(self.bysig)
         free(self.last_key)
+        free(self.parts_seen)
         free(self.last_v)
         free(self.mon_slot)
         free(self.rmon_slot)
@@ -2831,6 +2863,7 @@ cdef class Core:
                 e = pool.entries[v - 1]
             else:
                 self.steps.expansions = self.expanded + 1  # for its memo's hit rate
+                self.parts_epoch += 1  # the memo changes
                 found, memoizable = self.local_found(k, self._idxs())
                 self._keyed_as(k, memoizable == FIELDS, key)
                 if memoizable == READS or memoizable == FIELDS:  # a world reader: key it on
@@ -2927,17 +2960,41 @@ cdef class Core:
             self.nsucc += 1
         return 0
 
-    cdef uint32_t _part_lookup(self, int k, uint32_t* key) except? 0xffffffff:
+    cdef uint32_t _part_lookup(self, int k, uint32_t* key, Py_ssize_t j) except? 0xffffffff:
         """World reader k's memo entry + 1 for the part key[1:] names (0: a miss), trying
-        each column set its paths have read there."""
-        cdef uint32_t node, v
+        each column set its paths have read there; j < 64, the part's place in the state's
+        parts. Where the part's last lookup found its entry with the key's first column set
+        and nothing has changed the tables since (parts_epoch), the same key and the same
+        values of that set's columns find that entry again: the probes are skipped."""
+        cdef uint32_t node, v, cs, at, m, q
+        cdef uint32_t* seen = self.parts_seen + (k * 64 + j) * PART_SEEN
+        cdef bint first = True
+        if (seen[0] == self.parts_epoch and seen[1] == key[1] and seen[2] == key[2]
+                and seen[3] == key[3] and seen[4] == key[4]):
+            at = self.cs_at.data.as_uints[seen[5]]
+            m = seen[7]
+            for q in range(m):
+                if self._column(at + q) != seen[8 + q]:
+                    break
+            else:
+                return seen[6]
         key[0] = k
         node = _map_get(&self.wkeys, key)
         while node != 0:
-            key[0] = self._reader_key(k, self.node_cs.data.as_uints[node - 1])
+            cs = self.node_cs.data.as_uints[node - 1]
+            key[0] = self._reader_key(k, cs)
             v = _map_get(&self.memo, key)
             if v != 0:
+                m = self.cs_len.data.as_uints[cs]
+                if first and m <= PART_SEEN - 8:
+                    at = self.cs_at.data.as_uints[cs]
+                    seen[0], seen[1], seen[2], seen[3], seen[4] = \
+                        self.parts_epoch, key[1], key[2], key[3], key[4]
+                    seen[5], seen[6], seen[7] = cs, v, m
+                    for q in range(m):
+                        seen[8 + q] = self._column(at + q)
                 return v
+            first = False
             node = self.node_next.data.as_uints[node - 1]
         return 0
 
@@ -2969,7 +3026,7 @@ cdef class Core:
         if count + m <= 64:
             for j in range(count + m):
                 key[2] = self._part_code(k, j, m, at)
-                got[j] = self._part_lookup(k, key)
+                got[j] = self._part_lookup(k, key, j)
                 hits += got[j] != 0
             if hits == count + m:  # every part hit
                 for j in range(count + m):
@@ -2980,6 +3037,7 @@ cdef class Core:
             if hits:  # Python answers the others
                 skip = (fields, tuple([j for j in range(count + m) if got[j] != 0]))
         self.steps.expansions = self.expanded + 1  # for its memo's hit rate
+        self.parts_epoch += 1  # the memo changes
         parts, memoizable = self.local_parts(k, self._idxs(), skip)
         if skip is not None and memoizable != (FIELDS if fields else READS):
             # keyed otherwise now, or not memoized: the entries found hold another kind
