@@ -50,6 +50,13 @@ LONG_FIRST = (
     "tests/test_ray.py::test_a_two_node_cluster",
     "tests/test_expectations_agree.py::test_every_judge_agrees_on_every_bundled_variant",
     "tests/test_contribution_words.py::",
+    # the other readers of the session's `contribution --all`, on the same worker as the
+    # first (another worker would wait for it on the fixture's lock)
+    "tests/test_contribution.py::test_the_cr_carries_the_change_as_word_revision_marks",
+    "tests/test_contribution.py::test_the_cr_cover_page_is_filled_and_the_change_is_framed",
+    "tests/test_contribution.py::test_the_paper_has_a_tdoc_shape_and_the_text_s_vocabulary",
+    "tests/test_contribution.py::test_libreoffice_converts_both_documents_to_pdf",
+    "tests/test_contribution.py::test_both_documents_are_a4_with_the_tdoc_number_inside_the_",
     "tests/test_validation.py::test_coffeecan_1000_beans",
     "tests/test_diagrams.py::test_committed_diagrams_are_current",
     "tests/test_sim_lassos.py::test_simulate_finds_the_bundled_models_violated_wait",
@@ -129,6 +136,21 @@ def models_check(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[di
             (out / "status").write_text(str(proc.returncode))
             (out / "records.json").write_text(proc.stdout)
         return int((out / "status").read_text()), json.loads((out / "records.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def contributions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of one real `mcfsm contribution --all --author "A. Delegate (Co)"` per test
+    run (CI's slow step), read by tests/test_contribution_words.py (every document linted,
+    the index) and tests/test_contribution.py (two findings' CR and paper read back, and
+    converted by LibreOffice), which ran `contribution FINDING` for those two beside it
+    (a document costs seconds of CPU; the searches come from the result cache)."""
+    with _session_wide(tmp_path_factory, "contributions") as (out, done):
+        if not done:
+            proc = run_cli("contribution", "--all", "--out", str(out / "docs"), "--author",
+                           "A. Delegate (Co)")
+            assert proc.returncode == 0, proc.stderr
+        return out / "docs"
 
 
 def _git_status(*paths: str) -> str:

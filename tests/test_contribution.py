@@ -38,17 +38,13 @@ COVER = ("Specification", "CR", "rev", "Current version", "Title", "Source to WG
          "Proposed change affects", "Other comments")
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = {}
-    for finding in FINDINGS:
-        folder = tmp_path_factory.mktemp(finding)
-        proc = run_cli("contribution", finding, "--out", str(folder), "--models",
-                       str(ROOT / "models"))
-        assert proc.returncode == 0, proc.stderr
-        assert f"{finding}-cr.docx" in proc.stdout
-        out[finding] = folder
-    return out
+@pytest.fixture
+def written(contributions: Path) -> dict[str, Path]:
+    """Each finding's folder: the session's `contribution --all` (conftest.py), read by the
+    slow step's tests of every document too; these tests are in that step with them. The
+    one-finding command runs in the quick step's tests below (note2-unanswerable's joint
+    paper, release-overtaken's question, the refusals)."""
+    return dict.fromkeys(FINDINGS, contributions)
 
 
 def _model_names() -> set[str]:
@@ -68,6 +64,7 @@ def _revisions(path: Path) -> tuple[list[str], list[str]]:
     return ins, dels
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("finding", FINDINGS)
 def test_the_cr_carries_the_change_as_word_revision_marks(written, finding):
     inserted, deleted, _ = FINDINGS[finding]
@@ -79,6 +76,7 @@ def test_the_cr_carries_the_change_as_word_revision_marks(written, finding):
     assert not [t for d in body.iter(qn("w:del")) for t in d.iter(qn("w:t"))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("finding", FINDINGS)
 def test_the_cr_cover_page_is_filled_and_the_change_is_framed(written, finding):
     _, _, clause = FINDINGS[finding]
@@ -98,6 +96,7 @@ def test_the_cr_cover_page_is_filled_and_the_change_is_framed(written, finding):
     assert any(t.startswith(clause + "\t") for t in text[first:end])  # the clause's heading
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("finding", FINDINGS)
 def test_the_paper_has_a_tdoc_shape_and_the_text_s_vocabulary(written, finding):
     paper = docx.Document(str(written[finding] / f"{finding}-discussion.docx"))
@@ -121,6 +120,7 @@ def test_the_paper_has_a_tdoc_shape_and_the_text_s_vocabulary(written, finding):
     assert not re.findall(r"\b[a-z]+_[a-z_]+\b", body), "a snake_case model name in the paper"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
                     reason="LibreOffice (soffice/libreoffice) is not installed, so the .docx "
                            "files cannot be converted to PDF here")
@@ -213,6 +213,7 @@ def test_a_probable_gap_s_change_is_checked_under_every_reading_the_published_se
     "holds under every reading". Its two sentences of 10.16.3.2 are one change block."""
     proc = run_cli("contribution", "setup-abandoned", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
+    assert "setup-abandoned-cr.docx" in proc.stdout  # the files written are named
     paper = "\n".join(p.text for p in docx.Document(
         str(tmp_path / "setup-abandoned-discussion.docx")).paragraphs)
     assert "The text has no step for this case" in paper
@@ -307,6 +308,7 @@ def test_a_published_sentence_not_in_the_spec_is_refused(tmp_path):
     assert "'A sentence the text never had.'" in proc.stderr and "verbatim" in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("finding", FINDINGS)
 def test_both_documents_are_a4_with_the_tdoc_number_inside_the_margin(written, finding):
     """3GPP's page is A4; the header line's tab stop for the tdoc number lies within the

@@ -14,7 +14,7 @@ from mcfsm.lang.loader import load_path
 from mcfsm.show.contribution import model_names
 from mcfsm.show.document_lint import paragraphs, problems
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT
 
 
 def _undefined_titles() -> set[str]:
@@ -29,12 +29,11 @@ def _undefined_titles() -> set[str]:
     return titles
 
 
-@pytest.fixture(scope="module")
-def every(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("contributions")
-    proc = run_cli("contribution", "--all", "--out", str(out), "--author", "A. Delegate (Co)")
-    assert proc.returncode == 0, proc.stderr
-    return out
+@pytest.fixture
+def every(contributions: Path) -> Path:
+    """`contribution --all --author "A. Delegate (Co)"`'s folder (conftest.py: one run per
+    test session, read by tests/test_contribution.py too)."""
+    return contributions
 
 
 def _names() -> set[str]:
