@@ -151,6 +151,7 @@ from mcfsm import (
     Instance,
     Loss,
     Model,
+    ModelError,
     Param,
     Role,
     RoundTrip,
@@ -1029,6 +1030,13 @@ def build(*, make_before_break: bool, fixed_chain: bool = True,
     scope of step 1's de-affiliation."""
     ids_known = bool(partner_ids)
     second_ue = bool(deaffiliation_scopes)
+    if ids_known and documents != ("all_ids",):
+        # primary_only lists no partner ID however it is learnt: partner_id_known asks
+        # whether an ID can be listed, which only a document meant to list them asks
+        raise ModelError(f"partner_ids={partner_ids} with documents={documents}: "
+                         "partner_id_known is explored where the group document lists every "
+                         "ID of user 1 it knows", fix='pass documents=("all_ids",) with '
+                                                      "partner_ids")
     faults = []
     if lossy_leaving:
         faults.append(Loss.around(
