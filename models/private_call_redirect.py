@@ -235,6 +235,7 @@ BOTH = {
     "call_timeout": ("free", "outlasts_path"),
     "redirect_disclosure": ("any_caller", "authorised_callers"),
     "reach": ("full_mesh", "no_b_c_link"),
+    "partner_authorises_caller": ("no_check", "checks_profile"),
 }
 # Issue 70 item 2: the pairs of MC systems that are not interconnected under each choice of
 # reach (pre-condition 1 interconnects A and B only).
@@ -257,6 +258,12 @@ def linked(here: str, there: str, reach: str) -> bool:
     return here == there or frozenset({here, there}) not in UNLINKED[reach]
 
 PARAM_DOCS = {
+    "partner_authorises_caller": (
+        "10.16.5.3 step 4 (the call 'shall perform the procedures' of TS 23.379); TS 23.379 "
+        "10.7.3 (the profile's list); X.1.7.1 item 4",
+        "whether the partner checks step 4's call against user 2's profile and rejects a "
+        "caller it does not accept ('checks_profile'), or passes every caller's call to user "
+        "2 ('no_check')"),
     "reach": ("10.16.5.3 pre-condition 1 ('MC system A and MC system B are interconnected': "
               "nothing of the caller's MC system); steps 3-4; X.1.2",
               "whether every pair of MC systems is interconnected ('full_mesh', assumption "
@@ -346,6 +353,13 @@ PARAM_DOCS = {
 # What each choice of a parameter means, in the text's words (Param means=), parallel to
 # PARAM_DOCS
 PARAM_MEANS = {
+    "partner_authorises_caller": {
+        "no_check": "the partner MC system passes the re-initiated private call of every "
+                    "calling party to the migrated user",
+        "checks_profile": "the partner MC system rejects the re-initiated private call of a "
+                          "calling party the migrated user's profile does not accept private "
+                          "calls from",
+    },
     "reach": {
         "full_mesh": "every two MC systems are interconnected",
         "no_b_c_link": "MC system A is interconnected with MC systems B and C, and MC systems "
@@ -1057,6 +1071,10 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
             if reach and not linked(here, system_of(called), ctx.params.reach):
                 return "unroutable"
             return "interwork"
+        if (disclosure and not own_primary(ctx, called) and client_of(ctx, called)
+                and ctx.params.partner_authorises_caller == "checks_profile"
+                and m.calling_id not in ACCEPTED_CALLERS):
+            return "refused_at_partner"  # step 4's call, authorised at the partner
         if client_of(ctx, called) and (ctx.params.registered_and_notified == "deliver"
                                        or not own_primary(ctx, called) or not binding(ctx, called)):
             return "deliver"
@@ -1278,7 +1296,15 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                           label="rejects a caller user 2's profile does not accept calls from, "
                                 "disclosing nothing",
                           clause="10.16.5.3 step 2 (redirect_disclosure=authorised_callers: not "
-                                 "in the text); TS 23.379 10.7.3 (the profile's list)")]
+                                 "in the text); TS 23.379 10.7.3 (the profile's list)"),
+               Transition(pcr, "serving", None, name="partner_rejects_unaccepted_caller",
+                          conditions=[branch("refused_at_partner")],
+                          after=[reject("not authorised")], sends=[rej],
+                          label="the partner rejects step 4's call from a caller user 2's "
+                                "profile does not accept calls from",
+                          clause="10.16.5.3 step 4 (the call is set up as TS 23.379 describes; "
+                                 "partner_authorises_caller=checks_profile); X.1.7.1 item 4 (the "
+                                 "partner's profile decides while migrated)")]
               if disclosure else []),
             Transition(pcr, "serving", None, name="otherwise_reject",
                        conditions=[branch("otherwise_reject")], after=[reject("not registered")],
@@ -1467,7 +1493,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     if free_call_timer:
         wanted.append("call_timeout")
     if disclosure:
-        wanted.append("redirect_disclosure")
+        wanted += ["redirect_disclosure", "partner_authorises_caller"]
     if reach:
         wanted.append("reach")
     # indication_lasts: NOTE 2's literal reading, but where a variant explores it
@@ -1590,7 +1616,12 @@ def reach_properties() -> list:
 
 
 def caller_refused_as_unauthorised(v) -> bool:
-    return any(m.cause == "not authorised"
+    return any(m.cause == "not authorised" and m.called_id == USER2_PRIMARY
+               for _, _, m in v.in_flight(PrivateCallReject, to="client3"))
+
+
+def caller_refused_at_partner(v) -> bool:
+    return any(m.cause == "not authorised" and m.called_id != USER2_PRIMARY
                for _, _, m in v.in_flight(PrivateCallReject, to="client3"))
 
 
@@ -1607,6 +1638,11 @@ def disclosure_properties() -> list:
                   clause="CR 001 10.16.5.3 step 2 (redirect_disclosure=authorised_callers)",
                   doc="the primary rejects the call of client 3, whose user user 2's profile "
                       "does not accept calls from, without naming where user 2 is"),
+        sometimes("redirected-call-refused-at-partner", caller_refused_at_partner,
+                  clause="CR 001 10.16.5.3 step 4 (partner_authorises_caller=checks_profile)",
+                  doc="the partner rejects client 3's call of step 4 by user 2's partner MC "
+                      "service ID: the call is refused, after the redirection has told client "
+                      "3 where user 2 is"),
     ]
 
 
@@ -1889,12 +1925,13 @@ def stale_id_reinitiated(bound: int):
     not registered there, or that user 2 no longer holds (it has migrated again, whatever
     cause the rejection gives), is re-initiated with the primary MC service ID (up to
     `bound` times per call, assumption reinitiate-per-rejection). A rejection that comes
-    after the call's INVITE timed out answers a call that is over; one by the caller's own MC
-    system for want of a route to the ID's (reach) says nothing of the ID."""
+    after the call's INVITE timed out answers a call that is over; one for want of a route
+    to the ID's MC system (reach) or of the caller's authorisation (partner_authorises_caller)
+    says nothing of the ID."""
     def stale_id_reinitiated(before, key, after) -> bool:
         m = key.message
         if key.actor not in CALLERS or not isinstance(m, PrivateCallReject) \
-                or m.cause == NO_ROUTE_CAUSE:
+                or m.cause in (NO_ROUTE_CAUSE, "not authorised"):
             return True
         if before[key.actor].state != "calling":
             return True
@@ -2440,8 +2477,9 @@ model.add_variant(
                                 pinned={**POLICIES, "notification": ("acknowledged",)},
                                 disclosure=True),
     doc="CR 001's text: explores whether the primary redirects any caller or only one user "
-        "2's profile accepts calls from (redirect_disclosure); client 3's user is not one. "
-        "Pinned: notification=acknowledged, with base's policies",
+        "2's profile accepts calls from (redirect_disclosure), and whether the partner checks "
+        "step 4's call against user 2's profile (partner_authorises_caller); client 3's user "
+        "is not one. Pinned: notification=acknowledged, with base's policies",
     baseline="cr_kms_uri",
     expect={**DELIVERY_PINNED,
             # CR 000's property, the same disclosure seen from the caller's MC system
@@ -2451,7 +2489,11 @@ model.add_variant(
                 "violated only with redirect_disclosure=any_caller",
             "unaccepted-caller-refused": "witnessed only with redirect_disclosure="
                                          "authorised_callers",
-            "foreign-caller-connects": "witnessed only with redirect_disclosure=any_caller"})
+            # whatever the partner does with step 4's call, the redirection came first
+            **{p: f"witnessed only with redirect_disclosure=any_caller and "
+                  f"partner_authorises_caller={c}"
+               for p, c in (("foreign-caller-connects", "no_check"),
+                            ("redirected-call-refused-at-partner", "checks_profile"))}})
 model.add_variant(
     "fix_redirect_only_accepted_callers",
     lambda: build(kms_in_redirect=True, migration_indication=False, **BOUNDS,
@@ -2461,7 +2503,7 @@ model.add_variant(
         "profile accepts private calls from the caller, and rejects the call otherwise",
     baseline="disclosure",
     expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
-            "foreign-caller-connects": "never"})
+            "foreign-caller-connects": "never", "redirected-call-refused-at-partner": "never"})
 # Issue 70 item 2: must the caller's MC system reach the partner? CR 001's text (every caller
 # redirected), base's pinned policies; MC systems B and C interconnected or not (reach).
 model.add_variant(
@@ -3291,7 +3333,9 @@ model.finding(
         "under CR 001, the KMS URI of the partner's domain: where user 2 now is. Nothing "
         "checks the caller against user 2's profile first; the call is authorised only when "
         "step 4's new call reaches the partner. Client 3, whom user 2's profile does not "
-        "accept calls from, learns both. It rests on a check on user 2's side: if the only "
+        "accept calls from, learns both, whether the partner then rejects its call or not "
+        "(partner_authorises_caller, explored both ways: the same verdict). It rests on a "
+        "check on user 2's side: if the only "
         "check is the caller's own list, made by the caller's server before the call leaves "
         "C, such a caller never reaches A; which side's list governs was not seen. Proposed "
         "change, the reading under which the property holds: in step 2, MC service server A "
