@@ -524,6 +524,9 @@ cdef enum:
 cdef enum:
     KEEP = 0xFFFFFFFF
     TAKE = 0x80000000
+# how far ahead the visited set's growth asks for the slots it writes (Core._rehash)
+cdef enum:
+    REHASH_AHEAD = 16
 # the words of one part's last lookup (Core.parts_seen): 8, then up to 24 columns' values
 cdef enum:
     PART_SEEN = 32
@@ -691,6 +694,10 @@ cdef class Core:
     cdef uint32_t* succ_tid
     cdef uint32_t* succ_sid
     cdef Py_ssize_t nsucc, csucc, csucc_tid, csucc_sid
+    # each successor row's hash in the visited set, taken before the rows are looked up so
+    # that their slots are asked for at once (_ask_slots; -1 past the rows it hashed)
+    cdef uint64_t* succ_hash
+    cdef Py_ssize_t csucc_hash, nhashed
     cdef Loop* loops
     cdef Py_ssize_t nloops, cloops
     cdef int32_t unhandled
@@ -1529,6 +1536,7 @@ cdef class Core:
         free(self.succ)
         free(self.succ_tid)
         free(self.succ_sid)
+        free(self.succ_hash)
         free(self.succ_h)
         free(self.loops)
         free(self.generated_)
@@ -1640,13 +1648,24 @@ cdef class Core:
         cdef uint32_t* table = <uint32_t*>calloc(capacity, sizeof(uint32_t))
         cdef size_t mask = capacity - 1, pos
         cdef uint64_t h
+        cdef uint64_t hs[REHASH_AHEAD]
         cdef Py_ssize_t j
         if table == NULL:
             raise MemoryError("the visited set could not grow")
         free(self.table)
         self.table, self.tmask = table, mask
+        # each state's slot is asked for REHASH_AHEAD states before it is written: the
+        # writes fall anywhere in the new table, and one that waits for its cache line
+        # then finds it on its way (11% of TwoPhase 8's search was here, waiting)
+        for j in range(min(self.count, REHASH_AHEAD)):
+            hs[j] = _hash_bytes(self.states + j * self.width, self.width)
+            mcfsm_prefetch(table + (hs[j] & mask))
         for j in range(self.count):
-            h = _hash_bytes(self.states + j * self.width, self.width)
+            h = hs[j % REHASH_AHEAD]
+            if j + REHASH_AHEAD < self.count:
+                hs[j % REHASH_AHEAD] = _hash_bytes(self.states + (j + REHASH_AHEAD) * self.width,
+                                                   self.width)
+                mcfsm_prefetch(table + (hs[j % REHASH_AHEAD] & mask))
             pos = h & mask
             while table[pos] != 0:
                 pos = (pos + 1) & mask
@@ -1656,7 +1675,11 @@ cdef class Core:
     cdef inline Py_ssize_t _find(self, const uint8_t* packed, size_t* at) noexcept nogil:
         """The index of a packed state, or -1 with `at` set to the free slot for it (and
         last_tag to the tag its entry takes)."""
-        cdef uint64_t h = _hash_bytes(packed, self.width)
+        return self._find_hashed(packed, _hash_bytes(packed, self.width), at)
+
+    cdef inline Py_ssize_t _find_hashed(self, const uint8_t* packed, uint64_t h,
+                                        size_t* at) noexcept nogil:
+        """_find, its hash h given."""
         cdef size_t pos = h & self.tmask
         cdef uint32_t v, tag = _tag(h) if self.tagged else 0
         cdef uint32_t mask = TAG_INDEX if self.tagged else 0xFFFFFFFFU
@@ -1690,6 +1713,36 @@ cdef class Core:
             self._rehash(self.tmask + 1)
         self._pack(v, self.packed)
         return self._find(self.packed, at)
+
+    cdef Py_ssize_t _lookup_succ(self, Py_ssize_t j, size_t* at) except -2:
+        """_lookup of successor row j, with the hash _ask_slots took where it took one."""
+        if j >= self.nhashed:
+            return self._lookup(self.succ + j * self.slots, at)
+        if (self.count + 1) * 4 > <Py_ssize_t>(self.tmask + 1) * 3:
+            self._rehash((self.tmask + 1) * 2)
+        if self.tagged and self.count + 1 >= self.tag_limit:
+            self.tagged = False
+            self._rehash(self.tmask + 1)
+        self._pack(self.succ + j * self.slots, self.packed)
+        return self._find_hashed(self.packed, self.succ_hash[j], at)
+
+    cdef int _ask_slots(self) except -1:
+        """Hash every successor row and ask for its slot in the visited set (a prefetch)
+        before any is looked up: each lookup's first load misses the cache, and asked
+        together they wait once, not one after the other. Only for the plain exact search
+        (hash compaction, a shared set, a split or symmetry look rows up otherwise)."""
+        cdef Py_ssize_t j
+        self.nhashed = 0
+        if self.compact or self.stab != NULL or self.canon is not None or self.nparts > 1:
+            return 0
+        self.succ_hash = <uint64_t*>_grow(self.succ_hash, &self.csucc_hash, self.nsucc + 1,
+                                          sizeof(uint64_t))
+        for j in range(self.nsucc):
+            self._pack(self.succ + j * self.slots, self.packed)
+            self.succ_hash[j] = _hash_bytes(self.packed, self.width)
+            mcfsm_prefetch(self.table + (self.succ_hash[j] & self.tmask))
+        self.nhashed = self.nsucc
+        return 0
 
     cdef inline Py_ssize_t _find_fingerprint(self, uint64_t fp, size_t* at) noexcept nogil:
         """Hash compaction: 0 when a state with fingerprint fp was seen (a distinct state
@@ -2272,6 +2325,7 @@ cdef class Core:
         cdef uint32_t tid
         if self.stab != NULL and self.canon is None:
             self._prefetch_claims()
+        self._ask_slots()
         for j in range(self.nsucc):
             tid = self.succ_tid[j]
             self._tally(tid, False)
@@ -2279,7 +2333,7 @@ cdef class Core:
                 self._canonical(j)
             if self.nparts > 1 and self._sent(i, j):
                 continue
-            if self._lookup(self.succ + j * self.slots, &at) >= 0:
+            if self._lookup_succ(j, &at) >= 0:
                 continue
             index = self._insert(at, <int32_t>i, self.succ_sid[j])
             self._tally(tid, True)
@@ -2329,6 +2383,7 @@ cdef class Core:
             self.record._last = i
         if self.stab != NULL and self.canon is None:
             self._prefetch_claims()
+        self._ask_slots()
         for j in range(self.nsucc):
             tid = self.succ_tid[j]
             self._tally(tid, False)
@@ -2351,7 +2406,7 @@ cdef class Core:
                 self._canonical(j)
             if self.nparts > 1 and self._sent(i, j):
                 continue
-            index = self._lookup(self.succ + j * self.slots, &at)
+            index = self._lookup_succ(j, &at)
             if recording:
                 self._edge(self.count if index < 0 else index, tid)
             if index >= 0:
