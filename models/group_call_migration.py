@@ -1800,8 +1800,8 @@ model.finding(
             "the group document stays as provisioned when the primary is informed of it "
             "(document_update=static): nothing in the excerpts updates it",
     clauses=("10.16.2.2 step 3", "X.1.6", "X.1.7.5"),
-    title="An MC service ID the partner assigns at authentication cannot be in the group "
-          "document, so the migrated client cannot rejoin the group call",
+    title="A partner MC service ID assigned at authentication cannot be in the group "
+          "document: the client cannot rejoin",
     why="violated only with partner_id_known=at_authentication and document_update=static, "
         "though the group document lists every MC service ID of user 1 known before the "
         "migration (group_document=all_ids): X.1.6 has the client learn its partner MC "

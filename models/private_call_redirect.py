@@ -3302,8 +3302,8 @@ model.finding(
     reading="pre-condition 1 is all the interconnection the procedure needs: MC system A and "
             "MC system B are interconnected, and a caller's own MC system need not be "
             "interconnected with B (reach=no_b_c_link)",
-    title="A caller of a third MC system is redirected to a partner MC service ID that its "
-          "own MC system may not reach",
+    title="A caller of a third MC system is redirected to an MC service ID its MC system "
+          "may not reach",
     why="violated only with reach=no_b_c_link: pre-condition 1 interconnects MC systems A and "
         "B only, yet step 2 redirects every caller, and step 4's new call goes out through "
         "the caller's own MC system. Client 3, served by MC system C, is handed user 2's "

@@ -37,10 +37,11 @@ MODELS = ROOT / "models"
 # that fix_departure_notice (404k) fired beside permission_and_provisioning, and the reads
 # recorded are the same (issue 33).
 VARIANTS = {
-    "group_call_migration": ("break_before_make",),
+    "group_call_migration": ("break_before_make", "second_ue"),
     # (the last two, 3k states each: the priority and the caller's KMS URI of round 4)
     "private_call_migration": ("fix_release_completes", "fix_peer_call_resumes", "setup_in_progress",
-                               "fix_resumed_call_keeps_priority", "fix_kms_uri_in_new_call"),
+                               "fix_resumed_call_keeps_priority", "fix_kms_uri_in_new_call",
+                               "commencement"),
     "migration_lifecycle": ("permission_and_provisioning", "fix_departure_notice_mbb"),
     "private_call_redirect": ("base", "fix_note2_via_primary"),
 }
