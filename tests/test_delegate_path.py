@@ -236,11 +236,13 @@ def test_impact_reads_a_changed_pre_condition_as_a_pre_condition(tmp_path):
 
 @needs_spec_text
 def test_impact_says_apart_choice_points_and_transitions_only():
-    """CR 000's step 2 has choice points a CR file can select; its step 4 is cited by
-    transitions only (a CR there needs the modeller), and the output says which is which."""
-    proc = run_cli("impact", str(next(SPEC.glob("000_*.txt"))), "--json")
+    """CR 001's step 2 has choice points a CR file can select; its Table 10.16.5.2-1 is
+    cited by transitions only (a CR there needs the modeller), and the output says which is
+    which. (CR 000's step 4 was the transitions-only case until partner_authorises_caller,
+    the partner's check of step 4's call, became a choice point there in session 49.)"""
+    proc = run_cli("impact", str(next(SPEC.glob("001_*.txt"))), "--json")
     records = {r["where"]: r for r in json.loads(proc.stdout)}
-    assert "private_call_redirect: same_system_by" in records["10.16.5.3 step 2"]["choice_points"]
-    assert records["10.16.5.3 step 4"]["choice_points"] == []
-    text = run_cli("impact", str(next(SPEC.glob("000_*.txt")))).stdout
+    assert "private_call_redirect: redirect_disclosure" in records["10.16.5.3 step 2"]["choice_points"]
+    assert records["Table 10.16.5.2-1"]["choice_points"] == []
+    text = run_cli("impact", str(next(SPEC.glob("001_*.txt")))).stdout
     assert "cited by transitions only" in text and "covered by choice points" in text
