@@ -241,6 +241,10 @@ BOTH = {
 # reach (pre-condition 1 interconnects A and B only).
 UNLINKED = {"full_mesh": frozenset(), "no_b_c_link": frozenset({frozenset({"B", "C"})})}
 NO_ROUTE_CAUSE = "no route"
+# the cause of a refusal for want of the caller's authorisation (redirect_disclosure,
+# partner_authorises_caller); like NO_ROUTE_CAUSE it says nothing of the called ID
+NOT_AUTHORISED_CAUSE = "not authorised"
+CAUSES_NOT_ABOUT_THE_ID = (NO_ROUTE_CAUSE, NOT_AUTHORISED_CAUSE)
 
 
 SYSTEM_OF_SERVER = {name: system for system, name in SERVER.items()}
@@ -1291,7 +1295,7 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                        clause="10.16.5.3 pre-condition 2; 10.16.5.3 steps 2-3; X.1.7.1 item 6; "
                               "CR 001 10.16.5.2 (the information flow it sends)"),
             *([Transition(pcr, "serving", None, name="reject_unauthorised_caller",
-                          conditions=[branch("unauthorised")], after=[reject("not authorised")],
+                          conditions=[branch("unauthorised")], after=[reject(NOT_AUTHORISED_CAUSE)],
                           sends=[rej],
                           label="rejects a caller user 2's profile does not accept calls from, "
                                 "disclosing nothing",
@@ -1299,7 +1303,7 @@ def server_role(*, kms_in_redirect: bool, migration_indication: bool, departure_
                                  "in the text); TS 23.379 10.7.3 (the profile's list)"),
                Transition(pcr, "serving", None, name="partner_rejects_unaccepted_caller",
                           conditions=[branch("refused_at_partner")],
-                          after=[reject("not authorised")], sends=[rej],
+                          after=[reject(NOT_AUTHORISED_CAUSE)], sends=[rej],
                           label="the partner rejects step 4's call from a caller user 2's "
                                 "profile does not accept calls from",
                           clause="10.16.5.3 step 4 (the call is set up as TS 23.379 describes; "
@@ -1616,12 +1620,12 @@ def reach_properties() -> list:
 
 
 def caller_refused_as_unauthorised(v) -> bool:
-    return any(m.cause == "not authorised" and m.called_id == USER2_PRIMARY
+    return any(m.cause == NOT_AUTHORISED_CAUSE and m.called_id == USER2_PRIMARY
                for _, _, m in v.in_flight(PrivateCallReject, to="client3"))
 
 
 def caller_refused_at_partner(v) -> bool:
-    return any(m.cause == "not authorised" and m.called_id != USER2_PRIMARY
+    return any(m.cause == NOT_AUTHORISED_CAUSE and m.called_id != USER2_PRIMARY
                for _, _, m in v.in_flight(PrivateCallReject, to="client3"))
 
 
@@ -1931,7 +1935,7 @@ def stale_id_reinitiated(bound: int):
     def stale_id_reinitiated(before, key, after) -> bool:
         m = key.message
         if key.actor not in CALLERS or not isinstance(m, PrivateCallReject) \
-                or m.cause in (NO_ROUTE_CAUSE, "not authorised"):
+                or m.cause in CAUSES_NOT_ABOUT_THE_ID:
             return True
         if before[key.actor].state != "calling":
             return True
