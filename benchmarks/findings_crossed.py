@@ -47,10 +47,17 @@ WORLD: dict[str, dict[str, dict[str, Any]]] = {
                                            "callee_commencements": ("manual",)},
         "local restriction forbids the new call": {"local_restrictions": ("forbids_peer",),
                                                    "restricted_marks": ("kept",)},
+        # session 50
+        "resumption not answered is forwarded": {"resumed_commencements": ("callee_setting",),
+                                                 "callee_commencements": ("manual",),
+                                                 "no_answer_forwardings": ("to_user4",)},
+        "ambient listening call, migration indicated": {"ambient_indications": ("shown",)},
     },
     "private_call_redirect": {
         "B and C not interconnected": {"reach": True},
         "redirection only to accepted callers": {"disclosure": True},
+        # session 50
+        "client 1's call an emergency call, redirected as ordinary": {"emergency_call": True},
     },
     "group_call_migration": {
         "a second UE stays at A": {"deaffiliation_scopes": ("all_clients",)},
@@ -64,11 +71,15 @@ WORLD: dict[str, dict[str, dict[str, Any]]] = {
         "an impostor calls (its server sets the primary ID)": {
             "asserted_primary_ids": ("from_registration",)},
         "user 2's partner ID reused": {"partner_id_reuses": ("after_departure",)},
+        # session 50
+        "B removes user 2, keeping its registration": {"removals": ("ignored",)},
+        "B removes user 2, ending its registration silently": {"removals": ("deregistered",)},
     },
 }
 # where a dimension is a bare switch, the Param it adds and the new choice to pin
 SWITCH_PINS = {"reach": ("reach", ("no_b_c_link",)),
-               "disclosure": ("redirect_disclosure", ("authorised_callers",))}
+               "disclosure": ("redirect_disclosure", ("authorised_callers",)),
+               "emergency_call": ("redirected_call_kind", ("ordinary",))}
 
 
 class AlreadyExploredError(Exception):
@@ -166,6 +177,8 @@ def recheck(model, finding, extra: dict[str, Any], budget: Budget) -> tuple[str,
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", action="append", help="only this model (repeatable)")
+    parser.add_argument("--dimension", action="append",
+                        help="only this dimension, named as in WORLD (repeatable)")
     parser.add_argument("--max-states", type=int, default=3_000_000,
                         help="budget per search (a cut search concludes nothing)")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds per search")
@@ -181,6 +194,8 @@ def main(argv: list[str]) -> int:
             continue
         for finding in model.findings.values():
             for dimension, extra in WORLD.get(model.name, {}).items():
+                if args.dimension and dimension not in args.dimension:
+                    continue
                 status, words = recheck(model, finding, extra, budget)
                 counts[status] = counts.get(status, 0) + 1
                 print(f"| {finding.name} | {finding.cls} | {dimension} | {status} | {words} |",

@@ -108,6 +108,12 @@ class DepartureNotification(Message, clause="candidate fix (fix_departure_notice
     partner_id: str = M("the partner MC service ID the user no longer holds")
 
 
+class RegistrationEnded(Message, clause="candidate fix (fix_removal_ends_registration): not in "
+                                       "the text",
+                        not_in_text="candidate fix fix_removal_ends_registration"):
+    mc_service_id: str = M("the MC service ID whose registration the MC system has ended")
+
+
 class MigrationNotificationAck(Message, clause="X.1.6 (request/response reading of 10.6.3.3)",
                                not_in_text="the notification=acknowledged reading (fact "
                                            "sheet items 1-3: TS 23.280 10.6.3's authorization "

@@ -136,6 +136,7 @@ from _mc import (
     PrivateCallReject,
     PrivateCallRequest,
     Registration,
+    RegistrationEnded,
     RegistrationResponse,
     answer_names_its_call,
     answers_attempt,
@@ -171,6 +172,7 @@ from mcfsm import (
     Instance,
     Loss,
     Model,
+    ModelError,
     Monitor,
     Param,
     Role,
@@ -218,6 +220,14 @@ MIGRATING = ("permission_pending", "downloading", "authenticating", "registering
 
 # What each choice of a parameter means, in the text's words (Param means=)
 PARAM_MEANS = {
+    "removal_while_migrated": {
+        "ignored": "a partner MC system that removes a migrated MC service user from the users "
+                   "allowed to migrate to it keeps serving that user while the user is "
+                   "registered there",
+        "deregistered": "a partner MC system that removes a migrated MC service user from the "
+                        "users allowed to migrate to it ends that user's registration, telling "
+                        "neither the MC service client nor the primary MC system",
+    },
     "partner_id_reuse": {
         "never": "an MC service ID that a partner MC system assigned to a migrated MC service "
                  "user is never assigned to another MC service user",
@@ -300,6 +310,20 @@ ASSUMPTIONS = (
     Assumption("primary-issues-permission",
                "permission and security material always come from the primary MC system",
                clause="X.1.5"),
+    # forced by the text (issue 70's feature rows: call-back, identity exposure)
+    Assumption("caller-identified-by-either-id",
+               "a client that receives a call from a migrated user identifies the caller by "
+               "either MC service ID the call carries, the partner ID as the calling party or "
+               "the primary ID as additional information (client 1 keys its cache by the "
+               "primary ID); what a client keeps about a user, a call-back request included, "
+               "is matched by either, so no model has a call-back left unmatched",
+               clause="X.1.7.3", forced=True),
+    Assumption("binding-carried-in-signalling",
+               "a migrated caller's call carries its partner and its primary MC service IDs "
+               "in the call initiation signalling, so every MC service server on the call's "
+               "path, and the called party, learn which partner ID the user holds; the text "
+               "requires it, so no model hides it",
+               clause="X.1.7.3", forced=True),
 )
 
 
@@ -378,14 +402,17 @@ def next_systems(done: int, here: str, *, max_migrations: int, fixed_chain: bool
 
 # -- MC service client 2: the migrating user (X.1.2 items 2-6; X.1.4; X.1.5; X.1.4.1) ---------
 def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
-                 max_migrations: int, fixed_chain: bool, sequence_numbers: bool) -> Role:
+                 max_migrations: int, fixed_chain: bool, sequence_numbers: bool,
+                 removal_told: bool = False) -> Role:
     """Client 2's transitions in the clause order of annex X.1: permission (X.1.2 item 3,
     X.1.4, X.1.5: a command, with what becomes of one that arrives mid-migration; an
     explicit request; the implicit permission), provisioning (X.1.2 item 2: the material
     downloaded), authentication (X.1.2 items 4-6: the access token), registration (X.1.2
     item 6; make-before-break de-registers now, X.1.4.1), de-registration (X.1.4.1: its
     answer or its transaction's timeout, deregistration=acknowledged), then the calls while
-    migrated (X.1.7.2 - X.1.7.3)."""
+    migrated (X.1.7.2 - X.1.7.3). `removal_told`: the candidate fix
+    fix_removal_ends_registration, in which the MC system that removed user 2 from its
+    migration users tells client 2 that its registration there has ended."""
     def targets(ctx):
         return next_systems(ctx.v.migrations, ctx.v.serving, max_migrations=max_migrations,
                             fixed_chain=fixed_chain)
@@ -570,6 +597,14 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
     def call_answered(ctx) -> None:
         ctx.v.answered = True
 
+    # the candidate fix fix_removal_ends_registration: told that the registration it holds
+    # ended, client 2 is registered nowhere; an end of one it has left since changes nothing
+    def ends_current(ctx) -> bool:
+        return ctx.msg.mc_service_id == ctx.v.current_id
+
+    def registration_ended(ctx) -> None:
+        ctx.v.registered_at = ctx.v.registered_at - {ctx.v.serving}
+
     busy = list(MIGRATING)
     # every state in which UE 2 is on (switched off, it takes nothing); break-before-make
     # leaves it registered nowhere when its REGISTER times out
@@ -591,6 +626,23 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
         Transition(PrivateCallAccept, on, None, name="call_answered",
                    after=[call_answered], clause="X.1.7.3"),
     ]
+    if removal_told and make_before_break:
+        raise ModelError("removal_told with make_before_break: client 2 told its registration "
+                         "ended is registered nowhere, a state only break-before-make has",
+                         fix="explore removal_while_migrated with make_before_break=False")
+    fix_clause = ("candidate fix (fix_removal_ends_registration): the partner MC system tells "
+                  "the client that it ended the registration; not in the text")
+    removal_transitions = [
+        Transition(RegistrationEnded, "registered", "unregistered", name="registration_ended",
+                   conditions=[ends_current], after=[registration_ended],
+                   label="its registration ended: registered nowhere", clause=fix_clause),
+        Transition(RegistrationEnded, "registered", None, name="stale_registration_end",
+                   conditions=[lambda ctx: not ends_current(ctx)],
+                   label="the end of a registration it has left", clause=fix_clause),
+        Transition(RegistrationEnded, [s for s in on if s != "registered"], None,
+                   name="registration_end_while_moving",
+                   label="the end of the registration it is leaving", clause=fix_clause),
+    ] if removal_told else []
     return Role(
         "migrating MC service client",
         transactions=[DEREGISTRATION_TRANSACTION, REGISTER_TRANSACTION],
@@ -766,6 +818,7 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
                               "break-before-make: authenticate at the new system after it"),
             # -- X.1.7.2 - X.1.7.3: calls while migrated --------------------------------------
             *(call_transitions if calls else []),
+            *removal_transitions,
         ],
     )
 
@@ -774,14 +827,18 @@ def migrant_role(*, make_before_break: bool, calls: bool, migrant_calls: bool,
 # The primary (A) commands, permits and provisions; each server registers the user, a
 # partner notifies the primary, each de-registers the user and handles calls.
 def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
-                fixed_chain: bool, reuse: bool = False) -> Role:
+                fixed_chain: bool, reuse: bool = False, removal: bool = False,
+                removal_told: bool = False) -> Role:
     """A server's transitions in the clause order of annex X.1: permission (X.1.2 item 3,
     X.1.5: the primary's command, its answer to an explicit request), provisioning (X.1.2
     item 2, X.1.3.1: the material downloaded from the primary), registration (X.1.6: a
     partner stores the primary ID), notification (X.1.6: the partner informs the primary,
     which records the partner ID and, acknowledged, answers), de-registration (X.1.4.1, and
     the candidate fix's departure notice), then addressing (X.1.7.1: a call passed on,
-    delivered, redirected, rejected or held, and the answers relayed back)."""
+    delivered, redirected, rejected or held, and the answers relayed back). `removal`: B may
+    remove user 2 from the users allowed to migrate to it while user 2 is registered there
+    (removal_while_migrated); `removal_told` is its candidate fix (B ends the registration
+    and tells client 2 and the primary)."""
     # X.1.2 item 3; X.1.5: the primary commands or permits migration
     def is_primary(ctx) -> bool:
         return ctx.v.system == HOME
@@ -942,6 +999,35 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
         ctx.v.visitors = frozenset(p for p in ctx.v.visitors if p[0] != USER2_AT_B)
         ctx.v.registered = ctx.v.registered | {(USER2_AT_B, "client5")}
 
+    # TS 23.280 10.17.5 (fact migration-users-added-or-removed): B removes user 2 from the
+    # users allowed to migrate to it while user 2 is registered there; nothing in the text
+    # says what becomes of the registration (removal_while_migrated), nor that anyone is told
+    def may_remove(ctx) -> bool:
+        return (ctx.v.system == "B" and not ctx.v.removed
+                and bool(lookup(ctx.v.registered, USER2_AT_B)))
+
+    def remove(ctx) -> None:
+        ctx.v.removed = True
+        if ctx.params.removal_while_migrated == "ignored":
+            return
+        holder = lookup(ctx.v.registered, USER2_AT_B)
+        ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != USER2_AT_B)
+        if removal_told:  # the candidate fix: the client and the primary are told
+            ctx.send(holder, RegistrationEnded(mc_service_id=USER2_AT_B))
+            ctx.send(SERVER[HOME], DepartureNotification(primary_id=USER2,
+                                                         partner_id=USER2_AT_B))
+
+    removal_transitions = [
+        Transition("remove_user_from_migration", "serving", None, conditions=[may_remove],
+                   after=[remove], environment=True,
+                   sends=[RegistrationEnded, DepartureNotification] if removal_told else [],
+                   label="removes user 2 from the users allowed to migrate here, while user 2 "
+                         "is registered here",
+                   clause="TS 23.280 10.17.5 (migration users added or removed; "
+                          "removal_while_migrated: the text says nothing of a user registered "
+                          "at the time)"),
+    ]
+
     reassignment = [
         Transition("reassign_partner_id", "serving", None, conditions=[may_reassign],
                    after=[reassign], environment=True,
@@ -992,7 +1078,10 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
                    "awaiting_ack": Var(frozenset, frozenset()), "commands": Var(int, 0),
                    "held": Var(frozenset, frozenset(),
                                doc="calls held until the user's new ID is known "
-                                   "(uninformed_primary=hold)")},
+                                   "(uninformed_primary=hold)"),
+                   **({"removed": Var(bool, False, doc="user 2 is no longer among the users "
+                                                       "allowed to migrate here")}
+                      if removal else {})},
         transitions=[
             # -- permission, X.1.2 item 3; X.1.5: the command, the explicit permission ------
             Transition("command_migration", "serving", None,
@@ -1033,9 +1122,17 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
                           clause="candidate fix (fix_departure_notice): the partner tells the "
                                  "primary that the user left; not in the text")]
               if departure_notice else []),
+            *([Transition(DepartureNotification, "serving", None, after=[forget_departed],
+                          name="removal_notice",
+                          label="forgets the partner MC service ID of the user removed there",
+                          clause="candidate fix (fix_removal_ends_registration): the partner "
+                                 "tells the primary that it ended the user's registration; not "
+                                 "in the text")]
+              if removal_told and not departure_notice else []),
             # -- addressing, X.1.7.1: a call passed on, delivered, redirected or not ----------
             *(call_handling if calls else []),
             *(reassignment if reuse else []),
+            *(removal_transitions if removal else []),
         ],
     )
 
@@ -1259,7 +1356,8 @@ def build(*, make_before_break: bool, calls: bool,
           registered_and_notified: tuple[str, ...] = ("deliver",),
           commands_while_moving: tuple[str, ...] = ("ignore",),
           asserted_primary_ids: tuple[str, ...] = (),
-          partner_id_reuses: tuple[str, ...] = ()) -> System:
+          partner_id_reuses: tuple[str, ...] = (),
+          removals: tuple[str, ...] = (), removal_told: bool = False) -> System:
     """One variant. `calls` adds the addressing part (MC service client 1 and, with
     `migrant_calls`, the call of the migrated user); the tuples are the parameter choices
     explored; `max_migrations` bounds the chain A, B, C, A; `departure_notice` is the
@@ -1277,13 +1375,19 @@ def build(*, make_before_break: bool, calls: bool,
     notification), `asserted_primary_ids` (non-empty: MC service client 4, a user of C,
     calls user 1 asserting user 2's primary ID) the readings of who sets the primary ID a
     call carries (X.1.7.3), `partner_id_reuses` (non-empty: MC service client 5, user 4,
-    may be given at B the ID user 2 held there) whether B reassigns it (X.1.2 item 1b)."""
+    may be given at B the ID user 2 held there) whether B reassigns it (X.1.2 item 1b),
+    `removals` (non-empty: B may remove user 2 from its migration users while user 2 is
+    registered there, TS 23.280 10.17.5) what B does with the registration
+    (removal_while_migrated), `removal_told` its candidate fix (B ends the registration and
+    tells client 2 and the primary)."""
     migrant = migrant_role(make_before_break=make_before_break, calls=calls,
                            migrant_calls=migrant_calls, max_migrations=max_migrations,
-                           fixed_chain=fixed_chain, sequence_numbers=sequence_numbers)
+                           fixed_chain=fixed_chain, sequence_numbers=sequence_numbers,
+                           removal_told=removal_told)
     server = server_role(calls=calls, departure_notice=departure_notice,
                          max_migrations=max_migrations, fixed_chain=fixed_chain,
-                         reuse=bool(partner_id_reuses))
+                         reuse=bool(partner_id_reuses), removal=bool(removals),
+                         removal_told=removal_told)
     idms = idms_role()
     caller = caller_role(switch_off=switch_off, max_migrations=max_migrations)
 
@@ -1304,7 +1408,7 @@ def build(*, make_before_break: bool, calls: bool,
         "migration_lifecycle",
         assumptions=with_register_failure(ASSUMPTIONS, register_failures),
         faults=[*lost, *(off if switch_off else [])],
-        monitors=[*([Monitor(CALLS, calls_monitor(max_migrations), receipts=True,
+        monitors=[*([Monitor(CALLS, calls_monitor(max_migrations, removal_told), receipts=True,
                              label="monitor: client 1's calls and user 2's registrations")]
                     if calls else []),
                   *([Monitor(LEAVING, LEAVING_ROLE, receipts=True,
@@ -1412,6 +1516,15 @@ def build(*, make_before_break: bool, calls: bool,
                     "migrated user to another user once that user has left: 'never', or "
                     "'after_departure'",
                 means=PARAM_MEANS["partner_id_reuse"])} if partner_id_reuses else {}),
+            **({"removal_while_migrated": Param(
+                removals,
+                clause="TS 23.280 10.17.5 (migration users added or removed); X.1.6 (the "
+                       "partner informs the primary of a registration, of nothing else)",
+                doc="what a partner MC system does with the registration of a user it removes "
+                    "from the users allowed to migrate to it while that user is registered "
+                    "there: 'ignored' (the registration stands) or 'deregistered' (it ends, "
+                    "and nobody is told: the text names no message)",
+                means=PARAM_MEANS["removal_while_migrated"])} if removals else {}),
             "notification": Param(notifications, clause="X.1.6 (TS 23.379 10.6.3.3 absent); "
                                                         "TS 23.280 10.6.3 (outside the excerpts)",
                                   doc="whether the partner's notice to the primary is one-way "
@@ -1440,6 +1553,7 @@ def build(*, make_before_break: bool, calls: bool,
                                  doc="B has given user 4 the MC service ID user 2 held there "
                                      "while client 1's cache still names it for user 2")]
                       if partner_id_reuses else []),
+                    *(removal_properties() if removals else []),
                     *conditional_properties(switch_off=switch_off,
                                             lossy_leaving=lossy_leaving or loss_twin,
                                             register_given_up=lossy_registration
@@ -1451,6 +1565,39 @@ def build(*, make_before_break: bool, calls: bool,
                                             departure_notice=departure_notice,
                                             fixed_chain=fixed_chain)],
     )
+
+
+def removal_ends_service(v) -> bool:
+    """Once B has removed user 2 from the users allowed to migrate to it, and nothing about
+    user 2's registrations is in flight: B holds no registration of user 2, client 2 does
+    not take itself to be registered at B, and the primary's record names no ID at B."""
+    b = v[SERVER["B"]]
+    if not b.removed or any(v.in_flight(m) for m in (
+            RegistrationEnded, DepartureNotification, Registration, Deregistration,
+            MigrationNotification)):
+        return True
+    c2 = v["client2"]
+    served = bool(lookup(b.registered, USER2_AT_B))
+    believes = c2.state == "registered" and c2.serving == "B"
+    recorded = dict(v[SERVER[HOME]].bindings).get(USER2, "") == USER2_AT_B
+    return not (served or believes or recorded)
+
+
+def removal_properties() -> list:
+    """Issue 70 (DIMENSIONS.md, users removed from migration): what a removal does to a user
+    registered at the time, and a witness that it happens."""
+    return [
+        always("removal-ends-service", removal_ends_service,
+               clause="TS 23.280 10.17.5 (migration users removed); X.1.6; X.1.7.1 item 6",
+               doc="once the partner MC system has removed user 2 from the users allowed to "
+                   "migrate to it (and nothing about user 2's registrations is in flight), it "
+                   "serves user 2 no longer, client 2 does not take itself to be registered "
+                   "there, and the primary MC system does not redirect callers there"),
+        sometimes("user-removed-while-migrated", lambda v: v[SERVER["B"]].removed,
+                  clause="TS 23.280 10.17.5",
+                  doc="B removes user 2 from the users allowed to migrate to it while user 2 "
+                      "is registered there (the trigger of removal-ends-service)"),
+    ]
 
 
 def final_state(*, calls_end_in_transaction: bool):
@@ -1632,7 +1779,8 @@ def registered_with_token_id(v) -> bool:
 def registrations_match_client(v) -> bool:
     """When nothing about registration is in flight, the servers that have user 2
     registered are exactly those the client believes it is registered at."""
-    if v.in_flight(Registration) or v.in_flight(Deregistration) or v.in_flight(RegistrationResponse):
+    if (v.in_flight(Registration) or v.in_flight(Deregistration)
+            or v.in_flight(RegistrationResponse) or v.in_flight(RegistrationEnded)):
         return True
     holders = {s for s in SYSTEMS for _, who in v[SERVER[s]].registered if who == "client2"}
     return holders == set(v["client2"].registered_at)
@@ -1763,7 +1911,7 @@ def received_by(who: str):
     return guard
 
 
-def calls_monitor(bound: int) -> Role:
+def calls_monitor(bound: int, removal_told: bool = False) -> Role:
     """Client 1's calls as the wire shows them: a call starts with a private call request
     client 1 sends while it has none in progress ("idle"), and it is awaiting an answer
     ("answer") until client 1 takes an acceptance or a final rejection. A rejection of a
@@ -1774,7 +1922,11 @@ def calls_monitor(bound: int) -> Role:
     registration response it takes, one fewer per de-registration it sends; a gap is a period
     with none (break-before-make, X.1.7.4). A response it takes answers the REGISTER under
     way: from the MC system that REGISTER went to, before its transaction timed out (SIP
-    matches an answer to its transaction, RFC 3261 17.1.3; a late one ends nothing)."""
+    matches an answer to its transaction, RFC 3261 17.1.3; a late one ends nothing).
+    `removal_told` (fix_removal_ends_registration): an MC system may end the registration
+    user 2 holds there (RegistrationEnded), one fewer; the monitor follows which one user 2
+    holds on the wire (the last response it took, until it sends its de-registration), as an
+    end of another changes nothing for the client."""
     states = ["idle", "answer", "retry"]
 
     def new_call(ctx) -> None:
@@ -1799,6 +1951,11 @@ def calls_monitor(bound: int) -> Role:
         ctx.v.held -= 1
         if ctx.v.held == 0:
             ctx.v.gaps += 1
+        if removal_told and ctx.msg.mc_service_id == ctx.v.current:
+            ctx.v.current = ""
+
+    def ends_current(ctx) -> bool:
+        return ctx.msg.mc_service_id == ctx.v.current
 
     def register_sent(ctx) -> None:
         ctx.v.register_to = ctx.to
@@ -1813,6 +1970,8 @@ def calls_monitor(bound: int) -> Role:
     def registered(ctx) -> None:
         ctx.v.held += 1
         ctx.v.register_to = ""
+        if removal_told:
+            ctx.v.current = ctx.msg.mc_service_id
 
     def register_given_up(ctx) -> None:
         ctx.v.register_to = ""
@@ -1833,7 +1992,10 @@ def calls_monitor(bound: int) -> Role:
                    "register_to": Var(str, "", doc="where user 2's REGISTER under way went"),
                    "register_attempt": Var(int, 0, doc="its attempt, where user 2 retries"),
                    "late_answer": Var(bool, False, doc="an answer reached user 2 after its "
-                                                       "REGISTER's transaction had ended")},
+                                                       "REGISTER's transaction had ended"),
+                   **({"current": Var(str, USER2, doc="the registration user 2 holds on the "
+                                                      "wire (removal_told)")}
+                      if removal_told else {})},
         transitions=[
             Transition(PrivateCallRequest, "idle", "answer", name="call_starts",
                        conditions=[by1], after=[new_call], clause="X.1.7.1 items 6, 6a"),
@@ -1861,6 +2023,15 @@ def calls_monitor(bound: int) -> Role:
                        conditions=[received_by("client2")], after=[register_given_up],
                        clause="RFC 3261 17.1.2.2 (Timer F: the transaction ends; a late "
                               "answer ends nothing)"),
+            *([Transition(RegistrationEnded, states, None, name="user2_registration_ended",
+                          conditions=[received_by("client2"), ends_current], after=[left],
+                          clause="candidate fix (fix_removal_ends_registration)"),
+               Transition(RegistrationEnded, states, None, name="user2_other_end",
+                          conditions=[received_by("client2"),
+                                      lambda ctx: not ends_current(ctx)],
+                          clause="candidate fix (fix_removal_ends_registration): the end of a "
+                                 "registration user 2 has left changes nothing")]
+              if removal_told else []),
         ])
 
 
@@ -2429,6 +2600,31 @@ model.add_variant("fix_partner_id_kept",
                       "MC service user",
                   baseline="partner_id_reused",
                   expect={**EXPECT_THIRD_PARTY, "partner-id-reassigned": "never"})
+# Issue 70 (DIMENSIONS.md, users removed from migration): B removes user 2 from the users
+# allowed to migrate to it while user 2 is registered there (TS 23.280 10.17.5).
+model.add_variant("removed_while_migrated",
+                  lambda: build(**THIRD_PARTY_PINS, removals=("ignored", "deregistered")),
+                  doc="break_before_make; while user 2 is registered at B, B may remove it from "
+                      "the users allowed to migrate there: explores what becomes of the "
+                      "registration (removal_while_migrated). Pinned: notification=one_way, "
+                      "deregistration=one_way, late_call=refuse",
+                  baseline="break_before_make",
+                  expect={**EXPECT_THIRD_PARTY,
+                          # ignored: B still serves user 2; deregistered: client 2 takes
+                          # itself to be registered at B, which holds no registration of it
+                          "removal-ends-service": "violated",
+                          "registrations-match-client":
+                              "violated only with removal_while_migrated=deregistered",
+                          "migrated-call-answered-while-there":
+                              "violated only with removal_while_migrated=deregistered"})
+model.add_variant("fix_removal_ends_registration",
+                  lambda: build(**THIRD_PARTY_PINS, removals=("deregistered",),
+                                removal_told=True),
+                  doc="candidate fix, one sentence in X.1.6: a partner MC system that removes a "
+                      "registered migrated user from its migration users ends the "
+                      "registration and tells the MC service client and the primary MC system",
+                  baseline="removed_while_migrated",
+                  expect=EXPECT_THIRD_PARTY)
 model.add_variant("fix_notification_order",
                   lambda: build(make_before_break=False, **ADDRESSING, sequence_numbers=True),
                   doc="candidate fix of finding 2: the registration and the notification carry "
@@ -2831,3 +3027,33 @@ model.finding(
         "change: X.1.2 item 1b says that an MC service ID so assigned is given to no other "
         "user (fix_partner_id_kept); a lifetime for the cache of item 6a would be the other "
         "way")
+model.finding(
+    "removed-user-still-registered", prop="removal-ends-service",
+    variants=("removed_while_migrated",), cls=GAP_IN_THE_TEXT,
+    fix="fix_removal_ends_registration",
+    facts=(MIGRATION_USERS_ADDED_OR_REMOVED.bears(SUPPORTS, "a partner may remove users from "
+                                                            "those allowed to migrate to it"),),
+    clauses=('X.1.6 "to inform the primary MC system"', "X.1.7.1 item 6"),
+    reading="none: under both readings of what a partner MC system does with the registration "
+            "of a user it removes from its migration users while that user is registered "
+            "there (keeps it, removal_while_migrated=ignored, or ends it without telling "
+            "anyone, =deregistered: the text names no message for either), something stays "
+            "wrong",
+    title="A partner MC system that removes a registered migrated user from its migration "
+          "users leaves someone wrong",
+    why="violated under every choice explored. The set of users that may migrate to a partner "
+        "MC system changes over time: an authorised user asks the partner to add or remove "
+        "users (TS 23.280 10.17.5; its removal flow is not in what we saw). Annex X.1 says "
+        "what happens when a user arrives (X.1.6: the partner registers it and informs the "
+        "primary MC system) and nothing of a user the partner removes while it is "
+        "registered there. Kept (ignored), the registration outlives the permission: the "
+        "partner serves a user it no longer accepts. Ended silently (deregistered), client 2 "
+        "still takes itself to be registered at B, and the primary still names B's ID: calls "
+        "by the primary MC service ID are redirected there (X.1.7.1 item 6) and fail, and "
+        "user 2's own call is never answered (migrated-call-answered-while-there fails in "
+        "the same variant). Modelled with break-before-make, two migrations, one removal by "
+        "B. Proposed change: X.1.6 says that a partner MC system that removes a registered "
+        "migrated user from its migration users ends that registration and informs the MC "
+        "service client and the primary MC system, as it informs the primary of the "
+        "registration (fix_removal_ends_registration: holds). abandoned-registration-"
+        "lifecycle asks the same of a registration that is removed or expires")

@@ -128,7 +128,12 @@ from __future__ import annotations
 import dataclasses
 
 import _progress
-from _features import COMMENCEMENT_MODES, PRIVATE_CALL_REQUEST_ELEMENTS
+from _features import (
+    AMBIENT_LISTENING,
+    COMMENCEMENT_MODES,
+    PRIVATE_CALL_FORWARDING,
+    PRIVATE_CALL_REQUEST_ELEMENTS,
+)
 from _mc import (
     COMMON_ASSUMPTIONS,
     INVITE_TRANSACTION,
@@ -200,6 +205,9 @@ HOME = "A"  # the primary MC system of every user here
 USERS = {"user1": HOME, "user2": HOME, "user3": HOME}
 PROVISIONED = provisioning(USERS)
 USER1, USER2, USER3 = mcid("user1", HOME), mcid("user2", HOME), mcid("user3", HOME)
+# user 4 (MC service client 4, at A): where user 2 has its private calls forwarded on no
+# answer (the no_answer_forwarding variants; TS 23.379 10.7.5.1)
+USER4 = mcid("user4", HOME)
 MAX_MIGRATIONS = 3
 # the cause a party gives when NOTE 3's policy refuses another private call
 NOTE3_CAUSE = "awaiting resumption"
@@ -406,7 +414,8 @@ def registered(ctx) -> None:
 # -- MC service client 1, the migrating party (10.16.3.2 steps 1-3, NOTE 1, NOTE 3) ---------
 def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool = False,
                           emergency: bool = False, kms_in_call: bool = False,
-                          restricted: bool = False, commencement: bool = False) -> Role:
+                          restricted: bool = False, commencement: bool = False,
+                          ambient: bool = False) -> Role:
     """Client 1's transitions in the order of 10.16.3.2: step 1's release (a SIP transaction:
     its timeouts come first), answered or not, break-before-make, or make-before-break after
     registering at the new MC system (X.1.4.1); the migration (first paragraph, NOTE 1);
@@ -421,7 +430,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     may forbid step 3's new call (local_restriction), and restricted_mark says what client
     1 then does with the call marked suspended. `commencement`: the suspended call was set
     up in automatic commencement mode, and resumed_commencement says which mode step 3's
-    new call requests."""
+    new call requests. `ambient`: the suspended call is an ambient listening call in which
+    client 1's user is the listened-to user, and ambient_indication says whether the
+    closing sentence's indication of the successful migration reaches that user."""
     def own_primary(ctx) -> str:
         return PARTIES[ctx.me][0]
 
@@ -574,6 +585,10 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
     def resumed(ctx) -> None:
         ctx.v.suspended = False
         ctx.v.resumed_after = ctx.v.resumed_after | {ctx.v.last_kind}
+        # 10.16.3.2's closing sentence: the client "may indicate the successful migration of
+        # private call communications to the MC service user" (ambient_indication)
+        if ambient and ctx.params.ambient_indication == "shown":
+            ctx.v.indicated = True
 
     # NOTE 3 (client 1), and both parties migrating (both_migrating)
     def from_peer_party(ctx) -> bool:
@@ -703,6 +718,9 @@ def migrating_client_role(*, fixed_chain: bool, setup: bool = False, both: bool 
                       if restricted else {}),
                    "profile": Var(str, HOME, doc="the MC system whose user profile it uses"),
                    "resumed_after": Var(frozenset, frozenset()),
+                   **({"indicated": Var(bool, False, doc="it indicated the successful "
+                                                         "migration of the call to its user")}
+                      if ambient else {}),
                    "budget": Var(int, MAX_MIGRATIONS, doc="how many migrations it makes at "
                                                           "most (a bound)"),
                    **({"call_from": Var(str, USER1, doc="the calling ID of the call it is in "
@@ -1224,14 +1242,45 @@ def other_caller_role(*, transaction: bool) -> Role:
     )
 
 
+def forwarding_target_role() -> Role:
+    """Client 4 (user 4): where user 2 has its private calls forwarded on no answer
+    (TS 23.379 10.7.5.1). Its user answers the first call forwarded to it; it is busy
+    after."""
+    def answer_forwarded(ctx) -> None:
+        ctx.v.answered_for = ctx.msg.original_called_id or ""
+        ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id))
+
+    def busy(ctx) -> None:
+        ctx.send(ctx.sender, PrivateCallReject(calling_id=ctx.msg.calling_id,
+                                               called_id=ctx.msg.called_id, cause="busy"))
+
+    return Role(
+        "forwarding target MC service client",
+        states=["idle", "in_call"], initial="idle", final=["idle", "in_call"],
+        variables={"answered_for": Var(str, "", doc="the MC service ID the call it answered "
+                                                    "was addressed to")},
+        transitions=[
+            Transition(PCR, "idle", "in_call", name="answer_forwarded_call",
+                       after=[answer_forwarded], sends=[PrivateCallAccept],
+                       clause="TS 23.379 10.7.5.1 (the forwarded call); TS 23.379 10.7.2.1.1"),
+            Transition(PCR, "in_call", None, name="reject_busy", after=[busy],
+                       sends=[PrivateCallReject],
+                       clause="TS 23.379 10.7.2.1.1 (called party busy)"),
+        ])
+
+
 # -- MC service servers A, B, C (NOTE 1's registrations; steps 1 and 3 passed on) ------------
-def server_role(*, setup: bool, both: bool = False) -> Role:
+def server_role(*, setup: bool, both: bool = False, forwarding: bool = False) -> Role:
     """A server's transitions in the order of 10.16.3.2: the registrations of NOTE 1 (X.1.6
     registration, X.1.4.1 de-registration; with `both`, the partner informs the primary,
     X.1.6), step 1's release passed on and its answer back, step 3's new call passed on
     (refused where the called user is not registered; with `both`, forwarded to the partner
     ID the primary was told of, X.1.7.2), and the answers back towards the caller (`setup`:
-    dropped for a caller that has since de-registered here)."""
+    dropped for a caller that has since de-registered here). `forwarding`: the server of a
+    called user whose user was alerted and did not answer forwards the call to user 4 where
+    that user has set forwarding on no answer (no_answer_forwarding=to_user4, TS 23.379
+    10.7.5.1)."""
     def towards(ctx, mc_service_id: str) -> str:
         """Where a server sends signalling for an MC service ID: the client registered with
         it here, else the MC system that assigned it (interconnected MC systems)."""
@@ -1317,6 +1366,18 @@ def server_role(*, setup: bool, both: bool = False) -> Role:
     def calling_unreachable(ctx) -> bool:
         return not calling_reachable(ctx)
 
+    # TS 23.379 10.7.5.1: forwarding on no answer (manual commencement), set by user 2
+    def forwarded_on_no_answer(ctx) -> bool:
+        return (ctx.msg.cause == NOT_ANSWERED_CAUSE and ctx.msg.called_id == USER2
+                and ctx.params.no_answer_forwarding == "to_user4")
+
+    def not_forwarded(ctx) -> bool:
+        return not forwarded_on_no_answer(ctx)
+
+    def forward_to_user4(ctx) -> None:
+        ctx.send(towards(ctx, USER4), PCR(calling_id=ctx.msg.calling_id, called_id=USER4,
+                                          original_called_id=ctx.msg.called_id))
+
     return Role(
         "MC service server",
         states=["serving"],
@@ -1393,9 +1454,17 @@ def server_role(*, setup: bool, both: bool = False) -> Role:
             Transition(PrivateCallAccept, "serving", None, conditions=[calling_reachable],
                        after=[route_to_calling], sends=[PrivateCallAccept],
                        clause="TS 23.379 10.7.2.1.1"),
-            Transition(PrivateCallReject, "serving", None, conditions=[calling_reachable],
+            Transition(PrivateCallReject, "serving", None,
+                       conditions=[calling_reachable, *([not_forwarded] if forwarding else [])],
                        after=[route_to_calling], sends=[PrivateCallReject],
                        clause="TS 23.379 10.7.2.1.1"),
+            *([Transition(PrivateCallReject, "serving", None, name="forward_on_no_answer",
+                          conditions=[forwarded_on_no_answer], after=[forward_to_user4],
+                          sends=[PCR],
+                          label="user 2 did not answer: forwards the call to user 4, as user "
+                                "2 has set",
+                          clause="TS 23.379 10.7.5.1 (forwarding on no answer; "
+                                 "no_answer_forwarding=to_user4)")] if forwarding else []),
             # the answer to a call set up by a client that has since de-registered here
             *(Transition(m, "serving", None, name=f"drop_{kind}_for_departed_caller",
                          conditions=[calling_unreachable],
@@ -1665,6 +1734,18 @@ def client1_answers_while_suspended(outcome: str):
 
 # What each choice of a parameter means, in the text's words (Param means=)
 PARAM_MEANS = {
+    "ambient_indication": {
+        "shown": "MC service client 1 indicates the successful migration of the private call "
+                 "to its MC service user, who is the listened-to user of an ambient listening "
+                 "call",
+        "suppressed": "MC service client 1 does not indicate the successful migration of an "
+                      "ambient listening call to its MC service user, the listened-to user",
+    },
+    "no_answer_forwarding": {
+        "none": "MC service user 2 has not set forwarding of its private calls on no answer",
+        "to_user4": "MC service user 2 has set its private calls to be forwarded to MC service "
+                    "user 4 when it does not answer",
+    },
     "release_ack": {
         "none": "the migrating MC service client goes on with its migration once it has sent "
                 "the release of step 1, which is not answered",
@@ -1901,7 +1982,9 @@ def answer_names_its_call_property():
 IN_A_CALL = frozenset(("in_call", "making", "in_call_both", "setting_up", "setup_registering",
                        "setup_waiting", "in_other_call"))
 AWAITING_RESUMPTION = frozenset((*SUSPENDED_STATES, "awaiting_resumption"))
-REFUSING_CLIENTS = ("client1", "client2")  # client 3 only calls
+# client 3 only calls; client 4 (the forwarding target, forwarding_on_no_answer) is busy once
+# it has answered a call
+REFUSING_CLIENTS = ("client1", "client2", "client4")
 
 
 def rejection_cause_true(before, key, after) -> bool:
@@ -2256,7 +2339,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           local_restrictions: tuple[str, ...] = (),
           restricted_marks: tuple[str, ...] = ("dropped", "kept"),
           resumed_commencements: tuple[str, ...] = (),
-          callee_commencements: tuple[str, ...] = (AUTOMATIC, MANUAL)) -> System:
+          callee_commencements: tuple[str, ...] = (AUTOMATIC, MANUAL),
+          no_answer_forwardings: tuple[str, ...] = (),
+          ambient_indications: tuple[str, ...] = ()) -> System:
     """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
@@ -2276,7 +2361,12 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     and restricted_mark explores what client 1 does with the mark then.
     `resumed_commencements`, when given: the suspended call was set up in automatic
     commencement mode, resumed_commencement explores which mode step 3's new call requests,
-    and callee_commencement (`callee_commencements`) client 2's own setting."""
+    and callee_commencement (`callee_commencements`) client 2's own setting.
+    `no_answer_forwardings`, when given (with `resumed_commencements`): MC service client 4
+    (user 4) is where user 2 may have its calls forwarded on no answer, and
+    no_answer_forwarding explores whether it has. `ambient_indications`, when given: the
+    ongoing call is an ambient listening call with client 1's user listened to, and
+    ambient_indication explores whether client 1 indicates the successful migration."""
     setup = bool(setups_on_migration)
     commencement = bool(resumed_commencements)
     emergency = bool(resumed_kinds)
@@ -2286,11 +2376,13 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     client1_role = migrating_client_role(fixed_chain=fixed_chain, setup=setup,
                                          both=both_migrating, emergency=emergency,
                                          kms_in_call=kms_in_call, restricted=restricted,
-                                         commencement=commencement)
+                                         commencement=commencement,
+                                         ambient=bool(ambient_indications))
     client2_role = client1_role if both_migrating else peer_role(
         resumption_timer=resumption_timer, setup=setup, protected=protected,
         commencement=commencement)
-    server = server_role(setup=setup, both=both_migrating)
+    forwarding = bool(no_answer_forwardings)
+    server = server_role(setup=setup, both=both_migrating, forwarding=forwarding)
     cms = cms_role()
     off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) "
                                     "once, at any point of the call and its migration",
@@ -2319,12 +2411,15 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
             Instance("client3", other_caller_role(transaction=switch_off
                                                   or caller_transaction),
                      label="MC service client 3")]),
+        *([Instance("client4", forwarding_target_role(),
+                    label="MC service client 4 (user 4)")] if forwarding else []),
         *(Instance(SERVER[s], server,
                    label=f"MC service server {s}",
                    init={"system": s, "provisioned": PROVISIONED[s],
                          "registered": frozenset(
                              (mcid(u, s), f"client{u[-1]}") for u in USERS
-                             if not (both_migrating and u == "user3")) if s == HOME
+                             if not (both_migrating and u == "user3"))
+                         | ({(USER4, "client4")} if forwarding else set()) if s == HOME
                          else frozenset()}) for s in SYSTEMS),
         *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
     ]
@@ -2456,6 +2551,24 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "requests none: 'automatic', or 'manual' (its user is alerted and answers, "
                     "or does not)",
                 means=PARAM_MEANS["callee_commencement"])} if commencement else {}),
+            **({"no_answer_forwarding": Param(
+                no_answer_forwardings,
+                clause="TS 23.379 10.7.5.1 (forwarding on no answer, for manual commencement "
+                       "calls); 10.16.3.2 step 3 (silent on forwarding)",
+                doc="whether user 2 has set its private calls to be forwarded to user 4 when "
+                    "it does not answer ('to_user4') or not ('none'): a setting of user 2's, "
+                    "which step 3's new call meets like any other call",
+                means=PARAM_MEANS["no_answer_forwarding"])} if forwarding else {}),
+            **({"ambient_indication": Param(
+                ambient_indications,
+                clause="10.16.3.2 ('The MC service client may indicate the successful "
+                       "migration of private call communications to the MC service user'); "
+                       "TS 23.379 10.14.1",
+                doc="whether client 1, whose user is listened to in an ambient listening "
+                    "call, indicates the successful migration to its user as the closing "
+                    "sentence allows for every private call ('shown'), or not for such a call "
+                    "('suppressed')",
+                means=PARAM_MEANS["ambient_indication"])} if ambient_indications else {}),
         },
         fairness=_progress.FAIRNESS,
         properties=both_properties(routings, resume_addresses) if both_migrating else one_party_properties(
@@ -2492,7 +2605,27 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                           clause="10.16.3.2 step 3; TS 23.379 10.7.1",
                           doc="client 2's user is alerted to client 1's new call of step 3 "
                               "(manual commencement: the case the property rules out happens)")]
-                if commencement else []),
+                if commencement else []) + ([
+                step("resumed-call-reaches-peer", resumed_call_reaches_peer,
+                     clause="10.16.3.2 step 3 ('toward MC service client 2'); TS 23.379 "
+                            "10.7.5.1",
+                     doc="the acceptance that resumes client 1's call comes from client 2, the "
+                         "party of the call marked suspended, never from a third user"),
+                sometimes("resumption-forwarded", lambda v: v["client4"].answered_for == USER2,
+                          clause="TS 23.379 10.7.5.1",
+                          doc="user 4 answers a call to user 2 forwarded on no answer (the "
+                              "case the property rules out happens)")]
+                if forwarding else []) + ([
+                always("listened-to-user-never-alerted",
+                       lambda v: not v["client1"].indicated,
+                       clause="10.16.3.2 (the closing sentence); TS 23.379 10.14.1",
+                       doc="the listened-to user of an ambient listening call is shown nothing "
+                           "of the call: not the successful migration of it either"),
+                sometimes("ambient-call-resumed", lambda v: bool(v["client1"].resumed_after),
+                          clause="10.16.3.2 step 3",
+                          doc="the ambient listening call resumes after client 1's migration "
+                              "(the case the property is about happens)")]
+                if ambient_indications else []),
     )
 
 
@@ -2505,6 +2638,16 @@ def commences_in(request, params) -> str:
     """The mode a private call request commences in at the called client: the one it
     requests, else the called client's own setting (TS 23.379 10.7.1)."""
     return request.commencement or params.callee_commencement
+
+
+def resumed_call_reaches_peer(before, key, after) -> bool:
+    """Judged where client 1 takes the acceptance of step 3's new call: it names the party of
+    the call marked suspended as the called party."""
+    if key.actor != "client1" or not isinstance(key.message, PrivateCallAccept):
+        return True
+    if not (before["client1"].state == "resuming" and after["client1"].state == "in_call"):
+        return True
+    return key.message.called_id == USER2  # client 2's ID; client 2 stays at A here
 
 
 def resumed_call_commences_as_suspended(before, key, after) -> bool:
@@ -3030,6 +3173,60 @@ model.add_variant("fix_resumed_call_commences_as_suspended",
                   baseline="commencement",
                   expect={**EXPECT_EMERGENCY, "resumed-with-manual-commencement": "never"})
 
+# Forwarding on no answer (DIMENSIONS.md, the forwarding row): user 2 may have set its calls
+# forwarded to user 4 when it does not answer (TS 23.379 10.7.5.1); step 3's new call in
+# manual commencement, not answered, meets it. The same pins as commencement.
+model.add_variant("forwarding_on_no_answer",
+                  lambda: build(resumed_commencements=("as_suspended", "callee_setting"),
+                                no_answer_forwardings=("none", "to_user4"), **EMERGENCY_PINS),
+                  doc="the suspended call was set up in automatic commencement mode, and user 2 "
+                      "may have set its calls forwarded to user 4 (MC service client 4) on no "
+                      "answer: explores no_answer_forwarding beside resumed_commencement and "
+                      f"callee_commencement. Pinned: {EMERGENCY_PINNED}",
+                  baseline="commencement",
+                  expect={**EXPECT_COMMENCEMENT,
+                          "resumed-call-commences-as-suspended":
+                              "violated only with resumed_commencement=callee_setting and "
+                              "callee_commencement=manual",
+                          # to_user4: the resumption not answered is forwarded, and user 4's
+                          # acceptance resumes client 1's call
+                          "resumed-call-reaches-peer":
+                              "violated only with resumed_commencement=callee_setting and "
+                              "callee_commencement=manual and no_answer_forwarding=to_user4",
+                          "resumption-forwarded":
+                              "witnessed only with resumed_commencement=callee_setting and "
+                              "callee_commencement=manual and no_answer_forwarding=to_user4"})
+model.add_variant("fix_forwarded_resumption_commences_as_suspended",
+                  lambda: build(resumed_commencements=("as_suspended",),
+                                no_answer_forwardings=("none", "to_user4"), **EMERGENCY_PINS),
+                  doc="candidate fix, the sentence of fix_resumed_call_commences_as_suspended "
+                      "in step 3 (the new private call requests the commencement mode of the "
+                      "call marked suspended), where user 2 may forward calls on no answer",
+                  baseline="forwarding_on_no_answer",
+                  expect={**EXPECT_EMERGENCY, "resumed-with-manual-commencement": "never",
+                          "resumption-forwarded": "never"})
+
+# Ambient listening (DIMENSIONS.md, the ambient listening row): the ongoing call is an
+# ambient listening call in which client 1's user is listened to (TS 23.379 10.14.1); the
+# closing sentence lets client 1 indicate the successful migration. The same pins as
+# emergency_call.
+model.add_variant("ambient_listening",
+                  lambda: build(ambient_indications=("shown", "suppressed"), **EMERGENCY_PINS),
+                  doc="the ongoing call is an ambient listening call with client 1's user "
+                      "listened to: explores whether client 1 indicates the successful "
+                      f"migration (ambient_indication). Pinned: {EMERGENCY_PINNED}",
+                  baseline="emergency_call",
+                  expect={**EXPECT_EMERGENCY,
+                          "listened-to-user-never-alerted":
+                              "violated only with ambient_indication=shown"})
+model.add_variant("fix_ambient_migration_not_indicated",
+                  lambda: build(ambient_indications=("suppressed",), **EMERGENCY_PINS),
+                  doc="candidate fix, one sentence in 10.16.3.2: the indication of the "
+                      "successful migration is not given to the listened-to user of an "
+                      "ambient listening call",
+                  baseline="ambient_listening",
+                  expect=EXPECT_EMERGENCY)
+
 # Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
 # break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
 # (the re-initiated call may overtake the release, and is taken: finding release-overtaken is
@@ -3353,6 +3550,55 @@ model.finding(
         "would not answer; it explores both. "
         "Proposed change: step 3's new private call requests the commencement mode of the "
         "call marked suspended (fix_resumed_call_commences_as_suspended: holds)")
+model.finding(
+    "ambient-migration-indicated", prop="listened-to-user-never-alerted",
+    variants=("ambient_listening",), cls=CHOICE, fix="fix_ambient_migration_not_indicated",
+    facts=(AMBIENT_LISTENING.bears(SUPPORTS, "the listened-to user's UE shows no indication of "
+                                             "the call"),),
+    clauses=("10.16.3.2", "10.16.3.2 step 3"),
+    reading="client 1 gives the indication the closing sentence allows for every private "
+            "call, an ambient listening call included (ambient_indication=shown)",
+    title="A listened-to user who migrates during ambient listening may be told that the call "
+          "migrated",
+    why="violated only with ambient_indication=shown: 10.16.3.2 ends with 'The MC service "
+        "client may indicate the successful migration of private call communications to the "
+        "MC service user', for every private call. In an ambient listening call the "
+        "listened-to user's UE shows no indication of the call (TS 23.379 10.14.1); when that "
+        "user is the one who migrates, step 3 has its client initiate the new call, and the "
+        "closing sentence lets the client tell its user that the call migrated, so the "
+        "listened-to user learns that it is being listened to. Modelled: the indication "
+        "only, as a variable of client 1; that step 3's new call is itself one the "
+        "listened-to client originates (locally initiated, where the call was remotely "
+        "initiated) is not modelled. Proposed change: the closing sentence excludes the "
+        "listened-to user of an ambient listening call (fix_ambient_migration_not_indicated: "
+        "holds)")
+model.finding(
+    "resumption-forwarded-away", prop="resumed-call-reaches-peer",
+    variants=("forwarding_on_no_answer",), cls=CHOICE,
+    fix="fix_forwarded_resumption_commences_as_suspended",
+    facts=(PRIVATE_CALL_FORWARDING.bears(SUPPORTS, "a manual commencement call not answered "
+                                                   "in time is forwarded where the user has "
+                                                   "set it"),
+           COMMENCEMENT_MODES.bears(DECIDES, "callee_commencement: a call that requests no "
+                                             "mode commences in the called client's own")),
+    clauses=("10.16.3.2 step 3",),
+    reading="step 3's new call requests no commencement mode (resumed_commencement="
+            "callee_setting), and user 2 has set its calls forwarded on no answer",
+    title="A resumed private call that the called user does not answer may be forwarded, "
+          "and resume with a third user",
+    why="violated only with resumed_commencement=callee_setting, callee_commencement=manual "
+        "and no_answer_forwarding=to_user4: resumed-call-needs-answer's reading, with a "
+        "setting of user 2's that TS 23.379 provides. Step 3 has client 1 initiate 'a new "
+        "private call toward MC service client 2' and names no commencement mode, so client "
+        "2's own manual mode alerts its user; a manual commencement call not answered in "
+        "time is forwarded where the user has set it (TS 23.379 10.7.5.1). Client 1's call, "
+        "marked suspended with user 2, is then answered by user 4, and client 1 takes that "
+        "acceptance as the resumption (the chart): the call the two users were in resumes "
+        "with a third user. Modelled: the forwarding on no answer only, at user 2's MC "
+        "service server; whether client 1 would show the user that someone else answered is "
+        "not. Proposed change: step 3's new private call requests the commencement mode of "
+        "the call marked suspended (fix_forwarded_resumption_commences_as_suspended: holds; "
+        "the change resumed-call-needs-answer proposes)")
 model.finding(
     "crossed-resumptions-refused", prop="re-initiated-calls-not-both-refused-by-note3",
     variants=("fix_primary_reaches_migrated_user", "both_migrating"), cls=GAP_IN_THE_TEXT,

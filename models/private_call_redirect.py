@@ -118,9 +118,11 @@ import dataclasses
 
 import _progress
 from _features import (
+    CLIENT_EMERGENCY_STATE,
     INTERCONNECTED_CLIENTS_USE_OWN_SERVER,
     LOCATION_DISCLOSED_ONLY_TO_AUTHORISED,
     PRIVATE_CALL_AUTHORISATION,
+    PRIVATE_CALL_REQUEST_ELEMENTS,
 )
 from _mc import (
     COMMON_ASSUMPTIONS,
@@ -236,6 +238,7 @@ BOTH = {
     "redirect_disclosure": ("any_caller", "authorised_callers"),
     "reach": ("full_mesh", "no_b_c_link"),
     "partner_authorises_caller": ("no_check", "checks_profile"),
+    "redirected_call_kind": ("kept", "ordinary"),
 }
 # Issue 70 item 2: the pairs of MC systems that are not interconnected under each choice of
 # reach (pre-condition 1 interconnects A and B only).
@@ -262,6 +265,13 @@ def linked(here: str, there: str, reach: str) -> bool:
     return here == there or frozenset({here, there}) not in UNLINKED[reach]
 
 PARAM_DOCS = {
+    "redirected_call_kind": (
+        "10.16.5.3 step 4 ('The initiated private call can either be an MCPTT private call, an "
+        "MCVideo private call, or a corresponding one-to-one MCData communication': the "
+        "service, not the kind); TS 23.379 10.7.2.1.1 (the priority element)",
+        "whether the private call client 1 initiates in step 4, after an emergency private "
+        "call was redirected, is an emergency private call again ('kept') or an ordinary one "
+        "('ordinary')"),
     "partner_authorises_caller": (
         "10.16.5.3 step 4 (the call 'shall perform the procedures' of TS 23.379); TS 23.379 "
         "10.7.3 (the profile's list); X.1.7.1 item 4",
@@ -357,6 +367,13 @@ PARAM_DOCS = {
 # What each choice of a parameter means, in the text's words (Param means=), parallel to
 # PARAM_DOCS
 PARAM_MEANS = {
+    "redirected_call_kind": {
+        "kept": "the private call initiated in step 4 is an emergency private call, as the "
+                "private call request released in step 3 was",
+        "ordinary": "the private call initiated in step 4 is an ordinary private call, though "
+                    "the private call request released in step 3 was an emergency private "
+                    "call",
+    },
     "partner_authorises_caller": {
         "no_check": "the partner MC system passes the re-initiated private call of every "
                     "calling party to the migrated user",
@@ -568,7 +585,7 @@ def call_under_way(world, owner: str) -> bool:
 
 def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: int,
                 switch_off: bool, lossy_leaving: bool, indication_ends: bool = False,
-                free_call_timer: bool = False) -> Role:
+                free_call_timer: bool = False, emergency: bool = False) -> Role:
     """A caller's transitions in the order of 10.16.5.3's steps: step 1 (the call by the
     primary MC service ID), steps 3-4 (the redirection followed, after a KMS lookup where
     the URI is unknown) and the answer, then X.1.7.1 item 6a (a subsequent call by the
@@ -576,14 +593,17 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
     rejection), and the INVITE's Timer B where calls time out. `indication_ends`: the
     parameter indication_lasts is explored (CR 000 with a second call by the cached ID);
     `free_call_timer`: with lossy_leaving, the parameter call_timeout explores Timer B free
-    beside the reading that it outlasts the call's path (one call per caller)."""
+    beside the reading that it outlasts the call's path (one call per caller); `emergency`: a
+    caller may make emergency private calls (its `emergency` variable), and the parameter
+    redirected_call_kind says what step 4's call is (issue 70, the emergency call row)."""
     kms_prescribed = kms_in_redirect  # CR 001's table NOTE prescribes the lookup
     # a call is an INVITE transaction where it or its answer can vanish: a switched-off UE
     # 2 takes nothing, and UE 2 leaving coverage may lose a call or its answer
     calls_time_out = switch_off or lossy_leaving
     indication = True if migration_indication else None
 
-    # step 1: the call by user 2's primary MC service ID
+    # step 1: the call by user 2's primary MC service ID (an emergency private call from an
+    # emergency caller: TS 23.379 10.7.2.1.1's priority element)
     def start(ctx, target: str, indicated: bool | None) -> None:
         ctx.v.calls += 1
         ctx.v.target = target
@@ -591,9 +611,16 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
         ctx.v.redirects = 0
         ctx.v.sent_home = False
         ctx.v.reinitiated = 0
-        ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
-                                                  redirection_indication=indicated,
-                                                  calling_primary_id=ctx.v.primary_id or None))
+        ctx.send(ctx.v.server, PrivateCallRequest(
+            calling_id=ctx.v.my_id, called_id=target, redirection_indication=indicated,
+            calling_primary_id=ctx.v.primary_id or None,
+            priority="emergency" if emergency and ctx.v.emergency else None))
+
+    # step 4 (and item 6b's re-initiation): the new call of an emergency call is one again
+    # only under redirected_call_kind=kept; step 4 names the service, not the kind
+    def reinitiated_priority(ctx) -> str | None:
+        kept = emergency and ctx.v.emergency and ctx.params.redirected_call_kind == "kept"
+        return "emergency" if kept else None
 
     def may_call(ctx) -> bool:
         return ctx.v.calls < ctx.v.max_calls
@@ -606,7 +633,8 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
         ctx.v.target = target
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=target,
                                                   redirection_indication=indication,
-                                                  calling_primary_id=ctx.v.primary_id or None))
+                                                  calling_primary_id=ctx.v.primary_id or None,
+                                                  priority=reinitiated_priority(ctx)))
 
     def redirect_needs_lookup(ctx) -> bool:
         new_id = ctx.msg.called_id_migrated
@@ -664,7 +692,8 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
         ctx.v.reinitiated += 1
         ctx.v.target = USER2_PRIMARY
         ctx.send(ctx.v.server, PrivateCallRequest(calling_id=ctx.v.my_id, called_id=USER2_PRIMARY,
-                                                  calling_primary_id=ctx.v.primary_id or None))
+                                                  calling_primary_id=ctx.v.primary_id or None,
+                                                  priority=reinitiated_priority(ctx)))
 
     # RFC 3261 17.1.1.2 (Timer B) where calls time out
     def timed_out(ctx) -> None:
@@ -710,6 +739,9 @@ def caller_role(*, kms_in_redirect: bool, migration_indication: bool, max_migrat
                if indication_ends else {}),
             **({"timed_out": Var(bool, False, doc="a call of its INVITE transaction timed out "
                                                   "(for a witness)")} if calls_time_out else {}),
+            **({"emergency": Var(bool, False, doc="its calls are emergency private calls "
+                                                  "(TS 23.379 10.7.2.1.1, the priority "
+                                                  "element)")} if emergency else {}),
         },
         transitions=[
             # -- step 1 -----------------------------------------------------------------
@@ -1427,7 +1459,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
           switch_off: bool = False, lossy_leaving: bool = False,
           recursion: bool = False, free_call_timer: bool = False,
           withdraw_abandoned: bool = False, disclosure: bool = False,
-          reach: bool = False, forward_foreign: bool = False) -> System:
+          reach: bool = False, forward_foreign: bool = False,
+          emergency_call: bool = False) -> System:
     """The system of one variant: the two CRs are switches, `pinned` fixes parameters to
     fewer choices (a variant's choice or a candidate fix), `sequence_numbers` is the
     candidate fix of the notification race, `departure_notice` the candidate fix of the
@@ -1455,7 +1488,9 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
     are interconnected (issue 70 item 2), in place of assumption systems-interconnected;
     `forward_foreign` is its candidate fix on CR 001's text: the primary checks for a
     migration only a call of its own user, and passes any other caller's call on to the
-    partner MC service ID (CR 000's same-system check, its 'otherwise' read as forwarding)."""
+    partner MC service ID (CR 000's same-system check, its 'otherwise' read as forwarding).
+    `emergency_call`: client 1's call is an emergency private call, and redirected_call_kind
+    explores what step 4's call is."""
     if free_call_timer and (not lossy_leaving or client1_calls != 1):
         raise ModelError(f"free_call_timer with lossy_leaving={lossy_leaving}, client1_calls="
                          f"{client1_calls}: Timer B is explored free where calls may be lost, "
@@ -1474,7 +1509,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                          migration_indication=migration_indication,
                          max_migrations=max_migrations, switch_off=switch_off,
                          lossy_leaving=lossy_leaving, indication_ends=indication_ends,
-                         free_call_timer=free_call_timer)
+                         free_call_timer=free_call_timer, emergency=emergency_call)
     server = server_role(kms_in_redirect=kms_in_redirect,
                          migration_indication=migration_indication,
                          departure_notice=departure_notice, note2_via_primary=note2_via_primary,
@@ -1500,6 +1535,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
         wanted += ["redirect_disclosure", "partner_authorises_caller"]
     if reach:
         wanted.append("reach")
+    if emergency_call:
+        wanted.append("redirected_call_kind")
     # indication_lasts: NOTE 2's literal reading, but where a variant explores it
     pins = {"register_timeout": ("outlasts_answer",), "indication_lasts": ("every_call",),
             **(pinned or {})}
@@ -1513,7 +1550,8 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
 
     instances = [
         Instance("client1", caller, label="MC service client 1",
-                 init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls}
+                 init={"my_id": USER1, "server": "serverA", "max_calls": client1_calls,
+                       **({"emergency": True} if emergency_call else {})}
                  if not caller_migrated else
                  {"my_id": USER1_AT_B, "server": "serverB", "max_calls": client1_calls,
                   "primary_id": USER1, "kms": frozenset({kms_uri("A"), kms_uri("B")})}),
@@ -1570,6 +1608,7 @@ def build(*, kms_in_redirect: bool, migration_indication: bool, max_migrations: 
                                               lossy_leaving=lossy_leaving),
                       *(disclosure_properties() if disclosure else ()),
                       *(reach_properties() if reach else ()),
+                      *(emergency_properties() if emergency_call else ()),
                       _progress.primary_learns_current_id(),
                       *(_progress.call_ends(c) for c in CALLERS)])
 
@@ -1616,6 +1655,36 @@ def reach_properties() -> list:
                   clause="CR 001 10.16.5.3 step 4 (reach=no_b_c_link)",
                   doc="MC system C refuses client 3's call of step 4 to user 2's partner MC "
                       "service ID: C is not interconnected with the partner"),
+    ]
+
+
+def redirected_call_keeps_kind(before, key, after) -> bool:
+    """Judged on the wire: every private call request an emergency caller sends, step 1's
+    and the calls that follow its redirection (step 4, item 6b), is an emergency one."""
+    if key.actor != "client1" or not before["client1"].emergency:
+        return True
+    return all(m.priority == "emergency"
+               for m in sent_in_step(before, after, PrivateCallRequest, key.actor))
+
+
+def emergency_call_redirected(v) -> bool:
+    return v["client1"].emergency and v["client1"].redirects > 0
+
+
+def emergency_properties() -> list:
+    """Issue 70 (the emergency private call row of DIMENSIONS.md): what step 4's call is when
+    the call redirected was an emergency private call."""
+    return [
+        step("redirected-call-keeps-kind", redirected_call_keeps_kind,
+             clause="CR 001 10.16.5.3 step 4; TS 23.379 10.7.2.1.1 (priority)",
+             doc="every private call request client 1 sends while making an emergency "
+                 "private call is an emergency one: the call of step 4 that follows the "
+                 "redirection too, so that the redirection does not turn an emergency call "
+                 "into an ordinary one"),
+        sometimes("emergency-call-redirected", emergency_call_redirected,
+                  clause="CR 001 10.16.5.3 steps 1-3",
+                  doc="client 1's emergency private call is redirected (the trigger of "
+                      "redirected-call-keeps-kind)"),
     ]
 
 
@@ -2375,6 +2444,14 @@ ASSUMPTIONS = (
                "(TS 23.379 10.7.2.1.1, TS 23.281 7.2.2.2.1, TS 23.282): a call-back request or "
                "another message for a migrated user is not redirected, and none is modelled",
                clause="10.16.5.3 step 1", forced=True),
+    Assumption("primary-forwarding-not-applied-while-migrated",
+               "MC service server A answers a private call by the primary MC service ID of "
+               "its migrated user as step 2 and X.1.7.1 item 6 say (it checks the migration "
+               "and rejects the signalling with the current partner MC service ID), not by "
+               "private call forwarding set in user 2's primary user profile: while migrated "
+               "user 2 decides by the partner MC system's profile (X.1.7.1 item 4), so no "
+               "forwarding is modelled",
+               clause="X.1.7.1 item 4; X.1.7.1 item 6", forced=True),
     Assumption("both-key-sets-held-while-migrated",
                "a migrated UE holds the key material of its primary MC system's KMS and of the "
                "partner's, so it can decrypt a call addressed to either MC service ID (the "
@@ -2537,6 +2614,33 @@ model.add_variant(
     baseline="unconnected_partners",
     expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
             "redirected-call-unroutable": "never"})
+# Issue 70, the emergency private call row: client 1's call is an emergency private call;
+# is step 4's call one too? CR 001's text, base's pinned policies, one call per caller.
+EMERGENCY_BOUNDS = dict(max_migrations=2, client1_calls=1)
+model.add_variant(
+    "emergency_redirected",
+    lambda: build(kms_in_redirect=True, migration_indication=False, **EMERGENCY_BOUNDS,
+                  pinned={**POLICIES, "notification": ("acknowledged",)}, emergency_call=True),
+    doc="CR 001's text: client 1's call by user 2's primary MC service ID is an emergency "
+        "private call; explores whether the call step 4 initiates after the redirection is "
+        "one too (redirected_call_kind). Pinned: notification=acknowledged, with base's "
+        "policies; one call per caller",
+    baseline="cr_kms_uri",
+    expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
+            # CR 000's property: CR 001's text redirects a caller of another MC system too
+            "primary-redirects-own-users": "violated",
+            "redirected-call-keeps-kind": "violated only with redirected_call_kind=ordinary"})
+model.add_variant(
+    "fix_redirected_call_keeps_kind",
+    lambda: build(kms_in_redirect=True, migration_indication=False, **EMERGENCY_BOUNDS,
+                  pinned={**POLICIES, "notification": ("acknowledged",),
+                          "redirected_call_kind": ("kept",)}, emergency_call=True),
+    doc="candidate fix, one sentence in CR 001's step 4: the private call initiated after the "
+        "redirection is of the kind of the private call request released in step 3 (an "
+        "emergency private call is initiated as an emergency private call)",
+    baseline="emergency_redirected",
+    expect={**DELIVERY_PINNED, "notification-acknowledged": "witnessed",
+            "primary-redirects-own-users": "violated"})
 EXPECT_CR_BOTH = {**DELIVERY_PINNED, "primary-binding-fresh": "violated only with notification=one_way",
             "no-repeated-redirection-to-left-id":
                 "violated only with notification=one_way",
@@ -3320,6 +3424,31 @@ model.finding(
         "call request to the MC service ID assigned by MC system B "
         "(fix_foreign_caller_forwarded: holds; CR 000's same-system check, its 'otherwise' "
         "read as forwarding)")
+model.finding(
+    "redirected-call-priority", prop="redirected-call-keeps-kind",
+    variants=("emergency_redirected",), cls=CHOICE, fix="fix_redirected_call_keeps_kind",
+    facts=(PRIVATE_CALL_REQUEST_ELEMENTS.bears(SUPPORTS, "the request carries a priority"),
+           CLIENT_EMERGENCY_STATE.bears(SUPPORTS, "client 1 is still in the emergency state "
+                                                  "when it initiates step 4's call")),
+    clauses=("CR 001 10.16.5.3 step 3", "CR 001 10.16.5.3 step 4"),
+    reading="step 4's private call is an ordinary private call, though the call request "
+            "released in step 3 was an emergency one: step 4 names the service, not the kind "
+            "(redirected_call_kind=ordinary)",
+    title="An emergency private call redirected to a migrated user may be re-initiated as "
+          "an ordinary call",
+    why="violated only with redirected_call_kind=ordinary: step 3 has client 1 release its "
+        "private call request, and step 4 has it initiate 'a private call' towards the "
+        "migrated MC service ID, which 'can either be an MCPTT private call, an MCVideo "
+        "private call, or a corresponding one-to-one MCData communication'. That names the "
+        "service of the new call, not its kind: nothing says that an emergency private call "
+        "stays one. TS 23.379's private call request has a priority element, and client 1 "
+        "is still in its emergency state, so a reader may carry the kind over "
+        "(fix_redirected_call_keeps_kind: holds); one who reads step 4 literally initiates an "
+        "ordinary call, which the partner MC system then sets up, and may pre-empt, as one. "
+        "The same question as resumed-call-priority asks of 10.16.3.2 step 3, here for the "
+        "redirection. Modelled on the wire only: the priority the new call carries, not what "
+        "servers do with it. Proposed change: step 4 says that the initiated private call is "
+        "of the kind of the private call request released in step 3")
 model.finding(
     "partner-id-disclosed-before-authorisation", prop="redirection-only-to-accepted-caller",
     variants=("disclosure",), cls=CHOICE, fix="fix_redirect_only_accepted_callers",

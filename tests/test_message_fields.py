@@ -42,7 +42,8 @@ VARIANTS = {
     "private_call_migration": ("fix_release_completes", "fix_peer_call_resumes", "setup_in_progress",
                                "fix_resumed_call_keeps_priority", "fix_kms_uri_in_new_call",
                                "commencement"),
-    "migration_lifecycle": ("permission_and_provisioning", "fix_departure_notice_mbb"),
+    "migration_lifecycle": ("permission_and_provisioning", "fix_departure_notice_mbb",
+                            "fix_removal_ends_registration"),
     "private_call_redirect": ("base", "fix_note2_via_primary"),
 }
 
