@@ -968,7 +968,9 @@ cdef class Core:
             q += 4
             if q >= m:
                 return k + self.n * v
-            pk[0] = 0x80000000 | v
+            # (the U: Cython takes an unsuffixed literal of 2**31 or more for a Python int,
+            # and the `|` then boxed v and built a new int object on every lookup)
+            pk[0] = 0x80000000U | v
 
     cdef inline uint32_t _column(self, Py_ssize_t at) except? 0xffffffff:
         """The value in self.cur of the column stored at `at` of cs_slots and cs_cols."""
@@ -1289,19 +1291,21 @@ cdef class Core:
         cdef int32_t nid = self.troot[t], slot
         cdef uint32_t idx, edge
         cdef int width = self.slots
+        # the sentinels below are written 0x...U: compared with an unsuffixed literal of
+        # 2**31 or more, Cython boxed idx and edge as Python ints at every node walked
         while True:
             slot = self.tslot[nid]
             if slot < 0:  # what a step put in some inboxes (sent_since)
                 idx = self._sent_id(nid, a, b)
-                if idx == 0xFFFFFFFE:
+                if idx == 0xFFFFFFFEU:
                     return -1
-                if idx == 0xFFFFFFFF:  # put in two inboxes or more: the Python walk
+                if idx == 0xFFFFFFFFU:  # put in two inboxes or more: the Python walk
                     return _walk(self.tnodes[nid], a, b, width)
             else:
                 idx = a[slot] if slot < width else b[slot - width]
             if self.tcol[nid] != 0:  # a field of a local: by its value (_field_edge)
                 edge = self._field_edge(nid, self.tcol[nid], idx)
-                if edge == 0xFFFFFFFE:
+                if edge == 0xFFFFFFFEU:
                     return -1
                 if edge & 1:
                     return <int>(edge >> 1)
@@ -1315,7 +1319,7 @@ cdef class Core:
                 edge = _edges_get(&self.edges, (<uint64_t>nid) << 32 | idx)
             if edge == 0:
                 edge = self._tree_edge(nid, idx)
-                if edge == 0xFFFFFFFE:
+                if edge == 0xFFFFFFFEU:
                     return -1
             else:
                 edge -= 1
@@ -3172,7 +3176,7 @@ cdef class Core:
         the locals they make recur)."""
         cdef uint32_t new = self._by_value(k, li, w)
         cdef Py_ssize_t made
-        if new == 0xFFFFFFFF:
+        if new == 0xFFFFFFFFU:
             made = len(<list>self.store.values[2 + k])
             new = self._made(k, li, w)
             self._fit(2 + k, new)
