@@ -40,6 +40,31 @@ def in_engine_order(state: tuple, pairs: list) -> tuple[list, list]:
             sorted((p[0] for p in pairs if p[1] == state), key=canonical_key))
 
 
+# (the random states of a variant, the reference's answer at each): the same for the
+# `whole` and `fields` cases of a variant (a fixed seed, the reference successor function,
+# which no memo or field key touches), so computed once for both when they run in one
+# worker (they are collected side by side), about half of each case's CPU
+_REFERENCE: dict[str, tuple[list[tuple], dict[tuple, tuple]]] = {}
+
+
+def _states_and_reference(name: str, system) -> tuple[list[tuple], dict[tuple, tuple]]:
+    if name not in _REFERENCE:
+        _REFERENCE.clear()  # only the variant's two cases read it
+        rng = random.Random(f"{name} 11")  # a fixed seed per variant: failures reproduce
+        states = random_states(system, rng, walks=12, length=40)
+        # the reference once per state (a walk meets a state again and again): model code
+        # that is not deterministic still shows, as the unmemoized steps run it afresh at
+        # every state and are held to the same answer
+        reference: dict[tuple, tuple] = {}
+        for state in states:
+            if state not in reference:
+                want, unhandled = system.expand(state)
+                reference[state] = (in_engine_order(state, [(key, nxt) for key, nxt, _, _ in want]),
+                                    unhandled)
+        _REFERENCE[name] = states, reference
+    return _REFERENCE[name]
+
+
 @pytest.mark.parametrize("fields", [False, True], ids=["whole", "fields"])
 @pytest.mark.parametrize("name,model,variant", CASES, ids=[c[0] for c in CASES])
 def test_memoized_steps_equal_the_reference(name, model, variant, fields, monkeypatch):
@@ -47,23 +72,14 @@ def test_memoized_steps_equal_the_reference(name, model, variant, fields, monkey
     # its steps read (steps.py's `fields`), as the one-role encoding of a model comes to be
     monkeypatch.setattr(steps_module, "FIELD_KEYS_AT_START", fields)
     system = model.system(variant)
-    rng = random.Random(f"{name} 11")  # a fixed seed per variant: failures reproduce
-    states = random_states(system, rng, walks=12, length=40)
+    states, reference = _states_and_reference(name, model.system(variant))
     memoized = CompiledSteps(system, Store(system.slot_count), memoize=True)
     if fields:
         memoized.successors(states[0])
         assert memoized.fields == {k for k, i in enumerate(system.instances)
                                    if i.role.variables}
     unmemoized = CompiledSteps(system, Store(system.slot_count), memoize=False)
-    # the reference once per state (a walk meets a state again and again, and the second
-    # pass meets them all again): model code that is not deterministic still shows, as the
-    # unmemoized steps run it afresh at every state and are held to the same answer
-    reference: dict[tuple, tuple] = {}
     for state in states + states:  # the second pass is answered from the memo tables
-        if state not in reference:
-            want, unhandled = system.expand(state)
-            reference[state] = (in_engine_order(state, [(key, nxt) for key, nxt, _, _ in want]),
-                                unhandled)
         want_pairs, unhandled = reference[state]
         assert in_engine_order(state, memoized.successors(state)) == want_pairs
         assert in_engine_order(state, unmemoized.successors(state)) == want_pairs
