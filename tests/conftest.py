@@ -65,10 +65,20 @@ LONG_FIRST = (
 )
 
 
+# After them, the other tests of ten seconds or more in a recorded run, longest first
+# (tests/data/durations.json, written by `python -m tests.durations` from `--durations=0`
+# output): a long test met late in a worker's queue is the tail of a step, the other worker
+# idle while it runs. A test the file does not know keeps its place.
+_DURATIONS_FILE = ROOT / "tests" / "data" / "durations.json"
+DURATIONS: dict[str, float] = (json.loads(_DURATIONS_FILE.read_text())
+                               if _DURATIONS_FILE.exists() else {})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        return next((k for k, prefix in enumerate(LONG_FIRST)
-                     if item.nodeid.startswith(prefix)), len(LONG_FIRST))
+    def rank(item: pytest.Item) -> tuple[int, float]:
+        return (next((k for k, prefix in enumerate(LONG_FIRST)
+                      if item.nodeid.startswith(prefix)), len(LONG_FIRST)),
+                -DURATIONS.get(item.nodeid, 0.0))
     items.sort(key=rank)  # stable: the rest keep their order
 
 
