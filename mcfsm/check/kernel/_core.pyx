@@ -686,6 +686,10 @@ cdef class Core:
     # the loss and duplication steps of each instance's inbox, by inbox index (None: not
     # asked yet): steps.faults is a Python call, and nearly every inbox, empty, has none
     cdef list fault_memo
+    # per instance, per inbox index: 1 where fault_list gave nothing (most inboxes: empty,
+    # or nothing to lose), so the expansion passes it in C (0: not known yet, or faults)
+    cdef uint8_t** fault_none
+    cdef Py_ssize_t* fault_cap
     cdef dict unhandled_ids
     # one expansion
     cdef uint32_t* cur
@@ -919,6 +923,10 @@ cdef class Core:
         self.node_cs, self.node_next = _array.array("I"), _array.array("I")
         self.unhandled_records = []
         self.fault_memo = [[] for _ in range(len(steps.system.instances))]
+        self.fault_none = <uint8_t**>calloc(self.n + 1, sizeof(uint8_t*))
+        self.fault_cap = <Py_ssize_t*>calloc(self.n + 1, sizeof(Py_ssize_t))
+        if self.fault_none == NULL or self.fault_cap == NULL:
+            raise MemoryError()
         self.unhandled_ids = {}
         self.ntids = len(steps.system.coverage_names) + 1
         self.generated_ = <int64_t*>calloc(self.ntids, sizeof(int64_t))
@@ -1492,6 +1500,11 @@ cdef class Core:
     def __dealloc__(self):
         cdef int k
         cdef Py_ssize_t j
+        if self.fault_none != NULL:
+            for k in range(self.n):
+                free(self.fault_none[k])
+        free(self.fault_none)
+        free(self.fault_cap)
         free(self.widths)
         free(self.offsets)
         free(self.cur)
@@ -2943,8 +2956,10 @@ cdef class Core:
             self._emit(k, pool, &e, 0)
         if self.faulty:
             for k in range(n):
-                known = <list>self.fault_memo[k]
                 j = self.cur[2 + n + k]
+                if j < self.fault_cap[k] and self.fault_none[k][j]:
+                    continue  # no faults at this inbox (a list item and a test in Python)
+                known = <list>self.fault_memo[k]
                 faults = known[j] if j < len(known) else None
                 if faults is None:
                     faults = tuple(self.fault_list(k, j))
@@ -2952,6 +2967,7 @@ cdef class Core:
                         known.extend([None] * (j + 1 - len(known)))
                     known[j] = faults
                 if not faults:
+                    self._no_faults(k, j)
                     continue
                 for tid, sid, new_inbox in <tuple>faults:
                     self._fit(2 + n + k, new_inbox)
@@ -2960,6 +2976,21 @@ cdef class Core:
                     self.succ_tid[self.nsucc] = tid
                     self.succ_sid[self.nsucc] = sid
                     self.nsucc += 1
+        return 0
+
+    cdef int _no_faults(self, int k, Py_ssize_t j) except -1:
+        """Mark inbox index j of instance k as one without faults (fault_none, grown
+        zero-filled)."""
+        cdef Py_ssize_t old = self.fault_cap[k], new
+        cdef uint8_t* p
+        if j >= old:
+            new = max(2 * j, 64)
+            p = <uint8_t*>realloc(self.fault_none[k], new)
+            if p == NULL:
+                raise MemoryError()
+            memset(p + old, 0, new - old)
+            self.fault_none[k], self.fault_cap[k] = p, new
+        self.fault_none[k][j] = 1
         return 0
 
     cdef int _emit(self, int k, Pool* pool, Entry* e, uint32_t jbase) except -1:
