@@ -3542,7 +3542,11 @@ def product_bfs(graph, Py_ssize_t initial_count, flags, bint eventually):
     cdef Py_ssize_t size = graph.size, head = 0, s, pos, end, nq = 0
     cdef array.array parent = array.clone(_array.array("i"), 2 * size, False)
     cdef array.array queue = array.clone(_array.array("i"), 2 * size, False)
-    cdef array.array order = _array.array("i")
+    # each pending node is queued once, so at most `size` states are in order: filled in
+    # C and cut to length at the end (order.append boxed each state: 1% of as_published)
+    cdef array.array order = array.clone(_array.array("i"), max(size, 1), False)
+    cdef int* o = order.data.as_ints
+    cdef Py_ssize_t no = 0
     cdef unsigned int[:] offsets = graph.offsets
     cdef int[:] targets = graph.targets
     cdef const unsigned char[:] f = flags
@@ -3559,7 +3563,8 @@ def product_bfs(graph, Py_ssize_t initial_count, flags, bint eventually):
             q[nq] = node
             nq += 1
             if node & 1:
-                order.append(s)
+                o[no] = <int>s
+                no += 1
     while head < nq:
         node = q[head]
         head += 1
@@ -3574,7 +3579,9 @@ def product_bfs(graph, Py_ssize_t initial_count, flags, bint eventually):
                 q[nq] = nxt
                 nq += 1
                 if nxt & 1:
-                    order.append(t)
+                    o[no] = t
+                    no += 1
+    array.resize(order, no)
     return parent, order
 
 
@@ -3600,6 +3607,8 @@ def tarjan_pass(graph, region, int rid, roots, index, low, on_stack, constrained
     cdef int[:] targets = graph.targets
     cdef unsigned short[:] labels = graph.labels
     cdef int[:] reg = region
+    cdef const int[:] rts = roots  # read in C: iterating the array boxed each root
+    cdef Py_ssize_t r
     cdef int[:] idx = index
     cdef int[:] lo = low
     cdef int[:] comp_of = component_of
@@ -3614,7 +3623,8 @@ def tarjan_pass(graph, region, int rid, roots, index, low, on_stack, constrained
     cdef bint descended, unfair
     if any_constraint:
         cons = constrained
-    for root in roots:
+    for r in range(rts.shape[0]):
+        root = rts[r]
         if reg[root] != rid or idx[root] != -1:
             continue
         idx[root] = lo[root] = counter
