@@ -68,17 +68,27 @@ LONG_FIRST = (
 # After them, the other tests of ten seconds or more in a recorded run, longest first
 # (tests/data/durations.json, written by `python -m tests.durations` from `--durations=0`
 # output): a long test met late in a worker's queue is the tail of a step, the other worker
-# idle while it runs. A test the file does not know keeps its place.
+# idle while it runs. A test the file does not know keeps its place, and so does a test
+# that uses a module- or class-scoped fixture: taken away from its module's other tests,
+# it would build the fixture again (seen: test_findings_pages's `docs`, built three times).
 _DURATIONS_FILE = ROOT / "tests" / "data" / "durations.json"
 DURATIONS: dict[str, float] = (json.loads(_DURATIONS_FILE.read_text())
                                if _DURATIONS_FILE.exists() else {})
 
 
+def _shares_a_narrow_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        d.scope in ("module", "class", "package")
+        for defs in info.name2fixturedefs.values() for d in defs)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> tuple[int, float]:
-        return (next((k for k, prefix in enumerate(LONG_FIRST)
-                      if item.nodeid.startswith(prefix)), len(LONG_FIRST)),
-                -DURATIONS.get(item.nodeid, 0.0))
+        first = next((k for k, prefix in enumerate(LONG_FIRST)
+                      if item.nodeid.startswith(prefix)), len(LONG_FIRST))
+        recorded = DURATIONS.get(item.nodeid, 0.0)
+        return first, -recorded if recorded and not _shares_a_narrow_fixture(item) else 0.0
     items.sort(key=rank)  # stable: the rest keep their order
 
 
