@@ -52,6 +52,7 @@ WORLD: dict[str, dict[str, dict[str, Any]]] = {
                                                  "callee_commencements": ("manual",),
                                                  "no_answer_forwardings": ("to_user4",)},
         "ambient listening call, migration indicated": {"ambient_indications": ("shown",)},
+        "an impostor asserts user 1's primary ID": {"asserted_primary_ids": ("as_sent",)},
     },
     "private_call_redirect": {
         "B and C not interconnected": {"reach": True},

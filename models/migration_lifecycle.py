@@ -1008,11 +1008,13 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
 
     def remove(ctx) -> None:
         ctx.v.removed = True
-        if ctx.params.removal_while_migrated == "ignored":
+        # the candidate fix replaces the reading: the registration ends, and the client and
+        # the primary are told
+        if not removal_told and ctx.params.removal_while_migrated == "ignored":
             return
         holder = lookup(ctx.v.registered, USER2_AT_B)
         ctx.v.registered = frozenset(r for r in ctx.v.registered if r[0] != USER2_AT_B)
-        if removal_told:  # the candidate fix: the client and the primary are told
+        if removal_told:
             ctx.send(holder, RegistrationEnded(mc_service_id=USER2_AT_B))
             ctx.send(SERVER[HOME], DepartureNotification(primary_id=USER2,
                                                          partner_id=USER2_AT_B))
@@ -1025,7 +1027,8 @@ def server_role(*, calls: bool, departure_notice: bool, max_migrations: int,
                          "is registered here",
                    clause="TS 23.280 10.17.5 (migration users added or removed; "
                           "removal_while_migrated: the text says nothing of a user registered "
-                          "at the time)"),
+                          "at the time; fix_removal_ends_registration: the registration ends "
+                          "and the client and the primary are told)"),
     ]
 
     reassignment = [
@@ -1378,15 +1381,15 @@ def build(*, make_before_break: bool, calls: bool,
     may be given at B the ID user 2 held there) whether B reassigns it (X.1.2 item 1b),
     `removals` (non-empty: B may remove user 2 from its migration users while user 2 is
     registered there, TS 23.280 10.17.5) what B does with the registration
-    (removal_while_migrated), `removal_told` its candidate fix (B ends the registration and
-    tells client 2 and the primary)."""
+    (removal_while_migrated), `removal_told` its candidate fix in place of the Param (B may
+    remove user 2 too, and then ends the registration and tells client 2 and the primary)."""
     migrant = migrant_role(make_before_break=make_before_break, calls=calls,
                            migrant_calls=migrant_calls, max_migrations=max_migrations,
                            fixed_chain=fixed_chain, sequence_numbers=sequence_numbers,
                            removal_told=removal_told)
     server = server_role(calls=calls, departure_notice=departure_notice,
                          max_migrations=max_migrations, fixed_chain=fixed_chain,
-                         reuse=bool(partner_id_reuses), removal=bool(removals),
+                         reuse=bool(partner_id_reuses), removal=bool(removals) or removal_told,
                          removal_told=removal_told)
     idms = idms_role()
     caller = caller_role(switch_off=switch_off, max_migrations=max_migrations)
@@ -1553,7 +1556,7 @@ def build(*, make_before_break: bool, calls: bool,
                                  doc="B has given user 4 the MC service ID user 2 held there "
                                      "while client 1's cache still names it for user 2")]
                       if partner_id_reuses else []),
-                    *(removal_properties() if removals else []),
+                    *(removal_properties() if removals or removal_told else []),
                     *conditional_properties(switch_off=switch_off,
                                             lossy_leaving=lossy_leaving or loss_twin,
                                             register_given_up=lossy_registration
@@ -2575,8 +2578,8 @@ model.add_variant("impostor_caller",
 model.add_variant("fix_primary_id_from_registration",
                   lambda: build(**THIRD_PARTY_PINS, asserted_primary_ids=("from_registration",)),
                   doc="candidate fix, one sentence in X.1.7.3: the MC service server serving a "
-                      "migrated caller sets the primary MC service ID its call carries from the "
-                      "one it stored at registration (X.1.6)",
+                      "caller sets the primary MC service ID its call carries from the one it "
+                      "stored at registration (X.1.6), none for a caller that is not migrated",
                   baseline="impostor_caller",
                   expect=EXPECT_THIRD_PARTY)
 # Issue 70 item 3: the partner ID user 2 held at B given to another user once user 2 left.
@@ -2618,8 +2621,7 @@ model.add_variant("removed_while_migrated",
                           "migrated-call-answered-while-there":
                               "violated only with removal_while_migrated=deregistered"})
 model.add_variant("fix_removal_ends_registration",
-                  lambda: build(**THIRD_PARTY_PINS, removals=("deregistered",),
-                                removal_told=True),
+                  lambda: build(**THIRD_PARTY_PINS, removal_told=True),
                   doc="candidate fix, one sentence in X.1.6: a partner MC system that removes a "
                       "registered migrated user from its migration users ends the "
                       "registration and tells the MC service client and the primary MC system",
@@ -3002,9 +3004,10 @@ model.finding(
         "calling ID only, so neither catches it. The reading under which the property holds: "
         "the MC service server serving the caller sets the primary MC service ID from the one "
         "it stored when the client registered (X.1.6), and a client that registered with no "
-        "other carries none. Proposed change: X.1.7.3 says that the MC service server of the "
-        "partner MC system sets the primary MC service ID a migrated user's call carries from "
-        "the one it stored at registration (fix_primary_id_from_registration)")
+        "other carries none. Proposed change: X.1.7.3 says that the MC service server serving "
+        "the caller sets the primary MC service ID a migrated user's call carries from the one "
+        "it stored at registration, and that a call from a client that is not migrated "
+        "carries none (fix_primary_id_from_registration)")
 model.finding(
     "cached-id-reaches-another-user", prop="call-for-user2-reaches-user2",
     variants=("partner_id_reused",), cls=CHOICE, fix="fix_partner_id_kept",
@@ -3036,9 +3039,8 @@ model.finding(
     clauses=('X.1.6 "to inform the primary MC system"', "X.1.7.1 item 6"),
     reading="none: under both readings of what a partner MC system does with the registration "
             "of a user it removes from its migration users while that user is registered "
-            "there (keeps it, removal_while_migrated=ignored, or ends it without telling "
-            "anyone, =deregistered: the text names no message for either), something stays "
-            "wrong",
+            "there (removal_while_migrated=ignored or removal_while_migrated=deregistered: the "
+            "text names no message for either), something stays wrong",
     title="A partner MC system that removes a registered migrated user from its migration "
           "users leaves someone wrong",
     why="violated under every choice explored. The set of users that may migrate to a partner "

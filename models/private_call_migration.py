@@ -131,6 +131,7 @@ import _progress
 from _features import (
     AMBIENT_LISTENING,
     COMMENCEMENT_MODES,
+    PARTICIPATING_BINDS_CALLING_ID,
     PRIVATE_CALL_FORWARDING,
     PRIVATE_CALL_REQUEST_ELEMENTS,
 )
@@ -208,6 +209,10 @@ USER1, USER2, USER3 = mcid("user1", HOME), mcid("user2", HOME), mcid("user3", HO
 # user 4 (MC service client 4, at A): where user 2 has its private calls forwarded on no
 # answer (the no_answer_forwarding variants; TS 23.379 10.7.5.1)
 USER4 = mcid("user4", HOME)
+# mallory (MC service client 5, a user of MC system C, not user 1): calls user 2 asserting
+# user 1's primary MC service ID (the impostor_resumption variants; issue 70 item 8)
+MALLORY = mcid("mallory", "C")
+USER1_IDS = frozenset(mcid("user1", s) for s in SYSTEMS)
 MAX_MIGRATIONS = 3
 # the cause a party gives when NOTE 3's policy refuses another private call
 NOTE3_CAUSE = "awaiting resumption"
@@ -1248,6 +1253,7 @@ def forwarding_target_role() -> Role:
     after."""
     def answer_forwarded(ctx) -> None:
         ctx.v.answered_for = ctx.msg.original_called_id or ""
+        ctx.v.answered_as = ctx.msg.called_id
         ctx.send(ctx.sender, PrivateCallAccept(calling_id=ctx.msg.calling_id,
                                                called_id=ctx.msg.called_id))
 
@@ -1259,7 +1265,9 @@ def forwarding_target_role() -> Role:
         "forwarding target MC service client",
         states=["idle", "in_call"], initial="idle", final=["idle", "in_call"],
         variables={"answered_for": Var(str, "", doc="the MC service ID the call it answered "
-                                                    "was addressed to")},
+                                                    "was addressed to"),
+                   "answered_as": Var(str, "", doc="the MC service ID the forwarded call "
+                                                   "named as its called party")},
         transitions=[
             Transition(PCR, "idle", "in_call", name="answer_forwarded_call",
                        after=[answer_forwarded], sends=[PrivateCallAccept],
@@ -1270,8 +1278,37 @@ def forwarding_target_role() -> Role:
         ])
 
 
+def impostor_role() -> Role:
+    """MC service client 5 (mallory@C, a user of MC system C, not user 1) calls user 2 once,
+    asserting user 1's primary MC service ID as its own (the element X.1.7.3 adds, which no
+    one verifies as published)."""
+    def call(ctx) -> None:
+        ctx.send(SERVER["C"], PCR(calling_id=MALLORY, called_id=USER2,
+                                  calling_primary_id=USER1))
+
+    def answered(ctx) -> None:
+        ctx.v.accepted = isinstance(ctx.msg, PrivateCallAccept)
+
+    return Role(
+        "impostor MC service client",
+        states=["idle", "calling", "done"], initial="idle", final=["idle", "done"],
+        variables={"accepted": Var(bool, False, doc="its call was accepted")},
+        transitions=[
+            Transition("call_asserting_user1", "idle", "calling", after=[call], sends=[PCR],
+                       environment=True,
+                       label="calls user 2, asserting user 1's primary MC service ID",
+                       clause="X.1.7.3 (the primary MC service ID as an additional piece of "
+                              "information: here one that is not the caller's)"),
+            Transition(PrivateCallAccept, "calling", "done", after=[answered],
+                       clause="TS 23.379 10.7.2.1.1"),
+            Transition(PrivateCallReject, "calling", "done", after=[answered],
+                       clause="TS 23.379 10.7.2.1.1"),
+        ])
+
+
 # -- MC service servers A, B, C (NOTE 1's registrations; steps 1 and 3 passed on) ------------
-def server_role(*, setup: bool, both: bool = False, forwarding: bool = False) -> Role:
+def server_role(*, setup: bool, both: bool = False, forwarding: bool = False,
+                asserting: bool = False) -> Role:
     """A server's transitions in the order of 10.16.3.2: the registrations of NOTE 1 (X.1.6
     registration, X.1.4.1 de-registration; with `both`, the partner informs the primary,
     X.1.6), step 1's release passed on and its answer back, step 3's new call passed on
@@ -1280,7 +1317,9 @@ def server_role(*, setup: bool, both: bool = False, forwarding: bool = False) ->
     dropped for a caller that has since de-registered here). `forwarding`: the server of a
     called user whose user was alerted and did not answer forwards the call to user 4 where
     that user has set forwarding on no answer (no_answer_forwarding=to_user4, TS 23.379
-    10.7.5.1)."""
+    10.7.5.1). `asserting`: asserted_primary_id says whether a call from a client registered
+    here carries the primary MC service ID the client put there, or the one this server
+    stored at its registration (X.1.7.3, X.1.6)."""
     def towards(ctx, mc_service_id: str) -> str:
         """Where a server sends signalling for an MC service ID: the client registered with
         it here, else the MC system that assigned it (interconnected MC systems)."""
@@ -1323,6 +1362,17 @@ def server_role(*, setup: bool, both: bool = False, forwarding: bool = False) ->
 
     def called_reachable(ctx) -> bool:
         return towards(ctx, ctx.msg.called_id) != ""
+
+    # X.1.7.3 (asserted_primary_id=from_registration): a call from a client registered here
+    # carries the primary MC service ID this server assigned it for, none for its own user
+    def pass_call_on(ctx) -> None:
+        m = ctx.msg
+        if (asserting and ctx.params.asserted_primary_id == "from_registration"
+                and ctx.sender not in SERVER.values()):
+            primary = lookup(ctx.v.provisioned, m.calling_id, reverse=True)
+            m = dataclasses.replace(m, calling_primary_id=primary if primary
+                                    and primary != m.calling_id else None)
+        ctx.send(towards(ctx, m.called_id), m)
 
     def called_unreachable(ctx) -> bool:
         return not called_reachable(ctx)
@@ -1422,8 +1472,9 @@ def server_role(*, setup: bool, both: bool = False, forwarding: bool = False) ->
                               "went on after its transaction timed out)"),
             # -- step 3: the new call passed on, refused, or forwarded (both) ---------------
             Transition(PCR, "serving", None, conditions=[called_reachable],
-                       after=[route_to_called], sends=[PCR],
-                       clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"),
+                       after=[pass_call_on if asserting else route_to_called], sends=[PCR],
+                       clause="TS 23.379 10.7.2.1.1 (interconnected MC systems)"
+                              + ("; X.1.7.3 (asserted_primary_id)" if asserting else "")),
             Transition(PCR, "serving", None, name="refuse_unregistered",
                        conditions=[refused_here if both else called_unreachable],
                        after=[refuse_unregistered],
@@ -1734,6 +1785,14 @@ def client1_answers_while_suspended(outcome: str):
 
 # What each choice of a parameter means, in the text's words (Param means=)
 PARAM_MEANS = {
+    "asserted_primary_id": {
+        "as_sent": "the primary MC service ID that call initiation signalling carries is the "
+                   "one the calling MC service client put there, passed on unchecked",
+        "from_registration": "the MC service server serving the calling MC service client sets "
+                             "the primary MC service ID the call initiation signalling carries "
+                             "from the primary MC service ID it stored when that client "
+                             "registered, and includes none for its own user",
+    },
     "ambient_indication": {
         "shown": "MC service client 1 indicates the successful migration of the private call "
                  "to its MC service user, who is the listened-to user of an ambient listening "
@@ -2168,11 +2227,18 @@ def relay_keeps_the_message(before, key, after) -> bool:
     redirection on towards its receiver sends the message it took, every element kept
     (calling and called IDs, the caller's primary ID, the priority, the KMS URI, the
     suspension indication). Delivering a call at a partner ID (forward_to_partner_id) is
-    another transition and changes the called ID by design."""
+    another transition and changes the called ID by design; under asserted_primary_id=
+    from_registration the server that takes a call from its own client sets the caller's
+    primary ID from the registration (X.1.7.3), every other element kept."""
     kind = RELAYS.get(key.transition) if key.actor in SERVER.values() else None
     if kind is None:
         return True
-    return all(m == key.message for m in sent_in_step(before, after, kind, key.actor))
+    took = key.message
+    if (getattr(before.params, "asserted_primary_id", "as_sent") == "from_registration"
+            and isinstance(took, PCR) and key.sender not in SERVER.values()):
+        return all(dataclasses.replace(m, calling_primary_id=took.calling_primary_id) == took
+                   for m in sent_in_step(before, after, kind, key.actor))
+    return all(m == took for m in sent_in_step(before, after, kind, key.actor))
 
 
 def release_passed_on(before, key, after) -> bool:
@@ -2341,7 +2407,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
           resumed_commencements: tuple[str, ...] = (),
           callee_commencements: tuple[str, ...] = (AUTOMATIC, MANUAL),
           no_answer_forwardings: tuple[str, ...] = (),
-          ambient_indications: tuple[str, ...] = ()) -> System:
+          ambient_indications: tuple[str, ...] = (),
+          asserted_primary_ids: tuple[str, ...] = ()) -> System:
     """One variant. `switch_off`: UE 1 may be switched off at any point (a SwitchOff fault);
     `lossy_leaving`: the network may lose what UE 1 sends to the system it leaves (its
     release and de-registration); `resumption_timer`: client 2 waits for a suspended call
@@ -2366,7 +2433,10 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
     (user 4) is where user 2 may have its calls forwarded on no answer, and
     no_answer_forwarding explores whether it has. `ambient_indications`, when given: the
     ongoing call is an ambient listening call with client 1's user listened to, and
-    ambient_indication explores whether client 1 indicates the successful migration."""
+    ambient_indication explores whether client 1 indicates the successful migration.
+    `asserted_primary_ids`, when given: MC service client 5 (mallory@C) calls user 2 once
+    asserting user 1's primary MC service ID, and asserted_primary_id explores who sets the
+    primary MC service ID a call carries (X.1.7.3)."""
     setup = bool(setups_on_migration)
     commencement = bool(resumed_commencements)
     emergency = bool(resumed_kinds)
@@ -2382,7 +2452,9 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
         resumption_timer=resumption_timer, setup=setup, protected=protected,
         commencement=commencement)
     forwarding = bool(no_answer_forwardings)
-    server = server_role(setup=setup, both=both_migrating, forwarding=forwarding)
+    asserting = bool(asserted_primary_ids)
+    server = server_role(setup=setup, both=both_migrating, forwarding=forwarding,
+                         asserting=asserting)
     cms = cms_role()
     off = [SwitchOff("client1", why="UE 1 may be switched off (or lose coverage for good) "
                                     "once, at any point of the call and its migration",
@@ -2413,6 +2485,8 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                      label="MC service client 3")]),
         *([Instance("client4", forwarding_target_role(),
                     label="MC service client 4 (user 4)")] if forwarding else []),
+        *([Instance("client5", impostor_role(),
+                    label="MC service client 5 (mallory@C, not user 1)")] if asserting else []),
         *(Instance(SERVER[s], server,
                    label=f"MC service server {s}",
                    init={"system": s, "provisioned": PROVISIONED[s],
@@ -2420,6 +2494,7 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                              (mcid(u, s), f"client{u[-1]}") for u in USERS
                              if not (both_migrating and u == "user3"))
                          | ({(USER4, "client4")} if forwarding else set()) if s == HOME
+                         else frozenset({(MALLORY, "client5")}) if s == "C" and asserting
                          else frozenset()}) for s in SYSTEMS),
         *(Instance(CMS[s], cms, label=f"CMS of MC system {s}") for s in CMS),
     ]
@@ -2569,6 +2644,16 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                     "sentence allows for every private call ('shown'), or not for such a call "
                     "('suppressed')",
                 means=PARAM_MEANS["ambient_indication"])} if ambient_indications else {}),
+            **({"asserted_primary_id": Param(
+                asserted_primary_ids,
+                clause="X.1.7.3 ('carries ... the primary system MC service ID as an additional "
+                       "piece of information'); X.1.6 (the partner stores the primary MC "
+                       "service ID)",
+                doc="who sets the primary MC service ID that a call carries: the calling "
+                    "client, as it sent it ('as_sent'), or the MC service server serving the "
+                    "caller, from the primary MC service ID it stored when the client "
+                    "registered ('from_registration')",
+                means=PARAM_MEANS["asserted_primary_id"])} if asserting else {}),
         },
         fairness=_progress.FAIRNESS,
         properties=both_properties(routings, resume_addresses) if both_migrating else one_party_properties(
@@ -2611,10 +2696,10 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                             "10.7.5.1",
                      doc="the acceptance that resumes client 1's call comes from client 2, the "
                          "party of the call marked suspended, never from a third user"),
-                sometimes("resumption-forwarded", lambda v: v["client4"].answered_for == USER2,
+                sometimes("resumption-forwarded", resumption_forwarded,
                           clause="TS 23.379 10.7.5.1",
-                          doc="user 4 answers a call to user 2 forwarded on no answer (the "
-                              "case the property rules out happens)")]
+                          doc="user 4 is in a call made to user 2 and forwarded to user 4 on "
+                              "no answer (the case the property rules out happens)")]
                 if forwarding else []) + ([
                 always("listened-to-user-never-alerted",
                        lambda v: not v["client1"].indicated,
@@ -2625,7 +2710,19 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                           clause="10.16.3.2 step 3",
                           doc="the ambient listening call resumes after client 1's migration "
                               "(the case the property is about happens)")]
-                if ambient_indications else []),
+                if ambient_indications else []) + ([
+                step("resumed-call-from-peer", resumed_call_from_peer,
+                     clause="10.16.3.2 step 3; X.1.7.3 (identification by the primary MC service "
+                            "ID)",
+                     doc="a call client 2 takes as one from the party of its call (the "
+                         "resumption, or a new call from that party) comes from a client of "
+                         "user 1, by any of user 1's MC service IDs"),
+                sometimes("impostor-call-answered", lambda v: v["client5"].state == "done",
+                          clause="X.1.7.3",
+                          doc="mallory's call, asserting user 1's primary MC service ID, reaches "
+                              "client 2 and is answered (the case the property is about "
+                              "happens)")]
+                if asserting else []),
     )
 
 
@@ -2638,6 +2735,22 @@ def commences_in(request, params) -> str:
     """The mode a private call request commences in at the called client: the one it
     requests, else the called client's own setting (TS 23.379 10.7.1)."""
     return request.commencement or params.callee_commencement
+
+
+FROM_PEER_TRANSITIONS = frozenset({"accept_resumed_call", "accept_call_from_peer",
+                                   "user_answers_call_from_peer", "accept_as_replacement"})
+
+
+def resumed_call_from_peer(before, key, after) -> bool:
+    """Judged where client 2 takes a call as one from the party of its call."""
+    if key.actor != "client2" or key.transition not in FROM_PEER_TRANSITIONS:
+        return True
+    return key.message.calling_id in USER1_IDS
+
+
+def resumption_forwarded(v) -> bool:
+    c4 = v["client4"]
+    return c4.state == "in_call" and c4.answered_for == USER2 and c4.answered_as == USER4
 
 
 def resumed_call_reaches_peer(before, key, after) -> bool:
@@ -3227,6 +3340,31 @@ model.add_variant("fix_ambient_migration_not_indicated",
                   baseline="ambient_listening",
                   expect=EXPECT_EMERGENCY)
 
+# An impostor (issue 70 item 8, the pcm half): mallory@C calls user 2 once asserting user
+# 1's primary MC service ID; client 2 recognises the party of its call by that ID
+# (assumption resumption-recognised-by-primary-id). The same pins as emergency_call.
+model.add_variant("impostor_resumption",
+                  lambda: build(asserted_primary_ids=("as_sent", "from_registration"),
+                                **EMERGENCY_PINS),
+                  doc="MC service client 5 (mallory@C, not user 1) calls user 2 once, asserting "
+                      "user 1's primary MC service ID: explores who sets the primary MC service "
+                      f"ID a call carries (asserted_primary_id). Pinned: {EMERGENCY_PINNED}",
+                  baseline="emergency_call",
+                  expect={**EXPECT_EMERGENCY,
+                          # as_sent: client 2 takes mallory's call for user 1's; while still
+                          # in the call with user 1 it refuses it as busy, which the property
+                          # reads as user 1's new call arriving before the release
+                          "release-not-overtaken": "violated only with asserted_primary_id=as_sent",
+                          "resumed-call-from-peer": "violated only with asserted_primary_id=as_sent"})
+model.add_variant("fix_impostor_primary_id_from_registration",
+                  lambda: build(asserted_primary_ids=("from_registration",), **EMERGENCY_PINS),
+                  doc="candidate fix, one sentence in X.1.7.3 (migration_lifecycle's "
+                      "fix_primary_id_from_registration): the MC service server serving a "
+                      "caller sets the primary MC service ID its call carries from the one it "
+                      "stored at registration, none for a caller that is not migrated",
+                  baseline="impostor_resumption",
+                  expect=EXPECT_EMERGENCY)
+
 # Both parties migrate (10.16.3.2 applies to either party): one migration each, A to B,
 # break-before-make, no third caller. Pinned: release_ack=none with same_peer_call=replace
 # (the re-initiated call may overtake the release, and is taken: finding release-overtaken is
@@ -3572,6 +3710,32 @@ model.finding(
         "initiated) is not modelled. Proposed change: the closing sentence excludes the "
         "listened-to user of an ambient listening call (fix_ambient_migration_not_indicated: "
         "holds)")
+model.finding(
+    "resumption-taken-from-impostor", prop="resumed-call-from-peer",
+    variants=("impostor_resumption",), cls=CHOICE,
+    fix="fix_impostor_primary_id_from_registration",
+    facts=(PARTICIPATING_BINDS_CALLING_ID.bears(SUPPORTS, "the calling ID is bound to the "
+                                                          "caller's registration; the primary "
+                                                          "ID X.1.7.3 adds is not"),),
+    clauses=("X.1.7.3", "10.16.3.2 step 3"),
+    reading="the primary MC service ID a call carries is the one the calling client put "
+            "there, passed on unchecked (asserted_primary_id=as_sent)",
+    title="A caller asserting the primary MC service ID of the suspended call's party is "
+          "taken for that party",
+    why="violated only with asserted_primary_id=as_sent: X.1.7.3 has a migrated user's call "
+        "carry its primary MC service ID as an additional piece of information, which the "
+        "receiver uses for identification, and nothing says who puts it there or checks "
+        "it; 10.16.3.2 step 3's new call reaches client 2 from client 1's partner ID, so "
+        "client 2 can tell it from another call only by that element (assumption "
+        "resumption-recognised-by-primary-id). Mallory, a user of MC system C, calls user 2 "
+        "asserting user 1's primary ID: client 2 takes the call as one from user 1, its "
+        "party (the chart); while still in the call with user 1 it refuses it as busy, "
+        "which release-not-overtaken reads as user 1's new call, so the same runs show the "
+        "confusion from both sides. unverified-primary-id-cached is the same root seen by "
+        "a caching client. Proposed change: X.1.7.3 says that the MC service server serving "
+        "the caller sets that element from the primary MC service ID it stored at "
+        "registration (fix_impostor_primary_id_from_registration: holds; the change "
+        "unverified-primary-id-cached proposes)")
 model.finding(
     "resumption-forwarded-away", prop="resumed-call-reaches-peer",
     variants=("forwarding_on_no_answer",), cls=CHOICE,
