@@ -2011,6 +2011,125 @@ cdef class Core:
             self._fit(k, row[k])
         return 0
 
+    def adopt_memo(self, Core old):
+        """Take over `old`'s memo of local steps and its inbox, column and signature tables,
+        giving it this core's (empty) ones: `old` searched another parameter combination of
+        the same variant on the same SharedTables (explorer.py), so its entries, keyed on
+        component indices interned in the same tables, hold here too (the C memo is keyed
+        as steps.py's is: a read of the params is a world reader's recorded read). Without
+        it each combination's core asked Python again for every entry it met (local_found,
+        local_parts, add_message: about a tenth of private_call_migration[as_published]'s
+        CPU, 64 combinations). The slot widths come along, so that every index the entries
+        hold fits the packed rows (_fit ran when each entry was made). Judging, the visited
+        set and the counts stay this core's own: only this core's empty tables are given."""
+        cdef Map tmap
+        cdef Pool tpool
+        cdef uint8_t* tb
+        cdef int32_t* ti
+        cdef uint32_t* tu
+        cdef uint32_t** tcv
+        cdef Py_ssize_t* tcap
+        cdef uint8_t** tfn
+        cdef Py_ssize_t ts
+        cdef uint32_t te
+        cdef int k
+        if (old.steps is not self.steps or old.n != self.n or old.slots != self.slots
+                or self.count or self.compact or old.compact or self.canon is not None
+                or old.canon is not None):
+            raise ValueError("adopt_memo: another plain search on the same steps, before this "
+                             "one has states")
+        tmap = self.memo
+        self.memo = old.memo
+        old.memo = tmap
+        tmap = self.adds
+        self.adds = old.adds
+        old.adds = tmap
+        tmap = self.wkeys
+        self.wkeys = old.wkeys
+        old.wkeys = tmap
+        tmap = self.projs
+        self.projs = old.projs
+        old.projs = tmap
+        tmap = self.cols
+        self.cols = old.cols
+        old.cols = tmap
+        tpool = self.perm
+        self.perm = old.perm
+        old.perm = tpool
+        tb = self.wr
+        self.wr = old.wr
+        old.wr = tb
+        tb = self.fm
+        self.fm = old.fm
+        old.fm = tb
+        ti = self.lv_width
+        self.lv_width = old.lv_width
+        old.lv_width = ti
+        tu = self.lv_count
+        self.lv_count = old.lv_count
+        old.lv_count = tu
+        tu = self.last_key
+        self.last_key = old.last_key
+        old.last_key = tu
+        tu = self.last_v
+        self.last_v = old.last_v
+        old.last_v = tu
+        # what a part's last lookup found, with the epoch it is valid in
+        tu = self.parts_seen
+        self.parts_seen = old.parts_seen
+        old.parts_seen = tu
+        te = self.parts_epoch
+        self.parts_epoch = old.parts_epoch
+        old.parts_epoch = te
+        tcv = self.colv
+        self.colv = old.colv
+        old.colv = tcv
+        tcap = self.colcap
+        self.colcap = old.colcap
+        old.colcap = tcap
+        ts = self.ncolv
+        self.ncolv = old.ncolv
+        old.ncolv = ts
+        tfn = self.fault_none
+        self.fault_none = old.fault_none
+        old.fault_none = tfn
+        tcap = self.fault_cap
+        self.fault_cap = old.fault_cap
+        old.fault_cap = tcap
+        ts = self.union_columns
+        self.union_columns = old.union_columns
+        old.union_columns = ts
+        self.st_of, old.st_of = old.st_of, self.st_of
+        self.carry_of, old.carry_of = old.carry_of, self.carry_of
+        self.lv_vec, old.lv_vec = old.lv_vec, self.lv_vec
+        self.lv_tab, old.lv_tab = old.lv_tab, self.lv_tab
+        self.wcodes, old.wcodes = old.wcodes, self.wcodes
+        self.wvals, old.wvals = old.wvals, self.wvals
+        self.col_pos, old.col_pos = old.col_pos, self.col_pos
+        self.sig_of, old.sig_of = old.sig_of, self.sig_of
+        self.rest_at, old.rest_at = old.rest_at, self.rest_at
+        self.rests, old.rests = old.rests, self.rests
+        self.sig_ids, old.sig_ids = old.sig_ids, self.sig_ids
+        self.part_ids, old.part_ids = old.part_ids, self.part_ids
+        self.sig_parts, old.sig_parts = old.sig_parts, self.sig_parts
+        self.sig_part_at, old.sig_part_at = old.sig_part_at, self.sig_part_at
+        self.cs_at, old.cs_at = old.cs_at, self.cs_at
+        self.cs_len, old.cs_len = old.cs_len, self.cs_len
+        self.cs_slots, old.cs_slots = old.cs_slots, self.cs_slots
+        self.cs_cols, old.cs_cols = old.cs_cols, self.cs_cols
+        self.node_cs, old.node_cs = old.node_cs, self.node_cs
+        self.node_next, old.node_next = old.node_next, self.node_next
+        self.column_sets, old.column_sets = old.column_sets, self.column_sets
+        self.set_columns, old.set_columns = old.set_columns, self.set_columns
+        self.unhandled_records, old.unhandled_records = old.unhandled_records, self.unhandled_records
+        self.unhandled_ids, old.unhandled_ids = old.unhandled_ids, self.unhandled_ids
+        self.fault_memo, old.fault_memo = old.fault_memo, self.fault_memo
+        for k in range(self.slots):  # (no state is stored here yet: nothing to re-encode)
+            if old.widths[k] > self.widths[k]:
+                self.widths[k] = old.widths[k]
+        self._layout()
+        return None
+
     def release_index(self):
         """The state -> index map is not needed any more (liveness runs next): free it."""
         free(self.table)

@@ -73,6 +73,10 @@ class SharedTables:
         self.store = Store(system.slot_count)
         self.steps = CompiledSteps(system, self.store, memoize=memoize)
         self.memos: dict[Any, Any] = {}  # (kind, property, function) -> its memo (Judge)
+        # the compiled core of the last plain search on these tables, whose C memo of local
+        # steps the next search's core takes over (Core.adopt_memo): else each
+        # combination's core asks Python again for every memo entry it meets
+        self.core: Any = None
 
 
 def explore(system: System, budget: Budget | None = None, progress: ProgressFn | None = None,
@@ -392,6 +396,14 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
     if symmetry and not symmetry.startswith(NOT_APPLIED):
         canon = Canonical(system, store)
         core.set_symmetry(canon)
+    # a plain search on shared tables takes over the C memo the last one filled (a core
+    # with compaction or symmetry neither gives nor takes one: compaction fits no slot
+    # widths, and the two share one budget for a variant's every combination)
+    passes_memo = (tables is not None and checkpoint is None and not compact and canon is None
+                   and not keep_states and hasattr(core, "adopt_memo"))
+    if passes_memo and tables.core is not None:
+        core.adopt_memo(tables.core)
+        tables.core = None  # the last search's core and its visited set go now
     initials: dict[int, State] = {}  # by index: where a replayed trace starts (compact)
 
     max_states = budget.max_states
@@ -466,6 +478,8 @@ def _explore(system: System, budget: Budget, progress: ProgressFn | None,
             core.release_index()  # the state -> index map is not needed any more
         verdicts = temporal_verdicts(system, temporal, core.decode_at, verdicts, complete,
                                      core.expanded, initial_count)
+    if passes_memo:
+        tables.core = core  # its memo for the next combination's core (adopt_memo)
     return Result(
         contains=None if not keep_states else core.contains if canon is None else (
             lambda state: core.contains(store.decode(canon(store.encode(state))))),
