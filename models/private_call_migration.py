@@ -2717,10 +2717,10 @@ def build(*, fixed_chain: bool = True, release_ack: tuple[str, ...] = ("none", "
                      doc="a call client 2 takes as one from the party of its call (the "
                          "resumption, or a new call from that party) comes from a client of "
                          "user 1, by any of user 1's MC service IDs"),
-                sometimes("impostor-call-answered", lambda v: v["client5"].state == "done",
+                sometimes("impostor-call-answered", lambda v: v["client5"].accepted,
                           clause="X.1.7.3",
                           doc="mallory's call, asserting user 1's primary MC service ID, reaches "
-                              "client 2 and is answered (the case the property is about "
+                              "client 2 and is accepted (the case the property is about "
                               "happens)")]
                 if asserting else []),
     )
