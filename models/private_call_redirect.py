@@ -3445,8 +3445,8 @@ model.finding(
         "is still in its emergency state, so a reader may carry the kind over "
         "(fix_redirected_call_keeps_kind: holds); one who reads step 4 literally initiates an "
         "ordinary call, which the partner MC system then sets up, and may pre-empt, as one. "
-        "The same question as resumed-call-priority asks of 10.16.3.2 step 3, here for the "
-        "redirection. Modelled on the wire only: the priority the new call carries, not what "
+        "10.16.3.2 step 3 leaves the same question open for the call resumed after a "
+        "migration. Modelled on the wire only: the priority the new call carries, not what "
         "servers do with it. Proposed change: step 4 says that the initiated private call is "
         "of the kind of the private call request released in step 3")
 model.finding(

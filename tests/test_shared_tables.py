@@ -68,7 +68,10 @@ def test_each_search_judges_again_whether_its_memos_pay():
         fresh = SharedTables(system)
         explore(one, tables=fresh)
         assert tables.steps.low_hit == fresh.steps.low_hit, combo
-        assert tables.steps.expansions == fresh.steps.expansions, combo
+        # counted per search: the core sets it at its last memo miss, and the memo it takes
+        # over from the last combination's core (Core.adopt_memo) can only spare misses, so
+        # a count carried over from the earlier searches would exceed the fresh one's
+        assert tables.steps.expansions <= fresh.steps.expansions, combo
 
 
 def test_a_memo_turned_off_for_its_misses_starts_again_and_one_for_its_reads_does_not():
