@@ -13,6 +13,7 @@ any difference; it runs here over every test model and every bundled variant sma
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import json
 
@@ -331,3 +332,16 @@ def test_copying_the_params_reads_them_whole_and_works():
         return ctx.world["a"].state == "on"
     result = explore(_system(guard))
     assert result.complete and seen and seen[0][0] == seen[0][1]
+
+
+def test_the_oracle_compares_each_transition_s_coverage():
+    """A step memoized under the wrong key can move successors from one transition to
+    another and leave the counts alone: each transition's counts are compared too
+    (test_engine_reference.py leaves its unmemoized searches to this oracle)."""
+    truth = explore(_system(SHAPES["field"]), memoize=False)
+    key = next(k for k, (generated, _) in truth.coverage.items() if generated)
+    generated, new = truth.coverage[key]
+    moved = dataclasses.replace(truth, coverage={**truth.coverage, key: (generated + 1, new)})
+    assert memo_oracle.differences(moved, truth) == [
+        f"coverage of {key[0]}: {key[1]}: {(generated + 1, new)} memoized, "
+        f"{(generated, new)} without memos"]

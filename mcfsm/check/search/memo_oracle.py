@@ -6,8 +6,9 @@ code read. The views handed to model code record every read by construction
 the code mutates) would make the memoized search print a wrong verdict with nothing to
 show for it. With `MCFSM_MEMO_ORACLE=1` in the environment (any command, pytest too),
 `explore` runs each search a second time with memoize=False and raises MemoOracleError on
-any difference in the counts, the verdicts or their trace lengths. CI runs it over every
-test model and every bundled variant small enough (tests/test_memo_oracle.py).
+any difference in the counts, the verdicts, their trace lengths or (breadth-first) a
+transition's coverage. CI runs it over every test model and every bundled variant small
+enough (tests/test_memo_oracle.py).
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ def enabled() -> bool:
 
 def differences(memoized: Result, plain: Result) -> list[str]:
     """What differs between the two results: counts, depth, each verdict's status and
-    trace length. Complete searches are compared, and breadth-first searches bounded by
-    depth (every state within the bound, whatever the order); a search cut by states, time
-    or a first violation is not (its figures depend on where the cut fell, which memos
-    move). A depth-first search's traces are not the shortest: only their presence counts."""
+    trace length, and (breadth-first) each transition's coverage counts. Complete searches
+    are compared, and breadth-first searches bounded by depth (every state within the
+    bound, whatever the order); a search cut by states, time or a first violation is not
+    (its figures depend on where the cut fell, which memos move). A depth-first search's
+    traces are not the shortest: only their presence counts."""
     def comparable(r: Result) -> bool:
         return r.complete or (r.stopped_by == "max-depth"
                               and not r.search.startswith("depth-first"))
@@ -48,6 +50,12 @@ def differences(memoized: Result, plain: Result) -> list[str]:
                               ("depth", memoized.depth, plain.depth))
            if a != b]
     exact_lengths = not memoized.search.startswith("depth-first")
+    if exact_lengths:  # a breadth-first search: each transition's counts are exact too
+        steps = sorted(set(memoized.coverage) | set(plain.coverage))
+        out += [f"coverage of {role}: {name}: {tuple(memoized.coverage.get((role, name), ()))} "
+                f"memoized, {tuple(plain.coverage.get((role, name), ()))} without memos"
+                for role, name in steps
+                if memoized.coverage.get((role, name)) != plain.coverage.get((role, name))]
     theirs = {v.property.name: v for v in plain.verdicts}
     for mine in memoized.verdicts:
         other = theirs.get(mine.property.name)
