@@ -5,6 +5,7 @@ stable hash it partitions by, equal in processes with different hash seeds."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
 import functools
@@ -143,6 +144,7 @@ class Call:
     ids: frozenset
 
 
+Pair = collections.namedtuple("Pair", "a b")
 VALUES = ["user-2", 7, None, True, 2.5, b"x", ("a", 1), frozenset({"a", "b", "c"}),
           Colour.RED, Call("c1", frozenset({"id1", "id2"})), {"k": (1, 2)}]
 
@@ -169,6 +171,24 @@ def test_stable_hash_ignores_set_order_and_separates_types():
     assert stable_hash(1) != stable_hash("1") != stable_hash((1,))
     assert stable_hash(("a", "b")) != stable_hash(("b", "a"))
     assert owner_of(("a", 1), 3) == combine([stable_hash("a"), stable_hash(1)]) % 3
+
+
+def test_stable_hash_s_memos_give_what_a_fresh_process_gives():
+    """Leaves, tuple tags and a dataclass's fields are memoized: a value hashed after
+    others, and again, is hashed as in a process that meets it first; equal values of other
+    types (1, True and 1.0 alone or in tuples) stay apart, and a named tuple is its tuple."""
+    values = [1, True, 1.0, (1,), (True,), (1.0,), Pair(1, 2), (1, 2), "1", b"1",
+              Call("c1", frozenset({"id1"})), (Call("c1", frozenset({"id1"})), 1)]
+    program = (
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); "
+        "from tests.test_partitioned import Call, Pair; "
+        "from mcfsm.check.state.stable_hash import stable_hash; "
+        f"print(json.dumps([stable_hash(v) for v in {values!r}]))")
+    fresh = json.loads(subprocess.run([sys.executable, "-c", program], capture_output=True,
+                                      text=True, cwd=ROOT, check=True).stdout)
+    first = [stable_hash(v) for v in values]
+    assert [stable_hash(v) for v in values] == first == fresh
+    assert len(set(first[:6])) == 6 and first[6] == first[7]
 
 
 def test_a_value_without_a_stable_hash_is_named():
