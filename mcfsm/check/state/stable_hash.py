@@ -46,6 +46,9 @@ _LEAVES: dict[Any, int] = {}
 _LEAF_LIMIT = 1 << 20
 _TUPLE_TAGS: dict[int, int] = {}  # length -> the digest a tuple of that length starts from
 _DATACLASS: dict[type, tuple[int, tuple[str, ...]]] = {}  # its tag's digest, its fields
+_TUPLES: set[type] = set()  # the tuple subclasses met (named tuples), hashed as tuples
+_SET_TAG = _digest(b"S", b"")
+_CONSTANTS = {repr(c): _digest(b"c", repr(c).encode()) for c in (None, True, False)}
 
 
 def _leaf(value: Any) -> int:
@@ -60,7 +63,7 @@ def _leaf(value: Any) -> int:
 def stable_hash(value: Any) -> int:
     """A 64-bit hash of `value`, equal for equal values in every process."""
     kind = type(value)
-    if kind is tuple:
+    if kind is tuple or kind in _TUPLES:  # a named tuple (a role's local) is its tuple
         n = len(value)
         h = _TUPLE_TAGS.get(n)
         if h is None:
@@ -75,6 +78,10 @@ def stable_hash(value: Any) -> int:
                 _LEAVES.clear()
             h = _LEAVES[value] = _leaf(value)
         return h
+    if kind is frozenset:
+        return (_SET_TAG + sum(stable_hash(item) for item in value)) & _MASK
+    if value is None or value is True or value is False:
+        return _CONSTANTS[repr(value)]
     shape = _DATACLASS.get(kind)
     if shape is not None:
         tag, names = shape
@@ -97,9 +104,10 @@ def _other(value: Any) -> int:
     if isinstance(value, float):
         return _digest(b"f", struct.pack("<d", value))
     if isinstance(value, tuple):  # named tuples too: equal to the plain tuple
+        _TUPLES.add(type(value))
         return stable_hash(tuple(value))
     if isinstance(value, (frozenset, set)):  # any iteration order: a sum
-        return (_digest(b"S", b"") + sum(stable_hash(item) for item in value)) & _MASK
+        return (_SET_TAG + sum(stable_hash(item) for item in value)) & _MASK
     if isinstance(value, dict):
         return (_digest(b"d", b"") + sum(stable_hash((k, v)) for k, v in value.items())) & _MASK
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
