@@ -1,33 +1,49 @@
-"""A cover of the bundled and validation variants of up to 400,000 states (each variant's
-whole search, every parameter combination), searched split over 3 partitions in this
-process, over one shared visited set by 2 forked processes, and with hash compaction, gives
-the single search's
+"""A cover of the parameter combinations of the bundled and validation variants of up to
+400,000 states, each searched split over 3 partitions in this process, over one shared
+visited set by 2 forked processes, and with hash compaction, gives the single search's
 results: the same TLC counts, coverage, safety verdicts and shortest counterexample lengths
 (split, shared), the same traces state by state (compaction).
 
-One test per variant, so that pytest-xdist spreads them over the cores. The single search
-they are compared with is the variant's entry in the result cache (check/cache.py: the
-answer a fresh search gives, keyed by the sources), which CI's quick step has filled and
-tests/test_engine_reference.py holds to the recorded figures; only the split and compacted
-searches are run here. The splitting of a variant found a model predicate that compared
+One test per unit of the cover (a combination, or a whole variant), so that pytest-xdist
+spreads them over the cores. The single search each is compared with is the result cache's
+entry (check/cache.py: the answer a fresh search gives, keyed by the sources) for the
+combination (`under` its choices, as a finding's chart is drawn: the same search as
+`explore` on the variant restricted to them), which the first of the three tests to want it
+stores for the other two; for a variant of one combination (and a whole variant), the
+variant's own entry, which CI's quick step fills and tests/test_engine_reference.py holds to
+the recorded figures. The splitting of a variant found a model predicate that compared
 messages by object identity (equal messages may be distinct objects in two states):
 private_call_redirect's step properties now compare what a step sent by value
 (View.sent_since).
 
-All three modes (hash compaction, which costs about one single search; the split in this
-process, 3 partitions, each with its own successor memos: about 3x the single search's CPU;
-the shared visited set, 2 forked processes) run on COVER: for each model,
-a set of its variants that, between them, fire every transition that fires in any of its
-variants and judge every property any of them declares, by the recorded figures
-(tests/data/engine_reference.json), chosen greedily, the variant that adds the most per
-recorded state first. What a split, a shared table or
-compaction can get wrong shows there: a state lost or stored twice changes a transition's
-counts, a trace rebuilt across partitions or from fingerprints changes a verdict, its
-length or a state of it. (Compaction ran on every such variant until CI's time budget,
-issue 72 item 6: the variants outside the cover, 33 of 73 then, cost about 27 s of CPU
-and fire no transition and judge no property that the cover's do not.) tests/test_partitioned.py,
-tests/test_shared_visited.py, tests/test_memo_oracle_split.py and tests/test_hash_compact.py
-hold the modes to the single search on their own systems in the quick step."""
+Why single combinations are enough: a parameter is constant in every state, so a variant's
+search is the disjoint union of one search per combination (check/choices.py), in every
+mode; what a mode gets wrong on a variant it gets wrong on one of its combinations, and it
+shows there: a state lost or stored twice changes the counts of a transition that fires, a
+trace rebuilt across partitions or from fingerprints changes a verdict, its length or a
+state of it. So COVER holds, for each model, combinations that between them fire every
+transition that fires in any combination of any of its variants, judge every property any
+declares, and give each safety property each verdict class it has in any (violated or
+witnessed: a trace to rebuild; or neither), by the recorded figures
+(tests/data/combination_features.json, written by benchmarks/combination_features.py, held
+below to tests/data/engine_reference.json: a variant's combinations add up to its record),
+chosen greedily, the one that adds the most per recorded state (and 2,000 for the search
+itself) first, then each one the others cover dropped. A variant whose model file changed
+since the combinations were recorded, or that the file lacks, is a unit whole (every
+combination, on the engine reference's figures, as before): a stale file costs time, never
+coverage. Left to a whole variant of that kind: a mode's results merged over combinations
+(check/choices.py's merge_runs, the code the plain search's merge runs through, which the
+quick step tests).
+
+Measured (`-n 0 -m slow` on this file, MCFSM_PROFILE=ci, one process's CPU), issue 72 item
+6: the cover of whole variants, 44 of 83 variants, 252 combinations, 3,036,308 states, 756
+searches of the modes, took 160 s of CPU (split 82, shared 53, compaction 22 s; the single
+searches read from the cache). This cover, 76 of the 445 combinations (in 58 variants),
+1,458,489 states, 228 searches of the modes and the single searches of 57 combinations,
+77 s of CPU with those run (split 40, shared 23, compaction 11 s), 68 s with them cached.
+tests/test_partitioned.py, tests/test_shared_visited.py, tests/test_memo_oracle_split.py and
+tests/test_hash_compact.py hold the modes to the single search on their own systems in the
+quick step."""
 
 from __future__ import annotations
 
@@ -35,16 +51,19 @@ import json
 
 import pytest
 
+from benchmarks.combination_features import MAX_STATES, STATUS
+from benchmarks.combination_features import load as load_combinations
+from benchmarks.engine_reference import source_digest
 from mcfsm import Budget, explore
 from mcfsm.check.cache import explore_cached
-from mcfsm.check.choices import explore_by_choice
+from mcfsm.check.choices import combinations, explore_by_choice
 from mcfsm.check.split.partitioned import InProcessPartitions, explore_split
 from mcfsm.lang.loader import load_path
 
 from .conftest import ROOT
 from .test_partitioned import _figures
 
-MAX_STATES = 400_000  # the recorded whole-variant count; above it a variant is left out
+# MAX_STATES: the recorded whole-variant count (400,000) above which a variant is left out
 RECORDED = json.loads((ROOT / "tests" / "data" / "engine_reference.json").read_text())["variants"]
 CASES = [(lm, variant) for folder in (ROOT / "models", ROOT / "tests" / "validation")
          for lm in load_path(folder) for variant in lm.model.variants
@@ -56,40 +75,108 @@ assert len(CASES) >= 50 and {lm.model.name for lm, _ in CASES} == {
     lm.model.name for folder in (ROOT / "models", ROOT / "tests" / "validation")
     for lm in load_path(folder)}
 
+_RECORDED_COMBINATIONS = load_combinations()
+# per case, its combinations' record when it was written from today's model text, else None
+# (the variant is then searched whole, every combination, on the engine reference's figures)
+FRESH = [next((r for r in [_RECORDED_COMBINATIONS.get(i)]
+               if r is not None and r["source"] == source_digest(lm.path)), None)
+         for (lm, _), i in zip(CASES, IDS)]
+# A unit of the cover: (case, index of a combination in check/choices.combinations order),
+# or (case, None), the whole variant.
+UNITS = [(k, c) for k, record in enumerate(FRESH)
+         for c in (range(len(record["combinations"])) if record is not None else [None])]
 
-def _features(name: str) -> set[tuple]:
-    """What a variant's recorded search shows of its model: each transition that fires
-    (generates a successor) and each property it judges."""
-    model, record = name.split("[")[0], RECORDED[name]
-    return ({(model, "fires", t) for t, (generated, _) in record["coverage"].items()
-             if generated} |
-            {(model, "judges", p) for p in record["verdicts"]} | {(model,)})
+
+def _unit_id(unit: tuple[int, int | None]) -> str:
+    """The variant's id, and a combination's choices of its parameters of more than one
+    choice: "model[variant]{p=a,q=b}"."""
+    k, c = unit
+    if c is None or len(FRESH[k]["combinations"]) == 1:
+        return IDS[k]
+    choices = [combination["choices"].split(", ") for combination in FRESH[k]["combinations"]]
+    varied = [choice for n, choice in enumerate(choices[c])
+              if len({other[n] for other in choices}) > 1]
+    return f"{IDS[k]}{{{','.join(varied)}}}"
 
 
-def _cover(names: list[str]) -> list[str]:
-    """Greedy set cover of every variant's features, the variant that adds the most
-    features per recorded state first (ties by name), then each chosen variant whose
-    features the others cover dropped, largest first."""
-    features = {n: _features(n) for n in names}
+def _distinct(unit: tuple[int, int | None]) -> int:
+    k, c = unit
+    return RECORDED[IDS[k]]["distinct"] if c is None else FRESH[k]["combinations"][c]["distinct"]
+
+
+def _features(unit: tuple[int, int | None]) -> set[tuple]:
+    """What a unit's recorded search shows of its model: each transition that fires
+    (generates a successor), each property it judges, and each non-temporal property's
+    verdict class (violated or witnessed: a trace the mode rebuilds; or neither)."""
+    k, c = unit
+    model = IDS[k].split("[")[0]
+    if c is None:
+        record = RECORDED[IDS[k]]
+        lm, variant = CASES[k]
+        temporal = {p.name for p in lm.model.system(variant).properties if p.temporal}
+        fired = {t for t, (generated, _) in record["coverage"].items() if generated}
+        verdicts = {p: status for p, (status, _) in record["verdicts"].items()}
+    else:
+        record = FRESH[k]
+        temporal = set(record["temporal"])
+        combination = record["combinations"][c]
+        fired = {record["transitions"][i] for i in combination["fires"]}
+        verdicts = {p: STATUS[letter]
+                    for p, letter in zip(record["properties"], combination["verdicts"])}
+    return ({(model, "fires", t) for t in fired} | {(model, "judges", p) for p in verdicts} |
+            {(model, "finds", p, status in ("violated", "witnessed"))
+             for p, status in verdicts.items() if p not in temporal} | {(model,)})
+
+
+def _cover(units: list[tuple[int, int | None]]) -> list[tuple[int, int | None]]:
+    """Greedy set cover of every unit's features, the unit that adds the most features per
+    recorded state first (ties by id), then each chosen unit whose features the others
+    cover dropped, largest first."""
+    features = {u: _features(u) for u in units}
+    ordered = sorted(units, key=_unit_id)
     wanted = set().union(*features.values())
-    chosen: list[str] = []
+    chosen: list[tuple[int, int | None]] = []
     covered: set[tuple] = set()
     while covered != wanted:
-        best = max(sorted(features), key=lambda n: len(features[n] - covered)
-                   / (RECORDED[n]["distinct"] + 2_000))
+        best = max(ordered, key=lambda u: len(features[u] - covered) / (_distinct(u) + 2_000))
         chosen.append(best)
         covered |= features[best]
-    for n in sorted(chosen, key=lambda n: (-RECORDED[n]["distinct"], n)):
-        if set().union(*(features[m] for m in chosen if m != n)) == wanted:
-            chosen.remove(n)
-    return chosen
+    for u in sorted(chosen, key=lambda u: (-_distinct(u), _unit_id(u))):
+        if set().union(*(features[m] for m in chosen if m != u)) == wanted:
+            chosen.remove(u)
+    return sorted(chosen, key=_unit_id)
 
 
-COVER = _cover(IDS)
-COVER_CASES = [k for k, i in enumerate(IDS) if i in COVER]
-# every model is in the cover, and it is a real subset (recorded figures: 36 of 65 variants,
-# 48% of their states, when it was chosen)
-assert {IDS[k].split("[")[0] for k in COVER_CASES} == {i.split("[")[0] for i in IDS}
+def _consistent(k: int) -> bool:
+    """Whether a variant's recorded combinations add up to its engine reference record
+    (when both were written from today's model text): states, transitions fired, the
+    properties, and each non-temporal property violated or witnessed in some combination
+    exactly when the whole variant's search says so."""
+    lm, _ = CASES[k]
+    record, whole = FRESH[k], RECORDED[IDS[k]]
+    if record is None or whole["source"] != source_digest(lm.path):
+        return True
+    fired = {record["transitions"][i] for c in record["combinations"] for i in c["fires"]}
+    found = {p for c in record["combinations"]
+             for p, letter in zip(record["properties"], c["verdicts"]) if letter in "vw"}
+    return (sum(c["distinct"] for c in record["combinations"]) == whole["distinct"]
+            and fired == {t for t, (g, _) in whole["coverage"].items() if g}
+            and set(record["properties"]) == set(whole["verdicts"])
+            and {p for p in found if p not in record["temporal"]}
+            == {p for p, (status, _) in whole["verdicts"].items()
+                if status in ("violated", "witnessed") and p not in record["temporal"]})
+
+
+assert all(_consistent(k) for k in range(len(CASES))), [
+    IDS[k] for k in range(len(CASES)) if not _consistent(k)]
+COVER = _cover(UNITS)
+COVER_IDS = [_unit_id(u) for u in COVER]
+# every model is in the cover, and it is a real subset (recorded figures: 76 of 445
+# combinations, 1,458,489 of the 6,173,093 states of 83 variants, when it was chosen;
+# without tests/data/combination_features.json, 57 whole variants, 4,087,149 states)
+assert {IDS[k].split("[")[0] for k, _ in COVER} == {i.split("[")[0] for i in IDS}
+assert len(COVER) < len(UNITS) and sum(map(_distinct, COVER)) < sum(
+    RECORDED[i]["distinct"] for i in IDS)
 
 
 def _safety(result):
@@ -112,48 +199,56 @@ def _compacted(system, budget, progress=None):
     return explore(system, Budget(hash_compact=True))
 
 
-def _loaded(k: int):
-    """The variant's model loaded afresh: a split search pickles state values by their
-    class's module, and loading the file again (another test module does) replaces the
-    module the collection-time classes came from."""
+def _loaded(unit: tuple[int, int | None]):
+    """The unit's system, from its model loaded afresh (a split search pickles state values
+    by their class's module, and loading the file again, as another test module does,
+    replaces the module the collection-time classes came from), with the single search's
+    result: the result cache's entry for the variant, or for its one combination (`under`,
+    as a finding's chart is drawn: the same search as `explore` on the restricted system),
+    which the first of the three tests to want it stores for the other two."""
+    k, c = unit
     lm, variant = CASES[k]
     [fresh] = [m for m in load_path(lm.path) if m.model.name == lm.model.name]
-    return fresh, variant
-
-
-def _single(lm, variant):
-    return explore_cached(lm.model.system(variant), loaded=lm, variant=variant)
+    system = fresh.model.system(variant)
+    if c is None:
+        return system, explore_cached(system, loaded=fresh, variant=variant)
+    combo = list(combinations(system))[c]
+    assert ", ".join(f"{p}={v}" for p, v in combo) == FRESH[k]["combinations"][c]["choices"]
+    # a variant of one combination: the variant's own entry, which CI's quick step fills
+    under = tuple(f"{p}={v}" for p, v in combo) if len(FRESH[k]["combinations"]) > 1 else ()
+    assert system.choices_named(under) == (dict(combo) if under else {})
+    restricted = system.restricted(dict(combo))
+    single = explore_cached(system, loaded=fresh, variant=variant, under=under)
+    assert single.distinct_states == FRESH[k]["combinations"][c]["distinct"]
+    return restricted, single
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", COVER_CASES, ids=[IDS[k] for k in COVER_CASES])
-def test_the_split_search_gives_the_single_results(k):
-    lm, variant = _loaded(k)
-    single = _single(lm, variant)
+@pytest.mark.parametrize("unit", COVER, ids=COVER_IDS)
+def test_the_split_search_gives_the_single_results(unit):
+    system, single = _loaded(unit)
     assert single.complete
-    split = explore_by_choice(lm.model.system(variant), explorer=_split3)
+    split = explore_by_choice(system, explorer=_split3)
     # which transition first finds a state depends on the partitions' order: _figures
     # compares the steps each transition generates and the sum of the states they find
     assert _figures(split) == _figures(single)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", COVER_CASES, ids=[IDS[k] for k in COVER_CASES])
-def test_hash_compaction_gives_the_single_results(k):
-    lm, variant = _loaded(k)
-    single = _single(lm, variant)
-    compact = explore_by_choice(lm.model.system(variant), explorer=_compacted)
+@pytest.mark.parametrize("unit", COVER, ids=COVER_IDS)
+def test_hash_compaction_gives_the_single_results(unit):
+    system, single = _loaded(unit)
+    compact = explore_by_choice(system, explorer=_compacted)
     assert compact.search == "breadth-first, hash compaction"
     assert _safety(compact) == _safety(single)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("k", COVER_CASES, ids=[IDS[k] for k in COVER_CASES])
-def test_the_shared_visited_set_gives_the_single_results(k):
+@pytest.mark.parametrize("unit", COVER, ids=COVER_IDS)
+def test_the_shared_visited_set_gives_the_single_results(unit):
     """`--workers 2 --hash-compact`: two forked processes on one shared set of fingerprints,
     each keeping no index of its own rows (the claim says what is new)."""
-    lm, variant = _loaded(k)
-    single = _single(lm, variant)
-    shared = explore_by_choice(lm.model.system(variant), explorer=_shared2)
+    system, single = _loaded(unit)
+    shared = explore_by_choice(system, explorer=_shared2)
     assert "sharing one visited set of fingerprints" in shared.search
     assert _figures(shared) == _figures(single)
