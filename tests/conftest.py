@@ -33,19 +33,6 @@ needs_spec_text = pytest.mark.skipif(
     "(models/clauses.txt names ../../shared/spec/; give MCFSM_SPEC=DIR)")
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`-n auto`: one worker more than the cores. Some tests wait on processes they start
-    (a browser, a Ray cluster, LibreOffice, pip, a stopped search's children): measured
-    on CI's 2 cores with benchmarks/time_probe.py, 83 s of README's test command and 105 s
-    of the slow step were tests waiting, a core idle meanwhile. PYTEST_XDIST_AUTO_NUM_WORKERS
-    still decides when set (xdist's own hook then answers)."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) + 1
-
-
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("MCFSM_REQUIRE_SPEC") == "1" and SPEC_TEXT is None:
         raise pytest.UsageError("MCFSM_REQUIRE_SPEC=1 but the spec text is not reachable "

@@ -345,3 +345,12 @@ def test_the_oracle_compares_each_transition_s_coverage():
     assert memo_oracle.differences(moved, truth) == [
         f"coverage of {key[0]}: {key[1]}: {(generated + 1, new)} memoized, "
         f"{(generated, new)} without memos"]
+    # a split search finds a state first in its partitions' order: a new state counted
+    # under another transition is no difference there, a new state more is
+    shifted = dataclasses.replace(truth, coverage={**truth.coverage, key: (generated, new + 1)})
+    assert memo_oracle.differences(shifted, truth) != []
+    split = [dataclasses.replace(r, search="breadth-first, split over 2 processes")
+             for r in (shifted, truth)]
+    assert memo_oracle.differences(*split) == [
+        f"new states by all transitions: {sum(n for _, n in truth.coverage.values()) + 1:,} "
+        f"memoized, {sum(n for _, n in truth.coverage.values()):,} without memos"]

@@ -236,8 +236,9 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                        f"({lm.model.name}[{variant}])"
                        + (f"; {left} variant(s) not checked" if left else ""), err=True)
             break
-    if as_json:
-        echo(json.dumps(records, indent=2))
+    if as_json:  # each record laid out as `--out` writes it: json's C encoder, line by line
+        echo("[\n" + ",\n".join(report_file_text(r).rstrip("\n") for r in records) + "\n]"
+             if records else "[]")
     else:
         echo(closing_line(records))
     if out is not None:
