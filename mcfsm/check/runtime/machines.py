@@ -168,12 +168,12 @@ class Runtime:
                 *locals_, *inboxes)
 
     # -- enabled steps --------------------------------------------------------------------------
-    def _deliverable(self, k: int) -> list[tuple[int, Message]]:
-        """What instance k may receive now: the system's own definition (lang/inboxes.py)
-        applied to this inbox in canonical form, so both engines agree on FIFO heads,
-        deferred messages and overtaking."""
+    def _deliverable(self, k: int, state: State) -> list[tuple[int, Message]]:
+        """What instance k may receive in `state` (this runtime's export of now): the
+        system's own definition (lang/inboxes.py) applied to this inbox in canonical form,
+        so both engines agree on FIFO heads, deferred messages and overtaking."""
         system = self.system
-        inbox = self.export()[2 + len(system.instances) + k]
+        inbox = state[2 + len(system.instances) + k]
         deferred = system._deferred[k]
         here = self._models[k].state
         found = (system._deliverable(inbox, k) if deferred is None
@@ -204,6 +204,7 @@ class Runtime:
         system = self.system
         steps: list[Step] = []
         unhandled: list[Unhandled] = []
+        now = self.export()  # once: looking for enabled steps changes nothing
         for k, inst in enumerate(system.instances):
             if inst.observer:
                 continue  # a monitor takes no step (its Timeout transitions observe others')
@@ -212,7 +213,7 @@ class Runtime:
             for t in role.transitions:
                 if t.name in allowed and t.receives is None:
                     steps += self._candidates(k, t, None, None)
-            for sender, msg in self._deliverable(k):
+            for sender, msg in self._deliverable(k, now):
                 accepting = [t for t in role.transitions
                              if t.name in allowed and t.receives is type(msg)]
                 sender_name = system.instances[sender].name
