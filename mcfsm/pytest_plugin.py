@@ -304,7 +304,8 @@ class HypothesisItem(_ModelItem):
                            derandomize=profile.derandomize, database=database,
                            budget=_budget(self.config),
                            known=frozenset(name for name, verdict in self.expected.items()
-                                           if declares_violation(verdict)))
+                                           if declares_violation(verdict)),
+                           witness_traces=False)  # read below: violations only
         unexpected = [o for o in sim.outcomes if o.status == "violated"
                       and not declares_violation(self.expected[o.property.name])]
         if unexpected:

@@ -93,3 +93,17 @@ def test_a_swarm_mask_avoids_transitions_unless_nothing_else_is_enabled():
     free = Walker(system)
     free.run(bytes(range(200)), 0, 0, skip=frozenset({"NotSolved"}))
     assert walker.fired.get(0, 0) > free.fired.get(0, 0)
+
+
+def test_witnesses_are_counted_not_shrunk_when_no_trace_is_wanted():
+    """The pytest plugin's hypothesis items read violations only (witness_traces=False): a
+    `sometimes` property seen true is still witnessed, with its count, but no run of it is
+    shrunk or traced; `mcfsm simulate` (the default) gives the shrunk witness."""
+    [lm] = [m for m in load_path(ROOT / "tests" / "validation" / "stateright_pingpong.py")]
+    system = lm.model.system("ping_pong")
+    wanted, counted = (simulate(system, examples=5, steps=40, derandomize=True,
+                                witness_traces=traced) for traced in (True, False))
+    [a] = [o for o in wanted.outcomes if o.property.name == "can-reach-max"]
+    [b] = [o for o in counted.outcomes if o.property.name == "can-reach-max"]
+    assert a.status == b.status == "witnessed" and a.words == b.words
+    assert a.trace is not None and len(a.trace) > 0 and b.trace is None
