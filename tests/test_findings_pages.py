@@ -8,6 +8,7 @@ and fixes) into a temporary folder; the committed diagrams/ is not touched."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -29,28 +30,40 @@ from mcfsm.show.finding_pages import class_line, page_path, short_title
 from mcfsm.show.glossary import glossary
 from mcfsm.spec.quotes import SpecText, spec_folder
 
-from .conftest import ROOT, needs_spec_text
+from .conftest import ROOT, _session_wide, needs_spec_text
 
 MODEL = ROOT / "models" / "private_call_migration.py"
 CLAUSES = ROOT / "models" / "clauses.txt"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("diagrams")
+    """The pages of one `write_docs` per test run, shared by every pytest-xdist worker
+    (conftest's _session_wide), with the results they were drawn from. As a module fixture
+    it was torn down whenever a worker's next test came from another module and written
+    again: three times in one run of README's test command, 38 s of CPU for one's 13."""
     (lm,) = load_path(MODEL)
-    results: dict[str, Any] = {}
+    with _session_wide(tmp_path_factory, "findings_docs") as (out, done):
+        listed = out.parent / "findings_docs.json"
+        if not done:
+            ran: list[str] = []
 
-    def run(loaded: LoadedModel, variant: str) -> tuple[System, Any]:
-        # through the result cache, as `mcfsm diagram` runs: the plugin's items for these
-        # variants fill it (or read it), so each is searched once per test session
-        system = loaded.model.system(variant)
-        results[variant] = explore_cached(system, loaded=loaded, variant=variant)
-        return system, results[variant]
+            def run(loaded: LoadedModel, variant: str) -> tuple[System, Any]:
+                # through the result cache, as `mcfsm diagram` runs: the plugin's items for
+                # these variants fill it (or read it), so each is searched once per session
+                ran.append(variant)
+                system = loaded.model.system(variant)
+                return system, explore_cached(system, loaded=loaded, variant=variant)
 
-    written = write_docs([lm], out, run=run)
-    return {"out": out, "lm": lm, "results": results, "written": set(written)}
+            written = write_docs([lm], out, run=run)
+            listed.write_text(json.dumps({"variants": ran, "written": [str(p) for p in written]}))
+    record = json.loads(listed.read_text())
+    # the results the pages were drawn from, read again from the result cache they went to
+    results = {v: explore_cached(lm.model.system(v), loaded=lm, variant=v)
+               for v in record["variants"]}
+    return {"out": out, "lm": lm, "results": results,
+            "written": {Path(p) for p in record["written"]}}
 
 
 def _pages(docs: dict[str, Any]) -> list[Path]:
