@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import hashlib
 import importlib.util
 import os
@@ -99,16 +100,12 @@ def defines_model(path: Path) -> bool | None:
         return None  # unreadable: the load says so, naming the file
     if b"mcfsm" not in source or b"Model" not in source:
         return False
-    # keyed on the source itself, so an edited file is read again: a test session lists
-    # the models/ folder from dozens of modules, and parsing was most of each listing
-    if source not in _DEFINES:
-        _DEFINES[source] = _parsed_defines_model(source)
-    return _DEFINES[source]
+    return _parsed_defines_model(source)
 
 
-_DEFINES: dict[bytes, bool | None] = {}
-
-
+# keyed on the source itself, so an edited file is read again: a test session lists the
+# models/ folder from dozens of modules, and parsing was most of each listing
+@functools.cache
 def _parsed_defines_model(source: bytes) -> bool | None:
     try:
         tree = ast.parse(source)

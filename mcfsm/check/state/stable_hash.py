@@ -48,16 +48,7 @@ _TUPLE_TAGS: dict[int, int] = {}  # length -> the digest a tuple of that length 
 _DATACLASS: dict[type, tuple[int, tuple[str, ...]]] = {}  # its tag's digest, its fields
 _TUPLES: set[type] = set()  # the tuple subclasses met (named tuples), hashed as tuples
 _SET_TAG = _digest(b"S", b"")
-_CONSTANTS = {repr(c): _digest(b"c", repr(c).encode()) for c in (None, True, False)}
-
-
-def _leaf(value: Any) -> int:
-    kind = type(value)
-    if kind is int:
-        return _digest(b"i", str(value).encode())
-    if kind is str:
-        return _digest(b"s", value.encode("utf-8", "surrogatepass"))
-    return _digest(b"b", value)  # bytes
+_CONSTANTS = {c: _digest(b"c", repr(c).encode()) for c in (None, True, False)}
 
 
 def stable_hash(value: Any) -> int:
@@ -76,12 +67,12 @@ def stable_hash(value: Any) -> int:
         if h is None:
             if len(_LEAVES) >= _LEAF_LIMIT:
                 _LEAVES.clear()
-            h = _LEAVES[value] = _leaf(value)
+            h = _LEAVES[value] = _other(value)
         return h
     if kind is frozenset:
         return (_SET_TAG + sum(stable_hash(item) for item in value)) & _MASK
     if value is None or value is True or value is False:
-        return _CONSTANTS[repr(value)]
+        return _CONSTANTS[value]
     shape = _DATACLASS.get(kind)
     if shape is not None:
         tag, names = shape
