@@ -3,8 +3,11 @@ reproduces one way an entry used to outlive what it depended on."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import py_compile
+import sys
 from pathlib import Path
 
 import pytest
@@ -239,3 +242,49 @@ def published_base():
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     # jug's never-4 is violated though declared to hold (a failure); jug_published's holds
     assert "1 failed, 1 passed" in proc.stdout, proc.stdout + proc.stderr
+
+
+def _stale_bytecode_beside(source: Path) -> None:
+    """Compile `source` into its __pycache__ as Python's import would, stamped with the
+    source's mtime and size (as an import does whether or not this process writes
+    bytecode)."""
+    py_compile.compile(str(source), cfile=importlib.util.cache_from_source(str(source)),
+                       invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP,
+                       doraise=True)
+
+
+@pytest.mark.parametrize("writes", [True, False], ids=["bytecode written", "not written"])
+@pytest.mark.parametrize("where", ["model file", "sibling", "folder on sys.path"])
+def test_an_edit_in_the_same_second_with_the_same_size_runs_the_new_code(cache, tmp_path,
+                                                                          monkeypatch, where,
+                                                                          writes):
+    """Python trusts a .pyc on its source's mtime in whole seconds and its size: an edit that
+    keeps both (LIMIT 5 -> 3 within a second) ran the old code under the new source's
+    digest, and the cache stored the old verdict as the new file's (seen with bytecode
+    written, as on a user's machine: 4 of these tests failed). mcfsm compiles a model's own
+    code from the source it reads (its cache a .pyc keyed on the source's hash, checked
+    after the edit here when this process writes bytecode)."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", not writes)
+    if where == "model file":
+        edited = write_model(tmp_path / "jug.py", limit="5")
+        model = edited
+    else:
+        lib = tmp_path / ("models" if where == "sibling" else "lib")
+        name = "_side" if where == "sibling" else "jug_limits_same_second"
+        edited = lib / f"{name}.py"
+        lib.mkdir()
+        edited.write_text("LIMIT = 5\n")
+        if where != "sibling":
+            monkeypatch.syspath_prepend(str(lib))
+            monkeypatch.delitem(sys.modules, name, raising=False)  # another case's
+        model = write_model(tmp_path / "models" / "jug.py", limit=f"{name}.LIMIT",
+                            imports=f"import {name}")
+    stamp = edited.stat().st_mtime_ns
+    _stale_bytecode_beside(edited)
+    assert verdict(run(model)) == "violated"
+    edited.write_text(edited.read_text().replace("5", "3"))  # the same size
+    os.utime(edited, ns=(stamp, stamp))  # and the same mtime: the .pyc still looks current
+    # a new process would import it anew
+    monkeypatch.delitem(sys.modules, "jug_limits_same_second", raising=False)
+    again = run(model)
+    assert verdict(again) == "holds" and not again.cached

@@ -9,6 +9,13 @@ of a model set) load side by side in one process, each with its own `_mc`, and a
 the same name imported before (by a test, say) is not reused for a folder it does not
 belong to. Import siblings at the top of the model file: imports made later, inside
 functions, use whatever `sys.modules` holds then.
+
+The model file, and every module it imports from outside the installed libraries and mcfsm
+(its siblings, a folder put on `sys.path`), run compiled from the source read now, never
+from `__pycache__`: Python trusts a .pyc on its source's mtime in whole seconds and its
+size, so an edit within the same second that kept the size (a mutant, a CR's variant, a
+test's second version) ran the old code while the result cache keyed the run on the new
+source's digest.
 """
 
 from __future__ import annotations
@@ -17,12 +24,15 @@ import ast
 import dataclasses
 import functools
 import hashlib
+import importlib.machinery
 import importlib.util
+import marshal
 import os
 import stat
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
+from typing import Any
 
 from ..errors import McfsmError, ModelError, UsageError
 from .change_request import change_request_model, read_change_request, trusted_model
@@ -153,7 +163,8 @@ def _load_file(path: Path, *, required: bool) -> list[LoadedModel]:
     folder = path.parent.resolve()
     digest = hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:10]
     module_name = f"mcfsm_model_{_identifier(path.stem)}_{digest}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
+    spec = importlib.util.spec_from_file_location(module_name, path,
+                                                  loader=_FromSource(module_name, str(path)))
     if spec is None or spec.loader is None:
         raise UsageError(f"{path}: cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
@@ -263,6 +274,76 @@ def _belongs(module: ModuleType | None, folder: Path) -> bool:
         return False
 
 
+class _FromSource(importlib.machinery.SourceFileLoader):
+    """Runs the code of the bytes it reads now. Its bytecode cache is a checked hash-based
+    .pyc (PEP 552: keyed on a hash of the source's bytes), never a timestamp one, which is
+    trusted on mtime and size."""
+
+    def get_code(self, fullname: str) -> CodeType:
+        path = self.get_filename(fullname)
+        source = self.get_data(path)
+        header = importlib.util.MAGIC_NUMBER + _CHECKED_HASH + importlib.util.source_hash(source)
+        try:
+            cached: str | None = importlib.util.cache_from_source(path)
+        except NotImplementedError:  # sys.implementation.cache_tag is None
+            cached = None
+        if cached:
+            try:
+                with open(cached, "rb") as file:
+                    if file.read(16) == header:
+                        return marshal.loads(file.read())
+            except (OSError, EOFError, ValueError, TypeError):
+                pass  # none, or a broken one: compiled again below
+        code = self.source_to_code(source, path)
+        if cached and not sys.dont_write_bytecode:
+            self.set_data(cached, header + marshal.dumps(code))  # atomic; a failure is ignored
+        return code
+
+
+_CHECKED_HASH = (0b11).to_bytes(4, "little")  # a .pyc's flags: hash-based, checked on import
+
+
+# where a module found is installed code (the standard library, site-packages, mcfsm): it
+# is imported as Python does, from its bytecode
+_INSTALLED = tuple(sorted({os.path.realpath(p) for p in (
+    sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+    str(Path(__file__).resolve().parents[1]))}))
+_LOADERS = [(importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES),
+            (_FromSource, importlib.machinery.SOURCE_SUFFIXES),
+            (importlib.machinery.SourcelessFileLoader, importlib.machinery.BYTECODE_SUFFIXES)]
+
+
+class _SourceFinder:
+    """While a model file runs, first on sys.meta_path: finds a module as the path finder
+    would (the same entries in the same order, the same file), and where that file is a
+    model's own source outside the installed code, loads it with _FromSource. Elsewhere (an
+    installed module, an entry that is no folder, a namespace package) it answers None and
+    the import goes on as Python's."""
+
+    def __init__(self) -> None:
+        self.finders: dict[str, importlib.machinery.FileFinder] = {}
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        for entry in list(path if path is not None else sys.path):
+            entry = os.path.abspath(entry or ".") if isinstance(entry, str) else None
+            if entry is None or not os.path.isdir(entry):
+                if entry is None or os.path.exists(entry):
+                    return None  # a zip file or a path hook's entry: Python's own finder
+                continue
+            finder = self.finders.get(entry)
+            if finder is None:
+                finder = self.finders[entry] = importlib.machinery.FileFinder(entry, *_LOADERS)
+            spec = finder.find_spec(fullname)
+            if spec is None or spec.loader is None:
+                continue  # not here, or a namespace package's portion: the next entry
+            real = os.path.realpath(spec.origin or entry)
+            if not isinstance(spec.loader, _FromSource) or real.startswith(
+                    tuple(p + os.sep for p in _INSTALLED)):
+                return None
+            return spec
+        return None
+
+
 class _siblings_of:  # noqa: N801 - used as a `with` statement, like contextlib's helpers
     """While a model file runs: its folder first on sys.path, and sys.modules showing this
     folder's sibling modules (not another folder's of the same name). Afterwards the
@@ -286,10 +367,16 @@ class _siblings_of:  # noqa: N801 - used as a `with` statement, like contextlib'
             self.displaced[name] = sys.modules.pop(name)
         sys.modules.update(self.own)
         sys.path.insert(0, str(self.folder))
+        self.finder = _SourceFinder()
+        sys.meta_path.insert(0, self.finder)
 
     def __exit__(self, *exc: object) -> None:
         try:
             sys.path.remove(str(self.folder))
+        except ValueError:
+            pass
+        try:
+            sys.meta_path.remove(self.finder)
         except ValueError:
             pass
         for name in [n for n in sys.modules if self._ours(n)]:
