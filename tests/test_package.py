@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, _session_wide
 
 pytestmark = pytest.mark.slow
 
@@ -48,12 +48,15 @@ def _install(bin_dir: Path, target: Path, tmp: Path, env: dict[str, str]) -> Non
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    proc = _run(sys.executable, "-m", "build", "--outdir", out, ROOT, cwd=ROOT,
-                env=_clean_env())
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    """One `python -m build` per test run (half a minute of CPU, the C core compiled),
+    shared by the workers whichever of them runs this module's tests."""
+    with _session_wide(tmp_path_factory, "dist") as (out, done):
+        if not done:
+            proc = _run(sys.executable, "-m", "build", "--outdir", out, ROOT, cwd=ROOT,
+                        env=_clean_env())
+            assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     return out
 
 

@@ -21,7 +21,10 @@ from .conftest import ROOT, run_cli
 ray = pytest.importorskip("ray", reason="the ray package is not installed: "
                           "pip install 'mcfsm[ray]' to run the Ray cluster test")
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ray_alone")]
+pytestmark = pytest.mark.slow
+# the tests that run Ray take turns (conftest's ray_alone); one that starts no Ray process
+# does not wait for them (it waited half a minute for the cluster test)
+takes_its_turn = pytest.mark.usefixtures("ray_alone")
 
 MODEL = str(ROOT / "models" / "private_call_redirect.py")
 
@@ -62,6 +65,7 @@ def cluster(ray_alone):
         subprocess.run([ray_cli, "stop", "--force"], env=env, capture_output=True, timeout=120)
 
 
+@takes_its_turn
 def test_a_two_node_cluster_gives_the_single_search_and_forked_swarm_results(cluster,
                                                                             tmp_path):
     """One test for everything the cluster runs: `ray stop` ends every Ray process on the
@@ -157,6 +161,7 @@ def _named(pid: int) -> str:
     return f"{pid} ({fields[0]}, parent {fields[1]}): {line.replace(chr(0), ' ')[:120]}"
 
 
+@takes_its_turn
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
 @pytest.mark.parametrize("command", [

@@ -11,6 +11,7 @@ runtime's state in the System's canonical form, so states and traces can be comp
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -95,6 +96,13 @@ class _Ctx:
         self._sends.append((to, message))
 
 
+# Which triggers transitions allows in a state depends on the role's declared transitions
+# alone: asked of the machine once per role and state, not on every step of every run
+# (get_triggers walks every event of the machine: a sixth of a simulation's time)
+_TRIGGERS: weakref.WeakKeyDictionary[Role, dict[str, frozenset[str]]] = \
+    weakref.WeakKeyDictionary()
+
+
 class _Model:
     """The model object a transitions.Machine drives for one instance."""
 
@@ -126,6 +134,7 @@ class Runtime:
         self._vars: list[Variables] = []
         self._values: list[dict[str, Any]] = []
         self._inboxes: list[Any] = []
+        self._triggers = [_TRIGGERS.setdefault(inst.role, {}) for inst in system.instances]
         for k, inst in enumerate(system.instances):
             role = inst.role
             values = dict(zip(role.variables, start[2 + k][1:]))
@@ -209,7 +218,10 @@ class Runtime:
             if inst.observer:
                 continue  # a monitor takes no step (its Timeout transitions observe others')
             model, machine, role = self._models[k], self._machines[k], inst.role
-            allowed = set(machine.get_triggers(model.state))
+            allowed = self._triggers[k].get(model.state)
+            if allowed is None:
+                allowed = self._triggers[k][model.state] = frozenset(
+                    machine.get_triggers(model.state))
             for t in role.transitions:
                 if t.name in allowed and t.receives is None:
                     steps += self._candidates(k, t, None, None)
