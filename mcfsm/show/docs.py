@@ -9,7 +9,6 @@ generation with the committed files."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ from .dot_render import need_dot, render_files
 from .finding_pages import chart_title, finding_data, finding_markdown, page_path
 from .findings_table import finding_rows, findings_markdown
 from .glossary import glossary, glossary_markdown
+from .json_layout import indented
 from .tracefile import itf, trace_record
 from .values import plural
 from .verdict_table import verdict_table_markdown
@@ -139,9 +139,9 @@ def model_docs(lm: LoadedModel, out: Path, *, variants: tuple[str, ...] = (),
             record = trace_record(model=model.name, file=lm.path.as_posix(), variant=variant,
                                   system=system, prop=v.property, status=v.status,
                                   source="explorer", trace=v.trace)
-            _write(base.with_suffix(".trace.json"), json.dumps(record, indent=1) + "\n", written)
+            _write(base.with_suffix(".trace.json"), indented(record) + "\n", written)
             _write(base.with_suffix(".itf.json"),
-                   json.dumps(itf(system, v.trace, title), indent=1) + "\n", written)
+                   indented(itf(system, v.trace, title)) + "\n", written)
             rel = base.relative_to(out).as_posix()
             more = "".join(f", [page {n}]({rel}-p{n}.svg)" for n in range(2, len(pages) + 1))
             index.append(f"- {v.property.name} ({kind}, {plural(len(v.trace), 'step')}): "
@@ -273,7 +273,7 @@ def write_docs(loaded: list[LoadedModel], out: Path, *, variants: tuple[str, ...
 
         records = matrix(load_clauses(clauses), runs)
         _write(out / "matrix.md", matrix_markdown(records), written)
-        _write(out / "matrix.json", json.dumps(records, indent=1) + "\n", written)
+        _write(out / "matrix.json", indented(records) + "\n", written)
         index += ["- [Traceability matrix](matrix.md) ([JSON](matrix.json)): every clause of "
                   "the spec text against transitions, properties and verdicts", ""]
     index += ["## Reading the pictures", "", *legend]

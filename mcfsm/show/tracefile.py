@@ -22,6 +22,7 @@ from ..lang.guard import call_predicate
 from ..lang.properties import Property
 from ..lang.system import State, StepKey, System, View
 from .explain import explain
+from .json_layout import indented
 from .trace import state_json, steps_json, to_json_value
 
 FORMAT = "mcfsm-trace/1"
@@ -56,7 +57,7 @@ def write_trace(folder: Path, record: dict[str, Any], suffix: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     prop = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in record["property"])
     path = folder / f"{record['model']}.{record['variant']}.{prop}{suffix}.trace.json"
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    path.write_text(indented(record, 2) + "\n")
     return path
 
 
