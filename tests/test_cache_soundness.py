@@ -288,3 +288,19 @@ def test_an_edit_in_the_same_second_with_the_same_size_runs_the_new_code(cache, 
     monkeypatch.delitem(sys.modules, "jug_limits_same_second", raising=False)
     again = run(model)
     assert verdict(again) == "holds" and not again.cached
+
+
+def test_cached_code_names_the_path_it_is_loaded_from(tmp_path, monkeypatch):
+    """The model's bytecode, cached by a load through `models/jug.py` (a run in the folder
+    above), read by a load through the absolute path: its functions name the file as this
+    load found it, as Python's own loader renames cached code (a test reading co_filename
+    found nothing of models/ after README's first command had run)."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    model = write_model(tmp_path / "models" / "jug.py")
+    monkeypatch.chdir(tmp_path)
+    load_path(Path("models") / "jug.py")
+    assert Path(importlib.util.cache_from_source(str(model))).is_file()
+    (lm,) = load_path(model)
+    fill = next(t for t in lm.model.system("base").instances[0].role.transitions
+                if t.name == "Fill").after[0]
+    assert fill.__code__.co_filename == str(model)

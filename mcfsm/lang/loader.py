@@ -11,11 +11,11 @@ belong to. Import siblings at the top of the model file: imports made later, ins
 functions, use whatever `sys.modules` holds then.
 
 The model file, and every module it imports from outside the installed libraries and mcfsm
-(its siblings, a folder put on `sys.path`), run compiled from the source read now, never
-from `__pycache__`: Python trusts a .pyc on its source's mtime in whole seconds and its
-size, so an edit within the same second that kept the size (a mutant, a CR's variant, a
-test's second version) ran the old code while the result cache keyed the run on the new
-source's digest.
+(its siblings, a folder put on `sys.path`), run the code of the source as read now: their
+bytecode is cached keyed on a hash of the source's bytes (PEP 552's checked .pyc), never
+on its mtime and size as Python's default is, under which an edit within the same second
+that kept the size (a script writing variants, a test's second version) ran the old code
+while the result cache keyed the run on the new source's digest.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ import importlib.machinery
 import importlib.util
 import marshal
 import os
+import site
 import stat
 import sys
+import sysconfig
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
@@ -291,7 +293,7 @@ class _FromSource(importlib.machinery.SourceFileLoader):
             try:
                 with open(cached, "rb") as file:
                     if file.read(16) == header:
-                        return marshal.loads(file.read())
+                        return _named(marshal.loads(file.read()), path)
             except (OSError, EOFError, ValueError, TypeError):
                 pass  # none, or a broken one: compiled again below
         code = self.source_to_code(source, path)
@@ -303,10 +305,21 @@ class _FromSource(importlib.machinery.SourceFileLoader):
 _CHECKED_HASH = (0b11).to_bytes(4, "little")  # a .pyc's flags: hash-based, checked on import
 
 
+def _named(code: CodeType, path: str) -> CodeType:
+    """Cached code under the path it is loaded from now (as Python's own loader renames it):
+    it keeps the path it was compiled under, say `models/x.py` from a run in the repository,
+    and tracebacks, model lines and readers of co_filename would name that one."""
+    if code.co_filename == path:
+        return code
+    return code.replace(co_filename=path, co_consts=tuple(
+        _named(c, path) if isinstance(c, CodeType) else c for c in code.co_consts))
+
+
 # where a module found is installed code (the standard library, site-packages, mcfsm): it
 # is imported as Python does, from its bytecode
 _INSTALLED = tuple(sorted({os.path.realpath(p) for p in (
-    sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+    site.getusersitepackages(),
     str(Path(__file__).resolve().parents[1]))}))
 _LOADERS = [(importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES),
             (_FromSource, importlib.machinery.SOURCE_SUFFIXES),
