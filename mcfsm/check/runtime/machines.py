@@ -11,6 +11,7 @@ runtime's state in the System's canonical form, so states and traces can be comp
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections import Counter
 from collections.abc import Callable
@@ -97,10 +98,10 @@ class _Ctx:
 
 
 # Which triggers transitions allows in a state depends on the role's declared transitions
-# alone: asked of the machine once per role and state, not on every step of every run
-# (get_triggers walks every event of the machine: a sixth of a simulation's time)
-_TRIGGERS: weakref.WeakKeyDictionary[Role, dict[str, frozenset[str]]] = \
-    weakref.WeakKeyDictionary()
+# alone: the machines of a role share their answers (RoleMachine), asked once per role and
+# state, not on every step and every guard's look of every run (get_triggers walks every
+# event of the machine: a sixth of a simulation's time)
+_TRIGGERS: weakref.WeakKeyDictionary[Role, dict[Any, list[str]]] = weakref.WeakKeyDictionary()
 
 
 class _Model:
@@ -134,7 +135,6 @@ class Runtime:
         self._vars: list[Variables] = []
         self._values: list[dict[str, Any]] = []
         self._inboxes: list[Any] = []
-        self._triggers = [_TRIGGERS.setdefault(inst.role, {}) for inst in system.instances]
         for k, inst in enumerate(system.instances):
             role = inst.role
             values = dict(zip(role.variables, start[2 + k][1:]))
@@ -218,10 +218,7 @@ class Runtime:
             if inst.observer:
                 continue  # a monitor takes no step (its Timeout transitions observe others')
             model, machine, role = self._models[k], self._machines[k], inst.role
-            allowed = self._triggers[k].get(model.state)
-            if allowed is None:
-                allowed = self._triggers[k][model.state] = frozenset(
-                    machine.get_triggers(model.state))
+            allowed = machine.get_triggers(model.state)
             for t in role.transitions:
                 if t.name in allowed and t.receives is None:
                     steps += self._candidates(k, t, None, None)
@@ -350,8 +347,6 @@ def _machine(role: Role, model: _Model) -> Any:
     """The role's transitions.Machine with its guards and actions wrapped to take the
     runtime's context from the event data: guards see read-only variables, and `before`
     (run once the guards pass) unlocks them for the `after` actions."""
-    from transitions import Machine
-
     spec = []
     for t in role.transitions:
         conditions = [_guard(g) for g in t.conditions]
@@ -362,8 +357,32 @@ def _machine(role: Role, model: _Model) -> Any:
                      "source": "*" if "*" in t.sources else list(t.sources),
                      "dest": None if t.dynamic else t.dest, "conditions": conditions,
                      "before": [_unlock], "after": after})
-    return Machine(model=model, states=list(role.states), initial=role.initial,
-                   transitions=spec, auto_transitions=False, send_event=True)
+    return _role_machine()(model=model, states=list(role.states), initial=role.initial,
+                           transitions=spec, auto_transitions=False, send_event=True,
+                           triggers=_TRIGGERS.setdefault(role, {}))
+
+
+@functools.cache
+def _role_machine() -> type:
+    """transitions.Machine whose get_triggers (asked by enabled() and by every may_trigger)
+    answers from its role's table: the machine's events are all added when it is built."""
+    from transitions import Machine
+
+    class RoleMachine(Machine):  # type: ignore[misc]
+        def __init__(self, *args: Any, triggers: dict[Any, list[str]], **kwargs: Any) -> None:
+            self.triggers = triggers
+            super().__init__(*args, **kwargs)
+
+        def get_triggers(self, *args: Any) -> list[str]:
+            if len(args) != 1:
+                return super().get_triggers(*args)
+            key = getattr(args[0], "name", args[0])  # a State or its name
+            found = self.triggers.get(key)
+            if found is None:
+                found = self.triggers[key] = super().get_triggers(*args)
+            return found
+
+    return RoleMachine
 
 
 def _guard(g: Callable[[Any], bool]) -> Callable[[Any], bool]:
