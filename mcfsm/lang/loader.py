@@ -28,10 +28,8 @@ import importlib.machinery
 import importlib.util
 import marshal
 import os
-import site
 import stat
 import sys
-import sysconfig
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
@@ -40,7 +38,7 @@ from ..errors import McfsmError, ModelError, UsageError
 from .change_request import change_request_model, read_change_request, trusted_model
 from .guard import DEBUG_HINT, is_real_interrupt, model_line, shown_path
 from .model import Model
-from .reads import Reads, digest, module_files, recording
+from .reads import Reads, digest, installed_code, module_files, recording
 
 
 @dataclasses.dataclass(frozen=True)
@@ -285,10 +283,9 @@ class _FromSource(importlib.machinery.SourceFileLoader):
         path = self.get_filename(fullname)
         source = self.get_data(path)
         header = importlib.util.MAGIC_NUMBER + _CHECKED_HASH + importlib.util.source_hash(source)
-        try:
-            cached: str | None = importlib.util.cache_from_source(path)
-        except NotImplementedError:  # sys.implementation.cache_tag is None
-            cached = None
+        # (an implementation without a cache tag keeps no bytecode at all)
+        cached = importlib.util.cache_from_source(path) if sys.implementation.cache_tag \
+            else None
         if cached:
             try:
                 with open(cached, "rb") as file:
@@ -315,12 +312,6 @@ def _named(code: CodeType, path: str) -> CodeType:
         _named(c, path) if isinstance(c, CodeType) else c for c in code.co_consts))
 
 
-# where a module found is installed code (the standard library, site-packages, mcfsm): it
-# is imported as Python does, from its bytecode
-_INSTALLED = tuple(sorted({os.path.realpath(p) for p in (
-    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
-    site.getusersitepackages(),
-    str(Path(__file__).resolve().parents[1]))}))
 _LOADERS = [(importlib.machinery.ExtensionFileLoader, importlib.machinery.EXTENSION_SUFFIXES),
             (_FromSource, importlib.machinery.SOURCE_SUFFIXES),
             (importlib.machinery.SourcelessFileLoader, importlib.machinery.BYTECODE_SUFFIXES)]
@@ -349,9 +340,10 @@ class _SourceFinder:
             spec = finder.find_spec(fullname)
             if spec is None or spec.loader is None:
                 continue  # not here, or a namespace package's portion: the next entry
-            real = os.path.realpath(spec.origin or entry)
-            if not isinstance(spec.loader, _FromSource) or real.startswith(
-                    tuple(p + os.sep for p in _INSTALLED)):
+            # installed code (mcfsm, the standard library, site-packages) is imported as
+            # Python does, from its own bytecode
+            if not isinstance(spec.loader, _FromSource) or installed_code(
+                    os.path.realpath(spec.origin or entry)):
                 return None
             return spec
         return None

@@ -158,6 +158,12 @@ class _RecordingEnviron(MutableMapping[str, str]):
         return dict(self.real)
 
 
+def installed_code(resolved: str) -> bool:
+    """Whether a resolved file is installed code: mcfsm, the standard library or a package
+    in site-packages (not a model's own module)."""
+    return resolved.startswith((_MCFSM_ROOT, *_SITE)) or _is_library(resolved)
+
+
 def module_files(modules: list[ModuleType], *, installed: bool = True) -> dict[str, str]:
     """Resolved source file -> digest for the modules whose code is the model's to read
     (not the standard library, not mcfsm; installed packages only with `installed`)."""

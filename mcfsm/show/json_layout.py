@@ -36,40 +36,29 @@ def indented(value: Any, indent: int = 1) -> str:
 
 def _layout(value: Any, level: int, indent: int, out: list[str]) -> None:
     if isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        pad = "\n" + " " * (indent * (level + 1))
-        out.append("{")
-        sep = pad
-        for key, item in value.items():
-            out.append(sep)
-            out.append(_key(key))
-            out.append(": ")
-            if isinstance(item, (dict, list, tuple)):
-                _layout(item, level + 1, indent, out)
-            else:
-                out.append(_LEAF(item))
-            sep = "," + pad
-        out.append("\n" + " " * (indent * level) + "}")
+        opening, closing = "{", "}"
+        items: Any = ((_key(key) + ": ", item) for key, item in value.items())
     elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        pad = "\n" + " " * (indent * (level + 1))
-        if not any(isinstance(item, (dict, list, tuple)) for item in value):
-            out.append("[" + pad + ("," + pad).join(map(_LEAF, value)) + "\n"
-                       + " " * (indent * level) + "]")
-            return
-        out.append("[")
-        sep = pad
-        for item in value:
-            out.append(sep)
-            if isinstance(item, (dict, list, tuple)):
-                _layout(item, level + 1, indent, out)
-            else:
-                out.append(_LEAF(item))
-            sep = "," + pad
-        out.append("\n" + " " * (indent * level) + "]")
+        opening, closing = "[", "]"
+        items = (("", item) for item in value)
     else:
         out.append(_LEAF(value))
+        return
+    if not value:
+        out.append(opening + closing)
+        return
+    pad = "\n" + " " * (indent * (level + 1))
+    end = "\n" + " " * (indent * level) + closing
+    if opening == "[" and not any(isinstance(item, (dict, list, tuple)) for item in value):
+        out.append("[" + pad + ("," + pad).join(map(_LEAF, value)) + end)  # leaves: one join
+        return
+    out.append(opening)
+    sep = pad
+    for head, item in items:
+        out.append(sep + head)
+        if isinstance(item, (dict, list, tuple)):
+            _layout(item, level + 1, indent, out)
+        else:
+            out.append(_LEAF(item))
+        sep = "," + pad
+    out.append(end)
