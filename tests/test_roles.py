@@ -101,3 +101,24 @@ def test_the_declaration_is_a_transitions_machine():
     machine = r.machine()
     assert machine.get_triggers("idle") == ["go"]
     assert sorted(machine.states) == ["busy", "idle"]
+
+
+def test_a_guard_is_checked_by_what_it_can_be_called_with_whatever_was_checked_before():
+    """check_callable remembers what a function's code with its defaults binds (a variant's
+    lambdas are new objects at every build): the same code with a default added binds one
+    argument, without it not, in either order, and each answer is the uncached one."""
+
+    def two(ctx, extra):
+        return True
+
+    with_default = type(two)(two.__code__, two.__globals__, "two", (None,), two.__closure__)
+    again = type(two)(two.__code__, two.__globals__, "two", None, two.__closure__)
+    for guard, binds in ((two, False), (with_default, True), (again, False),
+                         (with_default, True)):
+        declare = lambda g=guard: role(transitions=[  # noqa: E731
+            Transition("go", "idle", "busy", clause="1.1 step 1", conditions=[g])])
+        if binds:
+            declare()  # declared without an error
+        else:
+            with pytest.raises(ModelError, match=r"cannot be called with 1 argument"):
+                declare()

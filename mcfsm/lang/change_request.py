@@ -37,6 +37,7 @@ import dataclasses
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,17 +97,20 @@ def _stem(model_file: Path) -> str:
     return model_file.stem
 
 
-def choice_points(model: Model, model_file: Path, generic: bool = True) -> list[ChoicePoint]:
+def choice_points(model: Model, model_file: Path, generic: bool = True,
+                  build: Callable[[str], System] | None = None) -> list[ChoicePoint]:
     """Every choice point of a model (module doc): one per parameter any variant declares
     (its choices the behaviours), then one per variant with a baseline (published or
     changed), in declaration order; then, with `generic`, the generic changes to every step
-    the transitions cite (generic_points)."""
+    the transitions cite (generic_points). `build(variant)` gives a variant's system (by
+    default built afresh: `impact`, which reads the same systems next, passes the model's
+    own cached ones, and so builds each variant once instead of twice)."""
     params: dict[str, Any] = {}
     choices: dict[str, list[Any]] = {}
     means: dict[str, dict[Any, str]] = {}  # what each choice means, in the text's words
     systems: list[System] = []
     for name in model.variants:
-        system = _fresh(model, name)
+        system = build(name) if build is not None else _fresh(model, name)
         systems.append(system)
         for pname, param in system.params.items():
             params.setdefault(pname, param)

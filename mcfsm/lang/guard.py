@@ -19,6 +19,7 @@ import os
 import signal
 import sysconfig
 import traceback
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,20 @@ def shown_path(filename: str) -> str:
         return filename
 
 
+# What a plain function can be called with is its code's (the names and counts of its
+# arguments) given its defaults: the lambdas a variant function declares are new objects at
+# every build of the variant, with the same code, and inspect.signature on each was a fifth
+# of building a system
+_BINDS: set[tuple[Any, ...]] = set()
+
+
+def _bind_key(fn: Any, arity: int) -> tuple[Any, ...] | None:
+    if (type(fn) is not types.FunctionType or "__signature__" in fn.__dict__
+            or "__wrapped__" in fn.__dict__):
+        return None
+    return (fn.__code__, len(fn.__defaults__ or ()), tuple(fn.__kwdefaults__ or ()), arity)
+
+
 def check_callable(fn: Any, arity: int, *, what: str, takes: str, role: str | None = None,
                    transition: str | None = None, clause: str | None = None,
                    prop: str | None = None, where: str | None = None) -> None:
@@ -149,12 +164,17 @@ def check_callable(fn: Any, arity: int, *, what: str, takes: str, role: str | No
     if not callable(fn):
         raise ModelError(f"{what} is {_short(fn)}, not a function", fix=f"pass a function of {takes}",
                          **site)
+    known = _bind_key(fn, arity)
+    if known in _BINDS:
+        return
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
         return  # builtins and C callables: nothing to check before the call
     try:
         signature.bind(*([None] * arity))
+        if known is not None:
+            _BINDS.add(known)
     except TypeError:
         plural = "argument" if arity == 1 else "arguments"
         raise ModelError(f"{what} {getattr(fn, '__name__', 'function')}{signature} cannot be "

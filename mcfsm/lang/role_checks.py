@@ -94,7 +94,7 @@ def validate_role(self: Any) -> None:
                                **where)
         if t.choices is not None:
             check_callable(t.choices, 1, what="choices=", takes="the step context", **where)
-    self.machine()  # the same declaration must also be one the transitions library takes
+    _transitions_library_takes(self)
     unreachable = [s for s in self.states if s not in reachable_states(self)]
     # a CR's generic change that omits a step may leave states its transitions led to
     # unreachable: that is the change's consequence, which the check reports, not an error
@@ -152,3 +152,20 @@ def reachable_states(self: Any, fires: Any = None) -> set[str]:
                         seen.add(dest)
                         todo.append(dest)
     return seen
+
+
+# The declarations (states, initial state, triggers with their sources and destinations)
+# the transitions library took: a variant's roles are declared again at every build of it,
+# and building a Machine to ask was a tenth of building a system
+_TAKEN: set[tuple[Any, ...]] = set()
+
+
+def _transitions_library_takes(role: Any) -> None:
+    """The same declaration must also be one the transitions library takes."""
+    shape = (tuple(role.states), role.initial,
+             tuple((t["trigger"], t["source"] if isinstance(t["source"], str)
+                    else tuple(t["source"]), t["dest"]) for t in role.transitions_spec()))
+    if shape not in _TAKEN:
+        role.machine()
+        _TAKEN.add(shape)
+

@@ -208,7 +208,8 @@ def touched(pieces: list[Piece], loaded: list[LoadedModel]) -> list[dict[str, An
     """Per piece: the transitions, parameters and properties that cite it, the findings on
     those properties and the variants that have them; `covered` False when nothing does."""
     every_point = [(lm.model.name, point) for lm in loaded
-                   for point in choice_points(lm.model, lm.path, generic=False)]
+                   for point in choice_points(lm.model, lm.path, generic=False,
+                                              build=lm.model.system)]
     out = []
     for piece in pieces:
         ref = piece.ref
