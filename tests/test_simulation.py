@@ -3,9 +3,11 @@ published DieHard length, every property in one simulation, budgets and swarm ma
 bundled variant's random runs are held against the exhaustive explorer in
 test_differential.py, which explores each variant once for both random engines."""
 
+import itertools
+
 from mcfsm.check.cache import explore_cached
 from mcfsm.check.results import Budget
-from mcfsm.check.runs.simulation import simulate
+from mcfsm.check.runs.simulation import CHUNK, _Depths, _Search, simulate
 from mcfsm.check.runs.walk import Walker
 from mcfsm.lang.loader import load_path
 
@@ -33,6 +35,33 @@ def test_diehard_is_solved_in_the_published_six_steps():
     assert "not necessarily the shortest" in outcome.words
     assert outcome.trace.states[-1][2].big == 4  # slot 2: the jugs' local state
     assert_real_run(system, outcome.trace)
+
+
+def test_a_run_s_choices_are_drawn_as_the_walker_takes_them():
+    """A run's bytes come from hypothesis CHUNK at a time, when the walker needs them: a run
+    that stops early leaves the rest of its bound undrawn (so hypothesis shrinks what the
+    run used), and a run that takes its whole bound gets exactly that many bytes."""
+    [lm] = load_path(ROOT / "tests" / "validation" / "diehard.py")
+    depths = _Depths(None, None)  # the default: bounds 50, 100, 200, 400, ..., 6,400
+    search = _Search(Walker(lm.model.system("jugs_3_5")), depths, 1000, frozenset(), None,
+                     True, True, {})
+
+    class Data:  # what the search draws, by size
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def draw(self, strategy):
+            [size] = [n for n, chunk in search.chunks.items() if chunk is strategy]
+            self.sizes.append(size)
+            return bytes(size)
+
+    data = Data()
+    taken = list(itertools.islice(search._choices(data, 6400), 10))
+    assert len(taken) == 10 and data.sizes == [CHUNK]
+    for steps in (400, 6400):
+        data = Data()
+        assert len(list(search._choices(data, steps))) == steps
+        assert data.sizes == [CHUNK] * (steps // CHUNK) + [steps % CHUNK] * (steps % CHUNK > 0)
 
 
 def test_every_property_is_searched_for_in_one_simulation():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from ...errors import ModelError
@@ -143,9 +144,10 @@ class Walker:
         self.tally = True  # off while a violation is shrunk (its replays are no search)
 
     # -- one run ----------------------------------------------------------------------------
-    def run(self, choices: bytes, start: int = 0, disabled: int = 0,
+    def run(self, choices: Iterable[int], start: int = 0, disabled: int = 0,
             skip: frozenset[str] | set[str] = frozenset(), depth: int | None = None) -> Run:
-        """Runs driven by `choices`, one byte per step: from initial state `start` (modulo
+        """Runs driven by `choices` (bytes, or an iterable of them drawn as taken), one byte per
+        step: from initial state `start` (modulo
         their number), and whenever a run ends (a final state, every step out of the bounds,
         `depth` steps taken) a new run from the initial state the next byte picks. Stops at
         the first violation of a property not in `skip` and returns the run that met it (or
