@@ -88,3 +88,37 @@ def test_simulate_leaves_known_violations_alone_and_still_finds_the_others():
     assert {o.property.name: o.status for o in one.outcomes} == {
         "big-stays-empty": "not checked", "small-stays-empty": "violated",
         "no-unhandled-message": "no violation found"}
+
+
+def test_runtimes_alive_at_once_drive_machines_of_their_own_and_a_later_one_starts_afresh():
+    """The runtime's machines are reused once the Runtime driving them is gone (building
+    them was a fifth of a bridge run): a Runtime started beside a live one, or after one
+    that moved, starts in the initial state, and none of them moves another's machines."""
+    import gc
+
+    from mcfsm.check.runtime import machines
+    from mcfsm.check.runtime.machines import Runtime
+
+    system = diehard.model.system("jugs_3_5")
+    gc.collect()
+    machines._FREE.clear()  # none left by earlier tests: the one freed below is taken next
+
+    def moved_runtime() -> tuple[Runtime, object, set[int]]:
+        runtime = Runtime(system)
+        initial = runtime.export()
+        runtime.enabled()[0][0][1]()  # fire the first enabled step
+        return runtime, initial, {id(m) for m in runtime._machines}
+
+    first, initial, machines = moved_runtime()
+    moved = first.export()
+    beside = Runtime(system)
+    beside_state, beside_machines = beside.export(), {id(m) for m in beside._machines}
+    first_state = first.export()
+    assert moved != initial and beside_state == initial and first_state == moved
+    assert not machines & beside_machines
+    del first
+    gc.collect()
+    later = Runtime(system)
+    later_machines, later_state = {id(m) for m in later._machines}, later.export()
+    assert later_machines == machines  # the gone one's machines, set to the initial state
+    assert later_state == initial and beside.export() == initial

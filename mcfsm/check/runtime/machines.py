@@ -141,13 +141,16 @@ class Runtime:
             self._values.append(values)
             self._vars.append(Variables({v: d.type for v, d in role.variables.items()}, values,
                                         f"role {role.name!r}", frozen=True))
-            model = _Model()
-            machine = _machine(role, model)
-            if start[2 + k].state != role.initial:  # a correlated initial state sets it
-                machine.set_state(start[2 + k].state, model=model)
+            machine, model = _take_machine(role)
+            if model.state != start[2 + k].state:  # a reused machine, or a correlated
+                machine.set_state(start[2 + k].state, model=model)  # initial state
             self._machines.append(machine)
             self._models.append(model)
             self._inboxes.append(self._new_inbox())
+        # this runtime's machines serve the next Runtime of the same roles once it is gone
+        weakref.finalize(self, _give_back, [(inst.role, machine, model) for inst, machine, model
+                                            in zip(system.instances, self._machines,
+                                                   self._models, strict=True)])
         # messages in flight at the start (Instance(sends=...)), in the order declared
         for k, inst in enumerate(system.instances):
             for to, message in inst.sends:
@@ -341,6 +344,25 @@ def _located(exc: ModelError, runtime: Runtime, k: int, t: Transition) -> ModelE
         return exc
     return exc.replaced(role=f"{inst.role.name} ({inst.name})", transition=t.name,
                         clause=t.clause)
+
+
+# Machines no live Runtime drives, per role: the hypothesis bridge starts a Runtime per
+# example, and building each instance's transitions.Machine again was a fifth of its time.
+# A machine holds nothing of a run but its model's state, which the next Runtime sets.
+_FREE: weakref.WeakKeyDictionary[Role, list[tuple[Any, _Model]]] = weakref.WeakKeyDictionary()
+
+
+def _take_machine(role: Role) -> tuple[Any, _Model]:
+    free = _FREE.get(role)
+    if free:
+        return free.pop()
+    model = _Model()
+    return _machine(role, model), model
+
+
+def _give_back(machines: list[tuple[Role, Any, _Model]]) -> None:
+    for role, machine, model in machines:
+        _FREE.setdefault(role, []).append((machine, model))
 
 
 def _machine(role: Role, model: _Model) -> Any:
