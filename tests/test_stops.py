@@ -224,6 +224,8 @@ def test_simulate_prints_the_run_as_found_at_once_and_bounds_shrinking(tmp_path)
     assert "12. c: inc" in rest.split("\n\n")[0]  # the trace follows the line at once
     assert "shrinking cut by --shrink-time after 2 s" in rest
     assert "partly shrunk counterexample" in rest
+    # the length hypothesis left, not called the run as found (printed first, 12 steps)
+    assert " steps as hypothesis left it; shrinking cut" in rest, rest
     # 2 s of shrinking (without the bound: 22 s of its model's sleeps), counted from the
     # first line: the start-up before it is what a loaded machine stretches
     assert ended - first_at < 20, (first_at, ended)

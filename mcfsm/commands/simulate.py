@@ -208,7 +208,10 @@ def simulate(path: Path, variants: tuple[str, ...], examples: int, steps: int | 
                              f"shrinking cut by --shrink-time after {shrink_time:g} s"
                              if o.property.name in sim.shrink_cut else
                              "shrinking finished" + (f" in {took:.1f} s" if took else ""))
-                said = [f"the run that found it: {plural(found, 'step')}"] if found else []
+                # raw_lengths: the run hypothesis reported (shrunk by it, unless its window
+                # was cut or it shrank towards another failure), before the walker shortens
+                # it; the run as found was printed, with its length, the moment it was found
+                said = [f"{plural(found, 'step')} as hypothesis left it"] if found else []
                 said += [shrinking] if shrinking else []
                 echo(f"\n  {o.property.name} violated{clause}: {kind} "
                      f"counterexample, {plural(len(o.trace), 'step')}"
