@@ -456,8 +456,8 @@ class _Search:
         """A run's `steps` bytes, drawn CHUNK at a time as the walker takes them: a run that
         stops early (a violation) leaves the rest undrawn, so hypothesis shrinks the bytes
         the run used, not the run's whole bound (a 6,400-byte draw made hypothesis's
-        shrinker compare 51,200-bit integers at every attempt: diehard's 6-step
-        counterexample was still being shrunk when the 10 s window closed)."""
+        shrinker compare 51,200-bit integers at every attempt: diehard took 6.9 s of CPU
+        against 2.1 s, and on a loaded machine the 10 s window closed on its shrinking)."""
         chunks = self.chunks
         while steps > 0:
             n = min(steps, CHUNK)

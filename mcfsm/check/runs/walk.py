@@ -146,14 +146,14 @@ class Walker:
     # -- one run ----------------------------------------------------------------------------
     def run(self, choices: Iterable[int], start: int = 0, disabled: int = 0,
             skip: frozenset[str] | set[str] = frozenset(), depth: int | None = None) -> Run:
-        """Runs driven by `choices` (bytes, or an iterable of them drawn as taken), one byte per
-        step: from initial state `start` (modulo
-        their number), and whenever a run ends (a final state, every step out of the bounds,
-        `depth` steps taken) a new run from the initial state the next byte picks. Stops at
-        the first violation of a property not in `skip` and returns the run that met it (or
-        the last run). `disabled`: a swarm mask, coverage id t is avoided when bit t % 64 is
-        set, unless every enabled step is avoided. One hypothesis example is thus many runs,
-        which keeps hypothesis's cost per example small against the steps taken."""
+        """Runs driven by `choices` (bytes, or an iterable of them drawn as taken), one byte
+        per step: from initial state `start` (modulo their number), and whenever a run ends
+        (a final state, every step out of the bounds, `depth` steps taken) a new run from
+        the initial state the next byte picks. Stops at the first violation of a property
+        not in `skip` and returns the run that met it (or the last run). `disabled`: a swarm
+        mask, coverage id t is avoided when bit t % 64 is set, unless every enabled step is
+        avoided. One hypothesis example is thus many runs, which keeps hypothesis's cost per
+        example small against the steps taken."""
         if not self.initials:
             return Run((), ())
         initials = self.initials
