@@ -205,6 +205,8 @@ def check(path: Path, variants: tuple[str, ...], as_json: bool, max_states: int 
                 backend=backend,
                 checkpoint=plan)
         finally:
+            if backend is not None:
+                backend.close()
             progress.done()
         results.append(result)
         record = result_json(lm.model.name, variant, result, declared)
