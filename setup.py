@@ -12,7 +12,9 @@ try:
                             compiler_directives={"language_level": "3"})
     for ext in ext_modules:
         ext.optional = True  # a failed C build is a warning: the twin runs instead
-        ext.extra_compile_args = ["-O2"]
+        # -g0: no debug information (Python's own CFLAGS ask for -g): the C compile takes
+        # 11 s against 16 s and the library is 0.65 MB against 3.8 MB
+        ext.extra_compile_args = ["-O2", "-g0"]
 except Exception as exc:  # Cython missing or the .pyx does not translate
     print(f"mcfsm: the compiled engine core is not built ({exc}); the pure-Python twin runs")
     ext_modules = []
