@@ -27,8 +27,10 @@ trace explorer can highlight the current step.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 from .chart_model import Arrow, Chart, late_words
@@ -66,11 +68,14 @@ def _width(lines: list[str], char_w: float = CHAR_W) -> float:
     return max(len(line) for line in lines) * char_w + 12
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width) or [""]
+@functools.lru_cache(maxsize=4096)
+def _wrap(text: str, width: int) -> tuple[str, ...]:
+    # cached: a model's charts repeat their notes, captions and footnotes (textwrap was a
+    # tenth of `mcfsm diagram`'s time)
+    return tuple(textwrap.wrap(text, width)) or ("",)
 
 
-def _html_lines(lines: list[str], bold_first: bool = False) -> str:
+def _html_lines(lines: Sequence[str], bold_first: bool = False) -> str:
     out = []
     for k, line in enumerate(lines):
         text = html.escape(line)
@@ -164,7 +169,7 @@ def chart_dot(c: Chart, prefix: str = "") -> str:
     received = {a.received_at: a for a in c.arrows
                 if a.received_at is not None and not _continues(c, a)}
     # A step's notes, each on its lifeline (the actor's first, then what monitors made of it)
-    notes: dict[int, list[tuple[str, list[str]]]] = {}
+    notes: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
     for step, who, text in c.notes:
         notes.setdefault(step, []).append((who, _wrap(f"{step}. {text}", 38)))
     tallest = {k: max(len(lines) for _, lines in ns) for k, ns in notes.items()}

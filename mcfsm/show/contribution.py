@@ -78,10 +78,26 @@ def model_names(model: Model, systems: Iterable[System]) -> ModelNames:
     return ModelNames({n for n in names if "_" in n or "-" in n}, glossary)
 
 
+_WORD = re.compile(r"[\w-]+")
+
+
 def model_words_in(text: str, names: set[str]) -> list[str]:
-    """The model words a text holds (what `spec_words` removes; tests check it is none)."""
+    """The model words a text holds (what `spec_words` removes; tests check it is none).
+
+    A name of word characters and hyphens occurs where it is a whole run of them (the
+    pattern below, with no word character or hyphen on either side), so it is looked up among the
+    text's runs: a pattern per name (hundreds a model) was compiled and searched at every
+    call, and Python's cache of 512 patterns could not hold them."""
     found = _CHOICE.findall(text) + _IDENTIFIER.findall(text)
-    found += [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)]
+    runs: set[str] | None = None
+    for n in names:
+        if _WORD.fullmatch(n):
+            if runs is None:
+                runs = set(_WORD.findall(text))
+            if n in runs:
+                found.append(n)
+        elif re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text):
+            found.append(n)
     return found
 
 
