@@ -262,13 +262,18 @@ def _product(multi: list[str], subset: set[Choices], all_set: set[Choices]
              ) -> list[tuple[str, set[Any]]] | None:
     """The fewest parameters whose value sets carve out exactly `subset`, if any do."""
     as_dict = {c: dict(c) for c in all_set | subset}  # read in every test below: made once
+    # the product of subset's own values holds all of subset: it carves out exactly subset
+    # when no other combination falls in it (a test that stops at the first that does)
+    others = list(all_set - subset) if subset <= all_set else None
     for size in range(1, len(multi) + 1):
         for names in itertools.combinations(multi, size):
             values = [{as_dict[c][n] for c in subset} for n in names]
-            carved = {c for c in all_set
-                      if all(as_dict[c][n] in vs for n, vs in zip(names, values))}
-            if carved == subset:
-                return list(zip(names, values))
+            pairs = list(zip(names, values))
+            if others is not None:
+                if not any(all(as_dict[c][n] in vs for n, vs in pairs) for c in others):
+                    return pairs
+            elif {c for c in all_set if all(as_dict[c][n] in vs for n, vs in pairs)} == subset:
+                return pairs
     return None
 
 
