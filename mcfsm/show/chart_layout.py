@@ -51,7 +51,7 @@ PAGE_H = 960.0
 def _label_lines(a: Arrow) -> list[str]:
     # The elements share lines (wrapped), not one line each: a long chart stays short.
     elements = ", ".join(chart_elements(a.message))
-    lines = [type(a.message).title] + (textwrap.wrap(elements, 56) if elements else [])
+    lines = [type(a.message).title] + (list(_wrap(elements, 56)) if elements else [])
     if a.not_in_text:
         lines.append("(not in the text)")
     if a.copy:
@@ -60,7 +60,7 @@ def _label_lines(a: Arrow) -> list[str]:
 
 
 def _clause_lines(clause: str) -> list[str]:
-    lines = textwrap.wrap(clause, CLAUSE_CHARS) or [""]
+    lines = list(_wrap(clause, CLAUSE_CHARS))
     return lines[:2] if len(lines) <= 2 else [lines[0], lines[1][:CLAUSE_CHARS - 1] + "…"]
 
 

@@ -49,8 +49,13 @@ def _layout(value: Any, level: int, indent: int, out: list[str]) -> None:
         return
     pad = "\n" + " " * (indent * (level + 1))
     end = "\n" + " " * (indent * level) + closing
-    if opening == "[" and not any(isinstance(item, (dict, list, tuple)) for item in value):
-        out.append("[" + pad + ("," + pad).join(map(_LEAF, value)) + end)  # leaves: one join
+    if opening == "[":
+        if not any(isinstance(item, (dict, list, tuple)) for item in value):
+            out.append("[" + pad + ("," + pad).join(map(_LEAF, value)) + end)  # leaves: one join
+            return
+    elif not any(isinstance(item, (dict, list, tuple)) for item in value.values()):
+        out.append("{" + pad + ("," + pad).join(  # a mapping of leaves (a state's locals)
+            [_key(key) + ": " + _LEAF(item) for key, item in value.items()]) + end)
         return
     out.append(opening)
     sep = pad
