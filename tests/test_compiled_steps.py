@@ -78,11 +78,15 @@ def test_memoized_steps_equal_the_reference(name, model, variant, fields, monkey
         memoized.successors(states[0])
         assert memoized.fields == {k for k, i in enumerate(system.instances)
                                    if i.role.variables}
-    unmemoized = CompiledSteps(system, Store(system.slot_count), memoize=False)
+    # without memos the field keys change nothing (steps.py reads FIELD_KEYS_AT_START only
+    # when memoizing): the `whole` case alone holds the unmemoized steps to the reference
+    unmemoized = None if fields else CompiledSteps(system, Store(system.slot_count),
+                                                    memoize=False)
     for state in states + states:  # the second pass is answered from the memo tables
         want_pairs, unhandled = reference[state]
         assert in_engine_order(state, memoized.successors(state)) == want_pairs
-        assert in_engine_order(state, unmemoized.successors(state)) == want_pairs
+        if unmemoized is not None:
+            assert in_engine_order(state, unmemoized.successors(state)) == want_pairs
         _, _, got_unhandled = memoized.expand(tuple(memoized.store.encode(state)))
         assert got_unhandled == (unhandled[0] if unhandled else None)
 
