@@ -279,7 +279,7 @@ class RayBackend:
         self._idle.extend(actors)
 
     def close(self) -> None:
-        """End the idle actors (a search's own end with the search when it fails)."""
+        """End the idle actors (those whose partitions failed to build were ended then)."""
         idle, self._idle = self._idle, []
         ray = _ray()
         if ray.is_initialized():
@@ -297,11 +297,14 @@ class RayPartitions:
         self.nparts = nparts
         self.actors = backend.take(ray, nparts)
         self._pending: list[list[Any]] = []
-        self._failed = True  # until every actor has built its partition
-        # built (or their error raised here)
-        _get(ray, [a.start.remote(choices, w, nparts, stop_on, memoize)
-                   for w, a in enumerate(self.actors)])
-        self._failed = False
+        try:  # built (or their error raised here)
+            _get(ray, [a.start.remote(choices, w, nparts, stop_on, memoize)
+                       for w, a in enumerate(self.actors)])
+        except BaseException:
+            if ray.is_initialized():  # no search owns them: ended here, never taken again
+                for a in self.actors:
+                    ray.kill(a)
+            raise
 
     def expand(self, stop_at_hit: bool, left: float | None) -> list[dict[str, Any]]:
         n = self.nparts
@@ -331,9 +334,6 @@ class RayPartitions:
         if self.ray.is_initialized():  # (a SIGTERM in a get() shuts Ray down before this)
             if _terminating[0]:
                 _shut_down(self.ray)  # the whole run ends: its actors with it
-            elif self._failed:
-                for a in self.actors:  # an actor that failed to build is not taken again
-                    self.ray.kill(a)
             else:
                 # the next combination's search rebuilds them (`start`); the parcels of
                 # a level a budget cut are dropped with the partition they were for
