@@ -57,6 +57,7 @@ def _spaces(draw: Any) -> tuple[list[str], set, set]:
     every = [tuple(zip(multi, values)) for values in itertools.product(*map(range, sizes))]
     all_set = set(draw(st.lists(st.sampled_from(every), min_size=1, unique=True)))
     subset = set(draw(st.lists(st.sampled_from(sorted(all_set)), unique=True)))
+    subset |= set(draw(st.lists(st.sampled_from(every), max_size=1)))  # at times one outside
     return multi, subset, all_set
 
 

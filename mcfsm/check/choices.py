@@ -261,18 +261,16 @@ def carving(system: System, subset: list[ChoiceRun], runs: list[ChoiceRun]
 def _product(multi: list[str], subset: set[Choices], all_set: set[Choices]
              ) -> list[tuple[str, set[Any]]] | None:
     """The fewest parameters whose value sets carve out exactly `subset`, if any do."""
-    as_dict = {c: dict(c) for c in all_set | subset}  # read in every test below: made once
+    if not subset <= all_set:
+        return None  # a product carves combinations out of all_set only
+    as_dict = {c: dict(c) for c in all_set}  # read in every test below: made once
     # the product of subset's own values holds all of subset: it carves out exactly subset
     # when no other combination falls in it (a test that stops at the first that does)
-    others = list(all_set - subset) if subset <= all_set else None
+    others = list(all_set - subset)
     for size in range(1, len(multi) + 1):
         for names in itertools.combinations(multi, size):
-            values = [{as_dict[c][n] for c in subset} for n in names]
-            pairs = list(zip(names, values))
-            if others is not None:
-                if not any(all(as_dict[c][n] in vs for n, vs in pairs) for c in others):
-                    return pairs
-            elif {c for c in all_set if all(as_dict[c][n] in vs for n, vs in pairs)} == subset:
+            pairs = [(n, {as_dict[c][n] for c in subset}) for n in names]
+            if not any(all(as_dict[c][n] in vs for n, vs in pairs) for c in others):
                 return pairs
     return None
 

@@ -85,9 +85,9 @@ def model_words_in(text: str, names: set[str]) -> list[str]:
     """The model words a text holds (what `spec_words` removes; tests check it is none).
 
     A name of word characters and hyphens occurs where it is a whole run of them (the
-    pattern below, with no word character or hyphen on either side), so it is looked up among the
-    text's runs: a pattern per name (hundreds a model) was compiled and searched at every
-    call, and Python's cache of 512 patterns could not hold them."""
+    pattern below: no word character or hyphen on either side), so it is looked up among
+    the text's runs: a pattern per name (hundreds a model) was compiled and searched at
+    every call, and Python's cache of 512 patterns could not hold them."""
     found = _CHOICE.findall(text) + _IDENTIFIER.findall(text)
     runs: set[str] | None = None
     for n in names:

@@ -49,13 +49,11 @@ def _layout(value: Any, level: int, indent: int, out: list[str]) -> None:
         return
     pad = "\n" + " " * (indent * (level + 1))
     end = "\n" + " " * (indent * level) + closing
-    if opening == "[":
-        if not any(isinstance(item, (dict, list, tuple)) for item in value):
-            out.append("[" + pad + ("," + pad).join(map(_LEAF, value)) + end)  # leaves: one join
-            return
-    elif not any(isinstance(item, (dict, list, tuple)) for item in value.values()):
-        out.append("{" + pad + ("," + pad).join(  # a mapping of leaves (a state's locals)
-            [_key(key) + ": " + _LEAF(item) for key, item in value.items()]) + end)
+    if not any(isinstance(item, (dict, list, tuple))
+               for item in (value.values() if opening == "{" else value)):
+        # leaves only (a state's locals, a list of values): one join
+        out.append(opening + pad + ("," + pad).join([head + _LEAF(item) for head, item in items])
+                   + end)
         return
     out.append(opening)
     sep = pad
