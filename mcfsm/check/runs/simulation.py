@@ -6,8 +6,11 @@ random subset of the transitions, half bound their runs at a random depth), then
 an initial state and one byte per step. Hypothesis keeps what it is best at: choosing (guided by `target()`
 towards runs that reach states no earlier run reached), replaying a failure from its
 database, and shrinking the bytes to a small failing run; the walker then shortens the run
-itself (walk.Walker.minimize). One search checks every property at once; after a violation
-the search goes on without that property, so the others still get their verdicts.
+itself (walk.Walker.minimize). A safety violation that the breadth-first pass after
+shrinking settles (`shortest_within`) is not shrunk by hypothesis unless an example
+database keeps it: the pass finds the shortest run whatever run it starts from. One
+search checks every property at once; after a violation the search goes on without that
+property, so the others still get their verdicts.
 
 Temporal properties are judged on the lassos the runs close (a run that revisits a state,
 or may stop for ever where it is: check/temporal/run_lassos.py), with the exhaustive checker's
@@ -84,6 +87,18 @@ class _Shrinking:
 
 class ViolatingRunError(AssertionError):
     """A run violated a property (raised inside hypothesis, which shrinks it)."""
+
+    def __init__(self, run: Run) -> None:
+        super().__init__(f"{run.violated} violated after {len(run.sids)} steps")
+        self.run = run
+
+
+class _ToBeSettled(BaseException):
+    """A run violated a safety property that the breadth-first pass will settle (see
+    simulate's `shortest_within`): carried out of hypothesis unshrunk (a BaseException, as
+    SimulationStopped). Hypothesis's shrinking of it was two thirds of a simulation's time
+    and changed nothing: the breadth-first pass finds the shortest run from the initial
+    states whatever the run it is given, and stops on the lowest level that has one."""
 
     def __init__(self, run: Run) -> None:
         super().__init__(f"{run.violated} violated after {len(run.sids)} steps")
@@ -253,6 +268,13 @@ def simulate(system: System, *, examples: int = 1000, steps: int | None = 100,
         unshrunk: set[str] = set()
 
         windows: dict[str, float] = {}  # when shrinking each violation began
+        # the safety properties whose violations the breadth-first pass settles: hypothesis
+        # does not shrink them (the walker still does, for the pass's depth bound and for
+        # the run reported when the pass is cut). With an example database it still does:
+        # what it shrank is what the database keeps for the next run to replay first.
+        settled_by_search = (frozenset(p.name for p in system.properties if not p.temporal)
+                             if shrink and shortest_within > 0 and database is None
+                             else frozenset())
 
         def minimized(run: Run, name: str, window: float | None = None) -> Run:
             # shrunk; or, when the budget runs out while shrinking, the run as found (a
@@ -283,7 +305,8 @@ def simulate(system: System, *, examples: int = 1000, steps: int | None = 100,
         while checkable - set(violated) or not checkable:
             skip = frozenset(violated) | known
             search = _Search(walker, depths, episode, skip, stop, swarm, guided,
-                             first, shrinking, on_found, started)
+                             first, shrinking, on_found, started,
+                             settled=settled_by_search)
             test = simulation_settings(examples, derandomize=derandomize, database=database,
                                        shrink=shrink, guided=guided)(search.test())
             if seed is not None:
@@ -291,7 +314,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int | None = 100,
             try:
                 test()
                 break
-            except ViolatingRunError as failure:
+            except (ViolatingRunError, _ToBeSettled) as failure:
                 failing = failure.run
             except _FoundCallbackError as failure:
                 raise failure.error from None
@@ -404,8 +427,9 @@ class _Search:
                  stop: Any, swarm: bool, guided: bool,
                  first: dict[str, tuple[Run, float]], shrinking: _Shrinking | None = None,
                  on_found: Callable[[str, Trace, float], None] | None = None,
-                 started: float = 0.0) -> None:
+                 started: float = 0.0, settled: frozenset[str] = frozenset()) -> None:
         self.walker, self.skip, self.depth_bounds, self.episode = walker, skip, depths, episode
+        self.settled = settled  # violations carried out unshrunk (_ToBeSettled)
         walker.tally = True  # how deep the search's runs go is counted (not its shrinking)
         self.first = first
         self.shrinking, self.on_found, self.started = shrinking, on_found, started
@@ -448,6 +472,8 @@ class _Search:
             new_states += run.new_states
             if run.violated is not None:
                 self._failed(run)
+                if run.violated in self.settled:
+                    raise _ToBeSettled(run)
                 raise ViolatingRunError(run)
         if self.guided:
             target(new_states, label="states no earlier run reached")
