@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
 import subprocess
@@ -41,28 +42,29 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # Tests of a minute or more of wall time (a chain of processes each, or a Ray cluster's
-# start): run first, so that pytest-xdist's workers share out the short ones after them
-# and no worker is left running one of these alone at the end of a step. Only the order
-# changes; pytest-xdist's worksteal gives the first of the list to one worker, so
-# test_package.py's three tests, which share the built sdist and wheel, stay together.
-LONG_FIRST = (
-    "tests/test_package.py::",
-    "tests/test_ray.py::test_a_two_node_cluster",
-    "tests/test_expectations_agree.py::test_every_judge_agrees_on_every_bundled_variant",
-    "tests/test_contribution_words.py::",
-    # the other readers of the session's `contribution --all`, on the same worker as the
-    # first (another worker would wait for it on the fixture's lock)
-    "tests/test_contribution.py::test_the_cr_carries_the_change_as_word_revision_marks",
-    "tests/test_contribution.py::test_the_cr_cover_page_is_filled_and_the_change_is_framed",
-    "tests/test_contribution.py::test_the_paper_has_a_tdoc_shape_and_the_text_s_vocabulary",
-    "tests/test_contribution.py::test_libreoffice_converts_both_documents_to_pdf",
-    "tests/test_contribution.py::test_both_documents_are_a4_with_the_tdoc_number_inside_the_",
-    "tests/test_validation.py::test_coffeecan_1000_beans",
-    "tests/test_diagrams.py::test_committed_diagrams_are_current",
-    "tests/test_sim_lassos.py::test_simulate_finds_the_bundled_models_violated_wait",
-    "tests/test_simulation.py::test_every_property_is_searched_for_in_one_simulation",
-    "tests/test_simulation.py::test_a_breadth_first_pass_cut_by_its_bound",
+# start), in groups that must share a worker: run first, so that pytest-xdist's workers
+# share out the short ones after them and no worker is left running one of these alone at
+# the end of a step. Only the order changes. test_package.py's three tests share the built
+# sdist and wheel; the readers of the session's `contribution --all` go with its first
+# (another worker would wait for it on the fixture's lock).
+LONG_FIRST: tuple[tuple[str, ...], ...] = (
+    ("tests/test_package.py::",),
+    ("tests/test_ray.py::",),  # they take turns (ray_alone): on one worker, none waits
+    ("tests/test_expectations_agree.py::test_every_judge_agrees_on_every_bundled_variant",),
+    ("tests/test_contribution_words.py::",
+     "tests/test_contribution.py::test_the_cr_carries_the_change_as_word_revision_marks",
+     "tests/test_contribution.py::test_the_cr_cover_page_is_filled_and_the_change_is_framed",
+     "tests/test_contribution.py::test_the_paper_has_a_tdoc_shape_and_the_text_s_vocabulary",
+     "tests/test_contribution.py::test_libreoffice_converts_both_documents_to_pdf",
+     "tests/test_contribution.py::test_both_documents_are_a4_with_the_tdoc_number_inside_the_"),
+    ("tests/test_validation.py::test_coffeecan_1000_beans",),
+    ("tests/test_diagrams.py::test_committed_diagrams_are_current",),
+    ("tests/test_sim_lassos.py::test_simulate_finds_the_bundled_models_violated_wait",),
+    ("tests/test_simulation.py::test_every_property_is_searched_for_in_one_simulation",),
+    ("tests/test_simulation.py::test_a_breadth_first_pass_cut_by_its_bound",),
 )
+_PREFIXES = [(group, prefix) for group, prefixes in enumerate(LONG_FIRST) for prefix in prefixes]
+UNRECORDED = 30.0  # seconds: a LONG_FIRST group none of whose tests the durations file knows
 
 
 # After them, the other tests of ten seconds or more in a recorded run, longest first
@@ -83,21 +85,65 @@ def _shares_a_narrow_fixture(item: pytest.Item) -> bool:
         for defs in info.name2fixturedefs.values() for d in defs)
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: a worker more than the cores this process may run on. A tenth of the
-    tests' time is spent waiting (a browser drawing a page, a subprocess's time limit, a
-    Ray cluster starting), when a worker beside them finds a core idle: README's test
-    command took 479 s on three workers against 506 s on two (a fresh clone, 2 cores)."""
-    return len(os.sched_getaffinity(0)) + 1
+def _long_unit(item: pytest.Item) -> tuple[str, int] | None:
+    """The unit a long test is dealt out in: its LONG_FIRST group, or itself when the
+    durations file records it (and it shares no narrow fixture); None for the rest."""
+    group = next((g for g, prefix in _PREFIXES if item.nodeid.startswith(prefix)), None)
+    if group is not None:
+        return "group", group
+    if DURATIONS.get(item.nodeid) and not _shares_a_narrow_fixture(item):
+        return item.nodeid, 0
+    return None
 
 
+def _chunk_sizes(n: int, workers: int) -> list[int]:
+    """How pytest-xdist's worksteal scheduler first shares n tests out: each idle worker in
+    turn takes the pending tests divided by the workers left (xdist/scheduler/worksteal.py,
+    check_schedule); later it steals from the tail of the longest queue."""
+    sizes = []
+    for i in range(workers):
+        sizes.append(n // (workers - i))
+        n -= sizes[-1]
+    return sizes
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k deselect: the chunks are of what runs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> tuple[int, float]:
-        first = next((k for k, prefix in enumerate(LONG_FIRST)
-                      if item.nodeid.startswith(prefix)), len(LONG_FIRST))
-        recorded = DURATIONS.get(item.nodeid, 0.0)
-        return first, -recorded if recorded and not _shares_a_narrow_fixture(item) else 0.0
-    items.sort(key=rank)  # stable: the rest keep their order
+    """The long units first, dealt out longest first to the worker whose share of them is
+    the shortest so far, each at the head of the chunk of tests that worker first receives
+    (worksteal gives each a contiguous chunk: the long tests all at the head of the list
+    went to one worker, which ran them one after another while the others stole its short
+    ones); then the other tests in their order. Every worker computes the same order (the
+    chunks follow from the number of tests and workers alone)."""
+    units: dict[tuple[str, int], list[pytest.Item]] = {}
+    rest = []
+    for item in items:
+        unit = _long_unit(item)
+        if unit is None:
+            rest.append(item)
+        else:
+            units.setdefault(unit, []).append(item)
+
+    def weight(unit: list[pytest.Item]) -> float:
+        return sum(DURATIONS.get(i.nodeid, 0.0) for i in unit) or UNRECORDED
+    ranked = sorted(units.values(), key=lambda unit: (-weight(unit), unit[0].nodeid))
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers <= 1:  # (a worker's own options say dist "no": CI's steps use worksteal)
+        items[:] = [i for unit in ranked for i in unit] + rest
+        return
+    heads: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for unit in ranked:  # longest processing time first, onto the least loaded worker
+        k = loads.index(min(loads))
+        heads[k].extend(unit)
+        loads[k] += weight(unit)
+    order: list[pytest.Item] = []
+    rest_iter = iter(rest)
+    for head, size in zip(heads, _chunk_sizes(len(items), workers), strict=True):
+        order.extend(head)
+        order.extend(itertools.islice(rest_iter, max(0, size - len(head))))
+    order.extend(rest_iter)
+    items[:] = order
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
