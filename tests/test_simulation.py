@@ -114,8 +114,13 @@ def test_every_property_is_searched_for_in_one_simulation():
 def test_a_breadth_first_pass_cut_by_its_bound_keeps_the_shrunk_run_and_says_so():
     [lm] = [m for m in load_path(ROOT / "models") if m.model.name == "private_call_redirect"]
     system = lm.model.system("base")
-    sim = simulate(system, examples=30, steps=60, seed=2, derandomize=True, shortest_within=5)
-    violated = [o for o in sim.outcomes if o.status == "violated" and not o.property.temporal]
+    # the temporal properties left out (`known`): the pass is for safety properties, and
+    # shrinking a lasso was most of this test's time
+    temporal = frozenset(p.name for p in system.properties if p.temporal)
+    sim = simulate(system, examples=30, steps=60, seed=2, derandomize=True, shortest_within=5,
+                   known=temporal)
+    violated = [o for o in sim.outcomes if o.status == "violated"]
+    assert temporal and not any(o.property.name in temporal for o in violated)
     assert violated
     for o in violated:  # 5 states never reach a violation: every run stays as shrunk
         assert "not necessarily the shortest" in o.words
