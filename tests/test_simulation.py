@@ -7,6 +7,7 @@ import itertools
 
 from hypothesis.database import InMemoryExampleDatabase
 
+from mcfsm import Instance, Role, System, Transition, Var, always
 from mcfsm.check.cache import explore_cached
 from mcfsm.check.results import Budget
 from mcfsm.check.runs.simulation import CHUNK, _Depths, _Search, simulate
@@ -26,35 +27,58 @@ def assert_real_run(system, trace):
 def test_diehard_is_solved_in_the_published_six_steps():
     """DieHard.tla's NotSolved: TLC's shortest counterexample has 6 steps (fill big, big to
     small, empty small, big to small, fill big, big to small); random runs shrunk by
-    hypothesis and the walker reach exactly that length, and so does the breadth-first pass
-    after shrinking. That pass finds the shortest run from the initial states whatever run
-    it is given, so hypothesis does not shrink a violation the pass settles (its shrinking
-    was two thirds of a simulation's time on the bundled models) unless an example database
-    is to keep the shrunk example: fewer runs of the walker then, the same six steps."""
+    hypothesis and the walker reach exactly that length."""
     [lm] = load_path(ROOT / "tests" / "validation" / "diehard.py")
     system = lm.model.system("jugs_3_5")
+    # shortest_within=0: no breadth-first pass, so the length is the shrinking's own
+    sim = simulate(system, examples=200, steps=30, seed=1, shortest_within=0)
+    [outcome] = [o for o in sim.outcomes if o.property.name == "NotSolved"]
+    assert outcome.status == "violated"
+    assert len(outcome.trace) == 6
+    assert "not necessarily the shortest" in outcome.words
+    assert outcome.trace.states[-1][2].big == 4  # slot 2: the jugs' local state
+    assert_real_run(system, outcome.trace)
 
-    def solved(**options):
+
+def _bump(ctx) -> None:
+    ctx.v.n += 1
+
+
+def _jump(ctx) -> None:
+    ctx.v.n += 2
+
+
+def test_a_violation_the_breadth_first_pass_settles_is_not_shrunk_by_hypothesis():
+    """The breadth-first pass after shrinking finds a safety property's shortest run from
+    the initial states whatever run it is given, so hypothesis does not shrink a violation
+    the pass settles (its shrinking was two thirds of a simulation's time on the bundled
+    models) unless an example database is to keep the shrunk example: fewer runs of the
+    walker then (hypothesis's shrinking replays the failing example, a batch of runs each
+    time), the same shortest counterexample."""
+    counter = Role("counter", states=["s"], initial="s", final=["s"], variables={"n": Var(int, 0)},
+                   transitions=[Transition(name, "s", None, environment=True, after=[step],
+                                           conditions=[lambda ctx: ctx.v.n < 6])
+                                for name, step in (("tick", _bump), ("jump", _jump))])
+    system = System("counter", instances=[Instance("c", counter)],
+                    properties=[always("below-five", lambda v: v["c"].n < 5)])
+
+    def walker_runs(**options):
         walker, calls = Walker(system), []
         run = walker.run
         walker.run = lambda *a, **k: calls.append(1) or run(*a, **k)
-        sim = simulate(system, examples=200, steps=30, seed=1, walker=walker, **options)
-        [outcome] = [o for o in sim.outcomes if o.property.name == "NotSolved"]
-        assert outcome.status == "violated"
-        assert len(outcome.trace) == 6
-        assert outcome.trace.states[-1][2].big == 4  # slot 2: the jugs' local state
+        sim = simulate(system, examples=20, steps=30, seed=1, walker=walker, **options)
+        [outcome] = [o for o in sim.outcomes if o.property.name == "below-five"]
+        assert outcome.status == "violated" and len(outcome.trace) == 3  # 2 + 2 + 1
         assert_real_run(system, outcome.trace)
         return len(calls), outcome.words
 
-    # shortest_within=0: no breadth-first pass, so the length is the shrinking's own
-    shrunk, words = solved(shortest_within=0)
+    settled, words = walker_runs()
+    assert "shortest counterexample" in words
+    kept, words = walker_runs(database=InMemoryExampleDatabase())
+    assert "shortest counterexample" in words
+    shrunk, words = walker_runs(shortest_within=0)  # no pass: hypothesis shrinks it
     assert "not necessarily the shortest" in words
-    settled, words = solved()
-    assert "shortest counterexample" in words
-    kept, words = solved(database=InMemoryExampleDatabase())
-    assert "shortest counterexample" in words
-    # hypothesis's shrinking replays the failing example, each replay a batch of runs
-    assert settled < shrunk and kept == shrunk
+    assert settled < kept == shrunk
 
 
 def test_a_run_s_choices_are_drawn_as_the_walker_takes_them():
