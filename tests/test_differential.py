@@ -9,8 +9,9 @@ variant and the validation models. A mismatch is a bug in one of the two engines
 - Every property the runs find violated (or witnessed) has that verdict in the explorer's
   result; every shrunk trace is a real run, no shorter than the explorer's shortest.
 - The explorer's own completeness (every state a random run reaches is in the set its
-  breadth-first search stored) is checked on every validation model in the quick suite and
-  on each bundled model's first variant (its baseline) in the slow suite: the bundled
+  breadth-first search stored) is checked on every validation model in the quick suite (on
+  the runs that are stepped through, in the same test) and on each bundled model's first
+  variant (its baseline) in the slow suite: the bundled
   variants' searches run to millions of states, one more search each would put CI past its
   budget, and every bundled variant's counts are pinned by tests/test_engine_reference.py.
 
