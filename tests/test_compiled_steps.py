@@ -15,6 +15,7 @@ from mcfsm.check.state.steps import CompiledSteps
 from mcfsm.check.state.store import Store
 from mcfsm.lang.system import canonical_key
 
+from .test_differential import _BUNDLED_IDS as BUNDLED_IDS
 from .test_differential import COVER
 
 CASES = [(f"{m}[{v}]", model, v) for folder in FOLDERS for m, v, model, _ in variants(folder)]
@@ -24,8 +25,7 @@ CASES = [(f"{m}[{v}]", model, v) for folder in FOLDERS for m, v, model, _ in var
 # class, so that every piece of model code runs memoized against the reference (56 of the
 # 91 bundled variants when chosen: this file's tests 31 s of CPU against 44 s on every
 # variant, on two workers)
-STEPPED = [(f"{m}[{v}]", model, v) for folder in FOLDERS for m, v, model, _ in variants(folder)
-           if folder != "models" or f"{m}[{v}]" in COVER]
+STEPPED = [c for c in CASES if c[0] in COVER or c[0] not in BUNDLED_IDS]
 
 
 def random_states(system, rng: random.Random, walks: int, length: int) -> list[tuple]:

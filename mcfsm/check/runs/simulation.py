@@ -268,13 +268,11 @@ def simulate(system: System, *, examples: int = 1000, steps: int | None = 100,
         unshrunk: set[str] = set()
 
         windows: dict[str, float] = {}  # when shrinking each violation began
-        # the safety properties whose violations the breadth-first pass settles: hypothesis
+        # whether the breadth-first pass settles the safety violations: hypothesis then
         # does not shrink them (the walker still does, for the pass's depth bound and for
         # the run reported when the pass is cut). With an example database it still does:
         # what it shrank is what the database keeps for the next run to replay first.
-        settled_by_search = (frozenset(p.name for p in system.properties if not p.temporal)
-                             if shrink and shortest_within > 0 and database is None
-                             else frozenset())
+        settle = shrink and shortest_within > 0 and database is None
 
         def minimized(run: Run, name: str, window: float | None = None) -> Run:
             # shrunk; or, when the budget runs out while shrinking, the run as found (a
@@ -305,8 +303,7 @@ def simulate(system: System, *, examples: int = 1000, steps: int | None = 100,
         while checkable - set(violated) or not checkable:
             skip = frozenset(violated) | known
             search = _Search(walker, depths, episode, skip, stop, swarm, guided,
-                             first, shrinking, on_found, started,
-                             settled=settled_by_search)
+                             first, shrinking, on_found, started, settle=settle)
             test = simulation_settings(examples, derandomize=derandomize, database=database,
                                        shrink=shrink, guided=guided)(search.test())
             if seed is not None:
@@ -427,9 +424,9 @@ class _Search:
                  stop: Any, swarm: bool, guided: bool,
                  first: dict[str, tuple[Run, float]], shrinking: _Shrinking | None = None,
                  on_found: Callable[[str, Trace, float], None] | None = None,
-                 started: float = 0.0, settled: frozenset[str] = frozenset()) -> None:
+                 started: float = 0.0, settle: bool = False) -> None:
         self.walker, self.skip, self.depth_bounds, self.episode = walker, skip, depths, episode
-        self.settled = settled  # violations carried out unshrunk (_ToBeSettled)
+        self.settle = settle  # safety violations carried out unshrunk (_ToBeSettled)
         walker.tally = True  # how deep the search's runs go is counted (not its shrinking)
         self.first = first
         self.shrinking, self.on_found, self.started = shrinking, on_found, started
@@ -472,7 +469,7 @@ class _Search:
             new_states += run.new_states
             if run.violated is not None:
                 self._failed(run)
-                if run.violated in self.settled:
+                if self.settle and run.violated not in walker.temporal_names:
                     raise _ToBeSettled(run)
                 raise ViolatingRunError(run)
         if self.guided:
